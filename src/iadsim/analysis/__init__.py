@@ -1,0 +1,1 @@
+"""Analysis: turning a run's event log into the answers a planner asks for."""

@@ -1,0 +1,155 @@
+"""The run summary: who leaked, what was shot, what it cost, when each threat was seen.
+
+Computed from the event log and the per-threat table only (the log is the single source),
+so any stored run can be summarized again.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from iadsim.scenario.schema import Scenario
+
+NOTIONAL_NOTE = ("All system profiles are notional, built from open public figures; "
+                 "results are for analysis, training and planning only.")
+
+
+def threat_fates(events: pd.DataFrame, threats: pd.DataFrame) -> pd.Series:
+    """Fate of each threat (indexed by threat id): killed, leaked, completed_route,
+    in_flight (still flying when the run ended) or not_launched."""
+    fate = pd.Series("not_launched", index=threats["threat_id"], dtype=object)
+    by_kind = events.groupby("kind", observed=True)["threat_id"]
+    groups = by_kind.groups
+    for kind, label in (("threat_launch", "in_flight"), ("route_complete", "completed_route"),
+                        ("leak", "leaked"), ("kill", "killed")):
+        if kind in groups:
+            fate.loc[events.loc[groups[kind], "threat_id"].to_numpy()] = label
+    return fate
+
+
+def summarize(events: pd.DataFrame, threats: pd.DataFrame, scenario: Scenario, seed: int,
+              ended_s: float, steps: int, wall_time_s: float) -> dict[str, Any]:
+    """The summary dictionary written to ``summary.json`` (plain JSON types only)."""
+    fate = threat_fates(events, threats)
+    threats = threats.assign(fate=fate.to_numpy())
+    counts = fate.value_counts()
+
+    def count(label: str, frame: pd.DataFrame | None = None) -> int:
+        source = counts if frame is None else frame["fate"].value_counts()
+        return int(source.get(label, 0))
+
+    by_kind = {}
+    for kind, frame in threats.groupby("kind", sort=True):
+        by_kind[str(kind)] = {"total": len(frame), "killed": count("killed", frame),
+                              "leaked": count("leaked", frame),
+                              "completed_route": count("completed_route", frame),
+                              "in_flight_at_end": count("in_flight", frame)}
+
+    detections = events[events["kind"] == "detection"]
+    first = detections.groupby("threat_id", sort=True).agg(
+        first_detection_s=("time_s", "min"))
+    first_sensor = detections.loc[detections.groupby("threat_id")["time_s"].idxmin(), ["threat_id", "sensor"]]
+    first = first.join(first_sensor.set_index("threat_id"))
+    threats = threats.join(first, on="threat_id")
+    threats["detection_delay_s"] = threats["first_detection_s"] - threats["launch_time_s"]
+
+    groups = []
+    for name, frame in threats.groupby("group", sort=False):
+        delay = frame["detection_delay_s"].dropna()
+        groups.append({
+            "group": str(name), "kind": str(frame["kind"].iloc[0]), "count": len(frame),
+            "killed": count("killed", frame), "leaked": count("leaked", frame),
+            "completed_route": count("completed_route", frame),
+            "detected": int(delay.size),
+            "median_first_detection_after_launch_s": _round(delay.median()) if delay.size
+            else None,
+        })
+
+    leaks = events[events["kind"] == "leak"]
+    assets = []
+    for asset in scenario.defended_assets:
+        aimed = threats[threats["target"] == asset.name]
+        leakers = int((leaks["asset"] == asset.name).sum())
+        assets.append({"asset": asset.name, "value": asset.value, "threats_aimed": len(aimed),
+                       "leakers": leakers, "survived": leakers == 0})
+
+    launches = events[events["kind"] == "interceptor_launch"]
+    kills = events[events["kind"] == "kill"]
+    type_of_battery = {b.name: b.interceptor for b in scenario.batteries}
+    cost_of_type = {i.name: i.cost_per_round_usd for i in scenario.interceptors}
+    by_battery = {}
+    for battery in scenario.batteries:
+        fired = int((launches["battery"] == battery.name).sum())
+        by_battery[battery.name] = {
+            "interceptor": battery.interceptor, "fired": fired,
+            "kills": int((kills["battery"] == battery.name).sum()),
+            "cost_usd": fired * cost_of_type[battery.interceptor],
+        }
+    by_type: dict[str, dict[str, float]] = {}
+    for battery in by_battery.values():
+        entry = by_type.setdefault(battery["interceptor"], {"fired": 0, "kills": 0,
+                                                            "cost_usd": 0.0})
+        for key in ("fired", "kills", "cost_usd"):
+            entry[key] += battery[key]
+
+    interceptor_cost = float(launches["value"].sum())
+    killed_value = float(threats.loc[threats["fate"] == "killed", "unit_cost_usd"].sum())
+    leaked_total = count("leaked")
+    hit_assets = [a["asset"] for a in assets if not a["survived"]]
+    defended = leaked_total == 0
+    if not scenario.defended_assets:
+        verdict = "trial"
+        verdict_text = (f"TRIAL: {count('killed')} of {len(threats)} targets killed, "
+                        f"{count('completed_route')} completed their run, "
+                        f"{int(threats['first_detection_s'].notna().sum())} detected.")
+    elif defended:
+        verdict, verdict_text = "defended", "DEFENDED: no threat reached a defended asset."
+    else:
+        verdict = "not_defended"
+        verdict_text = (f"NOT DEFENDED: {leaked_total} leaker(s) reached "
+                        f"{len(hit_assets)} asset(s): {', '.join(hit_assets)}.")
+    return {
+        "scenario": scenario.name,
+        "seed": seed,
+        "notional": NOTIONAL_NOTE,
+        "verdict": verdict,
+        "verdict_text": verdict_text,
+        "sim": {"duration_s": scenario.sim.duration_s, "dt_s": scenario.sim.dt_s,
+                "ended_s": _round(ended_s), "steps": steps,
+                "wall_time_s": _round(wall_time_s, 3), "events": len(events)},
+        "threats": {"total": len(threats), "launched": len(threats) - count("not_launched"),
+                    "detected": int(threats["first_detection_s"].notna().sum()),
+                    "killed": count("killed"), "leaked": leaked_total,
+                    "completed_route": count("completed_route"),
+                    "in_flight_at_end": count("in_flight"),
+                    "not_launched": count("not_launched")},
+        "by_kind": by_kind,
+        "by_group": groups,
+        "assets": assets,
+        "interceptors": {"fired": len(launches), "kills": len(kills),
+                         "by_type": by_type, "by_battery": by_battery},
+        "cost": {
+            "interceptors_usd": interceptor_cost,
+            "threats_total_usd": float(threats["unit_cost_usd"].sum()),
+            "threats_killed_usd": killed_value,
+            "interceptor_usd_per_threat_usd_killed": _round(interceptor_cost / killed_value, 3)
+            if killed_value > 0 else None,
+        },
+        "first_detection": [
+            {"threat_id": int(row.threat_id), "group": str(row.group),
+             "launch_s": _round(row.launch_time_s),
+             "first_detection_s": _round(row.first_detection_s),
+             "after_launch_s": _round(row.detection_delay_s),
+             "sensor": None if pd.isna(row.sensor) else str(row.sensor)}
+            for row in threats.itertuples() if not np.isnan(row.first_detection_s)
+        ],
+    }
+
+
+def _round(value: float, digits: int = 2) -> float | None:
+    if value is None or not np.isfinite(value):
+        return None
+    return round(float(value), digits)

@@ -1,0 +1,1 @@
+"""Command and control: threat evaluation, engageability, weapon-target assignment, doctrine."""

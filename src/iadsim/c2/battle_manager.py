@@ -1,0 +1,218 @@
+"""The battle manager: one engagement cycle over the shared track picture.
+
+Every ``doctrine.cycle_s`` it evaluates the confirmed tracks, finds which batteries can
+engage which tracks, and assigns salvos greedily (:mod:`iadsim.c2.wta_greedy`). An
+engagement holds one fire channel of its battery from assignment until its last round
+resolves; its rounds leave the launcher ``reaction_time_s`` after assignment, then every
+``salvo_interval_s``. Kill assessment comes ``kill_assessment_delay_s`` after the last
+round resolves and is perfect in this version (the manager learns whether any round of
+the engagement killed a threat). Doctrine:
+
+- ``shoot_look_shoot``: a track is engaged again only after its engagement is assessed
+  and judged a failure;
+- ``shoot_shoot``: a second engagement may be put on a track before the first is
+  assessed (at most two at once).
+
+The battle manager sees only the track picture, never the truth.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import numpy as np
+
+from iadsim.c2.engageability import engageability
+from iadsim.c2.threat_evaluation import evaluate
+from iadsim.c2.wta_greedy import greedy_assign
+from iadsim.effectors.batteries import Batteries, InterceptorTable
+from iadsim.effectors.flyout import InterceptorFleet, Outcome
+from iadsim.effectors.intercept_geometry import intercept_time_s
+from iadsim.engine.events import EventKind, EventLog
+from iadsim.scenario.schema import Doctrine
+from iadsim.tracking.tracker import TrackPicture
+from iadsim.world.geodesy import LocalFrame
+
+MAX_ENGAGEMENTS_PER_TRACK = {"shoot_look_shoot": 1, "shoot_shoot": 2}
+
+
+@dataclass(slots=True)
+class Engagement:
+    """One salvo from one battery at one track (mutable; few exist at a time)."""
+
+    engagement_id: int
+    battery: int
+    track_id: int
+    launch_times_s: list[float]
+    launched: int = 0
+    resolved: int = 0
+    killed: bool = False
+    cancelled: bool = False
+    interceptor_ids: list[int] = field(default_factory=list)
+
+    @property
+    def rounds(self) -> int:
+        return len(self.launch_times_s)
+
+    @property
+    def finished(self) -> bool:
+        return self.resolved == self.launched and (self.cancelled or self.launched == self.rounds)
+
+
+@dataclass(frozen=True, slots=True)
+class DefendedAssets:
+    """Assets as arrays (row = asset): ENU position, radius and value."""
+
+    position_m: np.ndarray  # (m, 3)
+    radius_m: np.ndarray
+    value: np.ndarray
+
+
+class BattleManager:
+    """Threat evaluation, weapon-target assignment, launches and kill assessment."""
+
+    def __init__(self, doctrine: Doctrine, batteries: Batteries, types: InterceptorTable,
+                 assets: DefendedAssets, fleet: InterceptorFleet, frame: LocalFrame,
+                 ground_elevation_m: float, log: EventLog):
+        self.doctrine = doctrine
+        self.batteries = batteries
+        self.types = types
+        self.assets = assets
+        self.fleet = fleet
+        self.frame = frame
+        self.ground_elevation_m = ground_elevation_m
+        self.log = log
+        self.engagements: dict[int, Engagement] = {}
+        self.killed_track_ids: set[int] = set()
+        self._newly_killed: list[int] = []
+        self._pending_launch: list[int] = []
+        self._open_by_track: dict[int, int] = {}
+        self._assessments: list[tuple[float, int]] = []
+        self._next_cycle_s = 0.0
+        self._limit = MAX_ENGAGEMENTS_PER_TRACK[doctrine.firing_policy]
+
+    @property
+    def busy(self) -> bool:
+        """True while any engagement is open or awaiting assessment."""
+        return bool(self._open_by_track) or bool(self._assessments)
+
+    def step(self, time_s: float, picture: TrackPicture) -> None:
+        """Assess, assign (when a cycle is due) and launch at ``time_s``."""
+        self._assess_due(time_s)
+        if time_s + 1e-9 >= self._next_cycle_s:
+            self._next_cycle_s = time_s + self.doctrine.cycle_s
+            self._assign(time_s, picture)
+        self._launch_due(time_s, picture)
+
+    def _assign(self, time_s: float, picture: TrackPicture) -> None:
+        if picture.size == 0 or self.batteries.size == 0:
+            return
+        assessment = evaluate(picture.position_m, picture.velocity_mps, self.assets.position_m,
+                              self.assets.radius_m, self.assets.value,
+                              self.doctrine.threat_corridor_m, self.doctrine.priority)
+        reach = engageability(picture, assessment.time_to_go_s, self.batteries, self.types,
+                              self.frame, self.ground_elevation_m,
+                              self.doctrine.fire_control_track_age_s)
+        eligible = np.array([track not in self.killed_track_ids and self._open_by_track.get(track, 0)
+                             < self._limit for track in picture.track_id.tolist()], dtype=bool)
+        free_channels = self.batteries.fire_channels - self.batteries.channels_busy
+        kinds = self.batteries.interceptor_type
+        for battery, row in greedy_assign(
+                assessment.order, eligible, reach.feasible, reach.intercept_time_s,
+                self.types.cost_per_round_usd[kinds], free_channels,
+                self.batteries.available_rounds(), self.batteries.salvo_size,
+                self.doctrine.battery_preference):
+            track_id = int(picture.track_id[row])
+            salvo = int(self.batteries.salvo_size[battery])
+            first_launch = time_s + self.batteries.reaction_time_s[battery]
+            engagement = Engagement(
+                engagement_id=len(self.engagements), battery=battery, track_id=track_id,
+                launch_times_s=[first_launch + k * self.doctrine.salvo_interval_s
+                                for k in range(salvo)])
+            self.engagements[engagement.engagement_id] = engagement
+            self._pending_launch.append(engagement.engagement_id)
+            self._open_by_track[track_id] = self._open_by_track.get(track_id, 0) + 1
+            self.batteries.channels_busy[battery] += 1
+            self.batteries.reserved[battery] += salvo
+            self.log.add(EventKind.ASSIGNMENT, time_s, track_id=track_id, battery_index=battery,
+                         asset_index=int(assessment.asset[row]),
+                         value=time_s + float(reach.intercept_time_s[battery, row]),
+                         position_m=reach.intercept_point_m[battery, row])
+
+    def _launch_due(self, time_s: float, picture: TrackPicture) -> None:
+        if not self._pending_launch:
+            return
+        row_of_track = {int(track): row for row, track in enumerate(picture.track_id.tolist())}
+        for engagement_id in list(self._pending_launch):
+            engagement = self.engagements[engagement_id]
+            while (engagement.launched < engagement.rounds
+                   and engagement.launch_times_s[engagement.launched] <= time_s + 1e-9):
+                row = row_of_track.get(engagement.track_id)
+                if row is None or engagement.track_id in self.killed_track_ids:
+                    self._cancel(engagement, time_s)
+                    break
+                self._launch_one(engagement, time_s, picture, row)
+            if engagement.cancelled or engagement.launched == engagement.rounds:
+                self._pending_launch.remove(engagement_id)
+
+    def _launch_one(self, engagement: Engagement, time_s: float, picture: TrackPicture,
+                    row: int) -> None:
+        battery = engagement.battery
+        kind = int(self.batteries.interceptor_type[battery])
+        origin = self.batteries.position_m[battery]
+        position, velocity = picture.position_m[row], picture.velocity_mps[row]
+        time_to_go = intercept_time_s(position - origin, velocity, self.types.speed_mps[kind], 0.0)
+        aim = position + velocity * (0.0 if np.isnan(time_to_go) else float(time_to_go))
+        interceptor = self.fleet.launch(time_s, origin, aim, kind, battery,
+                                        engagement.engagement_id, engagement.track_id)
+        self.batteries.launch_round(battery)
+        engagement.launched += 1
+        engagement.interceptor_ids.append(interceptor)
+        self.log.add(EventKind.INTERCEPTOR_LAUNCH, time_s, track_id=engagement.track_id,
+                     interceptor_id=interceptor, battery_index=battery,
+                     value=self.types.cost_per_round_usd[kind], position_m=origin)
+
+    def _cancel(self, engagement: Engagement, time_s: float) -> None:
+        """Stop an engagement whose track is gone; unlaunched rounds go back to stock."""
+        engagement.cancelled = True
+        self.batteries.release_rounds(engagement.battery,
+                                      engagement.rounds - engagement.launched)
+        if engagement.finished:
+            self._close(engagement, time_s)
+
+    def take_killed_tracks(self) -> np.ndarray:
+        """Track ids assessed killed since the last call (the tracker drops them)."""
+        killed, self._newly_killed = self._newly_killed, []
+        return np.asarray(killed, dtype=np.int64)
+
+    def record_outcomes(self, outcome: Outcome) -> None:
+        """Account for rounds that resolved this step (kills, misses, self-destructs)."""
+        for index in range(outcome.interceptor_id.size):
+            engagement = self.engagements[int(outcome.engagement_id[index])]
+            engagement.resolved += 1
+            engagement.killed |= bool(outcome.killed[index])
+            if engagement.finished:
+                self._close(engagement, float(outcome.time_s[index]))
+
+    def _close(self, engagement: Engagement, time_s: float) -> None:
+        self.batteries.channels_busy[engagement.battery] -= 1
+        due = time_s + self.doctrine.kill_assessment_delay_s
+        self._assessments.append((due, engagement.engagement_id))
+
+    def _assess_due(self, time_s: float) -> None:
+        due = [item for item in self._assessments if item[0] <= time_s + 1e-9]
+        if not due:
+            return
+        self._assessments = [item for item in self._assessments if item[0] > time_s + 1e-9]
+        for _, engagement_id in sorted(due):
+            engagement = self.engagements[engagement_id]
+            remaining = self._open_by_track.get(engagement.track_id, 1) - 1
+            if remaining:
+                self._open_by_track[engagement.track_id] = remaining
+            else:
+                self._open_by_track.pop(engagement.track_id, None)
+            if engagement.killed and engagement.track_id not in self.killed_track_ids:
+                self.killed_track_ids.add(engagement.track_id)
+                self._newly_killed.append(engagement.track_id)
+            self.log.add(EventKind.KILL_ASSESSMENT, time_s, track_id=engagement.track_id,
+                         battery_index=engagement.battery, value=float(engagement.killed))

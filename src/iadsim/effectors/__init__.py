@@ -1,0 +1,1 @@
+"""Effectors: intercept geometry, interceptor flyout, lethality, launchers and magazines."""

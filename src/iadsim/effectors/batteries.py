@@ -1,0 +1,134 @@
+"""Fire units: their fixed parameters and their magazines, launchers and reloads.
+
+Each launcher holds ``missiles_per_launcher`` ready rounds. When a launcher is empty and
+the battery has reserve rounds, it is reloaded ``reload_s`` later (one launcher at a
+time per battery is not enforced; all empty launchers reload in parallel).
+Rounds are reserved when the battle manager assigns an engagement, and leave the
+launcher when they are launched.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+from iadsim.engine.events import EventKind, EventLog
+from iadsim.scenario.schema import Scenario
+from iadsim.world.geodesy import LocalFrame
+
+
+@dataclass(frozen=True, slots=True)
+class InterceptorTable:
+    """Interceptor types as arrays (row = type), SI units."""
+
+    names: list[str]
+    is_gun: np.ndarray
+    min_range_m: np.ndarray
+    max_range_m: np.ndarray
+    min_altitude_m: np.ndarray
+    max_altitude_m: np.ndarray
+    speed_mps: np.ndarray
+    max_target_speed_mps: np.ndarray
+    lethal_radius_m: np.ndarray
+    single_shot_pk: np.ndarray
+    seeker_range_m: np.ndarray
+    aim_error_m: np.ndarray
+    max_flight_time_s: np.ndarray
+    cost_per_round_usd: np.ndarray
+
+
+def interceptor_table(scenario: Scenario) -> InterceptorTable:
+    """Convert the scenario's interceptor types to SI arrays."""
+    types = scenario.interceptors
+
+    def column(getter) -> np.ndarray:
+        return np.array([getter(t) for t in types], dtype=float)
+
+    return InterceptorTable(
+        names=[t.name for t in types],
+        is_gun=np.array([t.kind == "gun" for t in types], dtype=bool),
+        min_range_m=column(lambda t: t.min_range_km * 1e3),
+        max_range_m=column(lambda t: t.max_range_km * 1e3),
+        min_altitude_m=column(lambda t: t.min_altitude_m),
+        max_altitude_m=column(lambda t: t.max_altitude_m),
+        speed_mps=column(lambda t: t.speed_mps),
+        max_target_speed_mps=column(lambda t: t.max_target_speed_mps),
+        lethal_radius_m=column(lambda t: t.lethal_radius_m),
+        single_shot_pk=column(lambda t: t.single_shot_pk),
+        seeker_range_m=column(lambda t: t.seeker_range_km * 1e3),
+        aim_error_m=column(lambda t: t.aim_error_m),
+        # Default: enough time to fly 1.3 x the maximum range at the average speed.
+        max_flight_time_s=column(lambda t: t.max_flight_time_s
+                                 or 1.3 * t.max_range_km * 1e3 / t.speed_mps),
+        cost_per_round_usd=column(lambda t: t.cost_per_round_usd),
+    )
+
+
+class Batteries:
+    """All fire units of a run: positions, radars, channels, magazines (row = battery)."""
+
+    def __init__(self, scenario: Scenario, frame: LocalFrame, interceptors: InterceptorTable):
+        ground = scenario.origin.ground_elevation_m
+        radar_index = {radar.name: i for i, radar in enumerate(scenario.sensors)}
+        type_index = {name: i for i, name in enumerate(interceptors.names)}
+        units = scenario.batteries
+        count = len(units)
+        self.names = [b.name for b in units]
+        self.position_m = (frame.to_enu([b.lat_deg for b in units], [b.lon_deg for b in units],
+                                        [ground + b.height_m for b in units]).reshape(count, 3))
+        self.interceptor_type = np.array([type_index[b.interceptor] for b in units], dtype=int)
+        self.radar_mask = np.zeros((count, len(scenario.sensors)), dtype=bool)
+        for row, battery in enumerate(units):
+            self.radar_mask[row, [radar_index[name] for name in battery.radars]] = True
+        self.fire_channels = np.array([b.fire_channels for b in units], dtype=int)
+        self.channels_busy = np.zeros(count, dtype=int)
+        self.reaction_time_s = np.array([b.reaction_time_s for b in units], dtype=float)
+        self.salvo_size = np.array([b.salvo_size or scenario.doctrine.salvo_size for b in units],
+                                   dtype=int)
+        self.reload_s = np.array([b.reload_s for b in units], dtype=float)
+        self.capacity_per_launcher = np.array([b.missiles_per_launcher for b in units], dtype=int)
+        launchers = max((b.launchers for b in units), default=0)
+        # Rounds on each launcher; launchers a battery does not have are held at -1.
+        self.launcher_rounds = np.full((count, launchers), -1, dtype=int)
+        for row, battery in enumerate(units):
+            self.launcher_rounds[row, : battery.launchers] = battery.missiles_per_launcher
+        self.reload_done_s = np.full((count, launchers), np.inf)
+        self.reserve = np.array([b.reserve_missiles for b in units], dtype=int)
+        self.reserved = np.zeros(count, dtype=int)  # assigned but not yet launched
+        self.initial_rounds = self.launcher_rounds.clip(0).sum(axis=1) + self.reserve
+
+    @property
+    def size(self) -> int:
+        return len(self.names)
+
+    def available_rounds(self) -> np.ndarray:
+        """Ready rounds on launchers not yet promised to an engagement, per battery."""
+        return self.launcher_rounds.clip(0).sum(axis=1) - self.reserved
+
+    def launch_round(self, battery: int) -> None:
+        """Take one reserved round off the fullest launcher of a battery."""
+        launcher = int(np.argmax(self.launcher_rounds[battery]))
+        self.launcher_rounds[battery, launcher] -= 1
+        self.reserved[battery] -= 1
+
+    def release_rounds(self, battery: int, count: int) -> None:
+        """Give back rounds reserved for an engagement that will not fire them."""
+        self.reserved[battery] -= count
+
+    def update_reloads(self, time_s: float, log: EventLog) -> None:
+        """Finish due reloads and start reloads of empty launchers with reserve rounds."""
+        done = self.reload_done_s <= time_s + 1e-9
+        for battery, launcher in zip(*np.nonzero(done), strict=True):
+            loaded = int(min(self.capacity_per_launcher[battery], self.reserve[battery]))
+            self.launcher_rounds[battery, launcher] = loaded
+            self.reserve[battery] -= loaded
+            self.reload_done_s[battery, launcher] = np.inf
+            log.add(EventKind.RELOAD, time_s, battery_index=battery, value=loaded)
+        empty = (self.launcher_rounds == 0) & np.isinf(self.reload_done_s)
+        pending = np.zeros(self.size, dtype=int)
+        for battery, launcher in zip(*np.nonzero(empty), strict=True):
+            # Start only as many reloads as the reserve can fill.
+            if self.reserve[battery] - pending[battery] * self.capacity_per_launcher[battery] > 0:
+                self.reload_done_s[battery, launcher] = time_s + self.reload_s[battery]
+                pending[battery] += 1

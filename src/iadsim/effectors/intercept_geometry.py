@@ -1,0 +1,62 @@
+"""Where and when an interceptor of constant speed meets a constant-velocity target.
+
+Solves ``|p + v t| = s (t - d)`` for the earliest ``t >= d``: ``p`` is the target's
+position relative to the launcher, ``v`` its velocity, ``s`` the interceptor's average
+speed and ``d`` the delay before launch. Squaring gives the quadratic
+``(v.v - s^2) t^2 + 2 (p.v + s^2 d) t + (p.p - s^2 d^2) = 0``.
+Source: the classic constant-velocity intercept triangle, e.g. Zarchan, Tactical and
+Strategic Missile Guidance, 6th ed., ch. 2 (collision triangle). Valid while the target
+keeps its velocity; a manoeuvring or falling target needs guidance to fix the error.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+
+def intercept_time_s(relative_position_m: np.ndarray, target_velocity_mps: np.ndarray,
+                     interceptor_speed_mps: np.ndarray, launch_delay_s: np.ndarray) -> np.ndarray:
+    """Earliest time from now (s) at which the interceptor can meet the target.
+
+    relative_position_m, target_velocity_mps: (..., 3); speeds and delays broadcast to
+    (...). NaN where no intercept exists (the target outruns the interceptor).
+    """
+    p = np.asarray(relative_position_m, dtype=float)
+    v = np.asarray(target_velocity_mps, dtype=float)
+    s = np.asarray(interceptor_speed_mps, dtype=float)
+    d = np.asarray(launch_delay_s, dtype=float)
+    a = np.einsum("...i,...i->...", v, v) - s**2
+    b = 2.0 * (np.einsum("...i,...i->...", p, v) + s**2 * d)
+    c = np.einsum("...i,...i->...", p, p) - (s * d) ** 2
+    a, b, c = np.broadcast_arrays(a, b, c)
+    result = np.full(a.shape, np.nan)
+    linear = np.abs(a) < 1e-9 * np.maximum(s**2, 1.0)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        root_linear = -c / b
+        discriminant = b * b - 4.0 * a * c
+        sqrt_disc = np.sqrt(np.where(discriminant >= 0, discriminant, np.nan))
+        root_a = (-b - sqrt_disc) / (2.0 * a)
+        root_b = (-b + sqrt_disc) / (2.0 * a)
+    # Only roots at or after launch count; take the earliest.
+    candidates = np.stack([np.where(linear, root_linear, root_a),
+                           np.where(linear, np.nan, root_b)])
+    candidates = np.where(candidates >= np.broadcast_to(d, a.shape) - 1e-9, candidates, np.nan)
+    with np.errstate(invalid="ignore"):
+        earliest = np.fmin(candidates[0], candidates[1])
+    result[...] = earliest
+    return result
+
+
+def closest_approach(relative_position_m: np.ndarray, relative_velocity_mps: np.ndarray,
+                     duration_s: float) -> tuple[np.ndarray, np.ndarray]:
+    """Closest approach of two straight-line motions over ``[0, duration_s]``.
+
+    relative_position_m, relative_velocity_mps: (n, 3) of one body relative to the other.
+    Returns (time of closest approach in [0, duration_s], miss distance m), each (n,).
+    """
+    speed2 = np.einsum("ij,ij->i", relative_velocity_mps, relative_velocity_mps)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        t = -np.einsum("ij,ij->i", relative_position_m, relative_velocity_mps) / speed2
+    t = np.clip(np.nan_to_num(t, nan=0.0), 0.0, duration_s)
+    miss = np.linalg.norm(relative_position_m + relative_velocity_mps * t[:, None], axis=1)
+    return t, miss

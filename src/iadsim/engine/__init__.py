@@ -1,0 +1,1 @@
+"""The engine: the step loop, the event log and the random streams."""

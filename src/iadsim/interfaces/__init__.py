@@ -1,0 +1,1 @@
+"""Interfaces: the command line, and later the web viewer, reports and exports."""

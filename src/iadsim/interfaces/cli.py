@@ -1,0 +1,107 @@
+"""The ``iadsim`` command: a thin layer over the Python API.
+
+Bad input (an invalid scenario, a missing file, a bad option) prints one line per problem
+and exits with code 2, never a traceback.
+"""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from rich.console import Console
+
+from iadsim.errors import ScenarioError
+
+app = typer.Typer(add_completion=False, no_args_is_help=True, pretty_exceptions_enable=False,
+                  help="iadsim: simulate a layered air and missile defense network end to end. "
+                       "All system profiles are notional.")
+console = Console()
+errors = Console(stderr=True)
+
+
+def _fail(lines: list[str]) -> None:
+    for line in lines:
+        errors.print(f"error: {line}", markup=False, highlight=False, soft_wrap=True)
+    raise typer.Exit(code=2)
+
+
+@app.command()
+def scenarios() -> None:
+    """List the built-in scenarios with a one-line description each."""
+    from iadsim.scenario.loader import builtin_names, load_scenario
+
+    for name in builtin_names():
+        first_line = load_scenario(name).description.strip().splitlines()[0]
+        console.print(f"[bold]{name:<16}[/bold] {first_line}", highlight=False)
+
+
+@app.command()
+def validate(
+    scenario: Annotated[str, typer.Argument(help="A scenario file, or a built-in name.")],
+) -> None:
+    """Check a scenario file and explain every problem (exit code 2 when invalid)."""
+    from iadsim.scenario.loader import load_scenario
+
+    try:
+        model = load_scenario(scenario)
+    except ScenarioError as error:
+        _fail(error.lines())
+        return
+    threats = sum(group.count for group in model.threats)
+    console.print(f"{scenario}: valid scenario {model.name!r}: {len(model.sensors)} radars, "
+                  f"{len(model.batteries)} batteries, {threats} threats in "
+                  f"{len(model.threats)} groups, {len(model.defended_assets)} defended assets.",
+                  highlight=False)
+
+
+@app.command()
+def run(
+    scenario: Annotated[str, typer.Argument(help="A built-in name or a scenario file.")]
+    = "layered-defense",
+    seed: Annotated[int | None, typer.Option(help="Random seed (default: the file's sim.seed).",
+                                             min=0)] = None,
+    out: Annotated[Path | None, typer.Option(help="Folder for events.parquet, threats.parquet "
+                                                  "and summary.json (default: runs/NAME-seedN).")]
+    = None,
+    quiet: Annotated[bool, typer.Option(help="Print only the verdict line.")] = False,
+) -> None:
+    """Run one simulation, write its event log and summary, and print the summary."""
+    from iadsim.api import run as run_scenario
+    from iadsim.interfaces.report import print_summary
+    from iadsim.scenario.loader import load_scenario
+
+    try:
+        model = load_scenario(scenario)
+    except ScenarioError as error:
+        _fail(error.lines())
+        return
+    chosen_seed = model.sim.seed if seed is None else seed
+    folder = out or Path("runs") / f"{model.name}-seed{chosen_seed}"
+    if folder.exists() and not folder.is_dir():
+        _fail([f"--out: {folder} exists and is not a folder; expected a folder path"])
+    result = run_scenario(model, seed=chosen_seed)
+    try:
+        result.write(folder)
+    except OSError as error:
+        _fail([f"--out: cannot write to {folder}: {error.strerror or error}"])
+    if quiet:
+        console.print(result.summary["verdict_text"], highlight=False)
+    else:
+        print_summary(result.summary, console)
+    console.print(f"Wrote {folder}/events.parquet ({len(result.events)} events), "
+                  f"threats.parquet and summary.json", highlight=False)
+
+
+def main() -> None:
+    """Console entry point: typer's usage errors also exit with code 2."""
+    try:
+        app()
+    except KeyboardInterrupt:
+        sys.exit(130)
+
+
+if __name__ == "__main__":
+    main()

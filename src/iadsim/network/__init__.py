@@ -1,0 +1,1 @@
+"""The network between sensors and the battle manager: report latency."""

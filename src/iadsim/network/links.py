@@ -1,0 +1,34 @@
+"""Sensor-to-C2 links: each radar's reports arrive ``latency_s`` after its scan.
+
+Reports are delivered in the order (arrival time, scan time, radar index), so the
+tracker always processes scans in a repeatable order. Outages are modelled at the radar
+(no scan, no report) in :mod:`iadsim.sensors.radar`.
+"""
+
+from __future__ import annotations
+
+import heapq
+import itertools
+
+from iadsim.sensors.radar import DetectionBatch
+
+
+class ReportLinks:
+    """A delivery queue of detection batches, delayed by each radar's latency."""
+
+    def __init__(self, latency_s: list[float]):
+        self._latency_s = latency_s
+        self._queue: list[tuple[float, float, int, int, DetectionBatch]] = []
+        self._counter = itertools.count()
+
+    def send(self, batch: DetectionBatch) -> None:
+        arrival_s = batch.time_s + self._latency_s[batch.radar_index]
+        heapq.heappush(self._queue, (arrival_s, batch.time_s, batch.radar_index,
+                                     next(self._counter), batch))
+
+    def deliver(self, time_s: float) -> list[DetectionBatch]:
+        """Every batch that has arrived by ``time_s``, oldest first."""
+        delivered = []
+        while self._queue and self._queue[0][0] <= time_s + 1e-9:
+            delivered.append(heapq.heappop(self._queue)[-1])
+        return delivered

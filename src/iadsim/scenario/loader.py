@@ -1,0 +1,188 @@
+"""Loading a scenario: file or built-in name -> YAML -> catalog profiles -> validated model.
+
+Every problem becomes ``(field_path, message)`` in one :class:`~iadsim.errors.ScenarioError`,
+so the CLI prints one line per problem and exits with code 2.
+"""
+
+from __future__ import annotations
+
+from importlib import resources
+from pathlib import Path
+from typing import Any
+
+import yaml
+from pydantic import BaseModel, ValidationError
+
+from iadsim.errors import ScenarioError
+from iadsim.scenario import catalog
+from iadsim.scenario.references import reference_problems
+from iadsim.scenario.schema import Scenario
+
+MAX_FILE_BYTES = 5 * 1024 * 1024
+
+
+def builtin_names() -> list[str]:
+    """Names of the built-in scenarios, sorted."""
+    folder = resources.files("iadsim.scenario") / "builtin"
+    return sorted(p.name[: -len(".yaml")] for p in folder.iterdir() if p.name.endswith(".yaml"))
+
+
+def builtin_text(name: str) -> str:
+    """The YAML text of one built-in scenario."""
+    return (resources.files("iadsim.scenario") / "builtin" / f"{name}.yaml").read_text("utf-8")
+
+
+def load_scenario(name_or_path: str | Path) -> Scenario:
+    """Load a built-in scenario by name, or a scenario file by path, and validate it.
+
+    Raises
+    ------
+    ScenarioError
+        With one ``(field_path, message)`` per problem found.
+    """
+    text, source = _read(name_or_path)
+    try:
+        document = yaml.safe_load(text)
+    except yaml.YAMLError as error:
+        mark = getattr(error, "problem_mark", None)
+        where = f"line {mark.line + 1}, column {mark.column + 1}" if mark else "YAML"
+        problem = getattr(error, "problem", None) or str(error).splitlines()[0]
+        raise ScenarioError(source, [("", f"not valid YAML at {where}: {problem}")]) from None
+    return scenario_from_dict(document, source=source)
+
+
+def _read(name_or_path: str | Path) -> tuple[str, str]:
+    path = Path(name_or_path)
+    if isinstance(name_or_path, str) and name_or_path in builtin_names() and not path.exists():
+        return builtin_text(name_or_path), f"{name_or_path} (built-in)"
+    if not path.is_file():
+        known = ", ".join(builtin_names())
+        raise ScenarioError(str(name_or_path), [
+            ("", f"no such scenario file or built-in scenario; built-in names are: {known}")])
+    if path.stat().st_size > MAX_FILE_BYTES:
+        raise ScenarioError(str(path), [
+            ("", f"file is {path.stat().st_size} bytes; expected at most {MAX_FILE_BYTES}")])
+    try:
+        return path.read_text(encoding="utf-8"), str(path)
+    except UnicodeDecodeError:
+        raise ScenarioError(str(path), [("", "expected UTF-8 text")]) from None
+
+
+def scenario_from_dict(document: Any, source: str = "<scenario>") -> Scenario:
+    """Validate a scenario given as a dictionary (the parsed YAML), resolving profiles."""
+    if not isinstance(document, dict):
+        raise ScenarioError(source, [("", f"expected a mapping of sections at the top level, "
+                                          f"got {type(document).__name__}")])
+    document, problems = _apply_profiles(document)
+    if problems:
+        raise ScenarioError(source, problems)
+    try:
+        scenario = Scenario.model_validate(document)
+    except ValidationError as error:
+        raise ScenarioError(source, _pydantic_problems(error)) from None
+    problems = reference_problems(scenario)
+    if problems:
+        raise ScenarioError(source, problems)
+    return scenario
+
+
+def _apply_profiles(document: dict[str, Any]) -> tuple[dict[str, Any], list[tuple[str, str]]]:
+    """Merge catalog profiles into entries that name one; add catalogued interceptors that
+    batteries name but the scenario does not declare. Returns a new document."""
+    resolved = dict(document)
+    problems: list[tuple[str, str]] = []
+    for section, catalog_section in catalog.SECTION_TO_CATALOG.items():
+        entries = resolved.get(section)
+        if not isinstance(entries, list):
+            continue  # the schema reports it
+        merged_entries = []
+        for index, entry in enumerate(entries):
+            if isinstance(entry, dict) and entry.get("profile") is not None:
+                name = entry["profile"]
+                found = catalog.profile(catalog_section, name) if isinstance(name, str) else None
+                if found is None:
+                    known = ", ".join(sorted(catalog.profiles(catalog_section)))
+                    problems.append((f"{section}[{index}].profile",
+                                     f"unknown profile {name!r}; expected one of: {known}"))
+                    merged_entries.append(entry)
+                    continue
+                entry = _deep_merge(found, entry)
+            merged_entries.append(entry)
+        resolved[section] = merged_entries
+
+    declared = {e.get("name") for e in resolved.get("interceptors") or [] if isinstance(e, dict)}
+    added = []
+    for battery in resolved.get("batteries") or []:
+        wanted = battery.get("interceptor") if isinstance(battery, dict) else None
+        if isinstance(wanted, str) and wanted not in declared:
+            found = catalog.profile("interceptors", wanted)
+            if found is not None:
+                added.append({"name": wanted, "profile": wanted, **found})
+                declared.add(wanted)
+    if added and isinstance(resolved.get("interceptors", []), list):
+        resolved["interceptors"] = list(resolved.get("interceptors") or []) + added
+    return resolved, problems
+
+
+def _deep_merge(base: dict[str, Any], override: dict[str, Any]) -> dict[str, Any]:
+    merged = dict(base)
+    for key, value in override.items():
+        if isinstance(value, dict) and isinstance(merged.get(key), dict):
+            merged[key] = _deep_merge(merged[key], value)
+        else:
+            merged[key] = value
+    return merged
+
+
+def _field_path(location: tuple[Any, ...]) -> str:
+    path = ""
+    for part in location:
+        if isinstance(part, int):
+            path += f"[{part}]"
+        else:
+            path += f".{part}" if path else str(part)
+    return path
+
+
+def _model_at(location: tuple[Any, ...]) -> type[BaseModel] | None:
+    """The pydantic model class that holds the field at ``location`` (for 'expected' lists)."""
+    model: Any = Scenario
+    for part in location[:-1]:
+        if isinstance(part, int):
+            continue
+        field = model.model_fields.get(part) if isinstance(model, type) else None
+        if field is None:
+            return None
+        annotation = field.annotation
+        for candidate in (annotation, *getattr(annotation, "__args__", ())):
+            inner = getattr(candidate, "__args__", (candidate,))
+            found = next((c for c in (candidate, *inner)
+                          if isinstance(c, type) and issubclass(c, BaseModel)), None)
+            if found is not None:
+                model = found
+                break
+        else:
+            return None
+    return model if isinstance(model, type) and issubclass(model, BaseModel) else None
+
+
+def _pydantic_problems(error: ValidationError) -> list[tuple[str, str]]:
+    problems = []
+    for item in error.errors(include_url=False):
+        location = tuple(item["loc"])
+        path = _field_path(location)
+        if item["type"] == "extra_forbidden":
+            model = _model_at(location)
+            allowed = ", ".join(model.model_fields) if model else "see the schema"
+            message = f"unknown field; expected one of: {allowed}"
+        elif item["type"] == "missing":
+            message = "required field is missing"
+        else:
+            message = item["msg"]
+            if message.startswith("Value error, "):
+                message = message[len("Value error, "):]
+            if item["type"] not in ("value_error", "assertion_error") and "input" in item:
+                given = repr(item["input"])
+                message += f" (got {given[:60]})"
+        problems.append((path, message))
+    return problems

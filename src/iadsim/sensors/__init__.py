@@ -1,0 +1,1 @@
+"""Sensors: radar equation, detection probability, measurement noise, false alarms."""

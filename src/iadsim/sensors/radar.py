@@ -1,0 +1,232 @@
+"""Radars of a scenario: scan schedule, line of sight, detection draw, measurement noise.
+
+Each radar refreshes its whole coverage once per ``revisit_s`` (at instants staggered by a
+random phase) and reports, for every target it can see, a detection drawn with the
+Swerling 1 Pd of the target's SNR, plus Poisson false alarms. A target is visible when it
+is within instrumented range, inside the elevation limits and above the 4/3-earth radar
+horizon. Measurements are range, azimuth and elevation in the radar's own ENU frame with
+independent Gaussian errors.
+
+Limits of this model: no Doppler, no clutter or multipath, no terrain masking, no
+beam-by-beam scan timing (the whole volume is sampled at the scan instant); one Pd per
+target per scan (no merged or split detections).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+from iadsim.engine.events import EventKind, EventLog
+from iadsim.engine.random_streams import stream
+from iadsim.scenario.schema import Scenario
+from iadsim.sensors.measurements import converted_measurement
+from iadsim.sensors.detection import (
+    radar_equation_snr,
+    swerling1_pd,
+    swerling1_required_snr,
+)
+from iadsim.world.earth import radar_horizon_m
+from iadsim.world.geodesy import LocalFrame, site_rotation
+
+
+@dataclass(frozen=True, slots=True)
+class DetectionBatch:
+    """The reports of one radar scan, in the radar's own frame (threat_id -1: false alarm)."""
+
+    radar_index: int
+    time_s: float
+    range_m: np.ndarray  # (k,)
+    azimuth_rad: np.ndarray  # (k,) clockwise from north
+    elevation_rad: np.ndarray  # (k,)
+    snr_db: np.ndarray  # (k,) NaN for false alarms
+    threat_id: np.ndarray  # (k,) truth, for the analysis only; never read by the tracker
+    position_m: np.ndarray  # (k, 3) converted measurement, scenario ENU
+    position_cov_m2: np.ndarray  # (k, 3, 3) its covariance
+
+    @property
+    def size(self) -> int:
+        return int(self.range_m.size)
+
+
+@dataclass(frozen=True, slots=True)
+class RadarSite:
+    """One radar's fixed parameters, SI units (converted from the scenario once)."""
+
+    name: str
+    lat_deg: float
+    lon_deg: float
+    alt_m: float  # antenna, above the ellipsoid
+    height_m: float  # antenna, above ground
+    position_enu_m: np.ndarray  # (3,) in the scenario frame
+    to_local: np.ndarray  # (3, 3) scenario ENU -> this radar's ENU
+    snr_at_one_metre: float  # linear SNR of a 1 m^2 target at 1 m: SNR = K sigma / R^4
+    pfa: float
+    max_range_m: float
+    revisit_s: float
+    min_elevation_rad: float
+    max_elevation_rad: float
+    range_sigma_m: float
+    azimuth_sigma_rad: float
+    elevation_sigma_rad: float
+    false_alarms_per_scan: float
+    latency_s: float
+    outages_s: tuple[tuple[float, float], ...]
+
+
+def radar_sites(scenario: Scenario, frame: LocalFrame) -> list[RadarSite]:
+    """Convert each scenario radar to SI units and the scenario frame."""
+    ground = scenario.origin.ground_elevation_m
+    sites = []
+    for radar in scenario.sensors:
+        if radar.radar_equation is not None:
+            equation = radar.radar_equation
+            constant = float(radar_equation_snr(
+                1.0, 1.0, equation.peak_power_w, equation.pulse_width_s, equation.frequency_hz,
+                equation.gain_tx_db, equation.gain_rx_db, equation.system_temperature_k,
+                equation.loss_db, equation.pulses_integrated))
+        else:
+            assert radar.ref_range_km is not None  # schema guarantees one of the two
+            ref_snr = swerling1_required_snr(radar.ref_pd, radar.pfa)
+            constant = ref_snr * (radar.ref_range_km * 1e3) ** 4 / radar.ref_rcs_m2
+        alt = ground + radar.height_m
+        sites.append(RadarSite(
+            name=radar.name, lat_deg=radar.lat_deg, lon_deg=radar.lon_deg, alt_m=alt,
+            height_m=radar.height_m,
+            position_enu_m=frame.to_enu(radar.lat_deg, radar.lon_deg, alt),
+            to_local=site_rotation(radar.lat_deg, radar.lon_deg, frame),
+            snr_at_one_metre=constant, pfa=radar.pfa, max_range_m=radar.max_range_km * 1e3,
+            revisit_s=radar.revisit_s,
+            min_elevation_rad=np.deg2rad(radar.min_elevation_deg),
+            max_elevation_rad=np.deg2rad(radar.max_elevation_deg),
+            range_sigma_m=radar.range_sigma_m,
+            azimuth_sigma_rad=np.deg2rad(radar.azimuth_sigma_deg),
+            elevation_sigma_rad=np.deg2rad(radar.elevation_sigma_deg),
+            false_alarms_per_scan=radar.pfa * radar.resolution_cells,
+            latency_s=radar.latency_s,
+            outages_s=tuple((o.start_s, o.end_s) for o in radar.outages),
+        ))
+    return sites
+
+
+class RadarNetwork:
+    """All radars of a run: their scan clocks, outage state and random streams.
+
+    Geometry of all radars due at a step is computed at once; each radar keeps its own
+    random stream (and draws the same count of numbers per scan whatever it sees), so
+    adding a radar or changing one radar's coverage leaves every other radar's draws alone.
+    """
+
+    def __init__(self, sites: list[RadarSite], seed: int, ground_elevation_m: float):
+        self.sites = sites
+        self.ground_elevation_m = ground_elevation_m
+        self._rngs = [stream(seed, f"radar:{site.name}") for site in sites]
+        # Scan phases are staggered so that radars do not all look at the same instant.
+        self._next_scan_s = np.array([rng.uniform(0.0, site.revisit_s)
+                                      for rng, site in zip(self._rngs, sites, strict=True)])
+        self._in_outage = np.zeros(len(sites), dtype=bool)
+        self.revisit_s = np.array([site.revisit_s for site in sites])
+        self.position_m = np.array([site.position_enu_m for site in sites]).reshape(-1, 3)
+        self.to_local = np.array([site.to_local for site in sites]).reshape(-1, 3, 3)
+        self.height_m = np.array([site.height_m for site in sites])
+        self.max_range_m = np.array([site.max_range_m for site in sites])
+        self.min_elevation_rad = np.array([site.min_elevation_rad for site in sites])
+        self.max_elevation_rad = np.array([site.max_elevation_rad for site in sites])
+        self.snr_at_one_metre = np.array([site.snr_at_one_metre for site in sites])
+        self.pfa = np.array([site.pfa for site in sites])
+        self.sigmas = np.array([[site.range_sigma_m, site.azimuth_sigma_rad,
+                                 site.elevation_sigma_rad] for site in sites]).reshape(-1, 3)
+        self._has_outages = any(site.outages_s for site in sites)
+
+    def due(self, time_s: float, log: EventLog) -> np.ndarray:
+        """Indices of the radars that scan at ``time_s`` (advancing their clocks)."""
+        if self._has_outages:
+            for index, site in enumerate(self.sites):
+                down = any(start <= time_s < end for start, end in site.outages_s)
+                if down != self._in_outage[index]:
+                    kind = EventKind.OUTAGE_START if down else EventKind.OUTAGE_END
+                    log.add(kind, time_s, sensor_index=index)
+                    self._in_outage[index] = down
+        due = time_s + 1e-9 >= self._next_scan_s
+        if not due.any():
+            return np.zeros(0, dtype=int)
+        missed = np.floor((time_s - self._next_scan_s[due]) / self.revisit_s[due]) + 1
+        self._next_scan_s[due] += missed * self.revisit_s[due]
+        return np.flatnonzero(due & ~self._in_outage)
+
+    def scan(self, time_s: float, threat_position_m: np.ndarray, threat_height_m: np.ndarray,
+             threat_rcs_m2: np.ndarray, visible_ids: np.ndarray,
+             log: EventLog) -> list[DetectionBatch]:
+        """Scan with every radar whose revisit falls due at ``time_s``.
+
+        threat_position_m (n, 3) scenario ENU, threat_height_m (n,) above ground and
+        threat_rcs_m2 (n,) are indexed by threat id; ``visible_ids`` are the ids in flight.
+        Logs outage transitions; returns one batch per radar that scanned, in radar order.
+        """
+        radars = self.due(time_s, log)
+        if radars.size == 0:
+            return []
+        ids = visible_ids
+        offset = threat_position_m[ids][None, :, :] - self.position_m[radars][:, None, :]
+        local = np.einsum("rij,rnj->rni", self.to_local[radars], offset)  # (r, n, 3)
+        slant = np.sqrt(np.einsum("rni,rni->rn", local, local))
+        horizontal = np.hypot(local[..., 0], local[..., 1])
+        elevation = np.arctan2(local[..., 2], horizontal)
+        azimuth = np.mod(np.arctan2(local[..., 0], local[..., 1]), 2 * np.pi)
+        horizon = radar_horizon_m(self.height_m[radars][:, None],
+                                  threat_height_m[ids][None, :])
+        in_view = ((slant <= self.max_range_m[radars][:, None]) & (slant <= horizon)
+                   & (elevation >= self.min_elevation_rad[radars][:, None])
+                   & (elevation <= self.max_elevation_rad[radars][:, None]))
+        snr = (self.snr_at_one_metre[radars][:, None] * threat_rcs_m2[ids][None, :]
+               / np.maximum(slant, 1.0) ** 4)
+        probability = swerling1_pd(snr, self.pfa[radars][:, None])
+        # Each radar draws a fixed count per scan from its own stream: one uniform and
+        # three normals per threat in flight, then its false alarms.
+        draws = np.empty(slant.shape)
+        noise = np.empty(slant.shape + (3,))
+        for row, radar in enumerate(radars):
+            draws[row] = self._rngs[radar].random(ids.size)
+            noise[row] = self._rngs[radar].standard_normal((ids.size, 3))
+        detected = in_view & (draws < probability)
+        row, column = np.nonzero(detected)
+        radar_of = radars[row]
+        measured = (np.stack([slant, azimuth, elevation], axis=-1)[row, column]
+                    + self.sigmas[radar_of] * noise[row, column])
+        snr_db = 10.0 * np.log10(snr[row, column])
+        threat_id = ids[column]
+        alarm_parts = [self._false_alarms(radar) for radar in radars]
+        alarm_radar = np.concatenate([np.full(part.shape[0], radar)
+                                      for radar, part in zip(radars, alarm_parts, strict=True)])
+        radar_of = np.concatenate([radar_of, alarm_radar])
+        measured = np.concatenate([measured, *alarm_parts])
+        snr_db = np.concatenate([snr_db, np.full(alarm_radar.size, np.nan)])
+        threat_id = np.concatenate([threat_id, np.full(alarm_radar.size, -1)])
+        measured[:, 0] = np.maximum(measured[:, 0], 1.0)
+        measured[:, 1] = np.mod(measured[:, 1], 2 * np.pi)
+        position, covariance = converted_measurement(
+            measured[:, 0], measured[:, 1], measured[:, 2], self.position_m[radar_of],
+            self.to_local[radar_of], self.sigmas[radar_of, 0], self.sigmas[radar_of, 1],
+            self.sigmas[radar_of, 2])
+        order = np.argsort(radar_of, kind="stable")
+        bounds = np.searchsorted(radar_of[order], radars, side="right")
+        batches, start = [], 0
+        for radar, stop in zip(radars, bounds, strict=True):
+            part = order[start:stop]
+            batches.append(DetectionBatch(
+                int(radar), time_s, measured[part, 0], measured[part, 1], measured[part, 2],
+                snr_db[part], threat_id[part], position[part], covariance[part]))
+            start = stop
+        return batches
+
+    def _false_alarms(self, radar: int) -> np.ndarray:
+        """False alarms of one scan: Poisson count, uniform in range, azimuth, elevation."""
+        site, rng = self.sites[radar], self._rngs[radar]
+        count = rng.poisson(site.false_alarms_per_scan)
+        if count == 0:
+            return np.zeros((0, 3))
+        return np.stack([rng.uniform(0.0, site.max_range_m, count),
+                         rng.uniform(0.0, 2 * np.pi, count),
+                         rng.uniform(site.min_elevation_rad, site.max_elevation_rad, count)],
+                        axis=-1)

@@ -1,0 +1,1 @@
+"""Threats: truth trajectories of every raid member, vectorized over threats."""

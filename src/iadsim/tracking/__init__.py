@@ -1,0 +1,1 @@
+"""Tracking: measurement conversion, Kalman filtering, association, track management."""

@@ -1,0 +1,187 @@
+"""The central tracker: one track picture fused from every radar's reports.
+
+Reports are processed scan by scan: predict every track to the scan time, gate and assign
+with GNN, update the assigned tracks, start a tentative track on every unassigned report.
+A tentative track is confirmed after ``confirm_hits`` updates; tracks are dropped when
+they have not been updated for ``coast_timeout_s`` (``tentative_timeout_s`` for tentative
+ones) or when the battle manager assesses them killed.
+New tracks start at the measured position with zero velocity and a velocity standard
+deviation of ``initial_speed_sigma_mps`` per axis (one-point initiation).
+
+The battle manager reads :class:`TrackPicture`; the truth is never visible here.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+from scipy.stats import chi2
+
+from iadsim.engine.events import EventKind, EventLog
+from iadsim.scenario.schema import Tracking
+from iadsim.sensors.radar import DetectionBatch, RadarSite
+from iadsim.tracking import kalman
+from iadsim.tracking.association import assign, gated_pairs
+
+TENTATIVE, CONFIRMED = 1, 2
+
+
+@dataclass(frozen=True, slots=True)
+class TrackPicture:
+    """Confirmed tracks predicted to one time: what the battle manager sees.
+
+    Arrays are over confirmed tracks; ``last_update_by_radar_s`` is (n, n_radars).
+    """
+
+    time_s: float
+    track_id: np.ndarray  # (n,)
+    position_m: np.ndarray  # (n, 3) scenario ENU
+    velocity_mps: np.ndarray  # (n, 3)
+    position_cov_m2: np.ndarray  # (n, 3, 3)
+    last_update_by_radar_s: np.ndarray  # (n, n_radars)
+
+    @property
+    def size(self) -> int:
+        return int(self.track_id.size)
+
+
+class CentralTracker:
+    """The track table (structure of arrays) and the scan-by-scan processing."""
+
+    def __init__(self, settings: Tracking, sites: list[RadarSite], log: EventLog):
+        self.settings = settings
+        self.sites = sites
+        self.log = log
+        self.gate_threshold = float(chi2.ppf(settings.gate_probability, df=3))
+        self._next_id = 0
+        radars = len(sites)
+        self.track_id = np.zeros(0, dtype=np.int64)
+        self.state = np.zeros((0, 6))
+        self.covariance = np.zeros((0, 6, 6))
+        self.time_s = np.zeros(0)
+        self.status = np.zeros(0, dtype=np.int8)
+        self.hits = np.zeros(0, dtype=np.int32)
+        self.born_s = np.zeros(0)
+        self.last_update_s = np.zeros(0)
+        self.last_update_by_radar_s = np.zeros((0, radars))
+
+    @property
+    def size(self) -> int:
+        return int(self.track_id.size)
+
+    def process(self, batch: DetectionBatch) -> None:
+        """Fuse one radar scan's reports into the track table."""
+        if batch.size == 0:
+            return
+        measurement, measurement_cov = batch.position_m, batch.position_cov_m2
+        if self.size:
+            self.state, self.covariance = kalman.predict(
+                self.state, self.covariance, batch.time_s - self.time_s,
+                self.settings.process_noise_mps2)
+            self.time_s[:] = batch.time_s
+        tracks, measurements = self._associate(measurement, measurement_cov)
+        if tracks.size:
+            self.state[tracks], self.covariance[tracks] = kalman.update(
+                self.state[tracks], self.covariance[tracks], measurement[measurements],
+                measurement_cov[measurements])
+            self.hits[tracks] += 1
+            self.last_update_s[tracks] = batch.time_s
+            self.last_update_by_radar_s[tracks, batch.radar_index] = batch.time_s
+            confirmed = tracks[(self.status[tracks] == TENTATIVE)
+                               & (self.hits[tracks] >= self.settings.confirm_hits)]
+            if confirmed.size:
+                self.status[confirmed] = CONFIRMED
+                self.log.add(EventKind.TRACK_CONFIRM, batch.time_s,
+                             track_id=self.track_id[confirmed],
+                             sensor_index=batch.radar_index,
+                             position_m=self.state[confirmed, :3])
+        unassigned = np.ones(measurement.shape[0], dtype=bool)
+        unassigned[measurements] = False
+        self._start_tracks(batch, measurement[unassigned], measurement_cov[unassigned])
+
+    def _associate(self, measurement: np.ndarray,
+                   measurement_cov: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """GNN in two passes: confirmed tracks choose first, tentative tracks take what is
+        left, so a young track in a dense raid cannot steal an established track's report."""
+        chosen_tracks, chosen_measurements = [], []
+        free = np.ones(measurement.shape[0], dtype=bool)
+        for status in (CONFIRMED, TENTATIVE):
+            rows = np.flatnonzero(self.status == status)
+            columns = np.flatnonzero(free)
+            if rows.size == 0 or columns.size == 0:
+                continue
+            pair_track, pair_measurement, cost = gated_pairs(
+                self.state[rows, :3], self.covariance[rows, :3, :3], measurement[columns],
+                measurement_cov[columns], self.gate_threshold)
+            tracks, measurements = assign(pair_track, pair_measurement, cost, rows.size,
+                                          columns.size)
+            chosen_tracks.append(rows[tracks])
+            chosen_measurements.append(columns[measurements])
+            free[columns[measurements]] = False
+        if not chosen_tracks:
+            return np.zeros(0, dtype=np.intp), np.zeros(0, dtype=np.intp)
+        return np.concatenate(chosen_tracks), np.concatenate(chosen_measurements)
+
+    def _start_tracks(self, batch: DetectionBatch, position: np.ndarray,
+                      position_cov: np.ndarray) -> None:
+        count = position.shape[0]
+        if count == 0:
+            return
+        ids = np.arange(self._next_id, self._next_id + count)
+        self._next_id += count
+        state = np.zeros((count, 6))
+        state[:, :3] = position
+        covariance = np.zeros((count, 6, 6))
+        covariance[:, :3, :3] = position_cov
+        covariance[:, 3:, 3:] = np.eye(3) * self.settings.initial_speed_sigma_mps**2
+        by_radar = np.full((count, len(self.sites)), -np.inf)
+        by_radar[:, batch.radar_index] = batch.time_s
+        status = CONFIRMED if self.settings.confirm_hits <= 1 else TENTATIVE
+        self._append(ids, state, covariance, np.full(count, batch.time_s),
+                     np.full(count, status, dtype=np.int8), np.ones(count, dtype=np.int32),
+                     by_radar)
+        self.log.add(EventKind.TRACK_START, batch.time_s, track_id=ids,
+                     sensor_index=batch.radar_index, position_m=position)
+        if status == CONFIRMED:
+            self.log.add(EventKind.TRACK_CONFIRM, batch.time_s, track_id=ids,
+                         sensor_index=batch.radar_index, position_m=position)
+
+    def _append(self, ids, state, covariance, time_s, status, hits, by_radar) -> None:
+        self.track_id = np.concatenate([self.track_id, ids])
+        self.state = np.concatenate([self.state, state])
+        self.covariance = np.concatenate([self.covariance, covariance])
+        self.time_s = np.concatenate([self.time_s, time_s])
+        self.status = np.concatenate([self.status, status])
+        self.hits = np.concatenate([self.hits, hits])
+        self.born_s = np.concatenate([self.born_s, time_s])
+        self.last_update_s = np.concatenate([self.last_update_s, time_s])
+        self.last_update_by_radar_s = np.concatenate([self.last_update_by_radar_s, by_radar])
+
+    def drop(self, time_s: float, killed_track_ids: np.ndarray | None = None) -> None:
+        """Delete stale tracks and tracks assessed killed; log one event each."""
+        if self.size == 0:
+            return
+        age = time_s - self.last_update_s
+        stale = np.where(self.status == TENTATIVE, age > self.settings.tentative_timeout_s,
+                         age > self.settings.coast_timeout_s)
+        if killed_track_ids is not None and killed_track_ids.size:
+            stale |= np.isin(self.track_id, killed_track_ids)
+        if not stale.any():
+            return
+        self.log.add(EventKind.TRACK_DROP, time_s, track_id=self.track_id[stale],
+                     value=age[stale])
+        keep = ~stale
+        for name in ("track_id", "state", "covariance", "time_s", "status", "hits", "born_s",
+                     "last_update_s", "last_update_by_radar_s"):
+            setattr(self, name, getattr(self, name)[keep])
+
+    def picture(self, time_s: float) -> TrackPicture:
+        """Confirmed tracks extrapolated to ``time_s`` (the table itself is not changed)."""
+        confirmed = self.status == CONFIRMED
+        state, covariance = kalman.predict(self.state[confirmed], self.covariance[confirmed],
+                                           time_s - self.time_s[confirmed],
+                                           self.settings.process_noise_mps2)
+        return TrackPicture(time_s, self.track_id[confirmed].copy(), state[:, :3],
+                            state[:, 3:], covariance[:, :3, :3],
+                            self.last_update_by_radar_s[confirmed].copy())

@@ -1,0 +1,78 @@
+"""WGS84 geodetic coordinates and the scenario's local East-North-Up frame.
+
+The scenario frame is ENU centred on the scenario origin (on the ellipsoid below it).
+Geodesy is delegated to pymap3d; this module adds the rotation between two local ENU
+frames, which the sensors need to express a radar's own azimuth/elevation.
+Inputs are never modified.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+import pymap3d
+
+
+@dataclass(frozen=True, slots=True)
+class LocalFrame:
+    """The scenario's ENU frame: its origin on the WGS84 ellipsoid (degrees, metres)."""
+
+    lat_deg: float
+    lon_deg: float
+    alt_m: float = 0.0
+
+    def to_enu(self, lat_deg, lon_deg, alt_m) -> np.ndarray:
+        """Geodetic (deg, deg, m above ellipsoid) to ENU metres, shape ``(..., 3)``."""
+        east, north, up = pymap3d.geodetic2enu(
+            np.asarray(lat_deg, dtype=float), np.asarray(lon_deg, dtype=float),
+            np.asarray(alt_m, dtype=float), self.lat_deg, self.lon_deg, self.alt_m)
+        return np.stack(np.broadcast_arrays(east, north, up), axis=-1)
+
+    def gaussian_radius_m(self) -> float:
+        """Gaussian mean radius of curvature of WGS84 at the origin, sqrt(M N) (metres)."""
+        semi_major, flattening = 6_378_137.0, 1 / 298.257223563
+        eccentricity2 = flattening * (2 - flattening)
+        w2 = 1.0 - eccentricity2 * np.sin(np.radians(self.lat_deg)) ** 2
+        meridian = semi_major * (1 - eccentricity2) / w2**1.5
+        normal = semi_major / np.sqrt(w2)
+        return float(np.sqrt(meridian * normal))
+
+    def approximate_altitude_m(self, enu_m: np.ndarray) -> np.ndarray:
+        """Height above the ellipsoid (m) of ENU points, on the osculating sphere.
+
+        A fast stand-in for :meth:`to_geodetic` where a few tens of metres do not matter
+        (envelope checks): within 300 km of the origin it agrees with WGS84 to ~50 m.
+        """
+        enu_m = np.asarray(enu_m, dtype=float)
+        radius = self.gaussian_radius_m()
+        return np.sqrt(enu_m[..., 0] ** 2 + enu_m[..., 1] ** 2
+                       + (enu_m[..., 2] + self.alt_m + radius) ** 2) - radius
+
+    def to_geodetic(self, enu_m: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """ENU metres ``(..., 3)`` to geodetic (lat deg, lon deg, alt m above ellipsoid)."""
+        enu_m = np.asarray(enu_m, dtype=float)
+        lat, lon, alt = pymap3d.enu2geodetic(enu_m[..., 0].copy(), enu_m[..., 1].copy(),
+                                             enu_m[..., 2].copy(), self.lat_deg, self.lon_deg,
+                                             self.alt_m)
+        return np.asarray(lat), np.asarray(lon), np.asarray(alt)
+
+
+def ecef_to_enu_rotation(lat_deg: float, lon_deg: float) -> np.ndarray:
+    """Rotation matrix (3, 3) taking ECEF vectors to the ENU frame at (lat, lon).
+
+    Source: standard ENU definition (e.g. pymap3d ``ecef2enuv``); rows are the E, N, U axes.
+    """
+    lat, lon = np.radians(lat_deg), np.radians(lon_deg)
+    sin_lat, cos_lat, sin_lon, cos_lon = np.sin(lat), np.cos(lat), np.sin(lon), np.cos(lon)
+    return np.array([
+        [-sin_lon, cos_lon, 0.0],
+        [-sin_lat * cos_lon, -sin_lat * sin_lon, cos_lat],
+        [cos_lat * cos_lon, cos_lat * sin_lon, sin_lat],
+    ])
+
+
+def site_rotation(site_lat_deg: float, site_lon_deg: float, frame: LocalFrame) -> np.ndarray:
+    """Rotation (3, 3) taking vectors in the scenario ENU frame to a site's own ENU frame."""
+    return ecef_to_enu_rotation(site_lat_deg, site_lon_deg) @ ecef_to_enu_rotation(
+        frame.lat_deg, frame.lon_deg).T
