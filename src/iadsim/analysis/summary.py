@@ -49,10 +49,10 @@ def summarize(events: pd.DataFrame, threats: pd.DataFrame, scenario: Scenario, s
                               "in_flight_at_end": count("in_flight", frame)}
 
     detections = events[events["kind"] == "detection"]
-    first = detections.groupby("threat_id", sort=True).agg(
-        first_detection_s=("time_s", "min"))
-    first_sensor = detections.loc[detections.groupby("threat_id")["time_s"].idxmin(), ["threat_id", "sensor"]]
-    first = first.join(first_sensor.set_index("threat_id"))
+    # The first detection of each threat (the log is in time order) and its sensor.
+    first = (detections.drop_duplicates("threat_id")
+             .set_index("threat_id")[["time_s", "sensor"]]
+             .rename(columns={"time_s": "first_detection_s"}))
     threats = threats.join(first, on="threat_id")
     threats["detection_delay_s"] = threats["first_detection_s"] - threats["launch_time_s"]
 
@@ -78,7 +78,7 @@ def summarize(events: pd.DataFrame, threats: pd.DataFrame, scenario: Scenario, s
 
     launches = events[events["kind"] == "interceptor_launch"]
     kills = events[events["kind"] == "kill"]
-    type_of_battery = {b.name: b.interceptor for b in scenario.batteries}
+    {b.name: b.interceptor for b in scenario.batteries}
     cost_of_type = {i.name: i.cost_per_round_usd for i in scenario.interceptors}
     by_battery = {}
     for battery in scenario.batteries:

@@ -96,6 +96,11 @@ class BattleManager:
         """True while any engagement is open or awaiting assessment."""
         return bool(self._open_by_track) or bool(self._assessments)
 
+    def wants_picture(self, time_s: float) -> bool:
+        """True when a step at ``time_s`` would read the picture (cycle or launch due)."""
+        return (time_s + 1e-9 >= self._next_cycle_s or bool(self._pending_launch)
+                or bool(self._assessments))
+
     def step(self, time_s: float, picture: TrackPicture) -> None:
         """Assess, assign (when a cycle is due) and launch at ``time_s``."""
         self._assess_due(time_s)
@@ -113,8 +118,10 @@ class BattleManager:
         reach = engageability(picture, assessment.time_to_go_s, self.batteries, self.types,
                               self.frame, self.ground_elevation_m,
                               self.doctrine.fire_control_track_age_s)
-        eligible = np.array([track not in self.killed_track_ids and self._open_by_track.get(track, 0)
-                             < self._limit for track in picture.track_id.tolist()], dtype=bool)
+        open_engagements = self._open_by_track
+        eligible = np.array([track not in self.killed_track_ids
+                             and open_engagements.get(track, 0) < self._limit
+                             for track in picture.track_id.tolist()], dtype=bool)
         free_channels = self.batteries.fire_channels - self.batteries.channels_busy
         kinds = self.batteries.interceptor_type
         for battery, row in greedy_assign(

@@ -97,6 +97,7 @@ class Batteries:
         self.reserve = np.array([b.reserve_missiles for b in units], dtype=int)
         self.reserved = np.zeros(count, dtype=int)  # assigned but not yet launched
         self.initial_rounds = self.launcher_rounds.clip(0).sum(axis=1) + self.reserve
+        self._watch_reloads = False  # set when a launcher empties with reserve left
 
     @property
     def size(self) -> int:
@@ -111,6 +112,8 @@ class Batteries:
         launcher = int(np.argmax(self.launcher_rounds[battery]))
         self.launcher_rounds[battery, launcher] -= 1
         self.reserved[battery] -= 1
+        if self.launcher_rounds[battery, launcher] == 0 and self.reserve[battery] > 0:
+            self._watch_reloads = True
 
     def release_rounds(self, battery: int, count: int) -> None:
         """Give back rounds reserved for an engagement that will not fire them."""
@@ -118,6 +121,8 @@ class Batteries:
 
     def update_reloads(self, time_s: float, log: EventLog) -> None:
         """Finish due reloads and start reloads of empty launchers with reserve rounds."""
+        if not self._watch_reloads:
+            return
         done = self.reload_done_s <= time_s + 1e-9
         for battery, launcher in zip(*np.nonzero(done), strict=True):
             loaded = int(min(self.capacity_per_launcher[battery], self.reserve[battery]))
@@ -132,3 +137,5 @@ class Batteries:
             if self.reserve[battery] - pending[battery] * self.capacity_per_launcher[battery] > 0:
                 self.reload_done_s[battery, launcher] = time_s + self.reload_s[battery]
                 pending[battery] += 1
+        # Keep watching while a reload runs or an empty launcher could still be refilled.
+        self._watch_reloads = bool(np.isfinite(self.reload_done_s).any())

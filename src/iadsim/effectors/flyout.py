@@ -108,7 +108,14 @@ class InterceptorFleet:
         alive_ids = np.flatnonzero(threat_alive)
         nearest = np.full(rows.size, -1)
         nearest_distance = np.full(rows.size, np.inf)
-        if alive_ids.size:
+        if alive_ids.size * rows.size <= 50_000:
+            if alive_ids.size:
+                gaps = position[:, None, :] - threat_start_m[alive_ids][None, :, :]
+                squared = np.einsum("ijk,ijk->ij", gaps, gaps)
+                index = np.argmin(squared, axis=1)
+                nearest = alive_ids[index]
+                nearest_distance = np.sqrt(squared[np.arange(rows.size), index])
+        else:
             distance, index = cKDTree(threat_start_m[alive_ids]).query(position)
             nearest, nearest_distance = alive_ids[index], distance
         # Seeker lock: the nearest live threat inside the acquisition range (once locked,
@@ -155,6 +162,8 @@ class InterceptorFleet:
         flight_time = time_s + dt_s - self.launch_time_s[rows]
         expired = ~arriving & (flight_time >= self.types.max_flight_time_s[types])
         resolving = np.flatnonzero(arriving)
+        if resolving.size == 0 and not expired.any():
+            return _empty_outcome()
         victim = np.where(has_lock, locked, nearest)[resolving]
         miss = np.full(resolving.size, np.nan)
         when = np.full(resolving.size, time_s + dt_s)

@@ -25,26 +25,24 @@ def intercept_time_s(relative_position_m: np.ndarray, target_velocity_mps: np.nd
     v = np.asarray(target_velocity_mps, dtype=float)
     s = np.asarray(interceptor_speed_mps, dtype=float)
     d = np.asarray(launch_delay_s, dtype=float)
-    a = np.einsum("...i,...i->...", v, v) - s**2
-    b = 2.0 * (np.einsum("...i,...i->...", p, v) + s**2 * d)
-    c = np.einsum("...i,...i->...", p, p) - (s * d) ** 2
-    a, b, c = np.broadcast_arrays(a, b, c)
-    result = np.full(a.shape, np.nan)
-    linear = np.abs(a) < 1e-9 * np.maximum(s**2, 1.0)
+    s2 = s * s
+    a = (v * v).sum(axis=-1) - s2
+    half_b = (p * v).sum(axis=-1) + s2 * d
+    c = (p * p).sum(axis=-1) - s2 * d * d
+    a, half_b, c = np.broadcast_arrays(a, half_b, c)
     with np.errstate(divide="ignore", invalid="ignore"):
-        root_linear = -c / b
-        discriminant = b * b - 4.0 * a * c
-        sqrt_disc = np.sqrt(np.where(discriminant >= 0, discriminant, np.nan))
-        root_a = (-b - sqrt_disc) / (2.0 * a)
-        root_b = (-b + sqrt_disc) / (2.0 * a)
-    # Only roots at or after launch count; take the earliest.
-    candidates = np.stack([np.where(linear, root_linear, root_a),
-                           np.where(linear, np.nan, root_b)])
-    candidates = np.where(candidates >= np.broadcast_to(d, a.shape) - 1e-9, candidates, np.nan)
-    with np.errstate(invalid="ignore"):
-        earliest = np.fmin(candidates[0], candidates[1])
-    result[...] = earliest
-    return result
+        root_disc = np.sqrt(half_b * half_b - a * c)  # NaN when no real root
+        # Numerically stable pair of roots (no cancellation): q = -(b/2 + sign(b/2) sqrt).
+        q = -(half_b + np.copysign(root_disc, half_b))
+        first, second = q / a, c / q
+        linear = np.abs(a) < 1e-9 * np.maximum(s2, 1.0)
+        first = np.where(linear, -0.5 * c / half_b, first)
+        second = np.where(linear, np.nan, second)
+        earliest_allowed = np.broadcast_to(d, a.shape) - 1e-9
+        first = np.where(first >= earliest_allowed, first, np.nan)
+        second = np.where(second >= earliest_allowed, second, np.nan)
+    # Only roots at or after launch count; take the earliest (fmin ignores NaN).
+    return np.fmin(first, second)
 
 
 def closest_approach(relative_position_m: np.ndarray, relative_velocity_mps: np.ndarray,

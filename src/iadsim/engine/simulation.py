@@ -25,7 +25,7 @@ from iadsim.engine.events import EventKind, EventLog
 from iadsim.engine.random_streams import stream
 from iadsim.network.links import ReportLinks
 from iadsim.scenario.schema import Scenario
-from iadsim.sensors.radar import DetectionBatch, RadarNetwork, radar_sites
+from iadsim.sensors.radar import RadarNetwork, radar_sites
 from iadsim.threats.raid import ARRIVED, FLYING, KILLED, PENDING, build_raid
 from iadsim.tracking.tracker import CentralTracker
 from iadsim.world.geodesy import LocalFrame
@@ -48,10 +48,12 @@ class Simulation:
                             [b.name for b in scenario.batteries], [a.name for a in assets])
         self.raid = build_raid(scenario, self.frame)
         self.status = np.full(self.raid.size, PENDING, dtype=np.int8)
-        self.threat_position_m = self._threat_positions(0.0)
+        self._unresolved = self.raid.size  # threats pending or flying
+        self.threat_position_m = np.zeros((self.raid.size, 3))
+        self.threat_height_m = np.zeros(self.raid.size)
 
         sites = radar_sites(scenario, self.frame)
-        self.radars = RadarNetwork(sites, self.seed, ground)
+        self.radars = RadarNetwork(sites, self.seed, ground, scenario.sim.record_detections)
         self.links = ReportLinks([site.latency_s for site in sites])
         self.tracker = CentralTracker(scenario.tracking, sites, self.log)
         self._picture = self.tracker.picture(0.0)
@@ -69,15 +71,19 @@ class Simulation:
                                             self.interceptor_types, asset_table, self.fleet,
                                             self.frame, ground, self.log)
 
-    def _threat_positions(self, time_s: float) -> np.ndarray:
-        self.threat_geodetic = self.raid.geodetic_at(time_s)
-        return self.frame.to_enu(*self.threat_geodetic).reshape(-1, 3)
+    def _update_threats(self, time_s: float, rows: np.ndarray) -> None:
+        """Move the given threats to ``time_s`` (others keep their last state)."""
+        if rows.size == 0:
+            return
+        lat, lon, alt = self.raid.geodetic_at(time_s, rows)
+        self.threat_position_m[rows] = self.frame.to_enu(lat, lon, alt).reshape(-1, 3)
+        self.threat_height_m[rows] = alt - self.scenario.origin.ground_elevation_m
 
     @property
     def finished(self) -> bool:
         """True when no threat is pending or flying and no round or engagement is open."""
-        return (not np.isin(self.status, (PENDING, FLYING)).any()
-                and self.fleet.flying.size == 0 and not self.battle_manager.busy)
+        return (self._unresolved == 0 and self.fleet.flying.size == 0
+                and not self.battle_manager.busy)
 
     def run(self) -> Simulation:
         """Step until the duration is reached or the raid is over; returns self."""
@@ -93,42 +99,42 @@ class Simulation:
         raid, log = self.raid, self.log
 
         # 1. Threats move; launches.
-        previous_position = self.threat_position_m
-        self.threat_position_m = self._threat_positions(end_s)
         launched = np.flatnonzero((self.status == PENDING) & (raid.launch_time_s <= end_s))
         if launched.size:
             self.status[launched] = FLYING
+            # A threat launched within the step starts the step where its path starts.
+            self._update_threats(start_s, launched)
+        flying = np.flatnonzero(self.status == FLYING)
+        previous_position = self.threat_position_m[flying]
+        self._update_threats(end_s, flying)
+        if launched.size:
             log.add(EventKind.THREAT_LAUNCH, raid.launch_time_s[launched], threat_id=launched,
                     asset_index=raid.target_asset[launched], value=raid.unit_cost_usd[launched],
                     position_m=self.threat_position_m[launched])
-            # A threat launched within the step starts the step where it starts its path.
-            previous_position = previous_position.copy()
-            previous_position[launched] = self.frame.to_enu(
-                *(values[launched] for values in raid.geodetic_at(start_s))).reshape(-1, 3)
 
         # 2. Interceptors fly on the picture of the previous step and resolve endgames.
         if self.fleet.flying.size:
-            picture = self._picture  # the battle manager's picture at start_s
-            outcome = self.fleet.step(start_s, self.dt_s, previous_position,
-                                      self.threat_position_m, self.status == FLYING,
-                                      picture.track_id, picture.position_m, picture.velocity_mps)
-            self._log_outcome(outcome)
-            self.battle_manager.record_outcomes(outcome)
+            start_position = self.threat_position_m.copy()
+            start_position[flying] = previous_position
+            outcome = self.fleet.step(start_s, self.dt_s, start_position, self.threat_position_m,
+                                      self.status == FLYING, self._picture.track_id,
+                                      self._picture.position_m, self._picture.velocity_mps)
+            if outcome.interceptor_id.size:
+                self._log_outcome(outcome)
+                self.battle_manager.record_outcomes(outcome)
 
         # 3. Arrivals: leakers and completed routes.
-        arrived = np.flatnonzero((self.status == FLYING)
-                                 & (raid.launch_time_s + raid.flight_time_s <= end_s))
+        arrived = flying[(self.status[flying] == FLYING)
+                         & (raid.launch_time_s[flying] + raid.flight_time_s[flying] <= end_s)]
         if arrived.size:
             self.status[arrived] = ARRIVED
+            self._unresolved -= arrived.size
             self._log_arrivals(arrived)
 
         # 4. Radars scan; reports enter the network.
         flying = np.flatnonzero(self.status == FLYING)
-        height_m = self.threat_geodetic[2] - self.scenario.origin.ground_elevation_m
-        for batch in self.radars.scan(end_s, self.threat_position_m, height_m, raid.rcs_m2,
-                                      flying, log):
-            if self.scenario.sim.record_detections:
-                self._log_detections(batch)
+        for batch in self.radars.scan(end_s, self.threat_position_m, self.threat_height_m,
+                                      raid.rcs_m2, flying, log):
             self.links.send(batch)
 
         # 5. Tracker fuses what has arrived; drops stale and killed tracks.
@@ -136,23 +142,15 @@ class Simulation:
             self.tracker.process(batch)
         self.tracker.drop(end_s, self.battle_manager.take_killed_tracks())
 
-        # 6. Battle manager.
-        self._picture = self.tracker.picture(end_s)
-        self.battle_manager.step(end_s, self._picture)
+        # 6. Battle manager (on a picture made only when someone will read it).
+        if self.battle_manager.wants_picture(end_s) or self.fleet.flying.size:
+            self._picture = self.tracker.picture(end_s)
+            self.battle_manager.step(end_s, self._picture)
 
         # 7. Reloads.
         self.batteries.update_reloads(end_s, log)
         self.time_s = end_s
         self.steps += 1
-
-    def _log_detections(self, batch: DetectionBatch) -> None:
-        position = batch.position_m
-        real = batch.threat_id >= 0
-        self.log.add(EventKind.DETECTION, batch.time_s, threat_id=batch.threat_id[real],
-                     sensor_index=batch.radar_index, value=batch.snr_db[real],
-                     position_m=position[real])
-        self.log.add(EventKind.FALSE_ALARM, batch.time_s, sensor_index=batch.radar_index,
-                     position_m=position[~real])
 
     def _log_outcome(self, outcome: Outcome) -> None:
         log = self.log
@@ -175,6 +173,7 @@ class Simulation:
                 position_m=outcome.position_m[gave_up])
         victims = outcome.threat_id[killed]
         self.status[victims] = KILLED
+        self._unresolved -= victims.size
 
     def _log_arrivals(self, arrived: np.ndarray) -> None:
         raid = self.raid

@@ -15,10 +15,12 @@ import numpy as np
 def spherical_to_local_enu(range_m: np.ndarray, azimuth_rad: np.ndarray,
                            elevation_rad: np.ndarray) -> np.ndarray:
     """Radar-local ENU vector (m), shape (k, 3); azimuth clockwise from north."""
-    cos_el = np.cos(elevation_rad)
-    return np.stack([range_m * cos_el * np.sin(azimuth_rad),
-                     range_m * cos_el * np.cos(azimuth_rad),
-                     range_m * np.sin(elevation_rad)], axis=-1)
+    horizontal = range_m * np.cos(elevation_rad)
+    local = np.empty((*np.shape(range_m), 3))
+    local[..., 0] = horizontal * np.sin(azimuth_rad)
+    local[..., 1] = horizontal * np.cos(azimuth_rad)
+    local[..., 2] = range_m * np.sin(elevation_rad)
+    return local
 
 
 def converted_measurement(range_m: np.ndarray, azimuth_rad: np.ndarray,
@@ -31,9 +33,9 @@ def converted_measurement(range_m: np.ndarray, azimuth_rad: np.ndarray,
     scenario-ENU vectors to the radar's ENU frame; sigmas: scalars or (k,).
     """
     local = spherical_to_local_enu(range_m, azimuth_rad, elevation_rad)
-    rotation = np.broadcast_to(to_local, (range_m.size, 3, 3))
-    # v_scenario = to_local^T v_local, for each row.
-    position = np.einsum("kji,kj->ki", rotation, local) + radar_position_m
+    # v_scenario = to_local^T v_local, row by row.
+    from_local = np.swapaxes(np.broadcast_to(to_local, (range_m.size, 3, 3)), 1, 2)
+    position = (from_local @ local[:, :, None])[:, :, 0] + radar_position_m
     sin_az, cos_az = np.sin(azimuth_rad), np.cos(azimuth_rad)
     sin_el, cos_el = np.sin(elevation_rad), np.cos(elevation_rad)
     jacobian = np.empty((range_m.size, 3, 3))
@@ -46,10 +48,8 @@ def converted_measurement(range_m: np.ndarray, azimuth_rad: np.ndarray,
     jacobian[:, 2, 0] = sin_el
     jacobian[:, 2, 1] = 0.0
     jacobian[:, 2, 2] = range_m * cos_el
-    variances = np.stack(np.broadcast_arrays(np.square(range_sigma_m), np.square(azimuth_sigma_rad),
-                                             np.square(elevation_sigma_rad)), axis=-1)
-    variances = np.broadcast_to(variances, (range_m.size, 3))
-    # Map the local Jacobian to the scenario frame first: J_s = to_local^T J.
-    jacobian_scenario = np.einsum("kji,kjl->kil", rotation, jacobian)
-    covariance = np.einsum("kil,kl,kjl->kij", jacobian_scenario, variances, jacobian_scenario)
-    return position, covariance
+    sigmas = np.empty((range_m.size, 3))
+    sigmas[:, 0], sigmas[:, 1], sigmas[:, 2] = range_sigma_m, azimuth_sigma_rad, elevation_sigma_rad
+    # J_s = to_local^T J diag(sigma): the local Jacobian in the scenario frame, scaled.
+    scaled = from_local @ (jacobian * sigmas[:, None, :])
+    return position, scaled @ np.swapaxes(scaled, 1, 2)

@@ -21,14 +21,16 @@ import numpy as np
 from iadsim.engine.events import EventKind, EventLog
 from iadsim.engine.random_streams import stream
 from iadsim.scenario.schema import Scenario
-from iadsim.sensors.measurements import converted_measurement
 from iadsim.sensors.detection import (
     radar_equation_snr,
     swerling1_pd,
     swerling1_required_snr,
 )
-from iadsim.world.earth import radar_horizon_m
+from iadsim.sensors.measurements import converted_measurement
+from iadsim.world.earth import effective_earth_radius_m, radar_horizon_m
 from iadsim.world.geodesy import LocalFrame, site_rotation
+
+EFFECTIVE_EARTH_RADIUS_M = effective_earth_radius_m()
 
 
 @dataclass(frozen=True, slots=True)
@@ -110,6 +112,10 @@ def radar_sites(scenario: Scenario, frame: LocalFrame) -> list[RadarSite]:
     return sites
 
 
+_NO_ALARMS = np.zeros((0, 3))
+_NO_ALARMS.flags.writeable = False
+
+
 class RadarNetwork:
     """All radars of a run: their scan clocks, outage state and random streams.
 
@@ -118,8 +124,10 @@ class RadarNetwork:
     adding a radar or changing one radar's coverage leaves every other radar's draws alone.
     """
 
-    def __init__(self, sites: list[RadarSite], seed: int, ground_elevation_m: float):
+    def __init__(self, sites: list[RadarSite], seed: int, ground_elevation_m: float,
+                 record_detections: bool = True):
         self.sites = sites
+        self.record_detections = record_detections
         self.ground_elevation_m = ground_elevation_m
         self._rngs = [stream(seed, f"radar:{site.name}") for site in sites]
         # Scan phases are staggered so that radars do not all look at the same instant.
@@ -130,6 +138,8 @@ class RadarNetwork:
         self.position_m = np.array([site.position_enu_m for site in sites]).reshape(-1, 3)
         self.to_local = np.array([site.to_local for site in sites]).reshape(-1, 3, 3)
         self.height_m = np.array([site.height_m for site in sites])
+        # The radar's half of the 4/3-earth horizon sum, fixed per radar.
+        self.horizon_m = radar_horizon_m(self.height_m, 0.0)
         self.max_range_m = np.array([site.max_range_m for site in sites])
         self.min_elevation_rad = np.array([site.min_elevation_rad for site in sites])
         self.max_elevation_rad = np.array([site.max_elevation_rad for site in sites])
@@ -148,12 +158,12 @@ class RadarNetwork:
                     kind = EventKind.OUTAGE_START if down else EventKind.OUTAGE_END
                     log.add(kind, time_s, sensor_index=index)
                     self._in_outage[index] = down
-        due = time_s + 1e-9 >= self._next_scan_s
-        if not due.any():
-            return np.zeros(0, dtype=int)
+        due = np.flatnonzero(time_s + 1e-9 >= self._next_scan_s)
+        if due.size == 0:
+            return due
         missed = np.floor((time_s - self._next_scan_s[due]) / self.revisit_s[due]) + 1
         self._next_scan_s[due] += missed * self.revisit_s[due]
-        return np.flatnonzero(due & ~self._in_outage)
+        return due[~self._in_outage[due]] if self._has_outages else due
 
     def scan(self, time_s: float, threat_position_m: np.ndarray, threat_height_m: np.ndarray,
              threat_rcs_m2: np.ndarray, visible_ids: np.ndarray,
@@ -162,7 +172,8 @@ class RadarNetwork:
 
         threat_position_m (n, 3) scenario ENU, threat_height_m (n,) above ground and
         threat_rcs_m2 (n,) are indexed by threat id; ``visible_ids`` are the ids in flight.
-        Logs outage transitions; returns one batch per radar that scanned, in radar order.
+        Logs outage transitions and (when recording) every detection and false alarm;
+        returns one batch per radar that reported anything, in radar order.
         """
         radars = self.due(time_s, log)
         if radars.size == 0:
@@ -174,8 +185,9 @@ class RadarNetwork:
         horizontal = np.hypot(local[..., 0], local[..., 1])
         elevation = np.arctan2(local[..., 2], horizontal)
         azimuth = np.mod(np.arctan2(local[..., 0], local[..., 1]), 2 * np.pi)
-        horizon = radar_horizon_m(self.height_m[radars][:, None],
-                                  threat_height_m[ids][None, :])
+        height = np.maximum(threat_height_m[ids], 0.0)
+        horizon = (self.horizon_m[radars][:, None]
+                   + np.sqrt(height * (2.0 * EFFECTIVE_EARTH_RADIUS_M + height))[None, :])
         in_view = ((slant <= self.max_range_m[radars][:, None]) & (slant <= horizon)
                    & (elevation >= self.min_elevation_rad[radars][:, None])
                    & (elevation <= self.max_elevation_rad[radars][:, None]))
@@ -185,7 +197,7 @@ class RadarNetwork:
         # Each radar draws a fixed count per scan from its own stream: one uniform and
         # three normals per threat in flight, then its false alarms.
         draws = np.empty(slant.shape)
-        noise = np.empty(slant.shape + (3,))
+        noise = np.empty((*slant.shape, 3))
         for row, radar in enumerate(radars):
             draws[row] = self._rngs[radar].random(ids.size)
             noise[row] = self._rngs[radar].standard_normal((ids.size, 3))
@@ -197,23 +209,34 @@ class RadarNetwork:
         snr_db = 10.0 * np.log10(snr[row, column])
         threat_id = ids[column]
         alarm_parts = [self._false_alarms(radar) for radar in radars]
-        alarm_radar = np.concatenate([np.full(part.shape[0], radar)
-                                      for radar, part in zip(radars, alarm_parts, strict=True)])
-        radar_of = np.concatenate([radar_of, alarm_radar])
-        measured = np.concatenate([measured, *alarm_parts])
-        snr_db = np.concatenate([snr_db, np.full(alarm_radar.size, np.nan)])
-        threat_id = np.concatenate([threat_id, np.full(alarm_radar.size, -1)])
+        alarm_counts = [part.shape[0] for part in alarm_parts]
+        if any(alarm_counts):
+            alarm_radar = np.repeat(radars, alarm_counts)
+            radar_of = np.concatenate([radar_of, alarm_radar])
+            measured = np.concatenate([measured, *alarm_parts])
+            snr_db = np.concatenate([snr_db, np.full(alarm_radar.size, np.nan)])
+            threat_id = np.concatenate([threat_id, np.full(alarm_radar.size, -1)])
         measured[:, 0] = np.maximum(measured[:, 0], 1.0)
         measured[:, 1] = np.mod(measured[:, 1], 2 * np.pi)
         position, covariance = converted_measurement(
             measured[:, 0], measured[:, 1], measured[:, 2], self.position_m[radar_of],
             self.to_local[radar_of], self.sigmas[radar_of, 0], self.sigmas[radar_of, 1],
             self.sigmas[radar_of, 2])
+        if radar_of.size == 0:
+            return []
+        if self.record_detections:
+            real = threat_id >= 0
+            log.add(EventKind.DETECTION, time_s, threat_id=threat_id[real],
+                    sensor_index=radar_of[real], value=snr_db[real], position_m=position[real])
+            log.add(EventKind.FALSE_ALARM, time_s, sensor_index=radar_of[~real],
+                    position_m=position[~real])
         order = np.argsort(radar_of, kind="stable")
         bounds = np.searchsorted(radar_of[order], radars, side="right")
         batches, start = [], 0
         for radar, stop in zip(radars, bounds, strict=True):
             part = order[start:stop]
+            if part.size == 0:
+                continue
             batches.append(DetectionBatch(
                 int(radar), time_s, measured[part, 0], measured[part, 1], measured[part, 2],
                 snr_db[part], threat_id[part], position[part], covariance[part]))
@@ -225,7 +248,7 @@ class RadarNetwork:
         site, rng = self.sites[radar], self._rngs[radar]
         count = rng.poisson(site.false_alarms_per_scan)
         if count == 0:
-            return np.zeros((0, 3))
+            return _NO_ALARMS
         return np.stack([rng.uniform(0.0, site.max_range_m, count),
                          rng.uniform(0.0, 2 * np.pi, count),
                          rng.uniform(site.min_elevation_rad, site.max_elevation_rad, count)],

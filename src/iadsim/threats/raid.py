@@ -47,29 +47,35 @@ class Raid:
     def size(self) -> int:
         return int(self.launch_time_s.size)
 
-    def geodetic_at(self, time_s: float) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-        """Latitude, longitude (deg) and altitude above the ellipsoid (m) of every threat.
+    def geodetic_at(self, time_s: float, rows: np.ndarray | None = None
+                    ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """Latitude, longitude (deg) and altitude above the ellipsoid (m) of threats.
 
+        ``rows``: threat ids to evaluate (default all); results follow their order.
         Before launch a threat sits at its first point, after arrival at its last.
         """
-        since_launch = np.clip(time_s - self.launch_time_s, 0.0, self.flight_time_s)
-        last_leg = self.path_time_s.shape[1] - 2
-        leg = np.clip((self.path_time_s <= since_launch[:, None]).sum(axis=1) - 1, 0, last_leg)
-        rows = np.arange(self.size)
+        rows = np.arange(self.size) if rows is None else np.asarray(rows)
+        since_launch = np.minimum(np.maximum(time_s - self.launch_time_s[rows], 0.0),
+                                  self.flight_time_s[rows])
+        path_time = self.path_time_s[rows]
+        last_leg = path_time.shape[1] - 2
+        leg = np.minimum((path_time[:, 1:-1] <= since_launch[:, None]).sum(axis=1), last_leg)
         leg_start, leg_end = self.path_time_s[rows, leg], self.path_time_s[rows, leg + 1]
         duration = leg_end - leg_start
         fraction = np.divide(since_launch - leg_start, duration,
                              out=np.ones_like(duration), where=duration > 0)
-        fraction = np.clip(fraction, 0.0, 1.0)
+        fraction = np.minimum(np.maximum(fraction, 0.0), 1.0)
 
         def along(values: np.ndarray) -> np.ndarray:
-            return values[rows, leg] + fraction * (values[rows, leg + 1] - values[rows, leg])
+            start = values[rows, leg]
+            return start + fraction * (values[rows, leg + 1] - start)
 
         altitude = along(self.path_alt_m)
-        if self.is_ballistic.any():
-            ballistic_rows = self.is_ballistic
+        ballistic_rows = self.is_ballistic[rows]
+        if ballistic_rows.any():
+            selected = rows[ballistic_rows]
             altitude[ballistic_rows] = ballistic.altitude_m(
-                self.path_alt_m[ballistic_rows, 0], self.ballistic_up_speed_mps[ballistic_rows],
+                self.path_alt_m[selected, 0], self.ballistic_up_speed_mps[selected],
                 since_launch[ballistic_rows], self.gravity_mps2)
         return along(self.path_lat_deg), along(self.path_lon_deg), altitude
 

@@ -12,9 +12,17 @@ sec. 6.4 (gating) and 6.5 (GNN).
 from __future__ import annotations
 
 import numpy as np
+from scipy.optimize import linear_sum_assignment
 from scipy.sparse import coo_matrix
 from scipy.sparse.csgraph import min_weight_full_bipartite_matching
 from scipy.spatial import cKDTree
+
+from iadsim.tracking.kalman import symmetric_3x3_inverse
+
+#: Below this many track x measurement pairs, gating tests every pair directly.
+BRUTE_FORCE_PAIRS = 2_048
+#: Up to this many contested tracks + measurements, the dense solver is used.
+DENSE_ASSIGNMENT_SIZE = 300
 
 
 def gated_pairs(track_position: np.ndarray, track_position_cov: np.ndarray,
@@ -29,25 +37,31 @@ def gated_pairs(track_position: np.ndarray, track_position_cov: np.ndarray,
     empty = np.zeros(0, dtype=np.intp)
     if track_position.shape[0] == 0 or measurement.shape[0] == 0:
         return empty, empty, np.zeros(0)
-    # The largest eigenvalue of a covariance is at most its trace: a safe coarse radius.
-    largest_measurement_trace = float(np.trace(measurement_cov, axis1=1, axis2=2).max())
-    radius = np.sqrt(gate_threshold * (np.trace(track_position_cov, axis1=1, axis2=2)
-                                       + largest_measurement_trace))
-    neighbours = cKDTree(measurement).query_ball_point(track_position, r=radius,
-                                                       return_sorted=False)
-    counts = np.fromiter((len(n) for n in neighbours), dtype=np.intp, count=len(neighbours))
-    if counts.sum() == 0:
-        return empty, empty, np.zeros(0)
-    track_index = np.repeat(np.arange(track_position.shape[0]), counts)
-    measurement_index = np.fromiter((m for n in neighbours for m in n), dtype=np.intp,
-                                    count=int(counts.sum()))
+    n_tracks, n_measurements = track_position.shape[0], measurement.shape[0]
+    if n_tracks * n_measurements <= BRUTE_FORCE_PAIRS:
+        # Small problems: every pair is a candidate (cheaper than building a tree).
+        track_index = np.repeat(np.arange(n_tracks), n_measurements)
+        measurement_index = np.tile(np.arange(n_measurements), n_tracks)
+    else:
+        # The largest eigenvalue of a covariance is at most its trace: a safe coarse radius.
+        largest_measurement_trace = float(np.trace(measurement_cov, axis1=1, axis2=2).max())
+        radius = np.sqrt(gate_threshold * (np.trace(track_position_cov, axis1=1, axis2=2)
+                                           + largest_measurement_trace))
+        neighbours = cKDTree(measurement).query_ball_point(track_position, r=radius,
+                                                           return_sorted=False)
+        counts = np.fromiter((len(n) for n in neighbours), dtype=np.intp, count=n_tracks)
+        if counts.sum() == 0:
+            return empty, empty, np.zeros(0)
+        track_index = np.repeat(np.arange(n_tracks), counts)
+        measurement_index = np.fromiter((m for n in neighbours for m in n), dtype=np.intp,
+                                        count=int(counts.sum()))
     residual = measurement[measurement_index] - track_position[track_index]
     residual_cov = track_position_cov[track_index] + measurement_cov[measurement_index]
-    solved = np.linalg.solve(residual_cov, residual[:, :, None])[:, :, 0]
-    distance2 = np.einsum("ij,ij->i", residual, solved)
+    inverse, determinant = symmetric_3x3_inverse(residual_cov)
+    distance2 = np.einsum("ij,ij->i", residual, (inverse @ residual[:, :, None])[:, :, 0])
     inside = distance2 <= gate_threshold
-    _, log_det = np.linalg.slogdet(residual_cov[inside])
-    return track_index[inside], measurement_index[inside], distance2[inside] + log_det
+    return (track_index[inside], measurement_index[inside],
+            distance2[inside] + np.log(determinant[inside]))
 
 
 def assign(track_index: np.ndarray, measurement_index: np.ndarray, cost: np.ndarray,
@@ -57,10 +71,11 @@ def assign(track_index: np.ndarray, measurement_index: np.ndarray, cost: np.ndar
     A pair whose track and measurement appear in no other pair is assigned directly. The
     contested rest is one rectangular assignment problem in which a track or measurement
     may also stay unassigned at cost ``max(cost)`` (shifted costs are >= 1, so assigning a
-    gated pair always beats leaving both sides unassigned). It is solved sparse, with
-    SciPy's LAPJVsp (``min_weight_full_bipartite_matching``), on the standard augmented
-    matrix ``[[C, D_tracks], [D_measurements, C^T pattern]]``; the test suite checks it
-    against ``linear_sum_assignment`` on the dense form of the same problem.
+    gated pair always beats leaving both sides unassigned), posed as the standard augmented
+    matrix ``[[C, D_tracks], [D_measurements, 0]]``. Up to ``DENSE_ASSIGNMENT_SIZE`` rows
+    it is solved dense with SciPy's ``linear_sum_assignment``; larger problems (a swarm
+    in one cluster) go to SciPy's sparse LAPJVsp (``min_weight_full_bipartite_matching``)
+    on the gated pattern only. The test suite checks both against the dense optimum.
 
     Returns (track_index, measurement_index) of the assigned pairs, sorted by track.
     """
@@ -95,6 +110,18 @@ def _solve_contested(track_index: np.ndarray, measurement_index: np.ndarray,
     measurement_ids, local_measurement = np.unique(measurement_index, return_inverse=True)
     n_t, n_m = track_ids.size, measurement_ids.size
     shifted, leave = unassigned_cost(cost)
+    if n_t + n_m <= DENSE_ASSIGNMENT_SIZE:
+        # The same augmented problem, dense, with SciPy's linear_sum_assignment.
+        forbidden = 4.0 * leave * (n_t + n_m) + 1.0
+        matrix = np.full((n_t + n_m, n_m + n_t), forbidden)
+        matrix[local_track, local_measurement] = shifted
+        matrix[np.arange(n_t), n_m + np.arange(n_t)] = leave
+        matrix[n_t + np.arange(n_m), np.arange(n_m)] = leave
+        matrix[n_t:, n_m:] = 0.0
+        matched_rows, matched_columns = linear_sum_assignment(matrix)
+        real = ((matched_rows < n_t) & (matched_columns < n_m)
+                & (matrix[matched_rows, matched_columns] < forbidden))
+        return track_ids[matched_rows[real]], measurement_ids[matched_columns[real]]
     tiny = 1e-9  # LAPJVsp needs non-zero weights; the dummy-dummy block costs ~nothing
     rows = np.concatenate([local_track, np.arange(n_t), n_t + np.arange(n_m),
                            n_t + local_measurement])
