@@ -70,11 +70,11 @@ def threat_table(simulation: Simulation) -> pd.DataFrame:
     assets = [asset.name for asset in scenario.defended_assets]
     return pd.DataFrame({
         "threat_id": range(raid.size),
-        "group": pd.Categorical.from_codes(raid.group_index, categories=groups)
-        if groups else pd.Categorical([]),
+        "group": pd.Categorical.from_codes(raid.group_index,
+                                           categories=pd.Index(groups, dtype=object)),
         "kind": pd.Categorical.from_codes(raid.kind_index, categories=list(THREAT_KINDS)),
-        "target": pd.Categorical.from_codes(raid.target_asset, categories=assets)
-        if assets else pd.Categorical([None] * raid.size),
+        "target": pd.Categorical.from_codes(raid.target_asset,
+                                            categories=pd.Index(assets, dtype=object)),
         "launch_time_s": raid.launch_time_s,
         "flight_time_s": raid.flight_time_s,
         "rcs_m2": raid.rcs_m2,

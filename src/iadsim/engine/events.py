@@ -144,8 +144,8 @@ class EventLog:
             frame[column] = data[column][order]
         for label in ("sensor", "battery", "asset"):
             codes = data[f"{label}_index"][order]
-            frame[label] = pd.Categorical.from_codes(codes, categories=self._names[label]) \
-                if self._names[label] else pd.Categorical([None] * total)
+            frame[label] = pd.Categorical.from_codes(
+                codes, categories=pd.Index(self._names[label], dtype=object))
         for column in FLOAT_COLUMNS:
             frame[column] = data[column][order]
         return frame[list(COLUMNS)]
