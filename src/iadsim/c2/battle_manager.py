@@ -22,7 +22,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from iadsim.c2.engageability import engageability
+from iadsim.c2.engageability import engageability, engageable_later
 from iadsim.c2.threat_evaluation import evaluate
 from iadsim.c2.wta_greedy import greedy_assign
 from iadsim.effectors.batteries import Batteries, InterceptorTable
@@ -114,7 +114,8 @@ class BattleManager:
             return
         assessment = evaluate(picture.position_m, picture.velocity_mps, self.assets.position_m,
                               self.assets.radius_m, self.assets.value,
-                              self.doctrine.threat_corridor_m, self.doctrine.priority)
+                              self.doctrine.threat_corridor_m, self.doctrine.priority,
+                              picture.speed_sigma_mps)
         reach = engageability(picture, assessment.time_to_go_s, self.batteries, self.types,
                               self.frame, self.ground_elevation_m,
                               self.doctrine.fire_control_track_age_s)
@@ -124,11 +125,21 @@ class BattleManager:
                              for track in picture.track_id.tolist()], dtype=bool)
         free_channels = self.batteries.fire_channels - self.batteries.channels_busy
         kinds = self.batteries.interceptor_type
+        later = None
+        if self.doctrine.battery_preference == "cheapest_in_time":
+            later = engageable_later(picture, assessment.time_to_go_s, self.batteries,
+                                     self.types, self.frame, self.ground_elevation_m,
+                                     self.doctrine.fire_control_track_age_s,
+                                     aim_point_m=np.where(
+                                         (assessment.asset >= 0)[:, None],
+                                         self.assets.position_m[np.maximum(assessment.asset, 0)]
+                                         if self.assets.value.size else picture.position_m,
+                                         np.nan))
         for battery, row in greedy_assign(
                 assessment.order, eligible, reach.feasible, reach.intercept_time_s,
                 self.types.cost_per_round_usd[kinds], free_channels,
                 self.batteries.available_rounds(), self.batteries.salvo_size,
-                self.doctrine.battery_preference):
+                self.doctrine.battery_preference, later):
             track_id = int(picture.track_id[row])
             salvo = int(self.batteries.salvo_size[battery])
             first_launch = time_s + self.batteries.reaction_time_s[battery]

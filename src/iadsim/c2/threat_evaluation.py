@@ -1,8 +1,10 @@
 """Threat evaluation: which asset each track threatens, how soon, and how urgently.
 
 A track threatens an asset when its ground track (straight, at its current horizontal
-velocity) passes within the asset's radius plus ``corridor_m`` ahead of it; its time to
-go is the time to that closest point. Among threatened assets the one with the highest
+velocity) passes within the asset's radius plus ``corridor_m`` plus twice the track's
+cross-track uncertainty at that point (velocity sigma x time to go) ahead of it; its time
+to go is the time to that closest point. The uncertainty term keeps a slow, distant,
+noisily tracked drone from being dismissed because its heading is a few degrees off. Among threatened assets the one with the highest
 value per second to go is the track's asset. Horizontal geometry is used on purpose: it
 stays right for ballistic tracks, whose horizontal velocity is nearly constant.
 Source: the closest-point-of-approach threat evaluation of e.g. Roux & van Vuuren,
@@ -29,8 +31,11 @@ class ThreatAssessment:
 
 def evaluate(track_position_m: np.ndarray, track_velocity_mps: np.ndarray,
              asset_position_m: np.ndarray, asset_radius_m: np.ndarray,
-             asset_value: np.ndarray, corridor_m: float, priority: str) -> ThreatAssessment:
+             asset_value: np.ndarray, corridor_m: float, priority: str,
+             speed_sigma_mps: np.ndarray | None = None) -> ThreatAssessment:
     """Assess tracks (n, 3) against assets (m, 3); rank them by ``priority``.
+
+    ``speed_sigma_mps`` (n,): velocity uncertainty per axis (default 0, a certain track).
 
     ``priority="time_to_go"`` ranks threatening tracks by soonest arrival;
     ``"asset_value"`` by the value of the asset threatened, then time to go. Tracks that
@@ -48,7 +53,10 @@ def evaluate(track_position_m: np.ndarray, track_velocity_mps: np.ndarray,
     closest = offset - velocity * time_to_closest[:, :, None]
     miss_m = np.linalg.norm(closest, axis=2)
     moving = speed2 > 1.0  # slower than 1 m/s over the ground: threatens nothing
-    threatens = moving & (time_to_closest > 0) & (miss_m <= asset_radius_m[None, :] + corridor_m)
+    sigma = np.zeros(n) if speed_sigma_mps is None else np.asarray(speed_sigma_mps, dtype=float)
+    allowed_m = (asset_radius_m[None, :] + corridor_m
+                 + 2.0 * sigma[:, None] * np.maximum(time_to_closest, 0.0))
+    threatens = moving & (time_to_closest > 0) & (miss_m <= allowed_m)
     urgency = np.where(threatens, asset_value[None, :] / np.maximum(time_to_closest, 1.0), -1.0)
     best = np.argmax(urgency, axis=1)
     rows = np.arange(n)

@@ -12,21 +12,27 @@ from __future__ import annotations
 
 import numpy as np
 
-PREFERENCES = ("earliest_intercept", "cheapest_round")
+PREFERENCES = ("earliest_intercept", "cheapest_round", "cheapest_in_time")
 
 
 def greedy_assign(track_order: np.ndarray, eligible: np.ndarray, feasible: np.ndarray,
                   intercept_time_s: np.ndarray, round_cost_usd: np.ndarray,
                   free_channels: np.ndarray, free_rounds: np.ndarray, salvo_size: np.ndarray,
-                  preference: str) -> list[tuple[int, int]]:
+                  preference: str, feasible_later: np.ndarray | None = None
+                  ) -> list[tuple[int, int]]:
     """Assignments ``(battery, track_row)`` in the order they were made.
 
     track_order: track rows, most urgent first; eligible: (n_tracks,) bool; feasible,
     intercept_time_s: (n_batteries, n_tracks); round_cost_usd, free_channels, free_rounds,
-    salvo_size: (n_batteries,). Inputs are not modified.
+    salvo_size: (n_batteries,). ``feasible_later`` (n_batteries, n_tracks), needed by
+    ``cheapest_in_time``: the battery could intercept the track later, before it arrives.
+    With that preference a track is held (not assigned) while the cheapest battery with
+    rounds that can reach it in time cannot fire yet. Inputs are not modified.
     """
     if preference not in PREFERENCES:
         raise ValueError(f"preference must be one of {PREFERENCES}, got {preference!r}")
+    if preference == "cheapest_in_time" and feasible_later is None:
+        raise ValueError("feasible_later is required with preference 'cheapest_in_time'")
     channels = free_channels.copy()
     rounds = free_rounds.copy()
     assignments: list[tuple[int, int]] = []
@@ -44,7 +50,16 @@ def greedy_assign(track_order: np.ndarray, eligible: np.ndarray, feasible: np.nd
             continue
         candidates = np.flatnonzero(able)
         time = intercept_time_s[candidates, track]
-        if preference == "earliest_intercept":
+        if preference == "cheapest_in_time":
+            stocked = rounds >= salvo_size
+            in_time = (feasible[:, track] | feasible_later[:, track]) & stocked
+            cheapest = round_cost_usd[in_time].min()
+            candidates = candidates[round_cost_usd[candidates] <= cheapest]
+            if candidates.size == 0:
+                continue  # hold fire: a cheaper layer will be able to engage in time
+            time = intercept_time_s[candidates, track]
+            best = candidates[np.argmin(time)]
+        elif preference == "earliest_intercept":
             best = candidates[np.lexsort((round_cost_usd[candidates], time))[0]]
         else:
             best = candidates[np.lexsort((time, round_cost_usd[candidates]))[0]]

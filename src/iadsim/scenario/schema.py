@@ -285,7 +285,11 @@ class Doctrine(StrictModel):
     salvo_size: int = Field(1, ge=1, le=8)
     firing_policy: Literal["shoot_look_shoot", "shoot_shoot"] = "shoot_look_shoot"
     priority: Literal["time_to_go", "asset_value"] = "time_to_go"
-    battery_preference: Literal["earliest_intercept", "cheapest_round"] = "earliest_intercept"
+    battery_preference: Literal["earliest_intercept", "cheapest_round", "cheapest_in_time"] = Field(
+        "earliest_intercept",
+        description="earliest_intercept: the battery that intercepts soonest; cheapest_round: "
+        "the cheapest battery able to fire now; cheapest_in_time: hold fire for the cheapest "
+        "battery that can still intercept before the threat arrives (layered defense).")
     cycle_s: Positive = 2.0
     salvo_interval_s: NonNegative = 2.0
     kill_assessment_delay_s: NonNegative = 5.0

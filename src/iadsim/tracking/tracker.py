@@ -40,6 +40,7 @@ class TrackPicture:
     velocity_mps: np.ndarray  # (n, 3)
     position_cov_m2: np.ndarray  # (n, 3, 3)
     last_update_by_radar_s: np.ndarray  # (n, n_radars)
+    speed_sigma_mps: np.ndarray  # (n,) 1-sigma velocity error per axis (RMS of the three)
 
     @property
     def size(self) -> int:
@@ -182,6 +183,7 @@ class CentralTracker:
         state, covariance = kalman.predict(self.state[confirmed], self.covariance[confirmed],
                                            time_s - self.time_s[confirmed],
                                            self.settings.process_noise_mps2)
+        speed_sigma = np.sqrt(np.trace(covariance[:, 3:, 3:], axis1=1, axis2=2) / 3.0)
         return TrackPicture(time_s, self.track_id[confirmed].copy(), state[:, :3],
                             state[:, 3:], covariance[:, :3, :3],
-                            self.last_update_by_radar_s[confirmed].copy())
+                            self.last_update_by_radar_s[confirmed].copy(), speed_sigma)
