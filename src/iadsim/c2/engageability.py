@@ -69,10 +69,10 @@ def engageable_later(picture: TrackPicture, time_to_go_s: np.ndarray, batteries:
 
     A track with an ``aim_point_m`` (n, 3; NaN rows for none: the asset it threatens) is
     flown ahead straight at that point at its current speed (its intent); others on their
-    current velocity. It is sampled at ``samples`` instants up to its
-    time to go (at most ``horizon_s``), assuming the battery's own radars will then hold
-    it, and tested with :func:`engageability` at each. A sampled test: a short window between samples can
-    be missed.
+    current velocity. It is sampled at ``samples`` instants up to its time to go (at most
+    ``horizon_s``), assuming the battery's own radars will then hold it, and tested with
+    :func:`engageability` at each. A sampled test: a short window between samples can be
+    missed.
     """
     n = picture.size
     if n == 0:

@@ -4,9 +4,10 @@ A track threatens an asset when its ground track (straight, at its current horiz
 velocity) passes within the asset's radius plus ``corridor_m`` plus twice the track's
 cross-track uncertainty at that point (velocity sigma x time to go) ahead of it; its time
 to go is the time to that closest point. The uncertainty term keeps a slow, distant,
-noisily tracked drone from being dismissed because its heading is a few degrees off. Among threatened assets the one with the highest
-value per second to go is the track's asset. Horizontal geometry is used on purpose: it
-stays right for ballistic tracks, whose horizontal velocity is nearly constant.
+noisily tracked drone from being dismissed because its heading is a few degrees off.
+Among threatened assets the one with the highest value per second to go is the track's
+asset. Horizontal geometry is used on purpose: it stays right for ballistic tracks,
+whose horizontal velocity is nearly constant.
 Source: the closest-point-of-approach threat evaluation of e.g. Roux & van Vuuren,
 'Threat evaluation and weapon assignment decision support', ORiON 23(2), 2007.
 """

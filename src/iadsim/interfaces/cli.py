@@ -6,6 +6,7 @@ and exits with code 2, never a traceback.
 
 from __future__ import annotations
 
+import io
 import sys
 from pathlib import Path
 from typing import Annotated
@@ -67,6 +68,8 @@ def run(
                                                   "and summary.json (default: runs/NAME-seedN).")]
     = None,
     quiet: Annotated[bool, typer.Option(help="Print only the verdict line.")] = False,
+    svg: Annotated[Path | None, typer.Option(help="Also save the printed summary as an SVG "
+                                                  "picture (for reports).")] = None,
 ) -> None:
     """Run one simulation, write its event log and summary, and print the summary."""
     from iadsim.api import run as run_scenario
@@ -91,6 +94,14 @@ def run(
         console.print(result.summary["verdict_text"], highlight=False)
     else:
         print_summary(result.summary, console)
+    if svg is not None:
+        picture = Console(record=True, width=100, file=io.StringIO())
+        print_summary(result.summary, picture)
+        try:
+            svg.parent.mkdir(parents=True, exist_ok=True)
+            picture.save_svg(str(svg), title=f"iadsim run {model.name} --seed {chosen_seed}")
+        except OSError as error:
+            _fail([f"--svg: cannot write {svg}: {error.strerror or error}"])
     console.print(f"Wrote {folder}/events.parquet ({len(result.events)} events), "
                   f"threats.parquet and summary.json", highlight=False)
 
