@@ -112,6 +112,16 @@ class BattleManager:
     def _assign(self, time_s: float, picture: TrackPicture) -> None:
         if picture.size == 0 or self.batteries.size == 0:
             return
+        ready = ((self.batteries.fire_channels > self.batteries.channels_busy)
+                 & (self.batteries.available_rounds() >= self.batteries.salvo_size))
+        if not ready.any():
+            return  # nobody could fire: skip the evaluation
+        open_engagements = self._open_by_track
+        eligible = np.array([track not in self.killed_track_ids
+                             and open_engagements.get(track, 0) < self._limit
+                             for track in picture.track_id.tolist()], dtype=bool)
+        if not eligible.any():
+            return
         assessment = evaluate(picture.position_m, picture.velocity_mps, self.assets.position_m,
                               self.assets.radius_m, self.assets.value,
                               self.doctrine.threat_corridor_m, self.doctrine.priority,
@@ -119,10 +129,6 @@ class BattleManager:
         reach = engageability(picture, assessment.time_to_go_s, self.batteries, self.types,
                               self.frame, self.ground_elevation_m,
                               self.doctrine.fire_control_track_age_s)
-        open_engagements = self._open_by_track
-        eligible = np.array([track not in self.killed_track_ids
-                             and open_engagements.get(track, 0) < self._limit
-                             for track in picture.track_id.tolist()], dtype=bool)
         free_channels = self.batteries.fire_channels - self.batteries.channels_busy
         kinds = self.batteries.interceptor_type
         later = None

@@ -140,11 +140,10 @@ class RadarNetwork:
         self.height_m = np.array([site.height_m for site in sites])
         # The radar's half of the 4/3-earth horizon sum, fixed per radar.
         self.horizon_m = radar_horizon_m(self.height_m, 0.0)
-        self.max_range_m = np.array([site.max_range_m for site in sites])
-        self.min_elevation_rad = np.array([site.min_elevation_rad for site in sites])
-        self.max_elevation_rad = np.array([site.max_elevation_rad for site in sites])
-        self.snr_at_one_metre = np.array([site.snr_at_one_metre for site in sites])
-        self.pfa = np.array([site.pfa for site in sites])
+        # Per-radar scalars packed in one table, gathered once per step.
+        self._table = np.array([[site.max_range_m, site.min_elevation_rad,
+                                 site.max_elevation_rad, site.snr_at_one_metre, site.pfa]
+                                for site in sites]).reshape(-1, 5)
         self.sigmas = np.array([[site.range_sigma_m, site.azimuth_sigma_rad,
                                  site.elevation_sigma_rad] for site in sites]).reshape(-1, 3)
         self._has_outages = any(site.outages_s for site in sites)
@@ -179,6 +178,8 @@ class RadarNetwork:
         if radars.size == 0:
             return []
         ids = visible_ids
+        max_range, min_elevation, max_elevation, snr_constant, pfa = (
+            self._table[radars].T[:, :, None])
         offset = threat_position_m[ids][None, :, :] - self.position_m[radars][:, None, :]
         local = np.einsum("rij,rnj->rni", self.to_local[radars], offset)  # (r, n, 3)
         slant = np.sqrt(np.einsum("rni,rni->rn", local, local))
@@ -188,12 +189,10 @@ class RadarNetwork:
         height = np.maximum(threat_height_m[ids], 0.0)
         horizon = (self.horizon_m[radars][:, None]
                    + np.sqrt(height * (2.0 * EFFECTIVE_EARTH_RADIUS_M + height))[None, :])
-        in_view = ((slant <= self.max_range_m[radars][:, None]) & (slant <= horizon)
-                   & (elevation >= self.min_elevation_rad[radars][:, None])
-                   & (elevation <= self.max_elevation_rad[radars][:, None]))
-        snr = (self.snr_at_one_metre[radars][:, None] * threat_rcs_m2[ids][None, :]
-               / np.maximum(slant, 1.0) ** 4)
-        probability = swerling1_pd(snr, self.pfa[radars][:, None])
+        in_view = ((slant <= max_range) & (slant <= horizon)
+                   & (elevation >= min_elevation) & (elevation <= max_elevation))
+        snr = snr_constant * threat_rcs_m2[ids][None, :] / np.maximum(slant, 1.0) ** 4
+        probability = swerling1_pd(snr, pfa)
         # Each radar draws a fixed count per scan from its own stream: one uniform and
         # three normals per threat in flight, then its false alarms.
         draws = np.empty(slant.shape)
@@ -204,8 +203,10 @@ class RadarNetwork:
         detected = in_view & (draws < probability)
         row, column = np.nonzero(detected)
         radar_of = radars[row]
-        measured = (np.stack([slant, azimuth, elevation], axis=-1)[row, column]
-                    + self.sigmas[radar_of] * noise[row, column])
+        measured = np.empty((row.size, 3))
+        measured[:, 0], measured[:, 1] = slant[row, column], azimuth[row, column]
+        measured[:, 2] = elevation[row, column]
+        measured += self.sigmas[radar_of] * noise[row, column]
         snr_db = 10.0 * np.log10(snr[row, column])
         threat_id = ids[column]
         alarm_parts = [self._false_alarms(radar) for radar in radars]
@@ -230,16 +231,18 @@ class RadarNetwork:
                     sensor_index=radar_of[real], value=snr_db[real], position_m=position[real])
             log.add(EventKind.FALSE_ALARM, time_s, sensor_index=radar_of[~real],
                     position_m=position[~real])
+        # Sort once by radar, then each radar's batch is a run of contiguous rows.
         order = np.argsort(radar_of, kind="stable")
-        bounds = np.searchsorted(radar_of[order], radars, side="right")
+        radar_of, measured, snr_db = radar_of[order], measured[order], snr_db[order]
+        threat_id, position, covariance = threat_id[order], position[order], covariance[order]
+        bounds = np.searchsorted(radar_of, radars, side="right")
         batches, start = [], 0
-        for radar, stop in zip(radars, bounds, strict=True):
-            part = order[start:stop]
-            if part.size == 0:
-                continue
-            batches.append(DetectionBatch(
-                int(radar), time_s, measured[part, 0], measured[part, 1], measured[part, 2],
-                snr_db[part], threat_id[part], position[part], covariance[part]))
+        for radar, stop in zip(radars.tolist(), bounds.tolist(), strict=True):
+            if stop > start:
+                batches.append(DetectionBatch(
+                    radar, time_s, measured[start:stop, 0], measured[start:stop, 1],
+                    measured[start:stop, 2], snr_db[start:stop], threat_id[start:stop],
+                    position[start:stop], covariance[start:stop]))
             start = stop
         return batches
 

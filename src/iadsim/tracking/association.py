@@ -17,12 +17,28 @@ from scipy.sparse import coo_matrix
 from scipy.sparse.csgraph import min_weight_full_bipartite_matching
 from scipy.spatial import cKDTree
 
-from iadsim.tracking.kalman import symmetric_3x3_inverse
 
 #: Below this many track x measurement pairs, gating tests every pair directly.
 BRUTE_FORCE_PAIRS = 2_048
 #: Up to this many contested tracks + measurements, the dense solver is used.
 DENSE_ASSIGNMENT_SIZE = 300
+
+
+def mahalanobis_squared(residual: np.ndarray,
+                        covariance: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """``r^T S^-1 r`` and ``det S`` of residuals (k, 3) with symmetric covariances (k, 3, 3).
+
+    Written with the cofactors of S, which is several times faster than a batched solve on
+    tiny matrices and exact for symmetric positive-definite S.
+    """
+    a, b, c = covariance[:, 0, 0], covariance[:, 0, 1], covariance[:, 0, 2]
+    d, e, f = covariance[:, 1, 1], covariance[:, 1, 2], covariance[:, 2, 2]
+    x, y, z = residual[:, 0], residual[:, 1], residual[:, 2]
+    cofactor_a, cofactor_b, cofactor_c = d * f - e * e, c * e - b * f, b * e - c * d
+    determinant = a * cofactor_a + b * cofactor_b + c * cofactor_c
+    quadratic = (cofactor_a * x * x + (a * f - c * c) * y * y + (a * d - b * b) * z * z
+                 + 2.0 * (cofactor_b * x * y + cofactor_c * x * z + (b * c - a * e) * y * z))
+    return quadratic / determinant, determinant
 
 
 def gated_pairs(track_position: np.ndarray, track_position_cov: np.ndarray,
@@ -40,8 +56,8 @@ def gated_pairs(track_position: np.ndarray, track_position_cov: np.ndarray,
     n_tracks, n_measurements = track_position.shape[0], measurement.shape[0]
     if n_tracks * n_measurements <= BRUTE_FORCE_PAIRS:
         # Small problems: every pair is a candidate (cheaper than building a tree).
-        track_index = np.repeat(np.arange(n_tracks), n_measurements)
-        measurement_index = np.tile(np.arange(n_measurements), n_tracks)
+        track_index, measurement_index = np.divmod(np.arange(n_tracks * n_measurements),
+                                                   n_measurements)
     else:
         # The largest eigenvalue of a covariance is at most its trace: a safe coarse radius.
         largest_measurement_trace = float(np.trace(measurement_cov, axis1=1, axis2=2).max())
@@ -57,8 +73,7 @@ def gated_pairs(track_position: np.ndarray, track_position_cov: np.ndarray,
                                         count=int(counts.sum()))
     residual = measurement[measurement_index] - track_position[track_index]
     residual_cov = track_position_cov[track_index] + measurement_cov[measurement_index]
-    inverse, determinant = symmetric_3x3_inverse(residual_cov)
-    distance2 = np.einsum("ij,ij->i", residual, (inverse @ residual[:, :, None])[:, :, 0])
+    distance2, determinant = mahalanobis_squared(residual, residual_cov)
     inside = distance2 <= gate_threshold
     return (track_index[inside], measurement_index[inside],
             distance2[inside] + np.log(determinant[inside]))

@@ -1,0 +1,63 @@
+"""The summary is computed from the event log alone and its books balance."""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+import yaml
+
+from iadsim.analysis.summary import summarize, threat_fates
+from iadsim.engine.events import EventKind, EventLog
+from iadsim.scenario import scenario_from_dict
+from iadsim.scenario.loader import builtin_text
+
+
+def small_scenario():
+    document = yaml.safe_load(builtin_text("saturation"))
+    document["threats"] = document["threats"][:1]
+    document["threats"][0]["count"] = 4
+    return scenario_from_dict(document)
+
+
+def threat_table(count: int) -> pd.DataFrame:
+    return pd.DataFrame({
+        "threat_id": np.arange(count), "group": pd.Categorical(["swarm-east"] * count),
+        "kind": pd.Categorical(["drone"] * count),
+        "target": pd.Categorical(["forward-air-base"] * count),
+        "launch_time_s": np.arange(count) * 10.0, "flight_time_s": np.full(count, 100.0),
+        "rcs_m2": np.full(count, 0.1), "unit_cost_usd": np.full(count, 35_000.0)})
+
+
+def test_fates_and_costs_come_from_the_log():
+    scenario = small_scenario()
+    log = EventLog([s.name for s in scenario.sensors], [b.name for b in scenario.batteries],
+                   [a.name for a in scenario.defended_assets])
+    log.add(EventKind.THREAT_LAUNCH, [0.0, 10.0, 20.0], threat_id=[0, 1, 2])
+    log.add(EventKind.DETECTION, [5.0, 7.0, 15.0], threat_id=[0, 0, 1], sensor_index=[1, 0, 0])
+    log.add(EventKind.INTERCEPTOR_LAUNCH, [30.0, 31.0], battery_index=[0, 2],
+            value=[600_000.0, 30_000.0])
+    log.add(EventKind.KILL, 50.0, threat_id=0, battery_index=0, value=2.0)
+    log.add(EventKind.LEAK, 110.0, threat_id=1, asset_index=0, value=100.0)
+    events = log.to_frame()
+    threats = threat_table(4)
+
+    fate = threat_fates(events, threats)
+    assert fate.tolist() == ["killed", "leaked", "in_flight", "not_launched"]
+
+    summary = summarize(events, threats, scenario, seed=1, ended_s=120.0, steps=120,
+                        wall_time_s=0.1)
+    assert summary["verdict"] == "not_defended"
+    assert summary["threats"] == {"total": 4, "launched": 3, "detected": 2, "killed": 1,
+                                  "leaked": 1, "completed_route": 0, "in_flight_at_end": 1,
+                                  "not_launched": 1}
+    assert summary["assets"][0] == {"asset": "forward-air-base", "value": 10.0,
+                                    "threats_aimed": 4, "leakers": 1, "survived": False}
+    assert summary["cost"]["interceptors_usd"] == 630_000.0
+    assert summary["cost"]["threats_killed_usd"] == 35_000.0
+    assert summary["cost"]["interceptor_usd_per_threat_usd_killed"] == 18.0
+    first = {row["threat_id"]: row for row in summary["first_detection"]}
+    assert first[0]["first_detection_s"] == 5.0 and first[0]["sensor"] == "sr-radar"
+    assert first[1]["after_launch_s"] == 5.0
+    battery = summary["interceptors"]["by_battery"]
+    assert battery["mr-battery"]["fired"] == 1 and battery["mr-battery"]["kills"] == 1
+    assert battery["gun-pair"]["fired"] == 1 and battery["gun-pair"]["kills"] == 0
