@@ -11,15 +11,18 @@ sec. 6.4 (gating) and 6.5 (GNN).
 
 from __future__ import annotations
 
+from itertools import chain
+
 import numpy as np
 from scipy.optimize import linear_sum_assignment
 from scipy.sparse import coo_matrix
 from scipy.sparse.csgraph import min_weight_full_bipartite_matching
 from scipy.spatial import cKDTree
 
-
 #: Below this many track x measurement pairs, gating tests every pair directly.
 BRUTE_FORCE_PAIRS = 2_048
+#: Measurement buckets (by covariance size) for the coarse k-d tree search.
+COARSE_BUCKETS = 4
 #: Up to this many contested tracks + measurements, the dense solver is used.
 DENSE_ASSIGNMENT_SIZE = 300
 
@@ -59,18 +62,27 @@ def gated_pairs(track_position: np.ndarray, track_position_cov: np.ndarray,
         track_index, measurement_index = np.divmod(np.arange(n_tracks * n_measurements),
                                                    n_measurements)
     else:
-        # The largest eigenvalue of a covariance is at most its trace: a safe coarse radius.
-        largest_measurement_trace = float(np.trace(measurement_cov, axis1=1, axis2=2).max())
-        radius = np.sqrt(gate_threshold * (np.trace(track_position_cov, axis1=1, axis2=2)
-                                           + largest_measurement_trace))
-        neighbours = cKDTree(measurement).query_ball_point(track_position, r=radius,
-                                                           return_sorted=False)
-        counts = np.fromiter((len(n) for n in neighbours), dtype=np.intp, count=n_tracks)
-        if counts.sum() == 0:
+        # |r|^2 <= gate * lambda_max(P + R) <= gate * (tr P + tr R): a safe coarse radius.
+        # Measurements are bucketed by tr R (a far report's cross-range spread is large) so
+        # that one coarse report does not widen every track's search.
+        track_trace = np.trace(track_position_cov, axis1=1, axis2=2)
+        measurement_trace = np.trace(measurement_cov, axis1=1, axis2=2)
+        order = np.argsort(measurement_trace)
+        track_parts, measurement_parts = [], []
+        for bucket in np.array_split(order, min(COARSE_BUCKETS, n_measurements)):
+            radius = np.sqrt(gate_threshold * (track_trace + measurement_trace[bucket].max()))
+            neighbours = cKDTree(measurement[bucket]).query_ball_point(
+                track_position, r=radius, return_sorted=False)
+            counts = np.fromiter(map(len, neighbours), dtype=np.intp, count=n_tracks)
+            total = int(counts.sum())
+            if total:
+                track_parts.append(np.repeat(np.arange(n_tracks), counts))
+                measurement_parts.append(bucket[np.fromiter(
+                    chain.from_iterable(neighbours), dtype=np.intp, count=total)])
+        if not track_parts:
             return empty, empty, np.zeros(0)
-        track_index = np.repeat(np.arange(n_tracks), counts)
-        measurement_index = np.fromiter((m for n in neighbours for m in n), dtype=np.intp,
-                                        count=int(counts.sum()))
+        track_index = np.concatenate(track_parts)
+        measurement_index = np.concatenate(measurement_parts)
     residual = measurement[measurement_index] - track_position[track_index]
     residual_cov = track_position_cov[track_index] + measurement_cov[measurement_index]
     distance2, determinant = mahalanobis_squared(residual, residual_cov)
