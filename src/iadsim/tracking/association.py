@@ -22,7 +22,9 @@ from scipy.spatial import cKDTree
 #: Below this many track x measurement pairs, gating tests every pair directly.
 BRUTE_FORCE_PAIRS = 2_048
 #: Measurement buckets (by covariance size) for the coarse k-d tree search.
-COARSE_BUCKETS = 4
+COARSE_BUCKETS = 2
+#: ...used only when the largest report covariance exceeds the median by this factor.
+COARSE_SPREAD = 16.0
 #: Up to this many contested tracks + measurements, the dense solver is used.
 DENSE_ASSIGNMENT_SIZE = 300
 
@@ -68,8 +70,11 @@ def gated_pairs(track_position: np.ndarray, track_position_cov: np.ndarray,
         track_trace = np.trace(track_position_cov, axis1=1, axis2=2)
         measurement_trace = np.trace(measurement_cov, axis1=1, axis2=2)
         order = np.argsort(measurement_trace)
+        spread = measurement_trace[order[-1]] / max(measurement_trace[order[n_measurements // 2]],
+                                                    1e-9)
+        buckets = COARSE_BUCKETS if spread > COARSE_SPREAD else 1
         track_parts, measurement_parts = [], []
-        for bucket in np.array_split(order, min(COARSE_BUCKETS, n_measurements)):
+        for bucket in np.array_split(order, min(buckets, n_measurements)):
             radius = np.sqrt(gate_threshold * (track_trace + measurement_trace[bucket].max()))
             neighbours = cKDTree(measurement[bucket]).query_ball_point(
                 track_position, r=radius, return_sorted=False)

@@ -63,6 +63,20 @@ def predict(state: np.ndarray, covariance: np.ndarray, dt_s: np.ndarray,
     return predicted_state, spread
 
 
+def predict_position(state: np.ndarray, covariance: np.ndarray, dt_s: np.ndarray,
+                     acceleration_sigma_mps2: float) -> tuple[np.ndarray, np.ndarray]:
+    """Only the position block of :func:`predict`: positions (n, 3) and covariances
+    (n, 3, 3), for gating many tracks without predicting their whole state."""
+    dt = np.asarray(dt_s, dtype=float)
+    step = dt[:, None, None]
+    cross = covariance[:, :3, 3:]
+    position_cov = (covariance[:, :3, :3] + step * (cross + np.swapaxes(cross, 1, 2))
+                    + step * step * covariance[:, 3:, 3:])
+    position_cov = position_cov + (acceleration_sigma_mps2**2 * dt**4 / 4.0)[:, None, None] \
+        * np.eye(3)
+    return state[:, :3] + state[:, 3:] * dt[:, None], position_cov
+
+
 def innovation(state: np.ndarray, covariance: np.ndarray, measurement: np.ndarray,
                measurement_covariance: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """Innovation (k, 3) and its covariance S (k, 3, 3) of paired tracks and measurements."""

@@ -25,6 +25,9 @@ from iadsim.tracking import kalman
 from iadsim.tracking.association import assign, gated_pairs
 
 TENTATIVE, CONFIRMED = 1, 2
+#: Tracks predicted within a radar's instrumented range plus this margin are gated
+#: against its reports; the others cannot be in its scan.
+COVERAGE_MARGIN_M = 20_000.0
 
 
 @dataclass(frozen=True, slots=True)
@@ -72,20 +75,38 @@ class CentralTracker:
         return int(self.track_id.size)
 
     def process(self, batch: DetectionBatch) -> None:
-        """Fuse one radar scan's reports into the track table."""
+        """Fuse one radar scan's reports into the track table.
+
+        Only what the scan needs is predicted: positions (and their covariance) of the
+        tracks that could lie in this radar's coverage, for gating; the full state of the
+        tracks that are updated. Tracks not updated keep their own time.
+        """
         if batch.size == 0:
             return
         measurement, measurement_cov = batch.position_m, batch.position_cov_m2
+        candidates = np.zeros(0, dtype=np.intp)
         if self.size:
-            self.state, self.covariance = kalman.predict(
-                self.state, self.covariance, batch.time_s - self.time_s,
-                self.settings.process_noise_mps2)
-            self.time_s[:] = batch.time_s
-        tracks, measurements = self._associate(measurement, measurement_cov)
+            site = self.sites[batch.radar_index]
+            dt = batch.time_s - self.time_s
+            position = self.state[:, :3] + self.state[:, 3:] * dt[:, None]
+            reach = site.max_range_m + COVERAGE_MARGIN_M
+            offset = position - site.position_enu_m
+            candidates = np.flatnonzero(np.einsum("ij,ij->i", offset, offset) <= reach * reach)
+        if candidates.size:
+            position, position_cov = kalman.predict_position(
+                self.state[candidates], self.covariance[candidates],
+                batch.time_s - self.time_s[candidates], self.settings.process_noise_mps2)
+            tracks, measurements = self._associate(candidates, position, position_cov,
+                                                   measurement, measurement_cov)
+        else:
+            tracks = measurements = np.zeros(0, dtype=np.intp)
         if tracks.size:
+            state, covariance = kalman.predict(
+                self.state[tracks], self.covariance[tracks], batch.time_s - self.time_s[tracks],
+                self.settings.process_noise_mps2)
             self.state[tracks], self.covariance[tracks] = kalman.update(
-                self.state[tracks], self.covariance[tracks], measurement[measurements],
-                measurement_cov[measurements])
+                state, covariance, measurement[measurements], measurement_cov[measurements])
+            self.time_s[tracks] = batch.time_s
             self.hits[tracks] += 1
             self.last_update_s[tracks] = batch.time_s
             self.last_update_by_radar_s[tracks, batch.radar_index] = batch.time_s
@@ -101,23 +122,27 @@ class CentralTracker:
         unassigned[measurements] = False
         self._start_tracks(batch, measurement[unassigned], measurement_cov[unassigned])
 
-    def _associate(self, measurement: np.ndarray,
+    def _associate(self, rows: np.ndarray, position: np.ndarray, position_cov: np.ndarray,
+                   measurement: np.ndarray,
                    measurement_cov: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-        """GNN in two passes: confirmed tracks choose first, tentative tracks take what is
-        left, so a young track in a dense raid cannot steal an established track's report."""
+        """GNN in two passes over the candidate track ``rows`` (with their predicted
+        ``position`` and ``position_cov``): confirmed tracks choose first, tentative tracks
+        take what is left, so a young track in a dense raid cannot steal an established
+        track's report. Returns (track rows, measurement indices)."""
         chosen_tracks, chosen_measurements = [], []
         free = np.ones(measurement.shape[0], dtype=bool)
+        status_of = self.status[rows]
         for status in (CONFIRMED, TENTATIVE):
-            rows = np.flatnonzero(self.status == status)
+            subset = np.flatnonzero(status_of == status)
             columns = np.flatnonzero(free)
-            if rows.size == 0 or columns.size == 0:
+            if subset.size == 0 or columns.size == 0:
                 continue
             pair_track, pair_measurement, cost = gated_pairs(
-                self.state[rows, :3], self.covariance[rows, :3, :3], measurement[columns],
+                position[subset], position_cov[subset], measurement[columns],
                 measurement_cov[columns], self.gate_threshold)
-            tracks, measurements = assign(pair_track, pair_measurement, cost, rows.size,
+            tracks, measurements = assign(pair_track, pair_measurement, cost, subset.size,
                                           columns.size)
-            chosen_tracks.append(rows[tracks])
+            chosen_tracks.append(rows[subset[tracks]])
             chosen_measurements.append(columns[measurements])
             free[columns[measurements]] = False
         if not chosen_tracks:
