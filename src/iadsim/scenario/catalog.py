@@ -24,7 +24,8 @@ SECTION_TO_CATALOG = {
 
 @cache
 def _load() -> dict[str, dict[str, dict[str, Any]]]:
-    catalog: dict[str, dict[str, dict[str, Any]]] = {name: {} for name in SECTION_TO_CATALOG.values()}
+    catalog: dict[str, dict[str, dict[str, Any]]] = {
+        name: {} for name in SECTION_TO_CATALOG.values()}
     folder = resources.files("iadsim.scenario") / "catalog"
     for entry in sorted(folder.iterdir(), key=lambda path: path.name):
         if not entry.name.endswith(".yaml"):

@@ -37,7 +37,8 @@ def _duplicate_problems(section: str, names: list[str]) -> list[tuple[str, str]]
 
 def _unknown(kind: str, name: str, known: list[str]) -> str:
     listed = ", ".join(repr(k) for k in known) if known else f"none declared in {kind}"
-    return f"unknown {kind[:-1] if kind.endswith('s') else kind} {name!r}; expected one of: {listed}"
+    singular = kind[:-1] if kind.endswith("s") else kind
+    return f"unknown {singular} {name!r}; expected one of: {listed}"
 
 
 def reference_problems(scenario: Scenario) -> list[tuple[str, str]]:
