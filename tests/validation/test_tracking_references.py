@@ -59,13 +59,19 @@ def test_gnn_assignment_is_optimal_against_linear_sum_assignment(seed, monkeypat
         assert got == pytest.approx(expected, abs=1e-6)
 
 
+def cwna_noise(dt, sigma_a):
+    """Bar-Shalom, Li, Kirubarajan (2001), eq. 6.2.2-12: continuous white-noise
+    acceleration, Q = q [[dt^3/3, dt^2/2], [dt^2/2, dt]] (x) I3, with q = sigma_a^2 x 1 s."""
+    return sigma_a**2 * np.kron([[dt**3 / 3, dt**2 / 2], [dt**2 / 2, dt]], np.eye(3))
+
+
 def textbook_predict(state, covariance, dt, sigma_a):
-    """Bar-Shalom, Li, Kirubarajan (2001), eq. 6.3.3-2/-4: F = [[I, dt I], [0, I]],
-    Q = sigma_a^2 G G^T, G = [dt^2/2 I, dt I]^T; one track at a time, plain matrices."""
+    """Bar-Shalom et al. (2001), sec. 6.2.2: F = [[I, dt I], [0, I]], CWNA Q; one track at
+    a time, plain matrices."""
     transition = np.eye(6)
     transition[:3, 3:] = dt * np.eye(3)
-    gain = np.vstack([dt**2 / 2 * np.eye(3), dt * np.eye(3)])
-    return transition @ state, transition @ covariance @ transition.T + sigma_a**2 * gain @ gain.T
+    return (transition @ state,
+            transition @ covariance @ transition.T + cwna_noise(dt, sigma_a))
 
 
 def textbook_update(state, covariance, measurement, measurement_covariance):
@@ -103,21 +109,21 @@ def test_kalman_predict_and_update_match_the_textbook():
 
 def test_filter_is_consistent_on_its_own_motion_model():
     """Normalized estimation error squared (Bar-Shalom et al. 2001, sec. 5.4.2): on 200
-    Monte Carlo runs of a target obeying the DWNA model, measured with the noise the
+    Monte Carlo runs of a target obeying the CWNA model, measured with the noise the
     filter assumes, the average NEES after 40 updates lies in the two-sided 95 %
     chi-square interval for 6 x 200 degrees of freedom."""
     rng = np.random.default_rng(11)
     runs, steps, dt, sigma_a, sigma_z = 200, 40, 2.0, 3.0, 40.0
     truth = np.zeros((runs, 6))
     truth[:, 3:] = [200.0, -50.0, 0.0]
-    gain = np.vstack([dt**2 / 2 * np.eye(3), dt * np.eye(3)])
+    noise_root = np.linalg.cholesky(cwna_noise(dt, sigma_a))
     measurement_cov = np.broadcast_to(np.eye(3) * sigma_z**2, (runs, 3, 3))
     estimate = truth + np.hstack([rng.normal(size=(runs, 3)) * sigma_z,
                                   rng.normal(size=(runs, 3)) * 100.0])
     covariance = np.broadcast_to(np.diag([sigma_z**2] * 3 + [100.0**2] * 3), (runs, 6, 6)).copy()
     for _ in range(steps):
         truth[:, :3] += truth[:, 3:] * dt
-        truth += (gain @ rng.normal(size=(runs, 3, 1)) * sigma_a)[:, :, 0]
+        truth += rng.normal(size=(runs, 6)) @ noise_root.T
         estimate, covariance = kalman.predict(estimate, covariance, np.full(runs, dt), sigma_a)
         measurement = truth[:, :3] + rng.normal(size=(runs, 3)) * sigma_z
         estimate, covariance = kalman.update(estimate, covariance, measurement, measurement_cov)
@@ -125,3 +131,20 @@ def test_filter_is_consistent_on_its_own_motion_model():
     nees = np.einsum("ij,ij->i", error, np.linalg.solve(covariance, error[:, :, None])[:, :, 0])
     low, high = stats.chi2.ppf([0.025, 0.975], df=6 * runs) / runs
     assert low <= nees.mean() <= high, (low, nees.mean(), high)
+
+
+def test_cwna_prediction_is_consistent_in_time():
+    """The continuous white-noise acceleration model composes: predicting 10 s at once
+    equals predicting 4 s then 6 s (Bar-Shalom et al. 2001, sec. 6.2.2); rtol 1e-12."""
+    rng = np.random.default_rng(3)
+    state = rng.normal(size=(5, 6)) * 100
+    root = rng.normal(size=(5, 6, 6))
+    covariance = root @ root.transpose(0, 2, 1) + np.eye(6)
+    once = kalman.predict(state, covariance, np.full(5, 10.0), 25.0)
+    first = kalman.predict(state, covariance, np.full(5, 4.0), 25.0)
+    twice = kalman.predict(*first, np.full(5, 6.0), 25.0)
+    np.testing.assert_allclose(twice[0], once[0], rtol=1e-12)
+    np.testing.assert_allclose(twice[1], once[1], rtol=1e-12)
+    position, position_cov = kalman.predict_position(state, covariance, np.full(5, 10.0), 25.0)
+    np.testing.assert_allclose(position, once[0][:, :3], rtol=1e-12)
+    np.testing.assert_allclose(position_cov, once[1][:, :3, :3], rtol=1e-12)

@@ -308,7 +308,9 @@ class Tracking(StrictModel):
     confirm_hits: int = Field(3, ge=1, le=100)
     tentative_timeout_s: Positive = 30.0
     coast_timeout_s: Positive = 30.0
-    process_noise_mps2: Positive = Field(30.0, description="White-noise acceleration, 1 sigma.")
+    process_noise_mps2: Positive = Field(
+        30.0, description="Acceleration noise level sigma_a of the constant-velocity filter "
+        "(continuous white noise of power spectral density sigma_a^2 x 1 s).")
     initial_speed_sigma_mps: Positive = 1_000.0
 
 

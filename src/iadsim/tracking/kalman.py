@@ -1,9 +1,12 @@
 """The constant-velocity Kalman filter, batched over tracks.
 
 State ``[east, north, up, v_east, v_north, v_up]`` (m, m/s); position is measured.
-Process noise is the discrete white-noise acceleration model with standard deviation
-``sigma_a``: ``Q = sigma_a^2 G G^T``, ``G = [dt^2/2 I, dt I]``.
-Source: Bar-Shalom, Li, Kirubarajan (2001), sec. 6.3.3 (DWNA) and sec. 5.2 (KF);
+Process noise is the continuous white-noise acceleration (CWNA) model,
+``Q = q [[dt^3/3 I, dt^2/2 I], [dt^2/2 I, dt I]]`` per axis, with power spectral density
+``q = sigma_a^2 x 1 s`` (the acceleration variance accumulated per second). Unlike the
+discrete (DWNA) model it is consistent in time: one prediction over 10 s equals ten of
+1 s, which matters when several radars update a track at irregular intervals.
+Source: Bar-Shalom, Li, Kirubarajan (2001), sec. 6.2.2 (CWNA) and sec. 5.2 (KF);
 the update uses the Joseph form for numerical robustness (sec. 5.2.3).
 Functions return new arrays; inputs are not modified.
 """
@@ -54,7 +57,7 @@ def predict(state: np.ndarray, covariance: np.ndarray, dt_s: np.ndarray,
     spread = transition @ covariance @ np.swapaxes(transition, 1, 2)
     magnitude = np.abs(dt)
     q = acceleration_sigma_mps2**2
-    q_pp, q_pv, q_vv = q * magnitude**4 / 4.0, q * magnitude**3 / 2.0, q * magnitude**2
+    q_pp, q_pv, q_vv = q * magnitude**3 / 3.0, q * dt**2 / 2.0 * np.sign(dt), q * magnitude
     flat = spread.reshape(n, 36)  # the block diagonals are strided views of the flat rows
     flat[:, 0:15:7] += q_pp[:, None]
     flat[:, 3:18:7] += q_pv[:, None]
@@ -72,8 +75,8 @@ def predict_position(state: np.ndarray, covariance: np.ndarray, dt_s: np.ndarray
     cross = covariance[:, :3, 3:]
     position_cov = (covariance[:, :3, :3] + step * (cross + np.swapaxes(cross, 1, 2))
                     + step * step * covariance[:, 3:, 3:])
-    position_cov = position_cov + (acceleration_sigma_mps2**2 * dt**4 / 4.0)[:, None, None] \
-        * np.eye(3)
+    position_cov = position_cov + (acceleration_sigma_mps2**2 * np.abs(dt)**3 / 3.0)[
+        :, None, None] * np.eye(3)
     return state[:, :3] + state[:, 3:] * dt[:, None], position_cov
 
 
