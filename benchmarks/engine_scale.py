@@ -34,9 +34,9 @@ def synthetic_raid(n_threats: int, duration_s: float, record_detections: bool) -
     """The layered-defense network against N threats that stay airborne all run long.
 
     Slow movers (drones, 60 %), cruise missiles (30 %) and aircraft (10 %) fly long
-    routes from four directions, launched evenly over the first tenth of the run; their
-    routes are long enough (speed x duration) that they are still flying at the end
-    unless shot down.
+    routes from four directions, launched evenly over the first fifth of the run in ten
+    lanes 1.5 km apart; their routes are long enough (speed x duration) that they are
+    still flying at the end unless shot down.
     """
     from iadsim.scenario.loader import builtin_text
 
@@ -73,8 +73,8 @@ def synthetic_raid(n_threats: int, duration_s: float, record_detections: bool) -
             ]
             groups.append({
                 "name": f"{profile}-{len(groups)}", "profile": profile, "count": members,
-                "start_s": 0.0, "spacing_s": 0.1 * duration_s / max(members, 1),
-                "lanes": 10, "lane_spacing_m": 400.0, "route": route,
+                "start_s": 0.0, "spacing_s": 0.2 * duration_s / max(members, 1),
+                "lanes": 10, "lane_spacing_m": 1_500.0, "route": route,
             })
     document["threats"] = groups
     return document
