@@ -98,12 +98,17 @@ class BattleManager:
 
     def wants_picture(self, time_s: float) -> bool:
         """True when a step at ``time_s`` would read the picture (cycle or launch due)."""
-        return (time_s + 1e-9 >= self._next_cycle_s or bool(self._pending_launch)
-                or bool(self._assessments))
+        return time_s + 1e-9 >= self._next_cycle_s or bool(self._pending_launch)
 
-    def step(self, time_s: float, picture: TrackPicture) -> None:
-        """Assess, assign (when a cycle is due) and launch at ``time_s``."""
+    def step(self, time_s: float, picture: TrackPicture | None) -> None:
+        """Assess, assign (when a cycle is due) and launch at ``time_s``.
+
+        ``picture`` may be None when :meth:`wants_picture` said no: then only due kill
+        assessments are made.
+        """
         self._assess_due(time_s)
+        if picture is None:
+            return
         if time_s + 1e-9 >= self._next_cycle_s:
             self._next_cycle_s = time_s + self.doctrine.cycle_s
             self._assign(time_s, picture)

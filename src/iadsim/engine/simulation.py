@@ -142,10 +142,16 @@ class Simulation:
             self.tracker.process(batch)
         self.tracker.drop(end_s, self.battle_manager.take_killed_tracks())
 
-        # 6. Battle manager (on a picture made only when someone will read it).
-        if self.battle_manager.wants_picture(end_s) or self.fleet.flying.size:
+        # 6. Battle manager, on a picture made only when someone will read it: the whole
+        #    picture for a cycle or a launch, the guided rounds' tracks for the flyout.
+        if self.battle_manager.wants_picture(end_s):
             self._picture = self.tracker.picture(end_s)
             self.battle_manager.step(end_s, self._picture)
+        else:
+            self.battle_manager.step(end_s, None)
+            if self.fleet.flying.size:
+                self._picture = self.tracker.picture(
+                    end_s, self.fleet.track_id[self.fleet.flying])
 
         # 7. Reloads.
         self.batteries.update_reloads(end_s, log)

@@ -193,20 +193,22 @@ class RadarNetwork:
                    & (elevation >= min_elevation) & (elevation <= max_elevation))
         snr = snr_constant * threat_rcs_m2[ids][None, :] / np.maximum(slant, 1.0) ** 4
         probability = swerling1_pd(snr, pfa)
-        # Each radar draws a fixed count per scan from its own stream: one uniform and
-        # three normals per threat in flight, then its false alarms.
+        # Each radar draws from its own stream: one uniform per threat in flight, then
+        # three normals per detection, then its false alarms.
         draws = np.empty(slant.shape)
-        noise = np.empty((*slant.shape, 3))
         for row, radar in enumerate(radars):
             draws[row] = self._rngs[radar].random(ids.size)
-            noise[row] = self._rngs[radar].standard_normal((ids.size, 3))
         detected = in_view & (draws < probability)
         row, column = np.nonzero(detected)
         radar_of = radars[row]
+        per_radar = np.bincount(row, minlength=radars.size)
+        noise = np.concatenate([self._rngs[radar].standard_normal((count, 3))
+                                for radar, count in zip(radars.tolist(), per_radar.tolist(),
+                                                        strict=True)])
         measured = np.empty((row.size, 3))
         measured[:, 0], measured[:, 1] = slant[row, column], azimuth[row, column]
         measured[:, 2] = elevation[row, column]
-        measured += self.sigmas[radar_of] * noise[row, column]
+        measured += self.sigmas[radar_of] * noise
         snr_db = 10.0 * np.log10(snr[row, column])
         threat_id = ids[column]
         alarm_parts = [self._false_alarms(radar) for radar in radars]

@@ -202,9 +202,15 @@ class CentralTracker:
                      "last_update_s", "last_update_by_radar_s"):
             setattr(self, name, getattr(self, name)[keep])
 
-    def picture(self, time_s: float) -> TrackPicture:
-        """Confirmed tracks extrapolated to ``time_s`` (the table itself is not changed)."""
+    def picture(self, time_s: float, track_ids: np.ndarray | None = None) -> TrackPicture:
+        """Confirmed tracks extrapolated to ``time_s`` (the table itself is not changed).
+
+        ``track_ids``: only these tracks (those still confirmed), e.g. the ones rounds in
+        flight are guided on; default all.
+        """
         confirmed = self.status == CONFIRMED
+        if track_ids is not None:
+            confirmed &= np.isin(self.track_id, track_ids)
         state, covariance = kalman.predict(self.state[confirmed], self.covariance[confirmed],
                                            time_s - self.time_s[confirmed],
                                            self.settings.process_noise_mps2)
