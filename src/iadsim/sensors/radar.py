@@ -120,8 +120,8 @@ class RadarNetwork:
     """All radars of a run: their scan clocks, outage state and random streams.
 
     Geometry of all radars due at a step is computed at once; each radar keeps its own
-    random stream (and draws the same count of numbers per scan whatever it sees), so
-    adding a radar or changing one radar's coverage leaves every other radar's draws alone.
+    random stream, keyed by its name, so adding a radar or changing one radar's coverage
+    leaves every other radar's draws alone.
     """
 
     def __init__(self, sites: list[RadarSite], seed: int, ground_elevation_m: float,
