@@ -36,7 +36,7 @@ def scenarios() -> None:
 
     for name in builtin_names():
         first_line = load_scenario(name).description.strip().splitlines()[0]
-        console.print(f"[bold]{name:<16}[/bold] {first_line}", highlight=False)
+        console.print(f"[bold]{name:<16}[/bold] {first_line}", highlight=False, soft_wrap=True)
 
 
 @app.command()
@@ -55,7 +55,7 @@ def validate(
     console.print(f"{scenario}: valid scenario {model.name!r}: {len(model.sensors)} radars, "
                   f"{len(model.batteries)} batteries, {threats} threats in "
                   f"{len(model.threats)} groups, {len(model.defended_assets)} defended assets.",
-                  highlight=False)
+                  highlight=False, soft_wrap=True)
 
 
 @app.command()
@@ -91,7 +91,7 @@ def run(
     except OSError as error:
         _fail([f"--out: cannot write to {folder}: {error.strerror or error}"])
     if quiet:
-        console.print(result.summary["verdict_text"], highlight=False)
+        console.print(result.summary["verdict_text"], highlight=False, soft_wrap=True)
     else:
         print_summary(result.summary, console)
     if svg is not None:
@@ -103,7 +103,7 @@ def run(
         except OSError as error:
             _fail([f"--svg: cannot write {svg}: {error.strerror or error}"])
     console.print(f"Wrote {folder}/events.parquet ({len(result.events)} events), "
-                  f"threats.parquet and summary.json", highlight=False)
+                  f"threats.parquet and summary.json", highlight=False, soft_wrap=True)
 
 
 def main() -> None:
