@@ -204,7 +204,15 @@ class InterceptorFleet:
 
 
 def _empty_outcome() -> Outcome:
-    empty_int = np.zeros(0, dtype=int)
-    return Outcome(empty_int, empty_int, empty_int, empty_int, np.zeros(0),
-                   np.zeros(0, dtype=bool), np.zeros(0, dtype=bool), np.zeros(0),
-                   np.zeros((0, 3)))
+    return _EMPTY_OUTCOME
+
+
+def _frozen(array: np.ndarray) -> np.ndarray:
+    array.flags.writeable = False
+    return array
+
+
+_EMPTY_INT = _frozen(np.zeros(0, dtype=int))
+_EMPTY_OUTCOME = Outcome(_EMPTY_INT, _EMPTY_INT, _EMPTY_INT, _EMPTY_INT, _frozen(np.zeros(0)),
+                         _frozen(np.zeros(0, dtype=bool)), _frozen(np.zeros(0, dtype=bool)),
+                         _frozen(np.zeros(0)), _frozen(np.zeros((0, 3))))

@@ -81,7 +81,7 @@ class EventLog:
     def __init__(self, sensor_names: list[str], battery_names: list[str],
                  asset_names: list[str]):
         self._names = {"sensor": sensor_names, "battery": battery_names, "asset": asset_names}
-        self._batches: list[tuple[EventKind, dict[str, np.ndarray]]] = []
+        self._batches: list[tuple[EventKind, int, dict[str, np.ndarray]]] = []
         self._count = 0
 
     def __len__(self) -> int:
@@ -107,16 +107,16 @@ class EventLog:
         length = sizes.pop() if sizes else 1
         if length == 0:
             return
-        values = [np.full(length, value) if value.ndim == 0 else value for value in values]
-        batch = {"time_s": values[0].reshape(-1)}
+        # Scalars stay scalars (broadcast when the log is written): cheaper per call.
+        batch = {"time_s": values[0].reshape(-1) if values[0].ndim > 1 else values[0]}
         for name, array in zip(columns, values[1:], strict=True):
-            batch[name] = array.reshape(-1)
-        self._batches.append((kind, batch))
+            batch[name] = array.reshape(-1) if array.ndim > 1 else array
+        self._batches.append((kind, length, batch))
         self._count += length
 
     def count(self, kind: EventKind) -> int:
         """Number of events of one kind so far."""
-        return sum(batch["time_s"].size for k, batch in self._batches if k == kind)
+        return sum(length for k, length, _ in self._batches if k == kind)
 
     def to_frame(self) -> pd.DataFrame:
         """The log as a DataFrame, ordered by time (stable), with the documented columns."""
@@ -128,8 +128,8 @@ class EventLog:
         kinds = list(EventKind)
         kind_index = {kind: i for i, kind in enumerate(kinds)}
         start = 0
-        for kind, batch in self._batches:
-            stop = start + batch["time_s"].size
+        for kind, length, batch in self._batches:
+            stop = start + length
             kind_codes[start:stop] = kind_index[kind]
             for name, values in batch.items():
                 data[name][start:stop] = values

@@ -76,7 +76,7 @@ def predict_position(state: np.ndarray, covariance: np.ndarray, dt_s: np.ndarray
     position_cov = (covariance[:, :3, :3] + step * (cross + np.swapaxes(cross, 1, 2))
                     + step * step * covariance[:, 3:, 3:])
     position_cov = position_cov + (acceleration_sigma_mps2**2 * np.abs(dt)**3 / 3.0)[
-        :, None, None] * np.eye(3)
+        :, None, None] * _IDENTITY[:3, :3]
     return state[:, :3] + state[:, 3:] * dt[:, None], position_cov
 
 
@@ -93,7 +93,7 @@ def update(state: np.ndarray, covariance: np.ndarray, measurement: np.ndarray,
     residual_inverse, _ = symmetric_3x3_inverse(residual_cov)
     gain = covariance[:, :, :3] @ residual_inverse  # P H^T S^-1
     new_state = state + (gain @ residual[:, :, None])[:, :, 0]
-    reduce = np.eye(6) - gain @ MEASUREMENT_MATRIX
+    reduce = _IDENTITY - gain @ MEASUREMENT_MATRIX
     new_cov = (reduce @ covariance @ reduce.transpose(0, 2, 1)
                + gain @ measurement_covariance @ gain.transpose(0, 2, 1))
     return new_state, 0.5 * (new_cov + new_cov.transpose(0, 2, 1))
