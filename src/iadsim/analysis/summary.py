@@ -35,11 +35,10 @@ def summarize(events: pd.DataFrame, threats: pd.DataFrame, scenario: Scenario, s
     """The summary dictionary written to ``summary.json`` (plain JSON types only)."""
     fate = threat_fates(events, threats)
     threats = threats.assign(fate=fate.to_numpy())
-    counts = fate.value_counts()
 
     def count(label: str, frame: pd.DataFrame | None = None) -> int:
-        source = counts if frame is None else frame["fate"].value_counts()
-        return int(source.get(label, 0))
+        fates = (threats if frame is None else frame)["fate"].to_numpy()
+        return int((fates == label).sum())
 
     by_kind = {}
     for kind, frame in threats.groupby("kind", sort=True):

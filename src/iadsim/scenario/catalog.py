@@ -30,7 +30,8 @@ def _load() -> dict[str, dict[str, dict[str, Any]]]:
     for entry in sorted(folder.iterdir(), key=lambda path: path.name):
         if not entry.name.endswith(".yaml"):
             continue
-        document = yaml.safe_load(entry.read_text(encoding="utf-8")) or {}
+        document = yaml.load(entry.read_text(encoding="utf-8"),
+                             Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader)) or {}
         for section, profiles in document.items():
             catalog[section].update(profiles)
     return catalog
