@@ -9,12 +9,13 @@ from __future__ import annotations
 import io
 import sys
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, NoReturn
 
 import typer
 from rich.console import Console
 
 from iadsim.errors import ScenarioError
+from iadsim.scenario.schema import Scenario
 
 app = typer.Typer(add_completion=False, no_args_is_help=True, pretty_exceptions_enable=False,
                   help="iadsim: simulate a layered air and missile defense network end to end. "
@@ -23,10 +24,20 @@ console = Console()
 errors = Console(stderr=True)
 
 
-def _fail(lines: list[str]) -> None:
+def _fail(lines: list[str]) -> NoReturn:
     for line in lines:
         errors.print(f"error: {line}", markup=False, highlight=False, soft_wrap=True)
     raise typer.Exit(code=2)
+
+
+def _load(scenario: str) -> Scenario:
+    """Load a scenario, or print its problems (one line each) and exit with code 2."""
+    from iadsim.scenario.loader import load_scenario
+
+    try:
+        return load_scenario(scenario)
+    except ScenarioError as error:
+        _fail(error.lines())
 
 
 @app.command()
@@ -44,13 +55,7 @@ def validate(
     scenario: Annotated[str, typer.Argument(help="A scenario file, or a built-in name.")],
 ) -> None:
     """Check a scenario file and explain every problem (exit code 2 when invalid)."""
-    from iadsim.scenario.loader import load_scenario
-
-    try:
-        model = load_scenario(scenario)
-    except ScenarioError as error:
-        _fail(error.lines())
-        return
+    model = _load(scenario)
     threats = sum(group.count for group in model.threats)
     console.print(f"{scenario}: valid scenario {model.name!r}: {len(model.sensors)} radars, "
                   f"{len(model.batteries)} batteries, {threats} threats in "
@@ -74,13 +79,8 @@ def run(
     """Run one simulation, write its event log and summary, and print the summary."""
     from iadsim.api import run as run_scenario
     from iadsim.interfaces.report import print_summary
-    from iadsim.scenario.loader import load_scenario
 
-    try:
-        model = load_scenario(scenario)
-    except ScenarioError as error:
-        _fail(error.lines())
-        return
+    model = _load(scenario)
     chosen_seed = model.sim.seed if seed is None else seed
     folder = out or Path("runs") / f"{model.name}-seed{chosen_seed}"
     if folder.exists() and not folder.is_dir():
