@@ -1,19 +1,28 @@
 """Bad scenario input: one line per problem naming the file, the field path and what was
-expected; the CLI exits with code 2 and prints no traceback."""
+expected, from Python (``ScenarioError``) and from the CLI (exit code 2, no traceback,
+nothing written to ``--out``)."""
 
 from __future__ import annotations
 
 import copy
 import subprocess
 import sys
-from pathlib import Path
+from collections.abc import Callable
 
 import pytest
 import yaml
+from typer.testing import CliRunner
 
 import iadsim
-from iadsim.errors import ScenarioError
+from iadsim.errors import IadsimError, ScenarioError
+from iadsim.interfaces.cli import app
+from iadsim.scenario import scenario_from_dict
 from iadsim.scenario.loader import builtin_text
+
+BUILTINS = "layered-defense, saturation, sinop-trial"
+DELETE = object()
+#: A case turns the valid base document into the text of the file to write (None: no file).
+Builder = Callable[[dict], str | None]
 
 
 @pytest.fixture(scope="module")
@@ -21,132 +30,222 @@ def base() -> dict:
     return yaml.safe_load(builtin_text("sinop-trial"))
 
 
-def set_path(document: dict, path: tuple, value) -> dict:
+def mutated(document: dict, path: tuple, value) -> dict:
+    """A deep copy of ``document`` with the entry at ``path`` set (or deleted: ``DELETE``)."""
     changed = copy.deepcopy(document)
     target = changed
     for key in path[:-1]:
         target = target[key]
-    target[path[-1]] = value
+    if value is DELETE:
+        del target[path[-1]]
+    else:
+        target[path[-1]] = value
     return changed
 
 
-CASES = [
-    # (id, path to change, new value, field path expected in the line, words expected)
-    ("unknown key", ("sensors", 0, "range_km"), 100, "sensors[0].range_km",
-     "unknown field; expected one of"),
-    ("wrong type", ("sim", "duration_s"), "long", "sim.duration_s", "valid number"),
-    ("negative range", ("sensors", 0, "max_range_km"), -5, "sensors[0].max_range_km",
-     "greater than 0"),
-    ("latitude 95", ("origin", "lat_deg"), 95, "origin.lat_deg", "less than or equal to 90"),
-    ("missing field", ("batteries", 0, "radars"), None, "batteries[0].radars",
-     "valid list"),
-    ("elevation min above max", ("sensors", 0, "min_elevation_deg"), 80,
-     "sensors[0]", "min_elevation_deg must be less than max_elevation_deg"),
-    ("battery names a missing radar", ("batteries", 0, "radars"), ["search-radar", "ghost"],
-     "batteries[0].radars[1]", "unknown sensor 'ghost'; expected one of"),
-    ("battery names a missing interceptor", ("batteries", 0, "interceptor"), "ghost-missile",
-     "batteries[0].interceptor", "unknown interceptor 'ghost-missile'"),
-    ("route with one point", ("threats", 0, "route"),
-     [{"lat_deg": 43.0, "lon_deg": 35.0, "altitude_m": 100}], "threats[0]",
-     "route of at least 2 waypoints"),
-    ("unknown profile", ("threats", 0, "profile"), "ufo", "threats[0].profile",
-     "unknown profile 'ufo'; expected one of"),
-    ("target asset missing", ("threats", 0, "target"), "nowhere", "threats[0].target",
-     "unknown defended_asset 'nowhere'"),
-    ("unknown threat kind", ("threats", 0, "kind"), "spaceship", "threats[0].kind",
-     "'aircraft'"),
-    ("infinite number", ("sim", "dt_s"), float("inf"), "sim.dt_s", "finite"),
-    ("duplicate names", ("sensors", 1, "name"), "search-radar", "sensors[1].name",
-     "duplicate name"),
-    ("pk above one", ("interceptors",), [{"name": "x", "min_range_km": 1, "max_range_km": 5,
-                                         "max_altitude_m": 100, "speed_mps": 100,
-                                         "lethal_radius_m": 1, "single_shot_pk": 1.5}],
-     "interceptors[0].single_shot_pk", "less than or equal to 1"),
-    ("interceptor min range above max", ("interceptors",),
-     [{"name": "x", "min_range_km": 9, "max_range_km": 5, "max_altitude_m": 100,
-       "speed_mps": 100, "lethal_radius_m": 1, "single_shot_pk": 0.5}],
-     "interceptors[0]", "min_range_km must be less than max_range_km"),
+def change(path: tuple, value) -> Builder:
+    return lambda document: yaml.safe_dump(mutated(document, path, value), sort_keys=False)
+
+
+def text(raw: str) -> Builder:
+    return lambda document: raw
+
+
+ONE_POINT_ROUTE = [{"lat_deg": 43.45, "lon_deg": 34.80, "altitude_m": 4000}]
+
+# (id, how to build the file, field path the line must name, words of the expectation)
+CASES: list[tuple[str, Builder, str, list[str]]] = [
+    ("unknown key", change(("sensors", 0, "range_km"), 100), "sensors[0].range_km",
+     ["unknown field; expected one of: lat_deg, lon_deg,", "max_range_km"]),
+    ("unknown section", change(("radars",), []), "radars",
+     ["unknown field; expected one of:", "sensors"]),
+    ("wrong type: text for a number", change(("sim", "duration_s"), "long"), "sim.duration_s",
+     ["valid number", "(got 'long')"]),
+    ("wrong type: number for a list", change(("batteries",), 5), "batteries",
+     ["valid list", "(got 5)"]),
+    ("wrong type: number for the interceptor list", change(("interceptors",), 5),
+     "interceptors", ["valid list", "(got 5)"]),
+    ("wrong type: text for an entry", change(("sensors", 1), "engagement-radar"), "sensors[1]",
+     ["valid dictionary", "(got 'engagement-radar')"]),
+    ("missing required field", change(("batteries", 0, "radars"), DELETE),
+     "batteries[0].radars", ["required field is missing"]),
+    ("negative range", change(("sensors", 0, "ref_range_km"), -5), "sensors[0].ref_range_km",
+     ["greater than 0", "(got -5)"]),
+    ("zero revisit", change(("sensors", 1, "revisit_s"), 0), "sensors[1].revisit_s",
+     ["greater than 0", "(got 0)"]),
+    ("interceptor min range not below max",
+     change(("interceptors",), [{"name": "sr", "profile": "short-range-missile",
+                                 "min_range_km": 15}]),
+     "interceptors[0]", ["min_range_km must be less than max_range_km", "15.0 >= 15.0"]),
+    ("radar min elevation not below max", change(("sensors", 0, "min_elevation_deg"), 80),
+     "sensors[0]", ["min_elevation_deg must be less than max_elevation_deg", "80.0 >= 75"]),
+    ("latitude 95", change(("origin", "lat_deg"), 95), "origin.lat_deg",
+     ["less than or equal to 90", "(got 95)"]),
+    ("latitude 95 deep in a route", change(("threats", 1, "route", 2, "lat_deg"), 95),
+     "threats[1].route[2].lat_deg", ["less than or equal to 90"]),
+    ("infinite step", change(("sim", "dt_s"), float("inf")), "sim.dt_s", ["finite number"]),
+    ("unknown enum value", change(("doctrine", "firing_policy"), "shoot_first"),
+     "doctrine.firing_policy", ["'shoot_look_shoot' or 'shoot_shoot'", "(got 'shoot_first')"]),
+    ("battery names a missing radar", change(("batteries", 0, "radars"),
+                                             ["search-radar", "ghost-radar"]),
+     "batteries[0].radars[1]",
+     ["unknown sensor 'ghost-radar'; expected one of: 'search-radar', 'engagement-radar'"]),
+    ("battery names an unknown interceptor", change(("batteries", 0, "interceptor"),
+                                                    "ghost-missile"),
+     "batteries[0].interceptor", ["unknown interceptor 'ghost-missile'; expected one of"]),
+    ("route with one point", change(("threats", 0, "route"), ONE_POINT_ROUTE), "threats[0]",
+     ["needs a route of at least 2 waypoints"]),
+    ("threat target names a missing asset", change(("threats", 1, "target"), "ankara"),
+     "threats[1].target", ["unknown defended_asset 'ankara'; expected one of"]),
+    ("unknown catalog profile", change(("sensors", 1, "profile"), "s500-class-radar"),
+     "sensors[1].profile",
+     ["unknown profile 's500-class-radar'; expected one of:", "s400-class-engagement-radar"]),
+    ("duplicate radar names", lambda d: yaml.safe_dump({**d, "sensors": [*d["sensors"],
+                                                                         d["sensors"][1]]}),
+     "sensors[2].name",
+     ["duplicate name 'engagement-radar' (also sensors[1])", "expected unique names"]),
+    ("duplicate threat names", change(("threats", 1, "name"), "high-run"), "threats[1].name",
+     ["duplicate name 'high-run' (also threats[0])"]),
+    ("malformed YAML", text("name: [unclosed\nsim: {duration_s: 10}\n"), "",
+     ["not valid YAML at line"]),
+    ("YAML with a Python tag", text("name: !!python/object/apply:os.system ['true']\n"), "",
+     ["not valid YAML at line 1"]),
+    ("top level is a list", text("- name: x\n- sim: {}\n"), "",
+     ["expected a mapping of sections at the top level, got list"]),
+    ("top level is a number", text("42\n"), "",
+     ["expected a mapping of sections at the top level, got int"]),
+    ("file does not exist", lambda document: None, "",
+     ["no such scenario file or built-in scenario", BUILTINS]),
 ]
 
 
-def write(tmp_path: Path, document) -> Path:
-    path = tmp_path / "scenario.yaml"
-    path.write_text(yaml.safe_dump(document, sort_keys=False), encoding="utf-8")
-    return path
+@pytest.mark.parametrize(("build", "field", "words"), [case[1:] for case in CASES],
+                         ids=[case[0] for case in CASES])
+def test_bad_input_is_one_line_naming_file_field_and_expectation(tmp_path, base, build, field,
+                                                                 words):
+    scenario_file = tmp_path / "scenario.yaml"
+    contents = build(base)
+    if contents is not None:
+        scenario_file.write_text(contents, encoding="utf-8")
+    prefix = f"{scenario_file}: {field}: " if field else f"{scenario_file}: "
 
-
-@pytest.mark.parametrize(("path", "value", "field", "words"),
-                         [case[1:] for case in CASES], ids=[case[0] for case in CASES])
-def test_bad_input_names_file_field_and_expectation(tmp_path, base, path, value, field, words):
-    document = set_path(base, path, value)
-    if value is None:
-        target = document
-        for key in path[:-1]:
-            target = target[key]
-        del target[path[-1]]
-        words = "required field is missing"
-    scenario_file = write(tmp_path, document)
     with pytest.raises(ScenarioError) as caught:
         iadsim.load_scenario(scenario_file)
-    lines = caught.value.lines()
-    matching = [line for line in lines if f": {field}" in line]
-    assert matching, lines
-    assert matching[0].startswith(f"{scenario_file}: ")
-    assert words in matching[0], matching[0]
-    assert all("\n" not in line for line in lines)
+    error = caught.value
+    assert [path for path, _ in error.problems] == [field]
+    [line] = error.lines()
+    assert line.startswith(prefix), line
+    assert "\n" not in line
+    for word in words:
+        assert word in line, line
 
-
-@pytest.mark.parametrize(("text", "words"), [
-    ("name: [unclosed\n", "not valid YAML at line"),
-    ("- just\n- a list\n", "expected a mapping of sections at the top level, got list"),
-    ("", "expected a mapping of sections at the top level, got NoneType"),
-    ("a: !!python/object/apply:os.system ['echo hacked']\n", "not valid YAML"),
-])
-def test_unreadable_documents_are_refused_in_one_line(tmp_path, text, words):
-    path = tmp_path / "bad.yaml"
-    path.write_text(text, encoding="utf-8")
-    with pytest.raises(ScenarioError) as caught:
-        iadsim.load_scenario(path)
-    assert words in str(caught.value)
-
-
-def test_every_problem_is_reported_not_just_the_first(tmp_path, base):
-    document = set_path(set_path(base, ("origin", "lat_deg"), 95),
-                        ("sensors", 0, "revisit_s"), 0)
-    with pytest.raises(ScenarioError) as caught:
-        iadsim.load_scenario(write(tmp_path, document))
-    fields = [problem[0] for problem in caught.value.problems]
-    assert "origin.lat_deg" in fields and "sensors[0].revisit_s" in fields
-
-
-def test_missing_file_names_the_builtins():
-    with pytest.raises(ScenarioError) as caught:
-        iadsim.load_scenario("no/such/file.yaml")
-    assert "layered-defense, saturation, sinop-trial" in str(caught.value)
-
-
-def run_cli(*arguments: str, cwd: Path) -> subprocess.CompletedProcess:
-    return subprocess.run([sys.executable, "-m", "iadsim.interfaces.cli", *arguments],
-                          capture_output=True, text=True, cwd=cwd, check=False, timeout=120)
-
-
-def test_cli_exits_2_with_one_line_per_problem_and_writes_nothing(tmp_path, base):
-    document = set_path(set_path(base, ("batteries", 0, "radars"), ["ghost"]),
-                        ("sensors", 0, "pfa"), 0.5)
-    scenario_file = write(tmp_path, set_path(document, ("origin", "lat_deg"), 95))
+    # The CLI prints the same line, exits with 2 and writes nothing.
+    runner = CliRunner()
+    checked = runner.invoke(app, ["validate", str(scenario_file)])
+    assert checked.exit_code == 2, checked.output
+    assert checked.stderr == f"error: {line}\n"
+    assert checked.stdout == ""
     out = tmp_path / "out"
-    for command in (("validate", str(scenario_file)),
-                    ("run", str(scenario_file), "--out", str(out))):
-        completed = run_cli(*command, cwd=tmp_path)
-        assert completed.returncode == 2, completed
-        assert "Traceback" not in completed.stderr + completed.stdout
-        lines = completed.stderr.strip().splitlines()
-        assert len(lines) == 2, lines  # origin.lat_deg and sensors[0].pfa
-        assert all(line.startswith(f"error: {scenario_file}: ") for line in lines)
+    ran = runner.invoke(app, ["run", str(scenario_file), "--out", str(out)])
+    assert ran.exit_code == 2, ran.output
+    assert ran.stderr == f"error: {line}\n"
+    assert "Traceback" not in ran.output
     assert not out.exists()
 
 
-def test_cli_bad_option_exits_2_without_traceback(tmp_path):
-    completed = run_cli("run", "sinop-trial", "--seed", "-3", cwd=tmp_path)
-    assert completed.returncode == 2
+def test_every_problem_gets_its_own_line(tmp_path, base):
+    document = mutated(base, ("origin", "lat_deg"), 95)
+    document = mutated(document, ("sensors", 0, "revisit_s"), 0)
+    document = mutated(document, ("batteries", 0, "fire_channels"), "many")
+    scenario_file = tmp_path / "three.yaml"
+    scenario_file.write_text(yaml.safe_dump(document), encoding="utf-8")
+    with pytest.raises(ScenarioError) as caught:
+        iadsim.load_scenario(scenario_file)
+    error = caught.value
+    assert sorted(path for path, _ in error.problems) == [
+        "batteries[0].fire_channels", "origin.lat_deg", "sensors[0].revisit_s"]
+    assert len(error.lines()) == 3
+    assert all(line.startswith(f"{scenario_file}: ") for line in error.lines())
+    assert str(error).endswith("(and 2 more problem(s))")
+
+    result = CliRunner().invoke(app, ["validate", str(scenario_file)])
+    assert result.exit_code == 2
+    assert result.stderr.splitlines() == [f"error: {line}" for line in error.lines()]
+
+
+def test_run_on_bad_input_leaves_an_existing_out_folder_untouched(tmp_path, base):
+    scenario_file = tmp_path / "bad.yaml"
+    scenario_file.write_text(yaml.safe_dump(mutated(base, ("origin", "lat_deg"), 95)),
+                             encoding="utf-8")
+    out = tmp_path / "out"
+    out.mkdir()
+    (out / "keep.txt").write_text("earlier run")
+    result = CliRunner().invoke(app, ["run", str(scenario_file), "--out", str(out)])
+    assert result.exit_code == 2
+    assert sorted(p.name for p in out.iterdir()) == ["keep.txt"]
+    with pytest.raises(ScenarioError):
+        iadsim.run(scenario_file, out=out)
+    assert sorted(p.name for p in out.iterdir()) == ["keep.txt"]
+
+
+def test_scenario_error_is_a_value_error_with_problems():
+    error = ScenarioError("f.yaml", [("sim.dt_s", "expected a number"), ("", "empty file")])
+    assert isinstance(error, IadsimError) and isinstance(error, ValueError)
+    assert error.lines() == ["f.yaml: sim.dt_s: expected a number", "f.yaml: empty file"]
+    assert str(error) == "f.yaml: sim.dt_s: expected a number (and 1 more problem(s))"
+
+
+def test_scenario_from_dict_names_the_given_source_and_leaves_its_input_alone(base):
+    document = mutated(base, ("batteries", 0, "radars"), ["ghost-radar"])
+    before = copy.deepcopy(document)
+    with pytest.raises(ScenarioError) as caught:
+        scenario_from_dict(document, source="planner-draft")
+    assert caught.value.lines() == [
+        "planner-draft: batteries[0].radars[0]: unknown sensor 'ghost-radar'; expected one "
+        "of: 'search-radar', 'engagement-radar'"]
+    assert document == before
+
+    with pytest.raises(ScenarioError) as caught:
+        scenario_from_dict(["not", "a", "mapping"])
+    assert caught.value.problems == [
+        ("", "expected a mapping of sections at the top level, got list")]
+    assert caught.value.lines()[0].startswith("<scenario>: ")
+
+    valid = copy.deepcopy(base)
+    assert scenario_from_dict(valid).name == "sinop-trial"
+    assert valid == base
+
+
+def test_unreadable_paths_are_one_line_not_an_os_error():
+    too_long = "a" * 5000 + ".yaml"
+    with pytest.raises(ScenarioError) as caught:
+        iadsim.load_scenario(too_long)
+    [line] = caught.value.lines()
+    assert line.startswith(f"{too_long}: cannot read it (")
+    assert "expected a readable scenario file" in line
+
+
+def test_non_utf8_file_is_one_line(tmp_path):
+    scenario_file = tmp_path / "latin1.yaml"
+    scenario_file.write_bytes("name: Türkiye\n".encode("latin-1"))
+    with pytest.raises(ScenarioError) as caught:
+        iadsim.load_scenario(scenario_file)
+    assert caught.value.lines() == [f"{scenario_file}: expected UTF-8 text"]
+
+
+def test_validate_in_a_fresh_process_exits_2_without_traceback(tmp_path, base):
+    """End to end, as a user runs it: the real entry point, a real process."""
+    scenario_file = tmp_path / "bad.yaml"
+    document = mutated(base, ("sensors", 1, "pfa"), 0.5)
+    scenario_file.write_text(yaml.safe_dump(mutated(document, ("origin", "lat_deg"), 95)),
+                             encoding="utf-8")
+    completed = subprocess.run(
+        [sys.executable, "-m", "iadsim.interfaces.cli", "validate", str(scenario_file)],
+        capture_output=True, text=True, cwd=tmp_path, check=False, timeout=120)
+    assert completed.returncode == 2, completed
     assert "Traceback" not in completed.stderr
+    assert completed.stdout == ""
+    assert completed.stderr.splitlines() == [
+        f"error: {scenario_file}: origin.lat_deg: Input should be less than or equal to 90 "
+        "(got 95)",
+        f"error: {scenario_file}: sensors[1].pfa: Input should be less than 0.1 (got 0.5)"]

@@ -20,8 +20,9 @@ from iadsim.scenario.schema import Scenario
 app = typer.Typer(add_completion=False, no_args_is_help=True, pretty_exceptions_enable=False,
                   help="iadsim: simulate a layered air and missile defense network end to end. "
                        "All system profiles are notional.")
-console = Console()
-errors = Console(stderr=True)
+# emoji=False: file names and user text are printed as given (``plan:fire:.yaml`` stays so).
+console = Console(emoji=False)
+errors = Console(stderr=True, emoji=False)
 
 
 def _fail(lines: list[str]) -> NoReturn:

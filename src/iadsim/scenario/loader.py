@@ -56,19 +56,25 @@ def load_scenario(name_or_path: str | Path) -> Scenario:
 
 def _read(name_or_path: str | Path) -> tuple[str, str]:
     path = Path(name_or_path)
-    if isinstance(name_or_path, str) and name_or_path in builtin_names() and not path.exists():
-        return builtin_text(name_or_path), f"{name_or_path} (built-in)"
-    if not path.is_file():
-        known = ", ".join(builtin_names())
-        raise ScenarioError(str(name_or_path), [
-            ("", f"no such scenario file or built-in scenario; built-in names are: {known}")])
-    if path.stat().st_size > MAX_FILE_BYTES:
-        raise ScenarioError(str(path), [
-            ("", f"file is {path.stat().st_size} bytes; expected at most {MAX_FILE_BYTES}")])
     try:
+        builtin = isinstance(name_or_path, str) and name_or_path in builtin_names()
+        if builtin and not path.exists():
+            return builtin_text(name_or_path), f"{name_or_path} (built-in)"
+        if not path.is_file():
+            known = ", ".join(builtin_names())
+            raise ScenarioError(str(name_or_path), [
+                ("", f"no such scenario file or built-in scenario; built-in names are: {known}")])
+        size = path.stat().st_size
+        if size > MAX_FILE_BYTES:
+            raise ScenarioError(str(path), [
+                ("", f"file is {size} bytes; expected at most {MAX_FILE_BYTES}")])
         return path.read_text(encoding="utf-8"), str(path)
     except UnicodeDecodeError:
         raise ScenarioError(str(path), [("", "expected UTF-8 text")]) from None
+    except OSError as error:  # name too long, permission denied, ...
+        raise ScenarioError(str(name_or_path), [
+            ("", f"cannot read it ({error.strerror or error}); expected a readable "
+                 "scenario file")]) from None
 
 
 def scenario_from_dict(document: Any, source: str = "<scenario>") -> Scenario:
@@ -113,17 +119,21 @@ def _apply_profiles(document: dict[str, Any]) -> tuple[dict[str, Any], list[tupl
             merged_entries.append(entry)
         resolved[section] = merged_entries
 
-    declared = {e.get("name") for e in resolved.get("interceptors") or [] if isinstance(e, dict)}
+    interceptors = resolved.get("interceptors", [])
+    batteries = resolved.get("batteries", [])
+    if not (isinstance(interceptors, list) and isinstance(batteries, list)):
+        return resolved, problems  # the schema reports the wrong type
+    declared = {e.get("name") for e in interceptors if isinstance(e, dict)}
     added = []
-    for battery in resolved.get("batteries") or []:
+    for battery in batteries:
         wanted = battery.get("interceptor") if isinstance(battery, dict) else None
         if isinstance(wanted, str) and wanted not in declared:
             found = catalog.profile("interceptors", wanted)
             if found is not None:
                 added.append({"name": wanted, "profile": wanted, **found})
                 declared.add(wanted)
-    if added and isinstance(resolved.get("interceptors", []), list):
-        resolved["interceptors"] = list(resolved.get("interceptors") or []) + added
+    if added:
+        resolved["interceptors"] = interceptors + added
     return resolved, problems
 
 
