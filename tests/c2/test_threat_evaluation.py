@@ -1,0 +1,125 @@
+"""Threat evaluation: which asset a track threatens, its time to go, and the ranking."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from iadsim.c2.threat_evaluation import evaluate
+
+# Two assets 50 km apart on the east axis: a valuable one at the origin, a lesser one east.
+ASSETS = np.array([[0.0, 0.0, 0.0], [50_000.0, 0.0, 0.0]])
+RADIUS = np.array([1_000.0, 1_000.0])
+VALUE = np.array([10.0, 2.0])
+CORRIDOR_M = 5_000.0
+
+
+def run(position, velocity, priority="time_to_go", **kwargs):
+    return evaluate(np.asarray(position, dtype=float), np.asarray(velocity, dtype=float),
+                    ASSETS, RADIUS, VALUE, CORRIDOR_M, priority, **kwargs)
+
+
+@pytest.mark.parametrize("heading_deg", [0.0, 37.0, 200.0])
+def test_a_track_heading_at_an_asset_threatens_it_with_distance_over_speed(heading_deg):
+    distance, speed = 42_000.0, 230.0
+    bearing = np.radians(heading_deg)  # where the track is, seen from the asset
+    position = [[distance * np.sin(bearing), distance * np.cos(bearing), 3_000.0]]
+    velocity = [[-speed * np.sin(bearing), -speed * np.cos(bearing), -5.0]]
+    result = run(position, velocity)
+    assert result.asset.tolist() == [0]
+    assert result.time_to_go_s[0] == pytest.approx(distance / speed, rel=1e-9)
+
+
+def test_a_track_heading_away_threatens_nothing():
+    result = run([[0.0, 30_000.0, 1_000.0], [-10_000.0, 0.0, 500.0]],
+                 [[0.0, 250.0, 0.0], [-100.0, 0.0, 0.0]])
+    assert result.asset.tolist() == [-1, -1]
+    assert np.isinf(result.time_to_go_s).all()
+
+
+def test_a_hovering_track_threatens_nothing():
+    result = run([[0.0, 3_000.0, 100.0]], [[0.3, -0.3, 0.0]])
+    assert result.asset.tolist() == [-1]
+
+
+def test_a_track_passing_outside_radius_plus_corridor_threatens_nothing():
+    # Flying south, 5.5 km and 6.5 km east of the asset (radius 1 km + corridor 5 km = 6 km).
+    result = run([[5_500.0, 40_000.0, 1_000.0], [6_500.0, 40_000.0, 1_000.0]],
+                 [[0.0, -200.0, 0.0], [0.0, -200.0, 0.0]])
+    assert result.asset.tolist() == [0, -1]
+    assert result.time_to_go_s[0] == pytest.approx(200.0)  # to the closest point
+
+
+def test_velocity_uncertainty_widens_the_corridor():
+    position, velocity = [[0.0, 60_000.0, 500.0]], [[25.0, -50.0, 0.0]]  # misses by ~27 km
+    assert run(position, velocity).asset[0] == -1
+    assert run(position, velocity, speed_sigma_mps=np.array([30.0])).asset[0] == 0
+
+
+def test_order_by_time_to_go_puts_the_soonest_first_and_non_threats_last():
+    position = [[0.0, 60_000.0, 0.0], [0.0, -90_000.0, 0.0], [0.0, -15_000.0, 0.0],
+                [0.0, 5_000.0, 0.0], [0.0, 40_000.0, 0.0]]
+    velocity = [[0.0, -300.0, 0.0], [0.0, -100.0, 0.0], [0.0, 100.0, 0.0],
+                [0.0, 500.0, 0.0], [0.0, -100.0, 0.0]]  # tracks 1 and 3 fly away
+    result = run(position, velocity)
+    np.testing.assert_allclose(result.time_to_go_s, [200.0, np.inf, 150.0, np.inf, 400.0])
+    # Non-threatening tracks last, the one nearer an asset (track 3, 5 km) first.
+    assert result.order.tolist() == [2, 0, 4, 3, 1]
+
+
+def test_order_by_asset_value_puts_the_valuable_asset_first():
+    # Track 0 threatens the lesser asset soonest; tracks 1 and 2 threaten the valuable one.
+    position = [[50_000.0, 20_000.0, 0.0], [0.0, 40_000.0, 0.0], [0.0, -90_000.0, 0.0],
+                [-30_000.0, 30_000.0, 0.0]]
+    velocity = [[0.0, -250.0, 0.0], [0.0, -250.0, 0.0], [0.0, 90.0, 0.0],
+                [-100.0, 0.0, 0.0]]  # track 3 threatens nothing
+    by_time = run(position, velocity, "time_to_go")
+    assert by_time.order.tolist() == [0, 1, 2, 3]
+    by_value = run(position, velocity, "asset_value")
+    assert by_value.order.tolist() == [1, 2, 0, 3]
+    assert by_value.asset.tolist() == [1, 0, 0, -1]
+
+
+def test_a_track_threatening_two_assets_picks_the_higher_value_per_second():
+    # Flying west along the east axis, over the lesser asset 10 km ahead, then the valuable
+    # one 60 km ahead: value per second to go 2 / 50 s = 0.04 beats 10 / 300 s = 0.033.
+    result = run([[60_000.0, 0.0, 0.0]], [[-200.0, 0.0, 0.0]])
+    assert result.asset.tolist() == [1]
+    assert result.time_to_go_s[0] == pytest.approx(50.0)
+    # Farther out the valuable asset's larger value wins: 2 / 100 s < 10 / 350 s.
+    result = run([[70_000.0, 0.0, 0.0]], [[-200.0, 0.0, 0.0]])
+    assert result.asset.tolist() == [0]
+    assert result.time_to_go_s[0] == pytest.approx(350.0)
+
+
+def test_shapes_inputs_unchanged_and_repeatable():
+    rng = np.random.default_rng(2)
+    position = rng.uniform(-80e3, 80e3, (40, 3))
+    velocity = rng.normal(0.0, 200.0, (40, 3))
+    sigma = rng.uniform(0.0, 30.0, 40)
+    copies = [a.copy() for a in (position, velocity, sigma, ASSETS, RADIUS, VALUE)]
+    first = evaluate(position, velocity, ASSETS, RADIUS, VALUE, CORRIDOR_M, "asset_value",
+                     speed_sigma_mps=sigma)
+    second = evaluate(position, velocity, ASSETS, RADIUS, VALUE, CORRIDOR_M, "asset_value",
+                      speed_sigma_mps=sigma)
+    for before, after in zip(copies, (position, velocity, sigma, ASSETS, RADIUS, VALUE),
+                             strict=True):
+        np.testing.assert_array_equal(before, after)
+    assert first.asset.shape == first.time_to_go_s.shape == first.order.shape == (40,)
+    assert sorted(first.order.tolist()) == list(range(40))  # a permutation
+    np.testing.assert_array_equal(first.order, second.order)
+    assert ((first.asset >= 0) == np.isfinite(first.time_to_go_s)).all()
+
+
+def test_no_tracks_or_no_assets():
+    empty = evaluate(np.zeros((0, 3)), np.zeros((0, 3)), ASSETS, RADIUS, VALUE, CORRIDOR_M,
+                     "time_to_go")
+    assert empty.asset.size == empty.order.size == 0
+    none = evaluate(np.zeros((2, 3)), np.ones((2, 3)), np.zeros((0, 3)), np.zeros(0),
+                    np.zeros(0), CORRIDOR_M, "time_to_go")
+    assert none.asset.tolist() == [-1, -1] and np.isinf(none.time_to_go_s).all()
+
+
+def test_an_unknown_priority_raises_naming_the_argument():
+    with pytest.raises(ValueError, match=r"priority must be one of .*'loudest'"):
+        run([[0.0, 1.0, 0.0]], [[0.0, -1.0, 0.0]], "loudest")

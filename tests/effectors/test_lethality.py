@@ -1,0 +1,54 @@
+"""Cookie-cutter lethality: Pk inside the lethal radius, zero beyond, one draw per round."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from iadsim.effectors.lethality import draw_kills, kill_probability
+
+
+def test_kill_probability_is_the_pk_inside_the_radius_and_zero_beyond():
+    miss = np.array([0.0, 4.99, 5.0, 5.01, 100.0, np.inf])
+    np.testing.assert_allclose(kill_probability(miss, 5.0, 0.7),
+                               [0.7, 0.7, 0.7, 0.0, 0.0, 0.0])
+
+
+def test_kill_probability_broadcasts_per_round_radius_and_pk():
+    miss = np.array([3.0, 3.0, 12.0])
+    radius = np.array([2.0, 5.0, 15.0])
+    pk = np.array([0.9, 0.8, 0.6])
+    inputs = [a.copy() for a in (miss, radius, pk)]
+    np.testing.assert_allclose(kill_probability(miss, radius, pk), [0.0, 0.8, 0.6])
+    for before, after in zip(inputs, (miss, radius, pk), strict=True):
+        np.testing.assert_array_equal(before, after)
+    assert kill_probability(np.zeros((4, 2)), 1.0, 0.5).shape == (4, 2)
+
+
+@pytest.mark.parametrize("pk", [0.3, 0.85])
+def test_drawn_kill_rate_inside_the_radius_is_the_pk(pk):
+    count = 40_000
+    kills = draw_kills(np.full(count, 2.0), 5.0, pk, np.random.default_rng(11))
+    assert kills.dtype == bool and kills.shape == (count,)
+    assert abs(kills.mean() - pk) < 4.5 * np.sqrt(pk * (1 - pk) / count)
+
+
+def test_no_kill_is_ever_drawn_beyond_the_radius():
+    assert not draw_kills(np.full(5_000, 5.001), 5.0, 1.0, np.random.default_rng(1)).any()
+    assert draw_kills(np.full(100, 5.0), 5.0, 1.0, np.random.default_rng(1)).all()
+
+
+def test_one_uniform_per_round_whatever_the_miss():
+    """The stream advances the same for every outcome (common random numbers)."""
+    rng, reference = np.random.default_rng(5), np.random.default_rng(5)
+    draw_kills(np.array([1.0, np.inf, 50.0]), 5.0, 0.5, rng)
+    reference.random(3)
+    assert rng.random() == reference.random()
+
+
+def test_same_seed_same_kills():
+    miss = np.random.default_rng(0).uniform(0.0, 10.0, 500)
+    first = draw_kills(miss, 6.0, 0.6, np.random.default_rng(8))
+    second = draw_kills(miss, 6.0, 0.6, np.random.default_rng(8))
+    np.testing.assert_array_equal(first, second)
+    assert first[miss > 6.0].sum() == 0 and 0 < first.sum() < (miss <= 6.0).sum()

@@ -1,0 +1,138 @@
+"""The event log: appending (broadcast, validation), counting, and the written frame
+(time order, stable ties, name labels, documented columns and dtypes)."""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from iadsim.engine.events import COLUMNS, FLOAT_COLUMNS, ID_COLUMNS, EventKind, EventLog
+
+
+def new_log() -> EventLog:
+    return EventLog(["search", "fire-control"], ["north", "south", "gun"], ["city", "port"])
+
+
+def test_scalars_broadcast_to_the_length_of_the_arrays():
+    log = new_log()
+    log.add(EventKind.INTERCEPTOR_LAUNCH, 12.0, interceptor_id=np.array([4, 5, 6]),
+            battery_index=1, value=2.5e5)
+    assert len(log) == 3 and log.count(EventKind.INTERCEPTOR_LAUNCH) == 3
+    frame = log.to_frame()
+    assert frame["time_s"].tolist() == [12.0] * 3
+    assert frame["interceptor_id"].tolist() == [4, 5, 6]
+    assert frame["battery"].tolist() == ["south"] * 3
+    assert frame["value"].tolist() == [2.5e5] * 3
+    assert frame["threat_id"].tolist() == [-1] * 3  # ids not concerned
+    assert frame["sensor"].isna().all() and frame["asset"].isna().all()
+    assert frame[["east_m", "north_m", "up_m"]].isna().all().all()
+
+
+def test_time_may_be_an_array_and_all_scalars_make_one_row():
+    log = new_log()
+    log.add(EventKind.THREAT_LAUNCH, np.array([3.0, 1.0]), threat_id=np.array([0, 1]))
+    log.add(EventKind.LEAK, 9.0, threat_id=4, asset_index=1, value=120.0)
+    assert len(log) == 3
+    frame = log.to_frame()
+    assert frame["time_s"].tolist() == [1.0, 3.0, 9.0]
+    assert frame["threat_id"].tolist() == [1, 0, 4]
+    assert frame["asset"].tolist()[-1] == "port"
+
+
+def test_positions_fill_east_north_up():
+    log = new_log()
+    position = np.array([[1.0, 2.0, 3.0], [4.0, 5.0, 6.0]])
+    log.add(EventKind.DETECTION, 2.0, threat_id=np.array([0, 1]), sensor_index=0,
+            position_m=position)
+    frame = log.to_frame()
+    np.testing.assert_array_equal(frame[["east_m", "north_m", "up_m"]].to_numpy(), position)
+    np.testing.assert_array_equal(position, [[1.0, 2.0, 3.0], [4.0, 5.0, 6.0]])  # unchanged
+
+
+def test_an_unknown_column_is_rejected_and_named():
+    log = new_log()
+    with pytest.raises(ValueError, match="colour"):
+        log.add(EventKind.KILL, 1.0, threat_id=2, colour=3)
+    with pytest.raises(ValueError, match="sensor"):
+        log.add(EventKind.KILL, 1.0, sensor="search")  # the label, not the index column
+    assert len(log) == 0
+
+
+def test_columns_of_different_lengths_are_rejected():
+    log = new_log()
+    with pytest.raises(ValueError, match="different lengths"):
+        log.add(EventKind.KILL, 1.0, threat_id=np.array([1, 2]), value=np.array([1.0, 2.0, 3.0]))
+    with pytest.raises(ValueError, match="different lengths"):
+        log.add(EventKind.KILL, np.array([1.0, 2.0, 3.0]), threat_id=np.array([1, 2]))
+    assert len(log) == 0
+
+
+def test_empty_arrays_add_nothing():
+    log = new_log()
+    log.add(EventKind.FALSE_ALARM, 1.0, sensor_index=np.zeros(0, dtype=int),
+            position_m=np.zeros((0, 3)))
+    assert len(log) == 0 and log.count(EventKind.FALSE_ALARM) == 0
+    assert len(log.to_frame()) == 0
+
+
+def test_frame_is_ordered_by_time_keeping_the_order_of_appending_among_ties():
+    log = new_log()
+    log.add(EventKind.KILL, 5.0, threat_id=np.array([10, 11]))
+    log.add(EventKind.ASSIGNMENT, 2.0, threat_id=20, battery_index=0)
+    log.add(EventKind.MISS, 5.0, threat_id=12)
+    log.add(EventKind.TRACK_START, np.array([5.0, 1.0, 5.0]), track_id=np.array([30, 31, 32]))
+    frame = log.to_frame()
+    assert frame["time_s"].tolist() == [1.0, 2.0, 5.0, 5.0, 5.0, 5.0, 5.0]
+    assert frame["kind"].tolist() == ["track_start", "assignment", "kill", "kill", "miss",
+                                      "track_start", "track_start"]
+    assert frame["threat_id"].tolist() == [-1, 20, 10, 11, 12, -1, -1]
+    assert frame["track_id"].tolist() == [31, -1, -1, -1, -1, 30, 32]
+    assert frame.index.tolist() == list(range(7))
+
+
+def test_frame_has_every_documented_column_with_its_dtype():
+    log = new_log()
+    for kind in EventKind:
+        log.add(kind, 1.0, threat_id=1, track_id=2, interceptor_id=3, sensor_index=1,
+                battery_index=2, asset_index=0, value=0.5, position_m=np.array([1.0, 2.0, 3.0]))
+    frame = log.to_frame()
+    assert list(frame.columns) == list(COLUMNS)
+    assert frame["time_s"].dtype == np.float64
+    assert isinstance(frame["kind"].dtype, pd.CategoricalDtype)
+    assert set(frame["kind"].cat.categories) == {kind.value for kind in EventKind}
+    assert frame["kind"].tolist() == [kind.value for kind in EventKind]
+    for column in ("threat_id", "track_id", "interceptor_id"):
+        assert frame[column].dtype == np.int32, column
+    for column, names in (("sensor", ["search", "fire-control"]),
+                          ("battery", ["north", "south", "gun"]), ("asset", ["city", "port"])):
+        assert isinstance(frame[column].dtype, pd.CategoricalDtype), column
+        assert frame[column].cat.categories.tolist() == names
+    assert (frame["sensor"] == "fire-control").all() and (frame["battery"] == "gun").all()
+    assert (frame["asset"] == "city").all()
+    for column in FLOAT_COLUMNS:
+        assert frame[column].dtype == np.float64, column
+    assert set(ID_COLUMNS) >= {"sensor_index", "battery_index", "asset_index"}
+
+
+def test_count_is_per_kind_and_writing_does_not_consume_the_log():
+    log = new_log()
+    log.add(EventKind.DETECTION, 1.0, threat_id=np.arange(4), sensor_index=0)
+    log.add(EventKind.FALSE_ALARM, 1.0, sensor_index=np.array([0, 1]))
+    log.add(EventKind.DETECTION, 2.0, threat_id=np.arange(3), sensor_index=1)
+    assert log.count(EventKind.DETECTION) == 7
+    assert log.count(EventKind.FALSE_ALARM) == 2
+    assert log.count(EventKind.KILL) == 0
+    first, second = log.to_frame(), log.to_frame()
+    pd.testing.assert_frame_equal(first, second)
+    assert len(log) == 9
+
+
+def test_the_arrays_added_are_not_modified():
+    log = new_log()
+    ids = np.array([[1, 2], [3, 4]])
+    times = np.array([3.0, 1.0, 2.0, 0.5])
+    log.add(EventKind.TRACK_DROP, times, track_id=ids, value=np.arange(4.0))
+    log.to_frame()
+    np.testing.assert_array_equal(ids, [[1, 2], [3, 4]])
+    np.testing.assert_array_equal(times, [3.0, 1.0, 2.0, 0.5])

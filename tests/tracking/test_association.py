@@ -1,0 +1,131 @@
+"""Gating and global-nearest-neighbour assignment of reports to tracks."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+from scipy.stats import chi2
+
+from iadsim.tracking.association import assign, gated_pairs
+
+GATE_99 = float(chi2.ppf(0.99, df=3))  # 11.34
+
+
+def isotropic(count: int, sigma_m: float) -> np.ndarray:
+    return np.broadcast_to(np.eye(3) * sigma_m**2, (count, 3, 3)).copy()
+
+
+def test_gating_keeps_pairs_inside_the_chi_square_gate_and_rejects_the_rest():
+    tracks = np.zeros((1, 3))
+    # S = 200 m^2 per axis: d^2 = x^2 / 200. 47 m -> 11.05 (in), 48 m -> 11.52 (out).
+    measurements = np.array([[10.0, 0.0, 0.0], [47.0, 0.0, 0.0], [0.0, 48.0, 0.0],
+                             [0.0, 0.0, -300.0]])
+    track_index, measurement_index, cost = gated_pairs(
+        tracks, isotropic(1, 10.0), measurements, isotropic(4, 10.0), GATE_99)
+    assert track_index.tolist() == [0, 0]
+    assert measurement_index.tolist() == [0, 1]
+    # The cost is the squared Mahalanobis distance plus ln det S.
+    expected = np.array([100.0, 47.0**2]) / 200.0 + np.log(200.0**3)
+    np.testing.assert_allclose(cost, expected, rtol=1e-9)
+
+
+def test_gating_uses_the_full_covariance_not_the_euclidean_distance():
+    # Long along east (1 km sigma), tight across (10 m): a report 2 km east is in the gate,
+    # one 100 m north is not.
+    covariance = np.diag([1e6, 100.0, 100.0])[None]
+    measurements = np.array([[2_000.0, 0.0, 0.0], [0.0, 100.0, 0.0]])
+    _, measurement_index, _ = gated_pairs(np.zeros((1, 3)), covariance, measurements,
+                                          isotropic(2, 1.0), GATE_99)
+    assert measurement_index.tolist() == [0]
+
+
+def brute_force_pairs(tracks, track_cov, measurements, measurement_cov, gate):
+    pairs = set()
+    for t in range(tracks.shape[0]):
+        for m in range(measurements.shape[0]):
+            residual = measurements[m] - tracks[t]
+            covariance = track_cov[t] + measurement_cov[m]
+            if residual @ np.linalg.solve(covariance, residual) <= gate:
+                pairs.add((t, m))
+    return pairs
+
+
+@pytest.mark.parametrize("count", [10, 80])  # 100 pairs (direct) and 6,400 (spatial search)
+def test_gated_pairs_match_a_brute_force_gate(count):
+    rng = np.random.default_rng(count)
+    tracks = rng.uniform(-20e3, 20e3, (count, 3))
+    measurements = tracks + rng.normal(0.0, 300.0, (count, 3))
+    measurements[: count // 4] = rng.uniform(-20e3, 20e3, (count // 4, 3))  # clutter
+    track_cov = isotropic(count, 200.0) * rng.uniform(0.5, 3.0, count)[:, None, None]
+    measurement_cov = isotropic(count, 150.0) * rng.uniform(0.2, 40.0, count)[:, None, None]
+    inputs = [a.copy() for a in (tracks, track_cov, measurements, measurement_cov)]
+    track_index, measurement_index, cost = gated_pairs(tracks, track_cov, measurements,
+                                                       measurement_cov, GATE_99)
+    got = set(zip(track_index.tolist(), measurement_index.tolist(), strict=True))
+    assert got == brute_force_pairs(tracks, track_cov, measurements, measurement_cov, GATE_99)
+    assert len(got) == track_index.size  # no pair twice
+    assert track_index.shape == measurement_index.shape == cost.shape
+    for before, after in zip(inputs, (tracks, track_cov, measurements, measurement_cov),
+                             strict=True):
+        np.testing.assert_array_equal(before, after)
+
+
+def test_gating_with_nothing_on_one_side_gives_no_pairs():
+    empty = np.zeros((0, 3))
+    for tracks, measurements in ((empty, np.zeros((2, 3))), (np.zeros((2, 3)), empty)):
+        out = gated_pairs(tracks, isotropic(tracks.shape[0], 10.0), measurements,
+                          isotropic(measurements.shape[0], 10.0), GATE_99)
+        assert all(part.size == 0 for part in out)
+
+
+def test_an_isolated_pair_is_assigned():
+    tracks, measurements = assign(np.array([1]), np.array([2]), np.array([7.5]), 3, 4)
+    assert tracks.tolist() == [1] and measurements.tolist() == [2]
+
+
+def test_assignment_is_one_to_one_and_globally_optimal():
+    # Greedy nearest neighbour takes (0, 0) at cost 1 and leaves track 1 with cost 10;
+    # the global optimum is the crossing pair (0, 1) + (1, 0) at cost 4.
+    track_index = np.array([0, 0, 1, 1])
+    measurement_index = np.array([0, 1, 0, 1])
+    cost = np.array([1.0, 2.0, 2.0, 10.0])
+    tracks, measurements = assign(track_index, measurement_index, cost, 2, 2)
+    assert list(zip(tracks.tolist(), measurements.tolist(), strict=True)) == [(0, 1), (1, 0)]
+
+
+def test_two_tracks_contesting_one_report_the_cheaper_one_wins():
+    tracks, measurements = assign(np.array([0, 1]), np.array([0, 0]), np.array([5.0, 3.0]),
+                                  2, 1)
+    assert tracks.tolist() == [1] and measurements.tolist() == [0]
+
+
+@pytest.mark.parametrize("seed", range(5))
+def test_random_assignments_use_each_track_and_report_at_most_once(seed):
+    rng = np.random.default_rng(seed)
+    n_tracks, n_measurements = 30, 25
+    pairs = rng.random((n_tracks, n_measurements)) < 0.15
+    track_index, measurement_index = np.nonzero(pairs)
+    cost = rng.uniform(0.0, 20.0, track_index.size)
+    inputs = [a.copy() for a in (track_index, measurement_index, cost)]
+    tracks, measurements = assign(track_index, measurement_index, cost, n_tracks,
+                                  n_measurements)
+    assert len(set(tracks.tolist())) == tracks.size
+    assert len(set(measurements.tolist())) == measurements.size
+    assert pairs[tracks, measurements].all()  # only gated pairs
+    assert (np.diff(tracks) > 0).all()  # sorted by track
+    # Maximal: no gated pair is left with both its track and its report unassigned.
+    free = pairs.copy()
+    free[tracks, :] = False
+    free[:, measurements] = False
+    assert not free.any()
+    for before, after in zip(inputs, (track_index, measurement_index, cost), strict=True):
+        np.testing.assert_array_equal(before, after)
+    again = assign(track_index, measurement_index, cost, n_tracks, n_measurements)
+    np.testing.assert_array_equal(again[0], tracks)
+    np.testing.assert_array_equal(again[1], measurements)
+
+
+def test_assigning_no_pairs_gives_nothing():
+    empty = np.zeros(0, dtype=np.intp)
+    tracks, measurements = assign(empty, empty, np.zeros(0), 3, 3)
+    assert tracks.size == 0 and measurements.size == 0
