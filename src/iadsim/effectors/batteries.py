@@ -2,7 +2,9 @@
 
 Each launcher holds ``missiles_per_launcher`` ready rounds. When a launcher is empty and
 the battery has reserve rounds, it is reloaded ``reload_s`` later (one launcher at a
-time per battery is not enforced; all empty launchers reload in parallel).
+time per battery is not enforced; all empty launchers reload in parallel). A reload takes
+its rounds out of the reserve when it starts, so no reload is begun that the reserve
+cannot fill.
 Rounds are reserved when the battle manager assigns an engagement, and leave the
 launcher when they are launched.
 """
@@ -94,6 +96,7 @@ class Batteries:
         for row, battery in enumerate(units):
             self.launcher_rounds[row, : battery.launchers] = battery.missiles_per_launcher
         self.reload_done_s = np.full((count, launchers), np.inf)
+        self.reload_rounds = np.zeros((count, launchers), dtype=int)  # in transit to launchers
         self.reserve = np.array([b.reserve_missiles for b in units], dtype=int)
         self.reserved = np.zeros(count, dtype=int)  # assigned but not yet launched
         self.initial_rounds = self.launcher_rounds.clip(0).sum(axis=1) + self.reserve
@@ -125,17 +128,18 @@ class Batteries:
             return
         done = self.reload_done_s <= time_s + 1e-9
         for battery, launcher in zip(*np.nonzero(done), strict=True):
-            loaded = int(min(self.capacity_per_launcher[battery], self.reserve[battery]))
+            loaded = int(self.reload_rounds[battery, launcher])
             self.launcher_rounds[battery, launcher] = loaded
-            self.reserve[battery] -= loaded
+            self.reload_rounds[battery, launcher] = 0
             self.reload_done_s[battery, launcher] = np.inf
             log.add(EventKind.RELOAD, time_s, battery_index=battery, value=loaded)
         empty = (self.launcher_rounds == 0) & np.isinf(self.reload_done_s)
-        pending = np.zeros(self.size, dtype=int)
         for battery, launcher in zip(*np.nonzero(empty), strict=True):
-            # Start only as many reloads as the reserve can fill.
-            if self.reserve[battery] - pending[battery] * self.capacity_per_launcher[battery] > 0:
+            # The rounds leave the reserve now, so a later empty launcher sees what is left.
+            rounds = int(min(self.capacity_per_launcher[battery], self.reserve[battery]))
+            if rounds > 0:
+                self.reserve[battery] -= rounds
+                self.reload_rounds[battery, launcher] = rounds
                 self.reload_done_s[battery, launcher] = time_s + self.reload_s[battery]
-                pending[battery] += 1
         # Keep watching while a reload runs or an empty launcher could still be refilled.
         self._watch_reloads = bool(np.isfinite(self.reload_done_s).any())
