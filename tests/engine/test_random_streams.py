@@ -52,9 +52,6 @@ def test_a_negative_seed_raises_naming_the_argument():
         stream(-1, "radar:a")
 
 
-@pytest.mark.xfail(strict=True, reason="bug: streams are keyed by zlib.crc32(name), a 32-bit "
-                   "hash, so names whose CRC-32 collide share one stream; 'plumless' and "
-                   "'buckeroo' collide, and so do 'radar:plumless' and 'radar:buckeroo'")
 def test_names_with_colliding_crc32_still_get_independent_streams():
     first = stream(1, "radar:plumless").random(100)
     second = stream(1, "radar:buckeroo").random(100)
