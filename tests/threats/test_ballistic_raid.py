@@ -122,14 +122,10 @@ def test_ballistic_lanes_spread_the_launch_points_sideways():
     np.testing.assert_allclose((starts[:, :2] - start[:2]) @ along, 0.0, atol=30.0)
 
 
-@pytest.mark.xfail(strict=True, reason="bug: ballistic lanes offset the impact point too "
-                   "(_offset_lanes(..., offset_last=True)) even when the group has a target, "
-                   "so lane members land lane_spacing_m/2 or more off the asset, unlike "
-                   "waypoint groups, whose lanes converge on a targeted last point")
 def test_ballistic_lanes_converge_on_the_target_when_the_group_has_one():
     raid = raid_of(apogee_km=80.0, count=2, lanes=2, lane_spacing_m=1_500.0)
     aim = FRAME.to_enu(ASSET["lat_deg"], ASSET["lon_deg"], 0.0)
     for row in range(2):
         lat, lon, _ = raid.geodetic_at(1e6, np.array([row]))
         landed = FRAME.to_enu(lat, lon, 0.0)[0]
-        assert np.linalg.norm(landed[:2] - aim[:2]) < 1.0  # fails: ~750 m off
+        assert np.linalg.norm(landed[:2] - aim[:2]) < 1.0

@@ -241,7 +241,11 @@ class ThreatGroup(Catalogued):
     count: int = Field(1, ge=1, le=100_000)
     start_s: NonNegative = 0.0
     spacing_s: NonNegative = Field(0.0, description="Time between successive launches.")
-    lanes: int = Field(1, ge=1, le=1_000, description="Parallel lanes the group spreads over.")
+    lanes: int = Field(
+        1, ge=1, le=1_000,
+        description="Parallel lanes the group spreads over; with a target the lanes start "
+        "apart and converge on it, without one they stay parallel to the end.",
+    )
     lane_spacing_m: NonNegative = 0.0
     rcs_m2: Positive
     unit_cost_usd: NonNegative = 0.0

@@ -119,7 +119,7 @@ def _expand_group(group_index: int, group: ThreatGroup, scenario: Scenario,
         lat = np.array([[group.launch.lat_deg, impact.lat_deg]])
         lon = np.array([[group.launch.lon_deg, impact.lon_deg]])
         alt = np.array([[group.launch.altitude_m, impact_alt]]) + ground_m
-        lat, lon = _offset_lanes(lat, lon, lane_offset_m, offset_last=True)
+        lat, lon = _offset_lanes(lat, lon, lane_offset_m, offset_last=target < 0)
         ground_range = _ground_range_m(lat, lon, frame)[:, 0]
         up_speed, flight_time = ballistic.solve(ground_range, alt[:, 0], alt[:, 1],
                                                 group.apogee_km, group.launch_angle_deg)
