@@ -20,13 +20,12 @@ def test_gating_keeps_pairs_inside_the_chi_square_gate_and_rejects_the_rest():
     # S = 200 m^2 per axis: d^2 = x^2 / 200. 47 m -> 11.05 (in), 48 m -> 11.52 (out).
     measurements = np.array([[10.0, 0.0, 0.0], [47.0, 0.0, 0.0], [0.0, 48.0, 0.0],
                              [0.0, 0.0, -300.0]])
-    track_index, measurement_index, cost = gated_pairs(
+    track_index, measurement_index, distance2 = gated_pairs(
         tracks, isotropic(1, 10.0), measurements, isotropic(4, 10.0), GATE_99)
     assert track_index.tolist() == [0, 0]
     assert measurement_index.tolist() == [0, 1]
-    # The cost is the squared Mahalanobis distance plus ln det S.
-    expected = np.array([100.0, 47.0**2]) / 200.0 + np.log(200.0**3)
-    np.testing.assert_allclose(cost, expected, rtol=1e-9)
+    # The squared Mahalanobis distance r^T S^-1 r.
+    np.testing.assert_allclose(distance2, np.array([100.0, 47.0**2]) / 200.0, rtol=1e-9)
 
 
 def test_gating_uses_the_full_covariance_not_the_euclidean_distance():
@@ -59,12 +58,12 @@ def test_gated_pairs_match_a_brute_force_gate(count):
     track_cov = isotropic(count, 200.0) * rng.uniform(0.5, 3.0, count)[:, None, None]
     measurement_cov = isotropic(count, 150.0) * rng.uniform(0.2, 40.0, count)[:, None, None]
     inputs = [a.copy() for a in (tracks, track_cov, measurements, measurement_cov)]
-    track_index, measurement_index, cost = gated_pairs(tracks, track_cov, measurements,
+    track_index, measurement_index, distance2 = gated_pairs(tracks, track_cov, measurements,
                                                        measurement_cov, GATE_99)
     got = set(zip(track_index.tolist(), measurement_index.tolist(), strict=True))
     assert got == brute_force_pairs(tracks, track_cov, measurements, measurement_cov, GATE_99)
     assert len(got) == track_index.size  # no pair twice
-    assert track_index.shape == measurement_index.shape == cost.shape
+    assert track_index.shape == measurement_index.shape == distance2.shape
     for before, after in zip(inputs, (tracks, track_cov, measurements, measurement_cov),
                              strict=True):
         np.testing.assert_array_equal(before, after)
@@ -84,19 +83,25 @@ def test_an_isolated_pair_is_assigned():
 
 
 def test_assignment_is_one_to_one_and_globally_optimal():
-    # Greedy nearest neighbour takes (0, 0) at cost 1 and leaves track 1 with cost 10;
-    # the global optimum is the crossing pair (0, 1) + (1, 0) at cost 4.
+    # Greedy nearest neighbour takes (0, 0) at gain 10 and leaves track 1 with gain 1;
+    # the global optimum is the crossing pair (0, 1) + (1, 0) at gain 9 + 9.
     track_index = np.array([0, 0, 1, 1])
     measurement_index = np.array([0, 1, 0, 1])
-    cost = np.array([1.0, 2.0, 2.0, 10.0])
-    tracks, measurements = assign(track_index, measurement_index, cost, 2, 2)
+    gain = np.array([10.0, 9.0, 9.0, 1.0])
+    tracks, measurements = assign(track_index, measurement_index, gain, 2, 2)
     assert list(zip(tracks.tolist(), measurements.tolist(), strict=True)) == [(0, 1), (1, 0)]
 
 
-def test_two_tracks_contesting_one_report_the_cheaper_one_wins():
-    tracks, measurements = assign(np.array([0, 1]), np.array([0, 0]), np.array([5.0, 3.0]),
+def test_two_tracks_contesting_one_report_the_closer_one_wins():
+    tracks, measurements = assign(np.array([0, 1]), np.array([0, 0]), np.array([5.0, 8.0]),
                                   2, 1)
     assert tracks.tolist() == [1] and measurements.tolist() == [0]
+
+
+def test_a_pair_without_gain_is_never_taken():
+    tracks, measurements = assign(np.array([0, 1, 1]), np.array([0, 1, 2]),
+                                  np.array([0.0, -1.0, 2.0]), 2, 3)
+    assert tracks.tolist() == [1] and measurements.tolist() == [2]
 
 
 @pytest.mark.parametrize("seed", range(5))
@@ -105,9 +110,9 @@ def test_random_assignments_use_each_track_and_report_at_most_once(seed):
     n_tracks, n_measurements = 30, 25
     pairs = rng.random((n_tracks, n_measurements)) < 0.15
     track_index, measurement_index = np.nonzero(pairs)
-    cost = rng.uniform(0.0, 20.0, track_index.size)
-    inputs = [a.copy() for a in (track_index, measurement_index, cost)]
-    tracks, measurements = assign(track_index, measurement_index, cost, n_tracks,
+    gain = rng.uniform(0.1, 20.0, track_index.size)
+    inputs = [a.copy() for a in (track_index, measurement_index, gain)]
+    tracks, measurements = assign(track_index, measurement_index, gain, n_tracks,
                                   n_measurements)
     assert len(set(tracks.tolist())) == tracks.size
     assert len(set(measurements.tolist())) == measurements.size
@@ -118,9 +123,9 @@ def test_random_assignments_use_each_track_and_report_at_most_once(seed):
     free[tracks, :] = False
     free[:, measurements] = False
     assert not free.any()
-    for before, after in zip(inputs, (track_index, measurement_index, cost), strict=True):
+    for before, after in zip(inputs, (track_index, measurement_index, gain), strict=True):
         np.testing.assert_array_equal(before, after)
-    again = assign(track_index, measurement_index, cost, n_tracks, n_measurements)
+    again = assign(track_index, measurement_index, gain, n_tracks, n_measurements)
     np.testing.assert_array_equal(again[0], tracks)
     np.testing.assert_array_equal(again[1], measurements)
 

@@ -11,39 +11,33 @@ from scipy.optimize import linear_sum_assignment
 from iadsim.tracking import association, kalman
 
 
-def dense_optimum(track_index, measurement_index, cost) -> float:
-    """The augmented GNN problem on the tracks and measurements that appear in some pair,
-    solved dense by scipy.optimize.linear_sum_assignment: pair costs top left, the leave
-    cost L on the diagonals of the top-right (track unassigned) and bottom-left
-    (measurement unassigned) blocks, zeros bottom right, a large cost everywhere else.
-    Costs are shifted by unassigned_cost over all the pairs."""
-    shifted, leave = association.unassigned_cost(cost)
+def dense_optimum(track_index, measurement_index, gain) -> float:
+    """The largest summed gain of a one-to-one assignment, from the augmented GNN problem
+    of Blackman & Popoli (1999) sec. 6.5 solved dense by scipy.optimize.linear_sum_assignment:
+    -gain on the gated pairs top left, 0 on the diagonals of the top-right (track
+    unassigned) and bottom-left (measurement unassigned) blocks, zeros bottom right, a
+    large cost everywhere else. Returns the summed gain of the optimum."""
     tracks, local_track = np.unique(track_index, return_inverse=True)
     measurements, local_measurement = np.unique(measurement_index, return_inverse=True)
     n_t, n_m = tracks.size, measurements.size
     forbidden = 1e9
     matrix = np.full((n_t + n_m, n_m + n_t), forbidden)
-    matrix[local_track, local_measurement] = shifted
-    matrix[np.arange(n_t), n_m + np.arange(n_t)] = leave
-    matrix[n_t + np.arange(n_m), np.arange(n_m)] = leave
+    matrix[local_track, local_measurement] = -gain
+    matrix[np.arange(n_t), n_m + np.arange(n_t)] = 0.0
+    matrix[n_t + np.arange(n_m), np.arange(n_m)] = 0.0
     matrix[n_t:, n_m:] = 0.0
     rows, columns = linear_sum_assignment(matrix)
     optimum = float(matrix[rows, columns].sum())
     assert optimum < forbidden
-    return optimum
+    return -optimum
 
 
-def total_cost(chosen_tracks, chosen_measurements, track_index, measurement_index,
-               cost) -> float:
-    """Shifted cost of the chosen pairs plus L for every track and every measurement that
-    appears in some gated pair but is left unassigned."""
-    shifted, leave = association.unassigned_cost(cost)
-    lookup = {(t, m): c for t, m, c in zip(track_index, measurement_index, shifted, strict=True)}
-    assigned = sum(lookup[(t, m)] for t, m in zip(chosen_tracks, chosen_measurements,
-                                                  strict=True))
-    unassigned = (np.setdiff1d(track_index, chosen_tracks).size
-                  + np.setdiff1d(measurement_index, chosen_measurements).size)
-    return assigned + leave * unassigned
+def total_gain(chosen_tracks, chosen_measurements, track_index, measurement_index,
+               gain) -> float:
+    """Summed gain of the chosen pairs."""
+    lookup = {(t, m): g for t, m, g in zip(track_index, measurement_index, gain, strict=True)}
+    return float(sum(lookup[(t, m)] for t, m in zip(chosen_tracks, chosen_measurements,
+                                                     strict=True)))
 
 
 def check_one_to_one_and_gated(tracks, measurements, track_index, measurement_index):
@@ -55,8 +49,9 @@ def check_one_to_one_and_gated(tracks, measurements, track_index, measurement_in
 def random_gated_pairs(seed):
     """A random sparse GNN problem: a random pattern of gated pairs over 2-40 tracks and
     2-40 measurements (densities 3-40 %, so most pairs are contested), plus 1-3 extra
-    tracks and measurements that share one isolated pair each; costs uniform in [-5, 25].
-    Returns (track_index, measurement_index, cost, n_tracks, n_measurements)."""
+    tracks and measurements that share one isolated pair each; gains uniform in [-5, 25]
+    (a pair with a gain <= 0 is never worth taking).
+    Returns (track_index, measurement_index, gain, n_tracks, n_measurements)."""
     rng = np.random.default_rng(seed)
     n_tracks, n_measurements = (int(n) for n in rng.integers(2, 40, size=2))
     track_index, measurement_index = np.nonzero(
@@ -65,8 +60,8 @@ def random_gated_pairs(seed):
     track_index = np.append(track_index, n_tracks + np.arange(extra))
     measurement_index = np.append(measurement_index, n_measurements + np.arange(extra))
     order = rng.permutation(track_index.size)
-    cost = rng.uniform(-5.0, 25.0, track_index.size)
-    return (track_index[order], measurement_index[order], cost, n_tracks + extra,
+    gain = rng.uniform(-5.0, 25.0, track_index.size)
+    return (track_index[order], measurement_index[order], gain, n_tracks + extra,
             n_measurements + extra)
 
 
@@ -74,16 +69,16 @@ def random_gated_pairs(seed):
 def test_gnn_assignment_is_optimal_against_linear_sum_assignment(seed, monkeypatch):
     """Global nearest neighbour (Blackman & Popoli, Design and Analysis of Modern Tracking
     Systems, 1999, sec. 6.5) on random sparse gated pairs, many contested, some isolated:
-    iadsim's solution (dense and, forced, sparse LAPJVsp) has the same total shifted cost
-    as scipy.optimize.linear_sum_assignment on the dense augmented matrix; atol 1e-6."""
-    track_index, measurement_index, cost, n_tracks, n_measurements = random_gated_pairs(seed)
-    expected = dense_optimum(track_index, measurement_index, cost)
+    iadsim's solution (dense and, forced, sparse LAPJVsp) has the same summed gain as
+    scipy.optimize.linear_sum_assignment on the dense augmented matrix; atol 1e-6."""
+    track_index, measurement_index, gain, n_tracks, n_measurements = random_gated_pairs(seed)
+    expected = dense_optimum(track_index, measurement_index, gain)
     for dense_limit in (association.DENSE_ASSIGNMENT_SIZE, 0):  # 0 forces the sparse solver
         monkeypatch.setattr(association, "DENSE_ASSIGNMENT_SIZE", dense_limit)
-        tracks, measurements = association.assign(track_index, measurement_index, cost,
+        tracks, measurements = association.assign(track_index, measurement_index, gain,
                                                   n_tracks, n_measurements)
         check_one_to_one_and_gated(tracks, measurements, track_index, measurement_index)
-        got = total_cost(tracks, measurements, track_index, measurement_index, cost)
+        got = total_gain(tracks, measurements, track_index, measurement_index, gain)
         assert got == pytest.approx(expected, abs=1e-6)
 
 
@@ -103,46 +98,44 @@ def test_gnn_random_problems_are_contested():
     assert contested_problems >= 45 and contested_pairs >= all_pairs / 2
 
 
-#: A chain t0-m0 (10), t1-m0 (0), t1-m1 (10), t2-m1 (0), t2-m2 (10) whose best
-#: assignment depends on the leave cost L: two cheap pairs (t1-m0, t2-m1) leaving t0 and m2
-#: unassigned cost 2 + 2 L (shifted), three dear pairs cost 33; the three win iff L > 15.5.
+#: A chain t0-m0 (gain 5), t1-m0 (15), t1-m1 (5), t2-m1 (15), t2-m2 (5): the two good pairs
+#: t1-m0 and t2-m1 (30) beat the three poor ones t0-m0, t1-m1, t2-m2 (15), which a greedy
+#: or most-pairs rule would take.
 CHAIN_TRACKS = np.array([0, 1, 1, 2, 2])
 CHAIN_MEASUREMENTS = np.array([0, 0, 1, 1, 2])
-CHAIN_COSTS = np.array([10.0, 0.0, 10.0, 0.0, 10.0])
+CHAIN_GAINS = np.array([5.0, 15.0, 5.0, 15.0, 5.0])
 
 
-@pytest.mark.xfail(strict=True, reason=(
-    "assign() takes the leave cost from the contested pairs only (max of their shifted "
-    "cost), not from unassigned_cost over all pairs: with an isolated pair of cost 100 next "
-    "to the chain, the full problem's L is 101 and its optimum (4 pairs, total 134) beats "
-    "assign's 3 pairs (total 305)."))
-def test_gnn_with_an_isolated_pair_is_optimal_for_the_whole_problem():
-    """Blackman & Popoli (1999) sec. 6.5, the augmented GNN problem of the docstring of
-    assign() with L from unassigned_cost over all gated pairs, solved dense by
-    linear_sum_assignment: a chain of contested pairs plus one isolated pair of cost 100.
-    assign() must reach the dense optimum; atol 1e-6."""
+@pytest.mark.parametrize("dense_limit", [association.DENSE_ASSIGNMENT_SIZE, 0])
+def test_gnn_with_an_isolated_pair_is_optimal_for_the_whole_problem(dense_limit,
+                                                                    monkeypatch):
+    """Blackman & Popoli (1999) sec. 6.5, the augmented GNN problem solved dense by
+    linear_sum_assignment: the chain plus one isolated pair of gain 100. assign() (dense
+    and, forced, sparse) reaches the dense optimum, 130; atol 1e-6."""
+    monkeypatch.setattr(association, "DENSE_ASSIGNMENT_SIZE", dense_limit)
     track_index = np.append(CHAIN_TRACKS, 3)
     measurement_index = np.append(CHAIN_MEASUREMENTS, 3)
-    cost = np.append(CHAIN_COSTS, 100.0)
-    expected = dense_optimum(track_index, measurement_index, cost)
-    tracks, measurements = association.assign(track_index, measurement_index, cost, 4, 4)
-    got = total_cost(tracks, measurements, track_index, measurement_index, cost)
+    gain = np.append(CHAIN_GAINS, 100.0)
+    expected = dense_optimum(track_index, measurement_index, gain)
+    assert expected == pytest.approx(130.0)
+    tracks, measurements = association.assign(track_index, measurement_index, gain, 4, 4)
+    got = total_gain(tracks, measurements, track_index, measurement_index, gain)
     assert got == pytest.approx(expected, abs=1e-6)
 
 
-@pytest.mark.xfail(strict=True, reason=(
-    "The leave cost is max(shifted cost) over all contested pairs, so an unrelated cluster "
-    "with large costs (100) raises it from 11 to 101 and flips the chain's assignment from "
-    "2 pairs (t1-m0, t2-m1) to 3 pairs (t0-m0, t1-m1, t2-m2)."))
-def test_gnn_assignment_of_a_cluster_ignores_unrelated_clusters():
-    """With a fixed cost of non-assignment (Blackman & Popoli 1999, sec. 6.5), the GNN
-    optimum decomposes over clusters that share no track or measurement: adding a far-away
-    contested cluster must not change the pairs chosen inside the first one."""
-    alone = association.assign(CHAIN_TRACKS, CHAIN_MEASUREMENTS, CHAIN_COSTS, 3, 3)
+@pytest.mark.parametrize("dense_limit", [association.DENSE_ASSIGNMENT_SIZE, 0])
+def test_gnn_assignment_of_a_cluster_ignores_unrelated_clusters(dense_limit, monkeypatch):
+    """With gains that depend on each pair alone (Blackman & Popoli 1999, sec. 6.5), the
+    GNN optimum decomposes over clusters that share no track or measurement: adding a
+    far-away contested cluster with large gains does not change the pairs chosen inside
+    the chain (t1-m0, t2-m1)."""
+    monkeypatch.setattr(association, "DENSE_ASSIGNMENT_SIZE", dense_limit)
+    alone = association.assign(CHAIN_TRACKS, CHAIN_MEASUREMENTS, CHAIN_GAINS, 3, 3)
+    assert list(zip(alone[0].tolist(), alone[1].tolist(), strict=True)) == [(1, 0), (2, 1)]
     track_index = np.append(CHAIN_TRACKS, [3, 3, 4])
     measurement_index = np.append(CHAIN_MEASUREMENTS, [3, 4, 3])
-    cost = np.append(CHAIN_COSTS, [100.0, 100.0, 100.0])
-    tracks, measurements = association.assign(track_index, measurement_index, cost, 5, 5)
+    gain = np.append(CHAIN_GAINS, [100.0, 100.0, 100.0])
+    tracks, measurements = association.assign(track_index, measurement_index, gain, 5, 5)
     in_chain = tracks < 3
     np.testing.assert_array_equal(tracks[in_chain], alone[0])
     np.testing.assert_array_equal(measurements[in_chain], alone[1])

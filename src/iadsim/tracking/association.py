@@ -1,10 +1,13 @@
 """Gating and global-nearest-neighbour (GNN) assignment of measurements to tracks.
 
 Candidate pairs come from a k-d tree (a coarse Euclidean radius per track), are kept when
-their Mahalanobis distance passes the chi-square gate, and are assigned by minimizing the
-summed cost ``d^2 + ln det S`` (the negative log-likelihood up to a constant). The
-assignment is solved on the sparse gated pairs only, so that a large raid never builds a
-dense tracks x measurements matrix (see :func:`assign`).
+their squared Mahalanobis distance ``d^2`` passes the chi-square gate ``G``, and are
+assigned by maximizing the summed gain ``G - d^2``: the classic GNN in which leaving a
+track unassigned costs the gate value ``G``. Because the gain of a pair depends on that
+pair alone, the optimum decomposes over clusters of tracks and reports that share no
+pair: far-away traffic never changes who takes which report here. The assignment is
+solved on the sparse gated pairs only, so that a large raid never builds a dense
+tracks x measurements matrix (see :func:`assign`).
 Source: Blackman and Popoli, Design and Analysis of Modern Tracking Systems (1999),
 sec. 6.4 (gating) and 6.5 (GNN).
 """
@@ -49,11 +52,12 @@ def mahalanobis_squared(residual: np.ndarray,
 def gated_pairs(track_position: np.ndarray, track_position_cov: np.ndarray,
                 measurement: np.ndarray, measurement_cov: np.ndarray,
                 gate_threshold: float) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """Track/measurement pairs inside the gate and their assignment cost.
+    """Track/measurement pairs inside the gate and their squared Mahalanobis distance.
 
     track_position (n, 3), track_position_cov (n, 3, 3), measurement (k, 3),
     measurement_cov (k, 3, 3), gate_threshold: chi-square value for 3 degrees of freedom.
-    Returns (track_index, measurement_index, cost), each (m,).
+    Returns (track_index, measurement_index, distance2), each (m,), with
+    ``distance2 = r^T S^-1 r <= gate_threshold``.
     """
     empty = np.zeros(0, dtype=np.intp)
     if track_position.shape[0] == 0 or measurement.shape[0] == 0:
@@ -90,27 +94,33 @@ def gated_pairs(track_position: np.ndarray, track_position_cov: np.ndarray,
         measurement_index = np.concatenate(measurement_parts)
     residual = measurement[measurement_index] - track_position[track_index]
     residual_cov = track_position_cov[track_index] + measurement_cov[measurement_index]
-    distance2, determinant = mahalanobis_squared(residual, residual_cov)
+    distance2, _ = mahalanobis_squared(residual, residual_cov)
     inside = distance2 <= gate_threshold
-    return (track_index[inside], measurement_index[inside],
-            distance2[inside] + np.log(determinant[inside]))
+    return track_index[inside], measurement_index[inside], distance2[inside]
 
 
-def assign(track_index: np.ndarray, measurement_index: np.ndarray, cost: np.ndarray,
+def assign(track_index: np.ndarray, measurement_index: np.ndarray, gain: np.ndarray,
            n_tracks: int, n_measurements: int) -> tuple[np.ndarray, np.ndarray]:
-    """Minimum-cost one-to-one assignment among gated pairs (global nearest neighbour).
+    """One-to-one assignment of gated pairs that maximizes the summed ``gain``.
 
+    This is global nearest neighbour with the gain ``G - d^2`` of :func:`gated_pairs`
+    (Blackman and Popoli 1999, sec. 6.5). Pairs with a gain <= 0 are never worth taking.
     A pair whose track and measurement appear in no other pair is assigned directly. The
-    contested rest is one rectangular assignment problem in which a track or measurement
-    may also stay unassigned at cost ``max(cost)`` (shifted costs are >= 1, so assigning a
-    gated pair always beats leaving both sides unassigned), posed as the standard augmented
-    matrix ``[[C, D_tracks], [D_measurements, 0]]``. Up to ``DENSE_ASSIGNMENT_SIZE`` rows
-    it is solved dense with SciPy's ``linear_sum_assignment``; larger problems (a swarm
-    in one cluster) go to SciPy's sparse LAPJVsp (``min_weight_full_bipartite_matching``)
-    on the gated pattern only. The test suite checks both against the dense optimum.
+    contested rest is solved as one problem: up to ``DENSE_ASSIGNMENT_SIZE`` tracks +
+    measurements, dense, by SciPy's ``linear_sum_assignment`` on the rectangular matrix of
+    ``-gain`` (0 where a pair is not gated, so such a "pair" is the same as none); larger
+    problems (a swarm in one cluster) by SciPy's sparse LAPJVsp
+    (``min_weight_full_bipartite_matching``) on the gated pattern of the augmented matrix
+    ``[[K - gain, K/2 on the diagonal], [K/2 on the diagonal, ~0]]``, whose optimum is
+    the same for any constant ``K`` (a matched pair replaces two unmatched sides: K - gain
+    against K). The test suite checks both against SciPy's dense optimum.
 
     Returns (track_index, measurement_index) of the assigned pairs, sorted by track.
     """
+    worth = gain > 0.0
+    if not worth.all():
+        track_index, measurement_index, gain = (
+            track_index[worth], measurement_index[worth], gain[worth])
     if track_index.size == 0:
         return track_index, measurement_index
     pairs_of_track = np.bincount(track_index, minlength=n_tracks)
@@ -121,7 +131,7 @@ def assign(track_index: np.ndarray, measurement_index: np.ndarray, cost: np.ndar
     contested = ~isolated
     if contested.any():
         rows, columns = _solve_contested(track_index[contested], measurement_index[contested],
-                                         cost[contested])
+                                         gain[contested])
         tracks.append(rows)
         measurements.append(columns)
     chosen_tracks = np.concatenate(tracks)
@@ -130,37 +140,25 @@ def assign(track_index: np.ndarray, measurement_index: np.ndarray, cost: np.ndar
     return chosen_tracks[order], chosen_measurements[order]
 
 
-def unassigned_cost(cost: np.ndarray) -> tuple[np.ndarray, float]:
-    """Shifted pair costs (all >= 1) and the cost of leaving one side of a pair unassigned."""
-    shifted = cost - cost.min() + 1.0
-    return shifted, float(shifted.max())
-
-
 def _solve_contested(track_index: np.ndarray, measurement_index: np.ndarray,
-                     cost: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+                     gain: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     track_ids, local_track = np.unique(track_index, return_inverse=True)
     measurement_ids, local_measurement = np.unique(measurement_index, return_inverse=True)
     n_t, n_m = track_ids.size, measurement_ids.size
-    shifted, leave = unassigned_cost(cost)
     if n_t + n_m <= DENSE_ASSIGNMENT_SIZE:
-        # The same augmented problem, dense, with SciPy's linear_sum_assignment.
-        forbidden = 4.0 * leave * (n_t + n_m) + 1.0
-        matrix = np.full((n_t + n_m, n_m + n_t), forbidden)
-        matrix[local_track, local_measurement] = shifted
-        matrix[np.arange(n_t), n_m + np.arange(n_t)] = leave
-        matrix[n_t + np.arange(n_m), np.arange(n_m)] = leave
-        matrix[n_t:, n_m:] = 0.0
+        matrix = np.zeros((n_t, n_m))
+        matrix[local_track, local_measurement] = -gain
         matched_rows, matched_columns = linear_sum_assignment(matrix)
-        real = ((matched_rows < n_t) & (matched_columns < n_m)
-                & (matrix[matched_rows, matched_columns] < forbidden))
+        real = matrix[matched_rows, matched_columns] < 0.0
         return track_ids[matched_rows[real]], measurement_ids[matched_columns[real]]
+    top = float(gain.max()) + 1.0  # K: every matched pair weighs K - gain >= 1
     tiny = 1e-9  # LAPJVsp needs non-zero weights; the dummy-dummy block costs ~nothing
     rows = np.concatenate([local_track, np.arange(n_t), n_t + np.arange(n_m),
                            n_t + local_measurement])
     columns = np.concatenate([local_measurement, n_m + np.arange(n_t), np.arange(n_m),
                               n_m + local_track])
-    weights = np.concatenate([shifted, np.full(n_t, leave), np.full(n_m, leave),
-                              np.full(shifted.size, tiny)])
+    weights = np.concatenate([top - gain, np.full(n_t + n_m, top / 2.0),
+                              np.full(gain.size, tiny)])
     matrix = coo_matrix((weights, (rows, columns)), shape=(n_t + n_m, n_m + n_t)).tocsr()
     matched_rows, matched_columns = min_weight_full_bipartite_matching(matrix)
     real = (matched_rows < n_t) & (matched_columns < n_m)

@@ -2,7 +2,8 @@
 
 Reports are processed scan by scan: predict every track to the scan time, gate and assign
 with GNN, update the assigned tracks, start a tentative track on every unassigned report.
-A tentative track is confirmed after ``confirm_hits`` updates; tracks are dropped when
+A tentative track is confirmed by its ``confirm_hits``-th report (the one that started it
+counts as the first); tracks are dropped when
 they have not been updated for ``coast_timeout_s`` (``tentative_timeout_s`` for tentative
 ones) or when the battle manager assesses them killed.
 New tracks start at the measured position with zero velocity and a velocity standard
@@ -137,10 +138,12 @@ class CentralTracker:
             columns = np.flatnonzero(free)
             if subset.size == 0 or columns.size == 0:
                 continue
-            pair_track, pair_measurement, cost = gated_pairs(
+            pair_track, pair_measurement, distance2 = gated_pairs(
                 position[subset], position_cov[subset], measurement[columns],
                 measurement_cov[columns], self.gate_threshold)
-            tracks, measurements = assign(pair_track, pair_measurement, cost, subset.size,
+            # Gain G - d^2, nudged so that a pair exactly on the gate is still taken.
+            gain = (self.gate_threshold - distance2) + 1e-9
+            tracks, measurements = assign(pair_track, pair_measurement, gain, subset.size,
                                           columns.size)
             chosen_tracks.append(rows[subset[tracks]])
             chosen_measurements.append(columns[measurements])
