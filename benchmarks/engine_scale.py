@@ -87,11 +87,11 @@ def synthetic_raid(n_threats: int, duration_s: float, record_detections: bool,
     missiles (8 %) launch from four sites, spread evenly over the run, and land within it.
     Returns a scenario document for :func:`iadsim.scenario.scenario_from_dict`.
     """
-    import yaml
 
     from iadsim.scenario.loader import builtin_text
+    from iadsim.scenario.yaml_loader import load_yaml
 
-    document = yaml.safe_load(builtin_text("layered-defense"))
+    document = load_yaml(builtin_text("layered-defense"))
     document["name"] = f"engine-scale-{n_threats}"
     document["description"] = "Synthetic raid for benchmarks/engine_scale.py (notional)."
     document["sim"] = {"duration_s": duration_s, "dt_s": 1.0, "seed": seed,

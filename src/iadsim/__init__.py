@@ -8,10 +8,26 @@ leaked, what was shot and what it cost. Every shipped system profile is notional
 >>> run = iadsim.run("layered-defense", seed=1)   # doctest: +SKIP
 """
 
-from iadsim.api import RunResult, run
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
 from iadsim.errors import IadsimError, ScenarioError
 from iadsim.scenario import Scenario, builtin_names, load_scenario
+
+if TYPE_CHECKING:
+    from iadsim.api import RunResult, run
 
 __version__ = "0.1.0"
 __all__ = ["IadsimError", "RunResult", "Scenario", "ScenarioError", "builtin_names",
            "load_scenario", "run"]
+
+
+def __getattr__(name: str) -> Any:
+    """Import the simulation (SciPy, pandas) on first use of ``run`` or ``RunResult``, so
+    that ``iadsim scenarios`` and ``iadsim validate`` start in a fraction of a second."""
+    if name in ("run", "RunResult"):
+        from iadsim import api
+
+        return getattr(api, name)
+    raise AttributeError(f"module 'iadsim' has no attribute {name!r}")

@@ -102,8 +102,8 @@ def run(scenario: str | Path | Scenario, seed: int | None = None,
         When the scenario is invalid (one line per problem).
     """
     model = scenario if isinstance(scenario, Scenario) else load_scenario(scenario)
-    if seed is not None and seed < 0:
-        raise ValueError(f"seed must be >= 0, got {seed}")
+    if seed is not None and not 0 <= seed <= 2**63 - 1:
+        raise ValueError(f"seed must be an integer from 0 to 2**63 - 1, got {seed}")
     started = time.perf_counter()
     simulation = Simulation(model, seed=seed).run()
     events = simulation.log.to_frame()

@@ -4,16 +4,16 @@ from __future__ import annotations
 
 import numpy as np
 import pandas as pd
-import yaml
 
 from iadsim.analysis.summary import summarize, threat_fates
 from iadsim.engine.events import EventKind, EventLog
 from iadsim.scenario import scenario_from_dict
 from iadsim.scenario.loader import builtin_text
+from iadsim.scenario.yaml_loader import load_yaml
 
 
 def small_scenario():
-    document = yaml.safe_load(builtin_text("saturation"))
+    document = load_yaml(builtin_text("saturation"))
     document["threats"] = document["threats"][:1]
     document["threats"][0]["count"] = 4
     return scenario_from_dict(document)

@@ -10,8 +10,9 @@ import yaml
 from typer.testing import CliRunner
 
 import iadsim
-from iadsim.interfaces.cli import app
+from iadsim.interfaces.cli import app, main
 from iadsim.scenario.loader import builtin_text
+from iadsim.scenario.yaml_loader import load_yaml
 
 runner = CliRunner()
 BUILTINS = ["layered-defense", "saturation", "sinop-trial"]
@@ -30,8 +31,8 @@ def test_scenarios_lists_each_builtin_on_one_line_with_its_description():
 
 @pytest.mark.parametrize(("name", "counts"), [
     ("layered-defense", "7 radars, 8 batteries, 24 threats in 4 groups, 4 defended assets"),
-    ("saturation", "2 radars, 3 batteries, 300 threats in 2 groups, 1 defended assets"),
-    ("sinop-trial", "2 radars, 1 batteries, 4 threats in 2 groups, 0 defended assets"),
+    ("saturation", "2 radars, 3 batteries, 300 threats in 2 groups, 1 defended asset"),
+    ("sinop-trial", "2 radars, 1 battery, 4 threats in 2 groups, 0 defended assets"),
 ])
 def test_validate_accepts_each_builtin(name, counts):
     assert iadsim.builtin_names() == BUILTINS
@@ -42,7 +43,7 @@ def test_validate_accepts_each_builtin(name, counts):
 
 
 def test_validate_accepts_a_valid_file(tmp_path):
-    document = yaml.safe_load(builtin_text("sinop-trial"))
+    document = load_yaml(builtin_text("sinop-trial"))
     document["name"] = "my-trial"
     document["threats"][0]["count"] = 3
     scenario_file = tmp_path / "my trial.yaml"
@@ -50,7 +51,7 @@ def test_validate_accepts_a_valid_file(tmp_path):
     result = runner.invoke(app, ["validate", str(scenario_file)], terminal_width=80)
     assert result.exit_code == 0, result.output
     assert result.stdout == (f"{scenario_file}: valid scenario 'my-trial': 2 radars, "
-                             "1 batteries, 5 threats in 2 groups, 0 defended assets.\n")
+                             "1 battery, 5 threats in 2 groups, 0 defended assets.\n")
 
 
 def test_run_writes_the_event_log_and_summary_and_prints_the_summary(tmp_path):
@@ -127,3 +128,39 @@ def test_file_names_are_printed_as_given(tmp_path):
     result = runner.invoke(app, ["validate", str(valid)], terminal_width=80)
     assert result.exit_code == 0
     assert result.stdout.startswith(f"{valid}: valid scenario 'sinop-trial'")
+
+
+@pytest.mark.parametrize(("argv", "words"), [
+    (["run", "--seed", "-1"], ["'--seed'", "greater than or equal to 0",
+                               "(see 'iadsim run --help')"]),
+    (["run", "--seed", str(2**63)], ["'--seed'", "less than or equal to 9223372036854775807"]),
+    (["run", "--bogus"], ["No such option: --bogus"]),
+    (["frobnicate"], ["No such command 'frobnicate'", "(see 'iadsim --help')"]),
+    (["validate"], ["Missing argument 'scenario'", "(see 'iadsim validate --help')"]),
+])
+def test_usage_errors_are_one_line_with_exit_code_2(capsys, tmp_path, argv, words):
+    with pytest.raises(SystemExit) as exited:
+        main([*argv, "--out", str(tmp_path / "out")] if argv[0] == "run" else argv)
+    assert exited.value.code == 2
+    captured = capsys.readouterr()
+    assert captured.out == ""
+    [line] = captured.err.splitlines()
+    assert line.startswith("error: ")
+    for word in words:
+        assert word in line, line
+    assert not (tmp_path / "out").exists()
+
+
+def test_no_arguments_print_the_help(capsys):
+    with pytest.raises(SystemExit) as exited:
+        main([])
+    assert exited.value.code == 0
+    assert "Usage: iadsim" in capsys.readouterr().out
+
+
+def test_the_entry_point_runs_a_scenario(capsys, tmp_path):
+    with pytest.raises(SystemExit) as exited:
+        main(["run", "sinop-trial", "--quiet", "--out", str(tmp_path / "trial")])
+    assert exited.value.code == 0
+    assert capsys.readouterr().out.startswith("TRIAL: ")
+    assert (tmp_path / "trial" / "summary.json").is_file()

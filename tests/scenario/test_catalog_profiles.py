@@ -7,10 +7,10 @@ import copy
 from importlib import resources
 
 import pytest
-import yaml
 
 from iadsim.scenario import catalog, scenario_from_dict
 from iadsim.scenario.loader import builtin_text
+from iadsim.scenario.yaml_loader import load_yaml
 
 CATALOG_FOLDER = resources.files("iadsim.scenario") / "catalog"
 CATALOG_FILES = sorted(p.name for p in CATALOG_FOLDER.iterdir() if p.name.endswith(".yaml"))
@@ -20,7 +20,7 @@ def catalog_entries() -> list[tuple[str, str, str, dict]]:
     """(file, section, profile name, fields) for every profile, read straight from the YAML."""
     entries = []
     for file_name in CATALOG_FILES:
-        document = yaml.safe_load((CATALOG_FOLDER / file_name).read_text("utf-8"))
+        document = load_yaml((CATALOG_FOLDER / file_name).read_text("utf-8"))
         for section, profiles in document.items():
             entries += [(file_name, section, name, fields) for name, fields in profiles.items()]
     return entries
@@ -31,7 +31,7 @@ ENTRIES = catalog_entries()
 
 @pytest.fixture
 def base() -> dict:
-    return yaml.safe_load(builtin_text("sinop-trial"))
+    return load_yaml(builtin_text("sinop-trial"))
 
 
 def test_the_catalog_is_the_notional_file_with_every_section():

@@ -18,6 +18,7 @@ from iadsim.errors import IadsimError, ScenarioError
 from iadsim.interfaces.cli import app
 from iadsim.scenario import scenario_from_dict
 from iadsim.scenario.loader import builtin_text
+from iadsim.scenario.yaml_loader import load_yaml
 
 BUILTINS = "layered-defense, saturation, sinop-trial"
 DELETE = object()
@@ -27,7 +28,7 @@ Builder = Callable[[dict], str | None]
 
 @pytest.fixture(scope="module")
 def base() -> dict:
-    return yaml.safe_load(builtin_text("sinop-trial"))
+    return load_yaml(builtin_text("sinop-trial"))
 
 
 def mutated(document: dict, path: tuple, value) -> dict:
@@ -61,6 +62,14 @@ CASES: list[tuple[str, Builder, str, list[str]]] = [
      ["unknown field; expected one of:", "sensors"]),
     ("wrong type: text for a number", change(("sim", "duration_s"), "long"), "sim.duration_s",
      ["valid number", "(got 'long')"]),
+    ("wrong type: YAML yes for a count", change(("threats", 0, "count"), True),
+     "threats[0].count", ["valid integer", "(got True)"]),
+    ("wrong type: quoted number for a count", change(("threats", 0, "count"), "2"),
+     "threats[0].count", ["valid integer", "(got '2')"]),
+    ("wrong type: fraction for a count", change(("threats", 0, "count"), 2.5),
+     "threats[0].count", ["valid integer", "(got 2.5)"]),
+    ("wrong type: true for a number", change(("sim", "duration_s"), True), "sim.duration_s",
+     ["valid number", "(got True)"]),
     ("wrong type: number for a list", change(("batteries",), 5), "batteries",
      ["valid list", "(got 5)"]),
     ("wrong type: number for the interceptor list", change(("interceptors",), 5),
@@ -106,6 +115,9 @@ CASES: list[tuple[str, Builder, str, list[str]]] = [
      ["duplicate name 'engagement-radar' (also sensors[1])", "expected unique names"]),
     ("duplicate threat names", change(("threats", 1, "name"), "high-run"), "threats[1].name",
      ["duplicate name 'high-run' (also threats[0])"]),
+    ("duplicate key", lambda d: yaml.safe_dump(d, sort_keys=False).replace(
+        "sim:\n", "sim:\n  dt_s: 2.0\n", 1), "",
+     ["not valid YAML at line", "duplicate key 'dt_s' (each key may appear once)"]),
     ("malformed YAML", text("name: [unclosed\nsim: {duration_s: 10}\n"), "",
      ["not valid YAML at line"]),
     ("YAML with a Python tag", text("name: !!python/object/apply:os.system ['true']\n"), "",
@@ -151,6 +163,18 @@ def test_bad_input_is_one_line_naming_file_field_and_expectation(tmp_path, base,
     assert ran.stderr == f"error: {line}\n"
     assert "Traceback" not in ran.output
     assert not out.exists()
+
+
+def test_exponents_without_a_dot_or_sign_are_numbers(tmp_path, base):
+    # YAML 1.1 (PyYAML's default) reads 5e4 and 1e-3 as strings; scenario files read them
+    # as numbers, as YAML 1.2 does.
+    scenario_file = tmp_path / "exponents.yaml"
+    contents = yaml.safe_dump(mutated(base, ("sim", "duration_s"), 1234.0), sort_keys=False)
+    scenario_file.write_text(contents.replace("duration_s: 1234.0", "duration_s: 12e2"),
+                             encoding="utf-8")
+    assert iadsim.load_scenario(scenario_file).sim.duration_s == 1200.0
+    assert load_yaml("a: 5e4\nb: 1e-3\nc: 2E+3\nd: 1.5\ne: 3\nf: e5\n") == {
+        "a": 5e4, "b": 1e-3, "c": 2e3, "d": 1.5, "e": 3, "f": "e5"}
 
 
 def test_every_problem_gets_its_own_line(tmp_path, base):

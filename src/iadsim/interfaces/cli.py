@@ -57,11 +57,20 @@ def validate(
 ) -> None:
     """Check a scenario file and explain every problem (exit code 2 when invalid)."""
     model = _load(scenario)
-    threats = sum(group.count for group in model.threats)
-    console.print(f"{scenario}: valid scenario {model.name!r}: {len(model.sensors)} radars, "
-                  f"{len(model.batteries)} batteries, {threats} threats in "
-                  f"{len(model.threats)} groups, {len(model.defended_assets)} defended assets.",
+    counts = ", ".join([
+        _counted(len(model.sensors), "radar"),
+        _counted(len(model.batteries), "battery", "batteries"),
+        _counted(sum(group.count for group in model.threats), "threat")
+        + " in " + _counted(len(model.threats), "group"),
+        _counted(len(model.defended_assets), "defended asset"),
+    ])
+    console.print(f"{scenario}: valid scenario {model.name!r}: {counts}.",
                   highlight=False, soft_wrap=True)
+
+
+def _counted(count: int, singular: str, plural: str | None = None) -> str:
+    """``1 battery``, ``2 batteries``, ``0 radars``."""
+    return f"{count} {singular if count == 1 else plural or singular + 's'}"
 
 
 @app.command()
@@ -69,7 +78,7 @@ def run(
     scenario: Annotated[str, typer.Argument(help="A built-in name or a scenario file.")]
     = "layered-defense",
     seed: Annotated[int | None, typer.Option(help="Random seed (default: the file's sim.seed).",
-                                             min=0)] = None,
+                                             min=0, max=2**63 - 1)] = None,
     out: Annotated[Path | None, typer.Option(help="Folder for events.parquet, threats.parquet "
                                                   "and summary.json (default: runs/NAME-seedN).")]
     = None,
@@ -107,12 +116,27 @@ def run(
                   f"threats.parquet and summary.json", highlight=False, soft_wrap=True)
 
 
-def main() -> None:
-    """Console entry point: typer's usage errors also exit with code 2."""
+def main(argv: list[str] | None = None) -> NoReturn:
+    """Console entry point. A usage error (unknown option, bad option value) is one line,
+    ``error: ...`` on stderr, with exit code 2, like every other bad input."""
+    args = sys.argv[1:] if argv is None else argv
+    if not args:
+        args = ["--help"]  # no arguments at all: the help, as a first-time user expects
     try:
-        app()
+        code = app(args=args, prog_name="iadsim", standalone_mode=False)
+    except typer.Abort:
+        code = 130
+    except typer.TyperException as error:
+        # Click's usage errors (typer >= 0.29 vendors Click; they derive from this class).
+        context = getattr(error, "ctx", None)
+        command = context.command_path if context is not None else "iadsim"
+        message = " ".join(error.format_message().split())  # type: ignore[attr-defined]
+        errors.print(f"error: {message} (see '{command} --help')", markup=False,
+                     highlight=False, soft_wrap=True)
+        code = getattr(error, "exit_code", 2)
     except KeyboardInterrupt:
-        sys.exit(130)
+        code = 130
+    sys.exit(code if isinstance(code, int) else 0)
 
 
 if __name__ == "__main__":

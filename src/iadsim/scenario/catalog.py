@@ -11,7 +11,7 @@ from functools import cache
 from importlib import resources
 from typing import Any
 
-import yaml
+from iadsim.scenario.yaml_loader import load_yaml
 
 #: Scenario section -> catalog section it draws profiles from.
 SECTION_TO_CATALOG = {
@@ -30,8 +30,7 @@ def _load() -> dict[str, dict[str, dict[str, Any]]]:
     for entry in sorted(folder.iterdir(), key=lambda path: path.name):
         if not entry.name.endswith(".yaml"):
             continue
-        document = yaml.load(entry.read_text(encoding="utf-8"),
-                             Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader)) or {}
+        document = load_yaml(entry.read_text(encoding="utf-8")) or {}
         for section, profiles in document.items():
             catalog[section].update(profiles)
     return catalog

@@ -17,11 +17,10 @@ from iadsim.errors import ScenarioError
 from iadsim.scenario import catalog
 from iadsim.scenario.references import reference_problems
 from iadsim.scenario.schema import Scenario
+from iadsim.scenario.yaml_loader import ScenarioYamlLoader
 
 MAX_FILE_BYTES = 5 * 1024 * 1024
-#: libyaml's safe loader when PyYAML was built with it (several times faster), else
-#: the pure-Python one; both construct only plain YAML types, never Python objects.
-SAFE_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
 
 
 def builtin_names() -> list[str]:
@@ -45,7 +44,7 @@ def load_scenario(name_or_path: str | Path) -> Scenario:
     """
     text, source = _read(name_or_path)
     try:
-        document = yaml.load(text, Loader=SAFE_LOADER)
+        document = yaml.load(text, Loader=ScenarioYamlLoader)
     except yaml.YAMLError as error:
         mark = getattr(error, "problem_mark", None)
         where = f"line {mark.line + 1}, column {mark.column + 1}" if mark else "YAML"

@@ -33,7 +33,7 @@ THREAT_KINDS: tuple[str, ...] = ThreatKind.__args__  # type: ignore[attr-defined
 class StrictModel(BaseModel):
     """Unknown keys are errors, values are immutable, NaN and infinity are refused."""
 
-    model_config = ConfigDict(extra="forbid", frozen=True, allow_inf_nan=False)
+    model_config = ConfigDict(extra="forbid", frozen=True, allow_inf_nan=False, strict=True)
 
 
 class Catalogued(StrictModel):
