@@ -6,7 +6,7 @@ import numpy as np
 import pytest
 from scipy.stats import chi2
 
-from iadsim.tracking.association import assign, gated_pairs
+from iadsim.tracking.association import assign, gated_pairs, largest_eigenvalue_bound
 
 GATE_99 = float(chi2.ppf(0.99, df=3))  # 11.34
 
@@ -67,6 +67,41 @@ def test_gated_pairs_match_a_brute_force_gate(count):
     for before, after in zip(inputs, (tracks, track_cov, measurements, measurement_cov),
                              strict=True):
         np.testing.assert_array_equal(before, after)
+
+
+@pytest.mark.parametrize(("n_tracks", "n_measurements"), [(300, 40), (40, 300), (120, 120)])
+def test_gated_pairs_match_a_brute_force_gate_with_diffuse_and_elongated_covariances(
+        n_tracks, n_measurements):
+    # A few young tracks with km-sized uncertainty, many precise ones, and far reports
+    # whose cross-range spread is long and thin (rotated): every radius class, both
+    # indexed sides (more tracks, more reports), and non-diagonal covariances.
+    rng = np.random.default_rng(n_tracks * 1000 + n_measurements)
+    tracks = rng.uniform(-50e3, 50e3, (n_tracks, 3))
+    measurements = rng.uniform(-50e3, 50e3, (n_measurements, 3))
+    pairs = min(n_tracks, n_measurements) // 2
+    measurements[:pairs] = tracks[:pairs] + rng.normal(0.0, 500.0, (pairs, 3))
+    track_cov = isotropic(n_tracks, 50.0) * rng.uniform(0.5, 2.0, n_tracks)[:, None, None]
+    track_cov[: n_tracks // 10] *= rng.uniform(100.0, 40_000.0, n_tracks // 10)[:, None, None]
+    rotation = np.linalg.qr(rng.normal(size=(n_measurements, 3, 3)))[0]
+    scales = np.stack([np.full(n_measurements, 30.0), rng.uniform(30.0, 3_000.0, n_measurements),
+                       rng.uniform(30.0, 3_000.0, n_measurements)], axis=1) ** 2
+    measurement_cov = np.einsum("kij,kj,klj->kil", rotation, scales, rotation)
+    track_index, measurement_index, _ = gated_pairs(tracks, track_cov, measurements,
+                                                            measurement_cov, GATE_99)
+    got = set(zip(track_index.tolist(), measurement_index.tolist(), strict=True))
+    assert got == brute_force_pairs(tracks, track_cov, measurements, measurement_cov, GATE_99)
+    assert len(got) == track_index.size
+    assert len(got) >= pairs // 2  # the test exercises real gated pairs, not only misses
+
+
+def test_the_eigenvalue_bound_is_never_below_the_largest_eigenvalue():
+    rng = np.random.default_rng(7)
+    factor = rng.normal(size=(500, 3, 3)) * rng.uniform(1.0, 1e4, (500, 1, 1))
+    covariance = factor @ np.swapaxes(factor, 1, 2)
+    largest = np.linalg.eigvalsh(covariance)[:, -1]
+    bound = largest_eigenvalue_bound(covariance)
+    assert (bound >= largest * (1 - 1e-12)).all()
+    np.testing.assert_allclose(largest_eigenvalue_bound(np.diag([4.0, 9.0, 1.0])[None]), [9.0])
 
 
 def test_gating_with_nothing_on_one_side_gives_no_pairs():

@@ -24,10 +24,12 @@ from scipy.spatial import cKDTree
 
 #: Below this many track x measurement pairs, gating tests every pair directly.
 BRUTE_FORCE_PAIRS = 2_048
-#: Measurement buckets (by covariance size) for the coarse k-d tree search.
-COARSE_BUCKETS = 2
-#: ...used only when the largest report covariance exceeds the median by this factor.
-COARSE_SPREAD = 16.0
+#: The coarse spatial search groups the indexed side by its own gate radius, each group
+#: spanning at most this factor, so that one diffuse track (a young or coasting one) does
+#: not widen the search of every other.
+RADIUS_CLASS_FACTOR = 2.0
+#: At most this many groups (the last one takes every larger radius).
+MAX_RADIUS_CLASSES = 8
 #: Up to this many contested tracks + measurements, the dense solver is used.
 DENSE_ASSIGNMENT_SIZE = 300
 
@@ -68,35 +70,72 @@ def gated_pairs(track_position: np.ndarray, track_position_cov: np.ndarray,
         track_index, measurement_index = np.divmod(np.arange(n_tracks * n_measurements),
                                                    n_measurements)
     else:
-        # |r|^2 <= gate * lambda_max(P + R) <= gate * (tr P + tr R): a safe coarse radius.
-        # Measurements are bucketed by tr R (a far report's cross-range spread is large) so
-        # that one coarse report does not widen every track's search.
-        track_trace = np.trace(track_position_cov, axis1=1, axis2=2)
-        measurement_trace = np.trace(measurement_cov, axis1=1, axis2=2)
-        order = np.argsort(measurement_trace)
-        spread = measurement_trace[order[-1]] / max(measurement_trace[order[n_measurements // 2]],
-                                                    1e-9)
-        buckets = COARSE_BUCKETS if spread > COARSE_SPREAD else 1
-        track_parts, measurement_parts = [], []
-        for bucket in np.array_split(order, min(buckets, n_measurements)):
-            radius = np.sqrt(gate_threshold * (track_trace + measurement_trace[bucket].max()))
-            neighbours = cKDTree(measurement[bucket]).query_ball_point(
-                track_position, r=radius, return_sorted=False)
-            counts = np.fromiter(map(len, neighbours), dtype=np.intp, count=n_tracks)
-            total = int(counts.sum())
-            if total:
-                track_parts.append(np.repeat(np.arange(n_tracks), counts))
-                measurement_parts.append(bucket[np.fromiter(
-                    chain.from_iterable(neighbours), dtype=np.intp, count=total)])
-        if not track_parts:
+        track_index, measurement_index = _coarse_pairs(
+            track_position, gate_threshold * largest_eigenvalue_bound(track_position_cov),
+            measurement, gate_threshold * largest_eigenvalue_bound(measurement_cov))
+        if track_index.size == 0:
             return empty, empty, np.zeros(0)
-        track_index = np.concatenate(track_parts)
-        measurement_index = np.concatenate(measurement_parts)
     residual = measurement[measurement_index] - track_position[track_index]
     residual_cov = track_position_cov[track_index] + measurement_cov[measurement_index]
     distance2, _ = mahalanobis_squared(residual, residual_cov)
     inside = distance2 <= gate_threshold
     return track_index[inside], measurement_index[inside], distance2[inside]
+
+
+def largest_eigenvalue_bound(covariance: np.ndarray) -> np.ndarray:
+    """An upper bound of the largest eigenvalue of each symmetric matrix (k, 3, 3): its
+    largest absolute row sum (Gershgorin's circle theorem). Exact for diagonal matrices,
+    and up to 3x tighter than the trace for round ones."""
+    return np.abs(covariance).sum(axis=2).max(axis=1)
+
+
+def _coarse_pairs(track_position: np.ndarray, track_radius2: np.ndarray,
+                  measurement: np.ndarray,
+                  measurement_radius2: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Candidate pairs for the gate, a superset of the gated ones, from k-d trees.
+
+    A pair passes the gate only if ``|r|^2 <= G lambda_max(P + R) <= G lambda_max(P) +
+    G lambda_max(R)``, so with per-side squared radii ``a^2 >= G lambda_max(P)`` and
+    ``b^2 >= G lambda_max(R)`` every gated pair lies within ``sqrt(a^2 + b^2)``. The larger
+    side is indexed in trees, one per class of similar radii, and the other side queries
+    each tree with its own radius combined with the class's largest; a class too small
+    to be worth a tree gives all its pairs.
+    """
+    tracks_indexed = track_position.shape[0] >= measurement.shape[0]
+    if tracks_indexed:
+        points, radius2, queries, query_radius2 = (track_position, track_radius2,
+                                                   measurement, measurement_radius2)
+    else:
+        points, radius2, queries, query_radius2 = (measurement, measurement_radius2,
+                                                   track_position, track_radius2)
+    order = np.argsort(radius2, kind="stable")
+    smallest = max(float(radius2[order[0]]), 1e-6)
+    # Class k holds radii in [smallest f^k, smallest f^(k+1)), f = RADIUS_CLASS_FACTOR.
+    level = np.log(np.maximum(radius2[order], smallest) / smallest) / (
+        2.0 * np.log(RADIUS_CLASS_FACTOR))
+    level = np.minimum(level.astype(np.intp), MAX_RADIUS_CLASSES - 1)
+    starts = np.flatnonzero(np.diff(level, prepend=-1))
+    point_parts, query_parts = [], []
+    n_queries = queries.shape[0]
+    for members in np.split(order, starts[1:]):
+        if members.size * n_queries <= BRUTE_FORCE_PAIRS:
+            point_parts.append(np.repeat(members, n_queries))
+            query_parts.append(np.tile(np.arange(n_queries), members.size))
+            continue
+        reach = np.sqrt(query_radius2 + radius2[members[-1]])
+        neighbours = cKDTree(points[members]).query_ball_point(queries, r=reach,
+                                                               return_sorted=False)
+        counts = np.fromiter(map(len, neighbours), dtype=np.intp, count=n_queries)
+        total = int(counts.sum())
+        if total:
+            query_parts.append(np.repeat(np.arange(n_queries), counts))
+            point_parts.append(members[np.fromiter(chain.from_iterable(neighbours),
+                                                   dtype=np.intp, count=total)])
+    if not point_parts:
+        empty = np.zeros(0, dtype=np.intp)
+        return empty, empty
+    point_index, query_index = np.concatenate(point_parts), np.concatenate(query_parts)
+    return (point_index, query_index) if tracks_indexed else (query_index, point_index)
 
 
 def assign(track_index: np.ndarray, measurement_index: np.ndarray, gain: np.ndarray,

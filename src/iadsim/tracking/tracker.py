@@ -132,24 +132,23 @@ class CentralTracker:
         ``position`` and ``position_cov``): confirmed tracks choose first, tentative tracks
         take what is left, so a young track in a dense raid cannot steal an established
         track's report. Returns (track rows, measurement indices)."""
+        # One gating for both passes; each pass assigns among its own tracks' pairs.
+        pair_track, pair_measurement, distance2 = gated_pairs(
+            position, position_cov, measurement, measurement_cov, self.gate_threshold)
+        # Gain G - d^2, nudged so that a pair exactly on the gate is still taken.
+        gain = (self.gate_threshold - distance2) + 1e-9
         chosen_tracks, chosen_measurements = [], []
         free = np.ones(measurement.shape[0], dtype=bool)
-        status_of = self.status[rows]
+        pair_status = self.status[rows[pair_track]]
         for status in (CONFIRMED, TENTATIVE):
-            subset = np.flatnonzero(status_of == status)
-            columns = np.flatnonzero(free)
-            if subset.size == 0 or columns.size == 0:
+            usable = (pair_status == status) & free[pair_measurement]
+            if not usable.any():
                 continue
-            pair_track, pair_measurement, distance2 = gated_pairs(
-                position[subset], position_cov[subset], measurement[columns],
-                measurement_cov[columns], self.gate_threshold)
-            # Gain G - d^2, nudged so that a pair exactly on the gate is still taken.
-            gain = (self.gate_threshold - distance2) + 1e-9
-            tracks, measurements = assign(pair_track, pair_measurement, gain, subset.size,
-                                          columns.size)
-            chosen_tracks.append(rows[subset[tracks]])
-            chosen_measurements.append(columns[measurements])
-            free[columns[measurements]] = False
+            tracks, measurements = assign(pair_track[usable], pair_measurement[usable],
+                                          gain[usable], rows.size, measurement.shape[0])
+            chosen_tracks.append(rows[tracks])
+            chosen_measurements.append(measurements)
+            free[measurements] = False
         if not chosen_tracks:
             return np.zeros(0, dtype=np.intp), np.zeros(0, dtype=np.intp)
         return np.concatenate(chosen_tracks), np.concatenate(chosen_measurements)
