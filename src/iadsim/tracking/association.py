@@ -1,9 +1,9 @@
 """Gating and global-nearest-neighbour (GNN) assignment of measurements to tracks.
 
-Candidate pairs come from a k-d tree (a coarse Euclidean radius per track), are kept when
-their squared Mahalanobis distance ``d^2`` passes the chi-square gate ``G``, and are
-assigned by maximizing the summed gain ``G - d^2``: the classic GNN in which leaving a
-track unassigned costs the gate value ``G``. Because the gain of a pair depends on that
+Candidate pairs come from a sort-and-sweep search (a coarse Euclidean radius per track and
+per report), are kept when their squared Mahalanobis distance ``d^2`` passes the
+chi-square gate ``G``, and are assigned by maximizing the summed gain ``G - d^2``: the
+classic GNN in which leaving a track unassigned costs the gate value ``G``. Because the gain of a pair depends on that
 pair alone, the optimum decomposes over clusters of tracks and reports that share no
 pair: far-away traffic never changes who takes which report here. The assignment is
 solved on the sparse gated pairs only, so that a large raid never builds a dense
@@ -14,13 +14,10 @@ sec. 6.4 (gating) and 6.5 (GNN).
 
 from __future__ import annotations
 
-from itertools import chain
-
 import numpy as np
 from scipy.optimize import linear_sum_assignment
 from scipy.sparse import coo_matrix
 from scipy.sparse.csgraph import min_weight_full_bipartite_matching
-from scipy.spatial import cKDTree
 
 #: Below this many track x measurement pairs, gating tests every pair directly.
 BRUTE_FORCE_PAIRS = 2_048
@@ -92,14 +89,18 @@ def largest_eigenvalue_bound(covariance: np.ndarray) -> np.ndarray:
 def _coarse_pairs(track_position: np.ndarray, track_radius2: np.ndarray,
                   measurement: np.ndarray,
                   measurement_radius2: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """Candidate pairs for the gate, a superset of the gated ones, from k-d trees.
+    """Candidate pairs for the gate, a superset of the gated ones, by sort and sweep.
 
     A pair passes the gate only if ``|r|^2 <= G lambda_max(P + R) <= G lambda_max(P) +
     G lambda_max(R)``, so with per-side squared radii ``a^2 >= G lambda_max(P)`` and
     ``b^2 >= G lambda_max(R)`` every gated pair lies within ``sqrt(a^2 + b^2)``. The larger
-    side is indexed in trees, one per class of similar radii, and the other side queries
-    each tree with its own radius combined with the class's largest; a class too small
-    to be worth a tree gives all its pairs.
+    side is split into classes of similar radii and each class sorted along the axis it
+    spreads most on; every point of the other side takes the slab within its own radius
+    combined with the class's largest (two binary searches), and the slab's pairs are
+    kept when they lie within their own combined radius in 3-D. All of it is vectorized:
+    no Python loop over tracks or reports, and no per-query lists as a k-d tree returns
+    (which measured twice as slow on a 1,000-threat raid). A class too small to be worth
+    sorting gives all its pairs.
     """
     tracks_indexed = track_position.shape[0] >= measurement.shape[0]
     if tracks_indexed:
@@ -122,15 +123,26 @@ def _coarse_pairs(track_position: np.ndarray, track_radius2: np.ndarray,
             point_parts.append(np.repeat(members, n_queries))
             query_parts.append(np.tile(np.arange(n_queries), members.size))
             continue
+        # Sort and sweep along the axis the class spreads most on: the points within
+        # reach along it, then the combined radius of each pair in 3-D.
+        member_points = points[members]
+        axis = int(np.argmax(np.ptp(member_points, axis=0)))
+        by_axis = np.argsort(member_points[:, axis], kind="stable")
+        sorted_keys = member_points[by_axis, axis]
         reach = np.sqrt(query_radius2 + radius2[members[-1]])
-        neighbours = cKDTree(points[members]).query_ball_point(queries, r=reach,
-                                                               return_sorted=False)
-        counts = np.fromiter(map(len, neighbours), dtype=np.intp, count=n_queries)
+        first = np.searchsorted(sorted_keys, queries[:, axis] - reach, side="left")
+        counts = np.searchsorted(sorted_keys, queries[:, axis] + reach, side="right") - first
         total = int(counts.sum())
-        if total:
-            query_parts.append(np.repeat(np.arange(n_queries), counts))
-            point_parts.append(members[np.fromiter(chain.from_iterable(neighbours),
-                                                   dtype=np.intp, count=total)])
+        if total == 0:
+            continue
+        query_index = np.repeat(np.arange(n_queries), counts)
+        within = np.arange(total) - np.repeat(np.cumsum(counts) - counts, counts)
+        point_index = members[by_axis[np.repeat(first, counts) + within]]
+        offset = points[point_index] - queries[query_index]
+        near = (np.einsum("ij,ij->i", offset, offset)
+                <= radius2[point_index] + query_radius2[query_index])
+        point_parts.append(point_index[near])
+        query_parts.append(query_index[near])
     if not point_parts:
         empty = np.zeros(0, dtype=np.intp)
         return empty, empty
