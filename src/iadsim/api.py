@@ -106,7 +106,7 @@ def run(scenario: str | Path | Scenario, seed: int | None = None,
         raise ValueError(f"seed must be an integer from 0 to 2**63 - 1, got {seed}")
     started = time.perf_counter()
     simulation = Simulation(model, seed=seed).run()
-    events = simulation.log.to_frame()
+    events = simulation.log.to_frame(release=True)
     threats = threat_table(simulation)
     wall_time_s = time.perf_counter() - started
     summary = summarize(events, threats, model, simulation.seed, simulation.time_s,

@@ -110,8 +110,10 @@ def test_frame_has_every_documented_column_with_its_dtype():
         assert frame[column].cat.categories.tolist() == names
     assert (frame["sensor"] == "fire-control").all() and (frame["battery"] == "gun").all()
     assert (frame["asset"] == "city").all()
-    for column in FLOAT_COLUMNS:
-        assert frame[column].dtype == np.float64, column
+    assert frame["value"].dtype == np.float64
+    for column in ("east_m", "north_m", "up_m"):  # float32: 0.06 m at 1,000 km
+        assert frame[column].dtype == np.float32, column
+    assert set(FLOAT_COLUMNS) == {"value", "east_m", "north_m", "up_m"}
     assert set(ID_COLUMNS) >= {"sensor_index", "battery_index", "asset_index"}
 
 
@@ -126,6 +128,14 @@ def test_count_is_per_kind_and_writing_does_not_consume_the_log():
     first, second = log.to_frame(), log.to_frame()
     pd.testing.assert_frame_equal(first, second)
     assert len(log) == 9
+    # The consolidated log still counts per kind, grows, and stays in time order.
+    assert log.count(EventKind.DETECTION) == 7 and log.count(EventKind.FALSE_ALARM) == 2
+    log.add(EventKind.KILL, 1.5, threat_id=2, value=3.0)
+    assert log.count(EventKind.KILL) == 1 and len(log) == 10
+    third = log.to_frame()
+    assert third["kind"].tolist() == ["detection"] * 4 + ["false_alarm"] * 2 + ["kill"] + [
+        "detection"] * 3
+    pd.testing.assert_frame_equal(third.drop(index=6).reset_index(drop=True), first)
 
 
 def test_the_arrays_added_are_not_modified():

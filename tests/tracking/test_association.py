@@ -6,6 +6,7 @@ import numpy as np
 import pytest
 from scipy.stats import chi2
 
+from iadsim.tracking import association
 from iadsim.tracking.association import assign, gated_pairs, largest_eigenvalue_bound
 
 GATE_99 = float(chi2.ppf(0.99, df=3))  # 11.34
@@ -69,9 +70,11 @@ def test_gated_pairs_match_a_brute_force_gate(count):
         np.testing.assert_array_equal(before, after)
 
 
+@pytest.mark.parametrize("crowded_slab", [64, 0])  # 0: every class by k-d tree
 @pytest.mark.parametrize(("n_tracks", "n_measurements"), [(300, 40), (40, 300), (120, 120)])
 def test_gated_pairs_match_a_brute_force_gate_with_diffuse_and_elongated_covariances(
-        n_tracks, n_measurements):
+        n_tracks, n_measurements, crowded_slab, monkeypatch):
+    monkeypatch.setattr(association, "SWEEP_CANDIDATES_PER_QUERY", crowded_slab)
     # A few young tracks with km-sized uncertainty, many precise ones, and far reports
     # whose cross-range spread is long and thin (rotated): every radius class, both
     # indexed sides (more tracks, more reports), and non-diagonal covariances.

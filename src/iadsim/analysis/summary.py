@@ -21,12 +21,14 @@ def threat_fates(events: pd.DataFrame, threats: pd.DataFrame) -> pd.Series:
     """Fate of each threat (indexed by threat id): killed, leaked, completed_route,
     in_flight (still flying when the run ended) or not_launched."""
     fate = pd.Series("not_launched", index=threats["threat_id"], dtype=object)
-    by_kind = events.groupby("kind", observed=True)["threat_id"]
-    groups = by_kind.groups
+    kinds = events["kind"]
+    threat_ids = events["threat_id"].to_numpy()
+    # One boolean mask per kind (no grouping of a log of tens of millions of rows).
     for kind, label in (("threat_launch", "in_flight"), ("route_complete", "completed_route"),
                         ("leak", "leaked"), ("kill", "killed")):
-        if kind in groups:
-            fate.loc[events.loc[groups[kind], "threat_id"].to_numpy()] = label
+        concerned = threat_ids[(kinds == kind).to_numpy()]
+        if concerned.size:
+            fate.loc[concerned] = label
     return fate
 
 
@@ -47,11 +49,15 @@ def summarize(events: pd.DataFrame, threats: pd.DataFrame, scenario: Scenario, s
                               "completed_route": count("completed_route", frame),
                               "in_flight_at_end": count("in_flight", frame)}
 
-    detections = events[events["kind"] == "detection"]
-    # The first detection of each threat (the log is in time order) and its sensor.
-    first = (detections.drop_duplicates("threat_id")
-             .set_index("threat_id")[["time_s", "sensor"]]
-             .rename(columns={"time_s": "first_detection_s"}))
+    # The first detection of each threat (the log is in time order) and its sensor, found
+    # on the columns, without copying the detection rows (most of a large raid's log).
+    detection_rows = np.flatnonzero((events["kind"] == "detection").to_numpy())
+    detected_ids, first_of_each = np.unique(events["threat_id"].to_numpy()[detection_rows],
+                                            return_index=True)
+    first_rows = detection_rows[first_of_each]
+    first = pd.DataFrame({"first_detection_s": events["time_s"].to_numpy()[first_rows],
+                          "sensor": events["sensor"].to_numpy()[first_rows]},
+                         index=pd.Index(detected_ids, name="threat_id"))
     threats = threats.join(first, on="threat_id")
     threats["detection_delay_s"] = threats["first_detection_s"] - threats["launch_time_s"]
 

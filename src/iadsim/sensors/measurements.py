@@ -3,8 +3,11 @@
 The converted-measurement covariance is the first-order (linearized) one,
 ``R_xyz = J diag(sigma_r^2, sigma_az^2, sigma_el^2) J^T``, rotated into the scenario frame.
 Source: Y. Bar-Shalom, X. R. Li, T. Kirubarajan, Estimation with Applications to
-Tracking and Navigation (2001), sec. 10.4.3; adequate while range x angle sigma is small
-against range (no debiasing).
+Tracking and Navigation (2001), sec. 10.4.3. Valid while ``r sigma_theta^2 / sigma_r <
+0.4`` (D. Lerro and Y. Bar-Shalom, "Tracking with debiased consistent converted
+measurements versus EKF", IEEE Trans. AES 29(3), 1993); beyond that (very long range with
+a coarse angle) the bias of the conversion is no longer small against its spread and the
+covariance is optimistic. No debiasing is applied.
 """
 
 from __future__ import annotations

@@ -3,9 +3,10 @@
 Candidate pairs come from a sort-and-sweep search (a coarse Euclidean radius per track and
 per report), are kept when their squared Mahalanobis distance ``d^2`` passes the
 chi-square gate ``G``, and are assigned by maximizing the summed gain ``G - d^2``: the
-classic GNN in which leaving a track unassigned costs the gate value ``G``. Because the gain of a pair depends on that
-pair alone, the optimum decomposes over clusters of tracks and reports that share no
-pair: far-away traffic never changes who takes which report here. The assignment is
+classic GNN in which leaving a track unassigned costs the gate value ``G``. Because the
+gain of a pair depends on that pair alone, the optimum decomposes over clusters of tracks
+and reports that share no pair: far-away traffic never changes who takes which report
+here. The assignment is
 solved on the sparse gated pairs only, so that a large raid never builds a dense
 tracks x measurements matrix (see :func:`assign`).
 Source: Blackman and Popoli, Design and Analysis of Modern Tracking Systems (1999),
@@ -14,10 +15,13 @@ sec. 6.4 (gating) and 6.5 (GNN).
 
 from __future__ import annotations
 
+from itertools import chain
+
 import numpy as np
 from scipy.optimize import linear_sum_assignment
 from scipy.sparse import coo_matrix
 from scipy.sparse.csgraph import min_weight_full_bipartite_matching
+from scipy.spatial import cKDTree
 
 #: Below this many track x measurement pairs, gating tests every pair directly.
 BRUTE_FORCE_PAIRS = 2_048
@@ -27,6 +31,9 @@ BRUTE_FORCE_PAIRS = 2_048
 RADIUS_CLASS_FACTOR = 2.0
 #: At most this many groups (the last one takes every larger radius).
 MAX_RADIUS_CLASSES = 8
+#: When a sweep slab would hold more candidates than this per query (a crowded raid seen
+#: edge-on), the class is searched with a k-d tree instead, which bounds all three axes.
+SWEEP_CANDIDATES_PER_QUERY = 64
 #: Up to this many contested tracks + measurements, the dense solver is used.
 DENSE_ASSIGNMENT_SIZE = 300
 
@@ -99,8 +106,9 @@ def _coarse_pairs(track_position: np.ndarray, track_radius2: np.ndarray,
     combined with the class's largest (two binary searches), and the slab's pairs are
     kept when they lie within their own combined radius in 3-D. All of it is vectorized:
     no Python loop over tracks or reports, and no per-query lists as a k-d tree returns
-    (which measured twice as slow on a 1,000-threat raid). A class too small to be worth
-    sorting gives all its pairs.
+    (which measured twice as slow on a 1,000-threat raid). A slab that would be crowded
+    (more than ``SWEEP_CANDIDATES_PER_QUERY`` per query) is searched with a k-d tree
+    instead; a class too small to be worth sorting gives all its pairs.
     """
     tracks_indexed = track_position.shape[0] >= measurement.shape[0]
     if tracks_indexed:
@@ -135,9 +143,18 @@ def _coarse_pairs(track_position: np.ndarray, track_radius2: np.ndarray,
         total = int(counts.sum())
         if total == 0:
             continue
-        query_index = np.repeat(np.arange(n_queries), counts)
-        within = np.arange(total) - np.repeat(np.cumsum(counts) - counts, counts)
-        point_index = members[by_axis[np.repeat(first, counts) + within]]
+        if total > SWEEP_CANDIDATES_PER_QUERY * n_queries:
+            neighbours = cKDTree(member_points).query_ball_point(queries, r=reach,
+                                                                 return_sorted=False)
+            counts = np.fromiter(map(len, neighbours), dtype=np.intp, count=n_queries)
+            total = int(counts.sum())
+            query_index = np.repeat(np.arange(n_queries), counts)
+            point_index = members[np.fromiter(chain.from_iterable(neighbours), dtype=np.intp,
+                                              count=total)]
+        else:
+            query_index = np.repeat(np.arange(n_queries), counts)
+            within = np.arange(total) - np.repeat(np.cumsum(counts) - counts, counts)
+            point_index = members[by_axis[np.repeat(first, counts) + within]]
         offset = points[point_index] - queries[query_index]
         near = (np.einsum("ij,ij->i", offset, offset)
                 <= radius2[point_index] + query_radius2[query_index])
