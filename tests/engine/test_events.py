@@ -7,6 +7,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
+from iadsim.engine import events as events_module
 from iadsim.engine.events import COLUMNS, FLOAT_COLUMNS, ID_COLUMNS, EventKind, EventLog
 
 
@@ -146,3 +147,28 @@ def test_the_arrays_added_are_not_modified():
     log.to_frame()
     np.testing.assert_array_equal(ids, [[1, 2], [3, 4]])
     np.testing.assert_array_equal(times, [3.0, 1.0, 2.0, 0.5])
+
+
+@pytest.mark.parametrize("block_rows", [3, 4, 1 << 18])
+def test_rows_spanning_blocks_come_out_in_time_order(monkeypatch, block_rows):
+    monkeypatch.setattr(events_module, "BLOCK_ROWS", block_rows)
+    log = new_log()
+    log.add(EventKind.DETECTION, 5.0, threat_id=np.arange(5), sensor_index=1,
+            value=np.arange(5.0), position_m=np.arange(15.0).reshape(5, 3))
+    log.add(EventKind.KILL, np.array([1.0, 6.0]), threat_id=np.array([7, 8]), value=2.5)
+    log.add(EventKind.DETECTION, 5.0, threat_id=9, sensor_index=0)
+    frame = log.to_frame()
+    assert frame["time_s"].tolist() == [1.0, 5, 5, 5, 5, 5, 5, 6]
+    assert frame["threat_id"].tolist() == [7, 0, 1, 2, 3, 4, 9, 8]
+    assert frame["kind"].tolist() == ["kill"] + ["detection"] * 6 + ["kill"]
+    assert frame["east_m"].iloc[1:6].tolist() == [0.0, 3.0, 6.0, 9.0, 12.0]
+    assert np.isnan(frame["east_m"].iloc[6]) and frame["sensor"].iloc[6] == "search"
+    assert frame["value"].tolist()[:6] == [2.5, 0.0, 1.0, 2.0, 3.0, 4.0]
+    assert log.count(EventKind.DETECTION) == 6 and log.count(EventKind.KILL) == 2
+    # More rows after consolidation, then a release that empties the log.
+    log.add(EventKind.LEAK, 0.5, threat_id=3, asset_index=1)
+    released = log.to_frame(release=True)
+    assert released["threat_id"].tolist() == [3, 7, 0, 1, 2, 3, 4, 9, 8]
+    assert released["asset"].iloc[0] == "port"
+    assert len(log) == 0 and log.count(EventKind.KILL) == 0 and len(log.to_frame()) == 0
+    pd.testing.assert_frame_equal(released.iloc[1:].reset_index(drop=True), frame)

@@ -52,12 +52,12 @@ def summarize(events: pd.DataFrame, threats: pd.DataFrame, scenario: Scenario, s
     # The first detection of each threat (the log is in time order) and its sensor, found
     # on the columns, without copying the detection rows (most of a large raid's log).
     detection_rows = np.flatnonzero((events["kind"] == "detection").to_numpy())
-    detected_ids, first_of_each = np.unique(events["threat_id"].to_numpy()[detection_rows],
-                                            return_index=True)
-    first_rows = detection_rows[first_of_each]
+    detected = pd.Series(events["threat_id"].to_numpy()[detection_rows])
+    first_rows = detection_rows[~detected.duplicated().to_numpy()]
     first = pd.DataFrame({"first_detection_s": events["time_s"].to_numpy()[first_rows],
-                          "sensor": events["sensor"].to_numpy()[first_rows]},
-                         index=pd.Index(detected_ids, name="threat_id"))
+                          "sensor": events["sensor"].iloc[first_rows].to_numpy()},
+                         index=pd.Index(events["threat_id"].to_numpy()[first_rows],
+                                        name="threat_id"))
     threats = threats.join(first, on="threat_id")
     threats["detection_delay_s"] = threats["first_detection_s"] - threats["launch_time_s"]
 

@@ -83,8 +83,20 @@ COLUMNS = ("time_s", "kind", "threat_id", "track_id", "interceptor_id", "sensor"
            "asset", "value", "east_m", "north_m", "up_m")
 
 
+#: Rows per storage block. Blocks are large enough that NumPy maps them from the
+#: operating system, so a block freed on consolidation gives its memory back.
+BLOCK_ROWS = 1 << 18
+_STORED_DTYPES: dict[str, type] = {"time_s": np.float64, "kind_code": np.int8, **_DTYPES}
+_FILL = {name: (-1 if np.issubdtype(dtype, np.integer) else np.nan)
+         for name, dtype in _STORED_DTYPES.items()}
+
+
 class EventLog:
     """Append-only, columnar event log of one run.
+
+    Rows go into fixed-size blocks of typed columns (:data:`BLOCK_ROWS` rows each); the
+    first block may instead be the consolidated, time-ordered store that :meth:`to_frame`
+    leaves behind.
 
     Parameters
     ----------
@@ -95,10 +107,11 @@ class EventLog:
     def __init__(self, sensor_names: list[str], battery_names: list[str],
                  asset_names: list[str]):
         self._names = {"sensor": sensor_names, "battery": battery_names, "asset": asset_names}
-        # (kind, length, columns); kind None marks the consolidated, time-ordered store,
-        # whose per-row kinds are in its "kind_code" column.
-        self._batches: list[tuple[EventKind | None, int, dict[str, np.ndarray]]] = []
+        self._blocks: list[dict[str, np.ndarray]] = []
+        self._fill = 0  # rows used in the last block
         self._count = 0
+        self._kind_counts = np.zeros(len(_KINDS), dtype=np.int64)
+        self._consolidated = False  # True while the only block is the time-ordered store
 
     def __len__(self) -> int:
         return self._count
@@ -116,30 +129,43 @@ class EventLog:
         unknown = set(columns) - set(_DTYPES)
         if unknown:
             raise ValueError(f"unknown event columns: {sorted(unknown)}")
-        values = [np.asarray(time_s, dtype=np.float64),
-                  *(np.asarray(v, dtype=_DTYPES[name]) for name, v in columns.items())]
-        sizes = {value.size for value in values if value.ndim}
+        given = {"time_s": np.asarray(time_s, dtype=np.float64),
+                 **{name: np.asarray(v, dtype=_DTYPES[name]) for name, v in columns.items()}}
+        sizes = {value.size for value in given.values() if value.ndim}
         if len(sizes) > 1:
             raise ValueError(f"event columns have different lengths: {sorted(sizes)}")
         length = sizes.pop() if sizes else 1
         if length == 0:
             return
-        # Scalars stay scalars (broadcast when the log is written): cheaper per call.
-        batch = {"time_s": values[0].reshape(-1) if values[0].ndim > 1 else values[0]}
-        for name, array in zip(columns, values[1:], strict=True):
-            batch[name] = array.reshape(-1) if array.ndim > 1 else array
-        self._batches.append((kind, length, batch))
+        given = {name: value.reshape(-1) if value.ndim > 1 else value
+                 for name, value in given.items()}
+        given["kind_code"] = np.asarray(_KIND_CODE[kind], dtype=np.int8)
+        done = 0
+        while done < length:
+            if not self._blocks or self._fill == self._blocks[-1]["time_s"].size:
+                self._blocks.append({name: np.empty(BLOCK_ROWS, dtype=dtype)
+                                     for name, dtype in _STORED_DTYPES.items()})
+                self._fill = 0
+            block = self._blocks[-1]
+            take = min(length - done, block["time_s"].size - self._fill)
+            rows = slice(self._fill, self._fill + take)
+            for name, column in block.items():
+                value = given.get(name)
+                if value is None:
+                    column[rows] = _FILL[name]
+                elif value.ndim == 0:
+                    column[rows] = value
+                else:
+                    column[rows] = value[done : done + take]
+            self._fill += take
+            done += take
         self._count += length
+        self._kind_counts[_KIND_CODE[kind]] += length
+        self._consolidated = False
 
     def count(self, kind: EventKind) -> int:
         """Number of events of one kind so far."""
-        total = 0
-        for batch_kind, length, batch in self._batches:
-            if batch_kind is None:
-                total += int(np.count_nonzero(batch["kind_code"] == _KIND_CODE[kind]))
-            elif batch_kind == kind:
-                total += length
-        return total
+        return int(self._kind_counts[_KIND_CODE[kind]])
 
     def to_frame(self, release: bool = False) -> pd.DataFrame:
         """The log as a DataFrame, ordered by time (stable), with the documented columns.
@@ -151,7 +177,9 @@ class EventLog:
         """
         store = self._consolidate()
         if release:
-            self._batches, self._count = [], 0
+            self._blocks, self._fill, self._count = [], 0, 0
+            self._kind_counts[:] = 0
+            self._consolidated = False
         codes = {label: store[f"{label}_index"] for label in ("sensor", "battery", "asset")}
         columns = {
             "time_s": store["time_s"],
@@ -166,41 +194,39 @@ class EventLog:
         return pd.DataFrame({name: columns[name] for name in COLUMNS}, copy=not release)
 
     def _consolidate(self) -> dict[str, np.ndarray]:
-        """Merge every batch into one time-ordered store (stable), one column at a time,
-        releasing each column of the batches once it is copied."""
-        if len(self._batches) == 1 and self._batches[0][0] is None:
-            return self._batches[0][2]
-        total = self._count
-        batches = self._batches
-        time_s = np.empty(total)
-        kind_code = np.empty(total, dtype=np.int8)
-        start = 0
-        for kind, length, batch in batches:
-            time_s[start : start + length] = batch.pop("time_s")
-            kind_code[start : start + length] = (
-                batch.pop("kind_code") if kind is None else _KIND_CODE[kind])
-            start += length
-        # Each row's place in time order (stable); None when the rows already are in order.
-        # Rows are scattered straight to their place: no unsorted full-length copy.
+        """Merge every block into one time-ordered store (stable), one column at a time,
+        releasing each block's column once it is placed."""
+        blocks, total = self._blocks, self._count
+        if self._consolidated:
+            return blocks[0]
+        used = [block["time_s"].size for block in blocks[:-1]] + [self._fill] if blocks else []
+
+        def gathered(name: str) -> np.ndarray:
+            column = np.empty(total, dtype=_STORED_DTYPES[name])
+            start = 0
+            for block, rows in zip(blocks, used, strict=True):
+                part = block.pop(name)[:rows]
+                if place is None:
+                    column[start : start + rows] = part
+                else:
+                    column[place[start : start + rows]] = part
+                start += rows
+            return column
+
         place = None
+        time_s = gathered("time_s")
+        kind_code = gathered("kind_code")
+        # Each row's place in time order (stable); None when the rows already are in order.
+        # Later columns are scattered straight to their place: no unsorted full copy.
         if total and not (time_s[1:] >= time_s[:-1]).all():
             order = np.argsort(time_s, kind="stable")
             place = np.empty(total, dtype=np.int32 if total < 2**31 else np.int64)
             place[order] = np.arange(total, dtype=place.dtype)
-            time_s, kind_code = time_s[order], kind_code[order]
+            kind_code = kind_code[order]
             del order
+            time_s.sort(kind="stable")  # in place: the same as time_s[order]
         store = {"time_s": time_s, "kind_code": kind_code}
-        for name, dtype in _DTYPES.items():
-            column = np.full(total, -1 if name in ID_DTYPES else np.nan, dtype=dtype)
-            start = 0
-            for _, length, batch in batches:
-                values = batch.pop(name, None)
-                if values is not None:
-                    if place is None:
-                        column[start : start + length] = values
-                    else:
-                        column[place[start : start + length]] = values
-                start += length
-            store[name] = column
-        self._batches = [(None, total, store)]
+        for name in _DTYPES:
+            store[name] = gathered(name)
+        self._blocks, self._fill, self._consolidated = [store], total, True
         return store
