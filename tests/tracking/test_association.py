@@ -172,3 +172,16 @@ def test_assigning_no_pairs_gives_nothing():
     empty = np.zeros(0, dtype=np.intp)
     tracks, measurements = assign(empty, empty, np.zeros(0), 3, 3)
     assert tracks.size == 0 and measurements.size == 0
+
+
+def test_gating_in_chunks_gives_the_same_pairs(monkeypatch):
+    rng = np.random.default_rng(11)
+    tracks = rng.uniform(-5e3, 5e3, (60, 3))
+    measurements = tracks[rng.integers(0, 60, 90)] + rng.normal(0.0, 200.0, (90, 3))
+    track_cov, measurement_cov = isotropic(60, 300.0), isotropic(90, 200.0)
+    whole = gated_pairs(tracks, track_cov, measurements, measurement_cov, GATE_99)
+    monkeypatch.setattr(association, "GATE_CHUNK_PAIRS", 7)
+    chunked = gated_pairs(tracks, track_cov, measurements, measurement_cov, GATE_99)
+    assert whole[0].size > 7 * 3  # several chunks
+    for expected, got in zip(whole, chunked, strict=True):
+        np.testing.assert_array_equal(expected, got)

@@ -34,6 +34,8 @@ MAX_RADIUS_CLASSES = 8
 #: When a sweep slab would hold more candidates than this per query (a crowded raid seen
 #: edge-on), the class is searched with a k-d tree instead, which bounds all three axes.
 SWEEP_CANDIDATES_PER_QUERY = 64
+#: Candidate pairs are tested against the gate this many at a time (bounds memory).
+GATE_CHUNK_PAIRS = 1 << 18
 #: Up to this many contested tracks + measurements, the dense solver is used.
 DENSE_ASSIGNMENT_SIZE = 300
 
@@ -79,6 +81,22 @@ def gated_pairs(track_position: np.ndarray, track_position_cov: np.ndarray,
             measurement, gate_threshold * largest_eigenvalue_bound(measurement_cov))
         if track_index.size == 0:
             return empty, empty, np.zeros(0)
+    if track_index.size <= GATE_CHUNK_PAIRS:
+        return _gate(track_index, measurement_index, track_position, track_position_cov,
+                     measurement, measurement_cov, gate_threshold)
+    # A crowded raid can give tens of millions of candidates: test them a chunk at a time
+    # so that their residual covariances (72 bytes a pair) never exist all at once.
+    parts = [_gate(track_index[start : start + GATE_CHUNK_PAIRS],
+                   measurement_index[start : start + GATE_CHUNK_PAIRS], track_position,
+                   track_position_cov, measurement, measurement_cov, gate_threshold)
+             for start in range(0, track_index.size, GATE_CHUNK_PAIRS)]
+    return tuple(np.concatenate(columns) for columns in zip(*parts, strict=True))
+
+
+def _gate(track_index: np.ndarray, measurement_index: np.ndarray, track_position: np.ndarray,
+          track_position_cov: np.ndarray, measurement: np.ndarray, measurement_cov: np.ndarray,
+          gate_threshold: float) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """The candidate pairs that pass the chi-square gate, and their ``d^2``."""
     residual = measurement[measurement_index] - track_position[track_index]
     residual_cov = track_position_cov[track_index] + measurement_cov[measurement_index]
     distance2, _ = mahalanobis_squared(residual, residual_cov)
