@@ -36,7 +36,7 @@ def site() -> RadarSite:
 
 
 def measure(site: RadarSite, truth: np.ndarray, time_s: float,
-            rng: np.random.Generator) -> DetectionBatch:
+            rng: np.random.Generator, radar_index: int = 0) -> DetectionBatch:
     local = (truth - site.position_enu_m) @ site.to_local.T
     slant = np.linalg.norm(local, axis=1)
     azimuth = np.mod(np.arctan2(local[:, 0], local[:, 1]), 2 * np.pi)
@@ -47,8 +47,8 @@ def measure(site: RadarSite, truth: np.ndarray, time_s: float,
     position, covariance = converted_measurement(
         noisy[:, 0], noisy[:, 1], noisy[:, 2], site.position_enu_m, site.to_local, *sigmas)
     count = truth.shape[0]
-    return DetectionBatch(0, time_s, noisy[:, 0], noisy[:, 1], noisy[:, 2], np.zeros(count),
-                          np.arange(count), position, covariance)
+    return DetectionBatch(radar_index, time_s, noisy[:, 0], noisy[:, 1], noisy[:, 2],
+                          np.zeros(count), np.arange(count), position, covariance)
 
 
 def make_tracker(site: RadarSite, **settings) -> tuple[CentralTracker, EventLog]:
@@ -228,3 +228,88 @@ def test_processing_leaves_the_batch_unchanged(site):
         tracker.process(batch)
         np.testing.assert_array_equal(batch.position_m, position)
         np.testing.assert_array_equal(batch.position_cov_m2, covariance)
+
+
+# --- Several radars: the scans of one time are fused as one -------------------------------
+
+
+@pytest.fixture(scope="module")
+def two_sites() -> list[RadarSite]:
+    scenario = scenario_from_dict({
+        "name": "tracking-test-2", "origin": {"lat_deg": LAT, "lon_deg": LON},
+        "sim": {"duration_s": 1_000.0},
+        "sensors": [{"name": name, "lat_deg": LAT + dlat, "lon_deg": LON, "height_m": 20.0,
+                     "ref_range_km": 200.0, "max_range_km": 300.0, "revisit_s": 2.0,
+                     "range_sigma_m": 30.0, "azimuth_sigma_deg": 0.05,
+                     "elevation_sigma_deg": 0.05}
+                    for name, dlat in (("a", 0.0), ("b", 0.3))]})
+    return radar_sites(scenario, FRAME)
+
+
+def make_network_tracker(sites, **settings) -> tuple[CentralTracker, EventLog]:
+    log = EventLog([site.name for site in sites], [], [])
+    return CentralTracker(Tracking(**settings), sites, log), log
+
+
+def both_radars(sites, truth, time_s, rng):
+    return [measure(site, truth, time_s, rng, radar_index=index)
+            for index, site in enumerate(sites)]
+
+
+def test_two_radars_seeing_a_new_target_at_one_time_start_one_track(two_sites):
+    tracker, log = make_network_tracker(two_sites, confirm_hits=2)
+    tracker.process_scans(both_radars(two_sites, START, 2.0, np.random.default_rng(0)))
+    assert tracker.size == 1 and log.count(EventKind.TRACK_START) == 1
+    assert tracker.hits.tolist() == [2]
+    assert tracker.last_update_by_radar_s.tolist() == [[2.0, 2.0]]
+    confirms = events(log, EventKind.TRACK_CONFIRM)
+    # The second radar's report brings the track to its second hit: that one confirms it.
+    assert confirms["time_s"].tolist() == [2.0]
+    assert confirms["sensor"].tolist() == ["b"]
+
+
+def test_reports_of_two_radars_at_one_time_update_a_track_as_in_turn(two_sites):
+    """A track with reports from both radars at one time: one fused update, the same state
+    (to round-off of the combination) as the reports processed one radar after the
+    other, and both radars' update times recorded."""
+    rng = np.random.default_rng(4)
+    scans = [both_radars(two_sites, START + VELOCITY * time_s, float(time_s), rng)
+             for time_s in np.arange(2.0, 22.0, 2.0)]
+    fused, _ = make_network_tracker(two_sites)
+    in_turn, _ = make_network_tracker(two_sites)
+    for time_scans in scans:
+        fused.process_scans(time_scans)
+        for scan in time_scans:
+            in_turn.process(scan)
+    assert fused.size == in_turn.size == 1
+    assert fused.hits.tolist() == in_turn.hits.tolist() == [20]
+    np.testing.assert_allclose(fused.state, in_turn.state, rtol=1e-9, atol=1e-6)
+    np.testing.assert_allclose(fused.covariance, in_turn.covariance, rtol=1e-7, atol=1e-6)
+    assert fused.last_update_by_radar_s.tolist() == [[20.0, 20.0]]
+
+
+def test_a_track_takes_at_most_one_report_from_each_radar(two_sites):
+    # Two reports from radar a near one track at one time (a split return), one from b:
+    # the track takes one of a's and b's; a's other report starts a new track.
+    tracker, log = make_network_tracker(two_sites, confirm_hits=1)
+    rng = np.random.default_rng(5)
+    tracker.process_scans(both_radars(two_sites, START, 2.0, rng))
+    truth = START + VELOCITY * 4.0
+    scans = both_radars(two_sites, truth, 4.0, rng)
+    double = measure(two_sites[0], np.vstack([truth, truth + np.array([5.0, 0.0, 0.0])]), 4.0, rng)
+    tracker.process_scans([double, scans[1]])
+    assert tracker.hits[0] == 2 + 2
+    assert tracker.size == 2 and log.count(EventKind.TRACK_START) == 2
+
+
+def test_scans_delivered_together_are_processed_oldest_first(two_sites):
+    rng = np.random.default_rng(6)
+    scans = [measure(two_sites[0], START + VELOCITY * time_s, float(time_s), rng)
+             for time_s in (2.0, 4.0, 6.0)]
+    in_order, _ = make_network_tracker(two_sites)
+    for scan in scans:
+        in_order.process(scan)
+    shuffled, _ = make_network_tracker(two_sites)
+    shuffled.process_scans([scans[2], scans[0], scans[1]])
+    np.testing.assert_array_equal(shuffled.state, in_order.state)
+    np.testing.assert_array_equal(shuffled.time_s, in_order.time_s)

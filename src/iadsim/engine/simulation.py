@@ -138,8 +138,7 @@ class Simulation:
             self.links.send(batch)
 
         # 5. Tracker fuses what has arrived; drops stale and killed tracks.
-        for batch in self.links.deliver(end_s):
-            self.tracker.process(batch)
+        self.tracker.process_scans(self.links.deliver(end_s))
         self.tracker.drop(end_s, self.battle_manager.take_killed_tracks())
 
         # 6. Battle manager, on a picture made only when someone will read it: the whole

@@ -86,6 +86,30 @@ def innovation(state: np.ndarray, covariance: np.ndarray, measurement: np.ndarra
     return measurement - state[:, :3], covariance[:, :3, :3] + measurement_covariance
 
 
+def combine_measurements(first: np.ndarray, measurement: np.ndarray,
+                         measurement_covariance: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Independent position measurements of one target at one time, combined into one.
+
+    ``measurement`` (k, 3) and ``measurement_covariance`` (k, 3, 3) are grouped in runs
+    that start at the indices ``first`` (g,). Each run becomes its information-weighted
+    mean ``z = R (sum R_i^-1 z_i)`` with ``R = (sum R_i^-1)^-1``; a Kalman update with it
+    equals the updates with each measurement in turn, since all measure position
+    (``H = [I 0]``). Source: Gan and Harris, "Comparison of two measurement fusion methods
+    for Kalman-filter-based multisensor data fusion", IEEE Trans. AES 37(1), 2001.
+    A run of one measurement is returned unchanged. Returns (g, 3) and (g, 3, 3).
+    """
+    information, _ = symmetric_3x3_inverse(measurement_covariance)
+    information_sum = np.add.reduceat(information, first, axis=0)
+    weighted_sum = np.add.reduceat(np.einsum("kij,kj->ki", information, measurement), first,
+                                   axis=0)
+    combined_covariance, _ = symmetric_3x3_inverse(information_sum)
+    combined = np.einsum("kij,kj->ki", combined_covariance, weighted_sum)
+    single = np.diff(first, append=measurement.shape[0]) == 1
+    combined[single] = measurement[first[single]]
+    combined_covariance[single] = measurement_covariance[first[single]]
+    return combined, 0.5 * (combined_covariance + combined_covariance.transpose(0, 2, 1))
+
+
 def update(state: np.ndarray, covariance: np.ndarray, measurement: np.ndarray,
            measurement_covariance: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """Kalman update of paired tracks (k, 6)/(k, 6, 6) with position measurements (k, 3)."""

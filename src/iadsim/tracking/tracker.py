@@ -14,7 +14,10 @@ The battle manager reads :class:`TrackPicture`; the truth is never visible here.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
+from itertools import groupby
+from operator import attrgetter
 
 import numpy as np
 from scipy.special import gammaincinv
@@ -78,86 +81,158 @@ class CentralTracker:
         return int(self.track_id.size)
 
     def process(self, batch: DetectionBatch) -> None:
-        """Fuse one radar scan's reports into the track table.
+        """Fuse one radar scan's reports into the track table (see :meth:`process_scans`)."""
+        self.process_scans([batch])
 
-        Only what the scan needs is predicted: positions (and their covariance) of the
-        tracks that could lie in this radar's coverage, for gating; the full state of the
+    def process_scans(self, batches: Sequence[DetectionBatch]) -> None:
+        """Fuse delivered scans into the track table, oldest first.
+
+        The scans that several radars took at one time are fused as one: every report is
+        gated against the same prediction, each track takes at most one report from each
+        radar (one joint assignment), and a track with reports from several radars is
+        updated once with their information-weighted combination, which is the same as
+        updating it radar after radar (:func:`kalman.combine_measurements`). Reports no
+        track takes start tracks radar by radar, so that two radars seeing a new target at
+        the same moment start one track, not two.
+        """
+        scans = sorted((batch for batch in batches if batch.size),
+                       key=attrgetter("time_s", "radar_index"))
+        for _, group in groupby(scans, key=attrgetter("time_s")):
+            self._fuse(list(group))
+
+    def _fuse(self, scans: list[DetectionBatch]) -> None:
+        """Reports of one time (one scan per radar, in radar order) into the table.
+
+        Only what is needed is predicted: positions (and their covariance) of the tracks
+        that could lie in these radars' coverage, for gating; the full state of the
         tracks that are updated. Tracks not updated keep their own time.
         """
-        if batch.size == 0:
-            return
-        measurement, measurement_cov = batch.position_m, batch.position_cov_m2
-        candidates = np.zeros(0, dtype=np.intp)
-        if self.size:
-            site = self.sites[batch.radar_index]
-            dt = batch.time_s - self.time_s
-            position = self.state[:, :3] + self.state[:, 3:] * dt[:, None]
-            reach = site.max_range_m + COVERAGE_MARGIN_M
-            offset = position - site.position_enu_m
-            candidates = np.flatnonzero(np.einsum("ij,ij->i", offset, offset) <= reach * reach)
-        if candidates.size:
-            position, position_cov = kalman.predict_position(
-                self.state[candidates], self.covariance[candidates],
-                batch.time_s - self.time_s[candidates], self.settings.process_noise_mps2)
-            tracks, measurements = self._associate(candidates, position, position_cov,
-                                                   measurement, measurement_cov)
+        time_s = scans[0].time_s
+        if len(scans) == 1:
+            measurement, measurement_cov = scans[0].position_m, scans[0].position_cov_m2
         else:
-            tracks = measurements = np.zeros(0, dtype=np.intp)
-        if tracks.size:
-            state, covariance = kalman.predict(
-                self.state[tracks], self.covariance[tracks], batch.time_s - self.time_s[tracks],
-                self.settings.process_noise_mps2)
-            self.state[tracks], self.covariance[tracks] = kalman.update(
-                state, covariance, measurement[measurements], measurement_cov[measurements])
-            self.time_s[tracks] = batch.time_s
-            self.hits[tracks] += 1
-            self.last_update_s[tracks] = batch.time_s
-            self.last_update_by_radar_s[tracks, batch.radar_index] = batch.time_s
-            confirmed = tracks[(self.status[tracks] == TENTATIVE)
-                               & (self.hits[tracks] >= self.settings.confirm_hits)]
-            if confirmed.size:
-                self.status[confirmed] = CONFIRMED
-                self.log.add(EventKind.TRACK_CONFIRM, batch.time_s,
-                             track_id=self.track_id[confirmed],
-                             sensor_index=batch.radar_index,
-                             position_m=self.state[confirmed, :3])
-        unassigned = np.ones(measurement.shape[0], dtype=bool)
-        unassigned[measurements] = False
-        self._start_tracks(batch, measurement[unassigned], measurement_cov[unassigned])
+            measurement = np.concatenate([scan.position_m for scan in scans])
+            measurement_cov = np.concatenate([scan.position_cov_m2 for scan in scans])
+        sizes = [scan.size for scan in scans]
+        radars = np.array([scan.radar_index for scan in scans])
+        slot_of = np.repeat(np.arange(len(scans)), sizes)
+        radar_of = radars[slot_of]
+        taken = np.zeros(measurement.shape[0], dtype=bool)
+        if self.size:
+            sites = [self.sites[radar] for radar in radars]
+            reach = np.array([site.max_range_m for site in sites]) + COVERAGE_MARGIN_M
+            site_position = np.array([site.position_enu_m for site in sites])
+            position = self.state[:, :3] + self.state[:, 3:] * (time_s - self.time_s)[:, None]
+            offset = position[:, None, :] - site_position[None, :, :]
+            in_reach = np.einsum("ngi,ngi->ng", offset, offset) <= reach * reach
+            candidates = np.flatnonzero(in_reach.any(axis=1))
+            if candidates.size:
+                taken[self._assign_and_update(time_s, candidates, measurement, measurement_cov,
+                                              slot_of, radar_of, len(scans))] = True
+        # What no track took starts tracks, radar by radar: a later radar's leftovers may
+        # first extend the tracks an earlier radar started at this same time.
+        started: list[np.ndarray] = []
+        stop = 0
+        for scan, size in zip(scans, sizes, strict=True):
+            start, stop = stop, stop + size
+            left = start + np.flatnonzero(~taken[start:stop])
+            if left.size == 0:
+                continue
+            if started:
+                extended = self._assign_and_update(
+                    time_s, np.concatenate(started), measurement[left], measurement_cov[left],
+                    np.zeros(left.size, dtype=np.intp), radar_of[left], 1)
+                left = np.delete(left, extended)
+            if left.size:
+                started.append(self._start_tracks(scan.radar_index, time_s, measurement[left],
+                                                  measurement_cov[left]))
+
+    def _assign_and_update(self, time_s: float, rows: np.ndarray, measurement: np.ndarray,
+                           measurement_cov: np.ndarray, slot_of: np.ndarray,
+                           radar_of: np.ndarray, slots: int) -> np.ndarray:
+        """Gate the track ``rows`` against the reports, assign, update; returns the indices
+        of the reports taken. ``slot_of`` numbers each report's radar among ``slots``."""
+        position, position_cov = kalman.predict_position(
+            self.state[rows], self.covariance[rows], time_s - self.time_s[rows],
+            self.settings.process_noise_mps2)
+        slot, taken = self._associate(rows, position, position_cov, measurement,
+                                      measurement_cov, slot_of, slots)
+        if taken.size:
+            self._update(time_s, rows[slot // slots], measurement, measurement_cov, taken,
+                         radar_of)
+        return taken
 
     def _associate(self, rows: np.ndarray, position: np.ndarray, position_cov: np.ndarray,
-                   measurement: np.ndarray,
-                   measurement_cov: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+                   measurement: np.ndarray, measurement_cov: np.ndarray, slot_of: np.ndarray,
+                   slots: int) -> tuple[np.ndarray, np.ndarray]:
         """GNN in two passes over the candidate track ``rows`` (with their predicted
         ``position`` and ``position_cov``): confirmed tracks choose first, tentative tracks
         take what is left, so a young track in a dense raid cannot steal an established
-        track's report. Returns (track rows, measurement indices)."""
+        track's report. A track takes at most one report from each radar: the rows of the
+        assignment are (track, radar) slots, ``track * slots + slot_of[report]``.
+        Returns (slots, report indices) assigned."""
         # One gating for both passes; each pass assigns among its own tracks' pairs.
         pair_track, pair_measurement, distance2 = gated_pairs(
             position, position_cov, measurement, measurement_cov, self.gate_threshold)
         # Gain G - d^2, nudged so that a pair exactly on the gate is still taken.
         gain = (self.gate_threshold - distance2) + 1e-9
-        chosen_tracks, chosen_measurements = [], []
+        pair_slot = pair_track * slots + slot_of[pair_measurement] if slots > 1 else pair_track
+        chosen_slots, chosen_measurements = [], []
         free = np.ones(measurement.shape[0], dtype=bool)
         pair_status = self.status[rows[pair_track]]
         for status in (CONFIRMED, TENTATIVE):
             usable = (pair_status == status) & free[pair_measurement]
             if not usable.any():
                 continue
-            tracks, measurements = assign(pair_track[usable], pair_measurement[usable],
-                                          gain[usable], rows.size, measurement.shape[0])
-            chosen_tracks.append(rows[tracks])
+            assigned_slots, measurements = assign(pair_slot[usable], pair_measurement[usable],
+                                                  gain[usable], rows.size * slots,
+                                                  measurement.shape[0])
+            chosen_slots.append(assigned_slots)
             chosen_measurements.append(measurements)
             free[measurements] = False
-        if not chosen_tracks:
+        if not chosen_slots:
             return np.zeros(0, dtype=np.intp), np.zeros(0, dtype=np.intp)
-        return np.concatenate(chosen_tracks), np.concatenate(chosen_measurements)
+        return np.concatenate(chosen_slots), np.concatenate(chosen_measurements)
 
-    def _start_tracks(self, batch: DetectionBatch, position: np.ndarray,
-                      position_cov: np.ndarray) -> None:
+    def _update(self, time_s: float, track_rows: np.ndarray, measurement: np.ndarray,
+                measurement_cov: np.ndarray, taken: np.ndarray, radar_of: np.ndarray) -> None:
+        """Kalman-update the tracks in ``track_rows`` with the reports ``taken`` (pairwise);
+        a track with several reports (from different radars) is updated once with their
+        combination. Counts hits and confirms tentative tracks."""
+        order = np.lexsort((taken, track_rows))
+        track_rows, taken = track_rows[order], taken[order]
+        tracks, first, counts = np.unique(track_rows, return_index=True, return_counts=True)
+        combined, combined_cov = measurement[taken], measurement_cov[taken]
+        if tracks.size < track_rows.size:
+            combined, combined_cov = kalman.combine_measurements(first, combined, combined_cov)
+        state, covariance = kalman.predict(
+            self.state[tracks], self.covariance[tracks], time_s - self.time_s[tracks],
+            self.settings.process_noise_mps2)
+        self.state[tracks], self.covariance[tracks] = kalman.update(
+            state, covariance, combined, combined_cov)
+        hits_before = self.hits[tracks]
+        self.hits[tracks] += counts.astype(self.hits.dtype)
+        self.time_s[tracks] = time_s
+        self.last_update_s[tracks] = time_s
+        self.last_update_by_radar_s[track_rows, radar_of[taken]] = time_s
+        # A tentative track is confirmed by the report that brings it to confirm_hits
+        # (reports of one time counted in radar order).
+        rank = np.arange(track_rows.size) - np.repeat(first, counts)
+        confirming = (np.repeat(self.status[tracks] == TENTATIVE, counts)
+                      & (np.repeat(hits_before, counts) + rank + 1
+                         == self.settings.confirm_hits))
+        if confirming.any():
+            confirmed = track_rows[confirming]
+            self.status[confirmed] = CONFIRMED
+            self.log.add(EventKind.TRACK_CONFIRM, time_s, track_id=self.track_id[confirmed],
+                         sensor_index=radar_of[taken[confirming]],
+                         position_m=self.state[confirmed, :3])
+
+    def _start_tracks(self, radar_index: int, time_s: float, position: np.ndarray,
+                      position_cov: np.ndarray) -> np.ndarray:
+        """Start a track on each report; returns the new tracks' rows."""
         count = position.shape[0]
-        if count == 0:
-            return
+        first_row = self.size
         ids = np.arange(self._next_id, self._next_id + count)
         self._next_id += count
         state = np.zeros((count, 6))
@@ -166,16 +241,17 @@ class CentralTracker:
         covariance[:, :3, :3] = position_cov
         covariance[:, 3:, 3:] = np.eye(3) * self.settings.initial_speed_sigma_mps**2
         by_radar = np.full((count, len(self.sites)), -np.inf)
-        by_radar[:, batch.radar_index] = batch.time_s
+        by_radar[:, radar_index] = time_s
         status = CONFIRMED if self.settings.confirm_hits <= 1 else TENTATIVE
-        self._append(ids, state, covariance, np.full(count, batch.time_s),
+        self._append(ids, state, covariance, np.full(count, time_s),
                      np.full(count, status, dtype=np.int8), np.ones(count, dtype=np.int32),
                      by_radar)
-        self.log.add(EventKind.TRACK_START, batch.time_s, track_id=ids,
-                     sensor_index=batch.radar_index, position_m=position)
+        self.log.add(EventKind.TRACK_START, time_s, track_id=ids, sensor_index=radar_index,
+                     position_m=position)
         if status == CONFIRMED:
-            self.log.add(EventKind.TRACK_CONFIRM, batch.time_s, track_id=ids,
-                         sensor_index=batch.radar_index, position_m=position)
+            self.log.add(EventKind.TRACK_CONFIRM, time_s, track_id=ids,
+                         sensor_index=radar_index, position_m=position)
+        return np.arange(first_row, first_row + count)
 
     def _append(self, ids, state, covariance, time_s, status, hits, by_radar) -> None:
         self.track_id = np.concatenate([self.track_id, ids])
