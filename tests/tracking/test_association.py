@@ -70,14 +70,14 @@ def test_gated_pairs_match_a_brute_force_gate(count):
         np.testing.assert_array_equal(before, after)
 
 
-@pytest.mark.parametrize("crowded_slab", [64, 0])  # 0: every class by k-d tree
+@pytest.mark.parametrize("radius_classes", [association.MAX_RADIUS_CLASSES, 1])
 @pytest.mark.parametrize(("n_tracks", "n_measurements"), [(300, 40), (40, 300), (120, 120)])
 def test_gated_pairs_match_a_brute_force_gate_with_diffuse_and_elongated_covariances(
-        n_tracks, n_measurements, crowded_slab, monkeypatch):
-    monkeypatch.setattr(association, "SWEEP_CANDIDATES_PER_QUERY", crowded_slab)
+        n_tracks, n_measurements, radius_classes, monkeypatch):
+    monkeypatch.setattr(association, "MAX_RADIUS_CLASSES", radius_classes)
     # A few young tracks with km-sized uncertainty, many precise ones, and far reports
-    # whose cross-range spread is long and thin (rotated): every radius class, both
-    # indexed sides (more tracks, more reports), and non-diagonal covariances.
+    # whose cross-range spread is long and thin (rotated): several radius classes on both
+    # sides (or one, which must give the same pairs), and non-diagonal covariances.
     rng = np.random.default_rng(n_tracks * 1000 + n_measurements)
     tracks = rng.uniform(-50e3, 50e3, (n_tracks, 3))
     measurements = rng.uniform(-50e3, 50e3, (n_measurements, 3))

@@ -82,6 +82,33 @@ def test_gnn_assignment_is_optimal_against_linear_sum_assignment(seed, monkeypat
         assert got == pytest.approx(expected, abs=1e-6)
 
 
+@pytest.mark.parametrize("seed", range(10))
+def test_gnn_assignment_cluster_by_cluster_is_optimal(seed, monkeypatch):
+    """Blackman & Popoli (1999) sec. 6.5: the GNN optimum decomposes over clusters. Eight
+    random problems side by side (some 200-600 tracks + measurements, above a dense limit
+    set to 60, so that the clusters are found and each solved dense or sparse by its own
+    size) reach the summed gain of linear_sum_assignment on the whole; atol 1e-6."""
+    parts = [random_gated_pairs(seed * 8 + part) for part in range(8)]
+    track_offsets = np.cumsum([0] + [part[3] for part in parts])
+    measurement_offsets = np.cumsum([0] + [part[4] for part in parts])
+    track_index = np.concatenate([part[0] + offset
+                                  for part, offset in zip(parts, track_offsets, strict=False)])
+    measurement_index = np.concatenate(
+        [part[1] + offset for part, offset in zip(parts, measurement_offsets, strict=False)])
+    gain = np.concatenate([part[2] for part in parts])
+    order = np.random.default_rng(seed).permutation(gain.size)
+    track_index, measurement_index, gain = track_index[order], measurement_index[order], gain[
+        order]
+    expected = dense_optimum(track_index, measurement_index, gain)
+    monkeypatch.setattr(association, "DENSE_ASSIGNMENT_SIZE", 60)
+    tracks, measurements = association.assign(track_index, measurement_index, gain,
+                                              int(track_offsets[-1]),
+                                              int(measurement_offsets[-1]))
+    check_one_to_one_and_gated(tracks, measurements, track_index, measurement_index)
+    got = total_gain(tracks, measurements, track_index, measurement_index, gain)
+    assert got == pytest.approx(expected, abs=1e-6)
+
+
 def test_gnn_random_problems_are_contested():
     """The random problems above exercise the contested solver: at least 45 of the 50 have
     a track or measurement in two or more pairs, in all about half the pairs or more."""
@@ -216,6 +243,47 @@ def test_kalman_predict_and_update_match_the_textbook():
         x, p = textbook_update(x, p, measurement[i], measurement_cov[i])
         np.testing.assert_allclose(updated[i], x, rtol=1e-12, atol=1e-9)
         np.testing.assert_allclose(updated_cov[i], p, rtol=1e-12, atol=1e-9)
+
+
+@pytest.mark.parametrize("per_track", [2, 3])
+def test_combined_measurements_update_like_measurements_in_turn(per_track):
+    """Measurement fusion (Gan & Harris, IEEE Trans. AES 37(1), 2001): one Kalman update
+    with the information-weighted combination of independent position measurements equals
+    the textbook updates with each in turn (Bar-Shalom et al. 2001, sec. 5.2), on 100
+    random tracks with 2 or 3 measurements each (covariances up to ~1e6 m^2, elongated);
+    rtol 1e-6, atol 1e-4 (positions ~1e4 m): the combination inverts each measurement
+    covariance (random ones, condition numbers up to ~1e6), which costs digits that the
+    updates in turn do not lose; the two agree to ~1e-7 relative here."""
+    rng = np.random.default_rng(per_track)
+    n = 100
+    state = rng.normal(size=(n, 6)) * [1e4, 1e4, 1e3, 300, 300, 50]
+    root = rng.normal(size=(n, 6, 6)) * 30
+    covariance = root @ root.transpose(0, 2, 1) + np.eye(6)
+    measurement = np.repeat(state[:, :3], per_track, axis=0) + rng.normal(
+        size=(n * per_track, 3)) * 80
+    root_r = rng.normal(size=(n * per_track, 3, 3)) * rng.uniform(5, 300, (n * per_track, 1, 1))
+    measurement_cov = root_r @ root_r.transpose(0, 2, 1) + np.eye(3)
+    first = np.arange(0, n * per_track, per_track)
+    combined, combined_cov = kalman.combine_measurements(first, measurement, measurement_cov)
+    updated, updated_cov = kalman.update(state, covariance, combined, combined_cov)
+    for i in range(n):
+        x, p = state[i], covariance[i]
+        for k in range(first[i], first[i] + per_track):
+            x, p = textbook_update(x, p, measurement[k], measurement_cov[k])
+        np.testing.assert_allclose(updated[i], x, rtol=1e-6, atol=1e-4)
+        np.testing.assert_allclose(updated_cov[i], p, rtol=1e-6, atol=1e-4)
+
+
+def test_a_single_measurement_is_not_combined():
+    """A run of one measurement comes back exactly as given (bit for bit)."""
+    rng = np.random.default_rng(3)
+    measurement = rng.normal(size=(3, 3)) * 1e4
+    root = rng.normal(size=(3, 3, 3)) * 50
+    measurement_cov = root @ root.transpose(0, 2, 1) + np.eye(3)
+    combined, combined_cov = kalman.combine_measurements(np.array([0, 1]), measurement,
+                                                         measurement_cov)
+    np.testing.assert_array_equal(combined[0], measurement[0])
+    np.testing.assert_array_equal(combined_cov[0], measurement_cov[0])
 
 
 def simulate_cwna_runs(rng, runs=200, steps=40, dt=2.0, sigma_a=3.0, sigma_z=40.0):
