@@ -202,7 +202,7 @@ def assign(track_index: np.ndarray, measurement_index: np.ndarray, gain: np.ndar
     contested = ~isolated
     if contested.any():
         rows, columns = _solve_contested(track_index[contested], measurement_index[contested],
-                                         gain[contested])
+                                         gain[contested], n_tracks, n_measurements)
         tracks.append(rows)
         measurements.append(columns)
     chosen_tracks = np.concatenate(tracks)
@@ -211,8 +211,8 @@ def assign(track_index: np.ndarray, measurement_index: np.ndarray, gain: np.ndar
     return chosen_tracks[order], chosen_measurements[order]
 
 
-def _solve_contested(track_index: np.ndarray, measurement_index: np.ndarray,
-                     gain: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+def _solve_contested(track_index: np.ndarray, measurement_index: np.ndarray, gain: np.ndarray,
+                     n_tracks: int, n_measurements: int) -> tuple[np.ndarray, np.ndarray]:
     """Maximum-gain assignment of contested pairs, cluster by cluster.
 
     The pairs are split into connected clusters (tracks and measurements linked by a
@@ -221,27 +221,35 @@ def _solve_contested(track_index: np.ndarray, measurement_index: np.ndarray,
     ``DENSE_ASSIGNMENT_SIZE`` tracks + measurements, sparse (:func:`_solve_sparse`) above.
     Solving a raid's hundred clusters apart measured 2x faster than one sparse problem.
     """
-    track_ids, local_track = np.unique(track_index, return_inverse=True)
-    measurement_ids, local_measurement = np.unique(measurement_index, return_inverse=True)
+    track_ids, local_track = _compact(track_index, n_tracks)
+    measurement_ids, local_measurement = _compact(measurement_index, n_measurements)
     n_t, n_m = track_ids.size, measurement_ids.size
     if n_t + n_m <= DENSE_ASSIGNMENT_SIZE:
         rows, columns = _solve_dense(local_track, local_measurement, gain, n_t, n_m)
         return track_ids[rows], measurement_ids[columns]
     graph = coo_matrix((np.ones(gain.size, dtype=np.int8), (local_track, n_t + local_measurement)),
                        shape=(n_t + n_m, n_t + n_m))
-    clusters, label = connected_components(graph, directed=False)
+    # Weakly connected components of the directed track -> measurement graph: the same
+    # clusters as the undirected graph's, without symmetrizing it first.
+    clusters, label = connected_components(graph, directed=True, connection="weak")
     track_rank, tracks_in, track_order, track_start = _ranks(label[:n_t], clusters)
     measurement_rank, measurements_in, measurement_order, measurement_start = _ranks(
         label[n_t:], clusters)
     pair_cluster = label[local_track]
     order = np.argsort(pair_cluster, kind="stable")
+    sorted_cluster = pair_cluster[order]
+    # A star (one track, or one measurement) takes its best pair: no solver needed.
+    star = (tracks_in == 1) | (measurements_in == 1)
+    in_star = np.flatnonzero(star[pair_cluster])
+    by_gain = in_star[np.lexsort((-gain[in_star], pair_cluster[in_star]))]
+    best = by_gain[np.flatnonzero(np.diff(pair_cluster[by_gain], prepend=-1))]
+    chosen_tracks, chosen_measurements = [local_track[best]], [local_measurement[best]]
     pair_track, pair_measurement = track_rank[local_track[order]], measurement_rank[
         local_measurement[order]]
     pair_gain = gain[order]
-    chosen_tracks, chosen_measurements = [], []
-    start = 0
-    for cluster, stop in enumerate(np.cumsum(np.bincount(pair_cluster, minlength=clusters))
-                                   .tolist()):
+    bounds = np.searchsorted(sorted_cluster, np.arange(clusters + 1))
+    for cluster in np.flatnonzero(~star).tolist():
+        start, stop = bounds[cluster], bounds[cluster + 1]
         n_tracks, n_measurements = int(tracks_in[cluster]), int(measurements_in[cluster])
         solve = _solve_dense if n_tracks + n_measurements <= DENSE_ASSIGNMENT_SIZE else (
             _solve_sparse)
@@ -249,9 +257,17 @@ def _solve_contested(track_index: np.ndarray, measurement_index: np.ndarray,
                               pair_gain[start:stop], n_tracks, n_measurements)
         chosen_tracks.append(track_order[track_start[cluster] + rows])
         chosen_measurements.append(measurement_order[measurement_start[cluster] + columns])
-        start = stop
     return (track_ids[np.concatenate(chosen_tracks)],
             measurement_ids[np.concatenate(chosen_measurements)])
+
+
+def _compact(index: np.ndarray, size: int) -> tuple[np.ndarray, np.ndarray]:
+    """The distinct values of ``index`` (all in ``[0, size)``), sorted, and each entry's
+    position among them: ``np.unique(index, return_inverse=True)`` without a sort."""
+    present = np.zeros(size, dtype=bool)
+    present[index] = True
+    position = np.cumsum(present) - 1
+    return np.flatnonzero(present), position[index]
 
 
 def _ranks(label: np.ndarray,
