@@ -15,9 +15,7 @@ from __future__ import annotations
 
 import numpy as np
 
-MEASUREMENT_MATRIX = np.hstack([np.eye(3), np.zeros((3, 3))])
-_IDENTITY = np.eye(6)
-_ROWS, _COLUMNS = np.arange(3), np.arange(3, 6)  # the dt entries of the transition matrix
+_IDENTITY_3 = np.eye(3)
 
 
 def symmetric_3x3_inverse(matrix: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
@@ -44,6 +42,8 @@ def predict(state: np.ndarray, covariance: np.ndarray, dt_s: np.ndarray,
             acceleration_sigma_mps2: float) -> tuple[np.ndarray, np.ndarray]:
     """Predict states (n, 6) and covariances (n, 6, 6) by ``dt_s`` (n,) seconds each.
 
+    ``F P F^T`` is written by blocks (``F = [[I, dt I], [0, I]]``), which is several
+    times faster than two batched 6 x 6 products.
     A negative ``dt_s`` (an out-of-sequence report) moves the state back in time with the
     process noise of ``|dt_s|``: an approximation that keeps the covariance positive.
     """
@@ -51,10 +51,14 @@ def predict(state: np.ndarray, covariance: np.ndarray, dt_s: np.ndarray,
     dt = np.asarray(dt_s, dtype=float).reshape(n)
     predicted_state = state.copy()
     predicted_state[:, :3] += state[:, 3:] * dt[:, None]
-    transition = np.empty((n, 6, 6))
-    transition[:] = _IDENTITY
-    transition[:, _ROWS, _COLUMNS] = dt[:, None]
-    spread = transition @ covariance @ np.swapaxes(transition, 1, 2)
+    step = dt[:, None, None]
+    spread = covariance.copy()
+    velocity_block = covariance[:, 3:, 3:]
+    cross = covariance[:, :3, 3:] + step * velocity_block  # P_pv + dt P_vv
+    spread[:, :3, :3] += step * (covariance[:, :3, 3:] + covariance[:, 3:, :3]) + (
+        step * step * velocity_block)
+    spread[:, :3, 3:] = cross
+    spread[:, 3:, :3] = np.swapaxes(cross, 1, 2)
     magnitude = np.abs(dt)
     q = acceleration_sigma_mps2**2
     q_pp, q_pv, q_vv = q * magnitude**3 / 3.0, q * dt**2 / 2.0 * np.sign(dt), q * magnitude
@@ -76,7 +80,7 @@ def predict_position(state: np.ndarray, covariance: np.ndarray, dt_s: np.ndarray
     position_cov = (covariance[:, :3, :3] + step * (cross + np.swapaxes(cross, 1, 2))
                     + step * step * covariance[:, 3:, 3:])
     position_cov = position_cov + (acceleration_sigma_mps2**2 * np.abs(dt)**3 / 3.0)[
-        :, None, None] * _IDENTITY[:3, :3]
+        :, None, None] * _IDENTITY_3
     return state[:, :3] + state[:, 3:] * dt[:, None], position_cov
 
 
@@ -112,12 +116,18 @@ def combine_measurements(first: np.ndarray, measurement: np.ndarray,
 
 def update(state: np.ndarray, covariance: np.ndarray, measurement: np.ndarray,
            measurement_covariance: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """Kalman update of paired tracks (k, 6)/(k, 6, 6) with position measurements (k, 3)."""
+    """Kalman update of paired tracks (k, 6)/(k, 6, 6) with position measurements (k, 3).
+
+    The Joseph form ``(I - K H) P (I - K H)^T + K R K^T`` with ``H = [I 0]`` written so
+    that every product has an inner dimension of 3, not 6: ``A = P - K (H P)``, then
+    ``A - (A H^T) K^T + K R K^T``.
+    """
     residual, residual_cov = innovation(state, covariance, measurement, measurement_covariance)
     residual_inverse, _ = symmetric_3x3_inverse(residual_cov)
     gain = covariance[:, :, :3] @ residual_inverse  # P H^T S^-1
     new_state = state + (gain @ residual[:, :, None])[:, :, 0]
-    reduce = _IDENTITY - gain @ MEASUREMENT_MATRIX
-    new_cov = (reduce @ covariance @ reduce.transpose(0, 2, 1)
-               + gain @ measurement_covariance @ gain.transpose(0, 2, 1))
+    gain_transposed = gain.transpose(0, 2, 1)
+    reduced = covariance - gain @ covariance[:, :3, :]  # (I - K H) P
+    new_cov = (reduced - reduced[:, :, :3] @ gain_transposed
+               + (gain @ measurement_covariance) @ gain_transposed)
     return new_state, 0.5 * (new_cov + new_cov.transpose(0, 2, 1))
