@@ -29,20 +29,19 @@ def intercept_time_s(relative_position_m: np.ndarray, target_velocity_mps: np.nd
     a = (v * v).sum(axis=-1) - s2
     half_b = (p * v).sum(axis=-1) + s2 * d
     c = (p * p).sum(axis=-1) - s2 * d * d
-    a, half_b, c = np.broadcast_arrays(a, half_b, c)
     with np.errstate(divide="ignore", invalid="ignore"):
         root_disc = np.sqrt(half_b * half_b - a * c)  # NaN when no real root
         # Numerically stable pair of roots (no cancellation): q = -(b/2 + sign(b/2) sqrt).
         q = -(half_b + np.copysign(root_disc, half_b))
         first, second = q / a, c / q
         linear = np.abs(a) < 1e-9 * np.maximum(s2, 1.0)
-        first = np.where(linear, -0.5 * c / half_b, first)
-        second = np.where(linear, np.nan, second)
-        earliest_allowed = np.broadcast_to(d, a.shape) - 1e-9
-        first = np.where(first >= earliest_allowed, first, np.nan)
-        second = np.where(second >= earliest_allowed, second, np.nan)
-    # Only roots at or after launch count; take the earliest (fmin ignores NaN).
-    return np.fmin(first, second)
+        if linear.any():  # target as fast as the interceptor: one root of the linear term
+            first = np.where(linear, -0.5 * c / half_b, first)
+            second = np.where(linear, np.nan, second)
+        earliest_allowed = d - 1e-9
+        # Only roots at or after launch count; take the earliest (fmin ignores NaN).
+        return np.fmin(np.where(first >= earliest_allowed, first, np.nan),
+                       np.where(second >= earliest_allowed, second, np.nan))
 
 
 def closest_approach(relative_position_m: np.ndarray, relative_velocity_mps: np.ndarray,
