@@ -38,6 +38,7 @@ frame without a copy.
 
 from __future__ import annotations
 
+import mmap
 from enum import StrEnum
 from typing import Any
 
@@ -83,12 +84,24 @@ COLUMNS = ("time_s", "kind", "threat_id", "track_id", "interceptor_id", "sensor"
            "asset", "value", "east_m", "north_m", "up_m")
 
 
-#: Rows per storage block. Blocks are large enough that NumPy maps them from the
-#: operating system, so a block freed on consolidation gives its memory back.
+#: Rows per storage block. Each column of a block lives in its own anonymous memory map
+#: (:func:`_mapped_empty`), so a block freed on consolidation gives its memory back.
 BLOCK_ROWS = 1 << 18
 _STORED_DTYPES: dict[str, type] = {"time_s": np.float64, "kind_code": np.int8, **_DTYPES}
 _FILL = {name: (-1 if np.issubdtype(dtype, np.integer) else np.nan)
          for name, dtype in _STORED_DTYPES.items()}
+
+
+def _mapped_empty(rows: int, dtype: type) -> np.ndarray:
+    """A writable array of ``rows`` in its own anonymous memory map.
+
+    Freeing it unmaps its pages at once. Memory from the C allocator need not go back:
+    glibc raises its mmap threshold after the first large free, so later blocks come from
+    the heap and stay with the process when freed. A 10,000-threat log (1.2 GB) then
+    peaked at twice its size while it was consolidated.
+    """
+    item = np.dtype(dtype)
+    return np.frombuffer(mmap.mmap(-1, rows * item.itemsize), dtype=item)
 
 
 class EventLog:
@@ -143,7 +156,7 @@ class EventLog:
         done = 0
         while done < length:
             if not self._blocks or self._fill == self._blocks[-1]["time_s"].size:
-                self._blocks.append({name: np.empty(BLOCK_ROWS, dtype=dtype)
+                self._blocks.append({name: _mapped_empty(BLOCK_ROWS, dtype)
                                      for name, dtype in _STORED_DTYPES.items()})
                 self._fill = 0
             block = self._blocks[-1]

@@ -26,12 +26,15 @@ from iadsim.engine.events import EventKind, EventLog
 from iadsim.scenario.schema import Tracking
 from iadsim.sensors.radar import DetectionBatch, RadarSite
 from iadsim.tracking import kalman
-from iadsim.tracking.association import assign, gated_pairs
+from iadsim.tracking.association import assign, gated_pairs, largest_eigenvalue_bound
 
 TENTATIVE, CONFIRMED = 1, 2
 #: Tracks predicted within a radar's instrumented range plus this margin are gated
 #: against its reports; the others cannot be in its scan.
 COVERAGE_MARGIN_M = 20_000.0
+#: Above this many leftover reports in one fused scan, skip the quick check for reports
+#: of two radars that could start the same track, and start tracks radar by radar.
+LEFTOVER_CHECK_LIMIT = 1_000
 
 
 @dataclass(frozen=True, slots=True)
@@ -129,11 +132,20 @@ class CentralTracker:
             if candidates.size:
                 taken[self._assign_and_update(time_s, candidates, measurement, measurement_cov,
                                               slot_of, radar_of, len(scans))] = True
-        # What no track took starts tracks, radar by radar: a later radar's leftovers may
-        # first extend the tracks an earlier radar started at this same time.
+        left = np.flatnonzero(~taken)
+        if left.size == 0:
+            return
+        if len(scans) == 1 or not self._leftovers_may_meet(measurement[left],
+                                                           measurement_cov[left],
+                                                           slot_of[left]):
+            self._start_tracks(radar_of[left], time_s, measurement[left], measurement_cov[left])
+            return
+        # Two radars may have seen one new target: radar by radar, a later radar's
+        # leftovers first extend the tracks an earlier radar started at this same time
+        # (what processing the scans in turn would do).
         started: list[np.ndarray] = []
         stop = 0
-        for scan, size in zip(scans, sizes, strict=True):
+        for size in sizes:
             start, stop = stop, stop + size
             left = start + np.flatnonzero(~taken[start:stop])
             if left.size == 0:
@@ -144,8 +156,20 @@ class CentralTracker:
                     np.zeros(left.size, dtype=np.intp), radar_of[left], 1)
                 left = np.delete(left, extended)
             if left.size:
-                started.append(self._start_tracks(scan.radar_index, time_s, measurement[left],
+                started.append(self._start_tracks(radar_of[left], time_s, measurement[left],
                                                   measurement_cov[left]))
+
+    def _leftovers_may_meet(self, position: np.ndarray, position_cov: np.ndarray,
+                            slot_of: np.ndarray) -> bool:
+        """Whether any two leftover reports of different radars could pass the gate
+        together (``|r|^2 <= G (lambda_max(R_i) + lambda_max(R_j))``, a necessary
+        condition); when none can, every leftover starts its own track at once."""
+        if position.shape[0] > LEFTOVER_CHECK_LIMIT:
+            return True
+        radius2 = self.gate_threshold * largest_eigenvalue_bound(position_cov)
+        offset = position[:, None, :] - position[None, :, :]
+        close = np.einsum("ijk,ijk->ij", offset, offset) <= radius2[:, None] + radius2[None, :]
+        return bool((close & (slot_of[:, None] != slot_of[None, :])).any())
 
     def _assign_and_update(self, time_s: float, rows: np.ndarray, measurement: np.ndarray,
                            measurement_cov: np.ndarray, slot_of: np.ndarray,
@@ -228,9 +252,10 @@ class CentralTracker:
                          sensor_index=radar_of[taken[confirming]],
                          position_m=self.state[confirmed, :3])
 
-    def _start_tracks(self, radar_index: int, time_s: float, position: np.ndarray,
+    def _start_tracks(self, radar_index: np.ndarray, time_s: float, position: np.ndarray,
                       position_cov: np.ndarray) -> np.ndarray:
-        """Start a track on each report; returns the new tracks' rows."""
+        """Start a track on each report (``radar_index``: each report's radar); returns
+        the new tracks' rows."""
         count = position.shape[0]
         first_row = self.size
         ids = np.arange(self._next_id, self._next_id + count)
@@ -241,7 +266,7 @@ class CentralTracker:
         covariance[:, :3, :3] = position_cov
         covariance[:, 3:, 3:] = np.eye(3) * self.settings.initial_speed_sigma_mps**2
         by_radar = np.full((count, len(self.sites)), -np.inf)
-        by_radar[:, radar_index] = time_s
+        by_radar[np.arange(count), radar_index] = time_s
         status = CONFIRMED if self.settings.confirm_hits <= 1 else TENTATIVE
         self._append(ids, state, covariance, np.full(count, time_s),
                      np.full(count, status, dtype=np.int8), np.ones(count, dtype=np.int32),
