@@ -51,7 +51,7 @@ def summarize(events: pd.DataFrame, threats: pd.DataFrame, scenario: Scenario, s
 
     # The first detection of each threat (the log is in time order) and its sensor, found
     # on the columns, without copying the detection rows (most of a large raid's log).
-    detection_rows = np.flatnonzero((events["kind"] == "detection").to_numpy())
+    detection_rows = (events["kind"] == "detection").to_numpy().nonzero()[0]
     detected = pd.Series(events["threat_id"].to_numpy()[detection_rows])
     first_rows = detection_rows[~detected.duplicated().to_numpy()]
     first = pd.DataFrame({"first_detection_s": events["time_s"].to_numpy()[first_rows],

@@ -48,7 +48,7 @@ def greedy_assign(track_order: np.ndarray, eligible: np.ndarray, feasible: np.nd
             break
         if not able.any():
             continue
-        candidates = np.flatnonzero(able)
+        candidates = able.nonzero()[0]
         time = intercept_time_s[candidates, track]
         if preference == "cheapest_in_time":
             stocked = rounds >= salvo_size

@@ -66,7 +66,7 @@ class InterceptorFleet:
 
     @property
     def flying(self) -> np.ndarray:
-        return np.flatnonzero(self.status == FLYING)
+        return (self.status == FLYING).nonzero()[0]
 
     def launch(self, time_s: float, position_m: np.ndarray, aim_point_m: np.ndarray,
                type_index: int, battery: int, engagement_id: int, track_id: int) -> int:
@@ -105,7 +105,7 @@ class InterceptorFleet:
         position = self.position_m[rows]
         threat_velocity = (threat_end_m - threat_start_m) / dt_s
 
-        alive_ids = np.flatnonzero(threat_alive)
+        alive_ids = threat_alive.nonzero()[0]
         nearest = np.full(rows.size, -1)
         nearest_distance = np.full(rows.size, np.inf)
         if alive_ids.size * rows.size <= 50_000:
@@ -133,7 +133,7 @@ class InterceptorFleet:
         target_velocity = np.zeros_like(position)
         on_track = np.full(rows.size, False)
         if track_ids.size:
-            order = np.argsort(track_ids)
+            order = track_ids.argsort()
             found = np.searchsorted(track_ids, self.track_id[rows], sorter=order)
             found = np.clip(found, 0, track_ids.size - 1)
             on_track = track_ids[order[found]] == self.track_id[rows]
@@ -161,7 +161,7 @@ class InterceptorFleet:
         arriving = steering & (time_to_go <= dt_s)
         flight_time = time_s + dt_s - self.launch_time_s[rows]
         expired = ~arriving & (flight_time >= self.types.max_flight_time_s[types])
-        resolving = np.flatnonzero(arriving)
+        resolving = arriving.nonzero()[0]
         if resolving.size == 0 and not expired.any():
             return _empty_outcome()
         victim = np.where(has_lock, locked, nearest)[resolving]
@@ -182,10 +182,10 @@ class InterceptorFleet:
         if killed_victims.size:
             first = np.zeros(kills.size, dtype=bool)
             _, first_index = np.unique(killed_victims, return_index=True)
-            first[np.flatnonzero(kills)[first_index]] = True
+            first[kills.nonzero()[0][first_index]] = True
             kills = first
 
-        done = np.concatenate([resolving, np.flatnonzero(expired)])
+        done = np.concatenate([resolving, expired.nonzero()[0]])
         self.status[rows[done]] = RESOLVED
         ids = rows[done]
         n_expired = int(expired.sum())

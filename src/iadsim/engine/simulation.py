@@ -99,12 +99,12 @@ class Simulation:
         raid, log = self.raid, self.log
 
         # 1. Threats move; launches.
-        launched = np.flatnonzero((self.status == PENDING) & (raid.launch_time_s <= end_s))
+        launched = ((self.status == PENDING) & (raid.launch_time_s <= end_s)).nonzero()[0]
         if launched.size:
             self.status[launched] = FLYING
             # A threat launched within the step starts the step where its path starts.
             self._update_threats(start_s, launched)
-        flying = np.flatnonzero(self.status == FLYING)
+        flying = (self.status == FLYING).nonzero()[0]
         previous_position = self.threat_position_m[flying]
         self._update_threats(end_s, flying)
         if launched.size:
@@ -132,7 +132,7 @@ class Simulation:
             self._log_arrivals(arrived)
 
         # 4. Radars scan; reports enter the network.
-        flying = np.flatnonzero(self.status == FLYING)
+        flying = (self.status == FLYING).nonzero()[0]
         for batch in self.radars.scan(end_s, self.threat_position_m, self.threat_height_m,
                                       raid.rcs_m2, flying, log):
             self.links.send(batch)

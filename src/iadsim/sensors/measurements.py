@@ -37,7 +37,7 @@ def converted_measurement(range_m: np.ndarray, azimuth_rad: np.ndarray,
     """
     local = spherical_to_local_enu(range_m, azimuth_rad, elevation_rad)
     # v_scenario = to_local^T v_local, row by row.
-    from_local = np.swapaxes(np.broadcast_to(to_local, (range_m.size, 3, 3)), 1, 2)
+    from_local = np.broadcast_to(to_local, (range_m.size, 3, 3)).swapaxes(1, 2)
     position = (from_local @ local[:, :, None])[:, :, 0] + radar_position_m
     sin_az, cos_az = np.sin(azimuth_rad), np.cos(azimuth_rad)
     sin_el, cos_el = np.sin(elevation_rad), np.cos(elevation_rad)
@@ -55,4 +55,4 @@ def converted_measurement(range_m: np.ndarray, azimuth_rad: np.ndarray,
     sigmas[:, 0], sigmas[:, 1], sigmas[:, 2] = range_sigma_m, azimuth_sigma_rad, elevation_sigma_rad
     # J_s = to_local^T J diag(sigma): the local Jacobian in the scenario frame, scaled.
     scaled = from_local @ (jacobian * sigmas[:, None, :])
-    return position, scaled @ np.swapaxes(scaled, 1, 2)
+    return position, scaled @ scaled.swapaxes(1, 2)

@@ -157,7 +157,7 @@ class RadarNetwork:
                     kind = EventKind.OUTAGE_START if down else EventKind.OUTAGE_END
                     log.add(kind, time_s, sensor_index=index)
                     self._in_outage[index] = down
-        due = np.flatnonzero(time_s + 1e-9 >= self._next_scan_s)
+        due = (time_s + 1e-9 >= self._next_scan_s).nonzero()[0]
         if due.size == 0:
             return due
         missed = np.floor((time_s - self._next_scan_s[due]) / self.revisit_s[due]) + 1
@@ -214,7 +214,7 @@ class RadarNetwork:
         alarm_parts = [self._false_alarms(radar) for radar in radars]
         alarm_counts = [part.shape[0] for part in alarm_parts]
         if any(alarm_counts):
-            alarm_radar = np.repeat(radars, alarm_counts)
+            alarm_radar = radars.repeat(alarm_counts)
             radar_of = np.concatenate([radar_of, alarm_radar])
             measured = np.concatenate([measured, *alarm_parts])
             snr_db = np.concatenate([snr_db, np.full(alarm_radar.size, np.nan)])
@@ -234,7 +234,7 @@ class RadarNetwork:
             log.add(EventKind.FALSE_ALARM, time_s, sensor_index=radar_of[~real],
                     position_m=position[~real])
         # Sort once by radar, then each radar's batch is a run of contiguous rows.
-        order = np.argsort(radar_of, kind="stable")
+        order = radar_of.argsort(kind="stable")
         radar_of, measured, snr_db = radar_of[order], measured[order], snr_db[order]
         threat_id, position, covariance = threat_id[order], position[order], covariance[order]
         bounds = np.searchsorted(radar_of, radars, side="right")

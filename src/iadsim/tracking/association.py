@@ -108,14 +108,14 @@ def _gate(track_index: np.ndarray, measurement_index: np.ndarray, track_position
     """The candidate pairs that pass the chi-square gate, and their ``d^2`` (positions
     (3, n) and covariances (6, n) packed in rows, as :func:`_mahalanobis_packed` takes)."""
     # np.take gathers several times faster than fancy indexing on these sizes.
-    residual = (np.take(measurement, measurement_index, axis=1)
-                - np.take(track_position, track_index, axis=1))
-    residual_cov = (np.take(track_position_cov, track_index, axis=1)
-                    + np.take(measurement_cov, measurement_index, axis=1))
+    residual = (measurement.take(measurement_index, axis=1)
+                - track_position.take(track_index, axis=1))
+    residual_cov = (track_position_cov.take(track_index, axis=1)
+                    + measurement_cov.take(measurement_index, axis=1))
     distance2, _ = _mahalanobis_packed(residual, residual_cov)
-    inside = np.flatnonzero(distance2 <= gate_threshold)
-    return (np.take(track_index, inside), np.take(measurement_index, inside),
-            np.take(distance2, inside))
+    inside = (distance2 <= gate_threshold).nonzero()[0]
+    return (track_index.take(inside), measurement_index.take(inside),
+            distance2.take(inside))
 
 
 def largest_eigenvalue_bound(covariance: np.ndarray) -> np.ndarray:
@@ -129,12 +129,12 @@ def _radius_classes(radius2: np.ndarray) -> list[np.ndarray]:
     """Indices grouped by squared radius, each group spanning at most a factor
     ``RADIUS_CLASS_FACTOR`` in radius (at most ``MAX_RADIUS_CLASSES`` groups, the last one
     taking every larger radius), each sorted by radius."""
-    order = np.argsort(radius2, kind="stable")
+    order = radius2.argsort(kind="stable")
     smallest = max(float(radius2[order[0]]), 1e-6)
     level = np.log(np.maximum(radius2[order], smallest) / smallest) / (
         2.0 * np.log(RADIUS_CLASS_FACTOR))
     level = np.minimum(level.astype(np.intp), MAX_RADIUS_CLASSES - 1)
-    return np.split(order, np.flatnonzero(np.diff(level)) + 1)
+    return np.split(order, np.diff(level).nonzero()[0] + 1)
 
 
 def _coarse_pairs(track_position: np.ndarray, track_radius2: np.ndarray,
@@ -162,14 +162,13 @@ def _coarse_pairs(track_position: np.ndarray, track_radius2: np.ndarray,
                                                      output_type="ndarray")
             if near.size == 0:
                 continue
-            track_index = np.take(track_members, near["i"])
-            measurement_index = np.take(members, near["j"])
+            track_index = track_members.take(near["i"])
+            measurement_index = members.take(near["j"])
             distance = near["v"]
-            within = np.flatnonzero(distance * distance
-                                    <= np.take(track_radius2, track_index)
-                                    + np.take(measurement_radius2, measurement_index))
-            track_parts.append(np.take(track_index, within))
-            measurement_parts.append(np.take(measurement_index, within))
+            within = (distance * distance <= track_radius2.take(track_index)
+                      + measurement_radius2.take(measurement_index)).nonzero()[0]
+            track_parts.append(track_index.take(within))
+            measurement_parts.append(measurement_index.take(within))
     if not track_parts:
         empty = np.zeros(0, dtype=np.intp)
         return empty, empty
@@ -207,7 +206,7 @@ def assign(track_index: np.ndarray, measurement_index: np.ndarray, gain: np.ndar
         measurements.append(columns)
     chosen_tracks = np.concatenate(tracks)
     chosen_measurements = np.concatenate(measurements)
-    order = np.argsort(chosen_tracks, kind="stable")
+    order = chosen_tracks.argsort(kind="stable")
     return chosen_tracks[order], chosen_measurements[order]
 
 
@@ -236,19 +235,19 @@ def _solve_contested(track_index: np.ndarray, measurement_index: np.ndarray, gai
     measurement_rank, measurements_in, measurement_order, measurement_start = _ranks(
         label[n_t:], clusters)
     pair_cluster = label[local_track]
-    order = np.argsort(pair_cluster, kind="stable")
+    order = pair_cluster.argsort(kind="stable")
     sorted_cluster = pair_cluster[order]
     # A star (one track, or one measurement) takes its best pair: no solver needed.
     star = (tracks_in == 1) | (measurements_in == 1)
-    in_star = np.flatnonzero(star[pair_cluster])
+    in_star = star[pair_cluster].nonzero()[0]
     by_gain = in_star[np.lexsort((-gain[in_star], pair_cluster[in_star]))]
-    best = by_gain[np.flatnonzero(np.diff(pair_cluster[by_gain], prepend=-1))]
+    best = by_gain[np.diff(pair_cluster[by_gain], prepend=-1).nonzero()[0]]
     chosen_tracks, chosen_measurements = [local_track[best]], [local_measurement[best]]
     pair_track, pair_measurement = track_rank[local_track[order]], measurement_rank[
         local_measurement[order]]
     pair_gain = gain[order]
     bounds = np.searchsorted(sorted_cluster, np.arange(clusters + 1))
-    for cluster in np.flatnonzero(~star).tolist():
+    for cluster in (~star).nonzero()[0].tolist():
         start, stop = bounds[cluster], bounds[cluster + 1]
         n_tracks, n_measurements = int(tracks_in[cluster]), int(measurements_in[cluster])
         solve = _solve_dense if n_tracks + n_measurements <= DENSE_ASSIGNMENT_SIZE else (
@@ -267,18 +266,18 @@ def _compact(index: np.ndarray, size: int) -> tuple[np.ndarray, np.ndarray]:
     present = np.zeros(size, dtype=bool)
     present[index] = True
     position = np.cumsum(present) - 1
-    return np.flatnonzero(present), position[index]
+    return present.nonzero()[0], position[index]
 
 
 def _ranks(label: np.ndarray,
            clusters: int) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
     """Each item's rank within its cluster, the cluster sizes, the items sorted by cluster
     and where each cluster starts in that order."""
-    order = np.argsort(label, kind="stable")
+    order = label.argsort(kind="stable")
     sizes = np.bincount(label, minlength=clusters)
     starts = np.cumsum(sizes) - sizes
     rank = np.empty(label.size, dtype=np.intp)
-    rank[order] = np.arange(label.size) - np.repeat(starts, sizes)
+    rank[order] = np.arange(label.size) - starts.repeat(sizes)
     return rank, sizes, order, starts
 
 

@@ -58,7 +58,7 @@ def predict(state: np.ndarray, covariance: np.ndarray, dt_s: np.ndarray,
     spread[:, :3, :3] += step * (covariance[:, :3, 3:] + covariance[:, 3:, :3]) + (
         step * step * velocity_block)
     spread[:, :3, 3:] = cross
-    spread[:, 3:, :3] = np.swapaxes(cross, 1, 2)
+    spread[:, 3:, :3] = cross.swapaxes(1, 2)
     magnitude = np.abs(dt)
     q = acceleration_sigma_mps2**2
     q_pp, q_pv, q_vv = q * magnitude**3 / 3.0, q * dt**2 / 2.0 * np.sign(dt), q * magnitude
@@ -77,7 +77,7 @@ def predict_position(state: np.ndarray, covariance: np.ndarray, dt_s: np.ndarray
     dt = np.asarray(dt_s, dtype=float)
     step = dt[:, None, None]
     cross = covariance[:, :3, 3:]
-    position_cov = (covariance[:, :3, :3] + step * (cross + np.swapaxes(cross, 1, 2))
+    position_cov = (covariance[:, :3, :3] + step * (cross + cross.swapaxes(1, 2))
                     + step * step * covariance[:, 3:, 3:])
     position_cov = position_cov + (acceleration_sigma_mps2**2 * np.abs(dt)**3 / 3.0)[
         :, None, None] * _IDENTITY_3

@@ -123,7 +123,7 @@ class CentralTracker:
             measurement_cov = np.concatenate([scan.position_cov_m2 for scan in scans])
         sizes = [scan.size for scan in scans]
         radars = np.array([scan.radar_index for scan in scans])
-        slot_of = np.repeat(np.arange(len(scans)), sizes)
+        slot_of = np.arange(len(scans)).repeat(sizes)
         radar_of = radars[slot_of]
         taken = np.zeros(measurement.shape[0], dtype=bool)
         if self.size:
@@ -133,11 +133,11 @@ class CentralTracker:
             position = self.state[:, :3] + self.state[:, 3:] * (time_s - self.time_s)[:, None]
             offset = position[:, None, :] - site_position[None, :, :]
             in_reach = np.einsum("ngi,ngi->ng", offset, offset) <= reach * reach
-            candidates = np.flatnonzero(in_reach.any(axis=1))
+            candidates = in_reach.any(axis=1).nonzero()[0]
             if candidates.size:
                 taken[self._assign_and_update(time_s, candidates, measurement, measurement_cov,
                                               slot_of, radar_of, len(scans))] = True
-        left = np.flatnonzero(~taken)
+        left = (~taken).nonzero()[0]
         if left.size == 0:
             return
         if len(scans) == 1 or not self._leftovers_may_meet(measurement[left],
@@ -152,7 +152,7 @@ class CentralTracker:
         stop = 0
         for size in sizes:
             start, stop = stop, stop + size
-            left = start + np.flatnonzero(~taken[start:stop])
+            left = start + (~taken[start:stop]).nonzero()[0]
             if left.size == 0:
                 continue
             if started:
@@ -246,9 +246,9 @@ class CentralTracker:
         self.last_update_by_radar_s[track_rows, radar_of[taken]] = time_s
         # A tentative track is confirmed by the report that brings it to confirm_hits
         # (reports of one time counted in radar order).
-        rank = np.arange(track_rows.size) - np.repeat(first, counts)
-        confirming = (np.repeat(self.status[tracks] == TENTATIVE, counts)
-                      & (np.repeat(hits_before, counts) + rank + 1
+        rank = np.arange(track_rows.size) - first.repeat(counts)
+        confirming = ((self.status[tracks] == TENTATIVE).repeat(counts)
+                      & (hits_before.repeat(counts) + rank + 1
                          == self.settings.confirm_hits))
         if confirming.any():
             confirmed = track_rows[confirming]
