@@ -315,27 +315,31 @@ def test_scans_delivered_together_are_processed_oldest_first(two_sites):
     np.testing.assert_array_equal(shuffled.time_s, in_order.time_s)
 
 
-def test_new_tracks_start_the_same_with_or_without_the_quick_leftover_check(two_sites,
-                                                                            monkeypatch):
-    """Far-apart new targets seen by both radars, and one seen by both at one place: the
-    quick path (start every leftover at once when no two radars' leftovers could meet)
-    and the radar-by-radar path give the same table."""
-    from iadsim.tracking import tracker as tracker_module
-
+def test_new_targets_seen_apart_by_two_radars_start_the_same_as_scans_in_turn(two_sites):
+    """Two far-apart new targets, each seen by one radar at one time, then both seen by
+    both radars: fusing the scans of one time gives the table that processing them one
+    radar after the other gives (states to round-off of the combination)."""
     truth = np.array([[40_000.0, 60_000.0, 5_000.0], [-30_000.0, 50_000.0, 3_000.0]])
     tables = []
-    for limit in (tracker_module.LEFTOVER_CHECK_LIMIT, -1):  # -1: always radar by radar
-        monkeypatch.setattr(tracker_module, "LEFTOVER_CHECK_LIMIT", limit)
+    for fused in (True, False):
         tracker, log = make_network_tracker(two_sites, confirm_hits=2)
         rng = np.random.default_rng(8)
         first = measure(two_sites[0], truth[:1], 2.0, rng, radar_index=0)
         second = measure(two_sites[1], truth[1:], 2.0, rng, radar_index=1)
-        tracker.process_scans([first, second])  # far apart: two tracks, quick path
-        tracker.process_scans(both_radars(two_sites, truth + VELOCITY * 2.0, 4.0, rng))
+        later = both_radars(two_sites, truth + VELOCITY * 2.0, 4.0, rng)
+        for time_scans in ([first, second], later):
+            if fused:
+                tracker.process_scans(time_scans)
+            else:
+                for scan in time_scans:
+                    tracker.process(scan)
         tables.append((tracker.track_id.copy(), tracker.state.copy(), tracker.hits.copy(),
                        tracker.last_update_by_radar_s.copy(), len(log)))
     assert tables[0][0].tolist() == tables[1][0].tolist() == [0, 1]
-    for quick, in_turn in zip(tables[0], tables[1], strict=True):
-        np.testing.assert_array_equal(np.asarray(quick), np.asarray(in_turn))
+    for index, (fused_part, in_turn_part) in enumerate(zip(tables[0], tables[1], strict=True)):
+        if index == 1:  # states: the combined update equals updates in turn to round-off
+            np.testing.assert_allclose(fused_part, in_turn_part, rtol=1e-9, atol=1e-6)
+        else:
+            np.testing.assert_array_equal(np.asarray(fused_part), np.asarray(in_turn_part))
     assert tables[0][2].tolist() == [3, 3]  # one report each, then one from each radar
     assert tables[0][3].tolist() == [[4.0, 4.0], [4.0, 4.0]]

@@ -39,20 +39,12 @@ DENSE_ASSIGNMENT_SIZE = 400
 _UPPER = (np.array([0, 0, 0, 1, 1, 2]), np.array([0, 1, 2, 1, 2, 2]))
 
 
-def mahalanobis_squared(residual: np.ndarray,
-                        covariance: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """``r^T S^-1 r`` and ``det S`` of residuals (k, 3) with symmetric covariances (k, 3, 3).
-
-    Written with the cofactors of S, which is several times faster than a batched solve on
-    tiny matrices and exact for symmetric positive-definite S.
-    """
-    return _mahalanobis_packed(residual.T, covariance[:, _UPPER[0], _UPPER[1]].T)
-
-
 def _mahalanobis_packed(residual: np.ndarray,
                         covariance: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """:func:`mahalanobis_squared` on rows: residual (3, k), covariance (6, k) holding the
-    entries ``S00 S01 S02 S11 S12 S22`` (each row contiguous, so each operation streams)."""
+    """``r^T S^-1 r`` and ``det S`` of residuals (3, k) with symmetric covariances packed
+    as (6, k) rows ``S00 S01 S02 S11 S12 S22`` (each row contiguous, so each operation
+    streams). Written with the cofactors of S, several times faster than a batched solve
+    on tiny matrices and exact for symmetric positive-definite S."""
     a, b, c, d, e, f = covariance
     x, y, z = residual
     cofactor_a, cofactor_b, cofactor_c = d * f - e * e, c * e - b * f, b * e - c * d
@@ -224,7 +216,8 @@ def _solve_contested(track_index: np.ndarray, measurement_index: np.ndarray, gai
     gated pair); the optimum of the whole is the union of the clusters' optima. Each
     cluster is solved dense (SciPy's ``linear_sum_assignment``) up to
     ``DENSE_ASSIGNMENT_SIZE`` tracks + measurements, sparse (:func:`_solve_sparse`) above.
-    Solving a raid's hundred clusters apart measured 2x faster than one sparse problem.
+    On scans of a 1,000-threat raid (some forty clusters each) this measured 2x faster
+    than one sparse problem.
     """
     track_ids, local_track = _compact(track_index, n_tracks)
     measurement_ids, local_measurement = _compact(measurement_index, n_measurements)
@@ -242,24 +235,19 @@ def _solve_contested(track_index: np.ndarray, measurement_index: np.ndarray, gai
         label[n_t:], clusters)
     pair_cluster = label[local_track]
     order = pair_cluster.argsort(kind="stable")
-    sorted_cluster = pair_cluster[order]
-    # A star (one track, or one measurement) takes its best pair: no solver needed.
-    star = (tracks_in == 1) | (measurements_in == 1)
-    in_star = star[pair_cluster].nonzero()[0]
-    by_gain = in_star[np.lexsort((-gain[in_star], pair_cluster[in_star]))]
-    best = by_gain[np.diff(pair_cluster[by_gain], prepend=-1).nonzero()[0]]
-    chosen_tracks, chosen_measurements = [local_track[best]], [local_measurement[best]]
     pair_track, pair_measurement = track_rank[local_track[order]], measurement_rank[
         local_measurement[order]]
     pair_gain = gain[order]
-    bounds = np.searchsorted(sorted_cluster, np.arange(clusters + 1))
-    for cluster in (~star).nonzero()[0].tolist():
+    bounds = np.searchsorted(pair_cluster[order], np.arange(clusters + 1))
+    chosen_tracks, chosen_measurements = [], []
+    for cluster in range(clusters):
         start, stop = bounds[cluster], bounds[cluster + 1]
-        n_tracks, n_measurements = int(tracks_in[cluster]), int(measurements_in[cluster])
-        solve = _solve_dense if n_tracks + n_measurements <= DENSE_ASSIGNMENT_SIZE else (
-            _solve_sparse)
+        cluster_tracks, cluster_measurements = int(tracks_in[cluster]), int(
+            measurements_in[cluster])
+        solve = (_solve_dense if cluster_tracks + cluster_measurements <= DENSE_ASSIGNMENT_SIZE
+                 else _solve_sparse)
         rows, columns = solve(pair_track[start:stop], pair_measurement[start:stop],
-                              pair_gain[start:stop], n_tracks, n_measurements)
+                              pair_gain[start:stop], cluster_tracks, cluster_measurements)
         chosen_tracks.append(track_order[track_start[cluster] + rows])
         chosen_measurements.append(measurement_order[measurement_start[cluster] + columns])
     return (track_ids[np.concatenate(chosen_tracks)],

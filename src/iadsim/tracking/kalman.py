@@ -42,8 +42,8 @@ def predict(state: np.ndarray, covariance: np.ndarray, dt_s: np.ndarray,
             acceleration_sigma_mps2: float) -> tuple[np.ndarray, np.ndarray]:
     """Predict states (n, 6) and covariances (n, 6, 6) by ``dt_s`` (n,) seconds each.
 
-    ``F P F^T`` is written by blocks (``F = [[I, dt I], [0, I]]``), which is several
-    times faster than two batched 6 x 6 products.
+    ``F P F^T`` is written by blocks (``F = [[I, dt I], [0, I]]``) instead of two batched
+    6 x 6 products (about 15 % faster on 900 tracks; the same to 1e-16 relative).
     A negative ``dt_s`` (an out-of-sequence report) moves the state back in time with the
     process noise of ``|dt_s|``: an approximation that keeps the covariance positive.
     """

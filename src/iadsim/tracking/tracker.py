@@ -31,15 +31,12 @@ from iadsim.engine.events import EventKind, EventLog
 from iadsim.scenario.schema import Tracking
 from iadsim.sensors.radar import DetectionBatch, RadarSite
 from iadsim.tracking import kalman
-from iadsim.tracking.association import assign, gated_pairs, largest_eigenvalue_bound
+from iadsim.tracking.association import assign, gated_pairs
 
 TENTATIVE, CONFIRMED = 1, 2
 #: Tracks predicted within a radar's instrumented range plus this margin are gated
 #: against its reports; the others cannot be in its scan.
 COVERAGE_MARGIN_M = 20_000.0
-#: Above this many leftover reports in one fused scan, skip the quick check for reports
-#: of two radars that could start the same track, and start tracks radar by radar.
-LEFTOVER_CHECK_LIMIT = 1_000
 
 
 @dataclass(frozen=True, slots=True)
@@ -137,17 +134,9 @@ class CentralTracker:
             if candidates.size:
                 taken[self._assign_and_update(time_s, candidates, measurement, measurement_cov,
                                               slot_of, radar_of, len(scans))] = True
-        left = (~taken).nonzero()[0]
-        if left.size == 0:
-            return
-        if len(scans) == 1 or not self._leftovers_may_meet(measurement[left],
-                                                           measurement_cov[left],
-                                                           slot_of[left]):
-            self._start_tracks(radar_of[left], time_s, measurement[left], measurement_cov[left])
-            return
-        # Two radars may have seen one new target: radar by radar, a later radar's
-        # leftovers first extend the tracks an earlier radar started at this same time
-        # (what processing the scans in turn would do).
+        # What no track took starts tracks, radar by radar: two radars may have seen one
+        # new target, so a later radar's leftovers first extend the tracks an earlier
+        # radar started at this same time (what processing the scans in turn would do).
         started: list[np.ndarray] = []
         stop = 0
         for size in sizes:
@@ -163,18 +152,6 @@ class CentralTracker:
             if left.size:
                 started.append(self._start_tracks(radar_of[left], time_s, measurement[left],
                                                   measurement_cov[left]))
-
-    def _leftovers_may_meet(self, position: np.ndarray, position_cov: np.ndarray,
-                            slot_of: np.ndarray) -> bool:
-        """Whether any two leftover reports of different radars could pass the gate
-        together (``|r|^2 <= G (lambda_max(R_i) + lambda_max(R_j))``, a necessary
-        condition); when none can, every leftover starts its own track at once."""
-        if position.shape[0] > LEFTOVER_CHECK_LIMIT:
-            return True
-        radius2 = self.gate_threshold * largest_eigenvalue_bound(position_cov)
-        offset = position[:, None, :] - position[None, :, :]
-        close = np.einsum("ijk,ijk->ij", offset, offset) <= radius2[:, None] + radius2[None, :]
-        return bool((close & (slot_of[:, None] != slot_of[None, :])).any())
 
     def _assign_and_update(self, time_s: float, rows: np.ndarray, measurement: np.ndarray,
                            measurement_cov: np.ndarray, slot_of: np.ndarray,
@@ -205,7 +182,7 @@ class CentralTracker:
             position, position_cov, measurement, measurement_cov, self.gate_threshold)
         # Gain G - d^2, nudged so that a pair exactly on the gate is still taken.
         gain = (self.gate_threshold - distance2) + 1e-9
-        pair_slot = pair_track * slots + slot_of[pair_measurement] if slots > 1 else pair_track
+        pair_slot = pair_track * slots + slot_of[pair_measurement]
         chosen_slots, chosen_measurements = [], []
         free = np.ones(measurement.shape[0], dtype=bool)
         pair_status = self.status[rows[pair_track]]
