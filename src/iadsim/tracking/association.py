@@ -216,7 +216,7 @@ def _solve_contested(track_index: np.ndarray, measurement_index: np.ndarray, gai
     gated pair); the optimum of the whole is the union of the clusters' optima. Each
     cluster is solved dense (SciPy's ``linear_sum_assignment``) up to
     ``DENSE_ASSIGNMENT_SIZE`` tracks + measurements, sparse (:func:`_solve_sparse`) above.
-    On scans of a 1,000-threat raid (some forty clusters each) this measured 2x faster
+    On scans recorded from a 1,000-threat raid (dozens of clusters each) this measured 2x faster
     than one sparse problem.
     """
     track_ids, local_track = _compact(track_index, n_tracks)
