@@ -6,8 +6,8 @@ import numpy as np
 import pytest
 from scipy.stats import chi2
 
-from iadsim.tracking import association
-from iadsim.tracking.association import assign, gated_pairs, largest_eigenvalue_bound
+from iadsim.tracking import association, kernels
+from iadsim.tracking.association import assign, gated_pairs
 
 GATE_99 = float(chi2.ppf(0.99, df=3))  # 11.34
 
@@ -70,14 +70,18 @@ def test_gated_pairs_match_a_brute_force_gate(count):
         np.testing.assert_array_equal(before, after)
 
 
-@pytest.mark.parametrize("radius_classes", [association.MAX_RADIUS_CLASSES, 1])
+@pytest.mark.parametrize(("cell_factor", "max_cells"),
+                         [(1.0, association.MAX_GRID_CELLS), (0.05, association.MAX_GRID_CELLS),
+                          (50.0, association.MAX_GRID_CELLS), (0.05, 64)])
 @pytest.mark.parametrize(("n_tracks", "n_measurements"), [(300, 40), (40, 300), (120, 120)])
 def test_gated_pairs_match_a_brute_force_gate_with_diffuse_and_elongated_covariances(
-        n_tracks, n_measurements, radius_classes, monkeypatch):
-    monkeypatch.setattr(association, "MAX_RADIUS_CLASSES", radius_classes)
+        n_tracks, n_measurements, cell_factor, max_cells, monkeypatch):
+    monkeypatch.setattr(association, "GRID_CELL_FACTOR", cell_factor)
+    monkeypatch.setattr(association, "MAX_GRID_CELLS", max_cells)
     # A few young tracks with km-sized uncertainty, many precise ones, and far reports
-    # whose cross-range spread is long and thin (rotated): several radius classes on both
-    # sides (or one, which must give the same pairs), and non-diagonal covariances.
+    # whose cross-range spread is long and thin (rotated), non-diagonal covariances; grid
+    # cells from far smaller than a typical gate (squares spanning many cells) to far
+    # larger (one cell), or capped in number: the same pairs every time.
     rng = np.random.default_rng(n_tracks * 1000 + n_measurements)
     tracks = rng.uniform(-50e3, 50e3, (n_tracks, 3))
     measurements = rng.uniform(-50e3, 50e3, (n_measurements, 3))
@@ -102,9 +106,9 @@ def test_the_eigenvalue_bound_is_never_below_the_largest_eigenvalue():
     factor = rng.normal(size=(500, 3, 3)) * rng.uniform(1.0, 1e4, (500, 1, 1))
     covariance = factor @ np.swapaxes(factor, 1, 2)
     largest = np.linalg.eigvalsh(covariance)[:, -1]
-    bound = largest_eigenvalue_bound(covariance)
+    bound = np.array([kernels.largest_eigenvalue_bound(covariance, row) for row in range(500)])
     assert (bound >= largest * (1 - 1e-12)).all()
-    np.testing.assert_allclose(largest_eigenvalue_bound(np.diag([4.0, 9.0, 1.0])[None]), [9.0])
+    assert kernels.largest_eigenvalue_bound(np.diag([4.0, 9.0, 1.0])[None], 0) == 9.0
 
 
 def test_gating_with_nothing_on_one_side_gives_no_pairs():
@@ -174,14 +178,15 @@ def test_assigning_no_pairs_gives_nothing():
     assert tracks.size == 0 and measurements.size == 0
 
 
-def test_gating_in_chunks_gives_the_same_pairs(monkeypatch):
+def test_gating_keeps_every_passing_pair_when_thousands_pass():
+    # 60 tracks x 90 reports, all close: several thousand pairs pass, more than the
+    # grid search's first output buffer, which must grow without losing any.
     rng = np.random.default_rng(11)
-    tracks = rng.uniform(-5e3, 5e3, (60, 3))
-    measurements = tracks[rng.integers(0, 60, 90)] + rng.normal(0.0, 200.0, (90, 3))
+    tracks = rng.uniform(-500.0, 500.0, (60, 3))
+    measurements = rng.uniform(-500.0, 500.0, (90, 3))
     track_cov, measurement_cov = isotropic(60, 300.0), isotropic(90, 200.0)
-    whole = gated_pairs(tracks, track_cov, measurements, measurement_cov, GATE_99)
-    monkeypatch.setattr(association, "GATE_CHUNK_PAIRS", 7)
-    chunked = gated_pairs(tracks, track_cov, measurements, measurement_cov, GATE_99)
-    assert whole[0].size > 7 * 3  # several chunks
-    for expected, got in zip(whole, chunked, strict=True):
-        np.testing.assert_array_equal(expected, got)
+    track_index, measurement_index, _ = gated_pairs(tracks, track_cov, measurements,
+                                                    measurement_cov, GATE_99)
+    expected = brute_force_pairs(tracks, track_cov, measurements, measurement_cov, GATE_99)
+    assert len(expected) > 2_000 and track_index.size == len(expected)
+    assert set(zip(track_index.tolist(), measurement_index.tolist(), strict=True)) == expected

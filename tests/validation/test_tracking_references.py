@@ -8,7 +8,7 @@ import pytest
 from scipy import linalg, stats
 from scipy.optimize import linear_sum_assignment
 
-from iadsim.tracking import association, kalman
+from iadsim.tracking import association, kalman, kernels
 
 
 def dense_optimum(track_index, measurement_index, gain) -> float:
@@ -63,6 +63,26 @@ def random_gated_pairs(seed):
     gain = rng.uniform(-5.0, 25.0, track_index.size)
     return (track_index[order], measurement_index[order], gain, n_tracks + extra,
             n_measurements + extra)
+
+
+@pytest.mark.parametrize("seed", range(40))
+def test_compiled_linear_sum_assignment_matches_scipy(seed):
+    """The compiled port of SciPy's shortest augmenting path solver (Crouse, IEEE Trans.
+    AES 52(4), 2016) against scipy.optimize.linear_sum_assignment on random rectangular
+    matrices, wide and tall, some with many equal entries (the zeros of ungated pairs):
+    the same minimum cost (atol 1e-9) and, since the port keeps SciPy's order of search
+    and tie-breaking, the same matching."""
+    rng = np.random.default_rng(seed)
+    n_rows, n_columns = (int(n) for n in rng.integers(1, 30, size=2))
+    cost = rng.uniform(-25.0, 5.0, (n_rows, n_columns))
+    if seed % 2:
+        cost[rng.random(cost.shape) < 0.7] = 0.0  # sparse gains: many ties
+    expected_rows, expected_columns = linear_sum_assignment(cost)
+    rows, columns = kernels.linear_sum_assignment(cost)
+    assert cost[rows, columns].sum() == pytest.approx(cost[expected_rows, expected_columns].sum(),
+                                                      abs=1e-9)
+    np.testing.assert_array_equal(rows, expected_rows)
+    np.testing.assert_array_equal(columns, expected_columns)
 
 
 @pytest.mark.parametrize("seed", range(50))
