@@ -8,33 +8,44 @@ discrete (DWNA) model it is consistent in time: one prediction over 10 s equals 
 1 s, which matters when several radars update a track at irregular intervals.
 Source: Bar-Shalom, Li, Kirubarajan (2001), sec. 6.2.2 (CWNA) and sec. 5.2 (KF);
 the update uses the Joseph form for numerical robustness (sec. 5.2.3).
-Functions return new arrays; inputs are not modified.
+Functions return new arrays; inputs are not modified. The loops over tracks are compiled
+(Numba, no fast-math): a track's filter is a few hundred flops on 6 x 6 matrices, which
+NumPy would spread over dozens of whole-array passes.
 """
 
 from __future__ import annotations
 
 import numpy as np
+from numba import njit
 
-_IDENTITY_3 = np.eye(3)
 
-
-def symmetric_3x3_inverse(matrix: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """Inverses (k, 3, 3) and determinants (k,) of symmetric 3 x 3 matrices, by cofactors.
-
-    Much faster than ``np.linalg.inv`` on many tiny matrices; exact for symmetric input.
-    """
-    a, b, c = matrix[:, 0, 0], matrix[:, 0, 1], matrix[:, 0, 2]
-    d, e, f = matrix[:, 1, 1], matrix[:, 1, 2], matrix[:, 2, 2]
+@njit(cache=True, inline="always")
+def _symmetric_inverse_into(a: float, b: float, c: float, d: float, e: float, f: float,
+                            out: np.ndarray) -> float:
+    """Writes the inverse of ``[[a b c] [b d e] [c e f]]`` into ``out`` (3, 3) by cofactors
+    and returns the determinant."""
     cofactor_a, cofactor_b, cofactor_c = d * f - e * e, c * e - b * f, b * e - c * d
     determinant = a * cofactor_a + b * cofactor_b + c * cofactor_c
-    inverse = np.empty_like(matrix)
-    inverse[:, 0, 0] = cofactor_a
-    inverse[:, 0, 1] = inverse[:, 1, 0] = cofactor_b
-    inverse[:, 0, 2] = inverse[:, 2, 0] = cofactor_c
-    inverse[:, 1, 1] = a * f - c * c
-    inverse[:, 1, 2] = inverse[:, 2, 1] = b * c - a * e
-    inverse[:, 2, 2] = a * d - b * b
-    inverse /= determinant[:, None, None]
+    out[0, 0] = cofactor_a / determinant
+    out[0, 1] = out[1, 0] = cofactor_b / determinant
+    out[0, 2] = out[2, 0] = cofactor_c / determinant
+    out[1, 1] = (a * f - c * c) / determinant
+    out[1, 2] = out[2, 1] = (b * c - a * e) / determinant
+    out[2, 2] = (a * d - b * b) / determinant
+    return determinant
+
+
+@njit(cache=True)
+def symmetric_3x3_inverse(matrix: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Inverses (k, 3, 3) and determinants (k,) of symmetric 3 x 3 matrices, by cofactors
+    (exact for symmetric input, and far cheaper than a general inverse on tiny matrices)."""
+    count = matrix.shape[0]
+    inverse = np.empty((count, 3, 3))
+    determinant = np.empty(count)
+    for k in range(count):
+        determinant[k] = _symmetric_inverse_into(
+            matrix[k, 0, 0], matrix[k, 0, 1], matrix[k, 0, 2], matrix[k, 1, 1],
+            matrix[k, 1, 2], matrix[k, 2, 2], inverse[k])
     return inverse, determinant
 
 
@@ -42,46 +53,78 @@ def predict(state: np.ndarray, covariance: np.ndarray, dt_s: np.ndarray,
             acceleration_sigma_mps2: float) -> tuple[np.ndarray, np.ndarray]:
     """Predict states (n, 6) and covariances (n, 6, 6) by ``dt_s`` (n,) seconds each.
 
-    ``F P F^T`` is written by blocks (``F = [[I, dt I], [0, I]]``) instead of two batched
-    6 x 6 products (about 15 % faster on 900 tracks; the same to 1e-16 relative).
+    ``F P F^T + Q`` with ``F = [[I, dt I], [0, I]]``, written by blocks.
     A negative ``dt_s`` (an out-of-sequence report) moves the state back in time with the
     process noise of ``|dt_s|``: an approximation that keeps the covariance positive.
     """
     n = state.shape[0]
-    dt = np.asarray(dt_s, dtype=float).reshape(n)
-    predicted_state = state.copy()
-    predicted_state[:, :3] += state[:, 3:] * dt[:, None]
-    step = dt[:, None, None]
-    spread = covariance.copy()
-    velocity_block = covariance[:, 3:, 3:]
-    cross = covariance[:, :3, 3:] + step * velocity_block  # P_pv + dt P_vv
-    spread[:, :3, :3] += step * (covariance[:, :3, 3:] + covariance[:, 3:, :3]) + (
-        step * step * velocity_block)
-    spread[:, :3, 3:] = cross
-    spread[:, 3:, :3] = cross.swapaxes(1, 2)
-    magnitude = np.abs(dt)
-    q = acceleration_sigma_mps2**2
-    q_pp, q_pv, q_vv = q * magnitude**3 / 3.0, q * dt**2 / 2.0 * np.sign(dt), q * magnitude
-    flat = spread.reshape(n, 36)  # the block diagonals are strided views of the flat rows
-    flat[:, 0:15:7] += q_pp[:, None]
-    flat[:, 3:18:7] += q_pv[:, None]
-    flat[:, 18:33:7] += q_pv[:, None]
-    flat[:, 21:36:7] += q_vv[:, None]
-    return predicted_state, spread
+    return _predict(np.asarray(state, dtype=float), np.asarray(covariance, dtype=float),
+                    np.asarray(dt_s, dtype=float).reshape(n), float(acceleration_sigma_mps2))
+
+
+@njit(cache=True)
+def _predict(state: np.ndarray, covariance: np.ndarray, dt_s: np.ndarray,
+             acceleration_sigma_mps2: float) -> tuple[np.ndarray, np.ndarray]:
+    n = state.shape[0]
+    predicted_state = np.empty((n, 6))
+    predicted = np.empty((n, 6, 6))
+    q = acceleration_sigma_mps2 * acceleration_sigma_mps2
+    for k in range(n):
+        dt = dt_s[k]
+        magnitude = abs(dt)
+        q_pp = q * magnitude * magnitude * magnitude / 3.0
+        q_pv = q * dt * dt / 2.0 * (1.0 if dt > 0.0 else (-1.0 if dt < 0.0 else 0.0))
+        q_vv = q * magnitude
+        for i in range(3):
+            predicted_state[k, i] = state[k, i] + state[k, 3 + i] * dt
+            predicted_state[k, 3 + i] = state[k, 3 + i]
+        P = covariance[k]
+        out = predicted[k]
+        for i in range(3):
+            for j in range(3):
+                # P_pv + dt P_vv, the position-velocity block after the step.
+                cross = P[i, 3 + j] + dt * P[3 + i, 3 + j]
+                out[i, 3 + j] = cross
+                out[3 + j, i] = cross
+                out[3 + i, 3 + j] = P[3 + i, 3 + j]
+                out[i, j] = (P[i, j] + dt * (P[i, 3 + j] + P[3 + i, j])
+                             + dt * dt * P[3 + i, 3 + j])
+        for i in range(3):
+            out[i, i] += q_pp
+            out[i, 3 + i] += q_pv
+            out[3 + i, i] += q_pv
+            out[3 + i, 3 + i] += q_vv
+    return predicted_state, predicted
 
 
 def predict_position(state: np.ndarray, covariance: np.ndarray, dt_s: np.ndarray,
                      acceleration_sigma_mps2: float) -> tuple[np.ndarray, np.ndarray]:
     """Only the position block of :func:`predict`: positions (n, 3) and covariances
     (n, 3, 3), for gating many tracks without predicting their whole state."""
-    dt = np.asarray(dt_s, dtype=float)
-    step = dt[:, None, None]
-    cross = covariance[:, :3, 3:]
-    position_cov = (covariance[:, :3, :3] + step * (cross + cross.swapaxes(1, 2))
-                    + step * step * covariance[:, 3:, 3:])
-    position_cov = position_cov + (acceleration_sigma_mps2**2 * np.abs(dt)**3 / 3.0)[
-        :, None, None] * _IDENTITY_3
-    return state[:, :3] + state[:, 3:] * dt[:, None], position_cov
+    n = state.shape[0]
+    return _predict_position(np.asarray(state, dtype=float), np.asarray(covariance, dtype=float),
+                             np.asarray(dt_s, dtype=float).reshape(n),
+                             float(acceleration_sigma_mps2))
+
+
+@njit(cache=True)
+def _predict_position(state: np.ndarray, covariance: np.ndarray, dt_s: np.ndarray,
+                      acceleration_sigma_mps2: float) -> tuple[np.ndarray, np.ndarray]:
+    n = state.shape[0]
+    position = np.empty((n, 3))
+    position_cov = np.empty((n, 3, 3))
+    q = acceleration_sigma_mps2 * acceleration_sigma_mps2
+    for k in range(n):
+        dt = dt_s[k]
+        magnitude = abs(dt)
+        P = covariance[k]
+        for i in range(3):
+            position[k, i] = state[k, i] + state[k, 3 + i] * dt
+            for j in range(3):
+                position_cov[k, i, j] = (P[i, j] + dt * (P[i, 3 + j] + P[3 + i, j])
+                                         + dt * dt * P[3 + i, 3 + j])
+            position_cov[k, i, i] += q * magnitude * magnitude * magnitude / 3.0
+    return position, position_cov
 
 
 def innovation(state: np.ndarray, covariance: np.ndarray, measurement: np.ndarray,
@@ -90,6 +133,7 @@ def innovation(state: np.ndarray, covariance: np.ndarray, measurement: np.ndarra
     return measurement - state[:, :3], covariance[:, :3, :3] + measurement_covariance
 
 
+@njit(cache=True)
 def combine_measurements(first: np.ndarray, measurement: np.ndarray,
                          measurement_covariance: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """Independent position measurements of one target at one time, combined into one.
@@ -102,32 +146,87 @@ def combine_measurements(first: np.ndarray, measurement: np.ndarray,
     for Kalman-filter-based multisensor data fusion", IEEE Trans. AES 37(1), 2001.
     A run of one measurement is returned unchanged. Returns (g, 3) and (g, 3, 3).
     """
-    information, _ = symmetric_3x3_inverse(measurement_covariance)
-    information_sum = np.add.reduceat(information, first, axis=0)
-    weighted_sum = np.add.reduceat(np.einsum("kij,kj->ki", information, measurement), first,
-                                   axis=0)
-    combined_covariance, _ = symmetric_3x3_inverse(information_sum)
-    combined = np.einsum("kij,kj->ki", combined_covariance, weighted_sum)
-    single = np.diff(first, append=measurement.shape[0]) == 1
-    combined[single] = measurement[first[single]]
-    combined_covariance[single] = measurement_covariance[first[single]]
-    return combined, 0.5 * (combined_covariance + combined_covariance.transpose(0, 2, 1))
+    groups = first.size
+    combined = np.empty((groups, 3))
+    combined_cov = np.empty((groups, 3, 3))
+    information = np.empty((3, 3))
+    information_sum = np.empty((3, 3))
+    weighted_sum = np.empty(3)
+    for group in range(groups):
+        start = first[group]
+        stop = first[group + 1] if group + 1 < groups else measurement.shape[0]
+        if stop - start == 1:
+            combined[group] = measurement[start]
+            combined_cov[group] = measurement_covariance[start]
+            continue
+        information_sum[:] = 0.0
+        weighted_sum[:] = 0.0
+        for k in range(start, stop):
+            R = measurement_covariance[k]
+            _symmetric_inverse_into(R[0, 0], R[0, 1], R[0, 2], R[1, 1], R[1, 2], R[2, 2],
+                                    information)
+            for i in range(3):
+                for j in range(3):
+                    information_sum[i, j] += information[i, j]
+                    weighted_sum[i] += information[i, j] * measurement[k, j]
+        out = combined_cov[group]
+        _symmetric_inverse_into(information_sum[0, 0], information_sum[0, 1],
+                                information_sum[0, 2], information_sum[1, 1],
+                                information_sum[1, 2], information_sum[2, 2], out)
+        for i in range(3):
+            combined[group, i] = (out[i, 0] * weighted_sum[0] + out[i, 1] * weighted_sum[1]
+                                  + out[i, 2] * weighted_sum[2])
+    return combined, combined_cov
 
 
+@njit(cache=True)
 def update(state: np.ndarray, covariance: np.ndarray, measurement: np.ndarray,
            measurement_covariance: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """Kalman update of paired tracks (k, 6)/(k, 6, 6) with position measurements (k, 3).
 
     The Joseph form ``(I - K H) P (I - K H)^T + K R K^T`` with ``H = [I 0]`` written so
     that every product has an inner dimension of 3, not 6: ``A = P - K (H P)``, then
-    ``A - (A H^T) K^T + K R K^T``.
+    ``A - (A H^T) K^T + K R K^T``; the result is symmetrized.
     """
-    residual, residual_cov = innovation(state, covariance, measurement, measurement_covariance)
-    residual_inverse, _ = symmetric_3x3_inverse(residual_cov)
-    gain = covariance[:, :, :3] @ residual_inverse  # P H^T S^-1
-    new_state = state + (gain @ residual[:, :, None])[:, :, 0]
-    gain_transposed = gain.transpose(0, 2, 1)
-    reduced = covariance - gain @ covariance[:, :3, :]  # (I - K H) P
-    new_cov = (reduced - reduced[:, :, :3] @ gain_transposed
-               + (gain @ measurement_covariance) @ gain_transposed)
-    return new_state, 0.5 * (new_cov + new_cov.transpose(0, 2, 1))
+    count = state.shape[0]
+    new_state = np.empty((count, 6))
+    new_cov = np.empty((count, 6, 6))
+    residual_inverse = np.empty((3, 3))
+    gain = np.empty((6, 3))
+    gain_r = np.empty((6, 3))
+    reduced = np.empty((6, 6))
+    for k in range(count):
+        P = covariance[k]
+        R = measurement_covariance[k]
+        _symmetric_inverse_into(P[0, 0] + R[0, 0], P[0, 1] + R[0, 1], P[0, 2] + R[0, 2],
+                                P[1, 1] + R[1, 1], P[1, 2] + R[1, 2], P[2, 2] + R[2, 2],
+                                residual_inverse)
+        for i in range(6):  # K = P H^T S^-1
+            for j in range(3):
+                gain[i, j] = (P[i, 0] * residual_inverse[0, j] + P[i, 1] * residual_inverse[1, j]
+                              + P[i, 2] * residual_inverse[2, j])
+        residual_0 = measurement[k, 0] - state[k, 0]
+        residual_1 = measurement[k, 1] - state[k, 1]
+        residual_2 = measurement[k, 2] - state[k, 2]
+        for i in range(6):
+            new_state[k, i] = state[k, i] + (gain[i, 0] * residual_0 + gain[i, 1] * residual_1
+                                             + gain[i, 2] * residual_2)
+            for j in range(6):  # A = P - K (H P)
+                reduced[i, j] = P[i, j] - (gain[i, 0] * P[0, j] + gain[i, 1] * P[1, j]
+                                           + gain[i, 2] * P[2, j])
+            for j in range(3):  # K R
+                gain_r[i, j] = gain[i, 0] * R[0, j] + gain[i, 1] * R[1, j] + gain[i, 2] * R[2, j]
+        out = new_cov[k]
+        for i in range(6):
+            for j in range(6):  # A - (A H^T) K^T + (K R) K^T
+                out[i, j] = (reduced[i, j]
+                             - (reduced[i, 0] * gain[j, 0] + reduced[i, 1] * gain[j, 1]
+                                + reduced[i, 2] * gain[j, 2])
+                             + (gain_r[i, 0] * gain[j, 0] + gain_r[i, 1] * gain[j, 1]
+                                + gain_r[i, 2] * gain[j, 2]))
+        for i in range(6):
+            for j in range(i + 1, 6):
+                mean = 0.5 * (out[i, j] + out[j, i])
+                out[i, j] = mean
+                out[j, i] = mean
+    return new_state, new_cov
