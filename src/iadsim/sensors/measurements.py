@@ -13,17 +13,7 @@ covariance is optimistic. No debiasing is applied.
 from __future__ import annotations
 
 import numpy as np
-
-
-def spherical_to_local_enu(range_m: np.ndarray, azimuth_rad: np.ndarray,
-                           elevation_rad: np.ndarray) -> np.ndarray:
-    """Radar-local ENU vector (m), shape (k, 3); azimuth clockwise from north."""
-    horizontal = range_m * np.cos(elevation_rad)
-    local = np.empty((*np.shape(range_m), 3))
-    local[..., 0] = horizontal * np.sin(azimuth_rad)
-    local[..., 1] = horizontal * np.cos(azimuth_rad)
-    local[..., 2] = range_m * np.sin(elevation_rad)
-    return local
+from numba import njit
 
 
 def converted_measurement(range_m: np.ndarray, azimuth_rad: np.ndarray,
@@ -32,27 +22,52 @@ def converted_measurement(range_m: np.ndarray, azimuth_rad: np.ndarray,
                           elevation_sigma_rad) -> tuple[np.ndarray, np.ndarray]:
     """Positions (k, 3) and covariances (k, 3, 3) in the scenario ENU frame.
 
-    radar_position_m: (3,) or (k, 3); to_local: (3, 3) or (k, 3, 3), the rotation taking
-    scenario-ENU vectors to the radar's ENU frame; sigmas: scalars or (k,).
+    range_m, azimuth_rad (clockwise from north), elevation_rad: (k,); radar_position_m:
+    (3,) or (k, 3); to_local: (3, 3) or (k, 3, 3), the rotation taking scenario-ENU
+    vectors to the radar's ENU frame; sigmas: scalars or (k,).
     """
-    local = spherical_to_local_enu(range_m, azimuth_rad, elevation_rad)
-    # v_scenario = to_local^T v_local, row by row.
-    from_local = np.broadcast_to(to_local, (range_m.size, 3, 3)).swapaxes(1, 2)
-    position = (from_local @ local[:, :, None])[:, :, 0] + radar_position_m
-    sin_az, cos_az = np.sin(azimuth_rad), np.cos(azimuth_rad)
-    sin_el, cos_el = np.sin(elevation_rad), np.cos(elevation_rad)
-    jacobian = np.empty((range_m.size, 3, 3))
-    jacobian[:, 0, 0] = cos_el * sin_az
-    jacobian[:, 0, 1] = range_m * cos_el * cos_az
-    jacobian[:, 0, 2] = -range_m * sin_el * sin_az
-    jacobian[:, 1, 0] = cos_el * cos_az
-    jacobian[:, 1, 1] = -range_m * cos_el * sin_az
-    jacobian[:, 1, 2] = -range_m * sin_el * cos_az
-    jacobian[:, 2, 0] = sin_el
-    jacobian[:, 2, 1] = 0.0
-    jacobian[:, 2, 2] = range_m * cos_el
-    sigmas = np.empty((range_m.size, 3))
+    count = np.size(range_m)
+    sigmas = np.empty((count, 3))
     sigmas[:, 0], sigmas[:, 1], sigmas[:, 2] = range_sigma_m, azimuth_sigma_rad, elevation_sigma_rad
-    # J_s = to_local^T J diag(sigma): the local Jacobian in the scenario frame, scaled.
-    scaled = from_local @ (jacobian * sigmas[:, None, :])
-    return position, scaled @ scaled.swapaxes(1, 2)
+    return _converted(np.asarray(range_m, dtype=float).reshape(count),
+                      np.asarray(azimuth_rad, dtype=float).reshape(count),
+                      np.asarray(elevation_rad, dtype=float).reshape(count),
+                      np.broadcast_to(np.asarray(radar_position_m, dtype=float), (count, 3)),
+                      np.broadcast_to(np.asarray(to_local, dtype=float), (count, 3, 3)), sigmas)
+
+
+@njit(cache=True)
+def _converted(range_m: np.ndarray, azimuth_rad: np.ndarray, elevation_rad: np.ndarray,
+               radar_position_m: np.ndarray, to_local: np.ndarray,
+               sigmas: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    count = range_m.size
+    position = np.empty((count, 3))
+    covariance = np.empty((count, 3, 3))
+    local = np.empty(3)
+    jacobian = np.empty((3, 3))
+    scaled = np.empty((3, 3))
+    for k in range(count):
+        r = range_m[k]
+        sin_az, cos_az = np.sin(azimuth_rad[k]), np.cos(azimuth_rad[k])
+        sin_el, cos_el = np.sin(elevation_rad[k]), np.cos(elevation_rad[k])
+        horizontal = r * cos_el
+        local[0], local[1], local[2] = horizontal * sin_az, horizontal * cos_az, r * sin_el
+        # The Jacobian of (east, north, up) by (range, azimuth, elevation), local frame.
+        jacobian[0, 0], jacobian[0, 1], jacobian[0, 2] = (cos_el * sin_az, r * cos_el * cos_az,
+                                                          -r * sin_el * sin_az)
+        jacobian[1, 0], jacobian[1, 1], jacobian[1, 2] = (cos_el * cos_az, -r * cos_el * sin_az,
+                                                          -r * sin_el * cos_az)
+        jacobian[2, 0], jacobian[2, 1], jacobian[2, 2] = sin_el, 0.0, r * cos_el
+        rotation = to_local[k]
+        for i in range(3):
+            # v_scenario = to_local^T v_local; J_s = to_local^T J diag(sigma), scaled.
+            position[k, i] = (rotation[0, i] * local[0] + rotation[1, i] * local[1]
+                              + rotation[2, i] * local[2]) + radar_position_m[k, i]
+            for j in range(3):
+                scaled[i, j] = (rotation[0, i] * jacobian[0, j] + rotation[1, i] * jacobian[1, j]
+                                + rotation[2, i] * jacobian[2, j]) * sigmas[k, j]
+        for i in range(3):
+            for j in range(3):
+                covariance[k, i, j] = (scaled[i, 0] * scaled[j, 0] + scaled[i, 1] * scaled[j, 1]
+                                       + scaled[i, 2] * scaled[j, 2])
+    return position, covariance

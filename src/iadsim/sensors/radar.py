@@ -17,13 +17,13 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import numpy as np
+from numba import njit
 
 from iadsim.engine.events import EventKind, EventLog
 from iadsim.engine.random_streams import stream
 from iadsim.scenario.schema import Scenario
 from iadsim.sensors.detection import (
     radar_equation_snr,
-    swerling1_pd,
     swerling1_required_snr,
 )
 from iadsim.sensors.measurements import converted_measurement
@@ -178,38 +178,21 @@ class RadarNetwork:
         if radars.size == 0:
             return []
         ids = visible_ids
-        max_range, min_elevation, max_elevation, snr_constant, pfa = (
-            self._table[radars].T[:, :, None])
-        offset = threat_position_m[ids][None, :, :] - self.position_m[radars][:, None, :]
-        local = np.einsum("rij,rnj->rni", self.to_local[radars], offset)  # (r, n, 3)
-        slant = np.sqrt(np.einsum("rni,rni->rn", local, local))
-        horizontal = np.hypot(local[..., 0], local[..., 1])
-        elevation = np.arctan2(local[..., 2], horizontal)
-        azimuth = np.mod(np.arctan2(local[..., 0], local[..., 1]), 2 * np.pi)
-        height = np.maximum(threat_height_m[ids], 0.0)
-        horizon = (self.horizon_m[radars][:, None]
-                   + np.sqrt(height * (2.0 * EFFECTIVE_EARTH_RADIUS_M + height))[None, :])
-        in_view = ((slant <= max_range) & (slant <= horizon)
-                   & (elevation >= min_elevation) & (elevation <= max_elevation))
-        snr = snr_constant * threat_rcs_m2[ids][None, :] / np.maximum(slant, 1.0) ** 4
-        probability = swerling1_pd(snr, pfa)
         # Each radar draws from its own stream: one uniform per threat in flight, then
         # three normals per detection, then its false alarms.
-        draws = np.empty(slant.shape)
-        for row, radar in enumerate(radars):
+        draws = np.empty((radars.size, ids.size))
+        for row, radar in enumerate(radars.tolist()):
             draws[row] = self._rngs[radar].random(ids.size)
-        detected = in_view & (draws < probability)
-        row, column = np.nonzero(detected)
+        row, column, measured, snr = _detect(
+            radars, self.position_m, self.to_local, self.horizon_m, self._table,
+            threat_position_m, threat_height_m, threat_rcs_m2, ids, draws)
         radar_of = radars[row]
         per_radar = np.bincount(row, minlength=radars.size)
         noise = np.concatenate([self._rngs[radar].standard_normal((count, 3))
                                 for radar, count in zip(radars.tolist(), per_radar.tolist(),
                                                         strict=True)])
-        measured = np.empty((row.size, 3))
-        measured[:, 0], measured[:, 1] = slant[row, column], azimuth[row, column]
-        measured[:, 2] = elevation[row, column]
         measured += self.sigmas[radar_of] * noise
-        snr_db = 10.0 * np.log10(snr[row, column])
+        snr_db = 10.0 * np.log10(snr)
         threat_id = ids[column]
         alarm_parts = [self._false_alarms(radar) for radar in radars]
         alarm_counts = [part.shape[0] for part in alarm_parts]
@@ -258,3 +241,58 @@ class RadarNetwork:
                          rng.uniform(0.0, 2 * np.pi, count),
                          rng.uniform(site.min_elevation_rad, site.max_elevation_rad, count)],
                         axis=-1)
+
+
+@njit(cache=True)
+def _detect(radars: np.ndarray, radar_position_m: np.ndarray, to_local: np.ndarray,
+            radar_horizon_m: np.ndarray, table: np.ndarray, threat_position_m: np.ndarray,
+            threat_height_m: np.ndarray, threat_rcs_m2: np.ndarray, ids: np.ndarray,
+            draws: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    """Which threats ``ids`` each of the ``radars`` detects, given one uniform draw per
+    (radar, threat): a threat is in view within the instrumented range, the 4/3-earth
+    horizon and the elevation limits, and detected when its draw falls below the
+    Swerling 1 Pd at its SNR. Returns the row (into ``radars``) and column (into ``ids``)
+    of each detection, its true (range, azimuth, elevation) and its linear SNR, radar by
+    radar. ``table`` rows: max range, min and max elevation, SNR at 1 m for 1 m^2, Pfa."""
+    capacity = 64
+    rows = np.empty(capacity, dtype=np.intp)
+    columns = np.empty(capacity, dtype=np.intp)
+    measured = np.empty((capacity, 3))
+    snrs = np.empty(capacity)
+    found = 0
+    for row in range(radars.size):
+        radar = radars[row]
+        max_range, min_elevation, max_elevation = table[radar, 0], table[radar, 1], table[radar, 2]
+        snr_constant, pfa = table[radar, 3], table[radar, 4]
+        rotation = to_local[radar]
+        for column in range(ids.size):
+            threat = ids[column]
+            east = threat_position_m[threat, 0] - radar_position_m[radar, 0]
+            north = threat_position_m[threat, 1] - radar_position_m[radar, 1]
+            up = threat_position_m[threat, 2] - radar_position_m[radar, 2]
+            x = rotation[0, 0] * east + rotation[0, 1] * north + rotation[0, 2] * up
+            y = rotation[1, 0] * east + rotation[1, 1] * north + rotation[1, 2] * up
+            z = rotation[2, 0] * east + rotation[2, 1] * north + rotation[2, 2] * up
+            slant = np.sqrt(x * x + y * y + z * z)
+            if slant > max_range:
+                continue
+            height = max(threat_height_m[threat], 0.0)
+            if slant > radar_horizon_m[radar] + np.sqrt(
+                    height * (2.0 * EFFECTIVE_EARTH_RADIUS_M + height)):
+                continue
+            elevation = np.arctan2(z, np.hypot(x, y))
+            if elevation < min_elevation or elevation > max_elevation:
+                continue
+            snr = snr_constant * threat_rcs_m2[threat] / max(slant, 1.0) ** 4
+            if not draws[row, column] < pfa ** (1.0 / (1.0 + snr)):  # Swerling 1 Pd
+                continue
+            if found == rows.size:
+                rows = np.concatenate((rows, np.empty(rows.size, dtype=np.intp)))
+                columns = np.concatenate((columns, np.empty(columns.size, dtype=np.intp)))
+                measured = np.concatenate((measured, np.empty((measured.shape[0], 3))))
+                snrs = np.concatenate((snrs, np.empty(snrs.size)))
+            rows[found], columns[found], snrs[found] = row, column, snr
+            measured[found, 0], measured[found, 2] = slant, elevation
+            measured[found, 1] = np.arctan2(x, y) % (2.0 * np.pi)
+            found += 1
+    return rows[:found].copy(), columns[:found].copy(), measured[:found].copy(), snrs[:found].copy()
