@@ -16,10 +16,11 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import numpy as np
+from numba import njit
 from scipy.spatial import cKDTree
 
 from iadsim.effectors.batteries import InterceptorTable
-from iadsim.effectors.intercept_geometry import closest_approach, intercept_time_s
+from iadsim.effectors.intercept_geometry import closest_approach_time, intercept_time
 from iadsim.effectors.lethality import draw_kills
 
 FLYING, RESOLVED = 1, 2
@@ -101,77 +102,23 @@ class InterceptorFleet:
         if rows.size == 0:
             return _empty_outcome()
         types = self.type_index[rows]
-        speed = self.types.speed_mps[types]
-        position = self.position_m[rows]
-        threat_velocity = (threat_end_m - threat_start_m) / dt_s
-
         alive_ids = threat_alive.nonzero()[0]
-        nearest = np.full(rows.size, -1)
-        nearest_distance = np.full(rows.size, np.inf)
-        if alive_ids.size * rows.size <= 50_000:
-            if alive_ids.size:
-                gaps = position[:, None, :] - threat_start_m[alive_ids][None, :, :]
-                squared = np.einsum("ijk,ijk->ij", gaps, gaps)
-                index = np.argmin(squared, axis=1)
-                nearest = alive_ids[index]
-                nearest_distance = np.sqrt(squared[np.arange(rows.size), index])
-        else:
-            distance, index = cKDTree(threat_start_m[alive_ids]).query(position)
+        if alive_ids.size * rows.size > 50_000:
+            distance, index = cKDTree(threat_start_m[alive_ids]).query(self.position_m[rows])
             nearest, nearest_distance = alive_ids[index], distance
-        # Seeker lock: the nearest live threat inside the acquisition range (once locked,
-        # a round keeps its target while it lives).
-        locked = self.locked_threat[rows]
-        lost = (locked >= 0) & ~threat_alive[np.maximum(locked, 0)]
-        locked[lost] = -1
-        acquire = (locked < 0) & (nearest_distance <= self.types.seeker_range_m[types])
-        locked[acquire] = nearest[acquire]
-        self.locked_threat[rows] = locked
-
-        # Aim: the PIP of the locked threat (truth) or of the track (command guidance);
-        # a round whose track is gone flies on along its last heading.
-        target_position = position + self.velocity_mps[rows] * 1e3
-        target_velocity = np.zeros_like(position)
-        on_track = np.full(rows.size, False)
-        if track_ids.size:
-            order = track_ids.argsort()
-            found = np.searchsorted(track_ids, self.track_id[rows], sorter=order)
-            found = np.clip(found, 0, track_ids.size - 1)
-            on_track = track_ids[order[found]] == self.track_id[rows]
-            target_position[on_track] = track_position_m[order[found[on_track]]]
-            target_velocity[on_track] = track_velocity_mps[order[found[on_track]]]
-        has_lock = locked >= 0
-        aim_offset = np.where(has_lock[:, None], self.aim_offset_m[rows], 0.0)
-        target_position[has_lock] = threat_start_m[locked[has_lock]] + aim_offset[has_lock]
-        target_velocity[has_lock] = threat_velocity[locked[has_lock]]
-        steering = on_track | has_lock
-        time_to_go = intercept_time_s(target_position - position, target_velocity, speed, 0.0)
-        time_to_go = np.where(np.isnan(time_to_go) | ~steering, np.inf, time_to_go)
-        aim = np.where(np.isfinite(time_to_go)[:, None],
-                       target_position + target_velocity * np.where(
-                           np.isfinite(time_to_go), time_to_go, 0.0)[:, None],
-                       position + self.velocity_mps[rows])
-        direction = aim - position
-        direction /= np.maximum(np.linalg.norm(direction, axis=1), 1e-9)[:, None]
-        velocity = direction * speed[:, None]
-        new_position = position + velocity * dt_s
-        self.position_m[rows] = new_position
-        self.velocity_mps[rows] = velocity
-
-        # Endgame: the round reaches its aim point within this step.
-        arriving = steering & (time_to_go <= dt_s)
-        flight_time = time_s + dt_s - self.launch_time_s[rows]
-        expired = ~arriving & (flight_time >= self.types.max_flight_time_s[types])
+        else:
+            nearest, nearest_distance = _nearest(self.position_m, rows, threat_start_m, alive_ids)
+        order = track_ids.argsort()
+        arriving, expired, victim, miss, when, new_position = _guide(
+            rows, self.type_index, self.position_m, self.velocity_mps, self.locked_threat,
+            self.track_id, self.aim_offset_m, self.launch_time_s, self.types.speed_mps,
+            self.types.seeker_range_m, self.types.max_flight_time_s, nearest,
+            nearest_distance, threat_start_m, threat_end_m, threat_alive, track_ids[order],
+            order, track_position_m, track_velocity_mps, time_s, dt_s)
         resolving = arriving.nonzero()[0]
         if resolving.size == 0 and not expired.any():
             return _empty_outcome()
-        victim = np.where(has_lock, locked, nearest)[resolving]
-        miss = np.full(resolving.size, np.nan)
-        when = np.full(resolving.size, time_s + dt_s)
-        if resolving.size and alive_ids.size:
-            relative = position[resolving] - threat_start_m[victim]
-            relative_velocity = velocity[resolving] - threat_velocity[victim]
-            offset, miss = closest_approach(relative, relative_velocity, dt_s)
-            when = time_s + offset
+        victim, miss, when = victim[resolving], miss[resolving], when[resolving]
         victim = np.where(np.isnan(miss), -1, victim)
         kills = draw_kills(np.nan_to_num(miss, nan=np.inf),
                            self.types.lethal_radius_m[types[resolving]],
@@ -216,3 +163,122 @@ _EMPTY_INT = _frozen(np.zeros(0, dtype=int))
 _EMPTY_OUTCOME = Outcome(_EMPTY_INT, _EMPTY_INT, _EMPTY_INT, _EMPTY_INT, _frozen(np.zeros(0)),
                          _frozen(np.zeros(0, dtype=bool)), _frozen(np.zeros(0, dtype=bool)),
                          _frozen(np.zeros(0)), _frozen(np.zeros((0, 3))))
+
+
+@njit(cache=True, error_model="numpy")
+def _nearest(position_m: np.ndarray, rows: np.ndarray, threat_position_m: np.ndarray,
+             alive_ids: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """The nearest live threat of each round ``rows`` (-1 and inf when none), by
+    brute force (the caller uses a k-d tree for large problems)."""
+    nearest = np.full(rows.size, -1, dtype=np.intp)
+    nearest_distance = np.full(rows.size, np.inf)
+    for k in range(rows.size):
+        row = rows[k]
+        best = np.inf
+        for threat in alive_ids:
+            gap2 = ((position_m[row, 0] - threat_position_m[threat, 0]) ** 2
+                    + (position_m[row, 1] - threat_position_m[threat, 1]) ** 2
+                    + (position_m[row, 2] - threat_position_m[threat, 2]) ** 2)
+            if gap2 < best:
+                best = gap2
+                nearest[k] = threat
+        nearest_distance[k] = np.sqrt(best)
+    return nearest, nearest_distance
+
+
+@njit(cache=True, error_model="numpy")
+def _guide(rows, type_index, position_m, velocity_mps, locked_threat, track_id, aim_offset_m,
+           launch_time_s, speed_mps, seeker_range_m, max_flight_time_s, nearest,
+           nearest_distance, threat_start_m, threat_end_m, threat_alive, sorted_track_ids,
+           track_order, track_position_m, track_velocity_mps, time_s, dt_s):
+    """Guide the rounds ``rows`` over one step, in place (position, velocity, seeker lock),
+    and find their endgames (see :meth:`InterceptorFleet.step`).
+
+    Returns, per round: arriving (reaches its aim point within the step), expired (out of
+    flight time, not arriving), victim (the locked threat, else the nearest), miss
+    distance and time of closest approach to the victim (NaN and the step's end when no
+    threat lives), and the new position.
+    """
+    count = rows.size
+    arriving = np.zeros(count, dtype=np.bool_)
+    expired = np.zeros(count, dtype=np.bool_)
+    victim = np.full(count, -1, dtype=np.intp)
+    miss = np.full(count, np.nan)
+    when = np.full(count, time_s + dt_s)
+    new_position = np.empty((count, 3))
+    any_alive = threat_alive.any()
+    target_position = np.empty(3)
+    target_velocity = np.empty(3)
+    for k in range(count):
+        row = rows[k]
+        kind = type_index[row]
+        speed = speed_mps[kind]
+        # Seeker lock: the nearest live threat inside the acquisition range (once locked,
+        # a round keeps its target while it lives).
+        locked = locked_threat[row]
+        if locked >= 0 and not threat_alive[locked]:
+            locked = -1
+        if locked < 0 and nearest_distance[k] <= seeker_range_m[kind]:
+            locked = nearest[k]
+        locked_threat[row] = locked
+        # Aim: the PIP of the locked threat (truth) or of the track (command guidance);
+        # a round whose track is gone flies on along its last heading.
+        for axis in range(3):
+            target_position[axis] = position_m[row, axis] + velocity_mps[row, axis] * 1e3
+            target_velocity[axis] = 0.0
+        on_track = False
+        if sorted_track_ids.size:
+            found = np.searchsorted(sorted_track_ids, track_id[row])
+            if found < sorted_track_ids.size and sorted_track_ids[found] == track_id[row]:
+                on_track = True
+                track = track_order[found]
+                for axis in range(3):
+                    target_position[axis] = track_position_m[track, axis]
+                    target_velocity[axis] = track_velocity_mps[track, axis]
+        if locked >= 0:
+            for axis in range(3):
+                target_position[axis] = threat_start_m[locked, axis] + aim_offset_m[row, axis]
+                target_velocity[axis] = (threat_end_m[locked, axis]
+                                         - threat_start_m[locked, axis]) / dt_s
+        steering = on_track or locked >= 0
+        time_to_go = intercept_time(
+            target_position[0] - position_m[row, 0], target_position[1] - position_m[row, 1],
+            target_position[2] - position_m[row, 2], target_velocity[0], target_velocity[1],
+            target_velocity[2], speed, 0.0)
+        if np.isnan(time_to_go) or not steering:
+            time_to_go = np.inf
+        start_x, start_y, start_z = position_m[row, 0], position_m[row, 1], position_m[row, 2]
+        if np.isfinite(time_to_go):
+            aim_x = target_position[0] + target_velocity[0] * time_to_go
+            aim_y = target_position[1] + target_velocity[1] * time_to_go
+            aim_z = target_position[2] + target_velocity[2] * time_to_go
+        else:
+            aim_x = start_x + velocity_mps[row, 0]
+            aim_y = start_y + velocity_mps[row, 1]
+            aim_z = start_z + velocity_mps[row, 2]
+        dx, dy, dz = aim_x - start_x, aim_y - start_y, aim_z - start_z
+        norm = max(np.sqrt(dx * dx + dy * dy + dz * dz), 1e-9)
+        vx, vy, vz = dx / norm * speed, dy / norm * speed, dz / norm * speed
+        velocity_mps[row, 0], velocity_mps[row, 1], velocity_mps[row, 2] = vx, vy, vz
+        new_position[k, 0] = start_x + vx * dt_s
+        new_position[k, 1] = start_y + vy * dt_s
+        new_position[k, 2] = start_z + vz * dt_s
+        position_m[row] = new_position[k]
+        # Endgame: the round reaches its aim point within this step.
+        arriving[k] = steering and time_to_go <= dt_s
+        expired[k] = (not arriving[k]
+                      and time_s + dt_s - launch_time_s[row] >= max_flight_time_s[kind])
+        victim[k] = locked if locked >= 0 else nearest[k]
+        if arriving[k] and any_alive:
+            threat = victim[k]
+            rx = start_x - threat_start_m[threat, 0]
+            ry = start_y - threat_start_m[threat, 1]
+            rz = start_z - threat_start_m[threat, 2]
+            ux = vx - (threat_end_m[threat, 0] - threat_start_m[threat, 0]) / dt_s
+            uy = vy - (threat_end_m[threat, 1] - threat_start_m[threat, 1]) / dt_s
+            uz = vz - (threat_end_m[threat, 2] - threat_start_m[threat, 2]) / dt_s
+            offset = closest_approach_time(rx, ry, rz, ux, uy, uz, dt_s)
+            miss[k] = np.sqrt((rx + ux * offset) ** 2 + (ry + uy * offset) ** 2
+                              + (rz + uz * offset) ** 2)
+            when[k] = time_s + offset
+    return arriving, expired, victim, miss, when, new_position
