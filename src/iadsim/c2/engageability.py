@@ -13,9 +13,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import numpy as np
+from numba import njit
 
 from iadsim.effectors.batteries import Batteries, InterceptorTable
-from iadsim.effectors.intercept_geometry import intercept_time_s
+from iadsim.effectors.intercept_geometry import intercept_time
 from iadsim.tracking.tracker import TrackPicture
 from iadsim.world.geodesy import LocalFrame
 
@@ -34,30 +35,65 @@ def engageability(picture: TrackPicture, time_to_go_s: np.ndarray, batteries: Ba
                   fire_control_track_age_s: float) -> Engageability:
     """Evaluate every battery against every confirmed track of the picture."""
     kind = batteries.interceptor_type
-    relative = picture.position_m[None, :, :] - batteries.position_m[:, None, :]
-    velocity = np.broadcast_to(picture.velocity_mps[None, :, :], relative.shape)
-    delay = batteries.reaction_time_s[:, None]
-    speed = types.speed_mps[kind][:, None]
-    t_intercept = intercept_time_s(relative, velocity, speed, delay)
-    point = picture.position_m[None, :, :] + velocity * np.nan_to_num(t_intercept)[:, :, None]
-    slant = np.linalg.norm(point - batteries.position_m[:, None, :], axis=2)
-    height = frame.approximate_altitude_m(point) - ground_elevation_m
-    target_speed = np.linalg.norm(picture.velocity_mps, axis=1)[None, :]
-    track_age = picture.time_s - np.where(
-        batteries.radar_mask[:, None, :], picture.last_update_by_radar_s[None, :, :], -np.inf
-    ).max(axis=2)
-    flight_time = t_intercept - delay
-    feasible = (
-        np.isfinite(t_intercept)
-        & (slant >= types.min_range_m[kind][:, None]) & (slant <= types.max_range_m[kind][:, None])
-        & (height >= types.min_altitude_m[kind][:, None])
-        & (height <= types.max_altitude_m[kind][:, None])
-        & (flight_time <= types.max_flight_time_s[kind][:, None])
-        & (target_speed <= types.max_target_speed_mps[kind][:, None])
-        & (track_age <= fire_control_track_age_s)
-        & (np.nan_to_num(t_intercept, nan=np.inf) < time_to_go_s[None, :])
-    )
+    feasible, t_intercept, point = _engageability(
+        picture.position_m, picture.velocity_mps, picture.last_update_by_radar_s,
+        picture.time_s, np.asarray(time_to_go_s, dtype=float), batteries.position_m,
+        batteries.reaction_time_s, batteries.radar_mask, types.speed_mps[kind],
+        types.min_range_m[kind], types.max_range_m[kind], types.min_altitude_m[kind],
+        types.max_altitude_m[kind], types.max_flight_time_s[kind],
+        types.max_target_speed_mps[kind], frame.alt_m, frame.gaussian_radius_m(),
+        ground_elevation_m, fire_control_track_age_s)
     return Engageability(feasible, t_intercept, point)
+
+
+@njit(cache=True, error_model="numpy")
+def _engageability(track_position, track_velocity, last_update_by_radar_s, time_s,
+                   time_to_go_s, battery_position, reaction_time_s, radar_mask, speed,
+                   min_range, max_range, min_altitude, max_altitude, max_flight_time,
+                   max_target_speed, origin_altitude_m, earth_radius_m, ground_elevation_m,
+                   fire_control_track_age_s):
+    """:func:`engageability` per (battery, track); battery-indexed limits are those of
+    each battery's interceptor type. The PIP's height uses the osculating sphere, as
+    :meth:`LocalFrame.approximate_altitude_m`."""
+    n_batteries, n_tracks = battery_position.shape[0], track_position.shape[0]
+    feasible = np.zeros((n_batteries, n_tracks), dtype=np.bool_)
+    t_intercept = np.empty((n_batteries, n_tracks))
+    point = np.empty((n_batteries, n_tracks, 3))
+    for track in range(n_tracks):
+        vx, vy, vz = track_velocity[track, 0], track_velocity[track, 1], track_velocity[track, 2]
+        target_speed = np.sqrt(vx * vx + vy * vy + vz * vz)
+        for battery in range(n_batteries):
+            delay = reaction_time_s[battery]
+            time = intercept_time(track_position[track, 0] - battery_position[battery, 0],
+                                  track_position[track, 1] - battery_position[battery, 1],
+                                  track_position[track, 2] - battery_position[battery, 2],
+                                  vx, vy, vz, speed[battery], delay)
+            t_intercept[battery, track] = time
+            ahead = 0.0 if np.isnan(time) else time
+            east = track_position[track, 0] + vx * ahead
+            north = track_position[track, 1] + vy * ahead
+            up = track_position[track, 2] + vz * ahead
+            point[battery, track, 0], point[battery, track, 1] = east, north
+            point[battery, track, 2] = up
+            if np.isnan(time) or time >= time_to_go_s[track]:
+                continue
+            slant = np.sqrt((east - battery_position[battery, 0]) ** 2
+                            + (north - battery_position[battery, 1]) ** 2
+                            + (up - battery_position[battery, 2]) ** 2)
+            height = np.sqrt(east * east + north * north
+                             + (up + origin_altitude_m + earth_radius_m) ** 2) - earth_radius_m
+            height -= ground_elevation_m
+            latest = -np.inf
+            for radar in range(radar_mask.shape[1]):
+                if radar_mask[battery, radar]:
+                    latest = max(latest, last_update_by_radar_s[track, radar])
+            feasible[battery, track] = (
+                np.isfinite(time) and min_range[battery] <= slant <= max_range[battery]
+                and min_altitude[battery] <= height <= max_altitude[battery]
+                and time - delay <= max_flight_time[battery]
+                and target_speed <= max_target_speed[battery]
+                and time_s - latest <= fire_control_track_age_s)
+    return feasible, t_intercept, point
 
 
 def engageable_later(picture: TrackPicture, time_to_go_s: np.ndarray, batteries: Batteries,

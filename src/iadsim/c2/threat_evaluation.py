@@ -17,6 +17,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import numpy as np
+from numba import njit
 
 PRIORITY_ORDERS = ("time_to_go", "asset_value")
 
@@ -47,26 +48,48 @@ def evaluate(track_position_m: np.ndarray, track_velocity_mps: np.ndarray,
     n = track_position_m.shape[0]
     if n == 0 or asset_position_m.shape[0] == 0:
         return ThreatAssessment(np.full(n, -1), np.full(n, np.inf), np.arange(n))
-    offset = asset_position_m[None, :, :2] - track_position_m[:, None, :2]  # (n, m, 2)
-    velocity = np.broadcast_to(track_velocity_mps[:, None, :2], offset.shape)
-    speed2 = np.maximum(np.einsum("nmi,nmi->nm", velocity, velocity), 1e-6)
-    time_to_closest = np.einsum("nmi,nmi->nm", offset, velocity) / speed2
-    closest = offset - velocity * time_to_closest[:, :, None]
-    miss_m = np.linalg.norm(closest, axis=2)
-    moving = speed2 > 1.0  # slower than 1 m/s over the ground: threatens nothing
     sigma = np.zeros(n) if speed_sigma_mps is None else np.asarray(speed_sigma_mps, dtype=float)
-    allowed_m = (asset_radius_m[None, :] + corridor_m
-                 + 2.0 * sigma[:, None] * np.maximum(time_to_closest, 0.0))
-    threatens = moving & (time_to_closest > 0) & (miss_m <= allowed_m)
-    urgency = np.where(threatens, asset_value[None, :] / np.maximum(time_to_closest, 1.0), -1.0)
-    best = np.argmax(urgency, axis=1)
-    rows = np.arange(n)
-    asset = np.where(threatens[rows, best], best, -1)
-    time_to_go = np.where(asset >= 0, time_to_closest[rows, best], np.inf)
-    distance_to_nearest = np.linalg.norm(offset, axis=2).min(axis=1)
+    asset, time_to_go, distance_to_nearest = _assess(
+        track_position_m, track_velocity_mps, asset_position_m,
+        np.asarray(asset_radius_m, dtype=float), np.asarray(asset_value, dtype=float),
+        float(corridor_m), sigma)
     value = np.where(asset >= 0, asset_value[np.maximum(asset, 0)], 0.0)
     if priority == "time_to_go":
         keys = (distance_to_nearest, time_to_go, asset < 0)
     else:
         keys = (distance_to_nearest, time_to_go, -value, asset < 0)
     return ThreatAssessment(asset, time_to_go, np.lexsort(keys))
+
+
+@njit(cache=True, error_model="numpy")
+def _assess(track_position_m, track_velocity_mps, asset_position_m, asset_radius_m,
+            asset_value, corridor_m, speed_sigma_mps):
+    """Per track: the asset it threatens most urgently (value / time to closest approach;
+    -1 for none), its time to go (inf for none) and its ground distance to the nearest
+    asset. A track threatens an asset when it moves faster than 1 m/s over the ground,
+    approaches it, and its closest approach on the ground passes within the asset's
+    radius plus the corridor plus twice the velocity error grown over the time to go."""
+    n, m = track_position_m.shape[0], asset_position_m.shape[0]
+    asset = np.full(n, -1, dtype=np.intp)
+    time_to_go = np.full(n, np.inf)
+    distance_to_nearest = np.empty(n)
+    for track in range(n):
+        vx, vy = track_velocity_mps[track, 0], track_velocity_mps[track, 1]
+        speed2 = max(vx * vx + vy * vy, 1e-6)
+        best_urgency, best, best_time, nearest = -np.inf, 0, 0.0, np.inf
+        for index in range(m):
+            ox = asset_position_m[index, 0] - track_position_m[track, 0]
+            oy = asset_position_m[index, 1] - track_position_m[track, 1]
+            time_to_closest = (ox * vx + oy * vy) / speed2
+            miss_m = np.sqrt((ox - vx * time_to_closest) ** 2 + (oy - vy * time_to_closest) ** 2)
+            allowed_m = (asset_radius_m[index] + corridor_m
+                         + 2.0 * speed_sigma_mps[track] * max(time_to_closest, 0.0))
+            threatens = speed2 > 1.0 and time_to_closest > 0 and miss_m <= allowed_m
+            urgency = asset_value[index] / max(time_to_closest, 1.0) if threatens else -1.0
+            if urgency > best_urgency:  # the first of equal urgencies, as argmax
+                best_urgency, best, best_time = urgency, index, time_to_closest
+            nearest = min(nearest, np.sqrt(ox * ox + oy * oy))
+        if best_urgency >= 0.0:
+            asset[track], time_to_go[track] = best, best_time
+        distance_to_nearest[track] = nearest
+    return asset, time_to_go, distance_to_nearest
