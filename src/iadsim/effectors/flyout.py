@@ -186,6 +186,19 @@ def _nearest(position_m: np.ndarray, rows: np.ndarray, threat_position_m: np.nda
     return nearest, nearest_distance
 
 
+@njit(cache=True)
+def _search_sorted(values: np.ndarray, key: int) -> int:
+    """The first index of sorted ``values`` whose value is not below ``key``."""
+    low, high = 0, values.size
+    while low < high:
+        middle = (low + high) // 2
+        if values[middle] < key:
+            low = middle + 1
+        else:
+            high = middle
+    return low
+
+
 @njit(cache=True, error_model="numpy")
 def _guide(rows, type_index, position_m, velocity_mps, locked_threat, track_id, aim_offset_m,
            launch_time_s, speed_mps, seeker_range_m, max_flight_time_s, nearest,
@@ -228,7 +241,7 @@ def _guide(rows, type_index, position_m, velocity_mps, locked_threat, track_id, 
             target_velocity[axis] = 0.0
         on_track = False
         if sorted_track_ids.size:
-            found = np.searchsorted(sorted_track_ids, track_id[row])
+            found = _search_sorted(sorted_track_ids, track_id[row])
             if found < sorted_track_ids.size and sorted_track_ids[found] == track_id[row]:
                 on_track = True
                 track = track_order[found]
@@ -263,7 +276,8 @@ def _guide(rows, type_index, position_m, velocity_mps, locked_threat, track_id, 
         new_position[k, 0] = start_x + vx * dt_s
         new_position[k, 1] = start_y + vy * dt_s
         new_position[k, 2] = start_z + vz * dt_s
-        position_m[row] = new_position[k]
+        for axis in range(3):
+            position_m[row, axis] = new_position[k, axis]
         # Endgame: the round reaches its aim point within this step.
         arriving[k] = steering and time_to_go <= dt_s
         expired[k] = (not arriving[k]

@@ -15,7 +15,7 @@ import numpy as np
 from numba import njit
 
 
-@njit(cache=True, error_model="numpy", inline="always")
+@njit(cache=True, error_model="numpy")
 def intercept_time(px: float, py: float, pz: float, vx: float, vy: float, vz: float,
                    speed: float, delay: float) -> float:
     """:func:`intercept_time_s` of one target (scalars), for compiled callers."""
@@ -73,7 +73,7 @@ def intercept_time_s(relative_position_m: np.ndarray, target_velocity_mps: np.nd
     return times.reshape(shape)
 
 
-@njit(cache=True, error_model="numpy", inline="always")
+@njit(cache=True, error_model="numpy")
 def closest_approach_time(rx: float, ry: float, rz: float, vx: float, vy: float, vz: float,
                           duration_s: float) -> float:
     """:func:`closest_approach`'s time of one pair (scalars), for compiled callers."""

@@ -29,9 +29,9 @@ def converted_measurement(range_m: np.ndarray, azimuth_rad: np.ndarray,
     count = np.size(range_m)
     sigmas = np.empty((count, 3))
     sigmas[:, 0], sigmas[:, 1], sigmas[:, 2] = range_sigma_m, azimuth_sigma_rad, elevation_sigma_rad
-    return _converted(np.asarray(range_m, dtype=float).reshape(count),
-                      np.asarray(azimuth_rad, dtype=float).reshape(count),
-                      np.asarray(elevation_rad, dtype=float).reshape(count),
+    return _converted(np.ascontiguousarray(range_m, dtype=float).reshape(count),
+                      np.ascontiguousarray(azimuth_rad, dtype=float).reshape(count),
+                      np.ascontiguousarray(elevation_rad, dtype=float).reshape(count),
                       np.broadcast_to(np.asarray(radar_position_m, dtype=float), (count, 3)),
                       np.broadcast_to(np.asarray(to_local, dtype=float), (count, 3, 3)), sigmas)
 

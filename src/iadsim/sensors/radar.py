@@ -254,7 +254,7 @@ def _detect(radars: np.ndarray, radar_position_m: np.ndarray, to_local: np.ndarr
     Swerling 1 Pd at its SNR. Returns the row (into ``radars``) and column (into ``ids``)
     of each detection, its true (range, azimuth, elevation) and its linear SNR, radar by
     radar. ``table`` rows: max range, min and max elevation, SNR at 1 m for 1 m^2, Pfa."""
-    capacity = 64
+    capacity = radars.size * ids.size  # at most every threat by every radar
     rows = np.empty(capacity, dtype=np.intp)
     columns = np.empty(capacity, dtype=np.intp)
     measured = np.empty((capacity, 3))
@@ -286,11 +286,6 @@ def _detect(radars: np.ndarray, radar_position_m: np.ndarray, to_local: np.ndarr
             snr = snr_constant * threat_rcs_m2[threat] / max(slant, 1.0) ** 4
             if not draws[row, column] < pfa ** (1.0 / (1.0 + snr)):  # Swerling 1 Pd
                 continue
-            if found == rows.size:
-                rows = np.concatenate((rows, np.empty(rows.size, dtype=np.intp)))
-                columns = np.concatenate((columns, np.empty(columns.size, dtype=np.intp)))
-                measured = np.concatenate((measured, np.empty((measured.shape[0], 3))))
-                snrs = np.concatenate((snrs, np.empty(snrs.size)))
             rows[found], columns[found], snrs[found] = row, column, snr
             measured[found, 0], measured[found, 2] = slant, elevation
             measured[found, 1] = np.arctan2(x, y) % (2.0 * np.pi)

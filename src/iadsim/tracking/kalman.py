@@ -19,7 +19,7 @@ import numpy as np
 from numba import njit
 
 
-@njit(cache=True, inline="always")
+@njit(cache=True)
 def _symmetric_inverse_into(a: float, b: float, c: float, d: float, e: float, f: float,
                             out: np.ndarray) -> float:
     """Writes the inverse of ``[[a b c] [b d e] [c e f]]`` into ``out`` (3, 3) by cofactors
@@ -156,11 +156,13 @@ def combine_measurements(first: np.ndarray, measurement: np.ndarray,
         start = first[group]
         stop = first[group + 1] if group + 1 < groups else measurement.shape[0]
         if stop - start == 1:
-            combined[group] = measurement[start]
-            combined_cov[group] = measurement_covariance[start]
+            for i in range(3):  # loops, not slice copies: they compile much faster
+                combined[group, i] = measurement[start, i]
+                for j in range(3):
+                    combined_cov[group, i, j] = measurement_covariance[start, i, j]
             continue
-        information_sum[:] = 0.0
-        weighted_sum[:] = 0.0
+        information_sum.fill(0.0)
+        weighted_sum.fill(0.0)
         for k in range(start, stop):
             R = measurement_covariance[k]
             _symmetric_inverse_into(R[0, 0], R[0, 1], R[0, 2], R[1, 1], R[1, 2], R[2, 2],

@@ -27,7 +27,7 @@ import numpy as np
 from numba import njit
 
 
-@njit(cache=True, inline="always")
+@njit(cache=True)
 def _distance2(rx: float, ry: float, rz: float, a: float, b: float, c: float, d: float,
                e: float, f: float) -> float:
     """``r^T S^-1 r`` for the symmetric ``S = [[a b c] [b d e] [c e f]]`` by cofactors."""
@@ -38,7 +38,7 @@ def _distance2(rx: float, ry: float, rz: float, a: float, b: float, c: float, d:
     return quadratic / determinant
 
 
-@njit(cache=True, inline="always")
+@njit(cache=True)
 def _pair_distance2(i: int, j: int, track_position: np.ndarray, track_cov: np.ndarray,
                     measurement: np.ndarray, measurement_cov: np.ndarray) -> float:
     return _distance2(
@@ -55,7 +55,8 @@ def _pair_distance2(i: int, j: int, track_position: np.ndarray, track_cov: np.nd
 @njit(cache=True)
 def _grown(array: np.ndarray, size: int) -> np.ndarray:
     grown = np.empty(max(2 * array.size, size, 16), dtype=array.dtype)
-    grown[: array.size] = array
+    for index in range(array.size):  # a loop, not a slice copy: compiles much faster
+        grown[index] = array[index]
     return grown
 
 
@@ -97,6 +98,14 @@ def largest_eigenvalue_bound(covariance: np.ndarray, row: int) -> float:
 
 
 @njit(cache=True)
+def _geometric_mean(values: np.ndarray) -> float:
+    total = 0.0
+    for value in values:
+        total += np.log(max(value, 1e-9))
+    return np.exp(total / values.size)
+
+
+@njit(cache=True)
 def gate_by_grid(track_position: np.ndarray, track_cov: np.ndarray, measurement: np.ndarray,
                  measurement_cov: np.ndarray, gate_threshold: float, cell_factor: float,
                  max_cells: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
@@ -108,8 +117,8 @@ def gate_by_grid(track_position: np.ndarray, track_cov: np.ndarray, measurement:
     Each report is entered in the grid cells its square covers; each track visits the
     cells its square covers and tests the reports there, a pair being tested only in the
     first cell the two squares share (so never twice). The cell side is ``cell_factor``
-    times the sum of the median ``a`` and median ``b`` (so that a typical square covers a
-    few cells, and one diffuse track or report does not slow the others), enlarged if the
+    times the sum of the geometric means of ``a`` and of ``b`` (so that a typical square
+    covers a few cells, and a few diffuse tracks or reports do not slow the others), enlarged if the
     grid would have more than ``max_cells`` cells. Returns (track_index,
     measurement_index, distance2), track by track.
     """
@@ -128,7 +137,7 @@ def gate_by_grid(track_position: np.ndarray, track_cov: np.ndarray, measurement:
         east_high = max(east_high, measurement[j, 0] + measurement_radius[j])
         north_low = min(north_low, measurement[j, 1] - measurement_radius[j])
         north_high = max(north_high, measurement[j, 1] + measurement_radius[j])
-    cell = cell_factor * (np.median(track_radius) + np.median(measurement_radius))
+    cell = cell_factor * (_geometric_mean(track_radius) + _geometric_mean(measurement_radius))
     cell = max(cell, 1e-3 * max(east_high - east_low, north_high - north_low), 1e-6)
     columns = int((east_high - east_low) / cell) + 1
     rows = int((north_high - north_low) / cell) + 1
@@ -275,8 +284,17 @@ def linear_sum_assignment(cost: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
                 break
     if not transposed:
         return np.arange(n_rows), column_of_row
-    order = np.argsort(column_of_row)
-    return column_of_row[order], order
+    # The transposed problem's rows are the columns of ``cost`` and its columns the rows
+    # of ``cost``: list the matches by ``cost`` row, as SciPy does.
+    cost_rows = np.empty(n_rows, dtype=np.intp)
+    cost_columns = np.empty(n_rows, dtype=np.intp)
+    matched = 0
+    for cost_row in range(n_columns):
+        if row_of_column[cost_row] >= 0:
+            cost_rows[matched] = cost_row
+            cost_columns[matched] = row_of_column[cost_row]
+            matched += 1
+    return cost_rows, cost_columns
 
 
 @njit(cache=True)

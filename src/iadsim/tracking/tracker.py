@@ -302,6 +302,7 @@ class CentralTracker:
                                            time_s - self.time_s[confirmed],
                                            self.settings.process_noise_mps2)
         speed_sigma = np.sqrt(np.trace(covariance[:, 3:, 3:], axis1=1, axis2=2) / 3.0)
-        return TrackPicture(time_s, self.track_id[confirmed].copy(), state[:, :3],
-                            state[:, 3:], covariance[:, :3, :3],
+        # Contiguous copies: compiled readers then see one memory layout whatever the size.
+        return TrackPicture(time_s, self.track_id[confirmed].copy(), state[:, :3].copy(),
+                            state[:, 3:].copy(), covariance[:, :3, :3],
                             self.last_update_by_radar_s[confirmed].copy(), speed_sigma)
