@@ -47,11 +47,14 @@ def engageability(picture: TrackPicture, time_to_go_s: np.ndarray, batteries: Ba
 
 
 @njit(cache=True, error_model="numpy")
-def _engageability(track_position, track_velocity, last_update_by_radar_s, time_s,
-                   time_to_go_s, battery_position, reaction_time_s, radar_mask, speed,
-                   min_range, max_range, min_altitude, max_altitude, max_flight_time,
-                   max_target_speed, origin_altitude_m, earth_radius_m, ground_elevation_m,
-                   fire_control_track_age_s):
+def _engageability(track_position: np.ndarray, track_velocity: np.ndarray,
+                   last_update_by_radar_s: np.ndarray, time_s: float, time_to_go_s: np.ndarray,
+                   battery_position: np.ndarray, reaction_time_s: np.ndarray,
+                   radar_mask: np.ndarray, speed: np.ndarray, min_range: np.ndarray,
+                   max_range: np.ndarray, min_altitude: np.ndarray, max_altitude: np.ndarray,
+                   max_flight_time: np.ndarray, max_target_speed: np.ndarray,
+                   origin_altitude_m: float, earth_radius_m: float, ground_elevation_m: float,
+                   fire_control_track_age_s: float) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """:func:`engageability` per (battery, track); battery-indexed limits are those of
     each battery's interceptor type. The PIP's height uses the osculating sphere, as
     :meth:`LocalFrame.approximate_altitude_m`."""

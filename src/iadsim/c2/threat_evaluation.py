@@ -62,8 +62,10 @@ def evaluate(track_position_m: np.ndarray, track_velocity_mps: np.ndarray,
 
 
 @njit(cache=True, error_model="numpy")
-def _assess(track_position_m, track_velocity_mps, asset_position_m, asset_radius_m,
-            asset_value, corridor_m, speed_sigma_mps):
+def _assess(track_position_m: np.ndarray, track_velocity_mps: np.ndarray,
+            asset_position_m: np.ndarray, asset_radius_m: np.ndarray, asset_value: np.ndarray,
+            corridor_m: float, speed_sigma_mps: np.ndarray
+            ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """Per track: the asset it threatens most urgently (value / time to closest approach;
     -1 for none), its time to go (inf for none) and its ground distance to the nearest
     asset. A track threatens an asset when it moves faster than 1 m/s over the ground,

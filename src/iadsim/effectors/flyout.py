@@ -200,10 +200,14 @@ def _search_sorted(values: np.ndarray, key: int) -> int:
 
 
 @njit(cache=True, error_model="numpy")
-def _guide(rows, type_index, position_m, velocity_mps, locked_threat, track_id, aim_offset_m,
-           launch_time_s, speed_mps, seeker_range_m, max_flight_time_s, nearest,
-           nearest_distance, threat_start_m, threat_end_m, threat_alive, sorted_track_ids,
-           track_order, track_position_m, track_velocity_mps, time_s, dt_s):
+def _guide(rows: np.ndarray, type_index: np.ndarray, position_m: np.ndarray,
+           velocity_mps: np.ndarray, locked_threat: np.ndarray, track_id: np.ndarray,
+           aim_offset_m: np.ndarray, launch_time_s: np.ndarray, speed_mps: np.ndarray,
+           seeker_range_m: np.ndarray, max_flight_time_s: np.ndarray, nearest: np.ndarray,
+           nearest_distance: np.ndarray, threat_start_m: np.ndarray, threat_end_m: np.ndarray,
+           threat_alive: np.ndarray, sorted_track_ids: np.ndarray, track_order: np.ndarray,
+           track_position_m: np.ndarray, track_velocity_mps: np.ndarray, time_s: float,
+           dt_s: float) -> tuple[np.ndarray, ...]:
     """Guide the rounds ``rows`` over one step, in place (position, velocity, seeker lock),
     and find their endgames (see :meth:`InterceptorFleet.step`).
 
