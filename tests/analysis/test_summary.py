@@ -5,6 +5,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
+import iadsim
 from iadsim.analysis.summary import summarize, threat_fates
 from iadsim.engine.events import EventKind, EventLog
 from iadsim.scenario import scenario_from_dict
@@ -61,3 +62,19 @@ def test_fates_and_costs_come_from_the_log():
     battery = summary["interceptors"]["by_battery"]
     assert battery["mr-battery"]["fired"] == 1 and battery["mr-battery"]["kills"] == 1
     assert battery["gun-pair"]["fired"] == 1 and battery["gun-pair"]["kills"] == 0
+
+
+def test_first_detections_read_in_chunks_match_a_whole_log_search(monkeypatch):
+    # The saturation run's log: detections of hundreds of drones interleaved with
+    # everything else. Chunks of 1,000 rows split many threats' detections across chunks.
+    from iadsim.analysis import summary
+
+    events = iadsim.run("saturation", seed=3).events
+    detections = events[events["kind"] == "detection"]
+    expected = detections.index[~detections["threat_id"].duplicated()].to_numpy()
+    whole = summary.first_detection_rows(events)
+    monkeypatch.setattr(summary, "FIRST_DETECTION_CHUNK_ROWS", 1_000)
+    chunked = summary.first_detection_rows(events)
+    assert len(events) > 50 * 1_000 and expected.size > 100
+    np.testing.assert_array_equal(whole, expected)
+    np.testing.assert_array_equal(chunked, expected)
