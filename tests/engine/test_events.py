@@ -172,3 +172,22 @@ def test_rows_spanning_blocks_come_out_in_time_order(monkeypatch, block_rows):
     assert released["asset"].iloc[0] == "port"
     assert len(log) == 0 and log.count(EventKind.KILL) == 0 and len(log.to_frame()) == 0
     pd.testing.assert_frame_equal(released.iloc[1:].reset_index(drop=True), frame)
+
+
+@pytest.mark.parametrize("moves_per_row", [events_module.MAX_INSERTION_MOVES_PER_ROW, 0])
+@pytest.mark.parametrize("shuffled_share", [0.01, 1.0])
+def test_sorting_a_log_matches_a_stable_argsort(shuffled_share, moves_per_row, monkeypatch):
+    # Times on a 0.5 s grid (many ties), mostly in order; a share of rows displaced by
+    # up to a few steps (a run's endgame events), or every row shuffled. With no moves
+    # allowed the general sort finishes the job. Either way: NumPy's stable argsort.
+    monkeypatch.setattr(events_module, "MAX_INSERTION_MOVES_PER_ROW", moves_per_row)
+    rng = np.random.default_rng(5)
+    time_s = np.floor(np.arange(20_000) / 7.0) * 0.5
+    displaced = rng.random(time_s.size) < shuffled_share
+    time_s[displaced] -= rng.integers(0, 4, displaced.sum()) * 0.5
+    expected = np.argsort(time_s, kind="stable")
+    sorted_times = time_s.copy()
+    order = events_module._sort_nearly_sorted(sorted_times)
+    np.testing.assert_array_equal(order, expected)
+    np.testing.assert_array_equal(sorted_times, time_s[expected])
+    assert order.dtype == np.int32

@@ -44,6 +44,7 @@ from typing import Any
 
 import numpy as np
 import pandas as pd
+from numba import njit
 
 
 class EventKind(StrEnum):
@@ -232,14 +233,69 @@ class EventLog:
         # Each row's place in time order (stable); None when the rows already are in order.
         # Later columns are scattered straight to their place: no unsorted full copy.
         if total and not (time_s[1:] >= time_s[:-1]).all():
-            order = np.argsort(time_s, kind="stable")
-            place = np.empty(total, dtype=np.int32 if total < 2**31 else np.int64)
-            place[order] = np.arange(total, dtype=place.dtype)
+            order = _sort_nearly_sorted(time_s)  # sorts time_s in place
+            place = _inverse_permutation(order)
             kind_code = kind_code[order]
             del order
-            time_s.sort(kind="stable")  # in place: the same as time_s[order]
         store = {"time_s": time_s, "kind_code": kind_code}
         for name in _DTYPES:
             store[name] = gathered(name)
         self._blocks, self._fill, self._consolidated = [store], total, True
         return store
+
+
+#: Rows a nearly sorted log may move in all before it is sorted the general way.
+MAX_INSERTION_MOVES_PER_ROW = 4
+
+
+def _sort_nearly_sorted(time_s: np.ndarray) -> np.ndarray:
+    """Sort ``time_s`` in place (stable) and return the order applied (int32 while the
+    log has fewer than 2**31 rows): ``sorted = original[order]``.
+
+    A run's log is in time order but for the few events a step logs at times inside the
+    step (interceptor endgames) after events at its start: an insertion sort moves only
+    those, in one pass and without the 8-byte index a general sort builds (200 MB at
+    25 million events). A log further out of order is finished by NumPy's stable sort.
+    """
+    dtype = np.int32 if time_s.size < 2**31 else np.int64
+    order = np.arange(time_s.size, dtype=dtype)
+    if not _insertion_sort(time_s, order, MAX_INSERTION_MOVES_PER_ROW * time_s.size):
+        # Equal times are still in log order, so a stable sort of what is left finishes
+        # the stable sort of the whole.
+        rest = np.argsort(time_s, kind="stable")
+        order = order[rest]
+        time_s[:] = time_s[rest]
+    return order
+
+
+@njit(cache=True)
+def _insertion_sort(time_s: np.ndarray, order: np.ndarray, max_moves: int) -> bool:
+    """Stable insertion sort of ``time_s`` in place, applying the same moves to
+    ``order``; stops after the insertion that exceeds ``max_moves`` row moves (returns
+    False), leaving a permutation whose equal times are still in their first order."""
+    moves = 0
+    for i in range(1, time_s.size):
+        value = time_s[i]
+        if value >= time_s[i - 1]:
+            continue
+        origin = order[i]
+        j = i - 1
+        while j >= 0 and time_s[j] > value:  # strictly greater: equal times keep order
+            time_s[j + 1] = time_s[j]
+            order[j + 1] = order[j]
+            j -= 1
+        moves += i - 1 - j
+        time_s[j + 1] = value
+        order[j + 1] = origin
+        if moves > max_moves:
+            return False
+    return True
+
+
+@njit(cache=True)
+def _inverse_permutation(order: np.ndarray) -> np.ndarray:
+    """``place`` with ``place[order[k]] = k`` (same integer type, no temporary)."""
+    place = np.empty_like(order)
+    for position in range(order.size):
+        place[order[position]] = position
+    return place
