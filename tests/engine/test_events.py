@@ -174,20 +174,29 @@ def test_rows_spanning_blocks_come_out_in_time_order(monkeypatch, block_rows):
     pd.testing.assert_frame_equal(released.iloc[1:].reset_index(drop=True), frame)
 
 
-@pytest.mark.parametrize("moves_per_row", [events_module.MAX_INSERTION_MOVES_PER_ROW, 0])
-@pytest.mark.parametrize("shuffled_share", [0.01, 1.0])
-def test_sorting_a_log_matches_a_stable_argsort(shuffled_share, moves_per_row, monkeypatch):
-    # Times on a 0.5 s grid (many ties), mostly in order; a share of rows displaced by
-    # up to a few steps (a run's endgame events), or every row shuffled. With no moves
-    # allowed the general sort finishes the job. Either way: NumPy's stable argsort.
-    monkeypatch.setattr(events_module, "MAX_INSERTION_MOVES_PER_ROW", moves_per_row)
+@pytest.mark.parametrize("shuffled_share", [0.0, 0.01, 1.0])
+def test_sorting_a_log_matches_a_stable_argsort(shuffled_share):
+    # Times on a 0.5 s grid (many ties), mostly in order with a share of rows displaced
+    # back by up to a few steps (a run's tracker and endgame events), or all shuffled:
+    # the natural merge sort gives NumPy's stable argsort, and the in-place permutation
+    # by its inverse gives the sorted values.
     rng = np.random.default_rng(5)
-    time_s = np.floor(np.arange(20_000) / 7.0) * 0.5
+    time_s = np.floor(np.arange(20_001) / 7.0) * 0.5
     displaced = rng.random(time_s.size) < shuffled_share
     time_s[displaced] -= rng.integers(0, 4, displaced.sum()) * 0.5
+    if shuffled_share == 1.0:
+        time_s = rng.permutation(time_s)
     expected = np.argsort(time_s, kind="stable")
-    sorted_times = time_s.copy()
-    order = events_module._sort_nearly_sorted(sorted_times)
+    original = time_s.copy()
+    order = events_module._stable_time_order(time_s)
+    np.testing.assert_array_equal(time_s, original)  # not modified
     np.testing.assert_array_equal(order, expected)
-    np.testing.assert_array_equal(sorted_times, time_s[expected])
     assert order.dtype == np.int32
+    place = events_module._inverse_permutation(order)
+    codes = (np.arange(time_s.size) % 100).astype(np.int8)
+    expected_codes = codes[expected]
+    events_module._permute_in_place(time_s, place)
+    events_module._permute_in_place(codes, place)
+    np.testing.assert_array_equal(time_s, original[expected])
+    np.testing.assert_array_equal(codes, expected_codes)
+    np.testing.assert_array_equal(place[expected], np.arange(time_s.size))  # restored
