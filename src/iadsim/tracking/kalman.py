@@ -63,6 +63,22 @@ def predict(state: np.ndarray, covariance: np.ndarray, dt_s: np.ndarray,
 
 
 @njit(cache=True)
+def _predict_position_into(state: np.ndarray, covariance: np.ndarray, dt: float, q: float,
+                           position: np.ndarray, position_cov: np.ndarray) -> None:
+    """The position (3,) and its covariance (3, 3) of one track ``dt`` seconds ahead,
+    written into ``position`` and ``position_cov``: ``P_pp + dt (P_pv + P_vp) + dt^2 P_vv``
+    plus the CWNA noise ``q |dt|^3 / 3``."""
+    magnitude = abs(dt)
+    for i in range(3):
+        position[i] = state[i] + state[3 + i] * dt
+        for j in range(3):
+            position_cov[i, j] = (covariance[i, j] + dt * (covariance[i, 3 + j]
+                                                           + covariance[3 + i, j])
+                                  + dt * dt * covariance[3 + i, 3 + j])
+        position_cov[i, i] += q * magnitude * magnitude * magnitude / 3.0
+
+
+@njit(cache=True)
 def _predict(state: np.ndarray, covariance: np.ndarray, dt_s: np.ndarray,
              acceleration_sigma_mps2: float) -> tuple[np.ndarray, np.ndarray]:
     n = state.shape[0]
@@ -71,29 +87,21 @@ def _predict(state: np.ndarray, covariance: np.ndarray, dt_s: np.ndarray,
     q = acceleration_sigma_mps2 * acceleration_sigma_mps2
     for k in range(n):
         dt = dt_s[k]
-        magnitude = abs(dt)
-        q_pp = q * magnitude * magnitude * magnitude / 3.0
-        q_pv = q * dt * dt / 2.0 * (1.0 if dt > 0.0 else (-1.0 if dt < 0.0 else 0.0))
-        q_vv = q * magnitude
-        for i in range(3):
-            predicted_state[k, i] = state[k, i] + state[k, 3 + i] * dt
-            predicted_state[k, 3 + i] = state[k, 3 + i]
         P = covariance[k]
         out = predicted[k]
+        _predict_position_into(state[k], P, dt, q, predicted_state[k, :3], out[:3, :3])
+        q_pv = q * dt * dt / 2.0 * (1.0 if dt > 0.0 else (-1.0 if dt < 0.0 else 0.0))
         for i in range(3):
+            predicted_state[k, 3 + i] = state[k, 3 + i]
             for j in range(3):
                 # P_pv + dt P_vv, the position-velocity block after the step.
                 cross = P[i, 3 + j] + dt * P[3 + i, 3 + j]
                 out[i, 3 + j] = cross
                 out[3 + j, i] = cross
                 out[3 + i, 3 + j] = P[3 + i, 3 + j]
-                out[i, j] = (P[i, j] + dt * (P[i, 3 + j] + P[3 + i, j])
-                             + dt * dt * P[3 + i, 3 + j])
-        for i in range(3):
-            out[i, i] += q_pp
             out[i, 3 + i] += q_pv
             out[3 + i, i] += q_pv
-            out[3 + i, 3 + i] += q_vv
+            out[3 + i, 3 + i] += q * abs(dt)
     return predicted_state, predicted
 
 
@@ -115,15 +123,8 @@ def _predict_position(state: np.ndarray, covariance: np.ndarray, dt_s: np.ndarra
     position_cov = np.empty((n, 3, 3))
     q = acceleration_sigma_mps2 * acceleration_sigma_mps2
     for k in range(n):
-        dt = dt_s[k]
-        magnitude = abs(dt)
-        P = covariance[k]
-        for i in range(3):
-            position[k, i] = state[k, i] + state[k, 3 + i] * dt
-            for j in range(3):
-                position_cov[k, i, j] = (P[i, j] + dt * (P[i, 3 + j] + P[3 + i, j])
-                                         + dt * dt * P[3 + i, 3 + j])
-            position_cov[k, i, i] += q * magnitude * magnitude * magnitude / 3.0
+        _predict_position_into(state[k], covariance[k], dt_s[k], q, position[k],
+                               position_cov[k])
     return position, position_cov
 
 

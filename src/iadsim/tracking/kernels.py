@@ -306,6 +306,26 @@ def _root(parent: np.ndarray, node: int) -> int:
 
 
 @njit(cache=True)
+def _compact(index: np.ndarray, size: int) -> tuple[np.ndarray, np.ndarray]:
+    """Local numbers for the distinct values of ``index`` (all in ``[0, size)``), in
+    increasing order: ``local`` (size,), -1 where absent, and ``values`` with
+    ``values[local[v]] = v``."""
+    local = np.full(size, -1, dtype=np.intp)
+    for value in index:
+        local[value] = 0
+    count = 0
+    for value in range(size):
+        if local[value] == 0:
+            local[value] = count
+            count += 1
+    values = np.empty(count, dtype=np.intp)
+    for value in range(size):
+        if local[value] >= 0:
+            values[local[value]] = value
+    return local, values
+
+
+@njit(cache=True)
 def assign_clusters(rows: np.ndarray, columns: np.ndarray, gain: np.ndarray, n_rows: int,
                     n_columns: int,
                     dense_limit: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
@@ -318,32 +338,9 @@ def assign_clusters(rows: np.ndarray, columns: np.ndarray, gain: np.ndarray, n_r
     where no pair, so such a match is the same as none). Returns the chosen rows and
     columns, and the indices of the pairs in larger clusters, left to the caller.
     """
-    row_local = np.full(n_rows, -1, dtype=np.intp)
-    column_local = np.full(n_columns, -1, dtype=np.intp)
-    n_r = 0
-    n_c = 0
-    for pair in range(rows.size):
-        if row_local[rows[pair]] < 0:
-            row_local[rows[pair]] = 0
-            n_r += 1
-        if column_local[columns[pair]] < 0:
-            column_local[columns[pair]] = 0
-            n_c += 1
-    # Local numbers in increasing global order (rows first, then columns).
-    row_global = np.empty(n_r, dtype=np.intp)
-    count = 0
-    for row in range(n_rows):
-        if row_local[row] == 0:
-            row_local[row] = count
-            row_global[count] = row
-            count += 1
-    column_global = np.empty(n_c, dtype=np.intp)
-    count = 0
-    for column in range(n_columns):
-        if column_local[column] == 0:
-            column_local[column] = count
-            column_global[count] = column
-            count += 1
+    row_local, row_global = _compact(rows, n_rows)
+    column_local, column_global = _compact(columns, n_columns)
+    n_r, n_c = row_global.size, column_global.size
     parent = np.arange(n_r + n_c)
     for pair in range(rows.size):
         a = _root(parent, row_local[rows[pair]])
