@@ -251,8 +251,10 @@ def _detect(radars: np.ndarray, radar_position_m: np.ndarray, to_local: np.ndarr
     """Which threats ``ids`` each of the ``radars`` detects, given one uniform draw per
     (radar, threat): a threat is in view within the instrumented range, the 4/3-earth
     horizon and the elevation limits, and detected when its draw falls below the
-    Swerling 1 Pd at its SNR. Returns the row (into ``radars``) and column (into ``ids``)
-    of each detection, its true (range, azimuth, elevation) and its linear SNR, radar by
+    Swerling 1 Pd at its SNR (the closed form of
+    :func:`iadsim.sensors.detection.swerling1_pd`, against which the test suite checks
+    the detection rate). Returns the row (into ``radars``) and column (into ``ids``) of
+    each detection, its true (range, azimuth, elevation) and its linear SNR, radar by
     radar. ``table`` rows: max range, min and max elevation, SNR at 1 m for 1 m^2, Pfa."""
     capacity = radars.size * ids.size  # at most every threat by every radar
     rows = np.empty(capacity, dtype=np.intp)

@@ -23,8 +23,8 @@ from iadsim.tracking import kernels
 
 #: Below this many track x measurement pairs, gating tests every pair directly.
 BRUTE_FORCE_PAIRS = 2_048
-#: The grid of the spatial search has cells this many times the sum of the median track
-#: and median report gate radii (see :func:`kernels.gate_by_grid`) ...
+#: The grid of the spatial search has cells this many times the sum of the geometric means
+#: of the track and of the report gate radii (see :func:`kernels.gate_by_grid`) ...
 GRID_CELL_FACTOR = 1.0
 #: ... and at most this many cells (8 bytes each).
 MAX_GRID_CELLS = 1 << 20
