@@ -12,11 +12,14 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
+from iadsim import kernel_cache
 from iadsim.errors import IadsimError, ScenarioError
 from iadsim.scenario import Scenario, builtin_names, load_scenario
 
 if TYPE_CHECKING:
     from iadsim.api import RunResult, run
+
+kernel_cache.configure()  # before any module imports Numba
 
 __version__ = "0.1.0"
 __all__ = ["IadsimError", "RunResult", "Scenario", "ScenarioError", "builtin_names",
