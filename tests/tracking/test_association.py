@@ -190,3 +190,26 @@ def test_gating_keeps_every_passing_pair_when_thousands_pass():
     expected = brute_force_pairs(tracks, track_cov, measurements, measurement_cov, GATE_99)
     assert len(expected) > 2_000 and track_index.size == len(expected)
     assert set(zip(track_index.tolist(), measurement_index.tolist(), strict=True)) == expected
+
+
+def test_non_finite_tracks_and_reports_never_gate_and_break_nothing():
+    # A degenerate filter can leave NaN or infinite entries: such a track or report gates
+    # with nothing, and the grid search (whose cell indices they would corrupt) still
+    # finds every other pair.
+    rng = np.random.default_rng(3)
+    tracks = rng.uniform(-20e3, 20e3, (60, 3))
+    measurements = tracks + rng.normal(0.0, 100.0, (60, 3))
+    track_cov, measurement_cov = isotropic(60, 150.0), isotropic(60, 100.0)
+    tracks[3] = np.nan
+    track_cov[7] = np.inf
+    measurements[5, 1] = np.inf
+    measurement_cov[9] = np.nan
+    track_index, measurement_index, _ = gated_pairs(tracks, track_cov, measurements,
+                                                    measurement_cov, GATE_99)
+    got = set(zip(track_index.tolist(), measurement_index.tolist(), strict=True))
+    assert got == brute_force_pairs(tracks, track_cov, measurements, measurement_cov, GATE_99)
+    assert not {3, 7} & set(track_index.tolist())
+    assert not {5, 9} & set(measurement_index.tolist())
+    assert len(got) >= 50
+    nothing = gated_pairs(tracks, track_cov, np.full((60, 3), np.nan), measurement_cov, GATE_99)
+    assert all(part.size == 0 for part in nothing)

@@ -99,10 +99,13 @@ def largest_eigenvalue_bound(covariance: np.ndarray, row: int) -> float:
 
 @njit(cache=True)
 def _geometric_mean(values: np.ndarray) -> float:
-    total = 0.0
+    """Geometric mean of the finite values (each at least 1e-9); 1 if there are none."""
+    total, count = 0.0, 0
     for value in values:
-        total += np.log(max(value, 1e-9))
-    return np.exp(total / values.size)
+        if np.isfinite(value):
+            total += np.log(max(value, 1e-9))
+            count += 1
+    return np.exp(total / count) if count else 1.0
 
 
 @njit(cache=True)
@@ -130,13 +133,30 @@ def gate_by_grid(track_position: np.ndarray, track_cov: np.ndarray, measurement:
     for j in range(n_measurements):
         measurement_radius[j] = np.sqrt(
             gate_threshold * largest_eigenvalue_bound(measurement_cov, j))
+    # A non-finite position or covariance (a degenerate filter) never passes the gate; it
+    # must also stay out of the grid, whose cell indices it would corrupt.
+    usable = np.empty(n_measurements, dtype=np.bool_)
+    for j in range(n_measurements):
+        usable[j] = (np.isfinite(measurement_radius[j]) and np.isfinite(measurement[j, 0])
+                     and np.isfinite(measurement[j, 1]) and np.isfinite(measurement[j, 2]))
+        if not usable[j]:
+            measurement_radius[j] = 0.0
+    for i in range(n_tracks):
+        if not (np.isfinite(track_radius[i]) and np.isfinite(track_position[i, 0])
+                and np.isfinite(track_position[i, 1]) and np.isfinite(track_position[i, 2])):
+            track_radius[i] = np.nan  # skipped below
     east_low, east_high = np.inf, -np.inf
     north_low, north_high = np.inf, -np.inf
     for j in range(n_measurements):
+        if not usable[j]:
+            continue
         east_low = min(east_low, measurement[j, 0] - measurement_radius[j])
         east_high = max(east_high, measurement[j, 0] + measurement_radius[j])
         north_low = min(north_low, measurement[j, 1] - measurement_radius[j])
         north_high = max(north_high, measurement[j, 1] + measurement_radius[j])
+    if not np.isfinite(east_low):  # no usable report
+        empty = np.zeros(0, dtype=np.intp)
+        return empty, empty.copy(), np.zeros(0)
     cell = cell_factor * (_geometric_mean(track_radius) + _geometric_mean(measurement_radius))
     cell = max(cell, 1e-3 * max(east_high - east_low, north_high - north_low), 1e-6)
     columns = int((east_high - east_low) / cell) + 1
@@ -152,6 +172,9 @@ def gate_by_grid(track_position: np.ndarray, track_cov: np.ndarray, measurement:
     last_row = np.empty(n_measurements, dtype=np.intp)
     cell_start = np.zeros(columns * rows + 1, dtype=np.intp)
     for j in range(n_measurements):
+        if not usable[j]:
+            first_column[j], last_column[j], first_row[j], last_row[j] = 0, -1, 0, -1
+            continue
         first_column[j] = int((measurement[j, 0] - measurement_radius[j] - east_low) / cell)
         last_column[j] = min(int((measurement[j, 0] + measurement_radius[j] - east_low) / cell),
                              columns - 1)
@@ -179,6 +202,8 @@ def gate_by_grid(track_position: np.ndarray, track_cov: np.ndarray, measurement:
     kept = 0
     for i in range(n_tracks):
         radius = track_radius[i]
+        if np.isnan(radius):
+            continue
         east, north = track_position[i, 0], track_position[i, 1]
         if (east + radius < east_low or east - radius > east_high
                 or north + radius < north_low or north - radius > north_high):
