@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import numpy as np
 from scipy.sparse import coo_matrix
-from scipy.sparse.csgraph import connected_components, min_weight_full_bipartite_matching
+from scipy.sparse.csgraph import min_weight_full_bipartite_matching
 
 from iadsim.tracking import kernels
 
@@ -64,7 +64,7 @@ def assign(track_index: np.ndarray, measurement_index: np.ndarray, gain: np.ndar
     Tracks and measurements linked by pairs form clusters, and the optimum of the whole is
     the union of the clusters' optima: a cluster of one pair takes it, a cluster of up to
     ``DENSE_ASSIGNMENT_SIZE`` tracks + measurements is solved dense in compiled code
-    (:func:`kernels.assign_clusters`), a larger one sparse (:func:`_solve_large`).
+    (:func:`kernels.assign_clusters`), a larger one sparse (:func:`_solve_sparse`).
     The test suite checks both solvers and the clustering against SciPy's dense optimum.
 
     Returns (track_index, measurement_index) of the assigned pairs, sorted by track.
@@ -75,70 +75,24 @@ def assign(track_index: np.ndarray, measurement_index: np.ndarray, gain: np.ndar
             track_index[worth], measurement_index[worth], gain[worth])
     if track_index.size == 0:
         return track_index, measurement_index
-    tracks, measurements, left = kernels.assign_clusters(
+    tracks, measurements, left, left_rank, left_clusters = kernels.assign_clusters(
         np.asarray(track_index, dtype=np.intp), np.asarray(measurement_index, dtype=np.intp),
         np.asarray(gain, dtype=float), n_tracks, n_measurements, DENSE_ASSIGNMENT_SIZE)
-    if left.size:
-        large_tracks, large_measurements = _solve_large(
-            track_index[left], measurement_index[left], gain[left], n_tracks, n_measurements)
-        tracks = np.concatenate([tracks, large_tracks])
-        measurements = np.concatenate([measurements, large_measurements])
+    chosen_tracks, chosen_measurements = [tracks], [measurements]
+    for start, stop, cluster_tracks, cluster_measurements in left_clusters.tolist():
+        # A large cluster, solved sparse on its pairs' ranks, then mapped back.
+        pairs, rank = left[start:stop], left_rank[start:stop]
+        rows, columns = _solve_sparse(rank[:, 0], rank[:, 1], gain[pairs], cluster_tracks,
+                                      cluster_measurements)
+        track_of_rank = np.empty(cluster_tracks, dtype=np.intp)
+        track_of_rank[rank[:, 0]] = track_index[pairs]
+        measurement_of_rank = np.empty(cluster_measurements, dtype=np.intp)
+        measurement_of_rank[rank[:, 1]] = measurement_index[pairs]
+        chosen_tracks.append(track_of_rank[rows])
+        chosen_measurements.append(measurement_of_rank[columns])
+    tracks, measurements = np.concatenate(chosen_tracks), np.concatenate(chosen_measurements)
     order = tracks.argsort(kind="stable")
     return tracks[order], measurements[order]
-
-
-def _solve_large(track_index: np.ndarray, measurement_index: np.ndarray, gain: np.ndarray,
-                 n_tracks: int, n_measurements: int) -> tuple[np.ndarray, np.ndarray]:
-    """Maximum-gain assignment of the pairs of large clusters, each solved sparse
-    (:func:`_solve_sparse`)."""
-    track_ids, local_track = _compact(track_index, n_tracks)
-    measurement_ids, local_measurement = _compact(measurement_index, n_measurements)
-    n_t, n_m = track_ids.size, measurement_ids.size
-    graph = coo_matrix((np.ones(gain.size, dtype=np.int8), (local_track, n_t + local_measurement)),
-                       shape=(n_t + n_m, n_t + n_m))
-    # Weakly connected components of the directed track -> measurement graph: the same
-    # clusters as the undirected graph's, without symmetrizing it first.
-    clusters, label = connected_components(graph, directed=True, connection="weak")
-    track_rank, tracks_in, track_order, track_start = _ranks(label[:n_t], clusters)
-    measurement_rank, measurements_in, measurement_order, measurement_start = _ranks(
-        label[n_t:], clusters)
-    pair_cluster = label[local_track]
-    order = pair_cluster.argsort(kind="stable")
-    pair_track, pair_measurement = track_rank[local_track[order]], measurement_rank[
-        local_measurement[order]]
-    pair_gain = gain[order]
-    bounds = np.searchsorted(pair_cluster[order], np.arange(clusters + 1))
-    chosen_tracks, chosen_measurements = [], []
-    for cluster in range(clusters):
-        start, stop = bounds[cluster], bounds[cluster + 1]
-        rows, columns = _solve_sparse(pair_track[start:stop], pair_measurement[start:stop],
-                                      pair_gain[start:stop], int(tracks_in[cluster]),
-                                      int(measurements_in[cluster]))
-        chosen_tracks.append(track_order[track_start[cluster] + rows])
-        chosen_measurements.append(measurement_order[measurement_start[cluster] + columns])
-    return (track_ids[np.concatenate(chosen_tracks)],
-            measurement_ids[np.concatenate(chosen_measurements)])
-
-
-def _compact(index: np.ndarray, size: int) -> tuple[np.ndarray, np.ndarray]:
-    """The distinct values of ``index`` (all in ``[0, size)``), sorted, and each entry's
-    position among them: ``np.unique(index, return_inverse=True)`` without a sort."""
-    present = np.zeros(size, dtype=bool)
-    present[index] = True
-    position = np.cumsum(present) - 1
-    return present.nonzero()[0], position[index]
-
-
-def _ranks(label: np.ndarray,
-           clusters: int) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
-    """Each item's rank within its cluster, the cluster sizes, the items sorted by cluster
-    and where each cluster starts in that order."""
-    order = label.argsort(kind="stable")
-    sizes = np.bincount(label, minlength=clusters)
-    starts = np.cumsum(sizes) - sizes
-    rank = np.empty(label.size, dtype=np.intp)
-    rank[order] = np.arange(label.size) - starts.repeat(sizes)
-    return rank, sizes, order, starts
 
 
 def _solve_sparse(rows: np.ndarray, columns: np.ndarray, gain: np.ndarray, n_rows: int,

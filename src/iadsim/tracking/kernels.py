@@ -353,15 +353,18 @@ def _compact(index: np.ndarray, size: int) -> tuple[np.ndarray, np.ndarray]:
 @njit(cache=True)
 def assign_clusters(rows: np.ndarray, columns: np.ndarray, gain: np.ndarray, n_rows: int,
                     n_columns: int,
-                    dense_limit: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+                    dense_limit: int) -> tuple[np.ndarray, ...]:
     """Maximum-gain one-to-one assignment of gated pairs (each ``gain > 0``, each
     (row, column) at most once), cluster by cluster.
 
     Rows and columns linked by a pair form clusters (union-find); the optimum of the
     whole is the union of the clusters' optima. A cluster of one pair takes it; a cluster
     of up to ``dense_limit`` rows + columns is solved on its dense matrix of ``-gain`` (0
-    where no pair, so such a match is the same as none). Returns the chosen rows and
-    columns, and the indices of the pairs in larger clusters, left to the caller.
+    where no pair, so such a match is the same as none). Larger clusters are left to the
+    caller. Returns the chosen rows and columns; the pairs left (indices, grouped by
+    cluster); each left pair's row and column rank within its cluster, (k, 2); and per
+    left cluster its first and last-plus-one position in ``left``, its rows and its
+    columns, (m, 4).
     """
     row_local, row_global = _compact(rows, n_rows)
     column_local, column_global = _compact(columns, n_columns)
@@ -424,7 +427,10 @@ def assign_clusters(rows: np.ndarray, columns: np.ndarray, gain: np.ndarray, n_r
     chosen_columns = np.empty(min(n_r, n_c), dtype=np.intp)
     chosen = 0
     left = np.empty(rows.size, dtype=np.intp)
+    left_rank = np.empty((rows.size, 2), dtype=np.intp)
+    left_clusters = np.empty((clusters, 4), dtype=np.intp)
     left_count = 0
+    left_cluster_count = 0
     for cluster in range(clusters):
         cluster_rows, cluster_columns = rows_in[cluster], columns_in[cluster]
         first, last = pair_start[cluster], pair_start[cluster + 1]
@@ -446,7 +452,17 @@ def assign_clusters(rows: np.ndarray, columns: np.ndarray, gain: np.ndarray, n_r
                         column_start[cluster] + matched_columns[k]]
                     chosen += 1
         else:
+            left_clusters[left_cluster_count, 0] = left_count
             for position in range(first, last):
-                left[left_count] = pair_order[position]
+                pair = pair_order[position]
+                left[left_count] = pair
+                left_rank[left_count, 0] = rank[row_local[rows[pair]]]
+                left_rank[left_count, 1] = rank[n_r + column_local[columns[pair]]]
                 left_count += 1
-    return chosen_rows[:chosen].copy(), chosen_columns[:chosen].copy(), left[:left_count].copy()
+            left_clusters[left_cluster_count, 1] = left_count
+            left_clusters[left_cluster_count, 2] = cluster_rows
+            left_clusters[left_cluster_count, 3] = cluster_columns
+            left_cluster_count += 1
+    return (chosen_rows[:chosen].copy(), chosen_columns[:chosen].copy(),
+            left[:left_count].copy(), left_rank[:left_count].copy(),
+            left_clusters[:left_cluster_count].copy())
