@@ -323,8 +323,8 @@ def simulate_cwna_runs(rng, runs=200, steps=40, dt=2.0, sigma_a=3.0, sigma_z=40.
         truth += rng.normal(size=(runs, 6)) @ noise_root.T
         estimate, covariance = kalman.predict(estimate, covariance, np.full(runs, dt), sigma_a)
         measurement = truth[:, :3] + rng.normal(size=(runs, 3)) * sigma_z
-        residual, residual_cov = kalman.innovation(estimate, covariance, measurement,
-                                                   measurement_cov)
+        residual = measurement - estimate[:, :3]  # the innovation, H = [I 0]
+        residual_cov = covariance[:, :3, :3] + measurement_cov
         nis[step] = np.einsum("ij,ij->i", residual,
                               np.linalg.solve(residual_cov, residual[:, :, None])[:, :, 0])
         estimate, covariance = kalman.update(estimate, covariance, measurement, measurement_cov)

@@ -20,7 +20,7 @@ from numba import njit
 from scipy.spatial import cKDTree
 
 from iadsim.effectors.batteries import InterceptorTable
-from iadsim.effectors.intercept_geometry import closest_approach_time, intercept_time
+from iadsim.effectors.intercept_geometry import closest_approach_of, intercept_time
 from iadsim.effectors.lethality import draw_kills
 
 FLYING, RESOLVED = 1, 2
@@ -295,8 +295,6 @@ def _guide(rows: np.ndarray, type_index: np.ndarray, position_m: np.ndarray,
             ux = vx - (threat_end_m[threat, 0] - threat_start_m[threat, 0]) / dt_s
             uy = vy - (threat_end_m[threat, 1] - threat_start_m[threat, 1]) / dt_s
             uz = vz - (threat_end_m[threat, 2] - threat_start_m[threat, 2]) / dt_s
-            offset = closest_approach_time(rx, ry, rz, ux, uy, uz, dt_s)
-            miss[k] = np.sqrt((rx + ux * offset) ** 2 + (ry + uy * offset) ** 2
-                              + (rz + uz * offset) ** 2)
+            offset, miss[k] = closest_approach_of(rx, ry, rz, ux, uy, uz, dt_s)
             when[k] = time_s + offset
     return arriving, expired, victim, miss, when, new_position

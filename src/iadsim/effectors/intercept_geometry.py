@@ -74,13 +74,12 @@ def intercept_time_s(relative_position_m: np.ndarray, target_velocity_mps: np.nd
 
 
 @njit(cache=True, error_model="numpy")
-def closest_approach_time(rx: float, ry: float, rz: float, vx: float, vy: float, vz: float,
-                          duration_s: float) -> float:
-    """:func:`closest_approach`'s time of one pair (scalars), for compiled callers."""
+def closest_approach_of(rx: float, ry: float, rz: float, vx: float, vy: float, vz: float,
+                        duration_s: float) -> tuple[float, float]:
+    """:func:`closest_approach` of one pair (scalars), for compiled callers."""
     t = -(rx * vx + ry * vy + rz * vz) / (vx * vx + vy * vy + vz * vz)
-    if np.isnan(t):
-        return 0.0
-    return min(max(t, 0.0), duration_s)
+    t = 0.0 if np.isnan(t) else min(max(t, 0.0), duration_s)
+    return t, np.sqrt((rx + vx * t) ** 2 + (ry + vy * t) ** 2 + (rz + vz * t) ** 2)
 
 
 @njit(cache=True, error_model="numpy")
@@ -96,7 +95,6 @@ def closest_approach(relative_position_m: np.ndarray, relative_velocity_mps: np.
     miss = np.empty(count)
     for k in range(count):
         r, v = relative_position_m[k], relative_velocity_mps[k]
-        t = closest_approach_time(r[0], r[1], r[2], v[0], v[1], v[2], duration_s)
-        times[k] = t
-        miss[k] = np.sqrt((r[0] + v[0] * t) ** 2 + (r[1] + v[1] * t) ** 2 + (r[2] + v[2] * t) ** 2)
+        times[k], miss[k] = closest_approach_of(r[0], r[1], r[2], v[0], v[1], v[2],
+                                                duration_s)
     return times, miss

@@ -35,20 +35,6 @@ def _symmetric_inverse_into(a: float, b: float, c: float, d: float, e: float, f:
     return determinant
 
 
-@njit(cache=True)
-def symmetric_3x3_inverse(matrix: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """Inverses (k, 3, 3) and determinants (k,) of symmetric 3 x 3 matrices, by cofactors
-    (exact for symmetric input, and far cheaper than a general inverse on tiny matrices)."""
-    count = matrix.shape[0]
-    inverse = np.empty((count, 3, 3))
-    determinant = np.empty(count)
-    for k in range(count):
-        determinant[k] = _symmetric_inverse_into(
-            matrix[k, 0, 0], matrix[k, 0, 1], matrix[k, 0, 2], matrix[k, 1, 1],
-            matrix[k, 1, 2], matrix[k, 2, 2], inverse[k])
-    return inverse, determinant
-
-
 def predict(state: np.ndarray, covariance: np.ndarray, dt_s: np.ndarray,
             acceleration_sigma_mps2: float) -> tuple[np.ndarray, np.ndarray]:
     """Predict states (n, 6) and covariances (n, 6, 6) by ``dt_s`` (n,) seconds each.
@@ -126,12 +112,6 @@ def _predict_position(state: np.ndarray, covariance: np.ndarray, dt_s: np.ndarra
         _predict_position_into(state[k], covariance[k], dt_s[k], q, position[k],
                                position_cov[k])
     return position, position_cov
-
-
-def innovation(state: np.ndarray, covariance: np.ndarray, measurement: np.ndarray,
-               measurement_covariance: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """Innovation (k, 3) and its covariance S (k, 3, 3) of paired tracks and measurements."""
-    return measurement - state[:, :3], covariance[:, :3, :3] + measurement_covariance
 
 
 @njit(cache=True)
