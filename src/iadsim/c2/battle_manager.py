@@ -26,8 +26,8 @@ from iadsim.c2.engageability import engageability, engageable_later
 from iadsim.c2.threat_evaluation import evaluate
 from iadsim.c2.wta_greedy import greedy_assign
 from iadsim.effectors.batteries import Batteries, InterceptorTable
+from iadsim.effectors.envelope import launch_aim_point
 from iadsim.effectors.flyout import InterceptorFleet, Outcome
-from iadsim.effectors.intercept_geometry import intercept_time_s
 from iadsim.engine.events import EventKind, EventLog
 from iadsim.scenario.schema import Doctrine
 from iadsim.tracking.tracker import TrackPicture
@@ -190,10 +190,11 @@ class BattleManager:
         kind = int(self.batteries.interceptor_type[battery])
         origin = self.batteries.position_m[battery]
         position, velocity = picture.position_m[row], picture.velocity_mps[row]
-        time_to_go = intercept_time_s(position - origin, velocity, self.types.speed_mps[kind], 0.0)
-        aim = position + velocity * (0.0 if np.isnan(time_to_go) else float(time_to_go))
+        aim = launch_aim_point(self.types, kind, origin, position, velocity,
+                               self.frame.gaussian_radius_m())
         interceptor = self.fleet.launch(time_s, origin, aim, kind, battery,
-                                        engagement.engagement_id, engagement.track_id)
+                                        engagement.engagement_id, engagement.track_id,
+                                        track_position_m=position, track_velocity_mps=velocity)
         self.batteries.launch_round(battery)
         engagement.launched += 1
         engagement.interceptor_ids.append(interceptor)

@@ -1,11 +1,14 @@
 """Engageability: can a battery reach a track, and where and when would it intercept?
 
 For every (battery, track) pair the predicted intercept point (PIP) is found with the
-constant-velocity intercept solution (launch after the battery's reaction time), and the
-pair is engageable when the PIP is inside the interceptor's envelope (slant range,
-altitude above ground, flight time), the target is not faster than the interceptor
-allows, one of the battery's radars updated the track recently enough for fire control,
-and the intercept comes before the track reaches the asset it threatens.
+interceptor type's kinematic envelope, flown with its own flight model
+(:mod:`iadsim.effectors.envelope`: time of flight over ground range x altitude), for a
+target keeping its track velocity and a launch after the battery's reaction time; the
+pair is engageable when the round can reach the PIP in time, the PIP is inside the
+published envelope (slant range, altitude above ground, flight time), the target is not
+faster than the interceptor allows, one of the battery's radars updated the track
+recently enough for fire control, and the intercept comes before the track reaches the
+asset it threatens.
 """
 
 from __future__ import annotations
@@ -16,7 +19,7 @@ import numpy as np
 from numba import njit
 
 from iadsim.effectors.batteries import Batteries, InterceptorTable
-from iadsim.effectors.intercept_geometry import intercept_time
+from iadsim.effectors.envelope import intercept_solution, stacked_tables
 from iadsim.tracking.tracker import TrackPicture
 from iadsim.world.geodesy import LocalFrame
 
@@ -35,6 +38,7 @@ def engageability(picture: TrackPicture, time_to_go_s: np.ndarray, batteries: Ba
                   fire_control_track_age_s: float) -> Engageability:
     """Evaluate every battery against every confirmed track of the picture."""
     kind = batteries.interceptor_type
+    time_of_flight, _, scalars = stacked_tables(types)
     feasible, t_intercept, point = _engageability(
         picture.position_m, picture.velocity_mps, picture.last_update_by_radar_s,
         picture.time_s, np.asarray(time_to_go_s, dtype=float), batteries.position_m,
@@ -42,7 +46,7 @@ def engageability(picture: TrackPicture, time_to_go_s: np.ndarray, batteries: Ba
         types.min_range_m[kind], types.max_range_m[kind], types.min_altitude_m[kind],
         types.max_altitude_m[kind], types.max_flight_time_s[kind],
         types.max_target_speed_mps[kind], frame.alt_m, frame.gaussian_radius_m(),
-        ground_elevation_m, fire_control_track_age_s)
+        ground_elevation_m, fire_control_track_age_s, kind, time_of_flight, scalars)
     return Engageability(feasible, t_intercept, point)
 
 
@@ -54,7 +58,9 @@ def _engageability(track_position: np.ndarray, track_velocity: np.ndarray,
                    max_range: np.ndarray, min_altitude: np.ndarray, max_altitude: np.ndarray,
                    max_flight_time: np.ndarray, max_target_speed: np.ndarray,
                    origin_altitude_m: float, earth_radius_m: float, ground_elevation_m: float,
-                   fire_control_track_age_s: float) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+                   fire_control_track_age_s: float, kind: np.ndarray,
+                   time_of_flight: np.ndarray, envelope_scalars: np.ndarray
+                   ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """:func:`engageability` per (battery, track); battery-indexed limits are those of
     each battery's interceptor type. The PIP's height uses the osculating sphere, as
     :meth:`LocalFrame.approximate_altitude_m`."""
@@ -67,10 +73,13 @@ def _engageability(track_position: np.ndarray, track_velocity: np.ndarray,
         target_speed = np.sqrt(vx * vx + vy * vy + vz * vz)
         for battery in range(n_batteries):
             delay = reaction_time_s[battery]
-            time = intercept_time(track_position[track, 0] - battery_position[battery, 0],
-                                  track_position[track, 1] - battery_position[battery, 1],
-                                  track_position[track, 2] - battery_position[battery, 2],
-                                  vx, vy, vz, speed[battery], delay)
+            table = kind[battery]
+            time = intercept_solution(
+                track_position[track, 0] - battery_position[battery, 0],
+                track_position[track, 1] - battery_position[battery, 1],
+                track_position[track, 2] - battery_position[battery, 2], vx, vy, vz, delay,
+                time_of_flight[table], envelope_scalars[table, 0], envelope_scalars[table, 1],
+                envelope_scalars[table, 2], envelope_scalars[table, 3], earth_radius_m)
             t_intercept[battery, track] = time
             ahead = 0.0 if np.isnan(time) else time
             east = track_position[track, 0] + vx * ahead

@@ -15,6 +15,8 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from iadsim.effectors.flight import flight_parameters
+from iadsim.effectors.lethality import LETHALITY_MODELS
 from iadsim.engine.events import EventKind, EventLog
 from iadsim.scenario.schema import Scenario
 from iadsim.world.geodesy import LocalFrame
@@ -38,6 +40,11 @@ class InterceptorTable:
     aim_error_m: np.ndarray
     max_flight_time_s: np.ndarray
     cost_per_round_usd: np.ndarray
+    flight: np.ndarray  # (n_types, flight.FLIGHT_COLUMNS): see effectors/flight.py
+    lethality_model: np.ndarray  # int: lethality.COOKIE_CUTTER or CARLETON
+    shells_per_burst: np.ndarray  # int; 1 for missiles
+    dispersion_rad: np.ndarray  # gun: 1-sigma shell dispersion per axis
+    burst_duration_s: np.ndarray  # gun: shells_per_burst / rate of fire; 0 for missiles
 
 
 def interceptor_table(scenario: Scenario) -> InterceptorTable:
@@ -47,9 +54,13 @@ def interceptor_table(scenario: Scenario) -> InterceptorTable:
     def column(getter) -> np.ndarray:
         return np.array([getter(t) for t in types], dtype=float)
 
+    # Default: enough time to fly 1.3 x the maximum range at the average speed.
+    max_flight_time_s = column(lambda t: t.max_flight_time_s
+                               or 1.3 * t.max_range_km * 1e3 / t.speed_mps)
+    gun = np.array([t.kind == "gun" for t in types], dtype=bool)
     return InterceptorTable(
         names=[t.name for t in types],
-        is_gun=np.array([t.kind == "gun" for t in types], dtype=bool),
+        is_gun=gun,
         min_range_m=column(lambda t: t.min_range_km * 1e3),
         max_range_m=column(lambda t: t.max_range_km * 1e3),
         min_altitude_m=column(lambda t: t.min_altitude_m),
@@ -60,10 +71,15 @@ def interceptor_table(scenario: Scenario) -> InterceptorTable:
         single_shot_pk=column(lambda t: t.single_shot_pk),
         seeker_range_m=column(lambda t: t.seeker_range_km * 1e3),
         aim_error_m=column(lambda t: t.aim_error_m),
-        # Default: enough time to fly 1.3 x the maximum range at the average speed.
-        max_flight_time_s=column(lambda t: t.max_flight_time_s
-                                 or 1.3 * t.max_range_km * 1e3 / t.speed_mps),
+        max_flight_time_s=max_flight_time_s,
         cost_per_round_usd=column(lambda t: t.cost_per_round_usd),
+        flight=flight_parameters(types, max_flight_time_s),
+        lethality_model=np.array([LETHALITY_MODELS.index(t.lethality_model) for t in types],
+                                 dtype=int),
+        shells_per_burst=np.where(gun, [t.shells_per_burst for t in types], 1).astype(int),
+        dispersion_rad=np.where(gun, column(lambda t: t.dispersion_mrad * 1e-3), 0.0),
+        burst_duration_s=np.where(
+            gun, column(lambda t: t.shells_per_burst * 60.0 / t.rate_of_fire_rpm), 0.0),
     )
 
 

@@ -1,14 +1,27 @@
-"""Interceptors in flight: guidance to the predicted intercept point, endgame, kill.
+"""Interceptors in flight: every round launched in a run, flown step by step to its fate.
 
-Every step each round turns toward the predicted intercept point (PIP) of its target at
-its average speed (no turn-rate or speed limits yet: a later issue brings proportional
-navigation). Until its seeker acquires a target, a round steers on the battle manager's
-track (command guidance); once the nearest true threat is within ``seeker_range_m`` it
-locks on and steers on that threat's true motion. A gun burst has no seeker: its aim is
-the fire-control solution from the track. When a round reaches its aim point within a
-step, the closest approach to the nearest true threat over that step gives the miss
-distance, and :mod:`iadsim.effectors.lethality` decides the kill. A round that has not
-reached its aim point within its maximum flight time self-destructs.
+The rounds are a structure of arrays; one compiled call per simulation step
+(:func:`iadsim.effectors.flyout_kernel.step_rounds`) flies all of them with the point-mass
+model of :mod:`iadsim.effectors.flight`, command guidance on the engaged track in
+midcourse and the seeker in the terminal phase. The kernel's module docstring states what
+reads the truth and why (seeker physics, closest approach, scoring) and that guidance
+commands never do.
+
+Every round ends in one fate:
+
+- **killed / missed its target**: the closest approach to the threat it was guided at (the
+  one its seeker locked, or for a gun burst or a round without seeker the intended
+  threat), with the lethality model's draw (:mod:`iadsim.effectors.lethality`); the miss
+  adds the type's fuze and warhead aiming error (``aim_error_m``) across the approach;
+- **diverted**: its seeker locked another threat than the intended one (the true threat
+  nearest the engaged track when the round first flew, a scoring convention), then killed
+  or missed that one; :class:`SeekerLocks` flags the diversion;
+- **self-destructed**: no acquisition before passing the cue, flight time up, or too slow.
+
+A gun burst is one ballistic projectile standing for the burst's centre, fired at the
+fire-control solution and never steered; at its closest approach its shells spread around
+the centre (``dispersion_rad`` x distance flown, normal per axis across the approach) and
+the burst kills with ``1 - prod(1 - p_shell)``.
 """
 
 from __future__ import annotations
@@ -19,139 +32,330 @@ import numpy as np
 from numba import njit
 from scipy.spatial import cKDTree
 
+from iadsim.effectors import flyout_kernel as kernel
 from iadsim.effectors.batteries import InterceptorTable
-from iadsim.effectors.intercept_geometry import closest_approach_of, intercept_time
-from iadsim.effectors.lethality import draw_kills
+from iadsim.effectors.flight import (
+    DRAG_MACH_TABLE,
+    IS_GUN,
+    LAUNCH_SPEED,
+    LOFT_TAN,
+    SEEKER_RANGE,
+)
+from iadsim.effectors.lethality import burst_kill_probability, kill_probability
+from iadsim.effectors.seeker import SEEKER_MAX_RANGE_RATIO
 
 FLYING, RESOLVED = 1, 2
+#: Per-round arrays of the fleet and their types (``state``: (n, STATE_COLUMNS)).
+_STORED = {"state": np.float64, "type_index": np.int64, "battery": np.int64,
+           "engagement_id": np.int64, "track_id": np.int64, "intended_threat": np.int64,
+           "locked_threat": np.int64, "status": np.int8, "keys": np.uint64, "draws": np.int64}
+#: Mean Earth radius used when no frame gives the osculating sphere's (m).
+MEAN_EARTH_RADIUS_M = 6_371_000.0
+
+
+@dataclass(frozen=True, slots=True)
+class SeekerLocks:
+    """Seeker acquisitions in one step (arrays over those locks)."""
+
+    interceptor_id: np.ndarray
+    threat_id: np.ndarray  # the threat locked (truth: what the seeker physically saw)
+    intended_threat_id: np.ndarray  # scoring: -1 when no threat was alive at launch
+    range_m: np.ndarray
+    time_s: np.ndarray
+    diverted: np.ndarray  # bool: locked another threat than the intended one
 
 
 @dataclass(frozen=True, slots=True)
 class Outcome:
-    """Rounds resolved in one step (arrays over those rounds)."""
+    """Rounds resolved in one step (arrays over those rounds), and the step's locks."""
 
     interceptor_id: np.ndarray
     engagement_id: np.ndarray
     battery: np.ndarray
-    threat_id: np.ndarray  # nearest true threat at closest approach, -1 if none
-    miss_distance_m: np.ndarray  # NaN when no threat was near
+    threat_id: np.ndarray  # threat at closest approach, -1 for a self-destruct
+    miss_distance_m: np.ndarray  # NaN for a self-destruct
     killed: np.ndarray  # bool
     self_destructed: np.ndarray  # bool
+    diverted: np.ndarray  # bool: the threat passed is not the intended one
     time_s: np.ndarray
     position_m: np.ndarray  # (k, 3)
+    locks: SeekerLocks
 
 
 class InterceptorFleet:
-    """Every round launched in a run (structure of arrays; row = interceptor id)."""
+    """Every round launched in a run (structure of arrays; row = interceptor id).
 
-    FIELDS = ("position_m", "velocity_mps", "type_index", "battery", "engagement_id",
-              "track_id", "locked_threat", "launch_time_s", "status", "aim_offset_m")
+    Parameters
+    ----------
+    types:
+        The interceptor types (SI arrays).
+    rng:
+        The run's ``effectors`` stream: fuze errors, per-round seeker keys, kill draws.
+    earth_radius_m:
+        Radius of the osculating sphere at the frame's origin (gravity, height).
+    """
 
-    def __init__(self, types: InterceptorTable, rng: np.random.Generator):
+    def __init__(self, types: InterceptorTable, rng: np.random.Generator,
+                 earth_radius_m: float = MEAN_EARTH_RADIUS_M):
         self.types = types
         self.rng = rng
-        self.position_m = np.zeros((0, 3))
-        self.velocity_mps = np.zeros((0, 3))
-        self.type_index = np.zeros(0, dtype=int)
-        self.battery = np.zeros(0, dtype=int)
-        self.engagement_id = np.zeros(0, dtype=int)
-        self.track_id = np.zeros(0, dtype=int)
-        self.locked_threat = np.zeros(0, dtype=int)
-        self.launch_time_s = np.zeros(0)
-        self.status = np.zeros(0, dtype=np.int8)
-        self.aim_offset_m = np.zeros((0, 3))
+        self.earth_radius_m = float(earth_radius_m)
+        # Storage with spare capacity (doubled when full); the public arrays are views of
+        # the first ``size`` rows.
+        self._count = 0
+        self._store: dict[str, np.ndarray] = {
+            name: np.zeros((0, kernel.STATE_COLUMNS) if name == "state" else 0, dtype=dtype)
+            for name, dtype in _STORED.items()}
 
     @property
     def size(self) -> int:
-        return int(self.status.size)
+        return self._count
+
+    def __getattr__(self, name: str) -> np.ndarray:
+        store = self.__dict__.get("_store")
+        if store is None or name not in store:
+            raise AttributeError(name)
+        return store[name][: self._count]
+
+    def _grow(self) -> None:
+        """Double the spare capacity of every stored array."""
+        capacity = max(16, 2 * self._count)
+        for name, array in self._store.items():
+            grown = np.zeros((capacity, *array.shape[1:]), dtype=array.dtype)
+            grown[: self._count] = array[: self._count]
+            self._store[name] = grown
 
     @property
     def flying(self) -> np.ndarray:
         return (self.status == FLYING).nonzero()[0]
 
+    @property
+    def position_m(self) -> np.ndarray:
+        """(n, 3) ENU positions (a view)."""
+        return self.state[:, kernel.POSITION : kernel.POSITION + 3]
+
+    @property
+    def velocity_mps(self) -> np.ndarray:
+        """(n, 3) ENU velocities (a view)."""
+        return self.state[:, kernel.VELOCITY : kernel.VELOCITY + 3]
+
+    @property
+    def launch_time_s(self) -> np.ndarray:
+        return self.state[:, kernel.LAUNCH_TIME]
+
+    @property
+    def aim_offset_m(self) -> np.ndarray:
+        """(n, 3) fuze and warhead aiming errors drawn at launch (a view)."""
+        return self.state[:, kernel.AIM_OFFSET : kernel.AIM_OFFSET + 3]
+
     def launch(self, time_s: float, position_m: np.ndarray, aim_point_m: np.ndarray,
-               type_index: int, battery: int, engagement_id: int, track_id: int) -> int:
-        """Add one round leaving ``position_m`` toward ``aim_point_m``; returns its id."""
-        direction = aim_point_m - position_m
+               type_index: int, battery: int, engagement_id: int, track_id: int,
+               track_position_m: np.ndarray | None = None,
+               track_velocity_mps: np.ndarray | None = None) -> int:
+        """Add one round leaving ``position_m`` toward ``aim_point_m``; returns its id.
+
+        A missile leaves toward the aim point raised by its loft; a gun's aim point is the
+        fire-control solution (already corrected for the shell's drop). The track arrays
+        (the picture at launch) cue the round until the flyout's first step; by default
+        the aim point, at rest.
+        """
+        kind = int(type_index)
+        parameters = self.types.flight[kind]
+        origin = np.asarray(position_m, dtype=float)
+        direction = np.asarray(aim_point_m, dtype=float) - origin
+        if parameters[IS_GUN] == 0.0:
+            direction[2] += parameters[LOFT_TAN] * float(np.hypot(direction[0], direction[1]))
         direction /= max(float(np.linalg.norm(direction)), 1e-9)
-        values = {
-            "position_m": position_m[None, :], "type_index": [type_index],
-            "velocity_mps": direction[None, :] * self.types.speed_mps[type_index],
-            "battery": [battery], "engagement_id": [engagement_id], "track_id": [track_id],
-            "locked_threat": [-1], "launch_time_s": [time_s], "status": [FLYING],
-            # The round's terminal aiming error, drawn once at launch (1 sigma per axis).
-            "aim_offset_m": self.rng.standard_normal((1, 3)) * self.types.aim_error_m[type_index],
-        }
-        for name in self.FIELDS:
-            current = getattr(self, name)
-            setattr(self, name, np.concatenate([current, np.asarray(values[name],
-                                                                    dtype=current.dtype)]))
-        return self.size - 1
+        row = np.zeros((1, kernel.STATE_COLUMNS))
+        row[0, kernel.POSITION : kernel.POSITION + 3] = origin
+        row[0, kernel.LAUNCH_POSITION : kernel.LAUNCH_POSITION + 3] = origin
+        row[0, kernel.VELOCITY : kernel.VELOCITY + 3] = direction * parameters[LAUNCH_SPEED]
+        row[0, kernel.LAUNCH_TIME] = time_s
+        row[0, kernel.NEXT_LOOK] = time_s
+        row[0, kernel.CUE_POSITION : kernel.CUE_POSITION + 3] = (
+            aim_point_m if track_position_m is None else track_position_m)
+        if track_velocity_mps is not None:
+            row[0, kernel.CUE_VELOCITY : kernel.CUE_VELOCITY + 3] = track_velocity_mps
+        row[0, kernel.CUE_TIME] = time_s
+        # The round's fuze and warhead aiming error (1 sigma per axis), then its seeker key.
+        row[0, kernel.AIM_OFFSET : kernel.AIM_OFFSET + 3] = (
+            self.rng.standard_normal(3) * self.types.aim_error_m[kind])
+        key = self.rng.integers(0, 2**63, dtype=np.uint64)
+        if self._count == self._store["status"].shape[0]:
+            self._grow()
+        slot = self._count
+        values = {"state": row[0], "type_index": kind, "battery": battery,
+                  "engagement_id": engagement_id, "track_id": track_id,
+                  "intended_threat": kernel.UNSET, "locked_threat": -1, "status": FLYING,
+                  "keys": key, "draws": 0}
+        for name, value in values.items():
+            self._store[name][slot] = value
+        self._count += 1
+        return slot
 
     def step(self, time_s: float, dt_s: float, threat_start_m: np.ndarray,
-             threat_end_m: np.ndarray, threat_alive: np.ndarray,
+             threat_end_m: np.ndarray, threat_alive: np.ndarray, threat_rcs_m2: np.ndarray,
              track_ids: np.ndarray, track_position_m: np.ndarray,
-             track_velocity_mps: np.ndarray) -> Outcome:
+             track_velocity_mps: np.ndarray,
+             track_position_cov_m2: np.ndarray | None = None) -> Outcome:
         """Fly every round from ``time_s`` to ``time_s + dt_s`` and resolve endgames.
 
         threat_start_m, threat_end_m: (n_threats, 3) true positions at both ends of the
-        step; threat_alive: (n_threats,) bool. The track arrays are the picture at
-        ``time_s`` (ids, positions, velocities of confirmed tracks).
+        step; threat_alive: (n_threats,) bool; threat_rcs_m2: (n_threats,) true RCS (the
+        seeker's physics). The track arrays are the picture at ``time_s`` (ids, positions,
+        velocities of confirmed tracks; position covariances (n, 3, 3), whose RMS sigma
+        per axis sizes the seeker's acquisition gate, by default none). Inputs are not
+        modified.
         """
         rows = self.flying
         if rows.size == 0:
-            return _empty_outcome()
-        types = self.type_index[rows]
-        alive_ids = threat_alive.nonzero()[0]
-        if alive_ids.size * rows.size > 50_000:
-            distance, index = cKDTree(threat_start_m[alive_ids]).query(self.position_m[rows])
-            nearest, nearest_distance = alive_ids[index], distance
-        else:
-            nearest, nearest_distance = _nearest(self.position_m, rows, threat_start_m, alive_ids)
+            return _EMPTY_OUTCOME
+        alive = np.asarray(threat_alive, dtype=bool)
+        candidate_start, candidates = self._seeker_candidates(rows, threat_start_m,
+                                                              threat_end_m, alive, dt_s)
+        track_ids = np.asarray(track_ids, dtype=np.int64)
         order = track_ids.argsort()
-        arriving, expired, victim, miss, when, new_position = _guide(
-            rows, self.type_index, self.position_m, self.velocity_mps, self.locked_threat,
-            self.track_id, self.aim_offset_m, self.launch_time_s, self.types.speed_mps,
-            self.types.seeker_range_m, self.types.max_flight_time_s, nearest,
-            nearest_distance, threat_start_m, threat_end_m, threat_alive, track_ids[order],
-            order, track_position_m, track_velocity_mps, time_s, dt_s)
-        resolving = arriving.nonzero()[0]
-        if resolving.size == 0 and not expired.any():
-            return _empty_outcome()
-        victim, miss, when = victim[resolving], miss[resolving], when[resolving]
-        victim = np.where(np.isnan(miss), -1, victim)
-        kills = draw_kills(np.nan_to_num(miss, nan=np.inf),
-                           self.types.lethal_radius_m[types[resolving]],
-                           self.types.single_shot_pk[types[resolving]], self.rng)
+        if track_position_cov_m2 is None:
+            track_sigma = np.zeros(track_ids.size)
+        else:
+            track_sigma = np.sqrt(np.trace(track_position_cov_m2, axis1=1, axis2=2) / 3.0)
+        (lock_threat, lock_range, lock_time, lock_diverted, code, victim, miss, when,
+         miss_vector, relative_velocity, final_position) = kernel.step_rounds(
+            rows, self.type_index, self.state, self.intended_threat, self.locked_threat,
+            self.track_id, self.keys, self.draws, self.types.flight, DRAG_MACH_TABLE,
+            np.ascontiguousarray(threat_start_m, dtype=float),
+            np.ascontiguousarray(threat_end_m, dtype=float), alive,
+            np.ascontiguousarray(threat_rcs_m2, dtype=float), candidate_start, candidates,
+            track_ids[order], order, np.ascontiguousarray(track_position_m, dtype=float),
+            np.ascontiguousarray(track_velocity_mps, dtype=float), track_sigma, float(time_s),
+            float(dt_s), self.earth_radius_m)
+        locked_rows = (lock_threat >= 0).nonzero()[0]
+        locks = SeekerLocks(rows[locked_rows], lock_threat[locked_rows],
+                            self.intended_threat[rows[locked_rows]], lock_range[locked_rows],
+                            lock_time[locked_rows], lock_diverted[locked_rows])
+        done = (code != kernel.NOT_RESOLVED).nonzero()[0]
+        if done.size == 0:
+            return Outcome(*_EMPTY_OUTCOME_ARRAYS, locks=locks)
+        ids = rows[done]
+        endgame = code[done] == kernel.ENDGAME
+        fuzed_vector = self._fuzed_miss_vector(ids, miss_vector[done], relative_velocity[done])
+        miss_m = np.where(endgame, np.linalg.norm(fuzed_vector, axis=1), miss[done])
+        kills = self._draw_kills(ids, endgame, miss_m, fuzed_vector, relative_velocity[done],
+                                 final_position[done])
+        victims = np.where(endgame, victim[done], -1)
         # Two rounds may kill the same threat in one step: the first (lowest id) counts.
-        kills &= victim >= 0
-        killed_victims = victim[kills]
-        if killed_victims.size:
+        if kills.any():
             first = np.zeros(kills.size, dtype=bool)
-            _, first_index = np.unique(killed_victims, return_index=True)
+            _, first_index = np.unique(victims[kills], return_index=True)
             first[kills.nonzero()[0][first_index]] = True
             kills = first
-
-        done = np.concatenate([resolving, expired.nonzero()[0]])
-        self.status[rows[done]] = RESOLVED
-        ids = rows[done]
-        n_expired = int(expired.sum())
+        self.status[ids] = RESOLVED
         return Outcome(
-            interceptor_id=ids,
-            engagement_id=self.engagement_id[ids],
-            battery=self.battery[ids],
-            threat_id=np.concatenate([victim, np.full(n_expired, -1)]),
-            miss_distance_m=np.concatenate([miss, np.full(n_expired, np.nan)]),
-            killed=np.concatenate([kills, np.zeros(n_expired, dtype=bool)]),
-            self_destructed=np.concatenate([np.zeros(resolving.size, dtype=bool),
-                                            np.ones(n_expired, dtype=bool)]),
-            time_s=np.concatenate([when, np.full(n_expired, time_s + dt_s)]),
-            position_m=new_position[done],
-        )
+            interceptor_id=ids, engagement_id=self.engagement_id[ids],
+            battery=self.battery[ids], threat_id=victims,
+            miss_distance_m=np.where(endgame, miss_m, np.nan), killed=kills,
+            self_destructed=~endgame,
+            diverted=endgame & (victims != self.intended_threat[ids]),
+            time_s=when[done], position_m=final_position[done], locks=locks)
+
+    def _seeker_candidates(self, rows: np.ndarray, threat_start_m: np.ndarray,
+                           threat_end_m: np.ndarray, alive: np.ndarray, dt_s: float
+                           ) -> tuple[np.ndarray, np.ndarray]:
+        """CSR lists of the live threats each searching round could see this step: within
+        the seeker's range gate plus both bodies' travel over the step."""
+        flight = self.types.flight[self.type_index[rows]]
+        reach = SEEKER_MAX_RANGE_RATIO * flight[:, SEEKER_RANGE]
+        searching = (reach > 0) & (flight[:, IS_GUN] == 0) & (self.locked_threat[rows] < 0)
+        alive_ids = alive.nonzero()[0]
+        if not searching.any() or alive_ids.size == 0:
+            return np.zeros(rows.size + 1, dtype=np.int64), np.zeros(0, dtype=np.int64)
+        travel = np.linalg.norm(threat_end_m[alive_ids] - threat_start_m[alive_ids],
+                                axis=1).max(initial=0.0)
+        speed = np.linalg.norm(self.velocity_mps[rows], axis=1)
+        radius = np.where(searching, reach + travel + 1.5 * speed * dt_s, -1.0)
+        position = self.position_m[rows]
+        if alive_ids.size * int(searching.sum()) > 50_000:
+            tree = cKDTree(threat_start_m[alive_ids])
+            found = tree.query_ball_point(position[searching], radius[searching])
+            lists = [np.zeros(0, dtype=np.int64)] * rows.size
+            for slot, near in zip(searching.nonzero()[0], found, strict=True):
+                lists[slot] = alive_ids[np.sort(np.asarray(near, dtype=np.int64))]
+            counts = np.array([item.size for item in lists], dtype=np.int64)
+            start = np.concatenate([[0], np.cumsum(counts)]).astype(np.int64)
+            flat = np.concatenate(lists) if counts.sum() else np.zeros(0, dtype=np.int64)
+            return start, flat.astype(np.int64)
+        return _candidates_brute_force(position, radius,
+                                       np.ascontiguousarray(threat_start_m, dtype=float),
+                                       alive_ids.astype(np.int64))
+
+    def _fuzed_miss_vector(self, ids: np.ndarray, miss_vector: np.ndarray,
+                           relative_velocity: np.ndarray) -> np.ndarray:
+        """The flown miss vector (k, 3) plus the fuze and warhead aiming error across the
+        approach (NaN rows stay NaN: self-destructs)."""
+        offset = self.aim_offset_m[ids]
+        along = relative_velocity / np.maximum(
+            np.linalg.norm(relative_velocity, axis=1, keepdims=True), 1e-9)
+        return miss_vector + offset - np.sum(offset * along, axis=1, keepdims=True) * along
+
+    def _draw_kills(self, ids: np.ndarray, endgame: np.ndarray, miss_m: np.ndarray,
+                    fuzed_vector: np.ndarray, relative_velocity: np.ndarray,
+                    position_m: np.ndarray) -> np.ndarray:
+        """One uniform per resolved round (always, for common random numbers); a gun burst
+        also draws its shells' dispersion."""
+        types = self.type_index[ids]
+        table = self.types
+        probability = kill_probability(np.where(endgame, miss_m, np.inf),
+                                       table.lethal_radius_m[types],
+                                       table.single_shot_pk[types],
+                                       table.lethality_model[types])
+        bursts = (endgame & table.is_gun[types]).nonzero()[0]
+        if bursts.size:
+            launched = self.state[ids[bursts], kernel.LAUNCH_POSITION : kernel.LAUNCH_POSITION
+                                  + 3]
+            flown = np.linalg.norm(position_m[bursts] - launched, axis=1)
+            along = relative_velocity[bursts] / np.maximum(np.linalg.norm(
+                relative_velocity[bursts], axis=1, keepdims=True), 1e-9)
+            # Two unit vectors across the approach.
+            first = np.cross(along, [0.0, 0.0, 1.0])
+            flat = np.linalg.norm(first, axis=1) < 1e-6
+            first[flat] = np.cross(along[flat], [1.0, 0.0, 0.0])
+            first /= np.linalg.norm(first, axis=1, keepdims=True)
+            second = np.cross(along, first)
+            for index, slot in enumerate(bursts):
+                kind = types[slot]
+                spread = (self.rng.standard_normal((int(table.shells_per_burst[kind]), 2))
+                          * table.dispersion_rad[kind] * flown[index])
+                shell_miss = np.linalg.norm(fuzed_vector[slot] + spread[:, :1] * first[index]
+                                            + spread[:, 1:] * second[index], axis=1)
+                probability[slot] = burst_kill_probability(
+                    shell_miss, table.lethal_radius_m[kind], table.single_shot_pk[kind],
+                    int(table.lethality_model[kind]))
+        return self.rng.random(ids.size) < probability
 
 
-def _empty_outcome() -> Outcome:
-    return _EMPTY_OUTCOME
+@njit(cache=True, error_model="numpy")
+def _candidates_brute_force(position_m: np.ndarray, radius_m: np.ndarray,
+                            threat_position_m: np.ndarray, alive_ids: np.ndarray
+                            ) -> tuple[np.ndarray, np.ndarray]:
+    """CSR lists of the live threats within ``radius_m[k]`` of each round (brute force;
+    the caller uses a k-d tree for large problems)."""
+    count = position_m.shape[0]
+    start = np.zeros(count + 1, dtype=np.int64)
+    found = []
+    for k in range(count):
+        limit = radius_m[k] * radius_m[k]
+        if radius_m[k] >= 0.0:
+            for threat in alive_ids:
+                gap = ((position_m[k, 0] - threat_position_m[threat, 0]) ** 2
+                       + (position_m[k, 1] - threat_position_m[threat, 1]) ** 2
+                       + (position_m[k, 2] - threat_position_m[threat, 2]) ** 2)
+                if gap <= limit:
+                    found.append(threat)
+        start[k + 1] = len(found)
+    flat = np.empty(len(found), dtype=np.int64)
+    for index in range(len(found)):
+        flat[index] = found[index]
+    return start, flat
 
 
 def _frozen(array: np.ndarray) -> np.ndarray:
@@ -159,142 +363,12 @@ def _frozen(array: np.ndarray) -> np.ndarray:
     return array
 
 
-_EMPTY_INT = _frozen(np.zeros(0, dtype=int))
-_EMPTY_OUTCOME = Outcome(_EMPTY_INT, _EMPTY_INT, _EMPTY_INT, _EMPTY_INT, _frozen(np.zeros(0)),
-                         _frozen(np.zeros(0, dtype=bool)), _frozen(np.zeros(0, dtype=bool)),
-                         _frozen(np.zeros(0)), _frozen(np.zeros((0, 3))))
-
-
-@njit(cache=True, error_model="numpy")
-def _nearest(position_m: np.ndarray, rows: np.ndarray, threat_position_m: np.ndarray,
-             alive_ids: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """The nearest live threat of each round ``rows`` (-1 and inf when none), by
-    brute force (the caller uses a k-d tree for large problems)."""
-    nearest = np.full(rows.size, -1, dtype=np.intp)
-    nearest_distance = np.full(rows.size, np.inf)
-    for k in range(rows.size):
-        row = rows[k]
-        best = np.inf
-        for threat in alive_ids:
-            gap2 = ((position_m[row, 0] - threat_position_m[threat, 0]) ** 2
-                    + (position_m[row, 1] - threat_position_m[threat, 1]) ** 2
-                    + (position_m[row, 2] - threat_position_m[threat, 2]) ** 2)
-            if gap2 < best:
-                best = gap2
-                nearest[k] = threat
-        nearest_distance[k] = np.sqrt(best)
-    return nearest, nearest_distance
-
-
-@njit(cache=True)
-def _search_sorted(values: np.ndarray, key: int) -> int:
-    """The first index of sorted ``values`` whose value is not below ``key``."""
-    low, high = 0, values.size
-    while low < high:
-        middle = (low + high) // 2
-        if values[middle] < key:
-            low = middle + 1
-        else:
-            high = middle
-    return low
-
-
-@njit(cache=True, error_model="numpy")
-def _guide(rows: np.ndarray, type_index: np.ndarray, position_m: np.ndarray,
-           velocity_mps: np.ndarray, locked_threat: np.ndarray, track_id: np.ndarray,
-           aim_offset_m: np.ndarray, launch_time_s: np.ndarray, speed_mps: np.ndarray,
-           seeker_range_m: np.ndarray, max_flight_time_s: np.ndarray, nearest: np.ndarray,
-           nearest_distance: np.ndarray, threat_start_m: np.ndarray, threat_end_m: np.ndarray,
-           threat_alive: np.ndarray, sorted_track_ids: np.ndarray, track_order: np.ndarray,
-           track_position_m: np.ndarray, track_velocity_mps: np.ndarray, time_s: float,
-           dt_s: float) -> tuple[np.ndarray, ...]:
-    """Guide the rounds ``rows`` over one step, in place (position, velocity, seeker lock),
-    and find their endgames (see :meth:`InterceptorFleet.step`).
-
-    Returns, per round: arriving (reaches its aim point within the step), expired (out of
-    flight time, not arriving), victim (the locked threat, else the nearest), miss
-    distance and time of closest approach to the victim (NaN and the step's end when no
-    threat lives), and the new position.
-    """
-    count = rows.size
-    arriving = np.zeros(count, dtype=np.bool_)
-    expired = np.zeros(count, dtype=np.bool_)
-    victim = np.full(count, -1, dtype=np.intp)
-    miss = np.full(count, np.nan)
-    when = np.full(count, time_s + dt_s)
-    new_position = np.empty((count, 3))
-    any_alive = threat_alive.any()
-    target_position = np.empty(3)
-    target_velocity = np.empty(3)
-    for k in range(count):
-        row = rows[k]
-        kind = type_index[row]
-        speed = speed_mps[kind]
-        # Seeker lock: the nearest live threat inside the acquisition range (once locked,
-        # a round keeps its target while it lives).
-        locked = locked_threat[row]
-        if locked >= 0 and not threat_alive[locked]:
-            locked = -1
-        if locked < 0 and nearest_distance[k] <= seeker_range_m[kind]:
-            locked = nearest[k]
-        locked_threat[row] = locked
-        # Aim: the PIP of the locked threat (truth) or of the track (command guidance);
-        # a round whose track is gone flies on along its last heading.
-        for axis in range(3):
-            target_position[axis] = position_m[row, axis] + velocity_mps[row, axis] * 1e3
-            target_velocity[axis] = 0.0
-        on_track = False
-        if sorted_track_ids.size:
-            found = _search_sorted(sorted_track_ids, track_id[row])
-            if found < sorted_track_ids.size and sorted_track_ids[found] == track_id[row]:
-                on_track = True
-                track = track_order[found]
-                for axis in range(3):
-                    target_position[axis] = track_position_m[track, axis]
-                    target_velocity[axis] = track_velocity_mps[track, axis]
-        if locked >= 0:
-            for axis in range(3):
-                target_position[axis] = threat_start_m[locked, axis] + aim_offset_m[row, axis]
-                target_velocity[axis] = (threat_end_m[locked, axis]
-                                         - threat_start_m[locked, axis]) / dt_s
-        steering = on_track or locked >= 0
-        time_to_go = intercept_time(
-            target_position[0] - position_m[row, 0], target_position[1] - position_m[row, 1],
-            target_position[2] - position_m[row, 2], target_velocity[0], target_velocity[1],
-            target_velocity[2], speed, 0.0)
-        if np.isnan(time_to_go) or not steering:
-            time_to_go = np.inf
-        start_x, start_y, start_z = position_m[row, 0], position_m[row, 1], position_m[row, 2]
-        if np.isfinite(time_to_go):
-            aim_x = target_position[0] + target_velocity[0] * time_to_go
-            aim_y = target_position[1] + target_velocity[1] * time_to_go
-            aim_z = target_position[2] + target_velocity[2] * time_to_go
-        else:
-            aim_x = start_x + velocity_mps[row, 0]
-            aim_y = start_y + velocity_mps[row, 1]
-            aim_z = start_z + velocity_mps[row, 2]
-        dx, dy, dz = aim_x - start_x, aim_y - start_y, aim_z - start_z
-        norm = max(np.sqrt(dx * dx + dy * dy + dz * dz), 1e-9)
-        vx, vy, vz = dx / norm * speed, dy / norm * speed, dz / norm * speed
-        velocity_mps[row, 0], velocity_mps[row, 1], velocity_mps[row, 2] = vx, vy, vz
-        new_position[k, 0] = start_x + vx * dt_s
-        new_position[k, 1] = start_y + vy * dt_s
-        new_position[k, 2] = start_z + vz * dt_s
-        for axis in range(3):
-            position_m[row, axis] = new_position[k, axis]
-        # Endgame: the round reaches its aim point within this step.
-        arriving[k] = steering and time_to_go <= dt_s
-        expired[k] = (not arriving[k]
-                      and time_s + dt_s - launch_time_s[row] >= max_flight_time_s[kind])
-        victim[k] = locked if locked >= 0 else nearest[k]
-        if arriving[k] and any_alive:
-            threat = victim[k]
-            rx = start_x - threat_start_m[threat, 0]
-            ry = start_y - threat_start_m[threat, 1]
-            rz = start_z - threat_start_m[threat, 2]
-            ux = vx - (threat_end_m[threat, 0] - threat_start_m[threat, 0]) / dt_s
-            uy = vy - (threat_end_m[threat, 1] - threat_start_m[threat, 1]) / dt_s
-            uz = vz - (threat_end_m[threat, 2] - threat_start_m[threat, 2]) / dt_s
-            offset, miss[k] = closest_approach_of(rx, ry, rz, ux, uy, uz, dt_s)
-            when[k] = time_s + offset
-    return arriving, expired, victim, miss, when, new_position
+_EMPTY_INT = _frozen(np.zeros(0, dtype=np.int64))
+_EMPTY_FLOAT = _frozen(np.zeros(0))
+_EMPTY_BOOL = _frozen(np.zeros(0, dtype=bool))
+_EMPTY_LOCKS = SeekerLocks(_EMPTY_INT, _EMPTY_INT, _EMPTY_INT, _EMPTY_FLOAT, _EMPTY_FLOAT,
+                           _EMPTY_BOOL)
+_EMPTY_OUTCOME_ARRAYS = (_EMPTY_INT, _EMPTY_INT, _EMPTY_INT, _EMPTY_INT, _EMPTY_FLOAT,
+                         _EMPTY_BOOL, _EMPTY_BOOL, _EMPTY_BOOL, _EMPTY_FLOAT,
+                         _frozen(np.zeros((0, 3))))
+_EMPTY_OUTCOME = Outcome(*_EMPTY_OUTCOME_ARRAYS, locks=_EMPTY_LOCKS)

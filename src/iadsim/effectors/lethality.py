@@ -1,25 +1,59 @@
-"""Lethality: whether a round that passed a target at a given miss distance killed it.
+"""Lethality: the probability that a round passing a target at a given miss distance kills it.
 
-The cookie-cutter model with a reliability factor: a round kills with probability
-``single_shot_pk`` when its miss distance is within ``lethal_radius_m``, and never
-beyond it. Source: Ball, The Fundamentals of Aircraft Combat Survivability Analysis and
-Design, 2nd ed. (2003), sec. 5.3 (cookie-cutter kill function). A graded (e.g. Carleton
-or log-normal) kill function is a later refinement.
+Two damage functions, chosen per interceptor type (``lethality_model``):
+
+- **cookie cutter**: ``single_shot_pk`` within ``lethal_radius_m``, zero beyond (Ball, The
+  Fundamentals of Aircraft Combat Survivability Analysis and Design, 2nd ed. (2003),
+  sec. 5.3);
+- **Carleton**: ``single_shot_pk x exp(-r^2 / lethal_radius_m^2)``, the circular Carleton
+  damage function ``exp(-pi r^2 / WR^2)`` with weapon radius ``WR = sqrt(pi) x
+  lethal_radius_m``, so that both functions have the same lethal area
+  ``pi lethal_radius_m^2 x single_shot_pk`` (Driels, Weaponeering: Conventional Weapon
+  System Effectiveness, 2nd ed. (2013), ch. 11, Carleton damage function and lethal area).
+  Against a circular normal miss of sigma per axis its mean is
+  ``single_shot_pk x R^2 / (R^2 + 2 sigma^2)`` (Driels, same chapter), the closed form the
+  validation test checks.
+
+A gun burst of ``n`` shells kills with ``1 - prod(1 - p_i)`` over its shells' kill
+probabilities (independent shell effects; Ball, sec. 5.3 on multiple hits). The target type
+does not change the function yet: the type's lethal radius and Pk stand for the intended
+target set (the battle manager's Pk model may refine this per target kind).
 """
 
 from __future__ import annotations
 
 import numpy as np
 
+LETHALITY_MODELS = ("cookie_cutter", "carleton")
+COOKIE_CUTTER, CARLETON = 0, 1
+
 
 def kill_probability(miss_distance_m: np.ndarray, lethal_radius_m: np.ndarray,
-                     single_shot_pk: np.ndarray) -> np.ndarray:
-    """Probability of kill of each round given its miss distance (all arrays broadcast)."""
-    return np.where(np.asarray(miss_distance_m) <= lethal_radius_m, single_shot_pk, 0.0)
+                     single_shot_pk: np.ndarray, model: np.ndarray | int = COOKIE_CUTTER
+                     ) -> np.ndarray:
+    """Probability of kill of each round given its miss distance (m); all arrays broadcast.
+
+    ``model`` is :data:`COOKIE_CUTTER` (0) or :data:`CARLETON` (1), per round or one for
+    all. NaN or infinite miss distances give 0. Inputs are not modified.
+    """
+    miss = np.asarray(miss_distance_m, dtype=float)
+    radius = np.asarray(lethal_radius_m, dtype=float)
+    cookie = np.where(miss <= radius, single_shot_pk, 0.0)
+    with np.errstate(invalid="ignore", over="ignore"):
+        graded = np.nan_to_num(single_shot_pk * np.exp(-(miss / radius) ** 2), nan=0.0)
+    return np.where(np.asarray(model) == CARLETON, graded, cookie)
 
 
 def draw_kills(miss_distance_m: np.ndarray, lethal_radius_m: np.ndarray,
-               single_shot_pk: np.ndarray, rng: np.random.Generator) -> np.ndarray:
+               single_shot_pk: np.ndarray, rng: np.random.Generator,
+               model: np.ndarray | int = COOKIE_CUTTER) -> np.ndarray:
     """Boolean kill outcome of each round; one uniform draw per round, always."""
     draws = rng.random(np.shape(miss_distance_m))
-    return draws < kill_probability(miss_distance_m, lethal_radius_m, single_shot_pk)
+    return draws < kill_probability(miss_distance_m, lethal_radius_m, single_shot_pk, model)
+
+
+def burst_kill_probability(shell_miss_m: np.ndarray, lethal_radius_m: float,
+                           single_shot_pk: float, model: int = COOKIE_CUTTER) -> float:
+    """Kill probability of one burst whose shells pass at ``shell_miss_m`` (m, (n_shells,))."""
+    shell = kill_probability(shell_miss_m, lethal_radius_m, single_shot_pk, model)
+    return float(1.0 - np.prod(1.0 - shell))

@@ -23,6 +23,10 @@ leak                distance (m) from the target asset at arrival
 route_complete      NaN  (a threat with no target finished its path)
 outage_start/end    NaN
 reload              rounds loaded
+seeker_lock         range (m) from the round to the threat its seeker locked
+                    (``threat_id``: the locked threat, ``track_id``: the engaged track)
+diverted            id of the intended threat, -1 if none (``threat_id``: the other
+                    threat the seeker locked; logged with its ``seeker_lock``)
 =================== ==========================================================
 
 Rows are appended in batches (vectorized); :meth:`EventLog.to_frame` orders them by time,
@@ -66,6 +70,8 @@ class EventKind(StrEnum):
     OUTAGE_START = "outage_start"
     OUTAGE_END = "outage_end"
     RELOAD = "reload"
+    SEEKER_LOCK = "seeker_lock"
+    DIVERTED = "diverted"
 
 
 #: Integer id columns (-1 when not concerned) and their stored dtype.

@@ -60,7 +60,8 @@ class Simulation:
 
         self.interceptor_types = interceptor_table(scenario)
         self.batteries = Batteries(scenario, self.frame, self.interceptor_types)
-        self.fleet = InterceptorFleet(self.interceptor_types, stream(self.seed, "effectors"))
+        self.fleet = InterceptorFleet(self.interceptor_types, stream(self.seed, "effectors"),
+                                      self.frame.gaussian_radius_m())
         asset_table = DefendedAssets(
             position_m=self.frame.to_enu([a.lat_deg for a in assets], [a.lon_deg for a in assets],
                                          [ground + a.height_m for a in assets]).reshape(-1, 3),
@@ -117,8 +118,11 @@ class Simulation:
             start_position = self.threat_position_m.copy()
             start_position[flying] = previous_position
             outcome = self.fleet.step(start_s, self.dt_s, start_position, self.threat_position_m,
-                                      self.status == FLYING, self._picture.track_id,
-                                      self._picture.position_m, self._picture.velocity_mps)
+                                      self.status == FLYING, raid.rcs_m2,
+                                      self._picture.track_id,
+                                      self._picture.position_m, self._picture.velocity_mps,
+                                      self._picture.position_cov_m2)
+            self._log_locks(outcome)
             if outcome.interceptor_id.size:
                 self._log_outcome(outcome)
                 self.battle_manager.record_outcomes(outcome)
@@ -156,6 +160,19 @@ class Simulation:
         self.batteries.update_reloads(end_s, log)
         self.time_s = end_s
         self.steps += 1
+
+    def _log_locks(self, outcome: Outcome) -> None:
+        log, locks = self.log, outcome.locks
+        if locks.interceptor_id.size == 0:
+            return
+        ids = locks.interceptor_id
+        common = {"interceptor_id": ids, "battery_index": self.fleet.battery[ids],
+                  "track_id": self.fleet.track_id[ids], "threat_id": locks.threat_id}
+        log.add(EventKind.SEEKER_LOCK, locks.time_s, value=locks.range_m, **common)
+        diverted = locks.diverted
+        log.add(EventKind.DIVERTED, locks.time_s[diverted],
+                value=locks.intended_threat_id[diverted].astype(float),
+                **{name: column[diverted] for name, column in common.items()})
 
     def _log_outcome(self, outcome: Outcome) -> None:
         log = self.log

@@ -177,15 +177,68 @@ class InterceptorType(Catalogued):
         description="Probability of kill when the round passes within lethal_radius_m.",
     )
     seeker_range_km: NonNegative = Field(
-        0.0, description="Range at which the round's own seeker (for a gun: the fire-control "
-        "radar) locks on to the nearest threat; 0 = guided on the track to the end."
+        0.0, description="Seeker acquisition range for a target of seeker_reference_rcs_m2 "
+        "(probability 0.5 per look; detection falls as RCS / range^4, none beyond twice it); "
+        "0 = no seeker, command guidance on the track to the end. Not used by guns."
     )
     aim_error_m: NonNegative = Field(
-        0.0, description="Terminal aiming error after lock, 1 sigma per axis (guidance error, "
-        "gun dispersion)."
+        0.0, description="Fuze and warhead aiming error added to the flown closest approach, "
+        "1 sigma per axis (m)."
     )
     max_flight_time_s: Positive | None = None
     cost_per_round_usd: NonNegative = 0.0
+    # Flight model (effectors/flight.py): point mass with a boost-sustain-coast motor.
+    launch_mass_kg: Positive = Field(
+        100.0, description="Mass at launch (kg); for a gun, the mass of one projectile.")
+    reference_area_m2: Positive = Field(
+        0.02, description="Drag reference area (m^2), usually the body cross-section.")
+    drag_coefficient: Positive = Field(
+        0.3, description="Zero-lift drag coefficient at Mach 2; the built-in Mach table "
+        "(effectors/flight.py) scales it across Mach numbers.")
+    boost_time_s: NonNegative = Field(3.0, description="Burn time of the boost phase (s).")
+    boost_thrust_n: NonNegative | None = Field(
+        None, description="Boost thrust (N); by default sized so that the burnout speed is "
+        "about 1.6 x speed_mps (specific impulse 250 s).")
+    sustain_time_s: NonNegative = Field(0.0, description="Burn time of the sustain phase (s).")
+    sustain_thrust_n: NonNegative = Field(0.0, description="Sustain thrust (N).")
+    propellant_mass_kg: NonNegative | None = Field(
+        None, description="Propellant burnt over boost and sustain (kg), at a rate "
+        "proportional to thrust; by default from the boost thrust at 250 s specific impulse.")
+    launch_speed_mps: NonNegative = Field(
+        30.0, description="Speed leaving the launcher (missile); a gun uses muzzle_velocity_mps.")
+    max_lateral_acceleration_g: Positive = Field(
+        30.0, description="Lateral acceleration limit (g, 9.80665 m/s^2).")
+    min_speed_mps: NonNegative = Field(
+        150.0, description="After burnout, a round slower than this self-destructs.")
+    navigation_ratio: float = Field(
+        4.0, ge=3.0, le=5.0, allow_inf_nan=False,
+        description="Proportional navigation constant N (terminal and midcourse).")
+    guidance_time_constant_s: Positive = Field(
+        0.2, description="Time constant of the first-order filter on the seeker's "
+        "line-of-sight rate (s).")
+    midcourse_loft_deg: float = Field(
+        0.0, ge=0.0, le=60.0, allow_inf_nan=False,
+        description="Midcourse loft: the command-guidance aim point is raised by "
+        "tan(loft) x the horizontal distance still to fly (thinner air at long range).")
+    seeker_field_of_view_deg: float = Field(
+        30.0, gt=0.0, le=90.0, allow_inf_nan=False,
+        description="Seeker field-of-view half-angle around its boresight, which the "
+        "command link points at the track's predicted target position (deg).")
+    seeker_reference_rcs_m2: Positive = Field(
+        1.0, description="RCS for which seeker_range_km is the acquisition range "
+        "(probability 0.5 per look, Swerling 1).")
+    seeker_angle_noise_deg: NonNegative = Field(
+        0.05, description="1-sigma noise of the seeker's line-of-sight angle per look (deg).")
+    lethality_model: Literal["cookie_cutter", "carleton"] = Field(
+        "cookie_cutter", description="Kill probability vs miss distance: cookie_cutter "
+        "(single_shot_pk within lethal_radius_m) or carleton (single_shot_pk x "
+        "exp(-miss^2 / lethal_radius_m^2), same lethal area); effectors/lethality.py.")
+    muzzle_velocity_mps: Positive = Field(1_050.0, description="Gun: muzzle velocity (m/s).")
+    rate_of_fire_rpm: Positive = Field(1_100.0, description="Gun: shells per minute.")
+    shells_per_burst: int = Field(25, ge=1, le=1_000, description="Gun: shells per burst.")
+    dispersion_mrad: NonNegative = Field(
+        1.0, description="Gun: 1-sigma angular dispersion of the shells per axis (mrad); "
+        "for a gun lethal_radius_m and single_shot_pk are those of one shell.")
 
     @model_validator(mode="after")
     def _envelope(self) -> InterceptorType:

@@ -1,0 +1,383 @@
+"""The compiled flyout step: guidance, seeker, flight and endgame of every round in flight.
+
+One call flies every round over one simulation step, in sub-steps:
+
+- **Sub-steps.** 0.2 s in midcourse, 0.05 s in the terminal phase (within twice the
+  seeker's maximum range of the cue, or locked, or a gun), shrinking around the closest
+  approach to a tenth of the time to go (never below 1 ms), so that the miss distance is
+  the closest approach of two nearly straight sub-step segments (error under 1 cm at
+  400 m/s^2 of relative acceleration). The threats' true positions are interpolated
+  linearly within the simulation step.
+- **Midcourse (command guidance; reads only the picture).** Proportional navigation
+  toward the engaged track as the battle manager's picture gives it (position and velocity
+  at the step's start, extrapolated), i.e. toward the predicted intercept point, with the
+  aim point raised by the type's loft; when the track is dropped the round keeps
+  extrapolating the last track it had.
+- **Terminal (reads only the seeker's measurement).** The seeker looks every
+  :data:`LOOK_INTERVAL_S`. Before lock it searches around its boresight, which the command
+  link points at the track's predicted target position; each threat physically within its
+  range gate and field of view is detected with the Swerling 1 probability of
+  :mod:`iadsim.effectors.seeker`; of those detected within the acquisition gate around the
+  position the track gives (3 track sigmas, at least 500 m: the cue basket), it locks the
+  one nearest that position (cueing), which can be a neighbour of the intended threat when
+  the picture put the cue there. After lock,
+  proportional navigation on the noisy line of sight: the line-of-sight rate is the
+  change of successive measured directions over the look interval, filtered at the type's
+  guidance time constant; closing speed from the seeker's Doppler.
+- **Truth.** The seeker's detection draws, its measured direction (truth plus noise) and
+  its Doppler read the true threat positions, as does the endgame (closest approach,
+  sub-step size near it): that is physics. The guidance command is computed only from the
+  track (midcourse) or the seeker's measurement (terminal). The intended threat (the true
+  threat nearest the engaged track at the round's first step) is scoring only: it marks a
+  lock on another threat as a diversion, and it is the threat a gun burst or a round
+  without seeker is scored against. No guidance decision reads it.
+- **Fates.** A locked round resolves at its closest approach to the locked threat (the
+  range closing at the start of a sub-step and opening at its end); a gun burst or a round
+  without seeker at its closest approach to the intended threat (after motor burnout).
+  A round self-destructs when its flight time is up, when it is slower than
+  its minimum speed after burnout, or when it has passed the cue (range to the track
+  opening, within the seeker's maximum range) without a lock.
+
+Sources: proportional navigation as in Zarchan, Tactical and Strategic Missile Guidance,
+6th ed. (2012), ch. 2 (``a = N Vc dlambda/dt``, in three dimensions
+``a = N Vc (omega x r_hat)`` with ``omega = r x v_rel / |r|^2``).
+"""
+
+from __future__ import annotations
+
+import numpy as np
+from numba import njit
+
+from iadsim.effectors.flight import (
+    GUIDANCE_TAU,
+    IS_GUN,
+    LOFT_TAN,
+    MAX_FLIGHT_TIME,
+    MIN_SPEED,
+    NAVIGATION_RATIO,
+    SEEKER_ANGLE_NOISE,
+    SEEKER_COS_FOV,
+    SEEKER_RANGE,
+    SEEKER_REFERENCE_RCS,
+    burnout_time_s,
+    fly_substep,
+)
+from iadsim.effectors.intercept_geometry import closest_approach_of
+from iadsim.effectors.seeker import (
+    SEEKER_MAX_RANGE_RATIO,
+    detection_probability,
+    noisy_direction,
+    uniform_draw,
+)
+
+LOOK_INTERVAL_S = 0.05
+MIDCOURSE_SUBSTEP_S = 0.2
+TERMINAL_SUBSTEP_S = 0.05
+MIN_SUBSTEP_S = 1e-3
+
+# Per-round float state (row = interceptor id): columns.
+POSITION, VELOCITY, LAUNCH_TIME, AIM_OFFSET = 0, 3, 6, 7
+CUE_POSITION, CUE_VELOCITY, CUE_TIME = 10, 13, 16
+LOS, LOS_RATE, NEXT_LOOK, COMMAND, LAUNCH_POSITION, CUE_SIGMA = 17, 20, 23, 24, 27, 30
+STATE_COLUMNS = 31
+#: The seeker accepts a detection only within this many track sigmas of the cued position
+#: (and never a gate narrower than ``MIN_ACQUISITION_GATE_M``).
+ACQUISITION_GATE_SIGMAS = 3.0
+MIN_ACQUISITION_GATE_M = 500.0
+
+# Resolution codes.
+NOT_RESOLVED, ENDGAME, SELF_DESTRUCT = 0, 1, 2
+UNSET = -2  # intended threat not yet decided
+
+
+@njit(cache=True, error_model="numpy")
+def _find_track(sorted_track_ids: np.ndarray, key: int) -> int:
+    """Index into the sorted ids of ``key``, or -1."""
+    low, high = 0, sorted_track_ids.size
+    while low < high:
+        middle = (low + high) // 2
+        if sorted_track_ids[middle] < key:
+            low = middle + 1
+        else:
+            high = middle
+    if low < sorted_track_ids.size and sorted_track_ids[low] == key:
+        return low
+    return -1
+
+
+@njit(cache=True, error_model="numpy")
+def _threat_at(threat_start: np.ndarray, threat_end: np.ndarray, threat: int, fraction: float,
+               dt_s: float) -> tuple[float, float, float, float, float, float]:
+    """True position and velocity of a threat at ``fraction`` of the step (linear)."""
+    vx = (threat_end[threat, 0] - threat_start[threat, 0]) / dt_s
+    vy = (threat_end[threat, 1] - threat_start[threat, 1]) / dt_s
+    vz = (threat_end[threat, 2] - threat_start[threat, 2]) / dt_s
+    elapsed = fraction * dt_s
+    return (threat_start[threat, 0] + vx * elapsed, threat_start[threat, 1] + vy * elapsed,
+            threat_start[threat, 2] + vz * elapsed, vx, vy, vz)
+
+
+@njit(cache=True, error_model="numpy")
+def step_rounds(rows: np.ndarray, type_index: np.ndarray, state: np.ndarray,
+                intended: np.ndarray, locked: np.ndarray, track_id: np.ndarray,
+                keys: np.ndarray, draws: np.ndarray, parameters: np.ndarray,
+                drag_table: np.ndarray, threat_start: np.ndarray, threat_end: np.ndarray,
+                threat_alive: np.ndarray, threat_rcs: np.ndarray, candidate_start: np.ndarray,
+                candidates: np.ndarray, sorted_track_ids: np.ndarray, track_order: np.ndarray,
+                track_position: np.ndarray, track_velocity: np.ndarray,
+                track_sigma: np.ndarray, time_s: float,
+                dt_s: float, earth_radius_m: float) -> tuple[np.ndarray, ...]:
+    """Fly the rounds ``rows`` from ``time_s`` to ``time_s + dt_s`` (see the module).
+
+    Updates ``state``, ``intended``, ``locked`` and ``draws`` in place for those rows.
+    Candidates (CSR: ``candidates[candidate_start[k]:candidate_start[k + 1]]``) are the
+    live threats the seeker of round ``k`` could reach this step.
+
+    Returns per round: lock threat (-1 none), lock range (m), lock time (s), whether the
+    lock is a diversion, resolution code, victim threat, miss distance (m), time (s),
+    miss vector (k, 3) from threat to round at closest approach, relative velocity
+    (k, 3) of the round to the threat there, and position (k, 3) (at closest approach for
+    an endgame; the round's state keeps it there, as it is resolved).
+    """
+    count = rows.size
+    lock_threat = np.full(count, -1, dtype=np.int64)
+    lock_range = np.full(count, np.nan)
+    lock_time = np.full(count, np.nan)
+    lock_diverted = np.zeros(count, dtype=np.bool_)
+    code = np.zeros(count, dtype=np.int8)
+    victim = np.full(count, -1, dtype=np.int64)
+    miss = np.full(count, np.nan)
+    when = np.full(count, time_s + dt_s)
+    miss_vector = np.full((count, 3), np.nan)
+    relative_velocity = np.full((count, 3), np.nan)
+    final_position = np.empty((count, 3))
+    position = np.empty(3)
+    velocity = np.empty(3)
+    command = np.empty(3)
+    alive_ids = threat_alive.nonzero()[0]
+    for k in range(count):
+        row = rows[k]
+        kind = type_index[row]
+        params = parameters[kind]
+        gun = params[IS_GUN] != 0.0
+        reference_range = params[SEEKER_RANGE]
+        has_seeker = reference_range > 0.0 and not gun
+        max_seeker_range = SEEKER_MAX_RANGE_RATIO * reference_range
+        burnout = burnout_time_s(params)
+        for axis in range(3):
+            position[axis] = state[row, POSITION + axis]
+            velocity[axis] = state[row, VELOCITY + axis]
+            command[axis] = state[row, COMMAND + axis]
+        # The picture: the engaged track, when the tracker still holds it.
+        found = _find_track(sorted_track_ids, track_id[row])
+        if found >= 0:
+            track = track_order[found]
+            for axis in range(3):
+                state[row, CUE_POSITION + axis] = track_position[track, axis]
+                state[row, CUE_VELOCITY + axis] = track_velocity[track, axis]
+            state[row, CUE_TIME] = time_s
+            state[row, CUE_SIGMA] = track_sigma[track]
+        cue_age = time_s - state[row, CUE_TIME]
+        cue_x0 = state[row, CUE_POSITION] + state[row, CUE_VELOCITY] * cue_age
+        cue_y0 = state[row, CUE_POSITION + 1] + state[row, CUE_VELOCITY + 1] * cue_age
+        cue_z0 = state[row, CUE_POSITION + 2] + state[row, CUE_VELOCITY + 2] * cue_age
+        cue_vx, cue_vy = state[row, CUE_VELOCITY], state[row, CUE_VELOCITY + 1]
+        cue_vz = state[row, CUE_VELOCITY + 2]
+        # Scoring only: the true threat nearest the engaged track at the first step.
+        if intended[row] == UNSET:
+            best, nearest = np.inf, -1
+            for threat in alive_ids:
+                gap = ((threat_start[threat, 0] - cue_x0) ** 2
+                       + (threat_start[threat, 1] - cue_y0) ** 2
+                       + (threat_start[threat, 2] - cue_z0) ** 2)
+                if gap < best:
+                    best, nearest = gap, threat
+            intended[row] = nearest
+        if locked[row] >= 0 and not threat_alive[locked[row]]:
+            locked[row] = -1  # the locked threat died: search again
+            for axis in range(3):
+                state[row, LOS + axis] = 0.0
+                state[row, LOS_RATE + axis] = 0.0
+        # The body whose closest approach ends the flight: the locked threat, or for a
+        # gun or a round without seeker the intended threat (when alive).
+        elapsed = 0.0
+        while elapsed < dt_s - 1e-12 and code[k] == NOT_RESOLVED:
+            now = time_s + elapsed
+            since_launch = now - state[row, LAUNCH_TIME]
+            fraction = elapsed / dt_s
+            speed = np.sqrt(velocity[0] ** 2 + velocity[1] ** 2 + velocity[2] ** 2)
+            cue_x = cue_x0 + cue_vx * elapsed
+            cue_y = cue_y0 + cue_vy * elapsed
+            cue_z = cue_z0 + cue_vz * elapsed
+            to_cue_x, to_cue_y = cue_x - position[0], cue_y - position[1]
+            to_cue_z = cue_z - position[2]
+            cue_range = np.sqrt(to_cue_x ** 2 + to_cue_y ** 2 + to_cue_z ** 2)
+            body = locked[row]
+            if body < 0 and (gun or not has_seeker):
+                body = intended[row] if intended[row] >= 0 and threat_alive[
+                    intended[row]] else -1
+            # Sub-step.
+            substep = MIDCOURSE_SUBSTEP_S
+            if gun or locked[row] >= 0 or (has_seeker and cue_range
+                                           < 2.0 * max_seeker_range + 2.0 * speed):
+                substep = TERMINAL_SUBSTEP_S
+            if body >= 0:
+                qx, qy, qz, qvx, qvy, qvz = _threat_at(threat_start, threat_end, body,
+                                                       fraction, dt_s)
+                rx0, ry0, rz0 = position[0] - qx, position[1] - qy, position[2] - qz
+                ux, uy, uz = velocity[0] - qvx, velocity[1] - qvy, velocity[2] - qvz
+                closing = -(rx0 * ux + ry0 * uy + rz0 * uz)
+                if closing > 0.0:
+                    time_to_go = (rx0 * rx0 + ry0 * ry0 + rz0 * rz0) / closing
+                    substep = min(substep, max(MIN_SUBSTEP_S, 0.1 * time_to_go))
+            substep = min(substep, dt_s - elapsed)
+            # Seeker look.
+            if has_seeker and now >= state[row, NEXT_LOOK] - 1e-9:
+                state[row, NEXT_LOOK] = max(state[row, NEXT_LOOK] + LOOK_INTERVAL_S,
+                                            now + 0.5 * LOOK_INTERVAL_S)
+                if locked[row] >= 0:
+                    qx, qy, qz, qvx, qvy, qvz = _threat_at(threat_start, threat_end,
+                                                           locked[row], fraction, dt_s)
+                    lx, ly, lz = qx - position[0], qy - position[1], qz - position[2]
+                    mx, my, mz = noisy_direction(lx, ly, lz, params[SEEKER_ANGLE_NOISE],
+                                                 keys[row], draws[row])
+                    draws[row] += 2
+                    px, py, pz = state[row, LOS], state[row, LOS + 1], state[row, LOS + 2]
+                    if px * px + py * py + pz * pz > 0.0:
+                        wx = (py * mz - pz * my) / LOOK_INTERVAL_S
+                        wy = (pz * mx - px * mz) / LOOK_INTERVAL_S
+                        wz = (px * my - py * mx) / LOOK_INTERVAL_S
+                        gain = LOOK_INTERVAL_S / (params[GUIDANCE_TAU] + LOOK_INTERVAL_S)
+                        state[row, LOS_RATE] += gain * (wx - state[row, LOS_RATE])
+                        state[row, LOS_RATE + 1] += gain * (wy - state[row, LOS_RATE + 1])
+                        state[row, LOS_RATE + 2] += gain * (wz - state[row, LOS_RATE + 2])
+                    state[row, LOS], state[row, LOS + 1], state[row, LOS + 2] = mx, my, mz
+                    # Doppler closing speed (the seeker measures it).
+                    distance = np.sqrt(lx * lx + ly * ly + lz * lz)
+                    closing = -(lx * (qvx - velocity[0]) + ly * (qvy - velocity[1])
+                                + lz * (qvz - velocity[2])) / distance
+                    gain = params[NAVIGATION_RATIO] * max(closing, 0.0)
+                    wx, wy = state[row, LOS_RATE], state[row, LOS_RATE + 1]
+                    wz = state[row, LOS_RATE + 2]
+                    command[0] = gain * (wy * mz - wz * my)
+                    command[1] = gain * (wz * mx - wx * mz)
+                    command[2] = gain * (wx * my - wy * mx)
+                else:
+                    gate = max(MIN_ACQUISITION_GATE_M,
+                               ACQUISITION_GATE_SIGMAS * state[row, CUE_SIGMA])
+                    chosen, chosen_score, chosen_range = -1, gate * gate, 0.0
+                    bx, by, bz = to_cue_x / cue_range, to_cue_y / cue_range, to_cue_z / cue_range
+                    for index in range(candidate_start[k], candidate_start[k + 1]):
+                        threat = candidates[index]
+                        qx, qy, qz, _, _, _ = _threat_at(threat_start, threat_end, threat,
+                                                         fraction, dt_s)
+                        lx, ly, lz = qx - position[0], qy - position[1], qz - position[2]
+                        distance = np.sqrt(lx * lx + ly * ly + lz * lz)
+                        if distance > max_seeker_range or distance <= 0.0:
+                            continue
+                        if (lx * bx + ly * by + lz * bz) / distance < params[SEEKER_COS_FOV]:
+                            continue  # outside the field of view
+                        chance = detection_probability(distance, threat_rcs[threat],
+                                                       reference_range,
+                                                       params[SEEKER_REFERENCE_RCS])
+                        draw = uniform_draw(keys[row], draws[row])
+                        draws[row] += 1
+                        if draw >= chance:
+                            continue
+                        # Cueing: only a detection inside the acquisition gate around the
+                        # cued position counts; the nearest one to it wins.
+                        score = (qx - cue_x) ** 2 + (qy - cue_y) ** 2 + (qz - cue_z) ** 2
+                        if score <= chosen_score:
+                            chosen, chosen_score, chosen_range = threat, score, distance
+                    if chosen >= 0:
+                        locked[row] = chosen
+                        lock_threat[k], lock_range[k], lock_time[k] = chosen, chosen_range, now
+                        lock_diverted[k] = chosen != intended[row]
+                        for axis in range(3):
+                            state[row, LOS + axis] = 0.0
+                            state[row, LOS_RATE + axis] = 0.0
+            if locked[row] < 0 and not gun:
+                _midcourse_command(command, position, velocity, speed, cue_x, cue_y, cue_z,
+                                   cue_vx, cue_vy, cue_vz, params)
+            if gun:
+                command[:] = 0.0
+            body = locked[row] if locked[row] >= 0 else body
+            rx0 = ry0 = rz0 = 0.0
+            if body >= 0:
+                qx, qy, qz, _, _, _ = _threat_at(threat_start, threat_end, body, fraction,
+                                                 dt_s)
+                rx0, ry0, rz0 = position[0] - qx, position[1] - qy, position[2] - qz
+            start_x, start_y, start_z = position[0], position[1], position[2]
+            fly_substep(params, drag_table, position, velocity, command, since_launch,
+                        earth_radius_m, substep)
+            elapsed += substep
+            since_launch += substep
+            # Endgame: the closest approach to the body falls within this sub-step.
+            if body >= 0 and (locked[row] >= 0 or gun or since_launch > burnout):
+                qx, qy, qz, qvx, qvy, qvz = _threat_at(threat_start, threat_end, body,
+                                                       elapsed / dt_s, dt_s)
+                rx1, ry1, rz1 = position[0] - qx, position[1] - qy, position[2] - qz
+                dx, dy, dz = rx1 - rx0, ry1 - ry0, rz1 - rz0
+                # A real closest approach: closing at the sub-step's start, not at its end.
+                if rx0 * dx + ry0 * dy + rz0 * dz < 0.0 <= rx1 * dx + ry1 * dy + rz1 * dz:
+                    offset, distance = closest_approach_of(rx0, ry0, rz0, dx / substep,
+                                                           dy / substep, dz / substep, substep)
+                    code[k], victim[k], miss[k] = ENDGAME, body, distance
+                    when[k] = now + offset
+                    miss_vector[k, 0] = rx0 + dx / substep * offset
+                    miss_vector[k, 1] = ry0 + dy / substep * offset
+                    miss_vector[k, 2] = rz0 + dz / substep * offset
+                    relative_velocity[k, 0], relative_velocity[k, 1] = dx / substep, dy / substep
+                    relative_velocity[k, 2] = dz / substep
+                    share = offset / substep  # the round's position at closest approach
+                    position[0] = start_x + (position[0] - start_x) * share
+                    position[1] = start_y + (position[1] - start_y) * share
+                    position[2] = start_z + (position[2] - start_z) * share
+                    break
+            # Self-destruct.
+            speed = np.sqrt(velocity[0] ** 2 + velocity[1] ** 2 + velocity[2] ** 2)
+            passed = False
+            if not gun and locked[row] < 0 and since_launch > burnout:
+                ax, ay, az = cue_x - position[0], cue_y - position[1], cue_z - position[2]
+                opening = (ax * (cue_vx - velocity[0]) + ay * (cue_vy - velocity[1])
+                           + az * (cue_vz - velocity[2])) > 0.0
+                gate = max_seeker_range if has_seeker else 1_000.0
+                passed = opening and ax * ax + ay * ay + az * az < gate * gate
+            if (since_launch >= params[MAX_FLIGHT_TIME] - 1e-9 or passed
+                    or (not gun and since_launch > burnout and speed < params[MIN_SPEED])):
+                code[k] = SELF_DESTRUCT
+                when[k] = now + substep
+        for axis in range(3):
+            state[row, POSITION + axis] = position[axis]
+            state[row, VELOCITY + axis] = velocity[axis]
+            state[row, COMMAND + axis] = command[axis]
+            final_position[k, axis] = position[axis]
+    return (lock_threat, lock_range, lock_time, lock_diverted, code, victim, miss, when,
+            miss_vector, relative_velocity, final_position)
+
+
+@njit(cache=True, error_model="numpy")
+def _midcourse_command(command: np.ndarray, position: np.ndarray, velocity: np.ndarray,
+                       speed: float, cue_x: float, cue_y: float, cue_z: float, cue_vx: float,
+                       cue_vy: float, cue_vz: float, params: np.ndarray) -> None:
+    """Proportional navigation toward the track (the picture), its aim raised by the loft.
+
+    Writes the lateral command (m/s^2) into ``command``. Uses the round's own speed as the
+    closing speed when the track is not closing faster (launch, tail chase).
+    """
+    rx, ry, rz = cue_x - position[0], cue_y - position[1], cue_z - position[2]
+    rz += params[LOFT_TAN] * np.sqrt(rx * rx + ry * ry)
+    vx, vy, vz = cue_vx - velocity[0], cue_vy - velocity[1], cue_vz - velocity[2]
+    distance2 = rx * rx + ry * ry + rz * rz
+    if distance2 <= 0.0:
+        command[:] = 0.0
+        return
+    distance = np.sqrt(distance2)
+    wx = (ry * vz - rz * vy) / distance2
+    wy = (rz * vx - rx * vz) / distance2
+    wz = (rx * vy - ry * vx) / distance2
+    closing = max(-(rx * vx + ry * vy + rz * vz) / distance, speed)
+    gain = params[NAVIGATION_RATIO] * closing / distance
+    command[0] = gain * (wy * rz - wz * ry)
+    command[1] = gain * (wz * rx - wx * rz)
+    command[2] = gain * (wx * ry - wy * rx)
