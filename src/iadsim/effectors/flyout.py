@@ -30,7 +30,6 @@ from dataclasses import dataclass
 
 import numpy as np
 from numba import njit
-from scipy.spatial import cKDTree
 
 from iadsim.effectors import flyout_kernel as kernel
 from iadsim.effectors.batteries import InterceptorTable
@@ -38,7 +37,6 @@ from iadsim.effectors.flight import (
     DRAG_MACH_TABLE,
     IS_GUN,
     LAUNCH_SPEED,
-    LOFT_TAN,
     SEEKER_RANGE,
 )
 from iadsim.effectors.lethality import burst_kill_probability, kill_probability
@@ -103,6 +101,7 @@ class InterceptorFleet:
         # Storage with spare capacity (doubled when full); the public arrays are views of
         # the first ``size`` rows.
         self._count = 0
+        self._time_s = 0.0
         self._store: dict[str, np.ndarray] = {
             name: np.zeros((0, kernel.STATE_COLUMNS) if name == "state" else 0, dtype=dtype)
             for name, dtype in _STORED.items()}
@@ -164,14 +163,15 @@ class InterceptorFleet:
         origin = np.asarray(position_m, dtype=float)
         direction = np.asarray(aim_point_m, dtype=float) - origin
         if parameters[IS_GUN] == 0.0:
-            direction[2] += parameters[LOFT_TAN] * float(np.hypot(direction[0], direction[1]))
+            direction[2] += kernel.loft_height(parameters, float(np.hypot(direction[0],
+                                                                          direction[1])))
         direction /= max(float(np.linalg.norm(direction)), 1e-9)
         row = np.zeros((1, kernel.STATE_COLUMNS))
         row[0, kernel.POSITION : kernel.POSITION + 3] = origin
         row[0, kernel.LAUNCH_POSITION : kernel.LAUNCH_POSITION + 3] = origin
         row[0, kernel.VELOCITY : kernel.VELOCITY + 3] = direction * parameters[LAUNCH_SPEED]
         row[0, kernel.LAUNCH_TIME] = time_s
-        row[0, kernel.NEXT_LOOK] = time_s
+        row[0, kernel.LAST_LOOK] = time_s
         row[0, kernel.CUE_POSITION : kernel.CUE_POSITION + 3] = (
             aim_point_m if track_position_m is None else track_position_m)
         if track_velocity_mps is not None:
@@ -210,6 +210,7 @@ class InterceptorFleet:
         rows = self.flying
         if rows.size == 0:
             return _EMPTY_OUTCOME
+        self._time_s = float(time_s)
         alive = np.asarray(threat_alive, dtype=bool)
         candidate_start, candidates = self._seeker_candidates(rows, threat_start_m,
                                                               threat_end_m, alive, dt_s)
@@ -261,32 +262,31 @@ class InterceptorFleet:
     def _seeker_candidates(self, rows: np.ndarray, threat_start_m: np.ndarray,
                            threat_end_m: np.ndarray, alive: np.ndarray, dt_s: float
                            ) -> tuple[np.ndarray, np.ndarray]:
-        """CSR lists of the live threats each searching round could see this step: within
-        the seeker's range gate plus both bodies' travel over the step."""
+        """CSR lists of the live threats each searching round could see this step: rounds
+        with a seeker, not locked, whose cue is within reach; threats within the seeker's
+        range gate plus both bodies' travel over the step (a compiled grid search)."""
         flight = self.types.flight[self.type_index[rows]]
         reach = SEEKER_MAX_RANGE_RATIO * flight[:, SEEKER_RANGE]
-        searching = (reach > 0) & (flight[:, IS_GUN] == 0) & (self.locked_threat[rows] < 0)
         alive_ids = alive.nonzero()[0]
-        if not searching.any() or alive_ids.size == 0:
-            return np.zeros(rows.size + 1, dtype=np.int64), np.zeros(0, dtype=np.int64)
+        empty = np.zeros(rows.size + 1, dtype=np.int64), np.zeros(0, dtype=np.int64)
+        if alive_ids.size == 0 or not (reach > 0).any():
+            return empty
         travel = np.linalg.norm(threat_end_m[alive_ids] - threat_start_m[alive_ids],
                                 axis=1).max(initial=0.0)
         speed = np.linalg.norm(self.velocity_mps[rows], axis=1)
-        radius = np.where(searching, reach + travel + 1.5 * speed * dt_s, -1.0)
-        position = self.position_m[rows]
-        if alive_ids.size * int(searching.sum()) > 50_000:
-            tree = cKDTree(threat_start_m[alive_ids])
-            found = tree.query_ball_point(position[searching], radius[searching])
-            lists = [np.zeros(0, dtype=np.int64)] * rows.size
-            for slot, near in zip(searching.nonzero()[0], found, strict=True):
-                lists[slot] = alive_ids[np.sort(np.asarray(near, dtype=np.int64))]
-            counts = np.array([item.size for item in lists], dtype=np.int64)
-            start = np.concatenate([[0], np.cumsum(counts)]).astype(np.int64)
-            flat = np.concatenate(lists) if counts.sum() else np.zeros(0, dtype=np.int64)
-            return start, flat.astype(np.int64)
-        return _candidates_brute_force(position, radius,
-                                       np.ascontiguousarray(threat_start_m, dtype=float),
-                                       alive_ids.astype(np.int64))
+        radius = reach + travel + 1.5 * speed * dt_s
+        state = self.state[rows]
+        cue = (state[:, kernel.CUE_POSITION : kernel.CUE_POSITION + 3]
+               + state[:, kernel.CUE_VELOCITY : kernel.CUE_VELOCITY + 3]
+               * (self._time_s - state[:, kernel.CUE_TIME])[:, None])
+        near_cue = np.linalg.norm(cue - self.position_m[rows], axis=1) < radius + travel
+        searching = ((reach > 0) & (flight[:, IS_GUN] == 0) & (self.locked_threat[rows] < 0)
+                     & near_cue)
+        if not searching.any():
+            return empty
+        return _candidates_in_grid(self.position_m[rows], np.where(searching, radius, -1.0),
+                                   np.ascontiguousarray(threat_start_m, dtype=float),
+                                   alive_ids.astype(np.int64), float(radius[searching].max()))
 
     def _fuzed_miss_vector(self, ids: np.ndarray, miss_vector: np.ndarray,
                            relative_velocity: np.ndarray) -> np.ndarray:
@@ -334,23 +334,40 @@ class InterceptorFleet:
 
 
 @njit(cache=True, error_model="numpy")
-def _candidates_brute_force(position_m: np.ndarray, radius_m: np.ndarray,
-                            threat_position_m: np.ndarray, alive_ids: np.ndarray
-                            ) -> tuple[np.ndarray, np.ndarray]:
-    """CSR lists of the live threats within ``radius_m[k]`` of each round (brute force;
-    the caller uses a k-d tree for large problems)."""
-    count = position_m.shape[0]
-    start = np.zeros(count + 1, dtype=np.int64)
+def _candidates_in_grid(position_m: np.ndarray, radius_m: np.ndarray,
+                        threat_position_m: np.ndarray, alive_ids: np.ndarray, cell_m: float
+                        ) -> tuple[np.ndarray, np.ndarray]:
+    """CSR lists of the live threats within ``radius_m[k]`` (none when negative) of each
+    round: threats binned on a horizontal grid of ``cell_m`` (at least every radius), each
+    round checks its 3 x 3 neighbouring cells."""
+    count = alive_ids.size
+    keys = np.empty(count, dtype=np.int64)
+    for index in range(count):
+        threat = alive_ids[index]
+        column = np.int64(np.floor(threat_position_m[threat, 0] / cell_m))
+        row = np.int64(np.floor(threat_position_m[threat, 1] / cell_m))
+        keys[index] = (column + 2**20) * 2**22 + (row + 2**20)
+    order = np.argsort(keys, kind="mergesort")
+    sorted_keys = keys[order]
+    start = np.zeros(position_m.shape[0] + 1, dtype=np.int64)
     found = []
-    for k in range(count):
+    for k in range(position_m.shape[0]):
         limit = radius_m[k] * radius_m[k]
         if radius_m[k] >= 0.0:
-            for threat in alive_ids:
-                gap = ((position_m[k, 0] - threat_position_m[threat, 0]) ** 2
-                       + (position_m[k, 1] - threat_position_m[threat, 1]) ** 2
-                       + (position_m[k, 2] - threat_position_m[threat, 2]) ** 2)
-                if gap <= limit:
-                    found.append(threat)
+            column = np.int64(np.floor(position_m[k, 0] / cell_m))
+            row = np.int64(np.floor(position_m[k, 1] / cell_m))
+            for step_column in range(-1, 2):
+                for step_row in range(-1, 2):
+                    key = (column + step_column + 2**20) * 2**22 + (row + step_row + 2**20)
+                    first = np.searchsorted(sorted_keys, key)
+                    while first < count and sorted_keys[first] == key:
+                        threat = alive_ids[order[first]]
+                        gap = ((position_m[k, 0] - threat_position_m[threat, 0]) ** 2
+                               + (position_m[k, 1] - threat_position_m[threat, 1]) ** 2
+                               + (position_m[k, 2] - threat_position_m[threat, 2]) ** 2)
+                        if gap <= limit:
+                            found.append(threat)
+                        first += 1
         start[k + 1] = len(found)
     flat = np.empty(len(found), dtype=np.int64)
     for index in range(len(found)):

@@ -2,28 +2,30 @@
 
 One call flies every round over one simulation step, in sub-steps:
 
-- **Sub-steps.** 0.2 s in midcourse, 0.05 s in the terminal phase (within twice the
-  seeker's maximum range of the cue, or locked, or a gun), shrinking around the closest
-  approach to a tenth of the time to go (never below 1 ms), so that the miss distance is
-  the closest approach of two nearly straight sub-step segments (error under 1 cm at
-  400 m/s^2 of relative acceleration). The threats' true positions are interpolated
-  linearly within the simulation step.
+- **Sub-steps.** 1 s in midcourse more than three terminal distances from the cue, 0.5 s
+  nearer; 0.25 s under thrust and while searching with the cue beyond the acquisition
+  range (up to the seeker's maximum range); 0.1 s when locked or searching within the
+  acquisition range; 0.05 s for a gun burst. Near the closest approach they shrink to a
+  tenth of the time to go (never below 1 ms), so that the miss distance is the closest
+  approach of two nearly straight sub-step segments (error under 1 cm at 400 m/s^2 of
+  relative acceleration). The threats' true positions are interpolated linearly within
+  the simulation step. Sub-steps never cross the simulation step's end.
 - **Midcourse (command guidance; reads only the picture).** Proportional navigation
   toward the engaged track as the battle manager's picture gives it (position and velocity
   at the step's start, extrapolated), i.e. toward the predicted intercept point, with the
-  aim point raised by the type's loft; when the track is dropped the round keeps
-  extrapolating the last track it had.
-- **Terminal (reads only the seeker's measurement).** The seeker looks every
-  :data:`LOOK_INTERVAL_S`. Before lock it searches around its boresight, which the command
-  link points at the track's predicted target position; each threat physically within its
-  range gate and field of view is detected with the Swerling 1 probability of
-  :mod:`iadsim.effectors.seeker`; of those detected within the acquisition gate around the
-  position the track gives (3 track sigmas, at least 500 m: the cue basket), it locks the
-  one nearest that position (cueing), which can be a neighbour of the intended threat when
-  the picture put the cue there. After lock,
+  aim point raised by the type's loft until the terminal phase (:func:`loft_height`);
+  when the track is dropped the round keeps extrapolating the last track it had.
+- **Terminal (reads only the seeker's measurement).** The seeker looks once per
+  sub-step (10 Hz, faster near the closest approach). Before lock it searches around its
+  boresight, which the command link points at the track's predicted target position;
+  each threat physically within its range gate and field of view is detected with the
+  Swerling 1 probability of :mod:`iadsim.effectors.seeker`; of those detected within the
+  acquisition gate around the position the track gives (3 track sigmas, at least 500 m:
+  the cue basket), it locks the one nearest that position (cueing), which can be a
+  neighbour of the intended threat when the picture put the cue there. After lock,
   proportional navigation on the noisy line of sight: the line-of-sight rate is the
-  change of successive measured directions over the look interval, filtered at the type's
-  guidance time constant; closing speed from the seeker's Doppler.
+  change of successive measured directions over the time between looks, filtered at the
+  type's guidance time constant; closing speed from the seeker's Doppler.
 - **Truth.** The seeker's detection draws, its measured direction (truth plus noise) and
   its Doppler read the true threat positions, as does the endgame (closest approach,
   sub-step size near it): that is physics. The guidance command is computed only from the
@@ -70,15 +72,18 @@ from iadsim.effectors.seeker import (
     uniform_draw,
 )
 
-LOOK_INTERVAL_S = 0.05
-MIDCOURSE_SUBSTEP_S = 0.2
-TERMINAL_SUBSTEP_S = 0.05
+FAR_SUBSTEP_S = 1.0
+MIDCOURSE_SUBSTEP_S = 0.5
+TERMINAL_SUBSTEP_S = 0.1
+SEARCH_SUBSTEP_S = 0.25
+GUN_SUBSTEP_S = 0.05
 MIN_SUBSTEP_S = 1e-3
+LOFT_END_M = 10_000.0
 
 # Per-round float state (row = interceptor id): columns.
 POSITION, VELOCITY, LAUNCH_TIME, AIM_OFFSET = 0, 3, 6, 7
 CUE_POSITION, CUE_VELOCITY, CUE_TIME = 10, 13, 16
-LOS, LOS_RATE, NEXT_LOOK, COMMAND, LAUNCH_POSITION, CUE_SIGMA = 17, 20, 23, 24, 27, 30
+LOS, LOS_RATE, LAST_LOOK, COMMAND, LAUNCH_POSITION, CUE_SIGMA = 17, 20, 23, 24, 27, 30
 STATE_COLUMNS = 31
 #: The seeker accepts a detection only within this many track sigmas of the cued position
 #: (and never a gate narrower than ``MIN_ACQUISITION_GATE_M``).
@@ -217,10 +222,17 @@ def step_rounds(rows: np.ndarray, type_index: np.ndarray, state: np.ndarray,
                 body = intended[row] if intended[row] >= 0 and threat_alive[
                     intended[row]] else -1
             # Sub-step.
-            substep = MIDCOURSE_SUBSTEP_S
-            if gun or locked[row] >= 0 or (has_seeker and cue_range
-                                           < 2.0 * max_seeker_range + 2.0 * speed):
+            searching = has_seeker and locked[row] < 0 and cue_range < max_seeker_range
+            if gun:
+                substep = GUN_SUBSTEP_S
+            elif locked[row] >= 0 or (searching and cue_range < reference_range):
                 substep = TERMINAL_SUBSTEP_S
+            elif searching or since_launch < burnout:
+                substep = SEARCH_SUBSTEP_S
+            elif cue_range < 3.0 * max(max_seeker_range, LOFT_END_M):
+                substep = MIDCOURSE_SUBSTEP_S
+            else:
+                substep = FAR_SUBSTEP_S
             if body >= 0:
                 qx, qy, qz, qvx, qvy, qvz = _threat_at(threat_start, threat_end, body,
                                                        fraction, dt_s)
@@ -232,9 +244,9 @@ def step_rounds(rows: np.ndarray, type_index: np.ndarray, state: np.ndarray,
                     substep = min(substep, max(MIN_SUBSTEP_S, 0.1 * time_to_go))
             substep = min(substep, dt_s - elapsed)
             # Seeker look.
-            if has_seeker and now >= state[row, NEXT_LOOK] - 1e-9:
-                state[row, NEXT_LOOK] = max(state[row, NEXT_LOOK] + LOOK_INTERVAL_S,
-                                            now + 0.5 * LOOK_INTERVAL_S)
+            if has_seeker and (locked[row] >= 0 or searching):
+                since_look = now - state[row, LAST_LOOK]
+                state[row, LAST_LOOK] = now
                 if locked[row] >= 0:
                     qx, qy, qz, qvx, qvy, qvz = _threat_at(threat_start, threat_end,
                                                            locked[row], fraction, dt_s)
@@ -243,11 +255,11 @@ def step_rounds(rows: np.ndarray, type_index: np.ndarray, state: np.ndarray,
                                                  keys[row], draws[row])
                     draws[row] += 2
                     px, py, pz = state[row, LOS], state[row, LOS + 1], state[row, LOS + 2]
-                    if px * px + py * py + pz * pz > 0.0:
-                        wx = (py * mz - pz * my) / LOOK_INTERVAL_S
-                        wy = (pz * mx - px * mz) / LOOK_INTERVAL_S
-                        wz = (px * my - py * mx) / LOOK_INTERVAL_S
-                        gain = LOOK_INTERVAL_S / (params[GUIDANCE_TAU] + LOOK_INTERVAL_S)
+                    if px * px + py * py + pz * pz > 0.0 and since_look > 0.0:
+                        wx = (py * mz - pz * my) / since_look
+                        wy = (pz * mx - px * mz) / since_look
+                        wz = (px * my - py * mx) / since_look
+                        gain = since_look / (params[GUIDANCE_TAU] + since_look)
                         state[row, LOS_RATE] += gain * (wx - state[row, LOS_RATE])
                         state[row, LOS_RATE + 1] += gain * (wy - state[row, LOS_RATE + 1])
                         state[row, LOS_RATE + 2] += gain * (wz - state[row, LOS_RATE + 2])
@@ -277,17 +289,17 @@ def step_rounds(rows: np.ndarray, type_index: np.ndarray, state: np.ndarray,
                             continue
                         if (lx * bx + ly * by + lz * bz) / distance < params[SEEKER_COS_FOV]:
                             continue  # outside the field of view
+                        # Cueing: only a return inside the acquisition gate around the
+                        # cued position is processed; the nearest detection to it wins.
+                        score = (qx - cue_x) ** 2 + (qy - cue_y) ** 2 + (qz - cue_z) ** 2
+                        if score > chosen_score:
+                            continue
                         chance = detection_probability(distance, threat_rcs[threat],
                                                        reference_range,
                                                        params[SEEKER_REFERENCE_RCS])
                         draw = uniform_draw(keys[row], draws[row])
                         draws[row] += 1
-                        if draw >= chance:
-                            continue
-                        # Cueing: only a detection inside the acquisition gate around the
-                        # cued position counts; the nearest one to it wins.
-                        score = (qx - cue_x) ** 2 + (qy - cue_y) ** 2 + (qz - cue_z) ** 2
-                        if score <= chosen_score:
+                        if draw < chance:
                             chosen, chosen_score, chosen_range = threat, score, distance
                     if chosen >= 0:
                         locked[row] = chosen
@@ -357,6 +369,16 @@ def step_rounds(rows: np.ndarray, type_index: np.ndarray, state: np.ndarray,
 
 
 @njit(cache=True, error_model="numpy")
+def loft_height(params: np.ndarray, horizontal_m: float) -> float:
+    """How far above the track the midcourse aims (m): ``tan(loft)`` times the horizontal
+    distance still to fly beyond the terminal distance (the seeker's maximum range, at
+    least :data:`LOFT_END_M`), so that the round comes down onto the intercept point before
+    its seeker must find the target."""
+    terminal = max(SEEKER_MAX_RANGE_RATIO * params[SEEKER_RANGE], LOFT_END_M)
+    return params[LOFT_TAN] * max(horizontal_m - terminal, 0.0)
+
+
+@njit(cache=True, error_model="numpy")
 def _midcourse_command(command: np.ndarray, position: np.ndarray, velocity: np.ndarray,
                        speed: float, cue_x: float, cue_y: float, cue_z: float, cue_vx: float,
                        cue_vy: float, cue_vz: float, params: np.ndarray) -> None:
@@ -366,7 +388,7 @@ def _midcourse_command(command: np.ndarray, position: np.ndarray, velocity: np.n
     closing speed when the track is not closing faster (launch, tail chase).
     """
     rx, ry, rz = cue_x - position[0], cue_y - position[1], cue_z - position[2]
-    rz += params[LOFT_TAN] * np.sqrt(rx * rx + ry * ry)
+    rz += loft_height(params, np.sqrt(rx * rx + ry * ry))
     vx, vy, vz = cue_vx - velocity[0], cue_vy - velocity[1], cue_vz - velocity[2]
     distance2 = rx * rx + ry * ry + rz * rz
     if distance2 <= 0.0:

@@ -219,7 +219,8 @@ class InterceptorType(Catalogued):
     midcourse_loft_deg: float = Field(
         0.0, ge=0.0, le=60.0, allow_inf_nan=False,
         description="Midcourse loft: the command-guidance aim point is raised by "
-        "tan(loft) x the horizontal distance still to fly (thinner air at long range).")
+        "tan(loft) x the horizontal distance still to fly beyond the terminal phase (the "
+        "seeker's maximum range, at least 10 km): thinner air at long range.")
     seeker_field_of_view_deg: float = Field(
         30.0, gt=0.0, le=90.0, allow_inf_nan=False,
         description="Seeker field-of-view half-angle around its boresight, which the "
