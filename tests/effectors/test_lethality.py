@@ -1,11 +1,17 @@
-"""Cookie-cutter lethality: Pk inside the lethal radius, zero beyond, one draw per round."""
+"""Lethality: cookie cutter and Carleton kill functions, gun bursts, one draw per round."""
 
 from __future__ import annotations
 
 import numpy as np
 import pytest
 
-from iadsim.effectors.lethality import draw_kills, kill_probability
+from iadsim.effectors.lethality import (
+    CARLETON,
+    COOKIE_CUTTER,
+    burst_kill_probability,
+    draw_kills,
+    kill_probability,
+)
 
 
 def test_kill_probability_is_the_pk_inside_the_radius_and_zero_beyond():
@@ -52,3 +58,23 @@ def test_same_seed_same_kills():
     second = draw_kills(miss, 6.0, 0.6, np.random.default_rng(8))
     np.testing.assert_array_equal(first, second)
     assert first[miss > 6.0].sum() == 0 and 0 < first.sum() < (miss <= 6.0).sum()
+
+
+def test_carleton_is_graded_with_the_pk_at_zero_miss():
+    miss = np.array([0.0, 5.0, 10.0, np.inf, np.nan])
+    np.testing.assert_allclose(kill_probability(miss, 5.0, 0.8, CARLETON),
+                               [0.8, 0.8 * np.exp(-1.0), 0.8 * np.exp(-4.0), 0.0, 0.0])
+
+
+def test_the_model_is_chosen_per_round():
+    miss = np.array([6.0, 6.0])
+    models = np.array([COOKIE_CUTTER, CARLETON])
+    probability = kill_probability(miss, 5.0, 1.0, models)
+    assert probability[0] == 0.0 and probability[1] == pytest.approx(np.exp(-36.0 / 25.0))
+
+
+def test_a_burst_kills_with_one_minus_the_product_of_its_shells_survivals():
+    shells = np.array([1.0, 2.0, 30.0])
+    expected = 1.0 - (1.0 - 0.3) * (1.0 - 0.3) * 1.0
+    assert burst_kill_probability(shells, 2.5, 0.3) == pytest.approx(expected)
+    assert burst_kill_probability(np.full(3, 50.0), 2.5, 0.3) == 0.0
