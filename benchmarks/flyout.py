@@ -27,12 +27,11 @@ from pathlib import Path
 import numpy as np
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from engine_scale import environment, pin_to_one_core  # noqa: E402
-
-from iadsim.effectors.batteries import interceptor_table  # noqa: E402
-from iadsim.effectors.envelope import launch_aim_point  # noqa: E402
-from iadsim.effectors.flyout import InterceptorFleet  # noqa: E402
-from iadsim.scenario import scenario_from_dict  # noqa: E402
+from engine_scale import environment, pin_to_one_core
+from iadsim.effectors.batteries import interceptor_table
+from iadsim.effectors.envelope import launch_aim_point
+from iadsim.effectors.flyout import InterceptorFleet
+from iadsim.scenario import scenario_from_dict
 
 TARGET_RTF = 1_000.0
 EARTH_RADIUS_M = 6_371_000.0

@@ -33,7 +33,7 @@ def table(**fields) -> InterceptorTable:
 class Threats:
     """True threats (callable of time -> (n, 3) positions) and their tracks."""
 
-    def __init__(self, truth, track=None, rcs=None, track_sigma_m=30.0):
+    def __init__(self, truth, track=None, rcs=None, track_sigma_m=100.0):
         self.truth = truth
         self.track = track or truth
         self.rcs = rcs
@@ -186,7 +186,8 @@ def pair(separation_m: float):
 
 
 def test_several_threats_close_together_the_seeker_locks_the_cued_one():
-    truth = pair(1_200.0)
+    """400 m apart; the track (156 m off, sigma 100 m) cues threat 0."""
+    truth = pair(400.0)
     threats = Threats(truth, track=lambda t: truth(t) + OFFSET)
     for seed in range(3):
         fleet = InterceptorFleet(table(seeker_angle_noise_deg=0.05), np.random.default_rng(seed),
@@ -219,10 +220,11 @@ def test_a_track_swap_puts_the_round_on_the_neighbour_it_locks_as_a_diversion():
 
 
 def test_a_brighter_neighbour_inside_the_gate_is_locked_first():
-    """A 100x brighter threat 300 m from the cued one, inside the 500 m gate, is seen
+    """A 100x brighter threat 100 m from the cued one, inside the 150 m gate, is seen
     first at long range: the round is diverted to it."""
-    truth = pair(300.0)
-    threats = Threats(truth, track=lambda t: truth(t) + np.array([0.0, 50.0, 0.0]), rcs=[0.01, 1.0])
+    truth = pair(100.0)
+    threats = Threats(truth, track=lambda t: truth(t) + np.array([0.0, 20.0, 0.0]),
+                      rcs=[0.01, 1.0])
     fleet = InterceptorFleet(table(), np.random.default_rng(5), EARTH_RADIUS_M)
     launch(fleet, threats)
     outcomes, _ = fly(fleet, threats)
@@ -354,7 +356,7 @@ def test_kill_rate_over_many_hits_is_the_single_shot_pk():
         now = start + velocity * step * 0.5
         outcome = fleet.step(step * 0.5, 0.5, now, now + velocity * 0.5,
                              np.ones(count, dtype=bool), np.ones(count), np.arange(count),
-                             now + OFFSET, velocity)
+                             now + OFFSET, velocity, np.tile(np.eye(3) * 1e4, (count, 1, 1)))
         np.testing.assert_array_equal(outcome.threat_id, outcome.engagement_id)
         killed.extend(outcome.killed.tolist())
         done.extend(outcome.interceptor_id.tolist())

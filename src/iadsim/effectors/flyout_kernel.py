@@ -20,7 +20,7 @@ One call flies every round over one simulation step, in sub-steps:
   boresight, which the command link points at the track's predicted target position;
   each threat physically within its range gate and field of view is detected with the
   Swerling 1 probability of :mod:`iadsim.effectors.seeker`; of those detected within the
-  acquisition gate around the position the track gives (3 track sigmas, at least 500 m:
+  acquisition gate around the position the track gives (3 track sigmas, at least 150 m:
   the cue basket), it locks the one nearest that position (cueing), which can be a
   neighbour of the intended threat when the picture put the cue there. After lock,
   proportional navigation on the noisy line of sight: the line-of-sight rate is the
@@ -88,7 +88,7 @@ STATE_COLUMNS = 31
 #: The seeker accepts a detection only within this many track sigmas of the cued position
 #: (and never a gate narrower than ``MIN_ACQUISITION_GATE_M``).
 ACQUISITION_GATE_SIGMAS = 3.0
-MIN_ACQUISITION_GATE_M = 500.0
+MIN_ACQUISITION_GATE_M = 150.0
 
 # Resolution codes.
 NOT_RESOLVED, ENDGAME, SELF_DESTRUCT = 0, 1, 2
