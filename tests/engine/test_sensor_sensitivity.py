@@ -1,0 +1,38 @@
+"""The outcome depends on the picture: much worse radars cost kills per round.
+
+Every radar of a built-in scenario degraded to a range sigma of 3 km and azimuth and
+elevation sigmas of 3 degrees; seeds 1-3. Kills per round (threats killed / interceptors
+fired) must fall in both ``sinop-trial`` and ``layered-defense``: seekers are cued off the
+target and rounds fly to where the track, not the threat, is.
+"""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import pytest
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[2] / "benchmarks"))
+from iadsim.scenario.loader import load_scenario
+from sensor_sensitivity import degraded, kills_per_round
+
+
+@pytest.mark.parametrize("name", ["sinop-trial", "layered-defense"])
+def test_much_worse_radars_lower_kills_per_round(name):
+    shipped = load_scenario(name)
+    seeds = range(1, 4)
+    good = kills_per_round(shipped, seeds)
+    bad = kills_per_round(degraded(shipped), seeds)
+    assert good["fired"] > 0 and bad["fired"] > 0
+    assert bad["kills_per_round"] < good["kills_per_round"]
+
+
+def test_degraded_radars_change_only_the_measurement_noise():
+    shipped = load_scenario("layered-defense")
+    worse = degraded(shipped)
+    noise = {"range_sigma_m", "azimuth_sigma_deg", "elevation_sigma_deg"}
+    for before, after in zip(shipped.sensors, worse.sensors, strict=True):
+        assert (after.range_sigma_m, after.azimuth_sigma_deg, after.elevation_sigma_deg) == (
+            3_000.0, 3.0, 3.0)
+        assert after.model_dump(exclude=noise) == before.model_dump(exclude=noise)
