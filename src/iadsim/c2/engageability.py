@@ -74,6 +74,17 @@ def _engageability(track_position: np.ndarray, track_velocity: np.ndarray,
         for battery in range(n_batteries):
             delay = reaction_time_s[battery]
             table = kind[battery]
+            latest = -np.inf
+            for radar in range(radar_mask.shape[1]):
+                if radar_mask[battery, radar]:
+                    latest = max(latest, last_update_by_radar_s[track, radar])
+            if (target_speed > max_target_speed[battery]
+                    or time_s - latest > fire_control_track_age_s):
+                # Not engageable whatever the geometry: skip the envelope solution.
+                t_intercept[battery, track] = np.nan
+                for axis in range(3):
+                    point[battery, track, axis] = track_position[track, axis]
+                continue
             time = intercept_solution(
                 track_position[track, 0] - battery_position[battery, 0],
                 track_position[track, 1] - battery_position[battery, 1],
@@ -95,10 +106,6 @@ def _engageability(track_position: np.ndarray, track_velocity: np.ndarray,
             height = np.sqrt(east * east + north * north
                              + (up + origin_altitude_m + earth_radius_m) ** 2) - earth_radius_m
             height -= ground_elevation_m
-            latest = -np.inf
-            for radar in range(radar_mask.shape[1]):
-                if radar_mask[battery, radar]:
-                    latest = max(latest, last_update_by_radar_s[track, radar])
             feasible[battery, track] = (
                 np.isfinite(time) and min_range[battery] <= slant <= max_range[battery]
                 and min_altitude[battery] <= height <= max_altitude[battery]

@@ -29,7 +29,6 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import numpy as np
-from numba import njit
 
 from iadsim.effectors import flyout_kernel as kernel
 from iadsim.effectors.batteries import InterceptorTable
@@ -37,10 +36,8 @@ from iadsim.effectors.flight import (
     DRAG_MACH_TABLE,
     IS_GUN,
     LAUNCH_SPEED,
-    SEEKER_RANGE,
 )
 from iadsim.effectors.lethality import burst_kill_probability, kill_probability
-from iadsim.effectors.seeker import SEEKER_MAX_RANGE_RATIO
 
 FLYING, RESOLVED = 1, 2
 #: Per-round arrays of the fleet and their types (``state``: (n, STATE_COLUMNS)).
@@ -101,7 +98,6 @@ class InterceptorFleet:
         # Storage with spare capacity (doubled when full); the public arrays are views of
         # the first ``size`` rows.
         self._count = 0
-        self._time_s = 0.0
         self._store: dict[str, np.ndarray] = {
             name: np.zeros((0, kernel.STATE_COLUMNS) if name == "state" else 0, dtype=dtype)
             for name, dtype in _STORED.items()}
@@ -210,26 +206,31 @@ class InterceptorFleet:
         rows = self.flying
         if rows.size == 0:
             return _EMPTY_OUTCOME
-        self._time_s = float(time_s)
         alive = np.asarray(threat_alive, dtype=bool)
-        candidate_start, candidates = self._seeker_candidates(rows, threat_start_m,
-                                                              threat_end_m, alive, dt_s)
+        start_m = np.ascontiguousarray(threat_start_m, dtype=float)
+        end_m = np.ascontiguousarray(threat_end_m, dtype=float)
         track_ids = np.asarray(track_ids, dtype=np.int64)
         order = track_ids.argsort()
+        sorted_ids = track_ids[order]
+        track_position = np.ascontiguousarray(track_position_m, dtype=float)
+        track_velocity = np.ascontiguousarray(track_velocity_mps, dtype=float)
         if track_position_cov_m2 is None:
             track_sigma = np.zeros(track_ids.size)
         else:
-            track_sigma = np.sqrt(np.trace(track_position_cov_m2, axis1=1, axis2=2) / 3.0)
+            variance = np.trace(track_position_cov_m2, axis1=1, axis2=2) / 3.0
+            # A degenerate filter's covariance (negative or NaN) gives the minimum gate.
+            track_sigma = np.sqrt(np.nan_to_num(np.clip(variance, 0.0, None), nan=0.0))
+        candidate_start, candidates = kernel.seeker_candidates(
+            rows, self.type_index, self.state, self.locked_threat, self.track_id,
+            self.types.flight, start_m, end_m, alive, sorted_ids, order, track_position,
+            track_velocity, track_sigma, float(time_s), float(dt_s))
         (lock_threat, lock_range, lock_time, lock_diverted, code, victim, miss, when,
          miss_vector, relative_velocity, final_position) = kernel.step_rounds(
             rows, self.type_index, self.state, self.intended_threat, self.locked_threat,
-            self.track_id, self.keys, self.draws, self.types.flight, DRAG_MACH_TABLE,
-            np.ascontiguousarray(threat_start_m, dtype=float),
-            np.ascontiguousarray(threat_end_m, dtype=float), alive,
-            np.ascontiguousarray(threat_rcs_m2, dtype=float), candidate_start, candidates,
-            track_ids[order], order, np.ascontiguousarray(track_position_m, dtype=float),
-            np.ascontiguousarray(track_velocity_mps, dtype=float), track_sigma, float(time_s),
-            float(dt_s), self.earth_radius_m)
+            self.track_id, self.keys, self.draws, self.types.flight, DRAG_MACH_TABLE, start_m,
+            end_m, alive, np.ascontiguousarray(threat_rcs_m2, dtype=float), candidate_start,
+            candidates, sorted_ids, order, track_position, track_velocity, track_sigma,
+            float(time_s), float(dt_s), self.earth_radius_m)
         locked_rows = (lock_threat >= 0).nonzero()[0]
         locks = SeekerLocks(rows[locked_rows], lock_threat[locked_rows],
                             self.intended_threat[rows[locked_rows]], lock_range[locked_rows],
@@ -258,35 +259,6 @@ class InterceptorFleet:
             self_destructed=~endgame,
             diverted=endgame & (victims != self.intended_threat[ids]),
             time_s=when[done], position_m=final_position[done], locks=locks)
-
-    def _seeker_candidates(self, rows: np.ndarray, threat_start_m: np.ndarray,
-                           threat_end_m: np.ndarray, alive: np.ndarray, dt_s: float
-                           ) -> tuple[np.ndarray, np.ndarray]:
-        """CSR lists of the live threats each searching round could see this step: rounds
-        with a seeker, not locked, whose cue is within reach; threats within the seeker's
-        range gate plus both bodies' travel over the step (a compiled grid search)."""
-        flight = self.types.flight[self.type_index[rows]]
-        reach = SEEKER_MAX_RANGE_RATIO * flight[:, SEEKER_RANGE]
-        alive_ids = alive.nonzero()[0]
-        empty = np.zeros(rows.size + 1, dtype=np.int64), np.zeros(0, dtype=np.int64)
-        if alive_ids.size == 0 or not (reach > 0).any():
-            return empty
-        travel = np.linalg.norm(threat_end_m[alive_ids] - threat_start_m[alive_ids],
-                                axis=1).max(initial=0.0)
-        speed = np.linalg.norm(self.velocity_mps[rows], axis=1)
-        radius = reach + travel + 1.5 * speed * dt_s
-        state = self.state[rows]
-        cue = (state[:, kernel.CUE_POSITION : kernel.CUE_POSITION + 3]
-               + state[:, kernel.CUE_VELOCITY : kernel.CUE_VELOCITY + 3]
-               * (self._time_s - state[:, kernel.CUE_TIME])[:, None])
-        near_cue = np.linalg.norm(cue - self.position_m[rows], axis=1) < radius + travel
-        searching = ((reach > 0) & (flight[:, IS_GUN] == 0) & (self.locked_threat[rows] < 0)
-                     & near_cue)
-        if not searching.any():
-            return empty
-        return _candidates_in_grid(self.position_m[rows], np.where(searching, radius, -1.0),
-                                   np.ascontiguousarray(threat_start_m, dtype=float),
-                                   alive_ids.astype(np.int64), float(radius[searching].max()))
 
     def _fuzed_miss_vector(self, ids: np.ndarray, miss_vector: np.ndarray,
                            relative_velocity: np.ndarray) -> np.ndarray:
@@ -331,48 +303,6 @@ class InterceptorFleet:
                     shell_miss, table.lethal_radius_m[kind], table.single_shot_pk[kind],
                     int(table.lethality_model[kind]))
         return self.rng.random(ids.size) < probability
-
-
-@njit(cache=True, error_model="numpy")
-def _candidates_in_grid(position_m: np.ndarray, radius_m: np.ndarray,
-                        threat_position_m: np.ndarray, alive_ids: np.ndarray, cell_m: float
-                        ) -> tuple[np.ndarray, np.ndarray]:
-    """CSR lists of the live threats within ``radius_m[k]`` (none when negative) of each
-    round: threats binned on a horizontal grid of ``cell_m`` (at least every radius), each
-    round checks its 3 x 3 neighbouring cells."""
-    count = alive_ids.size
-    keys = np.empty(count, dtype=np.int64)
-    for index in range(count):
-        threat = alive_ids[index]
-        column = np.int64(np.floor(threat_position_m[threat, 0] / cell_m))
-        row = np.int64(np.floor(threat_position_m[threat, 1] / cell_m))
-        keys[index] = (column + 2**20) * 2**22 + (row + 2**20)
-    order = np.argsort(keys, kind="mergesort")
-    sorted_keys = keys[order]
-    start = np.zeros(position_m.shape[0] + 1, dtype=np.int64)
-    found = []
-    for k in range(position_m.shape[0]):
-        limit = radius_m[k] * radius_m[k]
-        if radius_m[k] >= 0.0:
-            column = np.int64(np.floor(position_m[k, 0] / cell_m))
-            row = np.int64(np.floor(position_m[k, 1] / cell_m))
-            for step_column in range(-1, 2):
-                for step_row in range(-1, 2):
-                    key = (column + step_column + 2**20) * 2**22 + (row + step_row + 2**20)
-                    first = np.searchsorted(sorted_keys, key)
-                    while first < count and sorted_keys[first] == key:
-                        threat = alive_ids[order[first]]
-                        gap = ((position_m[k, 0] - threat_position_m[threat, 0]) ** 2
-                               + (position_m[k, 1] - threat_position_m[threat, 1]) ** 2
-                               + (position_m[k, 2] - threat_position_m[threat, 2]) ** 2)
-                        if gap <= limit:
-                            found.append(threat)
-                        first += 1
-        start[k + 1] = len(found)
-    flat = np.empty(len(found), dtype=np.int64)
-    for index in range(len(found)):
-        flat[index] = found[index]
-    return start, flat
 
 
 def _frozen(array: np.ndarray) -> np.ndarray:
