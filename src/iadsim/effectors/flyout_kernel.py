@@ -3,13 +3,14 @@
 One call flies every round over one simulation step, in sub-steps:
 
 - **Sub-steps.** 1 s in midcourse more than three terminal distances from the cue, 0.5 s
-  nearer; 0.25 s under thrust and while searching with the cue beyond the acquisition
-  range (up to the seeker's maximum range); 0.1 s when locked or searching within the
-  acquisition range; 0.05 s for a gun burst. Near the closest approach they shrink to a
-  tenth of the time to go (never below 1 ms), so that the miss distance is the closest
-  approach of two nearly straight sub-step segments (error under 1 cm at 400 m/s^2 of
-  relative acceleration). The threats' true positions are interpolated linearly within
-  the simulation step. Sub-steps never cross the simulation step's end.
+  nearer (also under thrust); 0.25 s while searching with the cue beyond the acquisition range
+  (up to the seeker's maximum range) and when locked more than 3 s from the closest
+  approach; 0.1 s when searching within the acquisition range or locked within 3 s of it;
+  0.05 s for a gun burst. Near the closest approach they shrink to a tenth of the time to
+  go (never below 1 ms), so that the miss distance is the closest approach of two nearly
+  straight sub-step segments (error under 1 cm at 400 m/s^2 of relative acceleration).
+  The threats' true positions are interpolated linearly within the simulation step.
+  Sub-steps never cross the simulation step's end.
 - **Midcourse (command guidance; reads only the picture).** Proportional navigation
   toward the engaged track as the battle manager's picture gives it (position and velocity
   at the step's start, extrapolated), i.e. toward the predicted intercept point, with the
@@ -76,6 +77,7 @@ FAR_SUBSTEP_S = 1.0
 MIDCOURSE_SUBSTEP_S = 0.5
 TERMINAL_SUBSTEP_S = 0.1
 SEARCH_SUBSTEP_S = 0.25
+TERMINAL_TIME_TO_GO_S = 3.0
 GUN_SUBSTEP_S = 0.05
 MIN_SUBSTEP_S = 1e-3
 LOFT_END_M = 10_000.0
@@ -225,11 +227,12 @@ def step_rounds(rows: np.ndarray, type_index: np.ndarray, state: np.ndarray,
             searching = has_seeker and locked[row] < 0 and cue_range < max_seeker_range
             if gun:
                 substep = GUN_SUBSTEP_S
-            elif locked[row] >= 0 or (searching and cue_range < reference_range):
+            elif searching and cue_range < reference_range:
                 substep = TERMINAL_SUBSTEP_S
-            elif searching or since_launch < burnout:
+            elif locked[row] >= 0 or searching:
                 substep = SEARCH_SUBSTEP_S
-            elif cue_range < 3.0 * max(max_seeker_range, LOFT_END_M):
+            elif since_launch < burnout or cue_range < 3.0 * max(max_seeker_range,
+                                                                 LOFT_END_M):
                 substep = MIDCOURSE_SUBSTEP_S
             else:
                 substep = FAR_SUBSTEP_S
@@ -241,6 +244,8 @@ def step_rounds(rows: np.ndarray, type_index: np.ndarray, state: np.ndarray,
                 closing = -(rx0 * ux + ry0 * uy + rz0 * uz)
                 if closing > 0.0:
                     time_to_go = (rx0 * rx0 + ry0 * ry0 + rz0 * rz0) / closing
+                    if time_to_go < TERMINAL_TIME_TO_GO_S:
+                        substep = min(substep, TERMINAL_SUBSTEP_S)
                     substep = min(substep, max(MIN_SUBSTEP_S, 0.1 * time_to_go))
             substep = min(substep, dt_s - elapsed)
             # Seeker look.
