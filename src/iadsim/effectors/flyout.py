@@ -38,6 +38,7 @@ from iadsim.effectors.flight import (
     LAUNCH_SPEED,
 )
 from iadsim.effectors.lethality import burst_kill_probability, kill_probability
+from iadsim.effectors.seeker_search import seeker_candidates
 
 FLYING, RESOLVED = 1, 2
 #: Per-round arrays of the fleet and their types (``state``: (n, STATE_COLUMNS)).
@@ -220,7 +221,7 @@ class InterceptorFleet:
             variance = np.trace(track_position_cov_m2, axis1=1, axis2=2) / 3.0
             # A degenerate filter's covariance (negative or NaN) gives the minimum gate.
             track_sigma = np.sqrt(np.nan_to_num(np.clip(variance, 0.0, None), nan=0.0))
-        candidate_start, candidates = kernel.seeker_candidates(
+        candidate_start, candidates = seeker_candidates(
             rows, self.type_index, self.state, self.locked_threat, self.track_id,
             self.types.flight, start_m, end_m, alive, sorted_ids, order, track_position,
             track_velocity, track_sigma, float(time_s), float(dt_s))

@@ -41,6 +41,10 @@ One call flies every round over one simulation step, in sub-steps:
   its minimum speed after burnout, or when it has passed the cue (range to the track
   opening, within the seeker's maximum range) without a lock.
 
+The module stays a little over 400 lines: it is one compiled sub-step loop with its two
+small helpers (the seeker's candidate search is apart, in
+:mod:`iadsim.effectors.seeker_search`); splitting the loop would scatter one algorithm.
+
 Sources: proportional navigation as in Zarchan, Tactical and Strategic Missile Guidance,
 6th ed. (2012), ch. 2 (``a = N Vc dlambda/dt``, in three dimensions
 ``a = N Vc (omega x r_hat)`` with ``omega = r x v_rel / |r|^2``).
@@ -98,7 +102,7 @@ UNSET = -2  # intended threat not yet decided
 
 
 @njit(cache=True, error_model="numpy")
-def _find_track(sorted_track_ids: np.ndarray, key: int) -> int:
+def find_track(sorted_track_ids: np.ndarray, key: int) -> int:
     """Index into the sorted ids of ``key``, or -1."""
     low, high = 0, sorted_track_ids.size
     while low < high:
@@ -176,7 +180,7 @@ def step_rounds(rows: np.ndarray, type_index: np.ndarray, state: np.ndarray,
             velocity[axis] = state[row, VELOCITY + axis]
             command[axis] = state[row, COMMAND + axis]
         # The picture: the engaged track, when the tracker still holds it.
-        found = _find_track(sorted_track_ids, track_id[row])
+        found = find_track(sorted_track_ids, track_id[row])
         if found >= 0:
             track = track_order[found]
             for axis in range(3):
@@ -409,118 +413,3 @@ def _midcourse_command(command: np.ndarray, position: np.ndarray, velocity: np.n
     command[1] = gain * (wz * rx - wx * rz)
     command[2] = gain * (wx * ry - wy * rx)
 
-
-@njit(cache=True, error_model="numpy")
-def _cue_at_start(row: int, state: np.ndarray, track_id: np.ndarray,
-                  sorted_track_ids: np.ndarray, track_order: np.ndarray,
-                  track_position: np.ndarray, track_velocity: np.ndarray,
-                  track_sigma: np.ndarray, time_s: float
-                  ) -> tuple[float, float, float, float, float]:
-    """The cue of a round at the step's start, as :func:`step_rounds` will take it:
-    position (m), speed (m/s) and sigma (m) of its track, else its last cue."""
-    found = _find_track(sorted_track_ids, track_id[row])
-    if found >= 0:
-        track = track_order[found]
-        speed = np.sqrt(track_velocity[track, 0] ** 2 + track_velocity[track, 1] ** 2
-                        + track_velocity[track, 2] ** 2)
-        return (track_position[track, 0], track_position[track, 1], track_position[track, 2],
-                speed, track_sigma[track])
-    age = time_s - state[row, CUE_TIME]
-    vx, vy = state[row, CUE_VELOCITY], state[row, CUE_VELOCITY + 1]
-    vz = state[row, CUE_VELOCITY + 2]
-    return (state[row, CUE_POSITION] + vx * age, state[row, CUE_POSITION + 1] + vy * age,
-            state[row, CUE_POSITION + 2] + vz * age, np.sqrt(vx * vx + vy * vy + vz * vz),
-            state[row, CUE_SIGMA])
-
-
-@njit(cache=True, error_model="numpy")
-def seeker_candidates(rows: np.ndarray, type_index: np.ndarray, state: np.ndarray,
-                      locked: np.ndarray, track_id: np.ndarray, parameters: np.ndarray,
-                      threat_start: np.ndarray, threat_end: np.ndarray,
-                      threat_alive: np.ndarray, sorted_track_ids: np.ndarray,
-                      track_order: np.ndarray, track_position: np.ndarray,
-                      track_velocity: np.ndarray, track_sigma: np.ndarray, time_s: float,
-                      dt_s: float) -> tuple[np.ndarray, np.ndarray]:
-    """CSR lists (``start`` (k + 1,), ``threats``) of the live threats the seeker of each
-    round ``rows[k]`` could accept this step.
-
-    A round searches when it has a seeker, holds no live lock and its cue is within the
-    seeker's reach over the step; a threat can be accepted only inside the acquisition
-    gate around the cue, so the candidates are the threats within the gate plus their own
-    and the cue's travel over the step of the cue's position at the step's start (a
-    horizontal grid of the largest such radius; each round checks 3 x 3 cells).
-    """
-    count = rows.size
-    alive_ids = threat_alive.nonzero()[0]
-    travel = 0.0
-    for threat in alive_ids:
-        travel = max(travel, np.sqrt((threat_end[threat, 0] - threat_start[threat, 0]) ** 2
-                                     + (threat_end[threat, 1] - threat_start[threat, 1]) ** 2
-                                     + (threat_end[threat, 2] - threat_start[threat, 2]) ** 2))
-    centre = np.zeros((count, 3))
-    radius = np.full(count, -1.0)
-    cell = 0.0
-    for k in range(count):
-        row = rows[k]
-        params = parameters[type_index[row]]
-        if params[IS_GUN] != 0.0 or params[SEEKER_RANGE] <= 0.0:
-            continue
-        if locked[row] >= 0 and threat_alive[locked[row]]:
-            continue
-        cx, cy, cz, cue_speed, sigma = _cue_at_start(row, state, track_id, sorted_track_ids,
-                                                     track_order, track_position,
-                                                     track_velocity, track_sigma,
-                                                     time_s)
-        gate = max(MIN_ACQUISITION_GATE_M, ACQUISITION_GATE_SIGMAS * sigma)
-        speed = np.sqrt(state[row, VELOCITY] ** 2 + state[row, VELOCITY + 1] ** 2
-                        + state[row, VELOCITY + 2] ** 2)
-        distance = np.sqrt((cx - state[row, POSITION]) ** 2
-                           + (cy - state[row, POSITION + 1]) ** 2
-                           + (cz - state[row, POSITION + 2]) ** 2)
-        reach = SEEKER_MAX_RANGE_RATIO * params[SEEKER_RANGE]
-        if distance > reach + gate + (speed + cue_speed) * dt_s + travel:
-            continue
-        centre[k, 0], centre[k, 1], centre[k, 2] = cx, cy, cz
-        radius[k] = gate + travel + cue_speed * dt_s + 1.0
-        cell = max(cell, radius[k])
-    start = np.zeros(count + 1, dtype=np.int64)
-    if cell == 0.0 or alive_ids.size == 0:
-        return start, np.zeros(0, dtype=np.int64)
-    keys = np.empty(alive_ids.size, dtype=np.int64)
-    for index in range(alive_ids.size):
-        threat = alive_ids[index]
-        keys[index] = _cell_key(threat_start[threat, 0], threat_start[threat, 1], cell, 0, 0)
-    order = np.argsort(keys, kind="mergesort")
-    sorted_keys = keys[order]
-    found = []
-    for k in range(count):
-        if radius[k] < 0.0:
-            start[k + 1] = len(found)
-            continue
-        limit = radius[k] * radius[k]
-        for step_column in range(-1, 2):
-            for step_row in range(-1, 2):
-                key = _cell_key(centre[k, 0], centre[k, 1], cell, step_column, step_row)
-                first = np.searchsorted(sorted_keys, key)
-                while first < alive_ids.size and sorted_keys[first] == key:
-                    threat = alive_ids[order[first]]
-                    gap = ((centre[k, 0] - threat_start[threat, 0]) ** 2
-                           + (centre[k, 1] - threat_start[threat, 1]) ** 2
-                           + (centre[k, 2] - threat_start[threat, 2]) ** 2)
-                    if gap <= limit:
-                        found.append(threat)
-                    first += 1
-        start[k + 1] = len(found)
-    flat = np.empty(len(found), dtype=np.int64)
-    for index in range(len(found)):
-        flat[index] = found[index]
-    return start, flat
-
-
-@njit(cache=True, error_model="numpy")
-def _cell_key(east_m: float, north_m: float, cell_m: float, step_column: int,
-              step_row: int) -> np.int64:
-    """Key of the horizontal grid cell of a point, shifted by whole cells."""
-    column = np.int64(np.floor(east_m / cell_m)) + step_column + 2**20
-    row = np.int64(np.floor(north_m / cell_m)) + step_row + 2**20
-    return column * 2**22 + row
