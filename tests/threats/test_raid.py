@@ -13,7 +13,7 @@ import numpy as np
 import pytest
 
 from iadsim.scenario import scenario_from_dict
-from iadsim.threats.raid import Raid, build_raid
+from iadsim.threats.raid import DEFAULT_TURN_RATE_DEG_S, Raid, build_raid
 from iadsim.world.geodesy import LocalFrame
 
 ORIGIN_LAT, ORIGIN_LON = 40.0, 33.0
@@ -84,7 +84,14 @@ def test_per_leg_speeds_apply_to_the_leg_that_starts_at_each_waypoint():
     route = [{**ROUTE[0], "speed_mps": 100.0}, {**ROUTE[1], "speed_mps": 300.0}, ROUTE[2]]
     raid = build_raid(scenario(group(speed_mps=None, route=route)), FRAME)
     legs = np.linalg.norm(np.diff([waypoint_enu(p) for p in ROUTE], axis=0), axis=1)
-    assert raid.flight_time_s[0] == pytest.approx(legs[0] / 100.0 + legs[1] / 300.0, rel=1e-3)
+    # The corner is flown as an arc at the arriving leg's speed and the default cruise
+    # missile turn rate: radius r = v / w, tangent length r tan(D / 2), arc length r D.
+    headings = np.diff([waypoint_enu(p)[:2] for p in ROUTE], axis=0)
+    turn = np.arccos(headings[0] @ headings[1] / np.linalg.norm(headings, axis=1).prod())
+    radius = 100.0 / np.radians(DEFAULT_TURN_RATE_DEG_S["cruise_missile"])
+    tangent = radius * np.tan(turn / 2)
+    expected_s = (legs[0] - tangent) / 100.0 + radius * turn / 100.0 + (legs[1] - tangent) / 300.0
+    assert raid.flight_time_s[0] == pytest.approx(expected_s, rel=1e-3)
     for time_s, expected in ((100.0, 100.0), (legs[0] / 100.0 + 60.0, 300.0)):
         positions = enu_at(raid, time_s, [0]), enu_at(raid, time_s + 1.0, [0])
         assert np.linalg.norm(positions[1] - positions[0]) == pytest.approx(expected, rel=0.02)
