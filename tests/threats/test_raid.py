@@ -221,3 +221,24 @@ def test_a_scenario_without_threats_gives_an_empty_raid():
     assert raid.size == 0
     lat, lon, alt = raid.geodetic_at(10.0)
     assert lat.shape == lon.shape == alt.shape == (0,)
+
+
+def test_geodetic_at_interpolates_every_path_table_like_numpy_interp():
+    """The compiled bisection against np.interp on each row, with padded rows (routes of
+    different lengths, a ballistic salvo's dense table), before launch, in flight and after
+    arrival."""
+    ballistic = {"name": "srbm", "kind": "ballistic_missile", "rcs_m2": 0.3, "count": 2,
+                 "spacing_s": 40.0, "launch": {"lat_deg": 38.2, "lon_deg": 34.0},
+                 "target": "base", "apogee_km": 60.0}
+    short = group("short", route=[ROUTE[0], ROUTE[1]], speed_mps=200.0, start_s=30.0)
+    raid = build_raid(scenario(group(count=3, spacing_s=50.0), short, ballistic), FRAME)
+    assert raid.path_time_s.shape[1] > 50  # the ballistic table pads the waypoint rows
+    for time_s in (0.0, 10.0, 77.7, 140.0, 333.3, 900.0, 5_000.0):
+        lat, lon, alt = raid.geodetic_at(time_s)
+        for row in range(raid.size):
+            since = time_s - raid.launch_time_s[row]
+            table = raid.path_time_s[row]
+            for got, column in ((lat, raid.path_lat_deg), (lon, raid.path_lon_deg),
+                                (alt, raid.path_alt_m)):
+                expected = np.interp(since, table, column[row])
+                assert got[row] == pytest.approx(expected, rel=1e-12, abs=1e-9), (time_s, row)
