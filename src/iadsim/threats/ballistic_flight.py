@@ -36,6 +36,7 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass
+from functools import lru_cache
 
 import numpy as np
 from numba import njit
@@ -48,7 +49,7 @@ GRAVITY_PARAMETER_M3_S2 = 3.986004418e14
 #: Radius of the spherical earth of the model (m): the IUGG mean radius.
 EARTH_RADIUS_M = 6_371_008.8
 #: Integration step (s); the burn is split into a whole number of steps of at most this.
-STEP_S = 0.05
+STEP_S = 0.1
 #: Path-table sampling (s): coarse in free flight, fine under thrust or notable drag.
 COARSE_SAMPLE_S, FINE_SAMPLE_S = 2.0, 0.5
 #: Drag (m/s^2) above which the table is sampled finely.
@@ -247,6 +248,7 @@ def _flight(launch_alt_m: float, impact_alt_m: float, thrust: float, burn_s: flo
                0.0, 0.0, step_s, False)
 
 
+@lru_cache(maxsize=1_024)
 def solve_trajectory(ground_range_m: float, launch_alt_m: float, impact_alt_m: float,
                      apogee_km: float | None, launch_angle_deg: float | None,
                      burn_time_s: float = DEFAULT_BURN_TIME_S,
@@ -267,6 +269,12 @@ def solve_trajectory(ground_range_m: float, launch_alt_m: float, impact_alt_m: f
         Boost duration (s), > 0.
     ballistic_coefficient_kg_m2 : float
         ``m / (C_D A)`` (kg/m^2), > 0.
+
+    Returns
+    -------
+    BallisticTrajectory
+        With read-only arrays: results are cached (same arguments, same object), so that
+        Monte Carlo runs of one scenario solve each trajectory once.
 
     Raises
     ------
@@ -356,9 +364,11 @@ def solve_trajectory(ground_range_m: float, launch_alt_m: float, impact_alt_m: f
     times, angles, altitudes, speeds = out[0], out[1], out[2], out[3]
     altitudes = altitudes.copy()
     altitudes[0] = launch_alt_m
+    for array in (times, angles, altitudes, speeds):
+        array.setflags(write=False)
     return BallisticTrajectory(
-        time_s=times.copy(), downrange_rad=angles.copy(), altitude_m=altitudes,
-        speed_mps=speeds.copy(), thrust_accel_mps2=thrust, pitch_rad=pitch,
+        time_s=times, downrange_rad=angles, altitude_m=altitudes, speed_mps=speeds,
+        thrust_accel_mps2=thrust, pitch_rad=pitch,
         burnout_speed_mps=float(out[8]), burnout_altitude_m=float(out[9]),
         apogee_m=float(out[7]) - launch_alt_m,
         impact_error_m=float((out[6] - target_angle) * EARTH_RADIUS_M))

@@ -58,12 +58,6 @@ class TerminalManoeuvre:
     weave_period_s: float = 0.0
 
 
-def _scale(lat_deg: float) -> np.ndarray:
-    """Metres per degree of (longitude, latitude) at a latitude (flat-earth factors)."""
-    return np.array([METRES_PER_DEGREE_LAT * math.cos(math.radians(lat_deg)),
-                     METRES_PER_DEGREE_LAT])
-
-
 def shape_route(lat_deg: np.ndarray, lon_deg: np.ndarray, alt_m: np.ndarray,
                 speed_mps: np.ndarray, turn_rate_rad_s: float,
                 terminal: TerminalManoeuvre = TerminalManoeuvre()
@@ -91,67 +85,70 @@ def shape_route(lat_deg: np.ndarray, lon_deg: np.ndarray, alt_m: np.ndarray,
     """
     points = np.stack([lon_deg, lat_deg], axis=1).astype(float)
     alt = np.asarray(alt_m, dtype=float)
-    out_points, out_alt, out_speed = [points[0]], [alt[0]], []
-    for corner in range(1, len(points) - 1):
-        arc = _corner_arc(points[corner - 1], points[corner], points[corner + 1],
-                          alt[corner - 1], alt[corner], alt[corner + 1],
-                          speed_mps[corner - 1] / turn_rate_rad_s)
-        if arc is None:
-            out_points.append(points[corner])
-            out_alt.append(alt[corner])
-            out_speed.append(speed_mps[corner - 1])
-            continue
-        arc_points, arc_alt = arc
-        out_points.extend(arc_points)
-        out_alt.extend(arc_alt)
-        out_speed.extend([speed_mps[corner - 1]] * len(arc_points))
-    out_points.append(points[-1])
-    out_alt.append(alt[-1])
-    out_speed.append(speed_mps[-1])
-    path, path_alt, speeds = np.array(out_points), np.array(out_alt), np.array(out_speed)
+    speeds = np.asarray(speed_mps, dtype=float)
+    corner_points, corner_alt, corner_speed = _corner_arcs(points, alt, speeds,
+                                                           turn_rate_rad_s)
+    path = np.concatenate([points[:1], corner_points, points[-1:]])
+    path_alt = np.concatenate([alt[:1], corner_alt, alt[-1:]])
+    path_speed = np.concatenate([speeds[:1], corner_speed])
     if terminal.kind != "none" and terminal.range_m > 0.0:
-        path, path_alt, speeds = _terminal(path, path_alt, speeds, terminal)
-    return path[:, 1], path[:, 0], path_alt, speeds
+        path, path_alt, path_speed = _terminal(path, path_alt, path_speed, terminal)
+    return path[:, 1], path[:, 0], path_alt, path_speed
 
 
-def _corner_arc(previous: np.ndarray, corner: np.ndarray, following: np.ndarray,
-                alt_previous: float, alt_corner: float, alt_following: float,
-                radius_m: float) -> tuple[list[np.ndarray], list[float]] | None:
-    """Vertices (lon, lat) and altitudes of the arc replacing one corner, or None."""
-    scale = _scale(corner[1])
-    incoming = (corner - previous) * scale
-    outgoing = (following - corner) * scale
-    length_in, length_out = np.linalg.norm(incoming), np.linalg.norm(outgoing)
-    if length_in == 0.0 or length_out == 0.0:
-        return None
-    u_in, u_out = incoming / length_in, outgoing / length_out
-    cross = u_in[0] * u_out[1] - u_in[1] * u_out[0]
-    turn = math.atan2(cross, float(u_in @ u_out))  # > 0: left turn
-    sweep = abs(turn)
-    if sweep < MIN_TURN_RAD:
-        return None
-    tangent = radius_m * math.tan(sweep / 2.0)
-    limit = 0.5 * min(length_in, length_out)
-    if tangent > limit:
-        tangent = limit
-        radius_m = tangent / math.tan(sweep / 2.0)
-    start = -tangent * u_in  # metres from the corner
-    left = np.array([-u_in[1], u_in[0]])
-    centre = start + math.copysign(radius_m, turn) * left
-    segments = max(2, math.ceil(sweep / ARC_STEP_RAD))
-    start_angle = math.atan2(start[1] - centre[1], start[0] - centre[0])
-    angles = start_angle + math.copysign(1.0, turn) * sweep * np.arange(segments + 1) / segments
-    offsets = centre + radius_m * np.stack([np.cos(angles), np.sin(angles)], axis=1)
-    alt_start = alt_corner + (alt_previous - alt_corner) * tangent / length_in
-    alt_end = alt_corner + (alt_following - alt_corner) * tangent / length_out
-    altitudes = alt_start + (alt_end - alt_start) * np.arange(segments + 1) / segments
-    return [corner + offset / scale for offset in offsets], list(altitudes)
+def _corner_arcs(points: np.ndarray, alt: np.ndarray, speeds: np.ndarray,
+                 turn_rate_rad_s: float) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """The vertices replacing every inner waypoint, all corners at once.
+
+    points: (points, 2) longitude, latitude (deg); alt (points,); speeds (points - 1,).
+    Returns the vertices (lon, lat), their altitudes and the speed on the segment leaving
+    each: a corner that is not turned (too straight, or a zero-length leg) keeps its
+    waypoint as its one vertex.
+    """
+    previous, corner, following = points[:-2], points[1:-1], points[2:]
+    scale = np.stack([METRES_PER_DEGREE_LAT * np.cos(np.radians(corner[:, 1])),
+                      np.full(len(corner), METRES_PER_DEGREE_LAT)], axis=1)
+    incoming, outgoing = (corner - previous) * scale, (following - corner) * scale
+    length_in = np.linalg.norm(incoming, axis=1)
+    length_out = np.linalg.norm(outgoing, axis=1)
+    usable = (length_in > 0.0) & (length_out > 0.0)
+    u_in = incoming / np.where(usable, length_in, 1.0)[:, None]
+    u_out = outgoing / np.where(usable, length_out, 1.0)[:, None]
+    turn = np.arctan2(u_in[:, 0] * u_out[:, 1] - u_in[:, 1] * u_out[:, 0],
+                      (u_in * u_out).sum(axis=1))  # > 0: left turn
+    turned = usable & (np.abs(turn) >= MIN_TURN_RAD)
+    sweep = np.where(turned, np.abs(turn), 0.0)
+    half_tan = np.tan(sweep / 2.0)
+    tangent = np.minimum(speeds[:-1] / turn_rate_rad_s * half_tan,
+                         0.5 * np.minimum(length_in, length_out))
+    radius = np.where(turned, tangent / np.where(turned, half_tan, 1.0), 0.0)
+    tangent = np.where(turned, tangent, 0.0)
+    side = np.sign(turn)
+    start = -tangent[:, None] * u_in  # metres from the corner
+    centre = start + (side * radius)[:, None] * np.stack([-u_in[:, 1], u_in[:, 0]], axis=1)
+    start_angle = np.arctan2(start[:, 1] - centre[:, 1], start[:, 0] - centre[:, 0])
+    segments = np.where(turned, np.maximum(2, np.ceil(sweep / ARC_STEP_RAD)), 0).astype(int)
+    # One row per vertex: its corner and its index k along the corner's arc.
+    owner = np.repeat(np.arange(len(corner)), segments + 1)
+    k = np.arange(owner.size) - np.repeat(np.cumsum(segments + 1) - (segments + 1),
+                                          segments + 1)
+    fraction = k / np.maximum(segments[owner], 1)
+    angle = start_angle[owner] + side[owner] * sweep[owner] * fraction
+    offsets = centre[owner] + radius[owner, None] * np.stack([np.cos(angle), np.sin(angle)],
+                                                             axis=1)
+    vertices = corner[owner] + offsets / scale[owner]
+    alt_start = alt[1:-1] + (alt[:-2] - alt[1:-1]) * tangent / np.where(usable, length_in, 1.0)
+    alt_end = alt[1:-1] + (alt[2:] - alt[1:-1]) * tangent / np.where(usable, length_out, 1.0)
+    altitudes = alt_start[owner] + (alt_end - alt_start)[owner] * fraction
+    leaving = np.where(k < segments[owner], speeds[:-1][owner], speeds[1:][owner])
+    return vertices, altitudes, leaving
 
 
 def _terminal(path: np.ndarray, alt: np.ndarray, speeds: np.ndarray,
               terminal: TerminalManoeuvre) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """Insert the terminal manoeuvre on the last segment (module docstring)."""
-    scale = _scale(path[-1, 1])
+    scale = np.array([METRES_PER_DEGREE_LAT * math.cos(math.radians(path[-1, 1])),
+                      METRES_PER_DEGREE_LAT])
     last = (path[-1] - path[-2]) * scale
     length = float(np.linalg.norm(last))
     stretch = min(terminal.range_m, length)
