@@ -233,8 +233,11 @@ class ThreatGroup(Catalogued):
     """A group of identical threats launched one after another along one path.
 
     Waypoint kinds (aircraft, cruise missile, drone, target drone) fly ``route`` at
-    ``speed_mps`` (or per-leg speeds); a ballistic missile flies from ``launch`` to
-    ``impact`` (default: its target asset) with either ``apogee_km`` or ``launch_angle_deg``.
+    ``speed_mps`` (or per-leg speeds), turning at ``max_turn_rate_deg_s`` at corners, with
+    an optional terminal pop-up or weave; a ballistic missile flies from ``launch`` to
+    ``impact`` (default: its target asset) with either ``apogee_km`` or ``launch_angle_deg``,
+    boosting for ``burn_time_s`` and braking in the air by its ``ballistic_coefficient_kg_m2``
+    (see :mod:`iadsim.threats.ballistic_flight` and :mod:`iadsim.threats.route_shaping`).
     """
 
     kind: ThreatKind
