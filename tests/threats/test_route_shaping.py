@@ -126,6 +126,13 @@ def test_nearly_straight_waypoints_are_kept_and_tight_legs_tighten_the_arc():
 def test_terminal_manoeuvre_fields_are_checked():
     with pytest.raises(ScenarioError, match="terminal_manoeuvre weave needs weave_period_s"):
         raid_of(terminal_manoeuvre="weave", terminal_range_km=5.0, weave_amplitude_m=100.0)
+    with pytest.raises(ScenarioError, match="popup_altitude_m does not apply to "
+                       "terminal_manoeuvre weave"):
+        raid_of(terminal_manoeuvre="weave", terminal_range_km=5.0, weave_amplitude_m=100.0,
+                weave_period_s=10.0, popup_altitude_m=500.0)
+    with pytest.raises(ScenarioError, match="terminal_range_km does not apply to "
+                       "terminal_manoeuvre none"):
+        raid_of(terminal_range_km=5.0)
     with pytest.raises(ScenarioError, match="max_turn_rate_deg_s and terminal_manoeuvre are for"):
         build_raid(scenario_from_dict({
             "name": "x", "origin": {"lat_deg": 40.0, "lon_deg": 33.0},

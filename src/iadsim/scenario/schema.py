@@ -305,6 +305,11 @@ class ThreatGroup(Catalogued):
                 if getattr(self, field) is None:
                     raise ValueError(f"terminal_manoeuvre {self.terminal_manoeuvre} needs "
                                      f"{field}")
+            for field in ("terminal_range_km", "popup_altitude_m", "weave_amplitude_m",
+                          "weave_period_s"):
+                if field not in needed and getattr(self, field) is not None:
+                    raise ValueError(f"{field} does not apply to terminal_manoeuvre "
+                                     f"{self.terminal_manoeuvre}")
             if self.route is None or len(self.route) < 2:
                 raise ValueError(f"a {self.kind} needs a route of at least 2 waypoints")
             if self.speed_mps is None and any(p.speed_mps is None for p in self.route[:-1]):
