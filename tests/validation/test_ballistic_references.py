@@ -159,6 +159,12 @@ def test_impossible_shots_are_refused_naming_the_inputs():
         solve_trajectory(300e3, 0.0, 0.0, 80.0, None, burn_time_s=0.0)
     with pytest.raises(ValueError, match="exactly one of apogee_km or launch_angle_deg"):
         solve_trajectory(300e3, 0.0, 0.0, 80.0, 45.0)
+    with pytest.raises(ValueError, match=r"launch_angle_deg must be in \(0, 90\)"):
+        solve_trajectory(300e3, 0.0, 0.0, None, 95.0)
+    with pytest.raises(ValueError, match="apogee_km must be a finite number > 0"):
+        solve_trajectory(300e3, 0.0, 0.0, -3.0, None)
+    with pytest.raises(ValueError, match="impact_alt_m must be in"):
+        solve_trajectory(300e3, 0.0, float("nan"), 80.0, None)
 
 
 def test_the_sampled_path_table_stays_close_to_the_integrated_flight():

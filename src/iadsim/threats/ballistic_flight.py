@@ -289,6 +289,13 @@ def solve_trajectory(ground_range_m: float, launch_alt_m: float, impact_alt_m: f
                         ("ballistic_coefficient_kg_m2", ballistic_coefficient_kg_m2)):
         if not (math.isfinite(value) and value > 0.0):
             raise ValueError(f"{name} must be a finite number > 0, got {value}")
+    if apogee_km is not None and not (math.isfinite(apogee_km) and apogee_km > 0.0):
+        raise ValueError(f"apogee_km must be a finite number > 0, got {apogee_km}")
+    if launch_angle_deg is not None and not 0.0 < launch_angle_deg < 90.0:
+        raise ValueError(f"launch_angle_deg must be in (0, 90), got {launch_angle_deg}")
+    for name, value in (("launch_alt_m", launch_alt_m), ("impact_alt_m", impact_alt_m)):
+        if not (math.isfinite(value) and -1_000.0 <= value <= 100_000.0):
+            raise ValueError(f"{name} must be in [-1,000, 100,000] m, got {value}")
     target_angle = ground_range_m / EARTH_RADIUS_M
     burn_steps = max(1, math.ceil(burn_time_s / STEP_S))
     step = burn_time_s / burn_steps
