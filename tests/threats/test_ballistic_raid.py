@@ -1,8 +1,8 @@
-"""Ballistic threats in a raid: the parabola's apogee, the ground track, the impact point.
+"""Ballistic threats in a raid: apogee, boost, the ground track, the impact point.
 
-For launch and impact at the same altitude a drag-free parabola of apogee ``H`` and flight
-time ``T`` is ``h(t) = 4 H t (T - t) / T^2``, whatever the gravity constant; the tests
-compare the raid against that form rather than against the raid's own formula.
+The flight itself (boost, Keplerian arc, re-entry drag) is checked against closed forms in
+tests/validation/test_ballistic_references.py; here the raid's path tables are checked
+against the scenario's own inputs, in the scenario ENU frame.
 """
 
 from __future__ import annotations
@@ -44,33 +44,39 @@ def altitudes_m(raid, row: int, times_s: np.ndarray) -> np.ndarray:
 
 
 @pytest.mark.parametrize("apogee_km", [40.0, 120.0])
-def test_altitude_follows_the_parabola_with_the_requested_apogee(apogee_km):
+def test_the_path_peaks_at_the_requested_apogee_and_climbs_then_falls(apogee_km):
     raid = raid_of(apogee_km=apogee_km)
     launch, flight = raid.launch_time_s[0], raid.flight_time_s[0]
-    since = np.linspace(0.0, flight, 101)
+    since = np.linspace(0.0, flight, 2_001)
     heights = altitudes_m(raid, 0, launch + since)
     apogee = apogee_km * 1e3
-    np.testing.assert_allclose(heights, 4 * apogee * since * (flight - since) / flight**2,
-                               atol=1e-6 * apogee)
-    assert heights.max() == pytest.approx(apogee, rel=1e-6)
-    # Drag-free flight time: twice the time to fall from the apogee.
-    assert flight == pytest.approx(2 * np.sqrt(2 * apogee / 9.80665), rel=1e-6)
+    # The table is sampled every 2 s near the top: at most g (1 s)^2 / 2 below the peak.
+    assert apogee - 6.0 < heights.max() <= apogee + 1.0
+    top = heights.argmax()
+    assert (np.diff(heights[:top]) >= 0).all() and (np.diff(heights[top:]) <= 0).all()
+    # Slower than the drag-free parabola's 2 sqrt(2 H / g) (boost and drag), not wildly.
+    parabola_s = 2 * np.sqrt(2 * apogee / 9.80665)
+    assert parabola_s < flight < 1.6 * parabola_s
 
 
-def test_it_lands_on_its_target_and_its_ground_track_is_straight_and_uniform():
+def test_it_lands_on_its_target_along_the_great_circle():
     raid = raid_of(apogee_km=80.0)
     launch, flight = raid.launch_time_s[0], raid.flight_time_s[0]
     start = FRAME.to_enu(LAUNCH["lat_deg"], LAUNCH["lon_deg"], 0.0)
     aim = FRAME.to_enu(ASSET["lat_deg"], ASSET["lon_deg"], 0.0)
-    total = np.linalg.norm(aim[:2] - start[:2])
-    for fraction in (0.0, 0.25, 0.5, 0.75, 1.0):
+    along = (aim - start)[:2] / np.linalg.norm((aim - start)[:2])
+    downrange = []
+    for fraction in np.linspace(0.0, 1.0, 21):
         lat, lon, _ = raid.geodetic_at(launch + fraction * flight, np.array([0]))
         ground = FRAME.to_enu(lat, lon, 0.0)[0]
-        expected = start + fraction * (aim - start)
-        # Linear in latitude/longitude, not a great circle: a fraction of a percent off.
-        assert np.linalg.norm(ground[:2] - expected[:2]) < 5e-3 * total, fraction
-    _, _, landed = raid.geodetic_at(launch + flight, np.array([0]))
+        offset = ground[:2] - start[:2]
+        # A great circle, not the ENU chord: within a few hundred metres of it at 250 km.
+        assert abs(offset @ np.array([-along[1], along[0]])) < 300.0, fraction
+        downrange.append(offset @ along)
+    assert (np.diff(downrange) > 0).all()
+    lat, lon, landed = raid.geodetic_at(launch + flight, np.array([0]))
     assert landed[0] == pytest.approx(0.0, abs=1e-6)
+    assert np.linalg.norm(FRAME.to_enu(lat, lon, 0.0)[0][:2] - aim[:2]) < 1.0
 
 
 def test_an_explicit_impact_point_overrides_the_target():
@@ -84,17 +90,34 @@ def test_an_explicit_impact_point_overrides_the_target():
 def test_launch_and_impact_sit_on_the_elevated_ground():
     raid = raid_of(ground_elevation_m=900.0, apogee_km=50.0)
     launch, flight = raid.launch_time_s[0], raid.flight_time_s[0]
-    heights = altitudes_m(raid, 0, launch + np.array([0.0, flight / 2, flight]))
-    np.testing.assert_allclose(heights, [900.0, 50_900.0, 900.0], atol=1e-3)
+    heights = altitudes_m(raid, 0, launch + np.linspace(0.0, flight, 2_001))
+    assert heights[0] == pytest.approx(900.0, abs=1e-6)
+    assert heights[-1] == pytest.approx(900.0, abs=1e-6)
+    assert 50_900.0 - 6.0 < heights.max() <= 50_901.0
 
 
-@pytest.mark.parametrize("angle_deg", [30.0, 45.0])
-def test_a_launch_angle_sets_the_apogee_from_the_range(angle_deg):
-    raid = raid_of(launch_angle_deg=angle_deg)
-    since = np.linspace(0.0, raid.flight_time_s[0], 201)
-    apogee = altitudes_m(raid, 0, raid.launch_time_s[0] + since).max()
-    expected = ground_range_m(LAUNCH, ASSET) * np.tan(np.radians(angle_deg)) / 4.0
-    assert apogee == pytest.approx(expected, rel=1e-3)
+def test_a_launch_angle_lofts_the_trajectory_as_it_steepens():
+    """The angle is the programmed thrust pitch; a steeper one flies higher and longer."""
+    raids = [raid_of(launch_angle_deg=angle) for angle in (30.0, 45.0, 60.0)]
+    apogees = [altitudes_m(r, 0, np.linspace(0.0, r.flight_time_s[0], 2_001)).max()
+               for r in raids]
+    flights = [r.flight_time_s[0] for r in raids]
+    assert apogees[0] < apogees[1] < apogees[2] and flights[0] < flights[1] < flights[2]
+    # The flat-earth parabola of the same angle, R tan(angle) / 4, is the right order.
+    flat = ground_range_m(LAUNCH, ASSET) * np.tan(np.radians(45.0)) / 4.0
+    assert 0.8 * flat < apogees[1] < 1.4 * flat
+
+
+def test_burn_time_and_ballistic_coefficient_come_from_the_group():
+    """A longer burn at the same apogee flies the same ground range more slowly at first;
+    a lower ballistic coefficient loses more speed in re-entry and lands later."""
+    base = raid_of(apogee_km=80.0)
+    long_burn = raid_of(apogee_km=80.0, burn_time_s=90.0)
+    draggy = raid_of(apogee_km=80.0, ballistic_coefficient_kg_m2=2_000.0)
+    early = np.array([0.0, 20.0])
+    climb = [altitudes_m(r, 0, early)[1] for r in (base, long_burn)]
+    assert climb[1] < climb[0]
+    assert draggy.flight_time_s[0] > base.flight_time_s[0] + 5.0
 
 
 def test_a_salvo_launches_at_start_plus_k_spacing_along_one_trajectory():

@@ -13,7 +13,7 @@ import numpy as np
 import pytest
 
 from iadsim.scenario import scenario_from_dict
-from iadsim.threats.raid import Raid, build_raid
+from iadsim.threats.raid import DEFAULT_TURN_RATE_DEG_S, Raid, build_raid
 from iadsim.world.geodesy import LocalFrame
 
 ORIGIN_LAT, ORIGIN_LON = 40.0, 33.0
@@ -84,7 +84,14 @@ def test_per_leg_speeds_apply_to_the_leg_that_starts_at_each_waypoint():
     route = [{**ROUTE[0], "speed_mps": 100.0}, {**ROUTE[1], "speed_mps": 300.0}, ROUTE[2]]
     raid = build_raid(scenario(group(speed_mps=None, route=route)), FRAME)
     legs = np.linalg.norm(np.diff([waypoint_enu(p) for p in ROUTE], axis=0), axis=1)
-    assert raid.flight_time_s[0] == pytest.approx(legs[0] / 100.0 + legs[1] / 300.0, rel=1e-3)
+    # The corner is flown as an arc at the arriving leg's speed and the default cruise
+    # missile turn rate: radius r = v / w, tangent length r tan(D / 2), arc length r D.
+    headings = np.diff([waypoint_enu(p)[:2] for p in ROUTE], axis=0)
+    turn = np.arccos(headings[0] @ headings[1] / np.linalg.norm(headings, axis=1).prod())
+    radius = 100.0 / np.radians(DEFAULT_TURN_RATE_DEG_S["cruise_missile"])
+    tangent = radius * np.tan(turn / 2)
+    expected_s = (legs[0] - tangent) / 100.0 + radius * turn / 100.0 + (legs[1] - tangent) / 300.0
+    assert raid.flight_time_s[0] == pytest.approx(expected_s, rel=1e-3)
     for time_s, expected in ((100.0, 100.0), (legs[0] / 100.0 + 60.0, 300.0)):
         positions = enu_at(raid, time_s, [0]), enu_at(raid, time_s + 1.0, [0])
         assert np.linalg.norm(positions[1] - positions[0]) == pytest.approx(expected, rel=0.02)
@@ -214,3 +221,24 @@ def test_a_scenario_without_threats_gives_an_empty_raid():
     assert raid.size == 0
     lat, lon, alt = raid.geodetic_at(10.0)
     assert lat.shape == lon.shape == alt.shape == (0,)
+
+
+def test_geodetic_at_interpolates_every_path_table_like_numpy_interp():
+    """The compiled bisection against np.interp on each row, with padded rows (routes of
+    different lengths, a ballistic salvo's dense table), before launch, in flight and after
+    arrival."""
+    ballistic = {"name": "srbm", "kind": "ballistic_missile", "rcs_m2": 0.3, "count": 2,
+                 "spacing_s": 40.0, "launch": {"lat_deg": 38.2, "lon_deg": 34.0},
+                 "target": "base", "apogee_km": 60.0}
+    short = group("short", route=[ROUTE[0], ROUTE[1]], speed_mps=200.0, start_s=30.0)
+    raid = build_raid(scenario(group(count=3, spacing_s=50.0), short, ballistic), FRAME)
+    assert raid.path_time_s.shape[1] > 50  # the ballistic table pads the waypoint rows
+    for time_s in (0.0, 10.0, 77.7, 140.0, 333.3, 900.0, 5_000.0):
+        lat, lon, alt = raid.geodetic_at(time_s)
+        for row in range(raid.size):
+            since = time_s - raid.launch_time_s[row]
+            table = raid.path_time_s[row]
+            for got, column in ((lat, raid.path_lat_deg), (lon, raid.path_lon_deg),
+                                (alt, raid.path_alt_m)):
+                expected = np.interp(since, table, column[row])
+                assert got[row] == pytest.approx(expected, rel=1e-12, abs=1e-9), (time_s, row)

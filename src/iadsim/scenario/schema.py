@@ -287,8 +287,11 @@ class ThreatGroup(Catalogued):
     """A group of identical threats launched one after another along one path.
 
     Waypoint kinds (aircraft, cruise missile, drone, target drone) fly ``route`` at
-    ``speed_mps`` (or per-leg speeds); a ballistic missile flies from ``launch`` to
-    ``impact`` (default: its target asset) with either ``apogee_km`` or ``launch_angle_deg``.
+    ``speed_mps`` (or per-leg speeds), turning at ``max_turn_rate_deg_s`` at corners, with
+    an optional terminal pop-up or weave; a ballistic missile flies from ``launch`` to
+    ``impact`` (default: its target asset) with either ``apogee_km`` or ``launch_angle_deg``,
+    boosting for ``burn_time_s`` and braking in the air by its ``ballistic_coefficient_kg_m2``
+    (see :mod:`iadsim.threats.ballistic_flight` and :mod:`iadsim.threats.route_shaping`).
     """
 
     kind: ThreatKind
@@ -313,6 +316,21 @@ class ThreatGroup(Catalogued):
     impact: GeoPoint | None = None
     apogee_km: Positive | None = None
     launch_angle_deg: float | None = Field(None, gt=0.0, lt=90.0, allow_inf_nan=False)
+    burn_time_s: Positive | None = Field(
+        None, description="Ballistic missile boost duration (default 60 s).")
+    ballistic_coefficient_kg_m2: Positive | None = Field(
+        None, description="Ballistic missile m / (C_D A) for drag (default 10,000 kg/m^2).")
+    max_turn_rate_deg_s: Positive | None = Field(
+        None, description="Waypoint threats: largest turn rate at a corner (default per kind, "
+        "iadsim.threats.raid.DEFAULT_TURN_RATE_DEG_S).")
+    terminal_manoeuvre: Literal["none", "popup", "weave"] = Field(
+        "none", description="Waypoint threats: pop-up (climb then dive) or weave over the "
+        "last terminal_range_km.")
+    terminal_range_km: Positive | None = None
+    popup_altitude_m: Height | None = Field(
+        None, description="Height above ground at the top of the pop-up.")
+    weave_amplitude_m: Positive | None = None
+    weave_period_s: Positive | None = None
 
     @model_validator(mode="after")
     def _trajectory_fields(self) -> ThreatGroup:
@@ -326,10 +344,26 @@ class ThreatGroup(Catalogued):
             if (self.apogee_km is None) == (self.launch_angle_deg is None):
                 raise ValueError("a ballistic_missile needs exactly one of apogee_km or "
                                  "launch_angle_deg")
+            if self.terminal_manoeuvre != "none" or self.max_turn_rate_deg_s is not None:
+                raise ValueError("max_turn_rate_deg_s and terminal_manoeuvre are for waypoint "
+                                 "threats, not ballistic_missile")
         else:
-            for field in ("launch", "impact", "apogee_km", "launch_angle_deg"):
+            for field in ("launch", "impact", "apogee_km", "launch_angle_deg", "burn_time_s",
+                          "ballistic_coefficient_kg_m2"):
                 if getattr(self, field) is not None:
                     raise ValueError(f"{field} is only for ballistic_missile, not {self.kind}")
+            needed = {"popup": ("terminal_range_km", "popup_altitude_m"),
+                      "weave": ("terminal_range_km", "weave_amplitude_m", "weave_period_s"),
+                      "none": ()}[self.terminal_manoeuvre]
+            for field in needed:
+                if getattr(self, field) is None:
+                    raise ValueError(f"terminal_manoeuvre {self.terminal_manoeuvre} needs "
+                                     f"{field}")
+            for field in ("terminal_range_km", "popup_altitude_m", "weave_amplitude_m",
+                          "weave_period_s"):
+                if field not in needed and getattr(self, field) is not None:
+                    raise ValueError(f"{field} does not apply to terminal_manoeuvre "
+                                     f"{self.terminal_manoeuvre}")
             if self.route is None or len(self.route) < 2:
                 raise ValueError(f"a {self.kind} needs a route of at least 2 waypoints")
             if self.speed_mps is None and any(p.speed_mps is None for p in self.route[:-1]):

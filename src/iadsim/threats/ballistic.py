@@ -1,10 +1,11 @@
 """Drag-free ballistic flight over a flat, uniform-gravity earth, in closed form.
 
-The missile flies a parabola in (downrange, altitude): constant horizontal speed and
-``h(t) = h0 + v_up t - g t^2 / 2``. Altitude is measured above the curved earth by the
-caller (the raid converts geodetic positions with pymap3d), which keeps the horizon
-honest. Valid for short-range ballistic missiles (ground range up to ~1,000 km);
-longer ranges need the Keplerian ellipse and rotating-earth effects.
+The parabola in (downrange, altitude): constant horizontal speed and
+``h(t) = h0 + v_up t - g t^2 / 2``. The raid no longer flies it (see
+:mod:`iadsim.threats.ballistic_flight` for the boosted, round-earth, drag-affected
+flight); its figures are the shooting method's first guess there. Valid for short ranges
+(up to a few hundred km) where curvature, the fall of gravity with height and drag are
+small.
 
 Source: closed-form projectile motion, e.g. Zarchan, Tactical and Strategic Missile
 Guidance, 6th ed., ch. 12 (flat-earth approximation); ``apogee = range * tan(angle) / 4``
@@ -40,9 +41,3 @@ def solve(ground_range_m: np.ndarray, launch_alt_m: np.ndarray, impact_alt_m: np
     flight_time = (up_speed + np.sqrt(up_speed**2 + 2.0 * gravity_mps2 * drop_m)) / gravity_mps2
     return up_speed, flight_time
 
-
-def altitude_m(launch_alt_m: np.ndarray, up_speed_mps: np.ndarray, time_since_launch_s:
-               np.ndarray, gravity_mps2: float = STANDARD_GRAVITY_MPS2) -> np.ndarray:
-    """Altitude (m) after ``time_since_launch_s`` on the parabola."""
-    t = np.asarray(time_since_launch_s, dtype=float)
-    return launch_alt_m + up_speed_mps * t - 0.5 * gravity_mps2 * t**2

@@ -1,9 +1,13 @@
 """A raid: every threat of a scenario expanded from its group, as arrays over threats.
 
-Waypoint kinds fly straight legs between waypoints (linear in latitude, longitude and
-altitude; leg times from the leg length and speed). Ballistic missiles fly a drag-free
-parabola (see :mod:`iadsim.threats.ballistic`). Positions are geodetic and converted to
-the scenario ENU frame with pymap3d, so altitude is always above the curved earth.
+Every threat flies a path table: vertices (latitude, longitude, altitude) with the time
+since launch at each, interpolated linearly. Waypoint kinds fly their route with turn
+arcs at the corners and an optional terminal pop-up or weave
+(:mod:`iadsim.threats.route_shaping`), each segment at its leg's speed. Ballistic
+missiles fly a boosted, drag-affected arc over a spherical earth solved to land on the
+impact point (:mod:`iadsim.threats.ballistic_flight`), sampled every 0.5-2 s. Positions
+are geodetic and converted to the scenario ENU frame by the caller, so altitude is
+always above the curved earth.
 """
 
 from __future__ import annotations
@@ -11,21 +15,26 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import numpy as np
+from numba import njit
 
 from iadsim.scenario.schema import THREAT_KINDS, Scenario, ThreatGroup
-from iadsim.threats import ballistic
+from iadsim.threats import ballistic_flight
+from iadsim.threats.route_shaping import METRES_PER_DEGREE_LAT, TerminalManoeuvre, shape_route
 from iadsim.world.geodesy import LocalFrame
 
 PENDING, FLYING, KILLED, ARRIVED = 0, 1, 2, 3
-METRES_PER_DEGREE_LAT = 111_132.0
+#: Turn rates (deg/s) when neither the group nor its catalog profile gives one, the same
+#: as the catalog's notional profiles: about 2-3 g at 200-250 m/s for aircraft, cruise
+#: missiles and target drones, under 1 g at 50 m/s for one-way attack drones (a = v w).
+DEFAULT_TURN_RATE_DEG_S = {"aircraft": 6.0, "cruise_missile": 4.5, "drone": 10.0,
+                           "target_drone": 6.0}
 
 
 @dataclass(frozen=True, slots=True)
 class Raid:
     """All threats of a scenario, one row each (threat id = row).
 
-    Waypoint paths are padded to the longest route by repeating the last point; a
-    ballistic threat has one leg from launch to impact and its altitude from the parabola.
+    Paths are padded to the longest by repeating the last point (and its time).
     """
 
     group_index: np.ndarray  # (n,) int
@@ -38,10 +47,8 @@ class Raid:
     path_lat_deg: np.ndarray  # (n, points)
     path_lon_deg: np.ndarray  # (n, points), unwrapped
     path_alt_m: np.ndarray  # (n, points) above the ellipsoid
-    path_time_s: np.ndarray  # (n, points) time since launch at each point
+    path_time_s: np.ndarray  # (n, points) time since launch at each point, non-decreasing
     is_ballistic: np.ndarray  # (n,) bool
-    ballistic_up_speed_mps: np.ndarray  # (n,) initial vertical speed (ballistic rows)
-    gravity_mps2: float = ballistic.STANDARD_GRAVITY_MPS2
 
     @property
     def size(self) -> int:
@@ -55,29 +62,39 @@ class Raid:
         Before launch a threat sits at its first point, after arrival at its last.
         """
         rows = np.arange(self.size) if rows is None else np.asarray(rows)
-        since_launch = np.minimum(np.maximum(time_s - self.launch_time_s[rows], 0.0),
-                                  self.flight_time_s[rows])
-        path_time = self.path_time_s[rows]
-        last_leg = path_time.shape[1] - 2
-        leg = np.minimum((path_time[:, 1:-1] <= since_launch[:, None]).sum(axis=1), last_leg)
-        leg_start, leg_end = self.path_time_s[rows, leg], self.path_time_s[rows, leg + 1]
-        duration = leg_end - leg_start
-        fraction = np.divide(since_launch - leg_start, duration,
-                             out=np.ones_like(duration), where=duration > 0)
-        fraction = np.minimum(np.maximum(fraction, 0.0), 1.0)
+        return _interpolate_paths(float(time_s), rows.astype(np.int64), self.launch_time_s,
+                                  self.flight_time_s, self.path_time_s, self.path_lat_deg,
+                                  self.path_lon_deg, self.path_alt_m)
 
-        def along(values: np.ndarray) -> np.ndarray:
-            start = values[rows, leg]
-            return start + fraction * (values[rows, leg + 1] - start)
 
-        altitude = along(self.path_alt_m)
-        ballistic_rows = self.is_ballistic[rows]
-        if ballistic_rows.any():
-            selected = rows[ballistic_rows]
-            altitude[ballistic_rows] = ballistic.altitude_m(
-                self.path_alt_m[selected, 0], self.ballistic_up_speed_mps[selected],
-                since_launch[ballistic_rows], self.gravity_mps2)
-        return along(self.path_lat_deg), along(self.path_lon_deg), altitude
+@njit(cache=True)
+def _interpolate_paths(time_s: float, rows: np.ndarray, launch_time_s: np.ndarray,
+                       flight_time_s: np.ndarray, path_time_s: np.ndarray,
+                       lat_deg: np.ndarray, lon_deg: np.ndarray, alt_m: np.ndarray
+                       ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Linear interpolation in each row's path table, by bisection on its times."""
+    count = rows.size
+    lat, lon, alt = np.empty(count), np.empty(count), np.empty(count)
+    last = path_time_s.shape[1] - 1
+    for i in range(count):
+        row = rows[i]
+        since = min(max(time_s - launch_time_s[row], 0.0), flight_time_s[row])
+        if since >= path_time_s[row, last]:
+            lat[i], lon[i], alt[i] = lat_deg[row, last], lon_deg[row, last], alt_m[row, last]
+            continue
+        low, high = 0, last  # path_time[low] <= since < path_time[high]
+        while high - low > 1:
+            middle = (low + high) // 2
+            if path_time_s[row, middle] <= since:
+                low = middle
+            else:
+                high = middle
+        duration = path_time_s[row, high] - path_time_s[row, low]
+        fraction = (since - path_time_s[row, low]) / duration if duration > 0.0 else 1.0
+        lat[i] = lat_deg[row, low] + fraction * (lat_deg[row, high] - lat_deg[row, low])
+        lon[i] = lon_deg[row, low] + fraction * (lon_deg[row, high] - lon_deg[row, low])
+        alt[i] = alt_m[row, low] + fraction * (alt_m[row, high] - alt_m[row, low])
+    return lat, lon, alt
 
 
 def build_raid(scenario: Scenario, frame: LocalFrame) -> Raid:
@@ -91,7 +108,7 @@ def build_raid(scenario: Scenario, frame: LocalFrame) -> Raid:
         empty_path = np.zeros((0, 2))
         return Raid(np.zeros(0, int), np.zeros(0, int), empty, empty, empty, empty,
                     np.zeros(0, int), empty_path, empty_path, empty_path, empty_path,
-                    np.zeros(0, bool), empty)
+                    np.zeros(0, bool))
     points = max(g["path_lat_deg"].shape[1] for g in groups)
     columns: dict[str, list[np.ndarray]] = {}
     for g in groups:
@@ -118,27 +135,19 @@ def _expand_group(group_index: int, group: ThreatGroup, scenario: Scenario,
         impact_alt = getattr(impact, "altitude_m", getattr(impact, "height_m", 0.0))
         lat = np.array([[group.launch.lat_deg, impact.lat_deg]])
         lon = np.array([[group.launch.lon_deg, impact.lon_deg]])
-        alt = np.array([[group.launch.altitude_m, impact_alt]]) + ground_m
+        alt = np.array([group.launch.altitude_m, impact_alt]) + ground_m
         lat, lon = _offset_lanes(lat, lon, lane_offset_m, offset_last=target < 0)
-        ground_range = _ground_range_m(lat, lon, frame)[:, 0]
-        up_speed, flight_time = ballistic.solve(ground_range, alt[:, 0], alt[:, 1],
-                                                group.apogee_km, group.launch_angle_deg)
-        path_time = np.stack([np.zeros(count), flight_time], axis=1)
+        lat, lon, alt, path_time = _ballistic_paths(group, lat, lon, alt)
         is_ballistic = np.ones(count, bool)
-        alt = np.repeat(alt, count, axis=0)
     else:
         route = group.route or []
         lat = np.array([[p.lat_deg for p in route]])
         lon = np.array([[p.lon_deg for p in route]])
-        alt = np.array([[p.altitude_m for p in route]]) + ground_m
+        alt = np.array([p.altitude_m for p in route]) + ground_m
         speeds = np.array([p.speed_mps or group.speed_mps for p in route[:-1]], dtype=float)
         lat, lon = _offset_lanes(lat, lon, lane_offset_m, offset_last=target < 0)
-        alt = np.repeat(alt, count, axis=0)
-        enu = frame.to_enu(lat, lon, alt)
-        leg_length = np.linalg.norm(np.diff(enu, axis=1), axis=2)
-        path_time = np.concatenate([np.zeros((count, 1)),
-                                    np.cumsum(leg_length / speeds, axis=1)], axis=1)
-        up_speed = np.zeros(count)
+        lat, lon, alt, path_time = _waypoint_paths(group, lat, lon, alt, speeds, ground_m,
+                                                   frame)
         is_ballistic = np.zeros(count, bool)
 
     return {
@@ -154,8 +163,72 @@ def _expand_group(group_index: int, group: ThreatGroup, scenario: Scenario,
         "path_alt_m": alt,
         "path_time_s": path_time,
         "is_ballistic": is_ballistic,
-        "ballistic_up_speed_mps": up_speed,
     }
+
+
+def _distinct_members(lat: np.ndarray, lon: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Rows of the members whose paths differ (lanes), and each member's one of them."""
+    _, first, inverse = np.unique(np.concatenate([lat, lon], axis=1), axis=0,
+                                  return_index=True, return_inverse=True)
+    return first, inverse.reshape(-1)
+
+
+def _padded(tables: list[tuple[np.ndarray, ...]], inverse: np.ndarray) -> list[np.ndarray]:
+    """Stack each distinct path's columns, padded by repeating the last point, per member."""
+    points = max(table[0].size for table in tables)
+    columns = []
+    for column in range(len(tables[0])):
+        stacked = np.array([np.concatenate([table[column],
+                                            np.repeat(table[column][-1:],
+                                                      points - table[column].size)])
+                            for table in tables])
+        columns.append(stacked[inverse])
+    return columns
+
+
+def _ballistic_paths(group: ThreatGroup, lat: np.ndarray, lon: np.ndarray, alt: np.ndarray
+                     ) -> list[np.ndarray]:
+    """Latitude, longitude, altitude and time tables, (members, points), of a salvo."""
+    first, inverse = _distinct_members(lat, lon)
+    tables = []
+    for row in first:
+        _, _, angle = ballistic_flight.great_circle(lat[row, 0], lon[row, 0], lat[row, 1],
+                                                    lon[row, 1], np.zeros(1))
+        flight = ballistic_flight.solve_trajectory(
+            angle * ballistic_flight.EARTH_RADIUS_M, float(alt[0]), float(alt[1]),
+            group.apogee_km, group.launch_angle_deg,
+            group.burn_time_s or ballistic_flight.DEFAULT_BURN_TIME_S,
+            group.ballistic_coefficient_kg_m2
+            or ballistic_flight.DEFAULT_BALLISTIC_COEFFICIENT_KG_M2)
+        path_lat, path_lon, _ = ballistic_flight.great_circle(
+            lat[row, 0], lon[row, 0], lat[row, 1], lon[row, 1], flight.downrange_rad)
+        path_lon = np.rad2deg(np.unwrap(np.deg2rad(path_lon)))
+        path_lon += lon[row, 0] - path_lon[0]  # keep the raid's unwrapped longitudes
+        tables.append((path_lat, path_lon, flight.altitude_m, flight.time_s))
+    return _padded(tables, inverse)
+
+
+def _waypoint_paths(group: ThreatGroup, lat: np.ndarray, lon: np.ndarray, alt: np.ndarray,
+                    speeds: np.ndarray, ground_m: float, frame: LocalFrame
+                    ) -> list[np.ndarray]:
+    """Latitude, longitude, altitude and time tables, (members, points), of a group."""
+    turn_rate = np.radians(group.max_turn_rate_deg_s
+                           or DEFAULT_TURN_RATE_DEG_S[group.kind])
+    terminal = TerminalManoeuvre(
+        kind=group.terminal_manoeuvre, range_m=(group.terminal_range_km or 0.0) * 1e3,
+        popup_altitude_m=(group.popup_altitude_m or 0.0) + ground_m,
+        weave_amplitude_m=group.weave_amplitude_m or 0.0,
+        weave_period_s=group.weave_period_s or 0.0)
+    first, inverse = _distinct_members(lat, lon)
+    tables = []
+    for row in first:
+        path_lat, path_lon, path_alt, path_speed = shape_route(
+            lat[row], lon[row], alt, speeds, turn_rate, terminal)
+        enu = frame.to_enu(path_lat, path_lon, path_alt)
+        segment = np.linalg.norm(np.diff(enu, axis=0), axis=1)
+        path_time = np.concatenate([[0.0], np.cumsum(segment / path_speed)])
+        tables.append((path_lat, path_lon, path_alt, path_time))
+    return _padded(tables, inverse)
 
 
 def _offset_lanes(lat: np.ndarray, lon: np.ndarray, lane_offset_m: np.ndarray,
@@ -177,9 +250,3 @@ def _offset_lanes(lat: np.ndarray, lon: np.ndarray, lane_offset_m: np.ndarray,
     members_lat = lat + shift * right_north / METRES_PER_DEGREE_LAT
     members_lon = lon + shift * right_east / metres_per_degree_lon
     return members_lat, members_lon
-
-
-def _ground_range_m(lat: np.ndarray, lon: np.ndarray, frame: LocalFrame) -> np.ndarray:
-    """Surface distance between consecutive points (m), shape (members, points - 1)."""
-    enu = frame.to_enu(lat, lon, np.zeros_like(lat))
-    return np.linalg.norm(np.diff(enu, axis=1), axis=2)
