@@ -9,7 +9,7 @@ from __future__ import annotations
 import io
 import sys
 from pathlib import Path
-from typing import Annotated, NoReturn
+from typing import Annotated, Any, NoReturn
 
 import typer
 from rich.console import Console
@@ -114,6 +114,85 @@ def run(
             _fail([f"--svg: cannot write {svg}: {error.strerror or error}"])
     console.print(f"Wrote {folder}/events.parquet ({len(result.events)} events), "
                   f"threats.parquet and summary.json", highlight=False, soft_wrap=True)
+
+
+def _number(value: float) -> str:
+    """A table cell: NaN as a dash, large values with thousands separators."""
+    if value != value:  # NaN
+        return "-"
+    if abs(value) >= 1_000:
+        return f"{value:,.0f}"
+    return f"{value:.3f}" if abs(value) < 10 else f"{value:.2f}"
+
+
+def _print_intervals(intervals: Any, title: str) -> None:
+    """The interval table of a campaign: metric, estimate, 95% interval, basis, method."""
+    from rich.table import Table
+
+    table = Table(title=title, title_justify="left")
+    for header in ("metric", "estimate", "95% interval", "basis", "method"):
+        table.add_column(header, justify="left" if header in ("metric", "method") else "right")
+    for row in intervals.itertuples():
+        basis = (f"{int(row.successes)}/{int(row.trials)}" if row.kind == "probability"
+                 else "")
+        table.add_row(row.metric, _number(row.estimate),
+                      f"[{_number(row.low)}, {_number(row.high)}]", basis, row.method)
+    console.print(table)
+
+
+@app.command()
+def mc(
+    scenario: Annotated[str, typer.Argument(help="A built-in name or a scenario file.")],
+    replications: Annotated[int, typer.Option("-n", "--replications", min=1,
+                                              help="Number of replications.")] = 100,
+    workers: Annotated[int | None, typer.Option(min=1, help="Local worker processes "
+                                                "(default: the CPU count).")] = None,
+    scheduler: Annotated[str | None, typer.Option(help="Run on an existing Dask cluster, "
+                                                  "tcp://HOST:PORT.")] = None,
+    out: Annotated[Path | None, typer.Option(help="Results folder: replications.parquet, "
+                                             "intervals.csv, runs.duckdb, events/.")] = None,
+    keep_events: Annotated[int, typer.Option(min=0, help="Keep the event logs of the first K "
+                                             "replications (needs --out).")] = 0,
+    resume: Annotated[bool, typer.Option(help="Complete the interrupted campaign in --out.")]
+    = False,
+) -> None:
+    """Replicate a scenario over independent seeds; print each metric with its 95% interval."""
+    from iadsim.analysis.monte_carlo import monte_carlo
+
+    model = _load(scenario)
+    try:
+        result = monte_carlo(model, replications, workers=workers, scheduler=scheduler,
+                             out=out, keep_events=keep_events, resume=resume)
+    except KeyboardInterrupt:
+        message = ("interrupted; the recorded replications are kept in --out: run the same "
+                   "command with --resume to complete the campaign" if out is not None
+                   else "interrupted")
+        errors.print(message, markup=False, highlight=False, soft_wrap=True)
+        raise typer.Exit(code=130) from None
+    except (ValueError, OSError) as error:
+        _fail([str(error)])
+    _print_intervals(result.intervals, f"{model.name}: {len(result.replications)} replications "
+                     f"(seed {model.sim.seed})")
+    if result.out is not None:
+        console.print(f"Wrote {result.out}/replications.parquet, intervals.csv and runs.duckdb"
+                      + (f", events of {keep_events} replication(s)" if keep_events else ""),
+                      highlight=False, soft_wrap=True)
+
+
+@app.command()
+def sql(
+    folder: Annotated[Path, typer.Argument(help="The --out folder of a campaign.")],
+    statement: Annotated[str, typer.Argument(help="One SQL statement, e.g. \"SELECT "
+                                             "avg(leakers) FROM replications\".")],
+) -> None:
+    """Query a campaign's runs.duckdb (tables: replications, intervals) with SQL."""
+    from iadsim.analysis.results_store import query
+
+    try:
+        frame = query(folder, statement)
+    except ValueError as error:
+        _fail([str(error)])
+    console.print(frame.to_string(index=False), highlight=False, soft_wrap=True, markup=False)
 
 
 def main(argv: list[str] | None = None) -> NoReturn:
