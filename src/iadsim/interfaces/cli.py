@@ -140,15 +140,21 @@ def _print_intervals(intervals: Any, title: str) -> None:
     console.print(table)
 
 
+#: Options shared by the campaign commands (mc, sweep, trial).
+WorkersOption = Annotated[int | None, typer.Option(
+    min=1, help="Local worker processes (default: the CPU count).")]
+SchedulerOption = Annotated[str | None, typer.Option(
+    help="Run on an existing Dask cluster, tcp://HOST:PORT.")]
+ScenarioArgument = Annotated[str, typer.Argument(help="A built-in name or a scenario file.")]
+
+
 @app.command()
 def mc(
-    scenario: Annotated[str, typer.Argument(help="A built-in name or a scenario file.")],
+    scenario: ScenarioArgument,
     replications: Annotated[int, typer.Option("-n", "--replications", min=1,
                                               help="Number of replications.")] = 100,
-    workers: Annotated[int | None, typer.Option(min=1, help="Local worker processes "
-                                                "(default: the CPU count).")] = None,
-    scheduler: Annotated[str | None, typer.Option(help="Run on an existing Dask cluster, "
-                                                  "tcp://HOST:PORT.")] = None,
+    workers: WorkersOption = None,
+    scheduler: SchedulerOption = None,
     out: Annotated[Path | None, typer.Option(help="Results folder: replications.parquet, "
                                              "intervals.csv, runs.duckdb, events/.")] = None,
     keep_events: Annotated[int, typer.Option(min=0, help="Keep the event logs of the first K "
@@ -177,6 +183,66 @@ def mc(
         console.print(f"Wrote {result.out}/replications.parquet, intervals.csv and runs.duckdb"
                       + (f", events of {keep_events} replication(s)" if keep_events else ""),
                       highlight=False, soft_wrap=True)
+
+
+#: Metrics shown in the sweep's printed table (all are in sweep.csv and the plots).
+SWEEP_COLUMNS = ("P(no leaker)", "P(kill) per shot", "mean leakers", "mean interceptors_fired",
+                 "mean interceptor_cost_usd")
+
+
+@app.command()
+def sweep(
+    scenario: ScenarioArgument,
+    param: Annotated[list[str], typer.Option(help="PATH=V1,V2,...: a dotted path by section and "
+                                             "entry name, e.g. threats.drone-wave.count=50,100 "
+                                             "(repeat for a grid).")],
+    replications: Annotated[int, typer.Option("-n", "--replications", min=1,
+                                              help="Replications per variant.")] = 100,
+    workers: WorkersOption = None,
+    scheduler: SchedulerOption = None,
+    out: Annotated[Path | None, typer.Option(help="Folder for sweep.csv, replications.parquet, "
+                                             "runs.duckdb and plots/ (default: "
+                                             "runs/NAME-sweep).")] = None,
+) -> None:
+    """Run a campaign per point of a parameter grid (common random numbers), print a table
+    and write plots of each metric against each parameter."""
+    from rich.table import Table
+
+    from iadsim.analysis.sweep import grid, parse_parameter
+    from iadsim.analysis.sweep import sweep as run_sweep
+
+    model = _load(scenario)
+    folder = out or Path("runs") / f"{model.name}-sweep"
+    try:
+        parameters = [parse_parameter(text) for text in param]
+        grid(model, parameters)  # every variant checked before anything runs
+        result = run_sweep(model, parameters, replications, workers=workers,
+                           scheduler=scheduler, out=folder)
+    except KeyboardInterrupt:
+        errors.print("interrupted", markup=False, highlight=False)
+        raise typer.Exit(code=130) from None
+    except (ValueError, OSError) as error:
+        _fail([str(error)])
+    paths = [p.path for p in parameters]
+    table = Table(title=f"{model.name}: {replications} replications per variant, same seeds",
+                  title_justify="left")
+    for header in (*paths, *SWEEP_COLUMNS):
+        table.add_column(header, justify="right")
+    for _, frame in result.intervals.groupby("variant", sort=True):
+        by_metric = frame.set_index("metric")
+        cells = [str(frame[path].iloc[0]) for path in paths]
+        for metric in SWEEP_COLUMNS:
+            if metric in by_metric.index:
+                row = by_metric.loc[metric]
+                cells.append(f"{_number(row.estimate)} [{_number(row.low)}, "
+                             f"{_number(row.high)}]")
+            else:
+                cells.append("-")
+        table.add_row(*cells)
+    console.print(table)
+    console.print(f"Wrote {folder}/sweep.csv, replications.parquet, runs.duckdb and "
+                  f"{len(result.plots)} plots in {folder}/plots", highlight=False,
+                  soft_wrap=True)
 
 
 @app.command()
