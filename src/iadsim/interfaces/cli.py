@@ -246,6 +246,52 @@ def sweep(
 
 
 @app.command()
+def trial(
+    scenario: ScenarioArgument,
+    replications: Annotated[int, typer.Option("-n", "--replications", min=1,
+                                              help="Repetitions of the scenario's series "
+                                                   "of presentations.")] = 50,
+    workers: WorkersOption = None,
+    scheduler: SchedulerOption = None,
+    out: Annotated[Path | None, typer.Option(help="Folder for trial.md and the CSV tables "
+                                             "(default: runs/NAME-trial).")] = None,
+) -> None:
+    """Play a test-range trial: every target presentation scored (first detection per radar,
+    engagement timeline, outcome), Pk per shot, and a trial table to sign (Markdown, CSV)."""
+    from rich.table import Table
+
+    from iadsim.analysis.trial import TRACK_ACCURACY_NOTE
+    from iadsim.analysis.trial import trial as play_trial
+
+    model = _load(scenario)
+    folder = out or Path("runs") / f"{model.name}-trial"
+    if folder.exists() and not folder.is_dir():
+        _fail([f"--out: {folder} exists and is not a folder; expected a folder path"])
+    try:
+        result = play_trial(model, replications, workers=workers, scheduler=scheduler,
+                            out=folder)
+    except KeyboardInterrupt:
+        errors.print("interrupted", markup=False, highlight=False)
+        raise typer.Exit(code=130) from None
+    except (ValueError, OSError) as error:
+        _fail([str(error)])
+    _print_intervals(result.probabilities.assign(kind="probability"),
+                     f"{model.name}: {len(result.presentations)} presentations in "
+                     f"{replications} replications")
+    ranges = Table(title="First-detection range per radar (km)", title_justify="left")
+    for header in result.detection_ranges.columns:
+        ranges.add_column(header, justify="left" if header == "radar" else "right")
+    for row in result.detection_ranges.itertuples(index=False):
+        ranges.add_row(row[0], *(f"{v}" if isinstance(v, int) else f"{v:.1f}"
+                                 for v in row[1:]))
+    console.print(ranges)
+    console.print(TRACK_ACCURACY_NOTE, highlight=False, soft_wrap=True)
+    console.print(f"Wrote {folder}/trial.md, presentations.csv, detections.csv, "
+                  "detection_ranges.csv and probabilities.csv", highlight=False,
+                  soft_wrap=True)
+
+
+@app.command()
 def sql(
     folder: Annotated[Path, typer.Argument(help="The --out folder of a campaign.")],
     statement: Annotated[str, typer.Argument(help="One SQL statement, e.g. \"SELECT "
