@@ -186,8 +186,7 @@ def mc(
 
 
 #: Metrics shown in the sweep's printed table (all are in sweep.csv and the plots).
-SWEEP_COLUMNS = ("P(no leaker)", "P(kill) per shot", "mean leakers", "mean interceptors_fired",
-                 "mean interceptor_cost_usd")
+SWEEP_COLUMNS = ("P(no leaker)", "P(kill) per shot", "mean leakers", "mean interceptors_fired")
 
 
 @app.command()
@@ -224,10 +223,13 @@ def sweep(
     except (ValueError, OSError) as error:
         _fail([str(error)])
     paths = [p.path for p in parameters]
-    table = Table(title=f"{model.name}: {replications} replications per variant, same seeds",
+    table = Table(title=f"{model.name}: {replications} replications per variant, same seeds "
+                  "(estimate [95% interval]; leakers and interceptors_fired are means)",
                   title_justify="left")
-    for header in (*paths, *SWEEP_COLUMNS):
-        table.add_column(header, justify="right")
+    for path in paths:  # the section is in the file name; the entry and field suffice here
+        table.add_column(path.split(".", 1)[-1], justify="right")
+    for header in SWEEP_COLUMNS:
+        table.add_column(header.replace("mean ", ""), justify="right", no_wrap=True)
     for _, frame in result.intervals.groupby("variant", sort=True):
         by_metric = frame.set_index("metric")
         cells = [str(frame[path].iloc[0]) for path in paths]
