@@ -186,7 +186,8 @@ def mc(
 
 
 #: Metrics shown in the sweep's printed table (all are in sweep.csv and the plots).
-SWEEP_COLUMNS = ("P(no leaker)", "P(kill) per shot", "mean leakers", "mean interceptors_fired")
+SWEEP_COLUMNS = {"P(no leaker)": "P(no leaker)", "P(kill) per shot": "P(kill) per shot",
+                 "mean leakers": "leakers (mean)", "mean interceptors_fired": "fired (mean)"}
 
 
 @app.command()
@@ -224,12 +225,11 @@ def sweep(
         _fail([str(error)])
     paths = [p.path for p in parameters]
     table = Table(title=f"{model.name}: {replications} replications per variant, same seeds "
-                  "(estimate [95% interval]; leakers and interceptors_fired are means)",
-                  title_justify="left")
+                  "(estimate [95% interval])", title_justify="left")
     for path in paths:  # the section is in the file name; the entry and field suffice here
-        table.add_column(path.split(".", 1)[-1], justify="right")
-    for header in SWEEP_COLUMNS:
-        table.add_column(header.replace("mean ", ""), justify="right", no_wrap=True)
+        table.add_column(path.split(".", 1)[-1], justify="right", no_wrap=True)
+    for header in SWEEP_COLUMNS.values():
+        table.add_column(header, justify="right")
     for _, frame in result.intervals.groupby("variant", sort=True):
         by_metric = frame.set_index("metric")
         cells = [str(frame[path].iloc[0]) for path in paths]
