@@ -17,13 +17,14 @@ from iadsim.errors import IadsimError, ScenarioError
 from iadsim.scenario import Scenario, builtin_names, load_scenario
 
 if TYPE_CHECKING:
+    from iadsim.analysis.monte_carlo import CampaignResult, monte_carlo
     from iadsim.api import RunResult, run
 
 kernel_cache.configure()  # before any module imports Numba
 
 __version__ = "0.1.0"
-__all__ = ["IadsimError", "RunResult", "Scenario", "ScenarioError", "builtin_names",
-           "load_scenario", "run"]
+__all__ = ["CampaignResult", "IadsimError", "RunResult", "Scenario", "ScenarioError",
+           "builtin_names", "load_scenario", "monte_carlo", "run"]
 
 
 def __getattr__(name: str) -> Any:
@@ -33,4 +34,8 @@ def __getattr__(name: str) -> Any:
         from iadsim import api
 
         return getattr(api, name)
+    if name in ("monte_carlo", "CampaignResult"):
+        from iadsim.analysis import monte_carlo
+
+        return getattr(monte_carlo, name)
     raise AttributeError(f"module 'iadsim' has no attribute {name!r}")

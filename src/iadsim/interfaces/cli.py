@@ -9,7 +9,7 @@ from __future__ import annotations
 import io
 import sys
 from pathlib import Path
-from typing import Annotated, NoReturn
+from typing import Annotated, Any, NoReturn
 
 import typer
 from rich.console import Console
@@ -114,6 +114,199 @@ def run(
             _fail([f"--svg: cannot write {svg}: {error.strerror or error}"])
     console.print(f"Wrote {folder}/events.parquet ({len(result.events)} events), "
                   f"threats.parquet and summary.json", highlight=False, soft_wrap=True)
+
+
+def _number(value: float) -> str:
+    """A table cell: NaN as a dash, large values with thousands separators."""
+    if value != value:  # NaN
+        return "-"
+    if abs(value) >= 1_000:
+        return f"{value:,.0f}"
+    return f"{value:.3f}" if abs(value) < 10 else f"{value:.2f}"
+
+
+def _print_intervals(intervals: Any, title: str) -> None:
+    """The interval table of a campaign: metric, estimate, 95% interval, basis, method."""
+    from rich.table import Table
+
+    table = Table(title=title, title_justify="left")
+    for header in ("metric", "estimate", "95% interval", "basis", "method"):
+        table.add_column(header, justify="left" if header in ("metric", "method") else "right")
+    for row in intervals.itertuples():
+        basis = (f"{int(row.successes)}/{int(row.trials)}" if row.kind == "probability"
+                 else "")
+        table.add_row(row.metric, _number(row.estimate),
+                      f"[{_number(row.low)}, {_number(row.high)}]", basis, row.method)
+    console.print(table)
+
+
+#: Options shared by the campaign commands (mc, sweep, trial).
+WorkersOption = Annotated[int | None, typer.Option(
+    min=1, help="Local worker processes (default: the CPU count).")]
+SchedulerOption = Annotated[str | None, typer.Option(
+    help="Run on an existing Dask cluster, tcp://HOST:PORT.")]
+ScenarioArgument = Annotated[str, typer.Argument(help="A built-in name or a scenario file.")]
+
+
+@app.command()
+def mc(
+    scenario: ScenarioArgument,
+    replications: Annotated[int, typer.Option("-n", "--replications", min=1,
+                                              help="Number of replications.")] = 100,
+    workers: WorkersOption = None,
+    scheduler: SchedulerOption = None,
+    out: Annotated[Path | None, typer.Option(help="Results folder: replications.parquet, "
+                                             "intervals.csv, runs.duckdb, events/.")] = None,
+    keep_events: Annotated[int, typer.Option(min=0, help="Keep the event logs of the first K "
+                                             "replications (needs --out).")] = 0,
+    resume: Annotated[bool, typer.Option(help="Complete the interrupted campaign in --out.")]
+    = False,
+) -> None:
+    """Replicate a scenario over independent seeds; print each metric with its 95% interval."""
+    from iadsim.analysis.monte_carlo import monte_carlo
+
+    model = _load(scenario)
+    try:
+        result = monte_carlo(model, replications, workers=workers, scheduler=scheduler,
+                             out=out, keep_events=keep_events, resume=resume)
+    except KeyboardInterrupt:
+        message = ("interrupted; the recorded replications are kept in --out: run the same "
+                   "command with --resume to complete the campaign" if out is not None
+                   else "interrupted")
+        errors.print(message, markup=False, highlight=False, soft_wrap=True)
+        raise typer.Exit(code=130) from None
+    except (ValueError, OSError) as error:
+        _fail([str(error)])
+    _print_intervals(result.intervals, f"{model.name}: {len(result.replications)} replications "
+                     f"(seed {model.sim.seed})")
+    if result.out is not None:
+        console.print(f"Wrote {result.out}/replications.parquet, intervals.csv and runs.duckdb"
+                      + (f", events of {keep_events} replication(s)" if keep_events else ""),
+                      highlight=False, soft_wrap=True)
+
+
+#: Metrics shown in the sweep's printed table (all are in sweep.csv and the plots).
+SWEEP_COLUMNS = {"P(no leaker)": "P(no leaker)", "P(kill) per shot": "P(kill) per shot",
+                 "mean leakers": "leakers (mean)", "mean interceptors_fired": "fired (mean)"}
+
+
+@app.command()
+def sweep(
+    scenario: ScenarioArgument,
+    param: Annotated[list[str], typer.Option(help="PATH=V1,V2,...: a dotted path by section and "
+                                             "entry name, e.g. threats.drone-wave.count=50,100 "
+                                             "(repeat for a grid).")],
+    replications: Annotated[int, typer.Option("-n", "--replications", min=1,
+                                              help="Replications per variant.")] = 100,
+    workers: WorkersOption = None,
+    scheduler: SchedulerOption = None,
+    out: Annotated[Path | None, typer.Option(help="Folder for sweep.csv, replications.parquet, "
+                                             "runs.duckdb and plots/ (default: "
+                                             "runs/NAME-sweep).")] = None,
+) -> None:
+    """Run a campaign per point of a parameter grid (common random numbers), print a table
+    and write plots of each metric against each parameter."""
+    from rich.table import Table
+
+    from iadsim.analysis.sweep import grid, parse_parameter
+    from iadsim.analysis.sweep import sweep as run_sweep
+
+    model = _load(scenario)
+    folder = out or Path("runs") / f"{model.name}-sweep"
+    try:
+        parameters = [parse_parameter(text) for text in param]
+        grid(model, parameters)  # every variant checked before anything runs
+        result = run_sweep(model, parameters, replications, workers=workers,
+                           scheduler=scheduler, out=folder)
+    except KeyboardInterrupt:
+        errors.print("interrupted", markup=False, highlight=False)
+        raise typer.Exit(code=130) from None
+    except (ValueError, OSError) as error:
+        _fail([str(error)])
+    paths = [p.path for p in parameters]
+    table = Table(title=f"{model.name}: {replications} replications per variant, same seeds "
+                  "(estimate [95% interval])", title_justify="left")
+    for path in paths:  # the section is in the file name; the entry and field suffice here
+        table.add_column(path.split(".", 1)[-1], justify="right", no_wrap=True)
+    for header in SWEEP_COLUMNS.values():
+        table.add_column(header, justify="right")
+    for _, frame in result.intervals.groupby("variant", sort=True):
+        by_metric = frame.set_index("metric")
+        cells = [str(frame[path].iloc[0]) for path in paths]
+        for metric in SWEEP_COLUMNS:
+            if metric in by_metric.index:
+                row = by_metric.loc[metric]
+                cells.append(f"{_number(row.estimate)} [{_number(row.low)}, "
+                             f"{_number(row.high)}]")
+            else:
+                cells.append("-")
+        table.add_row(*cells)
+    console.print(table)
+    console.print(f"Wrote {folder}/sweep.csv, replications.parquet, runs.duckdb and "
+                  f"{len(result.plots)} plots in {folder}/plots", highlight=False,
+                  soft_wrap=True)
+
+
+@app.command()
+def trial(
+    scenario: ScenarioArgument,
+    replications: Annotated[int, typer.Option("-n", "--replications", min=1,
+                                              help="Repetitions of the scenario's series "
+                                                   "of presentations.")] = 50,
+    workers: WorkersOption = None,
+    scheduler: SchedulerOption = None,
+    out: Annotated[Path | None, typer.Option(help="Folder for trial.md and the CSV tables "
+                                             "(default: runs/NAME-trial).")] = None,
+) -> None:
+    """Play a test-range trial: every target presentation scored (first detection per radar,
+    engagement timeline, outcome), Pk per shot, and a trial table to sign (Markdown, CSV)."""
+    from rich.table import Table
+
+    from iadsim.analysis.trial import TRACK_ACCURACY_NOTE
+    from iadsim.analysis.trial import trial as play_trial
+
+    model = _load(scenario)
+    folder = out or Path("runs") / f"{model.name}-trial"
+    if folder.exists() and not folder.is_dir():
+        _fail([f"--out: {folder} exists and is not a folder; expected a folder path"])
+    try:
+        result = play_trial(model, replications, workers=workers, scheduler=scheduler,
+                            out=folder)
+    except KeyboardInterrupt:
+        errors.print("interrupted", markup=False, highlight=False)
+        raise typer.Exit(code=130) from None
+    except (ValueError, OSError) as error:
+        _fail([str(error)])
+    _print_intervals(result.probabilities.assign(kind="probability"),
+                     f"{model.name}: {len(result.presentations)} presentations in "
+                     f"{replications} replications")
+    ranges = Table(title="First-detection range per radar (km)", title_justify="left")
+    for header in result.detection_ranges.columns:
+        ranges.add_column(header, justify="left" if header == "radar" else "right")
+    for row in result.detection_ranges.itertuples(index=False):
+        ranges.add_row(row[0], *(f"{v}" if isinstance(v, int) else f"{v:.1f}"
+                                 for v in row[1:]))
+    console.print(ranges)
+    console.print(TRACK_ACCURACY_NOTE, highlight=False, soft_wrap=True)
+    console.print(f"Wrote {folder}/trial.md, presentations.csv, detections.csv, "
+                  "detection_ranges.csv and probabilities.csv", highlight=False,
+                  soft_wrap=True)
+
+
+@app.command()
+def sql(
+    folder: Annotated[Path, typer.Argument(help="The --out folder of a campaign.")],
+    statement: Annotated[str, typer.Argument(help="One SQL statement, e.g. \"SELECT "
+                                             "avg(leakers) FROM replications\".")],
+) -> None:
+    """Query a campaign's runs.duckdb (tables: replications, intervals) with SQL."""
+    from iadsim.analysis.results_store import query
+
+    try:
+        frame = query(folder, statement)
+    except ValueError as error:
+        _fail([str(error)])
+    console.print(frame.to_string(index=False), highlight=False, soft_wrap=True, markup=False)
 
 
 def main(argv: list[str] | None = None) -> NoReturn:

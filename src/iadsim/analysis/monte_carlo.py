@@ -1,0 +1,251 @@
+"""Monte Carlo campaigns: one scenario replicated over independent seeds, on Dask.
+
+Replication ``i`` runs ``iadsim.run(scenario, seed=replication_seed(scenario.sim.seed, i))``:
+its seed is a pure function of the scenario seed and ``i`` (``numpy.random.SeedSequence``
+spawn key ``(i,)``), so a replication gives the same row whichever worker runs it, whatever
+the number of workers, and a campaign can be extended or resumed. Variants of a scenario
+that keep its seed replay the same seeds (common random numbers, see sweep.py).
+
+Execution is Dask distributed: by default a ``LocalCluster`` of worker processes (one
+thread each) is started for the campaign and closed after it; given a scheduler address,
+the campaign runs on that cluster instead. A worker is one long-lived process that runs
+many replications, so the compiled kernels are loaded once per worker.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import logging
+import os
+import time
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from iadsim.analysis.replication_metrics import interval_table, summary_row
+from iadsim.analysis.results_store import ResultsStore
+from iadsim.scenario.schema import Scenario
+
+#: Rows are flushed to the store at least this often while a campaign runs (seconds).
+FLUSH_INTERVAL_S = 2.0
+
+
+def replication_seed(scenario_seed: int, index: int) -> int:
+    """Seed of replication ``index`` (0-based): 63 bits of
+    ``SeedSequence(scenario_seed, spawn_key=(index,))``, i.e. of
+    ``SeedSequence(scenario_seed).spawn(n)[index]`` for any ``n > index``."""
+    if index < 0:
+        raise ValueError(f"index must be >= 0, got {index}")
+    words = np.random.SeedSequence(scenario_seed, spawn_key=(index,)).generate_state(
+        2, np.uint32)
+    return ((int(words[0]) << 32) | int(words[1])) >> 1
+
+
+@dataclass(frozen=True, slots=True)
+class CampaignResult:
+    """A finished campaign: one row per replication and the interval table.
+
+    ``replications`` has the columns ``replication``, ``seed`` and those of
+    :func:`~iadsim.analysis.replication_metrics.summary_row`; ``intervals`` those of
+    :func:`~iadsim.analysis.replication_metrics.interval_table`. ``out`` is the results
+    folder, or None. Unpacks as ``rows, intervals = iadsim.monte_carlo(...)``.
+    """
+
+    replications: pd.DataFrame
+    intervals: pd.DataFrame
+    out: Path | None = None
+
+    def __iter__(self) -> Iterator[pd.DataFrame]:
+        return iter((self.replications, self.intervals))
+
+
+def run_replication(scenario: Scenario, index: int, seed: int, keep_run: bool,
+                    extract: Callable[[Any], Any] | None = None) -> dict[str, Any]:
+    """Run one replication (on a worker). Returns its row, the run when ``keep_run``, and
+    ``extract(run)`` when an extractor is given (trials use it for per-target tables)."""
+    from iadsim.api import run
+
+    result = run(scenario, seed=seed)
+    row = {"replication": index, "seed": seed, **summary_row(result.summary)}
+    return {"row": row, "run": result if keep_run else None,
+            "extra": extract(result) if extract is not None else None}
+
+
+@contextlib.contextmanager
+def campaign_client(workers: int | None, scheduler: str | None) -> Iterator[Any]:
+    """A Dask client: on the cluster at ``scheduler`` (``tcp://host:port``), or on a
+    ``LocalCluster`` of ``workers`` processes with one thread each, closed on exit."""
+    from distributed import Client, LocalCluster
+
+    if scheduler is not None:
+        if workers is not None:
+            raise ValueError("workers: give either workers (a local cluster) or scheduler "
+                             "(an existing cluster), not both")
+        try:
+            client = Client(scheduler, timeout="20s")
+        except (OSError, TimeoutError) as error:
+            raise ValueError(f"scheduler: cannot connect to {scheduler} ({error}); expected "
+                             "the address of a running dask scheduler, tcp://HOST:PORT") from None
+        with client:
+            yield client
+        return
+    count = workers if workers is not None else max(1, os.cpu_count() or 1)
+    if count < 1:
+        raise ValueError(f"workers must be at least 1, got {count}")
+    with LocalCluster(n_workers=count, processes=True, threads_per_worker=1,
+                      scheduler_port=0, dashboard_address=":0",
+                      silence_logs=logging.ERROR) as cluster, Client(cluster) as client:
+        yield client
+
+
+def execute(client: Any, scenario: Scenario, indices: list[int], keep: set[int],
+            on_result: Callable[[dict[str, Any]], None],
+            extract: Callable[[Any], Any] | None = None, label: str = "replications",
+            progress: bool = True) -> None:
+    """Run the replications ``indices`` of ``scenario`` on ``client``, calling
+    ``on_result`` in the caller's process for each as it completes (in any order).
+
+    On an exception (KeyboardInterrupt included) the pending replications are cancelled
+    and the exception propagates; what ``on_result`` recorded stays recorded.
+    """
+    from distributed import as_completed
+    from rich.console import Console
+    from rich.progress import (
+        BarColumn,
+        MofNCompleteColumn,
+        Progress,
+        TextColumn,
+        TimeElapsedColumn,
+        TimeRemainingColumn,
+    )
+
+    if not indices:
+        return
+    shared = client.scatter(scenario, broadcast=True)
+    seed = scenario.sim.seed
+    futures = [client.submit(run_replication, shared, index, replication_seed(seed, index),
+                             index in keep, extract, key=f"{label}-{seed}-{index}-{id(shared)}",
+                             pure=False, retries=2)
+               for index in indices]
+    bar = Progress(TextColumn("[bold]{task.description}"), BarColumn(), MofNCompleteColumn(),
+                   TimeElapsedColumn(), TextColumn("eta"), TimeRemainingColumn(),
+                   console=Console(stderr=True), disable=not progress, transient=False)
+    try:
+        with bar:
+            task = bar.add_task(label, total=len(futures))
+            for future in as_completed(futures, loop=client.loop):
+                on_result(future.result())
+                future.release()
+                bar.advance(task)
+    finally:
+        client.cancel([f for f in futures if not f.done()])
+
+
+def run_campaign(client: Any, scenario: Scenario, replications: int,
+                 out: str | Path | None = None, keep_events: int = 0, resume: bool = False,
+                 label: str = "replications", progress: bool = True,
+                 confidence: float = 0.95) -> CampaignResult:
+    """A campaign on an existing client (see :func:`monte_carlo`; sweeps share a client)."""
+    store = ResultsStore(out, scenario, replications, resume) if out is not None else None
+    done = store.done_rows() if store is not None else pd.DataFrame()
+    done_indices = set(done["replication"].tolist()) if len(done) else set()
+    missing = [i for i in range(replications) if i not in done_indices]
+    kept: dict[int, Any] = {}
+    pending: list[dict[str, Any]] = []
+    recorded: list[dict[str, Any]] = []
+    flushed_at = time.monotonic()
+    flush_rows = max(1, min(50, replications // 20))
+
+    def flush() -> None:
+        nonlocal flushed_at
+        if store is not None:
+            store.append(pending)
+        recorded.extend(pending)
+        pending.clear()
+        flushed_at = time.monotonic()
+
+    def on_result(outcome: dict[str, Any]) -> None:
+        index = outcome["row"]["replication"]
+        if outcome["run"] is not None:
+            if store is not None:
+                store.keep_run(index, outcome["run"].write)
+            else:
+                kept[index] = outcome["run"]
+        pending.append(outcome["row"])
+        if len(pending) >= flush_rows or time.monotonic() - flushed_at > FLUSH_INTERVAL_S:
+            flush()
+
+    try:
+        execute(client, scenario, missing, set(range(keep_events)), on_result, label=label,
+                progress=progress)
+    finally:
+        flush()
+    frames = [done] if len(done) else []
+    frames.append(pd.DataFrame.from_records(recorded))
+    rows = pd.concat(frames, ignore_index=True) if len(frames) > 1 else frames[0]
+    rows = rows[rows["replication"] < replications]
+    rows = rows.sort_values("replication", ignore_index=True)
+    intervals = interval_table(rows, scenario.sim.seed, confidence)
+    if store is not None:
+        store.finish(rows, intervals)
+    return CampaignResult(rows, intervals, store.folder if store is not None else None)
+
+
+def monte_carlo(scenario: str | Path | Scenario, replications: int, workers: int | None = None,
+                scheduler: str | None = None, out: str | Path | None = None,
+                keep_events: int = 0, resume: bool = False,
+                progress: bool = True) -> CampaignResult:
+    """Replicate a scenario over independent seeds and estimate each metric's interval.
+
+    Parameters
+    ----------
+    scenario:
+        A built-in name, a scenario file, or a validated Scenario.
+    replications:
+        Number of replications (>= 1); replication ``i`` uses
+        :func:`replication_seed` ``(sim.seed, i)``.
+    workers:
+        Worker processes of the local Dask cluster started for the campaign (default: the
+        machine's CPU count). Not with ``scheduler``.
+    scheduler:
+        Address ``tcp://HOST:PORT`` of a running Dask scheduler to run on instead.
+    out:
+        Results folder (see :mod:`iadsim.analysis.results_store`); None keeps everything in
+        memory.
+    keep_events:
+        The event logs of replications ``0 .. keep_events-1`` are written to
+        ``out/events/`` (needs ``out``).
+    resume:
+        Complete the campaign already in ``out``: its recorded replications are kept, only
+        the missing ones run.
+    progress:
+        Show a progress bar on stderr.
+
+    Returns
+    -------
+    CampaignResult
+        The rows (one per replication, by index) and the interval table; the same
+        whatever the number of workers, except the ``wall_time_s`` column.
+    """
+    from iadsim.scenario.loader import load_scenario
+
+    if isinstance(replications, bool) or not isinstance(replications, int) or replications < 1:
+        raise ValueError(f"replications must be an integer >= 1, got {replications!r}")
+    if keep_events < 0:
+        raise ValueError(f"keep_events must be >= 0, got {keep_events}")
+    if keep_events and out is None:
+        raise ValueError("keep_events: needs out (a folder for the kept event logs)")
+    if resume and out is None:
+        raise ValueError("resume: needs out (the folder of the campaign to resume)")
+    if workers is not None and workers < 1:
+        raise ValueError(f"workers must be at least 1, got {workers}")
+    model = scenario if isinstance(scenario, Scenario) else load_scenario(scenario)
+    local_workers = workers if scheduler is not None else (
+        workers if workers is not None else min(replications, max(1, os.cpu_count() or 1)))
+    with campaign_client(local_workers, scheduler) as client:
+        return run_campaign(client, model, replications, out=out, keep_events=keep_events,
+                            resume=resume, progress=progress)

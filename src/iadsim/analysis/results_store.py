@@ -1,0 +1,196 @@
+"""A campaign's results folder: replication rows in Parquet and DuckDB, kept event logs.
+
+Layout of a folder written by :func:`iadsim.monte_carlo`::
+
+    campaign.json              scenario name and digest, seed, replications asked for
+    parts/part-*.parquet       rows flushed while the campaign runs (gone once it ends)
+    replications.parquet       one row per replication (see replication_metrics)
+    intervals.csv              the interval table
+    runs.duckdb                tables ``replications`` and ``intervals`` (SQL)
+    events/replication-NNNNNN/ events.parquet, threats.parquet, summary.json of the
+                               first K replications
+
+Every file is written under a temporary name in its folder and renamed into place, so an
+interrupted campaign leaves either a whole part or none. Resuming reads the rows of every
+part and of ``replications.parquet``, keeps one row per replication index (a replication
+recorded twice, which a crash between two renames could leave, is counted once) and runs
+only the missing indices.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import shutil
+import tempfile
+import uuid
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+
+from iadsim.scenario.schema import Scenario
+
+CAMPAIGN_FILE = "campaign.json"
+PARTS_FOLDER = "parts"
+ROWS_FILE = "replications.parquet"
+INTERVALS_FILE = "intervals.csv"
+DATABASE_FILE = "runs.duckdb"
+EVENTS_FOLDER = "events"
+
+
+def scenario_digest(scenario: Scenario) -> str:
+    """SHA-256 of the validated scenario's JSON: two campaigns of one scenario share it."""
+    return hashlib.sha256(scenario.model_dump_json().encode("utf-8")).hexdigest()
+
+
+def write_atomically(path: Path, write: Callable[[str], Any]) -> Path:
+    """Call ``write(temporary_path)`` on a temporary name beside ``path``, then rename."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    handle, temporary = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
+    os.close(handle)
+    try:
+        write(temporary)
+        os.replace(temporary, path)
+    finally:
+        if os.path.exists(temporary):
+            os.remove(temporary)
+    return path
+
+
+class ResultsStore:
+    """The results folder of one campaign (see the module docstring).
+
+    Parameters
+    ----------
+    folder:
+        Where the campaign writes.
+    scenario, replications:
+        The campaign, recorded in ``campaign.json`` and checked on resume.
+    resume:
+        False: the folder must not hold a campaign already. True: it may hold one of the
+        same scenario (same digest), whose rows are kept.
+
+    Raises
+    ------
+    ValueError
+        Naming ``out`` or ``resume`` when the folder does not fit the request.
+    """
+
+    def __init__(self, folder: str | Path, scenario: Scenario, replications: int,
+                 resume: bool):
+        self.folder = Path(folder)
+        if self.folder.exists() and not self.folder.is_dir():
+            raise ValueError(f"out: {self.folder} exists and is not a folder; expected a folder")
+        recorded = self.folder / CAMPAIGN_FILE
+        description = {"scenario": scenario.name, "scenario_sha256": scenario_digest(scenario),
+                       "seed": scenario.sim.seed, "replications": replications}
+        if recorded.exists():
+            if not resume:
+                raise ValueError(f"out: {self.folder} already holds a campaign; pass resume=True "
+                                 "(--resume) to complete it, or choose another folder")
+            previous = json.loads(recorded.read_text(encoding="utf-8"))
+            for key in ("scenario_sha256", "seed"):
+                if previous.get(key) != description[key]:
+                    raise ValueError(f"resume: {self.folder} holds a campaign of another "
+                                     f"scenario or seed ({key} differs); expected the same "
+                                     "scenario file and seed")
+        write_atomically(recorded, lambda path: Path(path).write_text(
+            json.dumps(description, indent=2) + "\n", encoding="utf-8"))
+
+    def done_rows(self) -> pd.DataFrame:
+        """Rows already recorded, one per replication index, sorted by index."""
+        frames = []
+        whole = self.folder / ROWS_FILE
+        if whole.exists():
+            frames.append(pd.read_parquet(whole))
+        parts = self.folder / PARTS_FOLDER
+        if parts.is_dir():
+            frames += [pd.read_parquet(p) for p in sorted(parts.glob("part-*.parquet"))]
+        if not frames:
+            return pd.DataFrame()
+        rows = pd.concat(frames, ignore_index=True)
+        rows = rows.drop_duplicates("replication", keep="first")
+        return rows.sort_values("replication", ignore_index=True)
+
+    def append(self, rows: list[dict[str, Any]]) -> None:
+        """Record rows at once, as one new part file."""
+        if not rows:
+            return
+        frame = pd.DataFrame.from_records(rows)
+        name = f"part-{int(frame['replication'].min()):06d}-{uuid.uuid4().hex[:12]}.parquet"
+        write_atomically(self.folder / PARTS_FOLDER / name,
+                         lambda path: frame.to_parquet(path, index=False))
+
+    def events_folder(self, index: int) -> Path:
+        return self.folder / EVENTS_FOLDER / f"replication-{index:06d}"
+
+    def keep_run(self, index: int, write: Callable[[Path], Any]) -> None:
+        """Write one replication's files into a temporary folder, then rename it into place
+        (a folder already there, from an interrupted campaign, is kept)."""
+        final = self.events_folder(index)
+        if final.exists():
+            return
+        final.parent.mkdir(parents=True, exist_ok=True)
+        staging = Path(tempfile.mkdtemp(prefix=f".{final.name}.", dir=final.parent))
+        try:
+            write(staging)
+            os.replace(staging, final)
+        finally:
+            if staging.exists():
+                shutil.rmtree(staging)
+
+    def finish(self, rows: pd.DataFrame, intervals: pd.DataFrame) -> None:
+        """Write the consolidated rows, the interval table and ``runs.duckdb``, then drop
+        the parts (their rows are in ``replications.parquet`` by then)."""
+        write_atomically(self.folder / ROWS_FILE, lambda path: rows.to_parquet(path, index=False))
+        write_atomically(self.folder / INTERVALS_FILE,
+                         lambda path: intervals.to_csv(path, index=False))
+        write_database(self.folder / DATABASE_FILE, {"replications": rows,
+                                                     "intervals": intervals})
+        shutil.rmtree(self.folder / PARTS_FOLDER, ignore_errors=True)
+
+
+def write_database(path: Path, tables: dict[str, pd.DataFrame]) -> Path:
+    """An embedded DuckDB database with one table per frame, written atomically."""
+    import duckdb
+
+    def write(temporary: str) -> None:
+        os.remove(temporary)  # DuckDB creates its own file
+        connection = duckdb.connect(temporary)
+        try:
+            for name, frame in tables.items():
+                connection.register("frame_view", frame)
+                connection.execute(f'CREATE TABLE "{name}" AS SELECT * FROM frame_view')
+                connection.unregister("frame_view")
+            connection.execute("CHECKPOINT")
+        finally:
+            connection.close()
+
+    return write_atomically(path, write)
+
+
+def query(folder: str | Path, sql: str) -> pd.DataFrame:
+    """Run one SQL statement on a campaign folder's ``runs.duckdb`` (read only).
+
+    Raises
+    ------
+    ValueError
+        When the folder holds no finished campaign, or the SQL fails (DuckDB's message).
+    """
+    import duckdb
+
+    database = Path(folder) / DATABASE_FILE
+    if not database.is_file():
+        raise ValueError(f"folder: {folder} holds no {DATABASE_FILE}; expected the --out folder "
+                         "of a finished iadsim mc or sweep")
+    connection = duckdb.connect(str(database), read_only=True)
+    try:
+        return connection.execute(sql).df()
+    except duckdb.Error as error:
+        message = " ".join(str(error).split())
+        raise ValueError(f"sql: {message}") from None
+    finally:
+        connection.close()

@@ -1,0 +1,27 @@
+"""Shared fixtures of the campaign tests: Dask clients inside the test process.
+
+An in-process cluster (threads, ``processes=False``) starts in a fraction of a second and
+uses the kernels the test process has already loaded; the process clusters that
+``iadsim.monte_carlo`` starts are exercised by the tests marked slow.
+"""
+
+from __future__ import annotations
+
+import logging
+
+import pytest
+
+
+@pytest.fixture(scope="session")
+def thread_clients():
+    """Two in-process Dask clients: one worker, and two workers (one thread each)."""
+    from distributed import Client, LocalCluster
+
+    clusters = [LocalCluster(n_workers=count, processes=False, threads_per_worker=1,
+                             dashboard_address=":0", silence_logs=logging.ERROR)
+                for count in (1, 2)]
+    clients = [Client(cluster, set_as_default=False) for cluster in clusters]
+    yield {1: clients[0], 2: clients[1]}
+    for client, cluster in zip(clients, clusters, strict=True):
+        client.close()
+        cluster.close()

@@ -1,0 +1,132 @@
+"""The campaign commands: mc, sql (and their error lines); process clusters, a separately
+started Dask scheduler and worker, and a campaign process killed mid-way (slow tests)."""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pandas as pd
+import pytest
+from typer.testing import CliRunner
+
+import iadsim
+from iadsim.analysis.replication_metrics import TIMING_COLUMNS
+from iadsim.interfaces.cli import app
+
+runner = CliRunner()
+SOURCES = str(Path(iadsim.__file__).resolve().parents[1])
+SCENARIO = "sinop-trial"
+
+
+def environment() -> dict[str, str]:
+    return {**os.environ, "PYTHONPATH": SOURCES + os.pathsep + os.environ.get("PYTHONPATH", "")}
+
+
+def stable(rows: pd.DataFrame) -> pd.DataFrame:
+    return rows.drop(columns=list(TIMING_COLUMNS)).reset_index(drop=True)
+
+
+@pytest.mark.parametrize(("arguments", "message"), [
+    (["mc", SCENARIO, "-n", "2", "--keep-events", "1"], "keep_events: needs out"),
+    (["mc", "no-such-scenario", "-n", "2"], "no such scenario file or built-in scenario"),
+    (["mc", SCENARIO, "-n", "2", "--resume"], "resume: needs out"),
+    (["sql", "/nonexistent-folder", "SELECT 1"], "holds no runs.duckdb"),
+])
+def test_campaign_commands_report_bad_input_in_one_line(arguments, message):
+    result = runner.invoke(app, arguments, terminal_width=100)
+    assert result.exit_code == 2, result.output
+    assert result.stderr.count("\n") == 1 and message in result.stderr
+
+
+def test_sql_prints_the_query_result(tmp_path):
+    from iadsim.analysis.results_store import write_database
+
+    write_database(tmp_path / "runs.duckdb", {"replications": pd.DataFrame(
+        {"replication": [0, 1, 2], "leakers": [0.0, 2.0, 1.0]})})
+    result = runner.invoke(app, ["sql", str(tmp_path),
+                                 "SELECT max(leakers) AS worst, count(*) AS n FROM replications"])
+    assert result.exit_code == 0, result.output
+    assert result.stdout.split() == ["worst", "n", "2.0", "3"]
+    bad = runner.invoke(app, ["sql", str(tmp_path), "SELECT * FROM nowhere"])
+    assert bad.exit_code == 2 and bad.stderr.startswith("error: sql: ")
+
+
+@pytest.mark.slow
+def test_local_process_clusters_of_one_and_two_workers_give_identical_rows(tmp_path):
+    one = iadsim.monte_carlo(SCENARIO, 4, workers=1, progress=False)
+    two = iadsim.monte_carlo(SCENARIO, 4, workers=2, out=tmp_path, progress=False)
+    pd.testing.assert_frame_equal(stable(one.replications), stable(two.replications))
+    pd.testing.assert_frame_equal(one.intervals, two.intervals)
+    result = runner.invoke(app, ["sql", str(tmp_path), "SELECT count(*) AS n FROM replications"])
+    assert result.stdout.split() == ["n", "4"]
+
+
+@pytest.mark.slow
+def test_campaign_on_a_separately_started_dask_scheduler_and_worker(tmp_path):
+    dask = shutil.which("dask") or str(Path(sys.executable).with_name("dask"))
+    if not Path(dask).exists():
+        pytest.skip("the dask executable is not installed")
+    scheduler_file = tmp_path / "scheduler.json"
+    started = []
+    try:
+        started.append(subprocess.Popen(
+            [dask, "scheduler", "--host", "127.0.0.1", "--port", "0", "--dashboard-address",
+             ":0", "--scheduler-file", str(scheduler_file)], env=environment(),
+            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL))
+        started.append(subprocess.Popen(
+            [dask, "worker", "--scheduler-file", str(scheduler_file), "--nworkers", "1",
+             "--nthreads", "1", "--dashboard-address", ":0"], env=environment(),
+            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL))
+        deadline = time.monotonic() + 120
+        while not scheduler_file.exists() and time.monotonic() < deadline:
+            time.sleep(0.5)
+        address = json.loads(scheduler_file.read_text())["address"]
+        remote = iadsim.monte_carlo(SCENARIO, 3, scheduler=address, progress=False)
+    finally:
+        for process in reversed(started):
+            process.terminate()
+            try:
+                process.wait(timeout=30)
+            except subprocess.TimeoutExpired:
+                process.kill()
+    local = iadsim.monte_carlo(SCENARIO, 3, workers=1, progress=False)
+    pd.testing.assert_frame_equal(stable(remote.replications), stable(local.replications))
+    with pytest.raises(ValueError, match="scheduler: cannot connect"):
+        iadsim.monte_carlo(SCENARIO, 1, scheduler="tcp://127.0.0.1:9", progress=False)
+
+
+@pytest.mark.slow
+def test_campaign_process_killed_mid_way_resumes_without_loss_or_duplicates(tmp_path):
+    out = tmp_path / "campaign"
+    command = [sys.executable, "-m", "iadsim.interfaces.cli", "mc", SCENARIO, "-n", "12",
+               "--workers", "1", "--out", str(out)]
+    # Its own session, so that the kill reaches the campaign and its worker processes.
+    process = subprocess.Popen(command, env=environment(), start_new_session=True,
+                               stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    try:
+        deadline = time.monotonic() + 400
+        while time.monotonic() < deadline and process.poll() is None:
+            if len(list((out / "parts").glob("part-*.parquet"))) >= 3:
+                break
+            time.sleep(0.2)
+        assert process.poll() is None, "the campaign ended before it could be killed"
+        os.killpg(process.pid, signal.SIGKILL)
+        process.wait(timeout=60)
+    finally:
+        if process.poll() is None:
+            os.killpg(process.pid, signal.SIGKILL)
+    assert not (out / "replications.parquet").exists()
+    resumed = subprocess.run([*command, "--resume"], env=environment(), capture_output=True,
+                             text=True, timeout=600)
+    assert resumed.returncode == 0, resumed.stderr
+    rows = pd.read_parquet(out / "replications.parquet")
+    reference = iadsim.monte_carlo(SCENARIO, 12, workers=1, progress=False)
+    pd.testing.assert_frame_equal(stable(rows), stable(reference.replications))
+    assert "P(kill) per shot" in resumed.stdout
