@@ -111,7 +111,6 @@ def summarize(events: pd.DataFrame, threats: pd.DataFrame, scenario: Scenario, s
 
     launches = events[events["kind"] == "interceptor_launch"]
     kills = events[events["kind"] == "kill"]
-    {b.name: b.interceptor for b in scenario.batteries}
     cost_of_type = {i.name: i.cost_per_round_usd for i in scenario.interceptors}
     by_battery = {}
     for battery in scenario.batteries:
