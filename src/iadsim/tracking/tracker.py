@@ -7,12 +7,42 @@ reports combined, start a tentative track on every report no track took. Fusing 
 radars' scans of one time in one pass, rather than radar after radar, gates every report
 against the same prediction; it measured 1.25x faster on a 1,000-threat raid, where most
 of a step's cost was NumPy's fixed cost per call, paid once per radar.
-A tentative track is confirmed by its ``confirm_hits``-th report (the one that started it
-counts as the first; reports of one time count in radar order); tracks are dropped when
-they have not been updated for ``coast_timeout_s`` (``tentative_timeout_s`` for tentative
-ones) or when the battle manager assesses them killed.
-New tracks start at the measured position with zero velocity and a velocity standard
-deviation of ``initial_speed_sigma_mps`` per axis (one-point initiation).
+
+Track management (Blackman and Popoli, Design and Analysis of Modern Tracking Systems,
+1999, sec. 7.2 and 7.3; Bar-Shalom, Li, Kirubarajan, Estimation with Applications to
+Tracking and Navigation, 2001, sec. 11.6):
+
+* Initiation from two plots. A new track starts at a report with zero velocity and a
+  velocity prior of ``initial_speed_sigma_mps`` per axis (default
+  ``max_target_speed_mps / sqrt(3)``, the largest per-axis spread of any isotropic
+  velocity bounded by that speed). While it holds one plot, its gate is bounded by
+  ``max_target_speed_mps`` times the time since that plot (plus the measurement errors),
+  and it is deleted at the first scan that could have seen it again and did not: the
+  second plot must come in the next scan, so the gate of a one-plot track is never wider
+  than the fastest threat flies in one revisit. The Kalman update with the second plot
+  is then two-point differencing (the prior is wide against the plots' errors).
+* M-of-N confirmation: a tentative track is confirmed by its ``confirm_hits``-th report
+  (the one that started it counts as the first; reports of one time count in radar
+  order), and deleted once it has missed more than ``confirm_window - confirm_hits``
+  opportunities. An opportunity is a scan by a radar that has already reported the
+  track and whose coverage (instrumented range plus a margin) holds it: a radar that
+  never saw a target does not count against it, so a target seen by one radar among
+  several is judged on that radar's scans.
+* Deletion: any track is deleted when not updated for ``coast_timeout_s``
+  (``tentative_timeout_s`` for a tentative one), when its predicted position sigma (root
+  of the trace of its position covariance) exceeds ``max_position_sigma_m``, or when the
+  battle manager assesses it killed.
+* Duplicate merging: two confirmed tracks are one target when their state difference
+  passes the chi-square test at ``merge_probability`` (6 degrees of freedom, covariance
+  the sum of theirs: Bar-Shalom, Li, Kirubarajan 2001, sec. 8.3 without the
+  cross-covariance) at ``merge_checks`` successive checks (one per call of
+  :meth:`process_scans`; a check counts when both tracks were updated since the last
+  counted one, so a coasting track is left to the coast timeout), and they never took
+  reports of one scan of one radar (a radar reports a target at most once a scan, so
+  two such tracks are two resolved targets, however close). The younger is merged into
+  the older, which keeps its number (logged as ``track_merge``). Two targets each seen
+  by a different radar only, closer than their tracks' errors, are merged: a limit.
+* Track numbers are never reused.
 
 The battle manager reads :class:`TrackPicture`; the truth is never visible here.
 """
@@ -37,6 +67,15 @@ TENTATIVE, CONFIRMED = 1, 2
 #: Tracks predicted within a radar's instrumented range plus this margin are gated
 #: against its reports; the others cannot be in its scan.
 COVERAGE_MARGIN_M = 20_000.0
+#: The columns of the track table, one row a track.
+TABLE_COLUMNS = ("track_id", "state", "covariance", "time_s", "status", "hits", "misses",
+                 "born_s", "last_update_s", "last_update_by_radar_s")
+
+
+def chi_square_quantile(probability: float, degrees_of_freedom: int) -> float:
+    """``chi2.ppf(probability, degrees_of_freedom)`` written with the inverse regularized
+    gamma function (scipy.stats is slow to import)."""
+    return float(2.0 * gammaincinv(degrees_of_freedom / 2.0, probability))
 
 
 @dataclass(frozen=True, slots=True)
@@ -66,10 +105,20 @@ class CentralTracker:
         self.settings = settings
         self.sites = sites
         self.log = log
-        # The chi-square quantile for 3 degrees of freedom, chi2.ppf(p, 3), written with
-        # the inverse regularized gamma function (scipy.stats is slow to import).
-        self.gate_threshold = float(2.0 * gammaincinv(1.5, settings.gate_probability))
+        self.gate_threshold = chi_square_quantile(settings.gate_probability, 3)
+        self.merge_threshold = chi_square_quantile(settings.merge_probability, 6)
+        self.initial_speed_sigma_mps = (
+            settings.initial_speed_sigma_mps if settings.initial_speed_sigma_mps is not None
+            else settings.max_target_speed_mps / np.sqrt(3.0))
+        # The velocity variance per axis that makes a one-plot track's chi-square gate a
+        # sphere of radius max_target_speed_mps x dt (when narrower than the prior's).
+        self._one_plot_gate_variance = min(self.initial_speed_sigma_mps**2,
+                                           settings.max_target_speed_mps**2
+                                           / self.gate_threshold)
         self._next_id = 0
+        # Successive merge checks passed, by pair of track ids (older, younger): the count
+        # and each track's last update time at the last counted check.
+        self._merge_streak: dict[tuple[int, int], tuple[int, float, float]] = {}
         radars = len(sites)
         self.track_id = np.zeros(0, dtype=np.int64)
         self.state = np.zeros((0, 6))
@@ -77,6 +126,7 @@ class CentralTracker:
         self.time_s = np.zeros(0)
         self.status = np.zeros(0, dtype=np.int8)
         self.hits = np.zeros(0, dtype=np.int32)
+        self.misses = np.zeros(0, dtype=np.int32)
         self.born_s = np.zeros(0)
         self.last_update_s = np.zeros(0)
         self.last_update_by_radar_s = np.zeros((0, radars))
@@ -90,7 +140,7 @@ class CentralTracker:
         self.process_scans([batch])
 
     def process_scans(self, batches: Sequence[DetectionBatch]) -> None:
-        """Fuse delivered scans into the track table, oldest first.
+        """Fuse delivered scans into the track table, oldest first, then merge duplicates.
 
         The scans that several radars took at one time are fused as one: every report is
         gated against the same prediction, each track takes at most one report from each
@@ -104,6 +154,8 @@ class CentralTracker:
                        key=attrgetter("time_s", "radar_index"))
         for _, group in groupby(scans, key=attrgetter("time_s")):
             self._fuse(list(group))
+        if scans:
+            self._merge_duplicates(scans[-1].time_s)
 
     def _fuse(self, scans: list[DetectionBatch]) -> None:
         """Reports of one time (one scan per radar, in radar order) into the table.
@@ -134,6 +186,7 @@ class CentralTracker:
             if candidates.size:
                 taken[self._assign_and_update(time_s, candidates, measurement, measurement_cov,
                                               slot_of, radar_of, len(scans))] = True
+            self._count_misses(time_s, in_reach, radars)
         # What no track took starts tracks, radar by radar: two radars may have seen one
         # new target, so a later radar's leftovers first extend the tracks an earlier
         # radar started at this same time (what processing the scans in turn would do).
@@ -153,13 +206,43 @@ class CentralTracker:
                 started.append(self._start_tracks(radar_of[left], time_s, measurement[left],
                                                   measurement_cov[left]))
 
+    def _count_misses(self, time_s: float, in_reach: np.ndarray, radars: np.ndarray) -> None:
+        """M-of-N bookkeeping of the tentative tracks after the scans of ``radars`` at
+        ``time_s``: each scan of a radar that has reported a track, holds it in coverage
+        (``in_reach``, (n, g)) and gave it nothing now is a miss. A one-plot track is
+        deleted at its first miss, another tentative track once it has missed more than
+        ``confirm_window - confirm_hits``."""
+        tentative = (self.status == TENTATIVE).nonzero()[0]
+        if tentative.size == 0:
+            return
+        last = self.last_update_by_radar_s[tentative][:, radars]
+        missed = (in_reach[tentative] & np.isfinite(last) & (last < time_s)).sum(axis=1)
+        if not missed.any():
+            return
+        self.misses[tentative] += missed.astype(self.misses.dtype)
+        allowed = self.settings.confirm_window - self.settings.confirm_hits
+        hopeless = (((self.hits[tentative] == 1) & (self.misses[tentative] > 0))
+                    | (self.misses[tentative] > allowed))
+        if hopeless.any():
+            doomed = np.zeros(self.size, dtype=bool)
+            doomed[tentative[hopeless]] = True
+            self._remove(time_s, doomed)
+
     def _assign_and_update(self, time_s: float, rows: np.ndarray, measurement: np.ndarray,
                            measurement_cov: np.ndarray, slot_of: np.ndarray,
                            radar_of: np.ndarray, slots: int) -> np.ndarray:
         """Gate the track ``rows`` against the reports, assign, update; returns the indices
         of the reports taken. ``slot_of`` numbers each report's radar among ``slots``."""
+        covariance = self.covariance[rows]
+        one_plot = self.hits[rows] == 1
+        if one_plot.any():
+            # A one-plot track is gated with its velocity variance bounded so that the gate
+            # is a sphere of at most max_target_speed_mps x dt (see the module docstring).
+            bounded = covariance[one_plot]
+            bounded[:, 3:, 3:] = np.eye(3) * self._one_plot_gate_variance
+            covariance[one_plot] = bounded
         position, position_cov = kalman.predict_position(
-            self.state[rows], self.covariance[rows], time_s - self.time_s[rows],
+            self.state[rows], covariance, time_s - self.time_s[rows],
             self.settings.process_noise_mps2)
         slot, taken = self._associate(rows, position, position_cov, measurement,
                                       measurement_cov, slot_of, slots)
@@ -246,7 +329,7 @@ class CentralTracker:
         state[:, :3] = position
         covariance = np.zeros((count, 6, 6))
         covariance[:, :3, :3] = position_cov
-        covariance[:, 3:, 3:] = np.eye(3) * self.settings.initial_speed_sigma_mps**2
+        covariance[:, 3:, 3:] = np.eye(3) * self.initial_speed_sigma_mps**2
         by_radar = np.full((count, len(self.sites)), -np.inf)
         by_radar[np.arange(count), radar_index] = time_s
         status = CONFIRMED if self.settings.confirm_hits <= 1 else TENTATIVE
@@ -261,33 +344,129 @@ class CentralTracker:
         return np.arange(first_row, first_row + count)
 
     def _append(self, ids, state, covariance, time_s, status, hits, by_radar) -> None:
-        self.track_id = np.concatenate([self.track_id, ids])
-        self.state = np.concatenate([self.state, state])
-        self.covariance = np.concatenate([self.covariance, covariance])
-        self.time_s = np.concatenate([self.time_s, time_s])
-        self.status = np.concatenate([self.status, status])
-        self.hits = np.concatenate([self.hits, hits])
-        self.born_s = np.concatenate([self.born_s, time_s])
-        self.last_update_s = np.concatenate([self.last_update_s, time_s])
-        self.last_update_by_radar_s = np.concatenate([self.last_update_by_radar_s, by_radar])
+        columns = {"track_id": ids, "state": state, "covariance": covariance,
+                   "time_s": time_s, "status": status, "hits": hits,
+                   "misses": np.zeros(ids.size, dtype=np.int32), "born_s": time_s,
+                   "last_update_s": time_s, "last_update_by_radar_s": by_radar}
+        for name in TABLE_COLUMNS:
+            setattr(self, name, np.concatenate([getattr(self, name), columns[name]]))
+
+    def _remove(self, time_s: float, rows: np.ndarray,
+                merged_into: np.ndarray | None = None) -> None:
+        """Delete the tracks where the boolean ``rows`` is set; log ``track_drop`` (value:
+        seconds since the last update) or, given the surviving ids ``merged_into`` (one per
+        deleted track), ``track_merge`` (value: the surviving track's id)."""
+        if merged_into is None:
+            self.log.add(EventKind.TRACK_DROP, time_s, track_id=self.track_id[rows],
+                         value=time_s - self.last_update_s[rows],
+                         position_m=self.state[rows, :3])
+        else:
+            self.log.add(EventKind.TRACK_MERGE, time_s, track_id=self.track_id[rows],
+                         value=merged_into.astype(float), position_m=self.state[rows, :3])
+        keep = ~rows
+        for name in TABLE_COLUMNS:
+            setattr(self, name, getattr(self, name)[keep])
 
     def drop(self, time_s: float, killed_track_ids: np.ndarray | None = None) -> None:
-        """Delete stale tracks and tracks assessed killed; log one event each."""
+        """Delete stale tracks, tracks whose position sigma has grown past
+        ``max_position_sigma_m`` and tracks assessed killed; log one event each."""
         if self.size == 0:
             return
+        settings = self.settings
         age = time_s - self.last_update_s
-        stale = np.where(self.status == TENTATIVE, age > self.settings.tentative_timeout_s,
-                         age > self.settings.coast_timeout_s)
+        stale = np.where(self.status == TENTATIVE, age > settings.tentative_timeout_s,
+                         age > settings.coast_timeout_s)
+        stale |= ((self.hits > 1)
+                  & (self._position_variance(time_s) > settings.max_position_sigma_m**2))
         if killed_track_ids is not None and killed_track_ids.size:
             stale |= np.isin(self.track_id, killed_track_ids)
-        if not stale.any():
+        if stale.any():
+            self._remove(time_s, stale)
+
+    def _position_variance(self, time_s: float) -> np.ndarray:
+        """The trace of each track's position covariance predicted to ``time_s`` (m^2):
+        ``tr P_pp + 2 dt tr P_pv + dt^2 tr P_vv`` plus the CWNA noise ``3 q dt^3 / 3``."""
+        dt = np.abs(time_s - self.time_s)
+        diagonal = np.diagonal(self.covariance, axis1=1, axis2=2)
+        cross = self.covariance[:, [0, 1, 2], [3, 4, 5]].sum(axis=1)
+        return (diagonal[:, :3].sum(axis=1) + 2.0 * dt * cross + dt * dt
+                * diagonal[:, 3:].sum(axis=1) + self.settings.process_noise_mps2**2 * dt**3)
+
+    def _merge_duplicates(self, time_s: float) -> None:
+        """Find pairs of confirmed tracks that are one target and merge those that have
+        been so for ``merge_checks`` successive checks (see the module docstring).
+
+        Candidates come from the position gate at the 6-degree-of-freedom threshold (the
+        position part of a quadratic form never exceeds the whole), so only near pairs
+        are tested on their full state."""
+        confirmed = (self.status == CONFIRMED).nonzero()[0]
+        if confirmed.size < 2:
+            self._merge_streak = {}
             return
-        self.log.add(EventKind.TRACK_DROP, time_s, track_id=self.track_id[stale],
-                     value=age[stale])
-        keep = ~stale
-        for name in ("track_id", "state", "covariance", "time_s", "status", "hits", "born_s",
-                     "last_update_s", "last_update_by_radar_s"):
-            setattr(self, name, getattr(self, name)[keep])
+        state, covariance = kalman.predict(self.state[confirmed], self.covariance[confirmed],
+                                           time_s - self.time_s[confirmed],
+                                           self.settings.process_noise_mps2)
+        first, second, _ = gated_pairs(state[:, :3], covariance[:, :3, :3], state[:, :3],
+                                       covariance[:, :3, :3], self.merge_threshold)
+        ids = self.track_id[confirmed]
+        distinct = ids[first] < ids[second]
+        first, second = first[distinct], second[distinct]
+        difference = state[first] - state[second]
+        distance2 = np.einsum("ki,ki->k", difference, np.linalg.solve(
+            covariance[first] + covariance[second], difference[:, :, None])[:, :, 0])
+        # Two tracks that took reports of one scan of one radar are two resolved targets,
+        # however close: a radar reports each target at most once a scan.
+        by_radar = self.last_update_by_radar_s[confirmed]
+        shared = by_radar[first]
+        resolved = ((shared == by_radar[second]) & np.isfinite(shared)).any(axis=1)
+        same = (distance2 <= self.merge_threshold) & ~resolved
+        # A check counts only when both tracks were updated since the pair's last counted
+        # check: a coasting track drifting near a live one is left to the coast timeout.
+        updated = self.last_update_s[confirmed]
+        streak = {}
+        for older, younger, older_update, younger_update in zip(
+                ids[first[same]].tolist(), ids[second[same]].tolist(),
+                updated[first[same]].tolist(), updated[second[same]].tolist(), strict=True):
+            count, older_seen, younger_seen = self._merge_streak.get(
+                (older, younger), (0, -np.inf, -np.inf))
+            if older_update > older_seen and younger_update > younger_seen:
+                count, older_seen, younger_seen = count + 1, older_update, younger_update
+            streak[(older, younger)] = (count, older_seen, younger_seen)
+        self._merge_streak = streak
+        due = sorted(pair for pair, (count, _, _) in streak.items()
+                     if count >= self.settings.merge_checks)
+        if not due:
+            return
+        row_of = dict(zip(ids.tolist(), range(ids.size), strict=True))
+        merged = np.zeros(self.size, dtype=bool)
+        survivors: list[int] = []
+        for older, younger in due:
+            keep, gone = row_of[older], row_of[younger]
+            if merged[confirmed[keep]] or merged[confirmed[gone]]:
+                continue  # one merge per track per check; the rest wait for the next
+            self._absorb(confirmed[keep], confirmed[gone], state, covariance, keep, gone,
+                         time_s)
+            merged[confirmed[gone]] = True
+            survivors.append(older)
+            del streak[(older, younger)]
+        self._remove(time_s, merged, merged_into=np.array(survivors, dtype=np.int64))
+
+    def _absorb(self, keep_row: int, gone_row: int, state: np.ndarray,
+                covariance: np.ndarray, keep: int, gone: int, time_s: float) -> None:
+        """The surviving track ``keep_row`` takes the better of the two estimates (the
+        smaller position covariance), predicted to ``time_s`` (``state`` and
+        ``covariance`` rows ``keep`` and ``gone``), and the union of their histories."""
+        best = gone if (np.trace(covariance[gone, :3, :3])
+                        < np.trace(covariance[keep, :3, :3])) else keep
+        self.state[keep_row] = state[best]
+        self.covariance[keep_row] = covariance[best]
+        self.time_s[keep_row] = time_s
+        self.hits[keep_row] += self.hits[gone_row]
+        self.born_s[keep_row] = min(self.born_s[keep_row], self.born_s[gone_row])
+        self.last_update_s[keep_row] = max(self.last_update_s[keep_row],
+                                           self.last_update_s[gone_row])
+        self.last_update_by_radar_s[keep_row] = np.maximum(
+            self.last_update_by_radar_s[keep_row], self.last_update_by_radar_s[gone_row])
 
     def picture(self, time_s: float, track_ids: np.ndarray | None = None) -> TrackPicture:
         """Confirmed tracks extrapolated to ``time_s`` (the table itself is not changed).
