@@ -332,6 +332,11 @@ class Tracking(StrictModel):
         "chi-square test at this probability (6 degrees of freedom) ...")
     merge_checks: int = Field(
         3, ge=1, le=100, description="... at this many successive checks are merged.")
+    ballistic_model: bool = Field(
+        True, description="Predict the tracks classified as ballistic missiles under "
+        "gravity (the ballistic model) instead of at constant velocity.")
+    ballistic_model_confidence: Probability = Field(
+        0.9, description="... when the classification's confidence is at least this.")
 
     @model_validator(mode="after")
     def _window_fits(self) -> Tracking:

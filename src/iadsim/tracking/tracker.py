@@ -60,8 +60,11 @@ from scipy.special import gammaincinv
 from iadsim.engine.events import EventKind, EventLog
 from iadsim.scenario.schema import Tracking
 from iadsim.sensors.radar import DetectionBatch, RadarSite
+from iadsim.threats.ballistic import STANDARD_GRAVITY_MPS2
 from iadsim.tracking import kalman
 from iadsim.tracking.association import assign, gated_pairs
+from iadsim.tracking.classification import BALLISTIC, classify
+from iadsim.world.earth import EARTH_RADIUS_M
 
 TENTATIVE, CONFIRMED = 1, 2
 #: Tracks predicted within a radar's instrumented range plus this margin are gated
@@ -69,7 +72,11 @@ TENTATIVE, CONFIRMED = 1, 2
 COVERAGE_MARGIN_M = 20_000.0
 #: The columns of the track table, one row a track.
 TABLE_COLUMNS = ("track_id", "state", "covariance", "time_s", "status", "hits", "misses",
-                 "born_s", "last_update_s", "last_update_by_radar_s")
+                 "born_s", "last_update_s", "last_update_by_radar_s",
+                 "vertical_acceleration_mps2", "kind_index", "kind_confidence")
+#: Weight of the newest measurement in the smoothed vertical acceleration of a track.
+ACCELERATION_SMOOTHING = 0.3
+GRAVITY_MPS2 = np.array([0.0, 0.0, -STANDARD_GRAVITY_MPS2])
 
 
 def chi_square_quantile(probability: float, degrees_of_freedom: int) -> float:
@@ -83,6 +90,9 @@ class TrackPicture:
     """Confirmed tracks predicted to one time: what the battle manager sees.
 
     Arrays are over confirmed tracks; ``last_update_by_radar_s`` is (n, n_radars).
+    ``kind_index`` indexes :data:`iadsim.tracking.classification.KINEMATIC_KINDS`
+    (ballistic missile, cruise missile, aircraft, drone; -1 before the track has a
+    velocity), ``kind_confidence`` is that kind's posterior probability (0 when -1).
     """
 
     time_s: float
@@ -92,6 +102,8 @@ class TrackPicture:
     position_cov_m2: np.ndarray  # (n, 3, 3)
     last_update_by_radar_s: np.ndarray  # (n, n_radars)
     speed_sigma_mps: np.ndarray  # (n,) 1-sigma velocity error per axis (RMS of the three)
+    kind_index: np.ndarray  # (n,) int8, kinematic class, -1 unknown
+    kind_confidence: np.ndarray  # (n,) its posterior probability
 
     @property
     def size(self) -> int:
@@ -101,8 +113,12 @@ class TrackPicture:
 class CentralTracker:
     """The track table (structure of arrays) and the scan-by-scan processing."""
 
-    def __init__(self, settings: Tracking, sites: list[RadarSite], log: EventLog):
+    def __init__(self, settings: Tracking, sites: list[RadarSite], log: EventLog,
+                 ground_elevation_m: float = 0.0):
         self.settings = settings
+        #: Ground height at the scenario origin (m above the ellipsoid), for the heights
+        #: the classification reads.
+        self.ground_elevation_m = float(ground_elevation_m)
         self.sites = sites
         self.log = log
         self.gate_threshold = chi_square_quantile(settings.gate_probability, 3)
@@ -130,6 +146,9 @@ class CentralTracker:
         self.born_s = np.zeros(0)
         self.last_update_s = np.zeros(0)
         self.last_update_by_radar_s = np.zeros((0, radars))
+        self.vertical_acceleration_mps2 = np.zeros(0)
+        self.kind_index = np.zeros(0, dtype=np.int8)
+        self.kind_confidence = np.zeros(0)
 
     @property
     def size(self) -> int:
@@ -243,7 +262,7 @@ class CentralTracker:
             covariance[one_plot] = bounded
         position, position_cov = kalman.predict_position(
             self.state[rows], covariance, time_s - self.time_s[rows],
-            self.settings.process_noise_mps2)
+            self.settings.process_noise_mps2, self._known_acceleration(rows))
         slot, taken = self._associate(rows, position, position_cov, measurement,
                                       measurement_cov, slot_of, slots)
         if taken.size:
@@ -294,11 +313,14 @@ class CentralTracker:
         combined, combined_cov = measurement[taken], measurement_cov[taken]
         if tracks.size < track_rows.size:
             combined, combined_cov = kalman.combine_measurements(first, combined, combined_cov)
+        dt = time_s - self.time_s[tracks]
         state, covariance = kalman.predict(
-            self.state[tracks], self.covariance[tracks], time_s - self.time_s[tracks],
-            self.settings.process_noise_mps2)
+            self.state[tracks], self.covariance[tracks], dt,
+            self.settings.process_noise_mps2, self._known_acceleration(tracks))
+        vertical_speed_before = self.state[tracks, 5]
         self.state[tracks], self.covariance[tracks] = kalman.update(
             state, covariance, combined, combined_cov)
+        self._classify(tracks, vertical_speed_before, dt)
         hits_before = self.hits[tracks]
         self.hits[tracks] += counts.astype(self.hits.dtype)
         self.time_s[tracks] = time_s
@@ -347,7 +369,10 @@ class CentralTracker:
         columns = {"track_id": ids, "state": state, "covariance": covariance,
                    "time_s": time_s, "status": status, "hits": hits,
                    "misses": np.zeros(ids.size, dtype=np.int32), "born_s": time_s,
-                   "last_update_s": time_s, "last_update_by_radar_s": by_radar}
+                   "last_update_s": time_s, "last_update_by_radar_s": by_radar,
+                   "vertical_acceleration_mps2": np.full(ids.size, np.nan),
+                   "kind_index": np.full(ids.size, -1, dtype=np.int8),
+                   "kind_confidence": np.zeros(ids.size)}
         for name in TABLE_COLUMNS:
             setattr(self, name, np.concatenate([getattr(self, name), columns[name]]))
 
@@ -405,7 +430,8 @@ class CentralTracker:
             return
         state, covariance = kalman.predict(self.state[confirmed], self.covariance[confirmed],
                                            time_s - self.time_s[confirmed],
-                                           self.settings.process_noise_mps2)
+                                           self.settings.process_noise_mps2,
+                                           self._known_acceleration(confirmed))
         first, second, _ = gated_pairs(state[:, :3], covariance[:, :3, :3], state[:, :3],
                                        covariance[:, :3, :3], self.merge_threshold)
         ids = self.track_id[confirmed]
@@ -467,6 +493,54 @@ class CentralTracker:
                                            self.last_update_s[gone_row])
         self.last_update_by_radar_s[keep_row] = np.maximum(
             self.last_update_by_radar_s[keep_row], self.last_update_by_radar_s[gone_row])
+        best_row = gone_row if best == gone else keep_row
+        for name in ("vertical_acceleration_mps2", "kind_index", "kind_confidence"):
+            column = getattr(self, name)
+            column[keep_row] = column[best_row]
+
+    def _known_acceleration(self, rows: np.ndarray) -> np.ndarray | None:
+        """The known acceleration (k, 3) of the tracks ``rows`` in their prediction:
+        gravity for those classified ballistic with enough confidence (the ballistic
+        model), none for the others; None when no track of ``rows`` has one."""
+        if not self.settings.ballistic_model:
+            return None
+        ballistic = ((self.kind_index[rows] == BALLISTIC)
+                     & (self.kind_confidence[rows] >= self.settings.ballistic_model_confidence))
+        if not ballistic.any():
+            return None
+        acceleration = np.zeros((rows.size, 3))
+        acceleration[ballistic] = GRAVITY_MPS2
+        return acceleration
+
+    def _classify(self, rows: np.ndarray, vertical_speed_before: np.ndarray,
+                  dt_s: np.ndarray) -> None:
+        """After an update of the tracks ``rows`` (their vertical speed was
+        ``vertical_speed_before`` ``dt_s`` earlier): smooth their vertical acceleration
+        (exponentially, weight ``ACCELERATION_SMOOTHING``; unknown until the velocity
+        itself is, from the third plot) and classify them
+        (:func:`iadsim.tracking.classification.classify`)."""
+        measured = np.where((self.hits[rows] > 2) & (dt_s > 0.0),
+                            (self.state[rows, 5] - vertical_speed_before)
+                            / np.where(dt_s > 0.0, dt_s, 1.0), np.nan)
+        previous = self.vertical_acceleration_mps2[rows]
+        self.vertical_acceleration_mps2[rows] = np.where(
+            np.isnan(previous), measured,
+            previous + ACCELERATION_SMOOTHING * (np.where(np.isnan(measured), previous,
+                                                          measured) - previous))
+        known = self.hits[rows] > 1
+        if known.any():
+            update = rows[known]
+            self.kind_index[update], self.kind_confidence[update] = classify(
+                self.state[update, 3:], self._height_m(self.state[update, :3]),
+                self.vertical_acceleration_mps2[update])
+
+    def _height_m(self, position_m: np.ndarray) -> np.ndarray:
+        """Height above the ground (m) of ENU positions (k, 3): the up coordinate plus the
+        fall of the earth's surface below the origin's horizontal plane at that distance,
+        ``d^2 / (2 R)``, less the origin's ground elevation (terrain elsewhere unknown)."""
+        horizontal2 = position_m[:, 0] ** 2 + position_m[:, 1] ** 2
+        return (position_m[:, 2] + horizontal2 / (2.0 * EARTH_RADIUS_M)
+                - self.ground_elevation_m)
 
     def picture(self, time_s: float, track_ids: np.ndarray | None = None) -> TrackPicture:
         """Confirmed tracks extrapolated to ``time_s`` (the table itself is not changed).
@@ -477,11 +551,14 @@ class CentralTracker:
         confirmed = self.status == CONFIRMED
         if track_ids is not None:
             confirmed &= np.isin(self.track_id, track_ids)
-        state, covariance = kalman.predict(self.state[confirmed], self.covariance[confirmed],
-                                           time_s - self.time_s[confirmed],
-                                           self.settings.process_noise_mps2)
+        rows = confirmed.nonzero()[0]
+        state, covariance = kalman.predict(self.state[rows], self.covariance[rows],
+                                           time_s - self.time_s[rows],
+                                           self.settings.process_noise_mps2,
+                                           self._known_acceleration(rows))
         speed_sigma = np.sqrt(np.trace(covariance[:, 3:, 3:], axis1=1, axis2=2) / 3.0)
         # Contiguous copies: compiled readers then see one memory layout whatever the size.
-        return TrackPicture(time_s, self.track_id[confirmed].copy(), state[:, :3].copy(),
+        return TrackPicture(time_s, self.track_id[rows], state[:, :3].copy(),
                             state[:, 3:].copy(), covariance[:, :3, :3],
-                            self.last_update_by_radar_s[confirmed].copy(), speed_sigma)
+                            self.last_update_by_radar_s[rows], speed_sigma,
+                            self.kind_index[rows], self.kind_confidence[rows])
