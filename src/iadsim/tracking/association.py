@@ -28,8 +28,12 @@ BRUTE_FORCE_PAIRS = 2_048
 #: The grid of the spatial search has cells this many times the sum of the geometric means
 #: of the track and of the report gate radii (see :func:`kernels.gate_by_grid`) ...
 GRID_CELL_FACTOR = 1.0
-#: ... and at most this many cells (8 bytes each).
+#: ... and at most this many cells (8 bytes each), and this many per track and report: a
+#: grid much finer than the points it holds costs more to clear and sum (one pass over
+#: every cell per call) than its cells save; at a million cells for 2,000 points that
+#: pass was most of a 1,000-threat raid's gating time.
 MAX_GRID_CELLS = 1 << 20
+GRID_CELLS_PER_POINT = 16
 #: A cluster of contested tracks + measurements up to this size is solved dense.
 DENSE_ASSIGNMENT_SIZE = 400
 #: Each track keeps at most this many of its nearest reports in the gate: in a crowd of
@@ -87,7 +91,8 @@ def _gate(arrays: tuple[np.ndarray, ...], gate_threshold: float,
     than building a grid), else the grid."""
     if arrays[0].shape[0] * arrays[2].shape[0] <= BRUTE_FORCE_PAIRS:
         return kernels.gate_every_pair(*arrays, gate_threshold, max_pairs_per_track)
-    return kernels.gate_by_grid(*arrays, gate_threshold, GRID_CELL_FACTOR, MAX_GRID_CELLS,
+    cells = min(MAX_GRID_CELLS, GRID_CELLS_PER_POINT * (arrays[0].shape[0] + arrays[2].shape[0]))
+    return kernels.gate_by_grid(*arrays, gate_threshold, GRID_CELL_FACTOR, cells,
                                 max_pairs_per_track)
 
 

@@ -55,7 +55,8 @@ def classify(velocity_mps: np.ndarray, height_m: np.ndarray,
     confidence:
         (n,) posterior probability of that kind, in [1/4, 1].
     """
-    speed = np.maximum(np.linalg.norm(np.asarray(velocity_mps, dtype=float), axis=1), 1e-3)
+    velocity = np.asarray(velocity_mps, dtype=float)
+    speed = np.maximum(np.sqrt(np.einsum("ij,ij->i", velocity, velocity)), 1e-3)
     log_likelihood = (_log_gaussian(np.log(speed), _SPEED_LOG_MEAN, _SPEED_LOG_SIGMA)
                       + _log_gaussian(np.asarray(height_m, dtype=float), _HEIGHT_MEAN_M,
                                       _HEIGHT_SIGMA_M))
@@ -65,11 +66,9 @@ def classify(velocity_mps: np.ndarray, height_m: np.ndarray,
                                            _VERTICAL_ACCELERATION_MEAN_MPS2,
                                            _VERTICAL_ACCELERATION_SIGMA_MPS2)
     log_likelihood -= log_likelihood.max(axis=1, keepdims=True)
-    posterior = np.exp(log_likelihood)
-    posterior /= posterior.sum(axis=1, keepdims=True)
-    kind_index = posterior.argmax(axis=1)
-    return (kind_index.astype(np.int8),
-            np.take_along_axis(posterior, kind_index[:, None], axis=1)[:, 0])
+    posterior = np.exp(log_likelihood)  # the most probable kind's is exactly 1
+    return (log_likelihood.argmax(axis=1).astype(np.int8),
+            1.0 / posterior.sum(axis=1))
 
 
 def _log_gaussian(value: np.ndarray, mean: np.ndarray, sigma: np.ndarray) -> np.ndarray:

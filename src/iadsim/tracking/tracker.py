@@ -35,13 +35,19 @@ Tracking and Navigation, 2001, sec. 11.6):
 * Duplicate merging: two confirmed tracks are one target when their state difference
   passes the chi-square test at ``merge_probability`` (6 degrees of freedom, covariance
   the sum of theirs: Bar-Shalom, Li, Kirubarajan 2001, sec. 8.3 without the
-  cross-covariance) at ``merge_checks`` successive checks (one per call of
-  :meth:`process_scans`; a check counts when both tracks were updated since the last
-  counted one, so a coasting track is left to the coast timeout), and they never took
-  reports of one scan of one radar (a radar reports a target at most once a scan, so
-  two such tracks are two resolved targets, however close). The younger is merged into
-  the older, which keeps its number (logged as ``track_merge``). Two targets each seen
-  by a different radar only, closer than their tracks' errors, are merged: a limit.
+  cross-covariance) at ``merge_checks`` successive checks (made at the end of
+  :meth:`process_scans`, at most every ``MERGE_CHECK_INTERVAL_S``; a check counts when
+  both tracks were updated since the last counted one, so a coasting track is left to
+  the coast timeout), and they never took reports of one scan of one radar (a radar
+  reports a target at most once a scan, so two such tracks are two resolved targets,
+  however close). The younger is merged into the older, which keeps its number (logged
+  as ``track_merge``). Two targets each seen by a different radar only, closer than
+  their tracks' errors, are merged: a limit.
+* Classification and motion model: after each :meth:`process_scans`, the tracks it
+  updated are classified from their kinematics
+  (:mod:`iadsim.tracking.classification`); those classified ballistic with at least
+  ``ballistic_model_confidence`` are then predicted under gravity (the ballistic model,
+  drag-free), the others at constant velocity.
 * Track numbers are never reused.
 
 The battle manager reads :class:`TrackPicture`; the truth is never visible here.
@@ -74,6 +80,9 @@ COVERAGE_MARGIN_M = 20_000.0
 TABLE_COLUMNS = ("track_id", "state", "covariance", "time_s", "status", "hits", "misses",
                  "born_s", "last_update_s", "last_update_by_radar_s",
                  "vertical_acceleration_mps2", "kind_index", "kind_confidence")
+#: Duplicate checks are made at most this often (s of scenario time): a check costs a
+#: gating of every confirmed track against every other.
+MERGE_CHECK_INTERVAL_S = 2.0
 #: Weight of the newest measurement in the smoothed vertical acceleration of a track.
 ACCELERATION_SMOOTHING = 0.3
 GRAVITY_MPS2 = np.array([0.0, 0.0, -STANDARD_GRAVITY_MPS2])
@@ -135,6 +144,7 @@ class CentralTracker:
         # Successive merge checks passed, by pair of track ids (older, younger): the count
         # and each track's last update time at the last counted check.
         self._merge_streak: dict[tuple[int, int], tuple[int, float, float]] = {}
+        self._next_merge_check_s = -np.inf
         radars = len(sites)
         self.track_id = np.zeros(0, dtype=np.int64)
         self.state = np.zeros((0, 6))
@@ -173,7 +183,11 @@ class CentralTracker:
                        key=attrgetter("time_s", "radar_index"))
         for _, group in groupby(scans, key=attrgetter("time_s")):
             self._fuse(list(group))
-        if scans:
+        if not scans:
+            return
+        self._classify((self.last_update_s >= scans[0].time_s) & (self.hits > 1))
+        if scans[-1].time_s >= self._next_merge_check_s:
+            self._next_merge_check_s = scans[-1].time_s + MERGE_CHECK_INTERVAL_S
             self._merge_duplicates(scans[-1].time_s)
 
     def _fuse(self, scans: list[DetectionBatch]) -> None:
@@ -320,7 +334,7 @@ class CentralTracker:
         vertical_speed_before = self.state[tracks, 5]
         self.state[tracks], self.covariance[tracks] = kalman.update(
             state, covariance, combined, combined_cov)
-        self._classify(tracks, vertical_speed_before, dt)
+        self._smooth_vertical_acceleration(tracks, vertical_speed_before, dt)
         hits_before = self.hits[tracks]
         self.hits[tracks] += counts.astype(self.hits.dtype)
         self.time_s[tracks] = time_s
@@ -512,27 +526,30 @@ class CentralTracker:
         acceleration[ballistic] = GRAVITY_MPS2
         return acceleration
 
-    def _classify(self, rows: np.ndarray, vertical_speed_before: np.ndarray,
-                  dt_s: np.ndarray) -> None:
+    def _smooth_vertical_acceleration(self, rows: np.ndarray,
+                                      vertical_speed_before: np.ndarray,
+                                      dt_s: np.ndarray) -> None:
         """After an update of the tracks ``rows`` (their vertical speed was
         ``vertical_speed_before`` ``dt_s`` earlier): smooth their vertical acceleration
-        (exponentially, weight ``ACCELERATION_SMOOTHING``; unknown until the velocity
-        itself is, from the third plot) and classify them
-        (:func:`iadsim.tracking.classification.classify`)."""
-        measured = np.where((self.hits[rows] > 2) & (dt_s > 0.0),
-                            (self.state[rows, 5] - vertical_speed_before)
-                            / np.where(dt_s > 0.0, dt_s, 1.0), np.nan)
+        exponentially (weight ``ACCELERATION_SMOOTHING``), unknown (NaN) until the
+        velocity itself is known, from the third plot."""
+        valid = (self.hits[rows] > 2) & (dt_s > 0.0)
+        if not valid.any():
+            return
+        rows, dt_s = rows[valid], dt_s[valid]
+        measured = (self.state[rows, 5] - vertical_speed_before[valid]) / dt_s
         previous = self.vertical_acceleration_mps2[rows]
         self.vertical_acceleration_mps2[rows] = np.where(
             np.isnan(previous), measured,
-            previous + ACCELERATION_SMOOTHING * (np.where(np.isnan(measured), previous,
-                                                          measured) - previous))
-        known = self.hits[rows] > 1
-        if known.any():
-            update = rows[known]
-            self.kind_index[update], self.kind_confidence[update] = classify(
-                self.state[update, 3:], self._height_m(self.state[update, :3]),
-                self.vertical_acceleration_mps2[update])
+            previous + ACCELERATION_SMOOTHING * (measured - previous))
+
+    def _classify(self, rows: np.ndarray) -> None:
+        """Classify the tracks where the boolean ``rows`` is set
+        (:func:`iadsim.tracking.classification.classify`)."""
+        if rows.any():
+            self.kind_index[rows], self.kind_confidence[rows] = classify(
+                self.state[rows, 3:], self._height_m(self.state[rows, :3]),
+                self.vertical_acceleration_mps2[rows])
 
     def _height_m(self, position_m: np.ndarray) -> np.ndarray:
         """Height above the ground (m) of ENU positions (k, 3): the up coordinate plus the
