@@ -232,3 +232,37 @@ def update(state: np.ndarray, covariance: np.ndarray, measurement: np.ndarray,
                 out[i, j] = mean
                 out[j, i] = mean
     return new_state, new_cov
+
+
+def update_out_of_sequence(state: np.ndarray, covariance: np.ndarray, lag_s: np.ndarray,
+                           measurement: np.ndarray, measurement_covariance: np.ndarray,
+                           acceleration_sigma_mps2: float,
+                           acceleration_mps2: np.ndarray | None = None,
+                           ) -> tuple[np.ndarray, np.ndarray]:
+    """Update tracks (k, 6)/(k, 6, 6) at their own time with position measurements (k, 3)
+    taken ``lag_s`` (k,) seconds earlier (``lag_s < 0``): an out-of-sequence measurement.
+
+    The measurement is of the retrodicted position, ``z = H F(-|lag|) x + w``, so the
+    update is a Kalman update with the measurement matrix ``H F``: cross-covariance
+    ``P F^T H^T``, innovation covariance ``H F P F^T H^T + R``, plus the process noise
+    over the lag ``q |lag|^3 / 3`` per axis in the latter, as in :func:`predict_position`;
+    the track keeps its time. This is the retrodiction-based update of Bar-Shalom, "Update
+    with out-of-sequence measurements in tracking: exact solution", IEEE Trans. AES 38(3),
+    2002, with the process-noise cross terms of the lag left out (his algorithm B
+    simplified): exact when there is no process noise (the result then equals processing
+    the measurements in time order), conservative otherwise. Whole-array NumPy: late
+    reports are few.
+    """
+    count = state.shape[0]
+    dt = np.asarray(lag_s, dtype=float).reshape(count)
+    acceleration = _known_acceleration(acceleration_mps2, count)
+    retrodicted = (state[:, :3] + state[:, 3:] * dt[:, None]
+                   + 0.5 * acceleration * (dt * dt)[:, None])
+    cross = covariance[:, :, :3] + dt[:, None, None] * covariance[:, :, 3:]  # P F^T H^T
+    residual_cov = (cross[:, :3, :] + dt[:, None, None] * cross[:, 3:, :] + measurement_covariance
+                    + np.eye(3) * (acceleration_sigma_mps2**2 * np.abs(dt) ** 3 / 3.0)[:, None,
+                                                                                       None])
+    gain = np.linalg.solve(residual_cov, np.swapaxes(cross, 1, 2)).swapaxes(1, 2)  # (k, 6, 3)
+    new_state = state + np.einsum("kij,kj->ki", gain, measurement - retrodicted)
+    new_cov = covariance - np.einsum("kij,klj->kil", gain, cross)
+    return new_state, 0.5 * (new_cov + np.swapaxes(new_cov, 1, 2))

@@ -320,7 +320,9 @@ class CentralTracker:
                 measurement_cov: np.ndarray, taken: np.ndarray, radar_of: np.ndarray) -> None:
         """Kalman-update the tracks in ``track_rows`` with the reports ``taken`` (pairwise);
         a track with several reports (from different radars) is updated once with their
-        combination. Counts hits and confirms tentative tracks."""
+        combination; a track already past ``time_s`` (reports that arrived out of
+        sequence) is updated at its own time (:func:`kalman.update_out_of_sequence`).
+        Counts hits and confirms tentative tracks."""
         order = np.lexsort((taken, track_rows))
         track_rows, taken = track_rows[order], taken[order]
         tracks, first, counts = np.unique(track_rows, return_index=True, return_counts=True)
@@ -328,17 +330,27 @@ class CentralTracker:
         if tracks.size < track_rows.size:
             combined, combined_cov = kalman.combine_measurements(first, combined, combined_cov)
         dt = time_s - self.time_s[tracks]
+        on_time = tracks
+        late = dt < 0.0  # out-of-sequence reports: the track is already past them
+        if late.any():
+            rows = tracks[late]
+            self.state[rows], self.covariance[rows] = kalman.update_out_of_sequence(
+                self.state[rows], self.covariance[rows], dt[late], combined[late],
+                combined_cov[late], self.settings.process_noise_mps2,
+                self._known_acceleration(rows))
+            on_time, dt = tracks[~late], dt[~late]
+            combined, combined_cov = combined[~late], combined_cov[~late]
         state, covariance = kalman.predict(
-            self.state[tracks], self.covariance[tracks], dt,
-            self.settings.process_noise_mps2, self._known_acceleration(tracks))
-        vertical_speed_before = self.state[tracks, 5]
-        self.state[tracks], self.covariance[tracks] = kalman.update(
+            self.state[on_time], self.covariance[on_time], dt,
+            self.settings.process_noise_mps2, self._known_acceleration(on_time))
+        vertical_speed_before = self.state[on_time, 5]
+        self.state[on_time], self.covariance[on_time] = kalman.update(
             state, covariance, combined, combined_cov)
-        self._smooth_vertical_acceleration(tracks, vertical_speed_before, dt)
+        self._smooth_vertical_acceleration(on_time, vertical_speed_before, dt)
+        self.time_s[on_time] = time_s
         hits_before = self.hits[tracks]
         self.hits[tracks] += counts.astype(self.hits.dtype)
-        self.time_s[tracks] = time_s
-        self.last_update_s[tracks] = time_s
+        self.last_update_s[tracks] = np.maximum(self.last_update_s[tracks], time_s)
         self.last_update_by_radar_s[track_rows, radar_of[taken]] = time_s
         # A tentative track is confirmed by the report that brings it to confirm_hits
         # (reports of one time counted in radar order).
