@@ -145,6 +145,7 @@ class CentralTracker:
         # and each track's last update time at the last counted check.
         self._merge_streak: dict[tuple[int, int], tuple[int, float, float]] = {}
         self._next_merge_check_s = -np.inf
+        self._any_ballistic = False
         radars = len(sites)
         self.track_id = np.zeros(0, dtype=np.int64)
         self.state = np.zeros((0, 6))
@@ -528,7 +529,7 @@ class CentralTracker:
         """The known acceleration (k, 3) of the tracks ``rows`` in their prediction:
         gravity for those classified ballistic with enough confidence (the ballistic
         model), none for the others; None when no track of ``rows`` has one."""
-        if not self.settings.ballistic_model:
+        if not (self.settings.ballistic_model and self._any_ballistic):
             return None
         ballistic = ((self.kind_index[rows] == BALLISTIC)
                      & (self.kind_confidence[rows] >= self.settings.ballistic_model_confidence))
@@ -562,6 +563,9 @@ class CentralTracker:
             self.kind_index[rows], self.kind_confidence[rows] = classify(
                 self.state[rows, 3:], self._height_m(self.state[rows, :3]),
                 self.vertical_acceleration_mps2[rows])
+            # Whether any track may use the ballistic model (a shortcut for the others;
+            # tracks deleted since may leave it set, which only costs the check).
+            self._any_ballistic = bool((self.kind_index == BALLISTIC).any())
 
     def _height_m(self, position_m: np.ndarray) -> np.ndarray:
         """Height above the ground (m) of ENU positions (k, 3): the up coordinate plus the
