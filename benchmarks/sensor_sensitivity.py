@@ -26,10 +26,15 @@ DEGRADED = {"range_sigma_m": 3_000.0, "azimuth_sigma_deg": 3.0, "elevation_sigma
 SCENARIOS = ("sinop-trial", "layered-defense")
 
 
-def degraded(scenario: Scenario) -> Scenario:
-    """The scenario with every radar's measurement noise replaced by :data:`DEGRADED`."""
+def degraded(scenario: Scenario, noise: dict[str, float] | None = None) -> Scenario:
+    """The scenario with every radar's measurement noise replaced by ``noise``.
+
+    ``noise`` maps ``range_sigma_m``, ``azimuth_sigma_deg`` and ``elevation_sigma_deg`` to
+    their new values; :data:`DEGRADED` by default.
+    """
     document = scenario.model_dump()
-    document["sensors"] = [{**sensor, **DEGRADED} for sensor in document["sensors"]]
+    replacement = DEGRADED if noise is None else noise
+    document["sensors"] = [{**sensor, **replacement} for sensor in document["sensors"]]
     return Scenario.model_validate(document)
 
 

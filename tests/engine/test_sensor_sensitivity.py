@@ -1,9 +1,16 @@
 """The outcome depends on the picture: much worse radars cost kills per round.
 
-Every radar of a built-in scenario degraded to a range sigma of 3 km and azimuth and
-elevation sigmas of 3 degrees; seeds 1-3. Kills per round (threats killed / interceptors
-fired) must fall in both ``sinop-trial`` and ``layered-defense``: seekers are cued off the
-target and rounds fly to where the track, not the threat, is.
+Every radar of a built-in scenario degraded to much larger range, azimuth and elevation
+sigmas; seeds 1-3. Kills per round (threats killed / interceptors fired) must fall in both
+``sinop-trial`` and ``layered-defense``: seekers are cued off the target and rounds fly to
+where the track, not the threat, is.
+
+The degradation differs per scenario. In ``layered-defense`` (many threats, crowded
+picture) 3 km and 3 degrees already cost a quarter of the kills per round. In the
+``sinop-trial`` (four drones one at a time, a dedicated engagement radar) the tracker's
+M-of-N confirmation and filtering absorb 3 km and 3 degrees (0.808 vs 0.792 over 20 seeds,
+equal on seeds 1-3), so the trial is degraded to 6 km and 6 degrees, where cue errors beyond
+the seeker's acquisition gate cost kills on every seed range we tried.
 """
 
 from __future__ import annotations
@@ -18,12 +25,15 @@ from iadsim.scenario.loader import load_scenario
 from sensor_sensitivity import degraded, kills_per_round
 
 
-@pytest.mark.parametrize("name", ["sinop-trial", "layered-defense"])
-def test_much_worse_radars_lower_kills_per_round(name):
+@pytest.mark.parametrize(("name", "sigma_m", "sigma_deg"),
+                         [("sinop-trial", 6_000.0, 6.0), ("layered-defense", 3_000.0, 3.0)])
+def test_much_worse_radars_lower_kills_per_round(name, sigma_m, sigma_deg):
     shipped = load_scenario(name)
     seeds = range(1, 4)
+    noise = {"range_sigma_m": sigma_m, "azimuth_sigma_deg": sigma_deg,
+             "elevation_sigma_deg": sigma_deg}
     good = kills_per_round(shipped, seeds)
-    bad = kills_per_round(degraded(shipped), seeds)
+    bad = kills_per_round(degraded(shipped, noise), seeds)
     assert good["fired"] > 0 and bad["fired"] > 0
     assert bad["kills_per_round"] < good["kills_per_round"]
 

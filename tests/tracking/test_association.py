@@ -180,13 +180,15 @@ def test_assigning_no_pairs_gives_nothing():
 
 def test_gating_keeps_every_passing_pair_when_thousands_pass():
     # 60 tracks x 90 reports, all close: several thousand pairs pass, more than the
-    # grid search's first output buffer, which must grow without losing any.
+    # grid search's first output buffer, which must grow without losing any (with no
+    # limit of pairs per track: test_crowd checks the limit).
     rng = np.random.default_rng(11)
     tracks = rng.uniform(-500.0, 500.0, (60, 3))
     measurements = rng.uniform(-500.0, 500.0, (90, 3))
     track_cov, measurement_cov = isotropic(60, 300.0), isotropic(90, 200.0)
     track_index, measurement_index, _ = gated_pairs(tracks, track_cov, measurements,
-                                                    measurement_cov, GATE_99)
+                                                    measurement_cov, GATE_99,
+                                                    max_pairs_per_track=90)
     expected = brute_force_pairs(tracks, track_cov, measurements, measurement_cov, GATE_99)
     assert len(expected) > 2_000 and track_index.size == len(expected)
     assert set(zip(track_index.tolist(), measurement_index.tolist(), strict=True)) == expected

@@ -151,7 +151,8 @@ def engageable_later(picture: TrackPicture, time_to_go_s: np.ndarray, batteries:
         np.tile(picture.position_cov_m2, (samples, 1, 1)),
         # Later, the battery's own radars are assumed to hold the track.
         np.full((samples * n, picture.last_update_by_radar_s.shape[1]), picture.time_s),
-        np.tile(picture.speed_sigma_mps, samples))
+        np.tile(picture.speed_sigma_mps, samples), np.tile(picture.kind_index, samples),
+        np.tile(picture.kind_confidence, samples))
     later = engageability(stacked, np.tile(time_to_go_s, samples) - ahead_s, batteries, types,
                           frame, ground_elevation_m, fire_control_track_age_s)
     return later.feasible.reshape(batteries.size, samples, n).any(axis=1)

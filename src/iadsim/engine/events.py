@@ -12,6 +12,8 @@ false_alarm         NaN
 track_start         NaN  (a tentative track is born)
 track_confirm       NaN
 track_drop          seconds since the track's last update
+track_merge         id of the track this one was merged into (a duplicate of the
+                    same target; the merged track leaves the picture as on a drop)
 assignment          predicted time of intercept (s since scenario start)
 interceptor_launch  cost of the round (USD)
 intercept           miss distance (m) at closest approach
@@ -72,6 +74,7 @@ class EventKind(StrEnum):
     RELOAD = "reload"
     SEEKER_LOCK = "seeker_lock"
     DIVERTED = "diverted"
+    TRACK_MERGE = "track_merge"
 
 
 #: Integer id columns (-1 when not concerned) and their stored dtype.

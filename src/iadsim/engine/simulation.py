@@ -55,7 +55,7 @@ class Simulation:
         sites = radar_sites(scenario, self.frame)
         self.radars = RadarNetwork(sites, self.seed, ground, scenario.sim.record_detections)
         self.links = ReportLinks([site.latency_s for site in sites])
-        self.tracker = CentralTracker(scenario.tracking, sites, self.log)
+        self.tracker = CentralTracker(scenario.tracking, sites, self.log, ground)
         self._picture = self.tracker.picture(0.0)
 
         self.interceptor_types = interceptor_table(scenario)

@@ -397,13 +397,42 @@ class Tracking(StrictModel):
     """Central tracker settings: gating, confirmation, deletion, motion model."""
 
     gate_probability: Probability = 0.9999
-    confirm_hits: int = Field(3, ge=1, le=100)
+    confirm_hits: int = Field(3, ge=1, le=100, description="M of the M-of-N confirmation.")
+    confirm_window: int = Field(
+        5, ge=1, le=100, description="N of the M-of-N confirmation: a tentative track is "
+        "deleted once it has missed more than N - M of the scans that could see it.")
     tentative_timeout_s: Positive = 30.0
     coast_timeout_s: Positive = 30.0
     process_noise_mps2: Positive = Field(
         30.0, description="Acceleration noise level sigma_a of the constant-velocity filter "
         "(continuous white noise of power spectral density sigma_a^2 x 1 s).")
-    initial_speed_sigma_mps: Positive = 1_000.0
+    max_target_speed_mps: Positive = Field(
+        2_500.0, description="Fastest speed expected of the scenario's threat kinds: bounds "
+        "the velocity prior of a new track and the gate of a one-plot track.")
+    initial_speed_sigma_mps: Positive | None = Field(
+        None, description="Velocity prior of a new track, 1 sigma per axis; default "
+        "max_target_speed_mps / sqrt(3).")
+    max_position_sigma_m: Positive = Field(
+        10_000.0, description="A track whose predicted position sigma (square root of the "
+        "trace of its position covariance) exceeds this is deleted.")
+    merge_probability: Probability = Field(
+        0.99, description="Two confirmed tracks whose state difference passes the "
+        "chi-square test at this probability (6 degrees of freedom) ...")
+    merge_checks: int = Field(
+        3, ge=1, le=100, description="... at this many successive checks are merged.")
+    ballistic_model: bool = Field(
+        True, description="Predict the tracks classified as ballistic missiles under "
+        "gravity (the ballistic model) instead of at constant velocity.")
+    ballistic_model_confidence: Probability = Field(
+        0.9, description="... when the classification's confidence is at least this.")
+
+    @model_validator(mode="after")
+    def _window_fits(self) -> Tracking:
+        if self.confirm_window < self.confirm_hits:
+            raise ValueError(
+                f"confirm_window must be at least confirm_hits (got confirm_hits="
+                f"{self.confirm_hits}, confirm_window={self.confirm_window})")
+        return self
 
 
 class Scenario(StrictModel):

@@ -15,6 +15,8 @@ sec. 6.4 (gating) and 6.5 (GNN).
 
 from __future__ import annotations
 
+import logging
+
 import numpy as np
 from scipy.sparse import coo_matrix
 from scipy.sparse.csgraph import min_weight_full_bipartite_matching
@@ -26,21 +28,38 @@ BRUTE_FORCE_PAIRS = 2_048
 #: The grid of the spatial search has cells this many times the sum of the geometric means
 #: of the track and of the report gate radii (see :func:`kernels.gate_by_grid`) ...
 GRID_CELL_FACTOR = 1.0
-#: ... and at most this many cells (8 bytes each).
+#: ... and at most this many cells (8 bytes each), and this many per track and report: a
+#: grid much finer than the points it holds costs more to clear and sum (one pass over
+#: every cell per call) than its cells save; at a million cells for 2,000 points that
+#: pass was most of a 1,000-threat raid's gating time.
 MAX_GRID_CELLS = 1 << 20
+GRID_CELLS_PER_POINT = 16
 #: A cluster of contested tracks + measurements up to this size is solved dense.
 DENSE_ASSIGNMENT_SIZE = 400
+#: Each track keeps at most this many of its nearest reports in the gate: in a crowd of
+#: thousands of targets at one place (a drone swarm with no spacing), the pairs, and the
+#: assignment built on them, grow linearly with the tracks, not as tracks x reports.
+#: Above the number of radars a track can take reports from at once, so that an ordinary
+#: picture is never cut.
+MAX_PAIRS_PER_TRACK = 16
+
+LOGGER = logging.getLogger(__name__)
 
 
 def gated_pairs(track_position: np.ndarray, track_position_cov: np.ndarray,
-                measurement: np.ndarray, measurement_cov: np.ndarray,
-                gate_threshold: float) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+                measurement: np.ndarray, measurement_cov: np.ndarray, gate_threshold: float,
+                max_pairs_per_track: int = MAX_PAIRS_PER_TRACK,
+                ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """Track/measurement pairs inside the gate and their squared Mahalanobis distance.
 
     track_position (n, 3), track_position_cov (n, 3, 3), measurement (k, 3),
     measurement_cov (k, 3, 3), gate_threshold: chi-square value for 3 degrees of freedom.
     Returns (track_index, measurement_index, distance2), each (m,), with
-    ``distance2 = r^T S^-1 r <= gate_threshold``, ``S = P + R``.
+    ``distance2 = r^T S^-1 r <= gate_threshold``, ``S = P + R``. Each track keeps at
+    most ``max_pairs_per_track`` pairs, those of its nearest reports; when any track is
+    cut so (a crowd), each report's ``max_pairs_per_track`` nearest tracks are added, the
+    pairs (then at most ``max_pairs_per_track x (n + k)``) come sorted by track and
+    report, and an INFO record is logged on this module's logger.
     """
     empty = np.zeros(0, dtype=np.intp)
     if track_position.shape[0] == 0 or measurement.shape[0] == 0:
@@ -49,10 +68,32 @@ def gated_pairs(track_position: np.ndarray, track_position_cov: np.ndarray,
               np.ascontiguousarray(track_position_cov, dtype=float),
               np.ascontiguousarray(measurement, dtype=float),
               np.ascontiguousarray(measurement_cov, dtype=float))
-    if track_position.shape[0] * measurement.shape[0] <= BRUTE_FORCE_PAIRS:
-        # Small problems: every pair is a candidate (cheaper than building a grid).
-        return kernels.gate_every_pair(*arrays, gate_threshold)
-    return kernels.gate_by_grid(*arrays, gate_threshold, GRID_CELL_FACTOR, MAX_GRID_CELLS)
+    track_index, measurement_index, distance2, cut = _gate(arrays, gate_threshold,
+                                                           max_pairs_per_track)
+    if not cut:
+        return track_index, measurement_index, distance2
+    # A crowd: each track kept its nearest reports; add each report's nearest tracks, so
+    # that no report is left without candidates because many tracks preferred others.
+    LOGGER.info("crowded gate: %d of %d tracks kept only their %d nearest of %d reports",
+                cut, track_position.shape[0], max_pairs_per_track, measurement.shape[0])
+    by_report, by_track, by_report_distance2, _ = _gate(
+        (arrays[2], arrays[3], arrays[0], arrays[1]), gate_threshold, max_pairs_per_track)
+    key = np.concatenate([track_index * measurement.shape[0] + measurement_index,
+                          by_track * measurement.shape[0] + by_report])
+    key, first = np.unique(key, return_index=True)
+    return (key // measurement.shape[0], key % measurement.shape[0],
+            np.concatenate([distance2, by_report_distance2])[first])
+
+
+def _gate(arrays: tuple[np.ndarray, ...], gate_threshold: float,
+          max_pairs_per_track: int) -> tuple[np.ndarray, np.ndarray, np.ndarray, int]:
+    """The gate kernel for the size of the problem: every pair for small ones (cheaper
+    than building a grid), else the grid."""
+    if arrays[0].shape[0] * arrays[2].shape[0] <= BRUTE_FORCE_PAIRS:
+        return kernels.gate_every_pair(*arrays, gate_threshold, max_pairs_per_track)
+    cells = min(MAX_GRID_CELLS, GRID_CELLS_PER_POINT * (arrays[0].shape[0] + arrays[2].shape[0]))
+    return kernels.gate_by_grid(*arrays, gate_threshold, GRID_CELL_FACTOR, cells,
+                                max_pairs_per_track)
 
 
 def assign(track_index: np.ndarray, measurement_index: np.ndarray, gain: np.ndarray,

@@ -1,4 +1,5 @@
-"""The constant-velocity Kalman filter, batched over tracks.
+"""The constant-velocity Kalman filter, batched over tracks, with an optional known
+acceleration per track (gravity, for the ballistic model).
 
 State ``[east, north, up, v_east, v_north, v_up]`` (m, m/s); position is measured.
 Process noise is the continuous white-noise acceleration (CWNA) model,
@@ -36,27 +37,39 @@ def _symmetric_inverse_into(a: float, b: float, c: float, d: float, e: float, f:
 
 
 def predict(state: np.ndarray, covariance: np.ndarray, dt_s: np.ndarray,
-            acceleration_sigma_mps2: float) -> tuple[np.ndarray, np.ndarray]:
+            acceleration_sigma_mps2: float,
+            acceleration_mps2: np.ndarray | None = None) -> tuple[np.ndarray, np.ndarray]:
     """Predict states (n, 6) and covariances (n, 6, 6) by ``dt_s`` (n,) seconds each.
 
     ``F P F^T + Q`` with ``F = [[I, dt I], [0, I]]``, written by blocks.
+    ``acceleration_mps2`` (n, 3), default none: a known acceleration of each track (the
+    ballistic model's gravity), a control input ``x += B a`` with ``B = [dt^2/2 I, dt I]``
+    (Bar-Shalom et al. 2001, sec. 5.2.1) that moves the state, not the covariance.
     A negative ``dt_s`` (an out-of-sequence report) moves the state back in time with the
     process noise of ``|dt_s|``: an approximation that keeps the covariance positive.
     """
     n = state.shape[0]
     return _predict(np.asarray(state, dtype=float), np.asarray(covariance, dtype=float),
-                    np.asarray(dt_s, dtype=float).reshape(n), float(acceleration_sigma_mps2))
+                    np.asarray(dt_s, dtype=float).reshape(n), float(acceleration_sigma_mps2),
+                    _known_acceleration(acceleration_mps2, n))
+
+
+def _known_acceleration(acceleration_mps2: np.ndarray | None, n: int) -> np.ndarray:
+    if acceleration_mps2 is None:
+        return np.zeros((n, 3))
+    return np.ascontiguousarray(acceleration_mps2, dtype=float).reshape(n, 3)
 
 
 @njit(cache=True)
 def _predict_position_into(state: np.ndarray, covariance: np.ndarray, dt: float, q: float,
-                           position: np.ndarray, position_cov: np.ndarray) -> None:
-    """The position (3,) and its covariance (3, 3) of one track ``dt`` seconds ahead,
-    written into ``position`` and ``position_cov``: ``P_pp + dt (P_pv + P_vp) + dt^2 P_vv``
-    plus the CWNA noise ``q |dt|^3 / 3``."""
+                           acceleration: np.ndarray, position: np.ndarray,
+                           position_cov: np.ndarray) -> None:
+    """The position (3,) and its covariance (3, 3) of one track ``dt`` seconds ahead under
+    the known ``acceleration`` (3,), written into ``position`` and ``position_cov``:
+    ``P_pp + dt (P_pv + P_vp) + dt^2 P_vv`` plus the CWNA noise ``q |dt|^3 / 3``."""
     magnitude = abs(dt)
     for i in range(3):
-        position[i] = state[i] + state[3 + i] * dt
+        position[i] = state[i] + state[3 + i] * dt + 0.5 * acceleration[i] * dt * dt
         for j in range(3):
             position_cov[i, j] = (covariance[i, j] + dt * (covariance[i, 3 + j]
                                                            + covariance[3 + i, j])
@@ -66,7 +79,8 @@ def _predict_position_into(state: np.ndarray, covariance: np.ndarray, dt: float,
 
 @njit(cache=True)
 def _predict(state: np.ndarray, covariance: np.ndarray, dt_s: np.ndarray,
-             acceleration_sigma_mps2: float) -> tuple[np.ndarray, np.ndarray]:
+             acceleration_sigma_mps2: float,
+             acceleration: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     n = state.shape[0]
     predicted_state = np.empty((n, 6))
     predicted = np.empty((n, 6, 6))
@@ -75,10 +89,11 @@ def _predict(state: np.ndarray, covariance: np.ndarray, dt_s: np.ndarray,
         dt = dt_s[k]
         P = covariance[k]
         out = predicted[k]
-        _predict_position_into(state[k], P, dt, q, predicted_state[k, :3], out[:3, :3])
+        _predict_position_into(state[k], P, dt, q, acceleration[k], predicted_state[k, :3],
+                               out[:3, :3])
         q_pv = q * dt * dt / 2.0 * (1.0 if dt > 0.0 else (-1.0 if dt < 0.0 else 0.0))
         for i in range(3):
-            predicted_state[k, 3 + i] = state[k, 3 + i]
+            predicted_state[k, 3 + i] = state[k, 3 + i] + acceleration[k, i] * dt
             for j in range(3):
                 # P_pv + dt P_vv, the position-velocity block after the step.
                 cross = P[i, 3 + j] + dt * P[3 + i, 3 + j]
@@ -92,25 +107,29 @@ def _predict(state: np.ndarray, covariance: np.ndarray, dt_s: np.ndarray,
 
 
 def predict_position(state: np.ndarray, covariance: np.ndarray, dt_s: np.ndarray,
-                     acceleration_sigma_mps2: float) -> tuple[np.ndarray, np.ndarray]:
+                     acceleration_sigma_mps2: float,
+                     acceleration_mps2: np.ndarray | None = None,
+                     ) -> tuple[np.ndarray, np.ndarray]:
     """Only the position block of :func:`predict`: positions (n, 3) and covariances
     (n, 3, 3), for gating many tracks without predicting their whole state."""
     n = state.shape[0]
     return _predict_position(np.asarray(state, dtype=float), np.asarray(covariance, dtype=float),
                              np.asarray(dt_s, dtype=float).reshape(n),
-                             float(acceleration_sigma_mps2))
+                             float(acceleration_sigma_mps2),
+                             _known_acceleration(acceleration_mps2, n))
 
 
 @njit(cache=True)
 def _predict_position(state: np.ndarray, covariance: np.ndarray, dt_s: np.ndarray,
-                      acceleration_sigma_mps2: float) -> tuple[np.ndarray, np.ndarray]:
+                      acceleration_sigma_mps2: float,
+                      acceleration: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     n = state.shape[0]
     position = np.empty((n, 3))
     position_cov = np.empty((n, 3, 3))
     q = acceleration_sigma_mps2 * acceleration_sigma_mps2
     for k in range(n):
-        _predict_position_into(state[k], covariance[k], dt_s[k], q, position[k],
-                               position_cov[k])
+        _predict_position_into(state[k], covariance[k], dt_s[k], q, acceleration[k],
+                               position[k], position_cov[k])
     return position, position_cov
 
 
@@ -213,3 +232,37 @@ def update(state: np.ndarray, covariance: np.ndarray, measurement: np.ndarray,
                 out[i, j] = mean
                 out[j, i] = mean
     return new_state, new_cov
+
+
+def update_out_of_sequence(state: np.ndarray, covariance: np.ndarray, lag_s: np.ndarray,
+                           measurement: np.ndarray, measurement_covariance: np.ndarray,
+                           acceleration_sigma_mps2: float,
+                           acceleration_mps2: np.ndarray | None = None,
+                           ) -> tuple[np.ndarray, np.ndarray]:
+    """Update tracks (k, 6)/(k, 6, 6) at their own time with position measurements (k, 3)
+    taken ``lag_s`` (k,) seconds earlier (``lag_s < 0``): an out-of-sequence measurement.
+
+    The measurement is of the retrodicted position, ``z = H F(-|lag|) x + w``, so the
+    update is a Kalman update with the measurement matrix ``H F``: cross-covariance
+    ``P F^T H^T``, innovation covariance ``H F P F^T H^T + R``, plus the process noise
+    over the lag ``q |lag|^3 / 3`` per axis in the latter, as in :func:`predict_position`;
+    the track keeps its time. This is the retrodiction-based update of Bar-Shalom, "Update
+    with out-of-sequence measurements in tracking: exact solution", IEEE Trans. AES 38(3),
+    2002, with the process-noise cross terms of the lag left out (his algorithm B
+    simplified): exact when there is no process noise (the result then equals processing
+    the measurements in time order), conservative otherwise. Whole-array NumPy: late
+    reports are few.
+    """
+    count = state.shape[0]
+    dt = np.asarray(lag_s, dtype=float).reshape(count)
+    acceleration = _known_acceleration(acceleration_mps2, count)
+    retrodicted = (state[:, :3] + state[:, 3:] * dt[:, None]
+                   + 0.5 * acceleration * (dt * dt)[:, None])
+    cross = covariance[:, :, :3] + dt[:, None, None] * covariance[:, :, 3:]  # P F^T H^T
+    residual_cov = (cross[:, :3, :] + dt[:, None, None] * cross[:, 3:, :] + measurement_covariance
+                    + np.eye(3) * (acceleration_sigma_mps2**2 * np.abs(dt) ** 3 / 3.0)[:, None,
+                                                                                       None])
+    gain = np.linalg.solve(residual_cov, np.swapaxes(cross, 1, 2)).swapaxes(1, 2)  # (k, 6, 3)
+    new_state = state + np.einsum("kij,kj->ki", gain, measurement - retrodicted)
+    new_cov = covariance - np.einsum("kij,klj->kil", gain, cross)
+    return new_state, 0.5 * (new_cov + np.swapaxes(new_cov, 1, 2))

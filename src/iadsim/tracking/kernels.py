@@ -11,7 +11,8 @@ interfaces.
 
 * :func:`gate_by_grid` and :func:`gate_every_pair`: the chi-square gate on the squared
   Mahalanobis distance ``r^T (P + R)^-1 r`` (cofactors of ``P + R``), over the pairs a
-  grid search finds, or over every pair of a small problem.
+  grid search finds, or over every pair of a small problem; each track keeps at most a
+  given number of its nearest reports (a crowd at one place stays linear in memory).
 * :func:`linear_sum_assignment`: the shortest augmenting path algorithm of SciPy's
   ``linear_sum_assignment`` (D. F. Crouse, "On implementing 2D rectangular assignment
   algorithms", IEEE Trans. AES 52(4), 2016), ported line for line, for clusters too small
@@ -61,19 +62,39 @@ def _grown(array: np.ndarray, size: int) -> np.ndarray:
 
 
 @njit(cache=True)
+def _keep_nearest(kept_measurements: np.ndarray, kept_distance2: np.ndarray, start: int,
+                  stop: int, limit: int) -> int:
+    """Of one track's pairs at ``[start, stop)``, keep the ``limit`` with the smallest
+    distance (ties: the lower report index), in their order, at ``[start, start +
+    limit)``; returns the new end."""
+    if stop - start <= limit:
+        return stop
+    order = np.argsort(kept_distance2[start:stop], kind="mergesort")
+    chosen = np.sort(order[:limit])
+    for position in range(limit):
+        kept_measurements[start + position] = kept_measurements[start + chosen[position]]
+        kept_distance2[start + position] = kept_distance2[start + chosen[position]]
+    return start + limit
+
+
+@njit(cache=True)
 def gate_every_pair(track_position: np.ndarray, track_cov: np.ndarray,
                     measurement: np.ndarray, measurement_cov: np.ndarray,
-                    gate_threshold: float) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+                    gate_threshold: float, max_pairs_per_track: int,
+                    ) -> tuple[np.ndarray, np.ndarray, np.ndarray, int]:
     """Every pair of track (positions (n, 3), covariances (n, 3, 3)) and report ((k, 3),
     (k, 3, 3)) whose squared Mahalanobis distance passes the gate, track by track, and
-    that distance: (track_index, measurement_index, distance2)."""
+    that distance, each track keeping its ``max_pairs_per_track`` nearest reports:
+    (track_index, measurement_index, distance2, number of tracks cut to that limit)."""
     n_tracks, n_measurements = track_position.shape[0], measurement.shape[0]
     capacity = n_tracks * n_measurements
     kept_tracks = np.empty(capacity, dtype=np.intp)
     kept_measurements = np.empty(capacity, dtype=np.intp)
     kept_distance2 = np.empty(capacity)
     kept = 0
+    cut = 0
     for i in range(n_tracks):
+        start = kept
         for j in range(n_measurements):
             distance2 = _pair_distance2(i, j, track_position, track_cov, measurement,
                                         measurement_cov)
@@ -81,7 +102,11 @@ def gate_every_pair(track_position: np.ndarray, track_cov: np.ndarray,
                 kept_tracks[kept], kept_measurements[kept] = i, j
                 kept_distance2[kept] = distance2
                 kept += 1
-    return kept_tracks[:kept].copy(), kept_measurements[:kept].copy(), kept_distance2[:kept].copy()
+        end = _keep_nearest(kept_measurements, kept_distance2, start, kept,
+                            max_pairs_per_track)
+        cut, kept = cut + (end < kept), end
+    return (kept_tracks[:kept].copy(), kept_measurements[:kept].copy(),
+            kept_distance2[:kept].copy(), cut)
 
 
 @njit(cache=True)
@@ -111,7 +136,8 @@ def _geometric_mean(values: np.ndarray) -> float:
 @njit(cache=True)
 def gate_by_grid(track_position: np.ndarray, track_cov: np.ndarray, measurement: np.ndarray,
                  measurement_cov: np.ndarray, gate_threshold: float, cell_factor: float,
-                 max_cells: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+                 max_cells: int,
+                 max_pairs_per_track: int) -> tuple[np.ndarray, np.ndarray, np.ndarray, int]:
     """Every gated pair, found through a grid on the east-north plane.
 
     A pair passes the gate only if ``|r|^2 <= G lambda_max(P + R) <= a^2 + b^2`` with
@@ -122,8 +148,11 @@ def gate_by_grid(track_position: np.ndarray, track_cov: np.ndarray, measurement:
     first cell the two squares share (so never twice). The cell side is ``cell_factor``
     times the sum of the geometric means of ``a`` and of ``b`` (so that a typical square
     covers a few cells, and a few diffuse tracks or reports do not slow the others), enlarged if the
-    grid would have more than ``max_cells`` cells. Returns (track_index,
-    measurement_index, distance2), track by track.
+    grid would have more than ``max_cells`` cells. Each track keeps its
+    ``max_pairs_per_track`` nearest reports in the gate, so that a crowd of tracks and
+    reports at one place gives at most that many pairs per track, not one per report.
+    Returns (track_index, measurement_index, distance2), track by track, and the number
+    of tracks cut to the limit.
     """
     n_tracks, n_measurements = track_position.shape[0], measurement.shape[0]
     track_radius = np.empty(n_tracks)
@@ -156,7 +185,7 @@ def gate_by_grid(track_position: np.ndarray, track_cov: np.ndarray, measurement:
         north_high = max(north_high, measurement[j, 1] + measurement_radius[j])
     if not np.isfinite(east_low):  # no usable report
         empty = np.zeros(0, dtype=np.intp)
-        return empty, empty.copy(), np.zeros(0)
+        return empty, empty.copy(), np.zeros(0), 0
     cell = cell_factor * (_geometric_mean(track_radius) + _geometric_mean(measurement_radius))
     cell = max(cell, 1e-3 * max(east_high - east_low, north_high - north_low), 1e-6)
     columns = int((east_high - east_low) / cell) + 1
@@ -200,10 +229,12 @@ def gate_by_grid(track_position: np.ndarray, track_cov: np.ndarray, measurement:
     kept_measurements = np.empty(capacity, dtype=np.intp)
     kept_distance2 = np.empty(capacity)
     kept = 0
+    cut = 0
     for i in range(n_tracks):
         radius = track_radius[i]
         if np.isnan(radius):
             continue
+        start = kept
         east, north = track_position[i, 0], track_position[i, 1]
         if (east + radius < east_low or east - radius > east_high
                 or north + radius < north_low or north - radius > north_high):
@@ -238,7 +269,11 @@ def gate_by_grid(track_position: np.ndarray, track_cov: np.ndarray, measurement:
                         kept_tracks[kept], kept_measurements[kept] = i, j
                         kept_distance2[kept] = distance2
                         kept += 1
-    return kept_tracks[:kept].copy(), kept_measurements[:kept].copy(), kept_distance2[:kept].copy()
+        end = _keep_nearest(kept_measurements, kept_distance2, start, kept,
+                            max_pairs_per_track)
+        cut, kept = cut + (end < kept), end
+    return (kept_tracks[:kept].copy(), kept_measurements[:kept].copy(),
+            kept_distance2[:kept].copy(), cut)
 
 
 @njit(cache=True)

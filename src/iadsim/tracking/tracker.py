@@ -7,12 +7,48 @@ reports combined, start a tentative track on every report no track took. Fusing 
 radars' scans of one time in one pass, rather than radar after radar, gates every report
 against the same prediction; it measured 1.25x faster on a 1,000-threat raid, where most
 of a step's cost was NumPy's fixed cost per call, paid once per radar.
-A tentative track is confirmed by its ``confirm_hits``-th report (the one that started it
-counts as the first; reports of one time count in radar order); tracks are dropped when
-they have not been updated for ``coast_timeout_s`` (``tentative_timeout_s`` for tentative
-ones) or when the battle manager assesses them killed.
-New tracks start at the measured position with zero velocity and a velocity standard
-deviation of ``initial_speed_sigma_mps`` per axis (one-point initiation).
+
+Track management (Blackman and Popoli, Design and Analysis of Modern Tracking Systems,
+1999, sec. 7.2 and 7.3; Bar-Shalom, Li, Kirubarajan, Estimation with Applications to
+Tracking and Navigation, 2001, sec. 11.6):
+
+* Initiation from two plots. A new track starts at a report with zero velocity and a
+  velocity prior of ``initial_speed_sigma_mps`` per axis (default
+  ``max_target_speed_mps / sqrt(3)``, the largest per-axis spread of any isotropic
+  velocity bounded by that speed). While it holds one plot, its gate is bounded by
+  ``max_target_speed_mps`` times the time since that plot (plus the measurement errors),
+  and it is deleted at the first scan that could have seen it again and did not: the
+  second plot must come in the next scan, so the gate of a one-plot track is never wider
+  than the fastest threat flies in one revisit. The Kalman update with the second plot
+  is then two-point differencing (the prior is wide against the plots' errors).
+* M-of-N confirmation: a tentative track is confirmed by its ``confirm_hits``-th report
+  (the one that started it counts as the first; reports of one time count in radar
+  order), and deleted once it has missed more than ``confirm_window - confirm_hits``
+  opportunities. An opportunity is a scan by a radar that has already reported the
+  track and whose coverage (instrumented range plus a margin) holds it: a radar that
+  never saw a target does not count against it, so a target seen by one radar among
+  several is judged on that radar's scans.
+* Deletion: any track is deleted when not updated for ``coast_timeout_s``
+  (``tentative_timeout_s`` for a tentative one), when its predicted position sigma (root
+  of the trace of its position covariance) exceeds ``max_position_sigma_m``, or when the
+  battle manager assesses it killed.
+* Duplicate merging: two confirmed tracks are one target when their state difference
+  passes the chi-square test at ``merge_probability`` (6 degrees of freedom, covariance
+  the sum of theirs: Bar-Shalom, Li, Kirubarajan 2001, sec. 8.3 without the
+  cross-covariance) at ``merge_checks`` successive checks (made at the end of
+  :meth:`process_scans`, at most every ``MERGE_CHECK_INTERVAL_S``; a check counts when
+  both tracks were updated since the last counted one, so a coasting track is left to
+  the coast timeout), and they never took reports of one scan of one radar (a radar
+  reports a target at most once a scan, so two such tracks are two resolved targets,
+  however close). The younger is merged into the older, which keeps its number (logged
+  as ``track_merge``). Two targets each seen by a different radar only, closer than
+  their tracks' errors, are merged: a limit.
+* Classification and motion model: after each :meth:`process_scans`, the tracks it
+  updated are classified from their kinematics
+  (:mod:`iadsim.tracking.classification`); those classified ballistic with at least
+  ``ballistic_model_confidence`` are then predicted under gravity (the ballistic model,
+  drag-free), the others at constant velocity.
+* Track numbers are never reused.
 
 The battle manager reads :class:`TrackPicture`; the truth is never visible here.
 """
@@ -30,13 +66,32 @@ from scipy.special import gammaincinv
 from iadsim.engine.events import EventKind, EventLog
 from iadsim.scenario.schema import Tracking
 from iadsim.sensors.radar import DetectionBatch, RadarSite
+from iadsim.threats.ballistic import STANDARD_GRAVITY_MPS2
 from iadsim.tracking import kalman
 from iadsim.tracking.association import assign, gated_pairs
+from iadsim.tracking.classification import BALLISTIC, classify
+from iadsim.world.earth import EARTH_RADIUS_M
 
 TENTATIVE, CONFIRMED = 1, 2
 #: Tracks predicted within a radar's instrumented range plus this margin are gated
 #: against its reports; the others cannot be in its scan.
 COVERAGE_MARGIN_M = 20_000.0
+#: The columns of the track table, one row a track.
+TABLE_COLUMNS = ("track_id", "state", "covariance", "time_s", "status", "hits", "misses",
+                 "born_s", "last_update_s", "last_update_by_radar_s",
+                 "vertical_acceleration_mps2", "kind_index", "kind_confidence")
+#: Duplicate checks are made at most this often (s of scenario time): a check costs a
+#: gating of every confirmed track against every other.
+MERGE_CHECK_INTERVAL_S = 2.0
+#: Weight of the newest measurement in the smoothed vertical acceleration of a track.
+ACCELERATION_SMOOTHING = 0.3
+GRAVITY_MPS2 = np.array([0.0, 0.0, -STANDARD_GRAVITY_MPS2])
+
+
+def chi_square_quantile(probability: float, degrees_of_freedom: int) -> float:
+    """``chi2.ppf(probability, degrees_of_freedom)`` written with the inverse regularized
+    gamma function (scipy.stats is slow to import)."""
+    return float(2.0 * gammaincinv(degrees_of_freedom / 2.0, probability))
 
 
 @dataclass(frozen=True, slots=True)
@@ -44,6 +99,9 @@ class TrackPicture:
     """Confirmed tracks predicted to one time: what the battle manager sees.
 
     Arrays are over confirmed tracks; ``last_update_by_radar_s`` is (n, n_radars).
+    ``kind_index`` indexes :data:`iadsim.tracking.classification.KINEMATIC_KINDS`
+    (ballistic missile, cruise missile, aircraft, drone; -1 before the track has a
+    velocity), ``kind_confidence`` is that kind's posterior probability (0 when -1).
     """
 
     time_s: float
@@ -53,6 +111,8 @@ class TrackPicture:
     position_cov_m2: np.ndarray  # (n, 3, 3)
     last_update_by_radar_s: np.ndarray  # (n, n_radars)
     speed_sigma_mps: np.ndarray  # (n,) 1-sigma velocity error per axis (RMS of the three)
+    kind_index: np.ndarray  # (n,) int8, kinematic class, -1 unknown
+    kind_confidence: np.ndarray  # (n,) its posterior probability
 
     @property
     def size(self) -> int:
@@ -62,14 +122,30 @@ class TrackPicture:
 class CentralTracker:
     """The track table (structure of arrays) and the scan-by-scan processing."""
 
-    def __init__(self, settings: Tracking, sites: list[RadarSite], log: EventLog):
+    def __init__(self, settings: Tracking, sites: list[RadarSite], log: EventLog,
+                 ground_elevation_m: float = 0.0):
         self.settings = settings
+        #: Ground height at the scenario origin (m above the ellipsoid), for the heights
+        #: the classification reads.
+        self.ground_elevation_m = float(ground_elevation_m)
         self.sites = sites
         self.log = log
-        # The chi-square quantile for 3 degrees of freedom, chi2.ppf(p, 3), written with
-        # the inverse regularized gamma function (scipy.stats is slow to import).
-        self.gate_threshold = float(2.0 * gammaincinv(1.5, settings.gate_probability))
+        self.gate_threshold = chi_square_quantile(settings.gate_probability, 3)
+        self.merge_threshold = chi_square_quantile(settings.merge_probability, 6)
+        self.initial_speed_sigma_mps = (
+            settings.initial_speed_sigma_mps if settings.initial_speed_sigma_mps is not None
+            else settings.max_target_speed_mps / np.sqrt(3.0))
+        # The velocity variance per axis that makes a one-plot track's chi-square gate a
+        # sphere of radius max_target_speed_mps x dt (when narrower than the prior's).
+        self._one_plot_gate_variance = min(self.initial_speed_sigma_mps**2,
+                                           settings.max_target_speed_mps**2
+                                           / self.gate_threshold)
         self._next_id = 0
+        # Successive merge checks passed, by pair of track ids (older, younger): the count
+        # and each track's last update time at the last counted check.
+        self._merge_streak: dict[tuple[int, int], tuple[int, float, float]] = {}
+        self._next_merge_check_s = -np.inf
+        self._any_ballistic = False
         radars = len(sites)
         self.track_id = np.zeros(0, dtype=np.int64)
         self.state = np.zeros((0, 6))
@@ -77,9 +153,13 @@ class CentralTracker:
         self.time_s = np.zeros(0)
         self.status = np.zeros(0, dtype=np.int8)
         self.hits = np.zeros(0, dtype=np.int32)
+        self.misses = np.zeros(0, dtype=np.int32)
         self.born_s = np.zeros(0)
         self.last_update_s = np.zeros(0)
         self.last_update_by_radar_s = np.zeros((0, radars))
+        self.vertical_acceleration_mps2 = np.zeros(0)
+        self.kind_index = np.zeros(0, dtype=np.int8)
+        self.kind_confidence = np.zeros(0)
 
     @property
     def size(self) -> int:
@@ -90,7 +170,7 @@ class CentralTracker:
         self.process_scans([batch])
 
     def process_scans(self, batches: Sequence[DetectionBatch]) -> None:
-        """Fuse delivered scans into the track table, oldest first.
+        """Fuse delivered scans into the track table, oldest first, then merge duplicates.
 
         The scans that several radars took at one time are fused as one: every report is
         gated against the same prediction, each track takes at most one report from each
@@ -104,6 +184,12 @@ class CentralTracker:
                        key=attrgetter("time_s", "radar_index"))
         for _, group in groupby(scans, key=attrgetter("time_s")):
             self._fuse(list(group))
+        if not scans:
+            return
+        self._classify((self.last_update_s >= scans[0].time_s) & (self.hits > 1))
+        if scans[-1].time_s >= self._next_merge_check_s:
+            self._next_merge_check_s = scans[-1].time_s + MERGE_CHECK_INTERVAL_S
+            self._merge_duplicates(scans[-1].time_s)
 
     def _fuse(self, scans: list[DetectionBatch]) -> None:
         """Reports of one time (one scan per radar, in radar order) into the table.
@@ -134,6 +220,7 @@ class CentralTracker:
             if candidates.size:
                 taken[self._assign_and_update(time_s, candidates, measurement, measurement_cov,
                                               slot_of, radar_of, len(scans))] = True
+            self._count_misses(time_s, in_reach, radars)
         # What no track took starts tracks, radar by radar: two radars may have seen one
         # new target, so a later radar's leftovers first extend the tracks an earlier
         # radar started at this same time (what processing the scans in turn would do).
@@ -153,14 +240,44 @@ class CentralTracker:
                 started.append(self._start_tracks(radar_of[left], time_s, measurement[left],
                                                   measurement_cov[left]))
 
+    def _count_misses(self, time_s: float, in_reach: np.ndarray, radars: np.ndarray) -> None:
+        """M-of-N bookkeeping of the tentative tracks after the scans of ``radars`` at
+        ``time_s``: each scan of a radar that has reported a track, holds it in coverage
+        (``in_reach``, (n, g)) and gave it nothing now is a miss. A one-plot track is
+        deleted at its first miss, another tentative track once it has missed more than
+        ``confirm_window - confirm_hits``."""
+        tentative = (self.status == TENTATIVE).nonzero()[0]
+        if tentative.size == 0:
+            return
+        last = self.last_update_by_radar_s[tentative][:, radars]
+        missed = (in_reach[tentative] & np.isfinite(last) & (last < time_s)).sum(axis=1)
+        if not missed.any():
+            return
+        self.misses[tentative] += missed.astype(self.misses.dtype)
+        allowed = self.settings.confirm_window - self.settings.confirm_hits
+        hopeless = (((self.hits[tentative] == 1) & (self.misses[tentative] > 0))
+                    | (self.misses[tentative] > allowed))
+        if hopeless.any():
+            doomed = np.zeros(self.size, dtype=bool)
+            doomed[tentative[hopeless]] = True
+            self._remove(time_s, doomed)
+
     def _assign_and_update(self, time_s: float, rows: np.ndarray, measurement: np.ndarray,
                            measurement_cov: np.ndarray, slot_of: np.ndarray,
                            radar_of: np.ndarray, slots: int) -> np.ndarray:
         """Gate the track ``rows`` against the reports, assign, update; returns the indices
         of the reports taken. ``slot_of`` numbers each report's radar among ``slots``."""
+        covariance = self.covariance[rows]
+        one_plot = self.hits[rows] == 1
+        if one_plot.any():
+            # A one-plot track is gated with its velocity variance bounded so that the gate
+            # is a sphere of at most max_target_speed_mps x dt (see the module docstring).
+            bounded = covariance[one_plot]
+            bounded[:, 3:, 3:] = np.eye(3) * self._one_plot_gate_variance
+            covariance[one_plot] = bounded
         position, position_cov = kalman.predict_position(
-            self.state[rows], self.covariance[rows], time_s - self.time_s[rows],
-            self.settings.process_noise_mps2)
+            self.state[rows], covariance, time_s - self.time_s[rows],
+            self.settings.process_noise_mps2, self._known_acceleration(rows))
         slot, taken = self._associate(rows, position, position_cov, measurement,
                                       measurement_cov, slot_of, slots)
         if taken.size:
@@ -204,22 +321,37 @@ class CentralTracker:
                 measurement_cov: np.ndarray, taken: np.ndarray, radar_of: np.ndarray) -> None:
         """Kalman-update the tracks in ``track_rows`` with the reports ``taken`` (pairwise);
         a track with several reports (from different radars) is updated once with their
-        combination. Counts hits and confirms tentative tracks."""
+        combination; a track already past ``time_s`` (reports that arrived out of
+        sequence) is updated at its own time (:func:`kalman.update_out_of_sequence`).
+        Counts hits and confirms tentative tracks."""
         order = np.lexsort((taken, track_rows))
         track_rows, taken = track_rows[order], taken[order]
         tracks, first, counts = np.unique(track_rows, return_index=True, return_counts=True)
         combined, combined_cov = measurement[taken], measurement_cov[taken]
         if tracks.size < track_rows.size:
             combined, combined_cov = kalman.combine_measurements(first, combined, combined_cov)
+        dt = time_s - self.time_s[tracks]
+        on_time = tracks
+        late = dt < 0.0  # out-of-sequence reports: the track is already past them
+        if late.any():
+            rows = tracks[late]
+            self.state[rows], self.covariance[rows] = kalman.update_out_of_sequence(
+                self.state[rows], self.covariance[rows], dt[late], combined[late],
+                combined_cov[late], self.settings.process_noise_mps2,
+                self._known_acceleration(rows))
+            on_time, dt = tracks[~late], dt[~late]
+            combined, combined_cov = combined[~late], combined_cov[~late]
         state, covariance = kalman.predict(
-            self.state[tracks], self.covariance[tracks], time_s - self.time_s[tracks],
-            self.settings.process_noise_mps2)
-        self.state[tracks], self.covariance[tracks] = kalman.update(
+            self.state[on_time], self.covariance[on_time], dt,
+            self.settings.process_noise_mps2, self._known_acceleration(on_time))
+        vertical_speed_before = self.state[on_time, 5]
+        self.state[on_time], self.covariance[on_time] = kalman.update(
             state, covariance, combined, combined_cov)
+        self._smooth_vertical_acceleration(on_time, vertical_speed_before, dt)
+        self.time_s[on_time] = time_s
         hits_before = self.hits[tracks]
         self.hits[tracks] += counts.astype(self.hits.dtype)
-        self.time_s[tracks] = time_s
-        self.last_update_s[tracks] = time_s
+        self.last_update_s[tracks] = np.maximum(self.last_update_s[tracks], time_s)
         self.last_update_by_radar_s[track_rows, radar_of[taken]] = time_s
         # A tentative track is confirmed by the report that brings it to confirm_hits
         # (reports of one time counted in radar order).
@@ -246,7 +378,7 @@ class CentralTracker:
         state[:, :3] = position
         covariance = np.zeros((count, 6, 6))
         covariance[:, :3, :3] = position_cov
-        covariance[:, 3:, 3:] = np.eye(3) * self.settings.initial_speed_sigma_mps**2
+        covariance[:, 3:, 3:] = np.eye(3) * self.initial_speed_sigma_mps**2
         by_radar = np.full((count, len(self.sites)), -np.inf)
         by_radar[np.arange(count), radar_index] = time_s
         status = CONFIRMED if self.settings.confirm_hits <= 1 else TENTATIVE
@@ -261,33 +393,187 @@ class CentralTracker:
         return np.arange(first_row, first_row + count)
 
     def _append(self, ids, state, covariance, time_s, status, hits, by_radar) -> None:
-        self.track_id = np.concatenate([self.track_id, ids])
-        self.state = np.concatenate([self.state, state])
-        self.covariance = np.concatenate([self.covariance, covariance])
-        self.time_s = np.concatenate([self.time_s, time_s])
-        self.status = np.concatenate([self.status, status])
-        self.hits = np.concatenate([self.hits, hits])
-        self.born_s = np.concatenate([self.born_s, time_s])
-        self.last_update_s = np.concatenate([self.last_update_s, time_s])
-        self.last_update_by_radar_s = np.concatenate([self.last_update_by_radar_s, by_radar])
+        columns = {"track_id": ids, "state": state, "covariance": covariance,
+                   "time_s": time_s, "status": status, "hits": hits,
+                   "misses": np.zeros(ids.size, dtype=np.int32), "born_s": time_s,
+                   "last_update_s": time_s, "last_update_by_radar_s": by_radar,
+                   "vertical_acceleration_mps2": np.full(ids.size, np.nan),
+                   "kind_index": np.full(ids.size, -1, dtype=np.int8),
+                   "kind_confidence": np.zeros(ids.size)}
+        for name in TABLE_COLUMNS:
+            setattr(self, name, np.concatenate([getattr(self, name), columns[name]]))
+
+    def _remove(self, time_s: float, rows: np.ndarray,
+                merged_into: np.ndarray | None = None) -> None:
+        """Delete the tracks where the boolean ``rows`` is set; log ``track_drop`` (value:
+        seconds since the last update) or, given the surviving ids ``merged_into`` (one per
+        deleted track), ``track_merge`` (value: the surviving track's id)."""
+        if merged_into is None:
+            self.log.add(EventKind.TRACK_DROP, time_s, track_id=self.track_id[rows],
+                         value=time_s - self.last_update_s[rows],
+                         position_m=self.state[rows, :3])
+        else:
+            self.log.add(EventKind.TRACK_MERGE, time_s, track_id=self.track_id[rows],
+                         value=merged_into.astype(float), position_m=self.state[rows, :3])
+        keep = ~rows
+        for name in TABLE_COLUMNS:
+            setattr(self, name, getattr(self, name)[keep])
 
     def drop(self, time_s: float, killed_track_ids: np.ndarray | None = None) -> None:
-        """Delete stale tracks and tracks assessed killed; log one event each."""
+        """Delete stale tracks, tracks whose position sigma has grown past
+        ``max_position_sigma_m`` and tracks assessed killed; log one event each."""
         if self.size == 0:
             return
+        settings = self.settings
         age = time_s - self.last_update_s
-        stale = np.where(self.status == TENTATIVE, age > self.settings.tentative_timeout_s,
-                         age > self.settings.coast_timeout_s)
+        stale = np.where(self.status == TENTATIVE, age > settings.tentative_timeout_s,
+                         age > settings.coast_timeout_s)
+        stale |= ((self.hits > 1)
+                  & (self._position_variance(time_s) > settings.max_position_sigma_m**2))
         if killed_track_ids is not None and killed_track_ids.size:
             stale |= np.isin(self.track_id, killed_track_ids)
-        if not stale.any():
+        if stale.any():
+            self._remove(time_s, stale)
+
+    def _position_variance(self, time_s: float) -> np.ndarray:
+        """The trace of each track's position covariance predicted to ``time_s`` (m^2):
+        ``tr P_pp + 2 dt tr P_pv + dt^2 tr P_vv`` plus the CWNA noise ``3 q dt^3 / 3``."""
+        dt = np.abs(time_s - self.time_s)
+        diagonal = np.diagonal(self.covariance, axis1=1, axis2=2)
+        cross = self.covariance[:, [0, 1, 2], [3, 4, 5]].sum(axis=1)
+        return (diagonal[:, :3].sum(axis=1) + 2.0 * dt * cross + dt * dt
+                * diagonal[:, 3:].sum(axis=1) + self.settings.process_noise_mps2**2 * dt**3)
+
+    def _merge_duplicates(self, time_s: float) -> None:
+        """Find pairs of confirmed tracks that are one target and merge those that have
+        been so for ``merge_checks`` successive checks (see the module docstring).
+
+        Candidates come from the position gate at the 6-degree-of-freedom threshold (the
+        position part of a quadratic form never exceeds the whole), so only near pairs
+        are tested on their full state."""
+        confirmed = (self.status == CONFIRMED).nonzero()[0]
+        if confirmed.size < 2:
+            self._merge_streak = {}
             return
-        self.log.add(EventKind.TRACK_DROP, time_s, track_id=self.track_id[stale],
-                     value=age[stale])
-        keep = ~stale
-        for name in ("track_id", "state", "covariance", "time_s", "status", "hits", "born_s",
-                     "last_update_s", "last_update_by_radar_s"):
-            setattr(self, name, getattr(self, name)[keep])
+        state, covariance = kalman.predict(self.state[confirmed], self.covariance[confirmed],
+                                           time_s - self.time_s[confirmed],
+                                           self.settings.process_noise_mps2,
+                                           self._known_acceleration(confirmed))
+        first, second, _ = gated_pairs(state[:, :3], covariance[:, :3, :3], state[:, :3],
+                                       covariance[:, :3, :3], self.merge_threshold)
+        ids = self.track_id[confirmed]
+        distinct = ids[first] < ids[second]
+        first, second = first[distinct], second[distinct]
+        difference = state[first] - state[second]
+        distance2 = np.einsum("ki,ki->k", difference, np.linalg.solve(
+            covariance[first] + covariance[second], difference[:, :, None])[:, :, 0])
+        # Two tracks that took reports of one scan of one radar are two resolved targets,
+        # however close: a radar reports each target at most once a scan.
+        by_radar = self.last_update_by_radar_s[confirmed]
+        shared = by_radar[first]
+        resolved = ((shared == by_radar[second]) & np.isfinite(shared)).any(axis=1)
+        same = (distance2 <= self.merge_threshold) & ~resolved
+        # A check counts only when both tracks were updated since the pair's last counted
+        # check: a coasting track drifting near a live one is left to the coast timeout.
+        updated = self.last_update_s[confirmed]
+        streak = {}
+        for older, younger, older_update, younger_update in zip(
+                ids[first[same]].tolist(), ids[second[same]].tolist(),
+                updated[first[same]].tolist(), updated[second[same]].tolist(), strict=True):
+            count, older_seen, younger_seen = self._merge_streak.get(
+                (older, younger), (0, -np.inf, -np.inf))
+            if older_update > older_seen and younger_update > younger_seen:
+                count, older_seen, younger_seen = count + 1, older_update, younger_update
+            streak[(older, younger)] = (count, older_seen, younger_seen)
+        self._merge_streak = streak
+        due = sorted(pair for pair, (count, _, _) in streak.items()
+                     if count >= self.settings.merge_checks)
+        if not due:
+            return
+        row_of = dict(zip(ids.tolist(), range(ids.size), strict=True))
+        merged = np.zeros(self.size, dtype=bool)
+        survivors: list[int] = []
+        for older, younger in due:
+            keep, gone = row_of[older], row_of[younger]
+            if merged[confirmed[keep]] or merged[confirmed[gone]]:
+                continue  # one merge per track per check; the rest wait for the next
+            self._absorb(confirmed[keep], confirmed[gone], state, covariance, keep, gone,
+                         time_s)
+            merged[confirmed[gone]] = True
+            survivors.append(older)
+            del streak[(older, younger)]
+        self._remove(time_s, merged, merged_into=np.array(survivors, dtype=np.int64))
+
+    def _absorb(self, keep_row: int, gone_row: int, state: np.ndarray,
+                covariance: np.ndarray, keep: int, gone: int, time_s: float) -> None:
+        """The surviving track ``keep_row`` takes the better of the two estimates (the
+        smaller position covariance), predicted to ``time_s`` (``state`` and
+        ``covariance`` rows ``keep`` and ``gone``), and the union of their histories."""
+        best = gone if (np.trace(covariance[gone, :3, :3])
+                        < np.trace(covariance[keep, :3, :3])) else keep
+        self.state[keep_row] = state[best]
+        self.covariance[keep_row] = covariance[best]
+        self.time_s[keep_row] = time_s
+        self.hits[keep_row] += self.hits[gone_row]
+        self.born_s[keep_row] = min(self.born_s[keep_row], self.born_s[gone_row])
+        self.last_update_s[keep_row] = max(self.last_update_s[keep_row],
+                                           self.last_update_s[gone_row])
+        self.last_update_by_radar_s[keep_row] = np.maximum(
+            self.last_update_by_radar_s[keep_row], self.last_update_by_radar_s[gone_row])
+        best_row = gone_row if best == gone else keep_row
+        for name in ("vertical_acceleration_mps2", "kind_index", "kind_confidence"):
+            column = getattr(self, name)
+            column[keep_row] = column[best_row]
+
+    def _known_acceleration(self, rows: np.ndarray) -> np.ndarray | None:
+        """The known acceleration (k, 3) of the tracks ``rows`` in their prediction:
+        gravity for those classified ballistic with enough confidence (the ballistic
+        model), none for the others; None when no track of ``rows`` has one."""
+        if not (self.settings.ballistic_model and self._any_ballistic):
+            return None
+        ballistic = ((self.kind_index[rows] == BALLISTIC)
+                     & (self.kind_confidence[rows] >= self.settings.ballistic_model_confidence))
+        if not ballistic.any():
+            return None
+        acceleration = np.zeros((rows.size, 3))
+        acceleration[ballistic] = GRAVITY_MPS2
+        return acceleration
+
+    def _smooth_vertical_acceleration(self, rows: np.ndarray,
+                                      vertical_speed_before: np.ndarray,
+                                      dt_s: np.ndarray) -> None:
+        """After an update of the tracks ``rows`` (their vertical speed was
+        ``vertical_speed_before`` ``dt_s`` earlier): smooth their vertical acceleration
+        exponentially (weight ``ACCELERATION_SMOOTHING``), unknown (NaN) until the
+        velocity itself is known, from the third plot."""
+        valid = (self.hits[rows] > 2) & (dt_s > 0.0)
+        if not valid.any():
+            return
+        rows, dt_s = rows[valid], dt_s[valid]
+        measured = (self.state[rows, 5] - vertical_speed_before[valid]) / dt_s
+        previous = self.vertical_acceleration_mps2[rows]
+        self.vertical_acceleration_mps2[rows] = np.where(
+            np.isnan(previous), measured,
+            previous + ACCELERATION_SMOOTHING * (measured - previous))
+
+    def _classify(self, rows: np.ndarray) -> None:
+        """Classify the tracks where the boolean ``rows`` is set
+        (:func:`iadsim.tracking.classification.classify`)."""
+        if rows.any():
+            self.kind_index[rows], self.kind_confidence[rows] = classify(
+                self.state[rows, 3:], self._height_m(self.state[rows, :3]),
+                self.vertical_acceleration_mps2[rows])
+            # Whether any track may use the ballistic model (a shortcut for the others;
+            # tracks deleted since may leave it set, which only costs the check).
+            self._any_ballistic = bool((self.kind_index == BALLISTIC).any())
+
+    def _height_m(self, position_m: np.ndarray) -> np.ndarray:
+        """Height above the ground (m) of ENU positions (k, 3): the up coordinate plus the
+        fall of the earth's surface below the origin's horizontal plane at that distance,
+        ``d^2 / (2 R)``, less the origin's ground elevation (terrain elsewhere unknown)."""
+        horizontal2 = position_m[:, 0] ** 2 + position_m[:, 1] ** 2
+        return (position_m[:, 2] + horizontal2 / (2.0 * EARTH_RADIUS_M)
+                - self.ground_elevation_m)
 
     def picture(self, time_s: float, track_ids: np.ndarray | None = None) -> TrackPicture:
         """Confirmed tracks extrapolated to ``time_s`` (the table itself is not changed).
@@ -298,11 +584,14 @@ class CentralTracker:
         confirmed = self.status == CONFIRMED
         if track_ids is not None:
             confirmed &= np.isin(self.track_id, track_ids)
-        state, covariance = kalman.predict(self.state[confirmed], self.covariance[confirmed],
-                                           time_s - self.time_s[confirmed],
-                                           self.settings.process_noise_mps2)
+        rows = confirmed.nonzero()[0]
+        state, covariance = kalman.predict(self.state[rows], self.covariance[rows],
+                                           time_s - self.time_s[rows],
+                                           self.settings.process_noise_mps2,
+                                           self._known_acceleration(rows))
         speed_sigma = np.sqrt(np.trace(covariance[:, 3:, 3:], axis1=1, axis2=2) / 3.0)
         # Contiguous copies: compiled readers then see one memory layout whatever the size.
-        return TrackPicture(time_s, self.track_id[confirmed].copy(), state[:, :3].copy(),
+        return TrackPicture(time_s, self.track_id[rows], state[:, :3].copy(),
                             state[:, 3:].copy(), covariance[:, :3, :3],
-                            self.last_update_by_radar_s[confirmed].copy(), speed_sigma)
+                            self.last_update_by_radar_s[rows], speed_sigma,
+                            self.kind_index[rows], self.kind_confidence[rows])

@@ -1,0 +1,112 @@
+"""False and duplicate tracks: how much of the confirmed picture follows no live threat.
+
+Runs built-in scenarios step by step and, after every step, compares the confirmed track
+picture with the threats then in flight (this script is analysis: it reads the truth to
+score the picture; the tracker never does). Prints one JSON line per scenario:
+
+* ``confirmed_tracks``: tracks confirmed at some time in the run;
+* ``false_tracks``: confirmed tracks that never had a live threat within ``--radius-m``
+  (default 1 km) at any step while confirmed; ``false_share`` their fraction;
+* ``duplicate_share``: of the (step, track) samples with a threat within the radius, the
+  fraction whose nearest threat was also nearest to another, closer confirmed track
+  (a second track on one target, which draws a second engagement);
+* ``threats_tracked``: threats that had a confirmed track within the radius at some step.
+
+Usage::
+
+    PYTHONPATH=src .venv/bin/python benchmarks/false_tracks.py
+    PYTHONPATH=src .venv/bin/python benchmarks/false_tracks.py --scenarios saturation --seed 1
+    PYTHONPATH=src .venv/bin/python benchmarks/false_tracks.py --tracking merge_checks=100
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import subprocess
+from pathlib import Path
+
+import numpy as np
+from scipy.spatial import cKDTree
+
+from iadsim.engine.simulation import Simulation
+from iadsim.scenario.loader import load_scenario
+from iadsim.scenario.schema import Scenario
+from iadsim.threats.raid import FLYING
+
+
+def commit() -> str:
+    """The source tree's commit, so that a line can be traced."""
+    try:
+        return subprocess.run(["git", "rev-parse", "--short", "HEAD"], capture_output=True,
+                              text=True, check=True,
+                              cwd=Path(__file__).resolve().parent).stdout.strip()
+    except (OSError, subprocess.CalledProcessError):
+        return "unknown"
+
+
+def measure(name: str, seed: int, radius_m: float, tracking: dict[str, float]) -> dict:
+    """Run one scenario (its tracking settings changed by ``tracking``) and score its
+    confirmed picture at every step."""
+    scenario = load_scenario(name)
+    if tracking:
+        document = scenario.model_dump()
+        document["tracking"] = {**document["tracking"], **tracking}
+        scenario = Scenario.model_validate(document)
+    simulation = Simulation(scenario, seed=seed)
+    total_steps = int(np.ceil(simulation.scenario.sim.duration_s / simulation.dt_s - 1e-9))
+    near_ever: dict[int, bool] = {}
+    near_samples = duplicate_samples = 0
+    tracked_threats: set[int] = set()
+    while simulation.steps < total_steps and not (simulation.steps > 0 and simulation.finished):
+        simulation.step()
+        picture = simulation.tracker.picture(simulation.time_s)
+        if picture.size == 0:
+            continue
+        flying = (simulation.status == FLYING).nonzero()[0]
+        ids = picture.track_id.tolist()
+        if flying.size == 0:
+            for track in ids:
+                near_ever.setdefault(track, False)
+            continue
+        distance, nearest = cKDTree(simulation.threat_position_m[flying]).query(
+            picture.position_m)
+        near = distance <= radius_m
+        for track, is_near in zip(ids, near.tolist(), strict=True):
+            near_ever[track] = near_ever.get(track, False) or is_near
+        if near.any():
+            threat = flying[nearest[near]]
+            tracked_threats.update(threat.tolist())
+            # Per threat, the closest track is its track; the others near it are duplicates.
+            order = np.lexsort((distance[near], threat))
+            first = np.r_[True, threat[order][1:] != threat[order][:-1]]
+            near_samples += int(near.sum())
+            duplicate_samples += int((~first).sum())
+    confirmed = len(near_ever)
+    false_tracks = sum(not value for value in near_ever.values())
+    return {"bench": "false_tracks", "scenario": name, "seed": seed, "radius_m": radius_m,
+            "confirmed_tracks": confirmed, "false_tracks": false_tracks,
+            "false_share": round(false_tracks / confirmed, 4) if confirmed else None,
+            "duplicate_share": (round(duplicate_samples / near_samples, 4)
+                                if near_samples else None),
+            "threats": int(simulation.raid.size), "threats_tracked": len(tracked_threats),
+            "tracking": tracking, "commit": commit()}
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--scenarios", nargs="+", default=["layered-defense", "saturation"])
+    parser.add_argument("--seed", type=int, default=1)
+    parser.add_argument("--radius-m", type=float, default=1_000.0)
+    parser.add_argument("--tracking", nargs="*", default=[], metavar="NAME=VALUE",
+                        help="override tracking settings, e.g. merge_checks=100")
+    arguments = parser.parse_args()
+    tracking = {name: float(value) if "." in value or "e" in value else int(value)
+                for name, value in (item.split("=", 1) for item in arguments.tracking)}
+    for name in arguments.scenarios:
+        print(json.dumps(measure(name, arguments.seed, arguments.radius_m, tracking)),
+              flush=True)
+
+
+if __name__ == "__main__":
+    main()

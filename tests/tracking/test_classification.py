@@ -1,0 +1,82 @@
+"""Kinematic classification: a picture of each kind, read from the tracker's own tracks.
+
+The tracker is fed reports of one target of each kind (noisy, from a radar), so the
+classifier reads estimated velocities, heights and vertical accelerations, not the truth.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+from test_tracker import make_tracker, measure, site  # noqa: F401  (site: the radar fixture)
+
+from iadsim.tracking.classification import KINEMATIC_KINDS, classify
+
+G = 9.80665
+
+
+def test_classify_names_each_kind_from_clear_kinematics():
+    velocity = np.array([[1_200.0, 0.0, -900.0], [240.0, 0.0, 0.0], [260.0, 0.0, 0.0],
+                         [45.0, 10.0, 0.0]])
+    height = np.array([35_000.0, 60.0, 8_000.0, 600.0])
+    acceleration = np.array([-G, 0.0, 0.0, np.nan])
+    kind, confidence = classify(velocity, height, acceleration)
+    assert [KINEMATIC_KINDS[k] for k in kind] == [
+        "ballistic_missile", "cruise_missile", "aircraft", "drone"]
+    assert (confidence > 0.9).all()
+    np.testing.assert_array_equal(velocity[1], [240.0, 0.0, 0.0])  # inputs unchanged
+
+
+def test_an_ambiguous_track_gets_a_low_confidence():
+    # 250 m/s at 900 m: a low-flying aircraft or a high cruise missile.
+    _, confidence = classify(np.array([[250.0, 0.0, 0.0]]), np.array([900.0]),
+                             np.array([0.0]))
+    assert 0.4 < confidence[0] < 0.9
+
+
+def ballistic(time_s, start, velocity):
+    position = start + velocity * time_s
+    position[:, 2] -= 0.5 * G * time_s**2
+    return position
+
+
+@pytest.mark.parametrize("kind, start, velocity", [
+    ("ballistic_missile", [60_000.0, 80_000.0, 40_000.0], [-700.0, -900.0, 300.0]),
+    ("cruise_missile", [40_000.0, 30_000.0, 80.0], [-180.0, -150.0, 0.0]),
+    ("aircraft", [60_000.0, 70_000.0, 9_000.0], [-220.0, -30.0, 0.0]),
+    ("drone", [20_000.0, 25_000.0, 700.0], [-35.0, -35.0, 0.0]),
+])
+def test_the_picture_classifies_a_track_of_each_kind(site, kind, start, velocity):  # noqa: F811
+    tracker, _ = make_tracker(site, confirm_hits=3, process_noise_mps2=12.0)
+    rng = np.random.default_rng(5)
+    start, velocity = np.array([start]), np.array([velocity])
+    for time_s in np.arange(2.0, 42.0, 2.0):
+        truth = (ballistic(time_s, start, velocity) if kind == "ballistic_missile"
+                 else start + velocity * time_s)
+        tracker.process(measure(site, truth, float(time_s), rng))
+    picture = tracker.picture(40.0)
+    assert picture.size == 1
+    assert KINEMATIC_KINDS[picture.kind_index[0]] == kind
+    assert picture.kind_confidence[0] > 0.8
+    if kind == "ballistic_missile":  # the estimate shows the fall, within a few m/s^2
+        assert abs(tracker.vertical_acceleration_mps2[0] + G) < 4.0
+
+
+@pytest.mark.parametrize("model", [True, False])
+def test_a_ballistic_track_is_predicted_under_gravity(site, model):  # noqa: F811
+    """Ten seconds past its last update, a track classified ballistic is predicted
+    falling (error within its covariance); without the ballistic model the constant
+    velocity prediction misses by g t^2 / 2 = 490 m and its velocity lag (780 m here)."""
+    tracker, _ = make_tracker(site, process_noise_mps2=12.0, ballistic_model=model)
+    rng = np.random.default_rng(6)
+    start, velocity = np.array([[60_000.0, 80_000.0, 40_000.0]]), np.array([[-700.0, -900.0,
+                                                                            300.0]])
+    for time_s in np.arange(2.0, 42.0, 2.0):
+        tracker.process(measure(site, ballistic(time_s, start, velocity), float(time_s), rng))
+    picture = tracker.picture(50.0)
+    error = np.linalg.norm(picture.position_m[0] - ballistic(50.0, start, velocity)[0])
+    if model:
+        assert error < 3.0 * np.sqrt(np.trace(picture.position_cov_m2[0]))
+        assert error < 200.0
+    else:
+        assert 400.0 < error < 1_000.0

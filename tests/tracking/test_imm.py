@@ -1,0 +1,54 @@
+"""The IMM filter's mechanics: one model reduces to the Kalman filter; shapes, inputs."""
+
+from __future__ import annotations
+
+import numpy as np
+
+from iadsim.tracking import imm, kalman
+
+
+def test_with_the_cv_mode_certain_the_imm_is_the_cv_kalman_filter():
+    """Mode CV with probability 1 and no switching: the combined position and velocity
+    are those of :mod:`iadsim.tracking.kalman` with the same noise; rtol 1e-9."""
+    rng = np.random.default_rng(1)
+    n = 4
+    position = rng.normal(size=(n, 3)) * 1e4
+    measurement_cov = np.broadcast_to(np.diag([900.0, 400.0, 2500.0]), (n, 3, 3)).copy()
+    estimate = imm.start(position, measurement_cov, 200.0, 5.0, np.array([1.0, 0.0]))
+    state = np.zeros((n, 6))
+    state[:, :3] = position
+    covariance = np.zeros((n, 6, 6))
+    covariance[:, :3, :3], covariance[:, 3:, 3:] = measurement_cov, np.eye(3) * 200.0**2
+    transition, noise = imm.transition_matrices(2.0, 3.0, 10.0)
+    for _ in range(5):
+        measurement = position + rng.normal(size=(n, 3)) * 30.0
+        estimate, _ = imm.step(estimate, measurement, measurement_cov, transition, noise,
+                               np.eye(2))
+        state, covariance = kalman.predict(state, covariance, np.full(n, 2.0), 3.0)
+        state, covariance = kalman.update(state, covariance, measurement, measurement_cov)
+    combined, combined_cov = estimate.combined()
+    np.testing.assert_allclose(combined[:, :6], state, rtol=1e-9, atol=1e-6)
+    np.testing.assert_allclose(combined_cov[:, :6, :6], covariance, rtol=1e-9, atol=1e-6)
+    np.testing.assert_array_equal(estimate.mode_probability, np.tile([1.0, 0.0], (n, 1)))
+
+
+def test_a_step_returns_new_arrays_and_probabilities_that_sum_to_one():
+    rng = np.random.default_rng(2)
+    n = 3
+    measurement_cov = np.broadcast_to(np.eye(3) * 100.0, (n, 3, 3)).copy()
+    estimate = imm.start(rng.normal(size=(n, 3)), measurement_cov, 100.0, 5.0,
+                         np.array([0.8, 0.2]))
+    before = (estimate.state.copy(), estimate.covariance.copy(),
+              estimate.mode_probability.copy())
+    transition, noise = imm.transition_matrices(1.0, 1.0, 10.0)
+    measurement = rng.normal(size=(n, 3)) * 10.0
+    after, nis = imm.step(estimate, measurement, measurement_cov, transition, noise,
+                          np.array([[0.9, 0.1], [0.2, 0.8]]))
+    for old, kept in zip(before, (estimate.state, estimate.covariance,
+                                  estimate.mode_probability), strict=True):
+        np.testing.assert_array_equal(old, kept)
+    assert after.state.shape == (n, 2, 9) and after.covariance.shape == (n, 2, 9, 9)
+    np.testing.assert_allclose(after.mode_probability.sum(axis=1), 1.0)
+    assert nis.shape == (n,) and (nis >= 0).all()
+    eigenvalues = np.linalg.eigvalsh(after.covariance)
+    assert (eigenvalues > -1e-6).all()
