@@ -29,7 +29,8 @@ def test_every_threat_has_one_fate_and_the_books_balance(runs, name):
     summary = runs[name].summary
     threats = summary["threats"]
     assert threats["total"] == len(runs[name].threats) > 0
-    fates = (threats["killed"] + threats["leaked"] + threats["completed_route"]
+    fates = (threats["killed"] + threats["leaked"] + threats["withdrew"]
+             + threats["completed_route"]
              + threats["in_flight_at_end"] + threats["not_launched"])
     assert fates == threats["total"]
     events = runs[name].events

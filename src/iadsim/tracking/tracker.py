@@ -62,14 +62,17 @@ class TrackPicture:
 class CentralTracker:
     """The track table (structure of arrays) and the scan-by-scan processing."""
 
-    def __init__(self, settings: Tracking, sites: list[RadarSite], log: EventLog):
+    def __init__(self, settings: Tracking, sites: list[RadarSite], log: EventLog,
+                 first_track_id: int = 0):
+        """``first_track_id``: the id of the first track started; a second tracker in the
+        same run (an autonomous battery's) starts elsewhere so that ids stay unique."""
         self.settings = settings
         self.sites = sites
         self.log = log
         # The chi-square quantile for 3 degrees of freedom, chi2.ppf(p, 3), written with
         # the inverse regularized gamma function (scipy.stats is slow to import).
         self.gate_threshold = float(2.0 * gammaincinv(1.5, settings.gate_probability))
-        self._next_id = 0
+        self._next_id = first_track_id
         radars = len(sites)
         self.track_id = np.zeros(0, dtype=np.int64)
         self.state = np.zeros((0, 6))
