@@ -92,3 +92,25 @@ def print_summary(summary: dict[str, Any], console: Console | None = None) -> No
         console.print(f"Aircraft shot down apart: {cost['aircraft_killed']} "
                       f"worth {_money(cost['aircraft_killed_usd'])}.")
     console.print(f"[dim]{summary['notional']}[/dim]")
+
+
+def print_fault_comparison(comparison: dict[str, Any], console: Console | None = None) -> None:
+    """Print what each fault cost against the same seed without it."""
+    console = console or Console()
+    base = comparison["baseline"]
+    table = Table(title=f"Faults in {comparison['scenario']}, seed {comparison['seed']} "
+                        f"(baseline: {base['leakers']} leakers, {base['rounds']} rounds, "
+                        f"damage {base['damage']:.2f})", title_justify="left")
+    for column in ("fault", "leakers", "+leakers", "rounds", "+rounds", "damage", "+damage"):
+        table.add_column(column, justify="left" if column == "fault" else "right")
+    for row in comparison["faults"]:
+        fault = row["fault"]
+        if isinstance(fault, dict):
+            until = "end" if fault["end_s"] is None else f"{fault['end_s']:g} s"
+            label = f"{fault['kind']} {fault['target']} {fault['start_s']:g}-{until}"
+        else:
+            label = "all faults"
+        table.add_row(label, str(row["leakers"]), f"{row['extra_leakers']:+d}",
+                      str(row["rounds"]), f"{row['extra_rounds']:+d}", f"{row['damage']:.2f}",
+                      f"{row['extra_damage']:+.2f}")
+    console.print(table)
