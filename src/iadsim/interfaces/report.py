@@ -98,8 +98,9 @@ def print_fault_comparison(comparison: dict[str, Any], console: Console | None =
     """Print what each fault cost against the same seed without it."""
     console = console or Console()
     base = comparison["baseline"]
+    leakers = f"{base['leakers']} leaker{'' if base['leakers'] == 1 else 's'}"
     table = Table(title=f"Faults in {comparison['scenario']}, seed {comparison['seed']} "
-                        f"(baseline: {base['leakers']} leakers, {base['rounds']} rounds, "
+                        f"(baseline: {leakers}, {base['rounds']} rounds, "
                         f"damage {base['damage']:.2f})", title_justify="left")
     for column in ("fault", "leakers", "+leakers", "rounds", "+rounds", "damage", "+damage"):
         table.add_column(column, justify="left" if column == "fault" else "right")
