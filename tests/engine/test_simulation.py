@@ -173,3 +173,18 @@ def test_a_threat_that_stops_short_withdrew_and_one_within_weapon_range_released
     withdrew = of_kind(result.events, "route_complete")
     assert withdrew["threat_id"].tolist() == [0]
     assert withdrew["value"].iloc[0] == pytest.approx(8_540.0, rel=0.01)
+
+
+def test_orders_over_a_slow_battery_link_launch_later_but_not_when_the_battery_is_cut_off():
+    def first_launch_after_assignment(battery_changes, faults=()):
+        document = copy.deepcopy(SMALL_SITE)
+        document["batteries"][0].update(battery_changes)
+        document["faults"] = list(faults)
+        events = run_steps(scenario_from_dict(document))[1]
+        return (of_kind(events, "interceptor_launch")["time_s"].iloc[0]
+                - of_kind(events, "assignment")["time_s"].iloc[0])
+
+    assert first_launch_after_assignment({}) == 2.0  # the reaction time
+    assert first_launch_after_assignment({"link_latency_s": 1.5}) == 3.5
+    cut = [{"kind": "link_cut", "target": "sam-home", "start_s": 0.0}]
+    assert first_launch_after_assignment({"link_latency_s": 1.5}, cut) == 2.0

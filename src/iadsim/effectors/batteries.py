@@ -89,7 +89,11 @@ class Batteries:
         self.fire_control_mask = self.radar_mask | remote[:, None]
         self.fire_channels = np.array([b.fire_channels for b in units], dtype=int)
         self.channels_busy = np.zeros(count, dtype=int)
-        self.reaction_time_s = np.array([b.reaction_time_s for b in units], dtype=float)
+        # From an order to the first launch: the order's trip over the link, then the
+        # battery's own reaction (the link part is dropped while it fights on its own).
+        self.own_reaction_time_s = np.array([b.reaction_time_s for b in units], dtype=float)
+        self.link_latency_s = np.array([b.link_latency_s for b in units], dtype=float)
+        self.reaction_time_s = self.own_reaction_time_s + self.link_latency_s
         self.salvo_size = np.array([b.salvo_size or scenario.doctrine.salvo_size for b in units],
                                    dtype=int)
         self.reload_s = np.array([b.reload_s for b in units], dtype=float)

@@ -234,8 +234,12 @@ class Simulation:
                    and fault.target == target)
 
     def _set_battery_link(self, battery: int, linked: bool) -> None:
-        """Command a battery centrally (link up) or let it defend itself (link cut)."""
+        """Command a battery centrally (link up) or let it defend itself (link cut): its
+        orders then no longer travel over the link."""
         self.commanded[battery] = linked
+        batteries = self.batteries
+        batteries.reaction_time_s[battery] = (batteries.own_reaction_time_s[battery]
+                                              + linked * batteries.link_latency_s[battery])
         stack = self.autonomous.get(battery)
         if linked:
             if stack is not None:

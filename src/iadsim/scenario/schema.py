@@ -213,6 +213,9 @@ class Battery(Catalogued, Sited):
     fire_channels: int = Field(ge=1, le=1_000)
     reload_s: Positive
     reaction_time_s: NonNegative = Field(5.0, description="From assignment to first launch.")
+    link_latency_s: NonNegative = Field(
+        0.0, description="Delay of the battle manager's orders over the battery's link; added "
+        "to the reaction time while the battery is commanded over the network.")
     salvo_size: int | None = Field(None, ge=1, le=8, description="Overrides doctrine.salvo_size.")
 
 
