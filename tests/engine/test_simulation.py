@@ -188,3 +188,16 @@ def test_orders_over_a_slow_battery_link_launch_later_but_not_when_the_battery_i
     assert first_launch_after_assignment({"link_latency_s": 1.5}) == 3.5
     cut = [{"kind": "link_cut", "target": "sam-home", "start_s": 0.0}]
     assert first_launch_after_assignment({"link_latency_s": 1.5}, cut) == 2.0
+
+
+def test_overlapping_cuts_keep_one_autonomous_stack_until_the_last_ends():
+    scenario = small_site(faults=[
+        {"kind": "link_cut", "target": "sam-home", "start_s": 0.0, "end_s": 200.0},
+        {"kind": "link_cut", "target": "sam-home", "start_s": 100.0}])
+    stacks = []
+    simulation, events = run_steps(scenario, every_step=lambda s: stacks.append(
+        id(s.autonomous.get(0))))
+    assert len(set(stacks)) == 1  # created at the first cut, never replaced
+    assert (of_kind(events, "assignment")["track_id"] >= AUTONOMOUS_TRACK_ID_BASE).all()
+    assert of_kind(events, "fault_start")["value"].tolist() == [0.0, 1.0]
+    assert not simulation.commanded[0]

@@ -59,7 +59,7 @@ class Simulation:
         self.raid = build_raid(scenario, self.frame)
         self.status = np.full(self.raid.size, PENDING, dtype=np.int8)
         self._weapon_range_m = np.array(
-            [group.weapon_range_km * 1e3 for group in scenario.threats] or [0.0])[
+            [group.weapon_range_km * 1e3 for group in scenario.threats], dtype=float)[
             self.raid.group_index]
         self._unresolved = self.raid.size  # threats pending or flying
         self.threat_position_m = np.zeros((self.raid.size, 3))
@@ -245,7 +245,7 @@ class Simulation:
             if stack is not None:
                 stack.reconnect()
             return
-        if stack is not None and stack.linked_again:
+        if stack is not None:  # cut again before it finished, or a second fault
             stack.battle_manager.commanded[battery] = True
             return
         name = self.batteries.names[battery]
