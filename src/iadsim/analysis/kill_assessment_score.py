@@ -34,21 +34,29 @@ SCORING_MISS_LIMIT_M = 1_000.0
 
 def score_kill_assessments(events: pd.DataFrame) -> dict[str, Any]:
     """Counts of assessments, judged kills, false kills and missed kills (plain ints)."""
-    kinds = events["kind"].to_numpy()
-    assessed = events[kinds == "kill_assessment"]
+    # Masks from the categorical's codes: no object array of a log of millions of rows.
+    kinds = events["kind"]
+    codes = kinds.cat.codes.to_numpy()
+
+    def rows(kind: str) -> pd.DataFrame:
+        if kind not in kinds.cat.categories:
+            return events.iloc[:0]
+        return events[codes == kinds.cat.categories.get_loc(kind)]
+
+    assessed = rows("kill_assessment")
     result = {"assessments": len(assessed), "judged_killed": int((assessed["value"] == 1).sum()),
               "false_kills": 0, "missed_kills": 0, "unscored": 0,
               "false_kills_then_leaked": 0, "rounds_after_missed_kills": 0}
     if assessed.empty:
         return result
-    intercepts = events[kinds == "intercept"]
+    intercepts = rows("intercept")
     near = intercepts[intercepts["value"] <= SCORING_MISS_LIMIT_M]
     threat_of_round = pd.Series(near["threat_id"].to_numpy(),
                                 index=near["interceptor_id"].to_numpy())
-    kills = events[kinds == "kill"]
+    kills = rows("kill")
     killed_at = pd.Series(kills["time_s"].to_numpy(), index=kills["threat_id"].to_numpy())
-    leaked = set(events.loc[kinds == "leak", "threat_id"].tolist())
-    launches = events[kinds == "interceptor_launch"]
+    leaked = set(rows("leak")["threat_id"].tolist())
+    launches = rows("interceptor_launch")
     threat = threat_of_round.reindex(assessed["interceptor_id"].to_numpy()).to_numpy()
     threat = np.where(np.isnan(threat.astype(float)), -1, threat).astype(np.int64)
     scored = threat >= 0
