@@ -2,7 +2,8 @@
 
 When its link to the battle manager is cut, a battery runs its own tracker on its own
 radars' reports (received directly, without the network) and its own battle manager,
-which commands only that battery, with the run's doctrine. Its tracks are numbered from
+which commands only that battery, with the run's doctrine: its sector is what its own
+radars see and its own interceptors reach. Its tracks are numbered from
 ``first_track_id`` so that they never collide with the central picture's. When the link
 comes back the battery is commanded centrally again; its own manager only finishes the
 engagements it had open, then the stack is discarded.
