@@ -23,6 +23,11 @@ threat judged alive: a round is wasted on its coasting track) with
 judgement rests on (more independent looks, fewer errors). The draws come from the
 battle manager's own random stream, so they never shift another subsystem's draws.
 
+Limits: the velocity before is the track's at the engagement's last launch, so a target
+that accelerates a lot during a long flyout (a ballistic missile gains g x flyout time of
+downward speed) nears the threshold; threats close together can hand the engaged track
+to a neighbour, which then reads as alive (see :mod:`iadsim.analysis.kill_assessment_score`).
+
 The cues (loss of track, change of kinematics) are the generic ones of radar kill
 assessment; the thresholds and the error model are notional: one probability per error
 kind, scaled by the radar count (no SNR or debris model yet). Nothing here reads the truth.
