@@ -110,3 +110,29 @@ def test_written_run_matches_memory(tmp_path):
     summary = json.loads((tmp_path / "run" / "summary.json").read_text())
     assert summary == json.loads(json.dumps(result.summary))
     assert not [p for p in (tmp_path / "run").iterdir() if p.name.startswith(".")]
+
+
+@pytest.mark.parametrize("name", BUILTINS)
+def test_the_tracker_drops_a_fresh_track_only_when_the_manager_judged_it_killed(runs, name):
+    """Kills reach the tracker from the battle manager's judgement, never from the truth:
+    every track dropped before its timeout was judged killed one step earlier (the tracker
+    runs before the manager in a step)."""
+    events = runs[name].events
+    tracking = runs[name].scenario.tracking
+    timeout = min(tracking.coast_timeout_s, tracking.tentative_timeout_s)
+    drops = events[(events["kind"] == "track_drop") & (events["value"] <= timeout)]
+    judged = events[(events["kind"] == "kill_assessment") & (events["value"] == 1.0)]
+    dt_s = runs[name].scenario.sim.dt_s
+    assert len(drops) > 0 or name == "sinop-trial"
+    assert set(zip(drops["track_id"], drops["time_s"].round(6), strict=True)) <= set(
+        zip(judged["track_id"], (judged["time_s"] + dt_s).round(6), strict=True))
+    assessed = events[events["kind"] == "kill_assessment"]
+    launches = events[events["kind"] == "interceptor_launch"].set_index("interceptor_id")
+    # Each judgement names its engagement's last round, launched at that track by that battery.
+    assert assessed["interceptor_id"].is_unique
+    rounds = launches.loc[assessed["interceptor_id"]]
+    assert (rounds["track_id"].to_numpy() == assessed["track_id"].to_numpy()).all()
+    assert (rounds["battery"].to_numpy() == assessed["battery"].to_numpy()).all()
+    score = runs[name].summary["kill_assessment"]
+    assert score["assessments"] == len(assessed)
+    assert score["false_kills"] + score["missed_kills"] + score["unscored"] <= len(assessed)
