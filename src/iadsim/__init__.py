@@ -18,19 +18,19 @@ from iadsim.scenario import Scenario, builtin_names, load_scenario
 
 if TYPE_CHECKING:
     from iadsim.analysis.monte_carlo import CampaignResult, monte_carlo
-    from iadsim.api import RunResult, run
+    from iadsim.api import RunResult, compare_faults, run
 
 kernel_cache.configure()  # before any module imports Numba
 
 __version__ = "0.1.0"
 __all__ = ["CampaignResult", "IadsimError", "RunResult", "Scenario", "ScenarioError",
-           "builtin_names", "load_scenario", "monte_carlo", "run"]
+           "builtin_names", "compare_faults", "load_scenario", "monte_carlo", "run"]
 
 
 def __getattr__(name: str) -> Any:
     """Import the simulation (SciPy, pandas) on first use of ``run`` or ``RunResult``, so
     that ``iadsim scenarios`` and ``iadsim validate`` start in a fraction of a second."""
-    if name in ("run", "RunResult"):
+    if name in ("run", "RunResult", "compare_faults"):
         from iadsim import api
 
         return getattr(api, name)

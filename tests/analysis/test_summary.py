@@ -49,10 +49,12 @@ def test_fates_and_costs_come_from_the_log():
                         wall_time_s=0.1)
     assert summary["verdict"] == "not_defended"
     assert summary["threats"] == {"total": 4, "launched": 3, "detected": 2, "killed": 1,
-                                  "leaked": 1, "completed_route": 0, "in_flight_at_end": 1,
-                                  "not_launched": 1}
+                                  "leaked": 1, "withdrew": 0, "completed_route": 0,
+                                  "in_flight_at_end": 1, "not_launched": 1}
     assert summary["assets"][0] == {"asset": "forward-air-base", "value": 10.0,
-                                    "threats_aimed": 4, "leakers": 1, "survived": False}
+                                    "threats_aimed": 4, "leakers": 1, "survived": False,
+                                    "reached_radius": 1, "stand_off_releases": 0,
+                                    "damage": 0.1}
     assert summary["cost"]["interceptors_usd"] == 630_000.0
     assert summary["cost"]["threats_killed_usd"] == 35_000.0
     assert summary["cost"]["interceptor_usd_per_threat_usd_killed"] == 18.0

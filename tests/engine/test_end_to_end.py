@@ -11,6 +11,7 @@ import pytest
 import iadsim
 from iadsim.engine.events import COLUMNS, EventKind
 from iadsim.scenario.loader import builtin_names
+from iadsim.tracking.tracker import CentralTracker
 
 BUILTINS = ["layered-defense", "saturation", "sinop-trial"]
 
@@ -29,7 +30,8 @@ def test_every_threat_has_one_fate_and_the_books_balance(runs, name):
     summary = runs[name].summary
     threats = summary["threats"]
     assert threats["total"] == len(runs[name].threats) > 0
-    fates = (threats["killed"] + threats["leaked"] + threats["completed_route"]
+    fates = (threats["killed"] + threats["leaked"] + threats["withdrew"]
+             + threats["completed_route"]
              + threats["in_flight_at_end"] + threats["not_launched"])
     assert fates == threats["total"]
     events = runs[name].events
@@ -109,3 +111,47 @@ def test_written_run_matches_memory(tmp_path):
     summary = json.loads((tmp_path / "run" / "summary.json").read_text())
     assert summary == json.loads(json.dumps(result.summary))
     assert not [p for p in (tmp_path / "run").iterdir() if p.name.startswith(".")]
+
+
+@pytest.mark.parametrize("name", BUILTINS)
+def test_the_tracker_is_told_of_kills_only_by_the_managers_judgement(monkeypatch, name):
+    """Kills reach the tracker from the battle manager's judgement, never from the truth:
+    every track id handed to the tracker as killed was judged killed (a ``kill_assessment``
+    of 1) one step earlier (the tracker runs before the manager in a step), and every
+    judged kill reaches it. The tracker's own deletion rules (timeouts, M-of-N misses, a
+    position sigma past ``max_position_sigma_m``) are tested in tests/tracking."""
+    handed: list[tuple[int, float]] = []
+    original = CentralTracker.drop
+
+    def spy(self, time_s, killed_track_ids=None):
+        if killed_track_ids is not None:
+            handed.extend((int(track), round(time_s, 6)) for track in killed_track_ids)
+        return original(self, time_s, killed_track_ids)
+
+    monkeypatch.setattr(CentralTracker, "drop", spy)
+    result = iadsim.run(name, seed=11)
+    events = result.events
+    judged = events[(events["kind"] == "kill_assessment") & (events["value"] == 1.0)]
+    dt_s = result.scenario.sim.dt_s
+    expected = set(zip(judged["track_id"], (judged["time_s"] + dt_s).round(6), strict=True))
+    assert set(handed) <= expected
+    # Every judged kill reached the tracker, except one judged in the run's last step (a
+    # run stops early once every threat is resolved and nothing is left to assess).
+    last_step_s = events["time_s"].max()
+    assert {item for item in expected if item[1] <= last_step_s} <= set(handed)
+    assert len(handed) > 0 or name == "sinop-trial"
+
+
+@pytest.mark.parametrize("name", BUILTINS)
+def test_kill_assessments_name_their_engagement(runs, name):
+    events = runs[name].events
+    assessed = events[events["kind"] == "kill_assessment"]
+    launches = events[events["kind"] == "interceptor_launch"].set_index("interceptor_id")
+    # Each judgement names its engagement's last round, launched at that track by that battery.
+    assert assessed["interceptor_id"].is_unique
+    rounds = launches.loc[assessed["interceptor_id"]]
+    assert (rounds["track_id"].to_numpy() == assessed["track_id"].to_numpy()).all()
+    assert (rounds["battery"].to_numpy() == assessed["battery"].to_numpy()).all()
+    score = runs[name].summary["kill_assessment"]
+    assert score["assessments"] == len(assessed)
+    assert score["false_kills"] + score["missed_kills"] + score["unscored"] <= len(assessed)

@@ -164,3 +164,24 @@ def test_the_entry_point_runs_a_scenario(capsys, tmp_path):
     assert exited.value.code == 0
     assert capsys.readouterr().out.startswith("TRIAL: ")
     assert (tmp_path / "trial" / "summary.json").is_file()
+
+
+def test_faults_prints_what_each_fault_cost(tmp_path):
+    from small_site_builder import SMALL_SITE
+
+    document = {**SMALL_SITE, "faults": [
+        {"kind": "radar_down", "target": "home-radar", "start_s": 0.0}]}
+    path = tmp_path / "site.yaml"
+    path.write_text(yaml.safe_dump(document), encoding="utf-8")
+    result = runner.invoke(app, ["faults", str(path), "--seed", "3"], terminal_width=120)
+    assert result.exit_code == 0, result.output
+    assert "baseline: 0 leakers, 2 rounds, damage 0.00" in result.stdout
+    row = next(line for line in result.stdout.splitlines() if "radar_down" in line)
+    cells = [cell.strip() for cell in row.split("│")[2:-1]]
+    assert cells == ["2", "+2", "0", "-2", "0.60", "+0.60"]
+
+
+def test_faults_without_faults_is_a_one_line_error():
+    result = runner.invoke(app, ["faults", "sinop-trial"])
+    assert result.exit_code == 2
+    assert "no faults declared" in result.output

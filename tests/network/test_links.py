@@ -34,3 +34,15 @@ def test_delivery_is_ordered_by_arrival_then_scan_time_then_radar():
     links.send(batch(1, 5.5))  # arrives first
     order = [(b.radar_index, b.time_s) for b in links.deliver(6.0)]
     assert order == [(1, 5.5), (0, 5.0), (2, 5.0), (1, 6.0)]
+
+
+def test_a_cut_link_loses_what_is_sent_while_cut_but_not_what_was_in_transit():
+    links = ReportLinks([1.0, 1.0])
+    links.send(batch(0, 10.0))  # in transit when the link is cut
+    links.cut[0] = True
+    links.send(batch(0, 10.5))
+    links.send(batch(1, 10.5))  # the other radar's link is up
+    links.cut[0] = False
+    links.send(batch(0, 11.0))
+    order = [(b.radar_index, b.time_s) for b in links.deliver(100.0)]
+    assert order == [(0, 10.0), (1, 10.5), (0, 11.0)]

@@ -1,7 +1,19 @@
 """The run summary: who leaked, what was shot, what it cost, when each threat was seen.
 
 Computed from the event log and the per-threat table only (the log is the single source),
-so any stored run can be summarized again.
+so any stored run can be summarized again. Meanings:
+
+- a leaker (fate ``leaked``) reached its asset's radius, or released a stand-off weapon
+  within its ``weapon_range_km`` (assumed to reach the asset); an aimed threat that ended
+  its path short of that withdrew (fate ``withdrew``), and is no leaker;
+- each asset's ``damage`` sums its leakers' damage fractions, capped at 1
+  (:mod:`iadsim.analysis.damage`);
+- the cost exchange is over munitions only (missiles, drones): interceptor dollars spent
+  per dollar of munitions destroyed; aircraft shot down are reported apart;
+- ``layers``: rounds, kills, Pk per shot and cost per layer
+  (:mod:`iadsim.analysis.layers`);
+- ``kill_assessment``: the battle manager's judgements scored against the truth
+  (:mod:`iadsim.analysis.kill_assessment_score`).
 """
 
 from __future__ import annotations
@@ -11,6 +23,9 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from iadsim.analysis.damage import asset_damage
+from iadsim.analysis.kill_assessment_score import score_kill_assessments
+from iadsim.analysis.layers import LAYERS, layer_of
 from iadsim.scenario.schema import Scenario
 
 NOTIONAL_NOTE = ("All system profiles are notional, built from open public figures; "
@@ -18,7 +33,8 @@ NOTIONAL_NOTE = ("All system profiles are notional, built from open public figur
 
 
 def threat_fates(events: pd.DataFrame, threats: pd.DataFrame) -> pd.Series:
-    """Fate of each threat (indexed by threat id): killed, leaked, completed_route,
+    """Fate of each threat (indexed by threat id): killed, leaked, withdrew (an aimed
+    threat that ended its path short of its asset), completed_route (no target),
     in_flight (still flying when the run ended) or not_launched."""
     fate = pd.Series("not_launched", index=threats["threat_id"], dtype=object)
     kinds = events["kind"]
@@ -29,6 +45,9 @@ def threat_fates(events: pd.DataFrame, threats: pd.DataFrame) -> pd.Series:
         concerned = threat_ids[(kinds == kind).to_numpy()]
         if concerned.size:
             fate.loc[concerned] = label
+    withdrew = ((kinds == "route_complete") & events["asset"].notna()).to_numpy()
+    if withdrew.any():
+        fate.loc[threat_ids[withdrew]] = "withdrew"
     return fate
 
 
@@ -78,6 +97,7 @@ def summarize(events: pd.DataFrame, threats: pd.DataFrame, scenario: Scenario, s
     for kind, frame in threats.groupby("kind", sort=True):
         by_kind[str(kind)] = {"total": len(frame), "killed": count("killed", frame),
                               "leaked": count("leaked", frame),
+                              "withdrew": count("withdrew", frame),
                               "completed_route": count("completed_route", frame),
                               "in_flight_at_end": count("in_flight", frame)}
 
@@ -95,6 +115,7 @@ def summarize(events: pd.DataFrame, threats: pd.DataFrame, scenario: Scenario, s
         groups.append({
             "group": str(name), "kind": str(frame["kind"].iloc[0]), "count": len(frame),
             "killed": count("killed", frame), "leaked": count("leaked", frame),
+            "withdrew": count("withdrew", frame),
             "completed_route": count("completed_route", frame),
             "detected": int(delay.size),
             "median_first_detection_after_launch_s": _round(delay.median()) if delay.size
@@ -102,16 +123,22 @@ def summarize(events: pd.DataFrame, threats: pd.DataFrame, scenario: Scenario, s
         })
 
     leaks = events[events["kind"] == "leak"]
+    kind_of = threats.set_index("threat_id")["kind"].astype(str)
     assets = []
     for asset in scenario.defended_assets:
         aimed = threats[threats["target"] == asset.name]
-        leakers = int((leaks["asset"] == asset.name).sum())
+        hits = leaks[leaks["asset"] == asset.name]
+        reached = int((hits["value"] <= asset.radius_m).sum())
+        damage = asset_damage(kind_of.loc[hits["threat_id"].to_numpy()].tolist())
         assets.append({"asset": asset.name, "value": asset.value, "threats_aimed": len(aimed),
-                       "leakers": leakers, "survived": leakers == 0})
+                       "leakers": len(hits), "survived": len(hits) == 0,
+                       "reached_radius": reached, "stand_off_releases": len(hits) - reached,
+                       "damage": round(damage, 3)})
 
     launches = events[events["kind"] == "interceptor_launch"]
     kills = events[events["kind"] == "kill"]
     cost_of_type = {i.name: i.cost_per_round_usd for i in scenario.interceptors}
+    layer_of_type = {i.name: layer_of(i) for i in scenario.interceptors}
     by_battery = {}
     for battery in scenario.batteries:
         fired = int((launches["battery"] == battery.name).sum())
@@ -119,6 +146,7 @@ def summarize(events: pd.DataFrame, threats: pd.DataFrame, scenario: Scenario, s
             "interceptor": battery.interceptor, "fired": fired,
             "kills": int((kills["battery"] == battery.name).sum()),
             "cost_usd": fired * cost_of_type[battery.interceptor],
+            "layer": layer_of_type[battery.interceptor],
         }
     by_type: dict[str, dict[str, float]] = {}
     for battery in by_battery.values():
@@ -127,8 +155,22 @@ def summarize(events: pd.DataFrame, threats: pd.DataFrame, scenario: Scenario, s
         for key in ("fired", "kills", "cost_usd"):
             entry[key] += battery[key]
 
+    layers: dict[str, dict[str, Any]] = {}
+    for layer in LAYERS:
+        members = [b for b in by_battery.values() if b["layer"] == layer]
+        if not members:
+            continue
+        fired = sum(b["fired"] for b in members)
+        layer_kills = sum(b["kills"] for b in members)
+        layers[layer] = {"batteries": len(members), "fired": fired, "kills": layer_kills,
+                         "pk_per_shot": _round(layer_kills / fired, 3) if fired else None,
+                         "cost_usd": float(sum(b["cost_usd"] for b in members))}
+
     interceptor_cost = float(launches["value"].sum())
-    killed_value = float(threats.loc[threats["fate"] == "killed", "unit_cost_usd"].sum())
+    killed = threats[threats["fate"] == "killed"]
+    killed_value = float(killed["unit_cost_usd"].sum())
+    aircraft_killed = killed[killed["kind"].astype(str) == "aircraft"]
+    munitions_killed_value = killed_value - float(aircraft_killed["unit_cost_usd"].sum())
     leaked_total = count("leaked")
     hit_assets = [a["asset"] for a in assets if not a["survived"]]
     defended = leaked_total == 0
@@ -141,8 +183,10 @@ def summarize(events: pd.DataFrame, threats: pd.DataFrame, scenario: Scenario, s
         verdict, verdict_text = "defended", "DEFENDED: no threat reached a defended asset."
     else:
         verdict = "not_defended"
+        damage = ", ".join(f"{a['asset']} {a['damage']:.0%}" for a in assets
+                           if not a["survived"])
         verdict_text = (f"NOT DEFENDED: {leaked_total} leaker(s) reached "
-                        f"{len(hit_assets)} asset(s): {', '.join(hit_assets)}.")
+                        f"{len(hit_assets)} asset(s); damage {damage}.")
     return {
         "scenario": scenario.name,
         "seed": seed,
@@ -155,6 +199,7 @@ def summarize(events: pd.DataFrame, threats: pd.DataFrame, scenario: Scenario, s
         "threats": {"total": len(threats), "launched": len(threats) - count("not_launched"),
                     "detected": int(threats["first_detection_s"].notna().sum()),
                     "killed": count("killed"), "leaked": leaked_total,
+                    "withdrew": count("withdrew"),
                     "completed_route": count("completed_route"),
                     "in_flight_at_end": count("in_flight"),
                     "not_launched": count("not_launched")},
@@ -163,12 +208,19 @@ def summarize(events: pd.DataFrame, threats: pd.DataFrame, scenario: Scenario, s
         "assets": assets,
         "interceptors": {"fired": len(launches), "kills": len(kills),
                          "by_type": by_type, "by_battery": by_battery},
+        "layers": layers,
+        "kill_assessment": score_kill_assessments(events),
         "cost": {
             "interceptors_usd": interceptor_cost,
             "threats_total_usd": float(threats["unit_cost_usd"].sum()),
             "threats_killed_usd": killed_value,
-            "interceptor_usd_per_threat_usd_killed": _round(interceptor_cost / killed_value, 3)
-            if killed_value > 0 else None,
+            "munitions_killed_usd": munitions_killed_value,
+            "aircraft_killed": len(aircraft_killed),
+            "aircraft_killed_usd": killed_value - munitions_killed_value,
+            # Munitions only: aircraft would swamp the ratio (one is worth 20 missiles).
+            "interceptor_usd_per_threat_usd_killed":
+                _round(interceptor_cost / munitions_killed_value, 3)
+                if munitions_killed_value > 0 else None,
         },
         "first_detection": [
             {"threat_id": int(row.threat_id), "group": str(row.group),

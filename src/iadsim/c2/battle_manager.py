@@ -4,14 +4,19 @@ Every ``doctrine.cycle_s`` it evaluates the confirmed tracks, finds which batter
 engage which tracks, and assigns salvos greedily (:mod:`iadsim.c2.wta_greedy`). An
 engagement holds one fire channel of its battery from assignment until its last round
 resolves; its rounds leave the launcher ``reaction_time_s`` after assignment, then every
-``salvo_interval_s``. Kill assessment comes ``kill_assessment_delay_s`` after the last
-round resolves and is perfect in this version (the manager learns whether any round of
-the engagement killed a threat). Doctrine:
+``salvo_interval_s``. The manager learns when each round reached its aim point, never
+whether it killed: kill assessment reads the picture after the last round
+(:mod:`iadsim.c2.kill_assessment`), and a track judged alive may be engaged again.
+Doctrine:
 
 - ``shoot_look_shoot``: a track is engaged again only after its engagement is assessed
   and judged a failure;
 - ``shoot_shoot``: a second engagement may be put on a track before the first is
   assessed (at most two at once).
+
+Networked command: the manager commands only the batteries of its ``commanded`` mask
+(those whose link to it is up); a battery cut off runs its own manager on its own radars'
+picture (see :mod:`iadsim.engine.simulation`).
 
 The battle manager sees only the track picture, never the truth.
 """
@@ -22,12 +27,13 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
+from iadsim.c2 import kill_assessment
 from iadsim.c2.engageability import engageability, engageable_later
 from iadsim.c2.threat_evaluation import evaluate
 from iadsim.c2.wta_greedy import greedy_assign
 from iadsim.effectors.batteries import Batteries, InterceptorTable
 from iadsim.effectors.envelope import launch_aim_point
-from iadsim.effectors.flyout import InterceptorFleet, Outcome
+from iadsim.effectors.flyout import InterceptorFleet
 from iadsim.engine.events import EventKind, EventLog
 from iadsim.scenario.schema import Doctrine
 from iadsim.tracking.tracker import TrackPicture
@@ -46,9 +52,15 @@ class Engagement:
     launch_times_s: list[float]
     launched: int = 0
     resolved: int = 0
-    killed: bool = False
     cancelled: bool = False
     interceptor_ids: list[int] = field(default_factory=list)
+    #: When the first round reached its aim point (s); inf until then.
+    intercept_time_s: float = float("inf")
+    #: The track's velocity (m/s, ENU) at the last launch: the kinematics before intercept.
+    velocity_before_mps: np.ndarray = field(default_factory=lambda: np.zeros(3))
+    #: Radars that held the track in fire-control time at the last launch.
+    holding_radars: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=np.intp))
+    judged_killed: bool = False
 
     @property
     def rounds(self) -> int:
@@ -73,7 +85,15 @@ class BattleManager:
 
     def __init__(self, doctrine: Doctrine, batteries: Batteries, types: InterceptorTable,
                  assets: DefendedAssets, fleet: InterceptorFleet, frame: LocalFrame,
-                 ground_elevation_m: float, log: EventLog):
+                 ground_elevation_m: float, log: EventLog,
+                 rng: np.random.Generator | None = None,
+                 radar_look_s: np.ndarray | None = None,
+                 commanded: np.ndarray | None = None):
+        """``rng``: the kill-assessment stream (None: judgements follow the evidence, no
+        error draws). ``radar_look_s``: (n_radars,) revisit plus report latency of each
+        radar (s), for timing kill assessment (None: no wait beyond the delay).
+        ``commanded``: (n_batteries,) bool, the batteries this manager may assign (None:
+        all); the caller may change it in place between steps."""
         self.doctrine = doctrine
         self.batteries = batteries
         self.types = types
@@ -90,6 +110,11 @@ class BattleManager:
         self._assessments: list[tuple[float, int]] = []
         self._next_cycle_s = 0.0
         self._limit = MAX_ENGAGEMENTS_PER_TRACK[doctrine.firing_policy]
+        self.rng = rng
+        self.radar_look_s = radar_look_s
+        self.commanded = (np.ones(batteries.size, dtype=bool) if commanded is None
+                          else commanded)
+        self._engagement_of_round: dict[int, int] = {}
 
     @property
     def busy(self) -> bool:
@@ -97,22 +122,38 @@ class BattleManager:
         return bool(self._open_by_track) or bool(self._assessments)
 
     def wants_picture(self, time_s: float) -> bool:
-        """True when a step at ``time_s`` would read the picture (cycle or launch due)."""
-        return time_s + 1e-9 >= self._next_cycle_s or bool(self._pending_launch)
+        """True when a step at ``time_s`` would read the picture (a cycle, a launch or a
+        kill assessment due)."""
+        return (time_s + 1e-9 >= self._next_cycle_s or bool(self._pending_launch)
+                or any(due <= time_s + 1e-9 for due, _ in self._assessments))
 
     def step(self, time_s: float, picture: TrackPicture | None) -> None:
         """Assess, assign (when a cycle is due) and launch at ``time_s``.
 
-        ``picture`` may be None when :meth:`wants_picture` said no: then only due kill
-        assessments are made.
+        ``picture`` may be None only when :meth:`wants_picture` said no.
         """
-        self._assess_due(time_s)
         if picture is None:
             return
+        self._assess_due(time_s, picture)
         if time_s + 1e-9 >= self._next_cycle_s:
             self._next_cycle_s = time_s + self.doctrine.cycle_s
-            self._assign(time_s, picture)
+            if self.commanded.any():
+                self._assign_commanded(time_s, picture)
         self._launch_due(time_s, picture)
+
+    def _assign_commanded(self, time_s: float, picture: TrackPicture) -> None:
+        """:meth:`_assign` over the commanded batteries only: the others show no free
+        fire channel while it runs."""
+        outside = ~self.commanded
+        if not outside.any():
+            self._assign(time_s, picture)
+            return
+        busy = self.batteries.channels_busy[outside].copy()
+        self.batteries.channels_busy[outside] = self.batteries.fire_channels[outside]
+        try:
+            self._assign(time_s, picture)
+        finally:
+            self.batteries.channels_busy[outside] = busy
 
     def _assign(self, time_s: float, picture: TrackPicture) -> None:
         if picture.size == 0 or self.batteries.size == 0:
@@ -198,6 +239,11 @@ class BattleManager:
         self.batteries.launch_round(battery)
         engagement.launched += 1
         engagement.interceptor_ids.append(interceptor)
+        self._engagement_of_round[interceptor] = engagement.engagement_id
+        engagement.velocity_before_mps = velocity.copy()
+        engagement.holding_radars = (
+            time_s - picture.last_update_by_radar_s[row]
+            <= self.doctrine.fire_control_track_age_s).nonzero()[0]
         self.log.add(EventKind.INTERCEPTOR_LAUNCH, time_s, track_id=engagement.track_id,
                      interceptor_id=interceptor, battery_index=battery,
                      value=self.types.cost_per_round_usd[kind], position_m=origin)
@@ -215,25 +261,38 @@ class BattleManager:
         killed, self._newly_killed = self._newly_killed, []
         return np.asarray(killed, dtype=np.int64)
 
-    def record_outcomes(self, outcome: Outcome) -> None:
-        """Account for rounds that resolved this step (kills, misses, self-destructs)."""
-        for index in range(outcome.interceptor_id.size):
-            engagement = self.engagements[int(outcome.engagement_id[index])]
+    def record_outcomes(self, interceptor_id: np.ndarray, time_s: np.ndarray) -> None:
+        """Account for rounds that resolved this step: which rounds, and when they reached
+        their aim point or gave up. Whether they killed is not given (it is truth); rounds
+        another manager launched are ignored."""
+        for interceptor, when in zip(np.asarray(interceptor_id).tolist(),
+                                     np.asarray(time_s).tolist(), strict=True):
+            engagement_id = self._engagement_of_round.pop(interceptor, None)
+            if engagement_id is None:
+                continue
+            engagement = self.engagements[engagement_id]
             engagement.resolved += 1
-            engagement.killed |= bool(outcome.killed[index])
+            engagement.intercept_time_s = min(engagement.intercept_time_s, when)
             if engagement.finished:
-                self._close(engagement, float(outcome.time_s[index]))
+                self._close(engagement, when)
 
     def _close(self, engagement: Engagement, time_s: float) -> None:
+        """Free the fire channel; schedule the kill assessment after the delay and the
+        looks of the fastest radar that held the track."""
         self.batteries.channels_busy[engagement.battery] -= 1
-        due = time_s + self.doctrine.kill_assessment_delay_s
-        self._assessments.append((due, engagement.engagement_id))
+        wait = self.doctrine.kill_assessment_delay_s
+        if self.radar_look_s is not None and engagement.holding_radars.size:
+            look = float(self.radar_look_s[engagement.holding_radars].min())
+            wait = max(wait, self.doctrine.kill_assessment_looks * look)
+        self._assessments.append((time_s + wait, engagement.engagement_id))
 
-    def _assess_due(self, time_s: float) -> None:
+    def _assess_due(self, time_s: float, picture: TrackPicture) -> None:
         due = [item for item in self._assessments if item[0] <= time_s + 1e-9]
         if not due:
             return
         self._assessments = [item for item in self._assessments if item[0] > time_s + 1e-9]
+        row_of_track = {int(track): row for row, track in enumerate(picture.track_id.tolist())}
+        doctrine = self.doctrine
         for _, engagement_id in sorted(due):
             engagement = self.engagements[engagement_id]
             remaining = self._open_by_track.get(engagement.track_id, 1) - 1
@@ -241,8 +300,22 @@ class BattleManager:
                 self._open_by_track[engagement.track_id] = remaining
             else:
                 self._open_by_track.pop(engagement.track_id, None)
-            if engagement.killed and engagement.track_id not in self.killed_track_ids:
+            if engagement.launched == 0:
+                continue  # cancelled before its first round: nothing to assess
+            row = row_of_track.get(engagement.track_id)
+            present = row is not None
+            evidence = kill_assessment.read_evidence(
+                present,
+                picture.last_update_by_radar_s[row] if present else np.zeros(0),
+                engagement.intercept_time_s, engagement.velocity_before_mps,
+                picture.velocity_mps[row] if present else engagement.velocity_before_mps,
+                engagement.holding_radars.size)
+            killed, _ = kill_assessment.judge(evidence, doctrine.false_kill_probability,
+                                              doctrine.missed_kill_probability, self.rng)
+            engagement.judged_killed = killed
+            if killed and engagement.track_id not in self.killed_track_ids:
                 self.killed_track_ids.add(engagement.track_id)
                 self._newly_killed.append(engagement.track_id)
             self.log.add(EventKind.KILL_ASSESSMENT, time_s, track_id=engagement.track_id,
-                         battery_index=engagement.battery, value=float(engagement.killed))
+                         battery_index=engagement.battery,
+                         interceptor_id=engagement.interceptor_ids[-1], value=float(killed))

@@ -6,9 +6,9 @@ interceptor type's kinematic envelope, flown with its own flight model
 target keeping its track velocity and a launch after the battery's reaction time; the
 pair is engageable when the round can reach the PIP in time, the PIP is inside the
 published envelope (slant range, altitude above ground, flight time), the target is not
-faster than the interceptor allows, one of the battery's radars updated the track
-recently enough for fire control, and the intercept comes before the track reaches the
-asset it threatens.
+faster than the interceptor allows, one of the battery's radars (any radar, with launch on
+remote: ``Batteries.fire_control_mask``) updated the track recently enough for fire
+control, and the intercept comes before the track reaches the asset it threatens.
 """
 
 from __future__ import annotations
@@ -42,7 +42,7 @@ def engageability(picture: TrackPicture, time_to_go_s: np.ndarray, batteries: Ba
     feasible, t_intercept, point = _engageability(
         picture.position_m, picture.velocity_mps, picture.last_update_by_radar_s,
         picture.time_s, np.asarray(time_to_go_s, dtype=float), batteries.position_m,
-        batteries.reaction_time_s, batteries.radar_mask, types.speed_mps[kind],
+        batteries.reaction_time_s, batteries.fire_control_mask, types.speed_mps[kind],
         types.min_range_m[kind], types.max_range_m[kind], types.min_altitude_m[kind],
         types.max_altitude_m[kind], types.max_flight_time_s[kind],
         types.max_target_speed_mps[kind], frame.alt_m, frame.gaussian_radius_m(),

@@ -99,9 +99,17 @@ class Batteries:
         self.radar_mask = np.zeros((count, len(scenario.sensors)), dtype=bool)
         for row, battery in enumerate(units):
             self.radar_mask[row, [radar_index[name] for name in battery.radars]] = True
+        # Radars whose track updates a battery may fire on: its own, or with launch on
+        # remote (missiles only; a gun needs its own fire-control radar) any radar.
+        remote = scenario.doctrine.launch_on_remote & ~interceptors.is_gun[self.interceptor_type]
+        self.fire_control_mask = self.radar_mask | remote[:, None]
         self.fire_channels = np.array([b.fire_channels for b in units], dtype=int)
         self.channels_busy = np.zeros(count, dtype=int)
-        self.reaction_time_s = np.array([b.reaction_time_s for b in units], dtype=float)
+        # From an order to the first launch: the order's trip over the link, then the
+        # battery's own reaction (the link part is dropped while it fights on its own).
+        self.own_reaction_time_s = np.array([b.reaction_time_s for b in units], dtype=float)
+        self.link_latency_s = np.array([b.link_latency_s for b in units], dtype=float)
+        self.reaction_time_s = self.own_reaction_time_s + self.link_latency_s
         self.salvo_size = np.array([b.salvo_size or scenario.doctrine.salvo_size for b in units],
                                    dtype=int)
         self.reload_s = np.array([b.reload_s for b in units], dtype=float)

@@ -20,15 +20,22 @@ intercept           miss distance (m) at closest approach
 kill                miss distance (m)
 miss                miss distance (m)
 self_destruct       flight time (s) when the round gave up
-kill_assessment     1 if the battle manager judges the threat killed, else 0
-leak                distance (m) from the target asset at arrival
-route_complete      NaN  (a threat with no target finished its path)
+kill_assessment     1 if the battle manager judges the threat killed, else 0 (from the
+                    picture; ``interceptor_id`` is the engagement's last round, which
+                    the analysis uses to score the judgement against the truth)
+leak                distance (m) from the target asset when the threat reached its
+                    radius, or released a stand-off weapon within ``weapon_range_km``
+route_complete      distance (m) from the target asset of an aimed threat that ended its
+                    path short of it (withdrew, ``asset`` set); NaN for a threat with no
+                    target
 outage_start/end    NaN
 reload              rounds loaded
 seeker_lock         range (m) from the round to the threat its seeker locked
                     (``threat_id``: the locked threat, ``track_id``: the engaged track)
 diverted            id of the intended threat, -1 if none (``threat_id``: the other
                     threat the seeker locked; logged with its ``seeker_lock``)
+fault_start/end     index of the fault in the scenario's ``faults`` list (``sensor`` or
+                    ``battery`` names its target)
 =================== ==========================================================
 
 Rows are appended in batches (vectorized); :meth:`EventLog.to_frame` orders them by time,
@@ -75,6 +82,8 @@ class EventKind(StrEnum):
     SEEKER_LOCK = "seeker_lock"
     DIVERTED = "diverted"
     TRACK_MERGE = "track_merge"
+    FAULT_START = "fault_start"
+    FAULT_END = "fault_end"
 
 
 #: Integer id columns (-1 when not concerned) and their stored dtype.

@@ -2,12 +2,18 @@
 
 One step from ``t`` to ``t + dt`` runs the pipeline in order:
 
+0. scenario faults that start or end at ``t + dt`` are applied and logged;
 1. threats move to ``t + dt`` (launches are logged);
 2. interceptors fly over the step and resolve their endgames against the true threats;
-3. threats that reached the end of their path alive leak (or complete their route);
+3. threats that reached the end of their path alive leak when they end within their
+   asset's radius, or within ``weapon_range_km`` of it (a stand-off weapon is released
+   there and, in this version, assumed to reach the asset: it is not flown or engaged);
+   otherwise they withdraw (route complete, short of the asset);
 4. radars due to scan look at ``t + dt``; their reports enter the network;
-5. reports that have arrived are fused by the tracker; stale and killed tracks drop;
-6. the battle manager assesses, assigns and launches on the track picture;
+5. reports that have arrived are fused by the tracker; stale and tracks the battle
+   manager judged killed drop;
+6. the battle manager assesses, assigns and launches on the track picture; a battery cut
+   off from it defends itself on its own radars (:mod:`iadsim.c2.autonomous`);
 7. launchers due a reload are refilled.
 
 The run ends at ``sim.duration_s`` or, earlier, once every threat has been resolved and
@@ -16,13 +22,17 @@ no round or engagement is open.
 
 from __future__ import annotations
 
+import dataclasses
+
 import numpy as np
 
+from iadsim.c2.autonomous import AutonomousBattery
 from iadsim.c2.battle_manager import BattleManager, DefendedAssets
 from iadsim.effectors.batteries import Batteries, interceptor_table
 from iadsim.effectors.flyout import InterceptorFleet, Outcome
 from iadsim.engine.events import EventKind, EventLog
 from iadsim.engine.random_streams import stream
+from iadsim.network.faults import FaultSchedule
 from iadsim.network.links import ReportLinks
 from iadsim.scenario.schema import Scenario
 from iadsim.sensors.radar import RadarNetwork, radar_sites
@@ -48,11 +58,19 @@ class Simulation:
                             [b.name for b in scenario.batteries], [a.name for a in assets])
         self.raid = build_raid(scenario, self.frame)
         self.status = np.full(self.raid.size, PENDING, dtype=np.int8)
+        self._weapon_range_m = np.array(
+            [group.weapon_range_km * 1e3 for group in scenario.threats], dtype=float)[
+            self.raid.group_index]
         self._unresolved = self.raid.size  # threats pending or flying
         self.threat_position_m = np.zeros((self.raid.size, 3))
         self.threat_height_m = np.zeros(self.raid.size)
 
-        sites = radar_sites(scenario, self.frame)
+        self.faults = FaultSchedule(scenario.faults)
+        # A radar_down fault is an outage of that radar (it logs outage_start/end too).
+        sites = [dataclasses.replace(site, outages_s=site.outages_s
+                                     + self.faults.windows("radar_down", site.name))
+                 for site in radar_sites(scenario, self.frame)]
+        self.sites = sites
         self.radars = RadarNetwork(sites, self.seed, ground, scenario.sim.record_detections)
         self.links = ReportLinks([site.latency_s for site in sites])
         self.tracker = CentralTracker(scenario.tracking, sites, self.log, ground)
@@ -68,9 +86,16 @@ class Simulation:
             radius_m=np.array([a.radius_m for a in assets], dtype=float),
             value=np.array([a.value for a in assets], dtype=float))
         self.assets = asset_table
+        self.radar_look_s = np.array([site.revisit_s + site.latency_s for site in sites])
+        self.commanded = np.ones(self.batteries.size, dtype=bool)  # link to the manager up
         self.battle_manager = BattleManager(scenario.doctrine, self.batteries,
                                             self.interceptor_types, asset_table, self.fleet,
-                                            self.frame, ground, self.log)
+                                            self.frame, ground, self.log,
+                                            stream(self.seed, "kill_assessment"),
+                                            self.radar_look_s, self.commanded)
+        self.autonomous: dict[int, AutonomousBattery] = {}
+        self._radar_index = {site.name: index for index, site in enumerate(sites)}
+        self._battery_index = {name: index for index, name in enumerate(self.batteries.names)}
 
     def _update_threats(self, time_s: float, rows: np.ndarray) -> None:
         """Move the given threats to ``time_s`` (others keep their last state)."""
@@ -84,7 +109,8 @@ class Simulation:
     def finished(self) -> bool:
         """True when no threat is pending or flying and no round or engagement is open."""
         return (self._unresolved == 0 and self.fleet.flying.size == 0
-                and not self.battle_manager.busy)
+                and not self.battle_manager.busy
+                and not any(stack.battle_manager.busy for stack in self.autonomous.values()))
 
     def run(self) -> Simulation:
         """Step until the duration is reached or the raid is over; returns self."""
@@ -98,6 +124,10 @@ class Simulation:
         start_s = self.time_s
         end_s = (self.steps + 1) * self.dt_s  # no accumulated round-off
         raid, log = self.raid, self.log
+
+        # 0. Faults.
+        if self.faults.faults:
+            self._apply_faults(end_s)
 
         # 1. Threats move; launches.
         launched = ((self.status == PENDING) & (raid.launch_time_s <= end_s)).nonzero()[0]
@@ -117,15 +147,17 @@ class Simulation:
         if self.fleet.flying.size:
             start_position = self.threat_position_m.copy()
             start_position[flying] = previous_position
+            track_id, track_position, track_velocity, track_covariance = (
+                self._guidance_picture())
             outcome = self.fleet.step(start_s, self.dt_s, start_position, self.threat_position_m,
-                                      self.status == FLYING, raid.rcs_m2,
-                                      self._picture.track_id,
-                                      self._picture.position_m, self._picture.velocity_mps,
-                                      self._picture.position_cov_m2)
+                                      self.status == FLYING, raid.rcs_m2, track_id,
+                                      track_position, track_velocity, track_covariance)
             self._log_locks(outcome)
             if outcome.interceptor_id.size:
                 self._log_outcome(outcome)
-                self.battle_manager.record_outcomes(outcome)
+                # Managers learn which rounds resolved and when, not whether they killed.
+                for manager in self._managers():
+                    manager.record_outcomes(outcome.interceptor_id, outcome.time_s)
 
         # 3. Arrivals: leakers and completed routes.
         arrived = flying[(self.status[flying] == FLYING)
@@ -137,8 +169,9 @@ class Simulation:
 
         # 4. Radars scan; reports enter the network.
         flying = (self.status == FLYING).nonzero()[0]
-        for batch in self.radars.scan(end_s, self.threat_position_m, self.threat_height_m,
-                                      raid.rcs_m2, flying, log):
+        scans = self.radars.scan(end_s, self.threat_position_m, self.threat_height_m,
+                                 raid.rcs_m2, flying, log)
+        for batch in scans:
             self.links.send(batch)
 
         # 5. Tracker fuses what has arrived; drops stale and killed tracks.
@@ -155,6 +188,11 @@ class Simulation:
             if self.fleet.flying.size:
                 self._picture = self.tracker.picture(
                     end_s, self.fleet.track_id[self.fleet.flying])
+
+        for battery, stack in list(self.autonomous.items()):
+            stack.step(end_s, scans)
+            if stack.done:
+                del self.autonomous[battery]
 
         # 7. Reloads.
         self.batteries.update_reloads(end_s, log)
@@ -173,6 +211,68 @@ class Simulation:
         log.add(EventKind.DIVERTED, locks.time_s[diverted],
                 value=locks.intended_threat_id[diverted].astype(float),
                 **{name: column[diverted] for name, column in common.items()})
+
+    def _managers(self) -> list[BattleManager]:
+        return [self.battle_manager,
+                *(stack.battle_manager for stack in self.autonomous.values())]
+
+    def _guidance_picture(self) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+        """Track ids, positions, velocities and position covariances rounds are guided on:
+        the central picture, plus the local pictures of autonomous batteries."""
+        pictures = [self._picture, *(stack.picture for stack in self.autonomous.values())]
+        if len(pictures) == 1:
+            picture = self._picture
+            return (picture.track_id, picture.position_m, picture.velocity_mps,
+                    picture.position_cov_m2)
+        return (np.concatenate([p.track_id for p in pictures]),
+                np.concatenate([p.position_m for p in pictures]),
+                np.concatenate([p.velocity_mps for p in pictures]),
+                np.concatenate([p.position_cov_m2 for p in pictures]))
+
+    def _apply_faults(self, time_s: float) -> None:
+        """Apply and log the faults that start or end at ``time_s``. A radar_down fault
+        is applied by the radar network itself (an outage)."""
+        for change in self.faults.update(time_s):
+            fault = change.fault
+            radar = self._radar_index.get(fault.target, -1)
+            battery = self._battery_index.get(fault.target, -1) if radar < 0 else -1
+            self.log.add(EventKind.FAULT_START if change.started else EventKind.FAULT_END,
+                         time_s, sensor_index=radar, battery_index=battery,
+                         value=float(change.index))
+            if fault.kind != "link_cut":
+                continue
+            if radar >= 0:
+                self.links.cut[radar] = self._cut_count("link_cut", fault.target) > 0
+            else:
+                self._set_battery_link(battery, self._cut_count("link_cut", fault.target) == 0)
+
+    def _cut_count(self, kind: str, target: str) -> int:
+        """Active faults of one kind on one target (overlapping faults may stack)."""
+        return sum(1 for index, fault in enumerate(self.faults.faults)
+                   if self.faults.active[index] and fault.kind == kind
+                   and fault.target == target)
+
+    def _set_battery_link(self, battery: int, linked: bool) -> None:
+        """Command a battery centrally (link up) or let it defend itself (link cut): its
+        orders then no longer travel over the link."""
+        self.commanded[battery] = linked
+        batteries = self.batteries
+        batteries.reaction_time_s[battery] = (batteries.own_reaction_time_s[battery]
+                                              + linked * batteries.link_latency_s[battery])
+        stack = self.autonomous.get(battery)
+        if linked:
+            if stack is not None:
+                stack.reconnect()
+            return
+        if stack is not None:  # cut again before it finished, or a second fault
+            stack.battle_manager.commanded[battery] = True
+            return
+        name = self.batteries.names[battery]
+        self.autonomous[battery] = AutonomousBattery(
+            battery, self.scenario.doctrine, self.scenario.tracking, self.sites,
+            self.batteries, self.interceptor_types, self.assets, self.fleet, self.frame,
+            self.scenario.origin.ground_elevation_m, self.log,
+            stream(self.seed, f"kill_assessment:{name}"), self.radar_look_s)
 
     def _log_outcome(self, outcome: Outcome) -> None:
         log = self.log
@@ -206,8 +306,12 @@ class Simulation:
             asset_position = self.assets.position_m[target[aimed]]
             distance = np.linalg.norm(self.threat_position_m[arrived[aimed]][:, :2]
                                       - asset_position[:, :2], axis=1)
-            self.log.add(EventKind.LEAK, arrival_time[aimed], threat_id=arrived[aimed],
-                         asset_index=target[aimed], value=distance,
-                         position_m=self.threat_position_m[arrived[aimed]])
+            reach = self.assets.radius_m[target[aimed]] + self._weapon_range_m[arrived[aimed]]
+            leaked = distance <= reach
+            ids, times = arrived[aimed], arrival_time[aimed]
+            for kind, rows in ((EventKind.LEAK, leaked), (EventKind.ROUTE_COMPLETE, ~leaked)):
+                self.log.add(kind, times[rows], threat_id=ids[rows],
+                             asset_index=target[aimed][rows], value=distance[rows],
+                             position_m=self.threat_position_m[ids[rows]])
         self.log.add(EventKind.ROUTE_COMPLETE, arrival_time[~aimed], threat_id=arrived[~aimed],
                      position_m=self.threat_position_m[arrived[~aimed]])

@@ -309,6 +309,24 @@ def sql(
     console.print(frame.to_string(index=False), highlight=False, soft_wrap=True, markup=False)
 
 
+@app.command()
+def faults(
+    scenario: Annotated[str, typer.Argument(help="A built-in name or a scenario file with "
+                                                 "a faults: list.")],
+    seed: Annotated[int | None, typer.Option(help="Random seed (default: the file's sim.seed).",
+                                             min=0, max=2**63 - 1)] = None,
+) -> None:
+    """Run the scenario without its faults, with each alone and with all: what each cost."""
+    from iadsim.api import compare_faults
+    from iadsim.interfaces.report import print_fault_comparison
+
+    model = _load(scenario)
+    if not model.faults:
+        _fail([f"{scenario}: no faults declared; expected a faults: list "
+               "(kind radar_down or link_cut, target, start_s, end_s)"])
+    print_fault_comparison(compare_faults(model, seed=seed), console)
+
+
 def main(argv: list[str] | None = None) -> NoReturn:
     """Console entry point. A usage error (unknown option, bad option value) is one line,
     ``error: ...`` on stderr, with exit code 2, like every other bad input."""

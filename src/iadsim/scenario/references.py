@@ -62,6 +62,13 @@ def reference_problems(scenario: Scenario) -> list[tuple[str, str]]:
             problems.append((f"batteries[{b_index}].interceptor",
                              _unknown("interceptors", battery.interceptor, interceptor_names)))
 
+    battery_names = [b.name for b in scenario.batteries]
+    for f_index, fault in enumerate(scenario.faults):
+        known = radar_names if fault.kind == "radar_down" else radar_names + battery_names
+        if fault.target not in known:
+            section = "sensors" if fault.kind == "radar_down" else "radar or battery"
+            problems.append((f"faults[{f_index}].target", _unknown(section, fault.target, known)))
+
     total = sum(group.count for group in scenario.threats)
     if total > MAX_TOTAL_THREATS:
         problems.append(("threats", f"{total} threats in all; expected at most "

@@ -267,6 +267,9 @@ class Battery(Catalogued, Sited):
     fire_channels: int = Field(ge=1, le=1_000)
     reload_s: Positive
     reaction_time_s: NonNegative = Field(5.0, description="From assignment to first launch.")
+    link_latency_s: NonNegative = Field(
+        0.0, description="Delay of the battle manager's orders over the battery's link; added "
+        "to the reaction time while the battery is commanded over the network.")
     salvo_size: int | None = Field(None, ge=1, le=8, description="Overrides doctrine.salvo_size.")
 
 
@@ -391,6 +394,45 @@ class Doctrine(StrictModel):
     fire_control_track_age_s: Positive = Field(
         12.0, description="A battery fires only on tracks one of its radars updated this recently."
     )
+    kill_assessment_looks: int = Field(
+        2, ge=0, le=20, description="Kill assessment waits at least this many revisits (plus "
+        "report latency) of the fastest radar that held the track after the last round.")
+    false_kill_probability: float = Field(
+        0.02, ge=0.0, le=1.0, allow_inf_nan=False,
+        description="Probability that a live track is judged killed, divided by the number of "
+        "radars still updating it (the track is dropped and not engaged again).")
+    missed_kill_probability: float = Field(
+        0.05, ge=0.0, le=1.0, allow_inf_nan=False,
+        description="Probability that a killed target is judged alive, divided by the number "
+        "of radars that held it (its coasting track may draw another round).")
+    launch_on_remote: bool = Field(
+        False, description="A missile battery may engage on the fused track from any radar "
+        "linked to the battle manager, not only its own radars (guns always need their own).")
+
+
+class Fault(StrictModel):
+    """A scenario-driven failure: a radar stops scanning, or a link to the battle manager is
+    cut, from ``start_s`` until ``end_s`` (or the end of the run).
+
+    ``radar_down``: ``target`` names a radar; it neither scans nor reports.
+    ``link_cut``: ``target`` names a radar (its reports no longer reach the battle manager;
+    a battery it belongs to still sees them) or a battery (it no longer takes orders and
+    falls back to autonomous defense on its own radars' reports).
+    """
+
+    kind: Literal["radar_down", "link_cut"]
+    target: Name
+    start_s: NonNegative
+    end_s: Positive | None = None
+
+    @model_validator(mode="after")
+    def _ordered(self) -> Fault:
+        if self.end_s is not None and self.end_s <= self.start_s:
+            raise ValueError(
+                f"end_s must be greater than start_s (got start_s={self.start_s}, "
+                f"end_s={self.end_s})"
+            )
+        return self
 
 
 class Tracking(StrictModel):
@@ -449,3 +491,4 @@ class Scenario(StrictModel):
     threats: list[ThreatGroup] = Field(default_factory=list)
     doctrine: Doctrine = Field(default_factory=Doctrine)
     tracking: Tracking = Field(default_factory=Tracking)
+    faults: list[Fault] = Field(default_factory=list)

@@ -123,7 +123,9 @@ class CentralTracker:
     """The track table (structure of arrays) and the scan-by-scan processing."""
 
     def __init__(self, settings: Tracking, sites: list[RadarSite], log: EventLog,
-                 ground_elevation_m: float = 0.0):
+                 ground_elevation_m: float = 0.0, first_track_id: int = 0):
+        """``first_track_id``: the id of the first track started; a second tracker in the
+        same run (an autonomous battery's) starts elsewhere so that ids stay unique."""
         self.settings = settings
         #: Ground height at the scenario origin (m above the ellipsoid), for the heights
         #: the classification reads.
@@ -140,7 +142,7 @@ class CentralTracker:
         self._one_plot_gate_variance = min(self.initial_speed_sigma_mps**2,
                                            settings.max_target_speed_mps**2
                                            / self.gate_threshold)
-        self._next_id = 0
+        self._next_id = first_track_id
         # Successive merge checks passed, by pair of track ids (older, younger): the count
         # and each track's last update time at the last counted check.
         self._merge_streak: dict[tuple[int, int], tuple[int, float, float]] = {}

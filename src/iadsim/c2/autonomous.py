@@ -1,0 +1,71 @@
+"""Autonomous defense: a battery cut off from the battle manager fights on its own.
+
+When its link to the battle manager is cut, a battery runs its own tracker on its own
+radars' reports (received directly, without the network) and its own battle manager,
+which commands only that battery, with the run's doctrine: its sector is what its own
+radars see and its own interceptors reach. Its tracks are numbered from
+``first_track_id`` so that they never collide with the central picture's. When the link
+comes back the battery is commanded centrally again; its own manager only finishes the
+engagements it had open, then the stack is discarded.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from iadsim.c2.battle_manager import BattleManager, DefendedAssets
+from iadsim.effectors.batteries import Batteries, InterceptorTable
+from iadsim.effectors.flyout import InterceptorFleet
+from iadsim.engine.events import EventLog
+from iadsim.scenario.schema import Doctrine, Tracking
+from iadsim.sensors.radar import DetectionBatch, RadarSite
+from iadsim.tracking.tracker import CentralTracker, TrackPicture
+from iadsim.world.geodesy import LocalFrame
+
+#: An autonomous battery's tracks are numbered from this plus one million per battery
+#: index (event ids are int32: room for about a thousand batteries).
+AUTONOMOUS_TRACK_ID_BASE = 1_000_000_000
+
+
+class AutonomousBattery:
+    """One cut-off battery's own tracker and battle manager."""
+
+    def __init__(self, battery: int, doctrine: Doctrine, tracking: Tracking,
+                 sites: list[RadarSite], batteries: Batteries, types: InterceptorTable,
+                 assets: DefendedAssets, fleet: InterceptorFleet, frame: LocalFrame,
+                 ground_elevation_m: float, log: EventLog, rng: np.random.Generator,
+                 radar_look_s: np.ndarray):
+        self.battery = battery
+        self.radars = batteries.radar_mask[battery].copy()
+        self.tracker = CentralTracker(
+            tracking, sites, log, ground_elevation_m=ground_elevation_m,
+            first_track_id=AUTONOMOUS_TRACK_ID_BASE + battery * 1_000_000)
+        commanded = np.zeros(batteries.size, dtype=bool)
+        commanded[battery] = True
+        self.battle_manager = BattleManager(doctrine, batteries, types, assets, fleet, frame,
+                                            ground_elevation_m, log, rng, radar_look_s,
+                                            commanded)
+        self.picture = self.tracker.picture(0.0)
+
+    @property
+    def linked_again(self) -> bool:
+        return not self.battle_manager.commanded.any()
+
+    def reconnect(self) -> None:
+        """The link is back: assign nothing more, finish what is open."""
+        self.battle_manager.commanded[:] = False
+
+    @property
+    def done(self) -> bool:
+        """Reconnected and nothing left open: the stack may be discarded."""
+        return self.linked_again and not self.battle_manager.busy
+
+    def step(self, time_s: float, batches: list[DetectionBatch]) -> TrackPicture:
+        """Fuse the own radars' new scans, drop stale and killed tracks, assess, assign and
+        launch; returns the local picture (for guiding this battery's rounds)."""
+        own = [batch for batch in batches if self.radars[batch.radar_index]]
+        self.tracker.process_scans(own)
+        self.tracker.drop(time_s, self.battle_manager.take_killed_tracks())
+        self.picture = self.tracker.picture(time_s)
+        self.battle_manager.step(time_s, self.picture)
+        return self.picture

@@ -1,0 +1,117 @@
+"""Kill assessment from the picture: did the engaged threat die, judged from what the
+radars show after the intercept?
+
+The battle manager knows when each of its rounds reached its aim point (the fuze or
+self-destruct time), never whether it killed. After the engagement's last round, it
+waits ``kill_assessment_delay_s`` and at least ``kill_assessment_looks`` revisits of the
+fastest radar that held the track (plus that radar's report latency), then reads the
+track:
+
+- the track is gone from the picture (the tracker dropped it) -> ``vanished``: killed;
+- no radar has updated it since the intercept -> ``not_updated``: killed;
+- its velocity now differs from its velocity before the intercept by more than
+  :data:`KINEMATIC_CHANGE_FRACTION` of the speed before (falling, slowed, broken up)
+  -> ``kinematics_changed``: killed;
+- otherwise (updated since the intercept, same kinematics) -> ``updated``: alive, and the
+  track may be engaged again.
+
+The judgement is then wrong with a probability that depends on the radars' view
+(:func:`error_probability`): a false kill (a live threat judged killed: its track is
+dropped and not engaged again) with ``false_kill_probability``, a missed kill (a dead
+threat judged alive: a round is wasted on its coasting track) with
+``missed_kill_probability``, each divided by the number of radars whose reports the
+judgement rests on (more independent looks, fewer errors). The draws come from the
+battle manager's own random stream, so they never shift another subsystem's draws.
+
+Limits: the velocity before is the track's at the engagement's last launch, so a target
+that accelerates a lot during a long flyout (a ballistic missile gains g x flyout time of
+downward speed) nears the threshold; threats close together can hand the engaged track
+to a neighbour, which then reads as alive (see :mod:`iadsim.analysis.kill_assessment_score`).
+
+The cues (loss of track, change of kinematics) are the generic ones of radar kill
+assessment; the thresholds and the error model are notional: one probability per error
+kind, scaled by the radar count (no SNR or debris model yet). Nothing here reads the truth.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+#: A velocity change larger than this fraction of the speed before the intercept (the
+#: norm of the difference of the two velocity vectors) is read as a killed target.
+KINEMATIC_CHANGE_FRACTION = 0.5
+
+VANISHED, NOT_UPDATED, KINEMATICS_CHANGED, UPDATED = (
+    "vanished", "not_updated", "kinematics_changed", "updated")
+
+
+@dataclass(frozen=True, slots=True)
+class Evidence:
+    """What the picture shows about one engaged track at assessment time."""
+
+    reason: str  # VANISHED, NOT_UPDATED, KINEMATICS_CHANGED or UPDATED
+    radars: int  # radars the judgement rests on (at least 1)
+
+    @property
+    def looks_killed(self) -> bool:
+        return self.reason != UPDATED
+
+
+def read_evidence(present: bool, last_update_by_radar_s: np.ndarray, intercept_time_s: float,
+                  velocity_before_mps: np.ndarray, velocity_now_mps: np.ndarray,
+                  holding_radars: int) -> Evidence:
+    """Read one track's evidence of a kill.
+
+    Parameters
+    ----------
+    present:
+        Whether the track is still in the picture.
+    last_update_by_radar_s:
+        (n_radars,) time (s) each radar last updated the track; -inf for never.
+        Ignored when the track is absent.
+    intercept_time_s:
+        Time (s) the engagement's first round reached its aim point.
+    velocity_before_mps, velocity_now_mps:
+        (3,) the track's ENU velocity (m/s) at the engagement's last launch and now.
+    holding_radars:
+        Radars that held the track (in fire-control time) at the last launch.
+    """
+    if not present:
+        return Evidence(VANISHED, max(holding_radars, 1))
+    since = np.asarray(last_update_by_radar_s) >= intercept_time_s
+    if not since.any():
+        return Evidence(NOT_UPDATED, max(holding_radars, 1))
+    speed_before = float(np.linalg.norm(velocity_before_mps))
+    change = float(np.linalg.norm(np.asarray(velocity_now_mps) - velocity_before_mps))
+    if change > KINEMATIC_CHANGE_FRACTION * speed_before:
+        return Evidence(KINEMATICS_CHANGED, int(since.sum()))
+    return Evidence(UPDATED, int(since.sum()))
+
+
+def error_probability(evidence: Evidence, false_kill_probability: float,
+                      missed_kill_probability: float) -> float:
+    """Probability that the judgement contradicts the evidence.
+
+    Evidence of a kill is misread as a live target (a missed kill) with
+    ``missed_kill_probability / radars``; evidence of a live target is misread as a kill
+    (a false kill) with ``false_kill_probability / radars``.
+    """
+    base = missed_kill_probability if evidence.looks_killed else false_kill_probability
+    return base / max(evidence.radars, 1)
+
+
+def judge(evidence: Evidence, false_kill_probability: float, missed_kill_probability: float,
+          rng: np.random.Generator | None) -> tuple[bool, bool]:
+    """The battle manager's judgement: (judged killed, contradicted the evidence).
+
+    ``rng`` None: the evidence is taken as it reads (no draw). Otherwise exactly one
+    uniform is drawn per assessment, whatever the evidence, so that the stream stays
+    aligned across variants.
+    """
+    if rng is None:
+        return evidence.looks_killed, False
+    flipped = bool(rng.random() < error_probability(evidence, false_kill_probability,
+                                                    missed_kill_probability))
+    return evidence.looks_killed != flipped, flipped
