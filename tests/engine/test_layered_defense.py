@@ -53,14 +53,14 @@ def test_the_refinery_point_defence_takes_the_drones(kinds_by_battery):
     # Both gun pairs empty their ready bursts (8 per gun); the missiles take the rest.
     assert kinds_by_battery["gun-refinery"]["drone"] == 16
     assert kinds_by_battery["gun-refinery-east"]["drone"] == 16
-    assert kinds_by_battery["sr-battery-refinery"]["drone"] == 4
+    assert kinds_by_battery["sr-battery-refinery"]["drone"] == 3
 
 
 def test_the_whole_table_of_rounds_by_battery_and_threat_kind(kinds_by_battery):
     assert kinds_by_battery == {
         "lr-battery": {"aircraft": 3, "ballistic_missile": 4},
         "mr-battery-west": {"cruise_missile": 8},
-        "sr-battery-refinery": {"drone": 4},
+        "sr-battery-refinery": {"drone": 3},
         "gun-refinery": {"drone": 16},
         "gun-refinery-east": {"drone": 16},
     }

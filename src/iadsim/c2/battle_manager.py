@@ -26,7 +26,12 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from iadsim.c2.engageability import Engageability, engageability, engagement_windows
+from iadsim.c2.engageability import (
+    Engageability,
+    EngagementWindows,
+    engageability,
+    engagement_windows,
+)
 from iadsim.c2.threat_evaluation import (
     THREAT_CLASSES,
     ThreatAssessment,
@@ -170,6 +175,8 @@ class BattleManager:
                               self.doctrine.fire_control_track_age_s)
         kill_probability = np.where(reach.feasible & eligible[None, :],
                                     self._salvo_pk[:, None], 0.0)
+        if not kill_probability[weapons > 0].any():
+            return  # no battery that can fire reaches an eligible track now
         hold = self._holds(picture, assessment, reach, weapons, free_channels, stocked,
                            eligible)
         if hold is not None:
@@ -184,39 +191,51 @@ class BattleManager:
                weapons: np.ndarray, free_channels: np.ndarray, stocked: np.ndarray,
                eligible: np.ndarray) -> np.ndarray | None:
         """(n_batteries, n_tracks) bool: doctrine keeps the battery off the track this cycle
-        (battery preference and magazine reserve); None when nothing is held."""
+        (battery preference and magazine reserve); None when nothing is held. Engagement
+        windows are computed only for the tracks a rule can hold."""
         doctrine, batteries = self.doctrine, self.batteries
         preference = doctrine.battery_preference
-        left = (batteries.launcher_rounds.clip(0).sum(axis=1) + batteries.reserve
-                + batteries.reload_rounds.sum(axis=1) - batteries.reserved)
-        low = left <= doctrine.magazine_reserve_fraction * batteries.initial_rounds
-        if doctrine.magazine_reserve_fraction == 0.0 or not low.any():
-            low = None
         if preference == "cheapest_round":
             hold = cheaper_now_holds(self._salvo_cost_usd, reach.feasible, weapons, eligible)
-        elif preference == "earliest_intercept" and low is None:
-            return None
-        windows = None
-        if preference == "cheapest_in_time" or low is not None:
-            aim_point = np.full(picture.position_m.shape, np.nan)
-            threatening = assessment.asset >= 0
-            aim_point[threatening] = self.assets.position_m[assessment.asset[threatening]]
-            windows = engagement_windows(picture, assessment.time_to_go_s, batteries,
-                                         self.types, self.frame, self.ground_elevation_m,
-                                         doctrine.fire_control_track_age_s, aim_point,
-                                         now=reach)
+        else:
+            hold = np.zeros(reach.feasible.shape, dtype=bool)
         if preference == "cheapest_in_time":
             height = self.frame.approximate_altitude_m(picture.position_m) - self.ground_elevation_m
             worth = self._threat_worth_usd[classify(picture.velocity_mps, height)]
-            hold = cheaper_layer_holds(self._salvo_cost_usd, worth, self._salvo_pk, windows,
-                                       reach.feasible, self._engagement_time_s,
-                                       batteries.fire_channels, free_channels, stocked,
-                                       eligible, doctrine.handover_kill_probability)
-        elif preference == "earliest_intercept":
-            hold = np.zeros(reach.feasible.shape, dtype=bool)
-        if low is not None:
-            hold = hold | reserve_holds(low, np.isfinite(windows.first_s), stocked)
-        return hold
+            rows = np.nonzero(eligible & (worth < self._salvo_cost_usd.max()))[0]
+            # Only a battery that could fire at a track now needs a decision on it.
+            able = reach.feasible & (weapons > 0)[:, None]
+            undecided = (able & (self._salvo_cost_usd[:, None] > worth[None, :])).any()
+            if rows.size and undecided:
+                windows = self._windows(picture, assessment, reach, rows)
+                hold[:, rows] = cheaper_layer_holds(
+                    self._salvo_cost_usd, worth[rows], self._salvo_pk, windows,
+                    reach.feasible[:, rows], self._engagement_time_s, batteries.fire_channels,
+                    free_channels, stocked, np.ones(rows.size, dtype=bool),
+                    doctrine.handover_kill_probability)
+        left = (batteries.launcher_rounds.clip(0).sum(axis=1) + batteries.reserve
+                + batteries.reload_rounds.sum(axis=1) - batteries.reserved)
+        low = left <= doctrine.magazine_reserve_fraction * batteries.initial_rounds
+        if doctrine.magazine_reserve_fraction > 0.0 and low.any():
+            rows = np.nonzero(eligible)[0]
+            windows = self._windows(picture, assessment, reach, rows)
+            hold[:, rows] |= reserve_holds(low, np.isfinite(windows.first_s), stocked)
+        return hold if hold.any() else None
+
+    def _windows(self, picture: TrackPicture, assessment: ThreatAssessment,
+                 reach: Engageability, rows: np.ndarray) -> EngagementWindows:
+        """Engagement windows of the picture's ``rows``, each flown at the asset it threatens."""
+        aim_point = np.full((rows.size, 3), np.nan)
+        asset = assessment.asset[rows]
+        aim_point[asset >= 0] = self.assets.position_m[asset[asset >= 0]]
+        part = TrackPicture(picture.time_s, picture.track_id[rows], picture.position_m[rows],
+                            picture.velocity_mps[rows], picture.position_cov_m2[rows],
+                            picture.last_update_by_radar_s[rows], picture.speed_sigma_mps[rows])
+        now = Engageability(reach.feasible[:, rows], reach.intercept_time_s[:, rows],
+                            reach.intercept_point_m[:, rows])
+        return engagement_windows(part, assessment.time_to_go_s[rows], self.batteries,
+                                  self.types, self.frame, self.ground_elevation_m,
+                                  self.doctrine.fire_control_track_age_s, aim_point, now=now)
 
     def _open(self, time_s: float, picture: TrackPicture, battery: int, row: int, asset: int,
               intercept_time_s: float, intercept_point_m: np.ndarray) -> None:

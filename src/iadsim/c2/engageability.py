@@ -119,7 +119,7 @@ class EngagementWindows:
 def engagement_windows(picture: TrackPicture, time_to_go_s: np.ndarray, batteries: Batteries,
                        types: InterceptorTable, frame: LocalFrame, ground_elevation_m: float,
                        fire_control_track_age_s: float, aim_point_m: np.ndarray | None = None,
-                       samples: int = 20, horizon_s: float = 1_200.0,
+                       samples: int = 10, horizon_s: float = 1_200.0,
                        now: Engageability | None = None) -> EngagementWindows:
     """When each battery can engage each track, from now until the track arrives.
 
@@ -199,10 +199,11 @@ def _later_feasible(picture: TrackPicture, time_to_go_s: np.ndarray, batteries: 
         np.tile(picture.position_m, (samples, 1)) + np.tile(velocity, (samples, 1))
         * ahead_s[:, None],
         np.tile(velocity, (samples, 1)),
-        np.tile(picture.position_cov_m2, (samples, 1, 1)),
+        # Read-only views: engageability reads neither the covariance nor the speed sigma.
+        np.broadcast_to(picture.position_cov_m2[:1], (samples * n, 3, 3)),
         # Later, the battery's own radars are assumed to hold the track.
         np.full((samples * n, picture.last_update_by_radar_s.shape[1]), picture.time_s),
-        np.tile(picture.speed_sigma_mps, samples))
+        np.broadcast_to(picture.speed_sigma_mps[:1], (samples * n,)))
     later = engageability(stacked, np.tile(time_to_go_s, samples) - ahead_s, batteries, types,
                           frame, ground_elevation_m, fire_control_track_age_s)
     return later.feasible.reshape(batteries.size, samples, n)

@@ -58,7 +58,7 @@ def assign_cycle(threat_value: np.ndarray, eligible: np.ndarray, capacity: np.nd
         probability = kill_probability[np.ix_(shooters, columns)]
         counts = solve_wta(value[columns], probability, weapons[shooters], method=method).counts
         found = False
-        for column in range(columns.size):
+        for column in np.nonzero(counts.any(axis=0))[0]:
             given = np.repeat(np.arange(shooters.size), counts[:, column])
             best = given[np.argsort(-probability[given, column], kind="stable")]
             for row in best[: left[columns[column]]]:

@@ -27,8 +27,8 @@ from scipy.optimize import linear_sum_assignment
 SURVIVAL_FLOOR = 1e-12  # 1 - p is floored here inside the search (Pk 1 would divide by 0)
 MAX_PASSES = 50
 # The assignment-rounds start (SciPy's dense linear_sum_assignment) is tried up to this many
-# (weapon, target) pairs: 200 x 200 takes a few ms, 200 x 1,000 about 90 ms.
-ASSIGNMENT_START_MAX_PAIRS = 40_000
+# (weapon, target) pairs: 100 x 100 takes about 1 ms, 200 x 1,000 about 90 ms.
+ASSIGNMENT_START_MAX_PAIRS = 10_000
 
 
 def solve_heuristic(values: np.ndarray, probability: np.ndarray,
