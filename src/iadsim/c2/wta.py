@@ -30,7 +30,6 @@ from typing import Literal
 
 import numpy as np
 
-from iadsim.c2.wta_exact import solve_exact
 from iadsim.c2.wta_heuristic import solve_heuristic
 
 METHODS = ("auto", "exact", "heuristic")
@@ -111,6 +110,9 @@ def solve_wta(target_values: np.ndarray, kill_probability: np.ndarray,
                   else "heuristic")
     assigned, lower_bound = solve_heuristic(values, probability, counts), np.nan
     if method == "exact":  # tangents first at the heuristic's solution: a warm start
+        # Imported here: scipy.optimize's MILP adds ~0.2 s to every iadsim start otherwise.
+        from iadsim.c2.wta_exact import solve_exact
+
         assigned, lower_bound = solve_exact(values, probability, counts, useful, assigned)
     return _result(values, probability, counts, assigned, method, lower_bound)
 

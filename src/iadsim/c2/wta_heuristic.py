@@ -22,7 +22,6 @@ from __future__ import annotations
 
 import numpy as np
 from numba import njit
-from scipy.optimize import linear_sum_assignment
 
 SURVIVAL_FLOOR = 1e-12  # 1 - p is floored here inside the search (Pk 1 would divide by 0)
 MAX_PASSES = 50
@@ -59,6 +58,8 @@ def _assignment_rounds(values: np.ndarray, probability: np.ndarray,
     round, each round maximising the value removed ``sum S_j p_ij`` (SciPy's
     ``linear_sum_assignment``). Optimal outright when the optimum puts at most one weapon
     on each target; MMR's one-at-a-time choice is not."""
+    from scipy.optimize import linear_sum_assignment  # here: scipy.optimize imports slowly
+
     n_rows, n_targets = probability.shape
     assigned = np.zeros((n_rows, n_targets), dtype=np.int64)
     surviving = values.astype(float).copy()
