@@ -192,7 +192,9 @@ class BattleManager:
                eligible: np.ndarray) -> np.ndarray | None:
         """(n_batteries, n_tracks) bool: doctrine keeps the battery off the track this cycle
         (battery preference and magazine reserve); None when nothing is held. Engagement
-        windows are computed only for the tracks a rule can hold."""
+        windows are computed only for the tracks a rule can hold, so the load on a cheap
+        layer counts the tracks that can be handed to it (those worth less than some
+        salvo), not the valuable ones the outer layers engage first."""
         doctrine, batteries = self.doctrine, self.batteries
         preference = doctrine.battery_preference
         if preference == "cheapest_round":

@@ -123,9 +123,14 @@ def engagement_windows(picture: TrackPicture, time_to_go_s: np.ndarray, batterie
                        now: Engageability | None = None) -> EngagementWindows:
     """When each battery can engage each track, from now until the track arrives.
 
-    ``now``: :func:`engageability` of the picture itself (sample 0); the later samples are
-    those of :func:`engageable_later`. A sampled estimate: a window shorter than the
-    sample spacing (time to go / ``samples``) can be missed or overstated by one spacing.
+    ``now``: :func:`engageability` of the picture itself (sample 0, computed when not
+    given). Later, a track with an ``aim_point_m`` (n, 3; NaN rows for none: the asset it
+    threatens) is flown straight at that point at its current speed (its intent), arriving
+    after distance / speed; others on their current velocity, arriving at
+    ``time_to_go_s``. It is sampled at ``samples`` instants up to its arrival (at most
+    ``horizon_s``), assuming the battery's own radars will then hold it, and tested with
+    :func:`engageability` at each. A sampled estimate: a window shorter than the sample
+    spacing (time to go / ``samples``) can be missed or overstated by one spacing.
     """
     n = picture.size
     _, time_to_go_s = _intent(picture, time_to_go_s, aim_point_m)
@@ -142,25 +147,6 @@ def engagement_windows(picture: TrackPicture, time_to_go_s: np.ndarray, batterie
     spacing = (reach / samples) if n else np.zeros(0)
     return EngagementWindows(first, last, feasible[:, 1:, :].sum(axis=1) * spacing[None, :],
                              ~(time_to_go_s <= horizon_s))
-
-
-def engageable_later(picture: TrackPicture, time_to_go_s: np.ndarray, batteries: Batteries,
-                     types: InterceptorTable, frame: LocalFrame, ground_elevation_m: float,
-                     fire_control_track_age_s: float, aim_point_m: np.ndarray | None = None,
-                     samples: int = 10, horizon_s: float = 1_200.0) -> np.ndarray:
-    """(n_batteries, n_tracks) bool: the battery could intercept the track at some later
-    time, before the track reaches the asset it threatens.
-
-    A track with an ``aim_point_m`` (n, 3; NaN rows for none: the asset it threatens) is
-    flown ahead straight at that point at its current speed (its intent), arriving after
-    distance / speed; others on their current velocity, arriving at ``time_to_go_s``. It is
-    sampled at ``samples`` instants up to its time to go (at most ``horizon_s``), assuming
-    the battery's own radars will then hold it, and tested with :func:`engageability` at each. A
-    sampled test: a short window between samples can be missed.
-    """
-    return _later_feasible(picture, time_to_go_s, batteries, types, frame, ground_elevation_m,
-                           fire_control_track_age_s, aim_point_m, samples,
-                           horizon_s).any(axis=1)
 
 
 def _intent(picture: TrackPicture, time_to_go_s: np.ndarray, aim_point_m: np.ndarray | None
@@ -186,7 +172,8 @@ def _later_feasible(picture: TrackPicture, time_to_go_s: np.ndarray, batteries: 
                     types: InterceptorTable, frame: LocalFrame, ground_elevation_m: float,
                     fire_control_track_age_s: float, aim_point_m: np.ndarray | None,
                     samples: int, horizon_s: float) -> np.ndarray:
-    """(n_batteries, samples, n_tracks) bool: :func:`engageable_later` per sample."""
+    """(n_batteries, samples, n_tracks) bool: engageable at each later sample of
+    :func:`engagement_windows`."""
     n = picture.size
     if n == 0:
         return np.zeros((batteries.size, samples, 0), dtype=bool)
