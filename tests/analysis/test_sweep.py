@@ -70,7 +70,8 @@ def test_bad_sweep_path_on_the_command_line_exits_2_with_one_line(tmp_path):
                              "named 'sr-battery-nowhere' in batteries; expected one of: "
                              "lr-battery, mr-battery-north, mr-battery-west, sr-battery-center, "
                              "gun-center, sr-battery-airport, sr-battery-refinery, "
-                             "gun-refinery\n")
+                             "gun-refinery, gun-refinery-east, sr-battery-akinci, "
+                             "gun-akinci\n")
     assert not (tmp_path / "s").exists()  # nothing ran
 
 

@@ -128,8 +128,10 @@ def test_assessment_waits_for_the_looks_of_the_fastest_radar_that_held_the_track
     assert harness.events(EventKind.KILL_ASSESSMENT)["time_s"].tolist() == [23.6]
 
 
+# shoot_shoot: the cycle's assignment may put both engagements on the track at once (the
+# battery has two free channels and the second salvo adds kill probability).
 @pytest.mark.parametrize(("policy", "engaged_at"), [("shoot_look_shoot", [0.0]),
-                                                    ("shoot_shoot", [0.0, 2.0])])
+                                                    ("shoot_shoot", [0.0, 0.0])])
 def test_firing_policy_limits_engagements_open_on_one_track(policy, engaged_at):
     harness = Harness(firing_policy=policy)
     for time_s in (0.0, 2.0, 4.0, 6.0):

@@ -123,3 +123,34 @@ def test_no_tracks_or_no_assets():
 def test_an_unknown_priority_raises_naming_the_argument():
     with pytest.raises(ValueError, match=r"priority must be one of .*'loudest'"):
         run([[0.0, 1.0, 0.0]], [[0.0, -1.0, 0.0]], "loudest")
+
+
+def test_classify_by_kinematics():
+    from iadsim.c2.threat_evaluation import THREAT_CLASSES, classify
+
+    velocity = np.array([[1_800.0, 0.0, -600.0],  # ballistic: fast
+                         [300.0, 0.0, -400.0],  # ballistic: diving fast
+                         [250.0, 0.0, 0.0],  # high: aircraft
+                         [240.0, 10.0, 0.0],  # low: cruise missile
+                         [50.0, 0.0, 0.0],  # slow: drone
+                         [50.0, 0.0, 0.0]])  # slow and high: still a drone
+    height = np.array([30_000.0, 5_000.0, 8_000.0, 50.0, 800.0, 3_000.0])
+    names = [THREAT_CLASSES[i] for i in classify(velocity, height)]
+    assert names == ["ballistic_missile", "ballistic_missile", "aircraft", "cruise_missile",
+                     "drone", "drone"]
+
+
+def test_threat_score_weighs_value_and_time_to_go():
+    from iadsim.c2.threat_evaluation import threat_score
+
+    # Track 0: valuable asset, 300 s; 1: lesser asset, 60 s; 2: threatens nothing.
+    result = run([[0.0, 60_000.0, 0.0], [50_000.0, 12_000.0, 0.0], [-30_000.0, 30_000.0, 0.0]],
+                 [[0.0, -200.0, 0.0], [0.0, -200.0, 0.0], [-100.0, 0.0, 0.0]])
+    by_time = threat_score(result, VALUE, "time_to_go")
+    np.testing.assert_allclose(by_time, [10.0 * 60 / 360, 2.0 * 60 / 120,
+                                         0.1 * 2.0 * 60 / 1_260])
+    by_value = threat_score(result, VALUE, "asset_value")
+    assert by_value[0] > by_value[1] > by_value[2]
+    assert by_time[1] < by_time[0]  # 1.0 < 1.67: value still counts
+    with pytest.raises(ValueError, match="priority must be one of"):
+        threat_score(result, VALUE, "loudest")

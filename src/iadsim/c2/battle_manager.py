@@ -1,7 +1,11 @@
 """The battle manager: one engagement cycle over the shared track picture.
 
-Every ``doctrine.cycle_s`` it evaluates the confirmed tracks, finds which batteries can
-engage which tracks, and assigns salvos greedily (:mod:`iadsim.c2.wta_greedy`). An
+Every ``doctrine.cycle_s`` it evaluates the confirmed tracks (threat score, kinematic
+class), finds which batteries can engage which tracks now and later, and assigns salvos
+by solving that cycle's static weapon-target assignment (:mod:`iadsim.c2.wta_dynamic`:
+the salvos the batteries can fire now against the eligible tracks, each battery's
+predicted salvo Pk, with doctrine's battery preference and magazine reserve holding
+batteries off tracks). An
 engagement holds one fire channel of its battery from assignment until its last round
 resolves; its rounds leave the launcher ``reaction_time_s`` after assignment, then every
 ``salvo_interval_s``. The manager learns when each round reached its aim point, never
@@ -28,12 +32,30 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from iadsim.c2 import kill_assessment
-from iadsim.c2.engageability import engageability, engageable_later
-from iadsim.c2.threat_evaluation import evaluate
-from iadsim.c2.wta_greedy import greedy_assign
+from iadsim.c2.engageability import (
+    Engageability,
+    EngagementWindows,
+    engageability,
+    engagement_windows,
+)
+from iadsim.c2.threat_evaluation import (
+    THREAT_CLASSES,
+    ThreatAssessment,
+    classify,
+    evaluate,
+    threat_score,
+)
+from iadsim.c2.wta_dynamic import (
+    assign_cycle,
+    cheaper_layer_holds,
+    cheaper_now_holds,
+    reserve_holds,
+    salvo_kill_probability,
+)
 from iadsim.effectors.batteries import Batteries, InterceptorTable
 from iadsim.effectors.envelope import launch_aim_point
 from iadsim.effectors.flyout import InterceptorFleet
+from iadsim.effectors.lethality import predicted_single_shot_pk
 from iadsim.engine.events import EventKind, EventLog
 from iadsim.scenario.schema import Doctrine
 from iadsim.tracking.tracker import TrackPicture
@@ -115,6 +137,19 @@ class BattleManager:
         self.commanded = (np.ones(batteries.size, dtype=bool) if commanded is None
                           else commanded)
         self._engagement_of_round: dict[int, int] = {}
+        kind = batteries.interceptor_type
+        self._salvo_pk = salvo_kill_probability(
+            predicted_single_shot_pk(types.lethal_radius_m[kind], types.aim_error_m[kind],
+                                     types.single_shot_pk[kind]), batteries.salvo_size)
+        self._salvo_cost_usd = types.cost_per_round_usd[kind] * batteries.salvo_size
+        # One engagement's hold on a channel, plus the look before the next shoot.
+        self._engagement_time_s = (
+            batteries.reaction_time_s + 0.5 * types.max_range_m[kind] / types.speed_mps[kind]
+            + (batteries.salvo_size - 1) * doctrine.salvo_interval_s
+            + (doctrine.kill_assessment_delay_s
+               if doctrine.firing_policy == "shoot_look_shoot" else 0.0))
+        worth = doctrine.threat_worth_usd
+        self._threat_worth_usd = np.array([getattr(worth, name) for name in THREAT_CLASSES])
 
     @property
     def busy(self) -> bool:
@@ -158,56 +193,112 @@ class BattleManager:
     def _assign(self, time_s: float, picture: TrackPicture) -> None:
         if picture.size == 0 or self.batteries.size == 0:
             return
-        ready = ((self.batteries.fire_channels > self.batteries.channels_busy)
-                 & (self.batteries.available_rounds() >= self.batteries.salvo_size))
-        if not ready.any():
+        batteries = self.batteries
+        free_channels = batteries.fire_channels - batteries.channels_busy
+        stocked = batteries.available_rounds() >= batteries.salvo_size
+        weapons = np.where(stocked, np.minimum(
+            free_channels, batteries.available_rounds() // batteries.salvo_size), 0)
+        if not (weapons > 0).any():
             return  # nobody could fire: skip the evaluation
         open_engagements = self._open_by_track
-        eligible = np.array([track not in self.killed_track_ids
-                             and open_engagements.get(track, 0) < self._limit
-                             for track in picture.track_id.tolist()], dtype=bool)
+        capacity = np.array([0 if track in self.killed_track_ids
+                             else self._limit - open_engagements.get(track, 0)
+                             for track in picture.track_id.tolist()], dtype=int)
+        eligible = capacity > 0
         if not eligible.any():
             return
         assessment = evaluate(picture.position_m, picture.velocity_mps, self.assets.position_m,
                               self.assets.radius_m, self.assets.value,
                               self.doctrine.threat_corridor_m, self.doctrine.priority,
                               picture.speed_sigma_mps)
-        reach = engageability(picture, assessment.time_to_go_s, self.batteries, self.types,
+        reach = engageability(picture, assessment.time_to_go_s, batteries, self.types,
                               self.frame, self.ground_elevation_m,
                               self.doctrine.fire_control_track_age_s)
-        free_channels = self.batteries.fire_channels - self.batteries.channels_busy
-        kinds = self.batteries.interceptor_type
-        later = None
-        if self.doctrine.battery_preference == "cheapest_in_time":
-            later = engageable_later(picture, assessment.time_to_go_s, self.batteries,
-                                     self.types, self.frame, self.ground_elevation_m,
-                                     self.doctrine.fire_control_track_age_s,
-                                     aim_point_m=np.where(
-                                         (assessment.asset >= 0)[:, None],
-                                         self.assets.position_m[np.maximum(assessment.asset, 0)]
-                                         if self.assets.value.size else picture.position_m,
-                                         np.nan))
-        for battery, row in greedy_assign(
-                assessment.order, eligible, reach.feasible, reach.intercept_time_s,
-                self.types.cost_per_round_usd[kinds], free_channels,
-                self.batteries.available_rounds(), self.batteries.salvo_size,
-                self.doctrine.battery_preference, later):
-            track_id = int(picture.track_id[row])
-            salvo = int(self.batteries.salvo_size[battery])
-            first_launch = time_s + self.batteries.reaction_time_s[battery]
-            engagement = Engagement(
-                engagement_id=len(self.engagements), battery=battery, track_id=track_id,
-                launch_times_s=[first_launch + k * self.doctrine.salvo_interval_s
-                                for k in range(salvo)])
-            self.engagements[engagement.engagement_id] = engagement
-            self._pending_launch.append(engagement.engagement_id)
-            self._open_by_track[track_id] = self._open_by_track.get(track_id, 0) + 1
-            self.batteries.channels_busy[battery] += 1
-            self.batteries.reserved[battery] += salvo
-            self.log.add(EventKind.ASSIGNMENT, time_s, track_id=track_id, battery_index=battery,
-                         asset_index=int(assessment.asset[row]),
-                         value=time_s + float(reach.intercept_time_s[battery, row]),
-                         position_m=reach.intercept_point_m[battery, row])
+        kill_probability = np.where(reach.feasible & eligible[None, :],
+                                    self._salvo_pk[:, None], 0.0)
+        if not kill_probability[weapons > 0].any():
+            return  # no battery that can fire reaches an eligible track now
+        hold = self._holds(picture, assessment, reach, weapons, free_channels, stocked,
+                           eligible)
+        if hold is not None:
+            kill_probability = np.where(hold, 0.0, kill_probability)
+        value = threat_score(assessment, self.assets.value, self.doctrine.priority)
+        for battery, row in assign_cycle(value, eligible, capacity, kill_probability, weapons):
+            self._open(time_s, picture, battery, row, int(assessment.asset[row]),
+                       float(reach.intercept_time_s[battery, row]),
+                       reach.intercept_point_m[battery, row])
+
+    def _holds(self, picture: TrackPicture, assessment: ThreatAssessment, reach: Engageability,
+               weapons: np.ndarray, free_channels: np.ndarray, stocked: np.ndarray,
+               eligible: np.ndarray) -> np.ndarray | None:
+        """(n_batteries, n_tracks) bool: doctrine keeps the battery off the track this cycle
+        (battery preference and magazine reserve); None when nothing is held. Engagement
+        windows are computed only for the tracks a rule can hold, so the load on a cheap
+        layer counts the tracks that can be handed to it (those worth less than some
+        salvo), not the valuable ones the outer layers engage first."""
+        doctrine, batteries = self.doctrine, self.batteries
+        preference = doctrine.battery_preference
+        if preference == "cheapest_round":
+            hold = cheaper_now_holds(self._salvo_cost_usd, reach.feasible, weapons, eligible)
+        else:
+            hold = np.zeros(reach.feasible.shape, dtype=bool)
+        if preference == "cheapest_in_time":
+            height = self.frame.approximate_altitude_m(picture.position_m) - self.ground_elevation_m
+            worth = self._threat_worth_usd[classify(picture.velocity_mps, height)]
+            rows = np.nonzero(eligible & (worth < self._salvo_cost_usd.max()))[0]
+            # Only a battery that could fire at a track now needs a decision on it.
+            able = reach.feasible & (weapons > 0)[:, None]
+            undecided = (able & (self._salvo_cost_usd[:, None] > worth[None, :])).any()
+            if rows.size and undecided:
+                windows = self._windows(picture, assessment, reach, rows)
+                hold[:, rows] = cheaper_layer_holds(
+                    self._salvo_cost_usd, worth[rows], self._salvo_pk, windows,
+                    reach.feasible[:, rows], self._engagement_time_s, batteries.fire_channels,
+                    free_channels, stocked, np.ones(rows.size, dtype=bool),
+                    doctrine.handover_kill_probability)
+        left = (batteries.launcher_rounds.clip(0).sum(axis=1) + batteries.reserve
+                + batteries.reload_rounds.sum(axis=1) - batteries.reserved)
+        low = left <= doctrine.magazine_reserve_fraction * batteries.initial_rounds
+        if doctrine.magazine_reserve_fraction > 0.0 and low.any():
+            rows = np.nonzero(eligible)[0]
+            windows = self._windows(picture, assessment, reach, rows)
+            hold[:, rows] |= reserve_holds(low, np.isfinite(windows.first_s), stocked)
+        return hold if hold.any() else None
+
+    def _windows(self, picture: TrackPicture, assessment: ThreatAssessment,
+                 reach: Engageability, rows: np.ndarray) -> EngagementWindows:
+        """Engagement windows of the picture's ``rows``, each flown at the asset it threatens."""
+        aim_point = np.full((rows.size, 3), np.nan)
+        asset = assessment.asset[rows]
+        aim_point[asset >= 0] = self.assets.position_m[asset[asset >= 0]]
+        part = TrackPicture(picture.time_s, picture.track_id[rows], picture.position_m[rows],
+                            picture.velocity_mps[rows], picture.position_cov_m2[rows],
+                            picture.last_update_by_radar_s[rows], picture.speed_sigma_mps[rows],
+                            picture.kind_index[rows], picture.kind_confidence[rows])
+        now = Engageability(reach.feasible[:, rows], reach.intercept_time_s[:, rows],
+                            reach.intercept_point_m[:, rows])
+        return engagement_windows(part, assessment.time_to_go_s[rows], self.batteries,
+                                  self.types, self.frame, self.ground_elevation_m,
+                                  self.doctrine.fire_control_track_age_s, aim_point, now=now)
+
+    def _open(self, time_s: float, picture: TrackPicture, battery: int, row: int, asset: int,
+              intercept_time_s: float, intercept_point_m: np.ndarray) -> None:
+        """Open an engagement: a fire channel, a salvo of rounds, launches scheduled."""
+        track_id = int(picture.track_id[row])
+        salvo = int(self.batteries.salvo_size[battery])
+        first_launch = time_s + self.batteries.reaction_time_s[battery]
+        engagement = Engagement(
+            engagement_id=len(self.engagements), battery=battery, track_id=track_id,
+            launch_times_s=[first_launch + k * self.doctrine.salvo_interval_s
+                            for k in range(salvo)])
+        self.engagements[engagement.engagement_id] = engagement
+        self._pending_launch.append(engagement.engagement_id)
+        self._open_by_track[track_id] = self._open_by_track.get(track_id, 0) + 1
+        self.batteries.channels_busy[battery] += 1
+        self.batteries.reserved[battery] += salvo
+        self.log.add(EventKind.ASSIGNMENT, time_s, track_id=track_id, battery_index=battery,
+                     asset_index=asset, value=time_s + intercept_time_s,
+                     position_m=intercept_point_m)
 
     def _launch_due(self, time_s: float, picture: TrackPicture) -> None:
         if not self._pending_launch:

@@ -115,32 +115,86 @@ def _engageability(track_position: np.ndarray, track_velocity: np.ndarray,
     return feasible, t_intercept, point
 
 
-def engageable_later(picture: TrackPicture, time_to_go_s: np.ndarray, batteries: Batteries,
-                     types: InterceptorTable, frame: LocalFrame, ground_elevation_m: float,
-                     fire_control_track_age_s: float, aim_point_m: np.ndarray | None = None,
-                     samples: int = 10, horizon_s: float = 1_200.0) -> np.ndarray:
-    """(n_batteries, n_tracks) bool: the battery could intercept the track at some later
-    time, before the track reaches the asset it threatens.
+@dataclass(frozen=True, slots=True)
+class EngagementWindows:
+    """(n_batteries, n_tracks) arrays: when, from now, each battery can engage each track.
 
-    A track with an ``aim_point_m`` (n, 3; NaN rows for none: the asset it threatens) is
-    flown ahead straight at that point at its current speed (its intent); others on their
-    current velocity. It is sampled at ``samples`` instants up to its time to go (at most
+    ``first_s`` and ``last_s``: the earliest and latest sampled instants (s from now, 0 =
+    now) at which the battery could intercept; inf and -inf when never. ``duration_s``:
+    the sampled time it can (the number of engageable samples x the sample spacing).
+    ``beyond_horizon``: the track arrives (or threatens nothing) after ``horizon_s``, so
+    its windows are cut there.
+    """
+
+    first_s: np.ndarray
+    last_s: np.ndarray
+    duration_s: np.ndarray
+    beyond_horizon: np.ndarray  # (n_tracks,) bool: arrives after the sampled horizon
+
+
+def engagement_windows(picture: TrackPicture, time_to_go_s: np.ndarray, batteries: Batteries,
+                       types: InterceptorTable, frame: LocalFrame, ground_elevation_m: float,
+                       fire_control_track_age_s: float, aim_point_m: np.ndarray | None = None,
+                       samples: int = 10, horizon_s: float = 1_200.0,
+                       now: Engageability | None = None) -> EngagementWindows:
+    """When each battery can engage each track, from now until the track arrives.
+
+    ``now``: :func:`engageability` of the picture itself (sample 0, computed when not
+    given). Later, a track with an ``aim_point_m`` (n, 3; NaN rows for none: the asset it
+    threatens) is flown straight at that point at its current speed (its intent), arriving
+    after distance / speed; others on their current velocity, arriving at
+    ``time_to_go_s``. It is sampled at ``samples`` instants up to its arrival (at most
     ``horizon_s``), assuming the battery's own radars will then hold it, and tested with
-    :func:`engageability` at each. A sampled test: a short window between samples can be
-    missed.
+    :func:`engageability` at each. A sampled estimate: a window shorter than the sample
+    spacing (time to go / ``samples``) can be missed or overstated by one spacing.
     """
     n = picture.size
-    if n == 0:
-        return np.zeros((batteries.size, 0), dtype=bool)
+    _, time_to_go_s = _intent(picture, time_to_go_s, aim_point_m)
     reach = np.minimum(np.where(np.isfinite(time_to_go_s), time_to_go_s, horizon_s), horizon_s)
+    later = _later_feasible(picture, time_to_go_s, batteries, types, frame, ground_elevation_m,
+                            fire_control_track_age_s, aim_point_m, samples, horizon_s)
+    if now is None:
+        now = engageability(picture, time_to_go_s, batteries, types, frame,
+                            ground_elevation_m, fire_control_track_age_s)
+    feasible = np.concatenate((now.feasible[:, None, :], later), axis=1)  # (b, 1 + s, n)
+    ahead_s = np.arange(samples + 1)[None, :, None] / samples * reach[None, None, :]
+    first = np.where(feasible, ahead_s, np.inf).min(axis=1)
+    last = np.where(feasible, ahead_s, -np.inf).max(axis=1)
+    spacing = (reach / samples) if n else np.zeros(0)
+    return EngagementWindows(first, last, feasible[:, 1:, :].sum(axis=1) * spacing[None, :],
+                             ~(time_to_go_s <= horizon_s))
+
+
+def _intent(picture: TrackPicture, time_to_go_s: np.ndarray, aim_point_m: np.ndarray | None
+            ) -> tuple[np.ndarray, np.ndarray]:
+    """Velocity (n, 3) and time to go (n,) of the tracks flown at their aim points: straight
+    at the point at the current speed, arriving after distance / speed; tracks without one
+    keep their velocity and ``time_to_go_s``."""
     velocity = picture.velocity_mps
-    if aim_point_m is not None:
-        heading = aim_point_m - picture.position_m
-        distance = np.linalg.norm(heading, axis=1)
-        intent = np.isfinite(distance) & (distance > 1.0)
-        speed = np.linalg.norm(velocity, axis=1)
-        velocity = velocity.copy()
-        velocity[intent] = heading[intent] * (speed[intent] / distance[intent])[:, None]
+    if aim_point_m is None:
+        return velocity, time_to_go_s
+    heading = aim_point_m - picture.position_m
+    distance = np.linalg.norm(heading, axis=1)
+    speed = np.linalg.norm(velocity, axis=1)
+    intent = np.isfinite(distance) & (distance > 1.0) & (speed > 1.0)
+    velocity = velocity.copy()
+    velocity[intent] = heading[intent] * (speed[intent] / distance[intent])[:, None]
+    time_to_go_s = np.array(time_to_go_s, dtype=float)
+    time_to_go_s[intent] = distance[intent] / speed[intent]
+    return velocity, time_to_go_s
+
+
+def _later_feasible(picture: TrackPicture, time_to_go_s: np.ndarray, batteries: Batteries,
+                    types: InterceptorTable, frame: LocalFrame, ground_elevation_m: float,
+                    fire_control_track_age_s: float, aim_point_m: np.ndarray | None,
+                    samples: int, horizon_s: float) -> np.ndarray:
+    """(n_batteries, samples, n_tracks) bool: engageable at each later sample of
+    :func:`engagement_windows`."""
+    n = picture.size
+    if n == 0:
+        return np.zeros((batteries.size, samples, 0), dtype=bool)
+    velocity, time_to_go_s = _intent(picture, time_to_go_s, aim_point_m)
+    reach = np.minimum(np.where(np.isfinite(time_to_go_s), time_to_go_s, horizon_s), horizon_s)
     fractions = np.arange(1, samples + 1) / samples
     ahead_s = (fractions[:, None] * reach[None, :]).reshape(-1)  # (samples * n,)
     stacked = TrackPicture(
@@ -148,11 +202,12 @@ def engageable_later(picture: TrackPicture, time_to_go_s: np.ndarray, batteries:
         np.tile(picture.position_m, (samples, 1)) + np.tile(velocity, (samples, 1))
         * ahead_s[:, None],
         np.tile(velocity, (samples, 1)),
-        np.tile(picture.position_cov_m2, (samples, 1, 1)),
+        # Read-only views: engageability reads neither the covariance nor the speed sigma.
+        np.broadcast_to(picture.position_cov_m2[:1], (samples * n, 3, 3)),
         # Later, the battery's own radars are assumed to hold the track.
         np.full((samples * n, picture.last_update_by_radar_s.shape[1]), picture.time_s),
         np.tile(picture.speed_sigma_mps, samples), np.tile(picture.kind_index, samples),
         np.tile(picture.kind_confidence, samples))
     later = engageability(stacked, np.tile(time_to_go_s, samples) - ahead_s, batteries, types,
                           frame, ground_elevation_m, fire_control_track_age_s)
-    return later.feasible.reshape(batteries.size, samples, n).any(axis=1)
+    return later.feasible.reshape(batteries.size, samples, n)

@@ -95,3 +95,54 @@ def _assess(track_position_m: np.ndarray, track_velocity_mps: np.ndarray,
             asset[track], time_to_go[track] = best, best_time
         distance_to_nearest[track] = nearest
     return asset, time_to_go, distance_to_nearest
+
+
+# Kinematic threat classes, in the order of the doctrine's threat_worth_usd fields.
+THREAT_CLASSES = ("ballistic_missile", "aircraft", "cruise_missile", "drone")
+BALLISTIC_MIN_SPEED_MPS = 700.0
+BALLISTIC_MIN_VERTICAL_SPEED_MPS = 150.0
+DRONE_MAX_SPEED_MPS = 100.0
+AIRCRAFT_MIN_HEIGHT_M = 1_500.0
+URGENCY_TIME_S = 60.0
+
+
+def classify(velocity_mps: np.ndarray, height_m: np.ndarray) -> np.ndarray:
+    """Kinematic threat class of each track: an index into :data:`THREAT_CLASSES`.
+
+    From the track's velocity (n, 3) m/s and height above ground (n,) m only, never the
+    truth: ballistic when faster than 700 m/s or climbing or diving faster than 150 m/s;
+    drone when slower than 100 m/s; aircraft when higher than 1,500 m; cruise missile
+    otherwise (fast and low). Rules of thumb from the open kinematics of the classes
+    (one-way attack drones fly 40-70 m/s, subsonic cruise missiles 200-280 m/s at tens of
+    metres, strike aircraft at altitude, ballistic missiles re-enter at 1.5-2 km/s);
+    notional. A threat that leaves a class's kinematics changes class.
+    """
+    velocity = np.asarray(velocity_mps, dtype=float)
+    speed = np.linalg.norm(velocity, axis=-1)
+    ballistic = ((speed >= BALLISTIC_MIN_SPEED_MPS)
+                 | (np.abs(velocity[..., 2]) >= BALLISTIC_MIN_VERTICAL_SPEED_MPS))
+    return np.select([ballistic, speed < DRONE_MAX_SPEED_MPS,
+                      np.asarray(height_m) >= AIRCRAFT_MIN_HEIGHT_M], [0, 3, 1], default=2)
+
+
+def threat_score(assessment: ThreatAssessment, asset_value: np.ndarray, priority: str,
+                 non_threat_fraction: float = 0.1) -> np.ndarray:
+    """(n,) value at stake per track, the target value of weapon-target assignment.
+
+    The threatened asset's value, times an urgency ``tau / (tau + time_to_go)`` (tau =
+    ``URGENCY_TIME_S``) with ``priority="time_to_go"``, or times ``1 + 0.1 x`` that urgency
+    with ``"asset_value"`` (value first, time to go only between equal values). A track
+    that threatens no asset is worth ``non_threat_fraction`` of the least valuable asset
+    (1 when there are none) at the urgency of a track 20 minutes out: shot at only with
+    weapons nothing better needs.
+    """
+    if priority not in PRIORITY_ORDERS:
+        raise ValueError(f"priority must be one of {PRIORITY_ORDERS}, got {priority!r}")
+    values = np.asarray(asset_value, dtype=float)
+    threatens = assessment.asset >= 0
+    base = (non_threat_fraction * float(values.min()) if values.size else non_threat_fraction)
+    value = np.where(threatens, values[np.maximum(assessment.asset, 0)] if values.size else 0.0,
+                     base)
+    time_to_go = np.where(threatens, assessment.time_to_go_s, 1_200.0)
+    urgency = URGENCY_TIME_S / (URGENCY_TIME_S + np.maximum(time_to_go, 0.0))
+    return value * (urgency if priority == "time_to_go" else 1.0 + 0.1 * urgency)

@@ -27,7 +27,7 @@ import numpy as np
 from numba import njit
 
 from iadsim.effectors.batteries import InterceptorTable
-from iadsim.effectors.flight import IS_GUN, MAX_FLIGHT_TIME, SEEKER_RANGE
+from iadsim.effectors.flight import IS_GUN, LAUNCH_SPEED, MAX_FLIGHT_TIME, SEEKER_RANGE
 from iadsim.effectors.flyout import InterceptorFleet
 from iadsim.effectors.intercept_geometry import intercept_time
 
@@ -57,8 +57,10 @@ class Envelope:
         """Median over the reachable grid of distance / time of flight (m/s)."""
         ground = np.arange(RANGE_POINTS)[:, None] * self.range_step_m
         height = np.arange(ALTITUDE_POINTS)[None, :] * self.altitude_step_m
-        speed = np.hypot(ground, height) / self.time_of_flight_s
-        finite = speed[np.isfinite(speed) & (speed > 0)]
+        time = self.time_of_flight_s
+        flown = np.isfinite(time) & (time > 0.0)  # not the launcher's own point
+        speed = np.hypot(ground, height)[flown] / time[flown]
+        finite = speed[speed > 0]
         return float(np.median(finite)) if finite.size else 1.0
 
     @property
@@ -150,6 +152,9 @@ def _envelope(parameters: bytes, max_range_m: float, max_altitude_m: float,
         # Points whose shells still pass more than 5 m from them are not reachable.
         _, _, residual = _fly_to(table, points, aim_up, earth_radius_m)
         time_of_flight = np.where(np.abs(residual) <= 5.0, time_of_flight, np.nan)
+    # The launcher's own point is reached at once; without it, no point within one grid
+    # cell of the launcher could be interpolated (published minimum ranges gate it anyway).
+    time_of_flight[0], speed[0] = 0.0, flight[LAUNCH_SPEED]
     shape = (RANGE_POINTS, ALTITUDE_POINTS)
     return Envelope(range_step, altitude_step, time_of_flight.reshape(shape),
                     speed.reshape(shape), aim_up.reshape(shape))

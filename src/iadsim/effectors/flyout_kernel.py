@@ -36,7 +36,8 @@ One call flies every round over one simulation step, in sub-steps:
   without seeker is scored against. No guidance decision reads it.
 - **Fates.** A locked round resolves at its closest approach to the locked threat (the
   range closing at the start of a sub-step and opening at its end); a gun burst or a round
-  without seeker at its closest approach to the intended threat (after motor burnout).
+  without seeker at its closest approach to the intended threat (once the fuze is armed,
+  ``ARMING_TIME_S`` after launch).
   A round self-destructs when its flight time is up, when it is slower than
   its minimum speed after burnout, or when it has passed the cue (range to the track
   opening, within the seeker's maximum range) without a lock.
@@ -84,6 +85,10 @@ SEARCH_SUBSTEP_S = 0.25
 TERMINAL_TIME_TO_GO_S = 3.0
 GUN_SUBSTEP_S = 0.05
 MIN_SUBSTEP_S = 1e-3
+#: Fuze arming delay after launch (s): a round without a lock scores its closest approach
+#: to the intended threat from then on, under thrust or not (a short-range round passes a
+#: close target long before its motor burns out).
+ARMING_TIME_S = 0.5
 LOFT_END_M = 10_000.0
 
 # Per-round float state (row = interceptor id): columns.
@@ -334,7 +339,7 @@ def step_rounds(rows: np.ndarray, type_index: np.ndarray, state: np.ndarray,
             elapsed += substep
             since_launch += substep
             # Endgame: the closest approach to the body falls within this sub-step.
-            if body >= 0 and (locked[row] >= 0 or gun or since_launch > burnout):
+            if body >= 0 and (locked[row] >= 0 or gun or since_launch > ARMING_TIME_S):
                 qx, qy, qz, qvx, qvy, qvz = _threat_at(threat_start, threat_end, body,
                                                        elapsed / dt_s, dt_s)
                 rx1, ry1, rz1 = position[0] - qx, position[1] - qy, position[2] - qz

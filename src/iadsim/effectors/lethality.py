@@ -57,3 +57,23 @@ def burst_kill_probability(shell_miss_m: np.ndarray, lethal_radius_m: float,
     """Kill probability of one burst whose shells pass at ``shell_miss_m`` (m, (n_shells,))."""
     shell = kill_probability(shell_miss_m, lethal_radius_m, single_shot_pk, model)
     return float(1.0 - np.prod(1.0 - shell))
+
+
+def predicted_single_shot_pk(lethal_radius_m: np.ndarray, aim_error_m: np.ndarray,
+                             single_shot_pk: np.ndarray) -> np.ndarray:
+    """Expected Pk of one round before it flies: the cookie-cutter Pk times the chance that
+    the miss falls within the lethal radius.
+
+    The round flies at an aim point offset from the target by an isotropic Gaussian of
+    ``aim_error_m`` (1 sigma per axis, as :mod:`iadsim.effectors.flyout` draws it); its
+    miss distance at closest approach is that offset's projection on the plane normal to
+    the relative velocity, a circular normal, so ``P(miss <= R) = 1 - exp(-R^2 / (2
+    sigma^2))`` (the Rayleigh distribution; Ball, The Fundamentals of Aircraft Combat
+    Survivability Analysis and Design, 2nd ed., 2003, sec. 5.3, the circular normal miss
+    distribution). With no aim error the factor is 1. All arrays broadcast.
+    """
+    radius = np.asarray(lethal_radius_m, dtype=float)
+    sigma = np.asarray(aim_error_m, dtype=float)
+    exponent = np.divide(radius**2, 2.0 * sigma**2,
+                         out=np.full(np.broadcast(radius, sigma).shape, np.inf), where=sigma > 0)
+    return np.asarray(single_shot_pk, dtype=float) * -np.expm1(-exponent)

@@ -374,6 +374,19 @@ class ThreatGroup(Catalogued):
         return self
 
 
+class ThreatWorth(StrictModel):
+    """What the defender would pay to kill one threat of each kinematic class (USD).
+
+    Used by the cost rule only: a battery hands a track over to cheaper layers only when
+    its salvo costs more than the worth of the track's class. Notional round values.
+    """
+
+    ballistic_missile: NonNegative = 5_000_000.0
+    aircraft: NonNegative = 40_000_000.0
+    cruise_missile: NonNegative = 1_500_000.0
+    drone: NonNegative = 50_000.0
+
+
 class Doctrine(StrictModel):
     """How the battle manager fights: salvo size, firing policy, priorities."""
 
@@ -382,9 +395,24 @@ class Doctrine(StrictModel):
     priority: Literal["time_to_go", "asset_value"] = "time_to_go"
     battery_preference: Literal["earliest_intercept", "cheapest_round", "cheapest_in_time"] = Field(
         "earliest_intercept",
-        description="earliest_intercept: the battery that intercepts soonest; cheapest_round: "
-        "the cheapest battery able to fire now; cheapest_in_time: hold fire for the cheapest "
-        "battery that can still intercept before the threat arrives (layered defense).")
+        description="Which batteries may compete for a track in each cycle's weapon-target "
+        "assignment. earliest_intercept: every battery that can engage it now (the outer "
+        "layer, which can first, engages first); cheapest_round: not a battery while a "
+        "cheaper one with channels to spare can engage it now; cheapest_in_time (layered "
+        "defense): not a battery whose salvo costs more than the track's threat_worth_usd "
+        "while cheaper layers, counting their free fire channels, are expected to kill it "
+        "before it arrives with probability >= handover_kill_probability.")
+    handover_kill_probability: float = Field(
+        0.9, gt=0.0, le=1.0, allow_inf_nan=False,
+        description="cheapest_in_time: the kill probability the cheaper layers must be "
+        "expected to reach in time for a costlier battery to hold fire.")
+    threat_worth_usd: ThreatWorth = Field(default_factory=ThreatWorth)
+    magazine_reserve_fraction: float = Field(
+        0.0, ge=0.0, lt=1.0, allow_inf_nan=False,
+        description="A battery whose rounds left (ready, reloading and in reserve, not yet "
+        "promised) fall to this fraction of its initial load or below keeps them for threats "
+        "still to come: it fires only at tracks no other battery can engage now or later. "
+        "0 = never.")
     cycle_s: Positive = 2.0
     salvo_interval_s: NonNegative = 2.0
     kill_assessment_delay_s: NonNegative = 5.0

@@ -1,0 +1,146 @@
+"""Dynamic weapon-target assignment: the static problem of one battle-manager cycle.
+
+Every cycle the battle manager builds a static WTA problem over its current picture
+(:func:`iadsim.c2.wta.solve_wta`): the weapons are the salvos the batteries with free fire
+channels and rounds can fire now, the targets the eligible tracks with their threat
+score, the kill probabilities each battery's predicted salvo Pk where it can engage now
+(0 elsewhere). Doctrine then takes batteries out of the competition for a track (a
+"hold": its Pk is set to 0), which is how layers, cost and magazines enter the static
+problem:
+
+- :func:`cheaper_layer_holds` (``cheapest_in_time``): a battery holds fire on a track whose
+  class is worth less than its salvo while the cheaper layers are expected to kill it in
+  time, counting how many tracks compete for their fire channels;
+- :func:`cheaper_now_holds` (``cheapest_round``): a battery holds fire on a track a
+  cheaper battery with salvos to spare can engage now;
+- :func:`reserve_holds`: a battery low on rounds fires only at tracks no other battery
+  can engage now or later.
+
+Solving per cycle on the present picture is the "shoot-look-shoot" reading of the dynamic
+WTA (Hosein & Athans, 'Some analytical results for the dynamic weapon-target allocation
+problem', MIT LIDS-P-1944, 1990): each decision is re-made once outcomes are seen.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from iadsim.c2.engageability import EngagementWindows
+from iadsim.c2.wta import solve_wta
+
+SURVIVAL_FLOOR = 1e-12
+
+
+def assign_cycle(threat_value: np.ndarray, eligible: np.ndarray, capacity: np.ndarray,
+                 kill_probability: np.ndarray, weapons: np.ndarray,
+                 method: str = "heuristic") -> list[tuple[int, int]]:
+    """Salvo assignments ``(battery, track_row)`` of one cycle, most valuable track first.
+
+    threat_value, eligible, capacity: (n_tracks,) the track's threat score, whether it may
+    be engaged, and how many more engagements doctrine allows on it now;
+    kill_probability: (n_batteries, n_tracks) salvo Pk now (0 where not engageable or
+    held); weapons: (n_batteries,) salvos each battery can fire now. The static WTA puts
+    each salvo where it removes the most expected threat value. The static problem has no
+    per-target limit, so a track given more salvos than its ``capacity`` keeps the
+    likeliest to kill (ties: lower battery index), and the problem is solved again for the
+    salvos left over, over the tracks with capacity left (their values reduced by the
+    salvos they kept), until no salvo finds a track. Inputs are not modified.
+    """
+    value = np.asarray(threat_value, dtype=float).copy()
+    left = np.where(eligible, capacity, 0).astype(int)
+    weapons = np.asarray(weapons).astype(np.int64).copy()
+    kept: list[tuple[int, int]] = []
+    while True:
+        columns = np.nonzero((left > 0) & (kill_probability.max(axis=0, initial=0.0) > 0.0))[0]
+        shooters = np.nonzero(weapons > 0)[0]
+        if columns.size == 0 or shooters.size == 0:
+            break
+        probability = kill_probability[np.ix_(shooters, columns)]
+        counts = solve_wta(value[columns], probability, weapons[shooters], method=method).counts
+        found = False
+        for column in np.nonzero(counts.any(axis=0))[0]:
+            given = np.repeat(np.arange(shooters.size), counts[:, column])
+            best = given[np.argsort(-probability[given, column], kind="stable")]
+            for row in best[: left[columns[column]]]:
+                battery, track = int(shooters[row]), int(columns[column])
+                kept.append((battery, track))
+                weapons[battery] -= 1
+                left[track] -= 1
+                value[track] *= 1.0 - probability[row, column]
+                found = True
+        if not found:
+            break
+    order = np.argsort(-np.asarray(threat_value)[[track for _, track in kept]], kind="stable")
+    return [kept[index] for index in order]
+
+
+def salvo_kill_probability(single_shot_pk: np.ndarray, salvo_size: np.ndarray) -> np.ndarray:
+    """``1 - (1 - p) ** salvo``: independent rounds (n_batteries,)."""
+    return 1.0 - (1.0 - single_shot_pk) ** salvo_size
+
+
+def cheaper_layer_holds(salvo_cost_usd: np.ndarray, worth_usd: np.ndarray,
+                        salvo_pk: np.ndarray, windows: EngagementWindows,
+                        feasible_now: np.ndarray, engagement_time_s: np.ndarray,
+                        fire_channels: np.ndarray, free_channels: np.ndarray,
+                        stocked: np.ndarray, eligible: np.ndarray,
+                        handover_kill_probability: float) -> np.ndarray:
+    """(n_batteries, n_tracks) bool: the battery holds fire for cheaper layers.
+
+    A battery ``b`` holds fire on track ``j`` when its salvo costs more than the track's
+    worth (``worth_usd``, by kinematic class) and the batteries with cheaper salvos and
+    rounds in stock are expected to kill the track before it arrives with probability at
+    least ``handover_kill_probability``:
+
+        1 - prod_{b' cheaper} (1 - P_b') ** shots_b'j >= handover_kill_probability,
+
+    ``shots_b'j`` the engagements ``b'`` can expect on ``j`` in its window (fractional): the
+    window's
+    duration over ``engagement_time_s[b']`` (reaction, flight, kill assessment), divided
+    by its load, the eligible tracks whose windows overlap ``j``'s per fire channel (at
+    least 1). A saturated cheap layer thus gets fewer expected shots, and the next layer
+    does not hold. A battery that can engage the track now with a free channel counts at
+    least one shot. A track arriving beyond the windows' horizon is held in any case (no
+    hurry: a later cycle decides). salvo_cost_usd, salvo_pk, engagement_time_s, fire_channels,
+    free_channels, stocked: (n_batteries,); worth_usd, eligible: (n_tracks,).
+    """
+    n_batteries, n_tracks = feasible_now.shape
+    reachable = np.isfinite(windows.first_s) & eligible[None, :] & stocked[:, None]
+    overlap = np.zeros((n_batteries, n_tracks))
+    for battery in range(n_batteries):
+        rows = reachable[battery]
+        first, last = windows.first_s[battery, rows], windows.last_s[battery, rows]
+        starts, ends = np.sort(first), np.sort(last)
+        # Tracks k with first_k <= last_j and last_k >= first_j (j itself included).
+        overlap[battery, rows] = (np.searchsorted(starts, last, side="right")
+                                  - np.searchsorted(ends, first, side="left"))
+    load = np.maximum(1.0, overlap / np.maximum(fire_channels, 1)[:, None])
+    shots = windows.duration_s / (engagement_time_s[:, None] * load)  # expected, fractional
+    now = feasible_now & (free_channels > 0)[:, None]
+    shots = np.where(now, np.maximum(shots, 1.0), shots)
+    shots = np.where(reachable, shots, 0.0)
+    log_miss = shots * np.log(np.maximum(1.0 - salvo_pk, SURVIVAL_FLOOR))[:, None]
+    cheaper = (salvo_cost_usd[None, :] < salvo_cost_usd[:, None]).astype(float)  # (b, b')
+    expected_kill = 1.0 - np.exp(cheaper @ log_miss)
+    in_time = (expected_kill >= handover_kill_probability) | windows.beyond_horizon[None, :]
+    return in_time & (worth_usd[None, :] < salvo_cost_usd[:, None])
+
+
+def cheaper_now_holds(salvo_cost_usd: np.ndarray, feasible_now: np.ndarray,
+                      weapons: np.ndarray, eligible: np.ndarray) -> np.ndarray:
+    """(n_batteries, n_tracks) bool: a cheaper battery with salvos to spare (at least as
+    many as the eligible tracks it can engage now) can engage the track now."""
+    able = feasible_now & eligible[None, :] & (weapons > 0)[:, None]
+    spare = able & (weapons >= able.sum(axis=1))[:, None]
+    cheaper = salvo_cost_usd[None, :] < salvo_cost_usd[:, None]  # (b, b')
+    return (cheaper.astype(int) @ spare.astype(int)) > 0
+
+
+def reserve_holds(low: np.ndarray, reachable: np.ndarray, stocked: np.ndarray) -> np.ndarray:
+    """(n_batteries, n_tracks) bool: a battery low on rounds (``low``, (n_batteries,))
+    holds fire on every track another battery with rounds can engage now or later
+    (``reachable``, (n_batteries, n_tracks)), keeping its last rounds for threats only it
+    can reach."""
+    able = reachable & stocked[:, None]
+    others = able.sum(axis=0)[None, :] - able
+    return low[:, None] & (others > 0)
