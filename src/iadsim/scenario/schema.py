@@ -68,6 +68,11 @@ class SimSettings(StrictModel):
     record_detections: bool = Field(
         True, description="Write one event per radar detection (large raids: many rows)."
     )
+    record_tracks: bool | None = Field(
+        None, description="Keep run.tracks (one row per track update) and run.truth (live "
+        "threats at the same times) and score the track quality in the summary; default: "
+        "when the raid has at most 500 threats (the cost grows with threats times scans)."
+    )
 
     @model_validator(mode="after")
     def _step_fits(self) -> SimSettings:
