@@ -214,16 +214,10 @@ def run_stonesoup(data: DataSet, kdtree: bool) -> tuple[list[float], list[np.nda
     return seconds, positions
 
 
-def _peak_rss_kib() -> int:
+def _status_kib(field: str) -> int:
+    """A memory figure of this process from /proc/self/status (``VmRSS``, ``VmHWM``), KiB."""
     for line in Path("/proc/self/status").read_text().splitlines():
-        if line.startswith("VmHWM:"):
-            return int(line.split()[1])
-    return 0
-
-
-def _current_rss_kib() -> int:
-    for line in Path("/proc/self/status").read_text().splitlines():
-        if line.startswith("VmRSS:"):
+        if line.startswith(field + ":"):
             return int(line.split()[1])
     return 0
 
@@ -236,9 +230,9 @@ def _child(name: str, data: DataSet, queue) -> None:
 
     run(make_data(5, 4, 0))  # warm-up: imports, compiled kernels loaded from the cache
     Path("/proc/self/clear_refs").write_text("5")  # reset the peak RSS to the current RSS
-    before = _current_rss_kib()
+    before = _status_kib("VmRSS")
     seconds, positions = run(data)
-    peak = _peak_rss_kib()
+    peak = _status_kib("VmHWM")
     queue.put((seconds, positions, (peak - before) / 1024.0))
 
 
