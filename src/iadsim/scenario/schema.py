@@ -264,9 +264,26 @@ class ThreatGroup(Catalogued):
     impact: GeoPoint | None = None
     apogee_km: Positive | None = None
     launch_angle_deg: float | None = Field(None, gt=0.0, lt=90.0, allow_inf_nan=False)
+    recording: str | None = Field(
+        None, description="A recorded trajectory file (CSV, Parquet, JSON; OpenSky / traffic "
+        "layout), relative to the scenario file: one threat per aircraft flying its real "
+        "path, from start_s + its first report (see iadsim.threats.recording).")
+    icao24: list[str] | None = Field(
+        None, description="With a recording: only these aircraft (hex addresses).")
 
     @model_validator(mode="after")
     def _trajectory_fields(self) -> ThreatGroup:
+        if self.recording is not None:
+            if self.kind == "ballistic_missile":
+                raise ValueError("a recording is for waypoint kinds, not ballistic_missile")
+            for name, default in (("route", None), ("speed_mps", None), ("count", 1),
+                                  ("spacing_s", 0.0), ("lanes", 1)):
+                if getattr(self, name) != default:
+                    raise ValueError(f"{name} is not used with a recording (one threat per "
+                                     "recorded aircraft, on its recorded path)")
+            return self
+        if self.icao24 is not None:
+            raise ValueError("icao24 selects aircraft of a recording; give recording too")
         if self.kind == "ballistic_missile":
             if self.route is not None:
                 raise ValueError("a ballistic_missile takes launch/impact, not route")
