@@ -24,6 +24,10 @@ pair at the cut-off or beyond costs ``c^p`` whether it is assigned or not, so on
 closer than ``c`` matter: for large sets the pairs within ``c`` (a k-d tree query) split
 into independent clusters, each solved on its own, which is exactly the same optimum as the
 full square problem at a fraction of its cost.
+
+:func:`track_quality` (:func:`score_tracks` on a run's tables) applies them over a run:
+the recorded picture against the recorded truth at every time, with the pairing-based
+counts (breaks, ID switches, false tracks, time to confirm) that come with them.
 """
 
 from __future__ import annotations
