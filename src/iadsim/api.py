@@ -23,6 +23,7 @@ from iadsim.engine.simulation import Simulation
 from iadsim.engine.track_recording import TrackRecorder
 from iadsim.scenario.loader import load_scenario
 from iadsim.scenario.schema import THREAT_KINDS, Scenario
+from iadsim.threats.recording import read_recording
 
 
 @dataclass(frozen=True, slots=True)
@@ -127,6 +128,10 @@ def run(scenario: str | Path | Scenario, seed: int | None = None,
     summary = summarize(events, threats, model, simulation.seed, simulation.time_s,
                         simulation.steps, wall_time_s)
     summary["track_quality"] = quality
+    summary["recordings"] = [
+        {"group": group.name, "file": group.recording,
+         **read_recording(group.recording, group.icao24).counts()}
+        for group in model.threats if group.recording is not None]
     result = RunResult(model, simulation.seed, events, threats, summary, tracks, truth)
     if out is not None:
         result.write(out)

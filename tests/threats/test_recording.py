@@ -126,6 +126,9 @@ def test_a_run_tracks_the_recorded_aircraft():
     """One radar, three recorded airliners: all three tracked, each by one track."""
     run = iadsim.run(SCENARIO, seed=5)
     assert run.summary["threats"]["total"] == 3
+    (recorded,) = run.summary["recordings"]
+    assert recorded["group"] == "airliners" and recorded["aircraft"] == 3
+    assert recorded["rows_read"] == 491 and sum(recorded["dropped"].values()) == 5
     quality = run.summary["track_quality"]
     assert quality["threats_tracked"] == 3
     assert quality["id_switches"] == 0

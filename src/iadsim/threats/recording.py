@@ -82,6 +82,11 @@ class Recording:
     def size(self) -> int:
         return len(self.icao24)
 
+    def counts(self) -> dict[str, object]:
+        """Rows read, aircraft kept and rows dropped per reason (plain JSON types)."""
+        return {"rows_read": self.rows_read, "aircraft": self.size,
+                "dropped": dict(self.dropped)}
+
 
 def read_recording(path: str | Path, icao24: list[str] | None = None) -> Recording:
     """Read, check and clean a recording (see the module docstring for the rules).
