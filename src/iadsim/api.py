@@ -12,30 +12,40 @@ import json
 import os
 import tempfile
 import time
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 import pandas as pd
 
 from iadsim.analysis.summary import summarize
+from iadsim.analysis.track_quality import score_tracks
 from iadsim.engine.simulation import Simulation
+from iadsim.engine.track_recording import TrackRecorder
 from iadsim.scenario.loader import load_scenario
 from iadsim.scenario.schema import THREAT_KINDS, Scenario
+from iadsim.threats.recording import read_recording
 
 
 @dataclass(frozen=True, slots=True)
 class RunResult:
-    """One finished run: the scenario, its event log, its threats and its summary."""
+    """One finished run: the scenario, its event log, its threats and its summary.
+
+    ``tracks`` (one row per track update) and ``truth`` (every live threat at the same
+    times) are described in :mod:`iadsim.engine.track_recording`; empty when the scenario
+    sets ``sim.record_tracks: false``.
+    """
 
     scenario: Scenario
     seed: int
     events: pd.DataFrame
     threats: pd.DataFrame
     summary: dict[str, Any]
+    tracks: pd.DataFrame = field(default_factory=lambda: TrackRecorder().tracks())
+    truth: pd.DataFrame = field(default_factory=lambda: TrackRecorder().truth())
 
     def write(self, directory: str | Path) -> Path:
-        """Write ``events.parquet``, ``threats.parquet`` and ``summary.json`` to a folder.
+        """Write ``events``, ``threats``, ``tracks``, ``truth`` (Parquet) and ``summary.json``.
 
         Each file is written under a temporary name in the same folder and renamed into
         place, so a reader never sees a half-written file.
@@ -45,6 +55,8 @@ class RunResult:
         writers = {
             "events.parquet": lambda path: self.events.to_parquet(path, index=False),
             "threats.parquet": lambda path: self.threats.to_parquet(path, index=False),
+            "tracks.parquet": lambda path: self.tracks.to_parquet(path, index=False),
+            "truth.parquet": lambda path: self.truth.to_parquet(path, index=False),
             "summary.json": lambda path: Path(path).write_text(
                 json.dumps(self.summary, indent=2) + "\n", encoding="utf-8"),
         }
@@ -109,10 +121,19 @@ def run(scenario: str | Path | Scenario, seed: int | None = None,
     simulation = Simulation(model, seed=seed).run()
     events = simulation.log.to_frame(release=True)
     threats = threat_table(simulation)
+    recorder = simulation.recorder or TrackRecorder()
+    tracks, truth = recorder.tracks(), recorder.truth()
+    quality = (score_tracks(tracks, truth, events, threats).attrs["summary"]
+               if simulation.recorder is not None else None)
     wall_time_s = time.perf_counter() - started
     summary = summarize(events, threats, model, simulation.seed, simulation.time_s,
                         simulation.steps, wall_time_s)
-    result = RunResult(model, simulation.seed, events, threats, summary)
+    summary["track_quality"] = quality
+    summary["recordings"] = [
+        {"group": group.name, "file": group.recording,
+         **read_recording(group.recording, group.icao24).counts()}
+        for group in model.threats if group.recording is not None]
+    result = RunResult(model, simulation.seed, events, threats, summary, tracks, truth)
     if out is not None:
         result.write(out)
     return result

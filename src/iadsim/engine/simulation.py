@@ -32,13 +32,18 @@ from iadsim.effectors.batteries import Batteries, interceptor_table
 from iadsim.effectors.flyout import InterceptorFleet, Outcome
 from iadsim.engine.events import EventKind, EventLog
 from iadsim.engine.random_streams import stream
+from iadsim.engine.track_recording import TrackRecorder
 from iadsim.network.faults import FaultSchedule
 from iadsim.network.links import ReportLinks
 from iadsim.scenario.schema import Scenario
-from iadsim.sensors.radar import RadarNetwork, radar_sites
+from iadsim.sensors.radar import DetectionBatch, RadarNetwork, radar_sites
 from iadsim.threats.raid import ARRIVED, FLYING, KILLED, PENDING, build_raid
-from iadsim.tracking.tracker import CentralTracker
+from iadsim.tracking.tracker import CentralTracker, TrackPicture
 from iadsim.world.geodesy import LocalFrame
+
+#: ``sim.record_tracks`` left unset records tracks and truth up to this many threats: at
+#: 1,000 (benchmarks/engine_scale.py) recording and scoring would take longer than the run.
+RECORD_TRACKS_MAX_THREATS = 500
 
 
 class Simulation:
@@ -75,6 +80,10 @@ class Simulation:
         self.links = ReportLinks([site.latency_s for site in sites])
         self.tracker = CentralTracker(scenario.tracking, sites, self.log, ground)
         self._picture = self.tracker.picture(0.0)
+        record = scenario.sim.record_tracks
+        if record is None:
+            record = self.raid.size <= RECORD_TRACKS_MAX_THREATS
+        self.recorder = TrackRecorder() if record else None
 
         self.interceptor_types = interceptor_table(scenario)
         self.batteries = Batteries(scenario, self.frame, self.interceptor_types)
@@ -137,6 +146,7 @@ class Simulation:
             self._update_threats(start_s, launched)
         flying = (self.status == FLYING).nonzero()[0]
         previous_position = self.threat_position_m[flying]
+        moved = flying
         self._update_threats(end_s, flying)
         if launched.size:
             log.add(EventKind.THREAT_LAUNCH, raid.launch_time_s[launched], threat_id=launched,
@@ -175,13 +185,18 @@ class Simulation:
             self.links.send(batch)
 
         # 5. Tracker fuses what has arrived; drops stale and killed tracks.
-        self.tracker.process_scans(self.links.deliver(end_s))
+        delivered = self.links.deliver(end_s)
+        self.tracker.process_scans(delivered)
         self.tracker.drop(end_s, self.battle_manager.take_killed_tracks())
+        recorded = None
+        if self.recorder is not None and delivered:
+            recorded = self.tracker.picture(end_s)
+            self._record(recorded, delivered, flying, moved, previous_position, start_s)
 
         # 6. Battle manager, on a picture made only when someone will read it: the whole
         #    picture for a cycle or a launch, the guided rounds' tracks for the flyout.
         if self.battle_manager.wants_picture(end_s):
-            self._picture = self.tracker.picture(end_s)
+            self._picture = recorded if recorded is not None else self.tracker.picture(end_s)
             self.battle_manager.step(end_s, self._picture)
         else:
             self.battle_manager.step(end_s, None)
@@ -273,6 +288,20 @@ class Simulation:
             self.batteries, self.interceptor_types, self.assets, self.fleet, self.frame,
             self.scenario.origin.ground_elevation_m, self.log,
             stream(self.seed, f"kill_assessment:{name}"), self.radar_look_s)
+
+    def _record(self, picture: TrackPicture, delivered: list[DetectionBatch],
+                live: np.ndarray, moved: np.ndarray, previous_position: np.ndarray,
+                start_s: float) -> None:
+        """Record the updated tracks and the truth of the ``live`` threats (analysis only):
+        their velocity is the mean over the step (or since launch), from the positions of
+        the threats ``moved`` at the start of the step (``previous_position``)."""
+        end_s = picture.time_s
+        position = self.threat_position_m[live]
+        start = previous_position[np.searchsorted(moved, live)]
+        elapsed = end_s - np.maximum(start_s, self.raid.launch_time_s[live])
+        velocity = np.divide(position - start, elapsed[:, None],
+                             out=np.zeros_like(position), where=elapsed[:, None] > 0)
+        self.recorder.record(picture, delivered, live, position, velocity)
 
     def _log_outcome(self, outcome: Outcome) -> None:
         log = self.log

@@ -18,6 +18,7 @@ from iadsim.scenario import catalog
 from iadsim.scenario.references import reference_problems
 from iadsim.scenario.schema import Scenario
 from iadsim.scenario.yaml_loader import ScenarioYamlLoader
+from iadsim.threats.recording import RecordingError, read_recording
 
 MAX_FILE_BYTES = 5 * 1024 * 1024
 
@@ -50,7 +51,24 @@ def load_scenario(name_or_path: str | Path) -> Scenario:
         where = f"line {mark.line + 1}, column {mark.column + 1}" if mark else "YAML"
         problem = getattr(error, "problem", None) or str(error).splitlines()[0]
         raise ScenarioError(source, [("", f"not valid YAML at {where}: {problem}")]) from None
+    if isinstance(document, dict) and Path(name_or_path).is_file():
+        document = _recordings_beside(document, Path(name_or_path).resolve().parent)
     return scenario_from_dict(document, source=source)
+
+
+def _recordings_beside(document: dict[str, Any], folder: Path) -> dict[str, Any]:
+    """The document with each threat group's relative ``recording`` path made relative
+    to the scenario file's ``folder`` (a new document; the input is not changed)."""
+    groups = document.get("threats")
+    if not isinstance(groups, list):
+        return document
+    resolved = []
+    for group in groups:
+        recording = group.get("recording") if isinstance(group, dict) else None
+        if isinstance(recording, str) and not Path(recording).is_absolute():
+            group = {**group, "recording": str(folder / recording)}
+        resolved.append(group)
+    return {**document, "threats": resolved}
 
 
 def _read(name_or_path: str | Path) -> tuple[str, str]:
@@ -88,10 +106,27 @@ def scenario_from_dict(document: Any, source: str = "<scenario>") -> Scenario:
         scenario = Scenario.model_validate(document)
     except ValidationError as error:
         raise ScenarioError(source, _pydantic_problems(error)) from None
-    problems = reference_problems(scenario)
+    problems = reference_problems(scenario) + _recording_problems(scenario)
     if problems:
         raise ScenarioError(source, problems)
     return scenario
+
+
+def _recording_problems(scenario: Scenario) -> list[tuple[str, str]]:
+    """One problem per threat group whose recording cannot be imported or is empty."""
+    problems = []
+    for index, group in enumerate(scenario.threats):
+        if group.recording is None:
+            continue
+        try:
+            recording = read_recording(group.recording, group.icao24)
+        except RecordingError as error:
+            problems.append((f"threats[{index}].recording", str(error)))
+            continue
+        if recording.size == 0:
+            problems.append((f"threats[{index}].recording", f"{group.recording}: no aircraft "
+                             f"left to fly (dropped rows: {recording.dropped})"))
+    return problems
 
 
 def _apply_profiles(document: dict[str, Any]) -> tuple[dict[str, Any], list[tuple[str, str]]]:

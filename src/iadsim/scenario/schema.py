@@ -68,6 +68,11 @@ class SimSettings(StrictModel):
     record_detections: bool = Field(
         True, description="Write one event per radar detection (large raids: many rows)."
     )
+    record_tracks: bool | None = Field(
+        None, description="Keep run.tracks (one row per track update) and run.truth (live "
+        "threats at the same times) and score the track quality in the summary; default: "
+        "when the raid has at most 500 threats (the cost grows with threats times scans)."
+    )
 
     @model_validator(mode="after")
     def _step_fits(self) -> SimSettings:
@@ -334,9 +339,26 @@ class ThreatGroup(Catalogued):
         None, description="Height above ground at the top of the pop-up.")
     weave_amplitude_m: Positive | None = None
     weave_period_s: Positive | None = None
+    recording: str | None = Field(
+        None, description="A recorded trajectory file (CSV, Parquet, JSON; OpenSky / traffic "
+        "layout), relative to the scenario file: one threat per aircraft flying its real "
+        "path, from start_s + its first report (see iadsim.threats.recording).")
+    icao24: list[str] | None = Field(
+        None, description="With a recording: only these aircraft (hex addresses).")
 
     @model_validator(mode="after")
     def _trajectory_fields(self) -> ThreatGroup:
+        if self.recording is not None:
+            if self.kind == "ballistic_missile":
+                raise ValueError("a recording is for waypoint kinds, not ballistic_missile")
+            for name, default in (("route", None), ("speed_mps", None), ("count", 1),
+                                  ("spacing_s", 0.0), ("lanes", 1)):
+                if getattr(self, name) != default:
+                    raise ValueError(f"{name} is not used with a recording (one threat per "
+                                     "recorded aircraft, on its recorded path)")
+            return self
+        if self.icao24 is not None:
+            raise ValueError("icao24 selects aircraft of a recording; give recording too")
         if self.kind == "ballistic_missile":
             if self.route is not None:
                 raise ValueError("a ballistic_missile takes launch/impact, not route")

@@ -18,7 +18,7 @@ import numpy as np
 from numba import njit
 
 from iadsim.scenario.schema import THREAT_KINDS, Scenario, ThreatGroup
-from iadsim.threats import ballistic_flight
+from iadsim.threats import ballistic_flight, recording
 from iadsim.threats.route_shaping import METRES_PER_DEGREE_LAT, TerminalManoeuvre, shape_route
 from iadsim.world.geodesy import LocalFrame
 
@@ -125,6 +125,8 @@ def _expand_group(group_index: int, group: ThreatGroup, scenario: Scenario,
                   frame: LocalFrame) -> dict[str, np.ndarray]:
     count = group.count
     target = asset_index.get(group.target, -1) if group.target else -1
+    if group.recording is not None:  # real flight paths, one threat per aircraft
+        return recording.group_columns(group_index, group, target)
     member = np.arange(count)
     launch_time = group.start_s + member * group.spacing_s
     lane_offset_m = (member % group.lanes - (group.lanes - 1) / 2.0) * group.lane_spacing_m

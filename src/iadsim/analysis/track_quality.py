@@ -1,0 +1,399 @@
+"""Track quality: how close a set of track positions is to the set of true positions.
+
+Two metrics between finite sets of points, both with a cut-off distance ``c`` and an order
+``p`` (``1 <= p < inf``):
+
+* OSPA (optimal subpattern assignment), Schuhmacher, Vo and Vo, "A consistent metric for
+  performance evaluation of multi-object filters", IEEE Trans. Signal Processing 56(8),
+  2008, doi:10.1109/TSP.2008.920469, eq. (3): for ``|X| = m <= n = |Y|``
+
+  ``d(X, Y) = ( (1/n) (min_pi sum_i min(c, |x_i - y_pi(i)|)^p + c^p (n - m)) )^(1/p)``,
+
+  0 when both sets are empty and ``c`` when exactly one is. A per-object average: it does
+  not grow with the number of objects.
+* GOSPA (generalized OSPA), Rahmathullah, Garcia-Fernandez and Svensson, "Generalized
+  optimal sub-pattern assignment metric", FUSION 2017, arXiv:1601.05585, eq. (1): the same
+  sum without the ``1/n`` and with ``c^p / alpha`` per cardinality mismatch
+  (``0 < alpha <= 2``). With ``alpha = 2`` (eq. (2)) it splits into localisation error over
+  the assigned pairs (all closer than ``c``), ``c^p / 2`` per missed truth and ``c^p / 2``
+  per false estimate.
+
+The assignment minimizes the sum of the cut-off distances raised to ``p`` (not the sum of
+distances, which differs when ``p != 1``); SciPy's ``linear_sum_assignment`` solves it. A
+pair at the cut-off or beyond costs ``c^p`` whether it is assigned or not, so only pairs
+closer than ``c`` matter: for large sets the pairs within ``c`` (a k-d tree query) split
+into independent clusters, each solved on its own, which is exactly the same optimum as the
+full square problem at a fraction of its cost.
+
+:func:`track_quality` (:func:`score_tracks` on a run's tables) applies them over a run:
+the recorded picture against the recorded truth at every time, with the pairing-based
+counts (breaks, ID switches, false tracks, time to confirm) that come with them.
+"""
+
+from __future__ import annotations
+
+from numbers import Real
+from typing import TYPE_CHECKING, Any, NamedTuple
+
+import numpy as np
+import pandas as pd
+from scipy.optimize import linear_sum_assignment
+from scipy.sparse import coo_matrix
+from scipy.sparse.csgraph import connected_components
+from scipy.spatial import cKDTree
+
+from iadsim.analysis.summary import first_detection_rows
+
+if TYPE_CHECKING:
+    from iadsim.api import RunResult
+
+#: Above this many estimate-truth pairs the assignment is solved cluster by cluster.
+DENSE_PAIRS_LIMIT = 10_000
+
+
+class GospaParts(NamedTuple):
+    """GOSPA with ``alpha = 2`` and its parts, each raised to the power ``p`` before the root.
+
+    ``distance = (localisation + missed + false) ** (1 / p)``; ``localisation`` is the sum
+    of assigned distances to the ``p``; ``missed`` and ``false`` are ``c^p / 2`` times the
+    number of unassigned truths and estimates.
+    """
+
+    distance: float
+    localisation: float
+    missed: float
+    false: float
+    assigned: int
+
+
+def ospa(estimates: np.ndarray, truths: np.ndarray, c: float, p: float = 1.0) -> float:
+    """OSPA distance between two sets of points (Schuhmacher, Vo and Vo 2008, eq. (3)).
+
+    Parameters
+    ----------
+    estimates, truths:
+        Points, shape (n, d) and (m, d), any length unit (the same for both and for ``c``).
+        Either may be empty (shape (0, d); a bare empty array is accepted).
+    c:
+        Cut-off distance, > 0: the most one point can contribute.
+    p:
+        Order, ``1 <= p < inf``: higher values weigh outliers more.
+
+    Returns
+    -------
+    float
+        In ``[0, c]``, the unit of the points.
+    """
+    estimates, truths = _check(estimates, truths, c, p)
+    n_small, n_large = sorted((estimates.shape[0], truths.shape[0]))
+    if n_large == 0:
+        return 0.0
+    cost, _ = _assignment_cost(estimates, truths, c, p)
+    total = cost + c**p * (n_large - n_small)
+    return float((total / n_large) ** (1.0 / p))
+
+
+def gospa(estimates: np.ndarray, truths: np.ndarray, c: float, p: float = 1.0,
+          alpha: float = 2.0) -> float:
+    """GOSPA distance (Rahmathullah, Garcia-Fernandez and Svensson 2017, eq. (1)).
+
+    Parameters are those of :func:`ospa`, plus ``alpha`` in ``(0, 2]``, the weight of a
+    cardinality mismatch (``c^p / alpha`` each); ``alpha = 2`` gives the form that counts
+    missed and false objects (see :func:`gospa_parts`). Not normalized: it grows with the
+    number of objects. Returns a float >= 0 in the unit of the points.
+    """
+    if not (isinstance(alpha, Real) and 0.0 < alpha <= 2.0):
+        raise ValueError(f"alpha must be in (0, 2], got {alpha!r}")
+    estimates, truths = _check(estimates, truths, c, p)
+    n_small, n_large = sorted((estimates.shape[0], truths.shape[0]))
+    if n_large == 0:
+        return 0.0
+    cost, _ = _assignment_cost(estimates, truths, c, p)
+    return float((cost + c**p / alpha * (n_large - n_small)) ** (1.0 / p))
+
+
+def gospa_parts(estimates: np.ndarray, truths: np.ndarray, c: float,
+                p: float = 1.0) -> GospaParts:
+    """GOSPA with ``alpha = 2`` split into localisation, missed and false parts (eq. (2)).
+
+    Parameters as :func:`ospa`. ``estimates`` are the tracks, ``truths`` the true objects:
+    an unassigned truth is missed, an unassigned estimate is false.
+    """
+    estimates, truths = _check(estimates, truths, c, p)
+    localisation, assigned = _assignment_cost(estimates, truths, c, p, inside_only=True)
+    missed = c**p / 2.0 * (truths.shape[0] - assigned)
+    false = c**p / 2.0 * (estimates.shape[0] - assigned)
+    distance = (localisation + missed + false) ** (1.0 / p)
+    return GospaParts(float(distance), float(localisation), float(missed), float(false),
+                      int(assigned))
+
+
+def _check(estimates: np.ndarray, truths: np.ndarray, c: float,
+           p: float) -> tuple[np.ndarray, np.ndarray]:
+    if not (isinstance(c, Real) and np.isfinite(c) and c > 0):
+        raise ValueError(f"c must be a finite distance > 0, got {c!r}")
+    if not (isinstance(p, Real) and np.isfinite(p) and p >= 1):
+        raise ValueError(f"p must be a finite order >= 1, got {p!r}")
+    arrays = []
+    for name, values in (("estimates", estimates), ("truths", truths)):
+        array = np.asarray(values, dtype=float)
+        if array.size == 0 and array.ndim != 2:
+            array = np.zeros((0, 0))  # a bare empty set: no dimension to check
+        if array.ndim != 2:
+            raise ValueError(f"{name} must be an array of points of shape (n, d), "
+                             f"got shape {array.shape}")
+        if not np.isfinite(array).all():
+            raise ValueError(f"{name} must hold finite coordinates")
+        arrays.append(array)
+    first, second = arrays
+    if first.shape[0] and second.shape[0] and first.shape[1] != second.shape[1]:
+        raise ValueError(f"estimates and truths must have the same dimension d, got "
+                         f"{first.shape[1]} and {second.shape[1]}")
+    return first, second
+
+
+def _assignment_cost(estimates: np.ndarray, truths: np.ndarray, c: float, p: float,
+                     inside_only: bool = False) -> tuple[float, int]:
+    """The optimal assignment of the smaller set into the larger one.
+
+    Returns ``(cost, pairs)``: by default ``cost`` is ``sum min(d, c)^p`` over the
+    ``min(m, n)`` assigned pairs; with ``inside_only`` it is the sum of ``d^p`` over the
+    assigned pairs closer than ``c`` only. ``pairs`` counts the pairs closer than ``c``.
+    """
+    _, _, distance = optimal_pairs(estimates, truths, c, p)
+    inside_cost = float((distance**p).sum())
+    if inside_only:
+        return inside_cost, distance.size
+    n_small = min(estimates.shape[0], truths.shape[0])
+    return inside_cost + c**p * (n_small - distance.size), distance.size
+
+
+def optimal_pairs(estimates: np.ndarray, truths: np.ndarray, c: float,
+                  p: float) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """The pairs closer than ``c`` of an optimal OSPA/GOSPA assignment (inputs unchecked).
+
+    Minimizing ``sum min(d, c)^p`` over assignments of the smaller set is minimizing the
+    sum of ``d^p - c^p`` (all negative) over matchings on the pairs closer than ``c``.
+    Small problems are solved as one dense assignment; large ones cluster by cluster, the
+    clusters being the connected parts of the graph of pairs closer than ``c`` (they do
+    not interact), with a pair alone in its cluster simply taken.
+
+    Returns
+    -------
+    estimate_index, truth_index, distance:
+        Shape (k,) each: the assigned pairs closer than ``c`` and their distances.
+    """
+    empty = (np.zeros(0, np.intp), np.zeros(0, np.intp), np.zeros(0))
+    if estimates.shape[0] == 0 or truths.shape[0] == 0:
+        return empty
+    if estimates.shape[0] * truths.shape[0] <= DENSE_PAIRS_LIMIT:
+        distance = np.linalg.norm(estimates[:, None, :] - truths[None, :, :], axis=2)
+        rows, columns = linear_sum_assignment(np.where(distance < c, distance**p, c**p))
+        inside = distance[rows, columns] < c
+        return rows[inside], columns[inside], distance[rows, columns][inside]
+    pairs = cKDTree(estimates).sparse_distance_matrix(cKDTree(truths), c,
+                                                      output_type="ndarray")
+    keep = pairs["v"] < c
+    row, column, distance = pairs["i"][keep], pairs["j"][keep], pairs["v"][keep]
+    if row.size == 0:
+        return empty
+    n_estimates = estimates.shape[0]
+    nodes = n_estimates + truths.shape[0]
+    graph = coo_matrix((np.ones(row.size), (row, n_estimates + column)), shape=(nodes, nodes))
+    _, label = connected_components(graph, directed=False)
+    cluster = label[row]
+    order = np.argsort(cluster, kind="stable")
+    row, column, distance, cluster = row[order], column[order], distance[order], cluster[order]
+    starts = np.flatnonzero(np.r_[True, cluster[1:] != cluster[:-1]])
+    ends = np.r_[starts[1:], cluster.size]
+    single = ends - starts == 1
+    chosen = [starts[single]]  # one pair alone in its cluster: take it
+    for start, end in zip(starts[~single], ends[~single], strict=True):
+        _, row_index = np.unique(row[start:end], return_inverse=True)
+        _, column_index = np.unique(column[start:end], return_inverse=True)
+        gain = np.zeros((row_index.max() + 1, column_index.max() + 1))
+        gain[row_index, column_index] = distance[start:end] ** p - c**p
+        pair_of = np.full(gain.shape, -1)
+        pair_of[row_index, column_index] = np.arange(start, end)
+        picked_rows, picked_columns = linear_sum_assignment(gain)
+        picked = gain[picked_rows, picked_columns] < 0
+        chosen.append(pair_of[picked_rows[picked], picked_columns[picked]])
+    taken = np.sort(np.concatenate(chosen))
+    return row[taken], column[taken], distance[taken]
+
+
+#: Defaults of :func:`track_quality`: cut-off 1 km (a track farther than that from every
+#: threat is as bad as none for cueing a fire unit), order 2 (outliers weigh more).
+DEFAULT_CUTOFF_M = 1_000.0
+DEFAULT_ORDER = 2.0
+
+
+def track_quality(run: RunResult, c_m: float = DEFAULT_CUTOFF_M,
+                  p: float = DEFAULT_ORDER) -> pd.DataFrame:
+    """Track quality of a run over time: OSPA, GOSPA, RMSE, breaks, switches, false tracks.
+
+    Reads the truth (``run.truth``): this is the analysis, the one place that scores the
+    picture against it. See :func:`score_tracks` for the columns; the run-level figures
+    are in ``frame.attrs["summary"]``.
+    """
+    return score_tracks(run.tracks, run.truth, run.events, run.threats, c_m, p)
+
+
+def score_tracks(tracks: pd.DataFrame, truth: pd.DataFrame, events: pd.DataFrame,
+                 threats: pd.DataFrame, c_m: float = DEFAULT_CUTOFF_M,
+                 p: float = DEFAULT_ORDER) -> pd.DataFrame:
+    """Score recorded tracks against the truth at every recorded time.
+
+    At each time ``t`` of ``truth`` or ``tracks`` the picture is every confirmed track
+    seen by then and not yet dropped (``track_drop`` events), at its last recorded state
+    extrapolated to ``t`` with its velocity; the truth is every live threat at ``t``.
+    Tracks and threats are paired by the optimal OSPA/GOSPA assignment with cut-off
+    ``c_m`` and order ``p`` (a pair at ``c_m`` or farther is no pair).
+
+    Definitions (per threat, over the times it is live):
+
+    * a *track break* is a time at which a threat paired at its previous time is unpaired;
+    * an *ID switch* is a time at which a threat is paired with another track than the one
+      it was last paired with;
+    * a *false track* is a track never paired with any threat in its life;
+    * *time to confirm* is a threat's first pairing time minus its first detection (from
+      the ``detection`` events; its launch time when detections were not recorded).
+
+    Parameters
+    ----------
+    tracks, truth, events, threats:
+        ``run.tracks``, ``run.truth``, ``run.events`` and ``run.threats`` of a run.
+    c_m:
+        Cut-off distance, m, > 0.
+    p:
+        Order, ``1 <= p < inf``.
+
+    Returns
+    -------
+    pandas.DataFrame
+        One row per time: ``time_s``, ``tracks``, ``truths``, ``assigned``, ``ospa_m``,
+        ``gospa_m`` (alpha = 2), ``gospa_localisation``, ``gospa_missed``, ``gospa_false``
+        (the parts, in m^p), ``position_rmse_m`` (over the pairs; NaN without any),
+        ``track_breaks``, ``id_switches``, ``unassigned_tracks``. ``attrs["summary"]``:
+        the means and totals (see :func:`quality_summary`).
+    """
+    _check(np.zeros((0, 3)), np.zeros((0, 3)), c_m, p)
+    track_time = tracks["time_s"].to_numpy()
+    track_ids, track_index = np.unique(tracks["track_id"].to_numpy(), return_inverse=True)
+    track_position = tracks[["east_m", "north_m", "up_m"]].to_numpy()
+    track_velocity = tracks[["velocity_east_mps", "velocity_north_mps",
+                             "velocity_up_mps"]].to_numpy()
+    truth_time = truth["time_s"].to_numpy()
+    truth_id = truth["threat_id"].to_numpy()
+    truth_position = truth[["east_m", "north_m", "up_m"]].to_numpy()
+    times = np.union1d(track_time, truth_time)
+
+    drops = events[(events["kind"] == "track_drop").to_numpy()]
+    drop_time = np.full(track_ids.size, np.inf)
+    known = np.isin(drops["track_id"].to_numpy(), track_ids)
+    drop_time[np.searchsorted(track_ids, drops["track_id"].to_numpy()[known])] = (
+        drops["time_s"].to_numpy()[known])
+
+    n_threats = len(threats)
+    state_time = np.zeros(track_ids.size)
+    state_position = np.zeros((track_ids.size, 3))
+    state_velocity = np.zeros((track_ids.size, 3))
+    seen = np.zeros(track_ids.size, dtype=bool)
+    ever_paired = np.zeros(track_ids.size, dtype=bool)
+    paired_before = np.zeros(n_threats, dtype=bool)
+    last_track = np.full(n_threats, -1)
+    first_paired_s = np.full(n_threats, np.nan)
+    track_bounds = np.searchsorted(track_time, times, side="right")
+    truth_bounds = np.searchsorted(truth_time, times, side="right")
+    columns: dict[str, list[float]] = {name: [] for name in (
+        "tracks", "truths", "assigned", "ospa_m", "gospa_m", "gospa_localisation",
+        "gospa_missed", "gospa_false", "position_rmse_m", "track_breaks", "id_switches",
+        "unassigned_tracks")}
+    squared_error, pairs_total = 0.0, 0
+    track_start, truth_start = 0, 0
+    for time_s, track_stop, truth_stop in zip(times, track_bounds, truth_bounds, strict=True):
+        rows = track_index[track_start:track_stop]
+        state_time[rows] = track_time[track_start:track_stop]
+        state_position[rows] = track_position[track_start:track_stop]
+        state_velocity[rows] = track_velocity[track_start:track_stop]
+        seen[rows] = True
+        live_tracks = (seen & (drop_time > time_s)).nonzero()[0]
+        estimates = (state_position[live_tracks] + state_velocity[live_tracks]
+                     * (time_s - state_time[live_tracks])[:, None])
+        ids = truth_id[truth_start:truth_stop]
+        truths = truth_position[truth_start:truth_stop]
+        track_start, truth_start = track_stop, truth_stop
+
+        estimate_index, truth_index, distance = optimal_pairs(estimates, truths, c_m, p)
+        localisation = float((distance**p).sum())
+        n_small, n_large = sorted((estimates.shape[0], truths.shape[0]))
+        unpaired_small = n_small - distance.size
+        ospa_value = (((localisation + c_m**p * (unpaired_small + n_large - n_small))
+                       / n_large) ** (1.0 / p)) if n_large else 0.0
+        missed = c_m**p / 2.0 * (truths.shape[0] - distance.size)
+        false = c_m**p / 2.0 * (estimates.shape[0] - distance.size)
+
+        paired_now = np.zeros(ids.size, dtype=bool)
+        paired_now[truth_index] = True
+        paired_threat = ids[truth_index]
+        paired_track = live_tracks[estimate_index]
+        breaks = int((paired_before[ids] & ~paired_now).sum())
+        previous = last_track[paired_threat]
+        switches = int(((previous >= 0) & (previous != paired_track)).sum())
+        paired_before[ids] = paired_now
+        last_track[paired_threat] = paired_track
+        fresh = np.isnan(first_paired_s[paired_threat])
+        first_paired_s[paired_threat[fresh]] = time_s
+        ever_paired[paired_track] = True
+        squared_error += float((distance**2).sum())
+        pairs_total += distance.size
+
+        for name, value in (
+                ("tracks", estimates.shape[0]), ("truths", ids.size),
+                ("assigned", distance.size), ("ospa_m", ospa_value),
+                ("gospa_m", (localisation + missed + false) ** (1.0 / p)),
+                ("gospa_localisation", localisation), ("gospa_missed", missed),
+                ("gospa_false", false),
+                ("position_rmse_m", np.sqrt(np.mean(distance**2)) if distance.size
+                 else np.nan),
+                ("track_breaks", breaks), ("id_switches", switches),
+                ("unassigned_tracks", estimates.shape[0] - distance.size)):
+            columns[name].append(value)
+    frame = pd.DataFrame({"time_s": times, **columns})
+    reference_s = _first_detection_s(events, threats)
+    confirm_delay = first_paired_s - reference_s
+    frame.attrs["summary"] = quality_summary(
+        frame, c_m, p, false_tracks=int((~ever_paired).sum()),
+        position_rmse_m=np.sqrt(squared_error / pairs_total) if pairs_total else np.nan,
+        time_to_confirm_s=confirm_delay[np.isfinite(confirm_delay)])
+    return frame
+
+
+def quality_summary(frame: pd.DataFrame, c_m: float, p: float, false_tracks: int,
+                    position_rmse_m: float, time_to_confirm_s: np.ndarray) -> dict[str, Any]:
+    """Run-level track quality (plain JSON types): means over the scored times, totals."""
+
+    def rounded(value: float) -> float | None:
+        return round(float(value), 3) if np.isfinite(value) else None
+
+    return {
+        "cutoff_m": float(c_m), "order_p": float(p), "scored_times": len(frame),
+        "mean_ospa_m": rounded(frame["ospa_m"].mean()) if len(frame) else None,
+        "mean_gospa_m": rounded(frame["gospa_m"].mean()) if len(frame) else None,
+        "position_rmse_m": rounded(position_rmse_m),
+        "track_breaks": int(frame["track_breaks"].sum()),
+        "id_switches": int(frame["id_switches"].sum()),
+        "false_tracks": false_tracks,
+        "threats_tracked": int(time_to_confirm_s.size),
+        "mean_time_to_confirm_s": rounded(time_to_confirm_s.mean())
+        if time_to_confirm_s.size else None,
+    }
+
+
+def _first_detection_s(events: pd.DataFrame, threats: pd.DataFrame) -> np.ndarray:
+    """Each threat's first detection time (its launch time when it has none), s."""
+    reference = threats["launch_time_s"].to_numpy(dtype=float).copy()
+    rows = first_detection_rows(events)
+    if rows.size:
+        reference[events["threat_id"].to_numpy()[rows]] = events["time_s"].to_numpy()[rows]
+    return reference

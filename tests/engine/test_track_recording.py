@@ -1,0 +1,84 @@
+"""run.tracks and run.truth: recorded from the picture and the raid, written as Parquet."""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+import pytest
+
+import iadsim
+from iadsim.engine.simulation import Simulation
+from iadsim.scenario.loader import load_scenario
+
+
+@pytest.fixture(scope="module")
+def trial():
+    return iadsim.run("sinop-trial", seed=3)
+
+
+def test_truth_rows_are_the_raid_positions_at_their_times(trial):
+    """Every live threat at every recorded time, at the raid's own position (to 1 mm) and
+    with its velocity over the step (straight legs: the leg speed, 1e-6 relative)."""
+    scenario = trial.scenario
+    simulation = Simulation(scenario, seed=3)
+    truth = trial.truth
+    assert truth["time_s"].is_monotonic_increasing
+    assert set(truth["threat_id"]) == {0, 1, 2, 3}
+    sample = truth.iloc[np.linspace(0, len(truth) - 1, 25).astype(int)]
+    for row in sample.itertuples():
+        lat, lon, alt = simulation.raid.geodetic_at(row.time_s, np.array([row.threat_id]))
+        expected = simulation.frame.to_enu(lat, lon, alt).reshape(3)
+        assert np.allclose([row.east_m, row.north_m, row.up_m], expected, atol=1e-3)
+    speed = np.hypot(truth["velocity_east_mps"], truth["velocity_north_mps"])
+    profile_speed = scenario.threats[0].speed_mps
+    # Mid-leg rows fly at the leg speed (ground projection within 2 % of the 3-D speed).
+    assert np.median(speed) == pytest.approx(profile_speed, rel=0.02)
+    # No threat is live before its launch or after its run (flight time 0..end).
+    launch = trial.threats.set_index("threat_id")["launch_time_s"]
+    assert (truth["time_s"].to_numpy() >= launch.loc[truth["threat_id"]].to_numpy()).all()
+
+
+def test_track_rows_are_updates_of_confirmed_tracks_near_but_not_on_the_truth(trial):
+    tracks, truth = trial.tracks, trial.truth
+    assert len(tracks) > 100
+    assert list(tracks.columns) == [
+        "time_s", "track_id", "east_m", "north_m", "up_m", "velocity_east_mps",
+        "velocity_north_mps", "velocity_up_mps", "position_sigma_m", "velocity_sigma_mps",
+        "last_update_s", "status"]
+    assert tracks["time_s"].is_monotonic_increasing
+    assert (tracks["last_update_s"] <= tracks["time_s"]).all()
+    assert (tracks["time_s"] - tracks["last_update_s"] < 5.0).all()  # this step's scans
+    assert not tracks.duplicated(["time_s", "track_id"]).any()  # one row per update
+    # A track's first row is its confirmation, which the event log holds too.
+    first = tracks[tracks["status"] == "confirmed"]
+    assert first["track_id"].is_unique and set(first["track_id"]) == set(tracks["track_id"])
+    confirmed = trial.events[trial.events["kind"] == "track_confirm"]
+    assert set(first["track_id"]) <= set(confirmed["track_id"])
+    # Each row lies near some live threat at its time, but not exactly on it.
+    merged = tracks.merge(truth, on="time_s", suffixes=("", "_true"))
+    merged["error_m"] = np.linalg.norm(
+        merged[["east_m", "north_m", "up_m"]].to_numpy()
+        - merged[["east_m_true", "north_m_true", "up_m_true"]].to_numpy(), axis=1)
+    nearest = merged.groupby(["time_s", "track_id"])["error_m"].min()
+    # (A track may outlive its threat by a step: killed after the scan that updated it.)
+    assert len(nearest) == tracks["time_s"].isin(truth["time_s"]).sum() >= len(tracks) - 2
+    assert nearest.median() < 500.0 and (nearest > 0.01).all()
+    assert (tracks["position_sigma_m"] > 0).all()
+
+
+def test_recording_does_not_change_the_run_and_can_be_switched_off(trial):
+    """Same seed, with and without recording: the same events bit for bit."""
+    document = load_scenario("sinop-trial").model_dump()
+    document["sim"]["record_tracks"] = False
+    quiet = iadsim.run(iadsim.Scenario.model_validate(document), seed=3)
+    pd.testing.assert_frame_equal(quiet.events, trial.events)
+    assert quiet.tracks.empty and quiet.truth.empty
+    assert list(quiet.tracks.columns) == list(trial.tracks.columns)
+    assert quiet.summary["track_quality"] is None
+    assert trial.summary["track_quality"]["threats_tracked"] == 4
+
+
+def test_tracks_and_truth_are_written_as_parquet(trial, tmp_path):
+    trial.write(tmp_path)
+    pd.testing.assert_frame_equal(pd.read_parquet(tmp_path / "tracks.parquet"), trial.tracks)
+    pd.testing.assert_frame_equal(pd.read_parquet(tmp_path / "truth.parquet"), trial.truth)
