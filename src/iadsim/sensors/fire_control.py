@@ -35,6 +35,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import numpy as np
+from numba import njit
 
 from iadsim.sensors.measurements import converted_measurement
 from iadsim.tracking import kalman
@@ -187,6 +188,9 @@ class FireControlDirectors:
             if threat >= 0 and not alive[threat]:
                 self.locked_threat[row] = threat = -1
                 self.measurements[row] = 0
+                if not self.engaged[row]:
+                    self.track_id[row] = -1  # released and its target gone: idle
+                    continue
             period = 1.0 / settings.update_rate_hz
             # Look instants within the step on the director's own clock.
             first = np.floor(start_s / period + 1e-9) + 1
@@ -246,27 +250,43 @@ class FireControlDirectors:
         position, covariance = converted_measurement(
             measured_range, azimuth, elevation, self.site_m[row], np.eye(3),
             settings.range_sigma_m, settings.angle_sigma_rad, settings.angle_sigma_rad)
-        state = self.state[row : row + 1]
-        cov = self.covariance[row : row + 1]
         start = 0
         if self.measurements[row] == 0:
             # Start at the first measurement with the cue's (the picture's) velocity.
-            state = np.concatenate([position[0], self.cue_velocity_mps[row]])[None, :]
-            cov = np.zeros((1, 6, 6))
-            cov[0, :3, :3] = covariance[0]
-            cov[0, 3:, 3:] = np.eye(3) * self.cue_velocity_sigma_mps[row] ** 2
+            self.state[row, :3], self.state[row, 3:] = position[0], self.cue_velocity_mps[row]
+            self.covariance[row] = 0.0
+            self.covariance[row, :3, :3] = covariance[0]
+            self.covariance[row, 3:, 3:] = np.eye(3) * self.cue_velocity_sigma_mps[row] ** 2
             self.state_time_s[row] = times[0]
             start = 1
-        last = self.state_time_s[row]
-        for index in range(start, count):
-            state, cov = kalman.predict(state, cov, np.array([times[index] - last]),
-                                        settings.process_noise_mps2)
-            state, cov = kalman.update(state, cov, position[index : index + 1],
-                                       covariance[index : index + 1])
-            last = times[index]
-        self.state[row], self.covariance[row] = state[0], cov[0]
-        self.state_time_s[row] = last
+        if start < count:
+            state, cov = _filter_run(self.state[row : row + 1].copy(),
+                                     self.covariance[row : row + 1].copy(),
+                                     self.state_time_s[row], times[start:],
+                                     position[start:], covariance[start:],
+                                     settings.process_noise_mps2)
+            self.state[row], self.covariance[row] = state[0], cov[0]
+            self.state_time_s[row] = times[-1]
         self.measurements[row] += count
+
+
+@njit(cache=True)
+def _filter_run(state: np.ndarray, covariance: np.ndarray, time_s: float, times: np.ndarray,
+                position: np.ndarray, position_cov: np.ndarray, acceleration_sigma_mps2: float
+                ) -> tuple[np.ndarray, np.ndarray]:
+    """Predict and update one track (1, 6)/(1, 6, 6) at ``time_s`` with each measurement
+    (k, 3)/(k, 3, 3) at ``times`` in turn (one compiled call for a step's looks)."""
+    no_acceleration = np.zeros((1, 3))
+    elapsed = np.empty(1)
+    last = time_s
+    for index in range(times.size):
+        elapsed[0] = times[index] - last
+        state, covariance = kalman._predict(state, covariance, elapsed,
+                                            acceleration_sigma_mps2, no_acceleration)
+        state, covariance = kalman.update(state, covariance, position[index : index + 1],
+                                          position_cov[index : index + 1])
+        last = times[index]
+    return state, covariance
 
 
 def fire_control_directors(scenario, battery_position_m: np.ndarray, channels: np.ndarray,
