@@ -18,11 +18,16 @@ Doctrine:
 - ``shoot_shoot``: a second engagement may be put on a track before the first is
   assessed (at most two at once).
 
+Fire control: a battery with fire-control directors (:mod:`iadsim.sensors.fire_control`,
+a gun's own tracking radar or EO tracker) has one cued to the engaged track when the
+engagement opens, and fires from that director's settled track (its own measurements),
+waiting for it up to ``FIRE_CONTROL_WAIT_S``; every other battery aims from the picture.
+
 Networked command: the manager commands only the batteries of its ``commanded`` mask
 (those whose link to it is up); a battery cut off runs its own manager on its own radars'
 picture (see :mod:`iadsim.engine.simulation`).
 
-The battle manager sees only the track picture, never the truth.
+The battle manager sees only the track picture and its directors' tracks, never the truth.
 """
 
 from __future__ import annotations
