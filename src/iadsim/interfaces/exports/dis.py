@@ -127,10 +127,11 @@ def dis_stream(run: RunFolder, rate_hz: float = 5.0, exercise: int = 1, site: in
         lat, lon, _ = frame.to_geodetic(position)
         orientation = dis_pdu.euler_angles(np.atleast_1d(lat), np.atleast_1d(lon),
                                            velocity_ecef)
-        for row, time_s in enumerate(times):
-            stream.append(TimedPdu(float(time_s), ORDER_STATE, dis_pdu.entity_state(
-                entity, force, entity_type, time_s, location[row], velocity_ecef[row],
-                orientation[row], label, exercise)))
+        packed = dis_pdu.entity_states(entity, force, entity_type, times, location,
+                                       velocity_ecef, orientation, label, exercise)
+        size = dis_pdu.ENTITY_STATE_LENGTH
+        stream.extend(TimedPdu(float(time_s), ORDER_STATE, packed[row * size:(row + 1) * size])
+                      for row, time_s in enumerate(times))
 
     events = run.events
     outcomes = events[events["kind"].isin(["kill", "miss"])].drop_duplicates(

@@ -94,28 +94,64 @@ def marking(text: str) -> bytes:
     return struct.pack(">B11s", 1, characters)
 
 
+#: The Entity State PDU with no variable parameters as a NumPy record (big-endian), so
+#: that many are packed at once (IEEE 1278.1-2012 section 7.2.2, 144 bytes).
+ENTITY_STATE_DTYPE = np.dtype([
+    ("protocol_version", "u1"), ("exercise", "u1"), ("pdu_type", "u1"), ("family", "u1"),
+    ("timestamp", ">u4"), ("length", ">u2"), ("pdu_status", "u1"), ("padding", "u1"),
+    ("site", ">u2"), ("application", ">u2"), ("entity", ">u2"),
+    ("force", "u1"), ("variable_parameters", "u1"),
+    ("entity_type", "u1", (8,)), ("alternative_entity_type", "u1", (8,)),
+    ("velocity", ">f4", (3,)), ("location", ">f8", (3,)), ("orientation", ">f4", (3,)),
+    ("appearance", ">u4"),
+    ("dead_reckoning_algorithm", "u1"), ("dead_reckoning_other", "u1", (15,)),
+    ("linear_acceleration", ">f4", (3,)), ("angular_velocity", ">f4", (3,)),
+    ("marking_character_set", "u1"), ("marking", "S11"), ("capabilities", ">u4"),
+])
+
+
+def entity_states(entity: EntityId, force: int, entity_type: EntityType, time_s: np.ndarray,
+                  location_m: np.ndarray, velocity_mps: np.ndarray,
+                  orientation_rad: np.ndarray, label: str, exercise: int = 1,
+                  appearance: int = 0) -> bytes:
+    """Entity State PDUs of one entity at ``time_s`` (n,), back to back (n x 144 bytes).
+
+    location_m: (n, 3) ECEF, m; velocity_mps: (n, 3) ECEF, m/s; orientation_rad: (n, 3)
+    psi, theta, phi (DIS Euler angles of the body relative to ECEF, see
+    :func:`euler_angles`). Dead reckoning is DRM FPW (constant velocity in world
+    coordinates), with no acceleration; the marking is ``label`` (ASCII, 11 characters).
+    """
+    time_s = np.atleast_1d(np.asarray(time_s, dtype=float))
+    records = np.zeros(time_s.size, dtype=ENTITY_STATE_DTYPE)
+    records["protocol_version"] = PROTOCOL_VERSION
+    records["exercise"] = exercise
+    records["pdu_type"] = PDU_TYPE_ENTITY_STATE
+    records["family"] = FAMILY_ENTITY_INFORMATION
+    units = ((np.mod(time_s, 3600.0) / 3600.0 * 2**31).astype(np.int64) & 0x7FFFFFFF)
+    records["timestamp"] = (units << 1).astype(np.uint32)
+    records["length"] = ENTITY_STATE_LENGTH
+    records["site"], records["application"] = entity.site, entity.application
+    records["entity"] = entity.entity
+    records["force"] = force
+    records["entity_type"] = np.frombuffer(entity_type.pack(), dtype=np.uint8)
+    records["velocity"] = np.asarray(velocity_mps, dtype=float).reshape(-1, 3)
+    records["location"] = np.asarray(location_m, dtype=float).reshape(-1, 3)
+    records["orientation"] = np.asarray(orientation_rad, dtype=float).reshape(-1, 3)
+    records["appearance"] = appearance
+    records["dead_reckoning_algorithm"] = DEAD_RECKONING_FPW
+    records["marking_character_set"] = 1
+    records["marking"] = label.encode("ascii", "replace")[:11]
+    return records.tobytes()
+
+
 def entity_state(entity: EntityId, force: int, entity_type: EntityType, time_s: float,
                  location_m: np.ndarray, velocity_mps: np.ndarray,
                  orientation_rad: np.ndarray, label: str, exercise: int = 1,
                  appearance: int = 0) -> bytes:
-    """An Entity State PDU (144 bytes).
-
-    location_m: (3,) ECEF, m; velocity_mps: (3,) ECEF, m/s; orientation_rad: (3,) psi,
-    theta, phi (DIS Euler angles of the body relative to ECEF, see :func:`euler_angles`).
-    Dead reckoning is DRM FPW (constant velocity in world coordinates), no acceleration.
-    """
-    body = b"".join([
-        entity.pack(), struct.pack(">BB", force, 0), entity_type.pack(),
-        EntityType(0, 0).pack(),  # alternative entity type
-        struct.pack(">3f", *map(float, velocity_mps)),
-        struct.pack(">3d", *map(float, location_m)),
-        struct.pack(">3f", *map(float, orientation_rad)),
-        struct.pack(">I", appearance),
-        struct.pack(">B15x3f3f", DEAD_RECKONING_FPW, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0),
-        marking(label), struct.pack(">I", 0),  # capabilities
-    ])
-    return _header(PDU_TYPE_ENTITY_STATE, FAMILY_ENTITY_INFORMATION, ENTITY_STATE_LENGTH,
-                   exercise, time_s) + body
+    """One Entity State PDU (144 bytes); see :func:`entity_states`."""
+    return entity_states(entity, force, entity_type, np.array([time_s]),
+                         np.reshape(location_m, (1, 3)), np.reshape(velocity_mps, (1, 3)),
+                         np.reshape(orientation_rad, (1, 3)), label, exercise, appearance)
 
 
 def _munition_descriptor(munition: EntityType) -> bytes:
