@@ -4,6 +4,7 @@ the right availability and positions, coverage volumes and asset circles with th
 from __future__ import annotations
 
 import json
+import shutil
 
 import numpy as np
 import pymap3d
@@ -121,3 +122,15 @@ def test_the_same_run_exports_the_same_file(run_dir):
     run = read_run_folder(run_dir[0])
     assert czml_document(run, DEFAULT_START).dumps() == czml_document(run,
                                                                       DEFAULT_START).dumps()
+
+
+def test_a_run_without_recorded_rounds_draws_them_from_launch_to_end_and_says_so(run_dir,
+                                                                                tmp_path):
+    copy = tmp_path / "copy"
+    shutil.copytree(run_dir[0], copy)
+    (copy / "interceptors.parquet").unlink()
+    by_id = {p.id: p for p in czml_document(read_run_folder(copy), DEFAULT_START).packets}
+    packet = json.loads(by_id["interceptor/0"].to_json())
+    samples = np.array(packet["position"]["cartographicDegrees"]).reshape(-1, 4)
+    assert len(samples) == 2 and samples[1, 0] == pytest.approx(110.928963 - 17.0, abs=1e-5)
+    assert "launch and end only" in packet["description"]
