@@ -1,5 +1,5 @@
-"""The DIS PDU encoder against IEEE 1278.1-2012's byte layout and, when it is installed,
-against the opendis parser (installed with --no-deps: it pins NumPy below 2)."""
+"""The DIS PDU encoder against IEEE 1278.1-2012's byte layout (the peer parser, opendis,
+is in tests/validation/test_dis_pdu_opendis.py)."""
 
 from __future__ import annotations
 
@@ -64,45 +64,6 @@ def test_split_pdus_cuts_a_stream_and_refuses_a_truncated_one():
     assert [len(p) for p in dis_pdu.split_pdus(stream)] == [144, 96, 104]
     with pytest.raises(ValueError, match="bad PDU length 104 at byte 240"):
         dis_pdu.split_pdus(stream[:-1])
-
-
-def test_opendis_parses_every_field_back():
-    factory = pytest.importorskip("opendis.PduFactory")
-    state = factory.createPdu(_entity_state())
-    assert (state.protocolVersion, state.pduType, state.protocolFamily, state.length) == (
-        7, 1, 1, 144)
-    assert (state.entityID.siteID, state.entityID.applicationID, state.entityID.entityID) \
-        == (1, 2, 345)
-    assert state.forceId == dis_pdu.FORCE_OPPOSING and state.exerciseID == 9
-    kind = state.entityType
-    assert (kind.entityKind, kind.domain, kind.country, kind.category, kind.subcategory,
-            kind.specific, kind.extra) == (1, 2, 0, 50, 1, 2, 3)
-    location = state.entityLocation
-    assert (location.x, location.y, location.z) == tuple(LOCATION)
-    velocity = state.entityLinearVelocity
-    assert np.allclose([velocity.x, velocity.y, velocity.z], VELOCITY)
-    orientation = state.entityOrientation
-    assert np.allclose([orientation.psi, orientation.theta, orientation.phi],
-                       [0.5, -0.25, 0.125])
-    assert state.deadReckoningParameters.deadReckoningAlgorithm == 2
-    assert bytes(c & 0xFF for c in state.marking.characters).rstrip(b"\0") == b"T7-drone"
-    assert dis_pdu.timestamp_seconds(state.timestamp) == pytest.approx(1234.5, abs=2e-6)
-
-    fired = factory.createPdu(_fire())
-    assert (fired.pduType, fired.protocolFamily, fired.length) == (2, 2, 96)
-    assert fired.firingEntityID.entityID == 30 and fired.targetEntityID.entityID == 4
-    assert fired.munitionExpendableID.entityID == 31
-    assert fired.eventID.eventNumber == 17
-    assert (fired.location.x, fired.location.y, fired.location.z) == tuple(LOCATION)
-    assert fired.descriptor.munitionType.subcategory == 3 and fired.descriptor.quantity == 1
-    assert fired.range == pytest.approx(45_000.0)
-
-    detonated = factory.createPdu(_detonation())
-    assert (detonated.pduType, detonated.length) == (3, 104)
-    assert detonated.explodingEntityID.entityID == 31 and detonated.eventID.eventNumber == 17
-    assert detonated.detonationResult == dis_pdu.DETONATION_PROXIMATE
-    assert (detonated.location.x, detonated.location.y, detonated.location.z) == \
-        tuple(LOCATION)
 
 
 @pytest.mark.parametrize(("lat_deg", "lon_deg"), [(0.0, 0.0), (42.0, 35.0), (-60.0, -120.0)])
