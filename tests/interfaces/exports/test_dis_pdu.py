@@ -1,5 +1,5 @@
 """The DIS PDU encoder against IEEE 1278.1-2012's byte layout (the peer parser, opendis,
-is in tests/validation/test_dis_pdu_opendis.py)."""
+is in tests/validation/test_dis_references.py)."""
 
 from __future__ import annotations
 
