@@ -16,7 +16,7 @@ from typer.testing import CliRunner
 
 from iadsim.interfaces.cli import app
 from iadsim.interfaces.exports import dis_pdu
-from iadsim.interfaces.exports.dis import TimedPdu, dis_stream, send_udp
+from iadsim.interfaces.exports.dis import TimedPdu, dis_stream, iter_dis, send_udp
 from iadsim.interfaces.exports.run_folder import read_run_folder
 
 runner = CliRunner()
@@ -187,3 +187,10 @@ def test_pacing_follows_scenario_time_divided_by_speed():
     finally:
         receiver.close()
     assert sent == 4 and slept == [0.5, 1.0]  # at 0.5 s and 1.5 s of wall time
+
+
+def test_windows_do_not_change_the_stream(run):
+    """PDUs are made a window of scenario time at a time: any window, the same bytes."""
+    whole = [item.pdu for item in iter_dis(run, 5.0, window_s=10_000.0)]
+    assert [item.pdu for item in iter_dis(run, 5.0, window_s=7.0)] == whole
+    assert [item.pdu for item in iter_dis(run, 5.0, window_s=0.1)] == whole

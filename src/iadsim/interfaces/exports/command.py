@@ -77,12 +77,12 @@ def export_run(file_format: str, run_dir: str | Path, out: str | Path | None = N
 
         written = write_tables(run, out, chosen.value)
         return f"Wrote {len(written)} tables to {out}: " + ", ".join(p.name for p in written)
-    from iadsim.interfaces.exports.dis import dis_stream, send_udp, write_dis_file
+    from iadsim.interfaces.exports.dis import iter_dis, send_udp, write_dis_file
 
-    stream = dis_stream(run, rate_hz, exercise)
+    stream = iter_dis(run, rate_hz, exercise)
     if file is not None:
-        path = write_dis_file(stream, file)
-        return f"Wrote {len(stream)} DIS PDUs to {path}"
+        path, count = write_dis_file(stream, file)
+        return f"Wrote {count} DIS PDUs to {path}"
     sent = send_udp(stream, address, speed)
     return f"Sent {sent} DIS PDUs to {udp}"
 

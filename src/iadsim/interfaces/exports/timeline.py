@@ -8,8 +8,6 @@ from __future__ import annotations
 
 import datetime as dt
 
-import numpy as np
-
 from iadsim.interfaces.exports.run_folder import ExportError, RunFolder
 
 #: The default calendar time of scenario second 0 (UTC).
@@ -59,10 +57,3 @@ def radar_up_intervals(run: RunFolder, sensor: str) -> list[tuple[float, float]]
     if depth == 0 and run.ended_s > up_since:
         intervals.append((up_since, run.ended_s))
     return intervals
-
-
-def sample_times(start_s: float, end_s: float, rate_hz: float) -> np.ndarray:
-    """The DIS grid: every multiple of ``1 / rate_hz`` in ``[start_s, end_s]``."""
-    first = int(np.ceil(start_s * rate_hz - 1e-9))
-    last = int(np.floor(end_s * rate_hz + 1e-9))
-    return np.arange(first, last + 1) / rate_hz
