@@ -90,7 +90,8 @@ def export_run(file_format: str, run_dir: str | Path, out: str | Path | None = N
 def export_command(
     file_format: Annotated[ExportFormat, typer.Argument(
         metavar="FORMAT", help="czml, kml, dis, parquet or csv.")],
-    run_dir: Annotated[Path, typer.Argument(help="A run folder (the --out of iadsim run).")],
+    run_dir: Annotated[Path, typer.Argument(metavar="RUN_DIR",
+                                            help="A run folder (the --out of iadsim run).")],
     out: Annotated[Path | None, typer.Option(help="czml/kml: the file; parquet/csv: the "
                                              "folder.")] = None,
     udp: Annotated[str | None, typer.Option(help="dis: send to HOST:PORT over UDP.")] = None,
