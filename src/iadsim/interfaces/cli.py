@@ -328,7 +328,7 @@ def faults(
     print_fault_comparison(compare_faults(model, seed=seed), console)
 
 
-# Exports (CZML, KML, DIS, Parquet, CSV) live in their own package.
+# ``iadsim export``: CZML, KML, DIS, Parquet, CSV (package interfaces/exports).
 app.command("export")(export_command)
 
 
