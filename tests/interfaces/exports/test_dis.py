@@ -20,7 +20,6 @@ from iadsim.interfaces.exports.dis import TimedPdu, dis_stream, iter_dis, send_u
 from iadsim.interfaces.exports.run_folder import read_run_folder
 
 runner = CliRunner()
-opendis = pytest.importorskip("opendis.PduFactory", reason="opendis parses what iadsim sends")
 
 #: (start_s, end_s) of every moving object of the test run (conftest): threats 0-3 and the
 #: battery's one round, from the event log.
@@ -33,6 +32,12 @@ def _fields(pdu: bytes) -> tuple[int, int, float]:
     stamp = struct.unpack_from(">I", pdu, 4)[0]
     entity = struct.unpack_from(">H", pdu, 16)[0] if pdu_type == 1 else -1
     return pdu_type, entity, dis_pdu.timestamp_seconds(stamp)
+
+
+@pytest.fixture(scope="module")
+def opendis():
+    """opendis's PDU factory, which parses what iadsim sends (skip when absent)."""
+    return pytest.importorskip("opendis.PduFactory")
 
 
 @pytest.fixture(scope="module")
@@ -73,7 +78,7 @@ def test_entity_states_are_entities_times_rate_times_duration(run, rate_hz):
     assert [item.time_s for item in stream] == sorted(item.time_s for item in stream)
 
 
-def test_fire_and_detonation_name_the_battery_the_round_and_the_threat(run):
+def test_fire_and_detonation_name_the_battery_the_round_and_the_threat(run, opendis):
     stream = dis_stream(run, 5.0)
     fires = [opendis.createPdu(item.pdu) for item in stream if item.pdu[2] == 2]
     detonations = [opendis.createPdu(item.pdu) for item in stream if item.pdu[2] == 3]
@@ -97,7 +102,7 @@ def test_fire_and_detonation_name_the_battery_the_round_and_the_threat(run):
                        atol=0.05)
 
 
-def test_entity_states_are_where_the_truth_was_and_dead_reckon_to_the_next(run):
+def test_entity_states_are_where_the_truth_was_and_dead_reckon_to_the_next(run, opendis):
     """Threat 0's Entity States at whole seconds against the recorded truth (converted
     to ECEF by pymap3d), and each position plus velocity x 0.2 s against the next."""
     stream = dis_stream(run, 5.0)
@@ -127,7 +132,7 @@ def test_entity_states_are_where_the_truth_was_and_dead_reckon_to_the_next(run):
     assert all(p.deadReckoningParameters.deadReckoningAlgorithm == 2 for p in states)
 
 
-def test_the_file_holds_the_stream_and_opendis_reads_every_pdu(run_dir, run, tmp_path):
+def test_the_file_holds_the_stream_and_opendis_reads_every_pdu(run_dir, run, tmp_path, opendis):
     out = tmp_path / "run.pdu"
     result = runner.invoke(app, ["export", "dis", str(run_dir[0]), "--file", str(out),
                                  "--rate-hz", "2"])
@@ -140,7 +145,7 @@ def test_the_file_holds_the_stream_and_opendis_reads_every_pdu(run_dir, run, tmp
     assert f"Wrote {len(pdus)} DIS PDUs" in result.stdout
 
 
-def test_udp_on_localhost_delivers_every_pdu_in_order(run_dir, run):
+def test_udp_on_localhost_delivers_every_pdu_in_order(run_dir, run, opendis):
     receiver = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
     receiver.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, 4 << 20)
     receiver.bind(("127.0.0.1", 0))
