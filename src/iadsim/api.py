@@ -45,7 +45,9 @@ class RunResult:
     truth: pd.DataFrame = field(default_factory=lambda: TrackRecorder().truth())
 
     def write(self, directory: str | Path) -> Path:
-        """Write ``events``, ``threats``, ``tracks``, ``truth`` (Parquet) and ``summary.json``.
+        """Write ``events``, ``threats``, ``tracks``, ``truth`` (Parquet), ``summary.json``
+        and ``scenario.json`` (the validated scenario, profiles resolved, so that plots and
+        reports of the folder need nothing else).
 
         Each file is written under a temporary name in the same folder and renamed into
         place, so a reader never sees a half-written file.
@@ -59,6 +61,8 @@ class RunResult:
             "truth.parquet": lambda path: self.truth.to_parquet(path, index=False),
             "summary.json": lambda path: Path(path).write_text(
                 json.dumps(self.summary, indent=2) + "\n", encoding="utf-8"),
+            "scenario.json": lambda path: Path(path).write_text(
+                self.scenario.model_dump_json(indent=1) + "\n", encoding="utf-8"),
         }
         staged = []
         try:
