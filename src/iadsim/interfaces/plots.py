@@ -28,10 +28,12 @@ from typing import Literal
 
 import numpy as np
 from matplotlib.axes import Axes
+from matplotlib.collections import LineCollection
 from matplotlib.figure import Figure
 
 from iadsim.interfaces.run_directory import StoredRun, read_run
 from iadsim.interfaces.run_map import (
+    FAINT_ABOVE_THREATS,
     FATE_COLOURS,
     INTERCEPTOR_COLOUR,
     draw_map,
@@ -215,27 +217,36 @@ def draw_profile(run: StoredRun, axes: Axes) -> None:
     threats = run.threats.set_index("threat_id")
     fallback = np.zeros(2)
     target_of = {t: sites.get(str(threats.at[t, "target"]), fallback) for t in threats.index}
+    faint = len(paths) > FAINT_ABOVE_THREATS
     for fate, colour in FATE_COLOURS.items():
         ids = [t for t in threats.index[threats["fate"] == fate] if t in paths]
-        for number, threat in enumerate(ids):
-            path = paths[threat]
-            axes.plot(_distance_km(path, target_of[threat]), path[:, 2], color=colour,
-                      linewidth=0.8, alpha=0.7,
-                      label=f"threat {fate.replace('_', ' ')} ({len(ids)})" if number == 0
-                      else None)
+        if ids:
+            lines = [np.column_stack([_distance_km(paths[t], target_of[t]), paths[t][:, 2]])
+                     for t in ids]
+            axes.add_collection(LineCollection(
+                lines, colors=colour, linewidths=0.5 if faint else 0.8,
+                alpha=0.35 if faint else 0.7, gid=f"profile-{fate}",
+                label=f"threat {fate.replace('_', ' ')} ({len(ids)})"))
     flights = interceptor_flights_km(run)
     flights = flights[flights["threat_id"] >= 0]
-    for number, flight in enumerate(flights.itertuples()):
-        target = target_of.get(flight.threat_id, fallback)
-        start = _distance_km(np.array([flight.launch_east_km, flight.launch_north_km]), target)
-        end = _distance_km(np.array([flight.end_east_km, flight.end_north_km]), target)
-        axes.plot([start, end], [flight.launch_up_km, flight.end_up_km],
-                  color=INTERCEPTOR_COLOUR, linestyle=(0, (2, 2)), linewidth=0.6, alpha=0.6,
-                  label=f"interceptor, launch to end ({len(flights)})" if number == 0
-                  else None)
-        axes.plot(end, flight.end_up_km, marker="*" if flight.outcome == "kill" else "x",
-                  color=FATE_COLOURS["killed"] if flight.outcome == "kill" else "black",
-                  markersize=7 if flight.outcome == "kill" else 4)
+    if len(flights):
+        targets = np.array([target_of.get(t, fallback) for t in flights["threat_id"]])
+        start = np.hypot(flights["launch_east_km"] - targets[:, 0],
+                         flights["launch_north_km"] - targets[:, 1]).to_numpy()
+        end = np.hypot(flights["end_east_km"] - targets[:, 0],
+                       flights["end_north_km"] - targets[:, 1]).to_numpy()
+        segments = np.stack([np.column_stack([start, flights["launch_up_km"]]),
+                             np.column_stack([end, flights["end_up_km"]])], axis=1)
+        axes.add_collection(LineCollection(
+            list(segments), colors=INTERCEPTOR_COLOUR, linestyles=(0, (2, 2)), linewidths=0.6,
+            alpha=0.6, gid="profile-interceptors",
+            label=f"interceptor, launch to end ({len(flights)})"))
+        killed = (flights["outcome"] == "kill").to_numpy()
+        axes.scatter(end[killed], flights["end_up_km"].to_numpy()[killed], marker="*", s=50,
+                     c=FATE_COLOURS["killed"], zorder=4, label="kill")
+        axes.scatter(end[~killed], flights["end_up_km"].to_numpy()[~killed], marker="x", s=16,
+                     c="black", linewidths=0.8, zorder=4, label="miss or self-destruct")
+    axes.autoscale_view()
     axes.set_xlabel("horizontal distance to the threat's target asset (km)")
     axes.set_ylabel("altitude above the ellipsoid at the origin (km)")
     axes.set_xlim(left=0)
