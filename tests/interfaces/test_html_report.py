@@ -127,3 +127,25 @@ def test_chromium_loads_the_page_and_every_image(page, tmp_path):
     assert headings == ["Summary", "Plots", "Scenario", "Events"]
     assert failures == []
     assert all(url.startswith(("file:", "data:")) for url in requests)
+
+
+def test_a_campaign_folder_and_its_kept_replication_get_reports(tmp_path):
+    import iadsim
+
+    folder = tmp_path / "campaign"
+    result = iadsim.monte_carlo("sinop-trial", 3, workers=1, out=folder, keep_events=1,
+                                progress=False)
+    with pytest.raises(SystemExit) as exited:
+        main(["report", str(folder)])
+    assert exited.value.code == 0
+    text = (folder / "report.html").read_text(encoding="utf-8")
+    assert "<h2>Estimates (intervals.csv)</h2>" in text
+    assert text.count("<tr>") - 1 == len(result.intervals)  # one row per metric
+    assert re.findall(r'<img alt="([^"]+)" src="data:image/png;base64,', text) == [
+        "replications"]
+    assert "replication-000000" in text
+    kept = folder / "events" / "replication-000000"
+    with pytest.raises(SystemExit) as exited:  # no scenario.json: the built-in of its name
+        main(["report", str(kept), "--out", str(tmp_path / "kept.html")])
+    assert exited.value.code == 0
+    assert "iadsim report: sinop-trial" in (tmp_path / "kept.html").read_text("utf-8")

@@ -76,6 +76,10 @@ def test_magazines_count_down_per_launch_and_up_per_reload(run):
     assert times[0] == 0 and times[-1] == run.summary["sim"]["ended_s"]
     assert series["gun-home"][1].tolist() == [2, 1, 0, 0]
     assert series["sam-far"][1].tolist() == [2, 2]
+    axes = figure_of(run, "magazines").axes[0]
+    assert [line.get_gid() for line in axes.get_lines()] == ["magazine-sam-home",
+                                                            "magazine-gun-home"]
+    assert any(text.get_text() == "did not fire: sam-far" for text in axes.texts)
 
 
 def test_the_profile_draws_every_threat_and_round(run):

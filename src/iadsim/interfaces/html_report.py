@@ -206,6 +206,9 @@ def write_report(folder: str | Path, out: str | Path | None = None,
     """Write the HTML report of a run folder (default ``FOLDER/report.html``), and its PDF
     beside it (same name, ``.pdf``) when ``pdf``. Returns the files written.
 
+    A campaign or sweep folder (an interval table, no event log) gets the campaign report
+    of :mod:`iadsim.interfaces.campaign_report`.
+
     Raises
     ------
     RunDirectoryError
@@ -213,9 +216,13 @@ def write_report(folder: str | Path, out: str | Path | None = None,
     ReportError
         When an output cannot be written, or the PDF cannot be printed.
     """
-    run = read_run(folder)
+    from iadsim.interfaces.campaign_report import campaign_report_html, is_campaign_folder
+
     target = Path(out) if out is not None else Path(folder) / "report.html"
-    text = report_html(run)
+    if Path(folder).is_dir() and is_campaign_folder(Path(folder)):
+        text = campaign_report_html(Path(folder))
+    else:
+        text = report_html(read_run(folder))
     _write_atomically(target, text.encode("utf-8"))
     written = [target]
     if pdf:

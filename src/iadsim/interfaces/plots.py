@@ -26,6 +26,7 @@ import tempfile
 from pathlib import Path
 from typing import Literal
 
+import matplotlib
 import numpy as np
 from matplotlib.axes import Axes
 from matplotlib.collections import LineCollection
@@ -225,7 +226,7 @@ def draw_profile(run: StoredRun, axes: Axes) -> None:
                      for t in ids]
             axes.add_collection(LineCollection(
                 lines, colors=colour, linewidths=0.5 if faint else 0.8,
-                alpha=0.35 if faint else 0.7, gid=f"profile-{fate}",
+                alpha=0.35 if faint else 0.7, gid=f"profile-{fate}", in_layout=False,
                 label=f"threat {fate.replace('_', ' ')} ({len(ids)})"))
     flights = interceptor_flights_km(run)
     flights = flights[flights["threat_id"] >= 0]
@@ -248,7 +249,7 @@ def draw_profile(run: StoredRun, axes: Axes) -> None:
                      c="black", linewidths=0.8, zorder=4, label="miss or self-destruct")
     axes.autoscale_view()
     axes.set_xlabel("horizontal distance to the threat's target asset (km)")
-    axes.set_ylabel("altitude above the ellipsoid at the origin (km)")
+    axes.set_ylabel("height above the plane tangent at the origin (km)")
     axes.set_xlim(left=0)
     axes.set_ylim(bottom=0)
     axes.grid(alpha=0.3)
@@ -276,13 +277,24 @@ def magazine_series(run: StoredRun) -> dict[str, tuple[np.ndarray, np.ndarray]]:
 
 
 def draw_magazines(run: StoredRun, axes: Axes) -> None:
-    """Rounds ready per battery over time, as steps."""
-    for name, (times, ready) in magazine_series(run).items():
-        axes.step(times, ready, where="post", linewidth=1.2, label=name, gid=f"magazine-{name}")
+    """Rounds ready over time, as steps, for each battery that fired; the others are
+    named in a note (their lines would be flat)."""
+    fired = batteries_that_fired(run)
+    colours = matplotlib.colormaps["tab10" if len(fired) <= 10 else "tab20"].colors
+    series = magazine_series(run)
+    for index, name in enumerate(fired):
+        times, ready = series[name]
+        axes.step(times, ready, where="post", linewidth=1.3, label=name,
+                  color=colours[index % len(colours)], gid=f"magazine-{name}")
+    idle = [name for name in series if name not in fired]
+    if idle:
+        axes.text(0.01, 0.01, "did not fire: " + ", ".join(idle), transform=axes.transAxes,
+                  fontsize=6, color="#555555", va="bottom", wrap=True)
     axes.set_xlabel("time since scenario start (s)")
     axes.set_ylabel("rounds ready on the launchers")
     axes.set_ylim(bottom=0)
     axes.grid(alpha=0.3)
-    axes.legend(fontsize=6, loc="lower left", ncols=2)
+    if fired:
+        axes.legend(fontsize=6, loc="upper left", bbox_to_anchor=(1.005, 1.0))
     axes.set_title(f"{run.summary['scenario']}, seed {run.summary['seed']}: magazines",
                    fontsize=9, loc="left")

@@ -13,7 +13,7 @@ Every problem (no such folder, a missing, truncated or corrupted file) raises
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -44,7 +44,8 @@ class StoredRun:
     ``threats`` has one row per threat with its ``fate`` (killed, leaked, withdrew,
     completed_route, in_flight, not_launched); ``truth`` is one row per threat and
     recorded time (``time_s``, ``threat_id``, ``east_m``, ``north_m``, ``up_m``; scenario
-    ENU, m), empty when the run kept no tracks.
+    ENU, m), empty when the run kept no tracks. ``cache`` keeps what several plots derive
+    from the same run (the thinned threat paths), so a report derives it once.
     """
 
     folder: Path
@@ -53,6 +54,7 @@ class StoredRun:
     events: pd.DataFrame
     threats: pd.DataFrame
     truth: pd.DataFrame
+    cache: dict[str, Any] = field(default_factory=dict, repr=False, compare=False)
 
 
 def read_run(folder: str | Path) -> StoredRun:

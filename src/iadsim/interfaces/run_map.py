@@ -35,6 +35,8 @@ from iadsim.world.geodesy import LocalFrame
 FATE_COLOURS = {"killed": "#009E73", "leaked": "#D55E00", "withdrew": "#E69F00",
                 "completed_route": "#56B4E9", "in_flight": "#CC79A7",
                 "not_launched": "#999999"}
+#: Fates drawn above the others (a raid still in flight would hide them).
+DECIDED_FATES = ("killed", "leaked", "withdrew")
 POINTS_PER_PATH = 120
 FAINT_ABOVE_THREATS = 200
 INTERCEPTOR_COLOUR = "#0072B2"
@@ -63,17 +65,25 @@ def threat_paths_km(run: StoredRun) -> dict[int, np.ndarray]:
     From the recorded truth; a run without it gets a straight line from each threat's
     launch to where it ended (kill, leak or end of route).
     """
+    cached = run.cache.get("threat_paths_km")
+    if cached is not None:
+        return cached
     truth = run.truth
     paths: dict[int, np.ndarray] = {}
     if len(truth):
-        ordered = truth.sort_values(["threat_id", "time_s"], kind="stable")
-        ids = ordered["threat_id"].to_numpy()
-        points = ordered[["east_m", "north_m", "up_m"]].to_numpy(dtype=float) / 1e3
+        ids = truth["threat_id"].to_numpy()
+        order = np.argsort(ids, kind="stable")  # by threat, in time order within each
+        ids = ids[order]
         starts = np.flatnonzero(np.r_[True, ids[1:] != ids[:-1]])
         ends = np.r_[starts[1:], ids.size]
-        for start, end in zip(starts, ends, strict=True):
-            rows = np.unique(np.linspace(start, end - 1, POINTS_PER_PATH).round().astype(int))
-            paths[int(ids[start])] = points[rows]
+        kept = [np.unique(np.linspace(start, end - 1, POINTS_PER_PATH).round().astype(int))
+                for start, end in zip(starts, ends, strict=True)]
+        rows = order[np.concatenate(kept)] if kept else np.zeros(0, dtype=int)
+        points = np.column_stack([truth[c].to_numpy(dtype=float)[rows]
+                                  for c in ("east_m", "north_m", "up_m")]) / 1e3
+        bounds = np.cumsum([0] + [k.size for k in kept])
+        for index, start in enumerate(starts):
+            paths[int(ids[start])] = points[bounds[index]:bounds[index + 1]]
     events = run.events
     ending = events[events["kind"].isin(["kill", "leak", "route_complete"])]
     launches = events[events["kind"] == "threat_launch"]
@@ -87,6 +97,7 @@ def threat_paths_km(run: StoredRun) -> dict[int, np.ndarray]:
                 paths[threat] = point
             elif frame_rows is ending:  # the truth stops at its last sample: join the end
                 paths[threat] = np.vstack([paths[threat], point])
+    run.cache["threat_paths_km"] = paths
     return paths
 
 
@@ -171,9 +182,11 @@ def _draw_layers(axes: Axes, run: StoredRun, sites: dict[str, dict[str, np.ndarr
         if not lines:
             continue
         collection = LineCollection(lines, colors=colour, linewidths=0.6 if faint else 1.3,
-                                    alpha=0.35 if faint else 0.9, zorder=3,
+                                    alpha=0.35 if faint else 0.9,
+                                    zorder=3.2 if fate in DECIDED_FATES else 3.0,
                                     label=f"threat {fate.replace('_', ' ')} ({len(lines)})")
         collection.set_gid(f"threats-{fate}")
+        collection.set_in_layout(False)  # the limits are set apart; spares the layout a walk
         axes.add_collection(collection)
 
     if len(flights):
@@ -183,6 +196,7 @@ def _draw_layers(axes: Axes, run: StoredRun, sites: dict[str, dict[str, np.ndarr
                                     linestyles=(0, (2, 2)), alpha=0.6, zorder=4,
                                     label=f"interceptor flyout, launch to end ({len(flights)})")
         collection.set_gid("interceptors")
+        collection.set_in_layout(False)
         axes.add_collection(collection)
         for outcome, marker, colour in (("kill", "*", FATE_COLOURS["killed"]),
                                         ("miss", "x", "black"),
