@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import os
+
 import numpy as np
 import pytest
 from matplotlib.colors import to_rgba
@@ -99,6 +101,9 @@ def test_plot_command_writes_a_png(small_run_folder, tmp_path, capsys):
     assert exited.value.code == 0
     assert out.read_bytes()[:8] == PNG_MAGIC
     assert capsys.readouterr().out.strip() == f"Wrote {out}"
+    umask = os.umask(0)
+    os.umask(umask)
+    assert out.stat().st_mode & 0o777 == 0o666 & ~umask  # as open() would, not 0600
 
 
 @pytest.mark.parametrize("arguments, expected", [

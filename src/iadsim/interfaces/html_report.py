@@ -25,7 +25,7 @@ from typing import Any
 
 import pandas as pd
 
-from iadsim.interfaces.plots import PLOT_KINDS, PlotError, figure_of
+from iadsim.interfaces.plots import PLOT_KINDS, PlotError, figure_of, with_default_mode
 from iadsim.interfaces.run_directory import SKIPPED_KINDS, StoredRun, read_run
 
 EVENT_ROWS_MAX = 2_000
@@ -237,6 +237,7 @@ def _write_atomically(target: Path, data: bytes) -> None:
                                              dir=target.parent if str(target.parent) else ".")
         with os.fdopen(handle, "wb") as stream:
             stream.write(data)
+        with_default_mode(temporary)
         os.replace(temporary, target)
         temporary = None
     except OSError as error:
@@ -275,6 +276,7 @@ def print_pdf(page: Path, out: Path) -> Path:
             reason = completed.stderr.decode(errors="replace").strip().splitlines()
             raise ReportError(f"{out}: Chromium could not print the report "
                               f"({reason[-1] if reason else completed.returncode})")
+        with_default_mode(temporary)
         os.replace(temporary, out)
         temporary = None
     except subprocess.TimeoutExpired:

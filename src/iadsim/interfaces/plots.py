@@ -105,6 +105,7 @@ def save_figure(figure: Figure, out: Path) -> Path:
                                              dir=out.parent if str(out.parent) else ".")
         with os.fdopen(handle, "wb") as stream:
             figure.savefig(stream, format=suffix[1:])
+        with_default_mode(temporary)
         os.replace(temporary, out)
         temporary = None
     except OSError as error:
@@ -113,6 +114,14 @@ def save_figure(figure: Figure, out: Path) -> Path:
         if temporary is not None and os.path.exists(temporary):
             os.remove(temporary)
     return out
+
+
+def with_default_mode(path: str) -> None:
+    """Give a file made by :func:`tempfile.mkstemp` (mode 0600) the mode a plain ``open``
+    would have given it (0666 less the umask), so a picture or report is readable."""
+    umask = os.umask(0)
+    os.umask(umask)
+    os.chmod(path, 0o666 & ~umask)
 
 
 def batteries_that_fired(run: StoredRun) -> list[str]:
