@@ -48,8 +48,8 @@ class RunResult:
 
     def write(self, directory: str | Path) -> Path:
         """Write ``events``, ``threats``, ``tracks``, ``truth``, ``interceptors`` (Parquet),
-        ``summary.json`` and ``scenario.json`` (the validated scenario, so that exports and
-        reports of the folder need nothing else).
+        ``summary.json`` and ``scenario.json`` (the validated scenario, profiles resolved, so
+        that plots, reports and exports of the folder need nothing else).
 
         Each file is written under a temporary name in the same folder and renamed into
         place, so a reader never sees a half-written file.

@@ -16,6 +16,7 @@ from rich.console import Console
 
 from iadsim.errors import ScenarioError
 from iadsim.interfaces.exports.command import export_command
+from iadsim.interfaces.cli_report import register as register_plot_and_report
 from iadsim.scenario.schema import Scenario
 
 app = typer.Typer(add_completion=False, no_args_is_help=True, pretty_exceptions_enable=False,
@@ -333,6 +334,7 @@ def faults(
     print_fault_comparison(compare_faults(model, seed=seed), console)
 
 
+register_plot_and_report(app, _fail, console)
 # ``iadsim export``: CZML, KML, DIS, Parquet, CSV (package interfaces/exports).
 app.command("export")(export_command)
 
