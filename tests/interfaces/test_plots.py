@@ -131,3 +131,29 @@ def test_plot_of_an_unknown_folder_names_it(tmp_path, capsys):
     assert capsys.readouterr().err.strip() == (
         f"error: {tmp_path / 'ghost'}: no such run folder; expected the --out folder of "
         "'iadsim run' (events.parquet, threats.parquet, summary.json)")
+
+
+def test_interceptor_flyouts_follow_their_recorded_paths(run):
+    """Each round's line starts at its battery, passes through its recorded positions
+    (interceptors.parquet) and ends where the round ended; without the recording it is
+    one straight segment."""
+    import dataclasses
+
+    from iadsim.interfaces.run_map import interceptor_flights_km, interceptor_paths_km
+
+    flights = interceptor_flights_km(run)
+    paths = interceptor_paths_km(run, flights)
+    recorded = run.interceptors
+    assert len(recorded) > 0
+    for row, path in enumerate(paths):
+        interceptor = int(flights["interceptor_id"].iloc[row])
+        own = recorded[recorded["interceptor_id"] == interceptor]
+        assert 2 < len(path) <= 2 + len(own)
+        np.testing.assert_allclose(path[0], flights[["launch_east_km", "launch_north_km"]]
+                                   .to_numpy()[row])
+        np.testing.assert_allclose(path[-1], flights[["end_east_km", "end_north_km"]]
+                                   .to_numpy()[row])
+        np.testing.assert_allclose(path[1], own.sort_values("time_s")[["east_m", "north_m"]]
+                                   .to_numpy()[0] / 1e3)
+    bare = dataclasses.replace(run, interceptors=recorded.iloc[:0], cache={})
+    assert [len(path) for path in interceptor_paths_km(bare, flights)] == [2] * len(flights)

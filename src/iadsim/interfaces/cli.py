@@ -15,8 +15,8 @@ import typer
 from rich.console import Console
 
 from iadsim.errors import ScenarioError
-from iadsim.interfaces.exports.command import export_command
 from iadsim.interfaces.cli_report import register as register_plot_and_report
+from iadsim.interfaces.exports.command import export_command
 from iadsim.scenario.schema import Scenario
 
 app = typer.Typer(add_completion=False, no_args_is_help=True, pretty_exceptions_enable=False,

@@ -30,6 +30,7 @@ EVENT_COLUMNS = ("time_s", "kind", "threat_id", "track_id", "interceptor_id", "s
                  "battery", "asset", "value", "east_m", "north_m", "up_m")
 THREAT_COLUMNS = ("threat_id", "group", "kind", "target", "launch_time_s")
 TRUTH_COLUMNS = ("time_s", "threat_id", "east_m", "north_m", "up_m")
+INTERCEPTOR_COLUMNS = ("time_s", "interceptor_id", "east_m", "north_m", "up_m")
 
 
 class RunDirectoryError(IadsimError, ValueError):
@@ -44,7 +45,9 @@ class StoredRun:
     ``threats`` has one row per threat with its ``fate`` (killed, leaked, withdrew,
     completed_route, in_flight, not_launched); ``truth`` is one row per threat and
     recorded time (``time_s``, ``threat_id``, ``east_m``, ``north_m``, ``up_m``; scenario
-    ENU, m), empty when the run kept no tracks. ``cache`` keeps what several plots derive
+    ENU, m), empty when the run kept no tracks; ``interceptors`` the same for every round
+    in flight (``interceptor_id`` instead of ``threat_id``), from ``interceptors.parquet``
+    (recorded with the tracks; empty for older folders). ``cache`` keeps what several plots derive
     from the same run (the thinned threat paths), so a report derives it once.
     """
 
@@ -54,6 +57,7 @@ class StoredRun:
     events: pd.DataFrame
     threats: pd.DataFrame
     truth: pd.DataFrame
+    interceptors: pd.DataFrame
     cache: dict[str, Any] = field(default_factory=dict, repr=False, compare=False)
 
 
@@ -77,8 +81,13 @@ def read_run(folder: str | Path) -> StoredRun:
     truth_path = folder / "truth.parquet"
     truth = (_read_parquet(truth_path, TRUTH_COLUMNS) if truth_path.exists()
              else pd.DataFrame({name: pd.Series(dtype=float) for name in TRUTH_COLUMNS}))
+    interceptors_path = folder / "interceptors.parquet"
+    interceptors = (_read_parquet(interceptors_path, INTERCEPTOR_COLUMNS)
+                    if interceptors_path.exists()
+                    else pd.DataFrame({name: pd.Series(dtype=float)
+                                       for name in INTERCEPTOR_COLUMNS}))
     threats = threats.assign(fate=threat_fates(events, threats).to_numpy())
-    return StoredRun(folder, scenario, summary, events, threats, truth)
+    return StoredRun(folder, scenario, summary, events, threats, truth, interceptors)
 
 
 def _read_summary(path: Path) -> dict[str, Any]:

