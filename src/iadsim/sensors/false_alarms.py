@@ -68,11 +68,12 @@ def resolution_cells(volume: SurveillanceVolume, range_resolution_m: float,
 
 
 def place_false_alarms(rng: np.random.Generator, count: int, volume: SurveillanceVolume,
-                       bin_low_rad: np.ndarray, bin_probability: np.ndarray) -> np.ndarray:
+                       bin_low_rad: np.ndarray, bin_cumulative: np.ndarray) -> np.ndarray:
     """``count`` false-alarm plots (range m, azimuth rad, elevation rad), shape (count, 3),
-    uniform over the volume's cells. ``bin_probability``: the normalised weights of
-    :func:`elevation_grid`."""
-    bins = rng.choice(bin_low_rad.size, size=count, p=bin_probability)
+    uniform over the volume's cells. ``bin_cumulative``: the cumulative sum of the
+    weights of :func:`elevation_grid`, normalised to end at 1."""
+    bins = np.minimum(np.searchsorted(bin_cumulative, rng.random(count), side="right"),
+                      bin_low_rad.size - 1)
     width = (volume.max_elevation_rad - volume.min_elevation_rad) / bin_low_rad.size
     elevation = bin_low_rad[bins] + width * rng.random(count)
     range_m = np.maximum(volume.range_limit_m(elevation) * rng.random(count), 1.0)

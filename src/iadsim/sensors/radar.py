@@ -219,7 +219,7 @@ class RadarNetwork:
             float(detection_threshold(site.pfa, site.pulses_per_dwell)) for site in sites])
         self._volumes = [site.volume for site in sites]
         grids = [elevation_grid(volume) for volume in self._volumes]
-        self._alarm_bins = [(low, weight / weight.sum()) for low, weight in grids]
+        self._alarm_bins = [(low, np.cumsum(weight) / weight.sum()) for low, weight in grids]
         self._has_outages = any(site.outages_s for site in sites)
 
     def due(self, time_s: float, log: EventLog) -> np.ndarray:
@@ -318,8 +318,8 @@ class RadarNetwork:
         count = rng.poisson(site.false_alarms_per_scan)
         if count == 0:
             return _NO_ALARMS
-        low, probability = self._alarm_bins[radar]
-        return place_false_alarms(rng, count, self._volumes[radar], low, probability)
+        low, cumulative = self._alarm_bins[radar]
+        return place_false_alarms(rng, count, self._volumes[radar], low, cumulative)
 
 
 @njit(cache=True)
