@@ -19,12 +19,14 @@ from iadsim.scenario import Scenario, builtin_names, load_scenario
 if TYPE_CHECKING:
     from iadsim.analysis.monte_carlo import CampaignResult, monte_carlo
     from iadsim.api import RunResult, compare_faults, run
+    from iadsim.sensors.coverage import coverage
 
 kernel_cache.configure()  # before any module imports Numba
 
 __version__ = "0.1.0"
 __all__ = ["CampaignResult", "IadsimError", "RunResult", "Scenario", "ScenarioError",
-           "builtin_names", "compare_faults", "load_scenario", "monte_carlo", "run"]
+           "builtin_names", "compare_faults", "coverage", "load_scenario", "monte_carlo",
+           "run"]
 
 
 def __getattr__(name: str) -> Any:
@@ -34,6 +36,10 @@ def __getattr__(name: str) -> Any:
         from iadsim import api
 
         return getattr(api, name)
+    if name == "coverage":
+        from iadsim.sensors.coverage import coverage
+
+        return coverage
     if name in ("monte_carlo", "CampaignResult"):
         from iadsim.analysis import monte_carlo
 

@@ -12,8 +12,11 @@ import pytest
 
 import iadsim
 
-FIRING = {"lr-battery", "mr-battery-west", "sr-battery-refinery", "gun-refinery",
-          "gun-refinery-east"}
+# mr-battery-north fires 2 rounds at false tracks (no intercept within 1 km of any threat):
+# since issue 20 the radars produce their volumes' realistic false-alarm loads (about 22 a
+# second over the network instead of 0.2), and the M-of-N tracker confirms some of them.
+FIRING = {"lr-battery", "mr-battery-north", "mr-battery-west", "sr-battery-refinery",
+          "gun-refinery", "gun-refinery-east"}
 
 
 GUNS_AND_BALLISTIC = pytest.mark.xfail(strict=True, reason=(

@@ -27,8 +27,9 @@ from sensor_sensitivity import degraded, kills_per_round
 
 @pytest.mark.parametrize(("name", "sigma_m", "sigma_deg"), [
     ("sinop-trial", 6_000.0, 6.0),
-    pytest.param("layered-defense", 3_000.0, 3.0, marks=pytest.mark.xfail(strict=True, reason=(
-        "guns waste every burst on the shipped picture after the h-wta merge (issue 16)")))])
+    # Was a strict xfail (guns waste every burst, issue 16); with the SNR-dependent errors
+    # and realistic false alarms of issue 20 the shipped picture again beats the degraded one.
+    ("layered-defense", 3_000.0, 3.0)])
 def test_much_worse_radars_lower_kills_per_round(name, sigma_m, sigma_deg):
     shipped = load_scenario(name)
     seeds = range(1, 4)

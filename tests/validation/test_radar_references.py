@@ -179,3 +179,37 @@ def test_reference_scaling_agrees_with_the_full_radar_equation():
     np.testing.assert_allclose(
         snr_from_reference(2 * range_m, rcs_m2, ref_snr, ref_range, ref_rcs) * 16,
         snr_from_reference(range_m, rcs_m2, ref_snr, ref_range, ref_rcs), rtol=1e-12)
+
+
+@pytest.mark.parametrize("elevation_deg", [0.0, 0.5, 2.0, 10.0])
+@pytest.mark.parametrize("slant_km", [20.0, 100.0, 250.0])
+def test_slant_range_obeys_blakes_four_thirds_height_formula(elevation_deg, slant_km):
+    """Blake, Radar Range-Performance Analysis (1980), ch. 5: on the 4/3 earth,
+    h = h_a + r sin(el) + r^2 cos^2(el) / (2 k a) to second order in r / (k a). The height
+    error of the returned range must stay under the dropped higher-order terms,
+    r^3 |sin el| / (2 (k a)^2) + r^4 / (4 (k a)^3), plus 1 cm."""
+    from iadsim.world.earth import slant_range_m
+
+    elevation = np.deg2rad(elevation_deg)
+    radius = effective_earth_radius_m()
+    r = slant_km * 1e3
+    height = 20.0 + r * np.sin(elevation) + r * r * np.cos(elevation) ** 2 / (2 * radius)
+    got = float(slant_range_m(20.0, height, elevation))
+    slope = np.sin(elevation) + r * np.cos(elevation) ** 2 / radius  # dh/dr
+    bound = r**3 * abs(np.sin(elevation)) / (2 * radius**2) + r**4 / (4 * radius**3) + 0.01
+    assert abs(got - r) * slope <= bound
+
+
+@pytest.mark.parametrize(("antenna_m", "target_m"), [(25.0, 3_000.0), (5.0, 100.0)])
+def test_grazing_ray_reaches_the_target_at_the_radar_horizon(antenna_m, target_m):
+    """Skolnik (2001) sec. 8.2: the ray tangent to the effective earth (elevation
+    -acos(k a / (k a + h_a))) reaches h_t exactly at the horizon range; and the ground range
+    is shorter than the slant range but close to it at low elevation. rtol 1e-9 and 1e-2."""
+    from iadsim.world.earth import ground_range_m, slant_range_m
+
+    radius = effective_earth_radius_m()
+    elevation = -np.arccos(radius / (radius + antenna_m))
+    slant = float(slant_range_m(antenna_m, target_m, elevation))
+    assert slant == pytest.approx(float(radar_horizon_m(antenna_m, target_m)), rel=1e-9)
+    ground = float(ground_range_m(antenna_m, target_m, elevation))
+    assert slant * 0.99 < ground < slant

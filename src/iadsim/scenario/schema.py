@@ -141,11 +141,35 @@ class Radar(Catalogued, Sited):
     revisit_s: Positive
     min_elevation_deg: float = Field(-1.0, ge=-10.0, le=90.0, allow_inf_nan=False)
     max_elevation_deg: float = Field(85.0, ge=-10.0, le=90.0, allow_inf_nan=False)
-    range_sigma_m: Positive = 50.0
-    azimuth_sigma_deg: Positive = 0.2
-    elevation_sigma_deg: Positive = 0.3
-    resolution_cells: NonNegative = Field(
-        1e5, description="Cells tested per scan; false alarms per scan = pfa x resolution_cells."
+    swerling: int = Field(
+        1, ge=0, le=4, description="Swerling case of the targets' RCS fluctuation as this "
+        "radar sees them (0 steady, 1/3 scan to scan, 2/4 pulse to pulse), drawn per look.")
+    pulses_per_dwell: int = Field(
+        1, ge=1, le=1_000, description="Pulses integrated non-coherently per look; the "
+        "reference point and the Pd both assume this number.")
+    range_sigma_m: Positive = Field(
+        50.0, description="Range error (1 sigma); with range_resolution_m, its floor at high SNR.")
+    azimuth_sigma_deg: Positive = Field(
+        0.2, description="Azimuth error (1 sigma); with azimuth_beamwidth_deg, its floor.")
+    elevation_sigma_deg: Positive = Field(
+        0.3, description="Elevation error (1 sigma); with elevation_beamwidth_deg, its floor.")
+    range_resolution_m: Positive | None = Field(
+        None, description="Range cell (m). With the beamwidths it makes the errors follow "
+        "SNR and sets the number of resolution cells of the surveillance volume.")
+    azimuth_beamwidth_deg: Positive | None = Field(None, description="3 dB beamwidth (deg).")
+    elevation_beamwidth_deg: Positive | None = Field(None, description="3 dB beamwidth (deg).")
+    sector_center_deg: float = Field(
+        0.0, ge=0.0, lt=360.0, allow_inf_nan=False,
+        description="Centre of the azimuth sector covered, clockwise from north.")
+    sector_width_deg: float = Field(
+        360.0, gt=0.0, le=360.0, allow_inf_nan=False,
+        description="Width of the azimuth sector covered (360 = all round).")
+    max_altitude_m: Positive = Field(
+        30_000.0, description="Ceiling of the surveillance volume: no plot above it.")
+    resolution_cells: NonNegative | None = Field(
+        None, description="Cells tested per scan (false alarms per scan = pfa x cells). By "
+        "default counted from the surveillance volume when range_resolution_m and both "
+        "beamwidths are given, else 1e5."
     )
     latency_s: NonNegative = Field(0.5, description="Delay from scan to the battle manager.")
     outages: list[Outage] = Field(default_factory=list)
@@ -161,6 +185,10 @@ class Radar(Catalogued, Sited):
                 "min_elevation_deg must be less than max_elevation_deg (got "
                 f"{self.min_elevation_deg} >= {self.max_elevation_deg})"
             )
+        beam = (self.range_resolution_m, self.azimuth_beamwidth_deg, self.elevation_beamwidth_deg)
+        if any(value is None for value in beam) and any(value is not None for value in beam):
+            raise ValueError("give all three of range_resolution_m, azimuth_beamwidth_deg and "
+                             "elevation_beamwidth_deg, or none")
         if self.ref_range_km is not None and self.ref_pd <= self.pfa:
             raise ValueError(f"ref_pd must exceed pfa (got ref_pd={self.ref_pd}, pfa={self.pfa})")
         return self

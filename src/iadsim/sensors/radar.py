@@ -1,11 +1,16 @@
 """Radars of a scenario: scan schedule, line of sight, detection draw, measurement noise.
 
 Each radar refreshes its whole coverage once per ``revisit_s`` (at instants staggered by a
-random phase) and reports, for every target it can see, a detection drawn with the
-Swerling 1 Pd of the target's SNR, plus Poisson false alarms. A target is visible when it
-is within instrumented range, inside the elevation limits and above the 4/3-earth radar
+random phase). For every target it can see it draws the target's RCS fluctuation for this
+look (its Swerling case, :mod:`iadsim.sensors.detection_table`) and then a detection with
+the steady-target Pd of that look's SNR after ``pulses_per_dwell`` pulses, so that the
+detection rate is the Swerling Pd of :func:`iadsim.sensors.detection.probability_of_detection`.
+It adds a Poisson number of false alarms placed inside its surveillance volume
+(:mod:`iadsim.sensors.false_alarms`). A target is visible when it is within instrumented
+range, inside the azimuth sector and the elevation limits and above the 4/3-earth radar
 horizon. Measurements are range, azimuth and elevation in the radar's own ENU frame with
-independent Gaussian errors.
+independent Gaussian errors whose size follows the look's SNR when the radar has beam
+parameters (:mod:`iadsim.sensors.accuracy`).
 
 Limits of this model: no Doppler, no clutter or multipath, no terrain masking, no
 beam-by-beam scan timing (the whole volume is sampled at the scan instant); one Pd per
@@ -22,9 +27,20 @@ from numba import njit
 from iadsim.engine.events import EventKind, EventLog
 from iadsim.engine.random_streams import stream
 from iadsim.scenario.schema import Scenario
-from iadsim.sensors.detection import (
-    radar_equation_snr,
-    swerling1_required_snr,
+from iadsim.sensors.accuracy import MONOPULSE_SLOPE, measurement_sigmas
+from iadsim.sensors.detection import detection_threshold, radar_equation_snr, required_snr_db
+from iadsim.sensors.detection_table import (
+    TABLE_START_DB,
+    TABLE_STEP_DB,
+    fluctuation,
+    fluctuation_shape,
+    steady_pd_table,
+)
+from iadsim.sensors.false_alarms import (
+    SurveillanceVolume,
+    elevation_grid,
+    place_false_alarms,
+    resolution_cells,
 )
 from iadsim.sensors.measurements import converted_measurement
 from iadsim.world.earth import effective_earth_radius_m, radar_horizon_m
@@ -63,8 +79,10 @@ class RadarSite:
     height_m: float  # antenna, above ground
     position_enu_m: np.ndarray  # (3,) in the scenario frame
     to_local: np.ndarray  # (3, 3) scenario ENU -> this radar's ENU
-    snr_at_one_metre: float  # linear SNR of a 1 m^2 target at 1 m: SNR = K sigma / R^4
+    snr_at_one_metre: float  # linear single-pulse SNR of 1 m^2 at 1 m: SNR = K sigma / R^4
     pfa: float
+    swerling: int
+    pulses_per_dwell: int
     max_range_m: float
     revisit_s: float
     min_elevation_rad: float
@@ -75,6 +93,19 @@ class RadarSite:
     false_alarms_per_scan: float
     latency_s: float
     outages_s: tuple[tuple[float, float], ...]
+    # SNR-dependent accuracy: range resolution (m), beamwidths / monopulse slope (rad);
+    # zeros when the radar has no beam parameters (errors are then the sigmas above).
+    accuracy_scale: tuple[float, float, float] = (0.0, 0.0, 0.0)
+    sector_center_rad: float = 0.0
+    sector_width_rad: float = 2 * np.pi
+    max_altitude_m: float = 30_000.0
+
+    @property
+    def volume(self) -> SurveillanceVolume:
+        """The surveillance volume where false alarms are counted and placed."""
+        return SurveillanceVolume(self.height_m, self.max_range_m, self.min_elevation_rad,
+                                  self.max_elevation_rad, self.sector_center_rad,
+                                  self.sector_width_rad, self.max_altitude_m)
 
 
 def radar_sites(scenario: Scenario, frame: LocalFrame) -> list[RadarSite]:
@@ -90,27 +121,55 @@ def radar_sites(scenario: Scenario, frame: LocalFrame) -> list[RadarSite]:
                 equation.loss_db, equation.pulses_integrated))
         else:
             assert radar.ref_range_km is not None  # schema guarantees one of the two
-            ref_snr = swerling1_required_snr(radar.ref_pd, radar.pfa)
+            ref_snr = 10.0 ** (float(required_snr_db(radar.ref_pd, radar.pfa,
+                                                     radar.pulses_per_dwell,
+                                                     radar.swerling)) / 10.0)
             constant = ref_snr * (radar.ref_range_km * 1e3) ** 4 / radar.ref_rcs_m2
         alt = ground + radar.height_m
+        sector_width = np.deg2rad(radar.sector_width_deg)
+        volume = SurveillanceVolume(
+            radar.height_m, radar.max_range_km * 1e3, np.deg2rad(radar.min_elevation_deg),
+            np.deg2rad(radar.max_elevation_deg), np.deg2rad(radar.sector_center_deg),
+            sector_width, radar.max_altitude_m)
+        has_beam = radar.range_resolution_m is not None
+        if has_beam:
+            azimuth_beam = np.deg2rad(radar.azimuth_beamwidth_deg)
+            elevation_beam = np.deg2rad(radar.elevation_beamwidth_deg)
+            scale = (radar.range_resolution_m, azimuth_beam / MONOPULSE_SLOPE,
+                     elevation_beam / MONOPULSE_SLOPE)
+        else:
+            scale = (0.0, 0.0, 0.0)
+        if radar.resolution_cells is not None:
+            cells = radar.resolution_cells
+        elif has_beam:
+            cells = resolution_cells(volume, radar.range_resolution_m, azimuth_beam,
+                                     elevation_beam)
+        else:
+            cells = LEGACY_RESOLUTION_CELLS
         sites.append(RadarSite(
             name=radar.name, lat_deg=radar.lat_deg, lon_deg=radar.lon_deg, alt_m=alt,
             height_m=radar.height_m,
             position_enu_m=frame.to_enu(radar.lat_deg, radar.lon_deg, alt),
             to_local=site_rotation(radar.lat_deg, radar.lon_deg, frame),
-            snr_at_one_metre=constant, pfa=radar.pfa, max_range_m=radar.max_range_km * 1e3,
+            snr_at_one_metre=constant, pfa=radar.pfa, swerling=radar.swerling,
+            pulses_per_dwell=radar.pulses_per_dwell, max_range_m=radar.max_range_km * 1e3,
             revisit_s=radar.revisit_s,
             min_elevation_rad=np.deg2rad(radar.min_elevation_deg),
             max_elevation_rad=np.deg2rad(radar.max_elevation_deg),
             range_sigma_m=radar.range_sigma_m,
             azimuth_sigma_rad=np.deg2rad(radar.azimuth_sigma_deg),
             elevation_sigma_rad=np.deg2rad(radar.elevation_sigma_deg),
-            false_alarms_per_scan=radar.pfa * radar.resolution_cells,
+            false_alarms_per_scan=radar.pfa * cells,
             latency_s=radar.latency_s,
             outages_s=tuple((o.start_s, o.end_s) for o in radar.outages),
+            accuracy_scale=scale, sector_center_rad=float(np.deg2rad(radar.sector_center_deg)),
+            sector_width_rad=float(sector_width), max_altitude_m=radar.max_altitude_m,
         ))
     return sites
 
+
+#: Cells per scan of a radar with neither resolution_cells nor beam parameters.
+LEGACY_RESOLUTION_CELLS = 1e5
 
 _NO_ALARMS = np.zeros((0, 3))
 _NO_ALARMS.flags.writeable = False
@@ -142,10 +201,25 @@ class RadarNetwork:
         self.horizon_m = radar_horizon_m(self.height_m, 0.0)
         # Per-radar scalars packed in one table, gathered once per step.
         self._table = np.array([[site.max_range_m, site.min_elevation_rad,
-                                 site.max_elevation_rad, site.snr_at_one_metre, site.pfa]
-                                for site in sites]).reshape(-1, 5)
+                                 site.max_elevation_rad, site.snr_at_one_metre,
+                                 float(site.pulses_per_dwell), site.sector_center_rad,
+                                 0.5 * site.sector_width_rad]
+                                for site in sites]).reshape(-1, 7)
+        # The steady-target Pd of each radar's Pfa and pulses, tabulated once (one
+        # implementation: probability_of_detection); the look's fluctuation is drawn.
+        self._pd_tables = np.array([steady_pd_table(site.pfa, site.pulses_per_dwell)
+                                    for site in sites]).reshape(len(sites), -1)
+        self._shapes = [fluctuation_shape(site.swerling, site.pulses_per_dwell)
+                        for site in sites]
         self.sigmas = np.array([[site.range_sigma_m, site.azimuth_sigma_rad,
                                  site.elevation_sigma_rad] for site in sites]).reshape(-1, 3)
+        self.accuracy_scale = np.array([site.accuracy_scale for site in sites]).reshape(-1, 3)
+        # A false alarm is a plot just over the threshold: its errors at that SNR.
+        self._threshold_snr = np.array([
+            float(detection_threshold(site.pfa, site.pulses_per_dwell)) for site in sites])
+        self._volumes = [site.volume for site in sites]
+        grids = [elevation_grid(volume) for volume in self._volumes]
+        self._alarm_bins = [(low, np.cumsum(weight) / weight.sum()) for low, weight in grids]
         self._has_outages = any(site.outages_s for site in sites)
 
     def due(self, time_s: float, log: EventLog) -> np.ndarray:
@@ -178,20 +252,25 @@ class RadarNetwork:
         if radars.size == 0:
             return []
         ids = visible_ids
-        # Each radar draws from its own stream: one uniform per threat in flight, then
-        # three normals per detection, then its false alarms.
+        # Each radar draws from its own stream: one uniform per threat in flight, one RCS
+        # fluctuation per threat in flight (none for a steady target), then three normals
+        # per detection, then its false alarms.
         draws = np.empty((radars.size, ids.size))
+        fluctuations = np.empty((radars.size, ids.size))
         for row, radar in enumerate(radars.tolist()):
             draws[row] = self._rngs[radar].random(ids.size)
+            fluctuations[row] = fluctuation(self._rngs[radar], self._shapes[radar], ids.size)
         row, column, measured, snr = _detect(
             radars, self.position_m, self.to_local, self.horizon_m, self._table,
-            threat_position_m, threat_height_m, threat_rcs_m2, ids, draws)
+            threat_position_m, threat_height_m, threat_rcs_m2, ids, draws, fluctuations,
+            self._pd_tables, TABLE_START_DB, TABLE_STEP_DB)
         radar_of = radars[row]
         per_radar = np.bincount(row, minlength=radars.size)
         noise = np.concatenate([self._rngs[radar].standard_normal((count, 3))
                                 for radar, count in zip(radars.tolist(), per_radar.tolist(),
                                                         strict=True)])
-        measured += self.sigmas[radar_of] * noise
+        sigmas = measurement_sigmas(snr, self.sigmas[radar_of], self.accuracy_scale[radar_of])
+        measured += sigmas * noise
         snr_db = 10.0 * np.log10(snr)
         threat_id = ids[column]
         alarm_parts = [self._false_alarms(radar) for radar in radars]
@@ -200,14 +279,16 @@ class RadarNetwork:
             alarm_radar = radars.repeat(alarm_counts)
             radar_of = np.concatenate([radar_of, alarm_radar])
             measured = np.concatenate([measured, *alarm_parts])
+            sigmas = np.concatenate([sigmas, measurement_sigmas(
+                self._threshold_snr[alarm_radar], self.sigmas[alarm_radar],
+                self.accuracy_scale[alarm_radar])])
             snr_db = np.concatenate([snr_db, np.full(alarm_radar.size, np.nan)])
             threat_id = np.concatenate([threat_id, np.full(alarm_radar.size, -1)])
         measured[:, 0] = np.maximum(measured[:, 0], 1.0)
         measured[:, 1] = np.mod(measured[:, 1], 2 * np.pi)
         position, covariance = converted_measurement(
             measured[:, 0], measured[:, 1], measured[:, 2], self.position_m[radar_of],
-            self.to_local[radar_of], self.sigmas[radar_of, 0], self.sigmas[radar_of, 1],
-            self.sigmas[radar_of, 2])
+            self.to_local[radar_of], sigmas[:, 0], sigmas[:, 1], sigmas[:, 2])
         if radar_of.size == 0:
             return []
         if self.record_detections:
@@ -232,40 +313,46 @@ class RadarNetwork:
         return batches
 
     def _false_alarms(self, radar: int) -> np.ndarray:
-        """False alarms of one scan: Poisson count, uniform in range, azimuth, elevation."""
+        """False alarms of one scan: Poisson count, uniform over the volume's cells."""
         site, rng = self.sites[radar], self._rngs[radar]
         count = rng.poisson(site.false_alarms_per_scan)
         if count == 0:
             return _NO_ALARMS
-        return np.stack([rng.uniform(0.0, site.max_range_m, count),
-                         rng.uniform(0.0, 2 * np.pi, count),
-                         rng.uniform(site.min_elevation_rad, site.max_elevation_rad, count)],
-                        axis=-1)
+        low, cumulative = self._alarm_bins[radar]
+        return place_false_alarms(rng, count, self._volumes[radar], low, cumulative)
 
 
 @njit(cache=True)
 def _detect(radars: np.ndarray, radar_position_m: np.ndarray, to_local: np.ndarray,
             radar_horizon_m: np.ndarray, table: np.ndarray, threat_position_m: np.ndarray,
             threat_height_m: np.ndarray, threat_rcs_m2: np.ndarray, ids: np.ndarray,
-            draws: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
-    """Which threats ``ids`` each of the ``radars`` detects, given one uniform draw per
-    (radar, threat): a threat is in view within the instrumented range, the 4/3-earth
-    horizon and the elevation limits, and detected when its draw falls below the
-    Swerling 1 Pd at its SNR (the closed form of
-    :func:`iadsim.sensors.detection.swerling1_pd`, against which the test suite checks
-    the detection rate). Returns the row (into ``radars``) and column (into ``ids``) of
-    each detection, its true (range, azimuth, elevation) and its linear SNR, radar by
-    radar. ``table`` rows: max range, min and max elevation, SNR at 1 m for 1 m^2, Pfa."""
+            draws: np.ndarray, fluctuations: np.ndarray, pd_tables: np.ndarray,
+            table_start_db: float, table_step_db: float,
+            ) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    """Which threats ``ids`` each of the ``radars`` detects, given one uniform draw and one
+    RCS fluctuation (look SNR over mean SNR) per (radar, threat): a threat is in view within
+    the instrumented range, the 4/3-earth horizon, the azimuth sector and the elevation
+    limits, and detected when its draw falls below the steady-target Pd of the look's
+    single-pulse SNR, interpolated in the radar's row of ``pd_tables`` (tabulated from
+    :func:`iadsim.sensors.detection.probability_of_detection`). Returns the row (into
+    ``radars``) and column (into ``ids``) of each detection, its true (range, azimuth,
+    elevation) and its linear dwell SNR (all pulses), radar by radar. ``table`` rows: max
+    range, min and max elevation, single-pulse SNR at 1 m for 1 m^2, pulses per dwell,
+    sector centre and half width."""
     capacity = radars.size * ids.size  # at most every threat by every radar
     rows = np.empty(capacity, dtype=np.intp)
     columns = np.empty(capacity, dtype=np.intp)
     measured = np.empty((capacity, 3))
     snrs = np.empty(capacity)
+    last = pd_tables.shape[1] - 1
+    two_pi = 2.0 * np.pi
     found = 0
     for row in range(radars.size):
         radar = radars[row]
         max_range, min_elevation, max_elevation = table[radar, 0], table[radar, 1], table[radar, 2]
-        snr_constant, pfa = table[radar, 3], table[radar, 4]
+        snr_constant, pulses = table[radar, 3], table[radar, 4]
+        sector_center, sector_half = table[radar, 5], table[radar, 6]
+        all_round = sector_half >= np.pi
         rotation = to_local[radar]
         for column in range(ids.size):
             threat = ids[column]
@@ -285,11 +372,28 @@ def _detect(radars: np.ndarray, radar_position_m: np.ndarray, to_local: np.ndarr
             elevation = np.arctan2(z, np.hypot(x, y))
             if elevation < min_elevation or elevation > max_elevation:
                 continue
-            snr = snr_constant * threat_rcs_m2[threat] / max(slant, 1.0) ** 4
-            if not draws[row, column] < pfa ** (1.0 / (1.0 + snr)):  # Swerling 1 Pd
+            azimuth = np.arctan2(x, y) % two_pi
+            if not all_round:
+                off = (azimuth - sector_center + np.pi) % two_pi - np.pi
+                if abs(off) > sector_half:
+                    continue
+            snr = (snr_constant * threat_rcs_m2[threat] / max(slant, 1.0) ** 4
+                   * fluctuations[row, column])
+            if snr <= 0.0:
                 continue
-            rows[found], columns[found], snrs[found] = row, column, snr
-            measured[found, 0], measured[found, 2] = slant, elevation
-            measured[found, 1] = np.arctan2(x, y) % (2.0 * np.pi)
+            position = (10.0 * np.log10(snr) - table_start_db) / table_step_db
+            if position <= 0.0:
+                pd = pd_tables[radar, 0]
+            elif position >= last:
+                pd = 1.0
+            else:
+                index = int(position)
+                fraction = position - index
+                pd = (pd_tables[radar, index] * (1.0 - fraction)
+                      + pd_tables[radar, index + 1] * fraction)
+            if not draws[row, column] < pd:
+                continue
+            rows[found], columns[found], snrs[found] = row, column, snr * pulses
+            measured[found, 0], measured[found, 1], measured[found, 2] = slant, azimuth, elevation
             found += 1
     return rows[:found].copy(), columns[:found].copy(), measured[:found].copy(), snrs[:found].copy()

@@ -1,0 +1,82 @@
+"""False alarms of a radar scan: how many and where, from Pfa and the resolution cells of
+the radar's surveillance volume.
+
+The surveillance volume is the azimuth sector, between the elevation limits, out to the
+instrumented range, and between the ground and the volume's ceiling (``max_altitude_m``),
+both followed along the 4/3-earth ray (:func:`iadsim.world.earth.slant_range_m`). Its
+resolution cells are range cells times azimuth beams times elevation beams:
+``sum over elevation of r_max(el) / range_resolution * sector / az_beamwidth *
+d_el / el_beamwidth``. Each cell crosses the threshold with probability Pfa per scan, so the
+number of false alarms per scan is Poisson with mean ``Pfa x cells`` (Richards 2014, sec.
+6.2; independent cells), and they are uniform over the cells: elevation weighted by the
+range extent at that elevation, range uniform out to it, azimuth uniform in the sector.
+No plot is placed above the ceiling or below the ground. Limits: no Doppler cells, no
+clutter residue (false alarms are thermal noise only).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+from iadsim.world.earth import slant_range_m
+
+#: Elevation step of the placement and cell-count integration (rad), 0.02 degrees.
+ELEVATION_STEP_RAD = np.deg2rad(0.02)
+
+
+@dataclass(frozen=True, slots=True)
+class SurveillanceVolume:
+    """Where one radar looks, SI units (radians, metres)."""
+
+    antenna_height_m: float
+    max_range_m: float
+    min_elevation_rad: float
+    max_elevation_rad: float
+    sector_center_rad: float
+    sector_width_rad: float
+    max_altitude_m: float
+
+    def range_limit_m(self, elevation_rad: np.ndarray) -> np.ndarray:
+        """Farthest range of the volume along each elevation (m): instrumented range, the
+        ceiling, and, looking down, the ground."""
+        elevation_rad = np.asarray(elevation_rad, dtype=float)
+        limit = np.full(elevation_rad.shape, self.max_range_m)
+        ceiling = slant_range_m(self.antenna_height_m, self.max_altitude_m, elevation_rad)
+        limit = np.fmin(limit, ceiling)  # NaN (never reached) leaves the limit
+        ground = slant_range_m(self.antenna_height_m, 0.0, np.minimum(elevation_rad, 0.0))
+        return np.fmin(limit, np.where(elevation_rad < 0.0, ground, np.nan))
+
+
+def elevation_grid(volume: SurveillanceVolume) -> tuple[np.ndarray, np.ndarray]:
+    """Lower edges of the elevation bins (rad) and each bin's range extent times width."""
+    span = volume.max_elevation_rad - volume.min_elevation_rad
+    count = max(int(np.ceil(span / ELEVATION_STEP_RAD)), 1)
+    edges = np.linspace(volume.min_elevation_rad, volume.max_elevation_rad, count + 1)
+    centres = 0.5 * (edges[:-1] + edges[1:])
+    weight = volume.range_limit_m(centres) * np.diff(edges)
+    return edges[:-1], weight
+
+
+def resolution_cells(volume: SurveillanceVolume, range_resolution_m: float,
+                     azimuth_beamwidth_rad: float, elevation_beamwidth_rad: float) -> float:
+    """Number of range x azimuth x elevation resolution cells of the volume."""
+    _, weight = elevation_grid(volume)
+    return float(weight.sum() / (range_resolution_m * elevation_beamwidth_rad)
+                 * volume.sector_width_rad / azimuth_beamwidth_rad)
+
+
+def place_false_alarms(rng: np.random.Generator, count: int, volume: SurveillanceVolume,
+                       bin_low_rad: np.ndarray, bin_cumulative: np.ndarray) -> np.ndarray:
+    """``count`` false-alarm plots (range m, azimuth rad, elevation rad), shape (count, 3),
+    uniform over the volume's cells. ``bin_cumulative``: the cumulative sum of the
+    weights of :func:`elevation_grid`, normalised to end at 1."""
+    bins = np.minimum(np.searchsorted(bin_cumulative, rng.random(count), side="right"),
+                      bin_low_rad.size - 1)
+    width = (volume.max_elevation_rad - volume.min_elevation_rad) / bin_low_rad.size
+    elevation = bin_low_rad[bins] + width * rng.random(count)
+    range_m = np.maximum(volume.range_limit_m(elevation) * rng.random(count), 1.0)
+    azimuth = np.mod(volume.sector_center_rad
+                     + volume.sector_width_rad * (rng.random(count) - 0.5), 2.0 * np.pi)
+    return np.stack([range_m, azimuth, elevation], axis=-1)
