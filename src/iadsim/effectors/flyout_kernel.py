@@ -70,7 +70,8 @@ from iadsim.effectors.flight import (
     burnout_time_s,
     fly_substep,
 )
-from iadsim.effectors.intercept_geometry import closest_approach_of
+from iadsim.effectors.intercept_geometry import closest_approach_of, intercept_time
+from iadsim.effectors.intercept_prediction import predicted_intercept_time
 from iadsim.effectors.seeker import (
     SEEKER_MAX_RANGE_RATIO,
     detection_probability,
@@ -95,7 +96,8 @@ LOFT_END_M = 10_000.0
 POSITION, VELOCITY, LAUNCH_TIME, AIM_OFFSET = 0, 3, 6, 7
 CUE_POSITION, CUE_VELOCITY, CUE_TIME = 10, 13, 16
 LOS, LOS_RATE, LAST_LOOK, COMMAND, LAUNCH_POSITION, CUE_SIGMA = 17, 20, 23, 24, 27, 30
-STATE_COLUMNS = 31
+CUE_ACCELERATION, AIM_POINT = 31, 34
+STATE_COLUMNS = 37
 #: The seeker accepts a detection only within this many track sigmas of the cued position
 #: (and never a gate narrower than ``MIN_ACQUISITION_GATE_M``).
 ACQUISITION_GATE_SIGMAS = 3.0
@@ -141,13 +143,18 @@ def step_rounds(rows: np.ndarray, type_index: np.ndarray, state: np.ndarray,
                 threat_alive: np.ndarray, threat_rcs: np.ndarray, candidate_start: np.ndarray,
                 candidates: np.ndarray, sorted_track_ids: np.ndarray, track_order: np.ndarray,
                 track_position: np.ndarray, track_velocity: np.ndarray,
-                track_sigma: np.ndarray, time_s: float,
+                track_sigma: np.ndarray, track_acceleration: np.ndarray,
+                time_of_flight: np.ndarray, envelope_scalars: np.ndarray, time_s: float,
                 dt_s: float, earth_radius_m: float) -> tuple[np.ndarray, ...]:
     """Fly the rounds ``rows`` from ``time_s`` to ``time_s + dt_s`` (see the module).
 
     Updates ``state``, ``intended``, ``locked`` and ``draws`` in place for those rows.
     Candidates (CSR: ``candidates[candidate_start[k]:candidate_start[k + 1]]``) are the
-    live threats the seeker of round ``k`` could reach this step.
+    live threats the seeker of round ``k`` could reach this step. ``track_acceleration``
+    (n_tracks, 3) is each track's known acceleration (gravity for a ballistic track);
+    ``time_of_flight`` (n_types, 41, 21) and ``envelope_scalars`` (n_types, 4) are the
+    envelope tables (:func:`iadsim.effectors.envelope.stacked_tables`), or empty (no type
+    rows: the time to go then comes from the round's own speed).
 
     Returns per round: lock threat (-1 none), lock range (m), lock time (s), whether the
     lock is a diversion, resolution code, victim threat, miss distance (m), time (s),
@@ -191,14 +198,29 @@ def step_rounds(rows: np.ndarray, type_index: np.ndarray, state: np.ndarray,
             for axis in range(3):
                 state[row, CUE_POSITION + axis] = track_position[track, axis]
                 state[row, CUE_VELOCITY + axis] = track_velocity[track, axis]
+                state[row, CUE_ACCELERATION + axis] = track_acceleration[track, axis]
             state[row, CUE_TIME] = time_s
             state[row, CUE_SIGMA] = track_sigma[track]
+        # The cue at the step's start: the track extrapolated with its known acceleration.
         cue_age = time_s - state[row, CUE_TIME]
-        cue_x0 = state[row, CUE_POSITION] + state[row, CUE_VELOCITY] * cue_age
-        cue_y0 = state[row, CUE_POSITION + 1] + state[row, CUE_VELOCITY + 1] * cue_age
-        cue_z0 = state[row, CUE_POSITION + 2] + state[row, CUE_VELOCITY + 2] * cue_age
-        cue_vx, cue_vy = state[row, CUE_VELOCITY], state[row, CUE_VELOCITY + 1]
-        cue_vz = state[row, CUE_VELOCITY + 2]
+        cue_ax, cue_ay = state[row, CUE_ACCELERATION], state[row, CUE_ACCELERATION + 1]
+        cue_az = state[row, CUE_ACCELERATION + 2]
+        half_age2 = 0.5 * cue_age * cue_age
+        cue_x0 = (state[row, CUE_POSITION] + state[row, CUE_VELOCITY] * cue_age
+                  + cue_ax * half_age2)
+        cue_y0 = (state[row, CUE_POSITION + 1] + state[row, CUE_VELOCITY + 1] * cue_age
+                  + cue_ay * half_age2)
+        cue_z0 = (state[row, CUE_POSITION + 2] + state[row, CUE_VELOCITY + 2] * cue_age
+                  + cue_az * half_age2)
+        cue_vx0 = state[row, CUE_VELOCITY] + cue_ax * cue_age
+        cue_vy0 = state[row, CUE_VELOCITY + 1] + cue_ay * cue_age
+        cue_vz0 = state[row, CUE_VELOCITY + 2] + cue_az * cue_age
+        cue_vx, cue_vy, cue_vz = cue_vx0, cue_vy0, cue_vz0
+        if not gun and locked[row] < 0:
+            _predict_intercept_point(state, row, kind, position, velocity, cue_x0, cue_y0,
+                                     cue_z0, cue_vx0, cue_vy0, cue_vz0, cue_ax, cue_ay, cue_az,
+                                     time_s - state[row, LAUNCH_TIME], time_of_flight,
+                                     envelope_scalars, earth_radius_m)
         # Scoring only: the true threat nearest the engaged track at the first step.
         if intended[row] == UNSET:
             best, nearest = np.inf, -1
@@ -222,9 +244,13 @@ def step_rounds(rows: np.ndarray, type_index: np.ndarray, state: np.ndarray,
             since_launch = now - state[row, LAUNCH_TIME]
             fraction = elapsed / dt_s
             speed = np.sqrt(velocity[0] ** 2 + velocity[1] ** 2 + velocity[2] ** 2)
-            cue_x = cue_x0 + cue_vx * elapsed
-            cue_y = cue_y0 + cue_vy * elapsed
-            cue_z = cue_z0 + cue_vz * elapsed
+            half_elapsed2 = 0.5 * elapsed * elapsed
+            cue_x = cue_x0 + cue_vx0 * elapsed + cue_ax * half_elapsed2
+            cue_y = cue_y0 + cue_vy0 * elapsed + cue_ay * half_elapsed2
+            cue_z = cue_z0 + cue_vz0 * elapsed + cue_az * half_elapsed2
+            cue_vx = cue_vx0 + cue_ax * elapsed
+            cue_vy = cue_vy0 + cue_ay * elapsed
+            cue_vz = cue_vz0 + cue_az * elapsed
             to_cue_x, to_cue_y = cue_x - position[0], cue_y - position[1]
             to_cue_z = cue_z - position[2]
             cue_range = np.sqrt(to_cue_x ** 2 + to_cue_y ** 2 + to_cue_z ** 2)
@@ -285,9 +311,13 @@ def step_rounds(rows: np.ndarray, type_index: np.ndarray, state: np.ndarray,
                     gain = params[NAVIGATION_RATIO] * max(closing, 0.0)
                     wx, wy = state[row, LOS_RATE], state[row, LOS_RATE + 1]
                     wz = state[row, LOS_RATE + 2]
-                    command[0] = gain * (wy * mz - wz * my)
-                    command[1] = gain * (wz * mx - wx * mz)
-                    command[2] = gain * (wx * my - wy * mx)
+                    # Augmented PN: plus N/2 times the track's known target acceleration
+                    # across the measured line of sight (zero but for ballistic tracks).
+                    along = cue_ax * mx + cue_ay * my + cue_az * mz
+                    augment = 0.5 * params[NAVIGATION_RATIO]
+                    command[0] = gain * (wy * mz - wz * my) + augment * (cue_ax - along * mx)
+                    command[1] = gain * (wz * mx - wx * mz) + augment * (cue_ay - along * my)
+                    command[2] = gain * (wx * my - wy * mx) + augment * (cue_az - along * mz)
                 else:
                     gate = max(MIN_ACQUISITION_GATE_M,
                                ACQUISITION_GATE_SIGMAS * state[row, CUE_SIGMA])
@@ -323,8 +353,9 @@ def step_rounds(rows: np.ndarray, type_index: np.ndarray, state: np.ndarray,
                             state[row, LOS + axis] = 0.0
                             state[row, LOS_RATE + axis] = 0.0
             if locked[row] < 0 and not gun:
-                _midcourse_command(command, position, velocity, speed, cue_x, cue_y, cue_z,
-                                   cue_vx, cue_vy, cue_vz, params)
+                _midcourse_command(command, position, velocity, speed, state[row, AIM_POINT],
+                                   state[row, AIM_POINT + 1], state[row, AIM_POINT + 2], 0.0,
+                                   0.0, 0.0, params)
             if gun:
                 command[:] = 0.0
             body = locked[row] if locked[row] >= 0 else body
@@ -380,6 +411,43 @@ def step_rounds(rows: np.ndarray, type_index: np.ndarray, state: np.ndarray,
             final_position[k, axis] = position[axis]
     return (lock_threat, lock_range, lock_time, lock_diverted, code, victim, miss, when,
             miss_vector, relative_velocity, final_position)
+
+
+@njit(cache=True, error_model="numpy")
+def _predict_intercept_point(state: np.ndarray, row: int, kind: int, position: np.ndarray,
+                             velocity: np.ndarray, cue_x: float, cue_y: float, cue_z: float,
+                             cue_vx: float, cue_vy: float, cue_vz: float, cue_ax: float,
+                             cue_ay: float, cue_az: float, since_launch_s: float,
+                             time_of_flight: np.ndarray, envelope_scalars: np.ndarray,
+                             earth_radius_m: float) -> None:
+    """The round's predicted intercept point (PIP) from the cue (the picture), into
+    ``state[row, AIM_POINT:AIM_POINT + 3]``.
+
+    Time to go from the envelope table (flight time from the launcher to the point less
+    the time flown: :func:`predicted_intercept_time`), the target predicted with the
+    track's known acceleration; when the table has no solution (or there is no table),
+    the constant-velocity collision triangle at the round's present speed; the cue itself
+    when neither has one.
+    """
+    time_to_go = np.nan
+    if kind < time_of_flight.shape[0]:
+        scalars = envelope_scalars[kind]
+        time_to_go = predicted_intercept_time(
+            cue_x - state[row, LAUNCH_POSITION], cue_y - state[row, LAUNCH_POSITION + 1],
+            cue_z - state[row, LAUNCH_POSITION + 2], cue_vx, cue_vy, cue_vz, cue_ax, cue_ay,
+            cue_az, -since_launch_s, time_of_flight[kind], scalars[0], scalars[1], scalars[2],
+            scalars[3], earth_radius_m)
+    if np.isnan(time_to_go):
+        speed = np.sqrt(velocity[0] ** 2 + velocity[1] ** 2 + velocity[2] ** 2)
+        time_to_go = intercept_time(cue_x - position[0], cue_y - position[1],
+                                    cue_z - position[2], cue_vx, cue_vy, cue_vz, speed, 0.0)
+        if np.isnan(time_to_go):
+            time_to_go = 0.0
+        cue_ax = cue_ay = cue_az = 0.0  # the triangle is at constant velocity
+    half = 0.5 * time_to_go * time_to_go
+    state[row, AIM_POINT] = cue_x + cue_vx * time_to_go + cue_ax * half
+    state[row, AIM_POINT + 1] = cue_y + cue_vy * time_to_go + cue_ay * half
+    state[row, AIM_POINT + 2] = cue_z + cue_vz * time_to_go + cue_az * half
 
 
 @njit(cache=True, error_model="numpy")
