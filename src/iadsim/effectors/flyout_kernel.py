@@ -186,6 +186,7 @@ def step_rounds(rows: np.ndarray, type_index: np.ndarray, state: np.ndarray,
         reference_range = params[SEEKER_RANGE]
         has_seeker = reference_range > 0.0 and not gun
         max_seeker_range = SEEKER_MAX_RANGE_RATIO * reference_range
+        terminal_distance = max(max_seeker_range, LOFT_END_M)
         burnout = burnout_time_s(params)
         for axis in range(3):
             position[axis] = state[row, POSITION + axis]
@@ -353,9 +354,16 @@ def step_rounds(rows: np.ndarray, type_index: np.ndarray, state: np.ndarray,
                             state[row, LOS + axis] = 0.0
                             state[row, LOS_RATE + axis] = 0.0
             if locked[row] < 0 and not gun:
-                _midcourse_command(command, position, velocity, speed, state[row, AIM_POINT],
-                                   state[row, AIM_POINT + 1], state[row, AIM_POINT + 2], 0.0,
-                                   0.0, 0.0, params)
+                if since_launch < burnout or cue_range > terminal_distance:
+                    # Toward the predicted intercept point, a point at rest.
+                    _midcourse_command(command, position, velocity, speed,
+                                       state[row, AIM_POINT], state[row, AIM_POINT + 1],
+                                       state[row, AIM_POINT + 2], 0.0, 0.0, 0.0, 0.0, 0.0,
+                                       0.0, params)
+                else:
+                    # Coasting near the target: augmented PN on the track itself.
+                    _midcourse_command(command, position, velocity, speed, cue_x, cue_y, cue_z,
+                                       cue_vx, cue_vy, cue_vz, cue_ax, cue_ay, cue_az, params)
             if gun:
                 command[:] = 0.0
             body = locked[row] if locked[row] >= 0 else body
@@ -463,11 +471,15 @@ def loft_height(params: np.ndarray, horizontal_m: float) -> float:
 @njit(cache=True, error_model="numpy")
 def _midcourse_command(command: np.ndarray, position: np.ndarray, velocity: np.ndarray,
                        speed: float, cue_x: float, cue_y: float, cue_z: float, cue_vx: float,
-                       cue_vy: float, cue_vz: float, params: np.ndarray) -> None:
-    """Proportional navigation toward the track (the picture), its aim raised by the loft.
+                       cue_vy: float, cue_vz: float, cue_ax: float, cue_ay: float,
+                       cue_az: float, params: np.ndarray) -> None:
+    """Augmented proportional navigation toward an aim point (the PIP, at rest, or the
+    track with its known acceleration ``cue_a``), the aim raised by the loft.
 
-    Writes the lateral command (m/s^2) into ``command``. Uses the round's own speed as the
-    closing speed when the track is not closing faster (launch, tail chase).
+    Writes the lateral command (m/s^2) into ``command``: ``N Vc (omega x r_hat)`` plus
+    ``N / 2`` times the aim's acceleration across the line of sight (Zarchan, ch. 8,
+    augmented PN). Uses the round's own speed as the closing speed when the aim is not
+    closing faster (launch, tail chase).
     """
     rx, ry, rz = cue_x - position[0], cue_y - position[1], cue_z - position[2]
     rz += loft_height(params, np.sqrt(rx * rx + ry * ry))
@@ -482,7 +494,9 @@ def _midcourse_command(command: np.ndarray, position: np.ndarray, velocity: np.n
     wz = (rx * vy - ry * vx) / distance2
     closing = max(-(rx * vx + ry * vy + rz * vz) / distance, speed)
     gain = params[NAVIGATION_RATIO] * closing / distance
-    command[0] = gain * (wy * rz - wz * ry)
-    command[1] = gain * (wz * rx - wx * rz)
-    command[2] = gain * (wx * ry - wy * rx)
+    along = (cue_ax * rx + cue_ay * ry + cue_az * rz) / distance2
+    augment = 0.5 * params[NAVIGATION_RATIO]
+    command[0] = gain * (wy * rz - wz * ry) + augment * (cue_ax - along * rx)
+    command[1] = gain * (wz * rx - wx * rz) + augment * (cue_ay - along * ry)
+    command[2] = gain * (wx * ry - wy * rx) + augment * (cue_az - along * rz)
 
