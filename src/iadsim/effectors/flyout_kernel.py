@@ -217,10 +217,19 @@ def step_rounds(rows: np.ndarray, type_index: np.ndarray, state: np.ndarray,
         cue_vy0 = state[row, CUE_VELOCITY + 1] + cue_ay * cue_age
         cue_vz0 = state[row, CUE_VELOCITY + 2] + cue_az * cue_age
         cue_vx, cue_vy, cue_vz = cue_vx0, cue_vy0, cue_vz0
-        if not gun and locked[row] < 0:
+        # Midcourse toward the PIP while the motor burns or the target is far; then, coasting
+        # within the terminal distance, augmented PN on the track (the PIP is solved only
+        # for the steps that start in the PIP phase).
+        since_launch0 = time_s - state[row, LAUNCH_TIME]
+        start_range2 = ((cue_x0 - position[0]) ** 2 + (cue_y0 - position[1]) ** 2
+                        + (cue_z0 - position[2]) ** 2)
+        toward_pip = (not gun and locked[row] < 0
+                      and (since_launch0 < burnout
+                           or start_range2 > terminal_distance * terminal_distance))
+        if toward_pip:
             _predict_intercept_point(state, row, kind, position, velocity, cue_x0, cue_y0,
                                      cue_z0, cue_vx0, cue_vy0, cue_vz0, cue_ax, cue_ay, cue_az,
-                                     time_s - state[row, LAUNCH_TIME], time_of_flight,
+                                     since_launch0, time_of_flight,
                                      envelope_scalars, earth_radius_m)
         # Scoring only: the true threat nearest the engaged track at the first step.
         if intended[row] == UNSET:
@@ -354,7 +363,7 @@ def step_rounds(rows: np.ndarray, type_index: np.ndarray, state: np.ndarray,
                             state[row, LOS + axis] = 0.0
                             state[row, LOS_RATE + axis] = 0.0
             if locked[row] < 0 and not gun:
-                if since_launch < burnout or cue_range > terminal_distance:
+                if toward_pip and (since_launch < burnout or cue_range > terminal_distance):
                     # Toward the predicted intercept point, a point at rest.
                     _midcourse_command(command, position, velocity, speed,
                                        state[row, AIM_POINT], state[row, AIM_POINT + 1],
