@@ -11,11 +11,20 @@ One call flies every round over one simulation step, in sub-steps:
   straight sub-step segments (error under 1 cm at 400 m/s^2 of relative acceleration).
   The threats' true positions are interpolated linearly within the simulation step.
   Sub-steps never cross the simulation step's end.
-- **Midcourse (command guidance; reads only the picture).** Proportional navigation
-  toward the engaged track as the battle manager's picture gives it (position and velocity
-  at the step's start, extrapolated), i.e. toward the predicted intercept point, with the
-  aim point raised by the type's loft until the terminal phase (:func:`loft_height`);
-  when the track is dropped the round keeps extrapolating the last track it had.
+- **Midcourse (command guidance; reads only the picture).** While the motor burns or
+  the track is beyond the terminal distance (the seeker's maximum range, at least
+  :data:`LOFT_END_M`), proportional navigation toward the predicted intercept point (PIP),
+  a point at rest, solved at each step's start from the envelope's time-of-flight table
+  with the track predicted under its known acceleration (gravity for a ballistic track;
+  :mod:`iadsim.effectors.intercept_prediction`); the aim is raised by the type's loft
+  (:func:`loft_height`). Then, coasting within the terminal distance, augmented PN on the
+  track itself (plus ``N/2`` times its known acceleration across the line of sight).
+  Why a PIP: PN on the moving track uses the round's present speed as if it would keep
+  it, so a boosting round leads the target too far and reaches burnout far off its
+  collision course (the long-range round against a diving ballistic missile: 10-12 km
+  off with 10 s to go, misses of 3-4 km). The track is extrapolated with its known
+  acceleration; when the track is dropped the round keeps extrapolating the last track
+  it had.
 - **Terminal (reads only the seeker's measurement).** The seeker looks once per
   sub-step (10 Hz, faster near the closest approach). Before lock it searches around its
   boresight, which the command link points at the track's predicted target position;
@@ -26,7 +35,9 @@ One call flies every round over one simulation step, in sub-steps:
   neighbour of the intended threat when the picture put the cue there. After lock,
   proportional navigation on the noisy line of sight: the line-of-sight rate is the
   change of successive measured directions over the time between looks, filtered at the
-  type's guidance time constant; closing speed from the seeker's Doppler.
+  type's guidance time constant; closing speed from the seeker's Doppler; augmented by
+  ``N/2`` times the track's known acceleration across the measured line of sight (gravity
+  for a ballistic track, zero otherwise: Zarchan, ch. 8).
 - **Truth.** The seeker's detection draws, its measured direction (truth plus noise) and
   its Doppler read the true threat positions, as does the endgame (closest approach,
   sub-step size near it): that is physics. The guidance command is computed only from the
@@ -42,7 +53,7 @@ One call flies every round over one simulation step, in sub-steps:
   its minimum speed after burnout, or when it has passed the cue (range to the track
   opening, within the seeker's maximum range) without a lock.
 
-The module stays a little over 400 lines: it is one compiled sub-step loop with its two
+The module is about 520 lines: it is one compiled sub-step loop with its three
 small helpers (the seeker's candidate search is apart, in
 :mod:`iadsim.effectors.seeker_search`); splitting the loop would scatter one algorithm.
 
