@@ -240,7 +240,7 @@ class InterceptorFleet:
         candidate_start, candidates = seeker_candidates(
             rows, self.type_index, self.state, self.locked_threat, self.track_id,
             self.types.flight, start_m, end_m, alive, sorted_ids, order, track_position,
-            track_velocity, track_sigma, float(time_s), float(dt_s))
+            track_velocity, track_sigma, track_acceleration, float(time_s), float(dt_s))
         (lock_threat, lock_range, lock_time, lock_diverted, code, victim, miss, when,
          miss_vector, relative_velocity, final_position) = kernel.step_rounds(
             rows, self.type_index, self.state, self.intended_threat, self.locked_threat,
