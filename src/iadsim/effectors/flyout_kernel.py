@@ -53,7 +53,7 @@ One call flies every round over one simulation step, in sub-steps:
   its minimum speed after burnout, or when it has passed the cue (range to the track
   opening, within the seeker's maximum range) without a lock.
 
-The module is about 520 lines: it is one compiled sub-step loop with its three
+The module is about 480 lines: it is one compiled sub-step loop with its two
 small helpers (the seeker's candidate search is apart, in
 :mod:`iadsim.effectors.seeker_search`); splitting the loop would scatter one algorithm.
 
@@ -81,8 +81,8 @@ from iadsim.effectors.flight import (
     burnout_time_s,
     fly_substep,
 )
-from iadsim.effectors.intercept_geometry import closest_approach_of, intercept_time
-from iadsim.effectors.intercept_prediction import predicted_intercept_time
+from iadsim.effectors.intercept_geometry import closest_approach_of
+from iadsim.effectors.intercept_prediction import predicted_intercept_point
 from iadsim.effectors.seeker import (
     SEEKER_MAX_RANGE_RATIO,
     detection_probability,
@@ -238,10 +238,14 @@ def step_rounds(rows: np.ndarray, type_index: np.ndarray, state: np.ndarray,
                       and (since_launch0 < burnout
                            or start_range2 > terminal_distance * terminal_distance))
         if toward_pip:
-            _predict_intercept_point(state, row, kind, position, velocity, cue_x0, cue_y0,
-                                     cue_z0, cue_vx0, cue_vy0, cue_vz0, cue_ax, cue_ay, cue_az,
-                                     since_launch0, time_of_flight,
-                                     envelope_scalars, earth_radius_m)
+            aim = predicted_intercept_point(
+                cue_x0, cue_y0, cue_z0, cue_vx0, cue_vy0, cue_vz0, cue_ax, cue_ay, cue_az,
+                state[row, LAUNCH_POSITION], state[row, LAUNCH_POSITION + 1],
+                state[row, LAUNCH_POSITION + 2], position[0], position[1], position[2],
+                np.sqrt(velocity[0] ** 2 + velocity[1] ** 2 + velocity[2] ** 2), kind,
+                since_launch0, time_of_flight, envelope_scalars, earth_radius_m)
+            state[row, AIM_POINT], state[row, AIM_POINT + 1] = aim[0], aim[1]
+            state[row, AIM_POINT + 2] = aim[2]
         # Scoring only: the true threat nearest the engaged track at the first step.
         if intended[row] == UNSET:
             best, nearest = np.inf, -1
@@ -439,43 +443,6 @@ def step_rounds(rows: np.ndarray, type_index: np.ndarray, state: np.ndarray,
             final_position[k, axis] = position[axis]
     return (lock_threat, lock_range, lock_time, lock_diverted, code, victim, miss, when,
             miss_vector, relative_velocity, final_position)
-
-
-@njit(cache=True, error_model="numpy")
-def _predict_intercept_point(state: np.ndarray, row: int, kind: int, position: np.ndarray,
-                             velocity: np.ndarray, cue_x: float, cue_y: float, cue_z: float,
-                             cue_vx: float, cue_vy: float, cue_vz: float, cue_ax: float,
-                             cue_ay: float, cue_az: float, since_launch_s: float,
-                             time_of_flight: np.ndarray, envelope_scalars: np.ndarray,
-                             earth_radius_m: float) -> None:
-    """The round's predicted intercept point (PIP) from the cue (the picture), into
-    ``state[row, AIM_POINT:AIM_POINT + 3]``.
-
-    Time to go from the envelope table (flight time from the launcher to the point less
-    the time flown: :func:`predicted_intercept_time`), the target predicted with the
-    track's known acceleration; when the table has no solution (or there is no table),
-    the constant-velocity collision triangle at the round's present speed; the cue itself
-    when neither has one.
-    """
-    time_to_go = np.nan
-    if kind < time_of_flight.shape[0]:
-        scalars = envelope_scalars[kind]
-        time_to_go = predicted_intercept_time(
-            cue_x - state[row, LAUNCH_POSITION], cue_y - state[row, LAUNCH_POSITION + 1],
-            cue_z - state[row, LAUNCH_POSITION + 2], cue_vx, cue_vy, cue_vz, cue_ax, cue_ay,
-            cue_az, -since_launch_s, time_of_flight[kind], scalars[0], scalars[1], scalars[2],
-            scalars[3], earth_radius_m)
-    if np.isnan(time_to_go):
-        speed = np.sqrt(velocity[0] ** 2 + velocity[1] ** 2 + velocity[2] ** 2)
-        time_to_go = intercept_time(cue_x - position[0], cue_y - position[1],
-                                    cue_z - position[2], cue_vx, cue_vy, cue_vz, speed, 0.0)
-        if np.isnan(time_to_go):
-            time_to_go = 0.0
-        cue_ax = cue_ay = cue_az = 0.0  # the triangle is at constant velocity
-    half = 0.5 * time_to_go * time_to_go
-    state[row, AIM_POINT] = cue_x + cue_vx * time_to_go + cue_ax * half
-    state[row, AIM_POINT + 1] = cue_y + cue_vy * time_to_go + cue_ay * half
-    state[row, AIM_POINT + 2] = cue_z + cue_vz * time_to_go + cue_az * half
 
 
 @njit(cache=True, error_model="numpy")

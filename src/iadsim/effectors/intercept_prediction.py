@@ -130,3 +130,40 @@ def predicted_intercept_time(px: float, py: float, pz: float, vx: float, vy: flo
             return high
         before = t
     return np.nan
+
+
+@njit(cache=True, error_model="numpy")
+def predicted_intercept_point(cue_x: float, cue_y: float, cue_z: float, cue_vx: float,
+                              cue_vy: float, cue_vz: float, cue_ax: float, cue_ay: float,
+                              cue_az: float, launch_x: float, launch_y: float,
+                              launch_z: float, round_x: float, round_y: float,
+                              round_z: float, round_speed_mps: float, kind: int,
+                              since_launch_s: float, time_of_flight: np.ndarray,
+                              envelope_scalars: np.ndarray,
+                              earth_radius_m: float) -> tuple[float, float, float]:
+    """The PIP (m) of a round in flight from its cue (the track: position, velocity,
+    known acceleration), for the flyout's midcourse guidance.
+
+    Time to go from the type's envelope table (row ``kind`` of ``time_of_flight``
+    (n_types, 41, 21) and ``envelope_scalars`` (n_types, 4); the flight time from the
+    launch point less ``since_launch_s``: :func:`predicted_intercept_time`); when the
+    table has no solution (or there is no table: zero rows), the constant-velocity
+    collision triangle at the round's present speed; the cue itself when neither has one.
+    """
+    time_to_go = np.nan
+    if kind < time_of_flight.shape[0]:
+        scalars = envelope_scalars[kind]
+        time_to_go = predicted_intercept_time(
+            cue_x - launch_x, cue_y - launch_y, cue_z - launch_z, cue_vx, cue_vy, cue_vz,
+            cue_ax, cue_ay, cue_az, -since_launch_s, time_of_flight[kind], scalars[0],
+            scalars[1], scalars[2], scalars[3], earth_radius_m)
+    if np.isnan(time_to_go):
+        time_to_go = intercept_time(cue_x - round_x, cue_y - round_y, cue_z - round_z, cue_vx,
+                                    cue_vy, cue_vz, round_speed_mps, 0.0)
+        if np.isnan(time_to_go):
+            time_to_go = 0.0
+        cue_ax = cue_ay = cue_az = 0.0  # the triangle is at constant velocity
+    half = 0.5 * time_to_go * time_to_go
+    return (cue_x + cue_vx * time_to_go + cue_ax * half,
+            cue_y + cue_vy * time_to_go + cue_ay * half,
+            cue_z + cue_vz * time_to_go + cue_az * half)
