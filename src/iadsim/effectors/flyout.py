@@ -184,6 +184,7 @@ class InterceptorFleet:
             row[0, kernel.CUE_ACCELERATION : kernel.CUE_ACCELERATION + 3] = (
                 track_acceleration_mps2)
         row[0, kernel.AIM_POINT : kernel.AIM_POINT + 3] = aim_point_m
+        row[0, kernel.AIM_TIME] = np.nan  # no PIP solved yet
         row[0, kernel.CUE_TIME] = time_s
         # The round's fuze and warhead aiming error (1 sigma per axis), then its seeker key.
         row[0, kernel.AIM_OFFSET : kernel.AIM_OFFSET + 3] = (

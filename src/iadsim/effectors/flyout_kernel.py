@@ -107,8 +107,8 @@ LOFT_END_M = 10_000.0
 POSITION, VELOCITY, LAUNCH_TIME, AIM_OFFSET = 0, 3, 6, 7
 CUE_POSITION, CUE_VELOCITY, CUE_TIME = 10, 13, 16
 LOS, LOS_RATE, LAST_LOOK, COMMAND, LAUNCH_POSITION, CUE_SIGMA = 17, 20, 23, 24, 27, 30
-CUE_ACCELERATION, AIM_POINT = 31, 34
-STATE_COLUMNS = 37
+CUE_ACCELERATION, AIM_POINT, AIM_TIME = 31, 34, 37
+STATE_COLUMNS = 38
 #: The seeker accepts a detection only within this many track sigmas of the cued position
 #: (and never a gate narrower than ``MIN_ACQUISITION_GATE_M``).
 ACQUISITION_GATE_SIGMAS = 3.0
@@ -243,9 +243,11 @@ def step_rounds(rows: np.ndarray, type_index: np.ndarray, state: np.ndarray,
                 state[row, LAUNCH_POSITION], state[row, LAUNCH_POSITION + 1],
                 state[row, LAUNCH_POSITION + 2], position[0], position[1], position[2],
                 np.sqrt(velocity[0] ** 2 + velocity[1] ** 2 + velocity[2] ** 2), kind,
-                since_launch0, time_of_flight, envelope_scalars, earth_radius_m)
+                since_launch0, time_of_flight, envelope_scalars, earth_radius_m,
+                state[row, AIM_TIME] - time_s)
             state[row, AIM_POINT], state[row, AIM_POINT + 1] = aim[0], aim[1]
             state[row, AIM_POINT + 2] = aim[2]
+            state[row, AIM_TIME] = time_s + aim[3]  # the next step's first guess
         # Scoring only: the true threat nearest the engaged track at the first step.
         if intended[row] == UNSET:
             best, nearest = np.inf, -1

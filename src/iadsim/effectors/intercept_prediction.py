@@ -68,16 +68,19 @@ def predicted_intercept_time(px: float, py: float, pz: float, vx: float, vy: flo
                              vz: float, ax: float, ay: float, az: float, delay_s: float,
                              time_of_flight: np.ndarray, range_step_m: float,
                              altitude_step_m: float, max_time_of_flight_s: float,
-                             average_speed_mps: float, earth_radius_m: float) -> float:
+                             average_speed_mps: float, earth_radius_m: float,
+                             guess_s: float = np.nan) -> float:
     """Earliest time from now (s, >= 0 and >= ``delay_s``) at which a round of the table's
     type, launched ``delay_s`` from now (negative: launched ``-delay_s`` ago), meets a
     target at ``p`` (relative to the launcher, m) moving at ``v`` (m/s) with the constant
     acceleration ``a`` (m/s^2); NaN if none within the round's flight time.
 
-    Secant iterations from the constant-average-speed, constant-velocity intercept
-    (:func:`intercept_time`); if they leave the table, a scan of 16 instants over the
-    remaining flight time for the first ``f <= 0`` and a bisection (0.05 s). The point's
-    altitude is its height above the launcher on the osculating sphere.
+    Secant iterations from ``guess_s`` (a round in flight passes its last solution: one
+    or two table lookups then do) or, when NaN, from the constant-average-speed,
+    constant-velocity intercept (:func:`intercept_time`); if they leave the table, a scan
+    of 16 instants over the remaining flight time for the first ``f <= 0`` and a bisection
+    (0.05 s). The point's altitude is its height above the launcher on the osculating
+    sphere.
     """
     speed = np.sqrt(vx * vx + vy * vy + vz * vz)
     reach = range_step_m * (time_of_flight.shape[0] - 1)
@@ -88,11 +91,15 @@ def predicted_intercept_time(px: float, py: float, pz: float, vx: float, vy: flo
         return np.nan
     if np.sqrt(px * px + py * py) - speed * latest > reach:
         return np.nan
-    guess = intercept_time(px, py, pz, vx, vy, vz, average_speed_mps, delay_s)
+    warm = not np.isnan(guess_s)
+    guess = guess_s if warm else intercept_time(px, py, pz, vx, vy, vz, average_speed_mps,
+                                                delay_s)
     if not np.isnan(guess):
         t0 = min(max(guess, earliest), latest)
         f0 = delay_s + _flight_time_to(px, py, pz, vx, vy, vz, ax, ay, az, t0, time_of_flight,
                                        range_step_m, altitude_step_m, earth_radius_m) - t0
+        if warm and abs(f0) < TIME_TOLERANCE_S:
+            return t0
         t1 = t0 + f0
         for _ in range(8):
             if np.isnan(f0) or t1 < earliest or t1 > latest:
@@ -139,8 +146,8 @@ def predicted_intercept_point(cue_x: float, cue_y: float, cue_z: float, cue_vx: 
                               launch_z: float, round_x: float, round_y: float,
                               round_z: float, round_speed_mps: float, kind: int,
                               since_launch_s: float, time_of_flight: np.ndarray,
-                              envelope_scalars: np.ndarray,
-                              earth_radius_m: float) -> tuple[float, float, float]:
+                              envelope_scalars: np.ndarray, earth_radius_m: float,
+                              guess_s: float) -> tuple[float, float, float, float]:
     """The PIP (m) of a round in flight from its cue (the track: position, velocity,
     known acceleration), for the flyout's midcourse guidance.
 
@@ -149,6 +156,8 @@ def predicted_intercept_point(cue_x: float, cue_y: float, cue_z: float, cue_vx: 
     launch point less ``since_launch_s``: :func:`predicted_intercept_time`); when the
     table has no solution (or there is no table: zero rows), the constant-velocity
     collision triangle at the round's present speed; the cue itself when neither has one.
+    ``guess_s``: the time to go of the last solution, less the time since (NaN: none).
+    Returns the point and the time to go (s).
     """
     time_to_go = np.nan
     if kind < time_of_flight.shape[0]:
@@ -156,7 +165,7 @@ def predicted_intercept_point(cue_x: float, cue_y: float, cue_z: float, cue_vx: 
         time_to_go = predicted_intercept_time(
             cue_x - launch_x, cue_y - launch_y, cue_z - launch_z, cue_vx, cue_vy, cue_vz,
             cue_ax, cue_ay, cue_az, -since_launch_s, time_of_flight[kind], scalars[0],
-            scalars[1], scalars[2], scalars[3], earth_radius_m)
+            scalars[1], scalars[2], scalars[3], earth_radius_m, guess_s)
     if np.isnan(time_to_go):
         time_to_go = intercept_time(cue_x - round_x, cue_y - round_y, cue_z - round_z, cue_vx,
                                     cue_vy, cue_vz, round_speed_mps, 0.0)
@@ -166,4 +175,4 @@ def predicted_intercept_point(cue_x: float, cue_y: float, cue_z: float, cue_vx: 
     half = 0.5 * time_to_go * time_to_go
     return (cue_x + cue_vx * time_to_go + cue_ax * half,
             cue_y + cue_vy * time_to_go + cue_ay * half,
-            cue_z + cue_vz * time_to_go + cue_az * half)
+            cue_z + cue_vz * time_to_go + cue_az * half, time_to_go)
