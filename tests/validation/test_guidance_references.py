@@ -133,3 +133,31 @@ def test_the_lagged_miss_falls_once_the_flight_is_longer_than_ten_time_constants
     assert long[0] < 0.05 * short and long[-1] < 1e-3 * short
     assert all(later < earlier for earlier, later in itertools.pairwise(long))
     assert max(miss(x, 0.0) for x in (2.0, 5.0, 10.0)) < 1e-6
+
+
+@pytest.mark.parametrize("navigation_ratio", [3.0, 4.0, 5.0])
+@pytest.mark.parametrize("target_g", [1.0, -6.0])
+def test_zero_lag_augmented_pn_against_a_step_manoeuvre_matches_the_closed_form(
+        navigation_ratio, target_g):
+    """Zarchan (6th ed.) ch. 8, augmented PN with the target's acceleration known:
+    n_c = N'/2 n_T (1 - t/t_F)^(N'-2), zero miss: the command starts at N'/2 n_T and
+    decays, where plain PN's grows to N'/(N'-2) n_T. Tolerance 1e-5 of the initial command
+    on every sample before the last step, miss below 1e-6 m. Near intercept (the last
+    tenth of the flight), where a real round saturates, it asks less than plain PN.
+    (The flyout's terminal and coasting-midcourse guidance adds this N'/2 term with the
+    track's gravity.)"""
+    flight_s = 8.0
+    target_accel = target_g * G
+    result = linear_engagement(navigation_ratio, MISSILE_SPEED, CLOSING_SPEED, flight_s,
+                               target_accel_mps2=target_accel, augmented=True)
+    t = result.time_s[:-1]
+    initial = 0.5 * navigation_ratio * target_accel
+    expected = initial * (1.0 - t / flight_s) ** (navigation_ratio - 2.0)
+    np.testing.assert_allclose(result.commanded_accel_mps2[:-1], expected, rtol=0,
+                               atol=1e-5 * abs(initial))
+    assert result.miss_distance_m < 1e-6
+    plain = linear_engagement(navigation_ratio, MISSILE_SPEED, CLOSING_SPEED, flight_s,
+                              target_accel_mps2=target_accel)
+    late = result.time_s[:-1] >= 0.9 * flight_s
+    assert (np.abs(result.commanded_accel_mps2[:-1][late])
+            < np.abs(plain.commanded_accel_mps2[:-1][late])).all()

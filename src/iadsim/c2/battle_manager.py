@@ -287,7 +287,9 @@ class BattleManager:
         part = TrackPicture(picture.time_s, picture.track_id[rows], picture.position_m[rows],
                             picture.velocity_mps[rows], picture.position_cov_m2[rows],
                             picture.last_update_by_radar_s[rows], picture.speed_sigma_mps[rows],
-                            picture.kind_index[rows], picture.kind_confidence[rows])
+                            picture.kind_index[rows], picture.kind_confidence[rows],
+                            None if picture.acceleration_mps2 is None
+                            else picture.acceleration_mps2[rows])
         now = Engageability(reach.feasible[:, rows], reach.intercept_time_s[:, rows],
                             reach.intercept_point_m[:, rows])
         return engagement_windows(part, assessment.time_to_go_s[rows], self.batteries,
@@ -358,11 +360,16 @@ class BattleManager:
                     else self.fire_control.solution(time_s, battery, engagement.track_id))
         if solution is not None:
             position, velocity = solution
+        # A missile's PIP uses the track's known acceleration (gravity for a ballistic
+        # track); a gun's fire control keeps its constant-velocity solution.
+        acceleration = (None if picture.acceleration_mps2 is None or self.types.is_gun[kind]
+                        else picture.acceleration_mps2[row])
         aim = launch_aim_point(self.types, kind, origin, position, velocity,
-                               self.frame.gaussian_radius_m())
+                               self.frame.gaussian_radius_m(), acceleration)
         interceptor = self.fleet.launch(time_s, origin, aim, kind, battery,
                                         engagement.engagement_id, engagement.track_id,
-                                        track_position_m=position, track_velocity_mps=velocity)
+                                        track_position_m=position, track_velocity_mps=velocity,
+                                        track_acceleration_mps2=acceleration)
         self.batteries.launch_round(battery)
         engagement.launched += 1
         engagement.interceptor_ids.append(interceptor)

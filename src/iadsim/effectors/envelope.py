@@ -30,6 +30,7 @@ from iadsim.effectors.batteries import InterceptorTable
 from iadsim.effectors.flight import IS_GUN, LAUNCH_SPEED, MAX_FLIGHT_TIME, SEEKER_RANGE
 from iadsim.effectors.flyout import InterceptorFleet
 from iadsim.effectors.intercept_geometry import intercept_time
+from iadsim.effectors.intercept_prediction import predicted_intercept_time, table_value
 
 RANGE_POINTS, ALTITUDE_POINTS = 41, 21
 GRID_EXTENT = 1.5
@@ -165,7 +166,8 @@ def _fly_to(table: InterceptorTable, points: np.ndarray, aim_up_m: np.ndarray,
     """Fly one round at each point at rest; returns time of flight (NaN: not reached),
     speed at arrival and how far below the point the round passed (m)."""
     count = points.shape[0]
-    fleet = InterceptorFleet(table, np.random.default_rng(0), earth_radius_m)
+    fleet = InterceptorFleet(table, np.random.default_rng(0), earth_radius_m,
+                             predict_intercept=False)
     aim = points.copy()
     aim[:, 2] += aim_up_m
     for row in range(count):
@@ -191,112 +193,45 @@ def _fly_to(table: InterceptorTable, points: np.ndarray, aim_up_m: np.ndarray,
 
 
 @njit(cache=True, error_model="numpy")
-def table_value(table: np.ndarray, range_step_m: float, altitude_step_m: float,
-                ground_range_m: float, altitude_m: float) -> float:
-    """Bilinear value of one (41, 21) table; NaN outside it or next to an unreachable
-    point."""
-    x = ground_range_m / range_step_m
-    y = max(altitude_m, 0.0) / altitude_step_m
-    column, row = int(x), int(y)
-    if column < 0 or column >= table.shape[0] - 1 or row >= table.shape[1] - 1:
-        return np.nan
-    fx, fy = x - column, y - row
-    return ((1 - fx) * (1 - fy) * table[column, row] + fx * (1 - fy) * table[column + 1, row]
-            + (1 - fx) * fy * table[column, row + 1] + fx * fy * table[column + 1, row + 1])
-
-
-@njit(cache=True, error_model="numpy")
-def _flight_time_to(px: float, py: float, pz: float, vx: float, vy: float, vz: float,
-                    t: float, time_of_flight: np.ndarray, range_step_m: float,
-                    altitude_step_m: float, earth_radius_m: float) -> float:
-    """Time of flight to where the target is ``t`` from now (NaN: unreachable)."""
-    ex, ey, ez = px + vx * t, py + vy * t, pz + vz * t
-    ground = np.sqrt(ex * ex + ey * ey)
-    height = np.sqrt(ex * ex + ey * ey + (ez + earth_radius_m) ** 2) - earth_radius_m
-    return table_value(time_of_flight, range_step_m, altitude_step_m, ground, height)
-
-
-@njit(cache=True, error_model="numpy")
 def intercept_solution(px: float, py: float, pz: float, vx: float, vy: float, vz: float,
                        delay_s: float, time_of_flight: np.ndarray, range_step_m: float,
                        altitude_step_m: float, max_time_of_flight_s: float,
                        average_speed_mps: float, earth_radius_m: float) -> float:
     """Earliest time from now (s) at which a round launched ``delay_s`` from now meets a
     target at ``p`` (relative to the launcher, m) moving at ``v`` (m/s); NaN if none
-    within the round's flight time.
-
-    Solves ``f(t) = delay + tof(point(t)) - t = 0``: secant iterations from the
-    constant-average-speed intercept (:func:`intercept_time`); if they leave the table, a
-    scan of 16 instants over the flight time for the first ``f <= 0`` and a bisection
-    (0.05 s). The point's altitude is its height above the launcher on the osculating
-    sphere.
-    """
-    speed = np.sqrt(vx * vx + vy * vy + vz * vz)
-    reach = range_step_m * (time_of_flight.shape[0] - 1)
-    if np.sqrt(px * px + py * py) - speed * (delay_s + max_time_of_flight_s) > reach:
-        return np.nan
-    latest = delay_s + max_time_of_flight_s
-    guess = intercept_time(px, py, pz, vx, vy, vz, average_speed_mps, delay_s)
-    if not np.isnan(guess):
-        t0 = min(max(guess, delay_s), latest)
-        f0 = delay_s + _flight_time_to(px, py, pz, vx, vy, vz, t0, time_of_flight,
-                                       range_step_m, altitude_step_m, earth_radius_m) - t0
-        t1 = t0 + f0
-        for _ in range(8):
-            if np.isnan(f0) or t1 < delay_s or t1 > latest:
-                break
-            f1 = delay_s + _flight_time_to(px, py, pz, vx, vy, vz, t1, time_of_flight,
-                                           range_step_m, altitude_step_m, earth_radius_m) - t1
-            if np.isnan(f1):
-                break
-            if abs(f1) < 0.05:
-                return t1
-            slope = (f1 - f0) / (t1 - t0) if t1 != t0 else -1.0
-            if slope >= 0.0:
-                break
-            t0, f0, t1 = t1, f1, t1 - f1 / slope
-    # Scan for the first instant the round can be there in time, then bisect.
-    samples = 16
-    before = delay_s
-    for index in range(samples + 1):
-        t = delay_s + max_time_of_flight_s * index / samples
-        f = delay_s + _flight_time_to(px, py, pz, vx, vy, vz, t, time_of_flight,
-                                      range_step_m, altitude_step_m, earth_radius_m) - t
-        if not np.isnan(f) and f <= 0.0:
-            if index == 0:
-                return t
-            low, high = before, t
-            while high - low > 0.05:
-                middle = 0.5 * (low + high)
-                value = delay_s + _flight_time_to(px, py, pz, vx, vy, vz, middle,
-                                                  time_of_flight, range_step_m,
-                                                  altitude_step_m, earth_radius_m) - middle
-                if not np.isnan(value) and value <= 0.0:
-                    high = middle
-                else:
-                    low = middle
-            return high
-        before = t
-    return np.nan
+    within the round's flight time: :func:`predicted_intercept_time` at constant
+    velocity (engageability reads it so)."""
+    return predicted_intercept_time(px, py, pz, vx, vy, vz, 0.0, 0.0, 0.0, delay_s,
+                                    time_of_flight, range_step_m, altitude_step_m,
+                                    max_time_of_flight_s, average_speed_mps, earth_radius_m)
 
 
 def launch_aim_point(types: InterceptorTable, kind: int, launcher_m: np.ndarray,
                      track_position_m: np.ndarray, track_velocity_mps: np.ndarray,
-                     earth_radius_m: float) -> np.ndarray:
+                     earth_radius_m: float,
+                     track_acceleration_mps2: np.ndarray | None = None) -> np.ndarray:
     """Where a round of type ``kind`` launched now is aimed (3,), m: the predicted intercept
-    point of the track (the picture) from the envelope, raised for a gun by its
-    superelevation; the constant-average-speed solution when the envelope has none."""
+    point of the track (the picture) from the envelope, the track predicted with its known
+    acceleration (gravity for a ballistic track, default none:
+    :mod:`iadsim.effectors.intercept_prediction`), raised for a gun by its superelevation;
+    the constant-average-speed, constant-velocity solution when the envelope has none."""
     time_of_flight, aim_up, scalars = stacked_tables(types, earth_radius_m)
     relative = np.asarray(track_position_m, dtype=float) - launcher_m
     velocity = np.asarray(track_velocity_mps, dtype=float)
+    acceleration = (np.zeros(3) if track_acceleration_mps2 is None
+                    else np.asarray(track_acceleration_mps2, dtype=float))
     step_range, step_altitude, longest, average = scalars[kind]
-    time = intercept_solution(relative[0], relative[1], relative[2], velocity[0], velocity[1],
-                              velocity[2], 0.0, time_of_flight[kind], step_range,
-                              step_altitude, longest, average, earth_radius_m)
+    time = predicted_intercept_time(relative[0], relative[1], relative[2], velocity[0],
+                                    velocity[1], velocity[2], acceleration[0],
+                                    acceleration[1], acceleration[2], 0.0,
+                                    time_of_flight[kind], step_range, step_altitude, longest,
+                                    average, earth_radius_m)
     if np.isnan(time):
+        acceleration = np.zeros(3)  # the fallback is the constant-velocity triangle
         time = intercept_time(relative[0], relative[1], relative[2], velocity[0], velocity[1],
                               velocity[2], float(types.speed_mps[kind]), 0.0)
-    aim = track_position_m + velocity * (0.0 if np.isnan(time) else float(time))
+    ahead = 0.0 if np.isnan(time) else float(time)
+    aim = track_position_m + velocity * ahead + 0.5 * acceleration * ahead * ahead
     if types.is_gun[kind]:
         ex, ey, ez = aim - launcher_m
         height = float(np.sqrt(ex * ex + ey * ey + (ez + earth_radius_m) ** 2) - earth_radius_m)

@@ -111,13 +111,19 @@ class InterceptorFleet:
         The run's ``effectors`` stream: fuze errors, per-round seeker keys, kill draws.
     earth_radius_m:
         Radius of the osculating sphere at the frame's origin (gravity, height).
+    predict_intercept:
+        Whether midcourse guidance predicts the intercept point with the envelope's
+        time-of-flight table (default); the envelope's own flights, at points at rest,
+        need no table (their PIP is the point).
     """
 
     def __init__(self, types: InterceptorTable, rng: np.random.Generator,
-                 earth_radius_m: float = MEAN_EARTH_RADIUS_M):
+                 earth_radius_m: float = MEAN_EARTH_RADIUS_M, predict_intercept: bool = True):
         self.types = types
         self.rng = rng
         self.earth_radius_m = float(earth_radius_m)
+        self.predict_intercept = predict_intercept
+        self._envelope_tables: tuple[np.ndarray, np.ndarray] | None = None
         # Storage with spare capacity (doubled when full); the public arrays are views of
         # the first ``size`` rows.
         self._count = 0
@@ -169,13 +175,14 @@ class InterceptorFleet:
     def launch(self, time_s: float, position_m: np.ndarray, aim_point_m: np.ndarray,
                type_index: int, battery: int, engagement_id: int, track_id: int,
                track_position_m: np.ndarray | None = None,
-               track_velocity_mps: np.ndarray | None = None) -> int:
+               track_velocity_mps: np.ndarray | None = None,
+               track_acceleration_mps2: np.ndarray | None = None) -> int:
         """Add one round leaving ``position_m`` toward ``aim_point_m``; returns its id.
 
         A missile leaves toward the aim point raised by its loft; a gun's aim point is the
         fire-control solution (already corrected for the shell's drop). The track arrays
-        (the picture at launch) cue the round until the flyout's first step; by default
-        the aim point, at rest.
+        (the picture at launch: position, velocity, known acceleration) cue the round until
+        the flyout's first step; by default the aim point, at rest.
         """
         kind = int(type_index)
         parameters = self.types.flight[kind]
@@ -195,6 +202,11 @@ class InterceptorFleet:
             aim_point_m if track_position_m is None else track_position_m)
         if track_velocity_mps is not None:
             row[0, kernel.CUE_VELOCITY : kernel.CUE_VELOCITY + 3] = track_velocity_mps
+        if track_acceleration_mps2 is not None:
+            row[0, kernel.CUE_ACCELERATION : kernel.CUE_ACCELERATION + 3] = (
+                track_acceleration_mps2)
+        row[0, kernel.AIM_POINT : kernel.AIM_POINT + 3] = aim_point_m
+        row[0, kernel.AIM_TIME] = np.nan  # no PIP solved yet
         row[0, kernel.CUE_TIME] = time_s
         # The round's fuze and warhead aiming error (1 sigma per axis), then its seeker key.
         row[0, kernel.AIM_OFFSET : kernel.AIM_OFFSET + 3] = (
@@ -216,15 +228,17 @@ class InterceptorFleet:
              threat_end_m: np.ndarray, threat_alive: np.ndarray, threat_rcs_m2: np.ndarray,
              track_ids: np.ndarray, track_position_m: np.ndarray,
              track_velocity_mps: np.ndarray,
-             track_position_cov_m2: np.ndarray | None = None) -> Outcome:
+             track_position_cov_m2: np.ndarray | None = None,
+             track_acceleration_mps2: np.ndarray | None = None) -> Outcome:
         """Fly every round from ``time_s`` to ``time_s + dt_s`` and resolve endgames.
 
         threat_start_m, threat_end_m: (n_threats, 3) true positions at both ends of the
         step; threat_alive: (n_threats,) bool; threat_rcs_m2: (n_threats,) true RCS (the
         seeker's physics). The track arrays are the picture at ``time_s`` (ids, positions,
         velocities of confirmed tracks; position covariances (n, 3, 3), whose RMS sigma
-        per axis sizes the seeker's acquisition gate, by default none). Inputs are not
-        modified.
+        per axis sizes the seeker's acquisition gate, by default none; known accelerations
+        (n, 3), gravity for the tracks flown with the ballistic model, by default none).
+        Inputs are not modified.
         """
         rows = self.flying
         if rows.size == 0:
@@ -243,17 +257,21 @@ class InterceptorFleet:
             variance = np.trace(track_position_cov_m2, axis1=1, axis2=2) / 3.0
             # A degenerate filter's covariance (negative or NaN) gives the minimum gate.
             track_sigma = np.sqrt(np.nan_to_num(np.clip(variance, 0.0, None), nan=0.0))
+        track_acceleration = (np.zeros((track_ids.size, 3)) if track_acceleration_mps2 is None
+                              else np.ascontiguousarray(track_acceleration_mps2, dtype=float))
+        time_of_flight, envelope_scalars = self._tables()
         candidate_start, candidates = seeker_candidates(
             rows, self.type_index, self.state, self.locked_threat, self.track_id,
             self.types.flight, start_m, end_m, alive, sorted_ids, order, track_position,
-            track_velocity, track_sigma, float(time_s), float(dt_s))
+            track_velocity, track_sigma, track_acceleration, float(time_s), float(dt_s))
         (lock_threat, lock_range, lock_time, lock_diverted, code, victim, miss, when,
          miss_vector, relative_velocity, final_position) = kernel.step_rounds(
             rows, self.type_index, self.state, self.intended_threat, self.locked_threat,
             self.track_id, self.keys, self.draws, self.types.flight, DRAG_MACH_TABLE, start_m,
             end_m, alive, np.ascontiguousarray(threat_rcs_m2, dtype=float), candidate_start,
             candidates, sorted_ids, order, track_position, track_velocity, track_sigma,
-            float(time_s), float(dt_s), self.earth_radius_m)
+            track_acceleration, time_of_flight, envelope_scalars, float(time_s), float(dt_s),
+            self.earth_radius_m)
         locked_rows = (lock_threat >= 0).nonzero()[0]
         locks = SeekerLocks(rows[locked_rows], lock_threat[locked_rows],
                             self.intended_threat[rows[locked_rows]], lock_range[locked_rows],
@@ -336,6 +354,20 @@ class InterceptorFleet:
                 "neighbour_threat_id": np.array(columns[1], dtype=np.int64),
                 "neighbour_miss_m": np.array(columns[2]),
                 "neighbour_time_s": np.array(columns[3])}
+
+    def _tables(self) -> tuple[np.ndarray, np.ndarray]:
+        """The envelope's time-of-flight tables (n_types, 41, 21) and scalars (n_types, 4)
+        for the PIP (computed once per fleet, cached per type), or empty ones."""
+        if self._envelope_tables is None:
+            if self.predict_intercept:
+                # Imported here: the envelope is flown with this module's fleet.
+                from iadsim.effectors.envelope import stacked_tables
+                time_of_flight, _, scalars = stacked_tables(self.types, self.earth_radius_m)
+                self._envelope_tables = (np.ascontiguousarray(time_of_flight),
+                                         np.ascontiguousarray(scalars))
+            else:
+                self._envelope_tables = (np.zeros((0, 2, 2)), np.zeros((0, 4)))
+        return self._envelope_tables
 
     def _fuzed_miss_vector(self, ids: np.ndarray, miss_vector: np.ndarray,
                            relative_velocity: np.ndarray) -> np.ndarray:

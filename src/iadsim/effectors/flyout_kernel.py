@@ -11,11 +11,20 @@ One call flies every round over one simulation step, in sub-steps:
   straight sub-step segments (error under 1 cm at 400 m/s^2 of relative acceleration).
   The threats' true positions are interpolated linearly within the simulation step.
   Sub-steps never cross the simulation step's end.
-- **Midcourse (command guidance; reads only the picture).** Proportional navigation
-  toward the engaged track as the battle manager's picture gives it (position and velocity
-  at the step's start, extrapolated), i.e. toward the predicted intercept point, with the
-  aim point raised by the type's loft until the terminal phase (:func:`loft_height`);
-  when the track is dropped the round keeps extrapolating the last track it had.
+- **Midcourse (command guidance; reads only the picture).** While the motor burns or
+  the track is beyond the terminal distance (the seeker's maximum range, at least
+  :data:`LOFT_END_M`), proportional navigation toward the predicted intercept point (PIP),
+  a point at rest, solved at each step's start from the envelope's time-of-flight table
+  with the track predicted under its known acceleration (gravity for a ballistic track;
+  :mod:`iadsim.effectors.intercept_prediction`); the aim is raised by the type's loft
+  (:func:`loft_height`). Then, coasting within the terminal distance, augmented PN on the
+  track itself (plus ``N/2`` times its known acceleration across the line of sight).
+  Why a PIP: PN on the moving track uses the round's present speed as if it would keep
+  it, so a boosting round leads the target too far and reaches burnout far off its
+  collision course (the long-range round against a diving ballistic missile: 10-12 km
+  off with 10 s to go, misses of 3-4 km). The track is extrapolated with its known
+  acceleration; when the track is dropped the round keeps extrapolating the last track
+  it had.
 - **Terminal (reads only the seeker's measurement).** The seeker looks once per
   sub-step (10 Hz, faster near the closest approach). Before lock it searches around its
   boresight, which the command link points at the track's predicted target position;
@@ -26,7 +35,9 @@ One call flies every round over one simulation step, in sub-steps:
   neighbour of the intended threat when the picture put the cue there. After lock,
   proportional navigation on the noisy line of sight: the line-of-sight rate is the
   change of successive measured directions over the time between looks, filtered at the
-  type's guidance time constant; closing speed from the seeker's Doppler.
+  type's guidance time constant; closing speed from the seeker's Doppler; augmented by
+  ``N/2`` times the track's known acceleration across the measured line of sight (gravity
+  for a ballistic track, zero otherwise: Zarchan, ch. 8).
 - **Truth.** The seeker's detection draws, its measured direction (truth plus noise) and
   its Doppler read the true threat positions, as does the endgame (closest approach,
   sub-step size near it): that is physics. The guidance command is computed only from the
@@ -43,7 +54,7 @@ One call flies every round over one simulation step, in sub-steps:
   its minimum speed after burnout, or when it has passed the cue (range to the track
   opening, within the seeker's maximum range) without a lock.
 
-The module stays a little over 400 lines: it is one compiled sub-step loop with its two
+The module is about 480 lines: it is one compiled sub-step loop with its two
 small helpers (the seeker's candidate search is apart, in
 :mod:`iadsim.effectors.seeker_search`); splitting the loop would scatter one algorithm.
 
@@ -72,6 +83,7 @@ from iadsim.effectors.flight import (
     fly_substep,
 )
 from iadsim.effectors.intercept_geometry import closest_approach_of
+from iadsim.effectors.intercept_prediction import predicted_intercept_point
 from iadsim.effectors.seeker import (
     SEEKER_MAX_RANGE_RATIO,
     detection_probability,
@@ -96,7 +108,8 @@ LOFT_END_M = 10_000.0
 POSITION, VELOCITY, LAUNCH_TIME, AIM_OFFSET = 0, 3, 6, 7
 CUE_POSITION, CUE_VELOCITY, CUE_TIME = 10, 13, 16
 LOS, LOS_RATE, LAST_LOOK, COMMAND, LAUNCH_POSITION, CUE_SIGMA = 17, 20, 23, 24, 27, 30
-STATE_COLUMNS = 31
+CUE_ACCELERATION, AIM_POINT, AIM_TIME = 31, 34, 37
+STATE_COLUMNS = 38
 #: The seeker accepts a detection only within this many track sigmas of the cued position
 #: (and never a gate narrower than ``MIN_ACQUISITION_GATE_M``).
 ACQUISITION_GATE_SIGMAS = 3.0
@@ -142,13 +155,18 @@ def step_rounds(rows: np.ndarray, type_index: np.ndarray, state: np.ndarray,
                 threat_alive: np.ndarray, threat_rcs: np.ndarray, candidate_start: np.ndarray,
                 candidates: np.ndarray, sorted_track_ids: np.ndarray, track_order: np.ndarray,
                 track_position: np.ndarray, track_velocity: np.ndarray,
-                track_sigma: np.ndarray, time_s: float,
+                track_sigma: np.ndarray, track_acceleration: np.ndarray,
+                time_of_flight: np.ndarray, envelope_scalars: np.ndarray, time_s: float,
                 dt_s: float, earth_radius_m: float) -> tuple[np.ndarray, ...]:
     """Fly the rounds ``rows`` from ``time_s`` to ``time_s + dt_s`` (see the module).
 
     Updates ``state``, ``intended``, ``locked`` and ``draws`` in place for those rows.
     Candidates (CSR: ``candidates[candidate_start[k]:candidate_start[k + 1]]``) are the
-    live threats the seeker of round ``k`` could reach this step.
+    live threats the seeker of round ``k`` could reach this step. ``track_acceleration``
+    (n_tracks, 3) is each track's known acceleration (gravity for a ballistic track);
+    ``time_of_flight`` (n_types, 41, 21) and ``envelope_scalars`` (n_types, 4) are the
+    envelope tables (:func:`iadsim.effectors.envelope.stacked_tables`), or empty (no type
+    rows: the time to go then comes from the round's own speed).
 
     Returns per round: lock threat (-1 none), lock range (m), lock time (s), whether the
     lock is a diversion, resolution code, victim threat, miss distance (m), time (s),
@@ -180,6 +198,7 @@ def step_rounds(rows: np.ndarray, type_index: np.ndarray, state: np.ndarray,
         reference_range = params[SEEKER_RANGE]
         has_seeker = reference_range > 0.0 and not gun
         max_seeker_range = SEEKER_MAX_RANGE_RATIO * reference_range
+        terminal_distance = max(max_seeker_range, LOFT_END_M)
         burnout = burnout_time_s(params)
         for axis in range(3):
             position[axis] = state[row, POSITION + axis]
@@ -193,14 +212,44 @@ def step_rounds(rows: np.ndarray, type_index: np.ndarray, state: np.ndarray,
             for axis in range(3):
                 state[row, CUE_POSITION + axis] = track_position[track, axis]
                 state[row, CUE_VELOCITY + axis] = track_velocity[track, axis]
+                state[row, CUE_ACCELERATION + axis] = track_acceleration[track, axis]
             state[row, CUE_TIME] = time_s
             state[row, CUE_SIGMA] = track_sigma[track]
+        # The cue at the step's start: the track extrapolated with its known acceleration.
         cue_age = time_s - state[row, CUE_TIME]
-        cue_x0 = state[row, CUE_POSITION] + state[row, CUE_VELOCITY] * cue_age
-        cue_y0 = state[row, CUE_POSITION + 1] + state[row, CUE_VELOCITY + 1] * cue_age
-        cue_z0 = state[row, CUE_POSITION + 2] + state[row, CUE_VELOCITY + 2] * cue_age
-        cue_vx, cue_vy = state[row, CUE_VELOCITY], state[row, CUE_VELOCITY + 1]
-        cue_vz = state[row, CUE_VELOCITY + 2]
+        cue_ax, cue_ay = state[row, CUE_ACCELERATION], state[row, CUE_ACCELERATION + 1]
+        cue_az = state[row, CUE_ACCELERATION + 2]
+        half_age2 = 0.5 * cue_age * cue_age
+        cue_x0 = (state[row, CUE_POSITION] + state[row, CUE_VELOCITY] * cue_age
+                  + cue_ax * half_age2)
+        cue_y0 = (state[row, CUE_POSITION + 1] + state[row, CUE_VELOCITY + 1] * cue_age
+                  + cue_ay * half_age2)
+        cue_z0 = (state[row, CUE_POSITION + 2] + state[row, CUE_VELOCITY + 2] * cue_age
+                  + cue_az * half_age2)
+        cue_vx0 = state[row, CUE_VELOCITY] + cue_ax * cue_age
+        cue_vy0 = state[row, CUE_VELOCITY + 1] + cue_ay * cue_age
+        cue_vz0 = state[row, CUE_VELOCITY + 2] + cue_az * cue_age
+        cue_vx, cue_vy, cue_vz = cue_vx0, cue_vy0, cue_vz0
+        # Midcourse toward the PIP while the motor burns or the target is far; then, coasting
+        # within the terminal distance, augmented PN on the track (the PIP is solved only
+        # for the steps that start in the PIP phase).
+        since_launch0 = time_s - state[row, LAUNCH_TIME]
+        start_range2 = ((cue_x0 - position[0]) ** 2 + (cue_y0 - position[1]) ** 2
+                        + (cue_z0 - position[2]) ** 2)
+        toward_pip = (not gun and locked[row] < 0
+                      and (since_launch0 < burnout
+                           or start_range2 > terminal_distance * terminal_distance))
+        if toward_pip:
+            aim = predicted_intercept_point(
+                cue_x0, cue_y0, cue_z0, cue_vx0, cue_vy0, cue_vz0, cue_ax, cue_ay, cue_az,
+                state[row, LAUNCH_POSITION], state[row, LAUNCH_POSITION + 1],
+                state[row, LAUNCH_POSITION + 2], position[0], position[1], position[2],
+                np.sqrt(velocity[0] ** 2 + velocity[1] ** 2 + velocity[2] ** 2), kind,
+                since_launch0, time_of_flight, envelope_scalars, earth_radius_m,
+                state[row, AIM_TIME] - time_s)
+            state[row, AIM_POINT], state[row, AIM_POINT + 1] = aim[0], aim[1]
+            state[row, AIM_POINT + 2] = aim[2]
+            state[row, AIM_TIME] = time_s + aim[3]  # the next step's first guess
         # Scoring only: the true threat nearest the engaged track at the first step.
         if intended[row] == UNSET:
             best, nearest = np.inf, -1
@@ -224,9 +273,13 @@ def step_rounds(rows: np.ndarray, type_index: np.ndarray, state: np.ndarray,
             since_launch = now - state[row, LAUNCH_TIME]
             fraction = elapsed / dt_s
             speed = np.sqrt(velocity[0] ** 2 + velocity[1] ** 2 + velocity[2] ** 2)
-            cue_x = cue_x0 + cue_vx * elapsed
-            cue_y = cue_y0 + cue_vy * elapsed
-            cue_z = cue_z0 + cue_vz * elapsed
+            half_elapsed2 = 0.5 * elapsed * elapsed
+            cue_x = cue_x0 + cue_vx0 * elapsed + cue_ax * half_elapsed2
+            cue_y = cue_y0 + cue_vy0 * elapsed + cue_ay * half_elapsed2
+            cue_z = cue_z0 + cue_vz0 * elapsed + cue_az * half_elapsed2
+            cue_vx = cue_vx0 + cue_ax * elapsed
+            cue_vy = cue_vy0 + cue_ay * elapsed
+            cue_vz = cue_vz0 + cue_az * elapsed
             to_cue_x, to_cue_y = cue_x - position[0], cue_y - position[1]
             to_cue_z = cue_z - position[2]
             cue_range = np.sqrt(to_cue_x ** 2 + to_cue_y ** 2 + to_cue_z ** 2)
@@ -287,9 +340,13 @@ def step_rounds(rows: np.ndarray, type_index: np.ndarray, state: np.ndarray,
                     gain = params[NAVIGATION_RATIO] * max(closing, 0.0)
                     wx, wy = state[row, LOS_RATE], state[row, LOS_RATE + 1]
                     wz = state[row, LOS_RATE + 2]
-                    command[0] = gain * (wy * mz - wz * my)
-                    command[1] = gain * (wz * mx - wx * mz)
-                    command[2] = gain * (wx * my - wy * mx)
+                    # Augmented PN: plus N/2 times the track's known target acceleration
+                    # across the measured line of sight (zero but for ballistic tracks).
+                    along = cue_ax * mx + cue_ay * my + cue_az * mz
+                    augment = 0.5 * params[NAVIGATION_RATIO]
+                    command[0] = gain * (wy * mz - wz * my) + augment * (cue_ax - along * mx)
+                    command[1] = gain * (wz * mx - wx * mz) + augment * (cue_ay - along * my)
+                    command[2] = gain * (wx * my - wy * mx) + augment * (cue_az - along * mz)
                 else:
                     gate = max(MIN_ACQUISITION_GATE_M,
                                ACQUISITION_GATE_SIGMAS * state[row, CUE_SIGMA])
@@ -325,8 +382,16 @@ def step_rounds(rows: np.ndarray, type_index: np.ndarray, state: np.ndarray,
                             state[row, LOS + axis] = 0.0
                             state[row, LOS_RATE + axis] = 0.0
             if locked[row] < 0 and not gun:
-                _midcourse_command(command, position, velocity, speed, cue_x, cue_y, cue_z,
-                                   cue_vx, cue_vy, cue_vz, params)
+                if toward_pip and (since_launch < burnout or cue_range > terminal_distance):
+                    # Toward the predicted intercept point, a point at rest.
+                    _midcourse_command(command, position, velocity, speed,
+                                       state[row, AIM_POINT], state[row, AIM_POINT + 1],
+                                       state[row, AIM_POINT + 2], 0.0, 0.0, 0.0, 0.0, 0.0,
+                                       0.0, params)
+                else:
+                    # Coasting near the target: augmented PN on the track itself.
+                    _midcourse_command(command, position, velocity, speed, cue_x, cue_y, cue_z,
+                                       cue_vx, cue_vy, cue_vz, cue_ax, cue_ay, cue_az, params)
             if gun:
                 command[:] = 0.0
             body = locked[row] if locked[row] >= 0 else body
@@ -397,11 +462,15 @@ def loft_height(params: np.ndarray, horizontal_m: float) -> float:
 @njit(cache=True, error_model="numpy")
 def _midcourse_command(command: np.ndarray, position: np.ndarray, velocity: np.ndarray,
                        speed: float, cue_x: float, cue_y: float, cue_z: float, cue_vx: float,
-                       cue_vy: float, cue_vz: float, params: np.ndarray) -> None:
-    """Proportional navigation toward the track (the picture), its aim raised by the loft.
+                       cue_vy: float, cue_vz: float, cue_ax: float, cue_ay: float,
+                       cue_az: float, params: np.ndarray) -> None:
+    """Augmented proportional navigation toward an aim point (the PIP, at rest, or the
+    track with its known acceleration ``cue_a``), the aim raised by the loft.
 
-    Writes the lateral command (m/s^2) into ``command``. Uses the round's own speed as the
-    closing speed when the track is not closing faster (launch, tail chase).
+    Writes the lateral command (m/s^2) into ``command``: ``N Vc (omega x r_hat)`` plus
+    ``N / 2`` times the aim's acceleration across the line of sight (Zarchan, ch. 8,
+    augmented PN). Uses the round's own speed as the closing speed when the aim is not
+    closing faster (launch, tail chase).
     """
     rx, ry, rz = cue_x - position[0], cue_y - position[1], cue_z - position[2]
     rz += loft_height(params, np.sqrt(rx * rx + ry * ry))
@@ -416,7 +485,9 @@ def _midcourse_command(command: np.ndarray, position: np.ndarray, velocity: np.n
     wz = (rx * vy - ry * vx) / distance2
     closing = max(-(rx * vx + ry * vy + rz * vz) / distance, speed)
     gain = params[NAVIGATION_RATIO] * closing / distance
-    command[0] = gain * (wy * rz - wz * ry)
-    command[1] = gain * (wz * rx - wx * rz)
-    command[2] = gain * (wx * ry - wy * rx)
+    along = (cue_ax * rx + cue_ay * ry + cue_az * rz) / distance2
+    augment = 0.5 * params[NAVIGATION_RATIO]
+    command[0] = gain * (wy * rz - wz * ry) + augment * (cue_ax - along * rx)
+    command[1] = gain * (wz * rx - wx * rz) + augment * (cue_ay - along * ry)
+    command[2] = gain * (wx * ry - wy * rx) + augment * (cue_az - along * rz)
 

@@ -12,10 +12,16 @@ The canonical one-dimensional engagement of Zarchan's textbook: the relative dis
 (step) target manoeuvre. A heading error ``HE`` enters as ``ẏ(0) = -V_m HE``.
 The miss distance is ``y(t_F)``.
 
-With zero lag the loop has closed forms (Zarchan, ch. 2):
+Augmented proportional navigation (``augmented=True``) adds the known target
+acceleration to the zero-effort miss, ``n_c = N' (y + ẏ t_go + n_T t_go**2 / 2) / t_go**2
+= PN + N' n_T / 2`` (Zarchan, ch. 8); the flyout's guidance uses it with the track's
+known acceleration (gravity for a ballistic track).
 
-    heading error:     n_c = -V_m HE N' / t_F (1 - t/t_F)**(N' - 2)
-    target manoeuvre:  n_c = N' / (N' - 2) n_T (1 - (1 - t/t_F)**(N' - 2))
+With zero lag the loop has closed forms (Zarchan, ch. 2 and ch. 8):
+
+    heading error:          n_c = -V_m HE N' / t_F (1 - t/t_F)**(N' - 2)
+    target manoeuvre:       n_c = N' / (N' - 2) n_T (1 - (1 - t/t_F)**(N' - 2))
+    manoeuvre, augmented:   n_c = N' / 2 n_T (1 - t/t_F)**(N' - 2)
 
 and zero miss; with a lag, the miss falls as the flight time grows past about ten time
 constants (Zarchan, ch. 3; the adjoint miss-distance curves, ch. 4).
@@ -70,7 +76,8 @@ def linear_engagement(navigation_ratio: float, missile_speed_mps: float,
                       closing_speed_mps: float, time_of_flight_s: float,
                       heading_error_rad: float = 0.0, target_accel_mps2: float = 0.0,
                       guidance_time_constant_s: float = 0.0,
-                      dt_s: float | None = None) -> EngagementResult:
+                      dt_s: float | None = None, augmented: bool = False
+                      ) -> EngagementResult:
     """Simulate the linearized proportional-navigation homing loop (module docstring).
 
     Parameters
@@ -96,6 +103,9 @@ def linear_engagement(navigation_ratio: float, missile_speed_mps: float,
     dt_s : float, optional
         Integration step (s); default ``min(t_F / 10,000, T / 200)``. Must be at most
         ``t_F / 100`` and, with a lag, at most ``T / 20``.
+    augmented : bool
+        Augmented PN: the command adds ``N' n_T / 2`` (the target's manoeuvre known to the
+        guidance); default plain PN.
 
     Returns
     -------
@@ -137,7 +147,7 @@ def linear_engagement(navigation_ratio: float, missile_speed_mps: float,
                              f"{time_constant / 20.0}, got {dt_s}")
     steps = math.ceil(time_of_flight_s / dt_s - 1e-9)
     return _integrate(navigation_ratio, time_of_flight_s, -missile_speed_mps * heading_error_rad,
-                      target_accel_mps2, time_constant, steps)
+                      target_accel_mps2, time_constant, steps, bool(augmented))
 
 
 def _check_finite(**values: float) -> None:
@@ -147,7 +157,8 @@ def _check_finite(**values: float) -> None:
 
 
 def _integrate(navigation_ratio: float, flight_s: float, initial_rate_mps: float,
-               target_accel: float, time_constant: float, steps: int) -> EngagementResult:
+               target_accel: float, time_constant: float, steps: int,
+               augmented: bool = False) -> EngagementResult:
     """RK4 over ``steps - 1`` steps, then the held-command final step (module docstring)."""
     step = flight_s / steps
     time = np.arange(steps + 1) * step
@@ -156,10 +167,12 @@ def _integrate(navigation_ratio: float, flight_s: float, initial_rate_mps: float
     command = np.zeros(steps + 1)
     state[0] = (0.0, initial_rate_mps, 0.0)
     lagged = time_constant > 0.0
+    known_accel = target_accel if augmented else 0.0
 
     def commanded(t: float, y: float, rate: float) -> float:
         time_to_go = flight_s - t
-        return navigation_ratio * (y + rate * time_to_go) / time_to_go**2
+        return (navigation_ratio * (y + rate * time_to_go) / time_to_go**2
+                + 0.5 * navigation_ratio * known_accel)
 
     def derivative(t: float, y: float, rate: float, achieved: float
                    ) -> tuple[float, float, float]:

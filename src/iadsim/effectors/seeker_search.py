@@ -18,6 +18,7 @@ from numba import njit
 from iadsim.effectors.flight import IS_GUN, SEEKER_RANGE
 from iadsim.effectors.flyout_kernel import (
     ACQUISITION_GATE_SIGMAS,
+    CUE_ACCELERATION,
     CUE_POSITION,
     CUE_SIGMA,
     CUE_TIME,
@@ -34,23 +35,32 @@ from iadsim.effectors.seeker import SEEKER_MAX_RANGE_RATIO
 def _cue_at_start(row: int, state: np.ndarray, track_id: np.ndarray,
                   sorted_track_ids: np.ndarray, track_order: np.ndarray,
                   track_position: np.ndarray, track_velocity: np.ndarray,
-                  track_sigma: np.ndarray, time_s: float
-                  ) -> tuple[float, float, float, float, float]:
+                  track_sigma: np.ndarray, track_acceleration: np.ndarray, time_s: float,
+                  dt_s: float) -> tuple[float, float, float, float, float]:
     """The cue of a round at the step's start, as :func:`step_rounds` will take it:
-    position (m), speed (m/s) and sigma (m) of its track, else its last cue."""
+    position (m), a bound on its mean speed over the step (m/s: speed plus half its known
+    acceleration times the step) and sigma (m) of its track, else its last cue
+    (extrapolated with its known acceleration)."""
     found = find_track(sorted_track_ids, track_id[row])
     if found >= 0:
         track = track_order[found]
         speed = np.sqrt(track_velocity[track, 0] ** 2 + track_velocity[track, 1] ** 2
                         + track_velocity[track, 2] ** 2)
+        accel = np.sqrt(track_acceleration[track, 0] ** 2 + track_acceleration[track, 1] ** 2
+                        + track_acceleration[track, 2] ** 2)
         return (track_position[track, 0], track_position[track, 1], track_position[track, 2],
-                speed, track_sigma[track])
+                speed + 0.5 * accel * dt_s, track_sigma[track])
     age = time_s - state[row, CUE_TIME]
-    vx, vy = state[row, CUE_VELOCITY], state[row, CUE_VELOCITY + 1]
-    vz = state[row, CUE_VELOCITY + 2]
-    return (state[row, CUE_POSITION] + vx * age, state[row, CUE_POSITION + 1] + vy * age,
-            state[row, CUE_POSITION + 2] + vz * age, np.sqrt(vx * vx + vy * vy + vz * vz),
-            state[row, CUE_SIGMA])
+    ax, ay = state[row, CUE_ACCELERATION], state[row, CUE_ACCELERATION + 1]
+    az = state[row, CUE_ACCELERATION + 2]
+    vx, vy = state[row, CUE_VELOCITY] + ax * age, state[row, CUE_VELOCITY + 1] + ay * age
+    vz = state[row, CUE_VELOCITY + 2] + az * age
+    half = 0.5 * age * age
+    accel = np.sqrt(ax * ax + ay * ay + az * az)
+    return (state[row, CUE_POSITION] + state[row, CUE_VELOCITY] * age + ax * half,
+            state[row, CUE_POSITION + 1] + state[row, CUE_VELOCITY + 1] * age + ay * half,
+            state[row, CUE_POSITION + 2] + state[row, CUE_VELOCITY + 2] * age + az * half,
+            np.sqrt(vx * vx + vy * vy + vz * vz) + 0.5 * accel * dt_s, state[row, CUE_SIGMA])
 
 
 @njit(cache=True, error_model="numpy")
@@ -59,7 +69,8 @@ def seeker_candidates(rows: np.ndarray, type_index: np.ndarray, state: np.ndarra
                       threat_start: np.ndarray, threat_end: np.ndarray,
                       threat_alive: np.ndarray, sorted_track_ids: np.ndarray,
                       track_order: np.ndarray, track_position: np.ndarray,
-                      track_velocity: np.ndarray, track_sigma: np.ndarray, time_s: float,
+                      track_velocity: np.ndarray, track_sigma: np.ndarray,
+                      track_acceleration: np.ndarray, time_s: float,
                       dt_s: float) -> tuple[np.ndarray, np.ndarray]:
     """CSR lists (``start`` (k + 1,), ``threats``) of the live threats the seeker of each
     round ``rows[k]`` could accept this step.
@@ -90,7 +101,7 @@ def seeker_candidates(rows: np.ndarray, type_index: np.ndarray, state: np.ndarra
         cx, cy, cz, cue_speed, sigma = _cue_at_start(row, state, track_id, sorted_track_ids,
                                                      track_order, track_position,
                                                      track_velocity, track_sigma,
-                                                     time_s)
+                                                     track_acceleration, time_s, dt_s)
         gate = max(MIN_ACQUISITION_GATE_M, ACQUISITION_GATE_SIGMAS * sigma)
         speed = np.sqrt(state[row, VELOCITY] ** 2 + state[row, VELOCITY + 1] ** 2
                         + state[row, VELOCITY + 2] ** 2)

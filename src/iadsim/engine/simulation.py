@@ -162,11 +162,12 @@ class Simulation:
         if self.fleet.flying.size:
             start_position = self.threat_position_m.copy()
             start_position[flying] = previous_position
-            track_id, track_position, track_velocity, track_covariance = (
-                self._guidance_picture())
+            (track_id, track_position, track_velocity, track_covariance,
+             track_acceleration) = self._guidance_picture()
             outcome = self.fleet.step(start_s, self.dt_s, start_position, self.threat_position_m,
                                       self.status == FLYING, raid.rcs_m2, track_id,
-                                      track_position, track_velocity, track_covariance)
+                                      track_position, track_velocity, track_covariance,
+                                      track_acceleration)
             self._log_locks(outcome)
             if outcome.interceptor_id.size:
                 self._log_outcome(outcome)
@@ -246,18 +247,23 @@ class Simulation:
         return [self.battle_manager,
                 *(stack.battle_manager for stack in self.autonomous.values())]
 
-    def _guidance_picture(self) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
-        """Track ids, positions, velocities and position covariances rounds are guided on:
-        the central picture, plus the local pictures of autonomous batteries."""
+    def _guidance_picture(self) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray,
+                                         np.ndarray]:
+        """Track ids, positions, velocities, position covariances and known accelerations
+        rounds are guided on: the central picture, plus the local pictures of autonomous
+        batteries."""
         pictures = [self._picture, *(stack.picture for stack in self.autonomous.values())]
+        accelerations = [np.zeros((p.size, 3)) if p.acceleration_mps2 is None
+                         else p.acceleration_mps2 for p in pictures]
         if len(pictures) == 1:
             picture = self._picture
             return (picture.track_id, picture.position_m, picture.velocity_mps,
-                    picture.position_cov_m2)
+                    picture.position_cov_m2, accelerations[0])
         return (np.concatenate([p.track_id for p in pictures]),
                 np.concatenate([p.position_m for p in pictures]),
                 np.concatenate([p.velocity_mps for p in pictures]),
-                np.concatenate([p.position_cov_m2 for p in pictures]))
+                np.concatenate([p.position_cov_m2 for p in pictures]),
+                np.concatenate(accelerations))
 
     def _apply_faults(self, time_s: float) -> None:
         """Apply and log the faults that start or end at ``time_s``. A radar_down fault

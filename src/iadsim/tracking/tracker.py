@@ -102,6 +102,9 @@ class TrackPicture:
     ``kind_index`` indexes :data:`iadsim.tracking.classification.KINEMATIC_KINDS`
     (ballistic missile, cruise missile, aircraft, drone; -1 before the track has a
     velocity), ``kind_confidence`` is that kind's posterior probability (0 when -1).
+    ``acceleration_mps2`` (n, 3) is the known acceleration the tracker predicts each track
+    with (gravity for a track flown with the ballistic model, zero for the others); None
+    (the default, for pictures made elsewhere) means zero for every track.
     """
 
     time_s: float
@@ -113,6 +116,7 @@ class TrackPicture:
     speed_sigma_mps: np.ndarray  # (n,) 1-sigma velocity error per axis (RMS of the three)
     kind_index: np.ndarray  # (n,) int8, kinematic class, -1 unknown
     kind_confidence: np.ndarray  # (n,) its posterior probability
+    acceleration_mps2: np.ndarray | None = None  # (n, 3) motion model's known acceleration
 
     @property
     def size(self) -> int:
@@ -587,13 +591,14 @@ class CentralTracker:
         if track_ids is not None:
             confirmed &= np.isin(self.track_id, track_ids)
         rows = confirmed.nonzero()[0]
+        acceleration = self._known_acceleration(rows)
         state, covariance = kalman.predict(self.state[rows], self.covariance[rows],
                                            time_s - self.time_s[rows],
-                                           self.settings.process_noise_mps2,
-                                           self._known_acceleration(rows))
+                                           self.settings.process_noise_mps2, acceleration)
         speed_sigma = np.sqrt(np.trace(covariance[:, 3:, 3:], axis1=1, axis2=2) / 3.0)
         # Contiguous copies: compiled readers then see one memory layout whatever the size.
         return TrackPicture(time_s, self.track_id[rows], state[:, :3].copy(),
                             state[:, 3:].copy(), covariance[:, :3, :3],
                             self.last_update_by_radar_s[rows], speed_sigma,
-                            self.kind_index[rows], self.kind_confidence[rows])
+                            self.kind_index[rows], self.kind_confidence[rows],
+                            np.zeros((rows.size, 3)) if acceleration is None else acceleration)
