@@ -6,6 +6,7 @@ so the CLI prints one line per problem and exits with code 2.
 
 from __future__ import annotations
 
+import reprlib
 from importlib import resources
 from pathlib import Path
 from typing import Any
@@ -15,13 +16,19 @@ from pydantic import BaseModel, ValidationError
 
 from iadsim.errors import ScenarioError
 from iadsim.scenario import catalog
+from iadsim.scenario.bounds import bound_problems
 from iadsim.scenario.references import reference_problems
 from iadsim.scenario.schema import Scenario
 from iadsim.scenario.yaml_loader import ScenarioYamlLoader
 from iadsim.threats.recording import RecordingError, read_recording
 
 MAX_FILE_BYTES = 5 * 1024 * 1024
-
+#: How much of a wrong value an error message shows. The repr is built to this size, not
+#: cut after: YAML aliases nested a few levels deep make a value of 10^8 elements that
+#: costs gigabytes to print whole.
+_GIVEN = reprlib.Repr()
+_GIVEN.maxlevel, _GIVEN.maxlist, _GIVEN.maxtuple, _GIVEN.maxdict = 3, 4, 4, 4
+_GIVEN.maxstring, _GIVEN.maxother, _GIVEN.maxlong = 60, 60, 40
 
 
 def builtin_names() -> list[str]:
@@ -106,10 +113,24 @@ def scenario_from_dict(document: Any, source: str = "<scenario>") -> Scenario:
         scenario = Scenario.model_validate(document)
     except ValidationError as error:
         raise ScenarioError(source, _pydantic_problems(error)) from None
-    problems = reference_problems(scenario) + _recording_problems(scenario)
+    check_scenario(scenario, source)
+    return scenario
+
+
+def check_scenario(scenario: Scenario, source: str = "<scenario>") -> None:
+    """The checks that span sections (names, cross-references, recordings, bounds over
+    several fields) of a scenario whose sections are each valid; run on a
+    :class:`Scenario` built in Python too.
+
+    Raises
+    ------
+    ScenarioError
+        With one ``(field_path, message)`` per problem found.
+    """
+    problems = (reference_problems(scenario) + bound_problems(scenario)
+                + _recording_problems(scenario))
     if problems:
         raise ScenarioError(source, problems)
-    return scenario
 
 
 def _recording_problems(scenario: Scenario) -> list[tuple[str, str]]:
@@ -229,7 +250,7 @@ def _pydantic_problems(error: ValidationError) -> list[tuple[str, str]]:
             if message.startswith("Value error, "):
                 message = message[len("Value error, "):]
             if item["type"] not in ("value_error", "assertion_error") and "input" in item:
-                given = repr(item["input"])
+                given = _GIVEN.repr(item["input"])
                 message += f" (got {given[:60]})"
         problems.append((path, message))
     return problems
