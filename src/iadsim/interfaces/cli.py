@@ -267,8 +267,10 @@ def sweep(
                                              "runs.duckdb and plots/ (default: "
                                              "runs/NAME-sweep).")] = None,
 ) -> None:
-    """Run a campaign per point of a parameter grid (common random numbers), print a table
-    and write plots of each metric against each parameter."""
+    """Run a campaign per point of a parameter grid, with common random numbers.
+
+    Prints a table and writes plots of each metric against each parameter.
+    """
     from rich.table import Table
 
     from iadsim.analysis.sweep import grid, parse_parameter
@@ -321,8 +323,11 @@ def trial(
     out: Annotated[Path | None, typer.Option(help="Folder for trial.md and the CSV tables "
                                              "(default: runs/NAME-trial).")] = None,
 ) -> None:
-    """Play a test-range trial: every target presentation scored (first detection per radar,
-    engagement timeline, outcome), Pk per shot, and a trial table to sign (Markdown, CSV)."""
+    """Play a test-range trial and write a trial table to sign (Markdown, CSV).
+
+    Every target presentation is scored (first detection per radar, engagement timeline,
+    outcome), with Pk per shot and per presentation.
+    """
     from rich.table import Table
 
     from iadsim.analysis.trial import TRACK_ACCURACY_NOTE
