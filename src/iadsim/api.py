@@ -126,8 +126,17 @@ def check_output_folder(folder: str | Path) -> None:
         existing = existing.parent
     if not existing.is_dir():
         raise OutputError(f"out: cannot create {path}: {existing} is not a folder")
-    if not os.access(existing, os.W_OK | os.X_OK):
-        raise OutputError(f"out: cannot write to {path}: {existing} is not writable")
+    probe_writable(existing, f"out: cannot write to {path}")
+
+
+def probe_writable(folder: Path, context: str) -> None:
+    """Create and drop an unnamed file in ``folder``: the only sure test that it can be
+    written (permissions, a read-only or full file system, /proc)."""
+    try:
+        with tempfile.TemporaryFile(dir=folder):
+            pass
+    except OSError as error:
+        raise OutputError(f"{context}: {error.strerror or error}") from None
 
 
 def _scenario_model(scenario: Any) -> Scenario:

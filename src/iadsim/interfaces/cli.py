@@ -147,6 +147,8 @@ def run(
                for line in error.lines()])
     try:
         result.write(folder)
+    except OutputError as error:
+        _fail([f"--{error}"])
     except OSError as error:
         _fail([f"--out: cannot write to {folder}: {error.strerror or error}"])
     if quiet:
@@ -167,6 +169,8 @@ def run(
 
 def _check_svg(svg: Path) -> None:
     """Refuse an SVG path that cannot be written, before the run."""
+    from iadsim.api import probe_writable
+
     if str(svg) in ("", "."):
         raise OutputError("svg: empty path; expected a file path ending in .svg")
     if svg.is_dir():
@@ -174,9 +178,9 @@ def _check_svg(svg: Path) -> None:
     existing = svg.parent
     while not existing.exists() and existing != existing.parent:
         existing = existing.parent
-    target = svg if svg.exists() else existing
-    if not existing.is_dir() or not os.access(target, os.W_OK):
-        raise OutputError(f"svg: cannot write {svg}: {target} is not writable")
+    if not existing.is_dir():
+        raise OutputError(f"svg: cannot write {svg}: {existing} is not a folder")
+    probe_writable(existing, f"svg: cannot write {svg}")
 
 
 def _number(value: float) -> str:
@@ -395,9 +399,13 @@ def faults(
     print_fault_comparison(compare_faults(model, seed=seed), console)
 
 
+class Terminated(SystemExit):
+    """Raised by the SIGTERM handler: the stack unwinds, so temporary files are removed."""
+
+
 def _terminate(signal_number: int, frame: Any) -> None:
     """SIGTERM: unwind like an interrupt, so that temporary files are removed."""
-    raise SystemExit(128 + signal_number)
+    raise Terminated(128 + signal_number)
 
 
 def main(argv: list[str] | None = None) -> NoReturn:
@@ -424,6 +432,10 @@ def main(argv: list[str] | None = None) -> NoReturn:
         code = getattr(error, "exit_code", 2)
     except KeyboardInterrupt:
         code = 130
+    except Terminated as terminated:
+        errors.print("error: terminated (SIGTERM); no output file was left half-written",
+                     markup=False, highlight=False, soft_wrap=True)
+        code = terminated.code
     except StandardOutputError as error:
         code = _standard_output_failed(error)
     except OSError as error:
