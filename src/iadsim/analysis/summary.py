@@ -188,11 +188,17 @@ def summarize(events: pd.DataFrame, threats: pd.DataFrame, scenario: Scenario, s
         # No leaker yet, but threats still flying or not launched when the run ended: the
         # defense is not proven (a longer run might see them leak).
         verdict = "undecided"
-        parts = [f"{count('in_flight')} still in flight" if count("in_flight") else "",
-                 f"{count('not_launched')} not launched" if count("not_launched") else ""]
-        verdict_text = (f"UNDECIDED: {unresolved} threat{'s' if unresolved != 1 else ''} "
-                        f"{' and '.join(p for p in parts if p)} at {_number(ended_s)} s; "
-                        "no leaker before then.")
+        flying, waiting = count("in_flight"), count("not_launched")
+        plural = "s" if unresolved != 1 else ""
+        at = _number(ended_s)
+        if flying and waiting:
+            state = (f"{unresolved} threats unresolved at {at} s ({flying} still in flight, "
+                     f"{waiting} not launched)")
+        elif flying:
+            state = f"{flying} threat{plural} still in flight at {at} s"
+        else:
+            state = f"{waiting} threat{plural} not launched by {at} s"
+        verdict_text = f"UNDECIDED: {state}; no leaker before then."
     elif defended:
         verdict, verdict_text = "defended", "DEFENDED: no threat reached a defended asset."
     else:

@@ -25,8 +25,13 @@ app = typer.Typer(add_completion=False, no_args_is_help=True, pretty_exceptions_
                        "All system profiles are notional.")
 
 
-class StandardOutputError(OSError):
-    """Standard output cannot be written (a closed pipe, a full disk)."""
+class StandardOutputError(Exception):
+    """Standard output cannot be written (a closed pipe, a full disk). Not an OSError:
+    Click turns a broken pipe (OSError EPIPE) into a silent exit with code 1."""
+
+    def __init__(self, error: OSError):
+        super().__init__(error.strerror or str(error))
+        self.strerror = error.strerror or str(error)
 
 
 class _GuardedStdout:
@@ -37,13 +42,13 @@ class _GuardedStdout:
         try:
             return sys.stdout.write(text)
         except OSError as error:
-            raise StandardOutputError(error.errno, error.strerror) from None
+            raise StandardOutputError(error) from None
 
     def flush(self) -> None:
         try:
             sys.stdout.flush()
         except OSError as error:
-            raise StandardOutputError(error.errno, error.strerror) from None
+            raise StandardOutputError(error) from None
 
     def isatty(self) -> bool:
         return sys.stdout.isatty()
@@ -451,7 +456,7 @@ def main(argv: list[str] | None = None) -> NoReturn:
     sys.exit(code if isinstance(code, int) else 0)
 
 
-def _standard_output_failed(error: OSError) -> int:
+def _standard_output_failed(error: OSError | StandardOutputError) -> int:
     """One line on stderr; standard output pointed at /dev/null so that the
     interpreter's last flush does not fail again. Returns the exit code, 2."""
     try:
