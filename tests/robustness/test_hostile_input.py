@@ -231,3 +231,18 @@ def test_the_run_cost_estimate_follows_the_scenario():
         "looks, 315 false alarms expected, up to 3.01e+05 events; expected at most 2e+10 "
         "threat-radar looks (1,000 x the event limit: fewer threats, radars or scans, or "
         "raise the limit with --max-events or iadsim.run(..., max_events=N))")
+
+
+def test_max_events_sets_the_budget(capsys, tmp_path):
+    out = tmp_path / "out"
+    code, _, err = cli(capsys, "run", "sinop-trial", "--max-events", "100", "--out", str(out))
+    assert code == 2 and not out.exists()
+    assert err == (
+        "error: sinop-trial: run too large: 4 threats x 2 radars x 1,200 steps: up to "
+        "2.56e+03 threat-radar looks, 54 false alarms expected, up to 2.84e+03 events; "
+        "expected at most 100 events (set sim.record_detections: false to leave detections "
+        "out of the log, or raise the limit with --max-events or iadsim.run(..., "
+        "max_events=N); about 150 bytes of memory an event at the peak)\n")
+    code, stdout, _ = cli(capsys, "run", "sinop-trial", "--quiet", "--max-events", "3000",
+                          "--out", str(out))
+    assert code == 0 and stdout.startswith("TRIAL: ")

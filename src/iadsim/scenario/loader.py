@@ -6,6 +6,7 @@ so the CLI prints one line per problem and exits with code 2.
 
 from __future__ import annotations
 
+import re
 import reprlib
 from importlib import resources
 from pathlib import Path
@@ -178,7 +179,8 @@ def _apply_profiles(document: dict[str, Any]) -> tuple[dict[str, Any], list[tupl
     batteries = resolved.get("batteries", [])
     if not (isinstance(interceptors, list) and isinstance(batteries, list)):
         return resolved, problems  # the schema reports the wrong type
-    declared = {e.get("name") for e in interceptors if isinstance(e, dict)}
+    declared = {e.get("name") for e in interceptors
+                if isinstance(e, dict) and isinstance(e.get("name"), str)}
     added = []
     for battery in batteries:
         wanted = battery.get("interceptor") if isinstance(battery, dict) else None
@@ -202,13 +204,20 @@ def _deep_merge(base: dict[str, Any], override: dict[str, Any]) -> dict[str, Any
     return merged
 
 
+_PLAIN_KEY = re.compile(r"^[A-Za-z_][A-Za-z0-9_\-]*$")
+
+
 def _field_path(location: tuple[Any, ...]) -> str:
+    """``sensors[0].max_range_km``; a key that is not a plain name is quoted and cut
+    (``origin['\\n']``), so that the path stays on one line and short."""
     path = ""
     for part in location:
         if isinstance(part, int):
             path += f"[{part}]"
+        elif isinstance(part, str) and _PLAIN_KEY.match(part) and len(part) <= 80:
+            path += f".{part}" if path else part
         else:
-            path += f".{part}" if path else str(part)
+            path += f"[{_GIVEN.repr(part)}]"
     return path
 
 
