@@ -242,3 +242,53 @@ def test_association_of_thousands_of_coincident_targets_stays_linear():
                                                gate_threshold=21.1)
     assert track_index.size <= MAX_PAIRS_PER_TRACK * 2 * count  # not count x count
     assert np.unique(report_index).size == count  # every report keeps a candidate
+
+
+# --- Numerical edge cases: no NaN or infinity reaches the outputs ------------------------
+
+def _every_number(value, found):
+    if isinstance(value, float):
+        found.append(value)
+    elif isinstance(value, dict):
+        for item in value.values():
+            _every_number(item, found)
+    elif isinstance(value, list):
+        for item in value:
+            _every_number(item, found)
+    return found
+
+
+@pytest.mark.parametrize(("case", "verdict", "detected", "fired", "killed"), [
+    ("empty raid", "defended", 0, 0, 0),
+    ("every radar down", "not_defended", 0, 0, 0),
+    # Inside the home radar's cone of silence (above 85 deg elevation): only the east
+    # radar sees them, and the batteries fire on the home radar alone.
+    ("overhead, slow, coincident", "not_defended", 2, 0, 0),
+    ("empty magazines", "not_defended", 6, 2, 1),  # one round each, no reload in the run
+])
+def test_edge_cases_run_without_non_finite_numbers_in_the_summary(tmp_path, case, verdict,
+                                                                  detected, fired, killed):
+    document = copy.deepcopy(SMALL_SITE)
+    document["sim"]["duration_s"] = 300.0
+    threat = document["threats"][0]
+    if case == "empty raid":
+        document["threats"] = []
+    elif case == "every radar down":
+        document["faults"] = [{"kind": "radar_down", "target": name, "start_s": 0.0}
+                              for name in ("home-radar", "east-radar")]
+    elif case == "empty magazines":
+        for battery in document["batteries"]:
+            battery.update(launchers=1, missiles_per_launcher=1, reload_s=86_400.0)
+        threat.update(count=6, spacing_s=1.0)
+    else:  # two threats at one place crawling to a point straight over the home radar
+        threat.update(count=2, spacing_s=0.0, lanes=1, speed_mps=0.5,
+                      route=[{"lat_deg": 40.0, "lon_deg": 33.0005, "altitude_m": 3_000.0},
+                             {"lat_deg": 40.0, "lon_deg": 33.0, "altitude_m": 3_000.0}])
+    result = iadsim.run(document, seed=2, out=tmp_path / "out")
+    numbers = _every_number(json.loads((tmp_path / "out" / "summary.json").read_text()), [])
+    assert all(np.isfinite(numbers))
+    events = result.events
+    assert np.isfinite(events["time_s"]).all()
+    summary = result.summary
+    assert (summary["verdict"], summary["threats"]["detected"], summary["interceptors"][
+        "fired"], summary["threats"]["killed"]) == (verdict, detected, fired, killed)
