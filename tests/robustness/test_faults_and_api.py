@@ -292,3 +292,28 @@ def test_edge_cases_run_without_non_finite_numbers_in_the_summary(tmp_path, case
     summary = result.summary
     assert (summary["verdict"], summary["threats"]["detected"], summary["interceptors"][
         "fired"], summary["threats"]["killed"]) == (verdict, detected, fired, killed)
+
+
+@pytest.mark.slow
+def test_kill_9_at_random_points_leaves_each_output_complete_or_absent(tmp_path):
+    """SIGKILL cannot be caught: hidden temporary files may stay, but a file under its
+    final name is always whole (written under a temporary name, then renamed)."""
+    environment = {**os.environ, "PYTHONPATH": SOURCE}
+    rng = np.random.default_rng(22)
+    for attempt, delay_s in enumerate(rng.uniform(1.0, 12.0, 8)):
+        out = tmp_path / f"run-{attempt}"
+        child = subprocess.Popen([sys.executable, "-c", ENTRY, "run", "layered-defense",
+                                  "--quiet", "--out", str(out)], env=environment,
+                                 stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        try:
+            child.wait(timeout=delay_s)
+        except subprocess.TimeoutExpired:
+            child.kill()
+            child.wait()
+        for path in out.glob("*") if out.exists() else []:
+            if path.name.startswith("."):
+                continue  # a temporary file SIGKILL left behind
+            if path.suffix == ".parquet":
+                pd.read_parquet(path)
+            else:
+                json.loads(path.read_text())
