@@ -110,7 +110,8 @@ def test_output_files_follow_the_umask(tmp_path, trial_run):
     modes = {path.name: stat.S_IMODE(path.stat().st_mode)
              for path in (tmp_path / "out").iterdir()}
     assert modes == dict.fromkeys(["events.parquet", "threats.parquet", "tracks.parquet",
-                                   "truth.parquet", "summary.json"], 0o640)
+                                   "truth.parquet", "interceptors.parquet", "scenario.json",
+                                   "summary.json"], 0o640)
 
 
 def test_sigterm_while_writing_leaves_no_temporary_file(capsys, tmp_path, monkeypatch):
