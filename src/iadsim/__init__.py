@@ -13,7 +13,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 from iadsim import kernel_cache
-from iadsim.errors import IadsimError, ScenarioError
+from iadsim.errors import IadsimError, OutputError, ScenarioError
 from iadsim.scenario import Scenario, builtin_names, load_scenario
 
 if TYPE_CHECKING:
@@ -24,9 +24,9 @@ if TYPE_CHECKING:
 kernel_cache.configure()  # before any module imports Numba
 
 __version__ = "0.1.0"
-__all__ = ["CampaignResult", "IadsimError", "RunResult", "Scenario", "ScenarioError",
-           "builtin_names", "compare_faults", "coverage", "load_scenario", "monte_carlo",
-           "run"]
+__all__ = ["CampaignResult", "IadsimError", "OutputError", "RunResult", "Scenario",
+           "ScenarioError", "builtin_names", "compare_faults", "coverage", "load_scenario",
+           "monte_carlo", "run"]
 
 
 def __getattr__(name: str) -> Any:

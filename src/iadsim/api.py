@@ -9,6 +9,7 @@
 from __future__ import annotations
 
 import json
+import math
 import os
 import tempfile
 import time
@@ -20,9 +21,11 @@ import pandas as pd
 
 from iadsim.analysis.summary import summarize
 from iadsim.analysis.track_quality import score_tracks
+from iadsim.engine.run_cost import DEFAULT_MAX_EVENTS, estimate, over_budget
 from iadsim.engine.simulation import Simulation
 from iadsim.engine.track_recording import TrackRecorder
-from iadsim.scenario.loader import load_scenario
+from iadsim.errors import OutputError, ScenarioError
+from iadsim.scenario.loader import check_scenario, load_scenario, scenario_from_dict
 from iadsim.scenario.schema import THREAT_KINDS, Scenario
 from iadsim.threats.recording import read_recording
 
@@ -52,10 +55,15 @@ class RunResult:
         that plots, reports and exports of the folder need nothing else).
 
         Each file is written under a temporary name in the same folder and renamed into
-        place, so a reader never sees a half-written file.
+        place, so a reader never sees a half-written file; the temporary files are removed
+        on any error or interruption (the CLI turns SIGTERM into one). Files get the mode
+        the user's umask gives a new file. Numbers that are not finite are written as
+        ``null`` in ``summary.json`` (strict JSON).
         """
         folder = Path(directory)
+        check_output_folder(folder)
         folder.mkdir(parents=True, exist_ok=True)
+        mode = 0o666 & ~_umask()
         writers = {
             "events.parquet": lambda path: self.events.to_parquet(path, index=False),
             "threats.parquet": lambda path: self.threats.to_parquet(path, index=False),
@@ -65,7 +73,8 @@ class RunResult:
             "scenario.json": lambda path: Path(path).write_text(
                 self.scenario.model_dump_json(indent=2) + "\n", encoding="utf-8"),
             "summary.json": lambda path: Path(path).write_text(
-                json.dumps(self.summary, indent=2) + "\n", encoding="utf-8"),
+                json.dumps(finite_json(self.summary), indent=2, allow_nan=False) + "\n",
+                encoding="utf-8"),
         }
         staged = []
         try:
@@ -74,6 +83,7 @@ class RunResult:
                 os.close(handle)
                 staged.append((temporary, folder / name))
                 write(temporary)
+                os.chmod(temporary, mode)
             for temporary, final in staged:
                 os.replace(temporary, final)
         finally:
@@ -81,6 +91,85 @@ class RunResult:
                 if os.path.exists(temporary):
                     os.remove(temporary)
         return folder
+
+
+def _umask() -> int:
+    """The process's umask (read by setting it and putting it back)."""
+    mask = os.umask(0o022)
+    os.umask(mask)
+    return mask
+
+
+def finite_json(value: Any) -> Any:
+    """``value`` with every float that is not finite (NaN, infinity) replaced by None, so
+    that ``json.dumps(..., allow_nan=False)`` writes strict JSON."""
+    if isinstance(value, float):
+        return value if math.isfinite(value) else None
+    if isinstance(value, dict):
+        return {key: finite_json(item) for key, item in value.items()}
+    if isinstance(value, list | tuple):
+        return [finite_json(item) for item in value]
+    return value
+
+
+def check_output_folder(folder: str | Path) -> None:
+    """Refuse, before a run, an output folder that cannot be written: an empty path (it
+    would mean the current folder by accident), a path that is a file, or a folder (or
+    the nearest existing parent of one to create) that is not writable.
+
+    Raises
+    ------
+    OutputError
+        Naming the path and what was expected.
+    """
+    if str(folder) == "":
+        raise OutputError("out: empty path; expected a folder path (write '.' for the "
+                          "current folder)")
+    path = Path(folder)
+    if path.exists() and not path.is_dir():
+        raise OutputError(f"out: {path} exists and is not a folder; expected a folder path")
+    existing = path
+    while not existing.exists() and existing != existing.parent:
+        existing = existing.parent
+    if not existing.is_dir():
+        raise OutputError(f"out: cannot create {path}: {existing} is not a folder")
+    probe_writable(existing, f"out: cannot write to {path}")
+
+
+def probe_writable(folder: Path, context: str) -> None:
+    """Create and drop an unnamed file in ``folder``: the only sure test that it can be
+    written (permissions, a read-only or full file system, /proc)."""
+    try:
+        with tempfile.TemporaryFile(dir=folder):
+            pass
+    except OSError as error:
+        raise OutputError(f"{context}: {error.strerror or error}") from None
+
+
+def _scenario_model(scenario: Any) -> Scenario:
+    """A validated :class:`Scenario` from what :func:`run` accepts, checked the same way
+    whatever the form (cross-references included)."""
+    if isinstance(scenario, Scenario):
+        check_scenario(scenario, f"<scenario {scenario.name}>")
+        return scenario
+    if isinstance(scenario, dict):
+        return scenario_from_dict(scenario)
+    if isinstance(scenario, str | os.PathLike):
+        return load_scenario(scenario)
+    raise TypeError("scenario must be a built-in name or a file path (str or pathlib.Path), "
+                    f"a dict or an iadsim.Scenario, got {type(scenario).__name__}")
+
+
+def _checked_seed(seed: Any) -> int | None:
+    """The seed if it is None or an int from 0 to 2**63 - 1 (not a bool, float or str)."""
+    if seed is None:
+        return None
+    if isinstance(seed, bool) or not isinstance(seed, int):
+        raise TypeError(f"seed must be a non-negative int, got {type(seed).__name__} "
+                        f"{seed!r}")
+    if not 0 <= seed <= 2**63 - 1:
+        raise ValueError(f"seed must be an integer from 0 to 2**63 - 1, got {seed}")
+    return seed
 
 
 def threat_table(simulation: Simulation) -> pd.DataFrame:
@@ -102,30 +191,50 @@ def threat_table(simulation: Simulation) -> pd.DataFrame:
     })
 
 
-def run(scenario: str | Path | Scenario, seed: int | None = None,
-        out: str | Path | None = None) -> RunResult:
-    """Run one simulation of a built-in scenario name, a scenario file, or a Scenario.
+def run(scenario: str | Path | dict[str, Any] | Scenario, seed: int | None = None,
+        out: str | Path | None = None, max_events: int = DEFAULT_MAX_EVENTS) -> RunResult:
+    """Run one simulation of a built-in scenario name, a scenario file, a scenario
+    dictionary (the parsed YAML) or a Scenario.
 
     Parameters
     ----------
     scenario:
-        A built-in name (see ``iadsim scenarios``), a path to a YAML file, or a validated
-        :class:`~iadsim.scenario.schema.Scenario`.
+        A built-in name (see ``iadsim scenarios``), a path to a YAML file, a dictionary
+        or a :class:`~iadsim.scenario.schema.Scenario`; each is checked the same way,
+        cross-references between sections included.
     seed:
-        Overrides ``sim.seed``. Same scenario and seed give the same events, bit for bit.
+        Overrides ``sim.seed``: an int from 0 to 2**63 - 1. Same scenario and seed give
+        the same events, bit for bit.
     out:
-        When given, the run is also written there (see :meth:`RunResult.write`).
+        When given, the run is also written there (see :meth:`RunResult.write`); the
+        folder is checked before the run starts.
+    max_events:
+        The run's budget (:mod:`iadsim.engine.run_cost`): a run estimated to log more
+        events, or to make more than 1,000 times as many threat-radar looks, is refused
+        before it starts.
 
     Raises
     ------
     ScenarioError
-        When the scenario is invalid (one line per problem).
+        When the scenario is invalid or over budget (one line per problem).
+    OutputError
+        When ``out`` cannot be written (checked before the run).
+    TypeError
+        When ``scenario`` or ``seed`` is of a type not listed above.
     """
-    model = scenario if isinstance(scenario, Scenario) else load_scenario(scenario)
-    if seed is not None and not 0 <= seed <= 2**63 - 1:
-        raise ValueError(f"seed must be an integer from 0 to 2**63 - 1, got {seed}")
+    seed = _checked_seed(seed)
+    model = _scenario_model(scenario)
+    refusal = over_budget(estimate(model), max_events)
+    if refusal is not None:
+        raise ScenarioError(f"<scenario {model.name}>", [("", refusal)])
+    if out is not None:
+        check_output_folder(out)
     started = time.perf_counter()
-    simulation = Simulation(model, seed=seed).run()
+    try:
+        simulation = Simulation(model, seed=seed)
+    except ValueError as error:  # a trajectory the flight models cannot solve
+        raise ScenarioError(f"<scenario {model.name}>", [("threats", str(error))]) from None
+    simulation.run()
     events = simulation.log.to_frame(release=True)
     threats = threat_table(simulation)
     recorder = simulation.recorder or TrackRecorder()
@@ -172,7 +281,8 @@ def compare_faults(scenario: str | Path | Scenario, seed: int | None = None) -> 
     ValueError
         When the scenario has no faults.
     """
-    model = scenario if isinstance(scenario, Scenario) else load_scenario(scenario)
+    seed = _checked_seed(seed)
+    model = _scenario_model(scenario)
     if not model.faults:
         raise ValueError("scenario must declare faults (the faults: list) to compare, "
                          f"got none in {model.name!r}")

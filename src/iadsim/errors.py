@@ -40,3 +40,10 @@ class ScenarioError(IadsimError, ValueError):
         if len(lines) <= 1:
             return lines[0] if lines else self.source
         return f"{lines[0]} (and {len(lines) - 1} more problem(s))"
+
+
+class OutputError(IadsimError, ValueError):
+    """An output path that cannot be written (found before the run, when possible).
+
+    The message names the option or argument, the path and what was expected.
+    """

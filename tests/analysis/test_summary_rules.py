@@ -57,8 +57,10 @@ def test_reached_released_and_withdrew_are_told_apart_and_damage_is_summed_by_ki
 
 def test_a_threat_that_withdrew_is_no_leaker():
     log = new_log()
-    log.add(EventKind.THREAT_LAUNCH, 0.0, threat_id=[2])
+    log.add(EventKind.THREAT_LAUNCH, 0.0, threat_id=np.arange(6))
     log.add(EventKind.ROUTE_COMPLETE, 250.0, threat_id=2, asset_index=0, value=8_000.0)
+    # The others killed: every threat resolved (else the verdict is undecided).
+    log.add(EventKind.KILL, 100.0, threat_id=[0, 1, 3, 4, 5], battery_index=0, value=3.0)
     summary = summary_of(log)
     assert summary["verdict"] == "defended"
     assert summary["assets"][0]["damage"] == 0.0 and summary["assets"][0]["survived"]
@@ -132,3 +134,13 @@ def test_a_kill_by_another_round_before_the_assessment_makes_a_kill_judgement_ri
             battery_index=0, value=[1.0, 1.0])
     scored = score_kill_assessments(log.to_frame())
     assert (scored["false_kills"], scored["missed_kills"]) == (0, 0)
+
+
+def test_no_leaker_with_threats_unresolved_is_undecided():
+    log = new_log()
+    log.add(EventKind.THREAT_LAUNCH, 0.0, threat_id=[0, 1, 2])
+    log.add(EventKind.KILL, 100.0, threat_id=[0], battery_index=0, value=3.0)
+    summary = summary_of(log)
+    assert summary["verdict"] == "undecided"
+    assert summary["verdict_text"] == ("UNDECIDED: 5 threats unresolved at 300 s (2 still in "
+                                       "flight, 3 not launched); no leaker before then.")

@@ -13,7 +13,11 @@ so any stored run can be summarized again. Meanings:
 - ``layers``: rounds, kills, Pk per shot and cost per layer
   (:mod:`iadsim.analysis.layers`);
 - ``kill_assessment``: the battle manager's judgements scored against the truth
-  (:mod:`iadsim.analysis.kill_assessment_score`).
+  (:mod:`iadsim.analysis.kill_assessment_score`);
+- the verdict: ``defended`` only when no threat leaked and every threat was resolved
+  (killed, arrived or withdrew); ``undecided`` when none leaked but some were still in
+  flight or not launched when the run ended; ``not_defended`` when any leaked; ``trial``
+  when the scenario defends no asset.
 """
 
 from __future__ import annotations
@@ -174,11 +178,27 @@ def summarize(events: pd.DataFrame, threats: pd.DataFrame, scenario: Scenario, s
     leaked_total = count("leaked")
     hit_assets = [a["asset"] for a in assets if not a["survived"]]
     defended = leaked_total == 0
+    unresolved = count("in_flight") + count("not_launched")
     if not scenario.defended_assets:
         verdict = "trial"
         verdict_text = (f"TRIAL: {count('killed')} of {len(threats)} targets killed, "
                         f"{count('completed_route')} completed their run, "
                         f"{int(threats['first_detection_s'].notna().sum())} detected.")
+    elif defended and unresolved:
+        # No leaker yet, but threats still flying or not launched when the run ended: the
+        # defense is not proven (a longer run might see them leak).
+        verdict = "undecided"
+        flying, waiting = count("in_flight"), count("not_launched")
+        plural = "s" if unresolved != 1 else ""
+        at = _number(ended_s)
+        if flying and waiting:
+            state = (f"{unresolved} threats unresolved at {at} s ({flying} still in flight, "
+                     f"{waiting} not launched)")
+        elif flying:
+            state = f"{flying} threat{plural} still in flight at {at} s"
+        else:
+            state = f"{waiting} threat{plural} not launched by {at} s"
+        verdict_text = f"UNDECIDED: {state}; no leaker before then."
     elif defended:
         verdict, verdict_text = "defended", "DEFENDED: no threat reached a defended asset."
     else:
@@ -231,6 +251,11 @@ def summarize(events: pd.DataFrame, threats: pd.DataFrame, scenario: Scenario, s
             for row in threats.itertuples() if not np.isnan(row.first_detection_s)
         ],
     }
+
+
+def _number(value: float) -> str:
+    """A time for the verdict line: ``400``, ``400.5``."""
+    return f"{value:,.1f}".removesuffix(".0")
 
 
 def _round(value: float, digits: int = 2) -> float | None:

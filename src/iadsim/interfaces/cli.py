@@ -6,7 +6,10 @@ and exits with code 2, never a traceback.
 
 from __future__ import annotations
 
+import errno
 import io
+import os
+import signal
 import sys
 from pathlib import Path
 from typing import Annotated, Any, NoReturn
@@ -14,7 +17,7 @@ from typing import Annotated, Any, NoReturn
 import typer
 from rich.console import Console
 
-from iadsim.errors import ScenarioError
+from iadsim.errors import OutputError, ScenarioError
 from iadsim.interfaces.cli_report import register as register_plot_and_report
 from iadsim.interfaces.exports.command import export_command
 from iadsim.scenario.schema import Scenario
@@ -22,8 +25,46 @@ from iadsim.scenario.schema import Scenario
 app = typer.Typer(add_completion=False, no_args_is_help=True, pretty_exceptions_enable=False,
                   help="iadsim: simulate a layered air and missile defense network end to end. "
                        "All system profiles are notional.")
+
+
+class StandardOutputError(Exception):
+    """Standard output cannot be written (a closed pipe, a full disk). Not an OSError:
+    Click turns a broken pipe (OSError EPIPE) into a silent exit with code 1."""
+
+    def __init__(self, error: OSError):
+        super().__init__(error.strerror or str(error))
+        self.strerror = error.strerror or str(error)
+
+
+class _GuardedStdout:
+    """The current ``sys.stdout``, with a write or flush failure raised as
+    :class:`StandardOutputError`, so that ``main`` can tell it from other OSErrors."""
+
+    def write(self, text: str) -> int:
+        try:
+            return sys.stdout.write(text)
+        except OSError as error:
+            raise StandardOutputError(error) from None
+
+    def flush(self) -> None:
+        try:
+            sys.stdout.flush()
+        except OSError as error:
+            raise StandardOutputError(error) from None
+
+    def isatty(self) -> bool:
+        return sys.stdout.isatty()
+
+    def fileno(self) -> int:
+        return sys.stdout.fileno()
+
+    @property
+    def encoding(self) -> str:
+        return getattr(sys.stdout, "encoding", "utf-8")
+
+
 # emoji=False: file names and user text are printed as given (``plan:fire:.yaml`` stays so).
-console = Console(emoji=False)
+console = Console(emoji=False, file=_GuardedStdout())  # type: ignore[arg-type]
 errors = Console(stderr=True, emoji=False)
 
 
@@ -81,25 +122,40 @@ def run(
     = "layered-defense",
     seed: Annotated[int | None, typer.Option(help="Random seed (default: the file's sim.seed).",
                                              min=0, max=2**63 - 1)] = None,
-    out: Annotated[Path | None, typer.Option(help="Folder for events.parquet, threats.parquet "
-                                                  "and summary.json (default: runs/NAME-seedN).")]
+    out: Annotated[str | None, typer.Option(help="Folder for events.parquet, threats.parquet "
+                                                 "and summary.json (default: runs/NAME-seedN).")]
     = None,
     quiet: Annotated[bool, typer.Option(help="Print only the verdict line.")] = False,
     svg: Annotated[Path | None, typer.Option(help="Also save the printed summary as an SVG "
                                                   "picture (for reports).")] = None,
+    max_events: Annotated[int | None, typer.Option(
+        min=1, help="Refuse a run estimated to log more events (default 20,000,000; "
+                    "see docs: run budget).")] = None,
 ) -> None:
     """Run one simulation, write its event log and summary, and print the summary."""
+    from iadsim.api import check_output_folder
     from iadsim.api import run as run_scenario
+    from iadsim.engine.run_cost import DEFAULT_MAX_EVENTS
     from iadsim.interfaces.report import print_summary
 
     model = _load(scenario)
     chosen_seed = model.sim.seed if seed is None else seed
-    folder = out or Path("runs") / f"{model.name}-seed{chosen_seed}"
-    if folder.exists() and not folder.is_dir():
-        _fail([f"--out: {folder} exists and is not a folder; expected a folder path"])
-    result = run_scenario(model, seed=chosen_seed)
+    folder = Path(out) if out is not None else Path("runs") / f"{model.name}-seed{chosen_seed}"
+    try:  # every output is checked before the run, not after it
+        check_output_folder(out if out is not None else folder)
+        if svg is not None:
+            _check_svg(svg)
+        result = run_scenario(model, seed=chosen_seed,
+                              max_events=max_events or DEFAULT_MAX_EVENTS)
+    except OutputError as error:
+        _fail([f"--{error}"])
+    except ScenarioError as error:
+        _fail([line.replace(f"<scenario {model.name}>", scenario, 1)
+               for line in error.lines()])
     try:
         result.write(folder)
+    except OutputError as error:
+        _fail([f"--{error}"])
     except OSError as error:
         _fail([f"--out: cannot write to {folder}: {error.strerror or error}"])
     if quiet:
@@ -116,6 +172,22 @@ def run(
             _fail([f"--svg: cannot write {svg}: {error.strerror or error}"])
     console.print(f"Wrote {folder}/events.parquet ({len(result.events)} events), "
                   f"threats.parquet and summary.json", highlight=False, soft_wrap=True)
+
+
+def _check_svg(svg: Path) -> None:
+    """Refuse an SVG path that cannot be written, before the run."""
+    from iadsim.api import probe_writable
+
+    if str(svg) in ("", "."):
+        raise OutputError("svg: empty path; expected a file path ending in .svg")
+    if svg.is_dir():
+        raise OutputError(f"svg: {svg} is a folder; expected a file path")
+    existing = svg.parent
+    while not existing.exists() and existing != existing.parent:
+        existing = existing.parent
+    if not existing.is_dir():
+        raise OutputError(f"svg: cannot write {svg}: {existing} is not a folder")
+    probe_writable(existing, f"svg: cannot write {svg}")
 
 
 def _number(value: float) -> str:
@@ -339,14 +411,27 @@ register_plot_and_report(app, _fail, console)
 app.command("export")(export_command)
 
 
+class Terminated(SystemExit):
+    """Raised by the SIGTERM handler: the stack unwinds, so temporary files are removed."""
+
+
+def _terminate(signal_number: int, frame: Any) -> None:
+    """SIGTERM: unwind like an interrupt, so that temporary files are removed."""
+    raise Terminated(128 + signal_number)
+
+
 def main(argv: list[str] | None = None) -> NoReturn:
     """Console entry point. A usage error (unknown option, bad option value) is one line,
-    ``error: ...`` on stderr, with exit code 2, like every other bad input."""
+    ``error: ...`` on stderr, with exit code 2, like every other bad input. So is a
+    standard output that cannot be written (a closed pipe, a full disk). SIGTERM unwinds
+    (temporary output files removed) and exits with 143; Ctrl-C with 130."""
     args = sys.argv[1:] if argv is None else argv
     if not args:
         args = ["--help"]  # no arguments at all: the help, as a first-time user expects
+    previous = signal.signal(signal.SIGTERM, _terminate)
     try:
         code = app(args=args, prog_name="iadsim", standalone_mode=False)
+        console.file.flush()
     except typer.Abort:
         code = 130
     except typer.TyperException as error:
@@ -359,7 +444,36 @@ def main(argv: list[str] | None = None) -> NoReturn:
         code = getattr(error, "exit_code", 2)
     except KeyboardInterrupt:
         code = 130
+    except Terminated as terminated:
+        errors.print("error: terminated (SIGTERM); no output file was left half-written",
+                     markup=False, highlight=False, soft_wrap=True)
+        code = terminated.code
+    except StandardOutputError as error:
+        code = _standard_output_failed(error)
+    except OSError as error:
+        if error.errno in (errno.EPIPE, errno.ENOSPC) and getattr(error, "filename",
+                                                                  None) is None:
+            code = _standard_output_failed(error)
+        else:
+            errors.print(f"error: {error.filename or 'output'}: {error.strerror or error}",
+                         markup=False, highlight=False, soft_wrap=True)
+            code = 2
+    finally:
+        signal.signal(signal.SIGTERM, previous)
     sys.exit(code if isinstance(code, int) else 0)
+
+
+def _standard_output_failed(error: OSError | StandardOutputError) -> int:
+    """One line on stderr; standard output pointed at /dev/null so that the
+    interpreter's last flush does not fail again. Returns the exit code, 2."""
+    try:
+        null = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(null, sys.stdout.fileno())
+    except (OSError, ValueError, AttributeError):
+        pass
+    errors.print(f"error: cannot write to standard output: {error.strerror or error}",
+                 markup=False, highlight=False, soft_wrap=True)
+    return 2
 
 
 if __name__ == "__main__":

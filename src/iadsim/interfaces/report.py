@@ -25,7 +25,7 @@ def print_summary(summary: dict[str, Any], console: Console | None = None) -> No
                   f"ended at {sim['ended_s']:.0f} s of {sim['duration_s']:.0f} s  "
                   f"({sim['steps']} steps, {sim['wall_time_s']:.2f} s wall)")
     colour = "green" if summary["verdict"] == "defended" else (
-        "yellow" if summary["verdict"] == "trial" else "red")
+        "yellow" if summary["verdict"] in ("trial", "undecided") else "red")
     console.print(f"[bold {colour}]{summary['verdict_text']}[/bold {colour}]")
 
     raid = Table(title="Raid", title_justify="left")

@@ -6,6 +6,8 @@ so the CLI prints one line per problem and exits with code 2.
 
 from __future__ import annotations
 
+import re
+import reprlib
 from importlib import resources
 from pathlib import Path
 from typing import Any
@@ -15,13 +17,19 @@ from pydantic import BaseModel, ValidationError
 
 from iadsim.errors import ScenarioError
 from iadsim.scenario import catalog
+from iadsim.scenario.bounds import bound_problems
 from iadsim.scenario.references import reference_problems
 from iadsim.scenario.schema import Scenario
 from iadsim.scenario.yaml_loader import ScenarioYamlLoader
 from iadsim.threats.recording import RecordingError, read_recording
 
 MAX_FILE_BYTES = 5 * 1024 * 1024
-
+#: How much of a wrong value an error message shows. The repr is built to this size, not
+#: cut after: YAML aliases nested a few levels deep make a value of 10^8 elements that
+#: costs gigabytes to print whole.
+_GIVEN = reprlib.Repr()
+_GIVEN.maxlevel, _GIVEN.maxlist, _GIVEN.maxtuple, _GIVEN.maxdict = 3, 4, 4, 4
+_GIVEN.maxstring, _GIVEN.maxother, _GIVEN.maxlong = 60, 60, 40
 
 
 def builtin_names() -> list[str]:
@@ -106,10 +114,24 @@ def scenario_from_dict(document: Any, source: str = "<scenario>") -> Scenario:
         scenario = Scenario.model_validate(document)
     except ValidationError as error:
         raise ScenarioError(source, _pydantic_problems(error)) from None
-    problems = reference_problems(scenario) + _recording_problems(scenario)
+    check_scenario(scenario, source)
+    return scenario
+
+
+def check_scenario(scenario: Scenario, source: str = "<scenario>") -> None:
+    """The checks that span sections (names, cross-references, recordings, bounds over
+    several fields) of a scenario whose sections are each valid; run on a
+    :class:`Scenario` built in Python too.
+
+    Raises
+    ------
+    ScenarioError
+        With one ``(field_path, message)`` per problem found.
+    """
+    problems = (reference_problems(scenario) + bound_problems(scenario)
+                + _recording_problems(scenario))
     if problems:
         raise ScenarioError(source, problems)
-    return scenario
 
 
 def _recording_problems(scenario: Scenario) -> list[tuple[str, str]]:
@@ -157,7 +179,8 @@ def _apply_profiles(document: dict[str, Any]) -> tuple[dict[str, Any], list[tupl
     batteries = resolved.get("batteries", [])
     if not (isinstance(interceptors, list) and isinstance(batteries, list)):
         return resolved, problems  # the schema reports the wrong type
-    declared = {e.get("name") for e in interceptors if isinstance(e, dict)}
+    declared = {e.get("name") for e in interceptors
+                if isinstance(e, dict) and isinstance(e.get("name"), str)}
     added = []
     for battery in batteries:
         wanted = battery.get("interceptor") if isinstance(battery, dict) else None
@@ -181,13 +204,20 @@ def _deep_merge(base: dict[str, Any], override: dict[str, Any]) -> dict[str, Any
     return merged
 
 
+_PLAIN_KEY = re.compile(r"^[A-Za-z_][A-Za-z0-9_\-]*$")
+
+
 def _field_path(location: tuple[Any, ...]) -> str:
+    """``sensors[0].max_range_km``; a key that is not a plain name is quoted and cut
+    (``origin['\\n']``), so that the path stays on one line and short."""
     path = ""
     for part in location:
         if isinstance(part, int):
             path += f"[{part}]"
+        elif isinstance(part, str) and _PLAIN_KEY.match(part) and len(part) <= 80:
+            path += f".{part}" if path else part
         else:
-            path += f".{part}" if path else str(part)
+            path += f"[{_GIVEN.repr(part)}]"
     return path
 
 
@@ -229,7 +259,7 @@ def _pydantic_problems(error: ValidationError) -> list[tuple[str, str]]:
             if message.startswith("Value error, "):
                 message = message[len("Value error, "):]
             if item["type"] not in ("value_error", "assertion_error") and "input" in item:
-                given = repr(item["input"])
+                given = _GIVEN.repr(item["input"])
                 message += f" (got {given[:60]})"
         problems.append((path, message))
     return problems

@@ -11,6 +11,8 @@ from iadsim.scenario.schema import Scenario
 
 MAX_TOTAL_THREATS = 200_000
 MEAN_EARTH_RADIUS_M = 6_371_008.8
+#: An unknown name's message lists at most this many of the known ones.
+MAX_LISTED = 20
 
 
 def great_circle_distance_m(lat1_deg: float, lon1_deg: float, lat2_deg: float,
@@ -36,7 +38,10 @@ def _duplicate_problems(section: str, names: list[str]) -> list[tuple[str, str]]
 
 
 def _unknown(kind: str, name: str, known: list[str]) -> str:
-    listed = ", ".join(repr(k) for k in known) if known else f"none declared in {kind}"
+    listed = ", ".join(repr(k) for k in known[:MAX_LISTED]) if known else (
+        f"none declared in {kind}")
+    if len(known) > MAX_LISTED:
+        listed += f" (and {len(known) - MAX_LISTED:,} more)"
     singular = kind[:-1] if kind.endswith("s") else kind
     return f"unknown {singular} {name!r}; expected one of: {listed}"
 

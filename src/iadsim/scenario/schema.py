@@ -13,7 +13,16 @@ from __future__ import annotations
 
 from typing import Annotated, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, model_validator
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Field,
+    ValidationInfo,
+    field_validator,
+    model_validator,
+)
+
+from iadsim.scenario.bounds import field_bound_message
 
 Name = Annotated[
     str,
@@ -34,6 +43,15 @@ class StrictModel(BaseModel):
     """Unknown keys are errors, values are immutable, NaN and infinity are refused."""
 
     model_config = ConfigDict(extra="forbid", frozen=True, allow_inf_nan=False, strict=True)
+
+    @field_validator("*", mode="after")
+    @classmethod
+    def _within_bounds(cls, value: object, info: ValidationInfo) -> object:
+        """Physical and practical bounds with their reasons (:mod:`iadsim.scenario.bounds`)."""
+        message = field_bound_message(cls, info.field_name or "", value)
+        if message is not None:
+            raise ValueError(message)
+        return value
 
 
 class Catalogued(StrictModel):

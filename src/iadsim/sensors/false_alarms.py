@@ -17,6 +17,7 @@ clutter residue (false alarms are thermal noise only).
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
 
@@ -65,6 +66,31 @@ def resolution_cells(volume: SurveillanceVolume, range_resolution_m: float,
     _, weight = elevation_grid(volume)
     return float(weight.sum() / (range_resolution_m * elevation_beamwidth_rad)
                  * volume.sector_width_rad / azimuth_beamwidth_rad)
+
+
+#: Cells per scan of a radar with neither resolution_cells nor beam parameters.
+LEGACY_RESOLUTION_CELLS = 1e5
+
+
+def surveillance_volume(sensor: Any) -> SurveillanceVolume:
+    """The surveillance volume of a validated scenario sensor (its schema fields)."""
+    return SurveillanceVolume(
+        sensor.height_m, sensor.max_range_km * 1e3, np.deg2rad(sensor.min_elevation_deg),
+        np.deg2rad(sensor.max_elevation_deg), np.deg2rad(sensor.sector_center_deg),
+        np.deg2rad(sensor.sector_width_deg), sensor.max_altitude_m)
+
+
+def scan_resolution_cells(sensor: Any) -> float:
+    """Resolution cells one scan of a scenario sensor tests: its ``resolution_cells`` when
+    given, else counted from its surveillance volume and beam when it has one, else
+    :data:`LEGACY_RESOLUTION_CELLS`. False alarms per scan are ``pfa`` times this."""
+    if sensor.resolution_cells is not None:
+        return float(sensor.resolution_cells)
+    if sensor.range_resolution_m is None:
+        return LEGACY_RESOLUTION_CELLS
+    return resolution_cells(surveillance_volume(sensor), sensor.range_resolution_m,
+                            np.deg2rad(sensor.azimuth_beamwidth_deg),
+                            np.deg2rad(sensor.elevation_beamwidth_deg))
 
 
 def place_false_alarms(rng: np.random.Generator, count: int, volume: SurveillanceVolume,

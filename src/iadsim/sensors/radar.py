@@ -40,7 +40,7 @@ from iadsim.sensors.false_alarms import (
     SurveillanceVolume,
     elevation_grid,
     place_false_alarms,
-    resolution_cells,
+    scan_resolution_cells,
 )
 from iadsim.sensors.measurements import converted_measurement
 from iadsim.world.earth import effective_earth_radius_m, radar_horizon_m
@@ -127,25 +127,14 @@ def radar_sites(scenario: Scenario, frame: LocalFrame) -> list[RadarSite]:
             constant = ref_snr * (radar.ref_range_km * 1e3) ** 4 / radar.ref_rcs_m2
         alt = ground + radar.height_m
         sector_width = np.deg2rad(radar.sector_width_deg)
-        volume = SurveillanceVolume(
-            radar.height_m, radar.max_range_km * 1e3, np.deg2rad(radar.min_elevation_deg),
-            np.deg2rad(radar.max_elevation_deg), np.deg2rad(radar.sector_center_deg),
-            sector_width, radar.max_altitude_m)
-        has_beam = radar.range_resolution_m is not None
-        if has_beam:
+        if radar.range_resolution_m is not None:
             azimuth_beam = np.deg2rad(radar.azimuth_beamwidth_deg)
             elevation_beam = np.deg2rad(radar.elevation_beamwidth_deg)
             scale = (radar.range_resolution_m, azimuth_beam / MONOPULSE_SLOPE,
                      elevation_beam / MONOPULSE_SLOPE)
         else:
             scale = (0.0, 0.0, 0.0)
-        if radar.resolution_cells is not None:
-            cells = radar.resolution_cells
-        elif has_beam:
-            cells = resolution_cells(volume, radar.range_resolution_m, azimuth_beam,
-                                     elevation_beam)
-        else:
-            cells = LEGACY_RESOLUTION_CELLS
+        cells = scan_resolution_cells(radar)
         sites.append(RadarSite(
             name=radar.name, lat_deg=radar.lat_deg, lon_deg=radar.lon_deg, alt_m=alt,
             height_m=radar.height_m,
@@ -167,9 +156,6 @@ def radar_sites(scenario: Scenario, frame: LocalFrame) -> list[RadarSite]:
         ))
     return sites
 
-
-#: Cells per scan of a radar with neither resolution_cells nor beam parameters.
-LEGACY_RESOLUTION_CELLS = 1e5
 
 _NO_ALARMS = np.zeros((0, 3))
 _NO_ALARMS.flags.writeable = False
