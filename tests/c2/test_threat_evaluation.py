@@ -154,3 +154,18 @@ def test_threat_score_weighs_value_and_time_to_go():
     assert by_time[1] < by_time[0]  # 1.0 < 1.67: value still counts
     with pytest.raises(ValueError, match="priority must be one of"):
         threat_score(result, VALUE, "loudest")
+
+
+def test_the_pictures_confident_classification_wins_over_the_rules():
+    """A track the tracker classifies as an aircraft with confidence 0.9 is an aircraft
+    even though it is slow and low (the rules say drone); an uncertain or unknown
+    classification falls back to the rules."""
+    from iadsim.c2.threat_evaluation import THREAT_CLASSES, picture_threat_class
+    from iadsim.tracking.classification import KINEMATIC_KINDS
+
+    aircraft = KINEMATIC_KINDS.index("aircraft")
+    velocity = np.tile([60.0, 0.0, 0.0], (3, 1))  # 60 m/s at 300 m: a drone by the rules
+    height = np.full(3, 300.0)
+    classes = picture_threat_class(np.array([aircraft, aircraft, -1]),
+                                   np.array([0.9, 0.3, 0.0]), velocity, height)
+    assert [THREAT_CLASSES[c] for c in classes] == ["aircraft", "drone", "drone"]

@@ -41,8 +41,8 @@ from iadsim.c2.engageability import (
 from iadsim.c2.threat_evaluation import (
     THREAT_CLASSES,
     ThreatAssessment,
-    classify,
     evaluate,
+    picture_threat_class,
     threat_score,
 )
 from iadsim.c2.wta_dynamic import (
@@ -286,7 +286,8 @@ class BattleManager:
             hold = np.zeros(reach.feasible.shape, dtype=bool)
         if preference == "cheapest_in_time":
             height = self.frame.approximate_altitude_m(picture.position_m) - self.ground_elevation_m
-            worth = self._threat_worth_usd[classify(picture.velocity_mps, height)]
+            worth = self._threat_worth_usd[picture_threat_class(
+                picture.kind_index, picture.kind_confidence, picture.velocity_mps, height)]
             rows = np.nonzero(eligible & (worth < self._salvo_cost_usd.max()))[0]
             # Only a battery that could fire at a track now needs a decision on it.
             able = reach.feasible & (weapons > 0)[:, None]

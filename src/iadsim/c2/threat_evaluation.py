@@ -125,6 +125,31 @@ def classify(velocity_mps: np.ndarray, height_m: np.ndarray) -> np.ndarray:
                       np.asarray(height_m) >= AIRCRAFT_MIN_HEIGHT_M], [0, 3, 1], default=2)
 
 
+#: The tracker's classification is trusted from this posterior probability up.
+PICTURE_CLASS_MIN_CONFIDENCE = 0.5
+
+
+def picture_threat_class(kind_index: np.ndarray, kind_confidence: np.ndarray,
+                         velocity_mps: np.ndarray, height_m: np.ndarray,
+                         min_confidence: float = PICTURE_CLASS_MIN_CONFIDENCE) -> np.ndarray:
+    """Threat class of each track of the picture: an index into :data:`THREAT_CLASSES`.
+
+    The track picture carries the tracker's own classification
+    (:mod:`iadsim.tracking.classification`: a naive-Bayes posterior over speed, height and
+    vertical acceleration, ``kind_index`` into its ``KINEMATIC_KINDS``); where it is known
+    with a posterior of at least ``min_confidence`` the battle manager takes it, so the
+    whole chain reads one classification. Elsewhere (a track too young to have one, or an
+    uncertain one) the rules of :func:`classify` decide.
+    """
+    from iadsim.tracking.classification import KINEMATIC_KINDS
+
+    to_class = np.array([THREAT_CLASSES.index(kind) for kind in KINEMATIC_KINDS])
+    kind = np.asarray(kind_index, dtype=np.int64)
+    trusted = (kind >= 0) & (np.asarray(kind_confidence, dtype=float) >= min_confidence)
+    rules = classify(velocity_mps, height_m)
+    return np.where(trusted, to_class[np.maximum(kind, 0)], rules)
+
+
 def threat_score(assessment: ThreatAssessment, asset_value: np.ndarray, priority: str,
                  non_threat_fraction: float = 0.1) -> np.ndarray:
     """(n,) value at stake per track, the target value of weapon-target assignment.
