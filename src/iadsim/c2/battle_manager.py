@@ -183,7 +183,8 @@ class BattleManager:
         engagement point, for the track's kinematic class (from the picture)."""
         kind = self.batteries.interceptor_type
         height = self.frame.approximate_altitude_m(picture.position_m) - self.ground_elevation_m
-        track_class = classify(picture.velocity_mps, height)
+        track_class = picture_threat_class(picture.kind_index, picture.kind_confidence,
+                                           picture.velocity_mps, height)
         range_m = np.linalg.norm(reach.intercept_point_m
                                  - self.batteries.position_m[:, None, :], axis=2)
         return predicted_beam_kill_probability(self.types.beam, kind,
