@@ -18,11 +18,16 @@ Doctrine:
 - ``shoot_shoot``: a second engagement may be put on a track before the first is
   assessed (at most two at once).
 
+Fire control: a battery with fire-control directors (:mod:`iadsim.sensors.fire_control`,
+a gun's own tracking radar or EO tracker) has one cued to the engaged track when the
+engagement opens, and fires from that director's settled track (its own measurements),
+waiting for it up to ``FIRE_CONTROL_WAIT_S``; every other battery aims from the picture.
+
 Networked command: the manager commands only the batteries of its ``commanded`` mask
 (those whose link to it is up); a battery cut off runs its own manager on its own radars'
 picture (see :mod:`iadsim.engine.simulation`).
 
-The battle manager sees only the track picture, never the truth.
+The battle manager sees only the track picture and its directors' tracks, never the truth.
 """
 
 from __future__ import annotations
@@ -63,10 +68,14 @@ from iadsim.effectors.flyout import InterceptorFleet
 from iadsim.effectors.lethality import predicted_single_shot_pk
 from iadsim.engine.events import EventKind, EventLog
 from iadsim.scenario.schema import Doctrine
+from iadsim.sensors.fire_control import FireControlDirectors
 from iadsim.tracking.tracker import TrackPicture
 from iadsim.world.geodesy import LocalFrame
 
 MAX_ENGAGEMENTS_PER_TRACK = {"shoot_look_shoot": 1, "shoot_shoot": 2}
+#: A battery with fire-control directors holds a launch until its director's track has
+#: settled, at most this long past the launch time (s); then it fires from the picture.
+FIRE_CONTROL_WAIT_S = 5.0
 
 
 @dataclass(slots=True)
@@ -144,6 +153,9 @@ class BattleManager:
         self.radar_look_s = radar_look_s
         self.commanded = (np.ones(batteries.size, dtype=bool) if commanded is None
                           else commanded)
+        #: The batteries' fire-control directors (:mod:`iadsim.sensors.fire_control`), set
+        #: by the simulation; None: every battery aims from the picture.
+        self.fire_control: FireControlDirectors | None = None
         self._engagement_of_round: dict[int, int] = {}
         kind = batteries.interceptor_type
         self._salvo_pk = salvo_kill_probability(
@@ -340,6 +352,10 @@ class BattleManager:
         self._open_by_track[track_id] = self._open_by_track.get(track_id, 0) + 1
         self.batteries.channels_busy[battery] += 1
         self.batteries.reserved[battery] += salvo
+        if self.fire_control is not None:
+            self.fire_control.cue(time_s, battery, track_id, picture.position_m[row],
+                                  picture.velocity_mps[row],
+                                  float(picture.speed_sigma_mps[row]))
         self.log.add(EventKind.ASSIGNMENT, time_s, track_id=track_id, battery_index=battery,
                      asset_index=asset, value=time_s + intercept_time_s,
                      position_m=intercept_point_m)
@@ -356,9 +372,22 @@ class BattleManager:
                 if row is None or engagement.track_id in self.killed_track_ids:
                     self._cancel(engagement, time_s)
                     break
+                if self._awaiting_fire_control(engagement, time_s):
+                    break
                 self._launch_one(engagement, time_s, picture, row)
             if engagement.cancelled or engagement.launched == engagement.rounds:
                 self._pending_launch.remove(engagement_id)
+
+    def _awaiting_fire_control(self, engagement: Engagement, time_s: float) -> bool:
+        """True while the battery's director has no settled track of the engaged track and
+        the launch is less than :data:`FIRE_CONTROL_WAIT_S` late (a decision on the
+        director's own measurements)."""
+        directors, battery = self.fire_control, engagement.battery
+        if directors is None or not directors.has_directors(battery):
+            return False
+        late = time_s - engagement.launch_times_s[engagement.launched]
+        return (late < FIRE_CONTROL_WAIT_S - 1e-9
+                and directors.solution(time_s, battery, engagement.track_id) is None)
 
     def _launch_one(self, engagement: Engagement, time_s: float, picture: TrackPicture,
                     row: int) -> None:
@@ -370,6 +399,13 @@ class BattleManager:
             interceptor = self.beams.start(time_s, kind, battery, engagement.engagement_id,
                                            engagement.track_id, position)
         else:
+            # A battery with fire-control directors aims from its director's track (its
+            # own sensor's measurements), once that track has settled; otherwise from the
+            # picture.
+            solution = (None if self.fire_control is None
+                        else self.fire_control.solution(time_s, battery, engagement.track_id))
+            if solution is not None:
+                position, velocity = solution
             aim = launch_aim_point(self.types, kind, origin, position, velocity,
                                    self.frame.gaussian_radius_m())
             interceptor = self.fleet.launch(time_s, origin, aim, kind, battery,
@@ -420,6 +456,8 @@ class BattleManager:
         """Free the fire channel; schedule the kill assessment after the delay and the
         looks of the fastest radar that held the track."""
         self.batteries.channels_busy[engagement.battery] -= 1
+        if self.fire_control is not None:
+            self.fire_control.release(engagement.battery, engagement.track_id)
         wait = self.doctrine.kill_assessment_delay_s
         if self.radar_look_s is not None and engagement.holding_radars.size:
             look = float(self.radar_look_s[engagement.holding_radars].min())

@@ -21,7 +21,11 @@ Every round ends in one fate:
 A gun burst is one ballistic projectile standing for the burst's centre, fired at the
 fire-control solution and never steered; at its closest approach its shells spread around
 the centre (``dispersion_rad`` x distance flown, normal per axis across the approach) and
-the burst kills with ``1 - prod(1 - p_shell)``.
+the burst kills with ``1 - prod(1 - p_shell)``. The same shells can hit a neighbour: every
+other live threat within :data:`NEIGHBOUR_RADIUS_M` of the burst's centre when it passes
+its target is scored with those shells (their closest approach to it along the burst's
+straight path relative to it) and killed with its own draw (``Outcome.neighbour_*``).
+Scoring reads the truth (closest approaches); nothing that aims does.
 """
 
 from __future__ import annotations
@@ -47,6 +51,10 @@ _STORED = {"state": np.float64, "type_index": np.int64, "battery": np.int64,
            "locked_threat": np.int64, "status": np.int8, "keys": np.uint64, "draws": np.int64}
 #: Mean Earth radius used when no frame gives the osculating sphere's (m).
 MEAN_EARTH_RADIUS_M = 6_371_000.0
+#: A gun burst's shells are scored against every other live threat within this distance
+#: of the burst's centre as it passes its target (m): beyond ten dispersion sigmas of a
+#: 35 mm burst at 4 km plus the lethal radius, so no shell can reach farther.
+NEIGHBOUR_RADIUS_M = 60.0
 
 
 @dataclass(frozen=True, slots=True)
@@ -76,6 +84,20 @@ class Outcome:
     time_s: np.ndarray
     position_m: np.ndarray  # (k, 3)
     locks: SeekerLocks
+    #: Neighbour hits: threats other than its target that a gun burst's shells killed
+    #: (arrays over those kills; the interceptor is the burst).
+    neighbour_interceptor_id: np.ndarray = None  # type: ignore[assignment]
+    neighbour_threat_id: np.ndarray = None  # type: ignore[assignment]
+    neighbour_miss_m: np.ndarray = None  # type: ignore[assignment]
+    neighbour_time_s: np.ndarray = None  # type: ignore[assignment]
+
+    def __post_init__(self) -> None:
+        for name in ("neighbour_interceptor_id", "neighbour_threat_id"):
+            if getattr(self, name) is None:
+                object.__setattr__(self, name, _EMPTY_INT)
+        for name in ("neighbour_miss_m", "neighbour_time_s"):
+            if getattr(self, name) is None:
+                object.__setattr__(self, name, _EMPTY_FLOAT)
 
 
 class InterceptorFleet:
@@ -243,8 +265,8 @@ class InterceptorFleet:
         endgame = code[done] == kernel.ENDGAME
         fuzed_vector = self._fuzed_miss_vector(ids, miss_vector[done], relative_velocity[done])
         miss_m = np.where(endgame, np.linalg.norm(fuzed_vector, axis=1), miss[done])
-        kills = self._draw_kills(ids, endgame, miss_m, fuzed_vector, relative_velocity[done],
-                                 final_position[done])
+        kills, shells = self._draw_kills(ids, endgame, miss_m, fuzed_vector,
+                                         relative_velocity[done], final_position[done])
         victims = np.where(endgame, victim[done], -1)
         # Two rounds may kill the same threat in one step: the first (lowest id) counts.
         if kills.any():
@@ -253,13 +275,67 @@ class InterceptorFleet:
             first[kills.nonzero()[0][first_index]] = True
             kills = first
         self.status[ids] = RESOLVED
+        neighbours = (self._neighbour_hits(ids, shells, victims, kills, when[done],
+                                           final_position[done], fuzed_vector, start_m, end_m,
+                                           alive, float(time_s), float(dt_s))
+                      if shells else {})
         return Outcome(
             interceptor_id=ids, engagement_id=self.engagement_id[ids],
             battery=self.battery[ids], threat_id=victims,
             miss_distance_m=np.where(endgame, miss_m, np.nan), killed=kills,
             self_destructed=~endgame,
             diverted=endgame & (victims != self.intended_threat[ids]),
-            time_s=when[done], position_m=final_position[done], locks=locks)
+            time_s=when[done], position_m=final_position[done], locks=locks, **neighbours)
+
+    def _neighbour_hits(self, ids: np.ndarray, shells: dict[int, np.ndarray],
+                        victims: np.ndarray, kills: np.ndarray, when: np.ndarray,
+                        position_m: np.ndarray, fuzed_vector: np.ndarray, start_m: np.ndarray,
+                        end_m: np.ndarray, alive: np.ndarray, time_s: float, dt_s: float
+                        ) -> dict[str, np.ndarray]:
+        """Threats other than their targets that the bursts' shells killed (scoring: reads
+        the true threats). Each burst centre passes its target at ``fuzed_vector`` from
+        it; a neighbour's miss vector is its straight-line closest approach to the centre
+        around that instant, and each shell passes it offset by the shell's own spread.
+        One uniform per neighbour in reach, drawn only when there is one."""
+        table = self.types
+        killed_now = set(victims[kills].tolist())
+        found: list[tuple[int, int, float, float]] = []
+        alive_ids = np.asarray(alive, dtype=bool).nonzero()[0]
+        velocity = (end_m[alive_ids] - start_m[alive_ids]) / dt_s
+        for slot, offsets in shells.items():
+            fraction = (when[slot] - time_s) / dt_s
+            threat_position = start_m[alive_ids] + fraction * (end_m[alive_ids]
+                                                              - start_m[alive_ids])
+            # The burst's centre as its shells pass (the fuze/aim error moves all shells).
+            centre = threat_position[alive_ids == victims[slot]]
+            centre = (centre[0] if centre.size else position_m[slot]) + fuzed_vector[slot]
+            gap = np.linalg.norm(threat_position - centre, axis=1)
+            near = ((gap < NEIGHBOUR_RADIUS_M) & (alive_ids != victims[slot])).nonzero()[0]
+            if near.size == 0:
+                continue
+            kind = int(self.type_index[ids[slot]])
+            burst_velocity = self.velocity_mps[ids[slot]]
+            for index in near:
+                relative = centre - threat_position[index]
+                closing = burst_velocity - velocity[index]
+                along = closing / max(float(np.linalg.norm(closing)), 1e-9)
+                miss_vector = relative - np.dot(relative, along) * along
+                shell = offsets - np.outer(offsets @ along, along) + miss_vector
+                probability = burst_kill_probability(
+                    np.linalg.norm(shell, axis=1), table.lethal_radius_m[kind],
+                    table.single_shot_pk[kind], int(table.lethality_model[kind]))
+                threat = int(alive_ids[index])
+                if self.rng.random() < probability and threat not in killed_now:
+                    killed_now.add(threat)
+                    found.append((int(ids[slot]), threat, float(np.linalg.norm(miss_vector)),
+                                  float(when[slot])))
+        if not found:
+            return {}
+        columns = list(zip(*found, strict=True))
+        return {"neighbour_interceptor_id": np.array(columns[0], dtype=np.int64),
+                "neighbour_threat_id": np.array(columns[1], dtype=np.int64),
+                "neighbour_miss_m": np.array(columns[2]),
+                "neighbour_time_s": np.array(columns[3])}
 
     def _fuzed_miss_vector(self, ids: np.ndarray, miss_vector: np.ndarray,
                            relative_velocity: np.ndarray) -> np.ndarray:
@@ -272,9 +348,11 @@ class InterceptorFleet:
 
     def _draw_kills(self, ids: np.ndarray, endgame: np.ndarray, miss_m: np.ndarray,
                     fuzed_vector: np.ndarray, relative_velocity: np.ndarray,
-                    position_m: np.ndarray) -> np.ndarray:
+                    position_m: np.ndarray) -> tuple[np.ndarray, dict[int, np.ndarray]]:
         """One uniform per resolved round (always, for common random numbers); a gun burst
-        also draws its shells' dispersion."""
+        also draws its shells' dispersion. Returns the kills and, per burst (index into
+        ``ids``), its shells' offsets (n_shells, 3) from the burst's centre."""
+        shells: dict[int, np.ndarray] = {}
         types = self.type_index[ids]
         table = self.types
         probability = kill_probability(np.where(endgame, miss_m, np.inf),
@@ -298,12 +376,13 @@ class InterceptorFleet:
                 kind = types[slot]
                 spread = (self.rng.standard_normal((int(table.shells_per_burst[kind]), 2))
                           * table.dispersion_rad[kind] * flown[index])
-                shell_miss = np.linalg.norm(fuzed_vector[slot] + spread[:, :1] * first[index]
-                                            + spread[:, 1:] * second[index], axis=1)
+                offsets = spread[:, :1] * first[index] + spread[:, 1:] * second[index]
+                shells[int(slot)] = offsets
+                shell_miss = np.linalg.norm(fuzed_vector[slot] + offsets, axis=1)
                 probability[slot] = burst_kill_probability(
                     shell_miss, table.lethal_radius_m[kind], table.single_shot_pk[kind],
                     int(table.lethality_model[kind]))
-        return self.rng.random(ids.size) < probability
+        return self.rng.random(ids.size) < probability, shells
 
 
 def _frozen(array: np.ndarray) -> np.ndarray:

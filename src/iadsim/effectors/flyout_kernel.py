@@ -31,7 +31,8 @@ One call flies every round over one simulation step, in sub-steps:
   its Doppler read the true threat positions, as does the endgame (closest approach,
   sub-step size near it): that is physics. The guidance command is computed only from the
   track (midcourse) or the seeker's measurement (terminal). The intended threat (the true
-  threat nearest the engaged track at the round's first step) is scoring only: it marks a
+  threat nearest the engaged track at the round's first step; for a gun burst, nearest the
+  fire-control solution it was fired on, extrapolated) is scoring only: it marks a
   lock on another threat as a diversion, and it is the threat a gun burst or a round
   without seeker is scored against. No guidance decision reads it.
 - **Fates.** A locked round resolves at its closest approach to the locked threat (the
@@ -184,9 +185,10 @@ def step_rounds(rows: np.ndarray, type_index: np.ndarray, state: np.ndarray,
             position[axis] = state[row, POSITION + axis]
             velocity[axis] = state[row, VELOCITY + axis]
             command[axis] = state[row, COMMAND + axis]
-        # The picture: the engaged track, when the tracker still holds it.
+        # The picture: the engaged track, when the tracker still holds it. A gun burst
+        # flies unguided: its cue stays the fire-control solution it was fired on.
         found = find_track(sorted_track_ids, track_id[row])
-        if found >= 0:
+        if found >= 0 and not gun:
             track = track_order[found]
             for axis in range(3):
                 state[row, CUE_POSITION + axis] = track_position[track, axis]

@@ -40,6 +40,7 @@ from iadsim.engine.track_recording import TrackRecorder
 from iadsim.network.faults import FaultSchedule
 from iadsim.network.links import ReportLinks
 from iadsim.scenario.schema import Scenario
+from iadsim.sensors.fire_control import fire_control_directors
 from iadsim.sensors.radar import DetectionBatch, RadarNetwork, radar_sites
 from iadsim.threats.raid import ARRIVED, FLYING, KILLED, PENDING, build_raid
 from iadsim.tracking.tracker import CentralTracker, TrackPicture
@@ -110,6 +111,10 @@ class Simulation:
                                             self.frame, ground, self.log,
                                             stream(self.seed, "kill_assessment"),
                                             self.radar_look_s, self.commanded, self.beams)
+        self.fire_control = fire_control_directors(
+            scenario, self.batteries.position_m, self.batteries.fire_channels,
+            stream(self.seed, "fire_control"))
+        self.battle_manager.fire_control = self.fire_control
         self.autonomous: dict[int, AutonomousBattery] = {}
         self._radar_index = {site.name: index for index, site in enumerate(sites)}
         self._battery_index = {name: index for index, name in enumerate(self.batteries.names)}
@@ -189,8 +194,14 @@ class Simulation:
             self._unresolved -= arrived.size
             self._log_arrivals(arrived)
 
-        # 4. Radars scan; reports enter the network.
+        # 4. Radars scan; reports enter the network. Fire-control directors look over
+        #    the step at the threats still flying.
         flying = (self.status == FLYING).nonzero()[0]
+        if self.fire_control.active:
+            start_position = self.threat_position_m.copy()
+            start_position[moved] = previous_position
+            self.fire_control.measure(start_s, end_s, start_position, self.threat_position_m,
+                                      self.status == FLYING)
         scans = self.radars.scan(end_s, self.threat_position_m, self.threat_height_m,
                                  raid.rcs_m2, flying, log)
         for batch in scans:
@@ -358,6 +369,7 @@ class Simulation:
             self.batteries, self.interceptor_types, self.assets, self.fleet, self.frame,
             self.scenario.origin.ground_elevation_m, self.log,
             stream(self.seed, f"kill_assessment:{name}"), self.radar_look_s, self.beams)
+        self.autonomous[battery].battle_manager.fire_control = self.fire_control
 
     def _record(self, picture: TrackPicture, delivered: list[DetectionBatch],
                 live: np.ndarray, moved: np.ndarray, previous_position: np.ndarray,
@@ -393,6 +405,14 @@ class Simulation:
                 battery_index=outcome.battery[gave_up], value=flight_time,
                 position_m=outcome.position_m[gave_up])
         victims = outcome.threat_id[killed]
+        if outcome.neighbour_threat_id.size:
+            # A gun burst's shells killed a threat next to its target.
+            hit = outcome.neighbour_interceptor_id
+            log.add(EventKind.KILL, outcome.neighbour_time_s, interceptor_id=hit,
+                    battery_index=self.fleet.battery[hit],
+                    threat_id=outcome.neighbour_threat_id, value=outcome.neighbour_miss_m,
+                    position_m=self.fleet.position_m[hit])
+            victims = np.concatenate([victims, outcome.neighbour_threat_id])
         self.status[victims] = KILLED
         self._unresolved -= victims.size
 

@@ -337,6 +337,26 @@ class InterceptorType(Catalogued):
         return self
 
 
+class FireControl(StrictModel):
+    """A battery's own fire-control sensor (a gun's tracking radar or electro-optical
+    director): one per fire channel, slewed to the engaged track of the picture, it locks
+    the return nearest the cue and tracks it alone, at its own rate and accuracy; the
+    battery aims from its filtered track, not from the common picture."""
+
+    range_sigma_m: Positive = Field(description="1-sigma range noise of one measurement (m).")
+    angle_sigma_mrad: Positive = Field(
+        description="1-sigma noise of one measurement in azimuth and in elevation (mrad).")
+    update_rate_hz: float = Field(gt=0.0, le=100.0, allow_inf_nan=False,
+                                  description="Measurements per second while locked.")
+    max_range_km: Positive = Field(description="Tracking range: no lock or track beyond it.")
+    acquisition_gate_m: Positive = Field(
+        150.0, description="Only a return within this distance of the cued position is "
+        "locked (the nearest to it).")
+    process_noise_mps2: NonNegative = Field(
+        2.0, description="White-acceleration sigma of the director's constant-velocity "
+        "filter (m/s^2): the target manoeuvre it expects.")
+
+
 class Battery(Catalogued, Sited):
     """A fire unit: launchers with rounds, fire channels, and the radars it may fire on."""
 
@@ -352,6 +372,9 @@ class Battery(Catalogued, Sited):
         0.0, description="Delay of the battle manager's orders over the battery's link; added "
         "to the reaction time while the battery is commanded over the network.")
     salvo_size: int | None = Field(None, ge=1, le=8, description="Overrides doctrine.salvo_size.")
+    fire_control: FireControl | None = Field(
+        None, description="The battery's own fire-control sensor, one per fire channel "
+        "(guns); without it the battery aims from the common track picture.")
 
 
 class Waypoint(StrictModel):
