@@ -27,6 +27,10 @@ Networked command: the manager commands only the batteries of its ``commanded`` 
 (those whose link to it is up); a battery cut off runs its own manager on its own radars'
 picture (see :mod:`iadsim.engine.simulation`).
 
+A laser or jammer battery (:mod:`iadsim.effectors.beam_weapons`) is assigned the same way:
+its Pk is the dwell model's for the track's class at the engagement range, its cost per
+shot near zero, and its "launch" begins a dwell that holds the channel until it ends.
+
 The battle manager sees only the track picture and its directors' tracks, never the truth.
 """
 
