@@ -14,8 +14,11 @@ $(VENV)/.installed: pyproject.toml | $(BIN)/python
 	$(BIN)/python -m pip install --quiet -e .
 	touch $@
 
+# opendis parses the DIS export in the tests; its numpy<2 pin is wrong for us (see
+# pyproject.toml), so it is installed without its dependencies.
 $(VENV)/.installed-test: pyproject.toml | $(BIN)/python
 	$(BIN)/python -m pip install --quiet -e ".[test]"
+	$(BIN)/python -m pip install --quiet --no-deps opendis==1.0
 	touch $(VENV)/.installed $@
 
 demo: $(VENV)/.installed

@@ -31,9 +31,10 @@ from iadsim.threats.recording import read_recording
 class RunResult:
     """One finished run: the scenario, its event log, its threats and its summary.
 
-    ``tracks`` (one row per track update) and ``truth`` (every live threat at the same
-    times) are described in :mod:`iadsim.engine.track_recording`; empty when the scenario
-    sets ``sim.record_tracks: false``.
+    ``tracks`` (one row per track update), ``truth`` (every live threat at the same
+    times) and ``interceptors`` (every round in flight at the end of each step) are
+    described in :mod:`iadsim.engine.track_recording`; empty when the scenario sets
+    ``sim.record_tracks: false``.
     """
 
     scenario: Scenario
@@ -43,9 +44,12 @@ class RunResult:
     summary: dict[str, Any]
     tracks: pd.DataFrame = field(default_factory=lambda: TrackRecorder().tracks())
     truth: pd.DataFrame = field(default_factory=lambda: TrackRecorder().truth())
+    interceptors: pd.DataFrame = field(default_factory=lambda: TrackRecorder().interceptors())
 
     def write(self, directory: str | Path) -> Path:
-        """Write ``events``, ``threats``, ``tracks``, ``truth`` (Parquet) and ``summary.json``.
+        """Write ``events``, ``threats``, ``tracks``, ``truth``, ``interceptors`` (Parquet),
+        ``summary.json`` and ``scenario.json`` (the validated scenario, profiles resolved, so
+        that plots, reports and exports of the folder need nothing else).
 
         Each file is written under a temporary name in the same folder and renamed into
         place, so a reader never sees a half-written file.
@@ -57,6 +61,9 @@ class RunResult:
             "threats.parquet": lambda path: self.threats.to_parquet(path, index=False),
             "tracks.parquet": lambda path: self.tracks.to_parquet(path, index=False),
             "truth.parquet": lambda path: self.truth.to_parquet(path, index=False),
+            "interceptors.parquet": lambda path: self.interceptors.to_parquet(path, index=False),
+            "scenario.json": lambda path: Path(path).write_text(
+                self.scenario.model_dump_json(indent=2) + "\n", encoding="utf-8"),
             "summary.json": lambda path: Path(path).write_text(
                 json.dumps(self.summary, indent=2) + "\n", encoding="utf-8"),
         }
@@ -133,7 +140,8 @@ def run(scenario: str | Path | Scenario, seed: int | None = None,
         {"group": group.name, "file": group.recording,
          **read_recording(group.recording, group.icao24).counts()}
         for group in model.threats if group.recording is not None]
-    result = RunResult(model, simulation.seed, events, threats, summary, tracks, truth)
+    result = RunResult(model, simulation.seed, events, threats, summary, tracks, truth,
+                       recorder.interceptors())
     if out is not None:
         result.write(out)
     return result

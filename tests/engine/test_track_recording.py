@@ -82,3 +82,25 @@ def test_tracks_and_truth_are_written_as_parquet(trial, tmp_path):
     trial.write(tmp_path)
     pd.testing.assert_frame_equal(pd.read_parquet(tmp_path / "tracks.parquet"), trial.tracks)
     pd.testing.assert_frame_equal(pd.read_parquet(tmp_path / "truth.parquet"), trial.truth)
+
+
+def test_interceptor_paths_run_from_launch_to_their_end(trial):
+    """Every round fired has recorded positions between its launch and its end, starting
+    near its battery and ending near where the log says it intercepted or gave up."""
+    events, rounds = trial.events, trial.interceptors
+    launches = events[events["kind"] == "interceptor_launch"].set_index("interceptor_id")
+    ends = events[events["kind"].isin(["intercept", "self_destruct"])].set_index(
+        "interceptor_id")
+    assert len(launches) > 0 and set(rounds["interceptor_id"]) == set(launches.index)
+    for round_id, path in rounds.groupby("interceptor_id"):
+        launch, end = launches.loc[round_id], ends.loc[round_id]
+        assert launch["time_s"] < path["time_s"].min() <= path["time_s"].max() <= end["time_s"]
+        first = path.iloc[0][["east_m", "north_m", "up_m"]].to_numpy(float)
+        last = path.iloc[-1][["east_m", "north_m", "up_m"]].to_numpy(float)
+        speed = np.linalg.norm(path.iloc[-1][["velocity_east_mps", "velocity_north_mps",
+                                              "velocity_up_mps"]].to_numpy(float))
+        step_s = 1.0 + end["time_s"] - path["time_s"].max()
+        assert np.linalg.norm(last - end[["east_m", "north_m", "up_m"]].to_numpy(float)) \
+            <= speed * step_s + 1.0
+        assert np.linalg.norm(first - launch[["east_m", "north_m", "up_m"]].to_numpy(float)) \
+            < 5_000.0

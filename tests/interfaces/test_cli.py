@@ -63,8 +63,8 @@ def test_run_writes_the_event_log_and_summary_and_prints_the_summary(tmp_path):
     assert "TRIAL:" in result.stdout and "trial-battery" in result.stdout
     assert "notional" in result.stdout
     assert sorted(p.name for p in out.iterdir()) == [
-        "events.parquet", "summary.json", "threats.parquet", "tracks.parquet",
-        "truth.parquet"]  # no temporary files left
+        "events.parquet", "interceptors.parquet", "scenario.json", "summary.json",
+        "threats.parquet", "tracks.parquet", "truth.parquet"]  # no temporary files left
     summary = json.loads((out / "summary.json").read_text(encoding="utf-8"))
     assert {"verdict", "threats", "cost"} <= summary.keys()
     assert summary["seed"] == 3 and summary["verdict"] == "trial"

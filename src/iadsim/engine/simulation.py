@@ -182,6 +182,10 @@ class Simulation:
                 # Managers learn which rounds resolved and when, not whether they killed.
                 for manager in self._managers():
                     manager.record_outcomes(outcome.interceptor_id, outcome.time_s)
+            if self.recorder is not None:  # rounds still flying at end_s (exports only)
+                rounds = self.fleet.flying
+                self.recorder.record_interceptors(end_s, rounds, self.fleet.position_m[rounds],
+                                                  self.fleet.velocity_mps[rounds])
 
         if self.beams.active.size:
             self._beam_step(start_s)

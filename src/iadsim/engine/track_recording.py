@@ -1,12 +1,16 @@
-"""Track and truth recording: what the picture said and where the threats really were.
+"""Track and truth recording: what the picture said and where the threats (and the
+interceptors) really were.
 
 At every step in which the tracker processed scans, the recorder keeps one row per track
 updated by those scans (read from the tracker's public picture, predicted to the end of
 the step) and one row per live threat (its true position and velocity at the same time).
 The analysis compares the two (:func:`iadsim.analysis.track_quality.track_quality`).
 
-This module reads the truth (threat positions) on purpose: it records for the analysis
-only, and nothing that decides reads what it keeps.
+Interceptors in flight are recorded too, one row per round per step (their true position
+at the end of the step), so that exports (CZML, KML, DIS) draw the paths they really flew.
+
+This module reads the truth (threat and interceptor positions) on purpose: it records for
+the analysis and the exports only, and nothing that decides reads what it keeps.
 
 The rows are kept as a list of small arrays per step and joined once at the end, so the
 cost inside the step loop is a few array copies.
@@ -29,6 +33,7 @@ class TrackRecorder:
     def __init__(self) -> None:
         self._track_parts: list[tuple[np.ndarray, ...]] = []
         self._truth_parts: list[tuple[np.ndarray, ...]] = []
+        self._interceptor_parts: list[tuple[np.ndarray, ...]] = []
 
     def record(self, picture: TrackPicture, scans: list[DetectionBatch],
                threat_id: np.ndarray, threat_position_m: np.ndarray,
@@ -61,6 +66,18 @@ class TrackRecorder:
                                       last_update))
         self._truth_parts.append((np.full(threat_id.size, time_s), threat_id.copy(),
                                   threat_position_m.copy(), threat_velocity_mps.copy()))
+
+    def record_interceptors(self, time_s: float, interceptor_id: np.ndarray,
+                            position_m: np.ndarray, velocity_mps: np.ndarray) -> None:
+        """Keep the rounds still flying at the end of a step.
+
+        interceptor_id: (n,); position_m: (n, 3) true ENU position, m; velocity_mps:
+        (n, 3), m/s; all at ``time_s``. The arrays are copied.
+        """
+        if interceptor_id.size:
+            self._interceptor_parts.append((np.full(interceptor_id.size, time_s),
+                                            np.array(interceptor_id), np.array(position_m),
+                                            np.array(velocity_mps)))
 
     def tracks(self) -> pd.DataFrame:
         """One row per track update, in time order.
@@ -100,6 +117,22 @@ class TrackRecorder:
             [np.concatenate(column) for column in zip(*parts, strict=True)] if parts else
             [np.zeros(0), np.zeros(0, np.int64), np.zeros((0, 3)), np.zeros((0, 3))])
         return pd.DataFrame({"time_s": time_s, "threat_id": threat_id.astype(np.int64),
+                             **_columns(position, velocity)})
+
+
+    def interceptors(self) -> pd.DataFrame:
+        """True state of every round in flight at the end of each step, in time order.
+
+        Columns: ``time_s``, ``interceptor_id``, ``east_m``, ``north_m``, ``up_m``,
+        ``velocity_east_mps``, ``velocity_north_mps``, ``velocity_up_mps``. A round's launch
+        and its end (intercept or self-destruct) are in the event log with their positions.
+        """
+        parts = self._interceptor_parts
+        time_s, interceptor_id, position, velocity = (
+            [np.concatenate(column) for column in zip(*parts, strict=True)] if parts else
+            [np.zeros(0), np.zeros(0, np.int64), np.zeros((0, 3)), np.zeros((0, 3))])
+        return pd.DataFrame({"time_s": time_s,
+                             "interceptor_id": interceptor_id.astype(np.int64),
                              **_columns(position, velocity)})
 
 

@@ -15,6 +15,8 @@ import typer
 from rich.console import Console
 
 from iadsim.errors import ScenarioError
+from iadsim.interfaces.cli_report import register as register_plot_and_report
+from iadsim.interfaces.exports.command import export_command
 from iadsim.scenario.schema import Scenario
 
 app = typer.Typer(add_completion=False, no_args_is_help=True, pretty_exceptions_enable=False,
@@ -330,6 +332,11 @@ def faults(
         _fail([f"{scenario}: no faults declared; expected a faults: list "
                "(kind radar_down or link_cut, target, start_s, end_s)"])
     print_fault_comparison(compare_faults(model, seed=seed), console)
+
+
+register_plot_and_report(app, _fail, console)
+# ``iadsim export``: CZML, KML, DIS, Parquet, CSV (package interfaces/exports).
+app.command("export")(export_command)
 
 
 def main(argv: list[str] | None = None) -> NoReturn:
