@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 import pandas as pd
+import pytest
 
 import iadsim
 from iadsim.analysis.summary import summarize, threat_fates
@@ -49,6 +50,7 @@ def test_fates_and_costs_come_from_the_log():
                         wall_time_s=0.1)
     assert summary["verdict"] == "not_defended"
     assert summary["threats"] == {"total": 4, "launched": 3, "detected": 2, "killed": 1,
+                                  "defeated": 0, "turned_away": 0,
                                   "leaked": 1, "withdrew": 0, "completed_route": 0,
                                   "in_flight_at_end": 1, "not_launched": 1}
     assert summary["assets"][0] == {"asset": "forward-air-base", "value": 10.0,
@@ -64,6 +66,31 @@ def test_fates_and_costs_come_from_the_log():
     battery = summary["interceptors"]["by_battery"]
     assert battery["mr-battery"]["fired"] == 1 and battery["mr-battery"]["kills"] == 1
     assert battery["gun-pair"]["fired"] == 1 and battery["gun-pair"]["kills"] == 0
+
+
+def test_a_jammed_drone_that_falls_is_defeated_and_one_that_flies_off_withdraws():
+    scenario = small_scenario()
+    log = EventLog([s.name for s in scenario.sensors], [b.name for b in scenario.batteries],
+                   [a.name for a in scenario.defended_assets])
+    log.add(EventKind.THREAT_LAUNCH, [0.0, 10.0, 20.0], threat_id=[0, 1, 2])
+    jammer = [b.name for b in scenario.batteries].index("jammer")
+    log.add(EventKind.INTERCEPTOR_LAUNCH, [30.0, 31.0], battery_index=jammer, value=1.0)
+    log.add(EventKind.DEFEAT, [40.0, 41.0], threat_id=[0, 1], battery_index=jammer,
+            value=[0.0, 1.0])
+    log.add(EventKind.ROUTE_COMPLETE, 300.0, threat_id=1, asset_index=0, value=20_000.0)
+    events = log.to_frame()
+    fate = threat_fates(events, threat_table(4))
+    assert fate.tolist() == ["defeated", "withdrew", "in_flight", "not_launched"]
+    summary = summarize(events, threat_table(4), scenario, seed=1, ended_s=300.0, steps=300,
+                        wall_time_s=0.1)
+    assert summary["threats"]["defeated"] == 1 and summary["threats"]["turned_away"] == 1
+    assert summary["interceptors"]["by_battery"]["jammer"]["defeats"] == 2
+    assert summary["layers"]["electronic_attack"] == {
+        "batteries": 1, "fired": 2, "kills": 2, "pk_per_shot": 1.0, "cost_usd": 2.0}
+    # The fallen drone counts as a destroyed munition in the exchange: 2 USD for 35,000.
+    assert summary["cost"]["threats_defeated_usd"] == 35_000.0
+    assert summary["cost"]["interceptor_usd_per_threat_usd_killed"] == pytest.approx(
+        2.0 / 35_000.0, abs=1e-3)
 
 
 def test_first_detections_read_in_chunks_match_a_whole_log_search(monkeypatch):

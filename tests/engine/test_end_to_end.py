@@ -9,6 +9,7 @@ import pandas as pd
 import pytest
 
 import iadsim
+from iadsim.effectors.beam_weapons import BEAM_SHOT_ID_BASE
 from iadsim.engine.events import COLUMNS, EventKind
 from iadsim.scenario.loader import builtin_names
 from iadsim.tracking.tracker import CentralTracker
@@ -30,7 +31,7 @@ def test_every_threat_has_one_fate_and_the_books_balance(runs, name):
     summary = runs[name].summary
     threats = summary["threats"]
     assert threats["total"] == len(runs[name].threats) > 0
-    fates = (threats["killed"] + threats["leaked"] + threats["withdrew"]
+    fates = (threats["killed"] + threats["defeated"] + threats["leaked"] + threats["withdrew"]
              + threats["completed_route"]
              + threats["in_flight_at_end"] + threats["not_launched"])
     assert fates == threats["total"]
@@ -43,7 +44,10 @@ def test_every_threat_has_one_fate_and_the_books_balance(runs, name):
     assert not set(killed) & set(events.loc[events["kind"] == "leak", "threat_id"])
     # Every round launched is accounted for: it intercepted or self-destructed, or flies on.
     launched = (events["kind"] == "interceptor_launch").sum()
-    resolved = events["kind"].isin(["intercept", "self_destruct"]).sum()
+    # A laser or jammer dwell ends once (dwell_end; its intercept, if any, is not a round).
+    rounds = events["interceptor_id"] < BEAM_SHOT_ID_BASE
+    resolved = ((events["kind"].isin(["intercept", "self_destruct"]) & rounds).sum()
+                + (events["kind"] == "dwell_end").sum())
     assert resolved <= launched == summary["interceptors"]["fired"]
     assert summary["cost"]["interceptors_usd"] == pytest.approx(
         sum(b["cost_usd"] for b in summary["interceptors"]["by_battery"].values()))

@@ -31,7 +31,7 @@ def test_scenarios_lists_each_builtin_on_one_line_with_its_description():
 
 @pytest.mark.parametrize(("name", "counts"), [
     ("layered-defense", "8 radars, 11 batteries, 24 threats in 4 groups, 4 defended assets"),
-    ("saturation", "2 radars, 3 batteries, 300 threats in 2 groups, 1 defended asset"),
+    ("saturation", "2 radars, 5 batteries, 300 threats in 2 groups, 1 defended asset"),
     ("sinop-trial", "2 radars, 1 battery, 4 threats in 2 groups, 0 defended assets"),
 ])
 def test_validate_accepts_each_builtin(name, counts):

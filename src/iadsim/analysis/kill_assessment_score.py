@@ -3,8 +3,9 @@
 Each ``kill_assessment`` event names its track, its battery, the judgement (value 1:
 killed) and the engagement's last round (``interceptor_id``). The threat judged is the
 one that round passed closest to (its ``intercept`` event), if it passed within
-:data:`SCORING_MISS_LIMIT_M` of it; the threat was dead at the assessment when it has a
-``kill`` event at or before it. Then:
+:data:`SCORING_MISS_LIMIT_M` of it (for a laser or jammer dwell, the threat it locked or
+was cued on); the threat was dead at the assessment when it has a ``kill`` or a
+``defeat`` event (a jammed drone that fell or turned away) at or before it. Then:
 
 - false kill: judged killed while the threat lived (its track was dropped: the threat
   goes on unengaged under that track); ``false_kills_then_leaked`` counts those that
@@ -53,8 +54,9 @@ def score_kill_assessments(events: pd.DataFrame) -> dict[str, Any]:
     near = intercepts[intercepts["value"] <= SCORING_MISS_LIMIT_M]
     threat_of_round = pd.Series(near["threat_id"].to_numpy(),
                                 index=near["interceptor_id"].to_numpy())
-    kills = rows("kill")
-    killed_at = pd.Series(kills["time_s"].to_numpy(), index=kills["threat_id"].to_numpy())
+    # Dead: killed, or defeated by a jammer (fell, or turned away: no longer a threat).
+    ends = pd.concat([rows("kill"), rows("defeat")])
+    killed_at = ends.groupby("threat_id", observed=True)["time_s"].min()
     leaked = set(rows("leak")["threat_id"].tolist())
     launches = rows("interceptor_launch")
     threat = threat_of_round.reindex(assessed["interceptor_id"].to_numpy()).to_numpy()

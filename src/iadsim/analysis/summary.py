@@ -3,15 +3,18 @@
 Computed from the event log and the per-threat table only (the log is the single source),
 so any stored run can be summarized again. Meanings:
 
+- a threat a jammer defeated that fell has fate ``defeated``; one that flew off ends as
+  ``withdrew`` (its route ends short of its asset);
 - a leaker (fate ``leaked``) reached its asset's radius, or released a stand-off weapon
   within its ``weapon_range_km`` (assumed to reach the asset); an aimed threat that ended
   its path short of that withdrew (fate ``withdrew``), and is no leaker;
 - each asset's ``damage`` sums its leakers' damage fractions, capped at 1
   (:mod:`iadsim.analysis.damage`);
 - the cost exchange is over munitions only (missiles, drones): interceptor dollars spent
-  per dollar of munitions destroyed; aircraft shot down are reported apart;
-- ``layers``: rounds, kills, Pk per shot and cost per layer
-  (:mod:`iadsim.analysis.layers`);
+  per dollar of munitions destroyed (killed, or defeated by jamming and fallen); aircraft
+  shot down are reported apart;
+- ``layers``: rounds (laser and jammer dwells), kills (for a jammer, its defeats: fallen
+  or turned away), Pk per shot and cost per layer (:mod:`iadsim.analysis.layers`);
 - ``kill_assessment``: the battle manager's judgements scored against the truth
   (:mod:`iadsim.analysis.kill_assessment_score`);
 - the verdict: ``defended`` only when no threat leaked and every threat was resolved
@@ -37,9 +40,10 @@ NOTIONAL_NOTE = ("All system profiles are notional, built from open public figur
 
 
 def threat_fates(events: pd.DataFrame, threats: pd.DataFrame) -> pd.Series:
-    """Fate of each threat (indexed by threat id): killed, leaked, withdrew (an aimed
-    threat that ended its path short of its asset), completed_route (no target),
-    in_flight (still flying when the run ended) or not_launched."""
+    """Fate of each threat (indexed by threat id): killed, defeated (jammed, fell), leaked,
+    withdrew (an aimed threat that ended its path short of its asset, a jammed drone that
+    flew off included), completed_route (no target), in_flight (still flying when the run
+    ended) or not_launched."""
     fate = pd.Series("not_launched", index=threats["threat_id"], dtype=object)
     kinds = events["kind"]
     threat_ids = events["threat_id"].to_numpy()
@@ -52,6 +56,9 @@ def threat_fates(events: pd.DataFrame, threats: pd.DataFrame) -> pd.Series:
     withdrew = ((kinds == "route_complete") & events["asset"].notna()).to_numpy()
     if withdrew.any():
         fate.loc[threat_ids[withdrew]] = "withdrew"
+    fell = ((kinds == "defeat") & (events["value"] == 0.0)).to_numpy()
+    if fell.any():
+        fate.loc[threat_ids[fell]] = "defeated"
     return fate
 
 
@@ -100,6 +107,7 @@ def summarize(events: pd.DataFrame, threats: pd.DataFrame, scenario: Scenario, s
     by_kind = {}
     for kind, frame in threats.groupby("kind", sort=True):
         by_kind[str(kind)] = {"total": len(frame), "killed": count("killed", frame),
+                              "defeated": count("defeated", frame),
                               "leaked": count("leaked", frame),
                               "withdrew": count("withdrew", frame),
                               "completed_route": count("completed_route", frame),
@@ -141,6 +149,7 @@ def summarize(events: pd.DataFrame, threats: pd.DataFrame, scenario: Scenario, s
 
     launches = events[events["kind"] == "interceptor_launch"]
     kills = events[events["kind"] == "kill"]
+    defeats = events[events["kind"] == "defeat"]
     cost_of_type = {i.name: i.cost_per_round_usd for i in scenario.interceptors}
     layer_of_type = {i.name: layer_of(i) for i in scenario.interceptors}
     by_battery = {}
@@ -149,6 +158,7 @@ def summarize(events: pd.DataFrame, threats: pd.DataFrame, scenario: Scenario, s
         by_battery[battery.name] = {
             "interceptor": battery.interceptor, "fired": fired,
             "kills": int((kills["battery"] == battery.name).sum()),
+            "defeats": int((defeats["battery"] == battery.name).sum()),
             "cost_usd": fired * cost_of_type[battery.interceptor],
             "layer": layer_of_type[battery.interceptor],
         }
@@ -165,7 +175,8 @@ def summarize(events: pd.DataFrame, threats: pd.DataFrame, scenario: Scenario, s
         if not members:
             continue
         fired = sum(b["fired"] for b in members)
-        layer_kills = sum(b["kills"] for b in members)
+        # A jammer's defeats are its kills (the threat fell or turned away).
+        layer_kills = sum(b["kills"] + b["defeats"] for b in members)
         layers[layer] = {"batteries": len(members), "fired": fired, "kills": layer_kills,
                          "pk_per_shot": _round(layer_kills / fired, 3) if fired else None,
                          "cost_usd": float(sum(b["cost_usd"] for b in members))}
@@ -174,7 +185,9 @@ def summarize(events: pd.DataFrame, threats: pd.DataFrame, scenario: Scenario, s
     killed = threats[threats["fate"] == "killed"]
     killed_value = float(killed["unit_cost_usd"].sum())
     aircraft_killed = killed[killed["kind"].astype(str) == "aircraft"]
-    munitions_killed_value = killed_value - float(aircraft_killed["unit_cost_usd"].sum())
+    defeated_value = float(threats.loc[threats["fate"] == "defeated", "unit_cost_usd"].sum())
+    munitions_killed_value = (killed_value - float(aircraft_killed["unit_cost_usd"].sum())
+                              + defeated_value)
     leaked_total = count("leaked")
     hit_assets = [a["asset"] for a in assets if not a["survived"]]
     defended = leaked_total == 0
@@ -218,7 +231,9 @@ def summarize(events: pd.DataFrame, threats: pd.DataFrame, scenario: Scenario, s
                 "wall_time_s": _round(wall_time_s, 3), "events": len(events)},
         "threats": {"total": len(threats), "launched": len(threats) - count("not_launched"),
                     "detected": int(threats["first_detection_s"].notna().sum()),
-                    "killed": count("killed"), "leaked": leaked_total,
+                    "killed": count("killed"), "defeated": count("defeated"),
+                    "turned_away": int((defeats["value"] == 1.0).sum()),
+                    "leaked": leaked_total,
                     "withdrew": count("withdrew"),
                     "completed_route": count("completed_route"),
                     "in_flight_at_end": count("in_flight"),
@@ -234,9 +249,10 @@ def summarize(events: pd.DataFrame, threats: pd.DataFrame, scenario: Scenario, s
             "interceptors_usd": interceptor_cost,
             "threats_total_usd": float(threats["unit_cost_usd"].sum()),
             "threats_killed_usd": killed_value,
+            "threats_defeated_usd": defeated_value,
             "munitions_killed_usd": munitions_killed_value,
             "aircraft_killed": len(aircraft_killed),
-            "aircraft_killed_usd": killed_value - munitions_killed_value,
+            "aircraft_killed_usd": float(aircraft_killed["unit_cost_usd"].sum()),
             # Munitions only: aircraft would swamp the ratio (one is worth 20 missiles).
             "interceptor_usd_per_threat_usd_killed":
                 _round(interceptor_cost / munitions_killed_value, 3)

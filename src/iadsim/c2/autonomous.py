@@ -15,6 +15,7 @@ import numpy as np
 
 from iadsim.c2.battle_manager import BattleManager, DefendedAssets
 from iadsim.effectors.batteries import Batteries, InterceptorTable
+from iadsim.effectors.beam_weapons import BeamWeapons
 from iadsim.effectors.flyout import InterceptorFleet
 from iadsim.engine.events import EventLog
 from iadsim.scenario.schema import Doctrine, Tracking
@@ -34,7 +35,7 @@ class AutonomousBattery:
                  sites: list[RadarSite], batteries: Batteries, types: InterceptorTable,
                  assets: DefendedAssets, fleet: InterceptorFleet, frame: LocalFrame,
                  ground_elevation_m: float, log: EventLog, rng: np.random.Generator,
-                 radar_look_s: np.ndarray):
+                 radar_look_s: np.ndarray, beams: BeamWeapons | None = None):
         self.battery = battery
         self.radars = batteries.radar_mask[battery].copy()
         self.tracker = CentralTracker(
@@ -44,7 +45,7 @@ class AutonomousBattery:
         commanded[battery] = True
         self.battle_manager = BattleManager(doctrine, batteries, types, assets, fleet, frame,
                                             ground_elevation_m, log, rng, radar_look_s,
-                                            commanded)
+                                            commanded, beams)
         self.picture = self.tracker.picture(0.0)
 
     @property

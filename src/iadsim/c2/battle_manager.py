@@ -27,6 +27,10 @@ Networked command: the manager commands only the batteries of its ``commanded`` 
 (those whose link to it is up); a battery cut off runs its own manager on its own radars'
 picture (see :mod:`iadsim.engine.simulation`).
 
+A laser or jammer battery (:mod:`iadsim.effectors.beam_weapons`) is assigned the same way:
+its Pk is the dwell model's for the track's class at the engagement range, its cost per
+shot near zero, and its "launch" begins a dwell that holds the channel until it ends.
+
 The battle manager sees only the track picture and its directors' tracks, never the truth.
 """
 
@@ -58,6 +62,11 @@ from iadsim.c2.wta_dynamic import (
     salvo_kill_probability,
 )
 from iadsim.effectors.batteries import Batteries, InterceptorTable
+from iadsim.effectors.beam_weapons import (
+    CLASS_KINDS,
+    BeamWeapons,
+    predicted_beam_kill_probability,
+)
 from iadsim.effectors.envelope import launch_aim_point
 from iadsim.effectors.flyout import InterceptorFleet
 from iadsim.effectors.lethality import predicted_single_shot_pk
@@ -92,6 +101,8 @@ class Engagement:
     #: Radars that held the track in fire-control time at the last launch.
     holding_radars: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=np.intp))
     judged_killed: bool = False
+    #: The asset the track threatened at assignment (-1: none).
+    asset: int = -1
 
     @property
     def rounds(self) -> int:
@@ -119,12 +130,13 @@ class BattleManager:
                  ground_elevation_m: float, log: EventLog,
                  rng: np.random.Generator | None = None,
                  radar_look_s: np.ndarray | None = None,
-                 commanded: np.ndarray | None = None):
+                 commanded: np.ndarray | None = None, beams: BeamWeapons | None = None):
         """``rng``: the kill-assessment stream (None: judgements follow the evidence, no
         error draws). ``radar_look_s``: (n_radars,) revisit plus report latency of each
         radar (s), for timing kill assessment (None: no wait beyond the delay).
         ``commanded``: (n_batteries,) bool, the batteries this manager may assign (None:
-        all); the caller may change it in place between steps."""
+        all); the caller may change it in place between steps. ``beams``: the run's laser
+        and jammer dwells (needed when a battery fires a laser or a jammer)."""
         self.doctrine = doctrine
         self.batteries = batteries
         self.types = types
@@ -160,8 +172,40 @@ class BattleManager:
             + (batteries.salvo_size - 1) * doctrine.salvo_interval_s
             + (doctrine.kill_assessment_delay_s
                if doctrine.firing_policy == "shoot_look_shoot" else 0.0))
+        self.beams = beams
+        self._beam = types.is_beam[kind]  # (n_batteries,) a laser or jammer battery
+        if self._beam.any():
+            self._beam_setup(kind)
         worth = doctrine.threat_worth_usd
         self._threat_worth_usd = np.array([getattr(worth, name) for name in THREAT_CLASSES])
+
+    def _beam_setup(self, kind: np.ndarray) -> None:
+        """Beam batteries: a dwell holds the channel for its longest dwell; their salvo Pk
+        for the layering rules is the Pk against a drone at half their range."""
+        beam, table, types = self._beam, self.types.beam, self.types
+        self._engagement_time_s = np.where(
+            beam, self.batteries.reaction_time_s + table.max_dwell_s[kind]
+            + (self.doctrine.kill_assessment_delay_s
+               if self.doctrine.firing_policy == "shoot_look_shoot" else 0.0),
+            self._engagement_time_s)
+        half_range = 0.5 * types.max_range_m[kind][:, None]
+        drone = np.array([CLASS_KINDS.index("drone")])
+        self._salvo_pk = np.where(beam, predicted_beam_kill_probability(
+            table, kind, types.single_shot_pk[kind], half_range, drone)[:, 0], self._salvo_pk)
+
+    def _beam_kill_probability(self, picture: TrackPicture, reach: Engageability
+                               ) -> np.ndarray:
+        """(n_batteries, n_tracks) predicted Pk of one dwell of each beam battery at the
+        engagement point, for the track's kinematic class (from the picture)."""
+        kind = self.batteries.interceptor_type
+        height = self.frame.approximate_altitude_m(picture.position_m) - self.ground_elevation_m
+        track_class = picture_threat_class(picture.kind_index, picture.kind_confidence,
+                                           picture.velocity_mps, height)
+        range_m = np.linalg.norm(reach.intercept_point_m
+                                 - self.batteries.position_m[:, None, :], axis=2)
+        return predicted_beam_kill_probability(self.types.beam, kind,
+                                               self.types.single_shot_pk[kind], range_m,
+                                               track_class)
 
     @property
     def busy(self) -> bool:
@@ -226,8 +270,11 @@ class BattleManager:
         reach = engageability(picture, assessment.time_to_go_s, batteries, self.types,
                               self.frame, self.ground_elevation_m,
                               self.doctrine.fire_control_track_age_s)
-        kill_probability = np.where(reach.feasible & eligible[None, :],
-                                    self._salvo_pk[:, None], 0.0)
+        salvo_pk = np.broadcast_to(self._salvo_pk[:, None], reach.feasible.shape)
+        if self._beam.any():
+            salvo_pk = np.where(self._beam[:, None],
+                                self._beam_kill_probability(picture, reach), salvo_pk)
+        kill_probability = np.where(reach.feasible & eligible[None, :], salvo_pk, 0.0)
         if not kill_probability[weapons > 0].any():
             return  # no battery that can fire reaches an eligible track now
         hold = self._holds(picture, assessment, reach, weapons, free_channels, stocked,
@@ -305,7 +352,7 @@ class BattleManager:
         engagement = Engagement(
             engagement_id=len(self.engagements), battery=battery, track_id=track_id,
             launch_times_s=[first_launch + k * self.doctrine.salvo_interval_s
-                            for k in range(salvo)])
+                            for k in range(salvo)], asset=asset)
         self.engagements[engagement.engagement_id] = engagement
         self._pending_launch.append(engagement.engagement_id)
         self._open_by_track[track_id] = self._open_by_track.get(track_id, 0) + 1
@@ -354,22 +401,28 @@ class BattleManager:
         kind = int(self.batteries.interceptor_type[battery])
         origin = self.batteries.position_m[battery]
         position, velocity = picture.position_m[row], picture.velocity_mps[row]
-        # A battery with fire-control directors aims from its director's track (its own
-        # sensor's measurements), once that track has settled; otherwise from the picture.
-        solution = (None if self.fire_control is None
-                    else self.fire_control.solution(time_s, battery, engagement.track_id))
-        if solution is not None:
-            position, velocity = solution
-        # A missile's PIP uses the track's known acceleration (gravity for a ballistic
-        # track); a gun's fire control keeps its constant-velocity solution.
-        acceleration = (None if picture.acceleration_mps2 is None or self.types.is_gun[kind]
-                        else picture.acceleration_mps2[row])
-        aim = launch_aim_point(self.types, kind, origin, position, velocity,
-                               self.frame.gaussian_radius_m(), acceleration)
-        interceptor = self.fleet.launch(time_s, origin, aim, kind, battery,
-                                        engagement.engagement_id, engagement.track_id,
-                                        track_position_m=position, track_velocity_mps=velocity,
-                                        track_acceleration_mps2=acceleration)
+        if self._beam[battery]:  # a dwell begins on the track
+            interceptor = self.beams.start(time_s, kind, battery, engagement.engagement_id,
+                                           engagement.track_id, position)
+        else:
+            # A battery with fire-control directors aims from its director's track (its
+            # own sensor's measurements), once that track has settled; otherwise from the
+            # picture.
+            solution = (None if self.fire_control is None
+                        else self.fire_control.solution(time_s, battery, engagement.track_id))
+            if solution is not None:
+                position, velocity = solution
+            # A missile's PIP uses the track's known acceleration (gravity for a ballistic
+            # track); a gun's fire control keeps its constant-velocity solution.
+            acceleration = (None if picture.acceleration_mps2 is None or self.types.is_gun[kind]
+                            else picture.acceleration_mps2[row])
+            aim = launch_aim_point(self.types, kind, origin, position, velocity,
+                                   self.frame.gaussian_radius_m(), acceleration)
+            interceptor = self.fleet.launch(time_s, origin, aim, kind, battery,
+                                            engagement.engagement_id, engagement.track_id,
+                                            track_position_m=position,
+                                            track_velocity_mps=velocity,
+                                            track_acceleration_mps2=acceleration)
         self.batteries.launch_round(battery)
         engagement.launched += 1
         engagement.interceptor_ids.append(interceptor)
@@ -422,6 +475,27 @@ class BattleManager:
             wait = max(wait, self.doctrine.kill_assessment_looks * look)
         self._assessments.append((time_s + wait, engagement.engagement_id))
 
+    def _evidence(self, engagement: Engagement, picture: TrackPicture, row: int | None
+                  ) -> kill_assessment.Evidence:
+        """What the picture shows of the engaged track (``row``, None when gone): a
+        jamming engagement is read for a turn away from its asset, others for a change
+        of kinematics."""
+        present = row is not None
+        last_update = picture.last_update_by_radar_s[row] if present else np.zeros(0)
+        velocity = picture.velocity_mps[row] if present else engagement.velocity_before_mps
+        beam = self.types.beam
+        if beam is not None and beam.is_jammer[self.batteries.interceptor_type[
+                engagement.battery]]:
+            asset = (self.assets.position_m[engagement.asset] if engagement.asset >= 0
+                     else None)
+            return kill_assessment.read_jamming_evidence(
+                present, last_update, engagement.intercept_time_s,
+                picture.position_m[row] if present else np.zeros(3), velocity, asset,
+                engagement.holding_radars.size)
+        return kill_assessment.read_evidence(
+            present, last_update, engagement.intercept_time_s,
+            engagement.velocity_before_mps, velocity, engagement.holding_radars.size)
+
     def _assess_due(self, time_s: float, picture: TrackPicture) -> None:
         due = [item for item in self._assessments if item[0] <= time_s + 1e-9]
         if not due:
@@ -439,13 +513,7 @@ class BattleManager:
             if engagement.launched == 0:
                 continue  # cancelled before its first round: nothing to assess
             row = row_of_track.get(engagement.track_id)
-            present = row is not None
-            evidence = kill_assessment.read_evidence(
-                present,
-                picture.last_update_by_radar_s[row] if present else np.zeros(0),
-                engagement.intercept_time_s, engagement.velocity_before_mps,
-                picture.velocity_mps[row] if present else engagement.velocity_before_mps,
-                engagement.holding_radars.size)
+            evidence = self._evidence(engagement, picture, row)
             killed, _ = kill_assessment.judge(evidence, doctrine.false_kill_probability,
                                               doctrine.missed_kill_probability, self.rng)
             engagement.judged_killed = killed

@@ -15,6 +15,12 @@ track:
 - otherwise (updated since the intercept, same kinematics) -> ``updated``: alive, and the
   track may be engaged again.
 
+A jamming engagement (:mod:`iadsim.effectors.electronic_attack`) is read by
+:func:`read_jamming_evidence`: the track gone or not updated, or now opening from the
+asset it threatened (``turned_away``: a jammed drone that flies off), reads as defeated;
+a drone still closing on its asset reads as alive, whatever turns its route makes during
+the dwell (the velocity-change cue would read every waypoint corner as a kill).
+
 The judgement is then wrong with a probability that depends on the radars' view
 (:func:`error_probability`): a false kill (a live threat judged killed: its track is
 dropped and not engaged again) with ``false_kill_probability``, a missed kill (a dead
@@ -45,6 +51,7 @@ KINEMATIC_CHANGE_FRACTION = 0.5
 
 VANISHED, NOT_UPDATED, KINEMATICS_CHANGED, UPDATED = (
     "vanished", "not_updated", "kinematics_changed", "updated")
+TURNED_AWAY = "turned_away"
 
 
 @dataclass(frozen=True, slots=True)
@@ -87,6 +94,29 @@ def read_evidence(present: bool, last_update_by_radar_s: np.ndarray, intercept_t
     change = float(np.linalg.norm(np.asarray(velocity_now_mps) - velocity_before_mps))
     if change > KINEMATIC_CHANGE_FRACTION * speed_before:
         return Evidence(KINEMATICS_CHANGED, int(since.sum()))
+    return Evidence(UPDATED, int(since.sum()))
+
+
+def read_jamming_evidence(present: bool, last_update_by_radar_s: np.ndarray,
+                          intercept_time_s: float, position_now_m: np.ndarray,
+                          velocity_now_mps: np.ndarray, asset_position_m: np.ndarray | None,
+                          holding_radars: int) -> Evidence:
+    """Read one jammed track's evidence of a defeat (see the module docstring).
+
+    position_now_m, velocity_now_mps: (3,) the track now (ENU, m and m/s); ignored when
+    the track is absent. asset_position_m: (3,) the asset the track threatened at
+    assignment, None when none (then only a lost track reads as defeated). The other
+    parameters as :func:`read_evidence`; ``intercept_time_s`` is the end of the dwell.
+    """
+    if not present:
+        return Evidence(VANISHED, max(holding_radars, 1))
+    since = np.asarray(last_update_by_radar_s) >= intercept_time_s
+    if not since.any():
+        return Evidence(NOT_UPDATED, max(holding_radars, 1))
+    if asset_position_m is not None:
+        toward = np.asarray(asset_position_m, dtype=float)[:2] - np.asarray(position_now_m)[:2]
+        if float(np.dot(toward, np.asarray(velocity_now_mps)[:2])) <= 0.0:
+            return Evidence(TURNED_AWAY, int(since.sum()))
     return Evidence(UPDATED, int(since.sum()))
 
 

@@ -15,6 +15,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from iadsim.effectors.beam_weapons import BeamTable, beam_table
 from iadsim.effectors.flight import flight_parameters
 from iadsim.effectors.lethality import LETHALITY_MODELS
 from iadsim.engine.events import EventKind, EventLog
@@ -45,6 +46,14 @@ class InterceptorTable:
     shells_per_burst: np.ndarray  # int; 1 for missiles
     dispersion_rad: np.ndarray  # gun: 1-sigma shell dispersion per axis
     burst_duration_s: np.ndarray  # gun: shells_per_burst / rate of fire; 0 for missiles
+    #: Laser and jammer parameters (effectors/beam_weapons.py); None: no beam type.
+    beam: BeamTable | None = None
+
+    @property
+    def is_beam(self) -> np.ndarray:
+        """(n_types,) bool: a laser or a jammer (a dwell, not a flying round)."""
+        return (self.beam.is_beam if self.beam is not None
+                else np.zeros(len(self.names), dtype=bool))
 
 
 def interceptor_table(scenario: Scenario) -> InterceptorTable:
@@ -54,8 +63,10 @@ def interceptor_table(scenario: Scenario) -> InterceptorTable:
     def column(getter) -> np.ndarray:
         return np.array([getter(t) for t in types], dtype=float)
 
-    # Default: enough time to fly 1.3 x the maximum range at the average speed.
-    max_flight_time_s = column(lambda t: t.max_flight_time_s
+    # Default: enough time to fly 1.3 x the maximum range at the average speed; a beam
+    # weapon's "flight" is its longest dwell.
+    max_flight_time_s = column(lambda t: t.max_dwell_s if t.kind in ("laser", "jammer")
+                               else t.max_flight_time_s
                                or 1.3 * t.max_range_km * 1e3 / t.speed_mps)
     gun = np.array([t.kind == "gun" for t in types], dtype=bool)
     return InterceptorTable(
@@ -80,6 +91,7 @@ def interceptor_table(scenario: Scenario) -> InterceptorTable:
         dispersion_rad=np.where(gun, column(lambda t: t.dispersion_mrad * 1e-3), 0.0),
         burst_duration_s=np.where(
             gun, column(lambda t: t.shells_per_burst * 60.0 / t.rate_of_fire_rpm), 0.0),
+        beam=beam_table(scenario),
     )
 
 
@@ -100,8 +112,10 @@ class Batteries:
         for row, battery in enumerate(units):
             self.radar_mask[row, [radar_index[name] for name in battery.radars]] = True
         # Radars whose track updates a battery may fire on: its own, or with launch on
-        # remote (missiles only; a gun needs its own fire-control radar) any radar.
-        remote = scenario.doctrine.launch_on_remote & ~interceptors.is_gun[self.interceptor_type]
+        # remote (missiles only; a gun, laser or jammer needs its own fire-control radar)
+        # any radar.
+        remote = (scenario.doctrine.launch_on_remote
+                  & ~(interceptors.is_gun | interceptors.is_beam)[self.interceptor_type])
         self.fire_control_mask = self.radar_mask | remote[:, None]
         self.fire_channels = np.array([b.fire_channels for b in units], dtype=int)
         self.channels_busy = np.zeros(count, dtype=int)

@@ -78,10 +78,24 @@ class Envelope:
 
 
 def envelopes(types: InterceptorTable, earth_radius_m: float) -> list[Envelope]:
-    """The envelope of every type of the table (cached per type)."""
-    return [_envelope(types.flight[kind].tobytes(), float(types.max_range_m[kind]),
+    """The envelope of every type of the table (cached per type); a laser's or jammer's
+    is :func:`beam_envelope` (it does not fly)."""
+    beam = types.is_beam
+    return [beam_envelope(float(types.max_range_m[kind]), float(types.max_altitude_m[kind]))
+            if beam[kind] else
+            _envelope(types.flight[kind].tobytes(), float(types.max_range_m[kind]),
                       float(types.max_altitude_m[kind]), float(earth_radius_m))
             for kind in range(types.flight.shape[0])]
+
+
+def beam_envelope(max_range_m: float, max_altitude_m: float) -> Envelope:
+    """A beam weapon's envelope: the beam arrives at once (light travels 3 km in 10 us)
+    anywhere on the grid, so the engagement point is where the track is when the dwell
+    begins; the published envelope (range, altitude) bounds it as for any type."""
+    shape = (RANGE_POINTS, ALTITUDE_POINTS)
+    return Envelope(GRID_EXTENT * max_range_m / (RANGE_POINTS - 1),
+                    GRID_EXTENT * max_altitude_m / (ALTITUDE_POINTS - 1), np.zeros(shape),
+                    np.full(shape, 299_792_458.0), np.zeros(shape))
 
 
 def stacked_tables(types: InterceptorTable, earth_radius_m: float = 6_371_000.0
@@ -89,7 +103,7 @@ def stacked_tables(types: InterceptorTable, earth_radius_m: float = 6_371_000.0
     """(n_types, 41, 21) time-of-flight and aim-up tables, and (n_types, 4) scalars:
     range step, altitude step, maximum time of flight, average speed (cached)."""
     key = (types.flight.tobytes(), types.max_range_m.tobytes(), types.max_altitude_m.tobytes(),
-           float(earth_radius_m))
+           types.is_beam.tobytes(), float(earth_radius_m))
     return _stacked(key, types, earth_radius_m)
 
 

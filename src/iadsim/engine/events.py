@@ -15,7 +15,8 @@ track_drop          seconds since the track's last update
 track_merge         id of the track this one was merged into (a duplicate of the
                     same target; the merged track leaves the picture as on a drop)
 assignment          predicted time of intercept (s since scenario start)
-interceptor_launch  cost of the round (USD)
+interceptor_launch  cost of the round (USD); for a laser or a jammer, the start of a
+                    dwell and its cost
 intercept           miss distance (m) at closest approach
 kill                miss distance (m)
 miss                miss distance (m)
@@ -36,6 +37,14 @@ diverted            id of the intended threat, -1 if none (``threat_id``: the ot
                     threat the seeker locked; logged with its ``seeker_lock``)
 fault_start/end     index of the fault in the scenario's ``faults`` list (``sensor`` or
                     ``battery`` names its target)
+dwell_end           seconds the laser was on its locked target (or the jammer jammed)
+                    when the dwell ended (``interceptor_id``: the dwell's shot id,
+                    ``threat_id``: the locked threat, -1 when nothing was locked); a
+                    laser's ``kill``/``miss`` and a beam's ``intercept`` carry, in place
+                    of a miss distance, the distance (m) from the cue (the track predicted
+                    to the dwell's end) to that threat's true position
+defeat              0 if the jammed threat falls, 1 if it flies off (``interceptor_id``:
+                    the jamming dwell, ``battery``: the jammer)
 =================== ==========================================================
 
 Rows are appended in batches (vectorized); :meth:`EventLog.to_frame` orders them by time,
@@ -84,6 +93,8 @@ class EventKind(StrEnum):
     TRACK_MERGE = "track_merge"
     FAULT_START = "fault_start"
     FAULT_END = "fault_end"
+    DWELL_END = "dwell_end"
+    DEFEAT = "defeat"
 
 
 #: Integer id columns (-1 when not concerned) and their stored dtype.

@@ -5,6 +5,8 @@ One step from ``t`` to ``t + dt`` runs the pipeline in order:
 0. scenario faults that start or end at ``t + dt`` are applied and logged;
 1. threats move to ``t + dt`` (launches are logged);
 2. interceptors fly over the step and resolve their endgames against the true threats;
+   laser and jammer dwells run over the step (:mod:`iadsim.effectors.beam_weapons`):
+   kills, defeats (a jammed drone falls, or flies off on a new path), ended dwells;
 3. threats that reached the end of their path alive leak when they end within their
    asset's radius, or within ``weapon_range_km`` of it (a stand-off weapon is released
    there and, in this version, assumed to reach the asset: it is not flown or engaged);
@@ -29,6 +31,8 @@ import numpy as np
 from iadsim.c2.autonomous import AutonomousBattery
 from iadsim.c2.battle_manager import BattleManager, DefendedAssets
 from iadsim.effectors.batteries import Batteries, interceptor_table
+from iadsim.effectors.beam_weapons import BeamOutcome, BeamWeapons
+from iadsim.effectors.electronic_attack import fly_off, flyoff_heading_rad
 from iadsim.effectors.flyout import InterceptorFleet, Outcome
 from iadsim.engine.events import EventKind, EventLog
 from iadsim.engine.random_streams import stream
@@ -90,6 +94,10 @@ class Simulation:
         self.batteries = Batteries(scenario, self.frame, self.interceptor_types)
         self.fleet = InterceptorFleet(self.interceptor_types, stream(self.seed, "effectors"),
                                       self.frame.gaussian_radius_m())
+        self.beams = BeamWeapons(
+            self.interceptor_types.beam, self.interceptor_types.max_range_m,
+            self.batteries.position_m, np.array([b.height_m for b in scenario.batteries]),
+            stream(self.seed, "beam_weapons"))
         asset_table = DefendedAssets(
             position_m=self.frame.to_enu([a.lat_deg for a in assets], [a.lon_deg for a in assets],
                                          [ground + a.height_m for a in assets]).reshape(-1, 3),
@@ -102,7 +110,7 @@ class Simulation:
                                             self.interceptor_types, asset_table, self.fleet,
                                             self.frame, ground, self.log,
                                             stream(self.seed, "kill_assessment"),
-                                            self.radar_look_s, self.commanded)
+                                            self.radar_look_s, self.commanded, self.beams)
         self.fire_control = fire_control_directors(
             scenario, self.batteries.position_m, self.batteries.fire_channels,
             stream(self.seed, "fire_control"))
@@ -123,6 +131,7 @@ class Simulation:
     def finished(self) -> bool:
         """True when no threat is pending or flying and no round or engagement is open."""
         return (self._unresolved == 0 and self.fleet.flying.size == 0
+                and self.beams.active.size == 0
                 and not self.battle_manager.busy
                 and not any(stack.battle_manager.busy for stack in self.autonomous.values()))
 
@@ -179,6 +188,9 @@ class Simulation:
                 self.recorder.record_interceptors(end_s, rounds, self.fleet.position_m[rounds],
                                                   self.fleet.velocity_mps[rounds])
 
+        if self.beams.active.size:
+            self._beam_step(start_s)
+
         # 3. Arrivals: leakers and completed routes.
         arrived = flying[(self.status[flying] == FLYING)
                          & (raid.launch_time_s[flying] + raid.flight_time_s[flying] <= end_s)]
@@ -229,6 +241,64 @@ class Simulation:
         self.batteries.update_reloads(end_s, log)
         self.time_s = end_s
         self.steps += 1
+
+    def _beam_step(self, start_s: float) -> None:
+        """Run the laser and jammer dwells over the step on the picture of the previous
+        step (the same the rounds fly on), log what ended, change the truth of what was
+        killed or defeated, and tell the managers which dwells ended."""
+        track_id, track_position, track_velocity, _ = self._guidance_picture()
+        outcome = self.beams.step(start_s, self.dt_s, self.threat_position_m,
+                                  self.threat_height_m, self.status == FLYING,
+                                  self.raid.kind_index, track_id, track_position,
+                                  track_velocity, self._picture.time_s,
+                                  self.status != PENDING)
+        self._log_beam_outcome(outcome)
+        if outcome.shot_id.size:
+            for manager in self._managers():
+                manager.record_outcomes(outcome.shot_id, outcome.time_s)
+
+    def _log_beam_outcome(self, outcome: BeamOutcome) -> None:
+        log = self.log
+        defeated = outcome.defeated_threat
+        if defeated.size:
+            log.add(EventKind.DEFEAT, outcome.defeated_time_s, threat_id=defeated,
+                    interceptor_id=outcome.defeated_by_shot,
+                    battery_index=outcome.defeated_battery,
+                    value=(~outcome.defeated_falls).astype(float),
+                    position_m=outcome.defeated_position_m)
+            fallen = defeated[outcome.defeated_falls]
+            self.status[fallen] = KILLED
+            self._unresolved -= fallen.size
+            table = self.interceptor_types.beam
+            for threat, battery, falls, time_s in zip(
+                    defeated.tolist(), outcome.defeated_battery.tolist(),
+                    outcome.defeated_falls.tolist(), outcome.defeated_time_s.tolist(),
+                    strict=True):
+                if falls:
+                    continue
+                kind = int(self.batteries.interceptor_type[battery])
+                position = self.threat_position_m[threat].copy()
+                heading = flyoff_heading_rad(self.batteries.position_m[battery], position,
+                                             self.beams.rng)
+                fly_off(self.raid, self.frame, threat, time_s, position, heading,
+                        float(table.flyoff_distance_m[kind]))
+        if outcome.shot_id.size == 0:
+            return
+        common = {"interceptor_id": outcome.shot_id, "battery_index": outcome.battery,
+                  "track_id": outcome.track_id, "threat_id": outcome.threat_id,
+                  "position_m": outcome.position_m}
+        log.add(EventKind.DWELL_END, outcome.time_s, value=outcome.lased_s, **common)
+        locked = outcome.threat_id >= 0
+        for kind, rows in ((EventKind.INTERCEPT, locked),
+                           (EventKind.KILL, locked & outcome.killed),
+                           (EventKind.MISS, locked & ~outcome.killed
+                            & self.interceptor_types.beam.is_laser[
+                                self.batteries.interceptor_type[outcome.battery]])):
+            log.add(kind, outcome.time_s[rows], value=outcome.cue_offset_m[rows],
+                    **{name: column[rows] for name, column in common.items()})
+        victims = outcome.threat_id[outcome.killed]
+        self.status[victims] = KILLED
+        self._unresolved -= victims.size
 
     def _log_locks(self, outcome: Outcome) -> None:
         log, locks = self.log, outcome.locks
@@ -308,7 +378,7 @@ class Simulation:
             battery, self.scenario.doctrine, self.scenario.tracking, self.sites,
             self.batteries, self.interceptor_types, self.assets, self.fleet, self.frame,
             self.scenario.origin.ground_elevation_m, self.log,
-            stream(self.seed, f"kill_assessment:{name}"), self.radar_look_s)
+            stream(self.seed, f"kill_assessment:{name}"), self.radar_look_s, self.beams)
         self.autonomous[battery].battle_manager.fire_control = self.fire_control
 
     def _record(self, picture: TrackPicture, delivered: list[DetectionBatch],

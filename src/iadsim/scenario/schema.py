@@ -212,10 +212,57 @@ class Radar(Catalogued, Sited):
         return self
 
 
-class InterceptorType(Catalogued):
-    """An interceptor missile or a gun burst: envelope, flyout, lethality and cost."""
+class ThreatKindValues(StrictModel):
+    """One number per threat kind (the kinds of :data:`THREAT_KINDS`)."""
 
-    kind: Literal["missile", "gun"] = "missile"
+    aircraft: NonNegative
+    cruise_missile: NonNegative
+    drone: NonNegative
+    ballistic_missile: NonNegative
+    target_drone: NonNegative
+
+
+class KillFluence(ThreatKindValues):
+    """Laser: incident fluence (J/cm^2, averaged over the kill spot) that kills a threat of
+    each kind; notional round values (the hardness, absorptance included)."""
+
+    aircraft: NonNegative = 10_000.0
+    cruise_missile: NonNegative = 5_000.0
+    drone: NonNegative = 1_500.0
+    ballistic_missile: NonNegative = 50_000.0
+    target_drone: NonNegative = 3_000.0
+
+
+class DefeatRate(ThreatKindValues):
+    """Jammer: rate (per second of jamming) at which a threat of each kind in the beam is
+    defeated (its control or navigation link lost); 0 = immune. Notional."""
+
+    aircraft: NonNegative = 0.0
+    cruise_missile: NonNegative = 0.0
+    drone: NonNegative = 0.05
+    ballistic_missile: NonNegative = 0.0
+    target_drone: NonNegative = 0.02
+
+
+class Weather(StrictModel):
+    """The weather the effectors fight in (today: the optical visibility lasers see)."""
+
+    visibility_km: Positive = Field(
+        23.0, description="Meteorological optical range (2 % contrast threshold at 550 nm); "
+        "23 km is a clear day, 5 km haze, under 1 km fog. Sets the laser's Beer-Lambert "
+        "extinction (effectors/directed_energy.py).")
+
+
+class InterceptorType(Catalogued):
+    """An interceptor missile, a gun burst, a laser or a jammer: envelope, flyout or dwell,
+    lethality and cost.
+
+    A ``laser`` or ``jammer`` does not fly: a shot is a dwell on a track of up to
+    ``max_dwell_s`` (:mod:`iadsim.effectors.beam_weapons`); ``speed_mps`` and the flight
+    fields are not used, the envelope is ``min/max_range_km`` and ``min/max_altitude_m``.
+    """
+
+    kind: Literal["missile", "gun", "laser", "jammer"] = "missile"
     min_range_km: NonNegative
     max_range_km: Positive
     min_altitude_m: NonNegative = 0.0
@@ -291,6 +338,35 @@ class InterceptorType(Catalogued):
     dispersion_mrad: NonNegative = Field(
         1.0, description="Gun: 1-sigma angular dispersion of the shells per axis (mrad); "
         "for a gun lethal_radius_m and single_shot_pk are those of one shell.")
+    max_dwell_s: Positive = Field(
+        10.0, description="Laser or jammer: longest dwell of one shot on a track (s).")
+    laser_power_kw: Positive = Field(50.0, description="Laser: output power (kW).")
+    wavelength_um: Positive = Field(1.07, description="Laser: wavelength (micrometres).")
+    beam_director_aperture_m: Positive = Field(
+        0.3, description="Laser: beam director aperture diameter (m); the beam's waist "
+        "radius is half of it.")
+    beam_quality: float = Field(
+        2.0, ge=1.0, le=100.0, allow_inf_nan=False,
+        description="Laser: beam quality factor M^2 (1 = diffraction-limited Gaussian).")
+    pointing_jitter_urad: NonNegative = Field(
+        5.0, description="Laser: 1-sigma pointing jitter per axis of the beam on the fine "
+        "track (microradians), which spreads the time-averaged spot.")
+    fine_track_field_of_view_mrad: Positive = Field(
+        10.0, description="Laser: half-angle of the fine tracker's field of view around "
+        "the radar cue (mrad); it locks the object nearest the cue inside it.")
+    kill_spot_radius_cm: Positive = Field(
+        5.0, description="Laser: radius of the area that must receive the kill fluence (cm).")
+    kill_fluence_j_cm2: KillFluence = Field(default_factory=KillFluence)
+    jam_beamwidth_deg: float = Field(
+        30.0, gt=0.0, le=360.0, allow_inf_nan=False,
+        description="Jammer: full width of the jamming beam (deg); 360 = omnidirectional.")
+    defeat_rate_per_s: DefeatRate = Field(default_factory=DefeatRate)
+    fall_fraction: float = Field(
+        0.5, ge=0.0, le=1.0, allow_inf_nan=False,
+        description="Jammer: share of defeated threats that fall; the others fly off.")
+    flyoff_distance_km: Positive = Field(
+        20.0, description="Jammer: a defeated threat that flies off goes this far on its new "
+        "heading, then its route ends (it withdraws).")
 
     @model_validator(mode="after")
     def _envelope(self) -> InterceptorType:
@@ -611,3 +687,4 @@ class Scenario(StrictModel):
     doctrine: Doctrine = Field(default_factory=Doctrine)
     tracking: Tracking = Field(default_factory=Tracking)
     faults: list[Fault] = Field(default_factory=list)
+    weather: Weather = Field(default_factory=Weather)

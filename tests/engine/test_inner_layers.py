@@ -1,0 +1,92 @@
+"""The inner layers end to end: the built-in saturation raid with its laser and jammer."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+import iadsim
+from iadsim.c2 import kill_assessment
+from iadsim.effectors.electronic_attack import fly_off
+from iadsim.scenario.loader import load_scenario
+from iadsim.threats.raid import build_raid
+from iadsim.world.geodesy import LocalFrame
+
+
+@pytest.fixture(scope="module")
+def saturation() -> iadsim.RunResult:
+    return iadsim.run("saturation", seed=1)
+
+
+def test_saturation_laser_kills_and_jammer_defeats(saturation):
+    summary, events = saturation.summary, saturation.events
+    batteries = summary["interceptors"]["by_battery"]
+    assert (batteries["laser"]["fired"], batteries["laser"]["kills"]) == (45, 35)
+    assert (batteries["jammer"]["fired"], batteries["jammer"]["defeats"]) == (117, 51)
+    assert batteries["jammer"]["kills"] == 0
+    defeats = events[events["kind"] == "defeat"]
+    assert (defeats["value"] == 0).sum() == summary["threats"]["defeated"] == 24
+    assert (defeats["value"] == 1).sum() == summary["threats"]["turned_away"] == 27
+    # A laser kill is a dwell that ended on its locked target.
+    dwells = events[(events["kind"] == "dwell_end") & (events["battery"] == "laser")]
+    assert len(dwells) == batteries["laser"]["fired"]
+    kills = events[(events["kind"] == "kill") & (events["battery"] == "laser")]
+    assert set(kills["interceptor_id"]) <= set(dwells["interceptor_id"])
+    assert (dwells["value"] <= 10.0 + 1e-9).all()
+
+
+def test_saturation_summary_has_the_two_new_layer_rows(saturation):
+    layers = saturation.summary["layers"]
+    assert list(layers) == ["medium_range", "short_range", "gun", "directed_energy",
+                            "electronic_attack"]
+    assert layers["directed_energy"] == {"batteries": 1, "fired": 45, "kills": 35,
+                                         "pk_per_shot": 0.778, "cost_usd": 450.0}
+    assert layers["electronic_attack"] == {"batteries": 1, "fired": 117, "kills": 51,
+                                           "pk_per_shot": 0.436, "cost_usd": 117.0}
+
+
+def test_defeated_drones_fall_or_turn_away_in_the_truth(saturation):
+    events, threats = saturation.events, saturation.summary["threats"]
+    defeats = events[events["kind"] == "defeat"]
+    fell = set(defeats.loc[defeats["value"] == 0, "threat_id"])
+    turned = set(defeats.loc[defeats["value"] == 1, "threat_id"])
+    leaked = set(events.loc[events["kind"] == "leak", "threat_id"])
+    # A fallen drone never leaks nor is killed later; a drone that flew off never leaks.
+    assert not fell & leaked and not turned & leaked
+    assert not fell & set(events.loc[events["kind"] == "kill", "threat_id"])
+    fates = (threats["killed"] + threats["defeated"] + threats["leaked"] + threats["withdrew"]
+             + threats["completed_route"] + threats["in_flight_at_end"]
+             + threats["not_launched"])
+    assert fates == threats["total"]
+
+
+def test_fly_off_turns_the_true_path_away():
+    scenario = load_scenario("saturation")
+    frame = LocalFrame(scenario.origin.lat_deg, scenario.origin.lon_deg, 0.0)
+    raid = build_raid(scenario, frame)
+    threat, time_s = 0, raid.launch_time_s[0] + 300.0
+    here = frame.to_enu(*raid.geodetic_at(time_s, np.array([threat]))).reshape(3)
+    fly_off(raid, frame, threat, time_s, here, 0.0, 20_000.0)  # due east
+    altitude = raid.geodetic_at(time_s, np.array([threat]))[2]
+    later_geodetic = raid.geodetic_at(time_s + 100.0, np.array([threat]))
+    later = frame.to_enu(*later_geodetic).reshape(3)
+    assert later[0] - here[0] == pytest.approx(5_000.0, rel=0.02)  # 50 m/s for 100 s
+    # Level flight (the ENU up falls with the earth's curvature, 38 km from the origin).
+    assert abs(later[1] - here[1]) < 50.0 and later_geodetic[2] == pytest.approx(altitude)
+    assert raid.flight_time_s[threat] == pytest.approx(300.0 + 400.0, rel=0.02)
+
+
+def test_jamming_evidence_reads_a_turn_away_not_a_route_corner():
+    asset = np.array([0.0, 0.0, 0.0])
+    updated = np.array([100.0])
+    closing = kill_assessment.read_jamming_evidence(
+        True, updated, 90.0, np.array([3_000.0, 0.0, 100.0]), np.array([-40.0, 30.0, 0.0]),
+        asset, 1)
+    assert closing.reason == kill_assessment.UPDATED  # turned a corner, still closing
+    away = kill_assessment.read_jamming_evidence(
+        True, updated, 90.0, np.array([3_000.0, 0.0, 100.0]), np.array([40.0, 30.0, 0.0]),
+        asset, 1)
+    assert away.reason == kill_assessment.TURNED_AWAY and away.looks_killed
+    stale = kill_assessment.read_jamming_evidence(
+        True, np.array([80.0]), 90.0, np.zeros(3), np.zeros(3), asset, 1)
+    assert stale.reason == kill_assessment.NOT_UPDATED
