@@ -15,6 +15,8 @@ from typing import Annotated, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
+from iadsim.scenario.campaign_schema import Campaign
+
 Name = Annotated[
     str,
     Field(min_length=1, max_length=80, pattern=r"^[A-Za-z0-9][A-Za-z0-9 _.\-]*$"),
@@ -593,3 +595,7 @@ class Scenario(StrictModel):
     doctrine: Doctrine = Field(default_factory=Doctrine)
     tracking: Tracking = Field(default_factory=Tracking)
     faults: list[Fault] = Field(default_factory=list)
+    campaign: Campaign | None = Field(
+        None, description="Days of nightly raids with magazines carried over and resupply "
+        "(iadsim campaign; see iadsim.scenario.campaign_schema). iadsim run plays one night "
+        "of the threats as written.")
