@@ -57,6 +57,7 @@ def test_the_magazine_is_carried_over_exactly_and_runs_dry_on_day_two():
     assert by_day.loc[(1, "P(dry) medium_range"), "successes"] == 0
     assert by_day.loc[(2, "P(dry) medium_range"), "successes"] == 1
     assert by_day.loc[(3, "P(no leaker)"), "estimate"] == 0.0
+    assert by_day.loc[(3, "P(destroyed) depot"), "successes"] == 0  # 0.9 of it by day 3
 
 
 def test_resupply_arrives_on_its_day_and_is_fired():
@@ -154,6 +155,8 @@ def test_the_attrition_week_runs_its_long_range_layer_dry_on_day_four():
     assert days["fired_s400_class_long_range_missile"].tolist()[4:] == [1, 1, 1]
     assert days["leakers"].tolist() == [3, 7, 6, 16, 18, 20, 19]
     assert days["leakers_government_quarter"].tolist() == [0, 4, 0, 4, 0, 3, 0]
+    destroyed = result.intervals.set_index(["day", "metric"])["successes"]
+    assert [destroyed.loc[(day, "P(destroyed) kirikkale_refinery")] for day in (2, 3)] == [0, 1]
     dry = result.dry_days.set_index("item")
     assert dry.loc["long_range", "median_day"] == 4
     assert {item: dry.loc[item, "first_day"] for item in (

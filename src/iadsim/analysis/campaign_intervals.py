@@ -3,10 +3,10 @@
 From the day rows of :func:`iadsim.analysis.inventory_campaign.play_campaign` over
 replications:
 
-- :func:`day_intervals`: per day, P(no leaker) and P(<layer> dry by the day)
-  (Clopper-Pearson over replications), and the mean leakers, damage, rounds fired and
-  magazine (batteries and depot) per interceptor type and per layer (percentile
-  bootstrap, seeded);
+- :func:`day_intervals`: per day, P(no leaker), P(<asset> destroyed by the day) and
+  P(<layer> dry by the day) (Clopper-Pearson over replications), and the mean leakers,
+  damage, rounds fired and magazine (batteries and depot) per interceptor type and per
+  layer (percentile bootstrap, seeded);
 - :func:`dry_days`: per layer, interceptor type and battery, the day it runs dry (the
   first day at whose end its batteries hold no round): P(dry within the campaign) and
   the median dry day with its order-statistic interval; a replication in which it never
@@ -45,13 +45,15 @@ def day_intervals(days: pd.DataFrame, scenario: Scenario, seed: int,
                   confidence: float = 0.95) -> pd.DataFrame:
     """Per day and metric: estimate and interval over the replications in ``days``.
 
-    Metrics: ``P(no leaker)``; ``P(dry) <layer>`` (the layer's batteries emptied on this
-    day or before); means of ``leakers``, ``damage``, ``interceptors_fired``,
+    Metrics: ``P(no leaker)``; ``P(destroyed) <asset>`` (its damage since day 1 has
+    reached 1); ``P(dry) <layer>`` (the layer's batteries emptied on this day or before);
+    means of ``leakers``, ``damage``, ``interceptors_fired``,
     ``stock <type>``, ``depot <type>`` and ``stock <layer>``. Columns of
     :data:`INTERVAL_COLUMNS` (``successes``/``trials`` for probabilities only).
     """
     types = [column_name(name) for name in campaign_types(scenario)]
     layers = [c[len("layer_stock_"):] for c in days.columns if c.startswith("layer_stock_")]
+    assets = [column_name(asset.name) for asset in scenario.defended_assets]
     dry = {layer: _dry_by_day(days, f"layer_stock_{layer}") for layer in layers}
     means = ([("leakers", "mean leakers"), ("damage", "mean damage"),
               ("interceptors_fired", "mean interceptors_fired")]
@@ -68,6 +70,9 @@ def day_intervals(days: pd.DataFrame, scenario: Scenario, seed: int,
                             "trials": int(hits.size), "method": interval.method})
 
         probability("P(no leaker)", frame["no_leaker"].to_numpy(dtype=int))
+        for asset in assets:
+            probability(f"P(destroyed) {asset}",
+                        (frame[f"cumulative_damage_{asset}"] >= 1.0).to_numpy(dtype=int))
         for layer in layers:
             probability(f"P(dry) {layer}", dry[layer].loc[frame.index].to_numpy(dtype=int))
         for offset, (column, metric) in enumerate(means):
