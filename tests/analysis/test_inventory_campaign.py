@@ -165,3 +165,15 @@ def test_the_attrition_week_runs_its_long_range_layer_dry_on_day_four():
                                 "gun-refinery-east": 5, "mr-battery-west": 7}
     for layer in ("medium_range", "short_range", "gun"):
         assert dry.loc[layer, "dry"] == 0 and dry.loc[layer, "median_day"] == np.inf
+
+
+def test_a_quiet_night_fires_nothing_and_the_depot_issues_only_what_is_missing():
+    days = campaign(one_battery_site({
+        "days": 3, "raids": [{"group": "cruise-pair", "days": [1, 3]}],
+        "depot_rounds": {"sam-missile": 1}}), progress=False).days
+    assert days[MAGAZINE].values.tolist() == [
+        [1, 2, 2, 0, 0, 3, 2, 1],  # full: the depot keeps its round
+        [2, 0, 0, 0, 0, 2, 0, 2],  # no raid: nothing fired; the depot's round issued
+        [3, 2, 2, 0, 0, 2, 2, 0]]
+    assert days["depot_sam_missile"].tolist() == [1, 0, 0]
+    assert days["no_leaker"].tolist() == [1, 1, 1]
