@@ -177,3 +177,22 @@ def test_a_quiet_night_fires_nothing_and_the_depot_issues_only_what_is_missing()
         [3, 2, 2, 0, 0, 2, 2, 0]]
     assert days["depot_sam_missile"].tolist() == [1, 0, 0]
     assert days["no_leaker"].tolist() == [1, 1, 1]
+
+
+def test_a_battery_lost_with_its_asset_holds_nothing_and_gets_nothing():
+    """Seven missiles on night 1 against 3 rounds: 4 leak, 4 x 0.3 destroys the depot, and
+    sam-home, lost with it, starts night 2 empty while the day's delivery stays in the
+    depot; without the loss the delivery would have been issued to it and fired."""
+    section = {"days": 2, "raids": [{"group": "cruise-pair", "counts": [7, 2]}],
+               "resupply": [{"interceptor": "sam-missile", "rounds_per_day": 2,
+                             "delay_days": 0, "first_day": 2}]}
+    kept = campaign(one_battery_site(section), progress=False).days
+    lost = campaign(one_battery_site({**section, "battery_losses": [
+        {"battery": "sam-home", "asset": "depot"}]}), progress=False).days
+    assert kept[MAGAZINE].values.tolist() == [[1, 7, 3, 4, 0, 3, 3, 0],
+                                              [2, 2, 2, 0, 2, 2, 2, 0]]
+    assert kept["cumulative_damage_depot"].tolist() == [1.0, 1.0]
+    assert lost[MAGAZINE].values.tolist() == [[1, 7, 3, 4, 0, 3, 3, 0],
+                                              [2, 2, 0, 2, 2, 0, 0, 0]]
+    assert lost["battery_lost_sam_home"].tolist() == [0, 1]
+    assert lost["depot_sam_missile"].tolist() == [0, 2]

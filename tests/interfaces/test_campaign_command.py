@@ -71,7 +71,9 @@ def test_campaign_prints_the_days_and_the_dry_day_and_writes_the_tables(tmp_path
      "(got -1)"),
     ({"days": 0}, "campaign.days: Input should be greater than or equal to 1 (got 0)"),
     ({"days": 2, "resupply_rate": 3}, "campaign.resupply_rate: unknown field; expected one "
-     "of: days, raids, resupply, depot_rounds"),
+     "of: days, raids, resupply, depot_rounds, battery_losses"),
+    ({"days": 2, "battery_losses": [{"battery": "sam-home", "asset": "refinery"}]},
+     "campaign.battery_losses[0].asset: unknown asset 'refinery'; expected one of: 'depot'"),
     ({"days": 2, "depot_rounds": {"sam-missile": -4}},
      "campaign.depot_rounds.sam-missile: Input should be greater than or equal to 0 (got -4)"),
 ])

@@ -104,7 +104,9 @@ def play_campaign(scenario: Scenario, seed: int | None = None) -> pd.DataFrame:
       ``depot_<type>`` (left in the depot);
     - per layer: ``layer_stock_<layer>`` (its batteries at the end of the night);
     - per battery: ``battery_start_<battery>``, ``battery_fired_<battery>``,
-      ``battery_stock_<battery>``.
+      ``battery_stock_<battery>``, ``battery_lost_<battery>`` (1 from the morning after
+      its asset of ``campaign.battery_losses`` was destroyed: its rounds are gone, it is
+      not refilled, and it holds 0, so it counts as dry).
 
     ``start - fired = stock`` for every type and battery, and ``stock`` of one day plus
     what the depot issues the next morning is that day's ``start``.
@@ -124,8 +126,16 @@ def play_campaign(scenario: Scenario, seed: int | None = None) -> pd.DataFrame:
     depot = np.array([campaign.depot_rounds.get(name, 0) for name in types], dtype=int)
     assets = scenario.defended_assets
     cumulative_damage = np.zeros(len(assets))
+    asset_index = {asset.name: index for index, asset in enumerate(assets)}
+    battery_index = {battery.name: index for index, battery in enumerate(batteries)}
+    lost = np.zeros(len(batteries), dtype=bool)
     rows = []
     for day in range(1, campaign.days + 1):
+        for loss in campaign.battery_losses:
+            if cumulative_damage[asset_index[loss.asset]] >= 1.0:
+                lost[battery_index[loss.battery]] = True
+        stock[lost] = 0
+        full[lost] = 0  # never refilled
         depot = depot + arriving[day - 1]
         for column in range(len(types)):
             members = np.flatnonzero(battery_type == column)
@@ -135,9 +145,11 @@ def play_campaign(scenario: Scenario, seed: int | None = None) -> pd.DataFrame:
         night_seed = replication_seed(campaign_seed, day - 1)
         stock, summary = _night(night_scenario(scenario, day), night_seed, start)
         fired = start - stock
-        rows.append(_day_row(scenario, day, night_seed, summary, start, fired, stock, depot,
-                             arriving[day - 1], types, layer_of_type, battery_type,
-                             cumulative_damage))
+        row = _day_row(scenario, day, night_seed, summary, start, fired, stock, depot,
+                       arriving[day - 1], types, layer_of_type, battery_type, cumulative_damage)
+        for index, battery in enumerate(batteries):
+            row[f"battery_lost_{column_name(battery.name)}"] = int(lost[index])
+        rows.append(row)
     return pd.DataFrame.from_records(rows)
 
 

@@ -5,11 +5,13 @@ full simulation of ``sim.duration_s``), carrying every battery's magazine from o
 the next. The ``threats`` section holds the raid templates; ``raids`` says which groups fly
 on which days and how many; ``resupply`` says how many rounds of each interceptor type are
 produced a day and how many days they take to arrive; ``depot_rounds`` what is held in
-the rear at the start. How the days are played is in :mod:`iadsim.analysis.campaign_plan`
-and :mod:`iadsim.analysis.inventory_campaign`.
+the rear at the start; ``battery_losses`` which batteries are lost with an asset. How the
+days are played is in :mod:`iadsim.analysis.campaign_plan` and
+:mod:`iadsim.analysis.inventory_campaign`.
 
-Names here refer to other sections (threat groups, interceptor types); those references
-are checked by :func:`campaign_reference_problems` once the whole scenario is valid.
+Names here refer to other sections (threat groups, interceptor types, batteries, assets);
+those references are checked by :func:`campaign_reference_problems` once the whole
+scenario is valid.
 
 The models follow the rules of :class:`iadsim.scenario.schema.StrictModel` (unknown keys
 are errors, values are frozen, no NaN or infinity, no type coercion); they do not import
@@ -89,6 +91,15 @@ class Resupply(CampaignModel):
         None, ge=0, le=10_000_000, description="Production cap over the campaign (rounds).")
 
 
+class BatteryLoss(CampaignModel):
+    """A battery lost with a defended asset: from the morning after the asset's damage
+    since day 1 reaches 1 (destroyed), the battery's rounds are gone and it is refilled no
+    more (its radars, separate entries, keep reporting)."""
+
+    battery: str = Field(min_length=1, description="A battery (batteries[].name).")
+    asset: str = Field(min_length=1, description="A defended asset (defended_assets[].name).")
+
+
 class Campaign(CampaignModel):
     """Days of nightly raids with magazines carried over and interceptors resupplied.
 
@@ -105,6 +116,8 @@ class Campaign(CampaignModel):
     depot_rounds: dict[str, Rounds] = Field(
         default_factory=dict, description="Rounds of each interceptor type held in the depot "
         "at the start of day 1, beyond the batteries' full loads.")
+    battery_losses: list[BatteryLoss] = Field(
+        default_factory=list, description="Batteries lost when an asset is destroyed.")
 
     @model_validator(mode="after")
     def _days_fit(self) -> Campaign:
@@ -120,6 +133,11 @@ class Campaign(CampaignModel):
             if outside:
                 raise ValueError(f"raids[{index}].days: expected days from 1 to {self.days}, "
                                  f"got {outside}")
+        lost = [loss.battery for loss in self.battery_losses]
+        for index, loss in enumerate(self.battery_losses):
+            if loss.battery in lost[:index]:
+                raise ValueError(f"battery_losses[{index}].battery: {loss.battery!r} is given "
+                                 "twice; expected one asset per battery")
         types = [supply.interceptor for supply in self.resupply]
         for index, supply in enumerate(self.resupply):
             if supply.interceptor in types[:index]:
@@ -148,9 +166,9 @@ class Campaign(CampaignModel):
 
 def campaign_reference_problems(scenario: Scenario,
                                 max_threats: int) -> list[tuple[str, str]]:
-    """Problems of the campaign section that need the rest of the scenario: unknown group
-    or interceptor names, a recorded group given a count, a type no battery fires, a day
-    whose raid exceeds ``max_threats``. Empty without a campaign."""
+    """Problems of the campaign section that need the rest of the scenario: unknown group,
+    interceptor, battery or asset names, a recorded group given a count, a type no battery
+    fires, a day whose raid exceeds ``max_threats``. Empty without a campaign."""
     campaign = scenario.campaign
     if campaign is None:
         return []
@@ -179,6 +197,15 @@ def campaign_reference_problems(scenario: Scenario,
         check_type(f"campaign.resupply[{index}].interceptor", supply.interceptor)
     for name in campaign.depot_rounds:
         check_type(f"campaign.depot_rounds.{name}", name)
+    batteries = [battery.name for battery in scenario.batteries]
+    assets = [asset.name for asset in scenario.defended_assets]
+    for index, loss in enumerate(campaign.battery_losses):
+        for field, name, known in (("battery", loss.battery, batteries),
+                                   ("asset", loss.asset, assets)):
+            if name not in known:
+                listed = ", ".join(repr(k) for k in known) or "none"
+                problems.append((f"campaign.battery_losses[{index}].{field}",
+                                 f"unknown {field} {name!r}; expected one of: {listed}"))
     if not problems:
         for day in range(1, campaign.days + 1):
             total = sum(campaign.count_on(group.name, group.count, day)
