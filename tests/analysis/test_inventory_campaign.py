@@ -149,11 +149,11 @@ def test_the_attrition_week_runs_its_long_range_layer_dry_on_day_four():
     result = campaign("attrition", progress=False)
     days = result.days
     assert days["threats"].tolist() == [18, 16, 22, 20, 26, 24, 30]
-    assert days["layer_stock_long_range"].tolist() == [27, 20, 5, 0, 0, 0, 0]
+    assert days["layer_stock_long_range"].tolist() == [28, 21, 6, 0, 0, 0, 0]
     assert days["delivered_s400_class_long_range_missile"].tolist() == [0, 0, 0, 1, 1, 1, 1]
     # From day 5 the battery gets one round a morning and fires it that night.
     assert days["fired_s400_class_long_range_missile"].tolist()[4:] == [1, 1, 1]
-    assert days["leakers"].tolist() == [3, 7, 6, 16, 18, 20, 19]
+    assert days["leakers"].tolist() == [2, 6, 6, 15, 17, 20, 21]
     assert days["leakers_government_quarter"].tolist() == [0, 4, 0, 4, 0, 3, 0]
     destroyed = result.intervals.set_index(["day", "metric"])["successes"]
     assert [destroyed.loc[(day, "P(destroyed) kirikkale_refinery")] for day in (2, 3)] == [0, 1]
