@@ -91,6 +91,6 @@ def test_a_scenario_without_a_campaign_is_one_line_with_exit_code_2(tmp_path):
     scenario = write_site(tmp_path, None)
     result = runner.invoke(app, ["campaign", scenario, "--out", str(tmp_path / "out")])
     assert result.exit_code == 2
-    assert result.stderr.count("\n") == 1
-    assert result.stderr.startswith(f"error: {scenario}: no campaign: section; expected "
-                                    "campaign: {days: N")
+    assert result.stderr == (f"error: {scenario}: no campaign: section; expected campaign: "
+                             "{days: N, raids: [...], resupply: [...]} (see the built-in "
+                             "scenario attrition)\n")

@@ -41,7 +41,7 @@ def campaign(
     model = _load(scenario)
     if model.campaign is None:
         _fail([f"{scenario}: no campaign: section; expected campaign: {{days: N, raids: "
-               "[...], resupply: [...]}} (see the built-in scenario attrition)"])
+               "[...], resupply: [...]} (see the built-in scenario attrition)"])
     folder = out or Path("runs") / f"{model.name}-campaign"
     if folder.exists() and not folder.is_dir():
         _fail([f"--out: {folder} exists and is not a folder; expected a folder path"])
