@@ -17,6 +17,7 @@ from iadsim.errors import IadsimError, OutputError, ScenarioError
 from iadsim.scenario import Scenario, builtin_names, load_scenario
 
 if TYPE_CHECKING:
+    from iadsim.analysis.inventory_campaign import InventoryResult, campaign
     from iadsim.analysis.monte_carlo import CampaignResult, monte_carlo
     from iadsim.api import RunResult, compare_faults, run
     from iadsim.sensors.coverage import coverage
@@ -24,9 +25,9 @@ if TYPE_CHECKING:
 kernel_cache.configure()  # before any module imports Numba
 
 __version__ = "0.1.0"
-__all__ = ["CampaignResult", "IadsimError", "OutputError", "RunResult", "Scenario",
-           "ScenarioError", "builtin_names", "compare_faults", "coverage", "load_scenario",
-           "monte_carlo", "run"]
+__all__ = ["CampaignResult", "IadsimError", "InventoryResult", "OutputError", "RunResult",
+           "Scenario", "ScenarioError", "builtin_names", "campaign", "compare_faults",
+           "coverage", "load_scenario", "monte_carlo", "run"]
 
 
 def __getattr__(name: str) -> Any:
@@ -44,4 +45,8 @@ def __getattr__(name: str) -> Any:
         from iadsim.analysis import monte_carlo
 
         return getattr(monte_carlo, name)
+    if name in ("campaign", "InventoryResult"):
+        from iadsim.analysis import inventory_campaign
+
+        return getattr(inventory_campaign, name)
     raise AttributeError(f"module 'iadsim' has no attribute {name!r}")

@@ -15,7 +15,7 @@ from iadsim.scenario.loader import builtin_text
 from iadsim.scenario.yaml_loader import load_yaml
 
 runner = CliRunner()
-BUILTINS = ["layered-defense", "saturation", "sinop-trial"]
+BUILTINS = ["attrition", "layered-defense", "saturation", "sinop-trial"]
 
 
 def test_scenarios_lists_each_builtin_on_one_line_with_its_description():
@@ -26,10 +26,11 @@ def test_scenarios_lists_each_builtin_on_one_line_with_its_description():
     for name, line in zip(BUILTINS, lines, strict=True):
         description = iadsim.load_scenario(name).description.splitlines()[0]
         assert line.split(maxsplit=1)[1] == description
-    assert lines[2].endswith("against a series of jet target drones.")
+    assert lines[3].endswith("against a series of jet target drones.")
 
 
 @pytest.mark.parametrize(("name", "counts"), [
+    ("attrition", "8 radars, 11 batteries, 22 threats in 3 groups, 4 defended assets"),
     ("layered-defense", "8 radars, 11 batteries, 24 threats in 4 groups, 4 defended assets"),
     ("saturation", "2 radars, 5 batteries, 300 threats in 2 groups, 1 defended asset"),
     ("sinop-trial", "2 radars, 1 battery, 4 threats in 2 groups, 0 defended assets"),

@@ -112,3 +112,35 @@ def t_interval(values: np.ndarray, confidence: float = 0.95) -> Interval:
     half = float(stats.t.ppf(0.5 + confidence / 2, data.size - 1)
                  * data.std(ddof=1) / np.sqrt(data.size))
     return Interval(mean, mean - half, mean + half, confidence, "t")
+
+
+def median_interval(values: np.ndarray, confidence: float = 0.95) -> Interval:
+    """Distribution-free interval of a median from order statistics; values may be
+    ``inf`` (censored: "not within the horizon", e.g. a layer that never ran dry).
+
+    The estimate is the order statistic ``x_(ceil(n/2))`` (the smallest value that at least
+    half of the sample reaches); the interval is ``[x_(l), x_(n-l+1)]`` with ``l`` the
+    largest rank such that ``P(Binomial(n, 1/2) <= l - 1) <= (1 - confidence) / 2``, whose
+    coverage is at least ``confidence``. When ``n`` is too small for any such rank (fewer
+    than 6 values at 95%) the bounds are NaN. NaN values are left out.
+
+    Source: W. J. Conover, Practical Nonparametric Statistics, 3rd ed., Wiley, 1999,
+    section 3.2 (confidence interval for a quantile); e.g. n = 10 gives ranks 2 and 9.
+    """
+    _check_confidence(confidence)
+    data = np.sort(np.asarray(values, dtype=float))
+    data = data[~np.isnan(data)]
+    size = data.size
+    if size == 0:
+        return Interval(float("nan"), float("nan"), float("nan"), confidence, "order-statistic")
+    estimate = float(data[(size + 1) // 2 - 1])
+    alpha = 1.0 - confidence
+    # Largest l with P(B <= l - 1) <= alpha / 2, B ~ Binomial(n, 1/2).
+    rank = int(stats.binom.ppf(alpha / 2, size, 0.5))
+    if stats.binom.cdf(rank, size, 0.5) > alpha / 2:
+        rank -= 1
+    rank += 1  # ranks are 1-based: l - 1 = the count found above
+    if rank < 1:
+        return Interval(estimate, float("nan"), float("nan"), confidence, "order-statistic")
+    return Interval(estimate, float(data[rank - 1]), float(data[size - rank]), confidence,
+                    "order-statistic")

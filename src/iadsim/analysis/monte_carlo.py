@@ -105,9 +105,13 @@ def campaign_client(workers: int | None, scheduler: str | None) -> Iterator[Any]
 def execute(client: Any, scenario: Scenario, indices: list[int], keep: set[int],
             on_result: Callable[[dict[str, Any]], None],
             extract: Callable[[Any], Any] | None = None, label: str = "replications",
-            progress: bool = True) -> None:
+            progress: bool = True,
+            task: Callable[..., dict[str, Any]] = run_replication) -> None:
     """Run the replications ``indices`` of ``scenario`` on ``client``, calling
     ``on_result`` in the caller's process for each as it completes (in any order).
+
+    Each replication is ``task(scenario, index, seed, keep_run, extract)``, by default
+    :func:`run_replication`; an inventory campaign passes one that plays its days.
 
     On an exception (KeyboardInterrupt included) the pending replications are cancelled
     and the exception propagates; what ``on_result`` recorded stays recorded.
@@ -127,7 +131,7 @@ def execute(client: Any, scenario: Scenario, indices: list[int], keep: set[int],
         return
     shared = client.scatter(scenario, broadcast=True)
     seed = scenario.sim.seed
-    futures = [client.submit(run_replication, shared, index, replication_seed(seed, index),
+    futures = [client.submit(task, shared, index, replication_seed(seed, index),
                              index in keep, extract, key=f"{label}-{seed}-{index}-{id(shared)}",
                              pure=False, retries=2)
                for index in indices]

@@ -148,6 +148,38 @@ class Batteries:
         """Ready rounds on launchers not yet promised to an engagement, per battery."""
         return self.launcher_rounds.clip(0).sum(axis=1) - self.reserved
 
+    def rounds_left(self) -> np.ndarray:
+        """Rounds each battery still holds: on launchers (promised or not), on their way to
+        a launcher by reload, and in reserve. Shape ``(n_batteries,)``, int."""
+        return (self.launcher_rounds.clip(0).sum(axis=1) + self.reload_rounds.sum(axis=1)
+                + self.reserve)
+
+    def load_rounds(self, rounds: np.ndarray) -> None:
+        """Start the run with ``rounds[b]`` rounds in battery ``b`` instead of its full load
+        (a campaign day's carried stock): its launchers are filled in order up to
+        ``missiles_per_launcher`` each, the rest goes to the reserve. Call before the first
+        step. ``initial_rounds`` (the full load, which the magazine reserve doctrine counts
+        from) is not changed.
+        """
+        rounds = np.asarray(rounds, dtype=int)
+        if rounds.shape != (self.size,) or (rounds < 0).any():
+            raise ValueError(f"rounds must be {self.size} counts >= 0, got {rounds.tolist()}")
+        for battery in range(self.size):
+            launchers = int((self.launcher_rounds[battery] >= 0).sum())
+            capacity = int(self.capacity_per_launcher[battery])
+            loaded = min(int(rounds[battery]), launchers * capacity)
+            full, part = divmod(loaded, capacity)
+            row = np.zeros(launchers, dtype=int)
+            row[:full] = capacity
+            if full < launchers:
+                row[full] = part
+            self.launcher_rounds[battery, :launchers] = row
+            self.reserve[battery] = int(rounds[battery]) - loaded
+        self.reload_rounds[:] = 0
+        self.reload_done_s[:] = np.inf
+        # A launcher left empty with reserve rounds cannot occur (launchers fill first).
+        self._watch_reloads = False
+
     def launch_round(self, battery: int) -> None:
         """Take one reserved round off the fullest launcher of a battery."""
         launcher = int(np.argmax(self.launcher_rounds[battery]))

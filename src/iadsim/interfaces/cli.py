@@ -18,6 +18,7 @@ import typer
 from rich.console import Console
 
 from iadsim.errors import OutputError, ScenarioError
+from iadsim.interfaces import campaign_command
 from iadsim.interfaces.cli_report import register as register_plot_and_report
 from iadsim.interfaces.exports.command import export_command
 from iadsim.scenario.schema import Scenario
@@ -409,6 +410,8 @@ def faults(
 register_plot_and_report(app, _fail, console)
 # ``iadsim export``: CZML, KML, DIS, Parquet, CSV (package interfaces/exports).
 app.command("export")(export_command)
+# ``iadsim campaign``: days of raids, magazines carried over (interfaces/campaign_command.py).
+app.command()(campaign_command.campaign)
 
 
 class Terminated(SystemExit):

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import math
 
+from iadsim.scenario.campaign_schema import campaign_reference_problems
 from iadsim.scenario.schema import Scenario
 
 MAX_TOTAL_THREATS = 200_000
@@ -106,4 +107,4 @@ def reference_problems(scenario: Scenario) -> list[tuple[str, str]]:
                                  f"the last waypoint is {miss_m / 1000:.1f} km from target "
                                  f"{group.target!r}; expected within its radius_m plus "
                                  f"weapon_range_km ({allowed_m / 1000:.1f} km)"))
-    return problems
+    return problems + campaign_reference_problems(scenario, MAX_TOTAL_THREATS)

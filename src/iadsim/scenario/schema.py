@@ -23,6 +23,7 @@ from pydantic import (
 )
 
 from iadsim.scenario.bounds import field_bound_message
+from iadsim.scenario.campaign_schema import Campaign
 
 Name = Annotated[
     str,
@@ -688,3 +689,7 @@ class Scenario(StrictModel):
     tracking: Tracking = Field(default_factory=Tracking)
     faults: list[Fault] = Field(default_factory=list)
     weather: Weather = Field(default_factory=Weather)
+    campaign: Campaign | None = Field(
+        None, description="Days of nightly raids with magazines carried over and resupply "
+        "(iadsim campaign; see iadsim.scenario.campaign_schema). iadsim run plays one night "
+        "of the threats as written.")

@@ -1,0 +1,199 @@
+"""Inventory over a campaign: magazines carried night to night, resupply, dry days, seeds,
+worker-count invariance, and the built-in attrition week on one seed."""
+
+from __future__ import annotations
+
+import copy
+
+import numpy as np
+import pandas as pd
+import pytest
+
+import iadsim
+from iadsim.analysis.campaign_plan import night_scenario
+from iadsim.analysis.inventory_campaign import (
+    campaign,
+    play_campaign,
+    run_inventory_campaign,
+)
+from iadsim.analysis.monte_carlo import replication_seed
+from iadsim.engine.simulation import Simulation
+from iadsim.scenario import scenario_from_dict
+from small_site_builder import SMALL_SITE
+
+MAGAZINE = ["day", "threats", "killed", "leakers", "delivered_sam_missile",
+            "start_sam_missile", "fired_sam_missile", "stock_sam_missile"]
+
+
+def one_battery_site(campaign_section: dict) -> iadsim.Scenario:
+    """Two cruise missiles a night against one battery of 3 rounds (one launcher, no
+    reserve) whose rounds never miss: each night it fires one round per missile while it
+    has rounds, and every missile it cannot fire at leaks. By hand, the magazine is
+    3 - 2 = 1 after night 1, 1 - 1 = 0 after night 2 (one leaker), and so on."""
+    document = copy.deepcopy(SMALL_SITE)
+    document["interceptors"] = [dict(document["interceptors"][0], single_shot_pk=1.0,
+                                     lethal_radius_m=50.0)]
+    document["batteries"] = [dict(document["batteries"][0], launchers=1,
+                                  missiles_per_launcher=3)]
+    document["campaign"] = campaign_section
+    return scenario_from_dict(document)
+
+
+def test_the_magazine_is_carried_over_exactly_and_runs_dry_on_day_two():
+    result = campaign(one_battery_site({"days": 3}), progress=False)
+    days = result.days
+    assert days[MAGAZINE].values.tolist() == [
+        # day, threats, killed, leakers, delivered, start, fired, stock
+        [1, 2, 2, 0, 0, 3, 2, 1],
+        [2, 2, 1, 1, 0, 1, 1, 0],
+        [3, 2, 0, 2, 0, 0, 0, 0]]
+    assert days["no_leaker"].tolist() == [1, 0, 0]
+    assert days["layer_stock_medium_range"].tolist() == [1, 0, 0]
+    assert days["cumulative_damage_depot"].tolist() == [0.0, 0.3, 0.9]  # 0.3 a cruise missile
+    dry = result.dry_days.set_index("item")
+    assert dry.loc["medium_range", "median_day"] == 2
+    assert dry.loc["sam-home", "first_day"] == 2 and dry.loc["sam-home", "dry"] == 1
+    by_day = result.intervals.set_index(["day", "metric"])
+    assert by_day.loc[(1, "P(dry) medium_range"), "successes"] == 0
+    assert by_day.loc[(2, "P(dry) medium_range"), "successes"] == 1
+    assert by_day.loc[(3, "P(no leaker)"), "estimate"] == 0.0
+    assert by_day.loc[(3, "P(destroyed) depot"), "successes"] == 0  # 0.9 of it by day 3
+
+
+def test_resupply_arrives_on_its_day_and_is_fired():
+    supply = {"interceptor": "sam-missile", "rounds_per_day": 1, "delay_days": 1}
+    days = campaign(one_battery_site({"days": 3, "resupply": [supply]}), progress=False).days
+    assert days[MAGAZINE].values.tolist() == [
+        [1, 2, 2, 0, 0, 3, 2, 1],
+        [2, 2, 2, 0, 1, 2, 2, 0],  # day 1's round is here before night 2
+        [3, 2, 1, 1, 1, 1, 1, 0]]
+    late = {**supply, "delay_days": 2}
+    days = campaign(one_battery_site({"days": 3, "resupply": [late]}), progress=False).days
+    assert days["delivered_sam_missile"].tolist() == [0, 0, 1]
+    assert days["start_sam_missile"].tolist() == [3, 1, 1]
+
+
+def test_a_night_fires_what_its_event_log_says_from_the_carried_stock():
+    """The rounds a battery lost over a night are its launches in the night's event log."""
+    scenario = iadsim.load_scenario("layered-defense").model_dump()
+    scenario["campaign"] = {"days": 2, "raids": [
+        {"group": "ballistic-salvo", "days": [2]}, {"group": "strike-package", "days": [1]},
+        {"group": "cruise-missiles", "counts": [6, 2]}, {"group": "drone-wave", "count": 6}]}
+    model = iadsim.Scenario.model_validate(scenario)
+    days = play_campaign(model, seed=5)
+    second = days.iloc[[1]].to_dict("records")[0]  # a row as float64 would round the seed
+    night = night_scenario(model, 2)
+    assert {g.name: g.count for g in night.threats} == {
+        "ballistic-salvo": 4, "cruise-missiles": 2, "drone-wave": 6}
+    simulation = Simulation(night, seed=int(second["seed"]))
+    names = [b.name.replace("-", "_") for b in model.batteries]
+    start = np.array([second[f"battery_start_{name}"] for name in names])
+    assert start.tolist() == days.loc[0, [f"battery_stock_{n}" for n in names]].tolist()
+    simulation.batteries.load_rounds(start)
+    simulation.run()
+    events = simulation.log.to_frame()
+    launches = events[events["kind"] == "interceptor_launch"]["battery"].value_counts()
+    for battery, name in zip(model.batteries, names, strict=True):
+        assert second[f"battery_fired_{name}"] == launches.get(battery.name, 0)
+        assert second[f"battery_stock_{name}"] == second[f"battery_start_{name}"] - launches.get(
+            battery.name, 0)
+    assert second["interceptors_fired"] == int(launches.sum()) > 0
+    assert second["seed"] == replication_seed(5, 1)
+
+
+def test_same_seed_same_campaign_and_another_seed_another():
+    model = one_battery_site({"days": 2})
+    document = model.model_dump()
+    document["interceptors"][0]["single_shot_pk"] = 0.6  # let chance decide
+    model = iadsim.Scenario.model_validate(document)
+    first, again = play_campaign(model, seed=9), play_campaign(model, seed=9)
+    pd.testing.assert_frame_equal(first, again)
+    others = [play_campaign(model, seed=seed) for seed in (10, 11, 12)]
+    assert any(not other[["seed", "fired_sam_missile"]].equals(
+        first[["seed", "fired_sam_missile"]]) for other in others)
+
+
+def test_replications_are_identical_for_one_and_two_workers_and_in_process(thread_clients):
+    model = one_battery_site({"days": 2})
+    document = model.model_dump()
+    document["interceptors"][0]["single_shot_pk"] = 0.6
+    model = iadsim.Scenario.model_validate(document)
+    one = run_inventory_campaign(thread_clients[1], model, 3, progress=False)
+    two = run_inventory_campaign(thread_clients[2], model, 3, progress=False)
+    here = run_inventory_campaign(None, model, 3)
+    pd.testing.assert_frame_equal(one.days, two.days)
+    pd.testing.assert_frame_equal(one.days, here.days)
+    pd.testing.assert_frame_equal(one.intervals, two.intervals)
+    pd.testing.assert_frame_equal(one.dry_days, two.dry_days)
+    assert one.days["replication"].tolist() == [0, 0, 1, 1, 2, 2]
+    assert one.days["campaign_seed"].iloc[2] == replication_seed(model.sim.seed, 1)
+    # Replication 1 is the campaign of its seed, day for day.
+    alone = play_campaign(model, replication_seed(model.sim.seed, 1))
+    pd.testing.assert_frame_equal(
+        one.days[one.days["replication"] == 1].drop(
+            columns=["replication", "campaign_seed"]).reset_index(drop=True), alone)
+    interval = one.intervals.set_index(["day", "metric"]).loc[(1, "P(no leaker)")]
+    assert interval["trials"] == 3
+
+
+def test_campaign_refuses_bad_arguments():
+    with pytest.raises(ValueError, match="has no campaign: section"):
+        campaign("sinop-trial")
+    with pytest.raises(ValueError, match="replications must be an integer >= 1"):
+        campaign(one_battery_site({"days": 1}), replications=0)
+    with pytest.raises(ValueError, match="workers must be at least 1"):
+        campaign(one_battery_site({"days": 1}), replications=2, workers=0)
+
+
+def test_the_attrition_week_runs_its_long_range_layer_dry_on_day_four():
+    result = campaign("attrition", progress=False)
+    days = result.days
+    assert days["threats"].tolist() == [18, 16, 22, 20, 26, 24, 30]
+    assert days["layer_stock_long_range"].tolist() == [27, 17, 8, 0, 0, 0, 0]
+    assert days["delivered_s400_class_long_range_missile"].tolist() == [0, 0, 0, 1, 1, 1, 1]
+    assert days["fired_s400_class_long_range_missile"].tolist() == [5, 10, 9, 9, 1, 1, 1]
+    # No leaker for three nights; ballistic missiles get through once the layer is dry.
+    assert days["leakers"].tolist() == [0, 0, 0, 2, 8, 14, 17]
+    assert days["leakers_government_quarter"].tolist() == [0, 0, 0, 2, 0, 4, 0]
+    assert days["battery_stock_gun_refinery"].tolist() == [34, 27, 19, 11, 3, 0, 0]
+    assert days["leakers_kirikkale_refinery"].tolist() == [0, 0, 0, 0, 8, 10, 17]
+    destroyed = result.intervals.set_index(["day", "metric"])["successes"]
+    assert [destroyed.loc[(day, "P(destroyed) kirikkale_refinery")] for day in (5, 6)] == [0, 1]
+    dry = result.dry_days.set_index("item")
+    assert dry.loc["long_range", "median_day"] == 4
+    assert {item: dry.loc[item, "first_day"] for item in (
+        "lr-battery", "sr-battery-refinery", "gun-refinery", "gun-refinery-east",
+        "mr-battery-west")} == {"lr-battery": 4, "sr-battery-refinery": 6, "gun-refinery": 6,
+                                "gun-refinery-east": 6, "mr-battery-west": 5}
+    for layer in ("medium_range", "short_range", "gun"):
+        assert dry.loc[layer, "dry"] == 0 and dry.loc[layer, "median_day"] == np.inf
+
+def test_a_quiet_night_fires_nothing_and_the_depot_issues_only_what_is_missing():
+    days = campaign(one_battery_site({
+        "days": 3, "raids": [{"group": "cruise-pair", "days": [1, 3]}],
+        "depot_rounds": {"sam-missile": 1}}), progress=False).days
+    assert days[MAGAZINE].values.tolist() == [
+        [1, 2, 2, 0, 0, 3, 2, 1],  # full: the depot keeps its round
+        [2, 0, 0, 0, 0, 2, 0, 2],  # no raid: nothing fired; the depot's round issued
+        [3, 2, 2, 0, 0, 2, 2, 0]]
+    assert days["depot_sam_missile"].tolist() == [1, 0, 0]
+    assert days["no_leaker"].tolist() == [1, 1, 1]
+
+
+def test_a_battery_lost_with_its_asset_holds_nothing_and_gets_nothing():
+    """Seven missiles on night 1 against 3 rounds: 4 leak, 4 x 0.3 destroys the depot, and
+    sam-home, lost with it, starts night 2 empty while the day's delivery stays in the
+    depot; without the loss the delivery would have been issued to it and fired."""
+    section = {"days": 2, "raids": [{"group": "cruise-pair", "counts": [7, 2]}],
+               "resupply": [{"interceptor": "sam-missile", "rounds_per_day": 2,
+                             "delay_days": 0, "first_day": 2}]}
+    kept = campaign(one_battery_site(section), progress=False).days
+    lost = campaign(one_battery_site({**section, "battery_losses": [
+        {"battery": "sam-home", "asset": "depot"}]}), progress=False).days
+    assert kept[MAGAZINE].values.tolist() == [[1, 7, 3, 4, 0, 3, 3, 0],
+                                              [2, 2, 2, 0, 2, 2, 2, 0]]
+    assert kept["cumulative_damage_depot"].tolist() == [1.0, 1.0]
+    assert lost[MAGAZINE].values.tolist() == [[1, 7, 3, 4, 0, 3, 3, 0],
+                                              [2, 2, 0, 2, 2, 0, 0, 0]]
+    assert lost["battery_lost_sam_home"].tolist() == [0, 1]
+    assert lost["depot_sam_missile"].tolist() == [0, 2]
