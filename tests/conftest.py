@@ -19,8 +19,9 @@ def site_document() -> dict[str, Any]:
 @pytest.fixture(scope="session")
 def small_run_folder(tmp_path_factory: pytest.TempPathFactory):
     """The run folder of a small site where both batteries fire and a third never does:
-    2 cruise missiles leak (the SAM has 2 rounds loaded and 1 in reserve), 3 drones are
-    killed, the SAM reloads once, the guns fire twice and miss. Read-only: copy to edit."""
+    the SAM (2 rounds loaded, 1 in reserve) kills 2 drones and a cruise missile and reloads
+    once, the guns fire twice at the other cruise missile and miss, it leaks, and the last
+    drone is still flying at the end. Read-only: copy to edit."""
     from iadsim.api import run
     from iadsim.scenario import scenario_from_dict
 

@@ -39,7 +39,7 @@ def test_the_report_embeds_four_pngs_and_refers_to_nothing_outside(page):
 
 def test_the_report_holds_the_summary_scenario_and_events(page, small_run_folder):
     text = page.read_text(encoding="utf-8")
-    assert "NOT DEFENDED: 2 leaker(s) reached 1 asset(s)" in text
+    assert "NOT DEFENDED: 1 leaker(s) reached 1 asset(s)" in text
     for name in ("sam-home", "gun-home", "sam-far", "cruise-pair", "late-drones", "depot"):
         assert name in text
     run = read_run(small_run_folder)

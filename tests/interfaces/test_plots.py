@@ -36,7 +36,7 @@ def test_the_map_has_each_threat_path_in_its_fate_colour(run):
     for axes in (whole, defended):
         killed, leaked = by_gid(axes, "threats-killed"), by_gid(axes, "threats-leaked")
         assert len(killed.get_segments()) == 3
-        assert len(leaked.get_segments()) == 2
+        assert len(leaked.get_segments()) == 1
         assert np.allclose(killed.get_colors()[0][:3], to_rgba(FATE_COLOURS["killed"])[:3])
         assert np.allclose(leaked.get_colors()[0][:3], to_rgba(FATE_COLOURS["leaked"])[:3])
         assert not [a for a in axes.get_children() if a.get_gid() == "threats-withdrew"]
@@ -53,7 +53,7 @@ def test_the_map_has_each_threat_path_in_its_fate_colour(run):
 
 def test_a_leaked_path_ends_at_its_asset(run):
     paths = threat_paths_km(run)
-    for threat in (0, 1):  # the leakers: they end within the depot's 1 km radius
+    for threat in (1,):  # the leaker: it ends within the depot's 1 km radius
         assert np.hypot(*paths[threat][-1, :2]) < 1.0
     assert all(len(path) <= POINTS_PER_PATH + 1 for path in paths.values())
 
@@ -87,7 +87,7 @@ def test_magazines_count_down_per_launch_and_up_per_reload(run):
 def test_the_profile_draws_every_threat_and_round(run):
     axes = figure_of(run, "profile").axes[0]
     assert len(by_gid(axes, "profile-killed").get_segments()) == 3
-    assert len(by_gid(axes, "profile-leaked").get_segments()) == 2
+    assert len(by_gid(axes, "profile-leaked").get_segments()) == 1
     rounds = by_gid(axes, "profile-interceptors").get_segments()
     assert len(rounds) == 5
     # Each round starts at its battery: 0 km from the depot for sam-home and gun-home.

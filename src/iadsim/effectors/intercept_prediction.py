@@ -87,7 +87,7 @@ def predicted_intercept_time(px: float, py: float, pz: float, vx: float, vy: flo
     earliest = max(delay_s, 0.0)
     latest = delay_s + max_time_of_flight_s
     span = max_time_of_flight_s + min(delay_s, 0.0)  # latest - earliest
-    if span <= 0.0:
+    if span < 0.0:  # 0 is a beam weapon's table: it arrives at once
         return np.nan
     if np.sqrt(px * px + py * py) - speed * latest > reach:
         return np.nan

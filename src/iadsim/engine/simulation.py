@@ -246,7 +246,7 @@ class Simulation:
         """Run the laser and jammer dwells over the step on the picture of the previous
         step (the same the rounds fly on), log what ended, change the truth of what was
         killed or defeated, and tell the managers which dwells ended."""
-        track_id, track_position, track_velocity, _ = self._guidance_picture()
+        track_id, track_position, track_velocity, _, _ = self._guidance_picture()
         outcome = self.beams.step(start_s, self.dt_s, self.threat_position_m,
                                   self.threat_height_m, self.status == FLYING,
                                   self.raid.kind_index, track_id, track_position,

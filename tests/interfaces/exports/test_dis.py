@@ -90,7 +90,7 @@ def test_fire_and_detonation_name_the_battery_the_round_and_the_threat(run, open
     assert fired.munitionExpendableID.entityID == detonated.explodingEntityID.entityID == 5
     assert fired.eventID.eventNumber == detonated.eventID.eventNumber == 1
     assert detonated.detonationResult == dis_pdu.DETONATION_PROXIMATE  # a kill
-    assert dis_pdu.timestamp_seconds(fired.timestamp) == pytest.approx(17.0, abs=1e-5)
+    assert dis_pdu.timestamp_seconds(fired.timestamp) == pytest.approx(19.0, abs=1e-5)
     kill = run.events[run.events.kind == "kill"].iloc[0]
     x, y, z = pymap3d.enu2ecef(kill.east_m, kill.north_m, kill.up_m,
                                run.scenario.origin.lat_deg, run.scenario.origin.lon_deg, 0.0)
@@ -124,7 +124,7 @@ def test_entity_states_are_where_the_truth_was_and_dead_reckon_to_the_next(run, 
                                     origin.lon_deg, 0.0)
         assert np.linalg.norm(location[match[0]] - np.array(expected)) < 0.5
         checked += 1
-    assert checked > 50
+    assert checked > 40
     predicted = location[:-1] + velocity[:-1] * np.diff(times)[:, None]
     assert np.median(np.linalg.norm(predicted - location[1:], axis=1)) < 1.0
     assert np.linalg.norm(velocity, axis=1).mean() == pytest.approx(200.0, rel=0.05)
