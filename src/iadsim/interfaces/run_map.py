@@ -215,7 +215,7 @@ def _draw_layers(axes: Axes, run: StoredRun, sites: dict[str, dict[str, np.ndarr
         segments = interceptor_paths_km(run, flights)
         collection = LineCollection(segments, colors=INTERCEPTOR_COLOUR, linewidths=0.6,
                                     linestyles=(0, (2, 2)), alpha=0.6, zorder=4,
-                                    label=f"interceptor flyout, launch to end ({len(flights)})")
+                                    label=f"interceptor flyout ({len(flights)})")
         collection.set_gid("interceptors")
         collection.set_in_layout(False)
         axes.add_collection(collection)
