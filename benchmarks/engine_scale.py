@@ -157,8 +157,9 @@ def ring_route(origin: dict, asset: dict, ring_m: float, entry_bearing_deg: floa
     first_rad = math.radians(90.0 - entry_bearing_deg)
 
     def waypoints(arc_rad: float) -> tuple[list[tuple[float, float, float]], float]:
-        steps = max(1, math.ceil(math.degrees(arc_rad) / 20.0))
-        angles = [first_rad + sign * arc_rad * step / steps for step in range(steps + 1)]
+        steps = math.ceil(math.degrees(arc_rad) / 20.0)  # 0: no arc, enter and turn in
+        angles = [first_rad + sign * arc_rad * step / max(steps, 1)
+                  for step in range(steps + 1)]
         points = [(ring_m * math.cos(a), ring_m * math.sin(a), altitude_m) for a in angles]
         last_east, last_north, _ = points[-1]
         inbound_m = math.hypot(asset_east - last_east, asset_north - last_north)
