@@ -14,9 +14,10 @@ truth of who was seen and hit, as a range's instrumentation would record it. The
 first detection is measured from the radar site to the reported (noisy) position, i.e. the
 range the radar reported.
 
-Track accuracy against the truth needs the track picture and truth trajectories of a run
-(``run.tracks`` / ``run.truth``), which the public API does not yet return: it is not in
-the table and the report says so.
+Track accuracy against the truth (:func:`track_accuracy`) reads the run's recorded picture
+and truth (``run.tracks`` / ``run.truth``): per presentation the RMS distance from the
+target to the nearest track within 5 km at each recorded scan, and the share of its scans
+that had one.
 """
 
 from __future__ import annotations
@@ -36,9 +37,13 @@ from iadsim.analysis.summary import NOTIONAL_NOTE, threat_fates
 from iadsim.scenario.schema import Scenario
 from iadsim.world.geodesy import LocalFrame
 
-TRACK_ACCURACY_NOTE = ("Track accuracy against truth: not available; it needs the track "
-                       "picture and truth trajectories of each run (run.tracks / run.truth), "
-                       "which the public API does not return yet.")
+TRACK_ACCURACY_NOTE = ("Track accuracy against truth: at every recorded scan, the distance "
+                       "from each target to the nearest track within "
+                       "TRACK_ASSOCIATION_RADIUS_M; per presentation its RMS "
+                       "(track_rms_error_m) and the share of scans the target was tracked "
+                       "(tracked_share), from run.tracks and run.truth.")
+#: A track farther than this from a target at a scan does not count as tracking it (m).
+TRACK_ASSOCIATION_RADIUS_M = 5_000.0
 
 
 def radar_positions_m(scenario: Scenario) -> dict[str, np.ndarray]:
@@ -86,6 +91,7 @@ def presentations(run: Any) -> dict[str, pd.DataFrame]:
     launch_of_round = dict(zip(launches["interceptor_id"], launches["time_s"], strict=True))
     assignments = events[kind == "assignment"]
 
+    accuracy = track_accuracy(run.tracks, run.truth)
     rows = []
     fates = threat_fates(events, threats)
     for threat in threats.itertuples():
@@ -111,8 +117,34 @@ def presentations(run: Any) -> dict[str, pd.DataFrame]:
             "kill_s": float(kills["time_s"].iloc[0]) if len(kills) else np.nan,
             "kill_miss_distance_m": float(kills["value"].iloc[0]) if len(kills) else np.nan,
             "outcome": str(fates.loc[number]),
+            "track_rms_error_m": accuracy.get(int(number), (np.nan, 0.0))[0],
+            "tracked_share": accuracy.get(int(number), (np.nan, 0.0))[1],
         })
     return {"presentations": pd.DataFrame.from_records(rows), "detections": detections}
+
+
+def track_accuracy(tracks: pd.DataFrame, truth: pd.DataFrame,
+                   radius_m: float = TRACK_ASSOCIATION_RADIUS_M
+                   ) -> dict[int, tuple[float, float]]:
+    """Per threat: the RMS distance (m) from the threat to the nearest track at the recorded
+    scans where one is within ``radius_m``, and the share of its recorded scans that had
+    one. Scoring only (it reads the truth); empty when the run recorded no tracks."""
+    if tracks.empty or truth.empty:
+        return {}
+    columns = ["east_m", "north_m", "up_m"]
+    pairs = truth[["time_s", "threat_id", *columns]].merge(
+        tracks[["time_s", *columns]], on="time_s", suffixes=("", "_track"))
+    pairs["distance_m"] = np.linalg.norm(
+        pairs[columns].to_numpy(float) - pairs[[f"{c}_track" for c in columns]].to_numpy(float),
+        axis=1)
+    nearest = pairs.groupby(["threat_id", "time_s"])["distance_m"].min()
+    scans = truth.groupby("threat_id")["time_s"].nunique()
+    result: dict[int, tuple[float, float]] = {}
+    for threat, distances in nearest.groupby(level="threat_id"):
+        inside = distances.to_numpy()[distances.to_numpy() <= radius_m]
+        rms = float(np.sqrt(np.mean(inside**2))) if inside.size else np.nan
+        result[int(threat)] = (rms, inside.size / int(scans.loc[threat]))
+    return result
 
 
 @dataclass(frozen=True, slots=True)
@@ -224,13 +256,25 @@ def _markdown(frame: pd.DataFrame, digits: int = 3) -> str:
     return "\n".join(lines)
 
 
+def accuracy_line(presented: pd.DataFrame) -> str:
+    """One line: the median and range of the per-presentation track RMS error."""
+    errors = presented["track_rms_error_m"].dropna()
+    if errors.empty:
+        return ("No presentation was tracked at a recorded scan (tracks are recorded up to "
+                "500 threats; see sim.record_tracks).")
+    return (f"Track RMS error per presentation: median {errors.median():.0f} m, from "
+            f"{errors.min():.0f} to {errors.max():.0f} m over {len(errors)} presentation(s); "
+            f"tracked at a median {presented['tracked_share'].median():.0%} of the scans.")
+
+
 def trial_markdown(scenario: Scenario, replications: int, presented: pd.DataFrame,
                    ranges: pd.DataFrame, probabilities: pd.DataFrame) -> str:
     """The trial report: what was played, the summary tables, every presentation, and
     lines for the evaluators' signatures."""
     timeline = presented[["replication", "threat_id", "group", "launch_s", "first_detection_s",
                           "first_detection_radar", "first_assignment_s", "first_launch_s",
-                          "shots", "kill_s", "kill_miss_distance_m", "outcome"]]
+                          "shots", "kill_s", "kill_miss_distance_m", "track_rms_error_m",
+                          "tracked_share", "outcome"]]
     return "\n\n".join([
         f"# Trial report: {scenario.name}",
         f"{NOTIONAL_NOTE}",
@@ -241,7 +285,7 @@ def trial_markdown(scenario: Scenario, replications: int, presented: pd.DataFram
         _markdown(probabilities),
         "## First-detection range per radar (km, range reported by the radar)",
         _markdown(ranges, digits=1),
-        "## Track accuracy", TRACK_ACCURACY_NOTE,
+        "## Track accuracy", TRACK_ACCURACY_NOTE, accuracy_line(presented),
         "## Presentations (times in s from the start of the replication)",
         _markdown(timeline, digits=1),
         "## Sign-off",

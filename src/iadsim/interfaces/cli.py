@@ -342,7 +342,7 @@ def trial(
     """
     from rich.table import Table
 
-    from iadsim.analysis.trial import TRACK_ACCURACY_NOTE
+    from iadsim.analysis.trial import accuracy_line
     from iadsim.analysis.trial import trial as play_trial
 
     model = _load(scenario)
@@ -367,7 +367,7 @@ def trial(
         ranges.add_row(row[0], *(f"{v}" if isinstance(v, int) else f"{v:.1f}"
                                  for v in row[1:]))
     console.print(ranges)
-    console.print(TRACK_ACCURACY_NOTE, highlight=False, soft_wrap=True)
+    console.print(accuracy_line(result.presentations), highlight=False, soft_wrap=True)
     console.print(f"Wrote {folder}/trial.md, presentations.csv, detections.csv, "
                   "detection_ranges.csv and probabilities.csv", highlight=False,
                   soft_wrap=True)
