@@ -71,7 +71,7 @@ from iadsim.effectors.envelope import launch_aim_point
 from iadsim.effectors.flyout import InterceptorFleet
 from iadsim.effectors.lethality import predicted_single_shot_pk
 from iadsim.engine.events import EventKind, EventLog
-from iadsim.scenario.schema import Doctrine
+from iadsim.scenario.schema import THREAT_KINDS, Doctrine
 from iadsim.sensors.fire_control import FireControlDirectors
 from iadsim.tracking.tracker import TrackPicture
 from iadsim.world.geodesy import LocalFrame
@@ -179,6 +179,24 @@ class BattleManager:
         worth = doctrine.threat_worth_usd
         self._threat_worth_usd = np.array([getattr(worth, name) for name in THREAT_CLASSES])
 
+    def _salvo_pk_against(self, picture: TrackPicture, shape: tuple[int, int]) -> np.ndarray:
+        """(n_batteries, n_tracks) predicted salvo Pk: each battery's type's single-shot Pk
+        against the track's threat class as the picture shows it (an interceptor may be
+        surer of a drone than of a re-entry vehicle), through the aim-error model."""
+        by_kind = self.types.single_shot_pk_by_kind
+        kind = self.batteries.interceptor_type
+        if by_kind is None or (by_kind == self.types.single_shot_pk[:, None]).all():
+            return np.broadcast_to(self._salvo_pk[:, None], shape)
+        height = self.frame.approximate_altitude_m(picture.position_m) - self.ground_elevation_m
+        classes = picture_threat_class(picture.kind_index, picture.kind_confidence,
+                                       picture.velocity_mps, height)
+        columns = np.array([THREAT_KINDS.index(name) for name in THREAT_CLASSES])[classes]
+        types = self.types
+        single = predicted_single_shot_pk(types.lethal_radius_m[kind][:, None],
+                                          types.aim_error_m[kind][:, None],
+                                          by_kind[kind][:, columns])
+        return salvo_kill_probability(single, self.batteries.salvo_size[:, None])
+
     def _beam_setup(self, kind: np.ndarray) -> None:
         """Beam batteries: a dwell holds the channel for its longest dwell; their salvo Pk
         for the layering rules is the Pk against a drone at half their range."""
@@ -270,7 +288,7 @@ class BattleManager:
         reach = engageability(picture, assessment.time_to_go_s, batteries, self.types,
                               self.frame, self.ground_elevation_m,
                               self.doctrine.fire_control_track_age_s)
-        salvo_pk = np.broadcast_to(self._salvo_pk[:, None], reach.feasible.shape)
+        salvo_pk = self._salvo_pk_against(picture, reach.feasible.shape)
         if self._beam.any():
             salvo_pk = np.where(self._beam[:, None],
                                 self._beam_kill_probability(picture, reach), salvo_pk)

@@ -19,7 +19,7 @@ from iadsim.effectors.beam_weapons import BeamTable, beam_table
 from iadsim.effectors.flight import flight_parameters
 from iadsim.effectors.lethality import LETHALITY_MODELS
 from iadsim.engine.events import EventKind, EventLog
-from iadsim.scenario.schema import Scenario
+from iadsim.scenario.schema import THREAT_KINDS, Scenario
 from iadsim.world.geodesy import LocalFrame
 
 
@@ -48,6 +48,9 @@ class InterceptorTable:
     burst_duration_s: np.ndarray  # gun: shells_per_burst / rate of fire; 0 for missiles
     #: Laser and jammer parameters (effectors/beam_weapons.py); None: no beam type.
     beam: BeamTable | None = None
+    #: (n_types, len(THREAT_KINDS)) single-shot Pk against each threat kind; None: every
+    #: kind gets ``single_shot_pk``.
+    single_shot_pk_by_kind: np.ndarray | None = None
 
     @property
     def is_beam(self) -> np.ndarray:
@@ -92,7 +95,19 @@ def interceptor_table(scenario: Scenario) -> InterceptorTable:
         burst_duration_s=np.where(
             gun, column(lambda t: t.shells_per_burst * 60.0 / t.rate_of_fire_rpm), 0.0),
         beam=beam_table(scenario),
+        single_shot_pk_by_kind=_pk_by_kind(types),
     )
+
+
+def _pk_by_kind(types: list) -> np.ndarray:
+    """(n_types, len(THREAT_KINDS)): each type's single-shot Pk against each threat kind,
+    its ``single_shot_pk`` where ``single_shot_pk_by_threat_kind`` leaves a kind unset."""
+    table = np.empty((len(types), len(THREAT_KINDS)))
+    for row, kind in enumerate(types):
+        for column, threat_kind in enumerate(THREAT_KINDS):
+            value = getattr(kind.single_shot_pk_by_threat_kind, threat_kind)
+            table[row, column] = kind.single_shot_pk if value is None else value
+    return table
 
 
 class Batteries:

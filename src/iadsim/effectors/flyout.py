@@ -123,6 +123,9 @@ class InterceptorFleet:
         self.rng = rng
         self.earth_radius_m = float(earth_radius_m)
         self.predict_intercept = predict_intercept
+        #: (n_threats,) index into THREAT_KINDS of each threat (scoring: the Pk of a round
+        #: against the kind it closed on); None: every kind gets the type's single_shot_pk.
+        self.threat_kind_index: np.ndarray | None = None
         self._envelope_tables: tuple[np.ndarray, np.ndarray] | None = None
         # Storage with spare capacity (doubled when full); the public arrays are views of
         # the first ``size`` rows.
@@ -283,9 +286,10 @@ class InterceptorFleet:
         endgame = code[done] == kernel.ENDGAME
         fuzed_vector = self._fuzed_miss_vector(ids, miss_vector[done], relative_velocity[done])
         miss_m = np.where(endgame, np.linalg.norm(fuzed_vector, axis=1), miss[done])
-        kills, shells = self._draw_kills(ids, endgame, miss_m, fuzed_vector,
-                                         relative_velocity[done], final_position[done])
         victims = np.where(endgame, victim[done], -1)
+        kills, shells = self._draw_kills(ids, endgame, miss_m, fuzed_vector,
+                                         relative_velocity[done], final_position[done],
+                                         victims)
         # Two rounds may kill the same threat in one step: the first (lowest id) counts.
         if kills.any():
             first = np.zeros(kills.size, dtype=bool)
@@ -339,10 +343,12 @@ class InterceptorFleet:
                 along = closing / max(float(np.linalg.norm(closing)), 1e-9)
                 miss_vector = relative - np.dot(relative, along) * along
                 shell = offsets - np.outer(offsets @ along, along) + miss_vector
+                threat = int(alive_ids[index])
+                neighbour_pk = float(self.single_shot_pk(np.array([kind]),
+                                                         np.array([threat]))[0])
                 probability = burst_kill_probability(
                     np.linalg.norm(shell, axis=1), table.lethal_radius_m[kind],
-                    table.single_shot_pk[kind], int(table.lethality_model[kind]))
-                threat = int(alive_ids[index])
+                    neighbour_pk, int(table.lethality_model[kind]))
                 if self.rng.random() < probability and threat not in killed_now:
                     killed_now.add(threat)
                     found.append((int(ids[slot]), threat, float(np.linalg.norm(miss_vector)),
@@ -378,18 +384,32 @@ class InterceptorFleet:
             np.linalg.norm(relative_velocity, axis=1, keepdims=True), 1e-9)
         return miss_vector + offset - np.sum(offset * along, axis=1, keepdims=True) * along
 
+    def single_shot_pk(self, types: np.ndarray, threats: np.ndarray) -> np.ndarray:
+        """Single-shot Pk of rounds of ``types`` against the ``threats`` they close on
+        (-1: none): the type's Pk against that threat's kind (``threat_kind_index``, set by
+        the simulation from the raid), else the type's ``single_shot_pk``."""
+        table = self.types
+        pk = table.single_shot_pk[types]
+        if table.single_shot_pk_by_kind is None or self.threat_kind_index is None:
+            return pk
+        known = threats >= 0
+        kinds = self.threat_kind_index[np.where(known, threats, 0)]
+        return np.where(known, table.single_shot_pk_by_kind[types, kinds], pk)
+
     def _draw_kills(self, ids: np.ndarray, endgame: np.ndarray, miss_m: np.ndarray,
                     fuzed_vector: np.ndarray, relative_velocity: np.ndarray,
-                    position_m: np.ndarray) -> tuple[np.ndarray, dict[int, np.ndarray]]:
+                    position_m: np.ndarray, victims: np.ndarray
+                    ) -> tuple[np.ndarray, dict[int, np.ndarray]]:
         """One uniform per resolved round (always, for common random numbers); a gun burst
-        also draws its shells' dispersion. Returns the kills and, per burst (index into
+        also draws its shells' dispersion. The Pk is the round's type's against the kind of
+        the threat it closed on (``victims``). Returns the kills and, per burst (index into
         ``ids``), its shells' offsets (n_shells, 3) from the burst's centre."""
         shells: dict[int, np.ndarray] = {}
         types = self.type_index[ids]
         table = self.types
+        pk = self.single_shot_pk(types, victims)
         probability = kill_probability(np.where(endgame, miss_m, np.inf),
-                                       table.lethal_radius_m[types],
-                                       table.single_shot_pk[types],
+                                       table.lethal_radius_m[types], pk,
                                        table.lethality_model[types])
         bursts = (endgame & table.is_gun[types]).nonzero()[0]
         if bursts.size:
@@ -412,7 +432,7 @@ class InterceptorFleet:
                 shells[int(slot)] = offsets
                 shell_miss = np.linalg.norm(fuzed_vector[slot] + offsets, axis=1)
                 probability[slot] = burst_kill_probability(
-                    shell_miss, table.lethal_radius_m[kind], table.single_shot_pk[kind],
+                    shell_miss, table.lethal_radius_m[kind], float(pk[slot]),
                     int(table.lethality_model[kind]))
         return self.rng.random(ids.size) < probability, shells
 

@@ -15,9 +15,11 @@ Two damage functions, chosen per interceptor type (``lethality_model``):
   validation test checks.
 
 A gun burst of ``n`` shells kills with ``1 - prod(1 - p_i)`` over its shells' kill
-probabilities (independent shell effects; Ball, sec. 5.3 on multiple hits). The target type
-does not change the function yet: the type's lethal radius and Pk stand for the intended
-target set (the battle manager's Pk model may refine this per target kind).
+probabilities (independent shell effects; Ball, sec. 5.3 on multiple hits). The target
+type sets the Pk: an interceptor type's ``single_shot_pk_by_threat_kind`` gives its Pk
+against particular threat kinds (the flyout draws each kill with the Pk against the kind of
+the threat the round closed on; the battle manager predicts it for the kind the picture
+shows), ``single_shot_pk`` the others; the lethal radius is the type's.
 """
 
 from __future__ import annotations

@@ -94,6 +94,7 @@ class Simulation:
         self.batteries = Batteries(scenario, self.frame, self.interceptor_types)
         self.fleet = InterceptorFleet(self.interceptor_types, stream(self.seed, "effectors"),
                                       self.frame.gaussian_radius_m())
+        self.fleet.threat_kind_index = self.raid.kind_index
         self.beams = BeamWeapons(
             self.interceptor_types.beam, self.interceptor_types.max_range_m,
             self.batteries.position_m, np.array([b.height_m for b in scenario.batteries]),

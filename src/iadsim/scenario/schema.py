@@ -223,6 +223,19 @@ class ThreatKindValues(StrictModel):
     target_drone: NonNegative
 
 
+class PkByThreatKind(StrictModel):
+    """Single-shot Pk of an interceptor against each threat kind where it differs from its
+    ``single_shot_pk`` (unset kinds keep that). The warhead and fuze of a round suit some
+    targets better than others: a fragmentation warhead tuned for aircraft is less sure of a
+    hard re-entry vehicle; a 35 mm shell of a cruise missile than of a drone."""
+
+    aircraft: float | None = Field(None, gt=0.0, le=1.0, allow_inf_nan=False)
+    cruise_missile: float | None = Field(None, gt=0.0, le=1.0, allow_inf_nan=False)
+    drone: float | None = Field(None, gt=0.0, le=1.0, allow_inf_nan=False)
+    ballistic_missile: float | None = Field(None, gt=0.0, le=1.0, allow_inf_nan=False)
+    target_drone: float | None = Field(None, gt=0.0, le=1.0, allow_inf_nan=False)
+
+
 class KillFluence(ThreatKindValues):
     """Laser: incident fluence (J/cm^2, averaged over the kill spot) that kills a threat of
     each kind; notional round values (the hardness, absorptance included)."""
@@ -275,6 +288,10 @@ class InterceptorType(Catalogued):
         gt=0.0, le=1.0, allow_inf_nan=False,
         description="Probability of kill when the round passes within lethal_radius_m.",
     )
+    single_shot_pk_by_threat_kind: PkByThreatKind = Field(
+        default_factory=PkByThreatKind,
+        description="single_shot_pk against particular threat kinds (unset: single_shot_pk); "
+        "the lethality function keeps its lethal_radius_m.")
     seeker_range_km: NonNegative = Field(
         0.0, description="Seeker acquisition range for a target of seeker_reference_rcs_m2 "
         "(probability 0.5 per look; detection falls as RCS / range^4, none beyond twice it); "
