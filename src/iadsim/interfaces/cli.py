@@ -171,8 +171,10 @@ def run(
             picture.save_svg(str(svg), title=f"iadsim run {model.name} --seed {chosen_seed}")
         except OSError as error:
             _fail([f"--svg: cannot write {svg}: {error.strerror or error}"])
+    recorded = ", tracks, truth and interceptors" if len(result.tracks) else ""
     console.print(f"Wrote {folder}/events.parquet ({len(result.events)} events), "
-                  f"threats.parquet and summary.json", highlight=False, soft_wrap=True)
+                  f"threats{recorded} (Parquet), scenario.json and summary.json",
+                  highlight=False, soft_wrap=True)
 
 
 def _check_svg(svg: Path) -> None:
