@@ -76,6 +76,9 @@ from iadsim.sensors.fire_control import FireControlDirectors
 from iadsim.tracking.tracker import TrackPicture
 from iadsim.world.geodesy import LocalFrame
 
+#: THREAT_KINDS column (interceptor Pk by threat kind) of each threat class.
+_KIND_OF_THREAT_CLASS = np.array([THREAT_KINDS.index(name) for name in THREAT_CLASSES])
+
 MAX_ENGAGEMENTS_PER_TRACK = {"shoot_look_shoot": 1, "shoot_shoot": 2}
 #: A battery with fire-control directors holds a launch until its director's track has
 #: settled, at most this long past the launch time (s); then it fires from the picture.
@@ -190,7 +193,7 @@ class BattleManager:
         height = self.frame.approximate_altitude_m(picture.position_m) - self.ground_elevation_m
         classes = picture_threat_class(picture.kind_index, picture.kind_confidence,
                                        picture.velocity_mps, height)
-        columns = np.array([THREAT_KINDS.index(name) for name in THREAT_CLASSES])[classes]
+        columns = _KIND_OF_THREAT_CLASS[classes]
         types = self.types
         single = predicted_single_shot_pk(types.lethal_radius_m[kind][:, None],
                                           types.aim_error_m[kind][:, None],

@@ -19,6 +19,8 @@ from dataclasses import dataclass
 import numpy as np
 from numba import njit
 
+from iadsim.tracking.classification import KINEMATIC_KINDS
+
 PRIORITY_ORDERS = ("time_to_go", "asset_value")
 
 
@@ -125,6 +127,8 @@ def classify(velocity_mps: np.ndarray, height_m: np.ndarray) -> np.ndarray:
                       np.asarray(height_m) >= AIRCRAFT_MIN_HEIGHT_M], [0, 3, 1], default=2)
 
 
+#: THREAT_CLASSES index of each of the tracker's KINEMATIC_KINDS.
+_CLASS_OF_KINEMATIC_KIND = np.array([THREAT_CLASSES.index(kind) for kind in KINEMATIC_KINDS])
 #: The tracker's classification is trusted from this posterior probability up.
 PICTURE_CLASS_MIN_CONFIDENCE = 0.5
 
@@ -141,13 +145,10 @@ def picture_threat_class(kind_index: np.ndarray, kind_confidence: np.ndarray,
     whole chain reads one classification. Elsewhere (a track too young to have one, or an
     uncertain one) the rules of :func:`classify` decide.
     """
-    from iadsim.tracking.classification import KINEMATIC_KINDS
-
-    to_class = np.array([THREAT_CLASSES.index(kind) for kind in KINEMATIC_KINDS])
     kind = np.asarray(kind_index, dtype=np.int64)
     trusted = (kind >= 0) & (np.asarray(kind_confidence, dtype=float) >= min_confidence)
     rules = classify(velocity_mps, height_m)
-    return np.where(trusted, to_class[np.maximum(kind, 0)], rules)
+    return np.where(trusted, _CLASS_OF_KINEMATIC_KIND[np.maximum(kind, 0)], rules)
 
 
 def threat_score(assessment: ThreatAssessment, asset_value: np.ndarray, priority: str,
