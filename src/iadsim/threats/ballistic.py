@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import numpy as np
 
-STANDARD_GRAVITY_MPS2 = 9.80665
+from iadsim.world.atmosphere import STANDARD_GRAVITY_MPS2
 
 
 def solve(ground_range_m: np.ndarray, launch_alt_m: np.ndarray, impact_alt_m: np.ndarray,

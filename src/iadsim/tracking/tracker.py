@@ -66,10 +66,10 @@ from scipy.special import gammaincinv
 from iadsim.engine.events import EventKind, EventLog
 from iadsim.scenario.schema import Tracking
 from iadsim.sensors.radar import DetectionBatch, RadarSite
-from iadsim.threats.ballistic import STANDARD_GRAVITY_MPS2
 from iadsim.tracking import kalman
 from iadsim.tracking.association import assign, gated_pairs
 from iadsim.tracking.classification import BALLISTIC, classify
+from iadsim.world.atmosphere import STANDARD_GRAVITY_MPS2
 from iadsim.world.earth import EARTH_RADIUS_M
 
 TENTATIVE, CONFIRMED = 1, 2
