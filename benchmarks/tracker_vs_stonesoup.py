@@ -116,7 +116,7 @@ def make_data(n_targets: int, scans: int, seed: int) -> DataSet:
 def run_iadsim(data: DataSet) -> tuple[list[tuple[float, float]], list[np.ndarray]]:
     """iadsim's central tracker on the data; returns (wall, CPU) seconds per scan and the
     confirmed tracks' positions per scan."""
-    from iadsim.engine.events import EventLog
+    from iadsim.events import EventLog
     from iadsim.scenario.schema import Tracking
     from iadsim.sensors.radar import DetectionBatch, RadarSite
 

@@ -8,7 +8,7 @@ import pytest
 
 import iadsim
 from iadsim.analysis.summary import summarize, threat_fates
-from iadsim.engine.events import EventKind, EventLog
+from iadsim.events import EventKind, EventLog
 from iadsim.scenario import scenario_from_dict
 from iadsim.scenario.loader import builtin_text
 from iadsim.scenario.yaml_loader import load_yaml

@@ -11,7 +11,7 @@ from iadsim.analysis.damage import asset_damage
 from iadsim.analysis.kill_assessment_score import score_kill_assessments
 from iadsim.analysis.layers import layer_of
 from iadsim.analysis.summary import summarize, threat_fates
-from iadsim.engine.events import EventKind, EventLog
+from iadsim.events import EventKind, EventLog
 from small_site_builder import small_site
 
 KINDS = ["cruise_missile", "aircraft", "drone", "ballistic_missile", "ballistic_missile",

@@ -10,8 +10,8 @@ import pytest
 from iadsim.c2.battle_manager import BattleManager, DefendedAssets
 from iadsim.effectors.batteries import Batteries, interceptor_table
 from iadsim.effectors.flyout import InterceptorFleet
-from iadsim.engine.events import EventKind, EventLog
 from iadsim.engine.random_streams import stream
+from iadsim.events import EventKind, EventLog
 from iadsim.tracking.tracker import TrackPicture
 from iadsim.world.geodesy import LocalFrame
 from small_site_builder import small_site

@@ -14,8 +14,8 @@ import pytest
 from iadsim.c2.battle_manager import BattleManager, DefendedAssets
 from iadsim.effectors.batteries import Batteries, interceptor_table
 from iadsim.effectors.flyout import InterceptorFleet
-from iadsim.engine.events import EventKind, EventLog
 from iadsim.engine.random_streams import stream
+from iadsim.events import EventKind, EventLog
 from iadsim.scenario.loader import scenario_from_dict
 from iadsim.tracking.tracker import TrackPicture
 from iadsim.world.geodesy import LocalFrame

@@ -6,7 +6,7 @@ import numpy as np
 import pytest
 
 from iadsim.effectors.batteries import Batteries, interceptor_table
-from iadsim.engine.events import EventKind, EventLog
+from iadsim.events import EventKind, EventLog
 from iadsim.scenario import scenario_from_dict
 from iadsim.world.geodesy import LocalFrame
 

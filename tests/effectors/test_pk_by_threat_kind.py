@@ -66,7 +66,7 @@ def test_the_battle_manager_predicts_the_salvo_pk_of_the_tracks_class():
     from iadsim.c2.battle_manager import BattleManager, DefendedAssets
     from iadsim.effectors.batteries import Batteries
     from iadsim.effectors.lethality import predicted_single_shot_pk
-    from iadsim.engine.events import EventLog
+    from iadsim.events import EventLog
     from iadsim.tracking.tracker import TrackPicture
     from iadsim.world.geodesy import LocalFrame
 

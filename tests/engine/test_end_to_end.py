@@ -10,7 +10,7 @@ import pytest
 
 import iadsim
 from iadsim.effectors.beam_weapons import BEAM_SHOT_ID_BASE
-from iadsim.engine.events import COLUMNS, EventKind
+from iadsim.events import COLUMNS, EventKind
 from iadsim.scenario.loader import builtin_names
 from iadsim.tracking.tracker import CentralTracker
 

@@ -9,7 +9,7 @@ import numpy as np
 import pytest
 from tests.sensors.test_radar_network import network, radar, scan_all, targets
 
-from iadsim.engine.events import EventKind
+from iadsim.events import EventKind
 from iadsim.sensors.detection import probability_of_detection, required_snr_db
 from iadsim.sensors.detection_table import TABLE_SNR_DB, steady_pd_table
 from iadsim.sensors.false_alarms import resolution_cells

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from iadsim.engine.events import EventKind, EventLog
+from iadsim.events import EventKind, EventLog
 from iadsim.scenario import scenario_from_dict
 from iadsim.sensors.radar import RadarNetwork, radar_sites
 from iadsim.world.geodesy import LocalFrame

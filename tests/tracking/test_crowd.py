@@ -13,7 +13,7 @@ import numpy as np
 from test_association import isotropic
 from test_tracker import START, measure, site  # noqa: F401  (site: the radar fixture)
 
-from iadsim.engine.events import EventLog
+from iadsim.events import EventLog
 from iadsim.scenario.schema import Tracking
 from iadsim.tracking import tracker as tracker_module
 from iadsim.tracking.association import MAX_PAIRS_PER_TRACK, gated_pairs

@@ -18,7 +18,7 @@ from test_tracker import (
     two_sites,
 )
 
-from iadsim.engine.events import EventKind
+from iadsim.events import EventKind
 from iadsim.scenario import scenario_from_dict
 from iadsim.scenario.schema import Tracking
 from iadsim.sensors.radar import DetectionBatch, RadarNetwork, radar_sites

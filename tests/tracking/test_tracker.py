@@ -11,7 +11,7 @@ import numpy as np
 import pytest
 from scipy.stats import chi2
 
-from iadsim.engine.events import EventKind, EventLog
+from iadsim.events import EventKind, EventLog
 from iadsim.scenario import scenario_from_dict
 from iadsim.scenario.schema import Tracking
 from iadsim.sensors.measurements import converted_measurement

@@ -17,7 +17,7 @@ from iadsim.c2.battle_manager import BattleManager, DefendedAssets
 from iadsim.effectors.batteries import Batteries, InterceptorTable
 from iadsim.effectors.beam_weapons import BeamWeapons
 from iadsim.effectors.flyout import InterceptorFleet
-from iadsim.engine.events import EventLog
+from iadsim.events import EventLog
 from iadsim.scenario.schema import Doctrine, Tracking
 from iadsim.sensors.radar import DetectionBatch, RadarSite
 from iadsim.tracking.tracker import CentralTracker, TrackPicture

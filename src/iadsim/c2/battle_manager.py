@@ -70,7 +70,7 @@ from iadsim.effectors.beam_weapons import (
 from iadsim.effectors.envelope import launch_aim_point
 from iadsim.effectors.flyout import InterceptorFleet
 from iadsim.effectors.lethality import predicted_single_shot_pk
-from iadsim.engine.events import EventKind, EventLog
+from iadsim.events import EventKind, EventLog
 from iadsim.scenario.schema import THREAT_KINDS, Doctrine
 from iadsim.sensors.fire_control import FireControlDirectors
 from iadsim.tracking.tracker import TrackPicture

@@ -18,7 +18,7 @@ import numpy as np
 from iadsim.effectors.beam_weapons import BeamTable, beam_table
 from iadsim.effectors.flight import flight_parameters
 from iadsim.effectors.lethality import LETHALITY_MODELS
-from iadsim.engine.events import EventKind, EventLog
+from iadsim.events import EventKind, EventLog
 from iadsim.scenario.schema import THREAT_KINDS, Scenario
 from iadsim.world.geodesy import LocalFrame
 

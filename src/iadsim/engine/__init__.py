@@ -1,1 +1,1 @@
-"""The engine: the step loop, the event log and the random streams."""
+"""The engine: the step loop, the run-cost estimate and the random streams."""

@@ -34,9 +34,9 @@ from iadsim.effectors.batteries import Batteries, interceptor_table
 from iadsim.effectors.beam_weapons import BeamOutcome, BeamWeapons
 from iadsim.effectors.electronic_attack import fly_off, flyoff_heading_rad
 from iadsim.effectors.flyout import InterceptorFleet, Outcome
-from iadsim.engine.events import EventKind, EventLog
 from iadsim.engine.random_streams import stream
 from iadsim.engine.track_recording import TrackRecorder
+from iadsim.events import EventKind, EventLog
 from iadsim.network.faults import FaultSchedule
 from iadsim.network.links import ReportLinks
 from iadsim.scenario.schema import Scenario

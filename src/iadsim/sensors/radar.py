@@ -24,8 +24,8 @@ from dataclasses import dataclass
 import numpy as np
 from numba import njit
 
-from iadsim.engine.events import EventKind, EventLog
 from iadsim.engine.random_streams import stream
+from iadsim.events import EventKind, EventLog
 from iadsim.scenario.schema import Scenario
 from iadsim.sensors.accuracy import MONOPULSE_SLOPE, measurement_sigmas
 from iadsim.sensors.detection import detection_threshold, radar_equation_snr, required_snr_db

@@ -63,7 +63,7 @@ from operator import attrgetter
 import numpy as np
 from scipy.special import gammaincinv
 
-from iadsim.engine.events import EventKind, EventLog
+from iadsim.events import EventKind, EventLog
 from iadsim.scenario.schema import Tracking
 from iadsim.sensors.radar import DetectionBatch, RadarSite
 from iadsim.tracking import kalman

@@ -7,8 +7,8 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from iadsim.engine import events as events_module
-from iadsim.engine.events import COLUMNS, FLOAT_COLUMNS, ID_COLUMNS, EventKind, EventLog
+from iadsim import events as events_module
+from iadsim.events import COLUMNS, FLOAT_COLUMNS, ID_COLUMNS, EventKind, EventLog
 
 
 def new_log() -> EventLog:
