@@ -48,6 +48,8 @@ if TYPE_CHECKING:  # the world sits below the scenario: no import at run time
 #: at its ends; a very long ray over a fine DEM is capped).
 MIN_SAMPLES = 2
 MAX_SAMPLES = 4096
+#: Samples between exact great-circle points of a ray's ground path.
+KNOT_SAMPLES = 16
 
 
 class TerrainError(ValueError):
@@ -288,29 +290,52 @@ def _clear_paths(elevation: np.ndarray, grid: np.ndarray, antenna_lat_deg: float
                 clear[index] = False
             continue
         sin_angle = np.sin(angle)
-        # On the effective earth the same path subtends ground / radius_m.
+        # On the effective earth the same path subtends ground / radius_m; the chord's
+        # sines come from a rotation recurrence (no sine per sample).
         effective_angle = ground_m / radius_m
-        numerator = antenna_radius * target_radius * np.sin(effective_angle)
-        for step in range(1, samples + 1):
-            fraction = step / samples
-            # Great-circle point (slerp between the unit vectors).
-            weight_a = np.sin((1.0 - fraction) * angle) / sin_angle
-            weight_b = np.sin(fraction * angle) / sin_angle
-            px = weight_a * ax + weight_b * bx
-            py = weight_a * ay + weight_b * by
-            pz = weight_a * az + weight_b * bz
-            lat = np.arcsin(min(max(pz, -1.0), 1.0)) / degree
-            lon = np.arctan2(py, px) / degree
-            ground = _sample(elevation, grid, lat, lon)
-            if step == samples:
-                ray = target_alt_m[index]
+        sin_theta, cos_theta = np.sin(effective_angle), np.cos(effective_angle)
+        numerator = antenna_radius * target_radius * sin_theta
+        sin_step, cos_step = np.sin(effective_angle / samples), np.cos(effective_angle / samples)
+        sin_phi, cos_phi = 0.0, 1.0
+        # The ground path: exact great-circle points (slerp) every KNOT_SAMPLES samples,
+        # linear in latitude and longitude between them (off the great circle by under a
+        # metre for knots a few kilometres apart).
+        knot_lat, knot_lon = antenna_lat_deg, antenna_lon_deg
+        for knot_start in range(0, samples, KNOT_SAMPLES):
+            knot_end = min(knot_start + KNOT_SAMPLES, samples)
+            if knot_end == samples:
+                next_lat, next_lon = target_lat_deg[index], target_lon_deg[index]
             else:
-                phi = fraction * effective_angle
-                ray = numerator / (antenna_radius * np.sin(phi)
-                                   + target_radius * np.sin(effective_angle - phi)) - radius_m
-            if ground > ray:
-                clear[index] = False
+                fraction = knot_end / samples
+                weight_a = np.sin((1.0 - fraction) * angle) / sin_angle
+                weight_b = np.sin(fraction * angle) / sin_angle
+                pz = weight_a * az + weight_b * bz
+                next_lat = np.arcsin(min(max(pz, -1.0), 1.0)) / degree
+                next_lon = np.arctan2(weight_a * ay + weight_b * by,
+                                      weight_a * ax + weight_b * bx) / degree
+            turn = next_lon - knot_lon  # across the antimeridian: the short way round
+            if turn > 180.0:
+                turn -= 360.0
+            elif turn < -180.0:
+                turn += 360.0
+            span = knot_end - knot_start
+            for step in range(knot_start + 1, knot_end + 1):
+                weight = (step - knot_start) / span
+                ground = _sample(elevation, grid, knot_lat + weight * (next_lat - knot_lat),
+                                 knot_lon + weight * turn)
+                sin_phi, cos_phi = (sin_phi * cos_step + cos_phi * sin_step,
+                                    cos_phi * cos_step - sin_phi * sin_step)
+                if step == samples:
+                    ray = target_alt_m[index]
+                else:
+                    ray = numerator / (antenna_radius * sin_phi + target_radius
+                                       * (sin_theta * cos_phi - cos_theta * sin_phi)) - radius_m
+                if ground > ray:
+                    clear[index] = False
+                    break
+            if not clear[index]:
                 break
+            knot_lat, knot_lon = next_lat, next_lon
     return clear
 
 
