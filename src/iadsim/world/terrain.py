@@ -21,7 +21,8 @@ seen). On a flat DEM this is the smooth-earth horizon of
 Systems, 3rd ed. (2001), sec. 8.2 (4/3 earth); L. V. Blake, Radar Range-Performance
 Analysis (1980), ch. 5; ITU-R P.526 (path profile against the earth's bulge). Not
 modelled: diffraction over the ridge (a target just below the grazing line is masked
-outright), multipath, vegetation and buildings.
+outright), multipath, vegetation and buildings; an obstruction narrower than the sample
+spacing (a dip of the ray into the ground shorter than that, at grazing) can be missed.
 
 :func:`gaussian_ridge` makes the small synthetic DEM the tests and examples use
 (tests/data/terrain/ridge.tif; see its ``make_ridge.py``).
