@@ -6,7 +6,7 @@ import numpy as np
 import pytest
 
 from iadsim.world.earth import EARTH_RADIUS_M, radar_horizon_m
-from iadsim.world.terrain import Terrain, line_of_sight
+from iadsim.world.terrain import Terrain, line_of_sight, viewshed
 
 
 @pytest.mark.parametrize(("antenna_m", "target_m", "bearing_deg"), [
@@ -32,3 +32,6 @@ def test_flat_dem_masks_at_the_four_thirds_earth_radar_horizon(antenna_m, target
     seen = line_of_sight(flat, lat0, lon0, antenna_m, np.degrees(lat), np.degrees(lon),
                          target_m, spacing_m=200.0)
     assert seen.tolist() == [True, True, True, False, False], seen
+    swept = viewshed(flat, lat0, lon0, antenna_m, np.degrees(lat), np.degrees(lon),
+                     target_m, max_range_m=1.2 * horizon, spacing_m=200.0)
+    assert swept.tolist() == [True, True, True, False, False], swept

@@ -21,6 +21,7 @@ from iadsim.world.terrain import (
     gaussian_ridge,
     line_of_sight,
     load_terrain,
+    viewshed,
     write_geotiff,
 )
 
@@ -175,3 +176,20 @@ def test_a_low_drone_behind_the_ridge_is_detected_later_than_over_a_smooth_earth
     assert 26_000 < first["terrain"]["north_m"] < 29_000
     again = iadsim.run(scenario).events
     assert again[again["kind"] == "detection"].iloc[0]["time_s"] == first["terrain"]["time_s"]
+
+
+def test_the_radial_sweep_agrees_with_the_ray_by_ray_test():
+    """viewshed (coverage maps) against line_of_sight (the simulation) on the ridge, for a
+    grid of targets 50 m above the ground around a radar 22 km south of the crest and one
+    on a spur east of it: the same cells in view but for a few on the grazing edge."""
+    ridge = gaussian_ridge()
+    lat, lon = np.meshgrid(np.linspace(39.72, 40.28, 90), np.linspace(32.72, 33.28, 90),
+                           indexing="ij")
+    alt = ridge.elevation_at(lat, lon) + 50.0
+    for antenna in ((39.8, 33.0, 20.0), (40.003, 33.1, 410.0)):
+        by_ray = line_of_sight(ridge, *antenna, lat, lon, alt)
+        swept = viewshed(ridge, *antenna, lat, lon, alt, max_range_m=60_000.0)
+        assert 0.2 < by_ray.mean() < 0.95
+        assert (by_ray != swept).mean() < 0.01
+    beyond = viewshed(ridge, 39.8, 33.0, 20.0, 39.8, 33.3, 5_000.0, max_range_m=20_000.0)
+    assert not beyond  # 25.6 km away: outside the sweep

@@ -7,7 +7,8 @@ ground (the scenario's flat ground, or the DEM's when the scenario has one: a te
 following target); each radar sees it when it is within instrumented range, inside the
 azimuth sector and the elevation limits and above the 4/3-earth horizon (the same tests as
 the simulation's detection kernel), and, with a DEM, when the 4/3-earth ray clears the
-terrain (:func:`iadsim.world.terrain.line_of_sight`); it then detects it with the Pd of
+terrain (:func:`iadsim.world.terrain.viewshed`, the radial-sweep form of the
+simulation's :func:`~iadsim.world.terrain.line_of_sight`); it then detects it with the Pd of
 :func:`iadsim.sensors.detection.probability_of_detection` (the radar's Swerling case and
 pulses per dwell) at the radar-equation SNR. Combined: ``1 - prod(1 - Pd)`` (independent
 looks). No clutter, no jamming.
@@ -32,7 +33,7 @@ from iadsim.sensors.detection import probability_of_detection
 from iadsim.sensors.radar import RadarSite, radar_sites
 from iadsim.world.earth import effective_earth_radius_m, radar_horizon_m
 from iadsim.world.geodesy import LocalFrame
-from iadsim.world.terrain import line_of_sight, scenario_terrain
+from iadsim.world.terrain import scenario_terrain, viewshed
 
 #: The Pd a coverage picture outlines.
 COVERED_PD = 0.9
@@ -119,9 +120,9 @@ def coverage(scenario: Scenario | str | Path, rcs_m2: float = 0.1, altitude_m: f
     for index, site in enumerate(sites):
         visible = _in_view(site, target, target_height)
         if dem is not None and visible.any():
-            visible[visible] = line_of_sight(dem, site.lat_deg, site.lon_deg, site.alt_m,
-                                             grid_lat[visible], grid_lon[visible],
-                                             target_alt[visible])
+            visible[visible] = viewshed(dem, site.lat_deg, site.lon_deg, site.alt_m,
+                                        grid_lat[visible], grid_lon[visible],
+                                        target_alt[visible], site.max_range_m)
         if not visible.any():
             continue
         range_m = np.maximum(np.linalg.norm(target[visible] - site.position_enu_m, axis=-1),

@@ -51,6 +51,8 @@ MIN_SAMPLES = 2
 MAX_SAMPLES = 4096
 #: Samples between exact great-circle points of a ray's ground path.
 KNOT_SAMPLES = 16
+#: Most radials x samples of one :func:`viewshed` sweep (float32: 64 MB).
+SWEEP_BUDGET = 16_000_000
 
 
 class TerrainError(ValueError):
@@ -338,6 +340,129 @@ def _clear_paths(elevation: np.ndarray, grid: np.ndarray, antenna_lat_deg: float
                 break
             knot_lat, knot_lon = next_lat, next_lon
     return clear
+
+
+def viewshed(terrain: Terrain, antenna_lat_deg: float, antenna_lon_deg: float,
+             antenna_alt_m: float, target_lat_deg, target_lon_deg, target_alt_m,
+             max_range_m: float, k: float = FOUR_THIRDS,
+             spacing_m: float | None = None) -> np.ndarray:
+    """:func:`line_of_sight` for many targets around one antenna (a coverage map), by a
+    radial sweep: the same test, shared between targets on the same bearing.
+
+    Radials leave the antenna every ``spacing_m`` of arc at ``max_range_m`` (at least 360),
+    sampled every ``spacing_m`` of ground (``spacing_m`` is raised to keep radials x samples
+    within :data:`SWEEP_BUDGET`: 400 m at 600 km); along each the running maximum of the terrain's
+    elevation angle over the effective earth is kept, and a target is in view when its own
+    elevation angle (same geometry) is at least that maximum over the samples nearer than
+    it on the nearest radial, and it is not below the ground. In the straight-ray
+    effective-earth model this is the chord test of :func:`line_of_sight`; the two differ
+    only by where the samples fall (the nearest radial is off the target's bearing by at
+    most half the spacing). Targets beyond ``max_range_m`` (ground) are not in view.
+    Returns a boolean array of the targets' broadcast shape.
+    """
+    if not k > 0:
+        raise ValueError(f"k must be > 0, got {k}")
+    if not max_range_m > 0:
+        raise ValueError(f"max_range_m must be > 0, got {max_range_m}")
+    spacing = terrain.cell_size_m if spacing_m is None else float(spacing_m)
+    if not spacing > 0:
+        raise ValueError(f"spacing_m must be > 0, got {spacing_m}")
+    lat, lon, alt = np.broadcast_arrays(*(np.asarray(v, dtype=float) for v in (
+        target_lat_deg, target_lon_deg, target_alt_m)))
+    # Radials x samples within SWEEP_BUDGET (a long range over a fine DEM is swept
+    # coarser: at most ~64 MB).
+    spacing = max(spacing, np.sqrt(2 * np.pi * max_range_m**2 / SWEEP_BUDGET))
+    samples = int(np.ceil(max_range_m / spacing))
+    radials = max(360, int(np.ceil(2 * np.pi * max_range_m / spacing)))
+    radius = effective_earth_radius_m(k)
+    horizon = _horizon_sweep(terrain.elevation_m, terrain._grid(), float(antenna_lat_deg),
+                             float(antenna_lon_deg), radius + float(antenna_alt_m), radius,
+                             spacing, radials, samples)
+    seen = _in_viewshed(terrain.elevation_m, terrain._grid(), horizon, float(antenna_lat_deg),
+                        float(antenna_lon_deg), radius + float(antenna_alt_m), radius,
+                        spacing, np.ascontiguousarray(lat).ravel(),
+                        np.ascontiguousarray(lon).ravel(), np.ascontiguousarray(alt).ravel())
+    return seen.reshape(lat.shape)
+
+
+@njit(cache=True)
+def _horizon_sweep(elevation: np.ndarray, grid: np.ndarray, antenna_lat_deg: float,
+                   antenna_lon_deg: float, antenna_radius_m: float, radius_m: float,
+                   spacing_m: float, radials: int, samples: int) -> np.ndarray:
+    """(radials, samples + 1): the largest tangent of the terrain's elevation angle seen
+    from the antenna up to each sample of each radial (column 0: none, -inf). Positions
+    by the spherical direct problem on the mean earth; angles on the effective earth."""
+    degree = np.pi / 180.0
+    lat0, lon0 = antenna_lat_deg * degree, antenna_lon_deg * degree
+    sin_lat0, cos_lat0 = np.sin(lat0), np.cos(lat0)
+    steepest = np.empty((radials, samples + 1), dtype=np.float32)
+    # What depends on the distance only, once for all radials.
+    arc = np.arange(samples + 1) * (spacing_m / EARTH_RADIUS_M)
+    sin_arc, cos_arc = np.sin(arc), np.cos(arc)
+    phi = np.arange(samples + 1) * (spacing_m / radius_m)
+    sin_phi, cos_phi = np.sin(phi), np.cos(phi)
+    for radial in range(radials):
+        bearing = 2.0 * np.pi * radial / radials
+        sin_bearing, cos_bearing = np.sin(bearing), np.cos(bearing)
+        best = -np.inf
+        steepest[radial, 0] = best
+        for step in range(1, samples + 1):
+            sin_lat = sin_lat0 * cos_arc[step] + cos_lat0 * sin_arc[step] * cos_bearing
+            lat = np.arcsin(min(max(sin_lat, -1.0), 1.0))
+            lon = lon0 + np.arctan2(sin_bearing * sin_arc[step] * cos_lat0,
+                                    cos_arc[step] - sin_lat0 * sin_lat)
+            point_radius = radius_m + _sample(elevation, grid, lat / degree, lon / degree)
+            tangent = ((point_radius * cos_phi[step] - antenna_radius_m)
+                       / (point_radius * sin_phi[step]))
+            if tangent > best:
+                best = tangent
+            steepest[radial, step] = best
+    return steepest
+
+
+@njit(cache=True)
+def _in_viewshed(elevation: np.ndarray, grid: np.ndarray, steepest: np.ndarray,
+                 antenna_lat_deg: float, antenna_lon_deg: float, antenna_radius_m: float,
+                 radius_m: float, spacing_m: float, target_lat_deg: np.ndarray,
+                 target_lon_deg: np.ndarray, target_alt_m: np.ndarray) -> np.ndarray:
+    """Each target against the sweep of :func:`_horizon_sweep` (nearest radial)."""
+    degree = np.pi / 180.0
+    radials, columns = steepest.shape
+    lat0, lon0 = antenna_lat_deg * degree, antenna_lon_deg * degree
+    sin_lat0, cos_lat0 = np.sin(lat0), np.cos(lat0)
+    seen = np.zeros(target_lat_deg.size, dtype=np.bool_)
+    for index in range(target_lat_deg.size):
+        if _sample(elevation, grid, target_lat_deg[index], target_lon_deg[index]) \
+                > target_alt_m[index]:
+            continue  # below the ground
+        lat, lon = target_lat_deg[index] * degree, target_lon_deg[index] * degree
+        sin_lat, cos_lat = np.sin(lat), np.cos(lat)
+        delta = lon - lon0
+        # Inverse problem on the sphere: central angle (atan2 form) and initial bearing.
+        y = cos_lat * np.sin(delta)
+        x = cos_lat0 * sin_lat - sin_lat0 * cos_lat * np.cos(delta)
+        arc = np.arctan2(np.sqrt(x * x + y * y),
+                         sin_lat0 * sin_lat + cos_lat0 * cos_lat * np.cos(delta))
+        ground_m = arc * EARTH_RADIUS_M
+        position = ground_m / spacing_m
+        if position > columns - 1:
+            continue  # beyond the sweep
+        bearing = np.arctan2(y, x) % (2.0 * np.pi)
+        radial = int(np.rint(bearing / (2.0 * np.pi) * radials)) % radials
+        # Samples strictly nearer than the target (its own point is the ground test).
+        before = int(np.ceil(position)) - 1
+        if before < 0:
+            seen[index] = True
+            continue
+        phi = ground_m / radius_m
+        target_radius = radius_m + target_alt_m[index]
+        if phi <= 0.0:
+            seen[index] = True
+            continue
+        tangent = ((target_radius * np.cos(phi) - antenna_radius_m)
+                   / (target_radius * np.sin(phi)))
+        seen[index] = tangent >= steepest[radial, before]
+    return seen
 
 
 def scenario_terrain(scenario: Scenario) -> Terrain | None:
