@@ -54,9 +54,10 @@ def coverage_figure(scenario: Scenario, grid: CoverageGrid) -> Figure:
                          [r.lon_deg for r in scenario.sensors], 0.0).reshape(-1, 3) / 1e3
     extent = _seen_extent(east, north, grid.combined_pd, sites)
     for axes in (per_radar, combined):
-        if grid.terrain and grid.ground_m is not None and np.ptp(grid.ground_m) > 0:
-            axes.contour(east, north, grid.ground_m, levels=8, colors="#8c6d46",
-                         linewidths=0.4, alpha=0.6)
+        if grid.terrain and grid.ground_m is not None and np.ptp(grid.ground_m) > 1.0:
+            levels = np.linspace(grid.ground_m.min(), grid.ground_m.max(), 9)[1:-1]
+            axes.contour(east, north, grid.ground_m, levels=levels, colors="#8c6d46",
+                         linewidths=0.4, alpha=0.7)
         for index in range(sites.shape[0]):
             axes.plot(sites[index, 0], sites[index, 1], marker="^", markersize=6,
                       color=RADAR_COLOURS[index % len(RADAR_COLOURS)],
@@ -72,7 +73,8 @@ def coverage_figure(scenario: Scenario, grid: CoverageGrid) -> Figure:
     combined.set_title(f"combined Pd (white: ≥ {COVERED_PD}, {combined_area:,.0f} km²)",
                        fontsize=9, loc="left")
     per_radar.legend(handles=handles, fontsize=6, loc="lower left", framealpha=0.85)
-    masking = "terrain-masked (DEM)" if grid.terrain else "smooth 4/3 earth"
+    masking = ("terrain-masked (DEM; brown: ground contours)" if grid.terrain
+               else "smooth 4/3 earth")
     figure.suptitle(f"{scenario.name}: coverage of a {grid.rcs_m2:g} m² target at "
                     f"{grid.altitude_m:,.0f} m above the ground, {masking}",
                     fontsize=10, x=0.01, ha="left")
