@@ -45,6 +45,7 @@ from iadsim.sensors.radar import DetectionBatch, RadarNetwork, radar_sites
 from iadsim.threats.raid import ARRIVED, FLYING, KILLED, PENDING, build_raid
 from iadsim.tracking.tracker import CentralTracker, TrackPicture
 from iadsim.world.geodesy import LocalFrame
+from iadsim.world.terrain import terrain_mask
 
 #: ``sim.record_tracks`` left unset records tracks and truth up to this many threats: at
 #: 1,000 (benchmarks/engine_scale.py) recording and scoring would take longer than the run.
@@ -81,7 +82,8 @@ class Simulation:
                                      + self.faults.windows("radar_down", site.name))
                  for site in radar_sites(scenario, self.frame)]
         self.sites = sites
-        self.radars = RadarNetwork(sites, self.seed, ground, scenario.sim.record_detections)
+        self.radars = RadarNetwork(sites, self.seed, ground, scenario.sim.record_detections,
+                                   terrain_mask(scenario, sites, self.frame))
         self.links = ReportLinks([site.latency_s for site in sites])
         self.tracker = CentralTracker(scenario.tracking, sites, self.log, ground)
         self._picture = self.tracker.picture(0.0)

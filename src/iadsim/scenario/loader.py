@@ -60,7 +60,8 @@ def load_scenario(name_or_path: str | Path) -> Scenario:
         problem = getattr(error, "problem", None) or str(error).splitlines()[0]
         raise ScenarioError(source, [("", f"not valid YAML at {where}: {problem}")]) from None
     if isinstance(document, dict) and Path(name_or_path).is_file():
-        document = _recordings_beside(document, Path(name_or_path).resolve().parent)
+        folder = Path(name_or_path).resolve().parent
+        document = _terrain_beside(_recordings_beside(document, folder), folder)
     return scenario_from_dict(document, source=source)
 
 
@@ -77,6 +78,16 @@ def _recordings_beside(document: dict[str, Any], folder: Path) -> dict[str, Any]
             group = {**group, "recording": str(folder / recording)}
         resolved.append(group)
     return {**document, "threats": resolved}
+
+
+def _terrain_beside(document: dict[str, Any], folder: Path) -> dict[str, Any]:
+    """The document with a relative ``terrain.dem_file`` made relative to the scenario
+    file's ``folder`` (a new document; the input is not changed)."""
+    terrain = document.get("terrain")
+    dem_file = terrain.get("dem_file") if isinstance(terrain, dict) else None
+    if not isinstance(dem_file, str) or not dem_file or Path(dem_file).is_absolute():
+        return document
+    return {**document, "terrain": {**terrain, "dem_file": str(folder / dem_file)}}
 
 
 def _read(name_or_path: str | Path) -> tuple[str, str]:
@@ -129,7 +140,7 @@ def check_scenario(scenario: Scenario, source: str = "<scenario>") -> None:
         With one ``(field_path, message)`` per problem found.
     """
     problems = (reference_problems(scenario) + bound_problems(scenario)
-                + _recording_problems(scenario))
+                + _recording_problems(scenario) + _terrain_problems(scenario))
     if problems:
         raise ScenarioError(source, problems)
 
@@ -149,6 +160,20 @@ def _recording_problems(scenario: Scenario) -> list[tuple[str, str]]:
             problems.append((f"threats[{index}].recording", f"{group.recording}: no aircraft "
                              f"left to fly (dropped rows: {recording.dropped})"))
     return problems
+
+
+def _terrain_problems(scenario: Scenario) -> list[tuple[str, str]]:
+    """One problem when the scenario's DEM cannot be read (missing, not a GeoTIFF, not a
+    latitude-longitude grid, rasterio absent)."""
+    if scenario.terrain is None:
+        return []
+    from iadsim.world.terrain import TerrainError, scenario_terrain
+
+    try:
+        scenario_terrain(scenario)
+    except TerrainError as error:
+        return [("terrain.dem_file", str(error))]
+    return []
 
 
 def _apply_profiles(document: dict[str, Any]) -> tuple[dict[str, Any], list[tuple[str, str]]]:

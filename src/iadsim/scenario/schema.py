@@ -4,7 +4,9 @@ Every field in a unit other than SI says so in its name (``max_range_km``, ``azi
 the stages convert once, when they are built from a validated :class:`Scenario`.
 
 Heights and altitudes are metres above the local ground, which is taken as flat at
-``origin.ground_elevation_m`` above the WGS84 ellipsoid until terrain models arrive.
+``origin.ground_elevation_m`` above the WGS84 ellipsoid. With ``terrain`` (a DEM), radars
+stand on the DEM and are masked by it; threats still fly at their altitudes above that
+flat ground (a threat below the DEM's surface is simply not seen).
 Cross-references between sections (a battery naming a radar) are checked in
 :mod:`iadsim.scenario.references`, where the error can name the exact field.
 """
@@ -265,6 +267,17 @@ class Weather(StrictModel):
         23.0, description="Meteorological optical range (2 % contrast threshold at 550 nm); "
         "23 km is a clear day, 5 km haze, under 1 km fog. Sets the laser's Beer-Lambert "
         "extinction (effectors/directed_energy.py).")
+
+
+class TerrainSettings(StrictModel):
+    """A digital elevation model that masks radars (iadsim.world.terrain)."""
+
+    dem_file: str = Field(
+        min_length=1, max_length=4096,
+        description="GeoTIFF DEM on a geographic latitude-longitude grid (EPSG:4326), "
+        "relative to the scenario file or absolute; read with rasterio (the terrain extra). "
+        "Radars stand on it (antenna at the DEM's elevation + height_m) and are masked by "
+        "it along the 4/3-earth ray; outside it the ground is origin.ground_elevation_m.")
 
 
 class InterceptorType(Catalogued):
@@ -710,6 +723,8 @@ class Scenario(StrictModel):
     tracking: Tracking = Field(default_factory=Tracking)
     faults: list[Fault] = Field(default_factory=list)
     weather: Weather = Field(default_factory=Weather)
+    terrain: TerrainSettings | None = Field(
+        None, description="Terrain masking from a DEM; without it, a smooth earth.")
     campaign: Campaign | None = Field(
         None, description="Days of nightly raids with magazines carried over and resupply "
         "(iadsim campaign; see iadsim.scenario.campaign_schema). iadsim run plays one night "

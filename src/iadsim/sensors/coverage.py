@@ -1,13 +1,23 @@
 """Coverage: where each radar of a scenario detects a target of a given RCS at a given
-altitude, on a latitude-longitude grid, per radar and combined.
+altitude, on a latitude-longitude grid, per radar and combined; and the range-altitude
+(vertical) coverage of each radar with its horizon.
 
-For every grid point the target sits at ``altitude_m`` above the scenario's ground; each
-radar sees it when it is within instrumented range, inside the azimuth sector and the
-elevation limits and above the 4/3-earth horizon (the same tests as the simulation's
-detection kernel), and then detects it with the Pd of
+Map (:func:`coverage`): for every grid point the target sits at ``altitude_m`` above the
+ground (the scenario's flat ground, or the DEM's when the scenario has one: a terrain-
+following target); each radar sees it when it is within instrumented range, inside the
+azimuth sector and the elevation limits and above the 4/3-earth horizon (the same tests as
+the simulation's detection kernel), and, with a DEM, when the 4/3-earth ray clears the
+terrain (:func:`iadsim.world.terrain.viewshed`, the radial-sweep form of the
+simulation's :func:`~iadsim.world.terrain.line_of_sight`); it then detects it with the Pd of
 :func:`iadsim.sensors.detection.probability_of_detection` (the radar's Swerling case and
 pulses per dwell) at the radar-equation SNR. Combined: ``1 - prod(1 - Pd)`` (independent
-looks). Smooth earth: no terrain, no clutter, no jamming.
+looks). No clutter, no jamming.
+
+Vertical (:func:`vertical_coverage`): Pd against ground range and altitude over a smooth
+4/3 earth, and the horizon curve, the lowest altitude in view at each ground range
+(L. V. Blake, Radar Range-Performance Analysis, 1980, ch. 5: the tangent ray over the
+effective earth). Elevation is the apparent (refracted) one of the effective-earth
+geometry.
 """
 
 from __future__ import annotations
@@ -20,14 +30,22 @@ import numpy as np
 from iadsim.scenario.loader import load_scenario
 from iadsim.scenario.schema import Scenario
 from iadsim.sensors.detection import probability_of_detection
-from iadsim.sensors.radar import radar_sites
-from iadsim.world.earth import radar_horizon_m
+from iadsim.sensors.radar import RadarSite, radar_sites
+from iadsim.world.earth import effective_earth_radius_m, radar_horizon_m
 from iadsim.world.geodesy import LocalFrame
+from iadsim.world.terrain import scenario_terrain, viewshed
+
+#: The Pd a coverage picture outlines.
+COVERED_PD = 0.9
 
 
 @dataclass(frozen=True, slots=True)
 class CoverageGrid:
-    """Pd on a grid: ``pd`` (n_radars, n_lat, n_lon), ``combined_pd`` (n_lat, n_lon)."""
+    """Pd on a grid: ``pd`` (n_radars, n_lat, n_lon), ``combined_pd`` (n_lat, n_lon).
+
+    ``ground_m`` (n_lat, n_lon): the ground under each point (m above the datum; the DEM's
+    with terrain); ``terrain`` says whether a DEM masked the radars.
+    """
 
     radar_names: tuple[str, ...]
     lat_deg: np.ndarray  # (n_lat,)
@@ -36,54 +54,169 @@ class CoverageGrid:
     rcs_m2: float
     pd: np.ndarray
     combined_pd: np.ndarray
+    ground_m: np.ndarray | None = None
+    terrain: bool = False
+
+    def covered_area_km2(self, threshold: float = COVERED_PD) -> tuple[np.ndarray, float]:
+        """Area (km^2) where Pd >= ``threshold``: per radar (n_radars,), and combined."""
+        lat = np.radians(self.lat_deg)
+        cell_km2 = (np.gradient(lat)[:, None] * np.cos(lat)[:, None]
+                    * np.gradient(np.radians(self.lon_deg))[None, :] * 6_371.0088**2)
+        cell_km2 = np.abs(cell_km2)
+        per_radar = ((self.pd >= threshold) * cell_km2).sum(axis=(1, 2))
+        return per_radar, float(((self.combined_pd >= threshold) * cell_km2).sum())
 
 
-def coverage(scenario: Scenario | str | Path, rcs_m2: float = 0.1, altitude_m: float = 100.0,
-             cells: int = 200, margin_km: float = 20.0) -> CoverageGrid:
-    """Pd of every radar of ``scenario`` on a ``cells`` x ``cells`` grid spanning all radars'
-    instrumented ranges (plus ``margin_km``), for a target of ``rcs_m2`` (m^2) at
-    ``altitude_m`` (m above the scenario ground). ``scenario``: a Scenario, a built-in
-    name or a file path. Returns a :class:`CoverageGrid`."""
+def _checked(scenario: Scenario | str | Path, rcs_m2: float, cells: int) -> Scenario:
     if not isinstance(scenario, Scenario):
         scenario = load_scenario(scenario)
     if not rcs_m2 > 0:
         raise ValueError(f"rcs_m2 must be > 0, got {rcs_m2}")
-    if not altitude_m >= 0:
-        raise ValueError(f"altitude_m must be >= 0, got {altitude_m}")
     if not (isinstance(cells, int) and cells >= 2):
         raise ValueError(f"cells must be an integer >= 2, got {cells}")
+    if not scenario.sensors:
+        raise ValueError("scenario has no sensors: nothing to cover")
+    return scenario
+
+
+def coverage(scenario: Scenario | str | Path, rcs_m2: float = 0.1, altitude_m: float = 100.0,
+             cells: int = 200, margin_km: float = 20.0, terrain: bool = True,
+             horizon_limited: bool = False) -> CoverageGrid:
+    """Pd of every radar of ``scenario`` on a ``cells`` x ``cells`` grid spanning all radars'
+    instrumented ranges (plus ``margin_km``), for a target of ``rcs_m2`` (m^2) at
+    ``altitude_m`` (m above the ground under it). ``scenario``: a Scenario, a built-in
+    name or a file path. ``terrain``: mask with the scenario's DEM when it has one (False:
+    a smooth earth even then). ``horizon_limited``: span only each radar's reach at this
+    altitude, the smaller of its instrumented range and its smooth-earth horizon (a finer
+    grid for a low target; the DEM's highest ground counts). Returns a
+    :class:`CoverageGrid`."""
+    scenario = _checked(scenario, rcs_m2, cells)
+    if not altitude_m >= 0:
+        raise ValueError(f"altitude_m must be >= 0, got {altitude_m}")
     frame = LocalFrame(scenario.origin.lat_deg, scenario.origin.lon_deg, 0.0)
     sites = radar_sites(scenario, frame)
-    if not sites:
-        raise ValueError("scenario has no sensors: nothing to cover")
     ground = scenario.origin.ground_elevation_m
-    reach_deg = (max(site.max_range_m for site in sites) / 1e3 + margin_km) / 111.0
+    dem = scenario_terrain(scenario) if terrain else None
+    reach_m = np.array([site.max_range_m for site in sites])
+    if horizon_limited:
+        highest = altitude_m + (0.0 if dem is None
+                                else max(float(dem.elevation_m.max()) - ground, 0.0))
+        heights = np.array([site.height_m for site in sites])
+        reach_m = np.minimum(reach_m, radar_horizon_m(heights, highest))
+    reach_deg = (reach_m.max() / 1e3 + margin_km) / 111.0
     lats = np.array([site.lat_deg for site in sites])
     lons = np.array([site.lon_deg for site in sites])
     cos_lat = np.cos(np.radians(lats.mean()))
     lat = np.linspace(lats.min() - reach_deg, lats.max() + reach_deg, cells)
     lon = np.linspace(lons.min() - reach_deg / cos_lat, lons.max() + reach_deg / cos_lat, cells)
     grid_lat, grid_lon = np.meshgrid(lat, lon, indexing="ij")
-    target = frame.to_enu(grid_lat, grid_lon, np.full(grid_lat.shape, ground + altitude_m))
+    under = (np.full(grid_lat.shape, ground) if dem is None
+             else dem.elevation_at(grid_lat, grid_lon))
+    target_alt = under + altitude_m
+    target = frame.to_enu(grid_lat, grid_lon, target_alt)
+    # Height above the flat datum, as the simulation's horizon test takes it.
+    target_height = np.maximum(target_alt - ground, 0.0)
     pd = np.zeros((len(sites), cells, cells))
     for index, site in enumerate(sites):
-        local = (target - site.position_enu_m) @ site.to_local.T
-        slant = np.linalg.norm(local, axis=-1)
-        elevation = np.arctan2(local[..., 2], np.hypot(local[..., 0], local[..., 1]))
-        azimuth = np.arctan2(local[..., 0], local[..., 1]) % (2 * np.pi)
-        off = (azimuth - site.sector_center_rad + np.pi) % (2 * np.pi) - np.pi
-        visible = ((slant <= site.max_range_m)
-                   & (slant <= radar_horizon_m(site.height_m, altitude_m))
-                   & (elevation >= site.min_elevation_rad)
-                   & (elevation <= site.max_elevation_rad)
-                   & ((site.sector_width_rad >= 2 * np.pi)
-                      | (np.abs(off) <= 0.5 * site.sector_width_rad)))
+        visible = _in_view(site, target, target_height)
+        if dem is not None and visible.any():
+            visible[visible] = viewshed(dem, site.lat_deg, site.lon_deg, site.alt_m,
+                                        grid_lat[visible], grid_lon[visible],
+                                        target_alt[visible], site.max_range_m)
         if not visible.any():
             continue
-        range_m = np.maximum(slant[visible], 1.0)
-        snr_db = 10 * np.log10(site.snr_at_one_metre * rcs_m2 / range_m**4)
-        pd[index][visible] = probability_of_detection(snr_db, site.pfa, site.pulses_per_dwell,
-                                                      site.swerling)
+        range_m = np.maximum(np.linalg.norm(target[visible] - site.position_enu_m, axis=-1),
+                             1.0)
+        pd[index][visible] = _pd(site, rcs_m2, range_m)
     combined = 1.0 - np.prod(1.0 - pd, axis=0)
     return CoverageGrid(tuple(site.name for site in sites), lat, lon, float(altitude_m),
-                        float(rcs_m2), pd, combined)
+                        float(rcs_m2), pd, combined, under, dem is not None)
+
+
+def _in_view(site: RadarSite, target: np.ndarray, target_height_m: np.ndarray) -> np.ndarray:
+    """Within instrumented range, above the smooth-earth horizon, inside the elevation
+    limits and the azimuth sector (the simulation's tests)."""
+    local = (target - site.position_enu_m) @ site.to_local.T
+    slant = np.linalg.norm(local, axis=-1)
+    elevation = np.arctan2(local[..., 2], np.hypot(local[..., 0], local[..., 1]))
+    azimuth = np.arctan2(local[..., 0], local[..., 1]) % (2 * np.pi)
+    off = (azimuth - site.sector_center_rad + np.pi) % (2 * np.pi) - np.pi
+    return ((slant <= site.max_range_m)
+            & (slant <= radar_horizon_m(site.height_m, target_height_m))
+            & (elevation >= site.min_elevation_rad)
+            & (elevation <= site.max_elevation_rad)
+            & ((site.sector_width_rad >= 2 * np.pi)
+               | (np.abs(off) <= 0.5 * site.sector_width_rad)))
+
+
+def _pd(site: RadarSite, rcs_m2: float, range_m: np.ndarray) -> np.ndarray:
+    snr_db = 10 * np.log10(site.snr_at_one_metre * rcs_m2 / range_m**4)
+    return probability_of_detection(snr_db, site.pfa, site.pulses_per_dwell, site.swerling)
+
+
+@dataclass(frozen=True, slots=True)
+class VerticalCoverage:
+    """Pd against ground range and altitude, per radar, over a smooth 4/3 earth.
+
+    ``ground_range_m`` (n_radars, n_range): each radar's ranges, up to its instrumented
+    range; ``pd`` (n_radars, n_altitude, n_range); ``horizon_altitude_m``
+    (n_radars, n_range): the lowest altitude above the ground each radar sees there.
+    """
+
+    radar_names: tuple[str, ...]
+    ground_range_m: np.ndarray
+    altitude_m: np.ndarray  # (n_altitude,)
+    rcs_m2: float
+    pd: np.ndarray
+    horizon_altitude_m: np.ndarray
+    antenna_height_m: np.ndarray  # (n_radars,)
+
+
+def horizon_altitude_m(antenna_height_m: float, ground_range_m, k: float = 4.0 / 3.0
+                       ) -> np.ndarray:
+    """Lowest altitude (m) in view at ``ground_range_m`` from an antenna at
+    ``antenna_height_m`` over a smooth earth: 0 inside the antenna's horizon, beyond it the
+    height of the tangent ray, ``k a / cos(phi - phi_h) - k a`` with ``phi = ground / (k a)``
+    and ``cos(phi_h) = k a / (k a + h_a)``. Source: Blake (1980) ch. 5; it meets
+    :func:`iadsim.world.earth.radar_horizon_m` (the slant range to that altitude is the
+    horizon range)."""
+    radius = effective_earth_radius_m(k)
+    angle = np.asarray(ground_range_m, dtype=float) / radius
+    tangent = np.arccos(radius / (radius + max(float(antenna_height_m), 0.0)))
+    beyond = np.maximum(angle - tangent, 0.0)
+    return radius / np.cos(beyond) - radius
+
+
+def vertical_coverage(scenario: Scenario | str | Path, rcs_m2: float = 1.0,
+                      max_altitude_m: float = 30_000.0, cells: int = 300) -> VerticalCoverage:
+    """Range-altitude Pd of every radar of ``scenario`` (``cells`` ground ranges up to each
+    radar's instrumented range, ``cells`` altitudes up to ``max_altitude_m`` above the
+    ground), for a target of ``rcs_m2`` (m^2), over a smooth 4/3 earth, in the centre of
+    each radar's sector. Returns a :class:`VerticalCoverage`."""
+    scenario = _checked(scenario, rcs_m2, cells)
+    if not max_altitude_m > 0:
+        raise ValueError(f"max_altitude_m must be > 0, got {max_altitude_m}")
+    frame = LocalFrame(scenario.origin.lat_deg, scenario.origin.lon_deg, 0.0)
+    sites = radar_sites(scenario, frame)
+    radius = effective_earth_radius_m()
+    ground_range = np.array([np.linspace(0.0, site.max_range_m, cells) for site in sites])
+    altitude = np.linspace(0.0, max_altitude_m, cells)
+    target_radius = radius + altitude[:, None]
+    pd = np.zeros((len(sites), cells, cells))
+    horizon = np.zeros((len(sites), cells))
+    for index, site in enumerate(sites):
+        angle = ground_range[index][None, :] / radius
+        antenna_radius = radius + site.height_m
+        vertical = target_radius * np.cos(angle) - antenna_radius
+        horizontal = target_radius * np.sin(angle)
+        slant = np.hypot(vertical, horizontal)
+        elevation = np.arctan2(vertical, horizontal)
+        visible = ((slant <= site.max_range_m)
+                   & (slant <= radar_horizon_m(site.height_m, altitude[:, None]))
+                   & (elevation >= site.min_elevation_rad)
+                   & (elevation <= site.max_elevation_rad))
+        pd[index][visible] = _pd(site, rcs_m2, np.maximum(slant[visible], 1.0))
+        horizon[index] = horizon_altitude_m(site.height_m, ground_range[index])
+    return VerticalCoverage(tuple(site.name for site in sites), ground_range, altitude,
+                            float(rcs_m2), pd, horizon,
+                            np.array([site.height_m for site in sites]))

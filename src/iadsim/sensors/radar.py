@@ -12,7 +12,8 @@ horizon. Measurements are range, azimuth and elevation in the radar's own ENU fr
 independent Gaussian errors whose size follows the look's SNR when the radar has beam
 parameters (:mod:`iadsim.sensors.accuracy`).
 
-Limits of this model: no Doppler, no clutter or multipath, no terrain masking, no
+With a DEM (``terrain_mask``, :mod:`iadsim.world.terrain`) a detection whose 4/3-earth ray
+meets the terrain is dropped. Limits of this model: no Doppler, no clutter or multipath, no
 beam-by-beam scan timing (the whole volume is sampled at the scan instant); one Pd per
 target per scan (no merged or split detections).
 """
@@ -45,6 +46,7 @@ from iadsim.sensors.false_alarms import (
 from iadsim.sensors.measurements import converted_measurement
 from iadsim.world.earth import effective_earth_radius_m, radar_horizon_m
 from iadsim.world.geodesy import LocalFrame, site_rotation
+from iadsim.world.terrain import TerrainMask, site_ground_m
 
 EFFECTIVE_EARTH_RADIUS_M = effective_earth_radius_m()
 
@@ -111,8 +113,12 @@ class RadarSite:
 def radar_sites(scenario: Scenario, frame: LocalFrame) -> list[RadarSite]:
     """Convert each scenario radar to SI units and the scenario frame."""
     ground = scenario.origin.ground_elevation_m
+    # On a DEM a radar stands on its ground; its height above the flat datum sets the
+    # smooth-earth horizon (the terrain masks the rest).
+    site_ground = site_ground_m(scenario, [r.lat_deg for r in scenario.sensors],
+                                [r.lon_deg for r in scenario.sensors])
     sites = []
-    for radar in scenario.sensors:
+    for radar, under in zip(scenario.sensors, site_ground.tolist(), strict=True):
         if radar.radar_equation is not None:
             equation = radar.radar_equation
             constant = float(radar_equation_snr(
@@ -125,7 +131,7 @@ def radar_sites(scenario: Scenario, frame: LocalFrame) -> list[RadarSite]:
                                                      radar.pulses_per_dwell,
                                                      radar.swerling)) / 10.0)
             constant = ref_snr * (radar.ref_range_km * 1e3) ** 4 / radar.ref_rcs_m2
-        alt = ground + radar.height_m
+        alt = under + radar.height_m
         sector_width = np.deg2rad(radar.sector_width_deg)
         if radar.range_resolution_m is not None:
             azimuth_beam = np.deg2rad(radar.azimuth_beamwidth_deg)
@@ -137,7 +143,7 @@ def radar_sites(scenario: Scenario, frame: LocalFrame) -> list[RadarSite]:
         cells = scan_resolution_cells(radar)
         sites.append(RadarSite(
             name=radar.name, lat_deg=radar.lat_deg, lon_deg=radar.lon_deg, alt_m=alt,
-            height_m=radar.height_m,
+            height_m=max(radar.height_m + (under - ground), 0.0),
             position_enu_m=frame.to_enu(radar.lat_deg, radar.lon_deg, alt),
             to_local=site_rotation(radar.lat_deg, radar.lon_deg, frame),
             snr_at_one_metre=constant, pfa=radar.pfa, swerling=radar.swerling,
@@ -170,8 +176,9 @@ class RadarNetwork:
     """
 
     def __init__(self, sites: list[RadarSite], seed: int, ground_elevation_m: float,
-                 record_detections: bool = True):
+                 record_detections: bool = True, terrain_mask: TerrainMask | None = None):
         self.sites = sites
+        self.terrain_mask = terrain_mask  # a DEM: what it hides is not detected
         self.record_detections = record_detections
         self.ground_elevation_m = ground_elevation_m
         self._rngs = [stream(seed, f"radar:{site.name}") for site in sites]
@@ -250,6 +257,9 @@ class RadarNetwork:
             radars, self.position_m, self.to_local, self.horizon_m, self._table,
             threat_position_m, threat_height_m, threat_rcs_m2, ids, draws, fluctuations,
             self._pd_tables, TABLE_START_DB, TABLE_STEP_DB)
+        if self.terrain_mask is not None:
+            seen = self.terrain_mask.visible(radars[row], threat_position_m[ids[column]])
+            row, column, measured, snr = row[seen], column[seen], measured[seen], snr[seen]
         radar_of = radars[row]
         per_radar = np.bincount(row, minlength=radars.size)
         noise = np.concatenate([self._rngs[radar].standard_normal((count, 3))
