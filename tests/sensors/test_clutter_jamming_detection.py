@@ -164,3 +164,32 @@ def test_clutter_needs_the_radars_range_cell_and_beams():
                            "elevation_beamwidth_deg")}
     with pytest.raises(ScenarioError, match=r"sensors\[0\]\.range_resolution_m"):
         scenario_from_dict(scenario([bare], [threat(10.0)], **SEA))
+
+
+def test_interference_to_noise_for_coverage_maps_follows_the_kernels_sum():
+    """The array hook coverage maps can call: (C/I + J)/N per point, clutter only low
+    down, the improvement factor dividing it, a mainbeam jammer adding its J/N."""
+    from iadsim.sensors.jamming import jammer_to_noise_db
+    from iadsim.sensors.radar import radar_sites
+    from iadsim.sensors.radar_environment import interference_to_noise
+    from iadsim.world.geodesy import LocalFrame
+
+    frame = LocalFrame(LAT, LON, 0.0)
+    sea = scenario_from_dict(scenario([radar(), radar(name="mti", clutter_improvement_db=20.0)],
+                                      [threat(10.0)], **SEA))
+    plain, mti = radar_sites(sea, frame)
+    points = np.array([[0.0, 20e3, 10.0], [0.0, 20e3, 3000.0], [0.0, 60e3, 10.0]])
+    ratio = interference_to_noise(plain, points)
+    assert ratio[0] > 1.0  # clutter above the noise for the sea-skimmer at 20 km
+    assert ratio[1] < 1e-3 * ratio[0]  # the beam on the aircraft is off the sea
+    assert ratio[2] == 0.0  # beyond the 41 km clutter horizon
+    np.testing.assert_allclose(interference_to_noise(mti, points), ratio / 100.0, rtol=1e-12)
+
+    jammed = scenario_from_dict(scenario([JAM_RADAR], raid(SELF_SCREEN)))
+    (site,) = radar_sites(jammed, frame)
+    target = np.array([0.0, 100e3, 8000.0])
+    jammers = (target[None, :], np.array([8000.0]), np.array([1.0]), np.array([100e6]))
+    (value,) = interference_to_noise(site, target[None, :], jammers)
+    distance = np.linalg.norm(target - site.position_enu_m)
+    assert 10 * np.log10(value) == pytest.approx(float(jammer_to_noise_db(
+        1.0, 100e6, distance, 35.0, 3e9, 1e6, 500.0)), abs=1e-9)

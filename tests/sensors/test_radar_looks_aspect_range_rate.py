@@ -8,7 +8,8 @@ import pytest
 import iadsim
 from iadsim.events import EventLog
 from iadsim.scenario import scenario_from_dict
-from iadsim.sensors.radar import RadarNetwork, StepMotion, aspect_rcs_table, radar_sites
+from iadsim.sensors.radar import RadarNetwork, radar_sites
+from iadsim.sensors.radar_environment import StepMotion, aspect_rcs_table
 from iadsim.world.geodesy import LocalFrame
 
 LAT, LON = 42.0, 35.0

@@ -41,14 +41,8 @@ from iadsim.network.faults import FaultSchedule
 from iadsim.network.links import ReportLinks
 from iadsim.scenario.schema import Scenario
 from iadsim.sensors.fire_control import fire_control_directors
-from iadsim.sensors.radar import (
-    DetectionBatch,
-    RadarNetwork,
-    StepMotion,
-    aspect_rcs_table,
-    radar_sites,
-    run_jammers,
-)
+from iadsim.sensors.radar import DetectionBatch, RadarNetwork, radar_sites
+from iadsim.sensors.radar_environment import StepMotion, aspect_rcs_table, run_jammers
 from iadsim.threats.raid import ARRIVED, FLYING, KILLED, PENDING, build_raid
 from iadsim.tracking.tracker import CentralTracker, TrackPicture
 from iadsim.world.geodesy import LocalFrame

@@ -35,9 +35,9 @@ from numba import njit
 
 from iadsim.engine.random_streams import stream
 from iadsim.events import EventKind, EventLog
-from iadsim.scenario.schema import Radar, RadarEquation, Scenario
+from iadsim.scenario.schema import Scenario
 from iadsim.sensors.accuracy import MONOPULSE_SLOPE, measurement_sigmas
-from iadsim.sensors.clutter import clutter_to_noise, surface_gamma_db
+from iadsim.sensors.clutter import clutter_to_noise
 from iadsim.sensors.detection import detection_threshold, radar_equation_snr, required_snr_db
 from iadsim.sensors.detection_table import (
     TABLE_START_DB,
@@ -52,8 +52,9 @@ from iadsim.sensors.false_alarms import (
     place_false_alarms,
     scan_resolution_cells,
 )
-from iadsim.sensors.jamming import jammer_constant, jamming_to_noise
+from iadsim.sensors.jamming import jamming_to_noise
 from iadsim.sensors.measurements import converted_measurement
+from iadsim.sensors.radar_environment import Jammers, StepMotion, aspect_rcs, environment_fields
 from iadsim.world.earth import effective_earth_radius_m, radar_horizon_m
 from iadsim.world.geodesy import LocalFrame, site_rotation
 
@@ -160,7 +161,7 @@ def radar_sites(scenario: Scenario, frame: LocalFrame) -> list[RadarSite]:
         else:
             scale = (0.0, 0.0, 0.0)
         cells = scan_resolution_cells(radar)
-        environment = _environment_fields(scenario, radar)
+        environment = environment_fields(scenario, radar)
         sites.append(RadarSite(
             name=radar.name, lat_deg=radar.lat_deg, lon_deg=radar.lon_deg, alt_m=alt,
             height_m=radar.height_m,
@@ -182,100 +183,6 @@ def radar_sites(scenario: Scenario, frame: LocalFrame) -> list[RadarSite]:
             **environment,
         ))
     return sites
-
-
-def _environment_fields(scenario: Scenario, radar: Radar) -> dict[str, float]:
-    """The clutter, jamming and range-rate fields of one radar's :class:`RadarSite`."""
-    fields: dict[str, float] = {"clutter_improvement_db": radar.clutter_improvement_db,
-                                "sidelobe_level_db": radar.sidelobe_level_db}
-    if radar.azimuth_beamwidth_deg is not None:
-        fields["azimuth_beamwidth_rad"] = float(np.deg2rad(radar.azimuth_beamwidth_deg))
-    if radar.elevation_beamwidth_deg is not None:
-        fields["elevation_beamwidth_rad"] = float(np.deg2rad(radar.elevation_beamwidth_deg))
-    receive = radar.radar_equation if radar.radar_equation is not None else radar.receiver
-    frequency_hz = None if receive is None else receive.frequency_hz
-    surface = radar.surface if radar.surface is not None else scenario.surface
-    if surface.kind != "none" and radar.range_resolution_m is not None:
-        gamma_db = (surface.gamma_db if surface.gamma_db is not None else surface_gamma_db(
-            surface.kind, surface.land_type, surface.sea_state, frequency_hz))
-        fields["clutter_constant_m"] = float(10.0 ** (gamma_db / 10.0)
-                                             * fields["azimuth_beamwidth_rad"]
-                                             * radar.range_resolution_m)
-    if receive is not None:
-        fields["jammer_constant"] = jammer_constant(receive.gain_rx_db, receive.frequency_hz,
-                                                    receive.system_temperature_k)
-        fields["receiver_bandwidth_hz"] = (1.0 / receive.pulse_width_s
-                                           if isinstance(receive, RadarEquation)
-                                           else receive.bandwidth_hz)
-    if radar.range_rate_sigma_mps is not None:
-        fields["range_rate_sigma_mps"] = radar.range_rate_sigma_mps
-    return fields
-
-
-@dataclass(frozen=True, slots=True)
-class Jammers:
-    """The noise jammers of a run: fixed (stand-off) ones and those threats carry.
-
-    fixed_*: (f,) or (f, 3) arrays, scenario ENU (m), height above ground (m), ERP (W),
-    bandwidth (Hz), on from ``fixed_start_s`` to ``fixed_end_s``; carried_*: (n_threats,),
-    ERP 0 for a threat with no jammer.
-    """
-
-    fixed_position_m: np.ndarray
-    fixed_height_m: np.ndarray
-    fixed_erp_w: np.ndarray
-    fixed_bandwidth_hz: np.ndarray
-    fixed_start_s: np.ndarray
-    fixed_end_s: np.ndarray
-    carried_erp_w: np.ndarray
-    carried_bandwidth_hz: np.ndarray
-
-    @property
-    def any(self) -> bool:
-        return bool(self.fixed_erp_w.size) or bool((self.carried_erp_w > 0).any())
-
-
-def run_jammers(scenario: Scenario, frame: LocalFrame, group_index: np.ndarray) -> Jammers:
-    """The jammers of a scenario: its stand-off jammers and each threat's (by its group,
-    ``group_index`` (n_threats,))."""
-    ground = scenario.origin.ground_elevation_m
-    fixed = scenario.jammers
-    position = (frame.to_enu([j.lat_deg for j in fixed], [j.lon_deg for j in fixed],
-                             [ground + j.altitude_m for j in fixed]).reshape(-1, 3)
-                if fixed else np.zeros((0, 3)))
-    group_erp = np.array([0.0 if g.jammer is None else g.jammer.erp_w
-                          for g in scenario.threats] + [0.0])
-    group_bandwidth = np.array([1.0 if g.jammer is None else g.jammer.bandwidth_hz
-                                for g in scenario.threats] + [1.0])
-    return Jammers(position, np.array([j.altitude_m for j in fixed], dtype=float),
-                   np.array([j.erp_w for j in fixed], dtype=float),
-                   np.array([j.bandwidth_hz for j in fixed], dtype=float),
-                   np.array([j.start_s for j in fixed], dtype=float),
-                   np.array([np.inf if j.end_s is None else j.end_s for j in fixed],
-                            dtype=float),
-                   group_erp[group_index], group_bandwidth[group_index])
-
-
-def aspect_rcs_table(scenario: Scenario, group_index: np.ndarray) -> np.ndarray:
-    """Each threat's RCS by aspect (nose, side, tail), m^2, shape (n_threats, 3); NaN rows
-    for threats of groups without ``rcs_by_aspect``."""
-    table = np.full((len(scenario.threats) + 1, 3), np.nan)
-    for index, group in enumerate(scenario.threats):
-        if group.rcs_by_aspect is not None:
-            aspect = group.rcs_by_aspect
-            table[index] = (aspect.nose_m2, aspect.side_m2, aspect.tail_m2)
-    return table[group_index]
-
-
-@dataclass(frozen=True, slots=True)
-class StepMotion:
-    """Where the threats were at the start of the step and how fast they move, for looks
-    inside the step, RCS by aspect and range rate. Arrays indexed by threat id."""
-
-    start_s: float
-    start_position_m: np.ndarray  # (n, 3) scenario ENU
-    start_height_m: np.ndarray  # (n,)
-    velocity_mps: np.ndarray  # (n, 3) mean over the step
 
 
 _NO_ALARMS = np.zeros((0, 3))
@@ -616,7 +523,7 @@ def _detect(radars: np.ndarray, radar_position_m: np.ndarray, to_local: np.ndarr
             closing = (velocity_mps[threat, 0] * east + velocity_mps[threat, 1] * north
                        + velocity_mps[threat, 2] * up)
             if has_aspect and not np.isnan(aspect_rcs_m2[threat, 0]):
-                rcs = _aspect_rcs(aspect_rcs_m2[threat], closing, slant,
+                rcs = aspect_rcs(aspect_rcs_m2[threat], closing, slant,
                                   velocity_mps[threat])
             snr = (snr_constant * rcs / max(slant, 1.0) ** 4
                    * fluctuations[row, column])
@@ -654,22 +561,3 @@ def _detect(radars: np.ndarray, radar_position_m: np.ndarray, to_local: np.ndarr
             found += 1
     return (rows[:found].copy(), columns[:found].copy(), measured[:found].copy(),
             snrs[:found].copy(), range_rates[:found].copy())
-
-
-@njit(cache=True)
-def _aspect_rcs(nose_side_tail_m2: np.ndarray, radial: float, slant_m: float,
-                velocity_mps: np.ndarray) -> float:
-    """RCS (m^2) at the aspect the radar sees: the angle between the threat's velocity and
-    its line of sight to the radar (0 nose on, pi tail on), interpolated in dB between
-    nose (0), side (pi/2) and tail (pi). ``radial``: velocity . (threat - radar), so the
-    threat flies toward the radar when it is negative. A threat at rest shows its side."""
-    speed = np.sqrt(velocity_mps[0] ** 2 + velocity_mps[1] ** 2 + velocity_mps[2] ** 2)
-    if speed * slant_m <= 0.0:
-        return nose_side_tail_m2[1]
-    cosine = min(max(-radial / (speed * slant_m), -1.0), 1.0)
-    aspect = np.arccos(cosine) / (0.5 * np.pi)  # 0 nose, 1 side, 2 tail
-    lower = min(int(aspect), 1)
-    fraction = aspect - lower
-    low_db = np.log10(nose_side_tail_m2[lower])
-    high_db = np.log10(nose_side_tail_m2[lower + 1])
-    return 10.0 ** (low_db + fraction * (high_db - low_db))
