@@ -14,8 +14,11 @@ from typing import Annotated, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
-Positive = Annotated[float, Field(gt=0.0, allow_inf_nan=False)]
-NonNegative = Annotated[float, Field(ge=0.0, allow_inf_nan=False)]
+#: Practical bounds (what a value beyond would mean): no jammer radiates a gigawatt ERP;
+#: radar and jammer bands lie below 1 THz; no RCS exceeds a million square metres.
+Power = Annotated[float, Field(gt=0.0, le=1e9, allow_inf_nan=False)]
+Frequency = Annotated[float, Field(gt=0.0, le=1e12, allow_inf_nan=False)]
+Rcs = Annotated[float, Field(gt=0.0, le=1e6, allow_inf_nan=False)]
 LandType = Literal["flatland", "farmland", "woods", "wooded_hill", "metropolitan",
                    "rugged_mountain"]
 
@@ -41,17 +44,17 @@ class Receiver(_Strict):
     jammer's J/N is measured against."""
 
     gain_rx_db: float = Field(ge=0.0, le=70.0, allow_inf_nan=False)
-    frequency_hz: Positive
-    bandwidth_hz: Positive = Field(description="Receiver noise bandwidth.")
-    system_temperature_k: Positive = 290.0
+    frequency_hz: Frequency
+    bandwidth_hz: Frequency = Field(description="Receiver noise bandwidth.")
+    system_temperature_k: float = Field(290.0, gt=0.0, le=1e6, allow_inf_nan=False)
 
 
 class NoiseJammer(_Strict):
     """A noise jammer: effective radiated power over a bandwidth covering the radars'."""
 
-    erp_w: Positive = Field(description="Effective radiated power (W), toward the radar.")
-    bandwidth_hz: Positive = Field(description="Jamming bandwidth (Hz); at least the "
-                                   "radar's receiver bandwidth for barrage noise.")
+    erp_w: Power = Field(description="Effective radiated power (W), toward the radar.")
+    bandwidth_hz: Frequency = Field(description="Jamming bandwidth (Hz); at least the "
+                                    "radar's receiver bandwidth for barrage noise.")
 
 
 class StandOffJammer(NoiseJammer):
@@ -62,7 +65,7 @@ class StandOffJammer(NoiseJammer):
     lat_deg: float = Field(ge=-90.0, le=90.0, allow_inf_nan=False)
     lon_deg: float = Field(ge=-180.0, le=180.0, allow_inf_nan=False)
     altitude_m: float = Field(0.0, ge=0.0, le=100_000.0, allow_inf_nan=False)
-    start_s: NonNegative = 0.0
+    start_s: float = Field(0.0, ge=0.0, le=7 * 86_400.0, allow_inf_nan=False)
     end_s: float | None = Field(None, gt=0.0, allow_inf_nan=False)
 
     @model_validator(mode="after")
@@ -77,6 +80,6 @@ class AspectRcs(_Strict):
     """RCS (m^2) seen from the nose, the side and the tail; interpolated in dB between,
     by the angle between the threat's velocity and its line of sight to the radar."""
 
-    nose_m2: Positive
-    side_m2: Positive
-    tail_m2: Positive
+    nose_m2: Rcs
+    side_m2: Rcs
+    tail_m2: Rcs

@@ -749,7 +749,9 @@ class Scenario(StrictModel):
         default_factory=Surface, description="The surface radars look over (clutter), "
         "unless a radar gives its own.")
     jammers: list[StandOffJammer] = Field(
-        default_factory=list, description="Stand-off noise jammers at fixed places.")
+        default_factory=list, max_length=1_000,
+        description="Stand-off noise jammers at fixed places (at most 1,000: each adds to "
+        "every radar look's cost).")
     campaign: Campaign | None = Field(
         None, description="Days of nightly raids with magazines carried over and resupply "
         "(iadsim campaign; see iadsim.scenario.campaign_schema). iadsim run plays one night "
