@@ -7,7 +7,8 @@ are missing, unused numbers NaN. ``value`` carries the one number each kind need
 kind                value
 =================== ==========================================================
 threat_launch       unit cost of the threat (USD)
-detection           signal-to-noise ratio (dB) of the detection
+detection           signal-to-noise ratio (dB) of the detection; with clutter or
+                    jamming, signal to interference plus noise
 false_alarm         NaN
 track_start         NaN  (a tentative track is born)
 track_confirm       NaN

@@ -34,6 +34,7 @@ from iadsim.analysis.damage import asset_damage
 from iadsim.analysis.kill_assessment_score import score_kill_assessments
 from iadsim.analysis.layers import LAYERS, layer_of
 from iadsim.scenario.schema import Scenario
+from iadsim.sensors.burn_through import burn_through_table
 
 NOTIONAL_NOTE = ("All system profiles are notional, built from open public figures; "
                  "results are for analysis, training and planning only.")
@@ -220,6 +221,8 @@ def summarize(events: pd.DataFrame, threats: pd.DataFrame, scenario: Scenario, s
                            if not a["survived"])
         verdict_text = (f"NOT DEFENDED: {leaked_total} leaker(s) reached "
                         f"{len(hit_assets)} asset(s); damage {damage}.")
+    # Self-screening burn-through per radar and jamming group, only when jammers fly.
+    burn_through = burn_through_table(scenario)
     return {
         "scenario": scenario.name,
         "seed": seed,
@@ -266,6 +269,7 @@ def summarize(events: pd.DataFrame, threats: pd.DataFrame, scenario: Scenario, s
              "sensor": None if pd.isna(row.sensor) else str(row.sensor)}
             for row in threats.itertuples() if not np.isnan(row.first_detection_s)
         ],
+        **({"burn_through": burn_through} if burn_through else {}),
     }
 
 

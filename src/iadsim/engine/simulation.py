@@ -42,6 +42,7 @@ from iadsim.network.links import ReportLinks
 from iadsim.scenario.schema import Scenario
 from iadsim.sensors.fire_control import fire_control_directors
 from iadsim.sensors.radar import DetectionBatch, RadarNetwork, radar_sites
+from iadsim.sensors.radar_environment import StepMotion, aspect_rcs_table, run_jammers
 from iadsim.threats.raid import ARRIVED, FLYING, KILLED, PENDING, build_raid
 from iadsim.tracking.tracker import CentralTracker, TrackPicture
 from iadsim.world.geodesy import LocalFrame
@@ -82,8 +83,12 @@ class Simulation:
                                      + self.faults.windows("radar_down", site.name))
                  for site in radar_sites(scenario, self.frame)]
         self.sites = sites
-        self.radars = RadarNetwork(sites, self.seed, ground, scenario.sim.record_detections,
-                                   terrain_mask(scenario, sites, self.frame))
+        self.radars = RadarNetwork(
+            sites, self.seed, ground, scenario.sim.record_detections,
+            jammers=run_jammers(scenario, self.frame, self.raid.group_index),
+            aspect_rcs_m2=aspect_rcs_table(scenario, self.raid.group_index),
+            look_times=scenario.sim.radar_look_times,
+            terrain_mask=terrain_mask(scenario, sites, self.frame))
         self.links = ReportLinks([site.latency_s for site in sites])
         self.tracker = CentralTracker(scenario.tracking, sites, self.log, ground)
         self._picture = self.tracker.picture(0.0)
@@ -163,6 +168,7 @@ class Simulation:
             self._update_threats(start_s, launched)
         flying = (self.status == FLYING).nonzero()[0]
         previous_position = self.threat_position_m[flying]
+        previous_height = self.threat_height_m[flying]
         moved = flying
         self._update_threats(end_s, flying)
         if launched.size:
@@ -210,8 +216,11 @@ class Simulation:
             start_position[moved] = previous_position
             self.fire_control.measure(start_s, end_s, start_position, self.threat_position_m,
                                       self.status == FLYING)
+        motion = None
+        if self.radars.needs_motion:
+            motion = self._step_motion(start_s, moved, previous_position, previous_height)
         scans = self.radars.scan(end_s, self.threat_position_m, self.threat_height_m,
-                                 raid.rcs_m2, flying, log)
+                                 raid.rcs_m2, flying, log, motion)
         for batch in scans:
             self.links.send(batch)
 
@@ -244,6 +253,17 @@ class Simulation:
         self.batteries.update_reloads(end_s, log)
         self.time_s = end_s
         self.steps += 1
+
+    def _step_motion(self, start_s: float, moved: np.ndarray, previous_position: np.ndarray,
+                     previous_height: np.ndarray) -> StepMotion:
+        """The threats' start-of-step positions and mean velocities over the step (for
+        radar looks inside the step, RCS by aspect and range rate)."""
+        start_position = self.threat_position_m.copy()
+        start_position[moved] = previous_position
+        start_height = self.threat_height_m.copy()
+        start_height[moved] = previous_height
+        velocity = (self.threat_position_m - start_position) / self.dt_s
+        return StepMotion(start_s, start_position, start_height, velocity)
 
     def _beam_step(self, start_s: float) -> None:
         """Run the laser and jammer dwells over the step on the picture of the previous

@@ -107,4 +107,23 @@ def reference_problems(scenario: Scenario) -> list[tuple[str, str]]:
                                  f"the last waypoint is {miss_m / 1000:.1f} km from target "
                                  f"{group.target!r}; expected within its radius_m plus "
                                  f"weapon_range_km ({allowed_m / 1000:.1f} km)"))
+    problems += _radar_environment_problems(scenario)
     return problems + campaign_reference_problems(scenario, MAX_TOTAL_THREATS)
+
+
+def _radar_environment_problems(scenario: Scenario) -> list[tuple[str, str]]:
+    """Clutter needs a radar's beam and range cell; jamming needs its receive side."""
+    problems = []
+    jammed = bool(scenario.jammers) or any(group.jammer is not None
+                                           for group in scenario.threats)
+    for index, radar in enumerate(scenario.sensors):
+        surface = radar.surface if radar.surface is not None else scenario.surface
+        if surface.kind != "none" and radar.range_resolution_m is None:
+            problems.append((f"sensors[{index}].range_resolution_m", (
+                f"surface clutter ({surface.kind}) needs the radar's range cell and beams: "
+                "give range_resolution_m, azimuth_beamwidth_deg and elevation_beamwidth_deg")))
+        if jammed and radar.radar_equation is None and radar.receiver is None:
+            problems.append((f"sensors[{index}].receiver", (
+                "the scenario has jammers: give the radar's receiver (gain_rx_db, "
+                "frequency_hz, bandwidth_hz) or radar_equation, so its J/N can be computed")))
+    return problems

@@ -26,6 +26,13 @@ from pydantic import (
 
 from iadsim.scenario.bounds import field_bound_message
 from iadsim.scenario.campaign_schema import Campaign
+from iadsim.scenario.radar_environment_schema import (
+    AspectRcs,
+    NoiseJammer,
+    Receiver,
+    StandOffJammer,
+    Surface,
+)
 
 Name = Annotated[
     str,
@@ -89,6 +96,10 @@ class SimSettings(StrictModel):
     record_detections: bool = Field(
         True, description="Write one event per radar detection (large raids: many rows)."
     )
+    radar_look_times: Literal["step", "scheduled"] = Field(
+        "step", description="When radars look: 'scheduled' at each radar's own revisit "
+        "times inside a step, the targets moved to the look time (reports carry it); "
+        "'step' at the end of the step the look falls in (the earlier behaviour).")
     record_tracks: bool | None = Field(
         None, description="Keep run.tracks (one row per track update) and run.truth (live "
         "threats at the same times) and score the track quality in the summary; default: "
@@ -194,6 +205,21 @@ class Radar(Catalogued, Sited):
     )
     latency_s: NonNegative = Field(0.5, description="Delay from scan to the battle manager.")
     outages: list[Outage] = Field(default_factory=list)
+    surface: Surface | None = Field(
+        None, description="The surface this radar looks over (clutter); default: the "
+        "scenario's surface.")
+    clutter_improvement_db: NonNegative = Field(
+        0.0, le=80.0, description="MTI / pulse-Doppler clutter improvement factor (dB): "
+        "residual clutter is the clutter over this.")
+    sidelobe_level_db: float = Field(
+        -30.0, ge=-60.0, le=-10.0, allow_inf_nan=False,
+        description="One-way sidelobe level below the mainbeam peak (dB): the gain toward a "
+        "stand-off jammer off the mainbeam and the clutter floor.")
+    receiver: Receiver | None = Field(
+        None, description="Receive side for jamming of a radar set by a reference point.")
+    range_rate_sigma_mps: Positive | None = Field(
+        None, description="Measure range rate (Doppler) with this 1-sigma error; default: "
+        "no range rate in the reports.")
 
     @model_validator(mode="after")
     def _consistent(self) -> Radar:
@@ -210,6 +236,9 @@ class Radar(Catalogued, Sited):
         if any(value is None for value in beam) and any(value is not None for value in beam):
             raise ValueError("give all three of range_resolution_m, azimuth_beamwidth_deg and "
                              "elevation_beamwidth_deg, or none")
+        if self.receiver is not None and self.radar_equation is not None:
+            raise ValueError("receiver is for a radar set by a reference point; a "
+                             "radar_equation radar's receive side is in radar_equation")
         if self.ref_range_km is not None and self.ref_pd <= self.pfa:
             raise ValueError(f"ref_pd must exceed pfa (got ref_pd={self.ref_pd}, pfa={self.pfa})")
         return self
@@ -489,6 +518,12 @@ class ThreatGroup(Catalogued):
     )
     lane_spacing_m: NonNegative = 0.0
     rcs_m2: Positive
+    rcs_by_aspect: AspectRcs | None = Field(
+        None, description="RCS by aspect (nose, side, tail) as the radars see it; default: "
+        "rcs_m2 from every side.")
+    jammer: NoiseJammer | None = Field(
+        None, description="A self-screening noise jammer carried by every threat of the "
+        "group, on while it flies.")
     unit_cost_usd: NonNegative = 0.0
     target: Name | None = None
     weapon_range_km: NonNegative = Field(
@@ -725,6 +760,13 @@ class Scenario(StrictModel):
     weather: Weather = Field(default_factory=Weather)
     terrain: TerrainSettings | None = Field(
         None, description="Terrain masking from a DEM; without it, a smooth earth.")
+    surface: Surface = Field(
+        default_factory=Surface, description="The surface radars look over (clutter), "
+        "unless a radar gives its own.")
+    jammers: list[StandOffJammer] = Field(
+        default_factory=list, max_length=1_000,
+        description="Stand-off noise jammers at fixed places (at most 1,000: each adds to "
+        "every radar look's cost).")
     campaign: Campaign | None = Field(
         None, description="Days of nightly raids with magazines carried over and resupply "
         "(iadsim campaign; see iadsim.scenario.campaign_schema). iadsim run plays one night "

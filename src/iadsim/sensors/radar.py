@@ -12,10 +12,21 @@ horizon. Measurements are range, azimuth and elevation in the radar's own ENU fr
 independent Gaussian errors whose size follows the look's SNR when the radar has beam
 parameters (:mod:`iadsim.sensors.accuracy`).
 
+Optional, each off unless the scenario asks for it
+(:mod:`iadsim.scenario.radar_environment_schema`): surface clutter (constant gamma,
+:mod:`iadsim.sensors.clutter`) and noise jamming
+(:mod:`iadsim.sensors.jamming`) that add to the noise, ``SINR = S / (N + C / I + J)``, in the
+detection draw; RCS by aspect (nose, side, tail, interpolated in dB); a measured range rate;
+and looks at each radar's own scheduled times inside a step, the targets moved (linearly
+over the step) to the look time (``sim.radar_look_times: scheduled``). By default a radar
+looks at the end of the step its scan falls in (``step``).
+
 With a DEM (``terrain_mask``, :mod:`iadsim.world.terrain`) a detection whose 4/3-earth ray
-meets the terrain is dropped. Limits of this model: no Doppler, no clutter or multipath, no
-beam-by-beam scan timing (the whole volume is sampled at the scan instant); one Pd per
-target per scan (no merged or split detections).
+meets the terrain is dropped.
+
+Limits of this model: no multipath, no beam-by-beam scan timing (the
+whole volume is sampled at the scan instant); one Pd per target per scan (no merged or split
+detections).
 """
 
 from __future__ import annotations
@@ -29,6 +40,7 @@ from iadsim.engine.random_streams import stream
 from iadsim.events import EventKind, EventLog
 from iadsim.scenario.schema import Scenario
 from iadsim.sensors.accuracy import MONOPULSE_SLOPE, measurement_sigmas
+from iadsim.sensors.clutter import clutter_to_noise
 from iadsim.sensors.detection import detection_threshold, radar_equation_snr, required_snr_db
 from iadsim.sensors.detection_table import (
     TABLE_START_DB,
@@ -43,7 +55,9 @@ from iadsim.sensors.false_alarms import (
     place_false_alarms,
     scan_resolution_cells,
 )
+from iadsim.sensors.jamming import jamming_to_noise
 from iadsim.sensors.measurements import converted_measurement
+from iadsim.sensors.radar_environment import Jammers, StepMotion, aspect_rcs, environment_fields
 from iadsim.world.earth import effective_earth_radius_m, radar_horizon_m
 from iadsim.world.geodesy import LocalFrame, site_rotation
 from iadsim.world.terrain import TerrainMask, site_ground_m
@@ -64,6 +78,9 @@ class DetectionBatch:
     threat_id: np.ndarray  # (k,) truth, for the analysis only; never read by the tracker
     position_m: np.ndarray  # (k, 3) converted measurement, scenario ENU
     position_cov_m2: np.ndarray  # (k, 3, 3) its covariance
+    # Measured range rate (m/s, + opening) and its 1 sigma, when the radar measures it.
+    range_rate_mps: np.ndarray | None = None  # (k,)
+    range_rate_sigma_mps: np.ndarray | None = None  # (k,)
 
     @property
     def size(self) -> int:
@@ -101,6 +118,17 @@ class RadarSite:
     sector_center_rad: float = 0.0
     sector_width_rad: float = 2 * np.pi
     max_altitude_m: float = 30_000.0
+    # Clutter: gamma x azimuth beamwidth x range cell (m); 0 without a surface.
+    clutter_constant_m: float = 0.0
+    clutter_improvement_db: float = 0.0
+    elevation_beamwidth_rad: float = np.deg2rad(2.0)
+    azimuth_beamwidth_rad: float = np.deg2rad(2.0)
+    sidelobe_level_db: float = -30.0
+    # Jamming: G_r lambda^2 / ((4 pi)^2 k T_s) (0: cannot be jammed) and the receiver's
+    # noise bandwidth (Hz).
+    jammer_constant: float = 0.0
+    receiver_bandwidth_hz: float = 1e6
+    range_rate_sigma_mps: float = 0.0  # 0: no range rate measured
 
     @property
     def volume(self) -> SurveillanceVolume:
@@ -141,6 +169,7 @@ def radar_sites(scenario: Scenario, frame: LocalFrame) -> list[RadarSite]:
         else:
             scale = (0.0, 0.0, 0.0)
         cells = scan_resolution_cells(radar)
+        environment = environment_fields(scenario, radar)
         sites.append(RadarSite(
             name=radar.name, lat_deg=radar.lat_deg, lon_deg=radar.lon_deg, alt_m=alt,
             height_m=max(radar.height_m + (under - ground), 0.0),
@@ -159,12 +188,17 @@ def radar_sites(scenario: Scenario, frame: LocalFrame) -> list[RadarSite]:
             outages_s=tuple((o.start_s, o.end_s) for o in radar.outages),
             accuracy_scale=scale, sector_center_rad=float(np.deg2rad(radar.sector_center_deg)),
             sector_width_rad=float(sector_width), max_altitude_m=radar.max_altitude_m,
+            **environment,
         ))
     return sites
 
 
 _NO_ALARMS = np.zeros((0, 3))
 _NO_ALARMS.flags.writeable = False
+_NO_ASPECT = np.zeros((0, 3))
+_NO_JAMMERS = (np.zeros((0, 3)), np.zeros(0), np.zeros(0), np.zeros(0))
+#: Largest range rate a false alarm reports (m/s), for radars that measure range rate.
+FALSE_ALARM_RANGE_RATE_MPS = 1_000.0
 
 
 class RadarNetwork:
@@ -176,10 +210,18 @@ class RadarNetwork:
     """
 
     def __init__(self, sites: list[RadarSite], seed: int, ground_elevation_m: float,
-                 record_detections: bool = True, terrain_mask: TerrainMask | None = None):
+                 record_detections: bool = True, jammers: Jammers | None = None,
+                 aspect_rcs_m2: np.ndarray | None = None, look_times: str = "step",
+                 terrain_mask: TerrainMask | None = None):
         self.sites = sites
         self.terrain_mask = terrain_mask  # a DEM: what it hides is not detected
         self.record_detections = record_detections
+        self.jammers = jammers if jammers is not None and jammers.any else None
+        self.aspect_rcs_m2 = (aspect_rcs_m2 if aspect_rcs_m2 is not None
+                              and np.isfinite(aspect_rcs_m2).any() else None)
+        if look_times not in ("step", "scheduled"):
+            raise ValueError(f"look_times must be 'step' or 'scheduled', got {look_times!r}")
+        self.scheduled = look_times == "scheduled"
         self.ground_elevation_m = ground_elevation_m
         self._rngs = [stream(seed, f"radar:{site.name}") for site in sites]
         # Scan phases are staggered so that radars do not all look at the same instant.
@@ -214,16 +256,32 @@ class RadarNetwork:
         grids = [elevation_grid(volume) for volume in self._volumes]
         self._alarm_bins = [(low, np.cumsum(weight) / weight.sum()) for low, weight in grids]
         self._has_outages = any(site.outages_s for site in sites)
+        # Clutter, jamming and range-rate parameters, one row per radar (see _detect).
+        self._environment = np.array([[
+            site.clutter_constant_m, site.elevation_beamwidth_rad,
+            10.0 ** (2.0 * site.sidelobe_level_db / 10.0),
+            10.0 ** (site.clutter_improvement_db / 10.0), site.jammer_constant,
+            site.receiver_bandwidth_hz, site.azimuth_beamwidth_rad,
+            10.0 ** (site.sidelobe_level_db / 10.0), site.range_rate_sigma_mps, site.height_m]
+            for site in sites]).reshape(-1, 10)
+        self._measures_range_rate = bool((self._environment[:, 8] > 0).any())
+        #: Whether scan needs the step's motion (looks inside the step, aspect, range rate).
+        self.needs_motion = (self.scheduled or self.aspect_rcs_m2 is not None
+                             or self._measures_range_rate)
+
+    def _log_outages(self, time_s: float, log: EventLog) -> None:
+        """Log each radar's outage starts and ends as of ``time_s``."""
+        for index, site in enumerate(self.sites):
+            down = any(start <= time_s < end for start, end in site.outages_s)
+            if down != self._in_outage[index]:
+                kind = EventKind.OUTAGE_START if down else EventKind.OUTAGE_END
+                log.add(kind, time_s, sensor_index=index)
+                self._in_outage[index] = down
 
     def due(self, time_s: float, log: EventLog) -> np.ndarray:
         """Indices of the radars that scan at ``time_s`` (advancing their clocks)."""
         if self._has_outages:
-            for index, site in enumerate(self.sites):
-                down = any(start <= time_s < end for start, end in site.outages_s)
-                if down != self._in_outage[index]:
-                    kind = EventKind.OUTAGE_START if down else EventKind.OUTAGE_END
-                    log.add(kind, time_s, sensor_index=index)
-                    self._in_outage[index] = down
+            self._log_outages(time_s, log)
         due = (time_s + 1e-9 >= self._next_scan_s).nonzero()[0]
         if due.size == 0:
             return due
@@ -231,20 +289,65 @@ class RadarNetwork:
         self._next_scan_s[due] += missed * self.revisit_s[due]
         return due[~self._in_outage[due]] if self._has_outages else due
 
+    def scheduled_looks(self, start_s: float, end_s: float,
+                        log: EventLog) -> list[tuple[float, np.ndarray]]:
+        """The looks of every radar in ``(start_s, end_s]`` at its own revisit times, as
+        (look time, radar indices) in time order; radars in an outage at a look skip it.
+        Outage transitions are logged at ``end_s``; clocks advance past ``end_s``."""
+        if self._has_outages:
+            self._log_outages(end_s, log)
+        looks: dict[float, list[int]] = {}
+        for radar in (end_s + 1e-9 >= self._next_scan_s).nonzero()[0].tolist():
+            site = self.sites[radar]
+            while self._next_scan_s[radar] <= end_s + 1e-9:
+                look_s = float(self._next_scan_s[radar])
+                if not any(start <= look_s < end for start, end in site.outages_s):
+                    looks.setdefault(look_s, []).append(radar)
+                self._next_scan_s[radar] += site.revisit_s
+        return [(look_s, np.array(looks[look_s], dtype=np.intp)) for look_s in sorted(looks)]
+
     def scan(self, time_s: float, threat_position_m: np.ndarray, threat_height_m: np.ndarray,
-             threat_rcs_m2: np.ndarray, visible_ids: np.ndarray,
-             log: EventLog) -> list[DetectionBatch]:
+             threat_rcs_m2: np.ndarray, visible_ids: np.ndarray, log: EventLog,
+             motion: StepMotion | None = None) -> list[DetectionBatch]:
         """Scan with every radar whose revisit falls due at ``time_s``.
 
         threat_position_m (n, 3) scenario ENU, threat_height_m (n,) above ground and
         threat_rcs_m2 (n,) are indexed by threat id; ``visible_ids`` are the ids in flight.
+        ``motion`` (the step's start and the threats' velocity) is needed for scheduled
+        looks, and gives the aspect and range rate (without it the threats stand still).
         Logs outage transitions and (when recording) every detection and false alarm;
-        returns one batch per radar that reported anything, in radar order.
+        returns one batch per radar look that reported anything, in time then radar order.
         """
-        radars = self.due(time_s, log)
-        if radars.size == 0:
-            return []
+        count = threat_position_m.shape[0]
+        velocity = motion.velocity_mps if motion is not None else np.zeros((count, 3))
+        if not (self.scheduled and motion is not None):
+            radars = self.due(time_s, log)
+            if radars.size == 0:
+                return []
+            return self._look(time_s, radars, threat_position_m, threat_height_m,
+                              threat_rcs_m2, visible_ids, velocity, log)
+        batches = []
+        span_s = time_s - motion.start_s
+        for look_s, radars in self.scheduled_looks(motion.start_s, time_s, log):
+            fraction = (look_s - motion.start_s) / span_s if span_s > 0 else 1.0
+            if fraction >= 1.0:
+                position, height = threat_position_m, threat_height_m
+            else:
+                position = motion.start_position_m + fraction * (
+                    threat_position_m - motion.start_position_m)
+                height = motion.start_height_m + fraction * (
+                    threat_height_m - motion.start_height_m)
+            batches += self._look(look_s, radars, position, height, threat_rcs_m2,
+                                  visible_ids, velocity, log)
+        return batches
+
+    def _look(self, time_s: float, radars: np.ndarray, threat_position_m: np.ndarray,
+              threat_height_m: np.ndarray, threat_rcs_m2: np.ndarray, visible_ids: np.ndarray,
+              velocity_mps: np.ndarray, log: EventLog) -> list[DetectionBatch]:
+        """One look at ``time_s`` by each of ``radars``, the threats where given."""
         ids = visible_ids
+        jammers = self._active_jammers(time_s, threat_position_m, threat_height_m, ids)
+        aspect = self.aspect_rcs_m2 if self.aspect_rcs_m2 is not None else _NO_ASPECT
         # Each radar draws from its own stream: one uniform per threat in flight, one RCS
         # fluctuation per threat in flight (none for a steady target), then three normals
         # per detection, then its false alarms.
@@ -253,13 +356,15 @@ class RadarNetwork:
         for row, radar in enumerate(radars.tolist()):
             draws[row] = self._rngs[radar].random(ids.size)
             fluctuations[row] = fluctuation(self._rngs[radar], self._shapes[radar], ids.size)
-        row, column, measured, snr = _detect(
+        row, column, measured, snr, range_rate = _detect(
             radars, self.position_m, self.to_local, self.horizon_m, self._table,
             threat_position_m, threat_height_m, threat_rcs_m2, ids, draws, fluctuations,
-            self._pd_tables, TABLE_START_DB, TABLE_STEP_DB)
+            self._pd_tables, TABLE_START_DB, TABLE_STEP_DB, self._environment,
+            EFFECTIVE_EARTH_RADIUS_M, velocity_mps, aspect, *jammers)
         if self.terrain_mask is not None:
             seen = self.terrain_mask.visible(radars[row], threat_position_m[ids[column]])
-            row, column, measured, snr = row[seen], column[seen], measured[seen], snr[seen]
+            row, column, measured = row[seen], column[seen], measured[seen]
+            snr, range_rate = snr[seen], range_rate[seen]
         radar_of = radars[row]
         per_radar = np.bincount(row, minlength=radars.size)
         noise = np.concatenate([self._rngs[radar].standard_normal((count, 3))
@@ -267,6 +372,13 @@ class RadarNetwork:
                                                         strict=True)])
         sigmas = measurement_sigmas(snr, self.sigmas[radar_of], self.accuracy_scale[radar_of])
         measured += sigmas * noise
+        rate_sigma = self._environment[radar_of, 8]
+        if self._measures_range_rate:
+            # Drawn after the position errors, only by radars that measure range rate.
+            range_rate = range_rate + rate_sigma * np.concatenate([
+                self._rngs[radar].standard_normal(count) if self._environment[radar, 8] > 0
+                else np.zeros(count)
+                for radar, count in zip(radars.tolist(), per_radar.tolist(), strict=True)])
         snr_db = 10.0 * np.log10(snr)
         threat_id = ids[column]
         alarm_parts = [self._false_alarms(radar) for radar in radars]
@@ -280,6 +392,11 @@ class RadarNetwork:
                 self.accuracy_scale[alarm_radar])])
             snr_db = np.concatenate([snr_db, np.full(alarm_radar.size, np.nan)])
             threat_id = np.concatenate([threat_id, np.full(alarm_radar.size, -1)])
+            if self._measures_range_rate:
+                range_rate = np.concatenate([range_rate, *(
+                    self._false_alarm_range_rates(radar, part.shape[0])
+                    for radar, part in zip(radars.tolist(), alarm_parts, strict=True))])
+                rate_sigma = np.concatenate([rate_sigma, self._environment[alarm_radar, 8]])
         measured[:, 0] = np.maximum(measured[:, 0], 1.0)
         measured[:, 1] = np.mod(measured[:, 1], 2 * np.pi)
         position, covariance = converted_measurement(
@@ -297,16 +414,44 @@ class RadarNetwork:
         order = radar_of.argsort(kind="stable")
         radar_of, measured, snr_db = radar_of[order], measured[order], snr_db[order]
         threat_id, position, covariance = threat_id[order], position[order], covariance[order]
+        if self._measures_range_rate:
+            range_rate, rate_sigma = range_rate[order], rate_sigma[order]
         bounds = np.searchsorted(radar_of, radars, side="right")
         batches, start = [], 0
         for radar, stop in zip(radars.tolist(), bounds.tolist(), strict=True):
             if stop > start:
+                measures = self._measures_range_rate and self._environment[radar, 8] > 0
                 batches.append(DetectionBatch(
                     radar, time_s, measured[start:stop, 0], measured[start:stop, 1],
                     measured[start:stop, 2], snr_db[start:stop], threat_id[start:stop],
-                    position[start:stop], covariance[start:stop]))
+                    position[start:stop], covariance[start:stop],
+                    range_rate[start:stop] if measures else None,
+                    rate_sigma[start:stop] if measures else None))
             start = stop
         return batches
+
+    def _active_jammers(self, time_s: float, threat_position_m: np.ndarray,
+                        threat_height_m: np.ndarray, ids: np.ndarray) -> tuple[np.ndarray, ...]:
+        """Position (m, 3), height (m,), ERP (m,) and bandwidth (m,) of the jammers on at
+        ``time_s``: the stand-off ones in their window and those carried by ``ids``."""
+        jammers = self.jammers
+        if jammers is None:
+            return _NO_JAMMERS
+        on = (jammers.fixed_start_s <= time_s) & (time_s < jammers.fixed_end_s)
+        carriers = ids[jammers.carried_erp_w[ids] > 0]
+        return (np.concatenate([jammers.fixed_position_m[on], threat_position_m[carriers]]),
+                np.concatenate([jammers.fixed_height_m[on], threat_height_m[carriers]]),
+                np.concatenate([jammers.fixed_erp_w[on], jammers.carried_erp_w[carriers]]),
+                np.concatenate([jammers.fixed_bandwidth_hz[on],
+                                jammers.carried_bandwidth_hz[carriers]]))
+
+    def _false_alarm_range_rates(self, radar: int, count: int) -> np.ndarray:
+        """Range rates of a radar's false alarms: uniform over +-FALSE_ALARM_RANGE_RATE_MPS
+        (noise in any Doppler cell) for a radar that measures range rate, else NaN."""
+        if self._environment[radar, 8] <= 0 or count == 0:
+            return np.full(count, np.nan)
+        return self._rngs[radar].uniform(-FALSE_ALARM_RANGE_RATE_MPS,
+                                         FALSE_ALARM_RANGE_RATE_MPS, count)
 
     def _false_alarms(self, radar: int) -> np.ndarray:
         """False alarms of one scan: Poisson count, uniform over the volume's cells."""
@@ -323,31 +468,46 @@ def _detect(radars: np.ndarray, radar_position_m: np.ndarray, to_local: np.ndarr
             radar_horizon_m: np.ndarray, table: np.ndarray, threat_position_m: np.ndarray,
             threat_height_m: np.ndarray, threat_rcs_m2: np.ndarray, ids: np.ndarray,
             draws: np.ndarray, fluctuations: np.ndarray, pd_tables: np.ndarray,
-            table_start_db: float, table_step_db: float,
-            ) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+            table_start_db: float, table_step_db: float, environment: np.ndarray,
+            earth_radius_m: float, velocity_mps: np.ndarray, aspect_rcs_m2: np.ndarray,
+            jammer_position_m: np.ndarray, jammer_height_m: np.ndarray,
+            jammer_erp_w: np.ndarray, jammer_bandwidth_hz: np.ndarray,
+            ) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
     """Which threats ``ids`` each of the ``radars`` detects, given one uniform draw and one
     RCS fluctuation (look SNR over mean SNR) per (radar, threat): a threat is in view within
     the instrumented range, the 4/3-earth horizon, the azimuth sector and the elevation
     limits, and detected when its draw falls below the steady-target Pd of the look's
-    single-pulse SNR, interpolated in the radar's row of ``pd_tables`` (tabulated from
-    :func:`iadsim.sensors.detection.probability_of_detection`). Returns the row (into
+    single-pulse SINR, interpolated in the radar's row of ``pd_tables`` (tabulated from
+    :func:`iadsim.sensors.detection.probability_of_detection`). The SINR is the SNR over
+    ``1 + C / (N I) + J / N``: residual clutter (:func:`iadsim.sensors.clutter.clutter_to_noise`
+    over the improvement factor) and jamming (:func:`iadsim.sensors.jamming.jamming_to_noise`),
+    each only when the radar has a surface or jammers are on. Returns the row (into
     ``radars``) and column (into ``ids``) of each detection, its true (range, azimuth,
-    elevation) and its linear dwell SNR (all pulses), radar by radar. ``table`` rows: max
-    range, min and max elevation, single-pulse SNR at 1 m for 1 m^2, pulses per dwell,
-    sector centre and half width."""
+    elevation), its linear dwell SINR (all pulses) and its true range rate (m/s), radar by
+    radar. ``table`` rows: max range, min and max elevation, single-pulse SNR at 1 m for
+    1 m^2, pulses per dwell, sector centre and half width. ``environment`` rows: clutter
+    constant, elevation beamwidth, two-way sidelobe floor, improvement factor (linear),
+    jammer constant, receiver bandwidth, azimuth beamwidth, one-way sidelobe floor, range
+    rate sigma, antenna height. ``aspect_rcs_m2``: (n, 3) nose/side/tail RCS, NaN rows (or
+    no rows) for threats seen at ``threat_rcs_m2`` from every side."""
     capacity = radars.size * ids.size  # at most every threat by every radar
     rows = np.empty(capacity, dtype=np.intp)
     columns = np.empty(capacity, dtype=np.intp)
     measured = np.empty((capacity, 3))
     snrs = np.empty(capacity)
+    range_rates = np.empty(capacity)
     last = pd_tables.shape[1] - 1
     two_pi = 2.0 * np.pi
+    has_aspect = aspect_rcs_m2.shape[0] > 0
+    jammed = jammer_erp_w.size > 0
     found = 0
     for row in range(radars.size):
         radar = radars[row]
         max_range, min_elevation, max_elevation = table[radar, 0], table[radar, 1], table[radar, 2]
         snr_constant, pulses = table[radar, 3], table[radar, 4]
         sector_center, sector_half = table[radar, 5], table[radar, 6]
+        clutter_constant = environment[radar, 0]
+        jammable = jammed and environment[radar, 4] > 0.0
         all_round = sector_half >= np.pi
         rotation = to_local[radar]
         for column in range(ids.size):
@@ -373,10 +533,30 @@ def _detect(radars: np.ndarray, radar_position_m: np.ndarray, to_local: np.ndarr
                 off = (azimuth - sector_center + np.pi) % two_pi - np.pi
                 if abs(off) > sector_half:
                     continue
-            snr = (snr_constant * threat_rcs_m2[threat] / max(slant, 1.0) ** 4
+            rcs = threat_rcs_m2[threat]
+            closing = (velocity_mps[threat, 0] * east + velocity_mps[threat, 1] * north
+                       + velocity_mps[threat, 2] * up)
+            if has_aspect and not np.isnan(aspect_rcs_m2[threat, 0]):
+                rcs = aspect_rcs(aspect_rcs_m2[threat], closing, slant,
+                                  velocity_mps[threat])
+            snr = (snr_constant * rcs / max(slant, 1.0) ** 4
                    * fluctuations[row, column])
             if snr <= 0.0:
                 continue
+            interference = 0.0
+            if clutter_constant > 0.0:
+                interference += clutter_to_noise(
+                    snr_constant, max(slant, 1.0), elevation, environment[radar, 9],
+                    clutter_constant, environment[radar, 1],
+                    environment[radar, 2], earth_radius_m) / environment[radar, 3]
+            if jammable:
+                interference += jamming_to_noise(
+                    radar_position_m[radar], east, north, up, environment[radar, 4],
+                    environment[radar, 5], environment[radar, 6], environment[radar, 7],
+                    radar_horizon_m[radar], earth_radius_m, jammer_position_m,
+                    jammer_height_m, jammer_erp_w, jammer_bandwidth_hz)
+            if interference > 0.0:
+                snr = snr / (1.0 + interference)
             position = (10.0 * np.log10(snr) - table_start_db) / table_step_db
             if position <= 0.0:
                 pd = pd_tables[radar, 0]
@@ -391,5 +571,7 @@ def _detect(radars: np.ndarray, radar_position_m: np.ndarray, to_local: np.ndarr
                 continue
             rows[found], columns[found], snrs[found] = row, column, snr * pulses
             measured[found, 0], measured[found, 1], measured[found, 2] = slant, azimuth, elevation
+            range_rates[found] = closing / max(slant, 1.0)
             found += 1
-    return rows[:found].copy(), columns[:found].copy(), measured[:found].copy(), snrs[:found].copy()
+    return (rows[:found].copy(), columns[:found].copy(), measured[:found].copy(),
+            snrs[:found].copy(), range_rates[:found].copy())
