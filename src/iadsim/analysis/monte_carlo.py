@@ -194,11 +194,14 @@ def record_replications(client: Any, scenario: Scenario, replications: int,
 
     def flush() -> None:
         nonlocal flushed_at, pending_replications
-        if store is not None:
-            store.append(pending)
-        recorded.extend(pending)
+        # Taken out of ``pending`` first: when an interrupt arrives inside ``append`` (after
+        # its rename), the final flush must not write the same rows again.
+        batch = pending.copy()
         pending.clear()
         pending_replications = 0
+        recorded.extend(batch)
+        if store is not None:
+            store.append(batch)
         flushed_at = time.monotonic()
 
     def on_result(outcome: dict[str, Any]) -> None:

@@ -140,6 +140,7 @@ def run(
                     "see docs: run budget).")] = None,
 ) -> None:
     """Run one simulation, write its event log and summary, and print the summary."""
+    from iadsim.analysis.results_store import write_atomically
     from iadsim.api import check_output_folder
     from iadsim.api import run as run_scenario
     from iadsim.engine.run_cost import DEFAULT_MAX_EVENTS
@@ -171,9 +172,9 @@ def run(
     if svg is not None:
         picture = Console(record=True, width=100, file=io.StringIO())
         print_summary(result.summary, picture)
-        try:
-            svg.parent.mkdir(parents=True, exist_ok=True)
-            picture.save_svg(str(svg), title=f"iadsim run {model.name} --seed {chosen_seed}")
+        drawing = picture.export_svg(title=f"iadsim run {model.name} --seed {chosen_seed}")
+        try:  # under a temporary name, then renamed: never a half-written picture
+            write_atomically(svg, lambda path: Path(path).write_text(drawing, encoding="utf-8"))
         except OSError as error:
             _fail([f"--svg: cannot write {svg}: {error.strerror or error}"])
     recorded = ", tracks, truth and interceptors" if len(result.tracks) else ""
