@@ -199,3 +199,55 @@ def test_a_battery_lost_with_its_asset_holds_nothing_and_gets_nothing():
                                               [2, 2, 0, 2, 2, 0, 0, 0]]
     assert lost["battery_lost_sam_home"].tolist() == [0, 1]
     assert lost["depot_sam_missile"].tolist() == [0, 2]
+
+
+def test_interrupted_campaign_resumes_without_loss_or_duplicates(tmp_path, monkeypatch):
+    """In process (the fast variant of the killed-process test in
+    tests/interfaces/test_cli_campaign.py): a Ctrl-C after two replications were recorded,
+    a duplicated part (a crash between two renames), then resume: the rows, intervals,
+    dry days and files of an uninterrupted campaign."""
+    from iadsim.analysis import results_store
+
+    document = one_battery_site({"days": 2}).model_dump()
+    document["interceptors"][0]["single_shot_pk"] = 0.6  # the replications differ
+    model = iadsim.Scenario.model_validate(document)
+    reference = run_inventory_campaign(None, model, 5, out=tmp_path / "reference")
+    original = results_store.ResultsStore.append
+    calls = []
+
+    def interrupt_after_two(self, rows):
+        original(self, rows)
+        calls.append(len(rows))
+        if len(calls) == 2:
+            raise KeyboardInterrupt
+
+    monkeypatch.setattr(results_store.ResultsStore, "append", interrupt_after_two)
+    out = tmp_path / "campaign"
+    with pytest.raises(KeyboardInterrupt):
+        run_inventory_campaign(None, model, 5, out=out)
+    monkeypatch.undo()
+    assert [count for count in calls if count] == [2, 2]  # a replication (2 days) a part
+    assert not (out / "days.parquet").exists()
+    store = results_store.ResultsStore(out, model, 5, True, kind="inventory",
+                                       key=("replication", "day"), rows_file="days.parquet")
+    recorded = store.done_rows()
+    assert sorted(set(recorded["replication"])) == [0, 1]
+    store.append(recorded[recorded["replication"] == 1].to_dict("records"))  # a duplicate
+    with pytest.raises(ValueError, match="already holds a campaign"):
+        run_inventory_campaign(None, model, 5, out=out)
+    played = []
+    monkeypatch.setattr("iadsim.analysis.inventory_campaign.play_campaign",
+                        lambda scenario, seed: played.append(seed) or play_campaign(
+                            scenario, seed))
+    resumed = run_inventory_campaign(None, model, 5, out=out, resume=True)
+    assert played == [replication_seed(model.sim.seed, i) for i in (2, 3, 4)]
+    pd.testing.assert_frame_equal(resumed.days, reference.days)
+    pd.testing.assert_frame_equal(resumed.intervals, reference.intervals)
+    pd.testing.assert_frame_equal(resumed.dry_days, reference.dry_days)
+    pd.testing.assert_frame_equal(pd.read_parquet(out / "days.parquet"),
+                                  pd.read_parquet(tmp_path / "reference" / "days.parquet"))
+    assert not (out / "parts").exists()
+    assert not [p for p in out.iterdir() if p.name.startswith(".")]  # no temporaries
+    with pytest.raises(ValueError, match="holds a inventory campaign; expected a "
+                                         "monte_carlo campaign"):
+        iadsim.monte_carlo(model, 2, out=out, resume=True, progress=False)

@@ -94,3 +94,24 @@ def test_a_scenario_without_a_campaign_is_one_line_with_exit_code_2(tmp_path):
     assert result.stderr == (f"error: {scenario}: no campaign: section; expected campaign: "
                              "{days: N, raids: [...], resupply: [...]} (see the built-in "
                              "scenario attrition)\n")
+
+
+def test_a_finished_campaign_folder_is_refused_without_resume_and_kept_with_it(
+        tmp_path, monkeypatch):
+    scenario = write_site(tmp_path, {"days": 2})
+    out = tmp_path / "out"
+    first = runner.invoke(app, ["campaign", scenario, "--out", str(out)], terminal_width=120)
+    assert first.exit_code == 0, first.output
+    again = runner.invoke(app, ["campaign", scenario, "--out", str(out)])
+    assert again.exit_code == 2 and again.stdout == ""
+    assert again.stderr == (f"error: out: {out} already holds a campaign; pass resume=True "
+                            "(--resume) to complete it, or choose another folder\n")
+
+    def refuse(*args, **kwargs):
+        raise AssertionError("a finished campaign was played again")
+
+    monkeypatch.setattr("iadsim.engine.simulation.Simulation", refuse)
+    resumed = runner.invoke(app, ["campaign", scenario, "--out", str(out), "--resume"],
+                            terminal_width=120)
+    assert resumed.exit_code == 0, resumed.output
+    assert resumed.stdout == first.stdout

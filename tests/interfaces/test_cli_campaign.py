@@ -130,3 +130,52 @@ def test_campaign_process_killed_mid_way_resumes_without_loss_or_duplicates(tmp_
     reference = iadsim.monte_carlo(SCENARIO, 12, workers=1, progress=False)
     pd.testing.assert_frame_equal(stable(rows), stable(reference.replications))
     assert "P(kill) per shot" in resumed.stdout
+
+
+@pytest.mark.slow
+def test_inventory_campaign_process_killed_mid_way_resumes_without_loss_or_duplicates(
+        tmp_path):
+    """``iadsim campaign --resume`` after SIGKILL of the campaign and its worker: the rows
+    of an uninterrupted campaign (played in this process; the rows are the same whatever
+    the workers, tests/analysis/test_inventory_campaign.py)."""
+    import copy
+
+    import yaml
+
+    from iadsim.analysis.inventory_campaign import run_inventory_campaign
+    from small_site_builder import SMALL_SITE
+
+    document = copy.deepcopy(SMALL_SITE)
+    document["interceptors"] = [dict(document["interceptors"][0], single_shot_pk=0.6)]
+    document["batteries"] = [dict(document["batteries"][0], launchers=1,
+                                  missiles_per_launcher=3)]
+    document["campaign"] = {"days": 2}
+    path = tmp_path / "site.yaml"
+    path.write_text(yaml.safe_dump(document), encoding="utf-8")
+    out = tmp_path / "campaign"
+    command = [sys.executable, "-m", "iadsim.interfaces.cli", "campaign", str(path), "-n",
+               "12", "--workers", "1", "--out", str(out)]
+    process = subprocess.Popen(command, env=environment(), start_new_session=True,
+                               stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    try:
+        deadline = time.monotonic() + 400
+        while time.monotonic() < deadline and process.poll() is None:
+            if len(list((out / "parts").glob("part-*.parquet"))) >= 3:
+                break
+            time.sleep(0.2)
+        assert process.poll() is None, "the campaign ended before it could be killed"
+        os.killpg(process.pid, signal.SIGKILL)
+        process.wait(timeout=60)
+    finally:
+        if process.poll() is None:
+            os.killpg(process.pid, signal.SIGKILL)
+    assert not (out / "days.parquet").exists()
+    recorded = len(list((out / "parts").glob("part-*.parquet")))
+    assert 3 <= recorded < 12
+    resumed = subprocess.run([*command, "--resume"], env=environment(), capture_output=True,
+                             text=True, timeout=600)
+    assert resumed.returncode == 0, resumed.stderr
+    days = pd.read_parquet(out / "days.parquet")
+    reference = run_inventory_campaign(None, iadsim.load_scenario(path), 12)
+    pd.testing.assert_frame_equal(days, reference.days)
+    assert days.groupby("replication").size().tolist() == [2] * 12

@@ -273,3 +273,54 @@ def test_validate_in_a_fresh_process_exits_2_without_traceback(tmp_path, base):
         f"error: {scenario_file}: origin.lat_deg: Input should be less than or equal to 90 "
         "(got 95)",
         f"error: {scenario_file}: sensors[1].pfa: Input should be less than 0.1 (got 0.5)"]
+
+
+def test_merge_keys_copy_an_anchored_entry_and_the_keys_beside_them_override(tmp_path):
+    """``<<: *anchor`` (YAML merge key): the second radar is the first with a new name and
+    place. (Refused as "could not determine a constructor" until issue 22's property tests
+    found it; a key given twice beside a merge is still a duplicate.)"""
+    text = builtin_text("sinop-trial")
+    document = load_yaml(text)
+    first = document["sensors"][0]
+    lines = yaml.safe_dump({k: v for k, v in document.items() if k != "sensors"},
+                           sort_keys=False)
+    radars = [yaml.safe_dump([radar], default_flow_style=True).strip()[1:-1]
+              for radar in document["sensors"]]
+    path = tmp_path / "merged.yaml"
+    path.write_text(lines + f"sensors:\n  - &first {radars[0]}\n"
+                    + "".join(f"  - {radar}\n" for radar in radars[1:])
+                    + f"  - {{<<: *first, name: copy, lat_deg: {first['lat_deg'] + 0.1}}}\n",
+                    encoding="utf-8")
+    scenario = iadsim.load_scenario(path)
+    copied = scenario.sensors[-1]
+    assert (copied.name, copied.lat_deg) == ("copy", first["lat_deg"] + 0.1)
+    assert copied.model_dump(exclude={"name", "lat_deg"}) == scenario.sensors[0].model_dump(
+        exclude={"name", "lat_deg"})
+    with pytest.raises(yaml.YAMLError, match="duplicate key 'name'"):
+        load_yaml("a: &x {p: 1}\nb: {<<: *x, name: q, name: r}\n")
+
+
+@pytest.mark.parametrize(("value", "message"), [
+    ('!!int "abc"', "cannot read 'abc' as !!int (invalid literal for int() with base 10: "
+                    "'abc')"),
+    ('!!int ""', "cannot read '' as !!int (string index out of range)"),
+    ("!!bool maybe", "cannot read 'maybe' as !!bool ('maybe')"),
+    ('!!timestamp ""', "cannot read '' as !!timestamp ("),
+    ("!!timestamp 2001-13-45", "cannot read '2001-13-45' as !!timestamp (month must be in "
+                               "1..12)"),
+    ("!!set [1, 2]", "expected a mapping node, but found sequence"),
+])
+def test_a_tag_that_does_not_fit_its_value_is_one_line_at_its_place(tmp_path, value,
+                                                                      message):
+    """PyYAML raised ValueError, IndexError, KeyError, AttributeError or TypeError (a
+    traceback from the CLI) for these; found by the property tests of issue 22."""
+    path = tmp_path / "tagged.yaml"
+    text = builtin_text("sinop-trial")
+    assert text.startswith("name:")
+    path.write_text(text.replace("name:", f"name: {value}\nold_name:", 1), encoding="utf-8")
+    with pytest.raises(ScenarioError) as raised:
+        iadsim.load_scenario(path)
+    (line,) = raised.value.lines()
+    assert line.startswith(f"{path}: not valid YAML at line ") and message in line
+    result = CliRunner().invoke(app, ["validate", str(path)])
+    assert result.exit_code == 2 and result.stderr == f"error: {line}\n"

@@ -15,6 +15,12 @@ the scenario and ``(i, d)``: the same whatever the number of Dask workers.
 
 One row per replication and day (:func:`play_campaign` gives the columns); the per-day
 intervals and the day each layer runs dry are in :mod:`iadsim.analysis.campaign_intervals`.
+
+With a results folder, finished replications are recorded as they come (the Monte Carlo
+store, :class:`~iadsim.analysis.results_store.ResultsStore`, keyed by replication and
+day), so an interrupted campaign resumes (``resume=True``, ``iadsim campaign --resume``)
+with no replication lost and none counted twice. Every night is checked against the run
+budget (:mod:`iadsim.engine.run_cost`) before anything starts.
 """
 
 from __future__ import annotations
@@ -35,9 +41,11 @@ from iadsim.analysis.campaign_plan import (
     night_scenario,
 )
 from iadsim.analysis.layers import LAYERS, layer_of
-from iadsim.analysis.monte_carlo import campaign_client, execute, replication_seed
+from iadsim.analysis.monte_carlo import campaign_client, record_replications, replication_seed
 from iadsim.analysis.replication_metrics import column_name
+from iadsim.analysis.results_store import ResultsStore
 from iadsim.analysis.summary import summarize
+from iadsim.engine.run_cost import DEFAULT_MAX_EVENTS, check_replications
 from iadsim.scenario.schema import Scenario
 
 #: Files written to a campaign's results folder.
@@ -197,40 +205,57 @@ def _day_row(scenario: Scenario, day: int, seed: int, summary: dict[str, Any] | 
 
 
 def campaign_replication(scenario: Scenario, index: int, seed: int, keep_run: bool = False,
-                         extract: Any = None) -> dict[str, Any]:
+                         extract: Any = None,
+                         max_events: int = DEFAULT_MAX_EVENTS) -> dict[str, Any]:
     """One replication of the campaign (on a Dask worker): its days, in ``extra``.
-    The signature is that of :func:`iadsim.analysis.monte_carlo.execute`'s tasks."""
+    The signature is that of :func:`iadsim.analysis.monte_carlo.execute`'s tasks
+    (``max_events`` unused: every night was checked before the campaign started)."""
     days = play_campaign(scenario, seed)
     days.insert(0, "campaign_seed", seed)
     days.insert(0, "replication", index)
     return {"row": {"replication": index, "seed": seed}, "run": None, "extra": days}
 
 
-def run_inventory_campaign(client: Any, scenario: Scenario, replications: int,
-                           progress: bool = True, confidence: float = 0.95,
-                           out: str | Path | None = None) -> InventoryResult:
-    """Replications ``0 .. replications-1`` of the campaign on a Dask ``client``, or in
-    this process, one after the other, when ``client`` is None."""
+def check_nights(scenario: Scenario, max_events: int = DEFAULT_MAX_EVENTS) -> None:
+    """Refuse the campaign when a night's run is over the budget (``ScenarioError``
+    naming the largest such night, its estimate and how to raise the limit)."""
     if scenario.campaign is None:
         raise ValueError(f"scenario {scenario.name!r} has no campaign: section; expected "
                          "campaign: {days: N, raids: [...], resupply: [...]}")
-    seeds = [replication_seed(scenario.sim.seed, index) for index in range(replications)]
-    frames: list[pd.DataFrame] = []
-    if client is None:
-        frames = [campaign_replication(scenario, index, seed)["extra"]
-                  for index, seed in enumerate(seeds)]
-    else:
-        execute(client, scenario, list(range(replications)), set(),
-                lambda outcome: frames.append(outcome["extra"]), label="campaigns",
-                progress=progress, task=campaign_replication)
-    days = pd.concat(frames, ignore_index=True).sort_values(
-        ["replication", "day"], ignore_index=True)
+    nights = ((f"campaign: night of day {day}", night_scenario(scenario, day))
+              for day in range(1, scenario.campaign.days + 1))
+    check_replications(((label, night) for label, night in nights if night is not None),
+                       max_events, "iadsim.campaign")
+
+
+def run_inventory_campaign(client: Any, scenario: Scenario, replications: int,
+                           progress: bool = True, confidence: float = 0.95,
+                           out: str | Path | None = None, resume: bool = False,
+                           max_events: int = DEFAULT_MAX_EVENTS) -> InventoryResult:
+    """Replications ``0 .. replications-1`` of the campaign on a Dask ``client``, or in
+    this process, one after the other, when ``client`` is None.
+
+    With ``out``, each finished replication's days are recorded in ``out/parts`` as they
+    come, and ``resume`` completes an interrupted campaign there (see the module doc)."""
+    check_nights(scenario, max_events)
+    store = None
+    if out is not None:
+        store = ResultsStore(out, scenario, replications, resume, kind="inventory",
+                             key=("replication", "day"), rows_file=DAYS_FILE)
+    elif resume:
+        raise ValueError("resume: needs out (the folder of the campaign to resume)")
+    days = record_replications(
+        client, scenario, replications, store,
+        lambda outcome: outcome["extra"].to_dict("records"), label="campaigns",
+        progress=progress, task=campaign_replication, max_events=max_events,
+        key=("replication", "day"))
     layers = list(dict.fromkeys(layers_of_types(scenario).values()))
     result = InventoryResult(
         scenario, days, day_intervals(days, scenario, scenario.sim.seed, confidence),
         dry_days(days, scenario, layers, confidence))
-    if out is not None:
-        result = write_results(result, Path(out))
+    if store is not None:
+        result = write_results(result, store.folder)
+        store.drop_parts()
     return result
 
 
@@ -256,7 +281,8 @@ def write_results(result: InventoryResult, folder: Path) -> InventoryResult:
 def campaign(scenario: str | Path | Scenario, replications: int = 1,
              workers: int | None = None, scheduler: str | None = None,
              out: str | Path | None = None, progress: bool = True,
-             confidence: float = 0.95) -> InventoryResult:
+             confidence: float = 0.95, resume: bool = False,
+             max_events: int = DEFAULT_MAX_EVENTS) -> InventoryResult:
     """Play a scenario's campaign (its ``campaign:`` section) over replications.
 
     Parameters
@@ -270,16 +296,24 @@ def campaign(scenario: str | Path | Scenario, replications: int = 1,
         As :func:`iadsim.monte_carlo`. With neither and one replication, the campaign is
         played in this process (no cluster started); the rows are the same either way.
     out:
-        Results folder (see :func:`write_results`); None keeps them in memory.
+        Results folder (see :func:`write_results`); None keeps them in memory. It must
+        not hold a campaign already, unless ``resume``.
     progress:
         A progress bar on stderr (Dask runs).
     confidence:
         Two-sided coverage of the intervals.
+    resume:
+        Complete the interrupted campaign in ``out`` (same scenario and seed): its
+        recorded replications are kept, only the missing ones are played.
+    max_events:
+        The run budget of each night (:mod:`iadsim.engine.run_cost`), as ``iadsim.run``.
 
     Raises
     ------
     ValueError
         A bad argument, or a scenario without a campaign section.
+    ScenarioError
+        A night over the run budget (before anything starts or is written).
     """
     from iadsim.scenario.loader import load_scenario
 
@@ -293,11 +327,16 @@ def campaign(scenario: str | Path | Scenario, replications: int = 1,
     if model.campaign is None:
         raise ValueError(f"scenario {model.name!r} has no campaign: section; expected "
                          "campaign: {days: N, raids: [...], resupply: [...]}")
+    if resume and out is None:
+        raise ValueError("resume: needs out (the folder of the campaign to resume)")
+    check_nights(model, max_events)  # before a cluster starts
     if workers is None and scheduler is None and replications == 1:
-        return run_inventory_campaign(None, model, 1, progress, confidence, out)
+        return run_inventory_campaign(None, model, 1, progress, confidence, out, resume,
+                                      max_events)
     import os
 
     local_workers = workers if scheduler is not None else (
         workers if workers is not None else min(replications, max(1, os.cpu_count() or 1)))
     with campaign_client(local_workers, scheduler) as client:
-        return run_inventory_campaign(client, model, replications, progress, confidence, out)
+        return run_inventory_campaign(client, model, replications, progress, confidence, out,
+                                      resume, max_events)

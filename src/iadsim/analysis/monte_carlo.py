@@ -28,6 +28,7 @@ import pandas as pd
 
 from iadsim.analysis.replication_metrics import interval_table, summary_row
 from iadsim.analysis.results_store import ResultsStore
+from iadsim.engine.run_cost import DEFAULT_MAX_EVENTS, check_replications
 from iadsim.scenario.schema import Scenario
 
 #: Rows are flushed to the store at least this often while a campaign runs (seconds).
@@ -64,12 +65,15 @@ class CampaignResult:
 
 
 def run_replication(scenario: Scenario, index: int, seed: int, keep_run: bool,
-                    extract: Callable[[Any], Any] | None = None) -> dict[str, Any]:
+                    extract: Callable[[Any], Any] | None = None,
+                    max_events: int = DEFAULT_MAX_EVENTS) -> dict[str, Any]:
     """Run one replication (on a worker). Returns its row, the run when ``keep_run``, and
-    ``extract(run)`` when an extractor is given (trials use it for per-target tables)."""
+    ``extract(run)`` when an extractor is given (trials use it for per-target tables).
+    ``max_events``: the campaign's run budget (checked once before the campaign started,
+    see :func:`iadsim.engine.run_cost.check_replications`)."""
     from iadsim.api import run
 
-    result = run(scenario, seed=seed)
+    result = run(scenario, seed=seed, max_events=max_events)
     row = {"replication": index, "seed": seed, **summary_row(result.summary)}
     return {"row": row, "run": result if keep_run else None,
             "extra": extract(result) if extract is not None else None}
@@ -106,12 +110,15 @@ def execute(client: Any, scenario: Scenario, indices: list[int], keep: set[int],
             on_result: Callable[[dict[str, Any]], None],
             extract: Callable[[Any], Any] | None = None, label: str = "replications",
             progress: bool = True,
-            task: Callable[..., dict[str, Any]] = run_replication) -> None:
+            task: Callable[..., dict[str, Any]] = run_replication,
+            max_events: int = DEFAULT_MAX_EVENTS) -> None:
     """Run the replications ``indices`` of ``scenario`` on ``client``, calling
     ``on_result`` in the caller's process for each as it completes (in any order).
 
-    Each replication is ``task(scenario, index, seed, keep_run, extract)``, by default
-    :func:`run_replication`; an inventory campaign passes one that plays its days.
+    Each replication is ``task(scenario, index, seed, keep_run, extract,
+    max_events=max_events)``, by default :func:`run_replication`; an inventory campaign
+    passes one that plays its days. With ``client`` None the replications run in this
+    process, one after the other, in the order of ``indices``.
 
     On an exception (KeyboardInterrupt included) the pending replications are cancelled
     and the exception propagates; what ``on_result`` recorded stays recorded.
@@ -129,10 +136,16 @@ def execute(client: Any, scenario: Scenario, indices: list[int], keep: set[int],
 
     if not indices:
         return
-    shared = client.scatter(scenario, broadcast=True)
     seed = scenario.sim.seed
+    if client is None:
+        for index in indices:
+            on_result(task(scenario, index, replication_seed(seed, index), index in keep,
+                           extract, max_events=max_events))
+        return
+    shared = client.scatter(scenario, broadcast=True)
     futures = [client.submit(task, shared, index, replication_seed(seed, index),
-                             index in keep, extract, key=f"{label}-{seed}-{index}-{id(shared)}",
+                             index in keep, extract, max_events=max_events,
+                             key=f"{label}-{seed}-{index}-{id(shared)}",
                              pure=False, retries=2)
                for index in indices]
     bar = Progress(TextColumn("[bold]{task.description}"), BarColumn(), MofNCompleteColumn(),
@@ -149,50 +162,93 @@ def execute(client: Any, scenario: Scenario, indices: list[int], keep: set[int],
         client.cancel([f for f in futures if not f.done()])
 
 
-def run_campaign(client: Any, scenario: Scenario, replications: int,
-                 out: str | Path | None = None, keep_events: int = 0, resume: bool = False,
-                 label: str = "replications", progress: bool = True,
-                 confidence: float = 0.95) -> CampaignResult:
-    """A campaign on an existing client (see :func:`monte_carlo`; sweeps share a client)."""
-    store = ResultsStore(out, scenario, replications, resume) if out is not None else None
+def record_replications(client: Any, scenario: Scenario, replications: int,
+                        store: ResultsStore | None,
+                        rows_of: Callable[[dict[str, Any]], list[dict[str, Any]]],
+                        keep: set[int] | None = None, label: str = "replications",
+                        progress: bool = True,
+                        task: Callable[..., dict[str, Any]] = run_replication,
+                        max_events: int = DEFAULT_MAX_EVENTS,
+                        key: tuple[str, ...] = ("replication",)) -> pd.DataFrame:
+    """Run the replications ``0 .. replications-1`` that ``store`` has not recorded yet and
+    return the rows of all of them, sorted by ``key`` (the store's when there is one:
+    ``replication``, and ``day`` for an inventory campaign).
+
+    ``rows_of(outcome)`` gives the rows of one finished replication (one row for a Monte
+    Carlo replication, one per day for an inventory campaign). Rows are flushed to the
+    store as parts, every replication's rows in the same part, so that an interruption
+    (Ctrl-C, a killed process) loses at most the replications not yet flushed and never
+    records part of one; on resume, a replication recorded twice (a crash between two
+    renames) counts once (:meth:`ResultsStore.done_rows`). Without a store the rows stay
+    in memory. The one loop of ``iadsim mc``, ``sweep`` and ``campaign --resume``.
+    """
+    key = list(store.key if store is not None else key)
     done = store.done_rows() if store is not None else pd.DataFrame()
     done_indices = set(done["replication"].tolist()) if len(done) else set()
     missing = [i for i in range(replications) if i not in done_indices]
-    kept: dict[int, Any] = {}
     pending: list[dict[str, Any]] = []
     recorded: list[dict[str, Any]] = []
     flushed_at = time.monotonic()
-    flush_rows = max(1, min(50, replications // 20))
+    flush_replications = max(1, min(50, replications // 20))
+    pending_replications = 0
 
     def flush() -> None:
-        nonlocal flushed_at
-        if store is not None:
-            store.append(pending)
-        recorded.extend(pending)
+        nonlocal flushed_at, pending_replications
+        # Taken out of ``pending`` first: when an interrupt arrives inside ``append`` (after
+        # its rename), the final flush must not write the same rows again.
+        batch = pending.copy()
         pending.clear()
+        pending_replications = 0
+        recorded.extend(batch)
+        if store is not None:
+            store.append(batch)
         flushed_at = time.monotonic()
 
     def on_result(outcome: dict[str, Any]) -> None:
+        nonlocal pending_replications
+        pending.extend(rows_of(outcome))
+        pending_replications += 1
+        if (pending_replications >= flush_replications
+                or time.monotonic() - flushed_at > FLUSH_INTERVAL_S):
+            flush()
+
+    try:
+        execute(client, scenario, missing, keep or set(), on_result, label=label,
+                progress=progress, task=task, max_events=max_events)
+    finally:
+        flush()
+    frames = [done] if len(done) else []
+    frames.append(pd.DataFrame.from_records(recorded))
+    rows = pd.concat(frames, ignore_index=True) if len(frames) > 1 else frames[0]
+    if not len(rows):
+        return rows
+    rows = rows[rows["replication"] < replications]
+    return rows.sort_values(key, ignore_index=True)
+
+
+def run_campaign(client: Any, scenario: Scenario, replications: int,
+                 out: str | Path | None = None, keep_events: int = 0, resume: bool = False,
+                 label: str = "replications", progress: bool = True,
+                 confidence: float = 0.95,
+                 max_events: int = DEFAULT_MAX_EVENTS) -> CampaignResult:
+    """A campaign on an existing client (see :func:`monte_carlo`; sweeps share a client).
+    Refused before anything is written when a replication is over the run budget."""
+    check_replications([("", scenario)], max_events, "iadsim.monte_carlo")
+    store = ResultsStore(out, scenario, replications, resume) if out is not None else None
+    kept: dict[int, Any] = {}
+
+    def rows_of(outcome: dict[str, Any]) -> list[dict[str, Any]]:
         index = outcome["row"]["replication"]
         if outcome["run"] is not None:
             if store is not None:
                 store.keep_run(index, outcome["run"].write)
             else:
                 kept[index] = outcome["run"]
-        pending.append(outcome["row"])
-        if len(pending) >= flush_rows or time.monotonic() - flushed_at > FLUSH_INTERVAL_S:
-            flush()
+        return [outcome["row"]]
 
-    try:
-        execute(client, scenario, missing, set(range(keep_events)), on_result, label=label,
-                progress=progress)
-    finally:
-        flush()
-    frames = [done] if len(done) else []
-    frames.append(pd.DataFrame.from_records(recorded))
-    rows = pd.concat(frames, ignore_index=True) if len(frames) > 1 else frames[0]
-    rows = rows[rows["replication"] < replications]
-    rows = rows.sort_values("replication", ignore_index=True)
+    rows = record_replications(client, scenario, replications, store, rows_of,
+                               keep=set(range(keep_events)), label=label, progress=progress,
+                               max_events=max_events)
     intervals = interval_table(rows, scenario.sim.seed, confidence)
     if store is not None:
         store.finish(rows, intervals)
@@ -202,7 +258,7 @@ def run_campaign(client: Any, scenario: Scenario, replications: int,
 def monte_carlo(scenario: str | Path | Scenario, replications: int, workers: int | None = None,
                 scheduler: str | None = None, out: str | Path | None = None,
                 keep_events: int = 0, resume: bool = False,
-                progress: bool = True) -> CampaignResult:
+                progress: bool = True, max_events: int = DEFAULT_MAX_EVENTS) -> CampaignResult:
     """Replicate a scenario over independent seeds and estimate each metric's interval.
 
     Parameters
@@ -228,6 +284,9 @@ def monte_carlo(scenario: str | Path | Scenario, replications: int, workers: int
         the missing ones run.
     progress:
         Show a progress bar on stderr.
+    max_events:
+        The run budget of each replication (:mod:`iadsim.engine.run_cost`), the same as
+        ``iadsim.run``'s: a scenario estimated over it is refused before anything starts.
 
     Returns
     -------
@@ -248,8 +307,9 @@ def monte_carlo(scenario: str | Path | Scenario, replications: int, workers: int
     if workers is not None and workers < 1:
         raise ValueError(f"workers must be at least 1, got {workers}")
     model = scenario if isinstance(scenario, Scenario) else load_scenario(scenario)
+    check_replications([("", model)], max_events, "iadsim.monte_carlo")
     local_workers = workers if scheduler is not None else (
         workers if workers is not None else min(replications, max(1, os.cpu_count() or 1)))
     with campaign_client(local_workers, scheduler) as client:
         return run_campaign(client, model, replications, out=out, keep_events=keep_events,
-                            resume=resume, progress=progress)
+                            resume=resume, progress=progress, max_events=max_events)

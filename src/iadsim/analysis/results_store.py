@@ -15,6 +15,11 @@ interrupted campaign leaves either a whole part or none. Resuming reads the rows
 part and of ``replications.parquet``, keeps one row per replication index (a replication
 recorded twice, which a crash between two renames could leave, is counted once) and runs
 only the missing indices.
+
+An inventory campaign (``iadsim campaign``) uses the same store with one row per
+replication and day (key ``replication, day``) and ``days.parquet`` as its finished
+table; ``campaign.json`` records which kind of campaign a folder holds, so one kind is
+never resumed as the other.
 """
 
 from __future__ import annotations
@@ -47,17 +52,30 @@ def scenario_digest(scenario: Scenario) -> str:
 
 
 def write_atomically(path: Path, write: Callable[[str], Any]) -> Path:
-    """Call ``write(temporary_path)`` on a temporary name beside ``path``, then rename."""
+    """Call ``write(temporary_path)`` on a temporary name beside ``path``, then rename.
+
+    The temporary name is hidden (``.NAME.XXXXXXXX``, never ending like the final name),
+    so a process killed mid-way (SIGKILL cannot be caught) leaves no file that looks like
+    a result. The file gets the mode the user's umask gives a new file (``mkstemp``
+    creates it 0600)."""
     path.parent.mkdir(parents=True, exist_ok=True)
     handle, temporary = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
     os.close(handle)
     try:
         write(temporary)
+        os.chmod(temporary, 0o666 & ~_umask())
         os.replace(temporary, path)
     finally:
         if os.path.exists(temporary):
             os.remove(temporary)
     return path
+
+
+def _umask() -> int:
+    """The process's umask (read by setting it and putting it back)."""
+    mask = os.umask(0o022)
+    os.umask(mask)
+    return mask
 
 
 class ResultsStore:
@@ -72,6 +90,14 @@ class ResultsStore:
     resume:
         False: the folder must not hold a campaign already. True: it may hold one of the
         same scenario (same digest), whose rows are kept.
+    kind:
+        ``"monte_carlo"`` (also sweeps) or ``"inventory"``: recorded, and checked on resume.
+    key:
+        The columns that identify a row: ``("replication",)``, or ``("replication",
+        "day")`` for an inventory campaign.
+    rows_file:
+        The finished table, read back on resume (``replications.parquet``, or
+        ``days.parquet``).
 
     Raises
     ------
@@ -80,18 +106,26 @@ class ResultsStore:
     """
 
     def __init__(self, folder: str | Path, scenario: Scenario, replications: int,
-                 resume: bool):
+                 resume: bool, kind: str = "monte_carlo",
+                 key: tuple[str, ...] = ("replication",), rows_file: str = ROWS_FILE):
         self.folder = Path(folder)
+        self.key = key
+        self.rows_file = rows_file
         if self.folder.exists() and not self.folder.is_dir():
             raise ValueError(f"out: {self.folder} exists and is not a folder; expected a folder")
         recorded = self.folder / CAMPAIGN_FILE
-        description = {"scenario": scenario.name, "scenario_sha256": scenario_digest(scenario),
+        description = {"kind": kind, "scenario": scenario.name,
+                       "scenario_sha256": scenario_digest(scenario),
                        "seed": scenario.sim.seed, "replications": replications}
         if recorded.exists():
             if not resume:
                 raise ValueError(f"out: {self.folder} already holds a campaign; pass resume=True "
                                  "(--resume) to complete it, or choose another folder")
             previous = json.loads(recorded.read_text(encoding="utf-8"))
+            held = previous.get("kind", "monte_carlo")  # folders from before the kind
+            if held != kind:
+                raise ValueError(f"resume: {self.folder} holds a {held} campaign; expected "
+                                 f"a {kind} campaign (choose another folder)")
             for key in ("scenario_sha256", "seed"):
                 if previous.get(key) != description[key]:
                     raise ValueError(f"resume: {self.folder} holds a campaign of another "
@@ -101,9 +135,9 @@ class ResultsStore:
             json.dumps(description, indent=2) + "\n", encoding="utf-8"))
 
     def done_rows(self) -> pd.DataFrame:
-        """Rows already recorded, one per replication index, sorted by index."""
+        """Rows already recorded, one per key (replication index, and day), sorted."""
         frames = []
-        whole = self.folder / ROWS_FILE
+        whole = self.folder / self.rows_file
         if whole.exists():
             frames.append(pd.read_parquet(whole))
         parts = self.folder / PARTS_FOLDER
@@ -112,8 +146,8 @@ class ResultsStore:
         if not frames:
             return pd.DataFrame()
         rows = pd.concat(frames, ignore_index=True)
-        rows = rows.drop_duplicates("replication", keep="first")
-        return rows.sort_values("replication", ignore_index=True)
+        rows = rows.drop_duplicates(list(self.key), keep="first")
+        return rows.sort_values(list(self.key), ignore_index=True)
 
     def append(self, rows: list[dict[str, Any]]) -> None:
         """Record rows at once, as one new part file."""
@@ -150,6 +184,10 @@ class ResultsStore:
                          lambda path: intervals.to_csv(path, index=False))
         write_database(self.folder / DATABASE_FILE, {"replications": rows,
                                                      "intervals": intervals})
+        self.drop_parts()
+
+    def drop_parts(self) -> None:
+        """Remove the parts once the finished table holds their rows."""
         shutil.rmtree(self.folder / PARTS_FOLDER, ignore_errors=True)
 
 

@@ -28,6 +28,7 @@ from pydantic import ValidationError
 
 from iadsim.analysis.monte_carlo import campaign_client, run_campaign
 from iadsim.analysis.results_store import write_atomically, write_database
+from iadsim.engine.run_cost import DEFAULT_MAX_EVENTS, check_replications
 from iadsim.scenario.references import reference_problems
 from iadsim.scenario.schema import Scenario
 
@@ -153,6 +154,15 @@ def grid(base: Scenario, parameters: list[SweepParameter]) -> list[tuple[dict[st
     return [(point, variant(base, point)) for point in points]
 
 
+def check_budget(points: list[tuple[dict[str, Any], Scenario]],
+                 max_events: int = DEFAULT_MAX_EVENTS) -> None:
+    """Refuse the sweep when a variant's run is over the budget: ``ScenarioError`` naming
+    the largest such variant (``variant threats.drone-wave.count=400: run too large:
+    ...``), before anything runs or is written."""
+    check_replications(((f"variant {', '.join(f'{p}={v}' for p, v in point.items())}", model)
+                        for point, model in points), max_events, "iadsim.analysis.sweep.sweep")
+
+
 @dataclass(frozen=True, slots=True)
 class SweepResult:
     """Rows of every replication of every variant and the interval table per variant, each
@@ -166,14 +176,16 @@ class SweepResult:
 def sweep(scenario: str | Path | Scenario, parameters: list[str] | list[SweepParameter],
           replications: int, workers: int | None = None, scheduler: str | None = None,
           out: str | Path | None = None, progress: bool = True,
-          client: Any = None) -> SweepResult:
+          client: Any = None, max_events: int = DEFAULT_MAX_EVENTS) -> SweepResult:
     """Run a Monte Carlo campaign of ``replications`` per grid point (same seeds for all).
 
     ``parameters`` are ``PATH=VALUES`` strings or :class:`SweepParameter`. With ``out``, each
     variant's campaign goes to ``out/variant-NN`` and the sweep writes ``sweep.csv`` (the
     interval table per variant), ``replications.parquet``, ``runs.duckdb`` and one PNG per
     metric and parameter in ``out/plots``. ``client``: an existing Dask client to run on
-    (then ``workers`` and ``scheduler`` are not used).
+    (then ``workers`` and ``scheduler`` are not used). ``max_events``: the run budget of
+    each replication (:mod:`iadsim.engine.run_cost`); every variant is checked before any
+    runs, and a variant over it refuses the sweep (``ScenarioError`` naming the variant).
     """
     from iadsim.scenario.loader import load_scenario
 
@@ -182,6 +194,7 @@ def sweep(scenario: str | Path | Scenario, parameters: list[str] | list[SweepPar
     base = scenario if isinstance(scenario, Scenario) else load_scenario(scenario)
     parsed = [p if isinstance(p, SweepParameter) else parse_parameter(p) for p in parameters]
     points = grid(base, parsed)
+    check_budget(points, max_events)
     folder = Path(out) if out is not None else None
     row_frames, interval_frames = [], []
     with contextlib.ExitStack() as stack:
@@ -191,7 +204,7 @@ def sweep(scenario: str | Path | Scenario, parameters: list[str] | list[SweepPar
             label = f"variant {number + 1}/{len(points)}"
             result = run_campaign(client, model, replications,
                                   out=folder / f"variant-{number:02d}" if folder else None,
-                                  label=label, progress=progress)
+                                  label=label, progress=progress, max_events=max_events)
             columns = {path: value for path, value in point.items()}
             row_frames.append(result.replications.assign(variant=number, **columns))
             interval_frames.append(result.intervals.assign(variant=number, **columns))

@@ -34,6 +34,7 @@ from iadsim.analysis.intervals import clopper_pearson
 from iadsim.analysis.monte_carlo import campaign_client, execute
 from iadsim.analysis.results_store import write_atomically
 from iadsim.analysis.summary import NOTIONAL_NOTE, threat_fates
+from iadsim.engine.run_cost import DEFAULT_MAX_EVENTS, check_replications
 from iadsim.scenario.schema import Scenario
 from iadsim.world.geodesy import LocalFrame
 
@@ -195,19 +196,22 @@ def probability_table(presented: pd.DataFrame, confidence: float = 0.95) -> pd.D
 
 def trial(scenario: str | Path | Scenario, replications: int, workers: int | None = None,
           scheduler: str | None = None, out: str | Path | None = None,
-          progress: bool = True, client: Any = None) -> TrialResult:
+          progress: bool = True, client: Any = None,
+          max_events: int = DEFAULT_MAX_EVENTS) -> TrialResult:
     """Play ``replications`` repetitions of a test-range scenario and score every target.
 
     Replication ``i`` uses the Monte Carlo seed of index ``i`` (see
     :func:`~iadsim.analysis.monte_carlo.replication_seed`). With ``out``, writes
     ``trial.md`` (the report to sign), ``presentations.csv``, ``detections.csv``,
-    ``detection_ranges.csv`` and ``probabilities.csv``.
+    ``detection_ranges.csv`` and ``probabilities.csv``. ``max_events``: the run budget of
+    each replication (:mod:`iadsim.engine.run_cost`), checked before anything starts.
     """
     from iadsim.scenario.loader import load_scenario
 
     if isinstance(replications, bool) or not isinstance(replications, int) or replications < 1:
         raise ValueError(f"replications must be an integer >= 1, got {replications!r}")
     model = scenario if isinstance(scenario, Scenario) else load_scenario(scenario)
+    check_replications([("", model)], max_events, "iadsim.analysis.trial.trial")
     tables: dict[str, list[pd.DataFrame]] = {"presentations": [], "detections": []}
 
     def on_result(outcome: dict[str, Any]) -> None:
@@ -219,7 +223,8 @@ def trial(scenario: str | Path | Scenario, replications: int, workers: int | Non
         if client is None:
             client = stack.enter_context(campaign_client(workers, scheduler))
         execute(client, model, list(range(replications)), set(), on_result,
-                extract=presentations, label="presentations", progress=progress)
+                extract=presentations, label="presentations", progress=progress,
+                max_events=max_events)
     order = ["replication", "threat_id"]
     presented = pd.concat(tables["presentations"], ignore_index=True).sort_values(
         order, ignore_index=True)

@@ -24,6 +24,7 @@ from __future__ import annotations
 
 import itertools
 import math
+from collections.abc import Iterable
 from dataclasses import dataclass
 
 import numpy as np
@@ -170,17 +171,57 @@ def estimate(scenario: Scenario) -> RunCost:
                    events=events)
 
 
-def over_budget(cost: RunCost, max_events: int = DEFAULT_MAX_EVENTS) -> str | None:
-    """Why the run is over budget, with how to raise the limit; None when it fits."""
+def over_budget(cost: RunCost, max_events: int = DEFAULT_MAX_EVENTS,
+                function: str = "iadsim.run") -> str | None:
+    """Why the run is over budget, with how to raise the limit (``--max-events`` or
+    ``function(..., max_events=N)``); None when it fits."""
     if cost.events > max_events:
         hint = ("set sim.record_detections: false to leave detections out of the log, or "
                 if cost.looks > cost.events / 2 else "")
         return (f"run too large: {cost.describe()}; expected at most {max_events:,} events "
-                f"({hint}raise the limit with --max-events or iadsim.run(..., max_events=N); "
+                f"({hint}raise the limit with --max-events or {function}(..., max_events=N); "
                 "about 150 bytes of memory an event at the peak)")
     if cost.looks > LOOKS_PER_EVENT * max_events:
         return (f"run too large: {cost.describe()}; expected at most "
                 f"{LOOKS_PER_EVENT * max_events:.3g} threat-radar looks ({LOOKS_PER_EVENT:,} "
                 "x the event limit: fewer threats, radars or scans, or raise the limit with "
-                "--max-events or iadsim.run(..., max_events=N))")
+                f"--max-events or {function}(..., max_events=N))")
     return None
+
+
+def check_replications(runs: Iterable[tuple[str, Scenario]], max_events: int,
+                       function: str) -> None:
+    """Refuse a campaign (Monte Carlo, sweep, trial, inventory) before anything starts when
+    one of its runs is over budget: every replication of a scenario has the same estimate
+    (it does not depend on the seed), so one estimate per distinct run suffices, e.g. per
+    variant of a sweep or per night of an inventory campaign.
+
+    ``runs``: ``(label, scenario)`` pairs; the label names the run in the message
+    (``"variant threats.drone-wave.count=400"``, ``"night of day 3"``; empty for a single
+    scenario). The refusal names the largest run over budget, so that one raised limit
+    admits them all.
+
+    Raises
+    ------
+    ScenarioError
+        One problem: ``<scenario NAME>: LABEL: run too large: ...`` (how to raise the limit
+        included).
+    """
+    from iadsim.errors import ScenarioError
+
+    _check_max_events(max_events)
+    worst: tuple[float, str, Scenario, str] | None = None
+    for label, scenario in runs:
+        cost = estimate(scenario)
+        refusal = over_budget(cost, max_events, function)
+        if refusal is not None and (worst is None or cost.events > worst[0]):
+            worst = (cost.events, label, scenario, refusal)
+    if worst is not None:
+        _, label, scenario, refusal = worst
+        raise ScenarioError(f"<scenario {scenario.name}>", [(label, refusal)])
+
+
+def _check_max_events(max_events: object) -> None:
+    """``max_events`` must be an int of at least 1 (not a bool)."""
+    if isinstance(max_events, bool) or not isinstance(max_events, int) or max_events < 1:
+        raise ValueError(f"max_events must be an integer >= 1, got {max_events!r}")

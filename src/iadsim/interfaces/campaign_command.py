@@ -32,11 +32,20 @@ def campaign(
     out: Annotated[Path | None, typer.Option(help="Folder for days.parquet, days.csv, "
                                              "intervals.csv, dry_days.csv and runs.duckdb "
                                              "(default: runs/NAME-campaign).")] = None,
+    resume: Annotated[bool, typer.Option(help="Complete the interrupted campaign in --out "
+                                              "(no replication lost, none counted twice).")]
+    = False,
+    max_events: Annotated[int | None, typer.Option(
+        min=1, help="Refuse the campaign when a night's run is estimated to log more "
+                    "events (default 20,000,000, as iadsim run; see docs: run budget).")]
+    = None,
 ) -> None:
     """Play the scenario's campaign day by day: magazines carried from night to night,
     resupply, leakers and damage, and the day each layer runs dry."""
     from iadsim.analysis.inventory_campaign import campaign as play
-    from iadsim.interfaces.cli import _fail, _load, console, errors
+    from iadsim.engine.run_cost import DEFAULT_MAX_EVENTS
+    from iadsim.errors import ScenarioError
+    from iadsim.interfaces.cli import _fail, _fail_scenario, _load, console, errors
 
     model = _load(scenario)
     if model.campaign is None:
@@ -46,10 +55,15 @@ def campaign(
     if folder.exists() and not folder.is_dir():
         _fail([f"--out: {folder} exists and is not a folder; expected a folder path"])
     try:
-        result = play(model, replications, workers=workers, scheduler=scheduler, out=folder)
+        result = play(model, replications, workers=workers, scheduler=scheduler, out=folder,
+                      resume=resume, max_events=max_events or DEFAULT_MAX_EVENTS)
     except KeyboardInterrupt:
-        errors.print("interrupted", markup=False, highlight=False)
+        errors.print("interrupted; the finished replications are kept in "
+                     f"{folder}: run the same command with --resume to complete the campaign",
+                     markup=False, highlight=False, soft_wrap=True)
         raise typer.Exit(code=130) from None
+    except ScenarioError as error:
+        _fail_scenario(error, model, scenario)
     except (ValueError, OSError) as error:
         _fail([str(error)])
     print_campaign(result, console)

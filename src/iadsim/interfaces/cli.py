@@ -76,6 +76,12 @@ def _fail(lines: list[str]) -> NoReturn:
     raise typer.Exit(code=2)
 
 
+def _fail_scenario(error: ScenarioError, model: Scenario, scenario: str) -> NoReturn:
+    """A scenario's problems found after loading (the run budget, a flight the model
+    cannot solve), one line each, naming the scenario as the user gave it."""
+    _fail([line.replace(f"<scenario {model.name}>", scenario, 1) for line in error.lines()])
+
+
 def _load(scenario: str) -> Scenario:
     """Load a scenario, or print its problems (one line each) and exit with code 2."""
     from iadsim.scenario.loader import load_scenario
@@ -135,6 +141,7 @@ def run(
                     "see docs: run budget).")] = None,
 ) -> None:
     """Run one simulation, write its event log and summary, and print the summary."""
+    from iadsim.analysis.results_store import write_atomically
     from iadsim.api import check_output_folder
     from iadsim.api import run as run_scenario
     from iadsim.engine.run_cost import DEFAULT_MAX_EVENTS
@@ -152,8 +159,7 @@ def run(
     except OutputError as error:
         _fail([f"--{error}"])
     except ScenarioError as error:
-        _fail([line.replace(f"<scenario {model.name}>", scenario, 1)
-               for line in error.lines()])
+        _fail_scenario(error, model, scenario)
     try:
         result.write(folder)
     except OutputError as error:
@@ -167,9 +173,9 @@ def run(
     if svg is not None:
         picture = Console(record=True, width=100, file=io.StringIO())
         print_summary(result.summary, picture)
-        try:
-            svg.parent.mkdir(parents=True, exist_ok=True)
-            picture.save_svg(str(svg), title=f"iadsim run {model.name} --seed {chosen_seed}")
+        drawing = picture.export_svg(title=f"iadsim run {model.name} --seed {chosen_seed}")
+        try:  # under a temporary name, then renamed: never a half-written picture
+            write_atomically(svg, lambda path: Path(path).write_text(drawing, encoding="utf-8"))
         except OSError as error:
             _fail([f"--svg: cannot write {svg}: {error.strerror or error}"])
     recorded = ", tracks, truth and interceptors" if len(result.tracks) else ""
@@ -224,6 +230,9 @@ WorkersOption = Annotated[int | None, typer.Option(
 SchedulerOption = Annotated[str | None, typer.Option(
     help="Run on an existing Dask cluster, tcp://HOST:PORT.")]
 ScenarioArgument = Annotated[str, typer.Argument(help="A built-in name or a scenario file.")]
+MaxEventsOption = Annotated[int | None, typer.Option(
+    min=1, help="Refuse the campaign when a replication's run is estimated to log more "
+                "events (default 20,000,000, as iadsim run; see docs: run budget).")]
 
 
 @app.command()
@@ -239,20 +248,25 @@ def mc(
                                              "replications (needs --out).")] = 0,
     resume: Annotated[bool, typer.Option(help="Complete the interrupted campaign in --out.")]
     = False,
+    max_events: MaxEventsOption = None,
 ) -> None:
     """Replicate a scenario over independent seeds; print each metric with its 95% interval."""
     from iadsim.analysis.monte_carlo import monte_carlo
+    from iadsim.engine.run_cost import DEFAULT_MAX_EVENTS
 
     model = _load(scenario)
     try:
         result = monte_carlo(model, replications, workers=workers, scheduler=scheduler,
-                             out=out, keep_events=keep_events, resume=resume)
+                             out=out, keep_events=keep_events, resume=resume,
+                             max_events=max_events or DEFAULT_MAX_EVENTS)
     except KeyboardInterrupt:
         message = ("interrupted; the recorded replications are kept in --out: run the same "
                    "command with --resume to complete the campaign" if out is not None
                    else "interrupted")
         errors.print(message, markup=False, highlight=False, soft_wrap=True)
         raise typer.Exit(code=130) from None
+    except ScenarioError as error:
+        _fail_scenario(error, model, scenario)
     except (ValueError, OSError) as error:
         _fail([str(error)])
     _print_intervals(result.intervals, f"{model.name}: {len(result.replications)} replications "
@@ -281,6 +295,7 @@ def sweep(
     out: Annotated[Path | None, typer.Option(help="Folder for sweep.csv, replications.parquet, "
                                              "runs.duckdb and plots/ (default: "
                                              "runs/NAME-sweep).")] = None,
+    max_events: MaxEventsOption = None,
 ) -> None:
     """Run a campaign per point of a parameter grid, with common random numbers.
 
@@ -288,19 +303,24 @@ def sweep(
     """
     from rich.table import Table
 
-    from iadsim.analysis.sweep import grid, parse_parameter
+    from iadsim.analysis.sweep import check_budget, grid, parse_parameter
     from iadsim.analysis.sweep import sweep as run_sweep
+    from iadsim.engine.run_cost import DEFAULT_MAX_EVENTS
 
     model = _load(scenario)
     folder = out or Path("runs") / f"{model.name}-sweep"
+    budget = max_events or DEFAULT_MAX_EVENTS
     try:
         parameters = [parse_parameter(text) for text in param]
-        grid(model, parameters)  # every variant checked before anything runs
+        # Every variant checked (fields, then the run budget) before anything runs.
+        check_budget(grid(model, parameters), budget)
         result = run_sweep(model, parameters, replications, workers=workers,
-                           scheduler=scheduler, out=folder)
+                           scheduler=scheduler, out=folder, max_events=budget)
     except KeyboardInterrupt:
         errors.print("interrupted", markup=False, highlight=False)
         raise typer.Exit(code=130) from None
+    except ScenarioError as error:
+        _fail_scenario(error, model, scenario)
     except (ValueError, OSError) as error:
         _fail([str(error)])
     paths = [p.path for p in parameters]
@@ -337,6 +357,7 @@ def trial(
     scheduler: SchedulerOption = None,
     out: Annotated[Path | None, typer.Option(help="Folder for trial.md and the CSV tables "
                                              "(default: runs/NAME-trial).")] = None,
+    max_events: MaxEventsOption = None,
 ) -> None:
     """Play a test-range trial and write a trial table to sign (Markdown, CSV).
 
@@ -347,6 +368,7 @@ def trial(
 
     from iadsim.analysis.trial import accuracy_line
     from iadsim.analysis.trial import trial as play_trial
+    from iadsim.engine.run_cost import DEFAULT_MAX_EVENTS
 
     model = _load(scenario)
     folder = out or Path("runs") / f"{model.name}-trial"
@@ -354,10 +376,12 @@ def trial(
         _fail([f"--out: {folder} exists and is not a folder; expected a folder path"])
     try:
         result = play_trial(model, replications, workers=workers, scheduler=scheduler,
-                            out=folder)
+                            out=folder, max_events=max_events or DEFAULT_MAX_EVENTS)
     except KeyboardInterrupt:
         errors.print("interrupted", markup=False, highlight=False)
         raise typer.Exit(code=130) from None
+    except ScenarioError as error:
+        _fail_scenario(error, model, scenario)
     except (ValueError, OSError) as error:
         _fail([str(error)])
     _print_intervals(result.probabilities.assign(kind="probability"),
