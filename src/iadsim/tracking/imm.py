@@ -170,6 +170,26 @@ def predict(estimate: ImmEstimate, transition: np.ndarray, noise: np.ndarray,
     return ImmEstimate(state, covariance, predicted_mode)
 
 
+def gate_moments(predicted: ImmEstimate) -> tuple[np.ndarray, np.ndarray]:
+    """Position (n, 3) and covariance (n, 3, 3) to gate reports on, from predictions of
+    :func:`predict`: the combined mean, with the broadest model's position covariance
+    (the largest determinant of ``P_j + (x_j - x) (x_j - x)^T``).
+
+    The moment-matched covariance weighs each model by its mode probability, so after a
+    long straight leg (the manoeuvre mode at a few per cent) the gate is nearly the CV
+    model's, and the first reports of a hard turn fall outside it before the mode
+    probabilities can move: the track is lost at the onset. Gating with the broadest
+    model keeps the reports a model would accept (the IMM's gate as the union of its
+    models' gates, Blackman and Popoli 1999, sec. 4.6), then the mode probabilities
+    decide."""
+    combined, _ = _mixture(predicted.state, predicted.covariance, predicted.mode_probability)
+    spread = predicted.state[:, :, :3] - combined[:, None, :3]
+    model_cov = (predicted.covariance[:, :, :3, :3]
+                 + spread[:, :, :, None] * spread[:, :, None, :])
+    broadest = np.linalg.det(model_cov).argmax(axis=1)
+    return combined[:, :3], model_cov[np.arange(broadest.size), broadest]
+
+
 def update(predicted: ImmEstimate, measurement_m: np.ndarray,
            measurement_cov_m2: np.ndarray) -> tuple[ImmEstimate, np.ndarray]:
     """The model-matched Kalman updates (``H = [I 0 0]``) of predictions from

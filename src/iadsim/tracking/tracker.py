@@ -370,12 +370,11 @@ class CentralTracker:
             self.state[rows], covariance, time_s - self.time_s[rows],
             self.settings.process_noise_mps2, self._known_acceleration(rows))
         if self._imm:
-            # Tracks flown with the IMM are gated on its combined prediction.
+            # Tracks flown with the IMM are gated on its prediction (the broadest model).
             active = self.imm_active[rows] & (time_s >= self.time_s[rows])
             if active.any():
-                predicted = self._imm_predict(rows[active], time_s)
-                combined, combined_cov = predicted.combined()
-                position[active], position_cov[active] = combined[:, :3], combined_cov[:, :3, :3]
+                position[active], position_cov[active] = imm.gate_moments(
+                    self._imm_predict(rows[active], time_s))
         slot, taken = self._associate(rows, position, position_cov, measurement,
                                       measurement_cov, slot_of, slots)
         if taken.size:
