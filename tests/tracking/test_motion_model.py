@@ -110,3 +110,22 @@ def test_the_imm_keeps_a_hard_turning_target_in_one_track_where_cv_breaks_it(
 
 
 __all__ = ["two_sites"]
+
+
+def test_same_reports_same_table_with_every_option(two_sites):
+    """The IMM, score confirmation and bias estimation together: the same reports give
+    the same track table, bit for bit (six turning targets, two radars)."""
+    tables = []
+    for _ in range(2):
+        tracker, _ = make_network_tracker(two_sites, motion_model="imm", confirmation="score",
+                                          bias_estimation=True)
+        rng = np.random.default_rng(7)
+        for time_s, position, _ in coordinated_turn(6, 250.0, 40.0, (20.0, 40.0), 30):
+            tracker.process_scans([measure(site, position, time_s + 0.5 * index, rng, index)
+                                   for index, site in enumerate(two_sites)])
+        tables.append((tracker.track_id.copy(), tracker.state.copy(), tracker.score.copy(),
+                       tracker.mode_probability.copy(),
+                       tracker.bias_estimator.bias.copy()))
+    for first, second in zip(*tables, strict=True):
+        np.testing.assert_array_equal(first, second)
+    assert (tables[0][0].size >= 6) and np.isfinite(tables[0][1]).all()
