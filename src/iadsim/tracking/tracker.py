@@ -25,9 +25,16 @@ Tracking and Navigation, 2001, sec. 11.6):
   (the one that started it counts as the first; reports of one time count in radar
   order), and deleted once it has missed more than ``confirm_window - confirm_hits``
   opportunities. An opportunity is a scan by a radar that has already reported the
-  track and whose coverage (instrumented range plus a margin) holds it: a radar that
-  never saw a target does not count against it, so a target seen by one radar among
-  several is judged on that radar's scans.
+  track and whose coverage holds the track's predicted position (instrumented range,
+  4/3-earth horizon, elevation limits and azimuth sector, as the detection kernel tests
+  them): a radar that never saw a target does not count against it, so a target seen by
+  one radar among several is judged on that radar's scans, and a target that leaves a
+  radar's sector is not charged that radar's scans.
+* Score confirmation (``confirmation: score``), instead of M of N: each tentative track
+  carries its log-likelihood ratio (:mod:`iadsim.tracking.score`; Blackman and Popoli
+  1999, sec. 6.2), raised by each plot and lowered by each missed opportunity, and is
+  confirmed or deleted at Wald's thresholds from ``false_track_probability`` and
+  ``missed_track_probability``.
 * Deletion: any track is deleted when not updated for ``coast_timeout_s``
   (``tentative_timeout_s`` for a tentative one), when its predicted position sigma (root
   of the trace of its position covariance) exceeds ``max_position_sigma_m``, or when the
@@ -47,7 +54,14 @@ Tracking and Navigation, 2001, sec. 11.6):
   updated are classified from their kinematics
   (:mod:`iadsim.tracking.classification`); those classified ballistic with at least
   ``ballistic_model_confidence`` are then predicted under gravity (the ballistic model,
-  drag-free), the others at constant velocity.
+  drag-free), the others at constant velocity, or, with ``motion_model: imm``, the
+  confirmed ones with the IMM (constant velocity + constant acceleration,
+  :mod:`iadsim.tracking.imm`), whose combined estimate the table's row holds and whose
+  broadest model's prediction gates them (:meth:`_imm_update`).
+* Bias estimation (``bias_estimation``): pairs of raw plots of one confirmed track by
+  two radars estimate every radar's range, azimuth and elevation bias, and each radar's
+  plots are corrected by its estimate before gating
+  (:class:`iadsim.tracking.bias.BiasEstimator`).
 * Track numbers are never reused.
 
 The battle manager reads :class:`TrackPicture`; the truth is never visible here.
