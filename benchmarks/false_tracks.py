@@ -17,6 +17,7 @@ Usage::
     PYTHONPATH=src .venv/bin/python benchmarks/false_tracks.py
     PYTHONPATH=src .venv/bin/python benchmarks/false_tracks.py --scenarios saturation --seed 1
     PYTHONPATH=src .venv/bin/python benchmarks/false_tracks.py --tracking merge_checks=100
+    PYTHONPATH=src .venv/bin/python benchmarks/false_tracks.py --tracking confirmation=score
 """
 
 from __future__ import annotations
@@ -93,6 +94,19 @@ def measure(name: str, seed: int, radius_m: float, tracking: dict[str, float]) -
             "tracking": tracking, "commit": commit()}
 
 
+def setting_value(text: str) -> int | float | bool | str:
+    """A ``--tracking`` value: an integer, a number, true/false, else the text itself
+    (e.g. ``motion_model=imm``, ``confirmation=score``)."""
+    if text.lower() in ("true", "false"):
+        return text.lower() == "true"
+    for kind in (int, float):
+        try:
+            return kind(text)
+        except ValueError:
+            pass
+    return text
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--scenarios", nargs="+", default=["layered-defense", "saturation"])
@@ -101,7 +115,7 @@ def main() -> None:
     parser.add_argument("--tracking", nargs="*", default=[], metavar="NAME=VALUE",
                         help="override tracking settings, e.g. merge_checks=100")
     arguments = parser.parse_args()
-    tracking = {name: float(value) if "." in value or "e" in value else int(value)
+    tracking = {name: setting_value(value)
                 for name, value in (item.split("=", 1) for item in arguments.tracking)}
     for name in arguments.scenarios:
         print(json.dumps(measure(name, arguments.seed, arguments.radius_m, tracking)),

@@ -149,17 +149,20 @@ def test_the_attrition_week_runs_its_long_range_layer_dry_on_day_six():
     result = campaign("attrition", progress=False)
     days = result.days
     assert days["threats"].tolist() == [18, 16, 22, 20, 26, 24, 30]
-    assert days["layer_stock_long_range"].tolist() == [28, 22, 18, 9, 1, 0, 0]
+    # Pinned values re-measured when the tracker stopped charging misses outside a
+    # radar's coverage (h-imm): the picture, hence every engagement, changed.
+    assert days["layer_stock_long_range"].tolist() == [28, 22, 18, 11, 3, 0, 0]
     assert days["delivered_s400_class_long_range_missile"].tolist() == [0, 0, 0, 1, 1, 1, 1]
-    assert days["fired_s400_class_long_range_missile"].tolist() == [4, 6, 4, 10, 9, 2, 1]
-    # A ballistic missile gets through on nights 2 and 4 (Pk draws); once the long-range
-    # layer is dry (night 6) the refinery's layers are swamped.
-    assert days["leakers"].tolist() == [0, 1, 0, 1, 1, 12, 15]
-    assert days["leakers_government_quarter"].tolist() == [0, 1, 0, 1, 0, 3, 0]
+    assert days["fired_s400_class_long_range_missile"].tolist() == [4, 6, 4, 8, 9, 4, 1]
+    # Threats get through on nights 2, 4 and 5; once the long-range layer is dry (night
+    # 6) the refinery's layers are swamped.
+    assert days["leakers"].tolist() == [0, 1, 0, 3, 1, 9, 15]
+    assert days["leakers_government_quarter"].tolist() == [0, 1, 0, 3, 0, 1, 0]
     assert days["battery_stock_gun_refinery"].tolist() == [32, 27, 22, 12, 4, 0, 0]
-    assert days["leakers_kirikkale_refinery"].tolist() == [0, 0, 0, 0, 1, 9, 15]
+    assert days["leakers_kirikkale_refinery"].tolist() == [0, 0, 0, 0, 1, 8, 15]
     destroyed = result.intervals.set_index(["day", "metric"])["successes"]
-    assert [destroyed.loc[(day, "P(destroyed) kirikkale_refinery")] for day in (5, 6)] == [0, 1]
+    assert [destroyed.loc[(day, "P(destroyed) kirikkale_refinery")]
+            for day in (5, 6, 7)] == [0, 0, 1]
     dry = result.dry_days.set_index("item")
     assert dry.loc["long_range", "median_day"] == 6
     assert {item: dry.loc[item, "first_day"] for item in (

@@ -220,6 +220,16 @@ class Radar(Catalogued, Sited):
     range_rate_sigma_mps: Positive | None = Field(
         None, description="Measure range rate (Doppler) with this 1-sigma error; default: "
         "no range rate in the reports.")
+    range_bias_m: float = Field(
+        0.0, ge=-10_000.0, le=10_000.0, allow_inf_nan=False,
+        description="True systematic range error added to every plot of this radar (a "
+        "registration error, for studies and tests of tracking.bias_estimation).")
+    azimuth_bias_deg: float = Field(
+        0.0, ge=-10.0, le=10.0, allow_inf_nan=False,
+        description="True systematic azimuth error (clockwise) added to every plot.")
+    elevation_bias_deg: float = Field(
+        0.0, ge=-10.0, le=10.0, allow_inf_nan=False,
+        description="True systematic elevation error added to every plot.")
 
     @model_validator(mode="after")
     def _consistent(self) -> Radar:
@@ -703,8 +713,9 @@ class Tracking(StrictModel):
     confirm_hits: int = Field(
         4, ge=1, le=100, description="M of the M-of-N confirmation. 4 of 6 by default: with "
         "the radars' false alarms counted over their real surveillance volumes (3-7 a scan "
-        "each), 3 of 5 confirmed 103 false tracks in layered-defense (seed 1), 4 of 6 five "
-        "(benchmarks/false_tracks.py).")
+        "each), 3 of 5 confirmed 103 false tracks in layered-defense (seed 1), 4 of 6 five; "
+        "nine since misses are charged only inside a radar's coverage, and one with "
+        "confirmation: score (benchmarks/false_tracks.py).")
     confirm_window: int = Field(
         6, ge=1, le=100, description="N of the M-of-N confirmation: a tentative track is "
         "deleted once it has missed more than N - M of the scans that could see it.")
@@ -732,6 +743,41 @@ class Tracking(StrictModel):
         "gravity (the ballistic model) instead of at constant velocity.")
     ballistic_model_confidence: Probability = Field(
         0.9, description="... when the classification's confidence is at least this.")
+    motion_model: Literal["cv", "imm"] = Field(
+        "cv", description="Filter of the tracks not flown with the ballistic model: 'cv' "
+        "(nearly constant velocity, process_noise_mps2) or 'imm' (interacting multiple "
+        "model, constant velocity + constant acceleration, for manoeuvring targets).")
+    imm_cv_noise_mps2: Positive = Field(
+        5.0, description="IMM: acceleration noise level of its constant-velocity model.")
+    imm_ca_noise_mps3: Positive = Field(
+        20.0, description="IMM: jerk noise level of its constant-acceleration model.")
+    imm_initial_acceleration_mps2: Positive = Field(
+        30.0, description="IMM: 1-sigma acceleration per axis of the constant-acceleration "
+        "model when a track enters the IMM.")
+    imm_cv_sojourn_s: Positive = Field(
+        30.0, description="IMM: mean time in the constant-velocity mode (its switching "
+        "probability over dt is 1 - exp(-dt / sojourn)).")
+    imm_ca_sojourn_s: Positive = Field(
+        10.0, description="IMM: mean time in the constant-acceleration mode.")
+    confirmation: Literal["m_of_n", "score"] = Field(
+        "m_of_n", description="How a tentative track is confirmed: 'm_of_n' (confirm_hits of "
+        "confirm_window) or 'score' (sequential probability ratio test on the track's "
+        "log-likelihood ratio, thresholds from false_track_probability and "
+        "missed_track_probability).")
+    false_track_probability: Probability = Field(
+        1e-6, description="Score confirmation: probability of confirming a false track "
+        "(alpha of Wald's test): confirm at ln((1 - beta) / alpha).")
+    missed_track_probability: Probability = Field(
+        0.01, description="Score confirmation: probability of deleting a true track while "
+        "tentative (beta of Wald's test): delete at ln(beta / (1 - alpha)).")
+    score_detection_probability: Probability = Field(
+        0.8, description="Score confirmation: the detection probability the score assumes.")
+    new_target_density_ratio: Positive = Field(
+        1.0, description="Score confirmation: new-target density over false-alarm density "
+        "at a new track's plot; its logarithm is the track's first score.")
+    bias_estimation: bool = Field(
+        False, description="Estimate each radar's range, azimuth and elevation bias from "
+        "confirmed tracks seen by several radars, and correct its plots with it.")
 
     @model_validator(mode="after")
     def _window_fits(self) -> Tracking:

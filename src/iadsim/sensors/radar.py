@@ -129,6 +129,9 @@ class RadarSite:
     jammer_constant: float = 0.0
     receiver_bandwidth_hz: float = 1e6
     range_rate_sigma_mps: float = 0.0  # 0: no range rate measured
+    # True systematic errors (range m, azimuth rad, elevation rad) added to every plot of a
+    # target: a registration error the tracker may estimate (tracking.bias_estimation).
+    bias: tuple[float, float, float] = (0.0, 0.0, 0.0)
 
     @property
     def volume(self) -> SurveillanceVolume:
@@ -189,6 +192,8 @@ def radar_sites(scenario: Scenario, frame: LocalFrame) -> list[RadarSite]:
             accuracy_scale=scale, sector_center_rad=float(np.deg2rad(radar.sector_center_deg)),
             sector_width_rad=float(sector_width), max_altitude_m=radar.max_altitude_m,
             **environment,
+            bias=(radar.range_bias_m, float(np.deg2rad(radar.azimuth_bias_deg)),
+                  float(np.deg2rad(radar.elevation_bias_deg))),
         ))
     return sites
 
@@ -249,6 +254,8 @@ class RadarNetwork:
         self.sigmas = np.array([[site.range_sigma_m, site.azimuth_sigma_rad,
                                  site.elevation_sigma_rad] for site in sites]).reshape(-1, 3)
         self.accuracy_scale = np.array([site.accuracy_scale for site in sites]).reshape(-1, 3)
+        self.bias = np.array([site.bias for site in sites]).reshape(-1, 3)
+        self._has_bias = bool(self.bias.any())
         # A false alarm is a plot just over the threshold: its errors at that SNR.
         self._threshold_snr = np.array([
             float(detection_threshold(site.pfa, site.pulses_per_dwell)) for site in sites])
@@ -379,6 +386,8 @@ class RadarNetwork:
                 self._rngs[radar].standard_normal(count) if self._environment[radar, 8] > 0
                 else np.zeros(count)
                 for radar, count in zip(radars.tolist(), per_radar.tolist(), strict=True)])
+        if self._has_bias:
+            measured += self.bias[radar_of]
         snr_db = 10.0 * np.log10(snr)
         threat_id = ids[column]
         alarm_parts = [self._false_alarms(radar) for radar in radars]

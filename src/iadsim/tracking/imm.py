@@ -18,8 +18,9 @@ Process noise: Bar-Shalom et al. 2001, sec. 6.2.2 (CWNA) and 6.2.3 (Wiener-proce
 acceleration, continuous form).
 
 Functions return new arrays; inputs are not modified. The work is whole-array NumPy over
-(tracks, models, 9, 9): the IMM is not the tracker's filter yet (its table holds the
-6-state CV estimate); wiring it in means keeping these per-model arrays in the table.
+(tracks, models, 9, 9). The tracker uses it for its tracks when ``tracking.motion_model``
+is ``imm`` (keeping the per-model arrays in its table, see
+:mod:`iadsim.tracking.tracker`).
 """
 
 from __future__ import annotations
@@ -87,34 +88,76 @@ def transition_matrices(dt_s: float, cv_noise_mps2: float,
     return transition, noise
 
 
-def step(estimate: ImmEstimate, measurement_m: np.ndarray, measurement_cov_m2: np.ndarray,
-         transition: np.ndarray, noise: np.ndarray,
-         mode_transition: np.ndarray) -> tuple[ImmEstimate, np.ndarray]:
-    """One IMM cycle for n tracks, each with one position measurement.
+def transition_matrices_per_track(dt_s: np.ndarray, cv_noise_mps2: float,
+                                  ca_noise_mps3: float) -> tuple[np.ndarray, np.ndarray]:
+    """:func:`transition_matrices` for n tracks each with its own ``dt_s`` (n,): F and Q
+    of shape (n, 2, 9, 9). A negative ``dt_s`` (an out-of-sequence report) is not
+    expected here: the caller updates such tracks otherwise."""
+    dt = np.asarray(dt_s, dtype=float).reshape(-1)
+    n = dt.size
+    eye = np.eye(3)
+    one = np.ones(n)
 
-    Parameters
-    ----------
-    estimate:
-        The estimates at the previous time.
-    measurement_m, measurement_cov_m2:
-        (n, 3) and (n, 3, 3).
-    transition, noise:
-        Per model F and Q (r, 9, 9), from :func:`transition_matrices`.
-    mode_transition:
-        (r, r) Markov matrix, ``[i, j]`` = P(model j now | model i before); rows sum to 1.
+    def blocks(coefficients: np.ndarray) -> np.ndarray:
+        """(n, 3, 3) coefficient matrices -> (n, 9, 9), each coefficient times I3."""
+        return np.einsum("nij,kl->nikjl", coefficients, eye).reshape(n, DIMENSION, DIMENSION)
 
-    Returns
-    -------
-    The updated estimate, and each track's normalized innovation squared under the
-    combined prediction (n,).
-    """
+    zero = np.zeros(n)
+    transition = np.empty((n, 2, DIMENSION, DIMENSION))
+    transition[:, CV] = blocks(np.stack([np.stack([one, dt, zero], -1),
+                                         np.stack([zero, one, zero], -1),
+                                         np.stack([zero, zero, zero], -1)], 1))
+    transition[:, CA] = blocks(np.stack([np.stack([one, dt, dt * dt / 2], -1),
+                                         np.stack([zero, one, dt], -1),
+                                         np.stack([zero, zero, one], -1)], 1))
+    noise = np.zeros((n, 2, DIMENSION, DIMENSION))
+    q = cv_noise_mps2**2
+    noise[:, CV, :6, :6] = np.einsum(
+        "nij,kl->nikjl", q * np.stack([np.stack([dt**3 / 3, dt**2 / 2], -1),
+                                       np.stack([dt**2 / 2, dt], -1)], 1),
+        eye).reshape(n, 6, 6)
+    q = ca_noise_mps3**2
+    noise[:, CA] = blocks(q * np.stack([np.stack([dt**5 / 20, dt**4 / 8, dt**3 / 6], -1),
+                                        np.stack([dt**4 / 8, dt**3 / 3, dt**2 / 2], -1),
+                                        np.stack([dt**3 / 6, dt**2 / 2, dt], -1)], 1))
+    return transition, noise
+
+
+def mode_transitions(dt_s: np.ndarray, sojourn_s: np.ndarray) -> np.ndarray:
+    """Markov mode-transition matrices (n, r, r) over each track's ``dt_s`` (n,) for modes
+    of mean sojourn times ``sojourn_s`` (r,): leaving mode i within dt has probability
+    ``1 - exp(-dt / sojourn_i)``, spread evenly over the other modes (for two modes, the
+    continuous-time Markov chain sampled at dt, approximately; Bar-Shalom et al. 2001,
+    sec. 11.6.3)."""
+    dt = np.abs(np.asarray(dt_s, dtype=float).reshape(-1))
+    sojourn = np.asarray(sojourn_s, dtype=float)
+    models = sojourn.size
+    leave = -np.expm1(-dt[:, None] / sojourn[None, :])  # (n, r)
+    matrix = np.repeat((leave / (models - 1))[:, :, None], models, axis=2)
+    diagonal = np.arange(models)
+    matrix[:, diagonal, diagonal] = 1.0 - leave
+    return matrix
+
+
+def predict(estimate: ImmEstimate, transition: np.ndarray, noise: np.ndarray,
+            mode_transition: np.ndarray) -> ImmEstimate:
+    """The interaction (mixing) and the model-matched predictions of one IMM cycle.
+
+    ``transition`` and ``noise``: per model F and Q, (r, 9, 9) for all tracks or
+    (n, r, 9, 9) per track; ``mode_transition``: (r, r) or (n, r, r), ``[i, j]`` =
+    P(model j now | model i before). Returns the model-conditioned predictions with the
+    predicted mode probabilities ``c_j`` (their moment match, :meth:`ImmEstimate.combined`,
+    is the combined prediction, for gating)."""
     probability = estimate.mode_probability
+    n, models = probability.shape
+    transition = np.broadcast_to(transition, (n, models, DIMENSION, DIMENSION))
+    noise = np.broadcast_to(noise, (n, models, DIMENSION, DIMENSION))
+    mode_transition = np.broadcast_to(mode_transition, (n, models, models))
     # Mixing (eq. 11.6.6-6 to 11.6.6-10).
-    predicted_mode = probability @ mode_transition  # c_j, (n, r)
-    mixing = ((probability[:, :, None] * mode_transition[None])
+    predicted_mode = np.einsum("ni,nij->nj", probability, mode_transition)  # c_j, (n, r)
+    mixing = ((probability[:, :, None] * mode_transition)
               / np.maximum(predicted_mode, 1e-300)[:, None, :])
     # A mode that cannot be in force (c_j = 0) keeps its own estimate (its weight is 0).
-    models = mode_transition.shape[0]
     mixing = np.where((predicted_mode <= 0.0)[:, None, :], np.eye(models)[None], mixing)
     # mixed_state[n, j] = sum_i mixing[n, i, j] state[n, i]
     mixed_state = np.einsum("nij,nik->njk", mixing, estimate.state)
@@ -122,15 +165,46 @@ def step(estimate: ImmEstimate, measurement_m: np.ndarray, measurement_cov_m2: n
     mixed_cov = np.einsum("nij,nikl->njkl", mixing, estimate.covariance) + np.einsum(
         "nij,nijk,nijl->njkl", mixing, spread, spread)
     # Model-matched prediction.
-    state = np.einsum("jkl,njl->njk", transition, mixed_state)
-    covariance = np.einsum("jkl,njlm,jom->njko", transition, mixed_cov, transition) + noise[None]
+    state = np.einsum("njkl,njl->njk", transition, mixed_state)
+    covariance = np.einsum("njkl,njlm,njom->njko", transition, mixed_cov, transition) + noise
+    return ImmEstimate(state, covariance, predicted_mode)
+
+
+def gate_moments(predicted: ImmEstimate) -> tuple[np.ndarray, np.ndarray]:
+    """Position (n, 3) and covariance (n, 3, 3) to gate reports on, from predictions of
+    :func:`predict`: the combined mean, with the broadest model's position covariance
+    (the largest determinant of ``P_j + (x_j - x) (x_j - x)^T``).
+
+    The moment-matched covariance weighs each model by its mode probability, so after a
+    long straight leg (the manoeuvre mode at a few per cent) the gate is nearly the CV
+    model's, and the first reports of a hard turn fall outside it before the mode
+    probabilities can move: the track is lost at the onset. Gating with the broadest
+    model keeps the reports a model would accept (the IMM's gate as the union of its
+    models' gates, Blackman and Popoli 1999, sec. 4.6), then the mode probabilities
+    decide."""
+    combined, _ = _mixture(predicted.state, predicted.covariance, predicted.mode_probability)
+    spread = predicted.state[:, :, :3] - combined[:, None, :3]
+    model_cov = (predicted.covariance[:, :, :3, :3]
+                 + spread[:, :, :, None] * spread[:, :, None, :])
+    broadest = np.linalg.det(model_cov).argmax(axis=1)
+    return combined[:, :3], model_cov[np.arange(broadest.size), broadest]
+
+
+def update(predicted: ImmEstimate, measurement_m: np.ndarray,
+           measurement_cov_m2: np.ndarray) -> tuple[ImmEstimate, np.ndarray]:
+    """The model-matched Kalman updates (``H = [I 0 0]``) of predictions from
+    :func:`predict` with one position measurement each ((n, 3), (n, 3, 3)), and the mode
+    probabilities from the innovation likelihoods (eq. 11.6.6-18, 19). Returns the
+    updated estimate and each track's normalized innovation squared under the combined
+    prediction (n,)."""
+    state, covariance, predicted_mode = (predicted.state, predicted.covariance,
+                                         predicted.mode_probability)
     # Combined prediction, for the NIS the caller may gate on.
     combined_state, combined_cov = _mixture(state, covariance, predicted_mode)
     residual = measurement_m - combined_state[:, :3]
     residual_cov = combined_cov[:, :3, :3] + measurement_cov_m2
     nis = np.einsum("nk,nk->n", residual,
                     np.linalg.solve(residual_cov, residual[..., None])[..., 0])
-    # Model-matched update (H = [I 0 0]) and likelihoods.
     innovation = measurement_m[:, None, :] - state[:, :, :3]  # (n, r, 3)
     innovation_cov = covariance[:, :, :3, :3] + measurement_cov_m2[:, None]
     inverse = np.linalg.inv(innovation_cov)
@@ -144,10 +218,51 @@ def step(estimate: ImmEstimate, measurement_m: np.ndarray, measurement_cov_m2: n
     distance2 = np.einsum("njk,njkl,njl->nj", innovation, inverse, innovation)
     log_likelihood = -0.5 * (distance2 + np.log(np.linalg.det(innovation_cov)))
     log_likelihood -= log_likelihood.max(axis=1, keepdims=True)
-    # Mode probabilities (eq. 11.6.6-18, 19).
     probability = np.exp(log_likelihood) * predicted_mode
     probability /= probability.sum(axis=1, keepdims=True)
     return ImmEstimate(state, covariance, probability), nis
+
+
+def step(estimate: ImmEstimate, measurement_m: np.ndarray, measurement_cov_m2: np.ndarray,
+         transition: np.ndarray, noise: np.ndarray,
+         mode_transition: np.ndarray) -> tuple[ImmEstimate, np.ndarray]:
+    """One IMM cycle for n tracks, each with one position measurement: :func:`predict`
+    then :func:`update`.
+
+    Parameters
+    ----------
+    estimate:
+        The estimates at the previous time.
+    measurement_m, measurement_cov_m2:
+        (n, 3) and (n, 3, 3).
+    transition, noise:
+        Per model F and Q, (r, 9, 9) from :func:`transition_matrices`, or per track
+        (n, r, 9, 9) from :func:`transition_matrices_per_track`.
+    mode_transition:
+        (r, r) or (n, r, r) Markov matrix, ``[i, j]`` = P(model j now | model i before);
+        rows sum to 1.
+
+    Returns
+    -------
+    The updated estimate, and each track's normalized innovation squared under the
+    combined prediction (n,).
+    """
+    return update(predict(estimate, transition, noise, mode_transition), measurement_m,
+                  measurement_cov_m2)
+
+
+def from_cv(state: np.ndarray, covariance: np.ndarray, acceleration_sigma_mps2: float,
+            mode_probability: np.ndarray) -> ImmEstimate:
+    """Model-conditioned estimates (both models) from CV estimates (n, 6), (n, 6, 6): zero
+    acceleration, the CA model's with the given 1-sigma per axis; modes with
+    probabilities (r,). How a track enters the IMM from the tracker's CV table."""
+    n = state.shape[0]
+    nine = np.zeros((n, 2, DIMENSION))
+    nine[:, :, :6] = state[:, None, :]
+    nine_cov = np.zeros((n, 2, DIMENSION, DIMENSION))
+    nine_cov[:, :, :6, :6] = covariance[:, None]
+    nine_cov[:, CA, 6:, 6:] = np.eye(3) * acceleration_sigma_mps2**2
+    return ImmEstimate(nine, nine_cov, np.tile(np.asarray(mode_probability, float), (n, 1)))
 
 
 def _mixture(state: np.ndarray, covariance: np.ndarray,

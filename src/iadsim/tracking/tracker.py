@@ -25,9 +25,16 @@ Tracking and Navigation, 2001, sec. 11.6):
   (the one that started it counts as the first; reports of one time count in radar
   order), and deleted once it has missed more than ``confirm_window - confirm_hits``
   opportunities. An opportunity is a scan by a radar that has already reported the
-  track and whose coverage (instrumented range plus a margin) holds it: a radar that
-  never saw a target does not count against it, so a target seen by one radar among
-  several is judged on that radar's scans.
+  track and whose coverage holds the track's predicted position (instrumented range,
+  4/3-earth horizon, elevation limits and azimuth sector, as the detection kernel tests
+  them): a radar that never saw a target does not count against it, so a target seen by
+  one radar among several is judged on that radar's scans, and a target that leaves a
+  radar's sector is not charged that radar's scans.
+* Score confirmation (``confirmation: score``), instead of M of N: each tentative track
+  carries its log-likelihood ratio (:mod:`iadsim.tracking.score`; Blackman and Popoli
+  1999, sec. 6.2), raised by each plot and lowered by each missed opportunity, and is
+  confirmed or deleted at Wald's thresholds from ``false_track_probability`` and
+  ``missed_track_probability``.
 * Deletion: any track is deleted when not updated for ``coast_timeout_s``
   (``tentative_timeout_s`` for a tentative one), when its predicted position sigma (root
   of the trace of its position covariance) exceeds ``max_position_sigma_m``, or when the
@@ -47,7 +54,14 @@ Tracking and Navigation, 2001, sec. 11.6):
   updated are classified from their kinematics
   (:mod:`iadsim.tracking.classification`); those classified ballistic with at least
   ``ballistic_model_confidence`` are then predicted under gravity (the ballistic model,
-  drag-free), the others at constant velocity.
+  drag-free), the others at constant velocity, or, with ``motion_model: imm``, the
+  confirmed ones with the IMM (constant velocity + constant acceleration,
+  :mod:`iadsim.tracking.imm`), whose combined estimate the table's row holds and whose
+  broadest model's prediction gates them (:meth:`_imm_update`).
+* Bias estimation (``bias_estimation``): pairs of raw plots of one confirmed track by
+  two radars estimate every radar's range, azimuth and elevation bias, and each radar's
+  plots are corrected by its estimate before gating
+  (:class:`iadsim.tracking.bias.BiasEstimator`).
 * Track numbers are never reused.
 
 The battle manager reads :class:`TrackPicture`; the truth is never visible here.
@@ -65,12 +79,13 @@ from scipy.special import gammaincinv
 
 from iadsim.events import EventKind, EventLog
 from iadsim.scenario.schema import Tracking
-from iadsim.sensors.radar import DetectionBatch, RadarSite
-from iadsim.tracking import kalman
+from iadsim.sensors.radar import EFFECTIVE_EARTH_RADIUS_M, DetectionBatch, RadarSite
+from iadsim.tracking import imm, kalman, score
 from iadsim.tracking.association import assign, gated_pairs
+from iadsim.tracking.bias import MAX_PAIR_LAG_S, BiasEstimator, plot_jacobian
 from iadsim.tracking.classification import BALLISTIC, classify
 from iadsim.world.atmosphere import STANDARD_GRAVITY_MPS2
-from iadsim.world.earth import EARTH_RADIUS_M
+from iadsim.world.earth import EARTH_RADIUS_M, radar_horizon_m
 
 TENTATIVE, CONFIRMED = 1, 2
 #: Tracks predicted within a radar's instrumented range plus this margin are gated
@@ -80,6 +95,17 @@ COVERAGE_MARGIN_M = 20_000.0
 TABLE_COLUMNS = ("track_id", "state", "covariance", "time_s", "status", "hits", "misses",
                  "born_s", "last_update_s", "last_update_by_radar_s",
                  "vertical_acceleration_mps2", "kind_index", "kind_confidence")
+#: Columns kept only with ``motion_model: imm``: each track's model-conditioned estimates
+#: (n, 2, 9) and (n, 2, 9, 9), mode probabilities (n, 2), and whether they are current
+#: (False while the track is flown with the CV or the ballistic model).
+IMM_COLUMNS = ("imm_state", "imm_covariance", "mode_probability", "imm_active")
+#: Column kept only with ``confirmation: score``: each track's log-likelihood ratio.
+SCORE_COLUMNS = ("score",)
+#: Columns kept only with ``bias_estimation``: each track's last raw plot from each radar
+#: (n, radars, 3), its time, Jacobian by (range, azimuth, elevation) and covariance.
+BIAS_COLUMNS = ("plot_position_m", "plot_time_s", "plot_jacobian", "plot_cov_m2")
+#: Mode probabilities (CV, CA) of a track entering the IMM.
+IMM_INITIAL_MODE_PROBABILITY = np.array([0.9, 0.1])
 #: Duplicate checks are made at most this often (s of scenario time): a check costs a
 #: gating of every confirmed track against every other.
 MERGE_CHECK_INTERVAL_S = 2.0
@@ -153,6 +179,26 @@ class CentralTracker:
         self._next_merge_check_s = -np.inf
         self._any_ballistic = False
         radars = len(sites)
+        self._imm = settings.motion_model == "imm"
+        self._score = settings.confirmation == "score"
+        self.bias_estimator = BiasEstimator(sites) if settings.bias_estimation else None
+        self._columns = (TABLE_COLUMNS + (IMM_COLUMNS if self._imm else ())
+                         + (SCORE_COLUMNS if self._score else ())
+                         + (BIAS_COLUMNS if self.bias_estimator is not None else ()))
+        self._delete_score, self._confirm_score = score.wald_thresholds(
+            settings.false_track_probability, settings.missed_track_probability)
+        self._false_alarm_constant = np.array(
+            [score.false_alarm_density_constant(site) for site in sites] if self._score
+            else np.zeros(radars))
+        # Each radar's coverage (as the detection kernel tests it), for miss counting.
+        self._site_position = np.array([site.position_enu_m for site in sites]).reshape(-1, 3)
+        self._site_rotation = np.array([site.to_local for site in sites]).reshape(-1, 3, 3)
+        self._site_limits = np.array([[site.max_range_m, site.min_elevation_rad,
+                                       site.max_elevation_rad, site.sector_center_rad,
+                                       0.5 * site.sector_width_rad] for site in sites]
+                                     ).reshape(-1, 5)
+        self._site_horizon_m = radar_horizon_m(
+            np.array([site.height_m for site in sites]), 0.0)
         self.track_id = np.zeros(0, dtype=np.int64)
         self.state = np.zeros((0, 6))
         self.covariance = np.zeros((0, 6, 6))
@@ -166,6 +212,15 @@ class CentralTracker:
         self.vertical_acceleration_mps2 = np.zeros(0)
         self.kind_index = np.zeros(0, dtype=np.int8)
         self.kind_confidence = np.zeros(0)
+        self.imm_state = np.zeros((0, 2, imm.DIMENSION))
+        self.imm_covariance = np.zeros((0, 2, imm.DIMENSION, imm.DIMENSION))
+        self.mode_probability = np.zeros((0, 2))
+        self.imm_active = np.zeros(0, dtype=bool)
+        self.score = np.zeros(0)
+        self.plot_position_m = np.zeros((0, radars, 3))
+        self.plot_time_s = np.zeros((0, radars))
+        self.plot_jacobian = np.zeros((0, radars, 3, 3))
+        self.plot_cov_m2 = np.zeros((0, radars, 3, 3))
 
     @property
     def size(self) -> int:
@@ -214,6 +269,16 @@ class CentralTracker:
         radars = np.array([scan.radar_index for scan in scans])
         slot_of = np.arange(len(scans)).repeat(sizes)
         radar_of = radars[slot_of]
+        # Range, azimuth and elevation of each plot, and its raw position, for the track
+        # score and the bias estimation; the positions are then corrected for the biases.
+        polar = raw = None
+        if self._score or self.bias_estimator is not None:
+            polar = np.column_stack([np.concatenate([getattr(scan, name) for scan in scans])
+                                     for name in ("range_m", "azimuth_rad", "elevation_rad")])
+        if self.bias_estimator is not None:
+            raw = measurement
+            measurement = self.bias_estimator.correct(radar_of, polar[:, 0], polar[:, 1],
+                                                      polar[:, 2])
         taken = np.zeros(measurement.shape[0], dtype=bool)
         if self.size:
             sites = [self.sites[radar] for radar in radars]
@@ -225,8 +290,8 @@ class CentralTracker:
             candidates = in_reach.any(axis=1).nonzero()[0]
             if candidates.size:
                 taken[self._assign_and_update(time_s, candidates, measurement, measurement_cov,
-                                              slot_of, radar_of, len(scans))] = True
-            self._count_misses(time_s, in_reach, radars)
+                                              slot_of, radar_of, len(scans), polar, raw)] = True
+            self._count_misses(time_s, position, radars)
         # What no track took starts tracks, radar by radar: two radars may have seen one
         # new target, so a later radar's leftovers first extend the tracks an earlier
         # radar started at this same time (what processing the scans in turn would do).
@@ -240,39 +305,73 @@ class CentralTracker:
             if started:
                 extended = self._assign_and_update(
                     time_s, np.concatenate(started), measurement[left], measurement_cov[left],
-                    np.zeros(left.size, dtype=np.intp), radar_of[left], 1)
+                    np.zeros(left.size, dtype=np.intp), radar_of[left], 1,
+                    None if polar is None else polar[left], None if raw is None else raw[left])
                 left = np.delete(left, extended)
             if left.size:
                 started.append(self._start_tracks(radar_of[left], time_s, measurement[left],
                                                   measurement_cov[left]))
 
-    def _count_misses(self, time_s: float, in_reach: np.ndarray, radars: np.ndarray) -> None:
-        """M-of-N bookkeeping of the tentative tracks after the scans of ``radars`` at
-        ``time_s``: each scan of a radar that has reported a track, holds it in coverage
-        (``in_reach``, (n, g)) and gave it nothing now is a miss. A one-plot track is
-        deleted at its first miss, another tentative track once it has missed more than
-        ``confirm_window - confirm_hits``."""
+    def _count_misses(self, time_s: float, position: np.ndarray, radars: np.ndarray) -> None:
+        """Confirmation bookkeeping of the tentative tracks after the scans of ``radars`` at
+        ``time_s`` (``position``: every track's position predicted to ``time_s``, at
+        constant velocity): each scan of a radar that has reported a track, holds it in
+        its coverage (:meth:`_covered`) and gave it nothing now is a miss. A one-plot
+        track is deleted at its first miss; another tentative track once it has missed
+        more than ``confirm_window - confirm_hits`` (M of N), or once its score has fallen
+        to the deletion threshold, each miss costing ``ln(1 - P_D)`` (score)."""
         tentative = (self.status == TENTATIVE).nonzero()[0]
         if tentative.size == 0:
             return
         last = self.last_update_by_radar_s[tentative][:, radars]
-        missed = (in_reach[tentative] & np.isfinite(last) & (last < time_s)).sum(axis=1)
+        seen = np.isfinite(last) & (last < time_s)
+        if not seen.any():
+            return
+        missed = (seen & self._covered(position[tentative], radars)).sum(axis=1)
         if not missed.any():
             return
         self.misses[tentative] += missed.astype(self.misses.dtype)
-        allowed = self.settings.confirm_window - self.settings.confirm_hits
-        hopeless = (((self.hits[tentative] == 1) & (self.misses[tentative] > 0))
-                    | (self.misses[tentative] > allowed))
+        one_plot_missed = (self.hits[tentative] == 1) & (self.misses[tentative] > 0)
+        if self._score:
+            self.score[tentative] += missed * score.miss_score(
+                self.settings.score_detection_probability)
+            hopeless = one_plot_missed | (self.score[tentative] <= self._delete_score)
+        else:
+            allowed = self.settings.confirm_window - self.settings.confirm_hits
+            hopeless = one_plot_missed | (self.misses[tentative] > allowed)
         if hopeless.any():
             doomed = np.zeros(self.size, dtype=bool)
             doomed[tentative[hopeless]] = True
             self._remove(time_s, doomed)
 
+    def _covered(self, position: np.ndarray, radars: np.ndarray) -> np.ndarray:
+        """Whether each radar of ``radars`` (g,) could see a target at each of the
+        positions (k, 3): within its instrumented range and the 4/3-earth horizon (at the
+        position's height), between its elevation limits and inside its azimuth sector,
+        the geometry the detection kernel tests. (k, g) booleans."""
+        offset = position[:, None, :] - self._site_position[radars][None, :, :]
+        local = np.einsum("gij,kgj->kgi", self._site_rotation[radars], offset)
+        horizontal = np.hypot(local[..., 0], local[..., 1])
+        slant = np.hypot(horizontal, local[..., 2])
+        limits = self._site_limits[radars]
+        height = np.maximum(self._height_m(position), 0.0)[:, None]
+        horizon = self._site_horizon_m[radars][None, :] + np.sqrt(
+            height * (2.0 * EFFECTIVE_EARTH_RADIUS_M + height))
+        elevation = np.arctan2(local[..., 2], horizontal)
+        covered = ((slant <= limits[:, 0]) & (slant <= horizon)
+                   & (elevation >= limits[:, 1]) & (elevation <= limits[:, 2]))
+        azimuth = np.arctan2(local[..., 0], local[..., 1])
+        off = np.mod(azimuth - limits[:, 3] + np.pi, 2.0 * np.pi) - np.pi
+        return covered & ((limits[:, 4] >= np.pi) | (np.abs(off) <= limits[:, 4]))
+
     def _assign_and_update(self, time_s: float, rows: np.ndarray, measurement: np.ndarray,
                            measurement_cov: np.ndarray, slot_of: np.ndarray,
-                           radar_of: np.ndarray, slots: int) -> np.ndarray:
+                           radar_of: np.ndarray, slots: int, polar: np.ndarray | None = None,
+                           raw: np.ndarray | None = None) -> np.ndarray:
         """Gate the track ``rows`` against the reports, assign, update; returns the indices
-        of the reports taken. ``slot_of`` numbers each report's radar among ``slots``."""
+        of the reports taken. ``slot_of`` numbers each report's radar among ``slots``.
+        ``polar`` (k, 3): each report's range, azimuth and elevation (for the score and
+        the bias estimation); ``raw``: its position before the bias correction."""
         covariance = self.covariance[rows]
         one_plot = self.hits[rows] == 1
         if one_plot.any():
@@ -284,12 +383,89 @@ class CentralTracker:
         position, position_cov = kalman.predict_position(
             self.state[rows], covariance, time_s - self.time_s[rows],
             self.settings.process_noise_mps2, self._known_acceleration(rows))
+        if self._imm:
+            # Tracks flown with the IMM are gated on its prediction (the broadest model).
+            active = self.imm_active[rows] & (time_s >= self.time_s[rows])
+            if active.any():
+                position[active], position_cov[active] = imm.gate_moments(
+                    self._imm_predict(rows[active], time_s))
         slot, taken = self._associate(rows, position, position_cov, measurement,
                                       measurement_cov, slot_of, slots)
         if taken.size:
-            self._update(time_s, rows[slot // slots], measurement, measurement_cov, taken,
+            local = slot // slots
+            if self._score:
+                self._score_plots(rows[local], position[local], position_cov[local],
+                                  measurement[taken], measurement_cov[taken], radar_of[taken],
+                                  polar[taken])
+            if self.bias_estimator is not None:
+                self._observe_bias(time_s, rows[local], radar_of[taken], raw[taken],
+                                   measurement_cov[taken], polar[taken])
+            self._update(time_s, rows[local], measurement, measurement_cov, taken,
                          radar_of)
         return taken
+
+    def _score_plots(self, track_rows: np.ndarray, position: np.ndarray,
+                     position_cov: np.ndarray, measurement: np.ndarray,
+                     measurement_cov: np.ndarray, radar_of: np.ndarray,
+                     polar: np.ndarray) -> None:
+        """Add to the score of each tentative track of ``track_rows`` its plots' increments
+        (:func:`score.plot_score`), against the tracks' predicted ``position`` and
+        ``position_cov`` (each plot of one time against the same prediction)."""
+        tentative = self.status[track_rows] == TENTATIVE
+        if not tentative.any():
+            return
+        residual = measurement[tentative] - position[tentative]
+        innovation_cov = position_cov[tentative] + measurement_cov[tentative]
+        distance2 = np.einsum("ki,ki->k", residual,
+                              np.linalg.solve(innovation_cov, residual[..., None])[..., 0])
+        density = score.false_alarm_density(self._false_alarm_constant[radar_of[tentative]],
+                                            polar[tentative, 0], polar[tentative, 2])
+        np.add.at(self.score, track_rows[tentative], score.plot_score(
+            self.settings.score_detection_probability, density, distance2, innovation_cov))
+
+    def _observe_bias(self, time_s: float, track_rows: np.ndarray, radar_of: np.ndarray,
+                      raw: np.ndarray, raw_cov: np.ndarray, polar: np.ndarray) -> None:
+        """Pair each raw plot taken by a confirmed track with the track's last plot from
+        each other radar within :data:`bias.MAX_PAIR_LAG_S`, moved to ``time_s`` with the
+        track's velocity, and fold the pairs into the bias estimate
+        (:class:`iadsim.tracking.bias.BiasEstimator`); then keep each plot as its track's
+        last from its radar."""
+        estimator = self.bias_estimator
+        jacobian = plot_jacobian(polar[:, 0], polar[:, 1], polar[:, 2],
+                                 self._site_rotation[radar_of])
+        lag = time_s - self.plot_time_s[track_rows]  # (m, radars)
+        usable = ((self.status[track_rows] == CONFIRMED)[:, None] & (lag >= 0.0)
+                  & (lag <= MAX_PAIR_LAG_S))
+        usable[np.arange(track_rows.size), radar_of] = False
+        plot, other = usable.nonzero()
+        if plot.size:
+            rows = track_rows[plot]
+            lag = lag[plot, other]
+            moved = self.plot_position_m[rows, other] + self.state[rows, 3:] * lag[:, None]
+            velocity_cov = self.covariance[rows, 3:, 3:]
+            noise = (raw_cov[plot] + self.plot_cov_m2[rows, other]
+                     + (lag * lag)[:, None, None] * velocity_cov
+                     + np.eye(3) * (self.settings.process_noise_mps2**2 * lag**3
+                                    / 3.0)[:, None, None])
+            estimator.observe(radar_of[plot], jacobian[plot], other,
+                              self.plot_jacobian[rows, other], raw[plot] - moved, noise)
+        self.plot_position_m[track_rows, radar_of] = raw
+        self.plot_time_s[track_rows, radar_of] = time_s
+        self.plot_jacobian[track_rows, radar_of] = jacobian
+        self.plot_cov_m2[track_rows, radar_of] = raw_cov
+
+    def _imm_predict(self, rows: np.ndarray, time_s: float) -> imm.ImmEstimate:
+        """The IMM prediction (mixing and model-matched predictions) of the tracks
+        ``rows``, whose IMM estimates are current, to ``time_s``."""
+        settings = self.settings
+        dt = time_s - self.time_s[rows]
+        transition, noise = imm.transition_matrices_per_track(
+            dt, settings.imm_cv_noise_mps2, settings.imm_ca_noise_mps3)
+        mode_transition = imm.mode_transitions(
+            dt, np.array([settings.imm_cv_sojourn_s, settings.imm_ca_sojourn_s]))
+        return imm.predict(imm.ImmEstimate(self.imm_state[rows], self.imm_covariance[rows],
+                                           self.mode_probability[rows]),
+                           transition, noise, mode_transition)
 
     def _associate(self, rows: np.ndarray, position: np.ndarray, position_cov: np.ndarray,
                    measurement: np.ndarray, measurement_cov: np.ndarray, slot_of: np.ndarray,
@@ -345,32 +521,80 @@ class CentralTracker:
                 self.state[rows], self.covariance[rows], dt[late], combined[late],
                 combined_cov[late], self.settings.process_noise_mps2,
                 self._known_acceleration(rows))
+            if self._imm:
+                self.imm_active[rows] = False  # re-entered from the CV estimate later
             on_time, dt = tracks[~late], dt[~late]
             combined, combined_cov = combined[~late], combined_cov[~late]
-        state, covariance = kalman.predict(
-            self.state[on_time], self.covariance[on_time], dt,
-            self.settings.process_noise_mps2, self._known_acceleration(on_time))
         vertical_speed_before = self.state[on_time, 5]
-        self.state[on_time], self.covariance[on_time] = kalman.update(
-            state, covariance, combined, combined_cov)
+        flown = np.zeros(on_time.size, dtype=bool)
+        if self._imm:
+            flown = self._imm_update(on_time, time_s, combined, combined_cov)
+        rest = on_time[~flown]
+        if rest.size:
+            state, covariance = kalman.predict(
+                self.state[rest], self.covariance[rest], dt[~flown],
+                self.settings.process_noise_mps2, self._known_acceleration(rest))
+            self.state[rest], self.covariance[rest] = kalman.update(
+                state, covariance, combined[~flown], combined_cov[~flown])
         self._smooth_vertical_acceleration(on_time, vertical_speed_before, dt)
         self.time_s[on_time] = time_s
         hits_before = self.hits[tracks]
         self.hits[tracks] += counts.astype(self.hits.dtype)
         self.last_update_s[tracks] = np.maximum(self.last_update_s[tracks], time_s)
         self.last_update_by_radar_s[track_rows, radar_of[taken]] = time_s
-        # A tentative track is confirmed by the report that brings it to confirm_hits
-        # (reports of one time counted in radar order).
-        rank = np.arange(track_rows.size) - first.repeat(counts)
-        confirming = ((self.status[tracks] == TENTATIVE).repeat(counts)
-                      & (hits_before.repeat(counts) + rank + 1
-                         == self.settings.confirm_hits))
+        if self._score:
+            # Score: a tentative track is confirmed when its score (its plots of this time
+            # added) reaches the confirmation threshold; the first of them is logged.
+            confirming = np.zeros(track_rows.size, dtype=bool)
+            confirming[first] = ((self.status[tracks] == TENTATIVE)
+                                 & (self.score[tracks] >= self._confirm_score))
+        else:
+            # M of N: a tentative track is confirmed by the report that brings it to
+            # confirm_hits (reports of one time counted in radar order).
+            rank = np.arange(track_rows.size) - first.repeat(counts)
+            confirming = ((self.status[tracks] == TENTATIVE).repeat(counts)
+                          & (hits_before.repeat(counts) + rank + 1
+                             == self.settings.confirm_hits))
         if confirming.any():
             confirmed = track_rows[confirming]
             self.status[confirmed] = CONFIRMED
             self.log.add(EventKind.TRACK_CONFIRM, time_s, track_id=self.track_id[confirmed],
                          sensor_index=radar_of[taken[confirming]],
                          position_m=self.state[confirmed, :3])
+
+    def _imm_update(self, rows: np.ndarray, time_s: float, measurement: np.ndarray,
+                    measurement_cov: np.ndarray) -> np.ndarray:
+        """Update with the IMM those of the tracks ``rows`` (not past ``time_s``) that fly
+        it: confirmed tracks not flown with the ballistic model. A track enters the IMM
+        from its CV estimate (:func:`imm.from_cv`) once confirmed; its table row then
+        holds the IMM's combined estimate. Tentative tracks stay with the CV filter: the
+        IMM's manoeuvre mode widens the gate, which let clutter confirm (17 false tracks
+        against 9 in layered-defense, seed 1, benchmarks/false_tracks.py). Returns which
+        of ``rows`` were updated."""
+        flown = self.status[rows] == CONFIRMED
+        acceleration = self._known_acceleration(rows)
+        if acceleration is not None:
+            flown &= ~acceleration.any(axis=1)
+        self.imm_active[rows[~flown]] = False
+        if not flown.any():
+            return flown
+        rows = rows[flown]
+        entering = rows[~self.imm_active[rows]]
+        if entering.size:
+            estimate = imm.from_cv(self.state[entering], self.covariance[entering],
+                                   self.settings.imm_initial_acceleration_mps2,
+                                   IMM_INITIAL_MODE_PROBABILITY)
+            self.imm_state[entering] = estimate.state
+            self.imm_covariance[entering] = estimate.covariance
+            self.mode_probability[entering] = estimate.mode_probability
+            self.imm_active[entering] = True
+        updated, _ = imm.update(self._imm_predict(rows, time_s), measurement[flown],
+                                measurement_cov[flown])
+        self.imm_state[rows], self.imm_covariance[rows] = updated.state, updated.covariance
+        self.mode_probability[rows] = updated.mode_probability
+        state, covariance = updated.combined()
+        self.state[rows], self.covariance[rows] = state[:, :6], covariance[:, :6, :6]
+        return flown
 
     def _start_tracks(self, radar_index: np.ndarray, time_s: float, position: np.ndarray,
                       position_cov: np.ndarray) -> np.ndarray:
@@ -387,7 +611,8 @@ class CentralTracker:
         covariance[:, 3:, 3:] = np.eye(3) * self.initial_speed_sigma_mps**2
         by_radar = np.full((count, len(self.sites)), -np.inf)
         by_radar[np.arange(count), radar_index] = time_s
-        status = CONFIRMED if self.settings.confirm_hits <= 1 else TENTATIVE
+        status = (CONFIRMED if self.settings.confirm_hits <= 1 and not self._score
+                  else TENTATIVE)
         self._append(ids, state, covariance, np.full(count, time_s),
                      np.full(count, status, dtype=np.int8), np.ones(count, dtype=np.int32),
                      by_radar)
@@ -399,14 +624,27 @@ class CentralTracker:
         return np.arange(first_row, first_row + count)
 
     def _append(self, ids, state, covariance, time_s, status, hits, by_radar) -> None:
+        count, radars = ids.size, len(self.sites)
         columns = {"track_id": ids, "state": state, "covariance": covariance,
                    "time_s": time_s, "status": status, "hits": hits,
-                   "misses": np.zeros(ids.size, dtype=np.int32), "born_s": time_s,
+                   "misses": np.zeros(count, dtype=np.int32), "born_s": time_s,
                    "last_update_s": time_s, "last_update_by_radar_s": by_radar,
-                   "vertical_acceleration_mps2": np.full(ids.size, np.nan),
-                   "kind_index": np.full(ids.size, -1, dtype=np.int8),
-                   "kind_confidence": np.zeros(ids.size)}
-        for name in TABLE_COLUMNS:
+                   "vertical_acceleration_mps2": np.full(count, np.nan),
+                   "kind_index": np.full(count, -1, dtype=np.int8),
+                   "kind_confidence": np.zeros(count)}
+        if self._imm:
+            columns.update(imm_state=np.zeros((count, 2, imm.DIMENSION)),
+                           imm_covariance=np.zeros((count, 2, imm.DIMENSION, imm.DIMENSION)),
+                           mode_probability=np.tile(IMM_INITIAL_MODE_PROBABILITY, (count, 1)),
+                           imm_active=np.zeros(count, dtype=bool))
+        if self._score:
+            columns["score"] = np.full(count, np.log(self.settings.new_target_density_ratio))
+        if self.bias_estimator is not None:
+            columns.update(plot_position_m=np.zeros((count, radars, 3)),
+                           plot_time_s=np.full((count, radars), -np.inf),
+                           plot_jacobian=np.zeros((count, radars, 3, 3)),
+                           plot_cov_m2=np.zeros((count, radars, 3, 3)))
+        for name in self._columns:
             setattr(self, name, np.concatenate([getattr(self, name), columns[name]]))
 
     def _remove(self, time_s: float, rows: np.ndarray,
@@ -422,7 +660,7 @@ class CentralTracker:
             self.log.add(EventKind.TRACK_MERGE, time_s, track_id=self.track_id[rows],
                          value=merged_into.astype(float), position_m=self.state[rows, :3])
         keep = ~rows
-        for name in TABLE_COLUMNS:
+        for name in self._columns:
             setattr(self, name, getattr(self, name)[keep])
 
     def drop(self, time_s: float, killed_track_ids: np.ndarray | None = None) -> None:
@@ -530,6 +768,8 @@ class CentralTracker:
         for name in ("vertical_acceleration_mps2", "kind_index", "kind_confidence"):
             column = getattr(self, name)
             column[keep_row] = column[best_row]
+        if self._imm:
+            self.imm_active[keep_row] = False  # re-enters the IMM from the merged estimate
 
     def _known_acceleration(self, rows: np.ndarray) -> np.ndarray | None:
         """The known acceleration (k, 3) of the tracks ``rows`` in their prediction:
