@@ -192,6 +192,13 @@ class Radar(Catalogued, Sited):
     )
     latency_s: NonNegative = Field(0.5, description="Delay from scan to the battle manager.")
     outages: list[Outage] = Field(default_factory=list)
+    track_capacity: int | None = Field(
+        None, ge=1, le=10_000, description="Fire-control (engagement) role: the tracks it can "
+        "hold for fire control at once, each target under engagement plus each round in "
+        "flight it guides (interceptor types with guidance_uplink). A missile battery with "
+        "such a radar among its radars engages only targets inside its coverage (now and at "
+        "the intercept point) while it has free slots (c2/fire_control_radars.py); its "
+        "revisit_s is then the engaged track's update interval. None: surveillance only.")
 
     @model_validator(mode="after")
     def _consistent(self) -> Radar:
@@ -303,6 +310,11 @@ class InterceptorType(Catalogued):
     )
     max_flight_time_s: Positive | None = None
     cost_per_round_usd: NonNegative = 0.0
+    guidance_uplink: bool = Field(
+        True, description="Missile: guided by its battery's fire-control radar from launch "
+        "until it resolves (midcourse uplink, illumination or track-via-missile), so each "
+        "round in flight takes one of that radar's track slots; false for a round that "
+        "needs nothing from the radar once launched. Guns, lasers and jammers take none.")
     # Flight model (effectors/flight.py): point mass with a boost-sustain-coast motor.
     launch_mass_kg: Positive = Field(
         100.0, description="Mass at launch (kg); for a gun, the mass of one projectile.")
