@@ -303,7 +303,9 @@ class BattleManager:
         assessment = evaluate(picture.position_m, picture.velocity_mps, self.assets.position_m,
                               self.assets.radius_m, self.assets.value,
                               self.doctrine.threat_corridor_m, self.doctrine.priority,
-                              picture.speed_sigma_mps)
+                              picture.speed_sigma_mps, picture.acceleration_mps2,
+                              self.ground_elevation_m - self.frame.alt_m,
+                              self.frame.gaussian_radius_m(), self.frame.alt_m)
         reach = engageability(picture, assessment.time_to_go_s, batteries, self.types,
                               self.frame, self.ground_elevation_m,
                               self.doctrine.fire_control_track_age_s, radars)
