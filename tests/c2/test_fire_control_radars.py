@@ -48,8 +48,8 @@ def battery(name: str, radars: list[str], interceptor: str, channels: int = 4) -
 
 
 def manager(capacity_a: int | None = 2, uplink: bool = False, second_battery: bool = False,
-            shared: bool = False, sector_a: tuple[float, float] = (0.0, 360.0)
-            ) -> BattleManager:
+            shared: bool = False, sector_a: tuple[float, float] = (0.0, 360.0),
+            launch_on_remote: bool = False) -> BattleManager:
     """A battle manager whose battery A (4 channels, Pk 0.9) engages through fire-control
     radar A of ``capacity_a`` slots; with ``second_battery``, battery B (4 channels, Pk
     0.6) through radar B (20 slots), or through radar A too when ``shared``."""
@@ -67,7 +67,8 @@ def manager(capacity_a: int | None = 2, uplink: bool = False, second_battery: bo
         "threats": [{"name": "elsewhere", "profile": "loitering-munition", "route": [
             {"lat_deg": 40.0, "lon_deg": 31.0, "altitude_m": 500},
             {"lat_deg": 40.5, "lon_deg": 30.5, "altitude_m": 500}]}],
-        "doctrine": {"cycle_s": 2.0, "kill_assessment_delay_s": 5.0},
+        "doctrine": {"cycle_s": 2.0, "kill_assessment_delay_s": 5.0,
+                     "launch_on_remote": launch_on_remote},
     }
     if second_battery:
         document["batteries"].append(
@@ -182,10 +183,11 @@ def test_a_guided_round_holds_a_slot_until_it_resolves():
     assert bm.fire_control_radars.used.tolist() == [0, 4, 0]
 
 
-def reach_a(bearing_deg: float, updated_by, sector_a=(90.0, 60.0)) -> np.ndarray:
+def reach_a(bearing_deg: float, updated_by, sector_a=(90.0, 60.0),
+            launch_on_remote: bool = False) -> np.ndarray:
     """Battery A's feasibility against the four tracks on ``bearing_deg``, radar A facing
     ``sector_a`` (centre, width in degrees)."""
-    bm = manager(capacity_a=10, sector_a=sector_a)
+    bm = manager(capacity_a=10, sector_a=sector_a, launch_on_remote=launch_on_remote)
     tracks = picture(0.0, bearing_deg=bearing_deg, updated_by=updated_by)
     result = engageability(tracks, np.full(4, 1_000.0), bm.batteries, bm.types, FRAME, 0.0,
                            bm.doctrine.fire_control_track_age_s, bm.fire_control_radars)
@@ -202,3 +204,11 @@ def test_a_target_outside_the_fire_control_radars_sector_is_not_engageable():
     assert not reach_a(0.0, (SEARCH, RADAR_A)).any()
     # All round, the same tracks are engageable once radar A holds them.
     assert reach_a(0.0, (SEARCH, RADAR_A), sector_a=(0.0, 360.0)).all()
+
+
+def test_launch_on_remote_needs_only_the_intercept_point_inside_the_sector():
+    # Held by the search radar only: with launch on remote, radar A takes the round over
+    # on the way when the intercept point is in its sector (east), not when it is north.
+    assert not reach_a(90.0, (SEARCH,)).any()
+    assert reach_a(90.0, (SEARCH,), launch_on_remote=True).all()
+    assert not reach_a(0.0, (SEARCH,), launch_on_remote=True).any()

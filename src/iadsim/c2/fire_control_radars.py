@@ -15,7 +15,9 @@ battery whose radars include one or more fire-control radars engages through the
   metres off, which would move a 15 m antenna's horizon by tens of kilometres; the
   radar's own detections already test it where the target is now.) A target outside
   that coverage is not engageable by that battery however well its surveillance radars
-  see it.
+  see it. With the doctrine's ``launch_on_remote``, a missile battery may launch on
+  another radar's track before its own fire-control radar holds it (that radar takes
+  the round over on the way): then only the intercept point must be in its coverage.
 - **Track slots.** An engagement takes one slot of its fire-control radar for the target,
   from the assignment until its kill assessment (the radar watches the target to judge
   the kill), plus one slot per round of its salvo that needs guidance, each given back
@@ -60,7 +62,8 @@ class FireControlRadars:
     capacity, used: (n_radars,) int track slots and those taken;
     battery_radars: (n_batteries, n_radars) bool, the fire-control radars each battery
     engages through (a row without any: not limited); round_slot: (n_batteries,) bool,
-    each round of the battery takes a slot while it flies.
+    each round of the battery takes a slot while it flies; on_remote: (n_batteries,)
+    bool, the battery may launch on any radar's track (launch on remote).
     """
 
     position_m: np.ndarray
@@ -74,6 +77,7 @@ class FireControlRadars:
     used: np.ndarray
     battery_radars: np.ndarray
     round_slot: np.ndarray
+    on_remote: np.ndarray
 
     @property
     def limited(self) -> np.ndarray:
@@ -108,15 +112,18 @@ class FireControlRadars:
     def guiding_radars(self, holding: np.ndarray, intercept_m: np.ndarray,
                        need_slots: np.ndarray | None) -> np.ndarray:
         """(n_batteries, n_radars, n) bool: fire-control radars of each battery that hold
-        each track now (``holding`` (n, n_radars): the radar updated it recently enough)
-        and cover that battery's intercept point (``intercept_m`` (n_batteries, n, 3)),
-        with at least ``need_slots`` (n_batteries,) free slots (None: slots not checked,
-        e.g. for a later instant)."""
-        now = np.asarray(holding, dtype=bool).T  # (r, n)
+        each track now (``holding`` (n, n_radars): the radar updated it recently enough;
+        with launch on remote, any radar did) and cover that battery's intercept point
+        (``intercept_m`` (n_batteries, n, 3)), with at least ``need_slots``
+        (n_batteries,) free slots (None: slots not checked, e.g. for a later instant)."""
+        holding = np.asarray(holding, dtype=bool)
+        # (b, r, n): the radar holds the track, or any radar does for launch on remote.
+        now = (holding.T[None, :, :]
+               | (self.on_remote[:, None] & holding.any(axis=1)[None, :])[:, None, :])
         n_batteries, n = intercept_m.shape[0], intercept_m.shape[1]
         later = self.covered(intercept_m.reshape(-1, 3))
         later = later.reshape(-1, n_batteries, n).transpose(1, 0, 2)  # (b, r, n)
-        usable = self.battery_radars[:, :, None] & now[None, :, :] & later
+        usable = self.battery_radars[:, :, None] & now & later
         if need_slots is not None:
             usable &= (self.free[None, :] >= need_slots[:, None])[:, :, None]
         return usable
@@ -159,7 +166,8 @@ def fire_control_radars(scenario: Scenario, sites: list[RadarSite], batteries: B
         sector_center_rad=np.array([site.sector_center_rad for site in sites]),
         sector_half_width_rad=np.array([0.5 * site.sector_width_rad for site in sites]),
         capacity=capacity, used=np.zeros(count, dtype=int), battery_radars=battery_radars,
-        round_slot=uplink[kind] & missile)
+        round_slot=uplink[kind] & missile,
+        on_remote=missile & scenario.doctrine.launch_on_remote)
 
 
 def holding_radars(picture: TrackPicture, fire_control_track_age_s: float) -> np.ndarray:
