@@ -94,20 +94,23 @@ class FireControlRadars:
         salvo's rounds when they need guidance."""
         return 1 + np.where(self.round_slot, np.asarray(salvo_size, dtype=int), 0)
 
-    def covered(self, point_m: np.ndarray) -> np.ndarray:
+    def covered(self, point_m: np.ndarray, radars: np.ndarray | None = None) -> np.ndarray:
         """(n_radars, n) bool: points (n, 3) ENU inside each radar's instrumented range,
-        azimuth sector and elevation limits."""
-        relative = np.asarray(point_m, dtype=float)[None, :, :] - self.position_m[:, None, :]
-        local = np.einsum("rij,rnj->rni", self.to_local, relative)
+        azimuth sector and elevation limits; only the rows ``radars`` (indices, default
+        all) when given, in that order."""
+        rows = np.arange(self.capacity.size) if radars is None else np.asarray(radars)
+        relative = (np.asarray(point_m, dtype=float)[None, :, :]
+                    - self.position_m[rows][:, None, :])
+        local = np.einsum("rij,rnj->rni", self.to_local[rows], relative)
         slant = np.linalg.norm(local, axis=2)
         elevation = np.arctan2(local[..., 2], np.hypot(local[..., 0], local[..., 1]))
         azimuth = np.arctan2(local[..., 0], local[..., 1])
-        off = (azimuth - self.sector_center_rad[:, None] + np.pi) % (2 * np.pi) - np.pi
-        return ((slant <= self.max_range_m[:, None])
-                & (elevation >= self.min_elevation_rad[:, None])
-                & (elevation <= self.max_elevation_rad[:, None])
-                & ((self.sector_half_width_rad[:, None] >= np.pi)
-                   | (np.abs(off) <= self.sector_half_width_rad[:, None])))
+        centre, half = self.sector_center_rad[rows, None], self.sector_half_width_rad[rows, None]
+        off = (azimuth - centre + np.pi) % (2 * np.pi) - np.pi
+        return ((slant <= self.max_range_m[rows, None])
+                & (elevation >= self.min_elevation_rad[rows, None])
+                & (elevation <= self.max_elevation_rad[rows, None])
+                & ((half >= np.pi) | (np.abs(off) <= half)))
 
     def guiding_radars(self, holding: np.ndarray, intercept_m: np.ndarray,
                        need_slots: np.ndarray | None) -> np.ndarray:
@@ -121,8 +124,15 @@ class FireControlRadars:
         now = (holding.T[None, :, :]
                | (self.on_remote[:, None] & holding.any(axis=1)[None, :])[:, None, :])
         n_batteries, n = intercept_m.shape[0], intercept_m.shape[1]
-        later = self.covered(intercept_m.reshape(-1, 3))
-        later = later.reshape(-1, n_batteries, n).transpose(1, 0, 2)  # (b, r, n)
+        # Coverage of the intercept points only for the limited batteries and the radars
+        # they engage through (the others stay False).
+        batteries = np.nonzero(self.limited)[0]
+        radars = np.nonzero(self.battery_radars.any(axis=0))[0]
+        later = np.zeros((n_batteries, self.capacity.size, n), dtype=bool)
+        if batteries.size and n:
+            part = self.covered(intercept_m[batteries].reshape(-1, 3), radars)
+            later[np.ix_(batteries, radars)] = part.reshape(
+                radars.size, batteries.size, n).transpose(1, 0, 2)
         usable = self.battery_radars[:, :, None] & now & later
         if need_slots is not None:
             usable &= (self.free[None, :] >= need_slots[:, None])[:, :, None]
