@@ -321,30 +321,21 @@ class BattleManager:
         if hold is not None:
             kill_probability = np.where(hold, 0.0, kill_probability)
         value = threat_score(assessment, self.assets.value, self.doctrine.priority)
-        guiding = self._guiding_radars(picture, reach)
+        holding = (None if radars is None
+                   else holding_radars(picture, self.doctrine.fire_control_track_age_s))
         for battery, row in assign_cycle(value, eligible, capacity, kill_probability, weapons):
             radar = -1
-            if guiding is not None and radars.limited[battery]:
-                need = radars.slots_per_engagement(batteries.salvo_size)[battery]
-                free = guiding[battery, :, row] & (radars.free >= need)
-                if not free.any():
-                    continue  # a radar shared with a battery assigned before: wait
-                radar = int(np.argmax(free))
+            if holding is not None and radars.limited[battery]:
+                # Its first fire-control radar that can guide it with the slots free now
+                # (a radar shared with a battery assigned before may have filled: wait).
+                radar = int(radars.guiding_radar(
+                    holding[row : row + 1], reach.intercept_point_m[:, row : row + 1],
+                    radars.slots_per_engagement(batteries.salvo_size))[battery, 0])
+                if radar < 0:
+                    continue
             self._open(time_s, picture, battery, row, int(assessment.asset[row]),
                        float(reach.intercept_time_s[battery, row]),
                        reach.intercept_point_m[battery, row], radar)
-
-    def _guiding_radars(self, picture: TrackPicture, reach: Engageability
-                        ) -> np.ndarray | None:
-        """(n_batteries, n_radars, n_tracks) bool: the fire-control radars that hold each
-        track now and cover each battery's intercept point (slots not checked); None when
-        no battery engages through one."""
-        radars = self.fire_control_radars
-        if radars is None or not radars.limited.any():
-            return None
-        return radars.guiding_radars(
-            holding_radars(picture, self.doctrine.fire_control_track_age_s),
-            reach.intercept_point_m, None)
 
     def _holds(self, picture: TrackPicture, assessment: ThreatAssessment, reach: Engageability,
                weapons: np.ndarray, free_channels: np.ndarray, stocked: np.ndarray,

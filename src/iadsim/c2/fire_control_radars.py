@@ -44,6 +44,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import numpy as np
+from numba import njit
 
 from iadsim.effectors.batteries import Batteries, InterceptorTable
 from iadsim.scenario.schema import Scenario
@@ -94,55 +95,29 @@ class FireControlRadars:
         salvo's rounds when they need guidance."""
         return 1 + np.where(self.round_slot, np.asarray(salvo_size, dtype=int), 0)
 
-    def covered(self, point_m: np.ndarray, radars: np.ndarray | None = None) -> np.ndarray:
-        """(n_radars, n) bool: points (n, 3) ENU inside each radar's instrumented range,
-        azimuth sector and elevation limits; only the rows ``radars`` (indices, default
-        all) when given, in that order."""
-        rows = np.arange(self.capacity.size) if radars is None else np.asarray(radars)
-        relative = (np.asarray(point_m, dtype=float)[None, :, :]
-                    - self.position_m[rows][:, None, :])
-        local = np.einsum("rij,rnj->rni", self.to_local[rows], relative)
-        slant = np.linalg.norm(local, axis=2)
-        elevation = np.arctan2(local[..., 2], np.hypot(local[..., 0], local[..., 1]))
-        azimuth = np.arctan2(local[..., 0], local[..., 1])
-        centre, half = self.sector_center_rad[rows, None], self.sector_half_width_rad[rows, None]
-        off = (azimuth - centre + np.pi) % (2 * np.pi) - np.pi
-        return ((slant <= self.max_range_m[rows, None])
-                & (elevation >= self.min_elevation_rad[rows, None])
-                & (elevation <= self.max_elevation_rad[rows, None])
-                & ((half >= np.pi) | (np.abs(off) <= half)))
-
-    def guiding_radars(self, holding: np.ndarray, intercept_m: np.ndarray,
-                       need_slots: np.ndarray | None) -> np.ndarray:
-        """(n_batteries, n_radars, n) bool: fire-control radars of each battery that hold
+    def guiding_radar(self, holding: np.ndarray, intercept_m: np.ndarray,
+                      need_slots: np.ndarray | None) -> np.ndarray:
+        """(n_batteries, n) int: the first fire-control radar of each battery that holds
         each track now (``holding`` (n, n_radars): the radar updated it recently enough;
-        with launch on remote, any radar did) and cover that battery's intercept point
-        (``intercept_m`` (n_batteries, n, 3)), with at least ``need_slots``
-        (n_batteries,) free slots (None: slots not checked, e.g. for a later instant)."""
-        holding = np.asarray(holding, dtype=bool)
-        # (b, r, n): the radar holds the track, or any radar does for launch on remote.
-        now = (holding.T[None, :, :]
-               | (self.on_remote[:, None] & holding.any(axis=1)[None, :])[:, None, :])
-        n_batteries, n = intercept_m.shape[0], intercept_m.shape[1]
-        # Coverage of the intercept points only for the limited batteries and the radars
-        # they engage through (the others stay False).
-        batteries = np.nonzero(self.limited)[0]
-        radars = np.nonzero(self.battery_radars.any(axis=0))[0]
-        later = np.zeros((n_batteries, self.capacity.size, n), dtype=bool)
-        if batteries.size and n:
-            part = self.covered(intercept_m[batteries].reshape(-1, 3), radars)
-            later[np.ix_(batteries, radars)] = part.reshape(
-                radars.size, batteries.size, n).transpose(1, 0, 2)
-        usable = self.battery_radars[:, :, None] & now & later
-        if need_slots is not None:
-            usable &= (self.free[None, :] >= need_slots[:, None])[:, :, None]
-        return usable
+        with launch on remote, any radar did), covers that battery's intercept point
+        (``intercept_m`` (n_batteries, n, 3)) and has at least ``need_slots``
+        (n_batteries,) free slots (None: slots not checked, e.g. for a later instant);
+        -1 where none does or the battery is not limited."""
+        holding = np.ascontiguousarray(holding, dtype=np.bool_)
+        intercept = np.ascontiguousarray(intercept_m, dtype=float)
+        need = (np.zeros(self.battery_radars.shape[0], dtype=np.int64)
+                if need_slots is None else np.asarray(need_slots, dtype=np.int64))
+        return _guiding_radar(self.battery_radars, holding, self.on_remote,
+                              self.free.astype(np.int64), need, need_slots is not None,
+                              intercept, self.position_m, self.to_local, self.max_range_m,
+                              self.min_elevation_rad, self.max_elevation_rad,
+                              self.sector_center_rad, self.sector_half_width_rad)
 
     def engageable(self, holding: np.ndarray, intercept_m: np.ndarray,
                    need_slots: np.ndarray | None) -> np.ndarray:
         """(n_batteries, n) bool: the battery is not limited by fire-control radars, or one
-        of them can guide the engagement (:meth:`guiding_radars`)."""
-        usable = self.guiding_radars(holding, intercept_m, need_slots).any(axis=1)
+        of them can guide the engagement (:meth:`guiding_radar`)."""
+        usable = self.guiding_radar(holding, intercept_m, need_slots) >= 0
         return usable | ~self.limited[:, None]
 
     def engagements_free(self, salvo_size: np.ndarray) -> np.ndarray:
@@ -178,6 +153,56 @@ def fire_control_radars(scenario: Scenario, sites: list[RadarSite], batteries: B
         capacity=capacity, used=np.zeros(count, dtype=int), battery_radars=battery_radars,
         round_slot=uplink[kind] & missile,
         on_remote=missile & scenario.doctrine.launch_on_remote)
+
+
+@njit(cache=True)
+def _guiding_radar(battery_radars: np.ndarray, holding: np.ndarray, on_remote: np.ndarray,
+                   free: np.ndarray, need: np.ndarray, check_slots: bool,
+                   intercept: np.ndarray, position: np.ndarray, to_local: np.ndarray,
+                   max_range: np.ndarray, min_elevation: np.ndarray,
+                   max_elevation: np.ndarray, sector_center: np.ndarray,
+                   sector_half_width: np.ndarray) -> np.ndarray:
+    """:meth:`FireControlRadars.guiding_radar` per (battery, track). Coverage: the
+    intercept point, in the radar's own ENU frame, within its instrumented range, its
+    elevation limits and its azimuth sector (the tests of the detection kernel,
+    :mod:`iadsim.sensors.radar`, without the horizon)."""
+    n_batteries, n_radars = battery_radars.shape
+    n = holding.shape[0]
+    chosen = np.full((n_batteries, n), -1, dtype=np.int64)
+    held_by_any = np.zeros(n, dtype=np.bool_)
+    for track in range(n):
+        for radar in range(n_radars):
+            held_by_any[track] |= holding[track, radar]
+    two_pi = 2.0 * np.pi
+    for battery in range(n_batteries):
+        for radar in range(n_radars):
+            if not battery_radars[battery, radar]:
+                continue
+            if check_slots and free[radar] < need[battery]:
+                continue
+            rotation = to_local[radar]
+            for track in range(n):
+                if chosen[battery, track] >= 0:
+                    continue  # a radar of lower index already guides it
+                if not (holding[track, radar] or (on_remote[battery] and held_by_any[track])):
+                    continue
+                east = intercept[battery, track, 0] - position[radar, 0]
+                north = intercept[battery, track, 1] - position[radar, 1]
+                up = intercept[battery, track, 2] - position[radar, 2]
+                x = rotation[0, 0] * east + rotation[0, 1] * north + rotation[0, 2] * up
+                y = rotation[1, 0] * east + rotation[1, 1] * north + rotation[1, 2] * up
+                z = rotation[2, 0] * east + rotation[2, 1] * north + rotation[2, 2] * up
+                if np.sqrt(x * x + y * y + z * z) > max_range[radar]:
+                    continue
+                elevation = np.arctan2(z, np.hypot(x, y))
+                if elevation < min_elevation[radar] or elevation > max_elevation[radar]:
+                    continue
+                if sector_half_width[radar] < np.pi:
+                    off = (np.arctan2(x, y) - sector_center[radar] + np.pi) % two_pi - np.pi
+                    if abs(off) > sector_half_width[radar]:
+                        continue
+                chosen[battery, track] = radar
+    return chosen
 
 
 def holding_radars(picture: TrackPicture, fire_control_track_age_s: float) -> np.ndarray:
