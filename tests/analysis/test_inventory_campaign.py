@@ -153,11 +153,15 @@ def test_the_attrition_week_runs_its_long_range_layer_dry_on_day_six():
     assert days["delivered_s400_class_long_range_missile"].tolist() == [0, 0, 0, 1, 1, 1, 1]
     assert days["fired_s400_class_long_range_missile"].tolist() == [4, 6, 4, 10, 9, 2, 1]
     # A ballistic missile gets through on nights 2 and 4 (Pk draws); once the long-range
-    # layer is dry (night 6) the refinery's layers are swamped.
-    assert days["leakers"].tolist() == [0, 1, 0, 1, 1, 12, 15]
+    # layer is dry (night 6) the refinery's layers are swamped. (Night 6: mr-battery-north
+    # no longer fires at a ballistic missile its own engagement radar does not hold, on
+    # the long-range search radar's track; one round and one kill assessment fewer shift
+    # the effectors' and kill assessment's random draws, and the refinery sees 11 drone
+    # leakers, not 9.)
+    assert days["leakers"].tolist() == [0, 1, 0, 1, 1, 14, 15]
     assert days["leakers_government_quarter"].tolist() == [0, 1, 0, 1, 0, 3, 0]
     assert days["battery_stock_gun_refinery"].tolist() == [32, 27, 22, 12, 4, 0, 0]
-    assert days["leakers_kirikkale_refinery"].tolist() == [0, 0, 0, 0, 1, 9, 15]
+    assert days["leakers_kirikkale_refinery"].tolist() == [0, 0, 0, 0, 1, 11, 15]
     destroyed = result.intervals.set_index(["day", "metric"])["successes"]
     assert [destroyed.loc[(day, "P(destroyed) kirikkale_refinery")] for day in (5, 6)] == [0, 1]
     dry = result.dry_days.set_index("item")
