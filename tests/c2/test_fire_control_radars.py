@@ -34,11 +34,11 @@ def radar(name: str, **fields) -> dict:
             "ref_range_km": 60.0, "max_range_km": 80.0, "revisit_s": 1.0, **fields}
 
 
-def missile(name: str, pk: float, uplink: bool) -> dict:
+def missile(name: str, pk: float, uplink: bool, cost_usd: float) -> dict:
     return {"name": name, "min_range_km": 0.5, "max_range_km": 25.0,
             "max_altitude_m": 20_000.0, "speed_mps": 800.0, "lethal_radius_m": 15.0,
             "single_shot_pk": pk, "seeker_range_km": 5.0, "max_flight_time_s": 60.0,
-            "cost_per_round_usd": 500_000.0, "guidance_uplink": uplink}
+            "cost_per_round_usd": cost_usd, "guidance_uplink": uplink}
 
 
 def battery(name: str, radars: list[str], interceptor: str, channels: int = 4) -> dict:
@@ -49,10 +49,11 @@ def battery(name: str, radars: list[str], interceptor: str, channels: int = 4) -
 
 def manager(capacity_a: int | None = 2, uplink: bool = False, second_battery: bool = False,
             shared: bool = False, sector_a: tuple[float, float] = (0.0, 360.0),
-            launch_on_remote: bool = False) -> BattleManager:
-    """A battle manager whose battery A (4 channels, Pk 0.9) engages through fire-control
-    radar A of ``capacity_a`` slots; with ``second_battery``, battery B (4 channels, Pk
-    0.6) through radar B (20 slots), or through radar A too when ``shared``."""
+            launch_on_remote: bool = False, doctrine: dict | None = None) -> BattleManager:
+    """A battle manager whose battery A (4 channels, Pk 0.9, 100 k USD a round) engages
+    through fire-control radar A of ``capacity_a`` slots; with ``second_battery``,
+    battery B (4 channels, Pk 0.6, 2 M USD a round) through radar B (20 slots), or
+    through radar A too when ``shared``."""
     document = {
         "name": "fcr-test", "origin": {"lat_deg": 40.0, "lon_deg": 33.0},
         "sim": {"duration_s": 600, "dt_s": 1.0},
@@ -62,13 +63,14 @@ def manager(capacity_a: int | None = 2, uplink: bool = False, second_battery: bo
                     radar("radar-a", track_capacity=capacity_a, sector_center_deg=sector_a[0],
                           sector_width_deg=sector_a[1]),
                     radar("radar-b", track_capacity=20)],
-        "interceptors": [missile("sharp", 0.9, uplink), missile("blunt", 0.6, uplink)],
+        "interceptors": [missile("sharp", 0.9, uplink, 100_000.0),
+                         missile("blunt", 0.6, uplink, 2_000_000.0)],
         "batteries": [battery("a", ["search", "radar-a"], "sharp")],
         "threats": [{"name": "elsewhere", "profile": "loitering-munition", "route": [
             {"lat_deg": 40.0, "lon_deg": 31.0, "altitude_m": 500},
             {"lat_deg": 40.5, "lon_deg": 30.5, "altitude_m": 500}]}],
         "doctrine": {"cycle_s": 2.0, "kill_assessment_delay_s": 5.0,
-                     "launch_on_remote": launch_on_remote},
+                     "launch_on_remote": launch_on_remote, **(doctrine or {})},
     }
     if second_battery:
         document["batteries"].append(
@@ -212,3 +214,26 @@ def test_launch_on_remote_needs_only_the_intercept_point_inside_the_sector():
     assert not reach_a(90.0, (SEARCH,)).any()
     assert reach_a(90.0, (SEARCH,), launch_on_remote=True).all()
     assert not reach_a(0.0, (SEARCH,), launch_on_remote=True).any()
+
+
+def drones(count: int) -> TrackPicture:
+    """``count`` drones 6 km east, 300 m apart, inbound at 50 m/s, 300 m up, held by every
+    radar."""
+    rows = np.arange(count)
+    position = np.stack([np.full(count, 6_000.0), 300.0 * rows, np.full(count, 300.0)], axis=1)
+    return TrackPicture(0.0, rows, position, np.tile([-50.0, 0.0, 0.0], (count, 1)),
+                        np.tile(np.eye(3) * 100.0, (count, 1, 1)), np.full((count, 3), -0.5),
+                        np.full(count, 2.0), np.full(count, -1, dtype=np.int8),
+                        np.zeros(count))
+
+
+def test_the_costly_layer_does_not_hold_fire_for_a_cheap_layer_whose_radar_is_full():
+    # Eight drones (worth 50 k USD each) for cheap battery A (4 channels) and costly B.
+    layered = {"battery_preference": "cheapest_in_time", "handover_kill_probability": 0.99}
+    free = manager(capacity_a=None, second_battery=True, doctrine=layered)
+    free.step(0.0, drones(8))
+    assert by_battery(free) == {A: [0, 1, 2, 3]}  # B holds: A's channels will do in time
+    # Radar A holds two at a time: A cannot serve eight in time, so B does not hold.
+    full = manager(capacity_a=2, second_battery=True, doctrine=layered)
+    full.step(0.0, drones(8))
+    assert by_battery(full) == {A: [0, 1], B: [2, 3, 4, 5]}

@@ -361,10 +361,17 @@ class BattleManager:
             undecided = (able & (self._salvo_cost_usd[:, None] > worth[None, :])).any()
             if rows.size and undecided:
                 windows = self._windows(picture, assessment, reach, rows)
+                # A cheap layer serves no more tracks at once than its fire-control radars
+                # can hold: its channels count only up to that.
+                channels, free = batteries.fire_channels, free_channels
+                radars = self.fire_control_radars
+                if radars is not None:
+                    channels = np.minimum(channels, radars.engagements_held(batteries.salvo_size))
+                    free = np.minimum(free, radars.engagements_free(batteries.salvo_size))
                 hold[:, rows] = cheaper_layer_holds(
                     self._salvo_cost_usd, worth[rows], self._salvo_pk, windows,
-                    reach.feasible[:, rows], self._engagement_time_s, batteries.fire_channels,
-                    free_channels, stocked, np.ones(rows.size, dtype=bool),
+                    reach.feasible[:, rows], self._engagement_time_s, channels, free,
+                    stocked, np.ones(rows.size, dtype=bool),
                     doctrine.handover_kill_probability)
         left = (batteries.launcher_rounds.clip(0).sum(axis=1) + batteries.reserve
                 + batteries.reload_rounds.sum(axis=1) - batteries.reserved)

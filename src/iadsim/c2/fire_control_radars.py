@@ -120,6 +120,15 @@ class FireControlRadars:
         usable = self.guiding_radar(holding, intercept_m, need_slots) >= 0
         return usable | ~self.limited[:, None]
 
+    def engagements_held(self, salvo_size: np.ndarray) -> np.ndarray:
+        """(n_batteries,) engagements each battery's fire-control radars hold when empty
+        (a large number for a battery not limited); a radar shared by several batteries
+        is counted whole for each."""
+        need = self.slots_per_engagement(salvo_size)
+        per_radar = self.capacity[None, :] // need[:, None]
+        room = np.where(self.battery_radars, per_radar, 0).sum(axis=1)
+        return np.where(self.limited, room, np.iinfo(np.int64).max // 4)
+
     def engagements_free(self, salvo_size: np.ndarray) -> np.ndarray:
         """(n_batteries,) new engagements each battery's fire-control radars can still
         take (a large number for a battery not limited)."""
