@@ -6,6 +6,7 @@ import numpy as np
 import pytest
 
 from iadsim.c2.threat_evaluation import evaluate
+from iadsim.world.atmosphere import STANDARD_GRAVITY_MPS2 as G_MPS2
 
 # Two assets 50 km apart on the east axis: a valuable one at the origin, a lesser one east.
 ASSETS = np.array([[0.0, 0.0, 0.0], [50_000.0, 0.0, 0.0]])
@@ -169,3 +170,29 @@ def test_the_pictures_confident_classification_wins_over_the_rules():
     classes = picture_threat_class(np.array([aircraft, aircraft, -1]),
                                    np.array([0.9, 0.3, 0.0]), velocity, height)
     assert [THREAT_CLASSES[c] for c in classes] == ["aircraft", "drone", "drone"]
+
+
+def test_a_ballistic_track_threatens_the_asset_at_its_impact_point_not_the_one_it_overflies():
+    """Two assets on the ballistic track's ground track: the valuable one 30 km ahead is
+    overflown at about 24 km altitude; the missile falls on the lesser one 60 km ahead.
+    The picture differs from the truth (200 m position and 10 m/s velocity noise per
+    axis), 40 draws; horizontal extrapolation picks the overflown asset."""
+    assets = np.array([[30_000.0, 0.0, 0.0], [60_000.0, 0.0, 0.0]])
+    radius, value = np.array([1_000.0, 1_000.0]), np.array([10.0, 5.0])
+    # Truth: from 40 km up, 1,000 m/s east, landing 60 km east 60 s later.
+    true_position = np.array([0.0, 0.0, 40_000.0])
+    true_velocity = np.array([1_000.0, 0.0, (0.5 * G_MPS2 * 60.0**2 - 40_000.0) / 60.0])
+    rng = np.random.default_rng(7)
+    count = 40
+    position = true_position + rng.normal(0.0, 200.0, (count, 3))
+    velocity = true_velocity + rng.normal(0.0, 10.0, (count, 3))
+    sigma = np.full(count, 10.0)
+    gravity = np.tile([0.0, 0.0, -G_MPS2], (count, 1))
+    ballistic = evaluate(position, velocity, assets, radius, value, CORRIDOR_M, "time_to_go",
+                         sigma, gravity)
+    assert (ballistic.asset == 1).all()
+    assert ballistic.time_to_go_s == pytest.approx(np.full(count, 60.0), abs=3.0)
+    horizontal = evaluate(position, velocity, assets, radius, value, CORRIDOR_M,
+                          "time_to_go", sigma)
+    assert (horizontal.asset == 0).all()
+

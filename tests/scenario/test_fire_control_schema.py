@@ -40,3 +40,21 @@ def test_a_scenario_overrides_the_directors_and_is_refused_a_zero_rate():
         scenario_from_dict(document({**custom, "update_rate_hz": 0}))
     [line] = caught.value.lines()
     assert "fire_control.update_rate_hz" in line
+
+
+def test_engagement_radars_have_track_capacities_from_the_catalog_and_a_scenario_overrides():
+    sensors = {s.name: s for s in load_scenario("layered-defense").sensors}
+    assert sensors["lr-engagement"].track_capacity == 30
+    assert sensors["mr-radar-west"].track_capacity == 12
+    assert sensors["sr-radar-refinery"].track_capacity == 6
+    assert sensors["lr-search"].track_capacity is None  # surveillance only
+    changed = document(None)
+    changed["sensors"][0]["track_capacity"] = 3
+    assert scenario_from_dict(changed).sensors[0].track_capacity == 3
+    changed["sensors"][0]["track_capacity"] = None  # the role taken away
+    assert scenario_from_dict(changed).sensors[0].track_capacity is None
+    changed["sensors"][0]["track_capacity"] = 0
+    with pytest.raises(ScenarioError) as caught:
+        scenario_from_dict(changed)
+    [line] = caught.value.lines()
+    assert "track_capacity" in line

@@ -22,6 +22,10 @@ Fire control: a battery with fire-control directors (:mod:`iadsim.sensors.fire_c
 a gun's own tracking radar or EO tracker) has one cued to the engaged track when the
 engagement opens, and fires from that director's settled track (its own measurements),
 waiting for it up to ``FIRE_CONTROL_WAIT_S``; every other battery aims from the picture.
+A missile battery that engages through fire-control radars
+(:mod:`iadsim.c2.fire_control_radars`) takes a target only inside one's coverage and while
+it has free track slots: the engagement holds one for the target until its kill
+assessment and one per guided round until that round resolves.
 
 Networked command: the manager commands only the batteries of its ``commanded`` mask
 (those whose link to it is up); a battery cut off runs its own manager on its own radars'
@@ -47,6 +51,7 @@ from iadsim.c2.engageability import (
     engageability,
     engagement_windows,
 )
+from iadsim.c2.fire_control_radars import FireControlRadars, holding_radars
 from iadsim.c2.threat_evaluation import (
     THREAT_CLASSES,
     ThreatAssessment,
@@ -106,6 +111,10 @@ class Engagement:
     judged_killed: bool = False
     #: The asset the track threatened at assignment (-1: none).
     asset: int = -1
+    #: The fire-control radar guiding it (-1: none) and the slots it holds there for
+    #: rounds not yet resolved (the target's own slot is held until the assessment).
+    fire_control_radar: int = -1
+    round_slots: int = 0
 
     @property
     def rounds(self) -> int:
@@ -163,6 +172,10 @@ class BattleManager:
         #: The batteries' fire-control directors (:mod:`iadsim.sensors.fire_control`), set
         #: by the simulation; None: every battery aims from the picture.
         self.fire_control: FireControlDirectors | None = None
+        #: The run's fire-control radars and their track slots
+        #: (:mod:`iadsim.c2.fire_control_radars`), shared by every manager of the run and
+        #: set by the simulation; None: no battery is limited by one.
+        self.fire_control_radars: FireControlRadars | None = None
         self._engagement_of_round: dict[int, int] = {}
         kind = batteries.interceptor_type
         self._salvo_pk = salvo_kill_probability(
@@ -275,6 +288,9 @@ class BattleManager:
         stocked = batteries.available_rounds() >= batteries.salvo_size
         weapons = np.where(stocked, np.minimum(
             free_channels, batteries.available_rounds() // batteries.salvo_size), 0)
+        radars = self.fire_control_radars
+        if radars is not None:  # a full fire-control radar takes no new target
+            weapons = np.minimum(weapons, radars.engagements_free(batteries.salvo_size))
         if not (weapons > 0).any():
             return  # nobody could fire: skip the evaluation
         open_engagements = self._open_by_track
@@ -287,10 +303,12 @@ class BattleManager:
         assessment = evaluate(picture.position_m, picture.velocity_mps, self.assets.position_m,
                               self.assets.radius_m, self.assets.value,
                               self.doctrine.threat_corridor_m, self.doctrine.priority,
-                              picture.speed_sigma_mps)
+                              picture.speed_sigma_mps, picture.acceleration_mps2,
+                              self.ground_elevation_m - self.frame.alt_m,
+                              self.frame.gaussian_radius_m(), self.frame.alt_m)
         reach = engageability(picture, assessment.time_to_go_s, batteries, self.types,
                               self.frame, self.ground_elevation_m,
-                              self.doctrine.fire_control_track_age_s)
+                              self.doctrine.fire_control_track_age_s, radars)
         salvo_pk = self._salvo_pk_against(picture, reach.feasible.shape)
         if self._beam.any():
             salvo_pk = np.where(self._beam[:, None],
@@ -303,10 +321,21 @@ class BattleManager:
         if hold is not None:
             kill_probability = np.where(hold, 0.0, kill_probability)
         value = threat_score(assessment, self.assets.value, self.doctrine.priority)
+        holding = (None if radars is None
+                   else holding_radars(picture, self.doctrine.fire_control_track_age_s))
         for battery, row in assign_cycle(value, eligible, capacity, kill_probability, weapons):
+            radar = -1
+            if holding is not None and radars.limited[battery]:
+                # Its first fire-control radar that can guide it with the slots free now
+                # (a radar shared with a battery assigned before may have filled: wait).
+                radar = int(radars.guiding_radar(
+                    holding[row : row + 1], reach.intercept_point_m[:, row : row + 1],
+                    radars.slots_per_engagement(batteries.salvo_size))[battery, 0])
+                if radar < 0:
+                    continue
             self._open(time_s, picture, battery, row, int(assessment.asset[row]),
                        float(reach.intercept_time_s[battery, row]),
-                       reach.intercept_point_m[battery, row])
+                       reach.intercept_point_m[battery, row], radar)
 
     def _holds(self, picture: TrackPicture, assessment: ThreatAssessment, reach: Engageability,
                weapons: np.ndarray, free_channels: np.ndarray, stocked: np.ndarray,
@@ -332,10 +361,17 @@ class BattleManager:
             undecided = (able & (self._salvo_cost_usd[:, None] > worth[None, :])).any()
             if rows.size and undecided:
                 windows = self._windows(picture, assessment, reach, rows)
+                # A cheap layer serves no more tracks at once than its fire-control radars
+                # can hold: its channels count only up to that.
+                channels, free = batteries.fire_channels, free_channels
+                radars = self.fire_control_radars
+                if radars is not None:
+                    channels = np.minimum(channels, radars.engagements_held(batteries.salvo_size))
+                    free = np.minimum(free, radars.engagements_free(batteries.salvo_size))
                 hold[:, rows] = cheaper_layer_holds(
                     self._salvo_cost_usd, worth[rows], self._salvo_pk, windows,
-                    reach.feasible[:, rows], self._engagement_time_s, batteries.fire_channels,
-                    free_channels, stocked, np.ones(rows.size, dtype=bool),
+                    reach.feasible[:, rows], self._engagement_time_s, channels, free,
+                    stocked, np.ones(rows.size, dtype=bool),
                     doctrine.handover_kill_probability)
         left = (batteries.launcher_rounds.clip(0).sum(axis=1) + batteries.reserve
                 + batteries.reload_rounds.sum(axis=1) - batteries.reserved)
@@ -362,11 +398,13 @@ class BattleManager:
                             reach.intercept_point_m[:, rows])
         return engagement_windows(part, assessment.time_to_go_s[rows], self.batteries,
                                   self.types, self.frame, self.ground_elevation_m,
-                                  self.doctrine.fire_control_track_age_s, aim_point, now=now)
+                                  self.doctrine.fire_control_track_age_s, aim_point, now=now,
+                                  fire_control_radars=self.fire_control_radars)
 
     def _open(self, time_s: float, picture: TrackPicture, battery: int, row: int, asset: int,
-              intercept_time_s: float, intercept_point_m: np.ndarray) -> None:
-        """Open an engagement: a fire channel, a salvo of rounds, launches scheduled."""
+              intercept_time_s: float, intercept_point_m: np.ndarray, radar: int = -1) -> None:
+        """Open an engagement: a fire channel, a salvo of rounds, launches scheduled, and
+        the track slots of its fire-control ``radar`` (-1: none)."""
         track_id = int(picture.track_id[row])
         salvo = int(self.batteries.salvo_size[battery])
         first_launch = time_s + self.batteries.reaction_time_s[battery]
@@ -374,6 +412,10 @@ class BattleManager:
             engagement_id=len(self.engagements), battery=battery, track_id=track_id,
             launch_times_s=[first_launch + k * self.doctrine.salvo_interval_s
                             for k in range(salvo)], asset=asset)
+        if radar >= 0:
+            engagement.fire_control_radar = radar
+            engagement.round_slots = salvo if self.fire_control_radars.round_slot[battery] else 0
+            self.fire_control_radars.used[radar] += 1 + engagement.round_slots
         self.engagements[engagement.engagement_id] = engagement
         self._pending_launch.append(engagement.engagement_id)
         self._open_by_track[track_id] = self._open_by_track.get(track_id, 0) + 1
@@ -461,6 +503,9 @@ class BattleManager:
         engagement.cancelled = True
         self.batteries.release_rounds(engagement.battery,
                                       engagement.rounds - engagement.launched)
+        if engagement.round_slots:  # the rounds never fired need no guidance
+            self._release_slots(engagement, min(engagement.round_slots,
+                                                engagement.rounds - engagement.launched))
         if engagement.finished:
             self._close(engagement, time_s)
 
@@ -480,9 +525,16 @@ class BattleManager:
                 continue
             engagement = self.engagements[engagement_id]
             engagement.resolved += 1
+            if engagement.round_slots:  # the round no longer needs guidance
+                self._release_slots(engagement, 1)
             engagement.intercept_time_s = min(engagement.intercept_time_s, when)
             if engagement.finished:
                 self._close(engagement, when)
+
+    def _release_slots(self, engagement: Engagement, rounds: int) -> None:
+        """Give back the track slots of ``rounds`` of the engagement's guided rounds."""
+        engagement.round_slots -= rounds
+        self.fire_control_radars.used[engagement.fire_control_radar] -= rounds
 
     def _close(self, engagement: Engagement, time_s: float) -> None:
         """Free the fire channel; schedule the kill assessment after the delay and the
@@ -526,6 +578,9 @@ class BattleManager:
         doctrine = self.doctrine
         for _, engagement_id in sorted(due):
             engagement = self.engagements[engagement_id]
+            if engagement.fire_control_radar >= 0:  # the radar lets go of the target
+                self.fire_control_radars.used[engagement.fire_control_radar] -= 1
+                engagement.fire_control_radar = -1
             remaining = self._open_by_track.get(engagement.track_id, 1) - 1
             if remaining:
                 self._open_by_track[engagement.track_id] = remaining

@@ -8,7 +8,10 @@ pair is engageable when the round can reach the PIP in time, the PIP is inside t
 published envelope (slant range, altitude above ground, flight time), the target is not
 faster than the interceptor allows, one of the battery's radars (any radar, with launch on
 remote: ``Batteries.fire_control_mask``) updated the track recently enough for fire
-control, and the intercept comes before the track reaches the asset it threatens.
+control, and the intercept comes before the track reaches the asset it threatens. With
+the run's fire-control radars (:mod:`iadsim.c2.fire_control_radars`), a battery that
+engages through them also needs one that holds the track now (updated it recently
+enough), covers the PIP, and has the track slots the engagement takes free.
 """
 
 from __future__ import annotations
@@ -18,6 +21,7 @@ from dataclasses import dataclass
 import numpy as np
 from numba import njit
 
+from iadsim.c2.fire_control_radars import FireControlRadars, holding_radars
 from iadsim.effectors.batteries import Batteries, InterceptorTable
 from iadsim.effectors.envelope import intercept_solution, stacked_tables
 from iadsim.tracking.tracker import TrackPicture
@@ -35,8 +39,15 @@ class Engageability:
 
 def engageability(picture: TrackPicture, time_to_go_s: np.ndarray, batteries: Batteries,
                   types: InterceptorTable, frame: LocalFrame, ground_elevation_m: float,
-                  fire_control_track_age_s: float) -> Engageability:
-    """Evaluate every battery against every confirmed track of the picture."""
+                  fire_control_track_age_s: float,
+                  fire_control_radars: FireControlRadars | None = None,
+                  check_slots: bool = True) -> Engageability:
+    """Evaluate every battery against every confirmed track of the picture.
+
+    ``fire_control_radars``: the run's fire-control radars (None: no battery is limited
+    by one); ``check_slots``: whether their free track slots count (False for an instant
+    to come, when engagements open now will have ended).
+    """
     kind = batteries.interceptor_type
     time_of_flight, _, scalars = stacked_tables(types)
     feasible, t_intercept, point = _engageability(
@@ -47,6 +58,12 @@ def engageability(picture: TrackPicture, time_to_go_s: np.ndarray, batteries: Ba
         types.max_altitude_m[kind], types.max_flight_time_s[kind],
         types.max_target_speed_mps[kind], frame.alt_m, frame.gaussian_radius_m(),
         ground_elevation_m, fire_control_track_age_s, kind, time_of_flight, scalars)
+    if (fire_control_radars is not None and picture.size
+            and fire_control_radars.limited.any()):
+        need = (fire_control_radars.slots_per_engagement(batteries.salvo_size)
+                if check_slots else None)
+        feasible &= fire_control_radars.engageable(
+            holding_radars(picture, fire_control_track_age_s), point, need)
     return Engageability(feasible, t_intercept, point)
 
 
@@ -136,7 +153,9 @@ def engagement_windows(picture: TrackPicture, time_to_go_s: np.ndarray, batterie
                        types: InterceptorTable, frame: LocalFrame, ground_elevation_m: float,
                        fire_control_track_age_s: float, aim_point_m: np.ndarray | None = None,
                        samples: int = 10, horizon_s: float = 1_200.0,
-                       now: Engageability | None = None) -> EngagementWindows:
+                       now: Engageability | None = None,
+                       fire_control_radars: FireControlRadars | None = None
+                       ) -> EngagementWindows:
     """When each battery can engage each track, from now until the track arrives.
 
     ``now``: :func:`engageability` of the picture itself (sample 0, computed when not
@@ -147,15 +166,18 @@ def engagement_windows(picture: TrackPicture, time_to_go_s: np.ndarray, batterie
     ``horizon_s``), assuming the battery's own radars will then hold it, and tested with
     :func:`engageability` at each. A sampled estimate: a window shorter than the sample
     spacing (time to go / ``samples``) can be missed or overstated by one spacing.
+    ``fire_control_radars``: as in :func:`engageability`; their coverage counts at every
+    sample, their free slots only now.
     """
     n = picture.size
     _, time_to_go_s = _intent(picture, time_to_go_s, aim_point_m)
     reach = np.minimum(np.where(np.isfinite(time_to_go_s), time_to_go_s, horizon_s), horizon_s)
     later = _later_feasible(picture, time_to_go_s, batteries, types, frame, ground_elevation_m,
-                            fire_control_track_age_s, aim_point_m, samples, horizon_s)
+                            fire_control_track_age_s, aim_point_m, samples, horizon_s,
+                            fire_control_radars)
     if now is None:
         now = engageability(picture, time_to_go_s, batteries, types, frame,
-                            ground_elevation_m, fire_control_track_age_s)
+                            ground_elevation_m, fire_control_track_age_s, fire_control_radars)
     feasible = np.concatenate((now.feasible[:, None, :], later), axis=1)  # (b, 1 + s, n)
     ahead_s = np.arange(samples + 1)[None, :, None] / samples * reach[None, None, :]
     first = np.where(feasible, ahead_s, np.inf).min(axis=1)
@@ -187,7 +209,8 @@ def _intent(picture: TrackPicture, time_to_go_s: np.ndarray, aim_point_m: np.nda
 def _later_feasible(picture: TrackPicture, time_to_go_s: np.ndarray, batteries: Batteries,
                     types: InterceptorTable, frame: LocalFrame, ground_elevation_m: float,
                     fire_control_track_age_s: float, aim_point_m: np.ndarray | None,
-                    samples: int, horizon_s: float) -> np.ndarray:
+                    samples: int, horizon_s: float,
+                    fire_control_radars: FireControlRadars | None = None) -> np.ndarray:
     """(n_batteries, samples, n_tracks) bool: engageable at each later sample of
     :func:`engagement_windows`."""
     n = picture.size
@@ -209,5 +232,6 @@ def _later_feasible(picture: TrackPicture, time_to_go_s: np.ndarray, batteries: 
         np.tile(picture.speed_sigma_mps, samples), np.tile(picture.kind_index, samples),
         np.tile(picture.kind_confidence, samples))
     later = engageability(stacked, np.tile(time_to_go_s, samples) - ahead_s, batteries, types,
-                          frame, ground_elevation_m, fire_control_track_age_s)
+                          frame, ground_elevation_m, fire_control_track_age_s,
+                          fire_control_radars, check_slots=False)
     return later.feasible.reshape(batteries.size, samples, n)

@@ -6,8 +6,13 @@ cross-track uncertainty at that point (velocity sigma x time to go) ahead of it;
 to go is the time to that closest point. The uncertainty term keeps a slow, distant,
 noisily tracked drone from being dismissed because its heading is a few degrees off.
 Among threatened assets the one with the highest value per second to go is the track's
-asset. Horizontal geometry is used on purpose: it stays right for ballistic tracks,
-whose horizontal velocity is nearly constant.
+asset.
+
+A ballistic track (one the tracker flies with its ballistic model: a known downward
+acceleration in the picture) does not fly on over the ground: its predicted path ends at
+its impact point (:func:`iadsim.c2.impact_prediction.ballistic_impact`, gravity, no
+drag). Its closest approach to an asset is the impact point's ground distance to it, and
+its time to go the time to impact; an asset it merely overflies is not threatened.
 Source: the closest-point-of-approach threat evaluation of e.g. Roux & van Vuuren,
 'Threat evaluation and weapon assignment decision support', ORiON 23(2), 2007.
 """
@@ -19,6 +24,7 @@ from dataclasses import dataclass
 import numpy as np
 from numba import njit
 
+from iadsim.c2.impact_prediction import ballistic_impact
 from iadsim.tracking.classification import KINEMATIC_KINDS
 
 PRIORITY_ORDERS = ("time_to_go", "asset_value")
@@ -36,10 +42,18 @@ class ThreatAssessment:
 def evaluate(track_position_m: np.ndarray, track_velocity_mps: np.ndarray,
              asset_position_m: np.ndarray, asset_radius_m: np.ndarray,
              asset_value: np.ndarray, corridor_m: float, priority: str,
-             speed_sigma_mps: np.ndarray | None = None) -> ThreatAssessment:
+             speed_sigma_mps: np.ndarray | None = None,
+             acceleration_mps2: np.ndarray | None = None, ground_up_m: float = 0.0,
+             earth_radius_m: float | None = None,
+             origin_altitude_m: float = 0.0) -> ThreatAssessment:
     """Assess tracks (n, 3) against assets (m, 3); rank them by ``priority``.
 
     ``speed_sigma_mps`` (n,): velocity uncertainty per axis (default 0, a certain track).
+    ``acceleration_mps2`` (n, 3): the picture's known acceleration of each track (None:
+    none); tracks with a downward one are ballistic and end at their impact point on the
+    ground ``ground_up_m`` above the frame origin (flat, or the sphere of
+    ``earth_radius_m`` the origin stands ``origin_altitude_m`` above: see
+    :func:`iadsim.c2.impact_prediction.ballistic_impact`).
 
     ``priority="time_to_go"`` ranks threatening tracks by soonest arrival;
     ``"asset_value"`` by the value of the asset threatened, then time to go. Tracks that
@@ -51,10 +65,16 @@ def evaluate(track_position_m: np.ndarray, track_velocity_mps: np.ndarray,
     if n == 0 or asset_position_m.shape[0] == 0:
         return ThreatAssessment(np.full(n, -1), np.full(n, np.inf), np.arange(n))
     sigma = np.zeros(n) if speed_sigma_mps is None else np.asarray(speed_sigma_mps, dtype=float)
+    if acceleration_mps2 is None:
+        impact_m, impact_time_s = np.zeros((n, 3)), np.full(n, np.nan)
+    else:
+        impact_m, impact_time_s = ballistic_impact(track_position_m, track_velocity_mps,
+                                                   acceleration_mps2, ground_up_m,
+                                                   earth_radius_m, origin_altitude_m)
     asset, time_to_go, distance_to_nearest = _assess(
         track_position_m, track_velocity_mps, asset_position_m,
         np.asarray(asset_radius_m, dtype=float), np.asarray(asset_value, dtype=float),
-        float(corridor_m), sigma)
+        float(corridor_m), sigma, impact_m, impact_time_s)
     value = np.where(asset >= 0, asset_value[np.maximum(asset, 0)], 0.0)
     if priority == "time_to_go":
         keys = (distance_to_nearest, time_to_go, asset < 0)
@@ -66,13 +86,15 @@ def evaluate(track_position_m: np.ndarray, track_velocity_mps: np.ndarray,
 @njit(cache=True, error_model="numpy")
 def _assess(track_position_m: np.ndarray, track_velocity_mps: np.ndarray,
             asset_position_m: np.ndarray, asset_radius_m: np.ndarray, asset_value: np.ndarray,
-            corridor_m: float, speed_sigma_mps: np.ndarray
-            ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+            corridor_m: float, speed_sigma_mps: np.ndarray, impact_m: np.ndarray,
+            impact_time_s: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """Per track: the asset it threatens most urgently (value / time to closest approach;
     -1 for none), its time to go (inf for none) and its ground distance to the nearest
     asset. A track threatens an asset when it moves faster than 1 m/s over the ground,
     approaches it, and its closest approach on the ground passes within the asset's
-    radius plus the corridor plus twice the velocity error grown over the time to go."""
+    radius plus the corridor plus twice the velocity error grown over the time to go. A
+    ballistic track (finite ``impact_time_s``) comes closest at its impact point
+    (``impact_m``), at its time of impact."""
     n, m = track_position_m.shape[0], asset_position_m.shape[0]
     asset = np.full(n, -1, dtype=np.intp)
     time_to_go = np.full(n, np.inf)
@@ -81,14 +103,22 @@ def _assess(track_position_m: np.ndarray, track_velocity_mps: np.ndarray,
         vx, vy = track_velocity_mps[track, 0], track_velocity_mps[track, 1]
         speed2 = max(vx * vx + vy * vy, 1e-6)
         best_urgency, best, best_time, nearest = -np.inf, 0, 0.0, np.inf
+        ballistic = np.isfinite(impact_time_s[track])
         for index in range(m):
             ox = asset_position_m[index, 0] - track_position_m[track, 0]
             oy = asset_position_m[index, 1] - track_position_m[track, 1]
-            time_to_closest = (ox * vx + oy * vy) / speed2
-            miss_m = np.sqrt((ox - vx * time_to_closest) ** 2 + (oy - vy * time_to_closest) ** 2)
+            if ballistic:
+                time_to_closest = impact_time_s[track]
+                miss_m = np.sqrt((asset_position_m[index, 0] - impact_m[track, 0]) ** 2
+                                 + (asset_position_m[index, 1] - impact_m[track, 1]) ** 2)
+            else:
+                time_to_closest = (ox * vx + oy * vy) / speed2
+                miss_m = np.sqrt((ox - vx * time_to_closest) ** 2
+                                 + (oy - vy * time_to_closest) ** 2)
             allowed_m = (asset_radius_m[index] + corridor_m
                          + 2.0 * speed_sigma_mps[track] * max(time_to_closest, 0.0))
-            threatens = speed2 > 1.0 and time_to_closest > 0 and miss_m <= allowed_m
+            threatens = ((ballistic or speed2 > 1.0) and time_to_closest > 0
+                         and miss_m <= allowed_m)
             urgency = asset_value[index] / max(time_to_closest, 1.0) if threatens else -1.0
             if urgency > best_urgency:  # the first of equal urgencies, as argmax
                 best_urgency, best, best_time = urgency, index, time_to_closest

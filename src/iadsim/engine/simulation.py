@@ -30,6 +30,7 @@ import numpy as np
 
 from iadsim.c2.autonomous import AutonomousBattery
 from iadsim.c2.battle_manager import BattleManager, DefendedAssets
+from iadsim.c2.fire_control_radars import fire_control_radars
 from iadsim.effectors.batteries import Batteries, interceptor_table
 from iadsim.effectors.beam_weapons import BeamOutcome, BeamWeapons
 from iadsim.effectors.electronic_attack import fly_off, flyoff_heading_rad
@@ -123,6 +124,10 @@ class Simulation:
             scenario, self.batteries.position_m, self.batteries.fire_channels,
             stream(self.seed, "fire_control"))
         self.battle_manager.fire_control = self.fire_control
+        # The engagement radars' track slots: one physical set shared by every manager.
+        self.fire_control_radars = fire_control_radars(scenario, sites, self.batteries,
+                                                       self.interceptor_types)
+        self.battle_manager.fire_control_radars = self.fire_control_radars
         self.autonomous: dict[int, AutonomousBattery] = {}
         self._radar_index = {site.name: index for index, site in enumerate(sites)}
         self._battery_index = {name: index for index, name in enumerate(self.batteries.names)}
@@ -403,6 +408,7 @@ class Simulation:
             self.scenario.origin.ground_elevation_m, self.log,
             stream(self.seed, f"kill_assessment:{name}"), self.radar_look_s, self.beams)
         self.autonomous[battery].battle_manager.fire_control = self.fire_control
+        self.autonomous[battery].battle_manager.fire_control_radars = self.fire_control_radars
 
     def _record(self, picture: TrackPicture, delivered: list[DetectionBatch],
                 live: np.ndarray, moved: np.ndarray, previous_position: np.ndarray,

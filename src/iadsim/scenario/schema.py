@@ -230,6 +230,13 @@ class Radar(Catalogued, Sited):
     elevation_bias_deg: float = Field(
         0.0, ge=-10.0, le=10.0, allow_inf_nan=False,
         description="True systematic elevation error added to every plot.")
+    track_capacity: int | None = Field(
+        None, ge=1, le=10_000, description="Fire-control (engagement) role: the tracks it can "
+        "hold for fire control at once, each target under engagement plus each round in "
+        "flight it guides (interceptor types with guidance_uplink). A missile battery with "
+        "such a radar among its radars engages only targets inside its coverage (now and at "
+        "the intercept point) while it has free slots (c2/fire_control_radars.py); its "
+        "revisit_s is then the engaged track's update interval. None: surveillance only.")
 
     @model_validator(mode="after")
     def _consistent(self) -> Radar:
@@ -355,6 +362,11 @@ class InterceptorType(Catalogued):
     )
     max_flight_time_s: Positive | None = None
     cost_per_round_usd: NonNegative = 0.0
+    guidance_uplink: bool = Field(
+        True, description="Missile: guided by its battery's fire-control radar from launch "
+        "until it resolves (midcourse uplink, illumination or track-via-missile), so each "
+        "round in flight takes one of that radar's track slots; false for a round that "
+        "needs nothing from the radar once launched. Guns, lasers and jammers take none.")
     # Flight model (effectors/flight.py): point mass with a boost-sustain-coast motor.
     launch_mass_kg: Positive = Field(
         100.0, description="Mass at launch (kg); for a gun, the mass of one projectile.")
