@@ -67,7 +67,7 @@ from iadsim.events import EventKind, EventLog
 from iadsim.scenario.schema import Tracking
 from iadsim.sensors.radar import DetectionBatch, RadarSite
 from iadsim.tracking import kalman
-from iadsim.tracking.association import assign, gated_pairs
+from iadsim.tracking.association import CrowdLimits, assign, gated_pairs
 from iadsim.tracking.classification import BALLISTIC, classify
 from iadsim.world.atmosphere import STANDARD_GRAVITY_MPS2
 from iadsim.world.earth import EARTH_RADIUS_M
@@ -147,6 +147,8 @@ class CentralTracker:
                                            settings.max_target_speed_mps**2
                                            / self.gate_threshold)
         self._next_id = first_track_id
+        #: The association's bounds on work in a crowd, counted (and warned once).
+        self.crowd_limits = CrowdLimits()
         # Successive merge checks passed, by pair of track ids (older, younger): the count
         # and each track's last update time at the last counted check.
         self._merge_streak: dict[tuple[int, int], tuple[int, float, float]] = {}
@@ -302,7 +304,8 @@ class CentralTracker:
         Returns (slots, report indices) assigned."""
         # One gating for both passes; each pass assigns among its own tracks' pairs.
         pair_track, pair_measurement, distance2 = gated_pairs(
-            position, position_cov, measurement, measurement_cov, self.gate_threshold)
+            position, position_cov, measurement, measurement_cov, self.gate_threshold,
+            limits=self.crowd_limits)
         # Gain G - d^2, nudged so that a pair exactly on the gate is still taken.
         gain = (self.gate_threshold - distance2) + 1e-9
         pair_slot = pair_track * slots + slot_of[pair_measurement]
@@ -315,7 +318,7 @@ class CentralTracker:
                 continue
             assigned_slots, measurements = assign(pair_slot[usable], pair_measurement[usable],
                                                   gain[usable], rows.size * slots,
-                                                  measurement.shape[0])
+                                                  measurement.shape[0], self.crowd_limits)
             chosen_slots.append(assigned_slots)
             chosen_measurements.append(measurements)
             free[measurements] = False
@@ -466,7 +469,8 @@ class CentralTracker:
                                            self.settings.process_noise_mps2,
                                            self._known_acceleration(confirmed))
         first, second, _ = gated_pairs(state[:, :3], covariance[:, :3, :3], state[:, :3],
-                                       covariance[:, :3, :3], self.merge_threshold)
+                                       covariance[:, :3, :3], self.merge_threshold,
+                                       limits=self.crowd_limits)
         ids = self.track_id[confirmed]
         distinct = ids[first] < ids[second]
         first, second = first[distinct], second[distinct]
