@@ -59,7 +59,7 @@ DENSE_ASSIGNMENT_SIZE = 400
 #: first), not optimally: SciPy's sparse solver on one crowd of thousands of coincident
 #: targets took seconds a scan and grows faster than linearly (see docs/drafts/h-gating.md);
 #: the greedy assignment is O(pairs log pairs). No ordinary picture has such a cluster.
-GREEDY_CLUSTER_SIZE = 2_000
+GREEDY_CLUSTER_SIZE = 1_000
 #: Each track tests at most this many times ``max_pairs_per_track`` reports: the hard
 #: bound on gating work per track (1,024 by default). The nearest-report search reaches it
 #: only when covariances are so elongated that its Euclidean bound prunes little.
@@ -126,7 +126,8 @@ def gated_pairs(track_position: np.ndarray, track_position_cov: np.ndarray,
         raise ValueError(f"max_pairs_per_track must be at least 1, got {max_pairs_per_track}")
     limits = CrowdLimits() if limits is None else limits
     track_index, measurement_index, distance2, cut = _gate(arrays, gate_threshold,
-                                                           max_pairs_per_track, limits)
+                                                           max_pairs_per_track, limits,
+                                                           arrays[3])
     if not cut:
         return track_index, measurement_index, distance2
     # A crowd: each track kept its nearest reports; add each report's nearest tracks, so
@@ -135,7 +136,7 @@ def gated_pairs(track_position: np.ndarray, track_position_cov: np.ndarray,
                 cut, track_position.shape[0], max_pairs_per_track, measurement.shape[0])
     by_report, by_track, by_report_distance2, _ = _gate(
         (arrays[2], arrays[3], arrays[0], arrays[1]), gate_threshold, max_pairs_per_track,
-        limits)
+        limits, arrays[3])
     key = np.concatenate([track_index * measurement.shape[0] + measurement_index,
                           by_track * measurement.shape[0] + by_report])
     key, first = np.unique(key, return_index=True)
@@ -144,12 +145,14 @@ def gated_pairs(track_position: np.ndarray, track_position_cov: np.ndarray,
 
 
 def _gate(arrays: tuple[np.ndarray, ...], gate_threshold: float, max_pairs_per_track: int,
-          limits: CrowdLimits) -> tuple[np.ndarray, np.ndarray, np.ndarray, int]:
+          limits: CrowdLimits,
+          report_cov: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray, int]:
     """The gate kernel for the size of the problem: every pair for small ones (cheaper
     than building a grid), else the grid, else (a crowd: the grid gave up) the tree. All
     three give the same pairs. Returns the pairs, their ``d^2`` and the number of tracks
     cut (or capped: a capped search may have missed nearer reports, so the caller's second
-    pass from the reports' side is made as for a cut)."""
+    pass from the reports' side is made as for a cut). The tree searches in coordinates
+    where the mean of ``report_cov`` (k, 3, 3) is round (:func:`_whitening`)."""
     n_tracks, n_measurements = arrays[0].shape[0], arrays[2].shape[0]
     if n_tracks * n_measurements <= BRUTE_FORCE_PAIRS:
         limits.distances_computed += n_tracks * n_measurements
@@ -165,13 +168,28 @@ def _gate(arrays: tuple[np.ndarray, ...], gate_threshold: float, max_pairs_per_t
     track_index, measurement_index, distance2, cut, capped, computed = (
         gating_tree.gate_by_tree(*arrays, gate_threshold, max_pairs_per_track,
                                  CANDIDATES_PER_KEPT_PAIR * max_pairs_per_track,
-                                 TREE_LEAF_SIZE))
+                                 TREE_LEAF_SIZE, _whitening(report_cov)))
     limits.distances_computed += computed
     if capped:
         limits.capped_searches += capped
         limits.warn_once(f"{capped} of {n_tracks} gate searches stopped after "
                          f"{CANDIDATES_PER_KEPT_PAIR * max_pairs_per_track} candidates")
     return track_index, measurement_index, distance2, cut + capped
+
+
+def _whitening(covariance: np.ndarray) -> np.ndarray:
+    """``C^-1/2`` (3, 3) of the mean ``C`` of the finite covariances (k, 3, 3): in these
+    coordinates a typical report's error is round, so the tree's Euclidean bounds of the
+    Mahalanobis distance are tight (radar reports are often ten times longer across than
+    along the range; with metres, a crowd's search tested ten times more reports). The
+    identity when there is no usable mean."""
+    finite = np.isfinite(covariance).all(axis=(1, 2))
+    if not finite.any():
+        return np.eye(3)
+    values, vectors = np.linalg.eigh(covariance[finite].mean(axis=0))
+    if not (values.min() > 1e-12 * values.max() > 0.0):
+        return np.eye(3)
+    return (vectors / np.sqrt(values)) @ vectors.T
 
 
 def assign(track_index: np.ndarray, measurement_index: np.ndarray, gain: np.ndarray,

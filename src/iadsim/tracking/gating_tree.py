@@ -23,6 +23,11 @@ smallest ``d^2`` (ties: the lower report index). On top of it, each track tests 
 bound prunes little); a track that reaches it keeps the nearest of those it tested, and
 is counted as *capped* (the caller reports it).
 
+The tree and both bounds may be taken in any linear coordinates ``W p`` (``W``
+invertible, the covariances becoming ``W C W^T``): the caller passes a ``W`` that makes
+the typical report error round, where the bounds are tight, whereas in metres a report
+ten times longer across than along the range leaves the second bound ten times loose.
+
 The tree: median splits on the widest axis of each node's box (positions in 3-D),
 ``LEAF_SIZE`` reports a leaf at most, built in O(k log k), O(k) memory.
 Source: J. L. Bentley, "Multidimensional binary search trees used for associative
@@ -44,6 +49,9 @@ LEAF_SIZE = 8
 #: exceeds the kept ``d^2`` by this relative margin: ``d^2`` computed by cofactors can be
 #: a little below its exact value, and the search must never skip a report it would keep.
 NEAREST_BOUND_MARGIN = 1e-3
+#: The Euclidean gate tests are widened by this relative margin: computed in transformed
+#: coordinates, they must never reject a pair whose computed ``d^2`` passes the gate.
+_REACH_MARGIN = 1e-9
 #: Depth of the search stack: a median-split tree of k reports is ``log2(k / LEAF_SIZE)``
 #: deep, far below this for any k that fits in memory.
 _STACK_DEPTH = 256
@@ -201,29 +209,57 @@ def _insert(best_distance2: np.ndarray, best_index: np.ndarray, held: int, limit
 
 
 @njit(cache=True)
+def _transformed(transform: np.ndarray, position: np.ndarray, covariance: np.ndarray,
+                 gate_threshold: float) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Positions ``W p`` (m, 3), gate radii ``sqrt(G lambda_max(W C W^T))`` (Gershgorin)
+    and whether each row is usable (finite), for the rows of ``position`` (m, 3) and
+    ``covariance`` (m, 3, 3)."""
+    count = position.shape[0]
+    moved = np.empty((count, 3))
+    radius = np.empty(count)
+    usable = np.empty(count, dtype=np.bool_)
+    product = np.empty((1, 3, 3))
+    for j in range(count):
+        for a in range(3):
+            moved[j, a] = (transform[a, 0] * position[j, 0] + transform[a, 1] * position[j, 1]
+                           + transform[a, 2] * position[j, 2])
+            for b in range(3):
+                total = 0.0
+                for c in range(3):
+                    for d in range(3):
+                        total += transform[a, c] * covariance[j, c, d] * transform[b, d]
+                product[0, a, b] = total
+        radius[j] = np.sqrt(gate_threshold * largest_eigenvalue_bound(product, 0))
+        usable[j] = (np.isfinite(radius[j]) and np.isfinite(moved[j, 0])
+                     and np.isfinite(moved[j, 1]) and np.isfinite(moved[j, 2]))
+    return moved, radius, usable
+
+
+@njit(cache=True)
 def gate_by_tree(track_position: np.ndarray, track_cov: np.ndarray, measurement: np.ndarray,
                  measurement_cov: np.ndarray, gate_threshold: float, max_pairs_per_track: int,
-                 max_candidates: int, leaf_size: int,
+                 max_candidates: int, leaf_size: int, transform: np.ndarray,
                  ) -> tuple[np.ndarray, np.ndarray, np.ndarray, int, int, int]:
     """Every gated pair through a k-d tree of the reports (see the module docstring).
 
     track_position (n, 3), track_cov (n, 3, 3), measurement (k, 3), measurement_cov
-    (k, 3, 3): positions (m) and covariances (m^2). Returns (track_index,
-    measurement_index, distance2) track by track, each track's reports in increasing
-    index; the number of tracks cut to ``max_pairs_per_track``; the number of tracks that
-    reached ``max_candidates`` tested reports (capped); the number of Mahalanobis
-    distances computed (the work done). A non-finite track or report gates with nothing.
-    ``max_pairs_per_track`` and ``max_candidates`` are at least 1.
+    (k, 3, 3): positions (m) and covariances (m^2). ``transform`` (3, 3, invertible): the
+    tree and its bounds are in the coordinates ``W p`` (the bounds hold for any
+    invertible ``W``, since ``d^2 = (W r)^T (W S W^T)^-1 (W r)``); a ``W`` that makes the
+    typical covariance round (``S^-1/2``) makes them tight, the identity leaves metres.
+    The distances themselves are computed from the inputs, whatever ``W``. Returns
+    (track_index, measurement_index, distance2) track by track, each track's reports in
+    increasing index; the number of tracks cut to ``max_pairs_per_track``; the number of
+    tracks that reached ``max_candidates`` tested reports (capped); the number of
+    Mahalanobis distances computed (the work done). A non-finite track or report gates
+    with nothing. ``max_pairs_per_track`` and ``max_candidates`` are at least 1.
     """
-    n_tracks, n_measurements = track_position.shape[0], measurement.shape[0]
-    measurement_radius = np.empty(n_measurements)
-    usable = np.empty(n_measurements, dtype=np.bool_)
-    for j in range(n_measurements):
-        measurement_radius[j] = np.sqrt(
-            gate_threshold * largest_eigenvalue_bound(measurement_cov, j))
-        usable[j] = (np.isfinite(measurement_radius[j]) and np.isfinite(measurement[j, 0])
-                     and np.isfinite(measurement[j, 1]) and np.isfinite(measurement[j, 2]))
-    order, bounds, span, child, nodes = build_tree(measurement, usable, leaf_size)
+    n_tracks = track_position.shape[0]
+    moved_measurement, measurement_radius, usable = _transformed(
+        transform, measurement, measurement_cov, gate_threshold)
+    moved_track, track_radius, track_usable = _transformed(
+        transform, track_position, track_cov, gate_threshold)
+    order, bounds, span, child, nodes = build_tree(moved_measurement, usable, leaf_size)
     largest_radius2 = _largest_radius2(order, span, child, nodes, measurement_radius)
     empty = order.size == 0
 
@@ -241,12 +277,13 @@ def gate_by_tree(track_position: np.ndarray, track_cov: np.ndarray, measurement:
     stack = np.empty(_STACK_DEPTH, dtype=np.intp)
     stack_distance2 = np.empty(_STACK_DEPTH)
     for i in range(n_tracks):
-        radius = np.sqrt(gate_threshold * largest_eigenvalue_bound(track_cov, i))
-        east, north, up = track_position[i, 0], track_position[i, 1], track_position[i, 2]
-        if empty or not (np.isfinite(radius) and np.isfinite(east) and np.isfinite(north)
-                         and np.isfinite(up)):
+        if empty or not (track_usable[i] and np.isfinite(track_position[i, 0])
+                         and np.isfinite(track_position[i, 1])
+                         and np.isfinite(track_position[i, 2])):
             continue
-        radius2 = radius * radius
+        east, north, up = moved_track[i, 0], moved_track[i, 1], moved_track[i, 2]
+        # A margin against rounding: the Euclidean tests are necessary conditions only.
+        radius2 = track_radius[i] * track_radius[i] * (1.0 + _REACH_MARGIN)
         held = 0
         is_cut = False
         candidates = 0
@@ -256,7 +293,7 @@ def gate_by_tree(track_position: np.ndarray, track_cov: np.ndarray, measurement:
         while depth:
             depth -= 1
             node, distance2_to_box = stack[depth], stack_distance2[depth]
-            reach2 = radius2 + largest_radius2[node]
+            reach2 = radius2 + largest_radius2[node] * (1.0 + _REACH_MARGIN)
             if distance2_to_box > reach2:
                 continue
             if is_cut and held == limit and (
@@ -276,11 +313,11 @@ def gate_by_tree(track_position: np.ndarray, track_cov: np.ndarray, measurement:
                 continue
             for position in range(span[node, 0], span[node, 1]):
                 j = order[position]
-                rx = measurement[j, 0] - east
-                ry = measurement[j, 1] - north
-                rz = measurement[j, 2] - up
+                rx = moved_measurement[j, 0] - east
+                ry = moved_measurement[j, 1] - north
+                rz = moved_measurement[j, 2] - up
                 if rx * rx + ry * ry + rz * rz > radius2 + measurement_radius[j] * (
-                        measurement_radius[j]):
+                        measurement_radius[j]) * (1.0 + _REACH_MARGIN):
                     continue
                 candidates += 1
                 distance2 = _pair_distance2(i, j, track_position, track_cov, measurement,
