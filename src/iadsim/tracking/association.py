@@ -144,6 +144,24 @@ def gated_pairs(track_position: np.ndarray, track_position_cov: np.ndarray,
             np.concatenate([distance2, by_report_distance2])[first])
 
 
+def may_gate(track_position: np.ndarray, track_position_cov: np.ndarray,
+             measurement: np.ndarray, measurement_cov: np.ndarray,
+             gate_threshold: float) -> bool:
+    """False only when no track/measurement pair can pass the gate (same arrays as
+    :func:`gated_pairs`, positions already predicted): a cheap test before a whole
+    prediction, gating and assignment, e.g. of a radar's leftover clutter against the
+    tracks other radars started at the same time. A Euclidean necessary condition with a
+    margin of 1e-6 (so never False where :func:`gated_pairs` would find a pair); True
+    without testing above ``BRUTE_FORCE_PAIRS`` pairs."""
+    if track_position.shape[0] * measurement.shape[0] > BRUTE_FORCE_PAIRS:
+        return True
+    return bool(kernels.any_pair_within_reach(
+        np.ascontiguousarray(track_position, dtype=float),
+        np.ascontiguousarray(track_position_cov, dtype=float),
+        np.ascontiguousarray(measurement, dtype=float),
+        np.ascontiguousarray(measurement_cov, dtype=float), gate_threshold, 1e-6))
+
+
 def _gate(arrays: tuple[np.ndarray, ...], gate_threshold: float, max_pairs_per_track: int,
           limits: CrowdLimits,
           report_cov: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray, int]:

@@ -114,6 +114,27 @@ def gate_every_pair(track_position: np.ndarray, track_cov: np.ndarray,
 
 
 @njit(cache=True)
+def any_pair_within_reach(track_position: np.ndarray, track_cov: np.ndarray,
+                          measurement: np.ndarray, measurement_cov: np.ndarray,
+                          gate_threshold: float, margin: float) -> bool:
+    """Whether any track (positions (n, 3), covariances (n, 3, 3)) and report ((k, 3),
+    (k, 3, 3)) are within ``|r|^2 <= (1 + margin) G (lambda_max(P) + lambda_max(R))``
+    (Gershgorin bounds), which every pair in the chi-square gate is; a non-finite value
+    counts as within reach. Stops at the first such pair."""
+    for i in range(track_position.shape[0]):
+        track_reach2 = gate_threshold * largest_eigenvalue_bound(track_cov, i)
+        for j in range(measurement.shape[0]):
+            rx = measurement[j, 0] - track_position[i, 0]
+            ry = measurement[j, 1] - track_position[i, 1]
+            rz = measurement[j, 2] - track_position[i, 2]
+            reach2 = (track_reach2 + gate_threshold * largest_eigenvalue_bound(
+                measurement_cov, j)) * (1.0 + margin)
+            if not rx * rx + ry * ry + rz * rz > reach2:  # NaN: within reach
+                return True
+    return False
+
+
+@njit(cache=True)
 def largest_eigenvalue_bound(covariance: np.ndarray, row: int) -> float:
     """An upper bound of the largest eigenvalue of the symmetric ``covariance[row]``
     (3 x 3): its largest absolute row sum (Gershgorin's circle theorem). Exact for

@@ -67,7 +67,7 @@ from iadsim.events import EventKind, EventLog
 from iadsim.scenario.schema import Tracking
 from iadsim.sensors.radar import DetectionBatch, RadarSite
 from iadsim.tracking import kalman
-from iadsim.tracking.association import CrowdLimits, assign, gated_pairs
+from iadsim.tracking.association import CrowdLimits, assign, gated_pairs, may_gate
 from iadsim.tracking.classification import BALLISTIC, classify
 from iadsim.world.atmosphere import STANDARD_GRAVITY_MPS2
 from iadsim.world.earth import EARTH_RADIUS_M
@@ -232,21 +232,63 @@ class CentralTracker:
         # What no track took starts tracks, radar by radar: two radars may have seen one
         # new target, so a later radar's leftovers first extend the tracks an earlier
         # radar started at this same time (what processing the scans in turn would do).
+        # Leftovers that can extend no track wait, and start their tracks together with the
+        # next ones (the same tracks, ids and events as radar by radar: nothing happens in
+        # between), unless a track confirms on its first report (its confirm events would
+        # then come in another order).
         started: list[np.ndarray] = []
+        waiting: list[np.ndarray] = []
         stop = 0
         for size in sizes:
             start, stop = stop, stop + size
             left = start + (~taken[start:stop]).nonzero()[0]
             if left.size == 0:
                 continue
-            if started:
+            if (started or waiting) and self._may_extend(time_s, started, waiting, measurement,
+                                                         measurement_cov, left):
+                started += self._start_waiting(time_s, waiting, measurement, measurement_cov,
+                                               radar_of)
                 extended = self._assign_and_update(
                     time_s, np.concatenate(started), measurement[left], measurement_cov[left],
                     np.zeros(left.size, dtype=np.intp), radar_of[left], 1)
                 left = np.delete(left, extended)
             if left.size:
-                started.append(self._start_tracks(radar_of[left], time_s, measurement[left],
-                                                  measurement_cov[left]))
+                waiting.append(left)
+                if self.settings.confirm_hits <= 1:
+                    started += self._start_waiting(time_s, waiting, measurement,
+                                                   measurement_cov, radar_of)
+        self._start_waiting(time_s, waiting, measurement, measurement_cov, radar_of)
+
+    def _start_waiting(self, time_s: float, waiting: list[np.ndarray], measurement: np.ndarray,
+                       measurement_cov: np.ndarray, radar_of: np.ndarray) -> list[np.ndarray]:
+        """Start a track on each of the ``waiting`` reports (emptied); returns the new
+        rows, as a list of at most one array."""
+        if not waiting:
+            return []
+        left = np.concatenate(waiting) if len(waiting) > 1 else waiting[0]
+        waiting.clear()
+        return [self._start_tracks(radar_of[left], time_s, measurement[left],
+                                   measurement_cov[left])]
+
+    def _may_extend(self, time_s: float, started: list[np.ndarray], waiting: list[np.ndarray],
+                    measurement: np.ndarray, measurement_cov: np.ndarray,
+                    left: np.ndarray) -> bool:
+        """Whether any report ``left`` may gate with a track ``started`` at ``time_s`` (its
+        state is its prediction: no time to predict over) or about to start on a
+        ``waiting`` report (its position and covariance are the report's); False skips a
+        gating that finds nothing (most of a radar's false alarms), with the same result."""
+        position, position_cov = [], []
+        if started:
+            rows = np.concatenate(started)
+            if not (self.time_s[rows] == time_s).all():
+                return True
+            position.append(self.state[rows, :3])
+            position_cov.append(self.covariance[rows, :3, :3])
+        for reports in waiting:
+            position.append(measurement[reports])
+            position_cov.append(measurement_cov[reports])
+        return may_gate(np.concatenate(position), np.concatenate(position_cov),
+                        measurement[left], measurement_cov[left], self.gate_threshold)
 
     def _count_misses(self, time_s: float, in_reach: np.ndarray, radars: np.ndarray) -> None:
         """M-of-N bookkeeping of the tentative tracks after the scans of ``radars`` at
