@@ -122,7 +122,8 @@ def run_iadsim(data: DataSet) -> tuple[list[tuple[float, float]], list[np.ndarra
 
     site = RadarSite(name="sensor", lat_deg=0.0, lon_deg=0.0, alt_m=0.0, height_m=0.0,
                      position_enu_m=np.zeros(3), to_local=np.eye(3), snr_at_one_metre=1.0,
-                     pfa=1e-6, swerling=1, pulses_per_dwell=1, max_range_m=1e9, revisit_s=SCAN_PERIOD_S,
+                     pfa=1e-6, swerling=1, pulses_per_dwell=1, max_range_m=1e9,
+                     revisit_s=SCAN_PERIOD_S,
                      min_elevation_rad=-np.pi / 2, max_elevation_rad=np.pi / 2,
                      range_sigma_m=MEASUREMENT_SIGMA_M, azimuth_sigma_rad=0.0,
                      elevation_sigma_rad=0.0, false_alarms_per_scan=0.0, latency_s=0.0,

@@ -215,3 +215,46 @@ def test_an_ordinary_cluster_is_still_solved_optimally():
                              np.array([5.0, 6.0, 5.0]), 2, 2, limits)
     assert tracks.tolist() == [0, 1] and reports.tolist() == [0, 1]
     assert limits.greedy_clusters == 0 and not limits.warned
+
+
+def test_may_gate_is_false_only_when_no_pair_passes_the_gate():
+    rng = np.random.default_rng(9)
+    outcomes = set()
+    for _ in range(300):
+        tracks = rng.uniform(-3e3, 3e3, (rng.integers(1, 6), 3))
+        reports = rng.uniform(-3e3, 3e3, (rng.integers(1, 6), 3))
+        track_cov = elongated(tracks.shape[0], rng, long_m=400.0)
+        report_cov = elongated(reports.shape[0], rng, long_m=400.0)
+        possible = association.may_gate(tracks, track_cov, reports, report_cov, GATE_99)
+        pairs = brute_force_pairs(tracks, track_cov, reports, report_cov, GATE_99)
+        assert possible or not pairs
+        outcomes.add((possible, bool(pairs)))
+    assert (False, False) in outcomes and (True, True) in outcomes  # both cases exercised
+    # A non-finite value never lets the shortcut skip a gating.
+    assert association.may_gate(np.full((1, 3), np.nan), isotropic(1, 1.0),
+                                np.array([[1e6, 0.0, 0.0]]), isotropic(1, 1.0), GATE_99)
+
+
+def test_a_mixed_crowd_gated_in_two_frames_gives_the_brute_force_pairs():
+    # A crowd of settled tracks (as long across the range as their reports) and young,
+    # round, wide tracks: each searches in its rounder frame (two trees), and the pairs
+    # are those of the brute-force kernel, both passes (tracks' and reports' nearest).
+    rng = np.random.default_rng(12)
+    sigma = np.array([15.0, 150.0, 150.0])
+    tracks = rng.normal(0.0, 1.0, (400, 3)) * sigma
+    reports = rng.normal(0.0, 1.0, (300, 3)) * sigma
+    track_cov = np.broadcast_to(np.diag(sigma**2), (400, 3, 3)).copy()
+    track_cov[::2] = np.eye(3) * 800.0**2  # young tracks
+    report_cov = np.broadcast_to(np.diag(sigma**2), (300, 3, 3)).copy()
+    whitened = association._rounder_whitened(track_cov, report_cov,
+                                             association._whitening(report_cov))
+    assert whitened[1::2].all() and not whitened[::2].any()
+    limits = CrowdLimits()
+    got = gated_pairs(tracks, track_cov, reports, report_cov, GATE_99, limits=limits)
+    first = kernels.gate_every_pair(tracks, track_cov, reports, report_cov, GATE_99, LIMIT)
+    second = kernels.gate_every_pair(reports, report_cov, tracks, track_cov, GATE_99, LIMIT)
+    expected = (set(zip(first[0].tolist(), first[1].tolist(), strict=True))
+                | set(zip(second[1].tolist(), second[0].tolist(), strict=True)))
+    assert set(zip(got[0].tolist(), got[1].tolist(), strict=True)) == expected
+    assert (np.diff(got[0] * 300 + got[1]) > 0).all()
+    assert limits.capped_searches == 0 and limits.distances_computed < 400 * 300

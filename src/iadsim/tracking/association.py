@@ -169,8 +169,9 @@ def _gate(arrays: tuple[np.ndarray, ...], gate_threshold: float, max_pairs_per_t
     than building a grid), else the grid, else (a crowd: the grid gave up) the tree. All
     three give the same pairs. Returns the pairs, their ``d^2`` and the number of tracks
     cut (or capped: a capped search may have missed nearer reports, so the caller's second
-    pass from the reports' side is made as for a cut). The tree searches in coordinates
-    where the mean of ``report_cov`` (k, 3, 3) is round (:func:`_whitening`)."""
+    pass from the reports' side is made as for a cut). The tree searches each track's
+    reports in metres or in coordinates where the mean of ``report_cov`` (k, 3, 3) is
+    round (:func:`_whitening`), whichever makes its gate rounder."""
     n_tracks, n_measurements = arrays[0].shape[0], arrays[2].shape[0]
     if n_tracks * n_measurements <= BRUTE_FORCE_PAIRS:
         limits.distances_computed += n_tracks * n_measurements
@@ -183,16 +184,57 @@ def _gate(arrays: tuple[np.ndarray, ...], gate_threshold: float, max_pairs_per_t
     limits.distances_computed += computed
     if cut >= 0:
         return pairs[0], pairs[1], pairs[2], cut
-    track_index, measurement_index, distance2, cut, capped, computed = (
-        gating_tree.gate_by_tree(*arrays, gate_threshold, max_pairs_per_track,
-                                 CANDIDATES_PER_KEPT_PAIR * max_pairs_per_track,
-                                 TREE_LEAF_SIZE, _whitening(report_cov)))
+    # Each track searches in the coordinates where its gate is rounder: metres (a young
+    # track's wide, round gate) or those where the typical report is round (a crowd's
+    # settled tracks, as long across the range as their reports).
+    whitening = _whitening(report_cov)
+    whitened = _rounder_whitened(arrays[1], arrays[3], whitening)
+    parts, cut, capped, computed = [], 0, 0, 0
+    for rows, transform in ((np.flatnonzero(~whitened), np.eye(3)),
+                            (np.flatnonzero(whitened), whitening)):
+        if rows.size == 0:
+            continue
+        every = rows.size == n_tracks
+        local, measurement_index, distance2, part_cut, part_capped, part_computed = (
+            gating_tree.gate_by_tree(
+                arrays[0] if every else arrays[0][rows], arrays[1] if every else arrays[1][rows],
+                arrays[2], arrays[3], gate_threshold, max_pairs_per_track,
+                CANDIDATES_PER_KEPT_PAIR * max_pairs_per_track, TREE_LEAF_SIZE, transform))
+        parts.append((rows[local], measurement_index, distance2))
+        cut, capped, computed = cut + part_cut, capped + part_capped, computed + part_computed
     limits.distances_computed += computed
+    if len(parts) == 1:
+        track_index, measurement_index, distance2 = parts[0]
+    else:
+        track_index, measurement_index, distance2 = (np.concatenate(part) for part in zip(
+            *parts, strict=True))
+        order = track_index.argsort(kind="stable")  # track by track, reports in order
+        track_index, measurement_index, distance2 = (
+            track_index[order], measurement_index[order], distance2[order])
     if capped:
         limits.capped_searches += capped
         limits.warn_once(f"{capped} of {n_tracks} gate searches stopped after "
                          f"{CANDIDATES_PER_KEPT_PAIR * max_pairs_per_track} candidates")
     return track_index, measurement_index, distance2, cut + capped
+
+
+def _rounder_whitened(searching_cov: np.ndarray, searched_cov: np.ndarray,
+                      whitening: np.ndarray) -> np.ndarray:
+    """Per row of ``searching_cov`` (n, 3, 3): whether its sum with the mean of the finite
+    ``searched_cov`` (k, 3, 3), a typical gate, is rounder after ``whitening`` (W C W^T)
+    than in metres; roundness is the Gershgorin bound of the largest eigenvalue over the
+    mean eigenvalue (1 for a sphere, up to 3). False for non-finite rows."""
+    finite = np.isfinite(searched_cov).all(axis=(1, 2))
+    typical = searched_cov[finite].mean(axis=0) if finite.any() else np.zeros((3, 3))
+    gate = searching_cov + typical
+    moved = np.einsum("ab,nbc,dc->nad", whitening, gate, whitening)
+
+    def elongation(covariance: np.ndarray) -> np.ndarray:
+        with np.errstate(invalid="ignore", divide="ignore"):
+            return (np.abs(covariance).sum(axis=2).max(axis=1)
+                    / np.trace(covariance, axis1=1, axis2=2))
+
+    return elongation(moved) < elongation(gate)
 
 
 def _whitening(covariance: np.ndarray) -> np.ndarray:
