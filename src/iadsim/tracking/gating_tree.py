@@ -316,8 +316,15 @@ def gate_by_tree(track_position: np.ndarray, track_cov: np.ndarray, measurement:
                 rx = moved_measurement[j, 0] - east
                 ry = moved_measurement[j, 1] - north
                 rz = moved_measurement[j, 2] - up
-                if rx * rx + ry * ry + rz * rz > radius2 + measurement_radius[j] * (
-                        measurement_radius[j]) * (1.0 + _REACH_MARGIN):
+                residual2 = rx * rx + ry * ry + rz * rz
+                reach2 = radius2 + measurement_radius[j] * measurement_radius[j] * (
+                    1.0 + _REACH_MARGIN)
+                if residual2 > reach2:
+                    continue
+                # The nearest-reports bound of this one report, as for a box.
+                if is_cut and held == limit and (
+                        gate_threshold * residual2
+                        > best_distance2[limit - 1] * reach2 * (1.0 + NEAREST_BOUND_MARGIN)):
                     continue
                 candidates += 1
                 distance2 = _pair_distance2(i, j, track_position, track_cov, measurement,
