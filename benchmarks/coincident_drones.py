@@ -7,7 +7,7 @@ thousands of targets within its errors of one point and the tracker's associatio
 one cluster of thousands of tracks and reports each scan. It checks that such a run
 finishes in a bounded time: the association's bounds (:mod:`iadsim.tracking.association`:
 the k-d tree gate's nearest reports, at most 1,024 tests a track, greedy assignment of a
-cluster above 2,000 tracks + reports) keep its work linear in the crowd.
+cluster above 1,000 tracks + reports) keep its work linear in the crowd.
 
 Prints one JSON line: ``{"bench": "coincident_drones", "count": ..., "wall_s": ...,
 "cpu_s": ..., "tracker_cpu_s": ..., "scans": ..., "peak_rss_mib": ..., "distances_computed":
