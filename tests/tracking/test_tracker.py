@@ -8,6 +8,7 @@ frame with :func:`iadsim.sensors.measurements.converted_measurement`, as the rad
 from __future__ import annotations
 
 import numpy as np
+import pandas as pd
 import pytest
 from scipy.stats import chi2
 
@@ -16,6 +17,7 @@ from iadsim.scenario import scenario_from_dict
 from iadsim.scenario.schema import Tracking
 from iadsim.sensors.measurements import converted_measurement
 from iadsim.sensors.radar import DetectionBatch, RadarSite, radar_sites
+from iadsim.tracking import tracker as tracker_module
 from iadsim.tracking.tracker import CentralTracker, TrackPicture
 from iadsim.world.geodesy import LocalFrame
 
@@ -343,3 +345,38 @@ def test_new_targets_seen_apart_by_two_radars_start_the_same_as_scans_in_turn(tw
             np.testing.assert_array_equal(np.asarray(fused_part), np.asarray(in_turn_part))
     assert tables[0][2].tolist() == [3, 3]  # one report each, then one from each radar
     assert tables[0][3].tolist() == [[4.0, 4.0], [4.0, 4.0]]
+
+
+@pytest.mark.parametrize("confirm_hits", [1, 2, 3])
+def test_leftover_reports_skipping_gatings_that_find_nothing_change_no_event(
+        two_sites, monkeypatch, confirm_hits):
+    """Two radars with clutter around a few targets: a radar's leftover reports are gated
+    against the tracks other radars started at the same time only when
+    ``association.may_gate`` says one may pass, and their tracks start together. The
+    event log and the table are those of gating every time."""
+    truth = np.array([[40_000.0, 60_000.0, 5_000.0], [-30_000.0, 50_000.0, 3_000.0],
+                      [10_000.0, 80_000.0, 8_000.0]])
+    results, answers = [], []
+    may_gate = tracker_module.may_gate
+
+    def recorded(*arguments):
+        answers.append(may_gate(*arguments))
+        return answers[-1]
+
+    for shortcut in (True, False):
+        monkeypatch.setattr(tracker_module, "may_gate",
+                            recorded if shortcut else lambda *arguments: True)
+        tracker, log = make_network_tracker(two_sites, confirm_hits=confirm_hits)
+        rng = np.random.default_rng(21)
+        for time_s in np.arange(2.0, 20.0, 2.0):
+            scans = [measure(site, np.vstack([truth + VELOCITY * time_s, rng.uniform(
+                [-60e3, 20e3, 500.0], [60e3, 120e3, 9e3], (6, 3))]), float(time_s), rng,
+                radar_index=index) for index, site in enumerate(two_sites)]
+            tracker.process_scans(scans)
+            tracker.drop(float(time_s))
+        results.append((log.to_frame(), tracker.track_id.copy(), tracker.state.copy()))
+    pd.testing.assert_frame_equal(results[0][0], results[1][0])
+    np.testing.assert_array_equal(results[0][1], results[1][1])
+    np.testing.assert_array_equal(results[0][2], results[1][2])
+    assert (results[0][0]["kind"] == "track_start").sum() > 50  # clutter started tracks
+    assert answers.count(False) > 5 and answers.count(True) > 0  # both paths were taken

@@ -1,7 +1,8 @@
 """Gating and global-nearest-neighbour (GNN) assignment of measurements to tracks.
 
 Candidate pairs come from a grid search (a coarse Euclidean radius per track and per
-report, :func:`kernels.gate_by_grid`) and are kept when their squared Mahalanobis
+report, :func:`kernels.gate_by_grid`), or in a crowd from a k-d tree of the reports
+(:func:`gating_tree.gate_by_tree`), and are kept when their squared Mahalanobis
 distance ``d^2`` passes the chi-square gate ``G``; they are assigned by maximizing the
 summed gain ``G - d^2``: the classic GNN in which leaving a track unassigned costs the
 gate value ``G``. Because the gain of a pair depends on that pair alone, the optimum
@@ -9,6 +10,15 @@ decomposes over clusters of tracks and reports that share no pair: far-away traf
 changes who takes which report here. The assignment is solved on the sparse gated pairs
 only, so that a large raid never builds a dense tracks x measurements matrix (see
 :func:`assign`).
+
+Work is bounded in a crowd (thousands of targets at one place): the grid gives up past
+``GRID_TESTS_PER_POINT`` distance tests a track and report; the tree then finds each
+track's ``MAX_PAIRS_PER_TRACK`` nearest reports without testing the others (exact), and
+tests at most ``CANDIDATES_PER_KEPT_PAIR x MAX_PAIRS_PER_TRACK`` reports (a hard bound,
+reached only with very elongated covariances); a cluster of more than
+``GREEDY_CLUSTER_SIZE`` tracks + reports is assigned greedily (best gain first) instead
+of optimally. Either limit acting is counted in a :class:`CrowdLimits` and logged once
+as a WARNING.
 Source: Blackman and Popoli, Design and Analysis of Modern Tracking Systems (1999),
 sec. 6.4 (gating) and 6.5 (GNN).
 """
@@ -16,12 +26,13 @@ sec. 6.4 (gating) and 6.5 (GNN).
 from __future__ import annotations
 
 import logging
+from dataclasses import dataclass
 
 import numpy as np
 from scipy.sparse import coo_matrix
 from scipy.sparse.csgraph import min_weight_full_bipartite_matching
 
-from iadsim.tracking import kernels
+from iadsim.tracking import gating_tree, kernels
 
 #: Below this many track x measurement pairs, gating tests every pair directly.
 BRUTE_FORCE_PAIRS = 2_048
@@ -34,8 +45,25 @@ GRID_CELL_FACTOR = 1.0
 #: pass was most of a 1,000-threat raid's gating time.
 MAX_GRID_CELLS = 1 << 20
 GRID_CELLS_PER_POINT = 16
+#: The grid gives up after this many distance tests per track and report (a crowd, where
+#: every track's square covers every report) and the k-d tree gates instead. A spread
+#: picture tests a few per track (about 3 in a 1,000-target raid with clutter): it never
+#: gets there, and the grid, which measured 1.7x faster than the tree on such a picture,
+#: does its gating.
+GRID_TESTS_PER_POINT = 64
+#: Reports at most in a leaf of the gating tree (:mod:`iadsim.tracking.gating_tree`).
+TREE_LEAF_SIZE = gating_tree.LEAF_SIZE
 #: A cluster of contested tracks + measurements up to this size is solved dense.
 DENSE_ASSIGNMENT_SIZE = 400
+#: A cluster of more tracks + measurements than this is assigned greedily (best gain
+#: first), not optimally: SciPy's sparse solver on one crowd of thousands of coincident
+#: targets took seconds a scan and grows faster than linearly (see docs/drafts/h-gating.md);
+#: the greedy assignment is O(pairs log pairs). No ordinary picture has such a cluster.
+GREEDY_CLUSTER_SIZE = 1_000
+#: Each track tests at most this many times ``max_pairs_per_track`` reports: the hard
+#: bound on gating work per track (1,024 by default). The nearest-report search reaches it
+#: only when covariances are so elongated that its Euclidean bound prunes little.
+CANDIDATES_PER_KEPT_PAIR = 64
 #: Each track keeps at most this many of its nearest reports in the gate: in a crowd of
 #: thousands of targets at one place (a drone swarm with no spacing), the pairs, and the
 #: assignment built on them, grow linearly with the tracks, not as tracks x reports.
@@ -46,9 +74,35 @@ MAX_PAIRS_PER_TRACK = 16
 LOGGER = logging.getLogger(__name__)
 
 
+@dataclass(slots=True)
+class CrowdLimits:
+    """What the association's bounds on work did over one tracker's life.
+
+    A tracker keeps one and passes it to :func:`gated_pairs` and :func:`assign`; the
+    first time a limit changes a result (a track's search capped, a cluster assigned
+    greedily), one WARNING is logged on this module's logger; the counts go on.
+    """
+
+    #: Squared Mahalanobis distances computed by the gating (its work).
+    distances_computed: int = 0
+    #: Track searches (or report searches, in a crowd's second pass) stopped at the cap.
+    capped_searches: int = 0
+    #: Clusters assigned greedily, and their tracks + reports.
+    greedy_clusters: int = 0
+    greedy_members: int = 0
+    warned: bool = False
+
+    def warn_once(self, what: str) -> None:
+        if not self.warned:
+            self.warned = True
+            LOGGER.warning("crowd: %s; results are approximate from here on in this "
+                           "tracker (logged once; counts in CrowdLimits)", what)
+
+
 def gated_pairs(track_position: np.ndarray, track_position_cov: np.ndarray,
                 measurement: np.ndarray, measurement_cov: np.ndarray, gate_threshold: float,
                 max_pairs_per_track: int = MAX_PAIRS_PER_TRACK,
+                limits: CrowdLimits | None = None,
                 ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """Track/measurement pairs inside the gate and their squared Mahalanobis distance.
 
@@ -68,8 +122,12 @@ def gated_pairs(track_position: np.ndarray, track_position_cov: np.ndarray,
               np.ascontiguousarray(track_position_cov, dtype=float),
               np.ascontiguousarray(measurement, dtype=float),
               np.ascontiguousarray(measurement_cov, dtype=float))
+    if max_pairs_per_track < 1:
+        raise ValueError(f"max_pairs_per_track must be at least 1, got {max_pairs_per_track}")
+    limits = CrowdLimits() if limits is None else limits
     track_index, measurement_index, distance2, cut = _gate(arrays, gate_threshold,
-                                                           max_pairs_per_track)
+                                                           max_pairs_per_track, limits,
+                                                           arrays[3])
     if not cut:
         return track_index, measurement_index, distance2
     # A crowd: each track kept its nearest reports; add each report's nearest tracks, so
@@ -77,7 +135,8 @@ def gated_pairs(track_position: np.ndarray, track_position_cov: np.ndarray,
     LOGGER.info("crowded gate: %d of %d tracks kept only their %d nearest of %d reports",
                 cut, track_position.shape[0], max_pairs_per_track, measurement.shape[0])
     by_report, by_track, by_report_distance2, _ = _gate(
-        (arrays[2], arrays[3], arrays[0], arrays[1]), gate_threshold, max_pairs_per_track)
+        (arrays[2], arrays[3], arrays[0], arrays[1]), gate_threshold, max_pairs_per_track,
+        limits, arrays[3])
     key = np.concatenate([track_index * measurement.shape[0] + measurement_index,
                           by_track * measurement.shape[0] + by_report])
     key, first = np.unique(key, return_index=True)
@@ -85,19 +144,117 @@ def gated_pairs(track_position: np.ndarray, track_position_cov: np.ndarray,
             np.concatenate([distance2, by_report_distance2])[first])
 
 
-def _gate(arrays: tuple[np.ndarray, ...], gate_threshold: float,
-          max_pairs_per_track: int) -> tuple[np.ndarray, np.ndarray, np.ndarray, int]:
+def may_gate(track_position: np.ndarray, track_position_cov: np.ndarray,
+             measurement: np.ndarray, measurement_cov: np.ndarray,
+             gate_threshold: float) -> bool:
+    """False only when no track/measurement pair can pass the gate (same arrays as
+    :func:`gated_pairs`, positions already predicted): a cheap test before a whole
+    prediction, gating and assignment, e.g. of a radar's leftover clutter against the
+    tracks other radars started at the same time. A Euclidean necessary condition with a
+    margin of 1e-6 (so never False where :func:`gated_pairs` would find a pair); True
+    without testing above ``BRUTE_FORCE_PAIRS`` pairs."""
+    if track_position.shape[0] * measurement.shape[0] > BRUTE_FORCE_PAIRS:
+        return True
+    return bool(kernels.any_pair_within_reach(
+        np.ascontiguousarray(track_position, dtype=float),
+        np.ascontiguousarray(track_position_cov, dtype=float),
+        np.ascontiguousarray(measurement, dtype=float),
+        np.ascontiguousarray(measurement_cov, dtype=float), gate_threshold, 1e-6))
+
+
+def _gate(arrays: tuple[np.ndarray, ...], gate_threshold: float, max_pairs_per_track: int,
+          limits: CrowdLimits,
+          report_cov: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray, int]:
     """The gate kernel for the size of the problem: every pair for small ones (cheaper
-    than building a grid), else the grid."""
-    if arrays[0].shape[0] * arrays[2].shape[0] <= BRUTE_FORCE_PAIRS:
+    than building a grid), else the grid, else (a crowd: the grid gave up) the tree. All
+    three give the same pairs. Returns the pairs, their ``d^2`` and the number of tracks
+    cut (or capped: a capped search may have missed nearer reports, so the caller's second
+    pass from the reports' side is made as for a cut). The tree searches each track's
+    reports in metres or in coordinates where the mean of ``report_cov`` (k, 3, 3) is
+    round (:func:`_whitening`), whichever makes its gate rounder."""
+    n_tracks, n_measurements = arrays[0].shape[0], arrays[2].shape[0]
+    if n_tracks * n_measurements <= BRUTE_FORCE_PAIRS:
+        limits.distances_computed += n_tracks * n_measurements
         return kernels.gate_every_pair(*arrays, gate_threshold, max_pairs_per_track)
-    cells = min(MAX_GRID_CELLS, GRID_CELLS_PER_POINT * (arrays[0].shape[0] + arrays[2].shape[0]))
-    return kernels.gate_by_grid(*arrays, gate_threshold, GRID_CELL_FACTOR, cells,
-                                max_pairs_per_track)
+    points = n_tracks + n_measurements
+    *pairs, cut, computed = kernels.gate_by_grid(
+        *arrays, gate_threshold, GRID_CELL_FACTOR,
+        min(MAX_GRID_CELLS, GRID_CELLS_PER_POINT * points), max_pairs_per_track,
+        GRID_TESTS_PER_POINT * points)
+    limits.distances_computed += computed
+    if cut >= 0:
+        return pairs[0], pairs[1], pairs[2], cut
+    # Each track searches in the coordinates where its gate is rounder: metres (a young
+    # track's wide, round gate) or those where the typical report is round (a crowd's
+    # settled tracks, as long across the range as their reports).
+    whitening = _whitening(report_cov)
+    whitened = _rounder_whitened(arrays[1], arrays[3], whitening)
+    parts, cut, capped, computed = [], 0, 0, 0
+    for rows, transform in ((np.flatnonzero(~whitened), np.eye(3)),
+                            (np.flatnonzero(whitened), whitening)):
+        if rows.size == 0:
+            continue
+        every = rows.size == n_tracks
+        local, measurement_index, distance2, part_cut, part_capped, part_computed = (
+            gating_tree.gate_by_tree(
+                arrays[0] if every else arrays[0][rows], arrays[1] if every else arrays[1][rows],
+                arrays[2], arrays[3], gate_threshold, max_pairs_per_track,
+                CANDIDATES_PER_KEPT_PAIR * max_pairs_per_track, TREE_LEAF_SIZE, transform))
+        parts.append((rows[local], measurement_index, distance2))
+        cut, capped, computed = cut + part_cut, capped + part_capped, computed + part_computed
+    limits.distances_computed += computed
+    if len(parts) == 1:
+        track_index, measurement_index, distance2 = parts[0]
+    else:
+        track_index, measurement_index, distance2 = (np.concatenate(part) for part in zip(
+            *parts, strict=True))
+        order = track_index.argsort(kind="stable")  # track by track, reports in order
+        track_index, measurement_index, distance2 = (
+            track_index[order], measurement_index[order], distance2[order])
+    if capped:
+        limits.capped_searches += capped
+        limits.warn_once(f"{capped} of {n_tracks} gate searches stopped after "
+                         f"{CANDIDATES_PER_KEPT_PAIR * max_pairs_per_track} candidates")
+    return track_index, measurement_index, distance2, cut + capped
+
+
+def _rounder_whitened(searching_cov: np.ndarray, searched_cov: np.ndarray,
+                      whitening: np.ndarray) -> np.ndarray:
+    """Per row of ``searching_cov`` (n, 3, 3): whether its sum with the mean of the finite
+    ``searched_cov`` (k, 3, 3), a typical gate, is rounder after ``whitening`` (W C W^T)
+    than in metres; roundness is the Gershgorin bound of the largest eigenvalue over the
+    mean eigenvalue (1 for a sphere, up to 3). False for non-finite rows."""
+    finite = np.isfinite(searched_cov).all(axis=(1, 2))
+    typical = searched_cov[finite].mean(axis=0) if finite.any() else np.zeros((3, 3))
+    gate = searching_cov + typical
+    moved = np.einsum("ab,nbc,dc->nad", whitening, gate, whitening)
+
+    def elongation(covariance: np.ndarray) -> np.ndarray:
+        with np.errstate(invalid="ignore", divide="ignore"):
+            return (np.abs(covariance).sum(axis=2).max(axis=1)
+                    / np.trace(covariance, axis1=1, axis2=2))
+
+    return elongation(moved) < elongation(gate)
+
+
+def _whitening(covariance: np.ndarray) -> np.ndarray:
+    """``C^-1/2`` (3, 3) of the mean ``C`` of the finite covariances (k, 3, 3): in these
+    coordinates a typical report's error is round, so the tree's Euclidean bounds of the
+    Mahalanobis distance are tight (radar reports are often ten times longer across than
+    along the range; with metres, a crowd's search tested ten times more reports). The
+    identity when there is no usable mean."""
+    finite = np.isfinite(covariance).all(axis=(1, 2))
+    if not finite.any():
+        return np.eye(3)
+    values, vectors = np.linalg.eigh(covariance[finite].mean(axis=0))
+    if not (values.min() > 1e-12 * values.max() > 0.0):
+        return np.eye(3)
+    return (vectors / np.sqrt(values)) @ vectors.T
 
 
 def assign(track_index: np.ndarray, measurement_index: np.ndarray, gain: np.ndarray,
-           n_tracks: int, n_measurements: int) -> tuple[np.ndarray, np.ndarray]:
+           n_tracks: int, n_measurements: int,
+           limits: CrowdLimits | None = None) -> tuple[np.ndarray, np.ndarray]:
     """One-to-one assignment of gated pairs that maximizes the summed ``gain``.
 
     This is global nearest neighbour with the gain ``G - d^2`` of :func:`gated_pairs`
@@ -105,8 +262,10 @@ def assign(track_index: np.ndarray, measurement_index: np.ndarray, gain: np.ndar
     Tracks and measurements linked by pairs form clusters, and the optimum of the whole is
     the union of the clusters' optima: a cluster of one pair takes it, a cluster of up to
     ``DENSE_ASSIGNMENT_SIZE`` tracks + measurements is solved dense in compiled code
-    (:func:`kernels.assign_clusters`), a larger one sparse (:func:`_solve_sparse`).
-    The test suite checks both solvers and the clustering against SciPy's dense optimum.
+    (:func:`kernels.assign_clusters`), a larger one sparse (:func:`_solve_sparse`), one of
+    more than ``GREEDY_CLUSTER_SIZE`` greedily (:func:`gating_tree.assign_greedy`; counted
+    in ``limits`` and warned once). The test suite checks both optimal solvers and the
+    clustering against SciPy's dense optimum.
 
     Returns (track_index, measurement_index) of the assigned pairs, sorted by track.
     """
@@ -123,8 +282,12 @@ def assign(track_index: np.ndarray, measurement_index: np.ndarray, gain: np.ndar
     for start, stop, cluster_tracks, cluster_measurements in left_clusters.tolist():
         # A large cluster, solved sparse on its pairs' ranks, then mapped back.
         pairs, rank = left[start:stop], left_rank[start:stop]
-        rows, columns = _solve_sparse(rank[:, 0], rank[:, 1], gain[pairs], cluster_tracks,
-                                      cluster_measurements)
+        if cluster_tracks + cluster_measurements > GREEDY_CLUSTER_SIZE:
+            rows, columns = _assign_greedy(rank[:, 0], rank[:, 1], gain[pairs],
+                                           cluster_tracks, cluster_measurements, limits)
+        else:
+            rows, columns = _solve_sparse(rank[:, 0], rank[:, 1], gain[pairs],
+                                          cluster_tracks, cluster_measurements)
         track_of_rank = np.empty(cluster_tracks, dtype=np.intp)
         track_of_rank[rank[:, 0]] = track_index[pairs]
         measurement_of_rank = np.empty(cluster_measurements, dtype=np.intp)
@@ -134,6 +297,19 @@ def assign(track_index: np.ndarray, measurement_index: np.ndarray, gain: np.ndar
     tracks, measurements = np.concatenate(chosen_tracks), np.concatenate(chosen_measurements)
     order = tracks.argsort(kind="stable")
     return tracks[order], measurements[order]
+
+
+def _assign_greedy(rows: np.ndarray, columns: np.ndarray, gain: np.ndarray, n_rows: int,
+                   n_columns: int, limits: CrowdLimits | None) -> tuple[np.ndarray, np.ndarray]:
+    """Greedy assignment of one large cluster: best gain first, ties by row then column
+    (a total order, so the result does not depend on the order of the pairs)."""
+    limits = CrowdLimits() if limits is None else limits
+    limits.greedy_clusters += 1
+    limits.greedy_members += n_rows + n_columns
+    limits.warn_once(f"a cluster of {n_rows} tracks and {n_columns} reports (more than "
+                     f"{GREEDY_CLUSTER_SIZE}) assigned greedily, not optimally")
+    order = np.lexsort((columns, rows, -gain))
+    return gating_tree.assign_greedy(rows, columns, order, n_rows, n_columns)
 
 
 def _solve_sparse(rows: np.ndarray, columns: np.ndarray, gain: np.ndarray, n_rows: int,

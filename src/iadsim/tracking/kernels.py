@@ -12,7 +12,11 @@ interfaces.
 * :func:`gate_by_grid` and :func:`gate_every_pair`: the chi-square gate on the squared
   Mahalanobis distance ``r^T (P + R)^-1 r`` (cofactors of ``P + R``), over the pairs a
   grid search finds, or over every pair of a small problem; each track keeps at most a
-  given number of its nearest reports (a crowd at one place stays linear in memory).
+  given number of its nearest reports (a crowd at one place stays linear in memory). The
+  grid gives up when its cells list too many candidates (a crowd, where every square
+  covers every report): the caller then gates through a k-d tree
+  (:mod:`iadsim.tracking.gating_tree`), which finds each track's nearest reports without
+  testing the others, with the same distance and the same pairs.
 * :func:`linear_sum_assignment`: the shortest augmenting path algorithm of SciPy's
   ``linear_sum_assignment`` (D. F. Crouse, "On implementing 2D rectangular assignment
   algorithms", IEEE Trans. AES 52(4), 2016), ported line for line, for clusters too small
@@ -110,6 +114,27 @@ def gate_every_pair(track_position: np.ndarray, track_cov: np.ndarray,
 
 
 @njit(cache=True)
+def any_pair_within_reach(track_position: np.ndarray, track_cov: np.ndarray,
+                          measurement: np.ndarray, measurement_cov: np.ndarray,
+                          gate_threshold: float, margin: float) -> bool:
+    """Whether any track (positions (n, 3), covariances (n, 3, 3)) and report ((k, 3),
+    (k, 3, 3)) are within ``|r|^2 <= (1 + margin) G (lambda_max(P) + lambda_max(R))``
+    (Gershgorin bounds), which every pair in the chi-square gate is; a non-finite value
+    counts as within reach. Stops at the first such pair."""
+    for i in range(track_position.shape[0]):
+        track_reach2 = gate_threshold * largest_eigenvalue_bound(track_cov, i)
+        for j in range(measurement.shape[0]):
+            rx = measurement[j, 0] - track_position[i, 0]
+            ry = measurement[j, 1] - track_position[i, 1]
+            rz = measurement[j, 2] - track_position[i, 2]
+            reach2 = (track_reach2 + gate_threshold * largest_eigenvalue_bound(
+                measurement_cov, j)) * (1.0 + margin)
+            if not rx * rx + ry * ry + rz * rz > reach2:  # NaN: within reach
+                return True
+    return False
+
+
+@njit(cache=True)
 def largest_eigenvalue_bound(covariance: np.ndarray, row: int) -> float:
     """An upper bound of the largest eigenvalue of the symmetric ``covariance[row]``
     (3 x 3): its largest absolute row sum (Gershgorin's circle theorem). Exact for
@@ -136,8 +161,8 @@ def _geometric_mean(values: np.ndarray) -> float:
 @njit(cache=True)
 def gate_by_grid(track_position: np.ndarray, track_cov: np.ndarray, measurement: np.ndarray,
                  measurement_cov: np.ndarray, gate_threshold: float, cell_factor: float,
-                 max_cells: int,
-                 max_pairs_per_track: int) -> tuple[np.ndarray, np.ndarray, np.ndarray, int]:
+                 max_cells: int, max_pairs_per_track: int,
+                 max_tests: int) -> tuple[np.ndarray, np.ndarray, np.ndarray, int, int]:
     """Every gated pair, found through a grid on the east-north plane.
 
     A pair passes the gate only if ``|r|^2 <= G lambda_max(P + R) <= a^2 + b^2`` with
@@ -151,8 +176,10 @@ def gate_by_grid(track_position: np.ndarray, track_cov: np.ndarray, measurement:
     grid would have more than ``max_cells`` cells. Each track keeps its
     ``max_pairs_per_track`` nearest reports in the gate, so that a crowd of tracks and
     reports at one place gives at most that many pairs per track, not one per report.
-    Returns (track_index, measurement_index, distance2), track by track, and the number
-    of tracks cut to the limit.
+    Returns (track_index, measurement_index, distance2), track by track, the number
+    of tracks cut to the limit and the number of squared Mahalanobis distances computed.
+    When the cells the tracks' squares cover list more than ``max_tests`` reports in all
+    (a crowd), it gives up before testing any: it returns no pairs and -1 tracks cut.
     """
     n_tracks, n_measurements = track_position.shape[0], measurement.shape[0]
     track_radius = np.empty(n_tracks)
@@ -185,7 +212,7 @@ def gate_by_grid(track_position: np.ndarray, track_cov: np.ndarray, measurement:
         north_high = max(north_high, measurement[j, 1] + measurement_radius[j])
     if not np.isfinite(east_low):  # no usable report
         empty = np.zeros(0, dtype=np.intp)
-        return empty, empty.copy(), np.zeros(0), 0
+        return empty, empty.copy(), np.zeros(0), 0, 0
     cell = cell_factor * (_geometric_mean(track_radius) + _geometric_mean(measurement_radius))
     cell = max(cell, 1e-3 * max(east_high - east_low, north_high - north_low), 1e-6)
     columns = int((east_high - east_low) / cell) + 1
@@ -224,12 +251,35 @@ def gate_by_grid(track_position: np.ndarray, track_cov: np.ndarray, measurement:
                 members[fill[index]] = j
                 fill[index] += 1
 
+    # Before any test: the reports listed in the cells each track's square covers (an
+    # upper bound of the tests). Above max_tests, a crowd: give up.
+    listed = 0
+    for i in range(n_tracks):
+        radius = track_radius[i]
+        if np.isnan(radius):
+            continue
+        east, north = track_position[i, 0], track_position[i, 1]
+        if (east + radius < east_low or east - radius > east_high
+                or north + radius < north_low or north - radius > north_high):
+            continue
+        column_low = max(int(np.floor((east - radius - east_low) / cell)), 0)
+        column_high = min(int((east + radius - east_low) / cell), columns - 1)
+        row_low = max(int(np.floor((north - radius - north_low) / cell)), 0)
+        row_high = min(int((north + radius - north_low) / cell), rows - 1)
+        for row in range(row_low, row_high + 1):
+            listed += cell_start[row * columns + column_high + 1] - cell_start[
+                row * columns + column_low]
+        if listed > max_tests:
+            empty = np.zeros(0, dtype=np.intp)
+            return empty, empty.copy(), np.zeros(0), -1, 0
+
     capacity = max(n_tracks, 1024)
     kept_tracks = np.empty(capacity, dtype=np.intp)
     kept_measurements = np.empty(capacity, dtype=np.intp)
     kept_distance2 = np.empty(capacity)
     kept = 0
     cut = 0
+    tests = 0
     for i in range(n_tracks):
         radius = track_radius[i]
         if np.isnan(radius):
@@ -259,6 +309,7 @@ def gate_by_grid(track_position: np.ndarray, track_cov: np.ndarray, measurement:
                     reach2 = radius2 + measurement_radius[j] * measurement_radius[j]
                     if rx * rx + ry * ry + rz * rz > reach2:
                         continue
+                    tests += 1
                     distance2 = _pair_distance2(i, j, track_position, track_cov, measurement,
                                                 measurement_cov)
                     if distance2 <= gate_threshold:
@@ -273,7 +324,7 @@ def gate_by_grid(track_position: np.ndarray, track_cov: np.ndarray, measurement:
                             max_pairs_per_track)
         cut, kept = cut + (end < kept), end
     return (kept_tracks[:kept].copy(), kept_measurements[:kept].copy(),
-            kept_distance2[:kept].copy(), cut)
+            kept_distance2[:kept].copy(), cut, tests)
 
 
 @njit(cache=True)

@@ -81,7 +81,7 @@ from iadsim.events import EventKind, EventLog
 from iadsim.scenario.schema import Tracking
 from iadsim.sensors.radar import EFFECTIVE_EARTH_RADIUS_M, DetectionBatch, RadarSite
 from iadsim.tracking import imm, kalman, score
-from iadsim.tracking.association import assign, gated_pairs
+from iadsim.tracking.association import CrowdLimits, assign, gated_pairs, may_gate
 from iadsim.tracking.bias import MAX_PAIR_LAG_S, BiasEstimator, plot_jacobian
 from iadsim.tracking.classification import BALLISTIC, classify
 from iadsim.world.atmosphere import STANDARD_GRAVITY_MPS2
@@ -173,6 +173,8 @@ class CentralTracker:
                                            settings.max_target_speed_mps**2
                                            / self.gate_threshold)
         self._next_id = first_track_id
+        #: The association's bounds on work in a crowd, counted (and warned once).
+        self.crowd_limits = CrowdLimits()
         # Successive merge checks passed, by pair of track ids (older, younger): the count
         # and each track's last update time at the last counted check.
         self._merge_streak: dict[tuple[int, int], tuple[int, float, float]] = {}
@@ -295,22 +297,64 @@ class CentralTracker:
         # What no track took starts tracks, radar by radar: two radars may have seen one
         # new target, so a later radar's leftovers first extend the tracks an earlier
         # radar started at this same time (what processing the scans in turn would do).
+        # Leftovers that can extend no track wait, and start their tracks together with the
+        # next ones (the same tracks, ids and events as radar by radar: nothing happens in
+        # between), unless a track confirms on its first report (its confirm events would
+        # then come in another order).
         started: list[np.ndarray] = []
+        waiting: list[np.ndarray] = []
         stop = 0
         for size in sizes:
             start, stop = stop, stop + size
             left = start + (~taken[start:stop]).nonzero()[0]
             if left.size == 0:
                 continue
-            if started:
+            if (started or waiting) and self._may_extend(time_s, started, waiting, measurement,
+                                                         measurement_cov, left):
+                started += self._start_waiting(time_s, waiting, measurement, measurement_cov,
+                                               radar_of)
                 extended = self._assign_and_update(
                     time_s, np.concatenate(started), measurement[left], measurement_cov[left],
                     np.zeros(left.size, dtype=np.intp), radar_of[left], 1,
                     None if polar is None else polar[left], None if raw is None else raw[left])
                 left = np.delete(left, extended)
             if left.size:
-                started.append(self._start_tracks(radar_of[left], time_s, measurement[left],
-                                                  measurement_cov[left]))
+                waiting.append(left)
+                if self.settings.confirm_hits <= 1:
+                    started += self._start_waiting(time_s, waiting, measurement,
+                                                   measurement_cov, radar_of)
+        self._start_waiting(time_s, waiting, measurement, measurement_cov, radar_of)
+
+    def _start_waiting(self, time_s: float, waiting: list[np.ndarray], measurement: np.ndarray,
+                       measurement_cov: np.ndarray, radar_of: np.ndarray) -> list[np.ndarray]:
+        """Start a track on each of the ``waiting`` reports (emptied); returns the new
+        rows, as a list of at most one array."""
+        if not waiting:
+            return []
+        left = np.concatenate(waiting) if len(waiting) > 1 else waiting[0]
+        waiting.clear()
+        return [self._start_tracks(radar_of[left], time_s, measurement[left],
+                                   measurement_cov[left])]
+
+    def _may_extend(self, time_s: float, started: list[np.ndarray], waiting: list[np.ndarray],
+                    measurement: np.ndarray, measurement_cov: np.ndarray,
+                    left: np.ndarray) -> bool:
+        """Whether any report ``left`` may gate with a track ``started`` at ``time_s`` (its
+        state is its prediction: no time to predict over) or about to start on a
+        ``waiting`` report (its position and covariance are the report's); False skips a
+        gating that finds nothing (most of a radar's false alarms), with the same result."""
+        position, position_cov = [], []
+        if started:
+            rows = np.concatenate(started)
+            if not (self.time_s[rows] == time_s).all():
+                return True
+            position.append(self.state[rows, :3])
+            position_cov.append(self.covariance[rows, :3, :3])
+        for reports in waiting:
+            position.append(measurement[reports])
+            position_cov.append(measurement_cov[reports])
+        return may_gate(np.concatenate(position), np.concatenate(position_cov),
+                        measurement[left], measurement_cov[left], self.gate_threshold)
 
     def _count_misses(self, time_s: float, position: np.ndarray, radars: np.ndarray) -> None:
         """Confirmation bookkeeping of the tentative tracks after the scans of ``radars`` at
@@ -478,7 +522,8 @@ class CentralTracker:
         Returns (slots, report indices) assigned."""
         # One gating for both passes; each pass assigns among its own tracks' pairs.
         pair_track, pair_measurement, distance2 = gated_pairs(
-            position, position_cov, measurement, measurement_cov, self.gate_threshold)
+            position, position_cov, measurement, measurement_cov, self.gate_threshold,
+            limits=self.crowd_limits)
         # Gain G - d^2, nudged so that a pair exactly on the gate is still taken.
         gain = (self.gate_threshold - distance2) + 1e-9
         pair_slot = pair_track * slots + slot_of[pair_measurement]
@@ -491,7 +536,7 @@ class CentralTracker:
                 continue
             assigned_slots, measurements = assign(pair_slot[usable], pair_measurement[usable],
                                                   gain[usable], rows.size * slots,
-                                                  measurement.shape[0])
+                                                  measurement.shape[0], self.crowd_limits)
             chosen_slots.append(assigned_slots)
             chosen_measurements.append(measurements)
             free[measurements] = False
@@ -704,7 +749,8 @@ class CentralTracker:
                                            self.settings.process_noise_mps2,
                                            self._known_acceleration(confirmed))
         first, second, _ = gated_pairs(state[:, :3], covariance[:, :3, :3], state[:, :3],
-                                       covariance[:, :3, :3], self.merge_threshold)
+                                       covariance[:, :3, :3], self.merge_threshold,
+                                       limits=self.crowd_limits)
         ids = self.track_id[confirmed]
         distinct = ids[first] < ids[second]
         first, second = first[distinct], second[distinct]
