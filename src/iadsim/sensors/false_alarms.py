@@ -20,8 +20,9 @@ from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
+from numba import njit
 
-from iadsim.world.earth import slant_range_m
+from iadsim.world.earth import effective_earth_radius_m, slant_range_m
 
 #: Elevation step of the placement and cell-count integration (rad), 0.02 degrees.
 ELEVATION_STEP_RAD = np.deg2rad(0.02)
@@ -41,13 +42,69 @@ class SurveillanceVolume:
 
     def range_limit_m(self, elevation_rad: np.ndarray) -> np.ndarray:
         """Farthest range of the volume along each elevation (m): instrumented range, the
-        ceiling, and, looking down, the ground."""
+        ceiling, and, looking down, the ground.
+
+        Bit for bit :meth:`range_limit_reference_m` (the same arithmetic on each element,
+        the sine taken by NumPy), compiled because a scan places a handful of plots and
+        NumPy's cost per call would dominate. Elevations (rad) must lie in [-pi/2, pi/2].
+        """
+        elevation_rad = np.asarray(elevation_rad, dtype=float)
+        flat = elevation_rad.reshape(-1)
+        limit = _range_limit(flat, np.sin(flat), float(self.antenna_height_m),
+                             float(self.max_range_m), float(self.max_altitude_m),
+                             EFFECTIVE_EARTH_RADIUS_M)
+        return limit.reshape(elevation_rad.shape)
+
+    def range_limit_reference_m(self, elevation_rad: np.ndarray) -> np.ndarray:
+        """:meth:`range_limit_m` written with :func:`iadsim.world.earth.slant_range_m`
+        over arrays: the reference the compiled form is tested against."""
         elevation_rad = np.asarray(elevation_rad, dtype=float)
         limit = np.full(elevation_rad.shape, self.max_range_m)
         ceiling = slant_range_m(self.antenna_height_m, self.max_altitude_m, elevation_rad)
         limit = np.fmin(limit, ceiling)  # NaN (never reached) leaves the limit
         ground = slant_range_m(self.antenna_height_m, 0.0, np.minimum(elevation_rad, 0.0))
         return np.fmin(limit, np.where(elevation_rad < 0.0, ground, np.nan))
+
+
+#: The 4/3-earth effective radius (m) of :func:`iadsim.world.earth.slant_range_m`.
+EFFECTIVE_EARTH_RADIUS_M = effective_earth_radius_m()
+
+
+@njit(cache=True, error_model="numpy")
+def _slant_range(antenna_m: float, target_m: float, sine: float, radius_m: float) -> float:
+    """One element of :func:`iadsim.world.earth.slant_range_m` given the sine of the
+    elevation: the same operations in the same order (NaN where the ray never gets there)."""
+    antenna_radius, target_radius = radius_m + antenna_m, radius_m + target_m
+    half_b = antenna_radius * sine
+    c = (antenna_m - target_m) * (antenna_radius + target_radius)
+    discriminant = half_b * half_b - c
+    if not discriminant >= 0.0:
+        return np.nan
+    root = np.sqrt(discriminant)
+    if c <= 0.0:
+        distance = -c / (half_b + root) if half_b >= 0.0 else -half_b + root
+    else:
+        distance = c / (-half_b + root) if half_b < 0.0 else np.nan
+    return distance if distance >= 0.0 else np.nan
+
+
+@njit(cache=True, error_model="numpy")
+def _range_limit(elevation_rad: np.ndarray, sine: np.ndarray, antenna_m: float,
+                 max_range_m: float, max_altitude_m: float, radius_m: float) -> np.ndarray:
+    """:meth:`SurveillanceVolume.range_limit_m` over a flat array of elevations (rad) and
+    their sines."""
+    limit = np.empty(elevation_rad.size)
+    for index in range(elevation_rad.size):
+        value = max_range_m
+        ceiling = _slant_range(antenna_m, max_altitude_m, sine[index], radius_m)
+        if ceiling < value:  # a NaN ceiling (never reached) leaves the limit
+            value = ceiling
+        if elevation_rad[index] < 0.0:
+            ground = _slant_range(antenna_m, 0.0, sine[index], radius_m)
+            if ground < value:
+                value = ground
+        limit[index] = value
+    return limit
 
 
 def elevation_grid(volume: SurveillanceVolume) -> tuple[np.ndarray, np.ndarray]:
