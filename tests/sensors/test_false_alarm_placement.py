@@ -49,13 +49,30 @@ def test_the_limit_follows_the_volume():
                               changed.range_limit_reference_m(elevation))
 
 
-def test_placement_is_unchanged_by_the_compiled_limit(monkeypatch):
-    """Plots placed with the compiled limit are those placed with the reference."""
-    volume = VOLUMES[1]
+def numpy_placement(rng: np.random.Generator, count: int, volume: SurveillanceVolume,
+                    bin_low_rad: np.ndarray, bin_cumulative: np.ndarray) -> np.ndarray:
+    """The NumPy form of :func:`place_false_alarms` (iadsim up to 2026-12-01)."""
+    bins = np.minimum(np.searchsorted(bin_cumulative, rng.random(count), side="right"),
+                      bin_low_rad.size - 1)
+    width = (volume.max_elevation_rad - volume.min_elevation_rad) / bin_low_rad.size
+    elevation = bin_low_rad[bins] + width * rng.random(count)
+    range_m = np.maximum(volume.range_limit_reference_m(elevation) * rng.random(count), 1.0)
+    azimuth = np.mod(volume.sector_center_rad
+                     + volume.sector_width_rad * (rng.random(count) - 0.5), 2.0 * np.pi)
+    return np.stack([range_m, azimuth, elevation], axis=-1)
+
+
+@pytest.mark.parametrize("volume", [*VOLUMES,
+                                    SurveillanceVolume(10.0, 60e3, 0.0, 0.5, 6.0, 1.0, 8e3)])
+def test_placement_is_the_numpy_form_bit_for_bit(volume):
+    """Same plots and the generator left in the same state, scan after scan."""
     low, weight = elevation_grid(volume)
     cumulative = np.cumsum(weight) / weight.sum()
-    compiled = place_false_alarms(np.random.default_rng(3), 500, volume, low, cumulative)
-    monkeypatch.setattr(SurveillanceVolume, "range_limit_m",
-                        SurveillanceVolume.range_limit_reference_m)
-    reference = place_false_alarms(np.random.default_rng(3), 500, volume, low, cumulative)
-    assert np.array_equal(compiled, reference)
+    compiled_rng, reference_rng = np.random.default_rng(3), np.random.default_rng(3)
+    for count in [0, 1, 2, 3, 5, 8, 13, 1000, 4]:
+        compiled = place_false_alarms(compiled_rng, count, volume, low, cumulative)
+        reference = numpy_placement(reference_rng, count, volume, low, cumulative)
+        assert compiled.shape == (count, 3)
+        assert np.array_equal(compiled, reference)
+        assert compiled_rng.random() == reference_rng.random()
+    assert (compiled[:, 1] >= 0.0).all() and (compiled[:, 1] < 2 * np.pi).all()
