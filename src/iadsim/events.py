@@ -120,6 +120,8 @@ BLOCK_ROWS = 1 << 18
 _STORED_DTYPES: dict[str, type] = {"time_s": np.float64, "kind_code": np.int8, **_DTYPES}
 _FILL = {name: (-1 if np.issubdtype(dtype, np.integer) else np.nan)
          for name, dtype in _STORED_DTYPES.items()}
+#: Each kind's code as a stored scalar (made once, not per append).
+_KIND_CODE_ARRAYS = [np.asarray(code, dtype=np.int8) for code in range(len(_KINDS))]
 
 
 def _mapped_empty(rows: int, dtype: type) -> np.ndarray:
@@ -166,23 +168,46 @@ class EventLog:
         ``position_m`` array of shape ``(n, 3)`` fills ``east_m``, ``north_m``, ``up_m``.
         """
         position = columns.pop("position_m", None)
+        if not columns.keys() <= _DTYPES.keys():
+            raise ValueError(f"unknown event columns: {sorted(set(columns) - set(_DTYPES))}")
+        given = {"time_s": np.asarray(time_s, dtype=np.float64)}
+        for name, value in columns.items():
+            given[name] = np.asarray(value, dtype=_DTYPES[name])
         if position is not None:
             position = np.asarray(position, dtype=np.float32).reshape(-1, 3)
-            columns.update(east_m=position[:, 0], north_m=position[:, 1], up_m=position[:, 2])
-        unknown = set(columns) - set(_DTYPES)
-        if unknown:
-            raise ValueError(f"unknown event columns: {sorted(unknown)}")
-        given = {"time_s": np.asarray(time_s, dtype=np.float64),
-                 **{name: np.asarray(v, dtype=_DTYPES[name]) for name, v in columns.items()}}
-        sizes = {value.size for value in given.values() if value.ndim}
-        if len(sizes) > 1:
-            raise ValueError(f"event columns have different lengths: {sorted(sizes)}")
-        length = sizes.pop() if sizes else 1
+            given["east_m"], given["north_m"], given["up_m"] = position.T
+        length = -1
+        for name, value in given.items():
+            if value.ndim:
+                if length >= 0 and value.size != length:
+                    sizes = sorted({v.size for v in given.values() if v.ndim})
+                    raise ValueError(f"event columns have different lengths: {sizes}")
+                length = value.size
+                if value.ndim > 1:
+                    given[name] = value.reshape(-1)
         if length == 0:
             return
-        given = {name: value.reshape(-1) if value.ndim > 1 else value
-                 for name, value in given.items()}
-        given["kind_code"] = np.asarray(_KIND_CODE[kind], dtype=np.int8)
+        if length < 0:
+            length = 1
+        code = _KIND_CODE[kind]
+        given["kind_code"] = _KIND_CODE_ARRAYS[code]
+        blocks = self._blocks
+        if blocks and self._fill + length <= blocks[-1]["time_s"].size:
+            # The common case: the rows fit in the last block.
+            rows = slice(self._fill, self._fill + length)
+            for name, column in blocks[-1].items():
+                value = given.get(name)
+                column[rows] = _FILL[name] if value is None else value
+            self._fill += length
+        else:
+            self._append_blocks(given, length)
+        self._count += length
+        self._kind_counts[code] += length
+        self._consolidated = False
+
+    def _append_blocks(self, given: dict[str, np.ndarray], length: int) -> None:
+        """Write ``length`` rows (``given``: scalar or 1-D columns) across the last block
+        and as many new blocks as they need."""
         done = 0
         while done < length:
             if not self._blocks or self._fill == self._blocks[-1]["time_s"].size:
@@ -202,9 +227,6 @@ class EventLog:
                     column[rows] = value[done : done + take]
             self._fill += take
             done += take
-        self._count += length
-        self._kind_counts[_KIND_CODE[kind]] += length
-        self._consolidated = False
 
     def count(self, kind: EventKind) -> int:
         """Number of events of one kind so far."""
