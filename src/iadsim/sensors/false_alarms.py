@@ -116,7 +116,29 @@ def _range_limit(elevation_rad: np.ndarray, sine: np.ndarray, antenna_m: float,
 
 
 def elevation_grid(volume: SurveillanceVolume) -> tuple[np.ndarray, np.ndarray]:
-    """Lower edges of the elevation bins (rad) and each bin's range extent times width."""
+    """Lower edges of the elevation bins (rad) and each bin's range extent times width.
+
+    Read-only arrays, made once per volume in a process (keyed by the exact bits of its
+    fields): every run of a Monte Carlo worker builds the same radars.
+    """
+    key = np.array([getattr(volume, name) for name in _VOLUME_FIELDS], dtype=float).tobytes()
+    grid = _GRIDS.get(key)
+    if grid is None:
+        grid = elevation_grid_uncached(volume)
+        for array in grid:
+            array.flags.writeable = False
+        if len(_GRIDS) >= 256:
+            _GRIDS.clear()
+        _GRIDS[key] = grid
+    return grid
+
+
+_VOLUME_FIELDS = tuple(SurveillanceVolume.__dataclass_fields__)
+_GRIDS: dict[bytes, tuple[np.ndarray, np.ndarray]] = {}
+
+
+def elevation_grid_uncached(volume: SurveillanceVolume) -> tuple[np.ndarray, np.ndarray]:
+    """:func:`elevation_grid`, computed afresh (writable arrays)."""
     span = volume.max_elevation_rad - volume.min_elevation_rad
     count = max(int(np.ceil(span / ELEVATION_STEP_RAD)), 1)
     edges = np.linspace(volume.min_elevation_rad, volume.max_elevation_rad, count + 1)
