@@ -120,6 +120,8 @@ BLOCK_ROWS = 1 << 18
 _STORED_DTYPES: dict[str, type] = {"time_s": np.float64, "kind_code": np.int8, **_DTYPES}
 _FILL = {name: (-1 if np.issubdtype(dtype, np.integer) else np.nan)
          for name, dtype in _STORED_DTYPES.items()}
+#: Rows set to the fill values ahead of the appends at a time (6 KB a column at most).
+PREFILL_ROWS = 768
 #: Each kind's code as a stored scalar (made once, not per append).
 _KIND_CODE_ARRAYS = [np.asarray(code, dtype=np.int8) for code in range(len(_KINDS))]
 
@@ -154,6 +156,7 @@ class EventLog:
         self._names = {"sensor": sensor_names, "battery": battery_names, "asset": asset_names}
         self._blocks: list[dict[str, np.ndarray]] = []
         self._fill = 0  # rows used in the last block
+        self._prefilled = 0  # rows of the last block already holding the fill values
         self._count = 0
         self._kind_counts = np.zeros(len(_KINDS), dtype=np.int64)
         self._consolidated = False  # True while the only block is the time-ordered store
@@ -193,12 +196,19 @@ class EventLog:
         given["kind_code"] = _KIND_CODE_ARRAYS[code]
         blocks = self._blocks
         if blocks and self._fill + length <= blocks[-1]["time_s"].size:
-            # The common case: the rows fit in the last block.
-            rows = slice(self._fill, self._fill + length)
-            for name, column in blocks[-1].items():
-                value = given.get(name)
-                column[rows] = _FILL[name] if value is None else value
-            self._fill += length
+            # The common case: the rows fit in the last block. Rows ahead are set to the
+            # fill values a chunk at a time, so only the given columns are written here.
+            block, stop = blocks[-1], self._fill + length
+            if stop > self._prefilled:
+                ahead = slice(self._prefilled, min(max(stop, self._prefilled + PREFILL_ROWS),
+                                                   block["time_s"].size))
+                for name, column in block.items():
+                    column[ahead] = _FILL[name]
+                self._prefilled = ahead.stop
+            rows = slice(self._fill, stop)
+            for name, value in given.items():
+                block[name][rows] = value
+            self._fill = stop
         else:
             self._append_blocks(given, length)
         self._count += length
@@ -213,7 +223,7 @@ class EventLog:
             if not self._blocks or self._fill == self._blocks[-1]["time_s"].size:
                 self._blocks.append({name: _mapped_empty(BLOCK_ROWS, dtype)
                                      for name, dtype in _STORED_DTYPES.items()})
-                self._fill = 0
+                self._fill = self._prefilled = 0
             block = self._blocks[-1]
             take = min(length - done, block["time_s"].size - self._fill)
             rows = slice(self._fill, self._fill + take)
@@ -227,6 +237,7 @@ class EventLog:
                     column[rows] = value[done : done + take]
             self._fill += take
             done += take
+        self._prefilled = max(self._prefilled, self._fill)
 
     def count(self, kind: EventKind) -> int:
         """Number of events of one kind so far."""
