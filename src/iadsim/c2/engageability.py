@@ -149,10 +149,10 @@ def engagement_windows(picture: TrackPicture, time_to_go_s: np.ndarray, batterie
     spacing (time to go / ``samples``) can be missed or overstated by one spacing.
     """
     n = picture.size
-    _, time_to_go_s = _intent(picture, time_to_go_s, aim_point_m)
+    velocity, time_to_go_s = _intent(picture, time_to_go_s, aim_point_m)
     reach = np.minimum(np.where(np.isfinite(time_to_go_s), time_to_go_s, horizon_s), horizon_s)
-    later = _later_feasible(picture, time_to_go_s, batteries, types, frame, ground_elevation_m,
-                            fire_control_track_age_s, aim_point_m, samples, horizon_s)
+    later = _later_feasible(picture, velocity, time_to_go_s, reach, batteries, types, frame,
+                            ground_elevation_m, fire_control_track_age_s, samples)
     if now is None:
         now = engageability(picture, time_to_go_s, batteries, types, frame,
                             ground_elevation_m, fire_control_track_age_s)
@@ -184,17 +184,16 @@ def _intent(picture: TrackPicture, time_to_go_s: np.ndarray, aim_point_m: np.nda
     return velocity, time_to_go_s
 
 
-def _later_feasible(picture: TrackPicture, time_to_go_s: np.ndarray, batteries: Batteries,
-                    types: InterceptorTable, frame: LocalFrame, ground_elevation_m: float,
-                    fire_control_track_age_s: float, aim_point_m: np.ndarray | None,
-                    samples: int, horizon_s: float) -> np.ndarray:
+def _later_feasible(picture: TrackPicture, velocity: np.ndarray, time_to_go_s: np.ndarray,
+                    reach: np.ndarray, batteries: Batteries, types: InterceptorTable,
+                    frame: LocalFrame, ground_elevation_m: float,
+                    fire_control_track_age_s: float, samples: int) -> np.ndarray:
     """(n_batteries, samples, n_tracks) bool: engageable at each later sample of
-    :func:`engagement_windows`."""
+    :func:`engagement_windows`, the tracks flown with ``velocity`` (n, 3) and
+    ``time_to_go_s`` (n,) of :func:`_intent`, sampled up to ``reach`` (n,) s ahead."""
     n = picture.size
     if n == 0:
         return np.zeros((batteries.size, samples, 0), dtype=bool)
-    velocity, time_to_go_s = _intent(picture, time_to_go_s, aim_point_m)
-    reach = np.minimum(np.where(np.isfinite(time_to_go_s), time_to_go_s, horizon_s), horizon_s)
     fractions = np.arange(1, samples + 1) / samples
     ahead_s = (fractions[:, None] * reach[None, :]).reshape(-1)  # (samples * n,)
     velocities = _repeat(velocity, samples)
