@@ -200,3 +200,48 @@ def test_sorting_a_log_matches_a_stable_argsort(shuffled_share):
     np.testing.assert_array_equal(time_s, original[expected])
     np.testing.assert_array_equal(codes, expected_codes)
     np.testing.assert_array_equal(place[expected], np.arange(time_s.size))  # restored
+
+
+@pytest.mark.parametrize("block_rows, prefill_rows", [(7, 3), (5, 1), (64, 16), (1 << 18, 768)])
+def test_columns_not_given_hold_the_fill_values_whatever_the_blocks(monkeypatch, block_rows,
+                                                                     prefill_rows):
+    """Appends with varying columns, across blocks, consolidations and a release, give the
+    rows a plain record-by-record log would (rows ahead of the appends are pre-filled)."""
+    monkeypatch.setattr(events_module, "BLOCK_ROWS", block_rows)
+    monkeypatch.setattr(events_module, "PREFILL_ROWS", prefill_rows)
+    rng = np.random.default_rng(4)
+    log, records = new_log(), []
+    names = [*ID_COLUMNS, "value"]
+    for step in range(60):
+        length = int(rng.integers(0, 9))
+        given = {name: rng.integers(0, 2, length) if name in ID_COLUMNS
+                 else rng.normal(size=length)
+                 for name in names if rng.random() < 0.4}
+        position = rng.normal(size=(length, 3)) if rng.random() < 0.5 else None
+        kind = list(EventKind)[step % len(EventKind)]
+        log.add(kind, float(step), **given,
+                **({} if position is None else {"position_m": position}))
+        for row in range(length):
+            record = {"time_s": float(step), "kind": kind.value}
+            for name in names:
+                record[name] = given[name][row] if name in given else (
+                    -1 if name in ID_COLUMNS else np.nan)
+            for axis, name in enumerate(("east_m", "north_m", "up_m")):
+                record[name] = np.float32(position[row, axis]) if position is not None else np.nan
+            records.append(record)
+        if step % 17 == 16:
+            log.to_frame()  # consolidate, then keep appending
+    frame = log.to_frame(release=True)
+    expected = pd.DataFrame.from_records(records)
+    assert len(frame) == len(expected)
+    for name in ("time_s", "threat_id", "track_id", "interceptor_id", "value"):
+        np.testing.assert_array_equal(frame[name].to_numpy(), expected[name].to_numpy())
+    for name in ("east_m", "north_m", "up_m"):
+        np.testing.assert_array_equal(frame[name].to_numpy(),
+                                      expected[name].to_numpy(dtype=np.float32))
+    assert frame["kind"].astype(str).tolist() == expected["kind"].tolist()
+    for label, column in (("sensor", "sensor_index"), ("battery", "battery_index"),
+                          ("asset", "asset_index")):
+        codes = frame[label].cat.codes.to_numpy()
+        np.testing.assert_array_equal(codes, expected[column].to_numpy())
+    assert len(log) == 0

@@ -121,6 +121,10 @@ BLOCK_ROWS = 1 << 18
 _STORED_DTYPES: dict[str, type] = {"time_s": np.float64, "kind_code": np.int8, **_DTYPES}
 _FILL = {name: (-1 if np.issubdtype(dtype, np.integer) else np.nan)
          for name, dtype in _STORED_DTYPES.items()}
+#: Rows set to the fill values ahead of the appends at a time (6 KB a column at most).
+PREFILL_ROWS = 768
+#: Each kind's code as a stored scalar (made once, not per append).
+_KIND_CODE_ARRAYS = [np.asarray(code, dtype=np.int8) for code in range(len(_KINDS))]
 
 
 def _mapped_empty(rows: int, dtype: type) -> np.ndarray:
@@ -153,6 +157,7 @@ class EventLog:
         self._names = {"sensor": sensor_names, "battery": battery_names, "asset": asset_names}
         self._blocks: list[dict[str, np.ndarray]] = []
         self._fill = 0  # rows used in the last block
+        self._prefilled = 0  # rows of the last block already holding the fill values
         self._count = 0
         self._kind_counts = np.zeros(len(_KINDS), dtype=np.int64)
         self._consolidated = False  # True while the only block is the time-ordered store
@@ -167,29 +172,59 @@ class EventLog:
         ``position_m`` array of shape ``(n, 3)`` fills ``east_m``, ``north_m``, ``up_m``.
         """
         position = columns.pop("position_m", None)
+        if not columns.keys() <= _DTYPES.keys():
+            raise ValueError(f"unknown event columns: {sorted(set(columns) - set(_DTYPES))}")
+        given = {"time_s": np.asarray(time_s, dtype=np.float64)}
+        for name, value in columns.items():
+            given[name] = np.asarray(value, dtype=_DTYPES[name])
         if position is not None:
             position = np.asarray(position, dtype=np.float32).reshape(-1, 3)
-            columns.update(east_m=position[:, 0], north_m=position[:, 1], up_m=position[:, 2])
-        unknown = set(columns) - set(_DTYPES)
-        if unknown:
-            raise ValueError(f"unknown event columns: {sorted(unknown)}")
-        given = {"time_s": np.asarray(time_s, dtype=np.float64),
-                 **{name: np.asarray(v, dtype=_DTYPES[name]) for name, v in columns.items()}}
-        sizes = {value.size for value in given.values() if value.ndim}
-        if len(sizes) > 1:
-            raise ValueError(f"event columns have different lengths: {sorted(sizes)}")
-        length = sizes.pop() if sizes else 1
+            given["east_m"], given["north_m"], given["up_m"] = position.T
+        length = -1
+        for name, value in given.items():
+            if value.ndim:
+                if length >= 0 and value.size != length:
+                    sizes = sorted({v.size for v in given.values() if v.ndim})
+                    raise ValueError(f"event columns have different lengths: {sizes}")
+                length = value.size
+                if value.ndim > 1:
+                    given[name] = value.reshape(-1)
         if length == 0:
             return
-        given = {name: value.reshape(-1) if value.ndim > 1 else value
-                 for name, value in given.items()}
-        given["kind_code"] = np.asarray(_KIND_CODE[kind], dtype=np.int8)
+        if length < 0:
+            length = 1
+        code = _KIND_CODE[kind]
+        given["kind_code"] = _KIND_CODE_ARRAYS[code]
+        blocks = self._blocks
+        if blocks and self._fill + length <= blocks[-1]["time_s"].size:
+            # The common case: the rows fit in the last block. Rows ahead are set to the
+            # fill values a chunk at a time, so only the given columns are written here.
+            block, stop = blocks[-1], self._fill + length
+            if stop > self._prefilled:
+                ahead = slice(self._prefilled, min(max(stop, self._prefilled + PREFILL_ROWS),
+                                                   block["time_s"].size))
+                for name, column in block.items():
+                    column[ahead] = _FILL[name]
+                self._prefilled = ahead.stop
+            rows = slice(self._fill, stop)
+            for name, value in given.items():
+                block[name][rows] = value
+            self._fill = stop
+        else:
+            self._append_blocks(given, length)
+        self._count += length
+        self._kind_counts[code] += length
+        self._consolidated = False
+
+    def _append_blocks(self, given: dict[str, np.ndarray], length: int) -> None:
+        """Write ``length`` rows (``given``: scalar or 1-D columns) across the last block
+        and as many new blocks as they need."""
         done = 0
         while done < length:
             if not self._blocks or self._fill == self._blocks[-1]["time_s"].size:
                 self._blocks.append({name: _mapped_empty(BLOCK_ROWS, dtype)
                                      for name, dtype in _STORED_DTYPES.items()})
-                self._fill = 0
+                self._fill = self._prefilled = 0
             block = self._blocks[-1]
             take = min(length - done, block["time_s"].size - self._fill)
             rows = slice(self._fill, self._fill + take)
@@ -203,9 +238,7 @@ class EventLog:
                     column[rows] = value[done : done + take]
             self._fill += take
             done += take
-        self._count += length
-        self._kind_counts[_KIND_CODE[kind]] += length
-        self._consolidated = False
+        self._prefilled = max(self._prefilled, self._fill)
 
     def count(self, kind: EventKind) -> int:
         """Number of events of one kind so far."""

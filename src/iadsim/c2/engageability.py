@@ -170,10 +170,10 @@ def engagement_windows(picture: TrackPicture, time_to_go_s: np.ndarray, batterie
     sample, their free slots only now.
     """
     n = picture.size
-    _, time_to_go_s = _intent(picture, time_to_go_s, aim_point_m)
+    velocity, time_to_go_s = _intent(picture, time_to_go_s, aim_point_m)
     reach = np.minimum(np.where(np.isfinite(time_to_go_s), time_to_go_s, horizon_s), horizon_s)
-    later = _later_feasible(picture, time_to_go_s, batteries, types, frame, ground_elevation_m,
-                            fire_control_track_age_s, aim_point_m, samples, horizon_s,
+    later = _later_feasible(picture, velocity, time_to_go_s, reach, batteries, types, frame,
+                            ground_elevation_m, fire_control_track_age_s, samples,
                             fire_control_radars)
     if now is None:
         now = engageability(picture, time_to_go_s, batteries, types, frame,
@@ -206,32 +206,38 @@ def _intent(picture: TrackPicture, time_to_go_s: np.ndarray, aim_point_m: np.nda
     return velocity, time_to_go_s
 
 
-def _later_feasible(picture: TrackPicture, time_to_go_s: np.ndarray, batteries: Batteries,
-                    types: InterceptorTable, frame: LocalFrame, ground_elevation_m: float,
-                    fire_control_track_age_s: float, aim_point_m: np.ndarray | None,
-                    samples: int, horizon_s: float,
+def _later_feasible(picture: TrackPicture, velocity: np.ndarray, time_to_go_s: np.ndarray,
+                    reach: np.ndarray, batteries: Batteries, types: InterceptorTable,
+                    frame: LocalFrame, ground_elevation_m: float,
+                    fire_control_track_age_s: float, samples: int,
                     fire_control_radars: FireControlRadars | None = None) -> np.ndarray:
     """(n_batteries, samples, n_tracks) bool: engageable at each later sample of
-    :func:`engagement_windows`."""
+    :func:`engagement_windows`, the tracks flown with ``velocity`` (n, 3) and
+    ``time_to_go_s`` (n,) of :func:`_intent`, sampled up to ``reach`` (n,) s ahead."""
     n = picture.size
     if n == 0:
         return np.zeros((batteries.size, samples, 0), dtype=bool)
-    velocity, time_to_go_s = _intent(picture, time_to_go_s, aim_point_m)
-    reach = np.minimum(np.where(np.isfinite(time_to_go_s), time_to_go_s, horizon_s), horizon_s)
     fractions = np.arange(1, samples + 1) / samples
     ahead_s = (fractions[:, None] * reach[None, :]).reshape(-1)  # (samples * n,)
+    velocities = _repeat(velocity, samples)
     stacked = TrackPicture(
-        picture.time_s, np.tile(picture.track_id, samples),
-        np.tile(picture.position_m, (samples, 1)) + np.tile(velocity, (samples, 1))
-        * ahead_s[:, None],
-        np.tile(velocity, (samples, 1)),
+        picture.time_s, _repeat(picture.track_id, samples),
+        _repeat(picture.position_m, samples) + velocities * ahead_s[:, None],
+        velocities,
         # Read-only views: engageability reads neither the covariance nor the speed sigma.
         np.broadcast_to(picture.position_cov_m2[:1], (samples * n, 3, 3)),
         # Later, the battery's own radars are assumed to hold the track.
         np.full((samples * n, picture.last_update_by_radar_s.shape[1]), picture.time_s),
-        np.tile(picture.speed_sigma_mps, samples), np.tile(picture.kind_index, samples),
-        np.tile(picture.kind_confidence, samples))
-    later = engageability(stacked, np.tile(time_to_go_s, samples) - ahead_s, batteries, types,
+        _repeat(picture.speed_sigma_mps, samples), _repeat(picture.kind_index, samples),
+        _repeat(picture.kind_confidence, samples))
+    later = engageability(stacked, _repeat(time_to_go_s, samples) - ahead_s, batteries, types,
                           frame, ground_elevation_m, fire_control_track_age_s,
                           fire_control_radars, check_slots=False)
     return later.feasible.reshape(batteries.size, samples, n)
+
+
+def _repeat(rows: np.ndarray, times: int) -> np.ndarray:
+    """``rows`` stacked ``times`` times along the first axis: ``np.tile(rows, times)`` of a
+    1-D array, ``np.tile(rows, (times, 1))`` of a 2-D one, at a fraction of its cost per
+    call (the battle manager samples windows every cycle)."""
+    return np.concatenate([rows] * times)

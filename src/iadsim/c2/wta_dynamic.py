@@ -24,6 +24,7 @@ problem', MIT LIDS-P-1944, 1990): each decision is re-made once outcomes are see
 from __future__ import annotations
 
 import numpy as np
+from numba import njit
 
 from iadsim.c2.engageability import EngagementWindows
 from iadsim.c2.wta import solve_wta
@@ -104,16 +105,8 @@ def cheaper_layer_holds(salvo_cost_usd: np.ndarray, worth_usd: np.ndarray,
     hurry: a later cycle decides). salvo_cost_usd, salvo_pk, engagement_time_s, fire_channels,
     free_channels, stocked: (n_batteries,); worth_usd, eligible: (n_tracks,).
     """
-    n_batteries, n_tracks = feasible_now.shape
     reachable = np.isfinite(windows.first_s) & eligible[None, :] & stocked[:, None]
-    overlap = np.zeros((n_batteries, n_tracks))
-    for battery in range(n_batteries):
-        rows = reachable[battery]
-        first, last = windows.first_s[battery, rows], windows.last_s[battery, rows]
-        starts, ends = np.sort(first), np.sort(last)
-        # Tracks k with first_k <= last_j and last_k >= first_j (j itself included).
-        overlap[battery, rows] = (np.searchsorted(starts, last, side="right")
-                                  - np.searchsorted(ends, first, side="left"))
+    overlap = window_overlaps(reachable, windows.first_s, windows.last_s)
     load = np.maximum(1.0, overlap / np.maximum(fire_channels, 1)[:, None])
     shots = windows.duration_s / (engagement_time_s[:, None] * load)  # expected, fractional
     now = feasible_now & (free_channels > 0)[:, None]
@@ -124,6 +117,35 @@ def cheaper_layer_holds(salvo_cost_usd: np.ndarray, worth_usd: np.ndarray,
     expected_kill = 1.0 - np.exp(cheaper @ log_miss)
     in_time = (expected_kill >= handover_kill_probability) | windows.beyond_horizon[None, :]
     return in_time & (worth_usd[None, :] < salvo_cost_usd[:, None])
+
+
+@njit(cache=True)
+def window_overlaps(reachable: np.ndarray, first_s: np.ndarray, last_s: np.ndarray
+                    ) -> np.ndarray:
+    """(n_batteries, n_tracks) float: for each battery and each track ``j`` it can reach,
+    the reachable tracks ``k`` whose windows overlap ``j``'s (``first_k <= last_j`` and
+    ``last_k >= first_j``, ``j`` itself included); 0 where ``j`` is not reachable.
+
+    Counted as the reachable ``k`` with ``first_k <= last_j`` less those with
+    ``last_k < first_j`` (a window ends after it starts), the counts a sort and two
+    binary searches per battery would give; compiled, because those cost more per call
+    than the counting does."""
+    n_batteries, n_tracks = reachable.shape
+    overlap = np.zeros((n_batteries, n_tracks))
+    for battery in range(n_batteries):
+        for track in range(n_tracks):
+            if not reachable[battery, track]:
+                continue
+            first, last = first_s[battery, track], last_s[battery, track]
+            count = 0
+            for other in range(n_tracks):
+                if reachable[battery, other]:
+                    if first_s[battery, other] <= last:
+                        count += 1
+                    if last_s[battery, other] < first:
+                        count -= 1
+            overlap[battery, track] = count
+    return overlap
 
 
 def cheaper_now_holds(salvo_cost_usd: np.ndarray, feasible_now: np.ndarray,

@@ -19,6 +19,8 @@ Fundamentals of Radar Signal Processing, 2nd ed. (2014), sec. 7.2.
 
 from __future__ import annotations
 
+import functools
+
 import numpy as np
 
 from iadsim.sensors.detection import probability_of_detection
@@ -31,8 +33,19 @@ TABLE_SNR_DB = np.linspace(TABLE_START_DB, TABLE_STOP_DB,
 
 
 def steady_pd_table(pfa: float, n_pulses: int) -> np.ndarray:
-    """Swerling 0 Pd at ``TABLE_SNR_DB`` (single-pulse SNR), shape ``TABLE_SNR_DB.shape``."""
-    return probability_of_detection(TABLE_SNR_DB, pfa, n_pulses, 0)
+    """Swerling 0 Pd at ``TABLE_SNR_DB`` (single-pulse SNR), shape ``TABLE_SNR_DB.shape``.
+
+    Read-only: a table is made once per (pfa, pulses) in a process and shared (making one
+    costs about 20 ms, and each run of a Monte Carlo worker would make its radars' again).
+    """
+    return _cached_steady_pd_table(float(pfa), int(n_pulses))
+
+
+@functools.lru_cache(maxsize=64)
+def _cached_steady_pd_table(pfa: float, n_pulses: int) -> np.ndarray:
+    table = probability_of_detection(TABLE_SNR_DB, pfa, n_pulses, 0)
+    table.flags.writeable = False
+    return table
 
 
 def fluctuation_shape(swerling: int, n_pulses: int) -> float:

@@ -20,8 +20,9 @@ from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
+from numba import njit
 
-from iadsim.world.earth import slant_range_m
+from iadsim.world.earth import effective_earth_radius_m, slant_range_m
 
 #: Elevation step of the placement and cell-count integration (rad), 0.02 degrees.
 ELEVATION_STEP_RAD = np.deg2rad(0.02)
@@ -41,7 +42,22 @@ class SurveillanceVolume:
 
     def range_limit_m(self, elevation_rad: np.ndarray) -> np.ndarray:
         """Farthest range of the volume along each elevation (m): instrumented range, the
-        ceiling, and, looking down, the ground."""
+        ceiling, and, looking down, the ground.
+
+        Bit for bit :meth:`range_limit_reference_m` (the same arithmetic on each element,
+        the sine taken by NumPy), compiled because a scan places a handful of plots and
+        NumPy's cost per call would dominate. Elevations (rad) must lie in [-pi/2, pi/2].
+        """
+        elevation_rad = np.asarray(elevation_rad, dtype=float)
+        flat = elevation_rad.reshape(-1)
+        limit = _range_limit(flat, np.sin(flat), float(self.antenna_height_m),
+                             float(self.max_range_m), float(self.max_altitude_m),
+                             EFFECTIVE_EARTH_RADIUS_M)
+        return limit.reshape(elevation_rad.shape)
+
+    def range_limit_reference_m(self, elevation_rad: np.ndarray) -> np.ndarray:
+        """:meth:`range_limit_m` written with :func:`iadsim.world.earth.slant_range_m`
+        over arrays: the reference the compiled form is tested against."""
         elevation_rad = np.asarray(elevation_rad, dtype=float)
         limit = np.full(elevation_rad.shape, self.max_range_m)
         ceiling = slant_range_m(self.antenna_height_m, self.max_altitude_m, elevation_rad)
@@ -50,8 +66,79 @@ class SurveillanceVolume:
         return np.fmin(limit, np.where(elevation_rad < 0.0, ground, np.nan))
 
 
+#: The 4/3-earth effective radius (m) of :func:`iadsim.world.earth.slant_range_m`.
+EFFECTIVE_EARTH_RADIUS_M = effective_earth_radius_m()
+
+
+@njit(cache=True, error_model="numpy")
+def _slant_range(antenna_m: float, target_m: float, sine: float, radius_m: float) -> float:
+    """One element of :func:`iadsim.world.earth.slant_range_m` given the sine of the
+    elevation: the same operations in the same order (NaN where the ray never gets there)."""
+    antenna_radius, target_radius = radius_m + antenna_m, radius_m + target_m
+    half_b = antenna_radius * sine
+    c = (antenna_m - target_m) * (antenna_radius + target_radius)
+    discriminant = half_b * half_b - c
+    if not discriminant >= 0.0:
+        return np.nan
+    root = np.sqrt(discriminant)
+    if c <= 0.0:
+        distance = -c / (half_b + root) if half_b >= 0.0 else -half_b + root
+    else:
+        distance = c / (-half_b + root) if half_b < 0.0 else np.nan
+    return distance if distance >= 0.0 else np.nan
+
+
+@njit(cache=True, error_model="numpy")
+def _limit(elevation_rad: float, sine: float, antenna_m: float, max_range_m: float,
+           max_altitude_m: float, radius_m: float) -> float:
+    """One element of :meth:`SurveillanceVolume.range_limit_m`."""
+    value = max_range_m
+    ceiling = _slant_range(antenna_m, max_altitude_m, sine, radius_m)
+    if ceiling < value:  # a NaN ceiling (never reached) leaves the limit
+        value = ceiling
+    if elevation_rad < 0.0:
+        ground = _slant_range(antenna_m, 0.0, sine, radius_m)
+        if ground < value:
+            value = ground
+    return value
+
+
+@njit(cache=True, error_model="numpy")
+def _range_limit(elevation_rad: np.ndarray, sine: np.ndarray, antenna_m: float,
+                 max_range_m: float, max_altitude_m: float, radius_m: float) -> np.ndarray:
+    """:meth:`SurveillanceVolume.range_limit_m` over a flat array of elevations (rad) and
+    their sines."""
+    limit = np.empty(elevation_rad.size)
+    for index in range(elevation_rad.size):
+        limit[index] = _limit(elevation_rad[index], sine[index], antenna_m, max_range_m,
+                              max_altitude_m, radius_m)
+    return limit
+
+
 def elevation_grid(volume: SurveillanceVolume) -> tuple[np.ndarray, np.ndarray]:
-    """Lower edges of the elevation bins (rad) and each bin's range extent times width."""
+    """Lower edges of the elevation bins (rad) and each bin's range extent times width.
+
+    Read-only arrays, made once per volume in a process (keyed by the exact bits of its
+    fields): every run of a Monte Carlo worker builds the same radars.
+    """
+    key = np.array([getattr(volume, name) for name in _VOLUME_FIELDS], dtype=float).tobytes()
+    grid = _GRIDS.get(key)
+    if grid is None:
+        grid = elevation_grid_uncached(volume)
+        for array in grid:
+            array.flags.writeable = False
+        if len(_GRIDS) >= 256:
+            _GRIDS.clear()
+        _GRIDS[key] = grid
+    return grid
+
+
+_VOLUME_FIELDS = tuple(SurveillanceVolume.__dataclass_fields__)
+_GRIDS: dict[bytes, tuple[np.ndarray, np.ndarray]] = {}
+
+
+def elevation_grid_uncached(volume: SurveillanceVolume) -> tuple[np.ndarray, np.ndarray]:
+    """:func:`elevation_grid`, computed afresh (writable arrays)."""
     span = volume.max_elevation_rad - volume.min_elevation_rad
     count = max(int(np.ceil(span / ELEVATION_STEP_RAD)), 1)
     edges = np.linspace(volume.min_elevation_rad, volume.max_elevation_rad, count + 1)
@@ -97,12 +184,60 @@ def place_false_alarms(rng: np.random.Generator, count: int, volume: Surveillanc
                        bin_low_rad: np.ndarray, bin_cumulative: np.ndarray) -> np.ndarray:
     """``count`` false-alarm plots (range m, azimuth rad, elevation rad), shape (count, 3),
     uniform over the volume's cells. ``bin_cumulative``: the cumulative sum of the
-    weights of :func:`elevation_grid`, normalised to end at 1."""
-    bins = np.minimum(np.searchsorted(bin_cumulative, rng.random(count), side="right"),
-                      bin_low_rad.size - 1)
+    weights of :func:`elevation_grid`, normalised to end at 1.
+
+    Draws ``4 * count`` uniforms from ``rng``: ``count`` each for the elevation bin, the
+    elevation within the bin, the range and the azimuth, in that order. The arithmetic is
+    compiled (a scan places a handful of plots, where NumPy's cost per call would
+    dominate), element by element as the NumPy form (``np.searchsorted`` on the right,
+    ``np.mod``), the sine taken by NumPy; tests compare the two bit for bit.
+    """
+    uniforms = rng.random((4, count))
     width = (volume.max_elevation_rad - volume.min_elevation_rad) / bin_low_rad.size
-    elevation = bin_low_rad[bins] + width * rng.random(count)
-    range_m = np.maximum(volume.range_limit_m(elevation) * rng.random(count), 1.0)
-    azimuth = np.mod(volume.sector_center_rad
-                     + volume.sector_width_rad * (rng.random(count) - 0.5), 2.0 * np.pi)
-    return np.stack([range_m, azimuth, elevation], axis=-1)
+    elevation = _elevations(uniforms[0], uniforms[1], bin_low_rad, bin_cumulative, width)
+    return _place(elevation, np.sin(elevation), uniforms[2], uniforms[3],
+                  float(volume.antenna_height_m), float(volume.max_range_m),
+                  float(volume.max_altitude_m), EFFECTIVE_EARTH_RADIUS_M,
+                  float(volume.sector_center_rad), float(volume.sector_width_rad))
+
+
+@njit(cache=True, error_model="numpy")
+def _elevations(bin_draw: np.ndarray, offset_draw: np.ndarray, bin_low_rad: np.ndarray,
+                bin_cumulative: np.ndarray, width_rad: float) -> np.ndarray:
+    """Elevation (rad) of each plot: its bin (the first whose cumulative weight exceeds its
+    draw, as ``np.searchsorted(..., side="right")``, at most the last) plus a uniform
+    offset within the bin."""
+    elevation = np.empty(bin_draw.size)
+    last = bin_low_rad.size - 1
+    for index in range(bin_draw.size):
+        low, high = 0, bin_cumulative.size
+        while low < high:
+            middle = (low + high) >> 1
+            if bin_cumulative[middle] <= bin_draw[index]:
+                low = middle + 1
+            else:
+                high = middle
+        elevation[index] = bin_low_rad[min(low, last)] + width_rad * offset_draw[index]
+    return elevation
+
+
+@njit(cache=True, error_model="numpy")
+def _place(elevation_rad: np.ndarray, sine: np.ndarray, range_draw: np.ndarray,
+           azimuth_draw: np.ndarray, antenna_m: float, max_range_m: float,
+           max_altitude_m: float, radius_m: float, sector_center_rad: float,
+           sector_width_rad: float) -> np.ndarray:
+    """Plots (range m, azimuth rad, elevation rad), shape (n, 3): range uniform out to the
+    volume's limit at the plot's elevation (at least 1 m), azimuth uniform in the sector,
+    wrapped to [0, 2 pi) as ``np.mod``."""
+    two_pi = 2.0 * np.pi
+    plots = np.empty((elevation_rad.size, 3))
+    for index in range(elevation_rad.size):
+        range_m = _limit(elevation_rad[index], sine[index], antenna_m, max_range_m,
+                         max_altitude_m, radius_m) * range_draw[index]
+        if range_m < 1.0:
+            range_m = 1.0
+        azimuth = sector_center_rad + sector_width_rad * (azimuth_draw[index] - 0.5)
+        # Python's float modulo, which np.mod follows: fmod, then the divisor's sign.
+        plots[index, 0], plots[index, 1] = range_m, azimuth % two_pi
+        plots[index, 2] = elevation_rad[index]
+    return plots

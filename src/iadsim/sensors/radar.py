@@ -31,6 +31,7 @@ detections).
 
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass
 
 import numpy as np
@@ -158,9 +159,9 @@ def radar_sites(scenario: Scenario, frame: LocalFrame) -> list[RadarSite]:
                 equation.loss_db, equation.pulses_integrated))
         else:
             assert radar.ref_range_km is not None  # schema guarantees one of the two
-            ref_snr = 10.0 ** (float(required_snr_db(radar.ref_pd, radar.pfa,
-                                                     radar.pulses_per_dwell,
-                                                     radar.swerling)) / 10.0)
+            ref_snr = 10.0 ** (_required_snr_db(float(radar.ref_pd), float(radar.pfa),
+                                                int(radar.pulses_per_dwell),
+                                                int(radar.swerling)) / 10.0)
             constant = ref_snr * (radar.ref_range_km * 1e3) ** 4 / radar.ref_rcs_m2
         alt = under + radar.height_m
         sector_width = np.deg2rad(radar.sector_width_deg)
@@ -196,6 +197,13 @@ def radar_sites(scenario: Scenario, frame: LocalFrame) -> list[RadarSite]:
                   float(np.deg2rad(radar.elevation_bias_deg))),
         ))
     return sites
+
+
+@functools.lru_cache(maxsize=256)
+def _required_snr_db(pd: float, pfa: float, pulses: int, swerling: int) -> float:
+    """:func:`required_snr_db` of one radar, solved once per process (a root search of
+    about 1 ms that every run of a Monte Carlo worker would repeat)."""
+    return float(required_snr_db(pd, pfa, pulses, swerling))
 
 
 _NO_ALARMS = np.zeros((0, 3))

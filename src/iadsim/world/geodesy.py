@@ -37,6 +37,16 @@ def geodetic_to_ecef(lat_deg, lon_deg, alt_m) -> np.ndarray:
     return ecef
 
 
+def _gaussian_radius_m(lat_deg: float) -> float:
+    """Gaussian mean radius of curvature of WGS84 at ``lat_deg``, sqrt(M N) (metres)."""
+    semi_major, flattening = 6_378_137.0, 1 / 298.257223563
+    eccentricity2 = flattening * (2 - flattening)
+    w2 = 1.0 - eccentricity2 * np.sin(np.radians(lat_deg)) ** 2
+    meridian = semi_major * (1 - eccentricity2) / w2**1.5
+    normal = semi_major / np.sqrt(w2)
+    return float(np.sqrt(meridian * normal))
+
+
 @dataclass(frozen=True)
 class LocalFrame:
     """The scenario's ENU frame: its origin on the WGS84 ellipsoid (degrees, metres)."""
@@ -46,11 +56,13 @@ class LocalFrame:
     alt_m: float = 0.0
     _origin_ecef_m: np.ndarray = field(init=False, repr=False, compare=False)
     _ecef_to_enu: np.ndarray = field(init=False, repr=False, compare=False)
+    _gaussian_radius_m: float = field(init=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "_origin_ecef_m",
                            geodetic_to_ecef(self.lat_deg, self.lon_deg, self.alt_m))
         object.__setattr__(self, "_ecef_to_enu", ecef_to_enu_rotation(self.lat_deg, self.lon_deg))
+        object.__setattr__(self, "_gaussian_radius_m", _gaussian_radius_m(self.lat_deg))
 
     def to_enu(self, lat_deg, lon_deg, alt_m) -> np.ndarray:
         """Geodetic (deg, deg, m above ellipsoid) to ENU metres, shape ``(..., 3)``.
@@ -61,13 +73,9 @@ class LocalFrame:
         return offset @ self._ecef_to_enu.T
 
     def gaussian_radius_m(self) -> float:
-        """Gaussian mean radius of curvature of WGS84 at the origin, sqrt(M N) (metres)."""
-        semi_major, flattening = 6_378_137.0, 1 / 298.257223563
-        eccentricity2 = flattening * (2 - flattening)
-        w2 = 1.0 - eccentricity2 * np.sin(np.radians(self.lat_deg)) ** 2
-        meridian = semi_major * (1 - eccentricity2) / w2**1.5
-        normal = semi_major / np.sqrt(w2)
-        return float(np.sqrt(meridian * normal))
+        """Gaussian mean radius of curvature of WGS84 at the origin, sqrt(M N) (metres);
+        computed once, with the frame (the battle manager asks for it every cycle)."""
+        return self._gaussian_radius_m
 
     def approximate_altitude_m(self, enu_m: np.ndarray) -> np.ndarray:
         """Height above the ellipsoid (m) of ENU points, on the osculating sphere.
