@@ -10,6 +10,10 @@ Prints one JSON line per measurement (run ``--help`` for the options):
   best of ``--repeat`` after one warm-up; again with ``--terrain``, over a synthetic DEM of
   random hills (``terrain_dem``: 0.005 degree cells, written to a temporary GeoTIFF), which
   masks every radar along the 4/3-earth ray to every grid point in view.
+* ``coverage_map_surface`` (with ``--surface``): the same map over a sea state 3 surface,
+  so every radar's clutter after its MTI improvement enters each point's SINR
+  (:func:`iadsim.sensors.radar_environment.interference_to_noise`), at ``--altitude-m``;
+  with ``ratio_to_no_surface``, its wall time over the plain map's at that altitude.
 
 Targets (issue 20): a 500 x 500 combined map of 10 radars under 2 s.
 
@@ -18,6 +22,7 @@ Usage::
     .venv/bin/python benchmarks/detection.py
     .venv/bin/python benchmarks/detection.py --evaluations 1000000 --cells 500 --radars 10
     .venv/bin/python benchmarks/detection.py --terrain   # needs rasterio (terrain extra)
+    .venv/bin/python benchmarks/detection.py --surface --altitude-m 10
 """
 
 from __future__ import annotations
@@ -80,6 +85,10 @@ def main() -> None:
     parser.add_argument("--repeat", type=int, default=3)
     parser.add_argument("--terrain", action="store_true",
                         help="Also time the coverage map masked by a synthetic DEM.")
+    parser.add_argument("--surface", action="store_true",
+                        help="Also time the coverage map over a sea surface (clutter).")
+    parser.add_argument("--altitude-m", type=float, default=100.0,
+                        help="Target altitude of the --surface maps (m).")
     arguments = parser.parse_args()
     snr_db = np.random.default_rng(1).uniform(-10.0, 30.0, arguments.evaluations)
     for swerling in range(5):
@@ -95,6 +104,21 @@ def main() -> None:
     print(json.dumps({"bench": "coverage_map", "radars": arguments.radars,
                       "cells": arguments.cells, "wall_s": round(seconds, 3),
                       "target": "wall_s < 2", "met": bool(seconds < 2.0)}), flush=True)
+    if arguments.surface:
+        sea = scenario_from_dict({**radar_scenario(arguments.radars),
+                                  "surface": {"kind": "sea", "sea_state": 3}})
+        timings = {}
+        for name, model in (("plain", scenario), ("sea", sea)):
+            iadsim.coverage(model, cells=20, altitude_m=arguments.altitude_m)
+            timings[name] = best_time(lambda model=model: iadsim.coverage(
+                model, cells=arguments.cells, altitude_m=arguments.altitude_m),
+                arguments.repeat)
+        print(json.dumps({"bench": "coverage_map_surface", "radars": arguments.radars,
+                          "cells": arguments.cells, "altitude_m": arguments.altitude_m,
+                          "surface": "sea state 3", "wall_s": round(timings["sea"], 3),
+                          "no_surface_wall_s": round(timings["plain"], 3),
+                          "ratio_to_no_surface": round(timings["sea"] / timings["plain"], 2)}),
+              flush=True)
     if arguments.terrain:
         with tempfile.TemporaryDirectory() as folder:
             dem = write_geotiff(terrain_dem(), Path(folder) / "hills.tif")

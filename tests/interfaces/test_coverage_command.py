@@ -24,7 +24,8 @@ def test_the_map_is_a_png_and_the_areas_are_printed(tmp_path):
     assert result.exit_code == 0, result.output
     assert out.read_bytes().startswith(PNG_SIGNATURE)
     line = result.stdout.strip()
-    assert line.startswith(f"Wrote {out}: Pd >= 0.9 for 0.1 m² at 10 m (smooth earth) over ")
+    assert line.startswith(f"Wrote {out}: Pd >= 0.9 for 0.1 m² at 10 m (smooth earth; no "
+                           "clutter, no jamming) over ")
     assert "lr-search" in line and "sr-radar-akinci" in line
     assert [p.name for p in tmp_path.iterdir()] == ["low.png"]  # no temporary left
 
@@ -35,7 +36,7 @@ def test_the_vertical_picture_is_a_png(tmp_path):
                                  "--cells", "40", "--out", str(out)])
     assert result.exit_code == 0, result.output
     assert out.read_bytes().startswith(PNG_SIGNATURE)
-    assert result.stdout.strip() == f"Wrote {out}"
+    assert result.stdout.strip() == f"Wrote {out} (clutter on 2 radar(s), no jamming)"
 
 
 def test_the_map_of_a_scenario_with_a_dem_says_it_is_masked(tmp_path):
@@ -44,7 +45,7 @@ def test_the_map_of_a_scenario_with_a_dem_says_it_is_masked(tmp_path):
     result = runner.invoke(app, ["coverage", str(RIDGE_SCENARIO), "--cells", "40",
                                  "--out", str(out)], terminal_width=200)
     assert result.exit_code == 0, result.output
-    assert "(with terrain)" in result.stdout
+    assert "(with terrain; no clutter, no jamming)" in result.stdout
     assert out.read_bytes().startswith(PNG_SIGNATURE)
 
 
@@ -82,3 +83,45 @@ def test_a_missing_scenario_or_dem_is_one_line_and_exit_2(tmp_path, capsys):
     assert error.count("\n") == 1
     assert error.startswith(f"error: {scenario}: terrain.dem_file: {tmp_path / 'ridge.png'}: ")
     assert not (tmp_path / "never.png").exists()
+
+
+def test_sea_clutter_is_applied_by_default_and_can_be_left_out(tmp_path):
+    """sinop-trial looks over the sea: the summary says clutter was applied; --no-clutter
+    gives the radar equation alone, never a smaller area for the sea-skimmer."""
+    def summary(*options: str) -> str:
+        result = runner.invoke(app, ["coverage", "sinop-trial", "--rcs-m2", "0.1",
+                                     "--altitude-m", "10", "--cells", "60", "--out",
+                                     str(tmp_path / "sea.png"), *options], terminal_width=300)
+        assert result.exit_code == 0, result.output
+        return result.stdout.strip()
+
+    def combined_km2(line: str) -> float:
+        return float(line.split(" over ")[1].split(" km²")[0].replace(",", ""))
+
+    with_clutter = summary()
+    without = summary("--no-clutter")
+    assert "(smooth earth; clutter on 2 radar(s), no jamming)" in with_clutter
+    assert "(smooth earth; no clutter, no jamming)" in without
+    assert combined_km2(without) >= combined_km2(with_clutter)
+
+
+def test_jamming_options_are_reported_or_refused(tmp_path, capsys):
+    document = yaml.safe_load(Path(__file__).parents[2].joinpath(
+        "src/iadsim/scenario/builtin/sinop-trial.yaml").read_text())
+    receiver = {"gain_rx_db": 35.0, "frequency_hz": 3e9, "bandwidth_hz": 1e6}
+    for sensor in document["sensors"]:
+        if "radar_equation" not in sensor:
+            sensor["receiver"] = receiver
+    document["jammers"] = [{"name": "soj", "lat_deg": 42.9, "lon_deg": 35.2,
+                            "altitude_m": 9000.0, "erp_w": 500.0, "bandwidth_hz": 1e8}]
+    path = tmp_path / "jammed.yaml"
+    path.write_text(yaml.safe_dump(document))
+    result = runner.invoke(app, ["coverage", str(path), "--cells", "40", "--jamming-at-s",
+                                 "10", "--out", str(tmp_path / "jam.png")],
+                           terminal_width=300)
+    assert result.exit_code == 0, result.output
+    assert "jamming (stand-off soj at 10 s) on 2 radar(s)" in result.stdout
+    with pytest.raises(SystemExit) as exit_info:
+        main(["coverage", str(path), "--cells", "40", "--self-screening", "nobody"])
+    assert exit_info.value.code == 2
+    assert "--self-screening: expected a threat group with a jammer" in capsys.readouterr().err

@@ -2,8 +2,12 @@
 
 ``iadsim coverage SCENARIO [--rcs-m2 0.1] [--altitude-m 100] [--out FILE.png]`` draws the
 map (per radar and combined, Pd >= 0.9, terrain-masked when the scenario has a DEM);
-``--vertical`` draws the range-altitude diagram of each radar with its horizon. Kept apart
-from :mod:`iadsim.interfaces.cli` (which registers it with one call).
+``--vertical`` draws the range-altitude diagram of each radar with its horizon. Surface
+clutter applies as in the simulation when the scenario has a surface (``--no-clutter`` for
+the comparison); ``--jamming-at-s T`` adds the stand-off jammers on at T,
+``--self-screening GROUP`` the jammer of a threat group riding on the target. The summary
+line says which were applied. Kept apart from :mod:`iadsim.interfaces.cli` (which registers
+it with one call).
 """
 
 from __future__ import annotations
@@ -39,6 +43,15 @@ def register(app: typer.Typer, fail: Callable[[list[str]], NoReturn],
         terrain: Annotated[bool, typer.Option(
             help="Mask with the scenario's DEM when it has one (--no-terrain: smooth "
                  "earth).")] = True,
+        clutter: Annotated[bool, typer.Option(
+            help="Apply the surface clutter the simulation sees, after each radar's MTI "
+                 "improvement (--no-clutter: leave it out, for comparison).")] = True,
+        jamming_at_s: Annotated[float | None, typer.Option(
+            "--jamming-at-s", help="Add the scenario's stand-off jammers on at this time "
+                                   "(s).")] = None,
+        self_screening: Annotated[str | None, typer.Option(
+            "--self-screening", help="Put this threat group's noise jammer on the target.")]
+        = None,
         out: Annotated[Path | None, typer.Option(
             help="Picture to write (.png, .svg or .pdf; default coverage-NAME.png or "
                  "coverage-NAME-vertical.png).")] = None,
@@ -62,27 +75,41 @@ def register(app: typer.Typer, fail: Callable[[list[str]], NoReturn],
                             f"100000 m, got {max_altitude_m}")
         if not 10 <= cells <= 2_000:
             problems.append(f"--cells: expected 10 to 2000 cells a side, got {cells}")
+        if jamming_at_s is not None and not 0 <= jamming_at_s <= 7 * 86_400:
+            problems.append(f"--jamming-at-s: expected a time from 0 to 604800 s, got "
+                            f"{jamming_at_s}")
         if problems:
             fail(problems)
         model = load(scenario)
         if not model.sensors:
             fail([f"{scenario}: the scenario has no sensors; nothing to cover"])
+        if self_screening is not None:
+            carriers = sorted(group.name for group in model.threats if group.jammer is not None)
+            if self_screening not in carriers:
+                fail([f"--self-screening: expected a threat group with a jammer "
+                      f"({', '.join(carriers) or 'the scenario has none'}), got "
+                      f"{self_screening!r}"])
+        interference = {"clutter": clutter, "jammers_at_s": jamming_at_s,
+                        "self_screening": self_screening}
         suffix = "-vertical" if vertical else ""
         target = out if out is not None else Path(f"coverage-{model.name}{suffix}.png")
         try:
             if vertical:
-                figure = vertical_figure(model, vertical_coverage(
-                    model, rcs_m2=rcs_m2, max_altitude_m=max_altitude_m, cells=cells))
-                written = save_figure(figure, target)
-                console.print(f"Wrote {written}", highlight=False, soft_wrap=True)
+                diagram = vertical_coverage(model, rcs_m2=rcs_m2,
+                                            max_altitude_m=max_altitude_m, cells=cells,
+                                            **interference)
+                written = save_figure(vertical_figure(model, diagram), target)
+                console.print(f"Wrote {written} ({diagram.interference.describe()})",
+                              highlight=False, soft_wrap=True)
                 return
             grid = coverage_grid(model, rcs_m2=rcs_m2, altitude_m=altitude_m, cells=cells,
-                                 terrain=terrain, horizon_limited=True)
+                                 terrain=terrain, horizon_limited=True, **interference)
             written = save_figure(coverage_figure(model, grid), target)
         except (IadsimError, PlotError, TerrainError) as error:
             fail([str(error)])
         per_radar, combined = grid.covered_area_km2()
-        masking = "with terrain" if grid.terrain else "smooth earth"
+        masking = ("with terrain" if grid.terrain else "smooth earth") + (
+            f"; {grid.interference.describe()}" if grid.interference is not None else "")
         console.print(f"Wrote {written}: Pd >= 0.9 for {rcs_m2:g} m² at {altitude_m:g} m "
                       f"({masking}) over {combined:,.0f} km² combined; per radar: "
                       + ", ".join(f"{name} {area:,.0f}" for name, area

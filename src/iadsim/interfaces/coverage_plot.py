@@ -75,6 +75,8 @@ def coverage_figure(scenario: Scenario, grid: CoverageGrid) -> Figure:
     per_radar.legend(handles=handles, fontsize=6, loc="lower left", framealpha=0.85)
     masking = ("terrain-masked (DEM; brown: ground contours)" if grid.terrain
                else "smooth 4/3 earth")
+    if grid.interference is not None:
+        masking += f"; {grid.interference.describe()}"
     figure.suptitle(f"{scenario.name}: coverage of a {grid.rcs_m2:g} m² target at "
                     f"{grid.altitude_m:,.0f} m above the ground, {masking}",
                     fontsize=10, x=0.01, ha="left")
@@ -140,7 +142,9 @@ def vertical_figure(scenario: Scenario, vertical: VerticalCoverage) -> Figure:
               Line2D([], [], color="#D55E00", linestyle="--",
                      label="radar horizon (4/3 earth): below it, hidden")]
     axes_grid[0].legend(handles=legend, fontsize=6, loc="upper right", facecolor="#bbbbbb")
+    applied = ("" if vertical.interference is None
+               else f"; {vertical.interference.describe()}")
     figure.suptitle(f"{scenario.name}: range-altitude coverage of a {vertical.rcs_m2:g} m² "
-                    "target (smooth 4/3 earth; notional systems)", fontsize=10, x=0.01,
-                    ha="left")
+                    f"target (smooth 4/3 earth{applied}; notional systems)", fontsize=10,
+                    x=0.01, ha="left")
     return figure

@@ -200,9 +200,10 @@ def clutter_to_noise(snr_constant: float, slant_m: float, target_elevation_rad: 
     height = antenna_height_m
     sine = (height / slant_m + height * height / (2.0 * earth_radius_m * slant_m)
             - slant_m / (2.0 * earth_radius_m))
-    if sine <= 0.0:
+    if sine <= 0.0 or sine >= 1.0:
+        # Beyond the horizon (shadowed), or nearer than the surface below the antenna (no
+        # surface point at this range; sine 1 is the nadir alone, a cell of no area).
         return 0.0
-    sine = min(sine, 1.0)
     cosine = np.sqrt(1.0 - sine * sine)
     # Depression of the surface point from the antenna: the same triangle seen from the
     # antenna, sin(d) = (2 a h + h^2 + R^2) / (2 (a + h) R).

@@ -11,7 +11,18 @@ terrain (:func:`iadsim.world.terrain.viewshed`, the radial-sweep form of the
 simulation's :func:`~iadsim.world.terrain.line_of_sight`); it then detects it with the Pd of
 :func:`iadsim.sensors.detection.probability_of_detection` (the radar's Swerling case and
 pulses per dwell) at the radar-equation SNR. Combined: ``1 - prod(1 - Pd)`` (independent
-looks). No clutter, no jamming.
+looks).
+
+Clutter and jamming (both maps): the SNR becomes the simulation's SINR,
+``SNR / (1 + (C / I + J) / N)``, the sum taken by
+:func:`iadsim.sensors.radar_environment.interference_to_noise` (the detection kernel's own
+sum: one implementation) with the beam on each point. Surface clutter applies by default
+wherever a radar sees a surface (the scenario's or its own, with a range resolution), so
+the picture is what the simulation would see; ``clutter=False`` leaves it out for
+comparison. Jamming applies on request: the scenario's stand-off jammers on at
+``jammers_at_s`` and, with ``self_screening``, the jammer of that threat group carried by
+the target at every point. Without a surface and without jammers the results are those of
+the radar equation alone, bit for bit.
 
 Vertical (:func:`vertical_coverage`): Pd against ground range and altitude over a smooth
 4/3 earth, and the horizon curve, the lowest altitude in view at each ground range
@@ -22,7 +33,7 @@ geometry.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 import numpy as np
@@ -31,6 +42,7 @@ from iadsim.scenario.loader import load_scenario
 from iadsim.scenario.schema import Scenario
 from iadsim.sensors.detection import probability_of_detection
 from iadsim.sensors.radar import RadarSite, radar_sites
+from iadsim.sensors.radar_environment import interference_to_noise, run_jammers
 from iadsim.world.earth import effective_earth_radius_m, radar_horizon_m
 from iadsim.world.geodesy import LocalFrame
 from iadsim.world.terrain import scenario_terrain, viewshed
@@ -56,6 +68,7 @@ class CoverageGrid:
     combined_pd: np.ndarray
     ground_m: np.ndarray | None = None
     terrain: bool = False
+    interference: Interference | None = None
 
     def covered_area_km2(self, threshold: float = COVERED_PD) -> tuple[np.ndarray, float]:
         """Area (km^2) where Pd >= ``threshold``: per radar (n_radars,), and combined."""
@@ -65,6 +78,103 @@ class CoverageGrid:
         cell_km2 = np.abs(cell_km2)
         per_radar = ((self.pd >= threshold) * cell_km2).sum(axis=(1, 2))
         return per_radar, float(((self.combined_pd >= threshold) * cell_km2).sum())
+
+
+@dataclass(frozen=True, slots=True)
+class Interference:
+    """What a coverage picture added to the noise (:func:`interference_to_noise`).
+
+    ``clutter_radars``: the radars whose surface clutter was applied (none: no surface, or
+    ``clutter=False``); ``jammers_at_s``: the time the stand-off jammers were taken at (None:
+    not asked), ``stand_off_jammers`` the names of those on then; ``self_screening``: the
+    threat group whose jammer rides on the target, or None; ``jammed_radars``: the radars
+    a jammer can reach (those with a receiver model).
+    """
+
+    clutter_radars: tuple[str, ...] = ()
+    jammers_at_s: float | None = None
+    stand_off_jammers: tuple[str, ...] = ()
+    self_screening: str | None = None
+    jammed_radars: tuple[str, ...] = ()
+
+    @property
+    def clutter(self) -> bool:
+        """Whether surface clutter entered any radar's Pd."""
+        return bool(self.clutter_radars)
+
+    @property
+    def jamming(self) -> bool:
+        """Whether a jammer entered any radar's Pd."""
+        return bool(self.jammed_radars) and (bool(self.stand_off_jammers)
+                                             or self.self_screening is not None)
+
+    def describe(self) -> str:
+        """One phrase for a summary line: which clutter and jamming were applied."""
+        parts = [f"clutter on {len(self.clutter_radars)} radar(s)" if self.clutter
+                 else "no clutter"]
+        if not self.jamming:
+            parts.append("no jamming")
+        else:
+            jammers = []
+            if self.stand_off_jammers:
+                jammers.append(f"stand-off {', '.join(self.stand_off_jammers)} at "
+                               f"{self.jammers_at_s:g} s")
+            if self.self_screening is not None:
+                jammers.append(f"self-screening {self.self_screening}")
+            parts.append(f"jamming ({'; '.join(jammers)}) on "
+                         f"{len(self.jammed_radars)} radar(s)")
+        return ", ".join(parts)
+
+
+@dataclass(frozen=True, slots=True)
+class _Environment:
+    """The interference of one picture: the sites as used (clutter removed when not
+    applied), the stand-off jammers' arrays and the carried jammer (ERP W, bandwidth Hz)."""
+
+    sites: list[RadarSite]
+    jammers: tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray] | None
+    carried: tuple[float, float] | None
+    record: Interference
+
+    def applies(self, site: RadarSite) -> bool:
+        return site.clutter_constant_m > 0.0 or (
+            site.jammer_constant > 0.0 and (self.jammers is not None
+                                            or self.carried is not None))
+
+
+def _environment(scenario: Scenario, frame: LocalFrame, sites: list[RadarSite], clutter: bool,
+                 jammers_at_s: float | None, self_screening: str | None) -> _Environment:
+    """Check the clutter and jamming options and gather what the Pd needs."""
+    if jammers_at_s is not None and not (np.isfinite(jammers_at_s) and jammers_at_s >= 0):
+        raise ValueError(f"jammers_at_s must be a time >= 0 s, got {jammers_at_s}")
+    carried = None
+    if self_screening is not None:
+        groups = {group.name: group for group in scenario.threats}
+        if self_screening not in groups:
+            raise ValueError(f"self_screening must name a threat group of the scenario "
+                             f"({', '.join(sorted(groups)) or 'none'}), got {self_screening!r}")
+        jammer = groups[self_screening].jammer
+        if jammer is None:
+            raise ValueError(f"self_screening: threat group {self_screening!r} carries no "
+                             f"jammer")
+        carried = (float(jammer.erp_w), float(jammer.bandwidth_hz))
+    if not clutter:
+        sites = [replace(site, clutter_constant_m=0.0) for site in sites]
+    jammers, names = None, ()
+    if jammers_at_s is not None:
+        every = run_jammers(scenario, frame, np.zeros(0, dtype=int))
+        on = (every.fixed_start_s <= jammers_at_s) & (jammers_at_s < every.fixed_end_s)
+        if on.any():
+            jammers = (every.fixed_position_m[on], every.fixed_height_m[on],
+                       every.fixed_erp_w[on], every.fixed_bandwidth_hz[on])
+            names = tuple(j.name for j, lit in zip(scenario.jammers, on.tolist(), strict=True)
+                          if lit)
+    reachable = jammers is not None or carried is not None
+    record = Interference(
+        tuple(site.name for site in sites if site.clutter_constant_m > 0.0), jammers_at_s,
+        names, self_screening,
+        tuple(site.name for site in sites if reachable and site.jammer_constant > 0.0))
+    return _Environment(sites, jammers, carried, record)
 
 
 def _checked(scenario: Scenario | str | Path, rcs_m2: float, cells: int) -> Scenario:
@@ -81,20 +191,28 @@ def _checked(scenario: Scenario | str | Path, rcs_m2: float, cells: int) -> Scen
 
 def coverage(scenario: Scenario | str | Path, rcs_m2: float = 0.1, altitude_m: float = 100.0,
              cells: int = 200, margin_km: float = 20.0, terrain: bool = True,
-             horizon_limited: bool = False) -> CoverageGrid:
+             horizon_limited: bool = False, clutter: bool = True,
+             jammers_at_s: float | None = None,
+             self_screening: str | None = None) -> CoverageGrid:
     """Pd of every radar of ``scenario`` on a ``cells`` x ``cells`` grid spanning all radars'
     instrumented ranges (plus ``margin_km``), for a target of ``rcs_m2`` (m^2) at
     ``altitude_m`` (m above the ground under it). ``scenario``: a Scenario, a built-in
     name or a file path. ``terrain``: mask with the scenario's DEM when it has one (False:
     a smooth earth even then). ``horizon_limited``: span only each radar's reach at this
     altitude, the smaller of its instrumented range and its smooth-earth horizon (a finer
-    grid for a low target; the DEM's highest ground counts). Returns a
-    :class:`CoverageGrid`."""
+    grid for a low target; the DEM's highest ground counts). ``clutter``: apply each
+    radar's surface clutter (after its improvement factor) when it has one (False: leave it
+    out, for comparison). ``jammers_at_s``: add the scenario's stand-off jammers on at this
+    time (s; None: none). ``self_screening``: a threat group's name; its noise jammer rides
+    on the target at every point. Returns a :class:`CoverageGrid`, whose ``interference``
+    says what was applied."""
     scenario = _checked(scenario, rcs_m2, cells)
     if not altitude_m >= 0:
         raise ValueError(f"altitude_m must be >= 0, got {altitude_m}")
     frame = LocalFrame(scenario.origin.lat_deg, scenario.origin.lon_deg, 0.0)
-    sites = radar_sites(scenario, frame)
+    environment = _environment(scenario, frame, radar_sites(scenario, frame), clutter,
+                               jammers_at_s, self_screening)
+    sites = environment.sites
     ground = scenario.origin.ground_elevation_m
     dem = scenario_terrain(scenario) if terrain else None
     reach_m = np.array([site.max_range_m for site in sites])
@@ -125,12 +243,14 @@ def coverage(scenario: Scenario | str | Path, rcs_m2: float = 0.1, altitude_m: f
                                         target_alt[visible], site.max_range_m)
         if not visible.any():
             continue
-        range_m = np.maximum(np.linalg.norm(target[visible] - site.position_enu_m, axis=-1),
-                             1.0)
-        pd[index][visible] = _pd(site, rcs_m2, range_m)
+        points = target[visible]
+        range_m = np.maximum(np.linalg.norm(points - site.position_enu_m, axis=-1), 1.0)
+        pd[index][visible] = _pd(site, rcs_m2, range_m, environment, points,
+                                 target_height[visible])
     combined = 1.0 - np.prod(1.0 - pd, axis=0)
     return CoverageGrid(tuple(site.name for site in sites), lat, lon, float(altitude_m),
-                        float(rcs_m2), pd, combined, under, dem is not None)
+                        float(rcs_m2), pd, combined, under, dem is not None,
+                        environment.record)
 
 
 def _in_view(site: RadarSite, target: np.ndarray, target_height_m: np.ndarray) -> np.ndarray:
@@ -149,8 +269,17 @@ def _in_view(site: RadarSite, target: np.ndarray, target_height_m: np.ndarray) -
                | (np.abs(off) <= 0.5 * site.sector_width_rad)))
 
 
-def _pd(site: RadarSite, rcs_m2: float, range_m: np.ndarray) -> np.ndarray:
-    snr_db = 10 * np.log10(site.snr_at_one_metre * rcs_m2 / range_m**4)
+def _pd(site: RadarSite, rcs_m2: float, range_m: np.ndarray, environment: _Environment,
+        points_m: np.ndarray, height_m: np.ndarray) -> np.ndarray:
+    """Swerling Pd at the single-pulse SINR of targets at ``points_m`` (k, 3) scenario ENU,
+    ``range_m`` (k,) from the radar (>= 1 m), ``height_m`` (k,) above the flat ground:
+    the radar-equation SNR, over ``1 + (C / I + J) / N`` where clutter or a jammer applies
+    (the detection kernel's SINR)."""
+    snr = site.snr_at_one_metre * rcs_m2 / range_m**4
+    if environment.applies(site):
+        snr = snr / (1.0 + interference_to_noise(site, points_m, environment.jammers,
+                                                 environment.carried, height_m))
+    snr_db = 10 * np.log10(snr)
     return probability_of_detection(snr_db, site.pfa, site.pulses_per_dwell, site.swerling)
 
 
@@ -170,6 +299,7 @@ class VerticalCoverage:
     pd: np.ndarray
     horizon_altitude_m: np.ndarray
     antenna_height_m: np.ndarray  # (n_radars,)
+    interference: Interference | None = None
 
 
 def horizon_altitude_m(antenna_height_m: float, ground_range_m, k: float = 4.0 / 3.0
@@ -188,16 +318,22 @@ def horizon_altitude_m(antenna_height_m: float, ground_range_m, k: float = 4.0 /
 
 
 def vertical_coverage(scenario: Scenario | str | Path, rcs_m2: float = 1.0,
-                      max_altitude_m: float = 30_000.0, cells: int = 300) -> VerticalCoverage:
+                      max_altitude_m: float = 30_000.0, cells: int = 300,
+                      clutter: bool = True, jammers_at_s: float | None = None,
+                      self_screening: str | None = None) -> VerticalCoverage:
     """Range-altitude Pd of every radar of ``scenario`` (``cells`` ground ranges up to each
     radar's instrumented range, ``cells`` altitudes up to ``max_altitude_m`` above the
     ground), for a target of ``rcs_m2`` (m^2), over a smooth 4/3 earth, in the centre of
-    each radar's sector. Returns a :class:`VerticalCoverage`."""
+    each radar's sector. ``clutter``, ``jammers_at_s``, ``self_screening``: as for
+    :func:`coverage` (a stand-off jammer counts by its bearing from that sector centre).
+    Returns a :class:`VerticalCoverage`."""
     scenario = _checked(scenario, rcs_m2, cells)
     if not max_altitude_m > 0:
         raise ValueError(f"max_altitude_m must be > 0, got {max_altitude_m}")
     frame = LocalFrame(scenario.origin.lat_deg, scenario.origin.lon_deg, 0.0)
-    sites = radar_sites(scenario, frame)
+    environment = _environment(scenario, frame, radar_sites(scenario, frame), clutter,
+                               jammers_at_s, self_screening)
+    sites = environment.sites
     radius = effective_earth_radius_m()
     ground_range = np.array([np.linspace(0.0, site.max_range_m, cells) for site in sites])
     altitude = np.linspace(0.0, max_altitude_m, cells)
@@ -215,8 +351,17 @@ def vertical_coverage(scenario: Scenario | str | Path, rcs_m2: float = 1.0,
                    & (slant <= radar_horizon_m(site.height_m, altitude[:, None]))
                    & (elevation >= site.min_elevation_rad)
                    & (elevation <= site.max_elevation_rad))
-        pd[index][visible] = _pd(site, rcs_m2, np.maximum(slant[visible], 1.0))
+        # The points in the radar's own frame (toward the sector centre), back in
+        # scenario ENU for the interference sum, which needs slant, elevation and bearing.
+        local = np.stack(np.broadcast_arrays(
+            horizontal * np.sin(site.sector_center_rad),
+            horizontal * np.cos(site.sector_center_rad), vertical), axis=-1)
+        points = site.position_enu_m + local[visible] @ site.to_local
+        heights = np.broadcast_to(altitude[:, None], visible.shape)[visible]
+        pd[index][visible] = _pd(site, rcs_m2, np.maximum(slant[visible], 1.0), environment,
+                                 points, heights)
         horizon[index] = horizon_altitude_m(site.height_m, ground_range[index])
     return VerticalCoverage(tuple(site.name for site in sites), ground_range, altitude,
                             float(rcs_m2), pd, horizon,
-                            np.array([site.height_m for site in sites]))
+                            np.array([site.height_m for site in sites]),
+                            environment.record)

@@ -142,18 +142,31 @@ def aspect_rcs(nose_side_tail_m2: np.ndarray, radial: float, slant_m: float,
 
 def interference_to_noise(site: RadarSite, target_position_m: np.ndarray,
                           jammers: tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]
-                          | None = None) -> np.ndarray:
+                          | None = None, carried_jammer: tuple[float, float] | None = None,
+                          target_height_m: np.ndarray | None = None) -> np.ndarray:
     """``(C / I + J) / N`` (linear) of one radar for targets at ``target_position_m``
     (..., 3), scenario ENU (m), each with the beam pointed at it: the same sum the detection
     kernel adds to the noise, for coverage maps (``SINR = SNR / (1 + this)``). ``jammers``:
     (position (m, 3) ENU, height above ground (m,), ERP W (m,), bandwidth Hz (m,)), or None.
-    Zero where the radar has no surface and no jammer reaches it. Inputs are not modified.
+    ``carried_jammer``: (ERP W, bandwidth Hz) of a self-screening jammer on every target,
+    added to ``jammers`` at the target's own place as the kernel adds a threat's jammer;
+    it needs ``target_height_m`` (..., same shape as the points; m above the flat ground,
+    for the jammer's horizon test). Zero where the radar has no surface and no jammer
+    reaches it. Inputs are not modified.
     """
     points = np.asarray(target_position_m, dtype=float)
     flat = np.ascontiguousarray(points.reshape(-1, 3))
     if jammers is None or site.jammer_constant <= 0.0:
         jammers = (np.zeros((0, 3)), np.zeros(0), np.zeros(0), np.zeros(0))
     jammer_arrays = tuple(np.ascontiguousarray(array, dtype=float) for array in jammers)
+    carried = np.zeros(2)
+    carried_height = np.zeros(0)
+    if carried_jammer is not None and site.jammer_constant > 0.0:
+        if target_height_m is None:
+            raise ValueError("target_height_m is needed with carried_jammer")
+        carried = np.array(carried_jammer, dtype=float)
+        carried_height = np.ascontiguousarray(np.broadcast_to(
+            np.asarray(target_height_m, dtype=float), points.shape[:-1]).reshape(-1))
     result = _interference_grid(
         np.asarray(site.position_enu_m, dtype=float), np.asarray(site.to_local, dtype=float),
         flat, site.snr_at_one_metre, site.height_m, site.clutter_constant_m,
@@ -162,7 +175,7 @@ def interference_to_noise(site: RadarSite, target_position_m: np.ndarray,
         site.receiver_bandwidth_hz, site.azimuth_beamwidth_rad,
         10.0 ** (site.sidelobe_level_db / 10.0),
         float(radar_horizon_m(site.height_m, 0.0)), effective_earth_radius_m(),
-        *jammer_arrays)
+        *jammer_arrays, carried, carried_height)
     return result.reshape(points.shape[:-1])
 
 
@@ -174,10 +187,31 @@ def _interference_grid(radar_position_m: np.ndarray, to_local: np.ndarray,
                        receiver_bandwidth_hz: float, azimuth_beamwidth_rad: float,
                        jammer_floor: float, radar_horizon: float, earth_radius_m: float,
                        jammer_position_m: np.ndarray, jammer_height_m: np.ndarray,
-                       jammer_erp_w: np.ndarray,
-                       jammer_bandwidth_hz: np.ndarray) -> np.ndarray:
+                       jammer_erp_w: np.ndarray, jammer_bandwidth_hz: np.ndarray,
+                       carried: np.ndarray, carried_height_m: np.ndarray) -> np.ndarray:
     out = np.zeros(points_m.shape[0])
+    # A self-screening jammer rides on each point: one more row in the jammer arrays,
+    # moved to the point before each sum (the kernel's threat-carried jammer).
+    if carried_height_m.size:
+        count = jammer_erp_w.size
+        position = np.empty((count + 1, 3))
+        position[:count] = jammer_position_m
+        height = np.empty(count + 1)
+        height[:count] = jammer_height_m
+        erp = np.empty(count + 1)
+        erp[:count] = jammer_erp_w
+        erp[count] = carried[0]
+        bandwidth = np.empty(count + 1)
+        bandwidth[:count] = jammer_bandwidth_hz
+        bandwidth[count] = carried[1]
+    else:
+        position, height = jammer_position_m, jammer_height_m
+        erp, bandwidth = jammer_erp_w, jammer_bandwidth_hz
     for k in range(points_m.shape[0]):
+        if carried_height_m.size:
+            position[-1, 0], position[-1, 1] = points_m[k, 0], points_m[k, 1]
+            position[-1, 2] = points_m[k, 2]
+            height[-1] = carried_height_m[k]
         east = points_m[k, 0] - radar_position_m[0]
         north = points_m[k, 1] - radar_position_m[1]
         up = points_m[k, 2] - radar_position_m[2]
@@ -191,11 +225,10 @@ def _interference_grid(radar_position_m: np.ndarray, to_local: np.ndarray,
             total += clutter_to_noise(snr_constant, slant, elevation, antenna_height_m,
                                       clutter_constant, elevation_beamwidth_rad,
                                       clutter_floor, earth_radius_m) / improvement
-        if jammer_erp_w.size and radar_jammer_constant > 0.0:
+        if erp.size and radar_jammer_constant > 0.0:
             total += jamming_to_noise(radar_position_m, east, north, up, radar_jammer_constant,
                                       receiver_bandwidth_hz, azimuth_beamwidth_rad,
                                       jammer_floor, radar_horizon, earth_radius_m,
-                                      jammer_position_m, jammer_height_m, jammer_erp_w,
-                                      jammer_bandwidth_hz)
+                                      position, height, erp, bandwidth)
         out[k] = total
     return out
