@@ -166,3 +166,21 @@ def test_a_run_with_scheduled_looks_logs_detections_at_their_look_times():
     steps = np.diff(times) / 3.3
     np.testing.assert_allclose(steps, np.round(steps), atol=1e-6)  # multiples of 3.3 s
     assert not np.allclose(times, np.round(times))
+
+
+@pytest.mark.parametrize("look_times", [None, "step"])
+def test_looks_are_scheduled_by_default_and_step_snaps_them(look_times):
+    """Issue 20: a scenario that says nothing looks at the radars' own times; ``step``
+    snaps each look to the end of its step (whole seconds here)."""
+    sim = {"duration_s": 60.0, "dt_s": 1.0}
+    if look_times is not None:
+        sim["radar_look_times"] = look_times
+    document = {
+        "name": "looks-default", "origin": {"lat_deg": LAT, "lon_deg": LON}, "sim": sim,
+        "sensors": [{"name": "r", "lat_deg": LAT, "lon_deg": LON, "ref_range_km": 200.0,
+                     "max_range_km": 300.0, "revisit_s": 3.3, "resolution_cells": 0.0}],
+        "threats": [group(**ASPECT)]}
+    events = iadsim.run(document, seed=2).events
+    times = events.loc[events["kind"] == "detection", "time_s"].to_numpy()
+    assert times.size > 5
+    assert np.allclose(times, np.round(times)) == (look_times == "step")

@@ -10,7 +10,10 @@ import numpy as np
 import pytest
 from test_tracker import make_tracker, measure, site  # noqa: F401  (site: the radar fixture)
 
+from iadsim.events import EventLog
+from iadsim.scenario.schema import Tracking
 from iadsim.tracking.classification import KINEMATIC_KINDS, classify
+from iadsim.tracking.tracker import CentralTracker
 
 G = 9.80665
 
@@ -80,3 +83,25 @@ def test_a_ballistic_track_is_predicted_under_gravity(site, model):  # noqa: F81
         assert error < 200.0
     else:
         assert 400.0 < error < 1_000.0
+
+
+def test_two_radars_looking_moments_apart_do_not_make_a_drone_ballistic(site):  # noqa: F811
+    """Scheduled looks: two radars see a level drone 15 ms apart every 2 s. The vertical
+    speed changes of the updates 15 ms apart are velocity noise, not a fall: read as
+    ``dv / dt`` at full weight they gave hundreds of m/s^2 and a ballistic class (the
+    layered-defense drones were then engaged as ballistic missiles and flown under
+    gravity). The estimate stays within a few m/s^2 and the track reads as a drone."""
+    tracker = CentralTracker(Tracking(confirm_hits=3, process_noise_mps2=12.0), [site, site],
+                             EventLog([site.name, "twin"], [], []))
+    rng = np.random.default_rng(11)
+    start, velocity = np.array([[20_000.0, 25_000.0, 700.0]]), np.array([[-35.0, -35.0, 0.0]])
+    for look_s in np.arange(2.0, 62.0, 2.0):
+        for radar, time_s in ((0, look_s), (1, look_s + 0.015)):
+            tracker.process(measure(site, start + velocity * time_s, float(time_s), rng,
+                                    radar_index=radar))
+            if tracker.hits[0] > 3:  # known from the third plot taken 2 s after the second
+                assert not abs(tracker.vertical_acceleration_mps2[0]) >= 5.0, time_s
+                picture = tracker.picture(float(time_s))
+                assert KINEMATIC_KINDS[picture.kind_index[0]] == "drone", time_s
+    assert tracker.size == 1 and tracker.hits[0] == 60
+    assert np.isfinite(tracker.vertical_acceleration_mps2[0])

@@ -16,10 +16,15 @@ Optional, each off unless the scenario asks for it
 (:mod:`iadsim.scenario.radar_environment_schema`): surface clutter (constant gamma,
 :mod:`iadsim.sensors.clutter`) and noise jamming
 (:mod:`iadsim.sensors.jamming`) that add to the noise, ``SINR = S / (N + C / I + J)``, in the
-detection draw; RCS by aspect (nose, side, tail, interpolated in dB); a measured range rate;
-and looks at each radar's own scheduled times inside a step, the targets moved (linearly
-over the step) to the look time (``sim.radar_look_times: scheduled``). By default a radar
-looks at the end of the step its scan falls in (``step``).
+detection draw; RCS by aspect (nose, side, tail, interpolated in dB); a measured range rate.
+
+Look times: by default (``sim.radar_look_times: scheduled``) each radar looks at its own
+scheduled times inside a step, the targets moved (linearly over the step) to the look
+time, and its reports carry that time; with ``step`` (and for a :class:`RadarNetwork`
+built without ``look_times``) a radar looks at the end of the step its scan falls in.
+The threats looked at inside a step are those flying at its end: a threat launched within
+the step may be seen on its launch point up to one step before its launch, and one killed
+or arrived within the step is missed by the step's looks before that instant.
 
 With a DEM (``terrain_mask``, :mod:`iadsim.world.terrain`) a detection whose 4/3-earth ray
 meets the terrain is dropped.

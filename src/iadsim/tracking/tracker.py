@@ -111,6 +111,10 @@ IMM_INITIAL_MODE_PROBABILITY = np.array([0.9, 0.1])
 MERGE_CHECK_INTERVAL_S = 2.0
 #: Weight of the newest measurement in the smoothed vertical acceleration of a track.
 ACCELERATION_SMOOTHING = 0.3
+#: Shortest interval (s) over which a change of vertical speed is read at full weight as an
+#: acceleration: two radars looking a few milliseconds apart (scheduled looks) would turn
+#: the velocity noise of one update into hundreds of m/s^2 (a drone read as ballistic).
+ACCELERATION_BASELINE_S = 1.0
 GRAVITY_MPS2 = np.array([0.0, 0.0, -STANDARD_GRAVITY_MPS2])
 
 
@@ -837,16 +841,23 @@ class CentralTracker:
         """After an update of the tracks ``rows`` (their vertical speed was
         ``vertical_speed_before`` ``dt_s`` earlier): smooth their vertical acceleration
         exponentially (weight ``ACCELERATION_SMOOTHING``), unknown (NaN) until the
-        velocity itself is known, from the third plot."""
-        valid = (self.hits[rows] > 2) & (dt_s > 0.0)
+        velocity itself is known, from the third plot.
+
+        An update less than ``ACCELERATION_BASELINE_S`` after the previous one weighs in
+        proportion to its interval (its velocity change counts as over the baseline, so
+        that the noise of ``dv / dt`` does not grow as ``1 / dt``: several updates within
+        the baseline weigh as one over it), and cannot give the first estimate."""
+        previous = self.vertical_acceleration_mps2[rows]
+        first = np.isnan(previous)
+        valid = ((self.hits[rows] > 2) & (dt_s > 0.0)
+                 & ~(first & (dt_s < ACCELERATION_BASELINE_S)))
         if not valid.any():
             return
-        rows, dt_s = rows[valid], dt_s[valid]
+        rows, dt_s, previous, first = rows[valid], dt_s[valid], previous[valid], first[valid]
         measured = (self.state[rows, 5] - vertical_speed_before[valid]) / dt_s
-        previous = self.vertical_acceleration_mps2[rows]
+        weight = ACCELERATION_SMOOTHING * np.minimum(dt_s / ACCELERATION_BASELINE_S, 1.0)
         self.vertical_acceleration_mps2[rows] = np.where(
-            np.isnan(previous), measured,
-            previous + ACCELERATION_SMOOTHING * (measured - previous))
+            first, measured, previous + weight * (measured - previous))
 
     def _classify(self, rows: np.ndarray) -> None:
         """Classify the tracks where the boolean ``rows`` is set
