@@ -1,9 +1,8 @@
 """layered-defense as shipped (seed 1, radars looking at their scheduled times) layers: the
-long-range battery spends its rounds on the ballistic missiles and aircraft (and five drones
-far out), the refinery's short-range battery and guns take the drones, the medium-range
-battery at the air base the cruise missiles; one drone, the wave's last, leaks after six
-rounds (three gun bursts and three short-range rounds, two of which passed within 4 m and
-failed their Pk draw).
+long-range battery spends its rounds on the ballistic missiles and aircraft (and six drones
+far out, three of them missed), the refinery's short-range battery and guns take the
+drones, the medium-range battery at the air base the cruise missiles; every threat is
+killed.
 
 A round is counted against the threat of its intercept event when it passed within 1 km
 of it; rounds fired at false tracks (which pass tens of km from any threat) are left out.
@@ -49,26 +48,26 @@ def test_exactly_the_expected_batteries_fire(run):
 def test_long_range_rounds_go_to_ballistic_missiles_and_aircraft_first(kinds_by_battery):
     long_range = kinds_by_battery["lr-battery"]
     assert long_range["ballistic_missile"] == 4  # one round each, every one killed
-    assert long_range["aircraft"] == 3  # one missed, engaged again
-    # Five drones engaged far out, beyond what the refinery's layers could reach in time.
-    assert long_range["drone"] == 5
+    assert long_range["aircraft"] == 2  # one round each, both killed
+    # Six rounds at drones far out, beyond what the refinery's layers could reach in time.
+    assert long_range["drone"] == 6
 
 
 def test_the_refinery_point_defence_takes_the_drones(kinds_by_battery):
     for battery in ("sr-battery-refinery", "gun-refinery", "gun-refinery-east"):
         assert set(kinds_by_battery[battery]) == {"drone"}, battery
-    assert kinds_by_battery["gun-refinery"]["drone"] == 16
-    assert kinds_by_battery["gun-refinery-east"]["drone"] == 16
-    assert kinds_by_battery["sr-battery-refinery"]["drone"] == 8
+    assert kinds_by_battery["gun-refinery"]["drone"] == 11
+    assert kinds_by_battery["gun-refinery-east"]["drone"] == 14
+    assert kinds_by_battery["sr-battery-refinery"]["drone"] == 6
 
 
 def test_the_whole_table_of_rounds_by_battery_and_threat_kind(kinds_by_battery):
     assert kinds_by_battery == {
-        "lr-battery": {"aircraft": 3, "ballistic_missile": 4, "drone": 5},
+        "lr-battery": {"aircraft": 2, "ballistic_missile": 4, "drone": 6},
         "mr-battery-west": {"cruise_missile": 7},
-        "sr-battery-refinery": {"drone": 8},
-        "gun-refinery": {"drone": 16},
-        "gun-refinery-east": {"drone": 16},
+        "sr-battery-refinery": {"drone": 6},
+        "gun-refinery": {"drone": 11},
+        "gun-refinery-east": {"drone": 14},
     }
 
 
@@ -76,15 +75,13 @@ def test_the_medium_range_battery_takes_the_cruise_missiles(kinds_by_battery):
     assert set(kinds_by_battery["mr-battery-west"]) == {"cruise_missile"}
 
 
-def test_one_late_drone_leaks_and_the_long_range_magazine_lasts(run):
+def test_every_threat_is_killed_and_the_long_range_magazine_lasts(run):
     kinds = run.summary["by_kind"]
-    for kind, total in (("cruise_missile", 6), ("ballistic_missile", 4), ("aircraft", 2)):
+    for kind, total in (("cruise_missile", 6), ("ballistic_missile", 4), ("aircraft", 2),
+                        ("drone", 12)):
         assert kinds[kind]["killed"] == kinds[kind]["total"] == total, kind
-    assert kinds["drone"]["total"] == 12
-    assert kinds["drone"]["killed"] == 11 and kinds["drone"]["leaked"] == 1
-    leaks = run.events[run.events["kind"] == "leak"]
-    assert leaks["threat_id"].tolist() == [23]  # the wave's last drone
-    assert leaks["asset"].astype(str).tolist() == ["kirikkale-refinery"]
+    assert (run.events["kind"] == "leak").sum() == 0
     lr = run.summary["interceptors"]["by_battery"]["lr-battery"]
-    assert lr["fired"] == 12  # of 32: 8 kills, 4 misses (3 drones, 1 aircraft)
-    assert run.summary["verdict_text"].startswith("NOT DEFENDED: 1 leaker(s) reached 1 asset")
+    assert lr["fired"] == 12  # of 32: 9 kills, 3 misses (all at drones)
+    assert lr["kills"] == 9
+    assert run.summary["verdict_text"].startswith("DEFENDED")
