@@ -20,9 +20,8 @@ def site_document() -> dict[str, Any]:
 def small_run_folder(tmp_path_factory: pytest.TempPathFactory):
     """The run folder of a small site where both batteries fire and a third never does:
     the SAM (2 rounds loaded, 1 in reserve) kills 2 drones and a cruise missile and reloads
-    once, the guns fire twice at the other cruise missile and miss, it leaks, and one drone
-    (the second of the three late ones) is still flying at the end. Read-only: copy to
-    edit."""
+    once, the guns fire twice at the other cruise missile and miss, it leaks, and the last
+    drone is still flying at the end. Read-only: copy to edit."""
     from iadsim.api import run
     from iadsim.scenario import scenario_from_dict
 

@@ -34,16 +34,13 @@ def rounds_by_battery(run: iadsim.RunResult) -> dict[str, int]:
     return launches["battery"].astype(str).value_counts().to_dict()
 
 
-# In every case the backup takes the first missile (its track comes first, at 94.5 s); that
-# missile is killed, but the kill assessment misses the kill and a fifth round is fired at
-# its track (it self-destructs). The home battery's share is what its radar can hold.
 @pytest.mark.parametrize(("capacity", "expected"), [
-    # Unlimited: the home battery takes the three others and the re-engagement.
-    (None, {"sam-home": 4, "sam-backup": 1}),
-    # Two slots: one target and its guided round at a time; the backup takes the rest.
-    (2, {"sam-home": 1, "sam-backup": 4}),
+    # Unlimited, the home battery (first of equals) takes all four.
+    (None, {"sam-home": 4}),
+    # Two slots: one target and its guided round at a time; three go to the backup.
+    (2, {"sam-home": 1, "sam-backup": 3}),
     # Four slots: two engagements at a time.
-    (4, {"sam-home": 2, "sam-backup": 3}),
+    (4, {"sam-home": 2, "sam-backup": 2}),
 ])
 def test_the_home_battery_fires_what_its_fire_control_radar_can_hold(capacity, expected):
     run = run_with_capacity(capacity)

@@ -37,10 +37,10 @@ def from_the_picture() -> iadsim.RunResult:
     return iadsim.run(scenario.model_copy(update={"batteries": batteries}), seed=1)
 
 
-def test_the_refinery_guns_kill_six_drones_from_their_directors_tracks(directed):
+def test_the_refinery_guns_kill_seven_drones_from_their_directors_tracks(directed):
     fates = gun_fates(directed)
-    assert fates == {"gun-refinery": {"kill": 3, "miss": 8},
-                     "gun-refinery-east": {"kill": 3, "miss": 11}}
+    assert fates == {"gun-refinery": {"kill": 6, "miss": 6},
+                     "gun-refinery-east": {"kill": 1, "miss": 15}}
     kinds = dict(zip(directed.threats["threat_id"], directed.threats["kind"].astype(str),
                      strict=True))
     killed = directed.events[(directed.events["kind"] == "kill")

@@ -21,12 +21,12 @@ def saturation() -> iadsim.RunResult:
 def test_saturation_laser_kills_and_jammer_defeats(saturation):
     summary, events = saturation.summary, saturation.events
     batteries = summary["interceptors"]["by_battery"]
-    assert (batteries["laser"]["fired"], batteries["laser"]["kills"]) == (49, 39)
-    assert (batteries["jammer"]["fired"], batteries["jammer"]["defeats"]) == (117, 39)
+    assert (batteries["laser"]["fired"], batteries["laser"]["kills"]) == (50, 40)
+    assert (batteries["jammer"]["fired"], batteries["jammer"]["defeats"]) == (115, 46)
     assert batteries["jammer"]["kills"] == 0
     defeats = events[events["kind"] == "defeat"]
-    assert (defeats["value"] == 0).sum() == summary["threats"]["defeated"] == 20
-    assert (defeats["value"] == 1).sum() == summary["threats"]["turned_away"] == 19
+    assert (defeats["value"] == 0).sum() == summary["threats"]["defeated"] == 25
+    assert (defeats["value"] == 1).sum() == summary["threats"]["turned_away"] == 21
     # A laser kill is a dwell that ended on its locked target.
     dwells = events[(events["kind"] == "dwell_end") & (events["battery"] == "laser")]
     assert len(dwells) == batteries["laser"]["fired"]
@@ -39,10 +39,10 @@ def test_saturation_summary_has_the_two_new_layer_rows(saturation):
     layers = saturation.summary["layers"]
     assert list(layers) == ["medium_range", "short_range", "gun", "directed_energy",
                             "electronic_attack"]
-    assert layers["directed_energy"] == {"batteries": 1, "fired": 49, "kills": 39,
-                                         "pk_per_shot": 0.796, "cost_usd": 490.0}
-    assert layers["electronic_attack"] == {"batteries": 1, "fired": 117, "kills": 39,
-                                           "pk_per_shot": 0.333, "cost_usd": 117.0}
+    assert layers["directed_energy"] == {"batteries": 1, "fired": 50, "kills": 40,
+                                         "pk_per_shot": 0.8, "cost_usd": 500.0}
+    assert layers["electronic_attack"] == {"batteries": 1, "fired": 115, "kills": 46,
+                                           "pk_per_shot": 0.4, "cost_usd": 115.0}
 
 
 def test_defeated_drones_fall_or_turn_away_in_the_truth(saturation):

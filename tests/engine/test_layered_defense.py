@@ -1,8 +1,7 @@
-"""layered-defense as shipped (seed 1, radars looking at their scheduled times) layers: the
-long-range battery spends its rounds on the ballistic missiles and aircraft (and six drones
-far out, three of them missed), the refinery's short-range battery and guns take the
-drones, the medium-range battery at the air base the cruise missiles; every threat is
-killed.
+"""layered-defense as shipped (seed 1) layers: the long-range battery spends its rounds on
+the ballistic missiles and aircraft (and three drones far out), the refinery's short-range
+battery and guns take the drones, the medium-range battery at the air base the cruise
+missiles; nothing leaks.
 
 A round is counted against the threat of its intercept event when it passed within 1 km
 of it; rounds fired at false tracks (which pass tens of km from any threat) are left out.
@@ -14,9 +13,13 @@ import pytest
 
 import iadsim
 
-# Every round passes within 1 km of a threat: no false track is engaged in this run.
-FIRING = {"lr-battery", "mr-battery-west", "sr-battery-refinery", "gun-refinery",
-          "gun-refinery-east"}
+# sr-battery-center fires one round at a false track (no intercept within 1 km of any
+# threat): the radars produce their volumes' realistic false-alarm loads (issue 20) and the
+# 4-of-6 confirmation still lets a few through (9 false tracks in this run since misses
+# are charged only inside a radar's coverage; 5 before, when every radar counted all round).
+# The pinned rounds below were re-measured then (h-imm).
+FIRING = {"lr-battery", "mr-battery-west", "sr-battery-center", "sr-battery-refinery",
+          "gun-refinery", "gun-refinery-east"}
 
 
 @pytest.fixture(scope="module")
@@ -48,26 +51,26 @@ def test_exactly_the_expected_batteries_fire(run):
 def test_long_range_rounds_go_to_ballistic_missiles_and_aircraft_first(kinds_by_battery):
     long_range = kinds_by_battery["lr-battery"]
     assert long_range["ballistic_missile"] == 4  # one round each, every one killed
-    assert long_range["aircraft"] == 2  # one round each, both killed
-    # Six rounds at drones far out, beyond what the refinery's layers could reach in time.
-    assert long_range["drone"] == 6
+    assert long_range["aircraft"] == 3  # one aircraft took a second round
+    # Three drones engaged far out, beyond what the refinery's layers could reach in time.
+    assert long_range["drone"] == 3
 
 
 def test_the_refinery_point_defence_takes_the_drones(kinds_by_battery):
     for battery in ("sr-battery-refinery", "gun-refinery", "gun-refinery-east"):
         assert set(kinds_by_battery[battery]) == {"drone"}, battery
-    assert kinds_by_battery["gun-refinery"]["drone"] == 11
-    assert kinds_by_battery["gun-refinery-east"]["drone"] == 14
-    assert kinds_by_battery["sr-battery-refinery"]["drone"] == 6
+    assert kinds_by_battery["gun-refinery"]["drone"] == 12
+    assert kinds_by_battery["gun-refinery-east"]["drone"] == 16
+    assert kinds_by_battery["sr-battery-refinery"]["drone"] == 3
 
 
 def test_the_whole_table_of_rounds_by_battery_and_threat_kind(kinds_by_battery):
     assert kinds_by_battery == {
-        "lr-battery": {"aircraft": 2, "ballistic_missile": 4, "drone": 6},
-        "mr-battery-west": {"cruise_missile": 7},
-        "sr-battery-refinery": {"drone": 6},
-        "gun-refinery": {"drone": 11},
-        "gun-refinery-east": {"drone": 14},
+        "lr-battery": {"aircraft": 3, "ballistic_missile": 4, "drone": 3},
+        "mr-battery-west": {"cruise_missile": 9},
+        "sr-battery-refinery": {"drone": 3},
+        "gun-refinery": {"drone": 12},
+        "gun-refinery-east": {"drone": 16},
     }
 
 
@@ -75,13 +78,13 @@ def test_the_medium_range_battery_takes_the_cruise_missiles(kinds_by_battery):
     assert set(kinds_by_battery["mr-battery-west"]) == {"cruise_missile"}
 
 
-def test_every_threat_is_killed_and_the_long_range_magazine_lasts(run):
+def test_nothing_leaks_and_the_long_range_magazine_lasts(run):
     kinds = run.summary["by_kind"]
-    for kind, total in (("cruise_missile", 6), ("ballistic_missile", 4), ("aircraft", 2),
-                        ("drone", 12)):
+    for kind, total in (("drone", 12), ("cruise_missile", 6), ("ballistic_missile", 4),
+                        ("aircraft", 2)):
         assert kinds[kind]["killed"] == kinds[kind]["total"] == total, kind
-    assert (run.events["kind"] == "leak").sum() == 0
     lr = run.summary["interceptors"]["by_battery"]["lr-battery"]
-    assert lr["fired"] == 12  # of 32: 9 kills, 3 misses (all at drones)
-    assert lr["kills"] == 9
-    assert run.summary["verdict_text"].startswith("DEFENDED")
+    # 11 of 32: 9 kills, a second round at an aircraft, one at a false track (no threat
+    # within 1 km).
+    assert lr["fired"] == 11
+    assert run.summary["verdict_text"] == "DEFENDED: no threat reached a defended asset."

@@ -11,9 +11,7 @@ One step from ``t`` to ``t + dt`` runs the pipeline in order:
    asset's radius, or within ``weapon_range_km`` of it (a stand-off weapon is released
    there and, in this version, assumed to reach the asset: it is not flown or engaged);
    otherwise they withdraw (route complete, short of the asset);
-4. radars look at their scheduled times in ``(t, t + dt]``, the threats moved linearly
-   to each look (``sim.radar_look_times: step``: at ``t + dt``); their reports enter
-   the network;
+4. radars due to scan look at ``t + dt``; their reports enter the network;
 5. reports that have arrived are fused by the tracker; stale and tracks the battle
    manager judged killed drop;
 6. the battle manager assesses, assigns and launches on the track picture; a battery cut
