@@ -45,6 +45,7 @@ from typing import Literal
 import numpy as np
 from numba import njit
 
+from iadsim.sensors import argument_checks as checks
 from iadsim.world.earth import effective_earth_radius_m
 
 #: gamma (dB) of each land type at 10 GHz (Nathanson 1999; Long 2001).
@@ -94,26 +95,14 @@ def surface_gamma_db(kind: SurfaceKind, land_type: str = "farmland", sea_state: 
     return float(gamma_db)
 
 
-def _nonnegative(name: str, value) -> np.ndarray:
-    array = np.asarray(value, dtype=float)
-    if np.isnan(array).any() or (array < 0).any():
-        raise ValueError(f"{name} must be >= 0, got {value}")
-    return array
-
-
-def _positive(name: str, value) -> np.ndarray:
-    array = np.asarray(value, dtype=float)
-    if np.isnan(array).any() or not (array > 0).all():
-        raise ValueError(f"{name} must be > 0, got {value}")
-    return array
 
 
 def grazing_angle_rad(antenna_height_m, range_m, k: float = 4.0 / 3.0) -> np.ndarray:
     """Grazing angle (rad) of the smooth-earth surface point at slant ``range_m`` (m) from
     an antenna ``antenna_height_m`` (m) above it, over the ``k`` effective earth; NaN beyond
     the antenna's horizon (shadowed). Broadcasts."""
-    height = _nonnegative("antenna_height_m", antenna_height_m)
-    range_m = _positive("range_m", range_m)
+    height = checks.nonnegative("antenna_height_m", antenna_height_m)
+    range_m = checks.positive("range_m", range_m)
     radius = effective_earth_radius_m(k)
     sine = height / range_m + height * height / (2.0 * radius * range_m) - range_m / (
         2.0 * radius)
@@ -123,17 +112,17 @@ def grazing_angle_rad(antenna_height_m, range_m, k: float = 4.0 / 3.0) -> np.nda
 
 def clutter_reflectivity(gamma_db, grazing_rad) -> np.ndarray:
     """sigma0 = gamma sin(psi) (m^2 per m^2, linear) of the constant-gamma model."""
-    grazing = _nonnegative("grazing_rad", grazing_rad)
+    grazing = checks.nonnegative("grazing_rad", grazing_rad)
     return 10.0 ** (np.asarray(gamma_db, dtype=float) / 10.0) * np.sin(grazing)
 
 
 def clutter_cell_area_m2(range_m, azimuth_beamwidth_rad, range_resolution_m,
                          grazing_rad) -> np.ndarray:
     """Pulse-limited clutter cell ``R theta_az delta_R sec(psi)`` (m^2). Broadcasts."""
-    range_m = _positive("range_m", range_m)
-    beam = _positive("azimuth_beamwidth_rad", azimuth_beamwidth_rad)
-    resolution = _positive("range_resolution_m", range_resolution_m)
-    grazing = _nonnegative("grazing_rad", grazing_rad)
+    range_m = checks.positive("range_m", range_m)
+    beam = checks.positive("azimuth_beamwidth_rad", azimuth_beamwidth_rad)
+    resolution = checks.positive("range_resolution_m", range_resolution_m)
+    grazing = checks.nonnegative("grazing_rad", grazing_rad)
     return range_m * beam * resolution / np.cos(grazing)
 
 
@@ -155,9 +144,9 @@ def signal_to_clutter_db(rcs_m2, range_m, antenna_height_m, gamma_db, azimuth_be
     nothing else; ``pattern_loss_db`` (>= 0) is how far the two-way pattern toward the
     surface is below the target's (0 for a target on the surface). ``+inf`` where there is no
     clutter (beyond the horizon, ``gamma_db = -inf``)."""
-    rcs = _positive("rcs_m2", rcs_m2)
-    _nonnegative("improvement_factor_db", improvement_factor_db)
-    _nonnegative("pattern_loss_db", pattern_loss_db)
+    rcs = checks.positive("rcs_m2", rcs_m2)
+    checks.nonnegative("improvement_factor_db", improvement_factor_db)
+    checks.nonnegative("pattern_loss_db", pattern_loss_db)
     clutter = clutter_rcs_m2(range_m, antenna_height_m, gamma_db, azimuth_beamwidth_rad,
                              range_resolution_m, k)
     with np.errstate(divide="ignore"):
@@ -180,7 +169,7 @@ def effective_sinr_db(snr_db, scr_db=np.inf, jnr_db=-np.inf) -> np.ndarray:
 def two_way_pattern(offset_rad, beamwidth_rad, sidelobe_level_db: float) -> np.ndarray:
     """Two-way power pattern of a Gaussian beam at ``offset_rad`` from its axis, relative to
     the peak, floored at twice the one-way ``sidelobe_level_db`` (dB below the peak, < 0)."""
-    offset = np.asarray(offset_rad, dtype=float) / _positive("beamwidth_rad", beamwidth_rad)
+    offset = np.asarray(offset_rad, dtype=float) / checks.positive("beamwidth_rad", beamwidth_rad)
     return np.maximum(np.exp(-TWO_WAY_PATTERN_EXPONENT * offset * offset),
                       10.0 ** (2.0 * sidelobe_level_db / 10.0))
 

@@ -33,6 +33,7 @@ from __future__ import annotations
 import numpy as np
 from numba import njit
 
+from iadsim.sensors import argument_checks as checks
 from iadsim.sensors.radar_equation import BOLTZMANN_J_PER_K, SPEED_OF_LIGHT_MPS
 
 #: One-way Gaussian mainbeam exponent: relative gain exp(-4 ln2 (delta / theta)^2).
@@ -40,34 +41,16 @@ ONE_WAY_PATTERN_EXPONENT = 4.0 * np.log(2.0)
 FOUR_PI = 4.0 * np.pi
 
 
-def _positive(name: str, value) -> np.ndarray:
-    array = np.asarray(value, dtype=float)
-    if np.isnan(array).any() or not (array > 0).all():
-        raise ValueError(f"{name} must be > 0, got {value}")
-    return array
 
-
-def _finite(name: str, value) -> np.ndarray:
-    array = np.asarray(value, dtype=float)
-    if not np.isfinite(array).all():
-        raise ValueError(f"{name} must be finite, got {value}")
-    return array
-
-
-def _loss(loss_db) -> np.ndarray:
-    array = _finite("loss_db", loss_db)
-    if (array < 0).any():
-        raise ValueError(f"loss_db must be >= 0, got {loss_db}")
-    return array
 
 
 def jammer_constant(gain_rx_db: float, frequency_hz: float,
                     system_temperature_k: float = 290.0) -> float:
     """``G_r lambda^2 / ((4 pi)^2 k T_s)`` (m^2 per W/Hz): the radar's part of ``J / N``.
     ``J / N = constant x ERP_j / (B_j R_j^2)`` for a jammer in the mainbeam."""
-    _finite("gain_rx_db", gain_rx_db)
-    wavelength = SPEED_OF_LIGHT_MPS / float(_positive("frequency_hz", frequency_hz))
-    temperature = float(_positive("system_temperature_k", system_temperature_k))
+    checks.finite("gain_rx_db", gain_rx_db)
+    wavelength = SPEED_OF_LIGHT_MPS / float(checks.positive("frequency_hz", frequency_hz))
+    temperature = float(checks.positive("system_temperature_k", system_temperature_k))
     return float(10.0 ** (gain_rx_db / 10.0) * wavelength**2
                  / (FOUR_PI**2 * BOLTZMANN_J_PER_K * temperature))
 
@@ -78,11 +61,11 @@ def jammer_to_noise_db(jammer_erp_w, jammer_bandwidth_hz, range_m, gain_rx_db, f
     """J/N (dB) of a noise jammer ``range_m`` (m) from the radar; ``relative_gain_db`` (<= 0)
     is the radar's receive gain toward the jammer relative to its peak (0 in the mainbeam,
     the sidelobe level off it). Broadcasts; inputs are not modified."""
-    erp = _positive("jammer_erp_w", jammer_erp_w)
-    bandwidth = np.maximum(_positive("jammer_bandwidth_hz", jammer_bandwidth_hz),
-                           _positive("receiver_bandwidth_hz", receiver_bandwidth_hz))
-    range_m = _positive("range_m", range_m)
-    relative = _finite("relative_gain_db", relative_gain_db)
+    erp = checks.positive("jammer_erp_w", jammer_erp_w)
+    bandwidth = np.maximum(checks.positive("jammer_bandwidth_hz", jammer_bandwidth_hz),
+                           checks.positive("receiver_bandwidth_hz", receiver_bandwidth_hz))
+    range_m = checks.positive("range_m", range_m)
+    relative = checks.finite("relative_gain_db", relative_gain_db)
     constant = jammer_constant(gain_rx_db, frequency_hz, system_temperature_k)
     return 10.0 * np.log10(constant * erp / (bandwidth * range_m**2)) + relative
 
@@ -96,15 +79,15 @@ def self_screening_jammer_to_signal_db(range_m, rcs_m2, jammer_erp_w, radar_erp_
     receiver's), loss_db: the radar's losses on the echo (dB >= 0). Broadcasts.
     Source: Adamy (2001) ch. 9, ``J/S = 71 + ERP_J - ERP_S + 20 log R_km - 10 log sigma``.
     """
-    range_m = _positive("range_m", range_m)
-    rcs = _positive("rcs_m2", rcs_m2)
-    jammer = _positive("jammer_erp_w", jammer_erp_w)
-    radar = _positive("radar_erp_w", radar_erp_w)
-    ratio = (_positive("receiver_bandwidth_hz", receiver_bandwidth_hz)
-             / np.maximum(_positive("jammer_bandwidth_hz", jammer_bandwidth_hz),
+    range_m = checks.positive("range_m", range_m)
+    rcs = checks.positive("rcs_m2", rcs_m2)
+    jammer = checks.positive("jammer_erp_w", jammer_erp_w)
+    radar = checks.positive("radar_erp_w", radar_erp_w)
+    ratio = (checks.positive("receiver_bandwidth_hz", receiver_bandwidth_hz)
+             / np.maximum(checks.positive("jammer_bandwidth_hz", jammer_bandwidth_hz),
                           receiver_bandwidth_hz))
     return (10.0 * np.log10(FOUR_PI * range_m**2 * jammer * ratio / (radar * rcs))
-            + _loss(loss_db))
+            + checks.loss(loss_db))
 
 
 def burn_through_range_m(required_signal_to_jamming_db, rcs_m2, radar_erp_w, jammer_erp_w,
@@ -116,14 +99,14 @@ def burn_through_range_m(required_signal_to_jamming_db, rcs_m2, radar_erp_w, jam
     Sources: Adamy (2001) ch. 9 (the J/S equation solved for R); Skolnik (2001) ch. 10.
     Broadcasts; bad arguments raise ``ValueError`` naming the argument.
     """
-    required = 10.0 ** (_finite("required_signal_to_jamming_db",
+    required = 10.0 ** (checks.finite("required_signal_to_jamming_db",
                                 required_signal_to_jamming_db) / 10.0)
-    rcs = _positive("rcs_m2", rcs_m2)
-    radar = _positive("radar_erp_w", radar_erp_w)
-    jammer = _positive("jammer_erp_w", jammer_erp_w)
-    receiver = _positive("receiver_bandwidth_hz", receiver_bandwidth_hz)
-    bandwidth = np.maximum(_positive("jammer_bandwidth_hz", jammer_bandwidth_hz), receiver)
-    loss = 10.0 ** (_loss(loss_db) / 10.0)
+    rcs = checks.positive("rcs_m2", rcs_m2)
+    radar = checks.positive("radar_erp_w", radar_erp_w)
+    jammer = checks.positive("jammer_erp_w", jammer_erp_w)
+    receiver = checks.positive("receiver_bandwidth_hz", receiver_bandwidth_hz)
+    bandwidth = np.maximum(checks.positive("jammer_bandwidth_hz", jammer_bandwidth_hz), receiver)
+    loss = 10.0 ** (checks.loss(loss_db) / 10.0)
     return np.sqrt(radar * rcs * bandwidth / (FOUR_PI * jammer * receiver * loss * required))
 
 
@@ -135,9 +118,9 @@ def detection_range_under_jamming_m(required_snr_db, rcs_m2, snr_at_one_metre,
     1 m), so ``R^2 = 2 a / (J1 + sqrt(J1^2 + 4 a))`` with ``a = K sigma / SNR_req``. Equals
     the unjammed range ``a^(1/4)`` for ``J1 = 0`` and tends to the burn-through range
     ``sqrt(a / J1)`` when the jamming dominates."""
-    required = 10.0 ** (_finite("required_snr_db", required_snr_db) / 10.0)
-    signal = (_positive("rcs_m2", rcs_m2) * _positive("snr_at_one_metre", snr_at_one_metre)
-              / required)
+    required = 10.0 ** (checks.finite("required_snr_db", required_snr_db) / 10.0)
+    signal = (checks.positive("rcs_m2", rcs_m2)
+              * checks.positive("snr_at_one_metre", snr_at_one_metre) / required)
     jamming = np.asarray(jnr_at_one_metre, dtype=float)
     if np.isnan(jamming).any() or (jamming < 0).any():
         raise ValueError(f"jnr_at_one_metre must be >= 0, got {jnr_at_one_metre}")
@@ -147,7 +130,7 @@ def detection_range_under_jamming_m(required_snr_db, rcs_m2, snr_at_one_metre,
 def receive_pattern(offset_rad, beamwidth_rad, sidelobe_level_db: float) -> np.ndarray:
     """One-way receive gain at ``offset_rad`` from the beam axis, relative to the peak: a
     Gaussian mainbeam of 3 dB width ``beamwidth_rad`` floored at ``sidelobe_level_db``."""
-    offset = np.asarray(offset_rad, dtype=float) / _positive("beamwidth_rad", beamwidth_rad)
+    offset = np.asarray(offset_rad, dtype=float) / checks.positive("beamwidth_rad", beamwidth_rad)
     return np.maximum(np.exp(-ONE_WAY_PATTERN_EXPONENT * offset * offset),
                       10.0 ** (sidelobe_level_db / 10.0))
 

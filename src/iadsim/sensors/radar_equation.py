@@ -17,30 +17,14 @@ from __future__ import annotations
 
 import numpy as np
 
+from iadsim.sensors import argument_checks as checks
+
 BOLTZMANN_J_PER_K = 1.380649e-23
 SPEED_OF_LIGHT_MPS = 299_792_458.0
 FOUR_PI_CUBED = (4.0 * np.pi) ** 3
 
 
-def _positive(name: str, value) -> np.ndarray:
-    array = np.asarray(value, dtype=float)
-    if np.isnan(array).any() or not (array > 0).all():
-        raise ValueError(f"{name} must be > 0, got {value}")
-    return array
 
-
-def _finite(name: str, value) -> np.ndarray:
-    array = np.asarray(value, dtype=float)
-    if not np.isfinite(array).all():
-        raise ValueError(f"{name} must be finite, got {value}")
-    return array
-
-
-def _loss(loss_db) -> np.ndarray:
-    array = _finite("loss_db", loss_db)
-    if (array < 0).any():
-        raise ValueError(f"loss_db must be >= 0, got {loss_db}")
-    return array
 
 
 def _snr_linear(range_tx_m, range_rx_m, rcs_m2, peak_power_w, pulse_width_s, frequency_hz,
@@ -58,10 +42,10 @@ def _snr_linear(range_tx_m, range_rx_m, rcs_m2, peak_power_w, pulse_width_s, fre
 
 def _common(rcs_m2, pulse_width_s, frequency_hz, gain_tx_db, gain_rx_db,
             system_temperature_k, loss_db):
-    return (_positive("rcs_m2", rcs_m2), _positive("pulse_width_s", pulse_width_s),
-            _positive("frequency_hz", frequency_hz), _finite("gain_tx_db", gain_tx_db),
-            _finite("gain_rx_db", gain_rx_db),
-            _positive("system_temperature_k", system_temperature_k), _loss(loss_db))
+    return (checks.positive("rcs_m2", rcs_m2), checks.positive("pulse_width_s", pulse_width_s),
+            checks.positive("frequency_hz", frequency_hz), checks.finite("gain_tx_db", gain_tx_db),
+            checks.finite("gain_rx_db", gain_rx_db),
+            checks.positive("system_temperature_k", system_temperature_k), checks.loss(loss_db))
 
 
 def snr_db(range_m, rcs_m2, peak_power_w, pulse_width_s, frequency_hz, gain_tx_db,
@@ -71,10 +55,10 @@ def snr_db(range_m, rcs_m2, peak_power_w, pulse_width_s, frequency_hz, gain_tx_d
     rcs_m2 (m^2), peak_power_w (W), pulse_width_s (s), frequency_hz (Hz), gains and loss
     in dB, system_temperature_k (K). Skolnik (2001) eq. 2.1 with ``B = 1 / tau``.
     """
-    range_m = _positive("range_m", range_m)
+    range_m = checks.positive("range_m", range_m)
     common = _common(rcs_m2, pulse_width_s, frequency_hz, gain_tx_db, gain_rx_db,
                      system_temperature_k, loss_db)
-    power = _positive("peak_power_w", peak_power_w)
+    power = checks.positive("peak_power_w", peak_power_w)
     return 10.0 * np.log10(_snr_linear(range_m, range_m, common[0], power, *common[1:]))
 
 
@@ -84,11 +68,11 @@ def bistatic_snr_db(range_tx_m, range_rx_m, rcs_m2, peak_power_w, pulse_width_s,
     """Single-pulse SNR (dB) of a bistatic pair: transmitter-target range ``range_tx_m`` and
     target-receiver range ``range_rx_m`` (m); ``rcs_m2`` the bistatic RCS. Willis (1991)
     eq. 4.1; units as :func:`snr_db`."""
-    range_tx_m = _positive("range_tx_m", range_tx_m)
-    range_rx_m = _positive("range_rx_m", range_rx_m)
+    range_tx_m = checks.positive("range_tx_m", range_tx_m)
+    range_rx_m = checks.positive("range_rx_m", range_rx_m)
     common = _common(rcs_m2, pulse_width_s, frequency_hz, gain_tx_db, gain_rx_db,
                      system_temperature_k, loss_db)
-    power = _positive("peak_power_w", peak_power_w)
+    power = checks.positive("peak_power_w", peak_power_w)
     return 10.0 * np.log10(_snr_linear(range_tx_m, range_rx_m, common[0], power, *common[1:]))
 
 
@@ -96,10 +80,10 @@ def max_range_m(required_snr_db, rcs_m2, peak_power_w, pulse_width_s, frequency_
                 gain_tx_db, gain_rx_db, system_temperature_k=290.0, loss_db=0.0) -> np.ndarray:
     """Range (m) at which the single-pulse SNR equals ``required_snr_db``: the radar
     equation solved for R. Units as :func:`snr_db`."""
-    required = _finite("required_snr_db", required_snr_db)
+    required = checks.finite("required_snr_db", required_snr_db)
     common = _common(rcs_m2, pulse_width_s, frequency_hz, gain_tx_db, gain_rx_db,
                      system_temperature_k, loss_db)
-    power = _positive("peak_power_w", peak_power_w)
+    power = checks.positive("peak_power_w", peak_power_w)
     at_one_metre = _snr_linear(1.0, 1.0, common[0], power, *common[1:])
     return (at_one_metre / 10.0 ** (required / 10.0)) ** 0.25
 
@@ -109,8 +93,8 @@ def required_peak_power_w(required_snr_db, range_m, rcs_m2, pulse_width_s, frequ
                           loss_db=0.0) -> np.ndarray:
     """Peak power (W) that gives ``required_snr_db`` on the target at ``range_m``: the radar
     equation solved for Pt. Units as :func:`snr_db`."""
-    required = _finite("required_snr_db", required_snr_db)
-    range_m = _positive("range_m", range_m)
+    required = checks.finite("required_snr_db", required_snr_db)
+    range_m = checks.positive("range_m", range_m)
     common = _common(rcs_m2, pulse_width_s, frequency_hz, gain_tx_db, gain_rx_db,
                      system_temperature_k, loss_db)
     per_watt = _snr_linear(range_m, range_m, common[0], 1.0, *common[1:])
@@ -123,15 +107,15 @@ def search_snr_db(range_m, rcs_m2, power_aperture_w_m2, search_time_s, solid_ang
     (s) with average power times effective aperture ``power_aperture_w_m2`` (W m^2): the
     energy on target over a frame, ``Pav Ae ts sigma / (4 pi Omega k Ts R^4 L)``.
     Skolnik (2001) eq. 2.59; independent of frequency and waveform."""
-    range_m = _positive("range_m", range_m)
-    rcs_m2 = _positive("rcs_m2", rcs_m2)
-    power_aperture = _positive("power_aperture_w_m2", power_aperture_w_m2)
-    search_time_s = _positive("search_time_s", search_time_s)
-    solid_angle_sr = _positive("solid_angle_sr", solid_angle_sr)
+    range_m = checks.positive("range_m", range_m)
+    rcs_m2 = checks.positive("rcs_m2", rcs_m2)
+    power_aperture = checks.positive("power_aperture_w_m2", power_aperture_w_m2)
+    search_time_s = checks.positive("search_time_s", search_time_s)
+    solid_angle_sr = checks.positive("solid_angle_sr", solid_angle_sr)
     if (solid_angle_sr > 4.0 * np.pi).any():
         raise ValueError(f"solid_angle_sr must be <= 4 pi, got {solid_angle_sr}")
-    temperature = _positive("system_temperature_k", system_temperature_k)
-    loss = 10.0 ** (_loss(loss_db) / 10.0)
+    temperature = checks.positive("system_temperature_k", system_temperature_k)
+    loss = 10.0 ** (checks.loss(loss_db) / 10.0)
     snr = (power_aperture * search_time_s * rcs_m2
            / (4.0 * np.pi * solid_angle_sr * BOLTZMANN_J_PER_K * temperature * loss
               * range_m**4))
