@@ -159,6 +159,22 @@ def _geometric_mean(values: np.ndarray) -> float:
 
 
 @njit(cache=True)
+def _covered_cells(east: float, north: float, radius: float, east_low: float,
+                   east_high: float, north_low: float, north_high: float, cell: float,
+                   columns: int, rows: int) -> tuple[int, int, int, int]:
+    """The grid cells (first and last column, first and last row) a track's square of
+    half-side ``radius`` covers; an empty range (last < first) when it misses the grid."""
+    if (east + radius < east_low or east - radius > east_high
+            or north + radius < north_low or north - radius > north_high):
+        return 0, -1, 0, -1
+    column_low = max(int(np.floor((east - radius - east_low) / cell)), 0)
+    column_high = min(int((east + radius - east_low) / cell), columns - 1)
+    row_low = max(int(np.floor((north - radius - north_low) / cell)), 0)
+    row_high = min(int((north + radius - north_low) / cell), rows - 1)
+    return column_low, column_high, row_low, row_high
+
+
+@njit(cache=True)
 def gate_by_grid(track_position: np.ndarray, track_cov: np.ndarray, measurement: np.ndarray,
                  measurement_cov: np.ndarray, gate_threshold: float, cell_factor: float,
                  max_cells: int, max_pairs_per_track: int,
@@ -258,14 +274,9 @@ def gate_by_grid(track_position: np.ndarray, track_cov: np.ndarray, measurement:
         radius = track_radius[i]
         if np.isnan(radius):
             continue
-        east, north = track_position[i, 0], track_position[i, 1]
-        if (east + radius < east_low or east - radius > east_high
-                or north + radius < north_low or north - radius > north_high):
-            continue
-        column_low = max(int(np.floor((east - radius - east_low) / cell)), 0)
-        column_high = min(int((east + radius - east_low) / cell), columns - 1)
-        row_low = max(int(np.floor((north - radius - north_low) / cell)), 0)
-        row_high = min(int((north + radius - north_low) / cell), rows - 1)
+        column_low, column_high, row_low, row_high = _covered_cells(
+            track_position[i, 0], track_position[i, 1], radius, east_low, east_high,
+            north_low, north_high, cell, columns, rows)
         for row in range(row_low, row_high + 1):
             listed += cell_start[row * columns + column_high + 1] - cell_start[
                 row * columns + column_low]
@@ -286,13 +297,9 @@ def gate_by_grid(track_position: np.ndarray, track_cov: np.ndarray, measurement:
             continue
         start = kept
         east, north = track_position[i, 0], track_position[i, 1]
-        if (east + radius < east_low or east - radius > east_high
-                or north + radius < north_low or north - radius > north_high):
-            continue
-        column_low = max(int(np.floor((east - radius - east_low) / cell)), 0)
-        column_high = min(int((east + radius - east_low) / cell), columns - 1)
-        row_low = max(int(np.floor((north - radius - north_low) / cell)), 0)
-        row_high = min(int((north + radius - north_low) / cell), rows - 1)
+        column_low, column_high, row_low, row_high = _covered_cells(
+            east, north, radius, east_low, east_high, north_low, north_high, cell, columns,
+            rows)
         radius2 = radius * radius
         for row in range(row_low, row_high + 1):
             for column in range(column_low, column_high + 1):
