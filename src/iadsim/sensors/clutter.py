@@ -200,6 +200,6 @@ def clutter_to_noise(snr_constant: float, slant_m: float, target_elevation_rad: 
                        / (2.0 * (earth_radius_m + height) * slant_m))
     depression = np.arcsin(min(depression_sine, 1.0))
     offset = (target_elevation_rad + depression) / elevation_beamwidth_rad
-    pattern = max(np.exp(-8.0 * np.log(2.0) * offset * offset), sidelobe_floor)
+    pattern = max(np.exp(-TWO_WAY_PATTERN_EXPONENT * offset * offset), sidelobe_floor)
     clutter_rcs = clutter_constant * slant_m * sine / cosine
     return snr_constant * clutter_rcs * pattern / slant_m**4

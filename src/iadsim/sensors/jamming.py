@@ -164,7 +164,7 @@ def jamming_to_noise(radar_position_m: np.ndarray, target_east: float, target_no
         if target_range == 0.0:
             offset = 0.0
         scaled = offset / beamwidth_rad
-        gain = max(np.exp(-4.0 * np.log(2.0) * scaled * scaled), sidelobe_floor)
+        gain = max(np.exp(-ONE_WAY_PATTERN_EXPONENT * scaled * scaled), sidelobe_floor)
         bandwidth = max(jammer_bandwidth_hz[jammer], receiver_bandwidth_hz)
         total += radar_constant * jammer_erp_w[jammer] * gain / (bandwidth * distance * distance)
     return total

@@ -39,11 +39,9 @@ def geodetic_to_ecef(lat_deg, lon_deg, alt_m) -> np.ndarray:
 
 def _gaussian_radius_m(lat_deg: float) -> float:
     """Gaussian mean radius of curvature of WGS84 at ``lat_deg``, sqrt(M N) (metres)."""
-    semi_major, flattening = 6_378_137.0, 1 / 298.257223563
-    eccentricity2 = flattening * (2 - flattening)
-    w2 = 1.0 - eccentricity2 * np.sin(np.radians(lat_deg)) ** 2
-    meridian = semi_major * (1 - eccentricity2) / w2**1.5
-    normal = semi_major / np.sqrt(w2)
+    w2 = 1.0 - WGS84_ECCENTRICITY2 * np.sin(np.radians(lat_deg)) ** 2
+    meridian = WGS84_SEMI_MAJOR_M * (1 - WGS84_ECCENTRICITY2) / w2**1.5
+    normal = WGS84_SEMI_MAJOR_M / np.sqrt(w2)
     return float(np.sqrt(meridian * normal))
 
 
