@@ -84,7 +84,7 @@ def test_the_battle_manager_predicts_the_salvo_pk_of_the_tracks_class():
         0.0, np.array([1, 2]), np.array([[10_000.0, 0.0, 300.0], [12_000.0, 0.0, 300.0]]),
         np.array([[-60.0, 0.0, 0.0], [-250.0, 0.0, 0.0]]), np.tile(np.eye(3), (2, 1, 1)),
         np.zeros((2, 2)), np.ones(2), np.full(2, -1, dtype=np.int8), np.zeros(2))
-    salvo = manager._salvo_pk_against(picture, (2, 2))
+    salvo = manager._salvo_pk_against(manager._track_classes(picture), (2, 2))
     sam = types.single_shot_pk_by_kind[0]
     expected = predicted_single_shot_pk(15.0, 2.0, np.array(
         [sam[THREAT_KINDS.index("drone")], sam[THREAT_KINDS.index("cruise_missile")]]))

@@ -195,17 +195,21 @@ class BattleManager:
         worth = doctrine.threat_worth_usd
         self._threat_worth_usd = np.array([getattr(worth, name) for name in THREAT_CLASSES])
 
-    def _salvo_pk_against(self, picture: TrackPicture, shape: tuple[int, int]) -> np.ndarray:
+    def _track_classes(self, picture: TrackPicture) -> np.ndarray:
+        """(n_tracks,) threat class of each track as the picture shows it (its kinematic
+        classification and height over the ground); computed once a cycle."""
+        height = self.frame.approximate_altitude_m(picture.position_m) - self.ground_elevation_m
+        return picture_threat_class(picture.kind_index, picture.kind_confidence,
+                                    picture.velocity_mps, height)
+
+    def _salvo_pk_against(self, classes: np.ndarray, shape: tuple[int, int]) -> np.ndarray:
         """(n_batteries, n_tracks) predicted salvo Pk: each battery's type's single-shot Pk
-        against the track's threat class as the picture shows it (an interceptor may be
-        surer of a drone than of a re-entry vehicle), through the aim-error model."""
+        against the tracks' threat ``classes`` (:meth:`_track_classes`; an interceptor may
+        be surer of a drone than of a re-entry vehicle), through the aim-error model."""
         by_kind = self.types.single_shot_pk_by_kind
         kind = self.batteries.interceptor_type
         if by_kind is None or (by_kind == self.types.single_shot_pk[:, None]).all():
             return np.broadcast_to(self._salvo_pk[:, None], shape)
-        height = self.frame.approximate_altitude_m(picture.position_m) - self.ground_elevation_m
-        classes = picture_threat_class(picture.kind_index, picture.kind_confidence,
-                                       picture.velocity_mps, height)
         columns = _KIND_OF_THREAT_CLASS[classes]
         types = self.types
         single = predicted_single_shot_pk(types.lethal_radius_m[kind][:, None],
@@ -227,19 +231,16 @@ class BattleManager:
         self._salvo_pk = np.where(beam, predicted_beam_kill_probability(
             table, kind, types.single_shot_pk[kind], half_range, drone)[:, 0], self._salvo_pk)
 
-    def _beam_kill_probability(self, picture: TrackPicture, reach: Engageability
+    def _beam_kill_probability(self, classes: np.ndarray, reach: Engageability
                                ) -> np.ndarray:
         """(n_batteries, n_tracks) predicted Pk of one dwell of each beam battery at the
-        engagement point, for the track's kinematic class (from the picture)."""
+        engagement point, for the tracks' threat ``classes`` (from the picture)."""
         kind = self.batteries.interceptor_type
-        height = self.frame.approximate_altitude_m(picture.position_m) - self.ground_elevation_m
-        track_class = picture_threat_class(picture.kind_index, picture.kind_confidence,
-                                           picture.velocity_mps, height)
         range_m = np.linalg.norm(reach.intercept_point_m
                                  - self.batteries.position_m[:, None, :], axis=2)
         return predicted_beam_kill_probability(self.types.beam, kind,
                                                self.types.single_shot_pk[kind], range_m,
-                                               track_class)
+                                               classes)
 
     @property
     def busy(self) -> bool:
@@ -309,15 +310,16 @@ class BattleManager:
         reach = engageability(picture, assessment.time_to_go_s, batteries, self.types,
                               self.frame, self.ground_elevation_m,
                               self.doctrine.fire_control_track_age_s, radars)
-        salvo_pk = self._salvo_pk_against(picture, reach.feasible.shape)
+        classes = self._track_classes(picture)
+        salvo_pk = self._salvo_pk_against(classes, reach.feasible.shape)
         if self._beam.any():
             salvo_pk = np.where(self._beam[:, None],
-                                self._beam_kill_probability(picture, reach), salvo_pk)
+                                self._beam_kill_probability(classes, reach), salvo_pk)
         kill_probability = np.where(reach.feasible & eligible[None, :], salvo_pk, 0.0)
         if not kill_probability[weapons > 0].any():
             return  # no battery that can fire reaches an eligible track now
-        hold = self._holds(picture, assessment, reach, weapons, free_channels, stocked,
-                           eligible)
+        hold = self._holds(picture, classes, assessment, reach, weapons, free_channels,
+                           stocked, eligible)
         if hold is not None:
             kill_probability = np.where(hold, 0.0, kill_probability)
         value = threat_score(assessment, self.assets.value, self.doctrine.priority)
@@ -337,9 +339,9 @@ class BattleManager:
                        float(reach.intercept_time_s[battery, row]),
                        reach.intercept_point_m[battery, row], radar)
 
-    def _holds(self, picture: TrackPicture, assessment: ThreatAssessment, reach: Engageability,
-               weapons: np.ndarray, free_channels: np.ndarray, stocked: np.ndarray,
-               eligible: np.ndarray) -> np.ndarray | None:
+    def _holds(self, picture: TrackPicture, classes: np.ndarray, assessment: ThreatAssessment,
+               reach: Engageability, weapons: np.ndarray, free_channels: np.ndarray,
+               stocked: np.ndarray, eligible: np.ndarray) -> np.ndarray | None:
         """(n_batteries, n_tracks) bool: doctrine keeps the battery off the track this cycle
         (battery preference and magazine reserve); None when nothing is held. Engagement
         windows are computed only for the tracks a rule can hold, so the load on a cheap
@@ -352,9 +354,7 @@ class BattleManager:
         else:
             hold = np.zeros(reach.feasible.shape, dtype=bool)
         if preference == "cheapest_in_time":
-            height = self.frame.approximate_altitude_m(picture.position_m) - self.ground_elevation_m
-            worth = self._threat_worth_usd[picture_threat_class(
-                picture.kind_index, picture.kind_confidence, picture.velocity_mps, height)]
+            worth = self._threat_worth_usd[classes]
             rows = np.nonzero(eligible & (worth < self._salvo_cost_usd.max()))[0]
             # Only a battery that could fire at a track now needs a decision on it.
             able = reach.feasible & (weapons > 0)[:, None]
