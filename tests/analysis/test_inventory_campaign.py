@@ -136,6 +136,18 @@ def test_replications_are_identical_for_one_and_two_workers_and_in_process(threa
     assert interval["trials"] == 3
 
 
+def test_battery_names_that_share_a_result_column_are_refused():
+    """``sam-home`` and ``sam_home`` would write the same ``battery_*_sam_home`` columns,
+    the second overwriting the first: refused in one line naming the field."""
+    document = copy.deepcopy(SMALL_SITE)
+    document["batteries"] = [document["batteries"][0],
+                             dict(document["batteries"][0], name="sam_home")]
+    document["campaign"] = {"days": 1}
+    with pytest.raises(iadsim.ScenarioError, match=r"batteries\[1\]\.name: 'sam_home' and "
+                       r"'sam-home' name the same result column 'sam_home'"):
+        scenario_from_dict(document)
+
+
 def test_campaign_refuses_bad_arguments():
     with pytest.raises(ValueError, match="has no campaign: section"):
         campaign("sinop-trial")

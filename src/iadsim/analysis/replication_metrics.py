@@ -29,21 +29,16 @@ a letter or digit turned into ``_`` (``survived_government_quarter``), so SQL ne
 from __future__ import annotations
 
 import json
-import re
 from typing import Any
 
 import numpy as np
 import pandas as pd
 
 from iadsim.analysis.intervals import bootstrap_mean, clopper_pearson
+from iadsim.scenario.campaign_schema import column_name
 
 #: Row columns that vary between identical runs (timing); left out of comparisons.
 TIMING_COLUMNS = ("wall_time_s",)
-
-
-def column_name(name: str) -> str:
-    """``government-quarter`` -> ``government_quarter`` (letters, digits and ``_`` only)."""
-    return re.sub(r"[^0-9A-Za-z]", "_", name)
 
 
 def _number(value: Any) -> float:

@@ -20,6 +20,7 @@ it because ``schema.py`` imports this module for its ``Scenario.campaign`` field
 
 from __future__ import annotations
 
+import re
 from typing import TYPE_CHECKING, Annotated
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
@@ -164,6 +165,27 @@ class Campaign(CampaignModel):
         return default_start_s
 
 
+def column_name(name: str) -> str:
+    """``government-quarter`` -> ``government_quarter`` (letters, digits and ``_`` only):
+    how a battery, asset or interceptor name becomes part of a result column."""
+    return re.sub(r"[^0-9A-Za-z]", "_", name)
+
+
+def _column_clashes(named: list[tuple[str, str]]) -> list[tuple[str, str]]:
+    """Names (each with its field path) that would share one result column (``sam-home``
+    and ``sam_home``): the second would overwrite the first in the campaign's tables."""
+    first: dict[str, str] = {}
+    problems = []
+    for path, name in named:
+        column = column_name(name)
+        if column in first and first[column] != name:
+            problems.append((path, f"{name!r} and {first[column]!r} name the same result "
+                                   f"column {column!r}; rename one (names must differ in "
+                                   "more than punctuation)"))
+        first.setdefault(column, name)
+    return problems
+
+
 def campaign_reference_problems(scenario: Scenario,
                                 max_threats: int) -> list[tuple[str, str]]:
     """Problems of the campaign section that need the rest of the scenario: unknown group,
@@ -206,6 +228,12 @@ def campaign_reference_problems(scenario: Scenario,
                 listed = ", ".join(repr(k) for k in known) or "none"
                 problems.append((f"campaign.battery_losses[{index}].{field}",
                                  f"unknown {field} {name!r}; expected one of: {listed}"))
+    problems += _column_clashes([(f"batteries[{index}].name", name)
+                                 for index, name in enumerate(batteries)])
+    problems += _column_clashes([(f"defended_assets[{index}].name", name)
+                                 for index, name in enumerate(assets)])
+    problems += _column_clashes([(f"batteries[{index}].interceptor", battery.interceptor)
+                                 for index, battery in enumerate(scenario.batteries)])
     if not problems:
         for day in range(1, campaign.days + 1):
             total = sum(campaign.count_on(group.name, group.count, day)
