@@ -22,7 +22,7 @@ Look times: with ``sim.radar_look_times: scheduled`` each radar looks at its own
 scheduled times inside a step, the targets moved (linearly over the step) to the look
 time, and its reports carry that time; by default (``step``, and for a
 :class:`RadarNetwork` built without ``look_times``) a radar looks at the end of the step
-its scan falls in. ``scheduled`` costs about 1.8 times the CPU of a ``layered-defense``
+its scan falls in. ``scheduled`` costs about 1.7 times the CPU of a ``layered-defense``
 run (the tracker fuses each look time apart), which is why it is not the default.
 The threats looked at inside a step are those flying at its end: a threat launched within
 the step may be seen on its launch point up to one step before its launch, and one killed
