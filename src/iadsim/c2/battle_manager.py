@@ -21,7 +21,8 @@ Doctrine:
 Fire control: a battery with fire-control directors (:mod:`iadsim.sensors.fire_control`,
 a gun's own tracking radar or EO tracker) has one cued to the engaged track when the
 engagement opens, and fires from that director's settled track (its own measurements),
-waiting for it up to ``FIRE_CONTROL_WAIT_S``; every other battery aims from the picture.
+waiting for it up to ``FIRE_CONTROL_WAIT_S`` (and, with a DEM, as long as the terrain hides
+the cue from its unlocked director); every other battery aims from the picture.
 A missile battery that engages through fire-control radars
 (:mod:`iadsim.c2.fire_control_radars`) takes a target only inside one's coverage and while
 it has free track slots: the engagement holds one for the target until its kill
@@ -454,6 +455,8 @@ class BattleManager:
         directors, battery = self.fire_control, engagement.battery
         if directors is None or not directors.has_directors(battery):
             return False
+        if directors.cue_hidden(time_s, battery, engagement.track_id):
+            return True  # the terrain hides the cue from an unlocked director: hold fire
         late = time_s - engagement.launch_times_s[engagement.launched]
         return (late < FIRE_CONTROL_WAIT_S - 1e-9
                 and directors.solution(time_s, battery, engagement.track_id) is None)
