@@ -6,7 +6,6 @@ without a DEM flies exactly as before."""
 from __future__ import annotations
 
 import copy
-import sys
 from pathlib import Path
 
 import numpy as np
@@ -20,9 +19,7 @@ from iadsim.threats.raid import build_raid
 from iadsim.threats.terrain_following import DEFAULT_CLIMB_RATE_MPS, ride_line
 from iadsim.world.geodesy import LocalFrame
 from iadsim.world.terrain import load_terrain
-
-sys.path.insert(0, str(Path(__file__).parents[1]))
-from ridge_builder import RIDGE_PATH, ridge_scenario  # noqa: E402
+from ridge_builder import RIDGE_PATH, ridge_scenario
 
 pytest.importorskip("rasterio", reason="the terrain extra (rasterio) is absent")
 
@@ -74,7 +71,7 @@ def test_the_drone_rides_the_dem_plus_its_clearance_within_its_climb_rate(climb_
     100 m/s), at the ground plus clearance within 5 m."""
     fields = {} if climb_rate_mps is None else {"max_climb_rate_mps": climb_rate_mps}
     scenario = ridge_scenario(drone_document(True, **fields))
-    times, lat, lon, alt = sampled_flight(scenario)
+    _, lat, lon, alt = sampled_flight(scenario)
     ground = load_terrain(RIDGE_PATH).elevation_at(lat, lon)
     above = alt - ground - CLEARANCE_M
     rate = climb_rate_mps or DEFAULT_CLIMB_RATE_MPS["drone"]
