@@ -7,11 +7,11 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
+from test_flyout import EARTH_RADIUS_M, TRACK_ID, table
 
 from iadsim.effectors.flyout import InterceptorFleet
 from iadsim.world.geodesy import LocalFrame
 from iadsim.world.terrain import TerrainView, gaussian_ridge
-from test_flyout import EARTH_RADIUS_M, TRACK_ID, table
 
 FRAME = LocalFrame(40.0 - 2_000.0 / 111_195.0, 33.0, 0.0)  # 2 km south of the crest
 DT_S = 0.5
