@@ -51,3 +51,24 @@ def test_a_seeker_does_not_acquire_through_the_ridge(seed):
     assert position[1] < 1_000.0 and position[2] > ground + 100.0  # short of the ridge
     seen, _, _ = locks(False, seed)
     assert seen == [0]  # Pd 0.9 a look at 3 km: locked within the first step's looks
+
+
+def test_a_lock_the_ridge_hides_is_held_without_looks():
+    """A round already locked on the drone behind the ridge keeps its lock but takes no
+    look (no draws, no line-of-sight update) while the ridge hides it; over a smooth earth
+    it looks every sub-step (two angle-noise draws a look)."""
+    view = TerrainView(gaussian_ridge(), FRAME)
+    threat = FRAME.to_enu(40.0 + 1_000.0 / 111_195.0, 33.0, 50.0).reshape(1, 3)
+    draws = {}
+    for terrain in (True, False):
+        fleet = InterceptorFleet(table(), np.random.default_rng(0), EARTH_RADIUS_M)
+        if terrain:
+            fleet.terrain = view
+        fleet.launch(0.0, np.array([0.0, 0.0, 300.0]), threat[0], 0, battery=0,
+                     engagement_id=0, track_id=TRACK_ID, track_position_m=threat[0])
+        fleet.locked_threat[0] = 0
+        fleet.step(0.0, DT_S, threat, threat, np.array([True]), np.ones(1),
+                   np.array([TRACK_ID]), threat, np.zeros((1, 3)))
+        assert fleet.locked_threat.tolist() == [0]
+        draws[terrain] = int(fleet.draws[0])
+    assert draws[True] == 0 and draws[False] >= 4  # 0.5 s: at least two looks
