@@ -24,13 +24,20 @@ modelled: diffraction over the ridge (a target just below the grazing line is ma
 outright), multipath, vegetation and buildings; an obstruction narrower than the sample
 spacing (a dip of the ray into the ground shorter than that, at grazing) can be missed.
 
+One compiled ray test (``_clear_path``) serves every sensor: :func:`line_of_sight` (one
+antenna, many targets: the radars, :class:`TerrainMask`) and :func:`line_of_sight_pairs`
+(one ray a pair, both ends moving: seekers, fire-control directors and jammers, through
+:class:`TerrainView` in the scenario's ENU frame). :func:`ground_in_view` is the radial
+sweep of :func:`viewshed` with the target on the ground: which ground a radar sees, so
+that a target's range cell in the terrain's shadow adds no clutter.
+
 :func:`gaussian_ridge` makes the small synthetic DEM the tests and examples use
 (tests/data/terrain/ridge.tif; see its ``make_ridge.py``).
 
 This module runs past 400 lines on purpose. The DEM, its bilinear sampling kernel and the
-two forms of the line-of-sight test (:func:`line_of_sight` ray by ray for the simulation,
-:func:`viewshed` as a radial sweep for coverage maps) share that kernel and the same
-geometry. Issue 20 names this module as their home.
+forms of the line-of-sight test (ray by ray and pairwise for the simulation, the radial
+sweep for coverage maps and ground views) share that kernel and the same geometry. Issue
+20 names this module as their home.
 """
 
 from __future__ import annotations
