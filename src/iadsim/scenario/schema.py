@@ -318,14 +318,16 @@ class Weather(StrictModel):
 
 
 class TerrainSettings(StrictModel):
-    """A digital elevation model that masks radars (iadsim.world.terrain)."""
+    """A digital elevation model that masks radars, seekers, fire-control directors, jammers
+    and clutter, and that terrain-following threats fly over (iadsim.world.terrain)."""
 
     dem_file: str = Field(
         min_length=1, max_length=4096,
         description="GeoTIFF DEM on a geographic latitude-longitude grid (EPSG:4326), "
         "relative to the scenario file or absolute; read with rasterio (the terrain extra). "
         "Radars stand on it (antenna at the DEM's elevation + height_m) and are masked by "
-        "it along the 4/3-earth ray; outside it the ground is origin.ground_elevation_m.")
+        "it along the 4/3-earth ray, as are seekers, gun directors, jammers and clutter; "
+        "outside it the ground is origin.ground_elevation_m.")
 
 
 class InterceptorType(Catalogued):
