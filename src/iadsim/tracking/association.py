@@ -34,6 +34,9 @@ from scipy.sparse.csgraph import min_weight_full_bipartite_matching
 
 from iadsim.tracking import gating_tree, kernels
 
+#: Weight of the gate's own gain ``G - d^2`` in :func:`priced_gain`: small, so that it
+#: only orders pairs outside the pricing covariance's gate.
+GATE_GAIN_WEIGHT = 1e-3
 #: Below this many track x measurement pairs, gating tests every pair directly.
 BRUTE_FORCE_PAIRS = 2_048
 #: The grid of the spatial search has cells this many times the sum of the geometric means
@@ -142,6 +145,35 @@ def gated_pairs(track_position: np.ndarray, track_position_cov: np.ndarray,
     key, first = np.unique(key, return_index=True)
     return (key // measurement.shape[0], key % measurement.shape[0],
             np.concatenate([distance2, by_report_distance2])[first])
+
+
+def priced_gain(track_position: np.ndarray, cost_cov: np.ndarray, measurement: np.ndarray,
+                measurement_cov: np.ndarray, track_index: np.ndarray,
+                measurement_index: np.ndarray, gate_distance2: np.ndarray,
+                gate_threshold: float) -> np.ndarray:
+    """The assignment gain of gated pairs priced with another covariance than the gate's.
+
+    The pairs (``track_index``, ``measurement_index``, their ``gate_distance2``, each (m,))
+    come from :func:`gated_pairs` on a broad gate covariance; ``cost_cov`` (n, 3, 3) is
+    each track's covariance to price them with (for an IMM track, the moment-matched
+    prediction, the gate being its broadest model's). The gain is
+
+        ``max(G - d_c^2, 0) + GATE_GAIN_WEIGHT (G - d_g^2)``,
+
+    with ``d_c^2`` under ``S = cost_cov + R`` and ``d_g^2`` the gate's: the classic GNN
+    gain under the pricing covariance, and a small positive gain under the gate for a
+    pair outside the pricing gate, so that a report only the broad gate holds is still
+    taken when no track prices it higher (the onset of a hard turn) but never preferred to
+    a report the pricing covariance expects (a neighbour's in a crowd). (m,) gains, > 0
+    for every gated pair. Blackman and Popoli 1999, sec. 6.5 (the GNN gain), sec. 4.6
+    (an IMM's gate as the union of its models' gates).
+    """
+    residual = measurement[measurement_index] - track_position[track_index]
+    innovation_cov = cost_cov[track_index] + measurement_cov[measurement_index]
+    distance2 = np.einsum("ki,ki->k", residual,
+                          np.linalg.solve(innovation_cov, residual[..., None])[..., 0])
+    return (np.maximum(gate_threshold - distance2, 0.0)
+            + GATE_GAIN_WEIGHT * (gate_threshold - gate_distance2))
 
 
 def may_gate(track_position: np.ndarray, track_position_cov: np.ndarray,
