@@ -147,32 +147,38 @@ def gated_pairs(track_position: np.ndarray, track_position_cov: np.ndarray,
             np.concatenate([distance2, by_report_distance2])[first])
 
 
-def priced_gain(track_position: np.ndarray, cost_cov: np.ndarray, measurement: np.ndarray,
-                measurement_cov: np.ndarray, track_index: np.ndarray,
-                measurement_index: np.ndarray, gate_distance2: np.ndarray,
-                gate_threshold: float) -> np.ndarray:
-    """The assignment gain of gated pairs priced with another covariance than the gate's.
-
-    The pairs (``track_index``, ``measurement_index``, their ``gate_distance2``, each (m,))
-    come from :func:`gated_pairs` on a broad gate covariance; ``cost_cov`` (n, 3, 3) is
-    each track's covariance to price them with (for an IMM track, the moment-matched
-    prediction, the gate being its broadest model's). The gain is
-
-        ``max(G - d_c^2, 0) + GATE_GAIN_WEIGHT (G - d_g^2)``,
-
-    with ``d_c^2`` under ``S = cost_cov + R`` and ``d_g^2`` the gate's: the classic GNN
-    gain under the pricing covariance, and a small positive gain under the gate for a
-    pair outside the pricing gate, so that a report only the broad gate holds is still
-    taken when no track prices it higher (the onset of a hard turn) but never preferred to
-    a report the pricing covariance expects (a neighbour's in a crowd). (m,) gains, > 0
-    for every gated pair. Blackman and Popoli 1999, sec. 6.5 (the GNN gain), sec. 4.6
-    (an IMM's gate as the union of its models' gates).
-    """
+def pair_distance2(track_position: np.ndarray, track_position_cov: np.ndarray,
+                   measurement: np.ndarray, measurement_cov: np.ndarray,
+                   track_index: np.ndarray, measurement_index: np.ndarray) -> np.ndarray:
+    """Squared Mahalanobis distance ``r^T S^-1 r``, ``S = P + R``, of the pairs
+    (``track_index``, ``measurement_index``), each (m,), of tracks (n, 3), (n, 3, 3) and
+    reports (k, 3), (k, 3, 3): e.g. gated pairs priced with another covariance than the
+    gate's. Returns (m,)."""
     residual = measurement[measurement_index] - track_position[track_index]
-    innovation_cov = cost_cov[track_index] + measurement_cov[measurement_index]
-    distance2 = np.einsum("ki,ki->k", residual,
-                          np.linalg.solve(innovation_cov, residual[..., None])[..., 0])
-    return (np.maximum(gate_threshold - distance2, 0.0)
+    innovation_cov = track_position_cov[track_index] + measurement_cov[measurement_index]
+    return np.einsum("ki,ki->k", residual,
+                     np.linalg.solve(innovation_cov, residual[..., None])[..., 0])
+
+
+def priced_gain(pricing_distance2: np.ndarray, gate_distance2: np.ndarray,
+                gate_threshold: float) -> np.ndarray:
+    """The assignment gain of gated pairs priced otherwise than by their gate.
+
+    A track may be gated broadly (an IMM track on its broadest model, so that a hard
+    turn's first report is in its gate) and priced by what it expects (its combined
+    prediction): ``gate_distance2`` (m,) is each pair's ``d_g^2`` in the gate,
+    ``pricing_distance2`` its ``d_p^2`` under the pricing. The gain is
+
+        ``max(G - d_p^2, 0) + GATE_GAIN_WEIGHT (G - d_g^2)``:
+
+    the classic GNN gain under the pricing, plus a small positive gain under the gate,
+    so that a report only the broad gate holds is still taken when no track prices it
+    higher (the onset of a hard turn), but never preferred to a report that the pricing
+    expects (a neighbour's, in a crowd). (m,) gains, > 0 for every gated pair.
+    Blackman and Popoli 1999, sec. 6.5 (the GNN gain) and 4.6 (an IMM's gate as the
+    union of its models' gates).
+    """
+    return (np.maximum(gate_threshold - pricing_distance2, 0.0)
             + GATE_GAIN_WEIGHT * (gate_threshold - gate_distance2))
 
 

@@ -69,7 +69,7 @@ The battle manager reads :class:`TrackPicture`; the truth is never visible here.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from itertools import groupby
 from operator import attrgetter
@@ -81,7 +81,14 @@ from iadsim.events import EventKind, EventLog
 from iadsim.scenario.schema import Tracking
 from iadsim.sensors.radar import EFFECTIVE_EARTH_RADIUS_M, DetectionBatch, RadarSite
 from iadsim.tracking import imm, kalman, score
-from iadsim.tracking.association import CrowdLimits, assign, gated_pairs, may_gate, priced_gain
+from iadsim.tracking.association import (
+    CrowdLimits,
+    assign,
+    gated_pairs,
+    may_gate,
+    pair_distance2,
+    priced_gain,
+)
 from iadsim.tracking.bias import MAX_PAIR_LAG_S, BiasEstimator, plot_jacobian
 from iadsim.tracking.classification import BALLISTIC, classify
 from iadsim.world.atmosphere import STANDARD_GRAVITY_MPS2
@@ -116,6 +123,8 @@ ACCELERATION_SMOOTHING = 0.3
 #: the velocity noise of one update into hundreds of m/s^2 (a drone read as ballistic).
 ACCELERATION_BASELINE_S = 1.0
 GRAVITY_MPS2 = np.array([0.0, 0.0, -STANDARD_GRAVITY_MPS2])
+#: Prices gated pairs: (track indices, report indices) -> squared distances, each (m,).
+Pricing = Callable[[np.ndarray, np.ndarray], np.ndarray]
 
 
 def chi_square_quantile(probability: float, degrees_of_freedom: int) -> float:
@@ -445,19 +454,18 @@ class CentralTracker:
         position, position_cov = kalman.predict_position(
             self.state[rows], covariance, time_s - self.time_s[rows],
             self.settings.process_noise_mps2, self._known_acceleration(rows))
-        priced = None
+        pricing = None
         if self._imm:
             # Tracks flown with the IMM are gated on its prediction (the broadest model)
-            # and their pairs priced with its combined covariance.
+            # and their pairs priced with its combined covariance (_imm_pricing).
             active = self.imm_active[rows] & (time_s >= self.time_s[rows])
             if active.any():
-                priced = active
-                price_cov = position_cov.copy()
-                position[active], position_cov[active], price_cov[active] = (
+                position[active], position_cov[active], combined_cov = (
                     imm.gate_and_price_moments(self._imm_predict(rows[active], time_s)))
+                pricing = self._imm_pricing(active, position[active], combined_cov,
+                                            measurement, measurement_cov)
         slot, taken = self._associate(rows, position, position_cov, measurement,
-                                      measurement_cov, slot_of, slots,
-                                      None if priced is None else (priced, price_cov))
+                                      measurement_cov, slot_of, slots, pricing)
         if taken.size:
             local = slot // slots
             if self._score:
@@ -534,18 +542,36 @@ class CentralTracker:
                                            self.mode_probability[rows]),
                            transition, noise, mode_transition)
 
+    def _imm_pricing(self, active: np.ndarray, position: np.ndarray,
+                     combined_cov: np.ndarray, measurement: np.ndarray,
+                     measurement_cov: np.ndarray) -> tuple[np.ndarray, Pricing]:
+        """The pricing of the gated pairs of the IMM tracks (``active`` among the
+        candidates) for :meth:`_associate`: their squared distance under the combined
+        (moment-matched) prediction, ``position`` (a, 3) and ``combined_cov`` (a, 3, 3)
+        of the active tracks in order (:func:`imm.gate_and_price_moments`), tighter than
+        the broadest model's gate while the CV mode is likely."""
+        local = np.full(active.size, -1)
+        local[active] = np.arange(position.shape[0])
+
+        def price(track_index: np.ndarray, measurement_index: np.ndarray) -> np.ndarray:
+            return pair_distance2(position, combined_cov, measurement, measurement_cov,
+                                  local[track_index], measurement_index)
+
+        return active, price
+
     def _associate(self, rows: np.ndarray, position: np.ndarray, position_cov: np.ndarray,
                    measurement: np.ndarray, measurement_cov: np.ndarray, slot_of: np.ndarray,
-                   slots: int, priced: tuple[np.ndarray, np.ndarray] | None = None,
+                   slots: int, pricing: tuple[np.ndarray, Pricing] | None = None,
                    ) -> tuple[np.ndarray, np.ndarray]:
         """GNN in two passes over the candidate track ``rows`` (with their predicted
         ``position`` and ``position_cov``): confirmed tracks choose first, tentative tracks
         take what is left, so a young track in a dense raid cannot steal an established
         track's report. A track takes at most one report from each radar: the rows of the
         assignment are (track, radar) slots, ``track * slots + slot_of[report]``.
-        ``priced``: which of ``rows`` (bool) have their pairs priced with another
-        covariance than their gate's, and those covariances (len(rows), 3, 3)
-        (:func:`iadsim.tracking.association.priced_gain`; IMM tracks).
+        ``pricing``: which of ``rows`` (bool) have their gated pairs priced otherwise
+        than by their gate distance, and the function that prices them (pairs' indices
+        into ``rows`` and into the reports -> squared distances;
+        :func:`iadsim.tracking.association.priced_gain`; IMM tracks).
         Returns (slots, report indices) assigned."""
         # One gating for both passes; each pass assigns among its own tracks' pairs.
         pair_track, pair_measurement, distance2 = gated_pairs(
@@ -553,11 +579,11 @@ class CentralTracker:
             limits=self.crowd_limits)
         # Gain G - d^2, nudged so that a pair exactly on the gate is still taken.
         gain = (self.gate_threshold - distance2) + 1e-9
-        if priced is not None:
-            pairs = priced[0][pair_track].nonzero()[0]
+        if pricing is not None:
+            priced, price = pricing
+            pairs = priced[pair_track].nonzero()[0]
             if pairs.size:
-                gain[pairs] = priced_gain(position, priced[1], measurement, measurement_cov,
-                                          pair_track[pairs], pair_measurement[pairs],
+                gain[pairs] = priced_gain(price(pair_track[pairs], pair_measurement[pairs]),
                                           distance2[pairs], self.gate_threshold) + 1e-9
         pair_slot = pair_track * slots + slot_of[pair_measurement]
         chosen_slots, chosen_measurements = [], []
