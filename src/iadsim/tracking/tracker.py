@@ -56,8 +56,10 @@ Tracking and Navigation, 2001, sec. 11.6):
   ``ballistic_model_confidence`` are then predicted under gravity (the ballistic model,
   drag-free), the others at constant velocity, or, with ``motion_model: imm``, the
   confirmed ones with the IMM (constant velocity + constant acceleration,
-  :mod:`iadsim.tracking.imm`), whose combined estimate the table's row holds and whose
-  broadest model's prediction gates them (:meth:`_imm_update`).
+  :mod:`iadsim.tracking.imm`), whose combined estimate the table's row holds, whose
+  broadest model's prediction gates them and whose combined covariance prices their
+  gated pairs in the assignment (:meth:`_imm_update`, :meth:`_imm_pricing`), and whose
+  combined acceleration the picture carries (:meth:`picture`).
 * Bias estimation (``bias_estimation``): pairs of raw plots of one confirmed track by
   two radars estimate every radar's range, azimuth and elevation bias, and each radar's
   plots are corrected by its estimate before gating
@@ -143,10 +145,10 @@ class TrackPicture:
     velocity), ``kind_confidence`` is that kind's posterior probability (0 when -1).
     ``acceleration_mps2`` (n, 3) is the acceleration the tracker predicts each track with:
     gravity for a track flown with the ballistic model, the IMM's combined acceleration
-    estimate for a track flown with the IMM, zero for the others; None (the default, for pictures
-    made elsewhere) means zero for every track. ``ballistic_model`` (n,) says which tracks
-    are flown with the ballistic model (their acceleration is gravity, and they end at an
-    impact point); None means every track with a downward acceleration is.
+    estimate for a track flown with the IMM, zero for the others; None (the default, for
+    pictures made elsewhere) means zero for every track. ``ballistic_model`` (n,) says
+    which tracks are flown with the ballistic model (their acceleration is gravity, and
+    they end at an impact point); None means every track with a downward acceleration is.
     """
 
     time_s: float
