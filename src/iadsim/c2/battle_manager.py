@@ -305,7 +305,7 @@ class BattleManager:
         assessment = evaluate(picture.position_m, picture.velocity_mps, self.assets.position_m,
                               self.assets.radius_m, self.assets.value,
                               self.doctrine.threat_corridor_m, self.doctrine.priority,
-                              picture.speed_sigma_mps, picture.acceleration_mps2,
+                              picture.speed_sigma_mps, picture.ballistic_acceleration_mps2,
                               self.ground_elevation_m - self.frame.alt_m,
                               self.frame.gaussian_radius_m(), self.frame.alt_m)
         reach = engageability(picture, assessment.time_to_go_s, batteries, self.types,
@@ -394,7 +394,9 @@ class BattleManager:
                             picture.last_update_by_radar_s[rows], picture.speed_sigma_mps[rows],
                             picture.kind_index[rows], picture.kind_confidence[rows],
                             None if picture.acceleration_mps2 is None
-                            else picture.acceleration_mps2[rows])
+                            else picture.acceleration_mps2[rows],
+                            None if picture.ballistic_model is None
+                            else picture.ballistic_model[rows])
         now = Engageability(reach.feasible[:, rows], reach.intercept_time_s[:, rows],
                             reach.intercept_point_m[:, rows])
         return engagement_windows(part, assessment.time_to_go_s[rows], self.batteries,
