@@ -74,6 +74,36 @@ def test_a_one_plot_track_is_deleted_at_its_first_miss(two_sites):
     assert drop["track_id"].tolist() == [0] and drop["value"].tolist() == [2.0]
 
 
+def test_one_plot_misses_lets_a_one_plot_track_take_its_second_plot_a_scan_late(two_sites):
+    """Plots at scans 1 and 3, a scan elsewhere between: by default the track of scan 1 is
+    deleted at scan 2 and scan 3 starts another; with one_plot_misses 1 the first takes
+    the plot of scan 3 (its gate then spans two revisits) and is deleted only at a second
+    miss."""
+    elsewhere = [[-60_000.0, -60_000.0, 1_000.0]]  # a plot in coverage, far from the target
+    scans = {2.0: START, 4.0: elsewhere, 6.0: START + VELOCITY * 4.0}
+    default, default_log = make_network_tracker(two_sites[:1])
+    lenient, lenient_log = make_network_tracker(two_sites[:1], one_plot_misses=1)
+    for time_s, points in scans.items():
+        default.process(at(two_sites[0], points, time_s))
+        lenient.process(at(two_sites[0], points, time_s))
+    assert events(default_log, EventKind.TRACK_DROP)["track_id"].tolist() == [0, 1]
+    assert default.hits[default.track_id == 2].tolist() == [1]  # restarted at scan 3
+    assert lenient_log.count(EventKind.TRACK_DROP) == 0
+    assert lenient.hits[lenient.track_id == 0].tolist() == [2]
+    assert lenient.misses[lenient.track_id == 0].tolist() == [1]
+    # The plot elsewhere at scan 2 started track 1, missed once (scan 3): alive; deleted
+    # at its second miss.
+    assert lenient.misses[lenient.track_id == 1].tolist() == [1]
+    lenient.process(at(two_sites[0], START + VELOCITY * 6.0, 8.0))
+    assert 1 not in lenient.track_id.tolist()
+    assert events(lenient_log, EventKind.TRACK_DROP)["track_id"].tolist() == [1]
+
+
+def test_one_plot_misses_is_checked():
+    with pytest.raises(ValueError, match="one_plot_misses"):
+        Tracking(one_plot_misses=-1)
+
+
 def test_a_radar_that_never_reported_a_track_does_not_count_against_it(two_sites):
     # Radar b scans between radar a's scans and never sees the target: no miss.
     tracker, _ = make_network_tracker(two_sites, confirm_hits=3, confirm_window=3)
