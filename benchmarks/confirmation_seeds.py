@@ -32,9 +32,9 @@ import argparse
 import json
 
 import numpy as np
-from false_tracks import commit, setting_value
 from scipy.spatial import cKDTree
 
+from false_tracks import commit, setting_value
 from iadsim.engine.simulation import Simulation
 from iadsim.events import EventKind
 from iadsim.scenario.loader import load_scenario
