@@ -150,8 +150,7 @@ def test_a_weak_target_is_confirmed_by_score_within_30_scans_and_before_m_of_n()
     3 false alarms a scan): score confirmation (P_D assumed 0.8, above the true one)
     confirms it within 30 scans of its first detection, before 4-of-6 M of N, in each
     of three seeds (measured: 9, 11 and 20 scans after the first detection, against 27,
-    41 and 45), and
-    confirms nothing else."""
+    41 and 45), and confirms nothing else."""
     sites = _single_radar("short-range-radar")
     start, velocity = np.array([[30_000.0, 0.0, 3_000.0]]), np.array([[-50.0, 0.0, 0.0]])
     for seed in range(3):
