@@ -1,5 +1,6 @@
-"""M-of-N against score confirmation over seeds: leakers, false tracks, rounds at them, and
-how soon each threat is confirmed.
+"""M of N against score confirmation over seeds: leakers, false tracks, time to confirm.
+
+Leakers, false tracks, the rounds fired at them, and how soon each threat is confirmed.
 
 Runs each built-in scenario with each confirmation rule (``tracking.confirmation``) over
 seeds 1-10 (``--seeds``) and, step by step, compares the central tracker's confirmed
