@@ -750,6 +750,10 @@ class Tracking(StrictModel):
     confirm_window: int = Field(
         6, ge=1, le=100, description="N of the M-of-N confirmation: a tentative track is "
         "deleted once it has missed more than N - M of the scans that could see it.")
+    one_plot_misses: int = Field(
+        0, ge=0, le=10, description="Scans that could have seen a one-plot track and did "
+        "not that it survives (its gate grows as max_target_speed_mps x the time since its "
+        "plot). 0: its second plot must come in the next such scan.")
     tentative_timeout_s: Positive = 30.0
     coast_timeout_s: Positive = 30.0
     process_noise_mps2: Positive = Field(

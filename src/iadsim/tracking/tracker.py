@@ -19,7 +19,10 @@ Tracking and Navigation, 2001, sec. 11.6):
   ``max_target_speed_mps`` times the time since that plot (plus the measurement errors),
   and it is deleted at the first scan that could have seen it again and did not: the
   second plot must come in the next scan, so the gate of a one-plot track is never wider
-  than the fastest threat flies in one revisit. The Kalman update with the second plot
+  than the fastest threat flies in one revisit. ``one_plot_misses`` (default 0) lets it
+  survive that many such scans, its gate growing with the time since its plot (Stone
+  Soup's ``MultiMeasurementInitiator`` with ``UpdateTimeStepsDeleter(2)`` keeps a one-plot
+  track through one missed scan). The Kalman update with the second plot
   is then two-point differencing (the prior is wide against the plots' errors).
 * M-of-N confirmation: a tentative track is confirmed by its ``confirm_hits``-th report
   (the one that started it counts as the first; reports of one time count in radar
@@ -390,7 +393,8 @@ class CentralTracker:
         ``time_s`` (``position``: every track's position predicted to ``time_s``, at
         constant velocity): each scan of a radar that has reported a track, holds it in
         its coverage (:meth:`_covered`) and gave it nothing now is a miss. A one-plot
-        track is deleted at its first miss; another tentative track once it has missed
+        track is deleted at its first miss past ``one_plot_misses``; another tentative
+        track once it has missed
         more than ``confirm_window - confirm_hits`` (M of N), or once its score has fallen
         to the deletion threshold, each miss costing ``ln(1 - P_D)`` (score)."""
         tentative = (self.status == TENTATIVE).nonzero()[0]
@@ -404,7 +408,8 @@ class CentralTracker:
         if not missed.any():
             return
         self.misses[tentative] += missed.astype(self.misses.dtype)
-        one_plot_missed = (self.hits[tentative] == 1) & (self.misses[tentative] > 0)
+        one_plot_missed = ((self.hits[tentative] == 1)
+                           & (self.misses[tentative] > self.settings.one_plot_misses))
         if self._score:
             self.score[tentative] += missed * score.miss_score(
                 self.settings.score_detection_probability)
