@@ -265,6 +265,6 @@ def test_interrupted_campaign_resumes_without_loss_or_duplicates(tmp_path, monke
                                   pd.read_parquet(tmp_path / "reference" / "days.parquet"))
     assert not (out / "parts").exists()
     assert not [p for p in out.iterdir() if p.name.startswith(".")]  # no temporaries
-    with pytest.raises(ValueError, match="holds a inventory campaign; expected a "
-                                         "monte_carlo campaign"):
+    with pytest.raises(ValueError, match=r"holds an inventory campaign \(iadsim campaign\); "
+                                         r"expected a Monte Carlo campaign \(iadsim mc\)"):
         iadsim.monte_carlo(model, 2, out=out, resume=True, progress=False)

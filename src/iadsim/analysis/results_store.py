@@ -45,6 +45,10 @@ INTERVALS_FILE = "intervals.csv"
 DATABASE_FILE = "runs.duckdb"
 EVENTS_FOLDER = "events"
 
+#: What a folder's ``campaign.json`` ``kind`` holds, as an error message names it.
+KINDS = {"monte_carlo": "a Monte Carlo campaign (iadsim mc)",
+         "inventory": "an inventory campaign (iadsim campaign)"}
+
 
 def scenario_digest(scenario: Scenario) -> str:
     """SHA-256 of the validated scenario's JSON: two campaigns of one scenario share it."""
@@ -124,8 +128,8 @@ class ResultsStore:
             previous = json.loads(recorded.read_text(encoding="utf-8"))
             held = previous.get("kind", "monte_carlo")  # folders from before the kind
             if held != kind:
-                raise ValueError(f"resume: {self.folder} holds a {held} campaign; expected "
-                                 f"a {kind} campaign (choose another folder)")
+                raise ValueError(f"resume: {self.folder} holds {KINDS.get(held, repr(held))}; "
+                                 f"expected {KINDS[kind]} (choose another folder)")
             for key in ("scenario_sha256", "seed"):
                 if previous.get(key) != description[key]:
                     raise ValueError(f"resume: {self.folder} holds a campaign of another "
