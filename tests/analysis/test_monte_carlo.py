@@ -114,21 +114,13 @@ def test_store_writes_parquet_duckdb_and_kept_events_and_refuses_to_mix(thread_c
 
 
 def test_interrupted_campaign_resumes_without_loss_or_duplicates(thread_clients, tmp_path,
-                                                                 monkeypatch):
+                                                                 monkeypatch,
+                                                                 interrupt_appends):
     """A Ctrl-C after two recorded parts, then --resume: the rows of an uninterrupted run.
     (A killed process is the slow test in tests/interfaces/test_cli_campaign.py.)"""
     scenario = iadsim.load_scenario(SCENARIO)
     reference = run_campaign(thread_clients[2], scenario, 5, progress=False)
-    original = results_store.ResultsStore.append
-    calls = []
-
-    def interrupt_after_two(self, rows):
-        original(self, rows)
-        calls.append(len(rows))
-        if len(calls) == 2:
-            raise KeyboardInterrupt
-
-    monkeypatch.setattr(results_store.ResultsStore, "append", interrupt_after_two)
+    interrupt_appends(2)
     with pytest.raises(KeyboardInterrupt):
         run_campaign(thread_clients[1], scenario, 5, out=tmp_path, progress=False)
     monkeypatch.undo()
