@@ -33,6 +33,25 @@ def stable(rows: pd.DataFrame) -> pd.DataFrame:
     return rows.drop(columns=list(TIMING_COLUMNS)).reset_index(drop=True)
 
 
+def kill_when_parts(command: list[str], parts: Path, count: int) -> None:
+    """Start ``command`` in its own session and SIGKILL it and its worker processes (the
+    whole session: SIGKILL cannot be caught) once ``parts`` holds ``count`` part files."""
+    process = subprocess.Popen(command, env=environment(), start_new_session=True,
+                               stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    try:
+        deadline = time.monotonic() + 400
+        while time.monotonic() < deadline and process.poll() is None:
+            if len(list(parts.glob("part-*.parquet"))) >= count:
+                break
+            time.sleep(0.2)
+        assert process.poll() is None, "the campaign ended before it could be killed"
+        os.killpg(process.pid, signal.SIGKILL)
+        process.wait(timeout=60)
+    finally:
+        if process.poll() is None:
+            os.killpg(process.pid, signal.SIGKILL)
+
+
 @pytest.mark.parametrize(("arguments", "message"), [
     (["mc", SCENARIO, "-n", "2", "--keep-events", "1"], "keep_events: needs out"),
     (["mc", "no-such-scenario", "-n", "2"], "no such scenario file or built-in scenario"),
@@ -107,21 +126,7 @@ def test_campaign_process_killed_mid_way_resumes_without_loss_or_duplicates(tmp_
     out = tmp_path / "campaign"
     command = [sys.executable, "-m", "iadsim.interfaces.cli", "mc", SCENARIO, "-n", "12",
                "--workers", "1", "--out", str(out)]
-    # Its own session, so that the kill reaches the campaign and its worker processes.
-    process = subprocess.Popen(command, env=environment(), start_new_session=True,
-                               stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    try:
-        deadline = time.monotonic() + 400
-        while time.monotonic() < deadline and process.poll() is None:
-            if len(list((out / "parts").glob("part-*.parquet"))) >= 3:
-                break
-            time.sleep(0.2)
-        assert process.poll() is None, "the campaign ended before it could be killed"
-        os.killpg(process.pid, signal.SIGKILL)
-        process.wait(timeout=60)
-    finally:
-        if process.poll() is None:
-            os.killpg(process.pid, signal.SIGKILL)
+    kill_when_parts(command, out / "parts", 3)
     assert not (out / "replications.parquet").exists()
     resumed = subprocess.run([*command, "--resume"], env=environment(), capture_output=True,
                              text=True, timeout=600)
@@ -155,20 +160,7 @@ def test_inventory_campaign_process_killed_mid_way_resumes_without_loss_or_dupli
     out = tmp_path / "campaign"
     command = [sys.executable, "-m", "iadsim.interfaces.cli", "campaign", str(path), "-n",
                "12", "--workers", "1", "--out", str(out)]
-    process = subprocess.Popen(command, env=environment(), start_new_session=True,
-                               stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    try:
-        deadline = time.monotonic() + 400
-        while time.monotonic() < deadline and process.poll() is None:
-            if len(list((out / "parts").glob("part-*.parquet"))) >= 3:
-                break
-            time.sleep(0.2)
-        assert process.poll() is None, "the campaign ended before it could be killed"
-        os.killpg(process.pid, signal.SIGKILL)
-        process.wait(timeout=60)
-    finally:
-        if process.poll() is None:
-            os.killpg(process.pid, signal.SIGKILL)
+    kill_when_parts(command, out / "parts", 3)
     assert not (out / "days.parquet").exists()
     recorded = len(list((out / "parts").glob("part-*.parquet")))
     assert 3 <= recorded < 12
