@@ -171,3 +171,38 @@ def test_inventory_campaign_process_killed_mid_way_resumes_without_loss_or_dupli
     reference = run_inventory_campaign(None, iadsim.load_scenario(path), 12)
     pd.testing.assert_frame_equal(days, reference.days)
     assert days.groupby("replication").size().tolist() == [2] * 12
+
+
+@pytest.mark.slow
+def test_sweep_process_killed_mid_way_resumes_without_loss_or_duplicates(tmp_path):
+    """``iadsim sweep --resume`` after SIGKILL of the sweep and its worker in its second
+    variant: the rows, sweep.csv and plots of an uninterrupted sweep (played on an
+    in-process cluster; the rows are the same whatever the workers)."""
+    import logging
+
+    from distributed import Client, LocalCluster
+
+    from iadsim.analysis.sweep import sweep
+
+    parameters = ["threats.high-run.count=1,2"]
+    out = tmp_path / "sweep"
+    command = [sys.executable, "-m", "iadsim.interfaces.cli", "sweep", SCENARIO, "--param",
+               parameters[0], "-n", "8", "--workers", "1", "--out", str(out)]
+    kill_when_parts(command, out / "variant-01" / "parts", 2)
+    assert (out / "variant-00" / "replications.parquet").exists()
+    assert not (out / "variant-01" / "replications.parquet").exists()
+    assert not (out / "sweep.csv").exists()
+    resumed = subprocess.run([*command, "--resume"], env=environment(), capture_output=True,
+                             text=True, timeout=600)
+    assert resumed.returncode == 0, resumed.stderr
+    with LocalCluster(n_workers=1, processes=False, threads_per_worker=1,
+                      dashboard_address=":0", silence_logs=logging.ERROR) as cluster, \
+            Client(cluster, set_as_default=False) as client:
+        reference = sweep(SCENARIO, parameters, 8, out=tmp_path / "reference",
+                          progress=False, client=client)
+    rows = pd.read_parquet(out / "replications.parquet")
+    pd.testing.assert_frame_equal(stable(rows), stable(reference.replications))
+    assert rows.groupby("variant").size().tolist() == [8, 8]
+    assert (out / "sweep.csv").read_bytes() == (tmp_path / "reference" / "sweep.csv").read_bytes()
+    for plot in reference.plots:
+        assert (out / "plots" / plot.name).read_bytes() == plot.read_bytes(), plot.name

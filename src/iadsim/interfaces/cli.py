@@ -296,6 +296,10 @@ def sweep(
                                              "runs.duckdb and plots/ (default: "
                                              "runs/NAME-sweep).")] = None,
     max_events: MaxEventsOption = None,
+    resume: Annotated[bool, typer.Option(help="Complete the interrupted sweep in --out (the "
+                                              "same scenario and --param options; no variant "
+                                              "or replication lost, none counted twice).")]
+    = False,
 ) -> None:
     """Run a campaign per point of a parameter grid, with common random numbers.
 
@@ -315,9 +319,11 @@ def sweep(
         # Every variant checked (fields, then the run budget) before anything runs.
         check_budget(grid(model, parameters), budget)
         result = run_sweep(model, parameters, replications, workers=workers,
-                           scheduler=scheduler, out=folder, max_events=budget)
+                           scheduler=scheduler, out=folder, max_events=budget, resume=resume)
     except KeyboardInterrupt:
-        errors.print("interrupted", markup=False, highlight=False)
+        errors.print(f"interrupted; the finished replications are kept in {folder}: run the "
+                     "same command with --resume to complete the sweep", markup=False,
+                     highlight=False, soft_wrap=True)
         raise typer.Exit(code=130) from None
     except ScenarioError as error:
         _fail_scenario(error, model, scenario)
