@@ -19,6 +19,12 @@ from rich.console import Console
 
 from iadsim.errors import OutputError, ScenarioError
 from iadsim.interfaces import campaign_command
+from iadsim.interfaces.cli_options import (
+    MaxEventsOption,
+    ScenarioArgument,
+    SchedulerOption,
+    WorkersOption,
+)
 from iadsim.interfaces.cli_report import register as register_plot_and_report
 from iadsim.interfaces.coverage_command import register as register_coverage
 from iadsim.interfaces.exports.command import export_command
@@ -223,16 +229,6 @@ def _print_intervals(intervals: Any, title: str) -> None:
                       f"[{_number(row.low)}, {_number(row.high)}]", basis, row.method)
     console.print(table)
 
-
-#: Options shared by the campaign commands (mc, sweep, trial).
-WorkersOption = Annotated[int | None, typer.Option(
-    min=1, help="Local worker processes (default: the CPU count).")]
-SchedulerOption = Annotated[str | None, typer.Option(
-    help="Run on an existing Dask cluster, tcp://HOST:PORT.")]
-ScenarioArgument = Annotated[str, typer.Argument(help="A built-in name or a scenario file.")]
-MaxEventsOption = Annotated[int | None, typer.Option(
-    min=1, help="Refuse the campaign when a replication's run is estimated to log more "
-                "events (default 20,000,000, as iadsim run; see docs: run budget).")]
 
 
 @app.command()
