@@ -206,3 +206,24 @@ def test_sweep_process_killed_mid_way_resumes_without_loss_or_duplicates(tmp_pat
     assert (out / "sweep.csv").read_bytes() == (tmp_path / "reference" / "sweep.csv").read_bytes()
     for plot in reference.plots:
         assert (out / "plots" / plot.name).read_bytes() == plot.read_bytes(), plot.name
+
+
+def test_mc_refuses_names_that_share_a_result_column_in_one_line(tmp_path):
+    import copy
+
+    import yaml
+
+    from small_site_builder import SMALL_SITE
+
+    document = copy.deepcopy(SMALL_SITE)
+    asset = document["defended_assets"][0]
+    document["defended_assets"] += [dict(asset, name="fuel-depot"),
+                                    dict(asset, name="fuel_depot")]
+    path = tmp_path / "site.yaml"
+    path.write_text(yaml.safe_dump(document), encoding="utf-8")
+    result = runner.invoke(app, ["mc", str(path), "-n", "2", "--out", str(tmp_path / "out")])
+    assert result.exit_code == 2 and result.stdout == ""
+    assert result.stderr == (f"error: {path}: defended_assets[2].name: 'fuel_depot' and "
+                             "'fuel-depot' name the same result column 'fuel_depot'; rename "
+                             "one (names must differ in more than punctuation)\n")
+    assert not (tmp_path / "out").exists()

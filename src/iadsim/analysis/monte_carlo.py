@@ -226,14 +226,34 @@ def record_replications(client: Any, scenario: Scenario, replications: int,
     return rows.sort_values(key, ignore_index=True)
 
 
+def check_result_columns(scenario: Scenario) -> None:
+    """Refuse a scenario two of whose names would share a replication row's column
+    (defended assets ``sam-home`` and ``sam_home``: ``survived_sam_home``), the second
+    overwriting the first, before anything runs.
+
+    Raises
+    ------
+    ScenarioError
+        One problem per clash, naming the field path (``defended_assets[1].name``).
+    """
+    from iadsim.errors import ScenarioError
+    from iadsim.scenario.campaign_schema import result_column_problems
+
+    problems = result_column_problems(scenario)
+    if problems:
+        raise ScenarioError(f"<scenario {scenario.name}>", problems)
+
+
 def run_campaign(client: Any, scenario: Scenario, replications: int,
                  out: str | Path | None = None, keep_events: int = 0, resume: bool = False,
                  label: str = "replications", progress: bool = True,
                  confidence: float = 0.95,
                  max_events: int = DEFAULT_MAX_EVENTS) -> CampaignResult:
     """A campaign on an existing client (see :func:`monte_carlo`; sweeps share a client).
-    Refused before anything is written when a replication is over the run budget."""
+    Refused before anything is written when a replication is over the run budget, or when
+    two names would share a result column (:func:`check_result_columns`)."""
     check_replications([("", scenario)], max_events, "iadsim.monte_carlo")
+    check_result_columns(scenario)
     store = ResultsStore(out, scenario, replications, resume) if out is not None else None
     kept: dict[int, Any] = {}
 
@@ -308,6 +328,7 @@ def monte_carlo(scenario: str | Path | Scenario, replications: int, workers: int
         raise ValueError(f"workers must be at least 1, got {workers}")
     model = scenario if isinstance(scenario, Scenario) else load_scenario(scenario)
     check_replications([("", model)], max_events, "iadsim.monte_carlo")
+    check_result_columns(model)
     local_workers = workers if scheduler is not None else (
         workers if workers is not None else min(replications, max(1, os.cpu_count() or 1)))
     with campaign_client(local_workers, scheduler) as client:

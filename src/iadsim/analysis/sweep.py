@@ -35,7 +35,7 @@ import pandas as pd
 import yaml
 from pydantic import ValidationError
 
-from iadsim.analysis.monte_carlo import campaign_client, run_campaign
+from iadsim.analysis.monte_carlo import campaign_client, check_result_columns, run_campaign
 from iadsim.analysis.results_store import (
     claim_folder,
     scenario_digest,
@@ -253,6 +253,8 @@ def sweep(scenario: str | Path | Scenario, parameters: list[str] | list[SweepPar
     parsed = [p if isinstance(p, SweepParameter) else parse_parameter(p) for p in parameters]
     points = grid(base, parsed)
     check_budget(points, max_events)
+    for _, model in points:
+        check_result_columns(model)
     folder = Path(out) if out is not None else None
     if folder is not None:
         claim_sweep_folder(folder, base, parsed, replications, resume)
