@@ -227,3 +227,46 @@ def test_mc_refuses_names_that_share_a_result_column_in_one_line(tmp_path):
                              "'fuel-depot' name the same result column 'fuel_depot'; rename "
                              "one (names must differ in more than punctuation)\n")
     assert not (tmp_path / "out").exists()
+
+
+@pytest.mark.slow
+def test_sweep_whose_worker_is_killed_completes_without_loss_or_duplicates(tmp_path):
+    """SIGKILL of the worker process (not of the sweep) while the second variant runs: the
+    scheduler restarts it and runs its replication again, and the scenario the
+    replications read is computed again (scattered data would be lost with the worker,
+    and every waiting replication cancelled). The rows are those of an undisturbed
+    sweep, none lost, none twice."""
+    import psutil
+
+    out = tmp_path / "sweep"
+    command = [sys.executable, "-m", "iadsim.interfaces.cli", "sweep", SCENARIO, "--param",
+               "threats.high-run.count=1,2", "-n", "6", "--workers", "1", "--out", str(out)]
+    process = subprocess.Popen(command, env=environment(), start_new_session=True,
+                               stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
+    try:
+        deadline = time.monotonic() + 400
+        while time.monotonic() < deadline and process.poll() is None:
+            if list((out / "variant-01" / "parts").glob("part-*.parquet")):
+                break
+            time.sleep(0.2)
+        assert process.poll() is None, "the sweep ended before its worker could be killed"
+        workers = [child for child in psutil.Process(process.pid).children(recursive=True)
+                   if "spawn_main" in " ".join(child.cmdline())]
+        assert len(workers) == 1
+        workers[0].send_signal(signal.SIGKILL)
+        _, stderr = process.communicate(timeout=600)
+    finally:
+        if process.poll() is None:
+            os.killpg(process.pid, signal.SIGKILL)
+    assert process.returncode == 0, stderr
+    rows = pd.read_parquet(out / "replications.parquet")
+    assert rows.groupby("variant")["replication"].apply(list).tolist() == [list(range(6))] * 2
+    model = iadsim.load_scenario(SCENARIO)
+    from iadsim.analysis.monte_carlo import run_campaign
+    from iadsim.analysis.sweep import variant
+
+    for number, count in enumerate((1, 2)):
+        alone = run_campaign(None, variant(model, {"threats.high-run.count": count}), 6)
+        mine = rows[rows["variant"] == number].drop(columns=["variant",
+                                                             "threats.high-run.count"])
+        pd.testing.assert_frame_equal(stable(mine), stable(alone.replications))

@@ -106,6 +106,11 @@ def campaign_client(workers: int | None, scheduler: str | None) -> Iterator[Any]
         yield client
 
 
+def _scenario_of(scenario: Scenario) -> Scenario:
+    """The scenario, as a task's result on a worker (see :func:`execute`)."""
+    return scenario
+
+
 def execute(client: Any, scenario: Scenario, indices: list[int], keep: set[int],
             on_result: Callable[[dict[str, Any]], None],
             extract: Callable[[Any], Any] | None = None, label: str = "replications",
@@ -142,10 +147,13 @@ def execute(client: Any, scenario: Scenario, indices: list[int], keep: set[int],
             on_result(task(scenario, index, replication_seed(seed, index), index in keep,
                            extract, max_events=max_events))
         return
-    shared = client.scatter(scenario, broadcast=True)
+    # The scenario is a task's result, not scattered data: when the worker holding it dies,
+    # the scheduler computes it again on another (scattered data would be lost, and every
+    # replication waiting on it cancelled).
+    shared = client.submit(_scenario_of, scenario, pure=False)
     futures = [client.submit(task, shared, index, replication_seed(seed, index),
                              index in keep, extract, max_events=max_events,
-                             key=f"{label}-{seed}-{index}-{id(shared)}",
+                             key=f"{label}-{seed}-{index}-{shared.key}",
                              pure=False, retries=2)
                for index in indices]
     bar = Progress(TextColumn("[bold]{task.description}"), BarColumn(), MofNCompleteColumn(),
