@@ -8,6 +8,7 @@ import pytest
 from typer.testing import CliRunner
 
 import iadsim
+from iadsim import api
 from iadsim.analysis.monte_carlo import replication_seed, run_campaign
 from iadsim.analysis.replication_metrics import TIMING_COLUMNS
 from iadsim.analysis.sweep import SweepParameter, grid, parse_parameter, sweep, variant
@@ -146,7 +147,7 @@ def test_interrupted_sweep_resumes_without_loss_or_duplicates(thread_clients, tm
         sweep(other, parameters, 3, out=out, progress=False, client=thread_clients[1],
               resume=True)
     played = []
-    original_run = iadsim.api.run
+    original_run = api.run
     monkeypatch.setattr("iadsim.api.run", lambda scenario, seed, max_events: played.append(
         (scenario.threats[0].count, seed)) or original_run(scenario, seed=seed,
                                                             max_events=max_events))
@@ -190,3 +191,60 @@ def test_a_sweep_resume_with_other_parameters_is_one_line_with_exit_code_2(tmp_p
     assert sorted(p.name for p in tmp_path.iterdir()) == ["campaign.json"]  # nothing ran
     with pytest.raises(ValueError, match="resume: needs out"):
         sweep(base, ["threats.high-run.count=1,2"], 2, resume=True)
+
+
+def test_a_replication_that_keeps_killing_its_worker_stops_the_sweep_which_resumes(
+        thread_clients, tmp_path, monkeypatch):
+    """The cluster gives up on a replication whose worker dies every time (KilledWorker,
+    imitated here in process): the sweep stops with one line naming it, the finished
+    replications stay recorded, and --resume completes the sweep running only the rest."""
+    from types import SimpleNamespace
+
+    from distributed.scheduler import KilledWorker
+
+    from iadsim.errors import WorkerLostError
+
+    base = iadsim.load_scenario("sinop-trial")
+    parameters = ["threats.high-run.count=1,2"]
+    bad_seed = replication_seed(base.sim.seed, 1)
+    original_run = api.run
+
+    def crash(scenario, seed, max_events):
+        if scenario.threats[0].count == 2 and seed == bad_seed:
+            raise KilledWorker("replication", SimpleNamespace(address="tcp://10.0.0.9:1"), 3)
+        return original_run(scenario, seed=seed, max_events=max_events)
+
+    monkeypatch.setattr("iadsim.api.run", crash)
+    with pytest.raises(WorkerLostError) as raised:
+        sweep(base, parameters, 2, out=tmp_path, progress=False, client=thread_clients[1])
+    assert str(raised.value) == (f"variant 2/2: replication 1 (seed {bad_seed}) killed its "
+                                 "worker process each time it ran (a crash or the "
+                                 "out-of-memory killer)")
+    monkeypatch.undo()
+    played = []
+    monkeypatch.setattr("iadsim.api.run", lambda scenario, seed, max_events: played.append(
+        seed) or original_run(scenario, seed=seed, max_events=max_events))
+    resumed = sweep(base, parameters, 2, out=tmp_path, progress=False,
+                    client=thread_clients[1], resume=True)
+    assert played == [bad_seed]  # variant 2's replication 0 was recorded before
+    assert resumed.replications.groupby("variant")["replication"].apply(list).tolist() == [
+        [0, 1], [0, 1]]
+
+
+def test_a_lost_worker_on_the_command_line_is_one_line_saying_how_to_resume(tmp_path,
+                                                                              monkeypatch):
+    from iadsim.errors import WorkerLostError
+
+    def lose(*args, **kwargs):
+        raise WorkerLostError("variant 2/2: replication 1 (seed 5) killed its worker process "
+                              "each time it ran (a crash or the out-of-memory killer)")
+
+    monkeypatch.setattr("iadsim.analysis.sweep.sweep", lose)
+    result = CliRunner().invoke(app, ["sweep", "sinop-trial", "--param",
+                                      "threats.high-run.count=1,2", "-n", "2", "--out",
+                                      str(tmp_path)])
+    assert result.exit_code == 1
+    assert result.stderr == ("error: variant 2/2: replication 1 (seed 5) killed its worker "
+                             "process each time it ran (a crash or the out-of-memory killer); "
+                             f"the finished replications are kept in {tmp_path}: run the same "
+                             "command with --resume to complete the sweep\n")

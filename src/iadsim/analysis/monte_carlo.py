@@ -29,6 +29,7 @@ import pandas as pd
 from iadsim.analysis.replication_metrics import interval_table, summary_row
 from iadsim.analysis.results_store import ResultsStore
 from iadsim.engine.run_cost import DEFAULT_MAX_EVENTS, check_replications
+from iadsim.errors import WorkerLostError
 from iadsim.scenario.schema import Scenario
 
 #: Rows are flushed to the store at least this often while a campaign runs (seconds).
@@ -126,9 +127,12 @@ def execute(client: Any, scenario: Scenario, indices: list[int], keep: set[int],
     process, one after the other, in the order of ``indices``.
 
     On an exception (KeyboardInterrupt included) the pending replications are cancelled
-    and the exception propagates; what ``on_result`` recorded stays recorded.
+    and the exception propagates; what ``on_result`` recorded stays recorded. A worker
+    that dies is replaced and its replication run again; one whose workers die every
+    time it is tried raises :class:`~iadsim.errors.WorkerLostError` naming it.
     """
     from distributed import as_completed
+    from distributed.scheduler import KilledWorker
     from rich.console import Console
     from rich.progress import (
         BarColumn,
@@ -163,7 +167,15 @@ def execute(client: Any, scenario: Scenario, indices: list[int], keep: set[int],
         with bar:
             task = bar.add_task(label, total=len(futures))
             for future in as_completed(futures, loop=client.loop):
-                on_result(future.result())
+                try:
+                    outcome = future.result()
+                except KilledWorker:
+                    index = indices[futures.index(future)]
+                    raise WorkerLostError(
+                        f"{label}: replication {index} (seed {replication_seed(seed, index)}) "
+                        "killed its worker process each time it ran (a crash or the "
+                        "out-of-memory killer)") from None
+                on_result(outcome)
                 future.release()
                 bar.advance(task)
     finally:

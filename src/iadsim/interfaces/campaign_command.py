@@ -42,8 +42,15 @@ def campaign(
     resupply, leakers and damage, and the day each layer runs dry."""
     from iadsim.analysis.inventory_campaign import campaign as play
     from iadsim.engine.run_cost import DEFAULT_MAX_EVENTS
-    from iadsim.errors import ScenarioError
-    from iadsim.interfaces.cli import _fail, _fail_scenario, _load, console, errors
+    from iadsim.errors import ScenarioError, WorkerLostError
+    from iadsim.interfaces.cli import (
+        _fail,
+        _fail_scenario,
+        _load,
+        _worker_lost,
+        console,
+        errors,
+    )
 
     model = _load(scenario)
     if model.campaign is None:
@@ -60,6 +67,8 @@ def campaign(
                      f"{folder}: run the same command with --resume to complete the campaign",
                      markup=False, highlight=False, soft_wrap=True)
         raise typer.Exit(code=130) from None
+    except WorkerLostError as error:
+        _worker_lost(error, folder, "campaign")
     except ScenarioError as error:
         _fail_scenario(error, model, scenario)
     except (ValueError, OSError) as error:

@@ -17,7 +17,7 @@ from typing import Annotated, Any, NoReturn
 import typer
 from rich.console import Console
 
-from iadsim.errors import OutputError, ScenarioError
+from iadsim.errors import OutputError, ScenarioError, WorkerLostError
 from iadsim.interfaces import campaign_command
 from iadsim.interfaces.cli_options import (
     MaxEventsOption,
@@ -86,6 +86,15 @@ def _fail_scenario(error: ScenarioError, model: Scenario, scenario: str) -> NoRe
     """A scenario's problems found after loading (the run budget, a flight the model
     cannot solve), one line each, naming the scenario as the user gave it."""
     _fail([line.replace(f"<scenario {model.name}>", scenario, 1) for line in error.lines()])
+
+
+def _worker_lost(error: WorkerLostError, folder: Path | None, what: str) -> NoReturn:
+    """A replication that killed its workers: one line (what was kept and how to go on)
+    and exit code 1 (the input was valid; the run failed)."""
+    kept = (f"; the finished replications are kept in {folder}: run the same command with "
+            f"--resume to complete the {what}" if folder is not None else "")
+    errors.print(f"error: {error}{kept}", markup=False, highlight=False, soft_wrap=True)
+    raise typer.Exit(code=1)
 
 
 def _load(scenario: str) -> Scenario:
@@ -261,6 +270,8 @@ def mc(
                    else "interrupted")
         errors.print(message, markup=False, highlight=False, soft_wrap=True)
         raise typer.Exit(code=130) from None
+    except WorkerLostError as error:
+        _worker_lost(error, out, "campaign")
     except ScenarioError as error:
         _fail_scenario(error, model, scenario)
     except (ValueError, OSError) as error:
@@ -321,6 +332,8 @@ def sweep(
                      "same command with --resume to complete the sweep", markup=False,
                      highlight=False, soft_wrap=True)
         raise typer.Exit(code=130) from None
+    except WorkerLostError as error:
+        _worker_lost(error, folder, "sweep")
     except ScenarioError as error:
         _fail_scenario(error, model, scenario)
     except (ValueError, OSError) as error:
