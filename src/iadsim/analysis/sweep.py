@@ -14,10 +14,10 @@ change, not the luck of the draw.
 With a results folder, the sweep records what it is (``campaign.json`` of kind ``sweep``:
 the base scenario's digest and seed, the swept paths and values) and each variant's
 replications as they finish (a Monte Carlo store in ``variant-NN/``), so an interrupted
-sweep (Ctrl-C, a killed process) resumes (``resume=True``, ``iadsim sweep --resume``) with
-no variant or replication lost and none counted twice: its tables and plots are those of
-an uninterrupted sweep. A resume with other parameters, another scenario or seed is
-refused before anything runs.
+sweep (Ctrl-C, a killed worker or process) resumes (``resume=True``, ``iadsim sweep
+--resume``) with no variant or replication lost and none counted twice: its tables and
+plots are those of an uninterrupted sweep. A resume with other parameters, another
+scenario or seed is refused before anything runs.
 """
 
 from __future__ import annotations
