@@ -24,36 +24,21 @@ from __future__ import annotations
 
 import argparse
 import json
-import subprocess
-from pathlib import Path
+from typing import Any
 
 import numpy as np
 from scipy.spatial import cKDTree
 
 from iadsim.engine.simulation import Simulation
-from iadsim.scenario.loader import load_scenario
 from iadsim.scenario.schema import Scenario
 from iadsim.threats.raid import FLYING
+from tracking_settings import add_options, commit, parse
 
 
-def commit() -> str:
-    """The source tree's commit, so that a line can be traced."""
-    try:
-        return subprocess.run(["git", "rev-parse", "--short", "HEAD"], capture_output=True,
-                              text=True, check=True,
-                              cwd=Path(__file__).resolve().parent).stdout.strip()
-    except (OSError, subprocess.CalledProcessError):
-        return "unknown"
-
-
-def measure(name: str, seed: int, radius_m: float, tracking: dict[str, float]) -> dict:
-    """Run one scenario (its tracking settings changed by ``tracking``) and score its
-    confirmed picture at every step."""
-    scenario = load_scenario(name)
-    if tracking:
-        document = scenario.model_dump()
-        document["tracking"] = {**document["tracking"], **tracking}
-        scenario = Scenario.model_validate(document)
+def measure(name: str, scenario: Scenario, seed: int, radius_m: float,
+            tracking: dict[str, Any]) -> dict:
+    """Run one scenario (its tracking settings already changed by ``tracking``, recorded
+    in the line) and score its confirmed picture at every step."""
     simulation = Simulation(scenario, seed=seed)
     total_steps = int(np.ceil(simulation.scenario.sim.duration_s / simulation.dt_s - 1e-9))
     near_ever: dict[int, bool] = {}
@@ -94,32 +79,14 @@ def measure(name: str, seed: int, radius_m: float, tracking: dict[str, float]) -
             "tracking": tracking, "commit": commit()}
 
 
-def setting_value(text: str) -> int | float | bool | str:
-    """A ``--tracking`` value: an integer, a number, true/false, else the text itself
-    (e.g. ``motion_model=imm``, ``confirmation=score``)."""
-    if text.lower() in ("true", "false"):
-        return text.lower() == "true"
-    for kind in (int, float):
-        try:
-            return kind(text)
-        except ValueError:
-            pass
-    return text
-
-
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--scenarios", nargs="+", default=["layered-defense", "saturation"])
-    parser.add_argument("--seed", type=int, default=1)
+    add_options(parser, "merge_checks=100")
     parser.add_argument("--radius-m", type=float, default=1_000.0)
-    parser.add_argument("--tracking", nargs="*", default=[], metavar="NAME=VALUE",
-                        help="override tracking settings, e.g. merge_checks=100")
-    arguments = parser.parse_args()
-    tracking = {name: setting_value(value)
-                for name, value in (item.split("=", 1) for item in arguments.tracking)}
-    for name in arguments.scenarios:
-        print(json.dumps(measure(name, arguments.seed, arguments.radius_m, tracking)),
-              flush=True)
+    arguments, tracking, scenarios = parse(parser)
+    for name, scenario in scenarios.items():
+        print(json.dumps(measure(name, scenario, arguments.seed, arguments.radius_m,
+                                 tracking)), flush=True)
 
 
 if __name__ == "__main__":

@@ -17,20 +17,18 @@ from __future__ import annotations
 import argparse
 import json
 import time
+from typing import Any
 
-from false_tracks import commit, setting_value
 from iadsim.api import run
-from iadsim.scenario.loader import load_scenario
 from iadsim.scenario.schema import Scenario
+from tracking_settings import add_options, commit, parse
 
 
-def measure(name: str, seed: int, tracking: dict) -> dict:
-    """Run one scenario with its tracking settings changed by ``tracking``."""
-    scenario = load_scenario(name)
-    document = scenario.model_dump()
-    document["tracking"] = {**document["tracking"], **tracking}
+def measure(name: str, scenario: Scenario, seed: int, tracking: dict[str, Any]) -> dict:
+    """Run one scenario (its tracking settings already changed by ``tracking``, recorded
+    in the line)."""
     started = time.perf_counter()
-    result = run(Scenario.model_validate(document), seed=seed)
+    result = run(scenario, seed=seed)
     summary = result.summary
     quality = summary["track_quality"] or {}
     return {"bench": "track_picture", "scenario": name, "seed": seed, "tracking": tracking,
@@ -47,15 +45,10 @@ def measure(name: str, seed: int, tracking: dict) -> dict:
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--scenarios", nargs="+", default=["layered-defense", "saturation"])
-    parser.add_argument("--seed", type=int, default=1)
-    parser.add_argument("--tracking", nargs="*", default=[], metavar="NAME=VALUE",
-                        help="override tracking settings, e.g. motion_model=imm")
-    arguments = parser.parse_args()
-    tracking = {name: setting_value(value)
-                for name, value in (item.split("=", 1) for item in arguments.tracking)}
-    for name in arguments.scenarios:
-        print(json.dumps(measure(name, arguments.seed, tracking)), flush=True)
+    add_options(parser, "motion_model=imm")
+    arguments, tracking, scenarios = parse(parser)
+    for name, scenario in scenarios.items():
+        print(json.dumps(measure(name, scenario, arguments.seed, tracking)), flush=True)
 
 
 if __name__ == "__main__":

@@ -47,3 +47,10 @@ class OutputError(IadsimError, ValueError):
 
     The message names the option or argument, the path and what was expected.
     """
+
+
+class WorkerLostError(IadsimError, RuntimeError):
+    """A campaign's replication whose worker process died more often than the cluster
+    retries it (a crash, the out-of-memory killer). The campaign stops; the replications
+    recorded before stay recorded, so that it resumes.
+    """

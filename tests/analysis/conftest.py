@@ -1,4 +1,5 @@
-"""Shared fixtures of the campaign tests: Dask clients inside the test process.
+"""Shared fixtures of the campaign tests: Dask clients inside the test process, and a
+Ctrl-C between two recorded parts of a results store.
 
 An in-process cluster (threads, ``processes=False``) starts in a fraction of a second and
 uses the kernels the test process has already loaded; the process clusters that
@@ -25,3 +26,28 @@ def thread_clients():
     for client, cluster in zip(clients, clusters, strict=True):
         client.close()
         cluster.close()
+
+
+@pytest.fixture
+def interrupt_appends(monkeypatch):
+    """``interrupt_appends(after)``: from then on, the ``after``-th call of
+    ``ResultsStore.append`` that records rows (a campaign's last flush may have none)
+    records its part and then raises KeyboardInterrupt (a Ctrl-C between two flushes).
+    Returns the list of the row counts of all the calls, filled as they come.
+    ``monkeypatch.undo()`` restores ``append``."""
+    from iadsim.analysis import results_store
+
+    def arm(after: int) -> list[int]:
+        original = results_store.ResultsStore.append
+        calls: list[int] = []
+
+        def interrupt(self, rows):
+            original(self, rows)
+            calls.append(len(rows))
+            if rows and sum(1 for count in calls if count) == after:
+                raise KeyboardInterrupt
+
+        monkeypatch.setattr(results_store.ResultsStore, "append", interrupt)
+        return calls
+
+    return arm

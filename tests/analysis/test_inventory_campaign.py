@@ -218,7 +218,8 @@ def test_a_battery_lost_with_its_asset_holds_nothing_and_gets_nothing():
     assert lost["depot_sam_missile"].tolist() == [0, 2]
 
 
-def test_interrupted_campaign_resumes_without_loss_or_duplicates(tmp_path, monkeypatch):
+def test_interrupted_campaign_resumes_without_loss_or_duplicates(tmp_path, monkeypatch,
+                                                                 interrupt_appends):
     """In process (the fast variant of the killed-process test in
     tests/interfaces/test_cli_campaign.py): a Ctrl-C after two replications were recorded,
     a duplicated part (a crash between two renames), then resume: the rows, intervals,
@@ -229,16 +230,7 @@ def test_interrupted_campaign_resumes_without_loss_or_duplicates(tmp_path, monke
     document["interceptors"][0]["single_shot_pk"] = 0.6  # the replications differ
     model = iadsim.Scenario.model_validate(document)
     reference = run_inventory_campaign(None, model, 5, out=tmp_path / "reference")
-    original = results_store.ResultsStore.append
-    calls = []
-
-    def interrupt_after_two(self, rows):
-        original(self, rows)
-        calls.append(len(rows))
-        if len(calls) == 2:
-            raise KeyboardInterrupt
-
-    monkeypatch.setattr(results_store.ResultsStore, "append", interrupt_after_two)
+    calls = interrupt_appends(2)
     out = tmp_path / "campaign"
     with pytest.raises(KeyboardInterrupt):
         run_inventory_campaign(None, model, 5, out=out)
@@ -265,6 +257,6 @@ def test_interrupted_campaign_resumes_without_loss_or_duplicates(tmp_path, monke
                                   pd.read_parquet(tmp_path / "reference" / "days.parquet"))
     assert not (out / "parts").exists()
     assert not [p for p in out.iterdir() if p.name.startswith(".")]  # no temporaries
-    with pytest.raises(ValueError, match="holds a inventory campaign; expected a "
-                                         "monte_carlo campaign"):
+    with pytest.raises(ValueError, match=r"holds an inventory campaign \(iadsim campaign\); "
+                                         r"expected a Monte Carlo campaign \(iadsim mc\)"):
         iadsim.monte_carlo(model, 2, out=out, resume=True, progress=False)

@@ -114,21 +114,13 @@ def test_store_writes_parquet_duckdb_and_kept_events_and_refuses_to_mix(thread_c
 
 
 def test_interrupted_campaign_resumes_without_loss_or_duplicates(thread_clients, tmp_path,
-                                                                 monkeypatch):
+                                                                 monkeypatch,
+                                                                 interrupt_appends):
     """A Ctrl-C after two recorded parts, then --resume: the rows of an uninterrupted run.
     (A killed process is the slow test in tests/interfaces/test_cli_campaign.py.)"""
     scenario = iadsim.load_scenario(SCENARIO)
     reference = run_campaign(thread_clients[2], scenario, 5, progress=False)
-    original = results_store.ResultsStore.append
-    calls = []
-
-    def interrupt_after_two(self, rows):
-        original(self, rows)
-        calls.append(len(rows))
-        if len(calls) == 2:
-            raise KeyboardInterrupt
-
-    monkeypatch.setattr(results_store.ResultsStore, "append", interrupt_after_two)
+    interrupt_appends(2)
     with pytest.raises(KeyboardInterrupt):
         run_campaign(thread_clients[1], scenario, 5, out=tmp_path, progress=False)
     monkeypatch.undo()
@@ -156,3 +148,42 @@ def test_interrupted_campaign_resumes_without_loss_or_duplicates(thread_clients,
 def test_monte_carlo_refuses_bad_arguments(arguments, message):
     with pytest.raises(ValueError, match=message):
         iadsim.monte_carlo(SCENARIO, **arguments)
+
+
+def test_names_that_share_a_result_column_are_refused_before_anything_runs(tmp_path):
+    """Assets ``fuel-depot`` and ``fuel_depot`` would both write ``survived_fuel_depot``
+    (the second overwriting the first), interceptor types ``sam-missile`` and
+    ``sam_missile`` both ``fired_sam_missile``: the campaign and the sweep refuse them in
+    one line per clash naming the field, as an inventory campaign does, and nothing is
+    written."""
+    import copy
+
+    from iadsim.analysis.sweep import sweep
+    from small_site_builder import SMALL_SITE
+
+    document = copy.deepcopy(SMALL_SITE)
+    asset = document["defended_assets"][0]
+    document["defended_assets"] += [dict(asset, name="fuel-depot"),
+                                    dict(asset, name="fuel_depot")]
+    model = iadsim.Scenario.model_validate(document)  # a valid scenario: one run is fine
+    row = summary_row(iadsim.run(model).summary)
+    assert [c for c in row if c.startswith("survived_")] == ["survived_depot",
+                                                             "survived_fuel_depot"]
+    with pytest.raises(iadsim.ScenarioError) as raised:
+        iadsim.monte_carlo(model, 2, out=tmp_path / "mc", progress=False)
+    assert raised.value.lines() == [
+        "<scenario small-site>: defended_assets[2].name: 'fuel_depot' and 'fuel-depot' name "
+        "the same result column 'fuel_depot'; rename one (names must differ in more than "
+        "punctuation)"]
+    with pytest.raises(iadsim.ScenarioError, match=r"defended_assets\[2\]\.name"):
+        sweep(model, ["threats.cruise-pair.count=1,2"], 2, out=tmp_path / "sweep",
+              progress=False)
+    document["interceptors"].append(dict(document["interceptors"][0], name="sam_missile"))
+    document["batteries"][1]["interceptor"] = "sam_missile"
+    document["defended_assets"].pop()
+    with pytest.raises(iadsim.ScenarioError) as raised:
+        run_campaign(None, iadsim.Scenario.model_validate(document), 2)
+    assert raised.value.problems == [(
+        "batteries[1].interceptor", "'sam_missile' and 'sam-missile' name the same result "
+        "column 'sam_missile'; rename one (names must differ in more than punctuation)")]
+    assert not list(tmp_path.iterdir())

@@ -33,6 +33,25 @@ def stable(rows: pd.DataFrame) -> pd.DataFrame:
     return rows.drop(columns=list(TIMING_COLUMNS)).reset_index(drop=True)
 
 
+def kill_when_parts(command: list[str], parts: Path, count: int) -> None:
+    """Start ``command`` in its own session and SIGKILL it and its worker processes (the
+    whole session: SIGKILL cannot be caught) once ``parts`` holds ``count`` part files."""
+    process = subprocess.Popen(command, env=environment(), start_new_session=True,
+                               stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    try:
+        deadline = time.monotonic() + 400
+        while time.monotonic() < deadline and process.poll() is None:
+            if len(list(parts.glob("part-*.parquet"))) >= count:
+                break
+            time.sleep(0.2)
+        assert process.poll() is None, "the campaign ended before it could be killed"
+        os.killpg(process.pid, signal.SIGKILL)
+        process.wait(timeout=60)
+    finally:
+        if process.poll() is None:
+            os.killpg(process.pid, signal.SIGKILL)
+
+
 @pytest.mark.parametrize(("arguments", "message"), [
     (["mc", SCENARIO, "-n", "2", "--keep-events", "1"], "keep_events: needs out"),
     (["mc", "no-such-scenario", "-n", "2"], "no such scenario file or built-in scenario"),
@@ -107,21 +126,7 @@ def test_campaign_process_killed_mid_way_resumes_without_loss_or_duplicates(tmp_
     out = tmp_path / "campaign"
     command = [sys.executable, "-m", "iadsim.interfaces.cli", "mc", SCENARIO, "-n", "12",
                "--workers", "1", "--out", str(out)]
-    # Its own session, so that the kill reaches the campaign and its worker processes.
-    process = subprocess.Popen(command, env=environment(), start_new_session=True,
-                               stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    try:
-        deadline = time.monotonic() + 400
-        while time.monotonic() < deadline and process.poll() is None:
-            if len(list((out / "parts").glob("part-*.parquet"))) >= 3:
-                break
-            time.sleep(0.2)
-        assert process.poll() is None, "the campaign ended before it could be killed"
-        os.killpg(process.pid, signal.SIGKILL)
-        process.wait(timeout=60)
-    finally:
-        if process.poll() is None:
-            os.killpg(process.pid, signal.SIGKILL)
+    kill_when_parts(command, out / "parts", 3)
     assert not (out / "replications.parquet").exists()
     resumed = subprocess.run([*command, "--resume"], env=environment(), capture_output=True,
                              text=True, timeout=600)
@@ -155,20 +160,7 @@ def test_inventory_campaign_process_killed_mid_way_resumes_without_loss_or_dupli
     out = tmp_path / "campaign"
     command = [sys.executable, "-m", "iadsim.interfaces.cli", "campaign", str(path), "-n",
                "12", "--workers", "1", "--out", str(out)]
-    process = subprocess.Popen(command, env=environment(), start_new_session=True,
-                               stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    try:
-        deadline = time.monotonic() + 400
-        while time.monotonic() < deadline and process.poll() is None:
-            if len(list((out / "parts").glob("part-*.parquet"))) >= 3:
-                break
-            time.sleep(0.2)
-        assert process.poll() is None, "the campaign ended before it could be killed"
-        os.killpg(process.pid, signal.SIGKILL)
-        process.wait(timeout=60)
-    finally:
-        if process.poll() is None:
-            os.killpg(process.pid, signal.SIGKILL)
+    kill_when_parts(command, out / "parts", 3)
     assert not (out / "days.parquet").exists()
     recorded = len(list((out / "parts").glob("part-*.parquet")))
     assert 3 <= recorded < 12
@@ -179,3 +171,102 @@ def test_inventory_campaign_process_killed_mid_way_resumes_without_loss_or_dupli
     reference = run_inventory_campaign(None, iadsim.load_scenario(path), 12)
     pd.testing.assert_frame_equal(days, reference.days)
     assert days.groupby("replication").size().tolist() == [2] * 12
+
+
+@pytest.mark.slow
+def test_sweep_process_killed_mid_way_resumes_without_loss_or_duplicates(tmp_path):
+    """``iadsim sweep --resume`` after SIGKILL of the sweep and its worker in its second
+    variant: the rows, sweep.csv and plots of an uninterrupted sweep (played on an
+    in-process cluster; the rows are the same whatever the workers)."""
+    import logging
+
+    from distributed import Client, LocalCluster
+
+    from iadsim.analysis.sweep import sweep
+
+    parameters = ["threats.high-run.count=1,2"]
+    out = tmp_path / "sweep"
+    command = [sys.executable, "-m", "iadsim.interfaces.cli", "sweep", SCENARIO, "--param",
+               parameters[0], "-n", "8", "--workers", "1", "--out", str(out)]
+    kill_when_parts(command, out / "variant-01" / "parts", 2)
+    assert (out / "variant-00" / "replications.parquet").exists()
+    assert not (out / "variant-01" / "replications.parquet").exists()
+    assert not (out / "sweep.csv").exists()
+    resumed = subprocess.run([*command, "--resume"], env=environment(), capture_output=True,
+                             text=True, timeout=600)
+    assert resumed.returncode == 0, resumed.stderr
+    with LocalCluster(n_workers=1, processes=False, threads_per_worker=1,
+                      dashboard_address=":0", silence_logs=logging.ERROR) as cluster, \
+            Client(cluster, set_as_default=False) as client:
+        reference = sweep(SCENARIO, parameters, 8, out=tmp_path / "reference",
+                          progress=False, client=client)
+    rows = pd.read_parquet(out / "replications.parquet")
+    pd.testing.assert_frame_equal(stable(rows), stable(reference.replications))
+    assert rows.groupby("variant").size().tolist() == [8, 8]
+    assert (out / "sweep.csv").read_bytes() == (tmp_path / "reference" / "sweep.csv").read_bytes()
+    for plot in reference.plots:
+        assert (out / "plots" / plot.name).read_bytes() == plot.read_bytes(), plot.name
+
+
+def test_mc_refuses_names_that_share_a_result_column_in_one_line(tmp_path):
+    import copy
+
+    import yaml
+
+    from small_site_builder import SMALL_SITE
+
+    document = copy.deepcopy(SMALL_SITE)
+    asset = document["defended_assets"][0]
+    document["defended_assets"] += [dict(asset, name="fuel-depot"),
+                                    dict(asset, name="fuel_depot")]
+    path = tmp_path / "site.yaml"
+    path.write_text(yaml.safe_dump(document), encoding="utf-8")
+    result = runner.invoke(app, ["mc", str(path), "-n", "2", "--out", str(tmp_path / "out")])
+    assert result.exit_code == 2 and result.stdout == ""
+    assert result.stderr == (f"error: {path}: defended_assets[2].name: 'fuel_depot' and "
+                             "'fuel-depot' name the same result column 'fuel_depot'; rename "
+                             "one (names must differ in more than punctuation)\n")
+    assert not (tmp_path / "out").exists()
+
+
+@pytest.mark.slow
+def test_sweep_whose_worker_is_killed_completes_without_loss_or_duplicates(tmp_path):
+    """SIGKILL of the worker process (not of the sweep) while the second variant runs: the
+    scheduler restarts it and runs its replication again, and the scenario the
+    replications read is computed again (scattered data would be lost with the worker,
+    and every waiting replication cancelled). The rows are those of an undisturbed
+    sweep, none lost, none twice."""
+    import psutil
+
+    out = tmp_path / "sweep"
+    command = [sys.executable, "-m", "iadsim.interfaces.cli", "sweep", SCENARIO, "--param",
+               "threats.high-run.count=1,2", "-n", "6", "--workers", "1", "--out", str(out)]
+    process = subprocess.Popen(command, env=environment(), start_new_session=True,
+                               stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
+    try:
+        deadline = time.monotonic() + 400
+        while time.monotonic() < deadline and process.poll() is None:
+            if list((out / "variant-01" / "parts").glob("part-*.parquet")):
+                break
+            time.sleep(0.2)
+        assert process.poll() is None, "the sweep ended before its worker could be killed"
+        workers = [child for child in psutil.Process(process.pid).children(recursive=True)
+                   if "spawn_main" in " ".join(child.cmdline())]
+        assert len(workers) == 1
+        workers[0].send_signal(signal.SIGKILL)
+        _, stderr = process.communicate(timeout=600)
+    finally:
+        if process.poll() is None:
+            os.killpg(process.pid, signal.SIGKILL)
+    assert process.returncode == 0, stderr
+    rows = pd.read_parquet(out / "replications.parquet")
+    assert rows.groupby("variant")["replication"].apply(list).tolist() == [list(range(6))] * 2
+    model = iadsim.load_scenario(SCENARIO)
+    from iadsim.analysis.monte_carlo import run_campaign
+    from iadsim.analysis.sweep import variant
+
+    for number, count in enumerate((1, 2)):
+        alone = run_campaign(None, variant(model, {"threats.high-run.count": count}), 6)
+        mine = rows[rows["variant"] == number].drop(columns=["variant",
+                                                             "threats.high-run.count"])
+        pd.testing.assert_frame_equal(stable(mine), stable(alone.replications))

@@ -29,6 +29,7 @@ import pandas as pd
 from iadsim.analysis.replication_metrics import interval_table, summary_row
 from iadsim.analysis.results_store import ResultsStore
 from iadsim.engine.run_cost import DEFAULT_MAX_EVENTS, check_replications
+from iadsim.errors import WorkerLostError
 from iadsim.scenario.schema import Scenario
 
 #: Rows are flushed to the store at least this often while a campaign runs (seconds).
@@ -106,6 +107,11 @@ def campaign_client(workers: int | None, scheduler: str | None) -> Iterator[Any]
         yield client
 
 
+def _scenario_of(scenario: Scenario) -> Scenario:
+    """The scenario, as a task's result on a worker (see :func:`execute`)."""
+    return scenario
+
+
 def execute(client: Any, scenario: Scenario, indices: list[int], keep: set[int],
             on_result: Callable[[dict[str, Any]], None],
             extract: Callable[[Any], Any] | None = None, label: str = "replications",
@@ -121,9 +127,12 @@ def execute(client: Any, scenario: Scenario, indices: list[int], keep: set[int],
     process, one after the other, in the order of ``indices``.
 
     On an exception (KeyboardInterrupt included) the pending replications are cancelled
-    and the exception propagates; what ``on_result`` recorded stays recorded.
+    and the exception propagates; what ``on_result`` recorded stays recorded. A worker
+    that dies is replaced and its replication run again; one whose workers die every
+    time it is tried raises :class:`~iadsim.errors.WorkerLostError` naming it.
     """
     from distributed import as_completed
+    from distributed.scheduler import KilledWorker
     from rich.console import Console
     from rich.progress import (
         BarColumn,
@@ -142,10 +151,13 @@ def execute(client: Any, scenario: Scenario, indices: list[int], keep: set[int],
             on_result(task(scenario, index, replication_seed(seed, index), index in keep,
                            extract, max_events=max_events))
         return
-    shared = client.scatter(scenario, broadcast=True)
+    # The scenario is a task's result, not scattered data: when the worker holding it dies,
+    # the scheduler computes it again on another (scattered data would be lost, and every
+    # replication waiting on it cancelled).
+    shared = client.submit(_scenario_of, scenario, pure=False)
     futures = [client.submit(task, shared, index, replication_seed(seed, index),
                              index in keep, extract, max_events=max_events,
-                             key=f"{label}-{seed}-{index}-{id(shared)}",
+                             key=f"{label}-{seed}-{index}-{shared.key}",
                              pure=False, retries=2)
                for index in indices]
     bar = Progress(TextColumn("[bold]{task.description}"), BarColumn(), MofNCompleteColumn(),
@@ -155,7 +167,15 @@ def execute(client: Any, scenario: Scenario, indices: list[int], keep: set[int],
         with bar:
             task = bar.add_task(label, total=len(futures))
             for future in as_completed(futures, loop=client.loop):
-                on_result(future.result())
+                try:
+                    outcome = future.result()
+                except KilledWorker:
+                    index = indices[futures.index(future)]
+                    raise WorkerLostError(
+                        f"{label}: replication {index} (seed {replication_seed(seed, index)}) "
+                        "killed its worker process each time it ran (a crash or the "
+                        "out-of-memory killer)") from None
+                on_result(outcome)
                 future.release()
                 bar.advance(task)
     finally:
@@ -226,14 +246,34 @@ def record_replications(client: Any, scenario: Scenario, replications: int,
     return rows.sort_values(key, ignore_index=True)
 
 
+def check_result_columns(scenario: Scenario) -> None:
+    """Refuse a scenario two of whose names would share a replication row's column
+    (defended assets ``sam-home`` and ``sam_home``: ``survived_sam_home``), the second
+    overwriting the first, before anything runs.
+
+    Raises
+    ------
+    ScenarioError
+        One problem per clash, naming the field path (``defended_assets[1].name``).
+    """
+    from iadsim.errors import ScenarioError
+    from iadsim.scenario.campaign_schema import result_column_problems
+
+    problems = result_column_problems(scenario)
+    if problems:
+        raise ScenarioError(f"<scenario {scenario.name}>", problems)
+
+
 def run_campaign(client: Any, scenario: Scenario, replications: int,
                  out: str | Path | None = None, keep_events: int = 0, resume: bool = False,
                  label: str = "replications", progress: bool = True,
                  confidence: float = 0.95,
                  max_events: int = DEFAULT_MAX_EVENTS) -> CampaignResult:
     """A campaign on an existing client (see :func:`monte_carlo`; sweeps share a client).
-    Refused before anything is written when a replication is over the run budget."""
+    Refused before anything is written when a replication is over the run budget, or when
+    two names would share a result column (:func:`check_result_columns`)."""
     check_replications([("", scenario)], max_events, "iadsim.monte_carlo")
+    check_result_columns(scenario)
     store = ResultsStore(out, scenario, replications, resume) if out is not None else None
     kept: dict[int, Any] = {}
 
@@ -308,6 +348,7 @@ def monte_carlo(scenario: str | Path | Scenario, replications: int, workers: int
         raise ValueError(f"workers must be at least 1, got {workers}")
     model = scenario if isinstance(scenario, Scenario) else load_scenario(scenario)
     check_replications([("", model)], max_events, "iadsim.monte_carlo")
+    check_result_columns(model)
     local_workers = workers if scheduler is not None else (
         workers if workers is not None else min(replications, max(1, os.cpu_count() or 1)))
     with campaign_client(local_workers, scheduler) as client:

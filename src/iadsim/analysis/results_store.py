@@ -20,6 +20,10 @@ An inventory campaign (``iadsim campaign``) uses the same store with one row per
 replication and day (key ``replication, day``) and ``days.parquet`` as its finished
 table; ``campaign.json`` records which kind of campaign a folder holds, so one kind is
 never resumed as the other.
+
+A sweep (``iadsim sweep``) records ``campaign.json`` of kind ``sweep`` in its folder (the
+base scenario's digest and seed, and the swept paths and values) and one Monte Carlo store
+per variant in ``variant-NN/``; resuming it resumes every variant's store.
 """
 
 from __future__ import annotations
@@ -44,6 +48,11 @@ ROWS_FILE = "replications.parquet"
 INTERVALS_FILE = "intervals.csv"
 DATABASE_FILE = "runs.duckdb"
 EVENTS_FOLDER = "events"
+
+#: What a folder's ``campaign.json`` ``kind`` holds, as an error message names it.
+KINDS = {"monte_carlo": "a Monte Carlo campaign (iadsim mc)",
+         "inventory": "an inventory campaign (iadsim campaign)",
+         "sweep": "a sweep (iadsim sweep)"}
 
 
 def scenario_digest(scenario: Scenario) -> str:
@@ -76,6 +85,47 @@ def _umask() -> int:
     mask = os.umask(0o022)
     os.umask(mask)
     return mask
+
+
+def claim_folder(folder: Path, description: dict[str, Any], resume: bool,
+                 compare: Callable[[dict[str, Any]], str | None] | None = None) -> None:
+    """Record in ``folder/campaign.json`` what the folder holds (``description``: its
+    ``kind``, ``scenario_sha256``, ``seed`` and any other field), after checking that the
+    folder may take it.
+
+    A folder that holds nothing yet takes anything. One that holds a campaign takes it
+    again only with ``resume``, and only of the same kind, scenario digest and seed;
+    ``compare(previous_description)`` may refuse more (it returns the error line, or None).
+    Nothing is written when the folder is refused.
+
+    Raises
+    ------
+    ValueError
+        One line naming ``out`` or ``resume`` and what was expected.
+    """
+    if folder.exists() and not folder.is_dir():
+        raise ValueError(f"out: {folder} exists and is not a folder; expected a folder")
+    recorded = folder / CAMPAIGN_FILE
+    kind = description["kind"]
+    if recorded.exists():
+        previous = json.loads(recorded.read_text(encoding="utf-8"))
+        held = previous.get("kind", "monte_carlo")  # folders from before the kind
+        noun = "a sweep" if held == "sweep" else "a campaign"
+        if not resume:
+            raise ValueError(f"out: {folder} already holds {noun}; pass resume=True "
+                             "(--resume) to complete it, or choose another folder")
+        if held != kind:
+            raise ValueError(f"resume: {folder} holds {KINDS.get(held, repr(held))}; "
+                             f"expected {KINDS[kind]} (choose another folder)")
+        for key in ("scenario_sha256", "seed"):
+            if previous.get(key) != description[key]:
+                raise ValueError(f"resume: {folder} holds {noun} of another scenario or seed "
+                                 f"({key} differs); expected the same scenario file and seed")
+        refused = compare(previous) if compare is not None else None
+        if refused is not None:
+            raise ValueError(refused)
+    write_atomically(recorded, lambda path: Path(path).write_text(
+        json.dumps(description, indent=2) + "\n", encoding="utf-8"))
 
 
 class ResultsStore:
@@ -111,28 +161,10 @@ class ResultsStore:
         self.folder = Path(folder)
         self.key = key
         self.rows_file = rows_file
-        if self.folder.exists() and not self.folder.is_dir():
-            raise ValueError(f"out: {self.folder} exists and is not a folder; expected a folder")
-        recorded = self.folder / CAMPAIGN_FILE
-        description = {"kind": kind, "scenario": scenario.name,
-                       "scenario_sha256": scenario_digest(scenario),
-                       "seed": scenario.sim.seed, "replications": replications}
-        if recorded.exists():
-            if not resume:
-                raise ValueError(f"out: {self.folder} already holds a campaign; pass resume=True "
-                                 "(--resume) to complete it, or choose another folder")
-            previous = json.loads(recorded.read_text(encoding="utf-8"))
-            held = previous.get("kind", "monte_carlo")  # folders from before the kind
-            if held != kind:
-                raise ValueError(f"resume: {self.folder} holds a {held} campaign; expected "
-                                 f"a {kind} campaign (choose another folder)")
-            for key in ("scenario_sha256", "seed"):
-                if previous.get(key) != description[key]:
-                    raise ValueError(f"resume: {self.folder} holds a campaign of another "
-                                     f"scenario or seed ({key} differs); expected the same "
-                                     "scenario file and seed")
-        write_atomically(recorded, lambda path: Path(path).write_text(
-            json.dumps(description, indent=2) + "\n", encoding="utf-8"))
+        claim_folder(self.folder, {"kind": kind, "scenario": scenario.name,
+                                   "scenario_sha256": scenario_digest(scenario),
+                                   "seed": scenario.sim.seed, "replications": replications},
+                     resume)
 
     def done_rows(self) -> pd.DataFrame:
         """Rows already recorded, one per key (replication index, and day), sorted."""

@@ -10,6 +10,14 @@ cross-section checks, so a value the schema refuses is refused here too.
 Every variant keeps the base scenario's seed, so replication ``i`` of every variant runs
 with the same seed (common random numbers): the difference between two variants is the
 change, not the luck of the draw.
+
+With a results folder, the sweep records what it is (``campaign.json`` of kind ``sweep``:
+the base scenario's digest and seed, the swept paths and values) and each variant's
+replications as they finish (a Monte Carlo store in ``variant-NN/``), so an interrupted
+sweep (Ctrl-C, a killed worker or process) resumes (``resume=True``, ``iadsim sweep
+--resume``) with no variant or replication lost and none counted twice: its tables and
+plots are those of an uninterrupted sweep. A resume with other parameters, another
+scenario or seed is refused before anything runs.
 """
 
 from __future__ import annotations
@@ -17,6 +25,7 @@ from __future__ import annotations
 import contextlib
 import copy
 import itertools
+import json
 import re
 from dataclasses import dataclass
 from pathlib import Path
@@ -26,8 +35,13 @@ import pandas as pd
 import yaml
 from pydantic import ValidationError
 
-from iadsim.analysis.monte_carlo import campaign_client, run_campaign
-from iadsim.analysis.results_store import write_atomically, write_database
+from iadsim.analysis.monte_carlo import campaign_client, check_result_columns, run_campaign
+from iadsim.analysis.results_store import (
+    claim_folder,
+    scenario_digest,
+    write_atomically,
+    write_database,
+)
 from iadsim.engine.run_cost import DEFAULT_MAX_EVENTS, check_replications
 from iadsim.scenario.references import reference_problems
 from iadsim.scenario.schema import Scenario
@@ -163,6 +177,44 @@ def check_budget(points: list[tuple[dict[str, Any], Scenario]],
                         for point, model in points), max_events, "iadsim.analysis.sweep.sweep")
 
 
+def _described(parameters: list[dict[str, Any]]) -> str:
+    """``threats.high-run.count=1,2 batteries.trial-battery.salvo_size=1,2`` (as typed)."""
+    def word(value: Any) -> str:
+        return value if isinstance(value, str) else json.dumps(value)
+
+    return " ".join(f"{p['path']}={','.join(word(v) for v in p['values'])}"
+                    for p in parameters)
+
+
+def claim_sweep_folder(folder: Path, base: Scenario, parameters: list[SweepParameter],
+                       replications: int, resume: bool) -> None:
+    """Record the sweep in ``folder/campaign.json`` (kind ``sweep``), or check on resume
+    that the folder holds this sweep: the same base scenario and seed, the same paths and
+    values in the same order (``1`` and ``1.0`` differ: they give other columns). The
+    replications may differ, as for ``iadsim mc --resume``: a sweep can be extended.
+
+    Raises
+    ------
+    ValueError
+        One line naming ``out`` or ``resume`` and what was expected.
+    """
+    swept = json.loads(json.dumps([{"path": p.path, "values": list(p.values)}
+                                   for p in parameters]))
+
+    def compare(previous: dict[str, Any]) -> str | None:
+        stored = previous.get("parameters")
+        if json.dumps(stored) == json.dumps(swept):
+            return None
+        held = _described(stored) if isinstance(stored, list) else "unknown"
+        return (f"resume: {folder} holds a sweep of other parameters ({held}); expected "
+                f"the same --param options in the same order, got {_described(swept)}")
+
+    claim_folder(folder, {"kind": "sweep", "scenario": base.name,
+                          "scenario_sha256": scenario_digest(base), "seed": base.sim.seed,
+                          "replications": replications, "parameters": swept},
+                 resume, compare)
+
+
 @dataclass(frozen=True, slots=True)
 class SweepResult:
     """Rows of every replication of every variant and the interval table per variant, each
@@ -176,7 +228,8 @@ class SweepResult:
 def sweep(scenario: str | Path | Scenario, parameters: list[str] | list[SweepParameter],
           replications: int, workers: int | None = None, scheduler: str | None = None,
           out: str | Path | None = None, progress: bool = True,
-          client: Any = None, max_events: int = DEFAULT_MAX_EVENTS) -> SweepResult:
+          client: Any = None, max_events: int = DEFAULT_MAX_EVENTS,
+          resume: bool = False) -> SweepResult:
     """Run a Monte Carlo campaign of ``replications`` per grid point (same seeds for all).
 
     ``parameters`` are ``PATH=VALUES`` strings or :class:`SweepParameter`. With ``out``, each
@@ -186,16 +239,25 @@ def sweep(scenario: str | Path | Scenario, parameters: list[str] | list[SweepPar
     (then ``workers`` and ``scheduler`` are not used). ``max_events``: the run budget of
     each replication (:mod:`iadsim.engine.run_cost`); every variant is checked before any
     runs, and a variant over it refuses the sweep (``ScenarioError`` naming the variant).
+    ``resume``: complete the sweep already in ``out`` (same scenario, seed and parameters;
+    refused otherwise): its recorded replications are kept, only the missing ones run, and
+    the tables and plots are those of an uninterrupted sweep.
     """
     from iadsim.scenario.loader import load_scenario
 
     if isinstance(replications, bool) or not isinstance(replications, int) or replications < 1:
         raise ValueError(f"replications must be an integer >= 1, got {replications!r}")
+    if resume and out is None:
+        raise ValueError("resume: needs out (the folder of the sweep to resume)")
     base = scenario if isinstance(scenario, Scenario) else load_scenario(scenario)
     parsed = [p if isinstance(p, SweepParameter) else parse_parameter(p) for p in parameters]
     points = grid(base, parsed)
     check_budget(points, max_events)
+    for _, model in points:
+        check_result_columns(model)
     folder = Path(out) if out is not None else None
+    if folder is not None:
+        claim_sweep_folder(folder, base, parsed, replications, resume)
     row_frames, interval_frames = [], []
     with contextlib.ExitStack() as stack:
         if client is None:
@@ -204,7 +266,8 @@ def sweep(scenario: str | Path | Scenario, parameters: list[str] | list[SweepPar
             label = f"variant {number + 1}/{len(points)}"
             result = run_campaign(client, model, replications,
                                   out=folder / f"variant-{number:02d}" if folder else None,
-                                  label=label, progress=progress, max_events=max_events)
+                                  resume=resume, label=label, progress=progress,
+                                  max_events=max_events)
             columns = {path: value for path, value in point.items()}
             row_frames.append(result.replications.assign(variant=number, **columns))
             interval_frames.append(result.intervals.assign(variant=number, **columns))

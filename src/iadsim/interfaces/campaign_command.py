@@ -12,6 +12,8 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 
+from iadsim.interfaces.cli_options import MaxEventsOption, SchedulerOption
+
 if TYPE_CHECKING:
     from rich.console import Console
 
@@ -27,25 +29,28 @@ def campaign(
     workers: Annotated[int | None, typer.Option(
         min=1, help="Local worker processes (default: the CPU count; one replication without "
                     "this option runs in this process).")] = None,
-    scheduler: Annotated[str | None, typer.Option(
-        help="Run on an existing Dask cluster, tcp://HOST:PORT.")] = None,
+    scheduler: SchedulerOption = None,
     out: Annotated[Path | None, typer.Option(help="Folder for days.parquet, days.csv, "
                                              "intervals.csv, dry_days.csv and runs.duckdb "
                                              "(default: runs/NAME-campaign).")] = None,
     resume: Annotated[bool, typer.Option(help="Complete the interrupted campaign in --out "
                                               "(no replication lost, none counted twice).")]
     = False,
-    max_events: Annotated[int | None, typer.Option(
-        min=1, help="Refuse the campaign when a night's run is estimated to log more "
-                    "events (default 20,000,000, as iadsim run; see docs: run budget).")]
-    = None,
+    max_events: MaxEventsOption = None,
 ) -> None:
     """Play the scenario's campaign day by day: magazines carried from night to night,
     resupply, leakers and damage, and the day each layer runs dry."""
     from iadsim.analysis.inventory_campaign import campaign as play
     from iadsim.engine.run_cost import DEFAULT_MAX_EVENTS
-    from iadsim.errors import ScenarioError
-    from iadsim.interfaces.cli import _fail, _fail_scenario, _load, console, errors
+    from iadsim.errors import ScenarioError, WorkerLostError
+    from iadsim.interfaces.cli import (
+        _fail,
+        _fail_scenario,
+        _load,
+        _worker_lost,
+        console,
+        errors,
+    )
 
     model = _load(scenario)
     if model.campaign is None:
@@ -62,6 +67,8 @@ def campaign(
                      f"{folder}: run the same command with --resume to complete the campaign",
                      markup=False, highlight=False, soft_wrap=True)
         raise typer.Exit(code=130) from None
+    except WorkerLostError as error:
+        _worker_lost(error, folder, "campaign")
     except ScenarioError as error:
         _fail_scenario(error, model, scenario)
     except (ValueError, OSError) as error:

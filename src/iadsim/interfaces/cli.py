@@ -17,8 +17,14 @@ from typing import Annotated, Any, NoReturn
 import typer
 from rich.console import Console
 
-from iadsim.errors import OutputError, ScenarioError
+from iadsim.errors import OutputError, ScenarioError, WorkerLostError
 from iadsim.interfaces import campaign_command
+from iadsim.interfaces.cli_options import (
+    MaxEventsOption,
+    ScenarioArgument,
+    SchedulerOption,
+    WorkersOption,
+)
 from iadsim.interfaces.cli_report import register as register_plot_and_report
 from iadsim.interfaces.coverage_command import register as register_coverage
 from iadsim.interfaces.exports.command import export_command
@@ -80,6 +86,15 @@ def _fail_scenario(error: ScenarioError, model: Scenario, scenario: str) -> NoRe
     """A scenario's problems found after loading (the run budget, a flight the model
     cannot solve), one line each, naming the scenario as the user gave it."""
     _fail([line.replace(f"<scenario {model.name}>", scenario, 1) for line in error.lines()])
+
+
+def _worker_lost(error: WorkerLostError, folder: Path | None, what: str) -> NoReturn:
+    """A replication that killed its workers: one line (what was kept and how to go on)
+    and exit code 1 (the input was valid; the run failed)."""
+    kept = (f"; the finished replications are kept in {folder}: run the same command with "
+            f"--resume to complete the {what}" if folder is not None else "")
+    errors.print(f"error: {error}{kept}", markup=False, highlight=False, soft_wrap=True)
+    raise typer.Exit(code=1)
 
 
 def _load(scenario: str) -> Scenario:
@@ -224,16 +239,6 @@ def _print_intervals(intervals: Any, title: str) -> None:
     console.print(table)
 
 
-#: Options shared by the campaign commands (mc, sweep, trial).
-WorkersOption = Annotated[int | None, typer.Option(
-    min=1, help="Local worker processes (default: the CPU count).")]
-SchedulerOption = Annotated[str | None, typer.Option(
-    help="Run on an existing Dask cluster, tcp://HOST:PORT.")]
-ScenarioArgument = Annotated[str, typer.Argument(help="A built-in name or a scenario file.")]
-MaxEventsOption = Annotated[int | None, typer.Option(
-    min=1, help="Refuse the campaign when a replication's run is estimated to log more "
-                "events (default 20,000,000, as iadsim run; see docs: run budget).")]
-
 
 @app.command()
 def mc(
@@ -265,6 +270,8 @@ def mc(
                    else "interrupted")
         errors.print(message, markup=False, highlight=False, soft_wrap=True)
         raise typer.Exit(code=130) from None
+    except WorkerLostError as error:
+        _worker_lost(error, out, "campaign")
     except ScenarioError as error:
         _fail_scenario(error, model, scenario)
     except (ValueError, OSError) as error:
@@ -296,6 +303,10 @@ def sweep(
                                              "runs.duckdb and plots/ (default: "
                                              "runs/NAME-sweep).")] = None,
     max_events: MaxEventsOption = None,
+    resume: Annotated[bool, typer.Option(help="Complete the interrupted sweep in --out (the "
+                                              "same scenario and --param options; no variant "
+                                              "or replication lost, none counted twice).")]
+    = False,
 ) -> None:
     """Run a campaign per point of a parameter grid, with common random numbers.
 
@@ -315,10 +326,14 @@ def sweep(
         # Every variant checked (fields, then the run budget) before anything runs.
         check_budget(grid(model, parameters), budget)
         result = run_sweep(model, parameters, replications, workers=workers,
-                           scheduler=scheduler, out=folder, max_events=budget)
+                           scheduler=scheduler, out=folder, max_events=budget, resume=resume)
     except KeyboardInterrupt:
-        errors.print("interrupted", markup=False, highlight=False)
+        errors.print(f"interrupted; the finished replications are kept in {folder}: run the "
+                     "same command with --resume to complete the sweep", markup=False,
+                     highlight=False, soft_wrap=True)
         raise typer.Exit(code=130) from None
+    except WorkerLostError as error:
+        _worker_lost(error, folder, "sweep")
     except ScenarioError as error:
         _fail_scenario(error, model, scenario)
     except (ValueError, OSError) as error:

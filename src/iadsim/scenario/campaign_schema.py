@@ -186,6 +186,18 @@ def _column_clashes(named: list[tuple[str, str]]) -> list[tuple[str, str]]:
     return problems
 
 
+def result_column_problems(scenario: Scenario) -> list[tuple[str, str]]:
+    """Names that would share a column of a Monte Carlo replication row
+    (``survived_<asset>``, ``leakers_<asset>``, ``fired_<type>``, ``kills_<type>``, see
+    :func:`iadsim.analysis.replication_metrics.summary_row`): defended assets, and the
+    interceptor types the batteries fire. ``iadsim mc`` and ``sweep`` refuse them before
+    anything runs; an inventory campaign at load, with its battery columns."""
+    return (_column_clashes([(f"defended_assets[{index}].name", asset.name)
+                             for index, asset in enumerate(scenario.defended_assets)])
+            + _column_clashes([(f"batteries[{index}].interceptor", battery.interceptor)
+                               for index, battery in enumerate(scenario.batteries)]))
+
+
 def campaign_reference_problems(scenario: Scenario,
                                 max_threats: int) -> list[tuple[str, str]]:
     """Problems of the campaign section that need the rest of the scenario: unknown group,
@@ -230,10 +242,7 @@ def campaign_reference_problems(scenario: Scenario,
                                  f"unknown {field} {name!r}; expected one of: {listed}"))
     problems += _column_clashes([(f"batteries[{index}].name", name)
                                  for index, name in enumerate(batteries)])
-    problems += _column_clashes([(f"defended_assets[{index}].name", name)
-                                 for index, name in enumerate(assets)])
-    problems += _column_clashes([(f"batteries[{index}].interceptor", battery.interceptor)
-                                 for index, battery in enumerate(scenario.batteries)])
+    problems += result_column_problems(scenario)
     if not problems:
         for day in range(1, campaign.days + 1):
             total = sum(campaign.count_on(group.name, group.count, day)

@@ -264,7 +264,10 @@ class Radar(Catalogued, Sited):
 
 
 class ThreatKindValues(StrictModel):
-    """One number per threat kind (the kinds of :data:`THREAT_KINDS`)."""
+    """One value per threat kind (the kinds of :data:`THREAT_KINDS`, in that order): the
+    base of the per-kind tables :class:`PkByThreatKind`, :class:`KillFluence` and
+    :class:`DefeatRate`. Each names the kinds again for its own default (pydantic takes a
+    default from the field's declaration); a test checks they all have exactly the kinds."""
 
     aircraft: NonNegative
     cruise_missile: NonNegative
@@ -273,17 +276,21 @@ class ThreatKindValues(StrictModel):
     target_drone: NonNegative
 
 
-class PkByThreatKind(StrictModel):
+#: A single-shot Pk in (0, 1], or None (the interceptor's ``single_shot_pk``).
+KindPk = Annotated[float | None, Field(gt=0.0, le=1.0, allow_inf_nan=False)]
+
+
+class PkByThreatKind(ThreatKindValues):
     """Single-shot Pk of an interceptor against each threat kind where it differs from its
     ``single_shot_pk`` (unset kinds keep that). The warhead and fuze of a round suit some
     targets better than others: a fragmentation warhead tuned for aircraft is less sure of a
     hard re-entry vehicle; a 35 mm shell of a cruise missile than of a drone."""
 
-    aircraft: float | None = Field(None, gt=0.0, le=1.0, allow_inf_nan=False)
-    cruise_missile: float | None = Field(None, gt=0.0, le=1.0, allow_inf_nan=False)
-    drone: float | None = Field(None, gt=0.0, le=1.0, allow_inf_nan=False)
-    ballistic_missile: float | None = Field(None, gt=0.0, le=1.0, allow_inf_nan=False)
-    target_drone: float | None = Field(None, gt=0.0, le=1.0, allow_inf_nan=False)
+    aircraft: KindPk = None
+    cruise_missile: KindPk = None
+    drone: KindPk = None
+    ballistic_missile: KindPk = None
+    target_drone: KindPk = None
 
 
 class KillFluence(ThreatKindValues):
