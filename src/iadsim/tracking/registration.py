@@ -1,0 +1,175 @@
+"""Absolute registration at the fusion centre: plots of references with known positions.
+
+Pair registration (:mod:`iadsim.tracking.bias`) sees only differences between radars: it
+cannot see a bias of a lone radar, nor an error common to radars on one site (their
+lines of sight to a target are the same, so the common part cancels), and it sees an
+azimuth bias common to radars apart only through their baseline (``beta x baseline``).
+A fusion centre pins the picture to the ground with references whose positions it knows
+(Dana 1990, cited in :mod:`iadsim.tracking.bias`; Fischer, Muehe and Cameron,
+"Registration errors in a netted air surveillance system", MIT Lincoln Laboratory
+Technical Note 1980-40):
+
+* reference points: surveyed fixed objects (calibration reflectors, beacons on towers),
+  whose surveyed position, with its stated sigma, is their position by definition;
+* cooperative aircraft: the fusion centre receives their own navigation reports (time,
+  position, stated sigma) and interpolates linearly between the two that bracket a
+  plot's time (no more than :data:`MAX_REPORT_GAP_INTERVALS` report intervals apart), or
+  extrapolates from the last two when the plot is newer than the last report (by at most
+  one interval); the position at fraction ``f`` of two independent reports has variance
+  ``((1 - f)^2 + f^2) sigma^2`` (``f`` up to 2 when extrapolating). It never reads the
+  aircraft's truth: a navigation error the stated sigma does not cover biases the
+  estimate (tested).
+
+Association, scan by scan (each radar's scan at its time): a plot gates with a reference
+when its raw position less the expected bias shift, ``z - J b_hat - p_ref``, passes the
+chi-square gate of :data:`bias.PAIR_GATE` on ``R_plot + R_ref + J P_b J^T`` (the plot's,
+the reference's and the bias estimate's covariances). Only unambiguous pairs are used: the
+reference has exactly one plot of the scan in its gate and the plot exactly one
+reference. Each such plot measures its radar's bias alone, ``z - p_ref = J b + e`` with
+``e`` of covariance ``R_plot + R_ref``, folded into the same recursive least-squares state
+as the pairs (:meth:`bias.BiasEstimator.observe_references`), and is then taken out of the
+scan: references are kept out of the track picture, so the battle manager never sees or
+engages them (this simulator has no friendly identity in the picture).
+
+Limits: a threat's plot in a reference's gate when the reference itself was not detected
+is taken for it (the gate shrinks as the estimate converges; near a reference point, a
+threat's plot in the same scan makes both ambiguous and neither is used); consecutive
+plots interpolated from one pair of reports share its error (treated as independent);
+linear interpolation between reports errs by about ``a dt^2 / 8`` in a turn
+(extrapolation by ``a dt^2 / 2``).
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from collections.abc import Sequence
+
+import numpy as np
+
+from iadsim.sensors.radar import DetectionBatch
+from iadsim.sensors.reference_targets import NavigationReports
+from iadsim.tracking.bias import PAIR_GATE, BiasEstimator, plot_jacobian
+
+#: Reports further apart than this many report intervals are not interpolated between.
+MAX_REPORT_GAP_INTERVALS = 2.5
+#: Reports older than this (s) behind the newest are forgotten.
+REPORT_MEMORY_S = 60.0
+
+
+class ReferenceRegistration:
+    """What the fusion centre knows of the references, and the use of their plots.
+
+    ``point_position_m`` (p, 3): surveyed positions of the reference points (scenario ENU,
+    m), ``point_sigma_m`` (p,): their survey sigmas per axis; ``report_sigma_m`` (a,),
+    ``report_interval_s`` (a,): each cooperative aircraft's stated report sigma per axis and
+    its report interval. References are numbered points first, then aircraft.
+    """
+
+    def __init__(self, point_position_m: np.ndarray, point_sigma_m: np.ndarray,
+                 report_sigma_m: np.ndarray, report_interval_s: np.ndarray):
+        self.point_position_m = np.asarray(point_position_m, dtype=float).reshape(-1, 3)
+        self.point_sigma_m = np.asarray(point_sigma_m, dtype=float)
+        self.report_sigma_m = np.asarray(report_sigma_m, dtype=float)
+        self.report_interval_s = np.asarray(report_interval_s, dtype=float)
+        aircraft = self.report_sigma_m.size
+        self._report_time_s = [np.zeros(0) for _ in range(aircraft)]
+        self._report_position_m = [np.zeros((0, 3)) for _ in range(aircraft)]
+        #: Plots used so far, by reference (points, then aircraft).
+        self.plots_used = np.zeros(self.point_sigma_m.size + aircraft, dtype=np.int64)
+
+    def receive(self, reports: NavigationReports) -> None:
+        """Keep the cooperative aircraft's navigation ``reports`` (in time order)."""
+        for index in np.unique(reports.aircraft).tolist():
+            mine = reports.aircraft == index
+            times = np.concatenate([self._report_time_s[index], reports.time_s[mine]])
+            positions = np.concatenate([self._report_position_m[index],
+                                        reports.position_m[mine]])
+            recent = times >= times[-1] - REPORT_MEMORY_S
+            self._report_time_s[index], self._report_position_m[index] = (
+                times[recent], positions[recent])
+
+    def positions_at(self, time_s: float) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """The references known at ``time_s``: their numbers (k,), positions (k, 3) and
+        position covariances (k, 3, 3): every point, and each aircraft whose reports
+        bracket ``time_s``."""
+        numbers = list(range(self.point_sigma_m.size))
+        position = list(self.point_position_m)
+        variance = list(self.point_sigma_m**2)
+        for index, times in enumerate(self._report_time_s):
+            interval = self.report_interval_s[index]
+            after = int(np.searchsorted(times, time_s, side="left"))
+            if after == times.size:
+                # Not yet reported: extrapolate from the last two, at most one interval on.
+                if times.size < 2 or time_s - times[-1] > interval:
+                    continue
+                after = times.size - 1
+            reported = self._report_position_m[index]
+            if times[after] == time_s:
+                fraction, before = 0.0, after
+            else:
+                before = after - 1
+                if before < 0 or (times[after] - times[before]
+                                  > MAX_REPORT_GAP_INTERVALS * interval):
+                    continue
+                fraction = (time_s - times[before]) / (times[after] - times[before])
+            numbers.append(self.point_sigma_m.size + index)
+            position.append((1.0 - fraction) * reported[before] + fraction * reported[after])
+            variance.append(((1.0 - fraction) ** 2 + fraction**2)
+                            * self.report_sigma_m[index] ** 2)
+        return (np.array(numbers, dtype=np.intp), np.array(position).reshape(-1, 3),
+                np.array(variance)[:, None, None] * np.eye(3))
+
+    def take_reference_plots(self, batches: Sequence[DetectionBatch],
+                             estimator: BiasEstimator) -> list[DetectionBatch]:
+        """Associate each scan's plots with the references, fold the unambiguous ones into
+        ``estimator`` and return the scans without them (see the module docstring)."""
+        kept = []
+        for batch in batches:
+            numbers, position, position_cov = self.positions_at(batch.time_s)
+            if batch.size == 0 or numbers.size == 0:
+                kept.append(batch)
+                continue
+            plot, reference, jacobian = self._associate(batch, position, position_cov,
+                                                        estimator)
+            if plot.size == 0:
+                kept.append(batch)
+                continue
+            estimator.observe_references(
+                np.full(plot.size, batch.radar_index), jacobian[plot],
+                batch.position_m[plot] - position[reference],
+                batch.position_cov_m2[plot] + position_cov[reference])
+            np.add.at(self.plots_used, numbers[reference], 1)
+            keep = np.ones(batch.size, dtype=bool)
+            keep[plot] = False
+            kept.append(_rows(batch, keep))
+        return kept
+
+    @staticmethod
+    def _associate(batch: DetectionBatch, position: np.ndarray, position_cov: np.ndarray,
+                   estimator: BiasEstimator) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """Unambiguous (plot, reference) pairs of one scan, and the plots' Jacobians."""
+        radar = batch.radar_index
+        jacobian = plot_jacobian(batch.range_m, batch.azimuth_rad, batch.elevation_rad,
+                                 estimator.to_local[np.full(batch.size, radar)])
+        columns = slice(3 * radar, 3 * radar + 3)
+        shift = jacobian @ estimator.bias[radar]
+        bias_cov = jacobian @ estimator.covariance[columns, columns] @ np.swapaxes(
+            jacobian, 1, 2)
+        residual = (batch.position_m - shift)[:, None, :] - position[None, :, :]
+        covariance = ((batch.position_cov_m2 + bias_cov)[:, None] + position_cov[None])
+        distance2 = np.einsum("nki,nki->nk", residual, np.linalg.solve(
+            covariance, residual[..., None])[..., 0])
+        in_gate = distance2 <= PAIR_GATE
+        unique = (in_gate & (in_gate.sum(axis=1, keepdims=True) == 1)
+                  & (in_gate.sum(axis=0, keepdims=True) == 1))
+        plot, reference = unique.nonzero()
+        return plot, reference, jacobian
+
+
+def _rows(batch: DetectionBatch, keep: np.ndarray) -> DetectionBatch:
+    """The scan ``batch`` with only the rows ``keep`` (booleans)."""
+    return dataclasses.replace(batch, **{
+        field.name: getattr(batch, field.name)[keep]
+        for field in dataclasses.fields(DetectionBatch)
+        if field.name not in ("radar_index", "time_s")
+        and getattr(batch, field.name) is not None})
