@@ -836,7 +836,10 @@ class CooperativeAircraft(StrictModel):
     @field_validator("report_error_m", mode="before")
     @classmethod
     def _three_numbers(cls, value: object) -> object:
-        """A YAML list is accepted for the tuple (the model is strict)."""
+        """A YAML list of three numbers is accepted for the tuple (the model is strict)."""
+        if isinstance(value, list | tuple) and len(value) != 3:
+            raise ValueError(f"expected three numbers (east, north, up in metres), got "
+                             f"{len(value)}")
         return tuple(value) if isinstance(value, list) else value
 
 
