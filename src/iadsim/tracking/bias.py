@@ -128,18 +128,17 @@ class BiasEstimator:
               noise_cov_m2: np.ndarray) -> int:
         """Gate measurements ``difference_m = design b + e`` on their predicted covariance
         and fold the good ones into the information; returns how many were folded in."""
-        residual = difference_m - np.einsum("mks,s->mk", design, self.bias.reshape(-1))
-        predicted_cov = noise_cov_m2 + np.einsum("mks,st,mlt->mkl", design, self.covariance,
-                                                 design)
+        transposed = np.swapaxes(design, 1, 2)
+        residual = difference_m - design @ self.bias.reshape(-1)
+        predicted_cov = noise_cov_m2 + design @ self.covariance @ transposed
         distance2 = np.einsum("mk,mk->m", residual,
                               np.linalg.solve(predicted_cov, residual[..., None])[..., 0])
         good = distance2 <= PAIR_GATE
         if not good.any():
             return 0
-        design, weight = design[good], np.linalg.inv(noise_cov_m2[good])
-        self.information += np.einsum("mks,mkl,mlt->st", design, weight, design)
-        self.information_vector += np.einsum("mks,mkl,ml->s", design, weight,
-                                             difference_m[good])
+        weighted = transposed[good] @ np.linalg.inv(noise_cov_m2[good])  # H^T W, (m, s, 3)
+        self.information += (weighted @ design[good]).sum(axis=0)
+        self.information_vector += (weighted @ difference_m[good][..., None]).sum(axis=0)[:, 0]
         self.covariance = np.linalg.inv(self.information)
         self.covariance = 0.5 * (self.covariance + self.covariance.T)
         self.bias = (self.covariance @ self.information_vector).reshape(-1, 3)

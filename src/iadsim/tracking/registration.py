@@ -121,49 +121,72 @@ class ReferenceRegistration:
 
     def take_reference_plots(self, batches: Sequence[DetectionBatch],
                              estimator: BiasEstimator) -> list[DetectionBatch]:
-        """Associate each scan's plots with the references, fold the unambiguous ones into
-        ``estimator`` and return the scans without them (see the module docstring)."""
-        kept = []
+        """Associate each scan's plots with the references (against the estimate as it
+        stands before these scans), fold the unambiguous ones into ``estimator`` at once
+        and return the scans without them (see the module docstring)."""
+        kept: list[DetectionBatch] = []
+        radar, jacobian, difference, noise_cov = [], [], [], []
         for batch in batches:
             numbers, position, position_cov = self.positions_at(batch.time_s)
             if batch.size == 0 or numbers.size == 0:
                 kept.append(batch)
                 continue
-            plot, reference, jacobian = self._associate(batch, position, position_cov,
-                                                        estimator)
+            plot, reference, plot_jacobians = self._associate(batch, position, position_cov,
+                                                              estimator)
             if plot.size == 0:
                 kept.append(batch)
                 continue
-            estimator.observe_references(
-                np.full(plot.size, batch.radar_index), jacobian[plot],
-                batch.position_m[plot] - position[reference],
-                batch.position_cov_m2[plot] + position_cov[reference])
+            radar.append(np.full(plot.size, batch.radar_index))
+            jacobian.append(plot_jacobians)
+            difference.append(batch.position_m[plot] - position[reference])
+            noise_cov.append(batch.position_cov_m2[plot] + position_cov[reference])
             np.add.at(self.plots_used, numbers[reference], 1)
             keep = np.ones(batch.size, dtype=bool)
             keep[plot] = False
             kept.append(_rows(batch, keep))
+        if radar:
+            estimator.observe_references(np.concatenate(radar), np.concatenate(jacobian),
+                                         np.concatenate(difference), np.concatenate(noise_cov))
         return kept
 
     @staticmethod
     def _associate(batch: DetectionBatch, position: np.ndarray, position_cov: np.ndarray,
                    estimator: BiasEstimator) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-        """Unambiguous (plot, reference) pairs of one scan, and the plots' Jacobians."""
+        """Unambiguous (plot, reference) pairs of one scan, and those plots' Jacobians.
+
+        Pairs are first screened without a matrix solve: the plot Jacobian's columns are
+        orthogonal (``J^T J = diag(1, r^2 cos^2 el, r^2)``), so ``|J b_hat|`` and
+        ``trace(J P_b J^T)`` are exact from the diagonal, and a pair in the gate has
+        ``|z - p_ref| <= |J b_hat| + sqrt(G trace(S))`` (``d^2 >= |r|^2 / trace(S)``)."""
         radar = batch.radar_index
-        jacobian = plot_jacobian(batch.range_m, batch.azimuth_rad, batch.elevation_rad,
-                                 estimator.to_local[np.full(batch.size, radar)])
         columns = slice(3 * radar, 3 * radar + 3)
-        shift = jacobian @ estimator.bias[radar]
-        bias_cov = jacobian @ estimator.covariance[columns, columns] @ np.swapaxes(
-            jacobian, 1, 2)
-        residual = (batch.position_m - shift)[:, None, :] - position[None, :, :]
-        covariance = ((batch.position_cov_m2 + bias_cov)[:, None] + position_cov[None])
-        distance2 = np.einsum("nki,nki->nk", residual, np.linalg.solve(
+        bias, bias_cov = estimator.bias[radar], estimator.covariance[columns, columns]
+        horizontal = batch.range_m * np.cos(batch.elevation_rad)
+        scale2 = np.column_stack([np.ones(batch.size), horizontal**2, batch.range_m**2])
+        plot_trace = (np.einsum("nii->n", batch.position_cov_m2)
+                      + scale2 @ np.diag(bias_cov))
+        reach = (np.sqrt(scale2 @ bias**2)[:, None] + np.sqrt(PAIR_GATE * (
+            plot_trace[:, None] + np.einsum("kii->k", position_cov)[None, :])))
+        offset = batch.position_m[:, None, :] - position[None, :, :]
+        candidate, reference = (np.einsum("nki,nki->nk", offset, offset)
+                                <= reach * reach).nonzero()
+        if candidate.size == 0:
+            return candidate, reference, np.zeros((0, 3, 3))
+        jacobian = plot_jacobian(batch.range_m[candidate], batch.azimuth_rad[candidate],
+                                 batch.elevation_rad[candidate],
+                                 estimator.to_local[np.full(candidate.size, radar)])
+        residual = offset[candidate, reference] - jacobian @ bias
+        covariance = (batch.position_cov_m2[candidate] + position_cov[reference]
+                      + jacobian @ bias_cov @ np.swapaxes(jacobian, 1, 2))
+        distance2 = np.einsum("mi,mi->m", residual, np.linalg.solve(
             covariance, residual[..., None])[..., 0])
         in_gate = distance2 <= PAIR_GATE
-        unique = (in_gate & (in_gate.sum(axis=1, keepdims=True) == 1)
-                  & (in_gate.sum(axis=0, keepdims=True) == 1))
-        plot, reference = unique.nonzero()
-        return plot, reference, jacobian
+        candidate, reference, jacobian = (candidate[in_gate], reference[in_gate],
+                                          jacobian[in_gate])
+        plots = np.bincount(candidate, minlength=batch.size)
+        references = np.bincount(reference, minlength=position.shape[0])
+        unique = (plots[candidate] == 1) & (references[reference] == 1)
+        return candidate[unique], reference[unique], jacobian[unique]
 
 
 def _rows(batch: DetectionBatch, keep: np.ndarray) -> DetectionBatch:
