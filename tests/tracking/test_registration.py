@@ -90,13 +90,16 @@ def test_pairs_alone_leave_a_common_azimuth_bias_of_radars_on_one_site(one_site)
     degree). After 300 s and over 1,500 pairs the difference of the two azimuth biases is
     known (the estimates within 0.01 degree of each other) but the common azimuth is not:
     its posterior sigma stays above 0.25 degree (the prior's is 1 degree), and the
-    estimate is within 2 sigma of the prior's 0."""
+    estimate is within 2 sigma of the prior's 0. In these weak directions the estimate
+    wanders: the common range bias ends above 500 m (about 1.1 km; the true one is 0),
+    the figure docs/models.md quotes (a fix of the pair model would change it)."""
     tracker = one_site["pairs"]
     azimuth, sigma = azimuth_deg(tracker), azimuth_sigma_deg(tracker)
     assert tracker.bias_estimator.pairs_used > 1_500
     assert abs(azimuth[0] - azimuth[1]) < 0.01
     assert sigma.min() > 0.25
     assert (np.abs(azimuth) < 2.0 * sigma).all()
+    assert np.abs(tracker.bias_estimator.bias[:, 0]).min() > 500.0
     assert tracker.bias_estimator.references_used == 0
 
 

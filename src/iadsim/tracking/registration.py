@@ -43,6 +43,7 @@ from __future__ import annotations
 
 import dataclasses
 from collections.abc import Sequence
+from dataclasses import dataclass
 
 import numpy as np
 
@@ -123,70 +124,110 @@ class ReferenceRegistration:
                              estimator: BiasEstimator) -> list[DetectionBatch]:
         """Associate each scan's plots with the references (against the estimate as it
         stands before these scans), fold the unambiguous ones into ``estimator`` at once
-        and return the scans without them (see the module docstring)."""
-        kept: list[DetectionBatch] = []
-        radar, jacobian, difference, noise_cov = [], [], [], []
+        and return the scans without them (see the module docstring). All scans' plots
+        are gated in one pass: each plot against the references known at its scan's time.
+        """
+        batches = list(batches)
+        known: dict[float, tuple[np.ndarray, np.ndarray, np.ndarray]] = {}
         for batch in batches:
-            numbers, position, position_cov = self.positions_at(batch.time_s)
-            if batch.size == 0 or numbers.size == 0:
-                kept.append(batch)
-                continue
-            plot, reference, plot_jacobians = self._associate(batch, position, position_cov,
-                                                              estimator)
-            if plot.size == 0:
-                kept.append(batch)
-                continue
-            radar.append(np.full(plot.size, batch.radar_index))
-            jacobian.append(plot_jacobians)
-            difference.append(batch.position_m[plot] - position[reference])
-            noise_cov.append(batch.position_cov_m2[plot] + position_cov[reference])
-            np.add.at(self.plots_used, numbers[reference], 1)
-            keep = np.ones(batch.size, dtype=bool)
-            keep[plot] = False
-            kept.append(_rows(batch, keep))
-        if radar:
-            estimator.observe_references(np.concatenate(radar), np.concatenate(jacobian),
-                                         np.concatenate(difference), np.concatenate(noise_cov))
-        return kept
+            if batch.time_s not in known:
+                known[batch.time_s] = self.positions_at(batch.time_s)
+        references = [known[batch.time_s] if batch.size else _NO_REFERENCES
+                      for batch in batches]
+        per_batch = np.array([numbers.size for numbers, _, _ in references], dtype=np.intp)
+        sizes = np.array([batch.size for batch in batches], dtype=np.intp)
+        if not (per_batch * sizes).any():
+            return batches
+        numbers = np.concatenate([entry[0] for entry in references])
+        position = np.concatenate([entry[1] for entry in references])
+        position_cov = np.concatenate([entry[2] for entry in references])
+        plots = _Plots.of(batches)
+        # Every (plot, reference of its scan) pair: plot i has per_batch[its scan] of them.
+        batch_of = np.arange(len(batches)).repeat(sizes)
+        pairs_of = per_batch[batch_of]
+        pair_plot = np.arange(sizes.sum()).repeat(pairs_of)
+        first_pair = np.cumsum(pairs_of) - pairs_of
+        reference_start = np.cumsum(per_batch) - per_batch
+        pair_reference = (reference_start[batch_of][pair_plot]
+                          + np.arange(pair_plot.size) - first_pair[pair_plot])
+        plot, reference, jacobian = _associate(plots, pair_plot, pair_reference, position,
+                                               position_cov, estimator)
+        if plot.size == 0:
+            return batches
+        estimator.observe_references(plots.radar[plot], jacobian,
+                                     plots.position_m[plot] - position[reference],
+                                     plots.position_cov_m2[plot] + position_cov[reference])
+        np.add.at(self.plots_used, numbers[reference], 1)
+        keep = np.ones(plots.radar.size, dtype=bool)
+        keep[plot] = False
+        bounds = np.cumsum(sizes)
+        return [batch if keep[stop - batch.size:stop].all()
+                else _rows(batch, keep[stop - batch.size:stop])
+                for batch, stop in zip(batches, bounds.tolist(), strict=True)]
 
-    @staticmethod
-    def _associate(batch: DetectionBatch, position: np.ndarray, position_cov: np.ndarray,
-                   estimator: BiasEstimator) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-        """Unambiguous (plot, reference) pairs of one scan, and those plots' Jacobians.
 
-        Pairs are first screened without a matrix solve: the plot Jacobian's columns are
-        orthogonal (``J^T J = diag(1, r^2 cos^2 el, r^2)``), so ``|J b_hat|`` and
-        ``trace(J P_b J^T)`` are exact from the diagonal, and a pair in the gate has
-        ``|z - p_ref| <= |J b_hat| + sqrt(G trace(S))`` (``d^2 >= |r|^2 / trace(S)``)."""
-        radar = batch.radar_index
-        columns = slice(3 * radar, 3 * radar + 3)
-        bias, bias_cov = estimator.bias[radar], estimator.covariance[columns, columns]
-        horizontal = batch.range_m * np.cos(batch.elevation_rad)
-        scale2 = np.column_stack([np.ones(batch.size), horizontal**2, batch.range_m**2])
-        plot_trace = (np.einsum("nii->n", batch.position_cov_m2)
-                      + scale2 @ np.diag(bias_cov))
-        reach = (np.sqrt(scale2 @ bias**2)[:, None] + np.sqrt(PAIR_GATE * (
-            plot_trace[:, None] + np.einsum("kii->k", position_cov)[None, :])))
-        offset = batch.position_m[:, None, :] - position[None, :, :]
-        candidate, reference = (np.einsum("nki,nki->nk", offset, offset)
-                                <= reach * reach).nonzero()
-        if candidate.size == 0:
-            return candidate, reference, np.zeros((0, 3, 3))
-        jacobian = plot_jacobian(batch.range_m[candidate], batch.azimuth_rad[candidate],
-                                 batch.elevation_rad[candidate],
-                                 estimator.to_local[np.full(candidate.size, radar)])
-        residual = offset[candidate, reference] - jacobian @ bias
-        covariance = (batch.position_cov_m2[candidate] + position_cov[reference]
-                      + jacobian @ bias_cov @ np.swapaxes(jacobian, 1, 2))
-        distance2 = np.einsum("mi,mi->m", residual, np.linalg.solve(
-            covariance, residual[..., None])[..., 0])
-        in_gate = distance2 <= PAIR_GATE
-        candidate, reference, jacobian = (candidate[in_gate], reference[in_gate],
-                                          jacobian[in_gate])
-        plots = np.bincount(candidate, minlength=batch.size)
-        references = np.bincount(reference, minlength=position.shape[0])
-        unique = (plots[candidate] == 1) & (references[reference] == 1)
-        return candidate[unique], reference[unique], jacobian[unique]
+_NO_REFERENCES = (np.zeros(0, dtype=np.intp), np.zeros((0, 3)), np.zeros((0, 3, 3)))
+
+
+@dataclass(frozen=True, slots=True)
+class _Plots:
+    """The plots of several scans, concatenated (k,) / (k, 3) / (k, 3, 3)."""
+
+    radar: np.ndarray
+    range_m: np.ndarray
+    azimuth_rad: np.ndarray
+    elevation_rad: np.ndarray
+    position_m: np.ndarray
+    position_cov_m2: np.ndarray
+
+    @classmethod
+    def of(cls, batches: list[DetectionBatch]) -> _Plots:
+        return cls(np.concatenate([np.full(batch.size, batch.radar_index, dtype=np.intp)
+                                   for batch in batches]),
+                   *(np.concatenate([getattr(batch, name) for batch in batches])
+                     for name in ("range_m", "azimuth_rad", "elevation_rad", "position_m",
+                                  "position_cov_m2")))
+
+
+def _associate(plots: _Plots, pair_plot: np.ndarray, pair_reference: np.ndarray,
+               position: np.ndarray, position_cov: np.ndarray, estimator: BiasEstimator
+               ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """The unambiguous ones among the candidate (plot, reference) pairs, and those plots'
+    Jacobians (m, 3, 3).
+
+    Pairs are first screened without a matrix solve: the plot Jacobian's columns are
+    orthogonal (``J^T J = diag(1, r^2 cos^2 el, r^2)``), so ``|J b_hat|`` and
+    ``trace(J P_b J^T)`` are exact from diagonals, and a pair in the gate has
+    ``|z - p_ref| <= |J b_hat| + sqrt(G trace(S))`` (``d^2 >= |r|^2 / trace(S)``)."""
+    radar = plots.radar[pair_plot]
+    bias = estimator.bias[radar]
+    columns = 3 * radar[:, None] + np.arange(3)
+    bias_cov = estimator.covariance[columns[:, :, None], columns[:, None, :]]
+    horizontal = plots.range_m[pair_plot] * np.cos(plots.elevation_rad[pair_plot])
+    scale2 = np.column_stack([np.ones(pair_plot.size), horizontal**2,
+                              plots.range_m[pair_plot] ** 2])
+    trace = (np.einsum("kii->k", plots.position_cov_m2)[pair_plot]
+             + np.einsum("kii->k", position_cov)[pair_reference]
+             + np.einsum("ki,kii->k", scale2, bias_cov))
+    reach = np.sqrt(np.einsum("ki,ki->k", scale2, bias * bias)) + np.sqrt(PAIR_GATE * trace)
+    offset = plots.position_m[pair_plot] - position[pair_reference]
+    near = (np.einsum("ki,ki->k", offset, offset) <= reach * reach).nonzero()[0]
+    if near.size == 0:
+        return near, near, np.zeros((0, 3, 3))
+    plot, reference = pair_plot[near], pair_reference[near]
+    jacobian = plot_jacobian(plots.range_m[plot], plots.azimuth_rad[plot],
+                             plots.elevation_rad[plot], estimator.to_local[plots.radar[plot]])
+    residual = offset[near] - np.einsum("kij,kj->ki", jacobian, bias[near])
+    covariance = (plots.position_cov_m2[plot] + position_cov[reference]
+                  + jacobian @ bias_cov[near] @ np.swapaxes(jacobian, 1, 2))
+    distance2 = np.einsum("ki,ki->k", residual,
+                          np.linalg.solve(covariance, residual[..., None])[..., 0])
+    in_gate = distance2 <= PAIR_GATE
+    plot, reference, jacobian = plot[in_gate], reference[in_gate], jacobian[in_gate]
+    per_plot = np.bincount(plot, minlength=plots.radar.size)
+    per_reference = np.bincount(reference, minlength=position.shape[0])
+    unique = (per_plot[plot] == 1) & (per_reference[reference] == 1)
+    return plot[unique], reference[unique], jacobian[unique]
 
 
 def _rows(batch: DetectionBatch, keep: np.ndarray) -> DetectionBatch:
