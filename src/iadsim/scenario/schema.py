@@ -842,6 +842,14 @@ class CooperativeAircraft(StrictModel):
                              f"{len(value)}")
         return tuple(value) if isinstance(value, list) else value
 
+    @field_validator("report_error_m", mode="after")
+    @classmethod
+    def _within_reach(cls, value: tuple[float, float, float]) -> tuple[float, float, float]:
+        if max(abs(component) for component in value) > 100_000.0:
+            raise ValueError("expected each component within 100 km (a navigation error "
+                             f"beyond that is no reference), got {value}")
+        return value
+
 
 class Registration(StrictModel):
     """References with known positions for absolute registration of the radars
