@@ -11,7 +11,8 @@ One step from ``t`` to ``t + dt`` runs the pipeline in order:
    asset's radius, or within ``weapon_range_km`` of it (a stand-off weapon is released
    there and, in this version, assumed to reach the asset: it is not flown or engaged);
    otherwise they withdraw (route complete, short of the asset);
-4. radars due to scan look at ``t + dt``; their reports enter the network;
+4. radars due to scan look at ``t + dt``; their reports (with the registration
+   references' plots, :mod:`iadsim.sensors.reference_targets`) enter the network;
 5. reports that have arrived are fused by the tracker; stale and tracks the battle
    manager judged killed drop;
 6. the battle manager assesses, assigns and launches on the track picture; a battery cut
@@ -44,7 +45,9 @@ from iadsim.scenario.schema import Scenario
 from iadsim.sensors.fire_control import fire_control_directors
 from iadsim.sensors.radar import DetectionBatch, RadarNetwork, radar_sites
 from iadsim.sensors.radar_environment import StepMotion, aspect_rcs_table, run_jammers
+from iadsim.sensors.reference_targets import ReferenceTargets, merge_scans
 from iadsim.threats.raid import ARRIVED, FLYING, KILLED, PENDING, build_raid
+from iadsim.tracking.registration import ReferenceRegistration
 from iadsim.tracking.tracker import CentralTracker, TrackPicture
 from iadsim.world.geodesy import LocalFrame
 from iadsim.world.terrain import terrain_mask, terrain_view
@@ -92,6 +95,15 @@ class Simulation:
             terrain_mask=terrain_mask(scenario, sites, self.frame))
         self.links = ReportLinks([site.latency_s for site in sites])
         self.tracker = CentralTracker(scenario.tracking, sites, self.log, ground)
+        # Registration references: the world's (truth, sightings, navigation reports) and
+        # what the fusion centre knows of them (surveyed points, stated sigmas).
+        self.references: ReferenceTargets | None = None
+        if scenario.registration is not None and self.tracker.bias_estimator is not None:
+            self.references = ReferenceTargets(scenario.registration, self.frame, ground,
+                                               [site.name for site in sites], self.seed)
+            self.tracker.registration = ReferenceRegistration(
+                self.references.point_position_m, self.references.point_sigma_m,
+                self.references.report_sigma_m, self.references.report_interval_s)
         self._picture = self.tracker.picture(0.0)
         record = scenario.sim.record_tracks
         if record is None:
@@ -230,11 +242,17 @@ class Simulation:
             motion = self._step_motion(start_s, moved, previous_position, previous_height)
         scans = self.radars.scan(end_s, self.threat_position_m, self.threat_height_m,
                                  raid.rcs_m2, flying, log, motion)
-        for batch in scans:
+        sent = scans
+        if self.references is not None:
+            # The references' plots join their radars' scans to the fusion centre.
+            sent = merge_scans(scans, self.references.sight(self.radars))
+        for batch in sent:
             self.links.send(batch)
 
         # 5. Tracker fuses what has arrived; drops stale and killed tracks.
         delivered = self.links.deliver(end_s)
+        if self.references is not None and self.tracker.registration is not None:
+            self.tracker.registration.receive(self.references.reports(end_s))
         self.tracker.process_scans(delivered)
         self.tracker.drop(end_s, self.battle_manager.take_killed_tracks())
         recorded = None

@@ -125,6 +125,16 @@ FIELD_BOUNDS: dict[tuple[str, str], tuple[float | None, float | None, str]] = {
     ("Tracking", "max_position_sigma_m"): (None, 1_000_000.0, "1,000 km"),
     # Size and signature.
     ("ThreatGroup", "rcs_m2"): (1e-6, 10_000.0, "from an insect to a ship"),
+    ("ReferencePoint", "rcs_m2"): (1e-6, 10_000.0, "from an insect to a ship"),
+    ("CooperativeAircraft", "rcs_m2"): (1e-6, 10_000.0, "from an insect to a ship"),
+    ("CooperativeAircraft", "speed_mps"): (None, 1_200.0,
+                                           "Mach 3.5, above the fastest crewed aircraft"),
+    ("CooperativeAircraft", "start_s"): (None, LONGEST_RUN_S, _TIME_REASON),
+    ("CooperativeAircraft", "report_interval_s"): (0.01, 3_600.0,
+                                                   "from 100 reports a second to one an hour"),
+    ("CooperativeAircraft", "report_sigma_m"): (None, 10_000.0,
+                                                "a 10 km error is no position report"),
+    ("ReferencePoint", "survey_sigma_m"): (None, 10_000.0, "a 10 km error is no survey"),
     ("Radar", "ref_rcs_m2"): (1e-6, 10_000.0, "from an insect to a ship"),
     ("InterceptorType", "seeker_reference_rcs_m2"): (1e-6, 10_000.0,
                                                      "from an insect to a ship"),
@@ -170,6 +180,9 @@ LIST_BOUNDS: dict[tuple[str, str], tuple[int, str]] = {
     ("Battery", "radars"): (100, "the radars one battery fires on"),
     ("ThreatGroup", "route"): (10_000, "waypoints of one route"),
     ("ThreatGroup", "icao24"): (100_000, "aircraft of one recording"),
+    ("Registration", "reference_points"): (1_000, "every scan is gated against each"),
+    ("Registration", "cooperative_aircraft"): (1_000, "every scan is gated against each"),
+    ("CooperativeAircraft", "route"): (10_000, "waypoints of one route"),
 }
 
 

@@ -107,8 +107,28 @@ def reference_problems(scenario: Scenario) -> list[tuple[str, str]]:
                                  f"the last waypoint is {miss_m / 1000:.1f} km from target "
                                  f"{group.target!r}; expected within its radius_m plus "
                                  f"weapon_range_km ({allowed_m / 1000:.1f} km)"))
-    problems += _radar_environment_problems(scenario)
+    problems += _radar_environment_problems(scenario) + _registration_problems(scenario)
     return problems + campaign_reference_problems(scenario, MAX_TOTAL_THREATS)
+
+
+def _registration_problems(scenario: Scenario) -> list[tuple[str, str]]:
+    """References need the bias estimation they feed, and names of their own."""
+    registration = scenario.registration
+    if registration is None:
+        return []
+    problems = []
+    if not scenario.tracking.bias_estimation:
+        problems.append(("tracking.bias_estimation", "registration references are used by "
+                         "the bias estimation; expected true (got false)"))
+    seen: dict[str, str] = {}
+    for section in ("reference_points", "cooperative_aircraft"):
+        for index, reference in enumerate(getattr(registration, section)):
+            path = f"registration.{section}[{index}]"
+            if reference.name in seen:
+                problems.append((f"{path}.name", f"duplicate name {reference.name!r} (also "
+                                 f"{seen[reference.name]}); expected unique reference names"))
+            seen.setdefault(reference.name, path)
+    return problems
 
 
 def _radar_environment_problems(scenario: Scenario) -> list[tuple[str, str]]:

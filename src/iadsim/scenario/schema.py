@@ -830,6 +830,66 @@ class Tracking(StrictModel):
         return self
 
 
+class ReferencePoint(Sited):
+    """A surveyed fixed reference the radars see: a calibration reflector or a beacon on
+    a tower. Its surveyed position is the truth by definition (the fusion centre uses it
+    with ``survey_sigma_m``); the radars see it at its RCS like any target."""
+
+    name: Name
+    rcs_m2: Positive = Field(100.0, description="Radar cross-section (a corner reflector).")
+    survey_sigma_m: Positive = Field(
+        1.0, description="1-sigma error per axis of the surveyed position.")
+
+
+class CooperativeAircraft(StrictModel):
+    """A cooperative aircraft that reports its own navigation position to the fusion
+    centre (ADS-B-like) every ``report_interval_s`` with a stated ``report_sigma_m``. It
+    flies ``route`` once at ``speed_mps`` from ``start_s`` (straight legs, then it is
+    gone); the radars see it at ``rcs_m2``. It is not a threat: the battle manager never
+    sees its plots once the fusion centre has associated them with its reports."""
+
+    name: Name
+    route: list[Waypoint] = Field(min_length=2)
+    speed_mps: Positive
+    start_s: NonNegative = 0.0
+    rcs_m2: Positive = 10.0
+    report_interval_s: Positive = Field(
+        1.0, description="Time between its navigation reports (s).")
+    report_sigma_m: Positive = Field(
+        10.0, description="Stated 1-sigma error per axis of its reported position; the "
+        "reports' noise is drawn with it from a seeded stream.")
+    report_error_m: tuple[float, float, float] = Field(
+        (0.0, 0.0, 0.0), description="A systematic error (east, north, up, m) of its "
+        "navigation that its stated sigma does not cover, unknown to the fusion centre "
+        "(studies of a wrong reference).")
+
+    @field_validator("report_error_m", mode="before")
+    @classmethod
+    def _three_numbers(cls, value: object) -> object:
+        """A YAML list of three numbers is accepted for the tuple (the model is strict)."""
+        if isinstance(value, list | tuple) and len(value) != 3:
+            raise ValueError(f"expected three numbers (east, north, up in metres), got "
+                             f"{len(value)}")
+        return tuple(value) if isinstance(value, list) else value
+
+    @field_validator("report_error_m", mode="after")
+    @classmethod
+    def _within_reach(cls, value: tuple[float, float, float]) -> tuple[float, float, float]:
+        if max(abs(component) for component in value) > 100_000.0:
+            raise ValueError("expected each component within 100 km (a navigation error "
+                             f"beyond that is no reference), got {value}")
+        return value
+
+
+class Registration(StrictModel):
+    """References with known positions for absolute registration of the radars
+    (``tracking.bias_estimation`` must be on): each plot the fusion centre associates
+    with a reference measures its radar's bias alone (:mod:`iadsim.tracking.registration`)."""
+
+    reference_points: list[ReferencePoint] = Field(default_factory=list)
+    cooperative_aircraft: list[CooperativeAircraft] = Field(default_factory=list)
+
+
 class Scenario(StrictModel):
     """A whole scenario: where, how long, what is defended, by what, against what."""
 
@@ -859,3 +919,6 @@ class Scenario(StrictModel):
         None, description="Days of nightly raids with magazines carried over and resupply "
         "(iadsim campaign; see iadsim.scenario.campaign_schema). iadsim run plays one night "
         "of the threats as written.")
+    registration: Registration | None = Field(
+        None, description="Reference points and cooperative aircraft with known positions "
+        "for absolute registration of the radars' biases (needs tracking.bias_estimation).")

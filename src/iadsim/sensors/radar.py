@@ -40,6 +40,7 @@ detections).
 from __future__ import annotations
 
 import functools
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 import numpy as np
@@ -293,6 +294,8 @@ class RadarNetwork:
         #: Whether scan needs the step's motion (looks inside the step, aspect, range rate).
         self.needs_motion = (self.scheduled or self.aspect_rcs_m2 is not None
                              or self._measures_range_rate)
+        #: The looks of the last :meth:`scan`: (look time, radar indices), in time order.
+        self.last_looks: list[tuple[float, np.ndarray]] = []
 
     def _log_outages(self, time_s: float, log: EventLog) -> None:
         """Log each radar's outage starts and ends as of ``time_s``."""
@@ -347,13 +350,15 @@ class RadarNetwork:
         velocity = motion.velocity_mps if motion is not None else np.zeros((count, 3))
         if not (self.scheduled and motion is not None):
             radars = self.due(time_s, log)
+            self.last_looks = [(time_s, radars)] if radars.size else []
             if radars.size == 0:
                 return []
             return self._look(time_s, radars, threat_position_m, threat_height_m,
                               threat_rcs_m2, visible_ids, velocity, log)
         batches = []
         span_s = time_s - motion.start_s
-        for look_s, radars in self.scheduled_looks(motion.start_s, time_s, log):
+        self.last_looks = self.scheduled_looks(motion.start_s, time_s, log)
+        for look_s, radars in self.last_looks:
             fraction = (look_s - motion.start_s) / span_s if span_s > 0 else 1.0
             if fraction >= 1.0:
                 position, height = threat_position_m, threat_height_m
@@ -461,6 +466,56 @@ class RadarNetwork:
                     range_rate[start:stop] if measures else None,
                     rate_sigma[start:stop] if measures else None))
             start = stop
+        return batches
+
+    def sight(self, time_s: float, radars: np.ndarray, position_m: np.ndarray,
+              height_m: np.ndarray, rcs_m2: np.ndarray, rngs: Sequence[np.random.Generator],
+              plot_id: int) -> list[DetectionBatch]:
+        """One look at ``time_s`` by each of ``radars`` at other objects than the threats
+        (registration references, :mod:`iadsim.sensors.reference_targets`), drawing from
+        ``rngs`` (one generator per radar of the network) so that the threats' draws are
+        unchanged: the same coverage, Pd, clutter, terrain masking, noise and bias as a
+        threat's plot (no jamming, no range rate). ``position_m`` (k, 3) scenario ENU,
+        ``height_m`` (k,) above ground, ``rcs_m2`` (k,); the plots carry ``plot_id`` as
+        their truth id. Returns one batch per radar that saw any."""
+        ids = np.arange(position_m.shape[0])
+        if ids.size == 0 or radars.size == 0:
+            return []
+        draws = np.empty((radars.size, ids.size))
+        fluctuations = np.empty((radars.size, ids.size))
+        for row, radar in enumerate(radars.tolist()):
+            draws[row] = rngs[radar].random(ids.size)
+            fluctuations[row] = fluctuation(rngs[radar], self._shapes[radar], ids.size)
+        clutter_view = _IN_VIEW
+        if self.terrain_mask is not None:  # what the DEM hides does not clutter
+            clutter_view = self.terrain_mask.clutter_in_view(
+                radars, self._environment[radars, 0] > 0.0, position_m)
+        row, column, measured, snr, _ = _detect(
+            radars, self.position_m, self.to_local, self.horizon_m, self._table, position_m,
+            height_m, rcs_m2, ids, draws, fluctuations, self._pd_tables, TABLE_START_DB,
+            TABLE_STEP_DB, self._environment, EFFECTIVE_EARTH_RADIUS_M,
+            np.zeros((ids.size, 3)), _NO_ASPECT, *_NO_JAMMERS, _IN_VIEW, clutter_view)
+        if self.terrain_mask is not None:
+            seen = self.terrain_mask.visible(radars[row], position_m[column])
+            row, measured, snr = row[seen], measured[seen], snr[seen]
+        batches = []
+        for index, radar in enumerate(radars.tolist()):
+            mine = row == index
+            count = int(mine.sum())
+            if count == 0:
+                continue
+            sigmas = measurement_sigmas(snr[mine], self.sigmas[[radar] * count],
+                                        self.accuracy_scale[[radar] * count])
+            plot = (measured[mine] + sigmas * rngs[radar].standard_normal((count, 3))
+                    + self.bias[radar])
+            plot[:, 0] = np.maximum(plot[:, 0], 1.0)
+            plot[:, 1] = np.mod(plot[:, 1], 2 * np.pi)
+            position, covariance = converted_measurement(
+                plot[:, 0], plot[:, 1], plot[:, 2], self.position_m[[radar] * count],
+                self.to_local[[radar] * count], sigmas[:, 0], sigmas[:, 1], sigmas[:, 2])
+            batches.append(DetectionBatch(radar, time_s, plot[:, 0], plot[:, 1], plot[:, 2],
+                                          10.0 * np.log10(snr[mine]),
+                                          np.full(count, plot_id), position, covariance))
         return batches
 
     def _active_jammers(self, time_s: float, threat_position_m: np.ndarray,

@@ -14,9 +14,21 @@ which is why no single radar can tell its bias from the target's position, and t
 with lines of sight that are not parallel, the difference of two plots separates the two
 radars' errors. All radars' biases are one state, estimated by recursive least squares in
 information form (``Y += H^T W H``, ``y += H^T W d``, ``b = Y^-1 y``) from a zero-mean
-prior of :data:`PRIOR_SIGMA` (which also settles what the geometry leaves unobservable,
-such as a rotation common to every radar). Pairs whose difference fails a chi-square
-gate on its predicted covariance (a wrong association) are left out. This is relative
+prior of :data:`PRIOR_SIGMA` (which also settles what the geometry leaves unobservable).
+Pairs whose difference fails a chi-square gate on its predicted covariance (a wrong
+association) are left out.
+
+What pairs cannot see: a lone radar's bias; an error common to radars on one site (their
+lines of sight coincide, so it cancels); a common range or azimuth error of radars whose
+targets all lie along their baseline. A rotation common to radars apart is seen only
+through their baseline (``beta x baseline``: 290 m at 0.5 degree over 33 km, well
+observed; 2 m over 220 m, not). In those weak directions the estimate wanders with the
+noise and with the lag term (the earlier plot is moved with the track's velocity, which
+is itself corrected by the estimate): radars 220 m apart with a common 0.5 degree error
+ended with common range biases of about 1.1 km (tests/tracking/test_registration.py).
+References with known positions (:meth:`BiasEstimator.observe_references`,
+:mod:`iadsim.tracking.registration`) measure one radar's bias alone, ``z - p_ref = J b +
+e``, into the same state: absolute registration. This is relative
 registration from common targets, after Dana, "Registration: a prerequisite for
 multiple sensor tracking", in Bar-Shalom (ed.), Multitarget-Multisensor Tracking:
 Advanced Applications, 1990, and Helmick and Rice, "Removal of alignment errors in an
@@ -76,6 +88,8 @@ class BiasEstimator:
         self.bias = np.zeros((radars, 3))
         self.covariance = np.linalg.inv(self.information)
         self.pairs_used = 0
+        #: Plots of references (known positions) folded in (absolute registration).
+        self.references_used = 0
         self.position_m = np.array([site.position_enu_m for site in sites]).reshape(-1, 3)
         self.to_local = np.array([site.to_local for site in sites]).reshape(-1, 3, 3)
 
@@ -96,25 +110,48 @@ class BiasEstimator:
         ``noise_cov_m2``; pairs failing the gate are left out."""
         if radar_i.size == 0:
             return
-        count, size = radar_i.size, self.information_vector.size
-        design = np.zeros((count, 3, size))
-        columns = np.arange(3)
+        design = self._design(radar_i, jacobian_i)
+        design -= self._design(radar_j, jacobian_j)
+        self.pairs_used += self._fold(design, difference_m, noise_cov_m2)
+
+    def observe_references(self, radar: np.ndarray, jacobian: np.ndarray,
+                           difference_m: np.ndarray, noise_cov_m2: np.ndarray) -> int:
+        """Fold in plots of references with known positions (absolute registration): a
+        plot less its reference's position is ``difference_m = J b + e`` (m, 3), its
+        radar's bias alone, with ``e`` of covariance ``noise_cov_m2`` (m, 3, 3) (the
+        plot's and the reference position's). Measurements failing the gate are left out;
+        returns how many were folded in."""
+        if radar.size == 0:
+            return 0
+        used = self._fold(self._design(radar, jacobian), difference_m, noise_cov_m2)
+        self.references_used += used
+        return used
+
+    def _design(self, radar: np.ndarray, jacobian: np.ndarray) -> np.ndarray:
+        """Design matrices (m, 3, 3 x radars) of plots of ``radar`` (m,) with Jacobians
+        ``jacobian`` (m, 3, 3): each plot's Jacobian in its radar's three columns."""
+        count = radar.size
+        design = np.zeros((count, 3, self.information_vector.size))
         rows = np.arange(count)[:, None]
-        design[rows, :, 3 * radar_i[:, None] + columns] = np.swapaxes(jacobian_i, 1, 2)
-        design[rows, :, 3 * radar_j[:, None] + columns] -= np.swapaxes(jacobian_j, 1, 2)
-        residual = difference_m - np.einsum("mks,s->mk", design, self.bias.reshape(-1))
-        predicted_cov = noise_cov_m2 + np.einsum("mks,st,mlt->mkl", design, self.covariance,
-                                                 design)
+        design[rows, :, 3 * radar[:, None] + np.arange(3)] = np.swapaxes(jacobian, 1, 2)
+        return design
+
+    def _fold(self, design: np.ndarray, difference_m: np.ndarray,
+              noise_cov_m2: np.ndarray) -> int:
+        """Gate measurements ``difference_m = design b + e`` on their predicted covariance
+        and fold the good ones into the information; returns how many were folded in."""
+        transposed = np.swapaxes(design, 1, 2)
+        residual = difference_m - design @ self.bias.reshape(-1)
+        predicted_cov = noise_cov_m2 + design @ self.covariance @ transposed
         distance2 = np.einsum("mk,mk->m", residual,
                               np.linalg.solve(predicted_cov, residual[..., None])[..., 0])
         good = distance2 <= PAIR_GATE
         if not good.any():
-            return
-        design, weight = design[good], np.linalg.inv(noise_cov_m2[good])
-        self.information += np.einsum("mks,mkl,mlt->st", design, weight, design)
-        self.information_vector += np.einsum("mks,mkl,ml->s", design, weight,
-                                             difference_m[good])
+            return 0
+        weighted = transposed[good] @ np.linalg.inv(noise_cov_m2[good])  # H^T W, (m, s, 3)
+        self.information += (weighted @ design[good]).sum(axis=0)
+        self.information_vector += (weighted @ difference_m[good][..., None]).sum(axis=0)[:, 0]
         self.covariance = np.linalg.inv(self.information)
         self.covariance = 0.5 * (self.covariance + self.covariance.T)
         self.bias = (self.covariance @ self.information_vector).reshape(-1, 3)
-        self.pairs_used += int(good.sum())
+        return int(good.sum())

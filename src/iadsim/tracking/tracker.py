@@ -66,7 +66,9 @@ Tracking and Navigation, 2001, sec. 11.6):
 * Bias estimation (``bias_estimation``): pairs of raw plots of one confirmed track by
   two radars estimate every radar's range, azimuth and elevation bias, and each radar's
   plots are corrected by its estimate before gating
-  (:class:`iadsim.tracking.bias.BiasEstimator`).
+  (:class:`iadsim.tracking.bias.BiasEstimator`). With references of known positions
+  (:attr:`CentralTracker.registration`), their plots are associated, measure their
+  radar's bias alone and are taken out of the scans (:mod:`iadsim.tracking.registration`).
 * Track numbers are never reused.
 
 The battle manager reads :class:`TrackPicture`; the truth is never visible here.
@@ -96,6 +98,7 @@ from iadsim.tracking.association import (
 )
 from iadsim.tracking.bias import MAX_PAIR_LAG_S, BiasEstimator, plot_jacobian
 from iadsim.tracking.classification import BALLISTIC, classify
+from iadsim.tracking.registration import ReferenceRegistration
 from iadsim.world.atmosphere import STANDARD_GRAVITY_MPS2
 from iadsim.world.earth import EARTH_RADIUS_M, radar_horizon_m
 
@@ -216,6 +219,9 @@ class CentralTracker:
         self._imm = settings.motion_model == "imm"
         self._score = settings.confirmation == "score"
         self.bias_estimator = BiasEstimator(sites) if settings.bias_estimation else None
+        #: References with known positions (absolute registration), set by the run when
+        #: the scenario has them: their plots are taken out of the scans before fusing.
+        self.registration: ReferenceRegistration | None = None
         self._columns = (TABLE_COLUMNS + (IMM_COLUMNS if self._imm else ())
                          + (SCORE_COLUMNS if self._score else ())
                          + (BIAS_COLUMNS if self.bias_estimator is not None else ()))
@@ -275,6 +281,8 @@ class CentralTracker:
         track takes start tracks radar by radar, so that two radars seeing a new target at
         the same moment start one track, not two.
         """
+        if self.registration is not None and self.bias_estimator is not None:
+            batches = self.registration.take_reference_plots(batches, self.bias_estimator)
         scans = sorted((batch for batch in batches if batch.size),
                        key=attrgetter("time_s", "radar_index"))
         for _, group in groupby(scans, key=attrgetter("time_s")):
