@@ -18,6 +18,7 @@ Usage::
     PYTHONPATH=src .venv/bin/python benchmarks/false_tracks.py --scenarios saturation --seed 1
     PYTHONPATH=src .venv/bin/python benchmarks/false_tracks.py --tracking merge_checks=100
     PYTHONPATH=src .venv/bin/python benchmarks/false_tracks.py --tracking confirmation=score
+    PYTHONPATH=src .venv/bin/python benchmarks/false_tracks.py --radar-look-times scheduled
 """
 
 from __future__ import annotations
@@ -46,13 +47,17 @@ def commit() -> str:
         return "unknown"
 
 
-def measure(name: str, seed: int, radius_m: float, tracking: dict[str, float]) -> dict:
-    """Run one scenario (its tracking settings changed by ``tracking``) and score its
-    confirmed picture at every step."""
+def measure(name: str, seed: int, radius_m: float, tracking: dict[str, float],
+            radar_look_times: str | None = None) -> dict:
+    """Run one scenario (its tracking settings changed by ``tracking``, its
+    ``sim.radar_look_times`` set when given) and score its confirmed picture at every
+    step."""
     scenario = load_scenario(name)
-    if tracking:
+    if tracking or radar_look_times is not None:
         document = scenario.model_dump()
         document["tracking"] = {**document["tracking"], **tracking}
+        if radar_look_times is not None:
+            document["sim"]["radar_look_times"] = radar_look_times
         scenario = Scenario.model_validate(document)
     simulation = Simulation(scenario, seed=seed)
     total_steps = int(np.ceil(simulation.scenario.sim.duration_s / simulation.dt_s - 1e-9))
@@ -91,7 +96,9 @@ def measure(name: str, seed: int, radius_m: float, tracking: dict[str, float]) -
             "duplicate_share": (round(duplicate_samples / near_samples, 4)
                                 if near_samples else None),
             "threats": int(simulation.raid.size), "threats_tracked": len(tracked_threats),
-            "tracking": tracking, "commit": commit()}
+            "tracking": tracking,
+            **({} if radar_look_times is None else {"radar_look_times": radar_look_times}),
+            "commit": commit()}
 
 
 def setting_value(text: str) -> int | float | bool | str:
@@ -114,12 +121,14 @@ def main() -> None:
     parser.add_argument("--radius-m", type=float, default=1_000.0)
     parser.add_argument("--tracking", nargs="*", default=[], metavar="NAME=VALUE",
                         help="override tracking settings, e.g. merge_checks=100")
+    parser.add_argument("--radar-look-times", choices=("step", "scheduled"),
+                        help="set sim.radar_look_times (default: the scenario's own)")
     arguments = parser.parse_args()
     tracking = {name: setting_value(value)
                 for name, value in (item.split("=", 1) for item in arguments.tracking)}
     for name in arguments.scenarios:
-        print(json.dumps(measure(name, arguments.seed, arguments.radius_m, tracking)),
-              flush=True)
+        print(json.dumps(measure(name, arguments.seed, arguments.radius_m, tracking,
+                                 arguments.radar_look_times)), flush=True)
 
 
 if __name__ == "__main__":

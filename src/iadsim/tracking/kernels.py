@@ -17,6 +17,8 @@ interfaces.
   covers every report): the caller then gates through a k-d tree
   (:mod:`iadsim.tracking.gating_tree`), which finds each track's nearest reports without
   testing the others, with the same distance and the same pairs.
+  :func:`gate_every_pair_by_slice` gates small problems of several times (scans taken
+  at different times, each track predicted to each) in one call.
 * :func:`linear_sum_assignment`: the shortest augmenting path algorithm of SciPy's
   ``linear_sum_assignment`` (D. F. Crouse, "On implementing 2D rectangular assignment
   algorithms", IEEE Trans. AES 52(4), 2016), ported line for line, for clusters too small
@@ -109,6 +111,44 @@ def gate_every_pair(track_position: np.ndarray, track_cov: np.ndarray,
         end = _keep_nearest(kept_measurements, kept_distance2, start, kept,
                             max_pairs_per_track)
         cut, kept = cut + (end < kept), end
+    return (kept_tracks[:kept].copy(), kept_measurements[:kept].copy(),
+            kept_distance2[:kept].copy(), cut)
+
+
+@njit(cache=True)
+def gate_every_pair_by_slice(track_position: np.ndarray, track_cov: np.ndarray,
+                             track_bounds: np.ndarray, measurement: np.ndarray,
+                             measurement_cov: np.ndarray, measurement_bounds: np.ndarray,
+                             gate_threshold: float, max_pairs_per_track: int,
+                             ) -> tuple[np.ndarray, np.ndarray, np.ndarray, int]:
+    """:func:`gate_every_pair` within slices: the tracks ``[track_bounds[s],
+    track_bounds[s + 1])`` are tested against the reports ``[measurement_bounds[s],
+    measurement_bounds[s + 1])`` only (each slice a time, its tracks predicted to it), in
+    one call. The same pairs, distances and cuts as one :func:`gate_every_pair` per slice,
+    slice after slice."""
+    slices = track_bounds.size - 1
+    capacity = 0
+    for index in range(slices):
+        capacity += ((track_bounds[index + 1] - track_bounds[index])
+                     * (measurement_bounds[index + 1] - measurement_bounds[index]))
+    kept_tracks = np.empty(capacity, dtype=np.intp)
+    kept_measurements = np.empty(capacity, dtype=np.intp)
+    kept_distance2 = np.empty(capacity)
+    kept = 0
+    cut = 0
+    for index in range(slices):
+        for i in range(track_bounds[index], track_bounds[index + 1]):
+            start = kept
+            for j in range(measurement_bounds[index], measurement_bounds[index + 1]):
+                distance2 = _pair_distance2(i, j, track_position, track_cov, measurement,
+                                            measurement_cov)
+                if distance2 <= gate_threshold:
+                    kept_tracks[kept], kept_measurements[kept] = i, j
+                    kept_distance2[kept] = distance2
+                    kept += 1
+            end = _keep_nearest(kept_measurements, kept_distance2, start, kept,
+                                max_pairs_per_track)
+            cut, kept = cut + (end < kept), end
     return (kept_tracks[:kept].copy(), kept_measurements[:kept].copy(),
             kept_distance2[:kept].copy(), cut)
 
