@@ -53,6 +53,9 @@ GRID_CELLS_PER_POINT = 16
 GRID_TESTS_PER_POINT = 64
 #: Reports at most in a leaf of the gating tree (:mod:`iadsim.tracking.gating_tree`).
 TREE_LEAF_SIZE = gating_tree.LEAF_SIZE
+#: :func:`may_gate_later` tests at most this many pairs of reports (a few tens of
+#: microseconds compiled; a step's leftover reports, mostly false alarms, are fewer).
+LATER_PAIRS_TESTED = 32_768
 #: A cluster of contested tracks + measurements up to this size is solved dense.
 DENSE_ASSIGNMENT_SIZE = 400
 #: A cluster of more tracks + measurements than this is assigned greedily (best gain
@@ -206,6 +209,24 @@ def may_gate(track_position: np.ndarray, track_position_cov: np.ndarray,
         np.ascontiguousarray(track_position_cov, dtype=float),
         np.ascontiguousarray(measurement, dtype=float),
         np.ascontiguousarray(measurement_cov, dtype=float), gate_threshold, 1e-6))
+
+
+def may_gate_later(measurement: np.ndarray, measurement_cov: np.ndarray,
+                   time_s: np.ndarray, group: np.ndarray, gate_threshold: float,
+                   velocity_variance: float, process_noise_density: float) -> bool:
+    """False only when no report (positions (k, 3), covariances (k, 3, 3), times (k,))
+    may pass the gate of a one-plot track started on a report of an earlier ``group``
+    (k,) (nondecreasing; a scan each), its velocity variance ``velocity_variance``
+    (m^2/s^2 per axis), grown by the process noise ``process_noise_density`` (m^2/s^3):
+    a Euclidean necessary condition with a margin of 1e-6, as :func:`may_gate`. True
+    without testing above ``LATER_PAIRS_TESTED`` pairs."""
+    if measurement.shape[0] * (measurement.shape[0] - 1) > 2 * LATER_PAIRS_TESTED:
+        return True
+    return bool(kernels.any_later_pair_within_reach(
+        np.ascontiguousarray(measurement, dtype=float),
+        np.ascontiguousarray(measurement_cov, dtype=float),
+        np.ascontiguousarray(time_s, dtype=float), np.ascontiguousarray(group),
+        gate_threshold, velocity_variance, process_noise_density, 1e-6))
 
 
 def _gate(arrays: tuple[np.ndarray, ...], gate_threshold: float, max_pairs_per_track: int,

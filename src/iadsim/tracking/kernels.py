@@ -175,6 +175,36 @@ def any_pair_within_reach(track_position: np.ndarray, track_cov: np.ndarray,
 
 
 @njit(cache=True)
+def any_later_pair_within_reach(position: np.ndarray, covariance: np.ndarray,
+                                time_s: np.ndarray, group: np.ndarray,
+                                gate_threshold: float, velocity_variance: float,
+                                process_noise_density: float, margin: float) -> bool:
+    """Whether any two reports (positions (k, 3), covariances (k, 3, 3), times (k,)) of
+    different ``group`` (k,) (nondecreasing: a scan each) may pass the gate of a one-plot
+    track started on the earlier one (its position the report's, its covariance the
+    report's grown over the lag ``dt`` by ``velocity_variance dt^2 + q |dt|^3 / 3`` on the
+    diagonal, ``q`` the ``process_noise_density``): within ``|r|^2 <= (1 + margin) G
+    (lambda_max(P) + lambda_max(R))`` (Gershgorin bounds, as
+    :func:`any_pair_within_reach`). A non-finite value counts as within reach."""
+    count = position.shape[0]
+    for i in range(count):
+        own_bound = largest_eigenvalue_bound(covariance, i)
+        for j in range(i + 1, count):
+            if group[j] == group[i]:
+                continue
+            lag = abs(time_s[j] - time_s[i])
+            growth = velocity_variance * lag * lag + process_noise_density * lag ** 3 / 3.0
+            rx = position[j, 0] - position[i, 0]
+            ry = position[j, 1] - position[i, 1]
+            rz = position[j, 2] - position[i, 2]
+            reach2 = gate_threshold * (own_bound + growth + largest_eigenvalue_bound(
+                covariance, j)) * (1.0 + margin)
+            if not rx * rx + ry * ry + rz * rz > reach2:  # NaN: within reach
+                return True
+    return False
+
+
+@njit(cache=True)
 def largest_eigenvalue_bound(covariance: np.ndarray, row: int) -> float:
     """An upper bound of the largest eigenvalue of the symmetric ``covariance[row]``
     (3 x 3): its largest absolute row sum (Gershgorin's circle theorem). Exact for

@@ -86,6 +86,7 @@ from iadsim.tracking.association import (
     gated_pairs,
     gated_pairs_by_slice,
     may_gate,
+    may_gate_later,
 )
 from iadsim.tracking.bias import MAX_PAIR_LAG_S, BiasEstimator, plot_jacobian
 from iadsim.tracking.classification import BALLISTIC, classify
@@ -323,7 +324,8 @@ class CentralTracker:
             if rows.size:
                 taken[self._assign_and_update(
                     rows, row_slice, slice_time, measurement, measurement_cov,
-                    scan_slice[scan_of], scan_of, radar_of, len(scans), polar, raw)] = True
+                    scan_slice[scan_of], scan_of, radar_of, len(scans), polar, raw,
+                    (scan_time, position, radars))] = True
             self._count_misses(scan_time, position, radars)
         # What no track took starts tracks, scan by scan: two radars may have seen one
         # new target, so a later scan's leftovers first extend the tracks an earlier scan
@@ -332,6 +334,17 @@ class CentralTracker:
         # next ones (the same tracks, ids and events as scan by scan: nothing happens in
         # between), unless a track confirms on its first report (its confirm events would
         # then come in another order).
+        left = (~taken).nonzero()[0]
+        if left.size == 0:
+            return
+        if self.settings.confirm_hits > 1 and not may_gate_later(
+                measurement[left], measurement_cov[left], report_time[left], scan_of[left],
+                self.gate_threshold, self._one_plot_gate_variance,
+                self.settings.process_noise_mps2**2):
+            # No leftover can extend a track an earlier scan's leftovers start: the scan
+            # by scan pass below would start them all at the end, together.
+            self._start_waiting([left], measurement, measurement_cov, radar_of, report_time)
+            return
         started: list[np.ndarray] = []
         waiting: list[np.ndarray] = []
         stop = 0
@@ -437,18 +450,126 @@ class CentralTracker:
         if not missed.any():
             return
         self.misses[tentative] += missed.astype(self.misses.dtype)
-        one_plot_missed = (self.hits[tentative] == 1) & (self.misses[tentative] > 0)
         if self._score:
             self.score[tentative] += missed * score.miss_score(
                 self.settings.score_detection_probability)
-            hopeless = one_plot_missed | (self.score[tentative] <= self._delete_score)
-        else:
-            allowed = self.settings.confirm_window - self.settings.confirm_hits
-            hopeless = one_plot_missed | (self.misses[tentative] > allowed)
+        hopeless = self._hopeless(tentative, self.misses[tentative],
+                                  self.score[tentative] if self._score else None)
         if hopeless.any():
             doomed = np.zeros(self.size, dtype=bool)
             doomed[tentative[hopeless]] = True
             self._remove(float(scan_time.max()), doomed)
+
+    def _hopeless(self, rows: np.ndarray, misses: np.ndarray,
+                  track_score: np.ndarray | None) -> np.ndarray:
+        """Whether the tentative tracks ``rows`` are deleted with ``misses`` missed
+        opportunities (and, with score confirmation, the score ``track_score``): a one-plot
+        track at its first miss, another past ``confirm_window - confirm_hits`` misses (M
+        of N) or at the score's deletion threshold."""
+        one_plot_missed = (self.hits[rows] == 1) & (misses > 0)
+        if self._score:
+            return one_plot_missed | (track_score <= self._delete_score)
+        allowed = self.settings.confirm_window - self.settings.confirm_hits
+        return one_plot_missed | (misses > allowed)
+
+    def _gated_in_turn(self, track_rows: np.ndarray, report_time: np.ndarray,
+                       measurement: np.ndarray, measurement_cov: np.ndarray) -> np.ndarray:
+        """Which of the assigned pairs (a track row, a report's time, position (k, 3) and
+        covariance (k, 3, 3) each) stand when a tentative track's reports are gated one
+        time after the other: a report of a later time than the track's first here must
+        also pass the gate of the track updated with its earlier reports (constant
+        velocity), as it would processing the times in turn. A young track's prediction
+        is poor, so its gate before any of these reports is wide (a one-plot track's a
+        sphere of the fastest target's flight since its plot): without this, it took a
+        false alarm from each of a step's looks and confirmed on clutter (11 false tracks
+        against none in ``layered-defense``, seed 1, scheduled looks). Confirmed tracks
+        keep the joint assignment: their prediction barely changes within a step."""
+        keep = np.ones(track_rows.size, dtype=bool)
+        tentative = (self.status[track_rows] == TENTATIVE).nonzero()[0]
+        if tentative.size < 2:
+            return keep
+        order = tentative[np.lexsort((report_time[tentative], track_rows[tentative]))]
+        rows, times = track_rows[order], report_time[order]
+        later = times > times[np.searchsorted(rows, rows)]  # after its track's first time
+        if not later.any():
+            return keep
+        tracks, local = np.unique(rows, return_inverse=True)
+        local = local.reshape(-1)
+        state, covariance = self.state[tracks], self.covariance[tracks]
+        track_time, plots = self.time_s[tracks].copy(), self.hits[tracks].copy()
+        acceleration = self._known_acceleration(tracks)
+        process_noise = self.settings.process_noise_mps2
+        for when in np.unique(times).tolist():
+            now = (times == when).nonzero()[0]
+            now = now[track_time[local[now]] <= when]  # an out-of-sequence one: kept as is
+            if now.size == 0:
+                continue
+            tested = now[later[now]]
+            if tested.size:
+                which = local[tested]
+                tested_cov = covariance[which]
+                one_plot = plots[which] == 1
+                tested_cov[one_plot, 3:, 3:] = np.eye(3) * self._one_plot_gate_variance
+                position, position_cov = kalman.predict_position(
+                    state[which], tested_cov, when - track_time[which], process_noise,
+                    None if acceleration is None else acceleration[which])
+                residual = measurement[order[tested]] - position
+                distance2 = np.einsum("ki,ki->k", residual, np.linalg.solve(
+                    position_cov + measurement_cov[order[tested]], residual[..., None])[..., 0])
+                outside = tested[distance2 > self.gate_threshold]
+                keep[order[outside]] = False
+                now = now[keep[order[now]]]
+            if now.size == 0:
+                continue
+            # Update the tracks with what stands (one report a track at a time: a track
+            # takes at most one report per scan, and scans of one time are of distinct
+            # radars, whose reports combine).
+            which, first = np.unique(local[now], return_index=True)
+            combined, combined_cov = kalman.combine_measurements(
+                first, measurement[order[now]], measurement_cov[order[now]])
+            predicted, predicted_cov = kalman.predict(
+                state[which], covariance[which], when - track_time[which], process_noise,
+                None if acceleration is None else acceleration[which])
+            state[which], covariance[which] = kalman.update(predicted, predicted_cov,
+                                                            combined, combined_cov)
+            track_time[which] = when
+            plots[which] += np.bincount(local[now], minlength=tracks.size)[which].astype(
+                plots.dtype)
+        return keep
+
+    def _alive_at(self, track_rows: np.ndarray, report_time: np.ndarray,
+                  scan_time: np.ndarray, position: np.ndarray,
+                  radars: np.ndarray) -> np.ndarray:
+        """Which of the assigned pairs (a track row and a report time each) stand: those of
+        a tentative track that the misses of the scans before its first report here
+        (``scan_time`` (g,), ``position`` (n, g, 3), ``radars`` (g,), as
+        :meth:`_count_misses` counts them) would have deleted first, as processing the
+        scans one time after the other would, do not; their reports start tracks
+        instead. (A one-plot false track would otherwise live on by taking another radar's
+        false alarm a moment after its own radar missed it.)"""
+        keep = np.ones(track_rows.size, dtype=bool)
+        tentative = self.status[track_rows] == TENTATIVE
+        if not tentative.any():
+            return keep
+        tracks, inverse = np.unique(track_rows[tentative], return_inverse=True)
+        first_time = np.full(tracks.size, np.inf)
+        np.minimum.at(first_time, inverse.reshape(-1), report_time[tentative])
+        last = self.last_update_by_radar_s[tracks][:, radars]
+        seen = np.isfinite(last) & (last < scan_time) & (scan_time < first_time[:, None])
+        if not seen.any():
+            return keep
+        track, scan = seen.nonzero()
+        covered = self._covered(position[tracks[track], scan], radars)[np.arange(track.size),
+                                                                        scan]
+        missed = np.bincount(track[covered], minlength=tracks.size)
+        if not missed.any():
+            return keep
+        track_score = None
+        if self._score:
+            track_score = self.score[tracks] + missed * score.miss_score(
+                self.settings.score_detection_probability)
+        doomed = tracks[self._hopeless(tracks, self.misses[tracks] + missed, track_score)]
+        return keep if doomed.size == 0 else ~np.isin(track_rows, doomed)
 
     def _covered(self, position: np.ndarray, radars: np.ndarray) -> np.ndarray:
         """Whether each radar of ``radars`` (g,) could see a target at each of the
@@ -475,7 +596,9 @@ class CentralTracker:
                            measurement_cov: np.ndarray, report_slice: np.ndarray,
                            slot_of: np.ndarray, radar_of: np.ndarray, slots: int,
                            polar: np.ndarray | None = None,
-                           raw: np.ndarray | None = None) -> np.ndarray:
+                           raw: np.ndarray | None = None,
+                           scans_seen: tuple[np.ndarray, np.ndarray, np.ndarray] | None = None,
+                           ) -> np.ndarray:
         """Gate candidate tracks against the reports, assign, update; returns the indices
         of the reports taken.
 
@@ -486,7 +609,10 @@ class CentralTracker:
         slice's time and gated against that slice's reports only. ``slot_of`` numbers each
         report's scan among ``slots``: a track takes at most one report from each scan.
         ``polar`` (k, 3): each report's range, azimuth and elevation (for the score and
-        the bias estimation); ``raw``: its position before the bias correction."""
+        the bias estimation); ``raw``: its position before the bias correction.
+        ``scans_seen``: the scans' times, the tracks' positions at them and their radars
+        (as :meth:`_count_misses` takes them): a tentative track that one of them would
+        have deleted before its first report here takes none (:meth:`_alive_at`)."""
         covariance = self.covariance[rows]
         one_plot = self.hits[rows] == 1
         if one_plot.any():
@@ -522,6 +648,14 @@ class CentralTracker:
             pair_track = track_of_row.reshape(-1)[pair_row]
         slot, taken = self._associate(tracks, pair_track, pair_measurement, distance2,
                                       slot_of, slots, measurement.shape[0])
+        if taken.size and not one_time:
+            track_rows, taken_time = tracks[slot // slots], slice_time[report_slice[taken]]
+            keep = self._gated_in_turn(track_rows, taken_time, measurement[taken],
+                                       measurement_cov[taken])
+            if scans_seen is not None:
+                keep &= self._alive_at(track_rows, taken_time, *scans_seen)
+            if not keep.all():
+                slot, taken = slot[keep], taken[keep]
         if taken.size:
             track_rows = tracks[slot // slots]
             if one_time:
