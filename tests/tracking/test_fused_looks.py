@@ -143,12 +143,18 @@ def test_reports_at_two_times_equal_sequential_predict_and_update(sites):
         assert tracker.last_update_by_radar_s[row].tolist() == pytest.approx([10.3, 10.8])
 
 
-def test_three_targets_300_m_apart_keep_three_tracks_fed_by_both_radars(sites):
-    tracker, log = make_tracker(sites)
+@pytest.mark.parametrize("settings", [{}, {"motion_model": "imm"}, {"confirmation": "score"}],
+                         ids=["cv", "imm", "score"])
+def test_three_targets_300_m_apart_keep_three_tracks_fed_by_both_radars(sites, settings):
+    """With each motion model and confirmation: the IMM updates a confirmed track time
+    after time (one IMM prediction a time), the score takes the plots of both times."""
+    tracker, log = make_tracker(sites, **settings)
     run_steps(tracker, sites, range(0, 30), seed=2)
     assert log.count(EventKind.TRACK_START) == 3
     assert tracker.size == 3 and (tracker.status == CONFIRMED).all()
     assert (tracker.hits == 60).all()  # every plot of both radars, none lost
+    if settings.get("motion_model") == "imm":
+        assert tracker.imm_active.all()
     picture = tracker.picture(30.0)
     truth = STARTS + VELOCITY * 30.0
     distance = np.linalg.norm(picture.position_m[:, None, :] - truth[None, :, :], axis=2)

@@ -94,8 +94,6 @@ from iadsim.world.atmosphere import STANDARD_GRAVITY_MPS2
 from iadsim.world.earth import EARTH_RADIUS_M, radar_horizon_m
 
 TENTATIVE, CONFIRMED = 1, 2
-#: Whether a scan would charge a tentative track a miss (see ``_miss_chances``).
-UNTESTED, NOT_COVERED, COVERED = -1, 0, 1
 #: Tracks predicted within a radar's instrumented range plus this margin are gated
 #: against its reports; the others cannot be in its scan.
 COVERAGE_MARGIN_M = 20_000.0
@@ -324,14 +322,12 @@ class CentralTracker:
                 first_scan = np.searchsorted(scan_slice, np.arange(slice_time.size))
                 candidate = np.logical_or.reduceat(in_reach, first_scan, axis=1).T
             row_slice, rows = candidate.nonzero()  # by slice, then by row
-            chances = (None if slice_time.size == 1
-                       else self._miss_chances(scan_time, position, radars))
             if rows.size:
                 taken[self._assign_and_update(
                     rows, row_slice, slice_time, measurement, measurement_cov,
                     scan_slice[scan_of], scan_of, radar_of, len(scans), polar, raw,
-                    (scan_time, chances))] = True
-            self._count_misses(scan_time, position, radars, chances)
+                    (scan_time, position, radars))] = True
+            self._count_misses(scan_time, position, radars)
         # What no track took starts tracks, scan by scan: two radars may have seen one
         # new target, so a later scan's leftovers first extend the tracks an earlier scan
         # started in this pass (what processing the scans in turn would do).
@@ -425,8 +421,8 @@ class CentralTracker:
         return may_gate(np.concatenate(position), position_cov, measurement[left],
                         measurement_cov[left], self.gate_threshold)
 
-    def _count_misses(self, scan_time: np.ndarray, position: np.ndarray, radars: np.ndarray,
-                      chances: np.ndarray | None = None) -> None:
+    def _count_misses(self, scan_time: np.ndarray, position: np.ndarray,
+                      radars: np.ndarray) -> None:
         """Confirmation bookkeeping of the tentative tracks after the scans of ``radars``
         (g,) at ``scan_time`` (g,) (``position`` (n, g, 3): every track's position predicted
         to each scan's time, at constant velocity, from its state before the scans): each
@@ -436,8 +432,7 @@ class CentralTracker:
         ``confirm_window - confirm_hits`` (M of N), or once its score has fallen to the
         deletion threshold, each miss costing ``ln(1 - P_D)`` (score). Misses are counted
         after the scans' updates (:meth:`_alive_at` has kept a track from taking reports
-        after a miss that deletes it). ``chances``: the coverage already tested
-        (:meth:`_miss_chances`)."""
+        after a miss that deletes it)."""
         tentative = (self.status == TENTATIVE).nonzero()[0]
         if tentative.size == 0:
             return
@@ -445,20 +440,10 @@ class CentralTracker:
         seen = np.isfinite(last) & (last < scan_time)
         if not seen.any():
             return
-        if chances is None and (scan_time == scan_time[0]).all():
+        if (scan_time == scan_time[0]).all():
             missed = (seen & self._covered(position[tentative, 0], radars)).sum(axis=1)
         else:
-            # Scans of several times: the (track, scan) pairs seen, each at its time, their
-            # coverage tested before the updates (untested: a radar's second look in these
-            # scans at a track its first look reported).
-            known = (np.full(seen.shape, UNTESTED, dtype=np.int8) if chances is None
-                     else chances[tentative])
-            covered = seen & (known == COVERED)
-            track, scan = (seen & (known == UNTESTED)).nonzero()
-            if track.size:
-                covered[track, scan] = self._covered(position[tentative[track], scan],
-                                                     radars)[np.arange(track.size), scan]
-            missed = covered.sum(axis=1)
+            missed = self._misses_of_pairs(tentative, seen, position, radars)
         if not missed.any():
             return
         self.misses[tentative] += missed.astype(self.misses.dtype)
@@ -549,45 +534,38 @@ class CentralTracker:
                 plots.dtype)
         return keep
 
-    def _miss_chances(self, scan_time: np.ndarray, position: np.ndarray,
-                      radars: np.ndarray) -> np.ndarray | None:
-        """Before the updates of scans of several times: for every track and scan (n, g),
-        whether the scan would charge the tentative track a miss if it gave it nothing
-        (``COVERED``: its radar has reported it before the scan and covers its predicted
-        position then), ``NOT_COVERED``, or ``UNTESTED`` (not tentative, or not reported
-        by that radar before); None when no scan can charge a miss. Read by
-        :meth:`_alive_at` and :meth:`_count_misses` (same arguments)."""
-        tentative = (self.status == TENTATIVE).nonzero()[0]
-        if tentative.size == 0:
-            return None
-        last = self.last_update_by_radar_s[tentative][:, radars]
-        track, scan = (np.isfinite(last) & (last < scan_time)).nonzero()
-        if track.size == 0:
-            return None
-        covered = self._covered(position[tentative[track], scan],
+    def _misses_of_pairs(self, tracks: np.ndarray, seen: np.ndarray, position: np.ndarray,
+                         radars: np.ndarray) -> np.ndarray:
+        """The misses (k,) of the tracks ``tracks`` (k,) over scans of several times: of the
+        (track, scan) pairs ``seen`` (k, g), those whose scan's radar (``radars`` (g,))
+        covers the track's ``position`` (n, g, 3) at the scan's time."""
+        track, scan = seen.nonzero()
+        covered = self._covered(position[tracks[track], scan],
                                 radars)[np.arange(track.size), scan]
-        chances = np.full((self.size, radars.size), UNTESTED, dtype=np.int8)
-        chances[tentative[track], scan] = np.where(covered, COVERED, NOT_COVERED)
-        return chances
+        return np.bincount(track[covered], minlength=tracks.size)
 
     def _alive_at(self, track_rows: np.ndarray, report_time: np.ndarray,
-                  scan_time: np.ndarray, chances: np.ndarray | None) -> np.ndarray:
+                  scan_time: np.ndarray, position: np.ndarray,
+                  radars: np.ndarray) -> np.ndarray:
         """Which of the assigned pairs (a track row and a report time each) stand: those of
-        a tentative track that the misses of the scans (at ``scan_time`` (g,)) before its
-        first report here (``chances``: :meth:`_miss_chances`) would have deleted first, as
-        processing the scans one time after the other would, do not; their reports start
-        tracks instead. (A one-plot false track would otherwise live on by taking another
-        radar's false alarm a moment after its own radar missed it.)"""
+        a tentative track that the misses of the scans before its first report here
+        (``scan_time`` (g,), ``position`` (n, g, 3), ``radars`` (g,), as
+        :meth:`_count_misses` counts them) would have deleted first, as processing the
+        scans one time after the other would, do not; their reports start tracks
+        instead. (A one-plot false track would otherwise live on by taking another radar's
+        false alarm a moment after its own radar missed it.)"""
         keep = np.ones(track_rows.size, dtype=bool)
-        if chances is None:
-            return keep
         tentative = self.status[track_rows] == TENTATIVE
-        if not (tentative & (report_time > scan_time[0])).any():
-            return keep  # only a report after the first scan can come after a miss
+        if not tentative.any():
+            return keep
         tracks, inverse = np.unique(track_rows[tentative], return_inverse=True)
         first_time = np.full(tracks.size, np.inf)
         np.minimum.at(first_time, inverse.reshape(-1), report_time[tentative])
-        missed = ((chances[tracks] == COVERED) & (scan_time < first_time[:, None])).sum(axis=1)
+        last = self.last_update_by_radar_s[tracks][:, radars]
+        seen = np.isfinite(last) & (last < scan_time) & (scan_time < first_time[:, None])
+        if not seen.any():
+            return keep
+        missed = self._misses_of_pairs(tracks, seen, position, radars)
         if not missed.any():
             return keep
         track_score = None
@@ -623,7 +601,7 @@ class CentralTracker:
                            slot_of: np.ndarray, radar_of: np.ndarray, slots: int,
                            polar: np.ndarray | None = None,
                            raw: np.ndarray | None = None,
-                           misses: tuple[np.ndarray, np.ndarray | None] | None = None,
+                           misses: tuple[np.ndarray, np.ndarray, np.ndarray] | None = None,
                            ) -> np.ndarray:
         """Gate candidate tracks against the reports, assign, update; returns the indices
         of the reports taken.
@@ -636,9 +614,9 @@ class CentralTracker:
         report's scan among ``slots``: a track takes at most one report from each scan.
         ``polar`` (k, 3): each report's range, azimuth and elevation (for the score and
         the bias estimation); ``raw``: its position before the bias correction.
-        ``misses``: the scans' times and :meth:`_miss_chances`: a tentative track that
-        their misses would have deleted before its first report here takes none
-        (:meth:`_alive_at`)."""
+        ``misses``: the scans' times, the tracks' positions at them and their radars (as
+        :meth:`_count_misses` takes them): a tentative track that their misses would have
+        deleted before its first report here takes none (:meth:`_alive_at`)."""
         covariance = self.covariance[rows]
         one_plot = self.hits[rows] == 1
         if one_plot.any():
@@ -679,12 +657,15 @@ class CentralTracker:
                                       slot_of, slots, measurement.shape[0])
         if taken.size and not one_time:
             track_rows, taken_time = tracks[slot // slots], slice_time[report_slice[taken]]
-            keep = self._gated_in_turn(track_rows, taken_time, measurement[taken],
-                                       measurement_cov[taken])
-            if misses is not None:
-                keep &= self._alive_at(track_rows, taken_time, *misses)
-            if not keep.all():
-                slot, taken = slot[keep], taken[keep]
+            # Only a tentative track's report after the first slice can be of a later time
+            # than its first, or come after a miss.
+            if ((self.status[track_rows] == TENTATIVE) & (taken_time > slice_time[0])).any():
+                keep = self._gated_in_turn(track_rows, taken_time, measurement[taken],
+                                           measurement_cov[taken])
+                if misses is not None:
+                    keep &= self._alive_at(track_rows, taken_time, *misses)
+                if not keep.all():
+                    slot, taken = slot[keep], taken[keep]
         if taken.size:
             track_rows = tracks[slot // slots]
             if one_time:
@@ -829,6 +810,22 @@ class CentralTracker:
         vertical_speed_before = self.state[tracks, 5]
         if group_start.size == tracks.size:
             self._update_round(group_row, group_time, combined, combined_cov)
+        elif not self._imm and (group_time >= self.time_s[group_row]).all():
+            # Constant velocity (or ballistic) and nothing out of sequence: every track's
+            # groups predicted and updated in turn in one compiled loop.
+            first_group = np.searchsorted(group_row, tracks)
+            since = np.empty(group_row.size)
+            since[first_group] = self.time_s[tracks]
+            later = np.ones(group_row.size, dtype=bool)
+            later[first_group] = False
+            since[later] = group_time[np.flatnonzero(later) - 1]
+            acceleration = self._known_acceleration(tracks)
+            self.state[tracks], self.covariance[tracks] = kalman.predict_and_update_in_turn(
+                self.state[tracks], self.covariance[tracks],
+                np.append(first_group, group_row.size), group_time - since, combined,
+                combined_cov, float(self.settings.process_noise_mps2),
+                np.zeros((tracks.size, 3)) if acceleration is None else acceleration)
+            self.time_s[tracks] = group_time[np.append(first_group[1:], group_row.size) - 1]
         else:
             first_group = np.searchsorted(group_row, tracks)
             rank = np.arange(group_row.size) - first_group.repeat(
