@@ -149,7 +149,8 @@ def kernel_pd(scenario, site_index: int, point_m: np.ndarray, height_m: float,
                     network.horizon_m, network._table, point_m[None, :], np.array([height_m]),
                     np.array([rcs_m2]), np.zeros(looks, dtype=np.intp), draws, fluctuations,
                     network._pd_tables, TABLE_START_DB, TABLE_STEP_DB, network._environment,
-                    EFFECTIVE_EARTH_RADIUS_M, np.zeros((1, 3)), np.zeros((0, 3)), *jammers)
+                    EFFECTIVE_EARTH_RADIUS_M, np.zeros((1, 3)), np.zeros((0, 3)), *jammers,
+                    np.zeros((0, 0), dtype=bool), np.zeros((0, 0), dtype=bool))
     return found[0].size / looks
 
 

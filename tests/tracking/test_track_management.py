@@ -74,6 +74,36 @@ def test_a_one_plot_track_is_deleted_at_its_first_miss(two_sites):
     assert drop["track_id"].tolist() == [0] and drop["value"].tolist() == [2.0]
 
 
+def test_one_plot_misses_lets_a_one_plot_track_take_its_second_plot_a_scan_late(two_sites):
+    """Plots at scans 1 and 3, a scan elsewhere between: by default the track of scan 1 is
+    deleted at scan 2 and scan 3 starts another; with one_plot_misses 1 the first takes
+    the plot of scan 3 (its gate then spans two revisits) and is deleted only at a second
+    miss."""
+    elsewhere = [[-60_000.0, -60_000.0, 1_000.0]]  # a plot in coverage, far from the target
+    scans = {2.0: START, 4.0: elsewhere, 6.0: START + VELOCITY * 4.0}
+    default, default_log = make_network_tracker(two_sites[:1])
+    lenient, lenient_log = make_network_tracker(two_sites[:1], one_plot_misses=1)
+    for time_s, points in scans.items():
+        default.process(at(two_sites[0], points, time_s))
+        lenient.process(at(two_sites[0], points, time_s))
+    assert events(default_log, EventKind.TRACK_DROP)["track_id"].tolist() == [0, 1]
+    assert default.hits[default.track_id == 2].tolist() == [1]  # restarted at scan 3
+    assert lenient_log.count(EventKind.TRACK_DROP) == 0
+    assert lenient.hits[lenient.track_id == 0].tolist() == [2]
+    assert lenient.misses[lenient.track_id == 0].tolist() == [1]
+    # The plot elsewhere at scan 2 started track 1, missed once (scan 3): alive; deleted
+    # at its second miss.
+    assert lenient.misses[lenient.track_id == 1].tolist() == [1]
+    lenient.process(at(two_sites[0], START + VELOCITY * 6.0, 8.0))
+    assert 1 not in lenient.track_id.tolist()
+    assert events(lenient_log, EventKind.TRACK_DROP)["track_id"].tolist() == [1]
+
+
+def test_one_plot_misses_is_checked():
+    with pytest.raises(ValueError, match="one_plot_misses"):
+        Tracking(one_plot_misses=-1)
+
+
 def test_a_radar_that_never_reported_a_track_does_not_count_against_it(two_sites):
     # Radar b scans between radar a's scans and never sees the target: no miss.
     tracker, _ = make_network_tracker(two_sites, confirm_hits=3, confirm_window=3)
@@ -153,22 +183,28 @@ def test_confirm_window_must_cover_confirm_hits():
 CLUTTER_LAT, CLUTTER_LON = 39.93, 32.86
 
 
-@pytest.mark.parametrize(("profiles", "most_confirmed"), [
-    (("short-range-radar",), 0),
-    (("s400-class-search-radar",), 20),
+NETWORK_PROFILES = ("s400-class-search-radar", "s400-class-engagement-radar",
+                    "medium-range-radar", "medium-range-radar", "short-range-radar",
+                    "short-range-radar", "short-range-radar")
+
+
+@pytest.mark.parametrize(("profiles", "confirmation", "most_confirmed"), [
+    (("short-range-radar",), "m_of_n", 0),
+    (("s400-class-search-radar",), "m_of_n", 20),
     # The layered-defense network: every catalog radar profile, overlapping.
-    (("s400-class-search-radar", "s400-class-engagement-radar", "medium-range-radar",
-      "medium-range-radar", "short-range-radar", "short-range-radar", "short-range-radar"),
-     150),
+    (NETWORK_PROFILES, "m_of_n", 150),
+    (NETWORK_PROFILES, "score", 0),
 ])
-def test_few_confirmed_tracks_from_clutter_alone_over_30_minutes(profiles, most_confirmed):
+def test_few_confirmed_tracks_from_clutter_alone_over_30_minutes(profiles, confirmation,
+                                                                 most_confirmed):
     """False alarms only, at the catalog's rates (Pfa x resolution cells per scan), from
     the radar model itself, for 30 minutes. With the rates of the skeleton (0.02-0.2 per
     scan) the tracker confirmed nothing. Since issue 20 the cells are counted from each
     radar's surveillance volume (3-7 false alarms per scan per radar, about 22 a second
     over the network), and cells uniform in range crowd plots near the radar, where
     M-of-N confirms some: seed 11 gives 0, 13 and 107 confirmed; the bounds are about 1.5
-    times those. Lowering them is the tracker's side (amplitude or Doppler in initiation)."""
+    times those. Lowering them is the tracker's side (amplitude or Doppler in initiation).
+    Score confirmation (alpha 1e-6, beta 0.01) confirms none over the whole network."""
     offsets = [(0.0, 0.0), (0.005, 0.005), (0.12, 0.04), (0.05, -0.24), (-0.01, 0.0),
                (0.19, 0.13), (-0.075, 0.65)]
     scenario = scenario_from_dict({
@@ -181,7 +217,7 @@ def test_few_confirmed_tracks_from_clutter_alone_over_30_minutes(profiles, most_
     frame = LocalFrame(CLUTTER_LAT, CLUTTER_LON, 0.0)
     sites = radar_sites(scenario, frame)
     network = RadarNetwork(sites, seed=11, ground_elevation_m=0.0, record_detections=False)
-    tracker, log = make_network_tracker(sites)
+    tracker, log = make_network_tracker(sites, confirmation=confirmation)
     none3, none = np.zeros((0, 3)), np.zeros(0)
     alarms = 0
     for time_s in np.arange(0.5, 1_800.0, 0.5):

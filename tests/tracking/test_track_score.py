@@ -102,3 +102,89 @@ def test_clutter_confirms_no_score_track_where_m_of_n_confirms_many():
 
 
 __all__ = ["two_sites"]
+
+
+def _single_radar(profile: str) -> list:
+    """One catalog radar at the clutter site, its false alarms at the catalog's rate."""
+    scenario = scenario_from_dict({
+        "name": "one-radar", "origin": {"lat_deg": CLUTTER_LAT, "lon_deg": CLUTTER_LON},
+        "sim": {"duration_s": 600.0},
+        "sensors": [{"name": "r0", "profile": profile, "lat_deg": CLUTTER_LAT,
+                     "lon_deg": CLUTTER_LON, "height_m": 15.0}]})
+    return radar_sites(scenario, LocalFrame(CLUTTER_LAT, CLUTTER_LON, 0.0))
+
+
+def _fly_through_the_radar(sites, seed: int, start: np.ndarray, velocity: np.ndarray,
+                           rcs_m2: float, duration_s: float, rules=("score", "m_of_n")):
+    """Targets ``start + velocity t`` scanned by ``sites`` (the radar model: their Pd,
+    noise and false alarms) for ``duration_s``; each rule's tracker on the same scans.
+    Returns the trackers and logs by rule, and the scan count at each target's first
+    detection and at each rule's first confirmed track within 1 km of each target."""
+    network = RadarNetwork(sites, seed=seed, ground_elevation_m=0.0, record_detections=False)
+    trackers = {rule: make_network_tracker(sites, confirmation=rule) for rule in rules}
+    count = start.shape[0]
+    first_detection, first_confirmed = {}, {rule: {} for rule in rules}
+    scans = 0
+    for time_s in np.arange(0.5, duration_s, 0.5):
+        position = start + velocity * time_s
+        height = position[:, 2] + (position[:, :2] ** 2).sum(axis=1) / (2 * EARTH_RADIUS_M)
+        batches = network.scan(float(time_s), position, height, np.full(count, rcs_m2),
+                               np.arange(count), trackers[rules[0]][1])
+        scans += bool(batches)
+        for batch in batches:  # the truth, for scoring only: which targets were detected
+            for target in batch.threat_id[batch.threat_id >= 0].tolist():
+                first_detection.setdefault(target, scans)
+        for rule, (tracker, _) in trackers.items():
+            tracker.process_scans(batches)
+            tracker.drop(float(time_s))
+            picture = tracker.picture(float(time_s))
+            if picture.size:
+                distance = np.linalg.norm(picture.position_m[:, None] - position[None], axis=2)
+                for target in (distance.min(axis=0) <= 1_000.0).nonzero()[0].tolist():
+                    first_confirmed[rule].setdefault(target, scans)
+    return trackers, first_detection, first_confirmed
+
+
+def test_a_weak_target_is_confirmed_by_score_within_30_scans_and_before_m_of_n():
+    """A 0.1 m^2 drone closing from 30 km on a short-range radar (Pd about 0.6 there,
+    3 false alarms a scan): score confirmation (P_D assumed 0.8, above the true one)
+    confirms it within 30 scans of its first detection, before 4-of-6 M of N, in each
+    of three seeds (measured: 9, 11 and 20 scans after the first detection, against 27,
+    41 and 45), and confirms nothing else."""
+    sites = _single_radar("short-range-radar")
+    start, velocity = np.array([[30_000.0, 0.0, 3_000.0]]), np.array([[-50.0, 0.0, 0.0]])
+    for seed in range(3):
+        trackers, detected, confirmed = _fly_through_the_radar(sites, seed, start, velocity,
+                                                               0.1, 90.0)
+        assert 0 in confirmed["score"], seed
+        assert confirmed["score"][0] - detected[0] <= 30, seed
+        assert confirmed["score"][0] < confirmed["m_of_n"].get(0, np.inf), seed
+        assert trackers["score"][1].count(EventKind.TRACK_CONFIRM) == 1, seed
+
+
+def test_two_targets_300_m_apart_keep_two_score_tracks():
+    """Two 5 m^2 aircraft 300 m apart across the line of sight of a medium-range radar,
+    flying side by side from 60 km: score confirmation gives each its own track (two
+    confirmations, no merge), each nearest its own target at the end and consistent
+    with it."""
+    sites = _single_radar("medium-range-radar")
+    start = np.array([[0.0, 60_000.0, 5_000.0], [300.0, 60_000.0, 5_000.0]])
+    velocity = np.array([[0.0, -200.0, 0.0], [0.0, -200.0, 0.0]])
+    trackers, _, confirmed = _fly_through_the_radar(sites, 5, start, velocity, 5.0, 120.0,
+                                                    rules=("score",))
+    tracker, log = trackers["score"]
+    assert sorted(confirmed["score"]) == [0, 1]
+    assert log.count(EventKind.TRACK_CONFIRM) == 2
+    assert log.count(EventKind.TRACK_MERGE) == 0
+    picture = tracker.picture(119.5)
+    truth = start + velocity * 119.5
+    distance = np.linalg.norm(picture.position_m[:, None] - truth[None], axis=2)
+    assert picture.size == 2
+    target = distance.argmin(axis=1)
+    assert sorted(target.tolist()) == [0, 1]
+    # Each track's error is consistent with its own covariance (chi-square, 3 dof,
+    # 99.99 %: 21.1); here 117 and 166 m, the radar's cross-range error at 36 km.
+    error = picture.position_m - truth[target]
+    distance2 = np.einsum("ki,ki->k", error, np.linalg.solve(picture.position_cov_m2,
+                                                             error[..., None])[..., 0])
+    assert distance2.max() <= 21.1

@@ -21,7 +21,8 @@ Doctrine:
 Fire control: a battery with fire-control directors (:mod:`iadsim.sensors.fire_control`,
 a gun's own tracking radar or EO tracker) has one cued to the engaged track when the
 engagement opens, and fires from that director's settled track (its own measurements),
-waiting for it up to ``FIRE_CONTROL_WAIT_S``; every other battery aims from the picture.
+waiting for it up to ``FIRE_CONTROL_WAIT_S`` (and, with a DEM, as long as the terrain hides
+the cue from its unlocked director); every other battery aims from the picture.
 A missile battery that engages through fire-control radars
 (:mod:`iadsim.c2.fire_control_radars`) takes a target only inside one's coverage and while
 it has free track slots: the engagement holds one for the target until its kill
@@ -304,7 +305,7 @@ class BattleManager:
         assessment = evaluate(picture.position_m, picture.velocity_mps, self.assets.position_m,
                               self.assets.radius_m, self.assets.value,
                               self.doctrine.threat_corridor_m, self.doctrine.priority,
-                              picture.speed_sigma_mps, picture.acceleration_mps2,
+                              picture.speed_sigma_mps, picture.ballistic_acceleration_mps2,
                               self.ground_elevation_m - self.frame.alt_m,
                               self.frame.gaussian_radius_m(), self.frame.alt_m)
         reach = engageability(picture, assessment.time_to_go_s, batteries, self.types,
@@ -393,7 +394,9 @@ class BattleManager:
                             picture.last_update_by_radar_s[rows], picture.speed_sigma_mps[rows],
                             picture.kind_index[rows], picture.kind_confidence[rows],
                             None if picture.acceleration_mps2 is None
-                            else picture.acceleration_mps2[rows])
+                            else picture.acceleration_mps2[rows],
+                            None if picture.ballistic_model is None
+                            else picture.ballistic_model[rows])
         now = Engageability(reach.feasible[:, rows], reach.intercept_time_s[:, rows],
                             reach.intercept_point_m[:, rows])
         return engagement_windows(part, assessment.time_to_go_s[rows], self.batteries,
@@ -454,6 +457,8 @@ class BattleManager:
         directors, battery = self.fire_control, engagement.battery
         if directors is None or not directors.has_directors(battery):
             return False
+        if directors.cue_hidden(time_s, battery, engagement.track_id):
+            return True  # the terrain hides the cue from an unlocked director: hold fire
         late = time_s - engagement.launch_times_s[engagement.launched]
         return (late < FIRE_CONTROL_WAIT_S - 1e-9
                 and directors.solution(time_s, battery, engagement.track_id) is None)

@@ -31,6 +31,7 @@ Scoring reads the truth (closest approaches); nothing that aims does.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import cast
 
 import numpy as np
 
@@ -43,6 +44,7 @@ from iadsim.effectors.flight import (
 )
 from iadsim.effectors.lethality import burst_kill_probability, kill_probability
 from iadsim.effectors.seeker_search import seeker_candidates
+from iadsim.world.terrain import TerrainView
 
 FLYING, RESOLVED = 1, 2
 #: Per-round arrays of the fleet and their types (``state``: (n, STATE_COLUMNS)).
@@ -127,6 +129,9 @@ class InterceptorFleet:
         #: against the kind it closed on); None: every kind gets the type's single_shot_pk.
         self.threat_kind_index: np.ndarray | None = None
         self._envelope_tables: tuple[np.ndarray, np.ndarray] | None = None
+        #: The scenario's DEM (:class:`iadsim.world.terrain.TerrainView`), or None: the
+        #: seekers then see through no terrain (a smooth earth).
+        self.terrain: TerrainView | None = None
         # Storage with spare capacity (doubled when full); the public arrays are views of
         # the first ``size`` rows.
         self._count = 0
@@ -267,6 +272,10 @@ class InterceptorFleet:
             rows, self.type_index, self.state, self.locked_threat, self.track_id,
             self.types.flight, start_m, end_m, alive, sorted_ids, order, track_position,
             track_velocity, track_sigma, track_acceleration, float(time_s), float(dt_s))
+        lock_in_view = _ALWAYS_IN_VIEW
+        if self.terrain is not None:
+            candidate_start, candidates, lock_in_view = self._mask_by_terrain(
+                rows, candidate_start, candidates, start_m, alive)
         (lock_threat, lock_range, lock_time, lock_diverted, code, victim, miss, when,
          miss_vector, relative_velocity, final_position) = kernel.step_rounds(
             rows, self.type_index, self.state, self.intended_threat, self.locked_threat,
@@ -274,7 +283,7 @@ class InterceptorFleet:
             end_m, alive, np.ascontiguousarray(threat_rcs_m2, dtype=float), candidate_start,
             candidates, sorted_ids, order, track_position, track_velocity, track_sigma,
             track_acceleration, time_of_flight, envelope_scalars, float(time_s), float(dt_s),
-            self.earth_radius_m)
+            self.earth_radius_m, lock_in_view)
         locked_rows = (lock_threat >= 0).nonzero()[0]
         locks = SeekerLocks(rows[locked_rows], lock_threat[locked_rows],
                             self.intended_threat[rows[locked_rows]], lock_range[locked_rows],
@@ -308,6 +317,31 @@ class InterceptorFleet:
             self_destructed=~endgame,
             diverted=endgame & (victims != self.intended_threat[ids]),
             time_s=when[done], position_m=final_position[done], locks=locks, **neighbours)
+
+    def _mask_by_terrain(self, rows: np.ndarray, candidate_start: np.ndarray,
+                         candidates: np.ndarray, threat_start_m: np.ndarray,
+                         alive: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """The seeker candidates the terrain leaves in view of each round, and whether
+        each round's lock is in view (physics: true positions), both at the step's start:
+        one line-of-sight ray per (round, threat) pair (:mod:`iadsim.world.terrain`).
+
+        Once a step, not per look: a round flies about a kilometre in a step of 1 s, and
+        the mask is the seeker's view at the start of it."""
+        terrain = cast(TerrainView, self.terrain)
+        position = self.position_m
+        owner = np.repeat(np.arange(rows.size), np.diff(candidate_start))
+        locked = self.locked_threat[rows]
+        holding = (locked >= 0) & alive[np.maximum(locked, 0)]
+        held = holding.nonzero()[0]
+        seen = terrain.visible(
+            np.concatenate([position[rows[owner]], position[rows[held]]]),
+            np.concatenate([threat_start_m[candidates], threat_start_m[locked[held]]]))
+        keep = seen[: candidates.size]
+        start = np.concatenate([[0], np.cumsum(np.bincount(owner[keep],
+                                                            minlength=rows.size))])
+        lock_in_view = np.ones(rows.size, dtype=bool)
+        lock_in_view[held] = seen[candidates.size:]
+        return start.astype(np.int64), candidates[keep], lock_in_view
 
     def _neighbour_hits(self, ids: np.ndarray, shells: dict[int, np.ndarray],
                         victims: np.ndarray, kills: np.ndarray, when: np.ndarray,
@@ -451,3 +485,5 @@ _EMPTY_OUTCOME_ARRAYS = (_EMPTY_INT, _EMPTY_INT, _EMPTY_INT, _EMPTY_INT, _EMPTY_
                          _EMPTY_BOOL, _EMPTY_BOOL, _EMPTY_BOOL, _EMPTY_FLOAT,
                          _frozen(np.zeros((0, 3))))
 _EMPTY_OUTCOME = Outcome(*_EMPTY_OUTCOME_ARRAYS, locks=_EMPTY_LOCKS)
+#: No terrain: every lock is in view (an empty mask, read as "always" by the kernel).
+_ALWAYS_IN_VIEW = np.ones(0, dtype=bool)

@@ -37,7 +37,9 @@ One call flies every round over one simulation step, in sub-steps:
   change of successive measured directions over the time between looks, filtered at the
   type's guidance time constant; closing speed from the seeker's Doppler; augmented by
   ``N/2`` times the track's known acceleration across the measured line of sight (gravity
-  for a ballistic track, zero otherwise: Zarchan, ch. 8).
+  for a ballistic track, zero otherwise: Zarchan, ch. 8). With a DEM the seeker sees
+  only what the terrain leaves in view (:mod:`iadsim.effectors.flyout`: the candidates
+  are masked before the step; a masked lock is held without looks until it reappears).
 - **Truth.** The seeker's detection draws, its measured direction (truth plus noise) and
   its Doppler read the true threat positions, as does the endgame (closest approach,
   sub-step size near it): that is physics. The guidance command is computed only from the
@@ -157,7 +159,8 @@ def step_rounds(rows: np.ndarray, type_index: np.ndarray, state: np.ndarray,
                 track_position: np.ndarray, track_velocity: np.ndarray,
                 track_sigma: np.ndarray, track_acceleration: np.ndarray,
                 time_of_flight: np.ndarray, envelope_scalars: np.ndarray, time_s: float,
-                dt_s: float, earth_radius_m: float) -> tuple[np.ndarray, ...]:
+                dt_s: float, earth_radius_m: float,
+                lock_in_view: np.ndarray) -> tuple[np.ndarray, ...]:
     """Fly the rounds ``rows`` from ``time_s`` to ``time_s + dt_s`` (see the module).
 
     Updates ``state``, ``intended``, ``locked`` and ``draws`` in place for those rows.
@@ -166,7 +169,10 @@ def step_rounds(rows: np.ndarray, type_index: np.ndarray, state: np.ndarray,
     (n_tracks, 3) is each track's known acceleration (gravity for a ballistic track);
     ``time_of_flight`` (n_types, 41, 21) and ``envelope_scalars`` (n_types, 4) are the
     envelope tables (:func:`iadsim.effectors.envelope.stacked_tables`), or empty (no type
-    rows: the time to go then comes from the round's own speed).
+    rows: the time to go then comes from the round's own speed). ``lock_in_view`` (k,)
+    bool: whether the terrain leaves round ``k``'s locked threat in its seeker's view this
+    step (empty: no terrain, always); a masked lock is held but not measured (no look, the
+    guidance keeps its last command: the seeker's memory).
 
     Returns per round: lock threat (-1 none), lock range (m), lock time (s), whether the
     lock is a diversion, resolution code, victim threat, miss distance (m), time (s),
@@ -312,8 +318,10 @@ def step_rounds(rows: np.ndarray, type_index: np.ndarray, state: np.ndarray,
                         substep = min(substep, TERMINAL_SUBSTEP_S)
                     substep = min(substep, max(MIN_SUBSTEP_S, 0.1 * time_to_go))
             substep = min(substep, dt_s - elapsed)
-            # Seeker look.
-            if has_seeker and (locked[row] >= 0 or searching):
+            # Seeker look (none at a lock the terrain hides this step).
+            masked = (locked[row] >= 0 and lock_in_view.size > 0
+                      and not lock_in_view[k])
+            if has_seeker and (locked[row] >= 0 or searching) and not masked:
                 since_look = now - state[row, LAST_LOOK]
                 state[row, LAST_LOOK] = now
                 if locked[row] >= 0:

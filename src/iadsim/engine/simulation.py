@@ -47,7 +47,7 @@ from iadsim.sensors.radar_environment import StepMotion, aspect_rcs_table, run_j
 from iadsim.threats.raid import ARRIVED, FLYING, KILLED, PENDING, build_raid
 from iadsim.tracking.tracker import CentralTracker, TrackPicture
 from iadsim.world.geodesy import LocalFrame
-from iadsim.world.terrain import terrain_mask
+from iadsim.world.terrain import terrain_mask, terrain_view
 
 #: ``sim.record_tracks`` left unset records tracks and truth up to this many threats: at
 #: 1,000 (benchmarks/engine_scale.py) recording and scoring would take longer than the run.
@@ -103,6 +103,8 @@ class Simulation:
         self.fleet = InterceptorFleet(self.interceptor_types, stream(self.seed, "effectors"),
                                       self.frame.gaussian_radius_m())
         self.fleet.threat_kind_index = self.raid.kind_index
+        self.terrain = terrain_view(scenario, self.frame)  # None without a DEM
+        self.fleet.terrain = self.terrain
         self.beams = BeamWeapons(
             self.interceptor_types.beam, self.interceptor_types.max_range_m,
             self.batteries.position_m, np.array([b.height_m for b in scenario.batteries]),
@@ -123,6 +125,8 @@ class Simulation:
         self.fire_control = fire_control_directors(
             scenario, self.batteries.position_m, self.batteries.fire_channels,
             stream(self.seed, "fire_control"))
+        if self.terrain is not None:
+            self.fire_control.use_terrain(self.terrain, ground)
         self.battle_manager.fire_control = self.fire_control
         # The engagement radars' track slots: one physical set shared by every manager.
         self.fire_control_radars = fire_control_radars(scenario, sites, self.batteries,

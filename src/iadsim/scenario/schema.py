@@ -5,8 +5,10 @@ the stages convert once, when they are built from a validated :class:`Scenario`.
 
 Heights and altitudes are metres above the local ground, which is taken as flat at
 ``origin.ground_elevation_m`` above the WGS84 ellipsoid. With ``terrain`` (a DEM), radars
-stand on the DEM and are masked by it; threats still fly at their altitudes above that
-flat ground (a threat below the DEM's surface is simply not seen).
+stand on the DEM and are masked by it, as are seekers, fire-control directors, jammers and
+surface clutter; threats fly at their altitudes above that flat ground (a threat below the
+DEM's surface is simply not seen), unless their group is ``terrain_following``: then the
+route's altitudes are clearances above the DEM, flown within a climb and dive rate.
 Cross-references between sections (a battery naming a radar) are checked in
 :mod:`iadsim.scenario.references`, where the error can name the exact field.
 """
@@ -316,14 +318,16 @@ class Weather(StrictModel):
 
 
 class TerrainSettings(StrictModel):
-    """A digital elevation model that masks radars (iadsim.world.terrain)."""
+    """A digital elevation model that masks radars, seekers, fire-control directors, jammers
+    and clutter, and that terrain-following threats fly over (iadsim.world.terrain)."""
 
     dem_file: str = Field(
         min_length=1, max_length=4096,
         description="GeoTIFF DEM on a geographic latitude-longitude grid (EPSG:4326), "
         "relative to the scenario file or absolute; read with rasterio (the terrain extra). "
         "Radars stand on it (antenna at the DEM's elevation + height_m) and are masked by "
-        "it along the 4/3-earth ray; outside it the ground is origin.ground_elevation_m.")
+        "it along the 4/3-earth ray, as are seekers, gun directors, jammers and clutter; "
+        "outside it the ground is origin.ground_elevation_m.")
 
 
 class InterceptorType(Catalogued):
@@ -572,6 +576,14 @@ class ThreatGroup(Catalogued):
         None, description="Height above ground at the top of the pop-up.")
     weave_amplitude_m: Positive | None = None
     weave_period_s: Positive | None = None
+    terrain_following: bool = Field(
+        False, description="Waypoint threats, with a scenario DEM (terrain): the route's "
+        "altitude_m (and popup_altitude_m) are clearances above the DEM's ground, flown "
+        "within max_climb_rate_mps up and down (iadsim.threats.terrain_following). Without "
+        "a DEM the altitudes stay above the flat ground, as without this field.")
+    max_climb_rate_mps: Positive | None = Field(
+        None, description="Terrain following: largest climb and dive rate (m/s; default per "
+        "kind, iadsim.threats.terrain_following.DEFAULT_CLIMB_RATE_MPS).")
     recording: str | None = Field(
         None, description="A recorded trajectory file (CSV, Parquet, JSON; OpenSky / traffic "
         "layout), relative to the scenario file: one threat per aircraft flying its real "
@@ -581,6 +593,13 @@ class ThreatGroup(Catalogued):
 
     @model_validator(mode="after")
     def _trajectory_fields(self) -> ThreatGroup:
+        if self.max_climb_rate_mps is not None and not self.terrain_following:
+            raise ValueError("max_climb_rate_mps applies to terrain_following: true only")
+        if self.terrain_following and (self.kind == "ballistic_missile"
+                                       or self.recording is not None):
+            raise ValueError("terrain_following is for waypoint threats flying a route, not "
+                             + ("a recording" if self.recording is not None
+                                else "ballistic_missile"))
         if self.recording is not None:
             if self.kind == "ballistic_missile":
                 raise ValueError("a recording is for waypoint kinds, not ballistic_missile")
@@ -731,6 +750,10 @@ class Tracking(StrictModel):
     confirm_window: int = Field(
         6, ge=1, le=100, description="N of the M-of-N confirmation: a tentative track is "
         "deleted once it has missed more than N - M of the scans that could see it.")
+    one_plot_misses: int = Field(
+        0, ge=0, le=10, description="Scans that could have seen a one-plot track and did "
+        "not that it survives (its gate grows as max_target_speed_mps x the time since its "
+        "plot). 0: its second plot must come in the next such scan.")
     tentative_timeout_s: Positive = 30.0
     coast_timeout_s: Positive = 30.0
     process_noise_mps2: Positive = Field(

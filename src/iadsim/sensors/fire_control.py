@@ -26,6 +26,14 @@ channel:
   its variance. The battle manager aims a gun from this track (:meth:`solution`) once it
   has ``MIN_MEASUREMENTS``, otherwise from the picture.
 
+Terrain (a scenario DEM, :meth:`FireControlDirectors.use_terrain`): a director stands on
+the DEM (its battery's height above it) and sees nothing the terrain hides, along the
+4/3-earth ray of :mod:`iadsim.world.terrain`: it acquires only a threat in view and loses
+its lock at the first look the terrain hides. While it holds no lock and the terrain hides
+its cue (the picture's track extrapolated, against the map: a decision, not the truth),
+the battery holds fire (:meth:`cue_hidden`; the battle manager's wait for a settled track
+does not run out meanwhile): a burst fired into a ridge can hit nothing.
+
 A director whose engagement ended keeps its target (the battery may engage it again) until
 it is cued elsewhere; a new cue takes a free director first, then the one cued longest ago.
 """
@@ -39,6 +47,7 @@ from numba import njit
 
 from iadsim.sensors.measurements import converted_measurement
 from iadsim.tracking import kalman
+from iadsim.world.terrain import TerrainView
 
 #: Measurements a director's track needs before the battery aims from it.
 MIN_MEASUREMENTS = 5
@@ -104,6 +113,23 @@ class FireControlDirectors:
         self.state = np.zeros((count, 6))
         self.covariance = np.zeros((count, 6, 6))
         self.state_time_s = np.zeros(count)
+        #: The scenario's DEM and each director's antenna over it (None: no terrain).
+        self.terrain: TerrainView | None = None
+        self.antenna_m = self.site_m.copy()
+
+    def use_terrain(self, terrain: TerrainView, flat_ground_m: float) -> None:
+        """Mask the directors with ``terrain``: each antenna stands on the DEM at its
+        battery's height above the flat ground ``flat_ground_m`` (m above the datum)."""
+        self.terrain = terrain
+        self.antenna_m = self.site_m.copy()
+        if self.size:
+            self.antenna_m[:, 2] += terrain.ground_m(self.site_m) - flat_ground_m
+
+    def _in_view(self, row: int, position_m: np.ndarray) -> np.ndarray:
+        """Whether director ``row`` sees each of ``position_m`` (k, 3) over the terrain."""
+        if self.terrain is None:
+            return np.ones(len(position_m), dtype=bool)
+        return self.terrain.visible(self.antenna_m[row], position_m)
 
     @property
     def size(self) -> int:
@@ -147,6 +173,19 @@ class FireControlDirectors:
         self.cue_velocity_sigma_mps[row] = (DEFAULT_VELOCITY_SIGMA_MPS if velocity_sigma_mps
                                             is None or not np.isfinite(velocity_sigma_mps)
                                             else max(float(velocity_sigma_mps), 1.0))
+
+    def cue_hidden(self, time_s: float, battery: int, track_id: int) -> bool:
+        """True when the battery's director on ``track_id`` holds no lock and the terrain
+        hides its cue at ``time_s`` (the picture's track extrapolated; a decision on the
+        picture and the map). Always False without terrain."""
+        if self.terrain is None:
+            return False
+        row = self._director(battery, track_id)
+        if row < 0 or self.locked_threat[row] >= 0:
+            return False
+        cue = self.cue_position_m[row] + self.cue_velocity_mps[row] * (
+            time_s - self.cue_time_s[row])
+        return not bool(self._in_view(row, cue[None, :])[0])
 
     def release(self, battery: int, track_id: int) -> None:
         """The engagement ended: the director stays on its target but may be re-cued."""
@@ -210,7 +249,8 @@ class FireControlDirectors:
     def _acquire(self, row: int, settings: FireControlSettings, time_s: float,
                  fraction: float, threat_start_m: np.ndarray, threat_end_m: np.ndarray,
                  alive: np.ndarray) -> int:
-        """Lock the live threat nearest the cued position within the gate and range."""
+        """Lock the live threat nearest the cued position within the gate and range (and,
+        with terrain, in view)."""
         cue = self.cue_position_m[row] + self.cue_velocity_mps[row] * (
             time_s - self.cue_time_s[row])
         candidates = alive.nonzero()[0]
@@ -219,6 +259,8 @@ class FireControlDirectors:
         gap = np.linalg.norm(position - cue, axis=1)
         distance = np.linalg.norm(position - self.site_m[row], axis=1)
         inside = (gap <= settings.acquisition_gate_m) & (distance <= settings.max_range_m)
+        if self.terrain is not None and inside.any():
+            inside[inside] = self._in_view(row, position[inside])
         if not inside.any():
             return -1
         chosen = int(candidates[inside][np.argmin(gap[inside])])
@@ -232,8 +274,10 @@ class FireControlDirectors:
         relative = truth_m - self.site_m[row]
         true_range = np.linalg.norm(relative, axis=1)
         in_range = true_range <= settings.max_range_m
+        if self.terrain is not None:
+            in_range &= self._in_view(row, truth_m)
         if not in_range.all():
-            # Out of range: the lock is lost at the first look beyond it.
+            # Out of range or hidden: the lock is lost at the first look beyond or behind.
             self.locked_threat[row] = -1
             self.measurements[row] = 0
             keep = np.cumprod(in_range).astype(bool)

@@ -25,7 +25,9 @@ The simulation uses the effective ``SINR = S / (N + J + C)`` (:mod:`iadsim.senso
 in the detection law, and reports the self-screening detection range with noise
 included (:func:`detection_range_under_jamming_m`), which tends to ``R_bt`` when the jamming
 dominates and to the unjammed range without it. Limits: barrage or spot noise covering the
-receiver; no deception jamming, no sidelobe cancellers or blanking, no home-on-jam.
+receiver; no deception jamming, no sidelobe cancellers or blanking, no home-on-jam. With a
+DEM a jammer the terrain hides from a radar (the 4/3-earth ray of
+:mod:`iadsim.world.terrain`, no diffraction) does not jam it.
 """
 
 from __future__ import annotations
@@ -141,14 +143,19 @@ def jamming_to_noise(radar_position_m: np.ndarray, target_east: float, target_no
                      beamwidth_rad: float, sidelobe_floor: float, radar_horizon_m: float,
                      earth_radius_m: float, jammer_position_m: np.ndarray,
                      jammer_height_m: np.ndarray, jammer_erp_w: np.ndarray,
-                     jammer_bandwidth_hz: np.ndarray) -> float:
+                     jammer_bandwidth_hz: np.ndarray, jammer_in_view: np.ndarray) -> float:
     """Total J/N (linear) of all jammers at one radar whose beam points at the target
     (``target_*``: the target's offset from the radar, m, scenario ENU). A jammer counts
-    when it is above the 4/3-earth horizon; its gain is :func:`receive_pattern` at its angle
-    from the target. Hot path: no argument checks."""
+    when it is above the 4/3-earth horizon and, with a DEM, when ``jammer_in_view`` (one
+    bool a jammer; empty: every jammer) says the terrain does not hide it from the radar
+    (:class:`iadsim.world.terrain.TerrainMask`); its gain is :func:`receive_pattern` at
+    its angle from the target. Hot path: no argument checks."""
     total = 0.0
     target_range = np.sqrt(target_east**2 + target_north**2 + target_up**2)
+    masked = jammer_in_view.size > 0
     for jammer in range(jammer_erp_w.size):
+        if masked and not jammer_in_view[jammer]:
+            continue  # behind the terrain
         east = jammer_position_m[jammer, 0] - radar_position_m[0]
         north = jammer_position_m[jammer, 1] - radar_position_m[1]
         up = jammer_position_m[jammer, 2] - radar_position_m[2]

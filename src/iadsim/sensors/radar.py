@@ -29,7 +29,8 @@ the step may be seen on its launch point up to one step before its launch, and o
 or arrived within the step is missed by the step's looks before that instant.
 
 With a DEM (``terrain_mask``, :mod:`iadsim.world.terrain`) a detection whose 4/3-earth ray
-meets the terrain is dropped.
+meets the terrain is dropped, a jammer the terrain hides does not jam, and a target's range
+cell adds no clutter where the terrain shadows that ground.
 
 Limits of this model: no multipath, no beam-by-beam scan timing (the
 whole volume is sampled at the scan instant); one Pd per target per scan (no merged or split
@@ -217,6 +218,8 @@ _NO_ALARMS = np.zeros((0, 3))
 _NO_ALARMS.flags.writeable = False
 _NO_ASPECT = np.zeros((0, 3))
 _NO_JAMMERS = (np.zeros((0, 3)), np.zeros(0), np.zeros(0), np.zeros(0))
+#: No DEM: every jammer and every clutter cell in view (the kernel reads (0, 0) as all).
+_IN_VIEW = np.zeros((0, 0), dtype=np.bool_)
 #: Largest range rate a false alarm reports (m/s), for radars that measure range rate.
 FALSE_ALARM_RANGE_RATE_MPS = 1_000.0
 
@@ -378,11 +381,17 @@ class RadarNetwork:
         for row, radar in enumerate(radars.tolist()):
             draws[row] = self._rngs[radar].random(ids.size)
             fluctuations[row] = fluctuation(self._rngs[radar], self._shapes[radar], ids.size)
+        jammer_view, clutter_view = _IN_VIEW, _IN_VIEW
+        if self.terrain_mask is not None:  # what the DEM hides neither jams nor clutters
+            jammer_view = self.terrain_mask.jammers_in_view(radars, jammers[0])
+            clutter_view = self.terrain_mask.clutter_in_view(
+                radars, self._environment[radars, 0] > 0.0, threat_position_m[ids])
         row, column, measured, snr, range_rate = _detect(
             radars, self.position_m, self.to_local, self.horizon_m, self._table,
             threat_position_m, threat_height_m, threat_rcs_m2, ids, draws, fluctuations,
             self._pd_tables, TABLE_START_DB, TABLE_STEP_DB, self._environment,
-            EFFECTIVE_EARTH_RADIUS_M, velocity_mps, aspect, *jammers)
+            EFFECTIVE_EARTH_RADIUS_M, velocity_mps, aspect, *jammers, jammer_view,
+            clutter_view)
         if self.terrain_mask is not None:
             seen = self.terrain_mask.visible(radars[row], threat_position_m[ids[column]])
             row, column, measured = row[seen], column[seen], measured[seen]
@@ -496,6 +505,7 @@ def _detect(radars: np.ndarray, radar_position_m: np.ndarray, to_local: np.ndarr
             earth_radius_m: float, velocity_mps: np.ndarray, aspect_rcs_m2: np.ndarray,
             jammer_position_m: np.ndarray, jammer_height_m: np.ndarray,
             jammer_erp_w: np.ndarray, jammer_bandwidth_hz: np.ndarray,
+            jammer_in_view: np.ndarray, clutter_in_view: np.ndarray,
             ) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
     """Which threats ``ids`` each of the ``radars`` detects, given one uniform draw and one
     RCS fluctuation (look SNR over mean SNR) per (radar, threat): a threat is in view within
@@ -513,7 +523,9 @@ def _detect(radars: np.ndarray, radar_position_m: np.ndarray, to_local: np.ndarr
     constant, elevation beamwidth, two-way sidelobe floor, improvement factor (linear),
     jammer constant, receiver bandwidth, azimuth beamwidth, one-way sidelobe floor, range
     rate sigma, antenna height. ``aspect_rcs_m2``: (n, 3) nose/side/tail RCS, NaN rows (or
-    no rows) for threats seen at ``threat_rcs_m2`` from every side."""
+    no rows) for threats seen at ``threat_rcs_m2`` from every side. With a DEM,
+    ``jammer_in_view`` (radars, jammers) and ``clutter_in_view`` (radars, ids) say which
+    jammers and which targets' clutter cells the terrain leaves in view; (0, 0): all."""
     capacity = radars.size * ids.size  # at most every threat by every radar
     rows = np.empty(capacity, dtype=np.intp)
     columns = np.empty(capacity, dtype=np.intp)
@@ -524,6 +536,9 @@ def _detect(radars: np.ndarray, radar_position_m: np.ndarray, to_local: np.ndarr
     two_pi = 2.0 * np.pi
     has_aspect = aspect_rcs_m2.shape[0] > 0
     jammed = jammer_erp_w.size > 0
+    every_jammer = np.zeros(0, dtype=np.bool_)
+    jammers_masked = jammer_in_view.shape[0] > 0
+    clutter_masked = clutter_in_view.shape[0] > 0
     found = 0
     for row in range(radars.size):
         radar = radars[row]
@@ -534,6 +549,7 @@ def _detect(radars: np.ndarray, radar_position_m: np.ndarray, to_local: np.ndarr
         jammable = jammed and environment[radar, 4] > 0.0
         all_round = sector_half >= np.pi
         rotation = to_local[radar]
+        jammers_seen = jammer_in_view[row] if jammers_masked else every_jammer
         for column in range(ids.size):
             threat = ids[column]
             east = threat_position_m[threat, 0] - radar_position_m[radar, 0]
@@ -568,7 +584,8 @@ def _detect(radars: np.ndarray, radar_position_m: np.ndarray, to_local: np.ndarr
             if snr <= 0.0:
                 continue
             interference = 0.0
-            if clutter_constant > 0.0:
+            if clutter_constant > 0.0 and (not clutter_masked
+                                           or clutter_in_view[row, column]):
                 interference += clutter_to_noise(
                     snr_constant, max(slant, 1.0), elevation, environment[radar, 9],
                     clutter_constant, environment[radar, 1],
@@ -578,7 +595,7 @@ def _detect(radars: np.ndarray, radar_position_m: np.ndarray, to_local: np.ndarr
                     radar_position_m[radar], east, north, up, environment[radar, 4],
                     environment[radar, 5], environment[radar, 6], environment[radar, 7],
                     radar_horizon_m[radar], earth_radius_m, jammer_position_m,
-                    jammer_height_m, jammer_erp_w, jammer_bandwidth_hz)
+                    jammer_height_m, jammer_erp_w, jammer_bandwidth_hz, jammers_seen)
             if interference > 0.0:
                 snr = snr / (1.0 + interference)
             position = (10.0 * np.log10(snr) - table_start_db) / table_step_db

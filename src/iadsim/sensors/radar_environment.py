@@ -229,6 +229,10 @@ def _interference_grid(radar_position_m: np.ndarray, to_local: np.ndarray,
             total += jamming_to_noise(radar_position_m, east, north, up, radar_jammer_constant,
                                       receiver_bandwidth_hz, azimuth_beamwidth_rad,
                                       jammer_floor, radar_horizon, earth_radius_m,
-                                      position, height, erp, bandwidth)
+                                      position, height, erp, bandwidth, _EVERY_JAMMER)
         out[k] = total
     return out
+
+
+#: No terrain mask: every jammer is in view (coverage maps).
+_EVERY_JAMMER = np.zeros(0, dtype=np.bool_)

@@ -7,7 +7,8 @@ arcs at the corners and an optional terminal pop-up or weave
 missiles fly a boosted, drag-affected arc over a spherical earth solved to land on the
 impact point (:mod:`iadsim.threats.ballistic_flight`), sampled every 0.5-2 s. Positions
 are geodetic and converted to the scenario ENU frame by the caller, so altitude is
-always above the curved earth.
+always above the curved earth. A group with ``terrain_following`` over a scenario DEM
+flies its route's altitudes as clearances above it (:mod:`iadsim.threats.terrain_following`).
 """
 
 from __future__ import annotations
@@ -20,7 +21,9 @@ from numba import njit
 from iadsim.scenario.schema import THREAT_KINDS, Scenario, ThreatGroup
 from iadsim.threats import ballistic_flight, recording
 from iadsim.threats.route_shaping import METRES_PER_DEGREE_LAT, TerminalManoeuvre, shape_route
+from iadsim.threats.terrain_following import DEFAULT_CLIMB_RATE_MPS, follow_terrain
 from iadsim.world.geodesy import LocalFrame
+from iadsim.world.terrain import Terrain, scenario_terrain
 
 PENDING, FLYING, KILLED, ARRIVED = 0, 1, 2, 3
 #: Turn rates (deg/s) when neither the group nor its catalog profile gives one, the same
@@ -101,7 +104,10 @@ def build_raid(scenario: Scenario, frame: LocalFrame) -> Raid:
     """Expand every threat group of a validated scenario into a :class:`Raid`."""
     asset_index = {asset.name: i for i, asset in enumerate(scenario.defended_assets)}
     ground = scenario.origin.ground_elevation_m
-    groups = [_expand_group(g_index, group, scenario, asset_index, ground, frame)
+    # The DEM, read only when a group follows the terrain (None without one).
+    terrain = (scenario_terrain(scenario)
+               if any(group.terrain_following for group in scenario.threats) else None)
+    groups = [_expand_group(g_index, group, scenario, asset_index, ground, frame, terrain)
               for g_index, group in enumerate(scenario.threats)]
     if not groups:
         empty = np.zeros(0)
@@ -121,8 +127,8 @@ def build_raid(scenario: Scenario, frame: LocalFrame) -> Raid:
 
 
 def _expand_group(group_index: int, group: ThreatGroup, scenario: Scenario,
-                  asset_index: dict[str, int], ground_m: float,
-                  frame: LocalFrame) -> dict[str, np.ndarray]:
+                  asset_index: dict[str, int], ground_m: float, frame: LocalFrame,
+                  terrain: Terrain | None = None) -> dict[str, np.ndarray]:
     count = group.count
     target = asset_index.get(group.target, -1) if group.target else -1
     if group.recording is not None:  # real flight paths, one threat per aircraft
@@ -149,7 +155,7 @@ def _expand_group(group_index: int, group: ThreatGroup, scenario: Scenario,
         speeds = np.array([p.speed_mps or group.speed_mps for p in route[:-1]], dtype=float)
         lat, lon = _offset_lanes(lat, lon, lane_offset_m, offset_last=target < 0)
         lat, lon, alt, path_time = _waypoint_paths(group, lat, lon, alt, speeds, ground_m,
-                                                   frame)
+                                                   frame, terrain)
         is_ballistic = np.zeros(count, bool)
 
     return {
@@ -211,9 +217,10 @@ def _ballistic_paths(group: ThreatGroup, lat: np.ndarray, lon: np.ndarray, alt: 
 
 
 def _waypoint_paths(group: ThreatGroup, lat: np.ndarray, lon: np.ndarray, alt: np.ndarray,
-                    speeds: np.ndarray, ground_m: float, frame: LocalFrame
-                    ) -> list[np.ndarray]:
-    """Latitude, longitude, altitude and time tables, (members, points), of a group."""
+                    speeds: np.ndarray, ground_m: float, frame: LocalFrame,
+                    terrain: Terrain | None = None) -> list[np.ndarray]:
+    """Latitude, longitude, altitude and time tables, (members, points), of a group
+    (lifted onto ``terrain`` when the group follows it: :mod:`iadsim.threats.terrain_following`)."""
     turn_rate = np.radians(group.max_turn_rate_deg_s
                            or DEFAULT_TURN_RATE_DEG_S[group.kind])
     terminal = TerminalManoeuvre(
@@ -226,6 +233,10 @@ def _waypoint_paths(group: ThreatGroup, lat: np.ndarray, lon: np.ndarray, alt: n
     for row in first:
         path_lat, path_lon, path_alt, path_speed = shape_route(
             lat[row], lon[row], alt, speeds, turn_rate, terminal)
+        if terrain is not None and group.terrain_following:
+            path_lat, path_lon, path_alt, path_speed = follow_terrain(
+                path_lat, path_lon, path_alt, path_speed, terrain, ground_m,
+                group.max_climb_rate_mps or DEFAULT_CLIMB_RATE_MPS[group.kind])
         enu = frame.to_enu(path_lat, path_lon, path_alt)
         segment = np.linalg.norm(np.diff(enu, axis=0), axis=1)
         path_time = np.concatenate([[0.0], np.cumsum(segment / path_speed)])

@@ -10,9 +10,10 @@ faster than ``w``; such corners are rare in real routes and are reported by no e
 Arcs are drawn with a vertex every :data:`ARC_STEP_RAD` at most; the chord between two
 vertices lies within ``r (1 - cos(ARC_STEP_RAD / 2))`` of the arc (1.0e-4 r).
 
-Altitude follows the route (terrain-following or sea-skimming as the route gives it,
-height above the local ground); along an arc it goes linearly from its value at the
-arc's start to its value at its end.
+Altitude follows the route (sea-skimming or low as the route gives it, height above the
+flat local ground; over a DEM a ``terrain_following`` group is lifted onto it afterwards,
+:mod:`iadsim.threats.terrain_following`); along an arc it goes linearly from its value at
+the arc's start to its value at its end.
 
 Terminal manoeuvres, over the last ``terminal_range_m`` of the final straight stretch
 (clipped to it):

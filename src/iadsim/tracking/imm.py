@@ -182,12 +182,27 @@ def gate_moments(predicted: ImmEstimate) -> tuple[np.ndarray, np.ndarray]:
     model keeps the reports a model would accept (the IMM's gate as the union of its
     models' gates, Blackman and Popoli 1999, sec. 4.6), then the mode probabilities
     decide."""
-    combined, _ = _mixture(predicted.state, predicted.covariance, predicted.mode_probability)
-    spread = predicted.state[:, :, :3] - combined[:, None, :3]
+    position, gate_cov, _ = gate_and_price_moments(predicted)
+    return position, gate_cov
+
+
+def gate_and_price_moments(predicted: ImmEstimate
+                           ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """:func:`gate_moments` and the combined (moment-matched) position covariance
+    (n, 3, 3), to price the gated pairs with (:func:`iadsim.tracking.association.
+    priced_gain`): the broadest model's gate keeps the reports of a hard turn's onset, and
+    the combined covariance, tighter while the CV mode is likely, makes a track in a crowd
+    prefer the report its mode probabilities expect over a neighbour's that only the
+    manoeuvre model's gate holds. Returns position (n, 3), gate covariance, pricing
+    covariance."""
+    combined, combined_cov = _mixture(predicted.state[:, :, :3],
+                                      predicted.covariance[:, :, :3, :3],
+                                      predicted.mode_probability)
+    spread = predicted.state[:, :, :3] - combined[:, None, :]
     model_cov = (predicted.covariance[:, :, :3, :3]
                  + spread[:, :, :, None] * spread[:, :, None, :])
     broadest = np.linalg.det(model_cov).argmax(axis=1)
-    return combined[:, :3], model_cov[np.arange(broadest.size), broadest]
+    return combined, model_cov[np.arange(broadest.size), broadest], combined_cov
 
 
 def update(predicted: ImmEstimate, measurement_m: np.ndarray,

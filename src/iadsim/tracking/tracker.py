@@ -19,7 +19,10 @@ Tracking and Navigation, 2001, sec. 11.6):
   ``max_target_speed_mps`` times the time since that plot (plus the measurement errors),
   and it is deleted at the first scan that could have seen it again and did not: the
   second plot must come in the next scan, so the gate of a one-plot track is never wider
-  than the fastest threat flies in one revisit. The Kalman update with the second plot
+  than the fastest threat flies in one revisit. ``one_plot_misses`` (default 0) lets it
+  survive that many such scans, its gate growing with the time since its plot (Stone
+  Soup's ``MultiMeasurementInitiator`` with ``UpdateTimeStepsDeleter(2)`` keeps a one-plot
+  track through one missed scan). The Kalman update with the second plot
   is then two-point differencing (the prior is wide against the plots' errors).
 * M-of-N confirmation: a tentative track is confirmed by its ``confirm_hits``-th report
   (the one that started it counts as the first; reports of one time count in radar
@@ -56,8 +59,10 @@ Tracking and Navigation, 2001, sec. 11.6):
   ``ballistic_model_confidence`` are then predicted under gravity (the ballistic model,
   drag-free), the others at constant velocity, or, with ``motion_model: imm``, the
   confirmed ones with the IMM (constant velocity + constant acceleration,
-  :mod:`iadsim.tracking.imm`), whose combined estimate the table's row holds and whose
-  broadest model's prediction gates them (:meth:`_imm_update`).
+  :mod:`iadsim.tracking.imm`), whose combined estimate the table's row holds, whose
+  broadest model's prediction gates them and whose combined covariance prices their
+  gated pairs in the assignment (:meth:`_imm_update`, :meth:`_imm_pricing`), and whose
+  combined acceleration the picture carries (:meth:`picture`).
 * Bias estimation (``bias_estimation``): pairs of raw plots of one confirmed track by
   two radars estimate every radar's range, azimuth and elevation bias, and each radar's
   plots are corrected by its estimate before gating
@@ -69,7 +74,7 @@ The battle manager reads :class:`TrackPicture`; the truth is never visible here.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from operator import attrgetter
 
@@ -87,6 +92,8 @@ from iadsim.tracking.association import (
     gated_pairs_by_slice,
     may_gate,
     may_gate_later,
+    pair_distance2,
+    priced_gain,
 )
 from iadsim.tracking.bias import MAX_PAIR_LAG_S, BiasEstimator, plot_jacobian
 from iadsim.tracking.classification import BALLISTIC, classify
@@ -122,6 +129,8 @@ ACCELERATION_SMOOTHING = 0.3
 #: the velocity noise of one update into hundreds of m/s^2 (a drone read as ballistic).
 ACCELERATION_BASELINE_S = 1.0
 GRAVITY_MPS2 = np.array([0.0, 0.0, -STANDARD_GRAVITY_MPS2])
+#: Prices gated pairs: (track indices, report indices) -> squared distances, each (m,).
+Pricing = Callable[[np.ndarray, np.ndarray], np.ndarray]
 
 
 def chi_square_quantile(probability: float, degrees_of_freedom: int) -> float:
@@ -138,9 +147,12 @@ class TrackPicture:
     ``kind_index`` indexes :data:`iadsim.tracking.classification.KINEMATIC_KINDS`
     (ballistic missile, cruise missile, aircraft, drone; -1 before the track has a
     velocity), ``kind_confidence`` is that kind's posterior probability (0 when -1).
-    ``acceleration_mps2`` (n, 3) is the known acceleration the tracker predicts each track
-    with (gravity for a track flown with the ballistic model, zero for the others); None
-    (the default, for pictures made elsewhere) means zero for every track.
+    ``acceleration_mps2`` (n, 3) is the acceleration the tracker predicts each track with:
+    gravity for a track flown with the ballistic model, the IMM's combined acceleration
+    estimate for a track flown with the IMM, zero for the others; None (the default, for
+    pictures made elsewhere) means zero for every track. ``ballistic_model`` (n,) says
+    which tracks are flown with the ballistic model (their acceleration is gravity, and
+    they end at an impact point); None means every track with a downward acceleration is.
     """
 
     time_s: float
@@ -153,10 +165,21 @@ class TrackPicture:
     kind_index: np.ndarray  # (n,) int8, kinematic class, -1 unknown
     kind_confidence: np.ndarray  # (n,) its posterior probability
     acceleration_mps2: np.ndarray | None = None  # (n, 3) motion model's known acceleration
+    ballistic_model: np.ndarray | None = None  # (n,) bool, flown with the ballistic model
 
     @property
     def size(self) -> int:
         return int(self.track_id.size)
+
+    @property
+    def ballistic_acceleration_mps2(self) -> np.ndarray | None:
+        """The acceleration of the tracks flown with the ballistic model (gravity), zero
+        for the others (n, 3); what threat evaluation reads to find impact points (an
+        IMM's manoeuvre estimate is not a fall to the ground). None when
+        ``acceleration_mps2`` is."""
+        if self.acceleration_mps2 is None or self.ballistic_model is None:
+            return self.acceleration_mps2
+        return np.where(self.ballistic_model[:, None], self.acceleration_mps2, 0.0)
 
 
 class CentralTracker:
@@ -428,11 +451,11 @@ class CentralTracker:
         to each scan's time, at constant velocity, from its state before the scans): each
         scan of a radar that has reported a track before that scan, holds it in its
         coverage (:meth:`_covered`) and gave it nothing then is a miss. A one-plot track is
-        deleted at its first miss; another tentative track once it has missed more than
-        ``confirm_window - confirm_hits`` (M of N), or once its score has fallen to the
-        deletion threshold, each miss costing ``ln(1 - P_D)`` (score). Misses are counted
-        after the scans' updates (:meth:`_alive_at` has kept a track from taking reports
-        after a miss that deletes it)."""
+        deleted at its first miss past ``one_plot_misses``; another tentative track once
+        it has missed more than ``confirm_window - confirm_hits`` (M of N), or once its
+        score has fallen to the deletion threshold, each miss costing ``ln(1 - P_D)``
+        (score). Misses are counted after the scans' updates (:meth:`_alive_at` has kept a
+        track from taking reports after a miss that deletes it)."""
         tentative = (self.status == TENTATIVE).nonzero()[0]
         if tentative.size == 0:
             return
@@ -461,9 +484,9 @@ class CentralTracker:
                   track_score: np.ndarray | None) -> np.ndarray:
         """Whether the tentative tracks ``rows`` are deleted with ``misses`` missed
         opportunities (and, with score confirmation, the score ``track_score``): a one-plot
-        track at its first miss, another past ``confirm_window - confirm_hits`` misses (M
-        of N) or at the score's deletion threshold."""
-        one_plot_missed = (self.hits[rows] == 1) & (misses > 0)
+        track at its first miss past ``one_plot_misses``, another past ``confirm_window -
+        confirm_hits`` misses (M of N) or at the score's deletion threshold."""
+        one_plot_missed = (self.hits[rows] == 1) & (misses > self.settings.one_plot_misses)
         if self._score:
             return one_plot_missed | (track_score <= self._delete_score)
         allowed = self.settings.confirm_window - self.settings.confirm_hits
@@ -629,12 +652,17 @@ class CentralTracker:
         position, position_cov = kalman.predict_position(
             self.state[rows], covariance, row_time - self.time_s[rows],
             self.settings.process_noise_mps2, self._known_acceleration(rows))
+        pricing = None
         if self._imm:
-            # Tracks flown with the IMM are gated on its prediction (the broadest model).
+            # Tracks flown with the IMM are gated on its prediction (the broadest model)
+            # and their pairs priced with its combined covariance (_imm_pricing).
             active = self.imm_active[rows] & (row_time >= self.time_s[rows])
             if active.any():
-                position[active], position_cov[active] = imm.gate_moments(
-                    self._imm_predict(rows[active], row_time[active]))
+                position[active], position_cov[active], combined_cov = (
+                    imm.gate_and_price_moments(self._imm_predict(rows[active],
+                                                                 row_time[active])))
+                pricing = self._imm_pricing(active, position[active], combined_cov,
+                                            measurement, measurement_cov)
         one_time = slice_time.size == 1
         if one_time:
             tracks, track_of_row = rows, None
@@ -654,7 +682,7 @@ class CentralTracker:
                 limits=self.crowd_limits)
             pair_track = track_of_row.reshape(-1)[pair_row]
         slot, taken = self._associate(tracks, pair_track, pair_measurement, distance2,
-                                      slot_of, slots, measurement.shape[0])
+                                      slot_of, slots, measurement.shape[0], pricing, pair_row)
         if taken.size and not one_time:
             track_rows, taken_time = tracks[slot // slots], slice_time[report_slice[taken]]
             # Only a tentative track's report after the first slice can be of a later time
@@ -752,18 +780,48 @@ class CentralTracker:
                                            self.mode_probability[rows]),
                            transition, noise, mode_transition)
 
+    def _imm_pricing(self, active: np.ndarray, position: np.ndarray,
+                     combined_cov: np.ndarray, measurement: np.ndarray,
+                     measurement_cov: np.ndarray) -> tuple[np.ndarray, Pricing]:
+        """The pricing of the gated pairs of the IMM tracks (``active`` among the
+        candidates) for :meth:`_associate`: their squared distance under the combined
+        (moment-matched) prediction, ``position`` (a, 3) and ``combined_cov`` (a, 3, 3)
+        of the active tracks in order (:func:`imm.gate_and_price_moments`), tighter than
+        the broadest model's gate while the CV mode is likely."""
+        local = np.full(active.size, -1)
+        local[active] = np.arange(position.shape[0])
+
+        def price(track_index: np.ndarray, measurement_index: np.ndarray) -> np.ndarray:
+            return pair_distance2(position, combined_cov, measurement, measurement_cov,
+                                  local[track_index], measurement_index)
+
+        return active, price
+
     def _associate(self, tracks: np.ndarray, pair_track: np.ndarray,
                    pair_measurement: np.ndarray, distance2: np.ndarray, slot_of: np.ndarray,
-                   slots: int, measurements: int) -> tuple[np.ndarray, np.ndarray]:
+                   slots: int, measurements: int,
+                   pricing: tuple[np.ndarray, Pricing] | None = None,
+                   pair_row: np.ndarray | None = None) -> tuple[np.ndarray, np.ndarray]:
         """GNN in two passes over the gated pairs (``pair_track`` indexes the track rows
         ``tracks``, ``pair_measurement`` the ``measurements`` reports, ``distance2`` their
         squared Mahalanobis distance): confirmed tracks choose first, tentative tracks
         take what is left, so a young track in a dense raid cannot steal an established
         track's report. A track takes at most one report from each scan: the rows of the
-        assignment are (track, scan) slots, ``track * slots + slot_of[report]``. Returns
-        (slots, report indices) assigned."""
+        assignment are (track, scan) slots, ``track * slots + slot_of[report]``.
+        ``pricing``: which candidates (bool, over the candidates ``pair_row`` indexes:
+        a track in a slice) have their gated pairs priced otherwise than by their gate
+        distance, and the function that prices them (pairs' candidate and report indices
+        -> squared distances; :func:`iadsim.tracking.association.priced_gain`; IMM
+        tracks). Returns (slots, report indices) assigned."""
         # Gain G - d^2, nudged so that a pair exactly on the gate is still taken.
         gain = (self.gate_threshold - distance2) + 1e-9
+        if pricing is not None:
+            priced, price = pricing
+            pair_row = pair_track if pair_row is None else pair_row
+            pairs = priced[pair_row].nonzero()[0]
+            if pairs.size:
+                gain[pairs] = priced_gain(price(pair_row[pairs], pair_measurement[pairs]),
+                                          distance2[pairs], self.gate_threshold) + 1e-9
         pair_slot = pair_track * slots + slot_of[pair_measurement]
         chosen_slots, chosen_measurements = [], []
         free = np.ones(measurements, dtype=bool)
@@ -1177,6 +1235,14 @@ class CentralTracker:
             confirmed &= np.isin(self.track_id, track_ids)
         rows = confirmed.nonzero()[0]
         acceleration = self._known_acceleration(rows)
+        ballistic = (np.zeros(rows.size, dtype=bool) if acceleration is None
+                     else acceleration.any(axis=1))
+        if self._imm:
+            manoeuvre = self._imm_picture_acceleration(rows[~ballistic])
+            if manoeuvre is not None:
+                if acceleration is None:
+                    acceleration = np.zeros((rows.size, 3))
+                acceleration[~ballistic] = manoeuvre
         state, covariance = kalman.predict(self.state[rows], self.covariance[rows],
                                            time_s - self.time_s[rows],
                                            self.settings.process_noise_mps2, acceleration)
@@ -1186,4 +1252,19 @@ class CentralTracker:
                             state[:, 3:].copy(), covariance[:, :3, :3],
                             self.last_update_by_radar_s[rows], speed_sigma,
                             self.kind_index[rows], self.kind_confidence[rows],
-                            np.zeros((rows.size, 3)) if acceleration is None else acceleration)
+                            np.zeros((rows.size, 3)) if acceleration is None else acceleration,
+                            ballistic)
+
+    def _imm_picture_acceleration(self, rows: np.ndarray) -> np.ndarray | None:
+        """The acceleration (k, 3) the picture predicts the tracks ``rows`` (not flown with
+        the ballistic model) with: for a track whose IMM estimate is current, the IMM's
+        combined (moment-matched) acceleration, ``sum_j mu_j a_j`` (the CV model's is
+        zero, so on a straight leg it is the CA model's noise weighted by a mode
+        probability of a few per cent); zero otherwise. None when no track has one."""
+        active = self.imm_active[rows]
+        if not active.any():
+            return None
+        acceleration = np.zeros((rows.size, 3))
+        acceleration[active] = np.einsum("nj,njk->nk", self.mode_probability[rows[active]],
+                                         self.imm_state[rows[active], :, 6:])
+        return acceleration

@@ -24,19 +24,26 @@ modelled: diffraction over the ridge (a target just below the grazing line is ma
 outright), multipath, vegetation and buildings; an obstruction narrower than the sample
 spacing (a dip of the ray into the ground shorter than that, at grazing) can be missed.
 
+One compiled ray test (``_clear_path``) serves every sensor: :func:`line_of_sight` (one
+antenna, many targets: the radars, :class:`TerrainMask`) and :func:`line_of_sight_pairs`
+(one ray a pair, both ends moving: seekers, fire-control directors and jammers, through
+:class:`TerrainView` in the scenario's ENU frame). :func:`ground_in_view` is the radial
+sweep of :func:`viewshed` with the target on the ground: which ground a radar sees, so
+that a target's range cell in the terrain's shadow adds no clutter.
+
 :func:`gaussian_ridge` makes the small synthetic DEM the tests and examples use
 (tests/data/terrain/ridge.tif; see its ``make_ridge.py``).
 
 This module runs past 400 lines on purpose. The DEM, its bilinear sampling kernel and the
-two forms of the line-of-sight test (:func:`line_of_sight` ray by ray for the simulation,
-:func:`viewshed` as a radial sweep for coverage maps) share that kernel and the same
-geometry. Issue 20 names this module as their home.
+forms of the line-of-sight test (ray by ray and pairwise for the simulation, the radial
+sweep for coverage maps and ground views) share that kernel and the same geometry. Issue
+20 names this module as their home.
 """
 
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -237,6 +244,30 @@ def line_of_sight(terrain: Terrain | None, antenna_lat_deg: float, antenna_lon_d
     return clear.reshape(lat.shape)
 
 
+def line_of_sight_pairs(terrain: Terrain, antenna_lat_deg, antenna_lon_deg, antenna_alt_m,
+                        target_lat_deg, target_lon_deg, target_alt_m, k: float = FOUR_THIRDS,
+                        spacing_m: float | None = None) -> np.ndarray:
+    """:func:`line_of_sight` for pairs: True where the 4/3-earth ray from antenna ``i`` to
+    target ``i`` clears the terrain (the same compiled test, one ray a pair).
+
+    All six arrays broadcast (degrees, degrees, metres above the datum); returns a
+    boolean array of their broadcast shape. Seekers, fire-control directors and jammers
+    use it, their ends moving from one step to the next.
+    """
+    if not k > 0:
+        raise ValueError(f"k must be > 0, got {k}")
+    spacing = terrain.cell_size_m if spacing_m is None else float(spacing_m)
+    if not spacing > 0:
+        raise ValueError(f"spacing_m must be > 0, got {spacing_m}")
+    arrays = np.broadcast_arrays(*(np.asarray(v, dtype=float) for v in (
+        antenna_lat_deg, antenna_lon_deg, antenna_alt_m, target_lat_deg, target_lon_deg,
+        target_alt_m)))
+    flat = [np.ascontiguousarray(array).ravel() for array in arrays]
+    clear = _clear_pairs(terrain.elevation_m, terrain._grid(), *flat,
+                         effective_earth_radius_m(k), spacing)
+    return clear.reshape(arrays[0].shape)
+
+
 @njit(cache=True)
 def _sample(elevation: np.ndarray, grid: np.ndarray, lat_deg: float, lon_deg: float) -> float:
     """Bilinear elevation at one point; ``grid``: first lat, first lon, steps, outside."""
@@ -272,79 +303,102 @@ def _clear_paths(elevation: np.ndarray, grid: np.ndarray, antenna_lat_deg: float
                  antenna_lon_deg: float, antenna_alt_m: float, target_lat_deg: np.ndarray,
                  target_lon_deg: np.ndarray, target_alt_m: np.ndarray, radius_m: float,
                  spacing_m: float) -> np.ndarray:
-    """For each target, whether the chord from the antenna over the effective sphere of
+    """:func:`_clear_path` from one antenna to each target."""
+    clear = np.ones(target_lat_deg.size, dtype=np.bool_)
+    for index in range(target_lat_deg.size):
+        clear[index] = _clear_path(elevation, grid, antenna_lat_deg, antenna_lon_deg,
+                                   antenna_alt_m, target_lat_deg[index],
+                                   target_lon_deg[index], target_alt_m[index], radius_m,
+                                   spacing_m)
+    return clear
+
+
+@njit(cache=True)
+def _clear_pairs(elevation: np.ndarray, grid: np.ndarray, antenna_lat_deg: np.ndarray,
+                 antenna_lon_deg: np.ndarray, antenna_alt_m: np.ndarray,
+                 target_lat_deg: np.ndarray, target_lon_deg: np.ndarray,
+                 target_alt_m: np.ndarray, radius_m: float, spacing_m: float) -> np.ndarray:
+    """:func:`_clear_path` for each (antenna, target) pair, row by row."""
+    clear = np.ones(target_lat_deg.size, dtype=np.bool_)
+    for index in range(target_lat_deg.size):
+        clear[index] = _clear_path(elevation, grid, antenna_lat_deg[index],
+                                   antenna_lon_deg[index], antenna_alt_m[index],
+                                   target_lat_deg[index], target_lon_deg[index],
+                                   target_alt_m[index], radius_m, spacing_m)
+    return clear
+
+
+@njit(cache=True)
+def _clear_path(elevation: np.ndarray, grid: np.ndarray, antenna_lat_deg: float,
+                antenna_lon_deg: float, antenna_alt_m: float, target_lat_deg: float,
+                target_lon_deg: float, target_alt_m: float, radius_m: float,
+                spacing_m: float) -> bool:
+    """Whether the chord from the antenna to the target over the effective sphere of
     ``radius_m`` stays above the terrain at every sample of the great-circle path (samples
-    every ``spacing_m`` of ground, the target's point included, the antenna's not)."""
+    every ``spacing_m`` of ground, the target's point included, the antenna's not): the one
+    line-of-sight test of radars, seekers, directors and jammers."""
     degree = np.pi / 180.0
     lat_a, lon_a = antenna_lat_deg * degree, antenna_lon_deg * degree
     ax, ay, az = np.cos(lat_a) * np.cos(lon_a), np.cos(lat_a) * np.sin(lon_a), np.sin(lat_a)
     antenna_radius = radius_m + antenna_alt_m
-    clear = np.ones(target_lat_deg.size, dtype=np.bool_)
-    for index in range(target_lat_deg.size):
-        lat_t, lon_t = target_lat_deg[index] * degree, target_lon_deg[index] * degree
-        bx = np.cos(lat_t) * np.cos(lon_t)
-        by = np.cos(lat_t) * np.sin(lon_t)
-        bz = np.sin(lat_t)
-        target_radius = radius_m + target_alt_m[index]
-        # Central angle on the unit sphere (atan2 form: exact for short and long paths).
-        cx, cy, cz = ay * bz - az * by, az * bx - ax * bz, ax * by - ay * bx
-        angle = np.arctan2(np.sqrt(cx * cx + cy * cy + cz * cz), ax * bx + ay * by + az * bz)
-        ground_m = angle * EARTH_RADIUS_M  # along the real earth: where the DEM is sampled
-        samples = int(np.ceil(ground_m / spacing_m))
-        samples = min(max(samples, MIN_SAMPLES), MAX_SAMPLES)
-        if angle < 1e-12:  # straight up or down: only the target's own ground
-            if _sample(elevation, grid, target_lat_deg[index], target_lon_deg[index]) \
-                    > target_alt_m[index]:
-                clear[index] = False
-            continue
-        sin_angle = np.sin(angle)
-        # On the effective earth the same path subtends ground / radius_m; the chord's
-        # sines come from a rotation recurrence (no sine per sample).
-        effective_angle = ground_m / radius_m
-        sin_theta, cos_theta = np.sin(effective_angle), np.cos(effective_angle)
-        numerator = antenna_radius * target_radius * sin_theta
-        sin_step, cos_step = np.sin(effective_angle / samples), np.cos(effective_angle / samples)
-        sin_phi, cos_phi = 0.0, 1.0
-        # The ground path: exact great-circle points (slerp) every KNOT_SAMPLES samples,
-        # linear in latitude and longitude between them (off the great circle by under a
-        # metre for knots a few kilometres apart).
-        knot_lat, knot_lon = antenna_lat_deg, antenna_lon_deg
-        for knot_start in range(0, samples, KNOT_SAMPLES):
-            knot_end = min(knot_start + KNOT_SAMPLES, samples)
-            if knot_end == samples:
-                next_lat, next_lon = target_lat_deg[index], target_lon_deg[index]
+    lat_t, lon_t = target_lat_deg * degree, target_lon_deg * degree
+    bx = np.cos(lat_t) * np.cos(lon_t)
+    by = np.cos(lat_t) * np.sin(lon_t)
+    bz = np.sin(lat_t)
+    target_radius = radius_m + target_alt_m
+    # Central angle on the unit sphere (atan2 form: exact for short and long paths).
+    cx, cy, cz = ay * bz - az * by, az * bx - ax * bz, ax * by - ay * bx
+    angle = np.arctan2(np.sqrt(cx * cx + cy * cy + cz * cz), ax * bx + ay * by + az * bz)
+    ground_m = angle * EARTH_RADIUS_M  # along the real earth: where the DEM is sampled
+    samples = int(np.ceil(ground_m / spacing_m))
+    samples = min(max(samples, MIN_SAMPLES), MAX_SAMPLES)
+    if angle < 1e-12:  # straight up or down: only the target's own ground
+        return not _sample(elevation, grid, target_lat_deg, target_lon_deg) > target_alt_m
+    sin_angle = np.sin(angle)
+    # On the effective earth the same path subtends ground / radius_m; the chord's
+    # sines come from a rotation recurrence (no sine per sample).
+    effective_angle = ground_m / radius_m
+    sin_theta, cos_theta = np.sin(effective_angle), np.cos(effective_angle)
+    numerator = antenna_radius * target_radius * sin_theta
+    sin_step, cos_step = np.sin(effective_angle / samples), np.cos(effective_angle / samples)
+    sin_phi, cos_phi = 0.0, 1.0
+    # The ground path: exact great-circle points (slerp) every KNOT_SAMPLES samples,
+    # linear in latitude and longitude between them (off the great circle by under a
+    # metre for knots a few kilometres apart).
+    knot_lat, knot_lon = antenna_lat_deg, antenna_lon_deg
+    for knot_start in range(0, samples, KNOT_SAMPLES):
+        knot_end = min(knot_start + KNOT_SAMPLES, samples)
+        if knot_end == samples:
+            next_lat, next_lon = target_lat_deg, target_lon_deg
+        else:
+            fraction = knot_end / samples
+            weight_a = np.sin((1.0 - fraction) * angle) / sin_angle
+            weight_b = np.sin(fraction * angle) / sin_angle
+            pz = weight_a * az + weight_b * bz
+            next_lat = np.arcsin(min(max(pz, -1.0), 1.0)) / degree
+            next_lon = np.arctan2(weight_a * ay + weight_b * by,
+                                  weight_a * ax + weight_b * bx) / degree
+        turn = next_lon - knot_lon  # across the antimeridian: the short way round
+        if turn > 180.0:
+            turn -= 360.0
+        elif turn < -180.0:
+            turn += 360.0
+        span = knot_end - knot_start
+        for step in range(knot_start + 1, knot_end + 1):
+            weight = (step - knot_start) / span
+            ground = _sample(elevation, grid, knot_lat + weight * (next_lat - knot_lat),
+                             knot_lon + weight * turn)
+            sin_phi, cos_phi = (sin_phi * cos_step + cos_phi * sin_step,
+                                cos_phi * cos_step - sin_phi * sin_step)
+            if step == samples:
+                ray = target_alt_m
             else:
-                fraction = knot_end / samples
-                weight_a = np.sin((1.0 - fraction) * angle) / sin_angle
-                weight_b = np.sin(fraction * angle) / sin_angle
-                pz = weight_a * az + weight_b * bz
-                next_lat = np.arcsin(min(max(pz, -1.0), 1.0)) / degree
-                next_lon = np.arctan2(weight_a * ay + weight_b * by,
-                                      weight_a * ax + weight_b * bx) / degree
-            turn = next_lon - knot_lon  # across the antimeridian: the short way round
-            if turn > 180.0:
-                turn -= 360.0
-            elif turn < -180.0:
-                turn += 360.0
-            span = knot_end - knot_start
-            for step in range(knot_start + 1, knot_end + 1):
-                weight = (step - knot_start) / span
-                ground = _sample(elevation, grid, knot_lat + weight * (next_lat - knot_lat),
-                                 knot_lon + weight * turn)
-                sin_phi, cos_phi = (sin_phi * cos_step + cos_phi * sin_step,
-                                    cos_phi * cos_step - sin_phi * sin_step)
-                if step == samples:
-                    ray = target_alt_m[index]
-                else:
-                    ray = numerator / (antenna_radius * sin_phi + target_radius
-                                       * (sin_theta * cos_phi - cos_theta * sin_phi)) - radius_m
-                if ground > ray:
-                    clear[index] = False
-                    break
-            if not clear[index]:
-                break
-            knot_lat, knot_lon = next_lat, next_lon
-    return clear
+                ray = numerator / (antenna_radius * sin_phi + target_radius
+                                   * (sin_theta * cos_phi - cos_theta * sin_phi)) - radius_m
+            if ground > ray:
+                return False
+        knot_lat, knot_lon = next_lat, next_lon
+    return True
 
 
 def viewshed(terrain: Terrain, antenna_lat_deg: float, antenna_lon_deg: float,
@@ -470,6 +524,51 @@ def _in_viewshed(elevation: np.ndarray, grid: np.ndarray, steepest: np.ndarray,
     return seen
 
 
+def ground_in_view(terrain: Terrain, antenna_lat_deg: float, antenna_lon_deg: float,
+                   antenna_alt_m: float, max_range_m: float, k: float = FOUR_THIRDS,
+                   spacing_m: float | None = None) -> GroundView:
+    """Which ground around one antenna it sees (a radar's clutter): the radial sweep of
+    :func:`viewshed` with the target on the ground itself. A ground point is in view when
+    its elevation angle over the effective earth is at least that of all ground nearer on
+    its bearing (on a smooth earth: up to the antenna's horizon)."""
+    if not max_range_m > 0:
+        raise ValueError(f"max_range_m must be > 0, got {max_range_m}")
+    spacing = terrain.cell_size_m if spacing_m is None else float(spacing_m)
+    spacing = max(spacing, np.sqrt(2 * np.pi * max_range_m**2 / SWEEP_BUDGET))
+    samples = int(np.ceil(max_range_m / spacing))
+    radials = max(360, int(np.ceil(2 * np.pi * max_range_m / spacing)))
+    radius = effective_earth_radius_m(k)
+    steepest = _horizon_sweep(terrain.elevation_m, terrain._grid(), float(antenna_lat_deg),
+                              float(antenna_lon_deg), radius + float(antenna_alt_m), radius,
+                              spacing, radials, samples)
+    # The ground at a sample is in view when it raised the running maximum (column 0,
+    # under the antenna, is in view).
+    seen = np.empty(steepest.shape, dtype=bool)
+    seen[:, 0] = True
+    seen[:, 1:] = steepest[:, 1:] > steepest[:, :-1]
+    return GroundView(seen, spacing)
+
+
+@dataclass(frozen=True, slots=True)
+class GroundView:
+    """Ground in view of one antenna (:func:`ground_in_view`): ``seen`` (radials,
+    samples + 1), radial ``j`` on bearing ``2 pi j / radials`` from north, sample ``s`` at
+    ``s * spacing_m`` of ground from the antenna."""
+
+    seen: np.ndarray
+    spacing_m: float
+
+    def lookup(self, bearing_rad: np.ndarray, ground_range_m: np.ndarray) -> np.ndarray:
+        """Whether the ground at each (bearing from north, rad; ground range, m) is in view
+        (nearest radial and sample; beyond the sweep: not in view)."""
+        radials, columns = self.seen.shape
+        radial = np.rint(np.mod(bearing_rad, 2 * np.pi) / (2 * np.pi) * radials).astype(
+            np.int64) % radials
+        sample = np.rint(np.asarray(ground_range_m, dtype=float) / self.spacing_m)
+        inside = sample <= columns - 1
+        return inside & self.seen[radial, np.where(inside, sample, 0).astype(np.int64)]
+
+
 def scenario_terrain(scenario: Scenario) -> Terrain | None:
     """The DEM of ``scenario`` (its ``terrain.dem_file``), with the origin's ground
     elevation outside it; None without one. Raises :class:`TerrainError`."""
@@ -489,10 +588,13 @@ def site_ground_m(scenario: Scenario, lat_deg, lon_deg) -> np.ndarray:
 
 @dataclass(frozen=True)
 class TerrainMask:
-    """The terrain between a scenario's radars and the targets they would detect.
+    """The terrain between a scenario's radars and what they would see: targets, jammers
+    and the ground of a target's range cell (clutter).
 
     ``antenna_*`` (n_radars,): each antenna's latitude, longitude (degrees) and altitude
-    (m above the datum); ``frame`` converts targets from the scenario ENU frame.
+    (m above the datum); ``frame`` converts targets from the scenario ENU frame;
+    ``max_range_m`` (n_radars,): each radar's instrumented range, the reach of its ground
+    view (:func:`ground_in_view`, made on first use and kept).
     """
 
     terrain: Terrain
@@ -500,6 +602,9 @@ class TerrainMask:
     antenna_lon_deg: np.ndarray
     antenna_alt_m: np.ndarray
     frame: LocalFrame
+    max_range_m: np.ndarray | None = None
+    _ground_views: dict[int, GroundView] = field(default_factory=dict, repr=False,
+                                                 compare=False)
 
     def visible(self, radar_index: np.ndarray, position_m: np.ndarray) -> np.ndarray:
         """Whether radar ``radar_index[i]`` sees position ``position_m[i]`` (scenario ENU,
@@ -516,6 +621,65 @@ class TerrainMask:
                                        lat[rows], lon[rows], alt[rows])
         return seen
 
+    def jammers_in_view(self, radars: np.ndarray, jammer_position_m: np.ndarray
+                        ) -> np.ndarray:
+        """Whether each of ``radars`` (r,) sees each jammer at ``jammer_position_m`` (m, 3),
+        scenario ENU: boolean (r, m), one line-of-sight ray a pair."""
+        count = jammer_position_m.shape[0]
+        if count == 0 or radars.size == 0:
+            return np.ones((radars.size, count), dtype=bool)
+        lat, lon, alt = (np.atleast_1d(v) for v in self.frame.to_geodetic(
+            np.asarray(jammer_position_m, dtype=float)))
+        seen = line_of_sight_pairs(
+            self.terrain, self.antenna_lat_deg[radars][:, None],
+            self.antenna_lon_deg[radars][:, None], self.antenna_alt_m[radars][:, None],
+            lat[None, :], lon[None, :], alt[None, :])
+        return np.ascontiguousarray(seen)
+
+    def clutter_in_view(self, radars: np.ndarray, has_clutter: np.ndarray,
+                        target_position_m: np.ndarray) -> np.ndarray:
+        """Whether the ground of each target's range cell is in view of each radar: boolean
+        (r, n) for ``radars`` (r,) and targets (n, 3), scenario ENU. The cell's ground is
+        taken on the target's bearing at its slant range (ground range ~ slant range for a
+        ground radar's low grazing angles), looked up in the radar's :class:`GroundView`.
+        Rows of radars without clutter (``has_clutter`` False) are all True."""
+        seen = np.ones((radars.size, target_position_m.shape[0]), dtype=bool)
+        if target_position_m.shape[0] == 0 or not has_clutter.any():
+            return seen
+        lat, lon, alt = (np.atleast_1d(v) for v in self.frame.to_geodetic(
+            np.asarray(target_position_m, dtype=float)))
+        for row in has_clutter.nonzero()[0].tolist():
+            radar = int(radars[row])
+            bearing, ground_m = _bearing_and_distance(
+                self.antenna_lat_deg[radar], self.antenna_lon_deg[radar], lat, lon)
+            slant_m = np.hypot(ground_m, alt - self.antenna_alt_m[radar])
+            seen[row] = self._ground_view(radar).lookup(bearing, slant_m)
+        return seen
+
+    def _ground_view(self, radar: int) -> GroundView:
+        view = self._ground_views.get(radar)
+        if view is None:
+            reach = (float(self.max_range_m[radar]) if self.max_range_m is not None
+                     else 600_000.0)
+            view = ground_in_view(self.terrain, self.antenna_lat_deg[radar],
+                                  self.antenna_lon_deg[radar], self.antenna_alt_m[radar],
+                                  reach)
+            self._ground_views[radar] = view
+        return view
+
+
+def _bearing_and_distance(lat0_deg: float, lon0_deg: float, lat_deg: np.ndarray,
+                          lon_deg: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Initial bearing (rad from north) and great-circle distance (m, mean sphere) from
+    one point to many (the inverse problem of :func:`_horizon_sweep`'s direct one)."""
+    lat0, lat = np.radians(lat0_deg), np.radians(lat_deg)
+    delta = np.radians(lon_deg - lon0_deg)
+    y = np.cos(lat) * np.sin(delta)
+    x = np.cos(lat0) * np.sin(lat) - np.sin(lat0) * np.cos(lat) * np.cos(delta)
+    arc = np.arctan2(np.hypot(x, y),
+                     np.sin(lat0) * np.sin(lat) + np.cos(lat0) * np.cos(lat) * np.cos(delta))
+    return np.arctan2(y, x), arc * EARTH_RADIUS_M
+
 
 def terrain_mask(scenario: Scenario, sites: Sequence[Any], frame: LocalFrame
                  ) -> TerrainMask | None:
@@ -527,4 +691,38 @@ def terrain_mask(scenario: Scenario, sites: Sequence[Any], frame: LocalFrame
         return None
     return TerrainMask(terrain, np.array([site.lat_deg for site in sites], dtype=float),
                        np.array([site.lon_deg for site in sites], dtype=float),
-                       np.array([site.alt_m for site in sites], dtype=float), frame)
+                       np.array([site.alt_m for site in sites], dtype=float), frame,
+                       np.array([site.max_range_m for site in sites], dtype=float))
+
+
+@dataclass(frozen=True)
+class TerrainView:
+    """The scenario's DEM seen from its ENU frame: line of sight between moving points
+    (a seeker and its threat, a director and its target, a radar and a jammer) and the
+    ground under them."""
+
+    terrain: Terrain
+    frame: LocalFrame
+
+    def visible(self, from_m: np.ndarray, to_m: np.ndarray) -> np.ndarray:
+        """Whether the 4/3-earth ray from each ``from_m[i]`` to ``to_m[i]`` (scenario ENU,
+        m, (k, 3), broadcast) clears the terrain: boolean (k,)."""
+        from_m, to_m = np.broadcast_arrays(np.asarray(from_m, dtype=float).reshape(-1, 3),
+                                           np.asarray(to_m, dtype=float).reshape(-1, 3))
+        if from_m.shape[0] == 0:
+            return np.ones(0, dtype=bool)
+        lat_a, lon_a, alt_a = self.frame.to_geodetic(from_m)
+        lat_t, lon_t, alt_t = self.frame.to_geodetic(to_m)
+        return np.atleast_1d(line_of_sight_pairs(self.terrain, lat_a, lon_a, alt_a, lat_t,
+                                                 lon_t, alt_t))
+
+    def ground_m(self, position_m: np.ndarray) -> np.ndarray:
+        """The DEM's elevation (m above the datum) under scenario ENU points (k, 3)."""
+        lat, lon, _ = self.frame.to_geodetic(np.asarray(position_m, dtype=float).reshape(-1, 3))
+        return np.atleast_1d(self.terrain.elevation_at(lat, lon))
+
+
+def terrain_view(scenario: Scenario, frame: LocalFrame) -> TerrainView | None:
+    """The :class:`TerrainView` of ``scenario``'s DEM; None without one."""
+    terrain = scenario_terrain(scenario)
+    return None if terrain is None else TerrainView(terrain, frame)

@@ -1,0 +1,50 @@
+"""The IMM against the constant-velocity filter on built-in scenarios: one JSON line.
+
+Runs each scenario with ``tracking.motion_model`` cv and imm (other tracking settings
+changed by ``--tracking`` for both) on one seed and prints, per scenario and model, the
+track quality (track breaks, ID switches, false tracks, mean OSPA, position RMSE) and the
+outcome (threats leaked, rounds fired), with the wall time of each run: the figures that
+decide whether the IMM can be the default (issue 18).
+
+Usage::
+
+    PYTHONPATH=src .venv/bin/python benchmarks/imm_vs_cv.py
+    PYTHONPATH=src .venv/bin/python benchmarks/imm_vs_cv.py --scenarios saturation \\
+        --tracking imm_ca_noise_mps3=5
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+
+from false_tracks import commit, setting_value
+from track_picture import measure
+
+#: The figures kept from each run (benchmarks/track_picture.py's line).
+KEPT = ("track_breaks", "id_switches", "false_tracks", "mean_ospa_m", "position_rmse_m",
+        "rounds_fired", "wall_s")
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--scenarios", nargs="+", default=["saturation", "layered-defense"])
+    parser.add_argument("--seed", type=int, default=1)
+    parser.add_argument("--tracking", nargs="*", default=[], metavar="NAME=VALUE",
+                        help="override tracking settings for both models")
+    arguments = parser.parse_args()
+    tracking = {name: setting_value(value)
+                for name, value in (item.split("=", 1) for item in arguments.tracking)}
+    line: dict = {"bench": "imm_vs_cv", "seed": arguments.seed, "tracking": tracking}
+    for name in arguments.scenarios:
+        line[name] = {}
+        for model in ("cv", "imm"):
+            result = measure(name, arguments.seed, {**tracking, "motion_model": model})
+            line[name][model] = {**{key: result[key] for key in KEPT},
+                                 "leaked": result["threats"]["leaked"]}
+    line["commit"] = commit()
+    print(json.dumps(line), flush=True)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,121 @@
+"""Terrain following: a waypoint threat's path lifted onto a DEM at its clearance, within a
+climb and dive rate.
+
+A group with ``terrain_following`` flies its route's altitudes as clearances ``c(s)`` above
+the DEM's ground ``g(s)`` (iadsim.world.terrain) rather than above the flat ground. The
+path is sampled every quarter DEM cell along its ground track (linear in latitude and longitude
+between vertices, as the raid interpolates), the wanted altitude ``d = g + c`` is taken at
+each sample, and the altitude flown is the lowest profile that stays at or above ``d``
+and climbs or dives no faster than ``r`` (m/s) against the time ``t`` along the ground
+track: ``h(t_i) = max_j (d_j - r |t_i - t_j|)``, the upper envelope of cones of slope
+``r`` on the wanted points, computed in two cumulative-maximum passes (forward for the
+dive, backward for the climb, so that it climbs early enough to clear a ridge ahead).
+Where the terrain is gentler than ``r`` the threat flies exactly at ``g + c`` (at the
+samples; linear between them); over steeper ground it rides above, cresting a ridge at
+its clearance and descending at ``r`` on the far side. This is the set-clearance
+envelope of terrain-following flight in its simplest kinematic form (an elementary
+construction, no published model is claimed); pull-up dynamics (the g to change the
+flight-path angle) are not modelled.
+
+Climb and dive rates (:data:`DEFAULT_CLIMB_RATE_MPS`) are a stated assumption, not a
+published figure: a flight-path angle of about 6 degrees at the kind's catalog speed
+(cruise missile 25 m/s at 250 m/s, one-way attack drone 5 m/s at 50 m/s, target drone
+20 m/s at 200 m/s) and about 11 degrees for a strike aircraft (50 m/s at 250 m/s). The
+speed along the path stays the leg's speed (flown along the 3-D path, so a climb takes a
+little longer: the vertical rate is then at most ``r``).
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from iadsim.threats.route_shaping import METRES_PER_DEGREE_LAT
+from iadsim.world.terrain import Terrain
+
+#: Largest climb and dive rate (m/s) of each waypoint kind when the group gives none
+#: (an assumption: see the module docstring).
+DEFAULT_CLIMB_RATE_MPS = {"aircraft": 50.0, "cruise_missile": 25.0, "drone": 5.0,
+                          "target_drone": 20.0}
+#: Samples per DEM cell along the ground track: the bilinear ground bends at every cell
+#: edge, and a straight line between samples a quarter cell apart cuts under a crest by
+#: at most a sixteenth of what one a cell apart would.
+SAMPLES_PER_CELL = 4
+#: Most samples along one path (a long route over a fine DEM is sampled coarser).
+MAX_SAMPLES = 20_000
+#: Samples where the altitude flown is straight (slopes differing by less than this, m/s)
+#: are dropped from the path table, but for the route's own vertices.
+STRAIGHT_TOLERANCE_MPS = 1e-6
+
+
+def follow_terrain(lat_deg: np.ndarray, lon_deg: np.ndarray, alt_m: np.ndarray,
+                   speed_mps: np.ndarray, terrain: Terrain, flat_ground_m: float,
+                   climb_rate_mps: float) -> tuple[np.ndarray, ...]:
+    """One member's path lifted onto the DEM (module docstring).
+
+    Parameters
+    ----------
+    lat_deg, lon_deg, alt_m : numpy.ndarray
+        The shaped path's vertices, shape ``(vertices,)`` (deg, deg unwrapped, m above the
+        datum: the flat ground ``flat_ground_m`` plus the clearance).
+    speed_mps : numpy.ndarray
+        Speed on each segment, ``(vertices - 1,)``.
+    terrain : Terrain
+        The DEM.
+    flat_ground_m : float
+        The scenario's flat ground (m above the datum) the route's altitudes are over.
+    climb_rate_mps : float
+        Largest climb and dive rate (m/s), > 0.
+
+    Returns
+    -------
+    tuple of numpy.ndarray
+        Latitude, longitude, altitude (m above the datum) of the new vertices and the
+        speed on each segment between them, as :func:`iadsim.threats.route_shaping.shape_route`.
+        Inputs are not modified.
+    """
+    if not climb_rate_mps > 0:
+        raise ValueError(f"climb_rate_mps must be > 0, got {climb_rate_mps}")
+    lat, lon = np.asarray(lat_deg, dtype=float), np.asarray(lon_deg, dtype=float)
+    alt, speed = np.asarray(alt_m, dtype=float), np.asarray(speed_mps, dtype=float)
+    east = (lon[1:] - lon[:-1]) * METRES_PER_DEGREE_LAT * np.cos(np.radians(
+        0.5 * (lat[1:] + lat[:-1])))
+    north = (lat[1:] - lat[:-1]) * METRES_PER_DEGREE_LAT
+    length = np.hypot(east, north)
+    spacing = max(terrain.cell_size_m / SAMPLES_PER_CELL, float(length.sum()) / MAX_SAMPLES,
+                  1.0)
+    pieces = np.maximum(1, np.ceil(length / spacing)).astype(np.int64)
+    # Sample k of segment i at fraction k / pieces[i]; the last vertex closes the path.
+    segment = np.repeat(np.arange(length.size), pieces)
+    fraction = (np.arange(segment.size) - np.repeat(np.cumsum(pieces) - pieces, pieces)
+                ) / pieces[segment]
+    new_lat = np.append(lat[segment] + fraction * (lat[segment + 1] - lat[segment]), lat[-1])
+    new_lon = np.append(lon[segment] + fraction * (lon[segment + 1] - lon[segment]), lon[-1])
+    clearance = np.append(alt[segment] + fraction * (alt[segment + 1] - alt[segment]),
+                          alt[-1]) - flat_ground_m
+    new_speed = speed[segment]
+    wanted = terrain.elevation_at(new_lat, new_lon) + clearance
+    step_s = (length / pieces / speed)[segment]
+    time_s = np.concatenate([[0.0], np.cumsum(step_s)])
+    flown = ride_line(time_s, wanted, climb_rate_mps)
+    keep = _bends(time_s, flown)
+    keep[np.concatenate([[0], np.cumsum(pieces)])] = True  # the route's own vertices
+    kept = keep.nonzero()[0]
+    # A kept vertex's outgoing segment runs at the speed of the sample it starts from.
+    return new_lat[kept], new_lon[kept], flown[kept], new_speed[kept[:-1]]
+
+
+def ride_line(time_s: np.ndarray, wanted_m: np.ndarray, rate_mps: float) -> np.ndarray:
+    """The lowest profile at or above ``wanted_m`` (m, at the increasing times ``time_s``,
+    s) whose slope is within ``rate_mps``: ``max_j (wanted_j - rate |t_i - t_j|)``."""
+    forward = np.maximum.accumulate(wanted_m + rate_mps * time_s) - rate_mps * time_s
+    backward = (np.maximum.accumulate((forward - rate_mps * time_s)[::-1])[::-1]
+                + rate_mps * time_s)
+    return backward
+
+
+def _bends(time_s: np.ndarray, altitude_m: np.ndarray) -> np.ndarray:
+    """Samples where the altitude's slope changes (the ends always)."""
+    slope = np.diff(altitude_m) / np.maximum(np.diff(time_s), 1e-12)
+    keep = np.ones(time_s.size, dtype=bool)
+    keep[1:-1] = np.abs(np.diff(slope)) > STRAIGHT_TOLERANCE_MPS
+    return keep

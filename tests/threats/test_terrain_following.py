@@ -1,0 +1,129 @@
+"""Terrain following: a drone flying its clearance over the ridge DEM climbs before the
+crest within its climb rate, tracks the ground plus clearance where the ground allows, is
+seen later by a radar behind the ridge than the same drone at a constant altitude, and
+without a DEM flies exactly as before."""
+
+from __future__ import annotations
+
+import copy
+from pathlib import Path
+
+import numpy as np
+import pytest
+import yaml
+
+import iadsim
+from iadsim.errors import ScenarioError
+from iadsim.scenario import scenario_from_dict
+from iadsim.threats.raid import build_raid
+from iadsim.threats.terrain_following import DEFAULT_CLIMB_RATE_MPS, ride_line
+from iadsim.world.geodesy import LocalFrame
+from iadsim.world.terrain import load_terrain
+from ridge_builder import RIDGE_PATH, ridge_scenario
+
+pytest.importorskip("rasterio", reason="the terrain extra (rasterio) is absent")
+
+RIDGE_DRONE = Path(__file__).parents[1] / "data" / "terrain" / "ridge-drone.yaml"
+CLEARANCE_M = 100.0
+
+
+def drone_document(terrain_following: bool, altitude_m: float = CLEARANCE_M,
+                   **group_fields) -> dict:
+    """ridge-drone.yaml: a 100 m/s drone flying due south over the crest toward a radar 22
+    km south of it, at ``altitude_m`` (a clearance when it follows the terrain)."""
+    document = yaml.safe_load(RIDGE_DRONE.read_text())
+    group = document["threats"][0]
+    for point in group["route"]:
+        point["altitude_m"] = altitude_m
+    group.update(group_fields)
+    if terrain_following:
+        group["terrain_following"] = True
+    return document
+
+
+def sampled_flight(scenario, step_s: float = 1.0):
+    """The drone's latitude, longitude, altitude (m) each ``step_s`` along its flight."""
+    raid = build_raid(scenario, LocalFrame(39.8, 33.0, 0.0))
+    times = np.arange(0.0, raid.flight_time_s[0], step_s)
+    samples = [raid.geodetic_at(t, np.array([0])) for t in times]
+    return times, *(np.array([s[k][0] for s in samples]) for k in range(3))
+
+
+def test_the_ride_line_is_the_lowest_rate_limited_profile_above_the_wanted_one():
+    time_s = np.arange(0.0, 100.0, 1.0)
+    wanted = np.where(np.abs(time_s - 50.0) < 3.0, 300.0, 0.0) + 20.0
+    flown = ride_line(time_s, wanted, 10.0)
+    assert (flown >= wanted - 1e-9).all()
+    assert np.abs(np.diff(flown)).max() <= 10.0 + 1e-9
+    # The block (t = 48-52 s) is 300 m up: at 10 m/s the climb starts 30 s before it and
+    # the descent ends 30 s after it; elsewhere the profile is the wanted one.
+    assert flown[:19].tolist() == [20.0] * 19 and flown[82:].tolist() == [20.0] * 18
+    assert flown[28] == pytest.approx(120.0) and flown[72] == pytest.approx(120.0)
+    assert flown[48:53].tolist() == [320.0] * 5
+
+
+@pytest.mark.parametrize("climb_rate_mps", [None, 60.0])
+def test_the_drone_rides_the_dem_plus_its_clearance_within_its_climb_rate(climb_rate_mps):
+    """Sampled each second: never below the ground plus clearance (3 m: straight between
+    path samples a quarter DEM cell apart, under the Gaussian crest's curvature), climbing and
+    diving within the rate; 9 km and more from the crest (past the 8 km climb or dive at
+    5 m/s), and everywhere with a climb rate above the ridge's steepest (30 m/s at
+    100 m/s), at the ground plus clearance within 5 m."""
+    fields = {} if climb_rate_mps is None else {"max_climb_rate_mps": climb_rate_mps}
+    scenario = ridge_scenario(drone_document(True, **fields))
+    _, lat, lon, alt = sampled_flight(scenario)
+    ground = load_terrain(RIDGE_PATH).elevation_at(lat, lon)
+    above = alt - ground - CLEARANCE_M
+    rate = climb_rate_mps or DEFAULT_CLIMB_RATE_MPS["drone"]
+    assert above.min() > -3.0
+    assert np.abs(np.diff(alt)).max() <= rate + 1e-6
+    crest_distance_m = np.abs(lat - 40.0) * 111_195.0
+    far = crest_distance_m > 9_000.0
+    assert far.sum() > 200 and np.abs(above[far]).max() < 5.0
+    assert alt.max() == pytest.approx(400.0 + CLEARANCE_M, abs=3.0)  # over the crest
+    if climb_rate_mps is None:
+        # 5 m/s at 100 m/s: the 400 m climb starts some 8 km before the crest.
+        assert above[np.abs(crest_distance_m - 4_000.0) < 60.0].min() > 150.0
+    else:
+        assert np.abs(above).max() < 5.0
+
+
+def test_without_a_dem_terrain_following_changes_nothing():
+    smooth = build_raid(ridge_scenario(drone_document(False), terrain=False),
+                        LocalFrame(39.8, 33.0, 0.0))
+    following = build_raid(ridge_scenario(drone_document(True), terrain=False),
+                           LocalFrame(39.8, 33.0, 0.0))
+    for name in ("path_lat_deg", "path_lon_deg", "path_alt_m", "path_time_s",
+                 "flight_time_s"):
+        np.testing.assert_array_equal(getattr(smooth, name), getattr(following, name))
+
+
+def test_a_terrain_following_drone_is_first_detected_later_than_one_at_a_constant_altitude():
+    """The radar stands 22 km south of the crest; the drone comes from the north. At a
+    constant 500 m (the crest plus the clearance) it is seen about 5.5 km beyond the crest
+    (27.7 km from the radar: tests/world/test_terrain.py); following the terrain at 100 m
+    it stays under the ridge's grazing line until it has climbed to within about 1.5 km of
+    the crest (seed 5: 23.7 km from the radar, some 40 s later)."""
+    constant = ridge_scenario(drone_document(False, altitude_m=500.0))
+    following = ridge_scenario(drone_document(True))
+    first = {}
+    for label, scenario in (("constant", constant), ("following", following)):
+        events = iadsim.run(scenario).events
+        detections = events[events["kind"] == "detection"]
+        first[label] = detections.iloc[0]
+    assert 26_000 < first["constant"]["north_m"] < 29_000
+    assert 22_200 < first["following"]["north_m"] < first["constant"]["north_m"] - 3_000
+    assert first["following"]["time_s"] > first["constant"]["time_s"] + 30.0
+
+
+def test_bad_terrain_following_fields_are_one_clear_line():
+    document = drone_document(False, max_climb_rate_mps=10.0)
+    with pytest.raises(ScenarioError, match="max_climb_rate_mps applies to terrain_following"):
+        scenario_from_dict(document)
+    ballistic = copy.deepcopy(drone_document(False))
+    ballistic["threats"] = [{"name": "tbm", "kind": "ballistic_missile", "rcs_m2": 0.5,
+                             "launch": {"lat_deg": 40.2, "lon_deg": 33.0},
+                             "target": "depot", "apogee_km": 30.0,
+                             "terrain_following": True}]
+    with pytest.raises(ScenarioError, match="terrain_following is for waypoint threats"):
+        scenario_from_dict(ballistic)
