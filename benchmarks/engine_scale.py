@@ -22,6 +22,7 @@ Usage::
 
     .venv/bin/python benchmarks/engine_scale.py                    # 100, 1000, 10000 threats
     .venv/bin/python benchmarks/engine_scale.py --sizes 1000 --no-detections
+    .venv/bin/python benchmarks/engine_scale.py --sizes 1000 --radar-look-times scheduled
     .venv/bin/python -m pyinstrument benchmarks/engine_scale.py --child 1000   # profile one
 """
 
@@ -77,7 +78,7 @@ def split_exactly(total: int, shares: list[float]) -> list[int]:
 
 
 def synthetic_raid(n_threats: int, duration_s: float, record_detections: bool,
-                   seed: int) -> dict:
+                   seed: int, radar_look_times: str | None = None) -> dict:
     """The layered-defense network against exactly ``n_threats`` that stay in the air.
 
     Drones (50 %), cruise missiles (30 %) and strike aircraft (12 %) launch over the first
@@ -85,6 +86,7 @@ def synthetic_raid(n_threats: int, duration_s: float, record_detections: bool,
     defended area before turning in on an asset; each route is 1.2x (speed x duration)
     long, so whatever is not shot down is still flying when the run ends. Ballistic
     missiles (8 %) launch from four sites, spread evenly over the run, and land within it.
+    ``radar_look_times``: ``sim.radar_look_times`` (default: the schema's default).
     Returns a scenario document for :func:`iadsim.scenario.scenario_from_dict`.
     """
 
@@ -96,6 +98,8 @@ def synthetic_raid(n_threats: int, duration_s: float, record_detections: bool,
     document["description"] = "Synthetic raid for benchmarks/engine_scale.py (notional)."
     document["sim"] = {"duration_s": duration_s, "dt_s": 1.0, "seed": seed,
                        "record_detections": record_detections}
+    if radar_look_times is not None:
+        document["sim"]["radar_look_times"] = radar_look_times
     origin = document["origin"]
     catalog_speed_mps = {"loitering-munition": 50.0, "subsonic-cruise-missile": 250.0,
                          "strike-aircraft": 250.0}
@@ -205,7 +209,7 @@ def pin_to_one_core(cpu: int | None) -> int | None:
 
 
 def child_scale(n_threats: int, duration_s: float, record_detections: bool, seed: int,
-                trace: bool, cpu: int | None) -> dict:
+                trace: bool, cpu: int | None, radar_look_times: str | None = None) -> dict:
     """One synthetic raid in this (fresh) process; returns its measurement.
 
     A 10-threat, 60 s raid runs first, untimed, so that lazy imports and first-call costs
@@ -218,11 +222,12 @@ def child_scale(n_threats: int, duration_s: float, record_detections: bool, seed
 
     import_s = time.perf_counter() - started
     started = time.perf_counter()
-    iadsim.run(scenario_from_dict(synthetic_raid(10, 60.0, record_detections, seed)), seed=seed)
+    iadsim.run(scenario_from_dict(synthetic_raid(10, 60.0, record_detections, seed,
+                                                 radar_look_times)), seed=seed)
     warmup_s = time.perf_counter() - started
     started = time.perf_counter()
     scenario = scenario_from_dict(synthetic_raid(n_threats, duration_s, record_detections,
-                                                 seed))
+                                                 seed, radar_look_times))
     build_s = time.perf_counter() - started
     rss_before_mib = current_rss_mib()
     if trace:
@@ -236,6 +241,7 @@ def child_scale(n_threats: int, duration_s: float, record_detections: bool, seed
     measurement = {
         "bench": "engine_scale_tracemalloc" if trace else "engine_scale",
         "n_threats": n_threats, "record_detections": record_detections, "seed": seed,
+        **({} if radar_look_times is None else {"radar_look_times": radar_look_times}),
         "sim_s": sim["ended_s"], "steps": sim["steps"], "wall_s": round(wall_s, 3),
         "steps_per_s": round(sim["steps"] / wall_s, 1),
         "real_time_factor": round(sim["ended_s"] / wall_s, 1),
@@ -359,6 +365,9 @@ def main() -> None:
     parser.add_argument("--cpu", type=int,
                         help="CPU to pin each child to (default: the first allowed; never "
                         "run two benchmarks on one CPU at once)")
+    parser.add_argument("--radar-look-times", choices=("step", "scheduled"),
+                        help="sim.radar_look_times of the synthetic raids (default: the "
+                        "schema's default; the built-in layered-defense keeps its own)")
     parser.add_argument("--child", type=int, metavar="N_THREATS",
                         help="measure one raid size in this process and print its line")
     parser.add_argument("--child-layered", action="store_true", help=argparse.SUPPRESS)
@@ -378,7 +387,8 @@ def main() -> None:
     if options.child is not None:
         print(json.dumps(child_scale(options.child, options.duration_s,
                                      not options.no_detections, options.seed,
-                                     options.child_trace, options.cpu)), flush=True)
+                                     options.child_trace, options.cpu,
+                                     options.radar_look_times)), flush=True)
         return
 
     print(json.dumps(environment()), flush=True)
@@ -390,6 +400,8 @@ def main() -> None:
     common = ["--duration-s", str(options.duration_s), "--seed", str(options.seed), *pin]
     if options.no_detections:
         common.append("--no-detections")
+    if options.radar_look_times is not None:
+        common += ["--radar-look-times", options.radar_look_times]
     for size in options.sizes:
         label = {"bench": "engine_scale", "n_threats": size,
                  "record_detections": not options.no_detections}

@@ -18,6 +18,7 @@ Usage::
     PYTHONPATH=src .venv/bin/python benchmarks/false_tracks.py --scenarios saturation --seed 1
     PYTHONPATH=src .venv/bin/python benchmarks/false_tracks.py --tracking merge_checks=100
     PYTHONPATH=src .venv/bin/python benchmarks/false_tracks.py --tracking confirmation=score
+    PYTHONPATH=src .venv/bin/python benchmarks/false_tracks.py --radar-look-times scheduled
 """
 
 from __future__ import annotations
@@ -36,9 +37,14 @@ from tracking_settings import add_options, commit, parse
 
 
 def measure(name: str, scenario: Scenario, seed: int, radius_m: float,
-            tracking: dict[str, Any]) -> dict:
+            tracking: dict[str, Any], radar_look_times: str | None = None) -> dict:
     """Run one scenario (its tracking settings already changed by ``tracking``, recorded
-    in the line) and score its confirmed picture at every step."""
+    in the line; its ``sim.radar_look_times`` set when given) and score its confirmed
+    picture at every step."""
+    if radar_look_times is not None:
+        document = scenario.model_dump()
+        document["sim"]["radar_look_times"] = radar_look_times
+        scenario = Scenario.model_validate(document)
     simulation = Simulation(scenario, seed=seed)
     total_steps = int(np.ceil(simulation.scenario.sim.duration_s / simulation.dt_s - 1e-9))
     near_ever: dict[int, bool] = {}
@@ -76,17 +82,21 @@ def measure(name: str, scenario: Scenario, seed: int, radius_m: float,
             "duplicate_share": (round(duplicate_samples / near_samples, 4)
                                 if near_samples else None),
             "threats": int(simulation.raid.size), "threats_tracked": len(tracked_threats),
-            "tracking": tracking, "commit": commit()}
+            "tracking": tracking,
+            **({} if radar_look_times is None else {"radar_look_times": radar_look_times}),
+            "commit": commit()}
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     add_options(parser, "merge_checks=100")
     parser.add_argument("--radius-m", type=float, default=1_000.0)
+    parser.add_argument("--radar-look-times", choices=("step", "scheduled"),
+                        help="set sim.radar_look_times (default: the scenario's own)")
     arguments, tracking, scenarios = parse(parser)
     for name, scenario in scenarios.items():
         print(json.dumps(measure(name, scenario, arguments.seed, arguments.radius_m,
-                                 tracking)), flush=True)
+                                 tracking, arguments.radar_look_times)), flush=True)
 
 
 if __name__ == "__main__":

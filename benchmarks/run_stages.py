@@ -16,6 +16,10 @@ On a machine shared with other jobs, compare CPU times and ratios taken back to 
 Usage::
 
     PYTHONPATH=src .venv/bin/python benchmarks/run_stages.py --scenario layered-defense --runs 3
+    PYTHONPATH=src .venv/bin/python benchmarks/run_stages.py --radar-look-times scheduled
+
+``--radar-look-times`` runs the scenario with ``sim.radar_look_times`` set (default: the
+scenario's own); the lines then carry it.
 """
 
 from __future__ import annotations
@@ -88,28 +92,45 @@ def _stage_counters() -> collections.Counter:
     return spent
 
 
+def _scenario(name: str, radar_look_times: str | None) -> Any:
+    """The scenario ``name`` (built-in or path), with ``sim.radar_look_times`` set when
+    given (validated again, as a sweep variant is)."""
+    if radar_look_times is None:
+        return name
+    from iadsim.scenario.loader import load_scenario
+    from iadsim.scenario.schema import Scenario
+
+    document = load_scenario(name).model_dump()
+    document["sim"]["radar_look_times"] = radar_look_times
+    return Scenario.model_validate(document)
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--scenario", default="layered-defense")
     parser.add_argument("--seed", type=int, default=1)
     parser.add_argument("--runs", type=int, default=3)
+    parser.add_argument("--radar-look-times", choices=("step", "scheduled"),
+                        help="set sim.radar_look_times (default: the scenario's own)")
     arguments = parser.parse_args()
     import iadsim
     import iadsim.api as api
 
-    iadsim.run(arguments.scenario, seed=arguments.seed)  # kernels loaded, caches filled
-    timing = _timed_runs(lambda: iadsim.run(arguments.scenario, seed=arguments.seed),
-                         arguments.runs)
+    scenario = _scenario(arguments.scenario, arguments.radar_look_times)
+    looks = {} if arguments.radar_look_times is None else {
+        "radar_look_times": arguments.radar_look_times}
+    iadsim.run(scenario, seed=arguments.seed)  # kernels loaded, caches filled
+    timing = _timed_runs(lambda: iadsim.run(scenario, seed=arguments.seed), arguments.runs)
     print(json.dumps({"bench": "run", "scenario": arguments.scenario, "seed": arguments.seed,
-                      "runs": arguments.runs, **timing}), flush=True)
+                      **looks, "runs": arguments.runs, **timing}), flush=True)
     spent = _stage_counters()
     stages = []
     for _ in range(arguments.runs):
         spent.clear()
-        api.run(arguments.scenario, seed=arguments.seed)
+        api.run(scenario, seed=arguments.seed)
         stages.append(dict(spent))
     print(json.dumps({"bench": "run_stages", "scenario": arguments.scenario,
-                      "seed": arguments.seed, "unit": "cpu_s",
+                      "seed": arguments.seed, **looks, "unit": "cpu_s",
                       **{name: round(statistics.median(s.get(name, 0.0) for s in stages), 3)
                          for name in stages[0]}}), flush=True)
 

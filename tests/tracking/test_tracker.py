@@ -352,20 +352,24 @@ def test_leftover_reports_skipping_gatings_that_find_nothing_change_no_event(
         two_sites, monkeypatch, confirm_hits):
     """Two radars with clutter around a few targets: a radar's leftover reports are gated
     against the tracks other radars started at the same time only when
-    ``association.may_gate`` says one may pass, and their tracks start together. The
-    event log and the table are those of gating every time."""
+    ``association.may_gate`` says one may pass (or, first, when
+    ``association.may_gate_later`` says one of all the leftovers may), and their tracks
+    start together. The event log and the table are those of gating every time."""
     truth = np.array([[40_000.0, 60_000.0, 5_000.0], [-30_000.0, 50_000.0, 3_000.0],
                       [10_000.0, 80_000.0, 8_000.0]])
     results, answers = [], []
-    may_gate = tracker_module.may_gate
 
-    def recorded(*arguments):
-        answers.append(may_gate(*arguments))
-        return answers[-1]
+    def recorded(function):
+        def answer(*arguments):
+            answers.append(function(*arguments))
+            return answers[-1]
+        return answer
 
     for shortcut in (True, False):
-        monkeypatch.setattr(tracker_module, "may_gate",
-                            recorded if shortcut else lambda *arguments: True)
+        for name in ("may_gate", "may_gate_later"):
+            monkeypatch.setattr(tracker_module, name,
+                                recorded(getattr(tracker_module, name)) if shortcut
+                                else lambda *arguments: True)
         tracker, log = make_network_tracker(two_sites, confirm_hits=confirm_hits)
         rng = np.random.default_rng(21)
         for time_s in np.arange(2.0, 20.0, 2.0):

@@ -101,7 +101,8 @@ class SimSettings(StrictModel):
     radar_look_times: Literal["step", "scheduled"] = Field(
         "step", description="When radars look: 'step' (default) at the end of the step the "
         "look falls in; 'scheduled' at each radar's own revisit times inside a step, the "
-        "targets moved to the look time (reports carry it), at about 1.7 times the CPU.")
+        "targets moved to the look time (reports carry it), at about 1.3 times the CPU of "
+        "layered-defense (benchmarks/run_stages.py --radar-look-times).")
     record_tracks: bool | None = Field(
         None, description="Keep run.tracks (one row per track update) and run.truth (live "
         "threats at the same times) and score the track quality in the summary; default: "

@@ -56,6 +56,9 @@ GRID_CELLS_PER_POINT = 16
 GRID_TESTS_PER_POINT = 64
 #: Reports at most in a leaf of the gating tree (:mod:`iadsim.tracking.gating_tree`).
 TREE_LEAF_SIZE = gating_tree.LEAF_SIZE
+#: :func:`may_gate_later` tests at most this many pairs of reports (a few tens of
+#: microseconds compiled; a step's leftover reports, mostly false alarms, are fewer).
+LATER_PAIRS_TESTED = 32_768
 #: A cluster of contested tracks + measurements up to this size is solved dense.
 DENSE_ASSIGNMENT_SIZE = 400
 #: A cluster of more tracks + measurements than this is assigned greedily (best gain
@@ -147,6 +150,52 @@ def gated_pairs(track_position: np.ndarray, track_position_cov: np.ndarray,
             np.concatenate([distance2, by_report_distance2])[first])
 
 
+def gated_pairs_by_slice(track_position: np.ndarray, track_position_cov: np.ndarray,
+                         track_bounds: np.ndarray, measurement: np.ndarray,
+                         measurement_cov: np.ndarray, measurement_bounds: np.ndarray,
+                         gate_threshold: float,
+                         max_pairs_per_track: int = MAX_PAIRS_PER_TRACK,
+                         limits: CrowdLimits | None = None,
+                         ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """:func:`gated_pairs` slice by slice: tracks and reports are sorted by slice (a time:
+    reports taken then, tracks predicted to it), slice ``s`` holding the tracks
+    ``[track_bounds[s], track_bounds[s + 1])`` and the reports ``[measurement_bounds[s],
+    measurement_bounds[s + 1])``, (slices + 1,) each; a track is paired with its slice's
+    reports only. Returns the pairs (indices into the whole arrays), slice after slice,
+    each as :func:`gated_pairs` gives them for that slice alone. Slices that together have
+    at most ``BRUTE_FORCE_PAIRS`` pairs to test are gated in one compiled call (one call a
+    slice would cost more in fixed costs than in tests); larger ones one call a slice."""
+    limits = CrowdLimits() if limits is None else limits
+    track_bounds = np.asarray(track_bounds, dtype=np.intp)
+    measurement_bounds = np.asarray(measurement_bounds, dtype=np.intp)
+    tests = int((np.diff(track_bounds) * np.diff(measurement_bounds)).sum())
+    arrays = (np.ascontiguousarray(track_position, dtype=float),
+              np.ascontiguousarray(track_position_cov, dtype=float), track_bounds,
+              np.ascontiguousarray(measurement, dtype=float),
+              np.ascontiguousarray(measurement_cov, dtype=float), measurement_bounds)
+    if tests <= BRUTE_FORCE_PAIRS:
+        track_index, measurement_index, distance2, cut = kernels.gate_every_pair_by_slice(
+            *arrays, gate_threshold, max_pairs_per_track)
+        if not cut:  # a cut slice takes gated_pairs' second pass: below, slice by slice
+            limits.distances_computed += tests
+            return track_index, measurement_index, distance2
+    parts = []
+    for index in range(track_bounds.size - 1):
+        tracks = slice(track_bounds[index], track_bounds[index + 1])
+        reports = slice(measurement_bounds[index], measurement_bounds[index + 1])
+        first, second, distance2 = gated_pairs(
+            arrays[0][tracks], arrays[1][tracks], arrays[3][reports], arrays[4][reports],
+            gate_threshold, max_pairs_per_track, limits)
+        parts.append((first + track_bounds[index], second + measurement_bounds[index],
+                      distance2))
+    if not parts:
+        empty = np.zeros(0, dtype=np.intp)
+        return empty, empty, np.zeros(0)
+    track_index, measurement_index, distance2 = (np.concatenate(part)
+                                                 for part in zip(*parts, strict=True))
+    return track_index, measurement_index, distance2
+
+
 def pair_distance2(track_position: np.ndarray, track_position_cov: np.ndarray,
                    measurement: np.ndarray, measurement_cov: np.ndarray,
                    track_index: np.ndarray, measurement_index: np.ndarray) -> np.ndarray:
@@ -198,6 +247,24 @@ def may_gate(track_position: np.ndarray, track_position_cov: np.ndarray,
         np.ascontiguousarray(track_position_cov, dtype=float),
         np.ascontiguousarray(measurement, dtype=float),
         np.ascontiguousarray(measurement_cov, dtype=float), gate_threshold, 1e-6))
+
+
+def may_gate_later(measurement: np.ndarray, measurement_cov: np.ndarray,
+                   time_s: np.ndarray, group: np.ndarray, gate_threshold: float,
+                   velocity_variance: float, process_noise_density: float) -> bool:
+    """False only when no report (positions (k, 3), covariances (k, 3, 3), times (k,))
+    may pass the gate of a one-plot track started on a report of an earlier ``group``
+    (k,) (nondecreasing; a scan each), its velocity variance ``velocity_variance``
+    (m^2/s^2 per axis), grown by the process noise ``process_noise_density`` (m^2/s^3):
+    a Euclidean necessary condition with a margin of 1e-6, as :func:`may_gate`. True
+    without testing above ``LATER_PAIRS_TESTED`` pairs."""
+    if measurement.shape[0] * (measurement.shape[0] - 1) > 2 * LATER_PAIRS_TESTED:
+        return True
+    return bool(kernels.any_later_pair_within_reach(
+        np.ascontiguousarray(measurement, dtype=float),
+        np.ascontiguousarray(measurement_cov, dtype=float),
+        np.ascontiguousarray(time_s, dtype=float), np.ascontiguousarray(group),
+        gate_threshold, velocity_variance, process_noise_density, 1e-6))
 
 
 def _gate(arrays: tuple[np.ndarray, ...], gate_threshold: float, max_pairs_per_track: int,

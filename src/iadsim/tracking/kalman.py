@@ -234,6 +234,34 @@ def update(state: np.ndarray, covariance: np.ndarray, measurement: np.ndarray,
     return new_state, new_cov
 
 
+@njit(cache=True)
+def predict_and_update_in_turn(state: np.ndarray, covariance: np.ndarray,
+                               first_measurement: np.ndarray, dt_s: np.ndarray,
+                               measurement: np.ndarray, measurement_covariance: np.ndarray,
+                               acceleration_sigma_mps2: float,
+                               acceleration_mps2: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Each track (states (n, 6), covariances (n, 6, 6), known accelerations (n, 3))
+    predicted and updated with its position measurements in turn: track ``k``'s are
+    ``first_measurement[k]`` to ``first_measurement[k + 1] - 1`` ((n + 1,) bounds) of
+    ``measurement`` (m, 3) and ``measurement_covariance`` (m, 3, 3), in time order, each
+    ``dt_s`` (m,) >= 0 after the previous (the first after the track's time). The
+    arithmetic of :func:`predict` then :func:`update`, one measurement after the other, in
+    one compiled loop. Returns new arrays."""
+    new_state = state.copy()
+    new_covariance = covariance.copy()
+    for k in range(state.shape[0]):
+        for index in range(first_measurement[k], first_measurement[k + 1]):
+            predicted_state, predicted = _predict(
+                new_state[k:k + 1], new_covariance[k:k + 1], dt_s[index:index + 1],
+                acceleration_sigma_mps2, acceleration_mps2[k:k + 1])
+            updated_state, updated = update(predicted_state, predicted,
+                                            measurement[index:index + 1],
+                                            measurement_covariance[index:index + 1])
+            new_state[k] = updated_state[0]
+            new_covariance[k] = updated[0]
+    return new_state, new_covariance
+
+
 def update_out_of_sequence(state: np.ndarray, covariance: np.ndarray, lag_s: np.ndarray,
                            measurement: np.ndarray, measurement_covariance: np.ndarray,
                            acceleration_sigma_mps2: float,

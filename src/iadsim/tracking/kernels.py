@@ -17,6 +17,8 @@ interfaces.
   covers every report): the caller then gates through a k-d tree
   (:mod:`iadsim.tracking.gating_tree`), which finds each track's nearest reports without
   testing the others, with the same distance and the same pairs.
+  :func:`gate_every_pair_by_slice` gates small problems of several times (scans taken
+  at different times, each track predicted to each) in one call.
 * :func:`linear_sum_assignment`: the shortest augmenting path algorithm of SciPy's
   ``linear_sum_assignment`` (D. F. Crouse, "On implementing 2D rectangular assignment
   algorithms", IEEE Trans. AES 52(4), 2016), ported line for line, for clusters too small
@@ -114,6 +116,44 @@ def gate_every_pair(track_position: np.ndarray, track_cov: np.ndarray,
 
 
 @njit(cache=True)
+def gate_every_pair_by_slice(track_position: np.ndarray, track_cov: np.ndarray,
+                             track_bounds: np.ndarray, measurement: np.ndarray,
+                             measurement_cov: np.ndarray, measurement_bounds: np.ndarray,
+                             gate_threshold: float, max_pairs_per_track: int,
+                             ) -> tuple[np.ndarray, np.ndarray, np.ndarray, int]:
+    """:func:`gate_every_pair` within slices: the tracks ``[track_bounds[s],
+    track_bounds[s + 1])`` are tested against the reports ``[measurement_bounds[s],
+    measurement_bounds[s + 1])`` only (each slice a time, its tracks predicted to it), in
+    one call. The same pairs, distances and cuts as one :func:`gate_every_pair` per slice,
+    slice after slice."""
+    slices = track_bounds.size - 1
+    capacity = 0
+    for index in range(slices):
+        capacity += ((track_bounds[index + 1] - track_bounds[index])
+                     * (measurement_bounds[index + 1] - measurement_bounds[index]))
+    kept_tracks = np.empty(capacity, dtype=np.intp)
+    kept_measurements = np.empty(capacity, dtype=np.intp)
+    kept_distance2 = np.empty(capacity)
+    kept = 0
+    cut = 0
+    for index in range(slices):
+        for i in range(track_bounds[index], track_bounds[index + 1]):
+            start = kept
+            for j in range(measurement_bounds[index], measurement_bounds[index + 1]):
+                distance2 = _pair_distance2(i, j, track_position, track_cov, measurement,
+                                            measurement_cov)
+                if distance2 <= gate_threshold:
+                    kept_tracks[kept], kept_measurements[kept] = i, j
+                    kept_distance2[kept] = distance2
+                    kept += 1
+            end = _keep_nearest(kept_measurements, kept_distance2, start, kept,
+                                max_pairs_per_track)
+            cut, kept = cut + (end < kept), end
+    return (kept_tracks[:kept].copy(), kept_measurements[:kept].copy(),
+            kept_distance2[:kept].copy(), cut)
+
+
+@njit(cache=True)
 def any_pair_within_reach(track_position: np.ndarray, track_cov: np.ndarray,
                           measurement: np.ndarray, measurement_cov: np.ndarray,
                           gate_threshold: float, margin: float) -> bool:
@@ -129,6 +169,36 @@ def any_pair_within_reach(track_position: np.ndarray, track_cov: np.ndarray,
             rz = measurement[j, 2] - track_position[i, 2]
             reach2 = (track_reach2 + gate_threshold * largest_eigenvalue_bound(
                 measurement_cov, j)) * (1.0 + margin)
+            if not rx * rx + ry * ry + rz * rz > reach2:  # NaN: within reach
+                return True
+    return False
+
+
+@njit(cache=True)
+def any_later_pair_within_reach(position: np.ndarray, covariance: np.ndarray,
+                                time_s: np.ndarray, group: np.ndarray,
+                                gate_threshold: float, velocity_variance: float,
+                                process_noise_density: float, margin: float) -> bool:
+    """Whether any two reports (positions (k, 3), covariances (k, 3, 3), times (k,)) of
+    different ``group`` (k,) (nondecreasing: a scan each) may pass the gate of a one-plot
+    track started on the earlier one (its position the report's, its covariance the
+    report's grown over the lag ``dt`` by ``velocity_variance dt^2 + q |dt|^3 / 3`` on the
+    diagonal, ``q`` the ``process_noise_density``): within ``|r|^2 <= (1 + margin) G
+    (lambda_max(P) + lambda_max(R))`` (Gershgorin bounds, as
+    :func:`any_pair_within_reach`). A non-finite value counts as within reach."""
+    count = position.shape[0]
+    for i in range(count):
+        own_bound = largest_eigenvalue_bound(covariance, i)
+        for j in range(i + 1, count):
+            if group[j] == group[i]:
+                continue
+            lag = abs(time_s[j] - time_s[i])
+            growth = velocity_variance * lag * lag + process_noise_density * lag ** 3 / 3.0
+            rx = position[j, 0] - position[i, 0]
+            ry = position[j, 1] - position[i, 1]
+            rz = position[j, 2] - position[i, 2]
+            reach2 = gate_threshold * (own_bound + growth + largest_eigenvalue_bound(
+                covariance, j)) * (1.0 + margin)
             if not rx * rx + ry * ry + rz * rz > reach2:  # NaN: within reach
                 return True
     return False
