@@ -49,7 +49,6 @@ from iadsim.engine.random_streams import stream
 from iadsim.events import EventKind, EventLog
 from iadsim.scenario.schema import Scenario
 from iadsim.sensors.accuracy import MONOPULSE_SLOPE, measurement_sigmas
-from iadsim.sensors.clutter import clutter_to_noise
 from iadsim.sensors.detection import detection_threshold, radar_equation_snr, required_snr_db
 from iadsim.sensors.detection_table import (
     TABLE_START_DB,
@@ -64,9 +63,16 @@ from iadsim.sensors.false_alarms import (
     place_false_alarms,
     scan_resolution_cells,
 )
-from iadsim.sensors.jamming import jamming_to_noise
+from iadsim.sensors.jamming import jammer_geometry
 from iadsim.sensors.measurements import converted_measurement
-from iadsim.sensors.radar_environment import Jammers, StepMotion, aspect_rcs, environment_fields
+from iadsim.sensors.radar_environment import (
+    Jammers,
+    StepMotion,
+    aspect_rcs,
+    environment_fields,
+    environment_row,
+    look_interference,
+)
 from iadsim.world.earth import effective_earth_radius_m, radar_horizon_m
 from iadsim.world.geodesy import LocalFrame, site_rotation
 from iadsim.world.terrain import TerrainMask, site_ground_m
@@ -282,13 +288,7 @@ class RadarNetwork:
         self._alarm_bins = [(low, np.cumsum(weight) / weight.sum()) for low, weight in grids]
         self._has_outages = any(site.outages_s for site in sites)
         # Clutter, jamming and range-rate parameters, one row per radar (see _detect).
-        self._environment = np.array([[
-            site.clutter_constant_m, site.elevation_beamwidth_rad,
-            10.0 ** (2.0 * site.sidelobe_level_db / 10.0),
-            10.0 ** (site.clutter_improvement_db / 10.0), site.jammer_constant,
-            site.receiver_bandwidth_hz, site.azimuth_beamwidth_rad,
-            10.0 ** (site.sidelobe_level_db / 10.0), site.range_rate_sigma_mps, site.height_m]
-            for site in sites]).reshape(-1, 10)
+        self._environment = np.array([environment_row(site) for site in sites]).reshape(-1, 10)
         self._measures_range_rate = bool((self._environment[:, 8] > 0).any())
         #: Whether scan needs the step's motion (looks inside the step, aspect, range rate).
         self.needs_motion = (self.scheduled or self.aspect_rcs_m2 is not None
@@ -513,19 +513,18 @@ def _detect(radars: np.ndarray, radar_position_m: np.ndarray, to_local: np.ndarr
     limits, and detected when its draw falls below the steady-target Pd of the look's
     single-pulse SINR, interpolated in the radar's row of ``pd_tables`` (tabulated from
     :func:`iadsim.sensors.detection.probability_of_detection`). The SINR is the SNR over
-    ``1 + C / (N I) + J / N``: residual clutter (:func:`iadsim.sensors.clutter.clutter_to_noise`
-    over the improvement factor) and jamming (:func:`iadsim.sensors.jamming.jamming_to_noise`),
-    each only when the radar has a surface or jammers are on. Returns the row (into
-    ``radars``) and column (into ``ids``) of each detection, its true (range, azimuth,
-    elevation), its linear dwell SINR (all pulses) and its true range rate (m/s), radar by
-    radar. ``table`` rows: max range, min and max elevation, single-pulse SNR at 1 m for
-    1 m^2, pulses per dwell, sector centre and half width. ``environment`` rows: clutter
-    constant, elevation beamwidth, two-way sidelobe floor, improvement factor (linear),
-    jammer constant, receiver bandwidth, azimuth beamwidth, one-way sidelobe floor, range
-    rate sigma, antenna height. ``aspect_rcs_m2``: (n, 3) nose/side/tail RCS, NaN rows (or
-    no rows) for threats seen at ``threat_rcs_m2`` from every side. With a DEM,
-    ``jammer_in_view`` (radars, jammers) and ``clutter_in_view`` (radars, ids) say which
-    jammers and which targets' clutter cells the terrain leaves in view; (0, 0): all."""
+    ``1 + C / (N I) + J / N``
+    (:func:`iadsim.sensors.radar_environment.look_interference`: residual clutter when the
+    radar has a surface, jamming when jammers are on, their geometry taken once per radar).
+    Returns the row (into ``radars``) and column (into ``ids``) of each detection, its true
+    (range, azimuth, elevation), its linear dwell SINR (all pulses) and its true range rate
+    (m/s), radar by radar. ``table`` rows: max range, min and max elevation, single-pulse
+    SNR at 1 m for 1 m^2, pulses per dwell, sector centre and half width. ``environment``
+    rows: :func:`iadsim.sensors.radar_environment.environment_row`. ``aspect_rcs_m2``:
+    (n, 3) nose/side/tail RCS, NaN rows (or no rows) for threats seen at ``threat_rcs_m2``
+    from every side. With a DEM, ``jammer_in_view`` (radars, jammers) and
+    ``clutter_in_view`` (radars, ids) say which jammers and which targets' clutter cells
+    the terrain leaves in view; (0, 0): all."""
     capacity = radars.size * ids.size  # at most every threat by every radar
     rows = np.empty(capacity, dtype=np.intp)
     columns = np.empty(capacity, dtype=np.intp)
@@ -536,6 +535,7 @@ def _detect(radars: np.ndarray, radar_position_m: np.ndarray, to_local: np.ndarr
     two_pi = 2.0 * np.pi
     has_aspect = aspect_rcs_m2.shape[0] > 0
     jammed = jammer_erp_w.size > 0
+    no_jammers = np.empty((0, 5))
     every_jammer = np.zeros(0, dtype=np.bool_)
     jammers_masked = jammer_in_view.shape[0] > 0
     clutter_masked = clutter_in_view.shape[0] > 0
@@ -545,11 +545,17 @@ def _detect(radars: np.ndarray, radar_position_m: np.ndarray, to_local: np.ndarr
         max_range, min_elevation, max_elevation = table[radar, 0], table[radar, 1], table[radar, 2]
         snr_constant, pulses = table[radar, 3], table[radar, 4]
         sector_center, sector_half = table[radar, 5], table[radar, 6]
-        clutter_constant = environment[radar, 0]
-        jammable = jammed and environment[radar, 4] > 0.0
+        radar_environment = environment[radar]
+        # The jammers' geometry at this radar, once per look (not once per threat).
+        jammers = no_jammers
+        if jammed and environment[radar, 4] > 0.0:
+            jammers = jammer_geometry(radar_position_m[radar], environment[radar, 4],
+                                      environment[radar, 5], radar_horizon_m[radar],
+                                      earth_radius_m, jammer_position_m, jammer_height_m,
+                                      jammer_erp_w, jammer_bandwidth_hz,
+                                      jammer_in_view[row] if jammers_masked else every_jammer)
         all_round = sector_half >= np.pi
         rotation = to_local[radar]
-        jammers_seen = jammer_in_view[row] if jammers_masked else every_jammer
         for column in range(ids.size):
             threat = ids[column]
             east = threat_position_m[threat, 0] - radar_position_m[radar, 0]
@@ -583,19 +589,10 @@ def _detect(radars: np.ndarray, radar_position_m: np.ndarray, to_local: np.ndarr
                    * fluctuations[row, column])
             if snr <= 0.0:
                 continue
-            interference = 0.0
-            if clutter_constant > 0.0 and (not clutter_masked
-                                           or clutter_in_view[row, column]):
-                interference += clutter_to_noise(
-                    snr_constant, max(slant, 1.0), elevation, environment[radar, 9],
-                    clutter_constant, environment[radar, 1],
-                    environment[radar, 2], earth_radius_m) / environment[radar, 3]
-            if jammable:
-                interference += jamming_to_noise(
-                    radar_position_m[radar], east, north, up, environment[radar, 4],
-                    environment[radar, 5], environment[radar, 6], environment[radar, 7],
-                    radar_horizon_m[radar], earth_radius_m, jammer_position_m,
-                    jammer_height_m, jammer_erp_w, jammer_bandwidth_hz, jammers_seen)
+            interference = look_interference(radar_environment, snr_constant, max(slant, 1.0),
+                                             elevation, east, north, up, jammers,
+                                             earth_radius_m,
+                                             not clutter_masked or clutter_in_view[row, column])
             if interference > 0.0:
                 snr = snr / (1.0 + interference)
             position = (10.0 * np.log10(snr) - table_start_db) / table_step_db
