@@ -64,7 +64,7 @@ from iadsim.sensors.false_alarms import (
     scan_resolution_cells,
 )
 from iadsim.sensors.jamming import jammer_geometry
-from iadsim.sensors.measurements import converted_measurement
+from iadsim.sensors.measurements import converted_measurements
 from iadsim.sensors.radar_environment import (
     Jammers,
     StepMotion,
@@ -284,6 +284,7 @@ class RadarNetwork:
         self._threshold_snr = np.array([
             float(detection_threshold(site.pfa, site.pulses_per_dwell)) for site in sites])
         self._volumes = [site.volume for site in sites]
+        self._alarm_rate = [site.false_alarms_per_scan for site in sites]
         grids = [elevation_grid(volume) for volume in self._volumes]
         self._alarm_bins = [(low, np.cumsum(weight) / weight.sum()) for low, weight in grids]
         self._has_outages = any(site.outages_s for site in sites)
@@ -401,8 +402,6 @@ class RadarNetwork:
         noise = np.concatenate([self._rngs[radar].standard_normal((count, 3))
                                 for radar, count in zip(radars.tolist(), per_radar.tolist(),
                                                         strict=True)])
-        sigmas = measurement_sigmas(snr, self.sigmas[radar_of], self.accuracy_scale[radar_of])
-        measured += sigmas * noise
         rate_sigma = self._environment[radar_of, 8]
         if self._measures_range_rate:
             # Drawn after the position errors, only by radars that measure range rate.
@@ -410,19 +409,17 @@ class RadarNetwork:
                 self._rngs[radar].standard_normal(count) if self._environment[radar, 8] > 0
                 else np.zeros(count)
                 for radar, count in zip(radars.tolist(), per_radar.tolist(), strict=True)])
-        if self._has_bias:
-            measured += self.bias[radar_of]
         snr_db = 10.0 * np.log10(snr)
         threat_id = ids[column]
-        alarm_parts = [self._false_alarms(radar) for radar in radars]
+        detected = radar_of.size
+        alarm_parts = self._false_alarms(radars)
         alarm_counts = [part.shape[0] for part in alarm_parts]
         if any(alarm_counts):
             alarm_radar = radars.repeat(alarm_counts)
             radar_of = np.concatenate([radar_of, alarm_radar])
             measured = np.concatenate([measured, *alarm_parts])
-            sigmas = np.concatenate([sigmas, measurement_sigmas(
-                self._threshold_snr[alarm_radar], self.sigmas[alarm_radar],
-                self.accuracy_scale[alarm_radar])])
+            # A false alarm is a plot just over the threshold: its errors at that SNR.
+            snr = np.concatenate([snr, self._threshold_snr[alarm_radar]])
             snr_db = np.concatenate([snr_db, np.full(alarm_radar.size, np.nan)])
             threat_id = np.concatenate([threat_id, np.full(alarm_radar.size, -1)])
             if self._measures_range_rate:
@@ -430,11 +427,16 @@ class RadarNetwork:
                     self._false_alarm_range_rates(radar, part.shape[0])
                     for radar, part in zip(radars.tolist(), alarm_parts, strict=True))])
                 rate_sigma = np.concatenate([rate_sigma, self._environment[alarm_radar, 8]])
+        # The errors of detections and false alarms at once (element by element the same).
+        sigmas = measurement_sigmas(snr, self.sigmas[radar_of], self.accuracy_scale[radar_of])
+        plots = measured[:detected]
+        plots += sigmas[:detected] * noise
+        if self._has_bias:
+            plots += self.bias[radar_of[:detected]]
         measured[:, 0] = np.maximum(measured[:, 0], 1.0)
         measured[:, 1] = np.mod(measured[:, 1], 2 * np.pi)
-        position, covariance = converted_measurement(
-            measured[:, 0], measured[:, 1], measured[:, 2], self.position_m[radar_of],
-            self.to_local[radar_of], sigmas[:, 0], sigmas[:, 1], sigmas[:, 2])
+        position, covariance = converted_measurements(measured, radar_of, self.position_m,
+                                                      self.to_local, sigmas)
         if radar_of.size == 0:
             return []
         if self.record_detections:
@@ -486,14 +488,19 @@ class RadarNetwork:
         return self._rngs[radar].uniform(-FALSE_ALARM_RANGE_RATE_MPS,
                                          FALSE_ALARM_RANGE_RATE_MPS, count)
 
-    def _false_alarms(self, radar: int) -> np.ndarray:
-        """False alarms of one scan: Poisson count, uniform over the volume's cells."""
-        site, rng = self.sites[radar], self._rngs[radar]
-        count = rng.poisson(site.false_alarms_per_scan)
-        if count == 0:
-            return _NO_ALARMS
-        low, cumulative = self._alarm_bins[radar]
-        return place_false_alarms(rng, count, self._volumes[radar], low, cumulative)
+    def _false_alarms(self, radars: np.ndarray) -> list[np.ndarray]:
+        """False alarms of one scan of each of ``radars``: (count, 3) plots each (range m,
+        azimuth rad, elevation rad), a Poisson count uniform over the volume's cells."""
+        parts = []
+        for radar in radars.tolist():
+            rng = self._rngs[radar]
+            count = rng.poisson(self._alarm_rate[radar])
+            if count == 0:
+                parts.append(_NO_ALARMS)
+                continue
+            low, cumulative = self._alarm_bins[radar]
+            parts.append(place_false_alarms(rng, count, self._volumes[radar], low, cumulative))
+        return parts
 
 
 @njit(cache=True)
