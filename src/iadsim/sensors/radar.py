@@ -60,7 +60,8 @@ from iadsim.sensors.detection_table import (
 from iadsim.sensors.false_alarms import (
     SurveillanceVolume,
     elevation_grid,
-    place_false_alarms,
+    place_false_alarms_of_volumes,
+    placement_tables,
     scan_resolution_cells,
 )
 from iadsim.sensors.jamming import jammer_geometry
@@ -287,6 +288,7 @@ class RadarNetwork:
         self._alarm_rate = [site.false_alarms_per_scan for site in sites]
         grids = [elevation_grid(volume) for volume in self._volumes]
         self._alarm_bins = [(low, np.cumsum(weight) / weight.sum()) for low, weight in grids]
+        self._placement = placement_tables(self._volumes, self._alarm_bins)
         self._has_outages = any(site.outages_s for site in sites)
         # Clutter, jamming and range-rate parameters, one row per radar (see _detect).
         self._environment = np.array([environment_row(site) for site in sites]).reshape(-1, 10)
@@ -412,20 +414,16 @@ class RadarNetwork:
         snr_db = 10.0 * np.log10(snr)
         threat_id = ids[column]
         detected = radar_of.size
-        alarm_parts = self._false_alarms(radars)
-        alarm_counts = [part.shape[0] for part in alarm_parts]
-        if any(alarm_counts):
-            alarm_radar = radars.repeat(alarm_counts)
+        alarms, alarm_radar, alarm_range_rate = self._false_alarms(radars)
+        if alarm_radar.size:
             radar_of = np.concatenate([radar_of, alarm_radar])
-            measured = np.concatenate([measured, *alarm_parts])
+            measured = np.concatenate([measured, alarms])
             # A false alarm is a plot just over the threshold: its errors at that SNR.
             snr = np.concatenate([snr, self._threshold_snr[alarm_radar]])
             snr_db = np.concatenate([snr_db, np.full(alarm_radar.size, np.nan)])
             threat_id = np.concatenate([threat_id, np.full(alarm_radar.size, -1)])
             if self._measures_range_rate:
-                range_rate = np.concatenate([range_rate, *(
-                    self._false_alarm_range_rates(radar, part.shape[0])
-                    for radar, part in zip(radars.tolist(), alarm_parts, strict=True))])
+                range_rate = np.concatenate([range_rate, alarm_range_rate])
                 rate_sigma = np.concatenate([rate_sigma, self._environment[alarm_radar, 8]])
         # The errors of detections and false alarms at once (element by element the same).
         sigmas = measurement_sigmas(snr, self.sigmas[radar_of], self.accuracy_scale[radar_of])
@@ -488,19 +486,29 @@ class RadarNetwork:
         return self._rngs[radar].uniform(-FALSE_ALARM_RANGE_RATE_MPS,
                                          FALSE_ALARM_RANGE_RATE_MPS, count)
 
-    def _false_alarms(self, radars: np.ndarray) -> list[np.ndarray]:
-        """False alarms of one scan of each of ``radars``: (count, 3) plots each (range m,
-        azimuth rad, elevation rad), a Poisson count uniform over the volume's cells."""
-        parts = []
+    def _false_alarms(self, radars: np.ndarray
+                      ) -> tuple[np.ndarray, np.ndarray, np.ndarray | None]:
+        """False alarms of one scan of each of ``radars``: a Poisson count per radar, uniform
+        over its volume's cells. Returns the plots (k, 3) (range m, azimuth rad, elevation
+        rad), radar by radar, their radars (k,) and, when some radar measures range rate,
+        their range rates (k,) (NaN for the others). Each radar draws from its own stream:
+        its count, its plots' uniforms, then their range rates."""
+        counts, uniforms, rates = [], [], []
         for radar in radars.tolist():
             rng = self._rngs[radar]
-            count = rng.poisson(self._alarm_rate[radar])
-            if count == 0:
-                parts.append(_NO_ALARMS)
-                continue
-            low, cumulative = self._alarm_bins[radar]
-            parts.append(place_false_alarms(rng, count, self._volumes[radar], low, cumulative))
-        return parts
+            count = int(rng.poisson(self._alarm_rate[radar]))
+            counts.append(count)
+            if count:
+                uniforms.append(rng.random((4, count)))
+            if self._measures_range_rate:
+                rates.append(self._false_alarm_range_rates(radar, count))
+        alarm_radar = radars.repeat(counts)
+        range_rate = np.concatenate(rates) if self._measures_range_rate else None
+        if not uniforms:
+            return _NO_ALARMS, alarm_radar, range_rate
+        plots = place_false_alarms_of_volumes(np.concatenate(uniforms, axis=1), alarm_radar,
+                                              self._placement)
+        return plots, alarm_radar, range_rate
 
 
 @njit(cache=True)
