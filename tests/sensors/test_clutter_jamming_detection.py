@@ -206,14 +206,18 @@ def test_the_jammers_geometry_taken_once_gives_the_per_target_sum():
     height, erp = np.array([9000.0, 5000.0, 10.0]), np.array([500.0, 3.0, 1e3])
     bandwidth = np.array([100e6, 1e5, 1e7])
     horizon, radius = 18_000.0, 8_494_666.0
+    every = np.zeros(0, dtype=bool)
     geometry = jammer_geometry(radar, 2.5e-3, 1e6, horizon, radius, position, height, erp,
-                               bandwidth)
+                               bandwidth, every)
     assert geometry.shape == (2, 5)  # the third is below the horizon
+    hidden = jammer_geometry(radar, 2.5e-3, 1e6, horizon, radius, position, height, erp,
+                             bandwidth, np.array([False, True, True]))
+    assert np.array_equal(hidden, geometry[1:])  # the first behind the terrain
     rng = np.random.default_rng(2)
     for target in [*rng.uniform(-200e3, 200e3, (20, 3)), np.zeros(3)]:
         east, north, up = (float(value) for value in target)
         assert jamming_from_geometry(geometry, east, north, up, 0.03, 1e-3) == jamming_to_noise(
             radar, east, north, up, 2.5e-3, 1e6, 0.03, 1e-3, horizon, radius, position,
-            height, erp, bandwidth)
+            height, erp, bandwidth, every)
     assert jamming_from_geometry(geometry, 0.0, 0.0, 0.0, 0.03, 1e-3) == pytest.approx(
         float(np.sum(geometry[:, 3] / geometry[:, 4])), rel=1e-12)
