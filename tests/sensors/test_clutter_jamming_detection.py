@@ -193,3 +193,31 @@ def test_interference_to_noise_for_coverage_maps_follows_the_kernels_sum():
     distance = np.linalg.norm(target - site.position_enu_m)
     assert 10 * np.log10(value) == pytest.approx(float(jammer_to_noise_db(
         1.0, 100e6, distance, 35.0, 3e9, 1e6, 500.0)), abs=1e-9)
+
+
+def test_the_jammers_geometry_taken_once_gives_the_per_target_sum():
+    """jamming_to_noise (per target) is jammer_geometry (per radar look) then
+    jamming_from_geometry (per target), bit for bit; a jammer below the radar's horizon
+    has no row, and a target at the radar sees every jammer at the beam's peak."""
+    from iadsim.sensors.jamming import jammer_geometry, jamming_from_geometry, jamming_to_noise
+
+    radar = np.array([0.0, 0.0, 20.0])
+    position = np.array([[0.0, 250e3, 9000.0], [80e3, 10e3, 5000.0], [900e3, 0.0, 10.0]])
+    height, erp = np.array([9000.0, 5000.0, 10.0]), np.array([500.0, 3.0, 1e3])
+    bandwidth = np.array([100e6, 1e5, 1e7])
+    horizon, radius = 18_000.0, 8_494_666.0
+    every = np.zeros(0, dtype=bool)
+    geometry = jammer_geometry(radar, 2.5e-3, 1e6, horizon, radius, position, height, erp,
+                               bandwidth, every)
+    assert geometry.shape == (2, 5)  # the third is below the horizon
+    hidden = jammer_geometry(radar, 2.5e-3, 1e6, horizon, radius, position, height, erp,
+                             bandwidth, np.array([False, True, True]))
+    assert np.array_equal(hidden, geometry[1:])  # the first behind the terrain
+    rng = np.random.default_rng(2)
+    for target in [*rng.uniform(-200e3, 200e3, (20, 3)), np.zeros(3)]:
+        east, north, up = (float(value) for value in target)
+        assert jamming_from_geometry(geometry, east, north, up, 0.03, 1e-3) == jamming_to_noise(
+            radar, east, north, up, 2.5e-3, 1e6, 0.03, 1e-3, horizon, radius, position,
+            height, erp, bandwidth, every)
+    assert jamming_from_geometry(geometry, 0.0, 0.0, 0.0, 0.03, 1e-3) == pytest.approx(
+        float(np.sum(geometry[:, 3] / geometry[:, 4])), rel=1e-12)

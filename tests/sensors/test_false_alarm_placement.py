@@ -76,3 +76,27 @@ def test_placement_is_the_numpy_form_bit_for_bit(volume):
         assert np.array_equal(compiled, reference)
         assert compiled_rng.random() == reference_rng.random()
     assert (compiled[:, 1] >= 0.0).all() and (compiled[:, 1] < 2 * np.pi).all()
+
+
+def test_the_radars_of_a_look_placed_together_are_each_placed_alone_bit_for_bit():
+    """place_false_alarms_of_volumes over several volumes (bins of different lengths,
+    plots of each volume interleaved as a look orders them) gives each plot exactly what
+    place_false_alarms gives it for its volume alone, from the same uniforms."""
+    from iadsim.sensors.false_alarms import place_false_alarms_of_volumes, placement_tables
+
+    volumes = [*VOLUMES, SurveillanceVolume(10.0, 60e3, 0.0, 0.5, 6.0, 1.0, 8e3)]
+    bins = []
+    for volume in volumes:
+        low, weight = elevation_grid(volume)
+        bins.append((low, np.cumsum(weight) / weight.sum()))
+    assert len({low.size for low, _ in bins}) > 1  # the tables are padded
+    tables = placement_tables(volumes, bins)
+    counts = [3, 0, 7, 1, 250]
+    rngs = [np.random.default_rng(11 + index) for index in range(len(volumes))]
+    uniforms = [rng.random((4, count)) for rng, count in zip(rngs, counts, strict=True)]
+    together = place_false_alarms_of_volumes(
+        np.concatenate(uniforms, axis=1), np.repeat(np.arange(len(volumes)), counts), tables)
+    alone = [place_false_alarms(np.random.default_rng(11 + index), count, volume, *bins[index])
+             for index, (volume, count) in enumerate(zip(volumes, counts, strict=True))]
+    assert together.shape == (sum(counts), 3)
+    assert np.array_equal(together, np.concatenate(alone))

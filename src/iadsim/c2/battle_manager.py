@@ -49,6 +49,7 @@ from iadsim.c2 import kill_assessment
 from iadsim.c2.engageability import (
     Engageability,
     EngagementWindows,
+    battery_envelopes,
     engageability,
     engagement_windows,
 )
@@ -195,6 +196,8 @@ class BattleManager:
             self._beam_setup(kind)
         worth = doctrine.threat_worth_usd
         self._threat_worth_usd = np.array([getattr(worth, name) for name in THREAT_CLASSES])
+        # The batteries' interceptor envelopes, fixed for the run (read every cycle).
+        self._envelopes = battery_envelopes(batteries, types)
 
     def _track_classes(self, picture: TrackPicture) -> np.ndarray:
         """(n_tracks,) threat class of each track as the picture shows it (its kinematic
@@ -310,7 +313,8 @@ class BattleManager:
                               self.frame.gaussian_radius_m(), self.frame.alt_m)
         reach = engageability(picture, assessment.time_to_go_s, batteries, self.types,
                               self.frame, self.ground_elevation_m,
-                              self.doctrine.fire_control_track_age_s, radars)
+                              self.doctrine.fire_control_track_age_s, radars,
+                              envelopes=self._envelopes)
         classes = self._track_classes(picture)
         salvo_pk = self._salvo_pk_against(classes, reach.feasible.shape)
         if self._beam.any():
@@ -402,7 +406,8 @@ class BattleManager:
         return engagement_windows(part, assessment.time_to_go_s[rows], self.batteries,
                                   self.types, self.frame, self.ground_elevation_m,
                                   self.doctrine.fire_control_track_age_s, aim_point, now=now,
-                                  fire_control_radars=self.fire_control_radars)
+                                  fire_control_radars=self.fire_control_radars,
+                                  envelopes=self._envelopes)
 
     def _open(self, time_s: float, picture: TrackPicture, battery: int, row: int, asset: int,
               intercept_time_s: float, intercept_point_m: np.ndarray, radar: int = -1) -> None:

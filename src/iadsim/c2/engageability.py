@@ -37,27 +37,57 @@ class Engageability:
     intercept_point_m: np.ndarray  # (b, n, 3)
 
 
+@dataclass(frozen=True, slots=True)
+class BatteryEnvelopes:
+    """What :func:`engageability` reads of each battery's interceptor type, (n_batteries,)
+    arrays (SI units), and the stacked envelope tables of the types
+    (:func:`iadsim.effectors.envelope.stacked_tables`). Fixed for a run: a battle manager
+    builds it once (:func:`battery_envelopes`) rather than every cycle."""
+
+    kind: np.ndarray
+    speed_mps: np.ndarray
+    min_range_m: np.ndarray
+    max_range_m: np.ndarray
+    min_altitude_m: np.ndarray
+    max_altitude_m: np.ndarray
+    max_flight_time_s: np.ndarray
+    max_target_speed_mps: np.ndarray
+    time_of_flight: np.ndarray
+    envelope_scalars: np.ndarray
+
+
+def battery_envelopes(batteries: Batteries, types: InterceptorTable) -> BatteryEnvelopes:
+    """The :class:`BatteryEnvelopes` of the batteries' interceptor types."""
+    kind = batteries.interceptor_type
+    time_of_flight, _, scalars = stacked_tables(types)
+    return BatteryEnvelopes(kind, types.speed_mps[kind], types.min_range_m[kind],
+                            types.max_range_m[kind], types.min_altitude_m[kind],
+                            types.max_altitude_m[kind], types.max_flight_time_s[kind],
+                            types.max_target_speed_mps[kind], time_of_flight, scalars)
+
+
 def engageability(picture: TrackPicture, time_to_go_s: np.ndarray, batteries: Batteries,
                   types: InterceptorTable, frame: LocalFrame, ground_elevation_m: float,
                   fire_control_track_age_s: float,
                   fire_control_radars: FireControlRadars | None = None,
-                  check_slots: bool = True) -> Engageability:
+                  check_slots: bool = True,
+                  envelopes: BatteryEnvelopes | None = None) -> Engageability:
     """Evaluate every battery against every confirmed track of the picture.
 
     ``fire_control_radars``: the run's fire-control radars (None: no battery is limited
     by one); ``check_slots``: whether their free track slots count (False for an instant
-    to come, when engagements open now will have ended).
+    to come, when engagements open now will have ended); ``envelopes``: the batteries'
+    :func:`battery_envelopes` (None: built from ``batteries`` and ``types``).
     """
-    kind = batteries.interceptor_type
-    time_of_flight, _, scalars = stacked_tables(types)
+    table = battery_envelopes(batteries, types) if envelopes is None else envelopes
     feasible, t_intercept, point = _engageability(
         picture.position_m, picture.velocity_mps, picture.last_update_by_radar_s,
         picture.time_s, np.asarray(time_to_go_s, dtype=float), batteries.position_m,
-        batteries.reaction_time_s, batteries.fire_control_mask, types.speed_mps[kind],
-        types.min_range_m[kind], types.max_range_m[kind], types.min_altitude_m[kind],
-        types.max_altitude_m[kind], types.max_flight_time_s[kind],
-        types.max_target_speed_mps[kind], frame.alt_m, frame.gaussian_radius_m(),
-        ground_elevation_m, fire_control_track_age_s, kind, time_of_flight, scalars)
+        batteries.reaction_time_s, batteries.fire_control_mask, table.speed_mps,
+        table.min_range_m, table.max_range_m, table.min_altitude_m, table.max_altitude_m,
+        table.max_flight_time_s, table.max_target_speed_mps, frame.alt_m,
+        frame.gaussian_radius_m(), ground_elevation_m, fire_control_track_age_s,
+        table.kind, table.time_of_flight, table.envelope_scalars)
     if (fire_control_radars is not None and picture.size
             and fire_control_radars.limited.any()):
         need = (fire_control_radars.slots_per_engagement(batteries.salvo_size)
@@ -154,8 +184,8 @@ def engagement_windows(picture: TrackPicture, time_to_go_s: np.ndarray, batterie
                        fire_control_track_age_s: float, aim_point_m: np.ndarray | None = None,
                        samples: int = 10, horizon_s: float = 1_200.0,
                        now: Engageability | None = None,
-                       fire_control_radars: FireControlRadars | None = None
-                       ) -> EngagementWindows:
+                       fire_control_radars: FireControlRadars | None = None,
+                       envelopes: BatteryEnvelopes | None = None) -> EngagementWindows:
     """When each battery can engage each track, from now until the track arrives.
 
     ``now``: :func:`engageability` of the picture itself (sample 0, computed when not
@@ -167,17 +197,18 @@ def engagement_windows(picture: TrackPicture, time_to_go_s: np.ndarray, batterie
     :func:`engageability` at each. A sampled estimate: a window shorter than the sample
     spacing (time to go / ``samples``) can be missed or overstated by one spacing.
     ``fire_control_radars``: as in :func:`engageability`; their coverage counts at every
-    sample, their free slots only now.
+    sample, their free slots only now. ``envelopes``: as in :func:`engageability`.
     """
     n = picture.size
     velocity, time_to_go_s = _intent(picture, time_to_go_s, aim_point_m)
     reach = np.minimum(np.where(np.isfinite(time_to_go_s), time_to_go_s, horizon_s), horizon_s)
     later = _later_feasible(picture, velocity, time_to_go_s, reach, batteries, types, frame,
                             ground_elevation_m, fire_control_track_age_s, samples,
-                            fire_control_radars)
+                            fire_control_radars, envelopes)
     if now is None:
         now = engageability(picture, time_to_go_s, batteries, types, frame,
-                            ground_elevation_m, fire_control_track_age_s, fire_control_radars)
+                            ground_elevation_m, fire_control_track_age_s, fire_control_radars,
+                            envelopes=envelopes)
     feasible = np.concatenate((now.feasible[:, None, :], later), axis=1)  # (b, 1 + s, n)
     ahead_s = np.arange(samples + 1)[None, :, None] / samples * reach[None, None, :]
     first = np.where(feasible, ahead_s, np.inf).min(axis=1)
@@ -210,7 +241,8 @@ def _later_feasible(picture: TrackPicture, velocity: np.ndarray, time_to_go_s: n
                     reach: np.ndarray, batteries: Batteries, types: InterceptorTable,
                     frame: LocalFrame, ground_elevation_m: float,
                     fire_control_track_age_s: float, samples: int,
-                    fire_control_radars: FireControlRadars | None = None) -> np.ndarray:
+                    fire_control_radars: FireControlRadars | None = None,
+                    envelopes: BatteryEnvelopes | None = None) -> np.ndarray:
     """(n_batteries, samples, n_tracks) bool: engageable at each later sample of
     :func:`engagement_windows`, the tracks flown with ``velocity`` (n, 3) and
     ``time_to_go_s`` (n,) of :func:`_intent`, sampled up to ``reach`` (n,) s ahead."""
@@ -232,7 +264,7 @@ def _later_feasible(picture: TrackPicture, velocity: np.ndarray, time_to_go_s: n
         _repeat(picture.kind_confidence, samples))
     later = engageability(stacked, _repeat(time_to_go_s, samples) - ahead_s, batteries, types,
                           frame, ground_elevation_m, fire_control_track_age_s,
-                          fire_control_radars, check_slots=False)
+                          fire_control_radars, check_slots=False, envelopes=envelopes)
     return later.feasible.reshape(batteries.size, samples, n)
 
 

@@ -48,6 +48,10 @@ def ballistic_impact(position_m: np.ndarray, velocity_mps: np.ndarray,
     velocity = np.asarray(velocity_mps, dtype=float).reshape(-1, 3)
     acceleration = np.asarray(acceleration_mps2, dtype=float).reshape(-1, 3)
     falling = acceleration[:, 2] < 0.0
+    if not falling.any():
+        # No ballistic track (most cycles): every row is NaN, as the full solution gives.
+        nothing = np.full(position.shape[0], np.nan)
+        return np.full(position.shape, np.nan), nothing
     # Flat ground: 0.5 a_z t^2 + v_z t + (z - ground) = 0, the positive root (a_z < 0).
     half_a = 0.5 * np.where(falling, acceleration[:, 2], -1.0)
     height = position[:, 2] - ground_up_m

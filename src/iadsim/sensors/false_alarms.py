@@ -180,6 +180,39 @@ def scan_resolution_cells(sensor: Any) -> float:
                             np.deg2rad(sensor.elevation_beamwidth_deg))
 
 
+@dataclass(frozen=True, slots=True)
+class PlacementTables:
+    """What :func:`place_false_alarms_of_volumes` needs of several volumes, one row each:
+    their elevation bins (lower edges, rad, and cumulative weights ending at 1, padded
+    after ``bin_count`` bins), the bin width (rad) and the volume's scalars (antenna
+    height m, max range m, max altitude m, sector centre rad, sector width rad)."""
+
+    bin_low_rad: np.ndarray  # (v, b)
+    bin_cumulative: np.ndarray  # (v, b)
+    bin_count: np.ndarray  # (v,) int
+    bin_width_rad: np.ndarray  # (v,)
+    scalars: np.ndarray  # (v, 5)
+
+
+def placement_tables(volumes: list[SurveillanceVolume],
+                     bins: list[tuple[np.ndarray, np.ndarray]]) -> PlacementTables:
+    """The :class:`PlacementTables` of ``volumes``, with each one's (bin lower edges,
+    normalised cumulative weights) from :func:`elevation_grid`."""
+    widest = max((low.size for low, _ in bins), default=1)
+    low_table = np.zeros((len(volumes), widest))
+    cumulative_table = np.ones((len(volumes), widest))
+    for row, (low, cumulative) in enumerate(bins):
+        low_table[row, :low.size] = low
+        cumulative_table[row, :cumulative.size] = cumulative
+    return PlacementTables(
+        low_table, cumulative_table, np.array([low.size for low, _ in bins], dtype=np.intp),
+        np.array([(volume.max_elevation_rad - volume.min_elevation_rad) / low.size
+                  for volume, (low, _) in zip(volumes, bins, strict=True)]),
+        np.array([[volume.antenna_height_m, volume.max_range_m, volume.max_altitude_m,
+                   volume.sector_center_rad, volume.sector_width_rad]
+                  for volume in volumes], dtype=float).reshape(-1, 5))
+
+
 def place_false_alarms(rng: np.random.Generator, count: int, volume: SurveillanceVolume,
                        bin_low_rad: np.ndarray, bin_cumulative: np.ndarray) -> np.ndarray:
     """``count`` false-alarm plots (range m, azimuth rad, elevation rad), shape (count, 3),
@@ -190,53 +223,66 @@ def place_false_alarms(rng: np.random.Generator, count: int, volume: Surveillanc
     elevation within the bin, the range and the azimuth, in that order. The arithmetic is
     compiled (a scan places a handful of plots, where NumPy's cost per call would
     dominate), element by element as the NumPy form (``np.searchsorted`` on the right,
-    ``np.mod``), the sine taken by NumPy; tests compare the two bit for bit.
+    ``np.mod``), the sine taken by NumPy; tests compare the two bit for bit. One volume of
+    :func:`place_false_alarms_of_volumes`.
     """
     uniforms = rng.random((4, count))
-    width = (volume.max_elevation_rad - volume.min_elevation_rad) / bin_low_rad.size
-    elevation = _elevations(uniforms[0], uniforms[1], bin_low_rad, bin_cumulative, width)
-    return _place(elevation, np.sin(elevation), uniforms[2], uniforms[3],
-                  float(volume.antenna_height_m), float(volume.max_range_m),
-                  float(volume.max_altitude_m), EFFECTIVE_EARTH_RADIUS_M,
-                  float(volume.sector_center_rad), float(volume.sector_width_rad))
+    tables = placement_tables([volume], [(bin_low_rad, bin_cumulative)])
+    return place_false_alarms_of_volumes(uniforms, np.zeros(count, dtype=np.intp), tables)
+
+
+def place_false_alarms_of_volumes(uniforms: np.ndarray, volume_index: np.ndarray,
+                                  tables: PlacementTables) -> np.ndarray:
+    """False-alarm plots (range m, azimuth rad, elevation rad), shape (k, 3), of several
+    volumes at once (the radars of one look): plot ``i`` in volume ``volume_index[i]`` (a
+    row of ``tables``) from the four uniforms ``uniforms[:, i]`` (elevation bin, elevation
+    within the bin, range, azimuth), each plot as :func:`place_false_alarms` places it.
+    Hot path: no argument checks."""
+    elevation = _elevations(uniforms[0], uniforms[1], volume_index, tables.bin_low_rad,
+                            tables.bin_cumulative, tables.bin_count, tables.bin_width_rad)
+    return _place(elevation, np.sin(elevation), uniforms[2], uniforms[3], volume_index,
+                  tables.scalars, EFFECTIVE_EARTH_RADIUS_M)
 
 
 @njit(cache=True, error_model="numpy")
-def _elevations(bin_draw: np.ndarray, offset_draw: np.ndarray, bin_low_rad: np.ndarray,
-                bin_cumulative: np.ndarray, width_rad: float) -> np.ndarray:
-    """Elevation (rad) of each plot: its bin (the first whose cumulative weight exceeds its
-    draw, as ``np.searchsorted(..., side="right")``, at most the last) plus a uniform
-    offset within the bin."""
+def _elevations(bin_draw: np.ndarray, offset_draw: np.ndarray, volume_index: np.ndarray,
+                bin_low_rad: np.ndarray, bin_cumulative: np.ndarray, bin_count: np.ndarray,
+                width_rad: np.ndarray) -> np.ndarray:
+    """Elevation (rad) of each plot: its bin in its volume's row (the first whose
+    cumulative weight exceeds its draw, as ``np.searchsorted(..., side="right")``, at most
+    the last) plus a uniform offset within the bin."""
     elevation = np.empty(bin_draw.size)
-    last = bin_low_rad.size - 1
     for index in range(bin_draw.size):
-        low, high = 0, bin_cumulative.size
+        volume = volume_index[index]
+        last = bin_count[volume] - 1
+        low, high = 0, bin_count[volume]
         while low < high:
             middle = (low + high) >> 1
-            if bin_cumulative[middle] <= bin_draw[index]:
+            if bin_cumulative[volume, middle] <= bin_draw[index]:
                 low = middle + 1
             else:
                 high = middle
-        elevation[index] = bin_low_rad[min(low, last)] + width_rad * offset_draw[index]
+        elevation[index] = (bin_low_rad[volume, min(low, last)]
+                            + width_rad[volume] * offset_draw[index])
     return elevation
 
 
 @njit(cache=True, error_model="numpy")
 def _place(elevation_rad: np.ndarray, sine: np.ndarray, range_draw: np.ndarray,
-           azimuth_draw: np.ndarray, antenna_m: float, max_range_m: float,
-           max_altitude_m: float, radius_m: float, sector_center_rad: float,
-           sector_width_rad: float) -> np.ndarray:
+           azimuth_draw: np.ndarray, volume_index: np.ndarray, scalars: np.ndarray,
+           radius_m: float) -> np.ndarray:
     """Plots (range m, azimuth rad, elevation rad), shape (n, 3): range uniform out to the
     volume's limit at the plot's elevation (at least 1 m), azimuth uniform in the sector,
-    wrapped to [0, 2 pi) as ``np.mod``."""
+    wrapped to [0, 2 pi) as ``np.mod``. ``scalars``: :class:`PlacementTables` rows."""
     two_pi = 2.0 * np.pi
     plots = np.empty((elevation_rad.size, 3))
     for index in range(elevation_rad.size):
-        range_m = _limit(elevation_rad[index], sine[index], antenna_m, max_range_m,
-                         max_altitude_m, radius_m) * range_draw[index]
+        volume = volume_index[index]
+        range_m = _limit(elevation_rad[index], sine[index], scalars[volume, 0],
+                         scalars[volume, 1], scalars[volume, 2], radius_m) * range_draw[index]
         if range_m < 1.0:
             range_m = 1.0
-        azimuth = sector_center_rad + sector_width_rad * (azimuth_draw[index] - 0.5)
+        azimuth = scalars[volume, 3] + scalars[volume, 4] * (azimuth_draw[index] - 0.5)
         # Python's float modulo, which np.mod follows: fmod, then the divisor's sign.
         plots[index, 0], plots[index, 1] = range_m, azimuth % two_pi
         plots[index, 2] = elevation_rad[index]

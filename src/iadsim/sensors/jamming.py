@@ -137,6 +137,73 @@ def receive_pattern(offset_rad, beamwidth_rad, sidelobe_level_db: float) -> np.n
                       10.0 ** (sidelobe_level_db / 10.0))
 
 
+#: Columns of a :func:`jammer_geometry` row.
+JAMMER_EAST, JAMMER_NORTH, JAMMER_UP, JAMMER_POWER, JAMMER_SPREAD = range(5)
+
+
+@njit(cache=True)
+def jammer_geometry(radar_position_m: np.ndarray, radar_constant: float,
+                    receiver_bandwidth_hz: float, radar_horizon_m: float, earth_radius_m: float,
+                    jammer_position_m: np.ndarray, jammer_height_m: np.ndarray,
+                    jammer_erp_w: np.ndarray, jammer_bandwidth_hz: np.ndarray,
+                    jammer_in_view: np.ndarray) -> np.ndarray:
+    """What one radar's J/N needs of each jammer, whatever the target: (k, 5) rows for the
+    k jammers above the radar's 4/3-earth horizon and, with a DEM, that ``jammer_in_view``
+    (one bool a jammer; empty: every jammer) says the terrain does not hide from the radar
+    (:class:`iadsim.world.terrain.TerrainMask`), in the given order: the jammer's offset
+    from the radar (east, north, up; m, scenario ENU), ``radar_constant x ERP`` and
+    ``bandwidth x distance^2`` (the jammer's J/N at the peak of the beam is their ratio).
+    Computed once per radar look (not once per target); :func:`jamming_from_geometry` adds
+    the receive pattern toward each target. Hot path: no argument checks."""
+    rows = np.empty((jammer_erp_w.size, 5))
+    count = 0
+    masked = jammer_in_view.size > 0
+    for jammer in range(jammer_erp_w.size):
+        if masked and not jammer_in_view[jammer]:
+            continue  # behind the terrain
+        east = jammer_position_m[jammer, 0] - radar_position_m[0]
+        north = jammer_position_m[jammer, 1] - radar_position_m[1]
+        up = jammer_position_m[jammer, 2] - radar_position_m[2]
+        distance = max(np.sqrt(east * east + north * north + up * up), 1.0)
+        height = max(jammer_height_m[jammer], 0.0)
+        if distance > radar_horizon_m + np.sqrt(height * (2.0 * earth_radius_m + height)):
+            continue
+        bandwidth = max(jammer_bandwidth_hz[jammer], receiver_bandwidth_hz)
+        rows[count, JAMMER_EAST], rows[count, JAMMER_NORTH], rows[count, JAMMER_UP] = (
+            east, north, up)
+        rows[count, JAMMER_POWER] = radar_constant * jammer_erp_w[jammer]
+        rows[count, JAMMER_SPREAD] = bandwidth * distance * distance
+        count += 1
+    return rows[:count]
+
+
+@njit(cache=True)
+def jamming_from_geometry(geometry: np.ndarray, target_east: float, target_north: float,
+                          target_up: float, beamwidth_rad: float,
+                          sidelobe_floor: float) -> float:
+    """Total J/N (linear) at one radar whose beam points at the target (``target_*``: the
+    target's offset from the radar, m, scenario ENU), from the radar's
+    :func:`jammer_geometry`: each jammer's peak J/N times :func:`receive_pattern` at its
+    angle from the target. Hot path: no argument checks."""
+    total = 0.0
+    target_range = np.sqrt(target_east**2 + target_north**2 + target_up**2)
+    for jammer in range(geometry.shape[0]):
+        east = geometry[jammer, JAMMER_EAST]
+        north = geometry[jammer, JAMMER_NORTH]
+        up = geometry[jammer, JAMMER_UP]
+        cross_e = target_north * up - target_up * north
+        cross_n = target_up * east - target_east * up
+        cross_u = target_east * north - target_north * east
+        offset = np.arctan2(np.sqrt(cross_e**2 + cross_n**2 + cross_u**2),
+                            target_east * east + target_north * north + target_up * up)
+        if target_range == 0.0:
+            offset = 0.0
+        scaled = offset / beamwidth_rad
+        gain = max(np.exp(-ONE_WAY_PATTERN_EXPONENT * scaled * scaled), sidelobe_floor)
+        total += geometry[jammer, JAMMER_POWER] * gain / geometry[jammer, JAMMER_SPREAD]
+    return total
+
+
 @njit(cache=True)
 def jamming_to_noise(radar_position_m: np.ndarray, target_east: float, target_north: float,
                      target_up: float, radar_constant: float, receiver_bandwidth_hz: float,
@@ -149,29 +216,11 @@ def jamming_to_noise(radar_position_m: np.ndarray, target_east: float, target_no
     when it is above the 4/3-earth horizon and, with a DEM, when ``jammer_in_view`` (one
     bool a jammer; empty: every jammer) says the terrain does not hide it from the radar
     (:class:`iadsim.world.terrain.TerrainMask`); its gain is :func:`receive_pattern` at
-    its angle from the target. Hot path: no argument checks."""
-    total = 0.0
-    target_range = np.sqrt(target_east**2 + target_north**2 + target_up**2)
-    masked = jammer_in_view.size > 0
-    for jammer in range(jammer_erp_w.size):
-        if masked and not jammer_in_view[jammer]:
-            continue  # behind the terrain
-        east = jammer_position_m[jammer, 0] - radar_position_m[0]
-        north = jammer_position_m[jammer, 1] - radar_position_m[1]
-        up = jammer_position_m[jammer, 2] - radar_position_m[2]
-        distance = max(np.sqrt(east * east + north * north + up * up), 1.0)
-        height = max(jammer_height_m[jammer], 0.0)
-        if distance > radar_horizon_m + np.sqrt(height * (2.0 * earth_radius_m + height)):
-            continue
-        cross_e = target_north * up - target_up * north
-        cross_n = target_up * east - target_east * up
-        cross_u = target_east * north - target_north * east
-        offset = np.arctan2(np.sqrt(cross_e**2 + cross_n**2 + cross_u**2),
-                            target_east * east + target_north * north + target_up * up)
-        if target_range == 0.0:
-            offset = 0.0
-        scaled = offset / beamwidth_rad
-        gain = max(np.exp(-ONE_WAY_PATTERN_EXPONENT * scaled * scaled), sidelobe_floor)
-        bandwidth = max(jammer_bandwidth_hz[jammer], receiver_bandwidth_hz)
-        total += radar_constant * jammer_erp_w[jammer] * gain / (bandwidth * distance * distance)
-    return total
+    its angle from the target. :func:`jammer_geometry` then :func:`jamming_from_geometry`;
+    a caller with many targets per radar computes the geometry once. Hot path: no checks."""
+    geometry = jammer_geometry(radar_position_m, radar_constant, receiver_bandwidth_hz,
+                               radar_horizon_m, earth_radius_m, jammer_position_m,
+                               jammer_height_m, jammer_erp_w, jammer_bandwidth_hz,
+                               jammer_in_view)
+    return jamming_from_geometry(geometry, target_east, target_north, target_up,
+                                 beamwidth_rad, sidelobe_floor)

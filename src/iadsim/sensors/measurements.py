@@ -29,27 +29,46 @@ def converted_measurement(range_m: np.ndarray, azimuth_rad: np.ndarray,
     count = np.size(range_m)
     sigmas = np.empty((count, 3))
     sigmas[:, 0], sigmas[:, 1], sigmas[:, 2] = range_sigma_m, azimuth_sigma_rad, elevation_sigma_rad
-    return _converted(np.ascontiguousarray(range_m, dtype=float).reshape(count),
-                      np.ascontiguousarray(azimuth_rad, dtype=float).reshape(count),
-                      np.ascontiguousarray(elevation_rad, dtype=float).reshape(count),
-                      np.broadcast_to(np.asarray(radar_position_m, dtype=float), (count, 3)),
-                      np.broadcast_to(np.asarray(to_local, dtype=float), (count, 3, 3)), sigmas)
+    measured = np.empty((count, 3))
+    measured[:, 0] = np.asarray(range_m, dtype=float).reshape(count)
+    measured[:, 1] = np.asarray(azimuth_rad, dtype=float).reshape(count)
+    measured[:, 2] = np.asarray(elevation_rad, dtype=float).reshape(count)
+    radar_position = np.asarray(radar_position_m, dtype=float)
+    rotation = np.asarray(to_local, dtype=float)
+    if radar_position.ndim == 1 and rotation.ndim == 2:  # one radar: a one-row table
+        radar_index = np.zeros(count, dtype=np.intp)
+        radar_position, rotation = radar_position[None, :], rotation[None, :, :]
+    else:
+        radar_index = np.arange(count)
+        radar_position = np.broadcast_to(radar_position, (count, 3))
+        rotation = np.broadcast_to(rotation, (count, 3, 3))
+    return converted_measurements(measured, radar_index, radar_position, rotation, sigmas)
+
+
+def converted_measurements(measured: np.ndarray, radar_index: np.ndarray,
+                           radar_position_m: np.ndarray, to_local: np.ndarray,
+                           sigmas: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """:func:`converted_measurement` of plots from several radars, for the radar network's
+    hot path (no argument checks): ``measured`` (k, 3) range (m), azimuth and elevation
+    (rad); ``radar_index`` (k,) each plot's row in the radar tables ``radar_position_m``
+    (r, 3) and ``to_local`` (r, 3, 3); ``sigmas`` (k, 3) their 1-sigma errors. Returns
+    positions (k, 3) and covariances (k, 3, 3), scenario ENU."""
+    return _converted(measured, radar_index, radar_position_m, to_local, sigmas)
 
 
 @njit(cache=True)
-def _converted(range_m: np.ndarray, azimuth_rad: np.ndarray, elevation_rad: np.ndarray,
-               radar_position_m: np.ndarray, to_local: np.ndarray,
-               sigmas: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    count = range_m.size
+def _converted(measured: np.ndarray, radar_index: np.ndarray, radar_position_m: np.ndarray,
+               to_local: np.ndarray, sigmas: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    count = measured.shape[0]
     position = np.empty((count, 3))
     covariance = np.empty((count, 3, 3))
     local = np.empty(3)
     jacobian = np.empty((3, 3))
     scaled = np.empty((3, 3))
     for k in range(count):
-        r = range_m[k]
-        sin_az, cos_az = np.sin(azimuth_rad[k]), np.cos(azimuth_rad[k])
-        sin_el, cos_el = np.sin(elevation_rad[k]), np.cos(elevation_rad[k])
+        r = measured[k, 0]
+        sin_az, cos_az = np.sin(measured[k, 1]), np.cos(measured[k, 1])
+        sin_el, cos_el = np.sin(measured[k, 2]), np.cos(measured[k, 2])
         horizontal = r * cos_el
         local[0], local[1], local[2] = horizontal * sin_az, horizontal * cos_az, r * sin_el
         # The Jacobian of (east, north, up) by (range, azimuth, elevation), local frame.
@@ -58,11 +77,12 @@ def _converted(range_m: np.ndarray, azimuth_rad: np.ndarray, elevation_rad: np.n
         jacobian[1, 0], jacobian[1, 1], jacobian[1, 2] = (cos_el * cos_az, -r * cos_el * sin_az,
                                                           -r * sin_el * cos_az)
         jacobian[2, 0], jacobian[2, 1], jacobian[2, 2] = sin_el, 0.0, r * cos_el
-        rotation = to_local[k]
+        radar = radar_index[k]
+        rotation = to_local[radar]
         for i in range(3):
             # v_scenario = to_local^T v_local; J_s = to_local^T J diag(sigma), scaled.
             position[k, i] = (rotation[0, i] * local[0] + rotation[1, i] * local[1]
-                              + rotation[2, i] * local[2]) + radar_position_m[k, i]
+                              + rotation[2, i] * local[2]) + radar_position_m[radar, i]
             for j in range(3):
                 scaled[i, j] = (rotation[0, i] * jacobian[0, j] + rotation[1, i] * jacobian[1, j]
                                 + rotation[2, i] * jacobian[2, j]) * sigmas[k, j]

@@ -51,7 +51,6 @@ from iadsim.engine.random_streams import stream
 from iadsim.events import EventKind, EventLog
 from iadsim.scenario.schema import Scenario
 from iadsim.sensors.accuracy import MONOPULSE_SLOPE, measurement_sigmas
-from iadsim.sensors.clutter import clutter_to_noise
 from iadsim.sensors.detection import detection_threshold, radar_equation_snr, required_snr_db
 from iadsim.sensors.detection_table import (
     TABLE_START_DB,
@@ -63,12 +62,20 @@ from iadsim.sensors.detection_table import (
 from iadsim.sensors.false_alarms import (
     SurveillanceVolume,
     elevation_grid,
-    place_false_alarms,
+    place_false_alarms_of_volumes,
+    placement_tables,
     scan_resolution_cells,
 )
-from iadsim.sensors.jamming import jamming_to_noise
-from iadsim.sensors.measurements import converted_measurement
-from iadsim.sensors.radar_environment import Jammers, StepMotion, aspect_rcs, environment_fields
+from iadsim.sensors.jamming import jammer_geometry
+from iadsim.sensors.measurements import converted_measurements
+from iadsim.sensors.radar_environment import (
+    Jammers,
+    StepMotion,
+    aspect_rcs,
+    environment_fields,
+    environment_row,
+    look_interference,
+)
 from iadsim.world.earth import effective_earth_radius_m, radar_horizon_m
 from iadsim.world.geodesy import LocalFrame, site_rotation
 from iadsim.world.terrain import TerrainMask, site_ground_m
@@ -280,17 +287,13 @@ class RadarNetwork:
         self._threshold_snr = np.array([
             float(detection_threshold(site.pfa, site.pulses_per_dwell)) for site in sites])
         self._volumes = [site.volume for site in sites]
+        self._alarm_rate = [site.false_alarms_per_scan for site in sites]
         grids = [elevation_grid(volume) for volume in self._volumes]
         self._alarm_bins = [(low, np.cumsum(weight) / weight.sum()) for low, weight in grids]
+        self._placement = placement_tables(self._volumes, self._alarm_bins)
         self._has_outages = any(site.outages_s for site in sites)
         # Clutter, jamming and range-rate parameters, one row per radar (see _detect).
-        self._environment = np.array([[
-            site.clutter_constant_m, site.elevation_beamwidth_rad,
-            10.0 ** (2.0 * site.sidelobe_level_db / 10.0),
-            10.0 ** (site.clutter_improvement_db / 10.0), site.jammer_constant,
-            site.receiver_bandwidth_hz, site.azimuth_beamwidth_rad,
-            10.0 ** (site.sidelobe_level_db / 10.0), site.range_rate_sigma_mps, site.height_m]
-            for site in sites]).reshape(-1, 10)
+        self._environment = np.array([environment_row(site) for site in sites]).reshape(-1, 10)
         self._measures_range_rate = bool((self._environment[:, 8] > 0).any())
         #: Whether scan needs the step's motion (looks inside the step, aspect, range rate).
         self.needs_motion = (self.scheduled or self.aspect_rcs_m2 is not None
@@ -407,8 +410,6 @@ class RadarNetwork:
         noise = np.concatenate([self._rngs[radar].standard_normal((count, 3))
                                 for radar, count in zip(radars.tolist(), per_radar.tolist(),
                                                         strict=True)])
-        sigmas = measurement_sigmas(snr, self.sigmas[radar_of], self.accuracy_scale[radar_of])
-        measured += sigmas * noise
         rate_sigma = self._environment[radar_of, 8]
         if self._measures_range_rate:
             # Drawn after the position errors, only by radars that measure range rate.
@@ -416,31 +417,30 @@ class RadarNetwork:
                 self._rngs[radar].standard_normal(count) if self._environment[radar, 8] > 0
                 else np.zeros(count)
                 for radar, count in zip(radars.tolist(), per_radar.tolist(), strict=True)])
-        if self._has_bias:
-            measured += self.bias[radar_of]
         snr_db = 10.0 * np.log10(snr)
         threat_id = ids[column]
-        alarm_parts = [self._false_alarms(radar) for radar in radars]
-        alarm_counts = [part.shape[0] for part in alarm_parts]
-        if any(alarm_counts):
-            alarm_radar = radars.repeat(alarm_counts)
+        detected = radar_of.size
+        alarms, alarm_radar, alarm_range_rate = self._false_alarms(radars)
+        if alarm_radar.size:
             radar_of = np.concatenate([radar_of, alarm_radar])
-            measured = np.concatenate([measured, *alarm_parts])
-            sigmas = np.concatenate([sigmas, measurement_sigmas(
-                self._threshold_snr[alarm_radar], self.sigmas[alarm_radar],
-                self.accuracy_scale[alarm_radar])])
+            measured = np.concatenate([measured, alarms])
+            # A false alarm is a plot just over the threshold: its errors at that SNR.
+            snr = np.concatenate([snr, self._threshold_snr[alarm_radar]])
             snr_db = np.concatenate([snr_db, np.full(alarm_radar.size, np.nan)])
             threat_id = np.concatenate([threat_id, np.full(alarm_radar.size, -1)])
             if self._measures_range_rate:
-                range_rate = np.concatenate([range_rate, *(
-                    self._false_alarm_range_rates(radar, part.shape[0])
-                    for radar, part in zip(radars.tolist(), alarm_parts, strict=True))])
+                range_rate = np.concatenate([range_rate, alarm_range_rate])
                 rate_sigma = np.concatenate([rate_sigma, self._environment[alarm_radar, 8]])
+        # The errors of detections and false alarms at once (element by element the same).
+        sigmas = measurement_sigmas(snr, self.sigmas[radar_of], self.accuracy_scale[radar_of])
+        plots = measured[:detected]
+        plots += sigmas[:detected] * noise
+        if self._has_bias:
+            plots += self.bias[radar_of[:detected]]
         measured[:, 0] = np.maximum(measured[:, 0], 1.0)
         measured[:, 1] = np.mod(measured[:, 1], 2 * np.pi)
-        position, covariance = converted_measurement(
-            measured[:, 0], measured[:, 1], measured[:, 2], self.position_m[radar_of],
-            self.to_local[radar_of], sigmas[:, 0], sigmas[:, 1], sigmas[:, 2])
+        position, covariance = converted_measurements(measured, radar_of, self.position_m,
+                                                      self.to_local, sigmas)
         if radar_of.size == 0:
             return []
         if self.record_detections:
@@ -542,14 +542,29 @@ class RadarNetwork:
         return self._rngs[radar].uniform(-FALSE_ALARM_RANGE_RATE_MPS,
                                          FALSE_ALARM_RANGE_RATE_MPS, count)
 
-    def _false_alarms(self, radar: int) -> np.ndarray:
-        """False alarms of one scan: Poisson count, uniform over the volume's cells."""
-        site, rng = self.sites[radar], self._rngs[radar]
-        count = rng.poisson(site.false_alarms_per_scan)
-        if count == 0:
-            return _NO_ALARMS
-        low, cumulative = self._alarm_bins[radar]
-        return place_false_alarms(rng, count, self._volumes[radar], low, cumulative)
+    def _false_alarms(self, radars: np.ndarray
+                      ) -> tuple[np.ndarray, np.ndarray, np.ndarray | None]:
+        """False alarms of one scan of each of ``radars``: a Poisson count per radar, uniform
+        over its volume's cells. Returns the plots (k, 3) (range m, azimuth rad, elevation
+        rad), radar by radar, their radars (k,) and, when some radar measures range rate,
+        their range rates (k,) (NaN for the others). Each radar draws from its own stream:
+        its count, its plots' uniforms, then their range rates."""
+        counts, uniforms, rates = [], [], []
+        for radar in radars.tolist():
+            rng = self._rngs[radar]
+            count = int(rng.poisson(self._alarm_rate[radar]))
+            counts.append(count)
+            if count:
+                uniforms.append(rng.random((4, count)))
+            if self._measures_range_rate:
+                rates.append(self._false_alarm_range_rates(radar, count))
+        alarm_radar = radars.repeat(counts)
+        range_rate = np.concatenate(rates) if self._measures_range_rate else None
+        if not uniforms:
+            return _NO_ALARMS, alarm_radar, range_rate
+        plots = place_false_alarms_of_volumes(np.concatenate(uniforms, axis=1), alarm_radar,
+                                              self._placement)
+        return plots, alarm_radar, range_rate
 
 
 @njit(cache=True)
@@ -569,19 +584,18 @@ def _detect(radars: np.ndarray, radar_position_m: np.ndarray, to_local: np.ndarr
     limits, and detected when its draw falls below the steady-target Pd of the look's
     single-pulse SINR, interpolated in the radar's row of ``pd_tables`` (tabulated from
     :func:`iadsim.sensors.detection.probability_of_detection`). The SINR is the SNR over
-    ``1 + C / (N I) + J / N``: residual clutter (:func:`iadsim.sensors.clutter.clutter_to_noise`
-    over the improvement factor) and jamming (:func:`iadsim.sensors.jamming.jamming_to_noise`),
-    each only when the radar has a surface or jammers are on. Returns the row (into
-    ``radars``) and column (into ``ids``) of each detection, its true (range, azimuth,
-    elevation), its linear dwell SINR (all pulses) and its true range rate (m/s), radar by
-    radar. ``table`` rows: max range, min and max elevation, single-pulse SNR at 1 m for
-    1 m^2, pulses per dwell, sector centre and half width. ``environment`` rows: clutter
-    constant, elevation beamwidth, two-way sidelobe floor, improvement factor (linear),
-    jammer constant, receiver bandwidth, azimuth beamwidth, one-way sidelobe floor, range
-    rate sigma, antenna height. ``aspect_rcs_m2``: (n, 3) nose/side/tail RCS, NaN rows (or
-    no rows) for threats seen at ``threat_rcs_m2`` from every side. With a DEM,
-    ``jammer_in_view`` (radars, jammers) and ``clutter_in_view`` (radars, ids) say which
-    jammers and which targets' clutter cells the terrain leaves in view; (0, 0): all."""
+    ``1 + C / (N I) + J / N``
+    (:func:`iadsim.sensors.radar_environment.look_interference`: residual clutter when the
+    radar has a surface, jamming when jammers are on, their geometry taken once per radar).
+    Returns the row (into ``radars``) and column (into ``ids``) of each detection, its true
+    (range, azimuth, elevation), its linear dwell SINR (all pulses) and its true range rate
+    (m/s), radar by radar. ``table`` rows: max range, min and max elevation, single-pulse
+    SNR at 1 m for 1 m^2, pulses per dwell, sector centre and half width. ``environment``
+    rows: :func:`iadsim.sensors.radar_environment.environment_row`. ``aspect_rcs_m2``:
+    (n, 3) nose/side/tail RCS, NaN rows (or no rows) for threats seen at ``threat_rcs_m2``
+    from every side. With a DEM, ``jammer_in_view`` (radars, jammers) and
+    ``clutter_in_view`` (radars, ids) say which jammers and which targets' clutter cells
+    the terrain leaves in view; (0, 0): all."""
     capacity = radars.size * ids.size  # at most every threat by every radar
     rows = np.empty(capacity, dtype=np.intp)
     columns = np.empty(capacity, dtype=np.intp)
@@ -592,6 +606,7 @@ def _detect(radars: np.ndarray, radar_position_m: np.ndarray, to_local: np.ndarr
     two_pi = 2.0 * np.pi
     has_aspect = aspect_rcs_m2.shape[0] > 0
     jammed = jammer_erp_w.size > 0
+    no_jammers = np.empty((0, 5))
     every_jammer = np.zeros(0, dtype=np.bool_)
     jammers_masked = jammer_in_view.shape[0] > 0
     clutter_masked = clutter_in_view.shape[0] > 0
@@ -601,11 +616,17 @@ def _detect(radars: np.ndarray, radar_position_m: np.ndarray, to_local: np.ndarr
         max_range, min_elevation, max_elevation = table[radar, 0], table[radar, 1], table[radar, 2]
         snr_constant, pulses = table[radar, 3], table[radar, 4]
         sector_center, sector_half = table[radar, 5], table[radar, 6]
-        clutter_constant = environment[radar, 0]
-        jammable = jammed and environment[radar, 4] > 0.0
+        radar_environment = environment[radar]
+        # The jammers' geometry at this radar, once per look (not once per threat).
+        jammers = no_jammers
+        if jammed and environment[radar, 4] > 0.0:
+            jammers = jammer_geometry(radar_position_m[radar], environment[radar, 4],
+                                      environment[radar, 5], radar_horizon_m[radar],
+                                      earth_radius_m, jammer_position_m, jammer_height_m,
+                                      jammer_erp_w, jammer_bandwidth_hz,
+                                      jammer_in_view[row] if jammers_masked else every_jammer)
         all_round = sector_half >= np.pi
         rotation = to_local[radar]
-        jammers_seen = jammer_in_view[row] if jammers_masked else every_jammer
         for column in range(ids.size):
             threat = ids[column]
             east = threat_position_m[threat, 0] - radar_position_m[radar, 0]
@@ -639,19 +660,10 @@ def _detect(radars: np.ndarray, radar_position_m: np.ndarray, to_local: np.ndarr
                    * fluctuations[row, column])
             if snr <= 0.0:
                 continue
-            interference = 0.0
-            if clutter_constant > 0.0 and (not clutter_masked
-                                           or clutter_in_view[row, column]):
-                interference += clutter_to_noise(
-                    snr_constant, max(slant, 1.0), elevation, environment[radar, 9],
-                    clutter_constant, environment[radar, 1],
-                    environment[radar, 2], earth_radius_m) / environment[radar, 3]
-            if jammable:
-                interference += jamming_to_noise(
-                    radar_position_m[radar], east, north, up, environment[radar, 4],
-                    environment[radar, 5], environment[radar, 6], environment[radar, 7],
-                    radar_horizon_m[radar], earth_radius_m, jammer_position_m,
-                    jammer_height_m, jammer_erp_w, jammer_bandwidth_hz, jammers_seen)
+            interference = look_interference(radar_environment, snr_constant, max(slant, 1.0),
+                                             elevation, east, north, up, jammers,
+                                             earth_radius_m,
+                                             not clutter_masked or clutter_in_view[row, column])
             if interference > 0.0:
                 snr = snr / (1.0 + interference)
             position = (10.0 * np.log10(snr) - table_start_db) / table_step_db

@@ -4,8 +4,10 @@ RCS by aspect and their motion over a step.
 
 Scenario fields: :mod:`iadsim.scenario.radar_environment_schema`. Models:
 :mod:`iadsim.sensors.clutter` and :mod:`iadsim.sensors.jamming`. The detection kernel in
-:mod:`iadsim.sensors.radar` reads these; :func:`interference_to_noise` is the same sum over
-NumPy arrays for callers outside the simulation (coverage maps).
+:mod:`iadsim.sensors.radar` reads these. The clutter plus jamming added to the noise is one
+compiled function, :func:`look_interference`, which the detection kernel calls per
+(radar, target) and :func:`interference_to_noise` per point for callers outside the
+simulation (coverage maps).
 """
 
 from __future__ import annotations
@@ -18,7 +20,7 @@ from numba import njit
 
 from iadsim.scenario.schema import Radar, RadarEquation, Scenario
 from iadsim.sensors.clutter import clutter_to_noise, surface_gamma_db
-from iadsim.sensors.jamming import jammer_constant, jamming_to_noise
+from iadsim.sensors.jamming import jammer_constant, jammer_geometry, jamming_from_geometry
 from iadsim.world.earth import effective_earth_radius_m, radar_horizon_m
 from iadsim.world.geodesy import LocalFrame
 
@@ -140,19 +142,66 @@ def aspect_rcs(nose_side_tail_m2: np.ndarray, radial: float, slant_m: float,
     return 10.0 ** (low_db + fraction * (high_db - low_db))
 
 
+#: Columns of an :func:`environment_row`.
+(CLUTTER_CONSTANT, ELEVATION_BEAMWIDTH, CLUTTER_FLOOR, IMPROVEMENT, JAMMER_CONSTANT,
+ RECEIVER_BANDWIDTH, AZIMUTH_BEAMWIDTH, JAMMER_FLOOR, RANGE_RATE_SIGMA,
+ ANTENNA_HEIGHT) = range(10)
+
+
+def environment_row(site: RadarSite) -> np.ndarray:
+    """(10,) the radar's clutter, jamming and range-rate parameters as the compiled
+    kernels read them (columns named by the constants above): clutter constant (m),
+    elevation beamwidth (rad), two-way sidelobe floor, improvement factor (linear),
+    jammer constant, receiver bandwidth (Hz), azimuth beamwidth (rad), one-way sidelobe
+    floor, range-rate sigma (m/s), antenna height above ground (m)."""
+    return np.array([
+        site.clutter_constant_m, site.elevation_beamwidth_rad,
+        10.0 ** (2.0 * site.sidelobe_level_db / 10.0),
+        10.0 ** (site.clutter_improvement_db / 10.0), site.jammer_constant,
+        site.receiver_bandwidth_hz, site.azimuth_beamwidth_rad,
+        10.0 ** (site.sidelobe_level_db / 10.0), site.range_rate_sigma_mps, site.height_m])
+
+
+@njit(cache=True)
+def look_interference(environment: np.ndarray, snr_constant: float, slant_m: float,
+                      elevation_rad: float, east_m: float, north_m: float, up_m: float,
+                      jammers: np.ndarray, earth_radius_m: float,
+                      clutter_in_view: bool = True) -> float:
+    """``(C / I + J) / N`` (linear) of one radar whose beam points at a target: residual
+    clutter (:func:`iadsim.sensors.clutter.clutter_to_noise` over the improvement factor,
+    when the radar has a surface) plus jamming
+    (:func:`iadsim.sensors.jamming.jamming_from_geometry`, when a jammer reaches it), so
+    that ``SINR = SNR / (1 + this)``. ``environment``: the radar's :func:`environment_row`;
+    ``slant_m`` (at least 1 m) and ``elevation_rad`` the target's in the radar's frame;
+    ``east_m, north_m, up_m`` its offset from the radar (scenario ENU); ``jammers`` the
+    radar's :func:`iadsim.sensors.jamming.jammer_geometry` (no rows: no jamming);
+    ``clutter_in_view``: False where a DEM shadows the target's range cell (no clutter).
+    The one sum of the detection kernel and of coverage maps. Hot path: no checks."""
+    total = 0.0
+    if environment[CLUTTER_CONSTANT] > 0.0 and clutter_in_view:
+        total += clutter_to_noise(
+            snr_constant, slant_m, elevation_rad, environment[ANTENNA_HEIGHT],
+            environment[CLUTTER_CONSTANT], environment[ELEVATION_BEAMWIDTH],
+            environment[CLUTTER_FLOOR], earth_radius_m) / environment[IMPROVEMENT]
+    if jammers.shape[0]:
+        total += jamming_from_geometry(jammers, east_m, north_m, up_m,
+                                       environment[AZIMUTH_BEAMWIDTH], environment[JAMMER_FLOOR])
+    return total
+
+
 def interference_to_noise(site: RadarSite, target_position_m: np.ndarray,
                           jammers: tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]
                           | None = None, carried_jammer: tuple[float, float] | None = None,
                           target_height_m: np.ndarray | None = None) -> np.ndarray:
     """``(C / I + J) / N`` (linear) of one radar for targets at ``target_position_m``
-    (..., 3), scenario ENU (m), each with the beam pointed at it: the same sum the detection
-    kernel adds to the noise, for coverage maps (``SINR = SNR / (1 + this)``). ``jammers``:
-    (position (m, 3) ENU, height above ground (m,), ERP W (m,), bandwidth Hz (m,)), or None.
-    ``carried_jammer``: (ERP W, bandwidth Hz) of a self-screening jammer on every target,
-    added to ``jammers`` at the target's own place as the kernel adds a threat's jammer;
-    it needs ``target_height_m`` (..., same shape as the points; m above the flat ground,
-    for the jammer's horizon test). Zero where the radar has no surface and no jammer
-    reaches it. Inputs are not modified.
+    (..., 3), scenario ENU (m), each with the beam pointed at it: the detection kernel's
+    sum (:func:`look_interference`), for coverage maps (``SINR = SNR / (1 + this)``).
+    ``jammers``: (position (m, 3) ENU, height above ground (m,), ERP W (m,), bandwidth Hz
+    (m,)), or None. ``carried_jammer``: (ERP W, bandwidth Hz) of a self-screening jammer on
+    every target, added to ``jammers`` at the target's own place as the kernel adds a
+    threat's jammer; it needs ``target_height_m`` (..., same shape as the points; m above
+    the flat ground, for the jammer's horizon test). Zero where the radar has no surface
+    and no jammer reaches it. Inputs are not modified.
     """
     points = np.asarray(target_position_m, dtype=float)
     flat = np.ascontiguousarray(points.reshape(-1, 3))
@@ -169,11 +218,7 @@ def interference_to_noise(site: RadarSite, target_position_m: np.ndarray,
             np.asarray(target_height_m, dtype=float), points.shape[:-1]).reshape(-1))
     result = _interference_grid(
         np.asarray(site.position_enu_m, dtype=float), np.asarray(site.to_local, dtype=float),
-        flat, site.snr_at_one_metre, site.height_m, site.clutter_constant_m,
-        site.elevation_beamwidth_rad, 10.0 ** (2.0 * site.sidelobe_level_db / 10.0),
-        10.0 ** (site.clutter_improvement_db / 10.0), site.jammer_constant,
-        site.receiver_bandwidth_hz, site.azimuth_beamwidth_rad,
-        10.0 ** (site.sidelobe_level_db / 10.0),
+        flat, site.snr_at_one_metre, environment_row(site),
         float(radar_horizon_m(site.height_m, 0.0)), effective_earth_radius_m(),
         *jammer_arrays, carried, carried_height)
     return result.reshape(points.shape[:-1])
@@ -181,17 +226,16 @@ def interference_to_noise(site: RadarSite, target_position_m: np.ndarray,
 
 @njit(cache=True)
 def _interference_grid(radar_position_m: np.ndarray, to_local: np.ndarray,
-                       points_m: np.ndarray, snr_constant: float, antenna_height_m: float,
-                       clutter_constant: float, elevation_beamwidth_rad: float,
-                       clutter_floor: float, improvement: float, radar_jammer_constant: float,
-                       receiver_bandwidth_hz: float, azimuth_beamwidth_rad: float,
-                       jammer_floor: float, radar_horizon: float, earth_radius_m: float,
+                       points_m: np.ndarray, snr_constant: float, environment: np.ndarray,
+                       radar_horizon: float, earth_radius_m: float,
                        jammer_position_m: np.ndarray, jammer_height_m: np.ndarray,
                        jammer_erp_w: np.ndarray, jammer_bandwidth_hz: np.ndarray,
                        carried: np.ndarray, carried_height_m: np.ndarray) -> np.ndarray:
     out = np.zeros(points_m.shape[0])
+    jammable = environment[JAMMER_CONSTANT] > 0.0
     # A self-screening jammer rides on each point: one more row in the jammer arrays,
-    # moved to the point before each sum (the kernel's threat-carried jammer).
+    # moved to the point before each sum (the kernel's threat-carried jammer), so the
+    # jammers' geometry is then recomputed per point; without one, once.
     if carried_height_m.size:
         count = jammer_erp_w.size
         position = np.empty((count + 1, 3))
@@ -207,11 +251,22 @@ def _interference_grid(radar_position_m: np.ndarray, to_local: np.ndarray,
     else:
         position, height = jammer_position_m, jammer_height_m
         erp, bandwidth = jammer_erp_w, jammer_bandwidth_hz
+    geometry = np.empty((0, 5))
+    if jammable and erp.size:
+        geometry = jammer_geometry(radar_position_m, environment[JAMMER_CONSTANT],
+                                   environment[RECEIVER_BANDWIDTH], radar_horizon,
+                                   earth_radius_m, position, height, erp, bandwidth,
+                                   _EVERY_JAMMER)
     for k in range(points_m.shape[0]):
         if carried_height_m.size:
             position[-1, 0], position[-1, 1] = points_m[k, 0], points_m[k, 1]
             position[-1, 2] = points_m[k, 2]
             height[-1] = carried_height_m[k]
+            if jammable:
+                geometry = jammer_geometry(radar_position_m, environment[JAMMER_CONSTANT],
+                                           environment[RECEIVER_BANDWIDTH], radar_horizon,
+                                           earth_radius_m, position, height, erp, bandwidth,
+                                           _EVERY_JAMMER)
         east = points_m[k, 0] - radar_position_m[0]
         north = points_m[k, 1] - radar_position_m[1]
         up = points_m[k, 2] - radar_position_m[2]
@@ -220,17 +275,8 @@ def _interference_grid(radar_position_m: np.ndarray, to_local: np.ndarray,
         z = to_local[2, 0] * east + to_local[2, 1] * north + to_local[2, 2] * up
         slant = max(np.sqrt(x * x + y * y + z * z), 1.0)
         elevation = np.arctan2(z, np.hypot(x, y))
-        total = 0.0
-        if clutter_constant > 0.0:
-            total += clutter_to_noise(snr_constant, slant, elevation, antenna_height_m,
-                                      clutter_constant, elevation_beamwidth_rad,
-                                      clutter_floor, earth_radius_m) / improvement
-        if erp.size and radar_jammer_constant > 0.0:
-            total += jamming_to_noise(radar_position_m, east, north, up, radar_jammer_constant,
-                                      receiver_bandwidth_hz, azimuth_beamwidth_rad,
-                                      jammer_floor, radar_horizon, earth_radius_m,
-                                      position, height, erp, bandwidth, _EVERY_JAMMER)
-        out[k] = total
+        out[k] = look_interference(environment, snr_constant, slant, elevation, east, north,
+                                   up, geometry, earth_radius_m)
     return out
 
 
