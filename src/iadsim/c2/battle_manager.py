@@ -74,7 +74,7 @@ from iadsim.effectors.beam_weapons import (
     BeamWeapons,
     predicted_beam_kill_probability,
 )
-from iadsim.effectors.envelope import launch_aim_point
+from iadsim.effectors.envelope import launch_solution
 from iadsim.effectors.flyout import InterceptorFleet
 from iadsim.effectors.lethality import predicted_single_shot_pk
 from iadsim.events import EventKind, EventLog
@@ -451,7 +451,12 @@ class BattleManager:
                     break
                 if self._awaiting_fire_control(engagement, time_s):
                     break
-                self._launch_one(engagement, time_s, picture, row)
+                if not self._launch_one(engagement, time_s, picture, row):
+                    # No intercept from here now (a late launch after the director's
+                    # wait, a target that turned away): the round stays in the magazine,
+                    # the engagement ends and the track can be assigned afresh.
+                    self._cancel(engagement, time_s)
+                    break
             if engagement.cancelled or engagement.launched == engagement.rounds:
                 self._pending_launch.remove(engagement_id)
 
@@ -469,7 +474,10 @@ class BattleManager:
                 and directors.solution(time_s, battery, engagement.track_id) is None)
 
     def _launch_one(self, engagement: Engagement, time_s: float, picture: TrackPicture,
-                    row: int) -> None:
+                    row: int) -> bool:
+        """Fire the engagement's next round (or begin its dwell) at the track in ``row``;
+        False, and nothing fired, when the round's envelope holds no intercept of the aim
+        track from this battery now (the fire-control computer's launch check)."""
         battery = engagement.battery
         kind = int(self.batteries.interceptor_type[battery])
         origin = self.batteries.position_m[battery]
@@ -489,8 +497,10 @@ class BattleManager:
             # track); a gun's fire control keeps its constant-velocity solution.
             acceleration = (None if picture.acceleration_mps2 is None or self.types.is_gun[kind]
                             else picture.acceleration_mps2[row])
-            aim = launch_aim_point(self.types, kind, origin, position, velocity,
-                                   self.frame.gaussian_radius_m(), acceleration)
+            aim, in_envelope = launch_solution(self.types, kind, origin, position, velocity,
+                                               self.frame.gaussian_radius_m(), acceleration)
+            if not in_envelope:
+                return False
             interceptor = self.fleet.launch(time_s, origin, aim, kind, battery,
                                             engagement.engagement_id, engagement.track_id,
                                             track_position_m=position,
@@ -507,6 +517,7 @@ class BattleManager:
         self.log.add(EventKind.INTERCEPTOR_LAUNCH, time_s, track_id=engagement.track_id,
                      interceptor_id=interceptor, battery_index=battery,
                      value=self.types.cost_per_round_usd[kind], position_m=origin)
+        return True
 
     def _cancel(self, engagement: Engagement, time_s: float) -> None:
         """Stop an engagement whose track is gone; unlaunched rounds go back to stock."""
@@ -552,11 +563,26 @@ class BattleManager:
         self.batteries.channels_busy[engagement.battery] -= 1
         if self.fire_control is not None:
             self.fire_control.release(engagement.battery, engagement.track_id)
+        if engagement.launched == 0:  # cancelled before its first round: nothing to assess,
+            self._let_go(engagement)  # the track is free to be assigned again at once
+            return
         wait = self.doctrine.kill_assessment_delay_s
         if self.radar_look_s is not None and engagement.holding_radars.size:
             look = float(self.radar_look_s[engagement.holding_radars].min())
             wait = max(wait, self.doctrine.kill_assessment_looks * look)
         self._assessments.append((time_s + wait, engagement.engagement_id))
+
+    def _let_go(self, engagement: Engagement) -> None:
+        """The engagement no longer holds its target: the fire-control radar's slot for it
+        is freed and the track counts one open engagement less."""
+        if engagement.fire_control_radar >= 0:
+            self.fire_control_radars.used[engagement.fire_control_radar] -= 1
+            engagement.fire_control_radar = -1
+        remaining = self._open_by_track.get(engagement.track_id, 1) - 1
+        if remaining:
+            self._open_by_track[engagement.track_id] = remaining
+        else:
+            self._open_by_track.pop(engagement.track_id, None)
 
     def _evidence(self, engagement: Engagement, picture: TrackPicture, row: int | None
                   ) -> kill_assessment.Evidence:
@@ -588,16 +614,7 @@ class BattleManager:
         doctrine = self.doctrine
         for _, engagement_id in sorted(due):
             engagement = self.engagements[engagement_id]
-            if engagement.fire_control_radar >= 0:  # the radar lets go of the target
-                self.fire_control_radars.used[engagement.fire_control_radar] -= 1
-                engagement.fire_control_radar = -1
-            remaining = self._open_by_track.get(engagement.track_id, 1) - 1
-            if remaining:
-                self._open_by_track[engagement.track_id] = remaining
-            else:
-                self._open_by_track.pop(engagement.track_id, None)
-            if engagement.launched == 0:
-                continue  # cancelled before its first round: nothing to assess
+            self._let_go(engagement)
             row = row_of_track.get(engagement.track_id)
             evidence = self._evidence(engagement, picture, row)
             killed, _ = kill_assessment.judge(evidence, doctrine.false_kill_probability,

@@ -229,6 +229,19 @@ def launch_aim_point(types: InterceptorTable, kind: int, launcher_m: np.ndarray,
     acceleration (gravity for a ballistic track, default none:
     :mod:`iadsim.effectors.intercept_prediction`), raised for a gun by its superelevation;
     the constant-average-speed, constant-velocity solution when the envelope has none."""
+    return launch_solution(types, kind, launcher_m, track_position_m, track_velocity_mps,
+                           earth_radius_m, track_acceleration_mps2)[0]
+
+
+def launch_solution(types: InterceptorTable, kind: int, launcher_m: np.ndarray,
+                    track_position_m: np.ndarray, track_velocity_mps: np.ndarray,
+                    earth_radius_m: float, track_acceleration_mps2: np.ndarray | None = None
+                    ) -> tuple[np.ndarray, bool]:
+    """The aim point of :func:`launch_aim_point` and whether the envelope holds an intercept
+    of the track from this launcher now (False: the aim is the constant-velocity fallback,
+    a point the round's tabulated flight does not reach in time). A fire-control computer
+    checks this before each round leaves: the battle manager fires no round without it.
+    """
     time_of_flight, aim_up, scalars = stacked_tables(types, earth_radius_m)
     relative = np.asarray(track_position_m, dtype=float) - launcher_m
     velocity = np.asarray(track_velocity_mps, dtype=float)
@@ -240,6 +253,7 @@ def launch_aim_point(types: InterceptorTable, kind: int, launcher_m: np.ndarray,
                                     acceleration[1], acceleration[2], 0.0,
                                     time_of_flight[kind], step_range, step_altitude, longest,
                                     average, earth_radius_m)
+    in_envelope = not np.isnan(time)
     if np.isnan(time):
         acceleration = np.zeros(3)  # the fallback is the constant-velocity triangle
         time = intercept_time(relative[0], relative[1], relative[2], velocity[0], velocity[1],
@@ -252,4 +266,4 @@ def launch_aim_point(types: InterceptorTable, kind: int, launcher_m: np.ndarray,
         raise_m = table_value(aim_up[kind], step_range, step_altitude, float(np.hypot(ex, ey)),
                               height)
         aim = aim + np.array([0.0, 0.0, 0.0 if np.isnan(raise_m) else raise_m])
-    return aim
+    return aim, in_envelope
