@@ -511,9 +511,8 @@ class RadarNetwork:
                     + self.bias[radar])
             plot[:, 0] = np.maximum(plot[:, 0], 1.0)
             plot[:, 1] = np.mod(plot[:, 1], 2 * np.pi)
-            position, covariance = converted_measurement(
-                plot[:, 0], plot[:, 1], plot[:, 2], self.position_m[[radar] * count],
-                self.to_local[[radar] * count], sigmas[:, 0], sigmas[:, 1], sigmas[:, 2])
+            position, covariance = converted_measurements(
+                plot, np.full(count, radar), self.position_m, self.to_local, sigmas)
             batches.append(DetectionBatch(radar, time_s, plot[:, 0], plot[:, 1], plot[:, 2],
                                           10.0 * np.log10(snr[mine]),
                                           np.full(count, plot_id), position, covariance))
