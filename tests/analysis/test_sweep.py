@@ -130,7 +130,10 @@ def test_interrupted_sweep_resumes_without_loss_or_duplicates(thread_clients, tm
     store = results_store.ResultsStore(out / "variant-01", variant(base, {
         "threats.high-run.count": 2}), 3, resume=True)
     recorded = store.done_rows()
-    assert recorded["replication"].tolist() == [0]
+    # One of variant 1's replications was recorded; which one finished first is the
+    # scheduler's choice (it is usually replication 0).
+    done = recorded["replication"].tolist()
+    assert len(done) == 1 and done[0] in (0, 1, 2)
     store.append(recorded.to_dict("records"))  # the same replication recorded twice
     with pytest.raises(ValueError, match=f"out: {out} already holds a sweep; pass "
                                          r"resume=True \(--resume\)"):
@@ -154,7 +157,8 @@ def test_interrupted_sweep_resumes_without_loss_or_duplicates(thread_clients, tm
     resumed = sweep(base, parameters, 3, out=out, progress=False, client=thread_clients[1],
                     resume=True)
     monkeypatch.undo()
-    assert sorted(played) == [(2, replication_seed(base.sim.seed, i)) for i in (1, 2)]
+    assert sorted(played) == sorted((2, replication_seed(base.sim.seed, i))
+                                    for i in (0, 1, 2) if i != done[0])
     pd.testing.assert_frame_equal(stable(resumed.replications),
                                   stable(reference.replications))
     pd.testing.assert_frame_equal(resumed.intervals, reference.intervals)

@@ -19,14 +19,18 @@ def saturation() -> iadsim.RunResult:
 
 
 def test_saturation_laser_kills_and_jammer_defeats(saturation):
+    # Seed 1, re-pinned when the battle manager began to check each round's launch
+    # solution and to free a target at once when its engagement fired nothing (laser
+    # 50 / 40 and jammer 115 / 46 before). Seeds 2-5 leak 727 threats in all, before and
+    # after: the change in this seed is the raid's sensitivity to the order of events.
     summary, events = saturation.summary, saturation.events
     batteries = summary["interceptors"]["by_battery"]
-    assert (batteries["laser"]["fired"], batteries["laser"]["kills"]) == (50, 40)
-    assert (batteries["jammer"]["fired"], batteries["jammer"]["defeats"]) == (115, 46)
+    assert (batteries["laser"]["fired"], batteries["laser"]["kills"]) == (48, 34)
+    assert (batteries["jammer"]["fired"], batteries["jammer"]["defeats"]) == (116, 35)
     assert batteries["jammer"]["kills"] == 0
     defeats = events[events["kind"] == "defeat"]
-    assert (defeats["value"] == 0).sum() == summary["threats"]["defeated"] == 25
-    assert (defeats["value"] == 1).sum() == summary["threats"]["turned_away"] == 21
+    assert (defeats["value"] == 0).sum() == summary["threats"]["defeated"] == 20
+    assert (defeats["value"] == 1).sum() == summary["threats"]["turned_away"] == 15
     # A laser kill is a dwell that ended on its locked target.
     dwells = events[(events["kind"] == "dwell_end") & (events["battery"] == "laser")]
     assert len(dwells) == batteries["laser"]["fired"]
@@ -39,10 +43,10 @@ def test_saturation_summary_has_the_two_new_layer_rows(saturation):
     layers = saturation.summary["layers"]
     assert list(layers) == ["medium_range", "short_range", "gun", "directed_energy",
                             "electronic_attack"]
-    assert layers["directed_energy"] == {"batteries": 1, "fired": 50, "kills": 40,
-                                         "pk_per_shot": 0.8, "cost_usd": 500.0}
-    assert layers["electronic_attack"] == {"batteries": 1, "fired": 115, "kills": 46,
-                                           "pk_per_shot": 0.4, "cost_usd": 115.0}
+    assert layers["directed_energy"] == {"batteries": 1, "fired": 48, "kills": 34,
+                                         "pk_per_shot": 0.708, "cost_usd": 480.0}
+    assert layers["electronic_attack"] == {"batteries": 1, "fired": 116, "kills": 35,
+                                           "pk_per_shot": 0.302, "cost_usd": 116.0}
 
 
 def test_defeated_drones_fall_or_turn_away_in_the_truth(saturation):
