@@ -187,3 +187,25 @@ def test_names_that_share_a_result_column_are_refused_before_anything_runs(tmp_p
         "batteries[1].interceptor", "'sam_missile' and 'sam-missile' name the same result "
         "column 'sam_missile'; rename one (names must differ in more than punctuation)")]
     assert not list(tmp_path.iterdir())
+
+
+@pytest.mark.parametrize("left_behind", ["runs.duckdb", "replications.parquet", "parts",
+                                         "days.parquet"])
+def test_results_without_their_campaign_json_are_refused_not_reused(tmp_path, left_behind):
+    """A folder holding results but no campaign.json (an older iadsim's, or copied in) is
+    refused in one line naming it: its rows are of an unknown campaign and must not be
+    taken for this one's (they were, silently, before)."""
+    from iadsim.analysis.results_store import claim_folder
+
+    stale = tmp_path / left_behind
+    if left_behind == "parts":
+        stale.mkdir()
+    else:
+        stale.write_bytes(b"old")
+    description = {"kind": "monte_carlo", "scenario_sha256": "abc", "seed": 1}
+    for resume in (False, True):
+        with pytest.raises(ValueError, match=rf"out: {tmp_path} holds results "
+                                             rf"\({left_behind}\) but no campaign.json"):
+            claim_folder(tmp_path, description, resume=resume)
+    assert not (tmp_path / "campaign.json").exists()
+    claim_folder(tmp_path / "new", description, resume=False)  # an empty folder is fine

@@ -107,6 +107,15 @@ def claim_folder(folder: Path, description: dict[str, Any], resume: bool,
         raise ValueError(f"out: {folder} exists and is not a folder; expected a folder")
     recorded = folder / CAMPAIGN_FILE
     kind = description["kind"]
+    if not recorded.exists():
+        # Results with no campaign.json (an older iadsim, a file lost or copied in): their
+        # campaign is unknown, so they must not be taken for this one's rows.
+        stale = [name for name in (PARTS_FOLDER, ROWS_FILE, DATABASE_FILE, "days.parquet")
+                 if (folder / name).exists()]
+        if stale:
+            raise ValueError(f"out: {folder} holds results ({', '.join(stale)}) but no "
+                             f"{CAMPAIGN_FILE} saying what campaign they are; expected an "
+                             "empty or new folder")
     if recorded.exists():
         previous = json.loads(recorded.read_text(encoding="utf-8"))
         held = previous.get("kind", "monte_carlo")  # folders from before the kind
