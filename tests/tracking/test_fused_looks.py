@@ -11,11 +11,11 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
+from test_tracker import measure as measure_plots
 
 from iadsim.events import EventKind, EventLog
 from iadsim.scenario import scenario_from_dict
 from iadsim.scenario.schema import Tracking
-from iadsim.sensors.measurements import converted_measurement
 from iadsim.sensors.radar import DetectionBatch, RadarSite, radar_sites
 from iadsim.tracking.tracker import CONFIRMED, CentralTracker
 from iadsim.world.geodesy import LocalFrame
@@ -46,19 +46,8 @@ def sites() -> list[RadarSite]:
 def measure(site: RadarSite, radar_index: int, truth: np.ndarray, time_s: float,
             rng: np.random.Generator) -> DetectionBatch:
     """A radar's plots of ``truth`` (k, 3): range, azimuth and elevation with noise of the
-    radar's sigmas, converted as the radar converts them."""
-    local = (truth - site.position_enu_m) @ site.to_local.T
-    slant = np.linalg.norm(local, axis=1)
-    azimuth = np.mod(np.arctan2(local[:, 0], local[:, 1]), 2 * np.pi)
-    elevation = np.arcsin(local[:, 2] / slant)
-    sigmas = np.array([site.range_sigma_m, site.azimuth_sigma_rad, site.elevation_sigma_rad])
-    noisy = np.column_stack([slant, azimuth, elevation]) + rng.standard_normal(
-        (truth.shape[0], 3)) * sigmas
-    position, covariance = converted_measurement(
-        noisy[:, 0], noisy[:, 1], noisy[:, 2], site.position_enu_m, site.to_local, *sigmas)
-    count = truth.shape[0]
-    return DetectionBatch(radar_index, time_s, noisy[:, 0], noisy[:, 1], noisy[:, 2],
-                          np.zeros(count), np.arange(count), position, covariance)
+    radar's sigmas, converted as the radar converts them (:func:`test_tracker.measure`)."""
+    return measure_plots(site, truth, time_s, rng, radar_index)
 
 
 def make_tracker(sites: list[RadarSite], **settings) -> tuple[CentralTracker, EventLog]:

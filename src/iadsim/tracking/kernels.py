@@ -91,28 +91,12 @@ def gate_every_pair(track_position: np.ndarray, track_cov: np.ndarray,
     """Every pair of track (positions (n, 3), covariances (n, 3, 3)) and report ((k, 3),
     (k, 3, 3)) whose squared Mahalanobis distance passes the gate, track by track, and
     that distance, each track keeping its ``max_pairs_per_track`` nearest reports:
-    (track_index, measurement_index, distance2, number of tracks cut to that limit)."""
-    n_tracks, n_measurements = track_position.shape[0], measurement.shape[0]
-    capacity = n_tracks * n_measurements
-    kept_tracks = np.empty(capacity, dtype=np.intp)
-    kept_measurements = np.empty(capacity, dtype=np.intp)
-    kept_distance2 = np.empty(capacity)
-    kept = 0
-    cut = 0
-    for i in range(n_tracks):
-        start = kept
-        for j in range(n_measurements):
-            distance2 = _pair_distance2(i, j, track_position, track_cov, measurement,
-                                        measurement_cov)
-            if distance2 <= gate_threshold:
-                kept_tracks[kept], kept_measurements[kept] = i, j
-                kept_distance2[kept] = distance2
-                kept += 1
-        end = _keep_nearest(kept_measurements, kept_distance2, start, kept,
-                            max_pairs_per_track)
-        cut, kept = cut + (end < kept), end
-    return (kept_tracks[:kept].copy(), kept_measurements[:kept].copy(),
-            kept_distance2[:kept].copy(), cut)
+    (track_index, measurement_index, distance2, number of tracks cut to that limit):
+    :func:`gate_every_pair_by_slice` with one slice."""
+    return gate_every_pair_by_slice(
+        track_position, track_cov, np.array([0, track_position.shape[0]]), measurement,
+        measurement_cov, np.array([0, measurement.shape[0]]), gate_threshold,
+        max_pairs_per_track)
 
 
 @njit(cache=True)
