@@ -31,16 +31,15 @@ from __future__ import annotations
 
 import argparse
 import json
+import sys
 
 import numpy as np
-from scipy.spatial import cKDTree
 
-from false_tracks import commit, setting_value
 from iadsim.engine.simulation import Simulation
+from iadsim.errors import ScenarioError
 from iadsim.events import EventKind
-from iadsim.scenario.loader import load_scenario
-from iadsim.scenario.schema import Scenario
-from iadsim.threats.raid import FLYING
+from picture_walk import scored_pictures
+from tracking_settings import commit, tracking_changes, with_tracking
 
 RULES = ("m_of_n", "score")
 
@@ -49,30 +48,11 @@ def run_one(name: str, seed: int, radius_m: float, tracking: dict) -> dict:
     """One run of scenario ``name`` with its tracking settings changed by ``tracking``:
     leakers, false tracks, rounds at them, and each threat's first detection and first
     confirmed-track times."""
-    scenario = load_scenario(name)
-    document = scenario.model_dump()
-    document["tracking"] = {**document["tracking"], **tracking}
-    simulation = Simulation(Scenario.model_validate(document), seed=seed)
-    total_steps = int(np.ceil(simulation.scenario.sim.duration_s / simulation.dt_s - 1e-9))
+    simulation = Simulation(with_tracking(name, tracking), seed=seed)
     near_ever: dict[int, bool] = {}
     first_confirmed: dict[int, float] = {}
-    while simulation.steps < total_steps and not (simulation.steps > 0 and simulation.finished):
-        simulation.step()
-        picture = simulation.tracker.picture(simulation.time_s)
-        if picture.size == 0:
-            continue
-        flying = (simulation.status == FLYING).nonzero()[0]
-        ids = picture.track_id.tolist()
-        if flying.size == 0:
-            for track in ids:
-                near_ever.setdefault(track, False)
-            continue
-        distance, nearest = cKDTree(simulation.threat_position_m[flying]).query(
-            picture.position_m)
-        near = distance <= radius_m
-        for track, is_near in zip(ids, near.tolist(), strict=True):
-            near_ever[track] = near_ever.get(track, False) or is_near
-        for threat in flying[nearest[near]].tolist():
+    for scored in scored_pictures(simulation, radius_m, near_ever):
+        for threat in scored.flying[scored.nearest[scored.near]].tolist():
             first_confirmed.setdefault(threat, simulation.time_s)
     events = simulation.log.to_frame()
     kind = events["kind"].astype(str)
@@ -114,8 +94,14 @@ def main() -> None:
                         help="override tracking settings for every rule, e.g. "
                         "score_detection_probability=0.7")
     arguments = parser.parse_args()
-    tracking = {name: setting_value(value)
-                for name, value in (item.split("=", 1) for item in arguments.tracking)}
+    try:  # a bad option is one line, exit code 2, before anything runs
+        tracking = tracking_changes(arguments.tracking)
+        for name in arguments.scenarios:
+            for rule in arguments.rules:
+                with_tracking(name, {**tracking, "confirmation": rule})
+    except (ScenarioError, ValueError) as error:
+        print(f"error: {error}", file=sys.stderr)
+        raise SystemExit(2) from None
     for name in arguments.scenarios:
         line: dict = {"bench": "confirmation_seeds", "scenario": name,
                       "seeds": arguments.seeds, "radius_m": arguments.radius_m,

@@ -28,11 +28,10 @@ import json
 from typing import Any
 
 import numpy as np
-from scipy.spatial import cKDTree
 
 from iadsim.engine.simulation import Simulation
 from iadsim.scenario.schema import Scenario
-from iadsim.threats.raid import FLYING
+from picture_walk import scored_pictures
 from tracking_settings import add_options, commit, parse
 
 
@@ -46,28 +45,13 @@ def measure(name: str, scenario: Scenario, seed: int, radius_m: float,
         document["sim"]["radar_look_times"] = radar_look_times
         scenario = Scenario.model_validate(document)
     simulation = Simulation(scenario, seed=seed)
-    total_steps = int(np.ceil(simulation.scenario.sim.duration_s / simulation.dt_s - 1e-9))
     near_ever: dict[int, bool] = {}
     near_samples = duplicate_samples = 0
     tracked_threats: set[int] = set()
-    while simulation.steps < total_steps and not (simulation.steps > 0 and simulation.finished):
-        simulation.step()
-        picture = simulation.tracker.picture(simulation.time_s)
-        if picture.size == 0:
-            continue
-        flying = (simulation.status == FLYING).nonzero()[0]
-        ids = picture.track_id.tolist()
-        if flying.size == 0:
-            for track in ids:
-                near_ever.setdefault(track, False)
-            continue
-        distance, nearest = cKDTree(simulation.threat_position_m[flying]).query(
-            picture.position_m)
-        near = distance <= radius_m
-        for track, is_near in zip(ids, near.tolist(), strict=True):
-            near_ever[track] = near_ever.get(track, False) or is_near
+    for scored in scored_pictures(simulation, radius_m, near_ever):
+        near, distance = scored.near, scored.distance_m
         if near.any():
-            threat = flying[nearest[near]]
+            threat = scored.flying[scored.nearest[near]]
             tracked_threats.update(threat.tolist())
             # Per threat, the closest track is its track; the others near it are duplicates.
             order = np.lexsort((distance[near], threat))
