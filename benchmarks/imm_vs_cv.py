@@ -17,9 +17,11 @@ from __future__ import annotations
 
 import argparse
 import json
+import sys
 
-from false_tracks import commit, setting_value
+from iadsim.errors import ScenarioError
 from track_picture import measure
+from tracking_settings import commit, tracking_changes, with_tracking
 
 #: The figures kept from each run (benchmarks/track_picture.py's line).
 KEPT = ("track_breaks", "id_switches", "false_tracks", "mean_ospa_m", "position_rmse_m",
@@ -33,13 +35,19 @@ def main() -> None:
     parser.add_argument("--tracking", nargs="*", default=[], metavar="NAME=VALUE",
                         help="override tracking settings for both models")
     arguments = parser.parse_args()
-    tracking = {name: setting_value(value)
-                for name, value in (item.split("=", 1) for item in arguments.tracking)}
+    try:  # a bad option is one line, exit code 2, before anything runs
+        tracking = tracking_changes(arguments.tracking)
+        scenarios = {(name, model): with_tracking(name, {**tracking, "motion_model": model})
+                     for name in arguments.scenarios for model in ("cv", "imm")}
+    except (ScenarioError, ValueError) as error:
+        print(f"error: {error}", file=sys.stderr)
+        raise SystemExit(2) from None
     line: dict = {"bench": "imm_vs_cv", "seed": arguments.seed, "tracking": tracking}
     for name in arguments.scenarios:
         line[name] = {}
         for model in ("cv", "imm"):
-            result = measure(name, arguments.seed, {**tracking, "motion_model": model})
+            result = measure(name, scenarios[name, model], arguments.seed,
+                             {**tracking, "motion_model": model})
             line[name][model] = {**{key: result[key] for key in KEPT},
                                  "leaked": result["threats"]["leaked"]}
     line["commit"] = commit()
