@@ -419,24 +419,10 @@ def viewshed(terrain: Terrain, antenna_lat_deg: float, antenna_lon_deg: float,
     most half the spacing). Targets beyond ``max_range_m`` (ground) are not in view.
     Returns a boolean array of the targets' broadcast shape.
     """
-    if not k > 0:
-        raise ValueError(f"k must be > 0, got {k}")
-    if not max_range_m > 0:
-        raise ValueError(f"max_range_m must be > 0, got {max_range_m}")
-    spacing = terrain.cell_size_m if spacing_m is None else float(spacing_m)
-    if not spacing > 0:
-        raise ValueError(f"spacing_m must be > 0, got {spacing_m}")
     lat, lon, alt = np.broadcast_arrays(*(np.asarray(v, dtype=float) for v in (
         target_lat_deg, target_lon_deg, target_alt_m)))
-    # Radials x samples within SWEEP_BUDGET (a long range over a fine DEM is swept
-    # coarser: at most ~64 MB).
-    spacing = max(spacing, np.sqrt(2 * np.pi * max_range_m**2 / SWEEP_BUDGET))
-    samples = int(np.ceil(max_range_m / spacing))
-    radials = max(360, int(np.ceil(2 * np.pi * max_range_m / spacing)))
-    radius = effective_earth_radius_m(k)
-    horizon = _horizon_sweep(terrain.elevation_m, terrain._grid(), float(antenna_lat_deg),
-                             float(antenna_lon_deg), radius + float(antenna_alt_m), radius,
-                             spacing, radials, samples)
+    horizon, spacing, radius = _steepest_ground(terrain, antenna_lat_deg, antenna_lon_deg,
+                                                antenna_alt_m, max_range_m, k, spacing_m)
     seen = _in_viewshed(terrain.elevation_m, terrain._grid(), horizon, float(antenna_lat_deg),
                         float(antenna_lon_deg), radius + float(antenna_alt_m), radius,
                         spacing, np.ascontiguousarray(lat).ravel(),
@@ -531,9 +517,31 @@ def ground_in_view(terrain: Terrain, antenna_lat_deg: float, antenna_lon_deg: fl
     :func:`viewshed` with the target on the ground itself. A ground point is in view when
     its elevation angle over the effective earth is at least that of all ground nearer on
     its bearing (on a smooth earth: up to the antenna's horizon)."""
+    steepest, spacing, _ = _steepest_ground(terrain, antenna_lat_deg, antenna_lon_deg,
+                                            antenna_alt_m, max_range_m, k, spacing_m)
+    # The ground at a sample is in view when it raised the running maximum (column 0,
+    # under the antenna, is in view).
+    seen = np.empty(steepest.shape, dtype=bool)
+    seen[:, 0] = True
+    seen[:, 1:] = steepest[:, 1:] > steepest[:, :-1]
+    return GroundView(seen, spacing)
+
+
+def _steepest_ground(terrain: Terrain, antenna_lat_deg: float, antenna_lon_deg: float,
+                     antenna_alt_m: float, max_range_m: float, k: float,
+                     spacing_m: float | None) -> tuple[np.ndarray, float, float]:
+    """The radial sweep shared by :func:`viewshed` and :func:`ground_in_view`: the running
+    maximum of the ground's elevation tangent along each radial (radials, samples + 1),
+    the sample spacing used (m) and the effective earth radius (m). Radials x samples stay
+    within :data:`SWEEP_BUDGET` (a long range over a fine DEM is swept coarser: at most
+    ~64 MB)."""
+    if not k > 0:
+        raise ValueError(f"k must be > 0, got {k}")
     if not max_range_m > 0:
         raise ValueError(f"max_range_m must be > 0, got {max_range_m}")
     spacing = terrain.cell_size_m if spacing_m is None else float(spacing_m)
+    if not spacing > 0:
+        raise ValueError(f"spacing_m must be > 0, got {spacing_m}")
     spacing = max(spacing, np.sqrt(2 * np.pi * max_range_m**2 / SWEEP_BUDGET))
     samples = int(np.ceil(max_range_m / spacing))
     radials = max(360, int(np.ceil(2 * np.pi * max_range_m / spacing)))
@@ -541,12 +549,7 @@ def ground_in_view(terrain: Terrain, antenna_lat_deg: float, antenna_lon_deg: fl
     steepest = _horizon_sweep(terrain.elevation_m, terrain._grid(), float(antenna_lat_deg),
                               float(antenna_lon_deg), radius + float(antenna_alt_m), radius,
                               spacing, radials, samples)
-    # The ground at a sample is in view when it raised the running maximum (column 0,
-    # under the antenna, is in view).
-    seen = np.empty(steepest.shape, dtype=bool)
-    seen[:, 0] = True
-    seen[:, 1:] = steepest[:, 1:] > steepest[:, :-1]
-    return GroundView(seen, spacing)
+    return steepest, spacing, radius
 
 
 @dataclass(frozen=True, slots=True)
