@@ -127,24 +127,22 @@ def window_overlaps(reachable: np.ndarray, first_s: np.ndarray, last_s: np.ndarr
     ``last_k >= first_j``, ``j`` itself included); 0 where ``j`` is not reachable.
 
     Counted as the reachable ``k`` with ``first_k <= last_j`` less those with
-    ``last_k < first_j`` (a window ends after it starts), the counts a sort and two
-    binary searches per battery would give; compiled, because those cost more per call
-    than the counting does."""
+    ``last_k < first_j`` (a window ends after it starts): per battery, its reachable
+    windows' starts and ends sorted once, then two binary searches per track, so a raid of
+    n tracks costs n log n, not n squared. Compiled: the same in NumPy costs more per
+    call, on a cycle's few tracks, than the counting does."""
     n_batteries, n_tracks = reachable.shape
     overlap = np.zeros((n_batteries, n_tracks))
     for battery in range(n_batteries):
-        for track in range(n_tracks):
-            if not reachable[battery, track]:
-                continue
-            first, last = first_s[battery, track], last_s[battery, track]
-            count = 0
-            for other in range(n_tracks):
-                if reachable[battery, other]:
-                    if first_s[battery, other] <= last:
-                        count += 1
-                    if last_s[battery, other] < first:
-                        count -= 1
-            overlap[battery, track] = count
+        rows = np.nonzero(reachable[battery])[0]
+        if rows.size == 0:
+            continue
+        starts = np.sort(first_s[battery, rows])
+        ends = np.sort(last_s[battery, rows])
+        for track in rows:
+            begun = np.searchsorted(starts, last_s[battery, track], side="right")
+            over = np.searchsorted(ends, first_s[battery, track], side="left")
+            overlap[battery, track] = begun - over
     return overlap
 
 
