@@ -65,3 +65,79 @@ def test_a_cancelled_track_is_engaged_again_once_back_in_reach():
     bm.step(6.0, picture(6.0))
     assert launched_tracks(bm) == [0, 1, 2, 3]
     assert np.isfinite(bm.batteries.position_m).all()
+
+
+class HidingDirectors:
+    """Fire-control directors on battery A whose cue the terrain hides for the tracks in
+    ``hidden`` (a test double of :class:`iadsim.sensors.fire_control.FireControlDirectors`:
+    the battle manager asks it only these questions). No director track ever settles."""
+
+    def __init__(self, hidden: set[int]) -> None:
+        self.hidden = hidden
+        self.released: list[int] = []
+
+    def has_directors(self, battery: int) -> bool:
+        return battery == A
+
+    def cue(self, time_s, battery, track_id, position_m, velocity_mps, speed_sigma) -> None:
+        pass
+
+    def cue_hidden(self, time_s: float, battery: int, track_id: int) -> bool:
+        return track_id in self.hidden
+
+    def solution(self, time_s: float, battery: int, track_id: int) -> None:
+        return None
+
+    def release(self, battery: int, track_id: int) -> None:
+        self.released.append(track_id)
+
+
+def hidden_manager(hidden: set[int]):
+    bm = manager(capacity_a=None)
+    bm.fire_control = HidingDirectors(hidden)
+    return bm
+
+
+def test_a_hidden_cue_holds_its_round_at_most_the_fire_control_wait_then_frees_the_channel():
+    """Tracks 0 and 1 stay hidden from the director: their rounds (due at 2 s) wait, and at
+    7 s (5 s late) the engagements end with nothing fired; tracks 2 and 3, in view, fire at
+    7 s, when their unsettled directors' wait runs out, from the picture."""
+    bm = hidden_manager({0, 1})
+    bm.step(0.0, picture(0.0))
+    stock = int(bm.batteries.rounds_left()[A])
+    for time_s in (2.0, 4.0, 6.0):
+        bm.step(time_s, picture(time_s))
+        assert launched_tracks(bm) == []
+        assert bm.batteries.channels_busy[A] == 4
+    bm.step(7.0, picture(7.0))
+    assert launched_tracks(bm) == [2, 3]
+    cancelled = sorted(e.track_id for e in bm.engagements.values() if e.cancelled)
+    assert cancelled == [0, 1]
+    assert sorted(bm.fire_control.released) == [0, 1]
+    assert bm.batteries.channels_busy[A] == 2
+    assert int(bm.batteries.rounds_left()[A]) == stock - 2
+    assert bm.batteries.reserved[A] == 0
+
+
+def test_a_hidden_cue_that_passes_out_of_reach_is_cancelled_at_once():
+    """Track 0 is hidden and turns away at 2 s: no point waiting, its engagement ends then;
+    track 1, hidden but still inbound, keeps waiting."""
+    bm = hidden_manager({0, 1})
+    bm.step(0.0, picture(0.0))
+    bm.step(2.0, turned_away(2.0, (0,)))
+    assert launched_tracks(bm) == []
+    cancelled = sorted(e.track_id for e in bm.engagements.values() if e.cancelled)
+    assert cancelled == [0]
+    assert bm.batteries.channels_busy[A] == 3
+
+
+def test_a_cue_that_comes_into_view_is_fired_on_once_the_wait_is_over():
+    """Track 0 is hidden until 4 s, then in view: its round goes at 7 s with the others."""
+    bm = hidden_manager({0})
+    bm.step(0.0, picture(0.0))
+    bm.step(2.0, picture(2.0))
+    bm.fire_control.hidden.clear()
+    bm.step(4.0, picture(4.0))
+    bm.step(7.0, picture(7.0))
+    assert launched_tracks(bm) == [0, 1, 2, 3]
+    assert not any(e.cancelled for e in bm.engagements.values())

@@ -449,9 +449,11 @@ class BattleManager:
                 if row is None or engagement.track_id in self.killed_track_ids:
                     self._cancel(engagement, time_s)
                     break
-                if self._awaiting_fire_control(engagement, time_s):
+                verdict = self._fire_control_verdict(engagement, time_s, picture, row)
+                if verdict == "wait":
                     break
-                if not self._launch_one(engagement, time_s, picture, row):
+                if verdict == "cancel" or not self._launch_one(engagement, time_s, picture,
+                                                                 row):
                     # No intercept from here now (a late launch after the director's
                     # wait, a target that turned away): the round stays in the magazine,
                     # the engagement ends and the track can be assigned afresh.
@@ -460,18 +462,43 @@ class BattleManager:
             if engagement.cancelled or engagement.launched == engagement.rounds:
                 self._pending_launch.remove(engagement_id)
 
-    def _awaiting_fire_control(self, engagement: Engagement, time_s: float) -> bool:
-        """True while the battery's director has no settled track of the engaged track and
-        the launch is less than :data:`FIRE_CONTROL_WAIT_S` late (a decision on the
-        director's own measurements)."""
+    def _fire_control_verdict(self, engagement: Engagement, time_s: float,
+                              picture: TrackPicture, row: int) -> str:
+        """What the battery's fire control says about the engagement's next round now:
+        ``"fire"``, ``"wait"`` (its director has no settled track of the engaged track and
+        the launch is less than :data:`FIRE_CONTROL_WAIT_S` late: a decision on the
+        director's own measurements), or ``"cancel"``.
+
+        A director that cannot see its cue (the terrain hides the picture's extrapolated
+        track from it) waits only while the picture still gives an intercept in the
+        round's envelope from here and for at most :data:`FIRE_CONTROL_WAIT_S`: a target
+        that stays hidden, or passes out of reach while hidden, frees the fire channel and
+        its rounds, and the track may be assigned afresh (to another battery, or to this
+        one once it is in view), instead of holding the channel until the track is
+        dropped."""
         directors, battery = self.fire_control, engagement.battery
         if directors is None or not directors.has_directors(battery):
-            return False
-        if directors.cue_hidden(time_s, battery, engagement.track_id):
-            return True  # the terrain hides the cue from an unlocked director: hold fire
+            return "fire"
         late = time_s - engagement.launch_times_s[engagement.launched]
-        return (late < FIRE_CONTROL_WAIT_S - 1e-9
-                and directors.solution(time_s, battery, engagement.track_id) is None)
+        if directors.cue_hidden(time_s, battery, engagement.track_id):
+            if late >= FIRE_CONTROL_WAIT_S - 1e-9 or not self._in_reach(battery, picture,
+                                                                         row):
+                return "cancel"
+            return "wait"
+        if (late < FIRE_CONTROL_WAIT_S - 1e-9
+                and directors.solution(time_s, battery, engagement.track_id) is None):
+            return "wait"
+        return "fire"
+
+    def _in_reach(self, battery: int, picture: TrackPicture, row: int) -> bool:
+        """True when a round launched now from ``battery`` has an intercept of the picture's
+        track in ``row`` inside its envelope (the launch check of :meth:`_launch_one`)."""
+        kind = int(self.batteries.interceptor_type[battery])
+        acceleration = (None if picture.acceleration_mps2 is None or self.types.is_gun[kind]
+                        else picture.acceleration_mps2[row])
+        return launch_solution(self.types, kind, self.batteries.position_m[battery],
+                               picture.position_m[row], picture.velocity_mps[row],
+                               self.frame.gaussian_radius_m(), acceleration)[1]
 
     def _launch_one(self, engagement: Engagement, time_s: float, picture: TrackPicture,
                     row: int) -> bool:
