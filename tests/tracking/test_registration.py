@@ -14,8 +14,9 @@ from test_bias_estimation import START, VELOCITY
 from test_tracker import FRAME, LAT, LON, make_network_tracker
 
 from iadsim.scenario import scenario_from_dict
-from iadsim.sensors.radar import RadarNetwork, radar_sites
+from iadsim.sensors.radar import DetectionBatch, RadarNetwork, radar_sites
 from iadsim.sensors.reference_targets import REFERENCE_PLOT_ID, ReferenceTargets, merge_scans
+from iadsim.tracking.bias import BiasEstimator
 from iadsim.tracking.registration import ReferenceRegistration
 from iadsim.world.earth import EARTH_RADIUS_M
 
@@ -219,3 +220,69 @@ def test_reference_plots_are_marked_and_drawn_from_their_own_streams():
             assert joined.size == alone.size + 1
             np.testing.assert_array_equal(joined.position_m[:-1], alone.position_m)
             assert joined.threat_id[-1] == REFERENCE_PLOT_ID
+
+
+def polar_plot(site, position_m: np.ndarray, time_s: float, sigma_m: float = 30.0):
+    """A one-radar scan holding plots at ``position_m`` (k, 3), scenario ENU, with their
+    range, azimuth and elevation from ``site`` (no noise) and covariance sigma_m^2 I."""
+    local = (position_m - site.position_enu_m) @ site.to_local.T
+    range_m = np.linalg.norm(local, axis=1)
+    k = position_m.shape[0]
+    return DetectionBatch(0, time_s, range_m, np.arctan2(local[:, 0], local[:, 1]),
+                          np.arcsin(local[:, 2] / range_m), np.full(k, 20.0),
+                          np.zeros(k, dtype=np.int64), position_m.copy(),
+                          np.tile(np.eye(3) * sigma_m**2, (k, 1, 1)))
+
+
+@pytest.fixture()
+def tower_site():
+    """One radar, the tower as the only reference point, a fresh bias estimator."""
+    scenario = scenario_from_dict({
+        "name": "tower", "origin": {"lat_deg": LAT, "lon_deg": LON},
+        "sim": {"duration_s": 10.0}, "tracking": {"bias_estimation": True},
+        "sensors": ONE_SITE[:1], "registration": {"reference_points": [TOWER]}})
+    sites = radar_sites(scenario, FRAME)
+    references = ReferenceTargets(scenario.registration, FRAME, 0.0,
+                                  [site.name for site in sites], 1)
+    registration = ReferenceRegistration(references.point_position_m,
+                                         references.point_sigma_m,
+                                         references.report_sigma_m,
+                                         references.report_interval_s)
+    return sites[0], registration, BiasEstimator(sites), references.point_position_m[0]
+
+
+def tracks_at(positions: np.ndarray):
+    """Confirmed tracks fixed at ``positions`` (n, 3) with 50 m sigma, whatever the time."""
+    return lambda time_s: (positions, np.tile(np.eye(3) * 50.0**2, (positions.shape[0], 1, 1)))
+
+
+def test_a_threat_plot_at_a_missed_reference_is_taken_only_without_its_track(tower_site):
+    """The tower's own plot is missed; a threat flying past it gives a plot 40 m from it.
+    With no confirmed track there the plot is taken for the tower (the documented limit);
+    with the threat's confirmed track, or one of two close tracks, the plot is left to
+    the tracker and the estimator is untouched; a track 5 km away changes nothing."""
+    site, registration, estimator, tower = tower_site
+    threat_plot = polar_plot(site, tower[None, :] + [40.0, 0.0, 0.0], 2.0)
+    cases = {"no tracks": None,
+             "track 5 km away": tracks_at(tower[None, :] + [5_000.0, 0.0, 0.0]),
+             "the threat's track": tracks_at(tower[None, :] + [60.0, 20.0, 0.0]),
+             "two close tracks": tracks_at(tower[None, :] + [[60.0, 20.0, 0.0],
+                                                            [-300.0, 0.0, 0.0]])}
+    left = {}
+    for name, tracks in cases.items():
+        estimator = BiasEstimator([site])
+        scans = registration.take_reference_plots([threat_plot], estimator, tracks)
+        left[name] = (scans[0].size, estimator.references_used)
+    assert left == {"no tracks": (0, 1), "track 5 km away": (0, 1),
+                    "the threat's track": (1, 0), "two close tracks": (1, 0)}
+
+
+def test_the_reference_plot_is_used_beside_a_track_outside_its_gate(tower_site):
+    """The tower's plot and a threat's plot 3 km away in one scan, the threat's track on
+    it: the tower's plot is used and taken out, the threat's stays."""
+    site, registration, estimator, tower = tower_site
+    scan = polar_plot(site, np.stack([tower, tower + np.array([3_000.0, 0.0, 0.0])]), 2.0)
+    scans = registration.take_reference_plots(
+        [scan], estimator, tracks_at(tower[None, :] + [3_000.0, 30.0, 0.0]))
+    assert estimator.references_used == 1
+    np.testing.assert_allclose(scans[0].position_m, scan.position_m[1:])

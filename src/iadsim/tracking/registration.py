@@ -31,9 +31,19 @@ as the pairs (:meth:`bias.BiasEstimator.observe_references`), and is then taken 
 scan: references are kept out of the track picture, so the battle manager never sees or
 engages them (this simulator has no friendly identity in the picture).
 
+A plot that also falls in the gate of a confirmed track of the picture (its bias-corrected
+position against the track predicted to the plot's time, on ``R_plot + P_track + J P_b
+J^T``, the same chi-square gate) is not used either and stays in its scan for the tracker:
+a threat flying past a reference whose own plot was missed is not taken for it, and its
+track keeps its update. The tracker supplies its confirmed tracks
+(:data:`TrackPositions`); tentative tracks are not asked (a reference point's missed plot
+is rare, clutter near it common).
+
 Limits: a threat's plot in a reference's gate when the reference itself was not detected
-is taken for it (the gate shrinks as the estimate converges; near a reference point, a
-threat's plot in the same scan makes both ambiguous and neither is used); consecutive
+and the threat has no confirmed track yet is taken for it (the gate shrinks as the
+estimate converges; near a reference point, a threat's plot in the same scan makes both
+ambiguous and neither is used); a cooperative aircraft's own plot inside a threat track's
+gate is left to the tracker, which may update the threat's track with it; consecutive
 plots interpolated from one pair of reports share its error (treated as independent);
 linear interpolation between reports errs by about ``a dt^2 / 8`` in a turn
 (extrapolation by ``a dt^2 / 2``).
@@ -42,7 +52,7 @@ linear interpolation between reports errs by about ``a dt^2 / 8`` in a turn
 from __future__ import annotations
 
 import dataclasses
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 import numpy as np
@@ -50,6 +60,10 @@ import numpy as np
 from iadsim.sensors.radar import DetectionBatch
 from iadsim.sensors.reference_targets import NavigationReports
 from iadsim.tracking.bias import PAIR_GATE, BiasEstimator, plot_jacobian
+
+#: The picture's confirmed tracks predicted to a time: positions (n, 3), scenario ENU, and
+#: their covariances (n, 3, 3).
+TrackPositions = Callable[[float], tuple[np.ndarray, np.ndarray]]
 
 #: Reports further apart than this many report intervals are not interpolated between.
 MAX_REPORT_GAP_INTERVALS = 2.5
@@ -121,11 +135,15 @@ class ReferenceRegistration:
                 np.array(variance)[:, None, None] * np.eye(3))
 
     def take_reference_plots(self, batches: Sequence[DetectionBatch],
-                             estimator: BiasEstimator) -> list[DetectionBatch]:
+                             estimator: BiasEstimator,
+                             confirmed_tracks: TrackPositions | None = None
+                             ) -> list[DetectionBatch]:
         """Associate each scan's plots with the references (against the estimate as it
         stands before these scans), fold the unambiguous ones into ``estimator`` at once
         and return the scans without them (see the module docstring). All scans' plots
         are gated in one pass: each plot against the references known at its scan's time.
+        ``confirmed_tracks``: the picture's confirmed tracks at a time; a plot in one of
+        their gates is left in its scan (None: no tracks asked).
         """
         batches = list(batches)
         known: dict[float, tuple[np.ndarray, np.ndarray, np.ndarray]] = {}
@@ -152,6 +170,11 @@ class ReferenceRegistration:
                           + np.arange(pair_plot.size) - first_pair[pair_plot])
         plot, reference, jacobian = _associate(plots, pair_plot, pair_reference, position,
                                                position_cov, estimator)
+        if plot.size and confirmed_tracks is not None:
+            plot_time = np.array([batch.time_s for batch in batches])[batch_of[plot]]
+            free = ~_in_track_gates(plots, plot, jacobian, plot_time, estimator,
+                                    confirmed_tracks)
+            plot, reference, jacobian = plot[free], reference[free], jacobian[free]
         if plot.size == 0:
             return batches
         estimator.observe_references(plots.radar[plot], jacobian,
@@ -228,6 +251,41 @@ def _associate(plots: _Plots, pair_plot: np.ndarray, pair_reference: np.ndarray,
     per_reference = np.bincount(reference, minlength=position.shape[0])
     unique = (per_plot[plot] == 1) & (per_reference[reference] == 1)
     return plot[unique], reference[unique], jacobian[unique]
+
+
+def _in_track_gates(plots: _Plots, plot: np.ndarray, jacobian: np.ndarray,
+                    plot_time_s: np.ndarray, estimator: BiasEstimator,
+                    confirmed_tracks: TrackPositions) -> np.ndarray:
+    """Booleans (m,): whether each of the ``plot`` rows (with their Jacobians) falls in
+    the chi-square gate :data:`bias.PAIR_GATE` of a confirmed track predicted to the plot's
+    time, its position corrected for the estimated bias and the gate widened by the
+    estimate's covariance. Pairs are screened first as in :func:`_associate`."""
+    radar = plots.radar[plot]
+    columns = 3 * radar[:, None] + np.arange(3)
+    bias_cov = estimator.covariance[columns[:, :, None], columns[:, None, :]]
+    corrected = plots.position_m[plot] - np.einsum("kij,kj->ki", jacobian,
+                                                   estimator.bias[radar])
+    plot_cov = (plots.position_cov_m2[plot]
+                + jacobian @ bias_cov @ np.swapaxes(jacobian, 1, 2))
+    gated = np.zeros(plot.size, dtype=bool)
+    for time_s in np.unique(plot_time_s).tolist():
+        rows = (plot_time_s == time_s).nonzero()[0]
+        track_position, track_cov = confirmed_tracks(time_s)
+        if track_position.shape[0] == 0:
+            continue
+        offset = corrected[rows, None, :] - track_position[None, :, :]
+        trace = (np.einsum("kii->k", plot_cov[rows])[:, None]
+                 + np.einsum("nii->n", track_cov)[None, :])
+        near_plot, near_track = (np.einsum("knj,knj->kn", offset, offset)
+                                 <= PAIR_GATE * trace).nonzero()
+        if near_plot.size == 0:
+            continue
+        residual = offset[near_plot, near_track]
+        covariance = plot_cov[rows[near_plot]] + track_cov[near_track]
+        distance2 = np.einsum("ki,ki->k", residual,
+                              np.linalg.solve(covariance, residual[..., None])[..., 0])
+        gated[rows[near_plot[distance2 <= PAIR_GATE]]] = True
+    return gated
 
 
 def _rows(batch: DetectionBatch, keep: np.ndarray) -> DetectionBatch:

@@ -295,7 +295,8 @@ class CentralTracker:
         of the tracker's.
         """
         if self.registration is not None and self.bias_estimator is not None:
-            batches = self.registration.take_reference_plots(batches, self.bias_estimator)
+            batches = self.registration.take_reference_plots(batches, self.bias_estimator,
+                                                             self._confirmed_positions)
         scans = sorted((batch for batch in batches if batch.size),
                        key=attrgetter("time_s", "radar_index"))
         if not scans:
@@ -1236,6 +1237,12 @@ class CentralTracker:
         horizontal2 = position_m[:, 0] ** 2 + position_m[:, 1] ** 2
         return (position_m[:, 2] + horizontal2 / (2.0 * EARTH_RADIUS_M)
                 - self.ground_elevation_m)
+
+    def _confirmed_positions(self, time_s: float) -> tuple[np.ndarray, np.ndarray]:
+        """The confirmed tracks' positions (n, 3) and covariances (n, 3, 3) at ``time_s``
+        (for registration, which leaves a plot in a track's gate to the tracker)."""
+        picture = self.picture(time_s)
+        return picture.position_m, picture.position_cov_m2
 
     def picture(self, time_s: float, track_ids: np.ndarray | None = None) -> TrackPicture:
         """Confirmed tracks extrapolated to ``time_s`` (the table itself is not changed).
