@@ -72,9 +72,18 @@ class HidingDirectors:
     ``hidden`` (a test double of :class:`iadsim.sensors.fire_control.FireControlDirectors`:
     the battle manager asks it only these questions). No director track ever settles."""
 
-    def __init__(self, hidden: set[int]) -> None:
+    def __init__(self, hidden: set[int], unseen: set[int] | None = None) -> None:
         self.hidden = hidden
+        self.unseen = unseen or set()  # tracks whose picture position the map hides
         self.released: list[int] = []
+
+    def hidden_from_batteries(self, position_m: np.ndarray) -> np.ndarray:
+        """Battery A cannot see the tracks of ``unseen`` (told apart by their lanes,
+        300 m apart on the picture's north axis: bearing 90 degrees)."""
+        track = np.rint(-position_m[:, 1] / 300.0).astype(int)
+        hidden = np.zeros((1, len(position_m)), dtype=bool)  # the one battery, A
+        hidden[A] = np.isin(track, list(self.unseen))
+        return hidden
 
     def has_directors(self, battery: int) -> bool:
         return battery == A
@@ -92,9 +101,9 @@ class HidingDirectors:
         self.released.append(track_id)
 
 
-def hidden_manager(hidden: set[int]):
+def hidden_manager(hidden: set[int], unseen: set[int] | None = None):
     bm = manager(capacity_a=None)
-    bm.fire_control = HidingDirectors(hidden)
+    bm.fire_control = HidingDirectors(hidden, unseen)
     return bm
 
 
@@ -141,3 +150,15 @@ def test_a_cue_that_comes_into_view_is_fired_on_once_the_wait_is_over():
     bm.step(7.0, picture(7.0))
     assert launched_tracks(bm) == [0, 1, 2, 3]
     assert not any(e.cancelled for e in bm.engagements.values())
+
+
+def test_a_director_battery_is_not_assigned_a_track_the_terrain_hides_from_it():
+    """Tracks 1 and 2 (of four, 300 m apart) are behind a ridge as the battery's directors
+    see the map: at 0 s only tracks 0 and 3 are assigned; at 2 s track 1 is in view and
+    is assigned; track 2 never is."""
+    bm = hidden_manager(set(), unseen={1, 2})
+    bm.step(0.0, picture(0.0))
+    assert sorted(e.track_id for e in bm.engagements.values()) == [0, 3]
+    bm.fire_control.unseen = {2}
+    bm.step(2.0, picture(2.0))
+    assert sorted(e.track_id for e in bm.engagements.values()) == [0, 1, 3]

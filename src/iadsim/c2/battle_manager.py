@@ -321,6 +321,12 @@ class BattleManager:
             salvo_pk = np.where(self._beam[:, None],
                                 self._beam_kill_probability(classes, reach), salvo_pk)
         kill_probability = np.where(reach.feasible & eligible[None, :], salvo_pk, 0.0)
+        if self.fire_control is not None:
+            # A director battery is not given a track the terrain hides from its directors
+            # (the picture's position against the map): it could only hold fire on it.
+            hidden = self.fire_control.hidden_from_batteries(picture.position_m)
+            if hidden is not None:
+                kill_probability = np.where(hidden, 0.0, kill_probability)
         if not kill_probability[weapons > 0].any():
             return  # no battery that can fire reaches an eligible track now
         hold = self._holds(picture, classes, assessment, reach, weapons, free_channels,

@@ -31,8 +31,10 @@ the DEM (its battery's height above it) and sees nothing the terrain hides, alon
 4/3-earth ray of :mod:`iadsim.world.terrain`: it acquires only a threat in view and loses
 its lock at the first look the terrain hides. While it holds no lock and the terrain hides
 its cue (the picture's track extrapolated, against the map: a decision, not the truth),
-the battery holds fire (:meth:`cue_hidden`; the battle manager's wait for a settled track
-does not run out meanwhile): a burst fired into a ridge can hit nothing.
+the battery holds fire (:meth:`cue_hidden`), for at most the battle manager's wait for a
+settled track: a burst fired into a ridge can hit nothing. The battle manager does not
+assign a battery a track whose picture position the terrain hides from its directors
+(:meth:`hidden_from_batteries`).
 
 A director whose engagement ended keeps its target (the battery may engage it again) until
 it is cued elsewhere; a new cue takes a free director first, then the one cued longest ago.
@@ -130,6 +132,19 @@ class FireControlDirectors:
         if self.terrain is None:
             return np.ones(len(position_m), dtype=bool)
         return self.terrain.visible(self.antenna_m[row], position_m)
+
+    def hidden_from_batteries(self, position_m: np.ndarray) -> np.ndarray | None:
+        """(n_batteries, k) bool: the terrain hides each of ``position_m`` (k, 3) from the
+        directors of each battery that has them (False for a battery without); None without
+        terrain or directors (nothing is hidden). A decision aid on the picture and the map:
+        the battle manager assigns a director battery no track it cannot see."""
+        if self.terrain is None or self.size == 0 or len(position_m) == 0:
+            return None
+        hidden = np.zeros((len(self.settings), len(position_m)), dtype=bool)
+        batteries, first = np.unique(self.battery, return_index=True)
+        for battery, row in zip(batteries.tolist(), first.tolist(), strict=True):
+            hidden[battery] = ~self._in_view(row, position_m)
+        return hidden
 
     @property
     def size(self) -> int:
