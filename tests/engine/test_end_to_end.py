@@ -14,7 +14,7 @@ from iadsim.events import COLUMNS, EventKind
 from iadsim.scenario.loader import builtin_names
 from iadsim.tracking.tracker import CentralTracker
 
-BUILTINS = ["attrition", "layered-defense", "saturation", "sinop-trial"]
+BUILTINS = ["attrition", "layered-defense", "saturation", "sinop-trial", "valley-defense"]
 
 
 @pytest.fixture(scope="module")
@@ -22,7 +22,7 @@ def runs() -> dict[str, iadsim.RunResult]:
     return {name: iadsim.run(name, seed=11) for name in BUILTINS}
 
 
-def test_the_four_builtins_ship():
+def test_the_five_builtins_ship():
     assert builtin_names() == BUILTINS
 
 

@@ -15,7 +15,7 @@ from iadsim.scenario.loader import builtin_text
 from iadsim.scenario.yaml_loader import load_yaml
 
 runner = CliRunner()
-BUILTINS = ["attrition", "layered-defense", "saturation", "sinop-trial"]
+BUILTINS = ["attrition", "layered-defense", "saturation", "sinop-trial", "valley-defense"]
 
 
 def test_scenarios_lists_each_builtin_on_one_line_with_its_description():
@@ -34,6 +34,7 @@ def test_scenarios_lists_each_builtin_on_one_line_with_its_description():
     ("layered-defense", "8 radars, 11 batteries, 24 threats in 4 groups, 4 defended assets"),
     ("saturation", "2 radars, 5 batteries, 300 threats in 2 groups, 1 defended asset"),
     ("sinop-trial", "2 radars, 1 battery, 4 threats in 2 groups, 0 defended assets"),
+    ("valley-defense", "2 radars, 3 batteries, 12 threats in 3 groups, 2 defended assets"),
 ])
 def test_validate_accepts_each_builtin(name, counts):
     assert iadsim.builtin_names() == BUILTINS

@@ -62,6 +62,10 @@ def load_scenario(name_or_path: str | Path) -> Scenario:
     if isinstance(document, dict) and Path(name_or_path).is_file():
         folder = Path(name_or_path).resolve().parent
         document = _terrain_beside(_recordings_beside(document, folder), folder)
+    elif isinstance(document, dict) and source.endswith("(built-in)"):
+        # A built-in scenario's data files (valley-defense's DEM) ship beside it.
+        folder = Path(str(resources.files("iadsim.scenario") / "builtin"))
+        document = _terrain_beside(_recordings_beside(document, folder), folder)
     return scenario_from_dict(document, source=source)
 
 

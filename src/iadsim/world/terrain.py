@@ -729,3 +729,59 @@ def terrain_view(scenario: Scenario, frame: LocalFrame) -> TerrainView | None:
     """The :class:`TerrainView` of ``scenario``'s DEM; None without one."""
     terrain = scenario_terrain(scenario)
     return None if terrain is None else TerrainView(terrain, frame)
+
+
+#: The built-in ``valley-defense`` scenario's DEM (:func:`winding_valley`): the dam at
+#: 39.00 N, 41.00 E, the valley floor, crest and plateau heights (m above the datum).
+VALLEY_DAM_LAT_DEG, VALLEY_DAM_LON_DEG = 39.0, 41.0
+VALLEY_FLOOR_M, VALLEY_CREST_M, VALLEY_PLATEAU_M = 800.0, 2100.0, 1500.0
+
+
+def valley_centre_km(east_km: np.ndarray) -> np.ndarray:
+    """North offset (km) of :func:`winding_valley`'s centre line at ``east_km`` km east
+    of the dam."""
+    return 2.5 * np.sin(2.0 * np.pi * east_km / 24.0)
+
+
+def _smoothstep(value: np.ndarray, low: float, high: float) -> np.ndarray:
+    t = np.clip((value - low) / (high - low), 0.0, 1.0)
+    return t * t * (3.0 - 2.0 * t)
+
+
+def winding_valley(cell_deg: float = 0.004) -> Terrain:
+    """A synthetic DEM: a winding mountain valley (the built-in ``valley-defense``
+    scenario's, ``scenario/builtin/terrain/valley.tif``; not a real place).
+
+    In kilometres east (x) and north (y) of the dam at 39.00 N, 41.00 E: a valley floor at
+    800 m winding west from the dam along ``y = 2.5 sin(2 pi x / 24)`` (a bend every 12
+    km; :func:`valley_centre_km`); walls rising from 1.2 km off the centre line to a crest
+    of 2,100 m at 6 km (smoothstep), then falling to a 1,500 m plateau by 20 km; 60 hills
+    on the walls and plateau (seed 7; 150-600 m high, 1.5-4 km wide), kept off the floor.
+    Grid 38.55-39.45 N, 39.95-41.10 E, north-up, cells of ``cell_deg`` (0.004 degrees:
+    about 345 m east, 445 m north); outside it, the floor's height.
+    """
+    lat = np.arange(39.45, 38.55 - 1e-9, -cell_deg)
+    lon = np.arange(39.95, 41.10 + 1e-9, cell_deg)
+    metres_per_degree = np.radians(1.0) * EARTH_RADIUS_M
+    north_km = (lat - VALLEY_DAM_LAT_DEG) * metres_per_degree / 1e3
+    east_km = ((lon - VALLEY_DAM_LON_DEG) * metres_per_degree
+               * np.cos(np.radians(VALLEY_DAM_LAT_DEG)) / 1e3)
+    east, north = np.meshgrid(east_km, north_km)
+    off_centre = np.abs(north - valley_centre_km(east))
+    wall = _smoothstep(off_centre, 1.2, 6.0)
+    fall = _smoothstep(off_centre, 6.0, 20.0)
+    elevation = (VALLEY_FLOOR_M + (VALLEY_CREST_M - VALLEY_FLOOR_M) * wall
+                 - (VALLEY_CREST_M - VALLEY_PLATEAU_M) * fall)
+    rng = np.random.default_rng(7)
+    count = 60
+    hill_east = rng.uniform(east_km.min(), east_km.max(), count)
+    hill_north = rng.uniform(north_km.min(), north_km.max(), count)
+    height = rng.uniform(150.0, 600.0, count)
+    width = rng.uniform(1.5, 4.0, count)
+    hills = np.zeros_like(elevation)
+    for e, n, h, w in zip(hill_east, hill_north, height, width, strict=True):
+        hills += h * np.exp(-((east - e) ** 2 + (north - n) ** 2) / (2.0 * w * w))
+    elevation += hills * _smoothstep(off_centre, 1.5, 4.0)
+    return Terrain(elevation.astype(np.float32).astype(float), first_lat_deg=float(lat[0]),
+                   first_lon_deg=float(lon[0]), lat_step_deg=-cell_deg,
+                   lon_step_deg=cell_deg, outside_elevation_m=VALLEY_FLOOR_M)
