@@ -496,6 +496,15 @@ class Simulation:
 
     def _log_arrivals(self, arrived: np.ndarray) -> None:
         raid = self.raid
+        crashed = raid.ground_impact[arrived]
+        if crashed.any():
+            # A terrain-following threat's path ended in the ground: it is lost there.
+            lost = arrived[crashed]
+            self.log.add(EventKind.GROUND_IMPACT, raid.launch_time_s[lost]
+                         + raid.flight_time_s[lost], threat_id=lost,
+                         asset_index=raid.target_asset[lost], value=raid.flight_time_s[lost],
+                         position_m=self.threat_position_m[lost])
+            arrived = arrived[~crashed]
         arrival_time = raid.launch_time_s[arrived] + raid.flight_time_s[arrived]
         target = raid.target_asset[arrived]
         aimed = target >= 0
