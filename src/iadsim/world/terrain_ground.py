@@ -144,14 +144,21 @@ def clearance_m(east_m: float, north_m: float, up_m: float, elevation: np.ndarra
 
 
 @njit(cache=True, error_model="numpy")
-def near_ground(east_m: float, north_m: float, up_m: float, scalars: np.ndarray) -> bool:
-    """Whether an ENU point may be within the margin of the highest ground (cheap: its
-    height on the osculating sphere against a bound of that height's error)."""
+def _height_bound(east_m: float, north_m: float, up_m: float, scalars: np.ndarray) -> float:
+    """A lower bound (m) of how far an ENU point is above the highest ground (negative:
+    it may be lower), from its height on the osculating sphere."""
     radius = scalars[SPHERE_RADIUS]
     horizontal2 = east_m * east_m + north_m * north_m
     height = np.sqrt(horizontal2 + (up_m + radius) ** 2) - radius
-    return height < (scalars[HIGHEST_GROUND] + NEAR_GROUND_MARGIN_M
+    return height - (scalars[HIGHEST_GROUND] + NEAR_GROUND_MARGIN_M
                      + SPHERE_ERROR_PER_M2 * horizontal2)
+
+
+@njit(cache=True, error_model="numpy")
+def near_ground(east_m: float, north_m: float, up_m: float, scalars: np.ndarray) -> bool:
+    """Whether an ENU point may be within the margin of the highest ground (cheap: its
+    height on the osculating sphere against a bound of that height's error)."""
+    return _height_bound(east_m, north_m, up_m, scalars) < 0.0
 
 
 @njit(cache=True, error_model="numpy")
@@ -191,6 +198,14 @@ def in_view(from_east: float, from_north: float, from_up: float, to_east: float,
     """Whether the 4/3-earth ray between two ENU points clears the DEM (True without a
     DEM): :func:`iadsim.world.terrain.line_of_sight`'s test, from the first point."""
     if scalars[HAS_DEM] == 0.0:
+        return True
+    # Cheap first: both ends so high above the highest ground that the straight ray, which
+    # sags at most L^2 / (8 R) below them over the effective earth, cannot reach it.
+    length2 = ((to_east - from_east) ** 2 + (to_north - from_north) ** 2
+               + (to_up - from_up) ** 2)
+    sag = length2 / (8.0 * scalars[LOS_RADIUS])
+    if (_height_bound(from_east, from_north, from_up, scalars) > sag
+            and _height_bound(to_east, to_north, to_up, scalars) > sag):
         return True
     lat_a, lon_a, alt_a = enu_to_geodetic(from_east, from_north, from_up, scalars)
     lat_t, lon_t, alt_t = enu_to_geodetic(to_east, to_north, to_up, scalars)
