@@ -46,6 +46,14 @@ dwell_end           seconds the laser was on its locked target (or the jammer ja
                     to the dwell's end) to that threat's true position
 defeat              0 if the jammed threat falls, 1 if it flies off (``interceptor_id``:
                     the jamming dwell, ``battery``: the jammer)
+ground_impact       a round or a threat flew into the ground (the DEM, or the smooth
+                    earth). A round (``interceptor_id``, ``battery``): its flight time
+                    (s), logged with the ``intercept`` and ``miss`` of the threat it was
+                    guided at (their value: its distance from the round there; none when
+                    it was guided at no threat); ``threat_id`` is -1, as for a
+                    self-destruct. A threat (``threat_id``, no ``interceptor_id``): a
+                    terrain-following threat that could not climb over the ground ahead
+                    (its flight time, s); it is lost
 =================== ==========================================================
 
 Rows are appended in batches (vectorized); :meth:`EventLog.to_frame` orders them by time,
@@ -96,6 +104,7 @@ class EventKind(StrEnum):
     FAULT_END = "fault_end"
     DWELL_END = "dwell_end"
     DEFEAT = "defeat"
+    GROUND_IMPACT = "ground_impact"
 
 
 #: Integer id columns (-1 when not concerned) and their stored dtype.

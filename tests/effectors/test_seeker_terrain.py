@@ -1,7 +1,7 @@
 """Seekers over the ridge DEM: a round 2 km short of the crest, 300 m up, does not acquire a
 drone 1 km beyond it at 50 m, which the ridge hides; the same round over a smooth earth
-locks it within the first half second. (The flyout does not model the ground: the test
-stops before the round could reach the ridge.)"""
+locks it within the first half second. The terrain is tested at each look, not once a
+step. (The tests stop before the round could reach the ridge and end in it.)"""
 
 from __future__ import annotations
 
@@ -72,3 +72,32 @@ def test_a_lock_the_ridge_hides_is_held_without_looks():
         assert fleet.locked_threat.tolist() == [0]
         draws[terrain] = int(fleet.draws[0])
     assert draws[True] == 0 and draws[False] >= 4  # 0.5 s: at least two looks
+
+
+def test_the_seeker_tests_the_terrain_at_each_look_within_a_step():
+    """A step of 2 s; the drone 1 km beyond the crest climbs at 200 m/s from 300 m, so the
+    ridge hides it at the step's start and clears it within the step (the line over the
+    crest from the round is near 450 m). The seeker looks every 0.1-0.25 s: it locks within
+    that same step, after the ridge cleared it (a mask taken once at the step's start
+    would have held every look of the step)."""
+    view = TerrainView(gaussian_ridge(), FRAME)
+    start = FRAME.to_enu(40.0 + 1_000.0 / 111_195.0, 33.0, 300.0).reshape(1, 3)
+    velocity = np.array([[0.0, 0.0, 200.0]])
+    step_s = 2.0
+    end = start + velocity * step_s
+    origin = np.array([0.0, 0.0, 300.0])
+    assert not view.visible(origin, start[0])[0] and view.visible(origin, end[0])[0]
+    locks_s = []
+    for seed in range(4):
+        fleet = InterceptorFleet(table(), np.random.default_rng(seed), EARTH_RADIUS_M)
+        fleet.terrain = view
+        fleet.launch(0.0, origin, start[0], 0, battery=0, engagement_id=0,
+                     track_id=TRACK_ID, track_position_m=start[0],
+                     track_velocity_mps=velocity[0])
+        outcome = fleet.step(0.0, step_s, start, end, np.array([True]), np.ones(1),
+                             np.array([TRACK_ID]), start, velocity, np.eye(3)[None] * 50.0**2)
+        assert outcome.locks.threat_id.tolist() == [0]
+        locks_s.append(float(outcome.locks.time_s[0]))
+    # Not before the drone cleared the crest's line from the launch point (0.75 s; from
+    # the round, nearer the crest and not much higher, the line is steeper still).
+    assert all(0.75 < lock_s < 1.2 for lock_s in locks_s), locks_s  # 0.8 s: next look

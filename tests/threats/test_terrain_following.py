@@ -13,10 +13,11 @@ import pytest
 import yaml
 
 import iadsim
+from iadsim.analysis.summary import threat_fates
 from iadsim.errors import ScenarioError
 from iadsim.scenario import scenario_from_dict
 from iadsim.threats.raid import build_raid
-from iadsim.threats.terrain_following import DEFAULT_CLIMB_RATE_MPS, ride_line
+from iadsim.threats.terrain_following import DEFAULT_CLIMB_RATE_MPS, follow_terrain, ride_line
 from iadsim.world.geodesy import LocalFrame
 from iadsim.world.terrain import load_terrain
 from ridge_builder import RIDGE_PATH, ridge_scenario
@@ -127,3 +128,70 @@ def test_bad_terrain_following_fields_are_one_clear_line():
                              "terrain_following": True}]
     with pytest.raises(ScenarioError, match="terrain_following is for waypoint threats"):
         scenario_from_dict(ballistic)
+
+
+def lifted(start_north_m: float, climb_rate_mps: float):
+    """A 100 m/s path at 100 m clearance from ``start_north_m`` north of the crest due
+    south to 39.8 N, lifted onto the ridge: latitude, altitude (m), time (s) at the
+    vertices, the ground under them and whether it ends in the ground."""
+    lat = np.array([40.0 + start_north_m / 111_195.0, 39.8])
+    lon = np.array([33.0, 33.0])
+    path_lat, path_lon, alt, speed, crashed = follow_terrain(
+        lat, lon, np.array([CLEARANCE_M, CLEARANCE_M]), np.array([100.0]),
+        load_terrain(RIDGE_PATH), 0.0, climb_rate_mps)
+    length = np.hypot(np.diff(path_lat) * 111_195.0,
+                      np.diff(path_lon) * 85_180.0)
+    time_s = np.concatenate([[0.0], np.cumsum(length / speed)])
+    ground = load_terrain(RIDGE_PATH).elevation_at(path_lat, path_lon)
+    return path_lat, alt, time_s, ground, crashed
+
+
+@pytest.mark.parametrize("start_north_m, climb_rate_mps", [(10_000.0, 5.0), (5_000.0, 10.0)])
+def test_launched_far_enough_it_climbs_early_and_crests_at_its_clearance(start_north_m,
+                                                                         climb_rate_mps):
+    """The 400 m climb takes 8 km at 5 m/s and 4 km at 10 m/s (100 m/s): launched 10 km
+    and 5 km before the crest, the threat leaves at its clearance, climbs within its rate
+    and crosses the crest at 100 m above it (a path sample within 3 m)."""
+    _, alt, time_s, ground, crashed = lifted(start_north_m, climb_rate_mps)
+    assert not crashed
+    assert alt[0] == pytest.approx(ground[0] + CLEARANCE_M, abs=1e-6)
+    assert (np.abs(np.diff(alt)) <= climb_rate_mps * np.diff(time_s) + 1e-6).all()
+    assert (alt - ground).min() > CLEARANCE_M - 3.0
+    assert alt.max() == pytest.approx(400.0 + CLEARANCE_M, abs=3.0)
+
+
+def test_launched_too_near_a_rise_it_climbs_from_launch_and_flies_into_it():
+    """Launched 1.5 km before the crest (ground 71 m) at 5 m/s: before, the profile left
+    the launch point 254 m above it (425 m, the climb it needed taken before launch).
+    Now it leaves at its clearance (171 m), climbs at 5 m/s from launch (under its
+    clearance as the ground rises faster) and flies into the north slope 5.5 s later,
+    0.95 km short of the crest at 199 m: the path ends there, flagged, on the ground."""
+    path_lat, alt, time_s, ground, crashed = lifted(1_500.0, 5.0)
+    assert crashed
+    assert alt[0] == pytest.approx(ground[0] + CLEARANCE_M, abs=1e-6)
+    np.testing.assert_allclose(alt, alt[0] + 5.0 * time_s, atol=0.1)  # the full climb
+    assert alt[-1] == pytest.approx(ground[-1], abs=0.5)  # ends on the ground
+    crest_distance_m = (path_lat[-1] - 40.0) * 111_195.0
+    assert 900.0 < crest_distance_m < 1_000.0 and 195.0 < alt[-1] < 205.0
+    # At 10 m/s the same launch still cannot climb 330 m in 15 s.
+    assert lifted(1_500.0, 10.0)[4]
+    # And 5 km out at 5 m/s (a 400 m climb in 50 s allows 250 m) neither.
+    assert lifted(5_000.0, 5.0)[4]
+
+
+def test_a_threat_that_flies_into_the_ridge_is_lost_there():
+    """End to end (ridge-drone.yaml launched 1.5 km north of the crest): one ground_impact
+    event for the drone on the north slope, its fate 'crashed'; no leak, and the radar
+    behind the ridge never sees it."""
+    document = drone_document(True)
+    document["threats"][0]["route"][0]["lat_deg"] = 40.0 + 1_500.0 / 111_195.0
+    run = iadsim.run(ridge_scenario(document))
+    events = run.events
+    impacts = events[events["kind"] == "ground_impact"]
+    assert impacts["threat_id"].tolist() == [0]
+    assert (impacts["interceptor_id"] == -1).all()
+    assert 5.0 < float(impacts["value"].iloc[0]) < 6.0  # seconds after launch
+    assert 900.0 < float(impacts["north_m"].iloc[0]) - 22_239.0 < 1_000.0  # from the crest
+    assert not (events["kind"] == "leak").any()
+    assert not (events["kind"] == "detection").any()
+    assert threat_fates(events, run.threats).tolist() == ["crashed"]

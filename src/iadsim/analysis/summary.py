@@ -43,8 +43,8 @@ NOTIONAL_NOTE = ("All system profiles are notional, built from open public figur
 def threat_fates(events: pd.DataFrame, threats: pd.DataFrame) -> pd.Series:
     """Fate of each threat (indexed by threat id): killed, defeated (jammed, fell), leaked,
     withdrew (an aimed threat that ended its path short of its asset, a jammed drone that
-    flew off included), completed_route (no target), in_flight (still flying when the run
-    ended) or not_launched."""
+    flew off included), completed_route (no target), crashed (flew into the ground),
+    in_flight (still flying when the run ended) or not_launched."""
     fate = pd.Series("not_launched", index=threats["threat_id"], dtype=object)
     kinds = events["kind"]
     threat_ids = events["threat_id"].to_numpy()
@@ -57,6 +57,9 @@ def threat_fates(events: pd.DataFrame, threats: pd.DataFrame) -> pd.Series:
     withdrew = ((kinds == "route_complete") & events["asset"].notna()).to_numpy()
     if withdrew.any():
         fate.loc[threat_ids[withdrew]] = "withdrew"
+    crashed = ((kinds == "ground_impact").to_numpy() & (threat_ids >= 0))
+    if crashed.any():  # a threat that flew into the ground (not a round)
+        fate.loc[threat_ids[crashed]] = "crashed"
     fell = ((kinds == "defeat") & (events["value"] == 0.0)).to_numpy()
     if fell.any():
         fate.loc[threat_ids[fell]] = "defeated"

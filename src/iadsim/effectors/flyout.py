@@ -16,7 +16,11 @@ Every round ends in one fate:
 - **diverted**: its seeker locked another threat than the intended one (the true threat
   nearest the engaged track when the round first flew, a scoring convention), then killed
   or missed that one; :class:`SeekerLocks` flags the diversion;
-- **self-destructed**: no acquisition before passing the cue, flight time up, or too slow.
+- **self-destructed**: no acquisition before passing the cue, flight time up, or too slow;
+- **into the ground**: its path went below the ground (:attr:`InterceptorFleet.ground`:
+  the scenario's DEM, or the smooth earth without one) before its closest approach; it
+  ends there, a miss of the threat it was guided at (its lock, else the intended threat),
+  ``Outcome.ground_impact`` set, its miss distance the distance to that threat there.
 
 A gun burst is one ballistic projectile standing for the burst's centre, fired at the
 fire-control solution and never steered; at its closest approach its shells spread around
@@ -31,7 +35,6 @@ Scoring reads the truth (closest approaches); nothing that aims does.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import cast
 
 import numpy as np
 
@@ -45,6 +48,7 @@ from iadsim.effectors.flight import (
 from iadsim.effectors.lethality import burst_kill_probability, kill_probability
 from iadsim.effectors.seeker_search import seeker_candidates
 from iadsim.world.terrain import TerrainView
+from iadsim.world.terrain_ground import GroundModel
 
 FLYING, RESOLVED = 1, 2
 #: Per-round arrays of the fleet and their types (``state``: (n, STATE_COLUMNS)).
@@ -81,7 +85,7 @@ class Outcome:
     threat_id: np.ndarray  # threat at closest approach, -1 for a self-destruct
     miss_distance_m: np.ndarray  # NaN for a self-destruct
     killed: np.ndarray  # bool
-    self_destructed: np.ndarray  # bool
+    self_destructed: np.ndarray  # bool: gave up (not a ground impact)
     diverted: np.ndarray  # bool: the threat passed is not the intended one
     time_s: np.ndarray
     position_m: np.ndarray  # (k, 3)
@@ -92,8 +96,14 @@ class Outcome:
     neighbour_threat_id: np.ndarray = None  # type: ignore[assignment]
     neighbour_miss_m: np.ndarray = None  # type: ignore[assignment]
     neighbour_time_s: np.ndarray = None  # type: ignore[assignment]
+    #: bool: the round flew into the ground (a miss of ``threat_id``, -1 if none; neither
+    #: killed nor self-destructed). None: no round did.
+    ground_impact: np.ndarray = None  # type: ignore[assignment]
 
     def __post_init__(self) -> None:
+        if self.ground_impact is None:
+            object.__setattr__(self, "ground_impact",
+                               np.zeros(self.interceptor_id.size, dtype=bool))
         for name in ("neighbour_interceptor_id", "neighbour_threat_id"):
             if getattr(self, name) is None:
                 object.__setattr__(self, name, _EMPTY_INT)
@@ -129,15 +139,41 @@ class InterceptorFleet:
         #: against the kind it closed on); None: every kind gets the type's single_shot_pk.
         self.threat_kind_index: np.ndarray | None = None
         self._envelope_tables: tuple[np.ndarray, np.ndarray] | None = None
-        #: The scenario's DEM (:class:`iadsim.world.terrain.TerrainView`), or None: the
-        #: seekers then see through no terrain (a smooth earth).
-        self.terrain: TerrainView | None = None
+        #: The ground (:class:`iadsim.world.terrain_ground.GroundModel`), or None: rounds
+        #: then fly through the earth (the envelope's flights) and seekers see through it.
+        self._ground: GroundModel | None = None
+        self._ground_arrays = _NO_GROUND
         # Storage with spare capacity (doubled when full); the public arrays are views of
         # the first ``size`` rows.
         self._count = 0
         self._store: dict[str, np.ndarray] = {
             name: np.zeros((0, kernel.STATE_COLUMNS) if name == "state" else 0, dtype=dtype)
             for name, dtype in _STORED.items()}
+
+    @property
+    def ground(self) -> GroundModel | None:
+        """The ground the rounds end in (and, with a DEM, the terrain that hides threats
+        from their seekers at each look); None: neither."""
+        return self._ground
+
+    @ground.setter
+    def ground(self, ground: GroundModel | None) -> None:
+        self._ground = ground
+        self._ground_arrays = _NO_GROUND if ground is None else ground.arrays()
+
+    @property
+    def terrain(self) -> TerrainView | None:
+        """The DEM as a :class:`iadsim.world.terrain.TerrainView`, or None."""
+        ground = self._ground
+        if ground is None or ground.terrain is None:
+            return None
+        return TerrainView(ground.terrain, ground.frame)
+
+    @terrain.setter
+    def terrain(self, view: TerrainView | None) -> None:
+        """Set the ground from a DEM view alone: the DEM, the flat ground outside it."""
+        self.ground = None if view is None else GroundModel(
+            view.frame, view.terrain.outside_elevation_m, self.earth_radius_m, view.terrain)
 
     @property
     def size(self) -> int:
@@ -190,11 +226,17 @@ class InterceptorFleet:
         A missile leaves toward the aim point raised by its loft; a gun's aim point is the
         fire-control solution (already corrected for the shell's drop). The track arrays
         (the picture at launch: position, velocity, known acceleration) cue the round until
-        the flyout's first step; by default the aim point, at rest.
+        the flyout's first step; by default the aim point, at rest. Over a DEM
+        (:attr:`ground`) the round leaves from the DEM's ground under ``position_m`` plus
+        the launcher's height above the flat ground.
         """
         kind = int(type_index)
         parameters = self.types.flight[kind]
-        origin = np.asarray(position_m, dtype=float)
+        origin = np.array(position_m, dtype=float)
+        if self._ground is not None:
+            # A launcher stands on the DEM, at its height above the flat ground (as its
+            # fire-control director does).
+            origin[2] += self._ground.lift_m(origin)
         direction = np.asarray(aim_point_m, dtype=float) - origin
         if parameters[IS_GUN] == 0.0:
             direction[2] += kernel.loft_height(parameters, float(np.hypot(direction[0],
@@ -275,10 +317,7 @@ class InterceptorFleet:
             rows, self.type_index, self.state, self.locked_threat, self.track_id,
             self.types.flight, start_m, end_m, alive, sorted_ids, order, track_position,
             track_velocity, track_sigma, track_acceleration, float(time_s), float(dt_s))
-        lock_in_view = _ALWAYS_IN_VIEW
-        if self.terrain is not None:
-            candidate_start, candidates, lock_in_view = self._mask_by_terrain(
-                rows, candidate_start, candidates, start_m, alive)
+        ground_elevation, ground_scalars = self._ground_arrays
         (lock_threat, lock_range, lock_time, lock_diverted, code, victim, miss, when,
          miss_vector, relative_velocity, final_position) = kernel.step_rounds(
             rows, self.type_index, self.state, self.intended_threat, self.locked_threat,
@@ -286,7 +325,7 @@ class InterceptorFleet:
             end_m, alive, np.ascontiguousarray(threat_rcs_m2, dtype=float), candidate_start,
             candidates, sorted_ids, order, track_position, track_velocity, track_sigma,
             track_acceleration, time_of_flight, envelope_scalars, float(time_s), float(dt_s),
-            self.earth_radius_m, lock_in_view)
+            self.earth_radius_m, ground_elevation, ground_scalars)
         locked_rows = (lock_threat >= 0).nonzero()[0]
         locks = SeekerLocks(rows[locked_rows], lock_threat[locked_rows],
                             self.intended_threat[rows[locked_rows]], lock_range[locked_rows],
@@ -296,9 +335,10 @@ class InterceptorFleet:
             return Outcome(*_EMPTY_OUTCOME_ARRAYS, locks=locks)
         ids = rows[done]
         endgame = code[done] == kernel.ENDGAME
+        ground_impact = code[done] == kernel.GROUND_IMPACT
         fuzed_vector = self._fuzed_miss_vector(ids, miss_vector[done], relative_velocity[done])
         miss_m = np.where(endgame, np.linalg.norm(fuzed_vector, axis=1), miss[done])
-        victims = np.where(endgame, victim[done], -1)
+        victims = np.where(endgame | ground_impact, victim[done], -1)
         kills, shells = self._draw_kills(ids, endgame, miss_m, fuzed_vector,
                                          relative_velocity[done], final_position[done],
                                          victims)
@@ -316,35 +356,11 @@ class InterceptorFleet:
         return Outcome(
             interceptor_id=ids, engagement_id=self.engagement_id[ids],
             battery=self.battery[ids], threat_id=victims,
-            miss_distance_m=np.where(endgame, miss_m, np.nan), killed=kills,
-            self_destructed=~endgame,
+            miss_distance_m=np.where(endgame | ground_impact, miss_m, np.nan), killed=kills,
+            self_destructed=code[done] == kernel.SELF_DESTRUCT,
             diverted=endgame & (victims != self.intended_threat[ids]),
-            time_s=when[done], position_m=final_position[done], locks=locks, **neighbours)
-
-    def _mask_by_terrain(self, rows: np.ndarray, candidate_start: np.ndarray,
-                         candidates: np.ndarray, threat_start_m: np.ndarray,
-                         alive: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-        """The seeker candidates the terrain leaves in view of each round, and whether
-        each round's lock is in view (physics: true positions), both at the step's start:
-        one line-of-sight ray per (round, threat) pair (:mod:`iadsim.world.terrain`).
-
-        Once a step, not per look: a round flies about a kilometre in a step of 1 s, and
-        the mask is the seeker's view at the start of it."""
-        terrain = cast(TerrainView, self.terrain)
-        position = self.position_m
-        owner = np.repeat(np.arange(rows.size), np.diff(candidate_start))
-        locked = self.locked_threat[rows]
-        holding = (locked >= 0) & alive[np.maximum(locked, 0)]
-        held = holding.nonzero()[0]
-        seen = terrain.visible(
-            np.concatenate([position[rows[owner]], position[rows[held]]]),
-            np.concatenate([threat_start_m[candidates], threat_start_m[locked[held]]]))
-        keep = seen[: candidates.size]
-        start = np.concatenate([[0], np.cumsum(np.bincount(owner[keep],
-                                                            minlength=rows.size))])
-        lock_in_view = np.ones(rows.size, dtype=bool)
-        lock_in_view[held] = seen[candidates.size:]
-        return start.astype(np.int64), candidates[keep], lock_in_view
+            time_s=when[done], position_m=final_position[done], locks=locks,
+            ground_impact=ground_impact, **neighbours)
 
     def _neighbour_hits(self, ids: np.ndarray, shells: dict[int, np.ndarray],
                         victims: np.ndarray, kills: np.ndarray, when: np.ndarray,
@@ -488,5 +504,5 @@ _EMPTY_OUTCOME_ARRAYS = (_EMPTY_INT, _EMPTY_INT, _EMPTY_INT, _EMPTY_INT, _EMPTY_
                          _EMPTY_BOOL, _EMPTY_BOOL, _EMPTY_BOOL, _EMPTY_FLOAT,
                          _frozen(np.zeros((0, 3))))
 _EMPTY_OUTCOME = Outcome(*_EMPTY_OUTCOME_ARRAYS, locks=_EMPTY_LOCKS)
-#: No terrain: every lock is in view (an empty mask, read as "always" by the kernel).
-_ALWAYS_IN_VIEW = np.ones(0, dtype=bool)
+#: No ground: an empty scalar vector (read as "none" by the kernel).
+_NO_GROUND = (np.zeros((1, 1)), np.zeros(0))

@@ -38,8 +38,11 @@ One call flies every round over one simulation step, in sub-steps:
   type's guidance time constant; closing speed from the seeker's Doppler; augmented by
   ``N/2`` times the track's known acceleration across the measured line of sight (gravity
   for a ballistic track, zero otherwise: Zarchan, ch. 8). With a DEM the seeker sees
-  only what the terrain leaves in view (:mod:`iadsim.effectors.flyout`: the candidates
-  are masked before the step; a masked lock is held without looks until it reappears).
+  only what the terrain leaves in view, tested at each look (the 4/3-earth ray of
+  :mod:`iadsim.world.terrain` from the round to the threat's true position at the look's
+  time: a seeker looks several times a simulation step, so a test at the step's start
+  would see through a crest the round passes within the step): a hidden candidate is not
+  detected (no draw), a hidden lock is held without looks until it reappears.
 - **Truth.** The seeker's detection draws, its measured direction (truth plus noise) and
   its Doppler read the true threat positions, as does the endgame (closest approach,
   sub-step size near it): that is physics. The guidance command is computed only from the
@@ -52,6 +55,10 @@ One call flies every round over one simulation step, in sub-steps:
   range closing at the start of a sub-step and opening at its end); a gun burst or a round
   without seeker at its closest approach to the intended threat (once the fuze is armed,
   ``ARMING_TIME_S`` after launch).
+  A round whose path goes below the ground (the DEM, or the smooth earth at the
+  scenario's ground elevation; :mod:`iadsim.world.terrain_ground`, sampled every DEM cell
+  along each sub-step) ends there, unless its closest approach came first in that
+  sub-step: a ground impact, scored as a miss of the threat it was guided at.
   A round self-destructs when its flight time is up, when it is slower than
   its minimum speed after burnout, or when it has passed the cue (range to the track
   opening, within the seeker's maximum range) without a lock.
@@ -92,6 +99,7 @@ from iadsim.effectors.seeker import (
     noisy_direction,
     uniform_draw,
 )
+from iadsim.world.terrain_ground import HAS_DEM, IMPACTS, first_below_ground, in_view
 
 FAR_SUBSTEP_S = 1.0
 MIDCOURSE_SUBSTEP_S = 0.5
@@ -118,7 +126,7 @@ ACQUISITION_GATE_SIGMAS = 3.0
 MIN_ACQUISITION_GATE_M = 150.0
 
 # Resolution codes.
-NOT_RESOLVED, ENDGAME, SELF_DESTRUCT = 0, 1, 2
+NOT_RESOLVED, ENDGAME, SELF_DESTRUCT, GROUND_IMPACT = 0, 1, 2, 3
 UNSET = -2  # intended threat not yet decided
 
 
@@ -159,8 +167,8 @@ def step_rounds(rows: np.ndarray, type_index: np.ndarray, state: np.ndarray,
                 track_position: np.ndarray, track_velocity: np.ndarray,
                 track_sigma: np.ndarray, track_acceleration: np.ndarray,
                 time_of_flight: np.ndarray, envelope_scalars: np.ndarray, time_s: float,
-                dt_s: float, earth_radius_m: float,
-                lock_in_view: np.ndarray) -> tuple[np.ndarray, ...]:
+                dt_s: float, earth_radius_m: float, ground_elevation: np.ndarray,
+                ground_scalars: np.ndarray) -> tuple[np.ndarray, ...]:
     """Fly the rounds ``rows`` from ``time_s`` to ``time_s + dt_s`` (see the module).
 
     Updates ``state``, ``intended``, ``locked`` and ``draws`` in place for those rows.
@@ -169,16 +177,22 @@ def step_rounds(rows: np.ndarray, type_index: np.ndarray, state: np.ndarray,
     (n_tracks, 3) is each track's known acceleration (gravity for a ballistic track);
     ``time_of_flight`` (n_types, 41, 21) and ``envelope_scalars`` (n_types, 4) are the
     envelope tables (:func:`iadsim.effectors.envelope.stacked_tables`), or empty (no type
-    rows: the time to go then comes from the round's own speed). ``lock_in_view`` (k,)
-    bool: whether the terrain leaves round ``k``'s locked threat in its seeker's view this
-    step (empty: no terrain, always); a masked lock is held but not measured (no look, the
-    guidance keeps its last command: the seeker's memory).
+    rows: the time to go then comes from the round's own speed). ``ground_elevation`` and
+    ``ground_scalars``: the ground (:meth:`iadsim.world.terrain_ground.GroundModel.arrays`),
+    or an empty ``ground_scalars``: no ground (the rounds fly through the earth, as the
+    envelope's flights do). With a ground whose impacts are on, a round whose path goes
+    below it ends there (``GROUND_IMPACT``); with a DEM, each seeker look sees only what
+    the terrain leaves in view at that look (a hidden candidate is not detected, a hidden
+    lock is held but not measured: no look, the guidance keeps its last command, the
+    seeker's memory).
 
     Returns per round: lock threat (-1 none), lock range (m), lock time (s), whether the
-    lock is a diversion, resolution code, victim threat, miss distance (m), time (s),
-    miss vector (k, 3) from threat to round at closest approach, relative velocity
-    (k, 3) of the round to the threat there, and position (k, 3) (at closest approach for
-    an endgame; the round's state keeps it there, as it is resolved).
+    lock is a diversion, resolution code, victim threat (for a ground impact, the threat
+    it was guided at, -1 if none), miss distance (m; for a ground impact the distance to
+    that threat there), time (s), miss vector (k, 3) from threat to round at closest
+    approach, relative velocity (k, 3) of the round to the threat there, and position
+    (k, 3) (at closest approach for an endgame, at the impact for a ground impact; the
+    round's state keeps it there, as it is resolved).
     """
     count = rows.size
     lock_threat = np.full(count, -1, dtype=np.int64)
@@ -195,7 +209,10 @@ def step_rounds(rows: np.ndarray, type_index: np.ndarray, state: np.ndarray,
     position = np.empty(3)
     velocity = np.empty(3)
     command = np.empty(3)
+    substep_start = np.empty(3)
     alive_ids = threat_alive.nonzero()[0]
+    has_ground = ground_scalars.size > 0 and ground_scalars[IMPACTS] != 0.0
+    masking = ground_scalars.size > 0 and ground_scalars[HAS_DEM] != 0.0
     for k in range(count):
         row = rows[k]
         kind = type_index[row]
@@ -318,9 +335,13 @@ def step_rounds(rows: np.ndarray, type_index: np.ndarray, state: np.ndarray,
                         substep = min(substep, TERMINAL_SUBSTEP_S)
                     substep = min(substep, max(MIN_SUBSTEP_S, 0.1 * time_to_go))
             substep = min(substep, dt_s - elapsed)
-            # Seeker look (none at a lock the terrain hides this step).
-            masked = (locked[row] >= 0 and lock_in_view.size > 0
-                      and not lock_in_view[k])
+            # Seeker look (none at a lock the terrain hides at this look).
+            masked = False
+            if masking and has_seeker and locked[row] >= 0:
+                qx, qy, qz, _, _, _ = _threat_at(threat_start, threat_end, locked[row],
+                                                 fraction, dt_s)
+                masked = not in_view(position[0], position[1], position[2], qx, qy, qz,
+                                     ground_elevation, ground_scalars)
             if has_seeker and (locked[row] >= 0 or searching) and not masked:
                 since_look = now - state[row, LAST_LOOK]
                 state[row, LAST_LOOK] = now
@@ -375,6 +396,10 @@ def step_rounds(rows: np.ndarray, type_index: np.ndarray, state: np.ndarray,
                         score = (qx - cue_x) ** 2 + (qy - cue_y) ** 2 + (qz - cue_z) ** 2
                         if score > chosen_score:
                             continue
+                        if masking and not in_view(position[0], position[1], position[2],
+                                                   qx, qy, qz, ground_elevation,
+                                                   ground_scalars):
+                            continue  # the terrain hides it at this look
                         chance = detection_probability(distance, threat_rcs[threat],
                                                        reference_range,
                                                        params[SEEKER_REFERENCE_RCS])
@@ -413,16 +438,27 @@ def step_rounds(rows: np.ndarray, type_index: np.ndarray, state: np.ndarray,
                         earth_radius_m, substep)
             elapsed += substep
             since_launch += substep
+            # Where the sub-step's path first goes below the ground (2: it does not).
+            impact = 2.0
+            if has_ground:
+                substep_start[0], substep_start[1] = start_x, start_y
+                substep_start[2] = start_z
+                impact = first_below_ground(substep_start, position, ground_elevation,
+                                            ground_scalars)
             # Endgame: the closest approach to the body falls within this sub-step.
             if body >= 0 and (locked[row] >= 0 or gun or since_launch > ARMING_TIME_S):
                 qx, qy, qz, qvx, qvy, qvz = _threat_at(threat_start, threat_end, body,
                                                        elapsed / dt_s, dt_s)
                 rx1, ry1, rz1 = position[0] - qx, position[1] - qy, position[2] - qz
                 dx, dy, dz = rx1 - rx0, ry1 - ry0, rz1 - rz0
-                # A real closest approach: closing at the sub-step's start, not at its end.
+                # A real closest approach: closing at the sub-step's start, not at its end
+                # (and before the ground, if the path goes into it).
                 if rx0 * dx + ry0 * dy + rz0 * dz < 0.0 <= rx1 * dx + ry1 * dy + rz1 * dz:
                     offset, distance = closest_approach_of(rx0, ry0, rz0, dx / substep,
                                                            dy / substep, dz / substep, substep)
+                else:
+                    offset, distance = np.inf, np.nan
+                if offset <= impact * substep:
                     code[k], victim[k], miss[k] = ENDGAME, body, distance
                     when[k] = now + offset
                     miss_vector[k, 0] = rx0 + dx / substep * offset
@@ -435,6 +471,24 @@ def step_rounds(rows: np.ndarray, type_index: np.ndarray, state: np.ndarray,
                     position[1] = start_y + (position[1] - start_y) * share
                     position[2] = start_z + (position[2] - start_z) * share
                     break
+            if impact <= 1.0:
+                # The path went into the ground: the round ends there, a miss of the threat
+                # it was guided at (its lock, else the intended threat while alive).
+                target = locked[row]
+                if target < 0 and intended[row] >= 0 and threat_alive[intended[row]]:
+                    target = intended[row]
+                position[0] = start_x + (position[0] - start_x) * impact
+                position[1] = start_y + (position[1] - start_y) * impact
+                position[2] = start_z + (position[2] - start_z) * impact
+                code[k], victim[k] = GROUND_IMPACT, target
+                when[k] = now + impact * substep
+                if target >= 0:
+                    qx, qy, qz, _, _, _ = _threat_at(threat_start, threat_end, target,
+                                                     (elapsed - substep + impact * substep)
+                                                     / dt_s, dt_s)
+                    miss[k] = np.sqrt((position[0] - qx) ** 2 + (position[1] - qy) ** 2
+                                      + (position[2] - qz) ** 2)
+                break
             # Self-destruct.
             speed = np.sqrt(velocity[0] ** 2 + velocity[1] ** 2 + velocity[2] ** 2)
             passed = False

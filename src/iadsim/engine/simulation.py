@@ -51,6 +51,7 @@ from iadsim.tracking.registration import ReferenceRegistration
 from iadsim.tracking.tracker import CentralTracker, TrackPicture
 from iadsim.world.geodesy import LocalFrame
 from iadsim.world.terrain import terrain_mask, terrain_view
+from iadsim.world.terrain_ground import GroundModel
 
 #: ``sim.record_tracks`` left unset records tracks and truth up to this many threats: at
 #: 1,000 (benchmarks/engine_scale.py) recording and scoring would take longer than the run.
@@ -116,7 +117,14 @@ class Simulation:
                                       self.frame.gaussian_radius_m())
         self.fleet.threat_kind_index = self.raid.kind_index
         self.terrain = terrain_view(scenario, self.frame)  # None without a DEM
-        self.fleet.terrain = self.terrain
+        # Rounds end in the ground (sim.interceptor_ground): the DEM, or the smooth earth
+        # at the ground elevation; seekers see only what the DEM leaves in view.
+        impacts = {"terrain": self.terrain is not None, "earth": True,
+                   "none": False}[scenario.sim.interceptor_ground]
+        if impacts or self.terrain is not None:
+            self.fleet.ground = GroundModel(
+                self.frame, ground, self.frame.gaussian_radius_m(),
+                None if self.terrain is None else self.terrain.terrain, impacts)
         self.beams = BeamWeapons(
             self.interceptor_types.beam, self.interceptor_types.max_range_m,
             self.batteries.position_m, np.array([b.height_m for b in scenario.batteries]),
@@ -448,7 +456,9 @@ class Simulation:
 
     def _log_outcome(self, outcome: Outcome) -> None:
         log = self.log
-        resolved = ~outcome.self_destructed
+        # Closest approaches, and ground impacts of rounds guided at a threat.
+        resolved = ~outcome.self_destructed & ~(outcome.ground_impact
+                                                & (outcome.threat_id < 0))
         common = {"interceptor_id": outcome.interceptor_id, "battery_index": outcome.battery,
                   "threat_id": outcome.threat_id, "value": outcome.miss_distance_m,
                   "position_m": outcome.position_m}
@@ -465,6 +475,13 @@ class Simulation:
                 interceptor_id=outcome.interceptor_id[gave_up],
                 battery_index=outcome.battery[gave_up], value=flight_time,
                 position_m=outcome.position_m[gave_up])
+        grounded = outcome.ground_impact
+        if grounded.any():
+            ids = outcome.interceptor_id[grounded]
+            log.add(EventKind.GROUND_IMPACT, outcome.time_s[grounded], interceptor_id=ids,
+                    battery_index=outcome.battery[grounded],
+                    value=outcome.time_s[grounded] - self.fleet.launch_time_s[ids],
+                    position_m=outcome.position_m[grounded])
         victims = outcome.threat_id[killed]
         if outcome.neighbour_threat_id.size:
             # A gun burst's shells killed a threat next to its target.
@@ -479,6 +496,15 @@ class Simulation:
 
     def _log_arrivals(self, arrived: np.ndarray) -> None:
         raid = self.raid
+        crashed = raid.ground_impact[arrived]
+        if crashed.any():
+            # A terrain-following threat's path ended in the ground: it is lost there.
+            lost = arrived[crashed]
+            self.log.add(EventKind.GROUND_IMPACT, raid.launch_time_s[lost]
+                         + raid.flight_time_s[lost], threat_id=lost,
+                         asset_index=raid.target_asset[lost], value=raid.flight_time_s[lost],
+                         position_m=self.threat_position_m[lost])
+            arrived = arrived[~crashed]
         arrival_time = raid.launch_time_s[arrived] + raid.flight_time_s[arrived]
         target = raid.target_asset[arrived]
         aimed = target >= 0

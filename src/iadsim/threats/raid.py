@@ -52,6 +52,14 @@ class Raid:
     path_alt_m: np.ndarray  # (n, points) above the ellipsoid
     path_time_s: np.ndarray  # (n, points) time since launch at each point, non-decreasing
     is_ballistic: np.ndarray  # (n,) bool
+    #: (n,) bool: the path ends in the ground (a terrain-following threat that could not
+    #: climb over the ground ahead: :mod:`iadsim.threats.terrain_following`); None: none.
+    ground_impact: np.ndarray = None  # type: ignore[assignment]
+
+    def __post_init__(self) -> None:
+        if self.ground_impact is None:
+            object.__setattr__(self, "ground_impact",
+                               np.zeros(self.launch_time_s.size, dtype=bool))
 
     @property
     def size(self) -> int:
@@ -118,6 +126,7 @@ def build_raid(scenario: Scenario, frame: LocalFrame) -> Raid:
     points = max(g["path_lat_deg"].shape[1] for g in groups)
     columns: dict[str, list[np.ndarray]] = {}
     for g in groups:
+        g.setdefault("ground_impact", np.zeros(g["launch_time_s"].size, bool))  # recordings
         for name, values in g.items():
             if values.ndim == 2 and values.shape[1] < points:
                 pad = np.repeat(values[:, -1:], points - values.shape[1], axis=1)
@@ -137,6 +146,7 @@ def _expand_group(group_index: int, group: ThreatGroup, scenario: Scenario,
     launch_time = group.start_s + member * group.spacing_s
     lane_offset_m = (member % group.lanes - (group.lanes - 1) / 2.0) * group.lane_spacing_m
 
+    ground_impact = np.zeros(count, bool)
     if group.kind == "ballistic_missile":
         assert group.launch is not None  # schema guarantees it
         impact = group.impact or scenario.defended_assets[target]
@@ -154,8 +164,8 @@ def _expand_group(group_index: int, group: ThreatGroup, scenario: Scenario,
         alt = np.array([p.altitude_m for p in route]) + ground_m
         speeds = np.array([p.speed_mps or group.speed_mps for p in route[:-1]], dtype=float)
         lat, lon = _offset_lanes(lat, lon, lane_offset_m, offset_last=target < 0)
-        lat, lon, alt, path_time = _waypoint_paths(group, lat, lon, alt, speeds, ground_m,
-                                                   frame, terrain)
+        lat, lon, alt, path_time, ground_impact = _waypoint_paths(
+            group, lat, lon, alt, speeds, ground_m, frame, terrain)
         is_ballistic = np.zeros(count, bool)
 
     return {
@@ -171,6 +181,7 @@ def _expand_group(group_index: int, group: ThreatGroup, scenario: Scenario,
         "path_alt_m": alt,
         "path_time_s": path_time,
         "is_ballistic": is_ballistic,
+        "ground_impact": ground_impact,
     }
 
 
@@ -220,7 +231,8 @@ def _waypoint_paths(group: ThreatGroup, lat: np.ndarray, lon: np.ndarray, alt: n
                     speeds: np.ndarray, ground_m: float, frame: LocalFrame,
                     terrain: Terrain | None = None) -> list[np.ndarray]:
     """Latitude, longitude, altitude and time tables, (members, points), of a group
-    (lifted onto ``terrain`` when the group follows it: :mod:`iadsim.threats.terrain_following`)."""
+    (lifted onto ``terrain`` when the group follows it: :mod:`iadsim.threats.terrain_following`),
+    and whether each member's path ends in the ground (members,)."""
     turn_rate = np.radians(group.max_turn_rate_deg_s
                            or DEFAULT_TURN_RATE_DEG_S[group.kind])
     terminal = TerminalManoeuvre(
@@ -230,18 +242,19 @@ def _waypoint_paths(group: ThreatGroup, lat: np.ndarray, lon: np.ndarray, alt: n
         weave_period_s=group.weave_period_s or 0.0)
     first, inverse = _distinct_members(lat, lon)
     tables = []
-    for row in first:
+    crashed = np.zeros(first.size, dtype=bool)
+    for index, row in enumerate(first):
         path_lat, path_lon, path_alt, path_speed = shape_route(
             lat[row], lon[row], alt, speeds, turn_rate, terminal)
         if terrain is not None and group.terrain_following:
-            path_lat, path_lon, path_alt, path_speed = follow_terrain(
+            path_lat, path_lon, path_alt, path_speed, crashed[index] = follow_terrain(
                 path_lat, path_lon, path_alt, path_speed, terrain, ground_m,
                 group.max_climb_rate_mps or DEFAULT_CLIMB_RATE_MPS[group.kind])
         enu = frame.to_enu(path_lat, path_lon, path_alt)
         segment = np.linalg.norm(np.diff(enu, axis=0), axis=1)
         path_time = np.concatenate([[0.0], np.cumsum(segment / path_speed)])
         tables.append((path_lat, path_lon, path_alt, path_time))
-    return _padded(tables, inverse)
+    return [*_padded(tables, inverse), crashed[inverse]]
 
 
 def _offset_lanes(lat: np.ndarray, lon: np.ndarray, lane_offset_m: np.ndarray,

@@ -14,8 +14,20 @@ Where the terrain is gentler than ``r`` the threat flies exactly at ``g + c`` (a
 samples; linear between them); over steeper ground it rides above, cresting a ridge at
 its clearance and descending at ``r`` on the far side. This is the set-clearance
 envelope of terrain-following flight in its simplest kinematic form (an elementary
-construction, no published model is claimed); pull-up dynamics (the g to change the
-flight-path angle) are not modelled.
+construction, no published model is claimed).
+
+Look-ahead pull-up: the backward pass climbs early, as far ahead of a rise as the climb
+at ``r`` needs (the look-ahead is the whole route: a mission-planned route over a stored
+DEM). What it cannot do is leave its launch point higher than it is: the threat starts at
+its route's first clearance, ``h(0) = d_0``, and can be no higher than ``d_0 + r t`` at
+time ``t``. The altitude flown is therefore ``min(h(t), d_0 + r t)`` (still within the
+rate: the lower of two profiles of slope at most ``r``). Where a rise ahead is closer to
+the launch than the climb to clear it takes, the threat climbs at ``r`` from launch and
+flies below its clearance; where even that profile goes below the ground, it flies into
+the ground (:func:`follow_terrain` returns the path cut at the first crossing, linear
+between samples, and flags it; the raid's threat then ends there in a ``ground_impact``
+event, lost). Not modelled: the vertical acceleration to change the flight-path angle
+(the climb rate changes at once), and a finite sensor look-ahead.
 
 Climb and dive rates (:data:`DEFAULT_CLIMB_RATE_MPS`) are a stated assumption, not a
 published figure: a flight-path angle of about 6 degrees at the kind's catalog speed
@@ -68,10 +80,11 @@ def follow_terrain(lat_deg: np.ndarray, lon_deg: np.ndarray, alt_m: np.ndarray,
 
     Returns
     -------
-    tuple of numpy.ndarray
+    tuple
         Latitude, longitude, altitude (m above the datum) of the new vertices and the
-        speed on each segment between them, as :func:`iadsim.threats.route_shaping.shape_route`.
-        Inputs are not modified.
+        speed on each segment between them, as :func:`iadsim.threats.route_shaping.shape_route`,
+        and whether the path ends in the ground (bool: then its last vertex is where it
+        first goes below it). Inputs are not modified.
     """
     if not climb_rate_mps > 0:
         raise ValueError(f"climb_rate_mps must be > 0, got {climb_rate_mps}")
@@ -96,12 +109,27 @@ def follow_terrain(lat_deg: np.ndarray, lon_deg: np.ndarray, alt_m: np.ndarray,
     wanted = terrain.elevation_at(new_lat, new_lon) + clearance
     step_s = (length / pieces / speed)[segment]
     time_s = np.concatenate([[0.0], np.cumsum(step_s)])
-    flown = ride_line(time_s, wanted, climb_rate_mps)
+    # The lowest rate-limited profile above the wanted one, no higher than the climb
+    # from the launch point allows.
+    flown = np.minimum(ride_line(time_s, wanted, climb_rate_mps),
+                       wanted[0] + climb_rate_mps * time_s)
     keep = _bends(time_s, flown)
     keep[np.concatenate([[0], np.cumsum(pieces)])] = True  # the route's own vertices
+    clearance_m = flown - (wanted - clearance)  # above the ground
+    below = (clearance_m < 0.0).nonzero()[0]
+    if below.size:
+        # Into the ground: cut between the last sample above it and the first below.
+        last = int(below[0])
+        above = clearance_m[last - 1]
+        share = above / (above - clearance_m[last]) if last > 0 else 0.0
+        kept = keep[:last].nonzero()[0]
+        cut = [float(v[last - 1] + share * (v[last] - v[last - 1])) if last > 0
+               else float(v[0]) for v in (new_lat, new_lon, flown)]
+        return (np.append(new_lat[kept], cut[0]), np.append(new_lon[kept], cut[1]),
+                np.append(flown[kept], cut[2]), new_speed[kept], True)
     kept = keep.nonzero()[0]
     # A kept vertex's outgoing segment runs at the speed of the sample it starts from.
-    return new_lat[kept], new_lon[kept], flown[kept], new_speed[kept[:-1]]
+    return new_lat[kept], new_lon[kept], flown[kept], new_speed[kept[:-1]], False
 
 
 def ride_line(time_s: np.ndarray, wanted_m: np.ndarray, rate_mps: float) -> np.ndarray:

@@ -120,6 +120,11 @@ class Terrain:
                          np.ascontiguousarray(lon).ravel())
         return flat.reshape(lat.shape)
 
+    def kernel_grid(self) -> np.ndarray:
+        """(5,): first latitude, first longitude, their steps (deg) and the outside
+        elevation (m), as the compiled samplers take the grid."""
+        return self._grid()
+
     def _grid(self) -> np.ndarray:
         return np.array([self.first_lat_deg, self.first_lon_deg, self.lat_step_deg,
                          self.lon_step_deg, self.outside_elevation_m])
@@ -399,6 +404,14 @@ def _clear_path(elevation: np.ndarray, grid: np.ndarray, antenna_lat_deg: float,
                 return False
         knot_lat, knot_lon = next_lat, next_lon
     return True
+
+
+#: The compiled forms for kernels elsewhere (:mod:`iadsim.world.terrain_ground`: the
+#: flyout's ground and seeker tests): the bilinear sample ``(elevation, grid, lat_deg,
+#: lon_deg) -> m`` of :meth:`Terrain.elevation_at` and the one ray test of
+#: :func:`line_of_sight` (``grid``: :meth:`Terrain.kernel_grid`).
+sample_elevation = _sample
+clear_path = _clear_path
 
 
 def viewshed(terrain: Terrain, antenna_lat_deg: float, antenna_lon_deg: float,
