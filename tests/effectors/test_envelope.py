@@ -108,3 +108,25 @@ def test_no_intercept_beyond_reach_or_after_the_flight_time():
     later = intercept_solution(15_000.0, 0.0, 2_000.0, -250.0, 0.0, 0.0, 5.0,
                                time_of_flight[0], *scalars[0], EARTH_RADIUS_M)
     assert later > near
+
+
+def test_a_descending_low_track_is_aimed_at_the_ground_not_into_it():
+    """A cruise missile's track 60 m up, 8 km out, inbound at 250 m/s and (a noisy
+    estimate) descending at 10 m/s: extrapolated to the intercept it is underground. The
+    launch solution aims at the ground's surface there (height 0 above the launcher on the
+    sphere), at the same horizontal point; a level track at 60 m is aimed as before."""
+    from iadsim.effectors.envelope import launch_solution
+
+    table = types()
+    position = np.array([8_000.0, 0.0, 60.0])
+    descending = np.array([-250.0, 0.0, -10.0])
+    aim, in_envelope = launch_solution(table, 0, np.zeros(3), position, descending,
+                                       EARTH_RADIUS_M)
+    level_aim, level_in = launch_solution(table, 0, np.zeros(3), position,
+                                          np.array([-250.0, 0.0, 0.0]), EARTH_RADIUS_M)
+    assert in_envelope and level_in
+    height = np.sqrt(aim[0] ** 2 + aim[1] ** 2 + (aim[2] + EARTH_RADIUS_M) ** 2) - EARTH_RADIUS_M
+    assert height == pytest.approx(0.0, abs=1e-6)
+    assert aim[0] == pytest.approx(level_aim[0], rel=0.02)  # the same place, nearly
+    assert 0.0 < aim[0] < position[0]
+    assert level_aim[2] > 50.0  # 60 m less the sphere's drop: not raised, not lowered

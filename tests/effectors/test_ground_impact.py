@@ -13,7 +13,7 @@ from test_flyout import TRACK_ID, Threats, fly, launch, resolved, straight, tabl
 from iadsim.effectors.flyout import InterceptorFleet, Outcome
 from iadsim.world.geodesy import LocalFrame
 from iadsim.world.terrain import gaussian_ridge
-from iadsim.world.terrain_ground import GroundModel, clearance_m
+from iadsim.world.terrain_ground import GROUND_TOLERANCE_M, GroundModel, clearance_m
 
 M_PER_DEG_LAT = 111_195.0
 FRAME = LocalFrame(40.0 - 5_600.0 / M_PER_DEG_LAT, 33.0, 0.0)  # 5.6 km south of the crest
@@ -67,7 +67,8 @@ def test_rounds_into_the_ridge_end_there_while_one_above_it_kills():
     """Drones at 60 m and 120 m are hidden behind the 400 m crest: their rounds fly
     into the ridge's south slope (1.8 and 1.6 km short of the crest, 32 and 63 m up, some
     4.7 s after launch), each a miss of its own drone, at the ground (within 0.5 m of the
-    DEM); the drone at 1,500 m is in the clear and its round kills it, in the same steps."""
+    DEM's surface less the 1 m tolerance); the drone at 1,500 m is in the clear and its
+    round kills it, in the same steps."""
     result, _, fleet = salvo(True, [60.0, 1_500.0, 120.0])
     order = np.argsort(result["interceptor_id"])
     ground_impact = result["ground_impact"][order]
@@ -78,7 +79,9 @@ def test_rounds_into_the_ridge_end_there_while_one_above_it_kills():
     elevation, scalars = ground(True).arrays()
     for row in np.nonzero(ground_impact)[0]:
         point = result["position_m"][order][row]
-        assert abs(clearance_m(point[0], point[1], point[2], elevation, scalars)) < 0.5
+        # In the ground by the tolerance (GROUND_TOLERANCE_M, 1 m), within 0.5 m.
+        assert abs(clearance_m(point[0], point[1], point[2], elevation, scalars)
+                   + GROUND_TOLERANCE_M) < 0.5
         crest_distance_m = FRAME.to_geodetic(point)[0] - 40.0
         # On the south slope, short of the crest, on its rise (the flat ground is 0 m).
         assert -2_000.0 < crest_distance_m * M_PER_DEG_LAT < -1_000.0
@@ -115,13 +118,13 @@ def aimed_below(impacts: bool) -> tuple[dict, np.ndarray, np.ndarray]:
 
 
 def test_a_round_aimed_below_the_smooth_earth_ends_on_it():
-    """No DEM: the round ends on the smooth earth (within 0.1 m of the ground elevation
-    above the ellipsoid) about where its straight line crosses it (20 m down at 1 in
-    20: 400 m out), after about a second; with impacts off it flies on below the ground
-    to its closest approach of the point."""
+    """No DEM: the round ends on the smooth earth (1 m, GROUND_TOLERANCE_M, below the
+    ground elevation above the ellipsoid, within 0.1 m) about where its straight line
+    crosses it (20 m down at 1 in 20: 400 m out), after about a second; with impacts off
+    it flies on below the ground to its closest approach of the point."""
     result, grounded, position = aimed_below(True)
     assert grounded.tolist() == [True]
-    assert abs(float(FRAME.to_geodetic(position[0])[2])) < 0.1
+    assert abs(float(FRAME.to_geodetic(position[0])[2]) + GROUND_TOLERANCE_M) < 0.1
     assert 300.0 < position[0][1] < 1_000.0
     assert result["threat_id"].tolist() == [0] and not result["killed"][0]
     assert result["time_s"][0] < 2.0

@@ -69,13 +69,14 @@ def test_rounds_into_the_ridge_are_misses_and_the_battery_fires_again():
     assert (misses["threat_id"] == 0).all() and (misses["value"] > 1_000.0).all()
     assert len(kinds["intercept"]) == len(misses) and len(kinds["self_destruct"]) == 0
     # Seed 2: the magazine's 6 rounds, one at a time. The first four end on the ridge's
-    # south slope (1.7-2.2 km short of the crest, 10-40 m up) some 5 s after launch; the
-    # last two, fired on tracks whose height had drifted down to the ground, end on the
-    # flat ground short of the ridge (0.4 and 1.7 km out).
+    # south slope (1.5-2.2 km short of the crest, 10-60 m up) some 5 s after launch; the
+    # last two, fired on tracks whose height had drifted down to the ground, are aimed at
+    # the ground's surface there (the fire control predicts no target below the ground),
+    # not into the flat ground short of the ridge, and end at the slope's foot and on it.
     assert len(launches) == 6
     north = impacts.sort_values("interceptor_id")["north_m"].to_numpy()
-    assert ((north[:4] > 3_400.0) & (north[:4] < 3_900.0)).all()
-    assert ((north[4:] > 400.0) & (north[4:] < 1_700.0)).all()
+    assert ((north[:4] > 3_400.0) & (north[:4] < 4_100.0)).all()
+    assert ((north[4:] > 2_500.0) & (north[4:] < 4_100.0)).all()
     assert (impacts["value"] < 6.0).all()
     # Re-engaged: each later round was assigned and left after the previous one's impact.
     launch_times = launches.sort_values("interceptor_id")["time_s"].to_numpy()

@@ -260,9 +260,16 @@ def launch_solution(types: InterceptorTable, kind: int, launcher_m: np.ndarray,
                               velocity[2], float(types.speed_mps[kind]), 0.0)
     ahead = 0.0 if np.isnan(time) else float(time)
     aim = track_position_m + velocity * ahead + 0.5 * acceleration * ahead * ahead
+    ex, ey, ez = aim - launcher_m
+    height = float(np.sqrt(ex * ex + ey * ey + (ez + earth_radius_m) ** 2) - earth_radius_m)
+    if height < 0.0:
+        # The target is not predicted below the ground (the launcher's, on the smooth
+        # earth): a low flyer's descending track extrapolated into it is aimed at the
+        # ground's surface there, which is where the table's flight time was read.
+        horizontal2 = min(ex * ex + ey * ey, earth_radius_m * earth_radius_m)
+        aim[2] = launcher_m[2] + np.sqrt(earth_radius_m**2 - horizontal2) - earth_radius_m
+        height = 0.0
     if types.is_gun[kind]:
-        ex, ey, ez = aim - launcher_m
-        height = float(np.sqrt(ex * ex + ey * ey + (ez + earth_radius_m) ** 2) - earth_radius_m)
         raise_m = table_value(aim_up[kind], step_range, step_altitude, float(np.hypot(ex, ey)),
                               height)
         aim = aim + np.array([0.0, 0.0, 0.0 if np.isnan(raise_m) else raise_m])

@@ -99,7 +99,13 @@ from iadsim.effectors.seeker import (
     noisy_direction,
     uniform_draw,
 )
-from iadsim.world.terrain_ground import HAS_DEM, IMPACTS, first_below_ground, in_view
+from iadsim.world.terrain_ground import (
+    HAS_DEM,
+    IMPACTS,
+    clearance_m,
+    first_below_ground,
+    in_view,
+)
 
 FAR_SUBSTEP_S = 1.0
 MIDCOURSE_SUBSTEP_S = 0.5
@@ -270,8 +276,14 @@ def step_rounds(rows: np.ndarray, type_index: np.ndarray, state: np.ndarray,
                 np.sqrt(velocity[0] ** 2 + velocity[1] ** 2 + velocity[2] ** 2), kind,
                 since_launch0, time_of_flight, envelope_scalars, earth_radius_m,
                 state[row, AIM_TIME] - time_s)
+            aim_z = aim[2]
+            if has_ground:
+                # The target is not predicted below the ground: a PIP extrapolated into it
+                # (a low flyer's track descending) is raised to the ground's surface.
+                aim_z += max(-clearance_m(aim[0], aim[1], aim[2], ground_elevation,
+                                          ground_scalars), 0.0)
             state[row, AIM_POINT], state[row, AIM_POINT + 1] = aim[0], aim[1]
-            state[row, AIM_POINT + 2] = aim[2]
+            state[row, AIM_POINT + 2] = aim_z
             state[row, AIM_TIME] = time_s + aim[3]  # the next step's first guess
         # Scoring only: the true threat nearest the engaged track at the first step.
         if intended[row] == UNSET:

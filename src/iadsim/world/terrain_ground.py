@@ -53,6 +53,10 @@ GROUND_COLUMNS = GRID + 5
 #: Added to the highest ground before the exact test (m): the sphere-ellipsoid bound's
 #: constant part, the sagitta of a sub-step's chord and round-off.
 NEAR_GROUND_MARGIN_M = 10.0
+#: A round is in the ground when it is more than this below the ground's surface (m): the
+#: DEM's heights are no better than metres, and a round leaving a launcher at ground level
+#: must not end at once from a millimetre of round-off or of gravity's first sag.
+GROUND_TOLERANCE_M = 1.0
 #: Bound on the osculating sphere's height error per squared metre of horizontal
 #: distance from the origin (1/m): twice the worst seen (equator, 2.65e-10).
 SPHERE_ERROR_PER_M2 = 6e-10
@@ -165,7 +169,8 @@ def near_ground(east_m: float, north_m: float, up_m: float, scalars: np.ndarray)
 def first_below_ground(start: np.ndarray, end: np.ndarray, elevation: np.ndarray,
                        scalars: np.ndarray) -> float:
     """The fraction (0-1) of the segment from ``start`` to ``end`` (ENU, m, (3,)) at which
-    it first goes below the ground, or 2.0 when it stays above. Samples every
+    it first goes below the ground (by more than :data:`GROUND_TOLERANCE_M`), or 2.0 when
+    it stays above. Samples every
     ``spacing`` of length (the end always; the start is taken as above the ground, as
     the caller tested it), linear between the last sample above and the first below."""
     if not (near_ground(start[0], start[1], start[2], scalars)
@@ -180,10 +185,11 @@ def first_below_ground(start: np.ndarray, end: np.ndarray, elevation: np.ndarray
     for index in range(1, samples + 1):
         share = index / samples
         here = clearance_m(start[0] + dx * share, start[1] + dy * share,
-                           start[2] + dz * share, elevation, scalars)
+                           start[2] + dz * share, elevation, scalars) + GROUND_TOLERANCE_M
         if here < 0.0:
             if index == 1:
-                previous = clearance_m(start[0], start[1], start[2], elevation, scalars)
+                previous = (clearance_m(start[0], start[1], start[2], elevation, scalars)
+                            + GROUND_TOLERANCE_M)
             if previous <= 0.0:
                 return (index - 1) / samples
             return (index - 1 + previous / (previous - here)) / samples
