@@ -12,13 +12,21 @@ The pairs are assigned by global nearest neighbour (each held plot and each new 
 at most one pair), and the track is the first plot's, updated with the second: with a
 velocity prior wide against the plots' errors, that is two-point differencing.
 
-A held plot is dropped, as a one-plot track was deleted, at its first look by its own
-radar past ``one_plot_misses`` that could have seen it (its position inside that radar's
-coverage) and gave it no pair, or ``tentative_timeout_s`` after it was taken. Clutter
-that never pairs thus costs a few array rows and no event: the radars' false alarms are
+A held plot is dropped, as a one-plot track was deleted, at its radar's first look past
+``one_plot_misses`` that gave it no pair (a plot lies inside its own radar's coverage, so
+the coverage test is not made), or ``tentative_timeout_s`` after it was taken. A plot
+that never pairs costs a few array rows and no event: the radars' false alarms are
 already in the event log when detections are recorded (``false_alarm``), and a plot that
-starts nothing is not a happening of the tracker. In ``layered-defense`` 22,518 one-plot
-tracks a run (45,000 of its 80,000 events) were started and dropped on clutter.
+starts nothing is not a happening of the tracker, so no aggregate count is logged either.
+
+Measured (``layered-defense``, seed 1, benchmarks/initiation.py, back to back in one
+process): 1,657 tracks started instead of 22,194 and 38,012 events instead of 79,044,
+the same 37 confirmations, 51 rounds and 24 kills; tracker CPU the same (0.954 s against
+0.947 s). The one-plot tracks had cost less than their number suggests (they were
+started, gated and dropped in whole-array batches once a step), and three steps in four
+still hold a pair of plots within the one-plot gate (2,500 m/s times up to a 10 s
+revisit), mostly clutter near the radars, which then lives as a tentative track for a
+few looks.
 """
 
 from __future__ import annotations
@@ -41,8 +49,8 @@ class HeldPlots:
 
     ``position_m`` (h, 3) and ``position_cov_m2`` (h, 3, 3): the converted plot (bias
     corrected); ``time_s`` (h,); ``radar_index`` (h,); ``misses`` (h,): looks of its radar
-    since that could have seen it; ``covered`` (h,): whether its position is inside its
-    radar's coverage (a look by that radar is then a miss); ``polar`` (h, 3): range,
+    since (a plot is inside its own radar's coverage: that radar saw it there, so each
+    later look of that radar could have seen it again); ``polar`` (h, 3): range,
     azimuth, elevation (for the score and the bias estimation), ``raw_m`` (h, 3): its
     position before the bias correction (bias estimation).
     """
@@ -52,27 +60,26 @@ class HeldPlots:
     time_s: np.ndarray = field(default_factory=lambda: _empty())
     radar_index: np.ndarray = field(default_factory=lambda: _empty(dtype=np.intp))
     misses: np.ndarray = field(default_factory=lambda: _empty(dtype=np.int32))
-    covered: np.ndarray = field(default_factory=lambda: _empty(dtype=bool))
     polar: np.ndarray = field(default_factory=lambda: _empty(3))
     raw_m: np.ndarray = field(default_factory=lambda: _empty(3))
 
     COLUMNS = ("position_m", "position_cov_m2", "time_s", "radar_index", "misses",
-               "covered", "polar", "raw_m")
+               "polar", "raw_m")
 
     @property
     def size(self) -> int:
         return int(self.time_s.size)
 
     def add(self, position_m: np.ndarray, position_cov_m2: np.ndarray,
-            time_s: np.ndarray, radar_index: np.ndarray, covered: np.ndarray,
-            polar: np.ndarray | None = None, raw_m: np.ndarray | None = None) -> None:
+            time_s: np.ndarray, radar_index: np.ndarray, polar: np.ndarray | None = None,
+            raw_m: np.ndarray | None = None) -> None:
         """Hold new plots (k rows each; ``polar`` and ``raw_m`` zeros when not given)."""
         count = time_s.size
         if count == 0:
             return
         new = {"position_m": position_m, "position_cov_m2": position_cov_m2,
                "time_s": time_s, "radar_index": radar_index,
-               "misses": np.zeros(count, dtype=np.int32), "covered": covered,
+               "misses": np.zeros(count, dtype=np.int32),
                "polar": np.zeros((count, 3)) if polar is None else polar,
                "raw_m": np.zeros((count, 3)) if raw_m is None else raw_m}
         for name in self.COLUMNS:
@@ -83,15 +90,11 @@ class HeldPlots:
         for name in self.COLUMNS:
             setattr(self, name, getattr(self, name)[rows])
 
-    def count_looks(self, scan_time_s: np.ndarray, scan_radar: np.ndarray) -> np.ndarray:
-        """Looks (h,) among the scans (``scan_time_s``, ``scan_radar``, (g,) each) that
-        could have seen each held plot: by its radar, after its time, while it is inside
-        that radar's coverage."""
-        if self.size == 0 or scan_time_s.size == 0:
-            return np.zeros(self.size, dtype=np.int32)
-        look = ((self.radar_index[:, None] == scan_radar[None, :])
+    def looks(self, scan_time_s: np.ndarray, scan_radar: np.ndarray) -> np.ndarray:
+        """Whether each of the scans (``scan_time_s``, ``scan_radar``, (g,) each) is a look
+        that could have seen each held plot: by its radar, after its time. (h, g)."""
+        return ((self.radar_index[:, None] == scan_radar[None, :])
                 & (self.time_s[:, None] < scan_time_s[None, :]))
-        return (look.sum(axis=1) * self.covered).astype(np.int32)
 
 
 def pair_gate_cov(held_cov_m2: np.ndarray, lag_s: np.ndarray, velocity_variance: float,

@@ -29,6 +29,14 @@ Tracking and Navigation, 2001, sec. 11.6):
   Soup's ``MultiMeasurementInitiator`` with ``UpdateTimeStepsDeleter(2)`` keeps a one-plot
   track through one missed scan). The Kalman update with the second plot
   is then two-point differencing (the prior is wide against the plots' errors).
+* Plot-level initiation (``initiation: plot_pairs``): a report no track takes is held
+  as a plot, not made a one-plot track, and a track starts only when a later look's plot
+  falls in its one-plot gate (the same track, state and times as the one-plot track
+  taking its second plot; no event for a plot that never pairs;
+  :mod:`iadsim.tracking.initiation`).
+* Duplicate guard (``duplicate_guard``): a tentative track that lies in a live confirmed
+  track's gate (position, their summed covariances) and never took a report of one scan
+  of one radar with it is not confirmed while so (:meth:`CentralTracker._duplicates`).
 * M-of-N confirmation: a tentative track is confirmed by its ``confirm_hits``-th report
   (the one that started it counts as the first; reports of one time count in radar
   order), and deleted once it has missed more than ``confirm_window - confirm_hits``
@@ -460,24 +468,21 @@ class CentralTracker:
         pool), every pair that could start a track is found by one compiled gating
         (:func:`initiation.plot_pairs`), and the scan at which each plot's looks drop it
         by one array operation; only the scans that hold a pair, or that follow a track
-        started here, are then visited. Most steps have no pair (clutter), and cost a few
+        started here, are then visited. A step whose plots pair with none costs a few
         array operations and no event."""
         held = self.held
         if left.size == 0 and held.size == 0:
             return
         first_leftover = held.size
         if left.size:
-            position = measurement[left]
-            own, local = np.unique(radar_of[left], return_inverse=True)
-            covered = self._covered(position, own)[np.arange(left.size), local.reshape(-1)]
-            held.add(position, measurement_cov[left], report_time[left], radar_of[left],
-                     covered, None if polar is None else polar[left],
+            # A plot is inside its own radar's coverage (that radar saw it there): its
+            # radar's next look is a miss, with no coverage test.
+            held.add(measurement[left], measurement_cov[left], report_time[left],
+                     radar_of[left], None if polar is None else polar[left],
                      None if raw is None else raw[left])
         # The scan at which each pooled plot's looks drop it (len(sizes): none does), and
         # its misses before each scan.
-        look = ((held.radar_index[:, None] == radars[None, :])
-                & (held.time_s[:, None] < scan_time[None, :]) & held.covered[:, None])
-        looks = np.cumsum(look, axis=1, dtype=np.int32)
+        looks = np.cumsum(held.looks(scan_time, radars), axis=1, dtype=np.int32)
         over = (held.misses[:, None] + looks) > self._held_misses_allowed
         dropped_at = np.where(over.any(axis=1), over.argmax(axis=1), len(sizes))
         used = np.zeros(held.size, dtype=bool)
