@@ -255,8 +255,6 @@ class CentralTracker:
         self._columns = (TABLE_COLUMNS + (IMM_COLUMNS if self._imm else ())
                          + (SCORE_COLUMNS if self._score else ())
                          + (BIAS_COLUMNS if self.bias_estimator is not None else ()))
-        self._delete_score, self._confirm_score = score.wald_thresholds(
-            settings.false_track_probability, settings.missed_track_probability)
         self._false_alarm_constant = np.array(
             [score.false_alarm_density_constant(site) for site in sites] if self._score
             else np.zeros(radars))
