@@ -257,3 +257,22 @@ def test_without_the_guard_the_duplicate_is_confirmed(two_sites):
     tracker._update(np.array([4]), batch.position_m, batch.position_cov_m2, np.arange(1),
                     np.ones(1, dtype=np.intp), np.full(1, 12.0))
     assert tracker.status[4] == CONFIRMED
+
+
+@pytest.mark.parametrize("settings", [{"bias_estimation": True},
+                                      {"confirmation": "score"},
+                                      {"motion_model": "imm", "one_plot_misses": 1}])
+def test_plot_pairs_with_the_other_options_track_a_target_seen_by_two_radars(two_sites,
+                                                                              settings):
+    """Bias estimation (the held plots' raw positions kept), score confirmation (a pair's
+    score) and the IMM with a held plot surviving one miss: one confirmed track."""
+    tracker, log = plot_pairs_tracker(two_sites, **settings)
+    rng = np.random.default_rng(6)
+    for time_s in np.arange(2.0, 24.0, 2.0):
+        truth = START + VELOCITY * time_s
+        tracker.process_scans([measure(site, truth, float(time_s), rng, index)
+                               for index, site in enumerate(two_sites)])
+        tracker.drop(float(time_s))
+    assert log.count(EventKind.TRACK_START) == 1
+    assert tracker.status.tolist() == [CONFIRMED]
+    np.testing.assert_allclose(tracker.state[0, :3], (START + VELOCITY * 22.0)[0], atol=100.0)
