@@ -78,7 +78,8 @@ def split_exactly(total: int, shares: list[float]) -> list[int]:
 
 
 def synthetic_raid(n_threats: int, duration_s: float, record_detections: bool,
-                   seed: int, radar_look_times: str | None = None) -> dict:
+                   seed: int, radar_look_times: str | None = None,
+                   tracking: dict | None = None) -> dict:
     """The layered-defense network against exactly ``n_threats`` that stay in the air.
 
     Drones (50 %), cruise missiles (30 %) and strike aircraft (12 %) launch over the first
@@ -87,6 +88,7 @@ def synthetic_raid(n_threats: int, duration_s: float, record_detections: bool,
     long, so whatever is not shot down is still flying when the run ends. Ballistic
     missiles (8 %) launch from four sites, spread evenly over the run, and land within it.
     ``radar_look_times``: ``sim.radar_look_times`` (default: the schema's default).
+    ``tracking``: changes to the scenario's ``tracking`` section (``--tracking``).
     Returns a scenario document for :func:`iadsim.scenario.scenario_from_dict`.
     """
 
@@ -136,6 +138,8 @@ def synthetic_raid(n_threats: int, duration_s: float, record_detections: bool,
                        "launch": {"lat_deg": lat_deg, "lon_deg": lon_deg},
                        "target": assets[site % len(assets)]["name"], "apogee_km": 85.0})
     document["threats"] = groups
+    if tracking:
+        document["tracking"] = {**document.get("tracking", {}), **tracking}
     return document
 
 
@@ -209,7 +213,8 @@ def pin_to_one_core(cpu: int | None) -> int | None:
 
 
 def child_scale(n_threats: int, duration_s: float, record_detections: bool, seed: int,
-                trace: bool, cpu: int | None, radar_look_times: str | None = None) -> dict:
+                trace: bool, cpu: int | None, radar_look_times: str | None = None,
+                tracking: dict | None = None) -> dict:
     """One synthetic raid in this (fresh) process; returns its measurement.
 
     A 10-threat, 60 s raid runs first, untimed, so that lazy imports and first-call costs
@@ -223,11 +228,11 @@ def child_scale(n_threats: int, duration_s: float, record_detections: bool, seed
     import_s = time.perf_counter() - started
     started = time.perf_counter()
     iadsim.run(scenario_from_dict(synthetic_raid(10, 60.0, record_detections, seed,
-                                                 radar_look_times)), seed=seed)
+                                                 radar_look_times, tracking)), seed=seed)
     warmup_s = time.perf_counter() - started
     started = time.perf_counter()
     scenario = scenario_from_dict(synthetic_raid(n_threats, duration_s, record_detections,
-                                                 seed, radar_look_times))
+                                                 seed, radar_look_times, tracking))
     build_s = time.perf_counter() - started
     rss_before_mib = current_rss_mib()
     if trace:
@@ -242,6 +247,7 @@ def child_scale(n_threats: int, duration_s: float, record_detections: bool, seed
         "bench": "engine_scale_tracemalloc" if trace else "engine_scale",
         "n_threats": n_threats, "record_detections": record_detections, "seed": seed,
         **({} if radar_look_times is None else {"radar_look_times": radar_look_times}),
+        **({"tracking": tracking} if tracking else {}),
         "sim_s": sim["ended_s"], "steps": sim["steps"], "wall_s": round(wall_s, 3),
         "steps_per_s": round(sim["steps"] / wall_s, 1),
         "real_time_factor": round(sim["ended_s"] / wall_s, 1),
@@ -250,6 +256,8 @@ def child_scale(n_threats: int, duration_s: float, record_detections: bool, seed
         "build_s": round(build_s, 3), "events": sim["events"], "killed": threats["killed"],
         "leaked": threats["leaked"],
         "in_flight_at_end": threats["in_flight_at_end"],
+        "rounds": int((result.events["kind"] == "interceptor_launch").sum()),
+        "confirmed_tracks": int((result.events["kind"] == "track_confirm").sum()),
         "full_duration": sim["ended_s"] >= duration_s - 1e-6, "cpu": cpu,
     }
     if trace:
@@ -368,6 +376,9 @@ def main() -> None:
     parser.add_argument("--radar-look-times", choices=("step", "scheduled"),
                         help="sim.radar_look_times of the synthetic raids (default: the "
                         "schema's default; the built-in layered-defense keeps its own)")
+    parser.add_argument("--tracking", nargs="*", default=[], metavar="NAME=VALUE",
+                        help="change the raid's tracking settings, e.g. confirmation=score "
+                        "(the raid only, not layered-defense)")
     parser.add_argument("--child", type=int, metavar="N_THREATS",
                         help="measure one raid size in this process and print its line")
     parser.add_argument("--child-layered", action="store_true", help=argparse.SUPPRESS)
@@ -384,11 +395,19 @@ def main() -> None:
     if options.child_layered:
         print(json.dumps(child_layered(options.repeat, options.seed, options.cpu)), flush=True)
         return
+    tracking = {}
+    if options.tracking:
+        from tracking_settings import tracking_changes  # imports iadsim: only when asked
+
+        try:
+            tracking = tracking_changes(options.tracking)
+        except ValueError as error:
+            parser.error(str(error))
     if options.child is not None:
         print(json.dumps(child_scale(options.child, options.duration_s,
                                      not options.no_detections, options.seed,
                                      options.child_trace, options.cpu,
-                                     options.radar_look_times)), flush=True)
+                                     options.radar_look_times, tracking)), flush=True)
         return
 
     print(json.dumps(environment()), flush=True)
@@ -402,6 +421,8 @@ def main() -> None:
         common.append("--no-detections")
     if options.radar_look_times is not None:
         common += ["--radar-look-times", options.radar_look_times]
+    if options.tracking:
+        common += ["--tracking", *options.tracking]
     for size in options.sizes:
         label = {"bench": "engine_scale", "n_threats": size,
                  "record_detections": not options.no_detections}

@@ -126,7 +126,8 @@ def make_data(n_targets: int, scans: int, seed: int) -> DataSet:
     return DataSet(np.array(truth), detections)
 
 
-def run_iadsim(data: DataSet) -> tuple[list[tuple[float, float]], list[np.ndarray]]:
+def run_iadsim(data: DataSet, initiation: str = "one_plot_tracks",
+               ) -> tuple[list[tuple[float, float]], list[np.ndarray]]:
     """iadsim's central tracker on the data; returns (wall, CPU) seconds per scan and the
     confirmed tracks' positions per scan."""
     from iadsim.events import EventLog
@@ -146,7 +147,7 @@ def run_iadsim(data: DataSet) -> tuple[list[tuple[float, float]], list[np.ndarra
                         tentative_timeout_s=(TENTATIVE_MISSES_IN_A_ROW - 0.5) * SCAN_PERIOD_S,
                         coast_timeout_s=(DELETE_AFTER_SCANS - 0.5) * SCAN_PERIOD_S,
                         process_noise_mps2=ACCELERATION_SIGMA_MPS2,
-                        initial_speed_sigma_mps=PRIOR_SPEED_SIGMA_MPS)
+                        initial_speed_sigma_mps=PRIOR_SPEED_SIGMA_MPS, initiation=initiation)
     from iadsim.tracking.tracker import CentralTracker
     tracker = CentralTracker(settings, [site], EventLog(["sensor"], [], []))
     batches = []
@@ -244,8 +245,9 @@ def _status_kib(field: str) -> int:
 
 def _child(name: str, data: DataSet, queue) -> None:
     def run(data: DataSet):
-        if name == "iadsim":
-            return run_iadsim(data)
+        if name.startswith("iadsim"):
+            return run_iadsim(data, "plot_pairs" if name == "iadsim_plot_pairs"
+                              else "one_plot_tracks")
         return run_stonesoup(data, kdtree=name == "stonesoup_kdtree")
 
     # Warm-up: imports, compiled kernels loaded from the cache (or compiled), the grid
@@ -290,6 +292,8 @@ def main() -> None:
     parser.add_argument("--plain-max-n", type=int, default=100,
                         help="largest N at which Stone Soup's plain GNN runs")
     parser.add_argument("--seed", type=int, default=2017)
+    parser.add_argument("--plot-pairs", action="store_true",
+                        help="also run iadsim with initiation: plot_pairs (iadsim_plot_pairs)")
     arguments = parser.parse_args()
     os.sched_setaffinity(0, {min(os.sched_getaffinity(0))})  # one core, children too
     for n_targets in arguments.sizes:
@@ -302,7 +306,7 @@ def main() -> None:
         names = ["iadsim", "stonesoup_kdtree"]
         if n_targets <= arguments.plain_max_n:
             names.append("stonesoup_gnn")
-        for name in names:
+        for name in names + (["iadsim_plot_pairs"] if arguments.plot_pairs else []):
             line[name] = measure(name, data)
         if "stonesoup_gnn" not in line:
             line["stonesoup_gnn"] = None

@@ -824,6 +824,16 @@ class Tracking(StrictModel):
     new_target_density_ratio: Positive = Field(
         1.0, description="Score confirmation: new-target density over false-alarm density "
         "at a new track's plot; its logarithm is the track's first score.")
+    initiation: Literal["one_plot_tracks", "plot_pairs"] = Field(
+        "one_plot_tracks", description="How tracks start: 'one_plot_tracks' (every report "
+        "no track takes starts a tentative track, with its events) or 'plot_pairs' (such "
+        "reports are held, and a tentative track starts only when a later look's plot "
+        "falls in a held plot's one-plot gate; clutter that never pairs logs nothing; "
+        "iadsim.tracking.initiation).")
+    duplicate_guard: bool = Field(
+        False, description="Keep a tentative track tentative while it lies in the gate of "
+        "a live confirmed track (their summed position covariance) and never took a report "
+        "of one scan of one radar with it: a second track on one target is not confirmed.")
     bias_estimation: bool = Field(
         False, description="Estimate each radar's range, azimuth and elevation bias from "
         "confirmed tracks seen by several radars, and correct its plots with it.")

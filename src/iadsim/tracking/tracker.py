@@ -29,6 +29,14 @@ Tracking and Navigation, 2001, sec. 11.6):
   Soup's ``MultiMeasurementInitiator`` with ``UpdateTimeStepsDeleter(2)`` keeps a one-plot
   track through one missed scan). The Kalman update with the second plot
   is then two-point differencing (the prior is wide against the plots' errors).
+* Plot-level initiation (``initiation: plot_pairs``): a report no track takes is held
+  as a plot, not made a one-plot track, and a track starts only when a later look's plot
+  falls in its one-plot gate (the same track, state and times as the one-plot track
+  taking its second plot; no event for a plot that never pairs;
+  :mod:`iadsim.tracking.initiation`).
+* Duplicate guard (``duplicate_guard``): a tentative track that lies in a live confirmed
+  track's gate (position, their summed covariances) and never took a report of one scan
+  of one radar with it is not confirmed while so (:meth:`CentralTracker._duplicates`).
 * M-of-N confirmation: a tentative track is confirmed by its ``confirm_hits``-th report
   (the one that started it counts as the first; reports of one time count in radar
   order), and deleted once it has missed more than ``confirm_window - confirm_hits``
@@ -104,6 +112,7 @@ from iadsim.tracking.association import (
 )
 from iadsim.tracking.bias import MAX_PAIR_LAG_S, BiasEstimator, plot_jacobian
 from iadsim.tracking.classification import BALLISTIC, classify
+from iadsim.tracking.initiation import HeldPlots, pair_gate_cov, plot_pairs
 from iadsim.tracking.registration import ReferenceRegistration
 from iadsim.world.atmosphere import STANDARD_GRAVITY_MPS2
 from iadsim.world.earth import EARTH_RADIUS_M, radar_horizon_m
@@ -224,6 +233,21 @@ class CentralTracker:
         radars = len(sites)
         self._imm = settings.motion_model == "imm"
         self._score = settings.confirmation == "score"
+        #: Plots no track took, waiting for a second plot (``initiation: plot_pairs``; with
+        #: one-hit M-of-N confirmation every plot starts a confirmed track at once).
+        self.held = HeldPlots()
+        self._plot_pairs = (settings.initiation == "plot_pairs"
+                            and (self._score or settings.confirm_hits > 1))
+        self._delete_score, self._confirm_score = score.wald_thresholds(
+            settings.false_track_probability, settings.missed_track_probability)
+        #: Looks a held plot may miss and stay held: ``one_plot_misses``, and with score
+        #: confirmation fewer when its misses bring its score to the deletion threshold.
+        self._held_misses_allowed = settings.one_plot_misses
+        if self._score:
+            first_score = np.log(settings.new_target_density_ratio)
+            per_miss = score.miss_score(settings.score_detection_probability)
+            self._held_misses_allowed = min(settings.one_plot_misses, max(
+                0, int(np.ceil((self._delete_score - first_score) / per_miss)) - 1))
         self.bias_estimator = BiasEstimator(sites) if settings.bias_estimation else None
         #: References with known positions (absolute registration), set by the run when
         #: the scenario has them: their plots are taken out of the scans before fusing.
@@ -231,8 +255,6 @@ class CentralTracker:
         self._columns = (TABLE_COLUMNS + (IMM_COLUMNS if self._imm else ())
                          + (SCORE_COLUMNS if self._score else ())
                          + (BIAS_COLUMNS if self.bias_estimator is not None else ()))
-        self._delete_score, self._confirm_score = score.wald_thresholds(
-            settings.false_track_probability, settings.missed_track_probability)
         self._false_alarm_constant = np.array(
             [score.false_alarm_density_constant(site) for site in sites] if self._score
             else np.zeros(radars))
@@ -365,6 +387,11 @@ class CentralTracker:
                     scan_slice[scan_of], scan_of, radar_of, len(scans), polar, raw,
                     (scan_time, position, radars))] = True
             self._count_misses(scan_time, position, radars)
+        if self._plot_pairs:
+            self._initiate_from_plots((~taken).nonzero()[0], sizes, scan_time, radars,
+                                      measurement, measurement_cov, radar_of, report_time,
+                                      scan_of, polar, raw)
+            return
         # What no track took starts tracks, scan by scan: two radars may have seen one
         # new target, so a later scan's leftovers first extend the tracks an earlier scan
         # started in this pass (what processing the scans in turn would do).
@@ -422,6 +449,246 @@ class CentralTracker:
         waiting.clear()
         return [self._start_tracks(radar_of[left], report_time[left], measurement[left],
                                    measurement_cov[left])]
+
+    def _initiate_from_plots(self, left: np.ndarray, sizes: list[int], scan_time: np.ndarray,
+                             radars: np.ndarray, measurement: np.ndarray,
+                             measurement_cov: np.ndarray, radar_of: np.ndarray,
+                             report_time: np.ndarray, scan_of: np.ndarray,
+                             polar: np.ndarray | None, raw: np.ndarray | None) -> None:
+        """``initiation: plot_pairs``: the reports ``left`` (no track took them) pair with
+        held plots or are held (:mod:`iadsim.tracking.initiation`), with the result of
+        taking the scans one by one in time then radar order, as tracks were started: a
+        later scan's leftovers first extend the tracks an earlier scan's pairs started in
+        this pass, then pair with the held plots (those of earlier scans of this pass
+        included); after the scans of each time, each held plot is charged the looks of
+        its radar that could have seen it, and is dropped past ``one_plot_misses``.
+
+        In one pass rather than scan by scan: the leftovers join the held plots (the
+        pool), every pair that could start a track is found by one compiled gating
+        (:func:`initiation.plot_pairs`), and the scan at which each plot's looks drop it
+        by one array operation; only the scans that hold a pair, or that follow a track
+        started here, are then visited. A step whose plots pair with none costs a few
+        array operations and no event."""
+        held = self.held
+        if left.size == 0 and held.size == 0:
+            return
+        first_leftover = held.size
+        if left.size:
+            # A plot is inside its own radar's coverage (that radar saw it there): its
+            # radar's next look is a miss, with no coverage test.
+            held.add(measurement[left], measurement_cov[left], report_time[left],
+                     radar_of[left], None if polar is None else polar[left],
+                     None if raw is None else raw[left])
+        # The scan at which each pooled plot's looks drop it (len(sizes): none does), and
+        # its misses before each scan.
+        looks = np.cumsum(held.looks(scan_time, radars), axis=1, dtype=np.int32)
+        over = (held.misses[:, None] + looks) > self._held_misses_allowed
+        dropped_at = np.where(over.any(axis=1), over.argmax(axis=1), len(sizes))
+        used = np.zeros(held.size, dtype=bool)
+        if left.size:
+            group = np.full(held.size, -1, dtype=np.intp)
+            group[first_leftover:] = scan_of[left]
+            earlier, later, distance2 = plot_pairs(
+                held.position_m, held.position_cov_m2, held.time_s, group, first_leftover,
+                self.gate_threshold, self._one_plot_gate_variance,
+                float(self.settings.process_noise_mps2**2))
+            if earlier.size:
+                self._pair_time_by_time(earlier, later, distance2, group, dropped_at, used,
+                                        looks, left, scan_time, measurement, measurement_cov,
+                                        radar_of, report_time, polar, raw)
+        held.misses = held.misses + looks[:, -1]
+        held.keep(~used & (dropped_at == len(sizes)))
+
+    def _pair_time_by_time(self, earlier: np.ndarray, later: np.ndarray,
+                           distance2: np.ndarray, group: np.ndarray, dropped_at: np.ndarray,
+                           used: np.ndarray, looks: np.ndarray, left: np.ndarray,
+                           scan_time: np.ndarray, measurement: np.ndarray,
+                           measurement_cov: np.ndarray, radar_of: np.ndarray,
+                           report_time: np.ndarray, polar: np.ndarray | None,
+                           raw: np.ndarray | None) -> None:
+        """Visit the times of :meth:`_initiate_from_plots`'s scans that hold a candidate
+        pair (``earlier``, ``later``, ``distance2``: pooled plot indices and gate
+        distances) or follow a track started here, in order. At each, the unused pooled
+        plots of its scans first extend the tracks started in this pass (each taking at
+        most one plot a scan); then the plots of an earlier time that no look has dropped
+        take this time's plots, each at most one a scan (GNN over (plot, scan) slots, gain
+        ``G - d^2``), and each that took any starts a track; then what is left pairs
+        across this time's radars (two radars seeing a new target at once start one
+        track). Marks the plots taken in ``used``."""
+        held = self.held
+        first_leftover = held.size - left.size
+        later_scan = group[later]
+        pair_time = scan_time[later_scan]
+        earlier_time = held.time_s[earlier]
+        started: list[np.ndarray] = []
+        scans = len(scan_time)
+        first = 0
+        while first < scans:
+            stop = int(np.searchsorted(scan_time, scan_time[first], side="right"))
+            here_pairs = (later_scan >= first) & (later_scan < stop)
+            if started or here_pairs.any():
+                time_s = float(scan_time[first])
+                if started:
+                    here = first_leftover + ((group[first_leftover:] >= first)
+                                             & (group[first_leftover:] < stop)).nonzero()[0]
+                    here = here[~used[here]]
+                    if here.size:
+                        rows = np.concatenate(started)
+                        reports = left[here - first_leftover]
+                        slot = group[here] - first
+                        extended = self._assign_and_update(
+                            rows, np.zeros(rows.size, dtype=np.intp), scan_time[first:first + 1],
+                            measurement[reports], measurement_cov[reports],
+                            np.zeros(here.size, dtype=np.intp), slot, radar_of[reports],
+                            stop - first, None if polar is None else polar[reports],
+                            None if raw is None else raw[reports])
+                        used[here[extended]] = True
+                misses = held.misses + (looks[:, first - 1] if first > 0 else 0)
+                for same_time in (False, True):
+                    usable = (here_pairs & ~used[later] & ~used[earlier]
+                              & (dropped_at[earlier] >= first)
+                              & ((earlier_time == pair_time) == same_time))
+                    if not usable.any():
+                        continue
+                    pairs = usable.nonzero()[0]
+                    slots = stop - first
+                    slot, second = assign(earlier[pairs] * slots + (later_scan[pairs] - first),
+                                          later[pairs],
+                                          (self.gate_threshold - distance2[pairs]) + 1e-9,
+                                          held.size * slots, held.size, self.crowd_limits)
+                    opening = slot // slots
+                    if same_time:  # a plot that a pair took as its second opens none
+                        keep = ~np.isin(opening, second)
+                        opening, second = opening[keep], second[keep]
+                    if opening.size == 0:
+                        continue
+                    started.append(self._start_from_pairs(
+                        opening, misses, second, left[second - first_leftover], time_s,
+                        measurement, measurement_cov, radar_of, report_time, polar, raw))
+                    used[opening] = used[second] = True
+            first = stop
+
+    def _start_from_pairs(self, opening: np.ndarray, misses: np.ndarray, pooled: np.ndarray,
+                          second: np.ndarray, time_s: float, measurement: np.ndarray,
+                          measurement_cov: np.ndarray, radar_of: np.ndarray,
+                          report_time: np.ndarray, polar: np.ndarray | None,
+                          raw: np.ndarray | None) -> np.ndarray:
+        """Start a tentative track on each held plot of ``opening`` (pool indices, one a
+        pair; ``misses``: every pooled plot's missed looks) with the reports ``second``
+        (taken at ``time_s``; ``pooled``: their pool indices) it paired with: the held
+        plot's track (its time, velocity prior, radar), updated with the reports, as a
+        one-plot track took its second plot(s). Tracks are numbered in the order of their
+        first report; each logs ``track_start`` at ``time_s``, at that report. Returns the
+        new rows."""
+        held = self.held
+        order = np.lexsort((pooled, opening))
+        opening, pooled, second = opening[order], pooled[order], second[order]
+        if (self.bias_estimator is None and (np.diff(opening) > 0).all()
+                and (held.time_s[opening] < time_s).all()
+                and (self._score or self.settings.confirm_hits > 2)):
+            rows = self._start_two_plot_tracks(opening, misses, pooled, second, time_s,
+                                               measurement, measurement_cov, radar_of, polar)
+            if rows is not None:
+                return rows
+        tracks, first_pair, track_of_pair = np.unique(opening, return_index=True,
+                                                      return_inverse=True)
+        numbering = np.argsort(pooled[first_pair], kind="stable")
+        tracks, first_pair = tracks[numbering], first_pair[numbering]
+        rank = np.empty(numbering.size, dtype=np.intp)
+        rank[numbering] = np.arange(numbering.size)
+        rows = self._start_tracks(held.radar_index[tracks], held.time_s[tracks],
+                                  held.position_m[tracks], held.position_cov_m2[tracks],
+                                  log_start=False)
+        self.misses[rows] = misses[tracks]
+        pair_rows = rows[rank[track_of_pair.reshape(-1)]]
+        self.log.add(EventKind.TRACK_START, time_s, track_id=self.track_id[rows],
+                     sensor_index=radar_of[second[first_pair]],
+                     position_m=measurement[second[first_pair]])
+        if self._score:
+            gate_cov = pair_gate_cov(held.position_cov_m2[opening], time_s - held.time_s[opening],
+                                     self._one_plot_gate_variance,
+                                     self.settings.process_noise_mps2**2)
+            residual = measurement[second] - held.position_m[opening]
+            innovation_cov = gate_cov + measurement_cov[second]
+            distance2 = np.einsum("ki,ki->k", residual, np.linalg.solve(
+                innovation_cov, residual[..., None])[..., 0])
+            density = score.false_alarm_density(self._false_alarm_constant[radar_of[second]],
+                                                polar[second, 0], polar[second, 2])
+            detection = self.settings.score_detection_probability
+            self.score[rows] += misses[tracks] * score.miss_score(detection)
+            np.add.at(self.score, pair_rows, score.plot_score(detection, density, distance2,
+                                                              innovation_cov))
+        if self.bias_estimator is not None:
+            first_time = held.time_s[tracks]
+            for when in np.unique(first_time).tolist():
+                at = first_time == when
+                self._observe_bias(when, rows[at], held.radar_index[tracks[at]],
+                                   held.raw_m[tracks[at]], held.position_cov_m2[tracks[at]],
+                                   held.polar[tracks[at]])
+            self._observe_bias(time_s, pair_rows, radar_of[second], raw[second],
+                               measurement_cov[second], polar[second])
+        self._update(pair_rows, measurement, measurement_cov, second, radar_of, report_time)
+        return rows
+
+    def _start_two_plot_tracks(self, opening: np.ndarray, misses: np.ndarray,
+                               pooled: np.ndarray, second: np.ndarray, time_s: float,
+                               measurement: np.ndarray, measurement_cov: np.ndarray,
+                               radar_of: np.ndarray,
+                               polar: np.ndarray | None) -> np.ndarray | None:
+        """:meth:`_start_from_pairs` in one batch when each held plot of ``opening`` took
+        one report, of a later time, and no new track can confirm on it: the same
+        prediction and update (:func:`kalman.predict`, :func:`kalman.update`, the held
+        plot's position with the velocity prior, to the report: two-point differencing)
+        and the same table rows as starting each track on its held plot and updating it
+        with the report, without the general update's bookkeeping. None (nothing done)
+        when a track would confirm (score confirmation)."""
+        held = self.held
+        order = pooled.argsort(kind="stable")  # numbered in the order of their reports
+        opening, second = opening[order], second[order]
+        count = opening.size
+        first_time = held.time_s[opening]
+        state = np.zeros((count, 6))
+        state[:, :3] = held.position_m[opening]
+        covariance = np.zeros((count, 6, 6))
+        covariance[:, :3, :3] = held.position_cov_m2[opening]
+        covariance[:, 3:, 3:] = np.eye(3) * self.initial_speed_sigma_mps**2
+        if self._score:
+            gate_cov = pair_gate_cov(held.position_cov_m2[opening], time_s - first_time,
+                                     self._one_plot_gate_variance,
+                                     self.settings.process_noise_mps2**2)
+            residual = measurement[second] - held.position_m[opening]
+            innovation_cov = gate_cov + measurement_cov[second]
+            distance2 = np.einsum("ki,ki->k", residual, np.linalg.solve(
+                innovation_cov, residual[..., None])[..., 0])
+            density = score.false_alarm_density(self._false_alarm_constant[radar_of[second]],
+                                                polar[second, 0], polar[second, 2])
+            detection = self.settings.score_detection_probability
+            track_score = (np.log(self.settings.new_target_density_ratio)
+                           + misses[opening] * score.miss_score(detection)
+                           + score.plot_score(detection, density, distance2, innovation_cov))
+            if (track_score >= self._confirm_score).any():
+                return None
+        state, covariance = kalman.predict(state, covariance, time_s - first_time,
+                                           self.settings.process_noise_mps2)
+        state, covariance = kalman.update(state, covariance, measurement[second],
+                                          measurement_cov[second])
+        first_row = self.size
+        ids = np.arange(self._next_id, self._next_id + count)
+        self._next_id += count
+        by_radar = np.full((count, len(self.sites)), -np.inf)
+        by_radar[np.arange(count), held.radar_index[opening]] = first_time
+        by_radar[np.arange(count), radar_of[second]] = time_s
+        self._append(ids, state, covariance, np.full(count, time_s),
+                     np.full(count, TENTATIVE, dtype=np.int8), np.full(count, 2, dtype=np.int32),
+                     by_radar)
+        rows = np.arange(first_row, first_row + count)
+        self.born_s[rows] = first_time
+        self.misses[rows] = misses[opening]
+        if self._score:
+            self.score[rows] = track_score
+        self.log.add(EventKind.TRACK_START, time_s, track_id=ids, sensor_index=radar_of[second],
+                     position_m=measurement[second])
+        return rows
 
     def _may_extend(self, time_s: float, started: list[np.ndarray], waiting: list[np.ndarray],
                     measurement: np.ndarray, measurement_cov: np.ndarray,
@@ -924,11 +1191,20 @@ class CentralTracker:
                                  & (self.score[tracks] >= self._confirm_score))
         else:
             # M of N: a tentative track is confirmed by the report that brings it to
-            # confirm_hits (reports counted in time, then radar order).
+            # confirm_hits (reports counted in time, then radar order), or, held back by
+            # the duplicate guard, by its first report since.
             rank = np.arange(track_rows.size) - first.repeat(counts)
             confirming = ((self.status[tracks] == TENTATIVE).repeat(counts)
                           & (hits_before.repeat(counts) + rank + 1
-                             == self.settings.confirm_hits))
+                             >= self.settings.confirm_hits))
+            if confirming.any():
+                reached = confirming.nonzero()[0]
+                _, earliest = np.unique(track_rows[reached], return_index=True)
+                confirming[:] = False
+                confirming[reached[earliest]] = True
+        if confirming.any() and self.settings.duplicate_guard:
+            candidates = confirming.nonzero()[0]
+            confirming[candidates[self._duplicates(track_rows[candidates])]] = False
         if confirming.any():
             confirmed = track_rows[confirming]
             self.status[confirmed] = CONFIRMED
@@ -936,6 +1212,40 @@ class CentralTracker:
                          track_id=self.track_id[confirmed],
                          sensor_index=radar_of[taken[confirming]],
                          position_m=self.state[confirmed, :3])
+
+    def _duplicates(self, rows: np.ndarray) -> np.ndarray:
+        """Whether each of the tentative tracks ``rows`` (distinct) duplicates a live
+        confirmed track (``duplicate_guard``): its position lies in the confirmed track's
+        gate, both predicted to the later of their times (the chi-square gate on their
+        summed position covariances), and the two never took reports of one scan of one
+        radar (a radar reports a target once a scan: two such tracks are two resolved
+        targets, however close). Such a track stays tentative: a broken track's plots,
+        taken by a new track beside its live confirmed track, confirm no second track on
+        one target; it confirms once the two are resolved or apart, or the confirmed
+        track has gone."""
+        confirmed = (self.status == CONFIRMED).nonzero()[0]
+        duplicate = np.zeros(rows.size, dtype=bool)
+        if confirmed.size == 0:
+            return duplicate
+        when = max(float(self.time_s[rows].max()), float(self.time_s[confirmed].max()))
+        process_noise = self.settings.process_noise_mps2
+        position, position_cov = kalman.predict_position(
+            self.state[rows], self.covariance[rows], when - self.time_s[rows],
+            process_noise, self._known_acceleration(rows))
+        confirmed_position, confirmed_cov = kalman.predict_position(
+            self.state[confirmed], self.covariance[confirmed],
+            when - self.time_s[confirmed], process_noise,
+            self._known_acceleration(confirmed))
+        track, candidate, _ = gated_pairs(confirmed_position, confirmed_cov, position,
+                                          position_cov, self.gate_threshold,
+                                          limits=self.crowd_limits)
+        if track.size == 0:
+            return duplicate
+        own = self.last_update_by_radar_s[confirmed[track]]
+        resolved = ((own == self.last_update_by_radar_s[rows[candidate]])
+                    & np.isfinite(own)).any(axis=1)
+        duplicate[candidate[~resolved]] = True
+        return duplicate
 
     def _update_round(self, rows: np.ndarray, time_s: np.ndarray, measurement: np.ndarray,
                       measurement_cov: np.ndarray) -> None:
@@ -1006,9 +1316,11 @@ class CentralTracker:
         return flown
 
     def _start_tracks(self, radar_index: np.ndarray, time_s: float | np.ndarray,
-                      position: np.ndarray, position_cov: np.ndarray) -> np.ndarray:
+                      position: np.ndarray, position_cov: np.ndarray,
+                      log_start: bool = True) -> np.ndarray:
         """Start a track on each report (``radar_index``: each report's radar; ``time_s``:
-        its time, one for all or one each); returns the new tracks' rows."""
+        its time, one for all or one each); returns the new tracks' rows. ``log_start``
+        False: the caller logs the ``track_start`` events (a pair of plots)."""
         count = position.shape[0]
         first_row = self.size
         ids = np.arange(self._next_id, self._next_id + count)
@@ -1025,8 +1337,9 @@ class CentralTracker:
         self._append(ids, state, covariance, np.full(count, time_s),
                      np.full(count, status, dtype=np.int8), np.ones(count, dtype=np.int32),
                      by_radar)
-        self.log.add(EventKind.TRACK_START, time_s, track_id=ids, sensor_index=radar_index,
-                     position_m=position)
+        if log_start:
+            self.log.add(EventKind.TRACK_START, time_s, track_id=ids,
+                         sensor_index=radar_index, position_m=position)
         if status == CONFIRMED:
             self.log.add(EventKind.TRACK_CONFIRM, time_s, track_id=ids,
                          sensor_index=radar_index, position_m=position)
@@ -1074,7 +1387,12 @@ class CentralTracker:
 
     def drop(self, time_s: float, killed_track_ids: np.ndarray | None = None) -> None:
         """Delete stale tracks, tracks whose position sigma has grown past
-        ``max_position_sigma_m`` and tracks assessed killed; log one event each."""
+        ``max_position_sigma_m`` and tracks assessed killed; log one event each. Held
+        plots older than ``tentative_timeout_s`` are dropped (no event)."""
+        if self.held.size:
+            fresh = time_s - self.held.time_s <= self.settings.tentative_timeout_s
+            if not fresh.all():
+                self.held.keep(fresh)
         if self.size == 0:
             return
         settings = self.settings
