@@ -797,8 +797,13 @@ class Tracking(StrictModel):
     imm_initial_acceleration_mps2: Positive = Field(
         30.0, description="IMM: 1-sigma acceleration per axis of the constant-acceleration "
         "model when a track enters the IMM.")
+    imm_manoeuvre_reference_speed_mps: Positive | None = Field(
+        250.0, description="IMM: the constant-acceleration model's jerk noise and initial "
+        "acceleration are for a target at this speed or faster; a slower track's are "
+        "scaled by its speed over this (at least 0.1), since a turn's acceleration is speed "
+        "x turn rate. None: no scaling.")
     imm_cv_sojourn_s: Positive = Field(
-        30.0, description="IMM: mean time in the constant-velocity mode (its switching "
+        120.0, description="IMM: mean time in the constant-velocity mode (its switching "
         "probability over dt is 1 - exp(-dt / sojourn)).")
     imm_ca_sojourn_s: Positive = Field(
         10.0, description="IMM: mean time in the constant-acceleration mode.")

@@ -785,8 +785,10 @@ class CentralTracker:
         ``rows``, whose IMM estimates are current, to ``time_s``."""
         settings = self.settings
         dt = time_s - self.time_s[rows]
+        scale = imm.manoeuvre_scale(self.state[rows, 3:6],
+                                    settings.imm_manoeuvre_reference_speed_mps)
         transition, noise = imm.transition_matrices_per_track(
-            dt, settings.imm_cv_noise_mps2, settings.imm_ca_noise_mps3)
+            dt, settings.imm_cv_noise_mps2, settings.imm_ca_noise_mps3 * scale)
         mode_transition = imm.mode_transitions(
             dt, np.array([settings.imm_cv_sojourn_s, settings.imm_ca_sojourn_s]))
         return imm.predict(imm.ImmEstimate(self.imm_state[rows], self.imm_covariance[rows],
@@ -989,8 +991,10 @@ class CentralTracker:
         rows = rows[flown]
         entering = rows[~self.imm_active[rows]]
         if entering.size:
+            scale = imm.manoeuvre_scale(self.state[entering, 3:6],
+                                        self.settings.imm_manoeuvre_reference_speed_mps)
             estimate = imm.from_cv(self.state[entering], self.covariance[entering],
-                                   self.settings.imm_initial_acceleration_mps2,
+                                   self.settings.imm_initial_acceleration_mps2 * scale,
                                    IMM_INITIAL_MODE_PROBABILITY)
             self.imm_state[entering] = estimate.state
             self.imm_covariance[entering] = estimate.covariance
