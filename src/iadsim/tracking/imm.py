@@ -126,23 +126,26 @@ def transition_matrices_per_track(dt_s: np.ndarray, cv_noise_mps2: float,
 
 
 def manoeuvre_scale(velocity_mps: np.ndarray, reference_speed_mps: float | None,
-                    minimum: float = 0.1) -> np.ndarray:
+                    minimum: float = 0.01) -> np.ndarray:
     """How much of the CA model's noise (and initial acceleration sigma) a track at
-    ``velocity_mps`` (n, 3) gets: ``speed / reference_speed_mps``, between ``minimum``
-    and 1; all ones when ``reference_speed_mps`` is None. (n,).
+    ``velocity_mps`` (n, 3) gets: ``(speed / reference_speed_mps)^2``, between
+    ``minimum`` and 1; all ones when ``reference_speed_mps`` is None. (n,).
 
-    An air target manoeuvres by turning: its lateral acceleration at turn rate omega is
-    ``speed x omega`` (a coordinated turn; Bar-Shalom et al. 2001, sec. 11.7.1), and the
-    turn rates a kind of airframe can pull differ far less than its accelerations. A
-    model whose jerk noise is set for a fast jet's 10-12 g turns lets a 50 m/s drone's
-    estimate wander ten times further than the drone can, and in a crowd a neighbour's
-    report then reads to it as a manoeuvre (``saturation``: docs/models.md, "IMM against
-    CV"). ``minimum`` keeps a hovering target's manoeuvre model alive."""
+    An aircraft's manoeuvre is bounded by lift, which grows as the square of its speed
+    (``n_max = 1/2 rho v^2 S C_Lmax / W``) up to the corner speed, where the structural
+    load limit takes over (the V-n diagram: Anderson, Aircraft Performance and Design,
+    1999, sec. 6.17): below ``reference_speed_mps`` (a notional corner speed) a target's
+    possible acceleration, and so the manoeuvre model's, falls with the square of its
+    speed. A model set for a fast jet's 10-12 g turns lets a 50 m/s drone's estimate
+    wander far beyond what the drone can do (its notional limit: 10 deg/s, under 1 g),
+    and in a crowd a neighbour's report then reads to it as a manoeuvre (``saturation``:
+    docs/models.md, "IMM against CV"). ``minimum`` keeps a hovering target's manoeuvre
+    model alive."""
     ones = np.ones(velocity_mps.shape[0])
     if reference_speed_mps is None:
         return ones
     speed = np.linalg.norm(velocity_mps, axis=1)
-    return np.clip(speed / float(reference_speed_mps), minimum, 1.0)
+    return np.clip((speed / float(reference_speed_mps)) ** 2, minimum, 1.0)
 
 
 def mode_transitions(dt_s: np.ndarray, sojourn_s: np.ndarray) -> np.ndarray:
@@ -194,9 +197,8 @@ def predict(estimate: ImmEstimate, transition: np.ndarray, noise: np.ndarray,
 
 def gate_moments(predicted: ImmEstimate) -> tuple[np.ndarray, np.ndarray]:
     """Position (n, 3) and covariance (n, 3, 3) to gate reports on, from predictions of
-    :func:`predict`: centred on the CV model's prediction, with the broadest model's
-    position covariance about it (the largest determinant of ``P_j + (x_j - x_CV)
-    (x_j - x_CV)^T``), so that the gate holds every model's predicted report.
+    :func:`predict`: the combined mean, with the broadest model's position covariance
+    (the largest determinant of ``P_j + (x_j - x) (x_j - x)^T``).
 
     The moment-matched covariance weighs each model by its mode probability, so after a
     long straight leg (the manoeuvre mode at a few per cent) the gate is nearly the CV
@@ -211,25 +213,19 @@ def gate_moments(predicted: ImmEstimate) -> tuple[np.ndarray, np.ndarray]:
 
 def gate_and_price_moments(predicted: ImmEstimate
                            ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """:func:`gate_moments` and the CV model's predicted position covariance (n, 3, 3),
-    to price the gated pairs with (:func:`iadsim.tracking.association.priced_gain`):
-    position (n, 3) (the CV model's prediction), gate covariance, pricing covariance.
-
-    The broad gate keeps the reports of a hard turn's onset; the pricing by the
-    no-manoeuvre hypothesis makes a report that a track's CV model expects that track's,
-    and lets a report that only a manoeuvre explains go to a track only when no track
-    expects it. Priced with the combined (moment-matched) prediction instead, a track in
-    a crowd took a neighbour's report whenever its manoeuvre mode was up (often: on a
-    straight leg in clutter the CA mode's probability averaged 0.3-0.4), and followed it
-    (measured with tests/tracking/test_imm_crowd.py's parallel lanes: 2,205 track
-    changes against CV's 792; priced with the CV model, 1,610; docs/drafts/h-imm3.md)."""
-    centre = predicted.state[:, CV, :3]
-    spread = predicted.state[:, :, :3] - centre[:, None, :]
+    """:func:`gate_moments` and the combined (moment-matched) position covariance
+    (n, 3, 3), to price the gated pairs with (:func:`iadsim.tracking.association.
+    priced_gain`; ``tracking.imm_pricing: combined``; with ``cv_model`` the tracker
+    prices them with the CV model's prediction instead). Returns position (n, 3), gate
+    covariance, pricing covariance."""
+    combined, combined_cov = _mixture(predicted.state[:, :, :3],
+                                      predicted.covariance[:, :, :3, :3],
+                                      predicted.mode_probability)
+    spread = predicted.state[:, :, :3] - combined[:, None, :]
     model_cov = (predicted.covariance[:, :, :3, :3]
                  + spread[:, :, :, None] * spread[:, :, None, :])
     broadest = np.linalg.det(model_cov).argmax(axis=1)
-    return (centre, model_cov[np.arange(broadest.size), broadest],
-            predicted.covariance[:, CV, :3, :3])
+    return combined, model_cov[np.arange(broadest.size), broadest], combined_cov
 
 
 def update(predicted: ImmEstimate, measurement_m: np.ndarray,

@@ -668,14 +668,14 @@ class CentralTracker:
         pricing = None
         if self._imm:
             # Tracks flown with the IMM are gated on its prediction (the broadest model)
-            # and their pairs priced with its combined covariance (_imm_pricing).
+            # and their pairs priced by tracking.imm_pricing (_imm_pricing).
             active = self.imm_active[rows] & (row_time >= self.time_s[rows])
             if active.any():
+                predicted = self._imm_predict(rows[active], row_time[active])
                 position[active], position_cov[active], combined_cov = (
-                    imm.gate_and_price_moments(self._imm_predict(rows[active],
-                                                                 row_time[active])))
+                    imm.gate_and_price_moments(predicted))
                 pricing = self._imm_pricing(active, position[active], combined_cov,
-                                            measurement, measurement_cov)
+                                            predicted, measurement, measurement_cov)
         one_time = slice_time.size == 1
         if one_time:
             tracks, track_of_row = rows, None
@@ -796,15 +796,24 @@ class CentralTracker:
                            transition, noise, mode_transition)
 
     def _imm_pricing(self, active: np.ndarray, position: np.ndarray,
-                     combined_cov: np.ndarray, measurement: np.ndarray,
-                     measurement_cov: np.ndarray) -> tuple[np.ndarray, Pricing]:
+                     combined_cov: np.ndarray, predicted: imm.ImmEstimate,
+                     measurement: np.ndarray, measurement_cov: np.ndarray,
+                     ) -> tuple[np.ndarray, Pricing]:
         """The pricing of the gated pairs of the IMM tracks (``active`` among the
-        candidates) for :meth:`_associate`: their squared distance under the combined
-        (moment-matched) prediction, ``position`` (a, 3) and ``combined_cov`` (a, 3, 3)
-        of the active tracks in order (:func:`imm.gate_and_price_moments`), tighter than
-        the broadest model's gate while the CV mode is likely."""
+        candidates) for :meth:`_associate`, by ``tracking.imm_pricing``: their squared
+        distance under the CV model's prediction (``cv_model``: of ``predicted``, the
+        active tracks' IMM predictions in order), or under the combined
+        (moment-matched) prediction, ``position`` (a, 3) and ``combined_cov``
+        (a, 3, 3) (``combined``; :func:`imm.gate_and_price_moments`). Either is
+        tighter than the broadest model's gate while the CV mode is likely; the CV
+        model's, unlike the combined one, does not widen or move toward a neighbour's
+        report when the manoeuvre mode comes up (:func:`imm.manoeuvre_scale` has the
+        crowd that showed it)."""
         local = np.full(active.size, -1)
         local[active] = np.arange(position.shape[0])
+        if self.settings.imm_pricing == "cv_model":
+            position = predicted.state[:, imm.CV, :3]
+            combined_cov = predicted.covariance[:, imm.CV, :3, :3]
 
         def price(track_index: np.ndarray, measurement_index: np.ndarray) -> np.ndarray:
             return pair_distance2(position, combined_cov, measurement, measurement_cov,
