@@ -110,23 +110,26 @@ def parallel_lanes(time_s: float) -> np.ndarray:
     return np.column_stack([east, 20_000.0 + lane.ravel(), np.full(east.size, 1_000.0)])
 
 
-#: The IMM's settings before the manoeuvre scale and the CV-model pricing (issue 18).
-UNSCALED_IMM = {"imm_pricing": "combined", "imm_manoeuvre_reference_speed_mps": None,
-                "imm_cv_sojourn_s": 30.0}
+#: The IMM tuned for drones as ``saturation`` tunes it: its manoeuvre model scaled down
+#: for slow targets (:func:`iadsim.tracking.imm.manoeuvre_scale`).
+DRONE_IMM = {"imm_manoeuvre_reference_speed_mps": 250.0}
+#: The IMM as it was before that scale and the CV-model pricing (issue 18).
+UNSCALED_IMM = {"imm_pricing": "combined"}
 
 
 def test_the_imm_holds_drones_in_parallel_lanes_within_a_quarter_of_cv(two_sites):
-    """Twenty drones in 300 m lanes, 60 scans, clutter, seeds 1-3: the IMM changes the
-    track holding a drone at most 1.25 times as often as the CV filter (measured: 415
-    against 376; the CV filter's changes are the lanes' own ambiguity at 2.5 sigma).
-    Without the manoeuvre scale and the CV-model pricing it was 739 (2.0x): the bound
-    fails there."""
+    """Twenty drones in 300 m lanes, 60 scans, clutter, seeds 1-3: the IMM tuned for
+    drones (``DRONE_IMM``) changes the track holding a drone at most 1.25 times as often
+    as the CV filter (measured: 432 against 376; the CV filter's changes are the lanes'
+    own ambiguity at 2.5 sigma). The IMM as it was (priced with its combined prediction,
+    manoeuvre model unscaled) changed it 739 times (2.0x): the bound fails there; with
+    the CV-model pricing alone, 570."""
     def changes(motion_model: str, **settings) -> int:
         return sum(track_changes(two_sites, motion_model, seed, parallel_lanes, **settings)
                    for seed in (1, 2, 3))
 
     cv = changes("cv")
-    assert changes("imm") <= 1.25 * cv
+    assert changes("imm", **DRONE_IMM) <= 1.25 * cv
     assert changes("imm", **UNSCALED_IMM) > 1.5 * cv
 
 
@@ -134,7 +137,7 @@ def test_pricing_imm_pairs_with_the_cv_model_keeps_the_crowd_apart(two_sites, mo
     """Over three seeds of the crossing groups, the IMM priced with its CV model's
     prediction changes the track holding a target less often than priced with its
     combined prediction, and under half as often as priced by its broad gate alone
-    (measured: 43, 72 and 247 changes; 121 with the unscaled settings priced combined)."""
+    (measured: 106, 121 and 403 changes; 79 with the drone tuning; CV: 5)."""
     def changes(**settings) -> int:
         return sum(track_changes(two_sites, "imm", seed, **settings) for seed in (1, 2, 3))
 
