@@ -133,14 +133,16 @@ def manoeuvre_scale(velocity_mps: np.ndarray, reference_speed_mps: float | None,
 
     An aircraft's manoeuvre is bounded by lift, which grows as the square of its speed
     (``n_max = 1/2 rho v^2 S C_Lmax / W``) up to the corner speed, where the structural
-    load limit takes over (the V-n diagram: Anderson, Aircraft Performance and Design,
-    1999, sec. 6.17): below ``reference_speed_mps`` (a notional corner speed) a target's
-    possible acceleration, and so the manoeuvre model's, falls with the square of its
-    speed. A model set for a fast jet's 10-12 g turns lets a 50 m/s drone's estimate
-    wander far beyond what the drone can do (its notional limit: 10 deg/s, under 1 g),
-    and in a crowd a neighbour's report then reads to it as a manoeuvre (``saturation``:
-    docs/models.md, "IMM against CV"). ``minimum`` keeps a hovering target's manoeuvre
-    model alive."""
+    load limit takes over (the V-n diagram: J. D. Anderson, Aircraft Performance and
+    Design, 1999, ch. 6): below ``reference_speed_mps`` (a notional corner speed) a
+    target's possible acceleration, and so the manoeuvre model's, falls with the square
+    of its speed. A model set for a fast jet's 10-12 g turns lets a 50 m/s drone's
+    estimate wander far beyond what the drone can do (its notional limit: 10 deg/s,
+    under 1 g), and in a crowd a neighbour's report then reads to it as a manoeuvre
+    (``saturation``; docs/drafts/h-imm3.md). ``minimum`` keeps a hovering target's
+    manoeuvre model alive. Not for thrust: a ballistic missile's boost is slow and hard
+    (with the scale, layered-defense's missiles broke tracks in boost), so the tracker
+    scales only when a scenario asks (``tracking.imm_manoeuvre_reference_speed_mps``)."""
     ones = np.ones(velocity_mps.shape[0])
     if reference_speed_mps is None:
         return ones

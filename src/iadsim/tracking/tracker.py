@@ -65,8 +65,9 @@ Tracking and Navigation, 2001, sec. 11.6):
   drag-free), the others at constant velocity, or, with ``motion_model: imm``, the
   confirmed ones with the IMM (constant velocity + constant acceleration,
   :mod:`iadsim.tracking.imm`), whose combined estimate the table's row holds, whose
-  broadest model's prediction gates them and whose combined covariance prices their
-  gated pairs in the assignment (:meth:`_imm_update`, :meth:`_imm_pricing`), and whose
+  broadest model's prediction gates them and whose CV model's prediction (or combined
+  one: ``imm_pricing``) prices their gated pairs in the assignment
+  (:meth:`_imm_update`, :meth:`_imm_pricing`), and whose
   combined acceleration the picture carries (:meth:`picture`).
 * Bias estimation (``bias_estimation``): pairs of raw plots of one confirmed track by
   two radars estimate every radar's range, azimuth and elevation bias, and each radar's
@@ -807,8 +808,7 @@ class CentralTracker:
         (a, 3, 3) (``combined``; :func:`imm.gate_and_price_moments`). Either is
         tighter than the broadest model's gate while the CV mode is likely; the CV
         model's, unlike the combined one, does not widen or move toward a neighbour's
-        report when the manoeuvre mode comes up (:func:`imm.manoeuvre_scale` has the
-        crowd that showed it)."""
+        report when the manoeuvre mode comes up (tests/tracking/test_imm_crowd.py)."""
         local = np.full(active.size, -1)
         local[active] = np.arange(position.shape[0])
         if self.settings.imm_pricing == "cv_model":
