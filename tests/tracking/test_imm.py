@@ -52,3 +52,29 @@ def test_a_step_returns_new_arrays_and_probabilities_that_sum_to_one():
     assert nis.shape == (n,) and (nis >= 0).all()
     eigenvalues = np.linalg.eigvalsh(after.covariance)
     assert (eigenvalues > -1e-6).all()
+
+
+def test_the_manoeuvre_scale_is_speed_over_the_reference_squared_between_minimum_and_one():
+    velocity = np.array([[50.0, 0.0, 0.0], [0.0, 150.0, 200.0], [600.0, 0.0, 0.0],
+                         [1.0, 0.0, 0.0]])
+    np.testing.assert_allclose(imm.manoeuvre_scale(velocity, 500.0), [0.01, 0.25, 1.0, 0.01])
+    np.testing.assert_allclose(imm.manoeuvre_scale(velocity, 250.0, minimum=0.001),
+                               [0.04, 1.0, 1.0, 0.001])
+    np.testing.assert_array_equal(imm.manoeuvre_scale(velocity, None), np.ones(4))
+
+
+def test_per_track_manoeuvre_noise_and_initial_acceleration_are_each_tracks_own():
+    """An array of CA noise levels (or initial sigmas) gives each track what the scalar
+    gives it alone; the CV model's blocks do not depend on it."""
+    dt = np.array([1.0, 2.0, 5.0])
+    jerk = np.array([2.0, 8.0, 20.0])
+    transition, noise = imm.transition_matrices_per_track(dt, 5.0, jerk)
+    for index in range(dt.size):
+        alone_transition, alone_noise = imm.transition_matrices(dt[index], 5.0, jerk[index])
+        np.testing.assert_allclose(transition[index], alone_transition, rtol=1e-12)
+        np.testing.assert_allclose(noise[index], alone_noise, rtol=1e-12)
+    state = np.zeros((3, 6))
+    covariance = np.broadcast_to(np.eye(6), (3, 6, 6)).copy()
+    estimate = imm.from_cv(state, covariance, np.array([1.0, 3.0, 6.0]), np.array([0.9, 0.1]))
+    np.testing.assert_allclose(estimate.covariance[:, imm.CA, 6, 6], [1.0, 9.0, 36.0])
+    np.testing.assert_array_equal(estimate.covariance[:, imm.CV, 6:, 6:], 0.0)

@@ -1,11 +1,14 @@
-"""The IMM in a crowd: two groups of six targets 300 m abreast cross at right angles, in
-clutter, seen by one radar whose cross-range error (0.15 degree at 40 km: about 100 m) is
-a third of the spacing.
+"""The IMM in a crowd: two groups of six targets 300 m abreast cross at right angles, and
+twenty drones fly parallel lanes 300 m apart (the ``saturation`` raid's spacing), in
+clutter, seen by one radar whose cross-range error (0.15 degree at 40-50 km: 100-130 m)
+is a third to a half of the spacing.
 
 IMM tracks are gated on the broadest model's prediction and their pairs priced with the
-combined (moment-matched) covariance (:func:`iadsim.tracking.association.priced_gain`).
-Reports are built by hand from the truth (:func:`test_tracker.measure`) plus uniform
-clutter; the tracker never sees the truth, which only scores the picture.
+CV model's prediction (``tracking.imm_pricing``, :func:`iadsim.tracking.association.
+priced_gain`); a slow target's manoeuvre model is scaled down
+(:func:`iadsim.tracking.imm.manoeuvre_scale`). Reports are built by hand from the truth
+(:func:`test_tracker.measure`) plus uniform clutter; the tracker never sees the truth,
+which only scores the picture.
 """
 
 from __future__ import annotations
@@ -67,19 +70,21 @@ def scan_with_clutter(site: RadarSite, truth: np.ndarray, time_s: float,
         np.concatenate([reports.position_cov_m2[kept], covariance]))
 
 
-def track_changes(sites, motion_model: str, seed: int) -> int:
+def track_changes(sites, motion_model: str, seed: int, truth_at=crossing_groups,
+                  scans: int = SCANS, **settings) -> int:
     """How many times, over the run, the track holding a target changed (a break or a
-    swap between neighbours), summed over the twelve targets."""
+    swap between neighbours), summed over the targets ``truth_at(time_s)`` (k, 3)."""
     site = dataclasses.replace(sites[0], azimuth_sigma_rad=np.radians(0.15),
                                elevation_sigma_rad=np.radians(0.15))
     tracker, _ = make_network_tracker([site], motion_model=motion_model,
-                                      process_noise_mps2=5.0, initial_speed_sigma_mps=150.0)
+                                      process_noise_mps2=5.0, initial_speed_sigma_mps=150.0,
+                                      **settings)
     rng = np.random.default_rng(seed)
     holder: dict[int, int] = {}
     changes = 0
-    for scan in range(1, SCANS + 1):
+    for scan in range(1, scans + 1):
         time_s = scan * REVISIT_S
-        truth = crossing_groups(time_s)
+        truth = truth_at(time_s)
         tracker.process(scan_with_clutter(site, truth, time_s, rng))
         tracker.drop(time_s)
         picture = tracker.picture(time_s)
@@ -95,16 +100,53 @@ def track_changes(sites, motion_model: str, seed: int) -> int:
     return changes
 
 
-def test_pricing_imm_pairs_with_the_combined_covariance_keeps_the_crowd_apart(
-        two_sites, monkeypatch):
-    """Over three seeds, the IMM priced with its combined covariance changes the track
-    holding a target under half as often as the IMM priced by its broad gate alone
-    (measured: 121 against 403 changes)."""
-    priced = sum(track_changes(two_sites, "imm", seed) for seed in (1, 2, 3))
+def parallel_lanes(time_s: float) -> np.ndarray:
+    """Twenty drones (20, 3) at 50 m/s flying west in five lanes 300 m apart (a group
+    1.2 km wide), four a lane 200 m apart, 45-40 km east of the radar and 20 km north
+    (cross-range error about 120 m, across the lanes)."""
+    lane, along = np.meshgrid(300.0 * (np.arange(5) - 2.0), 200.0 * np.arange(4),
+                              indexing="ij")
+    east = along.ravel() + 45_000.0 - 50.0 * time_s
+    return np.column_stack([east, 20_000.0 + lane.ravel(), np.full(east.size, 1_000.0)])
+
+
+#: The IMM tuned for drones as ``saturation`` tunes it: its manoeuvre model scaled down
+#: for slow targets (:func:`iadsim.tracking.imm.manoeuvre_scale`).
+DRONE_IMM = {"imm_manoeuvre_reference_speed_mps": 250.0}
+#: The IMM as it was before that scale and the CV-model pricing (issue 18).
+UNSCALED_IMM = {"imm_pricing": "combined"}
+
+
+def test_the_imm_holds_drones_in_parallel_lanes_within_a_quarter_of_cv(two_sites):
+    """Twenty drones in 300 m lanes, 60 scans, clutter, seeds 1-3: the IMM tuned for
+    drones (``DRONE_IMM``) changes the track holding a drone at most 1.25 times as often
+    as the CV filter (measured: 432 against 376; the CV filter's changes are the lanes'
+    own ambiguity at 2.5 sigma). The IMM as it was (priced with its combined prediction,
+    manoeuvre model unscaled) changed it 739 times (2.0x): the bound fails there; with
+    the CV-model pricing alone, 570."""
+    def changes(motion_model: str, **settings) -> int:
+        return sum(track_changes(two_sites, motion_model, seed, parallel_lanes, **settings)
+                   for seed in (1, 2, 3))
+
+    cv = changes("cv")
+    assert changes("imm", **DRONE_IMM) <= 1.25 * cv
+    assert changes("imm", **UNSCALED_IMM) > 1.5 * cv
+
+
+def test_pricing_imm_pairs_with_the_cv_model_keeps_the_crowd_apart(two_sites, monkeypatch):
+    """Over three seeds of the crossing groups, the IMM priced with its CV model's
+    prediction changes the track holding a target less often than priced with its
+    combined prediction, and under half as often as priced by its broad gate alone
+    (measured: 106, 121 and 403 changes; 79 with the drone tuning; CV: 5)."""
+    def changes(**settings) -> int:
+        return sum(track_changes(two_sites, "imm", seed, **settings) for seed in (1, 2, 3))
+
+    priced = changes()
+    combined = changes(imm_pricing="combined")
     monkeypatch.setattr(tracker_module, "priced_gain",
                         lambda pricing, gate, threshold: threshold - gate)
-    gate_only = sum(track_changes(two_sites, "imm", seed) for seed in (1, 2, 3))
-    assert priced < 0.5 * gate_only
+    gate_only = changes()
+    assert priced < combined and priced < 0.5 * gate_only
 
 
 @pytest.mark.parametrize("seed", [1, 2])

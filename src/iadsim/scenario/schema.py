@@ -803,6 +803,17 @@ class Tracking(StrictModel):
     imm_initial_acceleration_mps2: Positive = Field(
         30.0, description="IMM: 1-sigma acceleration per axis of the constant-acceleration "
         "model when a track enters the IMM.")
+    imm_manoeuvre_reference_speed_mps: Positive | None = Field(
+        None, description="IMM: the constant-acceleration model's jerk noise and initial "
+        "acceleration are for a target at this speed or faster (a notional corner speed); "
+        "a slower track's are scaled by the square of its speed over this (at least 0.01), "
+        "since the lift a target can turn with grows as its speed squared (not a rocket's "
+        "thrust: a ballistic missile's boost is slow and hard). None: no scaling.")
+    imm_pricing: Literal["cv_model", "combined"] = Field(
+        "cv_model", description="IMM: what a track's gated pairs are priced with in the "
+        "assignment (its gate is its broadest model's): 'cv_model' (its constant-velocity "
+        "model's prediction) or 'combined' (its moment-matched prediction); a pair outside "
+        "the pricing is still taken when no track wants its report.")
     imm_cv_sojourn_s: Positive = Field(
         30.0, description="IMM: mean time in the constant-velocity mode (its switching "
         "probability over dt is 1 - exp(-dt / sojourn)).")

@@ -89,9 +89,11 @@ def transition_matrices(dt_s: float, cv_noise_mps2: float,
 
 
 def transition_matrices_per_track(dt_s: np.ndarray, cv_noise_mps2: float,
-                                  ca_noise_mps3: float) -> tuple[np.ndarray, np.ndarray]:
+                                  ca_noise_mps3: float | np.ndarray,
+                                  ) -> tuple[np.ndarray, np.ndarray]:
     """:func:`transition_matrices` for n tracks each with its own ``dt_s`` (n,): F and Q
-    of shape (n, 2, 9, 9). A negative ``dt_s`` (an out-of-sequence report) is not
+    of shape (n, 2, 9, 9); ``ca_noise_mps3`` one for all or one a track (n,), e.g. from
+    :func:`manoeuvre_scale`. A negative ``dt_s`` (an out-of-sequence report) is not
     expected here: the caller updates such tracks otherwise."""
     dt = np.asarray(dt_s, dtype=float).reshape(-1)
     n = dt.size
@@ -116,11 +118,36 @@ def transition_matrices_per_track(dt_s: np.ndarray, cv_noise_mps2: float,
         "nij,kl->nikjl", q * np.stack([np.stack([dt**3 / 3, dt**2 / 2], -1),
                                        np.stack([dt**2 / 2, dt], -1)], 1),
         eye).reshape(n, 6, 6)
-    q = ca_noise_mps3**2
+    q = np.broadcast_to(np.asarray(ca_noise_mps3, dtype=float) ** 2, (n,))[:, None, None]
     noise[:, CA] = blocks(q * np.stack([np.stack([dt**5 / 20, dt**4 / 8, dt**3 / 6], -1),
                                         np.stack([dt**4 / 8, dt**3 / 3, dt**2 / 2], -1),
                                         np.stack([dt**3 / 6, dt**2 / 2, dt], -1)], 1))
     return transition, noise
+
+
+def manoeuvre_scale(velocity_mps: np.ndarray, reference_speed_mps: float | None,
+                    minimum: float = 0.01) -> np.ndarray:
+    """How much of the CA model's noise (and initial acceleration sigma) a track at
+    ``velocity_mps`` (n, 3) gets: ``(speed / reference_speed_mps)^2``, between
+    ``minimum`` and 1; all ones when ``reference_speed_mps`` is None. (n,).
+
+    An aircraft's manoeuvre is bounded by lift, which grows as the square of its speed
+    (``n_max = 1/2 rho v^2 S C_Lmax / W``) up to the corner speed, where the structural
+    load limit takes over (the V-n diagram: J. D. Anderson, Aircraft Performance and
+    Design, 1999, ch. 6): below ``reference_speed_mps`` (a notional corner speed) a
+    target's possible acceleration, and so the manoeuvre model's, falls with the square
+    of its speed. A model set for a fast jet's 10-12 g turns lets a 50 m/s drone's
+    estimate wander far beyond what the drone can do (its notional limit: 10 deg/s,
+    under 1 g), and in a crowd a neighbour's report then reads to it as a manoeuvre
+    (``saturation``; docs/drafts/h-imm3.md). ``minimum`` keeps a hovering target's
+    manoeuvre model alive. Not for thrust: a ballistic missile's boost is slow and hard
+    (with the scale, layered-defense's missiles broke tracks in boost), so the tracker
+    scales only when a scenario asks (``tracking.imm_manoeuvre_reference_speed_mps``)."""
+    ones = np.ones(velocity_mps.shape[0])
+    if reference_speed_mps is None:
+        return ones
+    speed = np.linalg.norm(velocity_mps, axis=1)
+    return np.clip((speed / float(reference_speed_mps)) ** 2, minimum, 1.0)
 
 
 def mode_transitions(dt_s: np.ndarray, sojourn_s: np.ndarray) -> np.ndarray:
@@ -180,8 +207,8 @@ def gate_moments(predicted: ImmEstimate) -> tuple[np.ndarray, np.ndarray]:
     model's, and the first reports of a hard turn fall outside it before the mode
     probabilities can move: the track is lost at the onset. Gating with the broadest
     model keeps the reports a model would accept (the IMM's gate as the union of its
-    models' gates, Blackman and Popoli 1999, sec. 4.6), then the mode probabilities
-    decide."""
+    models' gates, Blackman and Popoli 1999, sec. 4.6), then the pricing and the mode
+    probabilities decide."""
     position, gate_cov, _ = gate_and_price_moments(predicted)
     return position, gate_cov
 
@@ -190,11 +217,9 @@ def gate_and_price_moments(predicted: ImmEstimate
                            ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """:func:`gate_moments` and the combined (moment-matched) position covariance
     (n, 3, 3), to price the gated pairs with (:func:`iadsim.tracking.association.
-    priced_gain`): the broadest model's gate keeps the reports of a hard turn's onset, and
-    the combined covariance, tighter while the CV mode is likely, makes a track in a crowd
-    prefer the report its mode probabilities expect over a neighbour's that only the
-    manoeuvre model's gate holds. Returns position (n, 3), gate covariance, pricing
-    covariance."""
+    priced_gain`; ``tracking.imm_pricing: combined``; with ``cv_model`` the tracker
+    prices them with the CV model's prediction instead). Returns position (n, 3), gate
+    covariance, pricing covariance."""
     combined, combined_cov = _mixture(predicted.state[:, :, :3],
                                       predicted.covariance[:, :, :3, :3],
                                       predicted.mode_probability)
@@ -266,17 +291,20 @@ def step(estimate: ImmEstimate, measurement_m: np.ndarray, measurement_cov_m2: n
                   measurement_cov_m2)
 
 
-def from_cv(state: np.ndarray, covariance: np.ndarray, acceleration_sigma_mps2: float,
+def from_cv(state: np.ndarray, covariance: np.ndarray,
+            acceleration_sigma_mps2: float | np.ndarray,
             mode_probability: np.ndarray) -> ImmEstimate:
     """Model-conditioned estimates (both models) from CV estimates (n, 6), (n, 6, 6): zero
-    acceleration, the CA model's with the given 1-sigma per axis; modes with
-    probabilities (r,). How a track enters the IMM from the tracker's CV table."""
+    acceleration, the CA model's with the given 1-sigma per axis (one for all or one a
+    track, (n,)); modes with probabilities (r,). How a track enters the IMM from the
+    tracker's CV table."""
     n = state.shape[0]
     nine = np.zeros((n, 2, DIMENSION))
     nine[:, :, :6] = state[:, None, :]
     nine_cov = np.zeros((n, 2, DIMENSION, DIMENSION))
     nine_cov[:, :, :6, :6] = covariance[:, None]
-    nine_cov[:, CA, 6:, 6:] = np.eye(3) * acceleration_sigma_mps2**2
+    sigma = np.broadcast_to(np.asarray(acceleration_sigma_mps2, dtype=float), (n,))
+    nine_cov[:, CA, 6:, 6:] = np.eye(3) * (sigma**2)[:, None, None]
     return ImmEstimate(nine, nine_cov, np.tile(np.asarray(mode_probability, float), (n, 1)))
 
 

@@ -73,8 +73,9 @@ Tracking and Navigation, 2001, sec. 11.6):
   drag-free), the others at constant velocity, or, with ``motion_model: imm``, the
   confirmed ones with the IMM (constant velocity + constant acceleration,
   :mod:`iadsim.tracking.imm`), whose combined estimate the table's row holds, whose
-  broadest model's prediction gates them and whose combined covariance prices their
-  gated pairs in the assignment (:meth:`_imm_update`, :meth:`_imm_pricing`), and whose
+  broadest model's prediction gates them and whose CV model's prediction (or combined
+  one: ``imm_pricing``) prices their gated pairs in the assignment
+  (:meth:`_imm_update`, :meth:`_imm_pricing`), and whose
   combined acceleration the picture carries (:meth:`picture`).
 * Bias estimation (``bias_estimation``): pairs of raw plots of one confirmed track by
   two radars estimate every radar's range, azimuth and elevation bias, and each radar's
@@ -936,14 +937,14 @@ class CentralTracker:
         pricing = None
         if self._imm:
             # Tracks flown with the IMM are gated on its prediction (the broadest model)
-            # and their pairs priced with its combined covariance (_imm_pricing).
+            # and their pairs priced by tracking.imm_pricing (_imm_pricing).
             active = self.imm_active[rows] & (row_time >= self.time_s[rows])
             if active.any():
+                predicted = self._imm_predict(rows[active], row_time[active])
                 position[active], position_cov[active], combined_cov = (
-                    imm.gate_and_price_moments(self._imm_predict(rows[active],
-                                                                 row_time[active])))
+                    imm.gate_and_price_moments(predicted))
                 pricing = self._imm_pricing(active, position[active], combined_cov,
-                                            measurement, measurement_cov)
+                                            predicted, measurement, measurement_cov)
         one_time = slice_time.size == 1
         if one_time:
             tracks, track_of_row = rows, None
@@ -1053,8 +1054,10 @@ class CentralTracker:
         ``rows``, whose IMM estimates are current, to ``time_s``."""
         settings = self.settings
         dt = time_s - self.time_s[rows]
+        scale = imm.manoeuvre_scale(self.state[rows, 3:6],
+                                    settings.imm_manoeuvre_reference_speed_mps)
         transition, noise = imm.transition_matrices_per_track(
-            dt, settings.imm_cv_noise_mps2, settings.imm_ca_noise_mps3)
+            dt, settings.imm_cv_noise_mps2, settings.imm_ca_noise_mps3 * scale)
         mode_transition = imm.mode_transitions(
             dt, np.array([settings.imm_cv_sojourn_s, settings.imm_ca_sojourn_s]))
         return imm.predict(imm.ImmEstimate(self.imm_state[rows], self.imm_covariance[rows],
@@ -1062,15 +1065,23 @@ class CentralTracker:
                            transition, noise, mode_transition)
 
     def _imm_pricing(self, active: np.ndarray, position: np.ndarray,
-                     combined_cov: np.ndarray, measurement: np.ndarray,
-                     measurement_cov: np.ndarray) -> tuple[np.ndarray, Pricing]:
+                     combined_cov: np.ndarray, predicted: imm.ImmEstimate,
+                     measurement: np.ndarray, measurement_cov: np.ndarray,
+                     ) -> tuple[np.ndarray, Pricing]:
         """The pricing of the gated pairs of the IMM tracks (``active`` among the
-        candidates) for :meth:`_associate`: their squared distance under the combined
-        (moment-matched) prediction, ``position`` (a, 3) and ``combined_cov`` (a, 3, 3)
-        of the active tracks in order (:func:`imm.gate_and_price_moments`), tighter than
-        the broadest model's gate while the CV mode is likely."""
+        candidates) for :meth:`_associate`, by ``tracking.imm_pricing``: their squared
+        distance under the CV model's prediction (``cv_model``: of ``predicted``, the
+        active tracks' IMM predictions in order), or under the combined
+        (moment-matched) prediction, ``position`` (a, 3) and ``combined_cov``
+        (a, 3, 3) (``combined``; :func:`imm.gate_and_price_moments`). Either is
+        tighter than the broadest model's gate while the CV mode is likely; the CV
+        model's, unlike the combined one, does not widen or move toward a neighbour's
+        report when the manoeuvre mode comes up (tests/tracking/test_imm_crowd.py)."""
         local = np.full(active.size, -1)
         local[active] = np.arange(position.shape[0])
+        if self.settings.imm_pricing == "cv_model":
+            position = predicted.state[:, imm.CV, :3]
+            combined_cov = predicted.covariance[:, imm.CV, :3, :3]
 
         def price(track_index: np.ndarray, measurement_index: np.ndarray) -> np.ndarray:
             return pair_distance2(position, combined_cov, measurement, measurement_cov,
@@ -1300,8 +1311,10 @@ class CentralTracker:
         rows = rows[flown]
         entering = rows[~self.imm_active[rows]]
         if entering.size:
+            scale = imm.manoeuvre_scale(self.state[entering, 3:6],
+                                        self.settings.imm_manoeuvre_reference_speed_mps)
             estimate = imm.from_cv(self.state[entering], self.covariance[entering],
-                                   self.settings.imm_initial_acceleration_mps2,
+                                   self.settings.imm_initial_acceleration_mps2 * scale,
                                    IMM_INITIAL_MODE_PROBABILITY)
             self.imm_state[entering] = estimate.state
             self.imm_covariance[entering] = estimate.covariance
