@@ -104,11 +104,11 @@ class SimSettings(StrictModel):
         "targets moved to the look time (reports carry it), at about 1.3 times the CPU of "
         "layered-defense (benchmarks/run_stages.py --radar-look-times).")
     interceptor_ground: Literal["terrain", "earth", "none"] = Field(
-        "terrain", description="Where interceptor rounds end in the ground (a ground_impact "
-        "event and a miss of the threat they were guided at): 'terrain' (default) over the "
-        "scenario's DEM when it has one (the flat ground around it included), else nowhere; "
-        "'earth' also over the smooth earth at origin.ground_elevation_m without a DEM; "
-        "'none' never (rounds fly through the ground).")
+        "earth", description="Where interceptor rounds end in the ground (a ground_impact "
+        "event and a miss of the threat they were guided at): 'earth' (default) over the "
+        "scenario's DEM when it has one (the flat ground around it included), else over the "
+        "smooth earth at origin.ground_elevation_m; 'terrain' over the DEM only (nowhere "
+        "without one); 'none' never (rounds fly through the ground).")
     record_tracks: bool | None = Field(
         None, description="Keep run.tracks (one row per track update) and run.truth (live "
         "threats at the same times) and score the track quality in the summary; default: "
