@@ -1,12 +1,14 @@
 """The battle manager's per-cycle shortcuts give exactly what the NumPy forms they replace
-gave: window overlaps, kinematic classes, stacked samples."""
+gave: window overlaps, kinematic classes, stacked samples, the later samples of the
+engagement windows, the ballistic impact time on the sphere."""
 
 from __future__ import annotations
 
 import numpy as np
 import pytest
 
-from iadsim.c2.engageability import _repeat
+from iadsim.c2.engageability import _later_feasible, _repeat, engageability
+from iadsim.c2.impact_prediction import _sphere_impact_time
 from iadsim.c2.threat_evaluation import (
     AIRCRAFT_MIN_HEIGHT_M,
     BALLISTIC_MIN_SPEED_MPS,
@@ -15,6 +17,9 @@ from iadsim.c2.threat_evaluation import (
     classify,
 )
 from iadsim.c2.wta_dynamic import window_overlaps
+from iadsim.engine.simulation import Simulation
+from iadsim.scenario.loader import load_scenario
+from iadsim.tracking.tracker import TrackPicture
 
 
 def sorted_search_overlaps(reachable, first_s, last_s):
@@ -75,3 +80,89 @@ def test_repeat_is_tile_along_the_first_axis(shape):
     rows = np.arange(np.prod(shape), dtype=float).reshape(shape)
     tiled = np.tile(rows, 4) if rows.ndim == 1 else np.tile(rows, (4, 1))
     assert np.array_equal(_repeat(rows, 4), tiled)
+
+
+def sphere_impact_time_arrays(position, velocity, acceleration, time, ground_up_m,
+                              earth_radius_m, origin_altitude_m, iterations=6):
+    """The array form used up to 2026-12-01 (Newton's method on all rows at once)."""
+    centre_offset = np.array([0.0, 0.0, earth_radius_m + origin_altitude_m])
+    ground_radius = earth_radius_m + origin_altitude_m + ground_up_m
+    above = np.linalg.norm(position + centre_offset, axis=1) > ground_radius
+    time = np.where(above, np.maximum(time, 0.0), 0.0)
+    for _ in range(iterations):
+        at = position + velocity * time[:, None] + 0.5 * acceleration * time[:, None] ** 2
+        rate = velocity + acceleration * time[:, None]
+        radial = at + centre_offset
+        radius = np.linalg.norm(radial, axis=1)
+        slope = np.sum(radial * rate, axis=1) / radius
+        step = np.divide(radius - ground_radius, slope, out=np.zeros_like(radius),
+                         where=slope < 0.0)
+        time = np.where(above, np.maximum(time - step, 0.0), 0.0)
+    return time
+
+
+@pytest.mark.parametrize("seed", range(10))
+def test_sphere_impact_time_is_the_array_form_bit_for_bit(seed):
+    rng = np.random.default_rng(seed)
+    n = 40
+    position = rng.normal(0.0, 1.0, (n, 3)) * [2e5, 2e5, 5e4]  # some rows below ground
+    velocity = rng.normal(0.0, 1.0, (n, 3)) * [2e3, 2e3, 1e3]
+    acceleration = np.zeros((n, 3))
+    acceleration[:, 2] = -9.80665 * rng.choice([1.0, 0.0, -1.0], n)
+    seed_time = rng.normal(100.0, 80.0, n)
+    seed_time[:4] = [np.nan, np.inf, -5.0, 0.0]
+    position[0] = [0.0, 0.0, 10e3]  # above the ground, with a NaN seed
+    arguments = (position, velocity, acceleration, seed_time, rng.normal(0.0, 100.0),
+                 6.371e6 + rng.normal(0.0, 1e4), rng.normal(0.0, 200.0))
+    with np.errstate(invalid="ignore"):  # the NaN and infinite seeds
+        expected = sphere_impact_time_arrays(*arguments)
+    assert _sphere_impact_time(*arguments).tobytes() == expected.tobytes()
+    assert np.isnan(expected[0])  # a NaN seed stays NaN in both
+
+
+def stacked_later_feasible(picture, velocity, time_to_go_s, reach, simulation, samples):
+    """The form used up to 2026-12-01: a stacked picture through :func:`engageability`."""
+    n = picture.size
+    ahead_s = ((np.arange(1, samples + 1) / samples)[:, None] * reach[None, :]).reshape(-1)
+    velocities = _repeat(velocity, samples)
+    stacked = TrackPicture(
+        picture.time_s, _repeat(picture.track_id, samples),
+        _repeat(picture.position_m, samples) + velocities * ahead_s[:, None], velocities,
+        np.broadcast_to(picture.position_cov_m2[:1], (samples * n, 3, 3)),
+        np.full((samples * n, picture.last_update_by_radar_s.shape[1]), picture.time_s),
+        _repeat(picture.speed_sigma_mps, samples), _repeat(picture.kind_index, samples),
+        _repeat(picture.kind_confidence, samples))
+    later = engageability(stacked, _repeat(time_to_go_s, samples) - ahead_s,
+                          simulation.batteries, simulation.interceptor_types, simulation.frame,
+                          simulation.scenario.origin.ground_elevation_m, 4.0,
+                          simulation.fire_control_radars, check_slots=False)
+    return later.feasible.reshape(simulation.batteries.size, samples, n)
+
+
+@pytest.mark.parametrize("seed", range(4))
+def test_later_samples_are_the_stacked_picture_form(seed):
+    """The compiled later samples of the engagement windows, on the layered-defense
+    network (fire-control radars with track slots, several interceptor types): the same
+    feasibility as the stacked picture through :func:`engageability`."""
+    simulation = Simulation(load_scenario("layered-defense"), seed=1)
+    assert simulation.fire_control_radars.limited.any()
+    rng = np.random.default_rng(seed)
+    n, radars, samples = 60, len(simulation.sites), 10
+    position = rng.uniform(-150e3, 150e3, (n, 3)) * [1.0, 1.0, 0.1]
+    position[:, 2] = np.abs(position[:, 2]) + 30.0
+    velocity = rng.normal(0.0, 300.0, (n, 3)) * [1.0, 1.0, 0.2]
+    last_update = 100.0 - rng.exponential(5.0, (n, radars))
+    picture = TrackPicture(100.0, np.arange(n), position, velocity,
+                           np.tile(np.eye(3) * 100.0, (n, 1, 1)), last_update, np.full(n, 5.0),
+                           np.full(n, -1, dtype=np.int8), np.zeros(n))
+    time_to_go = rng.uniform(0.0, 1500.0, n)
+    time_to_go[:3] = [np.inf, 0.0, np.nan]
+    reach = np.minimum(np.where(np.isfinite(time_to_go), time_to_go, 1200.0), 1200.0)
+    expected = stacked_later_feasible(picture, velocity, time_to_go, reach, simulation,
+                                      samples)
+    later = _later_feasible(picture, velocity, time_to_go, reach, simulation.batteries,
+                            simulation.interceptor_types, simulation.frame,
+                            simulation.scenario.origin.ground_elevation_m, 4.0, samples,
+                            simulation.fire_control_radars)
+    assert later.dtype == expected.dtype and np.array_equal(later, expected)
+    assert 0 < expected.sum() < expected.size  # some samples feasible, some not

@@ -198,6 +198,8 @@ class BattleManager:
         self._threat_worth_usd = np.array([getattr(worth, name) for name in THREAT_CLASSES])
         # The batteries' interceptor envelopes, fixed for the run (read every cycle).
         self._envelopes = battery_envelopes(batteries, types)
+        #: (radars, engagements held) of :meth:`_radar_engagements_held`.
+        self._engagements_held: tuple[FireControlRadars, np.ndarray] | None = None
 
     def _track_classes(self, picture: TrackPicture) -> np.ndarray:
         """(n_tracks,) threat class of each track as the picture shows it (its kinematic
@@ -290,12 +292,15 @@ class BattleManager:
             return
         batteries = self.batteries
         free_channels = batteries.fire_channels - batteries.channels_busy
-        stocked = batteries.available_rounds() >= batteries.salvo_size
-        weapons = np.where(stocked, np.minimum(
-            free_channels, batteries.available_rounds() // batteries.salvo_size), 0)
+        available = batteries.available_rounds()
+        stocked = available >= batteries.salvo_size
+        weapons = np.where(stocked, np.minimum(free_channels, available // batteries.salvo_size),
+                           0)
         radars = self.fire_control_radars
+        radar_room = None  # engagements the fire-control radars can still take (this cycle)
         if radars is not None:  # a full fire-control radar takes no new target
-            weapons = np.minimum(weapons, radars.engagements_free(batteries.salvo_size))
+            radar_room = radars.engagements_free(batteries.salvo_size)
+            weapons = np.minimum(weapons, radar_room)
         if not (weapons > 0).any():
             return  # nobody could fire: skip the evaluation
         open_engagements = self._open_by_track
@@ -330,7 +335,7 @@ class BattleManager:
         if not kill_probability[weapons > 0].any():
             return  # no battery that can fire reaches an eligible track now
         hold = self._holds(picture, classes, assessment, reach, weapons, free_channels,
-                           stocked, eligible)
+                           stocked, eligible, radar_room)
         if hold is not None:
             kill_probability = np.where(hold, 0.0, kill_probability)
         value = threat_score(assessment, self.assets.value, self.doctrine.priority)
@@ -352,12 +357,14 @@ class BattleManager:
 
     def _holds(self, picture: TrackPicture, classes: np.ndarray, assessment: ThreatAssessment,
                reach: Engageability, weapons: np.ndarray, free_channels: np.ndarray,
-               stocked: np.ndarray, eligible: np.ndarray) -> np.ndarray | None:
+               stocked: np.ndarray, eligible: np.ndarray,
+               radar_room: np.ndarray | None = None) -> np.ndarray | None:
         """(n_batteries, n_tracks) bool: doctrine keeps the battery off the track this cycle
         (battery preference and magazine reserve); None when nothing is held. Engagement
         windows are computed only for the tracks a rule can hold, so the load on a cheap
         layer counts the tracks that can be handed to it (those worth less than some
-        salvo), not the valuable ones the outer layers engage first."""
+        salvo), not the valuable ones the outer layers engage first. ``radar_room``: the
+        fire-control radars' ``engagements_free`` of this cycle, when already computed."""
         doctrine, batteries = self.doctrine, self.batteries
         preference = doctrine.battery_preference
         if preference == "cheapest_round":
@@ -377,8 +384,9 @@ class BattleManager:
                 channels, free = batteries.fire_channels, free_channels
                 radars = self.fire_control_radars
                 if radars is not None:
-                    channels = np.minimum(channels, radars.engagements_held(batteries.salvo_size))
-                    free = np.minimum(free, radars.engagements_free(batteries.salvo_size))
+                    channels = np.minimum(channels, self._radar_engagements_held(radars))
+                    free = np.minimum(free, radars.engagements_free(batteries.salvo_size)
+                                      if radar_room is None else radar_room)
                 hold[:, rows] = cheaper_layer_holds(
                     self._salvo_cost_usd, worth[rows], self._salvo_pk, windows,
                     reach.feasible[:, rows], self._engagement_time_s, channels, free,
@@ -392,6 +400,16 @@ class BattleManager:
             windows = self._windows(picture, assessment, reach, rows)
             hold[:, rows] |= reserve_holds(low, np.isfinite(windows.first_s), stocked)
         return hold if hold.any() else None
+
+    def _radar_engagements_held(self, radars: FireControlRadars) -> np.ndarray:
+        """``radars.engagements_held`` of the batteries' salvos: fixed for a run (the
+        radars' capacities and the salvo sizes do not change), so computed once per set
+        of radars."""
+        cached = self._engagements_held
+        if cached is None or cached[0] is not radars:
+            cached = (radars, radars.engagements_held(self.batteries.salvo_size))
+            self._engagements_held = cached
+        return cached[1]
 
     def _windows(self, picture: TrackPicture, assessment: ThreatAssessment,
                  reach: Engageability, rows: np.ndarray) -> EngagementWindows:

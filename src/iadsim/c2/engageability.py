@@ -245,27 +245,74 @@ def _later_feasible(picture: TrackPicture, velocity: np.ndarray, time_to_go_s: n
                     envelopes: BatteryEnvelopes | None = None) -> np.ndarray:
     """(n_batteries, samples, n_tracks) bool: engageable at each later sample of
     :func:`engagement_windows`, the tracks flown with ``velocity`` (n, 3) and
-    ``time_to_go_s`` (n,) of :func:`_intent`, sampled up to ``reach`` (n,) s ahead."""
+    ``time_to_go_s`` (n,) of :func:`_intent`, sampled up to ``reach`` (n,) s ahead.
+
+    :func:`engageability` of the stacked samples (sample ``k`` of track ``j`` in row
+    ``k * n + j``), the battery's own radars assumed to hold every sample's track; the
+    samples are stacked and evaluated in one compiled call (:func:`_later_engageability`),
+    since the battle manager samples windows every cycle."""
     n = picture.size
     if n == 0:
         return np.zeros((batteries.size, samples, 0), dtype=bool)
-    fractions = np.arange(1, samples + 1) / samples
-    ahead_s = (fractions[:, None] * reach[None, :]).reshape(-1)  # (samples * n,)
-    velocities = _repeat(velocity, samples)
-    stacked = TrackPicture(
-        picture.time_s, _repeat(picture.track_id, samples),
-        _repeat(picture.position_m, samples) + velocities * ahead_s[:, None],
-        velocities,
-        # Read-only views: engageability reads neither the covariance nor the speed sigma.
-        np.broadcast_to(picture.position_cov_m2[:1], (samples * n, 3, 3)),
-        # Later, the battery's own radars are assumed to hold the track.
-        np.full((samples * n, picture.last_update_by_radar_s.shape[1]), picture.time_s),
-        _repeat(picture.speed_sigma_mps, samples), _repeat(picture.kind_index, samples),
-        _repeat(picture.kind_confidence, samples))
-    later = engageability(stacked, _repeat(time_to_go_s, samples) - ahead_s, batteries, types,
-                          frame, ground_elevation_m, fire_control_track_age_s,
-                          fire_control_radars, check_slots=False, envelopes=envelopes)
-    return later.feasible.reshape(batteries.size, samples, n)
+    table = battery_envelopes(batteries, types) if envelopes is None else envelopes
+    radars = picture.last_update_by_radar_s.shape[1]
+    feasible, point = _later_engageability(
+        np.ascontiguousarray(picture.position_m, dtype=float),
+        np.ascontiguousarray(velocity, dtype=float), np.asarray(time_to_go_s, dtype=float),
+        np.asarray(reach, dtype=float), samples, radars, picture.time_s,
+        batteries.position_m, batteries.reaction_time_s, batteries.fire_control_mask,
+        table.speed_mps, table.min_range_m, table.max_range_m, table.min_altitude_m,
+        table.max_altitude_m, table.max_flight_time_s, table.max_target_speed_mps,
+        frame.alt_m, frame.gaussian_radius_m(), ground_elevation_m, fire_control_track_age_s,
+        table.kind, table.time_of_flight, table.envelope_scalars)
+    if fire_control_radars is not None and fire_control_radars.limited.any():
+        # :func:`holding_radars` of the samples: every one updated at the picture's time.
+        held = (picture.time_s - picture.time_s) <= fire_control_track_age_s
+        feasible &= fire_control_radars.engageable(
+            np.full((samples * n, radars), held), point, None)
+    return feasible.reshape(batteries.size, samples, n)
+
+
+@njit(cache=True, error_model="numpy")
+def _later_engageability(position: np.ndarray, velocity: np.ndarray, time_to_go_s: np.ndarray,
+                         reach: np.ndarray, samples: int, radars: int, time_s: float,
+                         battery_position: np.ndarray, reaction_time_s: np.ndarray,
+                         radar_mask: np.ndarray, speed: np.ndarray, min_range: np.ndarray,
+                         max_range: np.ndarray, min_altitude: np.ndarray,
+                         max_altitude: np.ndarray, max_flight_time: np.ndarray,
+                         max_target_speed: np.ndarray, origin_altitude_m: float,
+                         earth_radius_m: float, ground_elevation_m: float,
+                         fire_control_track_age_s: float, kind: np.ndarray,
+                         time_of_flight: np.ndarray, envelope_scalars: np.ndarray
+                         ) -> tuple[np.ndarray, np.ndarray]:
+    """:func:`_engageability` of the samples of :func:`_later_feasible`: sample ``k`` (of
+    ``samples``) of track ``j`` is row ``k * n + j``, ``(k + 1) / samples * reach[j]`` s
+    ahead, at ``position + velocity * ahead`` with ``time_to_go_s - ahead`` to go and every
+    radar's last update at ``time_s``. Returns its feasibility (n_batteries, samples * n)
+    and intercept points."""
+    n = position.shape[0]
+    rows = samples * n
+    stacked_position = np.empty((rows, 3))
+    stacked_velocity = np.empty((rows, 3))
+    stacked_time_to_go = np.empty(rows)
+    for sample in range(samples):
+        fraction = (sample + 1) / samples
+        for track in range(n):
+            row = sample * n + track
+            ahead = fraction * reach[track]
+            for axis in range(3):
+                stacked_position[row, axis] = (position[track, axis]
+                                               + velocity[track, axis] * ahead)
+                stacked_velocity[row, axis] = velocity[track, axis]
+            stacked_time_to_go[row] = time_to_go_s[track] - ahead
+    last_update = np.full((rows, radars), time_s)
+    feasible, _, point = _engageability(
+        stacked_position, stacked_velocity, last_update, time_s, stacked_time_to_go,
+        battery_position, reaction_time_s, radar_mask, speed, min_range, max_range,
+        min_altitude, max_altitude, max_flight_time, max_target_speed, origin_altitude_m,
+        earth_radius_m, ground_elevation_m, fire_control_track_age_s, kind, time_of_flight,
+        envelope_scalars)
+    return feasible, point
 
 
 def _repeat(rows: np.ndarray, times: int) -> np.ndarray:
