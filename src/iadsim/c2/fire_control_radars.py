@@ -48,6 +48,7 @@ from numba import njit
 
 from iadsim.effectors.batteries import Batteries, InterceptorTable
 from iadsim.scenario.schema import Scenario
+from iadsim.sensors.coverage_geometry import NO_HORIZON_M, look_geometry
 from iadsim.sensors.radar import RadarSite
 from iadsim.tracking.tracker import TrackPicture
 
@@ -173,8 +174,8 @@ def _guiding_radar(battery_radars: np.ndarray, holding: np.ndarray, on_remote: n
                    sector_half_width: np.ndarray) -> np.ndarray:
     """:meth:`FireControlRadars.guiding_radar` per (battery, track). Coverage: the
     intercept point, in the radar's own ENU frame, within its instrumented range, its
-    elevation limits and its azimuth sector (the tests of the detection kernel,
-    :mod:`iadsim.sensors.radar`, without the horizon)."""
+    elevation limits and its azimuth sector (the detection kernel's tests,
+    :func:`iadsim.sensors.coverage_geometry.look_geometry`, without the horizon)."""
     n_batteries, n_radars = battery_radars.shape
     n = holding.shape[0]
     chosen = np.full((n_batteries, n), -1, dtype=np.int64)
@@ -182,7 +183,6 @@ def _guiding_radar(battery_radars: np.ndarray, holding: np.ndarray, on_remote: n
     for track in range(n):
         for radar in range(n_radars):
             held_by_any[track] |= holding[track, radar]
-    two_pi = 2.0 * np.pi
     for battery in range(n_batteries):
         for radar in range(n_radars):
             if not battery_radars[battery, radar]:
@@ -195,21 +195,14 @@ def _guiding_radar(battery_radars: np.ndarray, holding: np.ndarray, on_remote: n
                     continue  # a radar of lower index already guides it
                 if not (holding[track, radar] or (on_remote[battery] and held_by_any[track])):
                     continue
-                east = intercept[battery, track, 0] - position[radar, 0]
-                north = intercept[battery, track, 1] - position[radar, 1]
-                up = intercept[battery, track, 2] - position[radar, 2]
-                x = rotation[0, 0] * east + rotation[0, 1] * north + rotation[0, 2] * up
-                y = rotation[1, 0] * east + rotation[1, 1] * north + rotation[1, 2] * up
-                z = rotation[2, 0] * east + rotation[2, 1] * north + rotation[2, 2] * up
-                if np.sqrt(x * x + y * y + z * z) > max_range[radar]:
+                if not look_geometry(
+                        intercept[battery, track, 0] - position[radar, 0],
+                        intercept[battery, track, 1] - position[radar, 1],
+                        intercept[battery, track, 2] - position[radar, 2], rotation, 0.0,
+                        max_range[radar], NO_HORIZON_M, min_elevation[radar],
+                        max_elevation[radar], sector_center[radar],
+                        sector_half_width[radar])[0]:
                     continue
-                elevation = np.arctan2(z, np.hypot(x, y))
-                if elevation < min_elevation[radar] or elevation > max_elevation[radar]:
-                    continue
-                if sector_half_width[radar] < np.pi:
-                    off = (np.arctan2(x, y) - sector_center[radar] + np.pi) % two_pi - np.pi
-                    if abs(off) > sector_half_width[radar]:
-                        continue
                 chosen[battery, track] = radar
     return chosen
 

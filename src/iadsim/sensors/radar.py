@@ -51,6 +51,7 @@ from iadsim.engine.random_streams import stream
 from iadsim.events import EventKind, EventLog
 from iadsim.scenario.schema import Scenario
 from iadsim.sensors.accuracy import MONOPULSE_SLOPE, measurement_sigmas
+from iadsim.sensors.coverage_geometry import look_geometry
 from iadsim.sensors.detection import detection_threshold, radar_equation_snr, required_snr_db
 from iadsim.sensors.detection_table import (
     TABLE_START_DB,
@@ -602,7 +603,6 @@ def _detect(radars: np.ndarray, radar_position_m: np.ndarray, to_local: np.ndarr
     snrs = np.empty(capacity)
     range_rates = np.empty(capacity)
     last = pd_tables.shape[1] - 1
-    two_pi = 2.0 * np.pi
     has_aspect = aspect_rcs_m2.shape[0] > 0
     jammed = jammer_erp_w.size > 0
     no_jammers = np.empty((0, 5))
@@ -624,31 +624,20 @@ def _detect(radars: np.ndarray, radar_position_m: np.ndarray, to_local: np.ndarr
                                       earth_radius_m, jammer_position_m, jammer_height_m,
                                       jammer_erp_w, jammer_bandwidth_hz,
                                       jammer_in_view[row] if jammers_masked else every_jammer)
-        all_round = sector_half >= np.pi
         rotation = to_local[radar]
         for column in range(ids.size):
             threat = ids[column]
             east = threat_position_m[threat, 0] - radar_position_m[radar, 0]
             north = threat_position_m[threat, 1] - radar_position_m[radar, 1]
             up = threat_position_m[threat, 2] - radar_position_m[radar, 2]
-            x = rotation[0, 0] * east + rotation[0, 1] * north + rotation[0, 2] * up
-            y = rotation[1, 0] * east + rotation[1, 1] * north + rotation[1, 2] * up
-            z = rotation[2, 0] * east + rotation[2, 1] * north + rotation[2, 2] * up
-            slant = np.sqrt(x * x + y * y + z * z)
-            if slant > max_range:
+            # The coverage geometry shared with the tracker, the fire-control radars and
+            # the coverage maps (one implementation).
+            in_view, slant, azimuth, elevation = look_geometry(
+                east, north, up, rotation, threat_height_m[threat], max_range,
+                radar_horizon_m[radar], min_elevation, max_elevation, sector_center,
+                sector_half)
+            if not in_view:
                 continue
-            height = max(threat_height_m[threat], 0.0)
-            if slant > radar_horizon_m[radar] + np.sqrt(
-                    height * (2.0 * EFFECTIVE_EARTH_RADIUS_M + height)):
-                continue
-            elevation = np.arctan2(z, np.hypot(x, y))
-            if elevation < min_elevation or elevation > max_elevation:
-                continue
-            azimuth = np.arctan2(x, y) % two_pi
-            if not all_round:
-                off = (azimuth - sector_center + np.pi) % two_pi - np.pi
-                if abs(off) > sector_half:
-                    continue
             rcs = threat_rcs_m2[threat]
             closing = (velocity_mps[threat, 0] * east + velocity_mps[threat, 1] * north
                        + velocity_mps[threat, 2] * up)

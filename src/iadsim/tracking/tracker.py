@@ -99,7 +99,8 @@ from scipy.special import gammaincinv
 
 from iadsim.events import EventKind, EventLog
 from iadsim.scenario.schema import Tracking
-from iadsim.sensors.radar import EFFECTIVE_EARTH_RADIUS_M, DetectionBatch, RadarSite
+from iadsim.sensors.coverage_geometry import coverage_matrix, coverage_table
+from iadsim.sensors.radar import DetectionBatch, RadarSite
 from iadsim.tracking import imm, kalman, score
 from iadsim.tracking.association import (
     CrowdLimits,
@@ -116,7 +117,7 @@ from iadsim.tracking.classification import BALLISTIC, classify
 from iadsim.tracking.initiation import HeldPlots, pair_gate_cov, plot_pairs
 from iadsim.tracking.registration import ReferenceRegistration
 from iadsim.world.atmosphere import STANDARD_GRAVITY_MPS2
-from iadsim.world.earth import EARTH_RADIUS_M, radar_horizon_m
+from iadsim.world.earth import EARTH_RADIUS_M
 
 TENTATIVE, CONFIRMED = 1, 2
 #: Tracks predicted within a radar's instrumented range plus this margin are gated
@@ -262,12 +263,7 @@ class CentralTracker:
         # Each radar's coverage (as the detection kernel tests it), for miss counting.
         self._site_position = np.array([site.position_enu_m for site in sites]).reshape(-1, 3)
         self._site_rotation = np.array([site.to_local for site in sites]).reshape(-1, 3, 3)
-        self._site_limits = np.array([[site.max_range_m, site.min_elevation_rad,
-                                       site.max_elevation_rad, site.sector_center_rad,
-                                       0.5 * site.sector_width_rad] for site in sites]
-                                     ).reshape(-1, 5)
-        self._site_horizon_m = radar_horizon_m(
-            np.array([site.height_m for site in sites]), 0.0)
+        self._site_coverage = coverage_table(sites)
         self.track_id = np.zeros(0, dtype=np.int64)
         self.state = np.zeros((0, 6))
         self.covariance = np.zeros((0, 6, 6))
@@ -884,21 +880,12 @@ class CentralTracker:
         """Whether each radar of ``radars`` (g,) could see a target at each of the
         positions (k, 3): within its instrumented range and the 4/3-earth horizon (at the
         position's height), between its elevation limits and inside its azimuth sector,
-        the geometry the detection kernel tests. (k, g) booleans."""
-        offset = position[:, None, :] - self._site_position[radars][None, :, :]
-        local = np.einsum("gij,kgj->kgi", self._site_rotation[radars], offset)
-        horizontal = np.hypot(local[..., 0], local[..., 1])
-        slant = np.hypot(horizontal, local[..., 2])
-        limits = self._site_limits[radars]
-        height = np.maximum(self._height_m(position), 0.0)[:, None]
-        horizon = self._site_horizon_m[radars][None, :] + np.sqrt(
-            height * (2.0 * EFFECTIVE_EARTH_RADIUS_M + height))
-        elevation = np.arctan2(local[..., 2], horizontal)
-        covered = ((slant <= limits[:, 0]) & (slant <= horizon)
-                   & (elevation >= limits[:, 1]) & (elevation <= limits[:, 2]))
-        azimuth = np.arctan2(local[..., 0], local[..., 1])
-        off = np.mod(azimuth - limits[:, 3] + np.pi, 2.0 * np.pi) - np.pi
-        return covered & ((limits[:, 4] >= np.pi) | (np.abs(off) <= limits[:, 4]))
+        the geometry the detection kernel tests (one implementation,
+        :func:`iadsim.sensors.coverage_geometry.coverage_matrix`). (k, g) booleans."""
+        position = np.ascontiguousarray(position, dtype=float).reshape(-1, 3)
+        return coverage_matrix(position, np.ascontiguousarray(self._height_m(position)),
+                               self._site_position[radars], self._site_rotation[radars],
+                               self._site_coverage[radars])
 
     def _assign_and_update(self, rows: np.ndarray, row_slice: np.ndarray,
                            slice_time: np.ndarray, measurement: np.ndarray,
