@@ -21,8 +21,16 @@ wherever a radar sees a surface (the scenario's or its own, with a range resolut
 the picture is what the simulation would see; ``clutter=False`` leaves it out for
 comparison. Jamming applies on request: the scenario's stand-off jammers on at
 ``jammers_at_s`` and, with ``self_screening``, the jammer of that threat group carried by
-the target at every point. Without a surface and without jammers the results are those of
-the radar equation alone, bit for bit.
+the target at every point. With a DEM the map masks both as the simulation does, through
+the same :class:`~iadsim.world.terrain.TerrainMask` calls as the radar network: a
+stand-off jammer counts only for a radar whose 4/3-earth ray to it clears the terrain
+(:meth:`~iadsim.world.terrain.TerrainMask.jammers_in_view`), and clutter only where the
+radar sees the ground of the target's range cell
+(:meth:`~iadsim.world.terrain.TerrainMask.clutter_in_view`). Without a surface and without
+jammers the results are those of the radar equation alone, bit for bit.
+
+The range, horizon, elevation and sector tests are
+:func:`iadsim.sensors.coverage_geometry.coverage_matrix`, the detection kernel's own.
 
 Vertical (:func:`vertical_coverage`): Pd against ground range and altitude over a smooth
 4/3 earth, and the horizon curve, the lowest altitude in view at each ground range
@@ -40,12 +48,13 @@ import numpy as np
 
 from iadsim.scenario.loader import load_scenario
 from iadsim.scenario.schema import Scenario
+from iadsim.sensors.coverage_geometry import coverage_table, covered
 from iadsim.sensors.detection import probability_of_detection
 from iadsim.sensors.radar import RadarSite, radar_sites
 from iadsim.sensors.radar_environment import interference_to_noise, run_jammers
 from iadsim.world.earth import effective_earth_radius_m, radar_horizon_m
 from iadsim.world.geodesy import LocalFrame
-from iadsim.world.terrain import scenario_terrain, viewshed
+from iadsim.world.terrain import TerrainMask, terrain_mask, viewshed
 
 #: The Pd a coverage picture outlines.
 COVERED_PD = 0.9
@@ -88,7 +97,9 @@ class Interference:
     ``clutter=False``); ``jammers_at_s``: the time the stand-off jammers were taken at (None:
     not asked), ``stand_off_jammers`` the names of those on then; ``self_screening``: the
     threat group whose jammer rides on the target, or None; ``jammed_radars``: the radars
-    a jammer can reach (those with a receiver model).
+    a jammer can reach (those with a receiver model and, with a DEM, in view of a jammer);
+    ``hidden_by_terrain``: the (radar, stand-off jammer) pairs the DEM hides from each
+    other (that jammer does not jam that radar).
     """
 
     clutter_radars: tuple[str, ...] = ()
@@ -96,6 +107,7 @@ class Interference:
     stand_off_jammers: tuple[str, ...] = ()
     self_screening: str | None = None
     jammed_radars: tuple[str, ...] = ()
+    hidden_by_terrain: tuple[tuple[str, str], ...] = ()
 
     @property
     def clutter(self) -> bool:
@@ -123,6 +135,8 @@ class Interference:
                 jammers.append(f"self-screening {self.self_screening}")
             parts.append(f"jamming ({'; '.join(jammers)}) on "
                          f"{len(self.jammed_radars)} radar(s)")
+        if self.hidden_by_terrain:
+            parts.append(f"terrain hides {len(self.hidden_by_terrain)} jammer-radar pair(s)")
         return ", ".join(parts)
 
 
@@ -214,7 +228,11 @@ def coverage(scenario: Scenario | str | Path, rcs_m2: float = 0.1, altitude_m: f
                                jammers_at_s, self_screening)
     sites = environment.sites
     ground = scenario.origin.ground_elevation_m
-    dem = scenario_terrain(scenario) if terrain else None
+    # The simulation's own mask of the DEM (the radar network's): jammers and clutter.
+    mask = terrain_mask(scenario, sites, frame) if terrain else None
+    dem = None if mask is None else mask.terrain
+    jammer_views = _jammer_views(mask, environment)
+    record = _masked_record(environment, jammer_views)
     reach_m = np.array([site.max_range_m for site in sites])
     if horizon_limited:
         highest = altitude_m + (0.0 if dem is None
@@ -235,8 +253,10 @@ def coverage(scenario: Scenario | str | Path, rcs_m2: float = 0.1, altitude_m: f
     # Height above the flat datum, as the simulation's horizon test takes it.
     target_height = np.maximum(target_alt - ground, 0.0)
     pd = np.zeros((len(sites), cells, cells))
+    in_view = covered(target, target_height, [site.position_enu_m for site in sites],
+                      [site.to_local for site in sites], coverage_table(sites))
     for index, site in enumerate(sites):
-        visible = _in_view(site, target, target_height)
+        visible = in_view[:, index].reshape(cells, cells)
         if dem is not None and visible.any():
             visible[visible] = viewshed(dem, site.lat_deg, site.lon_deg, site.alt_m,
                                         grid_lat[visible], grid_lon[visible],
@@ -246,39 +266,64 @@ def coverage(scenario: Scenario | str | Path, rcs_m2: float = 0.1, altitude_m: f
         points = target[visible]
         range_m = np.maximum(np.linalg.norm(points - site.position_enu_m, axis=-1), 1.0)
         pd[index][visible] = _pd(site, rcs_m2, range_m, environment, points,
-                                 target_height[visible])
+                                 target_height[visible],
+                                 None if jammer_views is None else jammer_views[index],
+                                 _clutter_view(mask, index, site, points))
     combined = 1.0 - np.prod(1.0 - pd, axis=0)
     return CoverageGrid(tuple(site.name for site in sites), lat, lon, float(altitude_m),
-                        float(rcs_m2), pd, combined, under, dem is not None,
-                        environment.record)
+                        float(rcs_m2), pd, combined, under, dem is not None, record)
 
 
-def _in_view(site: RadarSite, target: np.ndarray, target_height_m: np.ndarray) -> np.ndarray:
-    """Within instrumented range, above the smooth-earth horizon, inside the elevation
-    limits and the azimuth sector (the simulation's tests)."""
-    local = (target - site.position_enu_m) @ site.to_local.T
-    slant = np.linalg.norm(local, axis=-1)
-    elevation = np.arctan2(local[..., 2], np.hypot(local[..., 0], local[..., 1]))
-    azimuth = np.arctan2(local[..., 0], local[..., 1]) % (2 * np.pi)
-    off = (azimuth - site.sector_center_rad + np.pi) % (2 * np.pi) - np.pi
-    return ((slant <= site.max_range_m)
-            & (slant <= radar_horizon_m(site.height_m, target_height_m))
-            & (elevation >= site.min_elevation_rad)
-            & (elevation <= site.max_elevation_rad)
-            & ((site.sector_width_rad >= 2 * np.pi)
-               | (np.abs(off) <= 0.5 * site.sector_width_rad)))
+def _jammer_views(mask: TerrainMask | None, environment: _Environment
+                  ) -> np.ndarray | None:
+    """(n_radars, n_jammers) bool: which stand-off jammers each radar sees over the DEM,
+    the radar network's own test (:meth:`TerrainMask.jammers_in_view`, one 4/3-earth ray a
+    pair); None without a DEM or without stand-off jammers."""
+    if mask is None or environment.jammers is None:
+        return None
+    return mask.jammers_in_view(np.arange(len(environment.sites)), environment.jammers[0])
+
+
+def _masked_record(environment: _Environment, jammer_views: np.ndarray | None
+                   ) -> Interference:
+    """The picture's :class:`Interference` once the DEM has hidden jammers: the (radar,
+    jammer) pairs it hides, and as jammed only the radars some jammer still reaches."""
+    record = environment.record
+    if jammer_views is None:
+        return record
+    names = record.stand_off_jammers
+    hidden = tuple((site.name, names[jammer]) for index, site in enumerate(environment.sites)
+                   if site.jammer_constant > 0.0
+                   for jammer in np.flatnonzero(~jammer_views[index]).tolist())
+    reached = tuple(site.name for index, site in enumerate(environment.sites)
+                    if site.name in record.jammed_radars
+                    and (environment.carried is not None or jammer_views[index].any()))
+    return replace(record, hidden_by_terrain=hidden, jammed_radars=reached)
+
+
+def _clutter_view(mask: TerrainMask | None, index: int, site: RadarSite,
+                  points_m: np.ndarray) -> np.ndarray | None:
+    """(k,) bool: whether radar ``index`` sees the ground of the range cell of each point
+    (k, 3) over the DEM, the radar network's own test
+    (:meth:`TerrainMask.clutter_in_view`); None without a DEM or without clutter."""
+    if mask is None or site.clutter_constant_m <= 0.0:
+        return None
+    return mask.clutter_in_view(np.array([index]), np.array([True]), points_m)[0]
 
 
 def _pd(site: RadarSite, rcs_m2: float, range_m: np.ndarray, environment: _Environment,
-        points_m: np.ndarray, height_m: np.ndarray) -> np.ndarray:
+        points_m: np.ndarray, height_m: np.ndarray, jammer_in_view: np.ndarray | None = None,
+        clutter_in_view: np.ndarray | None = None) -> np.ndarray:
     """Swerling Pd at the single-pulse SINR of targets at ``points_m`` (k, 3) scenario ENU,
     ``range_m`` (k,) from the radar (>= 1 m), ``height_m`` (k,) above the flat ground:
     the radar-equation SNR, over ``1 + (C / I + J) / N`` where clutter or a jammer applies
-    (the detection kernel's SINR)."""
+    (the detection kernel's SINR), with a DEM only from the jammers (``jammer_in_view``)
+    and the range cells' ground (``clutter_in_view``) the radar sees."""
     snr = site.snr_at_one_metre * rcs_m2 / range_m**4
     if environment.applies(site):
         snr = snr / (1.0 + interference_to_noise(site, points_m, environment.jammers,
-                                                 environment.carried, height_m))
+                                                 environment.carried, height_m,
+                                                 jammer_in_view, clutter_in_view))
     snr_db = 10 * np.log10(snr)
     return probability_of_detection(snr_db, site.pfa, site.pulses_per_dwell, site.swerling)
 

@@ -192,7 +192,9 @@ def look_interference(environment: np.ndarray, snr_constant: float, slant_m: flo
 def interference_to_noise(site: RadarSite, target_position_m: np.ndarray,
                           jammers: tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]
                           | None = None, carried_jammer: tuple[float, float] | None = None,
-                          target_height_m: np.ndarray | None = None) -> np.ndarray:
+                          target_height_m: np.ndarray | None = None,
+                          jammer_in_view: np.ndarray | None = None,
+                          clutter_in_view: np.ndarray | None = None) -> np.ndarray:
     """``(C / I + J) / N`` (linear) of one radar for targets at ``target_position_m``
     (..., 3), scenario ENU (m), each with the beam pointed at it: the detection kernel's
     sum (:func:`look_interference`), for coverage maps (``SINR = SNR / (1 + this)``).
@@ -200,14 +202,32 @@ def interference_to_noise(site: RadarSite, target_position_m: np.ndarray,
     (m,)), or None. ``carried_jammer``: (ERP W, bandwidth Hz) of a self-screening jammer on
     every target, added to ``jammers`` at the target's own place as the kernel adds a
     threat's jammer; it needs ``target_height_m`` (..., same shape as the points; m above
-    the flat ground, for the jammer's horizon test). Zero where the radar has no surface
-    and no jammer reaches it. Inputs are not modified.
+    the flat ground, for the jammer's horizon test). With a DEM, the terrain's masks as
+    the simulation takes them (:class:`iadsim.world.terrain.TerrainMask`):
+    ``jammer_in_view`` (m,) bool, which of ``jammers`` the radar sees
+    (:meth:`~iadsim.world.terrain.TerrainMask.jammers_in_view`; the carried jammer rides on
+    a target the radar sees, so it is in view), and ``clutter_in_view`` (..., the points'
+    shape) bool, whether the ground of each target's range cell is in view
+    (:meth:`~iadsim.world.terrain.TerrainMask.clutter_in_view`); None: all in view. Zero
+    where the radar has no surface (or does not see the cell's ground) and no jammer
+    reaches it. Inputs are not modified.
     """
     points = np.asarray(target_position_m, dtype=float)
     flat = np.ascontiguousarray(points.reshape(-1, 3))
     if jammers is None or site.jammer_constant <= 0.0:
         jammers = (np.zeros((0, 3)), np.zeros(0), np.zeros(0), np.zeros(0))
+        jammer_in_view = None
     jammer_arrays = tuple(np.ascontiguousarray(array, dtype=float) for array in jammers)
+    jammer_view = _EVERY_JAMMER
+    if jammer_in_view is not None:
+        jammer_view = np.ascontiguousarray(jammer_in_view, dtype=np.bool_).reshape(-1)
+        if jammer_view.size != jammer_arrays[2].size:
+            raise ValueError(f"jammer_in_view must hold one bool a jammer "
+                             f"({jammer_arrays[2].size}), got {jammer_view.size}")
+    clutter_view = _EVERY_POINT
+    if clutter_in_view is not None:
+        clutter_view = np.ascontiguousarray(np.broadcast_to(
+            np.asarray(clutter_in_view, dtype=np.bool_), points.shape[:-1])).reshape(-1)
     carried = np.zeros(2)
     carried_height = np.zeros(0)
     if carried_jammer is not None and site.jammer_constant > 0.0:
@@ -220,7 +240,7 @@ def interference_to_noise(site: RadarSite, target_position_m: np.ndarray,
         np.asarray(site.position_enu_m, dtype=float), np.asarray(site.to_local, dtype=float),
         flat, site.snr_at_one_metre, environment_row(site),
         float(radar_horizon_m(site.height_m, 0.0)), effective_earth_radius_m(),
-        *jammer_arrays, carried, carried_height)
+        *jammer_arrays, carried, carried_height, jammer_view, clutter_view)
     return result.reshape(points.shape[:-1])
 
 
@@ -230,9 +250,12 @@ def _interference_grid(radar_position_m: np.ndarray, to_local: np.ndarray,
                        radar_horizon: float, earth_radius_m: float,
                        jammer_position_m: np.ndarray, jammer_height_m: np.ndarray,
                        jammer_erp_w: np.ndarray, jammer_bandwidth_hz: np.ndarray,
-                       carried: np.ndarray, carried_height_m: np.ndarray) -> np.ndarray:
+                       carried: np.ndarray, carried_height_m: np.ndarray,
+                       jammer_in_view: np.ndarray, clutter_in_view: np.ndarray) -> np.ndarray:
     out = np.zeros(points_m.shape[0])
     jammable = environment[JAMMER_CONSTANT] > 0.0
+    clutter_masked = clutter_in_view.size > 0
+    in_view = jammer_in_view
     # A self-screening jammer rides on each point: one more row in the jammer arrays,
     # moved to the point before each sum (the kernel's threat-carried jammer), so the
     # jammers' geometry is then recomputed per point; without one, once.
@@ -248,6 +271,9 @@ def _interference_grid(radar_position_m: np.ndarray, to_local: np.ndarray,
         bandwidth = np.empty(count + 1)
         bandwidth[:count] = jammer_bandwidth_hz
         bandwidth[count] = carried[1]
+        if jammer_in_view.size:  # the carried jammer rides on a target in view
+            in_view = np.ones(count + 1, dtype=np.bool_)
+            in_view[:count] = jammer_in_view
     else:
         position, height = jammer_position_m, jammer_height_m
         erp, bandwidth = jammer_erp_w, jammer_bandwidth_hz
@@ -256,7 +282,7 @@ def _interference_grid(radar_position_m: np.ndarray, to_local: np.ndarray,
         geometry = jammer_geometry(radar_position_m, environment[JAMMER_CONSTANT],
                                    environment[RECEIVER_BANDWIDTH], radar_horizon,
                                    earth_radius_m, position, height, erp, bandwidth,
-                                   _EVERY_JAMMER)
+                                   in_view)
     for k in range(points_m.shape[0]):
         if carried_height_m.size:
             position[-1, 0], position[-1, 1] = points_m[k, 0], points_m[k, 1]
@@ -266,7 +292,7 @@ def _interference_grid(radar_position_m: np.ndarray, to_local: np.ndarray,
                 geometry = jammer_geometry(radar_position_m, environment[JAMMER_CONSTANT],
                                            environment[RECEIVER_BANDWIDTH], radar_horizon,
                                            earth_radius_m, position, height, erp, bandwidth,
-                                           _EVERY_JAMMER)
+                                           in_view)
         east = points_m[k, 0] - radar_position_m[0]
         north = points_m[k, 1] - radar_position_m[1]
         up = points_m[k, 2] - radar_position_m[2]
@@ -276,9 +302,11 @@ def _interference_grid(radar_position_m: np.ndarray, to_local: np.ndarray,
         slant = max(np.sqrt(x * x + y * y + z * z), 1.0)
         elevation = np.arctan2(z, np.hypot(x, y))
         out[k] = look_interference(environment, snr_constant, slant, elevation, east, north,
-                                   up, geometry, earth_radius_m)
+                                   up, geometry, earth_radius_m,
+                                   not clutter_masked or clutter_in_view[k])
     return out
 
 
-#: No terrain mask: every jammer is in view (coverage maps).
+#: No terrain mask: every jammer, every clutter cell in view (coverage maps without a DEM).
 _EVERY_JAMMER = np.zeros(0, dtype=np.bool_)
+_EVERY_POINT = np.zeros(0, dtype=np.bool_)
