@@ -158,3 +158,24 @@ def test_clutter_only_where_the_radar_sees_the_ground_of_the_range_cell():
     assert (cluttered.pd[0][near, column] >= 0.9).sum() < 0.5 * (
         quiet.pd[0][near, column] >= 0.9).sum()
     assert smooth.pd[0][beyond, column].sum() < 0.5 * quiet_far.sum()
+
+
+def test_the_masks_viewshed_is_viewshed_and_keeps_the_same_ground_view():
+    """TerrainMask.viewshed (the map's target test) is world.terrain.viewshed, and the
+    ground view it keeps from the same sweep is ground_in_view's, bit for bit."""
+    from iadsim.world.geodesy import LocalFrame
+    from iadsim.world.terrain import TerrainMask, gaussian_ridge, ground_in_view, viewshed
+
+    ridge = gaussian_ridge()
+    mask = TerrainMask(ridge, np.array([39.8]), np.array([33.0]), np.array([120.0]),
+                       LocalFrame(39.8, 33.0, 0.0), np.array([60_000.0]))
+    lat, lon = np.meshgrid(np.linspace(39.6, 40.3, 40), np.linspace(32.6, 33.4, 40))
+    alt = np.full(lat.shape, 300.0)
+    seen = mask.viewshed(0, lat, lon, alt)
+    assert 0 < seen.sum() < seen.size
+    np.testing.assert_array_equal(seen, viewshed(ridge, 39.8, 33.0, 120.0, lat, lon, alt,
+                                                 60_000.0))
+    kept = mask._ground_views[0]
+    fresh = ground_in_view(ridge, 39.8, 33.0, 120.0, 60_000.0)
+    assert kept.spacing_m == fresh.spacing_m
+    np.testing.assert_array_equal(kept.seen, fresh.seen)

@@ -54,7 +54,7 @@ from iadsim.sensors.radar import RadarSite, radar_sites
 from iadsim.sensors.radar_environment import interference_to_noise, run_jammers
 from iadsim.world.earth import effective_earth_radius_m, radar_horizon_m
 from iadsim.world.geodesy import LocalFrame
-from iadsim.world.terrain import TerrainMask, terrain_mask, viewshed
+from iadsim.world.terrain import TerrainMask, terrain_mask
 
 #: The Pd a coverage picture outlines.
 COVERED_PD = 0.9
@@ -257,10 +257,9 @@ def coverage(scenario: Scenario | str | Path, rcs_m2: float = 0.1, altitude_m: f
                       [site.to_local for site in sites], coverage_table(sites))
     for index, site in enumerate(sites):
         visible = in_view[:, index].reshape(cells, cells)
-        if dem is not None and visible.any():
-            visible[visible] = viewshed(dem, site.lat_deg, site.lon_deg, site.alt_m,
-                                        grid_lat[visible], grid_lon[visible],
-                                        target_alt[visible], site.max_range_m)
+        if mask is not None and visible.any():
+            visible[visible] = mask.viewshed(index, grid_lat[visible], grid_lon[visible],
+                                             target_alt[visible])
         if not visible.any():
             continue
         points = target[visible]

@@ -432,10 +432,19 @@ def viewshed(terrain: Terrain, antenna_lat_deg: float, antenna_lon_deg: float,
     most half the spacing). Targets beyond ``max_range_m`` (ground) are not in view.
     Returns a boolean array of the targets' broadcast shape.
     """
+    sweep = _steepest_ground(terrain, antenna_lat_deg, antenna_lon_deg, antenna_alt_m,
+                             max_range_m, k, spacing_m)
+    return _viewshed_of_sweep(terrain, sweep, antenna_lat_deg, antenna_lon_deg, antenna_alt_m,
+                              target_lat_deg, target_lon_deg, target_alt_m)
+
+
+def _viewshed_of_sweep(terrain: Terrain, sweep: tuple[np.ndarray, float, float],
+                       antenna_lat_deg: float, antenna_lon_deg: float, antenna_alt_m: float,
+                       target_lat_deg, target_lon_deg, target_alt_m) -> np.ndarray:
+    """:func:`viewshed` given the antenna's :func:`_steepest_ground` sweep."""
+    horizon, spacing, radius = sweep
     lat, lon, alt = np.broadcast_arrays(*(np.asarray(v, dtype=float) for v in (
         target_lat_deg, target_lon_deg, target_alt_m)))
-    horizon, spacing, radius = _steepest_ground(terrain, antenna_lat_deg, antenna_lon_deg,
-                                                antenna_alt_m, max_range_m, k, spacing_m)
     seen = _in_viewshed(terrain.elevation_m, terrain._grid(), horizon, float(antenna_lat_deg),
                         float(antenna_lon_deg), radius + float(antenna_alt_m), radius,
                         spacing, np.ascontiguousarray(lat).ravel(),
@@ -532,6 +541,11 @@ def ground_in_view(terrain: Terrain, antenna_lat_deg: float, antenna_lon_deg: fl
     its bearing (on a smooth earth: up to the antenna's horizon)."""
     steepest, spacing, _ = _steepest_ground(terrain, antenna_lat_deg, antenna_lon_deg,
                                             antenna_alt_m, max_range_m, k, spacing_m)
+    return _ground_view_of_sweep(steepest, spacing)
+
+
+def _ground_view_of_sweep(steepest: np.ndarray, spacing: float) -> GroundView:
+    """:func:`ground_in_view` given the antenna's :func:`_steepest_ground` sweep."""
     # The ground at a sample is in view when it raised the running maximum (column 0,
     # under the antenna, is in view).
     seen = np.empty(steepest.shape, dtype=bool)
@@ -672,14 +686,29 @@ class TerrainMask:
             seen[row] = self._ground_view(radar).lookup(bearing, slant_m)
         return seen
 
+    def viewshed(self, radar: int, lat_deg, lon_deg, alt_m) -> np.ndarray:
+        """:func:`viewshed` of radar ``radar`` out to its instrumented range, for targets
+        (degrees, degrees, metres above the datum; broadcast) on a coverage map. Its
+        radial sweep is the one of the radar's ground view (:meth:`clutter_in_view`),
+        which it keeps, so a map with clutter sweeps each radar once."""
+        sweep = _steepest_ground(self.terrain, self.antenna_lat_deg[radar],
+                                 self.antenna_lon_deg[radar], self.antenna_alt_m[radar],
+                                 self._reach_m(radar), FOUR_THIRDS, None)
+        if radar not in self._ground_views:
+            self._ground_views[radar] = _ground_view_of_sweep(*sweep[:2])
+        return _viewshed_of_sweep(self.terrain, sweep, self.antenna_lat_deg[radar],
+                                  self.antenna_lon_deg[radar], self.antenna_alt_m[radar],
+                                  lat_deg, lon_deg, alt_m)
+
+    def _reach_m(self, radar: int) -> float:
+        return float(self.max_range_m[radar]) if self.max_range_m is not None else 600_000.0
+
     def _ground_view(self, radar: int) -> GroundView:
         view = self._ground_views.get(radar)
         if view is None:
-            reach = (float(self.max_range_m[radar]) if self.max_range_m is not None
-                     else 600_000.0)
             view = ground_in_view(self.terrain, self.antenna_lat_deg[radar],
                                   self.antenna_lon_deg[radar], self.antenna_alt_m[radar],
-                                  reach)
+                                  self._reach_m(radar))
             self._ground_views[radar] = view
         return view
 
