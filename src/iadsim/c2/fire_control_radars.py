@@ -201,7 +201,7 @@ def _guiding_radar(battery_radars: np.ndarray, holding: np.ndarray, on_remote: n
                         intercept[battery, track, 2] - position[radar, 2], rotation, 0.0,
                         max_range[radar], NO_HORIZON_M, min_elevation[radar],
                         max_elevation[radar], sector_center[radar],
-                        sector_half_width[radar])[0]:
+                        sector_half_width[radar], False)[0]:
                     continue
                 chosen[battery, track] = radar
     return chosen

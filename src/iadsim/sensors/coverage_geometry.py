@@ -52,12 +52,12 @@ def coverage_table(sites: Sequence[RadarSite]) -> np.ndarray:
                      for site in sites], dtype=float).reshape(-1, 6)
 
 
-@njit(cache=True)
+@njit(cache=True, inline="always")
 def look_geometry(east_m: float, north_m: float, up_m: float, to_local: np.ndarray,
                   target_height_m: float, max_range_m: float, radar_horizon_m: float,
                   min_elevation_rad: float, max_elevation_rad: float,
-                  sector_center_rad: float, sector_half_width_rad: float
-                  ) -> tuple[bool, float, float, float]:
+                  sector_center_rad: float, sector_half_width_rad: float,
+                  angles: bool = True) -> tuple[bool, float, float, float]:
     """Whether one radar covers one point, and where the point is in the radar's frame.
 
     ``east_m, north_m, up_m``: the point's offset from the antenna (m, scenario ENU);
@@ -65,10 +65,12 @@ def look_geometry(east_m: float, north_m: float, up_m: float, to_local: np.ndarr
     ``target_height_m``: the point's height above the ground (m; below 0 counts as 0);
     ``radar_horizon_m``: the antenna's part of the horizon (m; :data:`NO_HORIZON_M`: no
     horizon test); the other limits as named (m, rad; a sector half width of pi or more:
-    all round). Returns (covered, slant range m, azimuth rad in [0, 2 pi) clockwise from
-    north, elevation rad); the tests run in the order range, horizon, elevation, sector
-    and stop at the first that fails (azimuth and elevation are then 0 where not
-    computed). Hot path: no checks."""
+    all round); ``angles``: False when only ``covered`` is wanted (an all-round radar then
+    skips the azimuth). Returns (covered, slant range m, azimuth rad in [0, 2 pi)
+    clockwise from north, elevation rad); the tests run in the order range, horizon,
+    elevation, sector and stop at the first that fails (azimuth and elevation are then 0
+    where not computed). Compiled inline into each caller (no call per point). Hot path:
+    no checks."""
     x = to_local[0, 0] * east_m + to_local[0, 1] * north_m + to_local[0, 2] * up_m
     y = to_local[1, 0] * east_m + to_local[1, 1] * north_m + to_local[1, 2] * up_m
     z = to_local[2, 0] * east_m + to_local[2, 1] * north_m + to_local[2, 2] * up_m
@@ -81,9 +83,14 @@ def look_geometry(east_m: float, north_m: float, up_m: float, to_local: np.ndarr
     elevation = np.arctan2(z, np.hypot(x, y))
     if elevation < min_elevation_rad or elevation > max_elevation_rad:
         return False, slant, 0.0, elevation
+    all_round = sector_half_width_rad >= np.pi
+    if all_round and not angles:
+        return True, slant, 0.0, elevation
     two_pi = 2.0 * np.pi
-    azimuth = np.arctan2(x, y) % two_pi
-    if sector_half_width_rad < np.pi:
+    # arctan2(x, y) % two_pi, bit for bit (signed zeros included), without the modulo.
+    azimuth = np.arctan2(x, y)
+    azimuth = azimuth + two_pi if azimuth < 0.0 else azimuth + 0.0
+    if not all_round:
         off = (azimuth - sector_center_rad + np.pi) % two_pi - np.pi
         if abs(off) > sector_half_width_rad:
             return False, slant, azimuth, elevation
@@ -108,7 +115,7 @@ def coverage_matrix(position_m: np.ndarray, height_m: np.ndarray, radar_position
                 position_m[point, 2] - radar_position_m[radar, 2], to_local[radar],
                 height_m[point], table[radar, MAX_RANGE], table[radar, RADAR_HORIZON],
                 table[radar, MIN_ELEVATION], table[radar, MAX_ELEVATION],
-                table[radar, SECTOR_CENTER], table[radar, SECTOR_HALF_WIDTH])[0]
+                table[radar, SECTOR_CENTER], table[radar, SECTOR_HALF_WIDTH], False)[0]
     return covered
 
 
