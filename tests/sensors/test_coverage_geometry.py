@@ -175,3 +175,12 @@ def test_the_horizon_cuts_the_kernel_and_the_tracker_alike(sites):
     in_range = np.linalg.norm(points - site.position_enu_m, axis=1) <= site.max_range_m
     np.testing.assert_array_equal(fire_control(sites, 3, points), in_range & (
         np.arctan2(local[:, 2], local[:, 1]) >= site.min_elevation_rad) | kernel)
+
+
+def test_a_point_with_a_nan_coordinate_is_not_covered(sites):
+    site = sites[3]
+    points = site.position_enu_m + np.array([[np.nan, 1e3, 100.0], [0.0, 1e3, np.nan],
+                                             [0.0, 1e3, 100.0]])
+    result = covered(points, np.array([100.0, 100.0, 100.0]), site.position_enu_m,
+                     site.to_local, coverage_table([site]))[:, 0]
+    assert result.tolist() == [False, False, True]

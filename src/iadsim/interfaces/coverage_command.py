@@ -8,8 +8,8 @@ the comparison); ``--jamming-at-s T`` adds the stand-off jammers on at T,
 ``--self-screening GROUP`` the jammer of a threat group riding on the target. With a DEM
 the terrain masks jammers and clutter as in the simulation (a jammer hidden from a radar
 does not jam it; a range cell whose ground the radar cannot see adds no clutter). The
-summary line says which were applied, and how many jammer-radar pairs the terrain hides. Kept apart from :mod:`iadsim.interfaces.cli` (which registers
-it with one call).
+summary line says which were applied, and how many jammer-radar pairs the terrain hides.
+Kept apart from :mod:`iadsim.interfaces.cli` (which registers it with one call).
 """
 
 from __future__ import annotations

@@ -69,13 +69,13 @@ def look_geometry(east_m: float, north_m: float, up_m: float, to_local: np.ndarr
     skips the azimuth). Returns (covered, slant range m, azimuth rad in [0, 2 pi)
     clockwise from north, elevation rad); the tests run in the order range, horizon,
     elevation, sector and stop at the first that fails (azimuth and elevation are then 0
-    where not computed). Compiled inline into each caller (no call per point). Hot path:
-    no checks."""
+    where not computed); a point with a NaN coordinate is not covered. Compiled inline
+    into each caller (no call per point). Hot path: no checks."""
     x = to_local[0, 0] * east_m + to_local[0, 1] * north_m + to_local[0, 2] * up_m
     y = to_local[1, 0] * east_m + to_local[1, 1] * north_m + to_local[1, 2] * up_m
     z = to_local[2, 0] * east_m + to_local[2, 1] * north_m + to_local[2, 2] * up_m
     slant = np.sqrt(x * x + y * y + z * z)
-    if slant > max_range_m:
+    if not slant <= max_range_m:  # (a NaN point is not covered)
         return False, slant, 0.0, 0.0
     height = max(target_height_m, 0.0)
     if slant > radar_horizon_m + np.sqrt(height * (2.0 * EFFECTIVE_EARTH_RADIUS_M + height)):
