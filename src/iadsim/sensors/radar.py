@@ -461,7 +461,7 @@ class RadarNetwork:
         look_of_row = np.repeat(np.arange(len(looks)), [looking.size for _, looking in looks])
         # A row's wave: how many looks its radar made earlier in the step (almost always 0).
         wave = np.zeros(radars.size, dtype=np.intp)
-        if np.unique(radars).size < radars.size:
+        if len(set(radars.tolist())) < radars.size:
             seen: dict[int, int] = {}
             for row, radar in enumerate(radars.tolist()):
                 wave[row] = seen.get(radar, 0)
@@ -544,7 +544,7 @@ class RadarNetwork:
         ids = visible_ids
         radars, look_of_row = radars[rows], look_of_row[rows]
         # The wave's looks: their first row (rows of a look are contiguous) and fraction.
-        first = np.flatnonzero(np.diff(look_of_row, prepend=-1))
+        first = np.concatenate(([0], np.flatnonzero(look_of_row[1:] != look_of_row[:-1]) + 1))
         looks = look_of_row[first]
         look_fraction = fractions[looks]
         row_look = np.repeat(np.arange(looks.size), np.diff(np.append(first, rows.size)))
