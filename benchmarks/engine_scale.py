@@ -12,10 +12,11 @@ Prints one JSON line per measurement (run ``--help`` for the options):
 
 Every measurement runs in a fresh child process (this script with ``--child``), pinned to
 one CPU core with OMP/OpenBLAS/MKL limited to one thread, so that its peak resident set size
-(``ru_maxrss``, Linux: KiB) is its own and no library borrows a second core. Wall times are
-taken around ``iadsim.run`` only; interpreter start and imports are reported apart
-(``import_s``). No tracemalloc runs during a timed run (it slows allocation-heavy code
-several-fold); ``--tracemalloc`` adds a second, untimed child per size for the peak of the
+(``ru_maxrss``, Linux: KiB) is its own and no library borrows a second core. Wall times (and
+CPU times, ``cpu_s``, steadier on a machine shared with other jobs) are taken around
+``iadsim.run`` only; interpreter start and imports are reported apart (``import_s``). No
+tracemalloc runs during a timed run (it slows allocation-heavy code several-fold);
+``--tracemalloc`` adds a second, untimed child per size for the peak of the
 Python and NumPy heap.
 
 Usage::
@@ -239,9 +240,10 @@ def child_scale(n_threats: int, duration_s: float, record_detections: bool, seed
         import tracemalloc
 
         tracemalloc.start()
-    started = time.perf_counter()
+    started, started_cpu = time.perf_counter(), time.process_time()
     result = iadsim.run(scenario, seed=seed)
     wall_s = time.perf_counter() - started
+    cpu_s = time.process_time() - started_cpu
     sim, threats = result.summary["sim"], result.summary["threats"]
     measurement = {
         "bench": "engine_scale_tracemalloc" if trace else "engine_scale",
@@ -249,7 +251,7 @@ def child_scale(n_threats: int, duration_s: float, record_detections: bool, seed
         **({} if radar_look_times is None else {"radar_look_times": radar_look_times}),
         **({"tracking": tracking} if tracking else {}),
         "sim_s": sim["ended_s"], "steps": sim["steps"], "wall_s": round(wall_s, 3),
-        "steps_per_s": round(sim["steps"] / wall_s, 1),
+        "cpu_s": round(cpu_s, 3), "steps_per_s": round(sim["steps"] / wall_s, 1),
         "real_time_factor": round(sim["ended_s"] / wall_s, 1),
         "peak_rss_mib": peak_rss_mib(), "rss_before_run_mib": rss_before_mib,
         "import_s": round(import_s, 3), "warmup_s": round(warmup_s, 3),

@@ -10,6 +10,9 @@ Usage::
     PYTHONPATH=src .venv/bin/python benchmarks/event_hashes.py > before.jsonl
     PYTHONPATH=src .venv/bin/python benchmarks/event_hashes.py > after.jsonl
     diff before.jsonl after.jsonl
+
+``--radar-look-times step|scheduled`` runs every scenario with ``sim.radar_look_times`` set
+(default: the scenario's own); the lines then carry it.
 """
 
 from __future__ import annotations
@@ -48,17 +51,34 @@ def summary_hash(summary: dict[str, Any]) -> str:
     return hashlib.sha256(json.dumps(copy, sort_keys=True).encode()).hexdigest()
 
 
+def _scenario(name: str, radar_look_times: str | None) -> Any:
+    """The built-in scenario ``name``, with ``sim.radar_look_times`` set when given."""
+    if radar_look_times is None:
+        return name
+    from iadsim.scenario.loader import load_scenario
+    from iadsim.scenario.schema import Scenario
+
+    document = load_scenario(name).model_dump()
+    document["sim"]["radar_look_times"] = radar_look_times
+    return Scenario.model_validate(document)
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--scenarios", nargs="+", default=list(SCENARIOS))
     parser.add_argument("--seeds", type=int, nargs="+", default=[1, 2, 3])
+    parser.add_argument("--radar-look-times", choices=("step", "scheduled"),
+                        help="set sim.radar_look_times (default: the scenario's own)")
     arguments = parser.parse_args()
     import iadsim
 
+    looks = {} if arguments.radar_look_times is None else {
+        "radar_look_times": arguments.radar_look_times}
     for scenario in arguments.scenarios:
         for seed in arguments.seeds:
-            result = iadsim.run(scenario, seed=seed)
+            result = iadsim.run(_scenario(scenario, arguments.radar_look_times), seed=seed)
             print(json.dumps({"bench": "event_hashes", "scenario": scenario, "seed": seed,
+                              **looks,
                               "events": len(result.events),
                               "events_sha256": frame_hash(result.events),
                               "tracks_sha256": frame_hash(result.tracks),

@@ -22,9 +22,10 @@ Look times: with ``sim.radar_look_times: scheduled`` each radar looks at its own
 scheduled times inside a step, the targets moved (linearly over the step) to the look
 time, and its reports carry that time; by default (``step``, and for a
 :class:`RadarNetwork` built without ``look_times``) a radar looks at the end of the step
-its scan falls in. ``scheduled`` costs about 1.3 times the CPU of a ``layered-defense``
-run (the tracker fuses a step's looks in one pass, but each look is its own detection
-pass here: the radar scan took 2.4 times its CPU), which is why it is not the default.
+its scan falls in. Either way a step's looks (every radar, every look time) are detected
+in one compiled call, each radar drawing from its own stream look after look, so that
+``scheduled`` costs about 1.1 times the CPU of ``step`` on a ``layered-defense`` run
+(1.3 times when each look was its own detection pass; the same events bit for bit).
 The threats looked at inside a step are those flying at its end: a threat launched within
 the step may be seen on its launch point up to one step before its launch, and one killed
 or arrived within the step is missed by the step's looks before that instant.
@@ -234,6 +235,72 @@ _IN_VIEW = np.zeros((0, 0), dtype=np.bool_)
 FALSE_ALARM_RANGE_RATE_MPS = 1_000.0
 
 
+@dataclass(frozen=True, slots=True)
+class LookPositions:
+    """The threats at the start and the end of a step (indexed by threat id), and where
+    a look a ``fraction`` of the way through the step sees them: moved linearly, exactly
+    the end positions from a fraction of 1 on."""
+
+    start_position_m: np.ndarray  # (n, 3) scenario ENU
+    end_position_m: np.ndarray  # (n, 3)
+    start_height_m: np.ndarray  # (n,) above ground
+    end_height_m: np.ndarray  # (n,)
+
+    def of(self, fraction: float) -> tuple[np.ndarray, np.ndarray]:
+        """Every threat's position (n, 3) and height (n,) at ``fraction`` of the step."""
+        if fraction >= 1.0:
+            return self.end_position_m, self.end_height_m
+        return (self.start_position_m + fraction * (self.end_position_m
+                                                    - self.start_position_m),
+                self.start_height_m + fraction * (self.end_height_m - self.start_height_m))
+
+    def of_rows(self, fraction: np.ndarray, ids: np.ndarray) -> np.ndarray:
+        """Positions (k, 3) of threats ``ids`` (k,), each at its own ``fraction`` (k,) of the
+        step, element by element the values :meth:`of` gives."""
+        start, end = self.start_position_m[ids], self.end_position_m[ids]
+        return np.where((fraction >= 1.0)[:, None], end,
+                        start + fraction[:, None] * (end - start))
+
+
+@dataclass(frozen=True, slots=True)
+class _WaveDetections:
+    """What a wave of looks found (see :meth:`RadarNetwork._looks`): detections by row (of
+    the step's looks) then threat column, their noise, and the false alarms by row."""
+
+    row: np.ndarray  # (k,) the look row of each detection
+    column: np.ndarray  # (k,) into the ids in flight
+    measured: np.ndarray  # (k, 3) true range, azimuth, elevation
+    snr: np.ndarray  # (k,) linear dwell SINR
+    range_rate: np.ndarray  # (k,) true, plus its error for radars that measure it
+    noise: np.ndarray  # (k, 3) standard normals of the position errors
+    alarms: np.ndarray  # (f, 3) false-alarm plots
+    alarm_row: np.ndarray  # (f,)
+    alarm_range_rate: np.ndarray | None  # (f,) when some radar measures range rate
+
+    @staticmethod
+    def joined(waves: list[_WaveDetections]) -> _WaveDetections:
+        """The waves as one, detections and false alarms each in row order (stable)."""
+        if len(waves) == 1:
+            return waves[0]
+        row = np.concatenate([wave.row for wave in waves])
+        order = row.argsort(kind="stable")
+        alarm_row = np.concatenate([wave.alarm_row for wave in waves])
+        alarm_order = alarm_row.argsort(kind="stable")
+        rates = None
+        if waves[0].alarm_range_rate is not None:
+            rates = np.concatenate([wave.alarm_range_rate for wave in waves])[alarm_order]
+
+        def joined_detections(name: str) -> np.ndarray:
+            return np.concatenate([getattr(wave, name) for wave in waves])[order]
+
+        return _WaveDetections(
+            row[order], joined_detections("column"), joined_detections("measured"),
+            joined_detections("snr"), joined_detections("range_rate"),
+            joined_detections("noise"),
+            np.concatenate([wave.alarms for wave in waves])[alarm_order],
+            alarm_row[alarm_order], rates)
+
+
 class RadarNetwork:
     """All radars of a run: their scan clocks, outage state and random streams.
 
@@ -351,86 +418,80 @@ class RadarNetwork:
         Logs outage transitions and (when recording) every detection and false alarm;
         returns one batch per radar look that reported anything, in time then radar order.
         """
-        count = threat_position_m.shape[0]
-        velocity = motion.velocity_mps if motion is not None else np.zeros((count, 3))
-        if not (self.scheduled and motion is not None):
+        scheduled = self.scheduled and motion is not None
+        if not scheduled:
             radars = self.due(time_s, log)
             self.last_looks = [(time_s, radars)] if radars.size else []
-            if radars.size == 0:
-                return []
-            return self._look(time_s, radars, threat_position_m, threat_height_m,
-                              threat_rcs_m2, visible_ids, velocity, log)
-        batches = []
-        span_s = time_s - motion.start_s
-        self.last_looks = self.scheduled_looks(motion.start_s, time_s, log)
-        for look_s, radars in self.last_looks:
-            fraction = (look_s - motion.start_s) / span_s if span_s > 0 else 1.0
-            if fraction >= 1.0:
-                position, height = threat_position_m, threat_height_m
-            else:
-                position = motion.start_position_m + fraction * (
-                    threat_position_m - motion.start_position_m)
-                height = motion.start_height_m + fraction * (
-                    threat_height_m - motion.start_height_m)
-            batches += self._look(look_s, radars, position, height, threat_rcs_m2,
-                                  visible_ids, velocity, log)
-        return batches
+        else:
+            self.last_looks = self.scheduled_looks(motion.start_s, time_s, log)
+        if not self.last_looks:
+            return []
+        # Where the threats are at each look: moved linearly from the step's start, by the
+        # fraction of the step elapsed (1: at the end of the step, the given positions).
+        fractions = np.ones(len(self.last_looks))
+        if scheduled:
+            span_s = time_s - motion.start_s
+            fractions[:] = [(look_s - motion.start_s) / span_s if span_s > 0 else 1.0
+                            for look_s, _ in self.last_looks]
+        if motion is None:
+            start_position, start_height = threat_position_m, threat_height_m
+            velocity = np.zeros((threat_position_m.shape[0], 3))
+        else:
+            start_position, start_height = motion.start_position_m, motion.start_height_m
+            velocity = motion.velocity_mps
+        return self._looks(self.last_looks, fractions,
+                           LookPositions(start_position, threat_position_m, start_height,
+                                         threat_height_m),
+                           threat_rcs_m2, visible_ids, velocity, log)
 
-    def _look(self, time_s: float, radars: np.ndarray, threat_position_m: np.ndarray,
-              threat_height_m: np.ndarray, threat_rcs_m2: np.ndarray, visible_ids: np.ndarray,
-              velocity_mps: np.ndarray, log: EventLog) -> list[DetectionBatch]:
-        """One look at ``time_s`` by each of ``radars``, the threats where given."""
+    def _looks(self, looks: list[tuple[float, np.ndarray]], fractions: np.ndarray,
+               at: LookPositions, threat_rcs_m2: np.ndarray, visible_ids: np.ndarray,
+               velocity_mps: np.ndarray, log: EventLog) -> list[DetectionBatch]:
+        """The looks of one step, ``looks`` (look time, radar indices) in time order, the
+        threats of look ``k`` at ``fractions[k]`` of the way through the step (``at``): every
+        look's detections in one compiled pass, then one pass over all their plots.
+
+        Each radar draws from its own stream, look after look in time order: per look one
+        uniform per threat in flight, one RCS fluctuation per threat in flight (none for a
+        steady target), then three normals per detection (and one per detection for range
+        rate), then its false alarms. A radar that looks twice in the step needs its first
+        look's detections before its second look's draws, so the looks are detected in waves
+        (a radar's first looks, then its second ones), each wave one kernel call."""
+        look_times = np.array([look_s for look_s, _ in looks])
+        radars = np.concatenate([looking for _, looking in looks])
+        look_of_row = np.repeat(np.arange(len(looks)), [looking.size for _, looking in looks])
+        # A row's wave: how many looks its radar made earlier in the step (almost always 0).
+        wave = np.zeros(radars.size, dtype=np.intp)
+        if len(set(radars.tolist())) < radars.size:
+            seen: dict[int, int] = {}
+            for row, radar in enumerate(radars.tolist()):
+                wave[row] = seen.get(radar, 0)
+                seen[radar] = wave[row] + 1
+        parts = [self._detect_wave((wave == index).nonzero()[0], radars, look_times,
+                                   look_of_row, fractions, at, threat_rcs_m2, visible_ids,
+                                   velocity_mps)
+                 for index in range(int(wave.max()) + 1)]
+        detections = _WaveDetections.joined(parts)
         ids = visible_ids
-        jammers = self._active_jammers(time_s, threat_position_m, threat_height_m, ids)
-        aspect = self.aspect_rcs_m2 if self.aspect_rcs_m2 is not None else _NO_ASPECT
-        # Each radar draws from its own stream: one uniform per threat in flight, one RCS
-        # fluctuation per threat in flight (none for a steady target), then three normals
-        # per detection, then its false alarms.
-        draws = np.empty((radars.size, ids.size))
-        fluctuations = np.empty((radars.size, ids.size))
-        for row, radar in enumerate(radars.tolist()):
-            draws[row] = self._rngs[radar].random(ids.size)
-            fluctuations[row] = fluctuation(self._rngs[radar], self._shapes[radar], ids.size)
-        jammer_view, clutter_view = _IN_VIEW, _IN_VIEW
-        if self.terrain_mask is not None:  # what the DEM hides neither jams nor clutters
-            jammer_view = self.terrain_mask.jammers_in_view(radars, jammers[0])
-            clutter_view = self.terrain_mask.clutter_in_view(
-                radars, self._environment[radars, 0] > 0.0, threat_position_m[ids])
-        row, column, measured, snr, range_rate = _detect(
-            radars, self.position_m, self.to_local, self.horizon_m, self._table,
-            threat_position_m, threat_height_m, threat_rcs_m2, ids, draws, fluctuations,
-            self._pd_tables, TABLE_START_DB, TABLE_STEP_DB, self._environment,
-            EFFECTIVE_EARTH_RADIUS_M, velocity_mps, aspect, *jammers, jammer_view,
-            clutter_view)
-        if self.terrain_mask is not None:
-            seen = self.terrain_mask.visible(radars[row], threat_position_m[ids[column]])
-            row, column, measured = row[seen], column[seen], measured[seen]
-            snr, range_rate = snr[seen], range_rate[seen]
-        radar_of = radars[row]
-        per_radar = np.bincount(row, minlength=radars.size)
-        noise = np.concatenate([self._rngs[radar].standard_normal((count, 3))
-                                for radar, count in zip(radars.tolist(), per_radar.tolist(),
-                                                        strict=True)])
+        row_of, measured, snr = detections.row, detections.measured, detections.snr
+        range_rate, noise = detections.range_rate, detections.noise
+        radar_of = radars[row_of]
         rate_sigma = self._environment[radar_of, 8]
-        if self._measures_range_rate:
-            # Drawn after the position errors, only by radars that measure range rate.
-            range_rate = range_rate + rate_sigma * np.concatenate([
-                self._rngs[radar].standard_normal(count) if self._environment[radar, 8] > 0
-                else np.zeros(count)
-                for radar, count in zip(radars.tolist(), per_radar.tolist(), strict=True)])
         snr_db = 10.0 * np.log10(snr)
-        threat_id = ids[column]
+        threat_id = ids[detections.column]
         detected = radar_of.size
-        alarms, alarm_radar, alarm_range_rate = self._false_alarms(radars)
-        if alarm_radar.size:
+        alarm_row = detections.alarm_row
+        if alarm_row.size:
+            alarm_radar = radars[alarm_row]
+            row_of = np.concatenate([row_of, alarm_row])
             radar_of = np.concatenate([radar_of, alarm_radar])
-            measured = np.concatenate([measured, alarms])
+            measured = np.concatenate([measured, detections.alarms])
             # A false alarm is a plot just over the threshold: its errors at that SNR.
             snr = np.concatenate([snr, self._threshold_snr[alarm_radar]])
             snr_db = np.concatenate([snr_db, np.full(alarm_radar.size, np.nan)])
             threat_id = np.concatenate([threat_id, np.full(alarm_radar.size, -1)])
             if self._measures_range_rate:
-                range_rate = np.concatenate([range_rate, alarm_range_rate])
+                range_rate = np.concatenate([range_rate, detections.alarm_range_rate])
                 rate_sigma = np.concatenate([rate_sigma, self._environment[alarm_radar, 8]])
         # The errors of detections and false alarms at once (element by element the same).
         sigmas = measurement_sigmas(snr, self.sigmas[radar_of], self.accuracy_scale[radar_of])
@@ -444,31 +505,107 @@ class RadarNetwork:
                                                       self.to_local, sigmas)
         if radar_of.size == 0:
             return []
+        time_of = look_times[look_of_row[row_of]]
         if self.record_detections:
+            # Detections then false alarms, each in look then radar order: the log's stable
+            # time order puts each look's detections before its false alarms.
             real = threat_id >= 0
-            log.add(EventKind.DETECTION, time_s, threat_id=threat_id[real],
+            log.add(EventKind.DETECTION, time_of[real], threat_id=threat_id[real],
                     sensor_index=radar_of[real], value=snr_db[real], position_m=position[real])
-            log.add(EventKind.FALSE_ALARM, time_s, sensor_index=radar_of[~real],
+            log.add(EventKind.FALSE_ALARM, time_of[~real], sensor_index=radar_of[~real],
                     position_m=position[~real])
-        # Sort once by radar, then each radar's batch is a run of contiguous rows.
-        order = radar_of.argsort(kind="stable")
-        radar_of, measured, snr_db = radar_of[order], measured[order], snr_db[order]
+        # Sort once by row (look, then radar), then each look's batch is a run of rows.
+        order = row_of.argsort(kind="stable")
+        row_of, measured, snr_db = row_of[order], measured[order], snr_db[order]
         threat_id, position, covariance = threat_id[order], position[order], covariance[order]
         if self._measures_range_rate:
             range_rate, rate_sigma = range_rate[order], rate_sigma[order]
-        bounds = np.searchsorted(radar_of, radars, side="right")
+        bounds = np.searchsorted(row_of, np.arange(radars.size), side="right")
         batches, start = [], 0
-        for radar, stop in zip(radars.tolist(), bounds.tolist(), strict=True):
+        for row, (radar, stop) in enumerate(zip(radars.tolist(), bounds.tolist(),
+                                                strict=True)):
             if stop > start:
                 measures = self._measures_range_rate and self._environment[radar, 8] > 0
                 batches.append(DetectionBatch(
-                    radar, time_s, measured[start:stop, 0], measured[start:stop, 1],
-                    measured[start:stop, 2], snr_db[start:stop], threat_id[start:stop],
-                    position[start:stop], covariance[start:stop],
+                    radar, float(look_times[look_of_row[row]]), measured[start:stop, 0],
+                    measured[start:stop, 1], measured[start:stop, 2], snr_db[start:stop],
+                    threat_id[start:stop], position[start:stop], covariance[start:stop],
                     range_rate[start:stop] if measures else None,
                     rate_sigma[start:stop] if measures else None))
             start = stop
         return batches
+
+    def _detect_wave(self, rows: np.ndarray, radars: np.ndarray, look_times: np.ndarray,
+                     look_of_row: np.ndarray, fractions: np.ndarray, at: LookPositions,
+                     threat_rcs_m2: np.ndarray, visible_ids: np.ndarray,
+                     velocity_mps: np.ndarray) -> _WaveDetections:
+        """The detections, noise and false alarms of ``rows`` (at most one look a radar,
+        rows into ``radars``, in look order), drawn from each radar's stream in its order
+        (see :meth:`_looks`)."""
+        ids = visible_ids
+        radars, look_of_row = radars[rows], look_of_row[rows]
+        # The wave's looks: their first row (rows of a look are contiguous) and fraction.
+        first = np.concatenate(([0], np.flatnonzero(look_of_row[1:] != look_of_row[:-1]) + 1))
+        looks = look_of_row[first]
+        look_fraction = fractions[looks]
+        row_look = np.repeat(np.arange(looks.size), np.diff(np.append(first, rows.size)))
+        draws = np.empty((radars.size, ids.size))
+        fluctuations = np.empty((radars.size, ids.size))
+        for row, radar in enumerate(radars.tolist()):
+            draws[row] = self._rngs[radar].random(ids.size)
+            fluctuations[row] = fluctuation(self._rngs[radar], self._shapes[radar], ids.size)
+        aspect = self.aspect_rcs_m2 if self.aspect_rcs_m2 is not None else _NO_ASPECT
+        jammer_bounds = np.zeros(looks.size + 1, dtype=np.intp)
+        jammers = _NO_JAMMERS
+        jammer_view, clutter_view = _IN_VIEW, _IN_VIEW
+        if self.jammers is not None or self.terrain_mask is not None:
+            per_look, jammer_views, clutter_views = [], [], []
+            for look, fraction, start, stop in zip(
+                    looks.tolist(), look_fraction.tolist(), first.tolist(),
+                    np.append(first[1:], rows.size).tolist(), strict=True):
+                position, height = at.of(fraction)
+                look_jammers = self._active_jammers(float(look_times[look]), position, height,
+                                                    ids)
+                per_look.append(look_jammers)
+                if self.terrain_mask is not None:  # what the DEM hides neither jams nor clutters
+                    jammer_views.append(self.terrain_mask.jammers_in_view(
+                        radars[start:stop], look_jammers[0]))
+                    clutter_views.append(self.terrain_mask.clutter_in_view(
+                        radars[start:stop], self._environment[radars[start:stop], 0] > 0.0,
+                        position[ids]))
+            jammer_bounds[1:] = np.cumsum([look_jammers[2].size for look_jammers in per_look])
+            jammers = tuple(np.concatenate([look_jammers[part] for look_jammers in per_look])
+                            for part in range(4))
+            if self.terrain_mask is not None:
+                jammer_view = np.zeros((radars.size, max(1, int(np.diff(jammer_bounds).max()))),
+                                       dtype=np.bool_)
+                for start, view in zip(first.tolist(), jammer_views, strict=True):
+                    jammer_view[start:start + view.shape[0], :view.shape[1]] = view
+                clutter_view = np.ascontiguousarray(np.concatenate(clutter_views))
+        row, column, measured, snr, range_rate = _detect_looks(
+            radars, row_look, look_fraction, self.position_m, self.to_local, self.horizon_m,
+            self._table, at.start_position_m, at.end_position_m, at.start_height_m,
+            at.end_height_m, threat_rcs_m2, ids, draws, fluctuations, self._pd_tables,
+            TABLE_START_DB, TABLE_STEP_DB, self._environment, EFFECTIVE_EARTH_RADIUS_M,
+            velocity_mps, aspect, jammer_bounds, *jammers, jammer_view, clutter_view)
+        if self.terrain_mask is not None:
+            detected_at = at.of_rows(look_fraction[row_look[row]], ids[column])
+            seen = self.terrain_mask.visible(radars[row], detected_at)
+            row, column, measured = row[seen], column[seen], measured[seen]
+            snr, range_rate = snr[seen], range_rate[seen]
+        per_radar = np.bincount(row, minlength=radars.size)
+        noise = np.concatenate([self._rngs[radar].standard_normal((count, 3))
+                                for radar, count in zip(radars.tolist(), per_radar.tolist(),
+                                                        strict=True)])
+        if self._measures_range_rate:
+            # Drawn after the position errors, only by radars that measure range rate.
+            range_rate = range_rate + self._environment[radars[row], 8] * np.concatenate([
+                self._rngs[radar].standard_normal(count) if self._environment[radar, 8] > 0
+                else np.zeros(count)
+                for radar, count in zip(radars.tolist(), per_radar.tolist(), strict=True)])
+        alarms, alarm_counts, alarm_range_rate = self._false_alarms(radars)
+        return _WaveDetections(rows[row], column, measured, snr, range_rate, noise, alarms,
+                               rows.repeat(alarm_counts), alarm_range_rate)
 
     def sight(self, time_s: float, radars: np.ndarray, position_m: np.ndarray,
               height_m: np.ndarray, rcs_m2: np.ndarray, rngs: Sequence[np.random.Generator],
@@ -546,9 +683,9 @@ class RadarNetwork:
                       ) -> tuple[np.ndarray, np.ndarray, np.ndarray | None]:
         """False alarms of one scan of each of ``radars``: a Poisson count per radar, uniform
         over its volume's cells. Returns the plots (k, 3) (range m, azimuth rad, elevation
-        rad), radar by radar, their radars (k,) and, when some radar measures range rate,
-        their range rates (k,) (NaN for the others). Each radar draws from its own stream:
-        its count, its plots' uniforms, then their range rates."""
+        rad), radar by radar, the count of each of ``radars`` (its size) and, when some
+        radar measures range rate, their range rates (k,) (NaN for the others). Each radar
+        draws from its own stream: its count, its plots' uniforms, then their range rates."""
         counts, uniforms, rates = [], [], []
         for radar in radars.tolist():
             rng = self._rngs[radar]
@@ -558,13 +695,13 @@ class RadarNetwork:
                 uniforms.append(rng.random((4, count)))
             if self._measures_range_rate:
                 rates.append(self._false_alarm_range_rates(radar, count))
-        alarm_radar = radars.repeat(counts)
+        alarm_counts = np.array(counts, dtype=np.intp)
         range_rate = np.concatenate(rates) if self._measures_range_rate else None
         if not uniforms:
-            return _NO_ALARMS, alarm_radar, range_rate
-        plots = place_false_alarms_of_volumes(np.concatenate(uniforms, axis=1), alarm_radar,
-                                              self._placement)
-        return plots, alarm_radar, range_rate
+            return _NO_ALARMS, alarm_counts, range_rate
+        plots = place_false_alarms_of_volumes(np.concatenate(uniforms, axis=1),
+                                              radars.repeat(alarm_counts), self._placement)
+        return plots, alarm_counts, range_rate
 
 
 @njit(cache=True)
@@ -670,5 +807,79 @@ def _detect(radars: np.ndarray, radar_position_m: np.ndarray, to_local: np.ndarr
             measured[found, 0], measured[found, 1], measured[found, 2] = slant, azimuth, elevation
             range_rates[found] = closing / max(slant, 1.0)
             found += 1
+    return (rows[:found].copy(), columns[:found].copy(), measured[:found].copy(),
+            snrs[:found].copy(), range_rates[:found].copy())
+
+
+@njit(cache=True)
+def _detect_looks(radars: np.ndarray, row_look: np.ndarray, look_fraction: np.ndarray,
+                  radar_position_m: np.ndarray, to_local: np.ndarray,
+                  radar_horizon_m: np.ndarray, table: np.ndarray,
+                  start_position_m: np.ndarray, end_position_m: np.ndarray,
+                  start_height_m: np.ndarray, end_height_m: np.ndarray,
+                  threat_rcs_m2: np.ndarray, ids: np.ndarray, draws: np.ndarray,
+                  fluctuations: np.ndarray, pd_tables: np.ndarray, table_start_db: float,
+                  table_step_db: float, environment: np.ndarray, earth_radius_m: float,
+                  velocity_mps: np.ndarray, aspect_rcs_m2: np.ndarray,
+                  jammer_bounds: np.ndarray, jammer_position_m: np.ndarray,
+                  jammer_height_m: np.ndarray, jammer_erp_w: np.ndarray,
+                  jammer_bandwidth_hz: np.ndarray, jammer_in_view: np.ndarray,
+                  clutter_in_view: np.ndarray,
+                  ) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    """:func:`_detect` of several looks in one call: row ``i`` is radar ``radars[i]``
+    looking at ``look_fraction[row_look[i]]`` of the way through the step, the rows of a
+    look contiguous. A look sees the threats moved linearly from ``start_position_m``
+    (``start_height_m``) towards ``end_position_m`` (``end_height_m``), element by element
+    as :meth:`LookPositions.of` moves them, and the end positions themselves from a
+    fraction of 1 on; the jammers of look ``k`` are rows ``jammer_bounds[k]`` to
+    ``jammer_bounds[k + 1]`` of the jammer arrays. With a DEM, ``jammer_in_view`` (rows,
+    at least the most jammers of a look) and ``clutter_in_view`` (rows, ids); (0, 0): all
+    in view. Returns what :func:`_detect` returns, rows into ``radars``."""
+    capacity = radars.size * ids.size
+    rows = np.empty(capacity, dtype=np.intp)
+    columns = np.empty(capacity, dtype=np.intp)
+    measured = np.empty((capacity, 3))
+    snrs = np.empty(capacity)
+    range_rates = np.empty(capacity)
+    position = np.empty_like(end_position_m)
+    height = np.empty_like(end_height_m)
+    jammers_masked = jammer_in_view.shape[0] > 0
+    clutter_masked = clutter_in_view.shape[0] > 0
+    found = 0
+    start = 0
+    while start < radars.size:
+        look = row_look[start]
+        stop = start + 1
+        while stop < radars.size and row_look[stop] == look:
+            stop += 1
+        fraction = look_fraction[look]
+        if fraction >= 1.0:
+            for threat in ids:
+                position[threat] = end_position_m[threat]
+                height[threat] = end_height_m[threat]
+        else:
+            for threat in ids:
+                for axis in range(3):
+                    position[threat, axis] = start_position_m[threat, axis] + fraction * (
+                        end_position_m[threat, axis] - start_position_m[threat, axis])
+                height[threat] = start_height_m[threat] + fraction * (
+                    end_height_m[threat] - start_height_m[threat])
+        first_jammer, last_jammer = jammer_bounds[look], jammer_bounds[look + 1]
+        jammer_view = (jammer_in_view[start:stop, :last_jammer - first_jammer].copy()
+                       if jammers_masked else jammer_in_view)
+        clutter_view = clutter_in_view[start:stop].copy() if clutter_masked else clutter_in_view
+        row, column, look_measured, snr, range_rate = _detect(
+            radars[start:stop], radar_position_m, to_local, radar_horizon_m, table, position,
+            height, threat_rcs_m2, ids, draws[start:stop], fluctuations[start:stop],
+            pd_tables, table_start_db, table_step_db, environment, earth_radius_m,
+            velocity_mps, aspect_rcs_m2, jammer_position_m[first_jammer:last_jammer],
+            jammer_height_m[first_jammer:last_jammer], jammer_erp_w[first_jammer:last_jammer],
+            jammer_bandwidth_hz[first_jammer:last_jammer], jammer_view, clutter_view)
+        for index in range(row.size):
+            rows[found], columns[found] = row[index] + start, column[index]
+            measured[found] = look_measured[index]
+            snrs[found], range_rates[found] = snr[index], range_rate[index]
+            found += 1
+        start = stop
     return (rows[:found].copy(), columns[:found].copy(), measured[:found].copy(),
             snrs[:found].copy(), range_rates[:found].copy())
