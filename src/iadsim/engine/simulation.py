@@ -11,7 +11,9 @@ One step from ``t`` to ``t + dt`` runs the pipeline in order:
    asset's radius, or within ``weapon_range_km`` of it (a stand-off weapon is released
    there and, in this version, assumed to reach the asset: it is not flown or engaged);
    otherwise they withdraw (route complete, short of the asset);
-4. radars due to scan look at ``t + dt``; their reports (with the registration
+4. radars look at their own scheduled times inside the step (``sim.radar_look_times``;
+   ``step``: all at ``t + dt``), the threats moved to each look's time; their reports
+   (with the registration
    references' plots, :mod:`iadsim.sensors.reference_targets`) enter the network;
 5. reports that have arrived are fused by the tracker; stale and tracks the battle
    manager judged killed drop;

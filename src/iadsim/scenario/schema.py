@@ -99,10 +99,10 @@ class SimSettings(StrictModel):
         True, description="Write one event per radar detection (large raids: many rows)."
     )
     radar_look_times: Literal["step", "scheduled"] = Field(
-        "step", description="When radars look: 'step' (default) at the end of the step the "
-        "look falls in; 'scheduled' at each radar's own revisit times inside a step, the "
-        "targets moved to the look time (reports carry it), at about 1.3 times the CPU of "
-        "layered-defense (benchmarks/run_stages.py --radar-look-times).")
+        "scheduled", description="When radars look: 'scheduled' (default) at each radar's "
+        "own revisit times inside a step, the targets moved to the look time (reports carry "
+        "it); 'step' at the end of the step the look falls in (snapped to the step: about "
+        "0.95 times the CPU of layered-defense, benchmarks/look_times_cost.py).")
     interceptor_ground: Literal["terrain", "earth", "none"] = Field(
         "earth", description="Where interceptor rounds end in the ground (a ground_impact "
         "event and a miss of the threat they were guided at): 'earth' (default) over the "

@@ -18,9 +18,9 @@ Optional, each off unless the scenario asks for it
 (:mod:`iadsim.sensors.jamming`) that add to the noise, ``SINR = S / (N + C / I + J)``, in the
 detection draw; RCS by aspect (nose, side, tail, interpolated in dB); a measured range rate.
 
-Look times: with ``sim.radar_look_times: scheduled`` each radar looks at its own
-scheduled times inside a step, the targets moved (linearly over the step) to the look
-time, and its reports carry that time; by default (``step``, and for a
+Look times: with ``sim.radar_look_times: scheduled`` (the scenario default) each radar
+looks at its own scheduled times inside a step, the targets moved (linearly over the step)
+to the look time, and its reports carry that time; with ``step`` (and for a
 :class:`RadarNetwork` built without ``look_times``) a radar looks at the end of the step
 its scan falls in. Either way a step's looks (every radar, every look time) are detected
 in one compiled call, each radar drawing from its own stream look after look, so that
