@@ -13,6 +13,7 @@ import pytest
 
 from iadsim.engine.simulation import Simulation
 from iadsim.sensors.coverage import coverage
+from iadsim.sensors.radar import LookPositions
 from ridge_builder import CREST_LAT, M_PER_DEG_LAT, ridge_scenario
 
 pytest.importorskip("rasterio", reason="the terrain extra (rasterio) is absent")
@@ -62,9 +63,11 @@ def simulation_pd(scenario, lat_deg: float, lon_deg: float, altitude_m: float,
     point = simulation.frame.to_enu(lat_deg, lon_deg, ground + altitude_m).reshape(1, 3)
     height = ground + altitude_m - scenario.origin.ground_elevation_m
     positions = np.repeat(point, LOOKS, axis=0)
-    batches = radars._look(time_s, np.array([0]), positions, np.full(LOOKS, height),
-                           np.ones(LOOKS), np.arange(LOOKS), np.zeros((LOOKS, 3)),
-                           simulation.log)
+    heights = np.full(LOOKS, height)
+    batches = radars._looks([(time_s, np.array([0]))], np.ones(1),
+                            LookPositions(positions, positions, heights, heights),
+                            np.ones(LOOKS), np.arange(LOOKS), np.zeros((LOOKS, 3)),
+                            simulation.log)
     detected = sum(int((batch.threat_id >= 0).sum()) for batch in batches)
     return detected / LOOKS
 

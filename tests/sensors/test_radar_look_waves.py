@@ -78,10 +78,13 @@ def radar_events(document: dict, seed: int):
     return events[events["kind"].isin(["detection", "false_alarm"])].reset_index(drop=True)
 
 
+# Digests of d406666's radar events (h-batchlooks), re-taken once the event kinds gained
+# ground_impact (the category list is hashed; every value is the same, checked column by
+# column against the h-batchlooks branch).
 EXPECTED = {
-    ("fast", 1): "1ade8ba4f6f456cf4d43538d1cbe51888839794526c445a6bc7f202b5b673e5a",
-    ("fast", 2): "105d8cefbd62a640821a14461a6669acd37a74084d3c17621c4125b0f32fa762",
-    ("ridge", 6): "7c9f1d4198137165f98cd296ad9cc2f6b95f2bcd9a0b1bc39cdde887c23bcae3",
+    ("fast", 1): "efb962fbd8b87ef97a55d27707d8d51d3ca1ad2755a8677e39df7614b2b42104",
+    ("fast", 2): "d4d2359cb4fbb5285144b2d5a1c2b28bf6bf12b46128646ccbb698a63682017a",
+    ("ridge", 6): "9fcb46acbea628c939f19235e8291b73c5858c8ca02e18b22de3c3b152289817",
 }
 
 

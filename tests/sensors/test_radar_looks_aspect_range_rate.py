@@ -169,9 +169,9 @@ def test_a_run_with_scheduled_looks_logs_detections_at_their_look_times():
 
 
 @pytest.mark.parametrize("look_times", [None, "step", "scheduled"])
-def test_looks_snap_to_the_step_by_default_and_scheduled_keeps_them(look_times):
-    """A scenario that says nothing (or ``step``) snaps each look to the end of its step
-    (whole seconds here); ``scheduled`` looks at the radars' own times."""
+def test_looks_keep_their_own_times_by_default_and_step_snaps_them(look_times):
+    """A scenario that says nothing (or ``scheduled``) looks at the radars' own times;
+    ``step`` snaps each look to the end of its step (whole seconds here)."""
     sim = {"duration_s": 60.0, "dt_s": 1.0}
     if look_times is not None:
         sim["radar_look_times"] = look_times
@@ -183,4 +183,4 @@ def test_looks_snap_to_the_step_by_default_and_scheduled_keeps_them(look_times):
     events = iadsim.run(document, seed=2).events
     times = events.loc[events["kind"] == "detection", "time_s"].to_numpy()
     assert times.size > 5
-    assert np.allclose(times, np.round(times)) == (look_times != "scheduled")
+    assert np.allclose(times, np.round(times)) == (look_times == "step")

@@ -104,11 +104,11 @@ class SimSettings(StrictModel):
         "it); 'step' at the end of the step the look falls in (snapped to the step: about "
         "0.95 times the CPU of layered-defense, benchmarks/look_times_cost.py).")
     interceptor_ground: Literal["terrain", "earth", "none"] = Field(
-        "earth", description="Where interceptor rounds end in the ground (a ground_impact "
-        "event and a miss of the threat they were guided at): 'earth' (default) over the "
-        "scenario's DEM when it has one (the flat ground around it included), else over the "
-        "smooth earth at origin.ground_elevation_m; 'terrain' over the DEM only (nowhere "
-        "without one); 'none' never (rounds fly through the ground).")
+        "terrain", description="Where interceptor rounds end in the ground (a ground_impact "
+        "event and a miss of the threat they were guided at): 'terrain' (default) over the "
+        "scenario's DEM when it has one (the flat ground around it included), else nowhere; "
+        "'earth' also over the smooth earth at origin.ground_elevation_m without a DEM; "
+        "'none' never (rounds fly through the ground).")
     record_tracks: bool | None = Field(
         None, description="Keep run.tracks (one row per track update) and run.truth (live "
         "threats at the same times) and score the track quality in the summary; default: "
