@@ -157,7 +157,7 @@ def test_campaign_refuses_bad_arguments():
         campaign(one_battery_site({"days": 1}), replications=2, workers=0)
 
 
-def test_the_attrition_week_runs_its_long_range_layer_dry_on_day_seven():
+def test_the_attrition_week_runs_its_long_range_layer_dry_on_day_six():
     result = campaign("attrition", progress=False)
     days = result.days
     assert days["threats"].tolist() == [18, 16, 22, 20, 26, 24, 30]
@@ -168,24 +168,28 @@ def test_the_attrition_week_runs_its_long_range_layer_dry_on_day_seven():
     # battle manager began to check each round's launch solution: the refinery's guns no
     # longer fire bursts they have no intercept for, so their stock lasts (30 rounds left
     # after night 3, not 22), the long-range battery fires fewer rounds on nights 4 and 5
-    # (5 and 6, not 8 and 9), and its layer runs dry on night 7, not 6.
-    assert days["layer_stock_long_range"].tolist() == [28, 22, 18, 14, 9, 1, 0]
+    # (5 and 6, not 8 and 9), and its layer runs dry on night 7, not 6. Again when radars
+    # began to look at their own scheduled times by default: the nights' engagements all
+    # moved; the long-range battery fires 7 rounds on nights 2 and 4 and 8 on night 6, and
+    # its layer runs dry on night 6 again (the stock below is checked night by night:
+    # 32 - 3 = 29, 29 - 7, 22 - 4, 18 + 1 - 7, 12 + 1 - 6, 7 + 1 - 8, 0 + 1 - 1).
+    assert days["layer_stock_long_range"].tolist() == [29, 22, 18, 12, 7, 0, 0]
     assert days["delivered_s400_class_long_range_missile"].tolist() == [0, 0, 0, 1, 1, 1, 1]
-    assert days["fired_s400_class_long_range_missile"].tolist() == [4, 6, 4, 5, 6, 9, 2]
-    # Threats get through on nights 2, 4, 5 and 6; once the long-range layer is dry
-    # (night 7) the refinery's layers are swamped.
-    assert days["leakers"].tolist() == [0, 1, 0, 4, 1, 1, 14]
-    assert days["leakers_government_quarter"].tolist() == [0, 1, 0, 3, 0, 1, 0]
-    assert days["battery_stock_gun_refinery"].tolist() == [32, 27, 30, 16, 8, 5, 0]
-    assert days["leakers_kirikkale_refinery"].tolist() == [0, 0, 0, 1, 1, 0, 14]
+    assert days["fired_s400_class_long_range_missile"].tolist() == [3, 7, 4, 7, 6, 8, 1]
+    # Threats get through on nights 2 and 4; on night 6 the long-range layer runs dry and
+    # the refinery's layers are swamped (9 leakers, then 15 on night 7).
+    assert days["leakers"].tolist() == [0, 3, 0, 2, 0, 9, 15]
+    assert days["leakers_government_quarter"].tolist() == [0, 1, 0, 2, 0, 1, 0]
+    assert days["battery_stock_gun_refinery"].tolist() == [38, 28, 20, 12, 5, 0, 0]
+    assert days["leakers_kirikkale_refinery"].tolist() == [0, 2, 0, 0, 0, 8, 15]
     destroyed = result.intervals.set_index(["day", "metric"])["successes"]
     assert [destroyed.loc[(day, "P(destroyed) kirikkale_refinery")]
-            for day in (5, 6, 7)] == [0, 0, 1]
+            for day in (5, 6, 7)] == [0, 1, 1]
     dry = result.dry_days.set_index("item")
-    assert dry.loc["long_range", "median_day"] == 7
+    assert dry.loc["long_range", "median_day"] == 6
     assert {item: dry.loc[item, "first_day"] for item in (
         "lr-battery", "sr-battery-refinery", "gun-refinery", "gun-refinery-east",
-        "mr-battery-west")} == {"lr-battery": 7, "sr-battery-refinery": 7, "gun-refinery": 7,
+        "mr-battery-west")} == {"lr-battery": 6, "sr-battery-refinery": 4, "gun-refinery": 6,
                                 "gun-refinery-east": 6, "mr-battery-west": 7}
     for layer in ("medium_range", "short_range", "gun"):
         assert dry.loc[layer, "dry"] == 0 and dry.loc[layer, "median_day"] == np.inf

@@ -46,8 +46,9 @@ def test_the_long_range_battery_kills_all_four_ballistic_missiles_on_seed_1(run)
 
 
 def test_the_long_range_battery_kills_ballistic_missiles_on_seeds_2_to_6():
-    """Every round within the lethal radius; kills as the Pk draws fall (3, 4, 3, 3, 3)."""
-    expected = {2: 3, 3: 4, 4: 3, 5: 3, 6: 3}
+    """Every round within the lethal radius; kills as the Pk draws fall (2, 3, 3, 3, 3;
+    3, 4, 3, 3, 3 when radar looks were snapped to the step: the draws fall differently)."""
+    expected = {2: 2, 3: 3, 4: 3, 5: 3, 6: 3}
     for seed, count in expected.items():
         misses, killed = ballistic_engagements(iadsim.run("layered-defense", seed=seed))
         assert misses.size == 4 and (misses < LETHAL_RADIUS_M).all(), seed

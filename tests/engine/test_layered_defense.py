@@ -1,5 +1,5 @@
 """layered-defense as shipped (seed 1) layers: the long-range battery spends its rounds on
-the ballistic missiles and aircraft (and three drones far out), the refinery's short-range
+the ballistic missiles and aircraft (and four drones far out), the refinery's short-range
 battery and guns take the drones, the medium-range battery at the air base the cruise
 missiles; nothing leaks.
 
@@ -13,16 +13,13 @@ import pytest
 
 import iadsim
 
-# sr-battery-center fires one round at a false track (no intercept within 1 km of any
-# threat): the radars produce their volumes' realistic false-alarm loads (issue 20) and the
-# 4-of-6 confirmation still lets a few through (9 false tracks in this run since misses
-# are charged only inside a radar's coverage; 5 before, when every radar counted all round).
-# The pinned rounds below were re-measured then (h-imm), and again when the battle manager
-# began to check each round's launch solution: gun-refinery-east no longer fires five
-# bursts it has no intercept for (16 -> 15 rounds, 1 -> 3 kills), and with the guns'
-# kills sr-battery-refinery needs two rounds, not three.
-FIRING = {"lr-battery", "mr-battery-west", "sr-battery-center", "sr-battery-refinery",
-          "gun-refinery", "gun-refinery-east"}
+# Re-pinned when radars began to look at their own scheduled times by default (and the
+# fire control to aim no round below the ground): the clutter that 4-of-6 confirmation
+# let through when looks were snapped to the step (8 false tracks, a round from
+# sr-battery-center at one) is no longer confirmed in this run, so every round goes to a
+# threat: 45 rounds for 24 kills, against 51 before.
+FIRING = {"lr-battery", "mr-battery-west", "sr-battery-refinery", "gun-refinery",
+          "gun-refinery-east"}
 
 
 @pytest.fixture(scope="module")
@@ -54,26 +51,26 @@ def test_exactly_the_expected_batteries_fire(run):
 def test_long_range_rounds_go_to_ballistic_missiles_and_aircraft_first(kinds_by_battery):
     long_range = kinds_by_battery["lr-battery"]
     assert long_range["ballistic_missile"] == 4  # one round each, every one killed
-    assert long_range["aircraft"] == 3  # one aircraft took a second round
-    # Three drones engaged far out, beyond what the refinery's layers could reach in time.
-    assert long_range["drone"] == 3
+    assert long_range["aircraft"] == 2  # one round each
+    # Four drones engaged far out, beyond what the refinery's layers could reach in time.
+    assert long_range["drone"] == 4
 
 
 def test_the_refinery_point_defence_takes_the_drones(kinds_by_battery):
     for battery in ("sr-battery-refinery", "gun-refinery", "gun-refinery-east"):
         assert set(kinds_by_battery[battery]) == {"drone"}, battery
-    assert kinds_by_battery["gun-refinery"]["drone"] == 12
-    assert kinds_by_battery["gun-refinery-east"]["drone"] == 15
-    assert kinds_by_battery["sr-battery-refinery"]["drone"] == 2
+    assert kinds_by_battery["gun-refinery"]["drone"] == 10  # of 11 bursts: one self-destructs
+    assert kinds_by_battery["gun-refinery-east"]["drone"] == 16
+    assert kinds_by_battery["sr-battery-refinery"]["drone"] == 1
 
 
 def test_the_whole_table_of_rounds_by_battery_and_threat_kind(kinds_by_battery):
     assert kinds_by_battery == {
-        "lr-battery": {"aircraft": 3, "ballistic_missile": 4, "drone": 3},
-        "mr-battery-west": {"cruise_missile": 9},
-        "sr-battery-refinery": {"drone": 2},
-        "gun-refinery": {"drone": 12},
-        "gun-refinery-east": {"drone": 15},
+        "lr-battery": {"aircraft": 2, "ballistic_missile": 4, "drone": 4},
+        "mr-battery-west": {"cruise_missile": 7},
+        "sr-battery-refinery": {"drone": 1},
+        "gun-refinery": {"drone": 10},
+        "gun-refinery-east": {"drone": 16},
     }
 
 
@@ -87,7 +84,6 @@ def test_nothing_leaks_and_the_long_range_magazine_lasts(run):
                         ("aircraft", 2)):
         assert kinds[kind]["killed"] == kinds[kind]["total"] == total, kind
     lr = run.summary["interceptors"]["by_battery"]["lr-battery"]
-    # 11 of 32: 9 kills, a second round at an aircraft, one at a false track (no threat
-    # within 1 km).
-    assert lr["fired"] == 11
+    # 10 of 32, 10 kills: the four ballistic missiles, the two aircraft, four drones.
+    assert lr["fired"] == 10 and lr["kills"] == 10
     assert run.summary["verdict_text"] == "DEFENDED: no threat reached a defended asset."

@@ -17,7 +17,7 @@ def test_the_folder_reads_back_with_its_scenario_fates_and_no_detections(small_r
         (small_run_folder / "scenario.json").read_bytes())
     assert [b.name for b in run.scenario.batteries] == ["sam-home", "gun-home", "sam-far"]
     assert run.threats.set_index("threat_id")["fate"].to_dict() == {
-        0: "killed", 1: "leaked", 2: "killed", 3: "killed", 4: "in_flight"}
+        0: "killed", 1: "leaked", 2: "killed", 3: "in_flight", 4: "killed"}
     assert not run.events["kind"].isin(["detection", "false_alarm"]).any()
     assert run.summary["sim"]["events"] > len(run.events)  # detections were left out
     assert set(run.truth["threat_id"]) == {0, 1, 2, 3, 4}

@@ -90,7 +90,7 @@ def test_fire_and_detonation_name_the_battery_the_round_and_the_threat(run, open
     assert fired.munitionExpendableID.entityID == detonated.explodingEntityID.entityID == 5
     assert fired.eventID.eventNumber == detonated.eventID.eventNumber == 1
     assert detonated.detonationResult == dis_pdu.DETONATION_PROXIMATE  # a kill
-    assert dis_pdu.timestamp_seconds(fired.timestamp) == pytest.approx(19.0, abs=1e-5)
+    assert dis_pdu.timestamp_seconds(fired.timestamp) == pytest.approx(17.0, abs=1e-5)
     kill = run.events[run.events.kind == "kill"].iloc[0]
     x, y, z = pymap3d.enu2ecef(kill.east_m, kill.north_m, kill.up_m,
                                run.scenario.origin.lat_deg, run.scenario.origin.lon_deg, 0.0)

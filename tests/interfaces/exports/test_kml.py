@@ -48,12 +48,12 @@ def test_one_time_spanned_track_per_threat_and_round(folders, run_dir):
         assert len(whens) == len(coords) >= 2 and whens == sorted(whens)
         assert placemark.find("kml:TimeSpan/kml:begin", NS).text == whens[0]
         assert placemark.find("kml:TimeSpan/kml:end", NS).text == whens[-1]
-    # The round flew from 19 s to its intercept at 100.78 s.
+    # The round flew from 17 s to its intercept at 98.36 s.
     track = rounds[0].find("gx:Track", NS)
     whens = [w.text for w in track.findall("kml:when", NS)]
-    assert whens[0] == "2026-01-01T00:00:19.000Z" and whens[-1] == "2026-01-01T00:01:40.778Z"
+    assert whens[0] == "2026-01-01T00:00:17.000Z" and whens[-1] == "2026-01-01T00:01:38.363Z"
     assert len(whens) == (run_dir[1].interceptors.interceptor_id == 0).sum() + 2
-    assert events[events.kind == "kill"].time_s.iloc[0] == pytest.approx(100.778, abs=1e-3)
+    assert events[events.kind == "kill"].time_s.iloc[0] == pytest.approx(98.364, abs=1e-3)
 
 
 def test_the_same_run_exports_the_same_file(run_dir, folders, tmp_path):
