@@ -25,6 +25,8 @@ from typing import Any
 
 import pandas as pd
 
+from run_stages import scenario_with_look_times
+
 SCENARIOS = ("layered-defense", "saturation", "sinop-trial", "attrition")
 
 
@@ -51,18 +53,6 @@ def summary_hash(summary: dict[str, Any]) -> str:
     return hashlib.sha256(json.dumps(copy, sort_keys=True).encode()).hexdigest()
 
 
-def _scenario(name: str, radar_look_times: str | None) -> Any:
-    """The built-in scenario ``name``, with ``sim.radar_look_times`` set when given."""
-    if radar_look_times is None:
-        return name
-    from iadsim.scenario.loader import load_scenario
-    from iadsim.scenario.schema import Scenario
-
-    document = load_scenario(name).model_dump()
-    document["sim"]["radar_look_times"] = radar_look_times
-    return Scenario.model_validate(document)
-
-
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--scenarios", nargs="+", default=list(SCENARIOS))
@@ -76,7 +66,8 @@ def main() -> None:
         "radar_look_times": arguments.radar_look_times}
     for scenario in arguments.scenarios:
         for seed in arguments.seeds:
-            result = iadsim.run(_scenario(scenario, arguments.radar_look_times), seed=seed)
+            chosen = scenario_with_look_times(scenario, arguments.radar_look_times)
+            result = iadsim.run(chosen, seed=seed)
             print(json.dumps({"bench": "event_hashes", "scenario": scenario, "seed": seed,
                               **looks,
                               "events": len(result.events),

@@ -23,20 +23,10 @@ import json
 import statistics
 import sys
 import time
-from typing import Any
+
+from run_stages import scenario_with_look_times
 
 LOOK_TIMES = ("step", "scheduled")
-
-
-def _scenario(name: str, radar_look_times: str) -> Any:
-    """The scenario ``name`` (built-in or path) with ``sim.radar_look_times`` set
-    (validated again, as a sweep variant is)."""
-    from iadsim.scenario.loader import load_scenario
-    from iadsim.scenario.schema import Scenario
-
-    document = load_scenario(name).model_dump()
-    document["sim"]["radar_look_times"] = radar_look_times
-    return Scenario.model_validate(document)
 
 
 def main() -> None:
@@ -47,7 +37,8 @@ def main() -> None:
     arguments = parser.parse_args()
     import iadsim
 
-    scenarios = {looks: _scenario(arguments.scenario, looks) for looks in LOOK_TIMES}
+    scenarios = {looks: scenario_with_look_times(arguments.scenario, looks)
+                 for looks in LOOK_TIMES}
     for scenario in scenarios.values():
         iadsim.run(scenario, seed=arguments.seed)  # kernels loaded, caches filled
     spent: dict[str, list[float]] = {looks: [] for looks in LOOK_TIMES}

@@ -92,7 +92,7 @@ def _stage_counters() -> collections.Counter:
     return spent
 
 
-def _scenario(name: str, radar_look_times: str | None) -> Any:
+def scenario_with_look_times(name: str, radar_look_times: str | None) -> Any:
     """The scenario ``name`` (built-in or path), with ``sim.radar_look_times`` set when
     given (validated again, as a sweep variant is)."""
     if radar_look_times is None:
@@ -116,7 +116,7 @@ def main() -> None:
     import iadsim
     import iadsim.api as api
 
-    scenario = _scenario(arguments.scenario, arguments.radar_look_times)
+    scenario = scenario_with_look_times(arguments.scenario, arguments.radar_look_times)
     looks = {} if arguments.radar_look_times is None else {
         "radar_look_times": arguments.radar_look_times}
     iadsim.run(scenario, seed=arguments.seed)  # kernels loaded, caches filled

@@ -602,19 +602,10 @@ class CentralTracker:
                      sensor_index=radar_of[second[first_pair]],
                      position_m=measurement[second[first_pair]])
         if self._score:
-            gate_cov = pair_gate_cov(held.position_cov_m2[opening], time_s - held.time_s[opening],
-                                     self._one_plot_gate_variance,
-                                     self.settings.process_noise_mps2**2)
-            residual = measurement[second] - held.position_m[opening]
-            innovation_cov = gate_cov + measurement_cov[second]
-            distance2 = np.einsum("ki,ki->k", residual, np.linalg.solve(
-                innovation_cov, residual[..., None])[..., 0])
-            density = score.false_alarm_density(self._false_alarm_constant[radar_of[second]],
-                                                polar[second, 0], polar[second, 2])
             detection = self.settings.score_detection_probability
             self.score[rows] += misses[tracks] * score.miss_score(detection)
-            np.add.at(self.score, pair_rows, score.plot_score(detection, density, distance2,
-                                                              innovation_cov))
+            np.add.at(self.score, pair_rows, self._pair_plot_score(
+                opening, second, time_s, measurement, measurement_cov, radar_of, polar))
         if self.bias_estimator is not None:
             first_time = held.time_s[tracks]
             for when in np.unique(first_time).tolist():
@@ -626,6 +617,25 @@ class CentralTracker:
                                measurement_cov[second], polar[second])
         self._update(pair_rows, measurement, measurement_cov, second, radar_of, report_time)
         return rows
+
+    def _pair_plot_score(self, opening: np.ndarray, second: np.ndarray, time_s: float,
+                         measurement: np.ndarray, measurement_cov: np.ndarray,
+                         radar_of: np.ndarray, polar: np.ndarray) -> np.ndarray:
+        """The score increment (:func:`score.plot_score`) of each report ``second`` taken
+        by the held plot of ``opening``: its innovation against the held plot in the
+        one-plot gate's covariance, at the false-alarm density where the report lies."""
+        held = self.held
+        gate_cov = pair_gate_cov(held.position_cov_m2[opening], time_s - held.time_s[opening],
+                                 self._one_plot_gate_variance,
+                                 self.settings.process_noise_mps2**2)
+        residual = measurement[second] - held.position_m[opening]
+        innovation_cov = gate_cov + measurement_cov[second]
+        distance2 = np.einsum("ki,ki->k", residual, np.linalg.solve(
+            innovation_cov, residual[..., None])[..., 0])
+        density = score.false_alarm_density(self._false_alarm_constant[radar_of[second]],
+                                            polar[second, 0], polar[second, 2])
+        return score.plot_score(self.settings.score_detection_probability, density,
+                                distance2, innovation_cov)
 
     def _start_two_plot_tracks(self, opening: np.ndarray, misses: np.ndarray,
                                pooled: np.ndarray, second: np.ndarray, time_s: float,
@@ -650,19 +660,11 @@ class CentralTracker:
         covariance[:, :3, :3] = held.position_cov_m2[opening]
         covariance[:, 3:, 3:] = np.eye(3) * self.initial_speed_sigma_mps**2
         if self._score:
-            gate_cov = pair_gate_cov(held.position_cov_m2[opening], time_s - first_time,
-                                     self._one_plot_gate_variance,
-                                     self.settings.process_noise_mps2**2)
-            residual = measurement[second] - held.position_m[opening]
-            innovation_cov = gate_cov + measurement_cov[second]
-            distance2 = np.einsum("ki,ki->k", residual, np.linalg.solve(
-                innovation_cov, residual[..., None])[..., 0])
-            density = score.false_alarm_density(self._false_alarm_constant[radar_of[second]],
-                                                polar[second, 0], polar[second, 2])
             detection = self.settings.score_detection_probability
             track_score = (np.log(self.settings.new_target_density_ratio)
                            + misses[opening] * score.miss_score(detection)
-                           + score.plot_score(detection, density, distance2, innovation_cov))
+                           + self._pair_plot_score(opening, second, time_s, measurement,
+                                                   measurement_cov, radar_of, polar))
             if (track_score >= self._confirm_score).any():
                 return None
         state, covariance = kalman.predict(state, covariance, time_s - first_time,
