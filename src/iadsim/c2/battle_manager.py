@@ -517,12 +517,28 @@ class BattleManager:
     def _in_reach(self, battery: int, picture: TrackPicture, row: int) -> bool:
         """True when a round launched now from ``battery`` has an intercept of the picture's
         track in ``row`` inside its envelope (the launch check of :meth:`_launch_one`)."""
+        return self._launch_solution(battery, picture, row, picture.position_m[row],
+                                     picture.velocity_mps[row])[1]
+
+    def _launch_solution(self, battery: int, picture: TrackPicture, row: int,
+                         position_m: np.ndarray, velocity_mps: np.ndarray
+                         ) -> tuple[np.ndarray, bool]:
+        """:func:`launch_solution` of a round from ``battery`` at a track at ``position_m``
+        moving at ``velocity_mps``: a missile's PIP uses the picture track's known
+        acceleration (``row``; gravity for a ballistic track), a gun's fire control keeps
+        its constant-velocity solution."""
         kind = int(self.batteries.interceptor_type[battery])
-        acceleration = (None if picture.acceleration_mps2 is None or self.types.is_gun[kind]
-                        else picture.acceleration_mps2[row])
         return launch_solution(self.types, kind, self.batteries.position_m[battery],
-                               picture.position_m[row], picture.velocity_mps[row],
-                               self.frame.gaussian_radius_m(), acceleration)[1]
+                               position_m, velocity_mps, self.frame.gaussian_radius_m(),
+                               self._aim_acceleration(kind, picture, row))
+
+    def _aim_acceleration(self, kind: int, picture: TrackPicture, row: int
+                          ) -> np.ndarray | None:
+        """The acceleration a round of ``kind`` aims with: the picture track's known one
+        for a missile, none (constant velocity) for a gun."""
+        if picture.acceleration_mps2 is None or self.types.is_gun[kind]:
+            return None
+        return picture.acceleration_mps2[row]
 
     def _launch_one(self, engagement: Engagement, time_s: float, picture: TrackPicture,
                     row: int) -> bool:
@@ -544,12 +560,8 @@ class BattleManager:
                         else self.fire_control.solution(time_s, battery, engagement.track_id))
             if solution is not None:
                 position, velocity = solution
-            # A missile's PIP uses the track's known acceleration (gravity for a ballistic
-            # track); a gun's fire control keeps its constant-velocity solution.
-            acceleration = (None if picture.acceleration_mps2 is None or self.types.is_gun[kind]
-                            else picture.acceleration_mps2[row])
-            aim, in_envelope = launch_solution(self.types, kind, origin, position, velocity,
-                                               self.frame.gaussian_radius_m(), acceleration)
+            aim, in_envelope = self._launch_solution(battery, picture, row, position, velocity)
+            acceleration = self._aim_acceleration(kind, picture, row)
             if not in_envelope:
                 return False
             interceptor = self.fleet.launch(time_s, origin, aim, kind, battery,
