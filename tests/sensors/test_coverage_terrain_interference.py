@@ -14,17 +14,12 @@ import pytest
 from iadsim.engine.simulation import Simulation
 from iadsim.sensors.coverage import coverage
 from iadsim.sensors.radar import LookPositions
-from ridge_builder import CREST_LAT, M_PER_DEG_LAT, ridge_scenario
+from ridge_builder import CREST_LAT, M_PER_DEG_LAT, VALLEY_RADAR, ridge_scenario
 
 pytest.importorskip("rasterio", reason="the terrain extra (rasterio) is absent")
 
 #: A 20 m mast 22.2 km south of the crest (the radar of test_jamming_clutter_terrain).
-RADAR = {"name": "valley", "lat_deg": 39.8, "lon_deg": 33.0, "height_m": 20.0,
-         "ref_range_km": 40.0, "ref_rcs_m2": 1.0, "max_range_km": 80.0, "revisit_s": 2.0,
-         "resolution_cells": 0.0, "azimuth_beamwidth_deg": 2.0,
-         "elevation_beamwidth_deg": 2.0, "range_resolution_m": 150.0,
-         "receiver": {"gain_rx_db": 35.0, "frequency_hz": 3e9, "bandwidth_hz": 1e6,
-                      "system_temperature_k": 500.0}}
+RADAR = VALLEY_RADAR
 #: The jammer 5.6 km beyond the crest, due north of the radar: at 100 m the ridge hides
 #: it (its grazing line there is about 500 m up), at 3,000 m it is in the open.
 HIDDEN_M, OPEN_M = 100.0, 3_000.0

@@ -11,17 +11,12 @@ import pytest
 import iadsim
 from iadsim.world.geodesy import LocalFrame
 from iadsim.world.terrain import TerrainMask, gaussian_ridge
-from ridge_builder import ridge_scenario
+from ridge_builder import VALLEY_RADAR, ridge_scenario
 
 pytest.importorskip("rasterio", reason="the terrain extra (rasterio) is absent")
 
 #: The radar stands 22.2 km south of the crest (40.0 N).
-RADAR = {"name": "valley", "lat_deg": 39.8, "lon_deg": 33.0, "height_m": 20.0,
-         "ref_range_km": 40.0, "ref_rcs_m2": 1.0, "max_range_km": 80.0, "revisit_s": 2.0,
-         "resolution_cells": 0.0, "azimuth_beamwidth_deg": 2.0,
-         "elevation_beamwidth_deg": 2.0, "range_resolution_m": 150.0,
-         "receiver": {"gain_rx_db": 35.0, "frequency_hz": 3e9, "bandwidth_hz": 1e6,
-                      "system_temperature_k": 500.0}}
+RADAR = VALLEY_RADAR
 CREST_NORTH_M = (40.0 - 39.8) * 111_195.0
 
 
