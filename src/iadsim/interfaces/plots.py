@@ -178,7 +178,9 @@ def _threat_rows(run: StoredRun, axes: Axes, rows: list[str], by_group: bool) ->
     else:
         row_of_threat = np.arange(len(threats))
     row = dict(zip(threats["threat_id"], np.asarray(row_of_threat, dtype=float), strict=True))
-    end_kinds = events[events["kind"].isin(["kill", "leak", "route_complete"])]
+    end_kinds = events[events["kind"].isin(["kill", "leak", "route_complete",
+                                              "ground_impact"])
+                       & (events["threat_id"] >= 0)]
     end_time = end_kinds.drop_duplicates("threat_id", keep="first").set_index("threat_id")[
         "time_s"]
     last_time = float(run.summary["sim"]["ended_s"] or events["time_s"].max())

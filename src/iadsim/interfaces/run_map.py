@@ -10,6 +10,8 @@ borders projected into the same frame (:mod:`iadsim.interfaces.coastlines`):
 - threat paths from the recorded truth, coloured by fate; each path is thinned to at most
   :data:`POINTS_PER_PATH` points, and a raid of more than :data:`FAINT_ABOVE_THREATS`
   threats is drawn fainter, so a 1,000-threat map stays readable and quick;
+- a threat that flew into the ground (fate ``crashed``) in black, with a marker where it
+  met the ground;
 - interceptor flyouts along their recorded paths (``interceptors.parquet``, kept with the
   tracks), from the battery to where the round ended (intercept or self-destruct); a run
   without the recording gets a straight line from launch to end; kills and misses as
@@ -32,12 +34,15 @@ from iadsim.interfaces import coastlines
 from iadsim.interfaces.run_directory import StoredRun
 from iadsim.world.geodesy import LocalFrame
 
-#: Colour of each threat fate (colour-blind safe, Okabe-Ito).
+#: Colour of each threat fate (colour-blind safe, Okabe-Ito; ``crashed``, a threat that flew
+#: into the ground, in the palette's black).
 FATE_COLOURS = {"killed": "#009E73", "leaked": "#D55E00", "withdrew": "#E69F00",
-                "completed_route": "#56B4E9", "in_flight": "#CC79A7",
+                "crashed": "#000000", "completed_route": "#56B4E9", "in_flight": "#CC79A7",
                 "not_launched": "#999999"}
 #: Fates drawn above the others (a raid still in flight would hide them).
-DECIDED_FATES = ("killed", "leaked", "withdrew")
+DECIDED_FATES = ("killed", "leaked", "withdrew", "crashed")
+#: Marker at the end of a crashed threat's path (where it met the ground).
+CRASH_MARKER = "v"
 POINTS_PER_PATH = 120
 FAINT_ABOVE_THREATS = 200
 INTERCEPTOR_COLOUR = "#0072B2"
@@ -210,6 +215,11 @@ def _draw_layers(axes: Axes, run: StoredRun, sites: dict[str, dict[str, np.ndarr
         collection.set_gid(f"threats-{fate}")
         collection.set_in_layout(False)  # the limits are set apart; spares the layout a walk
         axes.add_collection(collection)
+        if fate == "crashed":  # where each met the ground
+            ends = np.array([line[-1] for line in lines])
+            axes.scatter(ends[:, 0], ends[:, 1], marker=CRASH_MARKER, s=30, c=colour, zorder=6,
+                         linewidths=0.8, label=f"crash into the ground ({len(lines)})",
+                         gid="ends-crashed")
 
     if len(flights):
         segments = interceptor_paths_km(run, flights)
