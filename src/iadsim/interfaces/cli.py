@@ -107,6 +107,29 @@ def _load(scenario: str) -> Scenario:
         _fail(error.lines())
 
 
+#: Most route-into-the-ground warnings printed one per threat; the rest are counted.
+MAX_GROUND_WARNINGS = 20
+
+
+def _warn_ground_impacts(model: Scenario) -> None:
+    """One warning line (standard error) per threat whose planned route ends in the DEM's
+    ground (:func:`iadsim.threats.ground_crossing.planned_ground_impacts`); nothing without
+    a DEM."""
+    from iadsim.threats.ground_crossing import planned_ground_impacts
+
+    try:
+        impacts = planned_ground_impacts(model)
+    except (ScenarioError, ValueError):
+        return  # a flight the model cannot solve: the run reports it as one error line
+    for impact in impacts[:MAX_GROUND_WARNINGS]:
+        errors.print(f"warning: {impact.line()}", markup=False, highlight=False,
+                     soft_wrap=True)
+    if len(impacts) > MAX_GROUND_WARNINGS:
+        errors.print(f"warning: and {len(impacts) - MAX_GROUND_WARNINGS} more threats whose "
+                     "planned route goes into the ground", markup=False, highlight=False,
+                     soft_wrap=True)
+
+
 @app.command()
 def scenarios() -> None:
     """List the built-in scenarios with a one-line description each."""
@@ -132,6 +155,7 @@ def validate(
     ])
     console.print(f"{scenario}: valid scenario {model.name!r}: {counts}.",
                   highlight=False, soft_wrap=True)
+    _warn_ground_impacts(model)
 
 
 def _counted(count: int, singular: str, plural: str | None = None) -> str:
@@ -165,6 +189,7 @@ def run(
     model = _load(scenario)
     chosen_seed = model.sim.seed if seed is None else seed
     folder = Path(out) if out is not None else Path("runs") / f"{model.name}-seed{chosen_seed}"
+    _warn_ground_impacts(model)
     try:  # every output is checked before the run, not after it
         check_output_folder(out if out is not None else folder)
         if svg is not None:

@@ -109,6 +109,13 @@ class SimSettings(StrictModel):
         "scenario's DEM when it has one (the flat ground around it included), else nowhere; "
         "'earth' also over the smooth earth at origin.ground_elevation_m without a DEM; "
         "'none' never (rounds fly through the ground).")
+    threat_ground: Literal["terrain", "none"] = Field(
+        "none", description="Where threats that do not follow the terrain end in the ground, "
+        "with a scenario DEM: 'terrain' where their planned path first enters the DEM's "
+        "ground (fate crashed, a ground_impact event; ballistic missiles launch from and land "
+        "on the DEM's ground; iadsim.threats.ground_crossing); 'none' (default) nowhere: "
+        "they fly through hills at their altitudes over the flat ground. Terrain-following "
+        "threats crash where they cannot climb over the ground either way.")
     record_tracks: bool | None = Field(
         None, description="Keep run.tracks (one row per track update) and run.truth (live "
         "threats at the same times) and score the track quality in the summary; default: "

@@ -9,6 +9,9 @@ impact point (:mod:`iadsim.threats.ballistic_flight`), sampled every 0.5-2 s. Po
 are geodetic and converted to the scenario ENU frame by the caller, so altitude is
 always above the curved earth. A group with ``terrain_following`` over a scenario DEM
 flies its route's altitudes as clearances above it (:mod:`iadsim.threats.terrain_following`).
+With ``sim.threat_ground: terrain`` and a DEM, any other threat's path is cut where it
+first enters the DEM's ground (:mod:`iadsim.threats.ground_crossing`; it ends there,
+crashed), and a ballistic missile launches from and lands on the DEM's ground.
 """
 
 from __future__ import annotations
@@ -20,6 +23,7 @@ from numba import njit
 
 from iadsim.scenario.schema import THREAT_KINDS, Scenario, ThreatGroup
 from iadsim.threats import ballistic_flight, recording
+from iadsim.threats.ground_crossing import cut_at, first_ground_crossing
 from iadsim.threats.route_shaping import METRES_PER_DEGREE_LAT, TerminalManoeuvre, shape_route
 from iadsim.threats.terrain_following import DEFAULT_CLIMB_RATE_MPS, follow_terrain
 from iadsim.world.geodesy import LocalFrame
@@ -53,7 +57,8 @@ class Raid:
     path_time_s: np.ndarray  # (n, points) time since launch at each point, non-decreasing
     is_ballistic: np.ndarray  # (n,) bool
     #: (n,) bool: the path ends in the ground (a terrain-following threat that could not
-    #: climb over the ground ahead: :mod:`iadsim.threats.terrain_following`); None: none.
+    #: climb over the ground ahead: :mod:`iadsim.threats.terrain_following`, or a route
+    #: into the DEM: :mod:`iadsim.threats.ground_crossing`); None: none.
     ground_impact: np.ndarray = None  # type: ignore[assignment]
 
     def __post_init__(self) -> None:
@@ -108,14 +113,24 @@ def _interpolate_paths(time_s: float, rows: np.ndarray, launch_time_s: np.ndarra
     return lat, lon, alt
 
 
-def build_raid(scenario: Scenario, frame: LocalFrame) -> Raid:
-    """Expand every threat group of a validated scenario into a :class:`Raid`."""
+def build_raid(scenario: Scenario, frame: LocalFrame, threat_ground: bool | None = None
+               ) -> Raid:
+    """Expand every threat group of a validated scenario into a :class:`Raid`.
+
+    ``threat_ground``: whether paths end where they enter the DEM's ground (default:
+    ``scenario.sim.threat_ground == "terrain"``; :mod:`iadsim.threats.ground_crossing`).
+    """
     asset_index = {asset.name: i for i, asset in enumerate(scenario.defended_assets)}
     ground = scenario.origin.ground_elevation_m
-    # The DEM, read only when a group follows the terrain (None without one).
+    if threat_ground is None:
+        threat_ground = scenario.sim.threat_ground == "terrain"
+    # The DEM, read only when a group follows the terrain or paths end in its ground
+    # (None without one).
     terrain = (scenario_terrain(scenario)
-               if any(group.terrain_following for group in scenario.threats) else None)
-    groups = [_expand_group(g_index, group, scenario, asset_index, ground, frame, terrain)
+               if threat_ground or any(group.terrain_following for group in scenario.threats)
+               else None)
+    groups = [_expand_group(g_index, group, scenario, asset_index, ground, frame, terrain,
+                            threat_ground)
               for g_index, group in enumerate(scenario.threats)]
     if not groups:
         empty = np.zeros(0)
@@ -137,7 +152,8 @@ def build_raid(scenario: Scenario, frame: LocalFrame) -> Raid:
 
 def _expand_group(group_index: int, group: ThreatGroup, scenario: Scenario,
                   asset_index: dict[str, int], ground_m: float, frame: LocalFrame,
-                  terrain: Terrain | None = None) -> dict[str, np.ndarray]:
+                  terrain: Terrain | None = None, threat_ground: bool = False
+                  ) -> dict[str, np.ndarray]:
     count = group.count
     target = asset_index.get(group.target, -1) if group.target else -1
     if group.recording is not None:  # real flight paths, one threat per aircraft
@@ -145,6 +161,9 @@ def _expand_group(group_index: int, group: ThreatGroup, scenario: Scenario,
     member = np.arange(count)
     launch_time = group.start_s + member * group.spacing_s
     lane_offset_m = (member % group.lanes - (group.lanes - 1) / 2.0) * group.lane_spacing_m
+    # Where paths end in the DEM's ground, and how near the target that is spared.
+    ground_terrain = terrain if threat_ground else None
+    spare_radius_m = scenario.defended_assets[target].radius_m if target >= 0 else 0.0
 
     ground_impact = np.zeros(count, bool)
     if group.kind == "ballistic_missile":
@@ -155,7 +174,8 @@ def _expand_group(group_index: int, group: ThreatGroup, scenario: Scenario,
         lon = np.array([[group.launch.lon_deg, impact.lon_deg]])
         alt = np.array([group.launch.altitude_m, impact_alt]) + ground_m
         lat, lon = _offset_lanes(lat, lon, lane_offset_m, offset_last=target < 0)
-        lat, lon, alt, path_time = _ballistic_paths(group, lat, lon, alt)
+        lat, lon, alt, path_time, ground_impact = _ballistic_paths(
+            group, lat, lon, alt, ground_terrain, ground_m, spare_radius_m)
         is_ballistic = np.ones(count, bool)
     else:
         route = group.route or []
@@ -165,7 +185,8 @@ def _expand_group(group_index: int, group: ThreatGroup, scenario: Scenario,
         speeds = np.array([p.speed_mps or group.speed_mps for p in route[:-1]], dtype=float)
         lat, lon = _offset_lanes(lat, lon, lane_offset_m, offset_last=target < 0)
         lat, lon, alt, path_time, ground_impact = _waypoint_paths(
-            group, lat, lon, alt, speeds, ground_m, frame, terrain)
+            group, lat, lon, alt, speeds, ground_m, frame, terrain, ground_terrain,
+            spare_radius_m)
         is_ballistic = np.zeros(count, bool)
 
     return {
@@ -205,16 +226,28 @@ def _padded(tables: list[tuple[np.ndarray, ...]], inverse: np.ndarray) -> list[n
     return columns
 
 
-def _ballistic_paths(group: ThreatGroup, lat: np.ndarray, lon: np.ndarray, alt: np.ndarray
-                     ) -> list[np.ndarray]:
-    """Latitude, longitude, altitude and time tables, (members, points), of a salvo."""
+def _ballistic_paths(group: ThreatGroup, lat: np.ndarray, lon: np.ndarray, alt: np.ndarray,
+                     ground_terrain: Terrain | None = None, ground_m: float = 0.0,
+                     spare_radius_m: float = 0.0) -> list[np.ndarray]:
+    """Latitude, longitude, altitude and time tables, (members, points), of a salvo, and
+    whether each member's path ends in the ground short of its impact (members,).
+
+    With ``ground_terrain`` (a DEM; ``alt`` is then over the flat ground ``ground_m``) each
+    missile launches from and lands on the DEM's ground (plus the points' heights above
+    it), and its path is cut where it first enters the ground before that
+    (:mod:`iadsim.threats.ground_crossing`)."""
     first, inverse = _distinct_members(lat, lon)
     tables = []
-    for row in first:
+    crashed = np.zeros(first.size, dtype=bool)
+    for index, row in enumerate(first):
+        ends_alt = alt[:2]
+        if ground_terrain is not None:
+            ends_alt = alt[:2] - ground_m + ground_terrain.elevation_at(lat[row, :2],
+                                                                       lon[row, :2])
         _, _, angle = ballistic_flight.great_circle(lat[row, 0], lon[row, 0], lat[row, 1],
                                                     lon[row, 1], np.zeros(1))
         flight = ballistic_flight.solve_trajectory(
-            angle * ballistic_flight.EARTH_RADIUS_M, float(alt[0]), float(alt[1]),
+            angle * ballistic_flight.EARTH_RADIUS_M, float(ends_alt[0]), float(ends_alt[1]),
             group.apogee_km, group.launch_angle_deg,
             group.burn_time_s or ballistic_flight.DEFAULT_BURN_TIME_S,
             group.ballistic_coefficient_kg_m2
@@ -223,16 +256,25 @@ def _ballistic_paths(group: ThreatGroup, lat: np.ndarray, lon: np.ndarray, alt: 
             lat[row, 0], lon[row, 0], lat[row, 1], lon[row, 1], flight.downrange_rad)
         path_lon = np.rad2deg(np.unwrap(np.deg2rad(path_lon)))
         path_lon += lon[row, 0] - path_lon[0]  # keep the raid's unwrapped longitudes
-        tables.append((path_lat, path_lon, flight.altitude_m, flight.time_s))
-    return _padded(tables, inverse)
+        table = (path_lat, path_lon, flight.altitude_m, flight.time_s)
+        if ground_terrain is not None:
+            crossing = first_ground_crossing(path_lat, path_lon, flight.altitude_m,
+                                             ground_terrain, spare_radius_m)
+            if crossing is not None:
+                table, crashed[index] = cut_at(table, *crossing), True
+        tables.append(table)
+    return [*_padded(tables, inverse), crashed[inverse]]
 
 
 def _waypoint_paths(group: ThreatGroup, lat: np.ndarray, lon: np.ndarray, alt: np.ndarray,
                     speeds: np.ndarray, ground_m: float, frame: LocalFrame,
-                    terrain: Terrain | None = None) -> list[np.ndarray]:
+                    terrain: Terrain | None = None, ground_terrain: Terrain | None = None,
+                    spare_radius_m: float = 0.0) -> list[np.ndarray]:
     """Latitude, longitude, altitude and time tables, (members, points), of a group
-    (lifted onto ``terrain`` when the group follows it: :mod:`iadsim.threats.terrain_following`),
-    and whether each member's path ends in the ground (members,)."""
+    (lifted onto ``terrain`` when the group follows it: :mod:`iadsim.threats.terrain_following`;
+    else cut where it enters ``ground_terrain``'s ground when given:
+    :mod:`iadsim.threats.ground_crossing`), and whether each member's path ends in the
+    ground (members,)."""
     turn_rate = np.radians(group.max_turn_rate_deg_s
                            or DEFAULT_TURN_RATE_DEG_S[group.kind])
     terminal = TerminalManoeuvre(
@@ -250,6 +292,13 @@ def _waypoint_paths(group: ThreatGroup, lat: np.ndarray, lon: np.ndarray, alt: n
             path_lat, path_lon, path_alt, path_speed, crashed[index] = follow_terrain(
                 path_lat, path_lon, path_alt, path_speed, terrain, ground_m,
                 group.max_climb_rate_mps or DEFAULT_CLIMB_RATE_MPS[group.kind])
+        elif ground_terrain is not None:
+            crossing = first_ground_crossing(path_lat, path_lon, path_alt, ground_terrain,
+                                             spare_radius_m)
+            if crossing is not None:
+                path_lat, path_lon, path_alt = cut_at((path_lat, path_lon, path_alt),
+                                                      *crossing)
+                path_speed, crashed[index] = path_speed[:crossing[0] + 1], True
         enu = frame.to_enu(path_lat, path_lon, path_alt)
         segment = np.linalg.norm(np.diff(enu, axis=0), axis=1)
         path_time = np.concatenate([[0.0], np.cumsum(segment / path_speed)])
