@@ -195,3 +195,36 @@ def test_a_threat_that_flies_into_the_ridge_is_lost_there():
     assert not (events["kind"] == "leak").any()
     assert not (events["kind"] == "detection").any()
     assert threat_fates(events, run.threats).tolist() == ["crashed"]
+
+
+@pytest.mark.parametrize("pull_up_g, crashes", [(None, False), (1.5, False), (1.2, True)])
+def test_a_threat_that_cannot_pull_up_in_time_crashes(pull_up_g, crashes):
+    """Launched 1.2 km north of the crest at 100 m clearance, climbing at up to 60 m/s: with
+    the climb rate at once, or a 1.5 g pull-up (radius 2.0 km), it clears the ridge; at
+    1.2 g (radius 5.1 km) it cannot bend its path up in time and flies into the north
+    slope, 0.7-0.85 km short of the crest (end to end: fate 'crashed', same seed same run)."""
+    fields = {"max_climb_rate_mps": 60.0}
+    if pull_up_g is not None:
+        fields["max_pull_up_g"] = pull_up_g
+    document = drone_document(True, **fields)
+    document["threats"][0]["route"][0]["lat_deg"] = 40.0 + 1_200.0 / 111_195.0
+    scenario = ridge_scenario(document)
+    run = iadsim.run(scenario)
+    fates = threat_fates(run.events, run.threats).tolist()
+    assert (fates == ["crashed"]) is crashes
+    if crashes:
+        impacts = run.events[run.events["kind"] == "ground_impact"]
+        assert 700.0 < float(impacts["north_m"].iloc[0]) - 22_239.0 < 850.0
+        assert run.events.equals(iadsim.run(scenario).events)
+
+
+@pytest.mark.parametrize("following, pull_up_g, expected", [
+    (False, 2.0, "max_pull_up_g applies to terrain_following: true only"),
+    (True, 1.0, "threats[0].max_pull_up_g"),
+])
+def test_a_bad_pull_up_limit_is_one_clear_line(following, pull_up_g, expected):
+    document = drone_document(following, max_pull_up_g=pull_up_g)
+    with pytest.raises(ScenarioError) as raised:
+        scenario_from_dict(document)
+    lines = raised.value.lines()
+    assert len(lines) == 1 and expected in lines[0]

@@ -605,6 +605,13 @@ class ThreatGroup(Catalogued):
     max_climb_rate_mps: Positive | None = Field(
         None, description="Terrain following: largest climb and dive rate (m/s; default per "
         "kind, iadsim.threats.terrain_following.DEFAULT_CLIMB_RATE_MPS).")
+    max_pull_up_g: float | None = Field(
+        None, gt=1.0, le=20.0, allow_inf_nan=False,
+        description="Terrain following: largest load factor (g) of the pull-up from level "
+        "flight at launch: the climb follows a circle of radius v^2 / (g (n - 1)) until it "
+        "reaches max_climb_rate_mps, so a threat launched too near a rise flies into it "
+        "(notional figures per kind: iadsim.threats.terrain_following.DEFAULT_PULL_UP_G); "
+        "default: none (the climb rate is reached at once).")
     recording: str | None = Field(
         None, description="A recorded trajectory file (CSV, Parquet, JSON; OpenSky / traffic "
         "layout), relative to the scenario file: one threat per aircraft flying its real "
@@ -614,8 +621,9 @@ class ThreatGroup(Catalogued):
 
     @model_validator(mode="after")
     def _trajectory_fields(self) -> ThreatGroup:
-        if self.max_climb_rate_mps is not None and not self.terrain_following:
-            raise ValueError("max_climb_rate_mps applies to terrain_following: true only")
+        for name in ("max_climb_rate_mps", "max_pull_up_g"):
+            if getattr(self, name) is not None and not self.terrain_following:
+                raise ValueError(f"{name} applies to terrain_following: true only")
         if self.terrain_following and (self.kind == "ballistic_missile"
                                        or self.recording is not None):
             raise ValueError("terrain_following is for waypoint threats flying a route, not "

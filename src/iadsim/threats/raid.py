@@ -291,7 +291,8 @@ def _waypoint_paths(group: ThreatGroup, lat: np.ndarray, lon: np.ndarray, alt: n
         if terrain is not None and group.terrain_following:
             path_lat, path_lon, path_alt, path_speed, crashed[index] = follow_terrain(
                 path_lat, path_lon, path_alt, path_speed, terrain, ground_m,
-                group.max_climb_rate_mps or DEFAULT_CLIMB_RATE_MPS[group.kind])
+                group.max_climb_rate_mps or DEFAULT_CLIMB_RATE_MPS[group.kind],
+                group.max_pull_up_g)
         elif ground_terrain is not None:
             crossing = first_ground_crossing(path_lat, path_lon, path_alt, ground_terrain,
                                              spare_radius_m)
