@@ -55,6 +55,9 @@ One call flies every round over one simulation step, in sub-steps:
   range closing at the start of a sub-step and opening at its end); a gun burst or a round
   without seeker at its closest approach to the intended threat (once the fuze is armed,
   ``ARMING_TIME_S`` after launch).
+  With ``sim.interceptor_clearance_m``, midcourse toward the PIP also pulls up to keep
+  the path ahead that far above the ground, and the PIP at least that high
+  (:mod:`iadsim.effectors.midcourse_clearance`; reads the ground model, not the truth).
   A round whose path goes below the ground (the DEM, or the smooth earth at the
   scenario's ground elevation; :mod:`iadsim.world.terrain_ground`, sampled every DEM cell
   along each sub-step) ends there, unless its closest approach came first in that
@@ -93,6 +96,7 @@ from iadsim.effectors.flight import (
 )
 from iadsim.effectors.intercept_geometry import closest_approach_of
 from iadsim.effectors.intercept_prediction import predicted_intercept_point
+from iadsim.effectors.midcourse_clearance import clearance_pull_up_mps2
 from iadsim.effectors.seeker import (
     SEEKER_MAX_RANGE_RATIO,
     detection_probability,
@@ -102,6 +106,7 @@ from iadsim.effectors.seeker import (
 from iadsim.world.terrain_ground import (
     HAS_DEM,
     IMPACTS,
+    MIDCOURSE_CLEARANCE,
     clearance_m,
     first_below_ground,
     in_view,
@@ -219,6 +224,8 @@ def step_rounds(rows: np.ndarray, type_index: np.ndarray, state: np.ndarray,
     alive_ids = threat_alive.nonzero()[0]
     has_ground = ground_scalars.size > 0 and ground_scalars[IMPACTS] != 0.0
     masking = ground_scalars.size > 0 and ground_scalars[HAS_DEM] != 0.0
+    # The least clearance midcourse keeps above the ground (0: none; midcourse_clearance).
+    clearance_floor = ground_scalars[MIDCOURSE_CLEARANCE] if has_ground else 0.0
     for k in range(count):
         row = rows[k]
         kind = type_index[row]
@@ -279,9 +286,11 @@ def step_rounds(rows: np.ndarray, type_index: np.ndarray, state: np.ndarray,
             aim_z = aim[2]
             if has_ground:
                 # The target is not predicted below the ground: a PIP extrapolated into it
-                # (a low flyer's track descending) is raised to the ground's surface.
-                aim_z += max(-clearance_m(aim[0], aim[1], aim[2], ground_elevation,
-                                          ground_scalars), 0.0)
+                # (a low flyer's track descending) is raised to the ground's surface, or to
+                # the midcourse clearance above it.
+                aim_z += max(clearance_floor - clearance_m(aim[0], aim[1], aim[2],
+                                                           ground_elevation, ground_scalars),
+                             0.0)
             state[row, AIM_POINT], state[row, AIM_POINT + 1] = aim[0], aim[1]
             state[row, AIM_POINT + 2] = aim_z
             state[row, AIM_TIME] = time_s + aim[3]  # the next step's first guess
@@ -433,6 +442,10 @@ def step_rounds(rows: np.ndarray, type_index: np.ndarray, state: np.ndarray,
                                        state[row, AIM_POINT], state[row, AIM_POINT + 1],
                                        state[row, AIM_POINT + 2], 0.0, 0.0, 0.0, 0.0, 0.0,
                                        0.0, params)
+                    if clearance_floor > 0.0:  # keep the path ahead above the ground
+                        command[2] += clearance_pull_up_mps2(position, velocity,
+                                                             clearance_floor,
+                                                             ground_elevation, ground_scalars)
                 else:
                     # Coasting near the target: augmented PN on the track itself.
                     _midcourse_command(command, position, velocity, speed, cue_x, cue_y, cue_z,

@@ -126,7 +126,8 @@ class Simulation:
         if impacts or self.terrain is not None:
             self.fleet.ground = GroundModel(
                 self.frame, ground, self.frame.gaussian_radius_m(),
-                None if self.terrain is None else self.terrain.terrain, impacts)
+                None if self.terrain is None else self.terrain.terrain, impacts,
+                scenario.sim.interceptor_clearance_m)
         self.beams = BeamWeapons(
             self.interceptor_types.beam, self.interceptor_types.max_range_m,
             self.batteries.position_m, np.array([b.height_m for b in scenario.batteries]),

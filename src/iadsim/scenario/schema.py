@@ -109,6 +109,13 @@ class SimSettings(StrictModel):
         "scenario's DEM when it has one (the flat ground around it included), else nowhere; "
         "'earth' also over the smooth earth at origin.ground_elevation_m without a DEM; "
         "'none' never (rounds fly through the ground).")
+    interceptor_clearance_m: float = Field(
+        0.0, ge=0.0, le=1_000.0, allow_inf_nan=False,
+        description="Midcourse guidance keeps the round's path ahead at least this far (m) "
+        "above the ground where rounds end in it (sim.interceptor_ground), and its "
+        "predicted intercept point too, by a look-ahead pull-up "
+        "(iadsim.effectors.midcourse_clearance): a round at a low target far out no "
+        "longer grazes the earth or a hill on its chord. 0 (default): off.")
     threat_ground: Literal["terrain", "none"] = Field(
         "none", description="Where threats that do not follow the terrain end in the ground, "
         "with a scenario DEM: 'terrain' where their planned path first enters the DEM's "

@@ -49,7 +49,10 @@ from iadsim.world.terrain import Terrain, clear_path, sample_elevation
  SPHERE_RADIUS, ORIGIN) = range(9)
 ROTATION = ORIGIN + 3  # 9 values, row-major: ECEF to ENU (rows E, N, U)
 GRID = ROTATION + 9  # 5 values: first lat, first lon, lat step, lon step, outside
-GROUND_COLUMNS = GRID + 5
+#: The least clearance (m) midcourse guidance keeps above the ground under the round's path
+#: ahead (0: none; :mod:`iadsim.effectors.midcourse_clearance`).
+MIDCOURSE_CLEARANCE = GRID + 5
+GROUND_COLUMNS = MIDCOURSE_CLEARANCE + 1
 #: Added to the highest ground before the exact test (m): the sphere-ellipsoid bound's
 #: constant part, the sagitta of a sub-step's chord and round-off.
 NEAR_GROUND_MARGIN_M = 10.0
@@ -74,6 +77,8 @@ class GroundModel:
     flight model's). ``impacts``: whether bodies end in the ground (False: only the
     DEM's line of sight is used). Line of sight (seekers) over the DEM uses the 4/3
     earth, sampled every DEM cell, as :func:`iadsim.world.terrain.line_of_sight`.
+    ``midcourse_clearance_m``: the least clearance midcourse guidance keeps above this
+    ground under the round's path ahead (0: none; used only when ``impacts``).
     """
 
     frame: LocalFrame
@@ -81,6 +86,7 @@ class GroundModel:
     sphere_radius_m: float
     terrain: Terrain | None = None
     impacts: bool = True
+    midcourse_clearance_m: float = 0.0
 
     def lift_m(self, position_m: np.ndarray) -> float:
         """How far the DEM's ground under an ENU point (3,) is above the flat ground (m;
@@ -95,6 +101,7 @@ class GroundModel:
         scalars = np.zeros(GROUND_COLUMNS)
         scalars[FLAT_GROUND] = self.flat_ground_m
         scalars[IMPACTS] = float(self.impacts)
+        scalars[MIDCOURSE_CLEARANCE] = self.midcourse_clearance_m if self.impacts else 0.0
         scalars[SPHERE_RADIUS] = self.sphere_radius_m
         scalars[ORIGIN : ORIGIN + 3] = geodetic_to_ecef(self.frame.lat_deg, self.frame.lon_deg,
                                                         self.frame.alt_m)
@@ -156,6 +163,14 @@ def _height_bound(east_m: float, north_m: float, up_m: float, scalars: np.ndarra
     height = np.sqrt(horizontal2 + (up_m + radius) ** 2) - radius
     return height - (scalars[HIGHEST_GROUND] + NEAR_GROUND_MARGIN_M
                      + SPHERE_ERROR_PER_M2 * horizontal2)
+
+
+@njit(cache=True, error_model="numpy")
+def may_be_within_m(east_m: float, north_m: float, up_m: float, margin_m: float,
+                    scalars: np.ndarray) -> bool:
+    """Whether an ENU point may be within ``margin_m`` (m) above the highest ground (cheap,
+    as :func:`near_ground`, with a margin of the caller's on top of its own)."""
+    return _height_bound(east_m, north_m, up_m, scalars) < margin_m
 
 
 @njit(cache=True, error_model="numpy")
