@@ -200,9 +200,10 @@ def test_a_threat_that_flies_into_the_ridge_is_lost_there():
 @pytest.mark.parametrize("pull_up_g, crashes", [(None, False), (1.5, False), (1.2, True)])
 def test_a_threat_that_cannot_pull_up_in_time_crashes(pull_up_g, crashes):
     """Launched 1.2 km north of the crest at 100 m clearance, climbing at up to 60 m/s: with
-    the climb rate at once, or a 1.5 g pull-up (radius 2.0 km), it clears the ridge; at
-    1.2 g (radius 5.1 km) it cannot bend its path up in time and flies into the north
-    slope, 0.7-0.85 km short of the crest (end to end: fate 'crashed', same seed same run)."""
+    the drone's default pull-up (None: DEFAULT_PULL_UP_G, 1.5 g, radius 2.0 km) or 1.5 g
+    given, it clears the ridge; at 1.2 g (radius 5.1 km) it cannot bend its path up in
+    time and flies into the north slope, 0.7-0.85 km short of the crest (end to end: fate
+    'crashed', same seed same run)."""
     fields = {"max_climb_rate_mps": 60.0}
     if pull_up_g is not None:
         fields["max_pull_up_g"] = pull_up_g

@@ -6,9 +6,10 @@ the stages convert once, when they are built from a validated :class:`Scenario`.
 Heights and altitudes are metres above the local ground, which is taken as flat at
 ``origin.ground_elevation_m`` above the WGS84 ellipsoid. With ``terrain`` (a DEM), radars
 stand on the DEM and are masked by it, as are seekers, fire-control directors, jammers and
-surface clutter; threats fly at their altitudes above that flat ground (a threat below the
-DEM's surface is simply not seen), unless their group is ``terrain_following``: then the
-route's altitudes are clearances above the DEM, flown within a climb and dive rate.
+surface clutter; threats fly at their altitudes above that flat ground and end where their
+planned path enters the DEM's ground (``sim.threat_ground``), unless their group is
+``terrain_following``: then the route's altitudes are clearances above the DEM, flown within
+a climb and dive rate and a pull-up limit.
 Cross-references between sections (a battery naming a radar) are checked in
 :mod:`iadsim.scenario.references`, where the error can name the exact field.
 """
@@ -117,10 +118,10 @@ class SimSettings(StrictModel):
         "(iadsim.effectors.midcourse_clearance): a round at a low target far out no "
         "longer grazes the earth or a hill on its chord. 0 (default): off.")
     threat_ground: Literal["terrain", "none"] = Field(
-        "none", description="Where threats that do not follow the terrain end in the ground, "
+        "terrain", description="Where threats that do not follow the terrain end in the ground, "
         "with a scenario DEM: 'terrain' where their planned path first enters the DEM's "
-        "ground (fate crashed, a ground_impact event; ballistic missiles launch from and land "
-        "on the DEM's ground; iadsim.threats.ground_crossing); 'none' (default) nowhere: "
+        "ground (default: fate crashed, a ground_impact event; ballistic missiles launch from "
+        "and land on the DEM's ground; iadsim.threats.ground_crossing); 'none' nowhere: "
         "they fly through hills at their altitudes over the flat ground. Terrain-following "
         "threats crash where they cannot climb over the ground either way.")
     record_tracks: bool | None = Field(
@@ -617,8 +618,8 @@ class ThreatGroup(Catalogued):
         description="Terrain following: largest load factor (g) of the pull-up from level "
         "flight at launch: the climb follows a circle of radius v^2 / (g (n - 1)) until it "
         "reaches max_climb_rate_mps, so a threat launched too near a rise flies into it "
-        "(notional figures per kind: iadsim.threats.terrain_following.DEFAULT_PULL_UP_G); "
-        "default: none (the climb rate is reached at once).")
+        "default: the kind's notional figure, "
+        "iadsim.threats.terrain_following.DEFAULT_PULL_UP_G).")
     recording: str | None = Field(
         None, description="A recorded trajectory file (CSV, Parquet, JSON; OpenSky / traffic "
         "layout), relative to the scenario file: one threat per aircraft flying its real "

@@ -25,7 +25,11 @@ from iadsim.scenario.schema import THREAT_KINDS, Scenario, ThreatGroup
 from iadsim.threats import ballistic_flight, recording
 from iadsim.threats.ground_crossing import cut_at, first_ground_crossing
 from iadsim.threats.route_shaping import METRES_PER_DEGREE_LAT, TerminalManoeuvre, shape_route
-from iadsim.threats.terrain_following import DEFAULT_CLIMB_RATE_MPS, follow_terrain
+from iadsim.threats.terrain_following import (
+    DEFAULT_CLIMB_RATE_MPS,
+    DEFAULT_PULL_UP_G,
+    follow_terrain,
+)
 from iadsim.world.geodesy import LocalFrame
 from iadsim.world.terrain import Terrain, scenario_terrain
 
@@ -292,7 +296,7 @@ def _waypoint_paths(group: ThreatGroup, lat: np.ndarray, lon: np.ndarray, alt: n
             path_lat, path_lon, path_alt, path_speed, crashed[index] = follow_terrain(
                 path_lat, path_lon, path_alt, path_speed, terrain, ground_m,
                 group.max_climb_rate_mps or DEFAULT_CLIMB_RATE_MPS[group.kind],
-                group.max_pull_up_g)
+                group.max_pull_up_g or DEFAULT_PULL_UP_G[group.kind])
         elif ground_terrain is not None:
             crossing = first_ground_crossing(path_lat, path_lon, path_alt, ground_terrain,
                                              spare_radius_m)

@@ -72,8 +72,7 @@ from iadsim.world.terrain import Terrain
 DEFAULT_CLIMB_RATE_MPS = {"aircraft": 50.0, "cruise_missile": 25.0, "drone": 5.0,
                           "target_drone": 20.0}
 #: Notional largest load factor (g) of each waypoint kind's terrain-following pull-up (module
-#: docstring), for a group's ``max_pull_up_g``; a group that gives none reaches its climb
-#: rate at once.
+#: docstring): a group's ``max_pull_up_g`` when it gives none.
 DEFAULT_PULL_UP_G = {"aircraft": 3.0, "cruise_missile": 2.0, "drone": 1.5,
                      "target_drone": 2.0}
 #: Samples per DEM cell along the ground track: the bilinear ground bends at every cell
