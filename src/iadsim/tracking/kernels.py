@@ -236,28 +236,13 @@ def _covered_cells(east: float, north: float, radius: float, east_low: float,
 
 
 @njit(cache=True)
-def gate_by_grid(track_position: np.ndarray, track_cov: np.ndarray, measurement: np.ndarray,
+def _grid_layout(track_position: np.ndarray, track_cov: np.ndarray, measurement: np.ndarray,
                  measurement_cov: np.ndarray, gate_threshold: float, cell_factor: float,
-                 max_cells: int, max_pairs_per_track: int,
-                 max_tests: int) -> tuple[np.ndarray, np.ndarray, np.ndarray, int, int]:
-    """Every gated pair, found through a grid on the east-north plane.
-
-    A pair passes the gate only if ``|r|^2 <= G lambda_max(P + R) <= a^2 + b^2`` with
-    ``a^2 = G lambda_max(P)`` and ``b^2 = G lambda_max(R)`` (bounded by Gershgorin), so
-    only a track and a report whose squares of half-side ``a`` and ``b`` overlap can pair.
-    Each report is entered in the grid cells its square covers; each track visits the
-    cells its square covers and tests the reports there, a pair being tested only in the
-    first cell the two squares share (so never twice). The cell side is ``cell_factor``
-    times the sum of the geometric means of ``a`` and of ``b`` (so that a typical square
-    covers a few cells, and a few diffuse tracks or reports do not slow the others), enlarged if the
-    grid would have more than ``max_cells`` cells. Each track keeps its
-    ``max_pairs_per_track`` nearest reports in the gate, so that a crowd of tracks and
-    reports at one place gives at most that many pairs per track, not one per report.
-    Returns (track_index, measurement_index, distance2), track by track, the number
-    of tracks cut to the limit and the number of squared Mahalanobis distances computed.
-    When the cells the tracks' squares cover list more than ``max_tests`` reports in all
-    (a crowd), it gives up before testing any: it returns no pairs and -1 tracks cut.
-    """
+                 max_cells: int):
+    """The grid of :func:`gate_by_grid`: each track's and report's radius (a track's NaN
+    when it cannot gate), the reports' bounds (``east_low`` infinite: no usable report),
+    the cell side, columns and rows, each report's first column and first row, and the
+    reports of each cell (CSR: ``cell_start``, ``members``)."""
     n_tracks, n_measurements = track_position.shape[0], measurement.shape[0]
     track_radius = np.empty(n_tracks)
     for i in range(n_tracks):
@@ -288,8 +273,9 @@ def gate_by_grid(track_position: np.ndarray, track_cov: np.ndarray, measurement:
         north_low = min(north_low, measurement[j, 1] - measurement_radius[j])
         north_high = max(north_high, measurement[j, 1] + measurement_radius[j])
     if not np.isfinite(east_low):  # no usable report
-        empty = np.zeros(0, dtype=np.intp)
-        return empty, empty.copy(), np.zeros(0), 0, 0
+        none = np.zeros(0, dtype=np.intp)
+        return (track_radius, measurement_radius, east_low, east_high, north_low, north_high,
+                1.0, 0, 0, none, none, np.zeros(1, dtype=np.intp), none)
     cell = cell_factor * (_geometric_mean(track_radius) + _geometric_mean(measurement_radius))
     cell = max(cell, 1e-3 * max(east_high - east_low, north_high - north_low), 1e-6)
     columns = int((east_high - east_low) / cell) + 1
@@ -327,9 +313,17 @@ def gate_by_grid(track_position: np.ndarray, track_cov: np.ndarray, measurement:
                 index = row * columns + column
                 members[fill[index]] = j
                 fill[index] += 1
+    return (track_radius, measurement_radius, east_low, east_high, north_low, north_high,
+            cell, columns, rows, first_column, first_row, cell_start, members)
 
-    # Before any test: the reports listed in the cells each track's square covers (an
-    # upper bound of the tests). Above max_tests, a crowd: give up.
+
+@njit(cache=True)
+def _listed(track_position: np.ndarray, track_radius: np.ndarray, east_low: float,
+            east_high: float, north_low: float, north_high: float, cell: float, columns: int,
+            rows: int, cell_start: np.ndarray, max_tests: int) -> bool:
+    """Whether the reports listed in the cells each track's square covers (an upper bound
+    of :func:`gate_by_grid`'s tests) stay within ``max_tests`` (False: a crowd)."""
+    n_tracks = track_position.shape[0]
     listed = 0
     for i in range(n_tracks):
         radius = track_radius[i]
@@ -342,8 +336,62 @@ def gate_by_grid(track_position: np.ndarray, track_cov: np.ndarray, measurement:
             listed += cell_start[row * columns + column_high + 1] - cell_start[
                 row * columns + column_low]
         if listed > max_tests:
-            empty = np.zeros(0, dtype=np.intp)
-            return empty, empty.copy(), np.zeros(0), -1, 0
+            return False
+    return True
+
+
+@njit(cache=True)
+def grid_gives_up(track_position: np.ndarray, track_cov: np.ndarray, measurement: np.ndarray,
+                  measurement_cov: np.ndarray, gate_threshold: float, cell_factor: float,
+                  max_cells: int, max_tests: int) -> bool:
+    """Whether :func:`gate_by_grid` with these arguments gives up (a crowd: it would
+    return -1 tracks cut), found without testing any pair."""
+    (track_radius, _, east_low, east_high, north_low, north_high, cell, columns, rows, _, _,
+     cell_start, _) = _grid_layout(track_position, track_cov, measurement,
+                                      measurement_cov, gate_threshold, cell_factor, max_cells)
+    if not np.isfinite(east_low):
+        return False
+    return not _listed(track_position, track_radius, east_low, east_high, north_low,
+                       north_high, cell, columns, rows, cell_start, max_tests)
+
+
+@njit(cache=True)
+def gate_by_grid(track_position: np.ndarray, track_cov: np.ndarray, measurement: np.ndarray,
+                 measurement_cov: np.ndarray, gate_threshold: float, cell_factor: float,
+                 max_cells: int, max_pairs_per_track: int,
+                 max_tests: int) -> tuple[np.ndarray, np.ndarray, np.ndarray, int, int]:
+    """Every gated pair, found through a grid on the east-north plane.
+
+    A pair passes the gate only if ``|r|^2 <= G lambda_max(P + R) <= a^2 + b^2`` with
+    ``a^2 = G lambda_max(P)`` and ``b^2 = G lambda_max(R)`` (bounded by Gershgorin), so
+    only a track and a report whose squares of half-side ``a`` and ``b`` overlap can pair.
+    Each report is entered in the grid cells its square covers; each track visits the
+    cells its square covers and tests the reports there, a pair being tested only in the
+    first cell the two squares share (so never twice). The cell side is ``cell_factor``
+    times the sum of the geometric means of ``a`` and of ``b`` (so that a typical square
+    covers a few cells, and a few diffuse tracks or reports do not slow the others), enlarged if the
+    grid would have more than ``max_cells`` cells. Each track keeps its
+    ``max_pairs_per_track`` nearest reports in the gate, so that a crowd of tracks and
+    reports at one place gives at most that many pairs per track, not one per report.
+    Returns (track_index, measurement_index, distance2), track by track, the number
+    of tracks cut to the limit and the number of squared Mahalanobis distances computed.
+    When the cells the tracks' squares cover list more than ``max_tests`` reports in all
+    (a crowd), it gives up before testing any: it returns no pairs and -1 tracks cut.
+    """
+    n_tracks = track_position.shape[0]
+    (track_radius, measurement_radius, east_low, east_high, north_low, north_high, cell,
+     columns, rows, first_column, first_row, cell_start, members) = _grid_layout(
+        track_position, track_cov, measurement, measurement_cov, gate_threshold, cell_factor,
+        max_cells)
+    if not np.isfinite(east_low):  # no usable report
+        empty = np.zeros(0, dtype=np.intp)
+        return empty, empty.copy(), np.zeros(0), 0, 0
+    # Before any test: the reports listed in the cells each track's square covers (an
+    # upper bound of the tests). Above max_tests, a crowd: give up.
+    if not _listed(track_position, track_radius, east_low, east_high, north_low, north_high,
+                   cell, columns, rows, cell_start, max_tests):
+        empty = np.zeros(0, dtype=np.intp)
+        return empty, empty.copy(), np.zeros(0), -1, 0
 
     capacity = max(n_tracks, 1024)
     kept_tracks = np.empty(capacity, dtype=np.intp)

@@ -266,6 +266,9 @@ class CentralTracker:
         self._site_position = np.array([site.position_enu_m for site in sites]).reshape(-1, 3)
         self._site_rotation = np.array([site.to_local for site in sites]).reshape(-1, 3, 3)
         self._site_coverage = coverage_table(sites)
+        #: Each radar's instrumented range plus the candidates' margin (m).
+        self._site_reach_m = np.array([site.max_range_m for site in sites],
+                                      dtype=float) + COVERAGE_MARGIN_M
         self.track_id = np.zeros(0, dtype=np.int64)
         self.state = np.zeros((0, 6))
         self.covariance = np.zeros((0, 6, 6))
@@ -365,9 +368,8 @@ class CentralTracker:
                                                       polar[:, 2])
         taken = np.zeros(measurement.shape[0], dtype=bool)
         if self.size:
-            sites = [self.sites[radar] for radar in radars]
-            reach = np.array([site.max_range_m for site in sites]) + COVERAGE_MARGIN_M
-            site_position = np.array([site.position_enu_m for site in sites])
+            reach = self._site_reach_m[radars]
+            site_position = self._site_position[radars]
             # Every track's position at every slice's time (n, slices, 3), then at each scan's.
             position = (self.state[:, None, :3] + self.state[:, None, 3:]
                         * (slice_time[None, :] - self.time_s[:, None])[:, :, None])
