@@ -78,6 +78,30 @@ def _predict_position_into(state: np.ndarray, covariance: np.ndarray, dt: float,
 
 
 @njit(cache=True)
+def _predict_one_into(state: np.ndarray, covariance: np.ndarray, dt: float, q: float,
+                      acceleration: np.ndarray, predicted_state: np.ndarray,
+                      predicted: np.ndarray) -> None:
+    """One track's :func:`predict`: state (6,) and covariance (6, 6) ``dt`` seconds ahead
+    under the known ``acceleration`` (3,), written into ``predicted_state`` (6,) and
+    ``predicted`` (6, 6) (not the inputs)."""
+    P = covariance
+    out = predicted
+    _predict_position_into(state, P, dt, q, acceleration, predicted_state[:3], out[:3, :3])
+    q_pv = q * dt * dt / 2.0 * (1.0 if dt > 0.0 else (-1.0 if dt < 0.0 else 0.0))
+    for i in range(3):
+        predicted_state[3 + i] = state[3 + i] + acceleration[i] * dt
+        for j in range(3):
+            # P_pv + dt P_vv, the position-velocity block after the step.
+            cross = P[i, 3 + j] + dt * P[3 + i, 3 + j]
+            out[i, 3 + j] = cross
+            out[3 + j, i] = cross
+            out[3 + i, 3 + j] = P[3 + i, 3 + j]
+        out[i, 3 + i] += q_pv
+        out[3 + i, i] += q_pv
+        out[3 + i, 3 + i] += q * abs(dt)
+
+
+@njit(cache=True)
 def _predict(state: np.ndarray, covariance: np.ndarray, dt_s: np.ndarray,
              acceleration_sigma_mps2: float,
              acceleration: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
@@ -86,23 +110,8 @@ def _predict(state: np.ndarray, covariance: np.ndarray, dt_s: np.ndarray,
     predicted = np.empty((n, 6, 6))
     q = acceleration_sigma_mps2 * acceleration_sigma_mps2
     for k in range(n):
-        dt = dt_s[k]
-        P = covariance[k]
-        out = predicted[k]
-        _predict_position_into(state[k], P, dt, q, acceleration[k], predicted_state[k, :3],
-                               out[:3, :3])
-        q_pv = q * dt * dt / 2.0 * (1.0 if dt > 0.0 else (-1.0 if dt < 0.0 else 0.0))
-        for i in range(3):
-            predicted_state[k, 3 + i] = state[k, 3 + i] + acceleration[k, i] * dt
-            for j in range(3):
-                # P_pv + dt P_vv, the position-velocity block after the step.
-                cross = P[i, 3 + j] + dt * P[3 + i, 3 + j]
-                out[i, 3 + j] = cross
-                out[3 + j, i] = cross
-                out[3 + i, 3 + j] = P[3 + i, 3 + j]
-            out[i, 3 + i] += q_pv
-            out[3 + i, i] += q_pv
-            out[3 + i, 3 + i] += q * abs(dt)
+        _predict_one_into(state[k], covariance[k], dt_s[k], q, acceleration[k],
+                          predicted_state[k], predicted[k])
     return predicted_state, predicted
 
 
@@ -198,40 +207,52 @@ def update(state: np.ndarray, covariance: np.ndarray, measurement: np.ndarray,
     gain_r = np.empty((6, 3))
     reduced = np.empty((6, 6))
     for k in range(count):
-        P = covariance[k]
-        R = measurement_covariance[k]
-        _symmetric_inverse_into(P[0, 0] + R[0, 0], P[0, 1] + R[0, 1], P[0, 2] + R[0, 2],
-                                P[1, 1] + R[1, 1], P[1, 2] + R[1, 2], P[2, 2] + R[2, 2],
-                                residual_inverse)
-        for i in range(6):  # K = P H^T S^-1
-            for j in range(3):
-                gain[i, j] = (P[i, 0] * residual_inverse[0, j] + P[i, 1] * residual_inverse[1, j]
-                              + P[i, 2] * residual_inverse[2, j])
-        residual_0 = measurement[k, 0] - state[k, 0]
-        residual_1 = measurement[k, 1] - state[k, 1]
-        residual_2 = measurement[k, 2] - state[k, 2]
-        for i in range(6):
-            new_state[k, i] = state[k, i] + (gain[i, 0] * residual_0 + gain[i, 1] * residual_1
-                                             + gain[i, 2] * residual_2)
-            for j in range(6):  # A = P - K (H P)
-                reduced[i, j] = P[i, j] - (gain[i, 0] * P[0, j] + gain[i, 1] * P[1, j]
-                                           + gain[i, 2] * P[2, j])
-            for j in range(3):  # K R
-                gain_r[i, j] = gain[i, 0] * R[0, j] + gain[i, 1] * R[1, j] + gain[i, 2] * R[2, j]
-        out = new_cov[k]
-        for i in range(6):
-            for j in range(6):  # A - (A H^T) K^T + (K R) K^T
-                out[i, j] = (reduced[i, j]
-                             - (reduced[i, 0] * gain[j, 0] + reduced[i, 1] * gain[j, 1]
-                                + reduced[i, 2] * gain[j, 2])
-                             + (gain_r[i, 0] * gain[j, 0] + gain_r[i, 1] * gain[j, 1]
-                                + gain_r[i, 2] * gain[j, 2]))
-        for i in range(6):
-            for j in range(i + 1, 6):
-                mean = 0.5 * (out[i, j] + out[j, i])
-                out[i, j] = mean
-                out[j, i] = mean
+        _update_one_into(state[k], covariance[k], measurement[k], measurement_covariance[k],
+                         residual_inverse, gain, gain_r, reduced, new_state[k], new_cov[k])
     return new_state, new_cov
+
+
+@njit(cache=True)
+def _update_one_into(state: np.ndarray, covariance: np.ndarray, measurement: np.ndarray,
+                     measurement_covariance: np.ndarray, residual_inverse: np.ndarray,
+                     gain: np.ndarray, gain_r: np.ndarray, reduced: np.ndarray,
+                     new_state: np.ndarray, out: np.ndarray) -> None:
+    """One track's :func:`update` (state (6,), covariance (6, 6), measurement (3,) and its
+    covariance (3, 3)), written into ``new_state`` (6,) and ``out`` (6, 6), which must not
+    be the inputs; ``residual_inverse`` (3, 3), ``gain`` (6, 3), ``gain_r`` (6, 3) and
+    ``reduced`` (6, 6) are working space (``S^-1``, ``K``, ``K R``, ``A``)."""
+    P = covariance
+    R = measurement_covariance
+    _symmetric_inverse_into(P[0, 0] + R[0, 0], P[0, 1] + R[0, 1], P[0, 2] + R[0, 2],
+                            P[1, 1] + R[1, 1], P[1, 2] + R[1, 2], P[2, 2] + R[2, 2],
+                            residual_inverse)
+    for i in range(6):  # K = P H^T S^-1
+        for j in range(3):
+            gain[i, j] = (P[i, 0] * residual_inverse[0, j] + P[i, 1] * residual_inverse[1, j]
+                          + P[i, 2] * residual_inverse[2, j])
+    residual_0 = measurement[0] - state[0]
+    residual_1 = measurement[1] - state[1]
+    residual_2 = measurement[2] - state[2]
+    for i in range(6):
+        new_state[i] = state[i] + (gain[i, 0] * residual_0 + gain[i, 1] * residual_1
+                                   + gain[i, 2] * residual_2)
+        for j in range(6):  # A = P - K (H P)
+            reduced[i, j] = P[i, j] - (gain[i, 0] * P[0, j] + gain[i, 1] * P[1, j]
+                                       + gain[i, 2] * P[2, j])
+        for j in range(3):  # K R
+            gain_r[i, j] = gain[i, 0] * R[0, j] + gain[i, 1] * R[1, j] + gain[i, 2] * R[2, j]
+    for i in range(6):
+        for j in range(6):  # A - (A H^T) K^T + (K R) K^T
+            out[i, j] = (reduced[i, j]
+                         - (reduced[i, 0] * gain[j, 0] + reduced[i, 1] * gain[j, 1]
+                            + reduced[i, 2] * gain[j, 2])
+                         + (gain_r[i, 0] * gain[j, 0] + gain_r[i, 1] * gain[j, 1]
+                            + gain_r[i, 2] * gain[j, 2]))
+    for i in range(6):
+        for j in range(i + 1, 6):
+            mean = 0.5 * (out[i, j] + out[j, i])
+            out[i, j] = mean
+            out[j, i] = mean
 
 
 @njit(cache=True)
@@ -245,20 +266,25 @@ def predict_and_update_in_turn(state: np.ndarray, covariance: np.ndarray,
     ``first_measurement[k]`` to ``first_measurement[k + 1] - 1`` ((n + 1,) bounds) of
     ``measurement`` (m, 3) and ``measurement_covariance`` (m, 3, 3), in time order, each
     ``dt_s`` (m,) >= 0 after the previous (the first after the track's time). The
-    arithmetic of :func:`predict` then :func:`update`, one measurement after the other, in
-    one compiled loop. Returns new arrays."""
+    arithmetic of :func:`predict` then :func:`update` (the same per-track functions), one
+    measurement after the other, in one compiled loop with no allocation per
+    measurement. Returns new arrays."""
     new_state = state.copy()
     new_covariance = covariance.copy()
+    q = acceleration_sigma_mps2 * acceleration_sigma_mps2
+    predicted_state = np.empty(6)
+    predicted = np.empty((6, 6))
+    residual_inverse = np.empty((3, 3))
+    gain = np.empty((6, 3))
+    gain_r = np.empty((6, 3))
+    reduced = np.empty((6, 6))
     for k in range(state.shape[0]):
         for index in range(first_measurement[k], first_measurement[k + 1]):
-            predicted_state, predicted = _predict(
-                new_state[k:k + 1], new_covariance[k:k + 1], dt_s[index:index + 1],
-                acceleration_sigma_mps2, acceleration_mps2[k:k + 1])
-            updated_state, updated = update(predicted_state, predicted,
-                                            measurement[index:index + 1],
-                                            measurement_covariance[index:index + 1])
-            new_state[k] = updated_state[0]
-            new_covariance[k] = updated[0]
+            _predict_one_into(new_state[k], new_covariance[k], dt_s[index], q,
+                              acceleration_mps2[k], predicted_state, predicted)
+            _update_one_into(predicted_state, predicted, measurement[index],
+                             measurement_covariance[index], residual_inverse, gain, gain_r,
+                             reduced, new_state[k], new_covariance[k])
     return new_state, new_covariance
 
 

@@ -26,12 +26,19 @@ interfaces.
 * :func:`assign_clusters`: global nearest neighbour over gated pairs, cluster by cluster
   (union-find), each cluster solved dense; clusters above a size limit are left to the
   caller's sparse solver.
+* :func:`predict_candidate_positions`: the position and position covariance of each
+  candidate (a track row at a time) for gating, read from the track table by row, a
+  one-plot track's velocity block bounded, in one loop (the arithmetic of
+  :func:`iadsim.tracking.kalman.predict_position`, without gathering the rows' 6 x 6
+  covariances first: thousands of candidates a step in a 1,000-threat raid).
 """
 
 from __future__ import annotations
 
 import numpy as np
 from numba import njit
+
+from iadsim.tracking.kalman import _predict_position_into
 
 
 @njit(cache=True)
@@ -229,28 +236,13 @@ def _covered_cells(east: float, north: float, radius: float, east_low: float,
 
 
 @njit(cache=True)
-def gate_by_grid(track_position: np.ndarray, track_cov: np.ndarray, measurement: np.ndarray,
+def _grid_layout(track_position: np.ndarray, track_cov: np.ndarray, measurement: np.ndarray,
                  measurement_cov: np.ndarray, gate_threshold: float, cell_factor: float,
-                 max_cells: int, max_pairs_per_track: int,
-                 max_tests: int) -> tuple[np.ndarray, np.ndarray, np.ndarray, int, int]:
-    """Every gated pair, found through a grid on the east-north plane.
-
-    A pair passes the gate only if ``|r|^2 <= G lambda_max(P + R) <= a^2 + b^2`` with
-    ``a^2 = G lambda_max(P)`` and ``b^2 = G lambda_max(R)`` (bounded by Gershgorin), so
-    only a track and a report whose squares of half-side ``a`` and ``b`` overlap can pair.
-    Each report is entered in the grid cells its square covers; each track visits the
-    cells its square covers and tests the reports there, a pair being tested only in the
-    first cell the two squares share (so never twice). The cell side is ``cell_factor``
-    times the sum of the geometric means of ``a`` and of ``b`` (so that a typical square
-    covers a few cells, and a few diffuse tracks or reports do not slow the others), enlarged if the
-    grid would have more than ``max_cells`` cells. Each track keeps its
-    ``max_pairs_per_track`` nearest reports in the gate, so that a crowd of tracks and
-    reports at one place gives at most that many pairs per track, not one per report.
-    Returns (track_index, measurement_index, distance2), track by track, the number
-    of tracks cut to the limit and the number of squared Mahalanobis distances computed.
-    When the cells the tracks' squares cover list more than ``max_tests`` reports in all
-    (a crowd), it gives up before testing any: it returns no pairs and -1 tracks cut.
-    """
+                 max_cells: int):
+    """The grid of :func:`gate_by_grid`: each track's and report's radius (a track's NaN
+    when it cannot gate), the reports' bounds (``east_low`` infinite: no usable report),
+    the cell side, columns and rows, each report's first column and first row, and the
+    reports of each cell (CSR: ``cell_start``, ``members``)."""
     n_tracks, n_measurements = track_position.shape[0], measurement.shape[0]
     track_radius = np.empty(n_tracks)
     for i in range(n_tracks):
@@ -281,8 +273,9 @@ def gate_by_grid(track_position: np.ndarray, track_cov: np.ndarray, measurement:
         north_low = min(north_low, measurement[j, 1] - measurement_radius[j])
         north_high = max(north_high, measurement[j, 1] + measurement_radius[j])
     if not np.isfinite(east_low):  # no usable report
-        empty = np.zeros(0, dtype=np.intp)
-        return empty, empty.copy(), np.zeros(0), 0, 0
+        none = np.zeros(0, dtype=np.intp)
+        return (track_radius, measurement_radius, east_low, east_high, north_low, north_high,
+                1.0, 0, 0, none, none, np.zeros(1, dtype=np.intp), none)
     cell = cell_factor * (_geometric_mean(track_radius) + _geometric_mean(measurement_radius))
     cell = max(cell, 1e-3 * max(east_high - east_low, north_high - north_low), 1e-6)
     columns = int((east_high - east_low) / cell) + 1
@@ -320,9 +313,17 @@ def gate_by_grid(track_position: np.ndarray, track_cov: np.ndarray, measurement:
                 index = row * columns + column
                 members[fill[index]] = j
                 fill[index] += 1
+    return (track_radius, measurement_radius, east_low, east_high, north_low, north_high,
+            cell, columns, rows, first_column, first_row, cell_start, members)
 
-    # Before any test: the reports listed in the cells each track's square covers (an
-    # upper bound of the tests). Above max_tests, a crowd: give up.
+
+@njit(cache=True)
+def _listed(track_position: np.ndarray, track_radius: np.ndarray, east_low: float,
+            east_high: float, north_low: float, north_high: float, cell: float, columns: int,
+            rows: int, cell_start: np.ndarray, max_tests: int) -> bool:
+    """Whether the reports listed in the cells each track's square covers (an upper bound
+    of :func:`gate_by_grid`'s tests) stay within ``max_tests`` (False: a crowd)."""
+    n_tracks = track_position.shape[0]
     listed = 0
     for i in range(n_tracks):
         radius = track_radius[i]
@@ -335,8 +336,62 @@ def gate_by_grid(track_position: np.ndarray, track_cov: np.ndarray, measurement:
             listed += cell_start[row * columns + column_high + 1] - cell_start[
                 row * columns + column_low]
         if listed > max_tests:
-            empty = np.zeros(0, dtype=np.intp)
-            return empty, empty.copy(), np.zeros(0), -1, 0
+            return False
+    return True
+
+
+@njit(cache=True)
+def grid_gives_up(track_position: np.ndarray, track_cov: np.ndarray, measurement: np.ndarray,
+                  measurement_cov: np.ndarray, gate_threshold: float, cell_factor: float,
+                  max_cells: int, max_tests: int) -> bool:
+    """Whether :func:`gate_by_grid` with these arguments gives up (a crowd: it would
+    return -1 tracks cut), found without testing any pair."""
+    (track_radius, _, east_low, east_high, north_low, north_high, cell, columns, rows, _, _,
+     cell_start, _) = _grid_layout(track_position, track_cov, measurement,
+                                      measurement_cov, gate_threshold, cell_factor, max_cells)
+    if not np.isfinite(east_low):
+        return False
+    return not _listed(track_position, track_radius, east_low, east_high, north_low,
+                       north_high, cell, columns, rows, cell_start, max_tests)
+
+
+@njit(cache=True)
+def gate_by_grid(track_position: np.ndarray, track_cov: np.ndarray, measurement: np.ndarray,
+                 measurement_cov: np.ndarray, gate_threshold: float, cell_factor: float,
+                 max_cells: int, max_pairs_per_track: int,
+                 max_tests: int) -> tuple[np.ndarray, np.ndarray, np.ndarray, int, int]:
+    """Every gated pair, found through a grid on the east-north plane.
+
+    A pair passes the gate only if ``|r|^2 <= G lambda_max(P + R) <= a^2 + b^2`` with
+    ``a^2 = G lambda_max(P)`` and ``b^2 = G lambda_max(R)`` (bounded by Gershgorin), so
+    only a track and a report whose squares of half-side ``a`` and ``b`` overlap can pair.
+    Each report is entered in the grid cells its square covers; each track visits the
+    cells its square covers and tests the reports there, a pair being tested only in the
+    first cell the two squares share (so never twice). The cell side is ``cell_factor``
+    times the sum of the geometric means of ``a`` and of ``b`` (so that a typical square
+    covers a few cells, and a few diffuse tracks or reports do not slow the others), enlarged if the
+    grid would have more than ``max_cells`` cells. Each track keeps its
+    ``max_pairs_per_track`` nearest reports in the gate, so that a crowd of tracks and
+    reports at one place gives at most that many pairs per track, not one per report.
+    Returns (track_index, measurement_index, distance2), track by track, the number
+    of tracks cut to the limit and the number of squared Mahalanobis distances computed.
+    When the cells the tracks' squares cover list more than ``max_tests`` reports in all
+    (a crowd), it gives up before testing any: it returns no pairs and -1 tracks cut.
+    """
+    n_tracks = track_position.shape[0]
+    (track_radius, measurement_radius, east_low, east_high, north_low, north_high, cell,
+     columns, rows, first_column, first_row, cell_start, members) = _grid_layout(
+        track_position, track_cov, measurement, measurement_cov, gate_threshold, cell_factor,
+        max_cells)
+    if not np.isfinite(east_low):  # no usable report
+        empty = np.zeros(0, dtype=np.intp)
+        return empty, empty.copy(), np.zeros(0), 0, 0
+    # Before any test: the reports listed in the cells each track's square covers (an
+    # upper bound of the tests). Above max_tests, a crowd: give up.
+    if not _listed(track_position, track_radius, east_low, east_high, north_low, north_high,
+                   cell, columns, rows, cell_start, max_tests):
+        empty = np.zeros(0, dtype=np.intp)
+        return empty, empty.copy(), np.zeros(0), -1, 0
 
     capacity = max(n_tracks, 1024)
     kept_tracks = np.empty(capacity, dtype=np.intp)
@@ -613,3 +668,45 @@ def assign_clusters(rows: np.ndarray, columns: np.ndarray, gain: np.ndarray, n_r
     return (chosen_rows[:chosen].copy(), chosen_columns[:chosen].copy(),
             left[:left_count].copy(), left_rank[:left_count].copy(),
             left_clusters[:left_cluster_count].copy())
+
+
+@njit(cache=True)
+def predict_candidate_positions(state: np.ndarray, covariance: np.ndarray,
+                                time_s: np.ndarray, hits: np.ndarray, rows: np.ndarray,
+                                row_time_s: np.ndarray, one_plot_velocity_variance: float,
+                                acceleration_sigma_mps2: float,
+                                acceleration_mps2: np.ndarray,
+                                ) -> tuple[np.ndarray, np.ndarray]:
+    """Positions (v, 3) and position covariances (v, 3, 3) of the candidates ``rows`` (v,)
+    of a track table (``state`` (n, 6), ``covariance`` (n, 6, 6), ``time_s`` (n,),
+    ``hits`` (n,)), each predicted from its track's time to its ``row_time_s`` (v,) at
+    constant velocity plus the known ``acceleration_mps2`` (v, 3; (0, 3): none), with the
+    CWNA noise of ``acceleration_sigma_mps2``. A one-plot track (``hits == 1``) is
+    predicted with its velocity covariance replaced by ``one_plot_velocity_variance`` per
+    axis (uncorrelated), which bounds its gate. The same arithmetic as bounding the
+    gathered rows' covariances and calling :func:`iadsim.tracking.kalman.predict_position`,
+    bit for bit; the table is not modified."""
+    count = rows.size
+    position = np.empty((count, 3))
+    position_cov = np.empty((count, 3, 3))
+    q = acceleration_sigma_mps2 * acceleration_sigma_mps2
+    bounded = np.empty((6, 6))
+    none = np.zeros(3)
+    known = acceleration_mps2.shape[0] > 0
+    for v in range(count):
+        row = rows[v]
+        dt = row_time_s[v] - time_s[row]
+        acceleration = acceleration_mps2[v] if known else none
+        if hits[row] == 1:
+            for i in range(6):
+                for j in range(6):
+                    bounded[i, j] = covariance[row, i, j]
+            for i in range(3):
+                for j in range(3):
+                    bounded[3 + i, 3 + j] = one_plot_velocity_variance if i == j else 0.0
+            _predict_position_into(state[row], bounded, dt, q, acceleration, position[v],
+                                   position_cov[v])
+        else:
+            _predict_position_into(state[row], covariance[row], dt, q, acceleration,
+                                   position[v], position_cov[v])
+    return position, position_cov

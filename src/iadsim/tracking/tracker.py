@@ -101,7 +101,7 @@ from iadsim.events import EventKind, EventLog
 from iadsim.scenario.schema import Tracking
 from iadsim.sensors.coverage_geometry import coverage_matrix, coverage_table
 from iadsim.sensors.radar import DetectionBatch, RadarSite
-from iadsim.tracking import imm, kalman, score
+from iadsim.tracking import imm, kalman, kernels, score
 from iadsim.tracking.association import (
     CrowdLimits,
     assign,
@@ -148,6 +148,8 @@ ACCELERATION_SMOOTHING = 0.3
 #: the velocity noise of one update into hundreds of m/s^2 (a drone read as ballistic).
 ACCELERATION_BASELINE_S = 1.0
 GRAVITY_MPS2 = np.array([0.0, 0.0, -STANDARD_GRAVITY_MPS2])
+#: No known acceleration, for :func:`kernels.predict_candidate_positions`.
+NO_ACCELERATION = np.zeros((0, 3))
 #: Prices gated pairs: (track indices, report indices) -> squared distances, each (m,).
 Pricing = Callable[[np.ndarray, np.ndarray], np.ndarray]
 
@@ -264,6 +266,9 @@ class CentralTracker:
         self._site_position = np.array([site.position_enu_m for site in sites]).reshape(-1, 3)
         self._site_rotation = np.array([site.to_local for site in sites]).reshape(-1, 3, 3)
         self._site_coverage = coverage_table(sites)
+        #: Each radar's instrumented range plus the candidates' margin (m).
+        self._site_reach_m = np.array([site.max_range_m for site in sites],
+                                      dtype=float) + COVERAGE_MARGIN_M
         self.track_id = np.zeros(0, dtype=np.int64)
         self.state = np.zeros((0, 6))
         self.covariance = np.zeros((0, 6, 6))
@@ -363,9 +368,8 @@ class CentralTracker:
                                                       polar[:, 2])
         taken = np.zeros(measurement.shape[0], dtype=bool)
         if self.size:
-            sites = [self.sites[radar] for radar in radars]
-            reach = np.array([site.max_range_m for site in sites]) + COVERAGE_MARGIN_M
-            site_position = np.array([site.position_enu_m for site in sites])
+            reach = self._site_reach_m[radars]
+            site_position = self._site_position[radars]
             # Every track's position at every slice's time (n, slices, 3), then at each scan's.
             position = (self.state[:, None, :3] + self.state[:, None, 3:]
                         * (slice_time[None, :] - self.time_s[:, None])[:, :, None])
@@ -911,18 +915,14 @@ class CentralTracker:
         ``misses``: the scans' times, the tracks' positions at them and their radars (as
         :meth:`_count_misses` takes them): a tentative track that their misses would have
         deleted before its first report here takes none (:meth:`_alive_at`)."""
-        covariance = self.covariance[rows]
-        one_plot = self.hits[rows] == 1
-        if one_plot.any():
-            # A one-plot track is gated with its velocity variance bounded so that the gate
-            # is a sphere of at most max_target_speed_mps x dt (see the module docstring).
-            bounded = covariance[one_plot]
-            bounded[:, 3:, 3:] = np.eye(3) * self._one_plot_gate_variance
-            covariance[one_plot] = bounded
+        # A one-plot track is gated with its velocity variance bounded so that the gate is
+        # a sphere of at most max_target_speed_mps x dt (see the module docstring).
         row_time = slice_time[row_slice]
-        position, position_cov = kalman.predict_position(
-            self.state[rows], covariance, row_time - self.time_s[rows],
-            self.settings.process_noise_mps2, self._known_acceleration(rows))
+        acceleration = self._known_acceleration(rows)
+        position, position_cov = kernels.predict_candidate_positions(
+            self.state, self.covariance, self.time_s, self.hits, rows, row_time,
+            float(self._one_plot_gate_variance), float(self.settings.process_noise_mps2),
+            NO_ACCELERATION if acceleration is None else acceleration)
         pricing = None
         if self._imm:
             # Tracks flown with the IMM are gated on its prediction (the broadest model)
@@ -1130,9 +1130,17 @@ class CentralTracker:
         the next time's (:meth:`_update_round`, one round per rank of a time among a
         track's). Counts hits and confirms tentative tracks."""
         time_of = report_time[taken]
-        order = np.lexsort((taken, time_of, track_rows))
+        if report_time.size < 2 or (report_time[1:] >= report_time[:-1]).all():
+            # Reports numbered in time order (as the scans come): by track, then by report
+            # is by track, time, report; one sort of a unique key (a report is taken once).
+            order = (track_rows * report_time.size + taken).argsort()
+        else:
+            order = np.lexsort((taken, time_of, track_rows))
         track_rows, taken, time_of = track_rows[order], taken[order], time_of[order]
-        tracks, first, counts = np.unique(track_rows, return_index=True, return_counts=True)
+        new_track = np.ones(track_rows.size, dtype=bool)
+        new_track[1:] = track_rows[1:] != track_rows[:-1]
+        first = new_track.nonzero()[0]
+        tracks, counts = track_rows[first], np.diff(np.append(first, track_rows.size))
         if time_of[0] == time_of[-1] and (time_of == time_of[0]).all():
             group_start = first  # one time: a group a track
         else:  # runs of one track's reports of one time
