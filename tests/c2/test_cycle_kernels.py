@@ -1,13 +1,13 @@
 """The battle manager's per-cycle shortcuts give exactly what the NumPy forms they replace
 gave: window overlaps, kinematic classes, stacked samples, the later samples of the
-engagement windows, the ballistic impact time on the sphere."""
+engagement windows and their bounds, the ballistic impact time on the sphere."""
 
 from __future__ import annotations
 
 import numpy as np
 import pytest
 
-from iadsim.c2.engageability import _later_feasible, _repeat, engageability
+from iadsim.c2.engageability import _later_feasible, _repeat, _window_bounds, engageability
 from iadsim.c2.impact_prediction import _sphere_impact_time
 from iadsim.c2.threat_evaluation import (
     AIRCRAFT_MIN_HEIGHT_M,
@@ -166,3 +166,32 @@ def test_later_samples_are_the_stacked_picture_form(seed):
                             simulation.fire_control_radars)
     assert later.dtype == expected.dtype and np.array_equal(later, expected)
     assert 0 < expected.sum() < expected.size  # some samples feasible, some not
+
+
+def stacked_window_bounds(feasible_now, later, reach, samples):
+    """The NumPy form used up to 2026-12-01: the samples stacked, then reduced."""
+    feasible = np.concatenate((feasible_now[:, None, :], later), axis=1)
+    ahead_s = np.arange(samples + 1)[None, :, None] / samples * reach[None, None, :]
+    first = np.where(feasible, ahead_s, np.inf).min(axis=1)
+    last = np.where(feasible, ahead_s, -np.inf).max(axis=1)
+    spacing = (reach / samples) if reach.size else np.zeros(0)
+    return first, last, feasible[:, 1:, :].sum(axis=1) * spacing[None, :]
+
+
+@pytest.mark.parametrize("seed", range(20))
+def test_window_bounds_are_the_stacked_form_bit_for_bit(seed):
+    rng = np.random.default_rng(seed)
+    batteries, tracks, samples = rng.integers(1, 12), rng.integers(0, 30), rng.integers(1, 12)
+    feasible_now = rng.random((batteries, tracks)) < 0.3
+    later = rng.random((batteries, samples, tracks)) < rng.random()
+    # Reaches as the windows have them (capped at the horizon), with a zero among them.
+    reach = np.minimum(rng.exponential(300.0, tracks), 1_200.0)
+    if tracks:
+        reach[0] = 0.0
+    expected = stacked_window_bounds(feasible_now, later, reach, int(samples))
+    found = _window_bounds(feasible_now, later, reach, int(samples))
+    for got, want in zip(found, expected, strict=True):
+        assert got.shape == want.shape
+        assert got.tobytes() == want.tobytes()
+    if tracks and later.any():
+        assert np.isfinite(found[0]).any()  # the test sees windows, not only empty ones

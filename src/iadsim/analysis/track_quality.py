@@ -325,7 +325,11 @@ def score_tracks(tracks: pd.DataFrame, truth: pd.DataFrame, events: pd.DataFrame
         track_start, truth_start = track_stop, truth_stop
 
         estimate_index, truth_index, distance = optimal_pairs(estimates, truths, c_m, p)
-        localisation = float((distance**p).sum())
+        # The squares serve the order-2 localisation, the RMSE and its run total (the same
+        # sums NumPy took of each power apart, taken once).
+        squares = distance**2
+        squared_sum = squares.sum()
+        localisation = float(squared_sum if p == 2.0 else (distance**p).sum())
         n_small, n_large = sorted((estimates.shape[0], truths.shape[0]))
         unpaired_small = n_small - distance.size
         ospa_value = (((localisation + c_m**p * (unpaired_small + n_large - n_small))
@@ -345,7 +349,7 @@ def score_tracks(tracks: pd.DataFrame, truth: pd.DataFrame, events: pd.DataFrame
         fresh = np.isnan(first_paired_s[paired_threat])
         first_paired_s[paired_threat[fresh]] = time_s
         ever_paired[paired_track] = True
-        squared_error += float((distance**2).sum())
+        squared_error += float(squared_sum)
         pairs_total += distance.size
 
         for name, value in (
@@ -354,7 +358,7 @@ def score_tracks(tracks: pd.DataFrame, truth: pd.DataFrame, events: pd.DataFrame
                 ("gospa_m", (localisation + missed + false) ** (1.0 / p)),
                 ("gospa_localisation", localisation), ("gospa_missed", missed),
                 ("gospa_false", false),
-                ("position_rmse_m", np.sqrt(np.mean(distance**2)) if distance.size
+                ("position_rmse_m", np.sqrt(squared_sum / distance.size) if distance.size
                  else np.nan),
                 ("track_breaks", breaks), ("id_switches", switches),
                 ("unassigned_tracks", estimates.shape[0] - distance.size)):

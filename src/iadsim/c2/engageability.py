@@ -199,7 +199,6 @@ def engagement_windows(picture: TrackPicture, time_to_go_s: np.ndarray, batterie
     ``fire_control_radars``: as in :func:`engageability`; their coverage counts at every
     sample, their free slots only now. ``envelopes``: as in :func:`engageability`.
     """
-    n = picture.size
     velocity, time_to_go_s = _intent(picture, time_to_go_s, aim_point_m)
     reach = np.minimum(np.where(np.isfinite(time_to_go_s), time_to_go_s, horizon_s), horizon_s)
     later = _later_feasible(picture, velocity, time_to_go_s, reach, batteries, types, frame,
@@ -209,13 +208,41 @@ def engagement_windows(picture: TrackPicture, time_to_go_s: np.ndarray, batterie
         now = engageability(picture, time_to_go_s, batteries, types, frame,
                             ground_elevation_m, fire_control_track_age_s, fire_control_radars,
                             envelopes=envelopes)
-    feasible = np.concatenate((now.feasible[:, None, :], later), axis=1)  # (b, 1 + s, n)
-    ahead_s = np.arange(samples + 1)[None, :, None] / samples * reach[None, None, :]
-    first = np.where(feasible, ahead_s, np.inf).min(axis=1)
-    last = np.where(feasible, ahead_s, -np.inf).max(axis=1)
-    spacing = (reach / samples) if n else np.zeros(0)
-    return EngagementWindows(first, last, feasible[:, 1:, :].sum(axis=1) * spacing[None, :],
-                             ~(time_to_go_s <= horizon_s))
+    first, last, duration = _window_bounds(now.feasible, later, reach, samples)
+    return EngagementWindows(first, last, duration, ~(time_to_go_s <= horizon_s))
+
+
+@njit(cache=True)
+def _window_bounds(feasible_now: np.ndarray, later: np.ndarray, reach: np.ndarray,
+                   samples: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """First and last engageable instants (s from now; inf and -inf when never) and the
+    sampled duration of :func:`engagement_windows`, from its feasibility now
+    (n_batteries, n_tracks) and at the later samples (n_batteries, samples, n_tracks):
+    sample ``k`` of track ``j`` is ``k / samples * reach[j]`` s ahead (0: now), and the
+    duration counts the later samples at ``reach[j] / samples`` each. Compiled: the same
+    operations, element by element, as stacking the samples and reducing them in NumPy,
+    which cost more per call on a cycle's few tracks than the counting does."""
+    n_batteries, n_tracks = feasible_now.shape
+    first = np.empty((n_batteries, n_tracks))
+    last = np.empty((n_batteries, n_tracks))
+    duration = np.empty((n_batteries, n_tracks))
+    for battery in range(n_batteries):
+        for track in range(n_tracks):
+            earliest, latest = np.inf, -np.inf
+            if feasible_now[battery, track]:
+                ahead = 0 / samples * reach[track]
+                earliest = min(earliest, ahead)
+                latest = max(latest, ahead)
+            count = 0
+            for sample in range(samples):
+                if later[battery, sample, track]:
+                    ahead = (sample + 1) / samples * reach[track]
+                    earliest = min(earliest, ahead)
+                    latest = max(latest, ahead)
+                    count += 1
+            first[battery, track], last[battery, track] = earliest, latest
+            duration[battery, track] = count * (reach[track] / samples)
+    return first, last, duration
 
 
 def _intent(picture: TrackPicture, time_to_go_s: np.ndarray, aim_point_m: np.ndarray | None

@@ -52,9 +52,10 @@ class TrackRecorder:
             m/s, at ``picture.time_s``.
         """
         time_s = picture.time_s
-        updated = np.zeros(picture.size, dtype=bool)
-        for scan in scans:
-            updated |= picture.last_update_by_radar_s[:, scan.radar_index] == scan.time_s
+        # Every scan's column compared at once (a step delivers several scans).
+        radars = [scan.radar_index for scan in scans]
+        updated = (picture.last_update_by_radar_s[:, radars]
+                   == np.array([scan.time_s for scan in scans])).any(axis=1)
         if updated.any():
             rows = updated.nonzero()[0]
             covariance = picture.position_cov_m2[rows]

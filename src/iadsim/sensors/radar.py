@@ -461,78 +461,66 @@ class RadarNetwork:
         radars = np.concatenate([looking for _, looking in looks])
         look_of_row = np.repeat(np.arange(len(looks)), [looking.size for _, looking in looks])
         # A row's wave: how many looks its radar made earlier in the step (almost always 0).
-        wave = np.zeros(radars.size, dtype=np.intp)
-        if len(set(radars.tolist())) < radars.size:
+        radar_list = radars.tolist()
+        if len(set(radar_list)) == len(radar_list):
+            detections = self._detect_wave(np.arange(radars.size), radars, look_times,
+                                           look_of_row, fractions, at, threat_rcs_m2,
+                                           visible_ids, velocity_mps)
+        else:
+            wave = np.zeros(radars.size, dtype=np.intp)
             seen: dict[int, int] = {}
-            for row, radar in enumerate(radars.tolist()):
+            for row, radar in enumerate(radar_list):
                 wave[row] = seen.get(radar, 0)
                 seen[radar] = wave[row] + 1
-        parts = [self._detect_wave((wave == index).nonzero()[0], radars, look_times,
-                                   look_of_row, fractions, at, threat_rcs_m2, visible_ids,
-                                   velocity_mps)
-                 for index in range(int(wave.max()) + 1)]
-        detections = _WaveDetections.joined(parts)
-        ids = visible_ids
-        row_of, measured, snr = detections.row, detections.measured, detections.snr
-        range_rate, noise = detections.range_rate, detections.noise
-        radar_of = radars[row_of]
-        rate_sigma = self._environment[radar_of, 8]
-        snr_db = 10.0 * np.log10(snr)
-        threat_id = ids[detections.column]
-        detected = radar_of.size
-        alarm_row = detections.alarm_row
-        if alarm_row.size:
-            alarm_radar = radars[alarm_row]
-            row_of = np.concatenate([row_of, alarm_row])
-            radar_of = np.concatenate([radar_of, alarm_radar])
-            measured = np.concatenate([measured, detections.alarms])
-            # A false alarm is a plot just over the threshold: its errors at that SNR.
-            snr = np.concatenate([snr, self._threshold_snr[alarm_radar]])
-            snr_db = np.concatenate([snr_db, np.full(alarm_radar.size, np.nan)])
-            threat_id = np.concatenate([threat_id, np.full(alarm_radar.size, -1)])
-            if self._measures_range_rate:
-                range_rate = np.concatenate([range_rate, detections.alarm_range_rate])
-                rate_sigma = np.concatenate([rate_sigma, self._environment[alarm_radar, 8]])
-        # The errors of detections and false alarms at once (element by element the same).
-        sigmas = measurement_sigmas(snr, self.sigmas[radar_of], self.accuracy_scale[radar_of])
-        plots = measured[:detected]
-        plots += sigmas[:detected] * noise
-        if self._has_bias:
-            plots += self.bias[radar_of[:detected]]
-        measured[:, 0] = np.maximum(measured[:, 0], 1.0)
-        measured[:, 1] = np.mod(measured[:, 1], 2 * np.pi)
+            detections = _WaveDetections.joined([
+                self._detect_wave((wave == index).nonzero()[0], radars, look_times,
+                                  look_of_row, fractions, at, threat_rcs_m2, visible_ids,
+                                  velocity_mps)
+                for index in range(int(wave.max()) + 1)])
+        detected = detections.row.size
+        # Detections then false alarms, row by row (look, then radar), their errors applied
+        # in one compiled pass; only the SNR in dB is taken by NumPy, as it always was.
+        order, row_of, radar_of, measured, sigmas, snr_db, threat_id, per_row = _plots(
+            radars, detections.row, detections.column, visible_ids, detections.measured,
+            detections.snr, 10.0 * np.log10(detections.snr), detections.noise,
+            detections.alarms, detections.alarm_row, self.sigmas, self.accuracy_scale,
+            self._threshold_snr, self.bias, self._has_bias)
+        if row_of.size == 0:
+            return []
         position, covariance = converted_measurements(measured, radar_of, self.position_m,
                                                       self.to_local, sigmas)
-        if radar_of.size == 0:
-            return []
-        time_of = look_times[look_of_row[row_of]]
         if self.record_detections:
             # Detections then false alarms, each in look then radar order: the log's stable
             # time order puts each look's detections before its false alarms.
-            real = threat_id >= 0
-            log.add(EventKind.DETECTION, time_of[real], threat_id=threat_id[real],
-                    sensor_index=radar_of[real], value=snr_db[real], position_m=position[real])
-            log.add(EventKind.FALSE_ALARM, time_of[~real], sensor_index=radar_of[~real],
-                    position_m=position[~real])
-        # Sort once by row (look, then radar), then each look's batch is a run of rows.
-        order = row_of.argsort(kind="stable")
-        row_of, measured, snr_db = row_of[order], measured[order], snr_db[order]
-        threat_id, position, covariance = threat_id[order], position[order], covariance[order]
+            time_of = look_times[look_of_row[row_of]]
+            if detected == row_of.size:
+                log.add(EventKind.DETECTION, time_of, threat_id=threat_id,
+                        sensor_index=radar_of, value=snr_db, position_m=position)
+            else:
+                real = order < detected
+                log.add(EventKind.DETECTION, time_of[real], threat_id=threat_id[real],
+                        sensor_index=radar_of[real], value=snr_db[real],
+                        position_m=position[real])
+                log.add(EventKind.FALSE_ALARM, time_of[~real], sensor_index=radar_of[~real],
+                        position_m=position[~real])
+        range_rate = rate_sigma = None
         if self._measures_range_rate:
-            range_rate, rate_sigma = range_rate[order], rate_sigma[order]
-        bounds = np.searchsorted(row_of, np.arange(radars.size), side="right")
+            rates = detections.range_rate
+            if detections.alarm_range_rate is not None:
+                rates = np.concatenate([rates, detections.alarm_range_rate])
+            range_rate, rate_sigma = rates[order], self._environment[radar_of, 8]
         batches, start = [], 0
-        for row, (radar, stop) in enumerate(zip(radars.tolist(), bounds.tolist(),
-                                                strict=True)):
-            if stop > start:
-                measures = self._measures_range_rate and self._environment[radar, 8] > 0
+        for row, (radar, count) in enumerate(zip(radar_list, per_row.tolist(), strict=True)):
+            if count:
+                stop = start + count
+                measures = range_rate is not None and self._environment[radar, 8] > 0
                 batches.append(DetectionBatch(
                     radar, float(look_times[look_of_row[row]]), measured[start:stop, 0],
                     measured[start:stop, 1], measured[start:stop, 2], snr_db[start:stop],
                     threat_id[start:stop], position[start:stop], covariance[start:stop],
                     range_rate[start:stop] if measures else None,
                     rate_sigma[start:stop] if measures else None))
-            start = stop
+                start = stop
         return batches
 
     def _detect_wave(self, rows: np.ndarray, radars: np.ndarray, look_times: np.ndarray,
@@ -544,16 +532,34 @@ class RadarNetwork:
         (see :meth:`_looks`)."""
         ids = visible_ids
         radars, look_of_row = radars[rows], look_of_row[rows]
-        # The wave's looks: their first row (rows of a look are contiguous) and fraction.
-        first = np.concatenate(([0], np.flatnonzero(look_of_row[1:] != look_of_row[:-1]) + 1))
+        radar_list = radars.tolist()
+        # The wave's looks: their first row (rows of a look are contiguous) and fraction,
+        # and each row's look among them (a handful of rows: Python lists beat NumPy here).
+        first_list: list[int] = []
+        row_look_list: list[int] = []
+        previous = -1
+        for row, look in enumerate(look_of_row.tolist()):
+            if look != previous:
+                first_list.append(row)
+                previous = look
+            row_look_list.append(len(first_list) - 1)
+        first = np.array(first_list, dtype=np.intp)
+        row_look = np.array(row_look_list, dtype=np.intp)
         looks = look_of_row[first]
         look_fraction = fractions[looks]
-        row_look = np.repeat(np.arange(looks.size), np.diff(np.append(first, rows.size)))
+        # Each row's uniforms and fluctuations drawn straight into their rows (the same
+        # numbers as drawing arrays and copying them).
         draws = np.empty((radars.size, ids.size))
         fluctuations = np.empty((radars.size, ids.size))
-        for row, radar in enumerate(radars.tolist()):
-            draws[row] = self._rngs[radar].random(ids.size)
-            fluctuations[row] = fluctuation(self._rngs[radar], self._shapes[radar], ids.size)
+        for row, radar in enumerate(radar_list):
+            rng = self._rngs[radar]
+            rng.random(out=draws[row])
+            shape = self._shapes[radar]
+            if shape == 0.0:  # a steady target: no draw (detection_table.fluctuation)
+                fluctuations[row] = 1.0
+            else:
+                rng.standard_gamma(shape, out=fluctuations[row])
+                fluctuations[row] /= shape
         aspect = self.aspect_rcs_m2 if self.aspect_rcs_m2 is not None else _NO_ASPECT
         jammer_bounds = np.zeros(looks.size + 1, dtype=np.intp)
         jammers = _NO_JAMMERS
@@ -561,8 +567,8 @@ class RadarNetwork:
         if self.jammers is not None or self.terrain_mask is not None:
             per_look, jammer_views, clutter_views = [], [], []
             for look, fraction, start, stop in zip(
-                    looks.tolist(), look_fraction.tolist(), first.tolist(),
-                    np.append(first[1:], rows.size).tolist(), strict=True):
+                    looks.tolist(), look_fraction.tolist(), first_list,
+                    [*first_list[1:], rows.size], strict=True):
                 position, height = at.of(fraction)
                 look_jammers = self._active_jammers(float(look_times[look]), position, height,
                                                     ids)
@@ -579,7 +585,7 @@ class RadarNetwork:
             if self.terrain_mask is not None:
                 jammer_view = np.zeros((radars.size, max(1, int(np.diff(jammer_bounds).max()))),
                                        dtype=np.bool_)
-                for start, view in zip(first.tolist(), jammer_views, strict=True):
+                for start, view in zip(first_list, jammer_views, strict=True):
                     jammer_view[start:start + view.shape[0], :view.shape[1]] = view
                 clutter_view = np.ascontiguousarray(np.concatenate(clutter_views))
         row, column, measured, snr, range_rate = _detect_looks(
@@ -593,16 +599,25 @@ class RadarNetwork:
             seen = self.terrain_mask.visible(radars[row], detected_at)
             row, column, measured = row[seen], column[seen], measured[seen]
             snr, range_rate = snr[seen], range_rate[seen]
-        per_radar = np.bincount(row, minlength=radars.size)
-        noise = np.concatenate([self._rngs[radar].standard_normal((count, 3))
-                                for radar, count in zip(radars.tolist(), per_radar.tolist(),
-                                                        strict=True)])
-        if self._measures_range_rate:
-            # Drawn after the position errors, only by radars that measure range rate.
-            range_rate = range_rate + self._environment[radars[row], 8] * np.concatenate([
-                self._rngs[radar].standard_normal(count) if self._environment[radar, 8] > 0
-                else np.zeros(count)
-                for radar, count in zip(radars.tolist(), per_radar.tolist(), strict=True)])
+        # Position errors, row by row (the kernel gives detections in row order), drawn
+        # into one array; then range-rate errors, by radars that measure range rate.
+        per_radar = np.bincount(row, minlength=radars.size).tolist()
+        noise = np.empty((row.size, 3))
+        rate_noise = np.zeros(row.size) if self._measures_range_rate else None
+        start = 0
+        for radar, count in zip(radar_list, per_radar, strict=True):
+            if count:
+                stop = start + count
+                self._rngs[radar].standard_normal(out=noise[start:stop])
+                start = stop
+        if rate_noise is not None:
+            start = 0
+            for radar, count in zip(radar_list, per_radar, strict=True):
+                stop = start + count
+                if count and self._environment[radar, 8] > 0:
+                    self._rngs[radar].standard_normal(out=rate_noise[start:stop])
+                start = stop
+            range_rate = range_rate + self._environment[radars[row], 8] * rate_noise
         alarms, alarm_counts, alarm_range_rate = self._false_alarms(radars)
         return _WaveDetections(rows[row], column, measured, snr, range_rate, noise, alarms,
                                rows.repeat(alarm_counts), alarm_range_rate)
@@ -739,6 +754,31 @@ def _detect(radars: np.ndarray, radar_position_m: np.ndarray, to_local: np.ndarr
     measured = np.empty((capacity, 3))
     snrs = np.empty(capacity)
     range_rates = np.empty(capacity)
+    found = _detect_into(radars, radar_position_m, to_local, radar_horizon_m, table,
+                         threat_position_m, threat_height_m, threat_rcs_m2, ids, draws,
+                         fluctuations, pd_tables, table_start_db, table_step_db, environment,
+                         earth_radius_m, velocity_mps, aspect_rcs_m2, jammer_position_m,
+                         jammer_height_m, jammer_erp_w, jammer_bandwidth_hz, jammer_in_view,
+                         clutter_in_view, 0, rows, columns, measured, snrs, range_rates, 0)
+    return (rows[:found].copy(), columns[:found].copy(), measured[:found].copy(),
+            snrs[:found].copy(), range_rates[:found].copy())
+
+
+@njit(cache=True)
+def _detect_into(radars: np.ndarray, radar_position_m: np.ndarray, to_local: np.ndarray,
+                 radar_horizon_m: np.ndarray, table: np.ndarray, threat_position_m: np.ndarray,
+                 threat_height_m: np.ndarray, threat_rcs_m2: np.ndarray, ids: np.ndarray,
+                 draws: np.ndarray, fluctuations: np.ndarray, pd_tables: np.ndarray,
+                 table_start_db: float, table_step_db: float, environment: np.ndarray,
+                 earth_radius_m: float, velocity_mps: np.ndarray, aspect_rcs_m2: np.ndarray,
+                 jammer_position_m: np.ndarray, jammer_height_m: np.ndarray,
+                 jammer_erp_w: np.ndarray, jammer_bandwidth_hz: np.ndarray,
+                 jammer_in_view: np.ndarray, clutter_in_view: np.ndarray, row_offset: int,
+                 rows: np.ndarray, columns: np.ndarray, measured: np.ndarray,
+                 snrs: np.ndarray, range_rates: np.ndarray, found: int) -> int:
+    """The loop of :func:`_detect`, writing each detection into the caller's arrays from
+    index ``found`` on (its row offset by ``row_offset``); returns the new count. One set
+    of output arrays serves every look of :func:`_detect_looks`."""
     last = pd_tables.shape[1] - 1
     has_aspect = aspect_rcs_m2.shape[0] > 0
     jammed = jammer_erp_w.size > 0
@@ -746,7 +786,6 @@ def _detect(radars: np.ndarray, radar_position_m: np.ndarray, to_local: np.ndarr
     every_jammer = np.zeros(0, dtype=np.bool_)
     jammers_masked = jammer_in_view.shape[0] > 0
     clutter_masked = clutter_in_view.shape[0] > 0
-    found = 0
     for row in range(radars.size):
         radar = radars[row]
         max_range, min_elevation, max_elevation = table[radar, 0], table[radar, 1], table[radar, 2]
@@ -803,12 +842,11 @@ def _detect(radars: np.ndarray, radar_position_m: np.ndarray, to_local: np.ndarr
                       + pd_tables[radar, index + 1] * fraction)
             if not draws[row, column] < pd:
                 continue
-            rows[found], columns[found], snrs[found] = row, column, snr * pulses
+            rows[found], columns[found], snrs[found] = row + row_offset, column, snr * pulses
             measured[found, 0], measured[found, 1], measured[found, 2] = slant, azimuth, elevation
             range_rates[found] = closing / max(slant, 1.0)
             found += 1
-    return (rows[:found].copy(), columns[:found].copy(), measured[:found].copy(),
-            snrs[:found].copy(), range_rates[:found].copy())
+    return found
 
 
 @njit(cache=True)
@@ -834,7 +872,8 @@ def _detect_looks(radars: np.ndarray, row_look: np.ndarray, look_fraction: np.nd
     fraction of 1 on; the jammers of look ``k`` are rows ``jammer_bounds[k]`` to
     ``jammer_bounds[k + 1]`` of the jammer arrays. With a DEM, ``jammer_in_view`` (rows,
     at least the most jammers of a look) and ``clutter_in_view`` (rows, ids); (0, 0): all
-    in view. Returns what :func:`_detect` returns, rows into ``radars``."""
+    in view. Returns what :func:`_detect` returns, rows into ``radars``: every look's
+    detections written once, into one set of arrays (:func:`_detect_into`)."""
     capacity = radars.size * ids.size
     rows = np.empty(capacity, dtype=np.intp)
     columns = np.empty(capacity, dtype=np.intp)
@@ -868,18 +907,89 @@ def _detect_looks(radars: np.ndarray, row_look: np.ndarray, look_fraction: np.nd
         jammer_view = (jammer_in_view[start:stop, :last_jammer - first_jammer].copy()
                        if jammers_masked else jammer_in_view)
         clutter_view = clutter_in_view[start:stop].copy() if clutter_masked else clutter_in_view
-        row, column, look_measured, snr, range_rate = _detect(
+        found = _detect_into(
             radars[start:stop], radar_position_m, to_local, radar_horizon_m, table, position,
             height, threat_rcs_m2, ids, draws[start:stop], fluctuations[start:stop],
             pd_tables, table_start_db, table_step_db, environment, earth_radius_m,
             velocity_mps, aspect_rcs_m2, jammer_position_m[first_jammer:last_jammer],
             jammer_height_m[first_jammer:last_jammer], jammer_erp_w[first_jammer:last_jammer],
-            jammer_bandwidth_hz[first_jammer:last_jammer], jammer_view, clutter_view)
-        for index in range(row.size):
-            rows[found], columns[found] = row[index] + start, column[index]
-            measured[found] = look_measured[index]
-            snrs[found], range_rates[found] = snr[index], range_rate[index]
-            found += 1
+            jammer_bandwidth_hz[first_jammer:last_jammer], jammer_view, clutter_view, start,
+            rows, columns, measured, snrs, range_rates, found)
         start = stop
     return (rows[:found].copy(), columns[:found].copy(), measured[:found].copy(),
             snrs[:found].copy(), range_rates[:found].copy())
+
+
+@njit(cache=True)
+def _plots(radars: np.ndarray, detection_row: np.ndarray, column: np.ndarray, ids: np.ndarray,
+           measured: np.ndarray, snr: np.ndarray, snr_db: np.ndarray, noise: np.ndarray,
+           alarms: np.ndarray, alarm_row: np.ndarray, sigma_floor: np.ndarray,
+           accuracy_scale: np.ndarray, threshold_snr: np.ndarray, bias: np.ndarray,
+           has_bias: bool) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray,
+                                    np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    """The plots of a step's looks, row by row (each row's detections, then its false
+    alarms): detections ``detection_row`` (k,) (rows into ``radars``, in row order) at
+    their true ``measured`` (k, 3) with linear dwell SNR ``snr`` (k,) (``snr_db`` its dB,
+    taken by NumPy) and standard normals ``noise`` (k, 3); false alarms ``alarms`` (f, 3)
+    on rows ``alarm_row`` (f,) (in row order), their errors at the radar's threshold SNR.
+
+    Each plot's 1-sigma errors are those of
+    :func:`iadsim.sensors.accuracy.measurement_sigmas` and a detection's plot is its true
+    measure plus sigma times noise, plus the radar's bias, then the range floored at 1 m
+    and the azimuth wrapped to [0, 2 pi) as ``np.mod`` wraps it: operation by operation
+    the NumPy arithmetic this replaces (no transcendental function, so the same bits).
+
+    Returns ``order`` (each plot's index in the detections then the false alarms),
+    ``row_of``, ``radar_of``, the plots (m, 3), their sigmas (m, 3), the SNR in dB (NaN
+    for a false alarm), the threat id (-1 for a false alarm) and the plots per row.
+    """
+    detected, alarmed = detection_row.size, alarm_row.size
+    total = detected + alarmed
+    order = np.empty(total, dtype=np.intp)
+    row_of = np.empty(total, dtype=np.intp)
+    radar_of = np.empty(total, dtype=np.intp)
+    plots = np.empty((total, 3))
+    sigmas = np.empty((total, 3))
+    plot_snr_db = np.empty(total)
+    threat_id = np.empty(total, dtype=np.intp)
+    per_row = np.zeros(radars.size, dtype=np.intp)
+    two_pi = 2 * np.pi
+    detection, alarm = 0, 0
+    for out in range(total):
+        if alarm >= alarmed or (detection < detected
+                                and detection_row[detection] <= alarm_row[alarm]):
+            row = detection_row[detection]
+            radar = radars[row]
+            look_snr = snr[detection]
+            order[out] = detection
+            plot_snr_db[out] = snr_db[detection]
+            threat_id[out] = ids[column[detection]]
+        else:
+            row = alarm_row[alarm]
+            radar = radars[row]
+            look_snr = threshold_snr[radar]
+            order[out] = detected + alarm
+            plot_snr_db[out] = np.nan
+            threat_id[out] = -1
+        root = np.sqrt(2.0 * max(look_snr, 1e-3))
+        for axis in range(3):
+            thermal = accuracy_scale[radar, axis] / root
+            floor = sigma_floor[radar, axis]
+            sigmas[out, axis] = np.sqrt(floor * floor + thermal * thermal)
+        if order[out] < detected:
+            for axis in range(3):
+                value = measured[detection, axis] + sigmas[out, axis] * noise[detection, axis]
+                if has_bias:
+                    value = value + bias[radar, axis]
+                plots[out, axis] = value
+            detection += 1
+        else:
+            for axis in range(3):
+                plots[out, axis] = alarms[alarm, axis]
+            alarm += 1
+        plots[out, 0] = max(plots[out, 0], 1.0)
+        # Python's float modulo, which np.mod follows: fmod, then the divisor's sign.
+        plots[out, 1] = plots[out, 1] % two_pi
+        row_of[out], radar_of[out] = row, radar
+        per_row[row] += 1
+    return order, row_of, radar_of, plots, sigmas, plot_snr_db, threat_id, per_row
