@@ -24,7 +24,7 @@ from iadsim.analysis.track_quality import score_tracks
 from iadsim.engine.run_cost import DEFAULT_MAX_EVENTS, estimate, over_budget
 from iadsim.engine.simulation import Simulation
 from iadsim.engine.track_recording import TrackRecorder
-from iadsim.errors import OutputError, ScenarioError
+from iadsim.errors import OutputError, ScenarioError, TrajectoryError
 from iadsim.scenario.loader import check_scenario, load_scenario, scenario_from_dict
 from iadsim.scenario.schema import THREAT_KINDS, Scenario
 from iadsim.threats.recording import read_recording
@@ -232,7 +232,7 @@ def run(scenario: str | Path | dict[str, Any] | Scenario, seed: int | None = Non
     started = time.perf_counter()
     try:
         simulation = Simulation(model, seed=seed)
-    except ValueError as error:  # a trajectory the flight models cannot solve
+    except TrajectoryError as error:  # a trajectory the flight models cannot solve
         raise ScenarioError(f"<scenario {model.name}>", [("threats", str(error))]) from None
     simulation.run()
     events = simulation.log.to_frame(release=True)

@@ -49,6 +49,13 @@ class OutputError(IadsimError, ValueError):
     """
 
 
+class TrajectoryError(IadsimError, ValueError):
+    """A threat's flight that the flight models cannot solve with the scenario's numbers
+    (e.g. no boost of the given burn time reaches the target with the asked apogee). The
+    message names the quantity and what to change; the run reports it under ``threats``.
+    """
+
+
 class WorkerLostError(IadsimError, RuntimeError):
     """A campaign's replication whose worker process died more often than the cluster
     retries it (a crash, the out-of-memory killer). The campaign stops; the replications

@@ -205,3 +205,14 @@ def test_overlapping_cuts_keep_one_autonomous_stack_until_the_last_ends():
     assert (of_kind(events, "assignment")["track_id"] >= AUTONOMOUS_TRACK_ID_BASE).all()
     assert of_kind(events, "fault_start")["value"].tolist() == [0.0, 1.0]
     assert not simulation.commanded[0]
+
+
+def test_a_raid_on_an_undefended_site_runs_and_every_threat_arrives():
+    """No radars and no batteries (a raid's baseline, what the defence is measured
+    against): the run must go through, not fail building an empty radar network, and
+    every threat reaches its target with nothing detected and nothing fired."""
+    result = iadsim.run(small_site(sensors=[], batteries=[]), seed=3)
+    assert result.events["kind"].value_counts()[lambda counts: counts > 0].to_dict() == {
+        "threat_launch": 2, "leak": 2}
+    assert result.summary["verdict"] == "not_defended"
+    assert result.summary["assets"][0]["leakers"] == 2

@@ -55,6 +55,7 @@ from iadsim.sensors.accuracy import MONOPULSE_SLOPE, measurement_sigmas
 from iadsim.sensors.coverage_geometry import look_geometry
 from iadsim.sensors.detection import detection_threshold, radar_equation_snr, required_snr_db
 from iadsim.sensors.detection_table import (
+    TABLE_SNR_DB,
     TABLE_START_DB,
     TABLE_STEP_DB,
     fluctuation,
@@ -343,7 +344,7 @@ class RadarNetwork:
         # The steady-target Pd of each radar's Pfa and pulses, tabulated once (one
         # implementation: probability_of_detection); the look's fluctuation is drawn.
         self._pd_tables = np.array([steady_pd_table(site.pfa, site.pulses_per_dwell)
-                                    for site in sites]).reshape(len(sites), -1)
+                                    for site in sites]).reshape(len(sites), TABLE_SNR_DB.size)
         self._shapes = [fluctuation_shape(site.swerling, site.pulses_per_dwell)
                         for site in sites]
         self.sigmas = np.array([[site.range_sigma_m, site.azimuth_sigma_rad,

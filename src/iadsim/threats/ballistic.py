@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import numpy as np
 
+from iadsim.errors import TrajectoryError
 from iadsim.world.atmosphere import STANDARD_GRAVITY_MPS2
 
 
@@ -30,7 +31,7 @@ def solve(ground_range_m: np.ndarray, launch_alt_m: np.ndarray, impact_alt_m: np
     """
     ground_range_m = np.asarray(ground_range_m, dtype=float)
     if (apogee_km is None) == (launch_angle_deg is None):
-        raise ValueError("give exactly one of apogee_km or launch_angle_deg")
+        raise TrajectoryError("give exactly one of apogee_km or launch_angle_deg")
     if apogee_km is not None:
         apogee_m = np.full_like(ground_range_m, apogee_km * 1_000.0)
     else:

@@ -41,6 +41,7 @@ from functools import lru_cache
 import numpy as np
 from numba import njit
 
+from iadsim.errors import TrajectoryError
 from iadsim.threats import ballistic
 from iadsim.world.atmosphere import density_at
 
@@ -284,18 +285,18 @@ def solve_trajectory(ground_range_m: float, launch_alt_m: float, impact_alt_m: f
         missile would already be past its target).
     """
     if (apogee_km is None) == (launch_angle_deg is None):
-        raise ValueError("give exactly one of apogee_km or launch_angle_deg")
+        raise TrajectoryError("give exactly one of apogee_km or launch_angle_deg")
     for name, value in (("ground_range_m", ground_range_m), ("burn_time_s", burn_time_s),
                         ("ballistic_coefficient_kg_m2", ballistic_coefficient_kg_m2)):
         if not (math.isfinite(value) and value > 0.0):
-            raise ValueError(f"{name} must be a finite number > 0, got {value}")
+            raise TrajectoryError(f"{name} must be a finite number > 0, got {value}")
     if apogee_km is not None and not (math.isfinite(apogee_km) and apogee_km > 0.0):
-        raise ValueError(f"apogee_km must be a finite number > 0, got {apogee_km}")
+        raise TrajectoryError(f"apogee_km must be a finite number > 0, got {apogee_km}")
     if launch_angle_deg is not None and not 0.0 < launch_angle_deg < 90.0:
-        raise ValueError(f"launch_angle_deg must be in (0, 90), got {launch_angle_deg}")
+        raise TrajectoryError(f"launch_angle_deg must be in (0, 90), got {launch_angle_deg}")
     for name, value in (("launch_alt_m", launch_alt_m), ("impact_alt_m", impact_alt_m)):
         if not (math.isfinite(value) and -1_000.0 <= value <= 100_000.0):
-            raise ValueError(f"{name} must be in [-1,000, 100,000] m, got {value}")
+            raise TrajectoryError(f"{name} must be in [-1,000, 100,000] m, got {value}")
     target_angle = ground_range_m / EARTH_RADIUS_M
     burn_steps = max(1, math.ceil(burn_time_s / STEP_S))
     step = burn_time_s / burn_steps
@@ -362,7 +363,7 @@ def solve_trajectory(ground_range_m: float, launch_alt_m: float, impact_alt_m: f
             or (solve_pitch and abs(current[1]) >= APOGEE_TOLERANCE_M)):
         asked = (f"apogee_km={apogee_km}" if solve_pitch
                  else f"launch_angle_deg={launch_angle_deg}")
-        raise ValueError(
+        raise TrajectoryError(
             f"no boost of burn_time_s={burn_time_s} reaches {ground_range_m / 1e3:.1f} km "
             f"with {asked} (residual {current} m); choose a higher apogee or a shorter burn")
     thrust, pitch = math.exp(unknowns[0]), float(unknowns[1])
