@@ -5,7 +5,8 @@ is a third to a half of the spacing.
 
 IMM tracks are gated on the broadest model's prediction and their pairs priced with the
 CV model's prediction (``tracking.imm_pricing``, :func:`iadsim.tracking.association.
-priced_gain`); a slow target's manoeuvre model is scaled down
+priced_gain`); a report only the broad gate holds is taken only when unambiguous
+(``tracking.imm_broad_gate_reports``); a slow target's manoeuvre model may be scaled down
 (:func:`iadsim.tracking.imm.manoeuvre_scale`). Reports are built by hand from the truth
 (:func:`test_tracker.measure`) plus uniform clutter; the tracker never sees the truth,
 which only scores the picture.
@@ -113,8 +114,13 @@ def parallel_lanes(time_s: float) -> np.ndarray:
 #: The IMM tuned for drones as ``saturation`` tunes it: its manoeuvre model scaled down
 #: for slow targets (:func:`iadsim.tracking.imm.manoeuvre_scale`).
 DRONE_IMM = {"imm_manoeuvre_reference_speed_mps": 250.0}
-#: The IMM as it was before that scale and the CV-model pricing (issue 18).
-UNSCALED_IMM = {"imm_pricing": "combined"}
+#: The IMM as it was until h-imm4: any report its broad gate holds taken when no track
+#: prices it higher, a track entering with the manoeuvre mode at 10 %, mean time in the CV
+#: mode 30 s.
+EARLIER_IMM = {"imm_broad_gate_reports": "any", "imm_initial_ca_probability": 0.1,
+               "imm_cv_sojourn_s": 30.0}
+#: The IMM as it was before the speed scale and the CV-model pricing (issue 18).
+UNSCALED_IMM = {"imm_pricing": "combined", **EARLIER_IMM}
 
 
 def test_the_imm_holds_drones_in_parallel_lanes_within_a_quarter_of_cv(two_sites):
@@ -134,12 +140,13 @@ def test_the_imm_holds_drones_in_parallel_lanes_within_a_quarter_of_cv(two_sites
 
 
 def test_pricing_imm_pairs_with_the_cv_model_keeps_the_crowd_apart(two_sites, monkeypatch):
-    """Over three seeds of the crossing groups, the IMM priced with its CV model's
-    prediction changes the track holding a target less often than priced with its
-    combined prediction, and under half as often as priced by its broad gate alone
-    (measured: 106, 121 and 403 changes; 79 with the drone tuning; CV: 5)."""
+    """Over three seeds of the crossing groups, the earlier IMM (``EARLIER_IMM``) priced
+    with its CV model's prediction changes the track holding a target less often than
+    priced with its combined prediction, and under half as often as priced by its broad
+    gate alone (measured: 106, 121 and 403 changes; CV: 5)."""
     def changes(**settings) -> int:
-        return sum(track_changes(two_sites, "imm", seed, **settings) for seed in (1, 2, 3))
+        return sum(track_changes(two_sites, "imm", seed, **{**EARLIER_IMM, **settings})
+                   for seed in (1, 2, 3))
 
     priced = changes()
     combined = changes(imm_pricing="combined")
@@ -154,3 +161,41 @@ def test_the_cv_filter_holds_the_crossing_groups(two_sites, seed):
     """The reference the IMM is measured against: the CV filter changes a target's track
     at most three times in a run (12 targets, 60 scans)."""
     assert track_changes(two_sites, "cv", seed) <= 3
+
+
+def test_the_imm_holds_the_crossing_groups_within_noise_of_cv(two_sites):
+    """Over three seeds of the crossing groups the IMM changes the track holding a target
+    7 times against CV's 5 (at most 10 here); the earlier IMM (``EARLIER_IMM``) changed it
+    106 times. Each of its three changes counts: with a report only its broad gate holds
+    taken when ambiguous again, 65 (such reports were the neighbours' and clutter a track
+    took when it missed its own, read as a manoeuvre); entering with the manoeuvre mode at
+    10 % again, 12; 30 s mean time in the CV mode again, 20."""
+    def changes(**settings) -> int:
+        return sum(track_changes(two_sites, "imm", seed, **settings) for seed in (1, 2, 3))
+
+    assert changes() <= 10
+    assert changes(imm_broad_gate_reports="any") > 30
+
+
+def two_crossing_aircraft(time_s: float) -> np.ndarray:
+    """Two aircraft (2, 3) at 250 m/s crossing at 20 degrees near (30 km, 30 km) at
+    t = 60 s, 300 m apart in height (under three elevation sigmas of the radar there):
+    within 1 km of each other for 23 s."""
+    along = 250.0 * (time_s - 60.0)
+    angle = np.radians(20.0)
+    return np.array([[30_000.0 + along, 30_000.0, 3_000.0],
+                     [30_000.0 + along * np.cos(angle), 30_000.0 + along * np.sin(angle),
+                      3_300.0]])
+
+
+def test_the_imm_keeps_two_aircraft_crossing_at_a_small_angle_apart(two_sites):
+    """Two aircraft cross at 20 degrees in clutter, ten seeds: the IMM changes the track
+    holding one no more often than the CV filter, to within 2 (measured: 7 each; the
+    earlier IMM, 19)."""
+    def changes(motion_model: str, **settings) -> int:
+        return sum(track_changes(two_sites, motion_model, seed, two_crossing_aircraft,
+                                 **settings) for seed in range(1, 11))
+
+    cv = changes("cv")
+    assert changes("imm") <= cv + 2
+    assert changes("imm", **EARLIER_IMM) > cv + 5
