@@ -200,3 +200,27 @@ def test_the_imm_keeps_two_aircraft_crossing_at_a_small_angle_apart(two_sites):
     cv = changes("cv")
     assert changes("imm") <= cv + 2
     assert changes("imm", **EARLIER_IMM) > cv + 5
+
+
+def test_a_report_only_the_broad_gate_holds_is_ambiguous_when_shared(two_sites):
+    """:meth:`CentralTracker._ambiguous_broad_pairs` on hand-made pairs: a broad pair is
+    ambiguous when its track's gate holds another report of that scan, or another
+    confirmed track's gate holds its report; a tentative track's does not count (a new
+    track started on a hard turn's first report must not stop the old track taking the
+    next), nor does another scan's report."""
+    tracker, _ = make_network_tracker(two_sites[:1], motion_model="imm")
+    tracker.status = np.array([2, 2, 1, 2], dtype=np.int8)  # confirmed, tentative
+    tracks = np.arange(4)
+    # Pairs (track, report): track 0 with report 0 (scan 0) and report 3 (scan 1);
+    # track 1 with reports 1 and 2 (scan 0) and 4 (scan 1); tentative track 2 with
+    # report 0; confirmed track 3 with report 4.
+    pair_track = np.array([0, 0, 1, 1, 2, 3, 1])
+    pair_measurement = np.array([0, 3, 1, 2, 0, 4, 4])
+    slot_of = np.array([0, 0, 0, 1, 1])  # reports 0-2 in scan 0, 3-4 in scan 1
+    broad = np.array([0, 1, 2, 5])
+    ambiguous = tracker._ambiguous_broad_pairs(broad, tracks, pair_track, pair_measurement,
+                                               slot_of, 2, 5)
+    # Pair 0: track 0's only report of scan 0, gated by no other confirmed track: kept.
+    # Pair 1: track 0's only report of scan 1: kept. Pair 2: track 1 gates reports 1
+    # and 2 in scan 0: ambiguous. Pair 5: report 4 is in track 3's and track 1's gates.
+    assert ambiguous.tolist() == [2, 5]
