@@ -27,7 +27,8 @@ def test_tracking_changes_are_read_as_numbers_booleans_or_words():
 
 @pytest.mark.parametrize(("script", "tracking", "message"), [
     ("track_picture.py", "motion_model=foo", "error: sinop-trial with --tracking "
-     "motion_model=foo: tracking.motion_model: Input should be 'cv' or 'imm' (got 'foo')"),
+     "motion_model=foo: tracking.motion_model: Input should be 'cv', 'imm' or "
+     "'imm_for_manoeuvring' (got 'foo')"),
     ("false_tracks.py", "merge_checks=-5", "error: sinop-trial with --tracking "
      "merge_checks=-5: tracking.merge_checks: Input should be greater than or equal to 1 "
      "(got -5)"),

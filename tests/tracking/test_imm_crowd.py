@@ -5,7 +5,8 @@ is a third to a half of the spacing.
 
 IMM tracks are gated on the broadest model's prediction and their pairs priced with the
 CV model's prediction (``tracking.imm_pricing``, :func:`iadsim.tracking.association.
-priced_gain`); a slow target's manoeuvre model is scaled down
+priced_gain`); a report only the broad gate holds is taken only when unambiguous
+(``tracking.imm_broad_gate_reports``); a slow target's manoeuvre model may be scaled down
 (:func:`iadsim.tracking.imm.manoeuvre_scale`). Reports are built by hand from the truth
 (:func:`test_tracker.measure`) plus uniform clutter; the tracker never sees the truth,
 which only scores the picture.
@@ -113,17 +114,23 @@ def parallel_lanes(time_s: float) -> np.ndarray:
 #: The IMM tuned for drones as ``saturation`` tunes it: its manoeuvre model scaled down
 #: for slow targets (:func:`iadsim.tracking.imm.manoeuvre_scale`).
 DRONE_IMM = {"imm_manoeuvre_reference_speed_mps": 250.0}
-#: The IMM as it was before that scale and the CV-model pricing (issue 18).
-UNSCALED_IMM = {"imm_pricing": "combined"}
+#: The IMM as it was until h-imm4: any report its broad gate holds taken when no track
+#: prices it higher, a track entering with the manoeuvre mode at 10 %, mean time in the CV
+#: mode 30 s.
+EARLIER_IMM = {"imm_broad_gate_reports": "any", "imm_initial_ca_probability": 0.1,
+               "imm_cv_sojourn_s": 30.0}
+#: The IMM as it was before the speed scale and the CV-model pricing (issue 18).
+UNSCALED_IMM = {"imm_pricing": "combined", **EARLIER_IMM}
 
 
 def test_the_imm_holds_drones_in_parallel_lanes_within_a_quarter_of_cv(two_sites):
     """Twenty drones in 300 m lanes, 60 scans, clutter, seeds 1-3: the IMM tuned for
     drones (``DRONE_IMM``) changes the track holding a drone at most 1.25 times as often
-    as the CV filter (measured: 432 against 376; the CV filter's changes are the lanes'
-    own ambiguity at 2.5 sigma). The IMM as it was (priced with its combined prediction,
-    manoeuvre model unscaled) changed it 739 times (2.0x): the bound fails there; with
-    the CV-model pricing alone, 570."""
+    as the CV filter (measured: 400 against 376, 432 with h-imm3's settings; the CV
+    filter's changes are the lanes' own ambiguity at 2.5 sigma; unscaled, 470). The IMM
+    as it was (priced with its combined prediction, manoeuvre model unscaled,
+    ``UNSCALED_IMM``) changed it 739 times (2.0x): the bound fails there; with the
+    CV-model pricing alone, 570."""
     def changes(motion_model: str, **settings) -> int:
         return sum(track_changes(two_sites, motion_model, seed, parallel_lanes, **settings)
                    for seed in (1, 2, 3))
@@ -134,12 +141,13 @@ def test_the_imm_holds_drones_in_parallel_lanes_within_a_quarter_of_cv(two_sites
 
 
 def test_pricing_imm_pairs_with_the_cv_model_keeps_the_crowd_apart(two_sites, monkeypatch):
-    """Over three seeds of the crossing groups, the IMM priced with its CV model's
-    prediction changes the track holding a target less often than priced with its
-    combined prediction, and under half as often as priced by its broad gate alone
-    (measured: 106, 121 and 403 changes; 79 with the drone tuning; CV: 5)."""
+    """Over three seeds of the crossing groups, the earlier IMM (``EARLIER_IMM``) priced
+    with its CV model's prediction changes the track holding a target less often than
+    priced with its combined prediction, and under half as often as priced by its broad
+    gate alone (measured: 106, 121 and 403 changes; CV: 5)."""
     def changes(**settings) -> int:
-        return sum(track_changes(two_sites, "imm", seed, **settings) for seed in (1, 2, 3))
+        return sum(track_changes(two_sites, "imm", seed, **{**EARLIER_IMM, **settings})
+                   for seed in (1, 2, 3))
 
     priced = changes()
     combined = changes(imm_pricing="combined")
@@ -154,3 +162,65 @@ def test_the_cv_filter_holds_the_crossing_groups(two_sites, seed):
     """The reference the IMM is measured against: the CV filter changes a target's track
     at most three times in a run (12 targets, 60 scans)."""
     assert track_changes(two_sites, "cv", seed) <= 3
+
+
+def test_the_imm_holds_the_crossing_groups_within_noise_of_cv(two_sites):
+    """Over three seeds of the crossing groups the IMM changes the track holding a target
+    7 times against CV's 5 (at most 10 here); the earlier IMM (``EARLIER_IMM``) changed it
+    106 times. Each of its three changes counts: with a report only its broad gate holds
+    taken when ambiguous again, 65 (such reports were the neighbours' and clutter a track
+    took when it missed its own, read as a manoeuvre); entering with the manoeuvre mode at
+    10 % again, 12; 30 s mean time in the CV mode again, 20."""
+    def changes(**settings) -> int:
+        return sum(track_changes(two_sites, "imm", seed, **settings) for seed in (1, 2, 3))
+
+    assert changes() <= 10
+    assert changes(imm_broad_gate_reports="any") > 30
+
+
+def two_crossing_aircraft(time_s: float) -> np.ndarray:
+    """Two aircraft (2, 3) at 250 m/s crossing at 20 degrees near (30 km, 30 km) at
+    t = 60 s, 300 m apart in height (under three elevation sigmas of the radar there):
+    within 1 km of each other for 23 s."""
+    along = 250.0 * (time_s - 60.0)
+    angle = np.radians(20.0)
+    return np.array([[30_000.0 + along, 30_000.0, 3_000.0],
+                     [30_000.0 + along * np.cos(angle), 30_000.0 + along * np.sin(angle),
+                      3_300.0]])
+
+
+def test_the_imm_keeps_two_aircraft_crossing_at_a_small_angle_apart(two_sites):
+    """Two aircraft cross at 20 degrees in clutter, ten seeds: the IMM changes the track
+    holding one no more often than the CV filter, to within 2 (measured: 7 each; the
+    earlier IMM, 19)."""
+    def changes(motion_model: str, **settings) -> int:
+        return sum(track_changes(two_sites, motion_model, seed, two_crossing_aircraft,
+                                 **settings) for seed in range(1, 11))
+
+    cv = changes("cv")
+    assert changes("imm") <= cv + 2
+    assert changes("imm", **EARLIER_IMM) > cv + 5
+
+
+def test_a_report_only_the_broad_gate_holds_is_ambiguous_when_shared(two_sites):
+    """:meth:`CentralTracker._ambiguous_broad_pairs` on hand-made pairs: a broad pair is
+    ambiguous when its track's gate holds another report of that scan, or another
+    confirmed track's gate holds its report; a tentative track's does not count (a new
+    track started on a hard turn's first report must not stop the old track taking the
+    next), nor does another scan's report."""
+    tracker, _ = make_network_tracker(two_sites[:1], motion_model="imm")
+    tracker.status = np.array([2, 2, 1, 2], dtype=np.int8)  # confirmed, tentative
+    tracks = np.arange(4)
+    # Pairs (track, report): track 0 with report 0 (scan 0) and report 3 (scan 1);
+    # track 1 with reports 1 and 2 (scan 0) and 4 (scan 1); tentative track 2 with
+    # report 0; confirmed track 3 with report 4.
+    pair_track = np.array([0, 0, 1, 1, 2, 3, 1])
+    pair_measurement = np.array([0, 3, 1, 2, 0, 4, 4])
+    slot_of = np.array([0, 0, 0, 1, 1])  # reports 0-2 in scan 0, 3-4 in scan 1
+    broad = np.array([0, 1, 2, 5])
+    ambiguous = tracker._ambiguous_broad_pairs(broad, tracks, pair_track, pair_measurement,
+                                               slot_of, 2, 5)
+    # Pair 0: track 0's only report of scan 0, gated by no other confirmed track: kept.
+    # Pair 1: track 0's only report of scan 1: kept. Pair 2: track 1 gates reports 1
+    # and 2 in scan 0: ambiguous. Pair 5: report 4 is in track 3's and track 1's gates.
+    assert ambiguous.tolist() == [2, 5]

@@ -815,10 +815,13 @@ class Tracking(StrictModel):
         "gravity (the ballistic model) instead of at constant velocity.")
     ballistic_model_confidence: Probability = Field(
         0.9, description="... when the classification's confidence is at least this.")
-    motion_model: Literal["cv", "imm"] = Field(
+    motion_model: Literal["cv", "imm", "imm_for_manoeuvring"] = Field(
         "cv", description="Filter of the tracks not flown with the ballistic model: 'cv' "
-        "(nearly constant velocity, process_noise_mps2) or 'imm' (interacting multiple "
-        "model, constant velocity + constant acceleration, for manoeuvring targets).")
+        "(nearly constant velocity, process_noise_mps2), 'imm' (interacting multiple "
+        "model, constant velocity + constant acceleration, for manoeuvring targets) for "
+        "every confirmed track, or 'imm_for_manoeuvring': the IMM only for the confirmed "
+        "tracks classified aircraft or cruise missile (kinematic classification), CV for "
+        "the others (drones, ballistic missiles in boost).")
     imm_cv_noise_mps2: Positive = Field(
         5.0, description="IMM: acceleration noise level of its constant-velocity model.")
     imm_ca_noise_mps3: Positive = Field(
@@ -835,11 +838,23 @@ class Tracking(StrictModel):
     imm_pricing: Literal["cv_model", "combined"] = Field(
         "cv_model", description="IMM: what a track's gated pairs are priced with in the "
         "assignment (its gate is its broadest model's): 'cv_model' (its constant-velocity "
-        "model's prediction) or 'combined' (its moment-matched prediction); a pair outside "
-        "the pricing is still taken when no track wants its report.")
+        "model's prediction) or 'combined' (its moment-matched prediction).")
+    imm_broad_gate_reports: Literal["unambiguous", "any"] = Field(
+        "unambiguous", description="IMM: when a track takes a report that only its broad "
+        "gate holds (outside its pricing's gate: the onset of a hard manoeuvre, or a "
+        "neighbour's report or clutter): 'unambiguous', only when that report is the only "
+        "one in the track's gate for that scan and in no other confirmed track's gate; "
+        "'any' (the earlier behaviour), whenever no track prices the report higher.")
+    imm_initial_ca_probability: Probability = Field(
+        0.02, description="IMM: probability of the constant-acceleration "
+        "mode when a track enters the IMM (at confirmation). A young track's velocity is "
+        "still rough, and a manoeuvre mode likely from the start read its neighbours' "
+        "reports as turns (0.1 until h-imm4: tests/tracking/test_imm_crowd.py).")
     imm_cv_sojourn_s: Positive = Field(
-        30.0, description="IMM: mean time in the constant-velocity mode (its switching "
-        "probability over dt is 1 - exp(-dt / sojourn)).")
+        120.0, description="IMM: mean time in the constant-velocity mode (its switching "
+        "probability over dt is 1 - exp(-dt / sojourn)). Aircraft fly straight legs of "
+        "minutes; with 30 s (until h-imm4) the manoeuvre mode stood at 10-30 % on a straight "
+        "leg and read neighbours' reports as turns (tests/tracking/test_imm_crowd.py).")
     imm_ca_sojourn_s: Positive = Field(
         10.0, description="IMM: mean time in the constant-acceleration mode.")
     confirmation: Literal["m_of_n", "score"] = Field(

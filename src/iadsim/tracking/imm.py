@@ -19,8 +19,8 @@ acceleration, continuous form).
 
 Functions return new arrays; inputs are not modified. The work is whole-array NumPy over
 (tracks, models, 9, 9). The tracker uses it for its tracks when ``tracking.motion_model``
-is ``imm`` (keeping the per-model arrays in its table, see
-:mod:`iadsim.tracking.tracker`).
+is ``imm`` (or ``imm_for_manoeuvring``: aircraft and cruise missiles only), keeping the
+per-model arrays in its table (see :mod:`iadsim.tracking.tracker`).
 """
 
 from __future__ import annotations
