@@ -194,9 +194,10 @@ NETWORK_PROFILES = ("s400-class-search-radar", "s400-class-engagement-radar",
     # The layered-defense network: every catalog radar profile, overlapping.
     (NETWORK_PROFILES, "m_of_n", 11, 15),
     (NETWORK_PROFILES, "score", 11, 0),
-    (NETWORK_PROFILES, "m_of_n_and_score", 11, 0),
-    (NETWORK_PROFILES, "m_of_n_and_score", 12, 0),
-    (NETWORK_PROFILES, "m_of_n_and_score", 13, 0),
+    # The default (M of N with the score's veto): no ghost over the network.
+    (NETWORK_PROFILES, None, 11, 0),
+    (NETWORK_PROFILES, None, 12, 0),
+    (NETWORK_PROFILES, None, 13, 0),
 ])
 def test_few_confirmed_tracks_from_clutter_alone_over_30_minutes(profiles, confirmation, seed,
                                                                  most_confirmed):
@@ -209,8 +210,8 @@ def test_few_confirmed_tracks_from_clutter_alone_over_30_minutes(profiles, confi
     before the radars looked at their scheduled times, 0e499aa), most of them on the
     short-range radar beside the S-400-class pair; the bounds are about 1.5 times those.
     Score confirmation (alpha 1e-6, beta 0.01) confirms none over the whole network in
-    each of the three seeds (benchmarks/clutter_confirms.py), nor does M of N with the
-    score's veto (m_of_n_and_score)."""
+    each of the three seeds (benchmarks/clutter_confirms.py), nor does the default, M of
+    N with the score's veto (m_of_n_and_score)."""
     offsets = [(0.0, 0.0), (0.005, 0.005), (0.12, 0.04), (0.05, -0.24), (-0.01, 0.0),
                (0.19, 0.13), (-0.075, 0.65)]
     scenario = scenario_from_dict({
@@ -223,7 +224,10 @@ def test_few_confirmed_tracks_from_clutter_alone_over_30_minutes(profiles, confi
     frame = LocalFrame(CLUTTER_LAT, CLUTTER_LON, 0.0)
     sites = radar_sites(scenario, frame)
     network = RadarNetwork(sites, seed=seed, ground_elevation_m=0.0, record_detections=False)
-    tracker, log = make_network_tracker(sites, confirmation=confirmation)
+    tracker, log = make_network_tracker(
+        sites, **({} if confirmation is None else {"confirmation": confirmation}))
+    if confirmation is None:
+        assert tracker.settings.confirmation == "m_of_n_and_score"
     none3, none = np.zeros((0, 3)), np.zeros(0)
     alarms = 0
     for time_s in np.arange(0.5, 1_800.0, 0.5):

@@ -51,8 +51,8 @@ Tracking and Navigation, 2001, sec. 11.6):
   1999, sec. 6.2), raised by each plot and lowered by each missed opportunity, and is
   confirmed or deleted at Wald's thresholds from ``false_track_probability`` and
   ``missed_track_probability``.
-* M of N and score (``confirmation: m_of_n_and_score``): M of N confirms and deletes as
-  above, but a track whose score is below the confirmation threshold is not confirmed
+* M of N and score (``confirmation: m_of_n_and_score``, the default): M of N confirms and
+  deletes as above, but a track whose score is below the confirmation threshold is not confirmed
   (it stays tentative, and confirms at its first report past ``confirm_hits`` that finds
   the score there). The score's false-alarm density is taken where the plot lies, so
   near a radar, where false alarms crowd, clutter passing 4 of 6 is held back, while a
