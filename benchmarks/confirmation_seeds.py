@@ -1,4 +1,5 @@
-"""M of N against score confirmation over seeds: leakers, false tracks, time to confirm.
+"""M of N against score confirmation (and M of N with the score's veto) over seeds: leakers,
+false tracks, time to confirm.
 
 Leakers, false tracks, the rounds fired at them, and how soon each threat is confirmed.
 
@@ -41,7 +42,7 @@ from iadsim.events import EventKind
 from picture_walk import scored_pictures
 from tracking_settings import commit, tracking_changes, with_tracking
 
-RULES = ("m_of_n", "score")
+RULES = ("m_of_n", "score", "m_of_n_and_score")
 
 
 def run_one(name: str, seed: int, radius_m: float, tracking: dict) -> dict:

@@ -195,9 +195,10 @@ def lanes_picture(sites, **settings):
     M = 4: one
     400 m beside the middle lane seen by radar b only (a second track on its target), one
     as close to the last lane but updated with it by radar a's scan at 10 s (two resolved
-    targets), one 6 km away."""
+    targets), one 6 km away. M of N without the score's veto (the tracks are made
+    here, with no plots and so no score: the guard alone is under test)."""
     tracker, log = make_network_tracker(sites, confirm_hits=4, duplicate_guard=True,
-                                        **settings)
+                                        **{"confirmation": "m_of_n", **settings})
     lanes = START[0] + np.array([[0.0, 0.0, 0.0], [1_500.0, 0.0, 0.0], [3_000.0, 0.0, 0.0]])
     tentative = lanes + np.array([[-6_000.0, 0.0, 0.0], [400.0, 0.0, 0.0],
                                   [400.0, 0.0, 0.0]])

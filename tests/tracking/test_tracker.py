@@ -200,7 +200,8 @@ def test_picture_shows_confirmed_tracks_and_leaves_the_table_unchanged(site):
 
 
 def test_picture_can_be_limited_to_some_tracks(site):
-    tracker, _ = make_tracker(site, confirm_hits=1)
+    # One hit confirms under M of N alone (a single plot never passes the score's veto).
+    tracker, _ = make_tracker(site, confirm_hits=1, confirmation="m_of_n")
     starts = np.array([[20_000.0, 20_000.0, 2_000.0], [-20_000.0, 20_000.0, 2_000.0]])
     fly(tracker, site, starts, np.zeros((2, 3)), [2.0])
     wanted = tracker.track_id[1:]

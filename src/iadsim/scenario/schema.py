@@ -857,11 +857,17 @@ class Tracking(StrictModel):
         "leg and read neighbours' reports as turns (tests/tracking/test_imm_crowd.py).")
     imm_ca_sojourn_s: Positive = Field(
         10.0, description="IMM: mean time in the constant-acceleration mode.")
-    confirmation: Literal["m_of_n", "score"] = Field(
-        "m_of_n", description="How a tentative track is confirmed: 'm_of_n' (confirm_hits of "
-        "confirm_window) or 'score' (sequential probability ratio test on the track's "
-        "log-likelihood ratio, thresholds from false_track_probability and "
-        "missed_track_probability).")
+    confirmation: Literal["m_of_n", "score", "m_of_n_and_score"] = Field(
+        "m_of_n_and_score", description="How a tentative track is confirmed: 'm_of_n' "
+        "(confirm_hits of confirm_window), 'score' (sequential probability ratio test on "
+        "the track's log-likelihood ratio, thresholds from false_track_probability and "
+        "missed_track_probability; the score also deletes) or 'm_of_n_and_score' (the "
+        "default: M of N confirms and deletes, but not while the score is below the "
+        "test's confirmation threshold: clutter crowded near a radar, where the "
+        "false-alarm density is high, passes 4 of 6 and not the score; over the "
+        "layered-defense network's false alarms alone for 30 minutes it confirms none "
+        "where M of N confirms 6-9; layered-defense (seed 1) and saturation (seeds 1-3) "
+        "engage exactly as under M of N).")
     false_track_probability: Probability = Field(
         1e-6, description="Score confirmation: probability of confirming a false track "
         "(alpha of Wald's test): confirm at ln((1 - beta) / alpha).")

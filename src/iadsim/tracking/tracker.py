@@ -51,6 +51,13 @@ Tracking and Navigation, 2001, sec. 11.6):
   1999, sec. 6.2), raised by each plot and lowered by each missed opportunity, and is
   confirmed or deleted at Wald's thresholds from ``false_track_probability`` and
   ``missed_track_probability``.
+* M of N and score (``confirmation: m_of_n_and_score``, the default): M of N confirms and
+  deletes as above, but a track whose score is below the confirmation threshold is not confirmed
+  (it stays tentative, and confirms at its first report past ``confirm_hits`` that finds
+  the score there). The score's false-alarm density is taken where the plot lies, so
+  near a radar, where false alarms crowd, clutter passing 4 of 6 is held back, while a
+  real target, whose score mostly passes the threshold before its fourth hit, confirms
+  when M of N would have.
 * Deletion: any track is deleted when not updated for ``coast_timeout_s``
   (``tentative_timeout_s`` for a tentative one), when its predicted position sigma (root
   of the trace of its position covariance) exceeds ``max_position_sigma_m``, or when the
@@ -245,7 +252,11 @@ class CentralTracker:
         #: Mode probabilities (CV, CA) of a track entering the IMM.
         self._imm_entry_mode_probability = np.array(
             [1.0 - settings.imm_initial_ca_probability, settings.imm_initial_ca_probability])
-        self._score = settings.confirmation == "score"
+        #: Each tentative track carries its score (``score`` and ``m_of_n_and_score``);
+        #: the score alone confirms and deletes (``score``), or vetoes M of N's
+        #: confirmation while below Wald's confirmation threshold (``m_of_n_and_score``).
+        self._score = settings.confirmation in ("score", "m_of_n_and_score")
+        self._score_decides = settings.confirmation == "score"
         #: Plots no track took, waiting for a second plot (``initiation: plot_pairs``; with
         #: one-hit M-of-N confirmation every plot starts a confirmed track at once).
         self.held = HeldPlots()
@@ -256,7 +267,7 @@ class CentralTracker:
         #: Looks a held plot may miss and stay held: ``one_plot_misses``, and with score
         #: confirmation fewer when its misses bring its score to the deletion threshold.
         self._held_misses_allowed = settings.one_plot_misses
-        if self._score:
+        if self._score_decides:
             first_score = np.log(settings.new_target_density_ratio)
             per_miss = score.miss_score(settings.score_detection_probability)
             self._held_misses_allowed = min(settings.one_plot_misses, max(
@@ -780,7 +791,7 @@ class CentralTracker:
         track at its first miss past ``one_plot_misses``, another past ``confirm_window -
         confirm_hits`` misses (M of N) or at the score's deletion threshold."""
         one_plot_missed = (self.hits[rows] == 1) & (misses > self.settings.one_plot_misses)
-        if self._score:
+        if self._score_decides:
             return one_plot_missed | (track_score <= self._delete_score)
         allowed = self.settings.confirm_window - self.settings.confirm_hits
         return one_plot_missed | (misses > allowed)
@@ -885,7 +896,7 @@ class CentralTracker:
         if not missed.any():
             return keep
         track_score = None
-        if self._score:
+        if self._score_decides:
             track_score = self.score[tracks] + missed * score.miss_score(
                 self.settings.score_detection_probability)
         doomed = tracks[self._hopeless(tracks, self.misses[tracks] + missed, track_score)]
@@ -1236,7 +1247,7 @@ class CentralTracker:
                                                 time_of[first + counts - 1])
         # In time order per track: of a radar's two looks in these scans, the later stays.
         self.last_update_by_radar_s[track_rows, radar_of[taken]] = time_of
-        if self._score:
+        if self._score_decides:
             # Score: a tentative track is confirmed when its score (its plots of these
             # scans added) reaches the confirmation threshold; the first of them is logged.
             confirming = np.zeros(track_rows.size, dtype=bool)
@@ -1250,6 +1261,11 @@ class CentralTracker:
             confirming = ((self.status[tracks] == TENTATIVE).repeat(counts)
                           & (hits_before.repeat(counts) + rank + 1
                              >= self.settings.confirm_hits))
+            if self._score:
+                # M of N and score: not while the score (its plots of these scans added)
+                # is below the confirmation threshold; it confirms at its first report
+                # past M hits that finds the score there.
+                confirming &= (self.score[tracks] >= self._confirm_score).repeat(counts)
             if confirming.any():
                 reached = confirming.nonzero()[0]
                 _, earliest = np.unique(track_rows[reached], return_index=True)
