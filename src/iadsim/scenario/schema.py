@@ -781,9 +781,10 @@ class Tracking(StrictModel):
     confirm_hits: int = Field(
         4, ge=1, le=100, description="M of the M-of-N confirmation. 4 of 6 by default: with "
         "the radars' false alarms counted over their real surveillance volumes (3-7 a scan "
-        "each), 3 of 5 confirmed 103 false tracks in layered-defense (seed 1), 4 of 6 five; "
-        "nine since misses are charged only inside a radar's coverage, and one with "
-        "confirmation: score (benchmarks/false_tracks.py).")
+        "each) and step looks, 3 of 5 confirmed 103 false tracks in layered-defense (seed "
+        "1), 4 of 6 five (benchmarks/false_tracks.py); over 30 minutes of the network's "
+        "false alarms alone 4 of 6 confirms 6-9, none with the default score veto "
+        "(confirmation: m_of_n_and_score; benchmarks/clutter_confirms.py).")
     confirm_window: int = Field(
         6, ge=1, le=100, description="N of the M-of-N confirmation: a tentative track is "
         "deleted once it has missed more than N - M of the scans that could see it.")
