@@ -24,28 +24,8 @@ import itertools
 import json
 import sys
 import time
-from typing import Any
 
-from tracking_settings import commit, tracking_changes, with_tracking
-
-
-def _tracker_timer() -> list[float]:
-    """Wrap the tracker's stage methods with a thread-time counter (one float in a list)."""
-    from iadsim.tracking.tracker import CentralTracker
-
-    spent = [0.0]
-    for name in ("process_scans", "drop"):
-        method = getattr(CentralTracker, name)
-
-        def timed(*args: Any, _method: Any = method, **kwargs: Any) -> Any:
-            start = time.thread_time()
-            try:
-                return _method(*args, **kwargs)
-            finally:
-                spent[0] += time.thread_time() - start
-
-        setattr(CentralTracker, name, timed)
-    return spent
+from tracking_settings import commit, tracker_timer, tracking_changes, with_tracking
 
 
 def main() -> None:
@@ -66,7 +46,7 @@ def main() -> None:
     import iadsim
     from iadsim.analysis.track_quality import track_quality
 
-    spent = _tracker_timer()
+    spent = tracker_timer()
     for ((name, index), scenario), seed in itertools.product(scenarios.items(),
                                                              arguments.seeds):
         spent[0] = 0.0

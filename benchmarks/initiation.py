@@ -23,29 +23,8 @@ import json
 import statistics
 import sys
 import time
-from typing import Any
 
-from tracking_settings import commit, tracking_changes, with_tracking
-
-
-def _tracker_timer() -> list[float]:
-    """Wrap the tracker's stage methods with a thread-time counter; returns the counter
-    (one float, in a list)."""
-    from iadsim.tracking.tracker import CentralTracker
-
-    spent = [0.0]
-    for name in ("process_scans", "drop"):
-        method = getattr(CentralTracker, name)
-
-        def timed(*args: Any, _method: Any = method, **kwargs: Any) -> Any:
-            start = time.thread_time()
-            try:
-                return _method(*args, **kwargs)
-            finally:
-                spent[0] += time.thread_time() - start
-
-        setattr(CentralTracker, name, timed)
-    return spent
+from tracking_settings import commit, tracker_timer, tracking_changes, with_tracking
 
 
 def main() -> None:
@@ -65,7 +44,7 @@ def main() -> None:
     except ValueError as error:  # ScenarioError is a ValueError
         print(f"error: {error}", file=sys.stderr)
         raise SystemExit(2) from None
-    spent = _tracker_timer()
+    spent = tracker_timer()
     cpu: list[list[float]] = [[] for _ in variants]
     tracker: list[list[float]] = [[] for _ in variants]
     counts: list[dict[str, int]] = [{} for _ in variants]

@@ -12,6 +12,7 @@ from __future__ import annotations
 import argparse
 import subprocess
 import sys
+import time
 from pathlib import Path
 from typing import Any
 
@@ -98,3 +99,23 @@ def parse(parser: argparse.ArgumentParser) -> tuple[argparse.Namespace, dict[str
         print(f"error: {error}", file=sys.stderr)
         raise SystemExit(2) from None
     return arguments, tracking, scenarios
+
+
+def tracker_timer() -> list[float]:
+    """Wrap the tracker's stage methods with a thread-time counter; returns the counter
+    (one float, in a list)."""
+    from iadsim.tracking.tracker import CentralTracker
+
+    spent = [0.0]
+    for name in ("process_scans", "drop"):
+        method = getattr(CentralTracker, name)
+
+        def timed(*args: Any, _method: Any = method, **kwargs: Any) -> Any:
+            start = time.thread_time()
+            try:
+                return _method(*args, **kwargs)
+            finally:
+                spent[0] += time.thread_time() - start
+
+        setattr(CentralTracker, name, timed)
+    return spent
