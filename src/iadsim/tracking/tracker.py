@@ -79,7 +79,8 @@ Tracking and Navigation, 2001, sec. 11.6):
   ``ballistic_model_confidence`` are then predicted under gravity (the ballistic model,
   drag-free), the others at constant velocity, or, with ``motion_model: imm``, the
   confirmed ones with the IMM (constant velocity + constant acceleration,
-  :mod:`iadsim.tracking.imm`; with ``imm_for_manoeuvring`` only those classified
+  :mod:`iadsim.tracking.imm`, run compiled: :mod:`iadsim.tracking.imm_kernels`; with
+  ``imm_for_manoeuvring`` only those classified
   aircraft or cruise missile), whose combined estimate the table's row holds, whose
   broadest model's prediction gates them and whose CV model's prediction (or combined
   one: ``imm_pricing``) prices their gated pairs in the assignment
