@@ -84,3 +84,29 @@ def test_compiled_update_does_not_modify_its_inputs() -> None:
     for array, copy in zip((estimate.state, estimate.covariance, estimate.mode_probability),
                            copies, strict=True):
         np.testing.assert_array_equal(array, copy)
+
+
+def test_gate_moments_from_the_table_equal_the_full_prediction_bit_for_bit() -> None:
+    """predict_gate_moments (position block only, rows read from the table) gives the
+    values of predict then gate_and_price_moments exactly: the same arithmetic."""
+    rng = np.random.default_rng(11)
+    table = random_estimate(rng, 30, rng.uniform(0.0, 0.9, 30))
+    rows = np.array([29, 3, 3, 0, 17])
+    dt = rng.uniform(0.0, 9.0, rows.size)
+    ca_noise = 40.0 * rng.uniform(0.01, 1.0, rows.size)
+    predicted = imm_kernels.predict(
+        imm.ImmEstimate(table.state[rows], table.covariance[rows],
+                        table.mode_probability[rows]), dt, 3.0, ca_noise, SOJOURN_S)
+    position, gate_cov, combined_cov, cv_position, cv_cov = (
+        imm_kernels.predict_gate_moments(table.state, table.covariance,
+                                         table.mode_probability, rows, dt, 3.0, ca_noise,
+                                         SOJOURN_S))
+    for actual, expected in zip(
+            (position, gate_cov, combined_cov, cv_position, cv_cov),
+            (*imm_kernels.gate_and_price_moments(predicted), predicted.state[:, imm.CV, :3],
+             predicted.covariance[:, imm.CV, :3, :3]), strict=True):
+        np.testing.assert_array_equal(actual, expected)
+    empty = imm_kernels.predict_gate_moments(table.state, table.covariance,
+                                             table.mode_probability, rows[:0], dt[:0], 3.0,
+                                             ca_noise[:0], SOJOURN_S)
+    assert [array.shape[0] for array in empty] == [0] * 5

@@ -100,6 +100,93 @@ def _coefficients_into(dt: float, cv_q: float, ca_q: float, transition: np.ndarr
 
 
 @njit(cache=True)
+def _predict_track_into(state: np.ndarray, covariance: np.ndarray, probability: np.ndarray,
+                        dt_signed: float, cv_q: float, ca_q: float, sojourn_s: np.ndarray,
+                        blocks: int, predicted_state: np.ndarray, predicted_cov: np.ndarray,
+                        predicted_mode: np.ndarray, scratch: np.ndarray) -> None:
+    """One track's mixing and model-matched predictions: state (2, 9), covariance
+    (2, 9, 9), mode probabilities (2,) -> ``predicted_state`` (2, 9), ``predicted_cov``
+    (2, 9, 9), ``predicted_mode`` (2,), of which only the first ``blocks`` 3-blocks (3:
+    all; 1: the position, for gating) are written. ``scratch``: (3, 9, 9) work space."""
+    mode_transition = np.empty((MODELS, MODELS))
+    mixing = np.empty((MODELS, MODELS))
+    mixed_state = np.empty(DIMENSION)
+    spread = np.empty(DIMENSION)
+    transition = np.empty((MODELS, 3, 3))
+    noise = np.empty((MODELS, 3, 3))
+    mixed_cov, spread_term, moved = scratch[0], scratch[1], scratch[2]
+    dt = abs(dt_signed)
+    # Mode transitions (imm.mode_transitions) and mixing (eq. 11.6.6-6 to 10).
+    for i in range(MODELS):
+        leave = -math.expm1(-dt / sojourn_s[i])
+        for j in range(MODELS):
+            mode_transition[i, j] = 1.0 - leave if i == j else leave / (MODELS - 1)
+    for j in range(MODELS):
+        total = 0.0
+        for i in range(MODELS):
+            total += probability[i] * mode_transition[i, j]
+        predicted_mode[j] = total
+    for j in range(MODELS):
+        c = predicted_mode[j]
+        for i in range(MODELS):
+            if c <= 0.0:  # a mode that cannot be in force keeps its own estimate
+                mixing[i, j] = 1.0 if i == j else 0.0
+            else:
+                mixing[i, j] = probability[i] * mode_transition[i, j] / max(c, 1e-300)
+    _coefficients_into(dt_signed, cv_q, ca_q, transition, noise)
+    for j in range(MODELS):
+        for a in range(DIMENSION):
+            total = 0.0
+            for i in range(MODELS):
+                total += mixing[i, j] * state[i, a]
+            mixed_state[a] = total
+        for a in range(DIMENSION):
+            for b in range(DIMENSION):
+                total = 0.0
+                for i in range(MODELS):
+                    total += mixing[i, j] * covariance[i, a, b]
+                mixed_cov[a, b] = total
+                spread_term[a, b] = 0.0
+        for i in range(MODELS):
+            for a in range(DIMENSION):
+                spread[a] = state[i, a] - mixed_state[a]
+            for a in range(DIMENSION):
+                weighted = mixing[i, j] * spread[a]
+                for b in range(DIMENSION):
+                    spread_term[a, b] += weighted * spread[b]
+        for a in range(DIMENSION):
+            for b in range(DIMENSION):
+                mixed_cov[a, b] += spread_term[a, b]
+        # Model-matched prediction: F x and F P F^T + Q, F by its 3 x 3 blocks.
+        f = transition[j]
+        for block in range(blocks):
+            for axis in range(3):
+                total = 0.0
+                for other in range(3):
+                    total += f[block, other] * mixed_state[other * 3 + axis]
+                predicted_state[j, block * 3 + axis] = total
+        for block in range(blocks):
+            for axis in range(3):
+                for b in range(DIMENSION):
+                    total = 0.0
+                    for other in range(3):
+                        total += f[block, other] * mixed_cov[other * 3 + axis, b]
+                    moved[block * 3 + axis, b] = total
+        for a in range(blocks * 3):
+            for block in range(blocks):
+                for axis in range(3):
+                    total = 0.0
+                    for other in range(3):
+                        total += moved[a, other * 3 + axis] * f[block, other]
+                    predicted_cov[j, a, block * 3 + axis] = total
+        q = noise[j]
+        for block in range(blocks):
+            for other in range(blocks):
+                for axis in range(3):
+                    predicted_cov[j, block * 3 + axis, other * 3 + axis] += q[block, other]
+
+
+@njit(cache=True)
 def _predict(state: np.ndarray, covariance: np.ndarray, probability: np.ndarray,
              dt_s: np.ndarray, cv_noise_mps2: float, ca_noise_mps3: np.ndarray,
              sojourn_s: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
@@ -107,89 +194,63 @@ def _predict(state: np.ndarray, covariance: np.ndarray, probability: np.ndarray,
     predicted_state = np.empty((n, MODELS, DIMENSION))
     predicted_cov = np.empty((n, MODELS, DIMENSION, DIMENSION))
     predicted_mode = np.empty((n, MODELS))
-    mode_transition = np.empty((MODELS, MODELS))
-    mixing = np.empty((MODELS, MODELS))
-    mixed_state = np.empty(DIMENSION)
-    mixed_cov = np.empty((DIMENSION, DIMENSION))
-    spread_term = np.empty((DIMENSION, DIMENSION))
-    spread = np.empty(DIMENSION)
-    moved = np.empty((DIMENSION, DIMENSION))
-    transition = np.empty((MODELS, 3, 3))
-    noise = np.empty((MODELS, 3, 3))
+    scratch = np.empty((3, DIMENSION, DIMENSION))
     cv_q = cv_noise_mps2 * cv_noise_mps2
     for k in range(n):
-        dt = abs(dt_s[k])
-        ca_q = ca_noise_mps3[k] ** 2
-        # Mode transitions (imm.mode_transitions) and mixing (eq. 11.6.6-6 to 10).
-        for i in range(MODELS):
-            leave = -math.expm1(-dt / sojourn_s[i])
-            for j in range(MODELS):
-                mode_transition[i, j] = 1.0 - leave if i == j else leave / (MODELS - 1)
-        for j in range(MODELS):
-            total = 0.0
-            for i in range(MODELS):
-                total += probability[k, i] * mode_transition[i, j]
-            predicted_mode[k, j] = total
-        for j in range(MODELS):
-            c = predicted_mode[k, j]
-            for i in range(MODELS):
-                if c <= 0.0:  # a mode that cannot be in force keeps its own estimate
-                    mixing[i, j] = 1.0 if i == j else 0.0
-                else:
-                    mixing[i, j] = probability[k, i] * mode_transition[i, j] / max(c, 1e-300)
-        _coefficients_into(dt_s[k], cv_q, ca_q, transition, noise)
-        for j in range(MODELS):
-            for a in range(DIMENSION):
-                total = 0.0
-                for i in range(MODELS):
-                    total += mixing[i, j] * state[k, i, a]
-                mixed_state[a] = total
-            for a in range(DIMENSION):
-                for b in range(DIMENSION):
-                    total = 0.0
-                    for i in range(MODELS):
-                        total += mixing[i, j] * covariance[k, i, a, b]
-                    mixed_cov[a, b] = total
-                    spread_term[a, b] = 0.0
-            for i in range(MODELS):
-                for a in range(DIMENSION):
-                    spread[a] = state[k, i, a] - mixed_state[a]
-                for a in range(DIMENSION):
-                    weighted = mixing[i, j] * spread[a]
-                    for b in range(DIMENSION):
-                        spread_term[a, b] += weighted * spread[b]
-            for a in range(DIMENSION):
-                for b in range(DIMENSION):
-                    mixed_cov[a, b] += spread_term[a, b]
-            # Model-matched prediction: F x and F P F^T + Q, F by its 3 x 3 blocks.
-            f = transition[j]
-            for block in range(3):
-                for axis in range(3):
-                    total = 0.0
-                    for other in range(3):
-                        total += f[block, other] * mixed_state[other * 3 + axis]
-                    predicted_state[k, j, block * 3 + axis] = total
-            for block in range(3):
-                for axis in range(3):
-                    for b in range(DIMENSION):
-                        total = 0.0
-                        for other in range(3):
-                            total += f[block, other] * mixed_cov[other * 3 + axis, b]
-                        moved[block * 3 + axis, b] = total
-            for a in range(DIMENSION):
-                for block in range(3):
-                    for axis in range(3):
-                        total = 0.0
-                        for other in range(3):
-                            total += moved[a, other * 3 + axis] * f[block, other]
-                        predicted_cov[k, j, a, block * 3 + axis] = total
-            q = noise[j]
-            for block in range(3):
-                for other in range(3):
-                    for axis in range(3):
-                        predicted_cov[k, j, block * 3 + axis, other * 3 + axis] += q[block,
-                                                                                      other]
+        _predict_track_into(state[k], covariance[k], probability[k], dt_s[k], cv_q,
+                            ca_noise_mps3[k] ** 2, sojourn_s, 3, predicted_state[k],
+                            predicted_cov[k], predicted_mode[k], scratch)
     return predicted_state, predicted_cov, predicted_mode
+
+
+def predict_gate_moments(state: np.ndarray, covariance: np.ndarray,
+                         mode_probability: np.ndarray, rows: np.ndarray, dt_s: np.ndarray,
+                         cv_noise_mps2: float, ca_noise_mps3: np.ndarray,
+                         sojourn_s: np.ndarray) -> tuple[np.ndarray, ...]:
+    """:func:`predict` then :func:`gate_and_price_moments` of the tracks ``rows`` (n,) of
+    a table's IMM columns (state (N, 2, 9), covariance (N, 2, 9, 9), mode probabilities
+    (N, 2)), read by row, predicting only the position block (what gating and pricing
+    read; the same arithmetic, so the same values). Returns the combined position (n, 3),
+    the broadest model's position covariance (n, 3, 3), the combined one (n, 3, 3), and
+    the CV model's position (n, 3) and position covariance (n, 3, 3)."""
+    n = rows.size
+    return _predict_gate_moments(
+        state, covariance, mode_probability, np.ascontiguousarray(rows, dtype=np.intp),
+        np.ascontiguousarray(dt_s, dtype=float).reshape(n), float(cv_noise_mps2),
+        np.ascontiguousarray(np.broadcast_to(np.asarray(ca_noise_mps3, dtype=float), (n,))),
+        np.ascontiguousarray(sojourn_s, dtype=float).reshape(MODELS))
+
+
+@njit(cache=True)
+def _predict_gate_moments(state: np.ndarray, covariance: np.ndarray, probability: np.ndarray,
+                          rows: np.ndarray, dt_s: np.ndarray, cv_noise_mps2: float,
+                          ca_noise_mps3: np.ndarray, sojourn_s: np.ndarray):
+    n = rows.size
+    position = np.empty((n, 3))
+    gate_cov = np.empty((n, 3, 3))
+    combined_cov = np.empty((n, 3, 3))
+    cv_position = np.empty((n, 3))
+    cv_cov = np.empty((n, 3, 3))
+    predicted_state = np.empty((1, MODELS, DIMENSION))
+    predicted_cov = np.empty((1, MODELS, DIMENSION, DIMENSION))
+    predicted_mode = np.empty((1, MODELS))
+    scratch = np.empty((3, DIMENSION, DIMENSION))
+    cv_q = cv_noise_mps2 * cv_noise_mps2
+    for k in range(n):
+        row = rows[k]
+        _predict_track_into(state[row], covariance[row], probability[row], dt_s[k], cv_q,
+                            ca_noise_mps3[k] ** 2, sojourn_s, 1, predicted_state[0],
+                            predicted_cov[0], predicted_mode[0], scratch)
+        one_position, one_gate, one_combined = _gate_and_price_moments(
+            predicted_state, predicted_cov, predicted_mode)
+        position[k] = one_position[0]
+        gate_cov[k] = one_gate[0]
+        combined_cov[k] = one_combined[0]
+        for a in range(3):
+            cv_position[k, a] = predicted_state[0, 0, a]
+            for b in range(3):
+                cv_cov[k, a, b] = predicted_cov[0, 0, a, b]
+    return position, gate_cov, combined_cov, cv_position, cv_cov
 
 
 @njit(cache=True)

@@ -950,11 +950,11 @@ class CentralTracker:
             # and their pairs priced by tracking.imm_pricing (_imm_pricing).
             active = self.imm_active[rows] & (row_time >= self.time_s[rows])
             if active.any():
-                predicted = self._imm_predict(rows[active], row_time[active])
-                position[active], position_cov[active], combined_cov = (
-                    imm_kernels.gate_and_price_moments(predicted))
+                position[active], position_cov[active], combined_cov, cv_position, cv_cov = (
+                    self._imm_gate_moments(rows[active], row_time[active]))
                 pricing = self._imm_pricing(active, position[active], combined_cov,
-                                            predicted, measurement, measurement_cov)
+                                            cv_position, cv_cov, measurement,
+                                            measurement_cov)
         one_time = slice_time.size == 1
         if one_time:
             tracks, track_of_row = rows, None
@@ -1075,14 +1075,30 @@ class CentralTracker:
             dt, settings.imm_cv_noise_mps2, settings.imm_ca_noise_mps3 * scale,
             np.array([settings.imm_cv_sojourn_s, settings.imm_ca_sojourn_s]))
 
+    def _imm_gate_moments(self, rows: np.ndarray, time_s: np.ndarray
+                          ) -> tuple[np.ndarray, ...]:
+        """The gating and pricing moments of the IMM tracks ``rows`` predicted to their
+        ``time_s`` (:func:`imm_kernels.predict_gate_moments`, the position block of
+        :meth:`_imm_predict` with :func:`imm.gate_and_price_moments`, read from the
+        table by row): combined position, broadest model's and combined position
+        covariance, the CV model's position and its covariance."""
+        settings = self.settings
+        scale = imm.manoeuvre_scale(self.state[rows, 3:6],
+                                    settings.imm_manoeuvre_reference_speed_mps)
+        return imm_kernels.predict_gate_moments(
+            self.imm_state, self.imm_covariance, self.mode_probability, rows,
+            time_s - self.time_s[rows], settings.imm_cv_noise_mps2,
+            settings.imm_ca_noise_mps3 * scale,
+            np.array([settings.imm_cv_sojourn_s, settings.imm_ca_sojourn_s]))
+
     def _imm_pricing(self, active: np.ndarray, position: np.ndarray,
-                     combined_cov: np.ndarray, predicted: imm.ImmEstimate,
+                     combined_cov: np.ndarray, cv_position: np.ndarray, cv_cov: np.ndarray,
                      measurement: np.ndarray, measurement_cov: np.ndarray,
                      ) -> tuple[np.ndarray, Pricing]:
         """The pricing of the gated pairs of the IMM tracks (``active`` among the
         candidates) for :meth:`_associate`, by ``tracking.imm_pricing``: their squared
-        distance under the CV model's prediction (``cv_model``: of ``predicted``, the
-        active tracks' IMM predictions in order), or under the combined
+        distance under the CV model's prediction (``cv_model``: ``cv_position`` (a, 3),
+        ``cv_cov`` (a, 3, 3), the active tracks' in order), or under the combined
         (moment-matched) prediction, ``position`` (a, 3) and ``combined_cov``
         (a, 3, 3) (``combined``; :func:`imm.gate_and_price_moments`). Either is
         tighter than the broadest model's gate while the CV mode is likely; the CV
@@ -1091,8 +1107,7 @@ class CentralTracker:
         local = np.full(active.size, -1)
         local[active] = np.arange(position.shape[0])
         if self.settings.imm_pricing == "cv_model":
-            position = predicted.state[:, imm.CV, :3]
-            combined_cov = predicted.covariance[:, imm.CV, :3, :3]
+            position, combined_cov = cv_position, cv_cov
 
         def price(track_index: np.ndarray, measurement_index: np.ndarray) -> np.ndarray:
             return pair_distance2(position, combined_cov, measurement, measurement_cov,
