@@ -18,9 +18,11 @@ Process noise: Bar-Shalom et al. 2001, sec. 6.2.2 (CWNA) and 6.2.3 (Wiener-proce
 acceleration, continuous form).
 
 Functions return new arrays; inputs are not modified. The work is whole-array NumPy over
-(tracks, models, 9, 9). The tracker uses it for its tracks when ``tracking.motion_model``
-is ``imm`` (or ``imm_for_manoeuvring``: aircraft and cruise missiles only), keeping the
-per-model arrays in its table (see :mod:`iadsim.tracking.tracker`).
+(tracks, models, 9, 9): the readable reference. The tracker runs its compiled twin,
+:mod:`iadsim.tracking.imm_kernels` (the same arithmetic to rounding, one loop over
+tracks), for its tracks when ``tracking.motion_model`` is ``imm`` (or
+``imm_for_manoeuvring``: aircraft and cruise missiles only), keeping the per-model arrays
+in its table (see :mod:`iadsim.tracking.tracker`).
 """
 
 from __future__ import annotations

@@ -79,7 +79,8 @@ Tracking and Navigation, 2001, sec. 11.6):
   ``ballistic_model_confidence`` are then predicted under gravity (the ballistic model,
   drag-free), the others at constant velocity, or, with ``motion_model: imm``, the
   confirmed ones with the IMM (constant velocity + constant acceleration,
-  :mod:`iadsim.tracking.imm`; with ``imm_for_manoeuvring`` only those classified
+  :mod:`iadsim.tracking.imm`, run compiled: :mod:`iadsim.tracking.imm_kernels`; with
+  ``imm_for_manoeuvring`` only those classified
   aircraft or cruise missile), whose combined estimate the table's row holds, whose
   broadest model's prediction gates them and whose CV model's prediction (or combined
   one: ``imm_pricing``) prices their gated pairs in the assignment
@@ -110,7 +111,7 @@ from iadsim.events import EventKind, EventLog
 from iadsim.scenario.schema import Tracking
 from iadsim.sensors.coverage_geometry import coverage_matrix, coverage_table
 from iadsim.sensors.radar import DetectionBatch, RadarSite
-from iadsim.tracking import imm, kalman, kernels, score
+from iadsim.tracking import imm, imm_kernels, kalman, kernels, score
 from iadsim.tracking.association import (
     CrowdLimits,
     assign,
@@ -949,11 +950,11 @@ class CentralTracker:
             # and their pairs priced by tracking.imm_pricing (_imm_pricing).
             active = self.imm_active[rows] & (row_time >= self.time_s[rows])
             if active.any():
-                predicted = self._imm_predict(rows[active], row_time[active])
-                position[active], position_cov[active], combined_cov = (
-                    imm.gate_and_price_moments(predicted))
+                position[active], position_cov[active], combined_cov, cv_position, cv_cov = (
+                    self._imm_gate_moments(rows[active], row_time[active]))
                 pricing = self._imm_pricing(active, position[active], combined_cov,
-                                            predicted, measurement, measurement_cov)
+                                            cv_position, cv_cov, measurement,
+                                            measurement_cov)
         one_time = slice_time.size == 1
         if one_time:
             tracks, track_of_row = rows, None
@@ -1058,29 +1059,46 @@ class CentralTracker:
         self.plot_jacobian[track_rows, radar_of] = jacobian
         self.plot_cov_m2[track_rows, radar_of] = raw_cov
 
-    def _imm_predict(self, rows: np.ndarray, time_s: float) -> imm.ImmEstimate:
+    def _imm_predict(self, rows: np.ndarray, time_s: float | np.ndarray) -> imm.ImmEstimate:
         """The IMM prediction (mixing and model-matched predictions) of the tracks
-        ``rows``, whose IMM estimates are current, to ``time_s``."""
+        ``rows``, whose IMM estimates are current, to ``time_s`` (one for all or one a
+        track, not before the track's time), compiled (:mod:`imm_kernels`; the
+        arithmetic of :func:`imm.predict` with :func:`imm.transition_matrices_per_track`
+        and :func:`imm.mode_transitions`, to rounding)."""
         settings = self.settings
         dt = time_s - self.time_s[rows]
         scale = imm.manoeuvre_scale(self.state[rows, 3:6],
                                     settings.imm_manoeuvre_reference_speed_mps)
-        transition, noise = imm.transition_matrices_per_track(
-            dt, settings.imm_cv_noise_mps2, settings.imm_ca_noise_mps3 * scale)
-        mode_transition = imm.mode_transitions(
-            dt, np.array([settings.imm_cv_sojourn_s, settings.imm_ca_sojourn_s]))
-        return imm.predict(imm.ImmEstimate(self.imm_state[rows], self.imm_covariance[rows],
-                                           self.mode_probability[rows]),
-                           transition, noise, mode_transition)
+        return imm_kernels.predict(
+            imm.ImmEstimate(self.imm_state[rows], self.imm_covariance[rows],
+                            self.mode_probability[rows]),
+            dt, settings.imm_cv_noise_mps2, settings.imm_ca_noise_mps3 * scale,
+            np.array([settings.imm_cv_sojourn_s, settings.imm_ca_sojourn_s]))
+
+    def _imm_gate_moments(self, rows: np.ndarray, time_s: np.ndarray
+                          ) -> tuple[np.ndarray, ...]:
+        """The gating and pricing moments of the IMM tracks ``rows`` predicted to their
+        ``time_s`` (:func:`imm_kernels.predict_gate_moments`, the position block of
+        :meth:`_imm_predict` with :func:`imm.gate_and_price_moments`, read from the
+        table by row): combined position, broadest model's and combined position
+        covariance, the CV model's position and its covariance."""
+        settings = self.settings
+        scale = imm.manoeuvre_scale(self.state[rows, 3:6],
+                                    settings.imm_manoeuvre_reference_speed_mps)
+        return imm_kernels.predict_gate_moments(
+            self.imm_state, self.imm_covariance, self.mode_probability, rows,
+            time_s - self.time_s[rows], settings.imm_cv_noise_mps2,
+            settings.imm_ca_noise_mps3 * scale,
+            np.array([settings.imm_cv_sojourn_s, settings.imm_ca_sojourn_s]))
 
     def _imm_pricing(self, active: np.ndarray, position: np.ndarray,
-                     combined_cov: np.ndarray, predicted: imm.ImmEstimate,
+                     combined_cov: np.ndarray, cv_position: np.ndarray, cv_cov: np.ndarray,
                      measurement: np.ndarray, measurement_cov: np.ndarray,
                      ) -> tuple[np.ndarray, Pricing]:
         """The pricing of the gated pairs of the IMM tracks (``active`` among the
         candidates) for :meth:`_associate`, by ``tracking.imm_pricing``: their squared
-        distance under the CV model's prediction (``cv_model``: of ``predicted``, the
-        active tracks' IMM predictions in order), or under the combined
+        distance under the CV model's prediction (``cv_model``: ``cv_position`` (a, 3),
+        ``cv_cov`` (a, 3, 3), the active tracks' in order), or under the combined
         (moment-matched) prediction, ``position`` (a, 3) and ``combined_cov``
         (a, 3, 3) (``combined``; :func:`imm.gate_and_price_moments`). Either is
         tighter than the broadest model's gate while the CV mode is likely; the CV
@@ -1089,8 +1107,7 @@ class CentralTracker:
         local = np.full(active.size, -1)
         local[active] = np.arange(position.shape[0])
         if self.settings.imm_pricing == "cv_model":
-            position = predicted.state[:, imm.CV, :3]
-            combined_cov = predicted.covariance[:, imm.CV, :3, :3]
+            position, combined_cov = cv_position, cv_cov
 
         def price(track_index: np.ndarray, measurement_index: np.ndarray) -> np.ndarray:
             return pair_distance2(position, combined_cov, measurement, measurement_cov,
@@ -1337,10 +1354,8 @@ class CentralTracker:
             measurement, measurement_cov = measurement[~late], measurement_cov[~late]
         flown = np.zeros(on_time.size, dtype=bool)
         if self._imm and on_time.size:
-            for when in np.unique(time_s).tolist():  # the IMM predicts to one time a call
-                at = time_s == when
-                flown[at] = self._imm_update(on_time[at], when, measurement[at],
-                                             measurement_cov[at])
+            # Each track to its own time, in one call (the tracks are independent).
+            flown = self._imm_update(on_time, time_s, measurement, measurement_cov)
         rest = on_time[~flown]
         if rest.size:
             state, covariance = kalman.predict(
@@ -1350,7 +1365,7 @@ class CentralTracker:
                 state, covariance, measurement[~flown], measurement_cov[~flown])
         self.time_s[on_time] = time_s
 
-    def _imm_update(self, rows: np.ndarray, time_s: float, measurement: np.ndarray,
+    def _imm_update(self, rows: np.ndarray, time_s: np.ndarray, measurement: np.ndarray,
                     measurement_cov: np.ndarray) -> np.ndarray:
         """Update with the IMM those of the tracks ``rows`` (not past ``time_s``) that fly
         it: confirmed tracks not flown with the ballistic model (with ``motion_model:
@@ -1360,8 +1375,8 @@ class CentralTracker:
         from its CV estimate (:func:`imm.from_cv`) once confirmed; its table row then
         holds the IMM's combined estimate. Tentative tracks stay with the CV filter: the
         IMM's manoeuvre mode widens the gate, which let clutter confirm (17 false tracks
-        against 9 in layered-defense, seed 1, benchmarks/false_tracks.py). Returns which
-        of ``rows`` were updated."""
+        against 9 in layered-defense, seed 1, benchmarks/false_tracks.py). ``time_s``:
+        each track's report time (k,). Returns which of ``rows`` were updated."""
         flown = self.status[rows] == CONFIRMED
         if self.settings.motion_model == "imm_for_manoeuvring":
             flown &= np.isin(self.kind_index[rows], MANOEUVRING_KINDS)
@@ -1383,11 +1398,10 @@ class CentralTracker:
             self.imm_covariance[entering] = estimate.covariance
             self.mode_probability[entering] = estimate.mode_probability
             self.imm_active[entering] = True
-        updated, _ = imm.update(self._imm_predict(rows, time_s), measurement[flown],
-                                measurement_cov[flown])
+        updated, _, state, covariance = imm_kernels.update(
+            self._imm_predict(rows, time_s[flown]), measurement[flown], measurement_cov[flown])
         self.imm_state[rows], self.imm_covariance[rows] = updated.state, updated.covariance
         self.mode_probability[rows] = updated.mode_probability
-        state, covariance = updated.combined()
         self.state[rows], self.covariance[rows] = state[:, :6], covariance[:, :6, :6]
         return flown
 
