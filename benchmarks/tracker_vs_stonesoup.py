@@ -147,7 +147,10 @@ def run_iadsim(data: DataSet, initiation: str = "one_plot_tracks",
                         tentative_timeout_s=(TENTATIVE_MISSES_IN_A_ROW - 0.5) * SCAN_PERIOD_S,
                         coast_timeout_s=(DELETE_AFTER_SCANS - 0.5) * SCAN_PERIOD_S,
                         process_noise_mps2=ACCELERATION_SIGMA_MPS2,
-                        initial_speed_sigma_mps=PRIOR_SPEED_SIGMA_MPS, initiation=initiation)
+                        initial_speed_sigma_mps=PRIOR_SPEED_SIGMA_MPS, initiation=initiation,
+                        # Stone Soup's initiator confirms on hits alone: the same rule, not
+                        # the default score veto (which it has no counterpart for).
+                        confirmation="m_of_n")
     from iadsim.tracking.tracker import CentralTracker
     tracker = CentralTracker(settings, [site], EventLog(["sensor"], [], []))
     batches = []
