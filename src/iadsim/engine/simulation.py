@@ -501,7 +501,8 @@ class Simulation:
         raid = self.raid
         crashed = raid.ground_impact[arrived]
         if crashed.any():
-            # A terrain-following threat's path ended in the ground: it is lost there.
+            # The threat's path ended in the ground (it could not climb over a rise, or
+            # its route went into a hill: sim.threat_ground): it is lost there.
             lost = arrived[crashed]
             self.log.add(EventKind.GROUND_IMPACT, raid.launch_time_s[lost]
                          + raid.flight_time_s[lost], threat_id=lost,
