@@ -162,7 +162,7 @@ def _battery_rows(run: StoredRun, axes: Axes, batteries: list[str]) -> None:
         axes.scatter(events["time_s"].to_numpy()[chosen], rows, marker=marker, c=colour,
                      s=size, linewidths=1.0, label=label, zorder=3, gid=f"battery-{kind}")
     axes.set_yticks(range(len(batteries)), batteries, fontsize=7)
-    axes.set_ylim(len(batteries) - 0.5, -0.5)
+    axes.set_ylim(max(len(batteries), 1) - 0.5, -0.5)  # one empty row when none fired
     axes.grid(axis="x", alpha=0.3)
     if not batteries:
         axes.text(0.5, 0.5, "no battery fired", transform=axes.transAxes, ha="center")
