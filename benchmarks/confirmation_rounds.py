@@ -14,7 +14,13 @@ every round from its launch to its end:
   (gave up with its aim threat still flying and no seeker lock), ``ground``, or
   ``flying`` at the end;
 * per aim threat: how many rounds and from how many tracks (a second track on one threat,
-  a duplicate, draws its own engagement).
+  a duplicate, draws its own engagement);
+* each round's kill chance (the probability its kill draw was compared with):
+  ``expected_kills`` is their sum, the kills the rounds were worth with the Pk draws'
+  noise taken out, ``kill_draw_sd`` that noise's standard deviation;
+* ``confirmed_fast_low``: tracks confirmed faster than 500 m/s below 3 km (likely ghosts
+  hopping from threat to threat across the raid's lanes), ``confirmed_fast_low_far``
+  those with no threat within 1 km.
 
 This is analysis: it reads the truth to score rounds and tracks; nothing that decides
 does. Prints one JSON line per rule and seed, then one per rule summed over the seeds.
@@ -24,6 +30,8 @@ Usage::
     PYTHONPATH=src .venv/bin/python benchmarks/confirmation_rounds.py
     PYTHONPATH=src .venv/bin/python benchmarks/confirmation_rounds.py --threats 300 \
         --seeds 1 --rules score m_of_n_and_score
+    PYTHONPATH=src .venv/bin/python benchmarks/confirmation_rounds.py --seeds 4 5 \
+        --rules score --tracking duplicate_guard=true
 """
 
 from __future__ import annotations
@@ -42,8 +50,12 @@ from iadsim.events import EventKind
 from iadsim.scenario import scenario_from_dict
 from iadsim.scenario.schema import THREAT_KINDS
 from iadsim.threats.raid import FLYING
+from tracking_settings import tracking_changes
 
 RULES = ("m_of_n_and_score", "score")
+#: A confirmed track faster than this (m/s) below this height (m, scenario up) is counted
+#: as a likely ghost (``confirmed_fast_low``).
+GHOST_SPEED_MPS, GHOST_HEIGHT_M = 500.0, 3_000.0
 OUTCOMES = ("kill", "miss", "gone", "no_lock", "ground", "flying")
 
 
@@ -58,7 +70,12 @@ def follow_rounds(threats: int, seed: int, rule: str, duration_s: float,
     launches: list[tuple[float, int, int]] = []
     log_add = simulation.log.add
 
+    confirmed_now: list[int] = []
+    ghosts = {"fast_low": 0, "fast_low_far": 0}
+
     def add(kind: EventKind, time_s: Any, **columns: Any) -> None:
+        if kind == EventKind.TRACK_CONFIRM:
+            confirmed_now.extend(np.atleast_1d(columns["track_id"]).tolist())
         if kind == EventKind.INTERCEPTOR_LAUNCH:
             launches.append((float(time_s), int(columns["track_id"]),
                              int(columns["interceptor_id"])))
@@ -72,7 +89,10 @@ def follow_rounds(threats: int, seed: int, rule: str, duration_s: float,
     while simulation.steps < total_steps and not (simulation.steps > 0
                                                   and simulation.finished):
         seen = len(launches)
+        confirmed_now.clear()
         simulation.step()
+        if confirmed_now:
+            count_ghosts(simulation, np.array(confirmed_now), ghosts)
         if len(launches) == seen:
             continue
         picture = simulation._picture
@@ -94,7 +114,27 @@ def follow_rounds(threats: int, seed: int, rule: str, duration_s: float,
             rounds.append(entry)
     for entry in rounds:
         entry["kill_chance"] = kill_chances.get(entry["interceptor"], 0.0)
-    return summarize(simulation, rounds, seed, rule)
+    line = summarize(simulation, rounds, seed, rule)
+    line["confirmed_fast_low"] = ghosts["fast_low"]
+    line["confirmed_fast_low_far"] = ghosts["fast_low_far"]
+    if extra_tracking:
+        line["tracking"] = extra_tracking
+    return line
+
+
+def count_ghosts(simulation: Simulation, track_ids: np.ndarray, ghosts: dict[str, int]
+                 ) -> None:
+    """Count the tracks just confirmed that move faster than :data:`GHOST_SPEED_MPS` below
+    :data:`GHOST_HEIGHT_M` (no waypoint threat of the raid does; a ballistic missile's last
+    seconds do), and among them those with no threat in flight within 1 km."""
+    picture = simulation.tracker.picture(simulation.time_s, track_ids)
+    fast_low = ((np.linalg.norm(picture.velocity_mps, axis=1) > GHOST_SPEED_MPS)
+                & (picture.position_m[:, 2] < GHOST_HEIGHT_M))
+    ghosts["fast_low"] += int(fast_low.sum())
+    flying = (simulation.status == FLYING).nonzero()[0]
+    for position in picture.position_m[fast_low]:
+        distance = np.linalg.norm(simulation.threat_position_m[flying] - position, axis=1)
+        ghosts["fast_low_far"] += int(distance.size == 0 or distance.min() > 1_000.0)
 
 
 def watch_kill_chances(simulation: Simulation, chances: dict[int, float]) -> None:
@@ -221,7 +261,6 @@ def summarize(simulation: Simulation, rounds: list[dict[str, Any]], seed: int,
             simulation.raid.kind_index[events.loc[(kind == "kill")
                                                   & (events["threat_id"] >= 0),
                                                   "threat_id"]].tolist()).items())},
-        "aim_threats": sorted(entry.get("aim_threat", -1) for entry in rounds),
     }
 
 
@@ -232,11 +271,17 @@ def main() -> None:
     parser.add_argument("--rules", nargs="*", default=list(RULES), choices=(
         "m_of_n", "score", "m_of_n_and_score"))
     parser.add_argument("--duration-s", type=float, default=1_800.0)
+    parser.add_argument("--tracking", nargs="*", default=[], metavar="NAME=VALUE",
+                        help="other tracking settings, e.g. duplicate_guard=true")
     arguments = parser.parse_args()
+    try:
+        extra = tracking_changes(arguments.tracking)
+    except ValueError as error:
+        parser.exit(2, f"error: {error}\n")
     for rule in arguments.rules:
         lines = []
         for seed in arguments.seeds:
-            line = follow_rounds(arguments.threats, seed, rule, arguments.duration_s)
+            line = follow_rounds(arguments.threats, seed, rule, arguments.duration_s, extra)
             print(json.dumps(line), flush=True)
             lines.append(line)
         total = {"bench": "confirmation_rounds_total", "rule": rule,
