@@ -140,6 +140,8 @@ def test_same_seed_same_run_with_references():
          "route": [{"lat_deg": 40.1, "lon_deg": 33.0, "altitude_m": 5_000.0},
                    {"lat_deg": 40.2, "lon_deg": 33.0, "altitude_m": 5_000.0}]}]}},
      "registration.cooperative_aircraft[0].report_error_m", ["expected three numbers"]),
+    ({"registration": {"reference_points": [TOWER], "autonomous_batteries": "radio"}},
+     "registration.autonomous_batteries", ["'none'", "'surveyed_points'", "'broadcast'"]),
 ])
 def test_bad_registration_input_is_one_line_naming_the_field(tmp_path, change, field, words):
     """From Python, a ScenarioError with one problem at the field; from the CLI, that line

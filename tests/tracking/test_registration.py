@@ -15,7 +15,12 @@ from test_tracker import FRAME, LAT, LON, make_network_tracker
 
 from iadsim.scenario import scenario_from_dict
 from iadsim.sensors.radar import DetectionBatch, RadarNetwork, radar_sites
-from iadsim.sensors.reference_targets import REFERENCE_PLOT_ID, ReferenceTargets, merge_scans
+from iadsim.sensors.reference_targets import (
+    REFERENCE_PLOT_ID,
+    NavigationReports,
+    ReferenceTargets,
+    merge_scans,
+)
 from iadsim.tracking.bias import BiasEstimator
 from iadsim.tracking.registration import ReferenceRegistration
 from iadsim.world.earth import EARTH_RADIUS_M
@@ -286,3 +291,29 @@ def test_the_reference_plot_is_used_beside_a_track_outside_its_gate(tower_site):
         [scan], estimator, tracks_at(tower[None, :] + [3_000.0, 30.0, 0.0]))
     assert estimator.references_used == 1
     np.testing.assert_allclose(scans[0].position_m, scan.position_m[1:])
+
+
+def test_a_battery_copy_knows_the_survey_and_hears_reports_only_when_told():
+    """``for_battery``: the same surveyed points and stated sigmas, no counts; with
+    ``hears_reports`` the reports kept so far (so an aircraft is known at once) and the
+    later ones it receives, kept apart from the fusion centre's; without, none."""
+    centre = ReferenceRegistration(np.array([[1_000.0, 2_000.0, 30.0]]), np.array([2.0]),
+                                   np.array([15.0]), np.array([1.0]))
+    centre.receive(NavigationReports(np.array([9.0, 10.0]), np.array([0, 0]),
+                                     np.array([[0.0, 0.0, 9_000.0], [220.0, 0.0, 9_000.0]])))
+    centre.plots_used[:] = [5, 7]
+    hearing, deaf = centre.for_battery(True), centre.for_battery(False)
+    for battery in (hearing, deaf):
+        np.testing.assert_array_equal(battery.point_position_m, centre.point_position_m)
+        np.testing.assert_array_equal(battery.point_sigma_m, centre.point_sigma_m)
+        assert battery.plots_used.tolist() == [0, 0]
+    numbers, position, _ = hearing.positions_at(9.5)
+    assert numbers.tolist() == [0, 1]
+    np.testing.assert_allclose(position[1], [110.0, 0.0, 9_000.0])
+    assert deaf.positions_at(9.5)[0].tolist() == [0]
+    hearing.receive(NavigationReports(np.array([11.0]), np.array([0]),
+                                      np.array([[440.0, 0.0, 9_000.0]])))
+    assert hearing.positions_at(10.5)[0].tolist() == [0, 1]
+    assert centre.positions_at(10.5)[0].tolist() == [0, 1]  # extrapolated, one interval
+    assert centre.positions_at(11.5)[0].tolist() == [0]  # the centre never got 11 s
+    assert hearing.positions_at(11.5)[0].tolist() == [0, 1]

@@ -262,8 +262,10 @@ class Simulation:
 
         # 5. Tracker fuses what has arrived; drops stale and killed tracks.
         delivered = self.links.deliver(end_s)
+        reports = None
         if self.references is not None and self.tracker.registration is not None:
-            self.tracker.registration.receive(self.references.reports(end_s))
+            reports = self.references.reports(end_s)
+            self.tracker.registration.receive(reports)
         self.tracker.process_scans(delivered)
         self.tracker.drop(end_s, self.battle_manager.take_killed_tracks())
         recorded = None
@@ -283,7 +285,7 @@ class Simulation:
                     end_s, self.fleet.track_id[self.fleet.flying])
 
         for battery, stack in list(self.autonomous.items()):
-            stack.step(end_s, scans)
+            stack.step(end_s, sent if stack.sees_references else scans, reports)
             if stack.done:
                 del self.autonomous[battery]
 
@@ -435,11 +437,17 @@ class Simulation:
             stack.battle_manager.commanded[battery] = True
             return
         name = self.batteries.names[battery]
+        # What it registers its radars with (registration.autonomous_batteries).
+        mode = ("none" if self.references is None
+                else self.scenario.registration.autonomous_batteries)
+        registration = (None if mode == "none" else
+                        self.tracker.registration.for_battery(mode == "broadcast"))
         self.autonomous[battery] = AutonomousBattery(
             battery, self.scenario.doctrine, self.scenario.tracking, self.sites,
             self.batteries, self.interceptor_types, self.assets, self.fleet, self.frame,
             self.scenario.origin.ground_elevation_m, self.log,
-            stream(self.seed, f"kill_assessment:{name}"), self.radar_look_s, self.beams)
+            stream(self.seed, f"kill_assessment:{name}"), self.radar_look_s, self.beams,
+            registration, hears_reports=mode == "broadcast")
         self.autonomous[battery].battle_manager.fire_control = self.fire_control
         self.autonomous[battery].battle_manager.fire_control_radars = self.fire_control_radars
 

@@ -961,6 +961,15 @@ class Registration(StrictModel):
 
     reference_points: list[ReferencePoint] = Field(default_factory=list)
     cooperative_aircraft: list[CooperativeAircraft] = Field(default_factory=list)
+    autonomous_batteries: Literal["none", "surveyed_points", "broadcast"] = Field(
+        "broadcast", description="What a battery cut off from the network registers its own "
+        "radars with (iadsim.c2.autonomous). none: nothing (its tracker sees no "
+        "reference). surveyed_points: its radars' plots of every reference reach its "
+        "tracker, which knows the surveyed points but not the cooperative aircraft's "
+        "reports (they come over the network, which it has lost): their plots are "
+        "unknown targets to it. broadcast: as surveyed_points, and an ADS-B-like "
+        "receiver at the battery hears the aircraft's navigation reports (a broadcast "
+        "needs no network link).")
 
 
 class Scenario(StrictModel):

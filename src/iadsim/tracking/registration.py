@@ -92,6 +92,20 @@ class ReferenceRegistration:
         #: Plots used so far, by reference (points, then aircraft).
         self.plots_used = np.zeros(self.point_sigma_m.size + aircraft, dtype=np.int64)
 
+    def for_battery(self, hears_reports: bool) -> ReferenceRegistration:
+        """What a battery cut off from the network knows of the references, for its own
+        tracker (:mod:`iadsim.c2.autonomous`): the same surveyed points and stated
+        sigmas, none of this registration's counts and, when ``hears_reports`` (its own
+        ADS-B-like receiver heard the same broadcasts all along), the navigation reports
+        kept so far; otherwise no report, now or later."""
+        battery = ReferenceRegistration(self.point_position_m, self.point_sigma_m,
+                                        self.report_sigma_m, self.report_interval_s)
+        if hears_reports:
+            battery._report_time_s = [times.copy() for times in self._report_time_s]
+            battery._report_position_m = [positions.copy()
+                                          for positions in self._report_position_m]
+        return battery
+
     def receive(self, reports: NavigationReports) -> None:
         """Keep the cooperative aircraft's navigation ``reports`` (in time order)."""
         for index in np.unique(reports.aircraft).tolist():
