@@ -15,6 +15,7 @@ import numpy as np
 import pytest
 from test_tracker import FRAME, LAT, LON, events, measure
 
+from iadsim.errors import ScenarioError
 from iadsim.events import EventKind, EventLog
 from iadsim.scenario import scenario_from_dict
 from iadsim.scenario.schema import Tracking
@@ -128,6 +129,19 @@ def test_the_option_is_checked():
         Tracking(deletion_misses=0)
 
 
+@pytest.mark.parametrize(("field", "value", "expected"), [
+    ("deletion", "score", "'coast_timeout' or 'misses'"),
+    ("deletion_misses", 0, "greater than or equal to 1"),
+    ("deletion_misses", 2.5, "integer")])
+def test_a_bad_deletion_setting_is_one_line_naming_the_field(field, value, expected):
+    document = {"name": "bad", "origin": {"lat_deg": LAT, "lon_deg": LON},
+                "sim": {"duration_s": 10.0}, "tracking": {field: value}}
+    with pytest.raises(ScenarioError) as raised:
+        scenario_from_dict(document)
+    (line,) = str(raised.value).splitlines()
+    assert f"tracking.{field}" in line and expected in line
+
+
 def test_three_misses_in_a_row_keep_one_track(one_radar):
     """Scans 0-9 report the target, 10-12 miss it, 13-30 report it. The coast timeout
     (30 s) drops its track at 30.8 s without an update, before the third scan's report
@@ -184,12 +198,14 @@ def log_drops_of(log: EventLog, tracks: list[int]) -> list[float]:
     return drop[drop["track_id"].isin(tracks)]["time_s"].tolist()
 
 
-@pytest.mark.parametrize("misses", [3, 6])
-def test_a_vanished_target_is_deleted_at_its_last_scans_miss(one_radar, misses):
+@pytest.mark.parametrize(("misses", "drop_s"), [(6, 265.0), (3, 237.0)])
+def test_a_vanished_target_is_deleted_at_its_last_scans_miss(one_radar, misses, drop_s):
     """The target is killed after the scan at 205 s (its last report). Each later scan
     misses it: its track is deleted with the ``misses``-th miss (logged at that scan's
-    time, 10 x misses s after its last report; the tracker has it 1.8 s later). The
-    bound: deletion_misses revisits after the last report."""
+    time, 10 x misses s after its last report; the tracker has it 1.8 s later), but not
+    before the coast timeout (30 s): with 3 misses, at the step the third reaches the
+    tracker (237 s; deleted there as older than 30 s).
+    The bound: max(deletion_misses revisits, coast_timeout_s + a step)."""
     def detected(radar, scan, time_s):
         return np.array([time_s <= 205.0])
 
@@ -198,8 +214,26 @@ def test_a_vanished_target_is_deleted_at_its_last_scans_miss(one_radar, misses):
     (track,) = target_tracks(log)
     drop = events(log, EventKind.TRACK_DROP)
     drop = drop[drop["track_id"] == track]
-    assert drop["time_s"].tolist() == [205.0 + REVISIT_S * misses]  # the last miss's scan
-    assert drop["value"].tolist() == [REVISIT_S * misses]  # seconds since its last report
+    assert drop["time_s"].tolist() == [drop_s]
+    assert drop["value"].tolist() == [drop_s - 205.0]  # seconds since its last report
+
+
+def test_a_fast_radars_misses_delete_no_sooner_than_the_coast_timeout():
+    """One radar scanning every second reports the target until 100.5 s (its Pd at the
+    edge of its detection range could be as low as this test's silence): its sixth miss
+    comes at 106.5 s, but the track is kept to the coast timeout (deleted at 131 s, 30.5 s
+    after its last report), as deletion by the coast timeout alone would."""
+    sites = sites_of(radar("fast", revisit_s=1.0))
+
+    def detected(radar_index, scan, time_s):
+        return np.array([time_s <= 100.5])
+
+    scan_times = {0: np.arange(0.5, 200.0, 1.0)}
+    for deletion in ("misses", "coast_timeout"):
+        tracker, log = tracker_for(sites, deletion=deletion, deletion_misses=6)
+        run(tracker, sites, one_target, detected, 200.0, scan_times=scan_times)
+        (track,) = target_tracks(log)
+        assert log_drops_of(log, [track]) == [131.0]
 
 
 @pytest.mark.parametrize(("process_noise_mps2", "deleted_by"), [(5.0, "time"),

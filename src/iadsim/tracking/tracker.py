@@ -67,18 +67,20 @@ Tracking and Navigation, 2001, sec. 11.6):
   their coverage (as for confirmation, :meth:`_covered`) and gave it no report, from the
   radar's last report of it; it is deleted once every radar that has reported it and
   whose last scan covered it has missed it ``deletion_misses`` scans in a row
-  (:meth:`_count_confirmed_misses`). A radar that still sees it keeps it alive, whatever
-  the others miss (a radar that saw it once at the edge of its detection range does not
-  delete it). A track in no radar's coverage misses nothing: the covariance bound and
-  ``coast_timeout_s``, stretched to ``deletion_misses + 1`` revisits of the slowest radar
-  that has reported it, delete it. A time-out of a few revisits deletes a true track at
-  its first run of that many misses (at Pd 0.72 and 10 s scans, the 30 s default deleted
-  98 of 100 lost tracks, 60 of them after two misses with the third scan's report in
-  flight: docs/drafts/h-splits.md). This is the missed-update deletion of the references
-  above (a track deleted after a run of scans without an update), with a miss counted
-  only where a radar could have seen the track: a true track of detection probability
-  ``P_D`` is lost in a given window of scans with probability ``(1 - P_D)^deletion_misses``
-  (0.28^6 = 5e-4 at P_D = 0.72), whatever the radar's revisit.
+  (:meth:`_count_confirmed_misses`, :meth:`_lost_by_misses`), and not before
+  ``coast_timeout_s`` without an update (never sooner than the coast timeout: a 1 s
+  radar's six misses do not delete what the 30 s timeout kept). A radar that still sees
+  it keeps it alive, whatever the others miss (a radar that saw it once at the edge of
+  its detection range does not delete it). A track in no radar's coverage misses
+  nothing: the covariance bound and ``coast_timeout_s``, stretched to ``deletion_misses
+  + 1`` revisits of the slowest radar that has reported it, delete it. A time-out of a
+  few revisits deletes a true track at its first run of that many misses (at Pd 0.72 and
+  10 s scans, the 30 s timeout made 98 of 100 breaks, 60 of them after two misses, the
+  third scan's report in flight: docs/drafts/h-splits.md). This is the missed-update
+  deletion of the references above (a track deleted after a run of scans without an
+  update), a miss counted only where a radar could have seen the track: a true track of
+  detection probability ``P_D`` is lost in a given window of scans with probability
+  ``(1 - P_D)^deletion_misses`` (0.28^6 = 5e-4 at P_D = 0.72), whatever the revisit.
 * Duplicate merging: two confirmed tracks are one target when their state difference
   passes the chi-square test at ``merge_probability`` (6 degrees of freedom, covariance
   the sum of theirs: Bar-Shalom, Li, Kirubarajan 2001, sec. 8.3 without the
@@ -836,9 +838,10 @@ class CentralTracker:
         report, or one before it) clears the radar's count of scans in a row that missed
         it; a later scan that holds the track in its coverage (:meth:`_covered`) adds one;
         one that does not leaves the count, and marks the radar as not covering it. A
-        track is lost once every radar that has reported it and whose last scan covered
-        it has missed it ``deletion_misses`` scans in a row (and one such radar exists):
-        a radar still seeing it keeps it. Returns the tracks to delete (n,) (None: none)."""
+        track lost by its misses (:meth:`_lost_by_misses`) and not updated for more than
+        ``coast_timeout_s`` is deleted (one lost sooner, by a fast radar's misses, is
+        deleted by :meth:`drop` once that long). Returns the tracks to delete (n,) (None:
+        none)."""
         confirmed = (self.status == CONFIRMED).nonzero()[0]
         if confirmed.size == 0:
             return None
@@ -853,21 +856,41 @@ class CentralTracker:
             track, scan = missed.nonzero()
             covered[track, scan] = self._covered(position[confirmed[track], scan],
                                                  radars)[np.arange(track.size), scan]
-        counts, covering = self.missed_scans[confirmed], self.covering[confirmed]
-        for scan, radar in enumerate(radars.tolist()):
-            counts[hit[:, scan], radar] = 0
-            counts[covered[:, scan], radar] += 1
-            covering[hit[:, scan] | covered[:, scan], radar] = True
-            covering[missed[:, scan] & ~covered[:, scan], radar] = False
-        self.missed_scans[confirmed], self.covering[confirmed] = counts, covering
-        counted = np.isfinite(self.last_update_by_radar_s[confirmed]) & covering
-        enough = counts >= self.settings.deletion_misses
-        lost = (counted & enough).any(axis=1) & ~(counted & ~enough).any(axis=1)
+        # By radar (the scans are in time order; a radar's scans that its last report of a
+        # track reached come before those that missed it): a report clears the count, the
+        # misses in coverage after it add to it, and the radar's latest scan here says
+        # whether it covers the track.
+        looked, scan_radar = np.unique(radars, return_inverse=True)
+        scan_radar = scan_radar.reshape(-1)
+        by_radar = np.zeros((radars.size, looked.size), dtype=np.int32)
+        by_radar[np.arange(radars.size), scan_radar] = 1
+        latest = np.zeros(looked.size, dtype=np.intp)
+        np.maximum.at(latest, scan_radar, np.arange(radars.size))
+        counts = self.missed_scans[np.ix_(confirmed, looked)]
+        counts[(hit.astype(np.int32) @ by_radar) > 0] = 0
+        counts += covered.astype(np.int32) @ by_radar
+        self.missed_scans[np.ix_(confirmed, looked)] = counts
+        self.covering[np.ix_(confirmed, looked)] = np.where(
+            reported[:, latest], hit[:, latest] | covered[:, latest],
+            self.covering[np.ix_(confirmed, looked)])
+        lost = self._lost_by_misses(confirmed) & (
+            float(scan_time.max()) - self.last_update_s[confirmed]
+            > self.settings.coast_timeout_s)
         if not lost.any():
             return None
         doomed = np.zeros(self.size, dtype=bool)
         doomed[confirmed[lost]] = True
         return doomed
+
+    def _lost_by_misses(self, rows: np.ndarray | slice = slice(None)) -> np.ndarray:
+        """Whether each confirmed track of ``rows`` is lost by its misses: every radar that
+        has reported it and whose last scan held it in its coverage has missed it
+        ``deletion_misses`` scans in a row, and there is one such radar (a radar still
+        seeing it keeps it; a track in no radar's coverage is left to the bounds)."""
+        counted = np.isfinite(self.last_update_by_radar_s[rows]) & self.covering[rows]
+        enough = self.missed_scans[rows] >= self.settings.deletion_misses
+        return ((self.status[rows] == CONFIRMED) & (counted & enough).any(axis=1)
+                & ~(counted & ~enough).any(axis=1))
 
     def _hopeless(self, rows: np.ndarray, misses: np.ndarray,
                   track_score: np.ndarray | None) -> np.ndarray:
@@ -1575,8 +1598,14 @@ class CentralTracker:
             return
         settings = self.settings
         age = time_s - self.last_update_s
+        coasted = age > settings.coast_timeout_s
+        if self._delete_by_misses and coasted.any():
+            # Lost by misses and older than the coast timeout, or past the stretched bound.
+            rows = coasted.nonzero()[0]
+            coasted[rows] = (self._lost_by_misses(rows)
+                             | (age[rows] > self._coast_timeout_s(rows)))
         stale = np.where(self.status == TENTATIVE, age > settings.tentative_timeout_s,
-                         age > self._coast_timeout_s())
+                         coasted)
         stale |= ((self.hits > 1)
                   & (self._position_variance(time_s) > settings.max_position_sigma_m**2))
         if killed_track_ids is not None and killed_track_ids.size:
@@ -1584,16 +1613,14 @@ class CentralTracker:
         if stale.any():
             self._remove(time_s, stale)
 
-    def _coast_timeout_s(self) -> float | np.ndarray:
-        """How long a confirmed track may go without an update: ``coast_timeout_s``; with
-        ``deletion: misses``, for each track (n,) at least ``deletion_misses + 1`` revisits
-        of the slowest radar that has reported it, so that the bound never deletes before
-        the count of misses could (a report reaches the tracker up to a latency after its
-        scan), and only deletes tracks out of every radar's coverage (which miss
-        nothing)."""
-        if not self._delete_by_misses:
-            return self.settings.coast_timeout_s
-        slowest = np.where(np.isfinite(self.last_update_by_radar_s),
+    def _coast_timeout_s(self, rows: np.ndarray) -> np.ndarray:
+        """``deletion: misses``: how long each confirmed track of ``rows`` may go without an
+        update whatever its misses: ``coast_timeout_s``, stretched to ``deletion_misses +
+        1`` revisits of the slowest radar that has reported it, so that the bound never
+        deletes before the count of misses could (a report reaches the tracker up to a
+        latency after its scan), and only deletes tracks out of every radar's coverage
+        (which miss nothing)."""
+        slowest = np.where(np.isfinite(self.last_update_by_radar_s[rows]),
                            self._site_revisit_s, 0.0).max(axis=1, initial=0.0)
         return np.maximum(self.settings.coast_timeout_s,
                           (self.settings.deletion_misses + 1) * slowest)
