@@ -59,15 +59,16 @@ Tracking and Navigation, 2001, sec. 11.6):
   real target, whose score mostly passes the threshold before its fourth hit, confirms
   when M of N would have.
 * Deletion: any track is deleted when not updated for ``coast_timeout_s``
-  (``tentative_timeout_s`` for a tentative one), when its predicted position sigma (root
-  of the trace of its position covariance) exceeds ``max_position_sigma_m``, or when the
-  battle manager assesses it killed.
-* Deletion by misses (``deletion: misses``), instead of the coast timeout for confirmed
-  tracks: each confirmed track counts, radar by radar, the scans in a row that held it in
-  their coverage (as for confirmation, :meth:`_covered`) and gave it no report, from the
-  radar's last report of it; it is deleted once every radar that has reported it and
-  whose last scan covered it has missed it ``deletion_misses`` scans in a row
-  (:meth:`_count_confirmed_misses`, :meth:`_lost_by_misses`), and not before
+  (``tentative_timeout_s`` for a tentative one; for a confirmed one with ``deletion:
+  coast_timeout``, by its misses with ``deletion: misses``, below), when its predicted
+  position sigma (root of the trace of its position covariance) exceeds
+  ``max_position_sigma_m``, or when the battle manager assesses it killed.
+* Deletion by misses (``deletion: misses``, the default), instead of the coast timeout
+  for confirmed tracks: each confirmed track counts, radar by radar, the scans in a row
+  that held it in their coverage (as for confirmation, :meth:`_covered`) and gave it no
+  report, from the radar's last report of it; it is deleted once every radar that has
+  reported it and whose last scan covered it has missed it ``deletion_misses`` scans in
+  a row (:meth:`_count_confirmed_misses`, :meth:`_lost_by_misses`), and not before
   ``coast_timeout_s`` without an update (never sooner than the coast timeout: a 1 s
   radar's six misses do not delete what the 30 s timeout kept). A radar that still sees
   it keeps it alive, whatever the others miss (a radar that saw it once at the edge of
