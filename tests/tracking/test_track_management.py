@@ -188,7 +188,8 @@ NETWORK_PROFILES = ("s400-class-search-radar", "s400-class-engagement-radar",
                     "short-range-radar", "short-range-radar")
 
 
-@pytest.mark.parametrize(("profiles", "confirmation", "seed", "most_confirmed"), [
+@pytest.mark.parametrize(("profiles", "confirmation", "seed", "most_confirmed", "deletion"), [
+    *((*case, "coast_timeout") for case in [
     (("short-range-radar",), "m_of_n", 11, 0),
     (("s400-class-search-radar",), "m_of_n", 11, 20),
     # The layered-defense network: every catalog radar profile, overlapping.
@@ -197,10 +198,16 @@ NETWORK_PROFILES = ("s400-class-search-radar", "s400-class-engagement-radar",
     # The default (M of N with the score's veto): no ghost over the network.
     (NETWORK_PROFILES, None, 11, 0),
     (NETWORK_PROFILES, None, 12, 0),
-    (NETWORK_PROFILES, None, 13, 0),
+    (NETWORK_PROFILES, None, 13, 0)]),
+    # Deletion by misses (tracking.deletion: misses) changes confirmed tracks only: M of
+    # N confirms the same 9 ghosts (seed 11), three of them living longer (52 -> 94 s,
+    # 231 -> 275 s, 30 -> 46 s from confirmation to deletion); the default none.
+    (NETWORK_PROFILES, "m_of_n", 11, 15, "misses"),
+    (NETWORK_PROFILES, None, 11, 0, "misses"),
 ])
 def test_few_confirmed_tracks_from_clutter_alone_over_30_minutes(profiles, confirmation, seed,
-                                                                 most_confirmed):
+                                                                 most_confirmed,
+                                                                 deletion):
     """False alarms only, at the catalog's rates (Pfa x resolution cells per scan), from
     the radar model itself, for 30 minutes. With the rates of the skeleton (0.02-0.2 per
     scan) the tracker confirmed nothing. Since issue 20 the cells are counted from each
@@ -225,7 +232,8 @@ def test_few_confirmed_tracks_from_clutter_alone_over_30_minutes(profiles, confi
     sites = radar_sites(scenario, frame)
     network = RadarNetwork(sites, seed=seed, ground_elevation_m=0.0, record_detections=False)
     tracker, log = make_network_tracker(
-        sites, **({} if confirmation is None else {"confirmation": confirmation}))
+        sites, deletion=deletion,
+        **({} if confirmation is None else {"confirmation": confirmation}))
     if confirmation is None:
         assert tracker.settings.confirmation == "m_of_n_and_score"
     none3, none = np.zeros((0, 3)), np.zeros(0)

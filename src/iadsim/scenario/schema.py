@@ -793,7 +793,30 @@ class Tracking(StrictModel):
         "not that it survives (its gate grows as max_target_speed_mps x the time since its "
         "plot). 0: its second plot must come in the next such scan.")
     tentative_timeout_s: Positive = 30.0
-    coast_timeout_s: Positive = 30.0
+    coast_timeout_s: Positive = Field(
+        30.0, description="A confirmed track not updated for this long is deleted (with "
+        "deletion: misses, an outer bound, stretched to (deletion_misses + 1) revisits of "
+        "the slowest radar that has reported it).")
+    deletion: Literal["coast_timeout", "misses"] = Field(
+        "misses", description="How a confirmed track is deleted besides "
+        "max_position_sigma_m and kill assessment: 'coast_timeout' (not updated for "
+        "coast_timeout_s) or 'misses' (by the evidence: once every radar that has reported "
+        "it and holds it in its coverage has missed it deletion_misses scans in a row, and "
+        "not before coast_timeout_s without an update; a track in no radar's coverage is "
+        "deleted by max_position_sigma_m or by coast_timeout_s stretched to "
+        "(deletion_misses + 1) revisits of the slowest radar that has reported it). 30 s "
+        "is three scans of a 10 s radar, two once the third scan's report is in flight: "
+        "at a Pd of 0.72 two misses in a row come every few minutes. 'misses' is the "
+        "default since h-splits: at Pd 0.72 it splits 18 of 30 aircraft where the timeout "
+        "split 26 (benchmarks/recorded_traffic.py, seed 7), and layered-defense (seeds "
+        "1-4) kills, leaks and fires the same (benchmarks/deletion_outcomes.py).")
+    deletion_misses: int = Field(
+        6, ge=1, le=100, description="deletion: misses: scans in a row in a radar's "
+        "coverage with no report of a confirmed track, by every radar that has reported it "
+        "and covers it, that delete it. A true track of Pd p is lost in a window of scans "
+        "with probability (1 - p)^deletion_misses (0.28^6 = 5e-4 at p = 0.72); a "
+        "vanished target's track lives deletion_misses revisits of the slowest such radar "
+        "(at least coast_timeout_s).")
     process_noise_mps2: Positive = Field(
         30.0, description="Acceleration noise level sigma_a of the constant-velocity filter "
         "(continuous white noise of power spectral density sigma_a^2 x 1 s).")

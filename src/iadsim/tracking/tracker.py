@@ -59,9 +59,29 @@ Tracking and Navigation, 2001, sec. 11.6):
   real target, whose score mostly passes the threshold before its fourth hit, confirms
   when M of N would have.
 * Deletion: any track is deleted when not updated for ``coast_timeout_s``
-  (``tentative_timeout_s`` for a tentative one), when its predicted position sigma (root
-  of the trace of its position covariance) exceeds ``max_position_sigma_m``, or when the
-  battle manager assesses it killed.
+  (``tentative_timeout_s`` for a tentative one; for a confirmed one with ``deletion:
+  coast_timeout``, by its misses with ``deletion: misses``, below), when its predicted
+  position sigma (root of the trace of its position covariance) exceeds
+  ``max_position_sigma_m``, or when the battle manager assesses it killed.
+* Deletion by misses (``deletion: misses``, the default), instead of the coast timeout
+  for confirmed tracks: each confirmed track counts, radar by radar, the scans in a row
+  that held it in their coverage (as for confirmation, :meth:`_covered`) and gave it no
+  report, from the radar's last report of it; it is deleted once every radar that has
+  reported it and whose last scan covered it has missed it ``deletion_misses`` scans in
+  a row (:meth:`_count_confirmed_misses`, :meth:`_lost_by_misses`), and not before
+  ``coast_timeout_s`` without an update (never sooner than the coast timeout: a 1 s
+  radar's six misses do not delete what the 30 s timeout kept). A radar that still sees
+  it keeps it alive, whatever the others miss (a radar that saw it once at the edge of
+  its detection range does not delete it). A track in no radar's coverage misses
+  nothing: the covariance bound and ``coast_timeout_s``, stretched to ``deletion_misses
+  + 1`` revisits of the slowest radar that has reported it, delete it. A time-out of a
+  few revisits deletes a true track at its first run of that many misses (at Pd 0.72 and
+  10 s scans, the 30 s timeout made 98 of 100 breaks, 60 of them after two misses, the
+  third scan's report in flight: docs/drafts/h-splits.md). This is the missed-update
+  deletion of the references above (a track deleted after a run of scans without an
+  update), a miss counted only where a radar could have seen the track: a true track of
+  detection probability ``P_D`` is lost in a given window of scans with probability
+  ``(1 - P_D)^deletion_misses`` (0.28^6 = 5e-4 at P_D = 0.72), whatever the revisit.
 * Duplicate merging: two confirmed tracks are one target when their state difference
   passes the chi-square test at ``merge_probability`` (6 degrees of freedom, covariance
   the sum of theirs: Bar-Shalom, Li, Kirubarajan 2001, sec. 8.3 without the
@@ -143,6 +163,10 @@ TABLE_COLUMNS = ("track_id", "state", "covariance", "time_s", "status", "hits", 
 IMM_COLUMNS = ("imm_state", "imm_covariance", "mode_probability", "imm_active")
 #: Column kept only with ``confirmation: score``: each track's log-likelihood ratio.
 SCORE_COLUMNS = ("score",)
+#: Columns kept only with ``deletion: misses``: each confirmed track's scans in a row that
+#: missed it by radar (n, radars), and whether that radar's last scan held it in its
+#: coverage (n, radars).
+DELETION_COLUMNS = ("missed_scans", "covering")
 #: Columns kept only with ``bias_estimation``: each track's last raw plot from each radar
 #: (n, radars, 3), its time, Jacobian by (range, azimuth, elevation) and covariance.
 BIAS_COLUMNS = ("plot_position_m", "plot_time_s", "plot_jacobian", "plot_cov_m2")
@@ -277,8 +301,12 @@ class CentralTracker:
         #: References with known positions (absolute registration), set by the run when
         #: the scenario has them: their plots are taken out of the scans before fusing.
         self.registration: ReferenceRegistration | None = None
+        #: Confirmed tracks deleted by their misses in coverage (``deletion: misses``).
+        self._delete_by_misses = settings.deletion == "misses"
+        self._site_revisit_s = np.array([site.revisit_s for site in sites], dtype=float)
         self._columns = (TABLE_COLUMNS + (IMM_COLUMNS if self._imm else ())
                          + (SCORE_COLUMNS if self._score else ())
+                         + (DELETION_COLUMNS if self._delete_by_misses else ())
                          + (BIAS_COLUMNS if self.bias_estimator is not None else ()))
         self._false_alarm_constant = np.array(
             [score.false_alarm_density_constant(site) for site in sites] if self._score
@@ -308,6 +336,8 @@ class CentralTracker:
         self.mode_probability = np.zeros((0, 2))
         self.imm_active = np.zeros(0, dtype=bool)
         self.score = np.zeros(0)
+        self.missed_scans = np.zeros((0, radars), dtype=np.int32)
+        self.covering = np.zeros((0, radars), dtype=bool)
         self.plot_position_m = np.zeros((0, radars, 3))
         self.plot_time_s = np.zeros((0, radars))
         self.plot_jacobian = np.zeros((0, radars, 3, 3))
@@ -751,39 +781,117 @@ class CentralTracker:
 
     def _count_misses(self, scan_time: np.ndarray, position: np.ndarray,
                       radars: np.ndarray) -> None:
-        """Confirmation bookkeeping of the tentative tracks after the scans of ``radars``
-        (g,) at ``scan_time`` (g,) (``position`` (n, g, 3): every track's position predicted
-        to each scan's time, at constant velocity, from its state before the scans): each
-        scan of a radar that has reported a track before that scan, holds it in its
-        coverage (:meth:`_covered`) and gave it nothing then is a miss. A one-plot track is
-        deleted at its first miss past ``one_plot_misses``; another tentative track once
-        it has missed more than ``confirm_window - confirm_hits`` (M of N), or once its
-        score has fallen to the deletion threshold, each miss costing ``ln(1 - P_D)``
-        (score). Misses are counted after the scans' updates (:meth:`_alive_at` has kept a
-        track from taking reports after a miss that deletes it)."""
+        """Miss bookkeeping after the scans of ``radars`` (g,) at ``scan_time`` (g,)
+        (``position`` (n, g, 3): every track's position predicted to each scan's time, at
+        constant velocity, from its state before the scans): the tentative tracks'
+        (:meth:`_count_tentative_misses`) and, with ``deletion: misses``, the confirmed
+        tracks' (:meth:`_count_confirmed_misses`); the tracks they condemn are deleted
+        together, at the last scan's time."""
+        doomed = self._count_tentative_misses(scan_time, position, radars)
+        if self._delete_by_misses:
+            lost = self._count_confirmed_misses(scan_time, position, radars)
+            if lost is not None:
+                doomed = lost if doomed is None else doomed | lost
+        if doomed is not None and doomed.any():
+            self._remove(float(scan_time.max()), doomed)
+
+    def _count_tentative_misses(self, scan_time: np.ndarray, position: np.ndarray,
+                                radars: np.ndarray) -> np.ndarray | None:
+        """Confirmation bookkeeping of the tentative tracks (arguments as
+        :meth:`_count_misses`): each scan of a radar that has reported a track before that
+        scan, holds it in its coverage (:meth:`_covered`) and gave it nothing then is a
+        miss. A one-plot track is deleted at its first miss past ``one_plot_misses``;
+        another tentative track once it has missed more than ``confirm_window -
+        confirm_hits`` (M of N), or once its score has fallen to the deletion threshold,
+        each miss costing ``ln(1 - P_D)`` (score). Misses are counted after the scans'
+        updates (:meth:`_alive_at` has kept a track from taking reports after a miss that
+        deletes it). Returns the tracks to delete (n,) (None: none)."""
         tentative = (self.status == TENTATIVE).nonzero()[0]
         if tentative.size == 0:
-            return
+            return None
         last = self.last_update_by_radar_s[tentative][:, radars]
         seen = np.isfinite(last) & (last < scan_time)
         if not seen.any():
-            return
+            return None
         if (scan_time == scan_time[0]).all():
             missed = (seen & self._covered(position[tentative, 0], radars)).sum(axis=1)
         else:
             missed = self._misses_of_pairs(tentative, seen, position, radars)
         if not missed.any():
-            return
+            return None
         self.misses[tentative] += missed.astype(self.misses.dtype)
         if self._score:
             self.score[tentative] += missed * score.miss_score(
                 self.settings.score_detection_probability)
         hopeless = self._hopeless(tentative, self.misses[tentative],
                                   self.score[tentative] if self._score else None)
-        if hopeless.any():
-            doomed = np.zeros(self.size, dtype=bool)
-            doomed[tentative[hopeless]] = True
-            self._remove(float(scan_time.max()), doomed)
+        if not hopeless.any():
+            return None
+        doomed = np.zeros(self.size, dtype=bool)
+        doomed[tentative[hopeless]] = True
+        return doomed
+
+    def _count_confirmed_misses(self, scan_time: np.ndarray, position: np.ndarray,
+                                radars: np.ndarray) -> np.ndarray | None:
+        """Deletion bookkeeping of the confirmed tracks, ``deletion: misses`` (arguments as
+        :meth:`_count_misses`). Scan by scan, in time order, for each radar that has
+        reported a track: a scan no earlier than the radar's last report of it (its
+        report, or one before it) clears the radar's count of scans in a row that missed
+        it; a later scan that holds the track in its coverage (:meth:`_covered`) adds one;
+        one that does not leaves the count, and marks the radar as not covering it. A
+        track lost by its misses (:meth:`_lost_by_misses`) and not updated for more than
+        ``coast_timeout_s`` is deleted (one lost sooner, by a fast radar's misses, is
+        deleted by :meth:`drop` once that long). Returns the tracks to delete (n,) (None:
+        none)."""
+        confirmed = (self.status == CONFIRMED).nonzero()[0]
+        if confirmed.size == 0:
+            return None
+        last = self.last_update_by_radar_s[confirmed][:, radars]  # (c, g)
+        reported = np.isfinite(last)
+        hit = reported & (last >= scan_time)
+        missed = reported & ~hit
+        if not missed.any() and not hit.any():
+            return None
+        covered = np.zeros(missed.shape, dtype=bool)
+        if missed.any():
+            track, scan = missed.nonzero()
+            covered[track, scan] = self._covered(position[confirmed[track], scan],
+                                                 radars)[np.arange(track.size), scan]
+        # By radar (the scans are in time order; a radar's scans that its last report of a
+        # track reached come before those that missed it): a report clears the count, the
+        # misses in coverage after it add to it, and the radar's latest scan here says
+        # whether it covers the track.
+        looked, scan_radar = np.unique(radars, return_inverse=True)
+        scan_radar = scan_radar.reshape(-1)
+        by_radar = np.zeros((radars.size, looked.size), dtype=np.int32)
+        by_radar[np.arange(radars.size), scan_radar] = 1
+        latest = np.zeros(looked.size, dtype=np.intp)
+        np.maximum.at(latest, scan_radar, np.arange(radars.size))
+        counts = self.missed_scans[np.ix_(confirmed, looked)]
+        counts[(hit.astype(np.int32) @ by_radar) > 0] = 0
+        counts += covered.astype(np.int32) @ by_radar
+        self.missed_scans[np.ix_(confirmed, looked)] = counts
+        self.covering[np.ix_(confirmed, looked)] = np.where(
+            reported[:, latest], hit[:, latest] | covered[:, latest],
+            self.covering[np.ix_(confirmed, looked)])
+        lost = self._lost_by_misses(confirmed) & (
+            float(scan_time.max()) - self.last_update_s[confirmed]
+            > self.settings.coast_timeout_s)
+        if not lost.any():
+            return None
+        doomed = np.zeros(self.size, dtype=bool)
+        doomed[confirmed[lost]] = True
+        return doomed
+
+    def _lost_by_misses(self, rows: np.ndarray | slice = slice(None)) -> np.ndarray:
+        """Whether each confirmed track of ``rows`` is lost by its misses: every radar that
+        has reported it and whose last scan held it in its coverage has missed it
+        ``deletion_misses`` scans in a row, and there is one such radar (a radar still
+        seeing it keeps it; a track in no radar's coverage is left to the bounds)."""
+        counted = np.isfinite(self.last_update_by_radar_s[rows]) & self.covering[rows]
+        enough = self.missed_scans[rows] >= self.settings.deletion_misses
+        return ((self.status[rows] == CONFIRMED) & (counted & enough).any(axis=1)
+                & ~(counted & ~enough).any(axis=1))
 
     def _hopeless(self, rows: np.ndarray, misses: np.ndarray,
                   track_score: np.ndarray | None) -> np.ndarray:
@@ -1452,6 +1560,9 @@ class CentralTracker:
                            imm_active=np.zeros(count, dtype=bool))
         if self._score:
             columns["score"] = np.full(count, np.log(self.settings.new_target_density_ratio))
+        if self._delete_by_misses:
+            columns.update(missed_scans=np.zeros((count, radars), dtype=np.int32),
+                           covering=np.zeros((count, radars), dtype=bool))
         if self.bias_estimator is not None:
             columns.update(plot_position_m=np.zeros((count, radars, 3)),
                            plot_time_s=np.full((count, radars), -np.inf),
@@ -1488,14 +1599,32 @@ class CentralTracker:
             return
         settings = self.settings
         age = time_s - self.last_update_s
+        coasted = age > settings.coast_timeout_s
+        if self._delete_by_misses and coasted.any():
+            # Lost by misses and older than the coast timeout, or past the stretched bound.
+            rows = coasted.nonzero()[0]
+            coasted[rows] = (self._lost_by_misses(rows)
+                             | (age[rows] > self._coast_timeout_s(rows)))
         stale = np.where(self.status == TENTATIVE, age > settings.tentative_timeout_s,
-                         age > settings.coast_timeout_s)
+                         coasted)
         stale |= ((self.hits > 1)
                   & (self._position_variance(time_s) > settings.max_position_sigma_m**2))
         if killed_track_ids is not None and killed_track_ids.size:
             stale |= np.isin(self.track_id, killed_track_ids)
         if stale.any():
             self._remove(time_s, stale)
+
+    def _coast_timeout_s(self, rows: np.ndarray) -> np.ndarray:
+        """``deletion: misses``: how long each confirmed track of ``rows`` may go without an
+        update whatever its misses: ``coast_timeout_s``, stretched to ``deletion_misses +
+        1`` revisits of the slowest radar that has reported it, so that the bound never
+        deletes before the count of misses could (a report reaches the tracker up to a
+        latency after its scan), and only deletes tracks out of every radar's coverage
+        (which miss nothing)."""
+        slowest = np.where(np.isfinite(self.last_update_by_radar_s[rows]),
+                           self._site_revisit_s, 0.0).max(axis=1, initial=0.0)
+        return np.maximum(self.settings.coast_timeout_s,
+                          (self.settings.deletion_misses + 1) * slowest)
 
     def _position_variance(self, time_s: float) -> np.ndarray:
         """The trace of each track's position covariance predicted to ``time_s`` (m^2):
@@ -1585,6 +1714,11 @@ class CentralTracker:
         self.born_s[keep_row] = min(self.born_s[keep_row], self.born_s[gone_row])
         self.last_update_s[keep_row] = max(self.last_update_s[keep_row],
                                            self.last_update_s[gone_row])
+        if self._delete_by_misses:
+            # Each radar's count of misses in a row goes with its later report of the two.
+            later = self.last_update_by_radar_s[gone_row] > self.last_update_by_radar_s[keep_row]
+            self.missed_scans[keep_row, later] = self.missed_scans[gone_row, later]
+            self.covering[keep_row, later] = self.covering[gone_row, later]
         self.last_update_by_radar_s[keep_row] = np.maximum(
             self.last_update_by_radar_s[keep_row], self.last_update_by_radar_s[gone_row])
         best_row = gone_row if best == gone else keep_row

@@ -1,0 +1,94 @@
+"""Confirmed-track deletion, old against new: outcomes and tracker CPU of built-in scenarios.
+
+Runs a built-in scenario (default ``layered-defense``) for each seed with the tracking
+settings of each variant, alternating the variants seed by seed in one process (so that
+their CPU times are taken under the same load), and prints one JSON line per (seed,
+variant):
+
+* ``killed``, ``leaked``: threats killed and leakers (the run's summary);
+* ``rounds``: interceptors fired;
+* ``confirmed_tracks``: tracks confirmed in the run; ``drops``: confirmed tracks deleted
+  (``track_drop`` of a confirmed track; not merges nor tentative tracks);
+* ``false_tracks_1km``, ``false_tracks_3km``: confirmed tracks never within 1 km / 3 km of
+  a live threat (:func:`iadsim.analysis.track_quality.track_quality`; the analysis reads
+  the truth after the run, the tracker never does); ``track_breaks``, ``id_switches``
+  (1 km);
+* ``tracker_cpu_s``: CPU seconds (``time.thread_time``) in
+  ``CentralTracker.process_scans`` and ``CentralTracker.drop``
+  (``tracking_settings.tracker_timer``); ``run_cpu_s``: the whole run's.
+
+Variants: ``old`` is the scenario's own tracking settings with ``--tracking``; ``new`` adds
+``--new`` (default ``deletion=misses``).
+
+Usage::
+
+    PYTHONPATH=src:benchmarks .venv/bin/python benchmarks/deletion_outcomes.py --seeds 1 2 3 4
+    PYTHONPATH=src:benchmarks .venv/bin/python benchmarks/deletion_outcomes.py \\
+        --new deletion=misses deletion_misses=6 --scenario saturation --seeds 1
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+import time
+
+from iadsim.errors import ScenarioError
+from tracking_settings import commit, tracker_timer, tracking_changes, with_tracking
+
+
+def measure(scenario, seed: int, spent: list[float]) -> dict:
+    """One run and its scoring (the truth read after the run, by the analysis)."""
+    import iadsim
+    from iadsim.analysis.track_quality import track_quality
+
+    spent[0] = 0.0
+    started = time.process_time()
+    result = iadsim.run(scenario, seed=seed)
+    run_cpu_s = time.process_time() - started
+    events = result.events
+    kind = events["kind"].astype(str)
+    confirmed = set(events.loc[kind == "track_confirm", "track_id"].tolist())
+    drops = int(events.loc[kind == "track_drop", "track_id"].isin(confirmed).sum())
+    near = track_quality(result, c_m=1_000.0).attrs["summary"]
+    far = track_quality(result, c_m=3_000.0).attrs["summary"]
+    summary = result.summary
+    return {"killed": summary["threats"]["killed"], "leaked": summary["threats"]["leaked"],
+            "rounds": summary["interceptors"]["fired"],
+            "confirmed_tracks": len(confirmed), "drops": drops,
+            "false_tracks_1km": near["false_tracks"], "false_tracks_3km": far["false_tracks"],
+            "track_breaks": near["track_breaks"], "id_switches": near["id_switches"],
+            "tracker_cpu_s": round(spent[0], 2), "run_cpu_s": round(run_cpu_s, 2)}
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--scenario", default="layered-defense")
+    parser.add_argument("--seeds", type=int, nargs="+", default=[1, 2, 3, 4])
+    parser.add_argument("--tracking", nargs="*", default=[], metavar="NAME=VALUE",
+                        help="tracking settings of both variants")
+    parser.add_argument("--new", nargs="*", default=["deletion=misses"], metavar="NAME=VALUE",
+                        help="tracking settings the new variant adds (default: "
+                        "deletion=misses)")
+    arguments = parser.parse_args()
+    try:  # a bad option is one line, exit code 2, before anything runs
+        common = tracking_changes(arguments.tracking)
+        new = tracking_changes(arguments.new)
+        variants = {"old": common, "new": {**common, **new}}
+        scenarios = {name: with_tracking(arguments.scenario, tracking)
+                     for name, tracking in variants.items()}
+    except (ScenarioError, ValueError) as error:
+        print(f"error: {error}", file=sys.stderr)
+        raise SystemExit(2) from None
+    spent = tracker_timer()
+    for seed in arguments.seeds:
+        for name, scenario in scenarios.items():
+            line = {"bench": "deletion_outcomes", "scenario": arguments.scenario,
+                    "seed": seed, "variant": name, "tracking": variants[name],
+                    **measure(scenario, seed, spent), "commit": commit()}
+            print(json.dumps(line), flush=True)
+
+
+if __name__ == "__main__":
+    main()
