@@ -78,3 +78,29 @@ def test_per_track_manoeuvre_noise_and_initial_acceleration_are_each_tracks_own(
     estimate = imm.from_cv(state, covariance, np.array([1.0, 3.0, 6.0]), np.array([0.9, 0.1]))
     np.testing.assert_allclose(estimate.covariance[:, imm.CA, 6, 6], [1.0, 9.0, 36.0])
     np.testing.assert_array_equal(estimate.covariance[:, imm.CV, 6:, 6:], 0.0)
+
+
+def test_a_second_ca_model_has_the_ca_transition_and_its_own_jerk_noise():
+    """``imm_models: cv_ca_gentle_ca``: three models; the third (the gentle CA) has the CA
+    model's F and Q scaled by its own jerk noise squared; per track (n, 2) jerk levels
+    give each track what the two levels give it alone; a track entering from CV gets
+    each CA model the initial acceleration sigma."""
+    transition, noise = imm.transition_matrices(2.0, 5.0, [20.0, 1.0])
+    two_transition, two_noise = imm.transition_matrices(2.0, 5.0, 20.0)
+    assert transition.shape == noise.shape == (3, 9, 9)
+    np.testing.assert_array_equal(transition[:2], two_transition)
+    np.testing.assert_array_equal(transition[imm.GENTLE_CA], two_transition[imm.CA])
+    np.testing.assert_allclose(noise[:2], two_noise, rtol=1e-15)
+    np.testing.assert_allclose(noise[imm.GENTLE_CA], two_noise[imm.CA] / 400.0, rtol=1e-14)
+    dt = np.array([1.0, 3.0])
+    jerk = np.array([[20.0, 1.0], [8.0, 0.5]])
+    per_track_transition, per_track_noise = imm.transition_matrices_per_track(dt, 5.0, jerk)
+    for index in range(dt.size):
+        alone_transition, alone_noise = imm.transition_matrices(dt[index], 5.0, jerk[index])
+        np.testing.assert_allclose(per_track_transition[index], alone_transition, rtol=1e-14)
+        np.testing.assert_allclose(per_track_noise[index], alone_noise, rtol=1e-14)
+    estimate = imm.from_cv(np.zeros((2, 6)), np.broadcast_to(np.eye(6), (2, 6, 6)).copy(),
+                           np.array([2.0, 3.0]), np.array([0.96, 0.02, 0.02]))
+    assert estimate.state.shape == (2, 3, 9)
+    np.testing.assert_allclose(estimate.covariance[:, imm.GENTLE_CA, 8, 8], [4.0, 9.0])
+    np.testing.assert_array_equal(estimate.covariance[:, imm.CV, 6:, 6:], 0.0)

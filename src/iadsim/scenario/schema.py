@@ -881,6 +881,23 @@ class Tracking(StrictModel):
         "leg and read neighbours' reports as turns (tests/tracking/test_imm_crowd.py).")
     imm_ca_sojourn_s: Positive = Field(
         10.0, description="IMM: mean time in the constant-acceleration mode.")
+    imm_models: Literal["cv_ca", "cv_ca_gentle_ca"] = Field(
+        "cv_ca", description="IMM: its models: 'cv_ca' (constant velocity and one "
+        "constant-acceleration model, imm_ca_noise_mps3, for hard turns) or "
+        "'cv_ca_gentle_ca' (a third, gentle constant-acceleration model of jerk noise "
+        "imm_gentle_ca_noise_mps3: a sustained 1-3 g pull or a steady coordinated turn, "
+        "which CV misfits and the hard CA model is too broad to win).")
+    imm_gentle_ca_noise_mps3: Positive = Field(
+        1.0, description="IMM, 'cv_ca_gentle_ca': jerk noise level of the gentle "
+        "constant-acceleration model (a steady turn's jerk is |a|^2 / v: 1 g at 250 m/s "
+        "is 0.4 m/s^3).")
+    imm_gentle_ca_sojourn_s: Positive = Field(
+        30.0, description="IMM, 'cv_ca_gentle_ca': mean time in the gentle "
+        "constant-acceleration mode.")
+    imm_initial_gentle_ca_probability: Probability = Field(
+        0.02, description="IMM, 'cv_ca_gentle_ca': probability of the gentle "
+        "constant-acceleration mode when a track enters the IMM (the constant-velocity "
+        "mode gets what the two acceleration modes leave).")
     confirmation: Literal["m_of_n", "score", "m_of_n_and_score"] = Field(
         "m_of_n_and_score", description="How a tentative track is confirmed: 'm_of_n' "
         "(confirm_hits of confirm_window), 'score' (sequential probability ratio test on "
@@ -923,6 +940,14 @@ class Tracking(StrictModel):
             raise ValueError(
                 f"confirm_window must be at least confirm_hits (got confirm_hits="
                 f"{self.confirm_hits}, confirm_window={self.confirm_window})")
+        if (self.imm_models == "cv_ca_gentle_ca"
+                and self.imm_initial_ca_probability + self.imm_initial_gentle_ca_probability
+                >= 1.0):
+            raise ValueError(
+                "imm_initial_ca_probability + imm_initial_gentle_ca_probability must be "
+                f"below 1 with imm_models 'cv_ca_gentle_ca' (got "
+                f"{self.imm_initial_ca_probability} + "
+                f"{self.imm_initial_gentle_ca_probability})")
         return self
 
 

@@ -1,14 +1,21 @@
-"""Interacting multiple model (IMM) filter, constant velocity + constant acceleration,
-batched over tracks.
+"""Interacting multiple model (IMM) filter, constant velocity + constant acceleration
+(one or two CA models), batched over tracks.
 
 State ``[position (3), velocity (3), acceleration (3)]`` (m, m/s, m/s^2); position is
-measured. Two models:
+measured. Model 0 is always CV; every other model is a CA model with its own jerk noise:
 
 * nearly constant velocity (CV): position and velocity move with continuous white-noise
   acceleration of power spectral density ``q_cv`` (as :mod:`iadsim.tracking.kalman`);
   its acceleration is zero (F zeroes it, no noise enters it);
 * nearly constant acceleration (CA, the Wiener-process acceleration model): the
-  acceleration is a random walk of power spectral density ``q_ca`` (m^2/s^5).
+  acceleration is a random walk of power spectral density ``q_ca`` (m^2/s^5). Two model
+  sets are used (``tracking.imm_models``): ``cv_ca`` (CV, CA) and ``cv_ca_gentle_ca``
+  (CV, CA, and a *gentle* CA of small jerk noise, index :data:`GENTLE_CA`). The hard CA
+  (jerk noise about 20 m/s^3) follows the onset of a 10-12 g turn but is too broad to
+  win against CV through a sustained 1-3 g; the gentle CA (about 1 m/s^3) fits a steady
+  acceleration and a steady coordinated turn, whose acceleration vector turns at the
+  turn rate omega: its jerk is ``omega |a| = |a|^2 / v`` (1 g at 250 m/s: 0.4 m/s^3;
+  3 g: 3.5 m/s^3).
 
 One cycle (Bar-Shalom, Li, Kirubarajan, Estimation with Applications to Tracking and
 Navigation, 2001, sec. 11.6.6): mixing of the model-conditioned estimates with the mode
@@ -32,7 +39,9 @@ from dataclasses import dataclass
 import numpy as np
 
 DIMENSION = 9
-CV, CA = 0, 1
+#: Model indices: CV, the (hard) CA model, and with ``imm_models: cv_ca_gentle_ca`` the
+#: gentle CA model.
+CV, CA, GENTLE_CA = 0, 1, 2
 
 
 @dataclass(frozen=True, slots=True)
@@ -55,75 +64,87 @@ def start(position_m: np.ndarray, position_cov_m2: np.ndarray, speed_sigma_mps: 
           acceleration_sigma_mps2: float, mode_probability: np.ndarray) -> ImmEstimate:
     """Estimates from one plot per track: position (n, 3) with covariance (n, 3, 3), zero
     velocity and acceleration with the given 1-sigma priors per axis (the CV model's
-    acceleration is zero), modes with probabilities (r,)."""
+    acceleration is zero; every CA model gets the same prior), modes with probabilities
+    (r,) (r = 2 or 3: CV then the CA models)."""
     n = position_m.shape[0]
-    state = np.zeros((n, 2, DIMENSION))
+    models = np.asarray(mode_probability).size
+    state = np.zeros((n, models, DIMENSION))
     state[:, :, :3] = position_m[:, None, :]
-    covariance = np.zeros((n, 2, DIMENSION, DIMENSION))
+    covariance = np.zeros((n, models, DIMENSION, DIMENSION))
     covariance[:, :, :3, :3] = position_cov_m2[:, None]
     covariance[:, :, 3:6, 3:6] = np.eye(3) * speed_sigma_mps**2
-    covariance[:, CA, 6:, 6:] = np.eye(3) * acceleration_sigma_mps2**2
+    covariance[:, 1:, 6:, 6:] = np.eye(3) * acceleration_sigma_mps2**2
     return ImmEstimate(state, covariance, np.tile(np.asarray(mode_probability, float), (n, 1)))
 
 
+#: 3 x 3 coefficient blocks (``F = f kron I3``) of the CV and the CA transitions, and of
+#: their process noise per unit PSD, as functions of dt (Bar-Shalom et al. 2001, eq.
+#: 6.2.2-12 and 6.2.3-8).
+def _cv_blocks(dt: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    one, zero = np.ones_like(dt), np.zeros_like(dt)
+    transition = np.stack([np.stack([one, dt, zero], -1), np.stack([zero, one, zero], -1),
+                           np.stack([zero, zero, zero], -1)], -2)
+    noise = np.stack([np.stack([dt**3 / 3, dt**2 / 2, zero], -1),
+                      np.stack([dt**2 / 2, dt, zero], -1),
+                      np.stack([zero, zero, zero], -1)], -2)
+    return transition, noise
+
+
+def _ca_blocks(dt: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    one, zero = np.ones_like(dt), np.zeros_like(dt)
+    transition = np.stack([np.stack([one, dt, dt * dt / 2], -1),
+                           np.stack([zero, one, dt], -1), np.stack([zero, zero, one], -1)], -2)
+    noise = np.stack([np.stack([dt**5 / 20, dt**4 / 8, dt**3 / 6], -1),
+                      np.stack([dt**4 / 8, dt**3 / 3, dt**2 / 2], -1),
+                      np.stack([dt**3 / 6, dt**2 / 2, dt], -1)], -2)
+    return transition, noise
+
+
 def transition_matrices(dt_s: float, cv_noise_mps2: float,
-                        ca_noise_mps3: float) -> tuple[np.ndarray, np.ndarray]:
-    """Each model's transition F (2, 9, 9) and process noise Q (2, 9, 9) over ``dt_s``.
+                        ca_noise_mps3: float | np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Each model's transition F (r, 9, 9) and process noise Q (r, 9, 9) over ``dt_s``.
 
     ``cv_noise_mps2``: the CV model's acceleration noise level sigma_a (PSD sigma_a^2 x
-    1 s); ``ca_noise_mps3``: the CA model's jerk noise level (PSD sigma_j^2 x 1 s).
+    1 s); ``ca_noise_mps3``: the CA model's jerk noise level (PSD sigma_j^2 x 1 s), or one
+    a CA model (m,), r = 1 + m.
     """
-    dt = float(dt_s)
-    eye = np.eye(3)
-    transition = np.zeros((2, DIMENSION, DIMENSION))
-    transition[CV] = np.block([[eye, dt * eye, 0 * eye], [0 * eye, eye, 0 * eye],
-                               [0 * eye, 0 * eye, 0 * eye]])
-    transition[CA] = np.block([[eye, dt * eye, dt * dt / 2 * eye], [0 * eye, eye, dt * eye],
-                               [0 * eye, 0 * eye, eye]])
-    noise = np.zeros((2, DIMENSION, DIMENSION))
-    q = cv_noise_mps2**2
-    noise[CV, :6, :6] = np.kron(q * np.array([[dt**3 / 3, dt**2 / 2], [dt**2 / 2, dt]]), eye)
-    q = ca_noise_mps3**2
-    noise[CA] = np.kron(q * np.array([[dt**5 / 20, dt**4 / 8, dt**3 / 6],
-                                      [dt**4 / 8, dt**3 / 3, dt**2 / 2],
-                                      [dt**3 / 6, dt**2 / 2, dt]]), eye)
-    return transition, noise
+    transition, noise = transition_matrices_per_track(
+        np.array([float(dt_s)]), cv_noise_mps2,
+        np.asarray(ca_noise_mps3, dtype=float).reshape(1, -1))
+    return transition[0], noise[0]
 
 
 def transition_matrices_per_track(dt_s: np.ndarray, cv_noise_mps2: float,
                                   ca_noise_mps3: float | np.ndarray,
                                   ) -> tuple[np.ndarray, np.ndarray]:
     """:func:`transition_matrices` for n tracks each with its own ``dt_s`` (n,): F and Q
-    of shape (n, 2, 9, 9); ``ca_noise_mps3`` one for all or one a track (n,), e.g. from
-    :func:`manoeuvre_scale`. A negative ``dt_s`` (an out-of-sequence report) is not
-    expected here: the caller updates such tracks otherwise."""
+    of shape (n, r, 9, 9). ``ca_noise_mps3``: one CA model's jerk noise, one for all or one
+    a track (n,), e.g. from :func:`manoeuvre_scale`; or (n, m) for m CA models (r = 1 + m).
+    A negative ``dt_s`` (an out-of-sequence report) is not expected here: the caller
+    updates such tracks otherwise."""
     dt = np.asarray(dt_s, dtype=float).reshape(-1)
     n = dt.size
+    jerk = np.asarray(ca_noise_mps3, dtype=float)
+    if jerk.ndim < 2:
+        jerk = np.broadcast_to(jerk.reshape(-1), (n,))[:, None]
+    else:
+        jerk = np.broadcast_to(jerk, (n, jerk.shape[1]))
+    models = 1 + jerk.shape[1]
     eye = np.eye(3)
-    one = np.ones(n)
 
     def blocks(coefficients: np.ndarray) -> np.ndarray:
         """(n, 3, 3) coefficient matrices -> (n, 9, 9), each coefficient times I3."""
         return np.einsum("nij,kl->nikjl", coefficients, eye).reshape(n, DIMENSION, DIMENSION)
 
-    zero = np.zeros(n)
-    transition = np.empty((n, 2, DIMENSION, DIMENSION))
-    transition[:, CV] = blocks(np.stack([np.stack([one, dt, zero], -1),
-                                         np.stack([zero, one, zero], -1),
-                                         np.stack([zero, zero, zero], -1)], 1))
-    transition[:, CA] = blocks(np.stack([np.stack([one, dt, dt * dt / 2], -1),
-                                         np.stack([zero, one, dt], -1),
-                                         np.stack([zero, zero, one], -1)], 1))
-    noise = np.zeros((n, 2, DIMENSION, DIMENSION))
-    q = cv_noise_mps2**2
-    noise[:, CV, :6, :6] = np.einsum(
-        "nij,kl->nikjl", q * np.stack([np.stack([dt**3 / 3, dt**2 / 2], -1),
-                                       np.stack([dt**2 / 2, dt], -1)], 1),
-        eye).reshape(n, 6, 6)
-    q = np.broadcast_to(np.asarray(ca_noise_mps3, dtype=float) ** 2, (n,))[:, None, None]
-    noise[:, CA] = blocks(q * np.stack([np.stack([dt**5 / 20, dt**4 / 8, dt**3 / 6], -1),
-                                        np.stack([dt**4 / 8, dt**3 / 3, dt**2 / 2], -1),
-                                        np.stack([dt**3 / 6, dt**2 / 2, dt], -1)], 1))
+    cv_transition, cv_noise = _cv_blocks(dt)
+    ca_transition, ca_noise = _ca_blocks(dt)
+    transition = np.empty((n, models, DIMENSION, DIMENSION))
+    noise = np.empty((n, models, DIMENSION, DIMENSION))
+    transition[:, CV] = blocks(cv_transition)
+    noise[:, CV] = blocks(cv_noise_mps2**2 * cv_noise)
+    for model in range(1, models):
+        transition[:, model] = blocks(ca_transition)
+        noise[:, model] = blocks(jerk[:, model - 1, None, None] ** 2 * ca_noise)
     return transition, noise
 
 
@@ -296,17 +317,18 @@ def step(estimate: ImmEstimate, measurement_m: np.ndarray, measurement_cov_m2: n
 def from_cv(state: np.ndarray, covariance: np.ndarray,
             acceleration_sigma_mps2: float | np.ndarray,
             mode_probability: np.ndarray) -> ImmEstimate:
-    """Model-conditioned estimates (both models) from CV estimates (n, 6), (n, 6, 6): zero
-    acceleration, the CA model's with the given 1-sigma per axis (one for all or one a
+    """Model-conditioned estimates (every model) from CV estimates (n, 6), (n, 6, 6): zero
+    acceleration, each CA model's with the given 1-sigma per axis (one for all or one a
     track, (n,)); modes with probabilities (r,). How a track enters the IMM from the
     tracker's CV table."""
     n = state.shape[0]
-    nine = np.zeros((n, 2, DIMENSION))
+    models = np.asarray(mode_probability).size
+    nine = np.zeros((n, models, DIMENSION))
     nine[:, :, :6] = state[:, None, :]
-    nine_cov = np.zeros((n, 2, DIMENSION, DIMENSION))
+    nine_cov = np.zeros((n, models, DIMENSION, DIMENSION))
     nine_cov[:, :, :6, :6] = covariance[:, None]
     sigma = np.broadcast_to(np.asarray(acceleration_sigma_mps2, dtype=float), (n,))
-    nine_cov[:, CA, 6:, 6:] = np.eye(3) * (sigma**2)[:, None, None]
+    nine_cov[:, 1:, 6:, 6:] = (np.eye(3) * (sigma**2)[:, None, None])[:, None]
     return ImmEstimate(nine, nine_cov, np.tile(np.asarray(mode_probability, float), (n, 1)))
 
 

@@ -98,7 +98,8 @@ Tracking and Navigation, 2001, sec. 11.6):
   (:mod:`iadsim.tracking.classification`); those classified ballistic with at least
   ``ballistic_model_confidence`` are then predicted under gravity (the ballistic model,
   drag-free), the others at constant velocity, or, with ``motion_model: imm``, the
-  confirmed ones with the IMM (constant velocity + constant acceleration,
+  confirmed ones with the IMM (constant velocity + constant acceleration, and with
+  ``imm_models: cv_ca_gentle_ca`` a third, gentle constant-acceleration model,
   :mod:`iadsim.tracking.imm`, run compiled: :mod:`iadsim.tracking.imm_kernels`; with
   ``imm_for_manoeuvring`` only those classified
   aircraft or cruise missile), whose combined estimate the table's row holds, whose
@@ -158,7 +159,8 @@ TABLE_COLUMNS = ("track_id", "state", "covariance", "time_s", "status", "hits", 
                  "born_s", "last_update_s", "last_update_by_radar_s",
                  "vertical_acceleration_mps2", "kind_index", "kind_confidence")
 #: Columns kept only with ``motion_model: imm``: each track's model-conditioned estimates
-#: (n, 2, 9) and (n, 2, 9, 9), mode probabilities (n, 2), and whether they are current
+#: (n, r, 9) and (n, r, 9, 9), mode probabilities (n, r) (r = 2 models, or 3 with
+#: ``imm_models: cv_ca_gentle_ca``), and whether they are current
 #: (False while the track is flown with the CV or the ballistic model).
 IMM_COLUMNS = ("imm_state", "imm_covariance", "mode_probability", "imm_active")
 #: Column kept only with ``confirmation: score``: each track's log-likelihood ratio.
@@ -274,9 +276,19 @@ class CentralTracker:
         self._any_ballistic = False
         radars = len(sites)
         self._imm = settings.motion_model in ("imm", "imm_for_manoeuvring")
-        #: Mode probabilities (CV, CA) of a track entering the IMM.
-        self._imm_entry_mode_probability = np.array(
-            [1.0 - settings.imm_initial_ca_probability, settings.imm_initial_ca_probability])
+        #: The IMM's models (CV, CA, and with ``imm_models: cv_ca_gentle_ca`` the gentle
+        #: CA): their mode probabilities when a track enters it, and their mean sojourns.
+        if settings.imm_models == "cv_ca_gentle_ca":
+            entry = [settings.imm_initial_ca_probability,
+                     settings.imm_initial_gentle_ca_probability]
+            sojourn = [settings.imm_cv_sojourn_s, settings.imm_ca_sojourn_s,
+                       settings.imm_gentle_ca_sojourn_s]
+        else:
+            entry = [settings.imm_initial_ca_probability]
+            sojourn = [settings.imm_cv_sojourn_s, settings.imm_ca_sojourn_s]
+        self._imm_entry_mode_probability = np.array([1.0 - sum(entry), *entry])
+        self._imm_sojourn_s = np.array(sojourn)
+        imm_models = self._imm_sojourn_s.size
         #: Each tentative track carries its score (``score`` and ``m_of_n_and_score``);
         #: the score alone confirms and deletes (``score``), or vetoes M of N's
         #: confirmation while below Wald's confirmation threshold (``m_of_n_and_score``).
@@ -331,9 +343,9 @@ class CentralTracker:
         self.vertical_acceleration_mps2 = np.zeros(0)
         self.kind_index = np.zeros(0, dtype=np.int8)
         self.kind_confidence = np.zeros(0)
-        self.imm_state = np.zeros((0, 2, imm.DIMENSION))
-        self.imm_covariance = np.zeros((0, 2, imm.DIMENSION, imm.DIMENSION))
-        self.mode_probability = np.zeros((0, 2))
+        self.imm_state = np.zeros((0, imm_models, imm.DIMENSION))
+        self.imm_covariance = np.zeros((0, imm_models, imm.DIMENSION, imm.DIMENSION))
+        self.mode_probability = np.zeros((0, imm_models))
         self.imm_active = np.zeros(0, dtype=bool)
         self.score = np.zeros(0)
         self.missed_scans = np.zeros((0, radars), dtype=np.int32)
@@ -1173,15 +1185,23 @@ class CentralTracker:
         track, not before the track's time), compiled (:mod:`imm_kernels`; the
         arithmetic of :func:`imm.predict` with :func:`imm.transition_matrices_per_track`
         and :func:`imm.mode_transitions`, to rounding)."""
-        settings = self.settings
-        dt = time_s - self.time_s[rows]
-        scale = imm.manoeuvre_scale(self.state[rows, 3:6],
-                                    settings.imm_manoeuvre_reference_speed_mps)
         return imm_kernels.predict(
             imm.ImmEstimate(self.imm_state[rows], self.imm_covariance[rows],
                             self.mode_probability[rows]),
-            dt, settings.imm_cv_noise_mps2, settings.imm_ca_noise_mps3 * scale,
-            np.array([settings.imm_cv_sojourn_s, settings.imm_ca_sojourn_s]))
+            time_s - self.time_s[rows], self.settings.imm_cv_noise_mps2,
+            self._imm_ca_noise(rows), self._imm_sojourn_s)
+
+    def _imm_ca_noise(self, rows: np.ndarray) -> np.ndarray:
+        """The jerk noise levels (m/s^3) of the IMM's CA models for the tracks ``rows``:
+        (k,) with one CA model, (k, 2) with the gentle one (CA, gentle CA), each scaled
+        by :func:`imm.manoeuvre_scale`."""
+        settings = self.settings
+        scale = imm.manoeuvre_scale(self.state[rows, 3:6],
+                                    settings.imm_manoeuvre_reference_speed_mps)
+        if self._imm_sojourn_s.size == 2:
+            return settings.imm_ca_noise_mps3 * scale
+        return np.outer(scale, [settings.imm_ca_noise_mps3,
+                                settings.imm_gentle_ca_noise_mps3])
 
     def _imm_gate_moments(self, rows: np.ndarray, time_s: np.ndarray
                           ) -> tuple[np.ndarray, ...]:
@@ -1190,14 +1210,10 @@ class CentralTracker:
         :meth:`_imm_predict` with :func:`imm.gate_and_price_moments`, read from the
         table by row): combined position, broadest model's and combined position
         covariance, the CV model's position and its covariance."""
-        settings = self.settings
-        scale = imm.manoeuvre_scale(self.state[rows, 3:6],
-                                    settings.imm_manoeuvre_reference_speed_mps)
         return imm_kernels.predict_gate_moments(
             self.imm_state, self.imm_covariance, self.mode_probability, rows,
-            time_s - self.time_s[rows], settings.imm_cv_noise_mps2,
-            settings.imm_ca_noise_mps3 * scale,
-            np.array([settings.imm_cv_sojourn_s, settings.imm_ca_sojourn_s]))
+            time_s - self.time_s[rows], self.settings.imm_cv_noise_mps2,
+            self._imm_ca_noise(rows), self._imm_sojourn_s)
 
     def _imm_pricing(self, active: np.ndarray, position: np.ndarray,
                      combined_cov: np.ndarray, cv_position: np.ndarray, cv_cov: np.ndarray,
@@ -1553,8 +1569,10 @@ class CentralTracker:
                    "kind_index": np.full(count, -1, dtype=np.int8),
                    "kind_confidence": np.zeros(count)}
         if self._imm:
-            columns.update(imm_state=np.zeros((count, 2, imm.DIMENSION)),
-                           imm_covariance=np.zeros((count, 2, imm.DIMENSION, imm.DIMENSION)),
+            models = self._imm_sojourn_s.size
+            columns.update(imm_state=np.zeros((count, models, imm.DIMENSION)),
+                           imm_covariance=np.zeros((count, models, imm.DIMENSION,
+                                                    imm.DIMENSION)),
                            mode_probability=np.tile(self._imm_entry_mode_probability,
                                                     (count, 1)),
                            imm_active=np.zeros(count, dtype=bool))
