@@ -132,8 +132,11 @@ from iadsim.events import EventKind, EventLog
 from iadsim.scenario.schema import Tracking
 from iadsim.sensors.coverage_geometry import coverage_matrix, coverage_table
 from iadsim.sensors.radar import DetectionBatch, RadarSite
-from iadsim.tracking import imm, imm_kernels, kalman, kernels, score
+from iadsim.tracking import imm, imm_kernels, kalman, kernels, pass_kernels, score
 from iadsim.tracking.association import (
+    BRUTE_FORCE_PAIRS,
+    DENSE_ASSIGNMENT_SIZE,
+    MAX_PAIRS_PER_TRACK,
     CrowdLimits,
     assign,
     gated_pairs,
@@ -188,6 +191,9 @@ ACCELERATION_SMOOTHING = 0.3
 #: the velocity noise of one update into hundreds of m/s^2 (a drone read as ballistic).
 ACCELERATION_BASELINE_S = 1.0
 GRAVITY_MPS2 = np.array([0.0, 0.0, -STANDARD_GRAVITY_MPS2])
+#: Candidates of several slices, each small enough to test every pair, are gated in one
+#: compiled call when they have at most this many pairs to test in all (the call's memory).
+MOST_SMALL_SLICE_TESTS = 32 * BRUTE_FORCE_PAIRS
 #: No known acceleration, for :func:`kernels.predict_candidate_positions`.
 NO_ACCELERATION = np.zeros((0, 3))
 #: Prices gated pairs: (track indices, report indices) -> squared distances, each (m,).
@@ -410,15 +416,15 @@ class CentralTracker:
         else:
             measurement = np.concatenate([scan.position_m for scan in scans])
             measurement_cov = np.concatenate([scan.position_cov_m2 for scan in scans])
-        radars = np.array([scan.radar_index for scan in scans])
+        radars = np.array([scan.radar_index for scan in scans], dtype=np.int64)
         scan_time = np.array([scan.time_s for scan in scans], dtype=float)
-        # Scans are in time order, so each slice is a run of scans (and of reports).
-        new_slice = np.ones(len(scans), dtype=bool)
-        new_slice[1:] = scan_time[1:] != scan_time[:-1]
-        slice_time, scan_slice = scan_time[new_slice], np.cumsum(new_slice) - 1
-        scan_of = np.arange(len(scans)).repeat(sizes)
-        radar_of = radars[scan_of]
-        report_time = scan_time[scan_of]
+        # Scans are in time order, so each slice is a run of scans (and of reports). Every
+        # track's position at each scan's time (n, g, 3), and the candidates of each slice,
+        # by slice then by row.
+        (slice_time, _, scan_of, radar_of, report_time, report_slice, position,
+         row_slice, rows) = pass_kernels.scan_layout(
+            scan_time, radars, np.array(sizes, dtype=np.intp), self.state, self.time_s,
+            self._site_position, self._site_reach_m)
         # Range, azimuth and elevation of each plot, and its raw position, for the track
         # score and the bias estimation; the positions are then corrected for the biases.
         polar = raw = None
@@ -431,24 +437,10 @@ class CentralTracker:
                                                       polar[:, 2])
         taken = np.zeros(measurement.shape[0], dtype=bool)
         if self.size:
-            reach = self._site_reach_m[radars]
-            site_position = self._site_position[radars]
-            # Every track's position at every slice's time (n, slices, 3), then at each scan's.
-            position = (self.state[:, None, :3] + self.state[:, None, 3:]
-                        * (slice_time[None, :] - self.time_s[:, None])[:, :, None])
-            position = position[:, scan_slice, :]
-            offset = position - site_position[None, :, :]
-            in_reach = np.einsum("ngi,ngi->ng", offset, offset) <= reach * reach
-            if slice_time.size == 1:
-                candidate = in_reach.any(axis=1)[None, :]
-            else:
-                first_scan = np.searchsorted(scan_slice, np.arange(slice_time.size))
-                candidate = np.logical_or.reduceat(in_reach, first_scan, axis=1).T
-            row_slice, rows = candidate.nonzero()  # by slice, then by row
             if rows.size:
                 taken[self._assign_and_update(
                     rows, row_slice, slice_time, measurement, measurement_cov,
-                    scan_slice[scan_of], scan_of, radar_of, len(scans), polar, raw,
+                    report_slice, scan_of, radar_of, len(scans), polar, raw,
                     (scan_time, position, radars))] = True
             self._count_misses(scan_time, position, radars)
         if self._plot_pairs:
@@ -930,14 +922,12 @@ class CentralTracker:
         against none in ``layered-defense``, seed 1, scheduled looks). Confirmed tracks
         keep the joint assignment: their prediction barely changes within a step."""
         keep = np.ones(track_rows.size, dtype=bool)
-        tentative = (self.status[track_rows] == TENTATIVE).nonzero()[0]
-        if tentative.size < 2:
+        if not pass_kernels.any_later_tentative_report(track_rows, report_time, self.status):
             return keep
+        tentative = (self.status[track_rows] == TENTATIVE).nonzero()[0]
         order = tentative[np.lexsort((report_time[tentative], track_rows[tentative]))]
         rows, times = track_rows[order], report_time[order]
         later = times > times[np.searchsorted(rows, rows)]  # after its track's first time
-        if not later.any():
-            return keep
         tracks, local = np.unique(rows, return_inverse=True)
         local = local.reshape(-1)
         state, covariance = self.state[tracks], self.covariance[tracks]
@@ -987,10 +977,9 @@ class CentralTracker:
         """The misses (k,) of the tracks ``tracks`` (k,) over scans of several times: of the
         (track, scan) pairs ``seen`` (k, g), those whose scan's radar (``radars`` (g,))
         covers the track's ``position`` (n, g, 3) at the scan's time."""
-        track, scan = seen.nonzero()
-        covered = self._covered(position[tracks[track], scan],
-                                radars)[np.arange(track.size), scan]
-        return np.bincount(track[covered], minlength=tracks.size)
+        return pass_kernels.misses_of_pairs(
+            tracks, np.ascontiguousarray(seen), position, radars, self._site_position,
+            self._site_rotation, self._site_coverage, self.ground_elevation_m)
 
     def _alive_at(self, track_rows: np.ndarray, report_time: np.ndarray,
                   scan_time: np.ndarray, position: np.ndarray,
@@ -1003,25 +992,22 @@ class CentralTracker:
         instead. (A one-plot false track would otherwise live on by taking another radar's
         false alarm a moment after its own radar missed it.)"""
         keep = np.ones(track_rows.size, dtype=bool)
-        tentative = self.status[track_rows] == TENTATIVE
-        if not tentative.any():
-            return keep
-        tracks, inverse = np.unique(track_rows[tentative], return_inverse=True)
-        first_time = np.full(tracks.size, np.inf)
-        np.minimum.at(first_time, inverse.reshape(-1), report_time[tentative])
-        last = self.last_update_by_radar_s[tracks][:, radars]
-        seen = np.isfinite(last) & (last < scan_time) & (scan_time < first_time[:, None])
-        if not seen.any():
-            return keep
-        missed = self._misses_of_pairs(tracks, seen, position, radars)
+        tracks, missed = pass_kernels.misses_before_first_report(
+            track_rows, report_time, self.status, self.last_update_by_radar_s, scan_time,
+            position, radars, self._site_position, self._site_rotation, self._site_coverage,
+            self.ground_elevation_m)
         if not missed.any():
             return keep
         track_score = None
         if self._score_decides:
             track_score = self.score[tracks] + missed * score.miss_score(
                 self.settings.score_detection_probability)
-        doomed = tracks[self._hopeless(tracks, self.misses[tracks] + missed, track_score)]
-        return keep if doomed.size == 0 else ~np.isin(track_rows, doomed)
+        hopeless = self._hopeless(tracks, self.misses[tracks] + missed, track_score)
+        if not hopeless.any():
+            return keep
+        doomed = np.zeros(self.size, dtype=bool)
+        doomed[tracks[hopeless]] = True
+        return ~doomed[track_rows]
 
     def _covered(self, position: np.ndarray, radars: np.ndarray) -> np.ndarray:
         """Whether each radar of ``radars`` (g,) could see a target at each of the
@@ -1083,16 +1069,21 @@ class CentralTracker:
                 limits=self.crowd_limits)
             pair_track = pair_row
         else:
-            present = np.zeros(self.size, dtype=bool)
-            present[rows] = True
-            tracks = present.nonzero()[0]
-            track_of_row = (np.cumsum(present) - 1)[rows]
-            bounds = np.arange(slice_time.size + 1)
-            pair_row, pair_measurement, distance2 = gated_pairs_by_slice(
-                position, position_cov, np.searchsorted(row_slice, bounds), measurement,
-                measurement_cov, np.searchsorted(report_slice, bounds), self.gate_threshold,
-                limits=self.crowd_limits)
-            pair_track = track_of_row.reshape(-1)[pair_row]
+            measurement = np.ascontiguousarray(measurement, dtype=float)
+            measurement_cov = np.ascontiguousarray(measurement_cov, dtype=float)
+            (tracks, track_of_row, track_bounds, measurement_bounds, tests, pair_row,
+             pair_measurement, distance2, pair_track, gated) = (
+                pass_kernels.gate_candidates_by_slice(
+                    position, position_cov, rows, row_slice, measurement, measurement_cov,
+                    report_slice, slice_time.size, self.size, self.gate_threshold,
+                    MAX_PAIRS_PER_TRACK, BRUTE_FORCE_PAIRS, MOST_SMALL_SLICE_TESTS))
+            if gated:
+                self.crowd_limits.distances_computed += tests
+            else:  # many pairs to test, or a crowd: the general gating
+                pair_row, pair_measurement, distance2 = gated_pairs_by_slice(
+                    position, position_cov, track_bounds, measurement, measurement_cov,
+                    measurement_bounds, self.gate_threshold, limits=self.crowd_limits)
+                pair_track = track_of_row[pair_row]
         slot, taken = self._associate(tracks, pair_track, pair_measurement, distance2,
                                       slot_of, slots, measurement.shape[0], pricing, pair_row)
         if taken.size and not one_time:
@@ -1301,9 +1292,16 @@ class CentralTracker:
                         pairs[pricing_distance2 >= self.gate_threshold], tracks, pair_track,
                         pair_measurement, slot_of, slots, measurements)] = 0.0
         pair_slot = pair_track * slots + slot_of[pair_measurement]
+        pair_status = self.status[tracks[pair_track]]
+        if pricing is None:
+            # Both passes in one compiled call, unless a cluster needs a sparse solver.
+            chosen_slot, chosen_measurement, solved = pass_kernels.assign_confirmed_first(
+                pair_slot, pair_measurement, gain, pair_status, tracks.size * slots,
+                measurements, DENSE_ASSIGNMENT_SIZE)
+            if solved:
+                return chosen_slot, chosen_measurement
         chosen_slots, chosen_measurements = [], []
         free = np.ones(measurements, dtype=bool)
-        pair_status = self.status[tracks[pair_track]]
         for status in (CONFIRMED, TENTATIVE):
             usable = (pair_status == status) & free[pair_measurement]
             if not usable.any():
@@ -1326,25 +1324,10 @@ class CentralTracker:
         those of one time (from different radars) combined into one update, then on to
         the next time's (:meth:`_update_round`, one round per rank of a time among a
         track's). Counts hits and confirms tentative tracks."""
-        time_of = report_time[taken]
-        if report_time.size < 2 or (report_time[1:] >= report_time[:-1]).all():
-            # Reports numbered in time order (as the scans come): by track, then by report
-            # is by track, time, report; one sort of a unique key (a report is taken once).
-            order = (track_rows * report_time.size + taken).argsort()
-        else:
-            order = np.lexsort((taken, time_of, track_rows))
-        track_rows, taken, time_of = track_rows[order], taken[order], time_of[order]
-        new_track = np.ones(track_rows.size, dtype=bool)
-        new_track[1:] = track_rows[1:] != track_rows[:-1]
-        first = new_track.nonzero()[0]
-        tracks, counts = track_rows[first], np.diff(np.append(first, track_rows.size))
-        if time_of[0] == time_of[-1] and (time_of == time_of[0]).all():
-            group_start = first  # one time: a group a track
-        else:  # runs of one track's reports of one time
-            new_group = np.ones(track_rows.size, dtype=bool)
-            new_group[1:] = ((track_rows[1:] != track_rows[:-1])
-                             | (time_of[1:] != time_of[:-1]))
-            group_start = new_group.nonzero()[0]
+        # By track, time, report (a report is taken once); each track's first pair and
+        # count; the runs of one track's reports of one time (groups).
+        track_rows, taken, time_of, first, tracks, counts, group_start = (
+            pass_kernels.update_order(track_rows, taken, report_time, self.size))
         combined, combined_cov = measurement[taken], measurement_cov[taken]
         if group_start.size < track_rows.size:
             combined, combined_cov = kalman.combine_measurements(group_start, combined,
@@ -1398,20 +1381,15 @@ class CentralTracker:
             # M of N: a tentative track is confirmed by the report that brings it to
             # confirm_hits (reports counted in time, then radar order), or, held back by
             # the duplicate guard, by its first report since.
-            rank = np.arange(track_rows.size) - first.repeat(counts)
-            confirming = ((self.status[tracks] == TENTATIVE).repeat(counts)
-                          & (hits_before.repeat(counts) + rank + 1
-                             >= self.settings.confirm_hits))
+            may_confirm = self.status[tracks] == TENTATIVE
             if self._score:
                 # M of N and score: not while the score (its plots of these scans added)
                 # is below the confirmation threshold; it confirms at its first report
                 # past M hits that finds the score there.
-                confirming &= (self.score[tracks] >= self._confirm_score).repeat(counts)
-            if confirming.any():
-                reached = confirming.nonzero()[0]
-                _, earliest = np.unique(track_rows[reached], return_index=True)
-                confirming[:] = False
-                confirming[reached[earliest]] = True
+                may_confirm &= self.score[tracks] >= self._confirm_score
+            confirming = pass_kernels.first_confirming(first, counts, may_confirm,
+                                                       hits_before,
+                                                       int(self.settings.confirm_hits))
         if confirming.any() and self.settings.duplicate_guard:
             candidates = confirming.nonzero()[0]
             confirming[candidates[self._duplicates(track_rows[candidates])]] = False
@@ -1752,13 +1730,10 @@ class CentralTracker:
         model), none for the others; None when no track of ``rows`` has one."""
         if not (self.settings.ballistic_model and self._any_ballistic):
             return None
-        ballistic = ((self.kind_index[rows] == BALLISTIC)
-                     & (self.kind_confidence[rows] >= self.settings.ballistic_model_confidence))
-        if not ballistic.any():
-            return None
-        acceleration = np.zeros((rows.size, 3))
-        acceleration[ballistic] = GRAVITY_MPS2
-        return acceleration
+        acceleration, found = pass_kernels.known_acceleration(
+            self.kind_index, self.kind_confidence, np.asarray(rows, dtype=np.intp),
+            BALLISTIC, float(self.settings.ballistic_model_confidence), GRAVITY_MPS2)
+        return acceleration if found else None
 
     def _smooth_vertical_acceleration(self, rows: np.ndarray,
                                       vertical_speed_before: np.ndarray,
@@ -1828,10 +1803,11 @@ class CentralTracker:
                 if acceleration is None:
                     acceleration = np.zeros((rows.size, 3))
                 acceleration[~ballistic] = manoeuvre
-        state, covariance = kalman.predict(self.state[rows], self.covariance[rows],
-                                           time_s - self.time_s[rows],
-                                           self.settings.process_noise_mps2, acceleration)
-        speed_sigma = np.sqrt(np.trace(covariance[:, 3:, 3:], axis1=1, axis2=2) / 3.0)
+        state, covariance, speed_sigma = pass_kernels.predict_rows(
+            self.state, self.covariance, self.time_s, rows, float(time_s),
+            float(self.settings.process_noise_mps2),
+            NO_ACCELERATION if acceleration is None
+            else np.ascontiguousarray(acceleration, dtype=float))
         # Contiguous copies: compiled readers then see one memory layout whatever the size.
         return TrackPicture(time_s, self.track_id[rows], state[:, :3].copy(),
                             state[:, 3:].copy(), covariance[:, :3, :3],

@@ -1,0 +1,445 @@
+"""Compiled bookkeeping of the central tracker's scan pass (Numba).
+
+A step of ``layered-defense`` fuses a few dozen reports of about six look times into a
+few hundred tracks: every array the pass touches is small, and written with NumPy each
+piece of bookkeeping (which tracks are candidates in which slice, which of a track's
+scans were misses, where each slice's tracks and reports start) was a chain of a dozen
+small calls, whose fixed cost was most of the tracker's time. Each function here does
+one such chain in one compiled loop, with the same arithmetic as the NumPy it replaces,
+bit for bit (sums of three squares added in the order NumPy's ``einsum`` adds them here,
+``(x^2 + z^2) + y^2``; no fast-math), and the same integer results. The callers are the
+methods of :class:`iadsim.tracking.tracker.CentralTracker` named in each docstring.
+Cached on disk like :mod:`iadsim.tracking.kernels`.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+from numba import njit
+
+from iadsim.sensors.coverage_geometry import (
+    MAX_ELEVATION,
+    MAX_RANGE,
+    MIN_ELEVATION,
+    RADAR_HORIZON,
+    SECTOR_CENTER,
+    SECTOR_HALF_WIDTH,
+    look_geometry,
+)
+from iadsim.tracking.kalman import _predict_one_into
+from iadsim.tracking.kernels import assign_clusters, gate_every_pair_by_slice
+from iadsim.world.earth import EARTH_RADIUS_M
+
+#: The tracker's status codes (:data:`iadsim.tracking.tracker.TENTATIVE`, ``CONFIRMED``).
+TENTATIVE, CONFIRMED = 1, 2
+
+
+@njit(cache=True)
+def scan_layout(scan_time_s: np.ndarray, radars: np.ndarray, sizes: np.ndarray,
+                state: np.ndarray, time_s: np.ndarray, site_position_m: np.ndarray,
+                site_reach_m: np.ndarray) -> tuple[np.ndarray, ...]:
+    """The layout of a pass's scans and the tracks that are candidates in them.
+
+    The scans are in time then radar order: ``scan_time_s``, ``radars`` (int64) and
+    ``sizes`` (g,) each. Returns the distinct times (slices, (m,)); each scan's slice
+    (g,); each report's scan, radar, time and slice ((k,) each); every track's position
+    at every scan's time (n, g, 3), at constant velocity (``p + v (t - t_track)``; the
+    track table ``state`` (n, 6), ``time_s`` (n,)); and the candidates (slice, row)
+    ((c,) each, by slice then row): a track is a candidate in a slice when its position
+    at one of the slice's scans is within that scan's radar's reach (``site_position_m``
+    (radars, 3), ``site_reach_m`` (radars,)). :meth:`CentralTracker._fuse`."""
+    scans = scan_time_s.size
+    scan_slice = np.empty(scans, dtype=np.intp)
+    slices = 0
+    for scan in range(scans):
+        if scan == 0 or scan_time_s[scan] != scan_time_s[scan - 1]:
+            slices += 1
+        scan_slice[scan] = slices - 1
+    slice_time = np.empty(slices)
+    reports = 0
+    for scan in range(scans):
+        slice_time[scan_slice[scan]] = scan_time_s[scan]
+        reports += sizes[scan]
+    scan_of = np.empty(reports, dtype=np.intp)
+    radar_of = np.empty(reports, dtype=np.int64)
+    report_time = np.empty(reports)
+    report_slice = np.empty(reports, dtype=np.intp)
+    report = 0
+    for scan in range(scans):
+        for _ in range(sizes[scan]):
+            scan_of[report] = scan
+            radar_of[report] = radars[scan]
+            report_time[report] = scan_time_s[scan]
+            report_slice[report] = scan_slice[scan]
+            report += 1
+    tracks = state.shape[0]
+    position = np.empty((tracks, scans, 3))
+    candidate = np.zeros((slices, tracks), dtype=np.bool_)
+    count = 0
+    for row in range(tracks):
+        for scan in range(scans):
+            dt = scan_time_s[scan] - time_s[row]
+            site = radars[scan]
+            for axis in range(3):
+                position[row, scan, axis] = state[row, axis] + state[row, 3 + axis] * dt
+            east = position[row, scan, 0] - site_position_m[site, 0]
+            north = position[row, scan, 1] - site_position_m[site, 1]
+            up = position[row, scan, 2] - site_position_m[site, 2]
+            reach = site_reach_m[site]
+            if ((east * east + up * up) + north * north <= reach * reach
+                    and not candidate[scan_slice[scan], row]):
+                candidate[scan_slice[scan], row] = True
+                count += 1
+    row_slice = np.empty(count, dtype=np.intp)
+    rows = np.empty(count, dtype=np.intp)
+    found = 0
+    for index in range(slices):
+        for row in range(tracks):
+            if candidate[index, row]:
+                row_slice[found], rows[found] = index, row
+                found += 1
+    return (slice_time, scan_slice, scan_of, radar_of, report_time, report_slice, position,
+            row_slice, rows)
+
+
+@njit(cache=True)
+def _missed(position: np.ndarray, track: int, scan: int, site: int, site_position_m: np.ndarray,
+            site_rotation: np.ndarray, site_coverage: np.ndarray,
+            ground_elevation_m: float) -> bool:
+    """Whether radar ``site`` covers ``position[track, scan]`` (the tracker's
+    ``_covered``: :func:`look_geometry` at the point's height above the ground)."""
+    east, north, up = position[track, scan, 0], position[track, scan, 1], position[track, scan, 2]
+    height = up + (east * east + north * north) / (2.0 * EARTH_RADIUS_M) - ground_elevation_m
+    return look_geometry(
+        east - site_position_m[site, 0], north - site_position_m[site, 1],
+        up - site_position_m[site, 2], site_rotation[site], height,
+        site_coverage[site, MAX_RANGE], site_coverage[site, RADAR_HORIZON],
+        site_coverage[site, MIN_ELEVATION], site_coverage[site, MAX_ELEVATION],
+        site_coverage[site, SECTOR_CENTER], site_coverage[site, SECTOR_HALF_WIDTH], False)[0]
+
+
+@njit(cache=True)
+def misses_of_pairs(tracks: np.ndarray, seen: np.ndarray, position: np.ndarray,
+                    radars: np.ndarray, site_position_m: np.ndarray, site_rotation: np.ndarray,
+                    site_coverage: np.ndarray, ground_elevation_m: float) -> np.ndarray:
+    """The misses (k,) of the track rows ``tracks`` (k,): of the (track, scan) pairs
+    ``seen`` (k, g), those whose scan's radar (``radars`` (g,)) covers the track's
+    ``position`` (n, g, 3) at the scan's time. :meth:`CentralTracker._misses_of_pairs`."""
+    missed = np.zeros(tracks.size, dtype=np.int64)
+    for index in range(tracks.size):
+        for scan in range(radars.size):
+            if seen[index, scan] and _missed(position, tracks[index], scan, radars[scan],
+                                             site_position_m, site_rotation, site_coverage,
+                                             ground_elevation_m):
+                missed[index] += 1
+    return missed
+
+
+@njit(cache=True)
+def misses_before_first_report(track_rows: np.ndarray, report_time: np.ndarray,
+                               status: np.ndarray, last_update_by_radar_s: np.ndarray,
+                               scan_time_s: np.ndarray, position: np.ndarray,
+                               radars: np.ndarray, site_position_m: np.ndarray,
+                               site_rotation: np.ndarray, site_coverage: np.ndarray,
+                               ground_elevation_m: float) -> tuple[np.ndarray, np.ndarray]:
+    """The tentative tracks among the assigned pairs' ``track_rows`` (k,) (distinct,
+    sorted) and the misses (int64) each would have had before its first report here
+    (``report_time`` (k,)): scans (``scan_time_s``, ``radars`` (g,)) before that report,
+    of a radar that had reported the track before the scan (``last_update_by_radar_s``
+    (n, radars)) and whose coverage holds the track's ``position`` (n, g, 3) then.
+    :meth:`CentralTracker._alive_at`."""
+    rows = status.size
+    first_time = np.full(rows, np.inf)
+    present = np.zeros(rows, dtype=np.bool_)
+    count = 0
+    for pair in range(track_rows.size):
+        row = track_rows[pair]
+        if status[row] == TENTATIVE:
+            if not present[row]:
+                present[row] = True
+                count += 1
+            first_time[row] = min(first_time[row], report_time[pair])
+    tracks = np.empty(count, dtype=np.intp)
+    missed = np.zeros(count, dtype=np.int64)
+    index = 0
+    for row in range(rows):
+        if not present[row]:
+            continue
+        tracks[index] = row
+        for scan in range(radars.size):
+            last = last_update_by_radar_s[row, radars[scan]]
+            if (np.isfinite(last) and last < scan_time_s[scan]
+                    and scan_time_s[scan] < first_time[row]
+                    and _missed(position, row, scan, radars[scan], site_position_m,
+                                site_rotation, site_coverage, ground_elevation_m)):
+                missed[index] += 1
+        index += 1
+    return tracks, missed
+
+
+@njit(cache=True)
+def any_later_tentative_report(track_rows: np.ndarray, report_time: np.ndarray,
+                               status: np.ndarray) -> bool:
+    """Whether any assigned pair (``track_rows``, ``report_time`` (k,) each) is of a
+    tentative track (``status`` (n,)) and of a later time than that track's first pair.
+    :meth:`CentralTracker._gated_in_turn` has nothing to test when none is."""
+    first_time = np.full(status.size, np.inf)
+    for pair in range(track_rows.size):
+        row = track_rows[pair]
+        if status[row] == TENTATIVE:
+            first_time[row] = min(first_time[row], report_time[pair])
+    for pair in range(track_rows.size):
+        row = track_rows[pair]
+        if status[row] == TENTATIVE and report_time[pair] > first_time[row]:
+            return True
+    return False
+
+
+@njit(cache=True)
+def gate_candidates_by_slice(position: np.ndarray, position_cov: np.ndarray,
+                             rows: np.ndarray, row_slice: np.ndarray, measurement: np.ndarray,
+                             measurement_cov: np.ndarray, report_slice: np.ndarray,
+                             slices: int, table_size: int, gate_threshold: float,
+                             max_pairs_per_track: int, brute_force_pairs: int,
+                             most_tests: int) -> tuple[np.ndarray, ...]:
+    """The candidates' tracks and slice bounds, and their gated pairs when small.
+
+    ``rows`` (v,) and ``row_slice`` (v,): the candidates (a track row in a slice, by
+    slice then row) predicted to ``position`` (v, 3), ``position_cov`` (v, 3, 3);
+    ``report_slice`` (k,): each report's slice (nondecreasing). Returns the distinct
+    track rows (sorted), each candidate's index among them, the candidates' and the
+    reports' slice bounds ((slices + 1,) each), the number of pair tests, then the gated
+    pairs (candidate, report, d^2) and each pair's track index, with a flag: 1 when the
+    pairs are those of :func:`iadsim.tracking.association.gated_pairs_by_slice`, 0 when
+    the caller must gate (the pairs are then empty). They are when each slice has at
+    most ``brute_force_pairs`` tests (and all together at most ``most_tests``, which
+    bounds the memory) and no track is cut: ``gated_pairs_by_slice`` then tests every
+    pair of each slice (:func:`kernels.gate_every_pair_by_slice` in one call, or
+    :func:`kernels.gate_every_pair` slice by slice, which give the same pairs).
+    :meth:`CentralTracker._assign_and_update`."""
+    present = np.zeros(table_size, dtype=np.bool_)
+    for row in rows:
+        present[row] = True
+    local = np.empty(table_size, dtype=np.intp)
+    distinct = 0
+    for row in range(table_size):
+        if present[row]:
+            local[row] = distinct
+            distinct += 1
+    tracks = np.empty(distinct, dtype=np.intp)
+    for row in range(table_size):
+        if present[row]:
+            tracks[local[row]] = row
+    track_of_row = np.empty(rows.size, dtype=np.intp)
+    for index in range(rows.size):
+        track_of_row[index] = local[rows[index]]
+    track_bounds = np.zeros(slices + 1, dtype=np.intp)  # (both sorted by slice)
+    for index in range(rows.size):
+        track_bounds[row_slice[index] + 1] += 1
+    measurement_bounds = np.zeros(slices + 1, dtype=np.intp)
+    for index in range(report_slice.size):
+        measurement_bounds[report_slice[index] + 1] += 1
+    for index in range(slices):
+        track_bounds[index + 1] += track_bounds[index]
+        measurement_bounds[index + 1] += measurement_bounds[index]
+    tests, largest = 0, 0
+    for index in range(slices):
+        slice_tests = ((track_bounds[index + 1] - track_bounds[index])
+                       * (measurement_bounds[index + 1] - measurement_bounds[index]))
+        tests += slice_tests
+        largest = max(largest, slice_tests)
+    empty = np.zeros(0, dtype=np.intp)
+    if largest > brute_force_pairs or tests > most_tests:
+        return (tracks, track_of_row, track_bounds, measurement_bounds, tests, empty, empty,
+                np.zeros(0), empty, 0)
+    pair_row, pair_measurement, distance2, cut = gate_every_pair_by_slice(
+        position, position_cov, track_bounds, measurement, measurement_cov,
+        measurement_bounds, gate_threshold, max_pairs_per_track)
+    if cut:
+        return (tracks, track_of_row, track_bounds, measurement_bounds, tests, empty, empty,
+                np.zeros(0), empty, 0)
+    pair_track = np.empty(pair_row.size, dtype=np.intp)
+    for pair in range(pair_row.size):
+        pair_track[pair] = track_of_row[pair_row[pair]]
+    return (tracks, track_of_row, track_bounds, measurement_bounds, tests, pair_row,
+            pair_measurement, distance2, pair_track, 1)
+
+
+@njit(cache=True)
+def assign_confirmed_first(pair_slot: np.ndarray, pair_measurement: np.ndarray,
+                           gain: np.ndarray, pair_status: np.ndarray, slots: int,
+                           measurements: int, dense_limit: int,
+                           ) -> tuple[np.ndarray, np.ndarray, bool]:
+    """GNN in two passes over gated pairs (a (track, scan) slot ``pair_slot`` of
+    ``slots``, a report ``pair_measurement`` of ``measurements``, a ``gain`` and the
+    track's ``pair_status`` (m,) each): the confirmed tracks' pairs are assigned first,
+    then the tentative tracks' pairs whose report is left; each pass is
+    :func:`iadsim.tracking.association.assign` (pairs of gain <= 0 left out, clusters
+    by :func:`kernels.assign_clusters`, the result by slot). Returns the assigned slots
+    and reports, pass after pass, and True; or empty arrays and False when a cluster is
+    larger than ``dense_limit`` (the caller then assigns through ``assign``, whose sparse
+    and greedy solvers are not compiled). :meth:`CentralTracker._associate`."""
+    free = np.ones(measurements, dtype=np.bool_)
+    chosen_slots = np.empty(min(slots, measurements), dtype=np.intp)
+    chosen_measurements = np.empty(min(slots, measurements), dtype=np.intp)
+    chosen = 0
+    measurement_of_slot = np.full(slots, -1, dtype=np.intp)
+    for status in (CONFIRMED, TENTATIVE):
+        usable = 0
+        for pair in range(pair_slot.size):
+            if (pair_status[pair] == status and free[pair_measurement[pair]]
+                    and gain[pair] > 0.0):
+                usable += 1
+        if usable == 0:
+            continue
+        rows = np.empty(usable, dtype=np.intp)
+        columns = np.empty(usable, dtype=np.intp)
+        usable_gain = np.empty(usable)
+        index = 0
+        for pair in range(pair_slot.size):
+            if (pair_status[pair] == status and free[pair_measurement[pair]]
+                    and gain[pair] > 0.0):
+                rows[index], columns[index] = pair_slot[pair], pair_measurement[pair]
+                usable_gain[index] = gain[pair]
+                index += 1
+        assigned_rows, assigned_columns, _, _, left_clusters = assign_clusters(
+            rows, columns, usable_gain, slots, measurements, dense_limit)
+        if left_clusters.shape[0]:
+            empty = np.zeros(0, dtype=np.intp)
+            return empty, empty, False
+        for k in range(assigned_rows.size):  # by slot (each slot is assigned once)
+            measurement_of_slot[assigned_rows[k]] = assigned_columns[k]
+        for slot in range(slots):
+            if measurement_of_slot[slot] >= 0:
+                chosen_slots[chosen] = slot
+                chosen_measurements[chosen] = measurement_of_slot[slot]
+                free[measurement_of_slot[slot]] = False
+                measurement_of_slot[slot] = -1
+                chosen += 1
+    return chosen_slots[:chosen].copy(), chosen_measurements[:chosen].copy(), True
+
+
+@njit(cache=True)
+def predict_rows(state: np.ndarray, covariance: np.ndarray, time_s: np.ndarray,
+                 rows: np.ndarray, to_time_s: float, acceleration_sigma_mps2: float,
+                 acceleration_mps2: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """The track table's rows ``rows`` (k,) (``state`` (n, 6), ``covariance`` (n, 6, 6),
+    ``time_s`` (n,)) predicted to ``to_time_s`` under the known ``acceleration_mps2``
+    ((k, 3); (0, 3): none): :func:`iadsim.tracking.kalman.predict` of the gathered rows,
+    bit for bit, without gathering them; and each prediction's velocity sigma per axis,
+    ``sqrt(tr P_vv / 3)`` (k,). :meth:`CentralTracker.picture`."""
+    count = rows.size
+    predicted_state = np.empty((count, 6))
+    predicted = np.empty((count, 6, 6))
+    speed_sigma = np.empty(count)
+    q = acceleration_sigma_mps2 * acceleration_sigma_mps2
+    none = np.zeros(3)
+    known = acceleration_mps2.shape[0] > 0
+    for k in range(count):
+        row = rows[k]
+        _predict_one_into(state[row], covariance[row], to_time_s - time_s[row], q,
+                          acceleration_mps2[k] if known else none, predicted_state[k],
+                          predicted[k])
+        speed_sigma[k] = np.sqrt(((predicted[k, 3, 3] + predicted[k, 4, 4])
+                                  + predicted[k, 5, 5]) / 3.0)
+    return predicted_state, predicted, speed_sigma
+
+
+@njit(cache=True)
+def update_order(track_rows: np.ndarray, taken: np.ndarray, report_time: np.ndarray,
+                 table_size: int) -> tuple[np.ndarray, ...]:
+    """The assigned pairs (a track row ``track_rows`` and a report ``taken`` (k,) each;
+    ``report_time``: every report's time) in update order, by track, then time, then
+    report (a unique order: a report is taken once), as the track rows, reports and
+    times (k,) each; the first pair of each track (t,), the tracks (t,) and their pair
+    counts (t,); and the first pair of each run of one track's reports of one time (u,).
+    :meth:`CentralTracker._update`."""
+    count = track_rows.size
+    start = np.zeros(table_size + 1, dtype=np.intp)
+    for pair in range(count):
+        start[track_rows[pair] + 1] += 1
+    for row in range(table_size):
+        start[row + 1] += start[row]
+    fill = start[:-1].copy()
+    order = np.empty(count, dtype=np.intp)
+    for pair in range(count):  # by track (counting sort), then by (time, report) within
+        row = track_rows[pair]
+        position = fill[row]
+        fill[row] += 1
+        time = report_time[taken[pair]]
+        while (position > start[row]
+               and (report_time[taken[order[position - 1]]] > time
+                    or (report_time[taken[order[position - 1]]] == time
+                        and taken[order[position - 1]] > taken[pair]))):
+            order[position] = order[position - 1]
+            position -= 1
+        order[position] = pair
+    sorted_rows = np.empty(count, dtype=track_rows.dtype)
+    sorted_taken = np.empty(count, dtype=taken.dtype)
+    time_of = np.empty(count)
+    tracks_count, groups = 0, 0
+    for index in range(count):
+        pair = order[index]
+        sorted_rows[index], sorted_taken[index] = track_rows[pair], taken[pair]
+        time_of[index] = report_time[taken[pair]]
+        if index == 0 or sorted_rows[index] != sorted_rows[index - 1]:
+            tracks_count += 1
+            groups += 1
+        elif time_of[index] != time_of[index - 1]:
+            groups += 1
+    first = np.empty(tracks_count, dtype=np.intp)
+    tracks = np.empty(tracks_count, dtype=track_rows.dtype)
+    counts = np.empty(tracks_count, dtype=np.intp)
+    group_start = np.empty(groups, dtype=np.intp)
+    track, group = -1, -1
+    for index in range(count):
+        if index == 0 or sorted_rows[index] != sorted_rows[index - 1]:
+            track += 1
+            first[track], tracks[track], counts[track] = index, sorted_rows[index], 0
+            group += 1
+            group_start[group] = index
+        elif time_of[index] != time_of[index - 1]:
+            group += 1
+            group_start[group] = index
+        counts[track] += 1
+    return sorted_rows, sorted_taken, time_of, first, tracks, counts, group_start
+
+
+@njit(cache=True)
+def first_confirming(first: np.ndarray, counts: np.ndarray, may_confirm: np.ndarray,
+                     hits_before: np.ndarray, confirm_hits: int) -> np.ndarray:
+    """M of N: which of the pairs in :func:`update_order`'s order (``first``, ``counts``
+    (t,): each track's first pair and pair count) confirms its track: of a track that
+    ``may_confirm`` (t,) (tentative, and its score past the threshold where one is kept),
+    the first pair that brings its hits (``hits_before`` (t,) plus its pairs so far) to
+    ``confirm_hits``. (k,) booleans, at most one a track. :meth:`CentralTracker._update`."""
+    pairs = 0
+    for track in range(counts.size):
+        pairs += counts[track]
+    confirming = np.zeros(pairs, dtype=np.bool_)
+    for track in range(counts.size):
+        if may_confirm[track]:
+            needed = max(confirm_hits - 1 - hits_before[track], 0)
+            if needed < counts[track]:
+                confirming[first[track] + needed] = True
+    return confirming
+
+
+@njit(cache=True)
+def known_acceleration(kind_index: np.ndarray, kind_confidence: np.ndarray, rows: np.ndarray,
+                       ballistic_kind: int, confidence: float,
+                       gravity_mps2: np.ndarray) -> tuple[np.ndarray, bool]:
+    """The known acceleration (k, 3) of the track rows ``rows`` (k,): ``gravity_mps2``
+    (3,) for those classified ``ballistic_kind`` (``kind_index`` (n,)) with at least
+    ``confidence`` (``kind_confidence`` (n,)), zero for the others; and whether any is.
+    :meth:`CentralTracker._known_acceleration`."""
+    acceleration = np.zeros((rows.size, 3))
+    found = False
+    for index in range(rows.size):
+        row = rows[index]
+        if kind_index[row] == ballistic_kind and kind_confidence[row] >= confidence:
+            acceleration[index, 0] = gravity_mps2[0]
+            acceleration[index, 1] = gravity_mps2[1]
+            acceleration[index, 2] = gravity_mps2[2]
+            found = True
+    return acceleration, found
