@@ -361,7 +361,7 @@ def test_a_killed_target_among_close_ones_is_deleted_at_its_sixth_miss(one_radar
 
 @pytest.mark.xfail(strict=True, reason="a limit: the GNN gain (G - d^2, no ln|S|) lets a "
                    "coasting track's wide gate win its neighbour's report; see "
-                   "docs/drafts/h-splits.md")
+                   "docs/models.md, Deletion by missed scans")
 def test_a_killed_target_close_to_another_is_deleted_at_its_sixth_miss(one_radar):
     """As above, 1.5 km apart: after three misses the dead middle track's gate holds its
     neighbour's report, whose squared distance from it is often smaller than from the

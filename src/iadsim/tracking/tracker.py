@@ -77,9 +77,9 @@ Tracking and Navigation, 2001, sec. 11.6):
   + 1`` revisits of the slowest radar that has reported it, delete it. A time-out of a
   few revisits deletes a true track at its first run of that many misses (at Pd 0.72 and
   10 s scans, the 30 s timeout made 98 of 100 breaks, 60 of them after two misses, the
-  third scan's report in flight: docs/drafts/h-splits.md). This is the missed-update
-  deletion of the references above (a track deleted after a run of scans without an
-  update), a miss counted only where a radar could have seen the track: a true track of
+  third scan's report in flight: docs/models.md, "Deletion by missed scans"). This is the
+  missed-update deletion of the references above (a track deleted after a run of scans
+  without an update), a miss counted only where a radar could have seen the track: a true track of
   detection probability ``P_D`` is lost in a given window of scans with probability
   ``(1 - P_D)^deletion_misses`` (0.28^6 = 5e-4 at P_D = 0.72), whatever the revisit.
 * Duplicate merging: two confirmed tracks are one target when their state difference
