@@ -209,3 +209,25 @@ def test_results_without_their_campaign_json_are_refused_not_reused(tmp_path, le
             claim_folder(tmp_path, description, resume=resume)
     assert not (tmp_path / "campaign.json").exists()
     claim_folder(tmp_path / "new", description, resume=False)  # an empty folder is fine
+
+
+def _worker_settings() -> dict[str, object]:
+    import dask
+
+    return {key: dask.config.get(key) for key in
+            ("distributed.worker.profile.enabled", "distributed.admin.tick.interval")}
+
+
+@pytest.mark.slow
+def test_local_workers_run_without_the_dask_profiler_and_the_caller_keeps_its_settings():
+    import dask
+    import distributed  # noqa: F401 (loads the distributed defaults)
+
+    from iadsim.analysis.monte_carlo import campaign_client
+
+    before = dask.config.get("distributed.worker.profile.enabled")
+    with campaign_client(1, None) as client:
+        settings = list(client.run(_worker_settings).values())
+    assert settings == [{"distributed.worker.profile.enabled": False,
+                         "distributed.admin.tick.interval": "1s"}]
+    assert dask.config.get("distributed.worker.profile.enabled") == before
