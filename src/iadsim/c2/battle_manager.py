@@ -647,11 +647,13 @@ class BattleManager:
         else:
             self._open_by_track.pop(engagement.track_id, None)
 
-    def _evidence(self, engagement: Engagement, picture: TrackPicture, row: int | None
-                  ) -> kill_assessment.Evidence:
+    def _evidence(self, engagement: Engagement, picture: TrackPicture, row: int | None,
+                  classes: np.ndarray | None = None) -> kill_assessment.Evidence:
         """What the picture shows of the engaged track (``row``, None when gone): a
         jamming engagement is read for a turn away from its asset, others for a change
-        of kinematics."""
+        of kinematics by the doctrine's ``kill_assessment_cue``. ``classes``: the
+        picture's threat class of each row (:meth:`_track_classes`), read by the
+        ``speed_or_fall`` cue only."""
         present = row is not None
         last_update = picture.last_update_by_radar_s[row] if present else np.zeros(0)
         velocity = picture.velocity_mps[row] if present else engagement.velocity_before_mps
@@ -664,9 +666,12 @@ class BattleManager:
                 present, last_update, engagement.intercept_time_s,
                 picture.position_m[row] if present else np.zeros(3), velocity, asset,
                 engagement.holding_radars.size)
+        threat_class = (THREAT_CLASSES[int(classes[row])]
+                        if present and classes is not None else "drone")
         return kill_assessment.read_evidence(
             present, last_update, engagement.intercept_time_s,
-            engagement.velocity_before_mps, velocity, engagement.holding_radars.size)
+            engagement.velocity_before_mps, velocity, engagement.holding_radars.size,
+            self.doctrine.kill_assessment_cue, threat_class)
 
     def _assess_due(self, time_s: float, picture: TrackPicture) -> None:
         due = [item for item in self._assessments if item[0] <= time_s + 1e-9]
@@ -675,11 +680,13 @@ class BattleManager:
         self._assessments = [item for item in self._assessments if item[0] > time_s + 1e-9]
         row_of_track = {int(track): row for row, track in enumerate(picture.track_id.tolist())}
         doctrine = self.doctrine
+        classes = (self._track_classes(picture) if doctrine.kill_assessment_cue
+                   == "speed_or_fall" and picture.track_id.size else None)
         for _, engagement_id in sorted(due):
             engagement = self.engagements[engagement_id]
             self._let_go(engagement)
             row = row_of_track.get(engagement.track_id)
-            evidence = self._evidence(engagement, picture, row)
+            evidence = self._evidence(engagement, picture, row, classes)
             killed, _ = kill_assessment.judge(evidence, doctrine.false_kill_probability,
                                               doctrine.missed_kill_probability, self.rng)
             engagement.judged_killed = killed

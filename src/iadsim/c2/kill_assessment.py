@@ -15,6 +15,21 @@ track:
 - otherwise (updated since the intercept, same kinematics) -> ``updated``: alive, and the
   track may be engaged again.
 
+The kinematic cue is the doctrine's ``kill_assessment_cue``:
+
+- ``velocity_change`` (the default): the norm of the change of the velocity vector above
+  :data:`KINEMATIC_CHANGE_FRACTION` of the speed before. A live target's turn trips it: a
+  60-degree turn at constant speed is a change of 1.0 x speed, so a drone that turns a
+  waypoint corner after a missed round reads as killed and its accurate track is dropped.
+- ``speed_or_fall``: only what a killed air-breather does and a live one does not: it
+  slows (speed now below ``1 -`` :data:`SPEED_LOSS_FRACTION` of the speed before) ->
+  ``slowed``, or it falls (its descent rate grew by more than
+  :data:`FALL_CHANGE_MPS` of its picture class, the class of the track as the picture
+  classifies it, never the truth) -> ``fell``. A turn at constant speed and height reads
+  as alive. A track the picture classes as a ballistic missile has no kinematic cue (it
+  gains g x flyout time of descent rate in the fall, and re-entry drag can halve its
+  speed within seconds): only a lost or no longer updated track reads as its kill.
+
 A jamming engagement (:mod:`iadsim.effectors.electronic_attack`) is read by
 :func:`read_jamming_evidence`: the track gone or not updated, or now opening from the
 asset it threatened (``turned_away``: a jammed drone that flies off), reads as defeated;
@@ -34,8 +49,11 @@ that accelerates a lot during a long flyout (a ballistic missile gains g x flyou
 downward speed) nears the threshold; threats close together can hand the engaged track
 to a neighbour, which then reads as alive (see :mod:`iadsim.analysis.kill_assessment_score`).
 
-The cues (loss of track, change of kinematics) are the generic ones of radar kill
-assessment; the thresholds and the error model are notional: one probability per error
+The cues (loss of track, change of speed or altitude; debris and signature cues are not
+modelled) are the generic ones of radar kill assessment (e.g. Skolnik, Introduction to
+Radar Systems, 3rd ed., on target kill assessment; U.S. Joint Publication 3-01, Countering
+Air and Missile Threats, on combat assessment); the thresholds (the speed-loss fraction,
+the fall bounds by class) and the error model are notional: one probability per error
 kind, scaled by the radar count (no SNR or debris model yet). Nothing here reads the truth.
 """
 
@@ -49,8 +67,24 @@ import numpy as np
 #: norm of the difference of the two velocity vectors) is read as a killed target.
 KINEMATIC_CHANGE_FRACTION = 0.5
 
+#: ``speed_or_fall``: a speed now below ``1 -`` this fraction of the speed before reads as a
+#: killed target (notional: a live target at constant speed keeps it; a tracker lagging a
+#: 90-degree turn cuts the corner and may show cos 45 = 0.71 of it for a moment).
+SPEED_LOSS_FRACTION = 0.4
+
+#: ``speed_or_fall``: a descent rate (m/s) grown by more than this since the last launch
+#: reads as a killed target, by the track's picture class (notional: above the dives the
+#: classes fly, e.g. a drone's terminal pop-up dive of some 15 m/s or a cruise missile's of
+#: some 80 m/s; a killed drone falls at g). A ballistic missile has none (module docstring).
+FALL_CHANGE_MPS = {"ballistic_missile": float("inf"), "aircraft": 100.0,
+                   "cruise_missile": 100.0, "drone": 30.0}
+
+#: The kinematic cues a doctrine may choose (``kill_assessment_cue``).
+KINEMATIC_CUES = ("velocity_change", "speed_or_fall")
+
 VANISHED, NOT_UPDATED, KINEMATICS_CHANGED, UPDATED = (
     "vanished", "not_updated", "kinematics_changed", "updated")
+SLOWED, FELL = "slowed", "fell"
 TURNED_AWAY = "turned_away"
 
 
@@ -58,7 +92,7 @@ TURNED_AWAY = "turned_away"
 class Evidence:
     """What the picture shows about one engaged track at assessment time."""
 
-    reason: str  # VANISHED, NOT_UPDATED, KINEMATICS_CHANGED or UPDATED
+    reason: str  # VANISHED, NOT_UPDATED, KINEMATICS_CHANGED, SLOWED, FELL or UPDATED
     radars: int  # radars the judgement rests on (at least 1)
 
     @property
@@ -68,7 +102,8 @@ class Evidence:
 
 def read_evidence(present: bool, last_update_by_radar_s: np.ndarray, intercept_time_s: float,
                   velocity_before_mps: np.ndarray, velocity_now_mps: np.ndarray,
-                  holding_radars: int) -> Evidence:
+                  holding_radars: int, cue: str = "velocity_change",
+                  threat_class: str = "drone") -> Evidence:
     """Read one track's evidence of a kill.
 
     Parameters
@@ -84,17 +119,36 @@ def read_evidence(present: bool, last_update_by_radar_s: np.ndarray, intercept_t
         (3,) the track's ENU velocity (m/s) at the engagement's last launch and now.
     holding_radars:
         Radars that held the track (in fire-control time) at the last launch.
+    cue:
+        The kinematic cue, one of :data:`KINEMATIC_CUES` (module docstring).
+    threat_class:
+        The track's class as the picture shows it (a key of :data:`FALL_CHANGE_MPS`);
+        read by ``speed_or_fall`` only.
     """
     if not present:
         return Evidence(VANISHED, max(holding_radars, 1))
     since = np.asarray(last_update_by_radar_s) >= intercept_time_s
     if not since.any():
         return Evidence(NOT_UPDATED, max(holding_radars, 1))
-    speed_before = float(np.linalg.norm(velocity_before_mps))
-    change = float(np.linalg.norm(np.asarray(velocity_now_mps) - velocity_before_mps))
+    radars = int(since.sum())
+    before = np.asarray(velocity_before_mps, dtype=float)
+    now = np.asarray(velocity_now_mps, dtype=float)
+    speed_before = float(np.linalg.norm(before))
+    if cue == "speed_or_fall":
+        fall_bound = FALL_CHANGE_MPS[threat_class]
+        if fall_bound == float("inf"):  # a ballistic missile: no kinematic cue
+            return Evidence(UPDATED, radars)
+        if float(np.linalg.norm(now)) < (1.0 - SPEED_LOSS_FRACTION) * speed_before:
+            return Evidence(SLOWED, radars)
+        if float(before[2] - now[2]) > fall_bound:
+            return Evidence(FELL, radars)
+        return Evidence(UPDATED, radars)
+    if cue != "velocity_change":
+        raise ValueError(f"cue must be one of {KINEMATIC_CUES}, got {cue!r}")
+    change = float(np.linalg.norm(now - before))
     if change > KINEMATIC_CHANGE_FRACTION * speed_before:
-        return Evidence(KINEMATICS_CHANGED, int(since.sum()))
-    return Evidence(UPDATED, int(since.sum()))
+        return Evidence(KINEMATICS_CHANGED, radars)
+    return Evidence(UPDATED, radars)
 
 
 def read_jamming_evidence(present: bool, last_update_by_radar_s: np.ndarray,

@@ -736,6 +736,14 @@ class Doctrine(StrictModel):
     kill_assessment_looks: int = Field(
         2, ge=0, le=20, description="Kill assessment waits at least this many revisits (plus "
         "report latency) of the fastest radar that held the track after the last round.")
+    kill_assessment_cue: Literal["velocity_change", "speed_or_fall"] = Field(
+        "velocity_change", description="The kinematic cue by which kill assessment reads an "
+        "updated track as killed (iadsim.c2.kill_assessment). velocity_change: its velocity "
+        "vector changed by more than half its speed since the last launch (a live target's "
+        "60-degree turn trips it). speed_or_fall: it slowed below 60 % of its speed or its "
+        "descent rate grew beyond its picture class's bound (a turn at constant speed and "
+        "height reads as alive; a ballistic track only by loss of track). Notional "
+        "thresholds.")
     false_kill_probability: float = Field(
         0.02, ge=0.0, le=1.0, allow_inf_nan=False,
         description="Probability that a live track is judged killed, divided by the number of "
