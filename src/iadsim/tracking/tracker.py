@@ -125,6 +125,7 @@ from iadsim.tracking.association import (
 from iadsim.tracking.bias import MAX_PAIR_LAG_S, BiasEstimator, plot_jacobian
 from iadsim.tracking.classification import BALLISTIC, KINEMATIC_KINDS, classify
 from iadsim.tracking.initiation import HeldPlots, pair_gate_cov, plot_pairs
+from iadsim.tracking.plausibility import SpeedBound
 from iadsim.tracking.registration import ReferenceRegistration
 from iadsim.world.atmosphere import STANDARD_GRAVITY_MPS2
 from iadsim.world.earth import EARTH_RADIUS_M
@@ -277,6 +278,9 @@ class CentralTracker:
         #: References with known positions (absolute registration), set by the run when
         #: the scenario has them: their plots are taken out of the scans before fusing.
         self.registration: ReferenceRegistration | None = None
+        #: The speeds the scenario's threat kinds may fly at (``kinematic_plausibility``),
+        #: set by the run: a tentative track outside them is not confirmed.
+        self.plausibility: SpeedBound | None = None
         self._columns = (TABLE_COLUMNS + (IMM_COLUMNS if self._imm else ())
                          + (SCORE_COLUMNS if self._score else ())
                          + (BIAS_COLUMNS if self.bias_estimator is not None else ()))
@@ -1288,6 +1292,12 @@ class CentralTracker:
                 _, earliest = np.unique(track_rows[reached], return_index=True)
                 confirming[:] = False
                 confirming[reached[earliest]] = True
+        if confirming.any() and self.plausibility is not None:
+            candidates = confirming.nonzero()[0]
+            rows = track_rows[candidates]
+            confirming[candidates] = self.plausibility.plausible(
+                self.state[rows, 3:], self.covariance[rows, 3:, 3:],
+                self._height_m(self.state[rows, :3]))
         if confirming.any() and self.settings.duplicate_guard:
             candidates = confirming.nonzero()[0]
             confirming[candidates[self._duplicates(track_rows[candidates])]] = False
