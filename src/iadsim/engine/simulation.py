@@ -49,6 +49,7 @@ from iadsim.sensors.radar import DetectionBatch, RadarNetwork, radar_sites
 from iadsim.sensors.radar_environment import StepMotion, aspect_rcs_table, run_jammers
 from iadsim.sensors.reference_targets import ReferenceTargets, merge_scans
 from iadsim.threats.raid import ARRIVED, FLYING, KILLED, PENDING, build_raid
+from iadsim.tracking.plausibility import SpeedBound
 from iadsim.tracking.registration import ReferenceRegistration
 from iadsim.tracking.tracker import CentralTracker, TrackPicture
 from iadsim.world.geodesy import LocalFrame
@@ -98,6 +99,7 @@ class Simulation:
             terrain_mask=terrain_mask(scenario, sites, self.frame))
         self.links = ReportLinks([site.latency_s for site in sites])
         self.tracker = CentralTracker(scenario.tracking, sites, self.log, ground)
+        self.tracker.plausibility = SpeedBound.for_scenario(scenario)
         # Registration references: the world's (truth, sightings, navigation reports) and
         # what the fusion centre knows of them (surveyed points, stated sigmas).
         self.references: ReferenceTargets | None = None
@@ -448,6 +450,7 @@ class Simulation:
             self.scenario.origin.ground_elevation_m, self.log,
             stream(self.seed, f"kill_assessment:{name}"), self.radar_look_s, self.beams,
             registration, hears_reports=mode == "broadcast")
+        self.autonomous[battery].tracker.plausibility = self.tracker.plausibility
         self.autonomous[battery].battle_manager.fire_control = self.fire_control
         self.autonomous[battery].battle_manager.fire_control_radars = self.fire_control_radars
 

@@ -941,6 +941,24 @@ class Tracking(StrictModel):
     bias_estimation: bool = Field(
         False, description="Estimate each radar's range, azimuth and elevation bias from "
         "confirmed tracks seen by several radars, and correct its plots with it.")
+    kinematic_plausibility: bool = Field(
+        False, description="Do not confirm a tentative track whose estimated velocity no "
+        "threat kind the scenario declares could fly at its height: faster than the "
+        "fastest declared waypoint speed (with plausibility_speed_margin) unless the "
+        "scenario has ballistic missiles and the track climbs or dives steeply "
+        "(plausibility_ballistic_path_angle_deg) or is above 15 km. Kills the lane-hopping "
+        "ghosts of dense raids (iadsim.tracking.plausibility).")
+    plausibility_speed_margin: float = Field(
+        0.5, ge=0.0, le=10.0, allow_inf_nan=False, description="kinematic_plausibility: "
+        "fraction over the fastest declared waypoint speed still plausible.")
+    plausibility_ballistic_path_angle_deg: float = Field(
+        20.0, ge=0.0, le=90.0, allow_inf_nan=False, description="kinematic_plausibility: "
+        "smallest flight-path angle (degrees, climb or dive) of a track faster than the "
+        "waypoint bound below 15 km when the scenario has ballistic missiles.")
+    plausibility_sigmas: float = Field(
+        3.0, ge=0.0, le=10.0, allow_inf_nan=False, description="kinematic_plausibility: "
+        "standard deviations of the track's velocity estimate given to it (speed and "
+        "vertical speed) before it is refused.")
 
     @model_validator(mode="after")
     def _window_fits(self) -> Tracking:

@@ -149,6 +149,7 @@ from iadsim.tracking.association import (
 from iadsim.tracking.bias import MAX_PAIR_LAG_S, BiasEstimator, plot_jacobian
 from iadsim.tracking.classification import BALLISTIC, KINEMATIC_KINDS, classify
 from iadsim.tracking.initiation import HeldPlots, pair_gate_cov, plot_pairs
+from iadsim.tracking.plausibility import SpeedBound
 from iadsim.tracking.registration import ReferenceRegistration
 from iadsim.world.atmosphere import STANDARD_GRAVITY_MPS2
 from iadsim.world.earth import EARTH_RADIUS_M
@@ -322,6 +323,9 @@ class CentralTracker:
         #: Confirmed tracks deleted by their misses in coverage (``deletion: misses``).
         self._delete_by_misses = settings.deletion == "misses"
         self._site_revisit_s = np.array([site.revisit_s for site in sites], dtype=float)
+        #: The speeds the scenario's threat kinds may fly at (``kinematic_plausibility``),
+        #: set by the run: a tentative track outside them is not confirmed.
+        self.plausibility: SpeedBound | None = None
         self._columns = (TABLE_COLUMNS + (IMM_COLUMNS if self._imm else ())
                          + (SCORE_COLUMNS if self._score else ())
                          + (DELETION_COLUMNS if self._delete_by_misses else ())
@@ -1390,6 +1394,12 @@ class CentralTracker:
             confirming = pass_kernels.first_confirming(first, counts, may_confirm,
                                                        hits_before,
                                                        int(self.settings.confirm_hits))
+        if confirming.any() and self.plausibility is not None:
+            candidates = confirming.nonzero()[0]
+            rows = track_rows[candidates]
+            confirming[candidates] = self.plausibility.plausible(
+                self.state[rows, 3:], self.covariance[rows, 3:, 3:],
+                self._height_m(self.state[rows, :3]))
         if confirming.any() and self.settings.duplicate_guard:
             candidates = confirming.nonzero()[0]
             confirming[candidates[self._duplicates(track_rows[candidates])]] = False
