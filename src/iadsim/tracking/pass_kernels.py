@@ -119,6 +119,23 @@ def _missed(position: np.ndarray, track: int, scan: int, site: int, site_positio
 
 
 @njit(cache=True)
+def covered_pairs(tracks: np.ndarray, scans: np.ndarray, position: np.ndarray,
+                  radars: np.ndarray, site_position_m: np.ndarray, site_rotation: np.ndarray,
+                  site_coverage: np.ndarray, ground_elevation_m: float) -> np.ndarray:
+    """Whether each pair's scan's radar (``radars[scans]``) covers the track's position
+    (``position[tracks, scans]``, ``position`` (n, g, 3)): (k,) booleans for the pairs
+    ``tracks`` (k,), ``scans`` (k,). One coverage test per pair, where
+    ``_covered(position[tracks, scans], radars)[arange(k), scans]`` made g.
+    :meth:`CentralTracker._count_confirmed_misses`."""
+    covered = np.zeros(tracks.size, dtype=np.bool_)
+    for pair in range(tracks.size):
+        covered[pair] = _missed(position, tracks[pair], scans[pair], radars[scans[pair]],
+                                site_position_m, site_rotation, site_coverage,
+                                ground_elevation_m)
+    return covered
+
+
+@njit(cache=True)
 def misses_of_pairs(tracks: np.ndarray, seen: np.ndarray, position: np.ndarray,
                     radars: np.ndarray, site_position_m: np.ndarray, site_rotation: np.ndarray,
                     site_coverage: np.ndarray, ground_elevation_m: float) -> np.ndarray:

@@ -863,8 +863,9 @@ class CentralTracker:
         covered = np.zeros(missed.shape, dtype=bool)
         if missed.any():
             track, scan = missed.nonzero()
-            covered[track, scan] = self._covered(position[confirmed[track], scan],
-                                                 radars)[np.arange(track.size), scan]
+            covered[track, scan] = pass_kernels.covered_pairs(
+                confirmed[track], scan, position, radars, self._site_position,
+                self._site_rotation, self._site_coverage, self.ground_elevation_m)
         # By radar (the scans are in time order; a radar's scans that its last report of a
         # track reached come before those that missed it): a report clears the count, the
         # misses in coverage after it add to it, and the radar's latest scan here says
