@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import numpy as np
 from scipy.stats import chi2
-from test_tracker import make_network_tracker, measure, two_sites
+from test_tracker import make_network_tracker, measure, track_numbers_per_target, two_sites
 
 from iadsim.tracking.tracker import CONFIRMED
 from iadsim.world.atmosphere import STANDARD_GRAVITY_MPS2
@@ -58,16 +58,7 @@ def tracks_per_target(sites, count: int = 10, **settings) -> list[int]:
     """Track numbers that came within 1 km of each of ``count`` targets flying the
     parabola (one radar, revisit 2 s, 45 scans)."""
     tracker, _ = make_network_tracker(sites[:1], **settings)
-    rng = np.random.default_rng(1)
-    seen: list[set[int]] = [set() for _ in range(count)]
-    for time_s, position, _ in zero_g_parabola(count, 45):
-        tracker.process(measure(sites[0], position, time_s, rng))
-        tracker.drop(time_s)
-        picture = tracker.picture(time_s)
-        distance = np.linalg.norm(picture.position_m[:, None, :] - position[None], axis=2)
-        for target in range(count):
-            seen[target].update(picture.track_id[distance[:, target] < 1_000.0].tolist())
-    return [len(ids) for ids in seen]
+    return track_numbers_per_target(tracker, sites[0], zero_g_parabola(count, 45), count)
 
 
 def test_the_imm_holds_a_zero_g_parabola_in_one_track_where_cv_breaks_it(two_sites):

@@ -13,7 +13,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 from scipy.stats import chi2
-from test_tracker import make_network_tracker, measure, two_sites
+from test_tracker import make_network_tracker, measure, track_numbers_per_target, two_sites
 
 from iadsim.tracking.tracker import CONFIRMED
 
@@ -85,17 +85,8 @@ def tracks_per_target(motion_model: str, sites, acceleration_mps2: float) -> lis
     ``acceleration_mps2`` for 20 s (speed 300 m/s)."""
     count = 10
     tracker, _ = make_network_tracker(sites, motion_model=motion_model)
-    rng = np.random.default_rng(1)
-    seen: list[set[int]] = [set() for _ in range(count)]
-    for time_s, position, _ in coordinated_turn(count, 300.0, acceleration_mps2,
-                                                (20.0, 40.0), 45):
-        tracker.process(measure(sites[0], position, time_s, rng))
-        tracker.drop(time_s)
-        picture = tracker.picture(time_s)
-        distance = np.linalg.norm(picture.position_m[:, None, :] - position[None], axis=2)
-        for target in range(count):
-            seen[target].update(picture.track_id[distance[:, target] < 1_000.0].tolist())
-    return [len(ids) for ids in seen]
+    flight = coordinated_turn(count, 300.0, acceleration_mps2, (20.0, 40.0), 45)
+    return track_numbers_per_target(tracker, sites[0], flight, count)
 
 
 @pytest.mark.parametrize("acceleration_mps2", [100.0, 120.0])

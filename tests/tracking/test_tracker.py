@@ -254,6 +254,23 @@ def make_network_tracker(sites, **settings) -> tuple[CentralTracker, EventLog]:
     return CentralTracker(Tracking(**settings), sites, log), log
 
 
+def track_numbers_per_target(tracker: CentralTracker, site: RadarSite, flight,
+                             count: int) -> list[int]:
+    """How many track numbers came within 1 km of each of ``count`` targets flying
+    ``flight`` (``(time_s, positions (count, 3), _)`` per scan), measured by ``site``
+    (noise seed 1): 1 where each target kept one track."""
+    rng = np.random.default_rng(1)
+    seen: list[set[int]] = [set() for _ in range(count)]
+    for time_s, position, _ in flight:
+        tracker.process(measure(site, position, time_s, rng))
+        tracker.drop(time_s)
+        picture = tracker.picture(time_s)
+        distance = np.linalg.norm(picture.position_m[:, None, :] - position[None], axis=2)
+        for target in range(count):
+            seen[target].update(picture.track_id[distance[:, target] < 1_000.0].tolist())
+    return [len(ids) for ids in seen]
+
+
 def both_radars(sites, truth, time_s, rng):
     return [measure(site, truth, time_s, rng, radar_index=index)
             for index, site in enumerate(sites)]
