@@ -1,4 +1,5 @@
-"""Confirmed-track deletion, old against new: outcomes and tracker CPU of built-in scenarios.
+"""Two variants of a built-in scenario's tracking or doctrine settings, old against new:
+outcomes and tracker CPU (made for confirmed-track deletion, the default ``--new``).
 
 Runs a built-in scenario (default ``layered-defense``) for each seed with the tracking
 settings of each variant, alternating the variants seed by seed in one process (so that
@@ -13,18 +14,23 @@ variant):
   a live threat (:func:`iadsim.analysis.track_quality.track_quality`; the analysis reads
   the truth after the run, the tracker never does); ``track_breaks``, ``id_switches``
   (1 km);
+* ``rounds_by_battery``: interceptors fired by each battery that fired;
+* ``false_kills``, ``missed_kills``: the battle manager's kill judgements that were wrong
+  against the truth (:func:`iadsim.analysis.kill_assessment_score.score_kill_assessments`);
 * ``tracker_cpu_s``: CPU seconds (``time.thread_time``) in
   ``CentralTracker.process_scans`` and ``CentralTracker.drop``
   (``tracking_settings.tracker_timer``); ``run_cpu_s``: the whole run's.
 
 Variants: ``old`` is the scenario's own tracking settings with ``--tracking``; ``new`` adds
-``--new`` (default ``deletion=misses``).
+``--new`` (default ``deletion=misses``) and the doctrine settings ``--new-doctrine``.
 
 Usage::
 
     PYTHONPATH=src:benchmarks .venv/bin/python benchmarks/deletion_outcomes.py --seeds 1 2 3 4
     PYTHONPATH=src:benchmarks .venv/bin/python benchmarks/deletion_outcomes.py \\
         --new deletion=misses deletion_misses=6 --scenario saturation --seeds 1
+    PYTHONPATH=src:benchmarks .venv/bin/python benchmarks/deletion_outcomes.py \\
+        --new --new-doctrine kill_assessment_cue=speed_or_fall --seeds 1 2 3 4
 """
 
 from __future__ import annotations
@@ -35,12 +41,14 @@ import sys
 import time
 
 from iadsim.errors import ScenarioError
+from iadsim.scenario.loader import scenario_from_dict
 from tracking_settings import commit, tracker_timer, tracking_changes, with_tracking
 
 
 def measure(scenario, seed: int, spent: list[float]) -> dict:
     """One run and its scoring (the truth read after the run, by the analysis)."""
     import iadsim
+    from iadsim.analysis.kill_assessment_score import score_kill_assessments
     from iadsim.analysis.track_quality import track_quality
 
     spent[0] = 0.0
@@ -51,11 +59,16 @@ def measure(scenario, seed: int, spent: list[float]) -> dict:
     kind = events["kind"].astype(str)
     confirmed = set(events.loc[kind == "track_confirm", "track_id"].tolist())
     drops = int(events.loc[kind == "track_drop", "track_id"].isin(confirmed).sum())
+    launches = events.loc[kind == "interceptor_launch", "battery"].astype(str)
+    judgements = score_kill_assessments(events)
     near = track_quality(result, c_m=1_000.0).attrs["summary"]
     far = track_quality(result, c_m=3_000.0).attrs["summary"]
     summary = result.summary
     return {"killed": summary["threats"]["killed"], "leaked": summary["threats"]["leaked"],
             "rounds": summary["interceptors"]["fired"],
+            "rounds_by_battery": {str(name): int(count)
+                                  for name, count in launches.value_counts().sort_index().items()},
+            "false_kills": judgements["false_kills"], "missed_kills": judgements["missed_kills"],
             "confirmed_tracks": len(confirmed), "drops": drops,
             "false_tracks_1km": near["false_tracks"], "false_tracks_3km": far["false_tracks"],
             "track_breaks": near["track_breaks"], "id_switches": near["id_switches"],
@@ -71,13 +84,22 @@ def main() -> None:
     parser.add_argument("--new", nargs="*", default=["deletion=misses"], metavar="NAME=VALUE",
                         help="tracking settings the new variant adds (default: "
                         "deletion=misses)")
+    parser.add_argument("--new-doctrine", nargs="*", default=[], metavar="NAME=VALUE",
+                        help="doctrine settings the new variant adds, e.g. "
+                        "kill_assessment_cue=speed_or_fall")
     arguments = parser.parse_args()
     try:  # a bad option is one line, exit code 2, before anything runs
         common = tracking_changes(arguments.tracking)
         new = tracking_changes(arguments.new)
+        doctrine = tracking_changes(arguments.new_doctrine)
         variants = {"old": common, "new": {**common, **new}}
         scenarios = {name: with_tracking(arguments.scenario, tracking)
                      for name, tracking in variants.items()}
+        if doctrine:
+            document = scenarios["new"].model_dump()
+            document["doctrine"] = {**document["doctrine"], **doctrine}
+            scenarios["new"] = scenario_from_dict(
+                document, source=f"{arguments.scenario} with --new-doctrine")
     except (ScenarioError, ValueError) as error:
         print(f"error: {error}", file=sys.stderr)
         raise SystemExit(2) from None
@@ -86,6 +108,7 @@ def main() -> None:
         for name, scenario in scenarios.items():
             line = {"bench": "deletion_outcomes", "scenario": arguments.scenario,
                     "seed": seed, "variant": name, "tracking": variants[name],
+                    "doctrine": doctrine if name == "new" else {},
                     **measure(scenario, seed, spent), "commit": commit()}
             print(json.dumps(line), flush=True)
 
