@@ -8,7 +8,10 @@ import pytest
 
 import iadsim
 from iadsim.engine.simulation import Simulation
+from iadsim.engine.track_recording import TrackRecorder
 from iadsim.scenario.loader import load_scenario
+from iadsim.sensors.radar import DetectionBatch
+from iadsim.tracking.tracker import GRAVITY_MPS2, TrackPicture
 
 
 @pytest.fixture(scope="module")
@@ -44,7 +47,8 @@ def test_track_rows_are_updates_of_confirmed_tracks_near_but_not_on_the_truth(tr
     assert list(tracks.columns) == [
         "time_s", "track_id", "east_m", "north_m", "up_m", "velocity_east_mps",
         "velocity_north_mps", "velocity_up_mps", "position_sigma_m", "velocity_sigma_mps",
-        "last_update_s", "status"]
+        "last_update_s", "status", "acceleration_east_mps2", "acceleration_north_mps2",
+        "acceleration_up_mps2", "ballistic_model"]
     assert tracks["time_s"].is_monotonic_increasing
     assert (tracks["last_update_s"] <= tracks["time_s"]).all()
     assert (tracks["time_s"] - tracks["last_update_s"] < 5.0).all()  # this step's scans
@@ -104,3 +108,28 @@ def test_interceptor_paths_run_from_launch_to_their_end(trial):
             <= speed * step_s + 1.0
         assert np.linalg.norm(first - launch[["east_m", "north_m", "up_m"]].to_numpy(float)) \
             < 5_000.0
+
+
+def test_track_rows_carry_the_acceleration_the_picture_predicts_them_with():
+    """The recorder keeps each updated track's motion-model acceleration and ballistic flag
+    (what :func:`iadsim.analysis.track_quality.score_tracks` extrapolates with): track 4
+    under the ballistic model (gravity), track 9 under an IMM estimate, track 6 not updated
+    by this scan (no row)."""
+    picture = TrackPicture(
+        time_s=12.0, track_id=np.array([4, 6, 9]), position_m=np.zeros((3, 3)),
+        velocity_mps=np.ones((3, 3)), position_cov_m2=np.tile(np.eye(3), (3, 1, 1)),
+        last_update_by_radar_s=np.array([[11.5], [2.0], [11.5]]),
+        speed_sigma_mps=np.ones(3), kind_index=np.array([0, 2, 2], dtype=np.int8),
+        kind_confidence=np.ones(3),
+        acceleration_mps2=np.array([GRAVITY_MPS2, [0.0, 0.0, 0.0], [3.0, -4.0, 0.5]]),
+        ballistic_model=np.array([True, False, False]))
+    scan = DetectionBatch(0, 11.5, *[np.zeros(0)] * 5, np.zeros((0, 3)), np.zeros((0, 3, 3)))
+    recorder = TrackRecorder()
+    recorder.record(picture, [scan], np.zeros(0, np.int64), np.zeros((0, 3)), np.zeros((0, 3)))
+    tracks = recorder.tracks()
+    assert tracks["track_id"].tolist() == [4, 9]
+    assert tracks["ballistic_model"].tolist() == [True, False]
+    acceleration = tracks[["acceleration_east_mps2", "acceleration_north_mps2",
+                           "acceleration_up_mps2"]].to_numpy()
+    assert acceleration.tolist() == [[0.0, 0.0, -9.80665], [3.0, -4.0, 0.5]]
+    assert tracks["ballistic_model"].dtype == bool

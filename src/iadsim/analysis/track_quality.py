@@ -27,7 +27,9 @@ full square problem at a fraction of its cost.
 
 :func:`track_quality` (:func:`score_tracks` on a run's tables) applies them over a run:
 the recorded picture against the recorded truth at every time, with the pairing-based
-counts (breaks, ID switches, false tracks, time to confirm) that come with them.
+counts (breaks, ID switches, false tracks, time to confirm) that come with them; the
+breaks and switches that outlast a hold are counted by
+:mod:`iadsim.analysis.track_continuity`.
 """
 
 from __future__ import annotations
@@ -43,6 +45,7 @@ from scipy.sparse.csgraph import connected_components
 from scipy.spatial import cKDTree
 
 from iadsim.analysis.summary import first_detection_rows
+from iadsim.analysis.track_continuity import DEFAULT_BREAK_HOLD_S, ContinuityCounter
 
 if TYPE_CHECKING:
     from iadsim.api import RunResult
@@ -227,34 +230,55 @@ def optimal_pairs(estimates: np.ndarray, truths: np.ndarray, c: float,
 DEFAULT_CUTOFF_M = 1_000.0
 DEFAULT_ORDER = 2.0
 
+#: How :func:`score_tracks` carries a track's last recorded state to a later time.
+EXTRAPOLATIONS = ("velocity", "ballistic", "picture")
+#: Default: the tracker's own prediction (what the battle manager sees at that time).
+DEFAULT_EXTRAPOLATION = "velocity"
+
+#: The recorded acceleration columns of ``run.tracks`` (:mod:`iadsim.engine.track_recording`).
+ACCELERATION_COLUMNS = ("acceleration_east_mps2", "acceleration_north_mps2",
+                        "acceleration_up_mps2")
+
 
 def track_quality(run: RunResult, c_m: float = DEFAULT_CUTOFF_M,
-                  p: float = DEFAULT_ORDER) -> pd.DataFrame:
+                  p: float = DEFAULT_ORDER, extrapolation: str = DEFAULT_EXTRAPOLATION,
+                  break_hold_s: float = DEFAULT_BREAK_HOLD_S) -> pd.DataFrame:
     """Track quality of a run over time: OSPA, GOSPA, RMSE, breaks, switches, false tracks.
 
     Reads the truth (``run.truth``): this is the analysis, the one place that scores the
-    picture against it. See :func:`score_tracks` for the columns; the run-level figures
-    are in ``frame.attrs["summary"]``.
+    picture against it. See :func:`score_tracks` for the arguments and the columns; the
+    run-level figures are in ``frame.attrs["summary"]``.
     """
-    return score_tracks(run.tracks, run.truth, run.events, run.threats, c_m, p)
+    return score_tracks(run.tracks, run.truth, run.events, run.threats, c_m, p,
+                        extrapolation=extrapolation, break_hold_s=break_hold_s)
 
 
 def score_tracks(tracks: pd.DataFrame, truth: pd.DataFrame, events: pd.DataFrame,
                  threats: pd.DataFrame, c_m: float = DEFAULT_CUTOFF_M,
-                 p: float = DEFAULT_ORDER) -> pd.DataFrame:
+                 p: float = DEFAULT_ORDER, extrapolation: str = DEFAULT_EXTRAPOLATION,
+                 break_hold_s: float = DEFAULT_BREAK_HOLD_S) -> pd.DataFrame:
     """Score recorded tracks against the truth at every recorded time.
 
     At each time ``t`` of ``truth`` or ``tracks`` the picture is every confirmed track
-    seen by then and not yet dropped (``track_drop`` events), at its last recorded state
-    extrapolated to ``t`` with its velocity; the truth is every live threat at ``t``.
-    Tracks and threats are paired by the optimal OSPA/GOSPA assignment with cut-off
-    ``c_m`` and order ``p`` (a pair at ``c_m`` or farther is no pair).
+    seen by then and not yet ended (``track_drop`` or ``track_merge`` events), at its
+    last recorded state carried to ``t`` by ``extrapolation``; the truth is every live
+    threat at ``t``. Tracks and threats are paired by the optimal OSPA/GOSPA assignment
+    with cut-off ``c_m`` and order ``p`` (a pair at ``c_m`` or farther is no pair).
 
     Definitions (per threat, over the times it is live):
 
-    * a *track break* is a time at which a threat paired at its previous time is unpaired;
-    * an *ID switch* is a time at which a threat is paired with another track than the one
-      it was last paired with;
+    * a *track break* (time by time) is a time at which a threat paired at its previous
+      time is unpaired;
+    * an *ID switch* (time by time) is a time at which a threat is paired with another
+      track than the one it was last paired with;
+    * a *held break*, a *drop break* and a *held ID switch* are the same events made
+      robust to a track crossing the cut-off back and forth: a loss of pairing counts
+      once the threat has stayed unpaired for ``break_hold_s`` or its track is dropped;
+      a drop break is the threat's track dropped while the threat lives and no other
+      track holds it; a switch counts once the new track has kept the threat for
+      ``break_hold_s`` or the old track has ended
+      (:mod:`iadsim.analysis.track_continuity`). With ``break_hold_s = 0`` the held
+      counts equal the time-by-time ones;
     * a *false track* is a track never paired with any threat in its life;
     * *time to confirm* is a threat's first pairing time minus its first detection (from
       the ``detection`` events; its launch time when detections were not recorded).
@@ -267,6 +291,17 @@ def score_tracks(tracks: pd.DataFrame, truth: pd.DataFrame, events: pd.DataFrame
         Cut-off distance, m, > 0.
     p:
         Order, ``1 <= p < inf``.
+    extrapolation:
+        ``velocity`` (the scoring before issue 18): ``p + v dt``; ``ballistic``: the same,
+        plus ``a dt^2 / 2`` for the rows flown with the ballistic model (their recorded
+        acceleration, gravity: -9.80665 m/s^2 on up in the local flat frame, as the
+        tracker's ballistic model); ``picture``: ``p + v dt + a dt^2 / 2`` with every
+        row's recorded acceleration (gravity, the IMM's combined estimate or zero), the
+        very prediction the tracker's picture makes at ``t`` until the track's next
+        update. Rows without the acceleration columns (recorded before them) have zero
+        acceleration.
+    break_hold_s:
+        The hold of the held counts, s, >= 0 (default 20: two revisits of a 10 s radar).
 
     Returns
     -------
@@ -274,30 +309,39 @@ def score_tracks(tracks: pd.DataFrame, truth: pd.DataFrame, events: pd.DataFrame
         One row per time: ``time_s``, ``tracks``, ``truths``, ``assigned``, ``ospa_m``,
         ``gospa_m`` (alpha = 2), ``gospa_localisation``, ``gospa_missed``, ``gospa_false``
         (the parts, in m^p), ``position_rmse_m`` (over the pairs; NaN without any),
-        ``track_breaks``, ``id_switches``, ``unassigned_tracks``. ``attrs["summary"]``:
-        the means and totals (see :func:`quality_summary`).
+        ``track_breaks``, ``id_switches``, ``unassigned_tracks``, ``held_track_breaks``,
+        ``drop_breaks``, ``held_id_switches`` (each held count at the time its loss or
+        switch began). ``attrs["summary"]``: the means and totals (see
+        :func:`quality_summary`).
     """
     _check(np.zeros((0, 3)), np.zeros((0, 3)), c_m, p)
+    if extrapolation not in EXTRAPOLATIONS:
+        raise ValueError(f"extrapolation must be one of {', '.join(EXTRAPOLATIONS)}, "
+                         f"got {extrapolation!r}")
+    if not (isinstance(break_hold_s, Real) and 0.0 <= break_hold_s < np.inf):
+        raise ValueError(f"break_hold_s must be a finite time >= 0 s, got {break_hold_s!r}")
     track_time = tracks["time_s"].to_numpy()
     track_ids, track_index = np.unique(tracks["track_id"].to_numpy(), return_inverse=True)
     track_position = tracks[["east_m", "north_m", "up_m"]].to_numpy()
     track_velocity = tracks[["velocity_east_mps", "velocity_north_mps",
                              "velocity_up_mps"]].to_numpy()
+    track_acceleration = _recorded_acceleration(tracks, extrapolation)
     truth_time = truth["time_s"].to_numpy()
     truth_id = truth["threat_id"].to_numpy()
     truth_position = truth[["east_m", "north_m", "up_m"]].to_numpy()
     times = np.union1d(track_time, truth_time)
 
-    drops = events[(events["kind"] == "track_drop").to_numpy()]
-    drop_time = np.full(track_ids.size, np.inf)
-    known = np.isin(drops["track_id"].to_numpy(), track_ids)
-    drop_time[np.searchsorted(track_ids, drops["track_id"].to_numpy()[known])] = (
-        drops["time_s"].to_numpy()[known])
+    drop_time = _event_times(events, "track_drop", track_ids)
+    end_time = np.minimum(drop_time, _event_times(events, "track_merge", track_ids))
 
     n_threats = len(threats)
+    continuity = ContinuityCounter(n_threats, times.size, end_time,
+                                   np.isfinite(drop_time) & (drop_time <= end_time),
+                                   break_hold_s)
     state_time = np.zeros(track_ids.size)
     state_position = np.zeros((track_ids.size, 3))
     state_velocity = np.zeros((track_ids.size, 3))
+    state_acceleration = np.zeros((track_ids.size, 3))
     seen = np.zeros(track_ids.size, dtype=bool)
     ever_paired = np.zeros(track_ids.size, dtype=bool)
     paired_before = np.zeros(n_threats, dtype=bool)
@@ -311,15 +355,20 @@ def score_tracks(tracks: pd.DataFrame, truth: pd.DataFrame, events: pd.DataFrame
         "unassigned_tracks")}
     squared_error, pairs_total = 0.0, 0
     track_start, truth_start = 0, 0
-    for time_s, track_stop, truth_stop in zip(times, track_bounds, truth_bounds, strict=True):
+    for row, (time_s, track_stop, truth_stop) in enumerate(
+            zip(times, track_bounds, truth_bounds, strict=True)):
         rows = track_index[track_start:track_stop]
         state_time[rows] = track_time[track_start:track_stop]
         state_position[rows] = track_position[track_start:track_stop]
         state_velocity[rows] = track_velocity[track_start:track_stop]
+        if track_acceleration is not None:
+            state_acceleration[rows] = track_acceleration[track_start:track_stop]
         seen[rows] = True
-        live_tracks = (seen & (drop_time > time_s)).nonzero()[0]
-        estimates = (state_position[live_tracks] + state_velocity[live_tracks]
-                     * (time_s - state_time[live_tracks])[:, None])
+        live_tracks = (seen & (end_time > time_s)).nonzero()[0]
+        estimates = carried_positions(
+            state_position[live_tracks], state_velocity[live_tracks],
+            None if track_acceleration is None else state_acceleration[live_tracks],
+            time_s - state_time[live_tracks])
         ids = truth_id[truth_start:truth_stop]
         truths = truth_position[truth_start:truth_stop]
         track_start, truth_start = track_stop, truth_stop
@@ -346,6 +395,9 @@ def score_tracks(tracks: pd.DataFrame, truth: pd.DataFrame, events: pd.DataFrame
         switches = int(((previous >= 0) & (previous != paired_track)).sum())
         paired_before[ids] = paired_now
         last_track[paired_threat] = paired_track
+        track_of = np.full(ids.size, -1)
+        track_of[truth_index] = paired_track
+        continuity.step(row, time_s, ids, track_of)
         fresh = np.isnan(first_paired_s[paired_threat])
         first_paired_s[paired_threat[fresh]] = time_s
         ever_paired[paired_track] = True
@@ -363,19 +415,71 @@ def score_tracks(tracks: pd.DataFrame, truth: pd.DataFrame, events: pd.DataFrame
                 ("track_breaks", breaks), ("id_switches", switches),
                 ("unassigned_tracks", estimates.shape[0] - distance.size)):
             columns[name].append(value)
-    frame = pd.DataFrame({"time_s": times, **columns})
+    frame = pd.DataFrame({"time_s": times, **columns,
+                          "held_track_breaks": continuity.held_breaks,
+                          "drop_breaks": continuity.drop_breaks,
+                          "held_id_switches": continuity.held_switches})
     reference_s = _first_detection_s(events, threats)
     confirm_delay = first_paired_s - reference_s
     frame.attrs["summary"] = quality_summary(
         frame, c_m, p, false_tracks=int((~ever_paired).sum()),
         position_rmse_m=np.sqrt(squared_error / pairs_total) if pairs_total else np.nan,
-        time_to_confirm_s=confirm_delay[np.isfinite(confirm_delay)])
+        time_to_confirm_s=confirm_delay[np.isfinite(confirm_delay)],
+        extrapolation=extrapolation, break_hold_s=break_hold_s)
     return frame
 
 
+def carried_positions(position_m: np.ndarray, velocity_mps: np.ndarray,
+                      acceleration_mps2: np.ndarray | None,
+                      elapsed_s: np.ndarray) -> np.ndarray:
+    """Positions (n, 3), m, carried ``elapsed_s`` (n,) seconds from ``position_m`` (n, 3)
+    at ``velocity_mps`` (n, 3) under a constant ``acceleration_mps2`` (n, 3), m/s^2 (None:
+    none): ``p + v t + a t^2 / 2``, the known-acceleration prediction of the tracker
+    (:func:`iadsim.tracking.kalman.predict`, its control input ``B a``). Inputs are not
+    modified."""
+    elapsed = np.asarray(elapsed_s, dtype=float)[:, None]
+    carried = position_m + velocity_mps * elapsed
+    if acceleration_mps2 is not None:
+        carried += 0.5 * acceleration_mps2 * elapsed**2
+    return carried
+
+
+def _recorded_acceleration(tracks: pd.DataFrame, extrapolation: str) -> np.ndarray | None:
+    """The acceleration (n_rows, 3), m/s^2, ``extrapolation`` carries each track row
+    with; None for none (``velocity``, or rows recorded without the columns)."""
+    if extrapolation == "velocity" or not set(ACCELERATION_COLUMNS) <= set(tracks.columns):
+        return None
+    acceleration = tracks[list(ACCELERATION_COLUMNS)].to_numpy(dtype=float)
+    if extrapolation == "ballistic":
+        ballistic = (tracks["ballistic_model"].to_numpy(dtype=bool)
+                     if "ballistic_model" in tracks.columns
+                     else np.zeros(len(tracks), dtype=bool))
+        acceleration = np.where(ballistic[:, None], acceleration, 0.0)
+    return acceleration
+
+
+def _event_times(events: pd.DataFrame, kind: str, track_ids: np.ndarray) -> np.ndarray:
+    """The time (s) of each track's ``kind`` event (its last one), ``inf`` without one;
+    ``track_ids`` sorted, unique."""
+    chosen = events[(events["kind"] == kind).to_numpy()]
+    times = np.full(track_ids.size, np.inf)
+    known = np.isin(chosen["track_id"].to_numpy(), track_ids)
+    times[np.searchsorted(track_ids, chosen["track_id"].to_numpy()[known])] = (
+        chosen["time_s"].to_numpy()[known])
+    return times
+
+
 def quality_summary(frame: pd.DataFrame, c_m: float, p: float, false_tracks: int,
-                    position_rmse_m: float, time_to_confirm_s: np.ndarray) -> dict[str, Any]:
-    """Run-level track quality (plain JSON types): means over the scored times, totals."""
+                    position_rmse_m: float, time_to_confirm_s: np.ndarray,
+                    extrapolation: str = DEFAULT_EXTRAPOLATION,
+                    break_hold_s: float = DEFAULT_BREAK_HOLD_S) -> dict[str, Any]:
+    """Run-level track quality (plain JSON types): means over the scored times, totals.
+
+    ``track_breaks`` and ``id_switches`` are the time-by-time counts (their meaning
+    before issue 18; the positions they pair are carried by ``extrapolation``);
+    ``held_track_breaks``, ``drop_breaks`` and ``held_id_switches`` the counts with the
+    hold ``break_hold_s`` (:mod:`iadsim.analysis.track_continuity`).
+    """
 
     def rounded(value: float) -> float | None:
         return round(float(value), 3) if np.isfinite(value) else None
@@ -387,6 +491,10 @@ def quality_summary(frame: pd.DataFrame, c_m: float, p: float, false_tracks: int
         "position_rmse_m": rounded(position_rmse_m),
         "track_breaks": int(frame["track_breaks"].sum()),
         "id_switches": int(frame["id_switches"].sum()),
+        "held_track_breaks": int(frame["held_track_breaks"].sum()),
+        "drop_breaks": int(frame["drop_breaks"].sum()),
+        "held_id_switches": int(frame["held_id_switches"].sum()),
+        "extrapolation": extrapolation, "break_hold_s": float(break_hold_s),
         "false_tracks": false_tracks,
         "threats_tracked": int(time_to_confirm_s.size),
         "mean_time_to_confirm_s": rounded(time_to_confirm_s.mean())

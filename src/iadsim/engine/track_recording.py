@@ -61,10 +61,14 @@ class TrackRecorder:
             covariance = picture.position_cov_m2[rows]
             position_sigma = np.sqrt(np.trace(covariance, axis1=1, axis2=2) / 3.0)
             last_update = picture.last_update_by_radar_s[rows].max(axis=1)
+            acceleration = (np.zeros((rows.size, 3)) if picture.acceleration_mps2 is None
+                            else picture.acceleration_mps2[rows])
+            ballistic = (np.zeros(rows.size, dtype=bool) if picture.ballistic_model is None
+                         else picture.ballistic_model[rows])
             self._track_parts.append((np.full(rows.size, time_s), picture.track_id[rows],
                                       picture.position_m[rows], picture.velocity_mps[rows],
                                       position_sigma, picture.speed_sigma_mps[rows],
-                                      last_update))
+                                      last_update, acceleration, ballistic))
         self._truth_parts.append((np.full(threat_id.size, time_s), threat_id.copy(),
                                   threat_position_m.copy(), threat_velocity_mps.copy()))
 
@@ -88,13 +92,19 @@ class TrackRecorder:
         ``velocity_north_mps``, ``velocity_up_mps``, ``position_sigma_m`` (RMS of the three
         position standard deviations), ``velocity_sigma_mps`` (the same for velocity),
         ``last_update_s`` (time of the scan that updated it), ``status`` (``confirmed`` on
-        a track's first row, ``updated`` after).
+        a track's first row, ``updated`` after), ``acceleration_east_mps2``,
+        ``acceleration_north_mps2``, ``acceleration_up_mps2`` (the acceleration the tracker
+        predicts the track with, :attr:`TrackPicture.acceleration_mps2`: gravity under the
+        ballistic model, the IMM's combined estimate, else zero; the picture at a later
+        time ``t`` is ``p + v dt + a dt^2 / 2`` from this row, until the next) and
+        ``ballistic_model`` (flown with the ballistic model).
         """
         parts = self._track_parts
-        time_s, track_id, position, velocity, position_sigma, velocity_sigma, last = (
+        (time_s, track_id, position, velocity, position_sigma, velocity_sigma, last,
+         acceleration, ballistic) = (
             [np.concatenate(column) for column in zip(*parts, strict=True)] if parts else
             [np.zeros(0), np.zeros(0, np.int64), np.zeros((0, 3)), np.zeros((0, 3)),
-             np.zeros(0), np.zeros(0), np.zeros(0)])
+             np.zeros(0), np.zeros(0), np.zeros(0), np.zeros((0, 3)), np.zeros(0, bool)])
         first = np.zeros(track_id.size, dtype=bool)
         first[np.unique(track_id, return_index=True)[1]] = True
         status = pd.Categorical.from_codes(np.where(first, 0, 1).astype(np.int8),
@@ -104,6 +114,9 @@ class TrackRecorder:
             **_columns(position, velocity),
             "position_sigma_m": position_sigma, "velocity_sigma_mps": velocity_sigma,
             "last_update_s": last, "status": status,
+            "acceleration_east_mps2": acceleration[:, 0],
+            "acceleration_north_mps2": acceleration[:, 1],
+            "acceleration_up_mps2": acceleration[:, 2], "ballistic_model": ballistic,
         })
 
     def truth(self) -> pd.DataFrame:
