@@ -210,14 +210,17 @@ def test_a_merged_track_leaves_the_picture():
     """Track 5 (10 m off) holds the threat; track 4 (20 m off) is merged... the other way:
     5 is merged into 4 at t = 5 (``track_merge``). From then on 5 is no longer in the
     picture (two tracks until t = 4, one after) and 4 takes the threat at once: one ID
-    switch at t = 5 both ways, no break of any kind (a merge is not a drop)."""
+    switch at t = 5 both ways, no break of any kind (a merge is not a drop). The scoring
+    before issue 18 (``velocity``) kept a merged track: two tracks to the end."""
     times = np.arange(0.0, 11.0)
     truth = truth_frame([(t, 0, *straight(t, 0.0)) for t in times])
     rows = [offset_row(t, 4, 0.0, 20.0) for t in times]
     rows += [offset_row(t, 5, 0.0, 10.0) for t in times if t < 3.0]
-    quality = score_tracks(track_frame(rows), truth, event_frame(merges=[(5.0, 5)]),
-                           threat_table(1))
+    inputs = (track_frame(rows), truth, event_frame(merges=[(5.0, 5)]), threat_table(1))
+    quality = score_tracks(*inputs, extrapolation="picture")
     assert quality["tracks"].tolist() == [2] * 5 + [1] * 6
+    before = score_tracks(*inputs, extrapolation="velocity")
+    assert before["tracks"].tolist() == [2] * 11 and before["id_switches"].sum() == 0
     for column in ("id_switches", "held_id_switches"):
         assert quality.loc[quality[column] > 0, "time_s"].tolist() == [5.0]
     summary = quality.attrs["summary"]

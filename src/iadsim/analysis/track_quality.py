@@ -260,10 +260,11 @@ def score_tracks(tracks: pd.DataFrame, truth: pd.DataFrame, events: pd.DataFrame
     """Score recorded tracks against the truth at every recorded time.
 
     At each time ``t`` of ``truth`` or ``tracks`` the picture is every confirmed track
-    seen by then and not yet ended (``track_drop`` or ``track_merge`` events), at its
-    last recorded state carried to ``t`` by ``extrapolation``; the truth is every live
-    threat at ``t``. Tracks and threats are paired by the optimal OSPA/GOSPA assignment
-    with cut-off ``c_m`` and order ``p`` (a pair at ``c_m`` or farther is no pair).
+    seen by then and not yet ended (its ``track_drop`` or ``track_merge`` event; with
+    ``extrapolation="velocity"`` only its drop, as before issue 18), at its last recorded
+    state carried to ``t`` by ``extrapolation``; the truth is every live threat at ``t``.
+    Tracks and threats are paired by the optimal OSPA/GOSPA assignment with cut-off
+    ``c_m`` and order ``p`` (a pair at ``c_m`` or farther is no pair).
 
     Definitions (per threat, over the times it is live):
 
@@ -292,7 +293,8 @@ def score_tracks(tracks: pd.DataFrame, truth: pd.DataFrame, events: pd.DataFrame
     p:
         Order, ``1 <= p < inf``.
     extrapolation:
-        ``velocity`` (the scoring before issue 18): ``p + v dt``; ``ballistic``: the same,
+        ``velocity`` (the scoring before issue 18, kept to compare): ``p + v dt``, and a
+        merged track stays in the picture (a fault of that scoring); ``ballistic``: ``p + v dt``,
         plus ``a dt^2 / 2`` for the rows flown with the ballistic model (their recorded
         acceleration, gravity: -9.80665 m/s^2 on up in the local flat frame, as the
         tracker's ballistic model); ``picture``: ``p + v dt + a dt^2 / 2`` with every
@@ -332,7 +334,8 @@ def score_tracks(tracks: pd.DataFrame, truth: pd.DataFrame, events: pd.DataFrame
     times = np.union1d(track_time, truth_time)
 
     drop_time = _event_times(events, "track_drop", track_ids)
-    end_time = np.minimum(drop_time, _event_times(events, "track_merge", track_ids))
+    end_time = (drop_time if extrapolation == "velocity" else
+                np.minimum(drop_time, _event_times(events, "track_merge", track_ids)))
 
     n_threats = len(threats)
     continuity = ContinuityCounter(n_threats, times.size, end_time,
