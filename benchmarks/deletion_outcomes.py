@@ -12,8 +12,11 @@ variant):
   (``track_drop`` of a confirmed track; not merges nor tentative tracks);
 * ``false_tracks_1km``, ``false_tracks_3km``: confirmed tracks never within 1 km / 3 km of
   a live threat (:func:`iadsim.analysis.track_quality.track_quality`; the analysis reads
-  the truth after the run, the tracker never does); ``track_breaks``, ``id_switches``
-  (1 km);
+  the truth after the run, the tracker never does); at 1 km, ``track_breaks``,
+  ``id_switches`` (time by time) and ``held_track_breaks``, ``drop_breaks``,
+  ``held_id_switches`` (20 s hold), with the default extrapolation, and ``old_scoring``:
+  ``track_breaks`` and ``id_switches`` as scored before issue 18 (velocity only, time by
+  time);
 * ``rounds_by_battery``: interceptors fired by each battery that fired;
 * ``false_kills``, ``missed_kills``: the battle manager's kill judgements that were wrong
   against the truth (:func:`iadsim.analysis.kill_assessment_score.score_kill_assessments`);
@@ -63,6 +66,7 @@ def measure(scenario, seed: int, spent: list[float]) -> dict:
     judgements = score_kill_assessments(events)
     near = track_quality(result, c_m=1_000.0).attrs["summary"]
     far = track_quality(result, c_m=3_000.0).attrs["summary"]
+    old = track_quality(result, c_m=1_000.0, extrapolation="velocity").attrs["summary"]
     summary = result.summary
     return {"killed": summary["threats"]["killed"], "leaked": summary["threats"]["leaked"],
             "rounds": summary["interceptors"]["fired"],
@@ -72,6 +76,10 @@ def measure(scenario, seed: int, spent: list[float]) -> dict:
             "confirmed_tracks": len(confirmed), "drops": drops,
             "false_tracks_1km": near["false_tracks"], "false_tracks_3km": far["false_tracks"],
             "track_breaks": near["track_breaks"], "id_switches": near["id_switches"],
+            "held_track_breaks": near["held_track_breaks"], "drop_breaks": near["drop_breaks"],
+            "held_id_switches": near["held_id_switches"],
+            "old_scoring": {"track_breaks": old["track_breaks"],
+                            "id_switches": old["id_switches"]},
             "tracker_cpu_s": round(spent[0], 2), "run_cpu_s": round(run_cpu_s, 2)}
 
 

@@ -5,7 +5,10 @@ e.g. ``imm_for_manoeuvring``; other tracking settings changed by ``--tracking`` 
 on one seed and prints, per scenario and model, the
 track quality (track breaks, ID switches, false tracks, mean OSPA, position RMSE) and the
 outcome (threats leaked, rounds fired), with the wall time of each run: the figures that
-decide whether the IMM can be the default (issue 18).
+decide whether the IMM can be the default (issue 18). Breaks and switches under both
+definitions (``benchmarks/track_picture.py``): time by time (``track_breaks``,
+``id_switches``), held 20 s (``held_track_breaks``, ``drop_breaks``,
+``held_id_switches``), and as scored before issue 18 (``old_scoring``).
 
 Usage::
 
@@ -26,7 +29,8 @@ from track_picture import measure
 from tracking_settings import commit, tracking_changes, with_tracking
 
 #: The figures kept from each run (benchmarks/track_picture.py's line).
-KEPT = ("track_breaks", "id_switches", "false_tracks", "mean_ospa_m", "position_rmse_m",
+KEPT = ("track_breaks", "id_switches", "held_track_breaks", "drop_breaks",
+        "held_id_switches", "old_scoring", "false_tracks", "mean_ospa_m", "position_rmse_m",
         "rounds_fired", "wall_s")
 
 

@@ -6,6 +6,13 @@ track breaks, ID switches, false tracks, position RMSE, mean OSPA and GOSPA, tim
 confirm) and its outcome (threats leaked and killed, rounds fired), to compare tracker
 settings on the same seed, e.g. the motion model or the confirmation test.
 
+Breaks and switches are printed under both definitions
+(:func:`iadsim.analysis.track_quality.score_tracks`, issue 18): ``track_breaks`` and
+``id_switches`` time by time, ``held_track_breaks``, ``drop_breaks`` and
+``held_id_switches`` with the 20 s hold, all with the summary's extrapolation
+(``extrapolation``); ``old_scoring``: the breaks and switches of the scoring before
+issue 18 (velocity-only extrapolation, time by time).
+
 Usage::
 
     PYTHONPATH=src .venv/bin/python benchmarks/track_picture.py
@@ -29,18 +36,33 @@ def measure(name: str, scenario: Scenario, seed: int, tracking: dict[str, Any]) 
     in the line)."""
     started = time.perf_counter()
     result = run(scenario, seed=seed)
+    wall_s = time.perf_counter() - started
     summary = result.summary
     quality = summary["track_quality"] or {}
     return {"bench": "track_picture", "scenario": name, "seed": seed, "tracking": tracking,
             "track_breaks": quality.get("track_breaks"),
             "id_switches": quality.get("id_switches"),
+            "held_track_breaks": quality.get("held_track_breaks"),
+            "drop_breaks": quality.get("drop_breaks"),
+            "held_id_switches": quality.get("held_id_switches"),
+            "extrapolation": quality.get("extrapolation"),
+            "old_scoring": old_scoring(result) if quality else None,
             "false_tracks": quality.get("false_tracks"),
             "position_rmse_m": quality.get("position_rmse_m"),
             "mean_ospa_m": quality.get("mean_ospa_m"),
             "mean_time_to_confirm_s": quality.get("mean_time_to_confirm_s"),
             "threats_tracked": quality.get("threats_tracked"),
             "threats": summary["threats"], "rounds_fired": summary["interceptors"]["fired"],
-            "wall_s": round(time.perf_counter() - started, 1), "commit": commit()}
+            "wall_s": round(wall_s, 1), "commit": commit()}
+
+
+def old_scoring(result: Any) -> dict[str, int]:
+    """The run's breaks and ID switches as scored before issue 18 (velocity-only
+    extrapolation, counted time by time), to compare with the summary's."""
+    from iadsim.analysis.track_quality import track_quality
+
+    summary = track_quality(result, extrapolation="velocity").attrs["summary"]
+    return {"track_breaks": summary["track_breaks"], "id_switches": summary["id_switches"]}
 
 
 def main() -> None:
