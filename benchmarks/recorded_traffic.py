@@ -32,7 +32,10 @@ The tracker never reads the truth; after each run the analysis does
 * ``false_tracks`` and ``false_tracks_per_hour``: confirmed tracks never within the cut-off
   of any aircraft (track_quality's definition), per hour of run;
   ``false_tracks_per_hour_3km``: the same with a 3 km cut-off;
-* ``track_breaks``, ``id_switches``, ``mean_time_to_confirm_s``: track_quality's summary.
+* ``track_breaks``, ``id_switches``, ``mean_time_to_confirm_s``: track_quality's summary
+  (breaks and switches time by time); ``held_track_breaks``, ``drop_breaks``,
+  ``held_id_switches``: the same held over 20 s (issue 18,
+  :mod:`iadsim.analysis.track_continuity`).
 
 Usage::
 
@@ -234,6 +237,9 @@ def measure(recording: Path, rcs_m2: float, confirmation: str, duration_s: float
             "false_tracks_per_hour": round(summary["false_tracks"] / hours, 2),
             "false_tracks_per_hour_3km": round(wide["false_tracks"] / hours, 2),
             "track_breaks": summary["track_breaks"], "id_switches": summary["id_switches"],
+            "held_track_breaks": summary["held_track_breaks"],
+            "drop_breaks": summary["drop_breaks"],
+            "held_id_switches": summary["held_id_switches"],
             "aircraft_tracked": summary["threats_tracked"],
             "mean_time_to_confirm_s": summary["mean_time_to_confirm_s"],
             "cutoff_m": cutoff_m, "run_cpu_s": round(cpu_s, 1), "commit": commit()}
