@@ -233,7 +233,7 @@ DEFAULT_ORDER = 2.0
 #: How :func:`score_tracks` carries a track's last recorded state to a later time.
 EXTRAPOLATIONS = ("velocity", "ballistic", "picture")
 #: Default: the tracker's own prediction (what the battle manager sees at that time).
-DEFAULT_EXTRAPOLATION = "velocity"
+DEFAULT_EXTRAPOLATION = "picture"
 
 #: The recorded acceleration columns of ``run.tracks`` (:mod:`iadsim.engine.track_recording`).
 ACCELERATION_COLUMNS = ("acceleration_east_mps2", "acceleration_north_mps2",
