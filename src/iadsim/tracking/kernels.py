@@ -19,6 +19,8 @@ interfaces.
   testing the others, with the same distance and the same pairs.
   :func:`gate_every_pair_by_slice` gates small problems of several times (scans taken
   at different times, each track predicted to each) in one call.
+* :func:`pair_log_determinant`: ``ln|P + R|`` of gated pairs, the width term of the
+  likelihood cost (``tracking.association_cost: likelihood``).
 * :func:`linear_sum_assignment`: the shortest augmenting path algorithm of SciPy's
   ``linear_sum_assignment`` (D. F. Crouse, "On implementing 2D rectangular assignment
   algorithms", IEEE Trans. AES 52(4), 2016), ported line for line, for clusters too small
@@ -64,6 +66,26 @@ def _pair_distance2(i: int, j: int, track_position: np.ndarray, track_cov: np.nd
         track_cov[i, 1, 1] + measurement_cov[j, 1, 1],
         track_cov[i, 1, 2] + measurement_cov[j, 1, 2],
         track_cov[i, 2, 2] + measurement_cov[j, 2, 2])
+
+
+@njit(cache=True)
+def pair_log_determinant(track_cov: np.ndarray, measurement_cov: np.ndarray,
+                         track_index: np.ndarray, measurement_index: np.ndarray) -> np.ndarray:
+    """``ln|P + R|`` of each pair (``track_index``, ``measurement_index``), each (m,), of
+    track covariances (n, 3, 3) and report covariances (k, 3, 3), by cofactors as
+    :func:`_distance2` (``tracking.association_cost: likelihood``); NumPy's twin is
+    :func:`iadsim.tracking.association.pair_log_determinant`. Returns (m,)."""
+    result = np.empty(track_index.size)
+    for pair in range(track_index.size):
+        i, j = track_index[pair], measurement_index[pair]
+        a = track_cov[i, 0, 0] + measurement_cov[j, 0, 0]
+        b = track_cov[i, 0, 1] + measurement_cov[j, 0, 1]
+        c = track_cov[i, 0, 2] + measurement_cov[j, 0, 2]
+        d = track_cov[i, 1, 1] + measurement_cov[j, 1, 1]
+        e = track_cov[i, 1, 2] + measurement_cov[j, 1, 2]
+        f = track_cov[i, 2, 2] + measurement_cov[j, 2, 2]
+        result[pair] = np.log(a * (d * f - e * e) + b * (c * e - b * f) + c * (b * e - c * d))
+    return result
 
 
 @njit(cache=True)
