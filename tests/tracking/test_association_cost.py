@@ -102,6 +102,39 @@ def test_the_compiled_log_determinant_agrees_with_numpy(seed):
     assert np.ptp(compiled) > 10.0  # widths over e^10 apart: not one scale
 
 
+@pytest.mark.parametrize("seed", range(3))
+def test_the_compiled_shifted_distance_agrees_with_the_numpy_composition(seed):
+    """The tracker's one compiled loop (:func:`kernels.likelihood_distance2`: each
+    report's false-alarm density from its radar's constant, range and elevation, G_L,
+    ln|S|) against NumPy's :func:`score.false_alarm_density`, :func:`likelihood_gate`,
+    :func:`association.pair_log_determinant` and :func:`likelihood_distance2`; reports
+    from 10 m (the density's range floor) to 300 km, at elevations up to 90 degrees (its
+    cosine floor), one radar without false alarms (the density floor)."""
+    rng = np.random.default_rng(seed)
+    track_cov = random_covariances(rng, 30, 10.0, 5_000.0)
+    measurement_cov = random_covariances(rng, 25, 5.0, 300.0)
+    polar = np.column_stack([rng.uniform(0.0, 300_000.0, 25), rng.uniform(-np.pi, np.pi, 25),
+                             rng.uniform(0.0, np.pi / 2, 25)])
+    polar[0, 0], polar[1, 2] = 0.5, np.pi / 2
+    constant = np.where(rng.random(25) < 0.2, 0.0, 10.0 ** rng.uniform(-7.0, -3.0, 25))
+    track_index = rng.integers(0, 30, size=400)
+    measurement_index = rng.integers(0, 25, size=400)
+    distance2 = rng.uniform(0.0, GATE, size=400)
+    compiled = kernels.likelihood_distance2(
+        distance2, track_cov, measurement_cov, track_index, measurement_index, constant,
+        polar, association.likelihood_log_odds(DETECTION_PROBABILITY, NEW_TARGET_RATIO),
+        GATE)
+    gate = likelihood_gate(DETECTION_PROBABILITY,
+                           score.false_alarm_density(constant, polar[:, 0], polar[:, 2]),
+                           NEW_TARGET_RATIO)
+    reference = likelihood_distance2(
+        distance2, association.pair_log_determinant(track_cov, measurement_cov, track_index,
+                                                     measurement_index),
+        gate[measurement_index], GATE)
+    np.testing.assert_allclose(compiled, reference, rtol=1e-12, atol=1e-9)
+    assert np.ptp(compiled) > 50.0
+
+
 def test_the_likelihood_gain_is_twice_the_score_of_the_plot_against_a_miss():
     """``G_L - d^2 - ln|S|`` = 2 (plot score - miss score) - 2 ln(1 + rho), the track
     score's increments (:mod:`iadsim.tracking.score`): the same Blackman formulation."""

@@ -423,22 +423,24 @@ def rotated_about_the_radar(angle_deg: float):
     return reported
 
 
-@pytest.mark.parametrize("azimuth_error_deg", [0.0, 0.17])
+@pytest.mark.parametrize(("azimuth_error_deg", "motion_model"),
+                         [(0.0, "cv"), (0.17, "cv"), (0.0, "imm")])
 def test_with_the_likelihood_cost_a_killed_target_close_to_another_is_deleted_at_its_sixth_miss(
-        one_radar, azimuth_error_deg):
+        one_radar, azimuth_error_deg, motion_model):
     """The case of the strict xfail above with ``association_cost: likelihood``
     (G_L - d^2 - ln|S|): the dead middle track's gate widens as it coasts, and its
     ln|S| now outweighs the smaller d^2 it gives the neighbour's report, so the
     neighbour's own track takes it; the dead track misses six scans and is deleted at
     465 s. Also with the radar's azimuth off by 0.17 degree (the whole picture about
-    300 m from the truth): the tracker decides on the reports alone."""
+    300 m from the truth): the tracker decides on the reports alone; and with the IMM
+    (its pairs priced by its CV model's ln|S|, :meth:`CentralTracker._imm_pricing`)."""
     truth = abreast(1_500.0)
 
     def detected(radar, scan, time_s):
         return np.array([target != 1 or time_s <= 405.0 for target in range(3)])
 
     tracker, log = tracker_for(one_radar, deletion="misses", deletion_misses=6,
-                               association_cost="likelihood")
+                               association_cost="likelihood", motion_model=motion_model)
     run(tracker, one_radar, truth, detected, 600.0,
         reported=rotated_about_the_radar(azimuth_error_deg))
     confirmed = target_tracks(log)

@@ -309,6 +309,14 @@ def pair_log_determinant(track_position_cov: np.ndarray, measurement_cov: np.nda
     return np.linalg.slogdet(innovation_cov)[1]
 
 
+def likelihood_log_odds(detection_probability: float, new_target_density_ratio: float,
+                        ) -> float:
+    """``2 ln(P_D / ((1 - P_D) (1 + rho) (2 pi)^(3/2)))``: :func:`likelihood_gate` less
+    its false-alarm density term ``-2 ln beta``."""
+    return float(2.0 * (np.log(detection_probability) - np.log1p(-detection_probability)
+                        - np.log1p(new_target_density_ratio) - 1.5 * np.log(2.0 * np.pi)))
+
+
 def likelihood_gate(detection_probability: float, false_alarm_density_m3: np.ndarray,
                     new_target_density_ratio: float) -> np.ndarray:
     """The constant ``G_L`` of the likelihood gain of :func:`likelihood_gain`, per report.
@@ -321,9 +329,8 @@ def likelihood_gate(detection_probability: float, false_alarm_density_m3: np.nda
     or a new target, density ``(1 + rho) beta``) to the Gaussian's normalization. It is
     Blackman's maximum-likelihood gate (Blackman and Popoli 1999, ch. 6) for
     ``|S| = 1 m^6``. Returns (k,)."""
-    return 2.0 * (np.log(detection_probability) - np.log1p(-detection_probability)
-                  - np.log1p(new_target_density_ratio)
-                  - np.log(false_alarm_density_m3) - 1.5 * np.log(2.0 * np.pi))
+    return (likelihood_log_odds(detection_probability, new_target_density_ratio)
+            - 2.0 * np.log(false_alarm_density_m3))
 
 
 def likelihood_gain(distance2: np.ndarray, log_determinant: np.ndarray,
@@ -350,7 +357,8 @@ def likelihood_distance2(distance2: np.ndarray, log_determinant: np.ndarray,
     the :func:`likelihood_gain` (same arrays): ``d^2 + ln|S| - (G_L - G)``, the
     generalized statistical distance shifted by a constant per report, so that the
     tracker's assignment (and :func:`priced_gain`) prices the pairs by the likelihood
-    unchanged. (m,)."""
+    unchanged. (m,). The tracker runs the compiled :func:`kernels.likelihood_distance2`,
+    which forms ``G_L`` and ``ln|S|`` itself; this is its reference."""
     return distance2 + log_determinant - (gate - gate_threshold)
 
 

@@ -141,8 +141,7 @@ from iadsim.tracking.association import (
     assign,
     gated_pairs,
     gated_pairs_by_slice,
-    likelihood_distance2,
-    likelihood_gate,
+    likelihood_log_odds,
     may_gate,
     may_gate_later,
     pair_distance2,
@@ -335,6 +334,8 @@ class CentralTracker:
         #: ``association_cost: likelihood``: pairs priced by G_L - d^2 - ln|S|
         #: (:func:`iadsim.tracking.association.likelihood_gain`), not G - d^2.
         self._likelihood_cost = settings.association_cost == "likelihood"
+        self._likelihood_log_odds = likelihood_log_odds(
+            settings.score_detection_probability, settings.new_target_density_ratio)
         self._false_alarm_constant = np.array(
             [score.false_alarm_density_constant(site) for site in sites]
             if self._score or self._likelihood_cost else np.zeros(radars))
@@ -1060,11 +1061,9 @@ class CentralTracker:
             self.state, self.covariance, self.time_s, self.hits, rows, row_time,
             float(self._one_plot_gate_variance), float(self.settings.process_noise_mps2),
             NO_ACCELERATION if acceleration is None else acceleration)
-        # association_cost: likelihood: each report's G_L (its false-alarm density's).
-        report_gate = None if not self._likelihood_cost else likelihood_gate(
-            self.settings.score_detection_probability, score.false_alarm_density(
-                self._false_alarm_constant[radar_of], polar[:, 0], polar[:, 2]),
-            self.settings.new_target_density_ratio)
+        # association_cost: likelihood: what each report's G_L is formed from.
+        likelihood = None if not self._likelihood_cost else (
+            self._false_alarm_constant[radar_of], np.ascontiguousarray(polar, dtype=float))
         pricing = None
         if self._imm:
             # Tracks flown with the IMM are gated on its prediction (the broadest model)
@@ -1075,7 +1074,7 @@ class CentralTracker:
                     self._imm_gate_moments(rows[active], row_time[active]))
                 pricing = self._imm_pricing(active, position[active], combined_cov,
                                             cv_position, cv_cov, measurement,
-                                            measurement_cov, report_gate)
+                                            measurement_cov, likelihood)
         one_time = slice_time.size == 1
         if one_time:
             tracks, track_of_row = rows, None
@@ -1099,11 +1098,10 @@ class CentralTracker:
                     position, position_cov, track_bounds, measurement, measurement_cov,
                     measurement_bounds, self.gate_threshold, limits=self.crowd_limits)
                 pair_track = track_of_row[pair_row]
-        if report_gate is not None:  # priced by the likelihood: G - D = G_L - d^2 - ln|S|
-            distance2 = likelihood_distance2(
-                distance2, kernels.pair_log_determinant(position_cov, measurement_cov,
-                                                        pair_row, pair_measurement),
-                report_gate[pair_measurement], self.gate_threshold)
+        if likelihood is not None:  # priced by the likelihood: G - D = G_L - d^2 - ln|S|
+            distance2 = kernels.likelihood_distance2(
+                distance2, position_cov, measurement_cov, pair_row, pair_measurement,
+                *likelihood, self._likelihood_log_odds, self.gate_threshold)
         slot, taken = self._associate(tracks, pair_track, pair_measurement, distance2,
                                       slot_of, slots, measurement.shape[0], pricing, pair_row)
         if taken.size and not one_time:
@@ -1229,7 +1227,8 @@ class CentralTracker:
     def _imm_pricing(self, active: np.ndarray, position: np.ndarray,
                      combined_cov: np.ndarray, cv_position: np.ndarray, cv_cov: np.ndarray,
                      measurement: np.ndarray, measurement_cov: np.ndarray,
-                     report_gate: np.ndarray | None = None) -> tuple[np.ndarray, Pricing]:
+                     likelihood: tuple[np.ndarray, np.ndarray] | None = None,
+                     ) -> tuple[np.ndarray, Pricing]:
         """The pricing of the gated pairs of the IMM tracks (``active`` among the
         candidates) for :meth:`_associate`, by ``tracking.imm_pricing``: their squared
         distance under the CV model's prediction (``cv_model``: ``cv_position`` (a, 3),
@@ -1239,9 +1238,10 @@ class CentralTracker:
         tighter than the broadest model's gate while the CV mode is likely; the CV
         model's, unlike the combined one, does not widen or move toward a neighbour's
         report when the manoeuvre mode comes up (tests/tracking/test_imm_crowd.py).
-        ``report_gate`` (k,): each report's ``G_L`` under ``association_cost:
-        likelihood``; the pricing is then :func:`likelihood_distance2`'s ``D`` (its
-        ``ln|S|`` the pricing covariance's)."""
+        ``likelihood``: each report's false-alarm constant (k,) and (range, azimuth,
+        elevation) (k, 3) under ``association_cost: likelihood``; the pricing is then
+        :func:`kernels.likelihood_distance2`'s ``D`` (its ``ln|S|`` the pricing
+        covariance's)."""
         local = np.full(active.size, -1)
         local[active] = np.arange(position.shape[0])
         if self.settings.imm_pricing == "cv_model":
@@ -1250,12 +1250,12 @@ class CentralTracker:
         def price(track_index: np.ndarray, measurement_index: np.ndarray) -> np.ndarray:
             distance2 = pair_distance2(position, combined_cov, measurement, measurement_cov,
                                        local[track_index], measurement_index)
-            if report_gate is None:
+            if likelihood is None:
                 return distance2
-            return likelihood_distance2(  # association_cost: likelihood
-                distance2, kernels.pair_log_determinant(
-                    combined_cov, measurement_cov, local[track_index], measurement_index),
-                report_gate[measurement_index], self.gate_threshold)
+            return kernels.likelihood_distance2(  # association_cost: likelihood
+                distance2, combined_cov, measurement_cov, local[track_index],
+                measurement_index, *likelihood, self._likelihood_log_odds,
+                self.gate_threshold)
 
         return active, price
 
@@ -1306,7 +1306,7 @@ class CentralTracker:
         distance, and the function that prices them (pairs' candidate and report indices
         -> squared distances; :func:`iadsim.tracking.association.priced_gain`; IMM
         tracks). Returns (slots, report indices) assigned. Under ``association_cost:
-        likelihood`` the distances are :func:`likelihood_distance2`'s ``D``: the gain
+        likelihood`` the distances are :func:`kernels.likelihood_distance2`'s ``D``: the gain
         ``G - D`` is then the likelihood gain."""
         # Gain G - d^2, nudged so that a pair exactly on the gate is still taken.
         gain = (self.gate_threshold - distance2) + 1e-9
