@@ -11,6 +11,8 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
+from test_imm_crowd import track_changes
+from test_tracker import two_sites
 
 from iadsim.errors import ScenarioError
 from iadsim.scenario import scenario_from_dict
@@ -31,6 +33,8 @@ DETECTION_PROBABILITY = 0.8
 NEW_TARGET_RATIO = 1.0
 #: A false-alarm density (per m^3 and scan) of a surveillance radar about 100 km out.
 FALSE_ALARM_DENSITY = 1e-15
+
+__all__ = ["two_sites"]
 
 
 def isotropic(count: int, sigma_m: float) -> np.ndarray:
@@ -246,3 +250,22 @@ def test_the_compiled_and_the_numpy_paths_assign_alike_under_the_likelihood(seed
     # And the likelihood is not the distance here: some track takes another report.
     classic = assign(track_index, measurement_index, GATE - distance2, tracks, reports)
     assert sorted(compiled) != sorted(zip(*(part.tolist() for part in classic), strict=True))
+
+
+@pytest.mark.xfail(strict=True, reason="a limit of the likelihood cost: in a crowd in "
+                   "clutter its ln|S| term moves reports between neighbours whose "
+                   "covariances differ; see docs/drafts/h-gnncost.md")
+def test_the_likelihood_cost_holds_crossing_groups_in_clutter_as_the_distance_does(
+        two_sites):
+    """The crossing groups of tests/tracking/test_imm_crowd.py (six abreast 300 m apart
+    crossing six, Pd 0.9, ten false alarms a scan around them; CV filter, seeds 1-3): the
+    track holding a target changes 5 times under ``G - d^2`` and 15 under the likelihood
+    (3, 11, 1; the same with P_D so near 1 that no pair's gain is cut: it is the ln|S|
+    reordering, not the likelihood gate). Likely the mirror of the ghost case: a tighter
+    neighbour's smaller ln|S| wins a report d^2 leaves with a track whose covariance grew
+    (a miss at Pd 0.9; not yet traced report by report)."""
+    def changes(cost: str) -> int:
+        return sum(track_changes(two_sites, "cv", seed, association_cost=cost)
+                   for seed in (1, 2, 3))
+
+    assert changes("likelihood") <= changes("distance") + 2
