@@ -321,17 +321,21 @@ def nearest_targets(tracker: CentralTracker, truth: np.ndarray, time_s: float) -
     return distance.argmin(axis=1).tolist()
 
 
-def test_close_targets_each_missed_four_scans_in_a_row_keep_their_tracks(one_radar):
+@pytest.mark.parametrize("cost", ["distance", "likelihood"])
+def test_close_targets_each_missed_four_scans_in_a_row_keep_their_tracks(one_radar, cost):
     """Three targets 1.5 km apart (the radar's cross-range sigma here is 90 m), each
     missed 4 scans in a row at its own time, its neighbours' reports beside its coasting
     track. Counted misses keep one track a target, each on its own target, all along;
-    the coast timeout drops each and starts another (6 confirmed tracks)."""
+    the coast timeout drops each and starts another (6 confirmed tracks). With either
+    association cost: the likelihood's ln|S| does not cost a coasting track its own
+    target's report when it comes back."""
     truth = abreast(1_500.0)
 
     def detected(radar, scan, time_s):
         return np.array([scan not in GAPS[target] for target in range(3)])
 
-    counted, counted_log = tracker_for(one_radar, deletion="misses", deletion_misses=6)
+    counted, counted_log = tracker_for(one_radar, deletion="misses", deletion_misses=6,
+                                       association_cost=cost)
     run(counted, one_radar, truth, detected, 500.0)
     assert len(target_tracks(counted_log)) == 3
     assert log_drops_of(counted_log, target_tracks(counted_log)) == []
@@ -403,3 +407,51 @@ def test_misses_are_charged_where_the_track_is_not_where_the_target_is():
     drop = events(log, EventKind.TRACK_DROP)
     drop = drop[drop["track_id"] == track]
     assert drop["time_s"].tolist() == [305.0] and drop["value"].tolist() == [60.0]
+
+
+def rotated_about_the_radar(angle_deg: float):
+    """A ``reported`` for :func:`run`: the radar's azimuth is off by ``angle_deg``
+    (reports rotated about the radar's vertical), so that the picture differs from the
+    truth by the registration error (300 m at 100 km for 0.17 degree)."""
+    angle = np.radians(angle_deg)
+    rotation = np.array([[np.cos(angle), -np.sin(angle), 0.0],
+                         [np.sin(angle), np.cos(angle), 0.0], [0.0, 0.0, 1.0]])
+
+    def reported(radar_index, time_s, positions):
+        return positions @ rotation.T
+
+    return reported
+
+
+@pytest.mark.parametrize(("azimuth_error_deg", "motion_model"),
+                         [(0.0, "cv"), (0.17, "cv"), (0.0, "imm")])
+def test_with_the_likelihood_cost_a_killed_target_close_to_another_is_deleted_at_its_sixth_miss(
+        one_radar, azimuth_error_deg, motion_model):
+    """The case of the strict xfail above with ``association_cost: likelihood``
+    (G_L - d^2 - ln|S|): the dead middle track's gate widens as it coasts, and its
+    ln|S| now outweighs the smaller d^2 it gives the neighbour's report, so the
+    neighbour's own track takes it; the dead track misses six scans and is deleted at
+    465 s. Also with the radar's azimuth off by 0.17 degree (the whole picture about
+    300 m from the truth): the tracker decides on the reports alone; and with the IMM
+    (its pairs priced by its CV model's ln|S|, :meth:`CentralTracker._imm_pricing`)."""
+    truth = abreast(1_500.0)
+
+    def detected(radar, scan, time_s):
+        return np.array([target != 1 or time_s <= 405.0 for target in range(3)])
+
+    tracker, log = tracker_for(one_radar, deletion="misses", deletion_misses=6,
+                               association_cost="likelihood", motion_model=motion_model)
+    run(tracker, one_radar, truth, detected, 600.0,
+        reported=rotated_about_the_radar(azimuth_error_deg))
+    confirmed = target_tracks(log)
+    assert len(confirmed) == 3
+    assert log_drops_of(log, confirmed) == [465.0]
+    merges = events(log, EventKind.TRACK_MERGE)
+    assert merges.empty
+    alive = tracker.status == CONFIRMED
+    assert tracker.track_id[alive].tolist() == [confirmed[0], confirmed[2]]
+    if azimuth_error_deg == 0.0:
+        assert nearest_targets(tracker, truth(600.0), 600.0) == [0, 2]
+    else:  # the picture is off the truth; each track is nearest its target's reports
+        assert nearest_targets(tracker, rotated_about_the_radar(azimuth_error_deg)(
+            0, 600.0, truth(600.0)), 600.0) == [0, 2]

@@ -786,6 +786,15 @@ class Tracking(StrictModel):
     """Central tracker settings: gating, confirmation, deletion, motion model."""
 
     gate_probability: Probability = 0.9999
+    association_cost: Literal["distance", "likelihood"] = Field(
+        "distance", description="What the global-nearest-neighbour assignment maximizes "
+        "over the gated (track, report) pairs: 'distance' (the gain G - d^2, G the "
+        "chi-square gate, d^2 the squared Mahalanobis distance) or 'likelihood' (the "
+        "log-likelihood ratio of the pair against a missed track and a false alarm or "
+        "new target, G_L - d^2 - ln|S|, G_L = 2 ln(P_D / ((1 - P_D) (1 + "
+        "new_target_density_ratio) beta (2 pi)^(3/2))), beta the report's false-alarm "
+        "density, P_D score_detection_probability; Blackman and Popoli 1999, sec. 6.5): "
+        "the ln|S| term stops a coasting track's wide gate winning a neighbour's report.")
     confirm_hits: int = Field(
         4, ge=1, le=100, description="M of the M-of-N confirmation. 4 of 6 by default: with "
         "the radars' false alarms counted over their real surveillance volumes (3-7 a scan "
@@ -924,10 +933,12 @@ class Tracking(StrictModel):
         0.01, description="Score confirmation: probability of deleting a true track while "
         "tentative (beta of Wald's test): delete at ln(beta / (1 - alpha)).")
     score_detection_probability: Probability = Field(
-        0.8, description="Score confirmation: the detection probability the score assumes.")
+        0.8, description="Score confirmation: the detection probability the score assumes "
+        "(and association_cost: likelihood).")
     new_target_density_ratio: Positive = Field(
         1.0, description="Score confirmation: new-target density over false-alarm density "
-        "at a new track's plot; its logarithm is the track's first score.")
+        "at a new track's plot; its logarithm is the track's first score (and "
+        "association_cost: likelihood prices a report left to start a track with it).")
     initiation: Literal["one_plot_tracks", "plot_pairs"] = Field(
         "one_plot_tracks", description="How tracks start: 'one_plot_tracks' (every report "
         "no track takes starts a tentative track, with its events) or 'plot_pairs' (such "

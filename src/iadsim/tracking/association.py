@@ -299,6 +299,69 @@ def pair_distance2(track_position: np.ndarray, track_position_cov: np.ndarray,
                      np.linalg.solve(innovation_cov, residual[..., None])[..., 0])
 
 
+def pair_log_determinant(track_position_cov: np.ndarray, measurement_cov: np.ndarray,
+                         track_index: np.ndarray, measurement_index: np.ndarray) -> np.ndarray:
+    """``ln|S|``, ``S = P + R``, of the pairs (``track_index``, ``measurement_index``),
+    each (m,), of track covariances (n, 3, 3) and report covariances (k, 3, 3), in m^2:
+    the NumPy reference (LU) of the compiled :func:`kernels.pair_log_determinant`
+    (cofactors), which the tracker runs. Returns (m,)."""
+    innovation_cov = track_position_cov[track_index] + measurement_cov[measurement_index]
+    return np.linalg.slogdet(innovation_cov)[1]
+
+
+def likelihood_log_odds(detection_probability: float, new_target_density_ratio: float,
+                        ) -> float:
+    """``2 ln(P_D / ((1 - P_D) (1 + rho) (2 pi)^(3/2)))``: :func:`likelihood_gate` less
+    its false-alarm density term ``-2 ln beta``."""
+    return float(2.0 * (np.log(detection_probability) - np.log1p(-detection_probability)
+                        - np.log1p(new_target_density_ratio) - 1.5 * np.log(2.0 * np.pi)))
+
+
+def likelihood_gate(detection_probability: float, false_alarm_density_m3: np.ndarray,
+                    new_target_density_ratio: float) -> np.ndarray:
+    """The constant ``G_L`` of the likelihood gain of :func:`likelihood_gain`, per report.
+
+    ``2 ln(P_D / ((1 - P_D) (1 + rho) beta (2 pi)^(3/2)))``, with ``P_D`` the detection
+    probability, ``beta`` (k,) the false-alarm density at each report (per m^3 and scan;
+    :func:`iadsim.tracking.score.false_alarm_density`) and ``rho`` the new-target density
+    over the false-alarm density: twice the log of the ratio of the two ways a report
+    and a track may go unpaired (the track missed, ``1 - P_D``; the report a false alarm
+    or a new target, density ``(1 + rho) beta``) to the Gaussian's normalization. It is
+    Blackman's maximum-likelihood gate (Blackman and Popoli 1999, ch. 6) for
+    ``|S| = 1 m^6``. Returns (k,)."""
+    return (likelihood_log_odds(detection_probability, new_target_density_ratio)
+            - 2.0 * np.log(false_alarm_density_m3))
+
+
+def likelihood_gain(distance2: np.ndarray, log_determinant: np.ndarray,
+                    gate: np.ndarray) -> np.ndarray:
+    """The assignment gain of gated pairs under ``tracking.association_cost: likelihood``.
+
+    ``G_L - d^2 - ln|S|``: ``distance2`` (m,) the squared Mahalanobis distance ``d^2``,
+    ``log_determinant`` (m,) ``ln|S|`` (S in m^2), ``gate`` (m,) the :func:`likelihood_gate`
+    ``G_L`` of each pair's report. Twice the log-likelihood ratio of "the track's report"
+    (``P_D N(r; 0, S)``) to "the track missed and the report is a false alarm or a new
+    target" (``(1 - P_D) (1 + rho) beta``): twice the track score's plot increment less
+    its miss increment (:mod:`iadsim.tracking.score`) less ``2 ln(1 + rho)``. Maximizing
+    its sum is the GNN under the generalized statistical distance ``d^2 + ln|S|``
+    (Blackman and Popoli 1999, ch. 6): unlike ``G - d^2``, a wide gate (a coasting
+    track) pays for its width, so it does not win a report that a tight track expects. A
+    pair is worth taking only when the gain is positive (the gate ``d^2 < G_L - ln|S|``,
+    inside the chi-square gate the pairs already passed). (m,) gains."""
+    return gate - distance2 - log_determinant
+
+
+def likelihood_distance2(distance2: np.ndarray, log_determinant: np.ndarray,
+                         gate: np.ndarray, gate_threshold: float) -> np.ndarray:
+    """The ``D`` whose classic gain ``G - D`` (``G`` the chi-square ``gate_threshold``) is
+    the :func:`likelihood_gain` (same arrays): ``d^2 + ln|S| - (G_L - G)``, the
+    generalized statistical distance shifted by a constant per report, so that the
+    tracker's assignment (and :func:`priced_gain`) prices the pairs by the likelihood
+    unchanged. (m,). The tracker runs the compiled :func:`kernels.likelihood_distance2`,
+    which forms ``G_L`` and ``ln|S|`` itself; this is its reference."""
+    return distance2 + log_determinant - (gate - gate_threshold)
+
+
 def priced_gain(pricing_distance2: np.ndarray, gate_distance2: np.ndarray,
                 gate_threshold: float) -> np.ndarray:
     """The assignment gain of gated pairs priced otherwise than by their gate.

@@ -19,6 +19,9 @@ interfaces.
   testing the others, with the same distance and the same pairs.
   :func:`gate_every_pair_by_slice` gates small problems of several times (scans taken
   at different times, each track predicted to each) in one call.
+* :func:`pair_log_determinant`: ``ln|P + R|`` of gated pairs, the width term of the
+  likelihood cost (``tracking.association_cost: likelihood``), and
+  :func:`likelihood_distance2`, that cost's shifted distance of gated pairs in one loop.
 * :func:`linear_sum_assignment`: the shortest augmenting path algorithm of SciPy's
   ``linear_sum_assignment`` (D. F. Crouse, "On implementing 2D rectangular assignment
   algorithms", IEEE Trans. AES 52(4), 2016), ported line for line, for clusters too small
@@ -64,6 +67,55 @@ def _pair_distance2(i: int, j: int, track_position: np.ndarray, track_cov: np.nd
         track_cov[i, 1, 1] + measurement_cov[j, 1, 1],
         track_cov[i, 1, 2] + measurement_cov[j, 1, 2],
         track_cov[i, 2, 2] + measurement_cov[j, 2, 2])
+
+
+@njit(cache=True)
+def pair_log_determinant(track_cov: np.ndarray, measurement_cov: np.ndarray,
+                         track_index: np.ndarray, measurement_index: np.ndarray) -> np.ndarray:
+    """``ln|P + R|`` of each pair (``track_index``, ``measurement_index``), each (m,), of
+    track covariances (n, 3, 3) and report covariances (k, 3, 3), by cofactors as
+    :func:`_distance2` (``tracking.association_cost: likelihood``); NumPy's twin is
+    :func:`iadsim.tracking.association.pair_log_determinant`. Returns (m,)."""
+    result = np.empty(track_index.size)
+    for pair in range(track_index.size):
+        i, j = track_index[pair], measurement_index[pair]
+        a = track_cov[i, 0, 0] + measurement_cov[j, 0, 0]
+        b = track_cov[i, 0, 1] + measurement_cov[j, 0, 1]
+        c = track_cov[i, 0, 2] + measurement_cov[j, 0, 2]
+        d = track_cov[i, 1, 1] + measurement_cov[j, 1, 1]
+        e = track_cov[i, 1, 2] + measurement_cov[j, 1, 2]
+        f = track_cov[i, 2, 2] + measurement_cov[j, 2, 2]
+        result[pair] = np.log(a * (d * f - e * e) + b * (c * e - b * f) + c * (b * e - c * d))
+    return result
+
+
+@njit(cache=True)
+def likelihood_distance2(distance2: np.ndarray, track_cov: np.ndarray,
+                         measurement_cov: np.ndarray, track_index: np.ndarray,
+                         measurement_index: np.ndarray, false_alarm_constant: np.ndarray,
+                         polar: np.ndarray, log_odds: float,
+                         gate_threshold: float) -> np.ndarray:
+    """:func:`iadsim.tracking.association.likelihood_distance2` of gated pairs in one
+    loop, its ``G_L`` and ``ln|S|`` formed here (the tracker's path; the NumPy
+    composition of :func:`iadsim.tracking.score.false_alarm_density`,
+    :func:`~iadsim.tracking.association.likelihood_gate` and
+    :func:`pair_log_determinant` is its reference, to rounding).
+
+    ``distance2`` (m,) the pairs' ``d^2``, ``track_index`` / ``measurement_index`` (m,)
+    into ``track_cov`` (n, 3, 3) and ``measurement_cov`` (k, 3, 3); per report ``k``:
+    ``false_alarm_constant`` (:func:`score.false_alarm_density_constant` of its radar) and
+    ``polar`` (k, 3) (range m, azimuth, elevation rad); ``log_odds`` ``2 ln(P_D / ((1 -
+    P_D) (1 + rho) (2 pi)^(3/2)))``. Returns ``d^2 + ln|S| - (G_L - G)`` (m,), ``G_L =
+    log_odds - 2 ln beta``."""
+    result = pair_log_determinant(track_cov, measurement_cov, track_index, measurement_index)
+    for pair in range(distance2.size):
+        j = measurement_index[pair]
+        spherical = max(polar[j, 0], 1.0) ** 2 * max(np.cos(polar[j, 2]), 1e-6)
+        # score.MINIMUM_FALSE_ALARM_DENSITY: a radar without false alarms stays finite.
+        density = max(false_alarm_constant[j] / spherical, 1e-30)
+        gate = log_odds - 2.0 * np.log(density)
+        result[pair] = distance2[pair] + result[pair] - (gate - gate_threshold)
+    return result
 
 
 @njit(cache=True)

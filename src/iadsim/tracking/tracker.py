@@ -141,6 +141,7 @@ from iadsim.tracking.association import (
     assign,
     gated_pairs,
     gated_pairs_by_slice,
+    likelihood_log_odds,
     may_gate,
     may_gate_later,
     pair_distance2,
@@ -330,9 +331,14 @@ class CentralTracker:
                          + (SCORE_COLUMNS if self._score else ())
                          + (DELETION_COLUMNS if self._delete_by_misses else ())
                          + (BIAS_COLUMNS if self.bias_estimator is not None else ()))
+        #: ``association_cost: likelihood``: pairs priced by G_L - d^2 - ln|S|
+        #: (:func:`iadsim.tracking.association.likelihood_gain`), not G - d^2.
+        self._likelihood_cost = settings.association_cost == "likelihood"
+        self._likelihood_log_odds = likelihood_log_odds(
+            settings.score_detection_probability, settings.new_target_density_ratio)
         self._false_alarm_constant = np.array(
-            [score.false_alarm_density_constant(site) for site in sites] if self._score
-            else np.zeros(radars))
+            [score.false_alarm_density_constant(site) for site in sites]
+            if self._score or self._likelihood_cost else np.zeros(radars))
         # Each radar's coverage (as the detection kernel tests it), for miss counting.
         self._site_position = np.array([site.position_enu_m for site in sites]).reshape(-1, 3)
         self._site_rotation = np.array([site.to_local for site in sites]).reshape(-1, 3, 3)
@@ -432,7 +438,7 @@ class CentralTracker:
         # Range, azimuth and elevation of each plot, and its raw position, for the track
         # score and the bias estimation; the positions are then corrected for the biases.
         polar = raw = None
-        if self._score or self.bias_estimator is not None:
+        if self._score or self._likelihood_cost or self.bias_estimator is not None:
             polar = np.column_stack([np.concatenate([getattr(scan, name) for scan in scans])
                                      for name in ("range_m", "azimuth_rad", "elevation_rad")])
         if self.bias_estimator is not None:
@@ -1055,6 +1061,9 @@ class CentralTracker:
             self.state, self.covariance, self.time_s, self.hits, rows, row_time,
             float(self._one_plot_gate_variance), float(self.settings.process_noise_mps2),
             NO_ACCELERATION if acceleration is None else acceleration)
+        # association_cost: likelihood: what each report's G_L is formed from.
+        likelihood = None if not self._likelihood_cost else (
+            self._false_alarm_constant[radar_of], np.ascontiguousarray(polar, dtype=float))
         pricing = None
         if self._imm:
             # Tracks flown with the IMM are gated on its prediction (the broadest model)
@@ -1065,7 +1074,7 @@ class CentralTracker:
                     self._imm_gate_moments(rows[active], row_time[active]))
                 pricing = self._imm_pricing(active, position[active], combined_cov,
                                             cv_position, cv_cov, measurement,
-                                            measurement_cov)
+                                            measurement_cov, likelihood)
         one_time = slice_time.size == 1
         if one_time:
             tracks, track_of_row = rows, None
@@ -1089,6 +1098,10 @@ class CentralTracker:
                     position, position_cov, track_bounds, measurement, measurement_cov,
                     measurement_bounds, self.gate_threshold, limits=self.crowd_limits)
                 pair_track = track_of_row[pair_row]
+        if likelihood is not None:  # priced by the likelihood: G - D = G_L - d^2 - ln|S|
+            distance2 = kernels.likelihood_distance2(
+                distance2, position_cov, measurement_cov, pair_row, pair_measurement,
+                *likelihood, self._likelihood_log_odds, self.gate_threshold)
         slot, taken = self._associate(tracks, pair_track, pair_measurement, distance2,
                                       slot_of, slots, measurement.shape[0], pricing, pair_row)
         if taken.size and not one_time:
@@ -1214,6 +1227,7 @@ class CentralTracker:
     def _imm_pricing(self, active: np.ndarray, position: np.ndarray,
                      combined_cov: np.ndarray, cv_position: np.ndarray, cv_cov: np.ndarray,
                      measurement: np.ndarray, measurement_cov: np.ndarray,
+                     likelihood: tuple[np.ndarray, np.ndarray] | None = None,
                      ) -> tuple[np.ndarray, Pricing]:
         """The pricing of the gated pairs of the IMM tracks (``active`` among the
         candidates) for :meth:`_associate`, by ``tracking.imm_pricing``: their squared
@@ -1223,15 +1237,25 @@ class CentralTracker:
         (a, 3, 3) (``combined``; :func:`imm.gate_and_price_moments`). Either is
         tighter than the broadest model's gate while the CV mode is likely; the CV
         model's, unlike the combined one, does not widen or move toward a neighbour's
-        report when the manoeuvre mode comes up (tests/tracking/test_imm_crowd.py)."""
+        report when the manoeuvre mode comes up (tests/tracking/test_imm_crowd.py).
+        ``likelihood``: each report's false-alarm constant (k,) and (range, azimuth,
+        elevation) (k, 3) under ``association_cost: likelihood``; the pricing is then
+        :func:`kernels.likelihood_distance2`'s ``D`` (its ``ln|S|`` the pricing
+        covariance's)."""
         local = np.full(active.size, -1)
         local[active] = np.arange(position.shape[0])
         if self.settings.imm_pricing == "cv_model":
             position, combined_cov = cv_position, cv_cov
 
         def price(track_index: np.ndarray, measurement_index: np.ndarray) -> np.ndarray:
-            return pair_distance2(position, combined_cov, measurement, measurement_cov,
-                                  local[track_index], measurement_index)
+            distance2 = pair_distance2(position, combined_cov, measurement, measurement_cov,
+                                       local[track_index], measurement_index)
+            if likelihood is None:
+                return distance2
+            return kernels.likelihood_distance2(  # association_cost: likelihood
+                distance2, combined_cov, measurement_cov, local[track_index],
+                measurement_index, *likelihood, self._likelihood_log_odds,
+                self.gate_threshold)
 
         return active, price
 
@@ -1281,7 +1305,9 @@ class CentralTracker:
         a track in a slice) have their gated pairs priced otherwise than by their gate
         distance, and the function that prices them (pairs' candidate and report indices
         -> squared distances; :func:`iadsim.tracking.association.priced_gain`; IMM
-        tracks). Returns (slots, report indices) assigned."""
+        tracks). Returns (slots, report indices) assigned. Under ``association_cost:
+        likelihood`` the distances are :func:`kernels.likelihood_distance2`'s ``D``: the gain
+        ``G - D`` is then the likelihood gain."""
         # Gain G - d^2, nudged so that a pair exactly on the gate is still taken.
         gain = (self.gate_threshold - distance2) + 1e-9
         if pricing is not None:
