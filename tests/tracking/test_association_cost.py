@@ -254,7 +254,7 @@ def test_the_compiled_and_the_numpy_paths_assign_alike_under_the_likelihood(seed
 
 @pytest.mark.xfail(strict=True, reason="a limit of the likelihood cost: in a crowd in "
                    "clutter its ln|S| term moves reports between neighbours whose "
-                   "covariances differ; see docs/drafts/h-gnncost.md")
+                   "covariances differ; see benchmarks/README.md, the likelihood association cost")
 def test_the_likelihood_cost_holds_crossing_groups_in_clutter_as_the_distance_does(
         two_sites):
     """The crossing groups of tests/tracking/test_imm_crowd.py (six abreast 300 m apart
