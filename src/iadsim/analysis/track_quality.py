@@ -246,7 +246,9 @@ def score_tracks(tracks: pd.DataFrame, truth: pd.DataFrame, events: pd.DataFrame
 
     At each time ``t`` of ``truth`` or ``tracks`` the picture is every confirmed track
     seen by then and not yet dropped (``track_drop`` events), at its last recorded state
-    extrapolated to ``t`` with its velocity; the truth is every live threat at ``t``.
+    extrapolated to ``t`` with its velocity; the truth is every live threat at ``t``. A
+    number recorded again after its drop (``tracking.segment_association`` re-joined a
+    new track to it) is live again: one track, so a re-joined target counts no ID switch.
     Tracks and threats are paired by the optimal OSPA/GOSPA assignment with cut-off
     ``c_m`` and order ``p`` (a pair at ``c_m`` or farther is no pair).
 
@@ -289,10 +291,13 @@ def score_tracks(tracks: pd.DataFrame, truth: pd.DataFrame, events: pd.DataFrame
     times = np.union1d(track_time, truth_time)
 
     drops = events[(events["kind"] == "track_drop").to_numpy()]
-    drop_time = np.full(track_ids.size, np.inf)
     known = np.isin(drops["track_id"].to_numpy(), track_ids)
-    drop_time[np.searchsorted(track_ids, drops["track_id"].to_numpy()[known])] = (
-        drops["time_s"].to_numpy()[known])
+    drop_time = drops["time_s"].to_numpy()[known]
+    drop_order = np.argsort(drop_time, kind="stable")
+    drop_time = drop_time[drop_order]
+    drop_index = np.searchsorted(track_ids, drops["track_id"].to_numpy()[known])[drop_order]
+    drop_bounds = np.searchsorted(drop_time, times, side="right")
+    dropped = np.zeros(track_ids.size, dtype=bool)
 
     n_threats = len(threats)
     state_time = np.zeros(track_ids.size)
@@ -310,14 +315,20 @@ def score_tracks(tracks: pd.DataFrame, truth: pd.DataFrame, events: pd.DataFrame
         "gospa_missed", "gospa_false", "position_rmse_m", "track_breaks", "id_switches",
         "unassigned_tracks")}
     squared_error, pairs_total = 0.0, 0
-    track_start, truth_start = 0, 0
-    for time_s, track_stop, truth_stop in zip(times, track_bounds, truth_bounds, strict=True):
+    track_start, truth_start, drop_start = 0, 0, 0
+    for time_s, track_stop, truth_stop, drop_stop in zip(times, track_bounds, truth_bounds,
+                                                         drop_bounds, strict=True):
+        # Dropped by then; a number recorded again after its drop (a re-joined segment,
+        # tracking.segment_association) is live again: the same track.
+        dropped[drop_index[drop_start:drop_stop]] = True
+        drop_start = drop_stop
         rows = track_index[track_start:track_stop]
+        dropped[rows] = False
         state_time[rows] = track_time[track_start:track_stop]
         state_position[rows] = track_position[track_start:track_stop]
         state_velocity[rows] = track_velocity[track_start:track_stop]
         seen[rows] = True
-        live_tracks = (seen & (drop_time > time_s)).nonzero()[0]
+        live_tracks = (seen & ~dropped).nonzero()[0]
         estimates = (state_position[live_tracks] + state_velocity[live_tracks]
                      * (time_s - state_time[live_tracks])[:, None])
         ids = truth_id[truth_start:truth_stop]
