@@ -58,9 +58,11 @@ def test_the_options_are_checked_and_off_by_default():
     assert Tracking().segment_association is False
     assert Tracking().segment_window_revisits == 10
     assert Tracking().segment_gate_probability == 0.99
+    assert Tracking().segment_process_noise_mps2 is None
     for field, value, expected in (("segment_association", "maybe", "boolean"),
                                    ("segment_window_revisits", 0, "greater than or equal"),
-                                   ("segment_gate_probability", 1.0, "less than 1")):
+                                   ("segment_gate_probability", 1.0, "less than 1"),
+                                   ("segment_process_noise_mps2", 0.0, "greater than 0")):
         document = {"name": "bad", "origin": {"lat_deg": 42.0, "lon_deg": 35.0},
                     "sim": {"duration_s": 10.0}, "tracking": {field: value}}
         with pytest.raises(ScenarioError) as raised:
@@ -132,10 +134,13 @@ def test_two_targets_close_together_each_get_their_own_number_back(one_radar, st
     assert rejoined["time_s"].tolist() == ([165.0, 175.0] if stagger else [165.0, 165.0])
 
 
-def test_a_new_target_with_another_velocity_where_one_vanished_is_not_joined(one_radar):
+@pytest.mark.parametrize(("segment_noise", "joined"), [(None, False), (100.0, True)])
+def test_a_new_target_with_another_velocity_where_one_vanished_is_not_joined(
+        one_radar, segment_noise, joined):
     """The first target is reported until 95 s and vanishes; from 145 s a second one is
     reported where the first would be, flying north instead of west: it confirms under
-    a new number."""
+    a new number. Predicted over the gap with a process noise of 100 m/s^2 (10 g), the
+    vanished track's velocity is unknown (sigma 1 km/s) and the gate lets it join."""
     def truth(time_s):
         if time_s < 100.0:
             return one_target(time_s)
@@ -145,11 +150,12 @@ def test_a_new_target_with_another_velocity_where_one_vanished_is_not_joined(one
     def detected(radar, scan, time_s):
         return gap(radar, scan, time_s)[:1]
 
-    tracker, log = tracker_for(one_radar, **SEGMENTS)
+    tracker, log = tracker_for(one_radar, **SEGMENTS,
+                               segment_process_noise_mps2=segment_noise)
     run(tracker, one_radar, truth, detected, END_S)
     confirmed = confirms(log)
-    assert len(confirmed) == 2 and confirmed["value"].isna().all()
-    assert confirmed["track_id"][0] != confirmed["track_id"][1]
+    assert len(confirmed) == 2 and bool(confirmed["value"].isna().all()) is not joined
+    assert bool(confirmed["track_id"][0] == confirmed["track_id"][1]) is joined
 
 
 @pytest.mark.parametrize(("window_revisits", "rejoined"), [(3, False), (4, True)])
