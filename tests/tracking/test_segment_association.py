@@ -249,6 +249,34 @@ def test_a_track_dropped_on_a_kill_judgement_is_not_rejoined(one_radar):
         assert first not in tracker.track_id.tolist() and tracker.segments.size == 0
 
 
+def test_a_kill_judgement_arriving_after_the_rejoin_undoes_it(one_radar):
+    """The battle manager judged the number killed (the track was gone) in the step before
+    the new track re-joined it (167 s: the 165 s scan's report), and the judgement reaches
+    the tracker at that step's drop: the re-join is undone, the track takes its own number
+    back (its track_confirm logged again, at 167 s) and stays; the judged number is not
+    dropped again."""
+    def detected(radar, scan, time_s):
+        return gap(radar, scan, time_s)[:1]
+
+    tracker, log = tracker_for(one_radar, **SEGMENTS)
+    judge = tracker.drop
+
+    def drop(time_s, killed_track_ids=None):
+        if time_s == 167.0:
+            killed_track_ids = np.array(target_tracks(log)[:1])
+        judge(time_s, killed_track_ids)
+    tracker.drop = drop
+    run(tracker, one_radar, one_target, detected, END_S)
+    confirmed = confirms(log)
+    first, own = confirmed["track_id"][0], confirmed["value"][1]
+    assert confirmed["track_id"].tolist() == [first, first, own]
+    assert confirmed["time_s"].tolist() == [25.0, 165.0, 167.0]
+    assert np.isnan(confirmed["value"][2])
+    drops = events(log, EventKind.TRACK_DROP)
+    assert drops[drops["track_id"] == first]["time_s"].tolist() == [127.0]
+    assert tracker.picture(END_S).track_id.tolist() == [own]
+
+
 def test_same_plots_same_rejoins(one_radar):
     """Two runs of the two-target gap: identical event logs and track tables."""
     frames, tables = [], []

@@ -335,6 +335,9 @@ class CentralTracker:
             settings.process_noise_mps2 if settings.segment_process_noise_mps2 is None
             else settings.segment_process_noise_mps2) if settings.segment_association
             else None)
+        #: Re-joins since the last :meth:`drop`: the number taken back -> the track's own
+        #: number and birth time (a kill judgement of that number, made before, undoes it).
+        self._rejoined_since_drop: dict[int, tuple[int, float]] = {}
         #: The speeds the scenario's threat kinds may fly at (``kinematic_plausibility``),
         #: set by the run: a tentative track outside them is not confirmed.
         self.plausibility: SpeedBound | None = None
@@ -1440,9 +1443,30 @@ class CentralTracker:
             return {}
         value = np.full(rows.size, np.nan)
         value[joined.index] = self.track_id[rows[joined.index]]
+        for number, own, born in zip(joined.track_id.tolist(),
+                                     self.track_id[rows[joined.index]].tolist(),
+                                     self.born_s[rows[joined.index]].tolist(), strict=True):
+            self._rejoined_since_drop[number] = (own, born)
         self.track_id[rows[joined.index]] = joined.track_id
         self.born_s[rows[joined.index]] = joined.born_s
         return {"value": value}
+
+    def _undo_rejoins(self, time_s: float, killed_track_ids: np.ndarray,
+                      rejoined: dict[int, tuple[int, float]]) -> None:
+        """A number re-joined since the last :meth:`drop` (``rejoined``: the number taken
+        back -> the track's own number and birth time) that the battle manager has now
+        judged killed was judged on the old segment's absence, before the re-join (the
+        judgement reaches the tracker a step late): the track takes its own number back,
+        so the battle manager sees a new track it may engage, and its ``track_confirm``
+        is logged again under that number (value NaN)."""
+        undone = [number for number in killed_track_ids.tolist() if number in rejoined]
+        if not undone:
+            return
+        rows = np.isin(self.track_id, undone).nonzero()[0]
+        for row in rows.tolist():
+            self.track_id[row], self.born_s[row] = rejoined[int(self.track_id[row])]
+        self.log.add(EventKind.TRACK_CONFIRM, time_s, track_id=self.track_id[rows],
+                     position_m=self.state[rows, :3])
 
     def _duplicates(self, rows: np.ndarray) -> np.ndarray:
         """Whether each of the tentative tracks ``rows`` (distinct) duplicates a live
@@ -1642,6 +1666,7 @@ class CentralTracker:
         """Delete stale tracks, tracks whose position sigma has grown past
         ``max_position_sigma_m`` and tracks assessed killed; log one event each. Held
         plots older than ``tentative_timeout_s`` are dropped (no event)."""
+        rejoined, self._rejoined_since_drop = self._rejoined_since_drop, {}
         if self.held.size:
             fresh = time_s - self.held.time_s <= self.settings.tentative_timeout_s
             if not fresh.all():
@@ -1662,6 +1687,8 @@ class CentralTracker:
                   & (self._position_variance(time_s) > settings.max_position_sigma_m**2))
         killed = None
         if killed_track_ids is not None and killed_track_ids.size:
+            if rejoined:
+                self._undo_rejoins(time_s, killed_track_ids, rejoined)
             killed = np.isin(self.track_id, killed_track_ids)
             stale |= killed
             if self.segments is not None:  # judged killed after its deletion: not re-joined
