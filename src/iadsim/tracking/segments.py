@@ -40,7 +40,10 @@ Which segments are kept, and for how long:
   the battle manager never engages again a number it judged killed, so a threat that
   survived (a wrong judgement) and came back under that number would be left to leak; a
   new number is engaged afresh. A segment judged killed after its deletion (a kill
-  assessment that found the track gone) is forgotten for the same reason;
+  assessment that found the track gone) is forgotten for the same reason; a judgement
+  that reaches the tracker in the step a new track re-joined the judged number (made
+  before the re-join, on the track's absence) undoes the re-join: the track takes its
+  own number back (its ``track_confirm`` logged again under it);
 * ``segment_window_revisits`` revisits of the slowest radar that had reported the track,
   counted from its deletion (10 of a 10 s radar: 100 s). The battle manager never sees
   a segment: a dead track does not coast in the picture, it only lends its number.
