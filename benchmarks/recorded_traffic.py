@@ -35,7 +35,16 @@ The tracker never reads the truth; after each run the analysis does
 * ``track_breaks``, ``id_switches``, ``mean_time_to_confirm_s``: track_quality's summary
   (breaks and switches time by time); ``held_track_breaks``, ``drop_breaks``,
   ``held_id_switches``: the same held over 20 s (issue 18,
-  :mod:`iadsim.analysis.track_continuity`).
+  :mod:`iadsim.analysis.track_continuity`);
+* ``drop_coast_s_mean``, ``drop_coast_s_max``: seconds since its last update at which
+  each confirmed track was deleted (``track_drop``'s value: how long a dead track coasted
+  in the picture);
+* ``rejoins``, ``right_rejoins``, ``wrong_rejoins``, ``unowned_rejoins``, ``rejoin_gap_s``
+  (with ``--tracking segment_association=true``): new tracks that took a deleted track's
+  number back, scored against the truth after the run
+  (:func:`iadsim.analysis.track_segments.score_rejoins`, samples within 3 km: whose
+  track a segment is, not how good); a wrong re-join hands one aircraft's number to
+  another, which the split count (a track is the aircraft's it follows most) hides.
 
 Usage::
 
@@ -208,6 +217,7 @@ def measure(recording: Path, rcs_m2: float, confirmation: str, duration_s: float
     more tracking settings."""
     import iadsim
     from iadsim.analysis.track_quality import track_quality
+    from iadsim.analysis.track_segments import score_rejoins
     from iadsim.scenario import scenario_from_dict
 
     scenario = scenario_from_dict(scenario_document(recording, rcs_m2, confirmation,
@@ -227,6 +237,9 @@ def measure(recording: Path, rcs_m2: float, confirmation: str, duration_s: float
     aircraft = len(result.threats)
     splits, simultaneous = split_aircraft(result.tracks, result.truth, cutoff_m)
     hours = duration_s / 3_600.0
+    kind = events["kind"].astype(str)
+    confirmed = events.loc[kind == "track_confirm", "track_id"].unique()
+    coast = events.loc[(kind == "track_drop") & events["track_id"].isin(confirmed), "value"]
     return {"bench": "recorded_traffic", "radar": RADAR_PROFILE, "rcs_m2": rcs_m2,
             "confirmation": confirmation, "tracking": tracking or {}, "seed": seed,
             "duration_s": duration_s, "aircraft": aircraft,
@@ -242,6 +255,9 @@ def measure(recording: Path, rcs_m2: float, confirmation: str, duration_s: float
             "held_id_switches": summary["held_id_switches"],
             "aircraft_tracked": summary["threats_tracked"],
             "mean_time_to_confirm_s": summary["mean_time_to_confirm_s"],
+            "drop_coast_s_mean": round(float(coast.mean()), 1) if len(coast) else None,
+            "drop_coast_s_max": round(float(coast.max()), 1) if len(coast) else None,
+            **score_rejoins(result.tracks, result.truth, events, WIDE_CUTOFF_M),
             "cutoff_m": cutoff_m, "run_cpu_s": round(cpu_s, 1), "commit": commit()}
 
 

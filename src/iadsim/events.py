@@ -11,7 +11,12 @@ detection           signal-to-noise ratio (dB) of the detection; with clutter or
                     jamming, signal to interference plus noise
 false_alarm         NaN
 track_start         NaN  (a tentative track is born)
-track_confirm       NaN
+track_confirm       NaN; with ``tracking.segment_association``, a new track that re-joined
+                    a recently deleted one carries that one's number as ``track_id``
+                    and its own (tentative) number here: the number is back in the
+                    picture, and the tentative number ends (unless the battle
+                    manager's kill judgement of the old number arrives in that step:
+                    then a second track_confirm, value NaN, gives it its own back)
 track_drop          seconds since the track's last update
 track_merge         id of the track this one was merged into (a duplicate of the
                     same target; the merged track leaves the picture as on a drop)

@@ -54,6 +54,10 @@ class ContinuityCounter:
         Each track's end (its drop or merge time, s; ``inf`` while it lives), (n_tracks,).
     track_dropped:
         Whether each track ended by a drop (not a merge), (n_tracks,) bool.
+
+    Both arrays are read at every step, not copied (float and bool arrays are kept as
+    given): a caller taking the ends in time order updates them in place, and a number
+    re-joined after its drop (``tracking.segment_association``) lives again.
     break_hold_s:
         The hold ``H``, s, >= 0.
     """

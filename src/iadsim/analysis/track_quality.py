@@ -263,6 +263,8 @@ def score_tracks(tracks: pd.DataFrame, truth: pd.DataFrame, events: pd.DataFrame
     seen by then and not yet ended (its ``track_drop`` or ``track_merge`` event; with
     ``extrapolation="velocity"`` only its drop, as before issue 18), at its last recorded
     state carried to ``t`` by ``extrapolation``; the truth is every live threat at ``t``.
+    A number recorded again after its end (``tracking.segment_association`` re-joined a
+    new track to it) is live again: one track, so a re-joined target counts no ID switch.
     Tracks and threats are paired by the optimal OSPA/GOSPA assignment with cut-off
     ``c_m`` and order ``p`` (a pair at ``c_m`` or farther is no pair).
 
@@ -333,13 +335,16 @@ def score_tracks(tracks: pd.DataFrame, truth: pd.DataFrame, events: pd.DataFrame
     truth_position = truth[["east_m", "north_m", "up_m"]].to_numpy()
     times = np.union1d(track_time, truth_time)
 
-    drop_time = _event_times(events, "track_drop", track_ids)
-    end_time = (drop_time if extrapolation == "velocity" else
-                np.minimum(drop_time, _event_times(events, "track_merge", track_ids)))
+    end_events = _end_events(events, track_ids, with_merges=extrapolation != "velocity")
+    end_bounds = np.searchsorted(end_events["time_s"], times, side="right")
+    # Each track's end as known at the scored time (inf while it lives), and whether that
+    # end was a drop: a re-joined number lives again, so the ends are taken in time order.
+    end_time = np.full(track_ids.size, np.inf)
+    ended_by_drop = np.zeros(track_ids.size, dtype=bool)
 
     n_threats = len(threats)
-    continuity = ContinuityCounter(n_threats, times.size, end_time,
-                                   np.isfinite(drop_time) & (drop_time <= end_time),
+    # The counter reads end_time and ended_by_drop as the loop updates them.
+    continuity = ContinuityCounter(n_threats, times.size, end_time, ended_by_drop,
                                    break_hold_s)
     state_time = np.zeros(track_ids.size)
     state_position = np.zeros((track_ids.size, 3))
@@ -357,10 +362,17 @@ def score_tracks(tracks: pd.DataFrame, truth: pd.DataFrame, events: pd.DataFrame
         "gospa_missed", "gospa_false", "position_rmse_m", "track_breaks", "id_switches",
         "unassigned_tracks")}
     squared_error, pairs_total = 0.0, 0
-    track_start, truth_start = 0, 0
-    for row, (time_s, track_stop, truth_stop) in enumerate(
-            zip(times, track_bounds, truth_bounds, strict=True)):
+    track_start, truth_start, end_start = 0, 0, 0
+    for row, (time_s, track_stop, truth_stop, end_stop) in enumerate(
+            zip(times, track_bounds, truth_bounds, end_bounds, strict=True)):
+        ending = end_events["track"][end_start:end_stop]
+        end_time[ending] = end_events["time_s"][end_start:end_stop]
+        ended_by_drop[ending] = end_events["dropped"][end_start:end_stop]
+        end_start = end_stop
         rows = track_index[track_start:track_stop]
+        revived = rows[track_time[track_start:track_stop] > end_time[rows]]
+        end_time[revived] = np.inf  # recorded after its end: a re-joined number
+        ended_by_drop[revived] = False
         state_time[rows] = track_time[track_start:track_stop]
         state_position[rows] = track_position[track_start:track_stop]
         state_velocity[rows] = track_velocity[track_start:track_stop]
@@ -461,15 +473,21 @@ def _recorded_acceleration(tracks: pd.DataFrame, extrapolation: str) -> np.ndarr
     return acceleration
 
 
-def _event_times(events: pd.DataFrame, kind: str, track_ids: np.ndarray) -> np.ndarray:
-    """The time (s) of each track's ``kind`` event (its last one), ``inf`` without one;
-    ``track_ids`` sorted, unique."""
-    chosen = events[(events["kind"] == kind).to_numpy()]
-    times = np.full(track_ids.size, np.inf)
-    known = np.isin(chosen["track_id"].to_numpy(), track_ids)
-    times[np.searchsorted(track_ids, chosen["track_id"].to_numpy()[known])] = (
-        chosen["time_s"].to_numpy()[known])
-    return times
+def _end_events(events: pd.DataFrame, track_ids: np.ndarray,
+                with_merges: bool) -> dict[str, np.ndarray]:
+    """The tracks' ends in time order (stable): ``time_s``, ``track`` (index into the
+    sorted, unique ``track_ids``) and ``dropped`` (a ``track_drop``, not a
+    ``track_merge``); merges only ``with_merges``. Ends of tracks never recorded are left
+    out."""
+    kinds = ("track_drop", "track_merge") if with_merges else ("track_drop",)
+    chosen = events[events["kind"].isin(kinds).to_numpy()]
+    ids = chosen["track_id"].to_numpy()
+    known = np.isin(ids, track_ids)
+    time_s = chosen["time_s"].to_numpy(dtype=float)[known]
+    order = np.argsort(time_s, kind="stable")
+    return {"time_s": time_s[order],
+            "track": np.searchsorted(track_ids, ids[known])[order],
+            "dropped": (chosen["kind"].to_numpy()[known] == "track_drop")[order]}
 
 
 def quality_summary(frame: pd.DataFrame, c_m: float, p: float, false_tracks: int,

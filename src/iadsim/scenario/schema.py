@@ -834,6 +834,22 @@ class Tracking(StrictModel):
         "with probability (1 - p)^deletion_misses (0.28^6 = 5e-4 at p = 0.72); a "
         "vanished target's track lives deletion_misses revisits of the slowest such radar "
         "(at least coast_timeout_s).")
+    segment_association: bool = Field(
+        False, description="Track segment association (Yeom, Kirubarajan and Bar-Shalom "
+        "2004): keep each confirmed track deleted by its misses, the coast timeout or the "
+        "covariance bound (not on a kill judgement) for segment_window_revisits; a track "
+        "that confirms and continues one (the segment predicted to it, their state "
+        "difference within the chi-square gate of segment_gate_probability, 6 degrees of "
+        "freedom, assigned one to one) takes its number back (iadsim.tracking.segments).")
+    segment_window_revisits: int = Field(
+        10, ge=1, le=1_000, description="segment_association: revisits of the slowest radar "
+        "that had reported a deleted track during which a new track may re-join it.")
+    segment_gate_probability: Probability = Field(
+        0.99, description="segment_association: probability of the chi-square gate on the "
+        "state difference (6 degrees of freedom) of a new track and a deleted one.")
+    segment_process_noise_mps2: Positive | None = Field(
+        None, description="segment_association: acceleration noise level of a deleted "
+        "track's constant-velocity prediction over the gap; default process_noise_mps2.")
     process_noise_mps2: Positive = Field(
         30.0, description="Acceleration noise level sigma_a of the constant-velocity filter "
         "(continuous white noise of power spectral density sigma_a^2 x 1 s).")

@@ -114,7 +114,10 @@ Tracking and Navigation, 2001, sec. 11.6):
   (:class:`iadsim.tracking.bias.BiasEstimator`). With references of known positions
   (:attr:`CentralTracker.registration`), their plots are associated, measure their
   radar's bias alone and are taken out of the scans (:mod:`iadsim.tracking.registration`).
-* Track numbers are never reused.
+* Segment association (``segment_association``): a confirmed track deleted by these rules
+  (not on a kill judgement) is kept for a few revisits, and a track that confirms and
+  continues it takes its number back (:mod:`iadsim.tracking.segments`).
+* Track numbers are never reused, but for a re-joined segment's (its own target's).
 
 The battle manager reads :class:`TrackPicture`; the truth is never visible here.
 """
@@ -152,6 +155,7 @@ from iadsim.tracking.classification import BALLISTIC, KINEMATIC_KINDS, classify
 from iadsim.tracking.initiation import HeldPlots, pair_gate_cov, plot_pairs
 from iadsim.tracking.plausibility import SpeedBound
 from iadsim.tracking.registration import ReferenceRegistration
+from iadsim.tracking.segments import DeletedSegments
 from iadsim.world.atmosphere import STANDARD_GRAVITY_MPS2
 from iadsim.world.earth import EARTH_RADIUS_M
 
@@ -324,6 +328,17 @@ class CentralTracker:
         #: Confirmed tracks deleted by their misses in coverage (``deletion: misses``).
         self._delete_by_misses = settings.deletion == "misses"
         self._site_revisit_s = np.array([site.revisit_s for site in sites], dtype=float)
+        #: Recently deleted confirmed tracks a new track may re-join
+        #: (``segment_association``; :mod:`iadsim.tracking.segments`).
+        self.segments = (DeletedSegments(
+            self._site_revisit_s, settings.segment_window_revisits,
+            chi_square_quantile(settings.segment_gate_probability, 6),
+            settings.process_noise_mps2 if settings.segment_process_noise_mps2 is None
+            else settings.segment_process_noise_mps2) if settings.segment_association
+            else None)
+        #: Re-joins since the last :meth:`drop`: the number taken back -> the track's own
+        #: number and birth time (a kill judgement of that number, made before, undoes it).
+        self._rejoined_since_drop: dict[int, tuple[int, float]] = {}
         #: The speeds the scenario's threat kinds may fly at (``kinematic_plausibility``),
         #: set by the run: a tentative track outside them is not confirmed.
         self.plausibility: SpeedBound | None = None
@@ -1433,10 +1448,51 @@ class CentralTracker:
         if confirming.any():
             confirmed = track_rows[confirming]
             self.status[confirmed] = CONFIRMED
+            rejoined = {}
+            if self.segments is not None and self.segments.size:
+                rejoined = self._rejoin(confirmed)
             self.log.add(EventKind.TRACK_CONFIRM, time_of[confirming],
                          track_id=self.track_id[confirmed],
                          sensor_index=radar_of[taken[confirming]],
-                         position_m=self.state[confirmed, :3])
+                         position_m=self.state[confirmed, :3], **rejoined)
+
+    def _rejoin(self, rows: np.ndarray) -> dict[str, np.ndarray]:
+        """Segment association of the tracks ``rows`` that have just confirmed: those that
+        continue a recently deleted track take its number and birth time
+        (:mod:`iadsim.tracking.segments`). Returns the ``value`` column of their
+        ``track_confirm`` events (each one's own number, NaN for the others), or nothing
+        when none re-joined."""
+        joined = self.segments.rejoin(self.state[rows], self.covariance[rows],
+                                      self.time_s[rows], self.last_update_by_radar_s[rows],
+                                      self._known_acceleration(rows))
+        if joined.index.size == 0:
+            return {}
+        value = np.full(rows.size, np.nan)
+        value[joined.index] = self.track_id[rows[joined.index]]
+        for number, own, born in zip(joined.track_id.tolist(),
+                                     self.track_id[rows[joined.index]].tolist(),
+                                     self.born_s[rows[joined.index]].tolist(), strict=True):
+            self._rejoined_since_drop[number] = (own, born)
+        self.track_id[rows[joined.index]] = joined.track_id
+        self.born_s[rows[joined.index]] = joined.born_s
+        return {"value": value}
+
+    def _undo_rejoins(self, time_s: float, killed_track_ids: np.ndarray,
+                      rejoined: dict[int, tuple[int, float]]) -> None:
+        """A number re-joined since the last :meth:`drop` (``rejoined``: the number taken
+        back -> the track's own number and birth time) that the battle manager has now
+        judged killed was judged on the old segment's absence, before the re-join (the
+        judgement reaches the tracker a step late): the track takes its own number back,
+        so the battle manager sees a new track it may engage, and its ``track_confirm``
+        is logged again under that number (value NaN)."""
+        undone = [number for number in killed_track_ids.tolist() if number in rejoined]
+        if not undone:
+            return
+        rows = np.isin(self.track_id, undone).nonzero()[0]
+        for row in rows.tolist():
+            self.track_id[row], self.born_s[row] = rejoined[int(self.track_id[row])]
+        self.log.add(EventKind.TRACK_CONFIRM, time_s, track_id=self.track_id[rows],
+                     position_m=self.state[rows, :3])
 
     def _duplicates(self, rows: np.ndarray) -> np.ndarray:
         """Whether each of the tentative tracks ``rows`` (distinct) duplicates a live
@@ -1605,14 +1661,26 @@ class CentralTracker:
             setattr(self, name, np.concatenate([getattr(self, name), columns[name]]))
 
     def _remove(self, time_s: float, rows: np.ndarray,
-                merged_into: np.ndarray | None = None) -> None:
+                merged_into: np.ndarray | None = None,
+                killed: np.ndarray | None = None) -> None:
         """Delete the tracks where the boolean ``rows`` is set; log ``track_drop`` (value:
         seconds since the last update) or, given the surviving ids ``merged_into`` (one per
-        deleted track), ``track_merge`` (value: the surviving track's id)."""
+        deleted track), ``track_merge`` (value: the surviving track's id). With
+        ``segment_association``, the confirmed tracks dropped, but not those where the
+        boolean ``killed`` is set (judged killed), are kept as segments."""
         if merged_into is None:
             self.log.add(EventKind.TRACK_DROP, time_s, track_id=self.track_id[rows],
                          value=time_s - self.last_update_s[rows],
                          position_m=self.state[rows, :3])
+            if self.segments is not None:
+                kept = rows & (self.status == CONFIRMED)
+                if killed is not None:
+                    kept &= ~killed
+                if kept.any():
+                    self.segments.keep(time_s, self.track_id[kept], self.state[kept],
+                                       self.covariance[kept], self.time_s[kept],
+                                       self.born_s[kept], self.last_update_by_radar_s[kept],
+                                       self._known_acceleration(kept.nonzero()[0]))
         else:
             self.log.add(EventKind.TRACK_MERGE, time_s, track_id=self.track_id[rows],
                          value=merged_into.astype(float), position_m=self.state[rows, :3])
@@ -1624,6 +1692,7 @@ class CentralTracker:
         """Delete stale tracks, tracks whose position sigma has grown past
         ``max_position_sigma_m`` and tracks assessed killed; log one event each. Held
         plots older than ``tentative_timeout_s`` are dropped (no event)."""
+        rejoined, self._rejoined_since_drop = self._rejoined_since_drop, {}
         if self.held.size:
             fresh = time_s - self.held.time_s <= self.settings.tentative_timeout_s
             if not fresh.all():
@@ -1642,10 +1711,16 @@ class CentralTracker:
                          coasted)
         stale |= ((self.hits > 1)
                   & (self._position_variance(time_s) > settings.max_position_sigma_m**2))
+        killed = None
         if killed_track_ids is not None and killed_track_ids.size:
-            stale |= np.isin(self.track_id, killed_track_ids)
+            if rejoined:
+                self._undo_rejoins(time_s, killed_track_ids, rejoined)
+            killed = np.isin(self.track_id, killed_track_ids)
+            stale |= killed
+            if self.segments is not None:  # judged killed after its deletion: not re-joined
+                self.segments.forget(killed_track_ids)
         if stale.any():
-            self._remove(time_s, stale)
+            self._remove(time_s, stale, killed=killed)
 
     def _coast_timeout_s(self, rows: np.ndarray) -> np.ndarray:
         """``deletion: misses``: how long each confirmed track of ``rows`` may go without an
