@@ -57,7 +57,7 @@ from iadsim.engine.compiled_streams import (
     stream_words,
 )
 from iadsim.engine.random_streams import stream
-from iadsim.events import EventKind, EventLog
+from iadsim.events import EventKind, EventLog, kind_code
 from iadsim.scenario.schema import Scenario
 from iadsim.sensors.accuracy import MONOPULSE_SLOPE, measurement_sigmas
 from iadsim.sensors.coverage_geometry import look_geometry
@@ -80,7 +80,7 @@ from iadsim.sensors.false_alarms import (
     scan_resolution_cells,
 )
 from iadsim.sensors.jamming import jammer_geometry
-from iadsim.sensors.measurements import converted_measurements
+from iadsim.sensors.measurements import _converted, converted_measurements
 from iadsim.sensors.radar_environment import (
     Jammers,
     StepMotion,
@@ -384,6 +384,10 @@ class RadarNetwork:
                              or self._measures_range_rate)
         #: The looks of the last :meth:`scan`: (look time, radar indices), in time order.
         self.last_looks: list[tuple[float, np.ndarray]] = []
+        #: Without a DEM, draw and detect a step's looks in one compiled pass
+        #: (:meth:`_detect_step`); False: by NumPy calls, wave by wave (:meth:`_detect_wave`,
+        #: the reference the tests compare it with; the same numbers either way).
+        self.compiled_draws = True
 
     def _log_outages(self, time_s: float, log: EventLog) -> None:
         """Log each radar's outage starts and ends as of ``time_s``."""
@@ -413,13 +417,17 @@ class RadarNetwork:
         if self._has_outages:
             self._log_outages(end_s, log)
         looks: dict[float, list[int]] = {}
-        for radar in (end_s + 1e-9 >= self._next_scan_s).nonzero()[0].tolist():
+        limit_s = end_s + 1e-9
+        # Python floats (the same IEEE sums as the array's), written back once a radar.
+        for radar, look_s in enumerate(self._next_scan_s.tolist()):
+            if look_s > limit_s:
+                continue
             site = self.sites[radar]
-            while self._next_scan_s[radar] <= end_s + 1e-9:
-                look_s = float(self._next_scan_s[radar])
+            while look_s <= limit_s:
                 if not any(start <= look_s < end for start, end in site.outages_s):
                     looks.setdefault(look_s, []).append(radar)
-                self._next_scan_s[radar] += site.revisit_s
+                look_s += site.revisit_s
+            self._next_scan_s[radar] = look_s
         return [(look_s, np.array(looks[look_s], dtype=np.intp)) for look_s in sorted(looks)]
 
     def scan(self, time_s: float, threat_position_m: np.ndarray, threat_height_m: np.ndarray,
@@ -478,7 +486,7 @@ class RadarNetwork:
         look_of_row = np.repeat(np.arange(len(looks)), [looking.size for _, looking in looks])
         # A row's wave: how many looks its radar made earlier in the step (almost always 0).
         radar_list = radars.tolist()
-        if self.terrain_mask is None:
+        if self.terrain_mask is None and self.compiled_draws:
             # Every look of the step in one compiled pass, draws included.
             detections = self._detect_step(radars, look_times, look_of_row, fractions, at,
                                            threat_rcs_m2, visible_ids, velocity_mps)
@@ -497,32 +505,27 @@ class RadarNetwork:
                                   look_of_row, fractions, at, threat_rcs_m2, visible_ids,
                                   velocity_mps)
                 for index in range(int(wave.max()) + 1)])
-        detected = detections.row.size
         # Detections then false alarms, row by row (look, then radar), their errors applied
-        # in one compiled pass; only the SNR in dB is taken by NumPy, as it always was.
-        order, row_of, radar_of, measured, sigmas, snr_db, threat_id, per_row = _plots(
+        # and converted to the scenario frame in one compiled pass, with the log's rows;
+        # only the SNR in dB is taken by NumPy, as it always was.
+        (order, radar_of, measured, snr_db, threat_id, per_row, position, covariance,
+         log_rows) = _step_plots(
             radars, detections.row, detections.column, visible_ids, detections.measured,
             detections.snr, 10.0 * np.log10(detections.snr), detections.noise,
             detections.alarms, detections.alarm_row, self.sigmas, self.accuracy_scale,
-            self._threshold_snr, self.bias, self._has_bias)
-        if row_of.size == 0:
+            self._threshold_snr, self.bias, self._has_bias, self.position_m, self.to_local,
+            look_times, look_of_row, self.record_detections, _DETECTION_CODE,
+            _FALSE_ALARM_CODE)
+        if radar_of.size == 0:
             return []
-        position, covariance = converted_measurements(measured, radar_of, self.position_m,
-                                                      self.to_local, sigmas)
         if self.record_detections:
             # Detections then false alarms, each in look then radar order: the log's stable
             # time order puts each look's detections before its false alarms.
-            time_of = look_times[look_of_row[row_of]]
-            if detected == row_of.size:
-                log.add(EventKind.DETECTION, time_of, threat_id=threat_id,
-                        sensor_index=radar_of, value=snr_db, position_m=position)
-            else:
-                real = order < detected
-                log.add(EventKind.DETECTION, time_of[real], threat_id=threat_id[real],
-                        sensor_index=radar_of[real], value=snr_db[real],
-                        position_m=position[real])
-                log.add(EventKind.FALSE_ALARM, time_of[~real], sensor_index=radar_of[~real],
-                        position_m=position[~real])
+            log_time, log_kind, log_threat, log_sensor, log_value, log_position = log_rows
+            log.add_kinds(log_kind, log_time, {
+                "threat_id": log_threat, "sensor_index": log_sensor, "value": log_value,
+                "east_m": log_position[0], "north_m": log_position[1],
+                "up_m": log_position[2]})
         range_rate = rate_sigma = None
         if self._measures_range_rate:
             rates = detections.range_rate
@@ -530,12 +533,13 @@ class RadarNetwork:
                 rates = np.concatenate([rates, detections.alarm_range_rate])
             range_rate, rate_sigma = rates[order], self._environment[radar_of, 8]
         batches, start = [], 0
+        row_time = look_times[look_of_row].tolist()
         for row, (radar, count) in enumerate(zip(radar_list, per_row.tolist(), strict=True)):
             if count:
                 stop = start + count
                 measures = range_rate is not None and self._environment[radar, 8] > 0
                 batches.append(DetectionBatch(
-                    radar, float(look_times[look_of_row[row]]), measured[start:stop, 0],
+                    radar, row_time[row], measured[start:stop, 0],
                     measured[start:stop, 1], measured[start:stop, 2], snr_db[start:stop],
                     threat_id[start:stop], position[start:stop], covariance[start:stop],
                     range_rate[start:stop] if measures else None,
@@ -1110,6 +1114,57 @@ def _draw_and_detect(radars: np.ndarray, row_look: np.ndarray, look_fraction: np
             snrs[:found].copy(), range_rates[:found].copy(), noise[:found].copy(), alarm_row,
             alarm_radar, elevation, alarm_uniforms[2, :alarms].copy(),
             alarm_uniforms[3, :alarms].copy(), alarm_rates[:alarms].copy())
+
+
+#: Stored codes of the scan's event kinds (for EventLog.add_kinds).
+_DETECTION_CODE = kind_code(EventKind.DETECTION)
+_FALSE_ALARM_CODE = kind_code(EventKind.FALSE_ALARM)
+
+
+@njit(cache=True)
+def _step_plots(radars: np.ndarray, detection_row: np.ndarray, column: np.ndarray,
+                ids: np.ndarray, measured: np.ndarray, snr: np.ndarray, snr_db: np.ndarray,
+                noise: np.ndarray, alarms: np.ndarray, alarm_row: np.ndarray,
+                sigma_floor: np.ndarray, accuracy_scale: np.ndarray,
+                threshold_snr: np.ndarray, bias: np.ndarray, has_bias: bool,
+                radar_position_m: np.ndarray, to_local: np.ndarray, look_times: np.ndarray,
+                look_of_row: np.ndarray, record: bool, detection_code: int,
+                false_alarm_code: int):
+    """:func:`_plots`, then the plots' positions and covariances in the scenario frame
+    (:func:`iadsim.sensors.measurements.converted_measurements`) and, when ``record``, the
+    event-log rows of the step: every detection then every false alarm, each in plot order
+    (time, int8 kind code, int32 threat id, int16 radar, SNR dB or NaN, float32 positions
+    (3, m)), the rows and dtypes :meth:`iadsim.events.EventLog.add` would store.
+
+    Returns ``order``, ``radar_of``, the plots (m, 3), their SNR dB, threat ids, plots per
+    row, positions (m, 3), covariances (m, 3, 3) and the log rows."""
+    order, row_of, radar_of, plots, sigmas, plot_snr_db, threat_id, per_row = _plots(
+        radars, detection_row, column, ids, measured, snr, snr_db, noise, alarms, alarm_row,
+        sigma_floor, accuracy_scale, threshold_snr, bias, has_bias)
+    position, covariance = _converted(plots, radar_of, radar_position_m, to_local, sigmas)
+    total = order.size if record else 0
+    log_time = np.empty(total)
+    log_kind = np.empty(total, dtype=np.int8)
+    log_threat = np.empty(total, dtype=np.int32)
+    log_sensor = np.empty(total, dtype=np.int16)
+    log_value = np.empty(total)
+    log_position = np.empty((3, total), dtype=np.float32)
+    detected = detection_row.size
+    written = 0
+    for alarm_pass in range(2 if record else 0):
+        for plot in range(total):
+            if (order[plot] >= detected) != (alarm_pass == 1):
+                continue
+            log_time[written] = look_times[look_of_row[row_of[plot]]]
+            log_kind[written] = false_alarm_code if alarm_pass else detection_code
+            log_threat[written] = threat_id[plot]
+            log_sensor[written] = radar_of[plot]
+            log_value[written] = plot_snr_db[plot]
+            for axis in range(3):
+                log_position[axis, written] = position[plot, axis]
+            written += 1
+    return (order, radar_of, plots, plot_snr_db, threat_id, per_row, position, covariance,
+            (log_time, log_kind, log_threat, log_sensor, log_value, log_position))
 
 
 @njit(cache=True)
