@@ -389,6 +389,17 @@ class RadarNetwork:
         #: the reference the tests compare it with; the same numbers either way).
         self.compiled_draws = True
 
+    def __getstate__(self) -> dict:
+        """A copy (pickle, ``copy.deepcopy``) takes the generators, not the machine words
+        of this object's: they would draw from the original's streams."""
+        state = self.__dict__.copy()
+        del state["_stream_words"]
+        return state
+
+    def __setstate__(self, state: dict) -> None:
+        self.__dict__.update(state)
+        self._stream_words = stream_words(self._rngs)
+
     def _log_outages(self, time_s: float, log: EventLog) -> None:
         """Log each radar's outage starts and ends as of ``time_s``."""
         for index, site in enumerate(self.sites):
