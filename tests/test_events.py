@@ -8,7 +8,7 @@ import pandas as pd
 import pytest
 
 from iadsim import events as events_module
-from iadsim.events import COLUMNS, FLOAT_COLUMNS, ID_COLUMNS, EventKind, EventLog
+from iadsim.events import COLUMNS, FLOAT_COLUMNS, ID_COLUMNS, EventKind, EventLog, kind_code
 
 
 def new_log() -> EventLog:
@@ -245,3 +245,29 @@ def test_columns_not_given_hold_the_fill_values_whatever_the_blocks(monkeypatch,
         codes = frame[label].cat.codes.to_numpy()
         np.testing.assert_array_equal(codes, expected[column].to_numpy())
     assert len(log) == 0
+
+
+def test_add_kinds_stores_what_one_add_a_kind_stores() -> None:
+    """EventLog.add_kinds (the radar scan's one call a step) writes the rows, kind counts
+    and dtypes that an add of each kind in turn writes."""
+    position = np.array([[1.0, 2.0, 3.0], [4.0, 5.0, 6.0], [7.5, 8.5, 9.5]])
+    one_by_one, batched = EventLog(["a", "b"], [], []), EventLog(["a", "b"], [], [])
+    for log in (one_by_one, batched):
+        log.add(EventKind.TRACK_START, 0.5, track_id=[7])
+    one_by_one.add(EventKind.DETECTION, [1.0, 1.0], threat_id=[3, 4], sensor_index=[0, 1],
+                   value=[12.5, 14.0], position_m=position[:2])
+    one_by_one.add(EventKind.FALSE_ALARM, [1.0], sensor_index=[1], position_m=position[2:])
+    codes = np.array([kind_code(EventKind.DETECTION)] * 2 + [kind_code(EventKind.FALSE_ALARM)],
+                     dtype=np.int8)
+    single = position.astype(np.float32).T.copy()
+    batched.add_kinds(codes, np.array([1.0, 1.0, 1.0]), {
+        "threat_id": np.array([3, 4, -1], dtype=np.int32),
+        "sensor_index": np.array([0, 1, 1], dtype=np.int16),
+        "value": np.array([12.5, 14.0, np.nan]), "east_m": single[0], "north_m": single[1],
+        "up_m": single[2]})
+    assert batched.count(EventKind.DETECTION) == 2
+    assert batched.count(EventKind.FALSE_ALARM) == 1
+    assert len(batched) == len(one_by_one) == 4
+    expected, frame = one_by_one.to_frame(), batched.to_frame()
+    assert frame.equals(expected)
+    assert list(frame.dtypes) == list(expected.dtypes)

@@ -464,9 +464,7 @@ class Simulation:
         position = self.threat_position_m[live]
         start = previous_position[np.searchsorted(moved, live)]
         elapsed = end_s - np.maximum(start_s, self.raid.launch_time_s[live])
-        velocity = np.divide(position - start, elapsed[:, None],
-                             out=np.zeros_like(position), where=elapsed[:, None] > 0)
-        self.recorder.record(picture, delivered, live, position, velocity)
+        self.recorder.record_step(picture, delivered, live, position, start, elapsed)
 
     def _log_outcome(self, outcome: Outcome) -> None:
         log = self.log

@@ -12,14 +12,16 @@ at the end of the step), so that exports (CZML, KML, DIS) draw the paths they re
 This module reads the truth (threat and interceptor positions) on purpose: it records for
 the analysis and the exports only, and nothing that decides reads what it keeps.
 
-The rows are kept as a list of small arrays per step and joined once at the end, so the
-cost inside the step loop is a few array copies.
+Track and truth rows are written by one compiled call a step into arrays that grow by
+doubling (:class:`_Rows`), so the cost inside the step loop is one call; interceptor rows
+are kept as a list of small arrays per step and joined once at the end.
 """
 
 from __future__ import annotations
 
 import numpy as np
 import pandas as pd
+from numba import njit
 
 from iadsim.sensors.radar import DetectionBatch
 from iadsim.tracking.tracker import TrackPicture
@@ -27,12 +29,46 @@ from iadsim.tracking.tracker import TrackPicture
 TRACK_STATUSES = ("confirmed", "updated")
 
 
+class _Rows:
+    """Columns of rows that grow by doubling: ``columns[name]`` has ``count`` rows used."""
+
+    def __init__(self, shapes: dict[str, tuple[tuple[int, ...], type]]) -> None:
+        self.columns = {name: np.empty((0, *shape), dtype=dtype)
+                        for name, (shape, dtype) in shapes.items()}
+        self.count = 0
+
+    def reserve(self, more: int) -> None:
+        """Room for ``more`` rows after the used ones."""
+        needed = self.count + more
+        capacity = next(iter(self.columns.values())).shape[0]
+        if needed <= capacity:
+            return
+        capacity = max(needed, 2 * capacity, 1024)
+        for name, column in self.columns.items():
+            grown = np.empty((capacity, *column.shape[1:]), dtype=column.dtype)
+            grown[:self.count] = column[:self.count]
+            self.columns[name] = grown
+
+    def used(self, name: str) -> np.ndarray:
+        """A copy of the used rows of one column."""
+        return self.columns[name][:self.count].copy()
+
+
 class TrackRecorder:
     """Accumulates track rows and truth rows step by step; frames at the end."""
 
     def __init__(self) -> None:
-        self._track_parts: list[tuple[np.ndarray, ...]] = []
-        self._truth_parts: list[tuple[np.ndarray, ...]] = []
+        self._tracks = _Rows({"time_s": ((), np.float64), "track_id": ((), np.int64),
+                              "position_m": ((3,), np.float64),
+                              "velocity_mps": ((3,), np.float64),
+                              "position_sigma_m": ((), np.float64),
+                              "velocity_sigma_mps": ((), np.float64),
+                              "last_update_s": ((), np.float64),
+                              "acceleration_mps2": ((3,), np.float64),
+                              "ballistic_model": ((), np.bool_)})
+        self._truth = _Rows({"time_s": ((), np.float64), "threat_id": ((), np.int64),
+                             "position_m": ((3,), np.float64),
+                             "velocity_mps": ((3,), np.float64)})
         self._interceptor_parts: list[tuple[np.ndarray, ...]] = []
 
     def record(self, picture: TrackPicture, scans: list[DetectionBatch],
@@ -51,26 +87,44 @@ class TrackRecorder:
             Live threats (n,) and their true ENU position (n, 3), m, and velocity (n, 3),
             m/s, at ``picture.time_s``.
         """
-        time_s = picture.time_s
-        # Every scan's column compared at once (a step delivers several scans).
-        radars = [scan.radar_index for scan in scans]
-        updated = (picture.last_update_by_radar_s[:, radars]
-                   == np.array([scan.time_s for scan in scans])).any(axis=1)
-        if updated.any():
-            rows = updated.nonzero()[0]
-            covariance = picture.position_cov_m2[rows]
-            position_sigma = np.sqrt(np.trace(covariance, axis1=1, axis2=2) / 3.0)
-            last_update = picture.last_update_by_radar_s[rows].max(axis=1)
-            acceleration = (np.zeros((rows.size, 3)) if picture.acceleration_mps2 is None
-                            else picture.acceleration_mps2[rows])
-            ballistic = (np.zeros(rows.size, dtype=bool) if picture.ballistic_model is None
-                         else picture.ballistic_model[rows])
-            self._track_parts.append((np.full(rows.size, time_s), picture.track_id[rows],
-                                      picture.position_m[rows], picture.velocity_mps[rows],
-                                      position_sigma, picture.speed_sigma_mps[rows],
-                                      last_update, acceleration, ballistic))
-        self._truth_parts.append((np.full(threat_id.size, time_s), threat_id.copy(),
-                                  threat_position_m.copy(), threat_velocity_mps.copy()))
+        self.record_step(picture, scans, threat_id, threat_position_m, threat_position_m,
+                         None, threat_velocity_mps)
+
+    def record_step(self, picture: TrackPicture, scans: list[DetectionBatch],
+                    threat_id: np.ndarray, threat_position_m: np.ndarray,
+                    start_position_m: np.ndarray, elapsed_s: np.ndarray | None,
+                    threat_velocity_mps: np.ndarray | None = None) -> None:
+        """:meth:`record` with the truth's velocity taken here when ``elapsed_s`` (n,) is
+        given: ``(threat_position_m - start_position_m) / elapsed_s`` (0 where ``elapsed_s``
+        is not positive), the operations :class:`iadsim.engine.simulation.Simulation` did
+        in NumPy; else ``threat_velocity_mps`` as given."""
+        tracks, truth = self._tracks, self._truth
+        tracks.reserve(picture.size)
+        truth.reserve(threat_id.size)
+        radars = np.array([scan.radar_index for scan in scans], dtype=np.intp)
+        scan_times = np.array([scan.time_s for scan in scans], dtype=float)
+        given_velocity = elapsed_s is None
+        if given_velocity:
+            elapsed_s = np.zeros(threat_id.size)
+        else:
+            threat_velocity_mps = threat_position_m
+        track_columns, truth_columns = tracks.columns, truth.columns
+        acceleration = (np.zeros((picture.size, 3)) if picture.acceleration_mps2 is None
+                        else picture.acceleration_mps2)
+        ballistic = (np.zeros(picture.size, dtype=np.bool_) if picture.ballistic_model is None
+                     else picture.ballistic_model)
+        tracks.count, truth.count = _record_rows(
+            picture.time_s, picture.last_update_by_radar_s, radars, scan_times,
+            picture.track_id, picture.position_m, picture.velocity_mps,
+            picture.position_cov_m2, picture.speed_sigma_mps, acceleration, ballistic,
+            track_columns["time_s"], track_columns["track_id"], track_columns["position_m"],
+            track_columns["velocity_mps"], track_columns["position_sigma_m"],
+            track_columns["velocity_sigma_mps"], track_columns["last_update_s"],
+            track_columns["acceleration_mps2"], track_columns["ballistic_model"],
+            tracks.count, threat_id, threat_position_m, start_position_m, elapsed_s,
+            threat_velocity_mps, given_velocity, truth_columns["time_s"],
+            truth_columns["threat_id"], truth_columns["position_m"],
+            truth_columns["velocity_mps"], truth.count)
 
     def record_interceptors(self, time_s: float, interceptor_id: np.ndarray,
                             position_m: np.ndarray, velocity_mps: np.ndarray) -> None:
@@ -99,12 +153,13 @@ class TrackRecorder:
         time ``t`` is ``p + v dt + a dt^2 / 2`` from this row, until the next) and
         ``ballistic_model`` (flown with the ballistic model).
         """
-        parts = self._track_parts
+        rows = self._tracks
         (time_s, track_id, position, velocity, position_sigma, velocity_sigma, last,
          acceleration, ballistic) = (
-            [np.concatenate(column) for column in zip(*parts, strict=True)] if parts else
-            [np.zeros(0), np.zeros(0, np.int64), np.zeros((0, 3)), np.zeros((0, 3)),
-             np.zeros(0), np.zeros(0), np.zeros(0), np.zeros((0, 3)), np.zeros(0, bool)])
+            rows.used(name) for name in ("time_s", "track_id", "position_m", "velocity_mps",
+                                         "position_sigma_m", "velocity_sigma_mps",
+                                         "last_update_s", "acceleration_mps2",
+                                         "ballistic_model"))
         first = np.zeros(track_id.size, dtype=bool)
         first[np.unique(track_id, return_index=True)[1]] = True
         status = pd.Categorical.from_codes(np.where(first, 0, 1).astype(np.int8),
@@ -126,10 +181,9 @@ class TrackRecorder:
         ``velocity_east_mps``, ``velocity_north_mps``, ``velocity_up_mps`` (the mean
         velocity over the step that ended at ``time_s``).
         """
-        parts = self._truth_parts
+        rows = self._truth
         time_s, threat_id, position, velocity = (
-            [np.concatenate(column) for column in zip(*parts, strict=True)] if parts else
-            [np.zeros(0), np.zeros(0, np.int64), np.zeros((0, 3)), np.zeros((0, 3))])
+            rows.used(name) for name in ("time_s", "threat_id", "position_m", "velocity_mps"))
         return pd.DataFrame({"time_s": time_s, "threat_id": threat_id.astype(np.int64),
                              **_columns(position, velocity)})
 
@@ -154,3 +208,68 @@ def _columns(position: np.ndarray, velocity: np.ndarray) -> dict[str, np.ndarray
     return {"east_m": position[:, 0], "north_m": position[:, 1], "up_m": position[:, 2],
             "velocity_east_mps": velocity[:, 0], "velocity_north_mps": velocity[:, 1],
             "velocity_up_mps": velocity[:, 2]}
+
+
+@njit(cache=True)
+def _record_rows(time_s: float, last_update_by_radar_s: np.ndarray, radars: np.ndarray,
+                 scan_times: np.ndarray, track_id: np.ndarray, position_m: np.ndarray,
+                 velocity_mps: np.ndarray, position_cov_m2: np.ndarray,
+                 speed_sigma_mps: np.ndarray, acceleration_mps2: np.ndarray,
+                 ballistic_model: np.ndarray, out_time_s: np.ndarray,
+                 out_track_id: np.ndarray, out_position_m: np.ndarray,
+                 out_velocity_mps: np.ndarray, out_position_sigma_m: np.ndarray,
+                 out_speed_sigma_mps: np.ndarray, out_last_update_s: np.ndarray,
+                 out_acceleration_mps2: np.ndarray, out_ballistic_model: np.ndarray,
+                 track_count: int, threat_id: np.ndarray,
+                 threat_position_m: np.ndarray, start_position_m: np.ndarray,
+                 elapsed_s: np.ndarray, threat_velocity_mps: np.ndarray,
+                 given_velocity: bool, truth_time_s: np.ndarray, truth_threat_id: np.ndarray,
+                 truth_position_m: np.ndarray, truth_velocity_mps: np.ndarray,
+                 truth_count: int) -> tuple[int, int]:
+    """One step's rows of :meth:`TrackRecorder.record_step`, written after the used rows;
+    returns the new counts. A track row: a track some scan updated (its last update by the
+    scan's radar is the scan's time), its position sigma ``sqrt(trace / 3)`` (the trace
+    summed in diagonal order, as ``np.trace``) and its last update the largest over the
+    radars (NaN if any is NaN, as ``max(axis=1)``)."""
+    radar_count = last_update_by_radar_s.shape[1]
+    for row in range(track_id.size):
+        updated = False
+        for scan in range(radars.size):
+            if last_update_by_radar_s[row, radars[scan]] == scan_times[scan]:
+                updated = True
+                break
+        if not updated:
+            continue
+        out_time_s[track_count] = time_s
+        out_track_id[track_count] = track_id[row]
+        for axis in range(3):
+            out_position_m[track_count, axis] = position_m[row, axis]
+            out_velocity_mps[track_count, axis] = velocity_mps[row, axis]
+            out_acceleration_mps2[track_count, axis] = acceleration_mps2[row, axis]
+        out_ballistic_model[track_count] = ballistic_model[row]
+        trace = position_cov_m2[row, 0, 0] + position_cov_m2[row, 1, 1]
+        trace = trace + position_cov_m2[row, 2, 2]
+        out_position_sigma_m[track_count] = np.sqrt(trace / 3.0)
+        out_speed_sigma_mps[track_count] = speed_sigma_mps[row]
+        last = last_update_by_radar_s[row, 0]
+        for radar in range(1, radar_count):
+            value = last_update_by_radar_s[row, radar]
+            if np.isnan(last) or np.isnan(value):
+                last = np.nan
+            elif value > last:
+                last = value
+        out_last_update_s[track_count] = last
+        track_count += 1
+    for row in range(threat_id.size):
+        truth_time_s[truth_count] = time_s
+        truth_threat_id[truth_count] = threat_id[row]
+        for axis in range(3):
+            truth_position_m[truth_count, axis] = threat_position_m[row, axis]
+            if given_velocity:
+                truth_velocity_mps[truth_count, axis] = threat_velocity_mps[row, axis]
+            else:
+                moved = threat_position_m[row, axis] - start_position_m[row, axis]
+                truth_velocity_mps[truth_count, axis] = (
+                    moved / elapsed_s[row] if elapsed_s[row] > 0 else 0.0)
+        truth_count += 1
+    return track_count, truth_count

@@ -48,8 +48,16 @@ from dataclasses import dataclass
 import numpy as np
 from numba import njit
 
+from iadsim.engine.compiled_streams import (
+    bit_generator,
+    draw_double,
+    draw_gamma,
+    draw_normal,
+    draw_poisson,
+    stream_words,
+)
 from iadsim.engine.random_streams import stream
-from iadsim.events import EventKind, EventLog
+from iadsim.events import EventKind, EventLog, kind_code
 from iadsim.scenario.schema import Scenario
 from iadsim.sensors.accuracy import MONOPULSE_SLOPE, measurement_sigmas
 from iadsim.sensors.coverage_geometry import look_geometry
@@ -64,13 +72,15 @@ from iadsim.sensors.detection_table import (
 )
 from iadsim.sensors.false_alarms import (
     SurveillanceVolume,
+    _elevations,
+    _place,
     elevation_grid,
     place_false_alarms_of_volumes,
     placement_tables,
     scan_resolution_cells,
 )
 from iadsim.sensors.jamming import jammer_geometry
-from iadsim.sensors.measurements import converted_measurements
+from iadsim.sensors.measurements import _converted, converted_measurements
 from iadsim.sensors.radar_environment import (
     Jammers,
     StepMotion,
@@ -361,6 +371,11 @@ class RadarNetwork:
         self._alarm_bins = [(low, np.cumsum(weight) / weight.sum()) for low, weight in grids]
         self._placement = placement_tables(self._volumes, self._alarm_bins)
         self._has_outages = any(site.outages_s for site in sites)
+        # Each radar's stream as machine words, for the kernel that draws a whole step's
+        # looks (:func:`_draw_and_detect`); the generators above stay the streams.
+        self._stream_words = stream_words(self._rngs)
+        self._shape_table = np.array(self._shapes, dtype=float)
+        self._alarm_rate_table = np.array(self._alarm_rate, dtype=float)
         # Clutter, jamming and range-rate parameters, one row per radar (see _detect).
         self._environment = np.array([environment_row(site) for site in sites]).reshape(-1, 10)
         self._measures_range_rate = bool((self._environment[:, 8] > 0).any())
@@ -369,6 +384,21 @@ class RadarNetwork:
                              or self._measures_range_rate)
         #: The looks of the last :meth:`scan`: (look time, radar indices), in time order.
         self.last_looks: list[tuple[float, np.ndarray]] = []
+        #: Without a DEM, draw and detect a step's looks in one compiled pass
+        #: (:meth:`_detect_step`); False: by NumPy calls, wave by wave (:meth:`_detect_wave`,
+        #: the reference the tests compare it with; the same numbers either way).
+        self.compiled_draws = True
+
+    def __getstate__(self) -> dict:
+        """A copy (pickle, ``copy.deepcopy``) takes the generators, not the machine words
+        of this object's: they would draw from the original's streams."""
+        state = self.__dict__.copy()
+        del state["_stream_words"]
+        return state
+
+    def __setstate__(self, state: dict) -> None:
+        self.__dict__.update(state)
+        self._stream_words = stream_words(self._rngs)
 
     def _log_outages(self, time_s: float, log: EventLog) -> None:
         """Log each radar's outage starts and ends as of ``time_s``."""
@@ -398,13 +428,17 @@ class RadarNetwork:
         if self._has_outages:
             self._log_outages(end_s, log)
         looks: dict[float, list[int]] = {}
-        for radar in (end_s + 1e-9 >= self._next_scan_s).nonzero()[0].tolist():
+        limit_s = end_s + 1e-9
+        # Python floats (the same IEEE sums as the array's), written back once a radar.
+        for radar, look_s in enumerate(self._next_scan_s.tolist()):
+            if look_s > limit_s:
+                continue
             site = self.sites[radar]
-            while self._next_scan_s[radar] <= end_s + 1e-9:
-                look_s = float(self._next_scan_s[radar])
+            while look_s <= limit_s:
                 if not any(start <= look_s < end for start, end in site.outages_s):
                     looks.setdefault(look_s, []).append(radar)
-                self._next_scan_s[radar] += site.revisit_s
+                look_s += site.revisit_s
+            self._next_scan_s[radar] = look_s
         return [(look_s, np.array(looks[look_s], dtype=np.intp)) for look_s in sorted(looks)]
 
     def scan(self, time_s: float, threat_position_m: np.ndarray, threat_height_m: np.ndarray,
@@ -463,7 +497,11 @@ class RadarNetwork:
         look_of_row = np.repeat(np.arange(len(looks)), [looking.size for _, looking in looks])
         # A row's wave: how many looks its radar made earlier in the step (almost always 0).
         radar_list = radars.tolist()
-        if len(set(radar_list)) == len(radar_list):
+        if self.terrain_mask is None and self.compiled_draws:
+            # Every look of the step in one compiled pass, draws included.
+            detections = self._detect_step(radars, look_times, look_of_row, fractions, at,
+                                           threat_rcs_m2, visible_ids, velocity_mps)
+        elif len(set(radar_list)) == len(radar_list):
             detections = self._detect_wave(np.arange(radars.size), radars, look_times,
                                            look_of_row, fractions, at, threat_rcs_m2,
                                            visible_ids, velocity_mps)
@@ -478,32 +516,27 @@ class RadarNetwork:
                                   look_of_row, fractions, at, threat_rcs_m2, visible_ids,
                                   velocity_mps)
                 for index in range(int(wave.max()) + 1)])
-        detected = detections.row.size
         # Detections then false alarms, row by row (look, then radar), their errors applied
-        # in one compiled pass; only the SNR in dB is taken by NumPy, as it always was.
-        order, row_of, radar_of, measured, sigmas, snr_db, threat_id, per_row = _plots(
+        # and converted to the scenario frame in one compiled pass, with the log's rows;
+        # only the SNR in dB is taken by NumPy, as it always was.
+        (order, radar_of, measured, snr_db, threat_id, per_row, position, covariance,
+         log_rows) = _step_plots(
             radars, detections.row, detections.column, visible_ids, detections.measured,
             detections.snr, 10.0 * np.log10(detections.snr), detections.noise,
             detections.alarms, detections.alarm_row, self.sigmas, self.accuracy_scale,
-            self._threshold_snr, self.bias, self._has_bias)
-        if row_of.size == 0:
+            self._threshold_snr, self.bias, self._has_bias, self.position_m, self.to_local,
+            look_times, look_of_row, self.record_detections, _DETECTION_CODE,
+            _FALSE_ALARM_CODE)
+        if radar_of.size == 0:
             return []
-        position, covariance = converted_measurements(measured, radar_of, self.position_m,
-                                                      self.to_local, sigmas)
         if self.record_detections:
             # Detections then false alarms, each in look then radar order: the log's stable
             # time order puts each look's detections before its false alarms.
-            time_of = look_times[look_of_row[row_of]]
-            if detected == row_of.size:
-                log.add(EventKind.DETECTION, time_of, threat_id=threat_id,
-                        sensor_index=radar_of, value=snr_db, position_m=position)
-            else:
-                real = order < detected
-                log.add(EventKind.DETECTION, time_of[real], threat_id=threat_id[real],
-                        sensor_index=radar_of[real], value=snr_db[real],
-                        position_m=position[real])
-                log.add(EventKind.FALSE_ALARM, time_of[~real], sensor_index=radar_of[~real],
-                        position_m=position[~real])
+            log_time, log_kind, log_threat, log_sensor, log_value, log_position = log_rows
+            log.add_kinds(log_kind, log_time, {
+                "threat_id": log_threat, "sensor_index": log_sensor, "value": log_value,
+                "east_m": log_position[0], "north_m": log_position[1],
+                "up_m": log_position[2]})
         range_rate = rate_sigma = None
         if self._measures_range_rate:
             rates = detections.range_rate
@@ -511,18 +544,58 @@ class RadarNetwork:
                 rates = np.concatenate([rates, detections.alarm_range_rate])
             range_rate, rate_sigma = rates[order], self._environment[radar_of, 8]
         batches, start = [], 0
+        row_time = look_times[look_of_row].tolist()
         for row, (radar, count) in enumerate(zip(radar_list, per_row.tolist(), strict=True)):
             if count:
                 stop = start + count
                 measures = range_rate is not None and self._environment[radar, 8] > 0
                 batches.append(DetectionBatch(
-                    radar, float(look_times[look_of_row[row]]), measured[start:stop, 0],
+                    radar, row_time[row], measured[start:stop, 0],
                     measured[start:stop, 1], measured[start:stop, 2], snr_db[start:stop],
                     threat_id[start:stop], position[start:stop], covariance[start:stop],
                     range_rate[start:stop] if measures else None,
                     rate_sigma[start:stop] if measures else None))
                 start = stop
         return batches
+
+    def _detect_step(self, radars: np.ndarray, look_times: np.ndarray,
+                     look_of_row: np.ndarray, fractions: np.ndarray, at: LookPositions,
+                     threat_rcs_m2: np.ndarray, visible_ids: np.ndarray,
+                     velocity_mps: np.ndarray) -> _WaveDetections:
+        """The detections, noise and false alarms of every look of the step (rows
+        ``radars``, look ``look_of_row`` of ``look_times``, in look order) without a DEM,
+        in one call of :func:`_draw_and_detect`: each radar draws from its own stream in
+        the order :meth:`_looks` gives, the same numbers as :meth:`_detect_wave` draws by
+        NumPy calls (tests/sensors/test_radar_step_kernel.py compares the two)."""
+        ids = visible_ids
+        aspect = self.aspect_rcs_m2 if self.aspect_rcs_m2 is not None else _NO_ASPECT
+        jammer_bounds = np.zeros(len(look_times) + 1, dtype=np.intp)
+        jammers = _NO_JAMMERS
+        if self.jammers is not None:
+            per_look = []
+            for look, fraction in enumerate(fractions.tolist()):
+                position, height = at.of(fraction)
+                per_look.append(self._active_jammers(float(look_times[look]), position, height,
+                                                     ids))
+            jammer_bounds[1:] = np.cumsum([look_jammers[2].size for look_jammers in per_look])
+            jammers = tuple(np.concatenate([look_jammers[part] for look_jammers in per_look])
+                            for part in range(4))
+        (row, column, measured, snr, range_rate, noise, alarm_row, alarm_radar, elevation,
+         range_draw, azimuth_draw, alarm_range_rate) = _draw_and_detect(
+            radars, look_of_row, fractions, self.position_m, self.to_local, self.horizon_m,
+            self._table, at.start_position_m, at.end_position_m, at.start_height_m,
+            at.end_height_m, threat_rcs_m2, ids, self._pd_tables, TABLE_START_DB,
+            TABLE_STEP_DB, self._environment, EFFECTIVE_EARTH_RADIUS_M, velocity_mps, aspect,
+            jammer_bounds, *jammers, self._stream_words, self._shape_table,
+            self._alarm_rate_table, self._measures_range_rate, FALSE_ALARM_RANGE_RATE_MPS,
+            self._placement.bin_low_rad, self._placement.bin_cumulative,
+            self._placement.bin_count, self._placement.bin_width_rad)
+        # The false alarms' places: the sine taken by NumPy, as place_false_alarms does.
+        alarms = _place(elevation, np.sin(elevation), range_draw, azimuth_draw, alarm_radar,
+                        self._placement.scalars, EFFECTIVE_EARTH_RADIUS_M)
+        return _WaveDetections(row, column, measured, snr, range_rate, noise, alarms,
+                               alarm_row,
+                               alarm_range_rate if self._measures_range_rate else None)
 
     def _detect_wave(self, rows: np.ndarray, radars: np.ndarray, look_times: np.ndarray,
                      look_of_row: np.ndarray, fractions: np.ndarray, at: LookPositions,
@@ -919,6 +992,190 @@ def _detect_looks(radars: np.ndarray, row_look: np.ndarray, look_fraction: np.nd
         start = stop
     return (rows[:found].copy(), columns[:found].copy(), measured[:found].copy(),
             snrs[:found].copy(), range_rates[:found].copy())
+
+
+@njit(cache=True)
+def _draw_and_detect(radars: np.ndarray, row_look: np.ndarray, look_fraction: np.ndarray,
+                     radar_position_m: np.ndarray, to_local: np.ndarray,
+                     radar_horizon_m: np.ndarray, table: np.ndarray,
+                     start_position_m: np.ndarray, end_position_m: np.ndarray,
+                     start_height_m: np.ndarray, end_height_m: np.ndarray,
+                     threat_rcs_m2: np.ndarray, ids: np.ndarray, pd_tables: np.ndarray,
+                     table_start_db: float, table_step_db: float, environment: np.ndarray,
+                     earth_radius_m: float, velocity_mps: np.ndarray,
+                     aspect_rcs_m2: np.ndarray, jammer_bounds: np.ndarray,
+                     jammer_position_m: np.ndarray, jammer_height_m: np.ndarray,
+                     jammer_erp_w: np.ndarray, jammer_bandwidth_hz: np.ndarray,
+                     streams: np.ndarray, shapes: np.ndarray, alarm_rate: np.ndarray,
+                     measures_range_rate: bool, alarm_range_rate_mps: float,
+                     bin_low_rad: np.ndarray, bin_cumulative: np.ndarray,
+                     bin_count: np.ndarray, bin_width_rad: np.ndarray):
+    """:func:`_detect_looks` of a whole step with each row's draws taken inside: row ``i``
+    is radar ``radars[i]`` looking at ``look_fraction[row_look[i]]`` of the step (rows of
+    a look contiguous, looks in time order; no DEM). Row by row, radar ``r`` draws from
+    its stream (``streams[r]``, :func:`iadsim.engine.compiled_streams.stream_words`)
+    exactly what :meth:`RadarNetwork._detect_wave` draws by NumPy calls, in its order:
+    one uniform per threat in flight, one fluctuation per threat (``standard_gamma`` of
+    ``shapes[r]`` over it; none when 0), three normals per detection, one normal per
+    detection when it measures range rate (``environment[r, 8] > 0``), a Poisson count of
+    false alarms (rate ``alarm_rate[r]``), their four uniforms a plot (bin, offset within
+    the bin, range, azimuth; each ``count`` long, in that order) and, when some radar
+    measures range rate, their range rates (uniform in +-``alarm_range_rate_mps`` for a
+    radar that measures it, else NaN and no draw).
+
+    Returns the detections (row, column, true measure (k, 3), linear dwell SINR, range
+    rate with its error, standard normals (k, 3)) in row order, and the false alarms (row,
+    radar, elevation from :func:`iadsim.sensors.false_alarms._elevations`, range and
+    azimuth uniforms, range rates) in row order; the caller places them
+    (:func:`iadsim.sensors.false_alarms._place`, the sine taken by NumPy)."""
+    count = ids.size
+    capacity = radars.size * count
+    rows = np.empty(capacity, dtype=np.intp)
+    columns = np.empty(capacity, dtype=np.intp)
+    measured = np.empty((capacity, 3))
+    snrs = np.empty(capacity)
+    range_rates = np.empty(capacity)
+    noise = np.empty((capacity, 3))
+    position = np.empty_like(end_position_m)
+    height = np.empty_like(end_height_m)
+    draws = np.empty((1, count))
+    fluctuations = np.empty((1, count))
+    in_view = np.zeros((0, 0), dtype=np.bool_)
+    alarm_capacity = 16 * max(radars.size, 1)
+    alarm_row = np.empty(alarm_capacity, dtype=np.intp)
+    alarm_uniforms = np.empty((4, alarm_capacity))
+    alarm_rates = np.empty(alarm_capacity)
+    alarms = 0
+    found = 0
+    start = 0
+    while start < radars.size:
+        look = row_look[start]
+        stop = start + 1
+        while stop < radars.size and row_look[stop] == look:
+            stop += 1
+        fraction = look_fraction[look]
+        if fraction >= 1.0:
+            for threat in ids:
+                position[threat] = end_position_m[threat]
+                height[threat] = end_height_m[threat]
+        else:
+            for threat in ids:
+                for axis in range(3):
+                    position[threat, axis] = start_position_m[threat, axis] + fraction * (
+                        end_position_m[threat, axis] - start_position_m[threat, axis])
+                height[threat] = start_height_m[threat] + fraction * (
+                    end_height_m[threat] - start_height_m[threat])
+        first_jammer, last_jammer = jammer_bounds[look], jammer_bounds[look + 1]
+        for row in range(start, stop):
+            radar = radars[row]
+            generator = bit_generator(streams, radar)
+            for column in range(count):
+                draws[0, column] = draw_double(generator)
+            shape = shapes[radar]
+            if shape == 0.0:  # a steady target: no draw (detection_table.fluctuation)
+                fluctuations[0, :] = 1.0
+            else:
+                for column in range(count):
+                    fluctuations[0, column] = draw_gamma(generator, shape) / shape
+            before = found
+            found = _detect_into(
+                radars[row:row + 1], radar_position_m, to_local, radar_horizon_m, table,
+                position, height, threat_rcs_m2, ids, draws, fluctuations, pd_tables,
+                table_start_db, table_step_db, environment, earth_radius_m, velocity_mps,
+                aspect_rcs_m2, jammer_position_m[first_jammer:last_jammer],
+                jammer_height_m[first_jammer:last_jammer],
+                jammer_erp_w[first_jammer:last_jammer],
+                jammer_bandwidth_hz[first_jammer:last_jammer], in_view, in_view, row, rows,
+                columns, measured, snrs, range_rates, found)
+            for detection in range(before, found):
+                for axis in range(3):
+                    noise[detection, axis] = draw_normal(generator)
+            if measures_range_rate:
+                sigma = environment[radar, 8]
+                for detection in range(before, found):
+                    error = draw_normal(generator) if sigma > 0 else 0.0
+                    range_rates[detection] = range_rates[detection] + sigma * error
+            new = draw_poisson(generator, alarm_rate[radar])
+            if alarms + new > alarm_row.size:
+                grown = max(2 * alarm_row.size, alarms + new)
+                more_rows = np.empty(grown, dtype=np.intp)
+                more_rows[:alarms] = alarm_row[:alarms]
+                more_uniforms = np.empty((4, grown))
+                more_uniforms[:, :alarms] = alarm_uniforms[:, :alarms]
+                more_rates = np.empty(grown)
+                more_rates[:alarms] = alarm_rates[:alarms]
+                alarm_row, alarm_uniforms, alarm_rates = more_rows, more_uniforms, more_rates
+            for part in range(4):
+                for index in range(alarms, alarms + new):
+                    alarm_uniforms[part, index] = draw_double(generator)
+            for index in range(alarms, alarms + new):
+                alarm_row[index] = row
+                alarm_rates[index] = np.nan
+            if measures_range_rate and environment[radar, 8] > 0:
+                for index in range(alarms, alarms + new):
+                    alarm_rates[index] = (-alarm_range_rate_mps + 2.0 * alarm_range_rate_mps
+                                          * draw_double(generator))
+            alarms += new
+        start = stop
+    alarm_row = alarm_row[:alarms].copy()
+    alarm_radar = radars[alarm_row]
+    elevation = _elevations(alarm_uniforms[0, :alarms], alarm_uniforms[1, :alarms],
+                            alarm_radar, bin_low_rad, bin_cumulative, bin_count, bin_width_rad)
+    return (rows[:found].copy(), columns[:found].copy(), measured[:found].copy(),
+            snrs[:found].copy(), range_rates[:found].copy(), noise[:found].copy(), alarm_row,
+            alarm_radar, elevation, alarm_uniforms[2, :alarms].copy(),
+            alarm_uniforms[3, :alarms].copy(), alarm_rates[:alarms].copy())
+
+
+#: Stored codes of the scan's event kinds (for EventLog.add_kinds).
+_DETECTION_CODE = kind_code(EventKind.DETECTION)
+_FALSE_ALARM_CODE = kind_code(EventKind.FALSE_ALARM)
+
+
+@njit(cache=True)
+def _step_plots(radars: np.ndarray, detection_row: np.ndarray, column: np.ndarray,
+                ids: np.ndarray, measured: np.ndarray, snr: np.ndarray, snr_db: np.ndarray,
+                noise: np.ndarray, alarms: np.ndarray, alarm_row: np.ndarray,
+                sigma_floor: np.ndarray, accuracy_scale: np.ndarray,
+                threshold_snr: np.ndarray, bias: np.ndarray, has_bias: bool,
+                radar_position_m: np.ndarray, to_local: np.ndarray, look_times: np.ndarray,
+                look_of_row: np.ndarray, record: bool, detection_code: int,
+                false_alarm_code: int):
+    """:func:`_plots`, then the plots' positions and covariances in the scenario frame
+    (:func:`iadsim.sensors.measurements.converted_measurements`) and, when ``record``, the
+    event-log rows of the step: every detection then every false alarm, each in plot order
+    (time, int8 kind code, int32 threat id, int16 radar, SNR dB or NaN, float32 positions
+    (3, m)), the rows and dtypes :meth:`iadsim.events.EventLog.add` would store.
+
+    Returns ``order``, ``radar_of``, the plots (m, 3), their SNR dB, threat ids, plots per
+    row, positions (m, 3), covariances (m, 3, 3) and the log rows."""
+    order, row_of, radar_of, plots, sigmas, plot_snr_db, threat_id, per_row = _plots(
+        radars, detection_row, column, ids, measured, snr, snr_db, noise, alarms, alarm_row,
+        sigma_floor, accuracy_scale, threshold_snr, bias, has_bias)
+    position, covariance = _converted(plots, radar_of, radar_position_m, to_local, sigmas)
+    total = order.size if record else 0
+    log_time = np.empty(total)
+    log_kind = np.empty(total, dtype=np.int8)
+    log_threat = np.empty(total, dtype=np.int32)
+    log_sensor = np.empty(total, dtype=np.int16)
+    log_value = np.empty(total)
+    log_position = np.empty((3, total), dtype=np.float32)
+    detected = detection_row.size
+    written = 0
+    for alarm_pass in range(2 if record else 0):
+        for plot in range(total):
+            if (order[plot] >= detected) != (alarm_pass == 1):
+                continue
+            log_time[written] = look_times[look_of_row[row_of[plot]]]
+            log_kind[written] = false_alarm_code if alarm_pass else detection_code
+            log_threat[written] = threat_id[plot]
+            log_sensor[written] = radar_of[plot]
+            log_value[written] = plot_snr_db[plot]
+            for axis in range(3):
+                log_position[axis, written] = position[plot, axis]
+            written += 1
+    return (order, radar_of, plots, plot_snr_db, threat_id, per_row, position, covariance,
+            (log_time, log_kind, log_threat, log_sensor, log_value, log_position))
 
 
 @njit(cache=True)

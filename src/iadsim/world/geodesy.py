@@ -30,7 +30,10 @@ def geodetic_to_ecef(lat_deg, lon_deg, alt_m) -> np.ndarray:
     sin_lat, cos_lat = np.sin(lat), np.cos(lat)
     normal = WGS84_SEMI_MAJOR_M / np.sqrt(1.0 - WGS84_ECCENTRICITY2 * sin_lat * sin_lat)
     radial = (normal + alt) * cos_lat
-    ecef = np.empty((*np.broadcast_shapes(lat.shape, lon.shape, alt.shape), 3))
+    # The step loop converts arrays of one shape: skip broadcast_shapes' cost then.
+    shape = (lat.shape if lat.shape == lon.shape == alt.shape
+             else np.broadcast_shapes(lat.shape, lon.shape, alt.shape))
+    ecef = np.empty((*shape, 3))
     ecef[..., 0] = radial * np.cos(lon)
     ecef[..., 1] = radial * np.sin(lon)
     ecef[..., 2] = (normal * (1.0 - WGS84_ECCENTRICITY2) + alt) * sin_lat
