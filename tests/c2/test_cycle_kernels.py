@@ -7,19 +7,32 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from iadsim.c2.engageability import _later_feasible, _repeat, _window_bounds, engageability
+from iadsim.c2.engageability import (
+    Engageability,
+    _later_feasible,
+    _repeat,
+    _window_bounds,
+    battery_envelopes,
+    engageability,
+    engagement_windows,
+    row_engagement_windows,
+)
 from iadsim.c2.impact_prediction import _sphere_impact_time
 from iadsim.c2.threat_evaluation import (
     AIRCRAFT_MIN_HEIGHT_M,
     BALLISTIC_MIN_SPEED_MPS,
     BALLISTIC_MIN_VERTICAL_SPEED_MPS,
     DRONE_MAX_SPEED_MPS,
+    PICTURE_CLASS_MIN_CONFIDENCE,
     classify,
+    picture_threat_class,
+    picture_threat_class_at,
 )
 from iadsim.c2.wta_dynamic import window_overlaps
 from iadsim.engine.simulation import Simulation
 from iadsim.scenario.loader import load_scenario
 from iadsim.tracking.tracker import TrackPicture
+from iadsim.world.geodesy import LocalFrame
 
 
 def sorted_search_overlaps(reachable, first_s, last_s):
@@ -195,3 +208,94 @@ def test_window_bounds_are_the_stacked_form_bit_for_bit(seed):
         assert got.tobytes() == want.tobytes()
     if tracks and later.any():
         assert np.isfinite(found[0]).any()  # the test sees windows, not only empty ones
+
+
+def picture_rows_windows(picture, rows, time_to_go_s, asset, asset_position, feasible_now,
+                         simulation):
+    """The form used up to 2026-12-02: the rows' picture and aim points built in NumPy,
+    then :func:`engagement_windows` with the rows' engageability now."""
+    aim_point = np.full((rows.size, 3), np.nan)
+    target = asset[rows]
+    aim_point[target >= 0] = asset_position[target[target >= 0]]
+    part = TrackPicture(picture.time_s, picture.track_id[rows], picture.position_m[rows],
+                        picture.velocity_mps[rows], picture.position_cov_m2[rows],
+                        picture.last_update_by_radar_s[rows], picture.speed_sigma_mps[rows],
+                        picture.kind_index[rows], picture.kind_confidence[rows])
+    now = Engageability(feasible_now[:, rows], np.zeros((feasible_now.shape[0], rows.size)),
+                        np.zeros((feasible_now.shape[0], rows.size, 3)))
+    return engagement_windows(part, time_to_go_s[rows], simulation.batteries,
+                              simulation.interceptor_types, simulation.frame,
+                              simulation.scenario.origin.ground_elevation_m, 4.0, aim_point,
+                              now=now, fire_control_radars=simulation.fire_control_radars)
+
+
+@pytest.mark.parametrize("with_radars", [True, False])
+@pytest.mark.parametrize("seed", range(4))
+def test_row_windows_are_the_rows_picture_form_bit_for_bit(seed, with_radars):
+    """The battle manager's compiled windows of some rows of the picture, on the
+    layered-defense network (fire-control radars or none), tracks aimed at the assets or
+    at none, times to go infinite, NaN, zero and beyond the horizon: the same first, last,
+    duration and horizon flags as the rows' picture through :func:`engagement_windows`."""
+    simulation = Simulation(load_scenario("layered-defense"), seed=1)
+    if not with_radars:
+        simulation.fire_control_radars = None
+    rng = np.random.default_rng(seed)
+    n, radars = 40, len(simulation.sites)
+    position = rng.uniform(-100e3, 100e3, (n, 3)) * [1.0, 1.0, 0.05]
+    position[:, 2] = np.abs(position[:, 2]) + 30.0
+    velocity = rng.normal(0.0, 250.0, (n, 3)) * [1.0, 1.0, 0.2]
+    velocity[:2] = [[0.5, 0.0, 0.0], [0.0, 0.0, 0.0]]  # too slow to fly at an aim point
+    last_update = 100.0 - rng.exponential(5.0, (n, radars))
+    picture = TrackPicture(100.0, np.arange(n) + 7, position, velocity,
+                           np.tile(np.eye(3) * 100.0, (n, 1, 1)), last_update, np.full(n, 5.0),
+                           np.full(n, -1, dtype=np.int8), np.zeros(n))
+    asset_position = rng.uniform(-20e3, 20e3, (4, 3)) * [1.0, 1.0, 0.0]
+    asset = rng.integers(-1, 4, n)
+    asset[2] = 1
+    position[2] = asset_position[1] + [0.5, 0.0, 0.0]  # on its asset: keeps its velocity
+    time_to_go = rng.uniform(0.0, 1500.0, n)
+    time_to_go[3:6] = [np.inf, 0.0, np.nan]
+    asset[3:6] = -1
+    feasible_now = rng.random((simulation.batteries.size, n)) < 0.3
+    rows = np.sort(rng.choice(n, 30, replace=False))
+    rows = np.union1d(rows, [0, 1, 2, 3, 4, 5])
+    expected = picture_rows_windows(picture, rows, time_to_go, asset, asset_position,
+                                    feasible_now, simulation)
+    found = row_engagement_windows(picture, rows, time_to_go, asset, asset_position,
+                                   feasible_now, simulation.batteries, simulation.frame,
+                                   simulation.scenario.origin.ground_elevation_m, 4.0,
+                                   battery_envelopes(simulation.batteries,
+                                                     simulation.interceptor_types),
+                                   simulation.fire_control_radars)
+    for name in ("first_s", "last_s", "duration_s", "beyond_horizon"):
+        got, want = getattr(found, name), getattr(expected, name)
+        assert got.dtype == want.dtype and got.shape == want.shape, name
+        assert got.tobytes() == want.tobytes(), name
+    reachable = np.isfinite(expected.first_s)
+    assert 0 < reachable.sum() < reachable.size  # some windows, not all
+    assert expected.beyond_horizon.any() and not expected.beyond_horizon.all()
+
+
+@pytest.mark.parametrize("seed", range(6))
+def test_picture_classes_at_positions_are_the_numpy_forms_bit_for_bit(seed):
+    """The battle manager's compiled classification: the height on the osculating sphere
+    (:meth:`LocalFrame.approximate_altitude_m` less the ground) and
+    :func:`picture_threat_class` on it, tracker classes trusted or not, edges included."""
+    rng = np.random.default_rng(seed)
+    n = 4000
+    frame = LocalFrame(39.9 + seed, 32.8, rng.uniform(0.0, 1500.0))
+    ground = rng.uniform(0.0, 1200.0)
+    position = rng.uniform(-3e5, 3e5, (n, 3)) * [1.0, 1.0, 0.02]
+    velocity = rng.normal(0.0, 400.0, (n, 3)) * [1.0, 1.0, 0.4]
+    velocity[:3] = [[BALLISTIC_MIN_SPEED_MPS, 0, 0], [0, 0, -BALLISTIC_MIN_VERTICAL_SPEED_MPS],
+                    [DRONE_MAX_SPEED_MPS, 0, 0]]
+    velocity[3] = np.nan
+    kind = rng.integers(-1, 4, n).astype(np.int8)
+    confidence = np.where(kind >= 0, rng.uniform(0.0, 1.0, n), 0.0)
+    confidence[4:6] = [PICTURE_CLASS_MIN_CONFIDENCE, np.nan]
+    height = frame.approximate_altitude_m(position) - ground
+    expected = picture_threat_class(kind, confidence, velocity, height)
+    found = picture_threat_class_at(kind, confidence, velocity, position, frame.alt_m,
+                                    frame.gaussian_radius_m(), ground)
+    assert found.dtype == expected.dtype and np.array_equal(found, expected)
+    assert set(found.tolist()) == {0, 1, 2, 3}

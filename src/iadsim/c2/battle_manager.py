@@ -51,14 +51,14 @@ from iadsim.c2.engageability import (
     EngagementWindows,
     battery_envelopes,
     engageability,
-    engagement_windows,
+    row_engagement_windows,
 )
 from iadsim.c2.fire_control_radars import FireControlRadars, holding_radars
 from iadsim.c2.threat_evaluation import (
     THREAT_CLASSES,
     ThreatAssessment,
     evaluate,
-    picture_threat_class,
+    picture_threat_class_at,
     threat_score,
 )
 from iadsim.c2.wta_dynamic import (
@@ -180,6 +180,10 @@ class BattleManager:
         self.fire_control_radars: FireControlRadars | None = None
         self._engagement_of_round: dict[int, int] = {}
         kind = batteries.interceptor_type
+        by_kind = types.single_shot_pk_by_kind
+        #: Every type's Pk is the same against every threat kind (fixed for the run).
+        self._pk_same_for_every_kind = bool(
+            by_kind is None or (by_kind == types.single_shot_pk[:, None]).all())
         self._salvo_pk = salvo_kill_probability(
             predicted_single_shot_pk(types.lethal_radius_m[kind], types.aim_error_m[kind],
                                      types.single_shot_pk[kind]), batteries.salvo_size)
@@ -204,18 +208,19 @@ class BattleManager:
     def _track_classes(self, picture: TrackPicture) -> np.ndarray:
         """(n_tracks,) threat class of each track as the picture shows it (its kinematic
         classification and height over the ground); computed once a cycle."""
-        height = self.frame.approximate_altitude_m(picture.position_m) - self.ground_elevation_m
-        return picture_threat_class(picture.kind_index, picture.kind_confidence,
-                                    picture.velocity_mps, height)
+        return picture_threat_class_at(picture.kind_index, picture.kind_confidence,
+                                       picture.velocity_mps, picture.position_m,
+                                       self.frame.alt_m, self.frame.gaussian_radius_m(),
+                                       self.ground_elevation_m)
 
     def _salvo_pk_against(self, classes: np.ndarray, shape: tuple[int, int]) -> np.ndarray:
         """(n_batteries, n_tracks) predicted salvo Pk: each battery's type's single-shot Pk
         against the tracks' threat ``classes`` (:meth:`_track_classes`; an interceptor may
         be surer of a drone than of a re-entry vehicle), through the aim-error model."""
+        if self._pk_same_for_every_kind:
+            return np.broadcast_to(self._salvo_pk[:, None], shape)
         by_kind = self.types.single_shot_pk_by_kind
         kind = self.batteries.interceptor_type
-        if by_kind is None or (by_kind == self.types.single_shot_pk[:, None]).all():
-            return np.broadcast_to(self._salvo_pk[:, None], shape)
         columns = _KIND_OF_THREAT_CLASS[classes]
         types = self.types
         single = predicted_single_shot_pk(types.lethal_radius_m[kind][:, None],
@@ -338,6 +343,10 @@ class BattleManager:
                            stocked, eligible, radar_room)
         if hold is not None:
             kill_probability = np.where(hold, 0.0, kill_probability)
+            if not (kill_probability[weapons > 0] > 0.0).any():
+                # Every battery that can fire is held off: the assignment would give no
+                # salvo a track (a weapon with Pk 0 against every track is held back).
+                return
         value = threat_score(assessment, self.assets.value, self.doctrine.priority)
         holding = (None if radars is None
                    else holding_radars(picture, self.doctrine.fire_control_track_age_s))
@@ -413,25 +422,14 @@ class BattleManager:
 
     def _windows(self, picture: TrackPicture, assessment: ThreatAssessment,
                  reach: Engageability, rows: np.ndarray) -> EngagementWindows:
-        """Engagement windows of the picture's ``rows``, each flown at the asset it threatens."""
-        aim_point = np.full((rows.size, 3), np.nan)
-        asset = assessment.asset[rows]
-        aim_point[asset >= 0] = self.assets.position_m[asset[asset >= 0]]
-        part = TrackPicture(picture.time_s, picture.track_id[rows], picture.position_m[rows],
-                            picture.velocity_mps[rows], picture.position_cov_m2[rows],
-                            picture.last_update_by_radar_s[rows], picture.speed_sigma_mps[rows],
-                            picture.kind_index[rows], picture.kind_confidence[rows],
-                            None if picture.acceleration_mps2 is None
-                            else picture.acceleration_mps2[rows],
-                            None if picture.ballistic_model is None
-                            else picture.ballistic_model[rows])
-        now = Engageability(reach.feasible[:, rows], reach.intercept_time_s[:, rows],
-                            reach.intercept_point_m[:, rows])
-        return engagement_windows(part, assessment.time_to_go_s[rows], self.batteries,
-                                  self.types, self.frame, self.ground_elevation_m,
-                                  self.doctrine.fire_control_track_age_s, aim_point, now=now,
-                                  fire_control_radars=self.fire_control_radars,
-                                  envelopes=self._envelopes)
+        """Engagement windows of the picture's ``rows``, each flown at the asset it threatens
+        (:func:`row_engagement_windows`: :func:`engagement_windows` of those rows in one
+        compiled call)."""
+        return row_engagement_windows(picture, rows, assessment.time_to_go_s, assessment.asset,
+                                      self.assets.position_m, reach.feasible, self.batteries,
+                                      self.frame, self.ground_elevation_m,
+                                      self.doctrine.fire_control_track_age_s, self._envelopes,
+                                      self.fire_control_radars)
 
     def _open(self, time_s: float, picture: TrackPicture, battery: int, row: int, asset: int,
               intercept_time_s: float, intercept_point_m: np.ndarray, radar: int = -1) -> None:

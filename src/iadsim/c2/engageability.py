@@ -21,7 +21,7 @@ from dataclasses import dataclass
 import numpy as np
 from numba import njit
 
-from iadsim.c2.fire_control_radars import FireControlRadars, holding_radars
+from iadsim.c2.fire_control_radars import FireControlRadars, _guiding_radar, holding_radars
 from iadsim.effectors.batteries import Batteries, InterceptorTable
 from iadsim.effectors.envelope import intercept_solution, stacked_tables
 from iadsim.tracking.tracker import TrackPicture
@@ -340,6 +340,140 @@ def _later_engageability(position: np.ndarray, velocity: np.ndarray, time_to_go_
         earth_radius_m, ground_elevation_m, fire_control_track_age_s, kind, time_of_flight,
         envelope_scalars)
     return feasible, point
+
+
+def row_engagement_windows(picture: TrackPicture, rows: np.ndarray, time_to_go_s: np.ndarray,
+                           asset: np.ndarray, asset_position_m: np.ndarray,
+                           feasible_now: np.ndarray, batteries: Batteries,
+                           frame: LocalFrame, ground_elevation_m: float,
+                           fire_control_track_age_s: float, envelopes: BatteryEnvelopes,
+                           fire_control_radars: FireControlRadars | None = None,
+                           samples: int = 10, horizon_s: float = 1_200.0
+                           ) -> EngagementWindows:
+    """:func:`engagement_windows` of the picture's ``rows``, each flown at the asset it
+    threatens: ``time_to_go_s`` and ``asset`` (-1: none) are the whole picture's
+    (:func:`iadsim.c2.threat_evaluation.evaluate`), ``asset_position_m`` (m, 3) the
+    assets' positions and ``feasible_now`` (n_batteries, n_tracks) the whole picture's
+    :func:`engageability` now. The battle manager's windows of every cycle in one
+    compiled call (:func:`_row_windows`), without building the rows' picture, their aim
+    points and the samples' fire-control holding in NumPy first: the same windows, bit for
+    bit, as :func:`engagement_windows` of the rows' picture with those aim points."""
+    radars = fire_control_radars
+    check_radars = radars is not None and bool(radars.limited.any())
+    if radars is None:  # placeholders the kernel does not read
+        radars = _NO_FIRE_CONTROL_RADARS
+        limited = np.zeros(batteries.size, dtype=np.bool_)
+        battery_radars = np.zeros((batteries.size, 0), dtype=np.bool_)
+        on_remote = limited
+    else:
+        limited, battery_radars, on_remote = (radars.limited, radars.battery_radars,
+                                              radars.on_remote)
+    table = envelopes
+    first, last, duration, beyond = _row_windows(
+        np.ascontiguousarray(picture.position_m, dtype=float),
+        np.ascontiguousarray(picture.velocity_mps, dtype=float),
+        np.ascontiguousarray(rows, dtype=np.intp), np.asarray(time_to_go_s, dtype=float),
+        np.asarray(asset, dtype=np.intp), np.ascontiguousarray(asset_position_m, dtype=float),
+        np.ascontiguousarray(feasible_now, dtype=np.bool_), samples, float(horizon_s),
+        picture.last_update_by_radar_s.shape[1], picture.time_s, batteries.position_m,
+        batteries.reaction_time_s, batteries.fire_control_mask, table.speed_mps,
+        table.min_range_m, table.max_range_m, table.min_altitude_m, table.max_altitude_m,
+        table.max_flight_time_s, table.max_target_speed_mps, frame.alt_m,
+        frame.gaussian_radius_m(), ground_elevation_m, fire_control_track_age_s, table.kind,
+        table.time_of_flight, table.envelope_scalars, check_radars,
+        (picture.time_s - picture.time_s) <= fire_control_track_age_s,
+        np.ascontiguousarray(battery_radars, dtype=np.bool_),
+        np.ascontiguousarray(on_remote, dtype=np.bool_), radars.position_m, radars.to_local,
+        radars.max_range_m, radars.min_elevation_rad, radars.max_elevation_rad,
+        radars.sector_center_rad, radars.sector_half_width_rad,
+        np.ascontiguousarray(limited, dtype=np.bool_))
+    return EngagementWindows(first, last, duration, beyond)
+
+
+#: Fire-control radar arrays :func:`row_engagement_windows` passes when the run has none.
+_NO_FIRE_CONTROL_RADARS = FireControlRadars(
+    position_m=np.zeros((0, 3)), to_local=np.zeros((0, 3, 3)), max_range_m=np.zeros(0),
+    min_elevation_rad=np.zeros(0), max_elevation_rad=np.zeros(0),
+    sector_center_rad=np.zeros(0), sector_half_width_rad=np.zeros(0),
+    capacity=np.zeros(0, dtype=int), used=np.zeros(0, dtype=int),
+    battery_radars=np.zeros((0, 0), dtype=bool), round_slot=np.zeros(0, dtype=bool),
+    on_remote=np.zeros(0, dtype=bool))
+
+
+@njit(cache=True, error_model="numpy")
+def _row_windows(position: np.ndarray, velocity: np.ndarray, rows: np.ndarray,
+                 time_to_go_s: np.ndarray, asset: np.ndarray, asset_position: np.ndarray,
+                 feasible_now: np.ndarray, samples: int, horizon_s: float, radars: int,
+                 time_s: float, battery_position: np.ndarray, reaction_time_s: np.ndarray,
+                 radar_mask: np.ndarray, speed: np.ndarray, min_range: np.ndarray,
+                 max_range: np.ndarray, min_altitude: np.ndarray, max_altitude: np.ndarray,
+                 max_flight_time: np.ndarray, max_target_speed: np.ndarray,
+                 origin_altitude_m: float, earth_radius_m: float, ground_elevation_m: float,
+                 fire_control_track_age_s: float, kind: np.ndarray,
+                 time_of_flight: np.ndarray, envelope_scalars: np.ndarray,
+                 check_radars: bool, held: bool, battery_radars: np.ndarray,
+                 on_remote: np.ndarray, radar_position: np.ndarray, to_local: np.ndarray,
+                 radar_max_range: np.ndarray, min_elevation: np.ndarray,
+                 max_elevation: np.ndarray, sector_center: np.ndarray,
+                 sector_half_width: np.ndarray, limited: np.ndarray
+                 ) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    """:func:`row_engagement_windows`: the rows' intent (:func:`_intent`, the norms summed
+    in NumPy's order), reach, later samples (:func:`_later_engageability`), the
+    fire-control radars' coverage of the samples (``check_radars``; every radar holding
+    each sample when ``held``, as :func:`_later_feasible`) and the window bounds
+    (:func:`_window_bounds`). Returns first, last, duration and beyond-the-horizon."""
+    n, n_batteries = rows.shape[0], battery_position.shape[0]
+    row_position = np.empty((n, 3))
+    row_velocity = np.empty((n, 3))
+    row_time_to_go = np.empty(n)
+    reach = np.empty(n)
+    beyond = np.empty(n, dtype=np.bool_)
+    now = np.empty((n_batteries, n), dtype=np.bool_)
+    for index in range(n):
+        row = rows[index]
+        for axis in range(3):
+            row_position[index, axis] = position[row, axis]
+            row_velocity[index, axis] = velocity[row, axis]
+        row_time_to_go[index] = time_to_go_s[row]
+        target = asset[row]
+        if target >= 0:  # flown straight at its asset at its current speed
+            east = asset_position[target, 0] - position[row, 0]
+            north = asset_position[target, 1] - position[row, 1]
+            up = asset_position[target, 2] - position[row, 2]
+            distance = np.sqrt(east * east + north * north + up * up)
+            vx, vy, vz = velocity[row, 0], velocity[row, 1], velocity[row, 2]
+            track_speed = np.sqrt(vx * vx + vy * vy + vz * vz)
+            if np.isfinite(distance) and distance > 1.0 and track_speed > 1.0:
+                scale = track_speed / distance
+                row_velocity[index, 0] = east * scale
+                row_velocity[index, 1] = north * scale
+                row_velocity[index, 2] = up * scale
+                row_time_to_go[index] = distance / track_speed
+        to_go = row_time_to_go[index]
+        reach[index] = min(to_go if np.isfinite(to_go) else horizon_s, horizon_s)
+        beyond[index] = not (to_go <= horizon_s)
+        for battery in range(n_batteries):
+            now[battery, index] = feasible_now[battery, row]
+    feasible, point = _later_engageability(
+        row_position, row_velocity, row_time_to_go, reach, samples, radars, time_s,
+        battery_position, reaction_time_s, radar_mask, speed, min_range, max_range,
+        min_altitude, max_altitude, max_flight_time, max_target_speed, origin_altitude_m,
+        earth_radius_m, ground_elevation_m, fire_control_track_age_s, kind, time_of_flight,
+        envelope_scalars)
+    if check_radars:
+        holding = np.full((samples * n, radars), held)
+        chosen = _guiding_radar(battery_radars, holding, on_remote,
+                                np.zeros(battery_radars.shape[1], dtype=np.int64),
+                                np.zeros(n_batteries, dtype=np.int64), False, point,
+                                radar_position, to_local, radar_max_range, min_elevation,
+                                max_elevation, sector_center, sector_half_width)
+        for battery in range(n_batteries):
+            for sample_row in range(samples * n):
+                feasible[battery, sample_row] &= (chosen[battery, sample_row] >= 0
+                                                  or not limited[battery])
+    first, last, duration = _window_bounds(now, feasible.reshape(n_batteries, samples, n),
+                                           reach, samples)
+    return first, last, duration, beyond
 
 
 def _repeat(rows: np.ndarray, times: int) -> np.ndarray:

@@ -204,3 +204,54 @@ def threat_score(assessment: ThreatAssessment, asset_value: np.ndarray, priority
     time_to_go = np.where(threatens, assessment.time_to_go_s, 1_200.0)
     urgency = URGENCY_TIME_S / (URGENCY_TIME_S + np.maximum(time_to_go, 0.0))
     return value * (urgency if priority == "time_to_go" else 1.0 + 0.1 * urgency)
+
+
+def picture_threat_class_at(kind_index: np.ndarray, kind_confidence: np.ndarray,
+                            velocity_mps: np.ndarray, position_m: np.ndarray,
+                            origin_altitude_m: float, earth_radius_m: float,
+                            ground_elevation_m: float,
+                            min_confidence: float = PICTURE_CLASS_MIN_CONFIDENCE
+                            ) -> np.ndarray:
+    """:func:`picture_threat_class` of tracks at ``position_m`` (n, 3, ENU of a frame whose
+    origin stands ``origin_altitude_m`` above the ellipsoid), their height over the ground
+    at ``ground_elevation_m`` taken on the osculating sphere of ``earth_radius_m``
+    (:meth:`iadsim.world.geodesy.LocalFrame.approximate_altitude_m`). The battle manager
+    classifies the picture every cycle: one compiled pass, bit for bit the NumPy forms
+    (the same operations in the same order)."""
+    return _picture_threat_class_at(
+        np.asarray(kind_index, dtype=np.int64), np.asarray(kind_confidence, dtype=float),
+        np.ascontiguousarray(velocity_mps, dtype=float),
+        np.ascontiguousarray(position_m, dtype=float), float(origin_altitude_m),
+        float(earth_radius_m), float(ground_elevation_m), float(min_confidence),
+        _CLASS_OF_KINEMATIC_KIND)
+
+
+@njit(cache=True, error_model="numpy")
+def _picture_threat_class_at(kind_index: np.ndarray, kind_confidence: np.ndarray,
+                             velocity: np.ndarray, position: np.ndarray,
+                             origin_altitude_m: float, earth_radius_m: float,
+                             ground_elevation_m: float, min_confidence: float,
+                             class_of_kind: np.ndarray) -> np.ndarray:
+    """:func:`picture_threat_class_at` per track: the height as ``approximate_altitude_m``
+    less the ground, the speed as ``np.linalg.norm`` (the squares summed left to right),
+    then the rules of :func:`classify` where the tracker's class is not trusted."""
+    n = velocity.shape[0]
+    classes = np.empty(n, dtype=np.int64)
+    for track in range(n):
+        kind = kind_index[track]
+        if kind >= 0 and kind_confidence[track] >= min_confidence:
+            classes[track] = class_of_kind[kind]
+            continue
+        vx, vy, vz = velocity[track, 0], velocity[track, 1], velocity[track, 2]
+        speed = np.sqrt(vx * vx + vy * vy + vz * vz)
+        if speed >= BALLISTIC_MIN_SPEED_MPS or abs(vz) >= BALLISTIC_MIN_VERTICAL_SPEED_MPS:
+            classes[track] = 0
+        elif speed < DRONE_MAX_SPEED_MPS:
+            classes[track] = 3
+        else:
+            east, north = position[track, 0], position[track, 1]
+            up = position[track, 2] + origin_altitude_m + earth_radius_m
+            height = (np.sqrt(east * east + north * north + up * up) - earth_radius_m
+                      - ground_elevation_m)
+            classes[track] = 1 if height >= AIRCRAFT_MIN_HEIGHT_M else 2
+    return classes
