@@ -9,6 +9,8 @@ import pytest
 
 from iadsim.c2.engageability import (
     Engageability,
+    EngagementWindows,
+    _engageability,
     _later_feasible,
     _repeat,
     _window_bounds,
@@ -17,6 +19,7 @@ from iadsim.c2.engageability import (
     engagement_windows,
     row_engagement_windows,
 )
+from iadsim.c2.fire_control_radars import holding_radars
 from iadsim.c2.impact_prediction import _sphere_impact_time
 from iadsim.c2.threat_evaluation import (
     AIRCRAFT_MIN_HEIGHT_M,
@@ -28,7 +31,7 @@ from iadsim.c2.threat_evaluation import (
     picture_threat_class,
     picture_threat_class_at,
 )
-from iadsim.c2.wta_dynamic import window_overlaps
+from iadsim.c2.wta_dynamic import SURVIVAL_FLOOR, _log_miss, cheaper_layer_holds, window_overlaps
 from iadsim.engine.simulation import Simulation
 from iadsim.scenario.loader import load_scenario
 from iadsim.tracking.tracker import TrackPicture
@@ -299,3 +302,114 @@ def test_picture_classes_at_positions_are_the_numpy_forms_bit_for_bit(seed):
                                     frame.gaussian_radius_m(), ground)
     assert found.dtype == expected.dtype and np.array_equal(found, expected)
     assert set(found.tolist()) == {0, 1, 2, 3}
+
+
+def array_cheaper_layer_holds(salvo_cost_usd, worth_usd, salvo_pk, windows, feasible_now,
+                              engagement_time_s, fire_channels, free_channels, stocked,
+                              eligible, handover_kill_probability):
+    """The NumPy form used up to 2026-12-02."""
+    reachable = np.isfinite(windows.first_s) & eligible[None, :] & stocked[:, None]
+    overlap = window_overlaps(reachable, windows.first_s, windows.last_s)
+    load = np.maximum(1.0, overlap / np.maximum(fire_channels, 1)[:, None])
+    shots = windows.duration_s / (engagement_time_s[:, None] * load)
+    now = feasible_now & (free_channels > 0)[:, None]
+    shots = np.where(now, np.maximum(shots, 1.0), shots)
+    shots = np.where(reachable, shots, 0.0)
+    log_miss = shots * np.log(np.maximum(1.0 - salvo_pk, SURVIVAL_FLOOR))[:, None]
+    cheaper = (salvo_cost_usd[None, :] < salvo_cost_usd[:, None]).astype(float)
+    expected_kill = 1.0 - np.exp(cheaper @ log_miss)
+    in_time = (expected_kill >= handover_kill_probability) | windows.beyond_horizon[None, :]
+    return in_time & (worth_usd[None, :] < salvo_cost_usd[:, None])
+
+
+@pytest.mark.parametrize("seed", range(30))
+def test_cheaper_layer_holds_are_the_array_form(seed):
+    """The layering hold with its shots counted in one compiled pass: the same holds as
+    the NumPy form, on windows with ties, empty windows, saturated and free layers, and
+    the expected kill probabilities themselves bit for bit."""
+    rng = np.random.default_rng(seed)
+    batteries, tracks, samples = rng.integers(1, 12), rng.integers(0, 40), 10
+    reach = np.minimum(rng.exponential(300.0, tracks), 1_200.0)
+    first = rng.integers(0, samples + 1, (batteries, tracks)) / samples * reach
+    last = np.minimum(first + rng.integers(0, 5, (batteries, tracks)) / samples * reach, reach)
+    never = rng.random((batteries, tracks)) < 0.3
+    first[never], last[never] = np.inf, -np.inf
+    duration = np.where(never, 0.0, (last - first) + reach / samples)
+    windows = EngagementWindows(first, last, duration, rng.random(tracks) < 0.1)
+    cost = rng.choice([5e4, 4e5, 1.2e6, 4e6], batteries)
+    pk = rng.choice([0.3, 0.7, 0.9, 1.0], batteries)
+    arguments = (cost, rng.choice([2e4, 1e5, 3e6], tracks), pk, windows,
+                 rng.random((batteries, tracks)) < 0.5, rng.uniform(5.0, 60.0, batteries),
+                 rng.integers(0, 4, batteries), rng.integers(0, 3, batteries),
+                 rng.random(batteries) < 0.85, rng.random(tracks) < 0.8,
+                 float(rng.choice([0.3, 0.5, 0.9])))
+    expected = array_cheaper_layer_holds(*arguments)
+    found = cheaper_layer_holds(*arguments)
+    assert found.dtype == expected.dtype and np.array_equal(found, expected)
+    log_survival = np.log(np.maximum(1.0 - pk, SURVIVAL_FLOOR))
+    eligible = arguments[9]
+    reachable = np.isfinite(first) & eligible[None, :] & arguments[8][:, None]
+    shots_log = _log_miss(first, last, duration, arguments[4], arguments[5],
+                          arguments[6].astype(np.int64), arguments[7].astype(np.int64),
+                          arguments[8], eligible, log_survival)
+    overlap = window_overlaps(reachable, first, last)
+    load = np.maximum(1.0, overlap / np.maximum(arguments[6], 1)[:, None])
+    shots = duration / (arguments[5][:, None] * load)
+    shots = np.where(arguments[4] & (arguments[7] > 0)[:, None], np.maximum(shots, 1.0), shots)
+    assert shots_log.tobytes() == (np.where(reachable, shots, 0.0)
+                                   * log_survival[:, None]).tobytes()
+
+
+def two_call_engageability(picture, time_to_go_s, simulation, check_slots):
+    """The form used up to 2026-12-02: the envelope kernel, then the fire-control radars'
+    test in a second call."""
+    batteries, radars = simulation.batteries, simulation.fire_control_radars
+    table = battery_envelopes(batteries, simulation.interceptor_types)
+    frame = simulation.frame
+    feasible, time, point = _engageability(
+        picture.position_m, picture.velocity_mps, picture.last_update_by_radar_s,
+        picture.time_s, time_to_go_s, batteries.position_m, batteries.reaction_time_s,
+        batteries.fire_control_mask, table.speed_mps, table.min_range_m, table.max_range_m,
+        table.min_altitude_m, table.max_altitude_m, table.max_flight_time_s,
+        table.max_target_speed_mps, frame.alt_m, frame.gaussian_radius_m(),
+        simulation.scenario.origin.ground_elevation_m, 4.0, table.kind, table.time_of_flight,
+        table.envelope_scalars)
+    if radars is not None and picture.size and radars.limited.any():
+        need = radars.slots_per_engagement(batteries.salvo_size) if check_slots else None
+        feasible &= radars.engageable(holding_radars(picture, 4.0), point, need)
+    return feasible, time, point
+
+
+@pytest.mark.parametrize("check_slots", [True, False])
+@pytest.mark.parametrize("seed", range(4))
+def test_engageability_with_radars_is_the_two_call_form(seed, check_slots):
+    """Engageability with the fire-control radars' test in the same compiled call, on the
+    layered-defense network with some radars' slots taken: the same feasibility, times
+    and intercept points as the envelope kernel and the radars' test called apart."""
+    simulation = Simulation(load_scenario("layered-defense"), seed=1)
+    radars = simulation.fire_control_radars
+    rng = np.random.default_rng(seed)
+    radars.used[:] = rng.integers(0, np.maximum(radars.capacity, 0) + 1)
+    n = 60
+    position = rng.uniform(-100e3, 100e3, (n, 3)) * [1.0, 1.0, 0.05]
+    position[:, 2] = np.abs(position[:, 2]) + 30.0
+    velocity = rng.normal(0.0, 300.0, (n, 3)) * [1.0, 1.0, 0.2]
+    last_update = 100.0 - rng.exponential(4.0, (n, len(simulation.sites)))
+    picture = TrackPicture(100.0, np.arange(n), position, velocity,
+                           np.tile(np.eye(3) * 100.0, (n, 1, 1)), last_update, np.full(n, 5.0),
+                           np.full(n, -1, dtype=np.int8), np.zeros(n))
+    time_to_go = rng.uniform(0.0, 1500.0, n)
+    time_to_go[:3] = [np.inf, 0.0, np.nan]
+    expected = two_call_engageability(picture, time_to_go, simulation, check_slots)
+    found = engageability(picture, time_to_go, simulation.batteries,
+                          simulation.interceptor_types, simulation.frame,
+                          simulation.scenario.origin.ground_elevation_m, 4.0, radars,
+                          check_slots=check_slots)
+    for got, want in zip((found.feasible, found.intercept_time_s, found.intercept_point_m),
+                         expected, strict=True):
+        assert got.dtype == want.dtype and got.tobytes() == want.tobytes()
+    assert 0 < expected[0].sum() < expected[0].size
+    unlimited = two_call_engageability(picture, time_to_go, simulation, check_slots)
+    simulation.fire_control_radars = None
+    assert (unlimited[0] <= two_call_engageability(picture, time_to_go, simulation,
+                                                   check_slots)[0]).all()

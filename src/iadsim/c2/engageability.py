@@ -21,7 +21,7 @@ from dataclasses import dataclass
 import numpy as np
 from numba import njit
 
-from iadsim.c2.fire_control_radars import FireControlRadars, _guiding_radar, holding_radars
+from iadsim.c2.fire_control_radars import FireControlRadars, _guiding_radar
 from iadsim.effectors.batteries import Batteries, InterceptorTable
 from iadsim.effectors.envelope import intercept_solution, stacked_tables
 from iadsim.tracking.tracker import TrackPicture
@@ -71,30 +71,135 @@ def engageability(picture: TrackPicture, time_to_go_s: np.ndarray, batteries: Ba
                   fire_control_track_age_s: float,
                   fire_control_radars: FireControlRadars | None = None,
                   check_slots: bool = True,
-                  envelopes: BatteryEnvelopes | None = None) -> Engageability:
+                  envelopes: BatteryEnvelopes | None = None,
+                  radar_arrays: FireControlArrays | None = None) -> Engageability:
     """Evaluate every battery against every confirmed track of the picture.
 
     ``fire_control_radars``: the run's fire-control radars (None: no battery is limited
     by one); ``check_slots``: whether their free track slots count (False for an instant
     to come, when engagements open now will have ended); ``envelopes``: the batteries'
-    :func:`battery_envelopes` (None: built from ``batteries`` and ``types``).
+    :func:`battery_envelopes` (None: built from ``batteries`` and ``types``);
+    ``radar_arrays``: :func:`fire_control_arrays` of ``fire_control_radars`` (None: built
+    from them).
     """
     table = battery_envelopes(batteries, types) if envelopes is None else envelopes
-    feasible, t_intercept, point = _engageability(
+    arrays = (fire_control_arrays(fire_control_radars, batteries)
+              if radar_arrays is None else radar_arrays)
+    check_radars = arrays.check and picture.size > 0
+    need = arrays.need if check_slots else arrays.no_need
+    feasible, t_intercept, point = _engageability_with_radars(
         picture.position_m, picture.velocity_mps, picture.last_update_by_radar_s,
         picture.time_s, np.asarray(time_to_go_s, dtype=float), batteries.position_m,
         batteries.reaction_time_s, batteries.fire_control_mask, table.speed_mps,
         table.min_range_m, table.max_range_m, table.min_altitude_m, table.max_altitude_m,
         table.max_flight_time_s, table.max_target_speed_mps, frame.alt_m,
         frame.gaussian_radius_m(), ground_elevation_m, fire_control_track_age_s,
-        table.kind, table.time_of_flight, table.envelope_scalars)
-    if (fire_control_radars is not None and picture.size
-            and fire_control_radars.limited.any()):
-        need = (fire_control_radars.slots_per_engagement(batteries.salvo_size)
-                if check_slots else None)
-        feasible &= fire_control_radars.engageable(
-            holding_radars(picture, fire_control_track_age_s), point, need)
+        table.kind, table.time_of_flight, table.envelope_scalars, check_radars,
+        check_slots, arrays.battery_radars, arrays.on_remote,
+        arrays.free_slots(fire_control_radars), need, *arrays.coverage, arrays.limited)
     return Engageability(feasible, t_intercept, point)
+
+
+@dataclass(frozen=True, slots=True)
+class FireControlArrays:
+    """What the compiled engageability tests read of the run's fire-control radars
+    (:class:`FireControlRadars`), in the dtypes they take, with placeholders when the run
+    has none. Fixed for a run (the radars' coverage, the batteries they limit and the
+    slots an engagement takes do not change; only the slots in use do): the battle
+    manager builds it once (:func:`fire_control_arrays`) rather than every cycle.
+
+    ``check``: some battery is limited by the radars; ``battery_radars``, ``on_remote``,
+    ``limited``, ``need`` (slots one engagement takes), as :class:`FireControlRadars`
+    has them per battery; ``no_need``: zeros (slots not checked); ``coverage``: the
+    radars' position, rotation to their own frames, range, elevation limits, sector
+    centre and half width, in :func:`_guiding_radar`'s order."""
+
+    check: bool
+    battery_radars: np.ndarray
+    on_remote: np.ndarray
+    limited: np.ndarray
+    need: np.ndarray
+    no_need: np.ndarray
+    coverage: tuple[np.ndarray, ...]
+
+    def free_slots(self, radars: FireControlRadars | None) -> np.ndarray:
+        """(n_radars,) int64 free track slots of ``radars`` now (empty without radars)."""
+        if radars is None or not self.check:
+            return _NO_SLOTS
+        return (radars.capacity - radars.used).astype(np.int64)
+
+
+_NO_SLOTS = np.zeros(0, dtype=np.int64)
+
+
+def fire_control_arrays(radars: FireControlRadars | None, batteries: Batteries
+                        ) -> FireControlArrays:
+    """The :class:`FireControlArrays` of the run's ``radars`` (None: none)."""
+    count = batteries.size
+    no_need = np.zeros(count, dtype=np.int64)
+    if radars is None or not radars.limited.any():
+        return FireControlArrays(
+            False, np.zeros((count, 0), dtype=np.bool_), np.zeros(count, dtype=np.bool_),
+            np.zeros(count, dtype=np.bool_), no_need, no_need,
+            (np.zeros((0, 3)), np.zeros((0, 3, 3)), np.zeros(0), np.zeros(0), np.zeros(0),
+             np.zeros(0), np.zeros(0)))
+    return FireControlArrays(
+        True, np.ascontiguousarray(radars.battery_radars, dtype=np.bool_),
+        np.ascontiguousarray(radars.on_remote, dtype=np.bool_),
+        np.ascontiguousarray(radars.limited, dtype=np.bool_),
+        radars.slots_per_engagement(batteries.salvo_size).astype(np.int64), no_need,
+        (np.ascontiguousarray(radars.position_m, dtype=float),
+         np.ascontiguousarray(radars.to_local, dtype=float),
+         np.asarray(radars.max_range_m, dtype=float),
+         np.asarray(radars.min_elevation_rad, dtype=float),
+         np.asarray(radars.max_elevation_rad, dtype=float),
+         np.asarray(radars.sector_center_rad, dtype=float),
+         np.asarray(radars.sector_half_width_rad, dtype=float)))
+
+
+@njit(cache=True, error_model="numpy")
+def _engageability_with_radars(
+        track_position: np.ndarray, track_velocity: np.ndarray,
+        last_update_by_radar_s: np.ndarray, time_s: float, time_to_go_s: np.ndarray,
+        battery_position: np.ndarray, reaction_time_s: np.ndarray, radar_mask: np.ndarray,
+        speed: np.ndarray, min_range: np.ndarray, max_range: np.ndarray,
+        min_altitude: np.ndarray, max_altitude: np.ndarray, max_flight_time: np.ndarray,
+        max_target_speed: np.ndarray, origin_altitude_m: float, earth_radius_m: float,
+        ground_elevation_m: float, fire_control_track_age_s: float, kind: np.ndarray,
+        time_of_flight: np.ndarray, envelope_scalars: np.ndarray, check_radars: bool,
+        check_slots: bool, battery_radars: np.ndarray, on_remote: np.ndarray,
+        free_slots: np.ndarray, need_slots: np.ndarray, radar_position: np.ndarray,
+        to_local: np.ndarray, radar_max_range: np.ndarray, min_elevation: np.ndarray,
+        max_elevation: np.ndarray, sector_center: np.ndarray,
+        sector_half_width: np.ndarray, limited: np.ndarray
+        ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """:func:`_engageability`, then (``check_radars``) the fire-control radars' test of
+    :meth:`FireControlRadars.engageable`: the radars holding each track now
+    (:func:`holding_radars`) and :func:`_guiding_radar` with ``need_slots`` free when
+    ``check_slots``. One compiled call: the battle manager tests engageability every
+    cycle."""
+    feasible, t_intercept, point = _engageability(
+        track_position, track_velocity, last_update_by_radar_s, time_s, time_to_go_s,
+        battery_position, reaction_time_s, radar_mask, speed, min_range, max_range,
+        min_altitude, max_altitude, max_flight_time, max_target_speed, origin_altitude_m,
+        earth_radius_m, ground_elevation_m, fire_control_track_age_s, kind, time_of_flight,
+        envelope_scalars)
+    if check_radars:
+        n_tracks, n_radars = last_update_by_radar_s.shape
+        holding = np.empty((n_tracks, n_radars), dtype=np.bool_)
+        for track in range(n_tracks):
+            for radar in range(n_radars):
+                holding[track, radar] = (time_s - last_update_by_radar_s[track, radar]
+                                         <= fire_control_track_age_s)
+        chosen = _guiding_radar(battery_radars, holding, on_remote, free_slots, need_slots,
+                                check_slots, point, radar_position, to_local,
+                                radar_max_range, min_elevation, max_elevation,
+                                sector_center, sector_half_width)
+        for battery in range(battery_position.shape[0]):
+            for track in range(n_tracks):
+                feasible[battery, track] &= (chosen[battery, track] >= 0
+                                             or not limited[battery])
+    return feasible, t_intercept, point
 
 
 @njit(cache=True, error_model="numpy")
@@ -348,7 +453,8 @@ def row_engagement_windows(picture: TrackPicture, rows: np.ndarray, time_to_go_s
                            frame: LocalFrame, ground_elevation_m: float,
                            fire_control_track_age_s: float, envelopes: BatteryEnvelopes,
                            fire_control_radars: FireControlRadars | None = None,
-                           samples: int = 10, horizon_s: float = 1_200.0
+                           samples: int = 10, horizon_s: float = 1_200.0,
+                           radar_arrays: FireControlArrays | None = None
                            ) -> EngagementWindows:
     """:func:`engagement_windows` of the picture's ``rows``, each flown at the asset it
     threatens: ``time_to_go_s`` and ``asset`` (-1: none) are the whole picture's
@@ -357,17 +463,11 @@ def row_engagement_windows(picture: TrackPicture, rows: np.ndarray, time_to_go_s
     :func:`engageability` now. The battle manager's windows of every cycle in one
     compiled call (:func:`_row_windows`), without building the rows' picture, their aim
     points and the samples' fire-control holding in NumPy first: the same windows, bit for
-    bit, as :func:`engagement_windows` of the rows' picture with those aim points."""
-    radars = fire_control_radars
-    check_radars = radars is not None and bool(radars.limited.any())
-    if radars is None:  # placeholders the kernel does not read
-        radars = _NO_FIRE_CONTROL_RADARS
-        limited = np.zeros(batteries.size, dtype=np.bool_)
-        battery_radars = np.zeros((batteries.size, 0), dtype=np.bool_)
-        on_remote = limited
-    else:
-        limited, battery_radars, on_remote = (radars.limited, radars.battery_radars,
-                                              radars.on_remote)
+    bit, as :func:`engagement_windows` of the rows' picture with those aim points.
+    ``radar_arrays``: :func:`fire_control_arrays` of ``fire_control_radars`` (None: built
+    from them)."""
+    arrays = (fire_control_arrays(fire_control_radars, batteries)
+              if radar_arrays is None else radar_arrays)
     table = envelopes
     first, last, duration, beyond = _row_windows(
         np.ascontiguousarray(picture.position_m, dtype=float),
@@ -380,24 +480,10 @@ def row_engagement_windows(picture: TrackPicture, rows: np.ndarray, time_to_go_s
         table.min_range_m, table.max_range_m, table.min_altitude_m, table.max_altitude_m,
         table.max_flight_time_s, table.max_target_speed_mps, frame.alt_m,
         frame.gaussian_radius_m(), ground_elevation_m, fire_control_track_age_s, table.kind,
-        table.time_of_flight, table.envelope_scalars, check_radars,
+        table.time_of_flight, table.envelope_scalars, arrays.check,
         (picture.time_s - picture.time_s) <= fire_control_track_age_s,
-        np.ascontiguousarray(battery_radars, dtype=np.bool_),
-        np.ascontiguousarray(on_remote, dtype=np.bool_), radars.position_m, radars.to_local,
-        radars.max_range_m, radars.min_elevation_rad, radars.max_elevation_rad,
-        radars.sector_center_rad, radars.sector_half_width_rad,
-        np.ascontiguousarray(limited, dtype=np.bool_))
+        arrays.battery_radars, arrays.on_remote, *arrays.coverage, arrays.limited)
     return EngagementWindows(first, last, duration, beyond)
-
-
-#: Fire-control radar arrays :func:`row_engagement_windows` passes when the run has none.
-_NO_FIRE_CONTROL_RADARS = FireControlRadars(
-    position_m=np.zeros((0, 3)), to_local=np.zeros((0, 3, 3)), max_range_m=np.zeros(0),
-    min_elevation_rad=np.zeros(0), max_elevation_rad=np.zeros(0),
-    sector_center_rad=np.zeros(0), sector_half_width_rad=np.zeros(0),
-    capacity=np.zeros(0, dtype=int), used=np.zeros(0, dtype=int),
-    battery_radars=np.zeros((0, 0), dtype=bool), round_slot=np.zeros(0, dtype=bool),
-    on_remote=np.zeros(0, dtype=bool))
 
 
 @njit(cache=True, error_model="numpy")

@@ -36,7 +36,7 @@ class ThreatAssessment:
 
     asset: np.ndarray
     time_to_go_s: np.ndarray
-    order: np.ndarray  # track rows, most urgent first
+    order: np.ndarray | None  # track rows, most urgent first (None: not ranked)
 
 
 def evaluate(track_position_m: np.ndarray, track_velocity_mps: np.ndarray,
@@ -45,7 +45,7 @@ def evaluate(track_position_m: np.ndarray, track_velocity_mps: np.ndarray,
              speed_sigma_mps: np.ndarray | None = None,
              acceleration_mps2: np.ndarray | None = None, ground_up_m: float = 0.0,
              earth_radius_m: float | None = None,
-             origin_altitude_m: float = 0.0) -> ThreatAssessment:
+             origin_altitude_m: float = 0.0, ranked: bool = True) -> ThreatAssessment:
     """Assess tracks (n, 3) against assets (m, 3); rank them by ``priority``.
 
     ``speed_sigma_mps`` (n,): velocity uncertainty per axis (default 0, a certain track).
@@ -57,7 +57,9 @@ def evaluate(track_position_m: np.ndarray, track_velocity_mps: np.ndarray,
 
     ``priority="time_to_go"`` ranks threatening tracks by soonest arrival;
     ``"asset_value"`` by the value of the asset threatened, then time to go. Tracks that
-    threaten nothing come last, nearest to any asset first.
+    threaten nothing come last, nearest to any asset first. ``ranked=False``: no ranking
+    (``order`` None), for a caller that reads only the assets and times to go (the battle
+    manager, every cycle).
     """
     if priority not in PRIORITY_ORDERS:
         raise ValueError(f"priority must be one of {PRIORITY_ORDERS}, got {priority!r}")
@@ -75,6 +77,8 @@ def evaluate(track_position_m: np.ndarray, track_velocity_mps: np.ndarray,
         track_position_m, track_velocity_mps, asset_position_m,
         np.asarray(asset_radius_m, dtype=float), np.asarray(asset_value, dtype=float),
         float(corridor_m), sigma, impact_m, impact_time_s)
+    if not ranked:
+        return ThreatAssessment(asset, time_to_go, None)
     value = np.where(asset >= 0, asset_value[np.maximum(asset, 0)], 0.0)
     if priority == "time_to_go":
         keys = (distance_to_nearest, time_to_go, asset < 0)
