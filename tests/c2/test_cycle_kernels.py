@@ -413,3 +413,69 @@ def test_engageability_with_radars_is_the_two_call_form(seed, check_slots):
     simulation.fire_control_radars = None
     assert (unlimited[0] <= two_call_engageability(picture, time_to_go, simulation,
                                                    check_slots)[0]).all()
+
+
+def test_row_windows_of_some_batteries_are_theirs_and_the_others_never():
+    """Windows sampled for some batteries only: theirs bit for bit the full call's, the
+    others' never (first inf, last -inf, duration 0)."""
+    simulation = Simulation(load_scenario("layered-defense"), seed=1)
+    rng = np.random.default_rng(5)
+    n, radars = 30, len(simulation.sites)
+    position = rng.uniform(-60e3, 60e3, (n, 3)) * [1.0, 1.0, 0.05]
+    position[:, 2] = np.abs(position[:, 2]) + 30.0
+    picture = TrackPicture(50.0, np.arange(n), position,
+                           rng.normal(0.0, 250.0, (n, 3)) * [1.0, 1.0, 0.2],
+                           np.tile(np.eye(3), (n, 1, 1)), np.full((n, radars), 49.0),
+                           np.full(n, 5.0), np.full(n, -1, dtype=np.int8), np.zeros(n))
+    asset_position = simulation.battle_manager.assets.position_m
+    asset = rng.integers(-1, asset_position.shape[0], n)
+    time_to_go = rng.uniform(10.0, 900.0, n)
+    feasible_now = rng.random((simulation.batteries.size, n)) < 0.4
+    rows = np.arange(0, n, 2)
+    needed = rng.random(simulation.batteries.size) < 0.5
+    needed[:2] = [True, False]
+    arguments = (picture, rows, time_to_go, asset, asset_position, feasible_now,
+                 simulation.batteries, simulation.frame,
+                 simulation.scenario.origin.ground_elevation_m, 4.0,
+                 battery_envelopes(simulation.batteries, simulation.interceptor_types),
+                 simulation.fire_control_radars)
+    full = row_engagement_windows(*arguments)
+    some = row_engagement_windows(*arguments, batteries_needed=needed)
+    for name in ("first_s", "last_s", "duration_s"):
+        got, want = getattr(some, name), getattr(full, name)
+        assert got[needed].tobytes() == want[needed].tobytes(), name
+    assert (some.first_s[~needed] == np.inf).all() and (some.last_s[~needed] == -np.inf).all()
+    assert (some.duration_s[~needed] == 0.0).all()
+    assert np.isfinite(full.first_s[~needed]).any()  # windows the short call leaves out
+    assert np.array_equal(some.beyond_horizon, full.beyond_horizon)
+
+
+def test_holds_sampling_only_the_deciding_batteries_hold_the_same_where_there_is_a_pk():
+    """Every cycle of a layered-defense run: the holds with the cycle's salvo Pk given
+    (windows sampled only for the batteries cheaper than one that has a Pk on a held
+    row) equal the holds with all windows wherever a battery has a Pk, so the assignment
+    is the same; the run has cycles where the two differ elsewhere or sample fewer."""
+    simulation = Simulation(load_scenario("layered-defense"), seed=2)
+    manager = simulation.battle_manager
+    original = manager._holds
+    seen = {"cycles": 0, "holding": 0}
+
+    def both(picture, classes, assessment, reach, weapons, free_channels, stocked,
+             eligible, radar_room=None, kill_probability=None):
+        full = original(picture, classes, assessment, reach, weapons, free_channels,
+                        stocked, eligible, radar_room)
+        short = original(picture, classes, assessment, reach, weapons, free_channels,
+                         stocked, eligible, radar_room, kill_probability)
+        shape = kill_probability.shape
+        full = np.zeros(shape, dtype=bool) if full is None else full
+        short = np.zeros(shape, dtype=bool) if short is None else short
+        has_pk = kill_probability != 0.0
+        assert np.array_equal(full[has_pk], short[has_pk])
+        seen["cycles"] += 1
+        seen["holding"] += int((full & has_pk).any())
+        return original(picture, classes, assessment, reach, weapons, free_channels,
+                        stocked, eligible, radar_room, kill_probability)
+
+    manager._holds = both
+    simulation.run()
+    assert seen["cycles"] > 100 and seen["holding"] > 50

@@ -219,6 +219,13 @@ class BattleManager:
                          < self._salvo_cost_usd[:, None]).astype(float)
         self._dearest_salvo_usd = (self._salvo_cost_usd.max() if batteries.size
                                    else -np.inf)
+        # A battery whose windows are not sampled (:meth:`_holds`) counts no shots; its
+        # row of the layering sum is multiplied by zero for every battery that reads the
+        # sum, which gives the same zero as its sampled shots only while those are finite:
+        # an engagement takes time and the log survival is finite.
+        self._windows_may_be_skipped = bool(
+            (np.asarray(self._engagement_time_s) > 1e-3).all()
+            and np.isfinite(self._log_survival).all())
         #: (radars, engagements held, fire-control arrays) of
         #: :meth:`_radar_run_constants`.
         self._engagements_held: tuple[FireControlRadars | None, np.ndarray | None,
@@ -367,10 +374,10 @@ class BattleManager:
         if not kill_probability[weapons > 0].any():
             return  # no battery that can fire reaches an eligible track now
         hold = self._holds(picture, classes, assessment, reach, weapons, free_channels,
-                           stocked, eligible, radar_room)
+                           stocked, eligible, radar_room, kill_probability)
         if hold is not None:
             kill_probability = np.where(hold, 0.0, kill_probability)
-            if not (kill_probability[weapons > 0] > 0.0).any():
+            if not (kill_probability[weapons > 0] != 0.0).any():
                 # Every battery that can fire is held off: the assignment would give no
                 # salvo a track (a weapon with Pk 0 against every track is held back).
                 return
@@ -394,13 +401,19 @@ class BattleManager:
     def _holds(self, picture: TrackPicture, classes: np.ndarray, assessment: ThreatAssessment,
                reach: Engageability, weapons: np.ndarray, free_channels: np.ndarray,
                stocked: np.ndarray, eligible: np.ndarray,
-               radar_room: np.ndarray | None = None) -> np.ndarray | None:
+               radar_room: np.ndarray | None = None,
+               kill_probability: np.ndarray | None = None) -> np.ndarray | None:
         """(n_batteries, n_tracks) bool: doctrine keeps the battery off the track this cycle
         (battery preference and magazine reserve); None when nothing is held. Engagement
         windows are computed only for the tracks a rule can hold, so the load on a cheap
         layer counts the tracks that can be handed to it (those worth less than some
         salvo), not the valuable ones the outer layers engage first. ``radar_room``: the
-        fire-control radars' ``engagements_free`` of this cycle, when already computed."""
+        fire-control radars' ``engagements_free`` of this cycle, when already computed.
+        ``kill_probability``: the cycle's (n_batteries, n_tracks) salvo Pk before the holds
+        (None: unknown). Given it, a battery's layering hold counts only where it has a Pk
+        (elsewhere holding changes nothing), so only the windows of the batteries cheaper
+        than such a battery are sampled; the others' holds may then differ, where they
+        hold nothing anyway."""
         doctrine, batteries = self.doctrine, self.batteries
         preference = doctrine.battery_preference
         if preference == "cheapest_round":
@@ -414,7 +427,14 @@ class BattleManager:
             able = reach.feasible & (weapons > 0)[:, None]
             undecided = (able & (self._salvo_cost_usd[:, None] > worth[None, :])).any()
             if rows.size and undecided:
-                windows = self._windows(picture, assessment, reach, rows)
+                needed = None
+                if kill_probability is not None and self._windows_may_be_skipped:
+                    # The batteries whose hold on some row can change the assignment, and
+                    # the cheaper batteries their holds read (a NaN Pk counts as a Pk).
+                    costly = worth[rows][None, :] < self._salvo_cost_usd[:, None]
+                    deciding = ((kill_probability[:, rows] != 0.0) & costly).any(axis=1)
+                    needed = (self._cheaper[deciding] != 0.0).any(axis=0)
+                windows = self._windows(picture, assessment, reach, rows, needed)
                 # A cheap layer serves no more tracks at once than its fire-control radars
                 # can hold: its channels count only up to that.
                 channels, free = batteries.fire_channels, free_channels
@@ -464,7 +484,8 @@ class BattleManager:
         return cached
 
     def _windows(self, picture: TrackPicture, assessment: ThreatAssessment,
-                 reach: Engageability, rows: np.ndarray) -> EngagementWindows:
+                 reach: Engageability, rows: np.ndarray,
+                 batteries_needed: np.ndarray | None = None) -> EngagementWindows:
         """Engagement windows of the picture's ``rows``, each flown at the asset it threatens
         (:func:`row_engagement_windows`: :func:`engagement_windows` of those rows in one
         compiled call)."""
@@ -473,7 +494,8 @@ class BattleManager:
                                       self.frame, self.ground_elevation_m,
                                       self.doctrine.fire_control_track_age_s, self._envelopes,
                                       self.fire_control_radars,
-                                      radar_arrays=self._radar_arrays())
+                                      radar_arrays=self._radar_arrays(),
+                                      batteries_needed=batteries_needed)
 
     def _open(self, time_s: float, picture: TrackPicture, battery: int, row: int, asset: int,
               intercept_time_s: float, intercept_point_m: np.ndarray, radar: int = -1) -> None:

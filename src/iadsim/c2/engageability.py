@@ -454,7 +454,8 @@ def row_engagement_windows(picture: TrackPicture, rows: np.ndarray, time_to_go_s
                            fire_control_track_age_s: float, envelopes: BatteryEnvelopes,
                            fire_control_radars: FireControlRadars | None = None,
                            samples: int = 10, horizon_s: float = 1_200.0,
-                           radar_arrays: FireControlArrays | None = None
+                           radar_arrays: FireControlArrays | None = None,
+                           batteries_needed: np.ndarray | None = None
                            ) -> EngagementWindows:
     """:func:`engagement_windows` of the picture's ``rows``, each flown at the asset it
     threatens: ``time_to_go_s`` and ``asset`` (-1: none) are the whole picture's
@@ -465,9 +466,14 @@ def row_engagement_windows(picture: TrackPicture, rows: np.ndarray, time_to_go_s
     points and the samples' fire-control holding in NumPy first: the same windows, bit for
     bit, as :func:`engagement_windows` of the rows' picture with those aim points.
     ``radar_arrays``: :func:`fire_control_arrays` of ``fire_control_radars`` (None: built
-    from them)."""
+    from them). ``batteries_needed`` (n_batteries,) bool: the batteries whose windows the
+    caller reads (None: all); the others' are not sampled and come back as never (first
+    inf, last -inf, duration 0), the needed ones' unchanged (each battery's windows are
+    its own)."""
     arrays = (fire_control_arrays(fire_control_radars, batteries)
               if radar_arrays is None else radar_arrays)
+    needed = (np.ones(batteries.size, dtype=np.bool_) if batteries_needed is None
+              else np.ascontiguousarray(batteries_needed, dtype=np.bool_))
     table = envelopes
     first, last, duration, beyond = _row_windows(
         np.ascontiguousarray(picture.position_m, dtype=float),
@@ -482,7 +488,7 @@ def row_engagement_windows(picture: TrackPicture, rows: np.ndarray, time_to_go_s
         frame.gaussian_radius_m(), ground_elevation_m, fire_control_track_age_s, table.kind,
         table.time_of_flight, table.envelope_scalars, arrays.check,
         (picture.time_s - picture.time_s) <= fire_control_track_age_s,
-        arrays.battery_radars, arrays.on_remote, *arrays.coverage, arrays.limited)
+        arrays.battery_radars, arrays.on_remote, *arrays.coverage, arrays.limited, needed)
     return EngagementWindows(first, last, duration, beyond)
 
 
@@ -501,13 +507,14 @@ def _row_windows(position: np.ndarray, velocity: np.ndarray, rows: np.ndarray,
                  on_remote: np.ndarray, radar_position: np.ndarray, to_local: np.ndarray,
                  radar_max_range: np.ndarray, min_elevation: np.ndarray,
                  max_elevation: np.ndarray, sector_center: np.ndarray,
-                 sector_half_width: np.ndarray, limited: np.ndarray
+                 sector_half_width: np.ndarray, limited: np.ndarray, needed: np.ndarray
                  ) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
     """:func:`row_engagement_windows`: the rows' intent (:func:`_intent`, the norms summed
     in NumPy's order), reach, later samples (:func:`_later_engageability`), the
     fire-control radars' coverage of the samples (``check_radars``; every radar holding
     each sample when ``held``, as :func:`_later_feasible`) and the window bounds
-    (:func:`_window_bounds`). Returns first, last, duration and beyond-the-horizon."""
+    (:func:`_window_bounds`), the samples only for the ``needed`` batteries (the others
+    engage nothing). Returns first, last, duration and beyond-the-horizon."""
     n, n_batteries = rows.shape[0], battery_position.shape[0]
     row_position = np.empty((n, 3))
     row_velocity = np.empty((n, 3))
@@ -539,24 +546,32 @@ def _row_windows(position: np.ndarray, velocity: np.ndarray, rows: np.ndarray,
         reach[index] = min(to_go if np.isfinite(to_go) else horizon_s, horizon_s)
         beyond[index] = not (to_go <= horizon_s)
         for battery in range(n_batteries):
-            now[battery, index] = feasible_now[battery, row]
-    feasible, point = _later_engageability(
+            now[battery, index] = feasible_now[battery, row] and needed[battery]
+    chosen_batteries = np.nonzero(needed)[0]
+    sampled, point = _later_engageability(
         row_position, row_velocity, row_time_to_go, reach, samples, radars, time_s,
-        battery_position, reaction_time_s, radar_mask, speed, min_range, max_range,
-        min_altitude, max_altitude, max_flight_time, max_target_speed, origin_altitude_m,
-        earth_radius_m, ground_elevation_m, fire_control_track_age_s, kind, time_of_flight,
-        envelope_scalars)
+        battery_position[chosen_batteries], reaction_time_s[chosen_batteries],
+        radar_mask[chosen_batteries], speed[chosen_batteries], min_range[chosen_batteries],
+        max_range[chosen_batteries], min_altitude[chosen_batteries],
+        max_altitude[chosen_batteries], max_flight_time[chosen_batteries],
+        max_target_speed[chosen_batteries], origin_altitude_m, earth_radius_m,
+        ground_elevation_m, fire_control_track_age_s, kind[chosen_batteries],
+        time_of_flight, envelope_scalars)
     if check_radars:
         holding = np.full((samples * n, radars), held)
-        chosen = _guiding_radar(battery_radars, holding, on_remote,
+        chosen = _guiding_radar(battery_radars[chosen_batteries], holding,
+                                on_remote[chosen_batteries],
                                 np.zeros(battery_radars.shape[1], dtype=np.int64),
-                                np.zeros(n_batteries, dtype=np.int64), False, point,
+                                np.zeros(chosen_batteries.size, dtype=np.int64), False, point,
                                 radar_position, to_local, radar_max_range, min_elevation,
                                 max_elevation, sector_center, sector_half_width)
-        for battery in range(n_batteries):
+        for order, battery in enumerate(chosen_batteries):
             for sample_row in range(samples * n):
-                feasible[battery, sample_row] &= (chosen[battery, sample_row] >= 0
-                                                  or not limited[battery])
+                sampled[order, sample_row] &= (chosen[order, sample_row] >= 0
+                                               or not limited[battery])
+    feasible = np.zeros((n_batteries, samples * n), dtype=np.bool_)
+    for order, battery in enumerate(chosen_batteries):
+        feasible[battery] = sampled[order]
     first, last, duration = _window_bounds(now, feasible.reshape(n_batteries, samples, n),
                                            reach, samples)
     return first, last, duration, beyond
