@@ -44,27 +44,31 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 import numpy as np
+from numba import njit
 
 from iadsim.c2 import kill_assessment
 from iadsim.c2.engageability import (
     Engageability,
     EngagementWindows,
+    FireControlArrays,
     battery_envelopes,
     engageability,
-    engagement_windows,
+    fire_control_arrays,
+    row_engagement_windows,
 )
 from iadsim.c2.fire_control_radars import FireControlRadars, holding_radars
 from iadsim.c2.threat_evaluation import (
     THREAT_CLASSES,
     ThreatAssessment,
     evaluate,
-    picture_threat_class,
+    picture_threat_class_at,
     threat_score,
 )
 from iadsim.c2.wta_dynamic import (
+    SURVIVAL_FLOOR,
     assign_cycle,
-    cheaper_layer_holds,
     cheaper_now_holds,
+    layer_holds,
     reserve_holds,
     salvo_kill_probability,
 )
@@ -87,6 +91,12 @@ from iadsim.world.geodesy import LocalFrame
 _KIND_OF_THREAT_CLASS = np.array([THREAT_KINDS.index(name) for name in THREAT_CLASSES])
 
 MAX_ENGAGEMENTS_PER_TRACK = {"shoot_look_shoot": 1, "shoot_shoot": 2}
+#: The room :meth:`FireControlRadars.engagements_free` gives a battery they do not limit.
+_UNLIMITED_ROOM = np.iinfo(np.int64).max // 4
+#: Placeholders of :func:`_cycle_weapons` for a run without fire-control radars.
+_NO_SLOTS = np.zeros(0, dtype=np.int64)
+_NO_BATTERY_RADARS = np.zeros((0, 0), dtype=np.bool_)
+_NO_LIMITED = np.zeros(0, dtype=np.bool_)
 #: A battery with fire-control directors holds a launch until its director's track has
 #: settled, at most this long past the launch time (s); then it fires from the picture.
 FIRE_CONTROL_WAIT_S = 5.0
@@ -180,6 +190,10 @@ class BattleManager:
         self.fire_control_radars: FireControlRadars | None = None
         self._engagement_of_round: dict[int, int] = {}
         kind = batteries.interceptor_type
+        by_kind = types.single_shot_pk_by_kind
+        #: Every type's Pk is the same against every threat kind (fixed for the run).
+        self._pk_same_for_every_kind = bool(
+            by_kind is None or (by_kind == types.single_shot_pk[:, None]).all())
         self._salvo_pk = salvo_kill_probability(
             predicted_single_shot_pk(types.lethal_radius_m[kind], types.aim_error_m[kind],
                                      types.single_shot_pk[kind]), batteries.salvo_size)
@@ -198,24 +212,41 @@ class BattleManager:
         self._threat_worth_usd = np.array([getattr(worth, name) for name in THREAT_CLASSES])
         # The batteries' interceptor envelopes, fixed for the run (read every cycle).
         self._envelopes = battery_envelopes(batteries, types)
-        #: (radars, engagements held) of :meth:`_radar_engagements_held`.
-        self._engagements_held: tuple[FireControlRadars, np.ndarray] | None = None
+        # What the layering hold reads of the batteries, fixed for the run
+        # (:func:`iadsim.c2.wta_dynamic.layer_holds`).
+        self._log_survival = np.log(np.maximum(1.0 - self._salvo_pk, SURVIVAL_FLOOR))
+        self._cheaper = (self._salvo_cost_usd[None, :]
+                         < self._salvo_cost_usd[:, None]).astype(float)
+        self._dearest_salvo_usd = (self._salvo_cost_usd.max() if batteries.size
+                                   else -np.inf)
+        # A battery whose windows are not sampled (:meth:`_holds`) counts no shots; its
+        # row of the layering sum is multiplied by zero for every battery that reads the
+        # sum, which gives the same zero as its sampled shots only while those are finite:
+        # an engagement takes time and the log survival is finite.
+        self._windows_may_be_skipped = bool(
+            (np.asarray(self._engagement_time_s) > 1e-3).all()
+            and np.isfinite(self._log_survival).all())
+        #: (radars, engagements held, fire-control arrays) of
+        #: :meth:`_radar_run_constants`.
+        self._engagements_held: tuple[FireControlRadars | None, np.ndarray | None,
+                                      FireControlArrays] | None = None
 
     def _track_classes(self, picture: TrackPicture) -> np.ndarray:
         """(n_tracks,) threat class of each track as the picture shows it (its kinematic
         classification and height over the ground); computed once a cycle."""
-        height = self.frame.approximate_altitude_m(picture.position_m) - self.ground_elevation_m
-        return picture_threat_class(picture.kind_index, picture.kind_confidence,
-                                    picture.velocity_mps, height)
+        return picture_threat_class_at(picture.kind_index, picture.kind_confidence,
+                                       picture.velocity_mps, picture.position_m,
+                                       self.frame.alt_m, self.frame.gaussian_radius_m(),
+                                       self.ground_elevation_m)
 
     def _salvo_pk_against(self, classes: np.ndarray, shape: tuple[int, int]) -> np.ndarray:
         """(n_batteries, n_tracks) predicted salvo Pk: each battery's type's single-shot Pk
         against the tracks' threat ``classes`` (:meth:`_track_classes`; an interceptor may
         be surer of a drone than of a re-entry vehicle), through the aim-error model."""
+        if self._pk_same_for_every_kind:
+            return np.broadcast_to(self._salvo_pk[:, None], shape)
         by_kind = self.types.single_shot_pk_by_kind
         kind = self.batteries.interceptor_type
-        if by_kind is None or (by_kind == self.types.single_shot_pk[:, None]).all():
-            return np.broadcast_to(self._salvo_pk[:, None], shape)
         columns = _KIND_OF_THREAT_CLASS[classes]
         types = self.types
         single = predicted_single_shot_pk(types.lethal_radius_m[kind][:, None],
@@ -291,16 +322,21 @@ class BattleManager:
         if picture.size == 0 or self.batteries.size == 0:
             return
         batteries = self.batteries
-        free_channels = batteries.fire_channels - batteries.channels_busy
-        available = batteries.available_rounds()
-        stocked = available >= batteries.salvo_size
-        weapons = np.where(stocked, np.minimum(free_channels, available // batteries.salvo_size),
-                           0)
         radars = self.fire_control_radars
-        radar_room = None  # engagements the fire-control radars can still take (this cycle)
-        if radars is not None:  # a full fire-control radar takes no new target
-            radar_room = radars.engagements_free(batteries.salvo_size)
-            weapons = np.minimum(weapons, radar_room)
+        # Engagements the fire-control radars can still take this cycle (None: no radars;
+        # a full fire-control radar takes no new target).
+        if radars is None:
+            free_channels, stocked, weapons, _ = _cycle_weapons(
+                batteries.fire_channels, batteries.channels_busy, batteries.launcher_rounds,
+                batteries.reserved, batteries.salvo_size, False, _NO_SLOTS, _NO_SLOTS,
+                _NO_BATTERY_RADARS, _NO_LIMITED, _NO_SLOTS)
+            radar_room = None
+        else:
+            arrays = self._radar_arrays()
+            free_channels, stocked, weapons, radar_room = _cycle_weapons(
+                batteries.fire_channels, batteries.channels_busy, batteries.launcher_rounds,
+                batteries.reserved, batteries.salvo_size, True, radars.capacity, radars.used,
+                arrays.battery_radars, arrays.limited, arrays.need)
         if not (weapons > 0).any():
             return  # nobody could fire: skip the evaluation
         open_engagements = self._open_by_track
@@ -315,13 +351,16 @@ class BattleManager:
                               self.doctrine.threat_corridor_m, self.doctrine.priority,
                               picture.speed_sigma_mps, picture.ballistic_acceleration_mps2,
                               self.ground_elevation_m - self.frame.alt_m,
-                              self.frame.gaussian_radius_m(), self.frame.alt_m)
+                              self.frame.gaussian_radius_m(), self.frame.alt_m,
+                              ranked=False)
         reach = engageability(picture, assessment.time_to_go_s, batteries, self.types,
                               self.frame, self.ground_elevation_m,
                               self.doctrine.fire_control_track_age_s, radars,
-                              envelopes=self._envelopes)
+                              envelopes=self._envelopes, radar_arrays=self._radar_arrays())
         classes = self._track_classes(picture)
-        salvo_pk = self._salvo_pk_against(classes, reach.feasible.shape)
+        # The same Pk against every class: each battery's column broadcasts in the wheres.
+        salvo_pk = (self._salvo_pk[:, None] if self._pk_same_for_every_kind
+                    else self._salvo_pk_against(classes, reach.feasible.shape))
         if self._beam.any():
             salvo_pk = np.where(self._beam[:, None],
                                 self._beam_kill_probability(classes, reach), salvo_pk)
@@ -335,9 +374,13 @@ class BattleManager:
         if not kill_probability[weapons > 0].any():
             return  # no battery that can fire reaches an eligible track now
         hold = self._holds(picture, classes, assessment, reach, weapons, free_channels,
-                           stocked, eligible, radar_room)
+                           stocked, eligible, radar_room, kill_probability)
         if hold is not None:
             kill_probability = np.where(hold, 0.0, kill_probability)
+            if not (kill_probability[weapons > 0] != 0.0).any():
+                # Every battery that can fire is held off: the assignment would give no
+                # salvo a track (a weapon with Pk 0 against every track is held back).
+                return
         value = threat_score(assessment, self.assets.value, self.doctrine.priority)
         holding = (None if radars is None
                    else holding_radars(picture, self.doctrine.fire_control_track_age_s))
@@ -358,13 +401,19 @@ class BattleManager:
     def _holds(self, picture: TrackPicture, classes: np.ndarray, assessment: ThreatAssessment,
                reach: Engageability, weapons: np.ndarray, free_channels: np.ndarray,
                stocked: np.ndarray, eligible: np.ndarray,
-               radar_room: np.ndarray | None = None) -> np.ndarray | None:
+               radar_room: np.ndarray | None = None,
+               kill_probability: np.ndarray | None = None) -> np.ndarray | None:
         """(n_batteries, n_tracks) bool: doctrine keeps the battery off the track this cycle
         (battery preference and magazine reserve); None when nothing is held. Engagement
         windows are computed only for the tracks a rule can hold, so the load on a cheap
         layer counts the tracks that can be handed to it (those worth less than some
         salvo), not the valuable ones the outer layers engage first. ``radar_room``: the
-        fire-control radars' ``engagements_free`` of this cycle, when already computed."""
+        fire-control radars' ``engagements_free`` of this cycle, when already computed.
+        ``kill_probability``: the cycle's (n_batteries, n_tracks) salvo Pk before the holds
+        (None: unknown). Given it, a battery's layering hold counts only where it has a Pk
+        (elsewhere holding changes nothing), so only the windows of the batteries cheaper
+        than such a battery are sampled; the others' holds may then differ, where they
+        hold nothing anyway."""
         doctrine, batteries = self.doctrine, self.batteries
         preference = doctrine.battery_preference
         if preference == "cheapest_round":
@@ -373,12 +422,19 @@ class BattleManager:
             hold = np.zeros(reach.feasible.shape, dtype=bool)
         if preference == "cheapest_in_time":
             worth = self._threat_worth_usd[classes]
-            rows = np.nonzero(eligible & (worth < self._salvo_cost_usd.max()))[0]
+            rows = np.nonzero(eligible & (worth < self._dearest_salvo_usd))[0]
             # Only a battery that could fire at a track now needs a decision on it.
             able = reach.feasible & (weapons > 0)[:, None]
             undecided = (able & (self._salvo_cost_usd[:, None] > worth[None, :])).any()
             if rows.size and undecided:
-                windows = self._windows(picture, assessment, reach, rows)
+                needed = None
+                if kill_probability is not None and self._windows_may_be_skipped:
+                    # The batteries whose hold on some row can change the assignment, and
+                    # the cheaper batteries their holds read (a NaN Pk counts as a Pk).
+                    costly = worth[rows][None, :] < self._salvo_cost_usd[:, None]
+                    deciding = ((kill_probability[:, rows] != 0.0) & costly).any(axis=1)
+                    needed = (self._cheaper[deciding] != 0.0).any(axis=0)
+                windows = self._windows(picture, assessment, reach, rows, needed)
                 # A cheap layer serves no more tracks at once than its fire-control radars
                 # can hold: its channels count only up to that.
                 channels, free = batteries.fire_channels, free_channels
@@ -387,51 +443,59 @@ class BattleManager:
                     channels = np.minimum(channels, self._radar_engagements_held(radars))
                     free = np.minimum(free, radars.engagements_free(batteries.salvo_size)
                                       if radar_room is None else radar_room)
-                hold[:, rows] = cheaper_layer_holds(
-                    self._salvo_cost_usd, worth[rows], self._salvo_pk, windows,
-                    reach.feasible[:, rows], self._engagement_time_s, channels, free,
+                hold[:, rows] = layer_holds(
+                    self._salvo_cost_usd, worth[rows], self._log_survival, self._cheaper,
+                    windows, reach.feasible[:, rows], self._engagement_time_s, channels, free,
                     stocked, np.ones(rows.size, dtype=bool),
                     doctrine.handover_kill_probability)
-        left = (batteries.launcher_rounds.clip(0).sum(axis=1) + batteries.reserve
-                + batteries.reload_rounds.sum(axis=1) - batteries.reserved)
-        low = left <= doctrine.magazine_reserve_fraction * batteries.initial_rounds
-        if doctrine.magazine_reserve_fraction > 0.0 and low.any():
-            rows = np.nonzero(eligible)[0]
-            windows = self._windows(picture, assessment, reach, rows)
-            hold[:, rows] |= reserve_holds(low, np.isfinite(windows.first_s), stocked)
+        if doctrine.magazine_reserve_fraction > 0.0:
+            left = (batteries.launcher_rounds.clip(0).sum(axis=1) + batteries.reserve
+                    + batteries.reload_rounds.sum(axis=1) - batteries.reserved)
+            low = left <= doctrine.magazine_reserve_fraction * batteries.initial_rounds
+            if low.any():
+                rows = np.nonzero(eligible)[0]
+                windows = self._windows(picture, assessment, reach, rows)
+                hold[:, rows] |= reserve_holds(low, np.isfinite(windows.first_s), stocked)
         return hold if hold.any() else None
 
     def _radar_engagements_held(self, radars: FireControlRadars) -> np.ndarray:
         """``radars.engagements_held`` of the batteries' salvos: fixed for a run (the
         radars' capacities and the salvo sizes do not change), so computed once per set
         of radars."""
+        return self._radar_run_constants(radars)[1]
+
+    def _radar_arrays(self) -> FireControlArrays:
+        """:func:`fire_control_arrays` of the run's fire-control radars (or of none),
+        built once per set of radars."""
+        return self._radar_run_constants(self.fire_control_radars)[2]
+
+    def _radar_run_constants(self, radars: FireControlRadars | None
+                             ) -> tuple[FireControlRadars | None, np.ndarray | None,
+                                        FireControlArrays]:
+        """(radars, engagements held, :func:`fire_control_arrays`), computed once per set
+        of radars (None: none): the radars' capacities and coverage, the batteries they
+        limit and the salvo sizes do not change during a run."""
         cached = self._engagements_held
         if cached is None or cached[0] is not radars:
-            cached = (radars, radars.engagements_held(self.batteries.salvo_size))
+            held = (None if radars is None
+                    else radars.engagements_held(self.batteries.salvo_size))
+            cached = (radars, held, fire_control_arrays(radars, self.batteries))
             self._engagements_held = cached
-        return cached[1]
+        return cached
 
     def _windows(self, picture: TrackPicture, assessment: ThreatAssessment,
-                 reach: Engageability, rows: np.ndarray) -> EngagementWindows:
-        """Engagement windows of the picture's ``rows``, each flown at the asset it threatens."""
-        aim_point = np.full((rows.size, 3), np.nan)
-        asset = assessment.asset[rows]
-        aim_point[asset >= 0] = self.assets.position_m[asset[asset >= 0]]
-        part = TrackPicture(picture.time_s, picture.track_id[rows], picture.position_m[rows],
-                            picture.velocity_mps[rows], picture.position_cov_m2[rows],
-                            picture.last_update_by_radar_s[rows], picture.speed_sigma_mps[rows],
-                            picture.kind_index[rows], picture.kind_confidence[rows],
-                            None if picture.acceleration_mps2 is None
-                            else picture.acceleration_mps2[rows],
-                            None if picture.ballistic_model is None
-                            else picture.ballistic_model[rows])
-        now = Engageability(reach.feasible[:, rows], reach.intercept_time_s[:, rows],
-                            reach.intercept_point_m[:, rows])
-        return engagement_windows(part, assessment.time_to_go_s[rows], self.batteries,
-                                  self.types, self.frame, self.ground_elevation_m,
-                                  self.doctrine.fire_control_track_age_s, aim_point, now=now,
-                                  fire_control_radars=self.fire_control_radars,
-                                  envelopes=self._envelopes)
+                 reach: Engageability, rows: np.ndarray,
+                 batteries_needed: np.ndarray | None = None) -> EngagementWindows:
+        """Engagement windows of the picture's ``rows``, each flown at the asset it threatens
+        (:func:`row_engagement_windows`: :func:`engagement_windows` of those rows in one
+        compiled call)."""
+        return row_engagement_windows(picture, rows, assessment.time_to_go_s, assessment.asset,
+                                      self.assets.position_m, reach.feasible, self.batteries,
+                                      self.frame, self.ground_elevation_m,
+                                      self.doctrine.fire_control_track_age_s, self._envelopes,
+                                      self.fire_control_radars,
+                                      radar_arrays=self._radar_arrays(),
+                                      batteries_needed=batteries_needed)
 
     def _open(self, time_s: float, picture: TrackPicture, battery: int, row: int, asset: int,
               intercept_time_s: float, intercept_point_m: np.ndarray, radar: int = -1) -> None:
@@ -696,3 +760,42 @@ class BattleManager:
             self.log.add(EventKind.KILL_ASSESSMENT, time_s, track_id=engagement.track_id,
                          battery_index=engagement.battery,
                          interceptor_id=engagement.interceptor_ids[-1], value=float(killed))
+
+
+@njit(cache=True)
+def _cycle_weapons(fire_channels: np.ndarray, channels_busy: np.ndarray,
+                   launcher_rounds: np.ndarray, reserved: np.ndarray, salvo_size: np.ndarray,
+                   with_radars: bool, capacity: np.ndarray, used: np.ndarray,
+                   battery_radars: np.ndarray, limited: np.ndarray, need: np.ndarray
+                   ) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    """Per battery, what it can do this cycle: free fire channels, whether it has a salvo
+    on its launchers not promised yet (``Batteries.available_rounds`` at least a salvo),
+    the salvos it can fire now, and (``with_radars``) the new engagements its fire-control
+    radars can still take (:meth:`FireControlRadars.engagements_free`, ``need`` slots an
+    engagement), which also bound its salvos. Integers throughout: the same values as the
+    array forms, in one compiled pass (the battle manager asks every cycle)."""
+    n = fire_channels.shape[0]
+    free_channels = np.empty(n, dtype=np.int64)
+    stocked = np.empty(n, dtype=np.bool_)
+    weapons = np.empty(n, dtype=np.int64)
+    room = np.empty(n if with_radars else 0, dtype=np.int64)
+    for battery in range(n):
+        free_channels[battery] = fire_channels[battery] - channels_busy[battery]
+        available = 0
+        for launcher in range(launcher_rounds.shape[1]):
+            available += max(launcher_rounds[battery, launcher], 0)
+        available -= reserved[battery]
+        stocked[battery] = available >= salvo_size[battery]
+        weapons[battery] = (min(free_channels[battery], available // salvo_size[battery])
+                            if stocked[battery] else 0)
+        if with_radars:
+            if limited[battery]:
+                total = 0
+                for radar in range(capacity.shape[0]):
+                    if battery_radars[battery, radar]:
+                        total += max(capacity[radar] - used[radar], 0) // need[battery]
+                room[battery] = total
+            else:
+                room[battery] = _UNLIMITED_ROOM
+            weapons[battery] = min(weapons[battery], room[battery])
+    return free_channels, stocked, weapons, room

@@ -21,7 +21,7 @@ from dataclasses import dataclass
 import numpy as np
 from numba import njit
 
-from iadsim.c2.fire_control_radars import FireControlRadars, holding_radars
+from iadsim.c2.fire_control_radars import FireControlRadars, _guiding_radar
 from iadsim.effectors.batteries import Batteries, InterceptorTable
 from iadsim.effectors.envelope import intercept_solution, stacked_tables
 from iadsim.tracking.tracker import TrackPicture
@@ -71,30 +71,135 @@ def engageability(picture: TrackPicture, time_to_go_s: np.ndarray, batteries: Ba
                   fire_control_track_age_s: float,
                   fire_control_radars: FireControlRadars | None = None,
                   check_slots: bool = True,
-                  envelopes: BatteryEnvelopes | None = None) -> Engageability:
+                  envelopes: BatteryEnvelopes | None = None,
+                  radar_arrays: FireControlArrays | None = None) -> Engageability:
     """Evaluate every battery against every confirmed track of the picture.
 
     ``fire_control_radars``: the run's fire-control radars (None: no battery is limited
     by one); ``check_slots``: whether their free track slots count (False for an instant
     to come, when engagements open now will have ended); ``envelopes``: the batteries'
-    :func:`battery_envelopes` (None: built from ``batteries`` and ``types``).
+    :func:`battery_envelopes` (None: built from ``batteries`` and ``types``);
+    ``radar_arrays``: :func:`fire_control_arrays` of ``fire_control_radars`` (None: built
+    from them).
     """
     table = battery_envelopes(batteries, types) if envelopes is None else envelopes
-    feasible, t_intercept, point = _engageability(
+    arrays = (fire_control_arrays(fire_control_radars, batteries)
+              if radar_arrays is None else radar_arrays)
+    check_radars = arrays.check and picture.size > 0
+    need = arrays.need if check_slots else arrays.no_need
+    feasible, t_intercept, point = _engageability_with_radars(
         picture.position_m, picture.velocity_mps, picture.last_update_by_radar_s,
         picture.time_s, np.asarray(time_to_go_s, dtype=float), batteries.position_m,
         batteries.reaction_time_s, batteries.fire_control_mask, table.speed_mps,
         table.min_range_m, table.max_range_m, table.min_altitude_m, table.max_altitude_m,
         table.max_flight_time_s, table.max_target_speed_mps, frame.alt_m,
         frame.gaussian_radius_m(), ground_elevation_m, fire_control_track_age_s,
-        table.kind, table.time_of_flight, table.envelope_scalars)
-    if (fire_control_radars is not None and picture.size
-            and fire_control_radars.limited.any()):
-        need = (fire_control_radars.slots_per_engagement(batteries.salvo_size)
-                if check_slots else None)
-        feasible &= fire_control_radars.engageable(
-            holding_radars(picture, fire_control_track_age_s), point, need)
+        table.kind, table.time_of_flight, table.envelope_scalars, check_radars,
+        check_slots, arrays.battery_radars, arrays.on_remote,
+        arrays.free_slots(fire_control_radars), need, *arrays.coverage, arrays.limited)
     return Engageability(feasible, t_intercept, point)
+
+
+@dataclass(frozen=True, slots=True)
+class FireControlArrays:
+    """What the compiled engageability tests read of the run's fire-control radars
+    (:class:`FireControlRadars`), in the dtypes they take, with placeholders when the run
+    has none. Fixed for a run (the radars' coverage, the batteries they limit and the
+    slots an engagement takes do not change; only the slots in use do): the battle
+    manager builds it once (:func:`fire_control_arrays`) rather than every cycle.
+
+    ``check``: some battery is limited by the radars; ``battery_radars``, ``on_remote``,
+    ``limited``, ``need`` (slots one engagement takes), as :class:`FireControlRadars`
+    has them per battery; ``no_need``: zeros (slots not checked); ``coverage``: the
+    radars' position, rotation to their own frames, range, elevation limits, sector
+    centre and half width, in :func:`_guiding_radar`'s order."""
+
+    check: bool
+    battery_radars: np.ndarray
+    on_remote: np.ndarray
+    limited: np.ndarray
+    need: np.ndarray
+    no_need: np.ndarray
+    coverage: tuple[np.ndarray, ...]
+
+    def free_slots(self, radars: FireControlRadars | None) -> np.ndarray:
+        """(n_radars,) int64 free track slots of ``radars`` now (empty without radars)."""
+        if radars is None or not self.check:
+            return _NO_SLOTS
+        return (radars.capacity - radars.used).astype(np.int64)
+
+
+_NO_SLOTS = np.zeros(0, dtype=np.int64)
+
+
+def fire_control_arrays(radars: FireControlRadars | None, batteries: Batteries
+                        ) -> FireControlArrays:
+    """The :class:`FireControlArrays` of the run's ``radars`` (None: none)."""
+    count = batteries.size
+    no_need = np.zeros(count, dtype=np.int64)
+    if radars is None or not radars.limited.any():
+        return FireControlArrays(
+            False, np.zeros((count, 0), dtype=np.bool_), np.zeros(count, dtype=np.bool_),
+            np.zeros(count, dtype=np.bool_), no_need, no_need,
+            (np.zeros((0, 3)), np.zeros((0, 3, 3)), np.zeros(0), np.zeros(0), np.zeros(0),
+             np.zeros(0), np.zeros(0)))
+    return FireControlArrays(
+        True, np.ascontiguousarray(radars.battery_radars, dtype=np.bool_),
+        np.ascontiguousarray(radars.on_remote, dtype=np.bool_),
+        np.ascontiguousarray(radars.limited, dtype=np.bool_),
+        radars.slots_per_engagement(batteries.salvo_size).astype(np.int64), no_need,
+        (np.ascontiguousarray(radars.position_m, dtype=float),
+         np.ascontiguousarray(radars.to_local, dtype=float),
+         np.asarray(radars.max_range_m, dtype=float),
+         np.asarray(radars.min_elevation_rad, dtype=float),
+         np.asarray(radars.max_elevation_rad, dtype=float),
+         np.asarray(radars.sector_center_rad, dtype=float),
+         np.asarray(radars.sector_half_width_rad, dtype=float)))
+
+
+@njit(cache=True, error_model="numpy")
+def _engageability_with_radars(
+        track_position: np.ndarray, track_velocity: np.ndarray,
+        last_update_by_radar_s: np.ndarray, time_s: float, time_to_go_s: np.ndarray,
+        battery_position: np.ndarray, reaction_time_s: np.ndarray, radar_mask: np.ndarray,
+        speed: np.ndarray, min_range: np.ndarray, max_range: np.ndarray,
+        min_altitude: np.ndarray, max_altitude: np.ndarray, max_flight_time: np.ndarray,
+        max_target_speed: np.ndarray, origin_altitude_m: float, earth_radius_m: float,
+        ground_elevation_m: float, fire_control_track_age_s: float, kind: np.ndarray,
+        time_of_flight: np.ndarray, envelope_scalars: np.ndarray, check_radars: bool,
+        check_slots: bool, battery_radars: np.ndarray, on_remote: np.ndarray,
+        free_slots: np.ndarray, need_slots: np.ndarray, radar_position: np.ndarray,
+        to_local: np.ndarray, radar_max_range: np.ndarray, min_elevation: np.ndarray,
+        max_elevation: np.ndarray, sector_center: np.ndarray,
+        sector_half_width: np.ndarray, limited: np.ndarray
+        ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """:func:`_engageability`, then (``check_radars``) the fire-control radars' test of
+    :meth:`FireControlRadars.engageable`: the radars holding each track now
+    (:func:`holding_radars`) and :func:`_guiding_radar` with ``need_slots`` free when
+    ``check_slots``. One compiled call: the battle manager tests engageability every
+    cycle."""
+    feasible, t_intercept, point = _engageability(
+        track_position, track_velocity, last_update_by_radar_s, time_s, time_to_go_s,
+        battery_position, reaction_time_s, radar_mask, speed, min_range, max_range,
+        min_altitude, max_altitude, max_flight_time, max_target_speed, origin_altitude_m,
+        earth_radius_m, ground_elevation_m, fire_control_track_age_s, kind, time_of_flight,
+        envelope_scalars)
+    if check_radars:
+        n_tracks, n_radars = last_update_by_radar_s.shape
+        holding = np.empty((n_tracks, n_radars), dtype=np.bool_)
+        for track in range(n_tracks):
+            for radar in range(n_radars):
+                holding[track, radar] = (time_s - last_update_by_radar_s[track, radar]
+                                         <= fire_control_track_age_s)
+        chosen = _guiding_radar(battery_radars, holding, on_remote, free_slots, need_slots,
+                                check_slots, point, radar_position, to_local,
+                                radar_max_range, min_elevation, max_elevation,
+                                sector_center, sector_half_width)
+        for battery in range(battery_position.shape[0]):
+            for track in range(n_tracks):
+                feasible[battery, track] &= (chosen[battery, track] >= 0
+                                             or not limited[battery])
+    return feasible, t_intercept, point
 
 
 @njit(cache=True, error_model="numpy")
@@ -340,6 +445,136 @@ def _later_engageability(position: np.ndarray, velocity: np.ndarray, time_to_go_
         earth_radius_m, ground_elevation_m, fire_control_track_age_s, kind, time_of_flight,
         envelope_scalars)
     return feasible, point
+
+
+def row_engagement_windows(picture: TrackPicture, rows: np.ndarray, time_to_go_s: np.ndarray,
+                           asset: np.ndarray, asset_position_m: np.ndarray,
+                           feasible_now: np.ndarray, batteries: Batteries,
+                           frame: LocalFrame, ground_elevation_m: float,
+                           fire_control_track_age_s: float, envelopes: BatteryEnvelopes,
+                           fire_control_radars: FireControlRadars | None = None,
+                           samples: int = 10, horizon_s: float = 1_200.0,
+                           radar_arrays: FireControlArrays | None = None,
+                           batteries_needed: np.ndarray | None = None
+                           ) -> EngagementWindows:
+    """:func:`engagement_windows` of the picture's ``rows``, each flown at the asset it
+    threatens: ``time_to_go_s`` and ``asset`` (-1: none) are the whole picture's
+    (:func:`iadsim.c2.threat_evaluation.evaluate`), ``asset_position_m`` (m, 3) the
+    assets' positions and ``feasible_now`` (n_batteries, n_tracks) the whole picture's
+    :func:`engageability` now. The battle manager's windows of every cycle in one
+    compiled call (:func:`_row_windows`), without building the rows' picture, their aim
+    points and the samples' fire-control holding in NumPy first: the same windows, bit for
+    bit, as :func:`engagement_windows` of the rows' picture with those aim points.
+    ``radar_arrays``: :func:`fire_control_arrays` of ``fire_control_radars`` (None: built
+    from them). ``batteries_needed`` (n_batteries,) bool: the batteries whose windows the
+    caller reads (None: all); the others' are not sampled and come back as never (first
+    inf, last -inf, duration 0), the needed ones' unchanged (each battery's windows are
+    its own)."""
+    arrays = (fire_control_arrays(fire_control_radars, batteries)
+              if radar_arrays is None else radar_arrays)
+    needed = (np.ones(batteries.size, dtype=np.bool_) if batteries_needed is None
+              else np.ascontiguousarray(batteries_needed, dtype=np.bool_))
+    table = envelopes
+    first, last, duration, beyond = _row_windows(
+        np.ascontiguousarray(picture.position_m, dtype=float),
+        np.ascontiguousarray(picture.velocity_mps, dtype=float),
+        np.ascontiguousarray(rows, dtype=np.intp), np.asarray(time_to_go_s, dtype=float),
+        np.asarray(asset, dtype=np.intp), np.ascontiguousarray(asset_position_m, dtype=float),
+        np.ascontiguousarray(feasible_now, dtype=np.bool_), samples, float(horizon_s),
+        picture.last_update_by_radar_s.shape[1], picture.time_s, batteries.position_m,
+        batteries.reaction_time_s, batteries.fire_control_mask, table.speed_mps,
+        table.min_range_m, table.max_range_m, table.min_altitude_m, table.max_altitude_m,
+        table.max_flight_time_s, table.max_target_speed_mps, frame.alt_m,
+        frame.gaussian_radius_m(), ground_elevation_m, fire_control_track_age_s, table.kind,
+        table.time_of_flight, table.envelope_scalars, arrays.check,
+        (picture.time_s - picture.time_s) <= fire_control_track_age_s,
+        arrays.battery_radars, arrays.on_remote, *arrays.coverage, arrays.limited, needed)
+    return EngagementWindows(first, last, duration, beyond)
+
+
+@njit(cache=True, error_model="numpy")
+def _row_windows(position: np.ndarray, velocity: np.ndarray, rows: np.ndarray,
+                 time_to_go_s: np.ndarray, asset: np.ndarray, asset_position: np.ndarray,
+                 feasible_now: np.ndarray, samples: int, horizon_s: float, radars: int,
+                 time_s: float, battery_position: np.ndarray, reaction_time_s: np.ndarray,
+                 radar_mask: np.ndarray, speed: np.ndarray, min_range: np.ndarray,
+                 max_range: np.ndarray, min_altitude: np.ndarray, max_altitude: np.ndarray,
+                 max_flight_time: np.ndarray, max_target_speed: np.ndarray,
+                 origin_altitude_m: float, earth_radius_m: float, ground_elevation_m: float,
+                 fire_control_track_age_s: float, kind: np.ndarray,
+                 time_of_flight: np.ndarray, envelope_scalars: np.ndarray,
+                 check_radars: bool, held: bool, battery_radars: np.ndarray,
+                 on_remote: np.ndarray, radar_position: np.ndarray, to_local: np.ndarray,
+                 radar_max_range: np.ndarray, min_elevation: np.ndarray,
+                 max_elevation: np.ndarray, sector_center: np.ndarray,
+                 sector_half_width: np.ndarray, limited: np.ndarray, needed: np.ndarray
+                 ) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    """:func:`row_engagement_windows`: the rows' intent (:func:`_intent`, the norms summed
+    in NumPy's order), reach, later samples (:func:`_later_engageability`), the
+    fire-control radars' coverage of the samples (``check_radars``; every radar holding
+    each sample when ``held``, as :func:`_later_feasible`) and the window bounds
+    (:func:`_window_bounds`), the samples only for the ``needed`` batteries (the others
+    engage nothing). Returns first, last, duration and beyond-the-horizon."""
+    n, n_batteries = rows.shape[0], battery_position.shape[0]
+    row_position = np.empty((n, 3))
+    row_velocity = np.empty((n, 3))
+    row_time_to_go = np.empty(n)
+    reach = np.empty(n)
+    beyond = np.empty(n, dtype=np.bool_)
+    now = np.empty((n_batteries, n), dtype=np.bool_)
+    for index in range(n):
+        row = rows[index]
+        for axis in range(3):
+            row_position[index, axis] = position[row, axis]
+            row_velocity[index, axis] = velocity[row, axis]
+        row_time_to_go[index] = time_to_go_s[row]
+        target = asset[row]
+        if target >= 0:  # flown straight at its asset at its current speed
+            east = asset_position[target, 0] - position[row, 0]
+            north = asset_position[target, 1] - position[row, 1]
+            up = asset_position[target, 2] - position[row, 2]
+            distance = np.sqrt(east * east + north * north + up * up)
+            vx, vy, vz = velocity[row, 0], velocity[row, 1], velocity[row, 2]
+            track_speed = np.sqrt(vx * vx + vy * vy + vz * vz)
+            if np.isfinite(distance) and distance > 1.0 and track_speed > 1.0:
+                scale = track_speed / distance
+                row_velocity[index, 0] = east * scale
+                row_velocity[index, 1] = north * scale
+                row_velocity[index, 2] = up * scale
+                row_time_to_go[index] = distance / track_speed
+        to_go = row_time_to_go[index]
+        reach[index] = min(to_go if np.isfinite(to_go) else horizon_s, horizon_s)
+        beyond[index] = not (to_go <= horizon_s)
+        for battery in range(n_batteries):
+            now[battery, index] = feasible_now[battery, row] and needed[battery]
+    chosen_batteries = np.nonzero(needed)[0]
+    sampled, point = _later_engageability(
+        row_position, row_velocity, row_time_to_go, reach, samples, radars, time_s,
+        battery_position[chosen_batteries], reaction_time_s[chosen_batteries],
+        radar_mask[chosen_batteries], speed[chosen_batteries], min_range[chosen_batteries],
+        max_range[chosen_batteries], min_altitude[chosen_batteries],
+        max_altitude[chosen_batteries], max_flight_time[chosen_batteries],
+        max_target_speed[chosen_batteries], origin_altitude_m, earth_radius_m,
+        ground_elevation_m, fire_control_track_age_s, kind[chosen_batteries],
+        time_of_flight, envelope_scalars)
+    if check_radars:
+        holding = np.full((samples * n, radars), held)
+        chosen = _guiding_radar(battery_radars[chosen_batteries], holding,
+                                on_remote[chosen_batteries],
+                                np.zeros(battery_radars.shape[1], dtype=np.int64),
+                                np.zeros(chosen_batteries.size, dtype=np.int64), False, point,
+                                radar_position, to_local, radar_max_range, min_elevation,
+                                max_elevation, sector_center, sector_half_width)
+        for order, battery in enumerate(chosen_batteries):
+            for sample_row in range(samples * n):
+                sampled[order, sample_row] &= (chosen[order, sample_row] >= 0
+                                               or not limited[battery])
+    feasible = np.zeros((n_batteries, samples * n), dtype=np.bool_)
+    for order, battery in enumerate(chosen_batteries):
+        feasible[battery] = sampled[order]
+    first, last, duration = _window_bounds(now, feasible.reshape(n_batteries, samples, n),
+                                           reach, samples)
+    return first, last, duration, beyond
 
 
 def _repeat(rows: np.ndarray, times: int) -> np.ndarray:

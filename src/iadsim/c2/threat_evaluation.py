@@ -36,7 +36,7 @@ class ThreatAssessment:
 
     asset: np.ndarray
     time_to_go_s: np.ndarray
-    order: np.ndarray  # track rows, most urgent first
+    order: np.ndarray | None  # track rows, most urgent first (None: not ranked)
 
 
 def evaluate(track_position_m: np.ndarray, track_velocity_mps: np.ndarray,
@@ -45,7 +45,7 @@ def evaluate(track_position_m: np.ndarray, track_velocity_mps: np.ndarray,
              speed_sigma_mps: np.ndarray | None = None,
              acceleration_mps2: np.ndarray | None = None, ground_up_m: float = 0.0,
              earth_radius_m: float | None = None,
-             origin_altitude_m: float = 0.0) -> ThreatAssessment:
+             origin_altitude_m: float = 0.0, ranked: bool = True) -> ThreatAssessment:
     """Assess tracks (n, 3) against assets (m, 3); rank them by ``priority``.
 
     ``speed_sigma_mps`` (n,): velocity uncertainty per axis (default 0, a certain track).
@@ -57,7 +57,9 @@ def evaluate(track_position_m: np.ndarray, track_velocity_mps: np.ndarray,
 
     ``priority="time_to_go"`` ranks threatening tracks by soonest arrival;
     ``"asset_value"`` by the value of the asset threatened, then time to go. Tracks that
-    threaten nothing come last, nearest to any asset first.
+    threaten nothing come last, nearest to any asset first. ``ranked=False``: no ranking
+    (``order`` None), for a caller that reads only the assets and times to go (the battle
+    manager, every cycle).
     """
     if priority not in PRIORITY_ORDERS:
         raise ValueError(f"priority must be one of {PRIORITY_ORDERS}, got {priority!r}")
@@ -75,6 +77,8 @@ def evaluate(track_position_m: np.ndarray, track_velocity_mps: np.ndarray,
         track_position_m, track_velocity_mps, asset_position_m,
         np.asarray(asset_radius_m, dtype=float), np.asarray(asset_value, dtype=float),
         float(corridor_m), sigma, impact_m, impact_time_s)
+    if not ranked:
+        return ThreatAssessment(asset, time_to_go, None)
     value = np.where(asset >= 0, asset_value[np.maximum(asset, 0)], 0.0)
     if priority == "time_to_go":
         keys = (distance_to_nearest, time_to_go, asset < 0)
@@ -204,3 +208,54 @@ def threat_score(assessment: ThreatAssessment, asset_value: np.ndarray, priority
     time_to_go = np.where(threatens, assessment.time_to_go_s, 1_200.0)
     urgency = URGENCY_TIME_S / (URGENCY_TIME_S + np.maximum(time_to_go, 0.0))
     return value * (urgency if priority == "time_to_go" else 1.0 + 0.1 * urgency)
+
+
+def picture_threat_class_at(kind_index: np.ndarray, kind_confidence: np.ndarray,
+                            velocity_mps: np.ndarray, position_m: np.ndarray,
+                            origin_altitude_m: float, earth_radius_m: float,
+                            ground_elevation_m: float,
+                            min_confidence: float = PICTURE_CLASS_MIN_CONFIDENCE
+                            ) -> np.ndarray:
+    """:func:`picture_threat_class` of tracks at ``position_m`` (n, 3, ENU of a frame whose
+    origin stands ``origin_altitude_m`` above the ellipsoid), their height over the ground
+    at ``ground_elevation_m`` taken on the osculating sphere of ``earth_radius_m``
+    (:meth:`iadsim.world.geodesy.LocalFrame.approximate_altitude_m`). The battle manager
+    classifies the picture every cycle: one compiled pass, bit for bit the NumPy forms
+    (the same operations in the same order)."""
+    return _picture_threat_class_at(
+        np.asarray(kind_index, dtype=np.int64), np.asarray(kind_confidence, dtype=float),
+        np.ascontiguousarray(velocity_mps, dtype=float),
+        np.ascontiguousarray(position_m, dtype=float), float(origin_altitude_m),
+        float(earth_radius_m), float(ground_elevation_m), float(min_confidence),
+        _CLASS_OF_KINEMATIC_KIND)
+
+
+@njit(cache=True, error_model="numpy")
+def _picture_threat_class_at(kind_index: np.ndarray, kind_confidence: np.ndarray,
+                             velocity: np.ndarray, position: np.ndarray,
+                             origin_altitude_m: float, earth_radius_m: float,
+                             ground_elevation_m: float, min_confidence: float,
+                             class_of_kind: np.ndarray) -> np.ndarray:
+    """:func:`picture_threat_class_at` per track: the height as ``approximate_altitude_m``
+    less the ground, the speed as ``np.linalg.norm`` (the squares summed left to right),
+    then the rules of :func:`classify` where the tracker's class is not trusted."""
+    n = velocity.shape[0]
+    classes = np.empty(n, dtype=np.int64)
+    for track in range(n):
+        kind = kind_index[track]
+        if kind >= 0 and kind_confidence[track] >= min_confidence:
+            classes[track] = class_of_kind[kind]
+            continue
+        vx, vy, vz = velocity[track, 0], velocity[track, 1], velocity[track, 2]
+        speed = np.sqrt(vx * vx + vy * vy + vz * vz)
+        if speed >= BALLISTIC_MIN_SPEED_MPS or abs(vz) >= BALLISTIC_MIN_VERTICAL_SPEED_MPS:
+            classes[track] = 0
+        elif speed < DRONE_MAX_SPEED_MPS:
+            classes[track] = 3
+        else:
+            east, north = position[track, 0], position[track, 1]
+            up = position[track, 2] + origin_altitude_m + earth_radius_m
+            height = (np.sqrt(east * east + north * north + up * up) - earth_radius_m
+                      - ground_elevation_m)
+            classes[track] = 1 if height >= AIRCRAFT_MIN_HEIGHT_M else 2
+    return classes

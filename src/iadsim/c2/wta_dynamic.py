@@ -105,18 +105,76 @@ def cheaper_layer_holds(salvo_cost_usd: np.ndarray, worth_usd: np.ndarray,
     hurry: a later cycle decides). salvo_cost_usd, salvo_pk, engagement_time_s, fire_channels,
     free_channels, stocked: (n_batteries,); worth_usd, eligible: (n_tracks,).
     """
-    reachable = np.isfinite(windows.first_s) & eligible[None, :] & stocked[:, None]
-    overlap = window_overlaps(reachable, windows.first_s, windows.last_s)
-    load = np.maximum(1.0, overlap / np.maximum(fire_channels, 1)[:, None])
-    shots = windows.duration_s / (engagement_time_s[:, None] * load)  # expected, fractional
-    now = feasible_now & (free_channels > 0)[:, None]
-    shots = np.where(now, np.maximum(shots, 1.0), shots)
-    shots = np.where(reachable, shots, 0.0)
-    log_miss = shots * np.log(np.maximum(1.0 - salvo_pk, SURVIVAL_FLOOR))[:, None]
+    log_survival = np.log(np.maximum(1.0 - salvo_pk, SURVIVAL_FLOOR))
     cheaper = (salvo_cost_usd[None, :] < salvo_cost_usd[:, None]).astype(float)  # (b, b')
+    return layer_holds(salvo_cost_usd, worth_usd, log_survival, cheaper, windows,
+                       feasible_now, engagement_time_s, fire_channels, free_channels, stocked,
+                       eligible, handover_kill_probability)
+
+
+def layer_holds(salvo_cost_usd: np.ndarray, worth_usd: np.ndarray, log_survival: np.ndarray,
+                cheaper: np.ndarray, windows: EngagementWindows, feasible_now: np.ndarray,
+                engagement_time_s: np.ndarray, fire_channels: np.ndarray,
+                free_channels: np.ndarray, stocked: np.ndarray, eligible: np.ndarray,
+                handover_kill_probability: float) -> np.ndarray:
+    """:func:`cheaper_layer_holds` given what is fixed for a run, as the battle manager
+    keeps it: ``log_survival`` (n_batteries,) ``log(max(1 - salvo Pk, SURVIVAL_FLOOR))``
+    and ``cheaper`` (n_batteries, n_batteries) float, 1 where the second battery's salvo
+    is cheaper. The expected shots' logs of a miss are counted in one compiled pass
+    (:func:`_log_miss`); the sum over the cheaper batteries and its exponential stay in
+    NumPy (BLAS and NumPy's own exp), so the holds are bit for bit the array form's."""
+    log_miss = _log_miss(windows.first_s, windows.last_s, windows.duration_s,
+                         np.ascontiguousarray(feasible_now, dtype=np.bool_),
+                         np.asarray(engagement_time_s, dtype=float),
+                         np.asarray(fire_channels, dtype=np.int64),
+                         np.asarray(free_channels, dtype=np.int64),
+                         np.asarray(stocked, dtype=np.bool_),
+                         np.asarray(eligible, dtype=np.bool_), log_survival)
     expected_kill = 1.0 - np.exp(cheaper @ log_miss)
     in_time = (expected_kill >= handover_kill_probability) | windows.beyond_horizon[None, :]
     return in_time & (worth_usd[None, :] < salvo_cost_usd[:, None])
+
+
+@njit(cache=True)
+def _log_miss(first_s: np.ndarray, last_s: np.ndarray, duration_s: np.ndarray,
+              feasible_now: np.ndarray, engagement_time_s: np.ndarray,
+              fire_channels: np.ndarray, free_channels: np.ndarray, stocked: np.ndarray,
+              eligible: np.ndarray, log_survival: np.ndarray) -> np.ndarray:
+    """(n_batteries, n_tracks) ``shots x log_survival`` of :func:`cheaper_layer_holds`:
+    the reachable windows, their overlaps (:func:`window_overlaps`), the load per fire
+    channel, the expected shots (at least one where the battery can engage now with a
+    free channel; none out of reach), element by element as the array form computes them
+    (``np.maximum`` and ``np.where`` of the same operands)."""
+    n_batteries, n_tracks = first_s.shape
+    reachable = np.empty((n_batteries, n_tracks), dtype=np.bool_)
+    for battery in range(n_batteries):
+        for track in range(n_tracks):
+            reachable[battery, track] = (np.isfinite(first_s[battery, track])
+                                         and eligible[track] and stocked[battery])
+    overlap = window_overlaps(reachable, first_s, last_s)
+    log_miss = np.empty((n_batteries, n_tracks))
+    for battery in range(n_batteries):
+        channels = float(max(fire_channels[battery], 1))
+        free = free_channels[battery] > 0
+        for track in range(n_tracks):
+            shots = 0.0
+            if reachable[battery, track]:
+                load = _maximum(1.0, overlap[battery, track] / channels)
+                shots = duration_s[battery, track] / (engagement_time_s[battery] * load)
+                if feasible_now[battery, track] and free:
+                    shots = _maximum(shots, 1.0)
+            log_miss[battery, track] = shots * log_survival[battery]
+    return log_miss
+
+
+@njit(cache=True, inline="always")
+def _maximum(first: float, second: float) -> float:
+    """``np.maximum`` of two floats: NaN when either is, else the larger."""
+    if first != first:
+        return first
+    if second != second:
+        return second
+    return first if first >= second else second
 
 
 @njit(cache=True)
