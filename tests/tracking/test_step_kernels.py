@@ -1,6 +1,7 @@
 """The tracker's per-step bookkeeping in compiled calls (the miss counting,
 :func:`pass_kernels.count_misses`; the constant-velocity update,
-:func:`pass_kernels.update_in_turn`) gives, bit for bit, what the NumPy code it replaced
+:func:`pass_kernels.update_in_turn`; the deletions of :meth:`CentralTracker.drop`,
+:func:`pass_kernels.stale_tracks`) gives, bit for bit, what the NumPy code it replaced
 gives (kept here as references): on random track tables with tracks close together, and
 over a run of ``layered-defense`` with clutter, where both paths must log the same events
 and leave the same table."""
@@ -104,6 +105,31 @@ def count_misses_by_numpy(tracker, scan_time, position, radars):
         tracker._remove(float(scan_time.max()), doomed)
 
 
+def drop_by_numpy(tracker, time_s, killed_track_ids=None):
+    """The tracker's former :meth:`CentralTracker.drop` (NumPy)."""
+    if tracker.held.size:
+        fresh = time_s - tracker.held.time_s <= tracker.settings.tentative_timeout_s
+        if not fresh.all():
+            tracker.held.keep(fresh)
+    if tracker.size == 0:
+        return
+    settings = tracker.settings
+    age = time_s - tracker.last_update_s
+    coasted = age > settings.coast_timeout_s
+    if tracker._delete_by_misses and coasted.any():
+        rows = coasted.nonzero()[0]
+        coasted[rows] = (tracker._lost_by_misses(rows)
+                         | (age[rows] > tracker._coast_timeout_s(rows)))
+    stale = np.where(tracker.status == TENTATIVE, age > settings.tentative_timeout_s,
+                     coasted)
+    stale |= ((tracker.hits > 1)
+              & (tracker._position_variance(time_s) > settings.max_position_sigma_m**2))
+    if killed_track_ids is not None and killed_track_ids.size:
+        stale |= np.isin(tracker.track_id, killed_track_ids)
+    if stale.any():
+        tracker._remove(time_s, stale)
+
+
 def random_tracker(rng, tracks, radars, settings):
     """A tracker over ``radars`` sites of random coverage (:func:`random_sites`) whose
     table holds ``tracks`` random tracks in groups close together, tentative and
@@ -171,6 +197,32 @@ def test_count_misses_equals_the_numpy_reference(seed, tracks, settings):
         assert changed
 
 
+@pytest.mark.parametrize("seed", range(6))
+@pytest.mark.parametrize("tracks", [0, 1, 40])
+@pytest.mark.parametrize("settings", SETTINGS)
+def test_drop_equals_the_numpy_reference(seed, tracks, settings):
+    """Tracks of every age (some past each timeout), covariance and misses; at times
+    that delete none, some and many, and with tracks assessed killed."""
+    settings = {**settings, "max_position_sigma_m": 300.0, "coast_timeout_s": 20.0}
+    tracker = random_tracker(np.random.default_rng(seed), tracks, 4, settings)
+    reference = random_tracker(np.random.default_rng(seed), tracks, 4, settings)
+    for table in (tracker, reference):
+        table.time_s[:] = np.random.default_rng(seed + 1).uniform(-30.0, 5.0, tracks)
+    killed = np.array([3, 17, 99]) if seed % 2 else None
+    dropped = 0
+    for time_s in (5.0, 12.0, 30.0):
+        count = tracker.size
+        drop_by_numpy(reference, time_s, killed)
+        tracker.drop(time_s, killed)
+        dropped += count - tracker.size
+        for name, column in table_of(reference).items():
+            assert np.array_equal(getattr(tracker, name), column,
+                                  equal_nan=column.dtype.kind == "f"), name
+    assert tracker.log.to_frame().equals(reference.log.to_frame())
+    if tracks == 40:
+        assert 0 < dropped < 40  # the test can fail
+
+
 def update_in_turn_declined(track_rows, taken, report_time, *arguments):
     """:func:`pass_kernels.update_in_turn` declining every update (as for a report out of
     sequence): the tracker then takes its general path, rounds of :func:`kalman.predict`
@@ -202,6 +254,7 @@ def test_a_run_with_the_compiled_bookkeeping_equals_the_numpy_reference(
         patch.setattr(CentralTracker, "_count_misses",
                       lambda self, *arguments: count_misses_by_numpy(self, *arguments))
         patch.setattr(pass_kernels, "update_in_turn", update_in_turn_declined)
+        patch.setattr(CentralTracker, "drop", drop_by_numpy)
         reference_events, reference_tracks = short_run(short_layered_defense)
     assert len(events) > 1_000
     assert (events["kind"] == "track_drop").sum() > 100  # clutter dropped by its misses

@@ -679,3 +679,60 @@ def update_in_turn(track_rows: np.ndarray, taken: np.ndarray, report_time: np.nd
     else:
         confirming = first_confirming(first, counts, may_confirm, hits_before, confirm_hits)
     return sorted_rows, sorted_taken, time_of, confirming, True
+
+
+@njit(cache=True)
+def stale_tracks(time_s: float, track_time_s: np.ndarray, last_update_s: np.ndarray,
+                 status: np.ndarray, hits: np.ndarray, covariance: np.ndarray,
+                 dt_cubed: np.ndarray, process_noise2: float, max_position_variance: float,
+                 tentative_timeout_s: float, coast_timeout_s: float,
+                 delete_by_misses: bool, last_update_by_radar_s: np.ndarray,
+                 missed_scans: np.ndarray, covering: np.ndarray, revisit_s: np.ndarray,
+                 deletion_misses: int) -> tuple[np.ndarray, bool]:
+    """The tracks :meth:`CentralTracker.drop` deletes at ``time_s`` for their age or their
+    covariance (n,), and whether any is, in one loop: a tentative track not updated
+    (``last_update_s``) for more than ``tentative_timeout_s``; another for more than
+    ``coast_timeout_s`` (with ``delete_by_misses``: and lost by its misses, or past
+    ``coast_timeout_s`` stretched to ``deletion_misses + 1`` of the ``revisit_s`` of the
+    slowest radar that has reported it); a track of more than one plot whose position
+    variance predicted to ``time_s``, ``tr P_pp + 2 dt tr P_pv + dt^2 tr P_vv + q^2
+    |dt|^3`` (``dt_cubed``: ``|dt|^3`` (n,), computed by the caller with NumPy's power;
+    ``process_noise2``: ``q^2``), exceeds ``max_position_variance``. The arithmetic of
+    the NumPy it replaces (``_position_variance``, ``_coast_timeout_s``,
+    ``_lost_by_misses``), bit for bit."""
+    rows = status.size
+    stale = np.zeros(rows, dtype=np.bool_)
+    any_stale = False
+    radars = last_update_by_radar_s.shape[1]
+    for row in range(rows):
+        age = time_s - last_update_s[row]
+        if status[row] == TENTATIVE:
+            gone = age > tentative_timeout_s
+        else:
+            gone = age > coast_timeout_s
+            if gone and delete_by_misses:
+                slowest = 0.0
+                enough_counted, short_counted = False, False
+                for radar in range(radars):
+                    if np.isfinite(last_update_by_radar_s[row, radar]):
+                        slowest = max(slowest, revisit_s[radar])
+                        if covering[row, radar]:
+                            if missed_scans[row, radar] >= deletion_misses:
+                                enough_counted = True
+                            else:
+                                short_counted = True
+                lost = status[row] == CONFIRMED and enough_counted and not short_counted
+                gone = lost or age > max(coast_timeout_s, (deletion_misses + 1) * slowest)
+        if not gone and hits[row] > 1:
+            dt = abs(time_s - track_time_s[row])
+            position_trace = (covariance[row, 0, 0] + covariance[row, 1, 1]) + covariance[row, 2, 2]
+            cross = (covariance[row, 0, 3] + covariance[row, 1, 4]) + covariance[row, 2, 5]
+            velocity_trace = ((covariance[row, 3, 3] + covariance[row, 4, 4])
+                              + covariance[row, 5, 5])
+            variance = (position_trace + 2.0 * dt * cross + dt * dt * velocity_trace
+                        + process_noise2 * dt_cubed[row])
+            gone = variance > max_position_variance
+        if gone:
+            stale[row] = True
+            any_stale = True
+    return stale, any_stale

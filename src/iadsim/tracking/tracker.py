@@ -1547,20 +1547,19 @@ class CentralTracker:
         if self.size == 0:
             return
         settings = self.settings
-        age = time_s - self.last_update_s
-        coasted = age > settings.coast_timeout_s
-        if self._delete_by_misses and coasted.any():
-            # Lost by misses and older than the coast timeout, or past the stretched bound.
-            rows = coasted.nonzero()[0]
-            coasted[rows] = (self._lost_by_misses(rows)
-                             | (age[rows] > self._coast_timeout_s(rows)))
-        stale = np.where(self.status == TENTATIVE, age > settings.tentative_timeout_s,
-                         coasted)
-        stale |= ((self.hits > 1)
-                  & (self._position_variance(time_s) > settings.max_position_sigma_m**2))
+        stale, any_stale = pass_kernels.stale_tracks(
+            float(time_s), self.time_s, self.last_update_s, self.status, self.hits,
+            self.covariance, np.abs(time_s - self.time_s) ** 3,
+            float(settings.process_noise_mps2**2), float(settings.max_position_sigma_m**2),
+            float(settings.tentative_timeout_s), float(settings.coast_timeout_s),
+            self._delete_by_misses, self.last_update_by_radar_s,
+            self.missed_scans if self._delete_by_misses else self._no_missed_scans,
+            self.covering if self._delete_by_misses else self._no_covering,
+            self._site_revisit_s, int(settings.deletion_misses))
         if killed_track_ids is not None and killed_track_ids.size:
             stale |= np.isin(self.track_id, killed_track_ids)
-        if stale.any():
+            any_stale = bool(stale.any())
+        if any_stale:
             self._remove(time_s, stale)
 
     def _coast_timeout_s(self, rows: np.ndarray) -> np.ndarray:
