@@ -188,7 +188,8 @@ def test_count_misses_equals_the_numpy_reference(seed, tracks, settings):
     count_misses_by_numpy(reference, scan_time, position, radar_index.astype(np.int64))
     tracker._count_misses(scan_time, position, radar_index.astype(np.int64))
     for name, column in table_of(reference).items():
-        assert np.array_equal(getattr(tracker, name), column, equal_nan=column.dtype.kind == "f"), name
+        assert np.array_equal(getattr(tracker, name), column,
+                              equal_nan=column.dtype.kind == "f"), name
     assert tracker.log.to_frame().equals(reference.log.to_frame())
     if tracks == 40 and seed >= 2:  # the test can fail: something changed
         changed = tracker.size < tracks or any(

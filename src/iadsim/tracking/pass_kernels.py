@@ -583,7 +583,8 @@ def update_in_turn(track_rows: np.ndarray, taken: np.ndarray, report_time: np.nd
                    hits: np.ndarray, last_update_s: np.ndarray,
                    last_update_by_radar_s: np.ndarray, vertical_acceleration_mps2: np.ndarray,
                    status: np.ndarray, score: np.ndarray, score_vetoes: bool,
-                   score_decides: bool, confirm_score: float, confirm_hits: int, acceleration_sigma_mps2: float,
+                   score_decides: bool, confirm_score: float, confirm_hits: int,
+                   acceleration_sigma_mps2: float,
                    ballistic: bool, kind_index: np.ndarray, kind_confidence: np.ndarray,
                    ballistic_kind: int, ballistic_confidence: float, gravity_mps2: np.ndarray,
                    smoothing: float, baseline_s: float) -> tuple[np.ndarray, ...]:
@@ -725,7 +726,8 @@ def stale_tracks(time_s: float, track_time_s: np.ndarray, last_update_s: np.ndar
                 gone = lost or age > max(coast_timeout_s, (deletion_misses + 1) * slowest)
         if not gone and hits[row] > 1:
             dt = abs(time_s - track_time_s[row])
-            position_trace = (covariance[row, 0, 0] + covariance[row, 1, 1]) + covariance[row, 2, 2]
+            position_trace = ((covariance[row, 0, 0] + covariance[row, 1, 1])
+                              + covariance[row, 2, 2])
             cross = (covariance[row, 0, 3] + covariance[row, 1, 4]) + covariance[row, 2, 5]
             velocity_trace = ((covariance[row, 3, 3] + covariance[row, 4, 4])
                               + covariance[row, 5, 5])
