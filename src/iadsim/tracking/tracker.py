@@ -369,6 +369,18 @@ class CentralTracker:
         self.plot_time_s = np.zeros((0, radars))
         self.plot_jacobian = np.zeros((0, radars, 3, 3))
         self.plot_cov_m2 = np.zeros((0, radars, 3, 3))
+        #: Each column's buffer (:meth:`_append`), by name; the column is its first rows.
+        self._buffers: dict[str, np.ndarray] = {}
+        #: A new track's value of the columns :meth:`_append` is not given.
+        self._new_track_values = {
+            "misses": 0, "vertical_acceleration_mps2": np.nan, "kind_index": -1,
+            "kind_confidence": 0.0, "imm_state": 0.0, "imm_covariance": 0.0,
+            "mode_probability": self._imm_entry_mode_probability, "imm_active": False,
+            "score": np.log(settings.new_target_density_ratio), "missed_scans": 0,
+            "covering": False, "plot_position_m": 0.0, "plot_time_s": -np.inf,
+            "plot_jacobian": 0.0, "plot_cov_m2": 0.0}
+        #: A new track's velocity covariance: the velocity prior, per axis.
+        self._velocity_prior_cov = np.eye(3) * self.initial_speed_sigma_mps**2
 
     @property
     def size(self) -> int:
@@ -726,7 +738,7 @@ class CentralTracker:
         state[:, :3] = held.position_m[opening]
         covariance = np.zeros((count, 6, 6))
         covariance[:, :3, :3] = held.position_cov_m2[opening]
-        covariance[:, 3:, 3:] = np.eye(3) * self.initial_speed_sigma_mps**2
+        covariance[:, 3:, 3:] = self._velocity_prior_cov
         if self._score:
             detection = self.settings.score_detection_probability
             track_score = (np.log(self.settings.new_target_density_ratio)
@@ -1474,14 +1486,12 @@ class CentralTracker:
         state[:, :3] = position
         covariance = np.zeros((count, 6, 6))
         covariance[:, :3, :3] = position_cov
-        covariance[:, 3:, 3:] = np.eye(3) * self.initial_speed_sigma_mps**2
+        covariance[:, 3:, 3:] = self._velocity_prior_cov
         by_radar = np.full((count, len(self.sites)), -np.inf)
         by_radar[np.arange(count), radar_index] = time_s
         status = (CONFIRMED if self.settings.confirm_hits <= 1 and not self._score
                   else TENTATIVE)
-        self._append(ids, state, covariance, np.full(count, time_s),
-                     np.full(count, status, dtype=np.int8), np.ones(count, dtype=np.int32),
-                     by_radar)
+        self._append(ids, state, covariance, time_s, status, 1, by_radar)
         if log_start:
             self.log.add(EventKind.TRACK_START, time_s, track_id=ids,
                          sensor_index=radar_index, position_m=position)
@@ -1490,35 +1500,35 @@ class CentralTracker:
                          sensor_index=radar_index, position_m=position)
         return np.arange(first_row, first_row + count)
 
-    def _append(self, ids, state, covariance, time_s, status, hits, by_radar) -> None:
-        count, radars = ids.size, len(self.sites)
-        columns = {"track_id": ids, "state": state, "covariance": covariance,
-                   "time_s": time_s, "status": status, "hits": hits,
-                   "misses": np.zeros(count, dtype=np.int32), "born_s": time_s,
-                   "last_update_s": time_s, "last_update_by_radar_s": by_radar,
-                   "vertical_acceleration_mps2": np.full(count, np.nan),
-                   "kind_index": np.full(count, -1, dtype=np.int8),
-                   "kind_confidence": np.zeros(count)}
-        if self._imm:
-            models = self._imm_sojourn_s.size
-            columns.update(imm_state=np.zeros((count, models, imm.DIMENSION)),
-                           imm_covariance=np.zeros((count, models, imm.DIMENSION,
-                                                    imm.DIMENSION)),
-                           mode_probability=np.tile(self._imm_entry_mode_probability,
-                                                    (count, 1)),
-                           imm_active=np.zeros(count, dtype=bool))
-        if self._score:
-            columns["score"] = np.full(count, np.log(self.settings.new_target_density_ratio))
-        if self._delete_by_misses:
-            columns.update(missed_scans=np.zeros((count, radars), dtype=np.int32),
-                           covering=np.zeros((count, radars), dtype=bool))
-        if self.bias_estimator is not None:
-            columns.update(plot_position_m=np.zeros((count, radars, 3)),
-                           plot_time_s=np.full((count, radars), -np.inf),
-                           plot_jacobian=np.zeros((count, radars, 3, 3)),
-                           plot_cov_m2=np.zeros((count, radars, 3, 3)))
+    def _append(self, ids: np.ndarray, state: np.ndarray, covariance: np.ndarray,
+                time_s: float | np.ndarray, status: int | np.ndarray, hits: int | np.ndarray,
+                by_radar: np.ndarray) -> None:
+        """Append ``ids.size`` tracks: the given columns (arrays of one row a track, or
+        scalars for all), the others at their new-track values
+        (:attr:`_new_track_values`).
+
+        Each column is a view of the first rows of a larger buffer, so that most appends
+        write the new rows in place: a step starts tracks on its clutter (about 20 a step
+        in ``layered-defense``), and a concatenation of every column each time was a tenth
+        of the tracker's time. A buffer full, or a column set from outside (a view of no
+        buffer of ours), is copied into a new buffer twice as large."""
+        size = self.size
+        stop = size + ids.size
+        given = {"track_id": ids, "state": state, "covariance": covariance, "time_s": time_s,
+                 "status": status, "hits": hits, "born_s": time_s, "last_update_s": time_s,
+                 "last_update_by_radar_s": by_radar}
+        buffers = self._buffers
         for name in self._columns:
-            setattr(self, name, np.concatenate([getattr(self, name), columns[name]]))
+            column = getattr(self, name)
+            buffer = buffers.get(name)
+            if buffer is None or column.base is not buffer or buffer.shape[0] < stop:
+                capacity = max(stop, 2 * size, 64)
+                buffer = np.empty((capacity, *column.shape[1:]), dtype=column.dtype)
+                buffer[:size] = column
+                buffers[name] = buffer
+            value = given.get(name)
+            buffer[size:stop] = self._new_track_values[name] if value is None else value
+            setattr(self, name, buffer[:stop])
 
     def _remove(self, time_s: float, rows: np.ndarray,
                 merged_into: np.ndarray | None = None) -> None:
@@ -1533,8 +1543,18 @@ class CentralTracker:
             self.log.add(EventKind.TRACK_MERGE, time_s, track_id=self.track_id[rows],
                          value=merged_into.astype(float), position_m=self.state[rows, :3])
         keep = np.flatnonzero(~rows)  # once: taking by index is cheaper than by mask
+        buffers = self._buffers
         for name in self._columns:
-            setattr(self, name, getattr(self, name).take(keep, axis=0))
+            column = getattr(self, name)
+            buffer = buffers.get(name)
+            if buffer is not None and column.base is buffer:
+                # The rows kept, moved to the buffer's first rows (NumPy takes them through
+                # a copy when the rows overlap).
+                kept = buffer[:keep.size]
+                np.take(column, keep, axis=0, out=kept)
+                setattr(self, name, kept)
+            else:
+                setattr(self, name, column.take(keep, axis=0))
 
     def drop(self, time_s: float, killed_track_ids: np.ndarray | None = None) -> None:
         """Delete stale tracks, tracks whose position sigma has grown past
