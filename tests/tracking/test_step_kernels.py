@@ -262,3 +262,39 @@ def test_a_run_with_the_compiled_bookkeeping_equals_the_numpy_reference(
     assert (events["kind"] == "track_confirm").sum() >= 5
     assert events.equals(reference_events)
     assert tracks.equals(reference_tracks)
+
+
+def test_the_table_keeps_its_rows_through_appends_and_removals():
+    """The columns are views of buffers with room (:meth:`CentralTracker._append`): after
+    appends and removals in any order, growing past the buffers, each column holds what
+    concatenating and masking the plain arrays gives, and a column set from outside is
+    kept (copied into a new buffer at the next append)."""
+    rng = np.random.default_rng(5)
+    tracker = random_tracker(rng, 10, 4, {})
+    expected = table_of(tracker)
+    for step in range(40):
+        if step == 20:  # set from outside, as a test may
+            tracker.status = tracker.status.copy()
+            expected["status"] = tracker.status.copy()
+        if step % 3 == 2 and tracker.size:
+            gone = rng.random(tracker.size) < 0.4
+            tracker._remove(float(step), gone)
+            expected = {name: column[~gone] for name, column in expected.items()}
+        else:
+            count = int(rng.integers(1, 30))
+            before = tracker.size
+            rows = tracker._start_tracks(rng.integers(0, 4, count), float(step),
+                                         rng.normal(0.0, 1e4, (count, 3)),
+                                         np.tile(np.eye(3) * 50.0, (count, 1, 1)))
+            assert rows.tolist() == list(range(before, before + count))
+            expected = {name: np.concatenate([column, getattr(tracker, name)[rows]])
+                        for name, column in expected.items()}
+            assert np.isnan(tracker.vertical_acceleration_mps2[rows]).all()
+            assert (tracker.kind_index[rows] == -1).all() and (tracker.misses[rows] == 0).all()
+            assert (tracker.score[rows] == 0.0).all()  # ln of the default density ratio 1
+            assert (tracker.missed_scans[rows] == 0).all() and not tracker.covering[rows].any()
+        for name, column in expected.items():
+            got = getattr(tracker, name)
+            assert got.dtype == column.dtype and got.flags.c_contiguous, name
+            assert np.array_equal(got, column, equal_nan=column.dtype.kind == "f"), name
+    assert tracker._buffers["state"].shape[0] >= tracker.size > 64  # grown past the first
