@@ -126,7 +126,8 @@ def covered_pairs(tracks: np.ndarray, scans: np.ndarray, position: np.ndarray,
     (``position[tracks, scans]``, ``position`` (n, g, 3)): (k,) booleans for the pairs
     ``tracks`` (k,), ``scans`` (k,). One coverage test per pair, where
     ``_covered(position[tracks, scans], radars)[arange(k), scans]`` made g.
-    :meth:`CentralTracker._count_confirmed_misses`."""
+    (The tracker's former confirmed-track miss counting; :func:`count_misses` now tests
+    coverage pair by pair itself.)"""
     covered = np.zeros(tracks.size, dtype=np.bool_)
     for pair in range(tracks.size):
         covered[pair] = _missed(position, tracks[pair], scans[pair], radars[scans[pair]],
@@ -141,7 +142,8 @@ def misses_of_pairs(tracks: np.ndarray, seen: np.ndarray, position: np.ndarray,
                     site_coverage: np.ndarray, ground_elevation_m: float) -> np.ndarray:
     """The misses (k,) of the track rows ``tracks`` (k,): of the (track, scan) pairs
     ``seen`` (k, g), those whose scan's radar (``radars`` (g,)) covers the track's
-    ``position`` (n, g, 3) at the scan's time. :meth:`CentralTracker._misses_of_pairs`."""
+    ``position`` (n, g, 3) at the scan's time. (The tracker's former tentative-track miss
+    counting; :func:`count_misses` now counts them itself.)"""
     missed = np.zeros(tracks.size, dtype=np.int64)
     for index in range(tracks.size):
         for scan in range(radars.size):
@@ -489,7 +491,7 @@ def count_misses(status: np.ndarray, hits: np.ndarray, misses: np.ndarray, score
     misses (:meth:`CentralTracker._lost_by_misses`) and not updated for more than
     ``coast_timeout_s`` before the last scan is deleted. The same integers and the same
     float additions as the NumPy it replaces (``_count_tentative_misses`` and
-    ``_count_confirmed_misses``; tests/tracking/test_pass_kernels.py keeps them).
+    ``_count_confirmed_misses``; tests/tracking/test_step_kernels.py keeps them).
     :meth:`CentralTracker._count_misses`."""
     rows, scans = status.size, radars.size
     doomed = np.zeros(rows, dtype=np.bool_)
