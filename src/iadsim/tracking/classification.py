@@ -73,6 +73,15 @@ def classify(velocity_mps: np.ndarray, height_m: np.ndarray,
 
 def _log_gaussian(value: np.ndarray, mean: np.ndarray, sigma: np.ndarray) -> np.ndarray:
     """ln of the Gaussian density of each ``value`` (n,) under each kind's (k,) mean and
-    sigma: (n, k)."""
+    sigma: (n, k). ``ln sigma`` of the module's sigmas is taken once (:data:`_LOG_SIGMA`):
+    classification runs after every scan pass."""
     scaled = (value[:, None] - mean[None, :]) / sigma[None, :]
+    for known, log_sigma in _LOG_SIGMA:
+        if sigma is known:
+            return -0.5 * scaled * scaled - log_sigma[None, :]
     return -0.5 * scaled * scaled - np.log(sigma)[None, :]
+
+
+#: ``ln sigma`` of the module's sigmas, by sigma array (:func:`_log_gaussian`).
+_LOG_SIGMA = tuple((sigma, np.log(sigma)) for sigma in (
+    _SPEED_LOG_SIGMA, _HEIGHT_SIGMA_M, _VERTICAL_ACCELERATION_SIGMA_MPS2))

@@ -26,7 +26,7 @@ from iadsim.sensors.coverage_geometry import (
     SECTOR_HALF_WIDTH,
     look_geometry,
 )
-from iadsim.tracking.kalman import _predict_one_into
+from iadsim.tracking.kalman import _predict_one_into, _update_one_into, combine_measurements
 from iadsim.tracking.kernels import assign_clusters, gate_every_pair_by_slice
 from iadsim.world.earth import EARTH_RADIUS_M
 
@@ -126,7 +126,8 @@ def covered_pairs(tracks: np.ndarray, scans: np.ndarray, position: np.ndarray,
     (``position[tracks, scans]``, ``position`` (n, g, 3)): (k,) booleans for the pairs
     ``tracks`` (k,), ``scans`` (k,). One coverage test per pair, where
     ``_covered(position[tracks, scans], radars)[arange(k), scans]`` made g.
-    :meth:`CentralTracker._count_confirmed_misses`."""
+    (The tracker's former confirmed-track miss counting; :func:`count_misses` now tests
+    coverage pair by pair itself.)"""
     covered = np.zeros(tracks.size, dtype=np.bool_)
     for pair in range(tracks.size):
         covered[pair] = _missed(position, tracks[pair], scans[pair], radars[scans[pair]],
@@ -141,7 +142,8 @@ def misses_of_pairs(tracks: np.ndarray, seen: np.ndarray, position: np.ndarray,
                     site_coverage: np.ndarray, ground_elevation_m: float) -> np.ndarray:
     """The misses (k,) of the track rows ``tracks`` (k,): of the (track, scan) pairs
     ``seen`` (k, g), those whose scan's radar (``radars`` (g,)) covers the track's
-    ``position`` (n, g, 3) at the scan's time. :meth:`CentralTracker._misses_of_pairs`."""
+    ``position`` (n, g, 3) at the scan's time. (The tracker's former tentative-track miss
+    counting; :func:`count_misses` now counts them itself.)"""
     missed = np.zeros(tracks.size, dtype=np.int64)
     for index in range(tracks.size):
         for scan in range(radars.size):
@@ -460,3 +462,281 @@ def known_acceleration(kind_index: np.ndarray, kind_confidence: np.ndarray, rows
             acceleration[index, 2] = gravity_mps2[2]
             found = True
     return acceleration, found
+
+
+@njit(cache=True)
+def count_misses(status: np.ndarray, hits: np.ndarray, misses: np.ndarray, score: np.ndarray,
+                 last_update_by_radar_s: np.ndarray, last_update_s: np.ndarray,
+                 missed_scans: np.ndarray, covering: np.ndarray, scan_time_s: np.ndarray,
+                 radars: np.ndarray, position: np.ndarray, site_position_m: np.ndarray,
+                 site_rotation: np.ndarray, site_coverage: np.ndarray,
+                 ground_elevation_m: float, one_plot_misses: int, allowed_misses: int,
+                 score_kept: bool, score_decides: bool, miss_score: float,
+                 delete_score: float, delete_by_misses: bool, deletion_misses: int,
+                 coast_timeout_s: float) -> tuple[np.ndarray, bool]:
+    """The miss bookkeeping of a pass's scans (``scan_time_s``, ``radars`` (g,), in time
+    order; ``position`` (n, g, 3): every track's position at each scan's time, at
+    constant velocity), in one loop: the tentative tracks' misses and score, then, with
+    ``delete_by_misses``, the confirmed tracks' ``missed_scans`` and ``covering`` (n,
+    radars), written in place; returns the tracks to delete (n,) and whether any is.
+
+    Tentative: a scan of a radar that reported the track before the scan and covers it
+    is a miss (added to ``misses``, and ``miss_score`` a miss to ``score`` when
+    ``score_kept``, for every tentative track once any track missed); a one-plot track
+    past ``one_plot_misses`` misses is deleted, another past ``allowed_misses`` (M of N)
+    or, when ``score_decides``, at ``delete_score``. Confirmed: by radar, a scan no
+    earlier than the radar's last report clears the count, a later one that covers the
+    track adds one, and the radar's latest scan here says whether it covers the track;
+    once any confirmed track was reported by a radar that looked, a track lost by its
+    misses (:meth:`CentralTracker._lost_by_misses`) and not updated for more than
+    ``coast_timeout_s`` before the last scan is deleted. The same integers and the same
+    float additions as the NumPy it replaces (``_count_tentative_misses`` and
+    ``_count_confirmed_misses``; tests/tracking/test_step_kernels.py keeps them).
+    :meth:`CentralTracker._count_misses`."""
+    rows, scans = status.size, radars.size
+    doomed = np.zeros(rows, dtype=np.bool_)
+    any_doomed = False
+    missed = np.zeros(rows, dtype=np.int64)
+    any_missed = False
+    for row in range(rows):
+        if status[row] != TENTATIVE:
+            continue
+        for scan in range(scans):
+            last = last_update_by_radar_s[row, radars[scan]]
+            if (np.isfinite(last) and last < scan_time_s[scan]
+                    and _missed(position, row, scan, radars[scan], site_position_m,
+                                site_rotation, site_coverage, ground_elevation_m)):
+                missed[row] += 1
+        if missed[row] > 0:
+            any_missed = True
+    if any_missed:
+        for row in range(rows):
+            if status[row] != TENTATIVE:
+                continue
+            misses[row] += missed[row]
+            if score_kept:
+                score[row] += missed[row] * miss_score
+            hopeless = hits[row] == 1 and misses[row] > one_plot_misses
+            if score_decides:
+                hopeless = hopeless or score[row] <= delete_score
+            else:
+                hopeless = hopeless or misses[row] > allowed_misses
+            if hopeless:
+                doomed[row] = True
+                any_doomed = True
+    if not delete_by_misses:
+        return doomed, any_doomed
+    radar_count = last_update_by_radar_s.shape[1]
+    latest = np.full(radar_count, -1, dtype=np.intp)
+    last_scan_time = -np.inf
+    for scan in range(scans):
+        latest[radars[scan]] = scan  # scans in time order: the last is the latest
+        last_scan_time = max(last_scan_time, scan_time_s[scan])
+    any_reported = False
+    for row in range(rows):
+        if status[row] != CONFIRMED:
+            continue
+        for radar in range(radar_count):
+            last = last_update_by_radar_s[row, radar]
+            if latest[radar] < 0 or not np.isfinite(last):
+                continue
+            any_reported = True
+            hit = False
+            added = 0
+            latest_covered = False
+            for scan in range(scans):
+                if radars[scan] != radar:
+                    continue
+                if last >= scan_time_s[scan]:
+                    hit = True
+                    if scan == latest[radar]:
+                        latest_covered = True
+                elif _missed(position, row, scan, radar, site_position_m, site_rotation,
+                             site_coverage, ground_elevation_m):
+                    added += 1
+                    if scan == latest[radar]:
+                        latest_covered = True
+            if hit:
+                missed_scans[row, radar] = 0
+            missed_scans[row, radar] += added
+            covering[row, radar] = latest_covered
+    if not any_reported:
+        return doomed, any_doomed
+    for row in range(rows):
+        if status[row] != CONFIRMED or not last_scan_time - last_update_s[row] > coast_timeout_s:
+            continue
+        enough_counted, short_counted = False, False
+        for radar in range(radar_count):
+            if np.isfinite(last_update_by_radar_s[row, radar]) and covering[row, radar]:
+                if missed_scans[row, radar] >= deletion_misses:
+                    enough_counted = True
+                else:
+                    short_counted = True
+        if enough_counted and not short_counted:
+            doomed[row] = True
+            any_doomed = True
+    return doomed, any_doomed
+
+
+@njit(cache=True)
+def update_in_turn(track_rows: np.ndarray, taken: np.ndarray, report_time: np.ndarray,
+                   radar_of: np.ndarray, measurement: np.ndarray, measurement_cov: np.ndarray,
+                   state: np.ndarray, covariance: np.ndarray, time_s: np.ndarray,
+                   hits: np.ndarray, last_update_s: np.ndarray,
+                   last_update_by_radar_s: np.ndarray, vertical_acceleration_mps2: np.ndarray,
+                   status: np.ndarray, score: np.ndarray, score_vetoes: bool,
+                   score_decides: bool, confirm_score: float, confirm_hits: int,
+                   acceleration_sigma_mps2: float,
+                   ballistic: bool, kind_index: np.ndarray, kind_confidence: np.ndarray,
+                   ballistic_kind: int, ballistic_confidence: float, gravity_mps2: np.ndarray,
+                   smoothing: float, baseline_s: float) -> tuple[np.ndarray, ...]:
+    """The constant-velocity (or ballistic) update of the assigned pairs (a track row
+    ``track_rows`` and a report ``taken`` (k,) each; every report's ``report_time``,
+    ``radar_of``, ``measurement`` and ``measurement_cov``), written into the track table
+    in place, in one compiled call, when no report is older than its track
+    (``time_s``); the table is then left as it was and the flag returned is False (the
+    caller updates out of sequence).
+
+    The pairs are put in :func:`update_order`; each track's reports of one time are
+    combined (:func:`kalman.combine_measurements`), and each track is predicted and
+    updated with them time after time (:func:`kalman.predict` then
+    :func:`kalman.update`, as :func:`kalman.predict_and_update_in_turn`; gravity the
+    known acceleration of a track classified ``ballistic_kind`` with at least
+    ``ballistic_confidence`` when ``ballistic``); its vertical acceleration smoothed
+    (:meth:`CentralTracker._smooth_vertical_acceleration`, weight ``smoothing``,
+    baseline ``baseline_s``); its hits, last update and last update by radar moved on;
+    and the confirming pairs found: M of N's (:func:`first_confirming`; a tentative
+    track whose ``score`` is below ``confirm_score`` does not confirm when
+    ``score_vetoes``), or, when ``score_decides``, the first pair of each tentative track
+    whose score is at ``confirm_score``.
+    The arithmetic of the NumPy and compiled calls it replaces, bit for bit. Returns the
+    pairs in update order (track rows, reports, times), the confirming pairs (k,) and
+    the flag. :meth:`CentralTracker._update`."""
+    sorted_rows, sorted_taken, time_of, first, tracks, counts, group_start = update_order(
+        track_rows, taken, report_time, status.size)
+    groups = group_start.size
+    for group in range(groups):
+        if time_of[group_start[group]] < time_s[sorted_rows[group_start[group]]]:
+            return sorted_rows, sorted_taken, time_of, np.zeros(0, dtype=np.bool_), False
+    pairs = sorted_taken.size
+    group_measurement = np.empty((pairs, 3))
+    group_cov = np.empty((pairs, 3, 3))
+    for pair in range(pairs):
+        for i in range(3):
+            group_measurement[pair, i] = measurement[sorted_taken[pair], i]
+            for j in range(3):
+                group_cov[pair, i, j] = measurement_cov[sorted_taken[pair], i, j]
+    combined, combined_cov = combine_measurements(group_start, group_measurement, group_cov)
+    q = acceleration_sigma_mps2 * acceleration_sigma_mps2
+    acceleration = np.zeros(3)
+    predicted_state = np.empty(6)
+    predicted = np.empty((6, 6))
+    residual_inverse = np.empty((3, 3))
+    gain = np.empty((6, 3))
+    gain_r = np.empty((6, 3))
+    reduced = np.empty((6, 6))
+    hits_before = np.empty(tracks.size, dtype=np.int64)
+    may_confirm = np.zeros(tracks.size, dtype=np.bool_)
+    group = 0
+    for track in range(tracks.size):
+        row = tracks[track]
+        known = (ballistic and kind_index[row] == ballistic_kind
+                 and kind_confidence[row] >= ballistic_confidence)
+        for axis in range(3):
+            acceleration[axis] = gravity_mps2[axis] if known else 0.0
+        time_before = time_s[row]
+        vertical_speed_before = state[row, 5]
+        stop = first[track] + counts[track]
+        while group < groups and group_start[group] < stop:
+            when = time_of[group_start[group]]
+            _predict_one_into(state[row], covariance[row], when - time_s[row], q,
+                              acceleration, predicted_state, predicted)
+            _update_one_into(predicted_state, predicted, combined[group], combined_cov[group],
+                             residual_inverse, gain, gain_r, reduced, state[row],
+                             covariance[row])
+            time_s[row] = when
+            group += 1
+        # One smoothing of the vertical acceleration over the whole interval.
+        dt = time_s[row] - time_before
+        previous = vertical_acceleration_mps2[row]
+        unknown = np.isnan(previous)
+        if hits[row] > 2 and dt > 0.0 and not (unknown and dt < baseline_s):
+            measured = (state[row, 5] - vertical_speed_before) / dt
+            if unknown:
+                vertical_acceleration_mps2[row] = measured
+            else:
+                weight = smoothing * min(dt / baseline_s, 1.0)
+                vertical_acceleration_mps2[row] = previous + weight * (measured - previous)
+        hits_before[track] = hits[row]
+        hits[row] += counts[track]
+        last_update_s[row] = max(last_update_s[row], time_of[stop - 1])
+        may_confirm[track] = status[row] == TENTATIVE and (
+            not score_vetoes or score[row] >= confirm_score)
+    for pair in range(pairs):  # in time order per track: a radar's later look stays
+        last_update_by_radar_s[sorted_rows[pair], radar_of[sorted_taken[pair]]] = time_of[pair]
+    if score_decides:
+        confirming = np.zeros(pairs, dtype=np.bool_)
+        for track in range(tracks.size):
+            row = tracks[track]
+            confirming[first[track]] = status[row] == TENTATIVE and score[row] >= confirm_score
+    else:
+        confirming = first_confirming(first, counts, may_confirm, hits_before, confirm_hits)
+    return sorted_rows, sorted_taken, time_of, confirming, True
+
+
+@njit(cache=True)
+def stale_tracks(time_s: float, track_time_s: np.ndarray, last_update_s: np.ndarray,
+                 status: np.ndarray, hits: np.ndarray, covariance: np.ndarray,
+                 dt_cubed: np.ndarray, process_noise2: float, max_position_variance: float,
+                 tentative_timeout_s: float, coast_timeout_s: float,
+                 delete_by_misses: bool, last_update_by_radar_s: np.ndarray,
+                 missed_scans: np.ndarray, covering: np.ndarray, revisit_s: np.ndarray,
+                 deletion_misses: int) -> tuple[np.ndarray, bool]:
+    """The tracks :meth:`CentralTracker.drop` deletes at ``time_s`` for their age or their
+    covariance (n,), and whether any is, in one loop: a tentative track not updated
+    (``last_update_s``) for more than ``tentative_timeout_s``; another for more than
+    ``coast_timeout_s`` (with ``delete_by_misses``: and lost by its misses, or past
+    ``coast_timeout_s`` stretched to ``deletion_misses + 1`` of the ``revisit_s`` of the
+    slowest radar that has reported it); a track of more than one plot whose position
+    variance predicted to ``time_s``, ``tr P_pp + 2 dt tr P_pv + dt^2 tr P_vv + q^2
+    |dt|^3`` (``dt_cubed``: ``|dt|^3`` (n,), computed by the caller with NumPy's power;
+    ``process_noise2``: ``q^2``), exceeds ``max_position_variance``. The arithmetic of
+    the NumPy it replaces (``_position_variance``, ``_coast_timeout_s``,
+    ``_lost_by_misses``), bit for bit."""
+    rows = status.size
+    stale = np.zeros(rows, dtype=np.bool_)
+    any_stale = False
+    radars = last_update_by_radar_s.shape[1]
+    for row in range(rows):
+        age = time_s - last_update_s[row]
+        if status[row] == TENTATIVE:
+            gone = age > tentative_timeout_s
+        else:
+            gone = age > coast_timeout_s
+            if gone and delete_by_misses:
+                slowest = 0.0
+                enough_counted, short_counted = False, False
+                for radar in range(radars):
+                    if np.isfinite(last_update_by_radar_s[row, radar]):
+                        slowest = max(slowest, revisit_s[radar])
+                        if covering[row, radar]:
+                            if missed_scans[row, radar] >= deletion_misses:
+                                enough_counted = True
+                            else:
+                                short_counted = True
+                lost = status[row] == CONFIRMED and enough_counted and not short_counted
+                gone = lost or age > max(coast_timeout_s, (deletion_misses + 1) * slowest)
+        if not gone and hits[row] > 1:
+            dt = abs(time_s - track_time_s[row])
+            position_trace = ((covariance[row, 0, 0] + covariance[row, 1, 1])
+                              + covariance[row, 2, 2])
+            cross = (covariance[row, 0, 3] + covariance[row, 1, 4]) + covariance[row, 2, 5]
+            velocity_trace = ((covariance[row, 3, 3] + covariance[row, 4, 4])
+                              + covariance[row, 5, 5])
+            variance = (position_trace + 2.0 * dt * cross + dt * dt * velocity_trace
+                        + process_noise2 * dt_cubed[row])
+            gone = variance > max_position_variance
+        if gone:
+            stale[row] = True
+            any_stale = True
+    return stale, any_stale

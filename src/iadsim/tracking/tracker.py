@@ -68,7 +68,7 @@ Tracking and Navigation, 2001, sec. 11.6):
   that held it in their coverage (as for confirmation, :meth:`_covered`) and gave it no
   report, from the radar's last report of it; it is deleted once every radar that has
   reported it and whose last scan covered it has missed it ``deletion_misses`` scans in
-  a row (:meth:`_count_confirmed_misses`, :meth:`_lost_by_misses`), and not before
+  a row (:meth:`_count_misses`, :meth:`_lost_by_misses`), and not before
   ``coast_timeout_s`` without an update (never sooner than the coast timeout: a 1 s
   radar's six misses do not delete what the 30 s timeout kept). A radar that still sees
   it keeps it alive, whatever the others miss (a radar that saw it once at the edge of
@@ -358,6 +358,11 @@ class CentralTracker:
         self._site_position = np.array([site.position_enu_m for site in sites]).reshape(-1, 3)
         self._site_rotation = np.array([site.to_local for site in sites]).reshape(-1, 3, 3)
         self._site_coverage = coverage_table(sites)
+        #: The score of a missed opportunity (score confirmation), and placeholders for
+        #: the deletion columns the miss-counting kernel takes when they are not kept.
+        self._miss_score = score.miss_score(settings.score_detection_probability)
+        self._no_missed_scans = np.zeros((0, radars), dtype=np.int32)
+        self._no_covering = np.zeros((0, radars), dtype=bool)
         #: Each radar's instrumented range plus the candidates' margin (m).
         self._site_reach_m = np.array([site.max_range_m for site in sites],
                                       dtype=float) + COVERAGE_MARGIN_M
@@ -385,6 +390,18 @@ class CentralTracker:
         self.plot_time_s = np.zeros((0, radars))
         self.plot_jacobian = np.zeros((0, radars, 3, 3))
         self.plot_cov_m2 = np.zeros((0, radars, 3, 3))
+        #: Each column's buffer (:meth:`_append`), by name; the column is its first rows.
+        self._buffers: dict[str, np.ndarray] = {}
+        #: A new track's value of the columns :meth:`_append` is not given.
+        self._new_track_values = {
+            "misses": 0, "vertical_acceleration_mps2": np.nan, "kind_index": -1,
+            "kind_confidence": 0.0, "imm_state": 0.0, "imm_covariance": 0.0,
+            "mode_probability": self._imm_entry_mode_probability, "imm_active": False,
+            "score": np.log(settings.new_target_density_ratio), "missed_scans": 0,
+            "covering": False, "plot_position_m": 0.0, "plot_time_s": -np.inf,
+            "plot_jacobian": 0.0, "plot_cov_m2": 0.0}
+        #: A new track's velocity covariance: the velocity prior, per axis.
+        self._velocity_prior_cov = np.eye(3) * self.initial_speed_sigma_mps**2
 
     @property
     def size(self) -> int:
@@ -742,7 +759,7 @@ class CentralTracker:
         state[:, :3] = held.position_m[opening]
         covariance = np.zeros((count, 6, 6))
         covariance[:, :3, :3] = held.position_cov_m2[opening]
-        covariance[:, 3:, 3:] = np.eye(3) * self.initial_speed_sigma_mps**2
+        covariance[:, 3:, 3:] = self._velocity_prior_cov
         if self._score:
             detection = self.settings.score_detection_probability
             track_score = (np.log(self.settings.new_target_density_ratio)
@@ -812,106 +829,41 @@ class CentralTracker:
                       radars: np.ndarray) -> None:
         """Miss bookkeeping after the scans of ``radars`` (g,) at ``scan_time`` (g,)
         (``position`` (n, g, 3): every track's position predicted to each scan's time, at
-        constant velocity, from its state before the scans): the tentative tracks'
-        (:meth:`_count_tentative_misses`) and, with ``deletion: misses``, the confirmed
-        tracks' (:meth:`_count_confirmed_misses`); the tracks they condemn are deleted
-        together, at the last scan's time."""
-        doomed = self._count_tentative_misses(scan_time, position, radars)
-        if self._delete_by_misses:
-            lost = self._count_confirmed_misses(scan_time, position, radars)
-            if lost is not None:
-                doomed = lost if doomed is None else doomed | lost
-        if doomed is not None and doomed.any():
-            self._remove(float(scan_time.max()), doomed)
+        constant velocity, from its state before the scans), in one compiled pass
+        (:func:`pass_kernels.count_misses`); the tracks it condemns are deleted together,
+        at the last scan's time.
 
-    def _count_tentative_misses(self, scan_time: np.ndarray, position: np.ndarray,
-                                radars: np.ndarray) -> np.ndarray | None:
-        """Confirmation bookkeeping of the tentative tracks (arguments as
-        :meth:`_count_misses`): each scan of a radar that has reported a track before that
-        scan, holds it in its coverage (:meth:`_covered`) and gave it nothing then is a
-        miss. A one-plot track is deleted at its first miss past ``one_plot_misses``;
-        another tentative track once it has missed more than ``confirm_window -
-        confirm_hits`` (M of N), or once its score has fallen to the deletion threshold,
-        each miss costing ``ln(1 - P_D)`` (score). Misses are counted after the scans'
-        updates (:meth:`_alive_at` has kept a track from taking reports after a miss that
-        deletes it). Returns the tracks to delete (n,) (None: none)."""
-        tentative = (self.status == TENTATIVE).nonzero()[0]
-        if tentative.size == 0:
-            return None
-        last = self.last_update_by_radar_s[tentative][:, radars]
-        seen = np.isfinite(last) & (last < scan_time)
-        if not seen.any():
-            return None
-        if (scan_time == scan_time[0]).all():
-            missed = (seen & self._covered(position[tentative, 0], radars)).sum(axis=1)
-        else:
-            missed = self._misses_of_pairs(tentative, seen, position, radars)
-        if not missed.any():
-            return None
-        self.misses[tentative] += missed.astype(self.misses.dtype)
-        if self._score:
-            self.score[tentative] += missed * score.miss_score(
-                self.settings.score_detection_probability)
-        hopeless = self._hopeless(tentative, self.misses[tentative],
-                                  self.score[tentative] if self._score else None)
-        if not hopeless.any():
-            return None
-        doomed = np.zeros(self.size, dtype=bool)
-        doomed[tentative[hopeless]] = True
-        return doomed
+        Tentative tracks (confirmation): each scan of a radar that has reported a track
+        before that scan, holds it in its coverage (:meth:`_covered`) and gave it nothing
+        then is a miss. A one-plot track is deleted at its first miss past
+        ``one_plot_misses``; another tentative track once it has missed more than
+        ``confirm_window - confirm_hits`` (M of N), or once its score has fallen to the
+        deletion threshold, each miss costing ``ln(1 - P_D)`` (score). Misses are counted
+        after the scans' updates (:meth:`_alive_at` has kept a track from taking reports
+        after a miss that deletes it).
 
-    def _count_confirmed_misses(self, scan_time: np.ndarray, position: np.ndarray,
-                                radars: np.ndarray) -> np.ndarray | None:
-        """Deletion bookkeeping of the confirmed tracks, ``deletion: misses`` (arguments as
-        :meth:`_count_misses`). Scan by scan, in time order, for each radar that has
-        reported a track: a scan no earlier than the radar's last report of it (its
-        report, or one before it) clears the radar's count of scans in a row that missed
-        it; a later scan that holds the track in its coverage (:meth:`_covered`) adds one;
-        one that does not leaves the count, and marks the radar as not covering it. A
-        track lost by its misses (:meth:`_lost_by_misses`) and not updated for more than
+        Confirmed tracks, ``deletion: misses``: scan by scan, in time order, for each
+        radar that has reported a track, a scan no earlier than the radar's last report of
+        it (its report, or one before it) clears the radar's count of scans in a row that
+        missed it; a later scan that holds the track in its coverage adds one; one that
+        does not leaves the count, and marks the radar as not covering it. A track lost by
+        its misses (:meth:`_lost_by_misses`) and not updated for more than
         ``coast_timeout_s`` is deleted (one lost sooner, by a fast radar's misses, is
-        deleted by :meth:`drop` once that long). Returns the tracks to delete (n,) (None:
-        none)."""
-        confirmed = (self.status == CONFIRMED).nonzero()[0]
-        if confirmed.size == 0:
-            return None
-        last = self.last_update_by_radar_s[confirmed][:, radars]  # (c, g)
-        reported = np.isfinite(last)
-        hit = reported & (last >= scan_time)
-        missed = reported & ~hit
-        if not missed.any() and not hit.any():
-            return None
-        covered = np.zeros(missed.shape, dtype=bool)
-        if missed.any():
-            track, scan = missed.nonzero()
-            covered[track, scan] = pass_kernels.covered_pairs(
-                confirmed[track], scan, position, radars, self._site_position,
-                self._site_rotation, self._site_coverage, self.ground_elevation_m)
-        # By radar (the scans are in time order; a radar's scans that its last report of a
-        # track reached come before those that missed it): a report clears the count, the
-        # misses in coverage after it add to it, and the radar's latest scan here says
-        # whether it covers the track.
-        looked, scan_radar = np.unique(radars, return_inverse=True)
-        scan_radar = scan_radar.reshape(-1)
-        by_radar = np.zeros((radars.size, looked.size), dtype=np.int32)
-        by_radar[np.arange(radars.size), scan_radar] = 1
-        latest = np.zeros(looked.size, dtype=np.intp)
-        np.maximum.at(latest, scan_radar, np.arange(radars.size))
-        counts = self.missed_scans[np.ix_(confirmed, looked)]
-        counts[(hit.astype(np.int32) @ by_radar) > 0] = 0
-        counts += covered.astype(np.int32) @ by_radar
-        self.missed_scans[np.ix_(confirmed, looked)] = counts
-        self.covering[np.ix_(confirmed, looked)] = np.where(
-            reported[:, latest], hit[:, latest] | covered[:, latest],
-            self.covering[np.ix_(confirmed, looked)])
-        lost = self._lost_by_misses(confirmed) & (
-            float(scan_time.max()) - self.last_update_s[confirmed]
-            > self.settings.coast_timeout_s)
-        if not lost.any():
-            return None
-        doomed = np.zeros(self.size, dtype=bool)
-        doomed[confirmed[lost]] = True
-        return doomed
+        deleted by :meth:`drop` once that long)."""
+        settings = self.settings
+        doomed, any_doomed = pass_kernels.count_misses(
+            self.status, self.hits, self.misses, self.score if self._score else self.time_s,
+            self.last_update_by_radar_s, self.last_update_s,
+            self.missed_scans if self._delete_by_misses else self._no_missed_scans,
+            self.covering if self._delete_by_misses else self._no_covering,
+            scan_time, radars, position, self._site_position, self._site_rotation,
+            self._site_coverage, self.ground_elevation_m, int(settings.one_plot_misses),
+            int(settings.confirm_window - settings.confirm_hits), self._score,
+            self._score_decides, self._miss_score, float(self._delete_score),
+            self._delete_by_misses, int(settings.deletion_misses),
+            float(settings.coast_timeout_s))
+        if any_doomed:
+            self._remove(float(scan_time.max()), doomed)
 
     def _lost_by_misses(self, rows: np.ndarray | slice = slice(None)) -> np.ndarray:
         """Whether each confirmed track of ``rows`` is lost by its misses: every radar that
@@ -997,15 +949,6 @@ class CentralTracker:
             plots[which] += np.bincount(local[now], minlength=tracks.size)[which].astype(
                 plots.dtype)
         return keep
-
-    def _misses_of_pairs(self, tracks: np.ndarray, seen: np.ndarray, position: np.ndarray,
-                         radars: np.ndarray) -> np.ndarray:
-        """The misses (k,) of the tracks ``tracks`` (k,) over scans of several times: of the
-        (track, scan) pairs ``seen`` (k, g), those whose scan's radar (``radars`` (g,))
-        covers the track's ``position`` (n, g, 3) at the scan's time."""
-        return pass_kernels.misses_of_pairs(
-            tracks, np.ascontiguousarray(seen), position, radars, self._site_position,
-            self._site_rotation, self._site_coverage, self.ground_elevation_m)
 
     def _alive_at(self, track_rows: np.ndarray, report_time: np.ndarray,
                   scan_time: np.ndarray, position: np.ndarray,
@@ -1370,8 +1313,27 @@ class CentralTracker:
         those of one time (from different radars) combined into one update, then on to
         the next time's (:meth:`_update_round`, one round per rank of a time among a
         track's). Counts hits and confirms tentative tracks."""
-        # By track, time, report (a report is taken once); each track's first pair and
-        # count; the runs of one track's reports of one time (groups).
+        if not self._imm:
+            # Constant velocity (or ballistic): all of it in one compiled call, unless a
+            # report is older than its track (then the general path below).
+            settings = self.settings
+            sorted_rows, sorted_taken, time_of, confirming, done = pass_kernels.update_in_turn(
+                track_rows, taken, report_time, radar_of, measurement, measurement_cov,
+                self.state, self.covariance, self.time_s, self.hits, self.last_update_s,
+                self.last_update_by_radar_s, self.vertical_acceleration_mps2, self.status,
+                self.score if self._score else self.time_s,
+                self._score and not self._score_decides, self._score_decides,
+                float(self._confirm_score), int(settings.confirm_hits),
+                float(settings.process_noise_mps2),
+                bool(settings.ballistic_model and self._any_ballistic), self.kind_index,
+                self.kind_confidence, BALLISTIC, float(settings.ballistic_model_confidence),
+                GRAVITY_MPS2, ACCELERATION_SMOOTHING, ACCELERATION_BASELINE_S)
+            if done:
+                self._confirm(sorted_rows, sorted_taken, time_of, confirming, radar_of)
+                return
+        # The IMM, or a report out of sequence: by track, time, report (a report is
+        # taken once); each track's first pair and count; the runs of one track's reports
+        # of one time (groups), updated round after round.
         track_rows, taken, time_of, first, tracks, counts, group_start = (
             pass_kernels.update_order(track_rows, taken, report_time, self.size))
         combined, combined_cov = measurement[taken], measurement_cov[taken]
@@ -1383,22 +1345,6 @@ class CentralTracker:
         vertical_speed_before = self.state[tracks, 5]
         if group_start.size == tracks.size:
             self._update_round(group_row, group_time, combined, combined_cov)
-        elif not self._imm and (group_time >= self.time_s[group_row]).all():
-            # Constant velocity (or ballistic) and nothing out of sequence: every track's
-            # groups predicted and updated in turn in one compiled loop.
-            first_group = np.searchsorted(group_row, tracks)
-            since = np.empty(group_row.size)
-            since[first_group] = self.time_s[tracks]
-            later = np.ones(group_row.size, dtype=bool)
-            later[first_group] = False
-            since[later] = group_time[np.flatnonzero(later) - 1]
-            acceleration = self._known_acceleration(tracks)
-            self.state[tracks], self.covariance[tracks] = kalman.predict_and_update_in_turn(
-                self.state[tracks], self.covariance[tracks],
-                np.append(first_group, group_row.size), group_time - since, combined,
-                combined_cov, float(self.settings.process_noise_mps2),
-                np.zeros((tracks.size, 3)) if acceleration is None else acceleration)
-            self.time_s[tracks] = group_time[np.append(first_group[1:], group_row.size) - 1]
         else:
             first_group = np.searchsorted(group_row, tracks)
             rank = np.arange(group_row.size) - first_group.repeat(
@@ -1436,6 +1382,14 @@ class CentralTracker:
             confirming = pass_kernels.first_confirming(first, counts, may_confirm,
                                                        hits_before,
                                                        int(self.settings.confirm_hits))
+        self._confirm(track_rows, taken, time_of, confirming, radar_of)
+
+    def _confirm(self, track_rows: np.ndarray, taken: np.ndarray, time_of: np.ndarray,
+                 confirming: np.ndarray, radar_of: np.ndarray) -> None:
+        """Confirm the tracks of the ``confirming`` pairs (of :meth:`_update`'s pairs in
+        update order: ``track_rows``, reports ``taken``, their times ``time_of``), less
+        those the kinematic plausibility or the duplicate guard hold back; log
+        ``track_confirm`` each."""
         if confirming.any() and self.plausibility is not None:
             candidates = confirming.nonzero()[0]
             rows = track_rows[candidates]
@@ -1614,14 +1568,12 @@ class CentralTracker:
         state[:, :3] = position
         covariance = np.zeros((count, 6, 6))
         covariance[:, :3, :3] = position_cov
-        covariance[:, 3:, 3:] = np.eye(3) * self.initial_speed_sigma_mps**2
+        covariance[:, 3:, 3:] = self._velocity_prior_cov
         by_radar = np.full((count, len(self.sites)), -np.inf)
         by_radar[np.arange(count), radar_index] = time_s
         status = (CONFIRMED if self.settings.confirm_hits <= 1 and not self._score
                   else TENTATIVE)
-        self._append(ids, state, covariance, np.full(count, time_s),
-                     np.full(count, status, dtype=np.int8), np.ones(count, dtype=np.int32),
-                     by_radar)
+        self._append(ids, state, covariance, time_s, status, 1, by_radar)
         if log_start:
             self.log.add(EventKind.TRACK_START, time_s, track_id=ids,
                          sensor_index=radar_index, position_m=position)
@@ -1630,35 +1582,35 @@ class CentralTracker:
                          sensor_index=radar_index, position_m=position)
         return np.arange(first_row, first_row + count)
 
-    def _append(self, ids, state, covariance, time_s, status, hits, by_radar) -> None:
-        count, radars = ids.size, len(self.sites)
-        columns = {"track_id": ids, "state": state, "covariance": covariance,
-                   "time_s": time_s, "status": status, "hits": hits,
-                   "misses": np.zeros(count, dtype=np.int32), "born_s": time_s,
-                   "last_update_s": time_s, "last_update_by_radar_s": by_radar,
-                   "vertical_acceleration_mps2": np.full(count, np.nan),
-                   "kind_index": np.full(count, -1, dtype=np.int8),
-                   "kind_confidence": np.zeros(count)}
-        if self._imm:
-            models = self._imm_sojourn_s.size
-            columns.update(imm_state=np.zeros((count, models, imm.DIMENSION)),
-                           imm_covariance=np.zeros((count, models, imm.DIMENSION,
-                                                    imm.DIMENSION)),
-                           mode_probability=np.tile(self._imm_entry_mode_probability,
-                                                    (count, 1)),
-                           imm_active=np.zeros(count, dtype=bool))
-        if self._score:
-            columns["score"] = np.full(count, np.log(self.settings.new_target_density_ratio))
-        if self._delete_by_misses:
-            columns.update(missed_scans=np.zeros((count, radars), dtype=np.int32),
-                           covering=np.zeros((count, radars), dtype=bool))
-        if self.bias_estimator is not None:
-            columns.update(plot_position_m=np.zeros((count, radars, 3)),
-                           plot_time_s=np.full((count, radars), -np.inf),
-                           plot_jacobian=np.zeros((count, radars, 3, 3)),
-                           plot_cov_m2=np.zeros((count, radars, 3, 3)))
+    def _append(self, ids: np.ndarray, state: np.ndarray, covariance: np.ndarray,
+                time_s: float | np.ndarray, status: int | np.ndarray, hits: int | np.ndarray,
+                by_radar: np.ndarray) -> None:
+        """Append ``ids.size`` tracks: the given columns (arrays of one row a track, or
+        scalars for all), the others at their new-track values
+        (:attr:`_new_track_values`).
+
+        Each column is a view of the first rows of a larger buffer, so that most appends
+        write the new rows in place: a step starts tracks on its clutter (about 20 a step
+        in ``layered-defense``), and a concatenation of every column each time was a tenth
+        of the tracker's time. A buffer full, or a column set from outside (a view of no
+        buffer of ours), is copied into a new buffer twice as large."""
+        size = self.size
+        stop = size + ids.size
+        given = {"track_id": ids, "state": state, "covariance": covariance, "time_s": time_s,
+                 "status": status, "hits": hits, "born_s": time_s, "last_update_s": time_s,
+                 "last_update_by_radar_s": by_radar}
+        buffers = self._buffers
         for name in self._columns:
-            setattr(self, name, np.concatenate([getattr(self, name), columns[name]]))
+            column = getattr(self, name)
+            buffer = buffers.get(name)
+            if buffer is None or column.base is not buffer or buffer.shape[0] < stop:
+                capacity = max(stop, 2 * size, 64)
+                buffer = np.empty((capacity, *column.shape[1:]), dtype=column.dtype)
+                buffer[:size] = column
+                buffers[name] = buffer
+            value = given.get(name)
+            buffer[size:stop] = self._new_track_values[name] if value is None else value
+            setattr(self, name, buffer[:stop])
 
     def _remove(self, time_s: float, rows: np.ndarray,
                 merged_into: np.ndarray | None = None,
@@ -1673,20 +1625,31 @@ class CentralTracker:
                          value=time_s - self.last_update_s[rows],
                          position_m=self.state[rows, :3])
             if self.segments is not None:
-                kept = rows & (self.status == CONFIRMED)
+                segment = rows & (self.status == CONFIRMED)
                 if killed is not None:
-                    kept &= ~killed
-                if kept.any():
-                    self.segments.keep(time_s, self.track_id[kept], self.state[kept],
-                                       self.covariance[kept], self.time_s[kept],
-                                       self.born_s[kept], self.last_update_by_radar_s[kept],
-                                       self._known_acceleration(kept.nonzero()[0]))
+                    segment &= ~killed
+                if segment.any():
+                    self.segments.keep(time_s, self.track_id[segment], self.state[segment],
+                                       self.covariance[segment], self.time_s[segment],
+                                       self.born_s[segment],
+                                       self.last_update_by_radar_s[segment],
+                                       self._known_acceleration(segment.nonzero()[0]))
         else:
             self.log.add(EventKind.TRACK_MERGE, time_s, track_id=self.track_id[rows],
                          value=merged_into.astype(float), position_m=self.state[rows, :3])
-        keep = ~rows
+        keep = np.flatnonzero(~rows)  # once: taking by index is cheaper than by mask
+        buffers = self._buffers
         for name in self._columns:
-            setattr(self, name, getattr(self, name)[keep])
+            column = getattr(self, name)
+            buffer = buffers.get(name)
+            if buffer is not None and column.base is buffer:
+                # The rows kept, moved to the buffer's first rows (NumPy takes them through
+                # a copy when the rows overlap).
+                kept = buffer[:keep.size]
+                np.take(column, keep, axis=0, out=kept)
+                setattr(self, name, kept)
+            else:
+                setattr(self, name, column.take(keep, axis=0))
 
     def drop(self, time_s: float, killed_track_ids: np.ndarray | None = None) -> None:
         """Delete stale tracks, tracks whose position sigma has grown past
@@ -1700,26 +1663,25 @@ class CentralTracker:
         if self.size == 0:
             return
         settings = self.settings
-        age = time_s - self.last_update_s
-        coasted = age > settings.coast_timeout_s
-        if self._delete_by_misses and coasted.any():
-            # Lost by misses and older than the coast timeout, or past the stretched bound.
-            rows = coasted.nonzero()[0]
-            coasted[rows] = (self._lost_by_misses(rows)
-                             | (age[rows] > self._coast_timeout_s(rows)))
-        stale = np.where(self.status == TENTATIVE, age > settings.tentative_timeout_s,
-                         coasted)
-        stale |= ((self.hits > 1)
-                  & (self._position_variance(time_s) > settings.max_position_sigma_m**2))
+        stale, any_stale = pass_kernels.stale_tracks(
+            float(time_s), self.time_s, self.last_update_s, self.status, self.hits,
+            self.covariance, np.abs(time_s - self.time_s) ** 3,
+            float(settings.process_noise_mps2**2), float(settings.max_position_sigma_m**2),
+            float(settings.tentative_timeout_s), float(settings.coast_timeout_s),
+            self._delete_by_misses, self.last_update_by_radar_s,
+            self.missed_scans if self._delete_by_misses else self._no_missed_scans,
+            self.covering if self._delete_by_misses else self._no_covering,
+            self._site_revisit_s, int(settings.deletion_misses))
         killed = None
         if killed_track_ids is not None and killed_track_ids.size:
             if rejoined:
                 self._undo_rejoins(time_s, killed_track_ids, rejoined)
             killed = np.isin(self.track_id, killed_track_ids)
             stale |= killed
+            any_stale = bool(stale.any())
             if self.segments is not None:  # judged killed after its deletion: not re-joined
                 self.segments.forget(killed_track_ids)
-        if stale.any():
+        if any_stale:
             self._remove(time_s, stale, killed=killed)
 
     def _coast_timeout_s(self, rows: np.ndarray) -> np.ndarray:
