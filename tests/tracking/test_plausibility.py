@@ -164,7 +164,9 @@ def test_the_bound_reads_declared_kinds_and_speeds():
     assert bound.ballistic
     waypoint_only = [group for group in scenario.threats if group.kind != "ballistic_missile"]
     assert not SpeedBound.for_threats(waypoint_only, settings).ballistic
-    assert SpeedBound.for_scenario(scenario) is None  # the option is off by default
+    assert SpeedBound.for_scenario(scenario) == bound  # the option is on by default
+    off = scenario.model_copy(update={"tracking": Tracking(kinematic_plausibility=False)})
+    assert SpeedBound.for_scenario(off) is None
 
 
 def test_the_bound_at_the_edges():

@@ -969,7 +969,7 @@ class Tracking(StrictModel):
         False, description="Estimate each radar's range, azimuth and elevation bias from "
         "confirmed tracks seen by several radars, and correct its plots with it.")
     kinematic_plausibility: bool = Field(
-        False, description="Do not confirm a tentative track whose estimated velocity no "
+        True, description="Do not confirm a tentative track whose estimated velocity no "
         "threat kind the scenario declares could fly at its height: faster than the "
         "fastest declared waypoint speed (with plausibility_speed_margin) unless the "
         "scenario has ballistic missiles and the track climbs or dives steeply "
