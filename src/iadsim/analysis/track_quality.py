@@ -581,14 +581,16 @@ def _end_events(events: pd.DataFrame, track_ids: np.ndarray,
     ``track_merge``); merges only ``with_merges``. Ends of tracks never recorded are left
     out."""
     kinds = ("track_drop", "track_merge") if with_merges else ("track_drop",)
-    chosen = events[events["kind"].isin(kinds).to_numpy()]
-    ids = chosen["track_id"].to_numpy()
+    kind = events["kind"]
+    # The rows' positions, then only the three columns read (not the whole frame).
+    rows = kind.isin(kinds).to_numpy().nonzero()[0]
+    ids = events["track_id"].to_numpy()[rows]
     known = np.isin(ids, track_ids)
-    time_s = chosen["time_s"].to_numpy(dtype=float)[known]
+    time_s = events["time_s"].to_numpy(dtype=float)[rows][known]
     order = np.argsort(time_s, kind="stable")
     return {"time_s": time_s[order],
             "track": np.searchsorted(track_ids, ids[known])[order],
-            "dropped": (chosen["kind"].to_numpy()[known] == "track_drop")[order]}
+            "dropped": (kind.iloc[rows].to_numpy()[known] == "track_drop")[order]}
 
 
 def quality_summary(frame: pd.DataFrame, c_m: float, p: float, false_tracks: int,
