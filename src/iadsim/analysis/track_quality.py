@@ -44,6 +44,7 @@ from scipy.sparse import coo_matrix
 from scipy.sparse.csgraph import connected_components
 from scipy.spatial import cKDTree
 
+from iadsim.analysis.scoring_kernel import COUNT_COLUMNS, score_times
 from iadsim.analysis.summary import first_detection_rows
 from iadsim.analysis.track_continuity import DEFAULT_BREAK_HOLD_S, ContinuityCounter
 
@@ -52,6 +53,11 @@ if TYPE_CHECKING:
 
 #: Above this many estimate-truth pairs the assignment is solved cluster by cluster.
 DENSE_PAIRS_LIMIT = 10_000
+
+#: Whether :func:`score_tracks` with order 2 walks the times in the compiled kernel
+#: (:mod:`iadsim.analysis.scoring_kernel`, the same results); False takes the general
+#: loop at every order (the tests hold the kernel to it).
+COMPILED_SCORING = True
 
 
 class GospaParts(NamedTuple):
@@ -357,79 +363,90 @@ def score_tracks(tracks: pd.DataFrame, truth: pd.DataFrame, events: pd.DataFrame
     first_paired_s = np.full(n_threats, np.nan)
     track_bounds = np.searchsorted(track_time, times, side="right")
     truth_bounds = np.searchsorted(truth_time, times, side="right")
-    columns: dict[str, list[float]] = {name: [] for name in (
-        "tracks", "truths", "assigned", "ospa_m", "gospa_m", "gospa_localisation",
-        "gospa_missed", "gospa_false", "position_rmse_m", "track_breaks", "id_switches",
-        "unassigned_tracks")}
-    squared_error, pairs_total = 0.0, 0
-    track_start, truth_start, end_start = 0, 0, 0
-    for row, (time_s, track_stop, truth_stop, end_stop) in enumerate(
-            zip(times, track_bounds, truth_bounds, end_bounds, strict=True)):
-        ending = end_events["track"][end_start:end_stop]
-        end_time[ending] = end_events["time_s"][end_start:end_stop]
-        ended_by_drop[ending] = end_events["dropped"][end_start:end_stop]
-        end_start = end_stop
-        rows = track_index[track_start:track_stop]
-        revived = rows[track_time[track_start:track_stop] > end_time[rows]]
-        end_time[revived] = np.inf  # recorded after its end: a re-joined number
-        ended_by_drop[revived] = False
-        state_time[rows] = track_time[track_start:track_stop]
-        state_position[rows] = track_position[track_start:track_stop]
-        state_velocity[rows] = track_velocity[track_start:track_stop]
-        if track_acceleration is not None:
-            state_acceleration[rows] = track_acceleration[track_start:track_stop]
-        seen[rows] = True
-        live_tracks = (seen & (end_time > time_s)).nonzero()[0]
-        estimates = carried_positions(
-            state_position[live_tracks], state_velocity[live_tracks],
-            None if track_acceleration is None else state_acceleration[live_tracks],
-            time_s - state_time[live_tracks])
-        ids = truth_id[truth_start:truth_stop]
-        truths = truth_position[truth_start:truth_stop]
-        track_start, truth_start = track_stop, truth_stop
+    if p == 2.0 and COMPILED_SCORING:
+        # The default order: the compiled walk over the times, the same arithmetic
+        # (iadsim.analysis.scoring_kernel).
+        columns, squared_error, pairs_total = _score_compiled(
+            times, track_time, track_index, track_position, track_velocity,
+            track_acceleration, track_bounds, truth_bounds, truth_id, truth_position,
+            end_events, end_bounds, c_m, break_hold_s,
+            (end_time, ended_by_drop, state_time, state_position, state_velocity,
+             state_acceleration, seen, ever_paired),
+            (paired_before, last_track, first_paired_s), continuity)
+    else:
+        columns: dict[str, list[float]] = {name: [] for name in (
+            "tracks", "truths", "assigned", "ospa_m", "gospa_m", "gospa_localisation",
+            "gospa_missed", "gospa_false", "position_rmse_m", "track_breaks", "id_switches",
+            "unassigned_tracks")}
+        squared_error, pairs_total = 0.0, 0
+        track_start, truth_start, end_start = 0, 0, 0
+        for row, (time_s, track_stop, truth_stop, end_stop) in enumerate(
+                zip(times, track_bounds, truth_bounds, end_bounds, strict=True)):
+            ending = end_events["track"][end_start:end_stop]
+            end_time[ending] = end_events["time_s"][end_start:end_stop]
+            ended_by_drop[ending] = end_events["dropped"][end_start:end_stop]
+            end_start = end_stop
+            rows = track_index[track_start:track_stop]
+            revived = rows[track_time[track_start:track_stop] > end_time[rows]]
+            end_time[revived] = np.inf  # recorded after its end: a re-joined number
+            ended_by_drop[revived] = False
+            state_time[rows] = track_time[track_start:track_stop]
+            state_position[rows] = track_position[track_start:track_stop]
+            state_velocity[rows] = track_velocity[track_start:track_stop]
+            if track_acceleration is not None:
+                state_acceleration[rows] = track_acceleration[track_start:track_stop]
+            seen[rows] = True
+            live_tracks = (seen & (end_time > time_s)).nonzero()[0]
+            estimates = carried_positions(
+                state_position[live_tracks], state_velocity[live_tracks],
+                None if track_acceleration is None else state_acceleration[live_tracks],
+                time_s - state_time[live_tracks])
+            ids = truth_id[truth_start:truth_stop]
+            truths = truth_position[truth_start:truth_stop]
+            track_start, truth_start = track_stop, truth_stop
 
-        estimate_index, truth_index, distance = optimal_pairs(estimates, truths, c_m, p)
-        # The squares serve the order-2 localisation, the RMSE and its run total (the same
-        # sums NumPy took of each power apart, taken once).
-        squares = distance**2
-        squared_sum = squares.sum()
-        localisation = float(squared_sum if p == 2.0 else (distance**p).sum())
-        n_small, n_large = sorted((estimates.shape[0], truths.shape[0]))
-        unpaired_small = n_small - distance.size
-        ospa_value = (((localisation + c_m**p * (unpaired_small + n_large - n_small))
-                       / n_large) ** (1.0 / p)) if n_large else 0.0
-        missed = c_m**p / 2.0 * (truths.shape[0] - distance.size)
-        false = c_m**p / 2.0 * (estimates.shape[0] - distance.size)
+            estimate_index, truth_index, distance = optimal_pairs(estimates, truths, c_m, p)
+            # The squares serve the order-2 localisation, the RMSE and its run total (the same
+            # sums NumPy took of each power apart, taken once).
+            squares = distance**2
+            squared_sum = squares.sum()
+            localisation = float(squared_sum if p == 2.0 else (distance**p).sum())
+            n_small, n_large = sorted((estimates.shape[0], truths.shape[0]))
+            unpaired_small = n_small - distance.size
+            ospa_value = (((localisation + c_m**p * (unpaired_small + n_large - n_small))
+                           / n_large) ** (1.0 / p)) if n_large else 0.0
+            missed = c_m**p / 2.0 * (truths.shape[0] - distance.size)
+            false = c_m**p / 2.0 * (estimates.shape[0] - distance.size)
 
-        paired_now = np.zeros(ids.size, dtype=bool)
-        paired_now[truth_index] = True
-        paired_threat = ids[truth_index]
-        paired_track = live_tracks[estimate_index]
-        breaks = int((paired_before[ids] & ~paired_now).sum())
-        previous = last_track[paired_threat]
-        switches = int(((previous >= 0) & (previous != paired_track)).sum())
-        paired_before[ids] = paired_now
-        last_track[paired_threat] = paired_track
-        track_of = np.full(ids.size, -1)
-        track_of[truth_index] = paired_track
-        continuity.step(row, time_s, ids, track_of)
-        fresh = np.isnan(first_paired_s[paired_threat])
-        first_paired_s[paired_threat[fresh]] = time_s
-        ever_paired[paired_track] = True
-        squared_error += float(squared_sum)
-        pairs_total += distance.size
+            paired_now = np.zeros(ids.size, dtype=bool)
+            paired_now[truth_index] = True
+            paired_threat = ids[truth_index]
+            paired_track = live_tracks[estimate_index]
+            breaks = int((paired_before[ids] & ~paired_now).sum())
+            previous = last_track[paired_threat]
+            switches = int(((previous >= 0) & (previous != paired_track)).sum())
+            paired_before[ids] = paired_now
+            last_track[paired_threat] = paired_track
+            track_of = np.full(ids.size, -1)
+            track_of[truth_index] = paired_track
+            continuity.step(row, time_s, ids, track_of)
+            fresh = np.isnan(first_paired_s[paired_threat])
+            first_paired_s[paired_threat[fresh]] = time_s
+            ever_paired[paired_track] = True
+            squared_error += float(squared_sum)
+            pairs_total += distance.size
 
-        for name, value in (
-                ("tracks", estimates.shape[0]), ("truths", ids.size),
-                ("assigned", distance.size), ("ospa_m", ospa_value),
-                ("gospa_m", (localisation + missed + false) ** (1.0 / p)),
-                ("gospa_localisation", localisation), ("gospa_missed", missed),
-                ("gospa_false", false),
-                ("position_rmse_m", np.sqrt(squared_sum / distance.size) if distance.size
-                 else np.nan),
-                ("track_breaks", breaks), ("id_switches", switches),
-                ("unassigned_tracks", estimates.shape[0] - distance.size)):
-            columns[name].append(value)
+            for name, value in (
+                    ("tracks", estimates.shape[0]), ("truths", ids.size),
+                    ("assigned", distance.size), ("ospa_m", ospa_value),
+                    ("gospa_m", (localisation + missed + false) ** (1.0 / p)),
+                    ("gospa_localisation", localisation), ("gospa_missed", missed),
+                    ("gospa_false", false),
+                    ("position_rmse_m", np.sqrt(squared_sum / distance.size) if distance.size
+                     else np.nan),
+                    ("track_breaks", breaks), ("id_switches", switches),
+                    ("unassigned_tracks", estimates.shape[0] - distance.size)):
+                columns[name].append(value)
     frame = pd.DataFrame({"time_s": times, **columns,
                           "held_track_breaks": continuity.held_breaks,
                           "drop_breaks": continuity.drop_breaks,
@@ -442,6 +459,90 @@ def score_tracks(tracks: pd.DataFrame, truth: pd.DataFrame, events: pd.DataFrame
         time_to_confirm_s=confirm_delay[np.isfinite(confirm_delay)],
         extrapolation=extrapolation, break_hold_s=break_hold_s)
     return frame
+
+
+def _score_compiled(times: np.ndarray, track_time: np.ndarray, track_index: np.ndarray,
+                    track_position: np.ndarray, track_velocity: np.ndarray,
+                    track_acceleration: np.ndarray | None, track_bounds: np.ndarray,
+                    truth_bounds: np.ndarray, truth_id: np.ndarray,
+                    truth_position: np.ndarray, end_events: dict[str, np.ndarray],
+                    end_bounds: np.ndarray, c_m: float, break_hold_s: float,
+                    tracks_state: tuple[np.ndarray, ...],
+                    threat_state: tuple[np.ndarray, ...], continuity: ContinuityCounter,
+                    ) -> tuple[dict[str, Any], float, int]:
+    """The per-time columns of :func:`score_tracks` with order 2, walked by the compiled
+    :func:`iadsim.analysis.scoring_kernel.score_times` (the same arithmetic as the loop
+    of the general order); the times whose assignment is ambiguous are solved here by
+    :func:`optimal_pairs`. Updates the state arrays in place; returns the columns, the
+    sum of squared pair distances and the number of pairs."""
+    p = 2.0
+    c_power = c_m**p
+    n_times, n_tracks = times.size, tracks_state[0].size
+    counts = np.zeros((n_times, len(COUNT_COLUMNS)), dtype=np.int64)
+    localisation = np.zeros(n_times)
+    totals = np.zeros(2)
+    live = np.zeros(n_tracks, dtype=np.intp)
+    live_count = np.zeros(1, dtype=np.intp)
+    estimates = np.zeros((n_tracks, 3))
+    with_acceleration = track_acceleration is not None
+    arguments = (
+        np.ascontiguousarray(times, dtype=float), np.ascontiguousarray(track_time, dtype=float),
+        np.ascontiguousarray(track_index, dtype=np.intp),
+        np.ascontiguousarray(track_position, dtype=float),
+        np.ascontiguousarray(track_velocity, dtype=float),
+        np.ascontiguousarray(track_acceleration if with_acceleration
+                             else np.zeros((0, 3)), dtype=float),
+        with_acceleration, np.ascontiguousarray(track_bounds, dtype=np.intp),
+        np.ascontiguousarray(truth_bounds, dtype=np.intp),
+        np.ascontiguousarray(truth_id, dtype=np.intp),
+        np.ascontiguousarray(truth_position, dtype=float),
+        np.ascontiguousarray(end_events["time_s"], dtype=float),
+        np.ascontiguousarray(end_events["track"], dtype=np.intp),
+        np.ascontiguousarray(end_events["dropped"], dtype=bool),
+        np.ascontiguousarray(end_bounds, dtype=np.intp), float(c_m), float(c_power),
+        float(break_hold_s), DENSE_PAIRS_LIMIT, tracks_state,
+        (*threat_state, continuity.holder, continuity.lost_row, continuity.lost_s,
+         continuity.lost_counted, continuity.drop_counted, continuity.candidate,
+         continuity.candidate_row, continuity.candidate_s),
+        (counts, localisation, continuity.held_breaks, continuity.drop_breaks,
+         continuity.held_switches, totals), live, live_count, estimates)
+    given = (np.zeros(0, np.intp), np.zeros(0, np.intp), np.zeros(0), 0.0)
+    row, resume = 0, False
+    while True:
+        row = score_times(row, resume, *given, *arguments)
+        if row < 0:
+            break
+        truth_start = truth_bounds[row - 1] if row else 0
+        pairs = optimal_pairs(estimates[:live_count[0]],
+                              truth_position[truth_start:truth_bounds[row]], c_m, p)
+        given = (*(np.ascontiguousarray(part, dtype=dtype)
+                   for part, dtype in zip(pairs, (np.intp, np.intp, float), strict=True)),
+                 float((pairs[2]**2).sum()))
+        resume = True
+    # The floats Python took time by time in the general loop, taken the same way.
+    table = dict(zip(COUNT_COLUMNS, counts.T, strict=True))
+    ospa_values, gospa_values, missed_values, false_values = [], [], [], []
+    for n_estimates, n_truths, assigned, squared in zip(
+            table["tracks"].tolist(), table["truths"].tolist(), table["assigned"].tolist(),
+            localisation.tolist(), strict=True):
+        n_small, n_large = sorted((n_estimates, n_truths))
+        ospa_values.append((((squared + c_m**p * (n_small - assigned + n_large - n_small))
+                             / n_large) ** (1.0 / p)) if n_large else 0.0)
+        missed = c_m**p / 2.0 * (n_truths - assigned)
+        false = c_m**p / 2.0 * (n_estimates - assigned)
+        missed_values.append(missed)
+        false_values.append(false)
+        gospa_values.append((squared + missed + false) ** (1.0 / p))
+    assigned = table["assigned"]
+    with np.errstate(invalid="ignore", divide="ignore"):
+        rmse = np.where(assigned > 0, np.sqrt(localisation / assigned), np.nan)
+    columns = {"tracks": table["tracks"], "truths": table["truths"], "assigned": assigned,
+               "ospa_m": ospa_values, "gospa_m": gospa_values,
+               "gospa_localisation": localisation, "gospa_missed": missed_values,
+               "gospa_false": false_values, "position_rmse_m": rmse,
+               "track_breaks": table["track_breaks"], "id_switches": table["id_switches"],
+               "unassigned_tracks": table["unassigned_tracks"]}
+    return columns, float(totals[0]), int(totals[1])
 
 
 def carried_positions(position_m: np.ndarray, velocity_mps: np.ndarray,
@@ -480,14 +581,16 @@ def _end_events(events: pd.DataFrame, track_ids: np.ndarray,
     ``track_merge``); merges only ``with_merges``. Ends of tracks never recorded are left
     out."""
     kinds = ("track_drop", "track_merge") if with_merges else ("track_drop",)
-    chosen = events[events["kind"].isin(kinds).to_numpy()]
-    ids = chosen["track_id"].to_numpy()
+    kind = events["kind"]
+    # The rows' positions, then only the three columns read (not the whole frame).
+    rows = kind.isin(kinds).to_numpy().nonzero()[0]
+    ids = events["track_id"].to_numpy()[rows]
     known = np.isin(ids, track_ids)
-    time_s = chosen["time_s"].to_numpy(dtype=float)[known]
+    time_s = events["time_s"].to_numpy(dtype=float)[rows][known]
     order = np.argsort(time_s, kind="stable")
     return {"time_s": time_s[order],
             "track": np.searchsorted(track_ids, ids[known])[order],
-            "dropped": (chosen["kind"].to_numpy()[known] == "track_drop")[order]}
+            "dropped": (kind.iloc[rows].to_numpy()[known] == "track_drop")[order]}
 
 
 def quality_summary(frame: pd.DataFrame, c_m: float, p: float, false_tracks: int,
