@@ -392,6 +392,9 @@ class CentralTracker:
         self.plot_cov_m2 = np.zeros((0, radars, 3, 3))
         #: Each column's buffer (:meth:`_append`), by name; the column is its first rows.
         self._buffers: dict[str, np.ndarray] = {}
+        #: The buffers' rows as bytes (:meth:`_table_row_bytes`); None until made again
+        #: after a buffer is replaced.
+        self._row_bytes: tuple[np.ndarray, ...] | None = None
         #: A new track's value of the columns :meth:`_append` is not given.
         self._new_track_values = {
             "misses": 0, "vertical_acceleration_mps2": np.nan, "kind_index": -1,
@@ -1112,7 +1115,9 @@ class CentralTracker:
                               np.linalg.solve(innovation_cov, residual[..., None])[..., 0])
         density = score.false_alarm_density(self._false_alarm_constant[radar_of[tentative]],
                                             polar[tentative, 0], polar[tentative, 2])
-        np.add.at(self.score, track_rows[tentative], score.plot_score(
+        # A track may take plots of several times: their increments are added in turn
+        # (what ``np.add.at`` does; compiled, a tenth of its fixed cost).
+        pass_kernels.add_in_order(self.score, track_rows[tentative], score.plot_score(
             self.settings.score_detection_probability, density, distance2, innovation_cov))
 
     def _observe_bias(self, time_s: float, track_rows: np.ndarray, radar_of: np.ndarray,
@@ -1608,6 +1613,7 @@ class CentralTracker:
                 buffer = np.empty((capacity, *column.shape[1:]), dtype=column.dtype)
                 buffer[:size] = column
                 buffers[name] = buffer
+                self._row_bytes = None
             value = given.get(name)
             buffer[size:stop] = self._new_track_values[name] if value is None else value
             setattr(self, name, buffer[:stop])
@@ -1639,6 +1645,14 @@ class CentralTracker:
                          value=merged_into.astype(float), position_m=self.state[rows, :3])
         keep = np.flatnonzero(~rows)  # once: taking by index is cheaper than by mask
         buffers = self._buffers
+        row_bytes = self._table_row_bytes()
+        if row_bytes is not None:
+            # Every column a view of its buffer: the rows kept moved to the buffers' first
+            # rows in one compiled call (the rows the takes below give).
+            pass_kernels.compact_rows(row_bytes, keep)
+            for name in self._columns:
+                setattr(self, name, buffers[name][:keep.size])
+            return
         for name in self._columns:
             column = getattr(self, name)
             buffer = buffers.get(name)
@@ -1650,6 +1664,21 @@ class CentralTracker:
                 setattr(self, name, kept)
             else:
                 setattr(self, name, column.take(keep, axis=0))
+
+    def _table_row_bytes(self) -> tuple[np.ndarray, ...] | None:
+        """Each column's buffer as its rows of bytes ((capacity, row size) uint8 views, for
+        :func:`pass_kernels.compact_rows`), made once a set of buffers; None unless every
+        column is a view of the first rows of its buffer (not one set from outside)."""
+        buffers = self._buffers
+        for name in self._columns:
+            buffer = buffers.get(name)
+            if buffer is None or getattr(self, name).base is not buffer:
+                return None
+        if self._row_bytes is None:
+            self._row_bytes = tuple(
+                buffers[name].reshape(buffers[name].shape[0], -1).view(np.uint8)
+                for name in self._columns)
+        return self._row_bytes
 
     def drop(self, time_s: float, killed_track_ids: np.ndarray | None = None) -> None:
         """Delete stale tracks, tracks whose position sigma has grown past
@@ -1729,6 +1758,11 @@ class CentralTracker:
                                        limits=self.crowd_limits)
         ids = self.track_id[confirmed]
         distinct = ids[first] < ids[second]
+        if not distinct.any():
+            # No two tracks near each other (each track's gate holds itself): no pair
+            # counts this check, none is due (what the steps below give on no pairs).
+            self._merge_streak = {}
+            return
         first, second = first[distinct], second[distinct]
         difference = state[first] - state[second]
         distance2 = np.einsum("ki,ki->k", difference, np.linalg.solve(
