@@ -924,6 +924,27 @@ def _detect_into(radars: np.ndarray, radar_position_m: np.ndarray, to_local: np.
 
 
 @njit(cache=True)
+def _positions_at_look(fraction: float, ids: np.ndarray, start_position_m: np.ndarray,
+                       end_position_m: np.ndarray, start_height_m: np.ndarray,
+                       end_height_m: np.ndarray, position: np.ndarray,
+                       height: np.ndarray) -> None:
+    """Write the threats ``ids``' positions and heights at a look ``fraction`` of the way
+    through the step (1: its end) into ``position`` and ``height``: the straight-line
+    interpolation both look kernels use."""
+    if fraction >= 1.0:
+        for threat in ids:
+            position[threat] = end_position_m[threat]
+            height[threat] = end_height_m[threat]
+    else:
+        for threat in ids:
+            for axis in range(3):
+                position[threat, axis] = start_position_m[threat, axis] + fraction * (
+                    end_position_m[threat, axis] - start_position_m[threat, axis])
+            height[threat] = start_height_m[threat] + fraction * (
+                end_height_m[threat] - start_height_m[threat])
+
+
+@njit(cache=True)
 def _detect_looks(radars: np.ndarray, row_look: np.ndarray, look_fraction: np.ndarray,
                   radar_position_m: np.ndarray, to_local: np.ndarray,
                   radar_horizon_m: np.ndarray, table: np.ndarray,
@@ -965,18 +986,8 @@ def _detect_looks(radars: np.ndarray, row_look: np.ndarray, look_fraction: np.nd
         stop = start + 1
         while stop < radars.size and row_look[stop] == look:
             stop += 1
-        fraction = look_fraction[look]
-        if fraction >= 1.0:
-            for threat in ids:
-                position[threat] = end_position_m[threat]
-                height[threat] = end_height_m[threat]
-        else:
-            for threat in ids:
-                for axis in range(3):
-                    position[threat, axis] = start_position_m[threat, axis] + fraction * (
-                        end_position_m[threat, axis] - start_position_m[threat, axis])
-                height[threat] = start_height_m[threat] + fraction * (
-                    end_height_m[threat] - start_height_m[threat])
+        _positions_at_look(look_fraction[look], ids, start_position_m, end_position_m,
+                           start_height_m, end_height_m, position, height)
         first_jammer, last_jammer = jammer_bounds[look], jammer_bounds[look + 1]
         jammer_view = (jammer_in_view[start:stop, :last_jammer - first_jammer].copy()
                        if jammers_masked else jammer_in_view)
@@ -1053,18 +1064,8 @@ def _draw_and_detect(radars: np.ndarray, row_look: np.ndarray, look_fraction: np
         stop = start + 1
         while stop < radars.size and row_look[stop] == look:
             stop += 1
-        fraction = look_fraction[look]
-        if fraction >= 1.0:
-            for threat in ids:
-                position[threat] = end_position_m[threat]
-                height[threat] = end_height_m[threat]
-        else:
-            for threat in ids:
-                for axis in range(3):
-                    position[threat, axis] = start_position_m[threat, axis] + fraction * (
-                        end_position_m[threat, axis] - start_position_m[threat, axis])
-                height[threat] = start_height_m[threat] + fraction * (
-                    end_height_m[threat] - start_height_m[threat])
+        _positions_at_look(look_fraction[look], ids, start_position_m, end_position_m,
+                           start_height_m, end_height_m, position, height)
         first_jammer, last_jammer = jammer_bounds[look], jammer_bounds[look + 1]
         for row in range(start, stop):
             radar = radars[row]
