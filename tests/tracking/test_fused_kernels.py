@@ -63,47 +63,6 @@ def test_candidate_positions_equal_the_gathered_numpy_prediction(candidates,
     assert np.array_equal(state, before[0]) and np.array_equal(covariance, before[1])
 
 
-def predict_and_update_one_call_each(state, covariance, first, dt_s, measurement,
-                                     measurement_cov, sigma, acceleration):
-    """The reference: :func:`kalman.predict` then :func:`kalman.update`, one call per
-    measurement, on one-row arrays."""
-    new_state, new_cov = state.copy(), covariance.copy()
-    for k in range(state.shape[0]):
-        for index in range(first[k], first[k + 1]):
-            predicted, predicted_cov = kalman.predict(
-                new_state[k:k + 1], new_cov[k:k + 1], dt_s[index:index + 1], sigma,
-                acceleration[k:k + 1])
-            updated, updated_cov = kalman.update(predicted, predicted_cov,
-                                                 measurement[index:index + 1],
-                                                 measurement_cov[index:index + 1])
-            new_state[k], new_cov[k] = updated[0], updated_cov[0]
-    return new_state, new_cov
-
-
-@pytest.mark.parametrize("tracks", [0, 1, 25])
-def test_predict_and_update_in_turn_equals_predict_then_update_per_report(tracks):
-    rng = np.random.default_rng(tracks)
-    state, covariance, _, _ = random_table(rng, tracks)
-    per_track = rng.integers(0, 4, tracks) if tracks > 1 else np.ones(tracks, dtype=int)
-    first = np.append(0, np.cumsum(per_track)).astype(np.intp)
-    reports = int(first[-1])
-    dt_s = rng.uniform(0.0, 3.0, reports)
-    dt_s[::3] = 0.0  # two radars' reports of one time
-    measurement = state[np.repeat(np.arange(tracks), per_track), :3] + rng.normal(
-        0.0, 100.0, (reports, 3))
-    measurement_cov = random_covariances(rng, reports, 3, 1e4)
-    acceleration = np.zeros((tracks, 3))
-    acceleration[::2] = [0.0, 0.0, -9.80665]
-    before = (state.copy(), covariance.copy())
-    new_state, new_cov = kalman.predict_and_update_in_turn(
-        state, covariance, first, dt_s, measurement, measurement_cov, 2.5, acceleration)
-    expected_state, expected_cov = predict_and_update_one_call_each(
-        state, covariance, first, dt_s, measurement, measurement_cov, 2.5, acceleration)
-    assert np.array_equal(new_state, expected_state)
-    assert np.array_equal(new_cov, expected_cov)
-    assert np.array_equal(state, before[0]) and np.array_equal(covariance, before[1])
-
-
 def spy_on_completion(monkeypatch, association) -> list:
     """Record what each call of ``_completed_by_cut_tracks`` returns."""
     results = []

@@ -134,24 +134,9 @@ def test_layout_candidates_and_misses_equal_numpy(seed, tracks):
         state, time_s, slice_time, scan_slice, radar_index, sites[0], sites[3])
     assert np.array_equal(position, want_position)
     assert np.array_equal(row_slice, want_row_slice) and np.array_equal(rows, want_rows)
-    # Misses: every track tentative or not, last updates before, after or never.
+    # Misses before the first report: every track tentative or not, last updates before,
+    # after or never.
     last_by_radar = rng.choice([-np.inf, 4.0, 5.25, 7.0], size=(tracks, radars))
-    seen = np.isfinite(last_by_radar[:, radar_index]) & (last_by_radar[:, radar_index]
-                                                         < scan_time)
-    all_rows = np.arange(tracks)
-    all_missed = pass_kernels.misses_of_pairs(all_rows, seen, position, radar_index,
-                                              sites[0], sites[1], sites[2], GROUND_M)
-    assert np.array_equal(all_missed,
-                          misses_of_pairs_by_numpy(all_rows, seen, position, radar_index, sites))
-    if tracks == 40:  # some misses and some covered-but-not-seen pairs: the test can fail
-        assert 0 < all_missed.sum() < seen.sum()
-    # The confirmed tracks' deletion bookkeeping: one coverage test per (track, scan) pair.
-    pair_track, pair_scan = seen.nonzero()
-    covered = pass_kernels.covered_pairs(pair_track, pair_scan, position, radar_index,
-                                         sites[0], sites[1], sites[2], GROUND_M)
-    want_covered = covered_by_numpy(position[pair_track, pair_scan], radar_index,
-                                    *sites[:3])[np.arange(pair_track.size), pair_scan]
-    assert covered.dtype == bool and np.array_equal(covered, want_covered)
     status = rng.choice([TENTATIVE, CONFIRMED], size=tracks).astype(np.int8)
     track_rows = rng.integers(0, max(tracks, 1), 3 * tracks)
     report_time = rng.choice(scan_time, size=track_rows.size) if scan_time.size else (

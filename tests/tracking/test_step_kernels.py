@@ -84,7 +84,7 @@ def confirmed_misses_by_numpy(tracker, scan_time, position, radars):
     tracker.covering[np.ix_(confirmed, looked)] = np.where(
         reported[:, latest], hit[:, latest] | covered[:, latest],
         tracker.covering[np.ix_(confirmed, looked)])
-    lost = tracker._lost_by_misses(confirmed) & (
+    lost = lost_by_misses(tracker, confirmed) & (
         float(scan_time.max()) - tracker.last_update_s[confirmed]
         > tracker.settings.coast_timeout_s)
     if not lost.any():
@@ -92,6 +92,25 @@ def confirmed_misses_by_numpy(tracker, scan_time, position, radars):
     doomed = np.zeros(tracker.size, dtype=bool)
     doomed[confirmed[lost]] = True
     return doomed
+
+
+def lost_by_misses(tracker, rows):
+    """The tracker's former ``_lost_by_misses``: whether each confirmed track of ``rows``
+    is lost by its misses (every radar that has reported it and whose last scan held it in
+    its coverage has missed it ``deletion_misses`` scans in a row, and there is one)."""
+    counted = np.isfinite(tracker.last_update_by_radar_s[rows]) & tracker.covering[rows]
+    enough = tracker.missed_scans[rows] >= tracker.settings.deletion_misses
+    return ((tracker.status[rows] == CONFIRMED) & (counted & enough).any(axis=1)
+            & ~(counted & ~enough).any(axis=1))
+
+
+def coast_timeout_s(tracker, rows):
+    """The tracker's former ``_coast_timeout_s``: ``coast_timeout_s`` stretched to
+    ``deletion_misses + 1`` revisits of the slowest radar that has reported the track."""
+    slowest = np.where(np.isfinite(tracker.last_update_by_radar_s[rows]),
+                       tracker._site_revisit_s, 0.0).max(axis=1, initial=0.0)
+    return np.maximum(tracker.settings.coast_timeout_s,
+                      (tracker.settings.deletion_misses + 1) * slowest)
 
 
 def count_misses_by_numpy(tracker, scan_time, position, radars):
@@ -118,8 +137,8 @@ def drop_by_numpy(tracker, time_s, killed_track_ids=None):
     coasted = age > settings.coast_timeout_s
     if tracker._delete_by_misses and coasted.any():
         rows = coasted.nonzero()[0]
-        coasted[rows] = (tracker._lost_by_misses(rows)
-                         | (age[rows] > tracker._coast_timeout_s(rows)))
+        coasted[rows] = (lost_by_misses(tracker, rows)
+                         | (age[rows] > coast_timeout_s(tracker, rows)))
     stale = np.where(tracker.status == TENTATIVE, age > settings.tentative_timeout_s,
                      coasted)
     stale |= ((tracker.hits > 1)

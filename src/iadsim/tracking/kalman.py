@@ -255,39 +255,6 @@ def _update_one_into(state: np.ndarray, covariance: np.ndarray, measurement: np.
             out[j, i] = mean
 
 
-@njit(cache=True)
-def predict_and_update_in_turn(state: np.ndarray, covariance: np.ndarray,
-                               first_measurement: np.ndarray, dt_s: np.ndarray,
-                               measurement: np.ndarray, measurement_covariance: np.ndarray,
-                               acceleration_sigma_mps2: float,
-                               acceleration_mps2: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """Each track (states (n, 6), covariances (n, 6, 6), known accelerations (n, 3))
-    predicted and updated with its position measurements in turn: track ``k``'s are
-    ``first_measurement[k]`` to ``first_measurement[k + 1] - 1`` ((n + 1,) bounds) of
-    ``measurement`` (m, 3) and ``measurement_covariance`` (m, 3, 3), in time order, each
-    ``dt_s`` (m,) >= 0 after the previous (the first after the track's time). The
-    arithmetic of :func:`predict` then :func:`update` (the same per-track functions), one
-    measurement after the other, in one compiled loop with no allocation per
-    measurement. Returns new arrays."""
-    new_state = state.copy()
-    new_covariance = covariance.copy()
-    q = acceleration_sigma_mps2 * acceleration_sigma_mps2
-    predicted_state = np.empty(6)
-    predicted = np.empty((6, 6))
-    residual_inverse = np.empty((3, 3))
-    gain = np.empty((6, 3))
-    gain_r = np.empty((6, 3))
-    reduced = np.empty((6, 6))
-    for k in range(state.shape[0]):
-        for index in range(first_measurement[k], first_measurement[k + 1]):
-            _predict_one_into(new_state[k], new_covariance[k], dt_s[index], q,
-                              acceleration_mps2[k], predicted_state, predicted)
-            _update_one_into(predicted_state, predicted, measurement[index],
-                             measurement_covariance[index], residual_inverse, gain, gain_r,
-                             reduced, new_state[k], new_covariance[k])
-    return new_state, new_covariance
-
-
 def update_out_of_sequence(state: np.ndarray, covariance: np.ndarray, lag_s: np.ndarray,
                            measurement: np.ndarray, measurement_covariance: np.ndarray,
                            acceleration_sigma_mps2: float,

@@ -119,42 +119,6 @@ def _missed(position: np.ndarray, track: int, scan: int, site: int, site_positio
 
 
 @njit(cache=True)
-def covered_pairs(tracks: np.ndarray, scans: np.ndarray, position: np.ndarray,
-                  radars: np.ndarray, site_position_m: np.ndarray, site_rotation: np.ndarray,
-                  site_coverage: np.ndarray, ground_elevation_m: float) -> np.ndarray:
-    """Whether each pair's scan's radar (``radars[scans]``) covers the track's position
-    (``position[tracks, scans]``, ``position`` (n, g, 3)): (k,) booleans for the pairs
-    ``tracks`` (k,), ``scans`` (k,). One coverage test per pair, where
-    ``_covered(position[tracks, scans], radars)[arange(k), scans]`` made g.
-    (The tracker's former confirmed-track miss counting; :func:`count_misses` now tests
-    coverage pair by pair itself.)"""
-    covered = np.zeros(tracks.size, dtype=np.bool_)
-    for pair in range(tracks.size):
-        covered[pair] = _missed(position, tracks[pair], scans[pair], radars[scans[pair]],
-                                site_position_m, site_rotation, site_coverage,
-                                ground_elevation_m)
-    return covered
-
-
-@njit(cache=True)
-def misses_of_pairs(tracks: np.ndarray, seen: np.ndarray, position: np.ndarray,
-                    radars: np.ndarray, site_position_m: np.ndarray, site_rotation: np.ndarray,
-                    site_coverage: np.ndarray, ground_elevation_m: float) -> np.ndarray:
-    """The misses (k,) of the track rows ``tracks`` (k,): of the (track, scan) pairs
-    ``seen`` (k, g), those whose scan's radar (``radars`` (g,)) covers the track's
-    ``position`` (n, g, 3) at the scan's time. (The tracker's former tentative-track miss
-    counting; :func:`count_misses` now counts them itself.)"""
-    missed = np.zeros(tracks.size, dtype=np.int64)
-    for index in range(tracks.size):
-        for scan in range(radars.size):
-            if seen[index, scan] and _missed(position, tracks[index], scan, radars[scan],
-                                             site_position_m, site_rotation, site_coverage,
-                                             ground_elevation_m):
-                missed[index] += 1
-    return missed
-
-
-@njit(cache=True)
 def misses_before_first_report(track_rows: np.ndarray, report_time: np.ndarray,
                                status: np.ndarray, last_update_by_radar_s: np.ndarray,
                                scan_time_s: np.ndarray, position: np.ndarray,
@@ -488,7 +452,8 @@ def count_misses(status: np.ndarray, hits: np.ndarray, misses: np.ndarray, score
     earlier than the radar's last report clears the count, a later one that covers the
     track adds one, and the radar's latest scan here says whether it covers the track;
     once any confirmed track was reported by a radar that looked, a track lost by its
-    misses (:meth:`CentralTracker._lost_by_misses`) and not updated for more than
+    misses (every radar that reported it and last covered it missed it
+    ``deletion_misses`` scans in a row) and not updated for more than
     ``coast_timeout_s`` before the last scan is deleted. The same integers and the same
     float additions as the NumPy it replaces (``_count_tentative_misses`` and
     ``_count_confirmed_misses``; tests/tracking/test_step_kernels.py keeps them).
@@ -600,7 +565,7 @@ def update_in_turn(track_rows: np.ndarray, taken: np.ndarray, report_time: np.nd
     The pairs are put in :func:`update_order`; each track's reports of one time are
     combined (:func:`kalman.combine_measurements`), and each track is predicted and
     updated with them time after time (:func:`kalman.predict` then
-    :func:`kalman.update`, as :func:`kalman.predict_and_update_in_turn`; gravity the
+    :func:`kalman.update`, the same per-track functions; gravity the
     known acceleration of a track classified ``ballistic_kind`` with at least
     ``ballistic_confidence`` when ``ballistic``); its vertical acceleration smoothed
     (:meth:`CentralTracker._smooth_vertical_acceleration`, weight ``smoothing``,
@@ -701,8 +666,8 @@ def stale_tracks(time_s: float, track_time_s: np.ndarray, last_update_s: np.ndar
     variance predicted to ``time_s``, ``tr P_pp + 2 dt tr P_pv + dt^2 tr P_vv + q^2
     |dt|^3`` (``dt_cubed``: ``|dt|^3`` (n,), computed by the caller with NumPy's power;
     ``process_noise2``: ``q^2``), exceeds ``max_position_variance``. The arithmetic of
-    the NumPy it replaces (``_position_variance``, ``_coast_timeout_s``,
-    ``_lost_by_misses``), bit for bit."""
+    the NumPy it replaces (``_position_variance``; the former ``_coast_timeout_s`` and
+    ``_lost_by_misses``, kept in tests/tracking/test_step_kernels.py), bit for bit."""
     rows = status.size
     stale = np.zeros(rows, dtype=np.bool_)
     any_stale = False

@@ -68,7 +68,7 @@ Tracking and Navigation, 2001, sec. 11.6):
   that held it in their coverage (as for confirmation, :meth:`_covered`) and gave it no
   report, from the radar's last report of it; it is deleted once every radar that has
   reported it and whose last scan covered it has missed it ``deletion_misses`` scans in
-  a row (:meth:`_count_misses`, :meth:`_lost_by_misses`), and not before
+  a row (:meth:`_count_misses`, :func:`pass_kernels.count_misses`), and not before
   ``coast_timeout_s`` without an update (never sooner than the coast timeout: a 1 s
   radar's six misses do not delete what the 30 s timeout kept). A radar that still sees
   it keeps it alive, whatever the others miss (a radar that saw it once at the edge of
@@ -850,7 +850,7 @@ class CentralTracker:
         it (its report, or one before it) clears the radar's count of scans in a row that
         missed it; a later scan that holds the track in its coverage adds one; one that
         does not leaves the count, and marks the radar as not covering it. A track lost by
-        its misses (:meth:`_lost_by_misses`) and not updated for more than
+        its misses (above, every such radar) and not updated for more than
         ``coast_timeout_s`` is deleted (one lost sooner, by a fast radar's misses, is
         deleted by :meth:`drop` once that long)."""
         settings = self.settings
@@ -867,16 +867,6 @@ class CentralTracker:
             float(settings.coast_timeout_s))
         if any_doomed:
             self._remove(float(scan_time.max()), doomed)
-
-    def _lost_by_misses(self, rows: np.ndarray | slice = slice(None)) -> np.ndarray:
-        """Whether each confirmed track of ``rows`` is lost by its misses: every radar that
-        has reported it and whose last scan held it in its coverage has missed it
-        ``deletion_misses`` scans in a row, and there is one such radar (a radar still
-        seeing it keeps it; a track in no radar's coverage is left to the bounds)."""
-        counted = np.isfinite(self.last_update_by_radar_s[rows]) & self.covering[rows]
-        enough = self.missed_scans[rows] >= self.settings.deletion_misses
-        return ((self.status[rows] == CONFIRMED) & (counted & enough).any(axis=1)
-                & ~(counted & ~enough).any(axis=1))
 
     def _hopeless(self, rows: np.ndarray, misses: np.ndarray,
                   track_score: np.ndarray | None) -> np.ndarray:
@@ -1712,18 +1702,6 @@ class CentralTracker:
                 self.segments.forget(killed_track_ids)
         if any_stale:
             self._remove(time_s, stale, killed=killed)
-
-    def _coast_timeout_s(self, rows: np.ndarray) -> np.ndarray:
-        """``deletion: misses``: how long each confirmed track of ``rows`` may go without an
-        update whatever its misses: ``coast_timeout_s``, stretched to ``deletion_misses +
-        1`` revisits of the slowest radar that has reported it, so that the bound never
-        deletes before the count of misses could (a report reaches the tracker up to a
-        latency after its scan), and only deletes tracks out of every radar's coverage
-        (which miss nothing)."""
-        slowest = np.where(np.isfinite(self.last_update_by_radar_s[rows]),
-                           self._site_revisit_s, 0.0).max(axis=1, initial=0.0)
-        return np.maximum(self.settings.coast_timeout_s,
-                          (self.settings.deletion_misses + 1) * slowest)
 
     def _position_variance(self, time_s: float) -> np.ndarray:
         """The trace of each track's position covariance predicted to ``time_s`` (m^2):
