@@ -39,6 +39,7 @@ from iadsim.effectors.beam_weapons import BeamOutcome, BeamWeapons
 from iadsim.effectors.electronic_attack import fly_off, flyoff_heading_rad
 from iadsim.effectors.flyout import InterceptorFleet, Outcome
 from iadsim.engine.random_streams import stream
+from iadsim.engine.threat_motion import threat_offsets
 from iadsim.engine.track_recording import TrackRecorder
 from iadsim.events import EventKind, EventLog
 from iadsim.network.faults import FaultSchedule
@@ -68,6 +69,7 @@ class Simulation:
         self.scenario = scenario
         self.seed = scenario.sim.seed if seed is None else int(seed)
         ground = scenario.origin.ground_elevation_m
+        self._ground_elevation_m = ground
         self.frame = LocalFrame(scenario.origin.lat_deg, scenario.origin.lon_deg, 0.0)
         self.dt_s = scenario.sim.dt_s
         self.time_s = 0.0
@@ -165,9 +167,15 @@ class Simulation:
         """Move the given threats to ``time_s`` (others keep their last state)."""
         if rows.size == 0:
             return
-        lat, lon, alt = self.raid.geodetic_at(time_s, rows)
-        self.threat_position_m[rows] = self.frame.to_enu(lat, lon, alt).reshape(-1, 3)
-        self.threat_height_m[rows] = alt - self.scenario.origin.ground_elevation_m
+        raid = self.raid
+        # One compiled call for the path interpolation and the geodetic to ECEF step; the
+        # same bits as frame.to_enu(*raid.geodetic_at(time_s, rows)).
+        offsets, alt = threat_offsets(float(time_s), rows, raid.launch_time_s,
+                                      raid.flight_time_s, raid.path_time_s, raid.path_lat_deg,
+                                      raid.path_lon_deg, raid.path_alt_m,
+                                      self.frame.origin_ecef_m)
+        self.threat_position_m[rows] = self.frame.rotate_to_enu(offsets)
+        self.threat_height_m[rows] = alt - self._ground_elevation_m
 
     @property
     def finished(self) -> bool:
