@@ -146,6 +146,7 @@ class InterceptorFleet:
         # Storage with spare capacity (doubled when full); the public arrays are views of
         # the first ``size`` rows.
         self._count = 0
+        self._flying: np.ndarray | None = None  # see flying
         self._store: dict[str, np.ndarray] = {
             name: np.zeros((0, kernel.STATE_COLUMNS) if name == "state" else 0, dtype=dtype)
             for name, dtype in _STORED.items()}
@@ -195,7 +196,12 @@ class InterceptorFleet:
 
     @property
     def flying(self) -> np.ndarray:
-        return (self.status == FLYING).nonzero()[0]
+        """Ids of the rounds in flight (do not modify: the array is kept between the only
+        writes of ``status``, :meth:`launch` and :meth:`step`, as the engine asks for it
+        several times a step)."""
+        if self._flying is None:
+            self._flying = (self.status == FLYING).nonzero()[0]
+        return self._flying
 
     @property
     def position_m(self) -> np.ndarray:
@@ -272,6 +278,7 @@ class InterceptorFleet:
         for name, value in values.items():
             self._store[name][slot] = value
         self._count += 1
+        self._flying = None
         return slot
 
     def step(self, time_s: float, dt_s: float, threat_start_m: np.ndarray,
@@ -349,6 +356,7 @@ class InterceptorFleet:
             first[kills.nonzero()[0][first_index]] = True
             kills = first
         self.status[ids] = RESOLVED
+        self._flying = None
         neighbours = (self._neighbour_hits(ids, shells, victims, kills, when[done],
                                            final_position[done], fuzed_vector, start_m, end_m,
                                            alive, float(time_s), float(dt_s))
