@@ -311,12 +311,9 @@ class InterceptorFleet:
         if track_position_cov_m2 is None:
             track_sigma = np.zeros(track_ids.size)
         else:
-            variance = np.trace(track_position_cov_m2, axis1=1, axis2=2) / 3.0
             # A degenerate filter's covariance (negative or NaN) gives the minimum gate.
-            variance = np.clip(variance, 0.0, None)
-            if not np.isfinite(variance).all():  # rare: nan_to_num costs ~10 us a call
-                variance = np.nan_to_num(variance, nan=0.0)
-            track_sigma = np.sqrt(variance)
+            track_sigma = kernel.gate_sigmas(np.ascontiguousarray(track_position_cov_m2,
+                                                                  dtype=float))
         track_acceleration = (np.zeros((track_ids.size, 3)) if track_acceleration_mps2 is None
                               else np.ascontiguousarray(track_acceleration_mps2, dtype=float))
         time_of_flight, envelope_scalars = self._tables()
@@ -334,12 +331,17 @@ class InterceptorFleet:
             track_acceleration, time_of_flight, envelope_scalars, float(time_s), float(dt_s),
             self.earth_radius_m, ground_elevation, ground_scalars)
         locked_rows = (lock_threat >= 0).nonzero()[0]
-        locks = SeekerLocks(rows[locked_rows], lock_threat[locked_rows],
-                            self.intended_threat[rows[locked_rows]], lock_range[locked_rows],
-                            lock_time[locked_rows], lock_diverted[locked_rows])
+        locks = _EMPTY_LOCKS
+        if locked_rows.size:
+            locks = SeekerLocks(rows[locked_rows], lock_threat[locked_rows],
+                                self.intended_threat[rows[locked_rows]],
+                                lock_range[locked_rows], lock_time[locked_rows],
+                                lock_diverted[locked_rows])
         done = (code != kernel.NOT_RESOLVED).nonzero()[0]
         if done.size == 0:
-            return Outcome(*_EMPTY_OUTCOME_ARRAYS, locks=locks)
+            # Most steps: nothing locked, nothing resolved.
+            return (_EMPTY_OUTCOME if locks is _EMPTY_LOCKS
+                    else Outcome(*_EMPTY_OUTCOME_ARRAYS, locks=locks))
         ids = rows[done]
         endgame = code[done] == kernel.ENDGAME
         ground_impact = code[done] == kernel.GROUND_IMPACT
