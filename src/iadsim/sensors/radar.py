@@ -398,7 +398,7 @@ class RadarNetwork:
         # Zero jammer bounds, grown as needed (no jammers: every look's slice is empty).
         self._no_jammer_bounds = np.zeros(8, dtype=np.intp)
         #: Without a DEM, draw and detect a step's looks in one compiled pass
-        #: (:meth:`_detect_step`); False: by NumPy calls, wave by wave (:meth:`_detect_wave`,
+        #: (:meth:`_draw_step`); False: by NumPy calls, wave by wave (:meth:`_detect_wave`,
         #: the reference the tests compare it with; the same numbers either way).
         self.compiled_draws = True
 
@@ -531,35 +531,51 @@ class RadarNetwork:
         # A row's wave: how many looks its radar made earlier in the step (almost always 0).
         radar_list = radars.tolist()
         if self.terrain_mask is None and self.compiled_draws:
-            # Every look of the step in one compiled pass, draws included.
-            detections = self._detect_step(radars, look_times, look_of_row, fractions, at,
-                                           threat_rcs_m2, visible_ids, velocity_mps)
-        elif len(set(radar_list)) == len(radar_list):
-            detections = self._detect_wave(np.arange(radars.size), radars, look_times,
-                                           look_of_row, fractions, at, threat_rcs_m2,
-                                           visible_ids, velocity_mps)
+            # Every look of the step in one compiled pass, draws included; then the false
+            # alarms placed and every plot made in a second (the sine and the SNR in dB
+            # taken by NumPy between the two, as they always were).
+            (row, column, measured, snr, detection_rates, noise, alarm_row, alarm_radar,
+             elevation, range_draw, azimuth_draw, alarm_rates) = self._draw_step(
+                radars, look_times, look_of_row, fractions, at, threat_rcs_m2, visible_ids,
+                velocity_mps)
+            (order, radar_of, measured, snr_db, threat_id, per_row, position, covariance,
+             log_rows) = _placed_step_plots(
+                elevation, np.sin(elevation), range_draw, azimuth_draw, alarm_radar,
+                self._placement.scalars, EFFECTIVE_EARTH_RADIUS_M, radars, row, column,
+                visible_ids, measured, snr, 10.0 * np.log10(snr), noise, alarm_row,
+                self.sigmas, self.accuracy_scale, self._threshold_snr, self.bias,
+                self._has_bias, self.position_m, self.to_local, look_times, look_of_row,
+                self.record_detections, _DETECTION_CODE, _FALSE_ALARM_CODE)
+            if not self._measures_range_rate:
+                alarm_rates = None
         else:
-            wave = np.zeros(radars.size, dtype=np.intp)
-            seen: dict[int, int] = {}
-            for row, radar in enumerate(radar_list):
-                wave[row] = seen.get(radar, 0)
-                seen[radar] = wave[row] + 1
-            detections = _WaveDetections.joined([
-                self._detect_wave((wave == index).nonzero()[0], radars, look_times,
-                                  look_of_row, fractions, at, threat_rcs_m2, visible_ids,
-                                  velocity_mps)
-                for index in range(int(wave.max()) + 1)])
-        # Detections then false alarms, row by row (look, then radar), their errors applied
-        # and converted to the scenario frame in one compiled pass, with the log's rows;
-        # only the SNR in dB is taken by NumPy, as it always was.
-        (order, radar_of, measured, snr_db, threat_id, per_row, position, covariance,
-         log_rows) = _step_plots(
-            radars, detections.row, detections.column, visible_ids, detections.measured,
-            detections.snr, 10.0 * np.log10(detections.snr), detections.noise,
-            detections.alarms, detections.alarm_row, self.sigmas, self.accuracy_scale,
-            self._threshold_snr, self.bias, self._has_bias, self.position_m, self.to_local,
-            look_times, look_of_row, self.record_detections, _DETECTION_CODE,
-            _FALSE_ALARM_CODE)
+            if len(set(radar_list)) == len(radar_list):
+                detections = self._detect_wave(np.arange(radars.size), radars, look_times,
+                                               look_of_row, fractions, at, threat_rcs_m2,
+                                               visible_ids, velocity_mps)
+            else:
+                wave = np.zeros(radars.size, dtype=np.intp)
+                seen: dict[int, int] = {}
+                for row, radar in enumerate(radar_list):
+                    wave[row] = seen.get(radar, 0)
+                    seen[radar] = wave[row] + 1
+                detections = _WaveDetections.joined([
+                    self._detect_wave((wave == index).nonzero()[0], radars, look_times,
+                                      look_of_row, fractions, at, threat_rcs_m2, visible_ids,
+                                      velocity_mps)
+                    for index in range(int(wave.max()) + 1)])
+            # Detections then false alarms, row by row (look, then radar), their errors
+            # applied and converted to the scenario frame in one compiled pass, with the
+            # log's rows; only the SNR in dB is taken by NumPy, as it always was.
+            (order, radar_of, measured, snr_db, threat_id, per_row, position, covariance,
+             log_rows) = _step_plots(
+                radars, detections.row, detections.column, visible_ids, detections.measured,
+                detections.snr, 10.0 * np.log10(detections.snr), detections.noise,
+                detections.alarms, detections.alarm_row, self.sigmas, self.accuracy_scale,
+                self._threshold_snr, self.bias, self._has_bias, self.position_m,
+                self.to_local, look_times, look_of_row, self.record_detections,
+                _DETECTION_CODE, _FALSE_ALARM_CODE)
+            detection_rates, alarm_rates = detections.range_rate, detections.alarm_range_rate
         if radar_of.size == 0:
             return []
         if self.record_detections:
@@ -572,9 +588,9 @@ class RadarNetwork:
                 "up_m": log_position[2]})
         range_rate = rate_sigma = None
         if self._measures_range_rate:
-            rates = detections.range_rate
-            if detections.alarm_range_rate is not None:
-                rates = np.concatenate([rates, detections.alarm_range_rate])
+            rates = detection_rates
+            if alarm_rates is not None:
+                rates = np.concatenate([rates, alarm_rates])
             range_rate, rate_sigma = rates[order], self._environment[radar_of, 8]
         batches, start = [], 0
         row_time = look_times[look_of_row].tolist()
@@ -591,15 +607,17 @@ class RadarNetwork:
                 start = stop
         return batches
 
-    def _detect_step(self, radars: np.ndarray, look_times: np.ndarray,
-                     look_of_row: np.ndarray, fractions: np.ndarray, at: LookPositions,
-                     threat_rcs_m2: np.ndarray, visible_ids: np.ndarray,
-                     velocity_mps: np.ndarray) -> _WaveDetections:
-        """The detections, noise and false alarms of every look of the step (rows
+    def _draw_step(self, radars: np.ndarray, look_times: np.ndarray,
+                   look_of_row: np.ndarray, fractions: np.ndarray, at: LookPositions,
+                   threat_rcs_m2: np.ndarray, visible_ids: np.ndarray,
+                   velocity_mps: np.ndarray) -> tuple[np.ndarray, ...]:
+        """The detections, noise and false-alarm draws of every look of the step (rows
         ``radars``, look ``look_of_row`` of ``look_times``, in look order) without a DEM,
-        in one call of :func:`_draw_and_detect`: each radar draws from its own stream in
-        the order :meth:`_looks` gives, the same numbers as :meth:`_detect_wave` draws by
-        NumPy calls (tests/sensors/test_radar_step_kernel.py compares the two)."""
+        in one call of :func:`_draw_and_detect` (which see for what it returns): each radar
+        draws from its own stream in the order :meth:`_looks` gives, the same numbers as
+        :meth:`_detect_wave` draws by NumPy calls (tests/sensors/test_radar_step_kernel.py
+        compares the two). The false alarms are placed by the caller
+        (:func:`_placed_step_plots`)."""
         ids = visible_ids
         aspect = self.aspect_rcs_m2 if self.aspect_rcs_m2 is not None else _NO_ASPECT
         if self._no_jammer_bounds.size <= look_times.size:
@@ -616,8 +634,7 @@ class RadarNetwork:
             jammer_bounds[1:] = np.cumsum([look_jammers[2].size for look_jammers in per_look])
             jammers = tuple(np.concatenate([look_jammers[part] for look_jammers in per_look])
                             for part in range(4))
-        (row, column, measured, snr, range_rate, noise, alarm_row, alarm_radar, elevation,
-         range_draw, azimuth_draw, alarm_range_rate) = _draw_and_detect(
+        return _draw_and_detect(
             radars, look_of_row, fractions, self.position_m, self.to_local, self.horizon_m,
             self._table, at.start_position_m, at.end_position_m, at.start_height_m,
             at.end_height_m, threat_rcs_m2, ids, self._pd_tables, TABLE_START_DB,
@@ -626,12 +643,6 @@ class RadarNetwork:
             self._alarm_rate_table, self._measures_range_rate, FALSE_ALARM_RANGE_RATE_MPS,
             self._placement.bin_low_rad, self._placement.bin_cumulative,
             self._placement.bin_count, self._placement.bin_width_rad)
-        # The false alarms' places: the sine taken by NumPy, as place_false_alarms does.
-        alarms = _place(elevation, np.sin(elevation), range_draw, azimuth_draw, alarm_radar,
-                        self._placement.scalars, EFFECTIVE_EARTH_RADIUS_M)
-        return _WaveDetections(row, column, measured, snr, range_rate, noise, alarms,
-                               alarm_row,
-                               alarm_range_rate if self._measures_range_rate else None)
 
     def _detect_wave(self, rows: np.ndarray, radars: np.ndarray, look_times: np.ndarray,
                      look_of_row: np.ndarray, fractions: np.ndarray, at: LookPositions,
@@ -1274,6 +1285,29 @@ def _step_plots(radars: np.ndarray, detection_row: np.ndarray, column: np.ndarra
             written += 1
     return (order, radar_of, plots, plot_snr_db, threat_id, per_row, position, covariance,
             (log_time, log_kind, log_threat, log_sensor, log_value, log_position))
+
+
+@njit(cache=True)
+def _placed_step_plots(elevation_rad: np.ndarray, sine: np.ndarray, range_draw: np.ndarray,
+                       azimuth_draw: np.ndarray, alarm_radar: np.ndarray,
+                       placement_scalars: np.ndarray, earth_radius_m: float,
+                       radars: np.ndarray, detection_row: np.ndarray, column: np.ndarray,
+                       ids: np.ndarray, measured: np.ndarray, snr: np.ndarray,
+                       snr_db: np.ndarray, noise: np.ndarray, alarm_row: np.ndarray,
+                       sigma_floor: np.ndarray, accuracy_scale: np.ndarray,
+                       threshold_snr: np.ndarray, bias: np.ndarray, has_bias: bool,
+                       radar_position_m: np.ndarray, to_local: np.ndarray,
+                       look_times: np.ndarray, look_of_row: np.ndarray, record: bool,
+                       detection_code: int, false_alarm_code: int):
+    """The false alarms :func:`_draw_and_detect` drew placed in their volumes
+    (:func:`iadsim.sensors.false_alarms._place`, ``sine`` their elevations' sine taken by
+    NumPy), then :func:`_step_plots` of the step: the two calls in one."""
+    alarms = _place(elevation_rad, sine, range_draw, azimuth_draw, alarm_radar,
+                    placement_scalars, earth_radius_m)
+    return _step_plots(radars, detection_row, column, ids, measured, snr, snr_db, noise,
+                       alarms, alarm_row, sigma_floor, accuracy_scale, threshold_snr, bias,
+                       has_bias, radar_position_m, to_local, look_times, look_of_row, record,
+                       detection_code, false_alarm_code)
 
 
 @njit(cache=True)
