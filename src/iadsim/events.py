@@ -133,6 +133,8 @@ COLUMNS = ("time_s", "kind", "threat_id", "track_id", "interceptor_id", "sensor"
 #: (:func:`_mapped_empty`), so a block freed on consolidation gives its memory back.
 BLOCK_ROWS = 1 << 18
 _STORED_DTYPES: dict[str, type] = {"time_s": np.float64, "kind_code": np.int8, **_DTYPES}
+#: The stored columns in order (of a block's columns, :meth:`EventLog.room`).
+STORED_COLUMNS = tuple(_STORED_DTYPES)
 _FILL = {name: (-1 if np.issubdtype(dtype, np.integer) else np.nan)
          for name, dtype in _STORED_DTYPES.items()}
 #: Rows set to the fill values ahead of the appends at a time (6 KB a column at most).
@@ -170,6 +172,10 @@ class EventLog:
                  asset_names: list[str]):
         self._names = {"sensor": sensor_names, "battery": battery_names, "asset": asset_names}
         self._blocks: list[dict[str, np.ndarray]] = []
+        #: The last block's columns in the order of :data:`STORED_COLUMNS`, and its rows
+        #: (for :meth:`room`).
+        self._last_columns: tuple[np.ndarray, ...] = ()
+        self._last_rows = 0
         self._fill = 0  # rows used in the last block
         self._prefilled = 0  # rows of the last block already holding the fill values
         self._count = 0
@@ -210,6 +216,42 @@ class EventLog:
         code = _KIND_CODE[kind]
         given["kind_code"] = _KIND_CODE_ARRAYS[code]
         self._write(given, length)
+        self._kind_counts[code] += length
+
+    def room(self, length: int) -> tuple[tuple[np.ndarray, ...], int] | None:
+        """Where a compiled writer may put ``length`` more rows: the last block's columns,
+        in the order of :data:`STORED_COLUMNS` (stored dtypes), and its first free row;
+        None when they do not fit in it (then append them with :meth:`add` or
+        :meth:`add_stored`). The writer sets every column of each row it writes, then
+        calls :meth:`written` (the rows belong to the log only then)."""
+        blocks = self._blocks
+        if blocks and self._fill + length <= self._last_rows:
+            return self._last_columns, self._fill
+        return None
+
+    def written(self, kind: EventKind, length: int) -> None:
+        """``length`` rows of ``kind`` were written after the last (every column), where
+        :meth:`room` said."""
+        stop = self._fill + length
+        self._fill = stop
+        if stop > self._prefilled:
+            self._prefilled = stop
+        self._count += length
+        self._kind_counts[_KIND_CODE[kind]] += length
+        self._consolidated = False
+
+    def add_stored(self, kind: EventKind, time_s: np.ndarray | np.float64, length: int,
+                   columns: dict[str, np.ndarray]) -> None:
+        """Append ``length`` events of one kind whose columns are already in their stored
+        dtypes: ``time_s`` float64 (a scalar or ``(length,)``), ``columns`` 1-D arrays of
+        ``length`` (``ID_DTYPES``, ``FLOAT_DTYPES``; positions as ``east_m``, ``north_m``,
+        ``up_m``). The same rows as :meth:`add` given the same values, without its
+        conversions and checks."""
+        if length == 0:
+            return
+        code = _KIND_CODE[kind]
+        self._write({"time_s": time_s, "kind_code": _KIND_CODE_ARRAYS[code], **columns},
+                    length)
         self._kind_counts[code] += length
 
     def add_kinds(self, kind_code: np.ndarray, time_s: np.ndarray,
@@ -258,6 +300,7 @@ class EventLog:
                 self._blocks.append({name: _mapped_empty(BLOCK_ROWS, dtype)
                                      for name, dtype in _STORED_DTYPES.items()})
                 self._fill = self._prefilled = 0
+                self._last_block_changed()
             block = self._blocks[-1]
             take = min(length - done, block["time_s"].size - self._fill)
             rows = slice(self._fill, self._fill + take)
@@ -290,6 +333,7 @@ class EventLog:
             self._blocks, self._fill, self._count = [], 0, 0
             self._kind_counts[:] = 0
             self._consolidated = False
+            self._last_block_changed()
         codes = {label: store[f"{label}_index"] for label in ("sensor", "battery", "asset")}
         columns = {
             "time_s": store["time_s"],
@@ -309,6 +353,7 @@ class EventLog:
         blocks, total = self._blocks, self._count
         if self._consolidated:
             return blocks[0]
+        self._last_columns, self._last_rows = (), 0  # each column freed once placed
         used = [block["time_s"].size for block in blocks[:-1]] + [self._fill] if blocks else []
 
         def gathered(name: str) -> np.ndarray:
@@ -336,7 +381,23 @@ class EventLog:
         for name in _DTYPES:
             store[name] = gathered(name)
         self._blocks, self._fill, self._consolidated = [store], total, True
+        self._last_block_changed()
         return store
+
+    def _last_block_changed(self) -> None:
+        """Note the last block's columns and rows (:meth:`room`) after it changed."""
+        if self._blocks:
+            block = self._blocks[-1]
+            self._last_columns = tuple(block[name] for name in STORED_COLUMNS)
+            self._last_rows = block["time_s"].size
+        else:
+            self._last_columns, self._last_rows = (), 0
+
+
+def empty_stored_columns() -> tuple[np.ndarray, ...]:
+    """Zero rows of each stored column, in the order of :data:`STORED_COLUMNS` (what a
+    compiled writer is given when :meth:`EventLog.room` has none)."""
+    return tuple(np.zeros(0, dtype=dtype) for dtype in _STORED_DTYPES.values())
 
 
 def kind_code(kind: EventKind) -> int:
