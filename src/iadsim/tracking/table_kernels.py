@@ -192,3 +192,53 @@ def start_rows(arena: np.ndarray, layout: np.ndarray, template: np.ndarray, firs
                      measurement[report, 1], measurement[report, 2], log_time, log_kind,
                      log_threat, log_track, log_interceptor, log_sensor, log_battery,
                      log_asset, log_value, log_east, log_north, log_up)
+
+
+#: Slack of :func:`may_merge`'s bound: the distance (m) taken off each pair's distance,
+#: and the relative widening of the gate, far above the rounding of the prediction.
+MERGE_BOUND_SLACK_M = 1e-3
+MERGE_BOUND_WIDENING = 1e-6
+
+
+@njit(cache=True)
+def may_merge(state: np.ndarray, covariance: np.ndarray, track_time_s: np.ndarray,
+              status: np.ndarray, confirmed: int, time_s: float,
+              acceleration_sigma_mps2: float, acceleration: np.ndarray,
+              threshold: float) -> bool:
+    """Whether any two tracks of ``status`` ``confirmed`` may pass the merge's position
+    gate at ``time_s`` (False: no pair can, and :meth:`CentralTracker._merge_duplicates`
+    has nothing to do). A lower bound of each pair's squared distance in the gate,
+    ``|d|^2 / tr(S) <= d^T S^-1 d`` (the largest eigenvalue of the summed position
+    covariance ``S`` is at most its trace), of the positions and covariances predicted as
+    :func:`iadsim.tracking.kalman.predict` predicts them (``acceleration``: each confirmed
+    track's known acceleration, in row order, or none), with slack for rounding
+    (:data:`MERGE_BOUND_SLACK_M`, :data:`MERGE_BOUND_WIDENING`): True whenever in doubt."""
+    rows = np.flatnonzero(status == confirmed)
+    count = rows.size
+    q = acceleration_sigma_mps2 * acceleration_sigma_mps2
+    position = np.empty((count, 3))
+    spread = np.empty(count)
+    for track in range(count):
+        row = rows[track]
+        dt = time_s - track_time_s[row]
+        trace = q * abs(dt) * abs(dt) * abs(dt)
+        for axis in range(3):
+            push = 0.5 * acceleration[track, axis] * dt * dt if acceleration.shape[0] else 0.0
+            position[track, axis] = state[row, axis] + state[row, 3 + axis] * dt + push
+            trace += (covariance[row, axis, axis]
+                      + dt * (covariance[row, axis, 3 + axis] + covariance[row, 3 + axis, axis])
+                      + dt * dt * covariance[row, 3 + axis, 3 + axis])
+        if not trace > 0.0:
+            return True
+        spread[track] = trace
+    for first in range(count):
+        for second in range(first + 1, count):
+            distance2 = 0.0
+            for axis in range(3):
+                difference = position[first, axis] - position[second, axis]
+                distance2 += difference * difference
+            gap = np.sqrt(distance2) - MERGE_BOUND_SLACK_M
+            if not (gap > 0.0 and gap * gap > threshold * (spread[first] + spread[second])
+                    * (1.0 + MERGE_BOUND_WIDENING)):
+                return True
+    return False

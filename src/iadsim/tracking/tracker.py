@@ -422,6 +422,9 @@ class CentralTracker:
         #: from outside; reads every column at once.
         self._arena_views: tuple[np.ndarray, ...] | None = None
         self._column_getter = attrgetter(*self._columns)
+        #: :meth:`drop`'s constants from the settings, and the settings they were made of.
+        self._drop_settings: tuple[float, float, float, float] = (0.0, 0.0, 0.0, 0.0)
+        self._drop_settings_of: Tracking | None = None
         #: A new track's value of the columns :meth:`_append` is not given.
         self._new_track_values = {
             "misses": 0, "vertical_acceleration_mps2": np.nan, "kind_index": -1,
@@ -1745,22 +1748,30 @@ class CentralTracker:
         """Delete stale tracks, tracks whose position sigma has grown past
         ``max_position_sigma_m`` and tracks assessed killed; log one event each. Held
         plots older than ``tentative_timeout_s`` are dropped (no event)."""
-        rejoined, self._rejoined_since_drop = self._rejoined_since_drop, {}
-        if self.held.size:
-            fresh = time_s - self.held.time_s <= self.settings.tentative_timeout_s
+        rejoined = self._rejoined_since_drop
+        if rejoined:
+            self._rejoined_since_drop = {}
+        held = self.held
+        if held.time_s.size:
+            fresh = time_s - held.time_s <= self.settings.tentative_timeout_s
             if not fresh.all():
-                self.held.keep(fresh)
-        if self.size == 0:
+                held.keep(fresh)
+        track_time_s = self.time_s
+        if track_time_s.size == 0:
             return
         settings = self.settings
+        if self._drop_settings_of is not settings:  # made once (the settings, as read here)
+            self._drop_settings_of = settings
+            self._drop_settings = (
+                float(settings.process_noise_mps2**2), float(settings.max_position_sigma_m**2),
+                float(settings.tentative_timeout_s), float(settings.coast_timeout_s))
+        by_misses = self._delete_by_misses
         stale, any_stale = pass_kernels.stale_tracks(
-            float(time_s), self.time_s, self.last_update_s, self.status, self.hits,
-            self.covariance, np.abs(time_s - self.time_s) ** 3,
-            float(settings.process_noise_mps2**2), float(settings.max_position_sigma_m**2),
-            float(settings.tentative_timeout_s), float(settings.coast_timeout_s),
-            self._delete_by_misses, self.last_update_by_radar_s,
-            self.missed_scans if self._delete_by_misses else self._no_missed_scans,
-            self.covering if self._delete_by_misses else self._no_covering,
+            float(time_s), track_time_s, self.last_update_s, self.status, self.hits,
+            self.covariance, np.abs(time_s - track_time_s) ** 3, *self._drop_settings,
+            by_misses, self.last_update_by_radar_s,
+            self.missed_scans if by_misses else self._no_missed_scans,
+            self.covering if by_misses else self._no_covering,
             self._site_revisit_s, int(settings.deletion_misses))
         killed = None
         if killed_track_ids is not None and killed_track_ids.size:
@@ -1798,10 +1809,19 @@ class CentralTracker:
         if confirmed.size < 2:
             self._merge_streak = {}
             return
+        acceleration = self._known_acceleration(confirmed)
+        if not table_kernels.may_merge(
+                self.state, self.covariance, self.time_s, self.status, CONFIRMED,
+                float(time_s), float(self.settings.process_noise_mps2),
+                NO_ACCELERATION if acceleration is None else acceleration,
+                self.merge_threshold):
+            # No two tracks near each other: no pair counts this check, none is due (what
+            # the steps below give on no pairs, without predicting and gating them).
+            self._merge_streak = {}
+            return
         state, covariance = kalman.predict(self.state[confirmed], self.covariance[confirmed],
                                            time_s - self.time_s[confirmed],
-                                           self.settings.process_noise_mps2,
-                                           self._known_acceleration(confirmed))
+                                           self.settings.process_noise_mps2, acceleration)
         first, second, _ = gated_pairs(state[:, :3], covariance[:, :3, :3], state[:, :3],
                                        covariance[:, :3, :3], self.merge_threshold,
                                        limits=self.crowd_limits)
