@@ -139,6 +139,8 @@ _FILL = {name: (-1 if np.issubdtype(dtype, np.integer) else np.nan)
          for name, dtype in _STORED_DTYPES.items()}
 #: Rows set to the fill values ahead of the appends at a time (6 KB a column at most).
 PREFILL_ROWS = 768
+#: No rows of each id and number column (a column :meth:`EventLog.add_kinds` is not given).
+_NO_ROWS = {name: np.zeros(0, dtype=dtype) for name, dtype in _DTYPES.items()}
 #: Each kind's code as a stored scalar (made once, not per append).
 _KIND_CODE_ARRAYS = [np.asarray(code, dtype=np.int8) for code in range(len(_KINDS))]
 
@@ -265,9 +267,22 @@ class EventLog:
         length = kind_code.size
         if length == 0:
             return
-        given = {"time_s": time_s, "kind_code": kind_code, **columns}
-        self._write(given, length)
-        self._kind_counts += np.bincount(kind_code, minlength=len(_KINDS))
+        room = self.room(length)
+        if room is None:  # across blocks
+            given = {"time_s": time_s, "kind_code": kind_code, **columns}
+            self._write(given, length)
+            self._kind_counts += np.bincount(kind_code, minlength=len(_KINDS))
+            return
+        # The common case: every column of the rows, and the counts, in one compiled call.
+        block, first = room
+        _write_rows(first, self._kind_counts, *block, time_s, kind_code,
+                    *[columns.get(name, _NO_ROWS[name]) for name in _DTYPES])
+        stop = first + length
+        self._fill = stop
+        if stop > self._prefilled:
+            self._prefilled = stop
+        self._count += length
+        self._consolidated = False
 
     def _write(self, given: dict[str, np.ndarray], length: int) -> None:
         """Write ``length`` rows (``given``: stored columns, scalar or 1-D) after the last."""
@@ -392,6 +407,37 @@ class EventLog:
             self._last_rows = block["time_s"].size
         else:
             self._last_columns, self._last_rows = (), 0
+
+
+@njit(cache=True)
+def _write_rows(first: int, kind_counts: np.ndarray, block_time: np.ndarray,
+                block_kind: np.ndarray, block_threat: np.ndarray, block_track: np.ndarray,
+                block_interceptor: np.ndarray, block_sensor: np.ndarray,
+                block_battery: np.ndarray, block_asset: np.ndarray, block_value: np.ndarray,
+                block_east: np.ndarray, block_north: np.ndarray, block_up: np.ndarray,
+                time_s: np.ndarray, kind: np.ndarray, threat: np.ndarray, track: np.ndarray,
+                interceptor: np.ndarray, sensor: np.ndarray, battery: np.ndarray,
+                asset: np.ndarray, value: np.ndarray, east: np.ndarray, north: np.ndarray,
+                up: np.ndarray) -> None:
+    """:meth:`EventLog.add_kinds` into the last block (``block_*``, its columns) from row
+    ``first``: ``kind.size`` rows, every column written (a column given no rows, the fill
+    value: -1 for ids, NaN for numbers), and each kind counted in ``kind_counts``."""
+    length = kind.size
+    for row in range(length):
+        at = first + row
+        block_time[at] = time_s[row]
+        block_kind[at] = kind[row]
+        kind_counts[kind[row]] += 1
+        block_threat[at] = threat[row] if threat.size else -1
+        block_track[at] = track[row] if track.size else -1
+        block_interceptor[at] = interceptor[row] if interceptor.size else -1
+        block_sensor[at] = sensor[row] if sensor.size else -1
+        block_battery[at] = battery[row] if battery.size else -1
+        block_asset[at] = asset[row] if asset.size else -1
+        block_value[at] = value[row] if value.size else np.nan
+        block_east[at] = east[row] if east.size else np.nan
+        block_north[at] = north[row] if north.size else np.nan
+        block_up[at] = up[row] if up.size else np.nan
 
 
 def empty_stored_columns() -> tuple[np.ndarray, ...]:
