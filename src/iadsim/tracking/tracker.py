@@ -1430,7 +1430,10 @@ class CentralTracker:
                 GRAVITY_MPS2, ACCELERATION_SMOOTHING, ACCELERATION_BASELINE_S)
             if done:
                 self._confirm(sorted_rows, sorted_taken, time_of, confirming, radar_of)
-                return
+            else:
+                self._update_late_first(track_rows, measurement, measurement_cov, taken,
+                                        radar_of, report_time)
+            return
         # The IMM, or a report out of sequence: by track, time, report (a report is
         # taken once); each track's first pair and count; the runs of one track's reports
         # of one time (groups), updated round after round.
@@ -1483,6 +1486,53 @@ class CentralTracker:
                                                        hits_before,
                                                        int(self.settings.confirm_hits))
         self._confirm(track_rows, taken, time_of, confirming, radar_of)
+
+    def _update_late_first(self, track_rows: np.ndarray, measurement: np.ndarray,
+                           measurement_cov: np.ndarray, taken: np.ndarray,
+                           radar_of: np.ndarray, report_time: np.ndarray) -> None:
+        """:meth:`_update` without the IMM when a report is older than its track: the
+        same rounds, in fewer calls. A track's groups older than its time come first in
+        its time order, and are applied out of sequence round after round
+        (:func:`kalman.update_out_of_sequence`, on the same rows as
+        :meth:`_update_round`'s rounds give it); then every track's other groups, the
+        smoothing, the counts and the confirmations in one compiled call
+        (:func:`pass_kernels.update_groups`)."""
+        settings = self.settings
+        track_rows, taken, time_of, first, tracks, counts, group_start = (
+            pass_kernels.update_order(track_rows, taken, report_time, self.size))
+        combined, combined_cov = measurement[taken], measurement_cov[taken]
+        if group_start.size < track_rows.size:
+            combined, combined_cov = kalman.combine_measurements(group_start, combined,
+                                                                 combined_cov)
+        group_row, group_time = track_rows[group_start], time_of[group_start]
+        time_before = self.time_s[tracks]
+        vertical_speed_before = self.state[tracks, 5]
+        late = group_time < self.time_s[group_row]
+        pending = late.nonzero()[0]
+        while pending.size:  # round after round: each track's first group still pending
+            pending_rows = group_row[pending]
+            now = np.ones(pending.size, dtype=bool)
+            now[1:] = pending_rows[1:] != pending_rows[:-1]
+            groups, pending = pending[now], pending[~now]
+            rows = group_row[groups]
+            self.state[rows], self.covariance[rows] = kalman.update_out_of_sequence(
+                self.state[rows], self.covariance[rows], group_time[groups] - self.time_s[rows],
+                combined[groups], combined_cov[groups], settings.process_noise_mps2,
+                self._known_acceleration(rows))
+        confirming = pass_kernels.update_groups(
+            track_rows, taken, time_of, first, tracks, counts, group_start, combined,
+            combined_cov, late, time_before, vertical_speed_before, radar_of, self.state,
+            self.covariance, self.time_s, self.hits, self.last_update_s,
+            self.last_update_by_radar_s, self.vertical_acceleration_mps2, self.status,
+            self.score if self._score else self.time_s,
+            self._score and not self._score_decides, self._score_decides,
+            float(self._confirm_score), int(settings.confirm_hits),
+            float(settings.process_noise_mps2),
+            bool(settings.ballistic_model and self._any_ballistic), self.kind_index,
+            self.kind_confidence, BALLISTIC, float(settings.ballistic_model_confidence),
+            GRAVITY_MPS2, ACCELERATION_SMOOTHING, ACCELERATION_BASELINE_S)
+        if confirming.any():
+            self._confirm(track_rows, taken, time_of, confirming, radar_of)
 
     def _confirm(self, track_rows: np.ndarray, taken: np.ndarray, time_of: np.ndarray,
                  confirming: np.ndarray, radar_of: np.ndarray) -> None:
