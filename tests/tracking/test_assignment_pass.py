@@ -13,7 +13,7 @@ import pytest
 
 import iadsim
 from iadsim.scenario.schema import Scenario
-from iadsim.tracking import assignment_pass
+from iadsim.tracking import assignment_pass, kernels
 from iadsim.tracking.tracker import CentralTracker
 
 
@@ -85,3 +85,32 @@ def test_a_run_with_the_compiled_pass_equals_the_general_way(short_layered_defen
     assert (result.events["kind"] == "track_confirm").sum() >= 5
     assert result.events.equals(reference.events)
     assert result.tracks.equals(reference.tracks)
+
+
+def test_the_gate_skips_only_pairs_surely_outside_it():
+    """:func:`kernels.gate_every_pair` skips the cofactors of pairs whose one-axis bound
+    puts them far outside the gate: it still gives every pair within the gate, with the
+    distance the cofactors give, bit for bit, here with tracks and reports close together
+    (many pairs near the gate's edge, elongated covariances) and far apart."""
+    rng = np.random.default_rng(4)
+    tracks, reports = 60, 70
+    position = rng.normal(0.0, 3_000.0, (tracks, 3))
+    measurement = np.concatenate([position[:35] + rng.normal(0.0, 150.0, (35, 3)),
+                                  rng.normal(0.0, 30_000.0, (reports - 35, 3))])
+    track_cov = random_covariances(rng, tracks)
+    measurement_cov = random_covariances(rng, reports)
+    threshold = 16.27
+    pairs = kernels.gate_every_pair(position, track_cov, measurement, measurement_cov,
+                                    threshold, reports)
+    every = np.array([[kernels._pair_distance2(i, j, position, track_cov, measurement,
+                                               measurement_cov) for j in range(reports)]
+                      for i in range(tracks)])
+    inside_track, inside_report = (every <= threshold).nonzero()
+    assert 20 < inside_track.size < tracks * reports // 4  # near and far pairs both
+    assert np.array_equal(pairs[0], inside_track)
+    assert np.array_equal(pairs[1], inside_report)
+    assert np.array_equal(pairs[2], every[inside_track, inside_report])
+    skipped = sum(kernels._surely_outside(i, j, position, track_cov, measurement,
+                                          measurement_cov, threshold)
+                  for i in range(tracks) for j in range(reports))
+    assert skipped > tracks * reports // 2
