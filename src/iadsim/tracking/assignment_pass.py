@@ -15,6 +15,9 @@ gate (:func:`kernels.gate_every_pair_by_slice`) and assignment
 factorization and triangular solves in the order and with the fused multiply-adds of the
 OpenBLAS that NumPy calls (``dgesv``: ``getf2``, ``trsv``), and the ``einsum`` sum order;
 tests/tracking/test_assignment_pass.py compares them with NumPy's on random matrices. The
+candidates' predictions are :func:`kalman._predict_position_into`'s expressions written
+out in the loop (a compiled call per candidate, its arrays passed field by field, cost
+more than the arithmetic). The
 logarithm and cosine of the plots' false-alarm density stay NumPy's (the caller's).
 Cases these kernels do not cover (a crowd the general gate or solver must handle, the
 IMM, the likelihood cost, the bias estimation) go the general way, unchanged.
@@ -351,25 +354,28 @@ def associate_scan(state: np.ndarray, covariance: np.ndarray, time_s: np.ndarray
     position = np.empty((candidates, 3))
     position_cov = np.empty((candidates, 3, 3))
     q = acceleration_sigma_mps2 * acceleration_sigma_mps2
-    bounded = np.empty((6, 6))
     acceleration = np.empty(3)
     for v in range(candidates):
         row = rows[v]
         dt = slice_time[row_slice[v]] - time_s[row]
         _known_acceleration_into(row, ballistic, kind_index, kind_confidence, ballistic_kind,
                                  ballistic_confidence, gravity_mps2, acceleration)
-        if hits[row] == 1:
-            for i in range(6):
-                for j in range(6):
-                    bounded[i, j] = covariance[row, i, j]
-            for i in range(3):
-                for j in range(3):
-                    bounded[3 + i, 3 + j] = one_plot_velocity_variance if i == j else 0.0
-            _predict_position_into(state[row], bounded, dt, q, acceleration, position[v],
-                                   position_cov[v])
-        else:
-            _predict_position_into(state[row], covariance[row], dt, q, acceleration,
-                                   position[v], position_cov[v])
+        # kalman._predict_position_into's expressions, written out (a call per candidate
+        # cost more than its arithmetic); a one-plot track's velocity block bounded.
+        one_plot = hits[row] == 1
+        magnitude = abs(dt)
+        for i in range(3):
+            position[v, i] = (state[row, i] + state[row, 3 + i] * dt
+                              + 0.5 * acceleration[i] * dt * dt)
+            for j in range(3):
+                velocity = covariance[row, 3 + i, 3 + j]
+                if one_plot:
+                    velocity = one_plot_velocity_variance if i == j else 0.0
+                position_cov[v, i, j] = (covariance[row, i, j]
+                                         + dt * (covariance[row, i, 3 + j]
+                                                 + covariance[row, 3 + i, j])
+                                         + dt * dt * velocity)
+            position_cov[v, i, i] += q * magnitude * magnitude * magnitude / 3.0
     (tracks, _, _, _, tests, _, pair_measurement, distance2, pair_track, gated) = (
         gate_candidates_by_slice(position, position_cov, rows, row_slice, measurement,
                                  measurement_cov, report_slice, slice_time.size, table_size,

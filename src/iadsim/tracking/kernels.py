@@ -44,7 +44,7 @@ from numba import njit
 from iadsim.tracking.kalman import _predict_position_into
 
 
-@njit(cache=True)
+@njit(cache=True, inline="always")
 def _distance2(rx: float, ry: float, rz: float, a: float, b: float, c: float, d: float,
                e: float, f: float) -> float:
     """``r^T S^-1 r`` for the symmetric ``S = [[a b c] [b d e] [c e f]]`` by cofactors."""
@@ -55,7 +55,7 @@ def _distance2(rx: float, ry: float, rz: float, a: float, b: float, c: float, d:
     return quadratic / determinant
 
 
-@njit(cache=True)
+@njit(cache=True, inline="always")
 def _pair_distance2(i: int, j: int, track_position: np.ndarray, track_cov: np.ndarray,
                     measurement: np.ndarray, measurement_cov: np.ndarray) -> float:
     return _distance2(
@@ -74,7 +74,7 @@ def _pair_distance2(i: int, j: int, track_position: np.ndarray, track_cov: np.nd
 OUTSIDE_MARGIN = 4.0
 
 
-@njit(cache=True)
+@njit(cache=True, inline="always")
 def _surely_outside(i: int, j: int, track_position: np.ndarray, track_cov: np.ndarray,
                     measurement: np.ndarray, measurement_cov: np.ndarray,
                     gate_threshold: float) -> bool:
@@ -84,7 +84,8 @@ def _surely_outside(i: int, j: int, track_position: np.ndarray, track_cov: np.nd
     gate by a factor the rounding of :func:`_distance2` cannot bridge. A few operations
     instead of the cofactors: most pairs tested are far apart. The gated pairs and their
     distances are those of testing every pair (NaN compares false: such a pair is
-    computed, as before)."""
+    computed, as before). Inlined (``inline="always"``, as :func:`_pair_distance2` and
+    :func:`_distance2`): a call per pair cost more than the test."""
     bound = OUTSIDE_MARGIN * gate_threshold
     for axis in range(3):
         residual = measurement[j, axis] - track_position[i, axis]
