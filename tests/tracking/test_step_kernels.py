@@ -274,6 +274,8 @@ def test_a_run_with_the_compiled_bookkeeping_equals_the_numpy_reference(
         patch.setattr(CentralTracker, "_count_misses",
                       lambda self, *arguments: count_misses_by_numpy(self, *arguments))
         patch.setattr(pass_kernels, "update_in_turn", update_in_turn_declined)
+        # The compiled pass (assignment_pass) calls update_in_turn itself: not here.
+        patch.setattr(CentralTracker, "_fused_pass", False)
         patch.setattr(CentralTracker, "drop", drop_by_numpy)
         reference_events, reference_tracks = short_run(short_layered_defense)
     assert len(events) > 1_000

@@ -592,6 +592,44 @@ def update_in_turn(track_rows: np.ndarray, taken: np.ndarray, report_time: np.nd
             for j in range(3):
                 group_cov[pair, i, j] = measurement_cov[sorted_taken[pair], i, j]
     combined, combined_cov = combine_measurements(group_start, group_measurement, group_cov)
+    time_before = np.empty(tracks.size)
+    vertical_speed_before = np.empty(tracks.size)
+    for track in range(tracks.size):
+        time_before[track] = time_s[tracks[track]]
+        vertical_speed_before[track] = state[tracks[track], 5]
+    confirming = update_groups(
+        sorted_rows, sorted_taken, time_of, first, tracks, counts, group_start, combined,
+        combined_cov, np.zeros(groups, dtype=np.bool_), time_before, vertical_speed_before,
+        radar_of, state, covariance, time_s, hits, last_update_s, last_update_by_radar_s,
+        vertical_acceleration_mps2, status, score, score_vetoes, score_decides, confirm_score,
+        confirm_hits, acceleration_sigma_mps2, ballistic, kind_index, kind_confidence,
+        ballistic_kind, ballistic_confidence, gravity_mps2, smoothing, baseline_s)
+    return sorted_rows, sorted_taken, time_of, confirming, True
+
+
+@njit(cache=True)
+def update_groups(sorted_rows: np.ndarray, sorted_taken: np.ndarray, time_of: np.ndarray,
+                  first: np.ndarray, tracks: np.ndarray, counts: np.ndarray,
+                  group_start: np.ndarray, combined: np.ndarray, combined_cov: np.ndarray,
+                  late: np.ndarray, time_before: np.ndarray, vertical_speed_before: np.ndarray,
+                  radar_of: np.ndarray, state: np.ndarray, covariance: np.ndarray,
+                  time_s: np.ndarray, hits: np.ndarray, last_update_s: np.ndarray,
+                  last_update_by_radar_s: np.ndarray, vertical_acceleration_mps2: np.ndarray,
+                  status: np.ndarray, score: np.ndarray, score_vetoes: bool,
+                  score_decides: bool, confirm_score: float, confirm_hits: int,
+                  acceleration_sigma_mps2: float, ballistic: bool, kind_index: np.ndarray,
+                  kind_confidence: np.ndarray, ballistic_kind: int, ballistic_confidence: float,
+                  gravity_mps2: np.ndarray, smoothing: float, baseline_s: float) -> np.ndarray:
+    """The body of :func:`update_in_turn` once the pairs are in :func:`update_order` and
+    each run of one track's reports of one time is combined (``combined`` (u, 3),
+    ``combined_cov`` (u, 3, 3)): each track predicted and updated with its groups time
+    after time, but for the ``late`` groups (u,) (reports older than the track, already
+    applied out of sequence by the caller: the track keeps its time); its vertical
+    acceleration smoothed over the interval since ``time_before`` (t,), from
+    ``vertical_speed_before`` (t,); hits, last update and last update by radar moved on.
+    Returns the confirming pairs (k,)."""
+    groups = group_start.size
+    pairs = sorted_taken.size
     q = acceleration_sigma_mps2 * acceleration_sigma_mps2
     acceleration = np.zeros(3)
     predicted_state = np.empty(6)
@@ -609,11 +647,12 @@ def update_in_turn(track_rows: np.ndarray, taken: np.ndarray, report_time: np.nd
                  and kind_confidence[row] >= ballistic_confidence)
         for axis in range(3):
             acceleration[axis] = gravity_mps2[axis] if known else 0.0
-        time_before = time_s[row]
-        vertical_speed_before = state[row, 5]
         stop = first[track] + counts[track]
         while group < groups and group_start[group] < stop:
             when = time_of[group_start[group]]
+            if late[group]:
+                group += 1
+                continue
             _predict_one_into(state[row], covariance[row], when - time_s[row], q,
                               acceleration, predicted_state, predicted)
             _update_one_into(predicted_state, predicted, combined[group], combined_cov[group],
@@ -622,11 +661,11 @@ def update_in_turn(track_rows: np.ndarray, taken: np.ndarray, report_time: np.nd
             time_s[row] = when
             group += 1
         # One smoothing of the vertical acceleration over the whole interval.
-        dt = time_s[row] - time_before
+        dt = time_s[row] - time_before[track]
         previous = vertical_acceleration_mps2[row]
         unknown = np.isnan(previous)
         if hits[row] > 2 and dt > 0.0 and not (unknown and dt < baseline_s):
-            measured = (state[row, 5] - vertical_speed_before) / dt
+            measured = (state[row, 5] - vertical_speed_before[track]) / dt
             if unknown:
                 vertical_acceleration_mps2[row] = measured
             else:
@@ -646,7 +685,7 @@ def update_in_turn(track_rows: np.ndarray, taken: np.ndarray, report_time: np.nd
             confirming[first[track]] = status[row] == TENTATIVE and score[row] >= confirm_score
     else:
         confirming = first_confirming(first, counts, may_confirm, hits_before, confirm_hits)
-    return sorted_rows, sorted_taken, time_of, confirming, True
+    return confirming
 
 
 @njit(cache=True)

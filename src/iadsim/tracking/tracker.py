@@ -126,6 +126,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from functools import cached_property
 from operator import attrgetter, is_
 
 import numpy as np
@@ -136,6 +137,7 @@ from iadsim.scenario.schema import Tracking
 from iadsim.sensors.coverage_geometry import coverage_matrix, coverage_table
 from iadsim.sensors.radar import DetectionBatch, RadarSite
 from iadsim.tracking import (
+    assignment_pass,
     imm,
     imm_kernels,
     kalman,
@@ -221,6 +223,11 @@ _START_KINDS = {key: np.array([kind_code(kind) for kind in kinds], dtype=np.int8
                 for key, kinds in _START_EVENTS.items()}
 #: The event columns a kernel is given when it does not log (no room in the block).
 _NO_LOG_COLUMNS = empty_stored_columns()
+#: Placeholders for the compiled pass's arguments that a call does not use.
+_NO_TIMES = np.zeros(0)
+_NO_SCAN_POSITIONS = np.zeros((0, 0, 3))
+_NO_RADARS = np.zeros(0, dtype=np.int64)
+_NO_POLAR = np.zeros((0, 3))
 #: Prices gated pairs: (track indices, report indices) -> squared distances, each (m,).
 Pricing = Callable[[np.ndarray, np.ndarray], np.ndarray]
 
@@ -989,13 +996,20 @@ class CentralTracker:
             self.ground_elevation_m)
         if not missed.any():
             return keep
+        return self._not_doomed(track_rows, tracks, missed)
+
+    def _not_doomed(self, track_rows: np.ndarray, tracks: np.ndarray,
+                    missed: np.ndarray) -> np.ndarray:
+        """Which of the pairs' ``track_rows`` stand, given the tentative ``tracks`` and
+        their ``missed`` scans before their first report here (:meth:`_alive_at`): not
+        those the misses make hopeless (:meth:`_hopeless`)."""
         track_score = None
         if self._score_decides:
             track_score = self.score[tracks] + missed * score.miss_score(
                 self.settings.score_detection_probability)
         hopeless = self._hopeless(tracks, self.misses[tracks] + missed, track_score)
         if not hopeless.any():
-            return keep
+            return np.ones(track_rows.size, dtype=bool)
         doomed = np.zeros(self.size, dtype=bool)
         doomed[tracks[hopeless]] = True
         return ~doomed[track_rows]
@@ -1033,6 +1047,12 @@ class CentralTracker:
         ``misses``: the scans' times, the tracks' positions at them and their radars (as
         :meth:`_count_misses` takes them): a tentative track that their misses would have
         deleted before its first report here takes none (:meth:`_alive_at`)."""
+        if self._fused_pass:
+            taken = self._assign_and_update_fused(
+                rows, row_slice, slice_time, measurement, measurement_cov, report_slice,
+                slot_of, radar_of, slots, polar, misses)
+            if taken is not None:
+                return taken
         # A one-plot track is gated with its velocity variance bounded so that the gate is
         # a sphere of at most max_target_speed_mps x dt (see the module docstring).
         row_time = slice_time[row_slice]
@@ -1117,6 +1137,84 @@ class CentralTracker:
             self._update(track_rows, measurement, measurement_cov, taken, radar_of,
                          slice_time[report_slice])
         return taken
+
+    @cached_property
+    def _fused_pass(self) -> bool:
+        """Whether :meth:`_assign_and_update` takes the compiled pass
+        (:mod:`iadsim.tracking.assignment_pass`): constant velocity (or ballistic),
+        the distance cost, no bias estimation."""
+        return not (self._imm or self._likelihood_cost or self.bias_estimator is not None)
+
+    @cached_property
+    def _fused_constants(self) -> tuple[float, float]:
+        """``ln P_D`` and ``ln (2 pi)^(3/2)`` of the plot score, as
+        :func:`score.plot_score` computes them."""
+        return (float(np.log(self.settings.score_detection_probability)),
+                float(score.LOG_GAUSSIAN_NORMALIZATION_3D))
+
+    def _assign_and_update_fused(self, rows: np.ndarray, row_slice: np.ndarray,
+                                 slice_time: np.ndarray, measurement: np.ndarray,
+                                 measurement_cov: np.ndarray, report_slice: np.ndarray,
+                                 slot_of: np.ndarray, radar_of: np.ndarray, slots: int,
+                                 polar: np.ndarray | None,
+                                 misses: tuple[np.ndarray, np.ndarray, np.ndarray] | None,
+                                 ) -> np.ndarray | None:
+        """:meth:`_assign_and_update` in two compiled calls
+        (:func:`assignment_pass.associate_scan`, :func:`assignment_pass.score_and_update`),
+        the same results bit for bit; None (nothing done) when the general way is needed
+        (a crowd for the general gate or the sparse solver)."""
+        settings = self.settings
+        measurement = np.ascontiguousarray(measurement, dtype=float)
+        measurement_cov = np.ascontiguousarray(measurement_cov, dtype=float)
+        scan_time, scan_position, radars = (
+            misses if misses is not None else (_NO_TIMES, _NO_SCAN_POSITIONS, _NO_RADARS))
+        ballistic = bool(settings.ballistic_model and self._any_ballistic)
+        (done, tests, track_rows, taken, keep, missed_tracks, missed, any_missed,
+         scored_pairs, scored_distance2, scored_log_determinant, scored_constant,
+         scored_range, scored_elevation) = assignment_pass.associate_scan(
+            self.state, self.covariance, self.time_s, self.hits, self.status,
+            self.kind_index, self.kind_confidence, self.last_update_by_radar_s, ballistic,
+            BALLISTIC, float(settings.ballistic_model_confidence), GRAVITY_MPS2, rows,
+            row_slice, slice_time, measurement, measurement_cov, report_slice, slot_of,
+            slots, float(self._one_plot_gate_variance), float(settings.process_noise_mps2),
+            self.gate_threshold, MAX_PAIRS_PER_TRACK, BRUTE_FORCE_PAIRS,
+            MOST_SMALL_SLICE_TESTS, DENSE_ASSIGNMENT_SIZE, misses is not None, scan_time,
+            scan_position, radars, self._site_position, self._site_rotation,
+            self._site_coverage, self.ground_elevation_m, self._score, radar_of,
+            self._false_alarm_constant, _NO_POLAR if polar is None else polar)
+        if not done:
+            return None
+        self.crowd_limits.distances_computed += tests
+        if taken.size == 0:
+            return taken
+        if any_missed:
+            keep &= self._not_doomed(track_rows, missed_tracks, missed)
+        log_density = _NO_TIMES
+        if scored_pairs.size:
+            log_density = np.log(score.false_alarm_density(scored_constant, scored_range,
+                                                           scored_elevation))
+        log_detection_probability, log_normalization = self._fused_constants
+        (kept_rows, kept_taken, report_time, sorted_rows, sorted_taken, time_of, confirming,
+         updated, any_confirming) = assignment_pass.score_and_update(
+            keep, track_rows, taken, scored_pairs, scored_distance2, scored_log_determinant,
+            log_density, log_detection_probability, log_normalization, slice_time,
+            report_slice, radar_of, measurement, measurement_cov, self.state,
+            self.covariance, self.time_s, self.hits, self.last_update_s,
+            self.last_update_by_radar_s, self.vertical_acceleration_mps2, self.status,
+            self.score if self._score else self.time_s,
+            self._score and not self._score_decides, self._score_decides,
+            float(self._confirm_score), int(settings.confirm_hits),
+            float(settings.process_noise_mps2), ballistic, self.kind_index,
+            self.kind_confidence, BALLISTIC, float(settings.ballistic_model_confidence),
+            GRAVITY_MPS2, ACCELERATION_SMOOTHING, ACCELERATION_BASELINE_S)
+        if kept_taken.size == 0:
+            return kept_taken
+        if not updated:  # a report older than its track: the general update
+            self._update(kept_rows, measurement, measurement_cov, kept_taken, radar_of,
+                         report_time)
+        elif any_confirming:
+            self._confirm(sorted_rows, sorted_taken, time_of, confirming, radar_of)
+        return kept_taken
 
     def _score_plots(self, track_rows: np.ndarray, position: np.ndarray,
                      position_cov: np.ndarray, measurement: np.ndarray,
@@ -1354,7 +1452,10 @@ class CentralTracker:
                 GRAVITY_MPS2, ACCELERATION_SMOOTHING, ACCELERATION_BASELINE_S)
             if done:
                 self._confirm(sorted_rows, sorted_taken, time_of, confirming, radar_of)
-                return
+            else:
+                self._update_late_first(track_rows, measurement, measurement_cov, taken,
+                                        radar_of, report_time)
+            return
         # The IMM, or a report out of sequence: by track, time, report (a report is
         # taken once); each track's first pair and count; the runs of one track's reports
         # of one time (groups), updated round after round.
@@ -1407,6 +1508,53 @@ class CentralTracker:
                                                        hits_before,
                                                        int(self.settings.confirm_hits))
         self._confirm(track_rows, taken, time_of, confirming, radar_of)
+
+    def _update_late_first(self, track_rows: np.ndarray, measurement: np.ndarray,
+                           measurement_cov: np.ndarray, taken: np.ndarray,
+                           radar_of: np.ndarray, report_time: np.ndarray) -> None:
+        """:meth:`_update` without the IMM when a report is older than its track: the
+        same rounds, in fewer calls. A track's groups older than its time come first in
+        its time order, and are applied out of sequence round after round
+        (:func:`kalman.update_out_of_sequence`, on the same rows as
+        :meth:`_update_round`'s rounds give it); then every track's other groups, the
+        smoothing, the counts and the confirmations in one compiled call
+        (:func:`pass_kernels.update_groups`)."""
+        settings = self.settings
+        track_rows, taken, time_of, first, tracks, counts, group_start = (
+            pass_kernels.update_order(track_rows, taken, report_time, self.size))
+        combined, combined_cov = measurement[taken], measurement_cov[taken]
+        if group_start.size < track_rows.size:
+            combined, combined_cov = kalman.combine_measurements(group_start, combined,
+                                                                 combined_cov)
+        group_row, group_time = track_rows[group_start], time_of[group_start]
+        time_before = self.time_s[tracks]
+        vertical_speed_before = self.state[tracks, 5]
+        late = group_time < self.time_s[group_row]
+        pending = late.nonzero()[0]
+        while pending.size:  # round after round: each track's first group still pending
+            pending_rows = group_row[pending]
+            now = np.ones(pending.size, dtype=bool)
+            now[1:] = pending_rows[1:] != pending_rows[:-1]
+            groups, pending = pending[now], pending[~now]
+            rows = group_row[groups]
+            self.state[rows], self.covariance[rows] = kalman.update_out_of_sequence(
+                self.state[rows], self.covariance[rows], group_time[groups] - self.time_s[rows],
+                combined[groups], combined_cov[groups], settings.process_noise_mps2,
+                self._known_acceleration(rows))
+        confirming = pass_kernels.update_groups(
+            track_rows, taken, time_of, first, tracks, counts, group_start, combined,
+            combined_cov, late, time_before, vertical_speed_before, radar_of, self.state,
+            self.covariance, self.time_s, self.hits, self.last_update_s,
+            self.last_update_by_radar_s, self.vertical_acceleration_mps2, self.status,
+            self.score if self._score else self.time_s,
+            self._score and not self._score_decides, self._score_decides,
+            float(self._confirm_score), int(settings.confirm_hits),
+            float(settings.process_noise_mps2),
+            bool(settings.ballistic_model and self._any_ballistic), self.kind_index,
+            self.kind_confidence, BALLISTIC, float(settings.ballistic_model_confidence),
+            GRAVITY_MPS2, ACCELERATION_SMOOTHING, ACCELERATION_BASELINE_S)
+        if confirming.any():
+            self._confirm(track_rows, taken, time_of, confirming, radar_of)
 
     def _confirm(self, track_rows: np.ndarray, taken: np.ndarray, time_of: np.ndarray,
                  confirming: np.ndarray, radar_of: np.ndarray) -> None:

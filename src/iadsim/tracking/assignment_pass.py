@@ -1,0 +1,536 @@
+"""The central tracker's gate, assignment and update of one scan pass, compiled (Numba).
+
+:meth:`CentralTracker._assign_and_update` predicted the candidates, gated them, assigned,
+checked a tentative track's later reports in time order (:meth:`_gated_in_turn`,
+:meth:`_alive_at`), scored the tentative tracks' plots (:meth:`_score_plots`) and updated
+(:meth:`_update`) in about fifty small NumPy and kernel calls a scan, whose fixed costs
+were most of its time (``layered-defense``: about 1,150 passes a replication). Here the
+whole of it is two compiled calls, :func:`associate_scan` (everything up to the plots'
+score terms; the table is not written) and :func:`score_and_update` (the score
+increments and the constant-velocity update), with the arithmetic of the calls they
+replace, bit for bit: the same per-track Kalman functions (:mod:`iadsim.tracking.kalman`),
+gate (:func:`kernels.gate_every_pair_by_slice`) and assignment
+(:func:`pass_kernels.assign_confirmed_first`), and for the ``np.linalg.solve`` and
+``np.linalg.slogdet`` of a 3 x 3 innovation covariance :func:`solve3`, the LU
+factorization and triangular solves in the order and with the fused multiply-adds of the
+OpenBLAS that NumPy calls (``dgesv``: ``getf2``, ``trsv``), and the ``einsum`` sum order;
+tests/tracking/test_assignment_pass.py compares them with NumPy's on random matrices. The
+candidates' predictions are :func:`kalman._predict_position_into`'s expressions written
+out in the loop (a compiled call per candidate, its arrays passed field by field, cost
+more than the arithmetic). The
+logarithm and cosine of the plots' false-alarm density stay NumPy's (the caller's).
+Cases these kernels do not cover (a crowd the general gate or solver must handle, the
+IMM, the likelihood cost, the bias estimation) go the general way, unchanged.
+"""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+from llvmlite import ir
+from numba import njit, types
+from numba.core.extending import intrinsic
+
+from iadsim.tracking.kalman import (
+    _predict_one_into,
+    _predict_position_into,
+    _update_one_into,
+    combine_measurements,
+)
+from iadsim.tracking.pass_kernels import (
+    TENTATIVE,
+    assign_confirmed_first,
+    gate_candidates_by_slice,
+    misses_before_first_report,
+    update_in_turn,
+)
+
+
+@intrinsic
+def _fused_multiply_add(typing_context, a, b, c):
+    """``a * b + c`` rounded once (LLVM's ``fma``), as OpenBLAS's compiled kernels do."""
+    signature = types.float64(types.float64, types.float64, types.float64)
+
+    def codegen(context, builder, signature, arguments):
+        double = ir.DoubleType()
+        function = builder.module.declare_intrinsic(
+            "llvm.fma", [double], ir.FunctionType(double, [double, double, double]))
+        return builder.call(function, arguments)
+
+    return signature, codegen
+
+
+@njit(cache=True)
+def solve3(matrix: np.ndarray, right: np.ndarray, lu: np.ndarray,
+           solution: np.ndarray) -> float:
+    """Solve ``matrix @ x = right`` (3 x 3, 3) into ``solution`` (3,), with ``lu`` (3, 3)
+    working space; returns ``log |det matrix|``. ``np.linalg.solve`` and the log
+    determinant of ``np.linalg.slogdet``, bit for bit: OpenBLAS's ``dgetf2`` (a
+    left-looking LU with partial pivoting, the pivot column scaled by the pivot's
+    reciprocal, the column updates fused multiply-adds), ``dlaswp``, then the unit lower
+    and the upper ``trsv`` (axpy updates, fused; a division by each pivot), and the
+    logarithms of the pivots' magnitudes added from the first."""
+    for i in range(3):
+        for j in range(3):
+            lu[i, j] = matrix[i, j]
+    pivot = np.empty(3, dtype=np.intp)
+    for j in range(3):
+        for i in range(j):  # the earlier pivots' row swaps, on this column
+            other = pivot[i]
+            if other != i:
+                lu[i, j], lu[other, j] = lu[other, j], lu[i, j]
+        if j == 2:  # the unit lower solve above the diagonal (a dot of one term)
+            lu[1, j] -= 0.0 + lu[1, 0] * lu[0, j]
+        if j > 0:  # gemv: this column's rows from the diagonal down, less L times U
+            for row in range(j, 3):
+                total = lu[row, 0] * lu[0, j]
+                for k in range(1, j):
+                    total = _fused_multiply_add(lu[row, k], lu[k, j], total)
+                lu[row, j] = lu[row, j] - total
+        best_row, best = j, abs(lu[j, j])
+        for row in range(j + 1, 3):
+            if abs(lu[row, j]) > best:
+                best_row, best = row, abs(lu[row, j])
+        pivot[j] = best_row
+        value = lu[best_row, j]
+        if value != 0.0:
+            reciprocal = 1.0 / value
+            if best_row != j:
+                for k in range(j + 1):
+                    lu[j, k], lu[best_row, k] = lu[best_row, k], lu[j, k]
+            for row in range(j + 1, 3):
+                lu[row, j] *= reciprocal
+    for i in range(3):
+        solution[i] = right[i]
+    for i in range(3):
+        other = pivot[i]
+        if other != i:
+            solution[i], solution[other] = solution[other], solution[i]
+    for i in range(3):  # L y = b, column by column
+        factor = -solution[i]
+        for k in range(i + 1, 3):
+            solution[k] = _fused_multiply_add(factor, lu[k, i], solution[k])
+    for i in range(2, -1, -1):  # U x = y, from the last column
+        solution[i] /= lu[i, i]
+        factor = -solution[i]
+        for k in range(i):
+            solution[k] = _fused_multiply_add(factor, lu[k, i], solution[k])
+    log_determinant = 0.0
+    for i in range(3):
+        log_determinant += math.log(abs(lu[i, i]))
+    return log_determinant
+
+
+@njit(cache=True)
+def mahalanobis3(residual: np.ndarray, covariance: np.ndarray, lu: np.ndarray,
+                 solution: np.ndarray) -> tuple[float, float]:
+    """``r^T S^-1 r`` and ``log |S|`` of a residual (3,) and its covariance (3, 3):
+    ``np.einsum("ki,ki->k", r, np.linalg.solve(S, r[..., None])[..., 0])`` (its sum
+    order, ``(x + z) + y``) and ``np.linalg.slogdet(S)[1]``, bit for bit."""
+    log_determinant = solve3(covariance, residual, lu, solution)
+    distance2 = ((residual[0] * solution[0] + residual[2] * solution[2])
+                 + residual[1] * solution[1])
+    return distance2, log_determinant
+
+
+@njit(cache=True)
+def _known_acceleration_into(row: int, ballistic: bool, kind_index: np.ndarray,
+                             kind_confidence: np.ndarray, ballistic_kind: int,
+                             ballistic_confidence: float, gravity_mps2: np.ndarray,
+                             out: np.ndarray) -> None:
+    """The known acceleration (3,) of track ``row`` into ``out``: gravity when
+    ``ballistic`` and the track is classified ``ballistic_kind`` with at least
+    ``ballistic_confidence``, else zero (:meth:`CentralTracker._known_acceleration`)."""
+    known = (ballistic and kind_index[row] == ballistic_kind
+             and kind_confidence[row] >= ballistic_confidence)
+    for axis in range(3):
+        out[axis] = gravity_mps2[axis] if known else 0.0
+
+
+@njit(cache=True)
+def gated_in_turn(track_rows: np.ndarray, report_time: np.ndarray, taken: np.ndarray,
+                  measurement: np.ndarray, measurement_cov: np.ndarray, state: np.ndarray,
+                  covariance: np.ndarray, time_s: np.ndarray, hits: np.ndarray,
+                  status: np.ndarray, one_plot_velocity_variance: float,
+                  acceleration_sigma_mps2: float, gate_threshold: float, ballistic: bool,
+                  kind_index: np.ndarray, kind_confidence: np.ndarray, ballistic_kind: int,
+                  ballistic_confidence: float, gravity_mps2: np.ndarray) -> np.ndarray:
+    """:meth:`CentralTracker._gated_in_turn` of the assigned pairs (a track row
+    ``track_rows``, a time ``report_time`` and a report ``taken`` (k,) each), bit for bit:
+    the tentative tracks' pairs by track, time and pair; each time in turn, a pair of a
+    later time than its track's first is gated against the track updated with its
+    earlier reports (a one-plot track with its velocity variance bounded), then the
+    tracks are updated with the pairs that stand (a track's reports of one time
+    combined). Returns which pairs stand (k,)."""
+    pairs = track_rows.size
+    keep = np.ones(pairs, dtype=np.bool_)
+    count = 0
+    for pair in range(pairs):
+        if status[track_rows[pair]] == TENTATIVE:
+            count += 1
+    order = np.empty(count, dtype=np.intp)
+    filled = 0
+    for pair in range(pairs):  # by (track row, time), stably: np.lexsort
+        row = track_rows[pair]
+        if status[row] != TENTATIVE:
+            continue
+        when = report_time[pair]
+        position = filled
+        while position > 0:
+            previous = order[position - 1]
+            if (track_rows[previous] > row
+                    or (track_rows[previous] == row and report_time[previous] > when)):
+                order[position] = previous
+                position -= 1
+            else:
+                break
+        order[position] = pair
+        filled += 1
+    local = np.empty(count, dtype=np.intp)
+    later = np.empty(count, dtype=np.bool_)
+    tracks_count = 0
+    first_time = 0.0
+    for index in range(count):
+        row = track_rows[order[index]]
+        if index == 0 or row != track_rows[order[index - 1]]:
+            tracks_count += 1
+            first_time = report_time[order[index]]
+        local[index] = tracks_count - 1
+        later[index] = report_time[order[index]] > first_time
+    tracks = np.empty(tracks_count, dtype=np.intp)
+    for index in range(count):
+        tracks[local[index]] = track_rows[order[index]]
+    track_state = np.empty((tracks_count, 6))
+    track_cov = np.empty((tracks_count, 6, 6))
+    track_time = np.empty(tracks_count)
+    plots = np.empty(tracks_count, dtype=np.int64)
+    acceleration = np.empty((tracks_count, 3))
+    for track in range(tracks_count):
+        row = tracks[track]
+        for i in range(6):
+            track_state[track, i] = state[row, i]
+            for j in range(6):
+                track_cov[track, i, j] = covariance[row, i, j]
+        track_time[track] = time_s[row]
+        plots[track] = hits[row]
+        _known_acceleration_into(row, ballistic, kind_index, kind_confidence, ballistic_kind,
+                                 ballistic_confidence, gravity_mps2, acceleration[track])
+    q = acceleration_sigma_mps2 * acceleration_sigma_mps2
+    times = np.empty(count)
+    for index in range(count):
+        times[index] = report_time[order[index]]
+    distinct = np.unique(times)
+    now = np.empty(count, dtype=np.intp)
+    bounded = np.empty((6, 6))
+    position = np.empty(3)
+    position_cov = np.empty((3, 3))
+    residual = np.empty(3)
+    innovation = np.empty((3, 3))
+    lu = np.empty((3, 3))
+    solution = np.empty(3)
+    predicted_state = np.empty(6)
+    predicted = np.empty((6, 6))
+    residual_inverse = np.empty((3, 3))
+    gain = np.empty((6, 3))
+    gain_r = np.empty((6, 3))
+    reduced = np.empty((6, 6))
+    group_measurement = np.empty((count, 3))
+    group_cov = np.empty((count, 3, 3))
+    group_first = np.empty(count, dtype=np.intp)
+    group_track = np.empty(count, dtype=np.intp)
+    for when in distinct:
+        size = 0
+        for index in range(count):
+            if times[index] == when and track_time[local[index]] <= when:
+                now[size] = index
+                size += 1
+        if size == 0:
+            continue
+        for entry in range(size):  # the later reports' gates, before any update
+            index = now[entry]
+            if not later[index]:
+                continue
+            track = local[index]
+            for i in range(6):
+                for j in range(6):
+                    bounded[i, j] = track_cov[track, i, j]
+            if plots[track] == 1:
+                for i in range(3):
+                    for j in range(3):
+                        bounded[3 + i, 3 + j] = one_plot_velocity_variance if i == j else 0.0
+            _predict_position_into(track_state[track], bounded, when - track_time[track], q,
+                                   acceleration[track], position, position_cov)
+            report = taken[order[index]]
+            for i in range(3):
+                residual[i] = measurement[report, i] - position[i]
+                for j in range(3):
+                    innovation[i, j] = position_cov[i, j] + measurement_cov[report, i, j]
+            distance2, _ = mahalanobis3(residual, innovation, lu, solution)
+            if distance2 > gate_threshold:
+                keep[order[index]] = False
+        standing = 0
+        for entry in range(size):
+            if keep[order[now[entry]]]:
+                now[standing] = now[entry]
+                standing += 1
+        if standing == 0:
+            continue
+        groups = 0
+        for entry in range(standing):
+            index = now[entry]
+            report = taken[order[index]]
+            for i in range(3):
+                group_measurement[entry, i] = measurement[report, i]
+                for j in range(3):
+                    group_cov[entry, i, j] = measurement_cov[report, i, j]
+            if entry == 0 or local[index] != local[now[entry - 1]]:
+                group_first[groups] = entry
+                group_track[groups] = local[index]
+                groups += 1
+        combined, combined_cov = combine_measurements(
+            group_first[:groups], group_measurement[:standing], group_cov[:standing])
+        for group in range(groups):
+            track = group_track[group]
+            _predict_one_into(track_state[track], track_cov[track], when - track_time[track],
+                              q, acceleration[track], predicted_state, predicted)
+            _update_one_into(predicted_state, predicted, combined[group], combined_cov[group],
+                             residual_inverse, gain, gain_r, reduced, track_state[track],
+                             track_cov[track])
+            track_time[track] = when
+            stop = group_first[group + 1] if group + 1 < groups else standing
+            plots[track] += stop - group_first[group]
+    return keep
+
+
+@njit(cache=True)
+def associate_scan(state: np.ndarray, covariance: np.ndarray, time_s: np.ndarray,
+                   hits: np.ndarray, status: np.ndarray, kind_index: np.ndarray,
+                   kind_confidence: np.ndarray, last_update_by_radar_s: np.ndarray,
+                   ballistic: bool, ballistic_kind: int, ballistic_confidence: float,
+                   gravity_mps2: np.ndarray, rows: np.ndarray, row_slice: np.ndarray,
+                   slice_time: np.ndarray, measurement: np.ndarray,
+                   measurement_cov: np.ndarray, report_slice: np.ndarray,
+                   slot_of: np.ndarray, slots: int, one_plot_velocity_variance: float,
+                   acceleration_sigma_mps2: float, gate_threshold: float,
+                   max_pairs_per_track: int, brute_force_pairs: int, most_tests: int,
+                   dense_limit: int, check_misses: bool, scan_time_s: np.ndarray,
+                   scan_position: np.ndarray, radars: np.ndarray,
+                   site_position_m: np.ndarray, site_rotation: np.ndarray,
+                   site_coverage: np.ndarray, ground_elevation_m: float, scored: bool,
+                   radar_of: np.ndarray, false_alarm_constant: np.ndarray,
+                   polar: np.ndarray) -> tuple:
+    """Predict, gate and assign one pass's candidates, and check the tentative tracks'
+    later reports: :meth:`CentralTracker._assign_and_update` up to its score and update,
+    in one call, without writing the table.
+
+    The candidates ``rows`` and ``row_slice`` (v,) (by slice then row, strictly
+    increasing), ``slice_time`` (m,), the reports ``measurement`` (k, 3),
+    ``measurement_cov`` (k, 3, 3), ``report_slice``, ``slot_of`` and ``radar_of`` (k,)
+    as that method takes them; the table's columns; ``check_misses``: whether the scans
+    (``scan_time_s``, ``scan_position``, ``radars``) count a tentative track's misses
+    before its first report here (:meth:`_alive_at`); ``scored``: whether the tentative
+    tracks' plots are scored (their false-alarm constants and ``polar`` (k, 3) then
+    gathered). Returns, in order: 1 when done, 0 when the caller must take the general
+    way (the candidates are not in order, the gate needs the general gating, or a
+    cluster the sparse solver; nothing else is then meaningful); the pair tests made
+    (for the crowd counters); the assigned pairs' track rows and reports (p,); which
+    stand after the check in turn (p,); the tentative tracks among the pairs and their
+    misses before their first report here, and whether any has one; then of the
+    tentative tracks' pairs (s,): their pair indices, ``d^2`` and ``log |S|`` against
+    the candidate's prediction, and their reports' false-alarm constants, ranges and
+    elevations."""
+    empty_index = np.zeros(0, dtype=np.intp)
+    empty = np.zeros(0)
+    table_size = status.size
+    candidates = rows.size
+    for index in range(1, candidates):
+        if (row_slice[index] * table_size + rows[index]
+                <= row_slice[index - 1] * table_size + rows[index - 1]):
+            return (0, 0, empty_index, empty_index, np.zeros(0, dtype=np.bool_), empty_index,
+                    np.zeros(0, dtype=np.int64), False, empty_index, empty, empty, empty,
+                    empty, empty)
+    # The candidates' positions at their slices' times (kernels.predict_candidate_positions).
+    position = np.empty((candidates, 3))
+    position_cov = np.empty((candidates, 3, 3))
+    q = acceleration_sigma_mps2 * acceleration_sigma_mps2
+    acceleration = np.empty(3)
+    for v in range(candidates):
+        row = rows[v]
+        dt = slice_time[row_slice[v]] - time_s[row]
+        _known_acceleration_into(row, ballistic, kind_index, kind_confidence, ballistic_kind,
+                                 ballistic_confidence, gravity_mps2, acceleration)
+        # kalman._predict_position_into's expressions, written out (a call per candidate
+        # cost more than its arithmetic); a one-plot track's velocity block bounded.
+        one_plot = hits[row] == 1
+        magnitude = abs(dt)
+        for i in range(3):
+            position[v, i] = (state[row, i] + state[row, 3 + i] * dt
+                              + 0.5 * acceleration[i] * dt * dt)
+            for j in range(3):
+                velocity = covariance[row, 3 + i, 3 + j]
+                if one_plot:
+                    velocity = one_plot_velocity_variance if i == j else 0.0
+                position_cov[v, i, j] = (covariance[row, i, j]
+                                         + dt * (covariance[row, i, 3 + j]
+                                                 + covariance[row, 3 + i, j])
+                                         + dt * dt * velocity)
+            position_cov[v, i, i] += q * magnitude * magnitude * magnitude / 3.0
+    (tracks, _, _, _, tests, _, pair_measurement, distance2, pair_track, gated) = (
+        gate_candidates_by_slice(position, position_cov, rows, row_slice, measurement,
+                                 measurement_cov, report_slice, slice_time.size, table_size,
+                                 gate_threshold, max_pairs_per_track, brute_force_pairs,
+                                 most_tests))
+    if not gated:
+        return (0, 0, empty_index, empty_index, np.zeros(0, dtype=np.bool_), empty_index,
+                np.zeros(0, dtype=np.int64), False, empty_index, empty, empty, empty, empty,
+                empty)
+    # _associate: the gain G - d^2 (nudged), both passes in one call.
+    pairs = pair_track.size
+    gain = np.empty(pairs)
+    pair_slot = np.empty(pairs, dtype=np.intp)
+    pair_status = np.empty(pairs, dtype=status.dtype)
+    for pair in range(pairs):
+        gain[pair] = (gate_threshold - distance2[pair]) + 1e-9
+        pair_slot[pair] = pair_track[pair] * slots + slot_of[pair_measurement[pair]]
+        pair_status[pair] = status[tracks[pair_track[pair]]]
+    slot, taken, solved = assign_confirmed_first(pair_slot, pair_measurement, gain,
+                                                 pair_status, tracks.size * slots,
+                                                 measurement.shape[0], dense_limit)
+    if not solved:
+        return (0, 0, empty_index, empty_index, np.zeros(0, dtype=np.bool_), empty_index,
+                np.zeros(0, dtype=np.int64), False, empty_index, empty, empty, empty, empty,
+                empty)
+    assigned = taken.size
+    track_rows = np.empty(assigned, dtype=np.intp)
+    taken_time = np.empty(assigned)
+    in_turn = False
+    for pair in range(assigned):
+        track_rows[pair] = tracks[slot[pair] // slots]
+        taken_time[pair] = slice_time[report_slice[taken[pair]]]
+        if status[track_rows[pair]] == TENTATIVE and taken_time[pair] > slice_time[0]:
+            in_turn = True
+    keep = np.ones(assigned, dtype=np.bool_)
+    missed_tracks = empty_index
+    missed = np.zeros(0, dtype=np.int64)
+    any_missed = False
+    if in_turn and slice_time.size > 1:
+        keep = gated_in_turn(track_rows, taken_time, taken, measurement, measurement_cov,
+                             state, covariance, time_s, hits, status,
+                             one_plot_velocity_variance, acceleration_sigma_mps2,
+                             gate_threshold, ballistic, kind_index, kind_confidence,
+                             ballistic_kind, ballistic_confidence, gravity_mps2)
+        if check_misses:
+            missed_tracks, missed = misses_before_first_report(
+                track_rows, taken_time, status, last_update_by_radar_s, scan_time_s,
+                scan_position, radars, site_position_m, site_rotation, site_coverage,
+                ground_elevation_m)
+            for track in range(missed.size):
+                if missed[track] > 0:
+                    any_missed = True
+    # The tentative tracks' plots: d^2 and log |S| against the candidate's prediction
+    # (_score_plots), and what their false-alarm density is made from.
+    scored_count = 0
+    if scored:
+        for pair in range(assigned):
+            if status[track_rows[pair]] == TENTATIVE:
+                scored_count += 1
+    scored_pairs = np.empty(scored_count, dtype=np.intp)
+    scored_distance2 = np.empty(scored_count)
+    scored_log_determinant = np.empty(scored_count)
+    scored_constant = np.empty(scored_count)
+    scored_range = np.empty(scored_count)
+    scored_elevation = np.empty(scored_count)
+    if scored_count:
+        residual = np.empty(3)
+        innovation = np.empty((3, 3))
+        lu = np.empty((3, 3))
+        solution = np.empty(3)
+        index = 0
+        for pair in range(assigned):
+            row = track_rows[pair]
+            if status[row] != TENTATIVE:
+                continue
+            report = taken[pair]
+            # The candidate of the pair's track in its report's slice (by binary search).
+            key = report_slice[report] * table_size + row
+            low, high = 0, candidates
+            while low < high:
+                middle = (low + high) // 2
+                if row_slice[middle] * table_size + rows[middle] < key:
+                    low = middle + 1
+                else:
+                    high = middle
+            for i in range(3):
+                residual[i] = measurement[report, i] - position[low, i]
+                for j in range(3):
+                    innovation[i, j] = position_cov[low, i, j] + measurement_cov[report, i, j]
+            distance2_here, log_determinant = mahalanobis3(residual, innovation, lu, solution)
+            scored_pairs[index] = pair
+            scored_distance2[index] = distance2_here
+            scored_log_determinant[index] = log_determinant
+            scored_constant[index] = false_alarm_constant[radar_of[report]]
+            scored_range[index] = polar[report, 0]
+            scored_elevation[index] = polar[report, 2]
+            index += 1
+    return (1, tests, track_rows, taken, keep, missed_tracks, missed, any_missed, scored_pairs,
+            scored_distance2, scored_log_determinant, scored_constant, scored_range,
+            scored_elevation)
+
+
+@njit(cache=True)
+def score_and_update(keep: np.ndarray, track_rows: np.ndarray, taken: np.ndarray,
+                     scored_pairs: np.ndarray, scored_distance2: np.ndarray,
+                     scored_log_determinant: np.ndarray, log_density: np.ndarray,
+                     log_detection_probability: float, log_normalization: float,
+                     slice_time: np.ndarray, report_slice: np.ndarray, radar_of: np.ndarray,
+                     measurement: np.ndarray, measurement_cov: np.ndarray, state: np.ndarray,
+                     covariance: np.ndarray, time_s: np.ndarray, hits: np.ndarray,
+                     last_update_s: np.ndarray, last_update_by_radar_s: np.ndarray,
+                     vertical_acceleration_mps2: np.ndarray, status: np.ndarray,
+                     score: np.ndarray, score_vetoes: bool, score_decides: bool,
+                     confirm_score: float, confirm_hits: int, acceleration_sigma_mps2: float,
+                     ballistic: bool, kind_index: np.ndarray, kind_confidence: np.ndarray,
+                     ballistic_kind: int, ballistic_confidence: float,
+                     gravity_mps2: np.ndarray, smoothing: float, baseline_s: float) -> tuple:
+    """The pairs of :func:`associate_scan` that stand (``keep``): the tentative tracks'
+    plot scores added in pair order (:func:`score.plot_score`'s
+    ``ln P_D - ln density - ln (2 pi)^(3/2) - ln |S| / 2 - d^2 / 2``, from
+    ``log_density``, one per scored pair), then the constant-velocity update of
+    :func:`pass_kernels.update_in_turn`. Returns the standing pairs' track rows and
+    reports, :func:`update_in_turn`'s results (pairs in update order, their times, the
+    confirming pairs and whether it updated), and whether any pair confirms."""
+    assigned = track_rows.size
+    standing = 0
+    for pair in range(assigned):
+        if keep[pair]:
+            standing += 1
+    for index in range(scored_pairs.size):
+        pair = scored_pairs[index]
+        if keep[pair]:
+            score[track_rows[pair]] += ((((log_detection_probability - log_density[index])
+                                          - log_normalization)
+                                         - 0.5 * scored_log_determinant[index])
+                                        - 0.5 * scored_distance2[index])
+    kept_rows = np.empty(standing, dtype=np.intp)
+    kept_taken = np.empty(standing, dtype=np.intp)
+    index = 0
+    for pair in range(assigned):
+        if keep[pair]:
+            kept_rows[index], kept_taken[index] = track_rows[pair], taken[pair]
+            index += 1
+    report_time = np.empty(report_slice.size)
+    for report in range(report_slice.size):
+        report_time[report] = slice_time[report_slice[report]]
+    sorted_rows, sorted_taken, time_of, confirming, done = update_in_turn(
+        kept_rows, kept_taken, report_time, radar_of, measurement, measurement_cov, state,
+        covariance, time_s, hits, last_update_s, last_update_by_radar_s,
+        vertical_acceleration_mps2, status, score, score_vetoes, score_decides, confirm_score,
+        confirm_hits, acceleration_sigma_mps2, ballistic, kind_index, kind_confidence,
+        ballistic_kind, ballistic_confidence, gravity_mps2, smoothing, baseline_s)
+    any_confirming = False
+    for pair in range(confirming.size):
+        if confirming[pair]:
+            any_confirming = True
+    return (kept_rows, kept_taken, report_time, sorted_rows, sorted_taken, time_of, confirming,
+            done, any_confirming)
