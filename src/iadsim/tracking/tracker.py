@@ -142,6 +142,7 @@ from iadsim.tracking.association import (
     MAX_PAIRS_PER_TRACK,
     CrowdLimits,
     assign,
+    coasting_distance2,
     gated_pairs,
     gated_pairs_by_slice,
     likelihood_log_odds,
@@ -349,6 +350,9 @@ class CentralTracker:
         #: ``association_cost: likelihood``: pairs priced by G_L - d^2 - ln|S|
         #: (:func:`iadsim.tracking.association.likelihood_gain`), not G - d^2.
         self._likelihood_cost = settings.association_cost == "likelihood"
+        #: ``association_cost: coasting_likelihood``: pairs priced by G - d^2 less the
+        #: width gained coasting past ``coast_free_revisits`` (:meth:`_coast_pricing`).
+        self._coasting_cost = settings.association_cost == "coasting_likelihood"
         self._likelihood_log_odds = likelihood_log_odds(
             settings.score_detection_probability, settings.new_target_density_ratio)
         self._false_alarm_constant = np.array(
@@ -1053,6 +1057,10 @@ class CentralTracker:
             distance2 = kernels.likelihood_distance2(
                 distance2, position_cov, measurement_cov, pair_row, pair_measurement,
                 *likelihood, self._likelihood_log_odds, self.gate_threshold)
+        if self._coasting_cost:  # association_cost: coasting_likelihood
+            distance2, pricing = self._coast_pricing(rows, row_time, measurement_cov,
+                                                     pair_row, pair_measurement, distance2,
+                                                     pricing)
         slot, taken = self._associate(tracks, pair_track, pair_measurement, distance2,
                                       slot_of, slots, measurement.shape[0], pricing, pair_row)
         if taken.size and not one_time:
@@ -1088,6 +1096,52 @@ class CentralTracker:
             self._update(track_rows, measurement, measurement_cov, taken, radar_of,
                          slice_time[report_slice])
         return taken
+
+    def _coast_pricing(self, rows: np.ndarray, row_time: np.ndarray,
+                       measurement_cov: np.ndarray, pair_row: np.ndarray,
+                       pair_measurement: np.ndarray, distance2: np.ndarray,
+                       pricing: tuple[np.ndarray, Pricing] | None,
+                       ) -> tuple[np.ndarray, tuple[np.ndarray, Pricing] | None]:
+        """``association_cost: coasting_likelihood``: the gated pairs' distances (and the
+        IMM tracks' pricing) with the width each track gained by coasting past its
+        allowance added (:func:`iadsim.tracking.association.coasting_distance2`).
+
+        The candidates ``rows`` (v,) at ``row_time`` (v,), the pairs ``pair_row`` (into
+        the candidates) and ``pair_measurement`` (into ``measurement_cov`` (k, 3, 3)).
+        ``ln|S|`` is the CV prediction's from the track's last update to the report's
+        time, ``ln|S_ref|`` that to at most ``coast_free_revisits`` revisits of the radar
+        that last updated it (for an IMM track, of its combined estimate in the table:
+        the growth measures the coast, the pricing itself stays the IMM's). A track on
+        schedule has ``S_ref = S``: its pairs are priced as by ``distance``."""
+        settings = self.settings
+        last_radar = np.argmax(self.last_update_by_radar_s[rows], axis=1)
+        since = row_time - self.time_s[rows]
+        allowance = settings.coast_free_revisits * self._site_revisit_s[last_radar]
+        if not (since > allowance).any():  # every candidate on schedule: S_ref = S
+            return distance2, pricing
+        reference_time = self.time_s[rows] + np.minimum(since, allowance)
+        predicted = [kernels.predict_candidate_positions(
+            self.state, self.covariance, self.time_s, self.hits, rows, when,
+            float(self._one_plot_gate_variance), float(settings.process_noise_mps2),
+            NO_ACCELERATION)[1] for when in (row_time, reference_time)]
+        measurement_cov = np.ascontiguousarray(measurement_cov, dtype=float)
+
+        def coasting(candidate: np.ndarray, measurement_index: np.ndarray,
+                     priced_distance2: np.ndarray) -> np.ndarray:
+            return coasting_distance2(priced_distance2, *(
+                kernels.pair_log_determinant(cov, measurement_cov, candidate,
+                                             measurement_index) for cov in predicted))
+
+        distance2 = coasting(pair_row, pair_measurement, distance2)
+        if pricing is None:
+            return distance2, None
+        priced, price = pricing
+
+        def coasting_price(candidate: np.ndarray, measurement_index: np.ndarray
+                           ) -> np.ndarray:
+            return coasting(candidate, measurement_index, price(candidate, measurement_index))
+
+        return distance2, (priced, coasting_price)
 
     def _score_plots(self, track_rows: np.ndarray, position: np.ndarray,
                      position_cov: np.ndarray, measurement: np.ndarray,
