@@ -1117,20 +1117,30 @@ class CentralTracker:
         last_radar = np.argmax(self.last_update_by_radar_s[rows], axis=1)
         since = row_time - self.time_s[rows]
         allowance = settings.coast_free_revisits * self._site_revisit_s[last_radar]
-        if not (since > allowance).any():  # every candidate on schedule: S_ref = S
+        coasting_candidate = since > allowance
+        if not coasting_candidate.any():  # every candidate on schedule: S_ref = S
             return distance2, pricing
-        reference_time = self.time_s[rows] + np.minimum(since, allowance)
+        # Only the coasting candidates' pairs are priced anew (the others' excess is 0).
+        coasting_rows = coasting_candidate.nonzero()[0]
+        local = np.full(rows.size, -1)
+        local[coasting_rows] = np.arange(coasting_rows.size)
+        reference_time = self.time_s[rows[coasting_rows]] + allowance[coasting_rows]
         predicted = [kernels.predict_candidate_positions(
-            self.state, self.covariance, self.time_s, self.hits, rows, when,
+            self.state, self.covariance, self.time_s, self.hits, rows[coasting_rows], when,
             float(self._one_plot_gate_variance), float(settings.process_noise_mps2),
-            NO_ACCELERATION)[1] for when in (row_time, reference_time)]
+            NO_ACCELERATION)[1] for when in (row_time[coasting_rows], reference_time)]
         measurement_cov = np.ascontiguousarray(measurement_cov, dtype=float)
 
         def coasting(candidate: np.ndarray, measurement_index: np.ndarray,
                      priced_distance2: np.ndarray) -> np.ndarray:
-            return coasting_distance2(priced_distance2, *(
-                kernels.pair_log_determinant(cov, measurement_cov, candidate,
-                                             measurement_index) for cov in predicted))
+            pairs = coasting_candidate[candidate].nonzero()[0]
+            if pairs.size == 0:
+                return priced_distance2
+            result = priced_distance2.copy()
+            result[pairs] = coasting_distance2(priced_distance2[pairs], *(
+                kernels.pair_log_determinant(cov, measurement_cov, local[candidate[pairs]],
+                                             measurement_index[pairs]) for cov in predicted))
+            return result
 
         distance2 = coasting(pair_row, pair_measurement, distance2)
         if pricing is None:
