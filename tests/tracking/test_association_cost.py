@@ -81,7 +81,8 @@ def assigned(track_position, track_cov, measurement, measurement_cov, cost: str,
 
 
 def test_the_option_is_checked():
-    assert Tracking().association_cost == "distance"
+    assert Tracking().association_cost == "coasting_likelihood"
+    assert Tracking(association_cost="distance").association_cost == "distance"
     assert Tracking(association_cost="likelihood").association_cost == "likelihood"
     assert Tracking(association_cost="coasting_likelihood").association_cost == (
         "coasting_likelihood")

@@ -787,7 +787,7 @@ class Tracking(StrictModel):
 
     gate_probability: Probability = 0.9999
     association_cost: Literal["distance", "likelihood", "coasting_likelihood"] = Field(
-        "distance", description="What the global-nearest-neighbour assignment maximizes "
+        "coasting_likelihood", description="What the global-nearest-neighbour assignment maximizes "
         "over the gated (track, report) pairs: 'distance' (the gain G - d^2, G the "
         "chi-square gate, d^2 the squared Mahalanobis distance), 'likelihood' (the "
         "log-likelihood ratio of the pair against a missed track and a false alarm or "
@@ -799,7 +799,7 @@ class Tracking(StrictModel):
         "track's innovation covariance had it been updated coast_free_revisits revisits "
         "ago: only the width gained by coasting past that is priced, so a coasting "
         "track's wide gate does not win a neighbour's report, and neighbours in a crowd "
-        "that miss a detection are priced as by 'distance').")
+        "that miss a detection are priced as by 'distance'; the default).")
     coast_free_revisits: float = Field(
         2.0, ge=1.0, le=100.0, allow_inf_nan=False,
         description="association_cost: coasting_likelihood: the "
