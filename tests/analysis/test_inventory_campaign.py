@@ -184,11 +184,13 @@ def test_the_attrition_week_runs_its_long_range_layer_dry_on_day_six():
     assert days["delivered_s400_class_long_range_missile"].tolist() == [0, 0, 0, 1, 1, 1, 1]
     assert days["fired_s400_class_long_range_missile"].tolist() == [3, 7, 3, 7, 6, 9, 1]
     # Threats get through on nights 2 and 4; on night 6 the long-range layer runs dry and
-    # 3 reach the refinery, then 15 on night 7.
-    assert days["leakers"].tolist() == [0, 3, 0, 2, 0, 3, 15]
+    # 3 reach the refinery, then 15 on night 7. (Re-pinned when the coasting likelihood
+    # became the association cost: every layer fires the same rounds every night, and one
+    # of night 2's refinery leakers no longer leaks: 2, not 3, on night 2.)
+    assert days["leakers"].tolist() == [0, 2, 0, 2, 0, 3, 15]
     assert days["leakers_government_quarter"].tolist() == [0, 1, 0, 2, 0, 0, 0]
     assert days["battery_stock_gun_refinery"].tolist() == [38, 28, 20, 12, 5, 0, 0]
-    assert days["leakers_kirikkale_refinery"].tolist() == [0, 2, 0, 0, 0, 3, 15]
+    assert days["leakers_kirikkale_refinery"].tolist() == [0, 1, 0, 0, 0, 3, 15]
     destroyed = result.intervals.set_index(["day", "metric"])["successes"]
     assert [destroyed.loc[(day, "P(destroyed) kirikkale_refinery")]
             for day in (5, 6, 7)] == [0, 0, 1]

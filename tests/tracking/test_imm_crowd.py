@@ -10,6 +10,11 @@ priced_gain`); a report only the broad gate holds is taken only when unambiguous
 (:func:`iadsim.tracking.imm.manoeuvre_scale`). Reports are built by hand from the truth
 (:func:`test_tracker.measure`) plus uniform clutter; the tracker never sees the truth,
 which only scores the picture.
+
+The figures in the docstrings were measured under ``association_cost: distance``; under
+``coasting_likelihood`` (the default since h-likelihood) the default CV and IMM change
+the track holding a target, over the seeds each test uses: crossing groups 6 and 6 (5 and
+7), two aircraft crossing 6 and 7 (7 and 7), drones in lanes 365 and 358 (376 and 400).
 """
 
 from __future__ import annotations

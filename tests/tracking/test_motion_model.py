@@ -93,10 +93,13 @@ def tracks_per_target(motion_model: str, sites, acceleration_mps2: float) -> lis
 def test_the_imm_keeps_a_hard_turning_target_in_one_track_where_cv_breaks_it(
         two_sites, acceleration_mps2):
     """10 targets 15 km apart pull 10-12 g for 20 s. The CV filter (its acceleration noise
-    30 m/s^2) loses every one at the turn's onset, and a new track picks it up; the IMM
-    holds each in its first track."""
-    assert all(tracks >= 2 for tracks in tracks_per_target("cv", two_sites[:1],
-                                                           acceleration_mps2))
+    30 m/s^2) loses nearly every one at the turn's onset, and a new track picks it up
+    (all ten at 10 g; nine of ten at 12 g under the default association cost,
+    ``coasting_likelihood``: track numbers 21 in all against 32 under ``distance``, which
+    broke all ten); the IMM holds each in its first track."""
+    broken = [tracks >= 2 for tracks in tracks_per_target("cv", two_sites[:1],
+                                                          acceleration_mps2)]
+    assert sum(broken) >= 9
     assert tracks_per_target("imm", two_sites[:1], acceleration_mps2) == [1] * 10
 
 

@@ -56,7 +56,9 @@ def test_clutter_confirms_no_score_track_where_m_of_n_confirms_many():
     minutes, false alarms at the catalog's rates (seed 11), and four aircraft 1.5 km
     apart flying in at 8 km. Each confirmation is true when a target is within 2 km of
     the track then. Score confirmation (alpha 1e-6, beta 0.01): no false track, every
-    aircraft confirmed. M of N (4 of 6) on the same scans: false tracks (here 4)."""
+    aircraft confirmed. M of N (4 of 6) on the same scans: false tracks (here 2; 4 under
+    ``association_cost: distance``, the default before the coasting likelihood, where a
+    tentative track that coasted past a revisit kept its whole gate for clutter)."""
     offsets = [(0.0, 0.0), (0.005, 0.005), (0.12, 0.04), (0.05, -0.24), (-0.01, 0.0),
                (0.19, 0.13), (-0.075, 0.65)]
     profiles = ("s400-class-search-radar", "s400-class-engagement-radar", "medium-range-radar",
@@ -97,7 +99,7 @@ def test_clutter_confirms_no_score_track_where_m_of_n_confirms_many():
         targets_confirmed[name] = len(set(distance.argmin(axis=1)[true].tolist()))
     assert false_tracks["score"] == 0
     assert targets_confirmed["score"] == 4
-    assert false_tracks["m_of_n"] >= 3
+    assert false_tracks["m_of_n"] >= 2
     assert targets_confirmed["m_of_n"] == 4
 
 

@@ -786,15 +786,25 @@ class Tracking(StrictModel):
     """Central tracker settings: gating, confirmation, deletion, motion model."""
 
     gate_probability: Probability = 0.9999
-    association_cost: Literal["distance", "likelihood"] = Field(
-        "distance", description="What the global-nearest-neighbour assignment maximizes "
+    association_cost: Literal["distance", "likelihood", "coasting_likelihood"] = Field(
+        "coasting_likelihood", description="What the global-nearest-neighbour assignment maximizes "
         "over the gated (track, report) pairs: 'distance' (the gain G - d^2, G the "
-        "chi-square gate, d^2 the squared Mahalanobis distance) or 'likelihood' (the "
+        "chi-square gate, d^2 the squared Mahalanobis distance), 'likelihood' (the "
         "log-likelihood ratio of the pair against a missed track and a false alarm or "
         "new target, G_L - d^2 - ln|S|, G_L = 2 ln(P_D / ((1 - P_D) (1 + "
         "new_target_density_ratio) beta (2 pi)^(3/2))), beta the report's false-alarm "
         "density, P_D score_detection_probability; Blackman and Popoli 1999, sec. 6.5): "
-        "the ln|S| term stops a coasting track's wide gate winning a neighbour's report.")
+        "the ln|S| term stops a coasting track's wide gate winning a neighbour's report; "
+        "or 'coasting_likelihood' (G - d^2 - max(ln|S| - ln|S_ref|, 0), S_ref the "
+        "track's innovation covariance had it been updated coast_free_revisits revisits "
+        "ago: only the width gained by coasting past that is priced, so a coasting "
+        "track's wide gate does not win a neighbour's report, and neighbours in a crowd "
+        "that miss a detection are priced as by 'distance'; the default).")
+    coast_free_revisits: float = Field(
+        2.0, ge=1.0, le=100.0, allow_inf_nan=False,
+        description="association_cost: coasting_likelihood: the "
+        "revisits (of the radar that last updated a track) since its last update whose "
+        "growth of the track's gate is not priced (2: one missed scan is free).")
     confirm_hits: int = Field(
         4, ge=1, le=100, description="M of the M-of-N confirmation. 4 of 6 by default: with "
         "the radars' false alarms counted over their real surveillance volumes (3-7 a scan "

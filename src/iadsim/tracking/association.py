@@ -362,6 +362,35 @@ def likelihood_distance2(distance2: np.ndarray, log_determinant: np.ndarray,
     return distance2 + log_determinant - (gate - gate_threshold)
 
 
+def coasting_distance2(distance2: np.ndarray, log_determinant: np.ndarray,
+                       reference_log_determinant: np.ndarray) -> np.ndarray:
+    """The ``D`` of gated pairs under ``tracking.association_cost: coasting_likelihood``:
+    ``d^2 + max(ln|S| - ln|S_ref|, 0)``, whose classic gain ``G - D`` is the assignment
+    gain.
+
+    ``distance2`` (m,) the squared Mahalanobis distance ``d^2`` under the track's
+    prediction, ``log_determinant`` (m,) its ``ln|S|`` (S = P + R in m^2), and
+    ``reference_log_determinant`` (m,) ``ln|S_ref|``: the same track's innovation
+    covariance had it been updated no longer ago than its allowance of missed revisits
+    (``coast_free_revisits``; ``S_ref = S`` for a track on schedule).
+
+    Likelihood-ratio reading: ``G - D`` is twice the log of the ratio of the pair's
+    Gaussian likelihood ``N(r; 0, S)`` to the likelihood of "the track missed and the
+    report is something else" (Blackman and Popoli 1999, sec. 6.5), the latter's density
+    set per track at ``N``'s value on the chi-square gate of the reference width,
+    ``exp(-G / 2) / sqrt((2 pi)^3 |S_ref|)``. With ``S_ref = S`` this is the classic
+    gain ``G - d^2`` (the ``distance`` cost: a false-alarm density that grows with every
+    gate, so a wide gate is free); the likelihood cost instead fixes the density per
+    report, so every difference of width between tracks is priced, also the small ones
+    between neighbours in a crowd (one missed a detection), which feed back (the wider
+    loses the report and is wider at the next scan). Here only the width a track gained
+    by coasting past its allowance is priced, as the likelihood prices it: a coasting
+    track (a killed target's) no longer wins a tight neighbour's report, and a crowd whose
+    tracks miss no more than the allowance is priced as by ``distance``. A track is never
+    rewarded for being narrower than its reference (``max(., 0)``). (m,)."""
+    return distance2 + np.maximum(log_determinant - reference_log_determinant, 0.0)
+
+
 def priced_gain(pricing_distance2: np.ndarray, gate_distance2: np.ndarray,
                 gate_threshold: float) -> np.ndarray:
     """The assignment gain of gated pairs priced otherwise than by their gate.

@@ -152,6 +152,7 @@ from iadsim.tracking.association import (
     MAX_PAIRS_PER_TRACK,
     CrowdLimits,
     assign,
+    coasting_distance2,
     gated_pairs,
     gated_pairs_by_slice,
     likelihood_log_odds,
@@ -375,6 +376,9 @@ class CentralTracker:
         #: ``association_cost: likelihood``: pairs priced by G_L - d^2 - ln|S|
         #: (:func:`iadsim.tracking.association.likelihood_gain`), not G - d^2.
         self._likelihood_cost = settings.association_cost == "likelihood"
+        #: ``association_cost: coasting_likelihood``: pairs priced by G - d^2 less the
+        #: width gained coasting past ``coast_free_revisits`` (:meth:`_coast_pricing`).
+        self._coasting_cost = settings.association_cost == "coasting_likelihood"
         self._likelihood_log_odds = likelihood_log_odds(
             settings.score_detection_probability, settings.new_target_density_ratio)
         self._false_alarm_constant = np.array(
@@ -1047,7 +1051,10 @@ class CentralTracker:
         ``misses``: the scans' times, the tracks' positions at them and their radars (as
         :meth:`_count_misses` takes them): a tentative track that their misses would have
         deleted before its first report here takes none (:meth:`_alive_at`)."""
-        if self._fused_pass:
+        if self._fused_pass and not (self._coasting_cost and self._coasting(
+                rows, slice_time[row_slice])[0].any()):
+            # Under coasting_likelihood a scan whose candidates are all on schedule is
+            # priced as by distance (S_ref = S), which the compiled pass computes.
             taken = self._assign_and_update_fused(
                 rows, row_slice, slice_time, measurement, measurement_cov, report_slice,
                 slot_of, radar_of, slots, polar, misses)
@@ -1102,6 +1109,10 @@ class CentralTracker:
             distance2 = kernels.likelihood_distance2(
                 distance2, position_cov, measurement_cov, pair_row, pair_measurement,
                 *likelihood, self._likelihood_log_odds, self.gate_threshold)
+        if self._coasting_cost:  # association_cost: coasting_likelihood
+            distance2, pricing = self._coast_pricing(rows, row_time, measurement_cov,
+                                                     pair_row, pair_measurement, distance2,
+                                                     pricing)
         slot, taken = self._associate(tracks, pair_track, pair_measurement, distance2,
                                       slot_of, slots, measurement.shape[0], pricing, pair_row)
         if taken.size and not one_time:
@@ -1142,7 +1153,8 @@ class CentralTracker:
     def _fused_pass(self) -> bool:
         """Whether :meth:`_assign_and_update` takes the compiled pass
         (:mod:`iadsim.tracking.assignment_pass`): constant velocity (or ballistic),
-        the distance cost, no bias estimation."""
+        the distance cost (or coasting_likelihood when no candidate coasts: see
+        :meth:`_assign_and_update`), no bias estimation."""
         return not (self._imm or self._likelihood_cost or self.bias_estimator is not None)
 
     @cached_property
@@ -1215,6 +1227,68 @@ class CentralTracker:
         elif any_confirming:
             self._confirm(sorted_rows, sorted_taken, time_of, confirming, radar_of)
         return kept_taken
+
+    def _coasting(self, rows: np.ndarray, row_time: np.ndarray
+                  ) -> tuple[np.ndarray, np.ndarray]:
+        """Which candidates ``rows`` (v,) at ``row_time`` (v,) coast past their allowance
+        (``coast_free_revisits`` revisits of the radar that last updated them), and each
+        one's allowance (s): what ``association_cost: coasting_likelihood`` prices."""
+        last_radar = np.argmax(self.last_update_by_radar_s[rows], axis=1)
+        allowance = self.settings.coast_free_revisits * self._site_revisit_s[last_radar]
+        return row_time - self.time_s[rows] > allowance, allowance
+
+    def _coast_pricing(self, rows: np.ndarray, row_time: np.ndarray,
+                       measurement_cov: np.ndarray, pair_row: np.ndarray,
+                       pair_measurement: np.ndarray, distance2: np.ndarray,
+                       pricing: tuple[np.ndarray, Pricing] | None,
+                       ) -> tuple[np.ndarray, tuple[np.ndarray, Pricing] | None]:
+        """``association_cost: coasting_likelihood``: the gated pairs' distances (and the
+        IMM tracks' pricing) with the width each track gained by coasting past its
+        allowance added (:func:`iadsim.tracking.association.coasting_distance2`).
+
+        The candidates ``rows`` (v,) at ``row_time`` (v,), the pairs ``pair_row`` (into
+        the candidates) and ``pair_measurement`` (into ``measurement_cov`` (k, 3, 3)).
+        ``ln|S|`` is the CV prediction's from the track's last update to the report's
+        time, ``ln|S_ref|`` that to at most ``coast_free_revisits`` revisits of the radar
+        that last updated it (for an IMM track, of its combined estimate in the table:
+        the growth measures the coast, the pricing itself stays the IMM's). A track on
+        schedule has ``S_ref = S``: its pairs are priced as by ``distance``."""
+        settings = self.settings
+        coasting_candidate, allowance = self._coasting(rows, row_time)
+        if not coasting_candidate.any():  # every candidate on schedule: S_ref = S
+            return distance2, pricing
+        # Only the coasting candidates' pairs are priced anew (the others' excess is 0).
+        coasting_rows = coasting_candidate.nonzero()[0]
+        local = np.full(rows.size, -1)
+        local[coasting_rows] = np.arange(coasting_rows.size)
+        reference_time = self.time_s[rows[coasting_rows]] + allowance[coasting_rows]
+        predicted = [kernels.predict_candidate_positions(
+            self.state, self.covariance, self.time_s, self.hits, rows[coasting_rows], when,
+            float(self._one_plot_gate_variance), float(settings.process_noise_mps2),
+            NO_ACCELERATION)[1] for when in (row_time[coasting_rows], reference_time)]
+        measurement_cov = np.ascontiguousarray(measurement_cov, dtype=float)
+
+        def coasting(candidate: np.ndarray, measurement_index: np.ndarray,
+                     priced_distance2: np.ndarray) -> np.ndarray:
+            pairs = coasting_candidate[candidate].nonzero()[0]
+            if pairs.size == 0:
+                return priced_distance2
+            result = priced_distance2.copy()
+            result[pairs] = coasting_distance2(priced_distance2[pairs], *(
+                kernels.pair_log_determinant(cov, measurement_cov, local[candidate[pairs]],
+                                             measurement_index[pairs]) for cov in predicted))
+            return result
+
+        distance2 = coasting(pair_row, pair_measurement, distance2)
+        if pricing is None:
+            return distance2, None
+        priced, price = pricing
+
+        def coasting_price(candidate: np.ndarray, measurement_index: np.ndarray
+                           ) -> np.ndarray:
+            return coasting(candidate, measurement_index, price(candidate, measurement_index))
+
+        return distance2, (priced, coasting_price)
 
     def _score_plots(self, track_rows: np.ndarray, position: np.ndarray,
                      position_cov: np.ndarray, measurement: np.ndarray,
