@@ -266,7 +266,7 @@ def _record_rows(time_s: float, last_update_by_radar_s: np.ndarray, radars: np.n
         threat = live[index]
         start = np.searchsorted(moved, threat)
         if start >= moved.size:
-            raise IndexError("a live threat is not one of the threats moved in the step")
+            raise IndexError("a live threat is past the last threat moved in the step")
         launch = launch_time_s[threat]
         # end - maximum(start_s, launch), NaN as NumPy's maximum gives it.
         elapsed = time_s - (launch if (launch > start_s or launch != launch) else start_s)
