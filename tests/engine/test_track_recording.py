@@ -154,7 +154,7 @@ def test_a_step_records_the_truth_the_simulation_computed_in_numpy():
     recorder.record_step(picture, [], live, position, moved, previous, launch, start_s)
     start = previous[np.searchsorted(moved, live)]
     elapsed = end_s - np.maximum(start_s, launch[live])
-    with np.errstate(invalid="ignore"):
+    with np.errstate(invalid="ignore", divide="ignore"):
         velocity = np.where((elapsed > 0)[:, None],
                             (position[live] - start) / elapsed[:, None], 0.0)
     truth = recorder.truth()
