@@ -134,12 +134,18 @@ def _height_m(state: np.ndarray, ground_elevation_m: float) -> np.ndarray:
 def test_compiled_classification_is_the_numpy_one_bit_for_bit():
     """classify and classify_table_rows (compiled, with NumPy's log and exp) give the
     kinds and confidences of the NumPy reference bit for bit, over every kind's
-    kinematics and odd rows (NaN, infinite, a standing track), sizes 0 to 40; the table
-    rows not selected are left as they were, and the ballistic flag is the table's."""
-    from iadsim.tracking.classification import classify_numpy, classify_table_rows
+    kinematics and odd rows (NaN, infinite, a standing track), sizes 0 to 40, with
+    scratch arrays kept across calls or new ones; the table rows not selected are left as
+    they were, and the ballistic flag is the table's."""
+    from iadsim.tracking.classification import (
+        ClassificationScratch,
+        classify_numpy,
+        classify_table_rows,
+    )
 
     rng = np.random.default_rng(19)
-    for _ in range(400):
+    scratch = ClassificationScratch()  # kept across calls of every size, as the tracker's
+    for trial in range(400):
         count = int(rng.integers(0, 41))
         state, acceleration = _random_rows(rng, count)
         selected = rng.random(count) < 0.7
@@ -156,7 +162,7 @@ def test_compiled_classification_is_the_numpy_one_bit_for_bit():
         table_kind = np.full(count, -1, dtype=np.int8)
         table_confidence = np.full(count, 0.5)
         flag = classify_table_rows(state, acceleration, selected, ground, table_kind,
-                                   table_confidence)
+                                   table_confidence, scratch if trial % 5 else None)
         np.testing.assert_array_equal(table_kind[selected], kind)
         assert table_confidence[selected].tobytes() == confidence.tobytes()
         assert (table_kind[~selected] == -1).all() and (table_confidence[~selected] == 0.5).all()

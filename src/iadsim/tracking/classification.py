@@ -63,30 +63,61 @@ def classify(velocity_mps: np.ndarray, height_m: np.ndarray,
         (n,) posterior probability of that kind, in [1/4, 1].
     """
     velocity = np.ascontiguousarray(velocity_mps, dtype=float).reshape(-1, 3)
-    rows = np.arange(velocity.shape[0])
-    speed = _speeds(velocity, rows, 0)
-    shifted, kind_index = _shifted_log_likelihood(
-        np.log(speed), np.ascontiguousarray(height_m, dtype=float).reshape(-1),
-        np.ascontiguousarray(vertical_acceleration_mps2, dtype=float).reshape(-1))
-    confidence = np.zeros(rows.size)
-    _write_classes(np.exp(shifted), kind_index, rows, np.zeros(rows.size, dtype=np.int8),
+    count = velocity.shape[0]
+    rows = np.arange(count)
+    shifted = np.empty((count, _SPEED_LOG_MEAN.size))
+    kind_index = np.empty(count, dtype=np.int8)
+    _shifted_log_likelihood(
+        np.log(_speeds(velocity, rows, 0)),
+        np.ascontiguousarray(height_m, dtype=float).reshape(-1),
+        np.ascontiguousarray(vertical_acceleration_mps2, dtype=float).reshape(-1),
+        shifted, kind_index)
+    confidence = np.zeros(count)
+    _write_classes(np.exp(shifted), kind_index, rows, np.zeros(count, dtype=np.int8),
                    confidence)
     return kind_index, confidence
 
 
+class ClassificationScratch:
+    """The intermediate arrays of :func:`classify_table_rows`, kept across calls and
+    grown with the track table (each array a compiled call returned cost about a
+    microsecond to hand back; the tracker classifies after every scan pass)."""
+
+    def __init__(self) -> None:
+        self.rows = np.empty(0, dtype=np.intp)  # (capacity,) the selected rows
+        self.speed_mps = np.empty(0)  # (capacity,) their speeds
+        self.height_m = np.empty(0)  # (capacity,) heights above the ground
+        self.acceleration_mps2 = np.empty(0)  # (capacity,) vertical accelerations
+        self.shifted = np.empty((0, len(KINEMATIC_KINDS)))  # (capacity, kinds)
+        self.kind_index = np.empty(0, dtype=np.int8)  # (capacity,)
+
+    def reserve(self, size: int) -> None:
+        """Room for ``size`` rows."""
+        if size <= self.rows.size:
+            return
+        capacity = max(size, 2 * self.rows.size, 64)
+        self.rows = np.empty(capacity, dtype=np.intp)
+        self.speed_mps = np.empty(capacity)
+        self.height_m = np.empty(capacity)
+        self.acceleration_mps2 = np.empty(capacity)
+        self.shifted = np.empty((capacity, len(KINEMATIC_KINDS)))
+        self.kind_index = np.empty(capacity, dtype=np.int8)
+
+
 def classify_table_rows(state: np.ndarray, vertical_acceleration_mps2: np.ndarray,
                         selected: np.ndarray, ground_elevation_m: float,
-                        kind_index: np.ndarray, kind_confidence: np.ndarray
-                        ) -> bool | None:
+                        kind_index: np.ndarray, kind_confidence: np.ndarray,
+                        scratch: ClassificationScratch | None = None) -> bool | None:
     """:func:`classify` of the track table's rows where ``selected`` (n,) is set, written
-    into ``kind_index`` and ``kind_confidence`` (n,) in place (the only arguments
-    modified); returns whether any row of the whole table is then classified ballistic
-    (None, and nothing written, when no row is selected).
+    into ``kind_index`` and ``kind_confidence`` (n,) in place (with ``scratch``'s
+    arrays, the only arguments modified); returns whether any row of the whole table is
+    then classified ballistic (None, and nothing written, when no row is selected).
 
     ``state`` (n, 6) ENU position (m) and velocity (m/s), ``vertical_acceleration_mps2``
     (n,), NaN where unknown; the height above the ground is read from the position as
     :meth:`iadsim.tracking.tracker.CentralTracker._height_m` reads it (the fall of the
-    earth's surface, less ``ground_elevation_m``).
+    earth's surface, less ``ground_elevation_m``). ``scratch``: arrays kept across
+    calls for the intermediate results (default: new ones).
 
     Bit for bit what :func:`classify` of the gathered rows gives, in three compiled calls
     and two NumPy ones: ``np.log`` and ``np.exp`` stay NumPy's (its SIMD ``exp`` and
@@ -95,12 +126,19 @@ def classify_table_rows(state: np.ndarray, vertical_acceleration_mps2: np.ndarra
     ``einsum("ij,ij->i")`` (``(vx^2 + vz^2) + vy^2``). The tracker classifies after every
     scan pass; a call of :func:`classify` with its gathers cost ten times more.
     """
-    rows, speed, height, acceleration = _table_features(
-        state, vertical_acceleration_mps2, selected, float(ground_elevation_m))
-    if rows.size == 0:
+    if scratch is None:
+        scratch = ClassificationScratch()
+    scratch.reserve(selected.size)
+    count = _table_features(state, vertical_acceleration_mps2, selected,
+                            float(ground_elevation_m), scratch.rows, scratch.speed_mps,
+                            scratch.height_m, scratch.acceleration_mps2)
+    if count == 0:
         return None
-    shifted, kind = _shifted_log_likelihood(np.log(speed), height, acceleration)
-    return _write_classes(np.exp(shifted), kind, rows, kind_index, kind_confidence)
+    shifted = scratch.shifted[:count]
+    _shifted_log_likelihood(np.log(scratch.speed_mps[:count]), scratch.height_m,
+                            scratch.acceleration_mps2, shifted, scratch.kind_index)
+    return _write_classes(np.exp(shifted), scratch.kind_index, scratch.rows, kind_index,
+                          kind_confidence)
 
 
 #: ``2 R``, R the earth's radius (m): the fall of the surface below the horizontal plane
@@ -126,46 +164,42 @@ def _speeds(velocity: np.ndarray, rows: np.ndarray, first_column: int) -> np.nda
 
 @njit(cache=True)
 def _table_features(state: np.ndarray, vertical_acceleration_mps2: np.ndarray,
-                    selected: np.ndarray, ground_elevation_m: float
-                    ) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
-    """The selected rows (k,) of the track table and their speeds, heights above the
-    ground and vertical accelerations (k,) each (:func:`classify_table_rows`)."""
-    count = 0
-    for row in range(selected.size):
-        if selected[row]:
-            count += 1
-    rows = np.empty(count, dtype=np.intp)
+                    selected: np.ndarray, ground_elevation_m: float, rows: np.ndarray,
+                    speed_mps: np.ndarray, height_m: np.ndarray,
+                    acceleration_mps2: np.ndarray) -> int:
+    """The selected rows of the track table and their speeds, heights above the ground
+    and vertical accelerations, written into the first places of ``rows``, ``speed_mps``,
+    ``height_m`` and ``acceleration_mps2``; returns how many
+    (:func:`classify_table_rows`)."""
     count = 0
     for row in range(selected.size):
         if selected[row]:
             rows[count] = row
             count += 1
-    speed = _speeds(state, rows, 3)
-    height = np.empty(count)
-    acceleration = np.empty(count)
+    speed = _speeds(state, rows[:count], 3)
     for index in range(count):
         row = rows[index]
+        speed_mps[index] = speed[index]
         east, north = state[row, 0], state[row, 1]
         horizontal2 = east * east + north * north
-        height[index] = (state[row, 2] + horizontal2 / _TWICE_EARTH_RADIUS_M
-                         - ground_elevation_m)
-        acceleration[index] = vertical_acceleration_mps2[row]
-    return rows, speed, height, acceleration
+        height_m[index] = (state[row, 2] + horizontal2 / _TWICE_EARTH_RADIUS_M
+                           - ground_elevation_m)
+        acceleration_mps2[index] = vertical_acceleration_mps2[row]
+    return count
 
 
 @njit(cache=True)
 def _shifted_log_likelihood(log_speed: np.ndarray, height_m: np.ndarray,
-                            vertical_acceleration_mps2: np.ndarray
-                            ) -> tuple[np.ndarray, np.ndarray]:
-    """Each track's log-likelihood of each kind less its largest (k, 4), and the most
-    likely kind (k,) int8 (the first of the largest, or of the NaNs, as ``argmax``): the
-    operations of the NumPy version of :func:`classify`, in its order (speed term plus
-    height term, plus the acceleration term where it is finite; each term
-    ``-0.5 * s * s - ln sigma``, ``s = (value - mean) / sigma``)."""
+                            vertical_acceleration_mps2: np.ndarray, shifted: np.ndarray,
+                            kind_index: np.ndarray) -> None:
+    """Each track's log-likelihood of each kind less its largest, written into the
+    first rows of ``shifted`` (k, 4), and the most likely kind into those of
+    ``kind_index`` (int8; the first of the largest, or of the NaNs, as ``argmax``), k the
+    size of ``log_speed``: the operations of the NumPy version of :func:`classify`, in
+    its order (speed term plus height term, plus the acceleration term where it is
+    finite; each term ``-0.5 * s * s - ln sigma``, ``s = (value - mean) / sigma``)."""
     count = log_speed.size
     kinds = _SPEED_LOG_MEAN.size
-    shifted = np.empty((count, kinds))
-    kind_index = np.empty(count, dtype=np.int8)
     for index in range(count):
         acceleration = vertical_acceleration_mps2[index]
         known = np.isfinite(acceleration)
@@ -199,17 +233,17 @@ def _shifted_log_likelihood(log_speed: np.ndarray, height_m: np.ndarray,
                 if shifted[index, kind] > shifted[index, best]:
                     best = kind
         kind_index[index] = best
-    return shifted, kind_index
 
 
 @njit(cache=True)
 def _write_classes(posterior: np.ndarray, kind: np.ndarray, rows: np.ndarray,
                    kind_index: np.ndarray, kind_confidence: np.ndarray) -> bool:
-    """Write each row's kind and confidence (the reciprocal of its posteriors' sum, summed
-    in order as ``sum(axis=1)`` sums four) into ``kind_index`` and ``kind_confidence`` at
-    ``rows``; whether any row of ``kind_index`` is then ballistic."""
-    kinds = posterior.shape[1]
-    for index in range(rows.size):
+    """Write each of the k rows' (k = the rows of ``posterior`` (k, 4)) kind (the first
+    k of ``kind``) and confidence (the reciprocal of its posteriors' sum, summed in order
+    as ``sum(axis=1)`` sums four) into ``kind_index`` and ``kind_confidence`` at the
+    first k of ``rows``; whether any row of ``kind_index`` is then ballistic."""
+    count, kinds = posterior.shape
+    for index in range(count):
         total = posterior[index, 0]
         for column in range(1, kinds):
             total = total + posterior[index, column]

@@ -151,7 +151,12 @@ from iadsim.tracking.association import (
     priced_gain,
 )
 from iadsim.tracking.bias import MAX_PAIR_LAG_S, BiasEstimator, plot_jacobian
-from iadsim.tracking.classification import BALLISTIC, KINEMATIC_KINDS, classify_table_rows
+from iadsim.tracking.classification import (
+    BALLISTIC,
+    KINEMATIC_KINDS,
+    ClassificationScratch,
+    classify_table_rows,
+)
 from iadsim.tracking.initiation import HeldPlots, pair_gate_cov, plot_pairs
 from iadsim.tracking.picture_kernels import confirmed_picture
 from iadsim.tracking.plausibility import SpeedBound
@@ -293,6 +298,7 @@ class CentralTracker:
         self._ballistic_model = bool(settings.ballistic_model)
         self._ballistic_model_confidence = float(settings.ballistic_model_confidence)
         self._process_noise_mps2 = float(settings.process_noise_mps2)
+        self._classification_scratch = ClassificationScratch()
         radars = len(sites)
         self._imm = settings.motion_model in ("imm", "imm_for_manoeuvring")
         #: The IMM's models (CV, CA, and with ``imm_models: cv_ca_gentle_ca`` the gentle
@@ -1824,9 +1830,7 @@ class CentralTracker:
         if not (self._ballistic_model and self._any_ballistic):
             return None
         acceleration, found = pass_kernels.known_acceleration(
-            self.kind_index, self.kind_confidence,
-            rows if type(rows) is np.ndarray and rows.dtype == np.intp
-            else np.asarray(rows, dtype=np.intp),
+            self.kind_index, self.kind_confidence, np.asarray(rows, dtype=np.intp),
             BALLISTIC, self._ballistic_model_confidence, GRAVITY_MPS2)
         return acceleration if found else None
 
@@ -1862,7 +1866,7 @@ class CentralTracker:
         # leave it set, which only costs the check).
         any_ballistic = classify_table_rows(
             self.state, self.vertical_acceleration_mps2, rows, self.ground_elevation_m,
-            self.kind_index, self.kind_confidence)
+            self.kind_index, self.kind_confidence, self._classification_scratch)
         if any_ballistic is not None:
             self._any_ballistic = any_ballistic
 
