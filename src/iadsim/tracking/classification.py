@@ -15,6 +15,12 @@ drones at ~50 m/s), not from any real classifier.
 Limits: kinematics alone cannot tell a low, fast aircraft from a cruise missile, or a
 fast drone from a slow aircraft; the confidence says so (it falls towards 1/2 between
 two kinds). A ballistic missile in boost, before burnout, looks like nothing here.
+
+The tracker classifies the tracks each scan pass updated, after every pass: that runs in
+compiled calls on the track table's rows (:func:`classify_table_rows`), bit for bit the
+NumPy of :func:`classify_numpy` (NumPy's own ``log`` and ``exp`` kept between the
+compiled calls: compiled code's C library ones differ in the last bit on a few per cent
+of arguments).
 """
 
 from __future__ import annotations
