@@ -82,3 +82,16 @@ def test_each_picture_has_its_own_arrays(site):  # noqa: F811
         if isinstance(array, np.ndarray):
             assert not np.shares_memory(array, getattr(second, field.name)), field.name
             assert not any(np.shares_memory(array, column) for column in table), field.name
+
+
+def test_the_wanted_ids_are_sorted_and_searched_as_numpy_would():
+    from iadsim.tracking.picture_kernels import _holds, _sorted_copy
+
+    rng = np.random.default_rng(8)
+    for size in (0, 1, 2, 3, 7, 64, 301):
+        values = rng.integers(-5, 40, size)
+        ordered = _sorted_copy(values)
+        np.testing.assert_array_equal(ordered, np.sort(values))
+        assert ordered is not values
+        for value in range(-7, 42):
+            assert _holds(ordered, value) == bool(np.isin(value, values))

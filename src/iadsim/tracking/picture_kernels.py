@@ -45,16 +45,14 @@ def confirmed_picture(status: np.ndarray, confirmed_status: int, track_id: np.nd
     model (k,).
     """
     table_size = status.size
-    wanted = np.sort(wanted_ids)
+    wanted = _sorted_copy(wanted_ids)
     selected = np.empty(table_size, dtype=np.intp)
     count = 0
     for row in range(table_size):
         if status[row] != confirmed_status:
             continue
-        if not every:
-            index = np.searchsorted(wanted, track_id[row])
-            if index >= wanted.size or wanted[index] != track_id[row]:
-                continue
+        if not (every or _holds(wanted, track_id[row])):
+            continue
         selected[count] = row
         count += 1
     radars = last_update_by_radar_s.shape[1]
@@ -92,3 +90,34 @@ def confirmed_picture(status: np.ndarray, confirmed_status: int, track_id: np.nd
         confidence[k] = kind_confidence[row]
     return (ids, position, velocity, predicted, last_update, speed_sigma, kind, confidence,
             acceleration, ballistic)
+
+
+@njit(cache=True)
+def _sorted_copy(values: np.ndarray) -> np.ndarray:
+    """``values`` (m,) sorted ascending, in a new array: Shell's sort with halving gaps
+    (written out: ``np.sort`` added seconds to the kernel's first compile)."""
+    ordered = values.copy()
+    gap = ordered.size // 2
+    while gap > 0:
+        for index in range(gap, ordered.size):
+            value = ordered[index]
+            place = index
+            while place >= gap and ordered[place - gap] > value:
+                ordered[place] = ordered[place - gap]
+                place -= gap
+            ordered[place] = value
+        gap //= 2
+    return ordered
+
+
+@njit(cache=True)
+def _holds(ordered: np.ndarray, value: int) -> bool:
+    """Whether the ascending ``ordered`` (m,) holds ``value`` (binary search)."""
+    low, high = 0, ordered.size
+    while low < high:
+        middle = (low + high) // 2
+        if ordered[middle] < value:
+            low = middle + 1
+        else:
+            high = middle
+    return low < ordered.size and ordered[low] == value
