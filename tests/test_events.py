@@ -271,3 +271,38 @@ def test_add_kinds_stores_what_one_add_a_kind_stores() -> None:
     expected, frame = one_by_one.to_frame(), batched.to_frame()
     assert frame.equals(expected)
     assert list(frame.dtypes) == list(expected.dtypes)
+
+
+@pytest.mark.parametrize("block_rows", [5, 64, 1 << 18])
+def test_add_kinds_with_any_columns_across_blocks_stores_what_add_stores(monkeypatch,
+                                                                         block_rows):
+    """add_kinds given any subset of the columns (the others hold their fill values),
+    into the last block's free rows or across blocks, after consolidations, between rows
+    of add: the log an add of each kind's run of rows in turn writes."""
+    monkeypatch.setattr(events_module, "BLOCK_ROWS", block_rows)
+    rng = np.random.default_rng(9)
+    batched, one_by_one = new_log(), new_log()
+    names = [*ID_COLUMNS, "value", "east_m", "north_m", "up_m"]
+    kinds = [EventKind.DETECTION, EventKind.FALSE_ALARM, EventKind.TRACK_START]
+    for step in range(40):
+        length = int(rng.integers(0, 12))
+        codes = np.sort(rng.integers(0, 3, length))
+        columns = {name: (rng.integers(0, 2, length).astype(events_module.ID_DTYPES[name])
+                          if name in ID_COLUMNS
+                          else rng.normal(size=length).astype(events_module.FLOAT_DTYPES[name]))
+                   for name in names if rng.random() < 0.5}
+        time_s = np.full(length, float(step))
+        batched.add_kinds(np.array([kind_code(kinds[code]) for code in codes], dtype=np.int8),
+                          time_s, columns)
+        for code in np.unique(codes).tolist():
+            rows = codes == code
+            one_by_one.add(kinds[code], time_s[rows],
+                           **{name: column[rows] for name, column in columns.items()})
+        for log in (batched, one_by_one):
+            log.add(EventKind.RELOAD, step + 0.5, value=1.0)
+            if step % 13 == 12:
+                log.to_frame()
+    for kind in kinds:
+        assert batched.count(kind) == one_by_one.count(kind) > 10
+    assert len(batched) == len(one_by_one)
+    assert batched.to_frame(release=True).equals(one_by_one.to_frame(release=True))

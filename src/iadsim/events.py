@@ -133,10 +133,14 @@ COLUMNS = ("time_s", "kind", "threat_id", "track_id", "interceptor_id", "sensor"
 #: (:func:`_mapped_empty`), so a block freed on consolidation gives its memory back.
 BLOCK_ROWS = 1 << 18
 _STORED_DTYPES: dict[str, type] = {"time_s": np.float64, "kind_code": np.int8, **_DTYPES}
+#: The stored columns in order (of a block's columns, :meth:`EventLog.room`).
+STORED_COLUMNS = tuple(_STORED_DTYPES)
 _FILL = {name: (-1 if np.issubdtype(dtype, np.integer) else np.nan)
          for name, dtype in _STORED_DTYPES.items()}
 #: Rows set to the fill values ahead of the appends at a time (6 KB a column at most).
 PREFILL_ROWS = 768
+#: No rows of each id and number column (a column :meth:`EventLog.add_kinds` is not given).
+_NO_ROWS = {name: np.zeros(0, dtype=dtype) for name, dtype in _DTYPES.items()}
 #: Each kind's code as a stored scalar (made once, not per append).
 _KIND_CODE_ARRAYS = [np.asarray(code, dtype=np.int8) for code in range(len(_KINDS))]
 
@@ -170,6 +174,10 @@ class EventLog:
                  asset_names: list[str]):
         self._names = {"sensor": sensor_names, "battery": battery_names, "asset": asset_names}
         self._blocks: list[dict[str, np.ndarray]] = []
+        #: The last block's columns in the order of :data:`STORED_COLUMNS`, and its rows
+        #: (for :meth:`room`).
+        self._last_columns: tuple[np.ndarray, ...] = ()
+        self._last_rows = 0
         self._fill = 0  # rows used in the last block
         self._prefilled = 0  # rows of the last block already holding the fill values
         self._count = 0
@@ -212,6 +220,42 @@ class EventLog:
         self._write(given, length)
         self._kind_counts[code] += length
 
+    def room(self, length: int) -> tuple[tuple[np.ndarray, ...], int] | None:
+        """Where a compiled writer may put ``length`` more rows: the last block's columns,
+        in the order of :data:`STORED_COLUMNS` (stored dtypes), and its first free row;
+        None when they do not fit in it (then append them with :meth:`add` or
+        :meth:`add_stored`). The writer sets every column of each row it writes, then
+        calls :meth:`written` (the rows belong to the log only then)."""
+        blocks = self._blocks
+        if blocks and self._fill + length <= self._last_rows:
+            return self._last_columns, self._fill
+        return None
+
+    def written(self, kind: EventKind, length: int) -> None:
+        """``length`` rows of ``kind`` were written after the last (every column), where
+        :meth:`room` said."""
+        stop = self._fill + length
+        self._fill = stop
+        if stop > self._prefilled:
+            self._prefilled = stop
+        self._count += length
+        self._kind_counts[_KIND_CODE[kind]] += length
+        self._consolidated = False
+
+    def add_stored(self, kind: EventKind, time_s: np.ndarray | np.float64, length: int,
+                   columns: dict[str, np.ndarray]) -> None:
+        """Append ``length`` events of one kind whose columns are already in their stored
+        dtypes: ``time_s`` float64 (a scalar or ``(length,)``), ``columns`` 1-D arrays of
+        ``length`` (``ID_DTYPES``, ``FLOAT_DTYPES``; positions as ``east_m``, ``north_m``,
+        ``up_m``). The same rows as :meth:`add` given the same values, without its
+        conversions and checks."""
+        if length == 0:
+            return
+        code = _KIND_CODE[kind]
+        self._write({"time_s": time_s, "kind_code": _KIND_CODE_ARRAYS[code], **columns},
+                    length)
+        self._kind_counts[code] += length
+
     def add_kinds(self, kind_code: np.ndarray, time_s: np.ndarray,
                   columns: dict[str, np.ndarray]) -> None:
         """Append rows of several kinds at once, in the order given: ``kind_code`` (k,)
@@ -223,9 +267,22 @@ class EventLog:
         length = kind_code.size
         if length == 0:
             return
-        given = {"time_s": time_s, "kind_code": kind_code, **columns}
-        self._write(given, length)
-        self._kind_counts += np.bincount(kind_code, minlength=len(_KINDS))
+        room = self.room(length)
+        if room is None:  # across blocks
+            given = {"time_s": time_s, "kind_code": kind_code, **columns}
+            self._write(given, length)
+            self._kind_counts += np.bincount(kind_code, minlength=len(_KINDS))
+            return
+        # The common case: every column of the rows, and the counts, in one compiled call.
+        block, first = room
+        _write_rows(first, self._kind_counts, *block, time_s, kind_code,
+                    *[columns.get(name, _NO_ROWS[name]) for name in _DTYPES])
+        stop = first + length
+        self._fill = stop
+        if stop > self._prefilled:
+            self._prefilled = stop
+        self._count += length
+        self._consolidated = False
 
     def _write(self, given: dict[str, np.ndarray], length: int) -> None:
         """Write ``length`` rows (``given``: stored columns, scalar or 1-D) after the last."""
@@ -258,6 +315,7 @@ class EventLog:
                 self._blocks.append({name: _mapped_empty(BLOCK_ROWS, dtype)
                                      for name, dtype in _STORED_DTYPES.items()})
                 self._fill = self._prefilled = 0
+                self._last_block_changed()
             block = self._blocks[-1]
             take = min(length - done, block["time_s"].size - self._fill)
             rows = slice(self._fill, self._fill + take)
@@ -290,6 +348,7 @@ class EventLog:
             self._blocks, self._fill, self._count = [], 0, 0
             self._kind_counts[:] = 0
             self._consolidated = False
+            self._last_block_changed()
         codes = {label: store[f"{label}_index"] for label in ("sensor", "battery", "asset")}
         columns = {
             "time_s": store["time_s"],
@@ -309,6 +368,7 @@ class EventLog:
         blocks, total = self._blocks, self._count
         if self._consolidated:
             return blocks[0]
+        self._last_columns, self._last_rows = (), 0  # each column freed once placed
         used = [block["time_s"].size for block in blocks[:-1]] + [self._fill] if blocks else []
 
         def gathered(name: str) -> np.ndarray:
@@ -336,7 +396,54 @@ class EventLog:
         for name in _DTYPES:
             store[name] = gathered(name)
         self._blocks, self._fill, self._consolidated = [store], total, True
+        self._last_block_changed()
         return store
+
+    def _last_block_changed(self) -> None:
+        """Note the last block's columns and rows (:meth:`room`) after it changed."""
+        if self._blocks:
+            block = self._blocks[-1]
+            self._last_columns = tuple(block[name] for name in STORED_COLUMNS)
+            self._last_rows = block["time_s"].size
+        else:
+            self._last_columns, self._last_rows = (), 0
+
+
+@njit(cache=True)
+def _write_rows(first: int, kind_counts: np.ndarray, block_time: np.ndarray,
+                block_kind: np.ndarray, block_threat: np.ndarray, block_track: np.ndarray,
+                block_interceptor: np.ndarray, block_sensor: np.ndarray,
+                block_battery: np.ndarray, block_asset: np.ndarray, block_value: np.ndarray,
+                block_east: np.ndarray, block_north: np.ndarray, block_up: np.ndarray,
+                time_s: np.ndarray, kind: np.ndarray, threat: np.ndarray, track: np.ndarray,
+                interceptor: np.ndarray, sensor: np.ndarray, battery: np.ndarray,
+                asset: np.ndarray, value: np.ndarray, east: np.ndarray, north: np.ndarray,
+                up: np.ndarray) -> None:
+    """:meth:`EventLog.add_kinds` into the last block (``block_*``, its columns) from row
+    ``first``: ``kind.size`` rows, every column written (a column given no rows, the fill
+    value: -1 for ids, NaN for numbers), and each kind counted in ``kind_counts``."""
+    length = kind.size
+    for row in range(length):
+        at = first + row
+        block_time[at] = time_s[row]
+        block_kind[at] = kind[row]
+        kind_counts[kind[row]] += 1
+        block_threat[at] = threat[row] if threat.size else -1
+        block_track[at] = track[row] if track.size else -1
+        block_interceptor[at] = interceptor[row] if interceptor.size else -1
+        block_sensor[at] = sensor[row] if sensor.size else -1
+        block_battery[at] = battery[row] if battery.size else -1
+        block_asset[at] = asset[row] if asset.size else -1
+        block_value[at] = value[row] if value.size else np.nan
+        block_east[at] = east[row] if east.size else np.nan
+        block_north[at] = north[row] if north.size else np.nan
+        block_up[at] = up[row] if up.size else np.nan
+
+
+def empty_stored_columns() -> tuple[np.ndarray, ...]:
+    """Zero rows of each stored column, in the order of :data:`STORED_COLUMNS` (what a
+    compiled writer is given when :meth:`EventLog.room` has none)."""
+    return tuple(np.zeros(0, dtype=dtype) for dtype in _STORED_DTYPES.values())
 
 
 def kind_code(kind: EventKind) -> int:

@@ -1,4 +1,4 @@
-"""A step's looks drawn and detected in one compiled pass (RadarNetwork._detect_step,
+"""A step's looks drawn and detected in one compiled pass (RadarNetwork._draw_step,
 the default without a DEM) give the events and plots of the NumPy reference that draws
 look by look in waves (``compiled_draws = False``), bit for bit: the same numbers drawn
 from each radar's stream in the same order."""

@@ -380,29 +380,3 @@ def test_add_in_order_equals_add_at(seed):
     assert shuffled.tobytes() != expected.tobytes()
     pass_kernels.add_in_order(got, np.zeros(0, dtype=np.intp), np.zeros(0))
     assert got.tobytes() == expected.tobytes()
-
-
-@pytest.mark.parametrize("seed", [0, 1, 2])
-def test_compact_rows_equals_take(seed):
-    """Moving the kept rows of each buffer to its first rows, in place, gives each column
-    what ``np.take(column, keep, axis=0)`` gives (the table's dtypes and shapes; rows kept
-    at random, none, all, or only the last ones), and leaves the rows past them alone."""
-    rng = np.random.default_rng(seed)
-    capacity, size = 64, 40
-    buffers = [rng.normal(size=capacity), rng.normal(size=(capacity, 6)),
-               rng.normal(size=(capacity, 6, 6)),
-               rng.integers(-5, 5, size=capacity).astype(np.int8),
-               rng.integers(0, 1000, size=capacity), rng.random((capacity, 3)) < 0.5,
-               rng.integers(0, 9, size=(capacity, 3)).astype(np.int32),
-               np.zeros((capacity, 0))]
-    for kept in (rng.random(size) < 0.6, np.zeros(size, dtype=bool),
-                 np.ones(size, dtype=bool), np.arange(size) >= size - 3):
-        keep = np.flatnonzero(kept)
-        columns = [buffer[:size].copy() for buffer in buffers]
-        tails = [buffer[size:].copy() for buffer in buffers]
-        pass_kernels.compact_rows(
-            tuple(buffer.reshape(capacity, -1).view(np.uint8) for buffer in buffers), keep)
-        for buffer, column, tail in zip(buffers, columns, tails, strict=True):
-            np.testing.assert_array_equal(buffer[:keep.size], np.take(column, keep, axis=0))
-            np.testing.assert_array_equal(buffer[size:], tail)
-            buffer[:size] = column  # the next case starts from the same table

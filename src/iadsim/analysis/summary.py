@@ -121,18 +121,20 @@ def summarize(events: pd.DataFrame, threats: pd.DataFrame, scenario: Scenario, s
     fate = threat_fates(events, threats)
     threats = threats.assign(fate=fate.to_numpy())
 
-    def count(label: str, frame: pd.DataFrame | None = None) -> int:
-        fates = (threats if frame is None else frame)["fate"].to_numpy()
+    all_fates = threats["fate"].to_numpy()
+
+    def count(label: str, fates: np.ndarray = all_fates) -> int:
         return int((fates == label).sum())
 
     by_kind = {}
     for kind, frame in threats.groupby("kind", sort=True):
-        by_kind[str(kind)] = {"total": len(frame), "killed": count("killed", frame),
-                              "defeated": count("defeated", frame),
-                              "leaked": count("leaked", frame),
-                              "withdrew": count("withdrew", frame),
-                              "completed_route": count("completed_route", frame),
-                              "in_flight_at_end": count("in_flight", frame)}
+        fates = frame["fate"].to_numpy()
+        by_kind[str(kind)] = {"total": len(frame), "killed": count("killed", fates),
+                              "defeated": count("defeated", fates),
+                              "leaked": count("leaked", fates),
+                              "withdrew": count("withdrew", fates),
+                              "completed_route": count("completed_route", fates),
+                              "in_flight_at_end": count("in_flight", fates)}
 
     first_rows = first_detection_rows(log)
     first = pd.DataFrame({"first_detection_s": log["time_s"].to_numpy()[first_rows],
@@ -145,25 +147,31 @@ def summarize(events: pd.DataFrame, threats: pd.DataFrame, scenario: Scenario, s
     groups = []
     for name, frame in threats.groupby("group", sort=False):
         delay = frame["detection_delay_s"].dropna()
+        fates = frame["fate"].to_numpy()
         groups.append({
             "group": str(name), "kind": str(frame["kind"].iloc[0]), "count": len(frame),
-            "killed": count("killed", frame), "leaked": count("leaked", frame),
-            "withdrew": count("withdrew", frame),
-            "completed_route": count("completed_route", frame),
+            "killed": count("killed", fates), "leaked": count("leaked", fates),
+            "withdrew": count("withdrew", fates),
+            "completed_route": count("completed_route", fates),
             "detected": int(delay.size),
             "median_first_detection_after_launch_s": _round(delay.median()) if delay.size
             else None,
         })
 
     leaks = events[events["kind"] == "leak"]
-    kind_of = threats.set_index("threat_id")["kind"].astype(str)
+    aimed_at = _counts(threats["target"])
+    kind_of: pd.Series | None = None  # made when some asset was hit
     assets = []
     for asset in scenario.defended_assets:
-        aimed = threats[threats["target"] == asset.name]
-        hits = leaks[leaks["asset"] == asset.name]
+        hits = leaks[_equals(leaks["asset"], asset.name)]
         reached = int((hits["value"] <= asset.radius_m).sum())
-        damage = asset_damage(kind_of.loc[hits["threat_id"].to_numpy()].tolist())
-        assets.append({"asset": asset.name, "value": asset.value, "threats_aimed": len(aimed),
+        damage = 0.0
+        if len(hits):
+            if kind_of is None:
+                kind_of = threats.set_index("threat_id")["kind"].astype(str)
+            damage = asset_damage(kind_of.loc[hits["threat_id"].to_numpy()].tolist())
+        assets.append({"asset": asset.name, "value": asset.value,
+                       "threats_aimed": aimed_at.get(asset.name, 0),
                        "leakers": len(hits), "survived": len(hits) == 0,
                        "reached_radius": reached, "stand_off_releases": len(hits) - reached,
                        "damage": round(damage, 3)})
@@ -173,13 +181,15 @@ def summarize(events: pd.DataFrame, threats: pd.DataFrame, scenario: Scenario, s
     defeats = events[events["kind"] == "defeat"]
     cost_of_type = {i.name: i.cost_per_round_usd for i in scenario.interceptors}
     layer_of_type = {i.name: layer_of(i) for i in scenario.interceptors}
+    fired_by, kills_by, defeats_by = (_counts(launches["battery"]), _counts(kills["battery"]),
+                                      _counts(defeats["battery"]))
     by_battery = {}
     for battery in scenario.batteries:
-        fired = int((launches["battery"] == battery.name).sum())
+        fired = fired_by.get(battery.name, 0)
         by_battery[battery.name] = {
             "interceptor": battery.interceptor, "fired": fired,
-            "kills": int((kills["battery"] == battery.name).sum()),
-            "defeats": int((defeats["battery"] == battery.name).sum()),
+            "kills": kills_by.get(battery.name, 0),
+            "defeats": defeats_by.get(battery.name, 0),
             "cost_usd": fired * cost_of_type[battery.interceptor],
             "layer": layer_of_type[battery.interceptor],
         }
@@ -291,6 +301,27 @@ def summarize(events: pd.DataFrame, threats: pd.DataFrame, scenario: Scenario, s
         ],
         **({"burn_through": burn_through} if burn_through else {}),
     }
+
+
+def _counts(column: pd.Series) -> dict[Any, int]:
+    """Rows of ``column`` per value (missing values left out): what ``(column ==
+    value).sum()`` gives for each value, in one pass (by codes for a categorical)."""
+    if isinstance(column.dtype, pd.CategoricalDtype):
+        codes = column.cat.codes.to_numpy()
+        counts = np.bincount(codes[codes >= 0], minlength=len(column.cat.categories))
+        return dict(zip(column.cat.categories.tolist(), counts.tolist(), strict=True))
+    return {value: int(number) for value, number in column.value_counts().items()}
+
+
+def _equals(column: pd.Series, value: Any) -> np.ndarray:
+    """``(column == value).to_numpy()``, by codes for a categorical (a few rows compared
+    many times)."""
+    if isinstance(column.dtype, pd.CategoricalDtype):
+        categories = column.cat.categories
+        if value not in categories:
+            return np.zeros(len(column), dtype=bool)
+        return column.cat.codes.to_numpy() == categories.get_loc(value)
+    return (column == value).to_numpy()
 
 
 def _number(value: float) -> str:

@@ -146,6 +146,7 @@ class InterceptorFleet:
         # Storage with spare capacity (doubled when full); the public arrays are views of
         # the first ``size`` rows.
         self._count = 0
+        self._flying: np.ndarray | None = None  # see flying
         self._store: dict[str, np.ndarray] = {
             name: np.zeros((0, kernel.STATE_COLUMNS) if name == "state" else 0, dtype=dtype)
             for name, dtype in _STORED.items()}
@@ -195,7 +196,12 @@ class InterceptorFleet:
 
     @property
     def flying(self) -> np.ndarray:
-        return (self.status == FLYING).nonzero()[0]
+        """Ids of the rounds in flight (do not modify: the array is kept between the only
+        writes of ``status``, :meth:`launch` and :meth:`step`, as the engine asks for it
+        several times a step)."""
+        if self._flying is None:
+            self._flying = (self.status == FLYING).nonzero()[0]
+        return self._flying
 
     @property
     def position_m(self) -> np.ndarray:
@@ -272,6 +278,7 @@ class InterceptorFleet:
         for name, value in values.items():
             self._store[name][slot] = value
         self._count += 1
+        self._flying = None
         return slot
 
     def step(self, time_s: float, dt_s: float, threat_start_m: np.ndarray,
@@ -304,12 +311,9 @@ class InterceptorFleet:
         if track_position_cov_m2 is None:
             track_sigma = np.zeros(track_ids.size)
         else:
-            variance = np.trace(track_position_cov_m2, axis1=1, axis2=2) / 3.0
             # A degenerate filter's covariance (negative or NaN) gives the minimum gate.
-            variance = np.clip(variance, 0.0, None)
-            if not np.isfinite(variance).all():  # rare: nan_to_num costs ~10 us a call
-                variance = np.nan_to_num(variance, nan=0.0)
-            track_sigma = np.sqrt(variance)
+            track_sigma = kernel.gate_sigmas(np.ascontiguousarray(track_position_cov_m2,
+                                                                  dtype=float))
         track_acceleration = (np.zeros((track_ids.size, 3)) if track_acceleration_mps2 is None
                               else np.ascontiguousarray(track_acceleration_mps2, dtype=float))
         time_of_flight, envelope_scalars = self._tables()
@@ -327,12 +331,17 @@ class InterceptorFleet:
             track_acceleration, time_of_flight, envelope_scalars, float(time_s), float(dt_s),
             self.earth_radius_m, ground_elevation, ground_scalars)
         locked_rows = (lock_threat >= 0).nonzero()[0]
-        locks = SeekerLocks(rows[locked_rows], lock_threat[locked_rows],
-                            self.intended_threat[rows[locked_rows]], lock_range[locked_rows],
-                            lock_time[locked_rows], lock_diverted[locked_rows])
+        locks = _EMPTY_LOCKS
+        if locked_rows.size:
+            locks = SeekerLocks(rows[locked_rows], lock_threat[locked_rows],
+                                self.intended_threat[rows[locked_rows]],
+                                lock_range[locked_rows], lock_time[locked_rows],
+                                lock_diverted[locked_rows])
         done = (code != kernel.NOT_RESOLVED).nonzero()[0]
         if done.size == 0:
-            return Outcome(*_EMPTY_OUTCOME_ARRAYS, locks=locks)
+            # Most steps: nothing locked, nothing resolved.
+            return (_EMPTY_OUTCOME if locks is _EMPTY_LOCKS
+                    else Outcome(*_EMPTY_OUTCOME_ARRAYS, locks=locks))
         ids = rows[done]
         endgame = code[done] == kernel.ENDGAME
         ground_impact = code[done] == kernel.GROUND_IMPACT
@@ -349,6 +358,7 @@ class InterceptorFleet:
             first[kills.nonzero()[0][first_index]] = True
             kills = first
         self.status[ids] = RESOLVED
+        self._flying = None
         neighbours = (self._neighbour_hits(ids, shells, victims, kills, when[done],
                                            final_position[done], fuzed_vector, start_m, end_m,
                                            alive, float(time_s), float(dt_s))

@@ -142,6 +142,26 @@ UNSET = -2  # intended threat not yet decided
 
 
 @njit(cache=True, error_model="numpy")
+def gate_sigmas(position_cov_m2: np.ndarray) -> np.ndarray:
+    """RMS position sigma per axis (m) of each track (k,) from its covariance (k, 3, 3):
+    ``sqrt(trace / 3)``, a negative variance (or -0) taken as +0 and a NaN one as 0 (a degenerate
+    filter's covariance gives the minimum acquisition gate), an infinite one as the largest
+    float: element by element what ``np.trace`` (summed in axis order), ``np.clip`` and
+    ``np.nan_to_num`` give, in one call."""
+    sigmas = np.empty(position_cov_m2.shape[0])
+    largest = np.finfo(np.float64).max
+    for track in range(position_cov_m2.shape[0]):
+        variance = (position_cov_m2[track, 0, 0] + position_cov_m2[track, 1, 1]
+                    + position_cov_m2[track, 2, 2]) / 3.0
+        if np.isnan(variance) or not variance > 0.0:  # np.clip gives +0.0 for -0.0
+            variance = 0.0
+        elif np.isinf(variance):
+            variance = largest
+        sigmas[track] = np.sqrt(variance)
+    return sigmas
+
+
+@njit(cache=True, error_model="numpy")
 def find_track(sorted_track_ids: np.ndarray, key: int) -> int:
     """Index into the sorted ids of ``key``, or -1."""
     low, high = 0, sorted_track_ids.size

@@ -39,6 +39,7 @@ from iadsim.effectors.beam_weapons import BeamOutcome, BeamWeapons
 from iadsim.effectors.electronic_attack import fly_off, flyoff_heading_rad
 from iadsim.effectors.flyout import InterceptorFleet, Outcome
 from iadsim.engine.random_streams import stream
+from iadsim.engine.threat_motion import threat_offsets
 from iadsim.engine.track_recording import TrackRecorder
 from iadsim.events import EventKind, EventLog
 from iadsim.network.faults import FaultSchedule
@@ -56,6 +57,9 @@ from iadsim.world.geodesy import LocalFrame
 from iadsim.world.terrain import terrain_mask, terrain_view
 from iadsim.world.terrain_ground import GroundModel
 
+_NO_THREATS = np.zeros(0, dtype=np.intp)
+_NO_THREATS.flags.writeable = False
+
 #: ``sim.record_tracks`` left unset records tracks and truth up to this many threats: at
 #: 1,000 (benchmarks/engine_scale.py) recording and scoring would take longer than the run.
 RECORD_TRACKS_MAX_THREATS = 500
@@ -68,6 +72,7 @@ class Simulation:
         self.scenario = scenario
         self.seed = scenario.sim.seed if seed is None else int(seed)
         ground = scenario.origin.ground_elevation_m
+        self._ground_elevation_m = ground
         self.frame = LocalFrame(scenario.origin.lat_deg, scenario.origin.lon_deg, 0.0)
         self.dt_s = scenario.sim.dt_s
         self.time_s = 0.0
@@ -78,6 +83,8 @@ class Simulation:
                             [b.name for b in scenario.batteries], [a.name for a in assets])
         self.raid = build_raid(scenario, self.frame)
         self.status = np.full(self.raid.size, PENDING, dtype=np.int8)
+        # A step launches nothing before this (only launches change the pending threats).
+        self._next_launch_s = self._pending_launch_s()
         self._weapon_range_m = np.array(
             [group.weapon_range_km * 1e3 for group in scenario.threats], dtype=float)[
             self.raid.group_index]
@@ -161,13 +168,23 @@ class Simulation:
         self._radar_index = {site.name: index for index, site in enumerate(sites)}
         self._battery_index = {name: index for index, name in enumerate(self.batteries.names)}
 
+    def _pending_launch_s(self) -> float:
+        """The earliest launch time of the threats still pending (inf: none)."""
+        return float(self.raid.launch_time_s[self.status == PENDING].min(initial=np.inf))
+
     def _update_threats(self, time_s: float, rows: np.ndarray) -> None:
         """Move the given threats to ``time_s`` (others keep their last state)."""
         if rows.size == 0:
             return
-        lat, lon, alt = self.raid.geodetic_at(time_s, rows)
-        self.threat_position_m[rows] = self.frame.to_enu(lat, lon, alt).reshape(-1, 3)
-        self.threat_height_m[rows] = alt - self.scenario.origin.ground_elevation_m
+        raid = self.raid
+        # One compiled call for the path interpolation and the geodetic to ECEF step; the
+        # same bits as frame.to_enu(*raid.geodetic_at(time_s, rows)).
+        offsets, alt = threat_offsets(float(time_s), rows, raid.launch_time_s,
+                                      raid.flight_time_s, raid.path_time_s, raid.path_lat_deg,
+                                      raid.path_lon_deg, raid.path_alt_m,
+                                      self.frame.origin_ecef_m)
+        self.threat_position_m[rows] = self.frame.rotate_to_enu(offsets)
+        self.threat_height_m[rows] = alt - self._ground_elevation_m
 
     @property
     def finished(self) -> bool:
@@ -195,9 +212,13 @@ class Simulation:
             self._apply_faults(end_s)
 
         # 1. Threats move; launches.
-        launched = ((self.status == PENDING) & (raid.launch_time_s <= end_s)).nonzero()[0]
+        if end_s < self._next_launch_s:  # no threat left to launch by end_s
+            launched = _NO_THREATS
+        else:
+            launched = ((self.status == PENDING) & (raid.launch_time_s <= end_s)).nonzero()[0]
         if launched.size:
             self.status[launched] = FLYING
+            self._next_launch_s = self._pending_launch_s()
             # A threat launched within the step starts the step where its path starts.
             self._update_threats(start_s, launched)
         flying = (self.status == FLYING).nonzero()[0]

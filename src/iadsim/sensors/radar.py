@@ -382,12 +382,36 @@ class RadarNetwork:
         #: Whether scan needs the step's motion (looks inside the step, aspect, range rate).
         self.needs_motion = (self.scheduled or self.aspect_rcs_m2 is not None
                              or self._measures_range_rate)
-        #: The looks of the last :meth:`scan`: (look time, radar indices), in time order.
-        self.last_looks: list[tuple[float, np.ndarray]] = []
+        # Each radar's outage windows as a padded table, for the compiled look schedule.
+        most = max([len(site.outages_s) for site in sites], default=0)
+        self._outage_count = np.array([len(site.outages_s) for site in sites], dtype=np.intp)
+        self._outage_table = np.zeros((len(sites), max(most, 1), 2))
+        for index, site in enumerate(sites):
+            for window, (start_s, end_s) in enumerate(site.outages_s):
+                self._outage_table[index, window] = start_s, end_s
+        # The looks of the last scan as arrays: look times, and per row (look, then radar
+        # order) the radar and its look (see :attr:`last_looks`).
+        self._look_times = np.zeros(0)
+        self._look_radars = np.zeros(0, dtype=np.intp)
+        self._look_of_row = np.zeros(0, dtype=np.intp)
+        self._last_looks: list[tuple[float, np.ndarray]] | None = []
+        # Zero jammer bounds, grown as needed (no jammers: every look's slice is empty).
+        self._no_jammer_bounds = np.zeros(8, dtype=np.intp)
         #: Without a DEM, draw and detect a step's looks in one compiled pass
-        #: (:meth:`_detect_step`); False: by NumPy calls, wave by wave (:meth:`_detect_wave`,
+        #: (:meth:`_draw_step`); False: by NumPy calls, wave by wave (:meth:`_detect_wave`,
         #: the reference the tests compare it with; the same numbers either way).
         self.compiled_draws = True
+
+    @property
+    def last_looks(self) -> list[tuple[float, np.ndarray]]:
+        """The looks of the last :meth:`scan`: (look time, radar indices), in time order
+        (built from the scan's arrays when first asked for)."""
+        if self._last_looks is None:
+            times = self._look_times.tolist()
+            bounds = np.searchsorted(self._look_of_row, np.arange(len(times) + 1)).tolist()
+            self._last_looks = [(look_s, self._look_radars[bounds[look]:bounds[look + 1]])
+                                for look, look_s in enumerate(times)]
+        return self._last_looks
 
     def __getstate__(self) -> dict:
         """A copy (pickle, ``copy.deepcopy``) takes the generators, not the machine words
@@ -425,21 +449,20 @@ class RadarNetwork:
         """The looks of every radar in ``(start_s, end_s]`` at its own revisit times, as
         (look time, radar indices) in time order; radars in an outage at a look skip it.
         Outage transitions are logged at ``end_s``; clocks advance past ``end_s``."""
+        self._schedule(start_s, end_s, log)
+        return self.last_looks
+
+    def _schedule(self, start_s: float, end_s: float, log: EventLog) -> np.ndarray:
+        """:meth:`scheduled_looks` as arrays (:attr:`_look_times`, :attr:`_look_radars`,
+        :attr:`_look_of_row`) in one compiled call (:func:`_scheduled_rows`); returns each
+        look's fraction of the step ``(start_s, end_s]``."""
         if self._has_outages:
             self._log_outages(end_s, log)
-        looks: dict[float, list[int]] = {}
-        limit_s = end_s + 1e-9
-        # Python floats (the same IEEE sums as the array's), written back once a radar.
-        for radar, look_s in enumerate(self._next_scan_s.tolist()):
-            if look_s > limit_s:
-                continue
-            site = self.sites[radar]
-            while look_s <= limit_s:
-                if not any(start <= look_s < end for start, end in site.outages_s):
-                    looks.setdefault(look_s, []).append(radar)
-                look_s += site.revisit_s
-            self._next_scan_s[radar] = look_s
-        return [(look_s, np.array(looks[look_s], dtype=np.intp)) for look_s in sorted(looks)]
+        (self._look_times, self._look_radars, self._look_of_row,
+         fractions) = _scheduled_rows(self._next_scan_s, self.revisit_s, self._outage_table,
+                                      self._outage_count, float(start_s), float(end_s))
+        self._last_looks = None
+        return fractions
 
     def scan(self, time_s: float, threat_position_m: np.ndarray, threat_height_m: np.ndarray,
              threat_rcs_m2: np.ndarray, visible_ids: np.ndarray, log: EventLog,
@@ -456,28 +479,29 @@ class RadarNetwork:
         scheduled = self.scheduled and motion is not None
         if not scheduled:
             radars = self.due(time_s, log)
-            self.last_looks = [(time_s, radars)] if radars.size else []
+            self._look_times = np.full(1 if radars.size else 0, float(time_s))
+            self._look_radars = radars
+            self._look_of_row = np.zeros(radars.size, dtype=np.intp)
+            self._last_looks = None
+            # Where the threats are at each look: at the end of the step.
+            fractions = np.ones(self._look_times.size)
         else:
-            self.last_looks = self.scheduled_looks(motion.start_s, time_s, log)
-        if not self.last_looks:
+            # Moved linearly from the step's start, by the fraction of the step elapsed (1:
+            # at the end of the step, the given positions).
+            fractions = self._schedule(motion.start_s, time_s, log)
+        if self._look_radars.size == 0:
             return []
-        # Where the threats are at each look: moved linearly from the step's start, by the
-        # fraction of the step elapsed (1: at the end of the step, the given positions).
-        fractions = np.ones(len(self.last_looks))
-        if scheduled:
-            span_s = time_s - motion.start_s
-            fractions[:] = [(look_s - motion.start_s) / span_s if span_s > 0 else 1.0
-                            for look_s, _ in self.last_looks]
         if motion is None:
             start_position, start_height = threat_position_m, threat_height_m
             velocity = np.zeros((threat_position_m.shape[0], 3))
         else:
             start_position, start_height = motion.start_position_m, motion.start_height_m
             velocity = motion.velocity_mps
-        return self._looks(self.last_looks, fractions,
-                           LookPositions(start_position, threat_position_m, start_height,
-                                         threat_height_m),
-                           threat_rcs_m2, visible_ids, velocity, log)
+        return self._look_rows(self._look_times, self._look_radars, self._look_of_row,
+                               fractions,
+                               LookPositions(start_position, threat_position_m, start_height,
+                                             threat_height_m),
+                               threat_rcs_m2, visible_ids, velocity, log)
 
     def _looks(self, looks: list[tuple[float, np.ndarray]], fractions: np.ndarray,
                at: LookPositions, threat_rcs_m2: np.ndarray, visible_ids: np.ndarray,
@@ -495,38 +519,63 @@ class RadarNetwork:
         look_times = np.array([look_s for look_s, _ in looks])
         radars = np.concatenate([looking for _, looking in looks])
         look_of_row = np.repeat(np.arange(len(looks)), [looking.size for _, looking in looks])
+        return self._look_rows(look_times, radars, look_of_row, fractions, at, threat_rcs_m2,
+                               visible_ids, velocity_mps, log)
+
+    def _look_rows(self, look_times: np.ndarray, radars: np.ndarray, look_of_row: np.ndarray,
+                   fractions: np.ndarray, at: LookPositions, threat_rcs_m2: np.ndarray,
+                   visible_ids: np.ndarray, velocity_mps: np.ndarray,
+                   log: EventLog) -> list[DetectionBatch]:
+        """:meth:`_looks` of the looks as arrays: ``look_times`` (looks,), and per row (the
+        looks' radars, look then radar order) ``radars`` and ``look_of_row``."""
         # A row's wave: how many looks its radar made earlier in the step (almost always 0).
         radar_list = radars.tolist()
         if self.terrain_mask is None and self.compiled_draws:
-            # Every look of the step in one compiled pass, draws included.
-            detections = self._detect_step(radars, look_times, look_of_row, fractions, at,
-                                           threat_rcs_m2, visible_ids, velocity_mps)
-        elif len(set(radar_list)) == len(radar_list):
-            detections = self._detect_wave(np.arange(radars.size), radars, look_times,
-                                           look_of_row, fractions, at, threat_rcs_m2,
-                                           visible_ids, velocity_mps)
+            # Every look of the step in one compiled pass, draws included; then the false
+            # alarms placed and every plot made in a second (the sine and the SNR in dB
+            # taken by NumPy between the two, as they always were).
+            (row, column, measured, snr, detection_rates, noise, alarm_row, alarm_radar,
+             elevation, range_draw, azimuth_draw, alarm_rates) = self._draw_step(
+                radars, look_times, look_of_row, fractions, at, threat_rcs_m2, visible_ids,
+                velocity_mps)
+            (order, radar_of, measured, snr_db, threat_id, per_row, position, covariance,
+             log_rows) = _placed_step_plots(
+                elevation, np.sin(elevation), range_draw, azimuth_draw, alarm_radar,
+                self._placement.scalars, EFFECTIVE_EARTH_RADIUS_M, radars, row, column,
+                visible_ids, measured, snr, 10.0 * np.log10(snr), noise, alarm_row,
+                self.sigmas, self.accuracy_scale, self._threshold_snr, self.bias,
+                self._has_bias, self.position_m, self.to_local, look_times, look_of_row,
+                self.record_detections, _DETECTION_CODE, _FALSE_ALARM_CODE)
+            if not self._measures_range_rate:
+                alarm_rates = None
         else:
-            wave = np.zeros(radars.size, dtype=np.intp)
-            seen: dict[int, int] = {}
-            for row, radar in enumerate(radar_list):
-                wave[row] = seen.get(radar, 0)
-                seen[radar] = wave[row] + 1
-            detections = _WaveDetections.joined([
-                self._detect_wave((wave == index).nonzero()[0], radars, look_times,
-                                  look_of_row, fractions, at, threat_rcs_m2, visible_ids,
-                                  velocity_mps)
-                for index in range(int(wave.max()) + 1)])
-        # Detections then false alarms, row by row (look, then radar), their errors applied
-        # and converted to the scenario frame in one compiled pass, with the log's rows;
-        # only the SNR in dB is taken by NumPy, as it always was.
-        (order, radar_of, measured, snr_db, threat_id, per_row, position, covariance,
-         log_rows) = _step_plots(
-            radars, detections.row, detections.column, visible_ids, detections.measured,
-            detections.snr, 10.0 * np.log10(detections.snr), detections.noise,
-            detections.alarms, detections.alarm_row, self.sigmas, self.accuracy_scale,
-            self._threshold_snr, self.bias, self._has_bias, self.position_m, self.to_local,
-            look_times, look_of_row, self.record_detections, _DETECTION_CODE,
-            _FALSE_ALARM_CODE)
+            if len(set(radar_list)) == len(radar_list):
+                detections = self._detect_wave(np.arange(radars.size), radars, look_times,
+                                               look_of_row, fractions, at, threat_rcs_m2,
+                                               visible_ids, velocity_mps)
+            else:
+                wave = np.zeros(radars.size, dtype=np.intp)
+                seen: dict[int, int] = {}
+                for row, radar in enumerate(radar_list):
+                    wave[row] = seen.get(radar, 0)
+                    seen[radar] = wave[row] + 1
+                detections = _WaveDetections.joined([
+                    self._detect_wave((wave == index).nonzero()[0], radars, look_times,
+                                      look_of_row, fractions, at, threat_rcs_m2, visible_ids,
+                                      velocity_mps)
+                    for index in range(int(wave.max()) + 1)])
+            # Detections then false alarms, row by row (look, then radar), their errors
+            # applied and converted to the scenario frame in one compiled pass, with the
+            # log's rows; only the SNR in dB is taken by NumPy, as it always was.
+            (order, radar_of, measured, snr_db, threat_id, per_row, position, covariance,
+             log_rows) = _step_plots(
+                radars, detections.row, detections.column, visible_ids, detections.measured,
+                detections.snr, 10.0 * np.log10(detections.snr), detections.noise,
+                detections.alarms, detections.alarm_row, self.sigmas, self.accuracy_scale,
+                self._threshold_snr, self.bias, self._has_bias, self.position_m,
+                self.to_local, look_times, look_of_row, self.record_detections,
+                _DETECTION_CODE, _FALSE_ALARM_CODE)
+            detection_rates, alarm_rates = detections.range_rate, detections.alarm_range_rate
         if radar_of.size == 0:
             return []
         if self.record_detections:
@@ -539,9 +588,9 @@ class RadarNetwork:
                 "up_m": log_position[2]})
         range_rate = rate_sigma = None
         if self._measures_range_rate:
-            rates = detections.range_rate
-            if detections.alarm_range_rate is not None:
-                rates = np.concatenate([rates, detections.alarm_range_rate])
+            rates = detection_rates
+            if alarm_rates is not None:
+                rates = np.concatenate([rates, alarm_rates])
             range_rate, rate_sigma = rates[order], self._environment[radar_of, 8]
         batches, start = [], 0
         row_time = look_times[look_of_row].tolist()
@@ -558,20 +607,25 @@ class RadarNetwork:
                 start = stop
         return batches
 
-    def _detect_step(self, radars: np.ndarray, look_times: np.ndarray,
-                     look_of_row: np.ndarray, fractions: np.ndarray, at: LookPositions,
-                     threat_rcs_m2: np.ndarray, visible_ids: np.ndarray,
-                     velocity_mps: np.ndarray) -> _WaveDetections:
-        """The detections, noise and false alarms of every look of the step (rows
+    def _draw_step(self, radars: np.ndarray, look_times: np.ndarray,
+                   look_of_row: np.ndarray, fractions: np.ndarray, at: LookPositions,
+                   threat_rcs_m2: np.ndarray, visible_ids: np.ndarray,
+                   velocity_mps: np.ndarray) -> tuple[np.ndarray, ...]:
+        """The detections, noise and false-alarm draws of every look of the step (rows
         ``radars``, look ``look_of_row`` of ``look_times``, in look order) without a DEM,
-        in one call of :func:`_draw_and_detect`: each radar draws from its own stream in
-        the order :meth:`_looks` gives, the same numbers as :meth:`_detect_wave` draws by
-        NumPy calls (tests/sensors/test_radar_step_kernel.py compares the two)."""
+        in one call of :func:`_draw_and_detect` (which see for what it returns): each radar
+        draws from its own stream in the order :meth:`_looks` gives, the same numbers as
+        :meth:`_detect_wave` draws by NumPy calls (tests/sensors/test_radar_step_kernel.py
+        compares the two). The false alarms are placed by the caller
+        (:func:`_placed_step_plots`)."""
         ids = visible_ids
         aspect = self.aspect_rcs_m2 if self.aspect_rcs_m2 is not None else _NO_ASPECT
-        jammer_bounds = np.zeros(len(look_times) + 1, dtype=np.intp)
+        if self._no_jammer_bounds.size <= look_times.size:
+            self._no_jammer_bounds = np.zeros(2 * look_times.size + 1, dtype=np.intp)
+        jammer_bounds = self._no_jammer_bounds  # zeros: no jammer in any look
         jammers = _NO_JAMMERS
         if self.jammers is not None:
+            jammer_bounds = np.zeros(len(look_times) + 1, dtype=np.intp)
             per_look = []
             for look, fraction in enumerate(fractions.tolist()):
                 position, height = at.of(fraction)
@@ -580,8 +634,7 @@ class RadarNetwork:
             jammer_bounds[1:] = np.cumsum([look_jammers[2].size for look_jammers in per_look])
             jammers = tuple(np.concatenate([look_jammers[part] for look_jammers in per_look])
                             for part in range(4))
-        (row, column, measured, snr, range_rate, noise, alarm_row, alarm_radar, elevation,
-         range_draw, azimuth_draw, alarm_range_rate) = _draw_and_detect(
+        return _draw_and_detect(
             radars, look_of_row, fractions, self.position_m, self.to_local, self.horizon_m,
             self._table, at.start_position_m, at.end_position_m, at.start_height_m,
             at.end_height_m, threat_rcs_m2, ids, self._pd_tables, TABLE_START_DB,
@@ -590,12 +643,6 @@ class RadarNetwork:
             self._alarm_rate_table, self._measures_range_rate, FALSE_ALARM_RANGE_RATE_MPS,
             self._placement.bin_low_rad, self._placement.bin_cumulative,
             self._placement.bin_count, self._placement.bin_width_rad)
-        # The false alarms' places: the sine taken by NumPy, as place_false_alarms does.
-        alarms = _place(elevation, np.sin(elevation), range_draw, azimuth_draw, alarm_radar,
-                        self._placement.scalars, EFFECTIVE_EARTH_RADIUS_M)
-        return _WaveDetections(row, column, measured, snr, range_rate, noise, alarms,
-                               alarm_row,
-                               alarm_range_rate if self._measures_range_rate else None)
 
     def _detect_wave(self, rows: np.ndarray, radars: np.ndarray, look_times: np.ndarray,
                      look_of_row: np.ndarray, fractions: np.ndarray, at: LookPositions,
@@ -791,6 +838,67 @@ class RadarNetwork:
         plots = place_false_alarms_of_volumes(np.concatenate(uniforms, axis=1),
                                               radars.repeat(alarm_counts), self._placement)
         return plots, alarm_counts, range_rate
+
+
+@njit(cache=True)
+def _scheduled_rows(next_scan_s: np.ndarray, revisit_s: np.ndarray, outage_table: np.ndarray,
+                    outage_count: np.ndarray, start_s: float, end_s: float
+                    ) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    """Every radar's looks in ``(start_s, end_s]`` (within 1 ns) at its own revisit times
+    from ``next_scan_s`` (advanced in place past ``end_s``, by repeated sums of
+    ``revisit_s`` as :meth:`RadarNetwork.scheduled_looks` always summed them); a radar in
+    one of its outage windows (``outage_table[r, :outage_count[r]]``, start and end, end
+    excluded) at a look skips it. Returns the distinct look times in time order, per row
+    (look, then radar order) the radar and its look, and each look's fraction of the step
+    (1 when the step is empty)."""
+    limit_s = end_s + 1e-9
+    radar_count = next_scan_s.size
+    total = 0
+    for radar in range(radar_count):
+        look_s = next_scan_s[radar]
+        while look_s <= limit_s:
+            total += 1
+            look_s += revisit_s[radar]
+    row_time = np.empty(total)
+    row_radar = np.empty(total, dtype=np.intp)
+    rows = 0
+    for radar in range(radar_count):
+        look_s = next_scan_s[radar]
+        if look_s > limit_s:
+            continue
+        while look_s <= limit_s:
+            down = False
+            for window in range(outage_count[radar]):
+                if outage_table[radar, window, 0] <= look_s < outage_table[radar, window, 1]:
+                    down = True
+                    break
+            if not down:
+                # Insert in time order, after the equal times (rows are made radar by
+                # radar, so a look's radars stay in radar order).
+                slot = rows
+                while slot > 0 and row_time[slot - 1] > look_s:
+                    row_time[slot] = row_time[slot - 1]
+                    row_radar[slot] = row_radar[slot - 1]
+                    slot -= 1
+                row_time[slot] = look_s
+                row_radar[slot] = radar
+                rows += 1
+            look_s += revisit_s[radar]
+        next_scan_s[radar] = look_s
+    look_of_row = np.empty(rows, dtype=np.intp)
+    look_times = np.empty(rows)
+    looks = 0
+    for row in range(rows):
+        if looks == 0 or row_time[row] != look_times[looks - 1]:
+            look_times[looks] = row_time[row]
+            looks += 1
+        look_of_row[row] = looks - 1
+    span_s = end_s - start_s
+    fractions = np.ones(looks)
+    if span_s > 0:
+        for look in range(looks):
+            fractions[look] = (look_times[look] - start_s) / span_s
+    return look_times[:looks].copy(), row_radar[:rows].copy(), look_of_row, fractions
 
 
 @njit(cache=True)
@@ -1177,6 +1285,29 @@ def _step_plots(radars: np.ndarray, detection_row: np.ndarray, column: np.ndarra
             written += 1
     return (order, radar_of, plots, plot_snr_db, threat_id, per_row, position, covariance,
             (log_time, log_kind, log_threat, log_sensor, log_value, log_position))
+
+
+@njit(cache=True)
+def _placed_step_plots(elevation_rad: np.ndarray, sine: np.ndarray, range_draw: np.ndarray,
+                       azimuth_draw: np.ndarray, alarm_radar: np.ndarray,
+                       placement_scalars: np.ndarray, earth_radius_m: float,
+                       radars: np.ndarray, detection_row: np.ndarray, column: np.ndarray,
+                       ids: np.ndarray, measured: np.ndarray, snr: np.ndarray,
+                       snr_db: np.ndarray, noise: np.ndarray, alarm_row: np.ndarray,
+                       sigma_floor: np.ndarray, accuracy_scale: np.ndarray,
+                       threshold_snr: np.ndarray, bias: np.ndarray, has_bias: bool,
+                       radar_position_m: np.ndarray, to_local: np.ndarray,
+                       look_times: np.ndarray, look_of_row: np.ndarray, record: bool,
+                       detection_code: int, false_alarm_code: int):
+    """The false alarms :func:`_draw_and_detect` drew placed in their volumes
+    (:func:`iadsim.sensors.false_alarms._place`, ``sine`` their elevations' sine taken by
+    NumPy), then :func:`_step_plots` of the step: the two calls in one."""
+    alarms = _place(elevation_rad, sine, range_draw, azimuth_draw, alarm_radar,
+                    placement_scalars, earth_radius_m)
+    return _step_plots(radars, detection_row, column, ids, measured, snr, snr_db, noise,
+                       alarms, alarm_row, sigma_floor, accuracy_scale, threshold_snr, bias,
+                       has_bias, radar_position_m, to_local, look_times, look_of_row, record,
+                       detection_code, false_alarm_code)
 
 
 @njit(cache=True)

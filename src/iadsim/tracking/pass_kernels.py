@@ -714,19 +714,3 @@ def add_in_order(values: np.ndarray, rows: np.ndarray, increments: np.ndarray) -
     (:meth:`CentralTracker._score_plots`: a tentative track's plot score increments)."""
     for index in range(rows.size):
         values[rows[index]] += increments[index]
-
-
-@njit(cache=True)
-def compact_rows(row_bytes: tuple, keep: np.ndarray) -> None:
-    """Move the rows ``keep`` (ascending row indices) of each buffer of ``row_bytes`` (its
-    rows as bytes, (capacity, row size) uint8 views) to its first ``keep.size`` rows, in
-    place: what ``np.take(column, keep, axis=0)`` gives, for every column of the track
-    table in one call (:meth:`CentralTracker._remove`). Row ``keep[j] >= j`` is read
-    before row ``j`` is written, so moving the rows in order overwrites none still to be
-    read."""
-    for buffer in range(len(row_bytes)):
-        rows = row_bytes[buffer]
-        for target in range(keep.size):
-            source = keep[target]
-            if source != target:
-                rows[target, :] = rows[source, :]

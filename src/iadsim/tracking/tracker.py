@@ -126,16 +126,24 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from operator import attrgetter
+from operator import attrgetter, is_
 
 import numpy as np
 from scipy.special import gammaincinv
 
-from iadsim.events import EventKind, EventLog
+from iadsim.events import EventKind, EventLog, empty_stored_columns, kind_code
 from iadsim.scenario.schema import Tracking
 from iadsim.sensors.coverage_geometry import coverage_matrix, coverage_table
 from iadsim.sensors.radar import DetectionBatch, RadarSite
-from iadsim.tracking import imm, imm_kernels, kalman, kernels, pass_kernels, score
+from iadsim.tracking import (
+    imm,
+    imm_kernels,
+    kalman,
+    kernels,
+    pass_kernels,
+    score,
+    table_kernels,
+)
 from iadsim.tracking.association import (
     BRUTE_FORCE_PAIRS,
     DENSE_ASSIGNMENT_SIZE,
@@ -210,6 +218,17 @@ MOST_SMALL_SLICE_TESTS = 32 * BRUTE_FORCE_PAIRS
 NO_ACCELERATION = np.zeros((0, 3))
 #: No track ids, for :func:`picture_kernels.confirmed_picture` (every track wanted).
 NO_TRACK_IDS = np.zeros(0, dtype=np.int64)
+#: No surviving track ids, for :func:`table_kernels.remove_rows` when not merging.
+_NO_TRACK_IDS = np.zeros(0, dtype=np.int64)
+#: The events logged on a track start, by (the caller leaves ``track_start`` to the
+#: kernel, the track confirms at once), and their codes (:func:`table_kernels.start_rows`).
+_START_EVENTS = {(log_start, confirmed): (((EventKind.TRACK_START,) if log_start else ())
+                                          + ((EventKind.TRACK_CONFIRM,) if confirmed else ()))
+                 for log_start in (False, True) for confirmed in (False, True)}
+_START_KINDS = {key: np.array([kind_code(kind) for kind in kinds], dtype=np.int8)
+                for key, kinds in _START_EVENTS.items()}
+#: The event columns a kernel is given when it does not log (no room in the block).
+_NO_LOG_COLUMNS = empty_stored_columns()
 #: Prices gated pairs: (track indices, report indices) -> squared distances, each (m,).
 Pricing = Callable[[np.ndarray, np.ndarray], np.ndarray]
 
@@ -403,11 +422,22 @@ class CentralTracker:
         self.plot_time_s = np.zeros((0, radars))
         self.plot_jacobian = np.zeros((0, radars, 3, 3))
         self.plot_cov_m2 = np.zeros((0, radars, 3, 3))
-        #: Each column's buffer (:meth:`_append`), by name; the column is its first rows.
+        #: The table's arena (:meth:`_make_arena`): every column's buffer, a region of it,
+        #: by name and in column order (the column is its first rows); where each region
+        #: starts and the bytes of its rows; a new track's row of each column, as bytes.
+        self._arena = np.zeros(0, dtype=np.uint8)
+        self._capacity = 0
         self._buffers: dict[str, np.ndarray] = {}
-        #: The buffers' rows as bytes (:meth:`_table_row_bytes`); None until made again
-        #: after a buffer is replaced.
-        self._row_bytes: tuple[np.ndarray, ...] | None = None
+        self._buffer_list: list[np.ndarray] = []
+        self._layout = np.zeros((3, 0), dtype=np.int64)
+        self._template = np.zeros(0, dtype=np.uint8)
+        #: The column views the table set last (None: none yet), to tell a column set
+        #: from outside; reads every column at once.
+        self._arena_views: tuple[np.ndarray, ...] | None = None
+        self._column_getter = attrgetter(*self._columns)
+        #: :meth:`drop`'s constants from the settings, and the settings they were made of.
+        self._drop_settings: tuple[float, float, float, float] = (0.0, 0.0, 0.0, 0.0)
+        self._drop_settings_of: Tracking | None = None
         #: A new track's value of the columns :meth:`_append` is not given.
         self._new_track_values = {
             "misses": 0, "vertical_acceleration_mps2": np.nan, "kind_index": -1,
@@ -561,8 +591,7 @@ class CentralTracker:
             return []
         left = np.concatenate(waiting) if len(waiting) > 1 else waiting[0]
         waiting.clear()
-        return [self._start_tracks(radar_of[left], report_time[left], measurement[left],
-                                   measurement_cov[left])]
+        return [self._start_reports(left, radar_of, report_time, measurement, measurement_cov)]
 
     def _initiate_from_plots(self, left: np.ndarray, sizes: list[int], scan_time: np.ndarray,
                              radars: np.ndarray, measurement: np.ndarray,
@@ -1569,26 +1598,46 @@ class CentralTracker:
         its time, one for all or one each); returns the new tracks' rows. ``log_start``
         False: the caller logs the ``track_start`` events (a pair of plots)."""
         count = position.shape[0]
-        first_row = self.size
-        ids = np.arange(self._next_id, self._next_id + count)
+        report_time = (np.full(count, time_s, dtype=np.float64) if np.ndim(time_s) == 0
+                       else np.ascontiguousarray(time_s, dtype=np.float64))
+        return self._start_reports(
+            np.arange(count), np.ascontiguousarray(radar_index, dtype=np.intp), report_time,
+            np.ascontiguousarray(position, dtype=np.float64),
+            np.ascontiguousarray(position_cov, dtype=np.float64), log_start)
+
+    def _start_reports(self, reports: np.ndarray, radar_of: np.ndarray,
+                       report_time: np.ndarray, measurement: np.ndarray,
+                       measurement_cov: np.ndarray, log_start: bool = True) -> np.ndarray:
+        """:meth:`_start_tracks` on the reports ``reports`` (indices into ``radar_of``,
+        ``report_time``, ``measurement`` and ``measurement_cov``), in one compiled call
+        that writes the new rows and their events (:func:`table_kernels.start_rows`);
+        returns the new tracks' rows."""
+        count = reports.size
+        first = self.size
+        stop = first + count
+        if self._capacity < stop or not self._table_in_arena():
+            self._make_arena(max(stop, 2 * first, 64))
+        confirmed = self.settings.confirm_hits <= 1 and not self._score
+        kinds = _START_KINDS[log_start, confirmed]
+        room = self.log.room(kinds.size * count)
+        log_columns, first_row = (_NO_LOG_COLUMNS, table_kernels.NO_LOG) if room is None else room
+        buffers = self._buffers
+        table_kernels.start_rows(
+            self._arena, self._layout, self._template, first, reports, radar_of, report_time,
+            measurement, measurement_cov, self._next_id, self._velocity_prior_cov,
+            CONFIRMED if confirmed else TENTATIVE, buffers["track_id"], buffers["state"],
+            buffers["covariance"], buffers["time_s"], buffers["status"], buffers["hits"],
+            buffers["born_s"], buffers["last_update_s"], buffers["last_update_by_radar_s"],
+            kinds, first_row, *log_columns)
         self._next_id += count
-        state = np.zeros((count, 6))
-        state[:, :3] = position
-        covariance = np.zeros((count, 6, 6))
-        covariance[:, :3, :3] = position_cov
-        covariance[:, 3:, 3:] = self._velocity_prior_cov
-        by_radar = np.full((count, len(self.sites)), -np.inf)
-        by_radar[np.arange(count), radar_index] = time_s
-        status = (CONFIRMED if self.settings.confirm_hits <= 1 and not self._score
-                  else TENTATIVE)
-        self._append(ids, state, covariance, time_s, status, 1, by_radar)
-        if log_start:
-            self.log.add(EventKind.TRACK_START, time_s, track_id=ids,
-                         sensor_index=radar_index, position_m=position)
-        if status == CONFIRMED:
-            self.log.add(EventKind.TRACK_CONFIRM, time_s, track_id=ids,
-                         sensor_index=radar_index, position_m=position)
-        return np.arange(first_row, first_row + count)
+        self._set_size(stop)
+        for kind in _START_EVENTS[log_start, confirmed]:
+            if room is not None:
+                self.log.written(kind, count)
+            else:  # the log's block is full: its next one starts with these events
+                self.log.add(kind, report_time[reports], track_id=self.track_id[first:stop],
+                             sensor_index=radar_of[reports], position_m=measurement[reports])
+        return np.arange(first, stop)
 
     def _append(self, ids: np.ndarray, state: np.ndarray, covariance: np.ndarray,
                 time_s: float | np.ndarray, status: int | np.ndarray, hits: int | np.ndarray,
@@ -1597,29 +1646,75 @@ class CentralTracker:
         scalars for all), the others at their new-track values
         (:attr:`_new_track_values`).
 
-        Each column is a view of the first rows of a larger buffer, so that most appends
-        write the new rows in place: a step starts tracks on its clutter (about 20 a step
-        in ``layered-defense``), and a concatenation of every column each time was a tenth
-        of the tracker's time. A buffer full, or a column set from outside (a view of no
-        buffer of ours), is copied into a new buffer twice as large."""
+        Each column is a view of the first rows of its region of the table's arena
+        (:meth:`_make_arena`), so that most appends write the new rows in place: a step
+        starts tracks on its clutter (about 20 a step in ``layered-defense``), and a
+        concatenation of every column each time was a tenth of the tracker's time. An
+        arena full, or a column set from outside (not the view the table set), is copied
+        into a new arena twice as large."""
         size = self.size
         stop = size + ids.size
+        if self._capacity < stop or not self._table_in_arena():
+            self._make_arena(max(stop, 2 * size, 64))
+        table_kernels.fill_new_rows(self._arena, self._layout, self._template, size, stop)
         given = {"track_id": ids, "state": state, "covariance": covariance, "time_s": time_s,
                  "status": status, "hits": hits, "born_s": time_s, "last_update_s": time_s,
                  "last_update_by_radar_s": by_radar}
         buffers = self._buffers
+        for name, value in given.items():
+            buffers[name][size:stop] = value
+        self._set_size(stop)
+
+    def _table_in_arena(self) -> bool:
+        """Whether every column is still the view of its arena region that the table set
+        last (not one set from outside, as a test may)."""
+        views = self._arena_views
+        return views is not None and all(map(is_, self._column_getter(self), views))
+
+    def _set_size(self, size: int) -> None:
+        """Make each column the view of the first ``size`` rows of its arena region."""
+        views = tuple(buffer[:size] for buffer in self._buffer_list)
+        self.__dict__.update(zip(self._columns, views, strict=True))
+        self._arena_views = views
+
+    def _make_arena(self, capacity: int) -> None:
+        """Move the table into a new arena with room for ``capacity`` rows: one byte array
+        holding each column's buffer as a region of its own (aligned to 64 bytes, C
+        order), so that one compiled call sees every column (:mod:`table_kernels`); the
+        columns' rows copied to the first rows of their buffers. Also makes the bytes of
+        one new track's row of each column (:attr:`_new_track_values`; zero for the
+        columns an append is given)."""
+        size = self.size
+        layout = []
+        end = 0
         for name in self._columns:
             column = getattr(self, name)
-            buffer = buffers.get(name)
-            if buffer is None or column.base is not buffer or buffer.shape[0] < stop:
-                capacity = max(stop, 2 * size, 64)
-                buffer = np.empty((capacity, *column.shape[1:]), dtype=column.dtype)
-                buffer[:size] = column
-                buffers[name] = buffer
-                self._row_bytes = None
-            value = given.get(name)
-            buffer[size:stop] = self._new_track_values[name] if value is None else value
-            setattr(self, name, buffer[:stop])
+            width = column.dtype.itemsize * int(np.prod(column.shape[1:], dtype=np.int64))
+            layout.append((name, column, end, width))
+            end += -(-capacity * width // 64) * 64
+        arena = np.zeros(max(end, 64), dtype=np.uint8)
+        buffers: dict[str, np.ndarray] = {}
+        template = []
+        for name, column, start, width in layout:
+            buffer = arena[start:start + capacity * width].view(column.dtype).reshape(
+                capacity, *column.shape[1:])
+            buffer[:size] = column
+            buffers[name] = buffer
+            row = np.zeros((1, *column.shape[1:]), dtype=column.dtype)
+            value = self._new_track_values.get(name)
+            if value is not None:
+                row[...] = value
+            row_bytes = row.reshape(-1).view(np.uint8)
+            template.append(np.concatenate([row_bytes,
+                                            np.zeros(-row_bytes.size % 8, dtype=np.uint8)]))
+        self._arena, self._capacity, self._buffers = arena, capacity, buffers
+        self._buffer_list = [buffers[name] for name in self._columns]
+        self._template = np.concatenate(template)  # each row padded to whole words
+        self._layout = np.array(
+            [[start for _, _, start, _ in layout], [width for _, _, _, width in layout],
+             np.concatenate([[0], np.cumsum([part.size for part in template])[:-1]])],
+            dtype=np.int64)
+        self._set_size(size)
 
     def _remove(self, time_s: float, rows: np.ndarray,
                 merged_into: np.ndarray | None = None,
@@ -1628,81 +1723,68 @@ class CentralTracker:
         seconds since the last update) or, given the surviving ids ``merged_into`` (one per
         deleted track), ``track_merge`` (value: the surviving track's id). With
         ``segment_association``, the confirmed tracks dropped, but not those where the
-        boolean ``killed`` is set (judged killed), are kept as segments."""
-        if merged_into is None:
-            self.log.add(EventKind.TRACK_DROP, time_s, track_id=self.track_id[rows],
-                         value=time_s - self.last_update_s[rows],
-                         position_m=self.state[rows, :3])
-            if self.segments is not None:
-                segment = rows & (self.status == CONFIRMED)
-                if killed is not None:
-                    segment &= ~killed
-                if segment.any():
-                    self.segments.keep(time_s, self.track_id[segment], self.state[segment],
-                                       self.covariance[segment], self.time_s[segment],
-                                       self.born_s[segment],
-                                       self.last_update_by_radar_s[segment],
-                                       self._known_acceleration(segment.nonzero()[0]))
-        else:
-            self.log.add(EventKind.TRACK_MERGE, time_s, track_id=self.track_id[rows],
-                         value=merged_into.astype(float), position_m=self.state[rows, :3])
-        keep = np.flatnonzero(~rows)  # once: taking by index is cheaper than by mask
-        buffers = self._buffers
-        row_bytes = self._table_row_bytes()
-        if row_bytes is not None:
-            # Every column a view of its buffer: the rows kept moved to the buffers' first
-            # rows in one compiled call (the rows the takes below give).
-            pass_kernels.compact_rows(row_bytes, keep)
-            for name in self._columns:
-                setattr(self, name, buffers[name][:keep.size])
-            return
-        for name in self._columns:
-            column = getattr(self, name)
-            buffer = buffers.get(name)
-            if buffer is not None and column.base is buffer:
-                # The rows kept, moved to the buffer's first rows (NumPy takes them through
-                # a copy when the rows overlap).
-                kept = buffer[:keep.size]
-                np.take(column, keep, axis=0, out=kept)
-                setattr(self, name, kept)
-            else:
-                setattr(self, name, column.take(keep, axis=0))
+        boolean ``killed`` is set (judged killed), are kept as segments.
 
-    def _table_row_bytes(self) -> tuple[np.ndarray, ...] | None:
-        """Each column's buffer as its rows of bytes ((capacity, row size) uint8 views, for
-        :func:`pass_kernels.compact_rows`), made once a set of buffers; None unless every
-        column is a view of the first rows of its buffer (not one set from outside)."""
-        buffers = self._buffers
-        for name in self._columns:
-            buffer = buffers.get(name)
-            if buffer is None or getattr(self, name).base is not buffer:
-                return None
-        if self._row_bytes is None:
-            self._row_bytes = tuple(
-                buffers[name].reshape(buffers[name].shape[0], -1).view(np.uint8)
-                for name in self._columns)
-        return self._row_bytes
+        The events' columns are read and the rows kept moved to the first rows of every
+        column in one compiled call (:func:`table_kernels.remove_rows`)."""
+        if merged_into is None and self.segments is not None:
+            segment = rows & (self.status == CONFIRMED)
+            if killed is not None:
+                segment &= ~killed
+            if segment.any():
+                self.segments.keep(time_s, self.track_id[segment], self.state[segment],
+                                   self.covariance[segment], self.time_s[segment],
+                                   self.born_s[segment],
+                                   self.last_update_by_radar_s[segment],
+                                   self._known_acceleration(segment.nonzero()[0]))
+        if not self._table_in_arena():
+            self._make_arena(max(self.size, 64))
+        kind = EventKind.TRACK_DROP if merged_into is None else EventKind.TRACK_MERGE
+        log = self.log
+        room = log.room(self.size)
+        if room is None:  # the log's block is full: its next one starts with these events
+            log.add(kind, time_s, track_id=self.track_id[rows],
+                    value=(time_s - self.last_update_s[rows] if merged_into is None
+                           else merged_into.astype(float)),
+                    position_m=self.state[rows, :3])
+            room = (_NO_LOG_COLUMNS, table_kernels.NO_LOG)
+        kept, count = table_kernels.remove_rows(
+            self._arena, self._layout, np.asarray(rows, dtype=np.bool_), self.track_id,
+            self.state, self.last_update_s, float(time_s),
+            _NO_TRACK_IDS if merged_into is None else merged_into, merged_into is not None,
+            kind_code(kind), room[1], *room[0])
+        if room[1] != table_kernels.NO_LOG:
+            log.written(kind, count)
+        self._set_size(kept)
 
     def drop(self, time_s: float, killed_track_ids: np.ndarray | None = None) -> None:
         """Delete stale tracks, tracks whose position sigma has grown past
         ``max_position_sigma_m`` and tracks assessed killed; log one event each. Held
         plots older than ``tentative_timeout_s`` are dropped (no event)."""
-        rejoined, self._rejoined_since_drop = self._rejoined_since_drop, {}
-        if self.held.size:
-            fresh = time_s - self.held.time_s <= self.settings.tentative_timeout_s
+        rejoined = self._rejoined_since_drop
+        if rejoined:
+            self._rejoined_since_drop = {}
+        held = self.held
+        if held.time_s.size:
+            fresh = time_s - held.time_s <= self.settings.tentative_timeout_s
             if not fresh.all():
-                self.held.keep(fresh)
-        if self.size == 0:
+                held.keep(fresh)
+        track_time_s = self.time_s
+        if track_time_s.size == 0:
             return
         settings = self.settings
+        if self._drop_settings_of is not settings:  # made once (the settings, as read here)
+            self._drop_settings_of = settings
+            self._drop_settings = (
+                float(settings.process_noise_mps2**2), float(settings.max_position_sigma_m**2),
+                float(settings.tentative_timeout_s), float(settings.coast_timeout_s))
+        by_misses = self._delete_by_misses
         stale, any_stale = pass_kernels.stale_tracks(
-            float(time_s), self.time_s, self.last_update_s, self.status, self.hits,
-            self.covariance, np.abs(time_s - self.time_s) ** 3,
-            float(settings.process_noise_mps2**2), float(settings.max_position_sigma_m**2),
-            float(settings.tentative_timeout_s), float(settings.coast_timeout_s),
-            self._delete_by_misses, self.last_update_by_radar_s,
-            self.missed_scans if self._delete_by_misses else self._no_missed_scans,
-            self.covering if self._delete_by_misses else self._no_covering,
+            float(time_s), track_time_s, self.last_update_s, self.status, self.hits,
+            self.covariance, np.abs(time_s - track_time_s) ** 3, *self._drop_settings,
+            by_misses, self.last_update_by_radar_s,
+            self.missed_scans if by_misses else self._no_missed_scans,
+            self.covering if by_misses else self._no_covering,
             self._site_revisit_s, int(settings.deletion_misses))
         killed = None
         if killed_track_ids is not None and killed_track_ids.size:
@@ -1740,10 +1822,19 @@ class CentralTracker:
         if confirmed.size < 2:
             self._merge_streak = {}
             return
+        acceleration = self._known_acceleration(confirmed)
+        if not table_kernels.may_merge(
+                self.state, self.covariance, self.time_s, self.status, CONFIRMED,
+                float(time_s), float(self.settings.process_noise_mps2),
+                NO_ACCELERATION if acceleration is None else acceleration,
+                self.merge_threshold):
+            # No two tracks near each other: no pair counts this check, none is due (what
+            # the steps below give on no pairs, without predicting and gating them).
+            self._merge_streak = {}
+            return
         state, covariance = kalman.predict(self.state[confirmed], self.covariance[confirmed],
                                            time_s - self.time_s[confirmed],
-                                           self.settings.process_noise_mps2,
-                                           self._known_acceleration(confirmed))
+                                           self.settings.process_noise_mps2, acceleration)
         first, second, _ = gated_pairs(state[:, :3], covariance[:, :3, :3], state[:, :3],
                                        covariance[:, :3, :3], self.merge_threshold,
                                        limits=self.crowd_limits)

@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 import pymap3d
+from numba import njit
 
 WGS84_SEMI_MAJOR_M = 6_378_137.0
 WGS84_FLATTENING = 1 / 298.257223563
@@ -38,6 +39,22 @@ def geodetic_to_ecef(lat_deg, lon_deg, alt_m) -> np.ndarray:
     ecef[..., 1] = radial * np.sin(lon)
     ecef[..., 2] = (normal * (1.0 - WGS84_ECCENTRICITY2) + alt) * sin_lat
     return ecef
+
+
+@njit(cache=True)
+def geodetic_to_ecef_point(lat_deg: float, lon_deg: float, alt_m: float
+                           ) -> tuple[float, float, float]:
+    """:func:`geodetic_to_ecef` of one point, for compiled callers: operation by operation
+    the same arithmetic (``np.radians`` is a multiplication by pi / 180; NumPy's and the
+    compiled sine, cosine and square root agree bit for bit on this platform, which
+    tests/world/test_geodesy_kernels.py checks), so the same bits."""
+    lat = lat_deg * (np.pi / 180.0)
+    lon = lon_deg * (np.pi / 180.0)
+    sin_lat, cos_lat = np.sin(lat), np.cos(lat)
+    normal = WGS84_SEMI_MAJOR_M / np.sqrt(1.0 - WGS84_ECCENTRICITY2 * sin_lat * sin_lat)
+    radial = (normal + alt_m) * cos_lat
+    return (radial * np.cos(lon), radial * np.sin(lon),
+            (normal * (1.0 - WGS84_ECCENTRICITY2) + alt_m) * sin_lat)
 
 
 def _gaussian_radius_m(lat_deg: float) -> float:
@@ -72,6 +89,16 @@ class LocalFrame:
         """
         offset = geodetic_to_ecef(lat_deg, lon_deg, alt_m) - self._origin_ecef_m
         return offset @ self._ecef_to_enu.T
+
+    @property
+    def origin_ecef_m(self) -> np.ndarray:
+        """The origin in ECEF metres (3,) (read only: do not modify)."""
+        return self._origin_ecef_m
+
+    def rotate_to_enu(self, offset_ecef_m: np.ndarray) -> np.ndarray:
+        """ECEF offsets from the origin (k, 3) to ENU metres (k, 3): the last step of
+        :meth:`to_enu` (the same matrix product, so the same bits)."""
+        return offset_ecef_m @ self._ecef_to_enu.T
 
     def gaussian_radius_m(self) -> float:
         """Gaussian mean radius of curvature of WGS84 at the origin, sqrt(M N) (metres);
