@@ -133,3 +133,37 @@ def test_track_rows_carry_the_acceleration_the_picture_predicts_them_with():
                            "acceleration_up_mps2"]].to_numpy()
     assert acceleration.tolist() == [[0.0, 0.0, -9.80665], [3.0, -4.0, 0.5]]
     assert tracks["ballistic_model"].dtype == bool
+
+
+def test_a_step_records_the_truth_the_simulation_computed_in_numpy():
+    """record_step gathers the live threats and their velocity over the step (from the
+    start of the step, or from launch within it; 0 for a threat launched at the step's
+    end) in its compiled call, bit for bit as Simulation._record did in NumPy; a live
+    threat past the last one that moved is an error, as NumPy's index was."""
+    rng = np.random.default_rng(4)
+    position = rng.normal(0.0, 5e4, (9, 3))
+    moved = np.array([1, 2, 3, 4, 5, 7, 8])
+    previous = position[moved] - rng.normal(0.0, 300.0, (7, 3))
+    launch = np.array([0.0, 3.0, 9.31, 10.0, -1.0, 9.5, 0.0, 2.0, np.nan])
+    live = np.array([1, 2, 3, 5, 7, 8])
+    start_s, end_s = 9.0, 10.0
+    picture = TrackPicture(end_s, *(np.zeros(0, dtype) for dtype in (np.int64,)),
+                           np.zeros((0, 3)), np.zeros((0, 3)), np.zeros((0, 3, 3)),
+                           np.zeros((0, 1)), np.zeros(0), np.zeros(0, np.int8), np.zeros(0))
+    recorder = TrackRecorder()
+    recorder.record_step(picture, [], live, position, moved, previous, launch, start_s)
+    start = previous[np.searchsorted(moved, live)]
+    elapsed = end_s - np.maximum(start_s, launch[live])
+    with np.errstate(invalid="ignore", divide="ignore"):
+        velocity = np.where((elapsed > 0)[:, None],
+                            (position[live] - start) / elapsed[:, None], 0.0)
+    truth = recorder.truth()
+    assert truth["threat_id"].tolist() == live.tolist() and (truth["time_s"] == end_s).all()
+    recorded = truth[["velocity_east_mps", "velocity_north_mps", "velocity_up_mps"]]
+    assert recorded.to_numpy().tobytes() == velocity.tobytes()
+    assert truth[["east_m", "north_m", "up_m"]].to_numpy().tobytes() == position[
+        live].tobytes()
+    assert (velocity[[2, 5]] == 0.0).all() and (velocity[[0, 1, 3, 4]] != 0.0).all()
+    with pytest.raises(IndexError, match="past the last threat moved"):
+        recorder.record_step(picture, [], np.array([8]), position, moved[:-1], previous[:-1],
+                             launch, start_s)

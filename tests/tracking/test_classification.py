@@ -105,3 +105,66 @@ def test_two_radars_looking_moments_apart_do_not_make_a_drone_ballistic(site):  
                 assert KINEMATIC_KINDS[picture.kind_index[0]] == "drone", time_s
     assert tracker.size == 1 and tracker.hits[0] == 60
     assert np.isfinite(tracker.vertical_acceleration_mps2[0])
+
+
+def _random_rows(rng: np.random.Generator, count: int) -> tuple[np.ndarray, np.ndarray]:
+    """Track-table rows (count, 6) of every kind's kinematics and odd ones (a standing
+    track, NaN or infinite values), and vertical accelerations (count,), some unknown."""
+    state = np.empty((count, 6))
+    state[:, :2] = rng.normal(0.0, 1e5, (count, 2))
+    state[:, 2] = rng.exponential(5_000.0, count) * rng.choice([1.0, -0.01], count)
+    scale = rng.choice([1e-4, 1.0, 50.0, 250.0, 1_500.0], (count, 1))
+    state[:, 3:] = rng.normal(0.0, 1.0, (count, 3)) * scale
+    acceleration = rng.normal(-3.0, 6.0, count)
+    acceleration[rng.random(count) < 0.3] = np.nan
+    if count > 3:
+        state[0, 3:] = 0.0  # below the 1e-3 m/s floor
+        acceleration[1] = np.inf  # not finite: left out, as NaN
+        state[2, 4] = np.nan  # NaN kinematics: NaN confidence, kind 0 (argmax of NaNs)
+        state[3, 2] = 1e200  # every kind's height term -inf
+    return state, acceleration
+
+
+def _height_m(state: np.ndarray, ground_elevation_m: float) -> np.ndarray:
+    """CentralTracker._height_m's NumPy."""
+    horizontal2 = state[:, 0] ** 2 + state[:, 1] ** 2
+    return state[:, 2] + horizontal2 / (2.0 * 6_371_008.8) - ground_elevation_m
+
+
+def test_compiled_classification_is_the_numpy_one_bit_for_bit():
+    """classify and classify_table_rows (compiled, with NumPy's log and exp) give the
+    kinds and confidences of the NumPy reference bit for bit, over every kind's
+    kinematics and odd rows (NaN, infinite, a standing track), sizes 0 to 40, with
+    scratch arrays kept across calls or new ones; the table rows not selected are left as
+    they were, and the ballistic flag is the table's."""
+    from iadsim.tracking.classification import (
+        ClassificationScratch,
+        classify_numpy,
+        classify_table_rows,
+    )
+
+    rng = np.random.default_rng(19)
+    scratch = ClassificationScratch()  # kept across calls of every size, as the tracker's
+    for trial in range(400):
+        count = int(rng.integers(0, 41))
+        state, acceleration = _random_rows(rng, count)
+        selected = rng.random(count) < 0.7
+        ground = float(rng.uniform(-50.0, 800.0))
+        height = _height_m(state[selected], ground)
+        with np.errstate(invalid="ignore", over="ignore"):
+            kind, confidence = classify_numpy(state[selected, 3:], height,
+                                              acceleration[selected])
+        compiled_kind, compiled_confidence = classify(state[selected, 3:], height,
+                                                      acceleration[selected])
+        assert compiled_kind.dtype == np.int8
+        np.testing.assert_array_equal(compiled_kind, kind)
+        assert compiled_confidence.tobytes() == confidence.tobytes()
+        table_kind = np.full(count, -1, dtype=np.int8)
+        table_confidence = np.full(count, 0.5)
+        flag = classify_table_rows(state, acceleration, selected, ground, table_kind,
+                                   table_confidence, scratch if trial % 5 else None)
+        np.testing.assert_array_equal(table_kind[selected], kind)
+        assert table_confidence[selected].tobytes() == confidence.tobytes()
+        assert (table_kind[~selected] == -1).all() and (table_confidence[~selected] == 0.5).all()
+        assert flag is (None if not selected.any() else bool((table_kind == 0).any()))
+

@@ -481,11 +481,8 @@ class Simulation:
         """Record the updated tracks and the truth of the ``live`` threats (analysis only):
         their velocity is the mean over the step (or since launch), from the positions of
         the threats ``moved`` at the start of the step (``previous_position``)."""
-        end_s = picture.time_s
-        position = self.threat_position_m[live]
-        start = previous_position[np.searchsorted(moved, live)]
-        elapsed = end_s - np.maximum(start_s, self.raid.launch_time_s[live])
-        self.recorder.record_step(picture, delivered, live, position, start, elapsed)
+        self.recorder.record_step(picture, delivered, live, self.threat_position_m, moved,
+                                  previous_position, self.raid.launch_time_s, start_s)
 
     def _log_outcome(self, outcome: Outcome) -> None:
         log = self.log

@@ -29,46 +29,48 @@ from iadsim.tracking.tracker import TrackPicture
 TRACK_STATUSES = ("confirmed", "updated")
 
 
-class _Rows:
-    """Columns of rows that grow by doubling: ``columns[name]`` has ``count`` rows used."""
+#: The columns of a track row and of a truth row, in the order of :class:`_Rows`'s
+#: matrices (every value a float64: ids below 2**53 and flags are exact there).
+TRACK_ROW_COLUMNS = ("time_s", "track_id", "east_m", "north_m", "up_m", "velocity_east_mps",
+                     "velocity_north_mps", "velocity_up_mps", "position_sigma_m",
+                     "velocity_sigma_mps", "last_update_s", "acceleration_east_mps2",
+                     "acceleration_north_mps2", "acceleration_up_mps2", "ballistic_model")
+TRUTH_ROW_COLUMNS = ("time_s", "threat_id", "east_m", "north_m", "up_m",
+                     "velocity_east_mps", "velocity_north_mps", "velocity_up_mps")
 
-    def __init__(self, shapes: dict[str, tuple[tuple[int, ...], type]]) -> None:
-        self.columns = {name: np.empty((0, *shape), dtype=dtype)
-                        for name, (shape, dtype) in shapes.items()}
+
+class _Rows:
+    """Rows of float64 columns in one matrix that grows by doubling: ``matrix`` has
+    ``count`` rows used (one matrix, not a column each: the compiled writer takes one
+    argument, and its call's cost is per argument)."""
+
+    def __init__(self, columns: tuple[str, ...]) -> None:
+        self.names = columns
+        self.matrix = np.empty((0, len(columns)))
         self.count = 0
 
     def reserve(self, more: int) -> None:
         """Room for ``more`` rows after the used ones."""
         needed = self.count + more
-        capacity = next(iter(self.columns.values())).shape[0]
+        capacity = self.matrix.shape[0]
         if needed <= capacity:
             return
         capacity = max(needed, 2 * capacity, 1024)
-        for name, column in self.columns.items():
-            grown = np.empty((capacity, *column.shape[1:]), dtype=column.dtype)
-            grown[:self.count] = column[:self.count]
-            self.columns[name] = grown
+        grown = np.empty((capacity, self.matrix.shape[1]))
+        grown[:self.count] = self.matrix[:self.count]
+        self.matrix = grown
 
     def used(self, name: str) -> np.ndarray:
         """A copy of the used rows of one column."""
-        return self.columns[name][:self.count].copy()
+        return self.matrix[:self.count, self.names.index(name)].copy()
 
 
 class TrackRecorder:
     """Accumulates track rows and truth rows step by step; frames at the end."""
 
     def __init__(self) -> None:
-        self._tracks = _Rows({"time_s": ((), np.float64), "track_id": ((), np.int64),
-                              "position_m": ((3,), np.float64),
-                              "velocity_mps": ((3,), np.float64),
-                              "position_sigma_m": ((), np.float64),
-                              "velocity_sigma_mps": ((), np.float64),
-                              "last_update_s": ((), np.float64),
-                              "acceleration_mps2": ((3,), np.float64),
-                              "ballistic_model": ((), np.bool_)})
-        self._truth = _Rows({"time_s": ((), np.float64), "threat_id": ((), np.int64),
-                             "position_m": ((3,), np.float64),
-                             "velocity_mps": ((3,), np.float64)})
+        self._tracks = _Rows(TRACK_ROW_COLUMNS)
+        self._truth = _Rows(TRUTH_ROW_COLUMNS)
         self._interceptor_parts: list[tuple[np.ndarray, ...]] = []
 
     def record(self, picture: TrackPicture, scans: list[DetectionBatch],
@@ -87,44 +89,47 @@ class TrackRecorder:
             Live threats (n,) and their true ENU position (n, 3), m, and velocity (n, 3),
             m/s, at ``picture.time_s``.
         """
-        self.record_step(picture, scans, threat_id, threat_position_m, threat_position_m,
-                         None, threat_velocity_mps)
+        self.record_step(picture, scans, np.zeros(0, dtype=np.intp), np.zeros((0, 3)),
+                         np.zeros(0, dtype=np.intp), np.zeros((0, 3)), np.zeros(0), 0.0)
+        count = np.size(threat_id)
+        if count:
+            truth = self._truth
+            truth.reserve(count)
+            rows = truth.matrix[truth.count:truth.count + count]
+            rows[:, 0] = picture.time_s
+            rows[:, 1] = threat_id
+            rows[:, 2:5] = threat_position_m
+            rows[:, 5:8] = threat_velocity_mps
+            truth.count += count
 
     def record_step(self, picture: TrackPicture, scans: list[DetectionBatch],
-                    threat_id: np.ndarray, threat_position_m: np.ndarray,
-                    start_position_m: np.ndarray, elapsed_s: np.ndarray | None,
-                    threat_velocity_mps: np.ndarray | None = None) -> None:
-        """:meth:`record` with the truth's velocity taken here when ``elapsed_s`` (n,) is
-        given: ``(threat_position_m - start_position_m) / elapsed_s`` (0 where ``elapsed_s``
-        is not positive), the operations :class:`iadsim.engine.simulation.Simulation` did
-        in NumPy; else ``threat_velocity_mps`` as given."""
+                    live: np.ndarray, threat_position_m: np.ndarray, moved: np.ndarray,
+                    previous_position_m: np.ndarray, launch_time_s: np.ndarray,
+                    start_s: float) -> None:
+        """:meth:`record` of a step of :class:`iadsim.engine.simulation.Simulation`, in one
+        compiled call: the truth of the ``live`` threats (indices (n,), ascending, each
+        one of ``moved``) read from every threat's position ``threat_position_m``
+        (N, 3) m at the end of the step, their velocity the mean over the step (or since
+        launch): ``(position - start) / elapsed``, 0 where ``elapsed`` is not positive,
+        ``start`` their row of ``previous_position_m`` (one row a threat of ``moved``
+        (m,), ascending), ``elapsed`` the picture's time less the later of ``start_s``
+        and their ``launch_time_s`` (N,); the operations the simulation did in NumPy,
+        bit for bit."""
         tracks, truth = self._tracks, self._truth
         tracks.reserve(picture.size)
-        truth.reserve(threat_id.size)
+        truth.reserve(live.size)
         radars = np.array([scan.radar_index for scan in scans], dtype=np.intp)
         scan_times = np.array([scan.time_s for scan in scans], dtype=float)
-        given_velocity = elapsed_s is None
-        if given_velocity:
-            elapsed_s = np.zeros(threat_id.size)
-        else:
-            threat_velocity_mps = threat_position_m
-        track_columns, truth_columns = tracks.columns, truth.columns
         acceleration = (np.zeros((picture.size, 3)) if picture.acceleration_mps2 is None
                         else picture.acceleration_mps2)
         ballistic = (np.zeros(picture.size, dtype=np.bool_) if picture.ballistic_model is None
                      else picture.ballistic_model)
         tracks.count, truth.count = _record_rows(
-            picture.time_s, picture.last_update_by_radar_s, radars, scan_times,
+            float(picture.time_s), picture.last_update_by_radar_s, radars, scan_times,
             picture.track_id, picture.position_m, picture.velocity_mps,
             picture.position_cov_m2, picture.speed_sigma_mps, acceleration, ballistic,
-            track_columns["time_s"], track_columns["track_id"], track_columns["position_m"],
-            track_columns["velocity_mps"], track_columns["position_sigma_m"],
-            track_columns["velocity_sigma_mps"], track_columns["last_update_s"],
-            track_columns["acceleration_mps2"], track_columns["ballistic_model"],
-            tracks.count, threat_id, threat_position_m, start_position_m, elapsed_s,
-            threat_velocity_mps, given_velocity, truth_columns["time_s"],
-            truth_columns["threat_id"], truth_columns["position_m"],
-            truth_columns["velocity_mps"], truth.count)
+            tracks.matrix, tracks.count, live, threat_position_m, moved,
+            previous_position_m, launch_time_s, float(start_s), truth.matrix, truth.count)
 
     def record_interceptors(self, time_s: float, interceptor_id: np.ndarray,
                             position_m: np.ndarray, velocity_mps: np.ndarray) -> None:
@@ -154,24 +159,25 @@ class TrackRecorder:
         ``ballistic_model`` (flown with the ballistic model).
         """
         rows = self._tracks
-        (time_s, track_id, position, velocity, position_sigma, velocity_sigma, last,
-         acceleration, ballistic) = (
-            rows.used(name) for name in ("time_s", "track_id", "position_m", "velocity_mps",
-                                         "position_sigma_m", "velocity_sigma_mps",
-                                         "last_update_s", "acceleration_mps2",
+        time_s, track_id, position_sigma, velocity_sigma, last, ballistic = (
+            rows.used(name) for name in ("time_s", "track_id", "position_sigma_m",
+                                         "velocity_sigma_mps", "last_update_s",
                                          "ballistic_model"))
+        position, velocity, acceleration = (rows.matrix[:rows.count, first:first + 3].copy()
+                                            for first in (2, 5, 11))
+        track_id = track_id.astype(np.int64)
         first = np.zeros(track_id.size, dtype=bool)
         first[np.unique(track_id, return_index=True)[1]] = True
         status = pd.Categorical.from_codes(np.where(first, 0, 1).astype(np.int8),
                                            categories=list(TRACK_STATUSES))
         return pd.DataFrame({
-            "time_s": time_s, "track_id": track_id.astype(np.int64),
+            "time_s": time_s, "track_id": track_id,
             **_columns(position, velocity),
             "position_sigma_m": position_sigma, "velocity_sigma_mps": velocity_sigma,
             "last_update_s": last, "status": status,
             "acceleration_east_mps2": acceleration[:, 0],
             "acceleration_north_mps2": acceleration[:, 1],
-            "acceleration_up_mps2": acceleration[:, 2], "ballistic_model": ballistic,
+            "acceleration_up_mps2": acceleration[:, 2], "ballistic_model": ballistic != 0.0,
         })
 
     def truth(self) -> pd.DataFrame:
@@ -182,8 +188,9 @@ class TrackRecorder:
         velocity over the step that ended at ``time_s``).
         """
         rows = self._truth
-        time_s, threat_id, position, velocity = (
-            rows.used(name) for name in ("time_s", "threat_id", "position_m", "velocity_mps"))
+        time_s, threat_id = rows.used("time_s"), rows.used("threat_id")
+        position, velocity = (rows.matrix[:rows.count, first:first + 3].copy()
+                              for first in (2, 5))
         return pd.DataFrame({"time_s": time_s, "threat_id": threat_id.astype(np.int64),
                              **_columns(position, velocity)})
 
@@ -215,22 +222,16 @@ def _record_rows(time_s: float, last_update_by_radar_s: np.ndarray, radars: np.n
                  scan_times: np.ndarray, track_id: np.ndarray, position_m: np.ndarray,
                  velocity_mps: np.ndarray, position_cov_m2: np.ndarray,
                  speed_sigma_mps: np.ndarray, acceleration_mps2: np.ndarray,
-                 ballistic_model: np.ndarray, out_time_s: np.ndarray,
-                 out_track_id: np.ndarray, out_position_m: np.ndarray,
-                 out_velocity_mps: np.ndarray, out_position_sigma_m: np.ndarray,
-                 out_speed_sigma_mps: np.ndarray, out_last_update_s: np.ndarray,
-                 out_acceleration_mps2: np.ndarray, out_ballistic_model: np.ndarray,
-                 track_count: int, threat_id: np.ndarray,
-                 threat_position_m: np.ndarray, start_position_m: np.ndarray,
-                 elapsed_s: np.ndarray, threat_velocity_mps: np.ndarray,
-                 given_velocity: bool, truth_time_s: np.ndarray, truth_threat_id: np.ndarray,
-                 truth_position_m: np.ndarray, truth_velocity_mps: np.ndarray,
-                 truth_count: int) -> tuple[int, int]:
-    """One step's rows of :meth:`TrackRecorder.record_step`, written after the used rows;
-    returns the new counts. A track row: a track some scan updated (its last update by the
-    scan's radar is the scan's time), its position sigma ``sqrt(trace / 3)`` (the trace
-    summed in diagonal order, as ``np.trace``) and its last update the largest over the
-    radars (NaN if any is NaN, as ``max(axis=1)``)."""
+                 ballistic_model: np.ndarray, track_rows: np.ndarray, track_count: int,
+                 live: np.ndarray, threat_position_m: np.ndarray, moved: np.ndarray,
+                 previous_position_m: np.ndarray, launch_time_s: np.ndarray, start_s: float,
+                 truth_rows: np.ndarray, truth_count: int) -> tuple[int, int]:
+    """One step's rows of :meth:`TrackRecorder.record_step`, written into ``track_rows``
+    and ``truth_rows`` (columns :data:`TRACK_ROW_COLUMNS`, :data:`TRUTH_ROW_COLUMNS`)
+    after the used rows; returns the new counts. A track row: a track some scan updated
+    (its last update by the scan's radar is the scan's time), its position sigma
+    ``sqrt(trace / 3)`` (the trace summed in diagonal order, as ``np.trace``) and its
+    last update the largest over the radars (NaN if any is NaN, as ``max(axis=1)``)."""
     radar_count = last_update_by_radar_s.shape[1]
     for row in range(track_id.size):
         updated = False
@@ -240,17 +241,18 @@ def _record_rows(time_s: float, last_update_by_radar_s: np.ndarray, radars: np.n
                 break
         if not updated:
             continue
-        out_time_s[track_count] = time_s
-        out_track_id[track_count] = track_id[row]
+        out = track_rows[track_count]
+        out[0] = time_s
+        out[1] = track_id[row]
         for axis in range(3):
-            out_position_m[track_count, axis] = position_m[row, axis]
-            out_velocity_mps[track_count, axis] = velocity_mps[row, axis]
-            out_acceleration_mps2[track_count, axis] = acceleration_mps2[row, axis]
-        out_ballistic_model[track_count] = ballistic_model[row]
+            out[2 + axis] = position_m[row, axis]
+            out[5 + axis] = velocity_mps[row, axis]
+            out[11 + axis] = acceleration_mps2[row, axis]
+        out[14] = 1.0 if ballistic_model[row] else 0.0
         trace = position_cov_m2[row, 0, 0] + position_cov_m2[row, 1, 1]
         trace = trace + position_cov_m2[row, 2, 2]
-        out_position_sigma_m[track_count] = np.sqrt(trace / 3.0)
-        out_speed_sigma_mps[track_count] = speed_sigma_mps[row]
+        out[8] = np.sqrt(trace / 3.0)
+        out[9] = speed_sigma_mps[row]
         last = last_update_by_radar_s[row, 0]
         for radar in range(1, radar_count):
             value = last_update_by_radar_s[row, radar]
@@ -258,18 +260,23 @@ def _record_rows(time_s: float, last_update_by_radar_s: np.ndarray, radars: np.n
                 last = np.nan
             elif value > last:
                 last = value
-        out_last_update_s[track_count] = last
+        out[10] = last
         track_count += 1
-    for row in range(threat_id.size):
-        truth_time_s[truth_count] = time_s
-        truth_threat_id[truth_count] = threat_id[row]
+    for index in range(live.size):
+        threat = live[index]
+        start = np.searchsorted(moved, threat)
+        if start >= moved.size:
+            raise IndexError("a live threat is past the last threat moved in the step")
+        launch = launch_time_s[threat]
+        # end - maximum(start_s, launch), NaN as NumPy's maximum gives it.
+        elapsed = time_s - (launch if (launch > start_s or launch != launch) else start_s)
+        out = truth_rows[truth_count]
+        out[0] = time_s
+        out[1] = threat
         for axis in range(3):
-            truth_position_m[truth_count, axis] = threat_position_m[row, axis]
-            if given_velocity:
-                truth_velocity_mps[truth_count, axis] = threat_velocity_mps[row, axis]
-            else:
-                moved = threat_position_m[row, axis] - start_position_m[row, axis]
-                truth_velocity_mps[truth_count, axis] = (
-                    moved / elapsed_s[row] if elapsed_s[row] > 0 else 0.0)
+            position = threat_position_m[threat, axis]
+            out[2 + axis] = position
+            out[5 + axis] = ((position - previous_position_m[start, axis]) / elapsed
+                             if elapsed > 0 else 0.0)
         truth_count += 1
     return track_count, truth_count

@@ -162,8 +162,14 @@ from iadsim.tracking.association import (
     priced_gain,
 )
 from iadsim.tracking.bias import MAX_PAIR_LAG_S, BiasEstimator, plot_jacobian
-from iadsim.tracking.classification import BALLISTIC, KINEMATIC_KINDS, classify
+from iadsim.tracking.classification import (
+    BALLISTIC,
+    KINEMATIC_KINDS,
+    ClassificationScratch,
+    classify_table_rows,
+)
 from iadsim.tracking.initiation import HeldPlots, pair_gate_cov, plot_pairs
+from iadsim.tracking.picture_kernels import confirmed_picture
 from iadsim.tracking.plausibility import SpeedBound
 from iadsim.tracking.registration import ReferenceRegistration
 from iadsim.tracking.segments import DeletedSegments
@@ -213,6 +219,8 @@ GRAVITY_MPS2 = np.array([0.0, 0.0, -STANDARD_GRAVITY_MPS2])
 MOST_SMALL_SLICE_TESTS = 32 * BRUTE_FORCE_PAIRS
 #: No known acceleration, for :func:`kernels.predict_candidate_positions`.
 NO_ACCELERATION = np.zeros((0, 3))
+#: No track ids, for :func:`picture_kernels.confirmed_picture` (every track wanted).
+NO_TRACK_IDS = np.zeros(0, dtype=np.int64)
 #: No surviving track ids, for :func:`table_kernels.remove_rows` when not merging.
 _NO_TRACK_IDS = np.zeros(0, dtype=np.int64)
 #: The events logged on a track start, by (the caller leaves ``track_start`` to the
@@ -313,6 +321,11 @@ class CentralTracker:
         self._merge_streak: dict[tuple[int, int], tuple[int, float, float]] = {}
         self._next_merge_check_s = -np.inf
         self._any_ballistic = False
+        #: The settings the picture and the known acceleration read at every call.
+        self._ballistic_model = bool(settings.ballistic_model)
+        self._ballistic_model_confidence = float(settings.ballistic_model_confidence)
+        self._process_noise_mps2 = float(settings.process_noise_mps2)
+        self._classification_scratch = ClassificationScratch()
         radars = len(sites)
         self._imm = settings.motion_model in ("imm", "imm_for_manoeuvring")
         #: The IMM's models (CV, CA, and with ``imm_models: cv_ca_gentle_ca`` the gentle
@@ -2127,11 +2140,11 @@ class CentralTracker:
         """The known acceleration (k, 3) of the tracks ``rows`` in their prediction:
         gravity for those classified ballistic with enough confidence (the ballistic
         model), none for the others; None when no track of ``rows`` has one."""
-        if not (self.settings.ballistic_model and self._any_ballistic):
+        if not (self._ballistic_model and self._any_ballistic):
             return None
         acceleration, found = pass_kernels.known_acceleration(
             self.kind_index, self.kind_confidence, np.asarray(rows, dtype=np.intp),
-            BALLISTIC, float(self.settings.ballistic_model_confidence), GRAVITY_MPS2)
+            BALLISTIC, self._ballistic_model_confidence, GRAVITY_MPS2)
         return acceleration if found else None
 
     def _smooth_vertical_acceleration(self, rows: np.ndarray,
@@ -2159,15 +2172,16 @@ class CentralTracker:
             first, measured, previous + weight * (measured - previous))
 
     def _classify(self, rows: np.ndarray) -> None:
-        """Classify the tracks where the boolean ``rows`` is set
-        (:func:`iadsim.tracking.classification.classify`)."""
-        if rows.any():
-            self.kind_index[rows], self.kind_confidence[rows] = classify(
-                self.state[rows, 3:], self._height_m(self.state[rows, :3]),
-                self.vertical_acceleration_mps2[rows])
-            # Whether any track may use the ballistic model (a shortcut for the others;
-            # tracks deleted since may leave it set, which only costs the check).
-            self._any_ballistic = bool((self.kind_index == BALLISTIC).any())
+        """Classify the tracks where the boolean ``rows`` (n,) is set
+        (:func:`iadsim.tracking.classification.classify`, bit for bit)."""
+        # In place, in compiled calls (classify_table_rows); and whether any track may
+        # use the ballistic model (a shortcut for the others; tracks deleted since may
+        # leave it set, which only costs the check).
+        any_ballistic = classify_table_rows(
+            self.state, self.vertical_acceleration_mps2, rows, self.ground_elevation_m,
+            self.kind_index, self.kind_confidence, self._classification_scratch)
+        if any_ballistic is not None:
+            self._any_ballistic = any_ballistic
 
     def _height_m(self, position_m: np.ndarray) -> np.ndarray:
         """Height above the ground (m) of ENU positions (k, 3): the up coordinate plus the
@@ -2187,8 +2201,32 @@ class CentralTracker:
         """Confirmed tracks extrapolated to ``time_s`` (the table itself is not changed).
 
         ``track_ids``: only these tracks (those still confirmed), e.g. the ones rounds in
-        flight are guided on; default all.
+        flight are guided on; default all. Each call makes new arrays (a consumer may keep
+        them; none writes into them). Without the IMM, one compiled call
+        (:func:`iadsim.tracking.picture_kernels.confirmed_picture`, bit for bit the NumPy
+        of :meth:`_picture_numpy`).
         """
+        if self._imm:
+            return self._picture_numpy(time_s, track_ids)
+        every = track_ids is None
+        (track_id, position, velocity, covariance, last_update_by_radar_s, speed_sigma,
+         kind_index, kind_confidence, acceleration, ballistic) = (
+            confirmed_picture(
+                self.status, CONFIRMED, self.track_id,
+                NO_TRACK_IDS if every else np.asarray(track_ids, dtype=np.int64).reshape(-1),
+                every, self.kind_index, self.kind_confidence,
+                self._ballistic_model and self._any_ballistic, BALLISTIC,
+                self._ballistic_model_confidence, GRAVITY_MPS2, self.state, self.covariance,
+                self.time_s, float(time_s), self._process_noise_mps2,
+                self.last_update_by_radar_s))
+        return TrackPicture(time_s, track_id, position, velocity, covariance[:, :3, :3],
+                            last_update_by_radar_s, speed_sigma, kind_index, kind_confidence,
+                            acceleration, ballistic)
+
+    def _picture_numpy(self, time_s: float, track_ids: np.ndarray | None = None
+                       ) -> TrackPicture:
+        """:meth:`picture` in NumPy calls: the IMM's picture (its combined acceleration,
+        :meth:`_imm_picture_acceleration`), and the reference of the compiled one."""
         confirmed = self.status == CONFIRMED
         if track_ids is not None:
             confirmed &= np.isin(self.track_id, track_ids)
