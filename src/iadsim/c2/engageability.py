@@ -211,11 +211,17 @@ def _engageability(track_position: np.ndarray, track_velocity: np.ndarray,
                    max_flight_time: np.ndarray, max_target_speed: np.ndarray,
                    origin_altitude_m: float, earth_radius_m: float, ground_elevation_m: float,
                    fire_control_track_age_s: float, kind: np.ndarray,
-                   time_of_flight: np.ndarray, envelope_scalars: np.ndarray
-                   ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+                   time_of_flight: np.ndarray, envelope_scalars: np.ndarray,
+                   prune: bool = False) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """:func:`engageability` per (battery, track); battery-indexed limits are those of
     each battery's interceptor type. The PIP's height uses the osculating sphere, as
-    :meth:`LocalFrame.approximate_altitude_m`."""
+    :meth:`LocalFrame.approximate_altitude_m`.
+
+    ``prune``: skip the envelope solution of a pair that cannot be feasible whatever its
+    intercept time (:func:`_out_of_reach`), as for a target too fast: its time is NaN and
+    its point the track's position, so only its feasibility (False either way) may be
+    read. For the window samples (:func:`_later_engageability`), most of which lie far
+    beyond a short-range battery's reach; their feasibility is the same bit for bit."""
     n_batteries, n_tracks = battery_position.shape[0], track_position.shape[0]
     feasible = np.zeros((n_batteries, n_tracks), dtype=np.bool_)
     t_intercept = np.empty((n_batteries, n_tracks))
@@ -231,7 +237,13 @@ def _engageability(track_position: np.ndarray, track_velocity: np.ndarray,
                 if radar_mask[battery, radar]:
                     latest = max(latest, last_update_by_radar_s[track, radar])
             if (target_speed > max_target_speed[battery]
-                    or time_s - latest > fire_control_track_age_s):
+                    or time_s - latest > fire_control_track_age_s
+                    or (prune and _out_of_reach(
+                        track_position[track, 0] - battery_position[battery, 0],
+                        track_position[track, 1] - battery_position[battery, 1],
+                        track_position[track, 2] - battery_position[battery, 2],
+                        target_speed, delay, time_to_go_s[track], max_flight_time[battery],
+                        max_range[battery]))):
                 # Not engageable whatever the geometry: skip the envelope solution.
                 t_intercept[battery, track] = np.nan
                 for axis in range(3):
@@ -265,6 +277,27 @@ def _engageability(track_position: np.ndarray, track_velocity: np.ndarray,
                 and target_speed <= max_target_speed[battery]
                 and time_s - latest <= fire_control_track_age_s)
     return feasible, t_intercept, point
+
+
+@njit(cache=True, inline="always")
+def _out_of_reach(east: float, north: float, up: float, target_speed: float, delay: float,
+                  time_to_go: float, max_flight_time: float, max_range: float) -> bool:
+    """True when no intercept time can make :func:`_engageability` find the pair feasible:
+    the target at (``east``, ``north``, ``up``) from the battery (m), moving at
+    ``target_speed``. An intercept time ``t`` is at least ``max(delay, 0)``
+    (:func:`intercept_solution` never returns an earlier one) and feasible only if
+    ``t < time_to_go`` and ``t - delay <= max_flight_time``; the intercept point
+    ``p + v t`` is then at least ``|p| - speed x t`` from the battery, which must be within
+    ``max_range``. A margin (1 m and 1e-9 of the range) covers the rounding of the
+    point's own computation; NaN inputs prune nothing (their pair is solved as before)."""
+    earliest = max(delay, 0.0)
+    if time_to_go <= earliest:
+        return True
+    latest = delay + max_flight_time
+    if time_to_go < latest:
+        latest = time_to_go
+    distance = np.sqrt(east * east + north * north + up * up)
+    return distance - target_speed * latest > max_range * (1.0 + 1e-9) + 1.0
 
 
 @dataclass(frozen=True, slots=True)
@@ -421,7 +454,9 @@ def _later_engageability(position: np.ndarray, velocity: np.ndarray, time_to_go_
     ``samples``) of track ``j`` is row ``k * n + j``, ``(k + 1) / samples * reach[j]`` s
     ahead, at ``position + velocity * ahead`` with ``time_to_go_s - ahead`` to go and every
     radar's last update at ``time_s``. Returns its feasibility (n_batteries, samples * n)
-    and intercept points."""
+    and intercept points; pairs out of reach are pruned (``prune`` of :func:`_engageability`:
+    their point is the sample's position), so a caller reads a point only where the pair
+    is feasible."""
     n = position.shape[0]
     rows = samples * n
     stacked_position = np.empty((rows, 3))
@@ -443,7 +478,7 @@ def _later_engageability(position: np.ndarray, velocity: np.ndarray, time_to_go_
         battery_position, reaction_time_s, radar_mask, speed, min_range, max_range,
         min_altitude, max_altitude, max_flight_time, max_target_speed, origin_altitude_m,
         earth_radius_m, ground_elevation_m, fire_control_track_age_s, kind, time_of_flight,
-        envelope_scalars)
+        envelope_scalars, True)
     return feasible, point
 
 
