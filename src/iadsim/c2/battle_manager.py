@@ -51,6 +51,7 @@ from iadsim.c2.engageability import (
     Engageability,
     EngagementWindows,
     FireControlArrays,
+    _row_windows,
     battery_envelopes,
     engageability,
     fire_control_arrays,
@@ -66,9 +67,9 @@ from iadsim.c2.threat_evaluation import (
 )
 from iadsim.c2.wta_dynamic import (
     SURVIVAL_FLOOR,
+    _log_miss,
     assign_cycle,
     cheaper_now_holds,
-    layer_holds,
     reserve_holds,
     salvo_kill_probability,
 )
@@ -97,9 +98,15 @@ _UNLIMITED_ROOM = np.iinfo(np.int64).max // 4
 _NO_SLOTS = np.zeros(0, dtype=np.int64)
 _NO_BATTERY_RADARS = np.zeros((0, 0), dtype=np.bool_)
 _NO_LIMITED = np.zeros(0, dtype=np.bool_)
+#: Placeholder of :func:`_layer_log_miss` when the cycle's Pk does not select batteries.
+_NO_PROBABILITY = np.zeros((0, 0))
 #: A battery with fire-control directors holds a launch until its director's track has
 #: settled, at most this long past the launch time (s); then it fires from the picture.
 FIRE_CONTROL_WAIT_S = 5.0
+#: The engagement windows of the layering holds: samples per track and horizon (s), the
+#: defaults of :func:`row_engagement_windows`.
+LAYER_WINDOW_SAMPLES = 10
+LAYER_WINDOW_HORIZON_S = 1_200.0
 
 
 @dataclass(slots=True)
@@ -421,33 +428,9 @@ class BattleManager:
         else:
             hold = np.zeros(reach.feasible.shape, dtype=bool)
         if preference == "cheapest_in_time":
-            worth = self._threat_worth_usd[classes]
-            rows = np.nonzero(eligible & (worth < self._dearest_salvo_usd))[0]
-            # Only a battery that could fire at a track now needs a decision on it.
-            able = reach.feasible & (weapons > 0)[:, None]
-            undecided = (able & (self._salvo_cost_usd[:, None] > worth[None, :])).any()
-            if rows.size and undecided:
-                needed = None
-                if kill_probability is not None and self._windows_may_be_skipped:
-                    # The batteries whose hold on some row can change the assignment, and
-                    # the cheaper batteries their holds read (a NaN Pk counts as a Pk).
-                    costly = worth[rows][None, :] < self._salvo_cost_usd[:, None]
-                    deciding = ((kill_probability[:, rows] != 0.0) & costly).any(axis=1)
-                    needed = (self._cheaper[deciding] != 0.0).any(axis=0)
-                windows = self._windows(picture, assessment, reach, rows, needed)
-                # A cheap layer serves no more tracks at once than its fire-control radars
-                # can hold: its channels count only up to that.
-                channels, free = batteries.fire_channels, free_channels
-                radars = self.fire_control_radars
-                if radars is not None:
-                    channels = np.minimum(channels, self._radar_engagements_held(radars))
-                    free = np.minimum(free, radars.engagements_free(batteries.salvo_size)
-                                      if radar_room is None else radar_room)
-                hold[:, rows] = layer_holds(
-                    self._salvo_cost_usd, worth[rows], self._log_survival, self._cheaper,
-                    windows, reach.feasible[:, rows], self._engagement_time_s, channels, free,
-                    stocked, np.ones(rows.size, dtype=bool),
-                    doctrine.handover_kill_probability)
+            self._layer_holds_into(hold, picture, classes, assessment, reach, weapons,
+                                   free_channels, stocked, eligible, radar_room,
+                                   kill_probability)
         if doctrine.magazine_reserve_fraction > 0.0:
             left = (batteries.launcher_rounds.clip(0).sum(axis=1) + batteries.reserve
                     + batteries.reload_rounds.sum(axis=1) - batteries.reserved)
@@ -457,6 +440,70 @@ class BattleManager:
                 windows = self._windows(picture, assessment, reach, rows)
                 hold[:, rows] |= reserve_holds(low, np.isfinite(windows.first_s), stocked)
         return hold if hold.any() else None
+
+    def _layer_holds_into(self, hold: np.ndarray, picture: TrackPicture,
+                          classes: np.ndarray, assessment: ThreatAssessment,
+                          reach: Engageability, weapons: np.ndarray,
+                          free_channels: np.ndarray, stocked: np.ndarray,
+                          eligible: np.ndarray, radar_room: np.ndarray | None,
+                          kill_probability: np.ndarray | None) -> None:
+        """The ``cheapest_in_time`` holds of :meth:`_holds`, written into ``hold`` (all
+        False on entry): :func:`iadsim.c2.wta_dynamic.layer_holds` on the engagement
+        windows (:meth:`_windows`) of the eligible tracks worth less than some salvo.
+
+        Only a battery that could fire at a track now needs a decision on it: nothing is
+        held unless one could fire at a track worth less than its salvo. Given the
+        cycle's ``kill_probability``, only the windows of the batteries cheaper than a
+        battery whose hold can change the assignment (it has a Pk on such a row; a NaN
+        Pk counts as a Pk) are sampled. A cheap layer serves no more tracks at once than
+        its fire-control radars can hold: its channels count only up to that.
+
+        Compiled in two calls around NumPy's sum over the cheaper batteries and its
+        exponential (:func:`_layer_log_miss`, :func:`_layer_holds_from`): the selection
+        of the rows and batteries, the windows (:func:`row_engagement_windows`'s kernel)
+        and the expected shots (:func:`iadsim.c2.wta_dynamic._log_miss`), then the
+        holds; bit for bit the array form's."""
+        batteries, envelopes = self.batteries, self._envelopes
+        radars = self.fire_control_radars
+        arrays = self._radar_arrays()
+        with_radars = radars is not None
+        if with_radars:
+            held = self._radar_engagements_held(radars)
+            room = (radars.engagements_free(batteries.salvo_size) if radar_room is None
+                    else radar_room)
+        else:
+            held = room = _NO_SLOTS
+        use_probability = kill_probability is not None and self._windows_may_be_skipped
+        rows, log_miss, beyond = _layer_log_miss(
+            np.asarray(classes, dtype=np.int64), self._threat_worth_usd,
+            np.ascontiguousarray(eligible, dtype=np.bool_), float(self._dearest_salvo_usd),
+            np.ascontiguousarray(reach.feasible, dtype=np.bool_),
+            np.asarray(weapons, dtype=np.int64), self._salvo_cost_usd, use_probability,
+            (np.ascontiguousarray(kill_probability, dtype=float) if use_probability
+             else _NO_PROBABILITY), self._cheaper,
+            np.asarray(batteries.fire_channels, dtype=np.int64),
+            np.asarray(free_channels, dtype=np.int64), with_radars,
+            np.asarray(held, dtype=np.int64), np.asarray(room, dtype=np.int64),
+            np.asarray(stocked, dtype=np.bool_),
+            np.asarray(self._engagement_time_s, dtype=float), self._log_survival,
+            np.ascontiguousarray(picture.position_m, dtype=float),
+            np.ascontiguousarray(picture.velocity_mps, dtype=float),
+            np.asarray(assessment.time_to_go_s, dtype=float),
+            np.asarray(assessment.asset, dtype=np.intp),
+            np.ascontiguousarray(self.assets.position_m, dtype=float),
+            picture.last_update_by_radar_s.shape[1], picture.time_s, batteries.position_m,
+            batteries.reaction_time_s, batteries.fire_control_mask, envelopes.speed_mps,
+            envelopes.min_range_m, envelopes.max_range_m, envelopes.min_altitude_m,
+            envelopes.max_altitude_m, envelopes.max_flight_time_s,
+            envelopes.max_target_speed_mps, self.frame.alt_m, self.frame.gaussian_radius_m(),
+            self.ground_elevation_m, self.doctrine.fire_control_track_age_s, envelopes.kind,
+            envelopes.time_of_flight, envelopes.envelope_scalars, arrays.check,
+            (picture.time_s - picture.time_s) <= self.doctrine.fire_control_track_age_s,
+            arrays.battery_radars, arrays.on_remote, *arrays.coverage, arrays.limited)
+        if rows.size:
+            survival = np.exp(self._cheaper @ log_miss)
+            _layer_holds_from(hold, rows, survival, beyond, classes, self._threat_worth_usd,
+                              self._salvo_cost_usd, self.doctrine.handover_kill_probability)
 
     def _radar_engagements_held(self, radars: FireControlRadars) -> np.ndarray:
         """``radars.engagements_held`` of the batteries' salvos: fixed for a run (the
@@ -799,3 +846,113 @@ def _cycle_weapons(fire_channels: np.ndarray, channels_busy: np.ndarray,
                 room[battery] = _UNLIMITED_ROOM
             weapons[battery] = min(weapons[battery], room[battery])
     return free_channels, stocked, weapons, room
+
+
+@njit(cache=True, error_model="numpy")
+def _layer_log_miss(classes: np.ndarray, threat_worth_usd: np.ndarray, eligible: np.ndarray,
+                    dearest_salvo_usd: float, feasible: np.ndarray, weapons: np.ndarray,
+                    salvo_cost_usd: np.ndarray, use_probability: bool,
+                    kill_probability: np.ndarray, cheaper: np.ndarray,
+                    fire_channels: np.ndarray, free_channels: np.ndarray, with_radars: bool,
+                    radar_held: np.ndarray, radar_room: np.ndarray, stocked: np.ndarray,
+                    engagement_time_s: np.ndarray, log_survival: np.ndarray,
+                    position: np.ndarray, velocity: np.ndarray, time_to_go_s: np.ndarray,
+                    asset: np.ndarray, asset_position: np.ndarray, radars: int,
+                    time_s: float, battery_position: np.ndarray,
+                    reaction_time_s: np.ndarray, radar_mask: np.ndarray, speed: np.ndarray,
+                    min_range: np.ndarray, max_range: np.ndarray, min_altitude: np.ndarray,
+                    max_altitude: np.ndarray, max_flight_time: np.ndarray,
+                    max_target_speed: np.ndarray, origin_altitude_m: float,
+                    earth_radius_m: float, ground_elevation_m: float,
+                    fire_control_track_age_s: float, kind: np.ndarray,
+                    time_of_flight: np.ndarray, envelope_scalars: np.ndarray,
+                    check_radars: bool, held: bool, battery_radars: np.ndarray,
+                    on_remote: np.ndarray, radar_position: np.ndarray, to_local: np.ndarray,
+                    radar_max_range: np.ndarray, min_elevation: np.ndarray,
+                    max_elevation: np.ndarray, sector_center: np.ndarray,
+                    sector_half_width: np.ndarray, limited: np.ndarray
+                    ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """The first part of :meth:`BattleManager._layer_holds_into`: the rows a layering hold
+    can apply to (eligible, worth less than the dearest salvo; none when no battery able
+    to fire now at a track has a salvo dearer than it), the batteries whose windows are
+    needed (all unless ``use_probability``), the rows' windows
+    (:func:`iadsim.c2.engageability._row_windows`, 10 samples to 1,200 s) and each
+    battery's expected shots x log survival on them
+    (:func:`iadsim.c2.wta_dynamic._log_miss`, channels and free channels bounded by the
+    fire-control radars' ``radar_held`` and ``radar_room`` when ``with_radars``).
+    Returns the rows (empty: nothing to hold), the log miss (n_batteries, rows) and
+    whether each row arrives beyond the horizon."""
+    n_batteries, n_tracks = feasible.shape
+    worth = np.empty(n_tracks)
+    count = 0
+    for track in range(n_tracks):
+        worth[track] = threat_worth_usd[classes[track]]
+        if eligible[track] and worth[track] < dearest_salvo_usd:
+            count += 1
+    undecided = False
+    for battery in range(n_batteries):
+        if weapons[battery] > 0:
+            for track in range(n_tracks):
+                if feasible[battery, track] and salvo_cost_usd[battery] > worth[track]:
+                    undecided = True
+    if count == 0 or not undecided:
+        return np.empty(0, dtype=np.intp), np.empty((n_batteries, 0)), np.empty(0, np.bool_)
+    rows = np.empty(count, dtype=np.intp)
+    count = 0
+    for track in range(n_tracks):
+        if eligible[track] and worth[track] < dearest_salvo_usd:
+            rows[count] = track
+            count += 1
+    needed = np.ones(n_batteries, dtype=np.bool_)
+    if use_probability:
+        deciding = np.zeros(n_batteries, dtype=np.bool_)
+        for battery in range(n_batteries):
+            for row in rows:
+                if (kill_probability[battery, row] != 0.0
+                        and worth[row] < salvo_cost_usd[battery]):
+                    deciding[battery] = True
+                    break
+        for other in range(n_batteries):
+            needed[other] = False
+            for battery in range(n_batteries):
+                if deciding[battery] and cheaper[battery, other] != 0.0:
+                    needed[other] = True
+                    break
+    first, last, duration, beyond = _row_windows(
+        position, velocity, rows, time_to_go_s, asset, asset_position, feasible,
+        LAYER_WINDOW_SAMPLES, LAYER_WINDOW_HORIZON_S, radars, time_s, battery_position,
+        reaction_time_s, radar_mask, speed, min_range, max_range, min_altitude,
+        max_altitude, max_flight_time, max_target_speed, origin_altitude_m, earth_radius_m,
+        ground_elevation_m, fire_control_track_age_s, kind, time_of_flight,
+        envelope_scalars, check_radars, held, battery_radars, on_remote, radar_position,
+        to_local, radar_max_range, min_elevation, max_elevation, sector_center,
+        sector_half_width, limited, needed)
+    channels = fire_channels.copy()
+    free = free_channels.copy()
+    if with_radars:
+        for battery in range(n_batteries):
+            channels[battery] = min(channels[battery], radar_held[battery])
+            free[battery] = min(free[battery], radar_room[battery])
+    feasible_rows = np.empty((n_batteries, count), dtype=np.bool_)
+    for battery in range(n_batteries):
+        for index in range(count):
+            feasible_rows[battery, index] = feasible[battery, rows[index]]
+    log_miss = _log_miss(first, last, duration, feasible_rows, engagement_time_s, channels,
+                         free, stocked, np.ones(count, dtype=np.bool_), log_survival)
+    return rows, log_miss, beyond
+
+
+@njit(cache=True)
+def _layer_holds_from(hold: np.ndarray, rows: np.ndarray, survival: np.ndarray,
+                      beyond: np.ndarray, classes: np.ndarray, threat_worth_usd: np.ndarray,
+                      salvo_cost_usd: np.ndarray, handover_kill_probability: float) -> None:
+    """The end of :func:`iadsim.c2.wta_dynamic.layer_holds`, written into the ``rows``
+    columns of ``hold``: a battery holds fire on a row worth less than its salvo when
+    the cheaper layers' expected kill ``1 - survival`` reaches the handover probability
+    or the row arrives beyond the horizon."""
+    for battery in range(hold.shape[0]):
+        for index in range(rows.size):
+            worth = threat_worth_usd[classes[rows[index]]]
+            in_time = (1.0 - survival[battery, index] >= handover_kill_probability
+                       or beyond[index])
+            hold[battery, rows[index]] = in_time and worth < salvo_cost_usd[battery]
