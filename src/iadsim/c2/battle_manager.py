@@ -51,17 +51,21 @@ from iadsim.c2.engageability import (
     Engageability,
     EngagementWindows,
     FireControlArrays,
+    _engageability_with_radars,
     _row_windows,
     battery_envelopes,
-    engageability,
     fire_control_arrays,
     row_engagement_windows,
 )
 from iadsim.c2.fire_control_radars import FireControlRadars, holding_radars
+from iadsim.c2.impact_prediction import ballistic_impact_rows
 from iadsim.c2.threat_evaluation import (
+    _CLASS_OF_KINEMATIC_KIND,
+    PICTURE_CLASS_MIN_CONFIDENCE,
     THREAT_CLASSES,
     ThreatAssessment,
-    evaluate,
+    _assess,
+    _picture_threat_class_at,
     picture_threat_class_at,
     threat_score,
 )
@@ -100,6 +104,8 @@ _NO_BATTERY_RADARS = np.zeros((0, 0), dtype=np.bool_)
 _NO_LIMITED = np.zeros(0, dtype=np.bool_)
 #: Placeholder of :func:`_layer_log_miss` when the cycle's Pk does not select batteries.
 _NO_PROBABILITY = np.zeros((0, 0))
+#: Placeholder of :func:`_cycle_reach` for a picture without accelerations.
+_NO_ROWS = np.zeros((0, 3))
 #: A battery with fire-control directors holds a launch until its director's track has
 #: settled, at most this long past the launch time (s); then it fires from the picture.
 FIRE_CONTROL_WAIT_S = 5.0
@@ -215,6 +221,9 @@ class BattleManager:
         self._beam = types.is_beam[kind]  # (n_batteries,) a laser or jammer battery
         if self._beam.any():
             self._beam_setup(kind)
+        #: Each battery's salvo Pk is the same against every track for the run (no Pk by
+        #: threat kind, no beam weapon): the cycle's Pk is computed in its compiled call.
+        self._salvo_pk_fixed = bool(self._pk_same_for_every_kind and not self._beam.any())
         worth = doctrine.threat_worth_usd
         self._threat_worth_usd = np.array([getattr(worth, name) for name in THREAT_CLASSES])
         # The batteries' interceptor envelopes, fixed for the run (read every cycle).
@@ -353,32 +362,28 @@ class BattleManager:
         eligible = capacity > 0
         if not eligible.any():
             return
-        assessment = evaluate(picture.position_m, picture.velocity_mps, self.assets.position_m,
-                              self.assets.radius_m, self.assets.value,
-                              self.doctrine.threat_corridor_m, self.doctrine.priority,
-                              picture.speed_sigma_mps, picture.ballistic_acceleration_mps2,
-                              self.ground_elevation_m - self.frame.alt_m,
-                              self.frame.gaussian_radius_m(), self.frame.alt_m,
-                              ranked=False)
-        reach = engageability(picture, assessment.time_to_go_s, batteries, self.types,
-                              self.frame, self.ground_elevation_m,
-                              self.doctrine.fire_control_track_age_s, radars,
-                              envelopes=self._envelopes, radar_arrays=self._radar_arrays())
-        classes = self._track_classes(picture)
-        # The same Pk against every class: each battery's column broadcasts in the wheres.
-        salvo_pk = (self._salvo_pk[:, None] if self._pk_same_for_every_kind
-                    else self._salvo_pk_against(classes, reach.feasible.shape))
-        if self._beam.any():
-            salvo_pk = np.where(self._beam[:, None],
-                                self._beam_kill_probability(classes, reach), salvo_pk)
-        kill_probability = np.where(reach.feasible & eligible[None, :], salvo_pk, 0.0)
+        assessment, reach, classes, kill_probability, firing = self._cycle_reach(
+            picture, eligible, weapons)
+        if not self._salvo_pk_fixed:
+            # The same Pk against every class: each battery's column broadcasts in the
+            # wheres.
+            salvo_pk = (self._salvo_pk[:, None] if self._pk_same_for_every_kind
+                        else self._salvo_pk_against(classes, reach.feasible.shape))
+            if self._beam.any():
+                salvo_pk = np.where(self._beam[:, None],
+                                    self._beam_kill_probability(classes, reach), salvo_pk)
+            kill_probability = np.where(reach.feasible & eligible[None, :], salvo_pk, 0.0)
+            firing = None
         if self.fire_control is not None:
             # A director battery is not given a track the terrain hides from its directors
             # (the picture's position against the map): it could only hold fire on it.
             hidden = self.fire_control.hidden_from_batteries(picture.position_m)
             if hidden is not None:
                 kill_probability = np.where(hidden, 0.0, kill_probability)
-        if not kill_probability[weapons > 0].any():
+                firing = None
+        if firing is None:
+            firing = kill_probability[weapons > 0].any()
+        if not firing:
             return  # no battery that can fire reaches an eligible track now
         hold = self._holds(picture, classes, assessment, reach, weapons, free_channels,
                            stocked, eligible, radar_room, kill_probability)
@@ -404,6 +409,55 @@ class BattleManager:
             self._open(time_s, picture, battery, row, int(assessment.asset[row]),
                        float(reach.intercept_time_s[battery, row]),
                        reach.intercept_point_m[battery, row], radar)
+
+    def _cycle_reach(self, picture: TrackPicture, eligible: np.ndarray, weapons: np.ndarray
+                     ) -> tuple[ThreatAssessment, Engageability, np.ndarray, np.ndarray,
+                                bool]:
+        """The cycle's threat evaluation (:func:`evaluate` of the picture, unranked, the
+        ballistic tracks ending at their impact points), :func:`engageability` now (the
+        fire-control radars' slots checked), the picture's threat classes
+        (:meth:`_track_classes`) and, when each battery's salvo Pk is fixed for the run
+        (the same against every class, no beam weapon: ``_salvo_pk_fixed``), the salvo Pk
+        where it reaches an ``eligible`` track (0 elsewhere) and whether a battery with
+        ``weapons`` has one; otherwise the caller computes those. One compiled call
+        (:func:`_cycle_reach`), the same values bit for bit as those functions."""
+        batteries, envelopes = self.batteries, self._envelopes
+        radars = self.fire_control_radars
+        arrays = self._radar_arrays()
+        frame = self.frame
+        earth_radius_m = frame.gaussian_radius_m()
+        acceleration = picture.acceleration_mps2
+        ballistic = acceleration is not None
+        if ballistic and picture.ballistic_model is not None:
+            acceleration = picture.ballistic_acceleration_mps2
+        if radars is None or not arrays.check:
+            capacity, used = _NO_SLOTS, _NO_SLOTS
+        else:
+            capacity, used = radars.capacity, radars.used
+        (asset, time_to_go, feasible, intercept_time, intercept_point, classes,
+         kill_probability, firing) = _cycle_reach(
+            picture.position_m, picture.velocity_mps,
+            np.asarray(picture.speed_sigma_mps, dtype=float),
+            np.ascontiguousarray(acceleration, dtype=float) if ballistic else _NO_ROWS,
+            ballistic, self.ground_elevation_m - frame.alt_m, earth_radius_m, frame.alt_m,
+            self.assets.position_m, np.asarray(self.assets.radius_m, dtype=float),
+            np.asarray(self.assets.value, dtype=float),
+            float(self.doctrine.threat_corridor_m), picture.last_update_by_radar_s,
+            picture.time_s, batteries.position_m, batteries.reaction_time_s,
+            batteries.fire_control_mask, envelopes.speed_mps, envelopes.min_range_m,
+            envelopes.max_range_m, envelopes.min_altitude_m, envelopes.max_altitude_m,
+            envelopes.max_flight_time_s, envelopes.max_target_speed_mps,
+            self.ground_elevation_m, self.doctrine.fire_control_track_age_s, envelopes.kind,
+            envelopes.time_of_flight, envelopes.envelope_scalars, arrays.check,
+            arrays.battery_radars, arrays.on_remote, capacity, used, arrays.need,
+            *arrays.coverage, arrays.limited,
+            np.asarray(picture.kind_index, dtype=np.int64),
+            np.asarray(picture.kind_confidence, dtype=float),
+            PICTURE_CLASS_MIN_CONFIDENCE, _CLASS_OF_KINEMATIC_KIND, self._salvo_pk_fixed,
+            self._salvo_pk, eligible, weapons)
+        return (ThreatAssessment(asset, time_to_go, None),
+                Engageability(feasible, intercept_time, intercept_point), classes,
+                kill_probability, bool(firing))
 
     def _holds(self, picture: TrackPicture, classes: np.ndarray, assessment: ThreatAssessment,
                reach: Engageability, weapons: np.ndarray, free_channels: np.ndarray,
@@ -956,3 +1010,82 @@ def _layer_holds_from(hold: np.ndarray, rows: np.ndarray, survival: np.ndarray,
             in_time = (1.0 - survival[battery, index] >= handover_kill_probability
                        or beyond[index])
             hold[battery, rows[index]] = in_time and worth < salvo_cost_usd[battery]
+
+
+@njit(cache=True, error_model="numpy")
+def _cycle_reach(position: np.ndarray, velocity: np.ndarray, speed_sigma: np.ndarray,
+                 acceleration: np.ndarray, with_acceleration: bool, ground_up_m: float,
+                 earth_radius_m: float, origin_altitude_m: float,
+                 asset_position: np.ndarray, asset_radius: np.ndarray,
+                 asset_value: np.ndarray, corridor_m: float,
+                 last_update_by_radar_s: np.ndarray, time_s: float,
+                 battery_position: np.ndarray, reaction_time_s: np.ndarray,
+                 radar_mask: np.ndarray, speed: np.ndarray, min_range: np.ndarray,
+                 max_range: np.ndarray, min_altitude: np.ndarray, max_altitude: np.ndarray,
+                 max_flight_time: np.ndarray, max_target_speed: np.ndarray,
+                 ground_elevation_m: float, fire_control_track_age_s: float,
+                 kind: np.ndarray, time_of_flight: np.ndarray, envelope_scalars: np.ndarray,
+                 check_radars: bool, battery_radars: np.ndarray, on_remote: np.ndarray,
+                 radar_capacity: np.ndarray, radar_used: np.ndarray, need_slots: np.ndarray,
+                 radar_position: np.ndarray, to_local: np.ndarray,
+                 radar_max_range: np.ndarray, min_elevation: np.ndarray,
+                 max_elevation: np.ndarray, sector_center: np.ndarray,
+                 sector_half_width: np.ndarray, limited: np.ndarray,
+                 kind_index: np.ndarray, kind_confidence: np.ndarray,
+                 min_confidence: float, class_of_kind: np.ndarray, with_probability: bool,
+                 salvo_pk: np.ndarray, eligible: np.ndarray, weapons: np.ndarray
+                 ) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray, np.ndarray,
+                            np.ndarray, np.ndarray, bool]:
+    """:meth:`BattleManager._cycle_reach`: the ballistic tracks' impact points
+    (:func:`iadsim.c2.impact_prediction.ballistic_impact_rows`, when the picture has
+    accelerations), the threat evaluation (:func:`iadsim.c2.threat_evaluation._assess`),
+    the engageability now (:func:`iadsim.c2.engageability._engageability_with_radars`,
+    the radars' free slots checked), the threat classes
+    (:func:`iadsim.c2.threat_evaluation._picture_threat_class_at`) and
+    (``with_probability``) the salvo Pk where feasible and eligible and whether a battery
+    with weapons has a nonzero one. Returns the assets threatened, times to go,
+    feasibility, intercept times and points, classes, Pk and that flag."""
+    n = position.shape[0]
+    if asset_position.shape[0] == 0:
+        asset = np.full(n, -1, dtype=np.intp)
+        time_to_go = np.full(n, np.inf)
+    else:
+        if with_acceleration:
+            impact_point, impact_time = ballistic_impact_rows(
+                position, velocity, acceleration, ground_up_m, True, earth_radius_m,
+                origin_altitude_m)
+        else:
+            impact_point, impact_time = np.zeros((n, 3)), np.full(n, np.nan)
+        asset, time_to_go, _ = _assess(position, velocity, asset_position, asset_radius,
+                                       asset_value, corridor_m, speed_sigma, impact_point,
+                                       impact_time)
+    free_slots = np.empty(radar_capacity.shape[0], dtype=np.int64)
+    for radar in range(radar_capacity.shape[0]):
+        free_slots[radar] = radar_capacity[radar] - radar_used[radar]
+    check = check_radars and n > 0
+    feasible, intercept_time, intercept_point = _engageability_with_radars(
+        position, velocity, last_update_by_radar_s, time_s, time_to_go, battery_position,
+        reaction_time_s, radar_mask, speed, min_range, max_range, min_altitude,
+        max_altitude, max_flight_time, max_target_speed, origin_altitude_m, earth_radius_m,
+        ground_elevation_m, fire_control_track_age_s, kind, time_of_flight,
+        envelope_scalars, check, True, battery_radars, on_remote,
+        free_slots, need_slots, radar_position, to_local, radar_max_range, min_elevation,
+        max_elevation, sector_center, sector_half_width, limited)
+    classes = _picture_threat_class_at(kind_index, kind_confidence, velocity, position,
+                                       origin_altitude_m, earth_radius_m, ground_elevation_m,
+                                       min_confidence, class_of_kind)
+    n_batteries = battery_position.shape[0]
+    firing = False
+    if with_probability:
+        kill_probability = np.empty((n_batteries, n))
+        for battery in range(n_batteries):
+            for track in range(n):
+                value = (salvo_pk[battery] if feasible[battery, track] and eligible[track]
+                         else 0.0)
+                kill_probability[battery, track] = value
+                if weapons[battery] > 0 and value != 0.0:
+                    firing = True
+    else:
+        kill_probability = np.empty((0, 0))
+    return (asset, time_to_go, feasible, intercept_time, intercept_point, classes,
+            kill_probability, firing)
