@@ -32,7 +32,7 @@ def random_picture(rng: np.random.Generator, n: int, radars: int,
     # Four falling on the first asset, from 5 to 60 km up.
     model[n // 2:n // 2 + 4] = True
     acceleration[model] = GRAVITY_MPS2
-    velocity[model] = [[0.0, 0.0, -1200.0]] + rng.normal(0.0, 20.0, (4, 3))
+    velocity[model] = np.array([0.0, 0.0, -1200.0]) + rng.normal(0.0, 20.0, (4, 3))
     position[model] = asset_position_m[0] + [0.0, 0.0, 1.0] * rng.uniform(5e3, 60e3, (4, 1))
     last_update = time_s - rng.exponential(3.0, (n, radars))
     kind = rng.integers(-1, 4, n).astype(np.int8)
@@ -161,7 +161,7 @@ def test_pruned_pairs_are_infeasible_without_pruning(seed):
     assert pruned[2][solved].tobytes() == full[2][solved].tobytes()
     skipped = ~solved & ~np.isnan(full[1])  # solved only without pruning
     assert not full[0][skipped].any()
-    assert 0 < full[0].sum() and skipped.sum() > 10  # solutions saved
+    assert full[0].sum() > 0 and skipped.sum() > 10  # solutions saved
 
 
 def array_layer_holds(manager, picture, classes, assessment, reach, weapons, free_channels,

@@ -104,6 +104,9 @@ _NO_BATTERY_RADARS = np.zeros((0, 0), dtype=np.bool_)
 _NO_LIMITED = np.zeros(0, dtype=np.bool_)
 #: Placeholder of :func:`_layer_log_miss` when the cycle's Pk does not select batteries.
 _NO_PROBABILITY = np.zeros((0, 0))
+#: What :meth:`BattleManager.take_killed_tracks` gives when no track was judged killed.
+_NO_TRACK_IDS = np.zeros(0, dtype=np.int64)
+_NO_TRACK_IDS.flags.writeable = False
 #: Placeholder of :func:`_cycle_reach` for a picture without accelerations.
 _NO_ROWS = np.zeros((0, 3))
 #: A battery with fire-control directors holds a launch until its director's track has
@@ -759,7 +762,10 @@ class BattleManager:
             self._close(engagement, time_s)
 
     def take_killed_tracks(self) -> np.ndarray:
-        """Track ids assessed killed since the last call (the tracker drops them)."""
+        """Track ids assessed killed since the last call (the tracker drops them); a
+        shared read-only empty array when none (most steps)."""
+        if not self._newly_killed:
+            return _NO_TRACK_IDS
         killed, self._newly_killed = self._newly_killed, []
         return np.asarray(killed, dtype=np.int64)
 

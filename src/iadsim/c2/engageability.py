@@ -232,18 +232,18 @@ def _engageability(track_position: np.ndarray, track_velocity: np.ndarray,
         for battery in range(n_batteries):
             delay = reaction_time_s[battery]
             table = kind[battery]
+            pruned = prune and _out_of_reach(
+                track_position[track, 0] - battery_position[battery, 0],
+                track_position[track, 1] - battery_position[battery, 1],
+                track_position[track, 2] - battery_position[battery, 2], target_speed, delay,
+                time_to_go_s[track], max_flight_time[battery], max_range[battery])
             latest = -np.inf
-            for radar in range(radar_mask.shape[1]):
-                if radar_mask[battery, radar]:
-                    latest = max(latest, last_update_by_radar_s[track, radar])
-            if (target_speed > max_target_speed[battery]
-                    or time_s - latest > fire_control_track_age_s
-                    or (prune and _out_of_reach(
-                        track_position[track, 0] - battery_position[battery, 0],
-                        track_position[track, 1] - battery_position[battery, 1],
-                        track_position[track, 2] - battery_position[battery, 2],
-                        target_speed, delay, time_to_go_s[track], max_flight_time[battery],
-                        max_range[battery]))):
+            if not pruned:
+                for radar in range(radar_mask.shape[1]):
+                    if radar_mask[battery, radar]:
+                        latest = max(latest, last_update_by_radar_s[track, radar])
+            if (pruned or target_speed > max_target_speed[battery]
+                    or time_s - latest > fire_control_track_age_s):
                 # Not engageable whatever the geometry: skip the envelope solution.
                 t_intercept[battery, track] = np.nan
                 for axis in range(3):
