@@ -11,6 +11,7 @@ import pytest
 from iadsim.c2.engageability import _engageability, battery_envelopes, engageability
 from iadsim.c2.impact_prediction import ballistic_impact, ballistic_impact_rows
 from iadsim.c2.threat_evaluation import evaluate
+from iadsim.c2.wta import solve_wta, solve_wta_counts
 from iadsim.c2.wta_dynamic import layer_holds
 from iadsim.engine.simulation import Simulation
 from iadsim.scenario.loader import load_scenario
@@ -225,3 +226,19 @@ def test_layer_holds_are_the_array_form_every_cycle(radars):
     manager._layer_holds_into = both
     simulation.run()
     assert seen["cycles"] > 100 and seen["holding"] > 50
+
+
+@pytest.mark.parametrize("method", ["heuristic", "auto"])
+@pytest.mark.parametrize("seed", range(10))
+def test_wta_counts_are_the_full_solutions_counts(seed, method):
+    """The counts alone (what the battle manager reads each cycle it assigns) are those
+    of the full :func:`solve_wta` result, held-back weapons and useless pairs included."""
+    rng = np.random.default_rng(seed)
+    rows, targets = rng.integers(1, 6), rng.integers(1, 9)
+    probability = np.where(rng.random((rows, targets)) < 0.7,
+                           rng.uniform(0.0, 1.0, (rows, targets)), 0.0)
+    values = np.where(rng.random(targets) < 0.9, rng.uniform(0.0, 10.0, targets), 0.0)
+    weapons = rng.integers(0, 4, rows)
+    expected = solve_wta(values, probability, weapons, method=method).counts
+    found = solve_wta_counts(values, probability, weapons, method=method)
+    assert found.dtype == expected.dtype and found.tobytes() == expected.tobytes()
