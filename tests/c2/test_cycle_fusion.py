@@ -155,7 +155,7 @@ def test_pruned_pairs_are_infeasible_without_pruning(seed):
                  simulation.scenario.origin.ground_elevation_m, 4.0, table.kind,
                  table.time_of_flight, table.envelope_scalars)
     full = _engageability(*arguments)
-    pruned = _engageability(*arguments, True)
+    pruned = _engageability(*arguments, 1.0)
     assert pruned[0].tobytes() == full[0].tobytes()
     solved = ~np.isnan(pruned[1])
     assert pruned[1][solved].tobytes() == full[1][solved].tobytes()
