@@ -51,24 +51,29 @@ from iadsim.c2.engageability import (
     Engageability,
     EngagementWindows,
     FireControlArrays,
+    _engageability_with_radars,
+    _row_windows,
     battery_envelopes,
-    engageability,
     fire_control_arrays,
     row_engagement_windows,
 )
 from iadsim.c2.fire_control_radars import FireControlRadars, holding_radars
+from iadsim.c2.impact_prediction import ballistic_impact_rows
 from iadsim.c2.threat_evaluation import (
+    _CLASS_OF_KINEMATIC_KIND,
+    PICTURE_CLASS_MIN_CONFIDENCE,
     THREAT_CLASSES,
     ThreatAssessment,
-    evaluate,
+    _assess,
+    _picture_threat_class_at,
     picture_threat_class_at,
     threat_score,
 )
 from iadsim.c2.wta_dynamic import (
     SURVIVAL_FLOOR,
+    _log_miss,
     assign_cycle,
     cheaper_now_holds,
-    layer_holds,
     reserve_holds,
     salvo_kill_probability,
 )
@@ -97,9 +102,20 @@ _UNLIMITED_ROOM = np.iinfo(np.int64).max // 4
 _NO_SLOTS = np.zeros(0, dtype=np.int64)
 _NO_BATTERY_RADARS = np.zeros((0, 0), dtype=np.bool_)
 _NO_LIMITED = np.zeros(0, dtype=np.bool_)
+#: Placeholder of :func:`_layer_log_miss` when the cycle's Pk does not select batteries.
+_NO_PROBABILITY = np.zeros((0, 0))
+#: What :meth:`BattleManager.take_killed_tracks` gives when no track was judged killed.
+_NO_TRACK_IDS = np.zeros(0, dtype=np.int64)
+_NO_TRACK_IDS.flags.writeable = False
+#: Placeholder of :func:`_cycle_reach` for a picture without accelerations.
+_NO_ROWS = np.zeros((0, 3))
 #: A battery with fire-control directors holds a launch until its director's track has
 #: settled, at most this long past the launch time (s); then it fires from the picture.
 FIRE_CONTROL_WAIT_S = 5.0
+#: The engagement windows of the layering holds: samples per track and horizon (s), the
+#: defaults of :func:`row_engagement_windows`.
+LAYER_WINDOW_SAMPLES = 10
+LAYER_WINDOW_HORIZON_S = 1_200.0
 
 
 @dataclass(slots=True)
@@ -208,6 +224,9 @@ class BattleManager:
         self._beam = types.is_beam[kind]  # (n_batteries,) a laser or jammer battery
         if self._beam.any():
             self._beam_setup(kind)
+        #: Each battery's salvo Pk is the same against every track for the run (no Pk by
+        #: threat kind, no beam weapon): the cycle's Pk is computed in its compiled call.
+        self._salvo_pk_fixed = bool(self._pk_same_for_every_kind and not self._beam.any())
         worth = doctrine.threat_worth_usd
         self._threat_worth_usd = np.array([getattr(worth, name) for name in THREAT_CLASSES])
         # The batteries' interceptor envelopes, fixed for the run (read every cycle).
@@ -346,32 +365,28 @@ class BattleManager:
         eligible = capacity > 0
         if not eligible.any():
             return
-        assessment = evaluate(picture.position_m, picture.velocity_mps, self.assets.position_m,
-                              self.assets.radius_m, self.assets.value,
-                              self.doctrine.threat_corridor_m, self.doctrine.priority,
-                              picture.speed_sigma_mps, picture.ballistic_acceleration_mps2,
-                              self.ground_elevation_m - self.frame.alt_m,
-                              self.frame.gaussian_radius_m(), self.frame.alt_m,
-                              ranked=False)
-        reach = engageability(picture, assessment.time_to_go_s, batteries, self.types,
-                              self.frame, self.ground_elevation_m,
-                              self.doctrine.fire_control_track_age_s, radars,
-                              envelopes=self._envelopes, radar_arrays=self._radar_arrays())
-        classes = self._track_classes(picture)
-        # The same Pk against every class: each battery's column broadcasts in the wheres.
-        salvo_pk = (self._salvo_pk[:, None] if self._pk_same_for_every_kind
-                    else self._salvo_pk_against(classes, reach.feasible.shape))
-        if self._beam.any():
-            salvo_pk = np.where(self._beam[:, None],
-                                self._beam_kill_probability(classes, reach), salvo_pk)
-        kill_probability = np.where(reach.feasible & eligible[None, :], salvo_pk, 0.0)
+        assessment, reach, classes, kill_probability, firing = self._cycle_reach(
+            picture, eligible, weapons)
+        if not self._salvo_pk_fixed:
+            # The same Pk against every class: each battery's column broadcasts in the
+            # wheres.
+            salvo_pk = (self._salvo_pk[:, None] if self._pk_same_for_every_kind
+                        else self._salvo_pk_against(classes, reach.feasible.shape))
+            if self._beam.any():
+                salvo_pk = np.where(self._beam[:, None],
+                                    self._beam_kill_probability(classes, reach), salvo_pk)
+            kill_probability = np.where(reach.feasible & eligible[None, :], salvo_pk, 0.0)
+            firing = None
         if self.fire_control is not None:
             # A director battery is not given a track the terrain hides from its directors
             # (the picture's position against the map): it could only hold fire on it.
             hidden = self.fire_control.hidden_from_batteries(picture.position_m)
             if hidden is not None:
                 kill_probability = np.where(hidden, 0.0, kill_probability)
-        if not kill_probability[weapons > 0].any():
+                firing = None
+        if firing is None:
+            firing = kill_probability[weapons > 0].any()
+        if not firing:
             return  # no battery that can fire reaches an eligible track now
         hold = self._holds(picture, classes, assessment, reach, weapons, free_channels,
                            stocked, eligible, radar_room, kill_probability)
@@ -398,6 +413,55 @@ class BattleManager:
                        float(reach.intercept_time_s[battery, row]),
                        reach.intercept_point_m[battery, row], radar)
 
+    def _cycle_reach(self, picture: TrackPicture, eligible: np.ndarray, weapons: np.ndarray
+                     ) -> tuple[ThreatAssessment, Engageability, np.ndarray, np.ndarray,
+                                bool]:
+        """The cycle's threat evaluation (:func:`evaluate` of the picture, unranked, the
+        ballistic tracks ending at their impact points), :func:`engageability` now (the
+        fire-control radars' slots checked), the picture's threat classes
+        (:meth:`_track_classes`) and, when each battery's salvo Pk is fixed for the run
+        (the same against every class, no beam weapon: ``_salvo_pk_fixed``), the salvo Pk
+        where it reaches an ``eligible`` track (0 elsewhere) and whether a battery with
+        ``weapons`` has one; otherwise the caller computes those. One compiled call
+        (:func:`_cycle_reach`), the same values bit for bit as those functions."""
+        batteries, envelopes = self.batteries, self._envelopes
+        radars = self.fire_control_radars
+        arrays = self._radar_arrays()
+        frame = self.frame
+        earth_radius_m = frame.gaussian_radius_m()
+        acceleration = picture.acceleration_mps2
+        ballistic = acceleration is not None
+        if ballistic and picture.ballistic_model is not None:
+            acceleration = picture.ballistic_acceleration_mps2
+        if radars is None or not arrays.check:
+            capacity, used = _NO_SLOTS, _NO_SLOTS
+        else:
+            capacity, used = radars.capacity, radars.used
+        (asset, time_to_go, feasible, intercept_time, intercept_point, classes,
+         kill_probability, firing) = _cycle_reach(
+            picture.position_m, picture.velocity_mps,
+            np.asarray(picture.speed_sigma_mps, dtype=float),
+            np.ascontiguousarray(acceleration, dtype=float) if ballistic else _NO_ROWS,
+            ballistic, self.ground_elevation_m - frame.alt_m, earth_radius_m, frame.alt_m,
+            self.assets.position_m, np.asarray(self.assets.radius_m, dtype=float),
+            np.asarray(self.assets.value, dtype=float),
+            float(self.doctrine.threat_corridor_m), picture.last_update_by_radar_s,
+            picture.time_s, batteries.position_m, batteries.reaction_time_s,
+            batteries.fire_control_mask, envelopes.speed_mps, envelopes.min_range_m,
+            envelopes.max_range_m, envelopes.min_altitude_m, envelopes.max_altitude_m,
+            envelopes.max_flight_time_s, envelopes.max_target_speed_mps,
+            self.ground_elevation_m, self.doctrine.fire_control_track_age_s, envelopes.kind,
+            envelopes.time_of_flight, envelopes.envelope_scalars, arrays.check,
+            arrays.battery_radars, arrays.on_remote, capacity, used, arrays.need,
+            *arrays.coverage, arrays.limited,
+            np.asarray(picture.kind_index, dtype=np.int64),
+            np.asarray(picture.kind_confidence, dtype=float),
+            PICTURE_CLASS_MIN_CONFIDENCE, _CLASS_OF_KINEMATIC_KIND, self._salvo_pk_fixed,
+            self._salvo_pk, eligible, weapons)
+        return (ThreatAssessment(asset, time_to_go, None),
+                Engageability(feasible, intercept_time, intercept_point), classes,
+                kill_probability, bool(firing))
+
     def _holds(self, picture: TrackPicture, classes: np.ndarray, assessment: ThreatAssessment,
                reach: Engageability, weapons: np.ndarray, free_channels: np.ndarray,
                stocked: np.ndarray, eligible: np.ndarray,
@@ -421,33 +485,9 @@ class BattleManager:
         else:
             hold = np.zeros(reach.feasible.shape, dtype=bool)
         if preference == "cheapest_in_time":
-            worth = self._threat_worth_usd[classes]
-            rows = np.nonzero(eligible & (worth < self._dearest_salvo_usd))[0]
-            # Only a battery that could fire at a track now needs a decision on it.
-            able = reach.feasible & (weapons > 0)[:, None]
-            undecided = (able & (self._salvo_cost_usd[:, None] > worth[None, :])).any()
-            if rows.size and undecided:
-                needed = None
-                if kill_probability is not None and self._windows_may_be_skipped:
-                    # The batteries whose hold on some row can change the assignment, and
-                    # the cheaper batteries their holds read (a NaN Pk counts as a Pk).
-                    costly = worth[rows][None, :] < self._salvo_cost_usd[:, None]
-                    deciding = ((kill_probability[:, rows] != 0.0) & costly).any(axis=1)
-                    needed = (self._cheaper[deciding] != 0.0).any(axis=0)
-                windows = self._windows(picture, assessment, reach, rows, needed)
-                # A cheap layer serves no more tracks at once than its fire-control radars
-                # can hold: its channels count only up to that.
-                channels, free = batteries.fire_channels, free_channels
-                radars = self.fire_control_radars
-                if radars is not None:
-                    channels = np.minimum(channels, self._radar_engagements_held(radars))
-                    free = np.minimum(free, radars.engagements_free(batteries.salvo_size)
-                                      if radar_room is None else radar_room)
-                hold[:, rows] = layer_holds(
-                    self._salvo_cost_usd, worth[rows], self._log_survival, self._cheaper,
-                    windows, reach.feasible[:, rows], self._engagement_time_s, channels, free,
-                    stocked, np.ones(rows.size, dtype=bool),
-                    doctrine.handover_kill_probability)
+            self._layer_holds_into(hold, picture, classes, assessment, reach, weapons,
+                                   free_channels, stocked, eligible, radar_room,
+                                   kill_probability)
         if doctrine.magazine_reserve_fraction > 0.0:
             left = (batteries.launcher_rounds.clip(0).sum(axis=1) + batteries.reserve
                     + batteries.reload_rounds.sum(axis=1) - batteries.reserved)
@@ -457,6 +497,70 @@ class BattleManager:
                 windows = self._windows(picture, assessment, reach, rows)
                 hold[:, rows] |= reserve_holds(low, np.isfinite(windows.first_s), stocked)
         return hold if hold.any() else None
+
+    def _layer_holds_into(self, hold: np.ndarray, picture: TrackPicture,
+                          classes: np.ndarray, assessment: ThreatAssessment,
+                          reach: Engageability, weapons: np.ndarray,
+                          free_channels: np.ndarray, stocked: np.ndarray,
+                          eligible: np.ndarray, radar_room: np.ndarray | None,
+                          kill_probability: np.ndarray | None) -> None:
+        """The ``cheapest_in_time`` holds of :meth:`_holds`, written into ``hold`` (all
+        False on entry): :func:`iadsim.c2.wta_dynamic.layer_holds` on the engagement
+        windows (:meth:`_windows`) of the eligible tracks worth less than some salvo.
+
+        Only a battery that could fire at a track now needs a decision on it: nothing is
+        held unless one could fire at a track worth less than its salvo. Given the
+        cycle's ``kill_probability``, only the windows of the batteries cheaper than a
+        battery whose hold can change the assignment (it has a Pk on such a row; a NaN
+        Pk counts as a Pk) are sampled. A cheap layer serves no more tracks at once than
+        its fire-control radars can hold: its channels count only up to that.
+
+        Compiled in two calls around NumPy's sum over the cheaper batteries and its
+        exponential (:func:`_layer_log_miss`, :func:`_layer_holds_from`): the selection
+        of the rows and batteries, the windows (:func:`row_engagement_windows`'s kernel)
+        and the expected shots (:func:`iadsim.c2.wta_dynamic._log_miss`), then the
+        holds; bit for bit the array form's."""
+        batteries, envelopes = self.batteries, self._envelopes
+        radars = self.fire_control_radars
+        arrays = self._radar_arrays()
+        with_radars = radars is not None
+        if with_radars:
+            held = self._radar_engagements_held(radars)
+            room = (radars.engagements_free(batteries.salvo_size) if radar_room is None
+                    else radar_room)
+        else:
+            held = room = _NO_SLOTS
+        use_probability = kill_probability is not None and self._windows_may_be_skipped
+        rows, log_miss, beyond = _layer_log_miss(
+            np.asarray(classes, dtype=np.int64), self._threat_worth_usd,
+            np.ascontiguousarray(eligible, dtype=np.bool_), float(self._dearest_salvo_usd),
+            np.ascontiguousarray(reach.feasible, dtype=np.bool_),
+            np.asarray(weapons, dtype=np.int64), self._salvo_cost_usd, use_probability,
+            (np.ascontiguousarray(kill_probability, dtype=float) if use_probability
+             else _NO_PROBABILITY), self._cheaper,
+            np.asarray(batteries.fire_channels, dtype=np.int64),
+            np.asarray(free_channels, dtype=np.int64), with_radars,
+            np.asarray(held, dtype=np.int64), np.asarray(room, dtype=np.int64),
+            np.asarray(stocked, dtype=np.bool_),
+            np.asarray(self._engagement_time_s, dtype=float), self._log_survival,
+            np.ascontiguousarray(picture.position_m, dtype=float),
+            np.ascontiguousarray(picture.velocity_mps, dtype=float),
+            np.asarray(assessment.time_to_go_s, dtype=float),
+            np.asarray(assessment.asset, dtype=np.intp),
+            np.ascontiguousarray(self.assets.position_m, dtype=float),
+            picture.last_update_by_radar_s.shape[1], picture.time_s, batteries.position_m,
+            batteries.reaction_time_s, batteries.fire_control_mask, envelopes.speed_mps,
+            envelopes.min_range_m, envelopes.max_range_m, envelopes.min_altitude_m,
+            envelopes.max_altitude_m, envelopes.max_flight_time_s,
+            envelopes.max_target_speed_mps, self.frame.alt_m, self.frame.gaussian_radius_m(),
+            self.ground_elevation_m, self.doctrine.fire_control_track_age_s, envelopes.kind,
+            envelopes.time_of_flight, envelopes.envelope_scalars, arrays.check,
+            (picture.time_s - picture.time_s) <= self.doctrine.fire_control_track_age_s,
+            arrays.battery_radars, arrays.on_remote, *arrays.coverage, arrays.limited)
+        if rows.size:
+            survival = np.exp(self._cheaper @ log_miss)
+            _layer_holds_from(hold, rows, survival, beyond, classes, self._threat_worth_usd,
+                              self._salvo_cost_usd, self.doctrine.handover_kill_probability)
 
     def _radar_engagements_held(self, radars: FireControlRadars) -> np.ndarray:
         """``radars.engagements_held`` of the batteries' salvos: fixed for a run (the
@@ -658,7 +762,10 @@ class BattleManager:
             self._close(engagement, time_s)
 
     def take_killed_tracks(self) -> np.ndarray:
-        """Track ids assessed killed since the last call (the tracker drops them)."""
+        """Track ids assessed killed since the last call (the tracker drops them); a
+        shared read-only empty array when none (most steps)."""
+        if not self._newly_killed:
+            return _NO_TRACK_IDS
         killed, self._newly_killed = self._newly_killed, []
         return np.asarray(killed, dtype=np.int64)
 
@@ -799,3 +906,192 @@ def _cycle_weapons(fire_channels: np.ndarray, channels_busy: np.ndarray,
                 room[battery] = _UNLIMITED_ROOM
             weapons[battery] = min(weapons[battery], room[battery])
     return free_channels, stocked, weapons, room
+
+
+@njit(cache=True, error_model="numpy")
+def _layer_log_miss(classes: np.ndarray, threat_worth_usd: np.ndarray, eligible: np.ndarray,
+                    dearest_salvo_usd: float, feasible: np.ndarray, weapons: np.ndarray,
+                    salvo_cost_usd: np.ndarray, use_probability: bool,
+                    kill_probability: np.ndarray, cheaper: np.ndarray,
+                    fire_channels: np.ndarray, free_channels: np.ndarray, with_radars: bool,
+                    radar_held: np.ndarray, radar_room: np.ndarray, stocked: np.ndarray,
+                    engagement_time_s: np.ndarray, log_survival: np.ndarray,
+                    position: np.ndarray, velocity: np.ndarray, time_to_go_s: np.ndarray,
+                    asset: np.ndarray, asset_position: np.ndarray, radars: int,
+                    time_s: float, battery_position: np.ndarray,
+                    reaction_time_s: np.ndarray, radar_mask: np.ndarray, speed: np.ndarray,
+                    min_range: np.ndarray, max_range: np.ndarray, min_altitude: np.ndarray,
+                    max_altitude: np.ndarray, max_flight_time: np.ndarray,
+                    max_target_speed: np.ndarray, origin_altitude_m: float,
+                    earth_radius_m: float, ground_elevation_m: float,
+                    fire_control_track_age_s: float, kind: np.ndarray,
+                    time_of_flight: np.ndarray, envelope_scalars: np.ndarray,
+                    check_radars: bool, held: bool, battery_radars: np.ndarray,
+                    on_remote: np.ndarray, radar_position: np.ndarray, to_local: np.ndarray,
+                    radar_max_range: np.ndarray, min_elevation: np.ndarray,
+                    max_elevation: np.ndarray, sector_center: np.ndarray,
+                    sector_half_width: np.ndarray, limited: np.ndarray
+                    ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """The first part of :meth:`BattleManager._layer_holds_into`: the rows a layering hold
+    can apply to (eligible, worth less than the dearest salvo; none when no battery able
+    to fire now at a track has a salvo dearer than it), the batteries whose windows are
+    needed (all unless ``use_probability``), the rows' windows
+    (:func:`iadsim.c2.engageability._row_windows`, 10 samples to 1,200 s) and each
+    battery's expected shots x log survival on them
+    (:func:`iadsim.c2.wta_dynamic._log_miss`, channels and free channels bounded by the
+    fire-control radars' ``radar_held`` and ``radar_room`` when ``with_radars``).
+    Returns the rows (empty: nothing to hold), the log miss (n_batteries, rows) and
+    whether each row arrives beyond the horizon."""
+    n_batteries, n_tracks = feasible.shape
+    worth = np.empty(n_tracks)
+    count = 0
+    for track in range(n_tracks):
+        worth[track] = threat_worth_usd[classes[track]]
+        if eligible[track] and worth[track] < dearest_salvo_usd:
+            count += 1
+    undecided = False
+    for battery in range(n_batteries):
+        if weapons[battery] > 0:
+            for track in range(n_tracks):
+                if feasible[battery, track] and salvo_cost_usd[battery] > worth[track]:
+                    undecided = True
+    if count == 0 or not undecided:
+        return np.empty(0, dtype=np.intp), np.empty((n_batteries, 0)), np.empty(0, np.bool_)
+    rows = np.empty(count, dtype=np.intp)
+    count = 0
+    for track in range(n_tracks):
+        if eligible[track] and worth[track] < dearest_salvo_usd:
+            rows[count] = track
+            count += 1
+    needed = np.ones(n_batteries, dtype=np.bool_)
+    if use_probability:
+        deciding = np.zeros(n_batteries, dtype=np.bool_)
+        for battery in range(n_batteries):
+            for row in rows:
+                if (kill_probability[battery, row] != 0.0
+                        and worth[row] < salvo_cost_usd[battery]):
+                    deciding[battery] = True
+                    break
+        for other in range(n_batteries):
+            needed[other] = False
+            for battery in range(n_batteries):
+                if deciding[battery] and cheaper[battery, other] != 0.0:
+                    needed[other] = True
+                    break
+    first, last, duration, beyond = _row_windows(
+        position, velocity, rows, time_to_go_s, asset, asset_position, feasible,
+        LAYER_WINDOW_SAMPLES, LAYER_WINDOW_HORIZON_S, radars, time_s, battery_position,
+        reaction_time_s, radar_mask, speed, min_range, max_range, min_altitude,
+        max_altitude, max_flight_time, max_target_speed, origin_altitude_m, earth_radius_m,
+        ground_elevation_m, fire_control_track_age_s, kind, time_of_flight,
+        envelope_scalars, check_radars, held, battery_radars, on_remote, radar_position,
+        to_local, radar_max_range, min_elevation, max_elevation, sector_center,
+        sector_half_width, limited, needed)
+    channels = fire_channels.copy()
+    free = free_channels.copy()
+    if with_radars:
+        for battery in range(n_batteries):
+            channels[battery] = min(channels[battery], radar_held[battery])
+            free[battery] = min(free[battery], radar_room[battery])
+    feasible_rows = np.empty((n_batteries, count), dtype=np.bool_)
+    for battery in range(n_batteries):
+        for index in range(count):
+            feasible_rows[battery, index] = feasible[battery, rows[index]]
+    log_miss = _log_miss(first, last, duration, feasible_rows, engagement_time_s, channels,
+                         free, stocked, np.ones(count, dtype=np.bool_), log_survival)
+    return rows, log_miss, beyond
+
+
+@njit(cache=True)
+def _layer_holds_from(hold: np.ndarray, rows: np.ndarray, survival: np.ndarray,
+                      beyond: np.ndarray, classes: np.ndarray, threat_worth_usd: np.ndarray,
+                      salvo_cost_usd: np.ndarray, handover_kill_probability: float) -> None:
+    """The end of :func:`iadsim.c2.wta_dynamic.layer_holds`, written into the ``rows``
+    columns of ``hold``: a battery holds fire on a row worth less than its salvo when
+    the cheaper layers' expected kill ``1 - survival`` reaches the handover probability
+    or the row arrives beyond the horizon."""
+    for battery in range(hold.shape[0]):
+        for index in range(rows.size):
+            worth = threat_worth_usd[classes[rows[index]]]
+            in_time = (1.0 - survival[battery, index] >= handover_kill_probability
+                       or beyond[index])
+            hold[battery, rows[index]] = in_time and worth < salvo_cost_usd[battery]
+
+
+@njit(cache=True, error_model="numpy")
+def _cycle_reach(position: np.ndarray, velocity: np.ndarray, speed_sigma: np.ndarray,
+                 acceleration: np.ndarray, with_acceleration: bool, ground_up_m: float,
+                 earth_radius_m: float, origin_altitude_m: float,
+                 asset_position: np.ndarray, asset_radius: np.ndarray,
+                 asset_value: np.ndarray, corridor_m: float,
+                 last_update_by_radar_s: np.ndarray, time_s: float,
+                 battery_position: np.ndarray, reaction_time_s: np.ndarray,
+                 radar_mask: np.ndarray, speed: np.ndarray, min_range: np.ndarray,
+                 max_range: np.ndarray, min_altitude: np.ndarray, max_altitude: np.ndarray,
+                 max_flight_time: np.ndarray, max_target_speed: np.ndarray,
+                 ground_elevation_m: float, fire_control_track_age_s: float,
+                 kind: np.ndarray, time_of_flight: np.ndarray, envelope_scalars: np.ndarray,
+                 check_radars: bool, battery_radars: np.ndarray, on_remote: np.ndarray,
+                 radar_capacity: np.ndarray, radar_used: np.ndarray, need_slots: np.ndarray,
+                 radar_position: np.ndarray, to_local: np.ndarray,
+                 radar_max_range: np.ndarray, min_elevation: np.ndarray,
+                 max_elevation: np.ndarray, sector_center: np.ndarray,
+                 sector_half_width: np.ndarray, limited: np.ndarray,
+                 kind_index: np.ndarray, kind_confidence: np.ndarray,
+                 min_confidence: float, class_of_kind: np.ndarray, with_probability: bool,
+                 salvo_pk: np.ndarray, eligible: np.ndarray, weapons: np.ndarray
+                 ) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray, np.ndarray,
+                            np.ndarray, np.ndarray, bool]:
+    """:meth:`BattleManager._cycle_reach`: the ballistic tracks' impact points
+    (:func:`iadsim.c2.impact_prediction.ballistic_impact_rows`, when the picture has
+    accelerations), the threat evaluation (:func:`iadsim.c2.threat_evaluation._assess`),
+    the engageability now (:func:`iadsim.c2.engageability._engageability_with_radars`,
+    the radars' free slots checked), the threat classes
+    (:func:`iadsim.c2.threat_evaluation._picture_threat_class_at`) and
+    (``with_probability``) the salvo Pk where feasible and eligible and whether a battery
+    with weapons has a nonzero one. Returns the assets threatened, times to go,
+    feasibility, intercept times and points, classes, Pk and that flag."""
+    n = position.shape[0]
+    if asset_position.shape[0] == 0:
+        asset = np.full(n, -1, dtype=np.intp)
+        time_to_go = np.full(n, np.inf)
+    else:
+        if with_acceleration:
+            impact_point, impact_time = ballistic_impact_rows(
+                position, velocity, acceleration, ground_up_m, True, earth_radius_m,
+                origin_altitude_m)
+        else:
+            impact_point, impact_time = np.zeros((n, 3)), np.full(n, np.nan)
+        asset, time_to_go, _ = _assess(position, velocity, asset_position, asset_radius,
+                                       asset_value, corridor_m, speed_sigma, impact_point,
+                                       impact_time)
+    free_slots = np.empty(radar_capacity.shape[0], dtype=np.int64)
+    for radar in range(radar_capacity.shape[0]):
+        free_slots[radar] = radar_capacity[radar] - radar_used[radar]
+    check = check_radars and n > 0
+    feasible, intercept_time, intercept_point = _engageability_with_radars(
+        position, velocity, last_update_by_radar_s, time_s, time_to_go, battery_position,
+        reaction_time_s, radar_mask, speed, min_range, max_range, min_altitude,
+        max_altitude, max_flight_time, max_target_speed, origin_altitude_m, earth_radius_m,
+        ground_elevation_m, fire_control_track_age_s, kind, time_of_flight,
+        envelope_scalars, check, True, battery_radars, on_remote,
+        free_slots, need_slots, radar_position, to_local, radar_max_range, min_elevation,
+        max_elevation, sector_center, sector_half_width, limited)
+    classes = _picture_threat_class_at(kind_index, kind_confidence, velocity, position,
+                                       origin_altitude_m, earth_radius_m, ground_elevation_m,
+                                       min_confidence, class_of_kind)
+    n_batteries = battery_position.shape[0]
+    firing = False
+    if with_probability:
+        kill_probability = np.empty((n_batteries, n))
+        for battery in range(n_batteries):
+            for track in range(n):
+                value = (salvo_pk[battery] if feasible[battery, track] and eligible[track]
+                         else 0.0)
+                kill_probability[battery, track] = value
+                if weapons[battery] > 0 and value != 0.0:
+                    firing = True
+    else:
+        kill_probability = np.empty((0, 0))
+    return (asset, time_to_go, feasible, intercept_time, intercept_point, classes,
+            kill_probability, firing)

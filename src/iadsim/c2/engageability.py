@@ -130,6 +130,10 @@ class FireControlArrays:
 
 
 _NO_SLOTS = np.zeros(0, dtype=np.int64)
+#: ``prune_margin_m`` of :func:`_engageability`: no pruning (engageability now), and the
+#: margin beyond a battery's range (m) past which a window sample is pruned.
+NO_PRUNING = -1.0
+PRUNING_MARGIN_M = 1.0
 
 
 def fire_control_arrays(radars: FireControlRadars | None, batteries: Batteries
@@ -183,7 +187,7 @@ def _engageability_with_radars(
         battery_position, reaction_time_s, radar_mask, speed, min_range, max_range,
         min_altitude, max_altitude, max_flight_time, max_target_speed, origin_altitude_m,
         earth_radius_m, ground_elevation_m, fire_control_track_age_s, kind, time_of_flight,
-        envelope_scalars)
+        envelope_scalars, NO_PRUNING)
     if check_radars:
         n_tracks, n_radars = last_update_by_radar_s.shape
         holding = np.empty((n_tracks, n_radars), dtype=np.bool_)
@@ -211,11 +215,21 @@ def _engageability(track_position: np.ndarray, track_velocity: np.ndarray,
                    max_flight_time: np.ndarray, max_target_speed: np.ndarray,
                    origin_altitude_m: float, earth_radius_m: float, ground_elevation_m: float,
                    fire_control_track_age_s: float, kind: np.ndarray,
-                   time_of_flight: np.ndarray, envelope_scalars: np.ndarray
+                   time_of_flight: np.ndarray, envelope_scalars: np.ndarray,
+                   prune_margin_m: float = -1.0
                    ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """:func:`engageability` per (battery, track); battery-indexed limits are those of
     each battery's interceptor type. The PIP's height uses the osculating sphere, as
-    :meth:`LocalFrame.approximate_altitude_m`."""
+    :meth:`LocalFrame.approximate_altitude_m`.
+
+    ``prune_margin_m`` (m; negative: no pruning): skip the envelope solution of a pair
+    that cannot be feasible whatever its intercept time (:func:`_out_of_reach`, this
+    margin beyond the range), as for a target too fast: its time is NaN and its point
+    the track's position, so only its feasibility (False either way) may be read. A
+    float, not a bool, so that both uses share one compiled specialization (Numba
+    compiles one per literal bool). For the window samples (:func:`_later_engageability`),
+    most of which lie far beyond a short-range battery's reach; their feasibility is the
+    same bit for bit."""
     n_batteries, n_tracks = battery_position.shape[0], track_position.shape[0]
     feasible = np.zeros((n_batteries, n_tracks), dtype=np.bool_)
     t_intercept = np.empty((n_batteries, n_tracks))
@@ -226,11 +240,18 @@ def _engageability(track_position: np.ndarray, track_velocity: np.ndarray,
         for battery in range(n_batteries):
             delay = reaction_time_s[battery]
             table = kind[battery]
+            pruned = prune_margin_m >= 0.0 and _out_of_reach(
+                track_position[track, 0] - battery_position[battery, 0],
+                track_position[track, 1] - battery_position[battery, 1],
+                track_position[track, 2] - battery_position[battery, 2], target_speed, delay,
+                time_to_go_s[track], max_flight_time[battery], max_range[battery],
+                prune_margin_m)
             latest = -np.inf
-            for radar in range(radar_mask.shape[1]):
-                if radar_mask[battery, radar]:
-                    latest = max(latest, last_update_by_radar_s[track, radar])
-            if (target_speed > max_target_speed[battery]
+            if not pruned:
+                for radar in range(radar_mask.shape[1]):
+                    if radar_mask[battery, radar]:
+                        latest = max(latest, last_update_by_radar_s[track, radar])
+            if (pruned or target_speed > max_target_speed[battery]
                     or time_s - latest > fire_control_track_age_s):
                 # Not engageable whatever the geometry: skip the envelope solution.
                 t_intercept[battery, track] = np.nan
@@ -265,6 +286,29 @@ def _engageability(track_position: np.ndarray, track_velocity: np.ndarray,
                 and target_speed <= max_target_speed[battery]
                 and time_s - latest <= fire_control_track_age_s)
     return feasible, t_intercept, point
+
+
+@njit(cache=True, inline="always")
+def _out_of_reach(east: float, north: float, up: float, target_speed: float, delay: float,
+                  time_to_go: float, max_flight_time: float, max_range: float,
+                  margin_m: float) -> bool:
+    """True when no intercept time can make :func:`_engageability` find the pair feasible:
+    the target at (``east``, ``north``, ``up``) from the battery (m), moving at
+    ``target_speed``. An intercept time ``t`` is at least ``max(delay, 0)``
+    (:func:`intercept_solution` never returns an earlier one) and feasible only if
+    ``t < time_to_go`` and ``t - delay <= max_flight_time``; the intercept point
+    ``p + v t`` is then at least ``|p| - speed x t`` from the battery, which must be within
+    ``max_range``. A margin (``margin_m`` and 1e-9 of the range) covers the rounding of
+    the point's own computation; NaN inputs prune nothing (their pair is solved as
+    before)."""
+    earliest = max(delay, 0.0)
+    if time_to_go <= earliest:
+        return True
+    latest = delay + max_flight_time
+    if time_to_go < latest:
+        latest = time_to_go
+    distance = np.sqrt(east * east + north * north + up * up)
+    return distance - target_speed * latest > max_range * (1.0 + 1e-9) + margin_m
 
 
 @dataclass(frozen=True, slots=True)
@@ -421,7 +465,9 @@ def _later_engageability(position: np.ndarray, velocity: np.ndarray, time_to_go_
     ``samples``) of track ``j`` is row ``k * n + j``, ``(k + 1) / samples * reach[j]`` s
     ahead, at ``position + velocity * ahead`` with ``time_to_go_s - ahead`` to go and every
     radar's last update at ``time_s``. Returns its feasibility (n_batteries, samples * n)
-    and intercept points."""
+    and intercept points; pairs out of reach are pruned (``prune_margin_m`` of
+    :func:`_engageability`: their point is the sample's position), so a caller reads a
+    point only where the pair is feasible."""
     n = position.shape[0]
     rows = samples * n
     stacked_position = np.empty((rows, 3))
@@ -443,7 +489,7 @@ def _later_engageability(position: np.ndarray, velocity: np.ndarray, time_to_go_
         battery_position, reaction_time_s, radar_mask, speed, min_range, max_range,
         min_altitude, max_altitude, max_flight_time, max_target_speed, origin_altitude_m,
         earth_radius_m, ground_elevation_m, fire_control_track_age_s, kind, time_of_flight,
-        envelope_scalars)
+        envelope_scalars, PRUNING_MARGIN_M)
     return feasible, point
 
 

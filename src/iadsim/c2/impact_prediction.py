@@ -118,3 +118,46 @@ def _sphere_impact_time_kernel(position: np.ndarray, velocity: np.ndarray,
             t = np.maximum(t - step, 0.0)
         result[row] = t
     return result
+
+
+@njit(cache=True, error_model="numpy")
+def ballistic_impact_rows(position: np.ndarray, velocity: np.ndarray,
+                          acceleration: np.ndarray, ground_up_m: float, sphere: bool,
+                          earth_radius_m: float, origin_altitude_m: float
+                          ) -> tuple[np.ndarray, np.ndarray]:
+    """:func:`ballistic_impact` of (n, 3) float arrays for compiled callers (the battle
+    manager's cycle): the flat-ground root, then (``sphere``) Newton's method on the
+    osculating sphere, with the same operations in the same order as the array form, so
+    that points and times are the same bit for bit."""
+    n = position.shape[0]
+    point = np.empty((n, 3))
+    time = np.empty(n)
+    falling_any = False
+    for row in range(n):
+        if acceleration[row, 2] < 0.0:
+            falling_any = True
+    if not falling_any:
+        point[:] = np.nan
+        time[:] = np.nan
+        return point, time
+    for row in range(n):
+        half_a = 0.5 * (acceleration[row, 2] if acceleration[row, 2] < 0.0 else -1.0)
+        height = position[row, 2] - ground_up_m
+        vz = velocity[row, 2]
+        discriminant = vz * vz - 4.0 * half_a * height
+        # np.maximum(discriminant, 0.0): NaN stays NaN, -0.0 stays -0.0.
+        root = np.sqrt(discriminant if (discriminant >= 0.0 or discriminant != discriminant)
+                       else 0.0)
+        time[row] = 0.0 if height <= 0.0 else (-vz - root) / (2.0 * half_a)
+    if sphere:
+        time = _sphere_impact_time_kernel(position, velocity, acceleration, time, ground_up_m,
+                                          earth_radius_m, origin_altitude_m,
+                                          SPHERE_ITERATIONS)
+    for row in range(n):
+        if not acceleration[row, 2] < 0.0:
+            time[row] = np.nan
+        t = time[row]
+        for axis in range(3):
+            point[row, axis] = (position[row, axis] + velocity[row, axis] * t
+                                + 0.5 * acceleration[row, axis] * (t * t))
+    return point, time

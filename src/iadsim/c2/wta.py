@@ -103,6 +103,28 @@ def solve_wta(target_values: np.ndarray, kill_probability: np.ndarray,
     """
     values, probability, counts = _validated(target_values, kill_probability, weapon_counts,
                                              method)
+    assigned, method, lower_bound = _solve(values, probability, counts, method)
+    return _result(values, probability, counts, assigned, method, lower_bound)
+
+
+def solve_wta_counts(target_values: np.ndarray, kill_probability: np.ndarray,
+                     weapon_counts: np.ndarray | None = None,
+                     method: Literal["auto", "exact", "heuristic"] = "auto") -> np.ndarray:
+    """``solve_wta(...).counts``, the (n_weapon_rows, n_targets) weapons assigned, without
+    building the rest of the result (the individual assignment and the objective): what
+    the battle manager reads every cycle it assigns. Same arguments and checks as
+    :func:`solve_wta`."""
+    values, probability, counts = _validated(target_values, kill_probability, weapon_counts,
+                                             method)
+    assigned = _solve(values, probability, counts, method)[0]
+    return np.where((probability > 0.0) & (values > 0.0)[None, :], assigned,
+                    0).astype(np.int64)
+
+
+def _solve(values: np.ndarray, probability: np.ndarray, counts: np.ndarray, method: str
+           ) -> tuple[np.ndarray, str, float]:
+    """The counts assigned (n_rows, n_targets), the method used and its lower bound, of
+    validated inputs (:func:`solve_wta`)."""
     useful = (probability > 0.0) & (values > 0.0)[None, :]
     if method == "auto":
         useful_targets = int(useful.any(axis=0).sum())
@@ -114,7 +136,7 @@ def solve_wta(target_values: np.ndarray, kill_probability: np.ndarray,
         from iadsim.c2.wta_exact import solve_exact
 
         assigned, lower_bound = solve_exact(values, probability, counts, useful, assigned)
-    return _result(values, probability, counts, assigned, method, lower_bound)
+    return assigned, method, lower_bound
 
 
 def surviving_value(target_values: np.ndarray, kill_probability: np.ndarray,

@@ -27,7 +27,7 @@ import numpy as np
 from numba import njit
 
 from iadsim.c2.engageability import EngagementWindows
-from iadsim.c2.wta import solve_wta
+from iadsim.c2.wta import solve_wta_counts
 
 SURVIVAL_FLOOR = 1e-12
 
@@ -57,7 +57,8 @@ def assign_cycle(threat_value: np.ndarray, eligible: np.ndarray, capacity: np.nd
         if columns.size == 0 or shooters.size == 0:
             break
         probability = kill_probability[np.ix_(shooters, columns)]
-        counts = solve_wta(value[columns], probability, weapons[shooters], method=method).counts
+        counts = solve_wta_counts(value[columns], probability, weapons[shooters],
+                                  method=method)
         found = False
         for column in np.nonzero(counts.any(axis=0))[0]:
             given = np.repeat(np.arange(shooters.size), counts[:, column])

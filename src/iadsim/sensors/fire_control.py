@@ -47,7 +47,7 @@ from dataclasses import dataclass
 import numpy as np
 from numba import njit
 
-from iadsim.sensors.measurements import converted_measurement
+from iadsim.sensors.measurements import _converted, converted_measurement
 from iadsim.tracking import kalman
 from iadsim.world.terrain import TerrainView
 
@@ -236,9 +236,9 @@ class FireControlDirectors:
             return
         alive = np.asarray(threat_alive, dtype=bool)
         span = end_s - start_s
-        for row in watching:
+        for row in watching.tolist():
             settings = self.settings[int(self.battery[row])]
-            threat = self.locked_threat[row]
+            threat = int(self.locked_threat[row])
             if threat >= 0 and not alive[threat]:
                 self.locked_threat[row] = threat = -1
                 self.measurements[row] = 0
@@ -246,20 +246,38 @@ class FireControlDirectors:
                     self.track_id[row] = -1  # released and its target gone: idle
                     continue
             period = 1.0 / settings.update_rate_hz
-            # Look instants within the step on the director's own clock.
-            first = np.floor(start_s / period + 1e-9) + 1
-            times = np.arange(first, np.floor(end_s / period + 1e-9) + 1) * period
+            if self.terrain is not None:
+                # Look instants within the step on the director's own clock.
+                first = np.floor(start_s / period + 1e-9) + 1
+                times = np.arange(first, np.floor(end_s / period + 1e-9) + 1) * period
+                if times.size == 0:
+                    continue
+                fraction = (times - start_s) / span
+                if threat < 0:
+                    threat = self._acquire(row, settings, times[0], fraction[0],
+                                           threat_start_m, threat_end_m, alive)
+                    if threat < 0:
+                        continue
+                truth = (threat_start_m[threat][None, :] + fraction[:, None]
+                         * (threat_end_m[threat] - threat_start_m[threat])[None, :])
+                self._filter(row, settings, times, truth)
+                continue
+            # Without terrain: the looks' geometry, and then the measurements' conversion
+            # and filtering, each in one compiled call (:func:`_looks`, :func:`_measured`).
+            times, relative, true_range, kept = _looks(
+                start_s, end_s, period, threat_start_m, threat_end_m, threat,
+                self.site_m[row], settings.max_range_m)
             if times.size == 0:
                 continue
-            fraction = (times - start_s) / span
             if threat < 0:
-                threat = self._acquire(row, settings, times[0], fraction[0], threat_start_m,
-                                       threat_end_m, alive)
+                threat = self._acquire(row, settings, times[0], (times[0] - start_s) / span,
+                                       threat_start_m, threat_end_m, alive)
                 if threat < 0:
                     continue
-            truth = (threat_start_m[threat][None, :] + fraction[:, None]
-                     * (threat_end_m[threat] - threat_start_m[threat])[None, :])
-            self._filter(row, settings, times, truth)
+                times, relative, true_range, kept = _looks(
+                    start_s, end_s, period, threat_start_m, threat_end_m, threat,
+                    self.site_m[row], settings.max_range_m)
+            self._filter_looks(row, settings, times, relative, true_range, kept)
 
     def _acquire(self, row: int, settings: FireControlSettings, time_s: float,
                  fraction: float, threat_start_m: np.ndarray, threat_end_m: np.ndarray,
@@ -327,6 +345,127 @@ class FireControlDirectors:
             self.state[row], self.covariance[row] = state[0], cov[0]
             self.state_time_s[row] = times[-1]
         self.measurements[row] += count
+
+
+    def _filter_looks(self, row: int, settings: FireControlSettings, times: np.ndarray,
+                      relative: np.ndarray, true_range: np.ndarray, kept: int) -> None:
+        """:meth:`_filter` without terrain, from :func:`_looks`: the looks' positions
+        relative to the director (k, 3) and ranges (k,), of which the first ``kept`` are
+        in its range. The same draws and the same values bit for bit: the angles stay
+        NumPy's (``arctan2``, ``arcsin``: its SIMD forms differ from the C library's in
+        the last bit), on arrays of the same layout; the rest is compiled."""
+        if kept < times.size:
+            # Out of range: the lock is lost at the first look beyond.
+            self.locked_threat[row] = -1
+            self.measurements[row] = 0
+            times, relative, true_range = times[:kept], relative[:kept], true_range[:kept]
+        if kept == 0:
+            return
+        noise = self.rng.standard_normal((kept, 3))
+        azimuth = np.arctan2(relative[:, 0], relative[:, 1])
+        elevation = np.arcsin(_clipped_sine(relative, true_range))
+        velocity_variance = self.cue_velocity_sigma_mps[row] ** 2
+        _measured(row, times, true_range, azimuth, elevation, noise, settings.range_sigma_m,
+                  settings.angle_sigma_rad, settings.process_noise_mps2, velocity_variance,
+                  self.site_m, self.cue_velocity_mps, self.measurements, self.state,
+                  self.covariance, self.state_time_s)
+
+
+@njit(cache=True)
+def _looks(start_s: float, end_s: float, period: float, threat_start_m: np.ndarray,
+           threat_end_m: np.ndarray, threat: int, site_m: np.ndarray, max_range_m: float
+           ) -> tuple[np.ndarray, np.ndarray, np.ndarray, int]:
+    """A director's look instants within ``(start_s, end_s]`` (every ``period`` s on its
+    own clock; the ``floor`` and ``arange`` of :meth:`FireControlDirectors.measure`) and,
+    for a locked ``threat`` (-1: none, only the instants), its true position at each
+    relative to the director (k, 3), its range (k,) and how many looks in a row from the
+    first are within ``max_range_m``. The same operations in the same order as the array
+    form (the norm's squares summed left to right)."""
+    first = np.floor(start_s / period + 1e-9) + 1
+    stop = np.floor(end_s / period + 1e-9) + 1
+    count = max(int(np.ceil(stop - first)), 0)
+    times = np.empty(count)
+    for index in range(count):
+        times[index] = (first + index) * period
+    if threat < 0:
+        return times, np.empty((0, 3)), np.empty(0), 0
+    span = end_s - start_s
+    relative = np.empty((count, 3))
+    true_range = np.empty(count)
+    kept = count
+    for index in range(count):
+        fraction = (times[index] - start_s) / span
+        for axis in range(3):
+            start = threat_start_m[threat, axis]
+            truth = start + fraction * (threat_end_m[threat, axis] - start)
+            relative[index, axis] = truth - site_m[axis]
+        east, north, up = relative[index, 0], relative[index, 1], relative[index, 2]
+        true_range[index] = np.sqrt(east * east + north * north + up * up)
+        if kept == count and not true_range[index] <= max_range_m:
+            kept = index
+    return times, relative, true_range, kept
+
+
+@njit(cache=True)
+def _clipped_sine(relative: np.ndarray, true_range: np.ndarray) -> np.ndarray:
+    """``np.clip(relative[:, 2] / true_range, -1, 1)``: the sine of each look's elevation
+    (NaN stays NaN), a contiguous array as the array form gives ``arcsin``."""
+    sine = np.empty(true_range.size)
+    for index in range(true_range.size):
+        value = relative[index, 2] / true_range[index]
+        if value < -1.0:
+            value = -1.0
+        elif value > 1.0:
+            value = 1.0
+        sine[index] = value
+    return sine
+
+
+@njit(cache=True)
+def _measured(row: int, times: np.ndarray, true_range: np.ndarray, azimuth: np.ndarray,
+              elevation: np.ndarray, noise: np.ndarray, range_sigma_m: float,
+              angle_sigma_rad: float, process_noise_mps2: float, velocity_variance: float,
+              site_m: np.ndarray, cue_velocity_mps: np.ndarray, measurements: np.ndarray,
+              state: np.ndarray, covariance: np.ndarray, state_time_s: np.ndarray) -> None:
+    """The rest of :meth:`FireControlDirectors._filter` for director ``row``, in place:
+    the noisy range, azimuth and elevation (the true ones plus sigma x ``noise``), their
+    conversion (:func:`iadsim.sensors.measurements._converted`, the director's ENU axes),
+    the filter's start at the first measurement with the cue's velocity (when it has
+    none) and the Kalman filter over the others (:func:`_filter_run`)."""
+    count = times.size
+    measured = np.empty((count, 3))
+    sigmas = np.empty((count, 3))
+    for index in range(count):
+        measured[index, 0] = true_range[index] + range_sigma_m * noise[index, 0]
+        measured[index, 1] = azimuth[index] + angle_sigma_rad * noise[index, 1]
+        measured[index, 2] = elevation[index] + angle_sigma_rad * noise[index, 2]
+        sigmas[index, 0] = range_sigma_m
+        sigmas[index, 1] = angle_sigma_rad
+        sigmas[index, 2] = angle_sigma_rad
+    position, position_cov = _converted(measured, np.zeros(count, dtype=np.intp),
+                                        site_m[row : row + 1], np.eye(3).reshape(1, 3, 3),
+                                        sigmas)
+    start = 0
+    if measurements[row] == 0:
+        # Start at the first measurement with the cue's (the picture's) velocity.
+        for axis in range(3):
+            state[row, axis] = position[0, axis]
+            state[row, 3 + axis] = cue_velocity_mps[row, axis]
+        covariance[row] = 0.0
+        covariance[row, :3, :3] = position_cov[0]
+        for axis in range(3):
+            covariance[row, 3 + axis, 3 + axis] = velocity_variance
+        state_time_s[row] = times[0]
+        start = 1
+    if start < count:
+        new_state, new_cov = _filter_run(state[row : row + 1].copy(),
+                                         covariance[row : row + 1].copy(), state_time_s[row],
+                                         times[start:], position[start:],
+                                         position_cov[start:], process_noise_mps2)
+        state[row] = new_state[0]
+        covariance[row] = new_cov[0]
+        state_time_s[row] = times[count - 1]
+    measurements[row] += count
 
 
 @njit(cache=True)
