@@ -131,7 +131,7 @@ def test_the_option_is_checked():
 
 
 @pytest.mark.parametrize(("field", "value", "expected"), [
-    ("deletion", "score", "'coast_timeout' or 'misses'"),
+    ("deletion", "score", "'coast_timeout', 'misses' or 'miss_probability'"),
     ("deletion_misses", 0, "greater than or equal to 1"),
     ("deletion_misses", 2.5, "integer")])
 def test_a_bad_deletion_setting_is_one_line_naming_the_field(field, value, expected):

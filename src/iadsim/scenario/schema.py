@@ -814,7 +814,7 @@ class Tracking(StrictModel):
         30.0, description="A confirmed track not updated for this long is deleted (with "
         "deletion: misses, an outer bound, stretched to (deletion_misses + 1) revisits of "
         "the slowest radar that has reported it).")
-    deletion: Literal["coast_timeout", "misses"] = Field(
+    deletion: Literal["coast_timeout", "misses", "miss_probability"] = Field(
         "misses", description="How a confirmed track is deleted besides "
         "max_position_sigma_m and kill assessment: 'coast_timeout' (not updated for "
         "coast_timeout_s) or 'misses' (by the evidence: once every radar that has reported "
@@ -826,7 +826,12 @@ class Tracking(StrictModel):
         "at a Pd of 0.72 two misses in a row come every few minutes. 'misses' is the "
         "default since h-splits: at Pd 0.72 it splits 18 of 30 aircraft where the timeout "
         "split 26 (benchmarks/recorded_traffic.py, seed 7), and layered-defense (seeds "
-        "1-4) kills, leaks and fires the same (benchmarks/deletion_outcomes.py).")
+        "1-4) kills, leaks and fires the same (benchmarks/deletion_outcomes.py). "
+        "'miss_probability': as 'misses', but each radar's run of misses that deletes is "
+        "the shortest whose probability under the track's own detection probability by "
+        "that radar (its hit ratio over its covered looks, with a prior) is at most "
+        "deletion_probability: ceil(ln(deletion_probability) / ln(1 - P_D)) "
+        "(iadsim.tracking.deletion).")
     deletion_misses: int = Field(
         6, ge=1, le=100, description="deletion: misses: scans in a row in a radar's "
         "coverage with no report of a confirmed track, by every radar that has reported it "
@@ -834,6 +839,25 @@ class Tracking(StrictModel):
         "with probability (1 - p)^deletion_misses (0.28^6 = 5e-4 at p = 0.72); a "
         "vanished target's track lives deletion_misses revisits of the slowest such radar "
         "(at least coast_timeout_s).")
+    deletion_probability: float = Field(
+        1e-4, gt=0.0, lt=1.0, allow_inf_nan=False, description="deletion: "
+        "miss_probability: a confirmed track is deleted once the probability that a live "
+        "target of its estimated detection probability P_D gives its run of misses, (1 - "
+        "P_D)^misses, is at most this, by every radar that has reported it and covers it "
+        "(at 1e-4: 4 misses at P_D 0.9, 8 at 0.72, 14 at 0.5, 26 at 0.3); a live track is "
+        "deleted in a given window of looks with at most this probability.")
+    deletion_prior_detection_probability: float = Field(
+        0.7, gt=0.0, lt=1.0, allow_inf_nan=False, description="deletion: "
+        "miss_probability: the detection probability a confirmed track is credited with "
+        "before its own looks (the mean of the estimate's beta prior).")
+    deletion_prior_looks: float = Field(
+        4.0, gt=0.0, le=1_000.0, allow_inf_nan=False, description="deletion: "
+        "miss_probability: the weight of that prior, in looks.")
+    deletion_memory_looks: float = Field(
+        20.0, ge=1.0, le=100_000.0, allow_inf_nan=False, description="deletion: "
+        "miss_probability: the detection probability is estimated over about this many of "
+        "a radar's recent covered looks (each older look faded by 1 - 1 / this), so that "
+        "it follows the target's range.")
     segment_association: bool = Field(
         False, description="Track segment association (Yeom, Kirubarajan and Bar-Shalom "
         "2004): keep each confirmed track deleted by its misses, the coast timeout or the "
