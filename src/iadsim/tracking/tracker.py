@@ -82,6 +82,14 @@ Tracking and Navigation, 2001, sec. 11.6):
   without an update), a miss counted only where a radar could have seen the track: a true track of
   detection probability ``P_D`` is lost in a given window of scans with probability
   ``(1 - P_D)^deletion_misses`` (0.28^6 = 5e-4 at P_D = 0.72), whatever the revisit.
+* Deletion by the probability of the misses (``deletion: miss_probability``): as by
+  misses, but each radar's run that deletes is the shortest whose probability under the
+  track's own detection probability by that radar (its faded hit ratio over its covered
+  looks while confirmed, with a beta prior, folded in only at a report) is at most
+  ``deletion_probability``: ``ceil(ln(deletion_probability) / ln(1 - P_D))`` (4 misses at
+  P_D 0.9, 14 at 0.5 for 1e-4), so a live track is deleted in a window of looks with the
+  same small probability whatever its P_D, and a track seen at every scan that vanishes
+  goes sooner (:mod:`iadsim.tracking.deletion`).
 * Duplicate merging: two confirmed tracks are one target when their state difference
   passes the chi-square test at ``merge_probability`` (6 degrees of freedom, covariance
   the sum of theirs: Bar-Shalom, Li, Kirubarajan 2001, sec. 8.3 without the
