@@ -25,15 +25,21 @@ def test_saturation_laser_kills_and_jammer_defeats(saturation):
     # own scheduled times by default (laser 48 / 34, jammer 116 / 35, 193 leakers before;
     # 177), and again when kinematic plausibility became the default (laser 49 / 39,
     # jammer 114 / 45, 21 turned away, 177 leakers before; 172 now: no ghost confirmed,
-    # the lanes' picture differs from the first engagements on).
+    # the lanes' picture differs from the first engagements on), and again when deletion
+    # by the probability of the misses became the default (laser 47 / 35, jammer 115 / 51,
+    # 27 turned away, 172 leakers before; 173 now: coasting track 643, whose estimated
+    # detection probability allows more than six misses, is kept to 145 s where six
+    # misses dropped it at 139 s, and the run diverges from there; over seeds 1-3 the
+    # kills are 233 against 234, the leakers 518 against 517, the rounds 701 against 703,
+    # docs/drafts/h-splits.md).
     summary, events = saturation.summary, saturation.events
     batteries = summary["interceptors"]["by_battery"]
-    assert (batteries["laser"]["fired"], batteries["laser"]["kills"]) == (47, 35)
-    assert (batteries["jammer"]["fired"], batteries["jammer"]["defeats"]) == (115, 51)
+    assert (batteries["laser"]["fired"], batteries["laser"]["kills"]) == (45, 34)
+    assert (batteries["jammer"]["fired"], batteries["jammer"]["defeats"]) == (111, 50)
     assert batteries["jammer"]["kills"] == 0
     defeats = events[events["kind"] == "defeat"]
     assert (defeats["value"] == 0).sum() == summary["threats"]["defeated"] == 24
-    assert (defeats["value"] == 1).sum() == summary["threats"]["turned_away"] == 27
+    assert (defeats["value"] == 1).sum() == summary["threats"]["turned_away"] == 26
     # A laser kill is a dwell that ended on its locked target.
     dwells = events[(events["kind"] == "dwell_end") & (events["battery"] == "laser")]
     assert len(dwells) == batteries["laser"]["fired"]
@@ -46,10 +52,10 @@ def test_saturation_summary_has_the_two_new_layer_rows(saturation):
     layers = saturation.summary["layers"]
     assert list(layers) == ["medium_range", "short_range", "gun", "directed_energy",
                             "electronic_attack"]
-    assert layers["directed_energy"] == {"batteries": 1, "fired": 47, "kills": 35,
-                                         "pk_per_shot": 0.745, "cost_usd": 470.0}
-    assert layers["electronic_attack"] == {"batteries": 1, "fired": 115, "kills": 51,
-                                           "pk_per_shot": 0.443, "cost_usd": 115.0}
+    assert layers["directed_energy"] == {"batteries": 1, "fired": 45, "kills": 34,
+                                         "pk_per_shot": 0.756, "cost_usd": 450.0}
+    assert layers["electronic_attack"] == {"batteries": 1, "fired": 111, "kills": 50,
+                                           "pk_per_shot": 0.45, "cost_usd": 111.0}
 
 
 def test_defeated_drones_fall_or_turn_away_in_the_truth(saturation):

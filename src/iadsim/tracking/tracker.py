@@ -63,7 +63,7 @@ Tracking and Navigation, 2001, sec. 11.6):
   coast_timeout``, by its misses with ``deletion: misses``, below), when its predicted
   position sigma (root of the trace of its position covariance) exceeds
   ``max_position_sigma_m``, or when the battle manager assesses it killed.
-* Deletion by misses (``deletion: misses``, the default), instead of the coast timeout
+* Deletion by misses (``deletion: misses``), instead of the coast timeout
   for confirmed tracks: each confirmed track counts, radar by radar, the scans in a row
   that held it in their coverage (as for confirmation, :meth:`_covered`) and gave it no
   report, from the radar's last report of it; it is deleted once every radar that has
@@ -82,7 +82,8 @@ Tracking and Navigation, 2001, sec. 11.6):
   without an update), a miss counted only where a radar could have seen the track: a true track of
   detection probability ``P_D`` is lost in a given window of scans with probability
   ``(1 - P_D)^deletion_misses`` (0.28^6 = 5e-4 at P_D = 0.72), whatever the revisit.
-* Deletion by the probability of the misses (``deletion: miss_probability``): as by
+* Deletion by the probability of the misses (``deletion: miss_probability``, the
+  default, with ``max_position_sigma_m`` 50 km): as by
   misses, but each radar's run that deletes is the shortest whose probability under the
   track's own detection probability by that radar (its faded hit ratio over its covered
   looks while confirmed, with a beta prior, folded in only at a report) is at most
