@@ -30,7 +30,8 @@ VELOCITY = np.array([-220.0, 0.0, 0.0])
 #: Settings of these tests: M of N confirmation (no score veto: the deletion alone is
 #: tested), an airliner's process noise (the covariance bound left to its own test).
 SETTINGS = {"confirmation": "m_of_n", "confirm_hits": 3, "confirm_window": 4,
-            "process_noise_mps2": 5.0, "max_target_speed_mps": 400.0}
+            "process_noise_mps2": 5.0, "max_target_speed_mps": 400.0,
+            "deletion": "misses", "max_position_sigma_m": 10_000.0}
 
 
 def radar(name: str, revisit_s: float = REVISIT_S, **more) -> dict:
@@ -122,7 +123,7 @@ def target_tracks(log: EventLog) -> list[int]:
 
 
 def test_the_option_is_checked():
-    assert Tracking().deletion in ("coast_timeout", "misses")
+    assert Tracking().deletion == "miss_probability"
     assert Tracking().deletion_misses == 6
     with pytest.raises(ValueError, match="deletion\n"):
         Tracking(deletion="score")
@@ -131,7 +132,7 @@ def test_the_option_is_checked():
 
 
 @pytest.mark.parametrize(("field", "value", "expected"), [
-    ("deletion", "score", "'coast_timeout' or 'misses'"),
+    ("deletion", "score", "'coast_timeout', 'misses' or 'miss_probability'"),
     ("deletion_misses", 0, "greater than or equal to 1"),
     ("deletion_misses", 2.5, "integer")])
 def test_a_bad_deletion_setting_is_one_line_naming_the_field(field, value, expected):

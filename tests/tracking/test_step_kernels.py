@@ -183,9 +183,9 @@ def table_of(tracker):
 
 
 SETTINGS = [
-    {},  # the defaults: M of N and score, deletion by misses
+    {"deletion": "misses"},  # the default M of N and score, deletion by misses
     {"confirmation": "score", "deletion": "coast_timeout"},
-    {"confirmation": "m_of_n", "one_plot_misses": 1, "deletion_misses": 2},
+    {"confirmation": "m_of_n", "one_plot_misses": 1, "deletion": "misses", "deletion_misses": 2},
 ]
 
 

@@ -824,8 +824,8 @@ class Tracking(StrictModel):
         30.0, description="A confirmed track not updated for this long is deleted (with "
         "deletion: misses, an outer bound, stretched to (deletion_misses + 1) revisits of "
         "the slowest radar that has reported it).")
-    deletion: Literal["coast_timeout", "misses"] = Field(
-        "misses", description="How a confirmed track is deleted besides "
+    deletion: Literal["coast_timeout", "misses", "miss_probability"] = Field(
+        "miss_probability", description="How a confirmed track is deleted besides "
         "max_position_sigma_m and kill assessment: 'coast_timeout' (not updated for "
         "coast_timeout_s) or 'misses' (by the evidence: once every radar that has reported "
         "it and holds it in its coverage has missed it deletion_misses scans in a row, and "
@@ -833,10 +833,21 @@ class Tracking(StrictModel):
         "deleted by max_position_sigma_m or by coast_timeout_s stretched to "
         "(deletion_misses + 1) revisits of the slowest radar that has reported it). 30 s "
         "is three scans of a 10 s radar, two once the third scan's report is in flight: "
-        "at a Pd of 0.72 two misses in a row come every few minutes. 'misses' is the "
-        "default since h-splits: at Pd 0.72 it splits 18 of 30 aircraft where the timeout "
-        "split 26 (benchmarks/recorded_traffic.py, seed 7), and layered-defense (seeds "
-        "1-4) kills, leaks and fires the same (benchmarks/deletion_outcomes.py).")
+        "at a Pd of 0.72 two misses in a row come every few minutes. 'misses' (the "
+        "default before 'miss_probability'): at Pd 0.72 it splits 18 of 30 aircraft "
+        "where the timeout split 26 (benchmarks/recorded_traffic.py, seed 7), and "
+        "layered-defense (seeds 1-4) kills, leaks and fires the same "
+        "(benchmarks/deletion_outcomes.py). "
+        "'miss_probability': as 'misses', but each radar's run of misses that deletes is "
+        "the shortest whose probability under the track's own detection probability by "
+        "that radar (its hit ratio over its covered looks, with a prior) is at most "
+        "deletion_probability: ceil(ln(deletion_probability) / ln(1 - P_D)) "
+        "(iadsim.tracking.deletion). 'miss_probability' is the default since h-splits "
+        "(with max_position_sigma_m 50 km): at Pd 0.72 it splits 7 of 30 aircraft where "
+        "'misses' split 18 (benchmarks/recorded_traffic.py, seeds 7 and 8); "
+        "layered-defense (seeds 1-4), attrition (seed 1) and the 1,000-threat raid (seeds "
+        "1-2) kill, leak and fire the same, saturation (seeds 1-3) within one (233 kills "
+        "against 234; docs/drafts/h-splits.md).")
     deletion_misses: int = Field(
         6, ge=1, le=100, description="deletion: misses: scans in a row in a radar's "
         "coverage with no report of a confirmed track, by every radar that has reported it "
@@ -844,6 +855,25 @@ class Tracking(StrictModel):
         "with probability (1 - p)^deletion_misses (0.28^6 = 5e-4 at p = 0.72); a "
         "vanished target's track lives deletion_misses revisits of the slowest such radar "
         "(at least coast_timeout_s).")
+    deletion_probability: float = Field(
+        1e-4, gt=0.0, lt=1.0, allow_inf_nan=False, description="deletion: "
+        "miss_probability: a confirmed track is deleted once the probability that a live "
+        "target of its estimated detection probability P_D gives its run of misses, (1 - "
+        "P_D)^misses, is at most this, by every radar that has reported it and covers it "
+        "(at 1e-4: 4 misses at P_D 0.9, 8 at 0.72, 14 at 0.5, 26 at 0.3); a live track is "
+        "deleted in a given window of looks with at most this probability.")
+    deletion_prior_detection_probability: float = Field(
+        0.7, gt=0.0, lt=1.0, allow_inf_nan=False, description="deletion: "
+        "miss_probability: the detection probability a confirmed track is credited with "
+        "before its own looks (the mean of the estimate's beta prior).")
+    deletion_prior_looks: float = Field(
+        4.0, gt=0.0, le=1_000.0, allow_inf_nan=False, description="deletion: "
+        "miss_probability: the weight of that prior, in looks.")
+    deletion_memory_looks: float = Field(
+        20.0, ge=1.0, le=100_000.0, allow_inf_nan=False, description="deletion: "
+        "miss_probability: the detection probability is estimated over about this many of "
+        "a radar's recent covered looks (each older look faded by 1 - 1 / this), so that "
+        "it follows the target's range.")
     segment_association: bool = Field(
         False, description="Track segment association (Yeom, Kirubarajan and Bar-Shalom "
         "2004): keep each confirmed track deleted by its misses, the coast timeout or the "
@@ -870,8 +900,13 @@ class Tracking(StrictModel):
         None, description="Velocity prior of a new track, 1 sigma per axis; default "
         "max_target_speed_mps / sqrt(3).")
     max_position_sigma_m: Positive = Field(
-        10_000.0, description="A track whose predicted position sigma (square root of the "
-        "trace of its position covariance) exceeds this is deleted.")
+        50_000.0, description="A track whose predicted position sigma (square root of the "
+        "trace of its position covariance) exceeds this is deleted. 50 km (10 km until "
+        "h-splits) is about the sigma a 10 s radar's track reaches at the default "
+        "process_noise_mps2 over the run of misses deletion: miss_probability allows at a "
+        "Pd of 0.5 (14 scans, 140 s: 30 x 140^1.5 m): a tighter bound overrides the "
+        "evidence (10 km is 3-4 misses; 30 km split 9 of 30 aircraft at Pd 0.72 where 50 "
+        "km split 7), a wider one only lets a vanished target's track coast longer.")
     merge_probability: Probability = Field(
         0.99, description="Two confirmed tracks whose state difference passes the "
         "chi-square test at this probability (6 degrees of freedom) ...")

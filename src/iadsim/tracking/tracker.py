@@ -63,7 +63,7 @@ Tracking and Navigation, 2001, sec. 11.6):
   coast_timeout``, by its misses with ``deletion: misses``, below), when its predicted
   position sigma (root of the trace of its position covariance) exceeds
   ``max_position_sigma_m``, or when the battle manager assesses it killed.
-* Deletion by misses (``deletion: misses``, the default), instead of the coast timeout
+* Deletion by misses (``deletion: misses``), instead of the coast timeout
   for confirmed tracks: each confirmed track counts, radar by radar, the scans in a row
   that held it in their coverage (as for confirmation, :meth:`_covered`) and gave it no
   report, from the radar's last report of it; it is deleted once every radar that has
@@ -82,6 +82,15 @@ Tracking and Navigation, 2001, sec. 11.6):
   without an update), a miss counted only where a radar could have seen the track: a true track of
   detection probability ``P_D`` is lost in a given window of scans with probability
   ``(1 - P_D)^deletion_misses`` (0.28^6 = 5e-4 at P_D = 0.72), whatever the revisit.
+* Deletion by the probability of the misses (``deletion: miss_probability``, the
+  default, with ``max_position_sigma_m`` 50 km): as by
+  misses, but each radar's run that deletes is the shortest whose probability under the
+  track's own detection probability by that radar (its faded hit ratio over its covered
+  looks while confirmed, with a beta prior, folded in only at a report) is at most
+  ``deletion_probability``: ``ceil(ln(deletion_probability) / ln(1 - P_D))`` (4 misses at
+  P_D 0.9, 14 at 0.5 for 1e-4), so a live track is deleted in a window of looks with the
+  same small probability whatever its P_D, and a track seen at every scan that vanishes
+  goes sooner (:mod:`iadsim.tracking.deletion`).
 * Duplicate merging: two confirmed tracks are one target when their state difference
   passes the chi-square test at ``merge_probability`` (6 degrees of freedom, covariance
   the sum of theirs: Bar-Shalom, Li, Kirubarajan 2001, sec. 8.3 without the
@@ -138,6 +147,7 @@ from iadsim.sensors.coverage_geometry import coverage_matrix, coverage_table
 from iadsim.sensors.radar import DetectionBatch, RadarSite
 from iadsim.tracking import (
     assignment_pass,
+    deletion,
     imm,
     imm_kernels,
     kalman,
@@ -195,6 +205,10 @@ SCORE_COLUMNS = ("score",)
 #: missed it by radar (n, radars), and whether that radar's last scan held it in its
 #: coverage (n, radars).
 DELETION_COLUMNS = ("missed_scans", "covering")
+#: Columns kept only with ``deletion: miss_probability``: each confirmed track's covered
+#: looks and detections by radar (faded counts, (n, radars)) and the run of misses that
+#: deletes it (n, radars) (:mod:`iadsim.tracking.deletion`).
+DETECTION_COLUMNS = ("covered_looks", "detected_looks", "misses_to_delete")
 #: Columns kept only with ``bias_estimation``: each track's last raw plot from each radar
 #: (n, radars, 3), its time, Jacobian by (range, azimuth, elevation) and covariance.
 BIAS_COLUMNS = ("plot_position_m", "plot_time_s", "plot_jacobian", "plot_cov_m2")
@@ -366,7 +380,14 @@ class CentralTracker:
         #: the scenario has them: their plots are taken out of the scans before fusing.
         self.registration: ReferenceRegistration | None = None
         #: Confirmed tracks deleted by their misses in coverage (``deletion: misses``).
-        self._delete_by_misses = settings.deletion == "misses"
+        self._delete_by_misses = settings.deletion in ("misses", "miss_probability")
+        #: ... each radar's run allowed by the probability of the misses under the track's
+        #: own detection probability (``deletion: miss_probability``).
+        self._delete_by_probability = settings.deletion == "miss_probability"
+        self._log_deletion_probability = float(np.log(settings.deletion_probability))
+        self._detection_memory = 1.0 - 1.0 / settings.deletion_memory_looks
+        self._prior_misses_to_delete = int(deletion.misses_to_delete(
+            settings.deletion_prior_detection_probability, settings.deletion_probability))
         self._site_revisit_s = np.array([site.revisit_s for site in sites], dtype=float)
         #: Recently deleted confirmed tracks a new track may re-join
         #: (``segment_association``; :mod:`iadsim.tracking.segments`).
@@ -385,6 +406,7 @@ class CentralTracker:
         self._columns = (TABLE_COLUMNS + (IMM_COLUMNS if self._imm else ())
                          + (SCORE_COLUMNS if self._score else ())
                          + (DELETION_COLUMNS if self._delete_by_misses else ())
+                         + (DETECTION_COLUMNS if self._delete_by_probability else ())
                          + (BIAS_COLUMNS if self.bias_estimator is not None else ()))
         #: ``association_cost: likelihood``: pairs priced by G_L - d^2 - ln|S|
         #: (:func:`iadsim.tracking.association.likelihood_gain`), not G - d^2.
@@ -406,6 +428,7 @@ class CentralTracker:
         self._miss_score = score.miss_score(settings.score_detection_probability)
         self._no_missed_scans = np.zeros((0, radars), dtype=np.int32)
         self._no_covering = np.zeros((0, radars), dtype=bool)
+        self._no_misses_to_delete = np.zeros((0, radars), dtype=np.int32)
         #: Each radar's instrumented range plus the candidates' margin (m).
         self._site_reach_m = np.array([site.max_range_m for site in sites],
                                       dtype=float) + COVERAGE_MARGIN_M
@@ -429,6 +452,9 @@ class CentralTracker:
         self.score = np.zeros(0)
         self.missed_scans = np.zeros((0, radars), dtype=np.int32)
         self.covering = np.zeros((0, radars), dtype=bool)
+        self.covered_looks = np.zeros((0, radars))
+        self.detected_looks = np.zeros((0, radars))
+        self.misses_to_delete = np.zeros((0, radars), dtype=np.int32)
         self.plot_position_m = np.zeros((0, radars, 3))
         self.plot_time_s = np.zeros((0, radars))
         self.plot_jacobian = np.zeros((0, radars, 3, 3))
@@ -455,8 +481,9 @@ class CentralTracker:
             "kind_confidence": 0.0, "imm_state": 0.0, "imm_covariance": 0.0,
             "mode_probability": self._imm_entry_mode_probability, "imm_active": False,
             "score": np.log(settings.new_target_density_ratio), "missed_scans": 0,
-            "covering": False, "plot_position_m": 0.0, "plot_time_s": -np.inf,
-            "plot_jacobian": 0.0, "plot_cov_m2": 0.0}
+            "covering": False, "covered_looks": 0.0, "detected_looks": 0.0,
+            "misses_to_delete": self._prior_misses_to_delete, "plot_position_m": 0.0,
+            "plot_time_s": -np.inf, "plot_jacobian": 0.0, "plot_cov_m2": 0.0}
         #: A new track's velocity covariance: the velocity prior, per axis.
         self._velocity_prior_cov = np.eye(3) * self.initial_speed_sigma_mps**2
 
@@ -907,6 +934,14 @@ class CentralTracker:
         ``coast_timeout_s`` is deleted (one lost sooner, by a fast radar's misses, is
         deleted by :meth:`drop` once that long)."""
         settings = self.settings
+        if self._delete_by_probability:
+            deletion.fold_detections(
+                self.status, self.last_update_by_radar_s, self.missed_scans, scan_time,
+                radars, position, self._site_position, self._site_rotation,
+                self._site_coverage, self.ground_elevation_m, self.covered_looks,
+                self.detected_looks, self.misses_to_delete, self._detection_memory,
+                settings.deletion_prior_detection_probability, settings.deletion_prior_looks,
+                self._log_deletion_probability)
         doomed, any_doomed = pass_kernels.count_misses(
             self.status, self.hits, self.misses, self.score if self._score else self.time_s,
             self.last_update_by_radar_s, self.last_update_s,
@@ -917,9 +952,16 @@ class CentralTracker:
             int(settings.confirm_window - settings.confirm_hits), self._score,
             self._score_decides, self._miss_score, float(self._delete_score),
             self._delete_by_misses, int(settings.deletion_misses),
-            float(settings.coast_timeout_s))
+            float(settings.coast_timeout_s), self._misses_to_delete())
         if any_doomed:
             self._remove(float(scan_time.max()), doomed)
+
+    def _misses_to_delete(self) -> np.ndarray:
+        """Each confirmed track's run of misses that deletes it, by radar (n, radars), with
+        ``deletion: miss_probability``; otherwise an empty (0, radars) array, and the
+        kernels use ``deletion_misses``."""
+        return (self.misses_to_delete if self._delete_by_probability
+                else self._no_misses_to_delete)
 
     def _hopeless(self, rows: np.ndarray, misses: np.ndarray,
                   track_score: np.ndarray | None) -> np.ndarray:
@@ -2007,7 +2049,7 @@ class CentralTracker:
             by_misses, self.last_update_by_radar_s,
             self.missed_scans if by_misses else self._no_missed_scans,
             self.covering if by_misses else self._no_covering,
-            self._site_revisit_s, int(settings.deletion_misses))
+            self._site_revisit_s, int(settings.deletion_misses), self._misses_to_delete())
         killed = None
         if killed_track_ids is not None and killed_track_ids.size:
             if rejoined:
@@ -2127,6 +2169,10 @@ class CentralTracker:
             later = self.last_update_by_radar_s[gone_row] > self.last_update_by_radar_s[keep_row]
             self.missed_scans[keep_row, later] = self.missed_scans[gone_row, later]
             self.covering[keep_row, later] = self.covering[gone_row, later]
+            if self._delete_by_probability:  # ... and its detection counts
+                for name in ("covered_looks", "detected_looks", "misses_to_delete"):
+                    column = getattr(self, name)
+                    column[keep_row, later] = column[gone_row, later]
         self.last_update_by_radar_s[keep_row] = np.maximum(
             self.last_update_by_radar_s[keep_row], self.last_update_by_radar_s[gone_row])
         best_row = gone_row if best == gone else keep_row
