@@ -440,8 +440,8 @@ def associate_scan(state: np.ndarray, covariance: np.ndarray, time_s: np.ndarray
     tracks' plots are scored (their false-alarm constants and ``polar`` (k, 3) then
     gathered); ``coasting_cost``: whether the pairs are priced by ``coasting_likelihood``
     (:func:`add_coasting_excess`, of the radars' ``site_revisit_s`` and
-    ``coast_free_revisits``). Returns, in order: 1 when done, 0 when the caller must take the general
-    way (the candidates are not in order, the gate needs the general gating, or a
+    ``coast_free_revisits``). Returns, in order: 1 when done, 0 when the caller must take
+    the general way (the candidates are not in order, the gate needs the general gating, or a
     cluster the sparse solver; nothing else is then meaningful); the pair tests made
     (for the crowd counters); the assigned pairs' track rows and reports (p,); which
     stand after the check in turn (p,); the tentative tracks among the pairs and their
