@@ -3,8 +3,8 @@ calls (:mod:`iadsim.tracking.assignment_pass`) give, bit for bit, what the gener
 (NumPy and the smaller kernels) gives: the 3 x 3 solve and log determinant against
 NumPy's LAPACK on random matrices, and a run of ``layered-defense`` (clutter, several
 radars at several look times a step, tentative tracks whose later reports fail the gate
-in turn or come after misses) where both ways must log the same events and leave the
-same tracks."""
+in turn or come after misses, and under ``coasting_likelihood`` tracks that coast past
+their allowance) where both ways must log the same events and leave the same tracks."""
 
 from __future__ import annotations
 
@@ -54,13 +54,21 @@ def short_layered_defense() -> Scenario:
         {**scenario.model_dump(), "sim": {**scenario.sim.model_dump(), "duration_s": 240.0}})
 
 
+@pytest.mark.parametrize("association_cost", ["distance", "coasting_likelihood"])
 def test_a_run_with_the_compiled_pass_equals_the_general_way(short_layered_defense,
-                                                            monkeypatch):
+                                                            association_cost, monkeypatch):
     """240 s of layered-defense, seed 2: the same events and tracks with the compiled pass
     as without it; and the pass did the work (every call of its kind), including
     tentative tracks' later reports that fail the gate in turn and misses before a
-    report, which the check must see."""
-    seen = {"calls": 0, "fused": 0, "rejected": 0, "missed": 0}
+    report, which the check must see. Under ``coasting_likelihood`` (the default) the
+    pass also prices the coasting candidates' pairs (``max(ln|S| - ln|S_ref|, 0)``):
+    candidates coast in many of its calls, and in the general way's run the pricing
+    changes some gated pairs' distances, so the equality covers it."""
+    scenario = Scenario.model_validate({
+        **short_layered_defense.model_dump(),
+        "tracking": {**short_layered_defense.tracking.model_dump(),
+                     "association_cost": association_cost}})
+    seen = {"calls": 0, "fused": 0, "rejected": 0, "missed": 0, "coasting": 0}
     associate = assignment_pass.associate_scan
 
     def counted(*arguments):
@@ -69,19 +77,47 @@ def test_a_run_with_the_compiled_pass_equals_the_general_way(short_layered_defen
         seen["fused"] += int(result[0])
         seen["rejected"] += int((~result[4]).any())
         seen["missed"] += int(result[7])
+        time_s, last_update_by_radar_s = arguments[2], arguments[7]
+        rows, row_slice, slice_time = arguments[12], arguments[13], arguments[14]
+        coasting_cost, site_revisit_s, coast_free_revisits = arguments[-3:]
+        if coasting_cost:
+            coasting, _ = assignment_pass.coasting_candidates(
+                rows, slice_time[row_slice], time_s, last_update_by_radar_s, site_revisit_s,
+                coast_free_revisits)
+            seen["coasting"] += int(coasting.any())
+        return result
+
+    priced = {"calls": 0, "pairs": 0}
+    coast_pricing = CentralTracker._coast_pricing
+
+    def counted_pricing(self, rows, row_time, measurement_cov, pair_row, pair_measurement,
+                        distance2, pricing):
+        result = coast_pricing(self, rows, row_time, measurement_cov, pair_row,
+                               pair_measurement, distance2, pricing)
+        priced["calls"] += 1
+        priced["pairs"] += int((result[0] != distance2).sum())
         return result
 
     with monkeypatch.context() as patch:
         patch.setattr(assignment_pass, "associate_scan", counted)
-        result = iadsim.run(short_layered_defense, seed=2)
+        patch.setattr(CentralTracker, "_coast_pricing", None)  # must not be called
+        result = iadsim.run(scenario, seed=2)
     with monkeypatch.context() as patch:
         patch.setattr(CentralTracker, "_fused_pass", False)
         patch.setattr(assignment_pass, "associate_scan", None)  # must not be called
-        reference = iadsim.run(short_layered_defense, seed=2)
+        patch.setattr(CentralTracker, "_coast_pricing", counted_pricing)
+        reference = iadsim.run(scenario, seed=2)
     assert seen["calls"] > 200
     assert seen["fused"] == seen["calls"]
     assert seen["rejected"] > 0
     assert seen["missed"] > 0
+    if association_cost == "coasting_likelihood":
+        assert seen["coasting"] > seen["calls"] // 2
+        assert priced["calls"] == seen["calls"]
+        assert priced["pairs"] > 0
+    else:
+        assert seen["coasting"] == 0
+        assert priced["calls"] == 0
     assert (result.events["kind"] == "track_confirm").sum() >= 5
     assert result.events.equals(reference.events)
     assert result.tracks.equals(reference.tracks)

@@ -19,6 +19,8 @@ candidates' predictions are :func:`kalman._predict_position_into`'s expressions 
 out in the loop (a compiled call per candidate, its arrays passed field by field, cost
 more than the arithmetic). The
 logarithm and cosine of the plots' false-alarm density stay NumPy's (the caller's).
+Under ``association_cost: coasting_likelihood`` the coasting candidates' pairs are priced
+here as :meth:`CentralTracker._coast_pricing` prices them (:func:`add_coasting_excess`).
 Cases these kernels do not cover (a crowd the general gate or solver must handle, the
 IMM, the likelihood cost, the bias estimation) go the general way, unchanged.
 """
@@ -38,6 +40,7 @@ from iadsim.tracking.kalman import (
     _update_one_into,
     combine_measurements,
 )
+from iadsim.tracking.kernels import pair_log_determinant, predict_candidate_positions
 from iadsim.tracking.pass_kernels import (
     TENTATIVE,
     assign_confirmed_first,
@@ -304,6 +307,109 @@ def gated_in_turn(track_rows: np.ndarray, report_time: np.ndarray, taken: np.nda
 
 
 @njit(cache=True)
+def coasting_candidates(rows: np.ndarray, row_time: np.ndarray, time_s: np.ndarray,
+                        last_update_by_radar_s: np.ndarray, site_revisit_s: np.ndarray,
+                        coast_free_revisits: float) -> tuple[np.ndarray, np.ndarray]:
+    """:meth:`CentralTracker._coasting` of the candidates ``rows`` at ``row_time`` (v,):
+    whether each coasts past ``coast_free_revisits`` revisits of the radar that last
+    updated it (the first of the latest in ``last_update_by_radar_s``, as ``np.argmax``)
+    and its reference time, its track's time plus that allowance. (v,) each."""
+    candidates = rows.size
+    coasting = np.empty(candidates, dtype=np.bool_)
+    reference_time = np.empty(candidates)
+    radars = last_update_by_radar_s.shape[1]
+    for v in range(candidates):
+        row = rows[v]
+        last_radar = 0
+        best = last_update_by_radar_s[row, 0]
+        if best == best:  # np.argmax: the first NaN, else the first of the largest
+            for radar in range(1, radars):
+                value = last_update_by_radar_s[row, radar]
+                if value != value:
+                    last_radar = radar
+                    break
+                if value > best:
+                    last_radar, best = radar, value
+        allowance = coast_free_revisits * site_revisit_s[last_radar]
+        coasting[v] = row_time[v] - time_s[row] > allowance
+        reference_time[v] = time_s[row] + allowance
+    return coasting, reference_time
+
+
+@njit(cache=True)
+def add_coasting_excess(distance2: np.ndarray, pair_row: np.ndarray,
+                        pair_measurement: np.ndarray, rows: np.ndarray, row_time: np.ndarray,
+                        measurement_cov: np.ndarray, state: np.ndarray,
+                        covariance: np.ndarray, time_s: np.ndarray, hits: np.ndarray,
+                        last_update_by_radar_s: np.ndarray, site_revisit_s: np.ndarray,
+                        coast_free_revisits: float, one_plot_velocity_variance: float,
+                        acceleration_sigma_mps2: float) -> bool:
+    """``association_cost: coasting_likelihood``: add to the gated pairs' ``distance2``
+    (in place) of the candidates ``rows`` (v,) at ``row_time`` (v,) that coast
+    (:func:`coasting_candidates`) the excess ``max(ln|S| - ln|S_ref|, 0)`` of
+    :func:`association.coasting_distance2`, bit for bit as
+    :meth:`CentralTracker._coast_pricing` computes it: both covariances from
+    :func:`kernels.predict_candidate_positions` (no known acceleration), to the report's
+    time and to the reference time, and their ``ln|S|`` from
+    :func:`kernels.pair_log_determinant`; ``distance2 + max(difference, 0)`` with
+    ``np.maximum``'s NaN. ``pair_row`` indexes the candidates, ``pair_measurement`` the
+    reports of ``measurement_cov``. Returns whether any candidate coasts."""
+    coasting, reference_time = coasting_candidates(rows, row_time, time_s,
+                                                   last_update_by_radar_s, site_revisit_s,
+                                                   coast_free_revisits)
+    count = 0
+    local = np.full(rows.size, -1, dtype=np.intp)
+    for v in range(rows.size):
+        if coasting[v]:
+            local[v] = count
+            count += 1
+    if count == 0:
+        return False
+    coasting_rows = np.empty(count, dtype=np.intp)
+    coasting_now = np.empty(count)
+    coasting_reference = np.empty(count)
+    for v in range(rows.size):
+        if coasting[v]:
+            coasting_rows[local[v]] = rows[v]
+            coasting_now[local[v]] = row_time[v]
+            coasting_reference[local[v]] = reference_time[v]
+    pairs = 0
+    for pair in range(pair_row.size):
+        if coasting[pair_row[pair]]:
+            pairs += 1
+    if pairs == 0:
+        return True
+    priced = np.empty(pairs, dtype=np.intp)
+    pair_candidate = np.empty(pairs, dtype=np.intp)
+    pair_report = np.empty(pairs, dtype=np.intp)
+    index = 0
+    for pair in range(pair_row.size):
+        if coasting[pair_row[pair]]:
+            priced[index] = pair
+            pair_candidate[index] = local[pair_row[pair]]
+            pair_report[index] = pair_measurement[pair]
+            index += 1
+    no_acceleration = np.zeros((0, 3))
+    now_cov = predict_candidate_positions(state, covariance, time_s, hits, coasting_rows,
+                                          coasting_now, one_plot_velocity_variance,
+                                          acceleration_sigma_mps2, no_acceleration)[1]
+    reference_cov = predict_candidate_positions(state, covariance, time_s, hits,
+                                                coasting_rows, coasting_reference,
+                                                one_plot_velocity_variance,
+                                                acceleration_sigma_mps2, no_acceleration)[1]
+    log_determinant = pair_log_determinant(now_cov, measurement_cov, pair_candidate,
+                                           pair_report)
+    reference_log_determinant = pair_log_determinant(reference_cov, measurement_cov,
+                                                     pair_candidate, pair_report)
+    for index in range(pairs):
+        difference = log_determinant[index] - reference_log_determinant[index]
+        if not difference >= 0.0 and difference == difference:  # np.maximum(., 0.0)
+            difference = 0.0
+        distance2[priced[index]] = distance2[priced[index]] + difference
+    return True
+
+
+@njit(cache=True)
 def associate_scan(state: np.ndarray, covariance: np.ndarray, time_s: np.ndarray,
                    hits: np.ndarray, status: np.ndarray, kind_index: np.ndarray,
                    kind_confidence: np.ndarray, last_update_by_radar_s: np.ndarray,
@@ -319,7 +425,8 @@ def associate_scan(state: np.ndarray, covariance: np.ndarray, time_s: np.ndarray
                    site_position_m: np.ndarray, site_rotation: np.ndarray,
                    site_coverage: np.ndarray, ground_elevation_m: float, scored: bool,
                    radar_of: np.ndarray, false_alarm_constant: np.ndarray,
-                   polar: np.ndarray) -> tuple:
+                   polar: np.ndarray, coasting_cost: bool, site_revisit_s: np.ndarray,
+                   coast_free_revisits: float) -> tuple:
     """Predict, gate and assign one pass's candidates, and check the tentative tracks'
     later reports: :meth:`CentralTracker._assign_and_update` up to its score and update,
     in one call, without writing the table.
@@ -331,8 +438,10 @@ def associate_scan(state: np.ndarray, covariance: np.ndarray, time_s: np.ndarray
     (``scan_time_s``, ``scan_position``, ``radars``) count a tentative track's misses
     before its first report here (:meth:`_alive_at`); ``scored``: whether the tentative
     tracks' plots are scored (their false-alarm constants and ``polar`` (k, 3) then
-    gathered). Returns, in order: 1 when done, 0 when the caller must take the general
-    way (the candidates are not in order, the gate needs the general gating, or a
+    gathered); ``coasting_cost``: whether the pairs are priced by ``coasting_likelihood``
+    (:func:`add_coasting_excess`, of the radars' ``site_revisit_s`` and
+    ``coast_free_revisits``). Returns, in order: 1 when done, 0 when the caller must take
+    the general way (the candidates are not in order, the gate needs the general gating, or a
     cluster the sparse solver; nothing else is then meaningful); the pair tests made
     (for the crowd counters); the assigned pairs' track rows and reports (p,); which
     stand after the check in turn (p,); the tentative tracks among the pairs and their
@@ -376,7 +485,7 @@ def associate_scan(state: np.ndarray, covariance: np.ndarray, time_s: np.ndarray
                                                  + covariance[row, 3 + i, j])
                                          + dt * dt * velocity)
             position_cov[v, i, i] += q * magnitude * magnitude * magnitude / 3.0
-    (tracks, _, _, _, tests, _, pair_measurement, distance2, pair_track, gated) = (
+    (tracks, _, _, _, tests, pair_row, pair_measurement, distance2, pair_track, gated) = (
         gate_candidates_by_slice(position, position_cov, rows, row_slice, measurement,
                                  measurement_cov, report_slice, slice_time.size, table_size,
                                  gate_threshold, max_pairs_per_track, brute_force_pairs,
@@ -385,7 +494,16 @@ def associate_scan(state: np.ndarray, covariance: np.ndarray, time_s: np.ndarray
         return (0, 0, empty_index, empty_index, np.zeros(0, dtype=np.bool_), empty_index,
                 np.zeros(0, dtype=np.int64), False, empty_index, empty, empty, empty, empty,
                 empty)
-    # _associate: the gain G - d^2 (nudged), both passes in one call.
+    if coasting_cost:  # CentralTracker._coast_pricing: the coasting candidates' excess
+        row_time = np.empty(candidates)
+        for v in range(candidates):
+            row_time[v] = slice_time[row_slice[v]]
+        distance2 = distance2.copy()
+        add_coasting_excess(distance2, pair_row, pair_measurement, rows, row_time,
+                            measurement_cov, state, covariance, time_s, hits,
+                            last_update_by_radar_s, site_revisit_s, coast_free_revisits,
+                            one_plot_velocity_variance, acceleration_sigma_mps2)
+    # _associate: the gain G - D (nudged; D = d^2 unless priced), both passes in one call.
     pairs = pair_track.size
     gain = np.empty(pairs)
     pair_slot = np.empty(pairs, dtype=np.intp)

@@ -1106,10 +1106,7 @@ class CentralTracker:
         ``misses``: the scans' times, the tracks' positions at them and their radars (as
         :meth:`_count_misses` takes them): a tentative track that their misses would have
         deleted before its first report here takes none (:meth:`_alive_at`)."""
-        if self._fused_pass and not (self._coasting_cost and self._coasting(
-                rows, slice_time[row_slice])[0].any()):
-            # Under coasting_likelihood a scan whose candidates are all on schedule is
-            # priced as by distance (S_ref = S), which the compiled pass computes.
+        if self._fused_pass:
             taken = self._assign_and_update_fused(
                 rows, row_slice, slice_time, measurement, measurement_cov, report_slice,
                 slot_of, radar_of, slots, polar, misses)
@@ -1208,8 +1205,8 @@ class CentralTracker:
     def _fused_pass(self) -> bool:
         """Whether :meth:`_assign_and_update` takes the compiled pass
         (:mod:`iadsim.tracking.assignment_pass`): constant velocity (or ballistic),
-        the distance cost (or coasting_likelihood when no candidate coasts: see
-        :meth:`_assign_and_update`), no bias estimation."""
+        the distance or coasting_likelihood cost (the latter's pricing computed in the
+        pass, as :meth:`_coast_pricing` computes it), no bias estimation."""
         return not (self._imm or self._likelihood_cost or self.bias_estimator is not None)
 
     @cached_property
@@ -1248,7 +1245,8 @@ class CentralTracker:
             MOST_SMALL_SLICE_TESTS, DENSE_ASSIGNMENT_SIZE, misses is not None, scan_time,
             scan_position, radars, self._site_position, self._site_rotation,
             self._site_coverage, self.ground_elevation_m, self._score, radar_of,
-            self._false_alarm_constant, _NO_POLAR if polar is None else polar)
+            self._false_alarm_constant, _NO_POLAR if polar is None else polar,
+            self._coasting_cost, self._site_revisit_s, float(settings.coast_free_revisits))
         if not done:
             return None
         self.crowd_limits.distances_computed += tests
