@@ -847,7 +847,7 @@ class Tracking(StrictModel):
         "'misses' split 18 (benchmarks/recorded_traffic.py, seeds 7 and 8); "
         "layered-defense (seeds 1-4), attrition (seed 1) and the 1,000-threat raid (seeds "
         "1-2) kill, leak and fire the same, saturation (seeds 1-3) within one (233 kills "
-        "against 234; docs/drafts/h-splits.md).")
+        "against 234; benchmarks/README.md, session 10).")
     deletion_misses: int = Field(
         6, ge=1, le=100, description="deletion: misses: scans in a row in a radar's "
         "coverage with no report of a confirmed track, by every radar that has reported it "
