@@ -1586,15 +1586,10 @@ class CentralTracker:
         # The IMM, or a report out of sequence: by track, time, report (a report is
         # taken once); each track's first pair and count; the runs of one track's reports
         # of one time (groups), updated round after round.
-        track_rows, taken, time_of, first, tracks, counts, group_start = (
-            pass_kernels.update_order(track_rows, taken, report_time, self.size))
-        combined, combined_cov = measurement[taken], measurement_cov[taken]
-        if group_start.size < track_rows.size:
-            combined, combined_cov = kalman.combine_measurements(group_start, combined,
-                                                                 combined_cov)
-        group_row, group_time = track_rows[group_start], time_of[group_start]
-        time_before = self.time_s[tracks]
-        vertical_speed_before = self.state[tracks, 5]
+        (track_rows, taken, time_of, first, tracks, counts, group_start, combined,
+         combined_cov, group_row, group_time, time_before, vertical_speed_before) = (
+            self._update_groups(track_rows, measurement, measurement_cov, taken,
+                                report_time))
         if group_start.size == tracks.size:
             self._update_round(group_row, group_time, combined, combined_cov)
         else:
@@ -1636,6 +1631,25 @@ class CentralTracker:
                                                        int(self.settings.confirm_hits))
         self._confirm(track_rows, taken, time_of, confirming, radar_of)
 
+    def _update_groups(self, track_rows: np.ndarray, measurement: np.ndarray,
+                       measurement_cov: np.ndarray, taken: np.ndarray,
+                       report_time: np.ndarray) -> tuple[np.ndarray, ...]:
+        """The pairs of an update put in order (by track, time, report;
+        :func:`pass_kernels.update_order`) and grouped: each track's reports of one time
+        combined into one measurement. Returns the sorted ``track_rows``, ``taken`` and
+        report times, each track's first pair, the tracks and their pair counts, each
+        group's start, combined measurement and covariance, row and time, and the tracks'
+        time and vertical speed before the update (for the smoothed acceleration)."""
+        track_rows, taken, time_of, first, tracks, counts, group_start = (
+            pass_kernels.update_order(track_rows, taken, report_time, self.size))
+        combined, combined_cov = measurement[taken], measurement_cov[taken]
+        if group_start.size < track_rows.size:
+            combined, combined_cov = kalman.combine_measurements(group_start, combined,
+                                                                 combined_cov)
+        return (track_rows, taken, time_of, first, tracks, counts, group_start, combined,
+                combined_cov, track_rows[group_start], time_of[group_start],
+                self.time_s[tracks], self.state[tracks, 5])
+
     def _update_late_first(self, track_rows: np.ndarray, measurement: np.ndarray,
                            measurement_cov: np.ndarray, taken: np.ndarray,
                            radar_of: np.ndarray, report_time: np.ndarray) -> None:
@@ -1647,15 +1661,10 @@ class CentralTracker:
         smoothing, the counts and the confirmations in one compiled call
         (:func:`pass_kernels.update_groups`)."""
         settings = self.settings
-        track_rows, taken, time_of, first, tracks, counts, group_start = (
-            pass_kernels.update_order(track_rows, taken, report_time, self.size))
-        combined, combined_cov = measurement[taken], measurement_cov[taken]
-        if group_start.size < track_rows.size:
-            combined, combined_cov = kalman.combine_measurements(group_start, combined,
-                                                                 combined_cov)
-        group_row, group_time = track_rows[group_start], time_of[group_start]
-        time_before = self.time_s[tracks]
-        vertical_speed_before = self.state[tracks, 5]
+        (track_rows, taken, time_of, first, tracks, counts, group_start, combined,
+         combined_cov, group_row, group_time, time_before, vertical_speed_before) = (
+            self._update_groups(track_rows, measurement, measurement_cov, taken,
+                                report_time))
         late = group_time < self.time_s[group_row]
         pending = late.nonzero()[0]
         while pending.size:  # round after round: each track's first group still pending
