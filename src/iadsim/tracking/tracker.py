@@ -1565,18 +1565,9 @@ class CentralTracker:
         if not self._imm:
             # Constant velocity (or ballistic): all of it in one compiled call, unless a
             # report is older than its track (then the general path below).
-            settings = self.settings
             sorted_rows, sorted_taken, time_of, confirming, done = pass_kernels.update_in_turn(
                 track_rows, taken, report_time, radar_of, measurement, measurement_cov,
-                self.state, self.covariance, self.time_s, self.hits, self.last_update_s,
-                self.last_update_by_radar_s, self.vertical_acceleration_mps2, self.status,
-                self.score if self._score else self.time_s,
-                self._score and not self._score_decides, self._score_decides,
-                float(self._confirm_score), int(settings.confirm_hits),
-                float(settings.process_noise_mps2),
-                bool(settings.ballistic_model and self._any_ballistic), self.kind_index,
-                self.kind_confidence, BALLISTIC, float(settings.ballistic_model_confidence),
-                GRAVITY_MPS2, ACCELERATION_SMOOTHING, ACCELERATION_BASELINE_S)
+                *self._update_table_arguments())
             if done:
                 self._confirm(sorted_rows, sorted_taken, time_of, confirming, radar_of)
             else:
@@ -1631,6 +1622,20 @@ class CentralTracker:
                                                        int(self.settings.confirm_hits))
         self._confirm(track_rows, taken, time_of, confirming, radar_of)
 
+    def _update_table_arguments(self) -> tuple:
+        """The track table's columns and the settings :func:`pass_kernels.update_in_turn`
+        and :func:`pass_kernels.update_groups` take after their pairs (the same tail)."""
+        settings = self.settings
+        return (self.state, self.covariance, self.time_s, self.hits, self.last_update_s,
+                self.last_update_by_radar_s, self.vertical_acceleration_mps2, self.status,
+                self.score if self._score else self.time_s,
+                self._score and not self._score_decides, self._score_decides,
+                float(self._confirm_score), int(settings.confirm_hits),
+                float(settings.process_noise_mps2),
+                bool(settings.ballistic_model and self._any_ballistic), self.kind_index,
+                self.kind_confidence, BALLISTIC, float(settings.ballistic_model_confidence),
+                GRAVITY_MPS2, ACCELERATION_SMOOTHING, ACCELERATION_BASELINE_S)
+
     def _update_groups(self, track_rows: np.ndarray, measurement: np.ndarray,
                        measurement_cov: np.ndarray, taken: np.ndarray,
                        report_time: np.ndarray) -> tuple[np.ndarray, ...]:
@@ -1679,16 +1684,8 @@ class CentralTracker:
                 self._known_acceleration(rows))
         confirming = pass_kernels.update_groups(
             track_rows, taken, time_of, first, tracks, counts, group_start, combined,
-            combined_cov, late, time_before, vertical_speed_before, radar_of, self.state,
-            self.covariance, self.time_s, self.hits, self.last_update_s,
-            self.last_update_by_radar_s, self.vertical_acceleration_mps2, self.status,
-            self.score if self._score else self.time_s,
-            self._score and not self._score_decides, self._score_decides,
-            float(self._confirm_score), int(settings.confirm_hits),
-            float(settings.process_noise_mps2),
-            bool(settings.ballistic_model and self._any_ballistic), self.kind_index,
-            self.kind_confidence, BALLISTIC, float(settings.ballistic_model_confidence),
-            GRAVITY_MPS2, ACCELERATION_SMOOTHING, ACCELERATION_BASELINE_S)
+            combined_cov, late, time_before, vertical_speed_before, radar_of,
+            *self._update_table_arguments())
         if confirming.any():
             self._confirm(track_rows, taken, time_of, confirming, radar_of)
 
