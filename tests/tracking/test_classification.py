@@ -12,6 +12,7 @@ from test_tracker import make_tracker, measure, site  # noqa: F401  (site: the r
 
 from iadsim.events import EventLog
 from iadsim.scenario.schema import Tracking
+from iadsim.tracking import classification
 from iadsim.tracking.classification import KINEMATIC_KINDS, classify
 from iadsim.tracking.tracker import CentralTracker
 
@@ -139,7 +140,6 @@ def test_compiled_classification_is_the_numpy_one_bit_for_bit():
     they were, and the ballistic flag is the table's."""
     from iadsim.tracking.classification import (
         ClassificationScratch,
-        classify_numpy,
         classify_table_rows,
     )
 
@@ -168,3 +168,32 @@ def test_compiled_classification_is_the_numpy_one_bit_for_bit():
         assert (table_kind[~selected] == -1).all() and (table_confidence[~selected] == 0.5).all()
         assert flag is (None if not selected.any() else bool((table_kind == 0).any()))
 
+
+def classify_numpy(velocity_mps: np.ndarray, height_m: np.ndarray,
+                   vertical_acceleration_mps2: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """The NumPy version of :func:`classify` (the reference its compiled calls reproduce
+    bit for bit), written as the tracker ran it before its compiled calls."""
+    kinds = classification
+    velocity = np.asarray(velocity_mps, dtype=float)
+    speed = np.maximum(np.sqrt(np.einsum("ij,ij->i", velocity, velocity)), 1e-3)
+    log_likelihood = (
+        _log_gaussian_reference(np.log(speed), kinds._SPEED_LOG_MEAN, kinds._SPEED_LOG_SIGMA)
+        + _log_gaussian_reference(np.asarray(height_m, dtype=float), kinds._HEIGHT_MEAN_M,
+                                  kinds._HEIGHT_SIGMA_M))
+    acceleration = np.asarray(vertical_acceleration_mps2, dtype=float)
+    known = np.isfinite(acceleration)
+    log_likelihood[known] += _log_gaussian_reference(
+        acceleration[known], kinds._VERTICAL_ACCELERATION_MEAN_MPS2,
+        kinds._VERTICAL_ACCELERATION_SIGMA_MPS2)
+    log_likelihood -= log_likelihood.max(axis=1, keepdims=True)
+    posterior = np.exp(log_likelihood)  # the most probable kind's is exactly 1
+    return (log_likelihood.argmax(axis=1).astype(np.int8),
+            1.0 / posterior.sum(axis=1))
+
+
+def _log_gaussian_reference(value: np.ndarray, mean: np.ndarray, sigma: np.ndarray
+                            ) -> np.ndarray:
+    """ln of the Gaussian density of each ``value`` (n,) under each kind's (k,) mean and
+    sigma: (n, k)."""
+    scaled = (value[:, None] - mean[None, :]) / sigma[None, :]
+    return -0.5 * scaled * scaled - np.log(sigma)[None, :]

@@ -18,9 +18,9 @@ two kinds). A ballistic missile in boost, before burnout, looks like nothing her
 
 The tracker classifies the tracks each scan pass updated, after every pass: that runs in
 compiled calls on the track table's rows (:func:`classify_table_rows`), bit for bit the
-NumPy of :func:`classify_numpy` (NumPy's own ``log`` and ``exp`` kept between the
-compiled calls: compiled code's C library ones differ in the last bit on a few per cent
-of arguments).
+NumPy reference kept in tests/tracking/test_classification.py (NumPy's own ``log`` and
+``exp`` kept between the compiled calls: compiled code's C library ones differ in the
+last bit on a few per cent of arguments).
 """
 
 from __future__ import annotations
@@ -267,30 +267,3 @@ def _any_kind(kind_index: np.ndarray, kind: int) -> bool:
             found = True
             break
     return found
-
-
-def classify_numpy(velocity_mps: np.ndarray, height_m: np.ndarray,
-                   vertical_acceleration_mps2: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """The NumPy version of :func:`classify` (the reference its compiled calls reproduce
-    bit for bit; kept for the tests)."""
-    velocity = np.asarray(velocity_mps, dtype=float)
-    speed = np.maximum(np.sqrt(np.einsum("ij,ij->i", velocity, velocity)), 1e-3)
-    log_likelihood = (_log_gaussian(np.log(speed), _SPEED_LOG_MEAN, _SPEED_LOG_SIGMA)
-                      + _log_gaussian(np.asarray(height_m, dtype=float), _HEIGHT_MEAN_M,
-                                      _HEIGHT_SIGMA_M))
-    acceleration = np.asarray(vertical_acceleration_mps2, dtype=float)
-    known = np.isfinite(acceleration)
-    log_likelihood[known] += _log_gaussian(acceleration[known],
-                                           _VERTICAL_ACCELERATION_MEAN_MPS2,
-                                           _VERTICAL_ACCELERATION_SIGMA_MPS2)
-    log_likelihood -= log_likelihood.max(axis=1, keepdims=True)
-    posterior = np.exp(log_likelihood)  # the most probable kind's is exactly 1
-    return (log_likelihood.argmax(axis=1).astype(np.int8),
-            1.0 / posterior.sum(axis=1))
-
-
-def _log_gaussian(value: np.ndarray, mean: np.ndarray, sigma: np.ndarray) -> np.ndarray:
-    """ln of the Gaussian density of each ``value`` (n,) under each kind's (k,) mean and
-    sigma: (n, k)."""
-    scaled = (value[:, None] - mean[None, :]) / sigma[None, :]
-    return -0.5 * scaled * scaled - np.log(sigma)[None, :]
