@@ -932,7 +932,9 @@ class CentralTracker:
         does not leaves the count, and marks the radar as not covering it. A track lost by
         its misses (above, every such radar) and not updated for more than
         ``coast_timeout_s`` is deleted (one lost sooner, by a fast radar's misses, is
-        deleted by :meth:`drop` once that long)."""
+        deleted by :meth:`drop` once that long). With ``deletion: miss_probability`` (the
+        default) the run is each radar's own (:meth:`_misses_to_delete`), from its
+        detections folded in first (:func:`deletion.fold_detections`)."""
         settings = self.settings
         if self._delete_by_probability:
             deletion.fold_detections(
