@@ -96,7 +96,8 @@ def engageability(picture: TrackPicture, time_to_go_s: np.ndarray, batteries: Ba
         frame.gaussian_radius_m(), ground_elevation_m, fire_control_track_age_s,
         table.kind, table.time_of_flight, table.envelope_scalars, check_radars,
         check_slots, arrays.battery_radars, arrays.on_remote,
-        arrays.free_slots(fire_control_radars), need, *arrays.coverage, arrays.limited)
+        arrays.free_slots(fire_control_radars), need, *arrays.coverage, arrays.limited,
+        NO_PRUNING)
     return Engageability(feasible, t_intercept, point)
 
 
@@ -175,10 +176,12 @@ def _engageability_with_radars(
         free_slots: np.ndarray, need_slots: np.ndarray, radar_position: np.ndarray,
         to_local: np.ndarray, radar_max_range: np.ndarray, min_elevation: np.ndarray,
         max_elevation: np.ndarray, sector_center: np.ndarray,
-        sector_half_width: np.ndarray, limited: np.ndarray
+        sector_half_width: np.ndarray, limited: np.ndarray, prune_margin_m: float
         ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """:func:`_engageability`, then (``check_radars``) the fire-control radars' test of
-    :meth:`FireControlRadars.engageable`: the radars holding each track now
+    """:func:`_engageability` (``prune_margin_m`` as there: :data:`NO_PRUNING` for every
+    pair's time and point, :data:`PRUNING_MARGIN_M` for a caller that reads them only
+    where the pair is feasible), then (``check_radars``) the fire-control radars' test
+    of :meth:`FireControlRadars.engageable`: the radars holding each track now
     (:func:`holding_radars`) and :func:`_guiding_radar` with ``need_slots`` free when
     ``check_slots``. One compiled call: the battle manager tests engageability every
     cycle."""
@@ -187,7 +190,7 @@ def _engageability_with_radars(
         battery_position, reaction_time_s, radar_mask, speed, min_range, max_range,
         min_altitude, max_altitude, max_flight_time, max_target_speed, origin_altitude_m,
         earth_radius_m, ground_elevation_m, fire_control_track_age_s, kind, time_of_flight,
-        envelope_scalars, NO_PRUNING)
+        envelope_scalars, prune_margin_m)
     if check_radars:
         n_tracks, n_radars = last_update_by_radar_s.shape
         holding = np.empty((n_tracks, n_radars), dtype=np.bool_)
