@@ -198,15 +198,60 @@ def _engageability_with_radars(
             for radar in range(n_radars):
                 holding[track, radar] = (time_s - last_update_by_radar_s[track, radar]
                                          <= fire_control_track_age_s)
-        chosen = _guiding_radar(battery_radars, holding, on_remote, free_slots, need_slots,
-                                check_slots, point, radar_position, to_local,
-                                radar_max_range, min_elevation, max_elevation,
-                                sector_center, sector_half_width)
-        for battery in range(battery_position.shape[0]):
-            for track in range(n_tracks):
-                feasible[battery, track] &= (chosen[battery, track] >= 0
-                                             or not limited[battery])
+        _keep_guided(feasible, np.arange(battery_position.shape[0]), point, holding,
+                     battery_radars, on_remote, free_slots, need_slots, check_slots, limited,
+                     radar_position, to_local, radar_max_range, min_elevation,
+                     max_elevation, sector_center, sector_half_width)
     return feasible, t_intercept, point
+
+
+@njit(cache=True)
+def _keep_guided(feasible: np.ndarray, batteries: np.ndarray, point: np.ndarray,
+                 holding: np.ndarray, battery_radars: np.ndarray, on_remote: np.ndarray,
+                 free_slots: np.ndarray, need_slots: np.ndarray, check_slots: bool,
+                 limited: np.ndarray, radar_position: np.ndarray, to_local: np.ndarray,
+                 radar_max_range: np.ndarray, min_elevation: np.ndarray,
+                 max_elevation: np.ndarray, sector_center: np.ndarray,
+                 sector_half_width: np.ndarray) -> None:
+    """``feasible[order, row] &= (a fire-control radar guides it or the battery is not
+    limited)``, in place: row ``order`` of ``feasible`` and ``point`` (n_rows, n, 3) is
+    battery ``batteries[order]``, and a limited battery keeps a feasible pair only if
+    :func:`_guiding_radar` finds it a radar (``holding`` (n, n_radars) the radars holding
+    each track, ``need_slots`` per battery). :func:`_guiding_radar` is asked only about
+    the feasible pairs of the limited batteries, one battery at a time (its answer for a
+    pair reads that pair alone): an infeasible pair stays infeasible whatever it says,
+    and most pairs (the window samples of a short-range battery) are infeasible."""
+    n, n_radars = holding.shape[0], holding.shape[1]
+    for order in range(batteries.shape[0]):
+        battery = batteries[order]
+        if not limited[battery]:
+            continue
+        count = 0
+        for row in range(n):
+            if feasible[order, row]:
+                count += 1
+        if count == 0:
+            continue
+        rows = np.empty(count, dtype=np.intp)
+        pair_point = np.empty((1, count, 3))
+        pair_holding = np.empty((count, n_radars), dtype=np.bool_)
+        index = 0
+        for row in range(n):
+            if feasible[order, row]:
+                rows[index] = row
+                for axis in range(3):
+                    pair_point[0, index, axis] = point[order, row, axis]
+                for radar in range(n_radars):
+                    pair_holding[index, radar] = holding[row, radar]
+                index += 1
+        chosen = _guiding_radar(battery_radars[battery:battery + 1], pair_holding,
+                                on_remote[battery:battery + 1], free_slots,
+                                need_slots[battery:battery + 1], check_slots, pair_point,
+                                radar_position, to_local, radar_max_range, min_elevation,
+                                max_elevation, sector_center, sector_half_width)
+        for index in range(count):
+            if chosen[0, index] < 0:
+                feasible[order, rows[index]] = False
 
 
 @njit(cache=True, error_model="numpy")
@@ -608,16 +653,12 @@ def _row_windows(position: np.ndarray, velocity: np.ndarray, rows: np.ndarray,
         time_of_flight, envelope_scalars)
     if check_radars:
         holding = np.full((samples * n, radars), held)
-        chosen = _guiding_radar(battery_radars[chosen_batteries], holding,
-                                on_remote[chosen_batteries],
-                                np.zeros(battery_radars.shape[1], dtype=np.int64),
-                                np.zeros(chosen_batteries.size, dtype=np.int64), False, point,
-                                radar_position, to_local, radar_max_range, min_elevation,
-                                max_elevation, sector_center, sector_half_width)
-        for order, battery in enumerate(chosen_batteries):
-            for sample_row in range(samples * n):
-                sampled[order, sample_row] &= (chosen[order, sample_row] >= 0
-                                               or not limited[battery])
+        slots_checked = samples < 0  # never: a later sample's slots are not counted
+        _keep_guided(sampled, chosen_batteries, point, holding, battery_radars, on_remote,
+                     np.zeros(battery_radars.shape[1], dtype=np.int64),
+                     np.zeros(n_batteries, dtype=np.int64), slots_checked, limited,
+                     radar_position, to_local, radar_max_range, min_elevation,
+                     max_elevation, sector_center, sector_half_width)
     feasible = np.zeros((n_batteries, samples * n), dtype=np.bool_)
     for order, battery in enumerate(chosen_batteries):
         feasible[battery] = sampled[order]
