@@ -658,6 +658,13 @@ class BattleManager:
     def _launch_due(self, time_s: float, picture: TrackPicture) -> None:
         if not self._pending_launch:
             return
+        engagements, now = self.engagements, time_s + 1e-9
+        if all(not engagements[engagement_id].cancelled
+               and engagements[engagement_id].launched < engagements[engagement_id].rounds
+               and engagements[engagement_id].launch_times_s[
+                   engagements[engagement_id].launched] > now
+               for engagement_id in self._pending_launch):
+            return  # no round due yet (the reaction time): the loop below would do nothing
         row_of_track = {int(track): row for row, track in enumerate(picture.track_id.tolist())}
         for engagement_id in list(self._pending_launch):
             engagement = self.engagements[engagement_id]

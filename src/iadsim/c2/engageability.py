@@ -641,30 +641,88 @@ def _row_windows(position: np.ndarray, velocity: np.ndarray, rows: np.ndarray,
         beyond[index] = not (to_go <= horizon_s)
         for battery in range(n_batteries):
             now[battery, index] = feasible_now[battery, row] and needed[battery]
-    chosen_batteries = np.nonzero(needed)[0]
-    sampled, point = _later_engageability(
-        row_position, row_velocity, row_time_to_go, reach, samples, radars, time_s,
-        battery_position[chosen_batteries], reaction_time_s[chosen_batteries],
-        radar_mask[chosen_batteries], speed[chosen_batteries], min_range[chosen_batteries],
-        max_range[chosen_batteries], min_altitude[chosen_batteries],
-        max_altitude[chosen_batteries], max_flight_time[chosen_batteries],
-        max_target_speed[chosen_batteries], origin_altitude_m, earth_radius_m,
-        ground_elevation_m, fire_control_track_age_s, kind[chosen_batteries],
-        time_of_flight, envelope_scalars)
-    if check_radars:
-        holding = np.full((samples * n, radars), held)
-        slots_checked = samples < 0  # never: a later sample's slots are not counted
-        _keep_guided(sampled, chosen_batteries, point, holding, battery_radars, on_remote,
-                     np.zeros(battery_radars.shape[1], dtype=np.int64),
-                     np.zeros(n_batteries, dtype=np.int64), slots_checked, limited,
-                     radar_position, to_local, radar_max_range, min_elevation,
-                     max_elevation, sector_center, sector_half_width)
     feasible = np.zeros((n_batteries, samples * n), dtype=np.bool_)
-    for order, battery in enumerate(chosen_batteries):
-        feasible[battery] = sampled[order]
+    slots_checked = samples < 0  # never: a later sample's slots are not counted
+    one = np.empty(1, dtype=np.intp)
+    for battery in range(n_batteries):
+        if not needed[battery]:
+            continue
+        candidates = _rows_in_reach(row_position, row_velocity, reach, samples,
+                                    battery_position[battery], reaction_time_s[battery],
+                                    max_flight_time[battery], max_range[battery])
+        count = candidates.shape[0]
+        if count == 0:
+            continue  # every sample out of reach: never engageable
+        chosen = slice(battery, battery + 1)
+        sampled, point = _later_engageability(
+            row_position[candidates], row_velocity[candidates],
+            row_time_to_go[candidates], reach[candidates], samples, radars, time_s,
+            battery_position[chosen], reaction_time_s[chosen], radar_mask[chosen],
+            speed[chosen], min_range[chosen], max_range[chosen], min_altitude[chosen],
+            max_altitude[chosen], max_flight_time[chosen], max_target_speed[chosen],
+            origin_altitude_m, earth_radius_m, ground_elevation_m, fire_control_track_age_s,
+            kind[chosen], time_of_flight, envelope_scalars)
+        if check_radars:
+            one[0] = battery
+            _keep_guided(sampled, one, point, np.full((samples * count, radars), held),
+                         battery_radars, on_remote,
+                         np.zeros(battery_radars.shape[1], dtype=np.int64),
+                         np.zeros(n_batteries, dtype=np.int64), slots_checked, limited,
+                         radar_position, to_local, radar_max_range, min_elevation,
+                         max_elevation, sector_center, sector_half_width)
+        for sample in range(samples):
+            for index in range(count):
+                feasible[battery, sample * n + candidates[index]] = (
+                    sampled[0, sample * count + index])
     first, last, duration = _window_bounds(now, feasible.reshape(n_batteries, samples, n),
                                            reach, samples)
     return first, last, duration, beyond
+
+
+#: Slack (m) of :func:`_rows_in_reach` over the samples' own pruning test: it covers the
+#: rounding of the closest approach, so a row it drops has every sample pruned.
+ROW_PRUNING_SLACK_M = 1.0
+
+
+@njit(cache=True)
+def _rows_in_reach(position: np.ndarray, velocity: np.ndarray, reach: np.ndarray,
+                   samples: int, battery_position: np.ndarray, delay: float,
+                   max_flight_time: float, max_range: float) -> np.ndarray:
+    """The rows some window sample of which :func:`_engageability` may solve for one
+    battery (the others: every sample pruned, :func:`_out_of_reach`, so never
+    engageable). A row's samples lie on ``position + velocity t`` for ``t`` between
+    ``reach / samples`` and ``reach``; each is pruned when its distance less the target's
+    speed x its latest intercept time (at most ``delay + max_flight_time``) exceeds the
+    range and :data:`PRUNING_MARGIN_M`. The segment's closest approach to the battery
+    bounds every sample's distance from below, so a row whose closest approach passes
+    that test with :data:`ROW_PRUNING_SLACK_M` to spare has all its samples pruned; NaN
+    keeps a row. Asks one test per row, not one per sample (most rows of a short-range
+    battery are far out of its reach)."""
+    n = position.shape[0]
+    keep = np.empty(n, dtype=np.intp)
+    count = 0
+    latest = delay + max_flight_time
+    threshold = max_range * (1.0 + 1e-9) + PRUNING_MARGIN_M + ROW_PRUNING_SLACK_M
+    for row in range(n):
+        east = position[row, 0] - battery_position[0]
+        north = position[row, 1] - battery_position[1]
+        up = position[row, 2] - battery_position[2]
+        vx, vy, vz = velocity[row, 0], velocity[row, 1], velocity[row, 2]
+        squared_speed = vx * vx + vy * vy + vz * vz
+        start = reach[row] / samples
+        end = reach[row]
+        low, high = min(start, end), max(start, end)
+        closest = low
+        if squared_speed > 0.0:
+            closest = min(max(-(east * vx + north * vy + up * vz) / squared_speed, low), high)
+        east += vx * closest
+        north += vy * closest
+        up += vz * closest
+        distance = np.sqrt(east * east + north * north + up * up)
+        if not distance - np.sqrt(squared_speed) * latest > threshold:
+            keep[count] = row
+            count += 1
+    return keep[:count]
 
 
 def _repeat(rows: np.ndarray, times: int) -> np.ndarray:
