@@ -245,6 +245,7 @@ class BattleManager:
                                    else -np.inf)
         # What the layering hold reads in the dtypes its compiled call takes (fixed for the
         # run): each engagement's hold on a fire channel, and the earth radius.
+        self._dearest_salvo_float = float(self._dearest_salvo_usd)
         self._engagement_time_float = np.asarray(self._engagement_time_s, dtype=float)
         self._earth_radius_m = frame.gaussian_radius_m()
         # A battery whose windows are not sampled (:meth:`_holds`) counts no shots; its
@@ -258,6 +259,8 @@ class BattleManager:
         #: :meth:`_radar_run_constants`.
         self._engagements_held: tuple[FireControlRadars | None, np.ndarray | None,
                                       FireControlArrays] | None = None
+        #: ((assets, radars, doctrine), argument groups) of :meth:`_cycle_constants`.
+        self._cycle_constants_of: tuple[tuple, tuple[tuple, ...]] | None = None
 
     def _track_classes(self, picture: TrackPicture) -> np.ndarray:
         """(n_tracks,) threat class of each track as the picture shows it (its kinematic
@@ -437,40 +440,22 @@ class BattleManager:
         (:data:`iadsim.c2.engageability.PRUNING_MARGIN_M`, as the window samples): its
         intercept time is NaN and its point the track's position, and the manager reads
         times and points only where a pair is feasible."""
-        batteries, envelopes = self.batteries, self._envelopes
-        radars = self.fire_control_radars
-        arrays = self._radar_arrays()
-        frame = self.frame
-        earth_radius_m = frame.gaussian_radius_m()
         acceleration = picture.acceleration_mps2
         ballistic = acceleration is not None
         if ballistic and picture.ballistic_model is not None:
             acceleration = picture.ballistic_acceleration_mps2
-        if radars is None or not arrays.check:
-            capacity, used = _NO_SLOTS, _NO_SLOTS
-        else:
-            capacity, used = radars.capacity, radars.used
+        kind_index = picture.kind_index
+        if kind_index.dtype != np.int8:
+            kind_index = kind_index.astype(np.int8)
+        (assets, envelopes, slots, classes_of_kinds) = self._cycle_constants()[:4]
         (asset, time_to_go, feasible, intercept_time, intercept_point, classes,
          kill_probability, firing) = _cycle_reach(
             picture.position_m, picture.velocity_mps,
             np.asarray(picture.speed_sigma_mps, dtype=float),
             np.ascontiguousarray(acceleration, dtype=float) if ballistic else _NO_ROWS,
-            ballistic, self.ground_elevation_m - frame.alt_m, earth_radius_m, frame.alt_m,
-            self.assets.position_m, np.asarray(self.assets.radius_m, dtype=float),
-            np.asarray(self.assets.value, dtype=float),
-            float(self.doctrine.threat_corridor_m), picture.last_update_by_radar_s,
-            picture.time_s, batteries.position_m, batteries.reaction_time_s,
-            batteries.fire_control_mask, envelopes.speed_mps, envelopes.min_range_m,
-            envelopes.max_range_m, envelopes.min_altitude_m, envelopes.max_altitude_m,
-            envelopes.max_flight_time_s, envelopes.max_target_speed_mps,
-            self.ground_elevation_m, self.doctrine.fire_control_track_age_s, envelopes.kind,
-            envelopes.time_of_flight, envelopes.envelope_scalars, arrays.check,
-            arrays.battery_radars, arrays.on_remote, capacity, used, arrays.need,
-            *arrays.coverage, arrays.limited,
-            np.asarray(picture.kind_index, dtype=np.int64),
-            np.asarray(picture.kind_confidence, dtype=float),
-            PICTURE_CLASS_MIN_CONFIDENCE, _CLASS_OF_KINEMATIC_KIND, self._salvo_pk_fixed,
-            self._salvo_pk, eligible, weapons)
+            ballistic, *assets, picture.last_update_by_radar_s, picture.time_s, *envelopes,
+            *slots, kind_index, np.asarray(picture.kind_confidence, dtype=float),
+            *classes_of_kinds, eligible, weapons)
         return (ThreatAssessment(asset, time_to_go, None),
                 Engageability(feasible, intercept_time, intercept_point), classes,
                 kill_probability, bool(firing))
@@ -534,44 +519,31 @@ class BattleManager:
         array form's (the sum over the cheaper batteries and its exponential in NumPy,
         :meth:`_layer_holds_of`, whenever an expected kill comes within
         :data:`HOLD_MARGIN` of the handover probability)."""
-        batteries, envelopes = self.batteries, self._envelopes
         radars = self.fire_control_radars
-        arrays = self._radar_arrays()
-        with_radars = radars is not None
-        if with_radars:
-            held = self._radar_engagements_held(radars)
-            room = (radars.engagements_free(batteries.salvo_size) if radar_room is None
-                    else radar_room)
+        if radars is None:
+            room = _NO_SLOTS
         else:
-            held = room = _NO_SLOTS
+            room = (radars.engagements_free(self.batteries.salvo_size) if radar_room is None
+                    else radar_room)
         use_probability = kill_probability is not None and self._windows_may_be_skipped
         classes = np.asarray(classes, dtype=np.int64)
+        channels, layers, assets, envelopes, coverage = self._cycle_constants()[4:]
         unsure, rows, log_miss, beyond = _layer_holds(
             hold, classes, self._threat_worth_usd,
-            np.ascontiguousarray(eligible, dtype=np.bool_), float(self._dearest_salvo_usd),
+            np.ascontiguousarray(eligible, dtype=np.bool_), self._dearest_salvo_float,
             np.ascontiguousarray(reach.feasible, dtype=np.bool_),
             np.asarray(weapons, dtype=np.int64), self._salvo_cost_usd, use_probability,
             (np.ascontiguousarray(kill_probability, dtype=float) if use_probability
-             else _NO_PROBABILITY), self._cheaper,
-            np.asarray(batteries.fire_channels, dtype=np.int64),
-            np.asarray(free_channels, dtype=np.int64), with_radars,
-            np.asarray(held, dtype=np.int64), np.asarray(room, dtype=np.int64),
-            np.asarray(stocked, dtype=np.bool_), self._engagement_time_float,
-            self._log_survival, float(self.doctrine.handover_kill_probability),
+             else _NO_PROBABILITY), self._cheaper, channels[0],
+            np.asarray(free_channels, dtype=np.int64), *channels[1:],
+            np.asarray(room, dtype=np.int64), np.asarray(stocked, dtype=np.bool_), *layers,
             np.ascontiguousarray(picture.position_m, dtype=float),
             np.ascontiguousarray(picture.velocity_mps, dtype=float),
             np.asarray(assessment.time_to_go_s, dtype=float),
-            np.asarray(assessment.asset, dtype=np.intp),
-            np.ascontiguousarray(self.assets.position_m, dtype=float),
-            picture.last_update_by_radar_s.shape[1], picture.time_s, batteries.position_m,
-            batteries.reaction_time_s, batteries.fire_control_mask, envelopes.speed_mps,
-            envelopes.min_range_m, envelopes.max_range_m, envelopes.min_altitude_m,
-            envelopes.max_altitude_m, envelopes.max_flight_time_s,
-            envelopes.max_target_speed_mps, self.frame.alt_m, self._earth_radius_m,
-            self.ground_elevation_m, self.doctrine.fire_control_track_age_s, envelopes.kind,
-            envelopes.time_of_flight, envelopes.envelope_scalars, arrays.check,
+            np.asarray(assessment.asset, dtype=np.intp), *assets,
+            picture.last_update_by_radar_s.shape[1], picture.time_s, *envelopes,
             (picture.time_s - picture.time_s) <= self.doctrine.fire_control_track_age_s,
-            arrays.battery_radars, arrays.on_remote, *arrays.coverage, arrays.limited)
+            *coverage)
         if unsure:
             self._layer_holds_of(hold, rows, log_miss, beyond, classes)
 
@@ -587,6 +559,58 @@ class BattleManager:
                    | beyond[None, :])
         worth = self._threat_worth_usd[classes[rows]]
         hold[:, rows] = in_time & (worth[None, :] < self._salvo_cost_usd[:, None])
+
+    def _cycle_constants(self) -> tuple[tuple, ...]:
+        """The arguments of the cycle's compiled calls (:func:`_cycle_reach`,
+        :func:`_layer_holds`) that stay the same from cycle to cycle, in the dtypes they
+        take, grouped as the calls read them: built once, and again whenever the manager
+        is given other assets, fire-control radars or doctrine. The batteries' arrays are
+        passed as they are (the same arrays, whose values may change between cycles: a
+        link's latency changes the reaction time)."""
+        key = (self.assets, self.fire_control_radars, self.doctrine)
+        cached = self._cycle_constants_of
+        if cached is not None and all(
+                old is new for old, new in zip(cached[0], key, strict=True)):
+            return cached[1]
+        batteries, envelopes, assets = self.batteries, self._envelopes, self.assets
+        radars, arrays, doctrine = self.fire_control_radars, self._radar_arrays(), self.doctrine
+        frame = self.frame
+        if radars is None or not arrays.check:
+            capacity, used = _NO_SLOTS, _NO_SLOTS
+        else:
+            capacity, used = radars.capacity, radars.used
+        held = (_NO_SLOTS if radars is None
+                else np.asarray(self._radar_engagements_held(radars), dtype=np.int64))
+        battery_envelope = (
+            batteries.position_m, batteries.reaction_time_s, batteries.fire_control_mask,
+            envelopes.speed_mps, envelopes.min_range_m, envelopes.max_range_m,
+            envelopes.min_altitude_m, envelopes.max_altitude_m, envelopes.max_flight_time_s,
+            envelopes.max_target_speed_mps)
+        constants = (
+            # _cycle_reach: the assets, the batteries' envelopes, the radars' slots and
+            # coverage, the classes and the salvo Pk.
+            (self.ground_elevation_m - frame.alt_m, self._earth_radius_m, frame.alt_m,
+             assets.position_m, np.asarray(assets.radius_m, dtype=float),
+             np.asarray(assets.value, dtype=float), float(doctrine.threat_corridor_m)),
+            (*battery_envelope, self.ground_elevation_m, doctrine.fire_control_track_age_s,
+             envelopes.kind, envelopes.time_of_flight, envelopes.envelope_scalars,
+             arrays.check),
+            (arrays.battery_radars, arrays.on_remote, capacity, used, arrays.need,
+             *arrays.coverage, arrays.limited),
+            (PICTURE_CLASS_MIN_CONFIDENCE, _CLASS_OF_KINEMATIC_KIND, self._salvo_pk_fixed,
+             self._salvo_pk),
+            # _layer_holds: the costs and layers, the channels, the assets, the
+            # batteries' envelopes and the radars' coverage.
+            (np.asarray(batteries.fire_channels, dtype=np.int64), radars is not None, held),
+            (self._engagement_time_float, self._log_survival,
+             float(doctrine.handover_kill_probability)),
+            (np.ascontiguousarray(assets.position_m, dtype=float),),
+            (*battery_envelope, frame.alt_m, self._earth_radius_m, self.ground_elevation_m,
+             doctrine.fire_control_track_age_s, envelopes.kind, envelopes.time_of_flight,
+             envelopes.envelope_scalars, arrays.check),
+            (arrays.battery_radars, arrays.on_remote, *arrays.coverage, arrays.limited))
+        self._cycle_constants_of = (key, constants)
+        return constants
 
     def _radar_engagements_held(self, radars: FireControlRadars) -> np.ndarray:
         """``radars.engagements_held`` of the batteries' salvos: fixed for a run (the
