@@ -9,7 +9,14 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from iadsim.c2.engageability import _engageability, battery_envelopes, engageability
+from iadsim.c2.engageability import (
+    PRUNING_MARGIN_M,
+    _engageability,
+    _out_of_reach,
+    _rows_in_reach,
+    battery_envelopes,
+    engageability,
+)
 from iadsim.c2.impact_prediction import ballistic_impact, ballistic_impact_rows
 from iadsim.c2.threat_evaluation import evaluate
 from iadsim.c2.wta import solve_wta, solve_wta_counts
@@ -170,6 +177,47 @@ def test_pruned_pairs_are_infeasible_without_pruning(seed):
     skipped = ~solved & ~np.isnan(full[1])  # solved only without pruning
     assert not full[0][skipped].any()
     assert full[0].sum() > 0 and skipped.sum() > 10  # solutions saved
+
+
+@pytest.mark.parametrize("seed", range(4))
+def test_rows_dropped_out_of_reach_have_every_sample_pruned(seed):
+    """The window rows a battery drops at once (closest approach of the samples' path
+    out of reach) are rows whose every sample the per-sample test prunes, so their
+    windows are the same; on a spread of tracks, including ones flying past a battery
+    and degenerate ones, a short-range battery drops many rows and keeps some."""
+    simulation = Simulation(load_scenario("layered-defense"), seed=1)
+    batteries = simulation.batteries
+    table = battery_envelopes(batteries, simulation.interceptor_types)
+    rng = np.random.default_rng(seed)
+    n, samples = 200, 10
+    position = rng.uniform(-100e3, 100e3, (n, 3)) * [1.0, 1.0, 0.05]
+    velocity = rng.normal(0.0, 250.0, (n, 3)) * [1.0, 1.0, 0.1]
+    reach = rng.uniform(-20.0, 1_200.0, n)
+    time_to_go = reach + rng.uniform(0.0, 50.0, n)
+    velocity[0] = 0.0
+    velocity[1] = np.nan
+    reach[2] = 0.0
+    dropped_total = kept_total = 0
+    for battery in range(batteries.size):
+        kept = _rows_in_reach(position, velocity, reach, samples,
+                              batteries.position_m[battery],
+                              batteries.reaction_time_s[battery],
+                              table.max_flight_time_s[battery], table.max_range_m[battery])
+        dropped = np.setdiff1d(np.arange(n), kept)
+        assert 1 not in dropped  # NaN keeps a row
+        for row in dropped:
+            speed = np.sqrt(np.sum(velocity[row] ** 2))
+            for sample in range(samples):
+                ahead = (sample + 1) / samples * reach[row]
+                relative = position[row] + velocity[row] * ahead - batteries.position_m[battery]
+                assert _out_of_reach(relative[0], relative[1], relative[2], speed,
+                                     batteries.reaction_time_s[battery],
+                                     time_to_go[row] - ahead,
+                                     table.max_flight_time_s[battery],
+                                     table.max_range_m[battery], PRUNING_MARGIN_M)
+        dropped_total += dropped.size
+        kept_total += kept.size
+    assert dropped_total > n and kept_total > 10
 
 
 def array_layer_holds(manager, picture, classes, assessment, reach, weapons, free_channels,
