@@ -1,18 +1,26 @@
 """The battle manager's fused cycle calls give exactly what the functions they replace
 gave: the threat evaluation, engageability now, threat classes and salvo Pk of one
-compiled call (:meth:`BattleManager._cycle_reach`), the ballistic impacts compiled, the
-window samples pruned out of reach, and the layering holds of two compiled calls."""
+compiled call (:meth:`BattleManager._cycle_reach`, its pairs and the window samples
+pruned out of reach), the ballistic impacts compiled, and the layering holds of one
+compiled call."""
 
 from __future__ import annotations
 
 import numpy as np
 import pytest
 
-from iadsim.c2.engageability import _engageability, battery_envelopes, engageability
+from iadsim.c2.engageability import (
+    PRUNING_MARGIN_M,
+    _engageability,
+    _out_of_reach,
+    _rows_in_reach,
+    battery_envelopes,
+    engageability,
+)
 from iadsim.c2.impact_prediction import ballistic_impact, ballistic_impact_rows
 from iadsim.c2.threat_evaluation import evaluate
 from iadsim.c2.wta import solve_wta, solve_wta_counts
-from iadsim.c2.wta_dynamic import layer_holds
+from iadsim.c2.wta_dynamic import _log_miss, layer_holds
 from iadsim.engine.simulation import Simulation
 from iadsim.scenario.loader import load_scenario
 from iadsim.tracking.tracker import GRAVITY_MPS2, TrackPicture
@@ -88,15 +96,21 @@ def test_cycle_reach_is_the_evaluation_engageability_and_classes(seed, variant):
     assert manager._salvo_pk_fixed
     expected = array_cycle(manager, picture, eligible, weapons)
     found = manager._cycle_reach(picture, eligible, weapons)
+    # Pairs out of reach are not solved: NaN time, the track's position as the point.
+    solved = ~np.isnan(found[1].intercept_time_s)
     pairs = ((found[0].asset, expected[0].asset),
              (found[0].time_to_go_s, expected[0].time_to_go_s),
              (found[1].feasible, expected[1].feasible),
-             (found[1].intercept_time_s, expected[1].intercept_time_s),
-             (found[1].intercept_point_m, expected[1].intercept_point_m),
+             (found[1].intercept_time_s[solved], expected[1].intercept_time_s[solved]),
+             (found[1].intercept_point_m[solved], expected[1].intercept_point_m[solved]),
              (found[2], expected[2]), (found[3], expected[3]))
     for got, want in pairs:
         assert got.dtype == want.dtype and got.shape == want.shape
         assert got.tobytes() == want.tobytes()
+    assert not expected[1].feasible[~solved].any()
+    pruned = ~solved & ~np.isnan(expected[1].intercept_time_s)  # solved only unpruned
+    assert (found[1].intercept_point_m[pruned]
+            == np.broadcast_to(picture.position_m, (*pruned.shape, 3))[pruned]).all()
     assert found[0].order is None and found[4] == bool(expected[4])
     assert 0 < expected[1].feasible.sum() < expected[1].feasible.size
     if variant != "no_assets":
@@ -165,6 +179,47 @@ def test_pruned_pairs_are_infeasible_without_pruning(seed):
     assert full[0].sum() > 0 and skipped.sum() > 10  # solutions saved
 
 
+@pytest.mark.parametrize("seed", range(4))
+def test_rows_dropped_out_of_reach_have_every_sample_pruned(seed):
+    """The window rows a battery drops at once (closest approach of the samples' path
+    out of reach) are rows whose every sample the per-sample test prunes, so their
+    windows are the same; on a spread of tracks, including ones flying past a battery
+    and degenerate ones, a short-range battery drops many rows and keeps some."""
+    simulation = Simulation(load_scenario("layered-defense"), seed=1)
+    batteries = simulation.batteries
+    table = battery_envelopes(batteries, simulation.interceptor_types)
+    rng = np.random.default_rng(seed)
+    n, samples = 200, 10
+    position = rng.uniform(-100e3, 100e3, (n, 3)) * [1.0, 1.0, 0.05]
+    velocity = rng.normal(0.0, 250.0, (n, 3)) * [1.0, 1.0, 0.1]
+    reach = rng.uniform(-20.0, 1_200.0, n)
+    time_to_go = reach + rng.uniform(0.0, 50.0, n)
+    velocity[0] = 0.0
+    velocity[1] = np.nan
+    reach[2] = 0.0
+    dropped_total = kept_total = 0
+    for battery in range(batteries.size):
+        kept = _rows_in_reach(position, velocity, reach, samples,
+                              batteries.position_m[battery],
+                              batteries.reaction_time_s[battery],
+                              table.max_flight_time_s[battery], table.max_range_m[battery])
+        dropped = np.setdiff1d(np.arange(n), kept)
+        assert 1 not in dropped  # NaN keeps a row
+        for row in dropped:
+            speed = np.sqrt(np.sum(velocity[row] ** 2))
+            for sample in range(samples):
+                ahead = (sample + 1) / samples * reach[row]
+                relative = position[row] + velocity[row] * ahead - batteries.position_m[battery]
+                assert _out_of_reach(relative[0], relative[1], relative[2], speed,
+                                     batteries.reaction_time_s[battery],
+                                     time_to_go[row] - ahead,
+                                     table.max_flight_time_s[battery],
+                                     table.max_range_m[battery], PRUNING_MARGIN_M)
+        dropped_total += dropped.size
+        kept_total += kept.size
+    assert dropped_total > n and kept_total > 10
+
+
 def array_layer_holds(manager, picture, classes, assessment, reach, weapons, free_channels,
                       stocked, eligible, radar_room, kill_probability):
     """The ``cheapest_in_time`` holds as :meth:`BattleManager._holds` computed them up to
@@ -226,6 +281,64 @@ def test_layer_holds_are_the_array_form_every_cycle(radars):
     manager._layer_holds_into = both
     simulation.run()
     assert seen["cycles"] > 100 and seen["holding"] > 50
+
+
+def test_layer_holds_at_the_handover_probability_are_the_array_form():
+    """A cycle whose expected kill (the array form's: BLAS sum, NumPy exponential) is
+    exactly the handover probability: the compiled holds leave that cycle to the array
+    form and give its holds bit for bit; cycles clear of it are decided compiled. Several
+    threats close together (layered-defense's drone lanes), the picture not the truth."""
+    simulation = Simulation(load_scenario("layered-defense"), seed=1)
+    manager = simulation.battle_manager
+    original, array_end = manager._layer_holds_into, manager._layer_holds_of
+    seen = {"tied": 0, "array_end": 0, "compiled": 0}
+
+    def counted(*arguments):
+        seen["array_end"] += 1
+        array_end(*arguments)
+
+    def tied(hold, picture, classes, assessment, reach, weapons, free_channels, stocked,
+             eligible, radar_room, kill_probability):
+        arguments = (picture, classes, assessment, reach, weapons, free_channels, stocked,
+                     eligible, radar_room, kill_probability)
+        doctrine = manager.doctrine
+        worth = manager._threat_worth_usd[classes]
+        rows = np.nonzero(eligible & (worth < manager._dearest_salvo_usd))[0]
+        if seen["tied"] < 3 and rows.size:
+            windows = manager._windows(picture, assessment, reach, rows)
+            radars = manager.fire_control_radars
+            channels = np.minimum(manager.batteries.fire_channels,
+                                  manager._radar_engagements_held(radars))
+            free = np.minimum(free_channels, radar_room)
+            log_miss = _log_miss(windows.first_s, windows.last_s, windows.duration_s,
+                                 np.ascontiguousarray(reach.feasible[:, rows]),
+                                 manager._engagement_time_s, channels, free, stocked,
+                                 np.ones(rows.size, dtype=bool), manager._log_survival)
+            kill = 1.0 - np.exp(manager._cheaper @ log_miss)
+            costly = worth[rows][None, :] < manager._salvo_cost_usd[:, None]
+            candidates = kill[costly & ~windows.beyond_horizon[None, :] & (kill > 0.0)]
+            if candidates.size:
+                manager.doctrine = doctrine.model_copy(
+                    update={"handover_kill_probability": float(candidates[0])})
+                try:
+                    before = seen["array_end"]
+                    expected = array_layer_holds(manager, *arguments[:-1], None)
+                    found = np.zeros_like(hold)
+                    original(found, *arguments[:-1], None)
+                    assert found.tobytes() == expected.tobytes()
+                    assert seen["array_end"] == before + 1
+                    assert expected[costly.any(axis=1)].any()
+                    seen["tied"] += 1
+                finally:
+                    manager.doctrine = doctrine
+        before = seen["array_end"]
+        original(hold, *arguments)
+        seen["compiled"] += seen["array_end"] == before
+
+    manager._layer_holds_of = counted
+    manager._layer_holds_into = tied
+    simulation.run()
+    assert seen["tied"] == 3 and seen["compiled"] > 100
 
 
 @pytest.mark.parametrize("method", ["heuristic", "auto"])

@@ -48,6 +48,7 @@ from numba import njit
 
 from iadsim.c2 import kill_assessment
 from iadsim.c2.engageability import (
+    PRUNING_MARGIN_M,
     Engageability,
     EngagementWindows,
     FireControlArrays,
@@ -102,7 +103,7 @@ _UNLIMITED_ROOM = np.iinfo(np.int64).max // 4
 _NO_SLOTS = np.zeros(0, dtype=np.int64)
 _NO_BATTERY_RADARS = np.zeros((0, 0), dtype=np.bool_)
 _NO_LIMITED = np.zeros(0, dtype=np.bool_)
-#: Placeholder of :func:`_layer_log_miss` when the cycle's Pk does not select batteries.
+#: Placeholder of :func:`_layer_holds` when the cycle's Pk does not select batteries.
 _NO_PROBABILITY = np.zeros((0, 0))
 #: What :meth:`BattleManager.take_killed_tracks` gives when no track was judged killed.
 _NO_TRACK_IDS = np.zeros(0, dtype=np.int64)
@@ -116,6 +117,10 @@ FIRE_CONTROL_WAIT_S = 5.0
 #: defaults of :func:`row_engagement_windows`.
 LAYER_WINDOW_SAMPLES = 10
 LAYER_WINDOW_HORIZON_S = 1_200.0
+#: How close to the handover probability (absolute) a layering hold's expected kill may
+#: come before :func:`_layer_holds` leaves the decision to the array form (BLAS and
+#: NumPy's exponential): its own sum and exponential differ from those by about 1e-15.
+HOLD_MARGIN = 1e-9
 
 
 @dataclass(slots=True)
@@ -238,6 +243,11 @@ class BattleManager:
                          < self._salvo_cost_usd[:, None]).astype(float)
         self._dearest_salvo_usd = (self._salvo_cost_usd.max() if batteries.size
                                    else -np.inf)
+        # What the layering hold reads in the dtypes its compiled call takes (fixed for the
+        # run): each engagement's hold on a fire channel, and the earth radius.
+        self._dearest_salvo_float = float(self._dearest_salvo_usd)
+        self._engagement_time_float = np.asarray(self._engagement_time_s, dtype=float)
+        self._earth_radius_m = frame.gaussian_radius_m()
         # A battery whose windows are not sampled (:meth:`_holds`) counts no shots; its
         # row of the layering sum is multiplied by zero for every battery that reads the
         # sum, which gives the same zero as its sampled shots only while those are finite:
@@ -249,6 +259,8 @@ class BattleManager:
         #: :meth:`_radar_run_constants`.
         self._engagements_held: tuple[FireControlRadars | None, np.ndarray | None,
                                       FireControlArrays] | None = None
+        #: ((assets, radars, doctrine), argument groups) of :meth:`_cycle_constants`.
+        self._cycle_constants_of: tuple[tuple, tuple[tuple, ...]] | None = None
 
     def _track_classes(self, picture: TrackPicture) -> np.ndarray:
         """(n_tracks,) threat class of each track as the picture shows it (its kinematic
@@ -423,41 +435,27 @@ class BattleManager:
         (the same against every class, no beam weapon: ``_salvo_pk_fixed``), the salvo Pk
         where it reaches an ``eligible`` track (0 elsewhere) and whether a battery with
         ``weapons`` has one; otherwise the caller computes those. One compiled call
-        (:func:`_cycle_reach`), the same values bit for bit as those functions."""
-        batteries, envelopes = self.batteries, self._envelopes
-        radars = self.fire_control_radars
-        arrays = self._radar_arrays()
-        frame = self.frame
-        earth_radius_m = frame.gaussian_radius_m()
+        (:func:`_cycle_reach`), the same values bit for bit as those functions, except
+        that a pair out of reach whatever its intercept time is not solved
+        (:data:`iadsim.c2.engageability.PRUNING_MARGIN_M`, as the window samples): its
+        intercept time is NaN and its point the track's position, and the manager reads
+        times and points only where a pair is feasible."""
         acceleration = picture.acceleration_mps2
         ballistic = acceleration is not None
         if ballistic and picture.ballistic_model is not None:
             acceleration = picture.ballistic_acceleration_mps2
-        if radars is None or not arrays.check:
-            capacity, used = _NO_SLOTS, _NO_SLOTS
-        else:
-            capacity, used = radars.capacity, radars.used
+        kind_index = picture.kind_index
+        if kind_index.dtype != np.int8:
+            kind_index = kind_index.astype(np.int8)
+        (assets, envelopes, slots, classes_of_kinds) = self._cycle_constants()[:4]
         (asset, time_to_go, feasible, intercept_time, intercept_point, classes,
          kill_probability, firing) = _cycle_reach(
             picture.position_m, picture.velocity_mps,
             np.asarray(picture.speed_sigma_mps, dtype=float),
             np.ascontiguousarray(acceleration, dtype=float) if ballistic else _NO_ROWS,
-            ballistic, self.ground_elevation_m - frame.alt_m, earth_radius_m, frame.alt_m,
-            self.assets.position_m, np.asarray(self.assets.radius_m, dtype=float),
-            np.asarray(self.assets.value, dtype=float),
-            float(self.doctrine.threat_corridor_m), picture.last_update_by_radar_s,
-            picture.time_s, batteries.position_m, batteries.reaction_time_s,
-            batteries.fire_control_mask, envelopes.speed_mps, envelopes.min_range_m,
-            envelopes.max_range_m, envelopes.min_altitude_m, envelopes.max_altitude_m,
-            envelopes.max_flight_time_s, envelopes.max_target_speed_mps,
-            self.ground_elevation_m, self.doctrine.fire_control_track_age_s, envelopes.kind,
-            envelopes.time_of_flight, envelopes.envelope_scalars, arrays.check,
-            arrays.battery_radars, arrays.on_remote, capacity, used, arrays.need,
-            *arrays.coverage, arrays.limited,
-            np.asarray(picture.kind_index, dtype=np.int64),
-            np.asarray(picture.kind_confidence, dtype=float),
-            PICTURE_CLASS_MIN_CONFIDENCE, _CLASS_OF_KINEMATIC_KIND, self._salvo_pk_fixed,
-            self._salvo_pk, eligible, weapons)
+            ballistic, *assets, picture.last_update_by_radar_s, picture.time_s, *envelopes,
+            *slots, kind_index, np.asarray(picture.kind_confidence, dtype=float),
+            *classes_of_kinds, eligible, weapons)
         return (ThreatAssessment(asset, time_to_go, None),
                 Engageability(feasible, intercept_time, intercept_point), classes,
                 kill_probability, bool(firing))
@@ -515,52 +513,104 @@ class BattleManager:
         Pk counts as a Pk) are sampled. A cheap layer serves no more tracks at once than
         its fire-control radars can hold: its channels count only up to that.
 
-        Compiled in two calls around NumPy's sum over the cheaper batteries and its
-        exponential (:func:`_layer_log_miss`, :func:`_layer_holds_from`): the selection
-        of the rows and batteries, the windows (:func:`row_engagement_windows`'s kernel)
-        and the expected shots (:func:`iadsim.c2.wta_dynamic._log_miss`), then the
-        holds; bit for bit the array form's."""
-        batteries, envelopes = self.batteries, self._envelopes
+        One compiled call (:func:`_layer_holds`): the selection of the rows and
+        batteries, the windows (:func:`row_engagement_windows`'s kernel), the expected
+        shots (:func:`iadsim.c2.wta_dynamic._log_miss`) and the holds; bit for bit the
+        array form's (the sum over the cheaper batteries and its exponential in NumPy,
+        :meth:`_layer_holds_of`, whenever an expected kill comes within
+        :data:`HOLD_MARGIN` of the handover probability)."""
         radars = self.fire_control_radars
-        arrays = self._radar_arrays()
-        with_radars = radars is not None
-        if with_radars:
-            held = self._radar_engagements_held(radars)
-            room = (radars.engagements_free(batteries.salvo_size) if radar_room is None
-                    else radar_room)
+        if radars is None:
+            room = _NO_SLOTS
         else:
-            held = room = _NO_SLOTS
+            room = (radars.engagements_free(self.batteries.salvo_size) if radar_room is None
+                    else radar_room)
         use_probability = kill_probability is not None and self._windows_may_be_skipped
-        rows, log_miss, beyond = _layer_log_miss(
-            np.asarray(classes, dtype=np.int64), self._threat_worth_usd,
-            np.ascontiguousarray(eligible, dtype=np.bool_), float(self._dearest_salvo_usd),
+        classes = np.asarray(classes, dtype=np.int64)
+        channels, layers, assets, envelopes, coverage = self._cycle_constants()[4:]
+        unsure, rows, log_miss, beyond = _layer_holds(
+            hold, classes, self._threat_worth_usd,
+            np.ascontiguousarray(eligible, dtype=np.bool_), self._dearest_salvo_float,
             np.ascontiguousarray(reach.feasible, dtype=np.bool_),
             np.asarray(weapons, dtype=np.int64), self._salvo_cost_usd, use_probability,
             (np.ascontiguousarray(kill_probability, dtype=float) if use_probability
-             else _NO_PROBABILITY), self._cheaper,
-            np.asarray(batteries.fire_channels, dtype=np.int64),
-            np.asarray(free_channels, dtype=np.int64), with_radars,
-            np.asarray(held, dtype=np.int64), np.asarray(room, dtype=np.int64),
-            np.asarray(stocked, dtype=np.bool_),
-            np.asarray(self._engagement_time_s, dtype=float), self._log_survival,
+             else _NO_PROBABILITY), self._cheaper, channels[0],
+            np.asarray(free_channels, dtype=np.int64), *channels[1:],
+            np.asarray(room, dtype=np.int64), np.asarray(stocked, dtype=np.bool_), *layers,
             np.ascontiguousarray(picture.position_m, dtype=float),
             np.ascontiguousarray(picture.velocity_mps, dtype=float),
             np.asarray(assessment.time_to_go_s, dtype=float),
-            np.asarray(assessment.asset, dtype=np.intp),
-            np.ascontiguousarray(self.assets.position_m, dtype=float),
-            picture.last_update_by_radar_s.shape[1], picture.time_s, batteries.position_m,
-            batteries.reaction_time_s, batteries.fire_control_mask, envelopes.speed_mps,
-            envelopes.min_range_m, envelopes.max_range_m, envelopes.min_altitude_m,
-            envelopes.max_altitude_m, envelopes.max_flight_time_s,
-            envelopes.max_target_speed_mps, self.frame.alt_m, self.frame.gaussian_radius_m(),
-            self.ground_elevation_m, self.doctrine.fire_control_track_age_s, envelopes.kind,
-            envelopes.time_of_flight, envelopes.envelope_scalars, arrays.check,
+            np.asarray(assessment.asset, dtype=np.intp), *assets,
+            picture.last_update_by_radar_s.shape[1], picture.time_s, *envelopes,
             (picture.time_s - picture.time_s) <= self.doctrine.fire_control_track_age_s,
-            arrays.battery_radars, arrays.on_remote, *arrays.coverage, arrays.limited)
-        if rows.size:
-            survival = np.exp(self._cheaper @ log_miss)
-            _layer_holds_from(hold, rows, survival, beyond, classes, self._threat_worth_usd,
-                              self._salvo_cost_usd, self.doctrine.handover_kill_probability)
+            *coverage)
+        if unsure:
+            self._layer_holds_of(hold, rows, log_miss, beyond, classes)
+
+    def _layer_holds_of(self, hold: np.ndarray, rows: np.ndarray, log_miss: np.ndarray,
+                        beyond: np.ndarray, classes: np.ndarray) -> None:
+        """The end of :func:`iadsim.c2.wta_dynamic.layer_holds` in its array form, written
+        into the ``rows`` columns of ``hold``: a battery holds fire on a row worth less than
+        its salvo when the cheaper layers' expected kill ``1 - exp(cheaper @ log_miss)``
+        (BLAS and NumPy's exponential) reaches the handover probability or the row arrives
+        ``beyond`` the horizon. For the cycles :func:`_layer_holds` leaves to it."""
+        survival = np.exp(self._cheaper @ log_miss)
+        in_time = ((1.0 - survival >= self.doctrine.handover_kill_probability)
+                   | beyond[None, :])
+        worth = self._threat_worth_usd[classes[rows]]
+        hold[:, rows] = in_time & (worth[None, :] < self._salvo_cost_usd[:, None])
+
+    def _cycle_constants(self) -> tuple[tuple, ...]:
+        """The arguments of the cycle's compiled calls (:func:`_cycle_reach`,
+        :func:`_layer_holds`) that stay the same from cycle to cycle, in the dtypes they
+        take, grouped as the calls read them: built once, and again whenever the manager
+        is given other assets, fire-control radars or doctrine. The batteries' arrays are
+        passed as they are (the same arrays, whose values may change between cycles: a
+        link's latency changes the reaction time)."""
+        key = (self.assets, self.fire_control_radars, self.doctrine)
+        cached = self._cycle_constants_of
+        if cached is not None and all(
+                old is new for old, new in zip(cached[0], key, strict=True)):
+            return cached[1]
+        batteries, envelopes, assets = self.batteries, self._envelopes, self.assets
+        radars, arrays, doctrine = self.fire_control_radars, self._radar_arrays(), self.doctrine
+        frame = self.frame
+        if radars is None or not arrays.check:
+            capacity, used = _NO_SLOTS, _NO_SLOTS
+        else:
+            capacity, used = radars.capacity, radars.used
+        held = (_NO_SLOTS if radars is None
+                else np.asarray(self._radar_engagements_held(radars), dtype=np.int64))
+        battery_envelope = (
+            batteries.position_m, batteries.reaction_time_s, batteries.fire_control_mask,
+            envelopes.speed_mps, envelopes.min_range_m, envelopes.max_range_m,
+            envelopes.min_altitude_m, envelopes.max_altitude_m, envelopes.max_flight_time_s,
+            envelopes.max_target_speed_mps)
+        constants = (
+            # _cycle_reach: the assets, the batteries' envelopes, the radars' slots and
+            # coverage, the classes and the salvo Pk.
+            (self.ground_elevation_m - frame.alt_m, self._earth_radius_m, frame.alt_m,
+             assets.position_m, np.asarray(assets.radius_m, dtype=float),
+             np.asarray(assets.value, dtype=float), float(doctrine.threat_corridor_m)),
+            (*battery_envelope, self.ground_elevation_m, doctrine.fire_control_track_age_s,
+             envelopes.kind, envelopes.time_of_flight, envelopes.envelope_scalars,
+             arrays.check),
+            (arrays.battery_radars, arrays.on_remote, capacity, used, arrays.need,
+             *arrays.coverage, arrays.limited),
+            (PICTURE_CLASS_MIN_CONFIDENCE, _CLASS_OF_KINEMATIC_KIND, self._salvo_pk_fixed,
+             self._salvo_pk),
+            # _layer_holds: the costs and layers, the channels, the assets, the
+            # batteries' envelopes and the radars' coverage.
+            (np.asarray(batteries.fire_channels, dtype=np.int64), radars is not None, held),
+            (self._engagement_time_float, self._log_survival,
+             float(doctrine.handover_kill_probability)),
+            (np.ascontiguousarray(assets.position_m, dtype=float),),
+            (*battery_envelope, frame.alt_m, self._earth_radius_m, self.ground_elevation_m,
+             doctrine.fire_control_track_age_s, envelopes.kind, envelopes.time_of_flight,
+             envelopes.envelope_scalars, arrays.check),
+            (arrays.battery_radars, arrays.on_remote, *arrays.coverage, arrays.limited))
+        self._cycle_constants_of = (key, constants)
+        return constants
 
     def _radar_engagements_held(self, radars: FireControlRadars) -> np.ndarray:
         """``radars.engagements_held`` of the batteries' salvos: fixed for a run (the
@@ -632,6 +682,13 @@ class BattleManager:
     def _launch_due(self, time_s: float, picture: TrackPicture) -> None:
         if not self._pending_launch:
             return
+        engagements, now = self.engagements, time_s + 1e-9
+        if all(not engagements[engagement_id].cancelled
+               and engagements[engagement_id].launched < engagements[engagement_id].rounds
+               and engagements[engagement_id].launch_times_s[
+                   engagements[engagement_id].launched] > now
+               for engagement_id in self._pending_launch):
+            return  # no round due yet (the reaction time): the loop below would do nothing
         row_of_track = {int(track): row for row, track in enumerate(picture.track_id.tolist())}
         for engagement_id in list(self._pending_launch):
             engagement = self.engagements[engagement_id]
@@ -909,39 +966,50 @@ def _cycle_weapons(fire_channels: np.ndarray, channels_busy: np.ndarray,
 
 
 @njit(cache=True, error_model="numpy")
-def _layer_log_miss(classes: np.ndarray, threat_worth_usd: np.ndarray, eligible: np.ndarray,
-                    dearest_salvo_usd: float, feasible: np.ndarray, weapons: np.ndarray,
-                    salvo_cost_usd: np.ndarray, use_probability: bool,
-                    kill_probability: np.ndarray, cheaper: np.ndarray,
-                    fire_channels: np.ndarray, free_channels: np.ndarray, with_radars: bool,
-                    radar_held: np.ndarray, radar_room: np.ndarray, stocked: np.ndarray,
-                    engagement_time_s: np.ndarray, log_survival: np.ndarray,
-                    position: np.ndarray, velocity: np.ndarray, time_to_go_s: np.ndarray,
-                    asset: np.ndarray, asset_position: np.ndarray, radars: int,
-                    time_s: float, battery_position: np.ndarray,
-                    reaction_time_s: np.ndarray, radar_mask: np.ndarray, speed: np.ndarray,
-                    min_range: np.ndarray, max_range: np.ndarray, min_altitude: np.ndarray,
-                    max_altitude: np.ndarray, max_flight_time: np.ndarray,
-                    max_target_speed: np.ndarray, origin_altitude_m: float,
-                    earth_radius_m: float, ground_elevation_m: float,
-                    fire_control_track_age_s: float, kind: np.ndarray,
-                    time_of_flight: np.ndarray, envelope_scalars: np.ndarray,
-                    check_radars: bool, held: bool, battery_radars: np.ndarray,
-                    on_remote: np.ndarray, radar_position: np.ndarray, to_local: np.ndarray,
-                    radar_max_range: np.ndarray, min_elevation: np.ndarray,
-                    max_elevation: np.ndarray, sector_center: np.ndarray,
-                    sector_half_width: np.ndarray, limited: np.ndarray
-                    ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """The first part of :meth:`BattleManager._layer_holds_into`: the rows a layering hold
-    can apply to (eligible, worth less than the dearest salvo; none when no battery able
-    to fire now at a track has a salvo dearer than it), the batteries whose windows are
-    needed (all unless ``use_probability``), the rows' windows
-    (:func:`iadsim.c2.engageability._row_windows`, 10 samples to 1,200 s) and each
-    battery's expected shots x log survival on them
-    (:func:`iadsim.c2.wta_dynamic._log_miss`, channels and free channels bounded by the
-    fire-control radars' ``radar_held`` and ``radar_room`` when ``with_radars``).
-    Returns the rows (empty: nothing to hold), the log miss (n_batteries, rows) and
-    whether each row arrives beyond the horizon."""
+def _layer_holds(hold: np.ndarray, classes: np.ndarray, threat_worth_usd: np.ndarray,
+                 eligible: np.ndarray, dearest_salvo_usd: float, feasible: np.ndarray,
+                 weapons: np.ndarray, salvo_cost_usd: np.ndarray, use_probability: bool,
+                 kill_probability: np.ndarray, cheaper: np.ndarray,
+                 fire_channels: np.ndarray, free_channels: np.ndarray, with_radars: bool,
+                 radar_held: np.ndarray, radar_room: np.ndarray, stocked: np.ndarray,
+                 engagement_time_s: np.ndarray, log_survival: np.ndarray,
+                 handover_kill_probability: float,
+                 position: np.ndarray, velocity: np.ndarray, time_to_go_s: np.ndarray,
+                 asset: np.ndarray, asset_position: np.ndarray, radars: int,
+                 time_s: float, battery_position: np.ndarray,
+                 reaction_time_s: np.ndarray, radar_mask: np.ndarray, speed: np.ndarray,
+                 min_range: np.ndarray, max_range: np.ndarray, min_altitude: np.ndarray,
+                 max_altitude: np.ndarray, max_flight_time: np.ndarray,
+                 max_target_speed: np.ndarray, origin_altitude_m: float,
+                 earth_radius_m: float, ground_elevation_m: float,
+                 fire_control_track_age_s: float, kind: np.ndarray,
+                 time_of_flight: np.ndarray, envelope_scalars: np.ndarray,
+                 check_radars: bool, held: bool, battery_radars: np.ndarray,
+                 on_remote: np.ndarray, radar_position: np.ndarray, to_local: np.ndarray,
+                 radar_max_range: np.ndarray, min_elevation: np.ndarray,
+                 max_elevation: np.ndarray, sector_center: np.ndarray,
+                 sector_half_width: np.ndarray, limited: np.ndarray
+                 ) -> tuple[bool, np.ndarray, np.ndarray, np.ndarray]:
+    """:meth:`BattleManager._layer_holds_into` in one compiled call, its holds written into
+    the rows' columns of ``hold``: the rows a layering hold can apply to (eligible, worth
+    less than the dearest salvo; none when no battery able to fire now at a track has a
+    salvo dearer than it), the batteries whose windows are needed (all unless
+    ``use_probability``), the rows' windows
+    (:func:`iadsim.c2.engageability._row_windows`, 10 samples to 1,200 s), each battery's
+    expected shots x log survival on them (:func:`iadsim.c2.wta_dynamic._log_miss`,
+    channels and free channels bounded by the fire-control radars' ``radar_held`` and
+    ``radar_room`` when ``with_radars``), then the holds of
+    :func:`iadsim.c2.wta_dynamic.layer_holds`: a battery holds fire on a row worth less
+    than its salvo when the cheaper layers' expected kill ``1 - exp(sum)`` reaches the
+    handover probability or the row arrives beyond the horizon.
+
+    The array form sums the cheaper batteries' log miss with BLAS and takes NumPy's
+    exponential, whose last bits may differ from this loop's. A hold is a comparison, so
+    it is the same unless the expected kill lies within :data:`HOLD_MARGIN` of the
+    handover probability (the two sums differ by a few units in the last place of a sum
+    of terms of one sign): then, or when a log miss is not finite, nothing is written and
+    the first value returned is True, and the caller decides with the array form on the
+    rows and log miss returned (with whether each row arrives beyond the horizon)."""
     n_batteries, n_tracks = feasible.shape
     worth = np.empty(n_tracks)
     count = 0
@@ -956,7 +1024,8 @@ def _layer_log_miss(classes: np.ndarray, threat_worth_usd: np.ndarray, eligible:
                 if feasible[battery, track] and salvo_cost_usd[battery] > worth[track]:
                     undecided = True
     if count == 0 or not undecided:
-        return np.empty(0, dtype=np.intp), np.empty((n_batteries, 0)), np.empty(0, np.bool_)
+        return (False, np.empty(0, dtype=np.intp), np.empty((n_batteries, 0)),
+                np.empty(0, dtype=np.bool_))
     rows = np.empty(count, dtype=np.intp)
     count = 0
     for track in range(n_tracks):
@@ -999,23 +1068,29 @@ def _layer_log_miss(classes: np.ndarray, threat_worth_usd: np.ndarray, eligible:
             feasible_rows[battery, index] = feasible[battery, rows[index]]
     log_miss = _log_miss(first, last, duration, feasible_rows, engagement_time_s, channels,
                          free, stocked, np.ones(count, dtype=np.bool_), log_survival)
-    return rows, log_miss, beyond
-
-
-@njit(cache=True)
-def _layer_holds_from(hold: np.ndarray, rows: np.ndarray, survival: np.ndarray,
-                      beyond: np.ndarray, classes: np.ndarray, threat_worth_usd: np.ndarray,
-                      salvo_cost_usd: np.ndarray, handover_kill_probability: float) -> None:
-    """The end of :func:`iadsim.c2.wta_dynamic.layer_holds`, written into the ``rows``
-    columns of ``hold``: a battery holds fire on a row worth less than its salvo when
-    the cheaper layers' expected kill ``1 - survival`` reaches the handover probability
-    or the row arrives beyond the horizon."""
-    for battery in range(hold.shape[0]):
-        for index in range(rows.size):
-            worth = threat_worth_usd[classes[rows[index]]]
-            in_time = (1.0 - survival[battery, index] >= handover_kill_probability
-                       or beyond[index])
-            hold[battery, rows[index]] = in_time and worth < salvo_cost_usd[battery]
+    for battery in range(n_batteries):
+        for index in range(count):
+            if not np.isfinite(log_miss[battery, index]):
+                return True, rows, log_miss, beyond
+    in_time = np.empty((n_batteries, count), dtype=np.bool_)
+    for battery in range(n_batteries):
+        for index in range(count):
+            in_time[battery, index] = beyond[index]
+            if beyond[index] or not worth[rows[index]] < salvo_cost_usd[battery]:
+                continue  # the hold does not read the expected kill
+            total = 0.0
+            for other in range(n_batteries):
+                if cheaper[battery, other] != 0.0:
+                    total += cheaper[battery, other] * log_miss[other, index]
+            expected_kill = 1.0 - np.exp(total)
+            if not abs(expected_kill - handover_kill_probability) > HOLD_MARGIN:
+                return True, rows, log_miss, beyond
+            in_time[battery, index] = expected_kill >= handover_kill_probability
+    for battery in range(n_batteries):
+        for index in range(count):
+            hold[battery, rows[index]] = (in_time[battery, index]
+                                          and worth[rows[index]] < salvo_cost_usd[battery])
+    return False, rows, log_miss, beyond
 
 
 @njit(cache=True, error_model="numpy")
@@ -1046,7 +1121,7 @@ def _cycle_reach(position: np.ndarray, velocity: np.ndarray, speed_sigma: np.nda
     (:func:`iadsim.c2.impact_prediction.ballistic_impact_rows`, when the picture has
     accelerations), the threat evaluation (:func:`iadsim.c2.threat_evaluation._assess`),
     the engageability now (:func:`iadsim.c2.engageability._engageability_with_radars`,
-    the radars' free slots checked), the threat classes
+    the radars' free slots checked, the pairs out of reach not solved), the threat classes
     (:func:`iadsim.c2.threat_evaluation._picture_threat_class_at`) and
     (``with_probability``) the salvo Pk where feasible and eligible and whether a battery
     with weapons has a nonzero one. Returns the assets threatened, times to go,
@@ -1076,7 +1151,7 @@ def _cycle_reach(position: np.ndarray, velocity: np.ndarray, speed_sigma: np.nda
         ground_elevation_m, fire_control_track_age_s, kind, time_of_flight,
         envelope_scalars, check, True, battery_radars, on_remote,
         free_slots, need_slots, radar_position, to_local, radar_max_range, min_elevation,
-        max_elevation, sector_center, sector_half_width, limited)
+        max_elevation, sector_center, sector_half_width, limited, PRUNING_MARGIN_M)
     classes = _picture_threat_class_at(kind_index, kind_confidence, velocity, position,
                                        origin_altitude_m, earth_radius_m, ground_elevation_m,
                                        min_confidence, class_of_kind)

@@ -96,7 +96,8 @@ def engageability(picture: TrackPicture, time_to_go_s: np.ndarray, batteries: Ba
         frame.gaussian_radius_m(), ground_elevation_m, fire_control_track_age_s,
         table.kind, table.time_of_flight, table.envelope_scalars, check_radars,
         check_slots, arrays.battery_radars, arrays.on_remote,
-        arrays.free_slots(fire_control_radars), need, *arrays.coverage, arrays.limited)
+        arrays.free_slots(fire_control_radars), need, *arrays.coverage, arrays.limited,
+        NO_PRUNING)
     return Engageability(feasible, t_intercept, point)
 
 
@@ -175,10 +176,12 @@ def _engageability_with_radars(
         free_slots: np.ndarray, need_slots: np.ndarray, radar_position: np.ndarray,
         to_local: np.ndarray, radar_max_range: np.ndarray, min_elevation: np.ndarray,
         max_elevation: np.ndarray, sector_center: np.ndarray,
-        sector_half_width: np.ndarray, limited: np.ndarray
+        sector_half_width: np.ndarray, limited: np.ndarray, prune_margin_m: float
         ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """:func:`_engageability`, then (``check_radars``) the fire-control radars' test of
-    :meth:`FireControlRadars.engageable`: the radars holding each track now
+    """:func:`_engageability` (``prune_margin_m`` as there: :data:`NO_PRUNING` for every
+    pair's time and point, :data:`PRUNING_MARGIN_M` for a caller that reads them only
+    where the pair is feasible), then (``check_radars``) the fire-control radars' test
+    of :meth:`FireControlRadars.engageable`: the radars holding each track now
     (:func:`holding_radars`) and :func:`_guiding_radar` with ``need_slots`` free when
     ``check_slots``. One compiled call: the battle manager tests engageability every
     cycle."""
@@ -187,7 +190,7 @@ def _engageability_with_radars(
         battery_position, reaction_time_s, radar_mask, speed, min_range, max_range,
         min_altitude, max_altitude, max_flight_time, max_target_speed, origin_altitude_m,
         earth_radius_m, ground_elevation_m, fire_control_track_age_s, kind, time_of_flight,
-        envelope_scalars, NO_PRUNING)
+        envelope_scalars, prune_margin_m)
     if check_radars:
         n_tracks, n_radars = last_update_by_radar_s.shape
         holding = np.empty((n_tracks, n_radars), dtype=np.bool_)
@@ -195,15 +198,60 @@ def _engageability_with_radars(
             for radar in range(n_radars):
                 holding[track, radar] = (time_s - last_update_by_radar_s[track, radar]
                                          <= fire_control_track_age_s)
-        chosen = _guiding_radar(battery_radars, holding, on_remote, free_slots, need_slots,
-                                check_slots, point, radar_position, to_local,
-                                radar_max_range, min_elevation, max_elevation,
-                                sector_center, sector_half_width)
-        for battery in range(battery_position.shape[0]):
-            for track in range(n_tracks):
-                feasible[battery, track] &= (chosen[battery, track] >= 0
-                                             or not limited[battery])
+        _keep_guided(feasible, np.arange(battery_position.shape[0]), point, holding,
+                     battery_radars, on_remote, free_slots, need_slots, check_slots, limited,
+                     radar_position, to_local, radar_max_range, min_elevation,
+                     max_elevation, sector_center, sector_half_width)
     return feasible, t_intercept, point
+
+
+@njit(cache=True)
+def _keep_guided(feasible: np.ndarray, batteries: np.ndarray, point: np.ndarray,
+                 holding: np.ndarray, battery_radars: np.ndarray, on_remote: np.ndarray,
+                 free_slots: np.ndarray, need_slots: np.ndarray, check_slots: bool,
+                 limited: np.ndarray, radar_position: np.ndarray, to_local: np.ndarray,
+                 radar_max_range: np.ndarray, min_elevation: np.ndarray,
+                 max_elevation: np.ndarray, sector_center: np.ndarray,
+                 sector_half_width: np.ndarray) -> None:
+    """``feasible[order, row] &= (a fire-control radar guides it or the battery is not
+    limited)``, in place: row ``order`` of ``feasible`` and ``point`` (n_rows, n, 3) is
+    battery ``batteries[order]``, and a limited battery keeps a feasible pair only if
+    :func:`_guiding_radar` finds it a radar (``holding`` (n, n_radars) the radars holding
+    each track, ``need_slots`` per battery). :func:`_guiding_radar` is asked only about
+    the feasible pairs of the limited batteries, one battery at a time (its answer for a
+    pair reads that pair alone): an infeasible pair stays infeasible whatever it says,
+    and most pairs (the window samples of a short-range battery) are infeasible."""
+    n, n_radars = holding.shape[0], holding.shape[1]
+    for order in range(batteries.shape[0]):
+        battery = batteries[order]
+        if not limited[battery]:
+            continue
+        count = 0
+        for row in range(n):
+            if feasible[order, row]:
+                count += 1
+        if count == 0:
+            continue
+        rows = np.empty(count, dtype=np.intp)
+        pair_point = np.empty((1, count, 3))
+        pair_holding = np.empty((count, n_radars), dtype=np.bool_)
+        index = 0
+        for row in range(n):
+            if feasible[order, row]:
+                rows[index] = row
+                for axis in range(3):
+                    pair_point[0, index, axis] = point[order, row, axis]
+                for radar in range(n_radars):
+                    pair_holding[index, radar] = holding[row, radar]
+                index += 1
+        chosen = _guiding_radar(battery_radars[battery:battery + 1], pair_holding,
+                                on_remote[battery:battery + 1], free_slots,
+                                need_slots[battery:battery + 1], check_slots, pair_point,
+                                radar_position, to_local, radar_max_range, min_elevation,
+                                max_elevation, sector_center, sector_half_width)
+        for index in range(count):
+            if chosen[0, index] < 0:
+                feasible[order, rows[index]] = False
 
 
 @njit(cache=True, error_model="numpy")
@@ -593,34 +641,88 @@ def _row_windows(position: np.ndarray, velocity: np.ndarray, rows: np.ndarray,
         beyond[index] = not (to_go <= horizon_s)
         for battery in range(n_batteries):
             now[battery, index] = feasible_now[battery, row] and needed[battery]
-    chosen_batteries = np.nonzero(needed)[0]
-    sampled, point = _later_engageability(
-        row_position, row_velocity, row_time_to_go, reach, samples, radars, time_s,
-        battery_position[chosen_batteries], reaction_time_s[chosen_batteries],
-        radar_mask[chosen_batteries], speed[chosen_batteries], min_range[chosen_batteries],
-        max_range[chosen_batteries], min_altitude[chosen_batteries],
-        max_altitude[chosen_batteries], max_flight_time[chosen_batteries],
-        max_target_speed[chosen_batteries], origin_altitude_m, earth_radius_m,
-        ground_elevation_m, fire_control_track_age_s, kind[chosen_batteries],
-        time_of_flight, envelope_scalars)
-    if check_radars:
-        holding = np.full((samples * n, radars), held)
-        chosen = _guiding_radar(battery_radars[chosen_batteries], holding,
-                                on_remote[chosen_batteries],
-                                np.zeros(battery_radars.shape[1], dtype=np.int64),
-                                np.zeros(chosen_batteries.size, dtype=np.int64), False, point,
-                                radar_position, to_local, radar_max_range, min_elevation,
-                                max_elevation, sector_center, sector_half_width)
-        for order, battery in enumerate(chosen_batteries):
-            for sample_row in range(samples * n):
-                sampled[order, sample_row] &= (chosen[order, sample_row] >= 0
-                                               or not limited[battery])
     feasible = np.zeros((n_batteries, samples * n), dtype=np.bool_)
-    for order, battery in enumerate(chosen_batteries):
-        feasible[battery] = sampled[order]
+    slots_checked = samples < 0  # never: a later sample's slots are not counted
+    one = np.empty(1, dtype=np.intp)
+    for battery in range(n_batteries):
+        if not needed[battery]:
+            continue
+        candidates = _rows_in_reach(row_position, row_velocity, reach, samples,
+                                    battery_position[battery], reaction_time_s[battery],
+                                    max_flight_time[battery], max_range[battery])
+        count = candidates.shape[0]
+        if count == 0:
+            continue  # every sample out of reach: never engageable
+        chosen = slice(battery, battery + 1)
+        sampled, point = _later_engageability(
+            row_position[candidates], row_velocity[candidates],
+            row_time_to_go[candidates], reach[candidates], samples, radars, time_s,
+            battery_position[chosen], reaction_time_s[chosen], radar_mask[chosen],
+            speed[chosen], min_range[chosen], max_range[chosen], min_altitude[chosen],
+            max_altitude[chosen], max_flight_time[chosen], max_target_speed[chosen],
+            origin_altitude_m, earth_radius_m, ground_elevation_m, fire_control_track_age_s,
+            kind[chosen], time_of_flight, envelope_scalars)
+        if check_radars:
+            one[0] = battery
+            _keep_guided(sampled, one, point, np.full((samples * count, radars), held),
+                         battery_radars, on_remote,
+                         np.zeros(battery_radars.shape[1], dtype=np.int64),
+                         np.zeros(n_batteries, dtype=np.int64), slots_checked, limited,
+                         radar_position, to_local, radar_max_range, min_elevation,
+                         max_elevation, sector_center, sector_half_width)
+        for sample in range(samples):
+            for index in range(count):
+                feasible[battery, sample * n + candidates[index]] = (
+                    sampled[0, sample * count + index])
     first, last, duration = _window_bounds(now, feasible.reshape(n_batteries, samples, n),
                                            reach, samples)
     return first, last, duration, beyond
+
+
+#: Slack (m) of :func:`_rows_in_reach` over the samples' own pruning test: it covers the
+#: rounding of the closest approach, so a row it drops has every sample pruned.
+ROW_PRUNING_SLACK_M = 1.0
+
+
+@njit(cache=True)
+def _rows_in_reach(position: np.ndarray, velocity: np.ndarray, reach: np.ndarray,
+                   samples: int, battery_position: np.ndarray, delay: float,
+                   max_flight_time: float, max_range: float) -> np.ndarray:
+    """The rows some window sample of which :func:`_engageability` may solve for one
+    battery (the others: every sample pruned, :func:`_out_of_reach`, so never
+    engageable). A row's samples lie on ``position + velocity t`` for ``t`` between
+    ``reach / samples`` and ``reach``; each is pruned when its distance less the target's
+    speed x its latest intercept time (at most ``delay + max_flight_time``) exceeds the
+    range and :data:`PRUNING_MARGIN_M`. The segment's closest approach to the battery
+    bounds every sample's distance from below, so a row whose closest approach passes
+    that test with :data:`ROW_PRUNING_SLACK_M` to spare has all its samples pruned; NaN
+    keeps a row. Asks one test per row, not one per sample (most rows of a short-range
+    battery are far out of its reach)."""
+    n = position.shape[0]
+    keep = np.empty(n, dtype=np.intp)
+    count = 0
+    latest = delay + max_flight_time
+    threshold = max_range * (1.0 + 1e-9) + PRUNING_MARGIN_M + ROW_PRUNING_SLACK_M
+    for row in range(n):
+        east = position[row, 0] - battery_position[0]
+        north = position[row, 1] - battery_position[1]
+        up = position[row, 2] - battery_position[2]
+        vx, vy, vz = velocity[row, 0], velocity[row, 1], velocity[row, 2]
+        squared_speed = vx * vx + vy * vy + vz * vz
+        start = reach[row] / samples
+        end = reach[row]
+        low, high = min(start, end), max(start, end)
+        closest = low
+        if squared_speed > 0.0:
+            closest = min(max(-(east * vx + north * vy + up * vz) / squared_speed, low), high)
+        east += vx * closest
+        north += vy * closest
+        up += vz * closest
+        distance = np.sqrt(east * east + north * north + up * up)
+        if not distance - np.sqrt(squared_speed) * latest > threshold:
+            keep[count] = row
+            count += 1
+    return keep[:count]
 
 
 def _repeat(rows: np.ndarray, times: int) -> np.ndarray:

@@ -58,9 +58,11 @@ def _assignment_rounds(values: np.ndarray, probability: np.ndarray,
     round, each round maximising the value removed ``sum S_j p_ij`` (SciPy's
     ``linear_sum_assignment``). Optimal outright when the optimum puts at most one weapon
     on each target; MMR's one-at-a-time choice is not."""
+    n_rows, n_targets = probability.shape
+    if n_targets == 1:
+        return _single_target_rounds(values, probability, counts)
     from scipy.optimize import linear_sum_assignment  # here: scipy.optimize imports slowly
 
-    n_rows, n_targets = probability.shape
     assigned = np.zeros((n_rows, n_targets), dtype=np.int64)
     surviving = values.astype(float).copy()
     weapon_row = np.repeat(np.arange(n_rows), counts)
@@ -74,6 +76,42 @@ def _assignment_rounds(values: np.ndarray, probability: np.ndarray,
         np.add.at(assigned, (weapon_row[weapons], targets), 1)
         surviving[targets] *= 1.0 - probability[weapon_row[weapons], targets]
         weapon_row = np.delete(weapon_row, weapons)
+    return assigned
+
+
+@njit(cache=True, error_model="numpy")
+def _single_target_rounds(values: np.ndarray, probability: np.ndarray,
+                          counts: np.ndarray) -> np.ndarray:
+    """:func:`_assignment_rounds` of one target (a column of ``probability``), as the
+    battle manager poses it most cycles: each round's linear assignment then gives the
+    target the weapon of greatest gain ``S p_i``, the first of those tied
+    (``linear_sum_assignment`` transposes the single column to a row and, among equal
+    costs ``-S p_i``, keeps the lowest column index), until that gain is not positive.
+    The same products and the same choice, without a SciPy call and an array deletion
+    per round (a battery's salvos are a row each: thirty or so rounds a cycle)."""
+    n_rows = probability.shape[0]
+    assigned = np.zeros((n_rows, 1), dtype=np.int64)
+    surviving = values[0]
+    weapon_row = np.empty(counts.sum(), dtype=np.int64)
+    left = 0
+    for row in range(n_rows):
+        for _ in range(counts[row]):
+            weapon_row[left] = row
+            left += 1
+    while left > 0:
+        chosen, best = -1, 0.0
+        for weapon in range(left):
+            gain = surviving * probability[weapon_row[weapon], 0]
+            if chosen < 0 or gain > best:
+                chosen, best = weapon, gain
+        if not best > 0.0:
+            break
+        row = weapon_row[chosen]
+        assigned[row, 0] += 1
+        surviving *= 1.0 - probability[row, 0]
+        for weapon in range(chosen, left - 1):  # np.delete keeps the order
+            weapon_row[weapon] = weapon_row[weapon + 1]
+        left -= 1
     return assigned
 
 
