@@ -40,11 +40,15 @@ from iadsim.tracking.kalman import (
     _update_one_into,
     combine_measurements,
 )
-from iadsim.tracking.kernels import pair_log_determinant, predict_candidate_positions
+from iadsim.tracking.kernels import (
+    OUTSIDE_MARGIN,
+    _pair_distance2,
+    pair_log_determinant,
+    predict_candidate_positions,
+)
 from iadsim.tracking.pass_kernels import (
     TENTATIVE,
     assign_confirmed_first,
-    gate_candidates_by_slice,
     misses_before_first_report,
     update_in_turn,
 )
@@ -410,6 +414,153 @@ def add_coasting_excess(distance2: np.ndarray, pair_row: np.ndarray,
 
 
 @njit(cache=True)
+def _predict_and_gate(state: np.ndarray, covariance: np.ndarray, time_s: np.ndarray,
+                      hits: np.ndarray, kind_index: np.ndarray, kind_confidence: np.ndarray,
+                      ballistic: bool, ballistic_kind: int, ballistic_confidence: float,
+                      gravity_mps2: np.ndarray, rows: np.ndarray, row_slice: np.ndarray,
+                      slice_time: np.ndarray, measurement: np.ndarray,
+                      measurement_cov: np.ndarray, report_slice: np.ndarray,
+                      one_plot_velocity_variance: float, acceleration_sigma_mps2: float,
+                      gate_threshold: float, max_pairs_per_track: int,
+                      brute_force_pairs: int, most_tests: int) -> tuple:
+    """The candidates ``rows`` (v,) predicted to their slices' times and gated against
+    their slices' reports: :func:`kernels.predict_candidate_positions` (a one-plot
+    track's velocity block bounded; gravity for a track flown with the ballistic model)
+    then :func:`pass_kernels.gate_candidates_by_slice`, the same pairs and distances bit
+    for bit, without predicting what no pair reads.
+
+    Each candidate's position and the diagonal of its position covariance are predicted
+    first: :func:`kernels._surely_outside` reads no more, and puts most pairs out (a
+    step's few dozen reports lie in a handful of places, each slice's tracks in many).
+    The whole covariance is predicted only for a candidate with a pair that one test does
+    not put out, with the same expressions. Returns 1 when gated (0: the caller takes the
+    general gating, as :func:`gate_candidates_by_slice` says), the pair tests, the
+    distinct tracks, the gated pairs (candidate, report, ``d^2``, track index), and the
+    candidates' positions (v, 3) and position covariances (v, 3, 3) (only those of a
+    candidate with a gated pair are set)."""
+    candidates = rows.size
+    table_size = state.shape[0]
+    position = np.empty((candidates, 3))
+    position_cov = np.empty((candidates, 3, 3))
+    diagonal = np.empty((candidates, 3))
+    predicted = np.zeros(candidates, dtype=np.bool_)
+    candidate_dt = np.empty(candidates)
+    q = acceleration_sigma_mps2 * acceleration_sigma_mps2
+    for v in range(candidates):
+        row = rows[v]
+        dt = slice_time[row_slice[v]] - time_s[row]
+        candidate_dt[v] = dt
+        # _known_acceleration_into's test, and kalman._predict_position_into's
+        # expressions, written out: a compiled call per candidate (its arrays' reference
+        # counts) cost more than the arithmetic. A one-plot track's velocity bounded.
+        known = (ballistic and kind_index[row] == ballistic_kind
+                 and kind_confidence[row] >= ballistic_confidence)
+        one_plot = hits[row] == 1
+        magnitude = abs(dt)
+        noise = q * magnitude * magnitude * magnitude / 3.0
+        for i in range(3):
+            acceleration = gravity_mps2[i] if known else 0.0
+            position[v, i] = (state[row, i] + state[row, 3 + i] * dt
+                              + 0.5 * acceleration * dt * dt)
+            velocity = one_plot_velocity_variance if one_plot else covariance[row, 3 + i, 3 + i]
+            diagonal[v, i] = (covariance[row, i, i]
+                              + dt * (covariance[row, i, 3 + i] + covariance[row, 3 + i, i])
+                              + dt * dt * velocity) + noise
+    # gate_candidates_by_slice: the distinct tracks, the slices' bounds, the tests.
+    present = np.zeros(table_size, dtype=np.bool_)
+    for row in rows:
+        present[row] = True
+    local = np.empty(table_size, dtype=np.intp)
+    distinct = 0
+    for row in range(table_size):
+        if present[row]:
+            local[row] = distinct
+            distinct += 1
+    tracks = np.empty(distinct, dtype=np.intp)
+    for row in range(table_size):
+        if present[row]:
+            tracks[local[row]] = row
+    slices = slice_time.size
+    track_bounds = np.zeros(slices + 1, dtype=np.intp)
+    for index in range(candidates):
+        track_bounds[row_slice[index] + 1] += 1
+    measurement_bounds = np.zeros(slices + 1, dtype=np.intp)
+    for index in range(report_slice.size):
+        measurement_bounds[report_slice[index] + 1] += 1
+    for index in range(slices):
+        track_bounds[index + 1] += track_bounds[index]
+        measurement_bounds[index + 1] += measurement_bounds[index]
+    tests, largest = 0, 0
+    for index in range(slices):
+        slice_tests = ((track_bounds[index + 1] - track_bounds[index])
+                       * (measurement_bounds[index + 1] - measurement_bounds[index]))
+        tests += slice_tests
+        largest = max(largest, slice_tests)
+    empty_index = np.zeros(0, dtype=np.intp)
+    if largest > brute_force_pairs or tests > most_tests:
+        return (0, tests, tracks, empty_index, empty_index, np.zeros(0), empty_index,
+                position, position_cov)
+    # kernels.gate_every_pair_by_slice, each candidate's covariance predicted at its first
+    # pair past the one-axis test.
+    kept_tracks = np.empty(tests, dtype=np.intp)
+    kept_measurements = np.empty(tests, dtype=np.intp)
+    kept_distance2 = np.empty(tests)
+    kept = 0
+    bound = OUTSIDE_MARGIN * gate_threshold
+    for index in range(slices):
+        for i in range(track_bounds[index], track_bounds[index + 1]):
+            start = kept
+            for j in range(measurement_bounds[index], measurement_bounds[index + 1]):
+                outside = False
+                for axis in range(3):
+                    residual = measurement[j, axis] - position[i, axis]
+                    if residual * residual > bound * (diagonal[i, axis]
+                                                      + measurement_cov[j, axis, axis]):
+                        outside = True
+                        break
+                if outside:
+                    continue
+                if not predicted[i]:
+                    _predicted_position_cov_into(
+                        covariance, rows[i], hits[rows[i]] == 1, candidate_dt[i],
+                        one_plot_velocity_variance, diagonal[i], position_cov[i])
+                    predicted[i] = True
+                distance2 = _pair_distance2(i, j, position, position_cov, measurement,
+                                            measurement_cov)
+                if distance2 <= gate_threshold:
+                    kept_tracks[kept], kept_measurements[kept] = i, j
+                    kept_distance2[kept] = distance2
+                    kept += 1
+            if kept - start > max_pairs_per_track:  # a track cut: the general gating
+                return (0, tests, tracks, empty_index, empty_index, np.zeros(0),
+                        empty_index, position, position_cov)
+    pair_track = np.empty(kept, dtype=np.intp)
+    for pair in range(kept):
+        pair_track[pair] = local[rows[kept_tracks[pair]]]
+    return (1, tests, tracks, kept_tracks[:kept], kept_measurements[:kept],
+            kept_distance2[:kept], pair_track, position, position_cov)
+
+
+@njit(cache=True)
+def _predicted_position_cov_into(covariance: np.ndarray, row: int, one_plot: bool,
+                                 dt: float, one_plot_velocity_variance: float,
+                                 diagonal: np.ndarray, out: np.ndarray) -> None:
+    """The position covariance (3, 3) of track ``row`` predicted by ``dt`` into ``out``,
+    its ``diagonal`` (3,) given (noise included): the off-diagonal terms of
+    :func:`kalman._predict_position_into`'s expression (a one-plot track's velocity
+    block bounded to ``one_plot_velocity_variance`` per axis, uncorrelated)."""
+    for i in range(3):
+        for j in range(3):
+            if i == j:
+                out[i, i] = diagonal[i]
+                continue
+            velocity = 0.0 if one_plot else covariance[row, 3 + i, 3 + j]
+            out[i, j] = (covariance[row, i, j]
+                         + dt * (covariance[row, i, 3 + j] + covariance[row, 3 + i, j])
+                         + dt * dt * velocity)
+
+
+@njit(cache=True)
 def associate_scan(state: np.ndarray, covariance: np.ndarray, time_s: np.ndarray,
                    hits: np.ndarray, status: np.ndarray, kind_index: np.ndarray,
                    kind_confidence: np.ndarray, last_update_by_radar_s: np.ndarray,
@@ -459,37 +610,13 @@ def associate_scan(state: np.ndarray, covariance: np.ndarray, time_s: np.ndarray
             return (0, 0, empty_index, empty_index, np.zeros(0, dtype=np.bool_), empty_index,
                     np.zeros(0, dtype=np.int64), False, empty_index, empty, empty, empty,
                     empty, empty)
-    # The candidates' positions at their slices' times (kernels.predict_candidate_positions).
-    position = np.empty((candidates, 3))
-    position_cov = np.empty((candidates, 3, 3))
-    q = acceleration_sigma_mps2 * acceleration_sigma_mps2
-    acceleration = np.empty(3)
-    for v in range(candidates):
-        row = rows[v]
-        dt = slice_time[row_slice[v]] - time_s[row]
-        _known_acceleration_into(row, ballistic, kind_index, kind_confidence, ballistic_kind,
-                                 ballistic_confidence, gravity_mps2, acceleration)
-        # kalman._predict_position_into's expressions, written out (a call per candidate
-        # cost more than its arithmetic); a one-plot track's velocity block bounded.
-        one_plot = hits[row] == 1
-        magnitude = abs(dt)
-        for i in range(3):
-            position[v, i] = (state[row, i] + state[row, 3 + i] * dt
-                              + 0.5 * acceleration[i] * dt * dt)
-            for j in range(3):
-                velocity = covariance[row, 3 + i, 3 + j]
-                if one_plot:
-                    velocity = one_plot_velocity_variance if i == j else 0.0
-                position_cov[v, i, j] = (covariance[row, i, j]
-                                         + dt * (covariance[row, i, 3 + j]
-                                                 + covariance[row, 3 + i, j])
-                                         + dt * dt * velocity)
-            position_cov[v, i, i] += q * magnitude * magnitude * magnitude / 3.0
-    (tracks, _, _, _, tests, pair_row, pair_measurement, distance2, pair_track, gated) = (
-        gate_candidates_by_slice(position, position_cov, rows, row_slice, measurement,
-                                 measurement_cov, report_slice, slice_time.size, table_size,
-                                 gate_threshold, max_pairs_per_track, brute_force_pairs,
-                                 most_tests))
+    (gated, tests, tracks, pair_row, pair_measurement, distance2, pair_track, position,
+     position_cov) = _predict_and_gate(
+        state, covariance, time_s, hits, kind_index, kind_confidence, ballistic,
+        ballistic_kind, ballistic_confidence, gravity_mps2, rows, row_slice, slice_time,
+        measurement, measurement_cov, report_slice, one_plot_velocity_variance,
+        acceleration_sigma_mps2, gate_threshold, max_pairs_per_track, brute_force_pairs,
+        most_tests)
     if not gated:
         return (0, 0, empty_index, empty_index, np.zeros(0, dtype=np.bool_), empty_index,
                 np.zeros(0, dtype=np.int64), False, empty_index, empty, empty, empty, empty,
