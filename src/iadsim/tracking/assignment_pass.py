@@ -413,6 +413,22 @@ def add_coasting_excess(distance2: np.ndarray, pair_row: np.ndarray,
     return True
 
 
+#: The rows of :func:`associate_scan`'s scored terms (one column a scored pair): ``d^2``
+#: and ``log |S|`` against the candidate's prediction, and the report's false-alarm
+#: constant, range and elevation.
+SCORED_DISTANCE2, SCORED_LOG_DETERMINANT, SCORED_CONSTANT, SCORED_RANGE, SCORED_ELEVATION = (
+    range(5))
+SCORED_TERMS = 5
+
+
+@njit(cache=True)
+def _not_done() -> tuple:
+    """:func:`associate_scan`'s result when the caller must take the general way."""
+    return (0, 0, np.zeros((2, 0), dtype=np.intp), np.zeros(0, dtype=np.bool_),
+            np.zeros((2, 0), dtype=np.int64), False, np.zeros(0, dtype=np.intp),
+            np.zeros((SCORED_TERMS, 0)))
+
+
 @njit(cache=True)
 def _predict_and_gate(state: np.ndarray, covariance: np.ndarray, time_s: np.ndarray,
                       hits: np.ndarray, kind_index: np.ndarray, kind_confidence: np.ndarray,
@@ -594,22 +610,19 @@ def associate_scan(state: np.ndarray, covariance: np.ndarray, time_s: np.ndarray
     ``coast_free_revisits``). Returns, in order: 1 when done, 0 when the caller must take
     the general way (the candidates are not in order, the gate needs the general gating, or a
     cluster the sparse solver; nothing else is then meaningful); the pair tests made
-    (for the crowd counters); the assigned pairs' track rows and reports (p,); which
+    (for the crowd counters); the assigned pairs' track rows and reports (2, p); which
     stand after the check in turn (p,); the tentative tracks among the pairs and their
-    misses before their first report here, and whether any has one; then of the
-    tentative tracks' pairs (s,): their pair indices, ``d^2`` and ``log |S|`` against
-    the candidate's prediction, and their reports' false-alarm constants, ranges and
-    elevations."""
-    empty_index = np.zeros(0, dtype=np.intp)
-    empty = np.zeros(0)
+    misses before their first report here (2, t), and whether any has one; then of the
+    tentative tracks' pairs: their pair indices (s,) and their terms (``SCORED_TERMS``,
+    s): ``d^2`` and ``log |S|`` against the candidate's prediction, and their reports'
+    false-alarm constants, ranges and elevations. (Arrays packed by kind: each array a
+    compiled call returns costs more to box than a dozen it is given.)"""
     table_size = status.size
     candidates = rows.size
     for index in range(1, candidates):
         if (row_slice[index] * table_size + rows[index]
                 <= row_slice[index - 1] * table_size + rows[index - 1]):
-            return (0, 0, empty_index, empty_index, np.zeros(0, dtype=np.bool_), empty_index,
-                    np.zeros(0, dtype=np.int64), False, empty_index, empty, empty, empty,
-                    empty, empty)
+            return _not_done()
     (gated, tests, tracks, pair_row, pair_measurement, distance2, pair_track, position,
      position_cov) = _predict_and_gate(
         state, covariance, time_s, hits, kind_index, kind_confidence, ballistic,
@@ -618,9 +631,7 @@ def associate_scan(state: np.ndarray, covariance: np.ndarray, time_s: np.ndarray
         acceleration_sigma_mps2, gate_threshold, max_pairs_per_track, brute_force_pairs,
         most_tests)
     if not gated:
-        return (0, 0, empty_index, empty_index, np.zeros(0, dtype=np.bool_), empty_index,
-                np.zeros(0, dtype=np.int64), False, empty_index, empty, empty, empty, empty,
-                empty)
+        return _not_done()
     if coasting_cost:  # CentralTracker._coast_pricing: the coasting candidates' excess
         row_time = np.empty(candidates)
         for v in range(candidates):
@@ -643,20 +654,20 @@ def associate_scan(state: np.ndarray, covariance: np.ndarray, time_s: np.ndarray
                                                  pair_status, tracks.size * slots,
                                                  measurement.shape[0], dense_limit)
     if not solved:
-        return (0, 0, empty_index, empty_index, np.zeros(0, dtype=np.bool_), empty_index,
-                np.zeros(0, dtype=np.int64), False, empty_index, empty, empty, empty, empty,
-                empty)
+        return _not_done()
     assigned = taken.size
-    track_rows = np.empty(assigned, dtype=np.intp)
+    pairs_taken = np.empty((2, assigned), dtype=np.intp)  # their track rows, reports
+    track_rows = pairs_taken[0]
     taken_time = np.empty(assigned)
     in_turn = False
     for pair in range(assigned):
+        pairs_taken[1, pair] = taken[pair]
         track_rows[pair] = tracks[slot[pair] // slots]
         taken_time[pair] = slice_time[report_slice[taken[pair]]]
         if status[track_rows[pair]] == TENTATIVE and taken_time[pair] > slice_time[0]:
             in_turn = True
     keep = np.ones(assigned, dtype=np.bool_)
-    missed_tracks = empty_index
+    missed_tracks = np.zeros(0, dtype=np.intp)
     missed = np.zeros(0, dtype=np.int64)
     any_missed = False
     if in_turn and slice_time.size > 1:
@@ -673,6 +684,10 @@ def associate_scan(state: np.ndarray, covariance: np.ndarray, time_s: np.ndarray
             for track in range(missed.size):
                 if missed[track] > 0:
                     any_missed = True
+    tracks_missed = np.empty((2, missed.size), dtype=np.int64)
+    for track in range(missed.size):
+        tracks_missed[0, track] = missed_tracks[track]
+        tracks_missed[1, track] = missed[track]
     # The tentative tracks' plots: d^2 and log |S| against the candidate's prediction
     # (_score_plots), and what their false-alarm density is made from.
     scored_count = 0
@@ -681,11 +696,7 @@ def associate_scan(state: np.ndarray, covariance: np.ndarray, time_s: np.ndarray
             if status[track_rows[pair]] == TENTATIVE:
                 scored_count += 1
     scored_pairs = np.empty(scored_count, dtype=np.intp)
-    scored_distance2 = np.empty(scored_count)
-    scored_log_determinant = np.empty(scored_count)
-    scored_constant = np.empty(scored_count)
-    scored_range = np.empty(scored_count)
-    scored_elevation = np.empty(scored_count)
+    scored = np.empty((SCORED_TERMS, scored_count))
     if scored_count:
         residual = np.empty(3)
         innovation = np.empty((3, 3))
@@ -712,21 +723,18 @@ def associate_scan(state: np.ndarray, covariance: np.ndarray, time_s: np.ndarray
                     innovation[i, j] = position_cov[low, i, j] + measurement_cov[report, i, j]
             distance2_here, log_determinant = mahalanobis3(residual, innovation, lu, solution)
             scored_pairs[index] = pair
-            scored_distance2[index] = distance2_here
-            scored_log_determinant[index] = log_determinant
-            scored_constant[index] = false_alarm_constant[radar_of[report]]
-            scored_range[index] = polar[report, 0]
-            scored_elevation[index] = polar[report, 2]
+            scored[SCORED_DISTANCE2, index] = distance2_here
+            scored[SCORED_LOG_DETERMINANT, index] = log_determinant
+            scored[SCORED_CONSTANT, index] = false_alarm_constant[radar_of[report]]
+            scored[SCORED_RANGE, index] = polar[report, 0]
+            scored[SCORED_ELEVATION, index] = polar[report, 2]
             index += 1
-    return (1, tests, track_rows, taken, keep, missed_tracks, missed, any_missed, scored_pairs,
-            scored_distance2, scored_log_determinant, scored_constant, scored_range,
-            scored_elevation)
+    return 1, tests, pairs_taken, keep, tracks_missed, any_missed, scored_pairs, scored
 
 
 @njit(cache=True)
-def score_and_update(keep: np.ndarray, track_rows: np.ndarray, taken: np.ndarray,
-                     scored_pairs: np.ndarray, scored_distance2: np.ndarray,
-                     scored_log_determinant: np.ndarray, log_density: np.ndarray,
+def score_and_update(keep: np.ndarray, pairs_taken: np.ndarray, scored_pairs: np.ndarray,
+                     scored: np.ndarray, log_density: np.ndarray,
                      log_detection_probability: float, log_normalization: float,
                      slice_time: np.ndarray, report_slice: np.ndarray, radar_of: np.ndarray,
                      measurement: np.ndarray, measurement_cov: np.ndarray, state: np.ndarray,
@@ -738,13 +746,15 @@ def score_and_update(keep: np.ndarray, track_rows: np.ndarray, taken: np.ndarray
                      ballistic: bool, kind_index: np.ndarray, kind_confidence: np.ndarray,
                      ballistic_kind: int, ballistic_confidence: float,
                      gravity_mps2: np.ndarray, smoothing: float, baseline_s: float) -> tuple:
-    """The pairs of :func:`associate_scan` that stand (``keep``): the tentative tracks'
-    plot scores added in pair order (:func:`score.plot_score`'s
-    ``ln P_D - ln density - ln (2 pi)^(3/2) - ln |S| / 2 - d^2 / 2``, from
-    ``log_density``, one per scored pair), then the constant-velocity update of
-    :func:`pass_kernels.update_in_turn`. Returns the standing pairs' track rows and
-    reports, :func:`update_in_turn`'s results (pairs in update order, their times, the
-    confirming pairs and whether it updated), and whether any pair confirms."""
+    """The pairs of :func:`associate_scan` (``pairs_taken`` (2, p): track rows, reports)
+    that stand (``keep``): the tentative tracks' plot scores added in pair order
+    (:func:`score.plot_score`'s ``ln P_D - ln density - ln (2 pi)^(3/2) - ln |S| / 2 -
+    d^2 / 2``, from ``log_density`` and ``scored``'s terms, one per scored pair), then the
+    constant-velocity update of :func:`pass_kernels.update_in_turn`. Returns the
+    standing pairs' track rows and reports and :func:`update_in_turn`'s pairs in update
+    order (its track rows and reports), as (4, k); those pairs' times (k,), the
+    confirming pairs (k,), whether it updated, and whether any pair confirms."""
+    track_rows, taken = pairs_taken[0], pairs_taken[1]
     assigned = track_rows.size
     standing = 0
     for pair in range(assigned):
@@ -755,27 +765,27 @@ def score_and_update(keep: np.ndarray, track_rows: np.ndarray, taken: np.ndarray
         if keep[pair]:
             score[track_rows[pair]] += ((((log_detection_probability - log_density[index])
                                           - log_normalization)
-                                         - 0.5 * scored_log_determinant[index])
-                                        - 0.5 * scored_distance2[index])
-    kept_rows = np.empty(standing, dtype=np.intp)
-    kept_taken = np.empty(standing, dtype=np.intp)
+                                         - 0.5 * scored[SCORED_LOG_DETERMINANT, index])
+                                        - 0.5 * scored[SCORED_DISTANCE2, index])
+    kept = np.empty((4, standing), dtype=np.intp)
     index = 0
     for pair in range(assigned):
         if keep[pair]:
-            kept_rows[index], kept_taken[index] = track_rows[pair], taken[pair]
+            kept[0, index], kept[1, index] = track_rows[pair], taken[pair]
             index += 1
     report_time = np.empty(report_slice.size)
     for report in range(report_slice.size):
         report_time[report] = slice_time[report_slice[report]]
     sorted_rows, sorted_taken, time_of, confirming, done = update_in_turn(
-        kept_rows, kept_taken, report_time, radar_of, measurement, measurement_cov, state,
+        kept[0], kept[1], report_time, radar_of, measurement, measurement_cov, state,
         covariance, time_s, hits, last_update_s, last_update_by_radar_s,
         vertical_acceleration_mps2, status, score, score_vetoes, score_decides, confirm_score,
         confirm_hits, acceleration_sigma_mps2, ballistic, kind_index, kind_confidence,
         ballistic_kind, ballistic_confidence, gravity_mps2, smoothing, baseline_s)
+    for pair in range(standing):
+        kept[2, pair], kept[3, pair] = sorted_rows[pair], sorted_taken[pair]
     any_confirming = False
     for pair in range(confirming.size):
         if confirming[pair]:
             any_confirming = True
-    return (kept_rows, kept_taken, report_time, sorted_rows, sorted_taken, time_of, confirming,
-            done, any_confirming)
+    return kept, time_of, confirming, done, any_confirming

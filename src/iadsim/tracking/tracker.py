@@ -136,7 +136,8 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from functools import cached_property
-from operator import attrgetter, is_
+from itertools import repeat
+from operator import attrgetter, getitem, is_
 
 import numpy as np
 from scipy.special import gammaincinv
@@ -555,8 +556,15 @@ class CentralTracker:
         # score and the bias estimation; the positions are then corrected for the biases.
         polar = raw = None
         if self._score or self._likelihood_cost or self.bias_estimator is not None:
-            polar = np.column_stack([np.concatenate([getattr(scan, name) for scan in scans])
-                                     for name in ("range_m", "azimuth_rad", "elevation_rad")])
+            # Filled column by column (np.column_stack's result, in fewer calls).
+            polar = np.empty((measurement.shape[0], 3))
+            if len(scans) == 1:
+                polar[:, 0], polar[:, 1], polar[:, 2] = (
+                    scans[0].range_m, scans[0].azimuth_rad, scans[0].elevation_rad)
+            else:
+                polar[:, 0] = np.concatenate([scan.range_m for scan in scans])
+                polar[:, 1] = np.concatenate([scan.azimuth_rad for scan in scans])
+                polar[:, 2] = np.concatenate([scan.elevation_rad for scan in scans])
         if self.bias_estimator is not None:
             raw = measurement
             measurement = self.bias_estimator.correct(radar_of, polar[:, 0], polar[:, 1],
@@ -1235,9 +1243,8 @@ class CentralTracker:
         scan_time, scan_position, radars = (
             misses if misses is not None else (_NO_TIMES, _NO_SCAN_POSITIONS, _NO_RADARS))
         ballistic = bool(settings.ballistic_model and self._any_ballistic)
-        (done, tests, track_rows, taken, keep, missed_tracks, missed, any_missed,
-         scored_pairs, scored_distance2, scored_log_determinant, scored_constant,
-         scored_range, scored_elevation) = assignment_pass.associate_scan(
+        (done, tests, pairs_taken, keep, tracks_missed, any_missed, scored_pairs,
+         scored) = assignment_pass.associate_scan(
             self.state, self.covariance, self.time_s, self.hits, self.status,
             self.kind_index, self.kind_confidence, self.last_update_by_radar_s, ballistic,
             BALLISTIC, float(settings.ballistic_model_confidence), GRAVITY_MPS2, rows,
@@ -1252,19 +1259,19 @@ class CentralTracker:
         if not done:
             return None
         self.crowd_limits.distances_computed += tests
-        if taken.size == 0:
-            return taken
+        if pairs_taken.shape[1] == 0:
+            return pairs_taken[1]
         if any_missed:
-            keep &= self._not_doomed(track_rows, missed_tracks, missed)
+            keep &= self._not_doomed(pairs_taken[0], tracks_missed[0], tracks_missed[1])
         log_density = _NO_TIMES
         if scored_pairs.size:
-            log_density = np.log(score.false_alarm_density(scored_constant, scored_range,
-                                                           scored_elevation))
+            log_density = np.log(score.false_alarm_density(
+                scored[assignment_pass.SCORED_CONSTANT], scored[assignment_pass.SCORED_RANGE],
+                scored[assignment_pass.SCORED_ELEVATION]))
         log_detection_probability, log_normalization = self._fused_constants
-        (kept_rows, kept_taken, report_time, sorted_rows, sorted_taken, time_of, confirming,
-         updated, any_confirming) = assignment_pass.score_and_update(
-            keep, track_rows, taken, scored_pairs, scored_distance2, scored_log_determinant,
-            log_density, log_detection_probability, log_normalization, slice_time,
+        kept, time_of, confirming, updated, any_confirming = assignment_pass.score_and_update(
+            keep, pairs_taken, scored_pairs, scored, log_density, log_detection_probability,
+            log_normalization, slice_time,
             report_slice, radar_of, measurement, measurement_cov, self.state,
             self.covariance, self.time_s, self.hits, self.last_update_s,
             self.last_update_by_radar_s, self.vertical_acceleration_mps2, self.status,
@@ -1274,13 +1281,14 @@ class CentralTracker:
             float(settings.process_noise_mps2), ballistic, self.kind_index,
             self.kind_confidence, BALLISTIC, float(settings.ballistic_model_confidence),
             GRAVITY_MPS2, ACCELERATION_SMOOTHING, ACCELERATION_BASELINE_S)
+        kept_taken = kept[1]
         if kept_taken.size == 0:
             return kept_taken
         if not updated:  # a report older than its track: the general update
-            self._update(kept_rows, measurement, measurement_cov, kept_taken, radar_of,
-                         report_time)
+            self._update(kept[0], measurement, measurement_cov, kept_taken, radar_of,
+                         slice_time[report_slice])
         elif any_confirming:
-            self._confirm(sorted_rows, sorted_taken, time_of, confirming, radar_of)
+            self._confirm(kept[2], kept[3], time_of, confirming, radar_of)
         return kept_taken
 
     def _coasting(self, rows: np.ndarray, row_time: np.ndarray
@@ -1943,7 +1951,7 @@ class CentralTracker:
 
     def _set_size(self, size: int) -> None:
         """Make each column the view of the first ``size`` rows of its arena region."""
-        views = tuple(buffer[:size] for buffer in self._buffer_list)
+        views = tuple(map(getitem, self._buffer_list, repeat(slice(size))))
         self.__dict__.update(zip(self._columns, views, strict=True))
         self._arena_views = views
 
