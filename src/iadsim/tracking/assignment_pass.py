@@ -34,6 +34,7 @@ from llvmlite import ir
 from numba import njit, types
 from numba.core.extending import intrinsic
 
+from iadsim.tracking.deletion import fold_detections
 from iadsim.tracking.kalman import (
     _predict_one_into,
     _predict_position_into,
@@ -49,6 +50,7 @@ from iadsim.tracking.kernels import (
 from iadsim.tracking.pass_kernels import (
     TENTATIVE,
     assign_confirmed_first,
+    count_misses,
     misses_before_first_report,
     update_in_turn,
 )
@@ -789,3 +791,36 @@ def score_and_update(keep: np.ndarray, pairs_taken: np.ndarray, scored_pairs: np
         if confirming[pair]:
             any_confirming = True
     return kept, time_of, confirming, done, any_confirming
+
+
+@njit(cache=True)
+def fold_and_count_misses(status: np.ndarray, hits: np.ndarray, misses: np.ndarray,
+                          score: np.ndarray, last_update_by_radar_s: np.ndarray,
+                          last_update_s: np.ndarray, missed_scans: np.ndarray,
+                          covering: np.ndarray, scan_time_s: np.ndarray, radars: np.ndarray,
+                          position: np.ndarray, site_position_m: np.ndarray,
+                          site_rotation: np.ndarray, site_coverage: np.ndarray,
+                          ground_elevation_m: float, one_plot_misses: int,
+                          allowed_misses: int, score_kept: bool, score_decides: bool,
+                          miss_score: float, delete_score: float, delete_by_misses: bool,
+                          deletion_misses: int, coast_timeout_s: float,
+                          misses_to_delete: np.ndarray, fold: bool,
+                          covered_looks: np.ndarray, detected_looks: np.ndarray,
+                          memory: float, prior_detection_probability: float,
+                          prior_looks: float, log_threshold: float) -> tuple[np.ndarray, bool]:
+    """A pass's miss bookkeeping in one call: when ``fold`` (``deletion:
+    miss_probability``), :func:`deletion.fold_detections` (``covered_looks``,
+    ``detected_looks``, ``misses_to_delete`` and the settings after them), then
+    :func:`pass_kernels.count_misses` (the arguments before ``fold``, its result): the two
+    calls :meth:`CentralTracker._count_misses` made, in their order."""
+    if fold:
+        fold_detections(status, last_update_by_radar_s, missed_scans, scan_time_s, radars,
+                        position, site_position_m, site_rotation, site_coverage,
+                        ground_elevation_m, covered_looks, detected_looks, misses_to_delete,
+                        memory, prior_detection_probability, prior_looks, log_threshold)
+    return count_misses(status, hits, misses, score, last_update_by_radar_s, last_update_s,
+                        missed_scans, covering, scan_time_s, radars, position,
+                        site_position_m, site_rotation, site_coverage, ground_elevation_m,
+                        one_plot_misses, allowed_misses, score_kept, score_decides,
+                        miss_score, delete_score, delete_by_misses, deletion_misses,
+                        coast_timeout_s, misses_to_delete)

@@ -430,6 +430,12 @@ class CentralTracker:
         self._no_missed_scans = np.zeros((0, radars), dtype=np.int32)
         self._no_covering = np.zeros((0, radars), dtype=bool)
         self._no_misses_to_delete = np.zeros((0, radars), dtype=np.int32)
+        self._no_looks = np.zeros((0, radars))
+        #: :meth:`_count_misses`' constants from the settings, and the settings they were
+        #: made of.
+        self._miss_settings: tuple = ()
+        self._fold_settings: tuple = ()
+        self._miss_settings_of: Tracking | None = None
         #: Each radar's instrumented range plus the candidates' margin (m).
         self._site_reach_m = np.array([site.max_range_m for site in sites],
                                       dtype=float) + COVERAGE_MARGIN_M
@@ -467,6 +473,8 @@ class CentralTracker:
         self._capacity = 0
         self._buffers: dict[str, np.ndarray] = {}
         self._buffer_list: list[np.ndarray] = []
+        #: The column views of each table size made in this arena (:meth:`_set_size`).
+        self._views_by_size: dict[int, tuple[np.ndarray, ...]] = {}
         self._layout = np.zeros((3, 0), dtype=np.int64)
         self._template = np.zeros(0, dtype=np.uint8)
         #: The column views the table set last (None: none yet), to tell a column set
@@ -943,26 +951,30 @@ class CentralTracker:
         deleted by :meth:`drop` once that long). With ``deletion: miss_probability`` (the
         default) the run is each radar's own (:meth:`_misses_to_delete`), from its
         detections folded in first (:func:`deletion.fold_detections`)."""
-        settings = self.settings
-        if self._delete_by_probability:
-            deletion.fold_detections(
-                self.status, self.last_update_by_radar_s, self.missed_scans, scan_time,
-                radars, position, self._site_position, self._site_rotation,
-                self._site_coverage, self.ground_elevation_m, self.covered_looks,
-                self.detected_looks, self.misses_to_delete, self._detection_memory,
-                settings.deletion_prior_detection_probability, settings.deletion_prior_looks,
-                self._log_deletion_probability)
-        doomed, any_doomed = pass_kernels.count_misses(
+        if self._miss_settings_of is not self.settings:  # made once (the settings, as read)
+            self._miss_settings_of = settings = self.settings
+            self._miss_settings = (
+                int(settings.one_plot_misses),
+                int(settings.confirm_window - settings.confirm_hits), self._score,
+                self._score_decides, self._miss_score, float(self._delete_score),
+                self._delete_by_misses, int(settings.deletion_misses),
+                float(settings.coast_timeout_s))
+            self._fold_settings = (
+                self._detection_memory, float(settings.deletion_prior_detection_probability),
+                float(settings.deletion_prior_looks), self._log_deletion_probability)
+        by_misses, by_probability = self._delete_by_misses, self._delete_by_probability
+        # deletion.fold_detections (deletion: miss_probability), then
+        # pass_kernels.count_misses, in one call.
+        doomed, any_doomed = assignment_pass.fold_and_count_misses(
             self.status, self.hits, self.misses, self.score if self._score else self.time_s,
             self.last_update_by_radar_s, self.last_update_s,
-            self.missed_scans if self._delete_by_misses else self._no_missed_scans,
-            self.covering if self._delete_by_misses else self._no_covering,
+            self.missed_scans if by_misses else self._no_missed_scans,
+            self.covering if by_misses else self._no_covering,
             scan_time, radars, position, self._site_position, self._site_rotation,
-            self._site_coverage, self.ground_elevation_m, int(settings.one_plot_misses),
-            int(settings.confirm_window - settings.confirm_hits), self._score,
-            self._score_decides, self._miss_score, float(self._delete_score),
-            self._delete_by_misses, int(settings.deletion_misses),
-            float(settings.coast_timeout_s), self._misses_to_delete())
+            self._site_coverage, self.ground_elevation_m, *self._miss_settings,
+            self.misses_to_delete if by_probability else self._no_misses_to_delete,
+            by_probability, self.covered_looks if by_probability else self._no_looks,
+            self.detected_looks if by_probability else self._no_looks, *self._fold_settings)
         if any_doomed:
             self._remove(float(scan_time.max()), doomed)
 
@@ -1950,8 +1962,14 @@ class CentralTracker:
         return views is not None and all(map(is_, self._column_getter(self), views))
 
     def _set_size(self, size: int) -> None:
-        """Make each column the view of the first ``size`` rows of its arena region."""
-        views = tuple(map(getitem, self._buffer_list, repeat(slice(size))))
+        """Make each column the view of the first ``size`` rows of its arena region. The
+        views of a size are made once per arena and kept (a table's size comes back to the
+        same few dozen values: slicing every column at each birth and death of tracks was
+        a few per cent of the tracker's time)."""
+        views = self._views_by_size.get(size)
+        if views is None:
+            views = tuple(map(getitem, self._buffer_list, repeat(slice(size))))
+            self._views_by_size[size] = views
         self.__dict__.update(zip(self._columns, views, strict=True))
         self._arena_views = views
 
@@ -1987,6 +2005,7 @@ class CentralTracker:
                                             np.zeros(-row_bytes.size % 8, dtype=np.uint8)]))
         self._arena, self._capacity, self._buffers = arena, capacity, buffers
         self._buffer_list = [buffers[name] for name in self._columns]
+        self._views_by_size = {}
         self._template = np.concatenate(template)  # each row padded to whole words
         self._layout = np.array(
             [[start for _, _, start, _ in layout], [width for _, _, _, width in layout],
