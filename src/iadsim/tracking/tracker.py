@@ -564,15 +564,12 @@ class CentralTracker:
         # score and the bias estimation; the positions are then corrected for the biases.
         polar = raw = None
         if self._score or self._likelihood_cost or self.bias_estimator is not None:
-            # Filled column by column (np.column_stack's result, in fewer calls).
-            polar = np.empty((measurement.shape[0], 3))
-            if len(scans) == 1:
-                polar[:, 0], polar[:, 1], polar[:, 2] = (
-                    scans[0].range_m, scans[0].azimuth_rad, scans[0].elevation_rad)
-            else:
-                polar[:, 0] = np.concatenate([scan.range_m for scan in scans])
-                polar[:, 1] = np.concatenate([scan.azimuth_rad for scan in scans])
-                polar[:, 2] = np.concatenate([scan.elevation_rad for scan in scans])
+            # The three columns in one concatenation, transposed into a C-ordered copy
+            # (np.column_stack's result in three calls, not a dozen).
+            columns = [scan.range_m for scan in scans]
+            columns += [scan.azimuth_rad for scan in scans]
+            columns += [scan.elevation_rad for scan in scans]
+            polar = np.concatenate(columns).reshape(3, -1).T.copy()
         if self.bias_estimator is not None:
             raw = measurement
             measurement = self.bias_estimator.correct(radar_of, polar[:, 0], polar[:, 1],
@@ -975,8 +972,8 @@ class CentralTracker:
             self.misses_to_delete if by_probability else self._no_misses_to_delete,
             by_probability, self.covered_looks if by_probability else self._no_looks,
             self.detected_looks if by_probability else self._no_looks, *self._fold_settings)
-        if any_doomed:
-            self._remove(float(scan_time.max()), doomed)
+        if any_doomed:  # at the last scan's time (the scans are in time order)
+            self._remove(float(scan_time[-1]), doomed)
 
     def _misses_to_delete(self) -> np.ndarray:
         """Each confirmed track's run of misses that deletes it, by radar (n, radars), with
