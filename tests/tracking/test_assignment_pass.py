@@ -75,8 +75,8 @@ def test_a_run_with_the_compiled_pass_equals_the_general_way(short_layered_defen
         result = associate(*arguments)
         seen["calls"] += 1
         seen["fused"] += int(result[0])
-        seen["rejected"] += int((~result[4]).any())
-        seen["missed"] += int(result[7])
+        seen["rejected"] += int((~result[3]).any())  # keep
+        seen["missed"] += int(result[5])  # any_missed
         time_s, last_update_by_radar_s = arguments[2], arguments[7]
         rows, row_slice, slice_time = arguments[12], arguments[13], arguments[14]
         coasting_cost, site_revisit_s, coast_free_revisits = arguments[-3:]
@@ -150,3 +150,75 @@ def test_the_gate_skips_only_pairs_surely_outside_it():
                                           measurement_cov, threshold)
                   for i in range(tracks) for j in range(reports))
     assert skipped > tracks * reports // 2
+
+
+def random_table(rng: np.random.Generator, tracks: int) -> dict[str, np.ndarray]:
+    """Track table columns (state, covariance, time, hits, kind) for gating: tracks
+    close together, some of one plot, some classified ballistic."""
+    factor = rng.normal(size=(tracks, 6, 6)) * np.exp(rng.uniform(0.0, 4.0, (tracks, 6, 1)))
+    return {
+        "state": np.concatenate([rng.normal(0.0, 4_000.0, (tracks, 3)),
+                                 rng.normal(0.0, 150.0, (tracks, 3))], axis=1),
+        "covariance": factor @ factor.transpose(0, 2, 1) + np.eye(6) * 100.0,
+        "time_s": rng.uniform(0.0, 4.0, tracks),
+        "hits": rng.integers(1, 4, tracks).astype(np.int32),
+        "kind_index": rng.integers(-1, 4, tracks).astype(np.int8),
+        "kind_confidence": rng.uniform(0.0, 1.0, tracks)}
+
+
+@pytest.mark.parametrize("seed", range(6))
+@pytest.mark.parametrize("ballistic", [False, True])
+def test_predicting_only_what_the_gate_reads_gives_the_same_pairs(seed, ballistic):
+    """:func:`assignment_pass._predict_and_gate` (each candidate's covariance diagonal
+    first, the rest only for a candidate with a pair past the one-axis test) against the
+    calls it replaces (:func:`kernels.predict_candidate_positions` of every candidate,
+    then :func:`pass_kernels.gate_candidates_by_slice`): the same flag, tests, tracks,
+    pairs and distances bit for bit, and the same prediction of every candidate that has
+    a pair; several slices, one-plot tracks, gravity for the ballistic ones, a track cut
+    to its nearest reports (seed 5: the general gating's flag)."""
+    from iadsim.tracking import pass_kernels
+    from iadsim.tracking.classification import BALLISTIC
+
+    rng = np.random.default_rng(seed)
+    tracks, slices = 40, 3
+    table = random_table(rng, tracks)
+    slice_time = np.sort(rng.uniform(5.0, 9.0, slices))
+    row_slice = np.repeat(np.arange(slices), tracks)
+    rows = np.tile(np.arange(tracks), slices)
+    chosen = rng.uniform(size=rows.size) < 0.7  # candidates: some of each slice
+    rows, row_slice = rows[chosen], row_slice[chosen]
+    reports = 12
+    report_slice = np.sort(rng.integers(0, slices, reports))
+    near = table["state"][rng.integers(0, tracks, reports), :3]
+    measurement = near + rng.normal(0.0, 300.0, (reports, 3))
+    measurement_cov = random_covariances(rng, reports) * 0.01
+    gravity = np.array([0.0, 0.0, -9.80665])
+    confidence, threshold = 0.6, 14.16
+    max_pairs = 1 if seed == 5 else reports
+    known = (ballistic & (table["kind_index"][rows] == BALLISTIC)
+             & (table["kind_confidence"][rows] >= confidence))
+    acceleration = np.where(known[:, None], gravity, 0.0)
+    position, position_cov = kernels.predict_candidate_positions(
+        table["state"], table["covariance"], table["time_s"], table["hits"], rows,
+        slice_time[row_slice], 2.5e5, 3.0, acceleration)
+    want = pass_kernels.gate_candidates_by_slice(
+        position, position_cov, rows, row_slice, measurement, measurement_cov, report_slice,
+        slices, tracks, threshold, max_pairs, 10_000, 100_000)
+    got = assignment_pass._predict_and_gate(
+        table["state"], table["covariance"], table["time_s"], table["hits"],
+        table["kind_index"], table["kind_confidence"], ballistic, BALLISTIC, confidence,
+        gravity, rows, row_slice, slice_time, measurement, measurement_cov, report_slice,
+        2.5e5, 3.0, threshold, max_pairs, 10_000, 100_000)
+    assert got[0] == want[9]
+    assert got[1] == want[4]
+    assert np.array_equal(got[2], want[0])
+    if seed == 5:
+        assert got[0] == 0  # a track with two reports in its gate: cut
+        return
+    assert want[5].size >= 5  # pairs to compare (the test can fail)
+    for mine, theirs in zip(got[3:7], want[5:9], strict=True):
+        assert np.array_equal(mine, theirs)
+    with_pair = np.unique(want[5])
+    assert np.array_equal(got[7][with_pair], position[with_pair])
+    assert np.array_equal(got[8][with_pair], position_cov[with_pair])
+    assert with_pair.size < rows.size  # most candidates' covariances never predicted

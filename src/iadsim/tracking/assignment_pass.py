@@ -34,17 +34,23 @@ from llvmlite import ir
 from numba import njit, types
 from numba.core.extending import intrinsic
 
+from iadsim.tracking.deletion import fold_detections
 from iadsim.tracking.kalman import (
     _predict_one_into,
     _predict_position_into,
     _update_one_into,
     combine_measurements,
 )
-from iadsim.tracking.kernels import pair_log_determinant, predict_candidate_positions
+from iadsim.tracking.kernels import (
+    OUTSIDE_MARGIN,
+    _pair_distance2,
+    pair_log_determinant,
+    predict_candidate_positions,
+)
 from iadsim.tracking.pass_kernels import (
     TENTATIVE,
     assign_confirmed_first,
-    gate_candidates_by_slice,
+    count_misses,
     misses_before_first_report,
     update_in_turn,
 )
@@ -409,6 +415,169 @@ def add_coasting_excess(distance2: np.ndarray, pair_row: np.ndarray,
     return True
 
 
+#: The rows of :func:`associate_scan`'s scored terms (one column a scored pair): ``d^2``
+#: and ``log |S|`` against the candidate's prediction, and the report's false-alarm
+#: constant, range and elevation.
+SCORED_DISTANCE2, SCORED_LOG_DETERMINANT, SCORED_CONSTANT, SCORED_RANGE, SCORED_ELEVATION = (
+    range(5))
+SCORED_TERMS = 5
+
+
+@njit(cache=True)
+def _not_done() -> tuple:
+    """:func:`associate_scan`'s result when the caller must take the general way."""
+    return (0, 0, np.zeros((2, 0), dtype=np.intp), np.zeros(0, dtype=np.bool_),
+            np.zeros((2, 0), dtype=np.int64), False, np.zeros(0, dtype=np.intp),
+            np.zeros((SCORED_TERMS, 0)))
+
+
+@njit(cache=True)
+def _predict_and_gate(state: np.ndarray, covariance: np.ndarray, time_s: np.ndarray,
+                      hits: np.ndarray, kind_index: np.ndarray, kind_confidence: np.ndarray,
+                      ballistic: bool, ballistic_kind: int, ballistic_confidence: float,
+                      gravity_mps2: np.ndarray, rows: np.ndarray, row_slice: np.ndarray,
+                      slice_time: np.ndarray, measurement: np.ndarray,
+                      measurement_cov: np.ndarray, report_slice: np.ndarray,
+                      one_plot_velocity_variance: float, acceleration_sigma_mps2: float,
+                      gate_threshold: float, max_pairs_per_track: int,
+                      brute_force_pairs: int, most_tests: int) -> tuple:
+    """The candidates ``rows`` (v,) predicted to their slices' times and gated against
+    their slices' reports: :func:`kernels.predict_candidate_positions` (a one-plot
+    track's velocity block bounded; gravity for a track flown with the ballistic model)
+    then :func:`pass_kernels.gate_candidates_by_slice`, the same pairs and distances bit
+    for bit, without predicting what no pair reads.
+
+    Each candidate's position and the diagonal of its position covariance are predicted
+    first: :func:`kernels._surely_outside` reads no more, and puts most pairs out (a
+    step's few dozen reports lie in a handful of places, each slice's tracks in many).
+    The whole covariance is predicted only for a candidate with a pair that one test does
+    not put out, with the same expressions. Returns 1 when gated (0: the caller takes the
+    general gating, as :func:`gate_candidates_by_slice` says), the pair tests, the
+    distinct tracks, the gated pairs (candidate, report, ``d^2``, track index), and the
+    candidates' positions (v, 3) and position covariances (v, 3, 3) (only those of a
+    candidate with a gated pair are set)."""
+    candidates = rows.size
+    table_size = state.shape[0]
+    position = np.empty((candidates, 3))
+    position_cov = np.empty((candidates, 3, 3))
+    diagonal = np.empty((candidates, 3))
+    predicted = np.zeros(candidates, dtype=np.bool_)
+    candidate_dt = np.empty(candidates)
+    q = acceleration_sigma_mps2 * acceleration_sigma_mps2
+    for v in range(candidates):
+        row = rows[v]
+        dt = slice_time[row_slice[v]] - time_s[row]
+        candidate_dt[v] = dt
+        # _known_acceleration_into's test, and kalman._predict_position_into's
+        # expressions, written out: a compiled call per candidate (its arrays' reference
+        # counts) cost more than the arithmetic. A one-plot track's velocity bounded.
+        known = (ballistic and kind_index[row] == ballistic_kind
+                 and kind_confidence[row] >= ballistic_confidence)
+        one_plot = hits[row] == 1
+        magnitude = abs(dt)
+        noise = q * magnitude * magnitude * magnitude / 3.0
+        for i in range(3):
+            acceleration = gravity_mps2[i] if known else 0.0
+            position[v, i] = (state[row, i] + state[row, 3 + i] * dt
+                              + 0.5 * acceleration * dt * dt)
+            velocity = one_plot_velocity_variance if one_plot else covariance[row, 3 + i, 3 + i]
+            diagonal[v, i] = (covariance[row, i, i]
+                              + dt * (covariance[row, i, 3 + i] + covariance[row, 3 + i, i])
+                              + dt * dt * velocity) + noise
+    # gate_candidates_by_slice: the distinct tracks, the slices' bounds, the tests.
+    present = np.zeros(table_size, dtype=np.bool_)
+    for row in rows:
+        present[row] = True
+    local = np.empty(table_size, dtype=np.intp)
+    distinct = 0
+    for row in range(table_size):
+        if present[row]:
+            local[row] = distinct
+            distinct += 1
+    tracks = np.empty(distinct, dtype=np.intp)
+    for row in range(table_size):
+        if present[row]:
+            tracks[local[row]] = row
+    slices = slice_time.size
+    track_bounds = np.zeros(slices + 1, dtype=np.intp)
+    for index in range(candidates):
+        track_bounds[row_slice[index] + 1] += 1
+    measurement_bounds = np.zeros(slices + 1, dtype=np.intp)
+    for index in range(report_slice.size):
+        measurement_bounds[report_slice[index] + 1] += 1
+    for index in range(slices):
+        track_bounds[index + 1] += track_bounds[index]
+        measurement_bounds[index + 1] += measurement_bounds[index]
+    tests, largest = 0, 0
+    for index in range(slices):
+        slice_tests = ((track_bounds[index + 1] - track_bounds[index])
+                       * (measurement_bounds[index + 1] - measurement_bounds[index]))
+        tests += slice_tests
+        largest = max(largest, slice_tests)
+    empty_index = np.zeros(0, dtype=np.intp)
+    if largest > brute_force_pairs or tests > most_tests:
+        return (0, tests, tracks, empty_index, empty_index, np.zeros(0), empty_index,
+                position, position_cov)
+    # kernels.gate_every_pair_by_slice, each candidate's covariance predicted at its first
+    # pair past the one-axis test.
+    kept_tracks = np.empty(tests, dtype=np.intp)
+    kept_measurements = np.empty(tests, dtype=np.intp)
+    kept_distance2 = np.empty(tests)
+    kept = 0
+    bound = OUTSIDE_MARGIN * gate_threshold
+    for index in range(slices):
+        for i in range(track_bounds[index], track_bounds[index + 1]):
+            start = kept
+            for j in range(measurement_bounds[index], measurement_bounds[index + 1]):
+                outside = False
+                for axis in range(3):
+                    residual = measurement[j, axis] - position[i, axis]
+                    if residual * residual > bound * (diagonal[i, axis]
+                                                      + measurement_cov[j, axis, axis]):
+                        outside = True
+                        break
+                if outside:
+                    continue
+                if not predicted[i]:
+                    _predicted_position_cov_into(
+                        covariance, rows[i], hits[rows[i]] == 1, candidate_dt[i],
+                        one_plot_velocity_variance, diagonal[i], position_cov[i])
+                    predicted[i] = True
+                distance2 = _pair_distance2(i, j, position, position_cov, measurement,
+                                            measurement_cov)
+                if distance2 <= gate_threshold:
+                    kept_tracks[kept], kept_measurements[kept] = i, j
+                    kept_distance2[kept] = distance2
+                    kept += 1
+            if kept - start > max_pairs_per_track:  # a track cut: the general gating
+                return (0, tests, tracks, empty_index, empty_index, np.zeros(0),
+                        empty_index, position, position_cov)
+    pair_track = np.empty(kept, dtype=np.intp)
+    for pair in range(kept):
+        pair_track[pair] = local[rows[kept_tracks[pair]]]
+    return (1, tests, tracks, kept_tracks[:kept], kept_measurements[:kept],
+            kept_distance2[:kept], pair_track, position, position_cov)
+
+
+@njit(cache=True)
+def _predicted_position_cov_into(covariance: np.ndarray, row: int, one_plot: bool,
+                                 dt: float, one_plot_velocity_variance: float,
+                                 diagonal: np.ndarray, out: np.ndarray) -> None:
+    """The position covariance (3, 3) of track ``row`` predicted by ``dt`` into ``out``,
+    its ``diagonal`` (3,) given (noise included): the off-diagonal terms of
+    :func:`kalman._predict_position_into`'s expression (a one-plot track's velocity
+    block bounded to ``one_plot_velocity_variance`` per axis, uncorrelated)."""
+    for i in range(3):
+        for j in range(3):
+            if i == j:
+                out[i, i] = diagonal[i]
+                continue
+            velocity = 0.0 if one_plot else covariance[row, 3 + i, 3 + j]
+            out[i, j] = (covariance[row, i, j]
+                         + dt * (covariance[row, i, 3 + j] + covariance[row, 3 + i, j])
+                         + dt * dt * velocity)
+
+
 @njit(cache=True)
 def associate_scan(state: np.ndarray, covariance: np.ndarray, time_s: np.ndarray,
                    hits: np.ndarray, status: np.ndarray, kind_index: np.ndarray,
@@ -443,57 +612,28 @@ def associate_scan(state: np.ndarray, covariance: np.ndarray, time_s: np.ndarray
     ``coast_free_revisits``). Returns, in order: 1 when done, 0 when the caller must take
     the general way (the candidates are not in order, the gate needs the general gating, or a
     cluster the sparse solver; nothing else is then meaningful); the pair tests made
-    (for the crowd counters); the assigned pairs' track rows and reports (p,); which
+    (for the crowd counters); the assigned pairs' track rows and reports (2, p); which
     stand after the check in turn (p,); the tentative tracks among the pairs and their
-    misses before their first report here, and whether any has one; then of the
-    tentative tracks' pairs (s,): their pair indices, ``d^2`` and ``log |S|`` against
-    the candidate's prediction, and their reports' false-alarm constants, ranges and
-    elevations."""
-    empty_index = np.zeros(0, dtype=np.intp)
-    empty = np.zeros(0)
+    misses before their first report here (2, t), and whether any has one; then of the
+    tentative tracks' pairs: their pair indices (s,) and their terms (``SCORED_TERMS``,
+    s): ``d^2`` and ``log |S|`` against the candidate's prediction, and their reports'
+    false-alarm constants, ranges and elevations. (Arrays packed by kind: each array a
+    compiled call returns costs more to box than a dozen it is given.)"""
     table_size = status.size
     candidates = rows.size
     for index in range(1, candidates):
         if (row_slice[index] * table_size + rows[index]
                 <= row_slice[index - 1] * table_size + rows[index - 1]):
-            return (0, 0, empty_index, empty_index, np.zeros(0, dtype=np.bool_), empty_index,
-                    np.zeros(0, dtype=np.int64), False, empty_index, empty, empty, empty,
-                    empty, empty)
-    # The candidates' positions at their slices' times (kernels.predict_candidate_positions).
-    position = np.empty((candidates, 3))
-    position_cov = np.empty((candidates, 3, 3))
-    q = acceleration_sigma_mps2 * acceleration_sigma_mps2
-    acceleration = np.empty(3)
-    for v in range(candidates):
-        row = rows[v]
-        dt = slice_time[row_slice[v]] - time_s[row]
-        _known_acceleration_into(row, ballistic, kind_index, kind_confidence, ballistic_kind,
-                                 ballistic_confidence, gravity_mps2, acceleration)
-        # kalman._predict_position_into's expressions, written out (a call per candidate
-        # cost more than its arithmetic); a one-plot track's velocity block bounded.
-        one_plot = hits[row] == 1
-        magnitude = abs(dt)
-        for i in range(3):
-            position[v, i] = (state[row, i] + state[row, 3 + i] * dt
-                              + 0.5 * acceleration[i] * dt * dt)
-            for j in range(3):
-                velocity = covariance[row, 3 + i, 3 + j]
-                if one_plot:
-                    velocity = one_plot_velocity_variance if i == j else 0.0
-                position_cov[v, i, j] = (covariance[row, i, j]
-                                         + dt * (covariance[row, i, 3 + j]
-                                                 + covariance[row, 3 + i, j])
-                                         + dt * dt * velocity)
-            position_cov[v, i, i] += q * magnitude * magnitude * magnitude / 3.0
-    (tracks, _, _, _, tests, pair_row, pair_measurement, distance2, pair_track, gated) = (
-        gate_candidates_by_slice(position, position_cov, rows, row_slice, measurement,
-                                 measurement_cov, report_slice, slice_time.size, table_size,
-                                 gate_threshold, max_pairs_per_track, brute_force_pairs,
-                                 most_tests))
+            return _not_done()
+    (gated, tests, tracks, pair_row, pair_measurement, distance2, pair_track, position,
+     position_cov) = _predict_and_gate(
+        state, covariance, time_s, hits, kind_index, kind_confidence, ballistic,
+        ballistic_kind, ballistic_confidence, gravity_mps2, rows, row_slice, slice_time,
+        measurement, measurement_cov, report_slice, one_plot_velocity_variance,
+        acceleration_sigma_mps2, gate_threshold, max_pairs_per_track, brute_force_pairs,
+        most_tests)
     if not gated:
-        return (0, 0, empty_index, empty_index, np.zeros(0, dtype=np.bool_), empty_index,
-                np.zeros(0, dtype=np.int64), False, empty_index, empty, empty, empty, empty,
-                empty)
+        return _not_done()
     if coasting_cost:  # CentralTracker._coast_pricing: the coasting candidates' excess
         row_time = np.empty(candidates)
         for v in range(candidates):
@@ -516,20 +656,20 @@ def associate_scan(state: np.ndarray, covariance: np.ndarray, time_s: np.ndarray
                                                  pair_status, tracks.size * slots,
                                                  measurement.shape[0], dense_limit)
     if not solved:
-        return (0, 0, empty_index, empty_index, np.zeros(0, dtype=np.bool_), empty_index,
-                np.zeros(0, dtype=np.int64), False, empty_index, empty, empty, empty, empty,
-                empty)
+        return _not_done()
     assigned = taken.size
-    track_rows = np.empty(assigned, dtype=np.intp)
+    pairs_taken = np.empty((2, assigned), dtype=np.intp)  # their track rows, reports
+    track_rows = pairs_taken[0]
     taken_time = np.empty(assigned)
     in_turn = False
     for pair in range(assigned):
+        pairs_taken[1, pair] = taken[pair]
         track_rows[pair] = tracks[slot[pair] // slots]
         taken_time[pair] = slice_time[report_slice[taken[pair]]]
         if status[track_rows[pair]] == TENTATIVE and taken_time[pair] > slice_time[0]:
             in_turn = True
     keep = np.ones(assigned, dtype=np.bool_)
-    missed_tracks = empty_index
+    missed_tracks = np.zeros(0, dtype=np.intp)
     missed = np.zeros(0, dtype=np.int64)
     any_missed = False
     if in_turn and slice_time.size > 1:
@@ -546,6 +686,10 @@ def associate_scan(state: np.ndarray, covariance: np.ndarray, time_s: np.ndarray
             for track in range(missed.size):
                 if missed[track] > 0:
                     any_missed = True
+    tracks_missed = np.empty((2, missed.size), dtype=np.int64)
+    for track in range(missed.size):
+        tracks_missed[0, track] = missed_tracks[track]
+        tracks_missed[1, track] = missed[track]
     # The tentative tracks' plots: d^2 and log |S| against the candidate's prediction
     # (_score_plots), and what their false-alarm density is made from.
     scored_count = 0
@@ -554,11 +698,7 @@ def associate_scan(state: np.ndarray, covariance: np.ndarray, time_s: np.ndarray
             if status[track_rows[pair]] == TENTATIVE:
                 scored_count += 1
     scored_pairs = np.empty(scored_count, dtype=np.intp)
-    scored_distance2 = np.empty(scored_count)
-    scored_log_determinant = np.empty(scored_count)
-    scored_constant = np.empty(scored_count)
-    scored_range = np.empty(scored_count)
-    scored_elevation = np.empty(scored_count)
+    scored = np.empty((SCORED_TERMS, scored_count))
     if scored_count:
         residual = np.empty(3)
         innovation = np.empty((3, 3))
@@ -585,21 +725,18 @@ def associate_scan(state: np.ndarray, covariance: np.ndarray, time_s: np.ndarray
                     innovation[i, j] = position_cov[low, i, j] + measurement_cov[report, i, j]
             distance2_here, log_determinant = mahalanobis3(residual, innovation, lu, solution)
             scored_pairs[index] = pair
-            scored_distance2[index] = distance2_here
-            scored_log_determinant[index] = log_determinant
-            scored_constant[index] = false_alarm_constant[radar_of[report]]
-            scored_range[index] = polar[report, 0]
-            scored_elevation[index] = polar[report, 2]
+            scored[SCORED_DISTANCE2, index] = distance2_here
+            scored[SCORED_LOG_DETERMINANT, index] = log_determinant
+            scored[SCORED_CONSTANT, index] = false_alarm_constant[radar_of[report]]
+            scored[SCORED_RANGE, index] = polar[report, 0]
+            scored[SCORED_ELEVATION, index] = polar[report, 2]
             index += 1
-    return (1, tests, track_rows, taken, keep, missed_tracks, missed, any_missed, scored_pairs,
-            scored_distance2, scored_log_determinant, scored_constant, scored_range,
-            scored_elevation)
+    return 1, tests, pairs_taken, keep, tracks_missed, any_missed, scored_pairs, scored
 
 
 @njit(cache=True)
-def score_and_update(keep: np.ndarray, track_rows: np.ndarray, taken: np.ndarray,
-                     scored_pairs: np.ndarray, scored_distance2: np.ndarray,
-                     scored_log_determinant: np.ndarray, log_density: np.ndarray,
+def score_and_update(keep: np.ndarray, pairs_taken: np.ndarray, scored_pairs: np.ndarray,
+                     scored: np.ndarray, log_density: np.ndarray,
                      log_detection_probability: float, log_normalization: float,
                      slice_time: np.ndarray, report_slice: np.ndarray, radar_of: np.ndarray,
                      measurement: np.ndarray, measurement_cov: np.ndarray, state: np.ndarray,
@@ -611,13 +748,15 @@ def score_and_update(keep: np.ndarray, track_rows: np.ndarray, taken: np.ndarray
                      ballistic: bool, kind_index: np.ndarray, kind_confidence: np.ndarray,
                      ballistic_kind: int, ballistic_confidence: float,
                      gravity_mps2: np.ndarray, smoothing: float, baseline_s: float) -> tuple:
-    """The pairs of :func:`associate_scan` that stand (``keep``): the tentative tracks'
-    plot scores added in pair order (:func:`score.plot_score`'s
-    ``ln P_D - ln density - ln (2 pi)^(3/2) - ln |S| / 2 - d^2 / 2``, from
-    ``log_density``, one per scored pair), then the constant-velocity update of
-    :func:`pass_kernels.update_in_turn`. Returns the standing pairs' track rows and
-    reports, :func:`update_in_turn`'s results (pairs in update order, their times, the
-    confirming pairs and whether it updated), and whether any pair confirms."""
+    """The pairs of :func:`associate_scan` (``pairs_taken`` (2, p): track rows, reports)
+    that stand (``keep``): the tentative tracks' plot scores added in pair order
+    (:func:`score.plot_score`'s ``ln P_D - ln density - ln (2 pi)^(3/2) - ln |S| / 2 -
+    d^2 / 2``, from ``log_density`` and ``scored``'s terms, one per scored pair), then the
+    constant-velocity update of :func:`pass_kernels.update_in_turn`. Returns the
+    standing pairs' track rows and reports and :func:`update_in_turn`'s pairs in update
+    order (its track rows and reports), as (4, k); those pairs' times (k,), the
+    confirming pairs (k,), whether it updated, and whether any pair confirms."""
+    track_rows, taken = pairs_taken[0], pairs_taken[1]
     assigned = track_rows.size
     standing = 0
     for pair in range(assigned):
@@ -628,27 +767,60 @@ def score_and_update(keep: np.ndarray, track_rows: np.ndarray, taken: np.ndarray
         if keep[pair]:
             score[track_rows[pair]] += ((((log_detection_probability - log_density[index])
                                           - log_normalization)
-                                         - 0.5 * scored_log_determinant[index])
-                                        - 0.5 * scored_distance2[index])
-    kept_rows = np.empty(standing, dtype=np.intp)
-    kept_taken = np.empty(standing, dtype=np.intp)
+                                         - 0.5 * scored[SCORED_LOG_DETERMINANT, index])
+                                        - 0.5 * scored[SCORED_DISTANCE2, index])
+    kept = np.empty((4, standing), dtype=np.intp)
     index = 0
     for pair in range(assigned):
         if keep[pair]:
-            kept_rows[index], kept_taken[index] = track_rows[pair], taken[pair]
+            kept[0, index], kept[1, index] = track_rows[pair], taken[pair]
             index += 1
     report_time = np.empty(report_slice.size)
     for report in range(report_slice.size):
         report_time[report] = slice_time[report_slice[report]]
     sorted_rows, sorted_taken, time_of, confirming, done = update_in_turn(
-        kept_rows, kept_taken, report_time, radar_of, measurement, measurement_cov, state,
+        kept[0], kept[1], report_time, radar_of, measurement, measurement_cov, state,
         covariance, time_s, hits, last_update_s, last_update_by_radar_s,
         vertical_acceleration_mps2, status, score, score_vetoes, score_decides, confirm_score,
         confirm_hits, acceleration_sigma_mps2, ballistic, kind_index, kind_confidence,
         ballistic_kind, ballistic_confidence, gravity_mps2, smoothing, baseline_s)
+    for pair in range(standing):
+        kept[2, pair], kept[3, pair] = sorted_rows[pair], sorted_taken[pair]
     any_confirming = False
     for pair in range(confirming.size):
         if confirming[pair]:
             any_confirming = True
-    return (kept_rows, kept_taken, report_time, sorted_rows, sorted_taken, time_of, confirming,
-            done, any_confirming)
+    return kept, time_of, confirming, done, any_confirming
+
+
+@njit(cache=True)
+def fold_and_count_misses(status: np.ndarray, hits: np.ndarray, misses: np.ndarray,
+                          score: np.ndarray, last_update_by_radar_s: np.ndarray,
+                          last_update_s: np.ndarray, missed_scans: np.ndarray,
+                          covering: np.ndarray, scan_time_s: np.ndarray, radars: np.ndarray,
+                          position: np.ndarray, site_position_m: np.ndarray,
+                          site_rotation: np.ndarray, site_coverage: np.ndarray,
+                          ground_elevation_m: float, one_plot_misses: int,
+                          allowed_misses: int, score_kept: bool, score_decides: bool,
+                          miss_score: float, delete_score: float, delete_by_misses: bool,
+                          deletion_misses: int, coast_timeout_s: float,
+                          misses_to_delete: np.ndarray, fold: bool,
+                          covered_looks: np.ndarray, detected_looks: np.ndarray,
+                          memory: float, prior_detection_probability: float,
+                          prior_looks: float, log_threshold: float) -> tuple[np.ndarray, bool]:
+    """A pass's miss bookkeeping in one call: when ``fold`` (``deletion:
+    miss_probability``), :func:`deletion.fold_detections` (``covered_looks``,
+    ``detected_looks``, ``misses_to_delete`` and the settings after them), then
+    :func:`pass_kernels.count_misses` (the arguments before ``fold``, its result): the two
+    calls :meth:`CentralTracker._count_misses` made, in their order."""
+    if fold:
+        fold_detections(status, last_update_by_radar_s, missed_scans, scan_time_s, radars,
+                        position, site_position_m, site_rotation, site_coverage,
+                        ground_elevation_m, covered_looks, detected_looks, misses_to_delete,
+                        memory, prior_detection_probability, prior_looks, log_threshold)
+    return count_misses(status, hits, misses, score, last_update_by_radar_s, last_update_s,
+                        missed_scans, covering, scan_time_s, radars, position,
+                        site_position_m, site_rotation, site_coverage, ground_elevation_m,
+                        one_plot_misses, allowed_misses, score_kept, score_decides,
+                        miss_score, delete_score, delete_by_misses, deletion_misses,
+                        coast_timeout_s, misses_to_delete)

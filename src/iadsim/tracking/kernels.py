@@ -606,14 +606,6 @@ def linear_sum_assignment(cost: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
 
 
 @njit(cache=True)
-def _root(parent: np.ndarray, node: int) -> int:
-    while parent[node] != node:
-        parent[node] = parent[parent[node]]  # path halving
-        node = parent[node]
-    return node
-
-
-@njit(cache=True)
 def _compact(index: np.ndarray, size: int) -> tuple[np.ndarray, np.ndarray]:
     """Local numbers for the distinct values of ``index`` (all in ``[0, size)``), in
     increasing order: ``local`` (size,), -1 where absent, and ``values`` with
@@ -654,8 +646,16 @@ def assign_clusters(rows: np.ndarray, columns: np.ndarray, gain: np.ndarray, n_r
     n_r, n_c = row_global.size, column_global.size
     parent = np.arange(n_r + n_c)
     for pair in range(rows.size):
-        a = _root(parent, row_local[rows[pair]])
-        b = _root(parent, n_r + column_local[columns[pair]])
+        # _root of both ends, written out (a compiled call per pair, its array's reference
+        # count, cost more than the walk).
+        a = row_local[rows[pair]]
+        while parent[a] != a:
+            parent[a] = parent[parent[a]]  # path halving
+            a = parent[a]
+        b = n_r + column_local[columns[pair]]
+        while parent[b] != b:
+            parent[b] = parent[parent[b]]
+            b = parent[b]
         if a != b:
             if a < b:
                 parent[b] = a
@@ -665,7 +665,10 @@ def assign_clusters(rows: np.ndarray, columns: np.ndarray, gain: np.ndarray, n_r
     cluster_of = np.full(n_r + n_c, -1, dtype=np.intp)
     clusters = 0
     for node in range(n_r + n_c):
-        root = _root(parent, node)
+        root = node
+        while parent[root] != root:  # _root, written out
+            parent[root] = parent[parent[root]]
+            root = parent[root]
         if cluster_of[root] < 0:
             cluster_of[root] = clusters
             clusters += 1

@@ -136,7 +136,8 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from functools import cached_property
-from operator import attrgetter, is_
+from itertools import repeat
+from operator import attrgetter, getitem, is_
 
 import numpy as np
 from scipy.special import gammaincinv
@@ -429,6 +430,12 @@ class CentralTracker:
         self._no_missed_scans = np.zeros((0, radars), dtype=np.int32)
         self._no_covering = np.zeros((0, radars), dtype=bool)
         self._no_misses_to_delete = np.zeros((0, radars), dtype=np.int32)
+        self._no_looks = np.zeros((0, radars))
+        #: :meth:`_count_misses`' constants from the settings, and the settings they were
+        #: made of.
+        self._miss_settings: tuple = ()
+        self._fold_settings: tuple = ()
+        self._miss_settings_of: Tracking | None = None
         #: Each radar's instrumented range plus the candidates' margin (m).
         self._site_reach_m = np.array([site.max_range_m for site in sites],
                                       dtype=float) + COVERAGE_MARGIN_M
@@ -466,6 +473,8 @@ class CentralTracker:
         self._capacity = 0
         self._buffers: dict[str, np.ndarray] = {}
         self._buffer_list: list[np.ndarray] = []
+        #: The column views of each table size made in this arena (:meth:`_set_size`).
+        self._views_by_size: dict[int, tuple[np.ndarray, ...]] = {}
         self._layout = np.zeros((3, 0), dtype=np.int64)
         self._template = np.zeros(0, dtype=np.uint8)
         #: The column views the table set last (None: none yet), to tell a column set
@@ -555,8 +564,12 @@ class CentralTracker:
         # score and the bias estimation; the positions are then corrected for the biases.
         polar = raw = None
         if self._score or self._likelihood_cost or self.bias_estimator is not None:
-            polar = np.column_stack([np.concatenate([getattr(scan, name) for scan in scans])
-                                     for name in ("range_m", "azimuth_rad", "elevation_rad")])
+            # The three columns in one concatenation, transposed into a C-ordered copy
+            # (np.column_stack's result in three calls, not a dozen).
+            columns = [scan.range_m for scan in scans]
+            columns += [scan.azimuth_rad for scan in scans]
+            columns += [scan.elevation_rad for scan in scans]
+            polar = np.concatenate(columns).reshape(3, -1).T.copy()
         if self.bias_estimator is not None:
             raw = measurement
             measurement = self.bias_estimator.correct(radar_of, polar[:, 0], polar[:, 1],
@@ -935,28 +948,32 @@ class CentralTracker:
         deleted by :meth:`drop` once that long). With ``deletion: miss_probability`` (the
         default) the run is each radar's own (:meth:`_misses_to_delete`), from its
         detections folded in first (:func:`deletion.fold_detections`)."""
-        settings = self.settings
-        if self._delete_by_probability:
-            deletion.fold_detections(
-                self.status, self.last_update_by_radar_s, self.missed_scans, scan_time,
-                radars, position, self._site_position, self._site_rotation,
-                self._site_coverage, self.ground_elevation_m, self.covered_looks,
-                self.detected_looks, self.misses_to_delete, self._detection_memory,
-                settings.deletion_prior_detection_probability, settings.deletion_prior_looks,
-                self._log_deletion_probability)
-        doomed, any_doomed = pass_kernels.count_misses(
+        if self._miss_settings_of is not self.settings:  # made once (the settings, as read)
+            self._miss_settings_of = settings = self.settings
+            self._miss_settings = (
+                int(settings.one_plot_misses),
+                int(settings.confirm_window - settings.confirm_hits), self._score,
+                self._score_decides, self._miss_score, float(self._delete_score),
+                self._delete_by_misses, int(settings.deletion_misses),
+                float(settings.coast_timeout_s))
+            self._fold_settings = (
+                self._detection_memory, float(settings.deletion_prior_detection_probability),
+                float(settings.deletion_prior_looks), self._log_deletion_probability)
+        by_misses, by_probability = self._delete_by_misses, self._delete_by_probability
+        # deletion.fold_detections (deletion: miss_probability), then
+        # pass_kernels.count_misses, in one call.
+        doomed, any_doomed = assignment_pass.fold_and_count_misses(
             self.status, self.hits, self.misses, self.score if self._score else self.time_s,
             self.last_update_by_radar_s, self.last_update_s,
-            self.missed_scans if self._delete_by_misses else self._no_missed_scans,
-            self.covering if self._delete_by_misses else self._no_covering,
+            self.missed_scans if by_misses else self._no_missed_scans,
+            self.covering if by_misses else self._no_covering,
             scan_time, radars, position, self._site_position, self._site_rotation,
-            self._site_coverage, self.ground_elevation_m, int(settings.one_plot_misses),
-            int(settings.confirm_window - settings.confirm_hits), self._score,
-            self._score_decides, self._miss_score, float(self._delete_score),
-            self._delete_by_misses, int(settings.deletion_misses),
-            float(settings.coast_timeout_s), self._misses_to_delete())
-        if any_doomed:
-            self._remove(float(scan_time.max()), doomed)
+            self._site_coverage, self.ground_elevation_m, *self._miss_settings,
+            self.misses_to_delete if by_probability else self._no_misses_to_delete,
+            by_probability, self.covered_looks if by_probability else self._no_looks,
+            self.detected_looks if by_probability else self._no_looks, *self._fold_settings)
+        if any_doomed:  # at the last scan's time (the scans are in time order)
+            self._remove(float(scan_time[-1]), doomed)
 
     def _misses_to_delete(self) -> np.ndarray:
         """Each confirmed track's run of misses that deletes it, by radar (n, radars), with
@@ -1235,9 +1252,8 @@ class CentralTracker:
         scan_time, scan_position, radars = (
             misses if misses is not None else (_NO_TIMES, _NO_SCAN_POSITIONS, _NO_RADARS))
         ballistic = bool(settings.ballistic_model and self._any_ballistic)
-        (done, tests, track_rows, taken, keep, missed_tracks, missed, any_missed,
-         scored_pairs, scored_distance2, scored_log_determinant, scored_constant,
-         scored_range, scored_elevation) = assignment_pass.associate_scan(
+        (done, tests, pairs_taken, keep, tracks_missed, any_missed, scored_pairs,
+         scored) = assignment_pass.associate_scan(
             self.state, self.covariance, self.time_s, self.hits, self.status,
             self.kind_index, self.kind_confidence, self.last_update_by_radar_s, ballistic,
             BALLISTIC, float(settings.ballistic_model_confidence), GRAVITY_MPS2, rows,
@@ -1252,19 +1268,19 @@ class CentralTracker:
         if not done:
             return None
         self.crowd_limits.distances_computed += tests
-        if taken.size == 0:
-            return taken
+        if pairs_taken.shape[1] == 0:
+            return pairs_taken[1]
         if any_missed:
-            keep &= self._not_doomed(track_rows, missed_tracks, missed)
+            keep &= self._not_doomed(pairs_taken[0], tracks_missed[0], tracks_missed[1])
         log_density = _NO_TIMES
         if scored_pairs.size:
-            log_density = np.log(score.false_alarm_density(scored_constant, scored_range,
-                                                           scored_elevation))
+            log_density = np.log(score.false_alarm_density(
+                scored[assignment_pass.SCORED_CONSTANT], scored[assignment_pass.SCORED_RANGE],
+                scored[assignment_pass.SCORED_ELEVATION]))
         log_detection_probability, log_normalization = self._fused_constants
-        (kept_rows, kept_taken, report_time, sorted_rows, sorted_taken, time_of, confirming,
-         updated, any_confirming) = assignment_pass.score_and_update(
-            keep, track_rows, taken, scored_pairs, scored_distance2, scored_log_determinant,
-            log_density, log_detection_probability, log_normalization, slice_time,
+        kept, time_of, confirming, updated, any_confirming = assignment_pass.score_and_update(
+            keep, pairs_taken, scored_pairs, scored, log_density, log_detection_probability,
+            log_normalization, slice_time,
             report_slice, radar_of, measurement, measurement_cov, self.state,
             self.covariance, self.time_s, self.hits, self.last_update_s,
             self.last_update_by_radar_s, self.vertical_acceleration_mps2, self.status,
@@ -1274,13 +1290,14 @@ class CentralTracker:
             float(settings.process_noise_mps2), ballistic, self.kind_index,
             self.kind_confidence, BALLISTIC, float(settings.ballistic_model_confidence),
             GRAVITY_MPS2, ACCELERATION_SMOOTHING, ACCELERATION_BASELINE_S)
+        kept_taken = kept[1]
         if kept_taken.size == 0:
             return kept_taken
         if not updated:  # a report older than its track: the general update
-            self._update(kept_rows, measurement, measurement_cov, kept_taken, radar_of,
-                         report_time)
+            self._update(kept[0], measurement, measurement_cov, kept_taken, radar_of,
+                         slice_time[report_slice])
         elif any_confirming:
-            self._confirm(sorted_rows, sorted_taken, time_of, confirming, radar_of)
+            self._confirm(kept[2], kept[3], time_of, confirming, radar_of)
         return kept_taken
 
     def _coasting(self, rows: np.ndarray, row_time: np.ndarray
@@ -1942,8 +1959,14 @@ class CentralTracker:
         return views is not None and all(map(is_, self._column_getter(self), views))
 
     def _set_size(self, size: int) -> None:
-        """Make each column the view of the first ``size`` rows of its arena region."""
-        views = tuple(buffer[:size] for buffer in self._buffer_list)
+        """Make each column the view of the first ``size`` rows of its arena region. The
+        views of a size are made once per arena and kept (a table's size comes back to the
+        same few dozen values: slicing every column at each birth and death of tracks was
+        a few per cent of the tracker's time)."""
+        views = self._views_by_size.get(size)
+        if views is None:
+            views = tuple(map(getitem, self._buffer_list, repeat(slice(size))))
+            self._views_by_size[size] = views
         self.__dict__.update(zip(self._columns, views, strict=True))
         self._arena_views = views
 
@@ -1979,6 +2002,7 @@ class CentralTracker:
                                             np.zeros(-row_bytes.size % 8, dtype=np.uint8)]))
         self._arena, self._capacity, self._buffers = arena, capacity, buffers
         self._buffer_list = [buffers[name] for name in self._columns]
+        self._views_by_size = {}
         self._template = np.concatenate(template)  # each row padded to whole words
         self._layout = np.array(
             [[start for _, _, start, _ in layout], [width for _, _, _, width in layout],
