@@ -249,6 +249,31 @@ _NO_ASPECT = np.zeros((0, 3))
 _NO_JAMMERS = (np.zeros((0, 3)), np.zeros(0), np.zeros(0), np.zeros(0))
 #: No jammer on in any look (:func:`_draw_and_detect_into` then reads no bounds).
 _NO_JAMMER_BOUNDS = np.zeros(0, dtype=np.intp)
+#: Table entries a block of :func:`pd_table_bounds` (as a shift: 64).
+PD_BLOCK_SHIFT = 6
+#: No Pd bounds: every Pd interpolated in its table (:func:`_detect_into`).
+_NO_PD_BOUNDS = np.zeros((0, 0, 2))
+
+
+def pd_table_bounds(pd_tables: np.ndarray, margin: float = 1e-9) -> np.ndarray:
+    """(n, blocks, 2) the least and the greatest Pd of each block of 64 entries (and the
+    next entry, which the block's last interpolates towards) of each row of ``pd_tables``
+    (n, size), less and plus ``margin``: any Pd interpolated within a block lies between
+    the two (an interpolation's rounding is a few 1e-16), so a draw below the first is a
+    detection and one at or above the second is not, whatever the exact Pd. A step's
+    detection kernel reads the tables (112 KB a radar) only for the draws in between:
+    most of its cache misses in a run were these reads."""
+    count, size = pd_tables.shape
+    block = 1 << PD_BLOCK_SHIFT
+    blocks = max(-(-(size - 1) // block), 1)
+    bounds = np.empty((count, blocks, 2))
+    for index in range(blocks):
+        part = pd_tables[:, index * block:min(index * block + block + 1, size)]
+        bounds[:, index, 0] = part.min(axis=1) - margin
+        bounds[:, index, 1] = part.max(axis=1) + margin
+    return bounds
+
+
 #: No range rates (a network whose radars measure none).
 _NO_RATES = np.zeros((2, 0))
 #: No event-log columns (a scan that records nothing); also the stored dtypes.
@@ -401,6 +426,7 @@ class RadarNetwork:
         # implementation: probability_of_detection); the look's fluctuation is drawn.
         self._pd_tables = np.array([steady_pd_table(site.pfa, site.pulses_per_dwell)
                                     for site in sites]).reshape(len(sites), TABLE_SNR_DB.size)
+        self._pd_bounds = pd_table_bounds(self._pd_tables)
         self._shapes = [fluctuation_shape(site.swerling, site.pulses_per_dwell)
                         for site in sites]
         self.sigmas = np.array([[site.range_sigma_m, site.azimuth_sigma_rad,
@@ -754,8 +780,9 @@ class RadarNetwork:
             self._outage_count, start_s, end_s, given[0], given[1], work.rows,
             work.detections, work.alarms, self.position_m, self.to_local, self.horizon_m,
             self._table, start_position_m, end_position_m, start_height_m, end_height_m,
-            threat_rcs_m2, ids, self._pd_tables, TABLE_START_DB, TABLE_STEP_DB,
-            self._environment, EFFECTIVE_EARTH_RADIUS_M, velocity_mps, aspect, jammer_bounds,
+            threat_rcs_m2, ids, self._pd_tables, self._pd_bounds, TABLE_START_DB,
+            TABLE_STEP_DB, self._environment, EFFECTIVE_EARTH_RADIUS_M, velocity_mps, aspect,
+            jammer_bounds,
             *jammer_arrays, self._stream_words, self._shape_table, self._alarm_rate_table,
             self._measures_range_rate, FALSE_ALARM_RANGE_RATE_MPS, placement.bin_low_rad,
             placement.bin_cumulative, placement.bin_count, placement.bin_width_rad)
@@ -1127,7 +1154,8 @@ def _detect(radars: np.ndarray, radar_position_m: np.ndarray, to_local: np.ndarr
     range_rates = np.empty(capacity)
     found = _detect_into(radars, radar_position_m, to_local, radar_horizon_m, table,
                          threat_position_m, threat_height_m, threat_rcs_m2, ids, draws,
-                         fluctuations, pd_tables, table_start_db, table_step_db, environment,
+                         fluctuations, pd_tables, _NO_PD_BOUNDS, table_start_db,
+                         table_step_db, environment,
                          earth_radius_m, velocity_mps, aspect_rcs_m2, jammer_position_m,
                          jammer_height_m, jammer_erp_w, jammer_bandwidth_hz, jammer_in_view,
                          clutter_in_view, 0, rows, columns, measured, snrs, range_rates, 0)
@@ -1140,17 +1168,21 @@ def _detect_into(radars: np.ndarray, radar_position_m: np.ndarray, to_local: np.
                  radar_horizon_m: np.ndarray, table: np.ndarray, threat_position_m: np.ndarray,
                  threat_height_m: np.ndarray, threat_rcs_m2: np.ndarray, ids: np.ndarray,
                  draws: np.ndarray, fluctuations: np.ndarray, pd_tables: np.ndarray,
-                 table_start_db: float, table_step_db: float, environment: np.ndarray,
-                 earth_radius_m: float, velocity_mps: np.ndarray, aspect_rcs_m2: np.ndarray,
-                 jammer_position_m: np.ndarray, jammer_height_m: np.ndarray,
-                 jammer_erp_w: np.ndarray, jammer_bandwidth_hz: np.ndarray,
-                 jammer_in_view: np.ndarray, clutter_in_view: np.ndarray, row_offset: int,
-                 rows: np.ndarray, columns: np.ndarray, measured: np.ndarray,
-                 snrs: np.ndarray, range_rates: np.ndarray, found: int) -> int:
+                 pd_bounds: np.ndarray, table_start_db: float, table_step_db: float,
+                 environment: np.ndarray, earth_radius_m: float, velocity_mps: np.ndarray,
+                 aspect_rcs_m2: np.ndarray, jammer_position_m: np.ndarray,
+                 jammer_height_m: np.ndarray, jammer_erp_w: np.ndarray,
+                 jammer_bandwidth_hz: np.ndarray, jammer_in_view: np.ndarray,
+                 clutter_in_view: np.ndarray, row_offset: int, rows: np.ndarray,
+                 columns: np.ndarray, measured: np.ndarray, snrs: np.ndarray,
+                 range_rates: np.ndarray, found: int) -> int:
     """The loop of :func:`_detect`, writing each detection into the caller's arrays from
     index ``found`` on (its row offset by ``row_offset``); returns the new count. One set
-    of output arrays serves every look of :func:`_detect_looks`."""
+    of output arrays serves every look of :func:`_detect_looks`. ``pd_bounds``:
+    :func:`pd_table_bounds` of ``pd_tables`` (no rows: every Pd interpolated), which decide
+    most draws without reading the large tables (the same detections)."""
     last = pd_tables.shape[1] - 1
+    bounded = pd_bounds.shape[0] > 0
     has_aspect = aspect_rcs_m2.shape[0] > 0
     jammed = jammer_erp_w.size > 0
     no_jammers = np.empty((0, 5))
@@ -1202,16 +1234,24 @@ def _detect_into(radars: np.ndarray, radar_position_m: np.ndarray, to_local: np.
             if interference > 0.0:
                 snr = snr / (1.0 + interference)
             position = (10.0 * np.log10(snr) - table_start_db) / table_step_db
+            draw = draws[row, column]
             if position <= 0.0:
-                pd = pd_tables[radar, 0]
+                detected = draw < pd_tables[radar, 0]
             elif position >= last:
-                pd = 1.0
+                detected = draw < 1.0
             else:
                 index = int(position)
-                fraction = position - index
-                pd = (pd_tables[radar, index] * (1.0 - fraction)
-                      + pd_tables[radar, index + 1] * fraction)
-            if not draws[row, column] < pd:
+                block = index >> PD_BLOCK_SHIFT
+                if bounded and draw < pd_bounds[radar, block, 0]:
+                    detected = True  # below every Pd of the block
+                elif bounded and draw >= pd_bounds[radar, block, 1]:
+                    detected = False  # above every Pd of the block
+                else:
+                    fraction = position - index
+                    pd = (pd_tables[radar, index] * (1.0 - fraction)
+                          + pd_tables[radar, index + 1] * fraction)
+                    detected = draw < pd
+            if not detected:
                 continue
             rows[found], columns[found], snrs[found] = row + row_offset, column, snr * pulses
             measured[found, 0], measured[found, 1], measured[found, 2] = slant, azimuth, elevation
@@ -1292,7 +1332,8 @@ def _detect_looks(radars: np.ndarray, row_look: np.ndarray, look_fraction: np.nd
         found = _detect_into(
             radars[start:stop], radar_position_m, to_local, radar_horizon_m, table, position,
             height, threat_rcs_m2, ids, draws[start:stop], fluctuations[start:stop],
-            pd_tables, table_start_db, table_step_db, environment, earth_radius_m,
+            pd_tables, _NO_PD_BOUNDS, table_start_db, table_step_db, environment,
+            earth_radius_m,
             velocity_mps, aspect_rcs_m2, jammer_position_m[first_jammer:last_jammer],
             jammer_height_m[first_jammer:last_jammer], jammer_erp_w[first_jammer:last_jammer],
             jammer_bandwidth_hz[first_jammer:last_jammer], jammer_view, clutter_view, start,
@@ -1312,7 +1353,7 @@ def _draw_and_detect_into(schedule: bool, next_scan_s: np.ndarray, revisit_s: np
                           start_position_m: np.ndarray, end_position_m: np.ndarray,
                           start_height_m: np.ndarray, end_height_m: np.ndarray,
                           threat_rcs_m2: np.ndarray, ids: np.ndarray, pd_tables: np.ndarray,
-                          table_start_db: float, table_step_db: float,
+                          pd_bounds: np.ndarray, table_start_db: float, table_step_db: float,
                           environment: np.ndarray, earth_radius_m: float,
                           velocity_mps: np.ndarray, aspect_rcs_m2: np.ndarray,
                           jammer_bounds: np.ndarray, jammer_position_m: np.ndarray,
@@ -1404,7 +1445,8 @@ def _draw_and_detect_into(schedule: bool, next_scan_s: np.ndarray, revisit_s: np
             found = _detect_into(
                 radars[row:row + 1], radar_position_m, to_local, radar_horizon_m, table,
                 position, height, threat_rcs_m2, ids, draws, fluctuations, pd_tables,
-                table_start_db, table_step_db, environment, earth_radius_m, velocity_mps,
+                pd_bounds, table_start_db, table_step_db, environment, earth_radius_m,
+                velocity_mps,
                 aspect_rcs_m2, jammer_position_m[first_jammer:last_jammer],
                 jammer_height_m[first_jammer:last_jammer],
                 jammer_erp_w[first_jammer:last_jammer],
