@@ -1469,8 +1469,10 @@ def _draw_and_detect_into(schedule: bool, next_scan_s: np.ndarray, revisit_s: np
                 more_uniforms[:, :alarms] = alarm_uniforms[:, :alarms]
                 more_rates = np.empty(grown)
                 more_rates[:alarms] = alarm_rates[:alarms]
+                more_radars = np.empty(grown, dtype=np.intp)
+                more_radars[:alarms] = alarm_radar[:alarms]
                 alarm_row, alarm_uniforms, alarm_rates = more_rows, more_uniforms, more_rates
-                alarm_radar, alarm_elevation = np.empty(grown, dtype=np.intp), np.empty(grown)
+                alarm_radar, alarm_elevation = more_radars, np.empty(grown)
                 sine = np.empty(grown)
                 alarms_grew = True
             for part in range(4):
