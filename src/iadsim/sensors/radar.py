@@ -261,8 +261,9 @@ def pd_table_bounds(pd_tables: np.ndarray, margin: float = 1e-9) -> np.ndarray:
     (n, size), less and plus ``margin``: any Pd interpolated within a block lies between
     the two (an interpolation's rounding is a few 1e-16), so a draw below the first is a
     detection and one at or above the second is not, whatever the exact Pd. A step's
-    detection kernel reads the tables (112 KB a radar) only for the draws in between:
-    most of its cache misses in a run were these reads."""
+    detection kernel reads the tables (112 KB a radar) only for the draws in between, and
+    so misses the cache less after the rest of the step has run (a small gain: 35 to 33 ms
+    a ``layered-defense`` replication)."""
     count, size = pd_tables.shape
     block = 1 << PD_BLOCK_SHIFT
     blocks = max(-(-(size - 1) // block), 1)
