@@ -175,11 +175,14 @@ def test_rows_spanning_blocks_come_out_in_time_order(monkeypatch, block_rows):
 
 
 @pytest.mark.parametrize("shuffled_share", [0.0, 0.01, 1.0])
-def test_sorting_a_log_matches_a_stable_argsort(shuffled_share):
+@pytest.mark.parametrize("argsort_max_rows", [0, events_module.ARGSORT_MAX_ROWS])
+def test_sorting_a_log_matches_a_stable_argsort(monkeypatch, shuffled_share, argsort_max_rows):
     # Times on a 0.5 s grid (many ties), mostly in order with a share of rows displaced
     # back by up to a few steps (a run's tracker and endgame events), or all shuffled:
-    # the natural merge sort gives NumPy's stable argsort, and the in-place permutation
-    # by its inverse gives the sorted values.
+    # the natural merge sort (a log over ARGSORT_MAX_ROWS rows; 0: this one) and the
+    # stable argsort of a shorter log give NumPy's stable argsort as int32, and the
+    # in-place permutation by its inverse gives the sorted values.
+    monkeypatch.setattr(events_module, "ARGSORT_MAX_ROWS", argsort_max_rows)
     rng = np.random.default_rng(5)
     time_s = np.floor(np.arange(20_001) / 7.0) * 0.5
     displaced = rng.random(time_s.size) < shuffled_share

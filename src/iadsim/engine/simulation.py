@@ -190,7 +190,7 @@ class Simulation:
     def finished(self) -> bool:
         """True when no threat is pending or flying and no round or engagement is open."""
         return (self._unresolved == 0 and self.fleet.flying.size == 0
-                and self.beams.active.size == 0
+                and (self.beams.size == 0 or self.beams.active.size == 0)
                 and not self.battle_manager.busy
                 and not any(stack.battle_manager.busy for stack in self.autonomous.values()))
 
@@ -232,9 +232,11 @@ class Simulation:
                     position_m=self.threat_position_m[launched])
 
         # 2. Interceptors fly on the picture of the previous step and resolve endgames.
+        # The threats' positions at the step's start (made once a step, when read: the
+        # flyout, the fire-control directors and the radars' step motion read them).
+        start_position = None
         if self.fleet.flying.size:
-            start_position = self.threat_position_m.copy()
-            start_position[flying] = previous_position
+            start_position = self._start_position(moved, previous_position)
             (track_id, track_position, track_velocity, track_covariance,
              track_acceleration) = self._guidance_picture()
             outcome = self.fleet.step(start_s, self.dt_s, start_position, self.threat_position_m,
@@ -249,10 +251,10 @@ class Simulation:
                     manager.record_outcomes(outcome.interceptor_id, outcome.time_s)
             if self.recorder is not None:  # rounds still flying at end_s (exports only)
                 rounds = self.fleet.flying
-                self.recorder.record_interceptors(end_s, rounds, self.fleet.position_m[rounds],
-                                                  self.fleet.velocity_mps[rounds])
+                self.recorder.record_interceptor_states(end_s, rounds,
+                                                        self.fleet.kinematics(rounds))
 
-        if self.beams.active.size:
+        if self.beams.size and self.beams.active.size:
             self._beam_step(start_s)
 
         # 3. Arrivals: leakers and completed routes.
@@ -267,21 +269,22 @@ class Simulation:
         #    the step at the threats still flying.
         flying = (self.status == FLYING).nonzero()[0]
         if self.fire_control.active:
-            start_position = self.threat_position_m.copy()
-            start_position[moved] = previous_position
+            if start_position is None:
+                start_position = self._start_position(moved, previous_position)
             self.fire_control.measure(start_s, end_s, start_position, self.threat_position_m,
                                       self.status == FLYING)
         motion = None
         if self.radars.needs_motion:
-            motion = self._step_motion(start_s, moved, previous_position, previous_height)
+            if start_position is None:
+                start_position = self._start_position(moved, previous_position)
+            motion = self._step_motion(start_s, moved, start_position, previous_height)
         scans = self.radars.scan(end_s, self.threat_position_m, self.threat_height_m,
                                  raid.rcs_m2, flying, log, motion)
         sent = scans
         if self.references is not None:
             # The references' plots join their radars' scans to the fusion centre.
             sent = merge_scans(scans, self.references.sight(self.radars))
-        for batch in sent:
-            self.links.send(batch)
+        self.links.send_all(sent)
 
         # 5. Tracker fuses what has arrived; drops stale and killed tracks.
         delivered = self.links.deliver(end_s)
@@ -317,12 +320,18 @@ class Simulation:
         self.time_s = end_s
         self.steps += 1
 
-    def _step_motion(self, start_s: float, moved: np.ndarray, previous_position: np.ndarray,
-                     previous_height: np.ndarray) -> StepMotion:
-        """The threats' start-of-step positions and mean velocities over the step (for
-        radar looks inside the step, RCS by aspect and range rate)."""
+    def _start_position(self, moved: np.ndarray, previous_position: np.ndarray) -> np.ndarray:
+        """Every threat's position at the step's start (n_threats, 3): the threats
+        ``moved`` in the step were at ``previous_position``, the others where they are."""
         start_position = self.threat_position_m.copy()
         start_position[moved] = previous_position
+        return start_position
+
+    def _step_motion(self, start_s: float, moved: np.ndarray, start_position: np.ndarray,
+                     previous_height: np.ndarray) -> StepMotion:
+        """The threats' start-of-step positions (``start_position``, from
+        :meth:`_start_position`) and heights and mean velocities over the step (for radar
+        looks inside the step, RCS by aspect and range rate)."""
         start_height = self.threat_height_m.copy()
         start_height[moved] = previous_height
         velocity = (self.threat_position_m - start_position) / self.dt_s
