@@ -205,7 +205,8 @@ def test_sorting_a_log_matches_a_stable_argsort(monkeypatch, shuffled_share, arg
     np.testing.assert_array_equal(place[expected], np.arange(time_s.size))  # restored
 
 
-@pytest.mark.parametrize("block_rows, prefill_rows", [(7, 3), (5, 1), (64, 16), (1 << 18, 768)])
+@pytest.mark.parametrize("block_rows, prefill_rows",
+                         [(7, 3), (5, 1), (64, 16), (1 << 18, 768), (7, 0), (1 << 18, 0)])
 def test_columns_not_given_hold_the_fill_values_whatever_the_blocks(monkeypatch, block_rows,
                                                                      prefill_rows):
     """Appends with varying columns, across blocks, consolidations and a release, give the

@@ -140,8 +140,12 @@ _STORED_DTYPES: dict[str, type] = {"time_s": np.float64, "kind_code": np.int8, *
 STORED_COLUMNS = tuple(_STORED_DTYPES)
 _FILL = {name: (-1 if np.issubdtype(dtype, np.integer) else np.nan)
          for name, dtype in _STORED_DTYPES.items()}
-#: Rows set to the fill values ahead of the appends at a time (6 KB a column at most).
-PREFILL_ROWS = 768
+#: Rows set to the fill values ahead of the appends of :meth:`EventLog.add` at a time. 0:
+#: none ahead, only the columns an append is not given over its own rows. Most rows of a
+#: run come from compiled writers (:meth:`EventLog.add_kinds`) that write every column, so
+#: rows filled ahead of an ``add`` were mostly written twice (768 ahead cost a replication
+#: of ``layered-defense`` about 3 ms, most of its ``add`` time).
+PREFILL_ROWS = 0
 #: No rows of each id and number column (a column :meth:`EventLog.add_kinds` is not given).
 _NO_ROWS = {name: np.zeros(0, dtype=dtype) for name, dtype in _DTYPES.items()}
 #: Each kind's code as a stored scalar (made once, not per append).
@@ -291,15 +295,17 @@ class EventLog:
         """Write ``length`` rows (``given``: stored columns, scalar or 1-D) after the last."""
         blocks = self._blocks
         if blocks and self._fill + length <= blocks[-1]["time_s"].size:
-            # The common case: the rows fit in the last block. Rows ahead are set to the
-            # fill values a chunk at a time, so only the given columns are written here.
+            # The common case: the rows fit in the last block. Rows not yet holding the
+            # fill values get them in the columns not given (with PREFILL_ROWS, in every
+            # column, that many rows ahead), then the given columns are written.
             block, stop = blocks[-1], self._fill + length
             if stop > self._prefilled:
-                ahead = slice(self._prefilled, min(max(stop, self._prefilled + PREFILL_ROWS),
-                                                   block["time_s"].size))
+                end = min(max(stop, self._prefilled + PREFILL_ROWS), block["time_s"].size)
+                ahead = slice(self._prefilled, end)
                 for name, column in block.items():
-                    column[ahead] = _FILL[name]
-                self._prefilled = ahead.stop
+                    if end > stop or name not in given:
+                        column[ahead] = _FILL[name]
+                self._prefilled = end
             rows = slice(self._fill, stop)
             for name, value in given.items():
                 block[name][rows] = value

@@ -45,24 +45,34 @@ def threat_fates(events: pd.DataFrame, threats: pd.DataFrame) -> pd.Series:
     withdrew (an aimed threat that ended its path short of its asset, a jammed drone that
     flew off included), completed_route (no target), crashed (flew into the ground),
     in_flight (still flying when the run ended) or not_launched."""
-    fate = pd.Series("not_launched", index=threats["threat_id"], dtype=object)
     kinds = events["kind"]
     threat_ids = events["threat_id"].to_numpy()
     # One boolean mask per kind (no grouping of a log of tens of millions of rows).
-    for kind, label in (("threat_launch", "in_flight"), ("route_complete", "completed_route"),
-                        ("leak", "leaked"), ("kill", "killed")):
-        concerned = threat_ids[(kinds == kind).to_numpy()]
+    updates = [(threat_ids[_equals(kinds, kind)], label)
+               for kind, label in (("threat_launch", "in_flight"),
+                                   ("route_complete", "completed_route"),
+                                   ("leak", "leaked"), ("kill", "killed"))]
+    withdrew = _equals(kinds, "route_complete") & events["asset"].notna().to_numpy()
+    updates.append((threat_ids[withdrew], "withdrew"))
+    crashed = _equals(kinds, "ground_impact") & (threat_ids >= 0)
+    updates.append((threat_ids[crashed], "crashed"))  # a threat into the ground (no round)
+    fell = _equals(kinds, "defeat") & (events["value"].to_numpy() == 0.0)
+    updates.append((threat_ids[fell], "defeated"))
+    index = threats["threat_id"]
+    labels = index.to_numpy()
+    count = labels.size
+    if (labels == np.arange(count)).all() and all(
+            concerned.size == 0 or (concerned.min() >= 0 and concerned.max() < count)
+            for concerned, _ in updates):
+        # Threat ids 0 .. n-1 in order (a run's threat table): labels are positions.
+        values = np.full(count, "not_launched", dtype=object)
+        for concerned, label in updates:
+            values[concerned] = label
+        return pd.Series(values, index=index, dtype=object)
+    fate = pd.Series("not_launched", index=index, dtype=object)
+    for concerned, label in updates:
         if concerned.size:
             fate.loc[concerned] = label
-    withdrew = ((kinds == "route_complete") & events["asset"].notna()).to_numpy()
-    if withdrew.any():
-        fate.loc[threat_ids[withdrew]] = "withdrew"
-    crashed = ((kinds == "ground_impact").to_numpy() & (threat_ids >= 0))
-    if crashed.any():  # a threat that flew into the ground (not a round)
-        fate.loc[threat_ids[crashed]] = "crashed"
-    fell = ((kinds == "defeat") & (events["value"] == 0.0)).to_numpy()
-    if fell.any():
-        fate.loc[threat_ids[fell]] = "defeated"
     return fate
 
 
@@ -158,7 +168,7 @@ def summarize(events: pd.DataFrame, threats: pd.DataFrame, scenario: Scenario, s
             else None,
         })
 
-    leaks = events[events["kind"] == "leak"]
+    leaks = events[_equals(events["kind"], "leak")]
     aimed_at = _counts(threats["target"])
     kind_of: pd.Series | None = None  # made when some asset was hit
     assets = []
@@ -176,9 +186,9 @@ def summarize(events: pd.DataFrame, threats: pd.DataFrame, scenario: Scenario, s
                        "reached_radius": reached, "stand_off_releases": len(hits) - reached,
                        "damage": round(damage, 3)})
 
-    launches = events[events["kind"] == "interceptor_launch"]
-    kills = events[events["kind"] == "kill"]
-    defeats = events[events["kind"] == "defeat"]
+    launches = events[_equals(events["kind"], "interceptor_launch")]
+    kills = events[_equals(events["kind"], "kill")]
+    defeats = events[_equals(events["kind"], "defeat")]
     cost_of_type = {i.name: i.cost_per_round_usd for i in scenario.interceptors}
     layer_of_type = {i.name: layer_of(i) for i in scenario.interceptors}
     fired_by, kills_by, defeats_by = (_counts(launches["battery"]), _counts(kills["battery"]),

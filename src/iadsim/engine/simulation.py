@@ -89,6 +89,9 @@ class Simulation:
             [group.weapon_range_km * 1e3 for group in scenario.threats], dtype=float)[
             self.raid.group_index]
         self._unresolved = self.raid.size  # threats pending or flying
+        # No flying threat reaches the end of its path before this (a lower bound: set at
+        # launches, arrivals and fly-offs, the only changes that can bring it earlier).
+        self._next_arrival_s = np.inf
         self.threat_position_m = np.zeros((self.raid.size, 3))
         self.threat_height_m = np.zeros(self.raid.size)
 
@@ -168,6 +171,13 @@ class Simulation:
         self._radar_index = {site.name: index for index, site in enumerate(sites)}
         self._battery_index = {name: index for index, name in enumerate(self.batteries.names)}
 
+    def _earliest_arrival_s(self, rows: np.ndarray) -> float:
+        """The earliest end of path of the threats ``rows`` (inf: none; NaN ends, which
+        never arrive, are left out)."""
+        raid = self.raid
+        return float(np.fmin.reduce(raid.launch_time_s[rows] + raid.flight_time_s[rows],
+                                    initial=np.inf))
+
     def _pending_launch_s(self) -> float:
         """The earliest launch time of the threats still pending (inf: none)."""
         return float(self.raid.launch_time_s[self.status == PENDING].min(initial=np.inf))
@@ -221,6 +231,8 @@ class Simulation:
             self._next_launch_s = self._pending_launch_s()
             # A threat launched within the step starts the step where its path starts.
             self._update_threats(start_s, launched)
+            self._next_arrival_s = min(self._next_arrival_s,
+                                       self._earliest_arrival_s(launched))
         flying = (self.status == FLYING).nonzero()[0]
         previous_position = self.threat_position_m[flying]
         previous_height = self.threat_height_m[flying]
@@ -258,12 +270,16 @@ class Simulation:
             self._beam_step(start_s)
 
         # 3. Arrivals: leakers and completed routes.
-        arrived = flying[(self.status[flying] == FLYING)
-                         & (raid.launch_time_s[flying] + raid.flight_time_s[flying] <= end_s)]
-        if arrived.size:
-            self.status[arrived] = ARRIVED
-            self._unresolved -= arrived.size
-            self._log_arrivals(arrived)
+        if end_s >= self._next_arrival_s:  # else no threat can have arrived
+            arrived = flying[(self.status[flying] == FLYING)
+                             & (raid.launch_time_s[flying] + raid.flight_time_s[flying]
+                                <= end_s)]
+            if arrived.size:
+                self.status[arrived] = ARRIVED
+                self._unresolved -= arrived.size
+                self._log_arrivals(arrived)
+            self._next_arrival_s = self._earliest_arrival_s(
+                flying[self.status[flying] == FLYING])
 
         # 4. Radars scan; reports enter the network. Fire-control directors look over
         #    the step at the threats still flying.
@@ -377,6 +393,9 @@ class Simulation:
                                              self.beams.rng)
                 fly_off(self.raid, self.frame, threat, time_s, position, heading,
                         float(table.flyoff_distance_m[kind]))
+                # Its path now ends elsewhere, perhaps sooner.
+                self._next_arrival_s = min(self._next_arrival_s,
+                                           self._earliest_arrival_s(np.array([threat])))
         if outcome.shot_id.size == 0:
             return
         common = {"interceptor_id": outcome.shot_id, "battery_index": outcome.battery,
@@ -417,6 +436,12 @@ class Simulation:
         """Track ids, positions, velocities, position covariances and known accelerations
         rounds are guided on: the central picture, plus the local pictures of autonomous
         batteries."""
+        if not self.autonomous:
+            picture = self._picture
+            acceleration = picture.acceleration_mps2
+            return (picture.track_id, picture.position_m, picture.velocity_mps,
+                    picture.position_cov_m2,
+                    np.zeros((picture.size, 3)) if acceleration is None else acceleration)
         pictures = [self._picture, *(stack.picture for stack in self.autonomous.values())]
         accelerations = [np.zeros((p.size, 3)) if p.acceleration_mps2 is None
                          else p.acceleration_mps2 for p in pictures]
