@@ -128,38 +128,51 @@ def summarize(events: pd.DataFrame, threats: pd.DataFrame, scenario: Scenario, s
     """The summary dictionary written to ``summary.json`` (plain JSON types only)."""
     log = events
     events = rare_events(log)  # every count below but the first detections reads these
-    fate = threat_fates(events, threats)
-    threats = threats.assign(fate=fate.to_numpy())
-
-    all_fates = threats["fate"].to_numpy()
+    # The threat table's columns as arrays (a replication's summary: no frame grouped,
+    # joined or iterated row by row).
+    all_fates = threat_fates(events, threats).to_numpy()
 
     def count(label: str, fates: np.ndarray = all_fates) -> int:
         return int((fates == label).sum())
 
+    kind_column = threats["kind"]
+    kind_codes, kind_names = _codes(kind_column)
     by_kind = {}
-    for kind, frame in threats.groupby("kind", sort=True):
-        fates = frame["fate"].to_numpy()
-        by_kind[str(kind)] = {"total": len(frame), "killed": count("killed", fates),
-                              "defeated": count("defeated", fates),
-                              "leaked": count("leaked", fates),
-                              "withdrew": count("withdrew", fates),
-                              "completed_route": count("completed_route", fates),
-                              "in_flight_at_end": count("in_flight", fates)}
+    for code in np.unique(kind_codes[kind_codes >= 0]).tolist():  # as groupby(sort=True)
+        fates = all_fates[kind_codes == code]
+        by_kind[str(kind_names[code])] = {
+            "total": int(fates.size), "killed": count("killed", fates),
+            "defeated": count("defeated", fates), "leaked": count("leaked", fates),
+            "withdrew": count("withdrew", fates),
+            "completed_route": count("completed_route", fates),
+            "in_flight_at_end": count("in_flight", fates)}
 
+    # Each threat's first detection (NaN: none) and the sensor that made it (a left join
+    # of the first detections on the threat ids).
     first_rows = first_detection_rows(log)
-    first = pd.DataFrame({"first_detection_s": log["time_s"].to_numpy()[first_rows],
-                          "sensor": log["sensor"].iloc[first_rows].to_numpy()},
-                         index=pd.Index(log["threat_id"].to_numpy()[first_rows],
-                                        name="threat_id"))
-    threats = threats.join(first, on="threat_id")
-    threats["detection_delay_s"] = threats["first_detection_s"] - threats["launch_time_s"]
+    first_ids = pd.Index(log["threat_id"].to_numpy()[first_rows])
+    match = first_ids.get_indexer(threats["threat_id"].to_numpy())
+    found = match >= 0
+    first_detection_s = np.full(len(threats), np.nan)
+    first_detection_s[found] = log["time_s"].to_numpy()[first_rows][match[found]]
+    first_sensor = np.full(len(threats), np.nan, dtype=object)
+    first_sensor[found] = log["sensor"].iloc[first_rows].to_numpy()[match[found]]
+    launch_time_s = threats["launch_time_s"].to_numpy()
+    detection_delay_s = first_detection_s - launch_time_s
+    detected_total = int(np.count_nonzero(~np.isnan(first_detection_s)))
 
     groups = []
-    for name, frame in threats.groupby("group", sort=False):
-        delay = frame["detection_delay_s"].dropna()
-        fates = frame["fate"].to_numpy()
+    group_codes, group_names = _codes(threats["group"])
+    present = group_codes[group_codes >= 0]
+    _, first_at = np.unique(present, return_index=True)
+    for code in present[np.sort(first_at)].tolist():  # as groupby(sort=False)
+        members = group_codes == code
+        delay = detection_delay_s[members]
+        delay = pd.Series(delay[~np.isnan(delay)])
+        fates = all_fates[members]
         groups.append({
-            "group": str(name), "kind": str(frame["kind"].iloc[0]), "count": len(frame),
+            "group": str(group_names[code]),
+            "kind": str(kind_column.iloc[int(members.argmax())]), "count": int(fates.size),
             "killed": count("killed", fates), "leaked": count("leaked", fates),
             "withdrew": count("withdrew", fates),
             "completed_route": count("completed_route", fates),
@@ -223,11 +236,12 @@ def summarize(events: pd.DataFrame, threats: pd.DataFrame, scenario: Scenario, s
                          "cost_usd": float(sum(b["cost_usd"] for b in members))}
 
     interceptor_cost = float(launches["value"].sum())
-    killed = threats[threats["fate"] == "killed"]
-    killed_value = float(killed["unit_cost_usd"].sum())
-    aircraft_killed = killed[killed["kind"].astype(str) == "aircraft"]
-    defeated_value = float(threats.loc[threats["fate"] == "defeated", "unit_cost_usd"].sum())
-    munitions_killed_value = (killed_value - float(aircraft_killed["unit_cost_usd"].sum())
+    unit_cost = threats["unit_cost_usd"]
+    killed = all_fates == "killed"
+    killed_value = float(unit_cost[killed].sum())
+    aircraft_killed = unit_cost[killed & _equals(kind_column, "aircraft")]
+    defeated_value = float(unit_cost[all_fates == "defeated"].sum())
+    munitions_killed_value = (killed_value - float(aircraft_killed.sum())
                               + defeated_value)
     leaked_total = count("leaked")
     hit_assets = [a["asset"] for a in assets if not a["survived"]]
@@ -237,7 +251,7 @@ def summarize(events: pd.DataFrame, threats: pd.DataFrame, scenario: Scenario, s
         verdict = "trial"
         verdict_text = (f"TRIAL: {count('killed')} of {len(threats)} targets killed, "
                         f"{count('completed_route')} completed their run, "
-                        f"{int(threats['first_detection_s'].notna().sum())} detected.")
+                        f"{detected_total} detected.")
     elif defended and unresolved:
         # No leaker yet, but threats still flying or not launched when the run ended: the
         # defense is not proven (a longer run might see them leak).
@@ -273,7 +287,7 @@ def summarize(events: pd.DataFrame, threats: pd.DataFrame, scenario: Scenario, s
                 "ended_s": _round(ended_s), "steps": steps,
                 "wall_time_s": _round(wall_time_s, 3), "events": len(log)},
         "threats": {"total": len(threats), "launched": len(threats) - count("not_launched"),
-                    "detected": int(threats["first_detection_s"].notna().sum()),
+                    "detected": detected_total,
                     "killed": count("killed"), "defeated": count("defeated"),
                     "turned_away": int((defeats["value"] == 1.0).sum()),
                     "leaked": leaked_total,
@@ -295,19 +309,22 @@ def summarize(events: pd.DataFrame, threats: pd.DataFrame, scenario: Scenario, s
             "threats_defeated_usd": defeated_value,
             "munitions_killed_usd": munitions_killed_value,
             "aircraft_killed": len(aircraft_killed),
-            "aircraft_killed_usd": float(aircraft_killed["unit_cost_usd"].sum()),
+            "aircraft_killed_usd": float(aircraft_killed.sum()),
             # Munitions only: aircraft would swamp the ratio (one is worth 20 missiles).
             "interceptor_usd_per_threat_usd_killed":
                 _round(interceptor_cost / munitions_killed_value, 3)
                 if munitions_killed_value > 0 else None,
         },
         "first_detection": [
-            {"threat_id": int(row.threat_id), "group": str(row.group),
-             "launch_s": _round(row.launch_time_s),
-             "first_detection_s": _round(row.first_detection_s),
-             "after_launch_s": _round(row.detection_delay_s),
-             "sensor": None if pd.isna(row.sensor) else str(row.sensor)}
-            for row in threats.itertuples() if not np.isnan(row.first_detection_s)
+            {"threat_id": int(threat_id), "group": str(group),
+             "launch_s": _round(launch), "first_detection_s": _round(first),
+             "after_launch_s": _round(delay),
+             "sensor": None if pd.isna(sensor) else str(sensor)}
+            for threat_id, group, launch, first, delay, sensor in zip(
+                threats["threat_id"].to_numpy()[found].tolist(),
+                threats["group"].to_numpy()[found].tolist(), launch_time_s[found].tolist(),
+                first_detection_s[found].tolist(), detection_delay_s[found].tolist(),
+                first_sensor[found].tolist(), strict=True)
         ],
         **({"burn_through": burn_through} if burn_through else {}),
     }
@@ -321,6 +338,15 @@ def _counts(column: pd.Series) -> dict[Any, int]:
         counts = np.bincount(codes[codes >= 0], minlength=len(column.cat.categories))
         return dict(zip(column.cat.categories.tolist(), counts.tolist(), strict=True))
     return {value: int(number) for value, number in column.value_counts().items()}
+
+
+def _codes(column: pd.Series) -> tuple[np.ndarray, pd.Index]:
+    """Integer codes of ``column``'s values (-1: missing) and the values they stand for:
+    a categorical's own, else those of ``pd.factorize`` (sorted)."""
+    if isinstance(column.dtype, pd.CategoricalDtype):
+        return column.cat.codes.to_numpy(), column.cat.categories
+    codes, uniques = pd.factorize(column, sort=True)
+    return codes, pd.Index(uniques)
 
 
 def _equals(column: pd.Series, value: Any) -> np.ndarray:
