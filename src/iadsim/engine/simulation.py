@@ -94,6 +94,7 @@ class Simulation:
         self._next_arrival_s = np.inf
         self.threat_position_m = np.zeros((self.raid.size, 3))
         self.threat_height_m = np.zeros(self.raid.size)
+        self._all_threats = np.arange(self.raid.size, dtype=np.intp)
 
         self.faults = FaultSchedule(scenario.faults)
         # A radar_down fault is an outage of that radar (it logs outage_start/end too).
@@ -234,9 +235,17 @@ class Simulation:
             self._next_arrival_s = min(self._next_arrival_s,
                                        self._earliest_arrival_s(launched))
         flying = (self.status == FLYING).nonzero()[0]
-        previous_position = self.threat_position_m[flying]
-        previous_height = self.threat_height_m[flying]
         moved = flying
+        # The threats at the step's start: copied whole when the radars read it every step
+        # (their step motion), else the rows that move (made whole when read: the flyout,
+        # the fire-control directors).
+        if self.radars.needs_motion:
+            start_position = self.threat_position_m.copy()
+            start_height = self.threat_height_m.copy()
+            previous_position = None
+        else:
+            start_position = start_height = None
+            previous_position = self.threat_position_m[flying]
         self._update_threats(end_s, flying)
         if launched.size:
             log.add(EventKind.THREAT_LAUNCH, raid.launch_time_s[launched], threat_id=launched,
@@ -244,11 +253,9 @@ class Simulation:
                     position_m=self.threat_position_m[launched])
 
         # 2. Interceptors fly on the picture of the previous step and resolve endgames.
-        # The threats' positions at the step's start (made once a step, when read: the
-        # flyout, the fire-control directors and the radars' step motion read them).
-        start_position = None
         if self.fleet.flying.size:
-            start_position = self._start_position(moved, previous_position)
+            if start_position is None:
+                start_position = self._start_position(moved, previous_position)
             (track_id, track_position, track_velocity, track_covariance,
              track_acceleration) = self._guidance_picture()
             outcome = self.fleet.step(start_s, self.dt_s, start_position, self.threat_position_m,
@@ -291,9 +298,7 @@ class Simulation:
                                       self.status == FLYING)
         motion = None
         if self.radars.needs_motion:
-            if start_position is None:
-                start_position = self._start_position(moved, previous_position)
-            motion = self._step_motion(start_s, moved, start_position, previous_height)
+            motion = self._step_motion(start_s, start_position, start_height)
         scans = self.radars.scan(end_s, self.threat_position_m, self.threat_height_m,
                                  raid.rcs_m2, flying, log, motion)
         sent = scans
@@ -313,7 +318,11 @@ class Simulation:
         recorded = None
         if self.recorder is not None and delivered:
             recorded = self.tracker.picture(end_s)
-            self._record(recorded, delivered, flying, moved, previous_position, start_s)
+            if previous_position is None:  # every threat's start of step, as moved
+                self._record(recorded, delivered, flying, self._all_threats, start_position,
+                             start_s)
+            else:
+                self._record(recorded, delivered, flying, moved, previous_position, start_s)
 
         # 6. Battle manager, on a picture made only when someone will read it: the whole
         #    picture for a cycle or a launch, the guided rounds' tracks for the flyout.
@@ -343,13 +352,11 @@ class Simulation:
         start_position[moved] = previous_position
         return start_position
 
-    def _step_motion(self, start_s: float, moved: np.ndarray, start_position: np.ndarray,
-                     previous_height: np.ndarray) -> StepMotion:
-        """The threats' start-of-step positions (``start_position``, from
-        :meth:`_start_position`) and heights and mean velocities over the step (for radar
-        looks inside the step, RCS by aspect and range rate)."""
-        start_height = self.threat_height_m.copy()
-        start_height[moved] = previous_height
+    def _step_motion(self, start_s: float, start_position: np.ndarray,
+                     start_height: np.ndarray) -> StepMotion:
+        """The threats' start-of-step positions and heights (every threat's, (n, 3) and
+        (n,)) and their mean velocities over the step (for radar looks inside the step,
+        RCS by aspect and range rate)."""
         velocity = (self.threat_position_m - start_position) / self.dt_s
         return StepMotion(start_s, start_position, start_height, velocity)
 
