@@ -149,9 +149,14 @@ def test_the_arrays_added_are_not_modified():
     np.testing.assert_array_equal(times, [3.0, 1.0, 2.0, 0.5])
 
 
+@pytest.mark.parametrize("argsort_max_rows", [0, events_module.ARGSORT_MAX_ROWS])
 @pytest.mark.parametrize("block_rows", [3, 4, 1 << 18])
-def test_rows_spanning_blocks_come_out_in_time_order(monkeypatch, block_rows):
+def test_rows_spanning_blocks_come_out_in_time_order(monkeypatch, block_rows,
+                                                     argsort_max_rows):
+    # Ordered by the merge and in-place permutation (a log over ARGSORT_MAX_ROWS rows;
+    # 0: this one) or by the stable argsort and gathers of a short log: the same frame.
     monkeypatch.setattr(events_module, "BLOCK_ROWS", block_rows)
+    monkeypatch.setattr(events_module, "ARGSORT_MAX_ROWS", argsort_max_rows)
     log = new_log()
     log.add(EventKind.DETECTION, 5.0, threat_id=np.arange(5), sensor_index=1,
             value=np.arange(5.0), position_m=np.arange(15.0).reshape(5, 3))
@@ -175,14 +180,11 @@ def test_rows_spanning_blocks_come_out_in_time_order(monkeypatch, block_rows):
 
 
 @pytest.mark.parametrize("shuffled_share", [0.0, 0.01, 1.0])
-@pytest.mark.parametrize("argsort_max_rows", [0, events_module.ARGSORT_MAX_ROWS])
-def test_sorting_a_log_matches_a_stable_argsort(monkeypatch, shuffled_share, argsort_max_rows):
+def test_sorting_a_log_matches_a_stable_argsort(shuffled_share):
     # Times on a 0.5 s grid (many ties), mostly in order with a share of rows displaced
     # back by up to a few steps (a run's tracker and endgame events), or all shuffled:
-    # the natural merge sort (a log over ARGSORT_MAX_ROWS rows; 0: this one) and the
-    # stable argsort of a shorter log give NumPy's stable argsort as int32, and the
-    # in-place permutation by its inverse gives the sorted values.
-    monkeypatch.setattr(events_module, "ARGSORT_MAX_ROWS", argsort_max_rows)
+    # the natural merge sort gives NumPy's stable argsort, and the in-place permutation
+    # by its inverse gives the sorted values.
     rng = np.random.default_rng(5)
     time_s = np.floor(np.arange(20_001) / 7.0) * 0.5
     displaced = rng.random(time_s.size) < shuffled_share

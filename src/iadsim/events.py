@@ -129,8 +129,9 @@ COLUMNS = ("time_s", "kind", "threat_id", "track_id", "interceptor_id", "sensor"
            "asset", "value", "east_m", "north_m", "up_m")
 
 
-#: Logs of up to this many rows are time-ordered by NumPy's stable argsort (32 MB of index
-#: at most); longer ones by the leaner natural merge (:func:`_stable_time_order`).
+#: Logs of up to this many rows are time-ordered by NumPy's stable argsort and gathers
+#: (about 100 MB of temporaries at most); longer ones by the leaner natural merge and
+#: in-place permutation (:func:`_stable_time_order`, :func:`_permute_in_place`).
 ARGSORT_MAX_ROWS = 1 << 22
 #: Rows per storage block. Each column of a block lives in its own anonymous memory map
 #: (:func:`_mapped_empty`), so a block freed on consolidation gives its memory back.
@@ -398,9 +399,17 @@ class EventLog:
         # Each row's place in time order (stable); None when the rows already are in order.
         # Later columns are scattered straight to their place: no unsorted full copy.
         if total and not (time_s[1:] >= time_s[:-1]).all():
-            place = _inverse_permutation(_stable_time_order(time_s))  # int32 below 2**31
-            _permute_in_place(time_s, place)
-            _permute_in_place(kind_code, place)
+            if total <= ARGSORT_MAX_ROWS:
+                # A short log (a Monte Carlo replication's): NumPy's stable sort (the same
+                # order: a stable order is unique) and a gather of the two columns, about
+                # six times faster than the merge and the cycle walks, at little memory.
+                order = np.argsort(time_s, kind="stable")
+                place = _inverse_permutation(order.astype(np.int32))
+                time_s, kind_code = time_s[order], kind_code[order]
+            else:
+                place = _inverse_permutation(_stable_time_order(time_s))  # int32 < 2**31
+                _permute_in_place(time_s, place)
+                _permute_in_place(kind_code, place)
         store = {"time_s": time_s, "kind_code": kind_code}
         for name in _DTYPES:
             store[name] = gathered(name)
@@ -469,14 +478,8 @@ def _stable_time_order(time_s: np.ndarray) -> np.ndarray:
     merged pairwise. It needs only the order and one buffer of the same 4-byte integers,
     where NumPy's ``argsort`` builds an 8-byte index plus its own buffer (with the inverse
     and an ``arange`` after it): the 10,000-threat run's peak fell by 196 MiB
-    (``benchmarks/memory_stages.py``). Logs of up to :data:`ARGSORT_MAX_ROWS` rows (a
-    Monte Carlo replication's) are sorted by NumPy's stable sort instead: at that size the
-    index costs little memory and the sort is about six times faster than the merge.
+    (``benchmarks/memory_stages.py``).
     """
-    if time_s.size <= ARGSORT_MAX_ROWS:
-        # A log of one replication: NumPy's stable sort (the same order, the stable order
-        # being unique) is several times faster than the merge, and its 8-byte index small.
-        return np.argsort(time_s, kind="stable").astype(np.int32)
     order = np.arange(time_s.size, dtype=np.int32 if time_s.size < 2**31 else np.int64)
     return _merge_runs(time_s, order)
 

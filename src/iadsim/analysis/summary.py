@@ -127,10 +127,16 @@ def summarize(events: pd.DataFrame, threats: pd.DataFrame, scenario: Scenario, s
               ended_s: float, steps: int, wall_time_s: float) -> dict[str, Any]:
     """The summary dictionary written to ``summary.json`` (plain JSON types only)."""
     log = events
-    events = rare_events(log)  # every count below but the first detections reads these
-    # The threat table's columns as arrays (a replication's summary: no frame grouped,
-    # joined or iterated row by row).
-    all_fates = threat_fates(events, threats).to_numpy()
+    # The rows of each kind read by masks of the kind codes, then only the columns read
+    # (no frame filtered per kind), and the threat table's columns as arrays (no frame
+    # grouped, joined or iterated row by row): a replication's summary.
+    kind = log["kind"]
+
+    def rows_of(name: str) -> np.ndarray:
+        return _equals(kind, name).nonzero()[0]
+
+    value = log["value"].to_numpy()
+    all_fates = threat_fates(log, threats).to_numpy()
 
     def count(label: str, fates: np.ndarray = all_fates) -> int:
         return int((fates == label).sum())
@@ -181,31 +187,34 @@ def summarize(events: pd.DataFrame, threats: pd.DataFrame, scenario: Scenario, s
             else None,
         })
 
-    leaks = events[_equals(events["kind"], "leak")]
+    leaks = rows_of("leak")
+    leak_asset, leak_value = log["asset"].iloc[leaks], value[leaks]
+    leak_threat = log["threat_id"].to_numpy()[leaks]
     aimed_at = _counts(threats["target"])
     kind_of: pd.Series | None = None  # made when some asset was hit
     assets = []
     for asset in scenario.defended_assets:
-        hits = leaks[_equals(leaks["asset"], asset.name)]
-        reached = int((hits["value"] <= asset.radius_m).sum())
+        hits = _equals(leak_asset, asset.name)
+        leakers = int(hits.sum())
+        reached = int((leak_value[hits] <= asset.radius_m).sum())
         damage = 0.0
-        if len(hits):
+        if leakers:
             if kind_of is None:
                 kind_of = threats.set_index("threat_id")["kind"].astype(str)
-            damage = asset_damage(kind_of.loc[hits["threat_id"].to_numpy()].tolist())
+            damage = asset_damage(kind_of.loc[leak_threat[hits]].tolist())
         assets.append({"asset": asset.name, "value": asset.value,
                        "threats_aimed": aimed_at.get(asset.name, 0),
-                       "leakers": len(hits), "survived": len(hits) == 0,
-                       "reached_radius": reached, "stand_off_releases": len(hits) - reached,
+                       "leakers": leakers, "survived": leakers == 0,
+                       "reached_radius": reached, "stand_off_releases": leakers - reached,
                        "damage": round(damage, 3)})
 
-    launches = events[_equals(events["kind"], "interceptor_launch")]
-    kills = events[_equals(events["kind"], "kill")]
-    defeats = events[_equals(events["kind"], "defeat")]
+    launches, kills, defeats = rows_of("interceptor_launch"), rows_of("kill"), rows_of("defeat")
     cost_of_type = {i.name: i.cost_per_round_usd for i in scenario.interceptors}
     layer_of_type = {i.name: layer_of(i) for i in scenario.interceptors}
-    fired_by, kills_by, defeats_by = (_counts(launches["battery"]), _counts(kills["battery"]),
-                                      _counts(defeats["battery"]))
+    battery_column = log["battery"]
+    fired_by, kills_by, defeats_by = (_counts(battery_column.iloc[launches]),
+                                      _counts(battery_column.iloc[kills]),
+                                      _counts(battery_column.iloc[defeats]))
     by_battery = {}
     for battery in scenario.batteries:
         fired = fired_by.get(battery.name, 0)
@@ -235,7 +244,7 @@ def summarize(events: pd.DataFrame, threats: pd.DataFrame, scenario: Scenario, s
                          "pk_per_shot": _round(layer_kills / fired, 3) if fired else None,
                          "cost_usd": float(sum(b["cost_usd"] for b in members))}
 
-    interceptor_cost = float(launches["value"].sum())
+    interceptor_cost = float(log["value"].iloc[launches].sum())
     unit_cost = threats["unit_cost_usd"]
     killed = all_fates == "killed"
     killed_value = float(unit_cost[killed].sum())
@@ -289,7 +298,7 @@ def summarize(events: pd.DataFrame, threats: pd.DataFrame, scenario: Scenario, s
         "threats": {"total": len(threats), "launched": len(threats) - count("not_launched"),
                     "detected": detected_total,
                     "killed": count("killed"), "defeated": count("defeated"),
-                    "turned_away": int((defeats["value"] == 1.0).sum()),
+                    "turned_away": int((value[defeats] == 1.0).sum()),
                     "leaked": leaked_total,
                     "withdrew": count("withdrew"),
                     "completed_route": count("completed_route"),
@@ -298,10 +307,10 @@ def summarize(events: pd.DataFrame, threats: pd.DataFrame, scenario: Scenario, s
         "by_kind": by_kind,
         "by_group": groups,
         "assets": assets,
-        "interceptors": {"fired": len(launches), "kills": len(kills),
+        "interceptors": {"fired": int(launches.size), "kills": int(kills.size),
                          "by_type": by_type, "by_battery": by_battery},
         "layers": layers,
-        "kill_assessment": score_kill_assessments(events),
+        "kill_assessment": score_kill_assessments(log),
         "cost": {
             "interceptors_usd": interceptor_cost,
             "threats_total_usd": float(threats["unit_cost_usd"].sum()),
