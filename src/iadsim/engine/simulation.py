@@ -39,7 +39,7 @@ from iadsim.effectors.beam_weapons import BeamOutcome, BeamWeapons
 from iadsim.effectors.electronic_attack import fly_off, flyoff_heading_rad
 from iadsim.effectors.flyout import InterceptorFleet, Outcome
 from iadsim.engine.random_streams import stream
-from iadsim.engine.threat_motion import threat_offsets
+from iadsim.engine.threat_motion import threat_offsets_into
 from iadsim.engine.track_recording import TrackRecorder
 from iadsim.events import EventKind, EventLog
 from iadsim.network.faults import FaultSchedule
@@ -95,6 +95,8 @@ class Simulation:
         self.threat_position_m = np.zeros((self.raid.size, 3))
         self.threat_height_m = np.zeros(self.raid.size)
         self._all_threats = np.arange(self.raid.size, dtype=np.intp)
+        # The frame's ECEF to ENU rotation, transposed (a view): rotate_to_enu's operand.
+        self._ecef_to_enu_t = self.frame.ecef_to_enu_rotation.T
 
         self.faults = FaultSchedule(scenario.faults)
         # A radar_down fault is an outage of that radar (it logs outage_start/end too).
@@ -188,14 +190,16 @@ class Simulation:
         if rows.size == 0:
             return
         raid = self.raid
-        # One compiled call for the path interpolation and the geodetic to ECEF step; the
-        # same bits as frame.to_enu(*raid.geodetic_at(time_s, rows)).
-        offsets, alt = threat_offsets(float(time_s), rows, raid.launch_time_s,
+        # One compiled call for the path interpolation, the geodetic to ECEF step and the
+        # heights; the same bits as frame.to_enu(*raid.geodetic_at(time_s, rows)) (the
+        # rotation is frame.rotate_to_enu's matrix product, kept in NumPy: its bits are
+        # its BLAS's).
+        offsets = threat_offsets_into(float(time_s), rows, raid.launch_time_s,
                                       raid.flight_time_s, raid.path_time_s, raid.path_lat_deg,
                                       raid.path_lon_deg, raid.path_alt_m,
-                                      self.frame.origin_ecef_m)
-        self.threat_position_m[rows] = self.frame.rotate_to_enu(offsets)
-        self.threat_height_m[rows] = alt - self._ground_elevation_m
+                                      self.frame.origin_ecef_m, self._ground_elevation_m,
+                                      self.threat_height_m)
+        self.threat_position_m[rows] = offsets @ self._ecef_to_enu_t
 
     @property
     def finished(self) -> bool:
