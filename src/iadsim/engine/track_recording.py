@@ -27,6 +27,8 @@ from iadsim.sensors.radar import DetectionBatch
 from iadsim.tracking.tracker import TrackPicture
 
 TRACK_STATUSES = ("confirmed", "updated")
+#: The ``status`` column's categorical dtype (made once a process, not per table).
+_STATUS_DTYPE = pd.CategoricalDtype(pd.Index(list(TRACK_STATUSES)))
 
 
 #: The columns of a track row and of a truth row, in the order of :class:`_Rows`'s
@@ -178,7 +180,7 @@ class TrackRecorder:
         first = np.zeros(track_id.size, dtype=bool)
         first[np.unique(track_id, return_index=True)[1]] = True
         status = pd.Categorical.from_codes(np.where(first, 0, 1).astype(np.int8),
-                                           categories=list(TRACK_STATUSES))
+                                           dtype=_STATUS_DTYPE)
         return pd.DataFrame({
             "time_s": time_s, "track_id": track_id,
             **_columns(position, velocity),
