@@ -149,9 +149,14 @@ def test_the_arrays_added_are_not_modified():
     np.testing.assert_array_equal(times, [3.0, 1.0, 2.0, 0.5])
 
 
+@pytest.mark.parametrize("argsort_max_rows", [0, events_module.ARGSORT_MAX_ROWS])
 @pytest.mark.parametrize("block_rows", [3, 4, 1 << 18])
-def test_rows_spanning_blocks_come_out_in_time_order(monkeypatch, block_rows):
+def test_rows_spanning_blocks_come_out_in_time_order(monkeypatch, block_rows,
+                                                     argsort_max_rows):
+    # Ordered by the merge and in-place permutation (a log over ARGSORT_MAX_ROWS rows;
+    # 0: this one) or by the stable argsort and gathers of a short log: the same frame.
     monkeypatch.setattr(events_module, "BLOCK_ROWS", block_rows)
+    monkeypatch.setattr(events_module, "ARGSORT_MAX_ROWS", argsort_max_rows)
     log = new_log()
     log.add(EventKind.DETECTION, 5.0, threat_id=np.arange(5), sensor_index=1,
             value=np.arange(5.0), position_m=np.arange(15.0).reshape(5, 3))
@@ -202,7 +207,8 @@ def test_sorting_a_log_matches_a_stable_argsort(shuffled_share):
     np.testing.assert_array_equal(place[expected], np.arange(time_s.size))  # restored
 
 
-@pytest.mark.parametrize("block_rows, prefill_rows", [(7, 3), (5, 1), (64, 16), (1 << 18, 768)])
+@pytest.mark.parametrize("block_rows, prefill_rows",
+                         [(7, 3), (5, 1), (64, 16), (1 << 18, 768), (7, 0), (1 << 18, 0)])
 def test_columns_not_given_hold_the_fill_values_whatever_the_blocks(monkeypatch, block_rows,
                                                                      prefill_rows):
     """Appends with varying columns, across blocks, consolidations and a release, give the

@@ -107,3 +107,26 @@ def test_first_detections_read_in_chunks_match_a_whole_log_search(monkeypatch):
     assert len(events) > 50 * 1_000 and expected.size > 100
     np.testing.assert_array_equal(whole, expected)
     np.testing.assert_array_equal(chunked, expected)
+
+
+def test_fates_of_a_threat_table_not_numbered_from_zero_match_the_positional_ones():
+    """Threat ids 0 .. n-1 in order are read as positions; any other numbering takes the
+    labelled path and gives the same fates (and an unknown id is refused there)."""
+    scenario = small_scenario()
+    log = EventLog([s.name for s in scenario.sensors], [b.name for b in scenario.batteries],
+                   [a.name for a in scenario.defended_assets])
+    log.add(EventKind.THREAT_LAUNCH, [0.0, 10.0, 20.0], threat_id=[0, 1, 2])
+    log.add(EventKind.KILL, 30.0, threat_id=1, battery_index=0, value=2.0)
+    log.add(EventKind.LEAK, 40.0, threat_id=2, asset_index=0, value=100.0)
+    log.add(EventKind.ROUTE_COMPLETE, 41.0, threat_id=0, asset_index=0, value=9_000.0)
+    events = log.to_frame()
+    threats = threat_table(4)
+    positional = threat_fates(events, threats)
+    assert positional.tolist() == ["withdrew", "killed", "leaked", "not_launched"]
+    shifted_events = events.assign(threat_id=np.where(events["threat_id"] >= 0,
+                                                      events["threat_id"] + 100, -1))
+    shifted = threat_fates(shifted_events, threats.assign(threat_id=threats["threat_id"] + 100))
+    assert shifted.tolist() == positional.tolist()
+    assert shifted.index.tolist() == [100, 101, 102, 103]
+    with pytest.raises(KeyError):
+        threat_fates(events.assign(threat_id=events["threat_id"] + 7), threats)

@@ -9,7 +9,7 @@ import pytest
 
 import iadsim
 from iadsim.engine.simulation import Simulation
-from iadsim.engine.threat_motion import threat_offsets
+from iadsim.engine.threat_motion import threat_offsets, threat_offsets_into
 from iadsim.world.geodesy import LocalFrame, geodetic_to_ecef, geodetic_to_ecef_point
 
 
@@ -28,6 +28,30 @@ def test_threat_offsets_match_the_numpy_round_trip_bit_for_bit(scenario: str) ->
         reference = frame.to_enu(lat, lon, reference_alt).reshape(-1, 3)
         assert frame.rotate_to_enu(offsets).tobytes() == reference.tobytes()
         assert alt.tobytes() == reference_alt.tobytes()
+
+
+def test_threat_offsets_into_write_the_heights_the_engine_took_in_numpy() -> None:
+    """The heights written in place are ``alt - ground`` bit for bit, only at the rows
+    given; the offsets are threat_offsets'; with the transposed rotation kept by the
+    engine, the positions are frame.rotate_to_enu's."""
+    simulation = Simulation(iadsim.load_scenario("layered-defense"), seed=1)
+    raid, frame = simulation.raid, simulation.frame
+    ground = 123.25
+    rows = np.arange(0, raid.size, 2)[::-1].copy()
+    for time_s in (0.0, 150.5, 400.0):
+        arguments = (float(time_s), rows, raid.launch_time_s, raid.flight_time_s,
+                     raid.path_time_s, raid.path_lat_deg, raid.path_lon_deg,
+                     raid.path_alt_m, frame.origin_ecef_m)
+        offsets, alt = threat_offsets(*arguments)
+        height = np.full(raid.size, -7.0)
+        written = threat_offsets_into(*arguments, ground, height)
+        assert written.tobytes() == offsets.tobytes()
+        assert height[rows].tobytes() == (alt - ground).tobytes()
+        untouched = np.ones(raid.size, dtype=bool)
+        untouched[rows] = False
+        assert (height[untouched] == -7.0).all()
+        rotation = frame.ecef_to_enu_rotation.T
+        assert (written @ rotation).tobytes() == frame.rotate_to_enu(offsets).tobytes()
 
 
 def test_threat_offsets_of_no_rows_are_empty() -> None:

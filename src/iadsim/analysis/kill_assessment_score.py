@@ -35,47 +35,73 @@ SCORING_MISS_LIMIT_M = 1_000.0
 
 def score_kill_assessments(events: pd.DataFrame) -> dict[str, Any]:
     """Counts of assessments, judged kills, false kills and missed kills (plain ints)."""
-    # Masks from the categorical's codes: no object array of a log of millions of rows.
+    # Masks from the categorical's codes and plain NumPy columns: no object array of a log
+    # of millions of rows, and no frame filtered per kind (a replication's summary ran
+    # this once per run).
     kinds = events["kind"]
     codes = kinds.cat.codes.to_numpy()
+    categories = kinds.cat.categories
 
-    def rows(kind: str) -> pd.DataFrame:
-        if kind not in kinds.cat.categories:
-            return events.iloc[:0]
-        return events[codes == kinds.cat.categories.get_loc(kind)]
+    def rows(kind: str) -> np.ndarray:
+        if kind not in categories:
+            return np.zeros(0, dtype=np.intp)
+        return (codes == categories.get_loc(kind)).nonzero()[0]
 
+    value = events["value"].to_numpy()
     assessed = rows("kill_assessment")
-    result = {"assessments": len(assessed), "judged_killed": int((assessed["value"] == 1).sum()),
+    judged = value[assessed] == 1
+    result = {"assessments": int(assessed.size), "judged_killed": int(judged.sum()),
               "false_kills": 0, "missed_kills": 0, "unscored": 0,
               "false_kills_then_leaked": 0, "rounds_after_missed_kills": 0}
-    if assessed.empty:
+    if assessed.size == 0:
         return result
+    time_s = events["time_s"].to_numpy()
+    threat_id = events["threat_id"].to_numpy()
+    interceptor_id = events["interceptor_id"].to_numpy()
+    track_id = events["track_id"].to_numpy()
     intercepts = rows("intercept")
-    near = intercepts[intercepts["value"] <= SCORING_MISS_LIMIT_M]
-    threat_of_round = pd.Series(near["threat_id"].to_numpy(),
-                                index=near["interceptor_id"].to_numpy())
-    # Dead: killed, or defeated by a jammer (fell, or turned away: no longer a threat).
-    ends = pd.concat([rows("kill"), rows("defeat")])
-    killed_at = ends.groupby("threat_id", observed=True)["time_s"].min()
-    leaked = set(rows("leak")["threat_id"].tolist())
-    launches = rows("interceptor_launch")
-    threat = threat_of_round.reindex(assessed["interceptor_id"].to_numpy()).to_numpy()
-    threat = np.where(np.isnan(threat.astype(float)), -1, threat).astype(np.int64)
+    near = intercepts[value[intercepts] <= SCORING_MISS_LIMIT_M]
+    # The threat each assessment's last round passed (-1: none near).
+    threat = _lookup(interceptor_id[near], threat_id[near].astype(np.int64),
+                     interceptor_id[assessed], -1, "intercepts")
     scored = threat >= 0
-    dead_at = killed_at.reindex(threat).to_numpy(dtype=float)
-    dead = np.nan_to_num(dead_at, nan=np.inf) <= assessed["time_s"].to_numpy()
-    judged = assessed["value"].to_numpy() == 1
+    # Dead: killed, or defeated by a jammer (fell, or turned away: no longer a threat).
+    ends = np.concatenate([rows("kill"), rows("defeat")])
+    end_threats, first = np.unique(threat_id[ends], return_inverse=True)
+    killed_at = np.full(end_threats.size, np.inf)
+    np.minimum.at(killed_at, first, time_s[ends])
+    dead_at = _lookup(end_threats, killed_at, threat, np.inf, "kills")
+    dead = dead_at <= time_s[assessed]
     false_kill = scored & judged & ~dead
     missed_kill = scored & ~judged & dead
+    leaked = set(threat_id[rows("leak")].tolist())
     result["unscored"] = int((~scored).sum())
     result["false_kills"] = int(false_kill.sum())
     result["missed_kills"] = int(missed_kill.sum())
     result["false_kills_then_leaked"] = int(sum(t in leaked for t in threat[false_kill]))
-    launch_track = launches["track_id"].to_numpy()
-    launch_time = launches["time_s"].to_numpy()
+    launches = rows("interceptor_launch")
+    launch_track = track_id[launches]
+    launch_time = time_s[launches]
     missed = assessed[missed_kill]
     result["rounds_after_missed_kills"] = int(sum(
         ((launch_track == track) & (launch_time > time)).sum()
-        for track, time in zip(missed["track_id"].tolist(), missed["time_s"].tolist(),
+        for track, time in zip(track_id[missed].tolist(), time_s[missed].tolist(),
                                strict=True)))
+    return result
+
+
+def _lookup(keys: np.ndarray, values: np.ndarray, wanted: np.ndarray, missing: Any,
+            label: str) -> np.ndarray:
+    """``values`` of the ``wanted`` keys (``missing`` for a key not in ``keys``); the keys
+    must be unique (as a reindex requires)."""
+    order = np.argsort(keys, kind="stable")
+    sorted_keys = keys[order]
+    if sorted_keys.size > 1 and (sorted_keys[1:] == sorted_keys[:-1]).any():
+        raise ValueError(f"{label}: cannot score kill assessments, a key is repeated")
+    place = np.searchsorted(sorted_keys, wanted)
+    inside = place < sorted_keys.size
+    found = np.zeros(wanted.size, dtype=bool)
+    found[inside] = sorted_keys[place[inside]] == wanted[inside]
+    result = np.full(wanted.size, missing, dtype=values.dtype)
+    result[found] = values[order[place[found]]]
     return result

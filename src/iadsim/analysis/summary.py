@@ -45,24 +45,34 @@ def threat_fates(events: pd.DataFrame, threats: pd.DataFrame) -> pd.Series:
     withdrew (an aimed threat that ended its path short of its asset, a jammed drone that
     flew off included), completed_route (no target), crashed (flew into the ground),
     in_flight (still flying when the run ended) or not_launched."""
-    fate = pd.Series("not_launched", index=threats["threat_id"], dtype=object)
     kinds = events["kind"]
     threat_ids = events["threat_id"].to_numpy()
     # One boolean mask per kind (no grouping of a log of tens of millions of rows).
-    for kind, label in (("threat_launch", "in_flight"), ("route_complete", "completed_route"),
-                        ("leak", "leaked"), ("kill", "killed")):
-        concerned = threat_ids[(kinds == kind).to_numpy()]
+    updates = [(threat_ids[_equals(kinds, kind)], label)
+               for kind, label in (("threat_launch", "in_flight"),
+                                   ("route_complete", "completed_route"),
+                                   ("leak", "leaked"), ("kill", "killed"))]
+    withdrew = _equals(kinds, "route_complete") & events["asset"].notna().to_numpy()
+    updates.append((threat_ids[withdrew], "withdrew"))
+    crashed = _equals(kinds, "ground_impact") & (threat_ids >= 0)
+    updates.append((threat_ids[crashed], "crashed"))  # a threat into the ground (no round)
+    fell = _equals(kinds, "defeat") & (events["value"].to_numpy() == 0.0)
+    updates.append((threat_ids[fell], "defeated"))
+    index = threats["threat_id"]
+    labels = index.to_numpy()
+    count = labels.size
+    if (labels == np.arange(count)).all() and all(
+            concerned.size == 0 or (concerned.min() >= 0 and concerned.max() < count)
+            for concerned, _ in updates):
+        # Threat ids 0 .. n-1 in order (a run's threat table): labels are positions.
+        values = np.full(count, "not_launched", dtype=object)
+        for concerned, label in updates:
+            values[concerned] = label
+        return pd.Series(values, index=index, dtype=object)
+    fate = pd.Series("not_launched", index=index, dtype=object)
+    for concerned, label in updates:
         if concerned.size:
             fate.loc[concerned] = label
-    withdrew = ((kinds == "route_complete") & events["asset"].notna()).to_numpy()
-    if withdrew.any():
-        fate.loc[threat_ids[withdrew]] = "withdrew"
-    crashed = ((kinds == "ground_impact").to_numpy() & (threat_ids >= 0))
-    if crashed.any():  # a threat that flew into the ground (not a round)
-        fate.loc[threat_ids[crashed]] = "crashed"
-    fell = ((kinds == "defeat") & (events["value"] == 0.0)).to_numpy()
-    if fell.any():
-        fate.loc[threat_ids[fell]] = "defeated"
     return fate
 
 
@@ -117,39 +127,58 @@ def summarize(events: pd.DataFrame, threats: pd.DataFrame, scenario: Scenario, s
               ended_s: float, steps: int, wall_time_s: float) -> dict[str, Any]:
     """The summary dictionary written to ``summary.json`` (plain JSON types only)."""
     log = events
-    events = rare_events(log)  # every count below but the first detections reads these
-    fate = threat_fates(events, threats)
-    threats = threats.assign(fate=fate.to_numpy())
+    # The rows of each kind read by masks of the kind codes, then only the columns read
+    # (no frame filtered per kind), and the threat table's columns as arrays (no frame
+    # grouped, joined or iterated row by row): a replication's summary.
+    kind = log["kind"]
 
-    all_fates = threats["fate"].to_numpy()
+    def rows_of(name: str) -> np.ndarray:
+        return _equals(kind, name).nonzero()[0]
+
+    value = log["value"].to_numpy()
+    all_fates = threat_fates(log, threats).to_numpy()
 
     def count(label: str, fates: np.ndarray = all_fates) -> int:
         return int((fates == label).sum())
 
+    kind_column = threats["kind"]
+    kind_codes, kind_names = _codes(kind_column)
     by_kind = {}
-    for kind, frame in threats.groupby("kind", sort=True):
-        fates = frame["fate"].to_numpy()
-        by_kind[str(kind)] = {"total": len(frame), "killed": count("killed", fates),
-                              "defeated": count("defeated", fates),
-                              "leaked": count("leaked", fates),
-                              "withdrew": count("withdrew", fates),
-                              "completed_route": count("completed_route", fates),
-                              "in_flight_at_end": count("in_flight", fates)}
+    for code in np.unique(kind_codes[kind_codes >= 0]).tolist():  # as groupby(sort=True)
+        fates = all_fates[kind_codes == code]
+        by_kind[str(kind_names[code])] = {
+            "total": int(fates.size), "killed": count("killed", fates),
+            "defeated": count("defeated", fates), "leaked": count("leaked", fates),
+            "withdrew": count("withdrew", fates),
+            "completed_route": count("completed_route", fates),
+            "in_flight_at_end": count("in_flight", fates)}
 
+    # Each threat's first detection (NaN: none) and the sensor that made it (a left join
+    # of the first detections on the threat ids).
     first_rows = first_detection_rows(log)
-    first = pd.DataFrame({"first_detection_s": log["time_s"].to_numpy()[first_rows],
-                          "sensor": log["sensor"].iloc[first_rows].to_numpy()},
-                         index=pd.Index(log["threat_id"].to_numpy()[first_rows],
-                                        name="threat_id"))
-    threats = threats.join(first, on="threat_id")
-    threats["detection_delay_s"] = threats["first_detection_s"] - threats["launch_time_s"]
+    first_ids = pd.Index(log["threat_id"].to_numpy()[first_rows])
+    match = first_ids.get_indexer(threats["threat_id"].to_numpy())
+    found = match >= 0
+    first_detection_s = np.full(len(threats), np.nan)
+    first_detection_s[found] = log["time_s"].to_numpy()[first_rows][match[found]]
+    first_sensor = np.full(len(threats), np.nan, dtype=object)
+    first_sensor[found] = log["sensor"].iloc[first_rows].to_numpy()[match[found]]
+    launch_time_s = threats["launch_time_s"].to_numpy()
+    detection_delay_s = first_detection_s - launch_time_s
+    detected_total = int(np.count_nonzero(~np.isnan(first_detection_s)))
 
     groups = []
-    for name, frame in threats.groupby("group", sort=False):
-        delay = frame["detection_delay_s"].dropna()
-        fates = frame["fate"].to_numpy()
+    group_codes, group_names = _codes(threats["group"])
+    present = group_codes[group_codes >= 0]
+    _, first_at = np.unique(present, return_index=True)
+    for code in present[np.sort(first_at)].tolist():  # as groupby(sort=False)
+        members = group_codes == code
+        delay = detection_delay_s[members]
+        delay = pd.Series(delay[~np.isnan(delay)])
+        fates = all_fates[members]
         groups.append({
-            "group": str(name), "kind": str(frame["kind"].iloc[0]), "count": len(frame),
+            "group": str(group_names[code]),
+            "kind": str(kind_column.iloc[int(members.argmax())]), "count": int(fates.size),
             "killed": count("killed", fates), "leaked": count("leaked", fates),
             "withdrew": count("withdrew", fates),
             "completed_route": count("completed_route", fates),
@@ -158,31 +187,34 @@ def summarize(events: pd.DataFrame, threats: pd.DataFrame, scenario: Scenario, s
             else None,
         })
 
-    leaks = events[events["kind"] == "leak"]
+    leaks = rows_of("leak")
+    leak_asset, leak_value = log["asset"].iloc[leaks], value[leaks]
+    leak_threat = log["threat_id"].to_numpy()[leaks]
     aimed_at = _counts(threats["target"])
     kind_of: pd.Series | None = None  # made when some asset was hit
     assets = []
     for asset in scenario.defended_assets:
-        hits = leaks[_equals(leaks["asset"], asset.name)]
-        reached = int((hits["value"] <= asset.radius_m).sum())
+        hits = _equals(leak_asset, asset.name)
+        leakers = int(hits.sum())
+        reached = int((leak_value[hits] <= asset.radius_m).sum())
         damage = 0.0
-        if len(hits):
+        if leakers:
             if kind_of is None:
                 kind_of = threats.set_index("threat_id")["kind"].astype(str)
-            damage = asset_damage(kind_of.loc[hits["threat_id"].to_numpy()].tolist())
+            damage = asset_damage(kind_of.loc[leak_threat[hits]].tolist())
         assets.append({"asset": asset.name, "value": asset.value,
                        "threats_aimed": aimed_at.get(asset.name, 0),
-                       "leakers": len(hits), "survived": len(hits) == 0,
-                       "reached_radius": reached, "stand_off_releases": len(hits) - reached,
+                       "leakers": leakers, "survived": leakers == 0,
+                       "reached_radius": reached, "stand_off_releases": leakers - reached,
                        "damage": round(damage, 3)})
 
-    launches = events[events["kind"] == "interceptor_launch"]
-    kills = events[events["kind"] == "kill"]
-    defeats = events[events["kind"] == "defeat"]
+    launches, kills, defeats = rows_of("interceptor_launch"), rows_of("kill"), rows_of("defeat")
     cost_of_type = {i.name: i.cost_per_round_usd for i in scenario.interceptors}
     layer_of_type = {i.name: layer_of(i) for i in scenario.interceptors}
-    fired_by, kills_by, defeats_by = (_counts(launches["battery"]), _counts(kills["battery"]),
-                                      _counts(defeats["battery"]))
+    battery_column = log["battery"]
+    fired_by, kills_by, defeats_by = (_counts(battery_column.iloc[launches]),
+                                      _counts(battery_column.iloc[kills]),
+                                      _counts(battery_column.iloc[defeats]))
     by_battery = {}
     for battery in scenario.batteries:
         fired = fired_by.get(battery.name, 0)
@@ -212,12 +244,13 @@ def summarize(events: pd.DataFrame, threats: pd.DataFrame, scenario: Scenario, s
                          "pk_per_shot": _round(layer_kills / fired, 3) if fired else None,
                          "cost_usd": float(sum(b["cost_usd"] for b in members))}
 
-    interceptor_cost = float(launches["value"].sum())
-    killed = threats[threats["fate"] == "killed"]
-    killed_value = float(killed["unit_cost_usd"].sum())
-    aircraft_killed = killed[killed["kind"].astype(str) == "aircraft"]
-    defeated_value = float(threats.loc[threats["fate"] == "defeated", "unit_cost_usd"].sum())
-    munitions_killed_value = (killed_value - float(aircraft_killed["unit_cost_usd"].sum())
+    interceptor_cost = float(log["value"].iloc[launches].sum())
+    unit_cost = threats["unit_cost_usd"]
+    killed = all_fates == "killed"
+    killed_value = float(unit_cost[killed].sum())
+    aircraft_killed = unit_cost[killed & _equals(kind_column, "aircraft")]
+    defeated_value = float(unit_cost[all_fates == "defeated"].sum())
+    munitions_killed_value = (killed_value - float(aircraft_killed.sum())
                               + defeated_value)
     leaked_total = count("leaked")
     hit_assets = [a["asset"] for a in assets if not a["survived"]]
@@ -227,7 +260,7 @@ def summarize(events: pd.DataFrame, threats: pd.DataFrame, scenario: Scenario, s
         verdict = "trial"
         verdict_text = (f"TRIAL: {count('killed')} of {len(threats)} targets killed, "
                         f"{count('completed_route')} completed their run, "
-                        f"{int(threats['first_detection_s'].notna().sum())} detected.")
+                        f"{detected_total} detected.")
     elif defended and unresolved:
         # No leaker yet, but threats still flying or not launched when the run ended: the
         # defense is not proven (a longer run might see them leak).
@@ -263,9 +296,9 @@ def summarize(events: pd.DataFrame, threats: pd.DataFrame, scenario: Scenario, s
                 "ended_s": _round(ended_s), "steps": steps,
                 "wall_time_s": _round(wall_time_s, 3), "events": len(log)},
         "threats": {"total": len(threats), "launched": len(threats) - count("not_launched"),
-                    "detected": int(threats["first_detection_s"].notna().sum()),
+                    "detected": detected_total,
                     "killed": count("killed"), "defeated": count("defeated"),
-                    "turned_away": int((defeats["value"] == 1.0).sum()),
+                    "turned_away": int((value[defeats] == 1.0).sum()),
                     "leaked": leaked_total,
                     "withdrew": count("withdrew"),
                     "completed_route": count("completed_route"),
@@ -274,10 +307,10 @@ def summarize(events: pd.DataFrame, threats: pd.DataFrame, scenario: Scenario, s
         "by_kind": by_kind,
         "by_group": groups,
         "assets": assets,
-        "interceptors": {"fired": len(launches), "kills": len(kills),
+        "interceptors": {"fired": int(launches.size), "kills": int(kills.size),
                          "by_type": by_type, "by_battery": by_battery},
         "layers": layers,
-        "kill_assessment": score_kill_assessments(events),
+        "kill_assessment": score_kill_assessments(log),
         "cost": {
             "interceptors_usd": interceptor_cost,
             "threats_total_usd": float(threats["unit_cost_usd"].sum()),
@@ -285,19 +318,22 @@ def summarize(events: pd.DataFrame, threats: pd.DataFrame, scenario: Scenario, s
             "threats_defeated_usd": defeated_value,
             "munitions_killed_usd": munitions_killed_value,
             "aircraft_killed": len(aircraft_killed),
-            "aircraft_killed_usd": float(aircraft_killed["unit_cost_usd"].sum()),
+            "aircraft_killed_usd": float(aircraft_killed.sum()),
             # Munitions only: aircraft would swamp the ratio (one is worth 20 missiles).
             "interceptor_usd_per_threat_usd_killed":
                 _round(interceptor_cost / munitions_killed_value, 3)
                 if munitions_killed_value > 0 else None,
         },
         "first_detection": [
-            {"threat_id": int(row.threat_id), "group": str(row.group),
-             "launch_s": _round(row.launch_time_s),
-             "first_detection_s": _round(row.first_detection_s),
-             "after_launch_s": _round(row.detection_delay_s),
-             "sensor": None if pd.isna(row.sensor) else str(row.sensor)}
-            for row in threats.itertuples() if not np.isnan(row.first_detection_s)
+            {"threat_id": int(threat_id), "group": str(group),
+             "launch_s": _round(launch), "first_detection_s": _round(first),
+             "after_launch_s": _round(delay),
+             "sensor": None if pd.isna(sensor) else str(sensor)}
+            for threat_id, group, launch, first, delay, sensor in zip(
+                threats["threat_id"].to_numpy()[found].tolist(),
+                threats["group"].to_numpy()[found].tolist(), launch_time_s[found].tolist(),
+                first_detection_s[found].tolist(), detection_delay_s[found].tolist(),
+                first_sensor[found].tolist(), strict=True)
         ],
         **({"burn_through": burn_through} if burn_through else {}),
     }
@@ -311,6 +347,15 @@ def _counts(column: pd.Series) -> dict[Any, int]:
         counts = np.bincount(codes[codes >= 0], minlength=len(column.cat.categories))
         return dict(zip(column.cat.categories.tolist(), counts.tolist(), strict=True))
     return {value: int(number) for value, number in column.value_counts().items()}
+
+
+def _codes(column: pd.Series) -> tuple[np.ndarray, pd.Index]:
+    """Integer codes of ``column``'s values (-1: missing) and the values they stand for:
+    a categorical's own, else those of ``pd.factorize`` (sorted)."""
+    if isinstance(column.dtype, pd.CategoricalDtype):
+        return column.cat.codes.to_numpy(), column.cat.categories
+    codes, uniques = pd.factorize(column, sort=True)
+    return codes, pd.Index(uniques)
 
 
 def _equals(column: pd.Series, value: Any) -> np.ndarray:

@@ -519,21 +519,24 @@ def _score_compiled(times: np.ndarray, track_time: np.ndarray, track_index: np.n
                    for part, dtype in zip(pairs, (np.intp, np.intp, float), strict=True)),
                  float((pairs[2]**2).sum()))
         resume = True
-    # The floats Python took time by time in the general loop, taken the same way.
+    # The floats Python took time by time in the general loop, taken the same way: the
+    # sums, products and quotients element by element in NumPy (the same IEEE operations
+    # in the same order), the powers by Python's float power, as there.
     table = dict(zip(COUNT_COLUMNS, counts.T, strict=True))
-    ospa_values, gospa_values, missed_values, false_values = [], [], [], []
-    for n_estimates, n_truths, assigned, squared in zip(
-            table["tracks"].tolist(), table["truths"].tolist(), table["assigned"].tolist(),
-            localisation.tolist(), strict=True):
-        n_small, n_large = sorted((n_estimates, n_truths))
-        ospa_values.append((((squared + c_m**p * (n_small - assigned + n_large - n_small))
-                             / n_large) ** (1.0 / p)) if n_large else 0.0)
-        missed = c_m**p / 2.0 * (n_truths - assigned)
-        false = c_m**p / 2.0 * (n_estimates - assigned)
-        missed_values.append(missed)
-        false_values.append(false)
-        gospa_values.append((squared + missed + false) ** (1.0 / p))
+    n_estimates, n_truths = table["tracks"], table["truths"]
     assigned = table["assigned"]
+    n_small, n_large = np.minimum(n_estimates, n_truths), np.maximum(n_estimates, n_truths)
+    c_power, root = c_m**p, 1.0 / p
+    with np.errstate(invalid="ignore", divide="ignore"):
+        ospa_base = ((localisation + c_power * (n_small - assigned + n_large - n_small))
+                     / n_large)
+    ospa_values = [base**root if large else 0.0
+                   for base, large in zip(ospa_base.tolist(), n_large.tolist(), strict=True)]
+    missed_values = c_power / 2.0 * (n_truths - assigned)
+    false_values = c_power / 2.0 * (n_estimates - assigned)
+    gospa_values = [total**root for total in
+                    (localisation + missed_values + false_values).tolist()]
+    missed_values, false_values = missed_values.tolist(), false_values.tolist()
     with np.errstate(invalid="ignore", divide="ignore"):
         rmse = np.where(assigned > 0, np.sqrt(localisation / assigned), np.nan)
     columns = {"tracks": table["tracks"], "truths": table["truths"], "assigned": assigned,
@@ -582,15 +585,25 @@ def _end_events(events: pd.DataFrame, track_ids: np.ndarray,
     out."""
     kinds = ("track_drop", "track_merge") if with_merges else ("track_drop",)
     kind = events["kind"]
-    # The rows' positions, then only the three columns read (not the whole frame).
-    rows = kind.isin(kinds).to_numpy().nonzero()[0]
+    # The rows' positions, then only the three columns read (not the whole frame); by
+    # the categorical's codes when it is one.
+    if isinstance(kind.dtype, pd.CategoricalDtype):
+        categories = kind.cat.categories
+        codes = kind.cat.codes.to_numpy()
+        wanted = [categories.get_loc(name) for name in kinds if name in categories]
+        rows = np.isin(codes, wanted).nonzero()[0]
+        drop = categories.get_loc("track_drop") if "track_drop" in categories else -2
+        dropped = codes[rows] == drop
+    else:
+        rows = kind.isin(kinds).to_numpy().nonzero()[0]
+        dropped = kind.iloc[rows].to_numpy() == "track_drop"
     ids = events["track_id"].to_numpy()[rows]
     known = np.isin(ids, track_ids)
     time_s = events["time_s"].to_numpy(dtype=float)[rows][known]
     order = np.argsort(time_s, kind="stable")
     return {"time_s": time_s[order],
             "track": np.searchsorted(track_ids, ids[known])[order],
-            "dropped": (kind.iloc[rows].to_numpy()[known] == "track_drop")[order]}
+            "dropped": dropped[known][order]}
 
 
 def quality_summary(frame: pd.DataFrame, c_m: float, p: float, false_tracks: int,

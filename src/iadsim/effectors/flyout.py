@@ -39,6 +39,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from iadsim.effectors import flyout_kernel as kernel
+from iadsim.effectors import flyout_step as fused
 from iadsim.effectors.batteries import InterceptorTable
 from iadsim.effectors.flight import (
     DRAG_MACH_TABLE,
@@ -46,7 +47,6 @@ from iadsim.effectors.flight import (
     LAUNCH_SPEED,
 )
 from iadsim.effectors.lethality import burst_kill_probability, kill_probability
-from iadsim.effectors.seeker_search import seeker_candidates
 from iadsim.world.terrain import TerrainView
 from iadsim.world.terrain_ground import GroundModel
 
@@ -150,6 +150,10 @@ class InterceptorFleet:
         self._store: dict[str, np.ndarray] = {
             name: np.zeros((0, kernel.STATE_COLUMNS) if name == "state" else 0, dtype=dtype)
             for name, dtype in _STORED.items()}
+        # The per-round results of a step (:mod:`iadsim.effectors.flyout_step`), kept
+        # between steps and grown with the rounds in flight.
+        self._index_out = np.zeros((0, fused.INDEX_COLUMNS), dtype=np.int64)
+        self._value_out = np.zeros((0, fused.VALUE_COLUMNS))
 
     @property
     def ground(self) -> GroundModel | None:
@@ -212,6 +216,10 @@ class InterceptorFleet:
     def velocity_mps(self) -> np.ndarray:
         """(n, 3) ENU velocities (a view)."""
         return self.state[:, kernel.VELOCITY : kernel.VELOCITY + 3]
+
+    def kinematics(self, rows: np.ndarray) -> np.ndarray:
+        """(k, 6) positions (m) and velocities (m/s) of the rounds ``rows`` (a new array)."""
+        return self._store["state"][rows, kernel.POSITION : kernel.POSITION + 6]
 
     @property
     def launch_time_s(self) -> np.ndarray:
@@ -308,40 +316,52 @@ class InterceptorFleet:
         sorted_ids = track_ids[order]
         track_position = np.ascontiguousarray(track_position_m, dtype=float)
         track_velocity = np.ascontiguousarray(track_velocity_mps, dtype=float)
-        if track_position_cov_m2 is None:
-            track_sigma = np.zeros(track_ids.size)
-        else:
-            # A degenerate filter's covariance (negative or NaN) gives the minimum gate.
-            track_sigma = kernel.gate_sigmas(np.ascontiguousarray(track_position_cov_m2,
-                                                                  dtype=float))
+        # A degenerate filter's covariance (negative or NaN) gives the minimum gate; no
+        # covariance (no rows) gives every track a sigma of 0.
+        track_covariance = (_NO_COVARIANCE if track_position_cov_m2 is None
+                            else np.ascontiguousarray(track_position_cov_m2, dtype=float))
         track_acceleration = (np.zeros((track_ids.size, 3)) if track_acceleration_mps2 is None
                               else np.ascontiguousarray(track_acceleration_mps2, dtype=float))
         time_of_flight, envelope_scalars = self._tables()
-        candidate_start, candidates = seeker_candidates(
-            rows, self.type_index, self.state, self.locked_threat, self.track_id,
-            self.types.flight, start_m, end_m, alive, sorted_ids, order, track_position,
-            track_velocity, track_sigma, track_acceleration, float(time_s), float(dt_s))
         ground_elevation, ground_scalars = self._ground_arrays
-        (lock_threat, lock_range, lock_time, lock_diverted, code, victim, miss, when,
-         miss_vector, relative_velocity, final_position) = kernel.step_rounds(
-            rows, self.type_index, self.state, self.intended_threat, self.locked_threat,
-            self.track_id, self.keys, self.draws, self.types.flight, DRAG_MACH_TABLE, start_m,
-            end_m, alive, np.ascontiguousarray(threat_rcs_m2, dtype=float), candidate_start,
-            candidates, sorted_ids, order, track_position, track_velocity, track_sigma,
-            track_acceleration, time_of_flight, envelope_scalars, float(time_s), float(dt_s),
-            self.earth_radius_m, ground_elevation, ground_scalars)
-        locked_rows = (lock_threat >= 0).nonzero()[0]
+        if self._index_out.shape[0] < rows.size:
+            capacity = max(16, 2 * rows.size)
+            self._index_out = np.zeros((capacity, fused.INDEX_COLUMNS), dtype=np.int64)
+            self._value_out = np.zeros((capacity, fused.VALUE_COLUMNS))
+        store = self._store
+        # The stored arrays whole (their capacity): the kernel reads and writes only rows.
+        locked_count, resolved_count = fused.fly_rounds(
+            rows, store["type_index"], store["state"], store["intended_threat"],
+            store["locked_threat"], store["track_id"], store["keys"], store["draws"],
+            self.types.flight, DRAG_MACH_TABLE, start_m, end_m, alive,
+            np.ascontiguousarray(threat_rcs_m2, dtype=float), sorted_ids, order,
+            track_position, track_velocity, track_covariance, track_acceleration,
+            time_of_flight, envelope_scalars, float(time_s), float(dt_s),
+            self.earth_radius_m, ground_elevation, ground_scalars, self._index_out,
+            self._value_out)
+        if locked_count == 0 and resolved_count == 0:
+            return _EMPTY_OUTCOME  # most steps: nothing locked, nothing resolved
+        index = self._index_out[: rows.size]
+        value = self._value_out[: rows.size]
+        lock_threat = index[:, fused.LOCK_THREAT]
+        code = index[:, fused.CODE].astype(np.int8)
         locks = _EMPTY_LOCKS
-        if locked_rows.size:
+        if locked_count:
+            locked_rows = (lock_threat >= 0).nonzero()[0]
             locks = SeekerLocks(rows[locked_rows], lock_threat[locked_rows],
                                 self.intended_threat[rows[locked_rows]],
-                                lock_range[locked_rows], lock_time[locked_rows],
-                                lock_diverted[locked_rows])
+                                value[locked_rows, fused.LOCK_RANGE],
+                                value[locked_rows, fused.LOCK_TIME],
+                                index[locked_rows, fused.DIVERTED] != 0)
+        if resolved_count == 0:
+            return Outcome(*_EMPTY_OUTCOME_ARRAYS, locks=locks)
         done = (code != kernel.NOT_RESOLVED).nonzero()[0]
-        if done.size == 0:
-            # Most steps: nothing locked, nothing resolved.
-            return (_EMPTY_OUTCOME if locks is _EMPTY_LOCKS
-                    else Outcome(*_EMPTY_OUTCOME_ARRAYS, locks=locks))
+        victim = index[:, fused.VICTIM]
+        miss = value[:, fused.MISS]
+        when = value[:, fused.WHEN]
+        miss_vector = value[:, fused.MISS_VECTOR : fused.MISS_VECTOR + 3]
+        relative_velocity = value[:, fused.RELATIVE_VELOCITY : fused.RELATIVE_VELOCITY + 3]
+        final_position = value[:, fused.FINAL_POSITION : fused.FINAL_POSITION + 3]
         ids = rows[done]
         endgame = code[done] == kernel.ENDGAME
         ground_impact = code[done] == kernel.GROUND_IMPACT
@@ -482,11 +502,11 @@ class InterceptorFleet:
             along = relative_velocity[bursts] / np.maximum(np.linalg.norm(
                 relative_velocity[bursts], axis=1, keepdims=True), 1e-9)
             # Two unit vectors across the approach.
-            first = np.cross(along, [0.0, 0.0, 1.0])
+            first = _cross(along, _UP)
             flat = np.linalg.norm(first, axis=1) < 1e-6
-            first[flat] = np.cross(along[flat], [1.0, 0.0, 0.0])
+            first[flat] = _cross(along[flat], _EAST)
             first /= np.linalg.norm(first, axis=1, keepdims=True)
-            second = np.cross(along, first)
+            second = _cross(along, first)
             for index, slot in enumerate(bursts):
                 kind = types[slot]
                 spread = (self.rng.standard_normal((int(table.shells_per_burst[kind]), 2))
@@ -500,11 +520,29 @@ class InterceptorFleet:
         return self.rng.random(ids.size) < probability, shells
 
 
+def _cross(first: np.ndarray, second: np.ndarray) -> np.ndarray:
+    """``np.cross`` of rows (k, 3) with rows (k, 3) or one vector (3,): the same products
+    and differences in the same order (so the same bits), without its axis handling (three
+    times its cost on a few rows)."""
+    a0, a1, a2 = first[:, 0], first[:, 1], first[:, 2]
+    b0, b1, b2 = second[..., 0], second[..., 1], second[..., 2]
+    out = np.empty((first.shape[0], 3))
+    np.multiply(a1, b2, out=out[:, 0])
+    out[:, 0] -= a2 * b1
+    np.multiply(a2, b0, out=out[:, 1])
+    out[:, 1] -= a0 * b2
+    np.multiply(a0, b1, out=out[:, 2])
+    out[:, 2] -= a1 * b0
+    return out
+
+
 def _frozen(array: np.ndarray) -> np.ndarray:
     array.flags.writeable = False
     return array
 
 
+_UP = _frozen(np.array([0.0, 0.0, 1.0]))
+_EAST = _frozen(np.array([1.0, 0.0, 0.0]))
 _EMPTY_INT = _frozen(np.zeros(0, dtype=np.int64))
 _EMPTY_FLOAT = _frozen(np.zeros(0))
 _EMPTY_BOOL = _frozen(np.zeros(0, dtype=bool))
@@ -514,5 +552,7 @@ _EMPTY_OUTCOME_ARRAYS = (_EMPTY_INT, _EMPTY_INT, _EMPTY_INT, _EMPTY_INT, _EMPTY_
                          _EMPTY_BOOL, _EMPTY_BOOL, _EMPTY_BOOL, _EMPTY_FLOAT,
                          _frozen(np.zeros((0, 3))))
 _EMPTY_OUTCOME = Outcome(*_EMPTY_OUTCOME_ARRAYS, locks=_EMPTY_LOCKS)
+#: No track covariance: every track's gate sigma is 0.
+_NO_COVARIANCE = _frozen(np.zeros((0, 3, 3)))
 #: No ground: an empty scalar vector (read as "none" by the kernel).
 _NO_GROUND = (np.zeros((1, 1)), np.zeros(0))

@@ -41,9 +41,14 @@ def kill_probability(miss_distance_m: np.ndarray, lethal_radius_m: np.ndarray,
     miss = np.asarray(miss_distance_m, dtype=float)
     radius = np.asarray(lethal_radius_m, dtype=float)
     cookie = np.where(miss <= radius, single_shot_pk, 0.0)
+    carleton = np.asarray(model) == CARLETON
+    if not carleton.any() and np.broadcast_shapes(carleton.shape, cookie.shape) == cookie.shape:
+        # Every round cookie-cutter (the common case): the same values as the selection
+        # below, without the Carleton terms.
+        return cookie.astype(np.float64, copy=False)
     with np.errstate(invalid="ignore", over="ignore"):
         graded = np.nan_to_num(single_shot_pk * np.exp(-(miss / radius) ** 2), nan=0.0)
-    return np.where(np.asarray(model) == CARLETON, graded, cookie)
+    return np.where(carleton, graded, cookie)
 
 
 def draw_kills(miss_distance_m: np.ndarray, lethal_radius_m: np.ndarray,

@@ -39,7 +39,7 @@ from iadsim.effectors.beam_weapons import BeamOutcome, BeamWeapons
 from iadsim.effectors.electronic_attack import fly_off, flyoff_heading_rad
 from iadsim.effectors.flyout import InterceptorFleet, Outcome
 from iadsim.engine.random_streams import stream
-from iadsim.engine.threat_motion import threat_offsets
+from iadsim.engine.threat_motion import threat_offsets_into
 from iadsim.engine.track_recording import TrackRecorder
 from iadsim.events import EventKind, EventLog
 from iadsim.network.faults import FaultSchedule
@@ -89,8 +89,14 @@ class Simulation:
             [group.weapon_range_km * 1e3 for group in scenario.threats], dtype=float)[
             self.raid.group_index]
         self._unresolved = self.raid.size  # threats pending or flying
+        # No flying threat reaches the end of its path before this (a lower bound: set at
+        # launches, arrivals and fly-offs, the only changes that can bring it earlier).
+        self._next_arrival_s = np.inf
         self.threat_position_m = np.zeros((self.raid.size, 3))
         self.threat_height_m = np.zeros(self.raid.size)
+        self._all_threats = np.arange(self.raid.size, dtype=np.intp)
+        # The frame's ECEF to ENU rotation, transposed (a view): rotate_to_enu's operand.
+        self._ecef_to_enu_t = self.frame.ecef_to_enu_rotation.T
 
         self.faults = FaultSchedule(scenario.faults)
         # A radar_down fault is an outage of that radar (it logs outage_start/end too).
@@ -168,6 +174,13 @@ class Simulation:
         self._radar_index = {site.name: index for index, site in enumerate(sites)}
         self._battery_index = {name: index for index, name in enumerate(self.batteries.names)}
 
+    def _earliest_arrival_s(self, rows: np.ndarray) -> float:
+        """The earliest end of path of the threats ``rows`` (inf: none; NaN ends, which
+        never arrive, are left out)."""
+        raid = self.raid
+        return float(np.fmin.reduce(raid.launch_time_s[rows] + raid.flight_time_s[rows],
+                                    initial=np.inf))
+
     def _pending_launch_s(self) -> float:
         """The earliest launch time of the threats still pending (inf: none)."""
         return float(self.raid.launch_time_s[self.status == PENDING].min(initial=np.inf))
@@ -177,20 +190,22 @@ class Simulation:
         if rows.size == 0:
             return
         raid = self.raid
-        # One compiled call for the path interpolation and the geodetic to ECEF step; the
-        # same bits as frame.to_enu(*raid.geodetic_at(time_s, rows)).
-        offsets, alt = threat_offsets(float(time_s), rows, raid.launch_time_s,
+        # One compiled call for the path interpolation, the geodetic to ECEF step and the
+        # heights; the same bits as frame.to_enu(*raid.geodetic_at(time_s, rows)) (the
+        # rotation is frame.rotate_to_enu's matrix product, kept in NumPy: its bits are
+        # its BLAS's).
+        offsets = threat_offsets_into(float(time_s), rows, raid.launch_time_s,
                                       raid.flight_time_s, raid.path_time_s, raid.path_lat_deg,
                                       raid.path_lon_deg, raid.path_alt_m,
-                                      self.frame.origin_ecef_m)
-        self.threat_position_m[rows] = self.frame.rotate_to_enu(offsets)
-        self.threat_height_m[rows] = alt - self._ground_elevation_m
+                                      self.frame.origin_ecef_m, self._ground_elevation_m,
+                                      self.threat_height_m)
+        self.threat_position_m[rows] = offsets @ self._ecef_to_enu_t
 
     @property
     def finished(self) -> bool:
         """True when no threat is pending or flying and no round or engagement is open."""
         return (self._unresolved == 0 and self.fleet.flying.size == 0
-                and self.beams.active.size == 0
+                and (self.beams.size == 0 or self.beams.active.size == 0)
                 and not self.battle_manager.busy
                 and not any(stack.battle_manager.busy for stack in self.autonomous.values()))
 
@@ -221,10 +236,20 @@ class Simulation:
             self._next_launch_s = self._pending_launch_s()
             # A threat launched within the step starts the step where its path starts.
             self._update_threats(start_s, launched)
+            self._next_arrival_s = min(self._next_arrival_s,
+                                       self._earliest_arrival_s(launched))
         flying = (self.status == FLYING).nonzero()[0]
-        previous_position = self.threat_position_m[flying]
-        previous_height = self.threat_height_m[flying]
         moved = flying
+        # The threats at the step's start: copied whole when the radars read it every step
+        # (their step motion), else the rows that move (made whole when read: the flyout,
+        # the fire-control directors).
+        if self.radars.needs_motion:
+            start_position = self.threat_position_m.copy()
+            start_height = self.threat_height_m.copy()
+            previous_position = None
+        else:
+            start_position = start_height = None
+            previous_position = self.threat_position_m[flying]
         self._update_threats(end_s, flying)
         if launched.size:
             log.add(EventKind.THREAT_LAUNCH, raid.launch_time_s[launched], threat_id=launched,
@@ -233,8 +258,8 @@ class Simulation:
 
         # 2. Interceptors fly on the picture of the previous step and resolve endgames.
         if self.fleet.flying.size:
-            start_position = self.threat_position_m.copy()
-            start_position[flying] = previous_position
+            if start_position is None:
+                start_position = self._start_position(moved, previous_position)
             (track_id, track_position, track_velocity, track_covariance,
              track_acceleration) = self._guidance_picture()
             outcome = self.fleet.step(start_s, self.dt_s, start_position, self.threat_position_m,
@@ -249,39 +274,42 @@ class Simulation:
                     manager.record_outcomes(outcome.interceptor_id, outcome.time_s)
             if self.recorder is not None:  # rounds still flying at end_s (exports only)
                 rounds = self.fleet.flying
-                self.recorder.record_interceptors(end_s, rounds, self.fleet.position_m[rounds],
-                                                  self.fleet.velocity_mps[rounds])
+                self.recorder.record_interceptor_states(end_s, rounds,
+                                                        self.fleet.kinematics(rounds))
 
-        if self.beams.active.size:
+        if self.beams.size and self.beams.active.size:
             self._beam_step(start_s)
 
         # 3. Arrivals: leakers and completed routes.
-        arrived = flying[(self.status[flying] == FLYING)
-                         & (raid.launch_time_s[flying] + raid.flight_time_s[flying] <= end_s)]
-        if arrived.size:
-            self.status[arrived] = ARRIVED
-            self._unresolved -= arrived.size
-            self._log_arrivals(arrived)
+        if end_s >= self._next_arrival_s:  # else no threat can have arrived
+            arrived = flying[(self.status[flying] == FLYING)
+                             & (raid.launch_time_s[flying] + raid.flight_time_s[flying]
+                                <= end_s)]
+            if arrived.size:
+                self.status[arrived] = ARRIVED
+                self._unresolved -= arrived.size
+                self._log_arrivals(arrived)
+            self._next_arrival_s = self._earliest_arrival_s(
+                flying[self.status[flying] == FLYING])
 
         # 4. Radars scan; reports enter the network. Fire-control directors look over
         #    the step at the threats still flying.
         flying = (self.status == FLYING).nonzero()[0]
         if self.fire_control.active:
-            start_position = self.threat_position_m.copy()
-            start_position[moved] = previous_position
+            if start_position is None:
+                start_position = self._start_position(moved, previous_position)
             self.fire_control.measure(start_s, end_s, start_position, self.threat_position_m,
                                       self.status == FLYING)
         motion = None
         if self.radars.needs_motion:
-            motion = self._step_motion(start_s, moved, previous_position, previous_height)
+            motion = self._step_motion(start_s, start_position, start_height)
         scans = self.radars.scan(end_s, self.threat_position_m, self.threat_height_m,
                                  raid.rcs_m2, flying, log, motion)
         sent = scans
         if self.references is not None:
             # The references' plots join their radars' scans to the fusion centre.
             sent = merge_scans(scans, self.references.sight(self.radars))
-        for batch in sent:
-            self.links.send(batch)
+        self.links.send_all(sent)
 
         # 5. Tracker fuses what has arrived; drops stale and killed tracks.
         delivered = self.links.deliver(end_s)
@@ -294,7 +322,11 @@ class Simulation:
         recorded = None
         if self.recorder is not None and delivered:
             recorded = self.tracker.picture(end_s)
-            self._record(recorded, delivered, flying, moved, previous_position, start_s)
+            if previous_position is None:  # every threat's start of step, as moved
+                self._record(recorded, delivered, flying, self._all_threats, start_position,
+                             start_s)
+            else:
+                self._record(recorded, delivered, flying, moved, previous_position, start_s)
 
         # 6. Battle manager, on a picture made only when someone will read it: the whole
         #    picture for a cycle or a launch, the guided rounds' tracks for the flyout.
@@ -317,14 +349,18 @@ class Simulation:
         self.time_s = end_s
         self.steps += 1
 
-    def _step_motion(self, start_s: float, moved: np.ndarray, previous_position: np.ndarray,
-                     previous_height: np.ndarray) -> StepMotion:
-        """The threats' start-of-step positions and mean velocities over the step (for
-        radar looks inside the step, RCS by aspect and range rate)."""
+    def _start_position(self, moved: np.ndarray, previous_position: np.ndarray) -> np.ndarray:
+        """Every threat's position at the step's start (n_threats, 3): the threats
+        ``moved`` in the step were at ``previous_position``, the others where they are."""
         start_position = self.threat_position_m.copy()
         start_position[moved] = previous_position
-        start_height = self.threat_height_m.copy()
-        start_height[moved] = previous_height
+        return start_position
+
+    def _step_motion(self, start_s: float, start_position: np.ndarray,
+                     start_height: np.ndarray) -> StepMotion:
+        """The threats' start-of-step positions and heights (every threat's, (n, 3) and
+        (n,)) and their mean velocities over the step (for radar looks inside the step,
+        RCS by aspect and range rate)."""
         velocity = (self.threat_position_m - start_position) / self.dt_s
         return StepMotion(start_s, start_position, start_height, velocity)
 
@@ -368,6 +404,9 @@ class Simulation:
                                              self.beams.rng)
                 fly_off(self.raid, self.frame, threat, time_s, position, heading,
                         float(table.flyoff_distance_m[kind]))
+                # Its path now ends elsewhere, perhaps sooner.
+                self._next_arrival_s = min(self._next_arrival_s,
+                                           self._earliest_arrival_s(np.array([threat])))
         if outcome.shot_id.size == 0:
             return
         common = {"interceptor_id": outcome.shot_id, "battery_index": outcome.battery,
@@ -408,6 +447,12 @@ class Simulation:
         """Track ids, positions, velocities, position covariances and known accelerations
         rounds are guided on: the central picture, plus the local pictures of autonomous
         batteries."""
+        if not self.autonomous:
+            picture = self._picture
+            acceleration = picture.acceleration_mps2
+            return (picture.track_id, picture.position_m, picture.velocity_mps,
+                    picture.position_cov_m2,
+                    np.zeros((picture.size, 3)) if acceleration is None else acceleration)
         pictures = [self._picture, *(stack.picture for stack in self.autonomous.values())]
         accelerations = [np.zeros((p.size, 3)) if p.acceleration_mps2 is None
                          else p.acceleration_mps2 for p in pictures]

@@ -35,3 +35,19 @@ def threat_offsets(time_s: float, rows: np.ndarray, launch_time_s: np.ndarray,
         offsets[index, 1] = y - origin_ecef_m[1]
         offsets[index, 2] = z - origin_ecef_m[2]
     return offsets, alt
+
+
+@njit(cache=True)
+def threat_offsets_into(time_s: float, rows: np.ndarray, launch_time_s: np.ndarray,
+                        flight_time_s: np.ndarray, path_time_s: np.ndarray,
+                        path_lat_deg: np.ndarray, path_lon_deg: np.ndarray,
+                        path_alt_m: np.ndarray, origin_ecef_m: np.ndarray,
+                        ground_elevation_m: float, height_m: np.ndarray) -> np.ndarray:
+    """:func:`threat_offsets`, the heights written in place: ``height_m[rows]`` (N,) set to
+    the altitudes less ``ground_elevation_m`` (m above the scenario's ground, the same
+    subtraction the engine did in NumPy); returns the ECEF offsets (k, 3)."""
+    offsets, alt = threat_offsets(time_s, rows, launch_time_s, flight_time_s, path_time_s,
+                                  path_lat_deg, path_lon_deg, path_alt_m, origin_ecef_m)
+    for index in range(rows.size):
+        height_m[rows[index]] = alt[index] - ground_elevation_m
+    return offsets

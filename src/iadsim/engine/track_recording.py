@@ -27,6 +27,8 @@ from iadsim.sensors.radar import DetectionBatch
 from iadsim.tracking.tracker import TrackPicture
 
 TRACK_STATUSES = ("confirmed", "updated")
+#: The ``status`` column's categorical dtype (made once a process, not per table).
+_STATUS_DTYPE = pd.CategoricalDtype(pd.Index(list(TRACK_STATUSES)))
 
 
 #: The columns of a track row and of a truth row, in the order of :class:`_Rows`'s
@@ -71,7 +73,9 @@ class TrackRecorder:
     def __init__(self) -> None:
         self._tracks = _Rows(TRACK_ROW_COLUMNS)
         self._truth = _Rows(TRUTH_ROW_COLUMNS)
-        self._interceptor_parts: list[tuple[np.ndarray, ...]] = []
+        #: Per step with rounds in flight: (time s, ids (n,), kinematics (n, 6): position
+        #: m and velocity m/s).
+        self._interceptor_parts: list[tuple[float, np.ndarray, np.ndarray]] = []
 
     def record(self, picture: TrackPicture, scans: list[DetectionBatch],
                threat_id: np.ndarray, threat_position_m: np.ndarray,
@@ -139,9 +143,16 @@ class TrackRecorder:
         (n, 3), m/s; all at ``time_s``. The arrays are copied.
         """
         if interceptor_id.size:
-            self._interceptor_parts.append((np.full(interceptor_id.size, time_s),
-                                            np.array(interceptor_id), np.array(position_m),
-                                            np.array(velocity_mps)))
+            self._interceptor_parts.append((time_s, np.array(interceptor_id),
+                                            np.hstack([position_m, velocity_mps])))
+
+    def record_interceptor_states(self, time_s: float, interceptor_id: np.ndarray,
+                                  kinematics: np.ndarray) -> None:
+        """:meth:`record_interceptors` given each round's position and velocity in one
+        array, kinematics (n, 6) (m, m/s), which is kept (not copied: pass a new array);
+        ``interceptor_id`` is copied."""
+        if interceptor_id.size:
+            self._interceptor_parts.append((time_s, interceptor_id.copy(), kinematics))
 
     def tracks(self) -> pd.DataFrame:
         """One row per track update, in time order.
@@ -169,7 +180,7 @@ class TrackRecorder:
         first = np.zeros(track_id.size, dtype=bool)
         first[np.unique(track_id, return_index=True)[1]] = True
         status = pd.Categorical.from_codes(np.where(first, 0, 1).astype(np.int8),
-                                           categories=list(TRACK_STATUSES))
+                                           dtype=_STATUS_DTYPE)
         return pd.DataFrame({
             "time_s": time_s, "track_id": track_id,
             **_columns(position, velocity),
@@ -203,9 +214,15 @@ class TrackRecorder:
         and its end (intercept or self-destruct) are in the event log with their positions.
         """
         parts = self._interceptor_parts
-        time_s, interceptor_id, position, velocity = (
-            [np.concatenate(column) for column in zip(*parts, strict=True)] if parts else
-            [np.zeros(0), np.zeros(0, np.int64), np.zeros((0, 3)), np.zeros((0, 3))])
+        if parts:
+            time_s = np.repeat(np.array([part[0] for part in parts], dtype=float),
+                               [part[1].size for part in parts])
+            interceptor_id = np.concatenate([part[1] for part in parts])
+            kinematics = np.concatenate([part[2] for part in parts])
+            position, velocity = kinematics[:, :3].copy(), kinematics[:, 3:].copy()
+        else:
+            time_s, interceptor_id = np.zeros(0), np.zeros(0, np.int64)
+            position, velocity = np.zeros((0, 3)), np.zeros((0, 3))
         return pd.DataFrame({"time_s": time_s,
                              "interceptor_id": interceptor_id.astype(np.int64),
                              **_columns(position, velocity)})

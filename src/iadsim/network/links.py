@@ -35,6 +35,16 @@ class ReportLinks:
         heapq.heappush(self._queue, (arrival_s, batch.time_s, batch.radar_index,
                                      next(self._counter), batch))
 
+    def send_all(self, batches: list[DetectionBatch]) -> None:
+        """:meth:`send` each batch in turn (one call a step for the run's scans)."""
+        cut, latency_s, queue, counter = self.cut, self._latency_s, self._queue, self._counter
+        for batch in batches:
+            radar = batch.radar_index
+            if cut[radar]:
+                continue
+            heapq.heappush(queue, (batch.time_s + latency_s[radar], batch.time_s, radar,
+                                   next(counter), batch))
+
     def deliver(self, time_s: float) -> list[DetectionBatch]:
         """Every batch that has arrived by ``time_s``, oldest first."""
         delivered = []

@@ -95,6 +95,12 @@ class LocalFrame:
         """The origin in ECEF metres (3,) (read only: do not modify)."""
         return self._origin_ecef_m
 
+    @property
+    def ecef_to_enu_rotation(self) -> np.ndarray:
+        """The rotation (3, 3) from ECEF to this frame's ENU axes (read only: do not
+        modify); :meth:`rotate_to_enu` multiplies by its transpose."""
+        return self._ecef_to_enu
+
     def rotate_to_enu(self, offset_ecef_m: np.ndarray) -> np.ndarray:
         """ECEF offsets from the origin (k, 3) to ENU metres (k, 3): the last step of
         :meth:`to_enu` (the same matrix product, so the same bits)."""
