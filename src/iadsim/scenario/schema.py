@@ -805,6 +805,15 @@ class Tracking(StrictModel):
         description="association_cost: coasting_likelihood: the "
         "revisits (of the radar that last updated a track) since its last update whose "
         "growth of the track's gate is not priced (2: one missed scan is free).")
+    coast_speed_gate: bool = Field(
+        False, description="A confirmed track classified a waypoint kind (aircraft, cruise "
+        "missile, drone) that has coasted past coast_free_revisits revisits takes a report "
+        "only if the speed the update gives it is within plausibility_speed_margin and "
+        "plausibility_sigmas standard deviations (its velocity covariance along its "
+        "velocity) of its speed at its last update: a "
+        "coasting track's grown velocity covariance lets a clutter plot or a neighbour's "
+        "report in its wide gate turn an airliner's track into one flying at 600-1,500 "
+        "m/s, which runs away from its aircraft (iadsim.tracking.coast_gate).")
     confirm_hits: int = Field(
         4, ge=1, le=100, description="M of the M-of-N confirmation. 4 of 6 by default: with "
         "the radars' false alarms counted over their real surveillance volumes (3-7 a scan "

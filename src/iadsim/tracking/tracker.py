@@ -147,6 +147,7 @@ from iadsim.sensors.coverage_geometry import coverage_matrix, coverage_table
 from iadsim.sensors.radar import DetectionBatch, RadarSite
 from iadsim.tracking import (
     assignment_pass,
+    coast_gate,
     deletion,
     imm,
     imm_kernels,
@@ -216,6 +217,10 @@ BIAS_COLUMNS = ("plot_position_m", "plot_time_s", "plot_jacobian", "plot_cov_m2"
 #: flown with the IMM under ``motion_model: imm_for_manoeuvring``: those that manoeuvre on
 #: lift (aircraft, cruise missiles), not drones (under 1 g) nor ballistic missiles (thrust
 #: in boost, gravity after).
+#: The kinematic classes flown at nearly constant speed (``coast_speed_gate``): all but
+#: the ballistic missile.
+WAYPOINT_KINDS = np.array([KINEMATIC_KINDS.index(kind)
+                           for kind in ("cruise_missile", "aircraft", "drone")], dtype=np.int8)
 MANOEUVRING_KINDS = np.array([KINEMATIC_KINDS.index("cruise_missile"),
                               KINEMATIC_KINDS.index("aircraft")], dtype=np.int8)
 #: Duplicate checks are made at most this often (s of scenario time): a check costs a
@@ -1167,6 +1172,10 @@ class CentralTracker:
             distance2, pricing = self._coast_pricing(rows, row_time, measurement_cov,
                                                      pair_row, pair_measurement, distance2,
                                                      pricing)
+        if self.settings.coast_speed_gate:
+            distance2 = self._gate_coast_speed(rows, row_time, position, position_cov,
+                                               measurement, measurement_cov, pair_row,
+                                               pair_measurement, distance2)
         slot, taken = self._associate(tracks, pair_track, pair_measurement, distance2,
                                       slot_of, slots, measurement.shape[0], pricing, pair_row)
         if taken.size and not one_time:
@@ -1208,8 +1217,10 @@ class CentralTracker:
         """Whether :meth:`_assign_and_update` takes the compiled pass
         (:mod:`iadsim.tracking.assignment_pass`): constant velocity (or ballistic),
         the distance or coasting_likelihood cost (the latter's pricing computed in the
-        pass, as :meth:`_coast_pricing` computes it), no bias estimation."""
-        return not (self._imm or self._likelihood_cost or self.bias_estimator is not None)
+        pass, as :meth:`_coast_pricing` computes it), no bias estimation, no
+        ``coast_speed_gate`` (:meth:`_gate_coast_speed`)."""
+        return not (self._imm or self._likelihood_cost or self.bias_estimator is not None
+                    or self.settings.coast_speed_gate)
 
     @cached_property
     def _fused_constants(self) -> tuple[float, float]:
@@ -1344,6 +1355,40 @@ class CentralTracker:
             return coasting(candidate, measurement_index, price(candidate, measurement_index))
 
         return distance2, (priced, coasting_price)
+
+    def _gate_coast_speed(self, rows: np.ndarray, row_time: np.ndarray,
+                          position: np.ndarray, position_cov: np.ndarray,
+                          measurement: np.ndarray, measurement_cov: np.ndarray,
+                          pair_row: np.ndarray, pair_measurement: np.ndarray,
+                          distance2: np.ndarray) -> np.ndarray:
+        """``tracking.coast_speed_gate``: the gated pairs' distances (m,) with those put
+        outside the gate (no gain) whose update would change the speed of a confirmed
+        track of a waypoint kind coasting past its allowance (:meth:`_coasting`) beyond
+        ``plausibility_speed_margin`` and ``plausibility_sigmas`` standard deviations
+        (:mod:`iadsim.tracking.coast_gate`).
+        ``position``, ``position_cov``: the candidates ``rows`` predicted to ``row_time``;
+        ``pair_row`` indexes them, ``pair_measurement`` the reports."""
+        coasting, _ = self._coasting(rows, row_time)
+        gated = (coasting & (self.status[rows] == CONFIRMED)
+                 & np.isin(self.kind_index[rows], WAYPOINT_KINDS))
+        pairs = gated[pair_row].nonzero()[0]
+        if pairs.size == 0:
+            return distance2
+        candidate, report = pair_row[pairs], pair_measurement[pairs]
+        track = rows[candidate]
+        covariance = self.covariance[track]
+        refused = coast_gate.refused(
+            self.state[track, 3:], covariance[:, 3:, 3:], covariance[:, 3:, :3],
+            row_time[candidate] - self.time_s[track], float(self.settings.process_noise_mps2),
+            position_cov[candidate] + measurement_cov[report],
+            measurement[report] - position[candidate],
+            float(self.settings.plausibility_speed_margin),
+            float(self.settings.plausibility_sigmas))
+        if not refused.any():
+            return distance2
+        distance2 = distance2.copy()
+        distance2[pairs[refused]] = self.gate_threshold + 1.0
+        return distance2
 
     def _score_plots(self, track_rows: np.ndarray, position: np.ndarray,
                      position_cov: np.ndarray, measurement: np.ndarray,
