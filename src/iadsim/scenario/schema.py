@@ -814,6 +814,14 @@ class Tracking(StrictModel):
         "coasting track's grown velocity covariance lets a clutter plot or a neighbour's "
         "report in its wide gate turn an airliner's track into one flying at 600-1,500 "
         "m/s, which runs away from its aircraft (iadsim.tracking.coast_gate).")
+    empty_scans: bool = Field(
+        False, description="Radars deliver every look to the tracker, also one that "
+        "reported nothing (an end-of-scan message), and the tracker counts its misses. "
+        "Without it a look with no report is not delivered, so a radar with no false "
+        "alarms charges no miss when it misses its targets (a confirmed track it alone "
+        "sees is then deleted only by max_position_sigma_m or coast_timeout_s stretched "
+        "to its allowed run of revisits); every catalog radar has false alarms, and a look "
+        "of one with several a scan is empty about once in a thousand.")
     confirm_hits: int = Field(
         4, ge=1, le=100, description="M of the M-of-N confirmation. 4 of 6 by default: with "
         "the radars' false alarms counted over their real surveillance volumes (3-7 a scan "

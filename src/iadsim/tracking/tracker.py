@@ -524,8 +524,12 @@ class CentralTracker:
         scans = sorted((batch for batch in batches if batch.size),
                        key=attrgetter("time_s", "radar_index"))
         if not scans:
+            if self.settings.empty_scans:
+                self._count_empty_scans(batches)
             return
         self._fuse(scans)
+        if self.settings.empty_scans:
+            self._count_empty_scans(batches)
         self._classify((self.last_update_s >= scans[0].time_s) & (self.hits > 1))
         if scans[-1].time_s >= self._next_merge_check_s:
             self._next_merge_check_s = scans[-1].time_s + MERGE_CHECK_INTERVAL_S
@@ -962,6 +966,24 @@ class CentralTracker:
             float(settings.coast_timeout_s), self._misses_to_delete())
         if any_doomed:
             self._remove(float(scan_time.max()), doomed)
+
+    def _count_empty_scans(self, batches: Sequence[DetectionBatch]) -> None:
+        """``tracking.empty_scans``: the misses of the delivered scans that held no report
+        (an end-of-scan message), counted after the pass over the others as
+        :meth:`_count_misses` counts a pass's scans (each track predicted to each scan's
+        time at constant velocity): a scan no later than a radar's last report of a track
+        (taken in this pass) is not a miss of it. Without them a radar that reports
+        nothing, which a radar without false alarms does whenever it misses its targets,
+        charges no miss."""
+        empty = sorted((batch for batch in batches if not batch.size),
+                       key=attrgetter("time_s", "radar_index"))
+        if not empty or not self.size:
+            return
+        scan_time = np.array([batch.time_s for batch in empty], dtype=float)
+        radars = np.array([batch.radar_index for batch in empty], dtype=np.int64)
+        lead = scan_time[None, :] - self.time_s[:, None]
+        position = self.state[:, None, :3] + self.state[:, None, 3:] * lead[:, :, None]
+        self._count_misses(scan_time, np.ascontiguousarray(position), radars)
 
     def _misses_to_delete(self) -> np.ndarray:
         """Each confirmed track's run of misses that deletes it, by radar (n, radars), with
