@@ -1135,7 +1135,9 @@ class CentralTracker:
         ``misses``: the scans' times, the tracks' positions at them and their radars (as
         :meth:`_count_misses` takes them): a tentative track that their misses would have
         deleted before its first report here takes none (:meth:`_alive_at`)."""
-        if self._fused_pass:
+        if self._fused_pass and not (
+                self.settings.coast_speed_gate
+                and self._speed_gated(rows, slice_time[row_slice]).any()):
             taken = self._assign_and_update_fused(
                 rows, row_slice, slice_time, measurement, measurement_cov, report_slice,
                 slot_of, radar_of, slots, polar, misses)
@@ -1239,10 +1241,10 @@ class CentralTracker:
         """Whether :meth:`_assign_and_update` takes the compiled pass
         (:mod:`iadsim.tracking.assignment_pass`): constant velocity (or ballistic),
         the distance or coasting_likelihood cost (the latter's pricing computed in the
-        pass, as :meth:`_coast_pricing` computes it), no bias estimation, no
-        ``coast_speed_gate`` (:meth:`_gate_coast_speed`)."""
-        return not (self._imm or self._likelihood_cost or self.bias_estimator is not None
-                    or self.settings.coast_speed_gate)
+        pass, as :meth:`_coast_pricing` computes it), no bias estimation. With
+        ``coast_speed_gate``, a pass where a candidate is speed-gated
+        (:meth:`_speed_gated`) takes the NumPy path, which applies the gate."""
+        return not (self._imm or self._likelihood_cost or self.bias_estimator is not None)
 
     @cached_property
     def _fused_constants(self) -> tuple[float, float]:
@@ -1378,6 +1380,16 @@ class CentralTracker:
 
         return distance2, (priced, coasting_price)
 
+    def _speed_gated(self, rows: np.ndarray, row_time: np.ndarray) -> np.ndarray:
+        """Which candidates ``rows`` (v,) at ``row_time`` (v,) ``coast_speed_gate`` gates:
+        confirmed, of a waypoint kind (:data:`WAYPOINT_KINDS`), coasting past their
+        allowance (:meth:`_coasting`). (v,) bool."""
+        waypoint = ((self.status[rows] == CONFIRMED)
+                    & np.isin(self.kind_index[rows], WAYPOINT_KINDS))
+        if not waypoint.any():
+            return waypoint
+        return waypoint & self._coasting(rows, row_time)[0]
+
     def _gate_coast_speed(self, rows: np.ndarray, row_time: np.ndarray,
                           position: np.ndarray, position_cov: np.ndarray,
                           measurement: np.ndarray, measurement_cov: np.ndarray,
@@ -1390,10 +1402,7 @@ class CentralTracker:
         (:mod:`iadsim.tracking.coast_gate`).
         ``position``, ``position_cov``: the candidates ``rows`` predicted to ``row_time``;
         ``pair_row`` indexes them, ``pair_measurement`` the reports."""
-        coasting, _ = self._coasting(rows, row_time)
-        gated = (coasting & (self.status[rows] == CONFIRMED)
-                 & np.isin(self.kind_index[rows], WAYPOINT_KINDS))
-        pairs = gated[pair_row].nonzero()[0]
+        pairs = self._speed_gated(rows, row_time)[pair_row].nonzero()[0]
         if pairs.size == 0:
             return distance2
         candidate, report = pair_row[pairs], pair_measurement[pairs]
