@@ -56,8 +56,8 @@ def table(site, kind: int = AIRCRAFT, **settings) -> CentralTracker:
     return tracker
 
 
-def test_the_default_is_off():
-    assert Tracking().coast_speed_gate is False
+def test_the_default_is_on():
+    assert Tracking().coast_speed_gate is True
 
 
 def test_the_updated_speed_is_the_kalman_updates():

@@ -806,14 +806,16 @@ class Tracking(StrictModel):
         "revisits (of the radar that last updated a track) since its last update whose "
         "growth of the track's gate is not priced (2: one missed scan is free).")
     coast_speed_gate: bool = Field(
-        False, description="A confirmed track classified a waypoint kind (aircraft, cruise "
+        True, description="A confirmed track classified a waypoint kind (aircraft, cruise "
         "missile, drone) that has coasted past coast_free_revisits revisits takes a report "
         "only if the speed the update gives it is within plausibility_speed_margin and "
         "plausibility_sigmas standard deviations (its velocity covariance along its "
         "velocity) of its speed at its last update: a "
         "coasting track's grown velocity covariance lets a clutter plot or a neighbour's "
         "report in its wide gate turn an airliner's track into one flying at 600-1,500 "
-        "m/s, which runs away from its aircraft (iadsim.tracking.coast_gate).")
+        "m/s, which runs away from its aircraft (iadsim.tracking.coast_gate). The default "
+        "since h-splits3: split aircraft of the marginal-Pd hour 8 / 8 -> 5 / 5 of 30 "
+        "(seeds 7 / 8, benchmarks/recorded_traffic.py), no false track.")
     empty_scans: bool = Field(
         False, description="Radars deliver every look to the tracker, also one that "
         "reported nothing (an end-of-scan message), and the tracker counts its misses. "
