@@ -53,6 +53,15 @@ Usage::
         --rcs-m2 10 0.1 --confirmation m_of_n_and_score m_of_n --aircraft 30 --seed 7
     PYTHONPATH=src:benchmarks .venv/bin/python benchmarks/recorded_traffic.py \
         --tracking deletion=misses deletion_misses=6   # more tracking settings
+    PYTHONPATH=src:benchmarks .venv/bin/python benchmarks/recorded_traffic.py \
+        --rcs-m2 0.1 --confirmation m_of_n_and_score --explain   # why each split
+
+With ``--explain`` each split aircraft's tracks are traced (:mod:`split_causes`): one line
+per pair of successive tracks on stderr (merged, swapped to another aircraft, born beside
+a live one, the aircraft out of coverage in between, its reports not taken while the
+track coasted, or a run of misses in coverage), and the line carries
+``split_aircraft_tracker_made`` (split aircraft with a cause other than leaving coverage)
+and ``split_transitions`` (the counts by cause).
 
 Each line also carries ``tracking`` (the ``--tracking`` settings) and ``run_cpu_s`` (the
 run's CPU time, tracker and all; scoring left out).
@@ -212,9 +221,11 @@ def split_aircraft(tracks: pd.DataFrame, truth: pd.DataFrame,
 
 
 def measure(recording: Path, rcs_m2: float, confirmation: str, duration_s: float,
-            seed: int, cutoff_m: float, tracking: dict | None = None) -> dict:
+            seed: int, cutoff_m: float, tracking: dict | None = None,
+            explain: bool = False) -> dict:
     """One run and its scoring (the truth read here, after the run, only); ``tracking``:
-    more tracking settings."""
+    more tracking settings; ``explain``: trace each split aircraft's tracks
+    (:mod:`split_causes`), one line each on stderr, and add the counts by cause."""
     import iadsim
     from iadsim.analysis.track_quality import track_quality
     from iadsim.analysis.track_segments import score_rejoins
@@ -240,12 +251,23 @@ def measure(recording: Path, rcs_m2: float, confirmation: str, duration_s: float
     kind = events["kind"].astype(str)
     confirmed = events.loc[kind == "track_confirm", "track_id"].unique()
     coast = events.loc[(kind == "track_drop") & events["track_id"].isin(confirmed), "value"]
+    causes = {}
+    if explain:
+        import split_causes
+
+        transitions = split_causes.explain(result.tracks, result.truth, events,
+                                           split_causes.radar_coverage(scenario), cutoff_m)
+        for line in split_causes.describe(transitions):
+            print(f"seed {seed}, {rcs_m2:g} m2: {line}", file=sys.stderr)
+        causes = split_causes.summary(transitions)
+        causes = {"split_aircraft_tracker_made": causes["split_aircraft_tracker_made"],
+                  "split_transitions": causes["transitions"]}
     return {"bench": "recorded_traffic", "radar": RADAR_PROFILE, "rcs_m2": rcs_m2,
             "confirmation": confirmation, "tracking": tracking or {}, "seed": seed,
             "duration_s": duration_s, "aircraft": aircraft,
             "mean_pd": round(detections / aircraft_scans, 3) if aircraft_scans else None,
             "split_aircraft": splits, "split_share": round(splits / aircraft, 3),
-            "split_simultaneous_aircraft": simultaneous,
+            "split_simultaneous_aircraft": simultaneous, **causes,
             "false_tracks": summary["false_tracks"],
             "false_tracks_per_hour": round(summary["false_tracks"] / hours, 2),
             "false_tracks_per_hour_3km": round(wide["false_tracks"] / hours, 2),
@@ -277,6 +299,9 @@ def main() -> None:
                         help="use this recording instead of generating one")
     parser.add_argument("--tracking", nargs="*", default=[], metavar="NAME=VALUE",
                         help="more tracking settings, e.g. deletion=misses deletion_misses=6")
+    parser.add_argument("--explain", action="store_true",
+                        help="trace each split aircraft's tracks (how each ended and the "
+                        "next began; one line each on stderr) and add the counts by cause")
     arguments = parser.parse_args()
     try:
         tracking = tracking_changes(arguments.tracking)
@@ -317,7 +342,8 @@ def main() -> None:
             for confirmation in arguments.confirmation:
                 print(json.dumps(measure(recording, rcs_m2, confirmation,
                                          arguments.duration_s, arguments.seed,
-                                         arguments.cutoff_m, tracking)), flush=True)
+                                         arguments.cutoff_m, tracking, arguments.explain)),
+                      flush=True)
 
 
 if __name__ == "__main__":

@@ -33,14 +33,20 @@ def test_saturation_laser_kills_and_jammer_defeats(saturation):
     # on (seeds 1-3: kills 234 -> 242, leakers 517 -> 510, benchmarks/deletion_outcomes.py).
     # Deletion by the probability of the misses, the default since, leaves this seed as
     # it is under the coasting likelihood (alone, it moved it: docs/models.md, Deletion).
+    # Re-pinned when the coasting speed gate became the default (laser 48 / 39, jammer
+    # 112 / 47, 23 turned away, 177 leakers before; 179 now): a coasting drone track no
+    # longer takes a report that would change its speed past the gate, so the picture
+    # differs from a few coasts on (seeds 1-3: kills 242 -> 238, leakers 510 -> 514,
+    # rounds 719 -> 702, false kill judgements 156 -> 153, missed kills 47 -> 32;
+    # benchmarks/deletion_outcomes.py, docs/models.md, "Coasting speed gate").
     summary, events = saturation.summary, saturation.events
     batteries = summary["interceptors"]["by_battery"]
-    assert (batteries["laser"]["fired"], batteries["laser"]["kills"]) == (48, 39)
-    assert (batteries["jammer"]["fired"], batteries["jammer"]["defeats"]) == (112, 47)
+    assert (batteries["laser"]["fired"], batteries["laser"]["kills"]) == (47, 37)
+    assert (batteries["jammer"]["fired"], batteries["jammer"]["defeats"]) == (113, 46)
     assert batteries["jammer"]["kills"] == 0
     defeats = events[events["kind"] == "defeat"]
     assert (defeats["value"] == 0).sum() == summary["threats"]["defeated"] == 24
-    assert (defeats["value"] == 1).sum() == summary["threats"]["turned_away"] == 23
+    assert (defeats["value"] == 1).sum() == summary["threats"]["turned_away"] == 22
     # A laser kill is a dwell that ended on its locked target.
     dwells = events[(events["kind"] == "dwell_end") & (events["battery"] == "laser")]
     assert len(dwells) == batteries["laser"]["fired"]
@@ -53,10 +59,10 @@ def test_saturation_summary_has_the_two_new_layer_rows(saturation):
     layers = saturation.summary["layers"]
     assert list(layers) == ["medium_range", "short_range", "gun", "directed_energy",
                             "electronic_attack"]
-    assert layers["directed_energy"] == {"batteries": 1, "fired": 48, "kills": 39,
-                                         "pk_per_shot": 0.812, "cost_usd": 480.0}
-    assert layers["electronic_attack"] == {"batteries": 1, "fired": 112, "kills": 47,
-                                           "pk_per_shot": 0.42, "cost_usd": 112.0}
+    assert layers["directed_energy"] == {"batteries": 1, "fired": 47, "kills": 37,
+                                         "pk_per_shot": 0.787, "cost_usd": 470.0}
+    assert layers["electronic_attack"] == {"batteries": 1, "fired": 113, "kills": 46,
+                                           "pk_per_shot": 0.407, "cost_usd": 113.0}
 
 
 def test_defeated_drones_fall_or_turn_away_in_the_truth(saturation):

@@ -63,11 +63,12 @@ def test_a_run_with_the_compiled_pass_equals_the_general_way(short_layered_defen
     report, which the check must see. Under ``coasting_likelihood`` (the default) the
     pass also prices the coasting candidates' pairs (``max(ln|S| - ln|S_ref|, 0)``):
     candidates coast in many of its calls, and in the general way's run the pricing
-    changes some gated pairs' distances, so the equality covers it."""
+    changes some gated pairs' distances, so the equality covers it. (The coasting speed
+    gate is off here: a pass it gates takes the general way, tested below.)"""
     scenario = Scenario.model_validate({
         **short_layered_defense.model_dump(),
         "tracking": {**short_layered_defense.tracking.model_dump(),
-                     "association_cost": association_cost}})
+                     "association_cost": association_cost, "coast_speed_gate": False}})
     seen = {"calls": 0, "fused": 0, "rejected": 0, "missed": 0, "coasting": 0}
     associate = assignment_pass.associate_scan
 
@@ -119,6 +120,38 @@ def test_a_run_with_the_compiled_pass_equals_the_general_way(short_layered_defen
         assert seen["coasting"] == 0
         assert priced["calls"] == 0
     assert (result.events["kind"] == "track_confirm").sum() >= 5
+    assert result.events.equals(reference.events)
+    assert result.tracks.equals(reference.tracks)
+
+
+def test_with_the_coasting_speed_gate_a_run_equals_the_general_way(short_layered_defense,
+                                                                   monkeypatch):
+    """``coast_speed_gate`` (the default): the passes with a speed-gated candidate take
+    the general way, the others the compiled pass; the run is the one the general way
+    makes for every pass (same events, same tracks), and both kinds of pass occur."""
+    scenario = Scenario.model_validate({
+        **short_layered_defense.model_dump(),
+        "tracking": {**short_layered_defense.tracking.model_dump(), "coast_speed_gate": True}})
+    seen = {"fused": 0, "gated": 0}
+    associate, gate = assignment_pass.associate_scan, CentralTracker._gate_coast_speed
+
+    def counted(*arguments):
+        seen["fused"] += 1
+        return associate(*arguments)
+
+    def counted_gate(self, *arguments):
+        seen["gated"] += 1
+        return gate(self, *arguments)
+
+    with monkeypatch.context() as patch:
+        patch.setattr(assignment_pass, "associate_scan", counted)
+        patch.setattr(CentralTracker, "_gate_coast_speed", counted_gate)
+        result = iadsim.run(scenario, seed=2)
+    with monkeypatch.context() as patch:
+        patch.setattr(CentralTracker, "_fused_pass", False)
+        patch.setattr(assignment_pass, "associate_scan", None)  # must not be called
+        reference = iadsim.run(scenario, seed=2)
+    assert seen["fused"] > 100 and seen["gated"] > 0
     assert result.events.equals(reference.events)
     assert result.tracks.equals(reference.tracks)
 

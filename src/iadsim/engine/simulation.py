@@ -110,6 +110,7 @@ class Simulation:
             aspect_rcs_m2=aspect_rcs_table(scenario, self.raid.group_index),
             look_times=scenario.sim.radar_look_times,
             terrain_mask=terrain_mask(scenario, sites, self.frame))
+        self.radars.empty_scans = scenario.tracking.empty_scans
         self.links = ReportLinks([site.latency_s for site in sites])
         self.tracker = CentralTracker(scenario.tracking, sites, self.log, ground)
         self.tracker.plausibility = SpeedBound.for_scenario(scenario)

@@ -805,6 +805,25 @@ class Tracking(StrictModel):
         description="association_cost: coasting_likelihood: the "
         "revisits (of the radar that last updated a track) since its last update whose "
         "growth of the track's gate is not priced (2: one missed scan is free).")
+    coast_speed_gate: bool = Field(
+        True, description="A confirmed track classified a waypoint kind (aircraft, cruise "
+        "missile, drone) that has coasted past coast_free_revisits revisits takes a report "
+        "only if the speed the update gives it is within plausibility_speed_margin and "
+        "plausibility_sigmas standard deviations (its velocity covariance along its "
+        "velocity) of its speed at its last update: a "
+        "coasting track's grown velocity covariance lets a clutter plot or a neighbour's "
+        "report in its wide gate turn an airliner's track into one flying at 600-1,500 "
+        "m/s, which runs away from its aircraft (iadsim.tracking.coast_gate). The default "
+        "since h-splits3: split aircraft of the marginal-Pd hour 8 / 8 -> 5 / 5 of 30 "
+        "(seeds 7 / 8, benchmarks/recorded_traffic.py), no false track.")
+    empty_scans: bool = Field(
+        False, description="Radars deliver every look to the tracker, also one that "
+        "reported nothing (an end-of-scan message), and the tracker counts its misses. "
+        "Without it a look with no report is not delivered, so a radar with no false "
+        "alarms charges no miss when it misses its targets (a confirmed track it alone "
+        "sees is then deleted only by max_position_sigma_m or coast_timeout_s stretched "
+        "to its allowed run of revisits); every catalog radar has false alarms, and a look "
+        "of one with several a scan is empty about once in a thousand.")
     confirm_hits: int = Field(
         4, ge=1, le=100, description="M of the M-of-N confirmation. 4 of 6 by default: with "
         "the radars' false alarms counted over their real surveillance volumes (3-7 a scan "

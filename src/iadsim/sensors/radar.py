@@ -397,6 +397,9 @@ class RadarNetwork:
                  aspect_rcs_m2: np.ndarray | None = None, look_times: str = "step",
                  terrain_mask: TerrainMask | None = None):
         self.sites = sites
+        #: Deliver a batch for every look, also one that reported nothing (an end-of-scan
+        #: message; ``tracking.empty_scans``), so the tracker can count its misses.
+        self.empty_scans = False
         self.terrain_mask = terrain_mask  # a DEM: what it hides is not detected
         self.record_detections = record_detections
         self.jammers = jammers if jammers is not None and jammers.any else None
@@ -563,7 +566,8 @@ class RadarNetwork:
         ``motion`` (the step's start and the threats' velocity) is needed for scheduled
         looks, and gives the aspect and range rate (without it the threats stand still).
         Logs outage transitions and (when recording) every detection and false alarm;
-        returns one batch per radar look that reported anything, in time then radar order.
+        returns one batch per radar look that reported anything (every look with
+        ``empty_scans``), in time then radar order.
         """
         scheduled = self.scheduled and motion is not None
         if (scheduled and self.terrain_mask is None and self.compiled_draws
@@ -668,7 +672,9 @@ class RadarNetwork:
             self.to_local, look_times, look_of_row, self.record_detections,
             _DETECTION_CODE, _FALSE_ALARM_CODE)
         if radar_of.size == 0:
-            return []
+            return [self._empty_batch(radar, look_times[look])
+                    for radar, look in zip(radar_list, look_of_row.tolist(), strict=True)
+                    ] if self.empty_scans else []
         if self.record_detections:
             # Detections then false alarms, each in look then radar order: the log's stable
             # time order puts each look's detections before its false alarms.
@@ -721,7 +727,18 @@ class RadarNetwork:
                 set_rate_sigma(batch, rate_sigma[start:stop] if measures else None)
                 batches.append(batch)
                 start = stop
+            elif self.empty_scans:
+                batches.append(self._empty_batch(radar, time_s))
         return batches
+
+    @staticmethod
+    def _empty_batch(radar: int, time_s: float) -> DetectionBatch:
+        """The batch of a look that reported nothing (``empty_scans``): it tells the
+        tracker the radar looked."""
+        nothing = np.zeros(0)
+        return DetectionBatch(radar, float(time_s), nothing, nothing, nothing, nothing,
+                              np.zeros(0, dtype=np.int64), np.zeros((0, 3)),
+                              np.zeros((0, 3, 3)))
 
     def _give_looks(self, look_times: np.ndarray, radars: np.ndarray, look_of_row: np.ndarray,
                     fractions: np.ndarray) -> None:
@@ -799,7 +816,11 @@ class RadarNetwork:
             self._last_looks = None
         total = found + alarms
         if total == 0:
-            return []
+            if not self.empty_scans:
+                return []
+            radars, _, _, _, _, row_time = work.rows
+            return [self._empty_batch(radar, time_s) for radar, time_s in
+                    zip(radars[:rows].tolist(), row_time[:rows].tolist(), strict=True)]
         if found:  # (times 10 in the kernel: the same product)
             np.log10(work.detections[3][:found], out=work.detections[6][:found])
         if alarms:

@@ -148,6 +148,7 @@ from iadsim.sensors.coverage_geometry import coverage_matrix, coverage_table
 from iadsim.sensors.radar import DetectionBatch, RadarSite
 from iadsim.tracking import (
     assignment_pass,
+    coast_gate,
     deletion,
     imm,
     imm_kernels,
@@ -217,6 +218,10 @@ BIAS_COLUMNS = ("plot_position_m", "plot_time_s", "plot_jacobian", "plot_cov_m2"
 #: flown with the IMM under ``motion_model: imm_for_manoeuvring``: those that manoeuvre on
 #: lift (aircraft, cruise missiles), not drones (under 1 g) nor ballistic missiles (thrust
 #: in boost, gravity after).
+#: The kinematic classes flown at nearly constant speed (``coast_speed_gate``): all but
+#: the ballistic missile.
+WAYPOINT_KINDS = np.array([KINEMATIC_KINDS.index(kind)
+                           for kind in ("cruise_missile", "aircraft", "drone")], dtype=np.int8)
 MANOEUVRING_KINDS = np.array([KINEMATIC_KINDS.index("cruise_missile"),
                               KINEMATIC_KINDS.index("aircraft")], dtype=np.int8)
 #: Duplicate checks are made at most this often (s of scenario time): a check costs a
@@ -528,8 +533,12 @@ class CentralTracker:
         scans = sorted((batch for batch in batches if batch.size),
                        key=attrgetter("time_s", "radar_index"))
         if not scans:
+            if self.settings.empty_scans:
+                self._count_empty_scans(batches)
             return
         self._fuse(scans)
+        if self.settings.empty_scans:
+            self._count_empty_scans(batches)
         self._classify((self.last_update_s >= scans[0].time_s) & (self.hits > 1))
         if scans[-1].time_s >= self._next_merge_check_s:
             self._next_merge_check_s = scans[-1].time_s + MERGE_CHECK_INTERVAL_S
@@ -975,6 +984,24 @@ class CentralTracker:
         if any_doomed:  # at the last scan's time (the scans are in time order)
             self._remove(float(scan_time[-1]), doomed)
 
+    def _count_empty_scans(self, batches: Sequence[DetectionBatch]) -> None:
+        """``tracking.empty_scans``: the misses of the delivered scans that held no report
+        (an end-of-scan message), counted after the pass over the others as
+        :meth:`_count_misses` counts a pass's scans (each track predicted to each scan's
+        time at constant velocity): a scan no later than a radar's last report of a track
+        (taken in this pass) is not a miss of it. Without them a radar that reports
+        nothing, which a radar without false alarms does whenever it misses its targets,
+        charges no miss."""
+        empty = sorted((batch for batch in batches if not batch.size),
+                       key=attrgetter("time_s", "radar_index"))
+        if not empty or not self.size:
+            return
+        scan_time = np.array([batch.time_s for batch in empty], dtype=float)
+        radars = np.array([batch.radar_index for batch in empty], dtype=np.int64)
+        lead = scan_time[None, :] - self.time_s[:, None]
+        position = self.state[:, None, :3] + self.state[:, None, 3:] * lead[:, :, None]
+        self._count_misses(scan_time, np.ascontiguousarray(position), radars)
+
     def _misses_to_delete(self) -> np.ndarray:
         """Each confirmed track's run of misses that deletes it, by radar (n, radars), with
         ``deletion: miss_probability``; otherwise an empty (0, radars) array, and the
@@ -1125,7 +1152,9 @@ class CentralTracker:
         ``misses``: the scans' times, the tracks' positions at them and their radars (as
         :meth:`_count_misses` takes them): a tentative track that their misses would have
         deleted before its first report here takes none (:meth:`_alive_at`)."""
-        if self._fused_pass:
+        if self._fused_pass and not (
+                self.settings.coast_speed_gate
+                and self._speed_gated(rows, slice_time[row_slice]).any()):
             taken = self._assign_and_update_fused(
                 rows, row_slice, slice_time, measurement, measurement_cov, report_slice,
                 slot_of, radar_of, slots, polar, misses)
@@ -1184,6 +1213,10 @@ class CentralTracker:
             distance2, pricing = self._coast_pricing(rows, row_time, measurement_cov,
                                                      pair_row, pair_measurement, distance2,
                                                      pricing)
+        if self.settings.coast_speed_gate:
+            distance2 = self._gate_coast_speed(rows, row_time, position, position_cov,
+                                               measurement, measurement_cov, pair_row,
+                                               pair_measurement, distance2)
         slot, taken = self._associate(tracks, pair_track, pair_measurement, distance2,
                                       slot_of, slots, measurement.shape[0], pricing, pair_row)
         if taken.size and not one_time:
@@ -1225,7 +1258,9 @@ class CentralTracker:
         """Whether :meth:`_assign_and_update` takes the compiled pass
         (:mod:`iadsim.tracking.assignment_pass`): constant velocity (or ballistic),
         the distance or coasting_likelihood cost (the latter's pricing computed in the
-        pass, as :meth:`_coast_pricing` computes it), no bias estimation."""
+        pass, as :meth:`_coast_pricing` computes it), no bias estimation. With
+        ``coast_speed_gate``, a pass where a candidate is speed-gated
+        (:meth:`_speed_gated`) takes the NumPy path, which applies the gate."""
         return not (self._imm or self._likelihood_cost or self.bias_estimator is not None)
 
     @cached_property
@@ -1361,6 +1396,47 @@ class CentralTracker:
             return coasting(candidate, measurement_index, price(candidate, measurement_index))
 
         return distance2, (priced, coasting_price)
+
+    def _speed_gated(self, rows: np.ndarray, row_time: np.ndarray) -> np.ndarray:
+        """Which candidates ``rows`` (v,) at ``row_time`` (v,) ``coast_speed_gate`` gates:
+        confirmed, of a waypoint kind (:data:`WAYPOINT_KINDS`), coasting past their
+        allowance (:meth:`_coasting`). (v,) bool."""
+        waypoint = ((self.status[rows] == CONFIRMED)
+                    & np.isin(self.kind_index[rows], WAYPOINT_KINDS))
+        if not waypoint.any():
+            return waypoint
+        return waypoint & self._coasting(rows, row_time)[0]
+
+    def _gate_coast_speed(self, rows: np.ndarray, row_time: np.ndarray,
+                          position: np.ndarray, position_cov: np.ndarray,
+                          measurement: np.ndarray, measurement_cov: np.ndarray,
+                          pair_row: np.ndarray, pair_measurement: np.ndarray,
+                          distance2: np.ndarray) -> np.ndarray:
+        """``tracking.coast_speed_gate``: the gated pairs' distances (m,) with those put
+        outside the gate (no gain) whose update would change the speed of a confirmed
+        track of a waypoint kind coasting past its allowance (:meth:`_coasting`) beyond
+        ``plausibility_speed_margin`` and ``plausibility_sigmas`` standard deviations
+        (:mod:`iadsim.tracking.coast_gate`).
+        ``position``, ``position_cov``: the candidates ``rows`` predicted to ``row_time``;
+        ``pair_row`` indexes them, ``pair_measurement`` the reports."""
+        pairs = self._speed_gated(rows, row_time)[pair_row].nonzero()[0]
+        if pairs.size == 0:
+            return distance2
+        candidate, report = pair_row[pairs], pair_measurement[pairs]
+        track = rows[candidate]
+        covariance = self.covariance[track]
+        refused = coast_gate.refused(
+            self.state[track, 3:], covariance[:, 3:, 3:], covariance[:, 3:, :3],
+            row_time[candidate] - self.time_s[track], float(self.settings.process_noise_mps2),
+            position_cov[candidate] + measurement_cov[report],
+            measurement[report] - position[candidate],
+            float(self.settings.plausibility_speed_margin),
+            float(self.settings.plausibility_sigmas))
+        if not refused.any():
+            return distance2
+        distance2 = distance2.copy()
+        distance2[pairs[refused]] = self.gate_threshold + 1.0
+        return distance2
 
     def _score_plots(self, track_rows: np.ndarray, position: np.ndarray,
                      position_cov: np.ndarray, measurement: np.ndarray,
