@@ -67,7 +67,7 @@ def test_a_run_with_the_compiled_pass_equals_the_general_way(short_layered_defen
     pass also prices the coasting candidates' pairs (``max(ln|S| - ln|S_ref|, 0)``):
     candidates coast in many of its calls, and in the general way's run the pricing
     changes some gated pairs' distances, so the equality covers it. (The coasting speed
-    gate is off here: a pass it gates takes the general way, tested below.)"""
+    gate is off here; with it on, tested below.)"""
     scenario = Scenario.model_validate({
         **short_layered_defense.model_dump(),
         "tracking": {**short_layered_defense.tracking.model_dump(),
