@@ -13,8 +13,11 @@ import pytest
 
 import iadsim
 from iadsim.scenario.schema import Scenario
-from iadsim.tracking import assignment_pass, kernels
-from iadsim.tracking.tracker import CentralTracker
+from iadsim.tracking import assignment_pass, coast_gate, kernels
+from iadsim.tracking.classification import KINEMATIC_KINDS
+from iadsim.tracking.tracker import CONFIRMED, WAYPOINT_KINDS, CentralTracker
+
+AIRCRAFT = KINEMATIC_KINDS.index("aircraft")
 
 
 def random_covariances(rng: np.random.Generator, count: int) -> np.ndarray:
@@ -64,7 +67,7 @@ def test_a_run_with_the_compiled_pass_equals_the_general_way(short_layered_defen
     pass also prices the coasting candidates' pairs (``max(ln|S| - ln|S_ref|, 0)``):
     candidates coast in many of its calls, and in the general way's run the pricing
     changes some gated pairs' distances, so the equality covers it. (The coasting speed
-    gate is off here: a pass it gates takes the general way, tested below.)"""
+    gate is off here; with it on, tested below.)"""
     scenario = Scenario.model_validate({
         **short_layered_defense.model_dump(),
         "tracking": {**short_layered_defense.tracking.model_dump(),
@@ -80,7 +83,7 @@ def test_a_run_with_the_compiled_pass_equals_the_general_way(short_layered_defen
         seen["missed"] += int(result[5])  # any_missed
         time_s, last_update_by_radar_s = arguments[2], arguments[7]
         rows, row_slice, slice_time = arguments[12], arguments[13], arguments[14]
-        coasting_cost, site_revisit_s, coast_free_revisits = arguments[-3:]
+        coasting_cost, site_revisit_s, coast_free_revisits = arguments[-7:-4]
         if coasting_cost:
             coasting, _ = assignment_pass.coasting_candidates(
                 rows, slice_time[row_slice], time_s, last_update_by_radar_s, site_revisit_s,
@@ -126,22 +129,46 @@ def test_a_run_with_the_compiled_pass_equals_the_general_way(short_layered_defen
 
 def test_with_the_coasting_speed_gate_a_run_equals_the_general_way(short_layered_defense,
                                                                    monkeypatch):
-    """``coast_speed_gate`` (the default): the passes with a speed-gated candidate take
-    the general way, the others the compiled pass; the run is the one the general way
-    makes for every pass (same events, same tracks), and both kinds of pass occur."""
+    """``coast_speed_gate`` (the default): the compiled pass takes the passes with
+    speed-gated candidates too (a confirmed waypoint-kind track coasting past its
+    allowance) and refuses their pairs itself; the run is the one the general way makes
+    for every pass (same events, same tracks), where the gate refuses pairs."""
     scenario = Scenario.model_validate({
         **short_layered_defense.model_dump(),
         "tracking": {**short_layered_defense.tracking.model_dump(), "coast_speed_gate": True}})
-    seen = {"fused": 0, "gated": 0}
+    seen = {"calls": 0, "fused": 0, "gated": 0, "general_gate": 0}
     associate, gate = assignment_pass.associate_scan, CentralTracker._gate_coast_speed
 
     def counted(*arguments):
-        seen["fused"] += 1
-        return associate(*arguments)
+        result = associate(*arguments)
+        seen["calls"] += 1
+        seen["fused"] += int(result[0])
+        time_s, status, kind_index, last_update_by_radar_s = (
+            arguments[2], arguments[4], arguments[5], arguments[7])
+        rows, row_slice, slice_time = arguments[12], arguments[13], arguments[14]
+        site_revisit_s, coast_free_revisits, speed_gate, waypoint_kinds = arguments[-6:-2]
+        assert speed_gate
+        coasting, _ = assignment_pass.coasting_candidates(
+            rows, slice_time[row_slice], time_s, last_update_by_radar_s, site_revisit_s,
+            coast_free_revisits)
+        gated = (coasting & (status[rows] == CONFIRMED)
+                 & np.isin(kind_index[rows], waypoint_kinds))
+        seen["gated"] += int(gated.any() and result[0])
+        return result
 
     def counted_gate(self, *arguments):
-        seen["gated"] += 1
+        seen["general_gate"] += 1
         return gate(self, *arguments)
+
+    refusals = {"calls": 0, "pairs": 0}
+
+    def counted_refusals(self, rows, row_time, position, position_cov, measurement,
+                         measurement_cov, pair_row, pair_measurement, distance2):
+        result = gate(self, rows, row_time, position, position_cov, measurement,
+                      measurement_cov, pair_row, pair_measurement, distance2)
+        refusals["calls"] += 1
+        refusals["pairs"] += int((result != distance2).sum())
+        return result
 
     with monkeypatch.context() as patch:
         patch.setattr(assignment_pass, "associate_scan", counted)
@@ -150,8 +177,13 @@ def test_with_the_coasting_speed_gate_a_run_equals_the_general_way(short_layered
     with monkeypatch.context() as patch:
         patch.setattr(CentralTracker, "_fused_pass", False)
         patch.setattr(assignment_pass, "associate_scan", None)  # must not be called
+        patch.setattr(CentralTracker, "_gate_coast_speed", counted_refusals)
         reference = iadsim.run(scenario, seed=2)
-    assert seen["fused"] > 100 and seen["gated"] > 0
+    assert seen["calls"] > 200
+    assert seen["fused"] == seen["calls"]  # every pass compiled, the gated ones too
+    assert seen["general_gate"] == 0
+    assert seen["gated"] > 10
+    assert refusals["pairs"] > 0  # the gate acts in the general way's run
     assert result.events.equals(reference.events)
     assert result.tracks.equals(reference.tracks)
 
@@ -255,3 +287,56 @@ def test_predicting_only_what_the_gate_reads_gives_the_same_pairs(seed, ballisti
     assert np.array_equal(got[7][with_pair], position[with_pair])
     assert np.array_equal(got[8][with_pair], position_cov[with_pair])
     assert with_pair.size < rows.size  # most candidates' covariances never predicted
+
+
+@pytest.mark.parametrize("count", [1, 2, 3, 7, 5_000])
+def test_the_coasting_speeds_are_coast_gates_bit_for_bit(count):
+    """:func:`assignment_pass.updated_speeds` gives :func:`coast_gate.updated_speeds`'
+    three speeds to the last bit (its ``einsum`` sums in another order for a single pair:
+    counts of 1 and more), and :func:`assignment_pass.refuse_coast_speeds` refuses the
+    pairs :func:`coast_gate.refused` refuses, both speeds and margins spread so that
+    many pairs lie on either side of the bounds."""
+    rng = np.random.default_rng(count)
+    repeats = max(1, 2_000 // count)
+    for _ in range(repeats):
+        posterior = random_covariances(rng, 2 * count).reshape(count, 2, 3, 3)
+        covariance = np.zeros((count, 6, 6))
+        covariance[:, :3, :3] = posterior[:, 0]
+        covariance[:, 3:, 3:] = posterior[:, 1] * 1e-3
+        covariance[:, 3:, :3] = rng.normal(size=(count, 3, 3)) * 50.0
+        covariance[:, :3, 3:] = covariance[:, 3:, :3].transpose(0, 2, 1)
+        velocity = rng.normal(size=(count, 3)) * np.exp(rng.uniform(0.0, 7.0, (count, 1)))
+        dt = rng.uniform(0.0, 90.0, count)
+        innovation = random_covariances(rng, count)
+        residual = rng.normal(size=(count, 3)) * np.exp(rng.uniform(0.0, 8.0, (count, 1)))
+        expected = coast_gate.updated_speeds(velocity, covariance[:, 3:, 3:],
+                                             covariance[:, 3:, :3], dt, 30.0, innovation,
+                                             residual)
+        got = assignment_pass.updated_speeds(
+            velocity, np.ascontiguousarray(covariance[:, 3:, 3:]),
+            np.ascontiguousarray(covariance[:, 3:, :3]), dt, 30.0, innovation, residual)
+        for mine, numpys in zip(got, expected, strict=True):
+            assert np.array_equal(mine, numpys)
+        # The gate itself, through the pass's kernel: each pair its own candidate (a
+        # confirmed aircraft coasting), at the origin (its residual the report).
+        rows = np.arange(count)
+        state = np.zeros((count, 6))
+        state[:, 3:] = velocity
+        distance2 = rng.uniform(0.0, 16.0, count)
+        refused_distance2 = distance2.copy()
+        margin, sigmas = 0.5, 3.0
+        refused = assignment_pass.refuse_coast_speeds(
+            refused_distance2, rows, rows, rows, dt, np.zeros((count, 3)),
+            innovation * 0.5, residual, np.ascontiguousarray(innovation * 0.5), state,
+            covariance, np.zeros(count), np.full(count, CONFIRMED, dtype=np.int8),
+            np.full(count, AIRCRAFT, dtype=np.int8), WAYPOINT_KINDS, np.zeros((count, 1)),
+            np.array([0.0]), 2.0, 30.0, margin, sigmas, 16.0)
+        numpys_refused = coast_gate.refused(velocity, covariance[:, 3:, 3:],
+                                            covariance[:, 3:, :3], dt, 30.0,
+                                            innovation * 0.5 + innovation * 0.5, residual,
+                                            margin, sigmas)
+        assert refused == numpys_refused.sum()
+        assert np.array_equal(refused_distance2 == 17.0, numpys_refused)
+        assert np.array_equal(refused_distance2[~numpys_refused], distance2[~numpys_refused])
+        if count > 100:
+            assert 0.02 * count < refused < 0.98 * count, refused

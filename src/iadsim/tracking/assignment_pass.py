@@ -21,6 +21,8 @@ more than the arithmetic). The
 logarithm and cosine of the plots' false-alarm density stay NumPy's (the caller's).
 Under ``association_cost: coasting_likelihood`` the coasting candidates' pairs are priced
 here as :meth:`CentralTracker._coast_pricing` prices them (:func:`add_coasting_excess`).
+Under ``tracking.coast_speed_gate`` the pairs it refuses are put outside the gate here as
+:meth:`CentralTracker._gate_coast_speed` puts them (:func:`refuse_coast_speeds`).
 Cases these kernels do not cover (a crowd the general gate or solver must handle, the
 IMM, the likelihood cost, the bias estimation) go the general way, unchanged.
 """
@@ -48,6 +50,7 @@ from iadsim.tracking.kernels import (
     predict_candidate_positions,
 )
 from iadsim.tracking.pass_kernels import (
+    CONFIRMED,
     TENTATIVE,
     assign_confirmed_first,
     count_misses,
@@ -415,6 +418,140 @@ def add_coasting_excess(distance2: np.ndarray, pair_row: np.ndarray,
     return True
 
 
+@njit(cache=True)
+def updated_speeds(velocity_mps: np.ndarray, velocity_cov_m2s2: np.ndarray,
+                   velocity_position_cov: np.ndarray, dt_s: np.ndarray,
+                   process_noise_mps2: float, innovation_cov_m2: np.ndarray,
+                   residual_m: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """:func:`coast_gate.updated_speeds` compiled, bit for bit (the same arguments and
+    results): ``S^-1 r`` by :func:`solve3` (``np.linalg.solve``), the ``einsum`` and
+    ``norm`` sums in NumPy's order (``"kij,kj->ki"``: ``(x + z) + y``; ``norm``:
+    ``(x + y) + z``; ``"ki,kij,kj->k"``: ``(u_i P_ij) u_j`` row by row from the first,
+    except that for a single pair NumPy sums each row apart, then the rows)."""
+    count = dt_s.size
+    noise_factor = 0.5 * (process_noise_mps2 * process_noise_mps2)
+    cross = np.empty((3, 3))
+    lu = np.empty((3, 3))
+    weighted = np.empty(3)
+    moved = np.empty(3)
+    direction = np.empty(3)
+    updated = np.empty(count)
+    speed = np.empty(count)
+    sigma = np.empty(count)
+    for index in range(count):
+        dt = dt_s[index]
+        noise = noise_factor * (dt * dt)
+        for i in range(3):
+            for j in range(3):
+                cross[i, j] = ((velocity_position_cov[index, i, j]
+                                + dt * velocity_cov_m2s2[index, i, j])
+                               + noise * (1.0 if i == j else 0.0))
+        solve3(innovation_cov_m2[index], residual_m[index], lu, weighted)
+        for i in range(3):
+            moved[i] = velocity_mps[index, i] + ((cross[i, 0] * weighted[0]
+                                                  + cross[i, 2] * weighted[2])
+                                                 + cross[i, 1] * weighted[1])
+        updated[index] = np.sqrt((moved[0] * moved[0] + moved[1] * moved[1])
+                                 + moved[2] * moved[2])
+        magnitude = np.sqrt((velocity_mps[index, 0] * velocity_mps[index, 0]
+                             + velocity_mps[index, 1] * velocity_mps[index, 1])
+                            + velocity_mps[index, 2] * velocity_mps[index, 2])
+        speed[index] = magnitude
+        denominator = 1e-9 if magnitude < 1e-9 else magnitude  # np.maximum: NaN stays
+        for i in range(3):
+            direction[i] = velocity_mps[index, i] / denominator
+        along = 0.0
+        for i in range(3):
+            if count == 1:
+                row_sum = 0.0
+                for j in range(3):
+                    row_sum += direction[i] * velocity_cov_m2s2[index, i, j] * direction[j]
+                along += row_sum
+            else:
+                for j in range(3):
+                    along += direction[i] * velocity_cov_m2s2[index, i, j] * direction[j]
+        sigma[index] = np.sqrt(0.0 if along < 0.0 else along)  # np.maximum: NaN stays
+    return updated, speed, sigma
+
+
+@njit(cache=True)
+def refuse_coast_speeds(distance2: np.ndarray, pair_row: np.ndarray,
+                        pair_measurement: np.ndarray, rows: np.ndarray, row_time: np.ndarray,
+                        position: np.ndarray, position_cov: np.ndarray,
+                        measurement: np.ndarray, measurement_cov: np.ndarray,
+                        state: np.ndarray, covariance: np.ndarray, time_s: np.ndarray,
+                        status: np.ndarray, kind_index: np.ndarray,
+                        waypoint_kinds: np.ndarray, last_update_by_radar_s: np.ndarray,
+                        site_revisit_s: np.ndarray, coast_free_revisits: float,
+                        acceleration_sigma_mps2: float, margin: float, sigmas: float,
+                        gate_threshold: float) -> int:
+    """``tracking.coast_speed_gate``: put outside the gate (``gate_threshold + 1``, in
+    place in ``distance2``) the gated pairs whose update would change the speed of a
+    confirmed track of a waypoint kind coasting past its allowance
+    (:func:`coasting_candidates`) beyond ``margin`` and ``sigmas`` standard deviations,
+    bit for bit as :meth:`CentralTracker._gate_coast_speed` and
+    :func:`coast_gate.refused` do (the speeds by :func:`updated_speeds`, of all the
+    gated pairs at once as there: NumPy's sum order depends on their number). ``position`` and
+    ``position_cov``: the candidates ``rows`` (v,) predicted to ``row_time`` (v,);
+    ``pair_row`` indexes them, ``pair_measurement`` the reports. Returns the pairs
+    refused."""
+    candidates = rows.size
+    gated = np.zeros(candidates, dtype=np.bool_)
+    any_waypoint = False
+    for v in range(candidates):
+        row = rows[v]
+        if status[row] == CONFIRMED:
+            for kind in waypoint_kinds:
+                if kind_index[row] == kind:
+                    gated[v] = True
+                    any_waypoint = True
+                    break
+    if not any_waypoint:
+        return 0
+    coasting = coasting_candidates(rows, row_time, time_s, last_update_by_radar_s,
+                                   site_revisit_s, coast_free_revisits)[0]
+    count = 0
+    for pair in range(pair_row.size):
+        if gated[pair_row[pair]] and coasting[pair_row[pair]]:
+            count += 1
+    if count == 0:
+        return 0
+    gated_pairs = np.empty(count, dtype=np.intp)
+    velocity = np.empty((count, 3))
+    velocity_cov = np.empty((count, 3, 3))
+    velocity_position_cov = np.empty((count, 3, 3))
+    dt = np.empty(count)
+    innovation_cov = np.empty((count, 3, 3))
+    residual = np.empty((count, 3))
+    index = 0
+    for pair in range(pair_row.size):
+        candidate = pair_row[pair]
+        if not (gated[candidate] and coasting[candidate]):
+            continue
+        report = pair_measurement[pair]
+        track = rows[candidate]
+        gated_pairs[index] = pair
+        dt[index] = row_time[candidate] - time_s[track]
+        for i in range(3):
+            velocity[index, i] = state[track, 3 + i]
+            residual[index, i] = measurement[report, i] - position[candidate, i]
+            for j in range(3):
+                velocity_cov[index, i, j] = covariance[track, 3 + i, 3 + j]
+                velocity_position_cov[index, i, j] = covariance[track, 3 + i, j]
+                innovation_cov[index, i, j] = (position_cov[candidate, i, j]
+                                               + measurement_cov[report, i, j])
+        index += 1
+    updated, speed, sigma = updated_speeds(velocity, velocity_cov, velocity_position_cov, dt,
+                                           acceleration_sigma_mps2, innovation_cov, residual)
+    refused = 0
+    for index in range(count):
+        if ((updated[index] > (1.0 + margin) * speed[index] + sigmas * sigma[index])
+                or (updated[index] < speed[index] / (1.0 + margin) - sigmas * sigma[index])):
+            distance2[gated_pairs[index]] = gate_threshold + 1.0
+            refused += 1
+    return refused
+
+
 #: The rows of :func:`associate_scan`'s scored terms (one column a scored pair): ``d^2``
 #: and ``log |S|`` against the candidate's prediction, and the report's false-alarm
 #: constant, range and elevation.
@@ -595,7 +732,8 @@ def associate_scan(state: np.ndarray, covariance: np.ndarray, time_s: np.ndarray
                    site_coverage: np.ndarray, ground_elevation_m: float, scored: bool,
                    radar_of: np.ndarray, false_alarm_constant: np.ndarray,
                    polar: np.ndarray, coasting_cost: bool, site_revisit_s: np.ndarray,
-                   coast_free_revisits: float) -> tuple:
+                   coast_free_revisits: float, speed_gate: bool, waypoint_kinds: np.ndarray,
+                   speed_margin: float, speed_sigmas: float) -> tuple:
     """Predict, gate and assign one pass's candidates, and check the tentative tracks'
     later reports: :meth:`CentralTracker._assign_and_update` up to its score and update,
     in one call, without writing the table.
@@ -609,9 +747,12 @@ def associate_scan(state: np.ndarray, covariance: np.ndarray, time_s: np.ndarray
     tracks' plots are scored (their false-alarm constants and ``polar`` (k, 3) then
     gathered); ``coasting_cost``: whether the pairs are priced by ``coasting_likelihood``
     (:func:`add_coasting_excess`, of the radars' ``site_revisit_s`` and
-    ``coast_free_revisits``). Returns, in order: 1 when done, 0 when the caller must take
-    the general way (the candidates are not in order, the gate needs the general gating, or a
-    cluster the sparse solver; nothing else is then meaningful); the pair tests made
+    ``coast_free_revisits``); ``speed_gate``: whether ``tracking.coast_speed_gate``
+    refuses pairs (:func:`refuse_coast_speeds`, of the ``waypoint_kinds``, the
+    ``speed_margin`` and ``speed_sigmas``). Returns, in order: 1 when done, 0 when the
+    caller must take the general way (the candidates are not in order, the gate needs the
+    general gating, or a cluster the sparse solver; nothing else is then meaningful); the
+    pair tests made
     (for the crowd counters); the assigned pairs' track rows and reports (2, p); which
     stand after the check in turn (p,); the tentative tracks among the pairs and their
     misses before their first report here (2, t), and whether any has one; then of the
@@ -634,15 +775,23 @@ def associate_scan(state: np.ndarray, covariance: np.ndarray, time_s: np.ndarray
         most_tests)
     if not gated:
         return _not_done()
-    if coasting_cost:  # CentralTracker._coast_pricing: the coasting candidates' excess
+    if coasting_cost or speed_gate:
         row_time = np.empty(candidates)
         for v in range(candidates):
             row_time[v] = slice_time[row_slice[v]]
         distance2 = distance2.copy()
-        add_coasting_excess(distance2, pair_row, pair_measurement, rows, row_time,
-                            measurement_cov, state, covariance, time_s, hits,
-                            last_update_by_radar_s, site_revisit_s, coast_free_revisits,
-                            one_plot_velocity_variance, acceleration_sigma_mps2)
+        if coasting_cost:  # CentralTracker._coast_pricing: the coasting candidates' excess
+            add_coasting_excess(distance2, pair_row, pair_measurement, rows, row_time,
+                                measurement_cov, state, covariance, time_s, hits,
+                                last_update_by_radar_s, site_revisit_s, coast_free_revisits,
+                                one_plot_velocity_variance, acceleration_sigma_mps2)
+        if speed_gate:  # CentralTracker._gate_coast_speed, after the pricing as there
+            refuse_coast_speeds(distance2, pair_row, pair_measurement, rows, row_time,
+                                position, position_cov, measurement, measurement_cov, state,
+                                covariance, time_s, status, kind_index, waypoint_kinds,
+                                last_update_by_radar_s, site_revisit_s, coast_free_revisits,
+                                acceleration_sigma_mps2, speed_margin, speed_sigmas,
+                                gate_threshold)
     # _associate: the gain G - D (nudged; D = d^2 unless priced), both passes in one call.
     pairs = pair_track.size
     gain = np.empty(pairs)

@@ -1152,9 +1152,7 @@ class CentralTracker:
         ``misses``: the scans' times, the tracks' positions at them and their radars (as
         :meth:`_count_misses` takes them): a tentative track that their misses would have
         deleted before its first report here takes none (:meth:`_alive_at`)."""
-        if self._fused_pass and not (
-                self.settings.coast_speed_gate
-                and self._speed_gated(rows, slice_time[row_slice]).any()):
+        if self._fused_pass:
             taken = self._assign_and_update_fused(
                 rows, row_slice, slice_time, measurement, measurement_cov, report_slice,
                 slot_of, radar_of, slots, polar, misses)
@@ -1258,9 +1256,8 @@ class CentralTracker:
         """Whether :meth:`_assign_and_update` takes the compiled pass
         (:mod:`iadsim.tracking.assignment_pass`): constant velocity (or ballistic),
         the distance or coasting_likelihood cost (the latter's pricing computed in the
-        pass, as :meth:`_coast_pricing` computes it), no bias estimation. With
-        ``coast_speed_gate``, a pass where a candidate is speed-gated
-        (:meth:`_speed_gated`) takes the NumPy path, which applies the gate."""
+        pass, as :meth:`_coast_pricing` computes it; ``coast_speed_gate``'s refusals
+        too, as :meth:`_gate_coast_speed` makes them), no bias estimation."""
         return not (self._imm or self._likelihood_cost or self.bias_estimator is not None)
 
     @cached_property
@@ -1299,7 +1296,9 @@ class CentralTracker:
             scan_position, radars, self._site_position, self._site_rotation,
             self._site_coverage, self.ground_elevation_m, self._score, radar_of,
             self._false_alarm_constant, _NO_POLAR if polar is None else polar,
-            self._coasting_cost, self._site_revisit_s, float(settings.coast_free_revisits))
+            self._coasting_cost, self._site_revisit_s, float(settings.coast_free_revisits),
+            bool(settings.coast_speed_gate), WAYPOINT_KINDS,
+            float(settings.plausibility_speed_margin), float(settings.plausibility_sigmas))
         if not done:
             return None
         self.crowd_limits.distances_computed += tests
