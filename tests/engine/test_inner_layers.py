@@ -55,6 +55,29 @@ def test_saturation_laser_kills_and_jammer_defeats(saturation):
     assert (dwells["value"] <= 10.0 + 1e-9).all()
 
 
+def test_every_jammer_dwell_is_scored_against_a_threat_alive_when_it_began(saturation):
+    """A dwell's ``intercept`` event names the live threat nearest its first cue: never a
+    leaker (whose truth stays where it struck, at the asset), a fallen or a killed drone.
+    Before, 14 dwells of this seed from 1,194 to 1,638 s named threat 28, which had leaked
+    at 1,176.7 s, 450-620 m from their cues."""
+    events = saturation.events
+    kind = events["kind"].astype(str)
+    fell = (kind == "defeat") & (events["value"] == 0)
+    ended = events[kind.isin(["leak", "route_complete", "kill"]) | fell
+                   | ((kind == "ground_impact") & (events["interceptor_id"] < 0))]
+    ended_at = ended.groupby("threat_id", observed=True)["time_s"].min()
+    jammer = events["battery"] == "jammer"
+    dwells = events[(kind == "dwell_end") & jammer].set_index("interceptor_id")
+    scored = events[(kind == "intercept") & jammer]
+    assert len(scored) == saturation.summary["interceptors"]["by_battery"]["jammer"]["fired"]
+    assert (scored["threat_id"] >= 0).all()
+    began = (scored["time_s"] - dwells.loc[scored["interceptor_id"], "value"].to_numpy())
+    # Chosen at the dwell's first step among the threats still flying then: each ended
+    # after the dwell began (within that first step at the earliest).
+    end = ended_at.reindex(scored["threat_id"].to_numpy()).fillna(np.inf).to_numpy()
+    assert (end > began.to_numpy()).all()
+
+
 def test_saturation_summary_has_the_two_new_layer_rows(saturation):
     layers = saturation.summary["layers"]
     assert list(layers) == ["medium_range", "short_range", "gun", "directed_energy",

@@ -21,7 +21,9 @@ Laser dwell (:mod:`iadsim.effectors.directed_energy` for the physics):
 
 Jammer dwell (:mod:`iadsim.effectors.electronic_attack`): the beam points at the cued
 track for ``max_dwell_s``; every live, not yet defeated threat inside the beam is
-defeated at its kind's rate (``defeat``: it falls or flies off).
+defeated at its kind's rate (``defeat``: it falls or flies off). The dwell is scored
+(its ``intercept`` event) against the live threat nearest its first cue, as a round's
+intended threat is: never one that had already ended (killed, fallen, leaked).
 
 Reads the truth (physics only, as a seeker does): true threat positions for what the
 fine tracker can lock and what a beam covers, true ranges for the fluence, true kinds for
@@ -151,7 +153,8 @@ class BeamOutcome:
     shot_id: np.ndarray
     battery: np.ndarray
     track_id: np.ndarray  # the engaged track
-    threat_id: np.ndarray  # laser: the locked threat; jammer: the one nearest the cue; -1
+    threat_id: np.ndarray  # laser: the locked threat; jammer: the live one nearest its
+    # first cue; -1
     killed: np.ndarray  # bool (lasers)
     time_s: np.ndarray
     lased_s: np.ndarray  # laser: time on target (s); jammer: time jamming
@@ -230,22 +233,19 @@ class BeamWeapons:
     def step(self, start_s: float, dt_s: float, threat_position_m: np.ndarray,
              threat_height_m: np.ndarray, threat_alive: np.ndarray,
              threat_kind_index: np.ndarray, track_id: np.ndarray, track_position_m: np.ndarray,
-             track_velocity_mps: np.ndarray, picture_time_s: float,
-             threat_launched: np.ndarray | None = None) -> BeamOutcome:
+             track_velocity_mps: np.ndarray, picture_time_s: float) -> BeamOutcome:
         """Run every active dwell from ``start_s`` to ``start_s + dt_s``.
 
         threat_position_m (n_threats, 3), threat_height_m (n_threats,): true positions and
         heights above ground at the step's end; threat_alive, threat_kind_index
         (n_threats,): the truth (physics). The track arrays are the picture taken at
         ``picture_time_s`` (ids, positions, velocities); a dwell whose track is absent
-        keeps its last cue. threat_launched (n_threats,) bool: threats launched, dead or
-        alive (default: the live ones), among which a jamming dwell's scored threat is the
-        one nearest its first cue (a dwell cued on the coasting track of a drone that
-        already fell is scored against that drone, not a live neighbour). Inputs are not
-        modified.
+        keeps its last cue. A jamming dwell's scored threat is the live threat nearest its
+        first cue, as a round's intended threat is: a threat that has ended (killed,
+        fallen, leaked, route over) stays in the truth arrays at the point where it ended,
+        and every later dwell cued near that point (a leaker's: the asset) would otherwise
+        be scored against it. Inputs are not modified.
         """
-        self._launched = (np.asarray(threat_alive, dtype=bool) if threat_launched is None
-                          else np.asarray(threat_launched, dtype=bool))
         end_s = start_s + dt_s
         n_threats = threat_alive.size
         if self.defeated.size < n_threats:
@@ -339,11 +339,11 @@ class BeamWeapons:
         ids, _ = self._visible(battery, threat_position_m, threat_height_m, alive,
                                self.max_range_m[kind])
         from_s = max(start_s, float(self.start_s[shot]))
-        if self.intended[shot] < 0:  # scoring only: the threat nearest the first cue
-            launched = np.nonzero(self._launched)[0]
-            if launched.size:
-                distance = np.linalg.norm(threat_position_m[launched] - self._cue[shot], axis=1)
-                self.intended[shot] = int(launched[np.argmin(distance)])
+        if self.intended[shot] < 0:  # scoring only: the live threat nearest the first cue
+            live = np.nonzero(alive)[0]
+            if live.size:
+                distance = np.linalg.norm(threat_position_m[live] - self._cue[shot], axis=1)
+                self.intended[shot] = int(live[np.argmin(distance)])
         if ids.size:
             angle = self._angles(battery, shot, threat_position_m, ids)
             rate = table.defeat_rate_per_s[kind, kind_index[ids]]
