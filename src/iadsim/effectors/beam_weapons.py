@@ -118,7 +118,8 @@ def laser_dwell_time_s(table: BeamTable, kind: int, range_m: np.ndarray,
 
 def predicted_beam_kill_probability(table: BeamTable, kind: np.ndarray,
                                     single_shot_pk: np.ndarray, range_m: np.ndarray,
-                                    track_class: np.ndarray) -> np.ndarray:
+                                    track_class: np.ndarray,
+                                    dwell_limit_s: np.ndarray | None = None) -> np.ndarray:
     """(n_batteries, n_tracks) predicted Pk of one dwell, for beam batteries (0 for others).
 
     kind, single_shot_pk: (n_batteries,) each battery's type and that type's rated
@@ -127,7 +128,10 @@ def predicted_beam_kill_probability(table: BeamTable, kind: np.ndarray,
     index into :data:`CLASS_KINDS` (from the picture, never the truth). A laser's Pk is
     ``single_shot_pk`` when the dwell model kills the class's hardness at that range
     within ``max_dwell_s``, else 0; a jammer's is ``1 - exp(-rate max_dwell_s)`` for the
-    class's defeat rate.
+    class's defeat rate. dwell_limit_s: (n_batteries, n_tracks) the dwell time (s) that
+    counts, when shorter than ``max_dwell_s`` (the time before the track arrives; NaN or
+    None: no limit); a laser then needs its dwell within it, a jammer jams for it
+    (``1 - exp(-rate t)``, 0 when it is not positive).
     """
     kind = np.asarray(kind)
     n_batteries, n_tracks = np.shape(range_m)
@@ -135,14 +139,17 @@ def predicted_beam_kill_probability(table: BeamTable, kind: np.ndarray,
     column = np.array([THREAT_KINDS.index(name) for name in CLASS_KINDS])[track_class]
     for battery in np.nonzero(table.is_beam[kind])[0]:
         row = int(kind[battery])
+        dwell_s = table.max_dwell_s[row]
+        if dwell_limit_s is not None:
+            limit = np.asarray(dwell_limit_s[battery], dtype=float)
+            dwell_s = np.maximum(np.where(limit < dwell_s, limit, dwell_s), 0.0)
         if table.is_laser[row]:
             dwell = laser_dwell_time_s(table, row, range_m[battery],
                                        table.kill_fluence_j_cm2[row, column])
-            probability[battery] = np.where(dwell <= table.max_dwell_s[row],
-                                            single_shot_pk[battery], 0.0)
+            probability[battery] = np.where(dwell <= dwell_s, single_shot_pk[battery], 0.0)
         else:
             probability[battery] = electronic_attack.predicted_jam_kill_probability(
-                table.defeat_rate_per_s[row, column], table.max_dwell_s[row])
+                table.defeat_rate_per_s[row, column], dwell_s)
     return probability
 
 
