@@ -77,9 +77,9 @@ def test_with_the_rule_the_jammer_takes_the_drones_it_has_time_to_jam():
     assert assigned(True) == [4, 5]
 
 
-def test_the_rule_is_off_by_default():
+def test_the_rule_is_on_by_default():
     manager, _ = jammer_manager()
-    assert manager.doctrine.beam_dwell_before_arrival is False
+    assert manager.doctrine.beam_dwell_before_arrival is True
 
 
 def test_the_dwell_limit_cuts_the_jammer_s_chance_and_the_laser_s_kill():
