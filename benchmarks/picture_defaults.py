@@ -20,6 +20,7 @@ the other in one process, and prints one JSON line per (scenario, seed, variant)
   of 0.4 a burst takes 2.5 +- 1.9 bursts);
 * ``false_kills``, ``missed_kills``: kill judgements wrong against the truth
   (:func:`iadsim.analysis.kill_assessment_score.score_kill_assessments`);
+  ``assessed_after_leak``: judged killed after the threat had leaked (not a false kill);
 * ``ghost_rounds``: rounds launched at a track with no live threat within 1 km of the
   track's last recorded update at or before the launch (a ghost, or a track left on a
   dead threat); ``ghost_rounds_by_battery``;
@@ -209,6 +210,7 @@ def measure(scenario, seed: int) -> dict[str, Any]:
             "false_kills": judgements["false_kills"],
             "missed_kills": judgements["missed_kills"],
             "false_kills_then_leaked": judgements["false_kills_then_leaked"],
+            "assessed_after_leak": judgements["assessed_after_leak"],
             "rounds_after_missed_kills": judgements["rounds_after_missed_kills"],
             "ghost_rounds": len(ghosts), "ghost_rounds_by_battery": by_battery(ghosts),
             "rounds_track_unrecorded": int((aims["threat_id"] < 0).sum()),
@@ -223,7 +225,8 @@ def measure(scenario, seed: int) -> dict[str, Any]:
 #: The counts :func:`totals` sums over seeds (dictionaries are summed key by key).
 SUMMED = ("killed", "leaked", "rounds", "rounds_by_battery", "expected_kills",
           "expected_kills_by_battery", "false_kills", "missed_kills",
-          "false_kills_then_leaked", "rounds_after_missed_kills", "ghost_rounds",
+          "false_kills_then_leaked", "assessed_after_leak", "rounds_after_missed_kills",
+          "ghost_rounds",
           "ghost_rounds_by_battery", "overlapping_rounds", "overlapping_rounds_by_battery",
           "confirmed_tracks", "track_breaks", "id_switches", "false_tracks")
 

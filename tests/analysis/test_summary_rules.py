@@ -122,7 +122,8 @@ def test_kill_assessments_are_scored_against_the_truth():
     log.add(EventKind.LEAK, 200.0, threat_id=1, asset_index=0, value=100.0)
     assert score_kill_assessments(log.to_frame()) == {
         "assessments": 4, "judged_killed": 2, "false_kills": 1, "missed_kills": 1,
-        "unscored": 2, "false_kills_then_leaked": 1, "rounds_after_missed_kills": 1}
+        "unscored": 2, "false_kills_then_leaked": 1, "assessed_after_leak": 0,
+        "rounds_after_missed_kills": 1}
 
 
 def test_a_kill_by_another_round_before_the_assessment_makes_a_kill_judgement_right():
@@ -134,6 +135,30 @@ def test_a_kill_by_another_round_before_the_assessment_makes_a_kill_judgement_ri
             battery_index=0, value=[1.0, 1.0])
     scored = score_kill_assessments(log.to_frame())
     assert (scored["false_kills"], scored["missed_kills"]) == (0, 0)
+
+
+def test_a_threat_that_leaked_before_its_assessment_is_not_a_false_kill():
+    """Four dwells judged killed, none of their threats killed: threat 0 leaked before its
+    assessment (counted apart), threat 1 leaked after it (a false kill, then leaked),
+    threat 2 lived on (a false kill), threat 3 completed its route before it (apart)."""
+    log = new_log()
+    log.add(EventKind.INTERCEPT, [50.0, 51.0, 52.0, 53.0], interceptor_id=[0, 1, 2, 3],
+            threat_id=[0, 1, 2, 3], value=[480.0, 20.0, 30.0, 40.0])
+    log.add(EventKind.LEAK, [52.0, 90.0], threat_id=[0, 1], asset_index=0, value=0.0)
+    log.add(EventKind.ROUTE_COMPLETE, 60.0, threat_id=3, value=0.0)
+    log.add(EventKind.KILL_ASSESSMENT, [58.0, 59.0, 60.0, 61.0], track_id=[7, 8, 9, 10],
+            interceptor_id=[0, 1, 2, 3], battery_index=0, value=1.0)
+    scored = score_kill_assessments(log.to_frame())
+    assert (scored["false_kills"], scored["false_kills_then_leaked"],
+            scored["assessed_after_leak"], scored["missed_kills"]) == (2, 1, 2, 0)
+    # The same leak after the assessment: a false kill again.
+    log = new_log()
+    log.add(EventKind.INTERCEPT, 50.0, interceptor_id=0, threat_id=0, value=480.0)
+    log.add(EventKind.LEAK, 58.5, threat_id=0, asset_index=0, value=0.0)
+    log.add(EventKind.KILL_ASSESSMENT, 58.0, track_id=7, interceptor_id=0, battery_index=0,
+            value=1.0)
+    scored = score_kill_assessments(log.to_frame())
+    assert (scored["false_kills"], scored["assessed_after_leak"]) == (1, 0)
 
 
 def test_no_leaker_with_threats_unresolved_is_undecided():

@@ -155,3 +155,53 @@ def test_same_seed_same_dwells(scenario):
         results.append([o.defeated_threat.tolist() + o.defeated_falls.tolist()
                         for dwell in outcome for o in dwell])
     assert results[0] == results[1]
+
+
+def step_dwell_with_alive(beams: BeamWeapons, kind: int, truth: np.ndarray, kinds: np.ndarray,
+                          alive: np.ndarray, track_position: np.ndarray, steps: int = 20):
+    """Start one dwell on track 7 at time 0 and step it with ``alive`` as the truth's live
+    threats (threats at rest); returns the outcome of the step the dwell ended in."""
+    beams.start(0.0, kind, 0, 0, 7, track_position)
+    for step in range(steps):
+        outcome = beams.step(float(step), 1.0, truth, truth[:, 2], alive, kinds,
+                             np.array([7]), track_position[None, :], np.zeros((1, 3)),
+                             float(step))
+        if outcome.shot_id.size:
+            return outcome
+    raise AssertionError("the dwell did not end")
+
+
+def test_jammer_dwell_is_scored_against_a_live_threat_never_one_that_ended(scenario):
+    """A leaker stays in the truth arrays where it struck; the picture cues the jammer
+    250 m from that point and 350 m from a live drone: the dwell is scored against the
+    live drone (as a round's intended threat), not the ended one."""
+    beams, kind = weapons(scenario, "counter-uas-jammer", seed=5)
+    truth = np.array([[1_500.0, 0.0, 200.0],     # ended (leaked) at this point
+                      [1_500.0, 600.0, 200.0],   # live, 350 m from the cue
+                      [1_500.0, -2_000.0, 200.0]])  # live, far
+    alive = np.array([False, True, True])
+    cue = np.array([1_500.0, 250.0, 200.0])
+    outcome = step_dwell_with_alive(beams, kind, truth, np.full(3, DRONE), alive, cue)
+    assert outcome.threat_id.tolist() == [1]
+    assert outcome.cue_offset_m[0] == pytest.approx(350.0)
+    assert outcome.position_m[0].tolist() == truth[1].tolist()
+    assert 0 not in outcome.defeated_threat.tolist()
+
+
+def test_jammer_dwell_with_no_live_threat_is_scored_against_none(scenario):
+    beams, kind = weapons(scenario, "counter-uas-jammer")
+    truth = np.array([[1_500.0, 0.0, 200.0]])
+    outcome = step_dwell_with_alive(beams, kind, truth, np.array([DRONE]),
+                                    np.array([False]), truth[0] + [0.0, 20.0, 0.0])
+    assert outcome.threat_id.tolist() == [-1] and outcome.defeated_threat.size == 0
+    assert np.isnan(outcome.cue_offset_m[0])
+
+
+def test_laser_never_locks_a_threat_that_ended(scenario):
+    """An ended threat sits on the cue; a live drone 20 m off (10 mrad at 2 km, inside the
+    field of view): the laser locks and burns the live one."""
+    beams, kind = weapons(scenario, "hel-50kw-class-laser")
+    truth = np.array([[2_000.0, 0.0, 200.0], [2_000.0, 20.0, 200.0]])
+    outcome = step_dwell_with_alive(beams, kind, truth, np.full(2, DRONE),
+                                    np.array([False, True]), truth[0].copy())
+    assert outcome.threat_id.tolist() == [1] and outcome.killed.tolist() == [True]

@@ -10,6 +10,11 @@ was cued on); the threat was dead at the assessment when it has a ``kill`` or a
 - false kill: judged killed while the threat lived (its track was dropped: the threat
   goes on unengaged under that track); ``false_kills_then_leaked`` counts those that
   went on to leak;
+- assessed after leak (``assessed_after_leak``, not a false kill): judged killed after
+  the threat had already left the truth unkilled (a ``leak``: it struck its asset; a
+  ``route_complete``; a threat's ``ground_impact``) at or before the assessment: its
+  track ended because the threat did, and nothing was left to re-engage, so the
+  judgement cost nothing (the leak is counted as a leak);
 - missed kill: judged alive while the threat was dead; ``rounds_after_missed_kills``
   counts the rounds launched afterwards at the same track (wasted on a dead target).
 
@@ -52,7 +57,8 @@ def score_kill_assessments(events: pd.DataFrame) -> dict[str, Any]:
     judged = value[assessed] == 1
     result = {"assessments": int(assessed.size), "judged_killed": int(judged.sum()),
               "false_kills": 0, "missed_kills": 0, "unscored": 0,
-              "false_kills_then_leaked": 0, "rounds_after_missed_kills": 0}
+              "false_kills_then_leaked": 0, "assessed_after_leak": 0,
+              "rounds_after_missed_kills": 0}
     if assessed.size == 0:
         return result
     time_s = events["time_s"].to_numpy()
@@ -72,13 +78,23 @@ def score_kill_assessments(events: pd.DataFrame) -> dict[str, Any]:
     np.minimum.at(killed_at, first, time_s[ends])
     dead_at = _lookup(end_threats, killed_at, threat, np.inf, "kills")
     dead = dead_at <= time_s[assessed]
-    false_kill = scored & judged & ~dead
+    # Left the truth unkilled: struck its asset, flew its route out, or into the ground.
+    impacts = rows("ground_impact")
+    gone = np.concatenate([rows("leak"), rows("route_complete"),
+                           impacts[interceptor_id[impacts] < 0]])
+    gone_threats, first = np.unique(threat_id[gone], return_inverse=True)
+    gone_at = np.full(gone_threats.size, np.inf)
+    np.minimum.at(gone_at, first, time_s[gone])
+    left = _lookup(gone_threats, gone_at, threat, np.inf, "leaks") <= time_s[assessed]
+    after_leak = scored & judged & ~dead & left
+    false_kill = scored & judged & ~dead & ~left
     missed_kill = scored & ~judged & dead
     leaked = set(threat_id[rows("leak")].tolist())
     result["unscored"] = int((~scored).sum())
     result["false_kills"] = int(false_kill.sum())
     result["missed_kills"] = int(missed_kill.sum())
     result["false_kills_then_leaked"] = int(sum(t in leaked for t in threat[false_kill]))
+    result["assessed_after_leak"] = int(after_leak.sum())
     launches = rows("interceptor_launch")
     launch_track = track_id[launches]
     launch_time = time_s[launches]

@@ -299,16 +299,22 @@ class BattleManager:
         self._salvo_pk = np.where(beam, predicted_beam_kill_probability(
             table, kind, types.single_shot_pk[kind], half_range, drone)[:, 0], self._salvo_pk)
 
-    def _beam_kill_probability(self, classes: np.ndarray, reach: Engageability
-                               ) -> np.ndarray:
+    def _beam_kill_probability(self, classes: np.ndarray, reach: Engageability,
+                               time_to_go_s: np.ndarray) -> np.ndarray:
         """(n_batteries, n_tracks) predicted Pk of one dwell of each beam battery at the
-        engagement point, for the tracks' threat ``classes`` (from the picture)."""
+        engagement point, for the tracks' threat ``classes`` (from the picture). With
+        ``doctrine.beam_dwell_before_arrival``, only the dwell before the track's predicted
+        arrival counts: ``time_to_go_s`` (n_tracks,) of the picture's threat evaluation,
+        less the time the dwell begins (its intercept time)."""
         kind = self.batteries.interceptor_type
         range_m = np.linalg.norm(reach.intercept_point_m
                                  - self.batteries.position_m[:, None, :], axis=2)
+        limit = None
+        if self.doctrine.beam_dwell_before_arrival:
+            limit = np.asarray(time_to_go_s, dtype=float)[None, :] - reach.intercept_time_s
         return predicted_beam_kill_probability(self.types.beam, kind,
                                                self.types.single_shot_pk[kind], range_m,
-                                               classes)
+                                               classes, limit)
 
     @property
     def busy(self) -> bool:
@@ -386,7 +392,8 @@ class BattleManager:
                         else self._salvo_pk_against(classes, reach.feasible.shape))
             if self._beam.any():
                 salvo_pk = np.where(self._beam[:, None],
-                                    self._beam_kill_probability(classes, reach), salvo_pk)
+                                    self._beam_kill_probability(
+                                        classes, reach, assessment.time_to_go_s), salvo_pk)
             kill_probability = np.where(reach.feasible & eligible[None, :], salvo_pk, 0.0)
             firing = None
         if self.fire_control is not None:

@@ -21,7 +21,9 @@ Laser dwell (:mod:`iadsim.effectors.directed_energy` for the physics):
 
 Jammer dwell (:mod:`iadsim.effectors.electronic_attack`): the beam points at the cued
 track for ``max_dwell_s``; every live, not yet defeated threat inside the beam is
-defeated at its kind's rate (``defeat``: it falls or flies off).
+defeated at its kind's rate (``defeat``: it falls or flies off). The dwell is scored
+(its ``intercept`` event) against the live threat nearest its first cue, as a round's
+intended threat is: never one that had already ended (killed, fallen, leaked).
 
 Reads the truth (physics only, as a seeker does): true threat positions for what the
 fine tracker can lock and what a beam covers, true ranges for the fluence, true kinds for
@@ -116,7 +118,8 @@ def laser_dwell_time_s(table: BeamTable, kind: int, range_m: np.ndarray,
 
 def predicted_beam_kill_probability(table: BeamTable, kind: np.ndarray,
                                     single_shot_pk: np.ndarray, range_m: np.ndarray,
-                                    track_class: np.ndarray) -> np.ndarray:
+                                    track_class: np.ndarray,
+                                    dwell_limit_s: np.ndarray | None = None) -> np.ndarray:
     """(n_batteries, n_tracks) predicted Pk of one dwell, for beam batteries (0 for others).
 
     kind, single_shot_pk: (n_batteries,) each battery's type and that type's rated
@@ -125,7 +128,10 @@ def predicted_beam_kill_probability(table: BeamTable, kind: np.ndarray,
     index into :data:`CLASS_KINDS` (from the picture, never the truth). A laser's Pk is
     ``single_shot_pk`` when the dwell model kills the class's hardness at that range
     within ``max_dwell_s``, else 0; a jammer's is ``1 - exp(-rate max_dwell_s)`` for the
-    class's defeat rate.
+    class's defeat rate. dwell_limit_s: (n_batteries, n_tracks) the dwell time (s) that
+    counts, when shorter than ``max_dwell_s`` (the time before the track arrives; NaN or
+    None: no limit); a laser then needs its dwell within it, a jammer jams for it
+    (``1 - exp(-rate t)``, 0 when it is not positive).
     """
     kind = np.asarray(kind)
     n_batteries, n_tracks = np.shape(range_m)
@@ -133,14 +139,17 @@ def predicted_beam_kill_probability(table: BeamTable, kind: np.ndarray,
     column = np.array([THREAT_KINDS.index(name) for name in CLASS_KINDS])[track_class]
     for battery in np.nonzero(table.is_beam[kind])[0]:
         row = int(kind[battery])
+        dwell_s = table.max_dwell_s[row]
+        if dwell_limit_s is not None:
+            limit = np.asarray(dwell_limit_s[battery], dtype=float)
+            dwell_s = np.maximum(np.where(limit < dwell_s, limit, dwell_s), 0.0)
         if table.is_laser[row]:
             dwell = laser_dwell_time_s(table, row, range_m[battery],
                                        table.kill_fluence_j_cm2[row, column])
-            probability[battery] = np.where(dwell <= table.max_dwell_s[row],
-                                            single_shot_pk[battery], 0.0)
+            probability[battery] = np.where(dwell <= dwell_s, single_shot_pk[battery], 0.0)
         else:
             probability[battery] = electronic_attack.predicted_jam_kill_probability(
-                table.defeat_rate_per_s[row, column], table.max_dwell_s[row])
+                table.defeat_rate_per_s[row, column], dwell_s)
     return probability
 
 
@@ -151,7 +160,8 @@ class BeamOutcome:
     shot_id: np.ndarray
     battery: np.ndarray
     track_id: np.ndarray  # the engaged track
-    threat_id: np.ndarray  # laser: the locked threat; jammer: the one nearest the cue; -1
+    threat_id: np.ndarray  # laser: the locked threat; jammer: the live one nearest its
+    # first cue; -1
     killed: np.ndarray  # bool (lasers)
     time_s: np.ndarray
     lased_s: np.ndarray  # laser: time on target (s); jammer: time jamming
@@ -230,22 +240,19 @@ class BeamWeapons:
     def step(self, start_s: float, dt_s: float, threat_position_m: np.ndarray,
              threat_height_m: np.ndarray, threat_alive: np.ndarray,
              threat_kind_index: np.ndarray, track_id: np.ndarray, track_position_m: np.ndarray,
-             track_velocity_mps: np.ndarray, picture_time_s: float,
-             threat_launched: np.ndarray | None = None) -> BeamOutcome:
+             track_velocity_mps: np.ndarray, picture_time_s: float) -> BeamOutcome:
         """Run every active dwell from ``start_s`` to ``start_s + dt_s``.
 
         threat_position_m (n_threats, 3), threat_height_m (n_threats,): true positions and
         heights above ground at the step's end; threat_alive, threat_kind_index
         (n_threats,): the truth (physics). The track arrays are the picture taken at
         ``picture_time_s`` (ids, positions, velocities); a dwell whose track is absent
-        keeps its last cue. threat_launched (n_threats,) bool: threats launched, dead or
-        alive (default: the live ones), among which a jamming dwell's scored threat is the
-        one nearest its first cue (a dwell cued on the coasting track of a drone that
-        already fell is scored against that drone, not a live neighbour). Inputs are not
-        modified.
+        keeps its last cue. A jamming dwell's scored threat is the live threat nearest its
+        first cue, as a round's intended threat is: a threat that has ended (killed,
+        fallen, leaked, route over) stays in the truth arrays at the point where it ended,
+        and every later dwell cued near that point (a leaker's: the asset) would otherwise
+        be scored against it. Inputs are not modified.
         """
-        self._launched = (np.asarray(threat_alive, dtype=bool) if threat_launched is None
-                          else np.asarray(threat_launched, dtype=bool))
         end_s = start_s + dt_s
         n_threats = threat_alive.size
         if self.defeated.size < n_threats:
@@ -339,11 +346,11 @@ class BeamWeapons:
         ids, _ = self._visible(battery, threat_position_m, threat_height_m, alive,
                                self.max_range_m[kind])
         from_s = max(start_s, float(self.start_s[shot]))
-        if self.intended[shot] < 0:  # scoring only: the threat nearest the first cue
-            launched = np.nonzero(self._launched)[0]
-            if launched.size:
-                distance = np.linalg.norm(threat_position_m[launched] - self._cue[shot], axis=1)
-                self.intended[shot] = int(launched[np.argmin(distance)])
+        if self.intended[shot] < 0:  # scoring only: the live threat nearest the first cue
+            live = np.nonzero(alive)[0]
+            if live.size:
+                distance = np.linalg.norm(threat_position_m[live] - self._cue[shot], axis=1)
+                self.intended[shot] = int(live[np.argmin(distance)])
         if ids.size:
             angle = self._angles(battery, shot, threat_position_m, ids)
             rate = table.defeat_rate_per_s[kind, kind_index[ids]]

@@ -373,8 +373,7 @@ class Simulation:
         outcome = self.beams.step(start_s, self.dt_s, self.threat_position_m,
                                   self.threat_height_m, self.status == FLYING,
                                   self.raid.kind_index, track_id, track_position,
-                                  track_velocity, self._picture.time_s,
-                                  self.status != PENDING)
+                                  track_velocity, self._picture.time_s)
         self._log_beam_outcome(outcome)
         if outcome.shot_id.size:
             for manager in self._managers():

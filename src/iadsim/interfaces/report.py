@@ -77,6 +77,8 @@ def print_summary(summary: dict[str, Any], console: Console | None = None) -> No
                       f"{assessment['judged_killed']} judged killed; "
                       f"{assessment['false_kills']} false kill(s) "
                       f"({assessment['false_kills_then_leaked']} then leaked), "
+                      f"{assessment.get('assessed_after_leak', 0)} judged killed after "
+                      "the threat had leaked, "
                       f"{assessment['missed_kills']} missed kill(s) "
                       f"({assessment['rounds_after_missed_kills']} round(s) after them).")
 

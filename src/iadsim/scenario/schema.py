@@ -744,6 +744,13 @@ class Doctrine(StrictModel):
         "descent rate grew beyond its picture class's bound (a turn at constant speed and "
         "height reads as alive; a ballistic track only by loss of track). Notional "
         "thresholds.")
+    beam_dwell_before_arrival: bool = Field(
+        True, description="A laser's or jammer's predicted Pk of a dwell on a track counts "
+        "only the dwell time before the track's predicted arrival at its asset (the "
+        "picture's time to go, less the reaction time): a laser is not given a track that "
+        "arrives before its dwell kills, a jammer's chance shrinks with the time left "
+        "(1 - exp(-rate t)). False (the default before): every dwell is predicted whole "
+        "(max_dwell_s).")
     false_kill_probability: float = Field(
         0.02, ge=0.0, le=1.0, allow_inf_nan=False,
         description="Probability that a live track is judged killed, divided by the number of "
