@@ -189,25 +189,19 @@ def split_aircraft(tracks: pd.DataFrame, truth: pd.DataFrame,
     at the same time (a duplicate rather than a track lost and restarted): each track's
     samples are matched to the nearest aircraft at the same time (within ``cutoff_m``); a
     track follows the aircraft it matched most often."""
+    from split_causes import nearest_aircraft
+
     confirmed = tracks  # run.tracks holds confirmed tracks only
     owners: dict[int, set[int]] = {}
-    truth_by_time = {time_s: frame for time_s, frame in truth.groupby("time_s")}
+    match = nearest_aircraft(confirmed, truth, cutoff_m)
+    # Votes counted in time order (a tie goes to the aircraft matched first).
+    order = np.argsort(confirmed["time_s"].to_numpy(), kind="stable")
+    order = order[match[order] >= 0]
     votes: dict[int, dict[int, int]] = {}
-    for time_s, frame in confirmed.groupby("time_s"):
-        live = truth_by_time.get(time_s)
-        if live is None or live.empty:
-            continue
-        truth_position = live[["east_m", "north_m", "up_m"]].to_numpy()
-        track_position = frame[["east_m", "north_m", "up_m"]].to_numpy()
-        distance = np.linalg.norm(track_position[:, None, :] - truth_position[None, :, :],
-                                  axis=2)
-        nearest = distance.argmin(axis=1)
-        close = distance[np.arange(nearest.size), nearest] < cutoff_m
-        for track_id, threat_id in zip(frame["track_id"].to_numpy()[close],
-                                       live["threat_id"].to_numpy()[nearest[close]],
-                                       strict=True):
-            track_votes = votes.setdefault(int(track_id), {})
-            track_votes[int(threat_id)] = track_votes.get(int(threat_id), 0) + 1
+    for track_id, threat_id in zip(confirmed["track_id"].to_numpy()[order].tolist(),
+                                   match[order].tolist(), strict=True):
+        track_votes = votes.setdefault(track_id, {})
+        track_votes[threat_id] = track_votes.get(threat_id, 0) + 1
     for track_id, track_votes in votes.items():
         owners.setdefault(max(track_votes, key=track_votes.get), set()).add(track_id)
     spans = confirmed.groupby("track_id")["time_s"].agg(["min", "max"])
