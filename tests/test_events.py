@@ -207,14 +207,11 @@ def test_sorting_a_log_matches_a_stable_argsort(shuffled_share):
     np.testing.assert_array_equal(place[expected], np.arange(time_s.size))  # restored
 
 
-@pytest.mark.parametrize("block_rows, prefill_rows",
-                         [(7, 3), (5, 1), (64, 16), (1 << 18, 768), (7, 0), (1 << 18, 0)])
-def test_columns_not_given_hold_the_fill_values_whatever_the_blocks(monkeypatch, block_rows,
-                                                                     prefill_rows):
+@pytest.mark.parametrize("block_rows", [7, 5, 64, 1 << 18])
+def test_columns_not_given_hold_the_fill_values_whatever_the_blocks(monkeypatch, block_rows):
     """Appends with varying columns, across blocks, consolidations and a release, give the
-    rows a plain record-by-record log would (rows ahead of the appends are pre-filled)."""
+    rows a plain record-by-record log would."""
     monkeypatch.setattr(events_module, "BLOCK_ROWS", block_rows)
-    monkeypatch.setattr(events_module, "PREFILL_ROWS", prefill_rows)
     rng = np.random.default_rng(4)
     log, records = new_log(), []
     names = [*ID_COLUMNS, "value"]

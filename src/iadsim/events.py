@@ -141,12 +141,6 @@ _STORED_DTYPES: dict[str, type] = {"time_s": np.float64, "kind_code": np.int8, *
 STORED_COLUMNS = tuple(_STORED_DTYPES)
 _FILL = {name: (-1 if np.issubdtype(dtype, np.integer) else np.nan)
          for name, dtype in _STORED_DTYPES.items()}
-#: Rows set to the fill values ahead of the appends of :meth:`EventLog.add` at a time. 0:
-#: none ahead, only the columns an append is not given over its own rows. Most rows of a
-#: run come from compiled writers (:meth:`EventLog.add_kinds`) that write every column, so
-#: rows filled ahead of an ``add`` were mostly written twice (768 ahead cost a replication
-#: of ``layered-defense`` about 3 ms, most of its ``add`` time).
-PREFILL_ROWS = 0
 #: No rows of each id and number column (a column :meth:`EventLog.add_kinds` is not given).
 _NO_ROWS = {name: np.zeros(0, dtype=dtype) for name, dtype in _DTYPES.items()}
 #: The ``kind`` column's categorical dtype (made once: building its string categories took
@@ -190,7 +184,6 @@ class EventLog:
         self._last_columns: tuple[np.ndarray, ...] = ()
         self._last_rows = 0
         self._fill = 0  # rows used in the last block
-        self._prefilled = 0  # rows of the last block already holding the fill values
         self._count = 0
         self._kind_counts = np.zeros(len(_KINDS), dtype=np.int64)
         self._consolidated = False  # True while the only block is the time-ordered store
@@ -247,8 +240,6 @@ class EventLog:
         :meth:`room` said."""
         stop = self._fill + length
         self._fill = stop
-        if stop > self._prefilled:
-            self._prefilled = stop
         self._count += length
         self._kind_counts[_KIND_CODE[kind]] += length
         self._consolidated = False
@@ -290,8 +281,6 @@ class EventLog:
                     *[columns.get(name, _NO_ROWS[name]) for name in _DTYPES])
         stop = first + length
         self._fill = stop
-        if stop > self._prefilled:
-            self._prefilled = stop
         self._count += length
         self._consolidated = False
 
@@ -299,18 +288,15 @@ class EventLog:
         """Write ``length`` rows (``given``: stored columns, scalar or 1-D) after the last."""
         blocks = self._blocks
         if blocks and self._fill + length <= blocks[-1]["time_s"].size:
-            # The common case: the rows fit in the last block. Rows not yet holding the
-            # fill values get them in the columns not given (with PREFILL_ROWS, in every
-            # column, that many rows ahead), then the given columns are written.
+            # The common case: the rows fit in the last block. The columns not given get
+            # the fill values, then the given columns are written. (Filling rows ahead of
+            # the appends wrote most rows twice: most come from compiled writers that write
+            # every column, :meth:`add_kinds`.)
             block, stop = blocks[-1], self._fill + length
-            if stop > self._prefilled:
-                end = min(max(stop, self._prefilled + PREFILL_ROWS), block["time_s"].size)
-                ahead = slice(self._prefilled, end)
-                for name, column in block.items():
-                    if end > stop or name not in given:
-                        column[ahead] = _FILL[name]
-                self._prefilled = end
             rows = slice(self._fill, stop)
+            for name, column in block.items():
+                if name not in given:
+                    column[rows] = _FILL[name]
             for name, value in given.items():
                 block[name][rows] = value
             self._fill = stop
@@ -327,7 +313,7 @@ class EventLog:
             if not self._blocks or self._fill == self._blocks[-1]["time_s"].size:
                 self._blocks.append({name: _mapped_empty(BLOCK_ROWS, dtype)
                                      for name, dtype in _STORED_DTYPES.items()})
-                self._fill = self._prefilled = 0
+                self._fill = 0
                 self._last_block_changed()
             block = self._blocks[-1]
             take = min(length - done, block["time_s"].size - self._fill)
@@ -342,7 +328,6 @@ class EventLog:
                     column[rows] = value[done : done + take]
             self._fill += take
             done += take
-        self._prefilled = max(self._prefilled, self._fill)
 
     def count(self, kind: EventKind) -> int:
         """Number of events of one kind so far."""
