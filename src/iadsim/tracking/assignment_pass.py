@@ -10,11 +10,17 @@ score terms; the table is not written) and :func:`score_and_update` (the score
 increments and the constant-velocity update), with the arithmetic of the calls they
 replace, bit for bit: the same per-track Kalman functions (:mod:`iadsim.tracking.kalman`),
 gate (:func:`kernels.gate_every_pair_by_slice`) and assignment
-(:func:`pass_kernels.assign_confirmed_first`), and for the ``np.linalg.solve`` and
-``np.linalg.slogdet`` of a 3 x 3 innovation covariance :func:`solve3`, the LU
-factorization and triangular solves in the order and with the fused multiply-adds of the
-OpenBLAS that NumPy calls (``dgesv``: ``getf2``, ``trsv``), and the ``einsum`` sum order;
-tests/tracking/test_assignment_pass.py compares them with NumPy's on random matrices. The
+(:func:`pass_kernels.assign_confirmed_first`), and for a 3 x 3 innovation covariance's
+solve and log determinant :func:`solve3`, which the general way calls too, over its rows
+(:func:`solve3_rows`, :func:`mahalanobis3_rows`). :func:`solve3` was written as OpenBLAS's
+``dgesv`` (``getf2``, ``trsv``, with its fused multiply-adds) so that it matched
+``np.linalg.solve`` bit for bit, and did on the Intel machines it was written on; on an
+AMD EPYC (2026-12-02) more than half its solves differed from NumPy's in the last bits,
+so the two ways no longer agreed. Since then NumPy's LAPACK is not called for these
+solves at all: the two ways share one arithmetic on every CPU, and a run does not depend
+on which BLAS kernels the machine picks. tests/tracking/test_assignment_pass.py checks
+:func:`solve3` against NumPy's to a stated tolerance and the row kernels against it bit
+for bit. The
 candidates' predictions are :func:`kalman._predict_position_into`'s expressions written
 out in the loop (a compiled call per candidate, its arrays passed field by field, cost
 more than the arithmetic). The
@@ -77,8 +83,9 @@ def _fused_multiply_add(typing_context, a, b, c):
 def solve3(matrix: np.ndarray, right: np.ndarray, lu: np.ndarray,
            solution: np.ndarray) -> float:
     """Solve ``matrix @ x = right`` (3 x 3, 3) into ``solution`` (3,), with ``lu`` (3, 3)
-    working space; returns ``log |det matrix|``. ``np.linalg.solve`` and the log
-    determinant of ``np.linalg.slogdet``, bit for bit: OpenBLAS's ``dgetf2`` (a
+    working space; returns ``log |det matrix|``. Written as OpenBLAS's ``dgesv`` on the
+    Intel machines of 2026 (where it matched ``np.linalg.solve`` and ``np.linalg.slogdet``
+    bit for bit; not on every CPU, see the module docstring): ``dgetf2`` (a
     left-looking LU with partial pivoting, the pivot column scaled by the pivot's
     reciprocal, the column updates fused multiply-adds), ``dlaswp``, then the unit lower
     and the upper ``trsv`` (axpy updates, fused; a division by each pivot), and the
@@ -137,13 +144,42 @@ def solve3(matrix: np.ndarray, right: np.ndarray, lu: np.ndarray,
 @njit(cache=True)
 def mahalanobis3(residual: np.ndarray, covariance: np.ndarray, lu: np.ndarray,
                  solution: np.ndarray) -> tuple[float, float]:
-    """``r^T S^-1 r`` and ``log |S|`` of a residual (3,) and its covariance (3, 3):
-    ``np.einsum("ki,ki->k", r, np.linalg.solve(S, r[..., None])[..., 0])`` (its sum
-    order, ``(x + z) + y``) and ``np.linalg.slogdet(S)[1]``, bit for bit."""
+    """``r^T S^-1 r`` and ``log |S|`` of a residual (3,) and its covariance (3, 3), by
+    :func:`solve3` (``S^-1 r`` left in ``solution``); the dot product summed in the order
+    ``(x + z) + y``, the order NumPy's ``einsum("ki,ki->k", ...)`` sums it in."""
     log_determinant = solve3(covariance, residual, lu, solution)
     distance2 = ((residual[0] * solution[0] + residual[2] * solution[2])
                  + residual[1] * solution[1])
     return distance2, log_determinant
+
+
+@njit(cache=True)
+def solve3_rows(matrices: np.ndarray, rights: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """:func:`solve3` over rows: ``S_k^-1 r_k`` (k, 3) and ``log |S_k|`` (k,) of matrices
+    (k, 3, 3) and right-hand sides (k, 3); what the general way calls where it would call
+    ``np.linalg.solve`` and ``np.linalg.slogdet``, so that both ways round alike."""
+    count = matrices.shape[0]
+    solutions = np.empty((count, 3))
+    log_determinants = np.empty(count)
+    lu = np.empty((3, 3))
+    for row in range(count):
+        log_determinants[row] = solve3(matrices[row], rights[row], lu, solutions[row])
+    return solutions, log_determinants
+
+
+@njit(cache=True)
+def mahalanobis3_rows(residuals: np.ndarray, covariances: np.ndarray
+                      ) -> tuple[np.ndarray, np.ndarray]:
+    """:func:`mahalanobis3` over rows: ``r_k^T S_k^-1 r_k`` (k,) and ``log |S_k|`` (k,) of
+    residuals (k, 3) and covariances (k, 3, 3)."""
+    count = residuals.shape[0]
+    distance2 = np.empty(count)
+    log_determinants = np.empty(count)
+    lu, solution = np.empty((3, 3)), np.empty(3)
+    for row in range(count):
+        distance2[row], log_determinants[row] = mahalanobis3(residuals[row], covariances[row],
+                                                             lu, solution)
+    return distance2, log_determinants
 
 
 @njit(cache=True)

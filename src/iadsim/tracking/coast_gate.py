@@ -40,6 +40,8 @@ from __future__ import annotations
 
 import numpy as np
 
+from iadsim.tracking.assignment_pass import solve3_rows
+
 
 def updated_speeds(velocity_mps: np.ndarray, velocity_cov_m2s2: np.ndarray,
                    velocity_position_cov: np.ndarray, dt_s: np.ndarray,
@@ -61,7 +63,10 @@ def updated_speeds(velocity_mps: np.ndarray, velocity_cov_m2s2: np.ndarray,
     identity = np.eye(3)[None, :, :]
     cross = (velocity_position_cov + dt * velocity_cov_m2s2
              + 0.5 * process_noise_mps2**2 * dt**2 * identity)
-    weighted = np.linalg.solve(innovation_cov_m2, residual_m[:, :, None])[:, :, 0]
+    # S^-1 r by the scan pass's own 3 x 3 solve (not NumPy's LAPACK, whose rounding
+    # depends on the CPU), so that both ways gate alike.
+    weighted = solve3_rows(np.ascontiguousarray(innovation_cov_m2, dtype=float),
+                           np.ascontiguousarray(residual_m, dtype=float))[0]
     correction = np.einsum("kij,kj->ki", cross, weighted)
     speed = np.linalg.norm(velocity_mps, axis=1)
     direction = velocity_mps / np.maximum(speed, 1e-9)[:, None]

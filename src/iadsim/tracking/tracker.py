@@ -836,8 +836,7 @@ class CentralTracker:
                                  self.settings.process_noise_mps2**2)
         residual = measurement[second] - held.position_m[opening]
         innovation_cov = gate_cov + measurement_cov[second]
-        distance2 = np.einsum("ki,ki->k", residual, np.linalg.solve(
-            innovation_cov, residual[..., None])[..., 0])
+        distance2 = assignment_pass.mahalanobis3_rows(residual, innovation_cov)[0]
         density = score.false_alarm_density(self._false_alarm_constant[radar_of[second]],
                                             polar[second, 0], polar[second, 2])
         return score.plot_score(self.settings.score_detection_probability, density,
@@ -1061,8 +1060,8 @@ class CentralTracker:
                     state[which], tested_cov, when - track_time[which], process_noise,
                     None if acceleration is None else acceleration[which])
                 residual = measurement[order[tested]] - position
-                distance2 = np.einsum("ki,ki->k", residual, np.linalg.solve(
-                    position_cov + measurement_cov[order[tested]], residual[..., None])[..., 0])
+                distance2 = assignment_pass.mahalanobis3_rows(
+                    residual, position_cov + measurement_cov[order[tested]])[0]
                 outside = tested[distance2 > self.gate_threshold]
                 keep[order[outside]] = False
                 now = now[keep[order[now]]]
@@ -1449,8 +1448,7 @@ class CentralTracker:
             return
         residual = measurement[tentative] - position[tentative]
         innovation_cov = position_cov[tentative] + measurement_cov[tentative]
-        distance2 = np.einsum("ki,ki->k", residual,
-                              np.linalg.solve(innovation_cov, residual[..., None])[..., 0])
+        distance2 = assignment_pass.mahalanobis3_rows(residual, innovation_cov)[0]
         density = score.false_alarm_density(self._false_alarm_constant[radar_of[tentative]],
                                             polar[tentative, 0], polar[tentative, 2])
         # A track may take plots of several times: their increments are added in turn

@@ -75,14 +75,22 @@ class Path:
 def enu_to_ecef(frame: LocalFrame, position_m: np.ndarray) -> np.ndarray:
     """Scenario ENU positions (..., 3), m, to ECEF (..., 3), m (affine, exact)."""
     origin = geodetic_to_ecef(frame.lat_deg, frame.lon_deg, frame.alt_m)
-    return origin + np.asarray(position_m, dtype=float) @ ecef_to_enu_rotation(
-        frame.lat_deg, frame.lon_deg)
+    return origin + enu_to_ecef_velocity(frame, position_m)
 
 
 def enu_to_ecef_velocity(frame: LocalFrame, velocity_mps: np.ndarray) -> np.ndarray:
-    """ENU vectors (..., 3) to ECEF vectors (..., 3) (a rotation)."""
-    return np.asarray(velocity_mps, dtype=float) @ ecef_to_enu_rotation(frame.lat_deg,
-                                                                        frame.lon_deg)
+    """ENU vectors (..., 3) to ECEF vectors (..., 3) (a rotation).
+
+    Summed term by term, not by ``@``: a matrix product goes through BLAS, whose kernel
+    (and so the rounding of each row) depends on how many rows are multiplied at once on
+    some CPUs (seen on an AMD EPYC with AVX-512: one ECEF coordinate in about 200 differed
+    in its last bit between a playback made at once and one made 0.1 s at a time). Each
+    row here is rounded the same whatever the batch, so the DIS stream does not depend on
+    its window (tests/interfaces/exports/test_dis.py)."""
+    vectors = np.asarray(velocity_mps, dtype=float)
+    rotation = ecef_to_enu_rotation(frame.lat_deg, frame.lon_deg)
+    return (vectors[..., 0:1] * rotation[0] + vectors[..., 1:2] * rotation[1]
+            + vectors[..., 2:3] * rotation[2])
 
 
 def threat_endings(run: RunFolder) -> pd.DataFrame:
