@@ -215,3 +215,64 @@ def test_non_finite_tracks_and_reports_never_gate_and_break_nothing():
     assert len(got) >= 50
     nothing = gated_pairs(tracks, track_cov, np.full((60, 3), np.nan), measurement_cov, GATE_99)
     assert all(part.size == 0 for part in nothing)
+
+
+def _later_pair_within_reach_numpy(position: np.ndarray, covariance: np.ndarray,
+                                   time_s: np.ndarray, group: np.ndarray,
+                                   gate_threshold: float, velocity_variance: float,
+                                   process_noise_density: float, margin: float) -> bool:
+    """The test of :func:`kernels.any_later_pair_within_reach` on gathered reports, in
+    NumPy over every pair at once (the same operations, element by element)."""
+    bound = np.abs(covariance).sum(axis=2).max(axis=1)  # Gershgorin, row by row
+    first, second = np.triu_indices(position.shape[0], k=1)
+    other = group[first] != group[second]
+    first, second = first[other], second[other]
+    lag = np.abs(time_s[second] - time_s[first])
+    growth = velocity_variance * lag * lag + process_noise_density * lag ** 3 / 3.0
+    gap = position[second] - position[first]
+    distance2 = gap[:, 0] * gap[:, 0] + gap[:, 1] * gap[:, 1] + gap[:, 2] * gap[:, 2]
+    reach2 = gate_threshold * (bound[first] + growth + bound[second]) * (1.0 + margin)
+    return bool((~(distance2 > reach2)).any())
+
+
+@pytest.mark.parametrize("seed", range(40))
+def test_any_later_pair_within_reach_reads_its_rows_as_the_gathered_reports(seed):
+    """The kernel reads the leftover ``rows`` of the pass's reports in place; its answer
+    is the brute-force answer on the gathered reports, for leftovers of several scans,
+    reports close together (some pairs within reach) and far apart (none), and a NaN."""
+    rng = np.random.default_rng(seed)
+    count = int(rng.integers(2, 40))
+    spread = [50.0, 2_000.0, 200_000.0][seed % 3]
+    position = rng.normal(0.0, spread, (count, 3)) + 30_000.0
+    if seed % 7 == 0:
+        position[rng.integers(count), 1] = np.nan
+    axes = rng.normal(0.0, 1.0, (count, 3, 3))
+    covariance = np.einsum("kij,klj->kil", axes, axes) * rng.uniform(10.0, 1e4)
+    group = np.sort(rng.integers(0, 4, count))
+    time_s = 100.0 + group * 0.5 + rng.uniform(0.0, 0.1, count)
+    rows = np.sort(rng.choice(count, int(rng.integers(0, count + 1)), replace=False))
+    arguments = (11.34, 250.0**2, 9.0, 1e-6)
+    expected = _later_pair_within_reach_numpy(position[rows], covariance[rows],
+                                              time_s[rows], group[rows], *arguments)
+    assert kernels.any_later_pair_within_reach(position, covariance, time_s, group,
+                                               rows.astype(np.intp), *arguments) == expected
+    assert association.may_gate_later(position, covariance, time_s, group, rows,
+                                      11.34, 250.0**2, 9.0) == expected
+
+
+def test_any_later_pair_within_reach_answers_both_ways_on_chosen_rows():
+    """Two scans: two reports 10 m apart in different scans are within reach; leaving
+    one of them out of ``rows`` (reports of one scan, or far apart) gives False."""
+    position = np.array([[0.0, 0.0, 0.0], [10.0, 0.0, 0.0], [5e5, 0.0, 0.0],
+                         [0.0, 5e5, 0.0]])
+    covariance = np.repeat(np.eye(3)[None] * 100.0, 4, axis=0)
+    time_s = np.array([1.0, 1.5, 1.5, 1.0])
+    group = np.array([0, 1, 1, 0])
+    arguments = (11.34, 1.0, 1.0, 1e-6)
+    reach = kernels.any_later_pair_within_reach
+    assert reach(position, covariance, time_s, group, np.array([0, 1]), *arguments)
+    assert not reach(position, covariance, time_s, group, np.array([0, 2]), *arguments)
+    assert not reach(position, covariance, time_s, group, np.array([1, 2]), *arguments)
+    assert not reach(position, covariance, time_s, group, np.array([0, 3]), *arguments)
+    assert not reach(position, covariance, time_s, group, np.zeros(0, dtype=np.intp),
+                     *arguments)

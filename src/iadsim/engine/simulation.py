@@ -239,7 +239,8 @@ class Simulation:
             self._update_threats(start_s, launched)
             self._next_arrival_s = min(self._next_arrival_s,
                                        self._earliest_arrival_s(launched))
-        flying = (self.status == FLYING).nonzero()[0]
+        alive = self.status == FLYING  # read by the flyout before any status changes
+        flying = alive.nonzero()[0]
         moved = flying
         # The threats at the step's start: copied whole when the radars read it every step
         # (their step motion), else the rows that move (made whole when read: the flyout,
@@ -264,7 +265,7 @@ class Simulation:
             (track_id, track_position, track_velocity, track_covariance,
              track_acceleration) = self._guidance_picture()
             outcome = self.fleet.step(start_s, self.dt_s, start_position, self.threat_position_m,
-                                      self.status == FLYING, raid.rcs_m2, track_id,
+                                      alive, raid.rcs_m2, track_id,
                                       track_position, track_velocity, track_covariance,
                                       track_acceleration)
             self._log_locks(outcome)
@@ -295,12 +296,13 @@ class Simulation:
 
         # 4. Radars scan; reports enter the network. Fire-control directors look over
         #    the step at the threats still flying.
-        flying = (self.status == FLYING).nonzero()[0]
+        alive = self.status == FLYING
+        flying = alive.nonzero()[0]
         if self.fire_control.active:
             if start_position is None:
                 start_position = self._start_position(moved, previous_position)
             self.fire_control.measure(start_s, end_s, start_position, self.threat_position_m,
-                                      self.status == FLYING)
+                                      alive)
         motion = None
         if self.radars.needs_motion:
             motion = self._step_motion(start_s, start_position, start_height)
@@ -362,7 +364,8 @@ class Simulation:
         """The threats' start-of-step positions and heights (every threat's, (n, 3) and
         (n,)) and their mean velocities over the step (for radar looks inside the step,
         RCS by aspect and range rate)."""
-        velocity = (self.threat_position_m - start_position) / self.dt_s
+        velocity = np.subtract(self.threat_position_m, start_position)
+        velocity /= self.dt_s  # in place: the same division
         return StepMotion(start_s, start_position, start_height, velocity)
 
     def _beam_step(self, start_s: float) -> None:

@@ -153,7 +153,9 @@ class FireControlDirectors:
     @property
     def active(self) -> bool:
         """True when some director is cued (and so looks this step)."""
-        return bool((self.track_id >= 0).any())
+        # The largest cued id is not negative (one reduction, no mask): checked every step.
+        track_id = self.track_id
+        return track_id.size > 0 and bool(np.maximum.reduce(track_id) >= 0)
 
     def has_directors(self, battery: int) -> bool:
         return self.settings[battery] is not None

@@ -432,21 +432,24 @@ def may_gate(track_position: np.ndarray, track_position_cov: np.ndarray,
 
 
 def may_gate_later(measurement: np.ndarray, measurement_cov: np.ndarray,
-                   time_s: np.ndarray, group: np.ndarray, gate_threshold: float,
-                   velocity_variance: float, process_noise_density: float) -> bool:
-    """False only when no report (positions (k, 3), covariances (k, 3, 3), times (k,))
-    may pass the gate of a one-plot track started on a report of an earlier ``group``
-    (k,) (nondecreasing; a scan each), its velocity variance ``velocity_variance``
-    (m^2/s^2 per axis), grown by the process noise ``process_noise_density`` (m^2/s^3):
-    a Euclidean necessary condition with a margin of 1e-6, as :func:`may_gate`. True
-    without testing above ``LATER_PAIRS_TESTED`` pairs."""
-    if measurement.shape[0] * (measurement.shape[0] - 1) > 2 * LATER_PAIRS_TESTED:
+                   time_s: np.ndarray, group: np.ndarray, rows: np.ndarray,
+                   gate_threshold: float, velocity_variance: float,
+                   process_noise_density: float) -> bool:
+    """False only when none of the reports ``rows`` (k,) (of positions (n, 3),
+    covariances (n, 3, 3), times (n,)) may pass the gate of a one-plot track started on a
+    report of an earlier ``group`` (n,) (nondecreasing over ``rows``; a scan each), its
+    velocity variance ``velocity_variance`` (m^2/s^2 per axis), grown by the process
+    noise ``process_noise_density`` (m^2/s^3): a Euclidean necessary condition with a
+    margin of 1e-6, as :func:`may_gate`. True without testing above
+    ``LATER_PAIRS_TESTED`` pairs."""
+    if rows.size * (rows.size - 1) > 2 * LATER_PAIRS_TESTED:
         return True
     return bool(kernels.any_later_pair_within_reach(
         np.ascontiguousarray(measurement, dtype=float),
         np.ascontiguousarray(measurement_cov, dtype=float),
         np.ascontiguousarray(time_s, dtype=float), np.ascontiguousarray(group),
-        gate_threshold, velocity_variance, process_noise_density, 1e-6))
+        np.ascontiguousarray(rows, dtype=np.intp), gate_threshold, velocity_variance,
+        process_noise_density, 1e-6))
 
 
 def _gate(arrays: tuple[np.ndarray, ...], gate_threshold: float, max_pairs_per_track: int,

@@ -248,20 +248,24 @@ def any_pair_within_reach(track_position: np.ndarray, track_cov: np.ndarray,
 
 @njit(cache=True)
 def any_later_pair_within_reach(position: np.ndarray, covariance: np.ndarray,
-                                time_s: np.ndarray, group: np.ndarray,
+                                time_s: np.ndarray, group: np.ndarray, rows: np.ndarray,
                                 gate_threshold: float, velocity_variance: float,
                                 process_noise_density: float, margin: float) -> bool:
-    """Whether any two reports (positions (k, 3), covariances (k, 3, 3), times (k,)) of
-    different ``group`` (k,) (nondecreasing: a scan each) may pass the gate of a one-plot
-    track started on the earlier one (its position the report's, its covariance the
-    report's grown over the lag ``dt`` by ``velocity_variance dt^2 + q |dt|^3 / 3`` on the
-    diagonal, ``q`` the ``process_noise_density``): within ``|r|^2 <= (1 + margin) G
-    (lambda_max(P) + lambda_max(R))`` (Gershgorin bounds, as
-    :func:`any_pair_within_reach`). A non-finite value counts as within reach."""
-    count = position.shape[0]
-    for i in range(count):
+    """Whether any two of the reports ``rows`` (k,) (of positions (n, 3), covariances
+    (n, 3, 3), times (n,)) of different ``group`` (n,) (nondecreasing over ``rows``: a
+    scan each) may pass the gate of a one-plot track started on the earlier one (its
+    position the report's, its covariance the report's grown over the lag ``dt`` by
+    ``velocity_variance dt^2 + q |dt|^3 / 3`` on the diagonal, ``q`` the
+    ``process_noise_density``): within ``|r|^2 <= (1 + margin) G (lambda_max(P) +
+    lambda_max(R))`` (Gershgorin bounds, as :func:`any_pair_within_reach`). A non-finite
+    value counts as within reach. The rows are read in place: the caller's gathers of
+    four arrays cost more than the test (the tracker asks once a scan pass)."""
+    count = rows.size
+    for first in range(count):
+        i = rows[first]
         own_bound = largest_eigenvalue_bound(covariance, i)
-        for j in range(i + 1, count):
+        for second in range(first + 1, count):
+            j = rows[second]
             if group[j] == group[i]:
                 continue
             lag = abs(time_s[j] - time_s[i])

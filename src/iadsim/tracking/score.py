@@ -65,8 +65,16 @@ def false_alarm_density(constant: np.ndarray, range_m: np.ndarray,
     """False alarms per cubic metre and scan at plots of range ``range_m`` and elevation
     ``elevation_rad`` of radars with :func:`false_alarm_density_constant` ``constant``
     (all (k,))."""
-    spherical = np.maximum(range_m, 1.0) ** 2 * np.maximum(np.cos(elevation_rad), 1e-6)
-    return np.maximum(constant / spherical, MINIMUM_FALSE_ALARM_DENSITY)
+    # ``max(r, 1)^2 max(cos e, 1e-6)``, then ``max(c / that, minimum)``, in place: the
+    # same NumPy loops (``** 2`` is ``np.square``) without four temporary arrays (the
+    # tracker prices its plots with it every scan pass).
+    spherical = np.maximum(range_m, 1.0)
+    np.square(spherical, out=spherical)
+    cosine = np.cos(elevation_rad)
+    np.maximum(cosine, 1e-6, out=cosine)
+    spherical *= cosine
+    np.divide(constant, spherical, out=spherical)
+    return np.maximum(spherical, MINIMUM_FALSE_ALARM_DENSITY, out=spherical)
 
 
 def plot_score(detection_probability: float, false_alarm_density_m3: np.ndarray,

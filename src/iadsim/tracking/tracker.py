@@ -479,7 +479,8 @@ class CentralTracker:
         self._buffers: dict[str, np.ndarray] = {}
         self._buffer_list: list[np.ndarray] = []
         #: The column views of each table size made in this arena (:meth:`_set_size`).
-        self._views_by_size: dict[int, tuple[np.ndarray, ...]] = {}
+        self._views_by_size: dict[int, tuple[tuple[np.ndarray, ...],
+                                             dict[str, np.ndarray]]] = {}
         self._layout = np.zeros((3, 0), dtype=np.int64)
         self._template = np.zeros(0, dtype=np.uint8)
         #: The column views the table set last (None: none yet), to tell a column set
@@ -530,8 +531,9 @@ class CentralTracker:
         if self.registration is not None and self.bias_estimator is not None:
             batches = self.registration.take_reference_plots(batches, self.bias_estimator,
                                                              self._confirmed_positions)
-        scans = sorted((batch for batch in batches if batch.size),
-                       key=attrgetter("time_s", "radar_index"))
+        scans = [batch for batch in batches if batch.range_m.size]  # not empty
+        if len(scans) > 1:
+            scans.sort(key=attrgetter("time_s", "radar_index"))  # stable, as sorted()
         if not scans:
             if self.settings.empty_scans:
                 self._count_empty_scans(batches)
@@ -539,7 +541,9 @@ class CentralTracker:
         self._fuse(scans)
         if self.settings.empty_scans:
             self._count_empty_scans(batches)
-        self._classify((self.last_update_s >= scans[0].time_s) & (self.hits > 1))
+        selected = self.last_update_s >= scans[0].time_s
+        selected &= self.hits > 1
+        self._classify(selected)
         if scans[-1].time_s >= self._next_merge_check_s:
             self._next_merge_check_s = scans[-1].time_s + MERGE_CHECK_INTERVAL_S
             self._merge_duplicates(scans[-1].time_s)
@@ -607,7 +611,7 @@ class CentralTracker:
         if left.size == 0:
             return
         if self.settings.confirm_hits > 1 and not may_gate_later(
-                measurement[left], measurement_cov[left], report_time[left], scan_of[left],
+                measurement, measurement_cov, report_time, scan_of, left,
                 self.gate_threshold, self._one_plot_gate_variance,
                 self.settings.process_noise_mps2**2):
             # No leftover can extend a track an earlier scan's leftovers start: the scan
@@ -2036,12 +2040,13 @@ class CentralTracker:
         views of a size are made once per arena and kept (a table's size comes back to the
         same few dozen values: slicing every column at each birth and death of tracks was
         a few per cent of the tracker's time)."""
-        views = self._views_by_size.get(size)
-        if views is None:
+        found = self._views_by_size.get(size)
+        if found is None:
             views = tuple(map(getitem, self._buffer_list, repeat(slice(size))))
-            self._views_by_size[size] = views
-        self.__dict__.update(zip(self._columns, views, strict=True))
-        self._arena_views = views
+            found = (views, dict(zip(self._columns, views, strict=True)))
+            self._views_by_size[size] = found
+        self.__dict__.update(found[1])  # from a dict kept with the views: no pairs made
+        self._arena_views = found[0]
 
     def _make_arena(self, capacity: int) -> None:
         """Move the table into a new arena with room for ``capacity`` rows: one byte array
@@ -2146,9 +2151,14 @@ class CentralTracker:
                 float(settings.process_noise_mps2**2), float(settings.max_position_sigma_m**2),
                 float(settings.tentative_timeout_s), float(settings.coast_timeout_s))
         by_misses = self._delete_by_misses
+        # |dt|^3 in NumPy (its power loop's bits), in place: ``** 3`` calls the same
+        # float power loop as ``np.power(..., 3.0)``, through two more arrays.
+        lag_cubed = np.subtract(time_s, track_time_s)
+        np.abs(lag_cubed, out=lag_cubed)
+        np.power(lag_cubed, 3.0, out=lag_cubed)
         stale, any_stale = pass_kernels.stale_tracks(
             float(time_s), track_time_s, self.last_update_s, self.status, self.hits,
-            self.covariance, np.abs(time_s - track_time_s) ** 3, *self._drop_settings,
+            self.covariance, lag_cubed, *self._drop_settings,
             by_misses, self.last_update_by_radar_s,
             self.missed_scans if by_misses else self._no_missed_scans,
             self.covering if by_misses else self._no_covering,
