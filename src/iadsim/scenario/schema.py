@@ -751,6 +751,14 @@ class Doctrine(StrictModel):
         "arrives before its dwell kills, a jammer's chance shrinks with the time left "
         "(1 - exp(-rate t)). False (the default before): every dwell is predicted whole "
         "(max_dwell_s).")
+    jammer_dwell_release: bool = Field(
+        True, description="A jamming dwell ends, and frees its fire channel, at the first "
+        "cycle whose picture no longer holds its track (dropped: deleted or judged killed) "
+        "or shows it past the asset it threatened at assignment (moving away from it: its "
+        "predicted arrival is behind it, as after a leak or a turn away). The jammer points "
+        "at the picture, so a dwell the picture says can no longer help is released "
+        "instead of held to max_dwell_s. False (the default before): every jamming dwell "
+        "runs its max_dwell_s.")
     false_kill_probability: float = Field(
         0.02, ge=0.0, le=1.0, allow_inf_nan=False,
         description="Probability that a live track is judged killed, divided by the number of "
