@@ -48,7 +48,7 @@ def test_saturation_laser_kills_and_jammer_defeats(saturation):
     # dwell whose track the picture drops or shows past its asset ends at the next cycle
     # (about 5 s of jammer channel time a seed), and the engagements differ from the
     # first release on (seeds 1-6: leakers 892 -> 878, seed by seed -15, -1, 0, 0, +5, -3:
-    # mostly the divergence; benchmarks/picture_defaults.py, docs/drafts/h-tidy.md).
+    # mostly the divergence; benchmarks/picture_defaults.py, jammer_dwell_hold.py).
     summary, events = saturation.summary, saturation.events
     batteries = summary["interceptors"]["by_battery"]
     assert (batteries["laser"]["fired"], batteries["laser"]["kills"]) == (54, 49)
