@@ -4,7 +4,8 @@ Runs each built-in (its own seed) with ``sim.interceptor_ground`` and
 ``sim.interceptor_clearance_m`` as shipped (``terrain``, 0), ``earth`` with no clearance,
 ``earth`` with a 30 m midcourse clearance and ``terrain`` with 30 m, and prints one JSON
 line each: rounds launched, kills, leaks, rounds and threats that ended in the ground.
-The evidence behind keeping ``terrain`` the default (docs/drafts/h-terrainfate.md).
+The evidence behind keeping ``terrain`` the default (docs/models.md, "Limits of the
+terrain model": the table of launches, kills and leaks).
 
 Usage::
 

@@ -1,18 +1,25 @@
 """doctrine.beam_dwell_before_arrival: a jammer's or laser's dwell counts only the time
-before the track's predicted arrival (the picture's time to go), driven with hand-made
-pictures of several drones close together."""
+before the track's predicted arrival (the picture's time to go); and
+doctrine.jammer_dwell_release: a jamming dwell the picture says can no longer help (its
+track dropped, or past its asset) is ended and its channel freed. Driven with hand-made
+pictures of several drones close together, which differ from the truth."""
 
 from __future__ import annotations
 
 import numpy as np
 import pytest
 
-from iadsim.c2.battle_manager import BattleManager, DefendedAssets
+from iadsim.c2.battle_manager import BattleManager, DefendedAssets, passed_asset
 from iadsim.effectors.batteries import Batteries, interceptor_table
-from iadsim.effectors.beam_weapons import BeamWeapons, predicted_beam_kill_probability
+from iadsim.effectors.beam_weapons import (
+    BEAM_SHOT_ID_BASE,
+    BeamWeapons,
+    predicted_beam_kill_probability,
+)
 from iadsim.effectors.flyout import InterceptorFleet
 from iadsim.engine.random_streams import stream
 from iadsim.events import EventKind, EventLog
+from iadsim.scenario.schema import THREAT_KINDS
 from iadsim.tracking.tracker import TrackPicture
 from iadsim.world.geodesy import LocalFrame
 from small_site_builder import small_site
@@ -102,3 +109,88 @@ def test_the_dwell_limit_cuts_the_jammer_s_chance_and_the_laser_s_kill():
                                             np.full(4, DRONE_CLASS),
                                             np.full((2, 4), 0.05))
     assert short[1].tolist() == [0.0] * 4
+
+
+def moving_picture(time_s: float, tracks: list[tuple[int, float, float, float, float]]
+                   ) -> TrackPicture:
+    """Drone tracks (id, east_m, north_m, east_mps, north_mps) at 300 m at ``time_s``,
+    updated by radar 0 just now."""
+    rows = len(tracks)
+    position = np.array([[east, north, 300.0] for _, east, north, _, _ in tracks])
+    velocity = np.array([[east, north, 0.0] for _, _, _, east, north in tracks])
+    return TrackPicture(time_s, np.array([t[0] for t in tracks], dtype=np.int64), position,
+                        velocity, np.tile(np.eye(3) * 100.0, (rows, 1, 1)),
+                        np.full((rows, 2), time_s), np.full(rows, 5.0),
+                        np.full(rows, -1, dtype=np.int8), np.zeros(rows))
+
+
+#: Two drones inbound from the east 120 m apart (tracks 11 and 12, 40 s to go) and one
+#: from the north (track 13, far: not taken while the jammer's two beams are busy).
+INBOUND = [(11, 2_000.0, 0.0, -50.0, 0.0), (12, 2_000.0, 120.0, -50.0, -3.0),
+           (13, 0.0, 3_800.0, 0.0, -50.0)]
+
+
+def dwells_after(release: bool, later: list[tuple[int, float, float, float, float]],
+                 truth_alive: list[bool]) -> tuple[BattleManager, dict[int, int], list[int]]:
+    """Assign at 0 s on ``INBOUND``, begin the dwells at 2 s (the reaction time), then give
+    the manager the picture ``later`` at the 4 s cycle and run the dwells over the next
+    step against a truth of three drones where the picture first had them, alive as
+    ``truth_alive`` says. Returns the manager, each engaged track's shot id and the
+    tracks whose dwells ended in that step."""
+    manager, _ = jammer_manager(jammer_dwell_release=release)
+    manager.step(0.0, moving_picture(0.0, INBOUND))
+    manager.step(2.0, moving_picture(2.0, INBOUND))
+    beams = manager.beams
+    shots = {int(track): BEAM_SHOT_ID_BASE + row for row, track in enumerate(beams.track_id)}
+    assert sorted(shots) == [11, 12] and beams.active.size == 2
+    manager.step(4.0, moving_picture(4.0, later))
+    truth = np.array([[1_900.0, 0.0, 300.0], [1_900.0, 110.0, 300.0], [0.0, 3_700.0, 300.0]])
+    outcome = beams.step(4.0, 1.0, truth, np.full(3, 300.0), np.array(truth_alive),
+                         np.full(3, THREAT_KINDS.index("drone")), np.zeros(0, dtype=np.int64),
+                         np.zeros((0, 3)), np.zeros((0, 3)), 4.0)
+    manager.record_outcomes(outcome.shot_id, outcome.time_s)
+    ended = sorted(int(track) for track in outcome.track_id)
+    assert (outcome.time_s == 4.0).all()
+    return manager, shots, ended
+
+
+def test_a_dwell_on_a_track_past_its_asset_or_dropped_is_released_on_the_picture():
+    """At the 4 s cycle the picture shows track 11 past the depot, flying away (a leak's
+    coasting track), while the truth has its drone alive and inbound: the dwell on 11 is
+    released on the picture and its channel freed; track 12, 120 m away and still
+    inbound in the picture, keeps its dwell although its drone is dead in the truth.
+    Then a picture without track 12 (deleted) releases that one too."""
+    later = [(11, -150.0, 0.0, -50.0, 0.0), (12, 1_900.0, 117.0, -50.0, -3.0),
+             (13, 0.0, 3_700.0, 0.0, -50.0)]
+    manager, shots, ended = dwells_after(True, later, [True, False, True])
+    assert ended == [11]
+    assert manager.beams.active.tolist() == [shots[12] - BEAM_SHOT_ID_BASE]
+    assert manager.batteries.channels_busy[0] == 1
+    manager.step(6.0, moving_picture(6.0, [later[0], later[2]]))
+    assert manager.beams.stop_s[shots[12] - BEAM_SHOT_ID_BASE] == 6.0
+
+
+def test_without_the_release_the_dwells_run_their_whole_time():
+    later = [(11, -150.0, 0.0, -50.0, 0.0), (13, 0.0, 3_700.0, 0.0, -50.0)]
+    manager, _, ended = dwells_after(False, later, [True, True, True])
+    assert ended == [] and manager.beams.active.size == 2
+    assert manager.batteries.channels_busy[0] == 2
+
+
+def test_a_track_still_closing_on_its_asset_keeps_its_dwell():
+    """Both tracks still inbound (one slowed, one jinking 60 degrees off its line but
+    still closing): no release, whatever the truth says."""
+    later = [(11, 1_950.0, 0.0, -10.0, 0.0), (12, 1_900.0, 117.0, -25.0, 43.0),
+             (13, 0.0, 3_700.0, 0.0, -50.0)]
+    manager, _, ended = dwells_after(True, later, [False, False, True])
+    assert ended == [] and manager.beams.active.size == 2
+
+
+def test_passed_asset_reads_the_ground_velocity_against_the_offset():
+    asset = np.zeros(3)
+    assert passed_asset(np.array([-10.0, 0.0, 300.0]), np.array([-50.0, 0.0, 0.0]), asset)
+    assert passed_asset(np.array([500.0, 0.0, 300.0]), np.array([30.0, 40.0, 0.0]), asset)
+    assert not passed_asset(np.array([500.0, 0.0, 300.0]), np.array([-1.0, 50.0, 0.0]),
+                            asset)
+    # Hovering, or only climbing: no arrival is predicted, none has passed.
+    assert not passed_asset(np.array([500.0, 0.0, 300.0]), np.array([0.5, 0.5, 20.0]), asset)

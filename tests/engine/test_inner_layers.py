@@ -43,15 +43,21 @@ def test_saturation_laser_kills_and_jammer_defeats(saturation):
     # jammer 113 / 46, 24 fell, 22 turned away, 179 leakers before; 155 now): the laser
     # and the jammer are no longer given drones that arrive before their dwell could
     # kill or defeat them, and take those they have time for.
+    # Re-pinned when doctrine.jammer_dwell_release became the default (laser 46 / 39,
+    # jammer 112 / 65, 28 fell, 37 turned away, 155 leakers before; 140 now): a jamming
+    # dwell whose track the picture drops or shows past its asset ends at the next cycle
+    # (about 5 s of jammer channel time a seed), and the engagements differ from the
+    # first release on (seeds 1-6: leakers 892 -> 878, seed by seed -15, -1, 0, 0, +5, -3:
+    # mostly the divergence; benchmarks/picture_defaults.py, jammer_dwell_hold.py).
     summary, events = saturation.summary, saturation.events
     batteries = summary["interceptors"]["by_battery"]
-    assert (batteries["laser"]["fired"], batteries["laser"]["kills"]) == (46, 39)
-    assert (batteries["jammer"]["fired"], batteries["jammer"]["defeats"]) == (112, 65)
+    assert (batteries["laser"]["fired"], batteries["laser"]["kills"]) == (54, 49)
+    assert (batteries["jammer"]["fired"], batteries["jammer"]["defeats"]) == (113, 69)
     assert batteries["jammer"]["kills"] == 0
-    assert summary["threats"]["leaked"] == 155
+    assert summary["threats"]["leaked"] == 140
     defeats = events[events["kind"] == "defeat"]
-    assert (defeats["value"] == 0).sum() == summary["threats"]["defeated"] == 28
-    assert (defeats["value"] == 1).sum() == summary["threats"]["turned_away"] == 37
+    assert (defeats["value"] == 0).sum() == summary["threats"]["defeated"] == 30
+    assert (defeats["value"] == 1).sum() == summary["threats"]["turned_away"] == 39
     # A laser kill is a dwell that ended on its locked target.
     dwells = events[(events["kind"] == "dwell_end") & (events["battery"] == "laser")]
     assert len(dwells) == batteries["laser"]["fired"]
@@ -88,11 +94,12 @@ def test_saturation_summary_has_the_two_new_layer_rows(saturation):
     assert list(layers) == ["medium_range", "short_range", "gun", "directed_energy",
                             "electronic_attack"]
     # Re-pinned with beam_dwell_before_arrival the default (47 / 37, 0.787, 470 USD and
-    # 113 / 46, 0.407 before).
-    assert layers["directed_energy"] == {"batteries": 1, "fired": 46, "kills": 39,
-                                         "pk_per_shot": 0.848, "cost_usd": 460.0}
-    assert layers["electronic_attack"] == {"batteries": 1, "fired": 112, "kills": 65,
-                                           "pk_per_shot": 0.58, "cost_usd": 112.0}
+    # 113 / 46, 0.407 before), and with jammer_dwell_release (46 / 39, 0.848, 460 USD and
+    # 112 / 65, 0.58, 112 USD before).
+    assert layers["directed_energy"] == {"batteries": 1, "fired": 54, "kills": 49,
+                                         "pk_per_shot": 0.907, "cost_usd": 540.0}
+    assert layers["electronic_attack"] == {"batteries": 1, "fired": 113, "kills": 69,
+                                           "pk_per_shot": 0.611, "cost_usd": 113.0}
 
 
 def test_defeated_drones_fall_or_turn_away_in_the_truth(saturation):

@@ -14,7 +14,7 @@ import pytest
 
 import iadsim
 from iadsim.scenario.schema import Scenario
-from iadsim.tracking import assignment_pass, coast_gate, kernels
+from iadsim.tracking import assignment_pass, coast_gate, kernels, lapack3
 from iadsim.tracking.classification import KINEMATIC_KINDS
 from iadsim.tracking.tracker import CONFIRMED, WAYPOINT_KINDS, CentralTracker
 
@@ -41,19 +41,20 @@ def random_systems(seed: int, count: int, symmetric: bool) -> tuple[np.ndarray, 
 
 @pytest.mark.parametrize("symmetric", [True, False])
 def test_the_solve_and_log_determinant_agree_with_numpys(symmetric):
-    """:func:`assignment_pass.solve3` against ``np.linalg.solve`` and
+    """:func:`lapack3.solve3` against ``np.linalg.solve`` and
     ``np.linalg.slogdet`` on matrices whose LU pivots in every order: the solution within
     ``64 eps cond(S)`` of NumPy's (relative, max norm: the forward error bound of LU with
     partial pivoting, Higham 2002, sec. 9.2, with room for both solvers' rounding), the
     log determinant within ``1e-12 (1 + |ln|S||)``. Not bit for bit: NumPy's LAPACK rounds
-    differently on different CPUs (on an AMD EPYC over half of these solves differ in
-    the last bits from the Intel OpenBLAS :func:`solve3` was written after), which is
-    why the tracker's general way calls :func:`solve3` too."""
+    differently under different OpenBLAS kernels (under the Haswell kernels this
+    machine's ``OPENBLAS_CORETYPE`` forces, over half of these solves differ in the last
+    bits from the SkylakeX kernels :func:`solve3` was written after), which is why the
+    tracker's general way calls :func:`solve3` too."""
     matrix, residual = random_systems(11, 20_000, symmetric)
     solution = np.linalg.solve(matrix, residual[..., None])[..., 0]
     log_determinant = np.linalg.slogdet(matrix)[1]
     condition = np.linalg.cond(matrix, p=np.inf)
-    mine, my_log_determinant = assignment_pass.solve3_rows(matrix, residual)
+    mine, my_log_determinant = lapack3.solve3_rows(matrix, residual)
     error = np.abs(mine - solution).max(axis=1) / np.abs(solution).max(axis=1)
     assert np.all(error <= 64.0 * np.finfo(float).eps * condition)
     assert np.all(np.abs(my_log_determinant - log_determinant)
@@ -62,20 +63,20 @@ def test_the_solve_and_log_determinant_agree_with_numpys(symmetric):
 
 @pytest.mark.parametrize("symmetric", [True, False])
 def test_the_row_kernels_are_solve3_bit_for_bit(symmetric):
-    """:func:`assignment_pass.solve3_rows` and :func:`mahalanobis3_rows`, which the
+    """:func:`lapack3.solve3_rows` and :func:`mahalanobis3_rows`, which the
     general way calls, give :func:`solve3`'s and :func:`mahalanobis3`'s values (what the
     compiled scan pass computes) to the last bit, row by row."""
     matrix, residual = random_systems(12, 5_000, symmetric)
     count = matrix.shape[0]
-    solutions, log_determinants = assignment_pass.solve3_rows(matrix, residual)
-    distance2, log_determinants_too = assignment_pass.mahalanobis3_rows(residual, matrix)
+    solutions, log_determinants = lapack3.solve3_rows(matrix, residual)
+    distance2, log_determinants_too = lapack3.mahalanobis3_rows(residual, matrix)
     assert np.array_equal(log_determinants, log_determinants_too)
     lu, out = np.empty((3, 3)), np.empty(3)
     for index in range(count):
-        determinant = assignment_pass.solve3(matrix[index], residual[index], lu, out)
+        determinant = lapack3.solve3(matrix[index], residual[index], lu, out)
         assert np.array_equal(out, solutions[index]), index
         assert determinant == log_determinants[index], index
-        assert (assignment_pass.mahalanobis3(residual[index], matrix[index], lu, out)[0]
+        assert (lapack3.mahalanobis3(residual[index], matrix[index], lu, out)[0]
                 == distance2[index]), index
     # The dot product in NumPy's einsum order, (x + z) + y, from the solutions.
     assert np.array_equal(distance2, (residual[:, 0] * solutions[:, 0]
@@ -322,11 +323,36 @@ def test_predicting_only_what_the_gate_reads_gives_the_same_pairs(seed, ballisti
     assert with_pair.size < rows.size  # most candidates' covariances never predicted
 
 
+def numpys_updated_speeds(velocity_mps: np.ndarray, velocity_cov_m2s2: np.ndarray,
+                          velocity_position_cov: np.ndarray, dt_s: np.ndarray,
+                          process_noise_mps2: float, innovation_cov_m2: np.ndarray,
+                          residual_m: np.ndarray) -> tuple[np.ndarray, ...]:
+    """The coasting speeds in NumPy, as the coasting speed gate computed them before its
+    arithmetic was compiled (the reference :func:`coast_gate.updated_speeds` must give to
+    the last bit, so that the event logs pinned by that NumPy still hold)."""
+    dt = np.asarray(dt_s, dtype=float)[:, None, None]
+    identity = np.eye(3)[None, :, :]
+    cross = (velocity_position_cov + dt * velocity_cov_m2s2
+             + 0.5 * process_noise_mps2**2 * dt**2 * identity)
+    # S^-1 r by the tracker's own solve (as the NumPy way called it since 2026-12-02; NumPy's
+    # LAPACK rounds by the machine's OpenBLAS kernels: test_the_solve_and_log_determinant_...)
+    weighted = lapack3.solve3_rows(np.ascontiguousarray(innovation_cov_m2),
+                                   np.ascontiguousarray(residual_m))[0]
+    correction = np.einsum("kij,kj->ki", cross, weighted)
+    speed = np.linalg.norm(velocity_mps, axis=1)
+    direction = velocity_mps / np.maximum(speed, 1e-9)[:, None]
+    along = np.einsum("ki,kij,kj->k", direction, velocity_cov_m2s2, direction)
+    return (np.linalg.norm(velocity_mps + correction, axis=1), speed,
+            np.sqrt(np.maximum(along, 0.0)))
+
+
 @pytest.mark.parametrize("count", [1, 2, 3, 7, 5_000])
-def test_the_coasting_speeds_are_coast_gates_bit_for_bit(count):
-    """:func:`assignment_pass.updated_speeds` gives :func:`coast_gate.updated_speeds`'
-    three speeds to the last bit (its ``einsum`` sums in another order for a single pair:
-    counts of 1 and more), and :func:`assignment_pass.refuse_coast_speeds` refuses the
+def test_the_coasting_speeds_are_numpys_bit_for_bit(count):
+    """:func:`coast_gate.updated_speeds` (compiled, called by both the tracker's NumPy
+    path and the scan pass) gives the NumPy reference's three speeds to the last bit (its
+    ``einsum`` sums in another order for a single pair: counts of 1 and more), on
+    strided and contiguous inputs alike; :func:`coast_gate.refused` refuses what the
+    NumPy bounds refuse; and :func:`assignment_pass.refuse_coast_speeds` refuses the
     pairs :func:`coast_gate.refused` refuses, both speeds and margins spread so that
     many pairs lie on either side of the bounds."""
     rng = np.random.default_rng(count)
@@ -342,14 +368,21 @@ def test_the_coasting_speeds_are_coast_gates_bit_for_bit(count):
         dt = rng.uniform(0.0, 90.0, count)
         innovation = random_covariances(rng, count)
         residual = rng.normal(size=(count, 3)) * np.exp(rng.uniform(0.0, 8.0, (count, 1)))
-        expected = coast_gate.updated_speeds(velocity, covariance[:, 3:, 3:],
-                                             covariance[:, 3:, :3], dt, 30.0, innovation,
-                                             residual)
-        got = assignment_pass.updated_speeds(
+        expected = numpys_updated_speeds(velocity, covariance[:, 3:, 3:],
+                                         covariance[:, 3:, :3], dt, 30.0, innovation,
+                                         residual)
+        got = coast_gate.updated_speeds(
             velocity, np.ascontiguousarray(covariance[:, 3:, 3:]),
             np.ascontiguousarray(covariance[:, 3:, :3]), dt, 30.0, innovation, residual)
         for mine, numpys in zip(got, expected, strict=True):
             assert np.array_equal(mine, numpys)
+        updated, speed, sigma = expected
+        margin, sigmas = 0.5, 3.0
+        numpys_bounds = ((updated > (1.0 + margin) * speed + sigmas * sigma)
+                         | (updated < speed / (1.0 + margin) - sigmas * sigma))
+        assert np.array_equal(
+            coast_gate.refused(velocity, covariance[:, 3:, 3:], covariance[:, 3:, :3], dt,
+                               30.0, innovation, residual, margin, sigmas), numpys_bounds)
         # The gate itself, through the pass's kernel: each pair its own candidate (a
         # confirmed aircraft coasting), at the origin (its residual the report).
         rows = np.arange(count)
@@ -357,7 +390,6 @@ def test_the_coasting_speeds_are_coast_gates_bit_for_bit(count):
         state[:, 3:] = velocity
         distance2 = rng.uniform(0.0, 16.0, count)
         refused_distance2 = distance2.copy()
-        margin, sigmas = 0.5, 3.0
         refused = assignment_pass.refuse_coast_speeds(
             refused_distance2, rows, rows, rows, dt, np.zeros((count, 3)),
             innovation * 0.5, residual, np.ascontiguousarray(innovation * 0.5), state,

@@ -131,7 +131,7 @@ UNSCALED_IMM = {"imm_pricing": "combined", **EARLIER_IMM}
 def test_the_imm_holds_drones_in_parallel_lanes_within_a_quarter_of_cv(two_sites):
     """Twenty drones in 300 m lanes, 60 scans, clutter, seeds 1-3: the IMM tuned for
     drones (``DRONE_IMM``) changes the track holding a drone at most 1.25 times as often
-    as the CV filter (measured: 400 against 376, 432 with h-imm3's settings; the CV
+    as the CV filter (measured: 400 against 376, 432 with ``EARLIER_IMM``; the CV
     filter's changes are the lanes' own ambiguity at 2.5 sigma; unscaled, 470). The IMM
     as it was (priced with its combined prediction, manoeuvre model unscaled,
     ``UNSCALED_IMM``) changed it 739 times (2.0x): the bound fails there; with the

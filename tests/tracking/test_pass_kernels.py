@@ -225,6 +225,31 @@ def test_gate_candidates_by_slice_equals_gated_pairs_by_slice(seed, candidates):
         assert not got[-1]  # too many tests for one compiled call: the general gating
 
 
+
+@pytest.mark.parametrize("seed", range(4))
+@pytest.mark.parametrize("candidates", [0, 1, 40])
+def test_slice_layout_equals_numpy(seed, candidates):
+    """:func:`pass_kernels.slice_layout` (shared by the general scan pass and the compiled
+    one): the distinct tracks and each one's index (``np.unique``), the slice bounds
+    (``np.searchsorted`` of each slice), the pair tests (slices left empty included)."""
+    rng = np.random.default_rng(seed)
+    slices, table_size = 5, 60
+    rows = rng.integers(0, table_size, candidates).astype(np.intp)
+    row_slice = np.sort(rng.integers(0, slices - 1, candidates)).astype(np.intp)
+    report_slice = np.sort(rng.integers(1, slices, 2 * seed + 1)).astype(np.intp)
+    tracks, local, track_bounds, measurement_bounds, tests, largest = (
+        pass_kernels.slice_layout(rows, row_slice, report_slice, slices, table_size))
+    distinct, inverse = np.unique(rows, return_inverse=True)
+    assert np.array_equal(tracks, distinct)
+    assert np.array_equal(local[rows], inverse.ravel())
+    every_slice = np.arange(slices + 1)
+    assert np.array_equal(track_bounds, np.searchsorted(row_slice, every_slice))
+    assert np.array_equal(measurement_bounds, np.searchsorted(report_slice, every_slice))
+    per_slice = np.diff(track_bounds) * np.diff(measurement_bounds)
+    assert tests == per_slice.sum() and largest == per_slice.max()
+    if candidates == 40:
+        assert tests > 0 and tracks.size < rows.size  # rows repeat across slices
+
 def two_passes_by_numpy(pair_slot, pair_measurement, gain, pair_status, slots, measurements):
     chosen_slots, chosen_measurements = [], []
     free = np.ones(measurements, dtype=bool)

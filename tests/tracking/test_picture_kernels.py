@@ -85,7 +85,8 @@ def test_each_picture_has_its_own_arrays(site):  # noqa: F811
 
 
 def test_the_wanted_ids_are_sorted_and_searched_as_numpy_would():
-    from iadsim.tracking.picture_kernels import _holds, _sorted_copy
+    from iadsim.sorted_search import index_of
+    from iadsim.tracking.picture_kernels import _sorted_copy
 
     rng = np.random.default_rng(8)
     for size in (0, 1, 2, 3, 7, 64, 301):
@@ -94,4 +95,4 @@ def test_the_wanted_ids_are_sorted_and_searched_as_numpy_would():
         np.testing.assert_array_equal(ordered, np.sort(values))
         assert ordered is not values
         for value in range(-7, 42):
-            assert _holds(ordered, value) == bool(np.isin(value, values))
+            assert (index_of(ordered, value) >= 0) == bool(np.isin(value, values))

@@ -34,7 +34,9 @@ picture (see :mod:`iadsim.engine.simulation`).
 
 A laser or jammer battery (:mod:`iadsim.effectors.beam_weapons`) is assigned the same way:
 its Pk is the dwell model's for the track's class at the engagement range, its cost per
-shot near zero, and its "launch" begins a dwell that holds the channel until it ends.
+shot near zero, and its "launch" begins a dwell that holds the channel until it ends. With
+``doctrine.jammer_dwell_release`` (the default) a jamming dwell is ended at the first cycle
+whose picture no longer holds its track or shows the track past its asset.
 
 The battle manager sees only the track picture and its directors' tracks, never the truth.
 """
@@ -227,6 +229,11 @@ class BattleManager:
                if doctrine.firing_policy == "shoot_look_shoot" else 0.0))
         self.beams = beams
         self._beam = types.is_beam[kind]  # (n_batteries,) a laser or jammer battery
+        self._jammer = (np.zeros(batteries.size, dtype=bool) if types.beam is None
+                        else types.beam.is_jammer[kind])
+        #: The jamming dwells on (shot id -> engagement id) that ``jammer_dwell_release``
+        #: watches (:meth:`_release_spent_dwells`).
+        self._jamming: dict[int, int] = {}
         if self._beam.any():
             self._beam_setup(kind)
         #: Each battery's salvo Pk is the same against every track for the run (no Pk by
@@ -337,6 +344,8 @@ class BattleManager:
         self._assess_due(time_s, picture)
         if time_s + 1e-9 >= self._next_cycle_s:
             self._next_cycle_s = time_s + self.doctrine.cycle_s
+            if self._jamming:
+                self._release_spent_dwells(time_s, picture)
             if self.commanded.any():
                 self._assign_commanded(time_s, picture)
         self._launch_due(time_s, picture)
@@ -804,6 +813,8 @@ class BattleManager:
         self.batteries.launch_round(battery)
         engagement.launched += 1
         engagement.interceptor_ids.append(interceptor)
+        if self._jammer[battery] and self.doctrine.jammer_dwell_release:
+            self._jamming[interceptor] = engagement.engagement_id
         self._engagement_of_round[interceptor] = engagement.engagement_id
         engagement.velocity_before_mps = velocity.copy()
         engagement.holding_radars = (
@@ -825,6 +836,27 @@ class BattleManager:
         if engagement.finished:
             self._close(engagement, time_s)
 
+    def _release_spent_dwells(self, time_s: float, picture: TrackPicture) -> None:
+        """``doctrine.jammer_dwell_release``: stop the jamming dwells the picture says can
+        no longer help (:meth:`BeamWeapons.cease`): those whose track it no longer holds
+        (deleted, or judged killed) and those whose track has passed the asset it
+        threatened at assignment (:func:`passed_asset`: its predicted arrival is behind
+        it, as after a leak or a turn away). A jammer points at the picture, so without
+        this a dwell on a leaked or fallen drone's coasting track held its channel to
+        ``max_dwell_s``. The channel is freed when the dwell's end is recorded (the next
+        step's :meth:`record_outcomes`). Reads the picture only, never the truth."""
+        for shot, engagement_id in list(self._jamming.items()):
+            engagement = self.engagements[engagement_id]
+            rows = np.flatnonzero(picture.track_id == engagement.track_id)
+            spent = rows.size == 0 or engagement.track_id in self.killed_track_ids
+            if not spent and engagement.asset >= 0:
+                spent = passed_asset(picture.position_m[rows[0]],
+                                     picture.velocity_mps[rows[0]],
+                                     self.assets.position_m[engagement.asset])
+            if spent:
+                self.beams.cease(shot, time_s)
+                del self._jamming[shot]
+
     def take_killed_tracks(self) -> np.ndarray:
         """Track ids assessed killed since the last call (the tracker drops them); a
         shared read-only empty array when none (most steps)."""
@@ -842,6 +874,7 @@ class BattleManager:
             engagement_id = self._engagement_of_round.pop(interceptor, None)
             if engagement_id is None:
                 continue
+            self._jamming.pop(interceptor, None)
             engagement = self.engagements[engagement_id]
             engagement.resolved += 1
             if engagement.round_slots:  # the round no longer needs guidance
@@ -931,6 +964,19 @@ class BattleManager:
             self.log.add(EventKind.KILL_ASSESSMENT, time_s, track_id=engagement.track_id,
                          battery_index=engagement.battery,
                          interceptor_id=engagement.interceptor_ids[-1], value=float(killed))
+
+
+def passed_asset(position_m: np.ndarray, velocity_mps: np.ndarray,
+                 asset_position_m: np.ndarray) -> bool:
+    """Whether a track at ``position_m`` moving at ``velocity_mps`` (ENU, (3,) each) has
+    its closest approach to the asset at ``asset_position_m`` (3,) behind it, over the
+    ground: it moves faster than 1 m/s over the ground (as a threatening track must,
+    :func:`iadsim.c2.threat_evaluation.evaluate`) and not towards the asset (the time to
+    closest approach ``(o . v) / |v|^2`` of the offset ``o`` to the asset is not
+    positive)."""
+    velocity = velocity_mps[:2]
+    offset = asset_position_m[:2] - position_m[:2]
+    return bool(velocity @ velocity > 1.0 and offset @ velocity <= 0.0)
 
 
 @njit(cache=True)

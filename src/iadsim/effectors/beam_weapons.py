@@ -20,7 +20,9 @@ Laser dwell (:mod:`iadsim.effectors.directed_energy` for the physics):
   sight, or ``max_dwell_s`` passes (``miss``).
 
 Jammer dwell (:mod:`iadsim.effectors.electronic_attack`): the beam points at the cued
-track for ``max_dwell_s``; every live, not yet defeated threat inside the beam is
+track for ``max_dwell_s``, or until the battle manager releases it (:meth:`BeamWeapons.cease`,
+``doctrine.jammer_dwell_release``: its picture no longer holds the track, or shows it past
+its asset); every live, not yet defeated threat inside the beam is
 defeated at its kind's rate (``defeat``: it falls or flies off). The dwell is scored
 (its ``intercept`` event) against the live threat nearest its first cue, as a round's
 intended threat is: never one that had already ended (killed, fallen, leaked).
@@ -178,7 +180,7 @@ class BeamOutcome:
 _COLUMNS = {"type_index": np.int64, "battery": np.int64, "engagement_id": np.int64,
             "track_id": np.int64, "start_s": np.float64, "fluence_j_m2": np.float64,
             "lased_s": np.float64, "locked": np.int64, "intended": np.int64,
-            "on": np.bool_}
+            "on": np.bool_, "stop_s": np.float64}
 
 
 class BeamWeapons:
@@ -230,12 +232,23 @@ class BeamWeapons:
         """Begin a dwell at ``time_s`` on a track; returns its shot id."""
         values = {"type_index": type_index, "battery": battery, "engagement_id": engagement_id,
                   "track_id": track_id, "start_s": time_s, "fluence_j_m2": 0.0,
-                  "lased_s": 0.0, "locked": -1, "intended": -1, "on": True}
+                  "lased_s": 0.0, "locked": -1, "intended": -1, "on": True,
+                  "stop_s": np.inf}
         for name, value in values.items():
             self._columns[name] = np.append(self._columns[name],
                                             np.asarray(value, dtype=_COLUMNS[name]))
         self._cue = np.vstack([self._cue, np.asarray(track_position_m, dtype=float)[None, :]])
         return BEAM_SHOT_ID_BASE + self.size - 1
+
+    def cease(self, shot_id: int, time_s: float) -> None:
+        """Order the dwell ``shot_id`` to stop at ``time_s`` (the battle manager's release,
+        :meth:`iadsim.c2.battle_manager.BattleManager._release_spent_dwells`): it ends at
+        the start of the next :meth:`step`, before any jamming or lasing in it, at
+        ``time_s`` (a ``miss``-free end: nothing more is done on the target). A dwell
+        already ended is left alone."""
+        shot = int(shot_id) - BEAM_SHOT_ID_BASE
+        if self.on[shot]:
+            self.stop_s[shot] = min(float(self.stop_s[shot]), float(time_s))
 
     def step(self, start_s: float, dt_s: float, threat_position_m: np.ndarray,
              threat_height_m: np.ndarray, threat_alive: np.ndarray,
@@ -247,7 +260,8 @@ class BeamWeapons:
         heights above ground at the step's end; threat_alive, threat_kind_index
         (n_threats,): the truth (physics). The track arrays are the picture taken at
         ``picture_time_s`` (ids, positions, velocities); a dwell whose track is absent
-        keeps its last cue. A jamming dwell's scored threat is the live threat nearest its
+        keeps its last cue; a dwell the battle manager released (:meth:`cease`) ends at
+        the step's start. A jamming dwell's scored threat is the live threat nearest its
         first cue, as a round's intended threat is: a threat that has ended (killed,
         fallen, leaked, route over) stays in the truth arrays at the point where it ended,
         and every later dwell cued near that point (a leaker's: the asset) would otherwise
@@ -264,6 +278,10 @@ class BeamWeapons:
         defeats: list[tuple[int, int, int, bool, float, np.ndarray]] = []
         alive = np.asarray(threat_alive, dtype=bool).copy()
         for shot in self.active.tolist():
+            if self.stop_s[shot] <= start_s + 1e-9:  # released by the battle manager
+                ended.append(self._end(shot, int(self.intended[shot]), False,
+                                       float(self.stop_s[shot]), threat_position_m))
+                continue
             track_row = row_of_track.get(int(self.track_id[shot]))
             if track_row is not None:
                 self._cue[shot] = (track_position_m[track_row] + track_velocity_mps[track_row]

@@ -103,6 +103,7 @@ from iadsim.effectors.seeker import (
     noisy_direction,
     uniform_draw,
 )
+from iadsim.sorted_search import index_of
 from iadsim.world.terrain_ground import (
     HAS_DEM,
     IMPACTS,
@@ -159,21 +160,6 @@ def gate_sigmas(position_cov_m2: np.ndarray) -> np.ndarray:
             variance = largest
         sigmas[track] = np.sqrt(variance)
     return sigmas
-
-
-@njit(cache=True, error_model="numpy")
-def find_track(sorted_track_ids: np.ndarray, key: int) -> int:
-    """Index into the sorted ids of ``key``, or -1."""
-    low, high = 0, sorted_track_ids.size
-    while low < high:
-        middle = (low + high) // 2
-        if sorted_track_ids[middle] < key:
-            low = middle + 1
-        else:
-            high = middle
-    if low < sorted_track_ids.size and sorted_track_ids[low] == key:
-        return low
-    return -1
 
 
 @njit(cache=True, error_model="numpy")
@@ -262,7 +248,7 @@ def step_rounds(rows: np.ndarray, type_index: np.ndarray, state: np.ndarray,
             command[axis] = state[row, COMMAND + axis]
         # The picture: the engaged track, when the tracker still holds it. A gun burst
         # flies unguided: its cue stays the fire-control solution it was fired on.
-        found = find_track(sorted_track_ids, track_id[row])
+        found = index_of(sorted_track_ids, track_id[row])
         if found >= 0 and not gun:
             track = track_order[found]
             for axis in range(3):

@@ -26,9 +26,9 @@ from iadsim.effectors.flyout_kernel import (
     MIN_ACQUISITION_GATE_M,
     POSITION,
     VELOCITY,
-    find_track,
 )
 from iadsim.effectors.seeker import SEEKER_MAX_RANGE_RATIO
+from iadsim.sorted_search import index_of
 
 
 @njit(cache=True, error_model="numpy")
@@ -41,7 +41,7 @@ def _cue_at_start(row: int, state: np.ndarray, track_id: np.ndarray,
     position (m), a bound on its mean speed over the step (m/s: speed plus half its known
     acceleration times the step) and sigma (m) of its track, else its last cue
     (extrapolated with its known acceleration)."""
-    found = find_track(sorted_track_ids, track_id[row])
+    found = index_of(sorted_track_ids, track_id[row])
     if found >= 0:
         track = track_order[found]
         speed = np.sqrt(track_velocity[track, 0] ** 2 + track_velocity[track, 1] ** 2

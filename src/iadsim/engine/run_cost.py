@@ -10,7 +10,7 @@ radar's instrumented range, whatever the horizon and its detection probability; 
 alarms are ``pfa x resolution_cells`` a scan. :func:`over_budget`
 compares the estimate with the budget and says how to raise it.
 
-The budget (documented in docs/drafts/h-robust.md):
+The budget (documented in docs/robustness.md, "The run budget"):
 
 - :data:`DEFAULT_MAX_EVENTS` events in the log (47 bytes each in memory, about three
   times that at its peak while sorted and written): ``--max-events`` or

@@ -14,7 +14,7 @@ value or the model.
 - :func:`bound_problems`: the bounds that span several fields (the speed of a threat by
   its kind, false alarms per scan, a route's legs, lanes, a ballistic missile's range).
 
-The tables are the documentation: docs/drafts/h-robust.md lists them.
+The tables are the documentation: docs/robustness.md lists them ("Documented bounds").
 """
 
 from __future__ import annotations

@@ -751,6 +751,14 @@ class Doctrine(StrictModel):
         "arrives before its dwell kills, a jammer's chance shrinks with the time left "
         "(1 - exp(-rate t)). False (the default before): every dwell is predicted whole "
         "(max_dwell_s).")
+    jammer_dwell_release: bool = Field(
+        True, description="A jamming dwell ends, and frees its fire channel, at the first "
+        "cycle whose picture no longer holds its track (dropped: deleted or judged killed) "
+        "or shows it past the asset it threatened at assignment (moving away from it: its "
+        "predicted arrival is behind it, as after a leak or a turn away). The jammer points "
+        "at the picture, so a dwell the picture says can no longer help is released "
+        "instead of held to max_dwell_s. False (the default before): every jamming dwell "
+        "runs its max_dwell_s.")
     false_kill_probability: float = Field(
         0.02, ge=0.0, le=1.0, allow_inf_nan=False,
         description="Probability that a live track is judged killed, divided by the number of "
@@ -821,7 +829,7 @@ class Tracking(StrictModel):
         "coasting track's grown velocity covariance lets a clutter plot or a neighbour's "
         "report in its wide gate turn an airliner's track into one flying at 600-1,500 "
         "m/s, which runs away from its aircraft (iadsim.tracking.coast_gate). The default "
-        "since h-splits3: split aircraft of the marginal-Pd hour 8 / 8 -> 5 / 5 of 30 "
+        "since session 11: split aircraft of the marginal-Pd hour 8 / 8 -> 5 / 5 of 30 "
         "(seeds 7 / 8, benchmarks/recorded_traffic.py), no false track.")
     empty_scans: bool = Field(
         False, description="Radars deliver every look to the tracker, also one that "
@@ -860,7 +868,7 @@ class Tracking(StrictModel):
         "(deletion_misses + 1) revisits of the slowest radar that has reported it). 30 s "
         "is three scans of a 10 s radar, two once the third scan's report is in flight: "
         "at a Pd of 0.72 two misses in a row come every few minutes. 'misses' (the "
-        "default before 'miss_probability'): at Pd 0.72 it splits 18 of 30 aircraft "
+        "default before 'miss_probability'): at Pd 0.72 it split 18 of 30 aircraft "
         "where the timeout split 26 (benchmarks/recorded_traffic.py, seed 7), and "
         "layered-defense (seeds 1-4) kills, leaks and fires the same "
         "(benchmarks/deletion_outcomes.py). "
@@ -868,9 +876,10 @@ class Tracking(StrictModel):
         "the shortest whose probability under the track's own detection probability by "
         "that radar (its hit ratio over its covered looks, with a prior) is at most "
         "deletion_probability: ceil(ln(deletion_probability) / ln(1 - P_D)) "
-        "(iadsim.tracking.deletion). 'miss_probability' is the default since h-splits "
-        "(with max_position_sigma_m 50 km): at Pd 0.72 it splits 7 of 30 aircraft where "
-        "'misses' split 18 (benchmarks/recorded_traffic.py, seeds 7 and 8); "
+        "(iadsim.tracking.deletion). 'miss_probability' is the default since session 10 "
+        "(with max_position_sigma_m 50 km): at Pd 0.72 it split 7 of 30 aircraft where "
+        "'misses' split 18 (benchmarks/recorded_traffic.py, seeds 7 and 8); with the "
+        "defaults of now (coasting_likelihood, coast_speed_gate) 5 of 30 on both seeds; "
         "layered-defense (seeds 1-4), attrition (seed 1) and the 1,000-threat raid (seeds "
         "1-2) kill, leak and fire the same, saturation (seeds 1-3) within one (233 kills "
         "against 234; benchmarks/README.md, session 10).")
@@ -932,7 +941,8 @@ class Tracking(StrictModel):
         "process_noise_mps2 over the run of misses deletion: miss_probability allows at a "
         "Pd of 0.5 (14 scans, 140 s: 30 x 140^1.5 m): a tighter bound overrides the "
         "evidence (10 km is 3-4 misses; 30 km split 9 of 30 aircraft at Pd 0.72 where 50 "
-        "km split 7), a wider one only lets a vanished target's track coast longer.")
+        "km split 7, measured before coast_speed_gate, with which 50 km splits 5), a "
+        "wider one only lets a vanished target's track coast longer.")
     merge_probability: Probability = Field(
         0.99, description="Two confirmed tracks whose state difference passes the "
         "chi-square test at this probability (6 degrees of freedom) ...")

@@ -22,6 +22,7 @@ from typing import Any
 import numpy as np
 from numba import njit
 
+from iadsim.sorted_search import search_sorted
 from iadsim.world.earth import effective_earth_radius_m, slant_range_m
 
 #: Elevation step of the placement and cell-count integration (rad), 0.02 degrees.
@@ -255,13 +256,8 @@ def _elevations(bin_draw: np.ndarray, offset_draw: np.ndarray, volume_index: np.
     for index in range(bin_draw.size):
         volume = volume_index[index]
         last = bin_count[volume] - 1
-        low, high = 0, bin_count[volume]
-        while low < high:
-            middle = (low + high) >> 1
-            if bin_cumulative[volume, middle] <= bin_draw[index]:
-                low = middle + 1
-            else:
-                high = middle
+        low = search_sorted(bin_cumulative[volume, :bin_count[volume]], bin_draw[index],
+                            True)
         elevation[index] = (bin_low_rad[volume, min(low, last)]
                             + width_rad[volume] * offset_draw[index])
     return elevation

@@ -22,6 +22,7 @@ import numpy as np
 from numba import njit
 
 from iadsim.scenario.schema import THREAT_KINDS, Scenario, ThreatGroup
+from iadsim.sorted_search import search_sorted
 from iadsim.threats import ballistic_flight, recording
 from iadsim.threats.ground_crossing import cut_at, first_ground_crossing
 from iadsim.threats.route_shaping import METRES_PER_DEGREE_LAT, TerminalManoeuvre, shape_route
@@ -92,7 +93,7 @@ def _interpolate_paths(time_s: float, rows: np.ndarray, launch_time_s: np.ndarra
                        flight_time_s: np.ndarray, path_time_s: np.ndarray,
                        lat_deg: np.ndarray, lon_deg: np.ndarray, alt_m: np.ndarray
                        ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """Linear interpolation in each row's path table, by bisection on its times."""
+    """Linear interpolation in each row's path table, by binary search on its times."""
     count = rows.size
     lat, lon, alt = np.empty(count), np.empty(count), np.empty(count)
     last = path_time_s.shape[1] - 1
@@ -102,13 +103,10 @@ def _interpolate_paths(time_s: float, rows: np.ndarray, launch_time_s: np.ndarra
         if since >= path_time_s[row, last]:
             lat[i], lon[i], alt[i] = lat_deg[row, last], lon_deg[row, last], alt_m[row, last]
             continue
-        low, high = 0, last  # path_time[low] <= since < path_time[high]
-        while high - low > 1:
-            middle = (low + high) // 2
-            if path_time_s[row, middle] <= since:
-                low = middle
-            else:
-                high = middle
+        # path_time[low] <= since < path_time[high]: the last of the first ``last`` times
+        # not after ``since`` (the first when ``since`` is before it).
+        low = max(search_sorted(path_time_s[row, :last], since, True) - 1, 0)
+        high = low + 1
         duration = path_time_s[row, high] - path_time_s[row, low]
         fraction = (since - path_time_s[row, low]) / duration if duration > 0.0 else 1.0
         lat[i] = lat_deg[row, low] + fraction * (lat_deg[row, high] - lat_deg[row, low])

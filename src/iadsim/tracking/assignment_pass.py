@@ -11,16 +11,9 @@ increments and the constant-velocity update), with the arithmetic of the calls t
 replace, bit for bit: the same per-track Kalman functions (:mod:`iadsim.tracking.kalman`),
 gate (:func:`kernels.gate_every_pair_by_slice`) and assignment
 (:func:`pass_kernels.assign_confirmed_first`), and for a 3 x 3 innovation covariance's
-solve and log determinant :func:`solve3`, which the general way calls too, over its rows
-(:func:`solve3_rows`, :func:`mahalanobis3_rows`). :func:`solve3` was written as OpenBLAS's
-``dgesv`` (``getf2``, ``trsv``, with its fused multiply-adds) so that it matched
-``np.linalg.solve`` bit for bit, and did on the Intel machines it was written on; on an
-AMD EPYC (2026-12-02) more than half its solves differed from NumPy's in the last bits,
-so the two ways no longer agreed. Since then NumPy's LAPACK is not called for these
-solves at all: the two ways share one arithmetic on every CPU, and a run does not depend
-on which BLAS kernels the machine picks. tests/tracking/test_assignment_pass.py checks
-:func:`solve3` against NumPy's to a stated tolerance and the row kernels against it bit
-for bit. The
+solve and log determinant :func:`lapack3.mahalanobis3`, which the general way calls too
+(:func:`lapack3.mahalanobis3_rows`: NumPy's LAPACK rounds differently on different
+machines). The
 candidates' predictions are :func:`kalman._predict_position_into`'s expressions written
 out in the loop (a compiled call per candidate, its arrays passed field by field, cost
 more than the arithmetic). The
@@ -28,20 +21,20 @@ logarithm and cosine of the plots' false-alarm density stay NumPy's (the caller'
 Under ``association_cost: coasting_likelihood`` the coasting candidates' pairs are priced
 here as :meth:`CentralTracker._coast_pricing` prices them (:func:`add_coasting_excess`).
 Under ``tracking.coast_speed_gate`` the pairs it refuses are put outside the gate here as
-:meth:`CentralTracker._gate_coast_speed` puts them (:func:`refuse_coast_speeds`).
+:meth:`CentralTracker._gate_coast_speed` puts them (:func:`refuse_coast_speeds`, the
+speeds and the bounds by :mod:`iadsim.tracking.coast_gate`'s compiled functions, which
+that method calls too).
 Cases these kernels do not cover (a crowd the general gate or solver must handle, the
 IMM, the likelihood cost, the bias estimation) go the general way, unchanged.
 """
 
 from __future__ import annotations
 
-import math
-
 import numpy as np
-from llvmlite import ir
-from numba import njit, types
-from numba.core.extending import intrinsic
+from numba import njit
 
+from iadsim.sorted_search import search_sorted
+from iadsim.tracking.coast_gate import refused_speeds, updated_speeds
 from iadsim.tracking.deletion import fold_detections
 from iadsim.tracking.kalman import (
     _predict_one_into,
@@ -55,131 +48,16 @@ from iadsim.tracking.kernels import (
     pair_log_determinant,
     predict_candidate_positions,
 )
+from iadsim.tracking.lapack3 import mahalanobis3
 from iadsim.tracking.pass_kernels import (
     CONFIRMED,
     TENTATIVE,
     assign_confirmed_first,
     count_misses,
     misses_before_first_report,
+    slice_layout,
     update_in_turn,
 )
-
-
-@intrinsic
-def _fused_multiply_add(typing_context, a, b, c):
-    """``a * b + c`` rounded once (LLVM's ``fma``), as OpenBLAS's compiled kernels do."""
-    signature = types.float64(types.float64, types.float64, types.float64)
-
-    def codegen(context, builder, signature, arguments):
-        double = ir.DoubleType()
-        function = builder.module.declare_intrinsic(
-            "llvm.fma", [double], ir.FunctionType(double, [double, double, double]))
-        return builder.call(function, arguments)
-
-    return signature, codegen
-
-
-@njit(cache=True)
-def solve3(matrix: np.ndarray, right: np.ndarray, lu: np.ndarray,
-           solution: np.ndarray) -> float:
-    """Solve ``matrix @ x = right`` (3 x 3, 3) into ``solution`` (3,), with ``lu`` (3, 3)
-    working space; returns ``log |det matrix|``. Written as OpenBLAS's ``dgesv`` on the
-    Intel machines of 2026 (where it matched ``np.linalg.solve`` and ``np.linalg.slogdet``
-    bit for bit; not on every CPU, see the module docstring): ``dgetf2`` (a
-    left-looking LU with partial pivoting, the pivot column scaled by the pivot's
-    reciprocal, the column updates fused multiply-adds), ``dlaswp``, then the unit lower
-    and the upper ``trsv`` (axpy updates, fused; a division by each pivot), and the
-    logarithms of the pivots' magnitudes added from the first."""
-    for i in range(3):
-        for j in range(3):
-            lu[i, j] = matrix[i, j]
-    pivot = np.empty(3, dtype=np.intp)
-    for j in range(3):
-        for i in range(j):  # the earlier pivots' row swaps, on this column
-            other = pivot[i]
-            if other != i:
-                lu[i, j], lu[other, j] = lu[other, j], lu[i, j]
-        if j == 2:  # the unit lower solve above the diagonal (a dot of one term)
-            lu[1, j] -= 0.0 + lu[1, 0] * lu[0, j]
-        if j > 0:  # gemv: this column's rows from the diagonal down, less L times U
-            for row in range(j, 3):
-                total = lu[row, 0] * lu[0, j]
-                for k in range(1, j):
-                    total = _fused_multiply_add(lu[row, k], lu[k, j], total)
-                lu[row, j] = lu[row, j] - total
-        best_row, best = j, abs(lu[j, j])
-        for row in range(j + 1, 3):
-            if abs(lu[row, j]) > best:
-                best_row, best = row, abs(lu[row, j])
-        pivot[j] = best_row
-        value = lu[best_row, j]
-        if value != 0.0:
-            reciprocal = 1.0 / value
-            if best_row != j:
-                for k in range(j + 1):
-                    lu[j, k], lu[best_row, k] = lu[best_row, k], lu[j, k]
-            for row in range(j + 1, 3):
-                lu[row, j] *= reciprocal
-    for i in range(3):
-        solution[i] = right[i]
-    for i in range(3):
-        other = pivot[i]
-        if other != i:
-            solution[i], solution[other] = solution[other], solution[i]
-    for i in range(3):  # L y = b, column by column
-        factor = -solution[i]
-        for k in range(i + 1, 3):
-            solution[k] = _fused_multiply_add(factor, lu[k, i], solution[k])
-    for i in range(2, -1, -1):  # U x = y, from the last column
-        solution[i] /= lu[i, i]
-        factor = -solution[i]
-        for k in range(i):
-            solution[k] = _fused_multiply_add(factor, lu[k, i], solution[k])
-    log_determinant = 0.0
-    for i in range(3):
-        log_determinant += math.log(abs(lu[i, i]))
-    return log_determinant
-
-
-@njit(cache=True)
-def mahalanobis3(residual: np.ndarray, covariance: np.ndarray, lu: np.ndarray,
-                 solution: np.ndarray) -> tuple[float, float]:
-    """``r^T S^-1 r`` and ``log |S|`` of a residual (3,) and its covariance (3, 3), by
-    :func:`solve3` (``S^-1 r`` left in ``solution``); the dot product summed in the order
-    ``(x + z) + y``, the order NumPy's ``einsum("ki,ki->k", ...)`` sums it in."""
-    log_determinant = solve3(covariance, residual, lu, solution)
-    distance2 = ((residual[0] * solution[0] + residual[2] * solution[2])
-                 + residual[1] * solution[1])
-    return distance2, log_determinant
-
-
-@njit(cache=True)
-def solve3_rows(matrices: np.ndarray, rights: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """:func:`solve3` over rows: ``S_k^-1 r_k`` (k, 3) and ``log |S_k|`` (k,) of matrices
-    (k, 3, 3) and right-hand sides (k, 3); what the general way calls where it would call
-    ``np.linalg.solve`` and ``np.linalg.slogdet``, so that both ways round alike."""
-    count = matrices.shape[0]
-    solutions = np.empty((count, 3))
-    log_determinants = np.empty(count)
-    lu = np.empty((3, 3))
-    for row in range(count):
-        log_determinants[row] = solve3(matrices[row], rights[row], lu, solutions[row])
-    return solutions, log_determinants
-
-
-@njit(cache=True)
-def mahalanobis3_rows(residuals: np.ndarray, covariances: np.ndarray
-                      ) -> tuple[np.ndarray, np.ndarray]:
-    """:func:`mahalanobis3` over rows: ``r_k^T S_k^-1 r_k`` (k,) and ``log |S_k|`` (k,) of
-    residuals (k, 3) and covariances (k, 3, 3)."""
-    count = residuals.shape[0]
-    distance2 = np.empty(count)
-    log_determinants = np.empty(count)
-    lu, solution = np.empty((3, 3)), np.empty(3)
-    for row in range(count):
-        distance2[row], log_determinants[row] = mahalanobis3(residuals[row], covariances[row],
-                                                             lu, solution)
-    return distance2, log_determinants
 
 
 @njit(cache=True)
@@ -455,62 +333,6 @@ def add_coasting_excess(distance2: np.ndarray, pair_row: np.ndarray,
 
 
 @njit(cache=True)
-def updated_speeds(velocity_mps: np.ndarray, velocity_cov_m2s2: np.ndarray,
-                   velocity_position_cov: np.ndarray, dt_s: np.ndarray,
-                   process_noise_mps2: float, innovation_cov_m2: np.ndarray,
-                   residual_m: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """:func:`coast_gate.updated_speeds` compiled, bit for bit (the same arguments and
-    results): ``S^-1 r`` by :func:`solve3` (``np.linalg.solve``), the ``einsum`` and
-    ``norm`` sums in NumPy's order (``"kij,kj->ki"``: ``(x + z) + y``; ``norm``:
-    ``(x + y) + z``; ``"ki,kij,kj->k"``: ``(u_i P_ij) u_j`` row by row from the first,
-    except that for a single pair NumPy sums each row apart, then the rows)."""
-    count = dt_s.size
-    noise_factor = 0.5 * (process_noise_mps2 * process_noise_mps2)
-    cross = np.empty((3, 3))
-    lu = np.empty((3, 3))
-    weighted = np.empty(3)
-    moved = np.empty(3)
-    direction = np.empty(3)
-    updated = np.empty(count)
-    speed = np.empty(count)
-    sigma = np.empty(count)
-    for index in range(count):
-        dt = dt_s[index]
-        noise = noise_factor * (dt * dt)
-        for i in range(3):
-            for j in range(3):
-                cross[i, j] = ((velocity_position_cov[index, i, j]
-                                + dt * velocity_cov_m2s2[index, i, j])
-                               + noise * (1.0 if i == j else 0.0))
-        solve3(innovation_cov_m2[index], residual_m[index], lu, weighted)
-        for i in range(3):
-            moved[i] = velocity_mps[index, i] + ((cross[i, 0] * weighted[0]
-                                                  + cross[i, 2] * weighted[2])
-                                                 + cross[i, 1] * weighted[1])
-        updated[index] = np.sqrt((moved[0] * moved[0] + moved[1] * moved[1])
-                                 + moved[2] * moved[2])
-        magnitude = np.sqrt((velocity_mps[index, 0] * velocity_mps[index, 0]
-                             + velocity_mps[index, 1] * velocity_mps[index, 1])
-                            + velocity_mps[index, 2] * velocity_mps[index, 2])
-        speed[index] = magnitude
-        denominator = 1e-9 if magnitude < 1e-9 else magnitude  # np.maximum: NaN stays
-        for i in range(3):
-            direction[i] = velocity_mps[index, i] / denominator
-        along = 0.0
-        for i in range(3):
-            if count == 1:
-                row_sum = 0.0
-                for j in range(3):
-                    row_sum += direction[i] * velocity_cov_m2s2[index, i, j] * direction[j]
-                along += row_sum
-            else:
-                for j in range(3):
-                    along += direction[i] * velocity_cov_m2s2[index, i, j] * direction[j]
-        sigma[index] = np.sqrt(0.0 if along < 0.0 else along)  # np.maximum: NaN stays
-    return updated, speed, sigma
-
-
-@njit(cache=True)
 def refuse_coast_speeds(distance2: np.ndarray, pair_row: np.ndarray,
                         pair_measurement: np.ndarray, rows: np.ndarray, row_time: np.ndarray,
                         position: np.ndarray, position_cov: np.ndarray,
@@ -525,9 +347,9 @@ def refuse_coast_speeds(distance2: np.ndarray, pair_row: np.ndarray,
     place in ``distance2``) the gated pairs whose update would change the speed of a
     confirmed track of a waypoint kind coasting past its allowance
     (:func:`coasting_candidates`) beyond ``margin`` and ``sigmas`` standard deviations,
-    bit for bit as :meth:`CentralTracker._gate_coast_speed` and
-    :func:`coast_gate.refused` do (the speeds by :func:`updated_speeds`, of all the
-    gated pairs at once as there: NumPy's sum order depends on their number). ``position`` and
+    as :meth:`CentralTracker._gate_coast_speed` does: the same compiled
+    :func:`coast_gate.updated_speeds` of all the gated pairs at once (its sum order
+    depends on their number) and :func:`coast_gate.refused_speeds`. ``position`` and
     ``position_cov``: the candidates ``rows`` (v,) predicted to ``row_time`` (v,);
     ``pair_row`` indexes them, ``pair_measurement`` the reports. Returns the pairs
     refused."""
@@ -579,10 +401,10 @@ def refuse_coast_speeds(distance2: np.ndarray, pair_row: np.ndarray,
         index += 1
     updated, speed, sigma = updated_speeds(velocity, velocity_cov, velocity_position_cov, dt,
                                            acceleration_sigma_mps2, innovation_cov, residual)
+    outside = refused_speeds(updated, speed, sigma, margin, sigmas)
     refused = 0
     for index in range(count):
-        if ((updated[index] > (1.0 + margin) * speed[index] + sigmas * sigma[index])
-                or (updated[index] < speed[index] / (1.0 + margin) - sigmas * sigma[index])):
+        if outside[index]:
             distance2[gated_pairs[index]] = gate_threshold + 1.0
             refused += 1
     return refused
@@ -658,35 +480,9 @@ def _predict_and_gate(state: np.ndarray, covariance: np.ndarray, time_s: np.ndar
                               + dt * (covariance[row, i, 3 + i] + covariance[row, 3 + i, i])
                               + dt * dt * velocity) + noise
     # gate_candidates_by_slice: the distinct tracks, the slices' bounds, the tests.
-    present = np.zeros(table_size, dtype=np.bool_)
-    for row in rows:
-        present[row] = True
-    local = np.empty(table_size, dtype=np.intp)
-    distinct = 0
-    for row in range(table_size):
-        if present[row]:
-            local[row] = distinct
-            distinct += 1
-    tracks = np.empty(distinct, dtype=np.intp)
-    for row in range(table_size):
-        if present[row]:
-            tracks[local[row]] = row
     slices = slice_time.size
-    track_bounds = np.zeros(slices + 1, dtype=np.intp)
-    for index in range(candidates):
-        track_bounds[row_slice[index] + 1] += 1
-    measurement_bounds = np.zeros(slices + 1, dtype=np.intp)
-    for index in range(report_slice.size):
-        measurement_bounds[report_slice[index] + 1] += 1
-    for index in range(slices):
-        track_bounds[index + 1] += track_bounds[index]
-        measurement_bounds[index + 1] += measurement_bounds[index]
-    tests, largest = 0, 0
-    for index in range(slices):
-        slice_tests = ((track_bounds[index + 1] - track_bounds[index])
-                       * (measurement_bounds[index + 1] - measurement_bounds[index]))
-        tests += slice_tests
-        largest = max(largest, slice_tests)
+    tracks, local, track_bounds, measurement_bounds, tests, largest = slice_layout(
+        rows, row_slice, report_slice, slices, table_size)
     empty_index = np.zeros(0, dtype=np.intp)
     if largest > brute_force_pairs or tests > most_tests:
         return (0, tests, tracks, empty_index, empty_index, np.zeros(0), empty_index,
@@ -889,21 +685,17 @@ def associate_scan(state: np.ndarray, covariance: np.ndarray, time_s: np.ndarray
         innovation = np.empty((3, 3))
         lu = np.empty((3, 3))
         solution = np.empty(3)
+        candidate_key = np.empty(candidates, dtype=np.int64)  # (slice, row), increasing
+        for v in range(candidates):
+            candidate_key[v] = row_slice[v] * table_size + rows[v]
         index = 0
         for pair in range(assigned):
             row = track_rows[pair]
             if status[row] != TENTATIVE:
                 continue
             report = taken[pair]
-            # The candidate of the pair's track in its report's slice (by binary search).
-            key = report_slice[report] * table_size + row
-            low, high = 0, candidates
-            while low < high:
-                middle = (low + high) // 2
-                if row_slice[middle] * table_size + rows[middle] < key:
-                    low = middle + 1
-                else:
-                    high = middle
+            # The candidate of the pair's track in its report's slice.
+            low = search_sorted(candidate_key, report_slice[report] * table_size + row, False)
             for i in range(3):
                 residual[i] = measurement[report, i] - position[low, i]
                 for j in range(3):

@@ -63,7 +63,8 @@ LATER_PAIRS_TESTED = 32_768
 DENSE_ASSIGNMENT_SIZE = 400
 #: A cluster of more tracks + measurements than this is assigned greedily (best gain
 #: first), not optimally: SciPy's sparse solver on one crowd of thousands of coincident
-#: targets took seconds a scan and grows faster than linearly (see docs/drafts/h-gating.md);
+#: targets took seconds a scan and grows faster than linearly (docs/models.md, "Crowd
+#: gating and bounded association"; benchmarks/README.md, ``coincident_drones.py``);
 #: the greedy assignment is O(pairs log pairs). No ordinary picture has such a cluster.
 GREEDY_CLUSTER_SIZE = 1_000
 #: Each track tests at most this many times ``max_pairs_per_track`` reports: the hard

@@ -34,15 +34,24 @@ Only confirmed tracks that have coasted past their allowance (``coast_free_revis
 revisits of the radar that last updated them: the tracks the coasting likelihood prices)
 and whose kinematic class is a waypoint kind are gated; ballistic missiles (gravity, and
 thrust in boost) and unclassified tracks are not.
+
+The arithmetic is written once, compiled (:func:`updated_speeds`, :func:`refused_speeds`):
+the tracker's NumPy path calls it through :func:`refused` over the gated pairs, and its
+compiled scan pass (:func:`iadsim.tracking.assignment_pass.refuse_coast_speeds`) calls it
+directly. It gives, bit for bit, the NumPy expressions it replaced (``np.linalg.solve``,
+``einsum`` and ``norm`` in their sum orders), which tests/tracking/test_assignment_pass.py
+keeps as its reference.
 """
 
 from __future__ import annotations
 
 import numpy as np
+from numba import njit
 
-from iadsim.tracking.assignment_pass import solve3_rows
+from iadsim.tracking.lapack3 import solve3
 
 
+@njit(cache=True)
 def updated_speeds(velocity_mps: np.ndarray, velocity_cov_m2s2: np.ndarray,
                    velocity_position_cov: np.ndarray, dt_s: np.ndarray,
                    process_noise_mps2: float, innovation_cov_m2: np.ndarray,
@@ -58,21 +67,75 @@ def updated_speeds(velocity_mps: np.ndarray, velocity_cov_m2s2: np.ndarray,
     2 I``); the report's innovation covariance ``innovation_cov_m2`` (m, 3, 3) and
     residual ``residual_m`` (m, 3) against the predicted position. Returns ``|v + dv|``
     with ``dv = P_vp S^-1 r`` (m/s, (m,)), ``|v|`` and ``sqrt(u' P_vv u)`` (m/s, (m,)),
-    ``u`` the unit vector along ``v``. Inputs are not modified."""
-    dt = np.asarray(dt_s, dtype=float)[:, None, None]
-    identity = np.eye(3)[None, :, :]
-    cross = (velocity_position_cov + dt * velocity_cov_m2s2
-             + 0.5 * process_noise_mps2**2 * dt**2 * identity)
-    # S^-1 r by the scan pass's own 3 x 3 solve (not NumPy's LAPACK, whose rounding
-    # depends on the CPU), so that both ways gate alike.
-    weighted = solve3_rows(np.ascontiguousarray(innovation_cov_m2, dtype=float),
-                           np.ascontiguousarray(residual_m, dtype=float))[0]
-    correction = np.einsum("kij,kj->ki", cross, weighted)
-    speed = np.linalg.norm(velocity_mps, axis=1)
-    direction = velocity_mps / np.maximum(speed, 1e-9)[:, None]
-    along = np.einsum("ki,kij,kj->k", direction, velocity_cov_m2s2, direction)
-    return (np.linalg.norm(velocity_mps + correction, axis=1), speed,
-            np.sqrt(np.maximum(along, 0.0)))
+    ``u`` the unit vector along ``v``. Inputs are not modified.
+
+    Bit for bit the NumPy it replaced (``np.linalg.solve``, ``np.einsum`` and
+    ``np.linalg.norm`` over the m pairs): ``S^-1 r`` by :func:`lapack3.solve3`, the sums
+    in NumPy's order (``"kij,kj->ki"``: ``(x + z) + y``; ``norm``: ``(x + y) + z``;
+    ``"ki,kij,kj->k"``: ``(u_i P_ij) u_j`` row by row from the first, except that for a
+    single pair NumPy summed each row apart, then the rows), so that the event logs
+    pinned before it was compiled still hold."""
+    count = dt_s.size
+    noise_factor = 0.5 * (process_noise_mps2 * process_noise_mps2)
+    cross = np.empty((3, 3))
+    lu = np.empty((3, 3))
+    weighted = np.empty(3)
+    moved = np.empty(3)
+    direction = np.empty(3)
+    updated = np.empty(count)
+    speed = np.empty(count)
+    sigma = np.empty(count)
+    for index in range(count):
+        dt = dt_s[index]
+        noise = noise_factor * (dt * dt)
+        for i in range(3):
+            for j in range(3):
+                cross[i, j] = ((velocity_position_cov[index, i, j]
+                                + dt * velocity_cov_m2s2[index, i, j])
+                               + noise * (1.0 if i == j else 0.0))
+        solve3(innovation_cov_m2[index], residual_m[index], lu, weighted)
+        for i in range(3):
+            moved[i] = velocity_mps[index, i] + ((cross[i, 0] * weighted[0]
+                                                  + cross[i, 2] * weighted[2])
+                                                 + cross[i, 1] * weighted[1])
+        updated[index] = np.sqrt((moved[0] * moved[0] + moved[1] * moved[1])
+                                 + moved[2] * moved[2])
+        magnitude = np.sqrt((velocity_mps[index, 0] * velocity_mps[index, 0]
+                             + velocity_mps[index, 1] * velocity_mps[index, 1])
+                            + velocity_mps[index, 2] * velocity_mps[index, 2])
+        speed[index] = magnitude
+        denominator = 1e-9 if magnitude < 1e-9 else magnitude  # np.maximum: NaN stays
+        for i in range(3):
+            direction[i] = velocity_mps[index, i] / denominator
+        along = 0.0
+        for i in range(3):
+            if count == 1:
+                row_sum = 0.0
+                for j in range(3):
+                    row_sum += direction[i] * velocity_cov_m2s2[index, i, j] * direction[j]
+                along += row_sum
+            else:
+                for j in range(3):
+                    along += direction[i] * velocity_cov_m2s2[index, i, j] * direction[j]
+        sigma[index] = np.sqrt(0.0 if along < 0.0 else along)  # np.maximum: NaN stays
+    return updated, speed, sigma
+
+
+@njit(cache=True)
+def refused_speeds(updated_mps: np.ndarray, speed_mps: np.ndarray, sigma_mps: np.ndarray,
+                   margin: float, sigmas: float) -> np.ndarray:
+    """Whether each updated speed ``updated_mps`` lies outside
+    ``[|v| / (1 + margin) - sigmas s, (1 + margin) |v| + sigmas s]`` (bool (m,)), ``|v|``
+    the speed before ``speed_mps`` and ``s`` its standard deviation ``sigma_mps`` (m/s,
+    (m,) each, as :func:`updated_speeds` returns them)."""
+    refused = np.empty(updated_mps.size, dtype=np.bool_)
+    for index in range(updated_mps.size):
+        refused[index] = ((updated_mps[index]
+                           > (1.0 + margin) * speed_mps[index] + sigmas * sigma_mps[index])
+                          or (updated_mps[index]
+                              < speed_mps[index] / (1.0 + margin)
+                              - sigmas * sigma_mps[index]))
+    return refused
 
 
 def refused(velocity_mps: np.ndarray, velocity_cov_m2s2: np.ndarray,
@@ -82,9 +145,12 @@ def refused(velocity_mps: np.ndarray, velocity_cov_m2s2: np.ndarray,
     """Whether each pair's update would leave the track's speed outside
     ``[|v| / (1 + margin) - sigmas s, (1 + margin) |v| + sigmas s]``, ``s`` the standard
     deviation of its speed ``|v|`` before (bool (m,); the other arguments as
-    :func:`updated_speeds`)."""
-    updated, speed, sigma = updated_speeds(velocity_mps, velocity_cov_m2s2,
-                                           velocity_position_cov, dt_s, process_noise_mps2,
-                                           innovation_cov_m2, residual_m)
-    return ((updated > (1.0 + margin) * speed + sigmas * sigma)
-            | (updated < speed / (1.0 + margin) - sigmas * sigma))
+    :func:`updated_speeds`, any layout: they are passed on contiguous)."""
+    def contiguous(values: np.ndarray) -> np.ndarray:
+        return np.ascontiguousarray(values, dtype=float)
+
+    updated, speed, sigma = updated_speeds(
+        contiguous(velocity_mps), contiguous(velocity_cov_m2s2),
+        contiguous(velocity_position_cov), contiguous(dt_s), float(process_noise_mps2),
+        contiguous(innovation_cov_m2), contiguous(residual_m))
+    return refused_speeds(updated, speed, sigma, float(margin), float(sigmas))

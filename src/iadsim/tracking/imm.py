@@ -162,7 +162,8 @@ def manoeuvre_scale(velocity_mps: np.ndarray, reference_speed_mps: float | None,
     of its speed. A model set for a fast jet's 10-12 g turns lets a 50 m/s drone's
     estimate wander far beyond what the drone can do (its notional limit: 10 deg/s,
     under 1 g), and in a crowd a neighbour's report then reads to it as a manoeuvre
-    (``saturation``; docs/drafts/h-imm3.md). ``minimum`` keeps a hovering target's
+    (``saturation``; docs/models.md, "Limits of the tracker options" and "IMM against CV,
+    measured"). ``minimum`` keeps a hovering target's
     manoeuvre model alive. Not for thrust: a ballistic missile's boost is slow and hard
     (with the scale, layered-defense's missiles broke tracks in boost), so the tracker
     scales only when a scenario asks (``tracking.imm_manoeuvre_reference_speed_mps``)."""

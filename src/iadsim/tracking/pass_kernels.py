@@ -179,6 +179,51 @@ def any_later_tentative_report(track_rows: np.ndarray, report_time: np.ndarray,
 
 
 @njit(cache=True)
+def slice_layout(rows: np.ndarray, row_slice: np.ndarray, report_slice: np.ndarray,
+                 slices: int, table_size: int) -> tuple:
+    """Where a pass's candidates and reports lie, slice by slice, and how many pair tests
+    gating them all would make.
+
+    ``rows`` (v,) and ``row_slice`` (v,): the candidates (a track row in a slice, sorted
+    by slice); ``report_slice`` (k,): each report's slice (nondecreasing); ``slices``
+    slices of a table of ``table_size`` rows. Returns the distinct track rows (sorted),
+    each table row's index among them (``local``, (table_size,); set only for those
+    rows), the candidates' and the reports' slice bounds ((slices + 1,) each: slice ``s``
+    holds ``[bounds[s], bounds[s + 1])``), the pair tests of all slices and the most of
+    one slice (candidates times reports). :func:`gate_candidates_by_slice` and
+    :func:`iadsim.tracking.assignment_pass.associate_scan`."""
+    present = np.zeros(table_size, dtype=np.bool_)
+    for row in rows:
+        present[row] = True
+    local = np.empty(table_size, dtype=np.intp)
+    distinct = 0
+    for row in range(table_size):
+        if present[row]:
+            local[row] = distinct
+            distinct += 1
+    tracks = np.empty(distinct, dtype=np.intp)
+    for row in range(table_size):
+        if present[row]:
+            tracks[local[row]] = row
+    track_bounds = np.zeros(slices + 1, dtype=np.intp)
+    for index in range(rows.size):
+        track_bounds[row_slice[index] + 1] += 1
+    measurement_bounds = np.zeros(slices + 1, dtype=np.intp)
+    for index in range(report_slice.size):
+        measurement_bounds[report_slice[index] + 1] += 1
+    for index in range(slices):
+        track_bounds[index + 1] += track_bounds[index]
+        measurement_bounds[index + 1] += measurement_bounds[index]
+    tests, largest = 0, 0
+    for index in range(slices):
+        slice_tests = ((track_bounds[index + 1] - track_bounds[index])
+                       * (measurement_bounds[index + 1] - measurement_bounds[index]))
+        tests += slice_tests
+        largest = max(largest, slice_tests)
+    return tracks, local, track_bounds, measurement_bounds, tests, largest
+
+
+@njit(cache=True)
 def gate_candidates_by_slice(position: np.ndarray, position_cov: np.ndarray,
                              rows: np.ndarray, row_slice: np.ndarray, measurement: np.ndarray,
                              measurement_cov: np.ndarray, report_slice: np.ndarray,
@@ -200,37 +245,11 @@ def gate_candidates_by_slice(position: np.ndarray, position_cov: np.ndarray,
     pair of each slice (:func:`kernels.gate_every_pair_by_slice` in one call, or
     :func:`kernels.gate_every_pair` slice by slice, which give the same pairs).
     :meth:`CentralTracker._assign_and_update`."""
-    present = np.zeros(table_size, dtype=np.bool_)
-    for row in rows:
-        present[row] = True
-    local = np.empty(table_size, dtype=np.intp)
-    distinct = 0
-    for row in range(table_size):
-        if present[row]:
-            local[row] = distinct
-            distinct += 1
-    tracks = np.empty(distinct, dtype=np.intp)
-    for row in range(table_size):
-        if present[row]:
-            tracks[local[row]] = row
+    tracks, local, track_bounds, measurement_bounds, tests, largest = slice_layout(
+        rows, row_slice, report_slice, slices, table_size)
     track_of_row = np.empty(rows.size, dtype=np.intp)
     for index in range(rows.size):
         track_of_row[index] = local[rows[index]]
-    track_bounds = np.zeros(slices + 1, dtype=np.intp)  # (both sorted by slice)
-    for index in range(rows.size):
-        track_bounds[row_slice[index] + 1] += 1
-    measurement_bounds = np.zeros(slices + 1, dtype=np.intp)
-    for index in range(report_slice.size):
-        measurement_bounds[report_slice[index] + 1] += 1
-    for index in range(slices):
-        track_bounds[index + 1] += track_bounds[index]
-        measurement_bounds[index + 1] += measurement_bounds[index]
-    tests, largest = 0, 0
-    for index in range(slices):
-        slice_tests = ((track_bounds[index + 1] - track_bounds[index])
-                       * (measurement_bounds[index + 1] - measurement_bounds[index]))
-        tests += slice_tests
-        largest = max(largest, slice_tests)
     empty = np.zeros(0, dtype=np.intp)
     if largest > brute_force_pairs or tests > most_tests:
         return (tracks, track_of_row, track_bounds, measurement_bounds, tests, empty, empty,

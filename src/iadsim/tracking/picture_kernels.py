@@ -17,6 +17,7 @@ from __future__ import annotations
 import numpy as np
 from numba import njit
 
+from iadsim.sorted_search import index_of
 from iadsim.tracking.kalman import _predict_one_into
 
 
@@ -51,7 +52,7 @@ def confirmed_picture(status: np.ndarray, confirmed_status: int, track_id: np.nd
     for row in range(table_size):
         if status[row] != confirmed_status:
             continue
-        if not (every or _holds(wanted, track_id[row])):
+        if not (every or index_of(wanted, track_id[row]) >= 0):
             continue
         selected[count] = row
         count += 1
@@ -109,15 +110,3 @@ def _sorted_copy(values: np.ndarray) -> np.ndarray:
         gap //= 2
     return ordered
 
-
-@njit(cache=True)
-def _holds(ordered: np.ndarray, value: int) -> bool:
-    """Whether the ascending ``ordered`` (m,) holds ``value`` (binary search)."""
-    low, high = 0, ordered.size
-    while low < high:
-        middle = (low + high) // 2
-        if ordered[middle] < value:
-            low = middle + 1
-        else:
-            high = middle
-    return low < ordered.size and ordered[low] == value

@@ -33,7 +33,7 @@ import numpy as np
 
 from iadsim.sensors.false_alarms import elevation_grid
 from iadsim.sensors.radar import RadarSite
-from iadsim.tracking.assignment_pass import solve3_rows
+from iadsim.tracking.lapack3 import solve3_rows
 
 #: ln((2 pi)^(3/2)), the Gaussian normalization of a 3-dimensional plot.
 LOG_GAUSSIAN_NORMALIZATION_3D = 1.5 * np.log(2.0 * np.pi)
@@ -81,7 +81,7 @@ def plot_score(detection_probability: float, false_alarm_density_m3: np.ndarray,
                distance2: np.ndarray, innovation_cov_m2: np.ndarray) -> np.ndarray:
     """Score increments (k,) of plots with squared Mahalanobis distances ``distance2``
     (k,) under innovation covariances (k, 3, 3) at false-alarm densities (k,). The log
-    determinant is :func:`assignment_pass.solve3`'s, as in the compiled scan pass."""
+    determinant is :func:`lapack3.solve3`'s, as in the compiled scan pass."""
     covariances = np.ascontiguousarray(innovation_cov_m2, dtype=float)
     _, log_determinant = solve3_rows(covariances, np.zeros((covariances.shape[0], 3)))
     return (np.log(detection_probability) - np.log(false_alarm_density_m3)

@@ -154,6 +154,7 @@ from iadsim.tracking import (
     imm_kernels,
     kalman,
     kernels,
+    lapack3,
     pass_kernels,
     score,
     table_kernels,
@@ -840,7 +841,7 @@ class CentralTracker:
                                  self.settings.process_noise_mps2**2)
         residual = measurement[second] - held.position_m[opening]
         innovation_cov = gate_cov + measurement_cov[second]
-        distance2 = assignment_pass.mahalanobis3_rows(residual, innovation_cov)[0]
+        distance2 = lapack3.mahalanobis3_rows(residual, innovation_cov)[0]
         density = score.false_alarm_density(self._false_alarm_constant[radar_of[second]],
                                             polar[second, 0], polar[second, 2])
         return score.plot_score(self.settings.score_detection_probability, density,
@@ -1064,7 +1065,7 @@ class CentralTracker:
                     state[which], tested_cov, when - track_time[which], process_noise,
                     None if acceleration is None else acceleration[which])
                 residual = measurement[order[tested]] - position
-                distance2 = assignment_pass.mahalanobis3_rows(
+                distance2 = lapack3.mahalanobis3_rows(
                     residual, position_cov + measurement_cov[order[tested]])[0]
                 outside = tested[distance2 > self.gate_threshold]
                 keep[order[outside]] = False
@@ -1452,7 +1453,7 @@ class CentralTracker:
             return
         residual = measurement[tentative] - position[tentative]
         innovation_cov = position_cov[tentative] + measurement_cov[tentative]
-        distance2 = assignment_pass.mahalanobis3_rows(residual, innovation_cov)[0]
+        distance2 = lapack3.mahalanobis3_rows(residual, innovation_cov)[0]
         density = score.false_alarm_density(self._false_alarm_constant[radar_of[tentative]],
                                             polar[tentative, 0], polar[tentative, 2])
         # A track may take plots of several times: their increments are added in turn
