@@ -27,8 +27,12 @@ The tracker never reads the truth; after each run the analysis does
 * ``split_aircraft`` and ``split_share``: aircraft followed by two or more confirmed tracks
   in their life (a track follows the aircraft it is within ``--cutoff-m`` of for most of
   its within-cut-off samples; a track lost and restarted counts as a split, as a second
-  simultaneous track does); ``split_simultaneous_aircraft``: of them, those with two
-  tracks at once (duplicates);
+  simultaneous track does); ``split_simultaneous_aircraft``: of them, those two of whose
+  tracks' lives overlap (whatever aircraft one of them followed meanwhile: a track that
+  followed another aircraft and then took this one's reports counts);
+  ``split_duplicate_aircraft``: of them, those two of whose tracks followed them at once
+  (the spans from each track's first to its last sample within the cut-off of the
+  aircraft overlap): duplicates, two tracks on one aircraft (h-dupes);
 * ``false_tracks`` and ``false_tracks_per_hour``: confirmed tracks never within the cut-off
   of any aircraft (track_quality's definition), per hour of run;
   ``false_tracks_per_hour_3km``: the same with a 3 km cut-off;
@@ -36,6 +40,12 @@ The tracker never reads the truth; after each run the analysis does
   (breaks and switches time by time); ``held_track_breaks``, ``drop_breaks``,
   ``held_id_switches``: the same held over 20 s (issue 18,
   :mod:`iadsim.analysis.track_continuity`);
+* ``stray_updates``: updates of confirmed tracks (rows of ``run.tracks``) with no aircraft
+  within 3 km: reports that were no aircraft's (clutter) or a track running away;
+  ``stray_tracks``: confirmed tracks that followed an aircraft (within ``--cutoff-m``)
+  at some time and made ``STRAY_UPDATES`` or more stray updates: a track that lost its
+  aircraft and lived on in the picture on clutter plots (false tracks, never near an
+  aircraft, are not counted; h-dupes);
 * ``drop_coast_s_mean``, ``drop_coast_s_max``: seconds since its last update at which
   each confirmed track was deleted (``track_drop``'s value: how long a dead track coasted
   in the picture);
@@ -95,6 +105,9 @@ CONFIRMATIONS = ("m_of_n_and_score", "m_of_n")
 #: The second cut-off of the false tracks (m): this radar's cross-range error is about
 #: 630 m (1 sigma) at 180 km, so at 1 km real aircraft tracked with errors count as false.
 WIDE_CUTOFF_M = 3_000.0
+#: Stray updates (no aircraft within WIDE_CUTOFF_M) that make a track that once followed
+#: an aircraft a stray track.
+STRAY_UPDATES = 3
 
 
 def write_recording(path: Path, aircraft: int, duration_s: float, radius_m: float,
@@ -184,11 +197,13 @@ def scenario_document(recording: Path, rcs_m2: float, confirmation: str,
 
 
 def split_aircraft(tracks: pd.DataFrame, truth: pd.DataFrame,
-                   cutoff_m: float) -> tuple[int, int]:
-    """Aircraft followed by two or more confirmed tracks, and of them those followed by two
-    at the same time (a duplicate rather than a track lost and restarted): each track's
-    samples are matched to the nearest aircraft at the same time (within ``cutoff_m``); a
-    track follows the aircraft it matched most often."""
+                   cutoff_m: float) -> tuple[int, int, int]:
+    """Aircraft followed by two or more confirmed tracks; of them, those two of whose
+    tracks lived at the same time; and those two of whose tracks were on them at the same
+    time (a duplicate rather than a track lost and restarted, or another aircraft's track
+    that came to this one): each track's samples are matched to the nearest aircraft at
+    the same time (within ``cutoff_m``); a track follows the aircraft it matched most
+    often; a track is on an aircraft from its first to its last sample matched to it."""
     from split_causes import nearest_aircraft
 
     confirmed = tracks  # run.tracks holds confirmed tracks only
@@ -205,13 +220,37 @@ def split_aircraft(tracks: pd.DataFrame, truth: pd.DataFrame,
     for track_id, track_votes in votes.items():
         owners.setdefault(max(track_votes, key=track_votes.get), set()).add(track_id)
     spans = confirmed.groupby("track_id")["time_s"].agg(["min", "max"])
-    simultaneous = 0
-    for tracks_of in owners.values():
+    matched = confirmed.assign(aircraft=match)[match >= 0]
+    on_aircraft = matched.groupby(["aircraft", "track_id"])["time_s"].agg(["min", "max"])
+    simultaneous = duplicates = 0
+    for aircraft, tracks_of in owners.items():
         if len(tracks_of) < 2:
             continue
-        ordered = spans.loc[sorted(tracks_of)].sort_values("min").to_numpy()
-        simultaneous += bool((ordered[1:, 0] <= np.maximum.accumulate(ordered[:-1, 1])).any())
-    return sum(len(tracks_of) >= 2 for tracks_of in owners.values()), simultaneous
+        simultaneous += _overlap(spans.loc[sorted(tracks_of)])
+        duplicates += _overlap(on_aircraft.loc[aircraft].loc[sorted(tracks_of)])
+    return (sum(len(tracks_of) >= 2 for tracks_of in owners.values()), simultaneous,
+            duplicates)
+
+
+def _overlap(spans: pd.DataFrame) -> bool:
+    """Whether any two of the time spans (columns ``min``, ``max``) overlap."""
+    ordered = spans.sort_values("min").to_numpy()
+    return bool((ordered[1:, 0] <= np.maximum.accumulate(ordered[:-1, 1])).any())
+
+
+def stray_tracks(tracks: pd.DataFrame, truth: pd.DataFrame,
+                 cutoff_m: float) -> tuple[int, int]:
+    """Confirmed-track updates with no aircraft within :data:`WIDE_CUTOFF_M`, and the
+    tracks that followed an aircraft (within ``cutoff_m``) at some time and made at least
+    :data:`STRAY_UPDATES` such updates (``tracks``: ``run.tracks``, one row per update)."""
+    from split_causes import nearest_aircraft
+
+    stray = nearest_aircraft(tracks, truth, WIDE_CUTOFF_M) < 0
+    near = nearest_aircraft(tracks, truth, cutoff_m) >= 0
+    track_id = tracks["track_id"].to_numpy()
+    followed = np.unique(track_id[near])
+    counts = pd.Series(stray).groupby(track_id).sum()
+    return int(stray.sum()), int((counts.loc[followed] >= STRAY_UPDATES).sum())
 
 
 def measure(recording: Path, rcs_m2: float, confirmation: str, duration_s: float,
@@ -240,7 +279,8 @@ def measure(recording: Path, rcs_m2: float, confirmation: str, duration_s: float
     revisit_s = float(scenario.sensors[0].revisit_s)
     aircraft_scans = float(((spans["max"] - spans["min"]) / revisit_s).sum())
     aircraft = len(result.threats)
-    splits, simultaneous = split_aircraft(result.tracks, result.truth, cutoff_m)
+    splits, simultaneous, duplicates = split_aircraft(result.tracks, result.truth, cutoff_m)
+    strays, stray_followers = stray_tracks(result.tracks, result.truth, cutoff_m)
     hours = duration_s / 3_600.0
     kind = events["kind"].astype(str)
     confirmed = events.loc[kind == "track_confirm", "track_id"].unique()
@@ -261,7 +301,8 @@ def measure(recording: Path, rcs_m2: float, confirmation: str, duration_s: float
             "duration_s": duration_s, "aircraft": aircraft,
             "mean_pd": round(detections / aircraft_scans, 3) if aircraft_scans else None,
             "split_aircraft": splits, "split_share": round(splits / aircraft, 3),
-            "split_simultaneous_aircraft": simultaneous, **causes,
+            "split_simultaneous_aircraft": simultaneous,
+            "split_duplicate_aircraft": duplicates, **causes,
             "false_tracks": summary["false_tracks"],
             "false_tracks_per_hour": round(summary["false_tracks"] / hours, 2),
             "false_tracks_per_hour_3km": round(wide["false_tracks"] / hours, 2),
@@ -271,6 +312,7 @@ def measure(recording: Path, rcs_m2: float, confirmation: str, duration_s: float
             "held_id_switches": summary["held_id_switches"],
             "aircraft_tracked": summary["threats_tracked"],
             "mean_time_to_confirm_s": summary["mean_time_to_confirm_s"],
+            "stray_updates": strays, "stray_tracks": stray_followers,
             "drop_coast_s_mean": round(float(coast.mean()), 1) if len(coast) else None,
             "drop_coast_s_max": round(float(coast.max()), 1) if len(coast) else None,
             **score_rejoins(result.tracks, result.truth, events, WIDE_CUTOFF_M),

@@ -10,6 +10,12 @@ later) one cause:
 * ``merged``: the earlier was merged into another track (``track_merge``);
 * ``swapped``: the earlier went on following another aircraft (samples within the
   cut-off of another aircraft after its last sample near this one): an ID swap;
+* ``taken_over``: the later track had followed another aircraft (samples within the
+  cut-off of another aircraft before its first sample near this one) and came to this
+  one: another aircraft's track, coasting, took this aircraft's reports (an ID swap seen
+  from the other side). Its life may overlap the earlier's, but the two were never on
+  this aircraft together: not a duplicate (issue 18, h-dupes: both seed-8
+  ``born_beside_live`` splits of the marginal-Pd hour were such take-overs);
 * ``born_beside_live``: the later track was started (``track_start``) while the earlier
   was still updated after it (two tracks at once: a report the live one did not take);
 * ``left_coverage``: the aircraft was out of the radar's coverage (instrumented range,
@@ -38,8 +44,8 @@ from itertools import pairwise
 import numpy as np
 import pandas as pd
 
-CAUSES = ("merged", "swapped", "born_beside_live", "left_coverage", "reports_not_taken",
-          "misses_in_coverage", "other")
+CAUSES = ("merged", "swapped", "taken_over", "born_beside_live", "left_coverage",
+          "reports_not_taken", "misses_in_coverage", "other")
 #: Samples of the earlier track near another aircraft, after its last one near this
 #: aircraft, that make a swap (one could be a crossing).
 SWAP_SAMPLES = 2
@@ -140,6 +146,11 @@ def _transition(aircraft: int, earlier: int, later: int, tracks: pd.DataFrame,
     last_near_s = float(near["time_s"].max())
     after = samples[samples["time_s"] > last_near_s]
     elsewhere = after[(after["match"] >= 0) & (after["match"] != aircraft)]
+    # The later track's samples near another aircraft before its first near this one.
+    later_samples = tracks[tracks["track_id"] == later]
+    first_near_s = float(later_samples.loc[later_samples["match"] == aircraft, "time_s"].min())
+    before = later_samples[later_samples["time_s"] < first_near_s]
+    came_from = before[(before["match"] >= 0) & (before["match"] != aircraft)]
     later_start_s = float(start_s.get(later, np.nan))
     end_s = float(end["time_s"].get(earlier, np.nan))
     end_kind = str(end["kind"].get(earlier, ""))
@@ -163,6 +174,11 @@ def _transition(aircraft: int, earlier: int, later: int, tracks: pd.DataFrame,
     elif len(elsewhere) >= SWAP_SAMPLES:
         cause = "swapped"
         detail += f", to aircraft {int(elsewhere['match'].mode().iloc[0])}"
+    elif len(came_from) >= SWAP_SAMPLES:
+        cause = "taken_over"
+        detail += (f", later came from aircraft {int(came_from['match'].mode().iloc[0])} "
+                   f"({first_near_s - float(came_from['time_s'].max()):.0f} s after its "
+                   "last sample near it)")
     elif later_start_s < last_update_s:
         cause = "born_beside_live"
         detail += (f", later started {last_update_s - later_start_s:.0f} s before the "

@@ -1,7 +1,8 @@
 """benchmarks/split_causes.py (``recorded_traffic.py --explain``) names how each split
 aircraft's tracks ended and began, from the recorded picture, truth and events: a run of
 misses in coverage, the aircraft out of coverage in between, reports not taken while the
-track coasted, a second track beside a live one, a swap to another aircraft, a merge."""
+track coasted, a second track beside a live one, a swap to another aircraft, another
+aircraft's track taking this one over, a merge."""
 
 from __future__ import annotations
 
@@ -43,11 +44,15 @@ def picture(track_id: int, times_s, truth: pd.DataFrame, aircraft: int,
     return rows
 
 
+def truth_frame(truth_rows) -> pd.DataFrame:
+    return pd.DataFrame(truth_rows, columns=["time_s", "threat_id", "east_m", "north_m",
+                                             "up_m"])
+
+
 def run_frames(track_rows, truth_rows, event_rows):
     tracks = pd.DataFrame(track_rows, columns=["time_s", "track_id", "east_m", "north_m",
                                                "up_m", "last_update_s"])
-    truth = pd.DataFrame(truth_rows, columns=["time_s", "threat_id", "east_m", "north_m",
-                                              "up_m"])
+    truth = truth_frame(truth_rows)
     events = pd.DataFrame(event_rows, columns=["time_s", "kind", "threat_id", "track_id"])
     events["kind"] = events["kind"].astype("category")
     return tracks, truth, events
@@ -89,7 +94,7 @@ def test_a_run_of_misses_in_coverage_and_leaving_coverage_are_told_apart(causes)
     assert by_aircraft[1].cause == "left_coverage"
     assert causes.summary(transitions) == {
         "split_aircraft": 2, "split_aircraft_tracker_made": 1,
-        "transitions": {"merged": 0, "swapped": 0, "born_beside_live": 0,
+        "transitions": {"merged": 0, "swapped": 0, "taken_over": 0, "born_beside_live": 0,
                         "left_coverage": 1, "reports_not_taken": 0,
                         "misses_in_coverage": 1, "other": 0}}
 
@@ -101,8 +106,7 @@ def test_reports_not_taken_a_second_track_beside_a_live_one_and_a_swap(causes):
     truth_rows = (flight(0, 0.0, lambda t: 40_000.0) + flight(1, 30_000.0, lambda t: 40_000.0)
                   + flight(2, -30_000.0, lambda t: 40_000.0)
                   + flight(3, -30_000.0, lambda t: 50_000.0))
-    truth = pd.DataFrame(truth_rows, columns=["time_s", "threat_id", "east_m", "north_m",
-                                              "up_m"])
+    truth = truth_frame(truth_rows)
     tracks = (picture(1, np.arange(10.0, 110.0, 10.0), truth, 0)
               + picture(2, np.arange(150.0, 300.0, 10.0), truth, 0)
               + picture(3, np.arange(10.0, 200.0, 10.0), truth, 1)
@@ -124,3 +128,39 @@ def test_reports_not_taken_a_second_track_beside_a_live_one_and_a_swap(causes):
     assert by_aircraft[2].cause == "swapped"
     assert "to aircraft 3" in by_aircraft[2].detail
     assert set(by_aircraft) == {0, 1, 2}
+
+
+def test_another_aircrafts_track_that_takes_this_one_over_is_no_duplicate(causes,
+                                                                           monkeypatch):
+    """Aircraft 0's track 1 is lost at 110 s; track 2 had followed aircraft 1 (10 km
+    away, its flight over at 150 s) from the start and takes aircraft 0 at 200 s (the
+    seed-8 splits of the marginal-Pd hour, traced by h-dupes). Track 2 follows aircraft
+    0 most, so aircraft 0 is split and the two tracks' lives overlap, but they were never
+    on it together: ``taken_over``, not ``born_beside_live``, and no duplicate. Aircraft
+    2 has two tracks on it at once (110-200 s): a duplicate."""
+    import recorded_traffic
+
+    truth_rows = (flight(0, 0.0, lambda t: 40_000.0)
+                  + [row for row in flight(1, 10_000.0, lambda t: 40_000.0) if row[0] <= 150.0]
+                  + flight(2, -30_000.0, lambda t: 40_000.0))
+    truth = truth_frame(truth_rows)
+    tracks = (picture(1, np.arange(10.0, 110.0, 10.0), truth, 0)
+              + picture(2, np.arange(10.0, 160.0, 10.0), truth, 1)
+              + picture(2, np.arange(200.0, 390.0, 10.0), truth, 0)
+              + picture(3, np.arange(10.0, 200.0, 10.0), truth, 2)
+              + picture(4, np.arange(110.0, 390.0, 10.0), truth, 2, offset_m=-100.0))
+    events = [*scan_events({0: set(SCANS), 1: set(SCANS[SCANS < 150.0]), 2: set(SCANS)}),
+              (0.5, "track_start", -1, 1), (0.5, "track_start", -1, 2),
+              (0.5, "track_start", -1, 3), (100.5, "track_start", -1, 4),
+              (150.5, "track_drop", -1, 1), (250.5, "track_drop", -1, 3)]
+    frames = run_frames(tracks, truth_rows, events)
+    transitions = causes.explain(*frames, within_100_km, 1_000.0)
+    by_aircraft = {transition.aircraft: transition for transition in transitions}
+    assert set(by_aircraft) == {0, 2}
+    assert by_aircraft[0].cause == "taken_over"
+    assert (by_aircraft[0].earlier, by_aircraft[0].later) == (1, 2)
+    assert "later came from aircraft 1" in by_aircraft[0].detail
+    assert by_aircraft[2].cause == "born_beside_live"
+    assert causes.summary(transitions)["transitions"]["taken_over"] == 1
+    # Both split aircraft had two tracks alive at once; only aircraft 2 two on it at once.
+    assert recorded_traffic.split_aircraft(frames[0], frames[1], 1_000.0) == (2, 2, 1)

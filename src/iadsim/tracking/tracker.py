@@ -99,9 +99,10 @@ Tracking and Navigation, 2001, sec. 11.6):
   both tracks were updated since the last counted one, so a coasting track is left to
   the coast timeout), and they never took reports of one scan of one radar (a radar
   reports a target at most once a scan, so two such tracks are two resolved targets,
-  however close). The younger is merged into the older, which keeps its number (logged
-  as ``track_merge``). Two targets each seen by a different radar only, closer than
-  their tracks' errors, are merged: a limit.
+  however close; with ``merge_remembers_resolution``, also at later checks while they
+  stay in each other's merge position gate). The younger is merged into the
+  older, which keeps its number (logged as ``track_merge``). Two targets each seen by a
+  different radar only, closer than their tracks' errors, are merged: a limit.
 * Classification and motion model: after each :meth:`process_scans`, the tracks it
   updated are classified from their kinematics
   (:mod:`iadsim.tracking.classification`); those classified ballistic with at least
@@ -340,6 +341,10 @@ class CentralTracker:
         # Successive merge checks passed, by pair of track ids (older, younger): the count
         # and each track's last update time at the last counted check.
         self._merge_streak: dict[tuple[int, int], tuple[int, float, float]] = {}
+        # Pairs of track ids (older, younger) seen resolved (reports of one scan of one
+        # radar) at a check and in each other's merge position gate at every check since
+        # (``merge_remembers_resolution``).
+        self._resolved_pairs: set[tuple[int, int]] = set()
         self._next_merge_check_s = -np.inf
         self._any_ballistic = False
         #: The settings the picture and the known acceleration read at every call.
@@ -2198,7 +2203,7 @@ class CentralTracker:
         are tested on their full state."""
         confirmed = (self.status == CONFIRMED).nonzero()[0]
         if confirmed.size < 2:
-            self._merge_streak = {}
+            self._merge_streak, self._resolved_pairs = {}, set()
             return
         acceleration = self._known_acceleration(confirmed)
         if not table_kernels.may_merge(
@@ -2208,7 +2213,7 @@ class CentralTracker:
                 self.merge_threshold):
             # No two tracks near each other: no pair counts this check, none is due (what
             # the steps below give on no pairs, without predicting and gating them).
-            self._merge_streak = {}
+            self._merge_streak, self._resolved_pairs = {}, set()
             return
         state, covariance = kalman.predict(self.state[confirmed], self.covariance[confirmed],
                                            time_s - self.time_s[confirmed],
@@ -2221,7 +2226,7 @@ class CentralTracker:
         if not distinct.any():
             # No two tracks near each other (each track's gate holds itself): no pair
             # counts this check, none is due (what the steps below give on no pairs).
-            self._merge_streak = {}
+            self._merge_streak, self._resolved_pairs = {}, set()
             return
         first, second = first[distinct], second[distinct]
         difference = state[first] - state[second]
@@ -2232,6 +2237,8 @@ class CentralTracker:
         by_radar = self.last_update_by_radar_s[confirmed]
         shared = by_radar[first]
         resolved = ((shared == by_radar[second]) & np.isfinite(shared)).any(axis=1)
+        if self.settings.merge_remembers_resolution:
+            resolved = self._remember_resolution(ids[first], ids[second], resolved)
         same = (distance2 <= self.merge_threshold) & ~resolved
         # A check counts only when both tracks were updated since the pair's last counted
         # check: a coasting track drifting near a live one is left to the coast timeout.
@@ -2263,6 +2270,27 @@ class CentralTracker:
             survivors.append(older)
             del streak[(older, younger)]
         self._remove(time_s, merged, merged_into=np.array(survivors, dtype=np.int64))
+
+    def _remember_resolution(self, older: np.ndarray, younger: np.ndarray,
+                             resolved: np.ndarray) -> np.ndarray:
+        """``merge_remembers_resolution``: the pairs of this check (track ids ``older``,
+        ``younger`` (k,), in each other's merge position gate) that are resolved now
+        (``resolved`` (k,) bool: their last reports by a radar are of one scan) or were
+        at an earlier check since which they have stayed in each other's gate (k,) bool.
+
+        Why: a radar reports a target at most once a scan, so two tracks that took
+        reports of one scan are two targets, and stay two while they fly together; the
+        test on the last reports alone forgets it at the first scan that misses one of
+        them, and two close aircraft seen at a marginal Pd then take the reports in turn
+        and pass the merge's checks (Bar-Shalom, Li and Kirubarajan 2001, sec. 8.3: the
+        state test decides only between tracks not known to be distinct). A pair that
+        leaves the gate is forgotten (the tracks may later swap onto one target)."""
+        pairs = list(zip(older.tolist(), younger.tolist(), strict=True))
+        remembered = np.array([pair in self._resolved_pairs for pair in pairs], dtype=bool)
+        resolved = resolved | remembered
+        self._resolved_pairs = {pair for pair, seen in zip(pairs, resolved.tolist(),
+                                                           strict=True) if seen}
+        return resolved
 
     def _absorb(self, keep_row: int, gone_row: int, state: np.ndarray,
                 covariance: np.ndarray, keep: int, gone: int, time_s: float) -> None:
