@@ -95,8 +95,9 @@ def test_the_same_seed_gives_the_same_tracks_bit_for_bit():
 def test_no_drag_until_the_coefficient_is_known_and_none_without_the_option():
     """High up (80 to 60 km) no track has shown drag enough to know its coefficient: the
     ballistic acceleration is gravity exactly. Lower down the picture of the ballistic
-    tracks carries gravity plus a drag against the velocity. Without the option the table
-    has no fit and every track's ballistic acceleration is gravity."""
+    tracks carries gravity plus a drag against the velocity (the impact points' gravity
+    alone). Without the option the table has no fit and every track's ballistic
+    acceleration is gravity."""
     site = radar_site()
     times = np.arange(0.5, 40.0, 0.5)
     truth = np.stack([reentry_truth(start, entry_velocity(start), beta, times)
@@ -118,6 +119,10 @@ def test_no_drag_until_the_coefficient_is_known_and_none_without_the_option():
         along = np.einsum("ki,ki->k", drag_part, picture.velocity_mps)
         assert (along < 0.0).all()
         assert (np.linalg.norm(drag_part, axis=1) > 50.0).all()  # 5 g and more at 20 km
+        # Impact points (threat evaluation) keep gravity alone: held to the ground, this
+        # drag's upward part (larger than g here) would give no fall at all.
+        assert (picture.acceleration_mps2[:, 2] > 0.0).all()
+        assert (picture.ballistic_acceleration_mps2 == GRAVITY_MPS2).all()
         assert (tracker.status == CONFIRMED).sum() == 3
 
 
