@@ -89,8 +89,11 @@ def entry_velocity(start_m: np.ndarray) -> np.ndarray:
 
 
 def measure(site: RadarSite, truth_m: np.ndarray, time_s: float,
-            rng: np.random.Generator) -> DetectionBatch:
-    """The radar's reports (Pd 1, no false alarms) of the positions ``truth_m`` (k, 3)."""
+            rng: np.random.Generator, radar_index: int = 0) -> DetectionBatch:
+    """The reports of radar ``radar_index`` (Pd 1, no false alarms) of the positions
+    ``truth_m`` (k, 3) at ``time_s``: range, azimuth and elevation in the radar's frame
+    plus Gaussian noise of its sigmas (``rng``), converted as the radar converts them;
+    the reports' threat ids are their rows of ``truth_m``."""
     local = (truth_m - site.position_enu_m) @ site.to_local.T
     slant = np.linalg.norm(local, axis=1)
     azimuth = np.mod(np.arctan2(local[:, 0], local[:, 1]), 2 * np.pi)
@@ -101,8 +104,8 @@ def measure(site: RadarSite, truth_m: np.ndarray, time_s: float,
     position, covariance = converted_measurement(
         noisy[:, 0], noisy[:, 1], noisy[:, 2], site.position_enu_m, site.to_local, *sigmas)
     count = truth_m.shape[0]
-    return DetectionBatch(0, time_s, noisy[:, 0], noisy[:, 1], noisy[:, 2], np.zeros(count),
-                          np.arange(count), position, covariance)
+    return DetectionBatch(radar_index, time_s, noisy[:, 0], noisy[:, 1], noisy[:, 2],
+                          np.zeros(count), np.arange(count), position, covariance)
 
 
 @dataclass(frozen=True, slots=True)
