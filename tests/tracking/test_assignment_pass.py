@@ -291,12 +291,14 @@ def test_predicting_only_what_the_gate_reads_gives_the_same_pairs(seed, ballisti
     near = table["state"][rng.integers(0, tracks, reports), :3]
     measurement = near + rng.normal(0.0, 300.0, (reports, 3))
     measurement_cov = random_covariances(rng, reports) * 0.01
-    gravity = np.array([0.0, 0.0, -9.80665])
+    # Each row's ballistic acceleration: gravity plus a drag of its own (ballistic_drag).
+    ballistic_acceleration = (np.array([0.0, 0.0, -9.80665])
+                              + np.random.default_rng(seed + 100).normal(0.0, 20.0, (tracks, 3)))
     confidence, threshold = 0.6, 14.16
     max_pairs = 1 if seed == 5 else reports
     known = (ballistic & (table["kind_index"][rows] == BALLISTIC)
              & (table["kind_confidence"][rows] >= confidence))
-    acceleration = np.where(known[:, None], gravity, 0.0)
+    acceleration = np.where(known[:, None], ballistic_acceleration[rows], 0.0)
     position, position_cov = kernels.predict_candidate_positions(
         table["state"], table["covariance"], table["time_s"], table["hits"], rows,
         slice_time[row_slice], 2.5e5, 3.0, acceleration)
@@ -306,8 +308,8 @@ def test_predicting_only_what_the_gate_reads_gives_the_same_pairs(seed, ballisti
     got = assignment_pass._predict_and_gate(
         table["state"], table["covariance"], table["time_s"], table["hits"],
         table["kind_index"], table["kind_confidence"], ballistic, BALLISTIC, confidence,
-        gravity, rows, row_slice, slice_time, measurement, measurement_cov, report_slice,
-        2.5e5, 3.0, threshold, max_pairs, 10_000, 100_000)
+        ballistic_acceleration, rows, row_slice, slice_time, measurement, measurement_cov,
+        report_slice, 2.5e5, 3.0, threshold, max_pairs, 10_000, 100_000)
     assert got[0] == want[9]
     assert got[1] == want[4]
     assert np.array_equal(got[2], want[0])

@@ -374,12 +374,13 @@ def test_known_acceleration_equals_numpy(rows):
     kind_index = rng.integers(-1, 4, 50).astype(np.int8)
     kind_confidence = rng.random(50)
     chosen = rng.integers(0, 50, rows).astype(np.intp)
-    gravity = np.array([0.0, 0.0, -9.80665])
+    # Each row's ballistic acceleration: gravity plus a drag of its own (ballistic_drag).
+    acceleration = np.array([0.0, 0.0, -9.80665]) + rng.normal(0.0, 20.0, (50, 3))
     ballistic = (kind_index[chosen] == 0) & (kind_confidence[chosen] >= 0.6)
     want = np.zeros((rows, 3))
-    want[ballistic] = gravity
+    want[ballistic] = acceleration[chosen[ballistic]]
     got, found = pass_kernels.known_acceleration(kind_index, kind_confidence, chosen, 0, 0.6,
-                                                 gravity)
+                                                 acceleration)
     assert found == ballistic.any() and np.array_equal(got, want)
     if rows == 40:
         assert 0 < ballistic.sum() < rows

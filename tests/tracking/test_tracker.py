@@ -2,7 +2,7 @@
 
 Detection batches are built by hand from the truth: range, azimuth and elevation in the
 radar's own frame plus Gaussian noise of the radar's sigmas, converted to the scenario
-frame with :func:`iadsim.sensors.measurements.converted_measurement`, as the radar does.
+frame as the radar does (:func:`iadsim.analysis.reentry_trial.measure`).
 """
 
 from __future__ import annotations
@@ -12,11 +12,11 @@ import pandas as pd
 import pytest
 from scipy.stats import chi2
 
+from iadsim.analysis.reentry_trial import measure
 from iadsim.events import EventKind, EventLog
 from iadsim.scenario import scenario_from_dict
 from iadsim.scenario.schema import Tracking
-from iadsim.sensors.measurements import converted_measurement
-from iadsim.sensors.radar import DetectionBatch, RadarSite, radar_sites
+from iadsim.sensors.radar import RadarSite, radar_sites
 from iadsim.tracking import tracker as tracker_module
 from iadsim.tracking.tracker import CentralTracker, TrackPicture
 from iadsim.world.geodesy import LocalFrame
@@ -35,22 +35,6 @@ def site() -> RadarSite:
                      "range_sigma_m": 30.0, "azimuth_sigma_deg": 0.05,
                      "elevation_sigma_deg": 0.05}]})
     return radar_sites(scenario, FRAME)[0]
-
-
-def measure(site: RadarSite, truth: np.ndarray, time_s: float,
-            rng: np.random.Generator, radar_index: int = 0) -> DetectionBatch:
-    local = (truth - site.position_enu_m) @ site.to_local.T
-    slant = np.linalg.norm(local, axis=1)
-    azimuth = np.mod(np.arctan2(local[:, 0], local[:, 1]), 2 * np.pi)
-    elevation = np.arcsin(local[:, 2] / slant)
-    sigmas = np.array([site.range_sigma_m, site.azimuth_sigma_rad, site.elevation_sigma_rad])
-    noisy = np.column_stack([slant, azimuth, elevation]) + rng.standard_normal(
-        (truth.shape[0], 3)) * sigmas
-    position, covariance = converted_measurement(
-        noisy[:, 0], noisy[:, 1], noisy[:, 2], site.position_enu_m, site.to_local, *sigmas)
-    count = truth.shape[0]
-    return DetectionBatch(radar_index, time_s, noisy[:, 0], noisy[:, 1], noisy[:, 2],
-                          np.zeros(count), np.arange(count), position, covariance)
 
 
 def make_tracker(site: RadarSite, **settings) -> tuple[CentralTracker, EventLog]:

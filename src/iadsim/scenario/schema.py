@@ -963,6 +963,11 @@ class Tracking(StrictModel):
         "gravity (the ballistic model) instead of at constant velocity.")
     ballistic_model_confidence: Probability = Field(
         0.9, description="... when the classification's confidence is at least this.")
+    ballistic_drag: bool = Field(
+        False, description="With ballistic_model: add to gravity each track's re-entry drag "
+        "-rho(h) |v| v / (2 beta), the ballistic coefficient beta estimated from the "
+        "track's own deceleration (bounded to 500-100,000 kg/m^2; no drag until known), "
+        "the U.S. Standard Atmosphere 1976 density (iadsim.tracking.drag).")
     motion_model: Literal["cv", "imm", "imm_for_manoeuvring"] = Field(
         "cv", description="Filter of the tracks not flown with the ballistic model: 'cv' "
         "(nearly constant velocity, process_noise_mps2), 'imm' (interacting multiple "

@@ -63,15 +63,16 @@ from iadsim.tracking.pass_kernels import (
 @njit(cache=True)
 def _known_acceleration_into(row: int, ballistic: bool, kind_index: np.ndarray,
                              kind_confidence: np.ndarray, ballistic_kind: int,
-                             ballistic_confidence: float, gravity_mps2: np.ndarray,
-                             out: np.ndarray) -> None:
-    """The known acceleration (3,) of track ``row`` into ``out``: gravity when
-    ``ballistic`` and the track is classified ``ballistic_kind`` with at least
+                             ballistic_confidence: float,
+                             ballistic_acceleration_mps2: np.ndarray, out: np.ndarray) -> None:
+    """The known acceleration (3,) of track ``row`` into ``out``: its row of
+    ``ballistic_acceleration_mps2`` (n, 3) (gravity, plus drag with ``ballistic_drag``)
+    when ``ballistic`` and the track is classified ``ballistic_kind`` with at least
     ``ballistic_confidence``, else zero (:meth:`CentralTracker._known_acceleration`)."""
     known = (ballistic and kind_index[row] == ballistic_kind
              and kind_confidence[row] >= ballistic_confidence)
     for axis in range(3):
-        out[axis] = gravity_mps2[axis] if known else 0.0
+        out[axis] = ballistic_acceleration_mps2[row, axis] if known else 0.0
 
 
 @njit(cache=True)
@@ -81,7 +82,8 @@ def gated_in_turn(track_rows: np.ndarray, report_time: np.ndarray, taken: np.nda
                   status: np.ndarray, one_plot_velocity_variance: float,
                   acceleration_sigma_mps2: float, gate_threshold: float, ballistic: bool,
                   kind_index: np.ndarray, kind_confidence: np.ndarray, ballistic_kind: int,
-                  ballistic_confidence: float, gravity_mps2: np.ndarray) -> np.ndarray:
+                  ballistic_confidence: float,
+                  ballistic_acceleration_mps2: np.ndarray) -> np.ndarray:
     """:meth:`CentralTracker._gated_in_turn` of the assigned pairs (a track row
     ``track_rows``, a time ``report_time`` and a report ``taken`` (k,) each), bit for bit:
     the tentative tracks' pairs by track, time and pair; each time in turn, a pair of a
@@ -141,7 +143,8 @@ def gated_in_turn(track_rows: np.ndarray, report_time: np.ndarray, taken: np.nda
         track_time[track] = time_s[row]
         plots[track] = hits[row]
         _known_acceleration_into(row, ballistic, kind_index, kind_confidence, ballistic_kind,
-                                 ballistic_confidence, gravity_mps2, acceleration[track])
+                                 ballistic_confidence, ballistic_acceleration_mps2,
+                                 acceleration[track])
     q = acceleration_sigma_mps2 * acceleration_sigma_mps2
     times = np.empty(count)
     for index in range(count):
@@ -430,7 +433,8 @@ def _not_done() -> tuple:
 def _predict_and_gate(state: np.ndarray, covariance: np.ndarray, time_s: np.ndarray,
                       hits: np.ndarray, kind_index: np.ndarray, kind_confidence: np.ndarray,
                       ballistic: bool, ballistic_kind: int, ballistic_confidence: float,
-                      gravity_mps2: np.ndarray, rows: np.ndarray, row_slice: np.ndarray,
+                      ballistic_acceleration_mps2: np.ndarray, rows: np.ndarray,
+                      row_slice: np.ndarray,
                       slice_time: np.ndarray, measurement: np.ndarray,
                       measurement_cov: np.ndarray, report_slice: np.ndarray,
                       one_plot_velocity_variance: float, acceleration_sigma_mps2: float,
@@ -438,7 +442,8 @@ def _predict_and_gate(state: np.ndarray, covariance: np.ndarray, time_s: np.ndar
                       brute_force_pairs: int, most_tests: int) -> tuple:
     """The candidates ``rows`` (v,) predicted to their slices' times and gated against
     their slices' reports: :func:`kernels.predict_candidate_positions` (a one-plot
-    track's velocity block bounded; gravity for a track flown with the ballistic model)
+    track's velocity block bounded; gravity (and drag) for a track flown with the ballistic
+    model)
     then :func:`pass_kernels.gate_candidates_by_slice`, the same pairs and distances bit
     for bit, without predicting what no pair reads.
 
@@ -472,7 +477,7 @@ def _predict_and_gate(state: np.ndarray, covariance: np.ndarray, time_s: np.ndar
         magnitude = abs(dt)
         noise = q * magnitude * magnitude * magnitude / 3.0
         for i in range(3):
-            acceleration = gravity_mps2[i] if known else 0.0
+            acceleration = ballistic_acceleration_mps2[row, i] if known else 0.0
             position[v, i] = (state[row, i] + state[row, 3 + i] * dt
                               + 0.5 * acceleration * dt * dt)
             velocity = one_plot_velocity_variance if one_plot else covariance[row, 3 + i, 3 + i]
@@ -552,7 +557,8 @@ def associate_scan(state: np.ndarray, covariance: np.ndarray, time_s: np.ndarray
                    hits: np.ndarray, status: np.ndarray, kind_index: np.ndarray,
                    kind_confidence: np.ndarray, last_update_by_radar_s: np.ndarray,
                    ballistic: bool, ballistic_kind: int, ballistic_confidence: float,
-                   gravity_mps2: np.ndarray, rows: np.ndarray, row_slice: np.ndarray,
+                   ballistic_acceleration_mps2: np.ndarray, rows: np.ndarray,
+                   row_slice: np.ndarray,
                    slice_time: np.ndarray, measurement: np.ndarray,
                    measurement_cov: np.ndarray, report_slice: np.ndarray,
                    slot_of: np.ndarray, slots: int, one_plot_velocity_variance: float,
@@ -601,8 +607,8 @@ def associate_scan(state: np.ndarray, covariance: np.ndarray, time_s: np.ndarray
     (gated, tests, tracks, pair_row, pair_measurement, distance2, pair_track, position,
      position_cov) = _predict_and_gate(
         state, covariance, time_s, hits, kind_index, kind_confidence, ballistic,
-        ballistic_kind, ballistic_confidence, gravity_mps2, rows, row_slice, slice_time,
-        measurement, measurement_cov, report_slice, one_plot_velocity_variance,
+        ballistic_kind, ballistic_confidence, ballistic_acceleration_mps2, rows, row_slice,
+        slice_time, measurement, measurement_cov, report_slice, one_plot_velocity_variance,
         acceleration_sigma_mps2, gate_threshold, max_pairs_per_track, brute_force_pairs,
         most_tests)
     if not gated:
@@ -658,7 +664,7 @@ def associate_scan(state: np.ndarray, covariance: np.ndarray, time_s: np.ndarray
                              state, covariance, time_s, hits, status,
                              one_plot_velocity_variance, acceleration_sigma_mps2,
                              gate_threshold, ballistic, kind_index, kind_confidence,
-                             ballistic_kind, ballistic_confidence, gravity_mps2)
+                             ballistic_kind, ballistic_confidence, ballistic_acceleration_mps2)
         if check_misses:
             missed_tracks, missed = misses_before_first_report(
                 track_rows, taken_time, status, last_update_by_radar_s, scan_time_s,
@@ -724,7 +730,8 @@ def score_and_update(keep: np.ndarray, pairs_taken: np.ndarray, scored_pairs: np
                      confirm_score: float, confirm_hits: int, acceleration_sigma_mps2: float,
                      ballistic: bool, kind_index: np.ndarray, kind_confidence: np.ndarray,
                      ballistic_kind: int, ballistic_confidence: float,
-                     gravity_mps2: np.ndarray, smoothing: float, baseline_s: float) -> tuple:
+                     ballistic_acceleration_mps2: np.ndarray, smoothing: float,
+                     baseline_s: float) -> tuple:
     """The pairs of :func:`associate_scan` (``pairs_taken`` (2, p): track rows, reports)
     that stand (``keep``): the tentative tracks' plot scores added in pair order
     (:func:`score.plot_score`'s ``ln P_D - ln density - ln (2 pi)^(3/2) - ln |S| / 2 -
@@ -760,7 +767,8 @@ def score_and_update(keep: np.ndarray, pairs_taken: np.ndarray, scored_pairs: np
         covariance, time_s, hits, last_update_s, last_update_by_radar_s,
         vertical_acceleration_mps2, status, score, score_vetoes, score_decides, confirm_score,
         confirm_hits, acceleration_sigma_mps2, ballistic, kind_index, kind_confidence,
-        ballistic_kind, ballistic_confidence, gravity_mps2, smoothing, baseline_s)
+        ballistic_kind, ballistic_confidence, ballistic_acceleration_mps2, smoothing,
+        baseline_s)
     for pair in range(standing):
         kept[2, pair], kept[3, pair] = sorted_rows[pair], sorted_taken[pair]
     any_confirming = False

@@ -430,9 +430,10 @@ def first_confirming(first: np.ndarray, counts: np.ndarray, may_confirm: np.ndar
 @njit(cache=True)
 def known_acceleration(kind_index: np.ndarray, kind_confidence: np.ndarray, rows: np.ndarray,
                        ballistic_kind: int, confidence: float,
-                       gravity_mps2: np.ndarray) -> tuple[np.ndarray, bool]:
-    """The known acceleration (k, 3) of the track rows ``rows`` (k,): ``gravity_mps2``
-    (3,) for those classified ``ballistic_kind`` (``kind_index`` (n,)) with at least
+                       ballistic_acceleration_mps2: np.ndarray) -> tuple[np.ndarray, bool]:
+    """The known acceleration (k, 3) of the track rows ``rows`` (k,): their rows of
+    ``ballistic_acceleration_mps2`` (n, 3) (gravity, plus drag with ``ballistic_drag``)
+    for those classified ``ballistic_kind`` (``kind_index`` (n,)) with at least
     ``confidence`` (``kind_confidence`` (n,)), zero for the others; and whether any is.
     :meth:`CentralTracker._known_acceleration`."""
     acceleration = np.zeros((rows.size, 3))
@@ -440,9 +441,9 @@ def known_acceleration(kind_index: np.ndarray, kind_confidence: np.ndarray, rows
     for index in range(rows.size):
         row = rows[index]
         if kind_index[row] == ballistic_kind and kind_confidence[row] >= confidence:
-            acceleration[index, 0] = gravity_mps2[0]
-            acceleration[index, 1] = gravity_mps2[1]
-            acceleration[index, 2] = gravity_mps2[2]
+            acceleration[index, 0] = ballistic_acceleration_mps2[row, 0]
+            acceleration[index, 1] = ballistic_acceleration_mps2[row, 1]
+            acceleration[index, 2] = ballistic_acceleration_mps2[row, 2]
             found = True
     return acceleration, found
 
@@ -578,8 +579,9 @@ def update_in_turn(track_rows: np.ndarray, taken: np.ndarray, report_time: np.nd
                    score_decides: bool, confirm_score: float, confirm_hits: int,
                    acceleration_sigma_mps2: float,
                    ballistic: bool, kind_index: np.ndarray, kind_confidence: np.ndarray,
-                   ballistic_kind: int, ballistic_confidence: float, gravity_mps2: np.ndarray,
-                   smoothing: float, baseline_s: float) -> tuple[np.ndarray, ...]:
+                   ballistic_kind: int, ballistic_confidence: float,
+                   ballistic_acceleration_mps2: np.ndarray, smoothing: float,
+                   baseline_s: float) -> tuple[np.ndarray, ...]:
     """The constant-velocity (or ballistic) update of the assigned pairs (a track row
     ``track_rows`` and a report ``taken`` (k,) each; every report's ``report_time``,
     ``radar_of``, ``measurement`` and ``measurement_cov``), written into the track table
@@ -590,8 +592,9 @@ def update_in_turn(track_rows: np.ndarray, taken: np.ndarray, report_time: np.nd
     The pairs are put in :func:`update_order`; each track's reports of one time are
     combined (:func:`kalman.combine_measurements`), and each track is predicted and
     updated with them time after time (:func:`kalman.predict` then
-    :func:`kalman.update`, the same per-track functions; gravity the
-    known acceleration of a track classified ``ballistic_kind`` with at least
+    :func:`kalman.update`, the same per-track functions; the track's row of
+    ``ballistic_acceleration_mps2`` (n, 3) (gravity, plus drag) the known acceleration
+    of a track classified ``ballistic_kind`` with at least
     ``ballistic_confidence`` when ``ballistic``); its vertical acceleration smoothed
     (:meth:`CentralTracker._smooth_vertical_acceleration`, weight ``smoothing``,
     baseline ``baseline_s``); its hits, last update and last update by radar moved on;
@@ -628,7 +631,8 @@ def update_in_turn(track_rows: np.ndarray, taken: np.ndarray, report_time: np.nd
         radar_of, state, covariance, time_s, hits, last_update_s, last_update_by_radar_s,
         vertical_acceleration_mps2, status, score, score_vetoes, score_decides, confirm_score,
         confirm_hits, acceleration_sigma_mps2, ballistic, kind_index, kind_confidence,
-        ballistic_kind, ballistic_confidence, gravity_mps2, smoothing, baseline_s)
+        ballistic_kind, ballistic_confidence, ballistic_acceleration_mps2, smoothing,
+        baseline_s)
     return sorted_rows, sorted_taken, time_of, confirming, True
 
 
@@ -644,7 +648,8 @@ def update_groups(sorted_rows: np.ndarray, sorted_taken: np.ndarray, time_of: np
                   score_decides: bool, confirm_score: float, confirm_hits: int,
                   acceleration_sigma_mps2: float, ballistic: bool, kind_index: np.ndarray,
                   kind_confidence: np.ndarray, ballistic_kind: int, ballistic_confidence: float,
-                  gravity_mps2: np.ndarray, smoothing: float, baseline_s: float) -> np.ndarray:
+                  ballistic_acceleration_mps2: np.ndarray, smoothing: float,
+                  baseline_s: float) -> np.ndarray:
     """The body of :func:`update_in_turn` once the pairs are in :func:`update_order` and
     each run of one track's reports of one time is combined (``combined`` (u, 3),
     ``combined_cov`` (u, 3, 3)): each track predicted and updated with its groups time
@@ -671,7 +676,7 @@ def update_groups(sorted_rows: np.ndarray, sorted_taken: np.ndarray, time_of: np
         known = (ballistic and kind_index[row] == ballistic_kind
                  and kind_confidence[row] >= ballistic_confidence)
         for axis in range(3):
-            acceleration[axis] = gravity_mps2[axis] if known else 0.0
+            acceleration[axis] = ballistic_acceleration_mps2[row, axis] if known else 0.0
         stop = first[track] + counts[track]
         while group < groups and group_start[group] < stop:
             when = time_of[group_start[group]]

@@ -26,7 +26,8 @@ def confirmed_picture(status: np.ndarray, confirmed_status: int, track_id: np.nd
                       wanted_ids: np.ndarray, every: bool, kind_index: np.ndarray,
                       kind_confidence: np.ndarray, ballistic_model: bool,
                       ballistic_kind: int, ballistic_confidence: float,
-                      gravity_mps2: np.ndarray, state: np.ndarray, covariance: np.ndarray,
+                      ballistic_acceleration_mps2: np.ndarray, state: np.ndarray,
+                      covariance: np.ndarray,
                       time_s: np.ndarray, to_time_s: float, acceleration_sigma_mps2: float,
                       last_update_by_radar_s: np.ndarray) -> tuple[np.ndarray, ...]:
     """The picture's columns of the track table's rows whose ``status`` (n,) is
@@ -35,14 +36,15 @@ def confirmed_picture(status: np.ndarray, confirmed_status: int, track_id: np.nd
 
     A row classified ``ballistic_kind`` (``kind_index`` (n,)) with at least
     ``ballistic_confidence`` (``kind_confidence`` (n,)) is predicted under
-    ``gravity_mps2`` (3,) when ``ballistic_model``, the others at constant velocity
+    its row of ``ballistic_acceleration_mps2`` (n, 3) (gravity, plus drag with
+    ``ballistic_drag``) when ``ballistic_model``, the others at constant velocity
     (``state`` (n, 6), ``covariance`` (n, 6, 6) at ``time_s`` (n,); white acceleration
     noise ``acceleration_sigma_mps2``, m/s^2).
 
     Returns the track ids (k,), positions (k, 3) m, velocities (k, 3) m/s, predicted
     covariances (k, 6, 6), last updates by radar (k, r) s, velocity sigmas per axis
     ``sqrt(tr P_vv / 3)`` (k,), kinds (k,) int8, their confidences (k,), the known
-    accelerations (k, 3) (gravity or zero) and whether each is flown with the ballistic
+    accelerations (k, 3) (gravity and drag, or zero) and whether each is flown with the ballistic
     model (k,).
     """
     table_size = status.size
@@ -74,8 +76,8 @@ def confirmed_picture(status: np.ndarray, confirmed_status: int, track_id: np.nd
         if (ballistic_model and kind_index[row] == ballistic_kind
                 and kind_confidence[row] >= ballistic_confidence):
             for axis in range(3):
-                acceleration[k, axis] = gravity_mps2[axis]
-                if gravity_mps2[axis] != 0.0:
+                acceleration[k, axis] = ballistic_acceleration_mps2[row, axis]
+                if ballistic_acceleration_mps2[row, axis] != 0.0:
                     ballistic[k] = True
         _predict_one_into(state[row], covariance[row], to_time_s - time_s[row], q,
                           acceleration[k], predicted_state, predicted[k])

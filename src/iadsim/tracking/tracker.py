@@ -106,8 +106,10 @@ Tracking and Navigation, 2001, sec. 11.6):
 * Classification and motion model: after each :meth:`process_scans`, the tracks it
   updated are classified from their kinematics
   (:mod:`iadsim.tracking.classification`); those classified ballistic with at least
-  ``ballistic_model_confidence`` are then predicted under gravity (the ballistic model,
-  drag-free), the others at constant velocity, or, with ``motion_model: imm``, the
+  ``ballistic_model_confidence`` are then predicted under gravity (the ballistic model;
+  with ``ballistic_drag`` plus each track's re-entry drag from its estimated ballistic
+  coefficient, :mod:`iadsim.tracking.drag`), the others at constant velocity, or, with
+  ``motion_model: imm``, the
   confirmed ones with the IMM (constant velocity + constant acceleration, and with
   ``imm_models: cv_ca_gentle_ca`` a third, gentle constant-acceleration model,
   :mod:`iadsim.tracking.imm`, run compiled: :mod:`iadsim.tracking.imm_kernels`; with
@@ -151,6 +153,7 @@ from iadsim.tracking import (
     assignment_pass,
     coast_gate,
     deletion,
+    drag,
     imm,
     imm_kernels,
     kalman,
@@ -197,7 +200,13 @@ COVERAGE_MARGIN_M = 20_000.0
 #: The columns of the track table, one row a track.
 TABLE_COLUMNS = ("track_id", "state", "covariance", "time_s", "status", "hits", "misses",
                  "born_s", "last_update_s", "last_update_by_radar_s",
-                 "vertical_acceleration_mps2", "kind_index", "kind_confidence")
+                 "vertical_acceleration_mps2", "kind_index", "kind_confidence",
+                 "ballistic_acceleration_mps2")
+#: Columns kept only with ``ballistic_drag``: each track's fit of its inverse ballistic
+#: coefficient (:mod:`iadsim.tracking.drag`): the estimate (m^2/kg, 0 unknown), the fit's
+#: faded sums, and the velocity and time its next deceleration is measured from.
+DRAG_COLUMNS = ("inverse_ballistic_coefficient_m2_kg", "drag_information",
+                "drag_weighted_sum", "drag_reference_velocity_mps", "drag_reference_time_s")
 #: Columns kept only with ``motion_model: imm``: each track's model-conditioned estimates
 #: (n, r, 9) and (n, r, 9, 9), mode probabilities (n, r) (r = 2 models, or 3 with
 #: ``imm_models: cv_ca_gentle_ca``), and whether they are current
@@ -278,7 +287,8 @@ class TrackPicture:
     (ballistic missile, cruise missile, aircraft, drone; -1 before the track has a
     velocity), ``kind_confidence`` is that kind's posterior probability (0 when -1).
     ``acceleration_mps2`` (n, 3) is the acceleration the tracker predicts each track with:
-    gravity for a track flown with the ballistic model, the IMM's combined acceleration
+    gravity (plus its drag with ``ballistic_drag``) for a track flown with the ballistic
+    model, the IMM's combined acceleration
     estimate for a track flown with the IMM, zero for the others; None (the default, for
     pictures made elsewhere) means zero for every track. ``ballistic_model`` (n,) says
     which tracks are flown with the ballistic model (their acceleration is gravity, and
@@ -305,11 +315,14 @@ class TrackPicture:
     def ballistic_acceleration_mps2(self) -> np.ndarray | None:
         """The acceleration of the tracks flown with the ballistic model (gravity), zero
         for the others (n, 3); what threat evaluation reads to find impact points (an
-        IMM's manoeuvre estimate is not a fall to the ground). None when
+        IMM's manoeuvre estimate is not a fall to the ground). Gravity only: the drag a
+        track may also be flown with (``ballistic_drag``) is left out, since held
+        constant all the way to the ground it would overstate the slowing (a steep
+        re-entry's drag has an upward part larger than g: no fall at all). None when
         ``acceleration_mps2`` is."""
         if self.acceleration_mps2 is None or self.ballistic_model is None:
             return self.acceleration_mps2
-        return np.where(self.ballistic_model[:, None], self.acceleration_mps2, 0.0)
+        return np.where(self.ballistic_model[:, None], GRAVITY_MPS2, 0.0)
 
 
 class CentralTracker:
@@ -351,6 +364,8 @@ class CentralTracker:
         self._ballistic_model = bool(settings.ballistic_model)
         self._ballistic_model_confidence = float(settings.ballistic_model_confidence)
         self._process_noise_mps2 = float(settings.process_noise_mps2)
+        #: ``ballistic_drag``: the ballistic model adds each track's estimated drag.
+        self._drag = bool(settings.ballistic_model and settings.ballistic_drag)
         self._classification_scratch = ClassificationScratch()
         radars = len(sites)
         self._imm = settings.motion_model in ("imm", "imm_for_manoeuvring")
@@ -419,7 +434,8 @@ class CentralTracker:
                          + (SCORE_COLUMNS if self._score else ())
                          + (DELETION_COLUMNS if self._delete_by_misses else ())
                          + (DETECTION_COLUMNS if self._delete_by_probability else ())
-                         + (BIAS_COLUMNS if self.bias_estimator is not None else ()))
+                         + (BIAS_COLUMNS if self.bias_estimator is not None else ())
+                         + (DRAG_COLUMNS if self._drag else ()))
         #: ``association_cost: likelihood``: pairs priced by G_L - d^2 - ln|S|
         #: (:func:`iadsim.tracking.association.likelihood_gain`), not G - d^2.
         self._likelihood_cost = settings.association_cost == "likelihood"
@@ -463,6 +479,14 @@ class CentralTracker:
         self.vertical_acceleration_mps2 = np.zeros(0)
         self.kind_index = np.zeros(0, dtype=np.int8)
         self.kind_confidence = np.zeros(0)
+        #: The ballistic model's acceleration of each track (n, 3): gravity, plus with
+        #: ``ballistic_drag`` its drag at its estimate (:meth:`_update_drag`).
+        self.ballistic_acceleration_mps2 = np.zeros((0, 3))
+        self.inverse_ballistic_coefficient_m2_kg = np.zeros(0)
+        self.drag_information = np.zeros(0)
+        self.drag_weighted_sum = np.zeros(0)
+        self.drag_reference_velocity_mps = np.zeros((0, 3))
+        self.drag_reference_time_s = np.zeros(0)
         self.imm_state = np.zeros((0, imm_models, imm.DIMENSION))
         self.imm_covariance = np.zeros((0, imm_models, imm.DIMENSION, imm.DIMENSION))
         self.mode_probability = np.zeros((0, imm_models))
@@ -504,7 +528,8 @@ class CentralTracker:
             "score": np.log(settings.new_target_density_ratio), "missed_scans": 0,
             "covering": False, "covered_looks": 0.0, "detected_looks": 0.0,
             "misses_to_delete": self._prior_misses_to_delete, "plot_position_m": 0.0,
-            "plot_time_s": -np.inf, "plot_jacobian": 0.0, "plot_cov_m2": 0.0}
+            "plot_time_s": -np.inf, "plot_jacobian": 0.0, "plot_cov_m2": 0.0,
+            "ballistic_acceleration_mps2": GRAVITY_MPS2, "drag_reference_time_s": np.nan}
         #: A new track's velocity covariance: the velocity prior, per axis.
         self._velocity_prior_cov = np.eye(3) * self.initial_speed_sigma_mps**2
 
@@ -553,6 +578,8 @@ class CentralTracker:
         if scans[-1].time_s >= self._next_merge_check_s:
             self._next_merge_check_s = scans[-1].time_s + MERGE_CHECK_INTERVAL_S
             self._merge_duplicates(scans[-1].time_s)
+        if self._drag:
+            self._update_drag()
 
     def _fuse(self, scans: list[DetectionBatch]) -> None:
         """Reports of the ``scans`` (in time then radar order) into the table, in one pass.
@@ -1297,8 +1324,9 @@ class CentralTracker:
          scored) = assignment_pass.associate_scan(
             self.state, self.covariance, self.time_s, self.hits, self.status,
             self.kind_index, self.kind_confidence, self.last_update_by_radar_s, ballistic,
-            BALLISTIC, float(settings.ballistic_model_confidence), GRAVITY_MPS2, rows,
-            row_slice, slice_time, measurement, measurement_cov, report_slice, slot_of,
+            BALLISTIC, float(settings.ballistic_model_confidence),
+            self.ballistic_acceleration_mps2, rows, row_slice, slice_time, measurement,
+            measurement_cov, report_slice, slot_of,
             slots, float(self._one_plot_gate_variance), float(settings.process_noise_mps2),
             self.gate_threshold, MAX_PAIRS_PER_TRACK, BRUTE_FORCE_PAIRS,
             MOST_SMALL_SLICE_TESTS, DENSE_ASSIGNMENT_SIZE, misses is not None, scan_time,
@@ -1332,7 +1360,7 @@ class CentralTracker:
             float(self._confirm_score), int(settings.confirm_hits),
             float(settings.process_noise_mps2), ballistic, self.kind_index,
             self.kind_confidence, BALLISTIC, float(settings.ballistic_model_confidence),
-            GRAVITY_MPS2, ACCELERATION_SMOOTHING, ACCELERATION_BASELINE_S)
+            self.ballistic_acceleration_mps2, ACCELERATION_SMOOTHING, ACCELERATION_BASELINE_S)
         kept_taken = kept[1]
         if kept_taken.size == 0:
             return kept_taken
@@ -1736,7 +1764,7 @@ class CentralTracker:
                 float(settings.process_noise_mps2),
                 bool(settings.ballistic_model and self._any_ballistic), self.kind_index,
                 self.kind_confidence, BALLISTIC, float(settings.ballistic_model_confidence),
-                GRAVITY_MPS2, ACCELERATION_SMOOTHING, ACCELERATION_BASELINE_S)
+                self.ballistic_acceleration_mps2, ACCELERATION_SMOOTHING, ACCELERATION_BASELINE_S)
 
     def _update_groups(self, track_rows: np.ndarray, measurement: np.ndarray,
                        measurement_cov: np.ndarray, taken: np.ndarray,
@@ -2324,15 +2352,30 @@ class CentralTracker:
         if self._imm:
             self.imm_active[keep_row] = False  # re-enters the IMM from the merged estimate
 
+    def _update_drag(self) -> None:
+        """``ballistic_drag``: move each track's fit of its inverse ballistic coefficient on
+        from its estimate (the tracks flown with the ballistic model), then set the
+        ballistic model's acceleration of every track, gravity plus its drag at its
+        estimate, for the predictions until the next call (:mod:`iadsim.tracking.drag`)."""
+        flown = ((self.kind_index == BALLISTIC)
+                 & (self.kind_confidence >= self._ballistic_model_confidence))
+        drag.estimate_inverse_coefficients(
+            self.state, self.time_s, flown, GRAVITY_MPS2, self.drag_reference_velocity_mps,
+            self.drag_reference_time_s, self.drag_information, self.drag_weighted_sum,
+            self.inverse_ballistic_coefficient_m2_kg)
+        drag.ballistic_accelerations(self.state, self.inverse_ballistic_coefficient_m2_kg,
+                                     GRAVITY_MPS2, self.ballistic_acceleration_mps2)
+
     def _known_acceleration(self, rows: np.ndarray) -> np.ndarray | None:
         """The known acceleration (k, 3) of the tracks ``rows`` in their prediction:
-        gravity for those classified ballistic with enough confidence (the ballistic
-        model), none for the others; None when no track of ``rows`` has one."""
+        gravity (plus the track's drag with ``ballistic_drag``) for those classified
+        ballistic with enough confidence (the ballistic model), none for the others; None
+        when no track of ``rows`` has one."""
         if not (self._ballistic_model and self._any_ballistic):
             return None
         acceleration, found = pass_kernels.known_acceleration(
             self.kind_index, self.kind_confidence, np.asarray(rows, dtype=np.intp),
-            BALLISTIC, self._ballistic_model_confidence, GRAVITY_MPS2)
+            BALLISTIC, self._ballistic_model_confidence, self.ballistic_acceleration_mps2)
         return acceleration if found else None
 
     def _smooth_vertical_acceleration(self, rows: np.ndarray,
@@ -2404,7 +2447,8 @@ class CentralTracker:
                 NO_TRACK_IDS if every else np.asarray(track_ids, dtype=np.int64).reshape(-1),
                 every, self.kind_index, self.kind_confidence,
                 self._ballistic_model and self._any_ballistic, BALLISTIC,
-                self._ballistic_model_confidence, GRAVITY_MPS2, self.state, self.covariance,
+                self._ballistic_model_confidence, self.ballistic_acceleration_mps2, self.state,
+                self.covariance,
                 self.time_s, float(time_s), self._process_noise_mps2,
                 self.last_update_by_radar_s))
         return TrackPicture(time_s, track_id, position, velocity, covariance[:, :3, :3],
