@@ -12,7 +12,9 @@ Usage::
     diff before.jsonl after.jsonl
 
 ``--radar-look-times step|scheduled`` runs every scenario with ``sim.radar_look_times`` set
-(default: the scenario's own); the lines then carry it.
+(default: the scenario's own); the lines then carry it. ``--tracking NAME=VALUE ...``
+changes tracking settings (an option measured against the default); the lines then carry
+``tracking``.
 """
 
 from __future__ import annotations
@@ -26,6 +28,7 @@ from typing import Any
 import pandas as pd
 
 from run_stages import scenario_with_look_times
+from tracking_settings import tracking_changes
 
 SCENARIOS = ("layered-defense", "saturation", "sinop-trial", "attrition")
 
@@ -59,14 +62,24 @@ def main() -> None:
     parser.add_argument("--seeds", type=int, nargs="+", default=[1, 2, 3])
     parser.add_argument("--radar-look-times", choices=("step", "scheduled"),
                         help="set sim.radar_look_times (default: the scenario's own)")
+    parser.add_argument("--tracking", nargs="*", default=[], metavar="NAME=VALUE",
+                        help="override tracking settings, e.g. deletion=misses")
     arguments = parser.parse_args()
     import iadsim
+    from iadsim.scenario import scenario_from_dict
 
+    tracking = tracking_changes(arguments.tracking)
     looks = {} if arguments.radar_look_times is None else {
         "radar_look_times": arguments.radar_look_times}
+    if tracking:
+        looks["tracking"] = tracking
     for scenario in arguments.scenarios:
         for seed in arguments.seeds:
             chosen = scenario_with_look_times(scenario, arguments.radar_look_times)
+            if tracking:
+                document = chosen.model_dump()
+                document["tracking"] = {**document["tracking"], **tracking}
+                chosen = scenario_from_dict(document)
             result = iadsim.run(chosen, seed=seed)
             print(json.dumps({"bench": "event_hashes", "scenario": scenario, "seed": seed,
                               **looks,
