@@ -36,7 +36,7 @@ from iadsim.sensors.detection import probability_of_detection
 from iadsim.tracking import deletion
 from iadsim.tracking.tracker import CONFIRMED
 
-BY_RANGE = {**RULE, "deletion_detection_model": "range"}
+BY_RANGE = {**RULE, "deletion_detection_model": "range"}  # the default since h-rangepd
 
 
 @pytest.fixture(scope="module")
@@ -266,7 +266,7 @@ def test_a_killed_target_among_close_ones_is_deleted_at_its_fourth_miss(one_rada
 
 
 def test_the_option_is_checked():
-    assert Tracking().deletion_detection_model == "hit_ratio"
+    assert Tracking().deletion_detection_model == "range"
     assert Tracking(**BY_RANGE).deletion_detection_model == "range"
     with pytest.raises(ValueError, match="deletion_detection_model"):
         Tracking(**{**RULE, "deletion_detection_model": "ranges"})

@@ -90,6 +90,15 @@ def estimated_detection_probability(detected_looks: np.ndarray, covered_looks: n
 
 
 @njit(cache=True)
+def _count_look(covered_looks: np.ndarray, detected_looks: np.ndarray, row: int, radar: int,
+                memory: float, hit: float) -> None:
+    """One covered look in the faded counts: ``covered = memory covered + 1``,
+    ``detected = memory detected + hit``."""
+    covered_looks[row, radar] = memory * covered_looks[row, radar] + 1.0
+    detected_looks[row, radar] = memory * detected_looks[row, radar] + hit
+
+
+@njit(cache=True)
 def fold_detections(status: np.ndarray, last_update_by_radar_s: np.ndarray,
                     missed_scans: np.ndarray, scan_time_s: np.ndarray, radars: np.ndarray,
                     position: np.ndarray, site_position_m: np.ndarray,
@@ -127,10 +136,8 @@ def fold_detections(status: np.ndarray, last_update_by_radar_s: np.ndarray,
                     continue
                 if last == scan_time_s[scan]:
                     for _ in range(pending):
-                        covered_looks[row, radar] = memory * covered_looks[row, radar] + 1.0
-                        detected_looks[row, radar] = memory * detected_looks[row, radar]
-                    covered_looks[row, radar] = memory * covered_looks[row, radar] + 1.0
-                    detected_looks[row, radar] = memory * detected_looks[row, radar] + 1.0
+                        _count_look(covered_looks, detected_looks, row, radar, memory, 0.0)
+                    _count_look(covered_looks, detected_looks, row, radar, memory, 1.0)
                     pending = 0
                     folded = True
                 elif last > scan_time_s[scan] and _missed(
@@ -351,8 +358,7 @@ def fold_detections_by_range(
                 log_likelihood[strength] = (fade * log_likelihood[strength]
                                             + pending_log_likelihood[row, radar, strength])
             for _ in range(pending):
-                covered_looks[row, radar] = memory * covered_looks[row, radar] + 1.0
-                detected_looks[row, radar] = memory * detected_looks[row, radar]
+                _count_look(covered_looks, detected_looks, row, radar, memory, 0.0)
             for scan in range(report_scan):
                 if radars[scan] == radar and last > scan_time_s[scan] and _missed(
                         position, row, scan, radar, site_position_m, site_rotation,
@@ -360,11 +366,9 @@ def fold_detections_by_range(
                     add_look(log_likelihood, memory, table, look_table_position(
                         _range_to(position, row, scan, site_position_m, radar),
                         snr_at_one_metre_db[radar]), False)
-                    covered_looks[row, radar] = memory * covered_looks[row, radar] + 1.0
-                    detected_looks[row, radar] = memory * detected_looks[row, radar]
+                    _count_look(covered_looks, detected_looks, row, radar, memory, 0.0)
             add_look(log_likelihood, memory, table, report_position, True)
-            covered_looks[row, radar] = memory * covered_looks[row, radar] + 1.0
-            detected_looks[row, radar] = memory * detected_looks[row, radar] + 1.0
+            _count_look(covered_looks, detected_looks, row, radar, memory, 1.0)
             pending_log_likelihood[row, radar, :] = 0.0
             run_log_likelihood[row, radar, :] = 0.0
             run_log_miss[row, radar] = 0.0
