@@ -28,7 +28,7 @@ from typing import Any
 import pandas as pd
 
 from run_stages import scenario_with_look_times
-from tracking_settings import tracking_changes
+from tracking_settings import tracking_changes, with_tracking
 
 SCENARIOS = ("layered-defense", "saturation", "sinop-trial", "attrition")
 
@@ -76,7 +76,9 @@ def main() -> None:
     for scenario in arguments.scenarios:
         for seed in arguments.seeds:
             chosen = scenario_with_look_times(scenario, arguments.radar_look_times)
-            if tracking:
+            if tracking and isinstance(chosen, str):  # the scenario's own look times
+                chosen = with_tracking(chosen, tracking)
+            elif tracking:
                 document = chosen.model_dump()
                 document["tracking"] = {**document["tracking"], **tracking}
                 chosen = scenario_from_dict(document)
