@@ -109,6 +109,36 @@ def test_a_receding_target_is_allowed_a_longer_run(one_radar):
     assert runs[0] <= 5 and runs[0] < runs[1] < runs[2]
 
 
+@pytest.mark.parametrize("range_m", [80_000.0, 200_000.0, 280_000.0])
+def test_the_run_allowed_at_a_range_is_the_tests(one_radar, range_m):
+    """The run :func:`deletion.mixture_misses_to_delete` sets at a report (the stretch's
+    length): with the strength known, ``ceil(ln 1e-4 / ln(1 - P_D))`` at that range; with
+    it uncertain (two strengths, half each), the shortest run whose mixture probability
+    is at most 1e-4, at least the run of the mean P_D (each checked within 1e-3: the
+    table's Pd and ln(1 - Pd) are interpolated separately); at most
+    ``MOST_MISSES_TO_DELETE`` (at 280 km the -10 dB m^2 strength is all but unseen)."""
+    tables, snr_db = deletion.design_detection_tables(one_radar)
+    at = deletion.look_table_position(range_m, snr_db[0])
+    known = np.full(deletion.STRENGTH_DB.size, -1e4)
+    known[30] = 0.0  # -10 dB m^2
+    detection = deletion.predicted_detection_probability(known, tables[0], at)
+    runs = deletion.mixture_misses_to_delete(known, tables[0], at, math.log(1e-4))
+    assert runs == int(deletion.misses_to_delete(detection, 1e-4))
+    uncertain = known.copy()
+    uncertain[45] = 0.0  # and +5 dB m^2
+    mean = deletion.predicted_detection_probability(uncertain, tables[0], at)
+    runs = deletion.mixture_misses_to_delete(uncertain, tables[0], at, math.log(1e-4))
+    assert runs >= int(deletion.misses_to_delete(mean, 1e-4))
+    misses = np.array([1.0 - deletion.predicted_detection_probability(
+        np.where(np.arange(known.size) == index, 0.0, -1e4), tables[0], at)
+        for index in (30, 45)])
+    if runs == deletion.MOST_MISSES_TO_DELETE:  # 280 km: -10 dB m^2 is all but unseen
+        assert 0.5 * (misses**runs).sum() > 1e-4
+        return
+    assert 0.5 * (misses**runs).sum() <= 1e-4 * (1.0 + 1e-3)
+    assert 0.5 * (misses ** (runs - 1)).sum() > 1e-4 * (1.0 - 1e-3)
+
+
 def test_a_run_is_charged_look_by_look_at_each_looks_range(one_radar):
     """A confirmed track reported at 100 km (its first fold: the prior and the hit),
     then missed by five scans at 150, 175, 200, 225 and 250 km: the run's

@@ -301,6 +301,45 @@ def run_log_probability(log_likelihood: np.ndarray, run_log_likelihood: np.ndarr
 
 
 @njit(cache=True)
+def _log_probability_of_misses(log_likelihood: np.ndarray, table: np.ndarray,
+                               position: float, misses: int) -> float:
+    """ln sum_j w_j (1 - Pd_j)^misses at one look's table ``position``, w the posterior
+    of ``log_likelihood`` (:func:`run_log_probability` of ``misses`` looks there)."""
+    top = log_likelihood.max()
+    joint_top = -np.inf
+    for strength in range(log_likelihood.size):
+        joint_top = max(joint_top, log_likelihood[strength] + misses * _table_value(
+            table, LOG_MISS_ROW, position + STRENGTH_STRIDE * strength))
+    evidence, joint = 0.0, 0.0
+    for strength in range(log_likelihood.size):
+        evidence += math.exp(log_likelihood[strength] - top)
+        joint += math.exp(log_likelihood[strength] + misses * _table_value(
+            table, LOG_MISS_ROW, position + STRENGTH_STRIDE * strength) - joint_top)
+    return joint_top + math.log(joint) - top - math.log(evidence)
+
+
+@njit(cache=True)
+def mixture_misses_to_delete(log_likelihood: np.ndarray, table: np.ndarray, position: float,
+                             log_threshold: float) -> int:
+    """The shortest run of misses at one look's table ``position`` whose probability under
+    the strength posterior, ``sum_j w_j (1 - Pd_j)^m``, is at most ``exp(log_threshold)``
+    (decreasing in m: found by bisection), at most :data:`MOST_MISSES_TO_DELETE`: the
+    run the test of :func:`charge_misses_by_range` allows at that range."""
+    if (_log_probability_of_misses(log_likelihood, table, position, MOST_MISSES_TO_DELETE)
+            > log_threshold):
+        return MOST_MISSES_TO_DELETE
+    low, high = 1, MOST_MISSES_TO_DELETE
+    while low < high:
+        middle = (low + high) // 2
+        if (_log_probability_of_misses(log_likelihood, table, position, middle)
+                <= log_threshold + 1e-9):
+            high = middle
+        else:
+            low = middle + 1
+    return low
+
+
+@njit(cache=True)
 def fold_detections_by_range(
         status: np.ndarray, last_update_by_radar_s: np.ndarray, missed_scans: np.ndarray,
         scan_time_s: np.ndarray, radars: np.ndarray, position: np.ndarray,
@@ -321,8 +360,8 @@ def fold_detections_by_range(
     (that P_D where the track is seen first, moving with R^-4 from there). The faded counts
     (``covered_looks``, ``detected_looks``: the hit ratio, and whether the radar has
     folded) are kept as :func:`fold_detections` keeps them; ``misses_to_delete`` is set
-    to the run at the P_D predicted at the report's range (the stretch of
-    :func:`iadsim.tracking.pass_kernels.stale_tracks`); the run under test
+    to the run the test allows at the report's range (:func:`mixture_misses_to_delete`;
+    the stretch of :func:`iadsim.tracking.pass_kernels.stale_tracks`); the run under test
     (``run_log_likelihood``, ``run_log_miss``) and the pending misses start again at
     zero."""
     rows, scans = status.size, radars.size
@@ -372,9 +411,8 @@ def fold_detections_by_range(
             pending_log_likelihood[row, radar, :] = 0.0
             run_log_likelihood[row, radar, :] = 0.0
             run_log_miss[row, radar] = 0.0
-            misses_to_delete[row, radar] = _misses_to_delete(
-                predicted_detection_probability(log_likelihood, table, report_position),
-                log_threshold)
+            misses_to_delete[row, radar] = mixture_misses_to_delete(
+                log_likelihood, table, report_position, log_threshold)
 
 
 @njit(cache=True)

@@ -720,8 +720,9 @@ def stale_tracks(time_s: float, track_time_s: np.ndarray, last_update_s: np.ndar
     ``(misses_to_delete + 1)`` revisits of the radars that have reported it; given
     ``run_log_miss`` (n, radars), a covering radar's run is long enough once its
     log-probability is at most ``log_threshold``, as in :func:`count_misses`, and the
-    stretch deletes no track that a radar covering it has not missed long enough); a
-    track of
+    stretch deletes no track that a radar covering it has not missed long enough while
+    its misses account for the coast, ``age <= (missed_scans + 2) revisits``: its looks
+    arrive); a track of
     more than one plot whose position
     variance predicted to ``time_s``, ``tr P_pp + 2 dt tr P_pv + dt^2 tr P_vv + q^2
     |dt|^3`` (``dt_cubed``: ``|dt|^3`` (n,), computed by the caller with NumPy's power;
@@ -743,7 +744,7 @@ def stale_tracks(time_s: float, track_time_s: np.ndarray, last_update_s: np.ndar
             if gone and delete_by_misses:
                 slowest = 0.0
                 stretch = 0.0
-                enough_counted, short_counted = False, False
+                enough_counted, short_counted, looking = False, False, False
                 for radar in range(radars):
                     if np.isfinite(last_update_by_radar_s[row, radar]):
                         slowest = max(slowest, revisit_s[radar])
@@ -756,13 +757,17 @@ def stale_tracks(time_s: float, track_time_s: np.ndarray, last_update_s: np.ndar
                                 enough_counted = True
                             else:
                                 short_counted = True
+                                # Its misses account for the coast: its looks arrive.
+                                looking = looking or (
+                                    age <= (missed_scans[row, radar] + 2) * revisit_s[radar])
                 if not by_track:
                     stretch = (deletion_misses + 1) * slowest
                 lost = status[row] == CONFIRMED and enough_counted and not short_counted
-                # Under run_log_miss, a covering radar whose run is short keeps the track
-                # (the stretch, set at the report's range, bounds only the others).
+                # Under run_log_miss, a covering radar whose run is short and whose looks
+                # are charged keeps the track (the stretch, set at the report's range,
+                # bounds the others: a radar whose looks stopped arriving charges none).
                 gone = lost or (age > max(coast_timeout_s, stretch)
-                                and not (by_range and short_counted))
+                                and not (by_range and looking))
         if not gone and hits[row] > 1:
             dt = abs(time_s - track_time_s[row])
             position_trace = ((covariance[row, 0, 0] + covariance[row, 1, 1])
