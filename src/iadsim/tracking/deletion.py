@@ -90,6 +90,16 @@ def estimated_detection_probability(detected_looks: np.ndarray, covered_looks: n
 
 
 @njit(cache=True)
+def _confirmed_report_s(status: np.ndarray, last_update_by_radar_s: np.ndarray, row: int,
+                        radar: int) -> float:
+    """The time of radar ``radar``'s last report of track ``row`` if the track is
+    confirmed, else NaN (and -inf, not finite, for a radar that never reported it)."""
+    if status[row] != CONFIRMED:
+        return np.nan
+    return last_update_by_radar_s[row, radar]
+
+
+@njit(cache=True)
 def _count_look(covered_looks: np.ndarray, detected_looks: np.ndarray, row: int, radar: int,
                 memory: float, hit: float) -> None:
     """One covered look in the faded counts: ``covered = memory covered + 1``,
@@ -120,13 +130,10 @@ def fold_detections(status: np.ndarray, last_update_by_radar_s: np.ndarray,
     probability under the estimate (:func:`estimated_detection_probability`) is at most
     ``exp(log_threshold)``. A radar that did not report the track here changes nothing:
     its misses are the run under test."""
-    rows, scans = status.size, radars.size
-    radar_count = last_update_by_radar_s.shape[1]
-    for row in range(rows):
-        if status[row] != CONFIRMED:
-            continue
-        for radar in range(radar_count):
-            last = last_update_by_radar_s[row, radar]
+    scans = radars.size
+    for row in range(status.size):
+        for radar in range(last_update_by_radar_s.shape[1]):
+            last = _confirmed_report_s(status, last_update_by_radar_s, row, radar)
             if not np.isfinite(last):
                 continue
             pending = missed_scans[row, radar]
@@ -364,17 +371,13 @@ def fold_detections_by_range(
     the stretch of :func:`iadsim.tracking.pass_kernels.stale_tracks`); the run under test
     (``run_log_likelihood``, ``run_log_miss``) and the pending misses start again at
     zero."""
-    rows, scans = status.size, radars.size
-    radar_count = last_update_by_radar_s.shape[1]
-    for row in range(rows):
-        if status[row] != CONFIRMED:
-            continue
-        for radar in range(radar_count):
-            last = last_update_by_radar_s[row, radar]
+    for row in range(status.size):
+        for radar in range(last_update_by_radar_s.shape[1]):
+            last = _confirmed_report_s(status, last_update_by_radar_s, row, radar)
             if not np.isfinite(last):
                 continue
             report_scan = -1
-            for scan in range(scans):
+            for scan in range(radars.size):
                 if radars[scan] == radar and last == scan_time_s[scan]:
                     report_scan = scan
             if report_scan < 0:
@@ -436,14 +439,11 @@ def charge_misses_by_range(
     first fold, ``ln(1 - prior_detection_probability)`` a miss).
     :func:`iadsim.tracking.pass_kernels.count_misses` then deletes a track once every radar
     that reported it and covers it has a run at most ``ln(threshold)``."""
-    rows, scans = status.size, radars.size
-    radar_count = last_update_by_radar_s.shape[1]
+    scans = radars.size
     prior_log_miss = math.log1p(-prior_detection_probability)
-    for row in range(rows):
-        if status[row] != CONFIRMED:
-            continue
-        for radar in range(radar_count):
-            last = last_update_by_radar_s[row, radar]
+    for row in range(status.size):
+        for radar in range(last_update_by_radar_s.shape[1]):
+            last = _confirmed_report_s(status, last_update_by_radar_s, row, radar)
             if not np.isfinite(last):
                 continue
             table = design_tables[radar]
