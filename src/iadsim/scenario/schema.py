@@ -909,6 +909,20 @@ class Tracking(StrictModel):
         "miss_probability: the detection probability is estimated over about this many of "
         "a radar's recent covered looks (each older look faded by 1 - 1 / this), so that "
         "it follows the target's range.")
+    deletion_detection_model: Literal["hit_ratio", "range"] = Field(
+        "range", description="deletion: miss_probability: the P_D a run of misses is "
+        "tested with. 'hit_ratio': the track's faded hit ratio by radar, over the ranges "
+        "it was seen at (one allowed run, set at each report). 'range': predicted at each "
+        "missed look's range from the target's strength (RCS-equivalent), estimated from "
+        "the track's hits and misses under the radar's own design detection curve (its "
+        "nominal SNR of 1 m^2 at 1 m, Pfa, Swerling case, pulses), and the run deleted "
+        "once the sum of ln(1 - P_D(R)) over its misses is at most ln(deletion_probability) "
+        "(iadsim.tracking.deletion): a target receding from the radar is allowed the "
+        "longer run its falling P_D gives. 'range' is the default since h-rangepd: at Pd "
+        "0.72 (benchmarks/recorded_traffic.py, 0.1 m^2, seeds 7-10) it splits 14 of 120 "
+        "aircraft where 'hit_ratio' split 20, no false track either way, the same at 10 "
+        "m^2 (seeds 7-8); layered-defense (seeds 1-4) kills, leaks and fires the same "
+        "(benchmarks/deletion_outcomes.py).")
     segment_association: bool = Field(
         False, description="Track segment association (Yeom, Kirubarajan and Bar-Shalom "
         "2004): keep each confirmed track deleted by its misses, the coast timeout or the "

@@ -35,7 +35,11 @@ from numba import njit
 
 from iadsim.sorted_search import search_sorted
 from iadsim.tracking.coast_gate import refused_speeds, updated_speeds
-from iadsim.tracking.deletion import fold_detections
+from iadsim.tracking.deletion import (
+    charge_misses_by_range,
+    fold_detections,
+    fold_detections_by_range,
+)
 from iadsim.tracking.kalman import (
     _predict_one_into,
     _predict_position_into,
@@ -792,13 +796,36 @@ def fold_and_count_misses(status: np.ndarray, hits: np.ndarray, misses: np.ndarr
                           misses_to_delete: np.ndarray, fold: bool,
                           covered_looks: np.ndarray, detected_looks: np.ndarray,
                           memory: float, prior_detection_probability: float,
-                          prior_looks: float, log_threshold: float) -> tuple[np.ndarray, bool]:
+                          prior_looks: float, log_threshold: float, by_range: bool,
+                          strength_log_likelihood: np.ndarray,
+                          pending_log_likelihood: np.ndarray,
+                          run_log_likelihood: np.ndarray, run_log_miss: np.ndarray,
+                          design_tables: np.ndarray, snr_at_one_metre_db: np.ndarray
+                          ) -> tuple[np.ndarray, bool]:
     """A pass's miss bookkeeping in one call: when ``fold`` (``deletion:
     miss_probability``), :func:`deletion.fold_detections` (``covered_looks``,
-    ``detected_looks``, ``misses_to_delete`` and the settings after them), then
-    :func:`pass_kernels.count_misses` (the arguments before ``fold``, its result): the two
-    calls :meth:`CentralTracker._count_misses` made, in their order."""
-    if fold:
+    ``detected_looks``, ``misses_to_delete`` and the settings after them), or with
+    ``by_range`` (``deletion_detection_model: range``)
+    :func:`deletion.fold_detections_by_range` and :func:`deletion.charge_misses_by_range`
+    (the strength estimate, its pending misses, the run's log-likelihood by strength and
+    its log-probability ``run_log_miss``, tested by the count; (0, radars) without
+    ``by_range``); then :func:`pass_kernels.count_misses` (the arguments before
+    ``fold``, its result): the calls :meth:`CentralTracker._count_misses` made, in their order."""
+    if by_range:
+        fold_detections_by_range(
+            status, last_update_by_radar_s, missed_scans, scan_time_s, radars, position,
+            site_position_m, site_rotation, site_coverage, ground_elevation_m,
+            covered_looks, detected_looks, misses_to_delete, strength_log_likelihood,
+            pending_log_likelihood, run_log_likelihood, run_log_miss, memory,
+            prior_detection_probability, prior_looks, log_threshold, design_tables,
+            snr_at_one_metre_db)
+        charge_misses_by_range(
+            status, last_update_by_radar_s, scan_time_s, radars, position, site_position_m,
+            site_rotation, site_coverage, ground_elevation_m, covered_looks,
+            strength_log_likelihood, pending_log_likelihood, run_log_likelihood,
+            run_log_miss, memory, prior_detection_probability, design_tables,
+            snr_at_one_metre_db)
+    elif fold:
         fold_detections(status, last_update_by_radar_s, missed_scans, scan_time_s, radars,
                         position, site_position_m, site_rotation, site_coverage,
                         ground_elevation_m, covered_looks, detected_looks, misses_to_delete,
@@ -808,4 +835,5 @@ def fold_and_count_misses(status: np.ndarray, hits: np.ndarray, misses: np.ndarr
                         site_position_m, site_rotation, site_coverage, ground_elevation_m,
                         one_plot_misses, allowed_misses, score_kept, score_decides,
                         miss_score, delete_score, delete_by_misses, deletion_misses,
-                        coast_timeout_s, misses_to_delete)
+                        coast_timeout_s, misses_to_delete,
+                        run_log_miss, log_threshold)

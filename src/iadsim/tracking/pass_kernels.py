@@ -457,7 +457,8 @@ def count_misses(status: np.ndarray, hits: np.ndarray, misses: np.ndarray, score
                  ground_elevation_m: float, one_plot_misses: int, allowed_misses: int,
                  score_kept: bool, score_decides: bool, miss_score: float,
                  delete_score: float, delete_by_misses: bool, deletion_misses: int,
-                 coast_timeout_s: float, misses_to_delete: np.ndarray
+                 coast_timeout_s: float, misses_to_delete: np.ndarray,
+                 run_log_miss: np.ndarray, log_threshold: float
                  ) -> tuple[np.ndarray, bool]:
     """The miss bookkeeping of a pass's scans (``scan_time_s``, ``radars`` (g,), in time
     order; ``position`` (n, g, 3): every track's position at each scan's time, at
@@ -478,7 +479,10 @@ def count_misses(status: np.ndarray, hits: np.ndarray, misses: np.ndarray, score
     ``coast_timeout_s`` before the last scan is deleted; given ``misses_to_delete`` (n,
     radars) (``deletion: miss_probability``, :mod:`iadsim.tracking.deletion`; (0, radars)
     otherwise), each radar's run is compared with its own entry instead of
-    ``deletion_misses``. The same integers and the same
+    ``deletion_misses``; given ``run_log_miss`` (n, radars) (``deletion_detection_model:
+    range``, :func:`iadsim.tracking.deletion.charge_misses_by_range`; (0, radars)
+    otherwise), a radar's run is long enough once its log-probability is at most
+    ``log_threshold``. The same integers and the same
     float additions as the NumPy it replaces (``_count_tentative_misses`` and
     ``_count_confirmed_misses``; tests/tracking/test_step_kernels.py keeps them).
     :meth:`CentralTracker._count_misses`."""
@@ -552,6 +556,7 @@ def count_misses(status: np.ndarray, hits: np.ndarray, misses: np.ndarray, score
     if not any_reported:
         return doomed, any_doomed
     by_track = misses_to_delete.shape[0] == rows
+    by_range = run_log_miss.shape[0] == rows
     for row in range(rows):
         if status[row] != CONFIRMED or not last_scan_time - last_update_s[row] > coast_timeout_s:
             continue
@@ -559,7 +564,8 @@ def count_misses(status: np.ndarray, hits: np.ndarray, misses: np.ndarray, score
         for radar in range(radar_count):
             if np.isfinite(last_update_by_radar_s[row, radar]) and covering[row, radar]:
                 allowed = misses_to_delete[row, radar] if by_track else deletion_misses
-                if missed_scans[row, radar] >= allowed:
+                if (run_log_miss[row, radar] <= log_threshold if by_range
+                        else missed_scans[row, radar] >= allowed):
                     enough_counted = True
                 else:
                     short_counted = True
@@ -725,7 +731,8 @@ def stale_tracks(time_s: float, track_time_s: np.ndarray, last_update_s: np.ndar
                  tentative_timeout_s: float, coast_timeout_s: float,
                  delete_by_misses: bool, last_update_by_radar_s: np.ndarray,
                  missed_scans: np.ndarray, covering: np.ndarray, revisit_s: np.ndarray,
-                 deletion_misses: int, misses_to_delete: np.ndarray
+                 deletion_misses: int, misses_to_delete: np.ndarray,
+                 run_log_miss: np.ndarray, log_threshold: float
                  ) -> tuple[np.ndarray, bool]:
     """The tracks :meth:`CentralTracker.drop` deletes at ``time_s`` for their age or their
     covariance (n,), and whether any is, in one loop: a tentative track not updated
@@ -734,7 +741,12 @@ def stale_tracks(time_s: float, track_time_s: np.ndarray, last_update_s: np.ndar
     ``coast_timeout_s`` stretched to ``deletion_misses + 1`` of the ``revisit_s`` of the
     slowest radar that has reported it; given ``misses_to_delete`` (n, radars), each
     radar's own entry instead of ``deletion_misses``, and the stretch the longest of
-    ``(misses_to_delete + 1)`` revisits of the radars that have reported it); a track of
+    ``(misses_to_delete + 1)`` revisits of the radars that have reported it; given
+    ``run_log_miss`` (n, radars), a covering radar's run is long enough once its
+    log-probability is at most ``log_threshold``, as in :func:`count_misses`, and the
+    stretch deletes no track that a radar covering it has not missed long enough while
+    its misses account for the coast, ``age <= (missed_scans + 2) revisits``: its looks
+    arrive); a track of
     more than one plot whose position
     variance predicted to ``time_s``, ``tr P_pp + 2 dt tr P_pv + dt^2 tr P_vv + q^2
     |dt|^3`` (``dt_cubed``: ``|dt|^3`` (n,), computed by the caller with NumPy's power;
@@ -746,6 +758,7 @@ def stale_tracks(time_s: float, track_time_s: np.ndarray, last_update_s: np.ndar
     any_stale = False
     radars = last_update_by_radar_s.shape[1]
     by_track = misses_to_delete.shape[0] == rows
+    by_range = run_log_miss.shape[0] == rows
     for row in range(rows):
         age = time_s - last_update_s[row]
         if status[row] == TENTATIVE:
@@ -755,7 +768,7 @@ def stale_tracks(time_s: float, track_time_s: np.ndarray, last_update_s: np.ndar
             if gone and delete_by_misses:
                 slowest = 0.0
                 stretch = 0.0
-                enough_counted, short_counted = False, False
+                enough_counted, short_counted, looking = False, False, False
                 for radar in range(radars):
                     if np.isfinite(last_update_by_radar_s[row, radar]):
                         slowest = max(slowest, revisit_s[radar])
@@ -763,14 +776,22 @@ def stale_tracks(time_s: float, track_time_s: np.ndarray, last_update_s: np.ndar
                         if by_track:
                             stretch = max(stretch, (allowed + 1) * revisit_s[radar])
                         if covering[row, radar]:
-                            if missed_scans[row, radar] >= allowed:
+                            if (run_log_miss[row, radar] <= log_threshold if by_range
+                                    else missed_scans[row, radar] >= allowed):
                                 enough_counted = True
                             else:
                                 short_counted = True
+                                # Its misses account for the coast: its looks arrive.
+                                looking = looking or (
+                                    age <= (missed_scans[row, radar] + 2) * revisit_s[radar])
                 if not by_track:
                     stretch = (deletion_misses + 1) * slowest
                 lost = status[row] == CONFIRMED and enough_counted and not short_counted
-                gone = lost or age > max(coast_timeout_s, stretch)
+                # Under run_log_miss, a covering radar whose run is short and whose looks
+                # are charged keeps the track (the stretch, set at the report's range,
+                # bounds the others: a radar whose looks stopped arriving charges none).
+                gone = lost or (age > max(coast_timeout_s, stretch)
+                                and not (by_range and looking))
         if not gone and hits[row] > 1:
             dt = abs(time_s - track_time_s[row])
             position_trace = ((covariance[row, 0, 0] + covariance[row, 1, 1])

@@ -90,7 +90,11 @@ Tracking and Navigation, 2001, sec. 11.6):
   ``deletion_probability``: ``ceil(ln(deletion_probability) / ln(1 - P_D))`` (4 misses at
   P_D 0.9, 14 at 0.5 for 1e-4), so a live track is deleted in a window of looks with the
   same small probability whatever its P_D, and a track seen at every scan that vanishes
-  goes sooner (:mod:`iadsim.tracking.deletion`).
+  goes sooner (:mod:`iadsim.tracking.deletion`). With ``deletion_detection_model: range``
+  (the default since h-rangepd) the P_D of each missed look is predicted at that look's
+  range from the target's strength, estimated under the radar's design detection curve,
+  and the run is deleted once its probability under that estimate is at most
+  ``deletion_probability``: a target receding from the radar is allowed a longer run.
 * Duplicate merging: two confirmed tracks are one target when their state difference
   passes the chi-square test at ``merge_probability`` (6 degrees of freedom, covariance
   the sum of theirs: Bar-Shalom, Li, Kirubarajan 2001, sec. 8.3 without the
@@ -222,6 +226,13 @@ DELETION_COLUMNS = ("missed_scans", "covering")
 #: looks and detections by radar (faded counts, (n, radars)) and the run of misses that
 #: deletes it (n, radars) (:mod:`iadsim.tracking.deletion`).
 DETECTION_COLUMNS = ("covered_looks", "detected_looks", "misses_to_delete")
+#: Columns kept only with ``deletion_detection_model: range``: each confirmed track's
+#: strength log-likelihood by radar (n, radars, G), the misses since its radar's last
+#: report, faded as the estimate fades (n, radars, G) and unfaded (the run under test, n,
+#: radars, G), and the log-probability of that run (n, radars)
+#: (:mod:`iadsim.tracking.deletion`).
+RANGE_DETECTION_COLUMNS = ("strength_log_likelihood", "pending_log_likelihood",
+                           "run_log_likelihood", "run_log_miss")
 #: Columns kept only with ``bias_estimation``: each track's last raw plot from each radar
 #: (n, radars, 3), its time, Jacobian by (range, azimuth, elevation) and covariance.
 BIAS_COLUMNS = ("plot_position_m", "plot_time_s", "plot_jacobian", "plot_cov_m2")
@@ -415,6 +426,14 @@ class CentralTracker:
         self._detection_memory = 1.0 - 1.0 / settings.deletion_memory_looks
         self._prior_misses_to_delete = int(deletion.misses_to_delete(
             settings.deletion_prior_detection_probability, settings.deletion_probability))
+        #: ``deletion_detection_model: range``: each radar's P_D predicted at the track's
+        #: range from its strength, under the radar's design detection curve
+        #: (:func:`deletion.design_detection_tables`).
+        self._delete_by_range = (self._delete_by_probability
+                                 and settings.deletion_detection_model == "range")
+        self._design_tables, self._snr_at_one_metre_db = (
+            deletion.design_detection_tables(sites) if self._delete_by_range
+            else (np.zeros((len(sites), 3, 1)), np.zeros(len(sites))))
         self._site_revisit_s = np.array([site.revisit_s for site in sites], dtype=float)
         #: Recently deleted confirmed tracks a new track may re-join
         #: (``segment_association``; :mod:`iadsim.tracking.segments`).
@@ -434,6 +453,7 @@ class CentralTracker:
                          + (SCORE_COLUMNS if self._score else ())
                          + (DELETION_COLUMNS if self._delete_by_misses else ())
                          + (DETECTION_COLUMNS if self._delete_by_probability else ())
+                         + (RANGE_DETECTION_COLUMNS if self._delete_by_range else ())
                          + (BIAS_COLUMNS if self.bias_estimator is not None else ())
                          + (DRAG_COLUMNS if self._drag else ()))
         #: ``association_cost: likelihood``: pairs priced by G_L - d^2 - ln|S|
@@ -497,6 +517,11 @@ class CentralTracker:
         self.covered_looks = np.zeros((0, radars))
         self.detected_looks = np.zeros((0, radars))
         self.misses_to_delete = np.zeros((0, radars), dtype=np.int32)
+        strengths = deletion.STRENGTH_DB.size if self._delete_by_range else 0
+        self.strength_log_likelihood = np.zeros((0, radars, strengths))
+        self.pending_log_likelihood = np.zeros((0, radars, strengths))
+        self.run_log_likelihood = np.zeros((0, radars, strengths))
+        self.run_log_miss = np.zeros((0, radars))
         self.plot_position_m = np.zeros((0, radars, 3))
         self.plot_time_s = np.zeros((0, radars))
         self.plot_jacobian = np.zeros((0, radars, 3, 3))
@@ -527,7 +552,9 @@ class CentralTracker:
             "mode_probability": self._imm_entry_mode_probability, "imm_active": False,
             "score": np.log(settings.new_target_density_ratio), "missed_scans": 0,
             "covering": False, "covered_looks": 0.0, "detected_looks": 0.0,
-            "misses_to_delete": self._prior_misses_to_delete, "plot_position_m": 0.0,
+            "misses_to_delete": self._prior_misses_to_delete, "strength_log_likelihood": 0.0,
+            "pending_log_likelihood": 0.0, "run_log_likelihood": 0.0, "run_log_miss": 0.0,
+            "plot_position_m": 0.0,
             "plot_time_s": -np.inf, "plot_jacobian": 0.0, "plot_cov_m2": 0.0,
             "ballistic_acceleration_mps2": GRAVITY_MPS2, "drag_reference_time_s": np.nan}
         #: A new track's velocity covariance: the velocity prior, per axis.
@@ -1005,8 +1032,10 @@ class CentralTracker:
                 self._detection_memory, float(settings.deletion_prior_detection_probability),
                 float(settings.deletion_prior_looks), self._log_deletion_probability)
         by_misses, by_probability = self._delete_by_misses, self._delete_by_probability
-        # deletion.fold_detections (deletion: miss_probability), then
-        # pass_kernels.count_misses, in one call.
+        by_range = self._delete_by_range
+        # deletion.fold_detections (deletion: miss_probability; with
+        # deletion_detection_model: range, fold_detections_by_range and
+        # charge_misses_by_range), then pass_kernels.count_misses, in one call.
         doomed, any_doomed = assignment_pass.fold_and_count_misses(
             self.status, self.hits, self.misses, self.score if self._score else self.time_s,
             self.last_update_by_radar_s, self.last_update_s,
@@ -1016,7 +1045,10 @@ class CentralTracker:
             self._site_coverage, self.ground_elevation_m, *self._miss_settings,
             self.misses_to_delete if by_probability else self._no_misses_to_delete,
             by_probability, self.covered_looks if by_probability else self._no_looks,
-            self.detected_looks if by_probability else self._no_looks, *self._fold_settings)
+            self.detected_looks if by_probability else self._no_looks, *self._fold_settings,
+            by_range, self.strength_log_likelihood, self.pending_log_likelihood,
+            self.run_log_likelihood, self.run_log_miss if by_range else self._no_looks,
+            self._design_tables, self._snr_at_one_metre_db)
         if any_doomed:  # at the last scan's time (the scans are in time order)
             self._remove(float(scan_time[-1]), doomed)
 
@@ -2196,7 +2228,9 @@ class CentralTracker:
             by_misses, self.last_update_by_radar_s,
             self.missed_scans if by_misses else self._no_missed_scans,
             self.covering if by_misses else self._no_covering,
-            self._site_revisit_s, int(settings.deletion_misses), self._misses_to_delete())
+            self._site_revisit_s, int(settings.deletion_misses), self._misses_to_delete(),
+            self.run_log_miss if self._delete_by_range else self._no_looks,
+            self._log_deletion_probability)
         killed = None
         if killed_track_ids is not None and killed_track_ids.size:
             if rejoined:
@@ -2340,7 +2374,8 @@ class CentralTracker:
             self.missed_scans[keep_row, later] = self.missed_scans[gone_row, later]
             self.covering[keep_row, later] = self.covering[gone_row, later]
             if self._delete_by_probability:  # ... and its detection counts
-                for name in ("covered_looks", "detected_looks", "misses_to_delete"):
+                for name in DETECTION_COLUMNS + (
+                        RANGE_DETECTION_COLUMNS if self._delete_by_range else ()):
                     column = getattr(self, name)
                     column[keep_row, later] = column[gone_row, later]
         self.last_update_by_radar_s[keep_row] = np.maximum(
