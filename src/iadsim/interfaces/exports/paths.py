@@ -83,8 +83,9 @@ def enu_to_ecef_velocity(frame: LocalFrame, velocity_mps: np.ndarray) -> np.ndar
 
     Summed term by term, not by ``@``: a matrix product goes through BLAS, whose kernel
     (and so the rounding of each row) depends on how many rows are multiplied at once on
-    some CPUs (seen on an AMD EPYC with AVX-512: one ECEF coordinate in about 200 differed
-    in its last bit between a playback made at once and one made 0.1 s at a time). Each
+    some machines (seen with OpenBLAS's Haswell kernels on an AMD EPYC: 18 of the 4,659
+    PDUs of tests/interfaces/exports/test_dis.py's run differed in the last bit of one ECEF
+    coordinate between a playback made at once and one made 0.1 s at a time). Each
     row here is rounded the same whatever the batch, so the DIS stream does not depend on
     its window (tests/interfaces/exports/test_dis.py)."""
     vectors = np.asarray(velocity_mps, dtype=float)
