@@ -36,7 +36,7 @@ from iadsim.tracking.tracker import CONFIRMED, TENTATIVE
 
 #: The rule's settings in these tests (the defaults of its fields, said here so that the
 #: expected runs below follow from them), with the hit ratio (``deletion_detection_model:
-#: hit_ratio``, the default before h-rangepd; the range model: test_deletion_by_range.py).
+#: hit_ratio``, the default; the range model: test_deletion_by_range.py).
 RULE = {"deletion": "miss_probability", "deletion_probability": 1e-4,
         "deletion_prior_detection_probability": 0.7, "deletion_prior_looks": 4.0,
         "deletion_memory_looks": 20.0, "deletion_detection_model": "hit_ratio"}

@@ -36,7 +36,7 @@ from iadsim.sensors.detection import probability_of_detection
 from iadsim.tracking import deletion
 from iadsim.tracking.tracker import CONFIRMED
 
-BY_RANGE = {**RULE, "deletion_detection_model": "range"}  # the default since h-rangepd
+BY_RANGE = {**RULE, "deletion_detection_model": "range"}  # an option (cost: session 12)
 
 
 @pytest.fixture(scope="module")
@@ -296,7 +296,7 @@ def test_a_killed_target_among_close_ones_is_deleted_at_its_fourth_miss(one_rada
 
 
 def test_the_option_is_checked():
-    assert Tracking().deletion_detection_model == "range"
+    assert Tracking().deletion_detection_model == "hit_ratio"  # range costs: session 12
     assert Tracking(**BY_RANGE).deletion_detection_model == "range"
     with pytest.raises(ValueError, match="deletion_detection_model"):
         Tracking(**{**RULE, "deletion_detection_model": "ranges"})
@@ -310,3 +310,46 @@ def test_a_bad_model_is_one_line_naming_the_field():
         scenario_from_dict(document)
     (line,) = str(raised.value).splitlines()
     assert "tracking.deletion_detection_model" in line and "'hit_ratio' or 'range'" in line
+
+
+def test_the_mixture_run_takes_its_per_strength_terms_once_bit_for_bit():
+    """:func:`deletion.mixture_misses_to_delete` computes the design table's ``ln(1 -
+    Pd_j)`` and the posterior's evidence once per call, not at each bisection step: each
+    step's log-probability is :func:`deletion._log_probability_of_misses`' to the last bit,
+    and the run found is the bisection over it (random posteriors, positions on and off
+    the table, thresholds 1e-6 to 1e-2)."""
+    rng = np.random.default_rng(3)
+    table = deletion.design_detection_table(1e-6, 1, 10)
+    strengths = deletion.STRENGTH_DB.size
+    for _ in range(500):
+        log_likelihood = rng.normal(size=strengths) * rng.uniform(0.0, 30.0)
+        position = rng.uniform(-200.0, table.shape[1] + 200.0)
+        log_threshold = np.log(10.0 ** rng.uniform(-6.0, -2.0))
+        log_miss = np.array([deletion._table_value(
+            table, deletion.LOG_MISS_ROW, position + deletion.STRENGTH_STRIDE * strength)
+            for strength in range(strengths)])
+        top = log_likelihood.max()
+        evidence = 0.0
+        for value in log_likelihood:  # libm's exp, as the compiled kernels call it
+            evidence += math.exp(value - top)
+        log_evidence = math.log(evidence)
+        for misses in (1, 4, 29, 300, deletion.MOST_MISSES_TO_DELETE):
+            assert (deletion._log_probability_of_run(log_likelihood, log_miss, misses, top,
+                                                     log_evidence)
+                    == deletion._log_probability_of_misses(log_likelihood, table, position,
+                                                           misses))
+        low, high = 1, deletion.MOST_MISSES_TO_DELETE
+        if (deletion._log_probability_of_misses(log_likelihood, table, position, high)
+                > log_threshold):
+            expected = high
+        else:
+            while low < high:
+                middle = (low + high) // 2
+                if (deletion._log_probability_of_misses(log_likelihood, table, position,
+                                                        middle) <= log_threshold + 1e-9):
+                    high = middle
+                else:
+                    low = middle + 1
+            expected = low
+        assert deletion.mixture_misses_to_delete(log_likelihood, table, position,
+                                                 log_threshold) == expected

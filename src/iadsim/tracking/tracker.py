@@ -91,8 +91,9 @@ Tracking and Navigation, 2001, sec. 11.6):
   P_D 0.9, 14 at 0.5 for 1e-4), so a live track is deleted in a window of looks with the
   same small probability whatever its P_D, and a track seen at every scan that vanishes
   goes sooner (:mod:`iadsim.tracking.deletion`). With ``deletion_detection_model: range``
-  (the default since h-rangepd) the P_D of each missed look is predicted at that look's
-  range from the target's strength, estimated under the radar's design detection curve,
+  (an option, for its cost; the default is ``hit_ratio``) the P_D of each missed look is
+  predicted at that look's range from the target's strength, estimated under the radar's
+  design detection curve,
   and the run is deleted once its probability under that estimate is at most
   ``deletion_probability``: a target receding from the radar is allowed a longer run.
 * Duplicate merging: two confirmed tracks are one target when their state difference
