@@ -14,6 +14,7 @@ import math
 
 import numpy as np
 import pytest
+from numba import njit
 from test_deletion_by_miss_probability import RULE
 from test_deletion_by_misses import (
     abreast,
@@ -312,10 +313,31 @@ def test_a_bad_model_is_one_line_naming_the_field():
     assert "tracking.deletion_detection_model" in line and "'hit_ratio' or 'range'" in line
 
 
+@njit
+def log_probability_of_misses(log_likelihood: np.ndarray, table: np.ndarray,
+                              position: float, misses: int) -> float:
+    """The reference: ``ln sum_j w_j (1 - Pd_j)^misses`` at one look's table ``position``,
+    each term read from the table and the evidence summed afresh (the form
+    :func:`deletion.mixture_misses_to_delete` evaluated at every bisection step before it
+    took the per-strength terms once)."""
+    top = log_likelihood.max()
+    joint_top = -np.inf
+    for strength in range(log_likelihood.size):
+        joint_top = max(joint_top, log_likelihood[strength] + misses * deletion._table_value(
+            table, deletion.LOG_MISS_ROW, position + deletion.STRENGTH_STRIDE * strength))
+    evidence, joint = 0.0, 0.0
+    for strength in range(log_likelihood.size):
+        evidence += math.exp(log_likelihood[strength] - top)
+        joint += math.exp(log_likelihood[strength] + misses * deletion._table_value(
+            table, deletion.LOG_MISS_ROW, position + deletion.STRENGTH_STRIDE * strength)
+            - joint_top)
+    return joint_top + math.log(joint) - top - math.log(evidence)
+
+
 def test_the_mixture_run_takes_its_per_strength_terms_once_bit_for_bit():
     """:func:`deletion.mixture_misses_to_delete` computes the design table's ``ln(1 -
     Pd_j)`` and the posterior's evidence once per call, not at each bisection step: each
-    step's log-probability is :func:`deletion._log_probability_of_misses`' to the last bit,
+    step's log-probability is the reference's (:func:`log_probability_of_misses`) to the last bit,
     and the run found is the bisection over it (random posteriors, positions on and off
     the table, thresholds 1e-6 to 1e-2)."""
     rng = np.random.default_rng(3)
@@ -336,16 +358,16 @@ def test_the_mixture_run_takes_its_per_strength_terms_once_bit_for_bit():
         for misses in (1, 4, 29, 300, deletion.MOST_MISSES_TO_DELETE):
             assert (deletion._log_probability_of_run(log_likelihood, log_miss, misses, top,
                                                      log_evidence)
-                    == deletion._log_probability_of_misses(log_likelihood, table, position,
+                    == log_probability_of_misses(log_likelihood, table, position,
                                                            misses))
         low, high = 1, deletion.MOST_MISSES_TO_DELETE
-        if (deletion._log_probability_of_misses(log_likelihood, table, position, high)
+        if (log_probability_of_misses(log_likelihood, table, position, high)
                 > log_threshold):
             expected = high
         else:
             while low < high:
                 middle = (low + high) // 2
-                if (deletion._log_probability_of_misses(log_likelihood, table, position,
+                if (log_probability_of_misses(log_likelihood, table, position,
                                                         middle) <= log_threshold + 1e-9):
                     high = middle
                 else:

@@ -308,24 +308,6 @@ def run_log_probability(log_likelihood: np.ndarray, run_log_likelihood: np.ndarr
 
 
 @njit(cache=True)
-def _log_probability_of_misses(log_likelihood: np.ndarray, table: np.ndarray,
-                               position: float, misses: int) -> float:
-    """ln sum_j w_j (1 - Pd_j)^misses at one look's table ``position``, w the posterior
-    of ``log_likelihood`` (:func:`run_log_probability` of ``misses`` looks there)."""
-    top = log_likelihood.max()
-    joint_top = -np.inf
-    for strength in range(log_likelihood.size):
-        joint_top = max(joint_top, log_likelihood[strength] + misses * _table_value(
-            table, LOG_MISS_ROW, position + STRENGTH_STRIDE * strength))
-    evidence, joint = 0.0, 0.0
-    for strength in range(log_likelihood.size):
-        evidence += math.exp(log_likelihood[strength] - top)
-        joint += math.exp(log_likelihood[strength] + misses * _table_value(
-            table, LOG_MISS_ROW, position + STRENGTH_STRIDE * strength) - joint_top)
-    return joint_top + math.log(joint) - top - math.log(evidence)
-
-
-@njit(cache=True)
 def mixture_misses_to_delete(log_likelihood: np.ndarray, table: np.ndarray, position: float,
                              log_threshold: float) -> int:
     """The shortest run of misses at one look's table ``position`` whose probability under
@@ -333,10 +315,11 @@ def mixture_misses_to_delete(log_likelihood: np.ndarray, table: np.ndarray, posi
     (decreasing in m: found by bisection), at most :data:`MOST_MISSES_TO_DELETE`: the
     run the test of :func:`charge_misses_by_range` allows at that range.
 
-    Each step of the bisection is :func:`_log_probability_of_misses` at its ``m``, with
+    Each step of the bisection is :func:`_log_probability_of_run` at its ``m``, with
     what does not depend on ``m`` (the design table's ``ln(1 - Pd_j)``, the posterior's
-    largest term and evidence) taken once: the same values bit for bit, at a third of
-    the cost (it runs at every report of a confirmed track)."""
+    largest term and evidence) taken once per call, not per step: the values of a step
+    that read them afresh, bit for bit, at a third of the cost (it runs at every report
+    of a confirmed track; tests/tracking/test_deletion_by_range.py keeps that form)."""
     count = log_likelihood.size
     log_miss = np.empty(count)
     for strength in range(count):
@@ -365,9 +348,10 @@ def mixture_misses_to_delete(log_likelihood: np.ndarray, table: np.ndarray, posi
 @njit(cache=True)
 def _log_probability_of_run(log_likelihood: np.ndarray, log_miss: np.ndarray, misses: int,
                             top: float, log_evidence: float) -> float:
-    """:func:`_log_probability_of_misses` with the table's ``ln(1 - Pd_j)`` given
-    (``log_miss``, (G,)) and the posterior's largest log-likelihood ``top`` and
-    ``ln(evidence)``: the same arithmetic in the same order."""
+    """``ln sum_j w_j (1 - Pd_j)^misses`` at one look, ``w`` the posterior of
+    ``log_likelihood`` (G,) (:func:`run_log_probability` of ``misses`` looks there),
+    given the design table's ``ln(1 - Pd_j)`` there (``log_miss``, (G,)) and the
+    posterior's largest log-likelihood ``top`` and ``ln(evidence)``."""
     joint_top = -np.inf
     for strength in range(log_likelihood.size):
         joint_top = max(joint_top, log_likelihood[strength] + misses * log_miss[strength])
